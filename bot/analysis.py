@@ -1,0 +1,233 @@
+"""Query analysis: words that count, their stems, spelling variants found in the archive."""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+from enum import Enum
+from functools import lru_cache
+from typing import Protocol
+
+from storage.search_index import MAX_TOKEN_CHARS, make_analyzer
+
+# Same split as tantivy's simple tokenizer: runs of letters and digits.
+WORD_RE = re.compile(r"[^\W_]+")
+
+QUESTION_WORDS = frozenset(
+    "who whom whose what which when where why how whats whos hows".split()
+)
+# Function words plus the filler of quiz questions ("this week", "according to reports").
+STOP_WORDS = QUESTION_WORDS | frozenset(
+    """
+    a about above after again against all also am an and any are aren as at be because been
+    before being below between both but by can cannot could couldn did didn do does doesn doing
+    don down during each else ever few for from further had hadn has hasn have haven having he
+    her here hers herself him himself his i if in into is isn it its itself just let ll me more
+    most much must mustn my myself no nor not now of off on once only or other ought our ours
+    ourselves out over own re s same shan she should shouldn so some such t than that the their
+    theirs them themselves then there these they this those through to too under until up upon
+    us ve very was wasn we were weren while will with won would wouldn you your yours yourself
+    yourselves d m o y ain ma
+    according reportedly recently week weeks this past last latest news did does do many
+    """.split()
+)
+
+_ALPHABET = "abcdefghijklmnopqrstuvwxyz"
+# Rewrites of how a word sounds, for names spelled several ways (Raqqa, Raqa, Rakka).
+_PHONETIC = (("qq", "q"), ("q", "k"), ("k", "q"), ("c", "k"), ("k", "c"), ("ph", "f"), ("f", "ph"))
+_VOWELS = frozenset("aeiouy")
+# Words in fewer articles than this may be misspellings.
+RARE_DF = 3
+# A variant must be this much more frequent than the word typed to be taken as its spelling.
+TYPO_DF_RATIO = 20
+# Spelling variants of a word the archive knows count this much of the word itself.
+VARIANT_WEIGHT = 0.5
+MAX_VARIANTS = 2
+
+
+class AnswerType(Enum):
+    """What kind of thing the question asks for, to prefer sentences holding one."""
+
+    ANY = "any"
+    NUMBER = "number"
+    PERSON = "person"
+    PLACE = "place"
+    TIME = "time"
+
+
+class TermStats(Protocol):
+    """The archive's term statistics the analysis needs."""
+
+    def doc_freq(self, term: str) -> int:
+        """Return in how many articles the analyzed term occurs."""
+
+    def num_docs(self) -> int:
+        """Return how many articles there are."""
+
+
+@dataclass(frozen=True, slots=True)
+class Variant:
+    """An analyzed term searched in place of or beside a query word, with its weight."""
+
+    term: str
+    weight: float
+
+
+@dataclass(frozen=True, slots=True)
+class QueryTerm:
+    """One query word that counts: as typed, its analyzed forms, and how rare it is."""
+
+    word: str
+    variants: tuple[Variant, ...]
+    idf: float
+
+    @property
+    def terms(self) -> frozenset[str]:
+        """All analyzed forms that match this word."""
+        return frozenset(v.term for v in self.variants)
+
+
+@dataclass(frozen=True, slots=True)
+class Query:
+    """An analyzed question: the words that count, in order, and the kind of answer wanted."""
+
+    text: str
+    terms: tuple[QueryTerm, ...]
+    answer_type: AnswerType = AnswerType.ANY
+
+    @property
+    def is_empty(self) -> bool:
+        """Whether no word of the question can be searched."""
+        return not self.terms
+
+
+@lru_cache(maxsize=1)
+def _analyzer() -> object:
+    return make_analyzer()
+
+
+@lru_cache(maxsize=200_000)
+def stem(word: str) -> str:
+    """Return the analyzed (lowercased, folded, stemmed) form of one word, or '' if none."""
+    tokens: list[str] = _analyzer().analyze(word)  # type: ignore[attr-defined]
+    return tokens[0] if tokens else ""
+
+
+def stems(words: list[str]) -> list[str]:
+    """Analyze many single words at once."""
+    return [stem(word) for word in words]
+
+
+def tokenize(text: str) -> list[re.Match[str]]:
+    """Return the words of `text` as regex matches (with their spans)."""
+    return [m for m in WORD_RE.finditer(text) if len(m.group()) <= MAX_TOKEN_CHARS]
+
+
+def idf(doc_freq: int, num_docs: int) -> float:
+    """Return the BM25 inverse document frequency."""
+    return math.log(1.0 + (num_docs - doc_freq + 0.5) / (doc_freq + 0.5))
+
+
+def answer_type(question: str) -> AnswerType:
+    """Guess what kind of answer the question wants from its question words."""
+    lowered = question.lower()
+    if re.search(r"\bhow (many|much|long|old|far|big|large|high)\b|\bwhat (percent|number)", lowered):
+        return AnswerType.NUMBER
+    if re.search(r"\bwhen\b|\bwhat (year|day|date|month|time)\b", lowered):
+        return AnswerType.TIME
+    if re.search(r"\bwhere\b|\bwhich (country|city|state|nation|region|island|county)\b", lowered):
+        return AnswerType.PLACE
+    if re.search(r"\bwho(m|se)?\b", lowered):
+        return AnswerType.PERSON
+    return AnswerType.ANY
+
+
+def edits(word: str) -> set[str]:
+    """Return the words one edit (delete, swap, replace, insert) away from `word`."""
+    splits = [(word[:i], word[i:]) for i in range(len(word) + 1)]
+    found = {left + right[1:] for left, right in splits if right}
+    found |= {left + right[1] + right[0] + right[2:] for left, right in splits if len(right) > 1}
+    found |= {left + c + right[1:] for left, right in splits if right for c in _ALPHABET}
+    found |= {left + c + right for left, right in splits for c in _ALPHABET}
+    found.discard(word)
+    return found
+
+
+def sound_alikes(word: str) -> set[str]:
+    """Return spellings one sound rewrite away: a letter doubled or undoubled, q/k/c, ph/f."""
+    found = {word[:i] + word[i + 1 :] for i in range(len(word) - 1) if word[i] == word[i + 1]}
+    found |= {
+        word[: i + 1] + word[i:]
+        for i in range(len(word))
+        if word[i] not in _VOWELS and (i + 1 == len(word) or word[i + 1] != word[i])
+    }
+    for old, new in _PHONETIC:
+        start = word.find(old)
+        while start != -1:
+            found.add(word[:start] + new + word[start + len(old) :])
+            start = word.find(old, start + 1)
+    found.discard(word)
+    return found
+
+
+def _typo_candidates(word: str) -> set[str]:
+    """Return what an unknown word may be a misspelling of: one edit or two sound rewrites."""
+    near = sound_alikes(word)
+    found = edits(word) | near
+    for alike in near:
+        found |= sound_alikes(alike)
+    found.discard(word)
+    return found
+
+
+def _variants(word: str, term: str, stats: TermStats) -> tuple[Variant, ...]:
+    """Return the analyzed forms to search for one query word; weights sum to at most 2."""
+    df = stats.doc_freq(term)
+    unknown = df < RARE_DF and len(word) > 3
+    alikes = sound_alikes(word)
+    candidates = _typo_candidates(word) if unknown else alikes
+    alike_terms = {stem(alike) for alike in alikes}
+    found: dict[str, int] = {}
+    for candidate in candidates:
+        cand_term = stem(candidate)
+        if cand_term and cand_term != term and cand_term not in found:
+            found[cand_term] = stats.doc_freq(cand_term)
+    ranked = sorted(
+        ((cand_df, cand_term) for cand_term, cand_df in found.items() if cand_df > 0),
+        reverse=True,
+    )
+    ranked = [r for r in ranked if r[0] > df * TYPO_DF_RATIO or r[1] in alike_terms]
+    variants = [Variant(term, 1.0)] if df > 0 else []
+    num_docs = max(stats.num_docs(), 1)
+    for cand_df, cand_term in ranked[:MAX_VARIANTS]:
+        if unknown and cand_df > df * TYPO_DF_RATIO:
+            # Most likely what was meant: full weight for the first, half for a runner-up.
+            weight = 1.0 if len(variants) == (1 if df > 0 else 0) else VARIANT_WEIGHT
+        elif df > 0 and cand_term in alike_terms:
+            # Another spelling of a known word: worth at most half of the word itself, however
+            # rare that spelling is.
+            weight = VARIANT_WEIGHT * min(1.0, idf(df, num_docs) / idf(cand_df, num_docs))
+        else:
+            continue
+        variants.append(Variant(cand_term, weight))
+    return tuple(variants) if variants else (Variant(term, 1.0),)
+
+
+def analyze(question: str, stats: TermStats) -> Query:
+    """Turn a question into the query terms that count, with spelling variants from `stats`."""
+    num_docs = max(stats.num_docs(), 1)
+    terms: list[QueryTerm] = []
+    seen: set[str] = set()
+    for match in tokenize(question):
+        word = match.group().lower()
+        if word in STOP_WORDS:
+            continue
+        term = stem(word)
+        if not term or term in seen or term in STOP_WORDS:
+            continue
+        seen.add(term)
+        variants = _variants(word, term, stats)
+        df = max(stats.doc_freq(v.term) for v in variants)
+        terms.append(QueryTerm(word, variants, idf(df, num_docs)))
+    return Query(question, tuple(terms), answer_type(question))

@@ -1,0 +1,103 @@
+"""The composition root: one factory builds the Application that every entry point runs."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from telegram import BotCommand, LinkPreviewOptions
+from telegram.constants import ParseMode
+from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, ContextTypes, Defaults
+from telegram.request import BaseRequest
+
+from bot.clock import Clock
+from bot.commands import COMMANDS
+from bot.services import Services, open_services
+from bot.settings import Settings
+
+log = logging.getLogger(__name__)
+
+OFFLINE_TOKEN = "0:offline"
+
+
+class BotData:
+    """Typed `bot_data`: the services, opened in post_init."""
+
+    def __init__(self) -> None:
+        self._services: Services | None = None
+
+    @property
+    def services(self) -> Services:
+        """The opened services (post_init has run)."""
+        if self._services is None:
+            raise RuntimeError("services are not open yet: post_init has not run")
+        return self._services
+
+    def attach(self, services: Services) -> None:
+        """Hand over the opened services."""
+        self._services = services
+
+
+Context = ContextTypes.DEFAULT_TYPE
+NewsApp = Application[Any, Any, Any, Any, BotData, Any]
+
+
+def build_application(
+    settings: Settings,
+    *,
+    token: str | None = None,
+    request: BaseRequest | None = None,
+    clock: Clock | None = None,
+    rate_limit: bool = True,
+) -> NewsApp:
+    """Build the bot: Telegram client, handlers, and the services opened in post_init.
+
+    `request` replaces the HTTP layer (the offline chat and the tests use a fake Bot API there);
+    `token` defaults to the configured one.
+    """
+    from handlers import register_handlers  # the root is the one place that knows every layer
+
+    builder = (
+        ApplicationBuilder()
+        .token(token or settings.require_token())
+        .base_url(settings.telegram_api_base_url)
+        .base_file_url(settings.telegram_file_base_url)
+        .context_types(ContextTypes(bot_data=BotData))
+        .defaults(
+            Defaults(
+                parse_mode=ParseMode.HTML,
+                link_preview_options=LinkPreviewOptions(is_disabled=True),
+                do_quote=True,
+            )
+        )
+        .post_init(_post_init_for(settings, clock))
+        .post_shutdown(_post_shutdown)
+    )
+    if rate_limit:
+        # Telegram's flood limits (30 msg/s overall, 20/min per group), with retries on 429.
+        builder = builder.rate_limiter(AIORateLimiter(max_retries=5))
+    if request is not None:
+        builder = builder.request(request).get_updates_request(request)
+    app: NewsApp = builder.build()
+    register_handlers(app, settings)
+    return app
+
+
+def _post_init_for(settings: Settings, clock: Clock | None) -> Any:
+    async def post_init(app: NewsApp) -> None:
+        services = await open_services(settings, clock=clock)
+        app.bot_data.attach(services)
+        await app.bot.set_my_commands(
+            [BotCommand(c.name, c.description) for c in COMMANDS if not c.editors_only]
+        )
+        from handlers.jobs import schedule_all
+
+        await schedule_all(app)
+        log.info("newsroom bot ready as @%s", app.bot.username)
+
+    return post_init
+
+
+async def _post_shutdown(app: NewsApp) -> None:
+    if app.bot_data._services is not None:
+        await app.bot_data.services.close()

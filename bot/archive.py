@@ -1,0 +1,194 @@
+"""Keeping articles: parse, store once, and keep the search index in step with the database."""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+from collections.abc import AsyncIterator, Callable, Iterable
+from dataclasses import dataclass, field
+
+from bot.clock import Clock
+from bot.parsing import content_hash, parse_article
+from storage.articles import ArticleStore, NewArticle, SaveResult, StoredArticle
+from storage.search_index import IndexChange, SearchIndex
+
+MAX_ARTICLE_CHARS = 200_000
+INDEX_BATCH = 5_000
+
+
+class RejectedInput(ValueError):
+    """Input that cannot become an article; the message is for the user."""
+
+
+@dataclass(frozen=True, slots=True)
+class Origin:
+    """Where a text came from in Telegram (so an edit can find it again)."""
+
+    chat_id: int | None = None
+    message_id: int | None = None
+    added_by: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ImportRecord:
+    """One article from a file: only `text` is required."""
+
+    text: str
+    title: str | None = None
+    date: str | None = None
+    source: str | None = None
+    url: str | None = None
+    external_id: str | None = None
+
+
+@dataclass(slots=True)
+class ImportReport:
+    added: int = 0
+    duplicates: int = 0
+    rejected: list[str] = field(default_factory=list)
+
+
+class Archive:
+    """The archive as the rest of the bot sees it."""
+
+    def __init__(self, articles: ArticleStore, index: SearchIndex, clock: Clock) -> None:
+        self.articles = articles
+        self.index = index
+        self._clock = clock
+        self._sync_lock = asyncio.Lock()
+
+    def build(
+        self,
+        raw: str,
+        *,
+        published: dt.date | None = None,
+        title: str | None = None,
+        source: str | None = None,
+        url: str | None = None,
+        external_id: str | None = None,
+        origin: Origin | None = None,
+    ) -> NewArticle:
+        """Parse a text into an article ready to store, or raise RejectedInput."""
+        if len(raw) > MAX_ARTICLE_CHARS:
+            raise RejectedInput(
+                f"That text is too long to be one article ({len(raw):,} characters; "
+                f"the limit is {MAX_ARTICLE_CHARS:,})."
+            )
+        parsed = parse_article(raw, title=title)
+        if len(parsed.text) < 20 or not any(ch.isalpha() for ch in parsed.text):
+            raise RejectedInput("That doesn't look like an article: there is no text to keep.")
+        origin = origin or Origin()
+        return NewArticle(
+            title=parsed.title or parsed.text[:80],
+            text=parsed.text,
+            published=parsed.published or published or self._clock.now().date(),
+            content_hash=content_hash(parsed.text),
+            source=source or parsed.source,
+            url=url,
+            external_id=external_id,
+            origin_chat_id=origin.chat_id,
+            origin_message_id=origin.message_id,
+            added_by=origin.added_by,
+        )
+
+    async def add(self, new: NewArticle) -> SaveResult:
+        """Store one article (once) and make it searchable before returning."""
+        result = await self.articles.save(new, now=self._clock.now())
+        if result.created:
+            await self.sync_index()
+        return result
+
+    async def update_from_origin(self, chat_id: int, message_id: int, new: NewArticle) -> StoredArticle | None:
+        """An edited channel post replaces the stored article."""
+        stored = await self.articles.update_from_origin(chat_id, message_id, new, now=self._clock.now())
+        if stored is not None:
+            await self.sync_index()
+        return stored
+
+    async def delete(self, article_id: int) -> StoredArticle | None:
+        """Delete an article; it is gone from answers before this returns."""
+        stored = await self.articles.delete(article_id, now=self._clock.now())
+        if stored is not None:
+            await self.sync_index()
+        return stored
+
+    async def import_records(
+        self,
+        records: Iterable[ImportRecord],
+        *,
+        batch_size: int = 2_000,
+        progress: Callable[[int], None] | None = None,
+    ) -> ImportReport:
+        """Bulk import; each batch is one transaction, indexed before the next one starts."""
+        report = ImportReport()
+        batch: list[NewArticle] = []
+        async for new_batch in _batches(self._build_all(records, report, progress), batch_size):
+            batch = new_batch
+            results = await self.articles.save_many(batch, now=self._clock.now())
+            created = sum(r.created for r in results)
+            report.added += created
+            report.duplicates += len(results) - created
+            await self.sync_index()
+        return report
+
+    async def sync_index(self) -> int:
+        """Apply every change the index has not seen; returns how many were applied."""
+        applied = 0
+        async with self._sync_lock:
+            while True:
+                changes = await self.articles.changes_after(self.index.watermark, limit=INDEX_BATCH)
+                if not changes:
+                    return applied
+                index_changes = [
+                    IndexChange(c.article_id, c.title, c.text, c.published, deleted=c.deleted)
+                    for c in changes
+                ]
+                await asyncio.to_thread(self.index.apply, index_changes, changes[-1].seq)
+                applied += len(changes)
+
+    async def rebuild_index(self) -> int:
+        """Drop the index and build it again from the database."""
+        async with self._sync_lock:
+            await asyncio.to_thread(self.index.reset)
+        return await self.sync_index()
+
+    async def _build_all(
+        self,
+        records: Iterable[ImportRecord],
+        report: ImportReport,
+        progress: Callable[[int], None] | None,
+    ) -> AsyncIterator[NewArticle]:
+        for number, record in enumerate(records, start=1):
+            if progress is not None:
+                progress(1)
+            try:
+                yield self.build(
+                    record.text,
+                    published=_record_date(record.date),
+                    title=record.title,
+                    source=record.source,
+                    url=record.url,
+                    external_id=record.external_id,
+                )
+            except RejectedInput as exc:
+                report.rejected.append(f"record {number}: {exc}")
+
+
+async def _batches(items: AsyncIterator[NewArticle], size: int) -> AsyncIterator[list[NewArticle]]:
+    batch: list[NewArticle] = []
+    async for item in items:
+        batch.append(item)
+        if len(batch) >= size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def _record_date(value: str | None) -> dt.date | None:
+    if not value:
+        return None
+    try:
+        return dt.date.fromisoformat(value[:10])
+    except ValueError:
+        return None

@@ -1,0 +1,101 @@
+"""Telegram HTML for every reply, and splitting long texts into messages that fit."""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Iterable, Sequence
+
+MESSAGE_LIMIT = 4096
+PARAGRAPH = re.compile(r"\n\s*\n")
+
+
+def escape(text: str) -> str:
+    """Escape text for Telegram's HTML parse mode."""
+    return html.escape(text, quote=False)
+
+
+def bold_spans(text: str, spans: Sequence[tuple[int, int]]) -> str:
+    """Escape `text`, wrapping the given character spans in <b>."""
+    out: list[str] = []
+    position = 0
+    for start, end in sorted(spans):
+        start = max(start, position)
+        if end <= start:
+            continue
+        out.append(escape(text[position:start]))
+        out.append(f"<b>{escape(text[start:end])}</b>")
+        position = end
+    out.append(escape(text[position:]))
+    return "".join(out)
+
+
+def read_command(article_id: int) -> str:
+    """The tappable command that sends a whole article."""
+    return f"/read_{article_id}"
+
+
+def byline(published: str, source: str | None, article_id: int) -> str:
+    """'2017-07-04 · Reuters · /read_42', escaped."""
+    parts = [published]
+    if source:
+        parts.append(escape(source))
+    parts.append(read_command(article_id))
+    return " · ".join(parts)
+
+
+def join_blocks(blocks: Iterable[str], limit: int = MESSAGE_LIMIT, sep: str = "\n\n") -> list[str]:
+    """Pack blocks into as few messages as fit; a block too long alone is split by `split_text`."""
+    messages: list[str] = []
+    current = ""
+    for block in blocks:
+        pieces = [block] if len(block) <= limit else split_plain(block, limit)
+        for piece in pieces:
+            candidate = f"{current}{sep}{piece}" if current else piece
+            if len(candidate) <= limit:
+                current = candidate
+                continue
+            if current:
+                messages.append(current)
+            current = piece
+    if current:
+        messages.append(current)
+    return messages
+
+
+def split_article(title: str, meta: str, text: str, limit: int = MESSAGE_LIMIT) -> list[str]:
+    """A whole article as HTML messages, split on paragraph boundaries."""
+    head = f"<b>{escape(title)}</b>\n{meta}"
+    paragraphs = [escape(p.strip()) for p in PARAGRAPH.split(text) if p.strip()]
+    return join_blocks([head, *paragraphs], limit)
+
+
+def split_plain(text: str, limit: int = MESSAGE_LIMIT) -> list[str]:
+    """Split already-escaped text without tags at line, then sentence, then word boundaries."""
+    chunks: list[str] = []
+    rest = text
+    while len(rest) > limit:
+        window = rest[:limit]
+        cut = max(window.rfind("\n"), window.rfind(". ") + 1, window.rfind(" "))
+        # Never cut inside an HTML entity such as &amp;.
+        amp = window.rfind("&", max(cut, 0))
+        if amp != -1 and ";" not in window[amp:]:
+            cut = amp
+        if cut <= 0:
+            cut = limit
+        chunks.append(rest[:cut].rstrip())
+        rest = rest[cut:].lstrip()
+    if rest:
+        chunks.append(rest)
+    return chunks
+
+
+def saved_line(article_id: int, title: str, published: str, source: str | None) -> str:
+    """'Saved #42: headline (2017-07-04, Reuters)' as HTML."""
+    where = f"{published}, {source}" if source else published
+    return f"Saved #{article_id}: {escape(title)} ({escape(where)})"
+
+
+def duplicate_line(article_id: int, title: str) -> str:
+    """The reply when an article is already in the archive."""
+    return f"Already in the archive as #{article_id}: {escape(title)} — {read_command(article_id)}"

@@ -1,0 +1,142 @@
+"""The Retriever: analyzed questions to ranked articles and the sentence that answers them."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import tantivy
+
+from bot.analysis import Query, analyze, stem, tokenize
+from bot.sentences import best_sentence, highlights
+from storage.search_index import BODY_FIELD, TITLE_FIELD, day_number
+
+if TYPE_CHECKING:
+    from storage.search_index import Hit, SearchIndex
+
+
+@dataclass(frozen=True, slots=True)
+class ScoredArticle:
+    """An article id and how well it answers the query."""
+
+    article_id: int
+    score: float
+
+
+@dataclass(frozen=True, slots=True)
+class Answer:
+    """The sentence to quote and the spans in it of words matching the query."""
+
+    sentence: str
+    highlights: tuple[tuple[int, int], ...]
+
+
+@dataclass(frozen=True, slots=True)
+class RankingWeights:
+    """The few parameters of the ranking, tuned on the dev questions (docs/BENCHMARKS.md)."""
+
+    # A headline word counts this many times a body word.
+    title: float = 2.0
+    # Two query words next to each other (within `slop` words) add this much.
+    proximity: float = 0.5
+    slop: int = 2
+    # Relative score bonus for an article published on the asking day; halved at `half_life`.
+    recency: float = 0.5
+    half_life_days: float = 7.0
+    # Candidates taken from the engine before reranking.
+    candidates: int = 100
+
+
+DEFAULT_RANKING = RankingWeights()
+
+
+class Retriever:
+    """Search the index for a question and pick the sentence that answers it."""
+
+    def __init__(self, index: SearchIndex, weights: RankingWeights = DEFAULT_RANKING) -> None:
+        self._index = index
+        self._weights = weights
+
+    def analyze(self, question: str) -> Query:
+        """Analyze a question against the archive's vocabulary."""
+        return analyze(question, self._index)
+
+    def search(
+        self, query: Query, *, as_of: datetime.date | None, limit: int = 10, offset: int = 0
+    ) -> list[ScoredArticle]:
+        """Rank articles for `query`, best first, leaving out those published after `as_of`."""
+        if query.is_empty or limit <= 0:
+            return []
+        weights = self._weights
+        hits = self._index.search(
+            self._engine_query(query),
+            as_of=as_of,
+            limit=max(weights.candidates, offset + limit),
+        )
+        today = day_number(as_of if as_of is not None else datetime.date.today())
+        ranked = sorted(
+            ((self._final_score(hit, today), hit.day or 0, hit.article_id) for hit in hits),
+            reverse=True,
+        )
+        return [ScoredArticle(a, s) for s, _, a in ranked[offset : offset + limit]]
+
+    def suggest(self, query: Query, limit: int = 5) -> list[str]:
+        """Return archive words spelled closest to the query words, for "nothing found"."""
+        found: list[str] = []
+        for term in query.terms:
+            for variant in term.variants:
+                if variant.term != stem(term.word) and variant.term not in found:
+                    found.append(variant.term)
+        return found[:limit]
+
+    def answer(self, query: Query, title: str, text: str) -> Answer:
+        """Return the sentence of this article that best answers `query`, with highlights."""
+        sentence = best_sentence(query, title, text)
+        return Answer(sentence, highlights(query, sentence))
+
+    def matched_words(self, query: Query, text: str) -> list[str]:
+        """Return the distinct words of `text` that match the query, in order of appearance."""
+        wanted: set[str] = set()
+        for term in query.terms:
+            wanted |= term.terms
+        seen: list[str] = []
+        for match in tokenize(text):
+            word = match.group()
+            if stem(word) in wanted and word not in seen:
+                seen.append(word)
+        return seen
+
+    def _final_score(self, hit: Hit, today: int) -> float:
+        weights = self._weights
+        if hit.day is None:
+            return hit.score
+        age = max(0, today - hit.day)
+        return hit.score * (1.0 + weights.recency * 0.5 ** (age / weights.half_life_days))
+
+    def _engine_query(self, query: Query) -> tantivy.Query:
+        schema = self._index.schema
+        weights = self._weights
+        clauses: list[tuple[tantivy.Occur, tantivy.Query]] = []
+        for term in query.terms:
+            for variant in term.variants:
+                for field, boost in ((BODY_FIELD, 1.0), (TITLE_FIELD, weights.title)):
+                    clause = tantivy.Query.term_query(schema, field, variant.term)
+                    clauses.append(
+                        (
+                            tantivy.Occur.Should,
+                            tantivy.Query.boost_query(clause, boost * variant.weight),
+                        )
+                    )
+        if weights.proximity > 0:
+            for left, right in zip(query.terms, query.terms[1:], strict=False):
+                phrase = tantivy.Query.phrase_query(
+                    schema,
+                    BODY_FIELD,
+                    [left.variants[0].term, right.variants[0].term],
+                    slop=weights.slop,
+                )
+                clauses.append(
+                    (tantivy.Occur.Should, tantivy.Query.boost_query(phrase, weights.proximity))
+                )
+        return tantivy.Query.boolean_query(clauses)

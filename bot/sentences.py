@@ -1,0 +1,162 @@
+"""Sentence splitting of article texts and the choice of the sentence that answers a question."""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from bot.analysis import AnswerType, stem, tokenize
+
+if TYPE_CHECKING:
+    from bot.analysis import Query
+
+# Words after which a full stop does not end a sentence.
+_ABBREVIATIONS = frozenset(
+    """
+    mr mrs ms dr st jr sr gen sen rep gov lt col sgt capt cmdr adm prof rev fr maj pres supt
+    inc corp co ltd llc bros dept univ assn no nos vs etc al approx est fig
+    jan feb mar apr jun jul aug sep sept oct nov dec mon tue tues wed thu thur thurs fri sat sun
+    ft mt ave blvd rd hwy
+    """.split()
+)
+# A sentence ends at . ! or ? (and closing quotes or brackets) before a space and a capital.
+_BOUNDARY = re.compile(r"""[.!?]+["'”’)\]]*\s+(?=["'“‘(\[]?[A-Z0-9])""")
+_PARAGRAPH = re.compile(r"\n\s*\n|\n(?=\s*[-•*])")
+_NUMBER = re.compile(r"\d")
+_CAPITALIZED = re.compile(r"(?<![.!?]\s)(?<!^)\b[A-Z][a-z]+")
+_TIME = re.compile(
+    r"\b(?:1[89]\d\d|20\d\d|january|february|march|april|may|june|july|august|september|"
+    r"october|november|december|monday|tuesday|wednesday|thursday|friday|saturday|sunday|"
+    r"yesterday|today)\b",
+    re.IGNORECASE,
+)
+# Lines this short with no full stop are bylines, datelines and bullet headings, not answers.
+MIN_SENTENCE_WORDS = 5
+
+
+@dataclass(frozen=True, slots=True)
+class Sentence:
+    """A sentence of a text: its characters and where it starts in the text."""
+
+    text: str
+    start: int
+
+
+def split_sentences(text: str) -> list[Sentence]:
+    """Split a text into sentences, by paragraph and then by end punctuation."""
+    sentences: list[Sentence] = []
+    offset = 0
+    for paragraph in [*_PARAGRAPH.split(text), ""]:
+        start = text.find(paragraph, offset) if paragraph else len(text)
+        offset = start + len(paragraph)
+        piece_start = 0
+        for boundary in _BOUNDARY.finditer(paragraph):
+            if _is_abbreviation(paragraph, boundary.start()):
+                continue
+            _add(sentences, paragraph, piece_start, boundary.end(), start)
+            piece_start = boundary.end()
+        _add(sentences, paragraph, piece_start, len(paragraph), start)
+    return sentences
+
+
+def _is_abbreviation(paragraph: str, dot: int) -> bool:
+    if paragraph[dot] != ".":
+        return False
+    word = re.search(r"([A-Za-z]+)$", paragraph[max(0, dot - 12) : dot])
+    if word is None:
+        return False
+    token = word.group(1)
+    # Initials (J. K. Rowling) and dotted acronyms (U.S.) are single letters before the dot.
+    return len(token) == 1 or token.lower() in _ABBREVIATIONS
+
+
+def _add(sentences: list[Sentence], paragraph: str, begin: int, end: int, base: int) -> None:
+    raw = paragraph[begin:end]
+    stripped = raw.strip()
+    if stripped:
+        sentences.append(Sentence(" ".join(stripped.split()), base + begin + raw.find(stripped)))
+
+
+@dataclass(frozen=True, slots=True)
+class SentenceWeights:
+    """How much each cue counts when choosing the answer sentence."""
+
+    # Each further sentence into the text costs this (news puts the answer up front).
+    position: float = 0.04
+    # Sharing words with the headline marks a sentence central to the article.
+    title: float = 0.3
+    # Query words close together within the sentence.
+    proximity: float = 0.3
+    # The kind of answer asked for (a number for "how many") appears in the sentence.
+    answer_type: float = 1.0
+    # Sentences too short to answer anything.
+    short: float = 2.0
+
+
+DEFAULT_WEIGHTS = SentenceWeights()
+
+
+def sentence_score(
+    query: Query,
+    sentence: str,
+    index: int,
+    title_terms: frozenset[str],
+    weights: SentenceWeights = DEFAULT_WEIGHTS,
+) -> float:
+    """Score one sentence as the answer to `query`: rare query words it holds, and cues."""
+    words = tokenize(sentence)
+    terms = [stem(m.group()) for m in words]
+    positions: list[int] = []
+    score = 0.0
+    term_set = set(terms)
+    for query_term in query.terms:
+        best = max((v.weight for v in query_term.variants if v.term in term_set), default=0.0)
+        if best:
+            score += best * query_term.idf
+            matches = query_term.terms
+            positions.append(next(i for i, t in enumerate(terms) if t in matches))
+    if len(positions) > 1:
+        span = max(positions) - min(positions) + 1
+        score += weights.proximity * len(positions) / math.sqrt(span)
+    score += weights.title * sum(1 for t in title_terms if t in term_set)
+    score -= weights.position * index
+    if len(words) < MIN_SENTENCE_WORDS:
+        score -= weights.short
+    if _has_answer_type(query.answer_type, sentence):
+        score += weights.answer_type
+    return score
+
+
+def _has_answer_type(kind: AnswerType, sentence: str) -> bool:
+    if kind is AnswerType.NUMBER:
+        return _NUMBER.search(sentence) is not None
+    if kind is AnswerType.TIME:
+        return _TIME.search(sentence) is not None
+    if kind in (AnswerType.PERSON, AnswerType.PLACE):
+        return _CAPITALIZED.search(sentence) is not None
+    return False
+
+
+def best_sentence(
+    query: Query, title: str, text: str, weights: SentenceWeights = DEFAULT_WEIGHTS
+) -> str:
+    """Return the sentence of `text` that best answers `query` (the first one if none does)."""
+    sentences = split_sentences(text)
+    if not sentences:
+        return title
+    title_terms = frozenset(stem(m.group()) for m in tokenize(title)) - {""}
+    scored = [
+        (sentence_score(query, s.text, i, title_terms, weights), -i, s.text)
+        for i, s in enumerate(sentences)
+    ]
+    return max(scored)[2]
+
+
+def highlights(query: Query, sentence: str) -> tuple[tuple[int, int], ...]:
+    """Return the character spans of the words in `sentence` that match a query word."""
+    wanted: set[str] = set()
+    for term in query.terms:
+        wanted |= term.terms
+    return tuple(m.span() for m in tokenize(sentence) if stem(m.group()) in wanted)

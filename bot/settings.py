@@ -1,0 +1,103 @@
+"""Typed settings, read once from the environment and `.env`."""
+
+from __future__ import annotations
+
+import datetime as dt
+import zoneinfo
+from pathlib import Path
+from typing import Annotated
+
+from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///./data/newsbot.sqlite3"
+
+
+class SettingsError(Exception):
+    """A setting is missing or malformed; the message says what to set."""
+
+
+def _split_ids(value: object) -> object:
+    if isinstance(value, str):
+        return [part.strip() for part in value.replace(";", ",").split(",") if part.strip()]
+    if isinstance(value, int):
+        return [value]
+    return value
+
+
+class Settings(BaseSettings):
+    """Everything the bot can be told from outside; see `.env.example`."""
+
+    model_config = SettingsConfigDict(env_file=".env", extra="ignore", frozen=True)
+
+    telegram_bot_token: SecretStr | None = None
+    telegram_api_base_url: str = "https://api.telegram.org/bot"
+    telegram_file_base_url: str = "https://api.telegram.org/file/bot"
+    database_url: str = DEFAULT_DATABASE_URL
+    index_dir: Path | None = None
+    editor_ids: Annotated[frozenset[int], NoDecode] = frozenset()
+    channel_ids: Annotated[frozenset[int], NoDecode] = frozenset()
+    timezone: str = "UTC"
+    digest_time: dt.time = dt.time(8, 0)
+    log_level: str = "INFO"
+    max_file_bytes: int = Field(default=20 * 1024 * 1024, gt=0)
+
+    @field_validator("editor_ids", "channel_ids", mode="before")
+    @classmethod
+    def _parse_ids(cls, value: object) -> object:
+        return _split_ids(value)
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_timezone(cls, value: str) -> str:
+        try:
+            zoneinfo.ZoneInfo(value)
+        except (zoneinfo.ZoneInfoNotFoundError, ValueError) as exc:
+            raise ValueError(f"unknown time zone {value!r}, use an Area/City name") from exc
+        return value
+
+    @field_validator("log_level")
+    @classmethod
+    def _upper_level(cls, value: str) -> str:
+        return value.upper()
+
+    @property
+    def search_index_dir(self) -> Path | None:
+        """Where the search index lives: beside an SQLite file, or INDEX_DIR; None for RAM."""
+        if self.index_dir is not None:
+            return self.index_dir
+        database = sqlite_path(self.database_url)
+        if database is None:
+            return Path("data") / "index"
+        if database == ":memory:":
+            return None
+        return Path(database).with_suffix(".index")
+
+    def require_token(self) -> str:
+        """The bot token, or a SettingsError saying what to set."""
+        if self.telegram_bot_token is None or not self.telegram_bot_token.get_secret_value():
+            raise SettingsError(
+                "TELEGRAM_BOT_TOKEN is not set: put it in .env or the environment "
+                "(get one from @BotFather), or try the bot offline with `newsbot chat`."
+            )
+        return self.telegram_bot_token.get_secret_value()
+
+
+def sqlite_path(database_url: str) -> str | None:
+    """The file path of an SQLite URL (':memory:' for in-memory), or None for other databases."""
+    scheme, _, rest = database_url.partition("://")
+    if not scheme.startswith("sqlite"):
+        return None
+    path = rest[1:] if rest.startswith("/") else rest
+    return path or ":memory:"
+
+
+def load_settings(**overrides: object) -> Settings:
+    """Read settings, turning validation errors into one readable line."""
+    try:
+        return Settings(**overrides)  # type: ignore[arg-type]
+    except ValidationError as exc:
+        problems = "; ".join(
+            f"{'.'.join(str(p) for p in err['loc']).upper()}: {err['msg']}" for err in exc.errors()
+        )
+        raise SettingsError(f"invalid settings: {problems}") from None

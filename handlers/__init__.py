@@ -1,0 +1,89 @@
+"""Telegram adapters: each handler parses an update, calls the core and renders the reply."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from telegram import Update
+from telegram.ext import (
+    Application,
+    CallbackQueryHandler,
+    CommandHandler,
+    InlineQueryHandler,
+    MessageHandler,
+    filters,
+)
+
+from bot.commands import COMMANDS
+from bot.settings import Settings
+from handlers import admin, articles, digests, questions
+from handlers.common import Context
+from handlers.errors import on_error
+
+COMMAND_CALLBACKS = {
+    "start": admin.start,
+    "help": admin.help_command,
+    "ask": questions.ask_command,
+    "read": questions.read_command,
+    "digest": digests.digest_now,
+    "subscribe": digests.subscribe,
+    "subscriptions": digests.subscriptions,
+    "unsubscribe": digests.unsubscribe,
+    "timezone": digests.timezone,
+    "add": articles.add_command,
+    "delete": admin.delete,
+    "stats": admin.stats,
+}
+
+
+def register_handlers(app: Application[Any, Any, Any, Any, Any, Any], settings: Settings) -> None:
+    """Attach every handler, commands first."""
+    missing = {c.name for c in COMMANDS} ^ set(COMMAND_CALLBACKS)
+    if missing:
+        raise RuntimeError(f"command table and handlers disagree on: {sorted(missing)}")
+    new_messages = filters.UpdateType.MESSAGE | filters.UpdateType.CHANNEL_POST
+    for name, callback in COMMAND_CALLBACKS.items():
+        app.add_handler(CommandHandler(name, callback, filters=new_messages))
+    app.add_handler(
+        MessageHandler(filters.Regex(questions.READ_PATTERN) & new_messages, questions.read_shortcut)
+    )
+    app.add_handler(MessageHandler(filters.StatusUpdate.MIGRATE, _migrate))
+    channel_ids = sorted(settings.channel_ids)
+    if channel_ids:
+        channels = filters.Chat(chat_id=channel_ids)
+        app.add_handler(
+            MessageHandler(filters.UpdateType.CHANNEL_POST & channels, articles.channel_post)
+        )
+        app.add_handler(
+            MessageHandler(
+                filters.UpdateType.EDITED_CHANNEL_POST & channels, articles.edited_channel_post
+            )
+        )
+    private = filters.ChatType.PRIVATE & filters.UpdateType.MESSAGE
+    app.add_handler(MessageHandler(private & filters.Document.ALL, articles.document))
+    app.add_handler(MessageHandler(private & (filters.TEXT | filters.CAPTION) & ~filters.COMMAND, articles.private_text))
+    app.add_handler(
+        MessageHandler(
+            filters.ChatType.GROUPS & filters.UpdateType.MESSAGE & filters.TEXT & ~filters.COMMAND,
+            questions.group_text,
+        )
+    )
+    app.add_handler(MessageHandler(private & ~filters.TEXT & ~filters.CAPTION, _unsupported))
+    app.add_handler(CallbackQueryHandler(questions.more_callback, pattern=f"^{questions.MORE_PREFIX}"))
+    app.add_handler(InlineQueryHandler(questions.inline_query))
+    app.add_error_handler(on_error)
+
+
+async def _migrate(update: Update, context: Context) -> None:
+    message = update.effective_message
+    if message is None or message.migrate_to_chat_id is None:
+        return
+    await context.bot_data.services.subscriptions.migrate_chat(message.chat_id, message.migrate_to_chat_id)
+
+
+async def _unsupported(update: Update, context: Context) -> None:
+    message = update.effective_message
+    if message is not None:
+        await message.reply_text(
+            "I read text and text files (.txt, .md, .html, .jsonl). Send a question or an article."
+        )

@@ -1,0 +1,190 @@
+"""Adding articles: private messages, /add, forwards, channel posts and files."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+
+from telegram import (
+    Message,
+    MessageOriginChannel,
+    MessageOriginChat,
+    MessageOriginHiddenUser,
+    MessageOriginUser,
+    Update,
+)
+
+from bot.archive import Origin, RejectedInput
+from bot.files import UnreadableFile, read_records
+from bot.parsing import looks_like_article
+from bot.render import duplicate_line, escape, saved_line
+from handlers.common import REFUSE_EDITORS_ONLY, Context, args_text, is_editor, reply, services
+from handlers.questions import answer_question
+
+log = logging.getLogger(__name__)
+
+ADD_USAGE = escape("Usage: /add <article text>, or reply /add to the message that holds the article.")
+
+
+async def private_text(update: Update, context: Context) -> None:
+    """In a private chat a message is an article (editors) or else a question."""
+    message = update.effective_message
+    text = message.text or message.caption if message is not None else None
+    if message is None or not text:
+        return
+    is_article = message.forward_origin is not None or looks_like_article(text)
+    if not is_article:
+        await answer_question(update, context, text)
+        return
+    if not is_editor(update, context):
+        await reply(update, REFUSE_EDITORS_ONLY)
+        return
+    await ingest(update, context, message, text)
+
+
+async def add_command(update: Update, context: Context) -> None:
+    """/add <text>, or /add in reply to a message."""
+    message = update.effective_message
+    if message is None:
+        return
+    if not is_editor(update, context):
+        await reply(update, REFUSE_EDITORS_ONLY)
+        return
+    text = args_text(message)
+    source_message = message
+    if not text and message.reply_to_message is not None:
+        source_message = message.reply_to_message
+        text = source_message.text or source_message.caption or ""
+    if not text.strip():
+        await reply(update, ADD_USAGE)
+        return
+    await ingest(update, context, source_message, text)
+
+
+async def channel_post(update: Update, context: Context) -> None:
+    """A post in an archived channel becomes an article (no reply: it would post in the channel)."""
+    message = update.channel_post
+    if message is None:
+        return
+    text = message.text or message.caption
+    if not text or text.startswith("/"):
+        return
+    archive = services(context).archive
+    try:
+        new = archive.build(
+            text, published=message.date.date(), source=_chat_name(message), origin=_origin(message)
+        )
+    except RejectedInput as exc:
+        log.info("channel post %s/%s not archived: %s", message.chat_id, message.message_id, exc)
+        return
+    result = await archive.add(new)
+    log.info("channel post %s/%s stored as #%d", message.chat_id, message.message_id, result.article.id)
+
+
+async def edited_channel_post(update: Update, context: Context) -> None:
+    """An edited channel post updates the article it became."""
+    message = update.edited_channel_post
+    if message is None:
+        return
+    text = message.text or message.caption
+    if not text:
+        return
+    archive = services(context).archive
+    try:
+        new = archive.build(
+            text, published=message.date.date(), source=_chat_name(message), origin=_origin(message)
+        )
+    except RejectedInput:
+        return
+    updated = await archive.update_from_origin(message.chat_id, message.message_id, new)
+    if updated is None:
+        await archive.add(new)
+
+
+async def document(update: Update, context: Context) -> None:
+    """A file from an editor: one article, or many from .jsonl."""
+    message = update.effective_message
+    if message is None or message.document is None:
+        return
+    if not is_editor(update, context):
+        await reply(update, REFUSE_EDITORS_ONLY)
+        return
+    doc = message.document
+    limit = services(context).settings.max_file_bytes
+    if doc.file_size is not None and doc.file_size > limit:
+        await reply(update, f"That file is too big ({doc.file_size:,} bytes; the limit is {limit:,}).")
+        return
+    name = doc.file_name or "file"
+    telegram_file = await doc.get_file()
+    data = bytes(await telegram_file.download_as_bytearray())
+    try:
+        found = read_records(name, data[: limit + 1])
+    except UnreadableFile as exc:
+        await reply(update, escape(str(exc)))
+        return
+    archive = services(context).archive
+    if len(found.records) == 1 and not found.bad_lines and not name.lower().endswith((".jsonl", ".ndjson")):
+        await ingest(update, context, message, found.records[0].text)
+        return
+    report = await archive.import_records(found.records)
+    lines = [f"Imported {report.added} article{'s' if report.added != 1 else ''} from {escape(name)}."]
+    if report.duplicates:
+        lines.append(f"{report.duplicates} were already in the archive.")
+    if found.bad_lines:
+        shown = ", ".join(str(n) for n in found.bad_lines[:10])
+        more = "…" if len(found.bad_lines) > 10 else ""
+        lines.append(f"{len(found.bad_lines)} lines were not article objects (lines {shown}{more}).")
+    if report.rejected:
+        lines.append(f"{len(report.rejected)} had no text to keep.")
+    await reply(update, "\n".join(lines))
+
+
+async def ingest(update: Update, context: Context, source: Message, text: str) -> None:
+    """Parse, store once and answer 'Saved #N …' or where it already is."""
+    archive = services(context).archive
+    try:
+        new = archive.build(
+            text,
+            published=_published(source),
+            source=_forward_source(source),
+            origin=Origin(source.chat_id, source.message_id, _sender_id(update)),
+        )
+    except RejectedInput as exc:
+        await reply(update, escape(str(exc)))
+        return
+    result = await archive.add(new)
+    article = result.article
+    if result.created:
+        await reply(update, saved_line(article.id, article.title, article.published.isoformat(), article.source))
+    else:
+        await reply(update, duplicate_line(article.id, article.title))
+
+
+def _published(message: Message) -> dt.date:
+    origin = message.forward_origin
+    return (origin.date if origin is not None else message.date).date()
+
+
+def _forward_source(message: Message) -> str | None:
+    origin = message.forward_origin
+    if isinstance(origin, MessageOriginChannel):
+        return origin.chat.title or origin.chat.username
+    if isinstance(origin, MessageOriginChat):
+        return origin.sender_chat.title or origin.sender_chat.username
+    if isinstance(origin, MessageOriginUser):
+        return origin.sender_user.full_name
+    if isinstance(origin, MessageOriginHiddenUser):
+        return origin.sender_user_name
+    return None
+
+
+def _chat_name(message: Message) -> str | None:
+    return message.chat.title or message.chat.username
+
+
+def _origin(message: Message) -> Origin:
+    return Origin(message.chat_id, message.message_id, None)
+
+
+def _sender_id(update: Update) -> int | None:
+    return update.effective_user.id if update.effective_user else None

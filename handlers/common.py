@@ -1,0 +1,83 @@
+"""What every handler shares: typed context, who is asking, and replying safely."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from telegram import Chat, Message, Update
+from telegram.ext import CallbackContext, ExtBot
+
+from bot.app import BotData
+from bot.render import MESSAGE_LIMIT, split_plain
+from bot.services import Services
+
+Context = CallbackContext[ExtBot[Any], dict[Any, Any], dict[Any, Any], BotData]
+
+REFUSE_EDITORS_ONLY = (
+    "Sorry, only the newsroom's editors can add or change articles. "
+    "You can ask me anything about the archive, though."
+)
+
+
+def services(context: Context) -> Services:
+    """The bot's core."""
+    return context.bot_data.services
+
+
+def user_id(update: Update) -> int | None:
+    """The id of the person behind an update, if any."""
+    return update.effective_user.id if update.effective_user else None
+
+
+def is_editor(update: Update, context: Context) -> bool:
+    """Whether the sender is an editor."""
+    return services(context).is_editor(user_id(update))
+
+
+def args_text(message: Message) -> str:
+    """The text after the command word (`/ask@bot how?` gives 'how?')."""
+    text = message.text or message.caption or ""
+    words = text.split(None, 1)
+    if not words or not words[0].startswith("/"):
+        return text.strip()
+    return words[1].strip() if len(words) > 1 else ""
+
+
+async def reply(update: Update, html: str, **kwargs: Any) -> Message | None:
+    """Reply with HTML to the update's message; texts over the limit go out in several parts."""
+    message = update.effective_message
+    if message is None:
+        return None
+    parts = [html] if len(html) <= MESSAGE_LIMIT else split_plain(html, MESSAGE_LIMIT)
+    sent: Message | None = None
+    for number, part in enumerate(parts):
+        extra = kwargs if number == len(parts) - 1 else {}
+        sent = await message.reply_text(part, **extra)
+    return sent
+
+
+async def reply_parts(update: Update, parts: list[str]) -> None:
+    """Send pre-split HTML messages in order."""
+    message = update.effective_message
+    if message is None:
+        return
+    for part in parts:
+        await message.reply_text(part)
+
+
+async def is_chat_admin(update: Update, context: Context) -> bool:
+    """Whether the sender may manage this chat's digests (private chats: always)."""
+    chat = update.effective_chat
+    if chat is None:
+        return False
+    if chat.type == Chat.PRIVATE:
+        return True
+    if chat.type == Chat.CHANNEL:
+        return True  # only a channel's admins can post in it
+    user = update.effective_user
+    if user is None:
+        # Anonymous group admins post as the group itself.
+        message = update.effective_message
+        return bool(message and message.sender_chat and message.sender_chat.id == chat.id)
+    member = await context.bot.get_chat_member(chat.id, user.id)
+    return member.status in {"creator", "administrator"}

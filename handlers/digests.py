@@ -1,0 +1,136 @@
+"""Digest commands: /subscribe, /subscriptions, /unsubscribe, /timezone and /digest."""
+
+from __future__ import annotations
+
+from telegram import Update
+
+from bot.digests import topics_of
+from bot.render import escape
+from bot.schedule import format_time, is_timezone, parse_time_of_day
+from handlers.common import Context, args_text, is_chat_admin, reply, reply_parts, services, user_id
+from handlers.jobs import schedule_subscription, unschedule
+
+SUBSCRIBE_USAGE = (
+    "Usage: /subscribe [HH:MM] [topic words], for example /subscribe 08:00 or "
+    "/subscribe 07:30 syria raqqa"
+)
+UNSUBSCRIBE_USAGE = escape("Usage: /unsubscribe <n|all>; /subscriptions lists the numbers.")
+TIMEZONE_USAGE = escape("Usage: /timezone <Area/City>, for example /timezone Europe/London")
+ADMINS_ONLY = "Only this chat's admins can change its digests."
+MAX_SUBSCRIPTIONS = 10
+
+
+async def subscribe(update: Update, context: Context) -> None:
+    """/subscribe [HH:MM] [topic words]."""
+    chat, message = update.effective_chat, update.effective_message
+    if chat is None or message is None:
+        return
+    if not await is_chat_admin(update, context):
+        await reply(update, ADMINS_ONLY)
+        return
+    core = services(context)
+    words = args_text(message).split()
+    at = core.settings.digest_time
+    if words and (parsed := parse_time_of_day(words[0])) is not None:
+        at, words = parsed, words[1:]
+    elif words and any(ch.isdigit() for ch in words[0]) and ":" in words[0]:
+        await reply(update, f"“{escape(words[0])}” is not a time of day.\n{SUBSCRIBE_USAGE}")
+        return
+    existing = await core.subscriptions.for_chat(chat.id)
+    if len(existing) >= MAX_SUBSCRIPTIONS:
+        await reply(update, f"This chat has {len(existing)} digests already; /unsubscribe one first.")
+        return
+    await core.subscriptions.touch_chat(chat.id, chat.type, chat.title)
+    sub = await core.subscriptions.subscribe(
+        chat.id,
+        format_time(at),
+        topics_of(words),
+        created_by=user_id(update),
+        after_article_id=await core.archive.articles.last_id(),
+        now=core.clock.now(),
+    )
+    for each in await core.subscriptions.for_chat(chat.id):
+        schedule_subscription(context.application, each)
+    tz = sub.timezone or core.settings.timezone
+    about = f" about {escape(sub.topics)}" if sub.topics else ""
+    await reply(
+        update,
+        f"Subscribed: a digest{about} every day at {sub.time_of_day} ({escape(tz)}). "
+        "/timezone changes the time zone; /unsubscribe stops it.",
+    )
+
+
+async def subscriptions(update: Update, context: Context) -> None:
+    """/subscriptions: this chat's digests, numbered."""
+    chat = update.effective_chat
+    if chat is None:
+        return
+    core = services(context)
+    subs = await core.subscriptions.for_chat(chat.id)
+    if not subs:
+        await reply(update, "This chat has no digests. " + SUBSCRIBE_USAGE)
+        return
+    lines = ["This chat's digests:"]
+    for number, sub in enumerate(subs, start=1):
+        about = f" — {escape(sub.topics)}" if sub.topics else " — everything"
+        paused = "" if sub.active else " (paused)"
+        lines.append(f"{number}. {sub.time_of_day} {escape(sub.timezone or core.settings.timezone)}{about}{paused}")
+    await reply(update, "\n".join(lines))
+
+
+async def unsubscribe(update: Update, context: Context) -> None:
+    """/unsubscribe <n|all>."""
+    chat, message = update.effective_chat, update.effective_message
+    if chat is None or message is None:
+        return
+    if not await is_chat_admin(update, context):
+        await reply(update, ADMINS_ONLY)
+        return
+    core = services(context)
+    subs = await core.subscriptions.for_chat(chat.id)
+    arg = args_text(message).strip().lower()
+    if arg == "all":
+        chosen = subs
+    elif arg.isdigit() and len(arg) < 4 and 1 <= int(arg) <= len(subs):
+        chosen = [subs[int(arg) - 1]]
+    else:
+        hint = f" This chat has {len(subs)}." if subs else " This chat has none."
+        await reply(update, UNSUBSCRIBE_USAGE + hint)
+        return
+    removed = await core.subscriptions.unsubscribe(chat.id, [s.id for s in chosen])
+    for sub in chosen:
+        unschedule(context.application, sub.id)
+    await reply(update, f"Removed {removed} digest{'s' if removed != 1 else ''}.")
+
+
+async def timezone(update: Update, context: Context) -> None:
+    """/timezone <Area/City> for this chat's digests."""
+    chat, message = update.effective_chat, update.effective_message
+    if chat is None or message is None:
+        return
+    core = services(context)
+    name = args_text(message).strip()
+    if not name:
+        current = await core.subscriptions.chat_timezone(chat.id) or core.settings.timezone
+        await reply(update, f"This chat's time zone is {escape(current)}.\n{TIMEZONE_USAGE}")
+        return
+    if not await is_chat_admin(update, context):
+        await reply(update, ADMINS_ONLY)
+        return
+    if not is_timezone(name):
+        await reply(update, f"“{escape(name[:64])}” is not a time zone I know.\n{TIMEZONE_USAGE}")
+        return
+    await core.subscriptions.touch_chat(chat.id, chat.type, chat.title)
+    await core.subscriptions.set_timezone(chat.id, name)
+    for sub in await core.subscriptions.for_chat(chat.id):
+        schedule_subscription(context.application, sub)
+    await reply(update, f"Time zone set to {escape(name)}; digests follow it from now on.")
+
+
+async def digest_now(update: Update, context: Context) -> None:
+    """/digest [topic words]: what is new, now (does not count as the daily digest)."""
+    chat, message = update.effective_chat, update.effective_message
+    if chat is None or message is None:
+        return
+    parts = await services(context).digests.on_demand(chat.id, args_text(message))
+    await reply_parts(update, parts)

@@ -1,0 +1,161 @@
+"""Questions: /ask, private messages, mentions and replies in groups, inline mode, /read."""
+
+from __future__ import annotations
+
+import re
+from uuid import uuid4
+
+from telegram import (
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    InlineQueryResultArticle,
+    InputTextMessageContent,
+    Update,
+)
+
+from bot.questions import PAGE_SIZE, Answers
+from bot.render import byline, escape, split_article
+from bot.replies import answers_html
+from handlers.common import Context, args_text, reply, reply_parts, services
+
+ASK_USAGE = "Usage: /ask <question>, for example /ask civilians trapped in Raqqa?"
+READ_USAGE = escape("Usage: /read <article number>, for example /read 42 (or tap /read_42).")
+READ_PATTERN = re.compile(r"^/read_(\d{1,18})(?:@\w+)?\s*$")
+MORE_PREFIX = "more:"
+INLINE_RESULTS = 10
+
+
+def more_button(answers: Answers) -> InlineKeyboardMarkup | None:
+    """A "More" button when there are further results."""
+    if not answers.has_more:
+        return None
+    offset = answers.offset + len(answers.hits) or PAGE_SIZE
+    return InlineKeyboardMarkup(
+        [[InlineKeyboardButton("More ▸", callback_data=f"{MORE_PREFIX}{offset}")]]
+    )
+
+
+async def answer_question(update: Update, context: Context, question: str) -> None:
+    """Answer from the archive: the best sentence, its article, two more hits, a More button."""
+    if not question.strip():
+        await reply(update, ASK_USAGE)
+        return
+    answers = await services(context).questions.ask(question, with_answers=1)
+    await reply(update, answers_html(answers), reply_markup=more_button(answers))
+
+
+async def ask_command(update: Update, context: Context) -> None:
+    """/ask <question>."""
+    message = update.effective_message
+    if message is not None:
+        await answer_question(update, context, args_text(message))
+
+
+async def group_text(update: Update, context: Context) -> None:
+    """In groups the bot answers only when it is mentioned or replied to."""
+    message = update.effective_message
+    if message is None or not message.text:
+        return
+    username = context.bot.username
+    mention = f"@{username}".casefold() if username else None
+    replied_to_bot = (
+        message.reply_to_message is not None
+        and message.reply_to_message.from_user is not None
+        and message.reply_to_message.from_user.id == context.bot.id
+    )
+    mentioned = mention is not None and mention in message.text.casefold()
+    if not (mentioned or replied_to_bot):
+        return
+    question = message.text
+    if mention is not None:
+        question = re.sub(re.escape(mention), " ", question, flags=re.IGNORECASE)
+    await answer_question(update, context, question)
+
+
+async def more_callback(update: Update, context: Context) -> None:
+    """The "More" button: show the next page of results in place."""
+    query = update.callback_query
+    if query is None or query.data is None:
+        return
+    try:
+        offset = int(query.data.removeprefix(MORE_PREFIX))
+    except ValueError:
+        await query.answer("That button is out of date.")
+        return
+    message = query.message
+    original = getattr(message, "reply_to_message", None)
+    question = (original.text or original.caption or "") if original is not None else ""
+    question = re.sub(r"^/ask(@\w+)?\s*", "", question)
+    if not question.strip() or not 0 < offset <= 1000:
+        await query.answer("I can no longer see the question; please ask again.")
+        return
+    answers = await services(context).questions.ask(question, offset=offset, with_answers=0)
+    await query.answer()
+    if not answers.hits:
+        await query.edit_message_reply_markup(reply_markup=None)
+        return
+    await query.edit_message_text(answers_html(answers), reply_markup=more_button(answers))
+
+
+async def read_command(update: Update, context: Context) -> None:
+    """/read 42 sends article 42 in full."""
+    message = update.effective_message
+    if message is None:
+        return
+    await send_article(update, context, args_text(message))
+
+
+async def read_shortcut(update: Update, context: Context) -> None:
+    """/read_42, the tappable form."""
+    message = update.effective_message
+    if message is None or message.text is None:
+        return
+    match = READ_PATTERN.match(message.text.strip())
+    await send_article(update, context, match.group(1) if match else "")
+
+
+async def send_article(update: Update, context: Context, number: str) -> None:
+    """The whole article, split on paragraph boundaries into messages that fit."""
+    number = number.strip().lstrip("#")
+    if not number.isdigit() or len(number) > 18:
+        await reply(update, READ_USAGE)
+        return
+    article = await services(context).archive.articles.get(int(number))
+    if article is None:
+        await reply(update, f"There is no article #{escape(number)} in the archive.")
+        return
+    meta = byline(article.published.isoformat(), article.source, article.id)
+    if article.url:
+        meta += f'\n<a href="{escape(article.url)}">original</a>'
+    await reply_parts(update, split_article(article.title, meta, article.text))
+
+
+async def inline_query(update: Update, context: Context) -> None:
+    """@bot query in any chat: the top articles as inline results."""
+    query = update.inline_query
+    if query is None:
+        return
+    text = query.query.strip()
+    if not text:
+        await query.answer([], cache_time=5)
+        return
+    answers = await services(context).questions.ask(text, limit=INLINE_RESULTS)
+    results = []
+    for hit in answers.hits:
+        article = hit.article
+        sentence = hit.answer.sentence or article.title
+        body = (
+            f"<b>{escape(article.title)}</b>\n“{escape(sentence)}”\n"
+            f"{article.published.isoformat()}"
+            + (f" · {escape(article.source)}" if article.source else "")
+            + f" · #{article.id}"
+        )
+        results.append(
+            InlineQueryResultArticle(
+                id=str(uuid4()),
+                title=article.title[:200],
+                description=sentence[:200],
+                input_message_content=InputTextMessageContent(body[:4096]),
+            )
+        )
+    await query.answer(results, cache_time=30)

@@ -1,0 +1,318 @@
+"""The archive: articles, deduplicated by content, with a change sequence for the index."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from sqlalchemy import func, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage.db import Database
+from storage.models import Article, Counter
+
+CHANGE_COUNTER = "article_changes"
+
+
+@dataclass(frozen=True, slots=True)
+class NewArticle:
+    """An article about to be stored."""
+
+    title: str
+    text: str
+    published: dt.date
+    content_hash: str
+    source: str | None = None
+    url: str | None = None
+    external_id: str | None = None
+    origin_chat_id: int | None = None
+    origin_message_id: int | None = None
+    added_by: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class StoredArticle:
+    """An article as the archive has it."""
+
+    id: int
+    title: str
+    text: str
+    published: dt.date
+    source: str | None
+    url: str | None
+    external_id: str | None
+    created_at: dt.datetime
+
+
+@dataclass(frozen=True, slots=True)
+class SaveResult:
+    """The stored article, and whether this call created it (False: it was there already)."""
+
+    article: StoredArticle
+    created: bool
+
+
+@dataclass(frozen=True, slots=True)
+class ArticleChange:
+    """One row of the change feed the search index follows."""
+
+    seq: int
+    article_id: int
+    title: str
+    text: str
+    published: dt.date
+    deleted: bool
+
+
+@dataclass(frozen=True, slots=True)
+class ArchiveStats:
+    articles: int
+    sources: int
+    deleted: int
+
+
+def _stored(row: Article) -> StoredArticle:
+    return StoredArticle(
+        id=row.id,
+        title=row.title,
+        text=row.text,
+        published=row.published,
+        source=row.source,
+        url=row.url,
+        external_id=row.external_id,
+        created_at=row.created_at,
+    )
+
+
+async def _next_seq(session: AsyncSession, count: int = 1) -> int:
+    """Reserve `count` change numbers; returns the last one."""
+    result = await session.execute(
+        update(Counter)
+        .where(Counter.name == CHANGE_COUNTER)
+        .values(value=Counter.value + count)
+        .returning(Counter.value)
+    )
+    value = result.scalar_one_or_none()
+    if value is None:
+        session.add(Counter(name=CHANGE_COUNTER, value=count))
+        await session.flush()
+        return count
+    return int(value)
+
+
+class ArticleStore:
+    """Every read and write of articles; each method is one transaction."""
+
+    def __init__(self, db: Database) -> None:
+        self._db = db
+
+    async def save(self, new: NewArticle, *, now: dt.datetime) -> SaveResult:
+        """Store an article once: the same text (or external id) again returns the first copy."""
+        async with self._db.transaction() as session:
+            existing = await self._find_duplicate(session, new)
+            if existing is not None:
+                return SaveResult(_stored(existing), created=False)
+            row = self._row(new, now, await _next_seq(session))
+            session.add(row)
+            await session.flush()
+            return SaveResult(_stored(row), created=True)
+
+    async def save_many(self, batch: Sequence[NewArticle], *, now: dt.datetime) -> list[SaveResult]:
+        """Store a batch in one transaction (bulk import); duplicates are reported, not stored."""
+        async with self._db.transaction() as session:
+            hashes = {a.content_hash for a in batch}
+            externals = {a.external_id for a in batch if a.external_id}
+            known: dict[str, Article] = {}
+            for chunk in _chunks(list(hashes), 500):
+                rows = await session.scalars(select(Article).where(Article.content_hash.in_(chunk)))
+                known.update((r.content_hash, r) for r in rows)
+            known_external: dict[str, Article] = {}
+            for chunk in _chunks(list(externals), 500):
+                rows = await session.scalars(select(Article).where(Article.external_id.in_(chunk)))
+                known_external.update((r.external_id or "", r) for r in rows)
+            fresh = [
+                a
+                for a in _unique(batch)
+                if a.content_hash not in known and (a.external_id or "") not in known_external
+            ]
+            last = await _next_seq(session, len(fresh)) if fresh else 0
+            created: dict[str, Article] = {}
+            for offset, new in enumerate(fresh):
+                row = self._row(new, now, last - len(fresh) + 1 + offset)
+                session.add(row)
+                created[new.content_hash] = row
+            await session.flush()
+            results = []
+            for new in batch:
+                if new.content_hash in created:
+                    results.append(SaveResult(_stored(created.pop(new.content_hash)), True))
+                    continue
+                row = known.get(new.content_hash) or known_external.get(new.external_id or "")
+                if row is None:  # repeated inside this very batch
+                    row = await self._find_duplicate(session, new)
+                assert row is not None
+                results.append(SaveResult(_stored(row), created=False))
+            return results
+
+    async def update_from_origin(
+        self, chat_id: int, message_id: int, new: NewArticle, *, now: dt.datetime
+    ) -> StoredArticle | None:
+        """Replace the article that came from this message (an edited channel post)."""
+        async with self._db.transaction() as session:
+            row = await session.scalar(
+                select(Article).where(
+                    Article.origin_chat_id == chat_id,
+                    Article.origin_message_id == message_id,
+                    Article.deleted_at.is_(None),
+                )
+            )
+            if row is None:
+                return None
+            clash = await session.scalar(
+                select(Article.id).where(
+                    Article.content_hash == new.content_hash, Article.id != row.id
+                )
+            )
+            if clash is None:
+                row.content_hash = new.content_hash
+            row.title, row.text, row.published = new.title, new.text, new.published
+            row.source = new.source or row.source
+            row.updated_at = now
+            row.change_seq = await _next_seq(session)
+            return _stored(row)
+
+    async def delete(self, article_id: int, *, now: dt.datetime) -> StoredArticle | None:
+        """Mark an article deleted (kept as a tombstone); None if there is no such article."""
+        async with self._db.transaction() as session:
+            row = await session.get(Article, article_id)
+            if row is None or row.deleted_at is not None:
+                return None
+            row.deleted_at = now
+            row.updated_at = now
+            # Free the identity so the same text can be added again later.
+            row.content_hash = f"deleted:{row.id}"
+            row.external_id = None
+            row.origin_message_id = None
+            row.change_seq = await _next_seq(session)
+            return _stored(row)
+
+    async def get(self, article_id: int) -> StoredArticle | None:
+        """One live article."""
+        async with self._db.sessions() as session:
+            row = await session.get(Article, article_id)
+            return None if row is None or row.deleted_at is not None else _stored(row)
+
+    async def get_many(self, ids: Sequence[int]) -> dict[int, StoredArticle]:
+        """Live articles by id (missing and deleted ones are left out)."""
+        if not ids:
+            return {}
+        async with self._db.sessions() as session:
+            rows = await session.scalars(
+                select(Article).where(Article.id.in_(list(ids)), Article.deleted_at.is_(None))
+            )
+            return {r.id: _stored(r) for r in rows}
+
+    async def added_after(self, article_id: int, upto: int, *, limit: int) -> list[StoredArticle]:
+        """Live articles with article_id < id <= upto, oldest first."""
+        async with self._db.sessions() as session:
+            rows = await session.scalars(
+                select(Article)
+                .where(Article.id > article_id, Article.id <= upto, Article.deleted_at.is_(None))
+                .order_by(Article.id)
+                .limit(limit)
+            )
+            return [_stored(r) for r in rows]
+
+    async def last_id(self) -> int:
+        """The newest article id (0 for an empty archive)."""
+        async with self._db.sessions() as session:
+            return int(await session.scalar(select(func.coalesce(func.max(Article.id), 0))) or 0)
+
+    async def last_id_before(self, moment: dt.datetime) -> int:
+        """The newest article id stored before `moment` (0 if none)."""
+        async with self._db.sessions() as session:
+            value = await session.scalar(
+                select(func.coalesce(func.max(Article.id), 0)).where(Article.created_at < moment)
+            )
+            return int(value or 0)
+
+    async def last_seq(self) -> int:
+        """The newest change number."""
+        async with self._db.sessions() as session:
+            value = await session.scalar(select(Counter.value).where(Counter.name == CHANGE_COUNTER))
+            return int(value or 0)
+
+    async def changes_after(self, seq: int, *, limit: int) -> list[ArticleChange]:
+        """Changes the index has not seen yet, in order."""
+        async with self._db.sessions() as session:
+            rows = await session.execute(
+                select(
+                    Article.change_seq,
+                    Article.id,
+                    Article.title,
+                    Article.text,
+                    Article.published,
+                    Article.deleted_at,
+                )
+                .where(Article.change_seq > seq)
+                .order_by(Article.change_seq)
+                .limit(limit)
+            )
+            return [
+                ArticleChange(s, i, t, x, p, deleted=d is not None) for s, i, t, x, p, d in rows
+            ]
+
+    async def stats(self) -> ArchiveStats:
+        """Counts for /stats."""
+        async with self._db.sessions() as session:
+            live = Article.deleted_at.is_(None)
+            articles = await session.scalar(select(func.count()).where(live))
+            sources = await session.scalar(
+                select(func.count(func.distinct(Article.source))).where(live)
+            )
+            deleted = await session.scalar(select(func.count()).where(Article.deleted_at.is_not(None)))
+            return ArchiveStats(int(articles or 0), int(sources or 0), int(deleted or 0))
+
+    @staticmethod
+    def _row(new: NewArticle, now: dt.datetime, seq: int) -> Article:
+        return Article(
+            external_id=new.external_id,
+            title=new.title,
+            text=new.text,
+            published=new.published,
+            source=new.source,
+            url=new.url,
+            content_hash=new.content_hash,
+            origin_chat_id=new.origin_chat_id,
+            origin_message_id=new.origin_message_id,
+            added_by=new.added_by,
+            created_at=now,
+            updated_at=now,
+            change_seq=seq,
+        )
+
+    @staticmethod
+    async def _find_duplicate(session: AsyncSession, new: NewArticle) -> Article | None:
+        row = await session.scalar(select(Article).where(Article.content_hash == new.content_hash))
+        if row is None and new.external_id:
+            row = await session.scalar(select(Article).where(Article.external_id == new.external_id))
+        return row
+
+
+def _chunks(items: list[str], size: int) -> list[list[str]]:
+    return [items[i : i + size] for i in range(0, len(items), size)]
+
+
+def _unique(batch: Sequence[NewArticle]) -> list[NewArticle]:
+    seen_hash: set[str] = set()
+    seen_external: set[str] = set()
+    kept = []
+    for new in batch:
+        if new.content_hash in seen_hash or (new.external_id and new.external_id in seen_external):
+            continue
+        seen_hash.add(new.content_hash)
+        if new.external_id:
+            seen_external.add(new.external_id)
+        kept.append(new)
+    return kept

@@ -1,0 +1,133 @@
+"""SQLAlchemy models: articles, chats, subscriptions and digest deliveries."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.types import TypeDecorator
+
+
+class UTCDateTime(TypeDecorator[dt.datetime]):
+    """Timezone-aware UTC datetimes on every backend (SQLite drops the offset)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: dt.datetime | None, dialect: object) -> dt.datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to a UTC column")
+        return value.astimezone(dt.UTC)
+
+    def process_result_value(
+        self, value: dt.datetime | None, dialect: object
+    ) -> dt.datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=dt.UTC) if value.tzinfo is None else value.astimezone(dt.UTC)
+
+
+# Telegram ids need 64 bits; SQLite's INTEGER PRIMARY KEY must stay INTEGER for rowid aliasing.
+ChatId = BigInteger().with_variant(Integer(), "sqlite")
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class Counter(Base):
+    """Named monotonic counters (the change sequence that the search index follows)."""
+
+    __tablename__ = "counters"
+    name: Mapped[str] = mapped_column(String(32), primary_key=True)
+    value: Mapped[int] = mapped_column(BigInteger, default=0)
+
+
+class Article(Base):
+    __tablename__ = "articles"
+    __table_args__ = (
+        UniqueConstraint("origin_chat_id", "origin_message_id", name="uq_articles_origin"),
+        Index("ix_articles_change_seq", "change_seq"),
+        Index("ix_articles_published", "published"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    external_id: Mapped[str | None] = mapped_column(String(200), unique=True)
+    title: Mapped[str] = mapped_column(Text)
+    text: Mapped[str] = mapped_column(Text)
+    published: Mapped[dt.date] = mapped_column(Date)
+    source: Mapped[str | None] = mapped_column(String(200))
+    url: Mapped[str | None] = mapped_column(Text)
+    content_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    origin_chat_id: Mapped[int | None] = mapped_column(ChatId)
+    origin_message_id: Mapped[int | None] = mapped_column(BigInteger)
+    added_by: Mapped[int | None] = mapped_column(ChatId)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    deleted_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    change_seq: Mapped[int] = mapped_column(BigInteger)
+
+
+class Chat(Base):
+    """Per-chat preferences and delivery health."""
+
+    __tablename__ = "chats"
+    id: Mapped[int] = mapped_column(ChatId, primary_key=True, autoincrement=False)
+    kind: Mapped[str] = mapped_column(String(16), default="private")
+    title: Mapped[str | None] = mapped_column(Text)
+    timezone: Mapped[str | None] = mapped_column(String(64))
+    paused_reason: Mapped[str | None] = mapped_column(Text)
+    paused_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+
+
+class Subscription(Base):
+    __tablename__ = "subscriptions"
+    __table_args__ = (Index("ix_subscriptions_chat", "chat_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    chat_id: Mapped[int] = mapped_column(ChatId, ForeignKey("chats.id", onupdate="CASCADE"))
+    time_of_day: Mapped[str] = mapped_column(String(5))
+    topics: Mapped[str] = mapped_column(Text, default="")
+    created_by: Mapped[int | None] = mapped_column(ChatId)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    # The newest article id already covered by a digest: the next digest starts after it.
+    last_article_id: Mapped[int] = mapped_column(Integer, default=0)
+    # The scheduled moment of the newest slot already handled (sent or claimed).
+    last_slot: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+
+class Delivery(Base):
+    """One digest for one subscription slot: composed once, sent part by part, exactly once."""
+
+    __tablename__ = "deliveries"
+    __table_args__ = (UniqueConstraint("subscription_id", "slot", name="uq_delivery_slot"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    subscription_id: Mapped[int] = mapped_column(
+        Integer, ForeignKey("subscriptions.id", ondelete="CASCADE")
+    )
+    chat_id: Mapped[int] = mapped_column(ChatId)
+    slot: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    status: Mapped[str] = mapped_column(String(16), default="pending")
+    parts: Mapped[str] = mapped_column(Text)  # JSON list of rendered messages
+    parts_sent: Mapped[int] = mapped_column(Integer, default=0)
+    upto_article_id: Mapped[int] = mapped_column(Integer)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    last_error: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    sent_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)

@@ -1,0 +1,223 @@
+"""The full-text index of the archive: a tantivy index keyed by article id, with a watermark."""
+
+from __future__ import annotations
+
+import datetime
+import json
+import os
+import tempfile
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import tantivy
+
+if TYPE_CHECKING:
+    import pathlib
+    from collections.abc import Sequence
+
+TOKENIZER = "news"
+ID_FIELD = "id"
+DAY_FIELD = "day"
+TITLE_FIELD = "title"
+BODY_FIELD = "body"
+TEXT_FIELDS = (TITLE_FIELD, BODY_FIELD)
+_WATERMARK_FILE = "watermark.json"
+_EPOCH = datetime.date(1970, 1, 1)
+# Tokens longer than this are URLs, hashes or glued text, never words someone types.
+MAX_TOKEN_CHARS = 40
+_WRITER_HEAP_BYTES = 128_000_000
+
+
+def make_analyzer() -> tantivy.TextAnalyzer:
+    """Build the analyzer used for both documents and queries (case, accents, English stems)."""
+    return (
+        tantivy.TextAnalyzerBuilder(tantivy.Tokenizer.simple())
+        .filter(tantivy.Filter.remove_long(MAX_TOKEN_CHARS))
+        .filter(tantivy.Filter.lowercase())
+        .filter(tantivy.Filter.ascii_fold())
+        .filter(tantivy.Filter.stemmer("english"))
+        .build()
+    )
+
+
+def day_number(day: datetime.date) -> int:
+    """Return the date as days since 1970-01-01, the unit of the date fast field."""
+    return (day - _EPOCH).days
+
+
+def day_from_number(number: int) -> datetime.date:
+    """Invert `day_number`."""
+    return _EPOCH + datetime.timedelta(days=number)
+
+
+@dataclass(frozen=True, slots=True)
+class IndexChange:
+    """One article to upsert, or to delete when `deleted` is set."""
+
+    article_id: int
+    title: str
+    body: str
+    published: datetime.date | None
+    deleted: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Hit:
+    """One search result: the article, its engine score and its publication day number."""
+
+    article_id: int
+    score: float
+    day: int | None
+
+
+def _schema() -> tantivy.Schema:
+    builder = tantivy.SchemaBuilder()
+    builder.add_integer_field(ID_FIELD, indexed=True, fast=True)
+    builder.add_integer_field(DAY_FIELD, fast=True)
+    builder.add_text_field(TITLE_FIELD, tokenizer_name=TOKENIZER, index_option="position")
+    builder.add_text_field(BODY_FIELD, tokenizer_name=TOKENIZER, index_option="position")
+    return builder.build()
+
+
+class SearchIndex:
+    """Upsert/delete articles by id, remember the last change applied, and search."""
+
+    def __init__(self, index: tantivy.Index, path: pathlib.Path | None) -> None:
+        self._index = index
+        self._path = path
+        self._schema: tantivy.Schema = index.schema
+        self._writer: tantivy.IndexWriter | None = None
+        self._watermark = self._read_watermark()
+        self._index.reload()
+        self._searcher: tantivy.Searcher = index.searcher()
+
+    @classmethod
+    def open(cls, path: pathlib.Path | None) -> SearchIndex:
+        """Open the index at `path` (created if needed), or a fresh in-RAM index for None."""
+        if path is None:
+            index = tantivy.Index(_schema())
+        else:
+            path.mkdir(parents=True, exist_ok=True)
+            if tantivy.Index.exists(str(path)):
+                index = tantivy.Index.open(str(path))
+            else:
+                index = tantivy.Index(_schema(), path=str(path))
+        index.register_tokenizer(TOKENIZER, make_analyzer())
+        return cls(index, path)
+
+    @property
+    def schema(self) -> tantivy.Schema:
+        """The tantivy schema, for building queries."""
+        return self._schema
+
+    @property
+    def watermark(self) -> int:
+        """The highest change sequence number applied and committed (0 for a new index)."""
+        return self._watermark
+
+    @property
+    def searcher(self) -> tantivy.Searcher:
+        """The searcher over the last commit."""
+        return self._searcher
+
+    def apply(self, changes: Sequence[IndexChange], watermark: int) -> None:
+        """Upsert or delete each change by article id, commit, and record `watermark`.
+
+        Re-applying changes already applied is harmless: every change first deletes the id.
+        """
+        writer = self._open_writer()
+        for change in changes:
+            writer.delete_documents_by_term(ID_FIELD, change.article_id)
+            if change.deleted:
+                continue
+            doc = tantivy.Document()
+            doc.add_integer(ID_FIELD, change.article_id)
+            if change.published is not None:
+                doc.add_integer(DAY_FIELD, day_number(change.published))
+            doc.add_text(TITLE_FIELD, change.title)
+            doc.add_text(BODY_FIELD, change.body)
+            writer.add_document(doc)
+        writer.commit()
+        # The watermark is written only after the commit: a crash in between replays changes.
+        self._write_watermark(max(watermark, self._watermark))
+        self._refresh()
+
+    def reset(self) -> None:
+        """Delete every document and set the watermark back to 0."""
+        writer = self._open_writer()
+        writer.delete_all_documents()
+        writer.commit()
+        self._write_watermark(0)
+        self._refresh()
+
+    def close(self) -> None:
+        """Release the writer (and its lock on the index directory)."""
+        if self._writer is not None:
+            self._writer.wait_merging_threads()
+            self._writer = None
+
+    def num_docs(self) -> int:
+        """Return how many articles are indexed."""
+        return int(self._searcher.num_docs)
+
+    def doc_freq(self, term: str) -> int:
+        """Return in how many articles the analyzed `term` occurs, in title or body."""
+        return max(self._searcher.doc_freq(field, term) for field in TEXT_FIELDS)
+
+    def body_doc_freq(self, term: str) -> int:
+        """Return in how many article bodies the analyzed `term` occurs."""
+        return int(self._searcher.doc_freq(BODY_FIELD, term))
+
+    def search(
+        self, query: tantivy.Query, *, as_of: datetime.date | None, limit: int
+    ) -> list[Hit]:
+        """Run `query` over articles not published after `as_of`; best `limit` hits first."""
+        if as_of is not None:
+            later = tantivy.Query.range_query(
+                self._schema,
+                DAY_FIELD,
+                tantivy.FieldType.Integer,
+                lower_bound=day_number(as_of) + 1,
+            )
+            query = tantivy.Query.boolean_query(
+                [(tantivy.Occur.Must, query), (tantivy.Occur.MustNot, later)]
+            )
+        result = self._searcher.search(query, limit, count=False)
+        if not result.hits:
+            return []
+        addresses = [address for _, address in result.hits]
+        ids = self._searcher.fast_field_values(ID_FIELD, addresses)
+        days = self._searcher.fast_field_values(DAY_FIELD, addresses)
+        return [
+            Hit(int(article_id), float(score), day)
+            for (score, _), article_id, day in zip(result.hits, ids, days, strict=True)
+        ]
+
+    def _open_writer(self) -> tantivy.IndexWriter:
+        if self._writer is None:
+            self._writer = self._index.writer(heap_size=_WRITER_HEAP_BYTES)
+        return self._writer
+
+    def _refresh(self) -> None:
+        self._index.reload()
+        self._searcher = self._index.searcher()
+
+    def _read_watermark(self) -> int:
+        if self._path is None:
+            return 0
+        try:
+            data = json.loads((self._path / _WATERMARK_FILE).read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            return 0
+        return int(data["watermark"])
+
+    def _write_watermark(self, watermark: int) -> None:
+        self._watermark = watermark
+        if self._path is None:
+            return
+        fd, tmp = tempfile.mkstemp(dir=self._path, prefix=".watermark.")
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            json.dump({"watermark": watermark}, handle)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, self._path / _WATERMARK_FILE)

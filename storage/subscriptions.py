@@ -1,0 +1,317 @@
+"""Chats, their subscriptions, and the bookkeeping that sends each digest exactly once."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from sqlalchemy import delete, func, select, update
+from sqlalchemy.exc import IntegrityError
+
+from storage.db import Database
+from storage.models import Chat, Delivery, Subscription
+
+
+@dataclass(frozen=True, slots=True)
+class SubscriptionInfo:
+    id: int
+    chat_id: int
+    time_of_day: str
+    topics: str
+    timezone: str | None
+    created_at: dt.datetime
+    last_article_id: int
+    last_slot: dt.datetime | None
+    active: bool
+
+
+@dataclass(frozen=True, slots=True)
+class DeliveryInfo:
+    id: int
+    subscription_id: int
+    chat_id: int
+    slot: dt.datetime
+    status: str
+    parts: tuple[str, ...]
+    parts_sent: int
+    upto_article_id: int
+
+
+@dataclass(frozen=True, slots=True)
+class PausedChat:
+    chat_id: int
+    reason: str
+    since: dt.datetime
+
+
+def _info(sub: Subscription, timezone: str | None) -> SubscriptionInfo:
+    return SubscriptionInfo(
+        id=sub.id,
+        chat_id=sub.chat_id,
+        time_of_day=sub.time_of_day,
+        topics=sub.topics,
+        timezone=timezone,
+        created_at=sub.created_at,
+        last_article_id=sub.last_article_id,
+        last_slot=sub.last_slot,
+        active=sub.active,
+    )
+
+
+def _delivery(row: Delivery) -> DeliveryInfo:
+    return DeliveryInfo(
+        id=row.id,
+        subscription_id=row.subscription_id,
+        chat_id=row.chat_id,
+        slot=row.slot,
+        status=row.status,
+        parts=tuple(json.loads(row.parts)),
+        parts_sent=row.parts_sent,
+        upto_article_id=row.upto_article_id,
+    )
+
+
+class SubscriptionStore:
+    """Subscriptions per chat; each method is one transaction."""
+
+    def __init__(self, db: Database) -> None:
+        self._db = db
+
+    async def touch_chat(self, chat_id: int, kind: str, title: str | None) -> None:
+        """Make sure the chat is known (kind and title kept current)."""
+        async with self._db.transaction() as session:
+            chat = await session.get(Chat, chat_id)
+            if chat is None:
+                session.add(Chat(id=chat_id, kind=kind, title=title))
+            else:
+                chat.kind, chat.title = kind, title or chat.title
+
+    async def chat_timezone(self, chat_id: int) -> str | None:
+        """The chat's own time zone, if it set one."""
+        async with self._db.sessions() as session:
+            return await session.scalar(select(Chat.timezone).where(Chat.id == chat_id))
+
+    async def set_timezone(self, chat_id: int, timezone: str) -> None:
+        """Set the chat's time zone (its subscriptions follow it)."""
+        async with self._db.transaction() as session:
+            chat = await session.get(Chat, chat_id)
+            if chat is None:
+                session.add(Chat(id=chat_id, timezone=timezone))
+            else:
+                chat.timezone = timezone
+
+    async def subscribe(
+        self,
+        chat_id: int,
+        time_of_day: str,
+        topics: str,
+        *,
+        created_by: int | None,
+        after_article_id: int,
+        now: dt.datetime,
+    ) -> SubscriptionInfo:
+        """Add a subscription; subscribing also lifts a delivery pause on the chat."""
+        async with self._db.transaction() as session:
+            chat = await session.get(Chat, chat_id)
+            if chat is None:
+                chat = Chat(id=chat_id)
+                session.add(chat)
+            chat.paused_reason, chat.paused_at = None, None
+            await session.execute(
+                update(Subscription).where(Subscription.chat_id == chat_id).values(active=True)
+            )
+            sub = Subscription(
+                chat_id=chat_id,
+                time_of_day=time_of_day,
+                topics=topics,
+                created_by=created_by,
+                created_at=now,
+                last_article_id=after_article_id,
+                active=True,
+            )
+            session.add(sub)
+            await session.flush()
+            return _info(sub, chat.timezone)
+
+    async def for_chat(self, chat_id: int) -> list[SubscriptionInfo]:
+        """The chat's subscriptions, oldest first (their list numbers)."""
+        async with self._db.sessions() as session:
+            timezone = await session.scalar(select(Chat.timezone).where(Chat.id == chat_id))
+            rows = await session.scalars(
+                select(Subscription).where(Subscription.chat_id == chat_id).order_by(Subscription.id)
+            )
+            return [_info(r, timezone) for r in rows]
+
+    async def get(self, subscription_id: int) -> SubscriptionInfo | None:
+        """One subscription with its chat's time zone."""
+        async with self._db.sessions() as session:
+            row = await session.execute(
+                select(Subscription, Chat.timezone)
+                .join(Chat, Chat.id == Subscription.chat_id)
+                .where(Subscription.id == subscription_id)
+            )
+            found = row.first()
+            return None if found is None else _info(found[0], found[1])
+
+    async def unsubscribe(self, chat_id: int, subscription_ids: Sequence[int]) -> int:
+        """Remove these subscriptions of the chat; returns how many went."""
+        async with self._db.transaction() as session:
+            result = await session.execute(
+                delete(Subscription).where(
+                    Subscription.chat_id == chat_id, Subscription.id.in_(list(subscription_ids))
+                )
+            )
+            return int(result.rowcount or 0)  # type: ignore[attr-defined]
+
+    async def active(self) -> list[SubscriptionInfo]:
+        """Every subscription that should be scheduled."""
+        async with self._db.sessions() as session:
+            rows = await session.execute(
+                select(Subscription, Chat.timezone)
+                .join(Chat, Chat.id == Subscription.chat_id)
+                .where(Subscription.active.is_(True))
+                .order_by(Subscription.id)
+            )
+            return [_info(sub, tz) for sub, tz in rows]
+
+    async def count(self) -> tuple[int, int]:
+        """(active subscriptions, chats they go to)."""
+        async with self._db.sessions() as session:
+            active = Subscription.active.is_(True)
+            subs = await session.scalar(select(func.count()).where(active))
+            chats = await session.scalar(
+                select(func.count(func.distinct(Subscription.chat_id))).where(active)
+            )
+            return int(subs or 0), int(chats or 0)
+
+    async def pause_chat(self, chat_id: int, reason: str, *, now: dt.datetime) -> None:
+        """Stop sending to a chat that blocked or removed the bot."""
+        async with self._db.transaction() as session:
+            chat = await session.get(Chat, chat_id)
+            if chat is None:
+                return
+            chat.paused_reason, chat.paused_at = reason, now
+            await session.execute(
+                update(Subscription).where(Subscription.chat_id == chat_id).values(active=False)
+            )
+
+    async def paused_chats(self) -> list[PausedChat]:
+        """Chats whose digests are paused, for /stats."""
+        async with self._db.sessions() as session:
+            rows = await session.execute(
+                select(Chat.id, Chat.paused_reason, Chat.paused_at).where(
+                    Chat.paused_reason.is_not(None)
+                )
+            )
+            return [PausedChat(i, r or "", p) for i, r, p in rows if p is not None]
+
+    async def migrate_chat(self, old_id: int, new_id: int) -> None:
+        """A group became a supergroup: move everything to its new id."""
+        async with self._db.transaction() as session:
+            old = await session.get(Chat, old_id)
+            if old is None:
+                return
+            if await session.get(Chat, new_id) is None:
+                session.add(Chat(id=new_id, kind="supergroup", title=old.title, timezone=old.timezone))
+                await session.flush()
+            await session.execute(
+                update(Subscription).where(Subscription.chat_id == old_id).values(chat_id=new_id)
+            )
+            await session.execute(
+                update(Delivery).where(Delivery.chat_id == old_id).values(chat_id=new_id)
+            )
+            await session.delete(old)
+
+    # Deliveries: compose once, send part by part, complete once.
+
+    async def open_delivery(self, subscription_id: int, slot: dt.datetime) -> DeliveryInfo | None:
+        """The delivery already recorded for this slot, if any."""
+        async with self._db.sessions() as session:
+            row = await session.scalar(
+                select(Delivery).where(
+                    Delivery.subscription_id == subscription_id, Delivery.slot == slot
+                )
+            )
+            return None if row is None else _delivery(row)
+
+    async def create_delivery(
+        self,
+        sub: SubscriptionInfo,
+        slot: dt.datetime,
+        parts: Sequence[str],
+        upto_article_id: int,
+        *,
+        now: dt.datetime,
+    ) -> DeliveryInfo:
+        """Record the composed digest for a slot; if another writer won the race, return theirs."""
+        try:
+            async with self._db.transaction() as session:
+                row = Delivery(
+                    subscription_id=sub.id,
+                    chat_id=sub.chat_id,
+                    slot=slot,
+                    status="pending",
+                    parts=json.dumps(list(parts), ensure_ascii=False),
+                    parts_sent=0,
+                    upto_article_id=upto_article_id,
+                    created_at=now,
+                )
+                session.add(row)
+                await session.flush()
+                return _delivery(row)
+        except IntegrityError:
+            existing = await self.open_delivery(sub.id, slot)
+            assert existing is not None
+            return existing
+
+    async def pending_deliveries(self) -> list[DeliveryInfo]:
+        """Deliveries started but not finished (after a crash or a failure), oldest first."""
+        async with self._db.sessions() as session:
+            rows = await session.scalars(
+                select(Delivery).where(Delivery.status == "pending").order_by(Delivery.slot)
+            )
+            return [_delivery(r) for r in rows]
+
+    async def part_sent(self, delivery_id: int, parts_sent: int) -> None:
+        """Remember that the first `parts_sent` messages went out."""
+        async with self._db.transaction() as session:
+            await session.execute(
+                update(Delivery).where(Delivery.id == delivery_id).values(parts_sent=parts_sent)
+            )
+
+    async def delivery_failed(self, delivery_id: int, error: str) -> None:
+        """Count a failed attempt; the delivery stays due."""
+        async with self._db.transaction() as session:
+            await session.execute(
+                update(Delivery)
+                .where(Delivery.id == delivery_id)
+                .values(attempts=Delivery.attempts + 1, last_error=error[:500])
+            )
+
+    async def complete_delivery(self, delivery: DeliveryInfo, *, now: dt.datetime) -> None:
+        """Mark a digest sent and move its subscription past the articles it covered."""
+        async with self._db.transaction() as session:
+            await session.execute(
+                update(Delivery)
+                .where(Delivery.id == delivery.id)
+                .values(status="sent", sent_at=now, parts_sent=len(delivery.parts))
+            )
+            await session.execute(
+                update(Subscription)
+                .where(Subscription.id == delivery.subscription_id)
+                .values(
+                    last_article_id=func.max(Subscription.last_article_id, delivery.upto_article_id)
+                    if self._db.is_sqlite
+                    else func.greatest(Subscription.last_article_id, delivery.upto_article_id),
+                    last_slot=delivery.slot,
+                )
+            )
+
+    async def delivered_count(self) -> tuple[int, int]:
+        """(digests sent, digests pending) for /stats."""
+        async with self._db.sessions() as session:
+            sent = await session.scalar(select(func.count()).where(Delivery.status == "sent"))
+            pending = await session.scalar(select(func.count()).where(Delivery.status == "pending"))
+            return int(sent or 0), int(pending or 0)

@@ -1,0 +1,100 @@
+"""Shared fixtures: the real Application from the one factory, a real database, a fake Bot API."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from bot.app import OFFLINE_TOKEN, build_application
+from bot.clock import ManualClock
+from bot.fake_telegram import FakeBotApi
+from bot.fake_updates import UpdateFactory
+from bot.services import Services
+from bot.settings import Settings
+
+EDITOR = 1001
+READER = 2002
+CHANNEL = -1001234567890
+FIXTURES = Path(__file__).parent / "fixtures"
+SAMPLE = Path(__file__).parent.parent / "bot" / "sample"
+START = dt.datetime(2026, 11, 25, 6, 0, tzinfo=dt.UTC)
+
+
+@dataclass
+class Harness:
+    """A running bot with its fake Telegram, an update factory and a movable clock."""
+
+    app: Any
+    fake: FakeBotApi
+    updates: UpdateFactory
+    clock: ManualClock
+    settings: Settings
+
+    @property
+    def services(self) -> Services:
+        return self.app.bot_data.services  # type: ignore[no-any-return]
+
+    async def send(self, text: str | None = None, **kwargs: Any) -> list[str]:
+        """Process one message; return the texts the bot sent in answer."""
+        before = len(self.fake.sent)
+        await self.app.process_update(self.updates.message(text, **kwargs))
+        return [m.text for m in self.fake.sent[before:]]
+
+    async def process(self, update: Any) -> list[str]:
+        before = len(self.fake.sent)
+        await self.app.process_update(update)
+        return [m.text for m in self.fake.sent[before:]]
+
+
+def make_settings(tmp_path: Path, **overrides: Any) -> Settings:
+    values: dict[str, Any] = {
+        "telegram_bot_token": None,
+        "database_url": f"sqlite+aiosqlite:///{tmp_path / 'news.sqlite3'}",
+        "editor_ids": frozenset({EDITOR}),
+        "channel_ids": frozenset({CHANNEL}),
+        "timezone": "UTC",
+        "_env_file": None,
+    }
+    values.update(overrides)
+    return Settings(**values)
+
+
+async def start_bot(settings: Settings, clock: ManualClock, fake: FakeBotApi | None = None) -> Harness:
+    fake = fake or FakeBotApi()
+    app = build_application(settings, token=OFFLINE_TOKEN, request=fake.request(), clock=clock)
+    await app.initialize()
+    await app.post_init(app)
+    return Harness(app, fake, UpdateFactory(app.bot, now=clock.now()), clock, settings)
+
+
+async def stop_bot(harness: Harness) -> None:
+    await harness.app.shutdown()
+    await harness.app.post_shutdown(harness.app)
+
+
+@pytest.fixture
+def clock() -> ManualClock:
+    return ManualClock(START)
+
+
+@pytest.fixture
+def settings(tmp_path: Path) -> Settings:
+    return make_settings(tmp_path)
+
+
+@pytest.fixture
+async def bot(settings: Settings, clock: ManualClock) -> AsyncIterator[Harness]:
+    harness = await start_bot(settings, clock)
+    try:
+        yield harness
+    finally:
+        await stop_bot(harness)
+
+
+def seed_text() -> str:
+    return (FIXTURES / "raqqa-2017-07-04.txt").read_text(encoding="utf-8")
