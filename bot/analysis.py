@@ -171,6 +171,24 @@ def sound_alikes(word: str) -> set[str]:
     return found
 
 
+def _sounds_same(word: str) -> bool:
+    """Whether the word has letters spelled several ways in names (q, k, c, ph, f)."""
+    return any(letter in word for letter in "qkcf")
+
+
+def _respellings(word: str) -> set[str]:
+    """Return the q/k/c and ph/f respellings of a word, its doubled letters undoubled, q doubled."""
+    found = {word[:i] + word[i + 1 :] for i in range(len(word) - 1) if word[i] == word[i + 1]}
+    found |= {word[: i + 1] + word[i:] for i in range(len(word)) if word[i] in "qkc"}
+    for old, new in _PHONETIC:
+        start = word.find(old)
+        while start != -1:
+            found.add(word[:start] + new + word[start + len(old) :])
+            start = word.find(old, start + 1)
+    found.discard(word)
+    return found
+
+
 def _typo_candidates(word: str) -> set[str]:
     """Return what an unknown word may be a misspelling of: one edit or two sound rewrites."""
     near = sound_alikes(word)
@@ -185,7 +203,10 @@ def _variants(word: str, term: str, stats: TermStats) -> tuple[Variant, ...]:
     """Return the analyzed forms to search for one query word; weights sum to at most 2."""
     df = stats.doc_freq(term)
     unknown = df < RARE_DF and len(word) > 3
-    alikes = sound_alikes(word)
+    if not word.isalpha():
+        return (Variant(term, 1.0),)
+    # Known words take only a rarer spelling of theirs (Raqqa -> Raqa), never a commoner word.
+    alikes = sound_alikes(word) if unknown else _respellings(word)
     candidates = _typo_candidates(word) if unknown else alikes
     alike_terms = {stem(alike) for alike in alikes}
     found: dict[str, int] = {}
@@ -197,7 +218,12 @@ def _variants(word: str, term: str, stats: TermStats) -> tuple[Variant, ...]:
         ((cand_df, cand_term) for cand_term, cand_df in found.items() if cand_df > 0),
         reverse=True,
     )
-    ranked = [r for r in ranked if r[0] > df * TYPO_DF_RATIO or r[1] in alike_terms]
+    ranked = [
+        r
+        for r in ranked
+        if r[0] > df * TYPO_DF_RATIO
+        or (r[1] in alike_terms and (unknown or r[0] <= df or _sounds_same(word)))
+    ]
     variants = [Variant(term, 1.0)] if df > 0 else []
     num_docs = max(stats.num_docs(), 1)
     for cand_df, cand_term in ranked[:MAX_VARIANTS]:

@@ -75,7 +75,7 @@ def build_application(
     )
     if rate_limit:
         # Telegram's flood limits (30 msg/s overall, 20/min per group), with retries on 429.
-        builder = builder.rate_limiter(AIORateLimiter(max_retries=5))
+        builder = builder.rate_limiter(AIORateLimiter(max_retries=5))  # type: ignore[arg-type]
     if request is not None:
         builder = builder.request(request).get_updates_request(request)
     app: NewsApp = builder.build()

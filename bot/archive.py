@@ -98,9 +98,13 @@ class Archive:
             await self.sync_index()
         return result
 
-    async def update_from_origin(self, chat_id: int, message_id: int, new: NewArticle) -> StoredArticle | None:
+    async def update_from_origin(
+        self, chat_id: int, message_id: int, new: NewArticle
+    ) -> StoredArticle | None:
         """An edited channel post replaces the stored article."""
-        stored = await self.articles.update_from_origin(chat_id, message_id, new, now=self._clock.now())
+        stored = await self.articles.update_from_origin(
+            chat_id, message_id, new, now=self._clock.now()
+        )
         if stored is not None:
             await self.sync_index()
         return stored
@@ -117,7 +121,7 @@ class Archive:
         records: Iterable[ImportRecord],
         *,
         batch_size: int = 2_000,
-        progress: Callable[[int], None] | None = None,
+        progress: Callable[[int], object] | None = None,
     ) -> ImportReport:
         """Bulk import; each batch is one transaction, indexed before the next one starts."""
         report = ImportReport()
@@ -156,7 +160,7 @@ class Archive:
         self,
         records: Iterable[ImportRecord],
         report: ImportReport,
-        progress: Callable[[int], None] | None,
+        progress: Callable[[int], object] | None,
     ) -> AsyncIterator[NewArticle]:
         for number, record in enumerate(records, start=1):
             if progress is not None:

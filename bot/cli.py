@@ -30,8 +30,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         settings = load_settings()
         if getattr(args, "database_url", None):
             settings = settings.model_copy(update={"database_url": args.database_url})
-        secret = settings.telegram_bot_token.get_secret_value() if settings.telegram_bot_token else ""
-        setup_logging(settings.log_level if args.command in {"run", "chat"} else "WARNING", (secret,))
+        secret = (
+            settings.telegram_bot_token.get_secret_value() if settings.telegram_bot_token else ""
+        )
+        setup_logging(settings.log_level if args.command == "run" else "WARNING", (secret,))
         result: int = args.handler(settings, args)
         return result
     except SettingsError as exc:
@@ -126,7 +128,9 @@ class _Sources:
 def _expand(paths: Sequence[Path], problems: list[str]) -> Iterator[Path]:
     for path in paths:
         if path.is_dir():
-            yield from sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in SUPPORTED)
+            yield from sorted(
+                p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in SUPPORTED
+            )
         elif path.is_file():
             yield path
         else:
@@ -141,7 +145,9 @@ def _import(settings: Settings, args: argparse.Namespace) -> int:
     return asyncio.run(_import_async(settings, paths, batch_size=args.batch_size, quiet=args.quiet))
 
 
-async def _import_async(settings: Settings, paths: Sequence[Path], *, batch_size: int, quiet: bool) -> int:
+async def _import_async(
+    settings: Settings, paths: Sequence[Path], *, batch_size: int, quiet: bool
+) -> int:
     from tqdm import tqdm
 
     services = await open_services(settings)
@@ -164,7 +170,10 @@ async def _import_async(settings: Settings, paths: Sequence[Path], *, batch_size
 
 def _ask(settings: Settings, args: argparse.Namespace) -> int:
     if not args.jsonl and not args.question:
-        print('newsbot ask: give a question, e.g. newsbot ask "civilians trapped in Raqqa?"', file=sys.stderr)
+        print(
+            'newsbot ask: give a question, e.g. newsbot ask "civilians trapped in Raqqa?"',
+            file=sys.stderr,
+        )
         return 2
     return asyncio.run(_ask_async(settings, args))
 
@@ -222,12 +231,18 @@ def result_object(answers: Answers) -> dict[str, Any]:
 
 def _plain_answers(answers: Answers) -> str:
     if not answers.hits:
-        hint = f" Close words in the archive: {', '.join(answers.suggestions)}." if answers.suggestions else ""
+        hint = (
+            f" Close words in the archive: {', '.join(answers.suggestions)}."
+            if answers.suggestions
+            else ""
+        )
         return f"Nothing found.{hint}"
     lines = []
     for rank, hit in enumerate(answers.hits, start=1):
         article = hit.article
-        lines.append(f"{rank}. #{article.id} {article.title} ({article.published}, {article.source or '-'})")
+        lines.append(
+            f"{rank}. #{article.id} {article.title} ({article.published}, {article.source or '-'})"
+        )
         if hit.answer.sentence:
             lines.append(f"   “{hit.answer.sentence}”")
     return "\n".join(lines)

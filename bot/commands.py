@@ -37,7 +37,9 @@ def help_text(is_editor: bool) -> str:
     for command in COMMANDS:
         if command.editors_only and not is_editor:
             continue
-        lines.append(f"{command.usage.replace('<', '&lt;').replace('>', '&gt;')} — {command.description}")
+        lines.append(
+            f"{command.usage.replace('<', '&lt;').replace('>', '&gt;')} — {command.description}"
+        )
     if is_editor:
         lines += [
             "",

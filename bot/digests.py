@@ -108,7 +108,9 @@ class DigestService:
         if not scored:
             return Digest((NOTHING_NEW,), upto_article_id, 0)
         shown = scored[:MAX_ITEMS]
-        header = f"<b>{escape(title)}</b> · {len(scored)} new article{'s' if len(scored) != 1 else ''}"
+        header = (
+            f"<b>{escape(title)}</b> · {len(scored)} new article{'s' if len(scored) != 1 else ''}"
+        )
         if topics.strip():
             header += f" on {escape(topics.strip())}"
         blocks = [header, *(_item(article) for _, article in shown)]
@@ -131,7 +133,9 @@ class DigestService:
         subs = await self._subs.for_chat(chat_id)
         after = min((s.last_article_id for s in subs), default=None)
         if after is None:
-            after = await self._articles.last_id_before(self._clock.now() - dt.timedelta(hours=hours))
+            after = await self._articles.last_id_before(
+                self._clock.now() - dt.timedelta(hours=hours)
+            )
         return list((await self.compose(topics, after, upto, title="Digest")).parts)
 
     def due_slot(self, sub: SubscriptionInfo, now: dt.datetime) -> dt.datetime | None:
@@ -189,12 +193,14 @@ class DigestService:
         return True
 
     async def catch_up(self, sender: Sender) -> int:
-        """After downtime: finish interrupted digests, then send the ones that fell due, oldest first."""
+        """After downtime: finish interrupted digests, then send those that fell due, oldest first."""
         sent = 0
         for delivery in await self._subs.pending_deliveries():
             sent += await self.deliver(delivery, sender)
         now = self._clock.now()
-        due = [(slot, sub) for sub in await self._subs.active() if (slot := self.due_slot(sub, now))]
+        due = [
+            (slot, sub) for sub in await self._subs.active() if (slot := self.due_slot(sub, now))
+        ]
         for _, sub in sorted(due, key=lambda pair: (pair[0], pair[1].id)):
             sent += await self.run_subscription(sub.id, sender)
         return sent
@@ -216,8 +222,10 @@ def _item(article: StoredArticle) -> str:
 def _lead(article: StoredArticle) -> str:
     for paragraph in article.text.split("\n"):
         sentence = first_sentence(paragraph)
-        if sentence and sentence != article.title and not sentence.upper().startswith(
-            ("FILE PHOTO", "PHOTO:")
+        if (
+            sentence
+            and sentence != article.title
+            and not sentence.upper().startswith(("FILE PHOTO", "PHOTO:"))
         ):
             return sentence
     return article.text[:LEAD_CHARS]

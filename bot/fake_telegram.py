@@ -7,6 +7,8 @@ fail (403, 429 with retry_after, migrate_to_chat_id, 5xx, timeouts) for a chat.
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import datetime as dt
 import itertools
 import json
@@ -64,13 +66,16 @@ class FakeBotApi:
         self.bot_id = bot_id
         self.username = username
         self.sent: list[SentMessage] = []
-        self.calls: list[tuple[str, dict[str, Any]]] = []
+        self.calls: list[tuple[str, Any]] = []
         self.files: dict[str, bytes] = {}
         self.chat_members: dict[tuple[int, int], str] = {}
         self.failures: dict[int, list[Failure]] = {}
         self.listeners: list[Callable[[SentMessage], None]] = []
         self._message_ids = itertools.count(10_000)
         self._file_ids = itertools.count(1)
+        self._updates: list[dict[str, Any]] = []
+        self._update_ids = itertools.count(1)
+        self._new_update: asyncio.Event | None = None
 
     # What tests and the terminal use.
 
@@ -89,6 +94,15 @@ class FakeBotApi:
         """The next sends to this chat get these answers, in order."""
         self.failures.setdefault(chat_id, []).extend(failures)
 
+    def push_update(self, update: dict[str, Any]) -> int:
+        """Queue an update for getUpdates (an `update_id` is assigned when missing)."""
+        update = dict(update)
+        update.setdefault("update_id", next(self._update_ids))
+        self._updates.append(update)
+        if self._new_update is not None:
+            self._new_update.set()
+        return int(update["update_id"])
+
     def texts(self, chat_id: int | None = None) -> list[str]:
         """Texts sent (and edited) so far, optionally for one chat."""
         return [m.text for m in self.sent if chat_id is None or m.chat_id == chat_id]
@@ -97,7 +111,7 @@ class FakeBotApi:
         """The parameters of the latest call of a method."""
         for name, params in reversed(self.calls):
             if name == method:
-                return params
+                return dict(params)
         raise LookupError(f"{method} was never called")
 
     # The HTTP side.
@@ -112,6 +126,8 @@ class FakeBotApi:
         method = path.rsplit("/", 1)[-1]
         params = _params(request)
         self.calls.append((method, params))
+        if method == "getUpdates":
+            return httpx.Response(200, json={"ok": True, "result": await self._get_updates(params)})
         try:
             result = self._dispatch(method, params)
         except _ApiError as error:
@@ -145,8 +161,15 @@ class FakeBotApi:
     def _m_getMe(self, params: dict[str, Any]) -> Any:
         return self._bot_user()
 
-    def _m_getUpdates(self, params: dict[str, Any]) -> Any:
-        return []
+    async def _get_updates(self, params: dict[str, Any]) -> list[dict[str, Any]]:
+        offset = int(params.get("offset") or 0)
+        self._updates = [u for u in self._updates if u["update_id"] >= offset]
+        if not self._updates and float(params.get("timeout") or 0) > 0:
+            self._new_update = asyncio.Event()
+            # Long polling, kept short so that a stopping bot is never held up.
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._new_update.wait(), timeout=1.0)
+        return list(self._updates[: int(params.get("limit") or 100)])
 
     def _m_sendMessage(self, params: dict[str, Any]) -> Any:
         chat_id = int(params["chat_id"])

@@ -69,7 +69,12 @@ class UpdateFactory:
         return self._update("message", data)
 
     def channel_post(
-        self, text: str, *, chat_id: int, title: str = "Newsroom wire", message_id: int | None = None,
+        self,
+        text: str,
+        *,
+        chat_id: int,
+        title: str = "Newsroom wire",
+        message_id: int | None = None,
         edited: bool = False,
     ) -> Update:
         """A post in a channel, or its edit (same message_id)."""

@@ -50,9 +50,8 @@ def read_records(name: str, data: bytes) -> FileRecords:
     """The articles in one file, by its extension."""
     suffix = PurePath(name).suffix.lower()
     if suffix not in SUPPORTED:
-        raise UnreadableFile(
-            f"I can read .txt, .md, .html and .jsonl files, not {suffix or 'files without an extension'}."
-        )
+        what = suffix or "files without an extension"
+        raise UnreadableFile(f"I can read .txt, .md, .html and .jsonl files, not {what}.")
     text = decode_text(data)
     if suffix in JSONL_SUFFIXES:
         return parse_jsonl(text)

@@ -42,8 +42,10 @@ class RankingWeights:
     proximity: float = 0.5
     slop: int = 2
     # Relative score bonus for an article published on the asking day; halved at `half_life`.
-    recency: float = 0.5
-    half_life_days: float = 7.0
+    recency: float = 3.0
+    half_life_days: float = 14.0
+    # Each distinct query word present adds this times its idf.
+    coordination: float = 0.0
     # Candidates taken from the engine before reranking.
     candidates: int = 100
 
@@ -128,6 +130,19 @@ class Retriever:
                             tantivy.Query.boost_query(clause, boost * variant.weight),
                         )
                     )
+        if weights.coordination > 0:
+            # Each distinct query word found adds its idf once, whatever its count: articles
+            # holding all the words beat those repeating a few.
+            for term in query.terms:
+                present = [
+                    tantivy.Query.const_score_query(
+                        tantivy.Query.term_query(schema, field, variant.term),
+                        weights.coordination * term.idf * variant.weight,
+                    )
+                    for variant in term.variants
+                    for field in (BODY_FIELD, TITLE_FIELD)
+                ]
+                clauses.append((tantivy.Occur.Should, tantivy.Query.disjunction_max_query(present)))
         if weights.proximity > 0:
             for left, right in zip(query.terms, query.terms[1:], strict=False):
                 phrase = tantivy.Query.phrase_query(

@@ -58,7 +58,9 @@ def next_slot(time_of_day: dt.time, tz: zoneinfo.ZoneInfo, now: dt.datetime) -> 
     local_now = now.astimezone(tz)
     for days_ahead in range(3):
         day = local_now.date() + dt.timedelta(days=days_ahead)
-        slot_utc = dt.datetime.combine(day, time_of_day, tzinfo=tz).replace(fold=0).astimezone(dt.UTC)
+        slot_utc = (
+            dt.datetime.combine(day, time_of_day, tzinfo=tz).replace(fold=0).astimezone(dt.UTC)
+        )
         if slot_utc > now:
             return slot_utc
     raise AssertionError("a daily time always occurs within three days")

@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from bot.analysis import AnswerType, stem, tokenize
+from bot.analysis import STOP_WORDS, AnswerType, stem, tokenize
 
 if TYPE_CHECKING:
     from bot.analysis import Query
@@ -32,6 +32,9 @@ _TIME = re.compile(
     r"yesterday|today)\b",
     re.IGNORECASE,
 )
+STOP_TERMS = frozenset({"", *(stem(w) for w in STOP_WORDS)})
+# This many new names or numbers make a sentence as informative as it gets.
+NOVEL_ENOUGH = 3
 # Lines this short with no full stop are bylines, datelines and bullet headings, not answers.
 MIN_SENTENCE_WORDS = 5
 
@@ -81,18 +84,18 @@ def _add(sentences: list[Sentence], paragraph: str, begin: int, end: int, base: 
 
 @dataclass(frozen=True, slots=True)
 class SentenceWeights:
-    """How much each cue counts when choosing the answer sentence."""
+    """How much each cue counts when choosing the answer sentence (query words count 1 in all)."""
 
-    # Each further sentence into the text costs this (news puts the answer up front).
-    position: float = 0.04
-    # Sharing words with the headline marks a sentence central to the article.
+    # Lost by the n-th full sentence as log(1 + n): news puts the answer up front.
+    position: float = 0.3
+    # Sharing words with the headline marks a sentence central to the article (share of them).
     title: float = 0.3
     # Query words close together within the sentence.
-    proximity: float = 0.3
+    proximity: float = 0.1
     # The kind of answer asked for (a number for "how many") appears in the sentence.
-    answer_type: float = 1.0
-    # Sentences too short to answer anything.
-    short: float = 2.0
+    answer_type: float = 0.1
+    # Names and numbers the question does not mention: what an answer adds to a question.
+    novelty: float = 0.0
 
 
 DEFAULT_WEIGHTS = SentenceWeights()
@@ -101,32 +104,50 @@ DEFAULT_WEIGHTS = SentenceWeights()
 def sentence_score(
     query: Query,
     sentence: str,
-    index: int,
+    rank: int,
     title_terms: frozenset[str],
     weights: SentenceWeights = DEFAULT_WEIGHTS,
 ) -> float:
-    """Score one sentence as the answer to `query`: rare query words it holds, and cues."""
+    """Score one sentence, the `rank`-th full one of its text, as the answer to `query`."""
     words = tokenize(sentence)
     terms = [stem(m.group()) for m in words]
-    positions: list[int] = []
-    score = 0.0
     term_set = set(terms)
+    positions: list[int] = []
+    matched = 0.0
+    total = 0.0
     for query_term in query.terms:
+        total += query_term.idf
         best = max((v.weight for v in query_term.variants if v.term in term_set), default=0.0)
         if best:
-            score += best * query_term.idf
-            matches = query_term.terms
-            positions.append(next(i for i, t in enumerate(terms) if t in matches))
+            matched += min(best, 1.0) * query_term.idf
+            wanted = query_term.terms
+            positions.append(next(i for i, t in enumerate(terms) if t in wanted))
+    score = matched / total if total else 0.0
     if len(positions) > 1:
         span = max(positions) - min(positions) + 1
-        score += weights.proximity * len(positions) / math.sqrt(span)
-    score += weights.title * sum(1 for t in title_terms if t in term_set)
-    score -= weights.position * index
-    if len(words) < MIN_SENTENCE_WORDS:
-        score -= weights.short
+        score += weights.proximity * len(positions) / span
+    if title_terms:
+        score += weights.title * len(title_terms & term_set) / len(title_terms)
+    score -= weights.position * math.log1p(rank)
     if _has_answer_type(query.answer_type, sentence):
         score += weights.answer_type
+    if weights.novelty:
+        known = query_terms(query)
+        novel = sum(
+            1
+            for i, m in enumerate(words[1:], start=1)
+            if (m.group()[0].isupper() or m.group()[0].isdigit()) and terms[i] not in known
+        )
+        score += weights.novelty * min(novel, NOVEL_ENOUGH) / NOVEL_ENOUGH
     return score
+
+
+def query_terms(query: Query) -> frozenset[str]:
+    """Return every analyzed form that matches a word of the query."""
+    found: set[str] = set()
+    for term in query.terms:
+        found |= term.terms
+    return frozenset(found)
 
 
 def _has_answer_type(kind: AnswerType, sentence: str) -> bool:
@@ -142,14 +163,15 @@ def _has_answer_type(kind: AnswerType, sentence: str) -> bool:
 def best_sentence(
     query: Query, title: str, text: str, weights: SentenceWeights = DEFAULT_WEIGHTS
 ) -> str:
-    """Return the sentence of `text` that best answers `query` (the first one if none does)."""
-    sentences = split_sentences(text)
-    if not sentences:
-        return title
-    title_terms = frozenset(stem(m.group()) for m in tokenize(title)) - {""}
+    """Return the sentence of `text` that best answers `query` (the lead if none does)."""
+    sentences = [s.text for s in split_sentences(text)]
+    full = [s for s in sentences if len(tokenize(s)) >= MIN_SENTENCE_WORDS]
+    if not full:
+        return max(sentences, key=len, default=title)
+    title_terms = frozenset(stem(m.group()) for m in tokenize(title)) - STOP_TERMS
     scored = [
-        (sentence_score(query, s.text, i, title_terms, weights), -i, s.text)
-        for i, s in enumerate(sentences)
+        (sentence_score(query, s, rank, title_terms, weights), -rank, s)
+        for rank, s in enumerate(full)
     ]
     return max(scored)[2]
 

@@ -34,7 +34,9 @@ def render_for_terminal(text: str, color: bool) -> str:
     return html.unescape(text)
 
 
-async def run_chat(settings: Settings, *, inp: TextIO = sys.stdin, out: TextIO = sys.stdout) -> None:
+async def run_chat(
+    settings: Settings, *, inp: TextIO = sys.stdin, out: TextIO = sys.stdout
+) -> None:
     """Read lines from `inp` until EOF or 'quit', answering each through the bot."""
     editors = settings.editor_ids or frozenset({CHAT_USER_ID})
     user_id = min(editors)
@@ -46,7 +48,9 @@ async def run_chat(settings: Settings, *, inp: TextIO = sys.stdin, out: TextIO =
     def show(message: SentMessage) -> None:
         last.append(message)
         buttons = "  ".join(f"[{d}]" for d in message.buttons)
-        out.write(render_for_terminal(message.text, color) + (f"\n{buttons}" if buttons else "") + "\n\n")
+        out.write(
+            render_for_terminal(message.text, color) + (f"\n{buttons}" if buttons else "") + "\n\n"
+        )
         out.flush()
 
     fake.listeners.append(show)
@@ -78,11 +82,12 @@ async def run_chat(settings: Settings, *, inp: TextIO = sys.stdin, out: TextIO =
                     continue
                 update = factory.callback(pressed.buttons[0], pressed, user_id=user_id)
             elif text.startswith("/file "):
-                path = Path(text[6:].strip()).expanduser()
-                if not path.is_file():
-                    out.write(f"(no such file: {path})\n\n")
+                path = Path(text[6:].strip())
+                try:
+                    data = path.expanduser().read_bytes()  # noqa: ASYNC240 - a local terminal
+                except OSError as exc:
+                    out.write(f"(cannot read {path}: {exc.strerror})\n\n")
                     continue
-                data = path.read_bytes()
                 file_id, _ = fake.add_file(data)
                 update = factory.message(user_id=user_id, document=(file_id, path.name, len(data)))
             else:

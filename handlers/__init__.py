@@ -45,7 +45,9 @@ def register_handlers(app: Application[Any, Any, Any, Any, Any, Any], settings: 
     for name, callback in COMMAND_CALLBACKS.items():
         app.add_handler(CommandHandler(name, callback, filters=new_messages))
     app.add_handler(
-        MessageHandler(filters.Regex(questions.READ_PATTERN) & new_messages, questions.read_shortcut)
+        MessageHandler(
+            filters.Regex(questions.READ_PATTERN) & new_messages, questions.read_shortcut
+        )
     )
     app.add_handler(MessageHandler(filters.StatusUpdate.MIGRATE, _migrate))
     channel_ids = sorted(settings.channel_ids)
@@ -61,7 +63,11 @@ def register_handlers(app: Application[Any, Any, Any, Any, Any, Any], settings: 
         )
     private = filters.ChatType.PRIVATE & filters.UpdateType.MESSAGE
     app.add_handler(MessageHandler(private & filters.Document.ALL, articles.document))
-    app.add_handler(MessageHandler(private & (filters.TEXT | filters.CAPTION) & ~filters.COMMAND, articles.private_text))
+    app.add_handler(
+        MessageHandler(
+            private & (filters.TEXT | filters.CAPTION) & ~filters.COMMAND, articles.private_text
+        )
+    )
     app.add_handler(
         MessageHandler(
             filters.ChatType.GROUPS & filters.UpdateType.MESSAGE & filters.TEXT & ~filters.COMMAND,
@@ -69,7 +75,9 @@ def register_handlers(app: Application[Any, Any, Any, Any, Any, Any], settings: 
         )
     )
     app.add_handler(MessageHandler(private & ~filters.TEXT & ~filters.CAPTION, _unsupported))
-    app.add_handler(CallbackQueryHandler(questions.more_callback, pattern=f"^{questions.MORE_PREFIX}"))
+    app.add_handler(
+        CallbackQueryHandler(questions.more_callback, pattern=f"^{questions.MORE_PREFIX}")
+    )
     app.add_handler(InlineQueryHandler(questions.inline_query))
     app.add_error_handler(on_error)
 
@@ -78,7 +86,9 @@ async def _migrate(update: Update, context: Context) -> None:
     message = update.effective_message
     if message is None or message.migrate_to_chat_id is None:
         return
-    await context.bot_data.services.subscriptions.migrate_chat(message.chat_id, message.migrate_to_chat_id)
+    await context.bot_data.services.subscriptions.migrate_chat(
+        message.chat_id, message.migrate_to_chat_id
+    )
 
 
 async def _unsupported(update: Update, context: Context) -> None:

@@ -56,7 +56,8 @@ async def stats(update: Update, context: Context) -> None:
     sent, pending = await core.subscriptions.delivered_count()
     paused = await core.subscriptions.paused_chats()
     lines = [
-        f"Articles: {archive.articles:,} from {archive.sources:,} sources ({archive.deleted:,} deleted)",
+        f"Articles: {archive.articles:,} from {archive.sources:,} sources "
+        f"({archive.deleted:,} deleted)",
         f"Subscriptions: {subs:,} in {chats:,} chats",
         f"Digests sent: {sent:,}; waiting: {pending:,}",
     ]

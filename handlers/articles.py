@@ -23,7 +23,9 @@ from handlers.questions import answer_question
 
 log = logging.getLogger(__name__)
 
-ADD_USAGE = escape("Usage: /add <article text>, or reply /add to the message that holds the article.")
+ADD_USAGE = escape(
+    "Usage: /add <article text>, or reply /add to the message that holds the article."
+)
 
 
 async def private_text(update: Update, context: Context) -> None:
@@ -78,7 +80,9 @@ async def channel_post(update: Update, context: Context) -> None:
         log.info("channel post %s/%s not archived: %s", message.chat_id, message.message_id, exc)
         return
     result = await archive.add(new)
-    log.info("channel post %s/%s stored as #%d", message.chat_id, message.message_id, result.article.id)
+    log.info(
+        "channel post %s/%s stored as #%d", message.chat_id, message.message_id, result.article.id
+    )
 
 
 async def edited_channel_post(update: Update, context: Context) -> None:
@@ -112,7 +116,9 @@ async def document(update: Update, context: Context) -> None:
     doc = message.document
     limit = services(context).settings.max_file_bytes
     if doc.file_size is not None and doc.file_size > limit:
-        await reply(update, f"That file is too big ({doc.file_size:,} bytes; the limit is {limit:,}).")
+        await reply(
+            update, f"That file is too big ({doc.file_size:,} bytes; the limit is {limit:,})."
+        )
         return
     name = doc.file_name or "file"
     telegram_file = await doc.get_file()
@@ -123,17 +129,25 @@ async def document(update: Update, context: Context) -> None:
         await reply(update, escape(str(exc)))
         return
     archive = services(context).archive
-    if len(found.records) == 1 and not found.bad_lines and not name.lower().endswith((".jsonl", ".ndjson")):
+    if (
+        len(found.records) == 1
+        and not found.bad_lines
+        and not name.lower().endswith((".jsonl", ".ndjson"))
+    ):
         await ingest(update, context, message, found.records[0].text)
         return
     report = await archive.import_records(found.records)
-    lines = [f"Imported {report.added} article{'s' if report.added != 1 else ''} from {escape(name)}."]
+    lines = [
+        f"Imported {report.added} article{'s' if report.added != 1 else ''} from {escape(name)}."
+    ]
     if report.duplicates:
         lines.append(f"{report.duplicates} were already in the archive.")
     if found.bad_lines:
         shown = ", ".join(str(n) for n in found.bad_lines[:10])
         more = "…" if len(found.bad_lines) > 10 else ""
-        lines.append(f"{len(found.bad_lines)} lines were not article objects (lines {shown}{more}).")
+        lines.append(
+            f"{len(found.bad_lines)} lines were not article objects (lines {shown}{more})."
+        )
     if report.rejected:
         lines.append(f"{len(report.rejected)} had no text to keep.")
     await reply(update, "\n".join(lines))
@@ -155,7 +169,10 @@ async def ingest(update: Update, context: Context, source: Message, text: str) -
     result = await archive.add(new)
     article = result.article
     if result.created:
-        await reply(update, saved_line(article.id, article.title, article.published.isoformat(), article.source))
+        await reply(
+            update,
+            saved_line(article.id, article.title, article.published.isoformat(), article.source),
+        )
     else:
         await reply(update, duplicate_line(article.id, article.title))
 

@@ -38,7 +38,9 @@ async def subscribe(update: Update, context: Context) -> None:
         return
     existing = await core.subscriptions.for_chat(chat.id)
     if len(existing) >= MAX_SUBSCRIPTIONS:
-        await reply(update, f"This chat has {len(existing)} digests already; /unsubscribe one first.")
+        await reply(
+            update, f"This chat has {len(existing)} digests already; /unsubscribe one first."
+        )
         return
     await core.subscriptions.touch_chat(chat.id, chat.type, chat.title)
     sub = await core.subscriptions.subscribe(
@@ -74,7 +76,8 @@ async def subscriptions(update: Update, context: Context) -> None:
     for number, sub in enumerate(subs, start=1):
         about = f" — {escape(sub.topics)}" if sub.topics else " — everything"
         paused = "" if sub.active else " (paused)"
-        lines.append(f"{number}. {sub.time_of_day} {escape(sub.timezone or core.settings.timezone)}{about}{paused}")
+        tz = escape(sub.timezone or core.settings.timezone)
+        lines.append(f"{number}. {sub.time_of_day} {tz}{about}{paused}")
     await reply(update, "\n".join(lines))
 
 

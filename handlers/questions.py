@@ -18,7 +18,7 @@ from bot.render import byline, escape, split_article
 from bot.replies import answers_html
 from handlers.common import Context, args_text, reply, reply_parts, services
 
-ASK_USAGE = "Usage: /ask <question>, for example /ask civilians trapped in Raqqa?"
+ASK_USAGE = escape("Usage: /ask <question>, for example /ask civilians trapped in Raqqa?")
 READ_USAGE = escape("Usage: /read <article number>, for example /read 42 (or tap /read_42).")
 READ_PATTERN = re.compile(r"^/read_(\d{1,18})(?:@\w+)?\s*$")
 MORE_PREFIX = "more:"

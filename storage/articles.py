@@ -148,11 +148,11 @@ class ArticleStore:
                 if new.content_hash in created:
                     results.append(SaveResult(_stored(created.pop(new.content_hash)), True))
                     continue
-                row = known.get(new.content_hash) or known_external.get(new.external_id or "")
-                if row is None:  # repeated inside this very batch
-                    row = await self._find_duplicate(session, new)
-                assert row is not None
-                results.append(SaveResult(_stored(row), created=False))
+                found = known.get(new.content_hash) or known_external.get(new.external_id or "")
+                if found is None:  # repeated inside this very batch
+                    found = await self._find_duplicate(session, new)
+                assert found is not None
+                results.append(SaveResult(_stored(found), created=False))
             return results
 
     async def update_from_origin(
@@ -240,7 +240,9 @@ class ArticleStore:
     async def last_seq(self) -> int:
         """The newest change number."""
         async with self._db.sessions() as session:
-            value = await session.scalar(select(Counter.value).where(Counter.name == CHANGE_COUNTER))
+            value = await session.scalar(
+                select(Counter.value).where(Counter.name == CHANGE_COUNTER)
+            )
             return int(value or 0)
 
     async def changes_after(self, seq: int, *, limit: int) -> list[ArticleChange]:
@@ -271,7 +273,9 @@ class ArticleStore:
             sources = await session.scalar(
                 select(func.count(func.distinct(Article.source))).where(live)
             )
-            deleted = await session.scalar(select(func.count()).where(Article.deleted_at.is_not(None)))
+            deleted = await session.scalar(
+                select(func.count()).where(Article.deleted_at.is_not(None))
+            )
             return ArchiveStats(int(articles or 0), int(sources or 0), int(deleted or 0))
 
     @staticmethod
@@ -296,7 +300,9 @@ class ArticleStore:
     async def _find_duplicate(session: AsyncSession, new: NewArticle) -> Article | None:
         row = await session.scalar(select(Article).where(Article.content_hash == new.content_hash))
         if row is None and new.external_id:
-            row = await session.scalar(select(Article).where(Article.external_id == new.external_id))
+            row = await session.scalar(
+                select(Article).where(Article.external_id == new.external_id)
+            )
         return row
 
 

@@ -140,7 +140,9 @@ class SubscriptionStore:
         async with self._db.sessions() as session:
             timezone = await session.scalar(select(Chat.timezone).where(Chat.id == chat_id))
             rows = await session.scalars(
-                select(Subscription).where(Subscription.chat_id == chat_id).order_by(Subscription.id)
+                select(Subscription)
+                .where(Subscription.chat_id == chat_id)
+                .order_by(Subscription.id)
             )
             return [_info(r, timezone) for r in rows]
 
@@ -214,7 +216,9 @@ class SubscriptionStore:
             if old is None:
                 return
             if await session.get(Chat, new_id) is None:
-                session.add(Chat(id=new_id, kind="supergroup", title=old.title, timezone=old.timezone))
+                session.add(
+                    Chat(id=new_id, kind="supergroup", title=old.title, timezone=old.timezone)
+                )
                 await session.flush()
             await session.execute(
                 update(Subscription).where(Subscription.chat_id == old_id).values(chat_id=new_id)

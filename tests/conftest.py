@@ -64,7 +64,9 @@ def make_settings(tmp_path: Path, **overrides: Any) -> Settings:
     return Settings(**values)
 
 
-async def start_bot(settings: Settings, clock: ManualClock, fake: FakeBotApi | None = None) -> Harness:
+async def start_bot(
+    settings: Settings, clock: ManualClock, fake: FakeBotApi | None = None
+) -> Harness:
     fake = fake or FakeBotApi()
     app = build_application(settings, token=OFFLINE_TOKEN, request=fake.request(), clock=clock)
     await app.initialize()

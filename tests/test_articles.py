@@ -44,10 +44,14 @@ async def test_add_in_reply_to_a_group_message(bot: Harness) -> None:
     group = -100777
     await bot.send(
         "Aleppo market reopens\nTraders returned to the old souk on Monday after years of war.",
-        user_id=READER, chat_id=group, chat_type=GROUP,
+        user_id=READER,
+        chat_id=group,
+        chat_type=GROUP,
     )
     original = bot.updates.last_message()
-    replies = await bot.send("/add", user_id=EDITOR, chat_id=group, chat_type=GROUP, reply_to=original)
+    replies = await bot.send(
+        "/add", user_id=EDITOR, chat_id=group, chat_type=GROUP, reply_to=original
+    )
     date = bot.clock.now().date().isoformat()
     assert replies == [f"Saved #1: Aleppo market reopens ({date})"]
 
@@ -66,7 +70,8 @@ async def test_add_command_with_text_and_without(bot: Harness) -> None:
 async def test_forwarded_post_keeps_its_channel_as_source(bot: Harness) -> None:
     replies = await bot.send(
         "Ceasefire holds in Idlib\nNo violations were reported overnight, monitors said.",
-        user_id=EDITOR, forward_from_channel="Syria Wire",
+        user_id=EDITOR,
+        forward_from_channel="Syria Wire",
     )
     date = bot.clock.now().date().isoformat()
     assert replies == [f"Saved #1: Ceasefire holds in Idlib ({date}, Syria Wire)"]
@@ -74,13 +79,16 @@ async def test_forwarded_post_keeps_its_channel_as_source(bot: Harness) -> None:
 
 async def test_channel_post_is_archived_and_its_edit_updates_it(bot: Harness) -> None:
     post = bot.updates.channel_post(
-        "Dam talks resume\nEngineers met in Tabqa to discuss repairs to the dam.", chat_id=CHANNEL,
+        "Dam talks resume\nEngineers met in Tabqa to discuss repairs to the dam.",
+        chat_id=CHANNEL,
         message_id=55,
     )
     assert await bot.process(post) == []  # nothing is posted back into the channel
     edit = bot.updates.channel_post(
         "Dam talks resume in Tabqa\nEngineers met in Tabqa to discuss urgent repairs to the dam.",
-        chat_id=CHANNEL, message_id=55, edited=True,
+        chat_id=CHANNEL,
+        message_id=55,
+        edited=True,
     )
     await bot.process(edit)
     article = await bot.services.archive.articles.get(1)
@@ -91,7 +99,9 @@ async def test_channel_post_is_archived_and_its_edit_updates_it(bot: Harness) ->
 
 
 async def test_post_in_an_unknown_channel_is_ignored(bot: Harness) -> None:
-    post = bot.updates.channel_post("Some channel text that is long enough to keep.", chat_id=-100999)
+    post = bot.updates.channel_post(
+        "Some channel text that is long enough to keep.", chat_id=-100999
+    )
     assert await bot.process(post) == []
     assert (await bot.services.archive.articles.stats()).articles == 0
 
@@ -100,8 +110,10 @@ async def test_text_file_and_html_file(bot: Harness) -> None:
     file_id, _ = bot.fake.add_file(seed_text().encode())
     replies = await bot.send(user_id=EDITOR, document=(file_id, "raqqa.txt", 2273))
     assert replies == [f"Saved #1: {SEED_HEADLINE} (2017-07-04, Reuters)"]
-    page = b"<html><head><script>x()</script></head><body><h1>Port of Tartus expands</h1>" \
+    page = (
+        b"<html><head><script>x()</script></head><body><h1>Port of Tartus expands</h1>"
         b"<p>Russia will lease the port for 49 years &amp; expand it.</p></body></html>"
+    )
     file_id, _ = bot.fake.add_file(page)
     replies = await bot.send(user_id=EDITOR, document=(file_id, "tartus.html", len(page)))
     date = bot.clock.now().date().isoformat()
@@ -110,18 +122,40 @@ async def test_text_file_and_html_file(bot: Harness) -> None:
 
 async def test_jsonl_file_imports_many_and_reports_bad_lines(bot: Harness) -> None:
     lines = [
-        json.dumps({"id": "a1", "title": "One", "text": "The first article text is here.", "date": "2018-03-01", "source": "SANA"}),
+        json.dumps(
+            {
+                "id": "a1",
+                "title": "One",
+                "text": "The first article text is here.",
+                "date": "2018-03-01",
+                "source": "SANA",
+            }
+        ),
         "{not json",
-        json.dumps({"id": "a2", "title": "Two", "text": "The second article text is here.", "date": "2018-03-02"}),
+        json.dumps(
+            {
+                "id": "a2",
+                "title": "Two",
+                "text": "The second article text is here.",
+                "date": "2018-03-02",
+            }
+        ),
         json.dumps(["a list"]),
     ]
     data = "\n".join(lines).encode()
     file_id, _ = bot.fake.add_file(data)
     replies = await bot.send(user_id=EDITOR, document=(file_id, "batch.jsonl", len(data)))
-    assert replies == ["Imported 2 articles from batch.jsonl.\n2 lines were not article objects (lines 2, 4)."]
+    assert replies == [
+        "Imported 2 articles from batch.jsonl.\n2 lines were not article objects (lines 2, 4)."
+    ]
     one = await bot.services.archive.articles.get(1)
     assert one is not None
-    assert (one.external_id, one.title, one.published.isoformat(), one.source) == ("a1", "One", "2018-03-01", "SANA")
+    assert (one.external_id, one.title, one.published.isoformat(), one.source) == (
+        "a1",
+        "One",
+        "2018-03-01",
+        "SANA",
+    )
 
 
 async def test_binary_and_oversized_files_are_refused(bot: Harness) -> None:
@@ -142,7 +176,8 @@ async def test_binary_and_oversized_files_are_refused(bot: Harness) -> None:
 async def test_delete_and_stats_for_editors_only(bot: Harness) -> None:
     await bot.send(seed_text(), user_id=EDITOR)
     assert await bot.send("/stats", user_id=EDITOR) == [
-        "Articles: 1 from 1 sources (0 deleted)\nSubscriptions: 0 in 0 chats\nDigests sent: 0; waiting: 0"
+        "Articles: 1 from 1 sources (0 deleted)\nSubscriptions: 0 in 0 chats\n"
+        "Digests sent: 0; waiting: 0"
     ]
     assert await bot.send("/delete 1", user_id=READER) == [
         "Sorry, only the newsroom's editors can add or change articles. "

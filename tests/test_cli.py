@@ -1,0 +1,137 @@
+"""The newsbot command as a user runs it."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from bot.cli import main
+from tests.conftest import FIXTURES, SAMPLE
+
+
+@pytest.fixture
+def workdir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.chdir(tmp_path)
+    for key in ("TELEGRAM_BOT_TOKEN", "DATABASE_URL", "EDITOR_IDS", "CHANNEL_IDS", "INDEX_DIR"):
+        monkeypatch.delenv(key, raising=False)
+    return tmp_path
+
+
+def newsbot(
+    *args: str, cwd: Path, stdin: str = "", env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    clean = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("TELEGRAM_", "DATABASE_", "EDITOR_"))
+    }
+    clean.update(env or {})
+    return subprocess.run(
+        [sys.executable, "-m", "bot", *args],
+        cwd=cwd,
+        input=stdin,
+        capture_output=True,
+        text=True,
+        env=clean,
+        timeout=120,
+        check=False,
+    )
+
+
+def test_run_without_token_says_what_to_set(workdir: Path) -> None:
+    result = newsbot("run", cwd=workdir)
+    assert result.returncode == 2
+    assert result.stdout == ""
+    assert result.stderr == (
+        "TELEGRAM_BOT_TOKEN is not set: put it in .env or the environment (get one from "
+        "@BotFather), or try the bot offline with `newsbot chat`.\n"
+    )
+
+
+def test_import_then_ask_jsonl(workdir: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["import", "--quiet", str(SAMPLE / "fakes.jsonl"), str(FIXTURES)]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("Imported 789 new articles from 2 file(s); 16 already there; 0 rejected.")
+    assert main(["import", "--quiet", str(SAMPLE / "fakes.jsonl")]) == 0
+    assert "Imported 0 new articles" in capsys.readouterr().out
+
+    queries = [
+        {"query": "civilians trapped in Raqqa?", "as_of": "2017-07-05"},
+        {"query": "civilians trapped in Raqqa?", "as_of": "2017-07-01"},
+    ]
+    stdin = "\n".join(json.dumps(q) for q in queries) + "\nnot json\n"
+    result = newsbot("ask", "--jsonl", cwd=workdir, stdin=stdin)
+    assert result.returncode == 0, result.stderr
+    lines = [json.loads(line) for line in result.stdout.splitlines()]
+    assert len(lines) == 3
+    first, second, bad = lines
+    assert first["query"] == "civilians trapped in Raqqa?"
+    assert len(first["results"]) == 10
+    assert set(first["results"][0]) == {
+        "article_id",
+        "external_id",
+        "title",
+        "date",
+        "source",
+        "score",
+        "answer",
+    }
+    assert all(r["date"] <= "2017-07-05" for r in first["results"])
+    assert all(r["date"] <= "2017-07-01" for r in second["results"])
+    assert "2017-07-04" not in {r["date"] for r in second["results"]}
+    assert first["results"][0]["external_id"] is None or first["results"][0][
+        "external_id"
+    ].startswith("fakes-")
+    assert bad == {
+        "line": 3,
+        "error": "bad request line: Expecting value: line 1 column 1 (char 0)",
+    }
+
+    single = newsbot("ask", "civilians trapped in Raqqa?", "--json", cwd=workdir)
+    assert (
+        json.loads(single.stdout)["results"]
+        == json.loads(newsbot("ask", "civilians trapped in Raqqa?", "--json", cwd=workdir).stdout)[
+            "results"
+        ]
+    )
+
+
+def test_chat_answers_in_the_terminal(workdir: Path) -> None:
+    seed = (FIXTURES / "raqqa-2017-07-04.txt").read_text(encoding="utf-8")
+    script = (
+        "/paste\n" + seed.strip() + "\n.\ncivilians trapped in Raqqa?\n/subscribe 08:00\nquit\n"
+    )
+    result = newsbot("chat", cwd=workdir, stdin=script)
+    assert result.returncode == 0, result.stderr
+    assert "Saved #1: US-backed forces in Syria" in result.stdout
+    assert (
+        "“The United Nations has expressed concern for up to 100,000 civilians it says are still "
+        "trapped in the city.”"
+        in result.stdout
+    )
+    assert "Subscribed: a digest every day at 08:00 (UTC)" in result.stdout
+
+
+def test_digest_preview_and_reindex(workdir: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["digest", "--chat", "42", "--preview"]) == 0
+    assert capsys.readouterr().out == "Chat 42 has no subscriptions.\n"
+    assert main(["import", "--quiet", str(FIXTURES)]) == 0
+    capsys.readouterr()
+    assert main(["reindex"]) == 0
+    assert capsys.readouterr().out == "Reindexed 1 article changes.\n"
+    assert main(["ask", "civilians trapped in Raqqa?"]) == 0
+    assert "#1 US-backed forces" in capsys.readouterr().out
+
+
+def test_every_command_is_in_the_readme() -> None:
+    from bot.commands import COMMANDS
+
+    readme = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
+    readme = readme.replace("\\|", "|")  # pipes are escaped inside Markdown tables
+    missing = [c.usage for c in COMMANDS if f"`{c.usage}`" not in readme]
+    assert missing == []

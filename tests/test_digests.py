@@ -1,0 +1,175 @@
+"""Daily digests: subscribe, scheduled delivery exactly once, restarts, time zones, groups."""
+
+from __future__ import annotations
+
+import datetime as dt
+import zoneinfo
+
+from bot.archive import ImportRecord
+from bot.fake_telegram import Failure
+from bot.fake_updates import GROUP
+from bot.schedule import latest_slot, next_slot
+from tests.conftest import EDITOR, READER, Harness, start_bot, stop_bot
+
+DAY = dt.timedelta(days=1)
+
+
+async def add_articles(bot: Harness, *titles: str) -> None:
+    records = [
+        ImportRecord(
+            text=f"{title}. Details of the story about {title.lower()} follow here.",
+            title=title,
+            date="2026-11-24",
+        )
+        for title in titles
+    ]
+    await bot.services.archive.import_records(records)
+
+
+async def run_digest_job(bot: Harness, subscription_id: int) -> list[str]:
+    before = len(bot.fake.sent)
+    jobs = bot.app.job_queue.get_jobs_by_name(f"digest:{subscription_id}")
+    assert len(jobs) == 1
+    await jobs[0].run(bot.app)
+    return [m.text for m in bot.fake.sent[before:]]
+
+
+async def test_subscribe_list_and_unsubscribe(bot: Harness) -> None:
+    assert await bot.send("/subscribe 08:00", user_id=READER) == [
+        "Subscribed: a digest every day at 08:00 (UTC). /timezone changes the time zone; "
+        "/unsubscribe stops it."
+    ]
+    await bot.send("/subscribe 7:30 raqqa dam", user_id=READER)
+    assert await bot.send("/subscriptions", user_id=READER) == [
+        "This chat's digests:\n1. 08:00 UTC — everything\n2. 07:30 UTC — raqqa dam"
+    ]
+    assert await bot.send("/subscribe 25:00", user_id=READER) == [
+        "“25:00” is not a time of day.\nUsage: /subscribe [HH:MM] [topic words], for example "
+        "/subscribe 08:00 or /subscribe 07:30 syria raqqa"
+    ]
+    assert await bot.send("/unsubscribe 1", user_id=READER) == ["Removed 1 digest."]
+    assert await bot.send("/subscriptions", user_id=READER) == [
+        "This chat's digests:\n1. 07:30 UTC — raqqa dam"
+    ]
+    assert await bot.send("/unsubscribe 5", user_id=READER) == [
+        "Usage: /unsubscribe &lt;n|all&gt;; /subscriptions lists the numbers. This chat has 1."
+    ]
+    assert await bot.send("/unsubscribe all", user_id=READER) == ["Removed 1 digest."]
+    assert bot.app.job_queue.get_jobs_by_name("digest:2") == ()
+
+
+async def test_daily_digest_is_sent_once_with_what_arrived(bot: Harness) -> None:
+    await add_articles(bot, "Old news")  # before subscribing: not in the first digest
+    await bot.send("/subscribe 08:00", user_id=READER)
+    await add_articles(bot, "Dam repairs start", "Schools reopen")
+    bot.clock.set(dt.datetime(2026, 11, 25, 8, 0, 1, tzinfo=dt.UTC))
+    sent = await run_digest_job(bot, 1)
+    assert len(sent) == 1
+    assert sent[0].startswith("<b>Your 08:00 digest</b> · 2 new articles\n\n<b>Schools reopen</b>")
+    assert "Dam repairs start" in sent[0] and "Old news" not in sent[0]
+    assert "/read_3" in sent[0]
+    assert await run_digest_job(bot, 1) == []  # the same slot again: nothing
+    bot.clock.advance(DAY)
+    assert await run_digest_job(bot, 1) == ["Nothing new since your last digest."]
+
+
+async def test_topic_words_filter_and_rank(bot: Harness) -> None:
+    await bot.send("/subscribe 08:00 dam", user_id=READER)
+    await add_articles(bot, "Dam repairs start", "Schools reopen", "Talks on the dam")
+    bot.clock.set(dt.datetime(2026, 11, 25, 8, 0, 1, tzinfo=dt.UTC))
+    sent = await run_digest_job(bot, 1)
+    assert len(sent) == 1
+    assert "2 new articles on dam" in sent[0]
+    assert "Schools reopen" not in sent[0]
+
+
+async def test_restart_sends_a_missed_digest_once(settings, clock) -> None:  # type: ignore[no-untyped-def]
+    bot = await start_bot(settings, clock)
+    await bot.send("/subscribe 08:00", user_id=READER)
+    await add_articles(bot, "Dam repairs start")
+    await stop_bot(bot)
+
+    clock.set(dt.datetime(2026, 11, 25, 9, 30, tzinfo=dt.UTC))  # 08:00 passed while down
+    bot = await start_bot(settings, clock)
+    catch_up = bot.app.job_queue.get_jobs_by_name("digest:catch-up")
+    await catch_up[0].run(bot.app)
+    assert [m.chat_id for m in bot.fake.sent] == [READER]
+    assert "Dam repairs start" in bot.fake.sent[0].text
+    await stop_bot(bot)
+
+    bot = await start_bot(settings, clock)  # and once more: nothing is sent twice
+    await bot.app.job_queue.get_jobs_by_name("digest:catch-up")[0].run(bot.app)
+    assert await run_digest_job(bot, 1) == []
+    assert bot.fake.sent == []
+    await stop_bot(bot)
+
+
+async def test_time_zone_and_clock_change() -> None:
+    london = zoneinfo.ZoneInfo("Europe/London")
+    at = dt.time(8, 0)
+    # Summer time: 08:00 in London is 07:00 UTC; after the change on 2026-10-25, 08:00 UTC.
+    before = latest_slot(at, london, dt.datetime(2026, 10, 24, 12, 0, tzinfo=dt.UTC))
+    after = latest_slot(at, london, dt.datetime(2026, 10, 25, 12, 0, tzinfo=dt.UTC))
+    assert before == dt.datetime(2026, 10, 24, 7, 0, tzinfo=dt.UTC)
+    assert after == dt.datetime(2026, 10, 25, 8, 0, tzinfo=dt.UTC)
+    assert next_slot(at, london, before) == after  # 25 hours later, still 08:00 in London
+
+
+async def test_timezone_command_moves_the_schedule(bot: Harness) -> None:
+    assert await bot.send("/timezone Mars/Olympus", user_id=READER) == [
+        "“Mars/Olympus” is not a time zone I know.\nUsage: /timezone &lt;Area/City&gt;, for "
+        "example /timezone Europe/London"
+    ]
+    bot.clock.set(dt.datetime(2026, 11, 25, 1, 0, tzinfo=dt.UTC))
+    await bot.send("/timezone Asia/Damascus", user_id=READER)
+    await bot.send("/subscribe 08:00", user_id=READER)
+    await add_articles(bot, "Dam repairs start")
+    bot.clock.set(dt.datetime(2026, 11, 25, 5, 0, 1, tzinfo=dt.UTC))  # 08:00 in Damascus (UTC+3)
+    sent = await run_digest_job(bot, 1)
+    assert len(sent) == 1 and "Dam repairs start" in sent[0]
+
+
+async def test_only_group_admins_subscribe_a_group(bot: Harness) -> None:
+    group = -100321
+    assert await bot.send("/subscribe 09:00", user_id=READER, chat_id=group, chat_type=GROUP) == [
+        "Only this chat's admins can change its digests."
+    ]
+    bot.fake.chat_members[(group, EDITOR)] = "administrator"
+    replies = await bot.send("/subscribe 09:00", user_id=EDITOR, chat_id=group, chat_type=GROUP)
+    assert replies[0].startswith("Subscribed: a digest every day at 09:00")
+    await add_articles(bot, "Dam repairs start")
+    bot.clock.set(dt.datetime(2026, 11, 25, 9, 0, 1, tzinfo=dt.UTC))
+    assert len(await run_digest_job(bot, 1)) == 1
+    assert bot.fake.sent[-1].chat_id == group
+
+
+async def test_long_digest_is_split_on_item_boundaries(bot: Harness) -> None:
+    await bot.send("/subscribe 08:00", user_id=READER)
+    await add_articles(
+        bot, *(f"Story number {n} about the long siege of the northern city" for n in range(40))
+    )
+    bot.clock.set(dt.datetime(2026, 11, 25, 8, 0, 1, tzinfo=dt.UTC))
+    sent = await run_digest_job(bot, 1)
+    assert len(sent) >= 2
+    assert all(len(part) <= 4096 for part in sent)
+    body = "\n\n".join(sent)
+    assert all(f"<b>Story number {n} about" in body for n in range(40))
+
+
+async def test_blocked_chat_is_paused_and_shown_in_stats(bot: Harness) -> None:
+    await bot.send("/subscribe 08:00", user_id=READER)
+    bot.fake.fail_next(READER, Failure(403, "Forbidden: bot was blocked by the user"))
+    bot.clock.set(dt.datetime(2026, 11, 25, 8, 0, 1, tzinfo=dt.UTC))
+    assert await run_digest_job(bot, 1) == []
+    stats = await bot.send("/stats", user_id=EDITOR)
+    assert "Subscriptions: 0 in 0 chats" in stats[0]
+    assert f"{READER}: Forbidden: bot was blocked by the user since 2026-11-25" in stats[0]
+    replies = await bot.send("/subscribe 08:00", user_id=READER)  # the chat comes back
+    assert replies[0].startswith("Subscribed")
+    assert (await bot.services.subscriptions.count()) == (2, 1)
+
+
+async def test_digest_now_and_preview(bot: Harness) -> None:
+    await add_articles(bot, "Dam repairs start", "Schools reopen")
+    sent = await bot.send("/digest dam", user_id=READER)
+    assert len(sent) == 1 and "Dam repairs start" in sent[0] and "Schools reopen" not in sent[0]

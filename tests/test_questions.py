@@ -1,0 +1,137 @@
+"""Answering questions through the real Application."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bot.archive import ImportRecord
+from bot.fake_updates import GROUP
+from bot.files import parse_jsonl
+from tests.conftest import EDITOR, READER, SAMPLE, Harness, seed_text
+
+SEED_SENTENCE = (
+    "The United Nations has expressed concern for up to 100,000 civilians it says are still "
+    "trapped in the city."
+)
+
+
+async def load_sample(bot: Harness) -> int:
+    """The FA-KES sample, then the seed article through a private message."""
+    records = parse_jsonl((SAMPLE / "fakes.jsonl").read_text(encoding="utf-8")).records
+    report = await bot.services.archive.import_records(records)
+    assert report.added > 700
+    replies = await bot.send(seed_text(), user_id=EDITOR)
+    assert replies[0].startswith("Saved #")
+    return int(replies[0].split("#")[1].split(":")[0])
+
+
+async def test_seed_question_finds_the_seed_sentence(bot: Harness) -> None:
+    seed_id = await load_sample(bot)
+    answers = await bot.services.questions.ask("civilians trapped in Raqqa?", limit=10)
+    ranked = [hit.article.id for hit in answers.hits]
+    assert seed_id in ranked[:2]
+    seed_hit = answers.hits[ranked.index(seed_id)]
+    assert seed_hit.answer.sentence == SEED_SENTENCE
+
+    replies = await bot.send("civilians trapped in Raqqa?", user_id=READER)
+    assert len(replies) == 1
+    assert "/read_" in replies[0]
+    assert bot.fake.sent[-1].buttons == ["more:3"]
+
+
+@pytest.mark.parametrize("spelling", ["Raqqa", "Raqa", "Rakka", "RAQQA", "Ráqqa"])
+async def test_spelling_variants_find_the_same_city(bot: Harness, spelling: str) -> None:
+    seed_id = await load_sample(bot)
+    answers = await bot.services.questions.ask(f"civilians trapped in {spelling}", limit=10)
+    assert seed_id in [hit.article.id for hit in answers.hits]
+
+
+async def test_reply_quotes_the_sentence_with_bold_words(bot: Harness) -> None:
+    await bot.send(seed_text(), user_id=EDITOR)
+    replies = await bot.send("/ask civilians trapped in Raqqa?", user_id=READER)
+    assert replies == [
+        "“The United Nations has expressed concern for up to 100,000 <b>civilians</b> it says are "
+        "still <b>trapped</b> in the city.”\n"
+        "<b>US-backed forces in Syria have breached the wall surrounding the Old City of Raqa as "
+        "they try to retake the…</b>\n"
+        "2017-07-04 · Reuters · /read_1"
+    ]
+
+
+async def test_more_button_pages_through_results(bot: Harness) -> None:
+    await load_sample(bot)
+    await bot.send("civilians killed in airstrikes", user_id=READER)
+    answer = bot.fake.sent[-1]
+    assert answer.buttons == ["more:3"]
+    page = await bot.process(bot.updates.callback("more:3", answer, user_id=READER))
+    assert len(page) == 1
+    assert page[0].startswith("Results 4–6:\n4. ")
+    assert bot.fake.sent[-1].method == "editMessageText"
+    assert bot.fake.sent[-1].buttons == ["more:6"]
+
+
+async def test_nothing_found_suggests_close_words(bot: Harness) -> None:
+    await bot.send(seed_text(), user_id=EDITOR)
+    replies = await bot.send("/ask zzzqqq", user_id=READER)
+    assert replies[0].startswith("I found nothing in the archive for that.")
+    assert await bot.send("/ask", user_id=READER) == [
+        "Usage: /ask &lt;question&gt;, for example /ask civilians trapped in Raqqa?"
+    ]
+
+
+async def test_read_sends_the_whole_article_in_parts(bot: Harness) -> None:
+    paragraph = "Paragraph about the siege of the city and its people. " * 30
+    text = "Long report on Raqqa\n\n" + "\n\n".join(f"{n} {paragraph}" for n in range(12))
+    await bot.services.archive.add(bot.services.archive.build(text, title="Long report on Raqqa"))
+    for command in ("/read_1", "/read 1"):
+        parts = await bot.send(command, user_id=READER)
+        assert len(parts) == 6
+        assert all(len(part) <= 4096 for part in parts)
+        assert parts[0].startswith("<b>Long report on Raqqa</b>\n")
+        assert sum(part.count("Paragraph about the siege") for part in parts) == 12 * 30
+    assert await bot.send("/read x", user_id=READER) == [
+        "Usage: /read &lt;article number&gt;, for example /read 42 (or tap /read_42)."
+    ]
+
+
+async def test_group_answers_only_when_mentioned_or_replied_to(bot: Harness) -> None:
+    await bot.send(seed_text(), user_id=EDITOR)
+    group = dict(user_id=READER, chat_id=-100555, chat_type=GROUP)
+    assert await bot.send("civilians trapped in Raqqa?", **group) == []
+    mentioned = await bot.send(f"@{bot.fake.username} civilians trapped in Raqqa?", **group)
+    assert len(mentioned) == 1 and "/read_1" in mentioned[0]
+    reply_to = bot.updates.bot_message(bot.fake.sent[-1])
+    again = await bot.send("and how many IS fighters?", reply_to=reply_to, **group)
+    assert len(again) == 1 and "/read_1" in again[0]
+
+
+async def test_inline_query_returns_top_articles(bot: Harness) -> None:
+    await load_sample(bot)
+    await bot.process(bot.updates.inline("civilians trapped in Raqqa"))
+    results = bot.fake.last("answerInlineQuery")["results"]
+    assert 1 <= len(results) <= 10
+    assert all(r["type"] == "article" for r in results)
+
+
+async def test_as_of_ignores_later_articles(bot: Harness, tmp_path: Path) -> None:
+    records = [
+        ImportRecord(
+            text="The dam at Tabqa was captured by the SDF in May.",
+            title="Tabqa dam",
+            date="2017-05-10",
+        ),
+        ImportRecord(
+            text="Repairs at the Tabqa dam began after its capture.",
+            title="Tabqa repairs",
+            date="2018-02-01",
+        ),
+    ]
+    await bot.services.archive.import_records(records)
+    import datetime as dt
+
+    early = await bot.services.questions.ask("tabqa dam", as_of=dt.date(2017, 6, 1), limit=10)
+    late = await bot.services.questions.ask("tabqa dam", limit=10)
+    assert [h.article.title for h in early.hits] == ["Tabqa dam"]
+    assert sorted(h.article.title for h in late.hits) == ["Tabqa dam", "Tabqa repairs"]
