@@ -125,13 +125,10 @@ class Archive:
     ) -> ImportReport:
         """Bulk import; each batch is one transaction, indexed before the next one starts."""
         report = ImportReport()
-        batch: list[NewArticle] = []
-        async for new_batch in _batches(self._build_all(records, report, progress), batch_size):
-            batch = new_batch
-            results = await self.articles.save_many(batch, now=self._clock.now())
-            created = sum(r.created for r in results)
+        async for batch in _batches(self._build_all(records, report, progress), batch_size):
+            created = await self.articles.save_many(batch, now=self._clock.now())
             report.added += created
-            report.duplicates += len(results) - created
+            report.duplicates += len(batch) - created
             await self.sync_index()
         return report
 

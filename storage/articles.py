@@ -6,7 +6,7 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import func, select, update
+from sqlalchemy import func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.db import Database
@@ -118,42 +118,35 @@ class ArticleStore:
             await session.flush()
             return SaveResult(_stored(row), created=True)
 
-    async def save_many(self, batch: Sequence[NewArticle], *, now: dt.datetime) -> list[SaveResult]:
-        """Store a batch in one transaction (bulk import); duplicates are reported, not stored."""
+    async def save_many(self, batch: Sequence[NewArticle], *, now: dt.datetime) -> int:
+        """Store a batch in one transaction (bulk import); returns how many were new."""
         async with self._db.transaction() as session:
-            hashes = {a.content_hash for a in batch}
-            externals = {a.external_id for a in batch if a.external_id}
-            known: dict[str, Article] = {}
-            for chunk in _chunks(list(hashes), 500):
-                rows = await session.scalars(select(Article).where(Article.content_hash.in_(chunk)))
-                known.update((r.content_hash, r) for r in rows)
-            known_external: dict[str, Article] = {}
-            for chunk in _chunks(list(externals), 500):
-                rows = await session.scalars(select(Article).where(Article.external_id.in_(chunk)))
-                known_external.update((r.external_id or "", r) for r in rows)
+            known_hashes: set[str] = set()
+            for chunk in _chunks([a.content_hash for a in batch], 500):
+                found = await session.scalars(
+                    select(Article.content_hash).where(Article.content_hash.in_(chunk))
+                )
+                known_hashes.update(found)
+            known_external: set[str] = set()
+            for chunk in _chunks([a.external_id for a in batch if a.external_id], 500):
+                found_ids = await session.scalars(
+                    select(Article.external_id).where(Article.external_id.in_(chunk))
+                )
+                known_external.update(i for i in found_ids if i)
             fresh = [
                 a
                 for a in _unique(batch)
-                if a.content_hash not in known and (a.external_id or "") not in known_external
+                if a.content_hash not in known_hashes
+                and (a.external_id or "") not in known_external
             ]
-            last = await _next_seq(session, len(fresh)) if fresh else 0
-            created: dict[str, Article] = {}
-            for offset, new in enumerate(fresh):
-                row = self._row(new, now, last - len(fresh) + 1 + offset)
-                session.add(row)
-                created[new.content_hash] = row
-            await session.flush()
-            results = []
-            for new in batch:
-                if new.content_hash in created:
-                    results.append(SaveResult(_stored(created.pop(new.content_hash)), True))
-                    continue
-                found = known.get(new.content_hash) or known_external.get(new.external_id or "")
-                if found is None:  # repeated inside this very batch
-                    found = await self._find_duplicate(session, new)
-                assert found is not None
-                results.append(SaveResult(_stored(found), created=False))
-            return results
+            if not fresh:
+                return 0
+            first = await _next_seq(session, len(fresh)) - len(fresh) + 1
+            await session.execute(
+                insert(Article),
+                [_values(new, now, first + offset) for offset, new in enumerate(fresh)],
+            )
+            return len(fresh)
 
     async def update_from_origin(
         self, chat_id: int, message_id: int, new: NewArticle, *, now: dt.datetime
@@ -280,21 +273,7 @@ class ArticleStore:
 
     @staticmethod
     def _row(new: NewArticle, now: dt.datetime, seq: int) -> Article:
-        return Article(
-            external_id=new.external_id,
-            title=new.title,
-            text=new.text,
-            published=new.published,
-            source=new.source,
-            url=new.url,
-            content_hash=new.content_hash,
-            origin_chat_id=new.origin_chat_id,
-            origin_message_id=new.origin_message_id,
-            added_by=new.added_by,
-            created_at=now,
-            updated_at=now,
-            change_seq=seq,
-        )
+        return Article(**_values(new, now, seq))
 
     @staticmethod
     async def _find_duplicate(session: AsyncSession, new: NewArticle) -> Article | None:
@@ -304,6 +283,24 @@ class ArticleStore:
                 select(Article).where(Article.external_id == new.external_id)
             )
         return row
+
+
+def _values(new: NewArticle, now: dt.datetime, seq: int) -> dict[str, object]:
+    return {
+        "external_id": new.external_id,
+        "title": new.title,
+        "text": new.text,
+        "published": new.published,
+        "source": new.source,
+        "url": new.url,
+        "content_hash": new.content_hash,
+        "origin_chat_id": new.origin_chat_id,
+        "origin_message_id": new.origin_message_id,
+        "added_by": new.added_by,
+        "created_at": now,
+        "updated_at": now,
+        "change_seq": seq,
+    }
 
 
 def _chunks(items: list[str], size: int) -> list[list[str]]:
