@@ -173,3 +173,17 @@ async def test_digest_now_and_preview(bot: Harness) -> None:
     await add_articles(bot, "Dam repairs start", "Schools reopen")
     sent = await bot.send("/digest dam", user_id=READER)
     assert len(sent) == 1 and "Dam repairs start" in sent[0] and "Schools reopen" not in sent[0]
+
+
+async def test_a_channel_subscribes_by_posting_the_command(bot: Harness) -> None:
+    channel = -100888
+    update = bot.updates.channel_post("/subscribe 06:30 dam", chat_id=channel, title="Our channel")
+    replies = await bot.process(update)
+    assert replies == [
+        "Subscribed: a digest about dam every day at 06:30 (UTC). /timezone changes the time "
+        "zone; /unsubscribe stops it."
+    ]
+    await add_articles(bot, "Dam repairs start")
+    bot.clock.set(dt.datetime(2026, 11, 25, 6, 30, 1, tzinfo=dt.UTC))
+    assert len(await run_digest_job(bot, 1)) == 1
+    assert bot.fake.sent[-1].chat_id == channel
