@@ -166,8 +166,7 @@ def print_reports(reports: Sequence[Report], out: Callable[[str], None] = print)
     for form in FORMS:
         for label in LABELS:
             cells = "".join(
-                "{:>20}".format("{:.3f}/{:.3f}/{:.3f}".format(*r.get(form, label)))
-                for r in reports
+                "{:>20}".format("{:.3f}/{:.3f}/{:.3f}".format(*r.get(form, label))) for r in reports
             )
             out(f"{form:<6} {label:<7} {cells}")
     out("cells: article hit@1 / hit@5 / answer hit@1")

@@ -72,15 +72,12 @@ def main(argv: Sequence[str]) -> int:
             ranking = dataclasses.replace(DEFAULT_RANKING, **ints)  # type: ignore[arg-type]
             m = ranking_measures(Retriever(index, ranking), questions)
             cells = " ".join(
-                f"{f}={m[f][0]:.3f}/{m[f][1]:.3f}"
-                f"({m[f + '/0'][0]:.2f},{m[f + '/1'][0]:.2f})"
+                f"{f}={m[f][0]:.3f}/{m[f][1]:.3f}({m[f + '/0'][0]:.2f},{m[f + '/1'][0]:.2f})"
                 for f in FORMS
             )
         else:
             weights = dataclasses.replace(DEFAULT_WEIGHTS, **setting)  # type: ignore[arg-type]
-            s = sentence_measures(
-                Retriever(index, RankingWeights()), questions, texts, weights
-            )
+            s = sentence_measures(Retriever(index, RankingWeights()), questions, texts, weights)
             cells = " ".join(f"{f}={s[f]:.3f}({s[f + '/0']:.2f},{s[f + '/1']:.2f})" for f in FORMS)
         print(setting, cells, flush=True)
     return 0

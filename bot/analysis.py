@@ -11,14 +11,22 @@ from typing import Protocol
 
 from storage.search_index import MAX_TOKEN_CHARS, make_analyzer
 
+
+def word_set(text: str) -> frozenset[str]:
+    """Return the whitespace-separated words of `text` as a set (for word lists in code)."""
+    return frozenset(text.split())
+
+
 # Same split as tantivy's simple tokenizer: runs of letters and digits.
 WORD_RE = re.compile(r"[^\W_]+")
 
-QUESTION_WORDS = frozenset(
-    "who whom whose what which when where why how whats whos hows".split()
+QUESTION_WORDS = word_set(
+    """
+    who whom whose what which when where why how whats whos hows
+    """
 )
 # Function words plus the filler of quiz questions ("this week", "according to reports").
-STOP_WORDS = QUESTION_WORDS | frozenset(
+STOP_WORDS = QUESTION_WORDS | word_set(
     """
     a about above after again against all also am an and any are aren as at be because been
     before being below between both but by can cannot could couldn did didn do does doesn doing
@@ -28,9 +36,9 @@ STOP_WORDS = QUESTION_WORDS | frozenset(
     ourselves out over own re s same shan she should shouldn so some such t than that the their
     theirs them themselves then there these they this those through to too under until up upon
     us ve very was wasn we were weren while will with won would wouldn you your yours yourself
-    yourselves d m o y ain ma
-    according reportedly recently week weeks this past last latest news did does do many
-    """.split()
+    yourselves d m o y ain ma according reportedly recently week weeks this past last latest
+    news did does do many
+    """
 )
 
 _ALPHABET = "abcdefghijklmnopqrstuvwxyz"
@@ -114,9 +122,10 @@ def stem(word: str) -> str:
     return tokens[0] if tokens else ""
 
 
-def stems(words: list[str]) -> list[str]:
-    """Analyze many single words at once."""
-    return [stem(word) for word in words]
+def stem_many(words: list[str]) -> list[str]:
+    """Analyze many single lowercase words in one call (one token each, as they are letters)."""
+    tokens: list[str] = _analyzer().analyze(" ".join(words))  # type: ignore[attr-defined]
+    return tokens if len(tokens) == len(words) else [stem(word) for word in words]
 
 
 def tokenize(text: str) -> list[re.Match[str]]:
@@ -132,7 +141,9 @@ def idf(doc_freq: int, num_docs: int) -> float:
 def answer_type(question: str) -> AnswerType:
     """Guess what kind of answer the question wants from its question words."""
     lowered = question.lower()
-    if re.search(r"\bhow (many|much|long|old|far|big|large|high)\b|\bwhat (percent|number)", lowered):
+    if re.search(
+        r"\bhow (many|much|long|old|far|big|large|high)\b|\bwhat (percent|number)", lowered
+    ):
         return AnswerType.NUMBER
     if re.search(r"\bwhen\b|\bwhat (year|day|date|month|time)\b", lowered):
         return AnswerType.TIME
@@ -194,7 +205,7 @@ def _typo_candidates(word: str) -> set[str]:
     near = sound_alikes(word)
     found = edits(word) | near
     for alike in near:
-        found |= sound_alikes(alike)
+        found |= _respellings(alike)
     found.discard(word)
     return found
 
@@ -210,9 +221,8 @@ def _variants(word: str, term: str, stats: TermStats) -> tuple[Variant, ...]:
     candidates = _typo_candidates(word) if unknown else alikes
     alike_terms = {stem(alike) for alike in alikes}
     found: dict[str, int] = {}
-    for candidate in candidates:
-        cand_term = stem(candidate)
-        if cand_term and cand_term != term and cand_term not in found:
+    for cand_term in set(stem_many(sorted(candidates))):
+        if cand_term and cand_term != term:
             found[cand_term] = stats.doc_freq(cand_term)
     ranked = sorted(
         ((cand_df, cand_term) for cand_term, cand_df in found.items() if cand_df > 0),

@@ -37,15 +37,15 @@ class RankingWeights:
     """The few parameters of the ranking, tuned on the dev questions (docs/BENCHMARKS.md)."""
 
     # A headline word counts this many times a body word.
-    title: float = 2.0
+    title: float = 1.0
     # Two query words next to each other (within `slop` words) add this much.
     proximity: float = 0.5
-    slop: int = 2
+    slop: int = 4
     # Relative score bonus for an article published on the asking day; halved at `half_life`.
     recency: float = 3.0
     half_life_days: float = 14.0
     # Each distinct query word present adds this times its idf.
-    coordination: float = 0.0
+    coordination: float = 2.0
     # Candidates taken from the engine before reranking.
     candidates: int = 100
 
@@ -114,7 +114,8 @@ class Retriever:
         if hit.day is None:
             return hit.score
         age = max(0, today - hit.day)
-        return hit.score * (1.0 + weights.recency * 0.5 ** (age / weights.half_life_days))
+        boost: float = weights.recency * 0.5 ** (age / weights.half_life_days)
+        return hit.score * (1.0 + boost)
 
     def _engine_query(self, query: Query) -> tantivy.Query:
         schema = self._index.schema

@@ -7,19 +7,18 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from bot.analysis import STOP_WORDS, AnswerType, stem, tokenize
+from bot.analysis import STOP_WORDS, AnswerType, stem, tokenize, word_set
 
 if TYPE_CHECKING:
     from bot.analysis import Query
 
 # Words after which a full stop does not end a sentence.
-_ABBREVIATIONS = frozenset(
+_ABBREVIATIONS = word_set(
     """
-    mr mrs ms dr st jr sr gen sen rep gov lt col sgt capt cmdr adm prof rev fr maj pres supt
-    inc corp co ltd llc bros dept univ assn no nos vs etc al approx est fig
-    jan feb mar apr jun jul aug sep sept oct nov dec mon tue tues wed thu thur thurs fri sat sun
-    ft mt ave blvd rd hwy
-    """.split()
+    mr mrs ms dr st jr sr gen sen rep gov lt col sgt capt cmdr adm prof rev fr maj pres supt inc
+    corp co ltd llc bros dept univ assn no nos vs etc al approx est fig jan feb mar apr jun jul
+    aug sep sept oct nov dec mon tue tues wed thu thur thurs fri sat sun ft mt ave blvd rd hwy
+    """
 )
 # A sentence ends at . ! or ? (and closing quotes or brackets) before a space and a capital.
 _BOUNDARY = re.compile(r"""[.!?]+["'”’)\]]*\s+(?=["'“‘(\[]?[A-Z0-9])""")
@@ -33,6 +32,12 @@ _TIME = re.compile(
     re.IGNORECASE,
 )
 STOP_TERMS = frozenset({"", *(stem(w) for w in STOP_WORDS)})
+# Photo captions repeat the story's names but never say what happened.
+_CAPTION = re.compile(
+    r"(?:FILE )?(?:PHOTO|IMAGE|PICTURE)\b|\(?(?:Photo|Image)(?: credit)?:", re.IGNORECASE
+)
+# Answers sit near the top of news stories; reading further costs time and rarely pays.
+MAX_SENTENCES = 40
 # This many new names or numbers make a sentence as informative as it gets.
 NOVEL_ENOUGH = 3
 # Lines this short with no full stop are bylines, datelines and bullet headings, not answers.
@@ -87,7 +92,7 @@ class SentenceWeights:
     """How much each cue counts when choosing the answer sentence (query words count 1 in all)."""
 
     # Lost by the n-th full sentence as log(1 + n): news puts the answer up front.
-    position: float = 0.3
+    position: float = 0.15
     # Sharing words with the headline marks a sentence central to the article (share of them).
     title: float = 0.3
     # Query words close together within the sentence.
@@ -95,7 +100,7 @@ class SentenceWeights:
     # The kind of answer asked for (a number for "how many") appears in the sentence.
     answer_type: float = 0.1
     # Names and numbers the question does not mention: what an answer adds to a question.
-    novelty: float = 0.0
+    novelty: float = 0.2
 
 
 DEFAULT_WEIGHTS = SentenceWeights()
@@ -107,9 +112,11 @@ def sentence_score(
     rank: int,
     title_terms: frozenset[str],
     weights: SentenceWeights = DEFAULT_WEIGHTS,
+    words: list[re.Match[str]] | None = None,
+    known: frozenset[str] | None = None,
 ) -> float:
     """Score one sentence, the `rank`-th full one of its text, as the answer to `query`."""
-    words = tokenize(sentence)
+    words = tokenize(sentence) if words is None else words
     terms = [stem(m.group()) for m in words]
     term_set = set(terms)
     positions: list[int] = []
@@ -126,13 +133,13 @@ def sentence_score(
     if len(positions) > 1:
         span = max(positions) - min(positions) + 1
         score += weights.proximity * len(positions) / span
-    if title_terms:
+    if title_terms and not _is_headline(sentence, title_terms, term_set):
         score += weights.title * len(title_terms & term_set) / len(title_terms)
     score -= weights.position * math.log1p(rank)
     if _has_answer_type(query.answer_type, sentence):
         score += weights.answer_type
     if weights.novelty:
-        known = query_terms(query)
+        known = query_terms(query) if known is None else known
         novel = sum(
             1
             for i, m in enumerate(words[1:], start=1)
@@ -150,6 +157,11 @@ def query_terms(query: Query) -> frozenset[str]:
     return frozenset(found)
 
 
+def _is_headline(sentence: str, title_terms: frozenset[str], term_set: set[str]) -> bool:
+    """Whether the headline was cut from this sentence (guessed headlines are lead sentences)."""
+    return len(title_terms) > 2 and title_terms <= term_set
+
+
 def _has_answer_type(kind: AnswerType, sentence: str) -> bool:
     if kind is AnswerType.NUMBER:
         return _NUMBER.search(sentence) is not None
@@ -165,13 +177,20 @@ def best_sentence(
 ) -> str:
     """Return the sentence of `text` that best answers `query` (the lead if none does)."""
     sentences = [s.text for s in split_sentences(text)]
-    full = [s for s in sentences if len(tokenize(s)) >= MIN_SENTENCE_WORDS]
+    full: list[tuple[str, list[re.Match[str]]]] = []
+    for sentence in sentences:
+        words = tokenize(sentence)
+        if len(words) >= MIN_SENTENCE_WORDS and not _CAPTION.match(sentence):
+            full.append((sentence, words))
+            if len(full) == MAX_SENTENCES:
+                break
     if not full:
         return max(sentences, key=len, default=title)
     title_terms = frozenset(stem(m.group()) for m in tokenize(title)) - STOP_TERMS
+    known = query_terms(query)
     scored = [
-        (sentence_score(query, s, rank, title_terms, weights), -rank, s)
-        for rank, s in enumerate(full)
+        (sentence_score(query, s, rank, title_terms, weights, words, known), -rank, s)
+        for rank, (s, words) in enumerate(full)
     ]
     return max(scored)[2]
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 import json
 import os
+import pathlib
 import tempfile
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -12,7 +13,6 @@ from typing import TYPE_CHECKING
 import tantivy
 
 if TYPE_CHECKING:
-    import pathlib
     from collections.abc import Sequence
 
 TOKENIZER = "news"
@@ -168,9 +168,7 @@ class SearchIndex:
         """Return in how many article bodies the analyzed `term` occurs."""
         return int(self._searcher.doc_freq(BODY_FIELD, term))
 
-    def search(
-        self, query: tantivy.Query, *, as_of: datetime.date | None, limit: int
-    ) -> list[Hit]:
+    def search(self, query: tantivy.Query, *, as_of: datetime.date | None, limit: int) -> list[Hit]:
         """Run `query` over articles not published after `as_of`; best `limit` hits first."""
         if as_of is not None:
             later = tantivy.Query.range_query(
@@ -189,8 +187,9 @@ class SearchIndex:
         ids = self._searcher.fast_field_values(ID_FIELD, addresses)
         days = self._searcher.fast_field_values(DAY_FIELD, addresses)
         return [
-            Hit(int(article_id), float(score), day)
+            Hit(int(article_id), float(score), None if day is None else int(day))
             for (score, _), article_id, day in zip(result.hits, ids, days, strict=True)
+            if article_id is not None
         ]
 
     def _open_writer(self) -> tantivy.IndexWriter:
@@ -220,4 +219,4 @@ class SearchIndex:
             json.dump({"watermark": watermark}, handle)
             handle.flush()
             os.fsync(handle.fileno())
-        os.replace(tmp, self._path / _WATERMARK_FILE)
+        pathlib.Path(tmp).replace(self._path / _WATERMARK_FILE)

@@ -1,0 +1,50 @@
+"""Query analysis: stop words, stems, spelling variants from the archive."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from bot.analysis import AnswerType, Variant, analyze, answer_type
+
+
+@dataclass
+class Stats:
+    """Term statistics of a tiny archive."""
+
+    freqs: dict[str, int] = field(default_factory=dict)
+
+    def doc_freq(self, term: str) -> int:
+        return self.freqs.get(term, 0)
+
+    def num_docs(self) -> int:
+        return 1000
+
+
+def test_question_and_stop_words_do_not_count() -> None:
+    query = analyze("Who are the civilians trapped in the city?", Stats({"civilian": 5}))
+    assert [t.word for t in query.terms] == ["civilians", "trapped", "city"]
+    assert tuple(t.variants[0].term for t in query.terms) == ("civilian", "trap", "citi")
+
+
+def test_unknown_word_takes_its_closest_frequent_spelling() -> None:
+    query = analyze("isladns", Stats({"island": 50, "islay": 1}))
+    assert (Variant("island", 1.0),) == query.terms[0].variants
+
+
+def test_name_spellings_find_each_other() -> None:
+    stats = Stats({"raqqa": 80, "raqa": 10})
+    rakka = analyze("Rakka", stats).terms[0].variants
+    assert [v.term for v in rakka] == ["raqqa", "raqa"]
+    assert [v.term for v in analyze("Raqa", stats).terms[0].variants] == ["raqa", "raqqa"]
+    assert [v.term for v in analyze("Raqqa", stats).terms[0].variants] == ["raqqa", "raqa"]
+
+
+def test_known_word_does_not_turn_into_a_commoner_word() -> None:
+    query = analyze("pitt", Stats({"pitt": 20, "pit": 400}))
+    assert (Variant("pitt", 1.0),) == query.terms[0].variants
+
+
+def test_answer_type_from_question_words() -> None:
+    assert [
+        answer_type(q) for q in ("How many died?", "When did it open?", "Where is it?", "Who won?")
+    ] == [AnswerType.NUMBER, AnswerType.TIME, AnswerType.PLACE, AnswerType.PERSON]

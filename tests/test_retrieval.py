@@ -1,0 +1,86 @@
+"""The Retriever on the seed article among the FA-KES archive (issue 2)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+
+import pytest
+
+from bot.parsing import parse_article
+from bot.retrieval import Retriever
+from storage.search_index import IndexChange, SearchIndex
+
+ROOT = Path(__file__).parent.parent
+SEED_ID = 100_000
+SEED_ANSWER = (
+    "The United Nations has expressed concern for up to 100,000 civilians it says are still "
+    "trapped in the city."
+)
+
+
+def _seed() -> tuple[str, str]:
+    """Return the seed's headline and body as the bot files them."""
+    raw = (ROOT / "tests" / "fixtures" / "raqqa-2017-07-04.txt").read_text(encoding="utf-8")
+    article = parse_article(raw)
+    return article.title, article.text
+
+
+@pytest.fixture(scope="module")
+def retriever() -> Retriever:
+    changes = []
+    with (ROOT / "bot" / "sample" / "fakes.jsonl").open(encoding="utf-8") as handle:
+        for number, line in enumerate(handle, start=1):
+            article = json.loads(line)
+            day = dt.date.fromisoformat(article["date"]) if article.get("date") else None
+            changes.append(IndexChange(number, article["title"] or "", article["text"], day))
+    title, body = _seed()
+    changes.append(IndexChange(SEED_ID, title, body, dt.date(2017, 7, 4)))
+    index = SearchIndex.open(None)
+    index.apply(changes, watermark=len(changes))
+    return Retriever(index)
+
+
+def _rank(retriever: Retriever, question: str) -> int:
+    query = retriever.analyze(question)
+    ids = [a.article_id for a in retriever.search(query, as_of=None, limit=1000)]
+    return ids.index(SEED_ID)
+
+
+def test_seed_ranks_first_or_second_for_the_seed_question(retriever: Retriever) -> None:
+    assert _rank(retriever, "civilians trapped in Raqqa?") in (0, 1)
+
+
+def test_seed_answer_sentence(retriever: Retriever) -> None:
+    title, body = _seed()
+    answer = retriever.answer(retriever.analyze("civilians trapped in Raqqa?"), title, body)
+    assert answer.sentence == SEED_ANSWER
+    assert [answer.sentence[a:b] for a, b in answer.highlights] == ["civilians", "trapped"]
+
+
+def test_spellings_of_raqqa_find_raqa(retriever: Retriever) -> None:
+    assert _rank(retriever, "civilians trapped in Rakka") in (0, 1)
+    assert _rank(retriever, "Raqa trapped") == 0
+
+
+def test_rakka_finds_raqqa_articles(retriever: Retriever) -> None:
+    query = retriever.analyze("Rakka")
+    assert [v.term for v in query.terms[0].variants] == ["raqqa", "raqa"]
+    assert len(retriever.search(query, as_of=None)) == 10
+
+
+def test_date_rule_and_paging(retriever: Retriever) -> None:
+    query = retriever.analyze("civilians trapped in Raqqa?")
+    before = retriever.search(query, as_of=dt.date(2017, 7, 3), limit=1000)
+    assert SEED_ID not in [a.article_id for a in before]
+    first = retriever.search(query, as_of=None, limit=4)
+    assert first[2:] == retriever.search(query, as_of=None, limit=2, offset=2)
+
+
+def test_nothing_to_search_finds_nothing(retriever: Retriever) -> None:
+    assert retriever.search(retriever.analyze("who is the?"), as_of=None) == []
+
+
+def test_suggest_offers_archive_spellings(retriever: Retriever) -> None:
+    assert retriever.suggest(retriever.analyze("Rakka")) == ["raqqa", "raqa"]
