@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# Small runs of every benchmark, so that CI notices when one rots. Usage: bench/smoke.sh DATA_DIR
+set -euo pipefail
+data=${1:?usage: bench/smoke.sh DATA_DIR (the shared data folder)}
+py=${PYTHON:-.venv/bin/python}
+
+echo "-- bench/qa.py (300 articles, 30 questions)"
+$py -m bench.qa "$data/news-qa/articles.jsonl" "$data/news-qa/dev-questions.jsonl" \
+  --articles 300 --questions 30
+
+echo "-- bench/speed.py (500 articles, 50 queries)"
+$py -m bench.speed "$data/news-qa/dev-questions.jsonl" "$data/news-qa/articles.jsonl" \
+  "$data/syria-fakes/articles.jsonl" --sizes 500 --queries 50
