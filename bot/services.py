@@ -14,6 +14,7 @@ from bot.retrieval import Retriever
 from bot.settings import Settings
 from storage.articles import ArticleStore
 from storage.db import Database
+from storage.schema import ensure_schema
 from storage.search_index import SearchIndex
 from storage.subscriptions import SubscriptionStore
 
@@ -47,7 +48,7 @@ async def open_services(settings: Settings, *, clock: Clock | None = None) -> Se
     """Connect to the database, open the index and bring it up to date with the database."""
     clock = clock or SystemClock()
     db = Database.from_url(settings.database_url)
-    await db.create_schema()
+    await ensure_schema(db, auto_migrate=settings.auto_migrate)
     index_dir = settings.search_index_dir
     index = await asyncio.to_thread(SearchIndex.open, index_dir)
     articles = ArticleStore(db)
