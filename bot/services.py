@@ -48,7 +48,11 @@ async def open_services(settings: Settings, *, clock: Clock | None = None) -> Se
     """Connect to the database, open the index and bring it up to date with the database."""
     clock = clock or SystemClock()
     db = Database.from_url(settings.database_url)
-    await ensure_schema(db, auto_migrate=settings.auto_migrate)
+    try:
+        await ensure_schema(db, auto_migrate=settings.auto_migrate)
+    except BaseException:
+        await db.close()
+        raise
     index_dir = settings.search_index_dir
     index = await asyncio.to_thread(SearchIndex.open, index_dir)
     articles = ArticleStore(db)

@@ -62,7 +62,9 @@ async def ensure_schema(db: Database, *, auto_migrate: bool) -> None:
     head = head_revision()
     if current == head:
         return
-    known = {script.revision for script in ScriptDirectory.from_config(alembic_config()).walk_revisions()}
+    known = {
+        script.revision for script in ScriptDirectory.from_config(alembic_config()).walk_revisions()
+    }
     if current is not None and current not in known:
         raise SchemaError(
             f"the database is at schema revision {current}, newer than this version of the bot "
@@ -110,7 +112,9 @@ def _compare(conn: Connection) -> list[Any]:
 
 
 def _revision(conn: Connection, message: str, rev_id: str | None) -> str:
-    script = command.revision(alembic_config(conn), message=message, autogenerate=True, rev_id=rev_id)
+    script = command.revision(
+        alembic_config(conn), message=message, autogenerate=True, rev_id=rev_id
+    )
     if script is None or isinstance(script, list):
         raise SchemaError("alembic wrote no single revision")
     return str(script.path)
