@@ -34,8 +34,10 @@ async def fresh_database(server_url: str) -> AsyncIterator[str]:
         async with admin.connect() as conn:
             await conn.execute(text(f'CREATE DATABASE "{name}"'))
         try:
-            yield make_url(async_url(server_url)).set(database=name).render_as_string(
-                hide_password=False
+            yield (
+                make_url(async_url(server_url))
+                .set(database=name)
+                .render_as_string(hide_password=False)
             )
         finally:
             async with admin.connect() as conn:
