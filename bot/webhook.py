@@ -49,7 +49,10 @@ def create_webhook_app(app: NewsApp, settings: Settings) -> Starlette:
         if not hmac.compare_digest(given, secret):
             return PlainTextResponse("wrong secret token", status_code=403)
         try:
-            update = Update.de_json(json.loads(await request.body()), app.bot)
+            data = json.loads(await request.body())
+            if not isinstance(data, dict) or not isinstance(data.get("update_id"), int):
+                raise ValueError("no update_id")
+            update = Update.de_json(data, app.bot)
         except (ValueError, TypeError, KeyError) as exc:
             return PlainTextResponse(f"not a Telegram update: {exc}", status_code=400)
         await handle_update(app, update)
