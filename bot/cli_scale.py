@@ -5,9 +5,10 @@ from __future__ import annotations
 import argparse
 import asyncio
 import sys
+from pathlib import Path
 from typing import Any
 
-from bot.settings import Settings
+from bot.settings import Settings, sqlite_path
 from storage.db import Database, async_url
 from storage.schema import SchemaError
 
@@ -110,6 +111,10 @@ async def _migrate_async(args: argparse.Namespace) -> int:
 
     if async_url(args.source) == async_url(args.target):
         print("newsbot migrate-data: --from and --to name the same database", file=sys.stderr)
+        return 2
+    source_file = sqlite_path(args.source)
+    if source_file is not None and source_file != ":memory:" and not Path(source_file).exists():
+        print(f"newsbot migrate-data: {source_file} does not exist", file=sys.stderr)
         return 2
     source, target = Database.from_url(args.source), Database.from_url(args.target)
     try:
