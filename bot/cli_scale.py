@@ -100,6 +100,9 @@ def _revision(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def _migrate_data(settings: Settings, args: argparse.Namespace) -> int:
+    if async_url(args.source) == async_url(args.target):
+        print("newsbot migrate-data: --from and --to name the same database", file=sys.stderr)
+        return 2
     source_file = sqlite_path(args.source)
     if source_file is not None and source_file != ":memory:" and not Path(source_file).exists():
         print(f"newsbot migrate-data: {source_file} does not exist", file=sys.stderr)
@@ -113,9 +116,6 @@ async def _migrate_async(args: argparse.Namespace) -> int:
     from storage.copy import copy_database, count_rows
     from storage.schema import upgrade
 
-    if async_url(args.source) == async_url(args.target):
-        print("newsbot migrate-data: --from and --to name the same database", file=sys.stderr)
-        return 2
     source, target = Database.from_url(args.source), Database.from_url(args.target)
     try:
         # Both sides at this version's schema: the source as the bot would do at start-up.
