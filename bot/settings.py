@@ -46,7 +46,7 @@ class Settings(BaseSettings):
     webhook_url: str | None = None
     webhook_secret: SecretStr | None = None
     webhook_listen: str = "127.0.0.1"
-    webhook_port: int = Field(default=8080, gt=0, lt=65536)
+    webhook_port: int = Field(default=8080, ge=0, lt=65536)  # 0: any free port
     webhook_path: str = "/telegram"
     set_webhook: bool = True
     index_follow_seconds: float = Field(default=0.5, gt=0)

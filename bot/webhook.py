@@ -11,6 +11,7 @@ import asyncio
 import hmac
 import json
 import logging
+import socket
 import time
 
 import uvicorn
@@ -116,21 +117,29 @@ async def serve(settings: Settings, *, app: NewsApp | None = None) -> None:
             )
         server = uvicorn.Server(
             uvicorn.Config(
-                create_webhook_app(app, settings),
-                host=settings.webhook_listen,
-                port=settings.webhook_port,
-                log_level="warning",
-                proxy_headers=True,
+                create_webhook_app(app, settings), log_level="warning", proxy_headers=True
             )
         )
-        log.info("webhook server on %s:%d", settings.webhook_listen, settings.webhook_port)
-        await server.serve()
+        # Bound before serving: connections queue from here on, and port 0 picks a free port.
+        sock = _listen(settings.webhook_listen, settings.webhook_port)
+        host, port = sock.getsockname()[:2]
+        log.info("webhook server listening on %s:%d", host, port)
+        await server.serve(sockets=[sock])
     finally:
         if app.running:
             await app.stop()
         await app.shutdown()
         if app.post_shutdown is not None:
             await app.post_shutdown(app)
+
+
+def _listen(host: str, port: int) -> socket.socket:
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind((host, port))
+    sock.listen(2048)
+    return sock
 
 
 def run_webhook(settings: Settings) -> int:
