@@ -49,6 +49,8 @@ class Settings(BaseSettings):
     webhook_port: int = Field(default=8080, ge=0, lt=65536)  # 0: any free port
     webhook_path: str = "/telegram"
     set_webhook: bool = True
+    # Flood control is per process; Telegram's limits are per bot (see docs/scaling.md).
+    rate_limit: bool = True
     index_follow_seconds: float = Field(default=0.5, gt=0)
     processed_updates_days: int = Field(default=2, gt=0)
 

@@ -102,7 +102,7 @@ async def handle_update(app: NewsApp, update: Update) -> bool:
 async def serve(settings: Settings, *, app: NewsApp | None = None) -> None:
     """Run the bot behind the webhook server until SIGINT/SIGTERM."""
     webhook_secret(settings)
-    app = app or build_application(settings)
+    app = app or build_application(settings, rate_limit=settings.rate_limit)
     await app.initialize()
     try:
         if app.post_init is not None:
