@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 from pathlib import Path
 
@@ -167,3 +168,27 @@ def test_migrate_data_says_what_is_wrong(tmp_path: Path) -> None:
         2,
         f"newsbot migrate-data: {tmp_path / 'none.sqlite3'} does not exist\n",
     )
+
+
+async def test_the_same_article_saved_at_once_by_two_processes_is_kept_once(
+    database_url: str, clock: ManualClock
+) -> None:
+    from bot.parsing import content_hash
+    from storage.articles import ArticleStore, NewArticle
+    from storage.db import Database
+    from storage.schema import upgrade
+
+    one, two = Database.from_url(database_url), Database.from_url(database_url)
+    try:
+        await upgrade(one)
+        body = "Engineers began repairing the Tabqa dam on Monday."
+        new = NewArticle("Tabqa", body, clock.now().date(), content_hash(body))
+        results = await asyncio.gather(
+            ArticleStore(one).save(new, now=clock.now()),
+            ArticleStore(two).save(new, now=clock.now()),
+        )
+        assert sorted(r.created for r in results) == [False, True]
+        assert {r.article.id for r in results} == {1}
+    finally:
+        await one.close()
+        await two.close()
