@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections.abc import AsyncIterator
+from pathlib import Path
 
 import httpx
 import pytest
@@ -14,6 +15,7 @@ from bot.fake_telegram import Failure
 from bot.webhook import SECRET_HEADER, create_webhook_app
 from tests.conftest import EDITOR, READER, Harness, make_settings, start_bot, stop_bot
 from tests.postgres import fresh_database, postgres_url_or_skip
+from tests.test_cli import newsbot
 
 BOTH_BACKENDS = True
 SECRET = "s3cret-token_for-tests"
@@ -125,3 +127,14 @@ async def test_healthz_is_not_ready_when_the_database_is_gone(tmp_path, clock) -
                 assert (answer.status_code, answer.text) == (503, "database does not answer")
         finally:
             await stop_bot(bot)
+
+
+def test_webhook_mode_without_a_secret_says_what_to_set(tmp_path: Path) -> None:
+    result = newsbot(
+        "run", "--webhook", cwd=tmp_path, env={"TELEGRAM_BOT_TOKEN": "123456:" + "C" * 35}
+    )
+    assert (result.returncode, result.stdout) == (2, "")
+    assert result.stderr == (
+        "WEBHOOK_SECRET is not set: webhook mode needs a secret token (1-256 characters "
+        "A-Z, a-z, 0-9, _ and -), the same for every process\n"
+    )
