@@ -82,11 +82,12 @@ async def run(args: argparse.Namespace) -> None:
         fake = procs = None
         try:
             started = time.perf_counter()
-            articles = write_articles(args.data, args.articles, workdir / "articles.jsonl")
-            await asyncio.to_thread(import_archive, workdir, url)
-            print(
-                f"archive: {articles:,} articles imported in {time.perf_counter() - started:.0f} s"
-            )
+            source, stored = articles(args.data), 0
+            while stored < args.articles:  # duplicates and non-articles are dropped: top up
+                write_articles(source, args.articles - stored, workdir / "articles.jsonl")
+                await asyncio.to_thread(import_archive, workdir, url)
+                stored = await count_articles(url)
+            print(f"archive: {stored:,} articles stored in {time.perf_counter() - started:.0f} s")
             fake_port = free_port()
             fake = await asyncio.to_thread(start_fake, workdir, fake_port)
             procs = []
@@ -143,8 +144,9 @@ async def ask(http: httpx.AsyncClient, port: int, question: str, user: int) -> f
 async def measure(
     count: int, ports: list[int], questions: list[str], args: argparse.Namespace
 ) -> dict[str, float]:
-    limits = httpx.Limits(max_connections=256, max_keepalive_connections=256)
-    async with httpx.AsyncClient(timeout=60, limits=limits) as http:
+    limits = httpx.Limits(max_connections=512, max_keepalive_connections=512)
+    timeout = httpx.Timeout(30, pool=None)
+    async with httpx.AsyncClient(timeout=timeout, limits=limits) as http:
         turn = itertools.count()
 
         async def one() -> float:
@@ -166,23 +168,29 @@ async def measure(
         started = time.perf_counter()
         await asyncio.gather(*(asker() for _ in range(4 * count)))
         throughput = len(closed) / (time.perf_counter() - started)
-        # Open loop: questions arrive at a fixed rate whether or not answers keep up.
+        # Open loop: questions arrive at a fixed rate whether or not answers keep up. A rate
+        # far above what the closed loop managed would only measure a growing queue, so then
+        # the open loop runs at 80% of that instead (and the table says so).
+        rate = args.rate if throughput >= args.rate else round(0.8 * throughput, 1)
         tasks = []
         started = time.perf_counter()
-        total = int(args.rate * args.seconds)
+        total = max(2, int(rate * args.seconds))
         for n in range(total):
-            delay = started + n / args.rate - time.perf_counter()
+            delay = started + n / rate - time.perf_counter()
             if delay > 0:
                 await asyncio.sleep(delay)
             tasks.append(asyncio.create_task(one()))
-        opened = list(await asyncio.gather(*tasks))
-        achieved = total / (time.perf_counter() - started)
+        outcomes = await asyncio.gather(*tasks, return_exceptions=True)
+        opened = [o for o in outcomes if isinstance(o, float)]
+        achieved = len(opened) / (time.perf_counter() - started)
     return {
         "processes": count,
         "qps": throughput,
         "closed_p50": pct(closed, 50),
         "closed_p95": pct(closed, 95),
+        "open_target": rate,
         "open_rate": achieved,
+        "open_failed": len(outcomes) - len(opened),
         "open_p50": pct(opened, 50),
         "open_p95": pct(opened, 95),
     }
@@ -196,16 +204,18 @@ def print_table(rows: list[dict[str, float]], args: argparse.Namespace) -> None:
     base = rows[0]["qps"]
     print()
     print(
-        f"| processes | closed loop q/s | × 1 process | p50 ms | p95 ms | "
-        f"open loop at {args.rate:.0f} q/s: achieved | p50 ms | p95 ms |"
+        "| processes | closed loop q/s | × 1 process | p50 ms | p95 ms "
+        "| open loop: offered q/s | answered q/s | failed | p50 ms | p95 ms |"
     )
-    print("|---|---|---|---|---|---|---|---|")
+    print("|---|---|---|---|---|---|---|---|---|---|")
     for r in rows:
         print(
-            f"| {r['processes']:.0f} | {r['qps']:.1f} | {r['qps'] / base:.2f} | "
-            f"{r['closed_p50']:.1f} | {r['closed_p95']:.1f} | {r['open_rate']:.1f} | "
-            f"{r['open_p50']:.1f} | {r['open_p95']:.1f} |"
+            f"| {r['processes']:.0f} | {r['qps']:.1f} | {r['qps'] / base:.2f} "
+            f"| {r['closed_p50']:.1f} | {r['closed_p95']:.1f} | {r['open_target']:.1f} "
+            f"| {r['open_rate']:.1f} | {r['open_failed']:.0f} | {r['open_p50']:.1f} "
+            f"| {r['open_p95']:.1f} |"
         )
+    print(f"(open loop offered --rate {args.rate:.0f} q/s where the closed loop reached it)")
 
 
 def load_questions(data: Path) -> list[str]:
@@ -218,13 +228,19 @@ def load_questions(data: Path) -> list[str]:
     return questions
 
 
-def write_articles(data: Path, wanted: int, out: Path) -> int:
-    written = 0
+def write_articles(source: Iterator[dict[str, str]], wanted: int, out: Path) -> None:
     with out.open("w", encoding="utf-8") as handle:
-        for record in itertools.islice(articles(data), wanted):
+        for record in itertools.islice(source, wanted):
             handle.write(json.dumps(record, ensure_ascii=False) + "\n")
-            written += 1
-    return written
+
+
+async def count_articles(url: str) -> int:
+    engine = create_async_engine(url)
+    try:
+        async with engine.connect() as conn:
+            return int((await conn.execute(text("SELECT count(*) FROM articles"))).scalar_one())
+    finally:
+        await engine.dispose()
 
 
 def articles(data: Path) -> Iterator[dict[str, str]]:
@@ -276,7 +292,8 @@ def import_archive(workdir: Path, url: str) -> None:
     subprocess.run(
         [sys.executable, "-m", "bot", "--database-url", url, "import", "--quiet",
          str(workdir / "articles.jsonl")],
-        cwd=workdir, env=bot_env(url, 0), check=True, stdout=subprocess.DEVNULL,
+        cwd=workdir, env=bot_env(url, 0), check=True,
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )  # fmt: skip
 
 
