@@ -1,12 +1,20 @@
 #!/usr/bin/env bash
-# Small runs of the benchmarks, so that they cannot rot: bash bench/smoke.sh DATA_DIR
+# Small runs of every benchmark, so that CI notices when one rots. Usage: bench/smoke.sh DATA_DIR
 set -euo pipefail
-DATA_DIR=${1:?usage: bash bench/smoke.sh DATA_DIR}
-PYTHON=${PYTHON:-.venv/bin/python}
+data=${1:?usage: bench/smoke.sh DATA_DIR (the shared data folder)}
+py=${PYTHON:-.venv/bin/python}
+
+echo "-- bench/qa.py (300 articles, 30 questions)"
+$py -m bench.qa "$data/news-qa/articles.jsonl" "$data/news-qa/dev-questions.jsonl" \
+  --articles 300 --questions 30
+
+echo "-- bench/speed.py (500 articles, 50 queries)"
+$py -m bench.speed "$data/news-qa/dev-questions.jsonl" "$data/news-qa/articles.jsonl" \
+  "$data/syria-fakes/articles.jsonl" --sizes 500 --queries 50
 
 if [ -n "${NEWSBOT_TEST_POSTGRES_URL:-}" ]; then
-  echo "-- bench/scale.py --small"
-  "$PYTHON" bench/scale.py "$DATA_DIR" --small --postgres "$NEWSBOT_TEST_POSTGRES_URL"
+  echo "-- bench/scale.py --small (3,000 articles, 1 and 2 processes on PostgreSQL)"
+  $py bench/scale.py "$data" --small --postgres "$NEWSBOT_TEST_POSTGRES_URL"
 else
   echo "-- bench/scale.py skipped: NEWSBOT_TEST_POSTGRES_URL is not set"
 fi
