@@ -11,3 +11,10 @@ $py -m bench.qa "$data/news-qa/articles.jsonl" "$data/news-qa/dev-questions.json
 echo "-- bench/speed.py (500 articles, 50 queries)"
 $py -m bench.speed "$data/news-qa/dev-questions.jsonl" "$data/news-qa/articles.jsonl" \
   "$data/syria-fakes/articles.jsonl" --sizes 500 --queries 50
+
+if [ -n "${NEWSBOT_TEST_POSTGRES_URL:-}" ]; then
+  echo "-- bench/scale.py --small (3,000 articles, 1 and 2 processes on PostgreSQL)"
+  $py bench/scale.py "$data" --small --postgres "$NEWSBOT_TEST_POSTGRES_URL"
+else
+  echo "-- bench/scale.py skipped: NEWSBOT_TEST_POSTGRES_URL is not set"
+fi

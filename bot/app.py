@@ -93,6 +93,9 @@ def _post_init_for(settings: Settings, clock: Clock | None) -> Any:
         from handlers.jobs import schedule_all
 
         await schedule_all(app)
+        from handlers.scale import schedule_scale_jobs
+
+        schedule_scale_jobs(app)
         log.info("newsroom bot ready as @%s", app.bot.username)
 
     return post_init

@@ -18,6 +18,7 @@ from bot.logs import setup_logging
 from bot.questions import Answers
 from bot.services import Services, open_services
 from bot.settings import Settings, SettingsError, load_settings
+from storage.schema import SchemaError
 
 SAMPLE_DIR = Path(__file__).parent / "sample"
 RESULTS = 10
@@ -36,7 +37,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         setup_logging(settings.log_level if args.command == "run" else "WARNING", (secret,))
         result: int = args.handler(settings, args)
         return result
-    except SettingsError as exc:
+    except (SettingsError, SchemaError) as exc:
         print(exc, file=sys.stderr)
         return 2
     except KeyboardInterrupt:
@@ -48,7 +49,8 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--database-url", help="overrides DATABASE_URL")
     sub = parser.add_subparsers(dest="command", required=True)
 
-    run = sub.add_parser("run", help="run the bot on Telegram (long polling)")
+    run = sub.add_parser("run", help="run the bot on Telegram (long polling, or --webhook)")
+    run.add_argument("--webhook", action="store_true", help="serve Telegram's webhook instead")
     run.set_defaults(handler=_run)
 
     chat = sub.add_parser("chat", help="the same bot in this terminal, no token needed")
@@ -76,7 +78,14 @@ def _parser() -> argparse.ArgumentParser:
 
     reindex = sub.add_parser("reindex", help="rebuild the search index from the database")
     reindex.set_defaults(handler=_reindex)
+    _add_scale_commands(sub)
     return parser
+
+
+def _add_scale_commands(sub: Any) -> None:
+    from bot.cli_scale import add_commands
+
+    add_commands(sub)
 
 
 def _run(settings: Settings, args: argparse.Namespace) -> int:
@@ -85,6 +94,10 @@ def _run(settings: Settings, args: argparse.Namespace) -> int:
     from bot.app import build_application
 
     settings.require_token()
+    if args.webhook or settings.webhook_url:
+        from bot.webhook import run_webhook
+
+        return run_webhook(settings)
     app = build_application(settings)
     app.run_polling(allowed_updates=Update.ALL_TYPES)
     return 0

@@ -4,12 +4,15 @@
 TELEGRAM_API_BASE_URL=http://127.0.0.1:8081/bot and TELEGRAM_FILE_BASE_URL=
 http://127.0.0.1:8081/file/bot. Besides the Bot API it serves a few control routes:
 GET /_fake/sent (what the bot sent), POST /_fake/updates (queue an update for getUpdates),
-POST /_fake/fail/{chat_id} (script a failure: {"status", "description", "parameters"}).
+POST /_fake/fail/{chat_id} (script a failure: {"status", "description", "parameters"}),
+POST /_fake/stall ({"after": n}: sendMessage hangs once n messages were sent; null releases),
+GET /_fake/stalled (answers once a request hangs), GET /_fake/wait?count=n (once n were sent).
 """
 
 from __future__ import annotations
 
 import argparse
+import asyncio
 from dataclasses import asdict
 
 import httpx
@@ -21,12 +24,50 @@ from starlette.routing import Route
 
 from bot.fake_telegram import Failure, FakeBotApi
 
+# Control routes that wait give up after this long, so a broken test fails instead of hanging.
+WAIT_SECONDS = 20.0
+
+
+class Stall:
+    """Holds sendMessage requests once `after` messages were sent (a process dying mid-send)."""
+
+    def __init__(self, api: FakeBotApi) -> None:
+        self.after: int | None = None
+        self.stalled = asyncio.Event()
+        self.release = asyncio.Event()
+        self.sent_changed = asyncio.Event()
+        api.listeners.append(lambda _: self.sent_changed.set())
+
+    async def maybe_hold(self, api: FakeBotApi, path: str) -> None:
+        """Hang this request until released when it is a stalled sendMessage."""
+        if self.after is None or not path.endswith("/sendMessage") or len(api.sent) < self.after:
+            return
+        self.stalled.set()
+        await self.release.wait()
+
+    def set(self, after: int | None) -> None:
+        """Stall from `after` sent messages on, or release everything for None."""
+        self.after = after
+        self.stalled.clear()
+        if after is None:
+            self.release.set()
+        else:
+            self.release.clear()
+
+    async def wait_sent(self, api: FakeBotApi, count: int) -> None:
+        """Return once at least `count` messages were sent."""
+        while len(api.sent) < count:
+            self.sent_changed.clear()
+            await self.sent_changed.wait()
+
 
 def create_app(fake: FakeBotApi | None = None) -> Starlette:
     """A Starlette app serving `fake` (a new one by default)."""
     api = fake or FakeBotApi()
+    stall = Stall(api)
 
     async def bot_api(request: Request) -> Response:
+        await stall.maybe_hold(api, request.url.path)
         forwarded = httpx.Request(
             request.method,
             str(request.url),
@@ -51,12 +92,37 @@ def create_app(fake: FakeBotApi | None = None) -> Starlette:
         body = await request.json()
         api.fail_next(
             int(request.path_params["chat_id"]),
-            Failure(int(body["status"]), str(body["description"]), dict(body.get("parameters", {}))),
+            Failure(
+                int(body["status"]), str(body["description"]), dict(body.get("parameters", {}))
+            ),
         )
         return JSONResponse({"ok": True})
 
+    async def set_stall(request: Request) -> Response:
+        after = (await request.json()).get("after")
+        stall.set(None if after is None else int(after))
+        return JSONResponse({"ok": True})
+
+    async def stalled(request: Request) -> Response:
+        try:
+            await asyncio.wait_for(stall.stalled.wait(), timeout=WAIT_SECONDS)
+        except TimeoutError:
+            return JSONResponse({"ok": False}, status_code=504)
+        return JSONResponse({"ok": True})
+
+    async def wait_sent(request: Request) -> Response:
+        count = int(request.query_params["count"])
+        try:
+            await asyncio.wait_for(stall.wait_sent(api, count), timeout=WAIT_SECONDS)
+        except TimeoutError:
+            return JSONResponse({"ok": False, "sent": len(api.sent)}, status_code=504)
+        return JSONResponse({"ok": True, "sent": len(api.sent)})
+
     app = Starlette(
         routes=[
+            Route("/_fake/stall", set_stall, methods=["POST"]),
+            Route("/_fake/stalled", stalled),
+            Route("/_fake/wait", wait_sent),
             Route("/_fake/sent", sent),
             Route("/_fake/updates", push_update, methods=["POST"]),
             Route("/_fake/fail/{chat_id:int}", fail, methods=["POST"]),
@@ -65,6 +131,7 @@ def create_app(fake: FakeBotApi | None = None) -> Starlette:
         ]
     )
     app.state.fake = api
+    app.state.stall = stall
     return app
 
 

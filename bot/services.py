@@ -4,18 +4,22 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from bot.archive import Archive
 from bot.clock import Clock, SystemClock
 from bot.digests import DigestService
+from bot.index_dir import IndexSlot
+from bot.metrics import Metrics
 from bot.questions import QuestionService
 from bot.retrieval import Retriever
 from bot.settings import Settings
 from storage.articles import ArticleStore
 from storage.db import Database
+from storage.schema import ensure_schema
 from storage.search_index import SearchIndex
 from storage.subscriptions import SubscriptionStore
+from storage.updates import UpdateLedger
 
 log = logging.getLogger(__name__)
 
@@ -32,6 +36,9 @@ class Services:
     questions: QuestionService
     subscriptions: SubscriptionStore
     digests: DigestService
+    updates: UpdateLedger
+    metrics: Metrics = field(default_factory=Metrics)
+    index_slot: IndexSlot | None = None
 
     def is_editor(self, user_id: int | None) -> bool:
         """Whether this Telegram user may add and delete articles."""
@@ -41,14 +48,24 @@ class Services:
         """Close the index and the database."""
         await asyncio.to_thread(self.index.close)
         await self.db.close()
+        if self.index_slot is not None:
+            self.index_slot.release()
 
 
 async def open_services(settings: Settings, *, clock: Clock | None = None) -> Services:
     """Connect to the database, open the index and bring it up to date with the database."""
     clock = clock or SystemClock()
     db = Database.from_url(settings.database_url)
-    await db.create_schema()
-    index_dir = settings.search_index_dir
+    try:
+        await ensure_schema(db, auto_migrate=settings.auto_migrate)
+    except BaseException:
+        await db.close()
+        raise
+    index_dir, slot = settings.search_index_dir, None
+    if settings.index_dir is None and not db.is_sqlite and index_dir is not None:
+        # Several processes may share this machine and PostgreSQL: each needs its own index.
+        slot = IndexSlot.claim(index_dir)
+        index_dir = slot.path
     index = await asyncio.to_thread(SearchIndex.open, index_dir)
     articles = ArticleStore(db)
     subscriptions = SubscriptionStore(db)
@@ -62,6 +79,8 @@ async def open_services(settings: Settings, *, clock: Clock | None = None) -> Se
         questions=QuestionService(articles, Retriever(index)),
         subscriptions=subscriptions,
         digests=DigestService(articles, subscriptions, clock, settings.timezone),
+        updates=UpdateLedger(db),
+        index_slot=slot,
     )
     last_seq = await articles.last_seq()
     if index.watermark > last_seq:

@@ -41,6 +41,18 @@ class Settings(BaseSettings):
     digest_time: dt.time = dt.time(8, 0)
     log_level: str = "INFO"
     max_file_bytes: int = Field(default=20 * 1024 * 1024, gt=0)
+    # Several processes: migrations at start-up, the webhook server, following the index.
+    auto_migrate: bool = True
+    webhook_url: str | None = None
+    webhook_secret: SecretStr | None = None
+    webhook_listen: str = "127.0.0.1"
+    webhook_port: int = Field(default=8080, ge=0, lt=65536)  # 0: any free port
+    webhook_path: str = "/telegram"
+    set_webhook: bool = True
+    # Flood control is per process; Telegram's limits are per bot (see docs/scaling.md).
+    rate_limit: bool = True
+    index_follow_seconds: float = Field(default=0.5, gt=0)
+    processed_updates_days: int = Field(default=2, gt=0)
 
     @field_validator("editor_ids", "channel_ids", mode="before")
     @classmethod

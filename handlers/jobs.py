@@ -11,6 +11,7 @@ from telegram.ext import Application, ContextTypes
 
 from bot import digests
 from bot.app import BotData
+from bot.metrics import CountingSender
 from bot.schedule import parse_time_of_day, zone
 from storage.subscriptions import SubscriptionInfo
 
@@ -97,12 +98,16 @@ async def digest_job(context: ContextTypes.DEFAULT_TYPE) -> None:
     job = context.job
     if job is None or not isinstance(job.data, int):
         return
-    await app.bot_data.services.digests.run_subscription(job.data, TelegramSender(app))
+    await app.bot_data.services.digests.run_subscription(job.data, _sender(app))
 
 
 async def catch_up_job(context: ContextTypes.DEFAULT_TYPE) -> None:
     """Send, once and oldest first, the digests that fell due while the bot was down."""
     app: App = context.application  # type: ignore[assignment]
-    sent = await app.bot_data.services.digests.catch_up(TelegramSender(app))
+    sent = await app.bot_data.services.digests.catch_up(_sender(app))
     if sent:
         log.info("sent %d digest(s) that fell due while the bot was down", sent)
+
+
+def _sender(app: App) -> CountingSender:
+    return CountingSender(TelegramSender(app), app.bot_data.services.metrics)

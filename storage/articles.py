@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import func, insert, select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.db import Database
@@ -109,14 +110,22 @@ class ArticleStore:
 
     async def save(self, new: NewArticle, *, now: dt.datetime) -> SaveResult:
         """Store an article once: the same text (or external id) again returns the first copy."""
-        async with self._db.transaction() as session:
-            existing = await self._find_duplicate(session, new)
-            if existing is not None:
-                return SaveResult(_stored(existing), created=False)
-            row = self._row(new, now, await _next_seq(session))
-            session.add(row)
-            await session.flush()
-            return SaveResult(_stored(row), created=True)
+        try:
+            async with self._db.transaction() as session:
+                existing = await self._find_duplicate(session, new)
+                if existing is not None:
+                    return SaveResult(_stored(existing), created=False)
+                row = self._row(new, now, await _next_seq(session))
+                session.add(row)
+                await session.flush()
+                return SaveResult(_stored(row), created=True)
+        except IntegrityError:
+            # Another process stored the same article a moment ago: its copy is the article.
+            async with self._db.sessions() as session:
+                existing = await self._find_duplicate(session, new)
+            if existing is None:
+                raise
+            return SaveResult(_stored(existing), created=False)
 
     async def save_many(self, batch: Sequence[NewArticle], *, now: dt.datetime) -> int:
         """Store a batch in one transaction (bulk import); returns how many were new."""

@@ -131,3 +131,13 @@ class Delivery(Base):
     last_error: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
     sent_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+
+
+class ProcessedUpdate(Base):
+    """Telegram updates already taken by some bot process: each one is handled once."""
+
+    __tablename__ = "processed_updates"
+    __table_args__ = (Index("ix_processed_updates_seen_at", "seen_at"),)
+
+    update_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    seen_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)

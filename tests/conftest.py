@@ -16,6 +16,7 @@ from bot.fake_telegram import FakeBotApi
 from bot.fake_updates import UpdateFactory
 from bot.services import Services
 from bot.settings import Settings
+from tests.postgres import fresh_database, postgres_url_or_skip
 
 EDITOR = 1001
 READER = 2002
@@ -84,9 +85,32 @@ def clock() -> ManualClock:
     return ManualClock(START)
 
 
+BACKENDS = ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    # Modules that set BOTH_BACKENDS run their database tests on SQLite and PostgreSQL.
+    if "backend" in metafunc.fixturenames and getattr(metafunc.module, "BOTH_BACKENDS", False):
+        metafunc.parametrize("backend", BACKENDS, indirect=True)
+
+
 @pytest.fixture
-def settings(tmp_path: Path) -> Settings:
-    return make_settings(tmp_path)
+def backend(request: pytest.FixtureRequest) -> str:
+    return str(getattr(request, "param", "sqlite"))
+
+
+@pytest.fixture
+async def database_url(backend: str, tmp_path: Path) -> AsyncIterator[str]:
+    if backend == "sqlite":
+        yield f"sqlite+aiosqlite:///{tmp_path / 'news.sqlite3'}"
+        return
+    async with fresh_database(postgres_url_or_skip()) as url:
+        yield url
+
+
+@pytest.fixture
+def settings(tmp_path: Path, database_url: str) -> Settings:
+    return make_settings(tmp_path, database_url=database_url, index_dir=tmp_path / "index")
 
 
 @pytest.fixture

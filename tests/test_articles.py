@@ -13,6 +13,9 @@ SEED_HEADLINE = (
 )
 
 
+BOTH_BACKENDS = True  # storage and delivery run on SQLite and PostgreSQL
+
+
 async def test_editor_private_message_is_saved_with_date_and_source(bot: Harness) -> None:
     replies = await bot.send(seed_text(), user_id=EDITOR)
     assert replies == [f"Saved #1: {SEED_HEADLINE} (2017-07-04, Reuters)"]

@@ -14,6 +14,9 @@ from tests.conftest import EDITOR, READER, Harness, start_bot, stop_bot
 DAY = dt.timedelta(days=1)
 
 
+BOTH_BACKENDS = True  # storage and delivery run on SQLite and PostgreSQL
+
+
 async def add_articles(bot: Harness, *titles: str) -> None:
     records = [
         ImportRecord(

@@ -1,0 +1,138 @@
+"""`newsbot db ...` and `newsbot migrate-data`: the schema and moving to another database."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+from pathlib import Path
+from typing import Any
+
+from bot.settings import Settings, sqlite_path
+from storage.db import Database, async_url
+from storage.schema import SchemaError
+
+
+def add_commands(sub: Any) -> None:
+    """Add the `db` and `migrate-data` subcommands."""
+    db = sub.add_parser("db", help="database schema: upgrade, current, check, revision")
+    actions = db.add_subparsers(dest="action", required=True)
+    actions.add_parser("upgrade", help="apply pending migrations").set_defaults(handler=_upgrade)
+    actions.add_parser("current", help="the schema revision").set_defaults(handler=_current)
+    actions.add_parser("check", help="do the models and the migrations agree?").set_defaults(
+        handler=_check
+    )
+    revision = actions.add_parser("revision", help="write a migration from the model changes")
+    revision.add_argument("-m", "--message", required=True)
+    revision.add_argument("--rev-id", help="the revision id (default: random)")
+    revision.set_defaults(handler=_revision)
+
+    move = sub.add_parser("migrate-data", help="copy everything to another database (re-runnable)")
+    move.add_argument("--from", dest="source", required=True, help="source database URL")
+    move.add_argument("--to", dest="target", required=True, help="target database URL")
+    move.add_argument("--batch-size", type=int, default=2_000)
+    move.add_argument("--quiet", action="store_true", help="no progress bar")
+    move.set_defaults(handler=_migrate_data)
+
+
+def _with_db(settings: Settings, work: Any) -> int:
+    async def run() -> int:
+        db = Database.from_url(settings.database_url)
+        try:
+            result: int = await work(db)
+            return result
+        except SchemaError as exc:
+            print(f"newsbot db: {exc}", file=sys.stderr)
+            return 1
+        finally:
+            await db.close()
+
+    return asyncio.run(run())
+
+
+def _upgrade(settings: Settings, args: argparse.Namespace) -> int:
+    from storage.schema import upgrade
+
+    async def work(db: Database) -> int:
+        before, after = await upgrade(db)
+        print(
+            f"Schema upgraded from {before or 'nothing'} to {after}."
+            if before != after
+            else f"Schema already at {after}."
+        )
+        return 0
+
+    return _with_db(settings, work)
+
+
+def _current(settings: Settings, args: argparse.Namespace) -> int:
+    from storage.schema import current_revision, head_revision
+
+    async def work(db: Database) -> int:
+        current = await current_revision(db)
+        print(f"{current or 'nothing'} (this version's newest: {head_revision()})")
+        return 0
+
+    return _with_db(settings, work)
+
+
+def _check(settings: Settings, args: argparse.Namespace) -> int:
+    from storage.schema import differences
+
+    async def work(db: Database) -> int:
+        found = await differences(db)
+        for difference in found:
+            print(difference)
+        print("Models and schema agree." if not found else f"{len(found)} difference(s).")
+        return 1 if found else 0
+
+    return _with_db(settings, work)
+
+
+def _revision(settings: Settings, args: argparse.Namespace) -> int:
+    from storage.schema import new_revision
+
+    async def work(db: Database) -> int:
+        print(await new_revision(db, args.message, args.rev_id))
+        return 0
+
+    return _with_db(settings, work)
+
+
+def _migrate_data(settings: Settings, args: argparse.Namespace) -> int:
+    if async_url(args.source) == async_url(args.target):
+        print("newsbot migrate-data: --from and --to name the same database", file=sys.stderr)
+        return 2
+    source_file = sqlite_path(args.source)
+    if source_file is not None and source_file != ":memory:" and not Path(source_file).exists():
+        print(f"newsbot migrate-data: {source_file} does not exist", file=sys.stderr)
+        return 2
+    return asyncio.run(_migrate_async(args))
+
+
+async def _migrate_async(args: argparse.Namespace) -> int:
+    from tqdm import tqdm
+
+    from storage.copy import copy_database, count_rows
+    from storage.schema import upgrade
+
+    source, target = Database.from_url(args.source), Database.from_url(args.target)
+    try:
+        # Both sides at this version's schema: the source as the bot would do at start-up.
+        await upgrade(source)
+        await upgrade(target)
+        total = await count_rows(source)
+        with tqdm(total=total, unit=" rows", disable=args.quiet, file=sys.stderr) as bar:
+            report = await copy_database(
+                source, target, batch_size=args.batch_size, progress=bar.update
+            )
+    except (SchemaError, OSError) as exc:
+        print(f"newsbot migrate-data: {exc}", file=sys.stderr)
+        return 1
+    finally:
+        await source.close()
+        await target.close()
+    for table, copied in report.copied.items():
+        print(f"{table}: {copied} copied, {report.kept[table]} already there")
+    print("Done. Start the bot with DATABASE_URL set to the target; its search index rebuilds.")
+    return 0

@@ -1,0 +1,148 @@
+"""Webhook mode: a Starlette server for Telegram's webhook, /healthz and /metrics.
+
+Several processes may serve the same webhook behind a proxy: each update is claimed in the
+database first, so exactly one of them handles it, and the claiming process first brings its
+search index up to the database, so every process answers a question the same way.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hmac
+import json
+import logging
+import socket
+import time
+
+import uvicorn
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import PlainTextResponse, Response
+from starlette.routing import Route
+from telegram import Update
+
+from bot.app import NewsApp, build_application
+from bot.settings import Settings, SettingsError
+
+log = logging.getLogger(__name__)
+
+SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
+PROMETHEUS_TYPE = "text/plain; version=0.0.4; charset=utf-8"
+
+
+def webhook_secret(settings: Settings) -> str:
+    """The secret Telegram sends with every update, or a SettingsError saying what to set."""
+    secret = settings.webhook_secret.get_secret_value() if settings.webhook_secret else ""
+    if not secret:
+        raise SettingsError(
+            "WEBHOOK_SECRET is not set: webhook mode needs a secret token (1-256 characters "
+            "A-Z, a-z, 0-9, _ and -), the same for every process"
+        )
+    return secret
+
+
+def create_webhook_app(app: NewsApp, settings: Settings) -> Starlette:
+    """The routes, around an Application that is already initialized and post_init'ed."""
+    secret = webhook_secret(settings).encode()
+
+    async def telegram(request: Request) -> Response:
+        given = request.headers.get(SECRET_HEADER, "").encode()
+        if not hmac.compare_digest(given, secret):
+            return PlainTextResponse("wrong secret token", status_code=403)
+        try:
+            data = json.loads(await request.body())
+            if not isinstance(data, dict) or not isinstance(data.get("update_id"), int):
+                raise ValueError("no update_id")
+            update = Update.de_json(data, app.bot)
+        except (ValueError, TypeError, KeyError) as exc:
+            return PlainTextResponse(f"not a Telegram update: {exc}", status_code=400)
+        await handle_update(app, update)
+        # 200 even when handling failed: the error handler has answered, a retry would not help.
+        return Response(status_code=200)
+
+    async def healthz(request: Request) -> Response:
+        services = app.bot_data.services
+        if await services.db.ping():
+            return PlainTextResponse("ok")
+        return PlainTextResponse("database does not answer", status_code=503)
+
+    async def metrics(request: Request) -> Response:
+        return Response(app.bot_data.services.metrics.render(), media_type=PROMETHEUS_TYPE)
+
+    return Starlette(
+        routes=[
+            Route(settings.webhook_path, telegram, methods=["POST"]),
+            Route("/healthz", healthz),
+            Route("/metrics", metrics),
+        ]
+    )
+
+
+async def handle_update(app: NewsApp, update: Update) -> bool:
+    """Handle an update unless another process took it; True when this process handled it."""
+    services = app.bot_data.services
+    metrics = services.metrics
+    started = time.perf_counter()
+    metrics.queue_depth.inc()
+    try:
+        if not await services.updates.claim(update.update_id, now=services.clock.now()):
+            metrics.updates.labels("duplicate").inc()
+            return False
+        # Articles another process added a moment ago must already be found here.
+        await services.archive.sync_index()
+        # Through the update processor: the Application's concurrency setting still holds.
+        await app.update_processor.process_update(update, app.process_update(update))
+        metrics.updates.labels("handled").inc()
+        metrics.update_seconds.observe(time.perf_counter() - started)
+        return True
+    finally:
+        metrics.queue_depth.dec()
+
+
+async def serve(settings: Settings, *, app: NewsApp | None = None) -> None:
+    """Run the bot behind the webhook server until SIGINT/SIGTERM."""
+    webhook_secret(settings)
+    app = app or build_application(settings, rate_limit=settings.rate_limit)
+    await app.initialize()
+    try:
+        if app.post_init is not None:
+            await app.post_init(app)
+        await app.start()
+        if settings.webhook_url and settings.set_webhook:
+            # Every process may do this at start: setWebhook with the same values is idempotent.
+            await app.bot.set_webhook(
+                settings.webhook_url,
+                secret_token=webhook_secret(settings),
+                allowed_updates=Update.ALL_TYPES,
+            )
+        server = uvicorn.Server(
+            uvicorn.Config(
+                create_webhook_app(app, settings), log_level="warning", proxy_headers=True
+            )
+        )
+        # Bound before serving: connections queue from here on, and port 0 picks a free port.
+        sock = _listen(settings.webhook_listen, settings.webhook_port)
+        host, port = sock.getsockname()[:2]
+        log.info("webhook server listening on %s:%d", host, port)
+        await server.serve(sockets=[sock])
+    finally:
+        if app.running:
+            await app.stop()
+        await app.shutdown()
+        if app.post_shutdown is not None:
+            await app.post_shutdown(app)
+
+
+def _listen(host: str, port: int) -> socket.socket:
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind((host, port))
+    sock.listen(2048)
+    return sock
+
+
+def run_webhook(settings: Settings) -> int:
+    """`newsbot run --webhook`."""
+    asyncio.run(serve(settings))
+    return 0

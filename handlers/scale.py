@@ -1,0 +1,44 @@
+"""Jobs that keep one of several processes in step: follow the index, forget old updates."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from typing import Any
+
+from telegram.ext import Application, ContextTypes
+
+from bot.app import BotData
+
+log = logging.getLogger(__name__)
+
+App = Application[Any, Any, Any, Any, BotData, Any]
+FOLLOW_JOB = "index:follow"
+PRUNE_JOB = "updates:prune"
+
+
+def schedule_scale_jobs(app: App) -> None:
+    """Follow the article change feed often; prune the update ledger hourly."""
+    if app.job_queue is None:
+        return
+    settings = app.bot_data.services.settings
+    app.job_queue.run_repeating(
+        follow_index_job, interval=settings.index_follow_seconds, name=FOLLOW_JOB
+    )
+    app.job_queue.run_repeating(prune_updates_job, interval=3600, first=60, name=PRUNE_JOB)
+
+
+async def follow_index_job(context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Apply article changes made by any process (new, edited, deleted) to this index."""
+    app: App = context.application  # type: ignore[assignment]
+    applied = await app.bot_data.services.archive.sync_index()
+    if applied:
+        log.debug("search index followed %d change(s)", applied)
+
+
+async def prune_updates_job(context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Forget update ids older than PROCESSED_UPDATES_DAYS."""
+    app: App = context.application  # type: ignore[assignment]
+    services = app.bot_data.services
+    days = services.settings.processed_updates_days
+    await services.updates.prune(before=services.clock.now() - dt.timedelta(days=days))

@@ -1,0 +1,113 @@
+"""Alembic migrations: they build the models' schema, and start-up migrates only when safe."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from sqlalchemy import text
+
+from bot.archive import ImportRecord
+from bot.services import open_services
+from bot.settings import Settings
+from storage.db import Database
+from storage.models import Base
+from storage.schema import SchemaError, current_revision, differences, head_revision, upgrade
+from tests.conftest import READER, make_settings, start_bot, stop_bot
+from tests.test_cli import newsbot
+
+BOTH_BACKENDS = True
+
+
+async def test_migrations_build_exactly_the_models(database_url: str) -> None:
+    db = Database.from_url(database_url)
+    try:
+        assert await current_revision(db) is None
+        assert await upgrade(db) == (None, head_revision())
+        # Empty: after merging new models, regenerate the first migration (see docs/scaling.md).
+        assert await differences(db) == []
+        assert await upgrade(db) == (head_revision(), head_revision())
+    finally:
+        await db.close()
+
+
+async def test_a_database_from_before_migrations_is_adopted(database_url: str) -> None:
+    db = Database.from_url(database_url)
+    try:
+        await db.create_schema()
+        async with db.transaction() as session:
+            await session.execute(
+                text("INSERT INTO counters (name, value) VALUES ('article_changes', 7)")
+            )
+        assert await upgrade(db) == (None, head_revision())
+        async with db.engine.connect() as conn:
+            value = (await conn.execute(text("SELECT value FROM counters"))).scalar_one()
+        assert value == 7
+    finally:
+        await db.close()
+
+
+async def test_start_up_refuses_a_schema_newer_than_the_bot(settings: Settings) -> None:
+    db = Database.from_url(settings.database_url)
+    try:
+        await upgrade(db)
+        async with db.transaction() as session:
+            await session.execute(text("UPDATE alembic_version SET version_num = 'ffff'"))
+    finally:
+        await db.close()
+    with pytest.raises(SchemaError) as raised:
+        await open_services(settings)
+    assert str(raised.value) == (
+        "the database is at schema revision ffff, newer than this version of the bot knows "
+        f"({head_revision()}): upgrade the bot"
+    )
+
+
+async def test_without_auto_migrate_start_up_says_what_to_run(settings: Settings) -> None:
+    with pytest.raises(SchemaError) as raised:
+        await open_services(settings.model_copy(update={"auto_migrate": False}))
+    assert str(raised.value) == (
+        f"the database schema is at nothing, the bot needs {head_revision()}: "
+        "run `newsbot db upgrade` (or set AUTO_MIGRATE=true)"
+    )
+
+
+def test_db_commands(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'news.sqlite3'}"
+    head = head_revision()
+    assert newsbot("--database-url", url, "db", "current", cwd=tmp_path).stdout == (
+        f"nothing (this version's newest: {head})\n"
+    )
+    assert newsbot("--database-url", url, "db", "upgrade", cwd=tmp_path).stdout == (
+        f"Schema upgraded from nothing to {head}.\n"
+    )
+    assert newsbot("--database-url", url, "db", "upgrade", cwd=tmp_path).stdout == (
+        f"Schema already at {head}.\n"
+    )
+    check = newsbot("--database-url", url, "db", "check", cwd=tmp_path)
+    assert (check.returncode, check.stdout) == (0, "Models and schema agree.\n")
+
+
+def test_every_model_table_is_created_by_the_migrations() -> None:
+    from storage.schema import MIGRATIONS
+
+    source = "".join(p.read_text() for p in (MIGRATIONS / "versions").glob("*.py"))
+    missing = [t for t in Base.metadata.tables if f"'{t}'" not in source and f'"{t}"' not in source]
+    assert missing == []
+
+
+async def test_start_up_migrates_and_keeps_data(
+    settings: Settings, tmp_path: Path, clock: object
+) -> None:
+    bot = await start_bot(settings, clock)  # type: ignore[arg-type]
+    await bot.services.archive.import_records([ImportRecord(text="Dam repairs start. " * 3)])
+    await bot.send("/subscribe 08:00", user_id=READER)
+    await stop_bot(bot)
+    again = make_settings(tmp_path, database_url=settings.database_url, index_dir=tmp_path / "i2")
+    bot = await start_bot(again, clock)  # type: ignore[arg-type]
+    try:
+        assert (await bot.services.archive.articles.stats()).articles == 1
+        assert [s.time_of_day for s in await bot.services.subscriptions.active()] == ["08:00"]
+        assert bot.services.index.num_docs() == 1  # a new index dir catches up from the database
+    finally:
+        await stop_bot(bot)

@@ -1,0 +1,140 @@
+"""Webhook mode in one process: the secret, each update once, /healthz, /metrics."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import httpx
+import pytest
+from pydantic import SecretStr
+
+from bot.fake_telegram import Failure
+from bot.webhook import SECRET_HEADER, create_webhook_app
+from tests.conftest import EDITOR, READER, Harness, make_settings, start_bot, stop_bot
+from tests.postgres import fresh_database, postgres_url_or_skip
+from tests.test_cli import newsbot
+
+BOTH_BACKENDS = True
+SECRET = "s3cret-token_for-tests"
+DAM = (
+    "Tabqa dam repairs begin\n"
+    "Engineers began repairing the Tabqa dam on Monday after the spring floods damaged its gates."
+)
+
+
+@pytest.fixture
+async def client(bot: Harness) -> AsyncIterator[httpx.AsyncClient]:
+    settings = bot.settings.model_copy(update={"webhook_secret": SecretStr(SECRET)})
+    web = create_webhook_app(bot.app, settings)
+    transport = httpx.ASGITransport(app=web)
+    async with httpx.AsyncClient(transport=transport, base_url="http://bot.test") as http:
+        yield http
+
+
+async def post(http: httpx.AsyncClient, update: object, secret: str = SECRET) -> int:
+    body = json.dumps(update.to_dict()) if hasattr(update, "to_dict") else str(update)
+    answer = await http.post("/telegram", content=body, headers={SECRET_HEADER: secret})
+    return answer.status_code
+
+
+async def test_an_update_with_the_right_secret_is_handled_once(
+    bot: Harness, client: httpx.AsyncClient
+) -> None:
+    added = bot.updates.message(f"/add {DAM}", user_id=EDITOR)
+    assert await post(client, added) == 200
+    assert bot.fake.texts() == ["Saved #1: Tabqa dam repairs begin (2026-11-25)"]
+    assert await post(client, added) == 200  # Telegram retried, or another process got it too
+    assert bot.fake.texts() == ["Saved #1: Tabqa dam repairs begin (2026-11-25)"]
+    assert (await bot.services.archive.articles.stats()).articles == 1
+
+
+async def test_a_wrong_or_missing_secret_is_refused(
+    bot: Harness, client: httpx.AsyncClient
+) -> None:
+    question = bot.updates.message("Tabqa dam?", user_id=READER)
+    assert await post(client, question, secret="guess") == 403
+    assert await post(client, question, secret="") == 403
+    assert bot.fake.sent == []
+    assert await post(client, question) == 200  # not claimed by the refused attempts
+    assert len(bot.fake.sent) == 1
+
+
+async def test_a_body_that_is_not_an_update_is_refused(
+    bot: Harness, client: httpx.AsyncClient
+) -> None:
+    assert await post(client, "{not json") == 400
+    assert await post(client, "[1, 2]") == 400
+    assert bot.fake.sent == []
+
+
+async def test_healthz_and_metrics(bot: Harness, client: httpx.AsyncClient) -> None:
+    health = await client.get("/healthz")
+    assert (health.status_code, health.text) == (200, "ok")
+    update = bot.updates.message(f"/add {DAM}", user_id=EDITOR)
+    await post(client, update)
+    await post(client, update)
+    await post(client, bot.updates.message("Tabqa dam?", user_id=READER))
+    metrics = await client.get("/metrics")
+    assert metrics.headers["content-type"] == "text/plain; version=0.0.4; charset=utf-8"
+    lines = set(metrics.text.splitlines())
+    assert 'newsbot_updates_total{outcome="handled"} 2.0' in lines
+    assert 'newsbot_updates_total{outcome="duplicate"} 1.0' in lines
+    assert "newsbot_update_seconds_count 2.0" in lines
+    assert "newsbot_update_queue_depth 0.0" in lines
+
+
+async def test_digest_messages_are_counted(bot: Harness, client: httpx.AsyncClient) -> None:
+    await post(client, bot.updates.message("/subscribe 08:00", user_id=READER))
+    await post(client, bot.updates.message(f"/add {DAM}", user_id=EDITOR))
+    bot.clock.set(dt.datetime(2026, 11, 25, 8, 0, 1, tzinfo=dt.UTC))
+    bot.fake.fail_next(READER, Failure(400, "Bad Request: message is too long"))
+    await bot.app.job_queue.get_jobs_by_name("digest:1")[0].run(bot.app)
+    await bot.app.job_queue.get_jobs_by_name("digest:catch-up")[0].run(bot.app)  # retries it
+    lines = set((await client.get("/metrics")).text.splitlines())
+    assert 'newsbot_digest_messages_total{result="failed"} 1.0' in lines
+    assert 'newsbot_digest_messages_total{result="sent"} 1.0' in lines
+
+
+@pytest.mark.postgres
+async def test_healthz_is_not_ready_when_the_database_is_gone(tmp_path, clock) -> None:  # type: ignore[no-untyped-def]
+    from sqlalchemy import text
+    from sqlalchemy.ext.asyncio import create_async_engine
+
+    from storage.db import async_url
+
+    server = postgres_url_or_skip()
+    async with fresh_database(server) as url:
+        bot = await start_bot(
+            make_settings(tmp_path, database_url=url, index_dir=tmp_path / "i"), clock
+        )
+        try:
+            web = create_webhook_app(
+                bot.app, bot.settings.model_copy(update={"webhook_secret": SecretStr(SECRET)})
+            )
+            async with httpx.AsyncClient(
+                transport=httpx.ASGITransport(app=web), base_url="http://bot.test"
+            ) as http:
+                assert (await http.get("/healthz")).status_code == 200
+                admin = create_async_engine(async_url(server), isolation_level="AUTOCOMMIT")
+                async with admin.connect() as conn:
+                    name = url.rsplit("/", 1)[-1]
+                    await conn.execute(text(f'DROP DATABASE "{name}" WITH (FORCE)'))
+                await admin.dispose()
+                answer = await http.get("/healthz")
+                assert (answer.status_code, answer.text) == (503, "database does not answer")
+        finally:
+            await stop_bot(bot)
+
+
+def test_webhook_mode_without_a_secret_says_what_to_set(tmp_path: Path) -> None:
+    result = newsbot(
+        "run", "--webhook", cwd=tmp_path, env={"TELEGRAM_BOT_TOKEN": "123456:" + "C" * 35}
+    )
+    assert (result.returncode, result.stdout) == (2, "")
+    assert result.stderr == (
+        "WEBHOOK_SECRET is not set: webhook mode needs a secret token (1-256 characters "
+        "A-Z, a-z, 0-9, _ and -), the same for every process\n"
+    )
