@@ -1,11 +1,18 @@
 """Answer quality on the news-qa questions: the bot against reference BM25 engines.
 
 Usage: python -m bench.qa ARTICLES QUESTIONS [--questions N] [--articles N] [--no-reference]
+    [--halves] [--dump PATH]
+
+The bot is measured through its real pipeline: the articles are imported into a fresh temporary
+database with `Archive.import_records` (as `newsbot import` does) and each question is asked with
+`QuestionService.ask` (as `newsbot ask --jsonl` does); its results are mapped back to the
+dataset's ids through their external id.
 """
 
 from __future__ import annotations
 
 import argparse
+import asyncio
 import datetime
 import json
 import pathlib
@@ -16,12 +23,17 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from bench.reference import Doc, Engine, all_engines, overlap_sentence
-from bot.retrieval import Retriever
+from bot.files import iter_jsonl_lines
+from bot.parsing import content_hash
+from bot.questions import QuestionService
+from bot.services import open_services
+from bot.settings import load_settings
 from storage.search_index import IndexChange, SearchIndex
 
 FORMS = ("quiz", "short", "typo")
 LABELS = ("gold", "silver", "all")
 BATCH = 2000
+RESULTS = 10
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,14 +69,16 @@ class Tally:
 
 @dataclass(slots=True)
 class Report:
-    """Tallies per form and label for one engine."""
+    """Tallies per form and label for one engine, and per half (even/odd question) of the set."""
 
     name: str
     tallies: dict[tuple[str, str], Tally] = field(default_factory=dict)
 
-    def add(self, form: str, q: Question, ranked: list[int], sentence: str | None) -> None:
-        """Count one answered question."""
-        for label in (q.label, "all"):
+    def add(
+        self, form: str, number: int, q: Question, ranked: list[int], sentence: str | None
+    ) -> None:
+        """Count one answered question, the `number`-th of the set."""
+        for label in (q.label, "all", f"half{number % 2}"):
             t = self.tallies.setdefault((form, label), Tally())
             t.asked += 1
             t.hit1 += bool(ranked[:1] and ranked[0] in q.gold)
@@ -78,40 +92,60 @@ class Report:
         return self.tallies.get((form, label), Tally()).row()
 
 
+@dataclass(frozen=True, slots=True)
+class Dataset:
+    """The articles (ids = line numbers), their JSONL lines, and the questions."""
+
+    docs: list[Doc]
+    lines: list[str]
+    ids: dict[str, int]
+    questions: list[Question]
+
+
 def load(
     articles_path: pathlib.Path, questions_path: pathlib.Path, n_questions: int, n_articles: int
-) -> tuple[list[Doc], list[Question]]:
-    """Read articles (ids = line numbers) and questions, optionally a subset of each."""
+) -> Dataset:
+    """Read articles (ids = line numbers) and questions, optionally a subset of each.
+
+    With `n_articles`, the first that many articles are kept plus every gold article. The
+    dataset holds some texts under several ids; the archive keeps such a text once, so every
+    article with the same text as a gold article counts as gold.
+    """
     raw_questions = [json.loads(line) for line in questions_path.open(encoding="utf-8")]
     if n_questions:
         raw_questions = raw_questions[:n_questions]
     wanted = {g for q in raw_questions for g in q["gold_doc_ids"]}
     docs: list[Doc] = []
+    lines: list[str] = []
     ids: dict[str, int] = {}
+    same_text: dict[str, set[int]] = {}
     with articles_path.open(encoding="utf-8") as handle:
         for number, line in enumerate(handle, start=1):
             a = json.loads(line)
             if n_articles and len(docs) >= n_articles and a["id"] not in wanted:
                 continue
             ids[a["id"]] = number
+            same_text.setdefault(content_hash(a["text"]), set()).add(number)
             date = datetime.date.fromisoformat(a["date"]) if a.get("date") else None
             docs.append(Doc(number, a.get("title") or "", a["text"], date))
+            lines.append(line)
+    twins = {number: group for group in same_text.values() for number in group}
     questions = [
         Question(
             q["qid"],
             q["label"],
             datetime.date.fromisoformat(q["question_date"]),
-            frozenset(ids[g] for g in q["gold_doc_ids"] if g in ids),
+            frozenset(n for g in q["gold_doc_ids"] if g in ids for n in twins[ids[g]]),
             q["answer"] if q["answer_in_doc"] else None,
             {form: q[form] for form in FORMS},
         )
         for q in raw_questions
     ]
-    return docs, questions
+    return Dataset(docs, lines, ids, questions)
 
 
 def build_bot(docs: Sequence[Doc], path: pathlib.Path | None) -> SearchIndex:
-    """Index the articles the way the bot does, in batches."""
+    """Index the articles straight into a SearchIndex, for parameter sweeps (bench/tune.py)."""
     index = SearchIndex.open(path)
     for start in range(0, len(docs), BATCH):
         batch = docs[start : start + BATCH]
@@ -124,25 +158,58 @@ def build_bot(docs: Sequence[Doc], path: pathlib.Path | None) -> SearchIndex:
 Asker = Callable[[str, datetime.date], tuple[list[int], str | None]]
 
 
-def bot_asker(retriever: Retriever, texts: dict[int, tuple[str, str]]) -> Asker:
-    """Ask the bot's retriever directly: top 10 ids and the first article's answer sentence."""
+async def bot_report(data: Dataset, tmp: pathlib.Path) -> tuple[Report, list[dict[str, object]]]:
+    """Import the articles into a fresh database as `newsbot import` does, ask as `newsbot ask`."""
+    settings = load_settings(
+        database_url=f"sqlite+aiosqlite:///{tmp / 'qa.sqlite3'}",
+        index_dir=tmp / "qa.index",
+        telegram_bot_token=None,
+    )
+    services = await open_services(settings)
+    try:
+        started = time.perf_counter()
+        bad: list[int] = []
+        imported = await services.archive.import_records(iter_jsonl_lines(iter(data.lines), bad))
+        print(
+            f"bot imported {imported.added} articles ({imported.duplicates} duplicates, "
+            f"{len(imported.rejected) + len(bad)} rejected) in "
+            f"{time.perf_counter() - started:.1f}s",
+            file=sys.stderr,
+        )
+        return await _ask_all(services.questions, data)
+    finally:
+        await services.close()
 
-    def ask(question: str, as_of: datetime.date) -> tuple[list[int], str | None]:
-        query = retriever.analyze(question)
-        ranked = [a.article_id for a in retriever.search(query, as_of=as_of, limit=10)]
-        if not ranked:
-            return [], None
-        title, text = texts[ranked[0]]
-        return ranked, retriever.answer(query, title, text).sentence
 
-    return ask
+async def _ask_all(
+    questions: QuestionService, data: Dataset
+) -> tuple[Report, list[dict[str, object]]]:
+    report = Report("bot")
+    rows: list[dict[str, object]] = []
+    for number, q in enumerate(data.questions):
+        for form in FORMS:
+            answers = await questions.ask(q.forms[form], as_of=q.as_of, limit=RESULTS)
+            ranked = [data.ids.get(h.article.external_id or "", 0) for h in answers.hits]
+            sentence = answers.hits[0].answer.sentence if answers.hits else None
+            report.add(form, number, q, ranked, sentence)
+            rows.append(
+                {
+                    "qid": q.qid,
+                    "form": form,
+                    "ranked": ranked[:5],
+                    "answer": q.answer,
+                    "sentence": sentence,
+                    "gold": sorted(q.gold),
+                }
+            )
+    return report, rows
 
 
 def engine_asker(engine: Engine, texts: dict[int, tuple[str, str]]) -> Asker:
     """Ask a reference engine; the answer is the top article's sentence sharing most words."""
 
     def ask(question: str, as_of: datetime.date) -> tuple[list[int], str | None]:
-        ranked = engine.search(question, as_of, 10)
+        ranked = engine.search(question, as_of, RESULTS)
         if not ranked:
             return [], None
         return ranked, overlap_sentence(question, texts[ranked[0]][1])
@@ -153,18 +220,20 @@ def engine_asker(engine: Engine, texts: dict[int, tuple[str, str]]) -> Asker:
 def run(name: str, ask: Asker, questions: Sequence[Question]) -> Report:
     """Ask every question in every form."""
     report = Report(name)
-    for q in questions:
+    for number, q in enumerate(questions):
         for form in FORMS:
             ranked, sentence = ask(q.forms[form], q.as_of)
-            report.add(form, q, ranked, sentence)
+            report.add(form, number, q, ranked, sentence)
     return report
 
 
-def print_reports(reports: Sequence[Report], out: Callable[[str], None] = print) -> None:
+def print_reports(
+    reports: Sequence[Report], labels: Sequence[str] = LABELS, out: Callable[[str], None] = print
+) -> None:
     """Print hit@1 / hit@5 / answer hit@1 per form and label, engines side by side."""
     out("form   label   " + "".join(f"{r.name:>20}" for r in reports))
     for form in FORMS:
-        for label in LABELS:
+        for label in labels:
             cells = "".join(
                 "{:>20}".format("{:.3f}/{:.3f}/{:.3f}".format(*r.get(form, label))) for r in reports
             )
@@ -180,24 +249,25 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--questions", dest="n_questions", type=int, default=0)
     parser.add_argument("--articles", dest="n_articles", type=int, default=0)
     parser.add_argument("--no-reference", action="store_true")
+    parser.add_argument("--halves", action="store_true", help="also rows for even/odd questions")
+    parser.add_argument("--dump", type=pathlib.Path, help="write the bot's answers as JSONL")
     args = parser.parse_args(argv)
 
-    docs, questions = load(args.articles, args.questions, args.n_questions, args.n_articles)
-    texts = {d.doc_id: (d.title, d.text) for d in docs}
-    print(f"{len(docs)} articles, {len(questions)} questions", file=sys.stderr)
-    reports: list[Report] = []
+    data = load(args.articles, args.questions, args.n_questions, args.n_articles)
+    print(f"{len(data.docs)} articles, {len(data.questions)} questions", file=sys.stderr)
     with tempfile.TemporaryDirectory() as tmp:
-        started = time.perf_counter()
-        index = build_bot(docs, pathlib.Path(tmp) / "index")
-        print(f"bot indexed in {time.perf_counter() - started:.1f}s", file=sys.stderr)
-        reports.append(run("bot", bot_asker(Retriever(index), texts), questions))
-        index.close()
+        bot, rows = asyncio.run(bot_report(data, pathlib.Path(tmp)))
+    if args.dump is not None:
+        args.dump.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    reports = [bot]
     if not args.no_reference:
+        texts = {d.doc_id: (d.title, d.text) for d in data.docs}
         for engine in all_engines():
-            engine.add(docs)
+            engine.add(data.docs)
             engine.finish()
-            reports.append(run(engine.name, engine_asker(engine, texts), questions))
-    print_reports(reports)
+            reports.append(run(engine.name, engine_asker(engine, texts), data.questions))
+    labels = [*LABELS, "half0", "half1"] if args.halves else LABELS
+    print_reports(reports, labels)
     return 0
 
 

@@ -72,9 +72,10 @@ class Fts5Engine:
     def __init__(self, path: str = ":memory:") -> None:
         self._db = sqlite3.connect(path)
         self._db.execute(
-            "CREATE VIRTUAL TABLE docs USING fts5(title, body, tokenize='porter unicode61')"
+            "CREATE VIRTUAL TABLE IF NOT EXISTS docs"
+            " USING fts5(title, body, tokenize='porter unicode61')"
         )
-        self._db.execute("CREATE TABLE dates (id INTEGER PRIMARY KEY, day INTEGER)")
+        self._db.execute("CREATE TABLE IF NOT EXISTS dates (id INTEGER PRIMARY KEY, day INTEGER)")
 
     def add(self, docs: Sequence[Doc]) -> None:
         """Index a batch of documents."""

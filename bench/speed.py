@@ -1,8 +1,20 @@
 """Speed of the bot's index against raw tantivy and SQLite FTS5, on archives of given sizes.
 
 Usage: python -m bench.speed QUESTIONS CORPUS.jsonl... [--sizes 100000,1000000] [--queries 200]
-Measures bulk indexing rate, ask latency (analyze, search, answer sentence, reply text) for the
-short and quiz forms, start-up time of a reopened index, and peak resident memory.
+    [--workdir DIR] [--no-reference | --engines tantivy,fts5]
+
+For each size the corpora are cycled with new ids up to that many articles, and indexed by the
+bot (`SearchIndex.apply` in batches, as `Archive.sync_index` does), by raw tantivy and by FTS5;
+the bulk rate of each is printed. With `--workdir` the indexes are kept there and reused by the
+next run (the rates printed are those of the run that built them).
+
+The bot is then measured in a fresh process, as after a restart: start-up (open the index,
+answer a first question), then `ask` as a chat question runs it (analyze, search for a page of
+3, fetch their texts, choose the answer sentence of the first, render the reply) for the short
+and quiz forms, and that process's peak resident memory. Texts are fetched from an SQLite table
+as the archive does, so they are not held in memory. Every question is asked once untimed first
+(a running bot has its index in the page cache), then timed; the raw engines get the same
+questions the same way in the parent process.
 """
 
 from __future__ import annotations
@@ -14,34 +26,49 @@ import itertools
 import json
 import pathlib
 import resource
+import sqlite3
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
 
-from bench.reference import Doc, Fts5Engine, TantivyEngine
-from bot.retrieval import Retriever
+from bench.reference import Doc, Engine, Fts5Engine, TantivyEngine
 from storage.search_index import IndexChange, SearchIndex
 
 BATCH = 5000
+FORMS = ("short", "quiz")
+# What a chat question asks for (bot/questions.py PAGE_SIZE and handlers/questions.py).
+PAGE = 3
 
 
-def texts(paths: Sequence[pathlib.Path]) -> Iterator[tuple[str, str, datetime.date | None]]:
-    """Yield (title, text, date) from the corpora, once."""
+@dataclass(frozen=True, slots=True)
+class Source:
+    """One distinct text of the corpora."""
+
+    title: str
+    text: str
+    date: datetime.date | None
+
+
+def sources(paths: Sequence[pathlib.Path]) -> list[Source]:
+    """Read every article of the corpora once."""
+    found: list[Source] = []
     for path in paths:
         with path.open(encoding="utf-8") as handle:
             for line in handle:
                 a = json.loads(line)
-                date = datetime.date.fromisoformat(a["date"]) if a.get("date") else None
-                yield a.get("title") or "", a.get("text") or "", date
+                date = datetime.date.fromisoformat(a["date"][:10]) if a.get("date") else None
+                found.append(Source(a.get("title") or "", a.get("text") or "", date))
+    return found
 
 
-def archive(paths: Sequence[pathlib.Path], size: int) -> Iterator[Doc]:
-    """Yield `size` documents, cycling through the corpora with new ids."""
-    source = list(texts(paths))
-    for number, (title, text, date) in zip(range(size), itertools.cycle(source), strict=False):
-        yield Doc(number + 1, title, text, date)
+def archive(source: Sequence[Source], size: int) -> Iterator[Doc]:
+    """Yield `size` documents, cycling through the corpora with new ids (1-based)."""
+    for number, s in zip(range(size), itertools.cycle(source), strict=False):
+        yield Doc(number + 1, s.title, s.text, s.date)
 
 
 def percentile(values: Sequence[float], fraction: float) -> float:
@@ -51,74 +78,197 @@ def percentile(values: Sequence[float], fraction: float) -> float:
 
 
 def peak_rss_mb() -> float:
-    """Return this process's peak resident memory in MiB."""
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    """Return this process's peak resident memory in MiB.
+
+    On Linux, VmHWM of /proc/self/status: `getrusage` keeps the peak across exec, so a child
+    would report its parent's peak when that was higher.
+    """
+    try:
+        status = pathlib.Path("/proc/self/status").read_text(encoding="utf-8")
+    except OSError:
+        return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    line = next(line for line in status.splitlines() if line.startswith("VmHWM:"))
+    return int(line.split()[1]) / 1024
+
+
+def _batches(docs: Iterator[Doc]) -> Iterator[list[Doc]]:
+    while batch := list(itertools.islice(docs, BATCH)):
+        yield batch
+
+
+def build_bot(path: pathlib.Path, source: Sequence[Source], size: int) -> float:
+    """Index `size` documents as the archive does; return articles per second."""
+    started = time.perf_counter()
+    index = SearchIndex.open(path)
+    done = 0
+    with index.writing():
+        for batch in _batches(archive(source, size)):
+            done += len(batch)
+            index.apply([IndexChange(d.doc_id, d.title, d.text, d.date) for d in batch], done)
+    return size / (time.perf_counter() - started)
+
+
+def build_engine(engine: Engine, source: Sequence[Source], size: int) -> float:
+    """Index `size` documents into a reference engine; return articles per second."""
+    started = time.perf_counter()
+    for batch in _batches(archive(source, size)):
+        engine.add(batch)
+    engine.finish()
+    return size / (time.perf_counter() - started)
+
+
+def build_texts(path: pathlib.Path, source: Sequence[Source]) -> None:
+    """Store the distinct texts in SQLite, where the measured process fetches them from."""
+    db = sqlite3.connect(path)
+    with db:
+        db.execute("CREATE TABLE texts (id INTEGER PRIMARY KEY, title TEXT, body TEXT)")
+        db.executemany(
+            "INSERT INTO texts VALUES (?, ?, ?)",
+            [(n, s.title, s.text) for n, s in enumerate(source, start=1)],
+        )
+    db.close()
+
+
+def _cached_rate(marker: pathlib.Path, build: Callable[[], float]) -> float:
+    if marker.exists():
+        return float(json.loads(marker.read_text(encoding="utf-8"))["rate"])
+    rate = build()
+    marker.write_text(json.dumps({"rate": rate}), encoding="utf-8")
+    return rate
 
 
 def run_size(
-    size: int, corpora: Sequence[pathlib.Path], questions: list[dict[str, str]], tmp: pathlib.Path
+    size: int,
+    source: Sequence[Source],
+    questions_path: pathlib.Path,
+    n_queries: int,
+    workdir: pathlib.Path,
+    reference: Sequence[str],
 ) -> None:
-    """Build every engine over `size` documents and time the same questions on each."""
-    docs = list(archive(corpora, size))
-    by_id = {d.doc_id: d for d in docs}
-    print(f"== {size} articles")
+    """Build (or reuse) every engine over `size` documents and time the same questions on each."""
+    print(f"== {size:,} articles", flush=True)
+    work = workdir / str(size)
+    work.mkdir(parents=True, exist_ok=True)
+    rates = {"bot": _cached_rate(work / "bot.done", lambda: build_bot(work / "bot", source, size))}
+    if not (work / "texts.sqlite3").exists():
+        build_texts(work / "texts.sqlite3", source)
+    engines: dict[str, Engine] = {}
+    if "tantivy" in reference:
+        (work / "tantivy").mkdir(exist_ok=True)
+        engines["tantivy"] = TantivyEngine(str(work / "tantivy"))
+    if "fts5" in reference:
+        engines["fts5"] = Fts5Engine(str(work / "fts5.sqlite3"))
+    for name, engine in engines.items():
+        marker = work / f"{name}.done"
+        if marker.exists():
+            engine.finish()  # open what an earlier run built
+        rates[name] = _cached_rate(marker, lambda e=engine: build_engine(e, source, size))
+    print("bulk import, articles/s: " + "  ".join(f"{k} {v:,.0f}" for k, v in rates.items()))
+
+    measured = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "bench.speed",
+            "--measure",
+            str(work),
+            str(questions_path),
+            "--queries",
+            str(n_queries),
+            "--size",
+            str(size),
+        ],
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    bot = json.loads(measured.stdout)
+    questions = _questions(questions_path, n_queries)
+    print(
+        f"bot start-up {bot['startup_ms']:.0f} ms (open the index, answer one question); "
+        f"peak RSS {bot['rss_mb']:.0f} MiB"
+    )
+    for form in FORMS:
+        wall: dict[str, list[float]] = {"bot ask": bot[form]}
+        cpu: dict[str, list[float]] = {"bot ask": bot[f"{form} cpu"]}
+        for name, engine in engines.items():
+            wall[name], cpu[name] = _time_engine(engine, questions, form)
+        for kind, latencies in (("wall", wall), ("cpu", cpu)):
+            cells = "  ".join(
+                f"{k} p50 {statistics.median(v) * 1000:.1f} / p95 {percentile(v, 0.95) * 1000:.1f}"
+                for k, v in latencies.items()
+            )
+            if "tantivy" in latencies:
+                ratio = percentile(latencies["bot ask"], 0.95) / percentile(
+                    latencies["tantivy"], 0.95
+                )
+                cells += f"  (bot/tantivy p95 x{ratio:.1f})"
+            print(f"{form:<5} {kind:<4} ms: {cells}", flush=True)
+
+
+def _questions(path: pathlib.Path, n: int) -> list[tuple[dict[str, str], datetime.date]]:
+    with path.open(encoding="utf-8") as handle:
+        raw = [json.loads(line) for line in handle][:n]
+    return [(q, datetime.date.fromisoformat(q["question_date"])) for q in raw]
+
+
+def _time_engine(
+    engine: Engine, questions: Sequence[tuple[dict[str, str], datetime.date]], form: str
+) -> tuple[list[float], list[float]]:
+    """Time the engine on each question, once untimed first: wall and CPU seconds."""
+    for q, as_of in questions:
+        engine.search(q[form], as_of, PAGE + 1)
+    latencies, cpu = [], []
+    for q, as_of in questions:
+        started, started_cpu = time.perf_counter(), time.thread_time()
+        engine.search(q[form], as_of, PAGE + 1)
+        latencies.append(time.perf_counter() - started)
+        cpu.append(time.thread_time() - started_cpu)
+    return latencies, cpu
+
+
+def measure_bot(work: pathlib.Path, questions_path: pathlib.Path, n: int, size: int) -> None:
+    """In a fresh process: start-up, ask latency per form, peak RSS; print them as JSON."""
+    from bot.retrieval import Retriever
 
     started = time.perf_counter()
-    index = SearchIndex.open(tmp / f"bot-{size}")
-    for start in range(0, len(docs), BATCH):
-        batch = docs[start : start + BATCH]
-        index.apply(
-            [IndexChange(d.doc_id, d.title, d.text, d.date) for d in batch], start + len(batch)
-        )
-    bot_rate = size / (time.perf_counter() - started)
-    index.close()
-
-    started = time.perf_counter()
-    index = SearchIndex.open(tmp / f"bot-{size}")
+    index = SearchIndex.open(work / "bot")
     retriever = Retriever(index)
-    retriever.search(retriever.analyze("warm up"), as_of=None)
+    texts = sqlite3.connect(work / "texts.sqlite3")
+    n_texts = int(texts.execute("SELECT count(*) FROM texts").fetchone()[0])
+    retriever.search(retriever.analyze("civilians trapped in Raqqa"), as_of=None, limit=PAGE + 1)
     startup = time.perf_counter() - started
 
-    raw = TantivyEngine(str(_mkdir(tmp / f"tantivy-{size}")))
-    fts = Fts5Engine(str(tmp / f"fts-{size}.db"))
-    rates = {"bot": bot_rate}
-    for name, engine in (("tantivy", raw), ("fts5", fts)):
-        started = time.perf_counter()
-        for start in range(0, len(docs), BATCH):
-            engine.add(docs[start : start + BATCH])
-        engine.finish()
-        rates[name] = size / (time.perf_counter() - started)
-    del docs
-    print("bulk import, articles/s: " + "  ".join(f"{k} {v:,.0f}" for k, v in rates.items()))
-    print(
-        f"bot start-up {startup * 1000:.0f} ms, {index.num_docs()} docs, "
-        f"watermark {index.watermark}"
-    )
+    def ask(question: str, as_of: datetime.date) -> str:
+        query = retriever.analyze(question)
+        hits = retriever.search(query, as_of=as_of, limit=PAGE + 1)[:PAGE]
+        if not hits:
+            return ""
+        # Article n is text (n - 1) % n_texts + 1: the archive cycles through the corpora.
+        ids = [(h.article_id - 1) % n_texts + 1 for h in hits]
+        rows = texts.execute(
+            f"SELECT id, title, body FROM texts WHERE id IN ({','.join('?' * len(ids))})", ids
+        ).fetchall()
+        by_id = {int(r[0]): (str(r[1]), str(r[2])) for r in rows}
+        title, text = by_id[ids[0]]
+        answer = retriever.answer(query, title, text)
+        return _render(title, answer.sentence, answer.highlights)
 
-    for form in ("short", "quiz"):
-        latencies: dict[str, list[float]] = {"bot ask": [], "tantivy": [], "fts5": []}
-        for q in questions:
-            as_of = datetime.date.fromisoformat(q["question_date"])
-            started = time.perf_counter()
-            query = retriever.analyze(q[form])
-            hits = retriever.search(query, as_of=as_of, limit=5)
-            if hits:
-                top = by_id[hits[0].article_id]
-                answer = retriever.answer(query, top.title, top.text)
-                _render(top.title, answer.sentence, answer.highlights)
-            latencies["bot ask"].append(time.perf_counter() - started)
-            for name, engine in (("tantivy", raw), ("fts5", fts)):
-                started = time.perf_counter()
-                engine.search(q[form], as_of, 5)
-                latencies[name].append(time.perf_counter() - started)
-        cells = "  ".join(
-            f"{k} p50 {statistics.median(v) * 1000:.1f} / p95 {percentile(v, 0.95) * 1000:.1f} ms"
-            for k, v in latencies.items()
-        )
-        ratio = percentile(latencies["bot ask"], 0.95) / percentile(latencies["tantivy"], 0.95)
-        print(f"{form:<5} {cells}  (bot/tantivy p95 x{ratio:.1f})")
-    print(f"peak RSS so far {peak_rss_mb():.0f} MiB (all engines and the texts in one process)")
-    index.close()
+    questions = _questions(questions_path, n)
+    out: dict[str, object] = {"startup_ms": startup * 1000, "size": size}
+    for form in FORMS:
+        for q, as_of in questions:
+            ask(q[form], as_of)
+        latencies, cpu = [], []
+        for q, as_of in questions:
+            started, started_cpu = time.perf_counter(), time.thread_time()
+            ask(q[form], as_of)
+            latencies.append(time.perf_counter() - started)
+            cpu.append(time.thread_time() - started_cpu)
+        out[form] = latencies
+        out[f"{form} cpu"] = cpu
+    out["rss_mb"] = peak_rss_mb()
+    print(json.dumps(out))
 
 
 def _render(title: str, sentence: str, spans: Sequence[tuple[int, int]]) -> str:
@@ -132,25 +282,30 @@ def _render(title: str, sentence: str, spans: Sequence[tuple[int, int]]) -> str:
     return f"<b>{html.escape(title)}</b>\n«{''.join(out)}»"
 
 
-def _mkdir(path: pathlib.Path) -> pathlib.Path:
-    path.mkdir(parents=True, exist_ok=True)
-    return path
-
-
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the speed benchmark for each size."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("questions", type=pathlib.Path)
-    parser.add_argument("corpora", type=pathlib.Path, nargs="+")
+    parser.add_argument("corpora", type=pathlib.Path, nargs="*")
     parser.add_argument("--sizes", default="100000,1000000")
     parser.add_argument("--queries", type=int, default=200)
+    parser.add_argument("--workdir", type=pathlib.Path, help="keep the indexes here and reuse them")
+    parser.add_argument("--no-reference", action="store_true")
+    parser.add_argument(
+        "--engines", default="tantivy,fts5", help="reference engines to build and ask"
+    )
+    parser.add_argument("--measure", type=pathlib.Path, help=argparse.SUPPRESS)
+    parser.add_argument("--size", type=int, default=0, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
-    with args.questions.open(encoding="utf-8") as handle:
-        questions = [json.loads(line) for line in handle][: args.queries]
+    if args.measure is not None:
+        measure_bot(args.measure, args.questions, args.queries, args.size)
+        return 0
+    source = sources(args.corpora)
     with tempfile.TemporaryDirectory() as tmp:
+        workdir = args.workdir or pathlib.Path(tmp)
         for size in (int(s) for s in args.sizes.split(",")):
-            run_size(size, args.corpora, questions, pathlib.Path(tmp))
-    sys.stdout.flush()
+            engines = () if args.no_reference else tuple(args.engines.split(","))
+            run_size(size, source, args.questions, args.queries, workdir, engines)
     return 0
 
 

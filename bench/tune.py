@@ -63,7 +63,8 @@ def _grid(specs: Sequence[str]) -> list[dict[str, float]]:
 def main(argv: Sequence[str]) -> int:
     """Sweep the given parameters and print one line per setting."""
     articles, questions_path, what, *specs = argv
-    docs, questions = load(pathlib.Path(articles), pathlib.Path(questions_path), 0, 0)
+    data = load(pathlib.Path(articles), pathlib.Path(questions_path), 0, 0)
+    docs, questions = data.docs, data.questions
     texts = {d.doc_id: (d.title, d.text) for d in docs}
     index = build_bot(docs, None)
     for setting in _grid(specs) or [{}]:

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import math
 import re
+from collections import Counter
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from bot.analysis import STOP_WORDS, AnswerType, stem, tokenize, word_set
+from bot.analysis import QUESTION_WORDS, STOP_WORDS, AnswerType, stem, tokenize, word_set
 
 if TYPE_CHECKING:
     from bot.analysis import Query
@@ -92,7 +93,7 @@ class SentenceWeights:
     """How much each cue counts when choosing the answer sentence (query words count 1 in all)."""
 
     # Lost by the n-th full sentence as log(1 + n): news puts the answer up front.
-    position: float = 0.15
+    position: float = 0.2
     # Sharing words with the headline marks a sentence central to the article (share of them).
     title: float = 0.3
     # Query words close together within the sentence.
@@ -101,24 +102,39 @@ class SentenceWeights:
     answer_type: float = 0.1
     # Names and numbers the question does not mention: what an answer adds to a question.
     novelty: float = 0.2
+    # The sentence names what the article keeps returning to and the question does not say:
+    # asked "which dinosaur?", the story names its Gorgosaurus in sentence after sentence.
+    salience: float = 0.5
+    # ... in sentences matching at least this share of what the best sentence matches.
+    salience_share: float = 0.5
 
 
 DEFAULT_WEIGHTS = SentenceWeights()
 
 
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    """A full sentence with its words, their analyzed forms, and the new names it holds."""
+
+    text: str
+    words: list[re.Match[str]]
+    terms: list[str]
+    term_set: frozenset[str]
+    names: frozenset[str]
+
+
 def sentence_score(
     query: Query,
-    sentence: str,
+    candidate: Candidate,
     rank: int,
     title_terms: frozenset[str],
+    salience: dict[str, float],
     weights: SentenceWeights = DEFAULT_WEIGHTS,
-    words: list[re.Match[str]] | None = None,
-    known: frozenset[str] | None = None,
+    min_share: float = 0.0,
 ) -> float:
     """Score one sentence, the `rank`-th full one of its text, as the answer to `query`."""
-    words = tokenize(sentence) if words is None else words
-    terms = [stem(m.group()) for m in words]
-    term_set = set(terms)
+    terms = candidate.terms
+    term_set = candidate.term_set
     positions: list[int] = []
     matched = 0.0
     total = 0.0
@@ -129,24 +145,36 @@ def sentence_score(
             matched += min(best, 1.0) * query_term.idf
             wanted = query_term.terms
             positions.append(next(i for i, t in enumerate(terms) if t in wanted))
-    score = matched / total if total else 0.0
+    share = matched / total if total else 0.0
+    score = share
     if len(positions) > 1:
         span = max(positions) - min(positions) + 1
         score += weights.proximity * len(positions) / span
-    if title_terms and not _is_headline(sentence, title_terms, term_set):
+    if title_terms and not _is_headline(title_terms, term_set):
         score += weights.title * len(title_terms & term_set) / len(title_terms)
     score -= weights.position * math.log1p(rank)
-    if _has_answer_type(query.answer_type, sentence):
+    if _has_answer_type(query.answer_type, candidate.text):
         score += weights.answer_type
-    if weights.novelty:
-        known = query_terms(query) if known is None else known
-        novel = sum(
-            1
-            for i, m in enumerate(words[1:], start=1)
-            if (m.group()[0].isupper() or m.group()[0].isdigit()) and terms[i] not in known
-        )
-        score += weights.novelty * min(novel, NOVEL_ENOUGH) / NOVEL_ENOUGH
+    score += weights.novelty * min(len(candidate.names), NOVEL_ENOUGH) / NOVEL_ENOUGH
+    # Recurring names count only in sentences that answer to a good part of the question:
+    # one that merely shares the story's subject is not the answer however central.
+    if share >= min_share:
+        recurring = max((salience.get(name, 0.0) for name in candidate.names), default=0.0)
+        score += weights.salience * recurring
     return score
+
+
+def match_share(query: Query, term_set: frozenset[str]) -> float:
+    """Return the share of the query's idf that a sentence with these terms matches."""
+    total = sum(term.idf for term in query.terms)
+    if not total:
+        return 0.0
+    matched = sum(
+        min(max((v.weight for v in term.variants if v.term in term_set), default=0.0), 1.0)
+        * term.idf
+        for term in query.terms
+    )
+    return matched / total
 
 
 def query_terms(query: Query) -> frozenset[str]:
@@ -157,7 +185,7 @@ def query_terms(query: Query) -> frozenset[str]:
     return frozenset(found)
 
 
-def _is_headline(sentence: str, title_terms: frozenset[str], term_set: set[str]) -> bool:
+def _is_headline(title_terms: frozenset[str], term_set: frozenset[str]) -> bool:
     """Whether the headline was cut from this sentence (guessed headlines are lead sentences)."""
     return len(title_terms) > 2 and title_terms <= term_set
 
@@ -172,25 +200,60 @@ def _has_answer_type(kind: AnswerType, sentence: str) -> bool:
     return False
 
 
+def _candidates(text: str, known: frozenset[str]) -> list[Candidate]:
+    """The full sentences of the text worth reading, at most MAX_SENTENCES."""
+    found: list[Candidate] = []
+    for sentence in split_sentences(text):
+        words = tokenize(sentence.text)
+        if len(words) < MIN_SENTENCE_WORDS or _CAPTION.match(sentence.text):
+            continue
+        terms = [stem(m.group()) for m in words]
+        # A capital after the first word, or a digit: a name or a number.
+        names = frozenset(
+            terms[i]
+            for i, m in enumerate(words[1:], start=1)
+            if (m.group()[0].isupper() or m.group()[0].isdigit())
+            and terms[i] not in known
+            and terms[i] not in STOP_TERMS
+        )
+        found.append(Candidate(sentence.text, words, terms, frozenset(terms), names))
+        if len(found) == MAX_SENTENCES:
+            break
+    return found
+
+
+def _asks(query: Query) -> bool:
+    """Whether the question has a question word (who, which, how ...)."""
+    return any(m.group().lower() in QUESTION_WORDS for m in tokenize(query.text))
+
+
+def _salience(candidates: list[Candidate]) -> dict[str, float]:
+    """How often each new name recurs across the sentences: 0 for once, 1 for the most often."""
+    counts: Counter[str] = Counter()
+    for candidate in candidates:
+        counts.update(candidate.names)
+    most = max(counts.values(), default=1)
+    if most < 2:
+        return {}
+    return {name: (count - 1) / (most - 1) for name, count in counts.items() if count > 1}
+
+
 def best_sentence(
     query: Query, title: str, text: str, weights: SentenceWeights = DEFAULT_WEIGHTS
 ) -> str:
     """Return the sentence of `text` that best answers `query` (the lead if none does)."""
-    sentences = [s.text for s in split_sentences(text)]
-    full: list[tuple[str, list[re.Match[str]]]] = []
-    for sentence in sentences:
-        words = tokenize(sentence)
-        if len(words) >= MIN_SENTENCE_WORDS and not _CAPTION.match(sentence):
-            full.append((sentence, words))
-            if len(full) == MAX_SENTENCES:
-                break
-    if not full:
-        return max(sentences, key=len, default=title)
-    title_terms = frozenset(stem(m.group()) for m in tokenize(title)) - STOP_TERMS
     known = query_terms(query)
+    candidates = _candidates(text, known)
+    if not candidates:
+        return max((s.text for s in split_sentences(text)), key=len, default=title)
+    title_terms = frozenset(stem(m.group()) for m in tokenize(title)) - STOP_TERMS
+    # Recurring names answer a question asking for something (which dinosaur?); a list of
+    # keywords asks for no name, and there they would only pull towards the story's subject.
+    salience = _salience(candidates) if _asks(query) else {}
+    min_share = weights.salience_share * max(match_share(query, c.term_set) for c in candidates)
     scored = [
-        (sentence_score(query, s, rank, title_terms, weights, words, known), -rank, s)
-        for rank, (s, words) in enumerate(full)
+        (sentence_score(query, c, rank, title_terms, salience, weights, min_share), -rank, c.text)
+        for rank, c in enumerate(candidates)
     ]
     return max(scored)[2]
 

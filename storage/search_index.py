@@ -2,18 +2,20 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 import json
 import os
 import pathlib
 import tempfile
+import time
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import tantivy
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
+    from collections.abc import Iterator, Sequence
 
 TOKENIZER = "news"
 ID_FIELD = "id"
@@ -26,6 +28,13 @@ _EPOCH = datetime.date(1970, 1, 1)
 # Tokens longer than this are URLs, hashes or glued text, never words someone types.
 MAX_TOKEN_CHARS = 40
 _WRITER_HEAP_BYTES = 128_000_000
+# A write waits this long for another process's writer before giving up (IndexLocked).
+LOCK_WAIT_SECONDS = 10.0
+_LOCK_POLL_SECONDS = 0.1
+
+
+class IndexLocked(RuntimeError):
+    """Another process is writing the search index; the write was not made, try it later."""
 
 
 def make_analyzer() -> tantivy.TextAnalyzer:
@@ -82,9 +91,12 @@ def _schema() -> tantivy.Schema:
 class SearchIndex:
     """Upsert/delete articles by id, remember the last change applied, and search."""
 
-    def __init__(self, index: tantivy.Index, path: pathlib.Path | None) -> None:
+    def __init__(
+        self, index: tantivy.Index, path: pathlib.Path | None, lock_wait: float = LOCK_WAIT_SECONDS
+    ) -> None:
         self._index = index
         self._path = path
+        self._lock_wait = lock_wait
         self._schema: tantivy.Schema = index.schema
         self._writer: tantivy.IndexWriter | None = None
         self._watermark = self._read_watermark()
@@ -92,8 +104,13 @@ class SearchIndex:
         self._searcher: tantivy.Searcher = index.searcher()
 
     @classmethod
-    def open(cls, path: pathlib.Path | None) -> SearchIndex:
-        """Open the index at `path` (created if needed), or a fresh in-RAM index for None."""
+    def open(
+        cls, path: pathlib.Path | None, *, lock_wait: float = LOCK_WAIT_SECONDS
+    ) -> SearchIndex:
+        """Open the index at `path` (created if needed), or a fresh in-RAM index for None.
+
+        `lock_wait` is how long a write waits for another process's writer to finish.
+        """
         if path is None:
             index = tantivy.Index(_schema())
         else:
@@ -103,7 +120,7 @@ class SearchIndex:
             else:
                 index = tantivy.Index(_schema(), path=str(path))
         index.register_tokenizer(TOKENIZER, make_analyzer())
-        return cls(index, path)
+        return cls(index, path, lock_wait)
 
     @property
     def schema(self) -> tantivy.Schema:
@@ -124,37 +141,62 @@ class SearchIndex:
         """Upsert or delete each change by article id, commit, and record `watermark`.
 
         Re-applying changes already applied is harmless: every change first deletes the id.
+        The writer, and with it tantivy's lock on the index directory, is held only during
+        the call (or the `writing()` block around it), so another process, such as
+        `newsbot import` beside a running bot, can write in between. When another process
+        holds the lock, this waits up to `lock_wait` seconds for it, then raises IndexLocked
+        without applying anything; the watermark is unchanged, so a later call catches up.
         """
-        writer = self._open_writer()
-        for change in changes:
-            writer.delete_documents_by_term(ID_FIELD, change.article_id)
-            if change.deleted:
-                continue
-            doc = tantivy.Document()
-            doc.add_integer(ID_FIELD, change.article_id)
-            if change.published is not None:
-                doc.add_integer(DAY_FIELD, day_number(change.published))
-            doc.add_text(TITLE_FIELD, change.title)
-            doc.add_text(BODY_FIELD, change.body)
-            writer.add_document(doc)
-        writer.commit()
-        # The watermark is written only after the commit: a crash in between replays changes.
-        self._write_watermark(max(watermark, self._watermark))
+        with self.writing() as writer:
+            for change in changes:
+                writer.delete_documents_by_term(ID_FIELD, change.article_id)
+                if change.deleted:
+                    continue
+                doc = tantivy.Document()
+                doc.add_integer(ID_FIELD, change.article_id)
+                if change.published is not None:
+                    doc.add_integer(DAY_FIELD, day_number(change.published))
+                doc.add_text(TITLE_FIELD, change.title)
+                doc.add_text(BODY_FIELD, change.body)
+                writer.add_document(doc)
+            writer.commit()
+            # The watermark is written only after the commit: a crash in between replays changes.
+            self._write_watermark(max(watermark, self._watermark))
         self._refresh()
 
     def reset(self) -> None:
         """Delete every document and set the watermark back to 0."""
-        writer = self._open_writer()
-        writer.delete_all_documents()
-        writer.commit()
-        self._write_watermark(0)
+        with self.writing() as writer:
+            writer.delete_all_documents()
+            writer.commit()
+            self._write_watermark(0)
         self._refresh()
 
-    def close(self) -> None:
-        """Release the writer (and its lock on the index directory)."""
+    @contextlib.contextmanager
+    def writing(self) -> Iterator[tantivy.IndexWriter]:
+        """Hold the writer across several `apply` calls (a bulk import); release it after.
+
+        Taking the writer re-reads the watermark, which another process may have moved.
+        """
         if self._writer is not None:
-            self._writer.wait_merging_threads()
+            yield self._writer
+            return
+        writer = self._acquire_writer()
+        self._writer = writer
+        try:
+            self._watermark = max(self._watermark, self._read_watermark())
+            yield writer
+        except BaseException:
+            writer.rollback()
+            raise
+        finally:
             self._writer = None
+            # Finishes pending merges and drops the lock (the writer cannot be used after).
+            writer.wait_merging_threads()
+
+    def close(self) -> None:
+        """Release what the index holds; the writer is already released after each write."""
+        self._writer = None
 
     def num_docs(self) -> int:
         """Return how many articles are indexed."""
@@ -168,7 +210,13 @@ class SearchIndex:
         """Return in how many article bodies the analyzed `term` occurs."""
         return int(self._searcher.doc_freq(BODY_FIELD, term))
 
-    def search(self, query: tantivy.Query, *, as_of: datetime.date | None, limit: int) -> list[Hit]:
+    def search(
+        self,
+        query: tantivy.Query,
+        *,
+        as_of: datetime.date | None,
+        limit: int,
+    ) -> list[Hit]:
         """Run `query` over articles not published after `as_of`; best `limit` hits first."""
         if as_of is not None:
             later = tantivy.Query.range_query(
@@ -180,6 +228,9 @@ class SearchIndex:
             query = tantivy.Query.boolean_query(
                 [(tantivy.Occur.Must, query), (tantivy.Occur.MustNot, later)]
             )
+        return self._top(query, limit)
+
+    def _top(self, query: tantivy.Query, limit: int) -> list[Hit]:
         result = self._searcher.search(query, limit, count=False)
         if not result.hits:
             return []
@@ -192,10 +243,20 @@ class SearchIndex:
             if article_id is not None
         ]
 
-    def _open_writer(self) -> tantivy.IndexWriter:
-        if self._writer is None:
-            self._writer = self._index.writer(heap_size=_WRITER_HEAP_BYTES)
-        return self._writer
+    def _acquire_writer(self) -> tantivy.IndexWriter:
+        deadline = time.monotonic() + self._lock_wait
+        while True:
+            try:
+                return self._index.writer(heap_size=_WRITER_HEAP_BYTES)
+            except ValueError as exc:
+                if "LockBusy" not in str(exc):
+                    raise
+                if time.monotonic() >= deadline:
+                    raise IndexLocked(
+                        f"the search index at {self._path} is being written by another "
+                        "process; try again when it is done"
+                    ) from exc
+            time.sleep(_LOCK_POLL_SECONDS)
 
     def _refresh(self) -> None:
         self._index.reload()

@@ -5,9 +5,10 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
+import pytest
 import tantivy
 
-from storage.search_index import BODY_FIELD, IndexChange, SearchIndex
+from storage.search_index import BODY_FIELD, IndexChange, IndexLocked, SearchIndex
 
 
 def _change(article_id: int, body: str, day: int = 1) -> IndexChange:
@@ -65,3 +66,28 @@ def test_case_and_accents_and_word_forms_share_terms() -> None:
     index = SearchIndex.open(None)
     index.apply([IndexChange(1, "", "CAFÉ Civilians", None)], watermark=1)
     assert (index.doc_freq("cafe"), index.doc_freq("civilian")) == (1, 1)
+
+
+def test_writer_is_released_after_each_apply_so_another_process_can_write(
+    tmp_path: Path,
+) -> None:
+    bot = SearchIndex.open(tmp_path / "index")
+    importer = SearchIndex.open(tmp_path / "index")
+    bot.apply([_change(1, "flood")], watermark=1)
+    importer.apply([_change(2, "flood")], watermark=2)
+    bot.apply([_change(3, "flood")], watermark=3)
+    assert (_ids(bot, "flood"), bot.watermark) == ([1, 2, 3], 3)
+
+
+def test_apply_while_another_writer_holds_the_lock_raises_and_changes_nothing(
+    tmp_path: Path,
+) -> None:
+    importer = SearchIndex.open(tmp_path / "index")
+    bot = SearchIndex.open(tmp_path / "index", lock_wait=0.0)
+    with importer.writing():
+        with pytest.raises(IndexLocked):
+            bot.apply([_change(1, "flood")], watermark=1)
+        importer.apply([_change(2, "flood")], watermark=2)
+    assert (bot.num_docs(), bot.watermark) == (0, 0)
+    bot.apply([_change(1, "flood")], watermark=3)
+    assert (_ids(bot, "flood"), bot.watermark) == ([1, 2], 3)

@@ -49,3 +49,24 @@ def test_best_sentence_prefers_rare_query_words_over_the_lead() -> None:
 def test_highlights_are_spans_of_matching_words() -> None:
     query = _query(("trapped", "trap", 3.0))
     assert highlights(query, "Are trapped or traps here?") == ((4, 11), (15, 20))
+
+
+_DINOSAUR = (
+    "Sotheby's will auction a rare dinosaur found in Montana this month.\n\n"
+    "The Gorgosaurus skeleton is nearly 10 feet tall and 22 feet long.\n\n"
+    "Experts said the Gorgosaurus lived 76 million years ago in what is now Alberta.\n\n"
+    "The sale draws collectors from around the world, Sotheby's said."
+)
+
+
+def test_a_question_prefers_the_sentence_naming_what_the_story_keeps_returning_to() -> None:
+    keywords = _query(("dinosaur", "dinosaur", 2.0), ("skeleton", "skeleton", 2.0))
+    query = Query("Which dinosaur skeleton?", keywords.terms, AnswerType.ANY)
+    expected = "The Gorgosaurus skeleton is nearly 10 feet tall and 22 feet long."
+    assert expected == best_sentence(query, "Dinosaur for sale", _DINOSAUR)
+
+
+def test_keywords_alone_do_not_pull_towards_the_recurring_name() -> None:
+    query = _query(("dinosaur", "dinosaur", 2.0), ("skeleton", "skeleton", 2.0))
+    expected = "Sotheby's will auction a rare dinosaur found in Montana this month."
+    assert expected == best_sentence(query, "Dinosaur for sale", _DINOSAUR)
