@@ -51,7 +51,9 @@ def create_app(fake: FakeBotApi | None = None) -> Starlette:
         body = await request.json()
         api.fail_next(
             int(request.path_params["chat_id"]),
-            Failure(int(body["status"]), str(body["description"]), dict(body.get("parameters", {}))),
+            Failure(
+                int(body["status"]), str(body["description"]), dict(body.get("parameters", {}))
+            ),
         )
         return JSONResponse({"ok": True})
 
