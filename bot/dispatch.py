@@ -83,9 +83,9 @@ class DigestDispatcher:
         try:
             report.opened = await self.open_due()
             while batch := await self.deliveries.claim(
-                self.worker, now=self.clock.now(), lease=self.lease, limit=BATCH
+                self.worker, now=(claimed_at := self.clock.now()), lease=self.lease, limit=BATCH
             ):
-                for outcome in await self._send_all(batch, sender):
+                for outcome in await self._send_all(batch, sender, claimed_at):
                     report.outcomes[outcome] = report.outcomes.get(outcome, 0) + 1
         finally:
             self._busy = False
@@ -139,7 +139,9 @@ class DigestDispatcher:
             await self.deliveries.reschedule(idle)
             opened += len(new)
 
-    async def _send_all(self, batch: list[DeliveryInfo], sender: Sender) -> list[Outcome]:
+    async def _send_all(
+        self, batch: list[DeliveryInfo], sender: Sender, claimed_at: dt.datetime
+    ) -> list[Outcome]:
         # Workers take deliveries in claim order, so older slots start first.
         queue: asyncio.Queue[DeliveryInfo] = asyncio.Queue()
         for delivery in batch:
@@ -148,16 +150,21 @@ class DigestDispatcher:
 
         async def work() -> None:
             while not queue.empty():
-                outcomes.append(await self.deliver(queue.get_nowait(), sender))
+                outcomes.append(await self.deliver(queue.get_nowait(), sender, claimed_at))
 
         await asyncio.gather(*(work() for _ in range(min(self.concurrency, len(batch)))))
         return outcomes
 
-    async def deliver(self, delivery: DeliveryInfo, sender: Sender) -> Outcome:
+    async def deliver(
+        self, delivery: DeliveryInfo, sender: Sender, claimed_at: dt.datetime
+    ) -> Outcome:
         """Send the parts not yet sent, recording each; the delivery stays due on failure."""
         chat_id = delivery.chat_id
+        last = len(delivery.parts) - 1
         for number in range(delivery.parts_sent, len(delivery.parts)):
-            if not await self._renew(delivery):
+            # A fresh claim needs no renewal; later parts (after pacing waits) renew first.
+            fresh = self.clock.now() - claimed_at < self.lease / 2
+            if not (fresh and number == delivery.parts_sent) and not await self._renew(delivery):
                 return Outcome.LOST_LEASE
             try:
                 chat_id = await self._send(chat_id, delivery.parts[number], sender)
@@ -173,6 +180,8 @@ class DigestDispatcher:
                     delivery.id, self.worker, str(error), not_before=self.clock.now() + wait
                 )
                 return Outcome.RETRY
+            if number == last:
+                break  # complete() records the last part with the delivery
             recorded = await self.deliveries.part_sent(
                 delivery.id, self.worker, number + 1, now=self.clock.now(), lease=self.lease
             )

@@ -6,6 +6,7 @@ Kept apart from fake_telegram.py's methods so that both can grow without collidi
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import math
 import random
 import time
@@ -13,7 +14,11 @@ from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from bot.fake_telegram import Failure
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
+
+from bot.fake_telegram import Failure, FakeBotApi
 
 # A scripted Failure with this status makes the fake time out instead of answering.
 TIMEOUT_STATUS = 0
@@ -136,3 +141,46 @@ class Stalls:
     def release(self) -> None:
         """Let stalled sends end (unanswered: they are refused with a timeout)."""
         self._released.set()
+
+
+def delivery_routes(api: FakeBotApi) -> list[Route]:
+    """Control routes for benchmarks and crash tests across processes."""
+
+    async def stats(request: Request) -> Response:
+        gate, faults = api.delivery.gate, api.delivery.faults
+        return JSONResponse(
+            {
+                "sent": len(api.sent),
+                "accepted": gate.accepted if gate else None,
+                "refused_429": gate.refused if gate else None,
+                "first": gate.first if gate else None,
+                "last": gate.last if gate else None,
+                "faults": faults.injected if faults else 0,
+                "stalled": api.delivery.stalls.stalled,
+            }
+        )
+
+    async def received(request: Request) -> Response:
+        # Digests are long: a digest of each text is enough to find losses and duplicates.
+        return JSONResponse(
+            [
+                [m.chat_id, hashlib.sha1(m.text.encode()).hexdigest()[:16]]
+                for m in api.sent
+                if m.method == "sendMessage"
+            ]
+        )
+
+    async def stall(request: Request) -> Response:
+        api.delivery.stalls.add(int(request.path_params["chat_id"]))
+        return JSONResponse({"ok": True})
+
+    return [
+        Route("/_fake/stats", stats),
+        Route("/_fake/received", received),
+        Route("/_fake/stall/{chat_id:int}", stall, methods=["POST"]),
+    ]
+
+
+def text_digest(text: str) -> str:
+    """How /_fake/received names a message text."""
+    return hashlib.sha1(text.encode()).hexdigest()[:16]

@@ -4,7 +4,8 @@
 TELEGRAM_API_BASE_URL=http://127.0.0.1:8081/bot and TELEGRAM_FILE_BASE_URL=
 http://127.0.0.1:8081/file/bot. Besides the Bot API it serves a few control routes:
 GET /_fake/sent (what the bot sent), POST /_fake/updates (queue an update for getUpdates),
-POST /_fake/fail/{chat_id} (script a failure: {"status", "description", "parameters"}).
+POST /_fake/fail/{chat_id} (script a failure: {"status", "description", "parameters"}),
+and the delivery routes of bot/fake_flood.py (/_fake/stats, /_fake/received, /_fake/stall).
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
+from bot.fake_flood import FaultPlan, FloodGate, FloodRules, delivery_routes
 from bot.fake_telegram import Failure, FakeBotApi
 
 
@@ -59,6 +61,7 @@ def create_app(fake: FakeBotApi | None = None) -> Starlette:
 
     app = Starlette(
         routes=[
+            *delivery_routes(api),
             Route("/_fake/sent", sent),
             Route("/_fake/updates", push_update, methods=["POST"]),
             Route("/_fake/fail/{chat_id:int}", fail, methods=["POST"]),
@@ -75,8 +78,18 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=8081)
+    parser.add_argument(
+        "--per-second", type=float, help="enforce Telegram's flood limits at this overall rate"
+    )
+    parser.add_argument("--fault-rate", type=float, default=0.0, help="transient 5xx share")
+    parser.add_argument("--seed", type=int, default=0)
     args = parser.parse_args()
-    uvicorn.run(create_app(), host=args.host, port=args.port, log_level="warning")
+    fake = FakeBotApi()
+    if args.per_second:
+        fake.delivery.gate = FloodGate(FloodRules(per_second=args.per_second))
+    if args.fault_rate:
+        fake.delivery.faults = FaultPlan(args.fault_rate, seed=args.seed, kinds=(502, 500))
+    uvicorn.run(create_app(fake), host=args.host, port=args.port, log_level="warning")
 
 
 if __name__ == "__main__":
