@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import bisect
+import itertools
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -72,7 +73,7 @@ class ArticleWindow:
             if first == 0:
                 shown = self._by_recency[:limit]
             else:
-                shown = [p for p in self._by_recency if p >= first][:limit]
+                shown = list(itertools.islice((p for p in self._by_recency if p >= first), limit))
             total = len(self._articles) - first
             return Selection(tuple(self._articles[p] for p in shown), total)
         scores: dict[int, int] = {}

@@ -80,6 +80,7 @@ class DigestService:
         self._default_tz = default_timezone
         self._matcher = TopicMatcher()
         self._items: dict[int, tuple[StoredArticle, str]] = {}
+        self._topics: dict[str, set[str]] = {}
 
     async def window(self, after_article_id: int, upto_article_id: int) -> ArticleWindow:
         """The archive window that digests covering (after, upto] draw from."""
@@ -91,7 +92,7 @@ class DigestService:
         self, window: ArticleWindow, topics: str, after_article_id: int, *, title: str
     ) -> Digest:
         """One digest from a window: the articles newer than `after_article_id` on `topics`."""
-        selection = window.select(self._matcher.terms(topics), after_article_id, MAX_ITEMS)
+        selection = window.select(self._topic_terms(topics), after_article_id, MAX_ITEMS)
         upto = window.upto_article_id
         if not selection.total:
             return Digest((NOTHING_NEW,), upto, 0)
@@ -110,6 +111,15 @@ class DigestService:
         """The digest of live articles with after < id <= upto matching the topic words."""
         window = await self.window(after_article_id, upto_article_id)
         return self.render(window, topics, after_article_id, title=title)
+
+    def _topic_terms(self, topics: str) -> set[str]:
+        terms = self._topics.get(topics)
+        if terms is None:
+            terms = self._matcher.terms(topics)
+            if len(self._topics) > 10_000:
+                self._topics.clear()
+            self._topics[topics] = terms
+        return terms
 
     def _item(self, article: StoredArticle) -> str:
         # Thousands of digests show the same articles: render each one once.

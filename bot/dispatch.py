@@ -21,7 +21,7 @@ from storage.subscriptions import DeliveryInfo, SubscriptionStore
 
 log = logging.getLogger(__name__)
 
-BATCH = 1_000
+BATCH = 2_000
 RETRY_BASE = dt.timedelta(minutes=1)
 RETRY_CAP = dt.timedelta(hours=1)
 MAX_MIGRATIONS = 3
@@ -97,47 +97,53 @@ class DigestDispatcher:
         upto = await self.digests.newest_article_id()
         window: ArticleWindow | None = None
         window_after = 0
-        seen: set[int] = set()
+        cursor = 0
         opened = 0
-        while True:
-            subs = [
-                s
-                for s in await self.deliveries.due_subscriptions(now, limit=BATCH)
-                if s.id not in seen
-            ]
-            if not subs:
-                return opened
-            seen.update(s.id for s in subs)
-            idle: list[tuple[int, dt.datetime]] = []
-            due = []
-            for sub in subs:
-                slot = self.digests.due_slot(sub, now)
-                if slot is None:
-                    idle.append((sub.id, self.digests.next_due(sub, now)))
-                else:
-                    due.append((sub, slot))
-            new: list[NewDelivery] = []
-            if due:
-                low = min(sub.last_article_id for sub, _ in due)
-                if window is None or low < window_after:
-                    window, window_after = await self.digests.window(low, upto), low
-                for sub, slot in due:
-                    digest = self.digests.render(
-                        window, sub.topics, sub.last_article_id, title=title_of(sub)
-                    )
-                    new.append(
-                        NewDelivery(
-                            sub.id,
-                            sub.chat_id,
-                            slot,
-                            self.digests.next_due(sub, now),
-                            digest.parts,
-                            upto,
+        # Writing one batch overlaps composing the next (SQLite writes release the GIL).
+        writing: asyncio.Task[None] | None = None
+        try:
+            while subs := await self.deliveries.due_subscriptions(
+                now, after_id=cursor, limit=BATCH
+            ):
+                cursor = subs[-1].id
+                idle: list[tuple[int, dt.datetime]] = []
+                due = []
+                for sub in subs:
+                    slot = self.digests.due_slot(sub, now)
+                    if slot is None:
+                        idle.append((sub.id, self.digests.next_due(sub, now)))
+                    else:
+                        due.append((sub, slot))
+                new: list[NewDelivery] = []
+                if due:
+                    low = min(sub.last_article_id for sub, _ in due)
+                    if window is None or low < window_after:
+                        window, window_after = await self.digests.window(low, upto), low
+                    for sub, slot in due:
+                        digest = self.digests.render(
+                            window, sub.topics, sub.last_article_id, title=title_of(sub)
                         )
-                    )
-                await self.deliveries.open_slots(new, now=now)
-            await self.deliveries.reschedule(idle)
-            opened += len(new)
+                        next_due = self.digests.next_due(sub, now)
+                        new.append(
+                            NewDelivery(sub.id, sub.chat_id, slot, next_due, digest.parts, upto)
+                        )
+                if writing is not None:
+                    await writing
+                writing = asyncio.create_task(self._write(new, idle, now))
+                opened += len(new)
+            if writing is not None:
+                await writing
+                writing = None
+        finally:
+            if writing is not None:
+                writing.cancel()
+        return opened
+
+    async def _write(
+        self, new: list[NewDelivery], idle: list[tuple[int, dt.datetime]], now: dt.datetime
+    ) -> None:
+        await self.deliveries.open_slots(new, now=now)
+        await self.deliveries.reschedule(idle)
 
     async def _send_all(
         self, batch: list[DeliveryInfo], sender: Sender, claimed_at: dt.datetime

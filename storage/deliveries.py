@@ -64,17 +64,20 @@ class DeliveryStore:
     def __init__(self, db: Database) -> None:
         self._db = db
 
-    async def due_subscriptions(self, now: dt.datetime, *, limit: int) -> list[SubscriptionInfo]:
-        """Active subscriptions whose next_due_at is unknown or has come, earliest first."""
+    async def due_subscriptions(
+        self, now: dt.datetime, *, after_id: int = 0, limit: int
+    ) -> list[SubscriptionInfo]:
+        """Active subscriptions with id > after_id whose next_due_at is unknown or has come."""
         async with self._db.sessions() as session:
             rows = await session.execute(
                 select(Subscription, Chat.timezone)
                 .join(Chat, Chat.id == Subscription.chat_id)
                 .where(
+                    Subscription.id > after_id,
                     Subscription.active.is_(True),
                     or_(Subscription.next_due_at.is_(None), Subscription.next_due_at <= now),
                 )
-                .order_by(Subscription.next_due_at, Subscription.id)
+                .order_by(Subscription.id)
                 .limit(limit)
             )
             return [subscription_info(sub, tz) for sub, tz in rows]
