@@ -44,6 +44,7 @@ class FloodGate:
         self.refused = 0
         self.first: float | None = None
         self.last: float | None = None
+        self.longest_gap = 0.0
         # The overall limit is a token bucket one second deep: bursts of jitter pass.
         self._tokens = rules.per_second
         self._refilled: float | None = None
@@ -65,6 +66,8 @@ class FloodGate:
         self._tokens -= 1
         self.accepted += 1
         self.first = now if self.first is None else self.first
+        if self.last is not None:
+            self.longest_gap = max(self.longest_gap, now - self.last)
         self.last = now
         if chat_id > 0:
             self._chat_last[chat_id] = now
@@ -155,6 +158,7 @@ def delivery_routes(api: FakeBotApi) -> list[Route]:
                 "refused_429": gate.refused if gate else None,
                 "first": gate.first if gate else None,
                 "last": gate.last if gate else None,
+                "longest_gap": gate.longest_gap if gate else None,
                 "faults": faults.injected if faults else 0,
                 "stalled": api.delivery.stalls.stalled,
             }

@@ -1,8 +1,9 @@
 """Telegram's flood limits, kept by us: overall rate, one a second per chat, 20 a minute per group.
 
 Time comes from an injected monotonic clock and sleep, so tests move virtual time instead of
-waiting. Decisions use the moment a message is actually let through, not a reservation, so a
-late wake-up can never squeeze two messages to one chat closer than the limit.
+waiting. Decisions use the moment a message is actually let through (and, per chat, the moment
+it was answered), not a reservation, so a late wake-up or a slow request can never squeeze two
+messages to one chat closer than the limit.
 """
 
 from __future__ import annotations
@@ -86,6 +87,15 @@ class Pacer:
                 return
             self.waited += ready - now
             await self.sleep(ready - now)
+
+    def done(self, chat_id: int | None) -> None:
+        """A message to this chat has been answered: count its interval from now.
+
+        Telegram times a message by its arrival, which is somewhere between our decision and
+        the answer; counting from the answer keeps a slow request from bunching two messages.
+        """
+        if chat_id is not None and chat_id > 0 and chat_id in self._chat_last:
+            self._chat_last[chat_id] = max(self._chat_last[chat_id], self.monotonic())
 
     def _chat_ready(self, chat_id: int | None, now: float) -> float:
         if chat_id is None:

@@ -53,6 +53,9 @@ class PacedRateLimiter(BaseRateLimiter[int]):
                 self.pacer.pause(_seconds(exc.retry_after))
                 if attempt == waits:
                     raise
+            finally:
+                if paced:
+                    self.pacer.done(chat_id)
         raise AssertionError("unreachable: the last attempt returns or raises")
 
 
