@@ -25,6 +25,7 @@ BATCH = 2_000
 RETRY_BASE = dt.timedelta(minutes=1)
 RETRY_CAP = dt.timedelta(hours=1)
 MAX_MIGRATIONS = 3
+DB_SLOTS = 4
 
 
 class Outcome(enum.Enum):
@@ -69,6 +70,8 @@ class DigestDispatcher:
         self.lease = lease
         self.concurrency = concurrency
         self._busy = False
+        # Many deliveries wait on Telegram at once; few need the database at once.
+        self._db_slots = asyncio.Semaphore(DB_SLOTS)
 
     async def start(self) -> int:
         """At start-up: free the leases an earlier run of this worker id left behind."""
@@ -156,7 +159,14 @@ class DigestDispatcher:
 
         async def work() -> None:
             while not queue.empty():
-                outcomes.append(await self.deliver(queue.get_nowait(), sender, claimed_at))
+                delivery = queue.get_nowait()
+                try:
+                    outcomes.append(await self.deliver(delivery, sender, claimed_at))
+                except Exception:
+                    # E.g. the database is briefly unreachable: the lease lapses and the
+                    # delivery is taken up again from its recorded progress.
+                    log.exception("digest %s: unexpected error; it stays due", delivery.id)
+                    outcomes.append(Outcome.RETRY)
 
         await asyncio.gather(*(work() for _ in range(min(self.concurrency, len(batch)))))
         return outcomes
@@ -176,30 +186,35 @@ class DigestDispatcher:
                 chat_id = await self._send(chat_id, delivery.parts[number], sender)
             except ChatGone as gone:
                 log.info("chat %s is gone (%s): pausing its digests", chat_id, gone)
-                await self.subscriptions.pause_chat(chat_id, str(gone), now=self.clock.now())
-                await self.deliveries.drop(delivery.id, self.worker, str(gone))
+                async with self._db_slots:
+                    await self.subscriptions.pause_chat(chat_id, str(gone), now=self.clock.now())
+                    await self.deliveries.drop(delivery.id, self.worker, str(gone))
                 return Outcome.GONE
             except DeliveryError as error:
                 log.warning("digest %s for chat %s failed: %s", delivery.id, chat_id, error)
                 wait = min(RETRY_BASE * 2**delivery.attempts, RETRY_CAP)
-                await self.deliveries.retry_later(
-                    delivery.id, self.worker, str(error), not_before=self.clock.now() + wait
-                )
+                async with self._db_slots:
+                    await self.deliveries.retry_later(
+                        delivery.id, self.worker, str(error), not_before=self.clock.now() + wait
+                    )
                 return Outcome.RETRY
             if number == last:
                 break  # complete() records the last part with the delivery
-            recorded = await self.deliveries.part_sent(
-                delivery.id, self.worker, number + 1, now=self.clock.now(), lease=self.lease
-            )
+            async with self._db_slots:
+                recorded = await self.deliveries.part_sent(
+                    delivery.id, self.worker, number + 1, now=self.clock.now(), lease=self.lease
+                )
             if not recorded:
                 return Outcome.LOST_LEASE
-        done = await self.deliveries.complete(delivery, self.worker, now=self.clock.now())
+        async with self._db_slots:
+            done = await self.deliveries.complete(delivery, self.worker, now=self.clock.now())
         return Outcome.SENT if done else Outcome.LOST_LEASE
 
     async def _renew(self, delivery: DeliveryInfo) -> bool:
-        return await self.deliveries.renew(
-            delivery.id, self.worker, now=self.clock.now(), lease=self.lease
-        )
+        async with self._db_slots:
+            return await self.deliveries.renew(
+                delivery.id, self.worker, now=self.clock.now(), lease=self.lease
+            )
 
     async def _send(self, chat_id: int, html: str, sender: Sender) -> int:
         """Send one part, following a group's move to a supergroup; returns the chat id used."""
@@ -209,6 +224,7 @@ class DigestDispatcher:
                 return chat_id
             except ChatMigrated as moved:
                 log.info("chat %s moved to %s: following it", chat_id, moved.new_chat_id)
-                await self.subscriptions.migrate_chat(chat_id, moved.new_chat_id)
+                async with self._db_slots:
+                    await self.subscriptions.migrate_chat(chat_id, moved.new_chat_id)
                 chat_id = moved.new_chat_id
         raise DeliveryError(f"chat {chat_id} kept moving")

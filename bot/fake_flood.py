@@ -125,19 +125,26 @@ class Stalls:
 
     def __init__(self) -> None:
         self._pending: dict[int, int] = {}
+        self._skip: dict[int, int] = {}
         self.stalled = 0
         self._released = asyncio.Event()
+        self.seen = asyncio.Event()
 
-    def add(self, chat_id: int, count: int = 1) -> None:
-        """The next `count` sends to this chat hang."""
+    def add(self, chat_id: int, count: int = 1, *, after: int = 0) -> None:
+        """The next `count` sends to this chat hang, once `after` more have gone through."""
         self._pending[chat_id] = self._pending.get(chat_id, 0) + count
+        self._skip[chat_id] = after
 
     async def maybe_hang(self, chat_id: int) -> bool:
         """Hang until released when this send is one to stall; True if it was."""
         if not self._pending.get(chat_id):
             return False
+        if self._skip.get(chat_id):
+            self._skip[chat_id] -= 1
+            return False
         self._pending[chat_id] -= 1
         self.stalled += 1
+        self.seen.set()
         await self._released.wait()
         return True
 
@@ -175,13 +182,45 @@ def delivery_routes(api: FakeBotApi) -> list[Route]:
         )
 
     async def stall(request: Request) -> Response:
-        api.delivery.stalls.add(int(request.path_params["chat_id"]))
+        after = int(request.query_params.get("after", "0"))
+        api.delivery.stalls.add(int(request.path_params["chat_id"]), after=after)
         return JSONResponse({"ok": True})
+
+    async def wait_stalled(request: Request) -> Response:
+        # Lets a test wait for the moment without polling: the answer comes when a send hangs.
+        timeout = min(float(request.query_params.get("timeout", "30")), 120.0)
+        try:
+            await asyncio.wait_for(api.delivery.stalls.seen.wait(), timeout)
+        except TimeoutError:
+            return JSONResponse({"stalled": False}, status_code=408)
+        return JSONResponse({"stalled": True})
+
+    async def wait_sent(request: Request) -> Response:
+        chat_id = int(request.path_params["chat_id"])
+        count = int(request.query_params.get("count", "1"))
+        timeout = min(float(request.query_params.get("timeout", "30")), 120.0)
+        arrived = asyncio.Event()
+
+        def check(_message: object = None) -> None:
+            if sum(1 for m in api.sent if m.chat_id == chat_id) >= count:
+                arrived.set()
+
+        api.listeners.append(check)
+        try:
+            check()
+            await asyncio.wait_for(arrived.wait(), timeout)
+        except TimeoutError:
+            return JSONResponse({"arrived": False}, status_code=408)
+        finally:
+            api.listeners.remove(check)
+        return JSONResponse({"arrived": True})
 
     return [
         Route("/_fake/stats", stats),
         Route("/_fake/received", received),
         Route("/_fake/stall/{chat_id:int}", stall, methods=["POST"]),
+        Route("/_fake/wait-stalled", wait_stalled),
+        Route("/_fake/wait-sent/{chat_id:int}", wait_sent),
     ]
 
 

@@ -71,11 +71,15 @@ async def schedule_all(app: App) -> None:
             "no JobQueue: digests will not be sent (install python-telegram-bot[job-queue])"
         )
         return
-    app.job_queue.run_repeating(
+    interval = services.settings.digest_tick_seconds
+    app.job_queue.run_repeating(dispatch_job, interval=interval, first=interval, name=DISPATCH_JOB)
+    # A repeating trigger whose start passed before the JobQueue started waits a whole
+    # interval; a one-off run may be late but is never dropped: the catch-up after downtime.
+    app.job_queue.run_once(
         dispatch_job,
-        interval=services.settings.digest_tick_seconds,
-        first=0,
-        name=DISPATCH_JOB,
+        when=0,
+        name=f"{DISPATCH_JOB}:start",
+        job_kwargs={"misfire_grace_time": None},
     )
 
 
