@@ -35,6 +35,7 @@ class ArticleWindow:
         self._analyze = analyze
         self._title: dict[int, set[str]] = {}
         self._postings: dict[str, list[int]] = {}
+        self._rankings: dict[frozenset[str], tuple[list[int], list[int]]] = {}
         for position, article in enumerate(articles):
             title = analyze(article.title)
             self._title[position] = title
@@ -69,25 +70,34 @@ class ArticleWindow:
     def select(self, topics: set[str], after_article_id: int, limit: int) -> Selection:
         """The best `limit` articles newer than `after_article_id` for these topic words."""
         first = bisect.bisect_right(self._ids, after_article_id)
+        ranked, positions = self._ranking(frozenset(topics))
+        total = len(positions) - bisect.bisect_left(positions, first)
+        shown = itertools.islice((p for p in ranked if p >= first), limit)
+        return Selection(tuple(self._articles[p] for p in shown), total)
+
+    def _ranking(self, topics: frozenset[str]) -> tuple[list[int], list[int]]:
+        # The order does not depend on where a digest starts, so one ranking per set of
+        # topic words serves every subscription that has them: (best first, by position).
+        cached = self._rankings.get(topics)
+        if cached is not None:
+            return cached
         if not topics:
-            if first == 0:
-                shown = self._by_recency[:limit]
-            else:
-                shown = list(itertools.islice((p for p in self._by_recency if p >= first), limit))
-            total = len(self._articles) - first
-            return Selection(tuple(self._articles[p] for p in shown), total)
-        scores: dict[int, int] = {}
-        for term in topics:
-            postings = self._postings.get(term, ())
-            start = bisect.bisect_left(postings, first) if postings else 0
-            for position in postings[start:]:
-                scores[position] = scores.get(position, 0) + 1
-        for position in scores:
-            # Title hits count double: one more for each topic word in the title.
-            scores[position] += len(self._title[position] & topics)
-        ranked = sorted(
-            scores,
-            key=lambda p: (scores[p], self._articles[p].published, self._articles[p].id),
-            reverse=True,
-        )
-        return Selection(tuple(self._articles[p] for p in ranked[:limit]), len(ranked))
+            ranking = (self._by_recency, list(range(len(self._articles))))
+        else:
+            scores: dict[int, int] = {}
+            for term in topics:
+                for position in self._postings.get(term, ()):
+                    scores[position] = scores.get(position, 0) + 1
+            for position in scores:
+                # Title hits count double: one more for each topic word in the title.
+                scores[position] += len(self._title[position] & topics)
+            ranked = sorted(
+                scores,
+                key=lambda p: (scores[p], self._articles[p].published, self._articles[p].id),
+                reverse=True,
+            )
+            ranking = (ranked, sorted(scores))
+        if len(self._rankings) > 50_000:
+            self._rankings.clear()
+        self._rankings[topics] = ranking
+        return ranking
