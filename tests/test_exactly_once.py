@@ -31,8 +31,8 @@ async def test_a_crash_mid_digest_resumes_from_the_first_unsent_part(
     bot.fake.listeners.append(stall_after_first_part)
     clock.set(AT_8)
     tick = asyncio.create_task(run_digest_job(bot))
-    while not bot.fake.delivery.stalls.stalled:
-        await asyncio.sleep(0)  # yield to the tick until it hangs on the second part
+    # The tick runs until it hangs on the second part.
+    await asyncio.wait_for(bot.fake.delivery.stalls.seen.wait(), timeout=10)
     tick.cancel()  # the process dies here: part 1 recorded, part 2 in flight, unanswered
     first = [m.text for m in bot.fake.sent[before:]]
     assert len(first) == 1
