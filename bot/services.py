@@ -19,6 +19,7 @@ from storage.db import Database
 from storage.deliveries import DeliveryStore
 from storage.search_index import SearchIndex
 from storage.subscriptions import SubscriptionStore
+from storage.upgrade import add_missing_columns
 
 log = logging.getLogger(__name__)
 
@@ -53,6 +54,9 @@ async def open_services(settings: Settings, *, clock: Clock | None = None) -> Se
     clock = clock or SystemClock()
     db = Database.from_url(settings.database_url)
     await db.create_schema()
+    added = await add_missing_columns(db)
+    if added:
+        log.info("database upgraded: added %s", ", ".join(added))
     index_dir = settings.search_index_dir
     index = await asyncio.to_thread(SearchIndex.open, index_dir)
     articles = ArticleStore(db)
