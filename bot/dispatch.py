@@ -85,11 +85,8 @@ class DigestDispatcher:
         self._busy = True
         try:
             report.opened = await self.open_due()
-            while batch := await self.deliveries.claim(
-                self.worker, now=(claimed_at := self.clock.now()), lease=self.lease, limit=BATCH
-            ):
-                for outcome in await self._send_all(batch, sender, claimed_at):
-                    report.outcomes[outcome] = report.outcomes.get(outcome, 0) + 1
+            for outcome in await self._send_claimed(sender):
+                report.outcomes[outcome] = report.outcomes.get(outcome, 0) + 1
         finally:
             self._busy = False
         return report
@@ -148,18 +145,37 @@ class DigestDispatcher:
         await self.deliveries.open_slots(new, now=now)
         await self.deliveries.reschedule(idle)
 
-    async def _send_all(
-        self, batch: list[DeliveryInfo], sender: Sender, claimed_at: dt.datetime
-    ) -> list[Outcome]:
-        # Workers take deliveries in claim order, so older slots start first.
-        queue: asyncio.Queue[DeliveryInfo] = asyncio.Queue()
-        for delivery in batch:
-            queue.put_nowait(delivery)
+    async def _send_claimed(self, sender: Sender) -> list[Outcome]:
+        """Claim and send until nothing claimable is left; workers take deliveries in order.
+
+        A worker that finds the queue empty claims the next batch while the others are still
+        busy, so sending never drains to a trickle between batches.
+        """
+        queue: asyncio.Queue[tuple[DeliveryInfo, dt.datetime]] = asyncio.Queue()
         outcomes: list[Outcome] = []
+        claiming = asyncio.Lock()
+        exhausted = False
+
+        async def refill() -> None:
+            nonlocal exhausted
+            async with claiming:
+                if not queue.empty() or exhausted:
+                    return
+                now = self.clock.now()
+                batch = await self.deliveries.claim(
+                    self.worker, now=now, lease=self.lease, limit=BATCH
+                )
+                exhausted = not batch
+                for delivery in batch:
+                    queue.put_nowait((delivery, now))
 
         async def work() -> None:
-            while not queue.empty():
-                delivery = queue.get_nowait()
+            while True:
+                if queue.empty():
+                    await refill()
+                    if queue.empty():
+                        return
+                delivery, claimed_at = queue.get_nowait()
                 try:
                     outcomes.append(await self.deliver(delivery, sender, claimed_at))
                 except Exception:
@@ -168,7 +184,7 @@ class DigestDispatcher:
                     log.exception("digest %s: unexpected error; it stays due", delivery.id)
                     outcomes.append(Outcome.RETRY)
 
-        await asyncio.gather(*(work() for _ in range(min(self.concurrency, len(batch)))))
+        await asyncio.gather(*(work() for _ in range(self.concurrency)))
         return outcomes
 
     async def deliver(
