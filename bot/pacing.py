@@ -66,6 +66,7 @@ class Pacer:
         self._interval = 1.0 / self.limits.per_second
         self._global_next = 0.0
         self._paused_until = 0.0
+        self._turn = asyncio.Lock()
         self._chat_last: dict[int, float] = {}
         self._group_sent: dict[int, deque[float]] = {}
         self.sent = 0
@@ -80,10 +81,21 @@ class Pacer:
     async def acquire(self, chat_id: int | None) -> None:
         """Wait until one message to this chat (None: no particular chat) may go out."""
         while True:
+            # First this chat's own turn, alone; then the overall turn, one sender at a time,
+            # so hundreds of waiting senders do not all wake for every slot.
+            await self._wait_until(lambda now: self._chat_ready(chat_id, now))
+            async with self._turn:
+                await self._wait_until(lambda now: max(self._paused_until, self._global_next))
+                now = self.monotonic()
+                if self._chat_ready(chat_id, now) <= now:  # another sender to this chat won
+                    self._take(chat_id, now)
+                    return
+
+    async def _wait_until(self, ready_at: Callable[[float], float]) -> None:
+        while True:
             now = self.monotonic()
-            ready = max(self._paused_until, self._global_next, self._chat_ready(chat_id, now))
+            ready = ready_at(now)
             if ready <= now:
-                self._take(chat_id, now)
                 return
             self.waited += ready - now
             await self.sleep(ready - now)
