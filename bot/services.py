@@ -3,19 +3,22 @@
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import logging
 from dataclasses import dataclass, field
 
 from bot.archive import Archive
 from bot.clock import Clock, SystemClock
 from bot.digests import DigestService
+from bot.dispatch import DigestDispatcher
 from bot.index_dir import IndexSlot
 from bot.metrics import Metrics
 from bot.questions import QuestionService
 from bot.retrieval import Retriever
-from bot.settings import Settings
+from bot.settings import Settings, worker_id
 from storage.articles import ArticleStore
 from storage.db import Database
+from storage.deliveries import DeliveryStore
 from storage.schema import ensure_schema
 from storage.search_index import SearchIndex
 from storage.subscriptions import SubscriptionStore
@@ -36,6 +39,8 @@ class Services:
     questions: QuestionService
     subscriptions: SubscriptionStore
     digests: DigestService
+    deliveries: DeliveryStore
+    dispatcher: DigestDispatcher
     updates: UpdateLedger
     metrics: Metrics = field(default_factory=Metrics)
     index_slot: IndexSlot | None = None
@@ -70,6 +75,8 @@ async def open_services(settings: Settings, *, clock: Clock | None = None) -> Se
     articles = ArticleStore(db)
     subscriptions = SubscriptionStore(db)
     archive = Archive(articles, index, clock)
+    digests = DigestService(articles, subscriptions, clock, settings.timezone)
+    deliveries = DeliveryStore(db)
     services = Services(
         settings=settings,
         clock=clock,
@@ -78,7 +85,17 @@ async def open_services(settings: Settings, *, clock: Clock | None = None) -> Se
         archive=archive,
         questions=QuestionService(articles, Retriever(index)),
         subscriptions=subscriptions,
-        digests=DigestService(articles, subscriptions, clock, settings.timezone),
+        digests=digests,
+        deliveries=deliveries,
+        dispatcher=DigestDispatcher(
+            digests,
+            deliveries,
+            subscriptions,
+            clock,
+            worker=worker_id(settings),
+            lease=dt.timedelta(seconds=settings.digest_lease_seconds),
+            concurrency=settings.digest_concurrency,
+        ),
         updates=UpdateLedger(db),
         index_slot=slot,
     )

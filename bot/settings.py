@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
+import socket
 import zoneinfo
 from pathlib import Path
 from typing import Annotated
@@ -53,6 +55,12 @@ class Settings(BaseSettings):
     rate_limit: bool = True
     index_follow_seconds: float = Field(default=0.5, gt=0)
     processed_updates_days: int = Field(default=2, gt=0)
+    # Digest delivery (issue 4): pacing, the dispatcher's tick, and claims shared by processes.
+    telegram_messages_per_second: float = Field(default=30.0, gt=0)
+    digest_tick_seconds: float = Field(default=30.0, gt=0)
+    digest_worker_id: str | None = Field(default=None, max_length=64)
+    digest_lease_seconds: int = Field(default=300, ge=10)
+    digest_concurrency: int = Field(default=32, ge=1, le=1000)
 
     @field_validator("editor_ids", "channel_ids", mode="before")
     @classmethod
@@ -93,6 +101,11 @@ class Settings(BaseSettings):
                 "(get one from @BotFather), or try the bot offline with `newsbot chat`."
             )
         return self.telegram_bot_token.get_secret_value()
+
+
+def worker_id(settings: Settings) -> str:
+    """This process's name in delivery claims: DIGEST_WORKER_ID, else host and pid."""
+    return settings.digest_worker_id or f"{socket.gethostname()}:{os.getpid()}"[:64]
 
 
 def sqlite_path(database_url: str) -> str | None:
