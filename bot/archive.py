@@ -13,6 +13,7 @@ from storage.articles import ArticleStore, NewArticle, SaveResult, StoredArticle
 from storage.search_index import IndexChange, SearchIndex
 
 MAX_ARTICLE_CHARS = 200_000
+RESTORE_DAYS = 30
 INDEX_BATCH = 5_000
 
 
@@ -115,6 +116,23 @@ class Archive:
         if stored is not None:
             await self.sync_index()
         return stored
+
+    async def restore(self, article_id: int) -> tuple[str, StoredArticle | None]:
+        """Undo a delete from the last RESTORE_DAYS days; see ArticleStore.restore for results."""
+        deleted = await self.articles.deleted_text(article_id)
+        if deleted is None:
+            live = await self.articles.get(article_id)
+            return ("live", live) if live is not None else ("missing", None)
+        now = self._clock.now()
+        outcome = await self.articles.restore(
+            article_id,
+            content_hash(deleted),
+            now=now,
+            deleted_since=now - dt.timedelta(days=RESTORE_DAYS),
+        )
+        if outcome[0] == "restored":
+            await self.sync_index()
+        return outcome
 
     async def import_records(
         self,

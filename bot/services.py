@@ -3,16 +3,20 @@
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from bot.archive import Archive
 from bot.clock import Clock, SystemClock
 from bot.digests import DigestService
 from bot.questions import QuestionService
+from bot.ratelimit import QuestionLimits
 from bot.retrieval import Retriever
+from bot.roles import EditorRoles
 from bot.settings import Settings
 from storage.articles import ArticleStore
+from storage.audit import AuditStore
 from storage.db import Database
 from storage.search_index import SearchIndex
 from storage.subscriptions import SubscriptionStore
@@ -32,6 +36,25 @@ class Services:
     questions: QuestionService
     subscriptions: SubscriptionStore
     digests: DigestService
+    audit: AuditStore = field(init=False)
+    roles: EditorRoles = field(init=False)
+    question_limits: QuestionLimits = field(init=False)
+
+    def __post_init__(self) -> None:
+        settings = self.settings
+        self.audit = AuditStore(self.db)
+        self.roles = EditorRoles(
+            settings.editor_ids,
+            settings.newsroom_chat_ids,
+            dt.timedelta(seconds=settings.admin_cache_seconds),
+            self.clock,
+        )
+        self.question_limits = QuestionLimits(
+            settings.questions_per_user,
+            settings.questions_per_chat,
+            dt.timedelta(seconds=settings.question_window_seconds),
+            self.clock,
+        )
 
     def is_editor(self, user_id: int | None) -> bool:
         """Whether this Telegram user may add and delete articles."""

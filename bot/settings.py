@@ -41,8 +41,15 @@ class Settings(BaseSettings):
     digest_time: dt.time = dt.time(8, 0)
     log_level: str = "INFO"
     max_file_bytes: int = Field(default=20 * 1024 * 1024, gt=0)
+    # Admins of these chats are editors too (their lists are cached for admin_cache_seconds).
+    newsroom_chat_ids: Annotated[frozenset[int], NoDecode] = frozenset()
+    admin_cache_seconds: int = Field(default=300, ge=0)
+    # Questions allowed per user and per group chat in each window; 0 turns a limit off.
+    questions_per_user: int = Field(default=20, ge=0)
+    questions_per_chat: int = Field(default=60, ge=0)
+    question_window_seconds: int = Field(default=60, gt=0)
 
-    @field_validator("editor_ids", "channel_ids", mode="before")
+    @field_validator("editor_ids", "channel_ids", "newsroom_chat_ids", mode="before")
     @classmethod
     def _parse_ids(cls, value: object) -> object:
         return _split_ids(value)

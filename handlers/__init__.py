@@ -32,6 +32,8 @@ COMMAND_CALLBACKS = {
     "timezone": digests.timezone,
     "add": articles.add_command,
     "delete": admin.delete,
+    "restore": admin.restore,
+    "audit": admin.audit_log,
     "stats": admin.stats,
 }
 
@@ -78,6 +80,7 @@ def register_handlers(app: Application[Any, Any, Any, Any, Any, Any], settings: 
     app.add_handler(
         CallbackQueryHandler(questions.more_callback, pattern=f"^{questions.MORE_PREFIX}")
     )
+    app.add_handler(CallbackQueryHandler(admin.delete_callback, pattern=f"^{admin.DELETE_PREFIX}"))
     app.add_handler(InlineQueryHandler(questions.inline_query))
     app.add_error_handler(on_error)
 

@@ -7,7 +7,16 @@ from telegram import Update
 from bot.digests import topics_of
 from bot.render import escape
 from bot.schedule import format_time, is_timezone, parse_time_of_day
-from handlers.common import Context, args_text, is_chat_admin, reply, reply_parts, services, user_id
+from handlers.common import (
+    Context,
+    args_text,
+    audit,
+    is_chat_admin,
+    reply,
+    reply_parts,
+    services,
+    user_id,
+)
 from handlers.jobs import schedule_subscription, unschedule
 
 SUBSCRIBE_USAGE = (
@@ -53,6 +62,7 @@ async def subscribe(update: Update, context: Context) -> None:
     )
     for each in await core.subscriptions.for_chat(chat.id):
         schedule_subscription(context.application, each)
+    await audit(update, context, "subscribe", detail=f"{sub.time_of_day} {sub.topics}".strip())
     tz = sub.timezone or core.settings.timezone
     about = f" about {escape(sub.topics)}" if sub.topics else ""
     await reply(
@@ -103,6 +113,7 @@ async def unsubscribe(update: Update, context: Context) -> None:
     removed = await core.subscriptions.unsubscribe(chat.id, [s.id for s in chosen])
     for sub in chosen:
         unschedule(context.application, sub.id)
+    await audit(update, context, "unsubscribe", detail=f"{removed} removed ({arg})")
     await reply(update, f"Removed {removed} digest{'s' if removed != 1 else ''}.")
 
 
