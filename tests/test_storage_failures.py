@@ -17,7 +17,8 @@ SECOND = (
     "Engineers resumed grouting work at the Mosul dam on Friday after a two-week pause, "
     "the ministry of water resources said in a statement.\n\n"
     # Long enough to need new pages in the database file.
-    + "The dam holds back the Tigris upstream of the city. " * 1500
+    + "The dam holds back the Tigris upstream of the city. "
+    * 1500
 )
 
 
