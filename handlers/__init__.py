@@ -77,6 +77,7 @@ def register_handlers(app: Application[Any, Any, Any, Any, Any, Any], settings: 
         )
     )
     app.add_handler(MessageHandler(private & ~filters.TEXT & ~filters.CAPTION, _unsupported))
+    app.add_handler(MessageHandler(private & filters.COMMAND, _unknown_command))
     app.add_handler(
         CallbackQueryHandler(questions.more_callback, pattern=f"^{questions.MORE_PREFIX}")
     )
@@ -100,3 +101,9 @@ async def _unsupported(update: Update, context: Context) -> None:
         await message.reply_text(
             "I read text and text files (.txt, .md, .html, .jsonl). Send a question or an article."
         )
+
+
+async def _unknown_command(update: Update, context: Context) -> None:
+    message = update.effective_message
+    if message is not None:
+        await message.reply_text("I don't know that command; /help lists the ones I do.")
