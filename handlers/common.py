@@ -11,7 +11,7 @@ from telegram.error import TelegramError
 from telegram.ext import CallbackContext, ExtBot
 
 from bot.app import BotData
-from bot.render import MESSAGE_LIMIT, split_plain
+from bot.render import MESSAGE_LIMIT, split_plain, telegram_length
 from bot.services import Services
 
 log = logging.getLogger(__name__)
@@ -75,7 +75,7 @@ async def reply(update: Update, html: str, **kwargs: Any) -> Message | None:
     message = update.effective_message
     if message is None:
         return None
-    parts = [html] if len(html) <= MESSAGE_LIMIT else split_plain(html, MESSAGE_LIMIT)
+    parts = [html] if telegram_length(html) <= MESSAGE_LIMIT else split_plain(html, MESSAGE_LIMIT)
     sent: Message | None = None
     for number, part in enumerate(parts):
         extra = kwargs if number == len(parts) - 1 else {}
