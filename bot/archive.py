@@ -70,6 +70,8 @@ class Archive:
         origin: Origin | None = None,
     ) -> NewArticle:
         """Parse a text into an article ready to store, or raise RejectedInput."""
+        # Lone surrogates cannot be stored as UTF-8: keep the rest of the text, mark the spot.
+        raw = raw.encode("utf-8", "replace").decode("utf-8")
         if len(raw) > MAX_ARTICLE_CHARS:
             raise RejectedInput(
                 f"That text is too long to be one article ({len(raw):,} characters; "

@@ -24,6 +24,12 @@ READ_USAGE = escape("Usage: /read <article number>, for example /read 42 (or tap
 READ_PATTERN = re.compile(r"^/read_(\d{1,18})(?:@\w+)?\s*$")
 MORE_PREFIX = "more:"
 INLINE_RESULTS = 10
+# Telegram allows 4,096 characters; a question needs far fewer, and long ones cost search time.
+MAX_QUESTION_CHARS = 1_000
+TOO_LONG = (
+    f"That question is too long for me: please ask in under {MAX_QUESTION_CHARS:,} characters "
+    "(the key words are enough)."
+)
 
 
 def more_button(answers: Answers) -> InlineKeyboardMarkup | None:
@@ -42,6 +48,9 @@ async def answer_question(update: Update, context: Context, question: str) -> No
         await reply(update, ASK_USAGE)
         return
     if not await within_limits(update, context):
+        return
+    if len(question) > MAX_QUESTION_CHARS:
+        await reply(update, TOO_LONG)
         return
     answers = await services(context).questions.ask(question, with_answers=1)
     await reply(update, answers_html(answers), reply_markup=more_button(answers))
