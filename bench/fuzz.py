@@ -136,6 +136,7 @@ async def run_fuzz(inputs: int, seed: int, workdir: Path) -> FuzzReport:
     app = build_application(settings, request=fake.request(), clock=clock, rate_limit=False)
     errors = _Errors()
     root = logging.getLogger()
+    root_level = root.level
     root.addHandler(errors)
     root.setLevel(logging.INFO)
     logging.getLogger("httpx").setLevel(logging.WARNING)
@@ -192,6 +193,7 @@ async def run_fuzz(inputs: int, seed: int, workdir: Path) -> FuzzReport:
         assert app.post_shutdown is not None
         await app.post_shutdown(app)
         root.removeHandler(errors)
+        root.setLevel(root_level)
     report.seconds = time.perf_counter() - started
     logs = errors.text.getvalue()
     secret = TOKEN.split(":")[1]

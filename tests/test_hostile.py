@@ -9,6 +9,7 @@ import pytest
 from bot.fake_updates import GROUP
 from bot.hostile import FIXED, file_cases
 from bot.render import MESSAGE_LIMIT
+from bot.settings import Settings
 from tests.conftest import EDITOR, READER, Harness, seed_text
 
 SORRY = "Sorry, something went wrong on my side. Nothing you sent was lost; please try again."
@@ -83,3 +84,29 @@ async def test_file_over_the_limit_is_refused_before_download(bot: Harness) -> N
         "That file is too big (20,971,521 bytes; the limit is 20,971,520)."
     ]
     assert [name for name, _ in bot.fake.calls if name == "getFile"] == []
+
+
+async def test_long_question_is_refused_politely(bot: Harness) -> None:
+    too_long = (
+        "That question is too long for me: please ask in under 1,000 characters "
+        "(the key words are enough)."
+    )
+    assert await bot.send("/ask " + "raqqa " * 1000, user_id=READER) == [too_long]
+    mention = "@newsroom_test_bot " + "siege? " * 200
+    assert await bot.send(mention, user_id=READER, chat_id=GROUP_ID, chat_type=GROUP) == [too_long]
+
+
+async def test_unknown_command_in_private_gets_pointed_to_help(bot: Harness) -> None:
+    assert await bot.send("/frobnicate", user_id=READER) == [
+        "I don't know that command; /help lists the ones I do."
+    ]
+    assert await bot.send("/frobnicate", user_id=READER, chat_id=GROUP_ID, chat_type=GROUP) == []
+
+
+def test_settings_repr_never_shows_the_token() -> None:
+    token = "7654321098:AAH-secret_tokenValue0123456789abcdefXYZ"
+    settings = Settings(telegram_bot_token=token, _env_file=None)  # type: ignore[arg-type, call-arg]
+    assert token not in repr(settings)
+    assert token not in str(settings)
+    assert "telegram_bot_token=SecretStr('**********')" in repr(settings)
+    assert settings.require_token() == token

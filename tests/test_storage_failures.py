@@ -65,3 +65,10 @@ async def test_storage_failure_gets_a_clear_reply_and_keeps_what_was_stored(
         ]
     finally:
         await stop_bot(again)
+
+
+async def test_sqlite_runs_in_wal_mode_with_a_busy_timeout(bot: Harness) -> None:
+    async with bot.services.db.engine.connect() as conn:
+        mode = (await conn.exec_driver_sql("PRAGMA journal_mode")).scalar()
+        timeout = (await conn.exec_driver_sql("PRAGMA busy_timeout")).scalar()
+    assert (mode, timeout) == ("wal", 10_000)
