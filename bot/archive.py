@@ -112,6 +112,13 @@ class Archive:
             await self.sync_index()
         return stored
 
+    async def replace(self, article_id: int, new: NewArticle) -> tuple[str, StoredArticle | None]:
+        """Replace an article's text; searchable in its new form before this returns."""
+        outcome = await self.articles.replace(article_id, new, now=self._clock.now())
+        if outcome[0] == "edited":
+            await self.sync_index()
+        return outcome
+
     async def delete(self, article_id: int) -> StoredArticle | None:
         """Delete an article; it is gone from answers before this returns."""
         stored = await self.articles.delete(article_id, now=self._clock.now())

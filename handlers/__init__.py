@@ -31,6 +31,7 @@ COMMAND_CALLBACKS = {
     "unsubscribe": digests.unsubscribe,
     "timezone": digests.timezone,
     "add": articles.add_command,
+    "edit": articles.edit_command,
     "delete": admin.delete,
     "restore": admin.restore,
     "audit": admin.audit_log,

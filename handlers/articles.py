@@ -71,6 +71,46 @@ async def add_command(update: Update, context: Context) -> None:
     await ingest(update, context, source_message, text)
 
 
+EDIT_USAGE = escape(
+    "Usage: /edit <n> <new article text>, or reply /edit <n> to the message that holds it."
+)
+
+
+async def edit_command(update: Update, context: Context) -> None:
+    """/edit <n> <text>, or /edit <n> in reply to a message (editors)."""
+    message = update.effective_message
+    if message is None:
+        return
+    if not await is_editor(update, context):
+        await reply(update, REFUSE_EDITORS_ONLY)
+        return
+    number, _, text = args_text(message).partition(" ")
+    number = number.lstrip("#")
+    if not text.strip() and message.reply_to_message is not None:
+        text = message.reply_to_message.text or message.reply_to_message.caption or ""
+    if not number.isdigit() or len(number) > 18 or not text.strip():
+        await reply(update, EDIT_USAGE)
+        return
+    archive = services(context).archive
+    current = await archive.articles.get(int(number))
+    if current is None:
+        await reply(update, f"There is no article #{number} in the archive.")
+        return
+    try:
+        new = archive.build(text, published=current.published, source=current.source)
+    except RejectedInput as exc:
+        await reply(update, escape(str(exc)))
+        return
+    outcome, article = await archive.replace(int(number), new)
+    if outcome == "clash" and article is not None:
+        await reply(update, duplicate_line(article.id, article.title))
+    elif outcome == "edited" and article is not None:
+        await audit(update, context, "edit", article_id=article.id, detail=article.title)
+        await reply(update, f"Edited #{article.id}: {escape(article.title)}")
+    else:
+        await reply(update, f"There is no article #{number} in the archive.")
+
+
 async def channel_post(update: Update, context: Context) -> None:
     """A post in an archived channel becomes an article (no reply: it would post in the channel)."""
     message = update.channel_post

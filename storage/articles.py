@@ -182,6 +182,32 @@ class ArticleStore:
             row.change_seq = await _next_seq(session)
             return _stored(row)
 
+    async def replace(
+        self, article_id: int, new: NewArticle, *, now: dt.datetime
+    ) -> tuple[str, StoredArticle | None]:
+        """An editor's new version of a live article.
+
+        Returns ("edited", article), ("missing", None), or ("clash", the other article that
+        already holds this text).
+        """
+        async with self._db.transaction() as session:
+            row = await session.get(Article, article_id)
+            if row is None or row.deleted_at is not None:
+                return "missing", None
+            clash = await session.scalar(
+                select(Article).where(
+                    Article.content_hash == new.content_hash, Article.id != row.id
+                )
+            )
+            if clash is not None:
+                return "clash", _stored(clash)
+            row.content_hash = new.content_hash
+            row.title, row.text, row.published = new.title, new.text, new.published
+            row.source = new.source or row.source
+            row.updated_at = now
+            row.change_seq = await _next_seq(session)
+            return "edited", _stored(row)
+
     async def delete(self, article_id: int, *, now: dt.datetime) -> StoredArticle | None:
         """Mark an article deleted (kept as a tombstone); None if there is no such article."""
         async with self._db.transaction() as session:

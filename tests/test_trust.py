@@ -142,3 +142,28 @@ async def test_channel_posts_are_audited_as_the_channel(bot: Harness) -> None:
     assert [(e.action, e.actor_id, e.chat_id, e.article_id) for e in entries] == [
         ("add", None, CHANNEL, 1)
     ]
+
+
+async def test_editor_edits_an_article_and_the_audit_log_says_so(bot: Harness) -> None:
+    await bot.send(seed_text(), user_id=EDITOR)
+    new_text = (
+        "Raqqa update\n\nThe wall of the Old City of Raqqa was breached in two places, "
+        "the coalition said on Tuesday."
+    )
+    assert await bot.send(f"/edit 1 {new_text}", user_id=READER) == [REFUSAL]
+    assert await bot.send(f"/edit 1 {new_text}", user_id=EDITOR) == ["Edited #1: Raqqa update"]
+    article = await bot.services.archive.articles.get(1)
+    assert article is not None and article.text.startswith("Raqqa update")
+    hits = (await bot.services.questions.ask("wall breached in two places")).hits
+    assert [h.article.id for h in hits] == [1]
+    assert await bot.send("/edit 1", user_id=EDITOR) == [
+        "Usage: /edit &lt;n&gt; &lt;new article text&gt;, or reply /edit &lt;n&gt; to the "
+        "message that holds it."
+    ]
+    assert await bot.send(f"/edit 9 {new_text}", user_id=EDITOR) == [
+        "There is no article #9 in the archive."
+    ]
+    entries = await bot.services.audit.recent(1)
+    assert [(e.action, e.actor_id, e.article_id, e.detail) for e in entries] == [
+        ("edit", EDITOR, 1, "Raqqa update")
+    ]
