@@ -70,3 +70,17 @@ async def test_limits_can_be_turned_off(tmp_path: Path, clock: ManualClock) -> N
             assert len(await bot.send("who took raqqa?", user_id=READER)) == 1
     finally:
         await stop_bot(bot)
+
+
+def test_idle_keys_are_forgotten_when_many_are_tracked() -> None:
+    from bot.ratelimit import MAX_TRACKED, RateLimiter, Verdict
+
+    clock = ManualClock(dt.datetime(2026, 11, 25, tzinfo=dt.UTC))
+    limiter = RateLimiter(1, dt.timedelta(seconds=60), clock)
+    for key in range(MAX_TRACKED):
+        assert limiter.check(key) is Verdict.ALLOW
+    clock.advance(dt.timedelta(seconds=61))
+    assert limiter.check(-1) is Verdict.ALLOW
+    assert len(limiter._windows) == 1
+    assert limiter.check(-1) is Verdict.WARN
+    assert limiter.check(-1) is Verdict.SILENT

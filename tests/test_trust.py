@@ -167,3 +167,20 @@ async def test_editor_edits_an_article_and_the_audit_log_says_so(bot: Harness) -
     assert [(e.action, e.actor_id, e.article_id, e.detail) for e in entries] == [
         ("edit", EDITOR, 1, "Raqqa update")
     ]
+
+
+async def test_unreachable_newsroom_chat_means_not_an_editor_and_no_crash(
+    tmp_path: Path, clock: ManualClock
+) -> None:
+    from bot.fake_telegram import Failure
+
+    settings = make_settings(tmp_path, newsroom_chat_ids=frozenset({NEWSROOM}))
+    bot = await start_bot(settings, clock)
+    try:
+        bot.fake.chat_members[(NEWSROOM, 3003)] = "administrator"
+        bot.fake.fail_next(NEWSROOM, Failure(400, "Bad Request: chat not found"))
+        assert await bot.send("/stats", user_id=3003) == [REFUSAL]
+        # The failure was not cached: the next check asks again and succeeds.
+        assert (await bot.send("/stats", user_id=3003))[0].startswith("Articles: 0")
+    finally:
+        await stop_bot(bot)
