@@ -50,8 +50,17 @@ async def restore_export(settings: Settings, path: Path) -> int:
     """Load an export into an empty database and rebuild the search index from it."""
     services = await open_services(settings)
     try:
-        with path.open(encoding="utf-8") as handle:
-            lines: list[dict[str, Any]] = [json.loads(line) for line in handle if line.strip()]
+        lines: list[dict[str, Any]] = []
+        with path.open(encoding="utf-8", errors="replace") as handle:
+            for number, line in enumerate(handle, start=1):
+                if not line.strip():
+                    continue
+                try:
+                    lines.append(json.loads(line))
+                except json.JSONDecodeError:
+                    # Half an export would not be lossless: refuse it whole.
+                    print(f"newsbot import: {path} line {number} is not JSON", file=sys.stderr)
+                    return 1
         try:
             counts = await import_rows(services.db, lines[1:])
         except NotEmpty as exc:

@@ -94,3 +94,14 @@ async def _check_restored(settings: Settings, clock: ManualClock) -> None:
         assert saved == ["Saved #3: Mosul dam repairs resume (2026-11-20)"]
     finally:
         await stop_bot(restored)
+
+
+def test_damaged_export_is_refused_whole(workdir: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    export = workdir / "broken.jsonl"
+    export.write_text(
+        '{"newsbot_export": 1, "tables": []}\n{"table": "articles", "row": {}}\n{oops\n',
+        encoding="utf-8",
+    )
+    url = f"sqlite+aiosqlite:///{workdir / 'db' / 'news.sqlite3'}"
+    assert main(["--database-url", url, "import", str(export)]) == 1
+    assert capsys.readouterr().err == f"newsbot import: {export} line 3 is not JSON\n"
