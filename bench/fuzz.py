@@ -120,7 +120,7 @@ def _input(rng: random.Random) -> tuple[str, str]:
     return category, generate(category, rng)
 
 
-async def run_fuzz(inputs: int, seed: int, workdir: Path) -> FuzzReport:
+async def run_fuzz(inputs: int, seed: int, workdir: Path, progress: int = 0) -> FuzzReport:
     """Send `inputs` generated updates through a fresh bot in `workdir`."""
     rng = random.Random(seed)
     clock = ManualClock(dt.datetime(2026, 11, 25, 6, 0, tzinfo=dt.UTC))
@@ -180,6 +180,13 @@ async def run_fuzz(inputs: int, seed: int, workdir: Path) -> FuzzReport:
                 if answer.startswith("Saved #"):
                     saved_ids.append(int(answer[7:].split(":", 1)[0]))
             clock.advance(dt.timedelta(seconds=1))
+            if progress and (number + 1) % progress == 0:
+                print(
+                    f"seed {seed}: {number + 1} inputs, {sum(report.crashes.values())} crashes, "
+                    f"{len(saved_ids)} saved",
+                    file=sys.stderr,
+                    flush=True,
+                )
         report.saved = len(saved_ids)
         alive = await core.archive.articles.get_many(saved_ids)
         stats = await core.archive.articles.stats()
@@ -229,11 +236,11 @@ def _update(
     return factory.message(user_id=EDITOR, document=(file_id, name, len(data)))
 
 
-def _worker(inputs: int, seed: int) -> FuzzReport:
+def _worker(inputs: int, seed: int, progress: int = 0) -> FuzzReport:
     # RAM-backed when the machine has it: the figures are about behaviour, not disk speed.
     shm = Path("/dev/shm")
     with tempfile.TemporaryDirectory(dir=shm if shm.is_dir() else None) as tmp:
-        return asyncio.run(run_fuzz(inputs, seed, Path(tmp)))
+        return asyncio.run(run_fuzz(inputs, seed, Path(tmp), progress))
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -245,16 +252,18 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--json", action="store_true", help="print the figures as JSON")
+    parser.add_argument("--progress", type=int, default=0, help="report every N inputs")
     args = parser.parse_args(argv)
     shares = [args.inputs // args.workers] * args.workers
     shares[0] += args.inputs - sum(shares)
     if args.workers == 1:
-        report = _worker(args.inputs, args.seed)
+        report = _worker(args.inputs, args.seed, args.progress)
     else:
         report = FuzzReport()
         with ProcessPoolExecutor(args.workers) as pool:
             seeds = [args.seed + n for n in range(args.workers)]
-            for part in pool.map(_worker, shares, seeds):
+            progress = [args.progress] * args.workers
+            for part in pool.map(_worker, shares, seeds, progress):
                 report.add(part)
     figures = report.as_dict()
     if args.json:
