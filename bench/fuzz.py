@@ -120,8 +120,10 @@ def _input(rng: random.Random) -> tuple[str, str]:
     return category, generate(category, rng)
 
 
-async def run_fuzz(inputs: int, seed: int, workdir: Path, progress: int = 0) -> FuzzReport:
-    """Send `inputs` generated updates through a fresh bot in `workdir`."""
+async def run_fuzz(
+    inputs: int, seed: int, workdir: Path, progress: int = 0, max_seconds: float = 0.0
+) -> FuzzReport:
+    """Send `inputs` generated updates through a fresh bot in `workdir` (or until `max_seconds`)."""
     rng = random.Random(seed)
     clock = ManualClock(dt.datetime(2026, 11, 25, 6, 0, tzinfo=dt.UTC))
     settings = Settings(
@@ -153,6 +155,8 @@ async def run_fuzz(inputs: int, seed: int, workdir: Path, progress: int = 0) -> 
         factory = UpdateFactory(app.bot, now=clock.now())
         saved_ids: list[int] = []
         for number in range(inputs):
+            if max_seconds and time.perf_counter() - started > max_seconds:
+                break  # out of time: what was done is still checked and reported in full
             category, text = _input(rng)
             path = PATHS[number % len(PATHS)]
             report.inputs[category] += 1
@@ -236,11 +240,11 @@ def _update(
     return factory.message(user_id=EDITOR, document=(file_id, name, len(data)))
 
 
-def _worker(inputs: int, seed: int, progress: int = 0) -> FuzzReport:
+def _worker(inputs: int, seed: int, progress: int = 0, max_seconds: float = 0.0) -> FuzzReport:
     # RAM-backed when the machine has it: the figures are about behaviour, not disk speed.
     shm = Path("/dev/shm")
     with tempfile.TemporaryDirectory(dir=shm if shm.is_dir() else None) as tmp:
-        return asyncio.run(run_fuzz(inputs, seed, Path(tmp), progress))
+        return asyncio.run(run_fuzz(inputs, seed, Path(tmp), progress, max_seconds))
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -253,17 +257,21 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--json", action="store_true", help="print the figures as JSON")
     parser.add_argument("--progress", type=int, default=0, help="report every N inputs")
+    parser.add_argument(
+        "--max-seconds", type=float, default=0.0, help="stop each worker after this long"
+    )
     args = parser.parse_args(argv)
     shares = [args.inputs // args.workers] * args.workers
     shares[0] += args.inputs - sum(shares)
     if args.workers == 1:
-        report = _worker(args.inputs, args.seed, args.progress)
+        report = _worker(args.inputs, args.seed, args.progress, args.max_seconds)
     else:
         report = FuzzReport()
         with ProcessPoolExecutor(args.workers) as pool:
             seeds = [args.seed + n for n in range(args.workers)]
             progress = [args.progress] * args.workers
-            for part in pool.map(_worker, shares, seeds, progress):
+            budget = [args.max_seconds] * args.workers
+            for part in pool.map(_worker, shares, seeds, progress, budget):
                 report.add(part)
     figures = report.as_dict()
     if args.json:
