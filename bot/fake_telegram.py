@@ -206,6 +206,15 @@ class FakeBotApi:
             member.update(_ADMIN_RIGHTS)
         return member
 
+    def _m_getChatAdministrators(self, params: dict[str, Any]) -> Any:
+        chat_id = int(params["chat_id"])
+        self._maybe_fail(chat_id)
+        return [
+            self._m_getChatMember({"chat_id": chat, "user_id": user})
+            for (chat, user), status in sorted(self.chat_members.items())
+            if chat == chat_id and status in {"creator", "administrator"}
+        ]
+
     def _m_getFile(self, params: dict[str, Any]) -> Any:
         file_id = str(params["file_id"])
         if file_id not in self.files:

@@ -14,9 +14,12 @@ from bot.dispatch import DigestDispatcher
 from bot.index_dir import IndexSlot
 from bot.metrics import Metrics
 from bot.questions import QuestionService
+from bot.ratelimit import QuestionLimits
 from bot.retrieval import Retriever
+from bot.roles import EditorRoles
 from bot.settings import Settings, worker_id
 from storage.articles import ArticleStore
+from storage.audit import AuditStore
 from storage.db import Database
 from storage.deliveries import DeliveryStore
 from storage.schema import ensure_schema
@@ -44,6 +47,25 @@ class Services:
     updates: UpdateLedger
     metrics: Metrics = field(default_factory=Metrics)
     index_slot: IndexSlot | None = None
+    audit: AuditStore = field(init=False)
+    roles: EditorRoles = field(init=False)
+    question_limits: QuestionLimits = field(init=False)
+
+    def __post_init__(self) -> None:
+        settings = self.settings
+        self.audit = AuditStore(self.db)
+        self.roles = EditorRoles(
+            settings.editor_ids,
+            settings.newsroom_chat_ids,
+            dt.timedelta(seconds=settings.admin_cache_seconds),
+            self.clock,
+        )
+        self.question_limits = QuestionLimits(
+            settings.questions_per_user,
+            settings.questions_per_chat,
+            dt.timedelta(seconds=settings.question_window_seconds),
+            self.clock,
+        )
 
     def is_editor(self, user_id: int | None) -> bool:
         """Whether this Telegram user may add and delete articles."""

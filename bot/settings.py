@@ -61,8 +61,15 @@ class Settings(BaseSettings):
     digest_worker_id: str | None = Field(default=None, max_length=64)
     digest_lease_seconds: int = Field(default=300, ge=10)
     digest_concurrency: int = Field(default=32, ge=1, le=1000)
+    # Admins of these chats are editors too (their lists are cached for admin_cache_seconds).
+    newsroom_chat_ids: Annotated[frozenset[int], NoDecode] = frozenset()
+    admin_cache_seconds: int = Field(default=300, ge=0)
+    # Questions allowed per user and per group chat in each window; 0 turns a limit off.
+    questions_per_user: int = Field(default=20, ge=0)
+    questions_per_chat: int = Field(default=60, ge=0)
+    question_window_seconds: int = Field(default=60, gt=0)
 
-    @field_validator("editor_ids", "channel_ids", mode="before")
+    @field_validator("editor_ids", "channel_ids", "newsroom_chat_ids", mode="before")
     @classmethod
     def _parse_ids(cls, value: object) -> object:
         return _split_ids(value)

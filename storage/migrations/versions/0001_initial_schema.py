@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-25 05:12:26.470927
+Create Date: 2026-11-25 05:15:35.114580
 """
 
 from __future__ import annotations
@@ -45,6 +45,20 @@ def upgrade() -> None:
     with op.batch_alter_table("articles", schema=None) as batch_op:
         batch_op.create_index("ix_articles_change_seq", ["change_seq"], unique=False)
         batch_op.create_index("ix_articles_published", ["published"], unique=False)
+
+    op.create_table(
+        "audit_log",
+        sa.Column("id", sa.Integer(), autoincrement=True, nullable=False),
+        sa.Column("at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("actor_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=True),
+        sa.Column("chat_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=True),
+        sa.Column("action", sa.String(length=32), nullable=False),
+        sa.Column("article_id", sa.Integer(), nullable=True),
+        sa.Column("detail", sa.Text(), nullable=False),
+        sa.PrimaryKeyConstraint("id"),
+    )
+    with op.batch_alter_table("audit_log", schema=None) as batch_op:
+        batch_op.create_index("ix_audit_log_at", ["at"], unique=False)
 
     op.create_table(
         "chats",
@@ -140,6 +154,10 @@ def downgrade() -> None:
     op.drop_table("processed_updates")
     op.drop_table("counters")
     op.drop_table("chats")
+    with op.batch_alter_table("audit_log", schema=None) as batch_op:
+        batch_op.drop_index("ix_audit_log_at")
+
+    op.drop_table("audit_log")
     with op.batch_alter_table("articles", schema=None) as batch_op:
         batch_op.drop_index("ix_articles_published")
         batch_op.drop_index("ix_articles_change_seq")
