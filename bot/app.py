@@ -7,11 +7,12 @@ from typing import Any
 
 from telegram import BotCommand, LinkPreviewOptions
 from telegram.constants import ParseMode
-from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, ContextTypes, Defaults
+from telegram.ext import Application, ApplicationBuilder, ContextTypes, Defaults
 from telegram.request import BaseRequest
 
 from bot.clock import Clock
 from bot.commands import COMMANDS
+from bot.pacing import Limits, Pacer
 from bot.services import Services, open_services
 from bot.settings import Settings
 
@@ -25,6 +26,8 @@ class BotData:
 
     def __init__(self) -> None:
         self._services: Services | None = None
+        # Telegram's flood limits, shared by every sender; build_application sets it.
+        self.pacer = Pacer()
 
     @property
     def services(self) -> Services:
@@ -49,13 +52,18 @@ def build_application(
     request: BaseRequest | None = None,
     clock: Clock | None = None,
     rate_limit: bool = True,
+    pacer: Pacer | None = None,
 ) -> NewsApp:
     """Build the bot: Telegram client, handlers, and the services opened in post_init.
 
     `request` replaces the HTTP layer (the offline chat and the tests use a fake Bot API there);
-    `token` defaults to the configured one.
+    `token` defaults to the configured one; `pacer` keeps Telegram's flood limits (tests give
+    one on virtual time).
     """
     from handlers import register_handlers  # the root is the one place that knows every layer
+    from handlers.ratelimit import PacedRateLimiter
+
+    pacer = pacer or Pacer(Limits(per_second=settings.telegram_messages_per_second))
 
     builder = (
         ApplicationBuilder()
@@ -74,11 +82,12 @@ def build_application(
         .post_shutdown(_post_shutdown)
     )
     if rate_limit:
-        # Telegram's flood limits (30 msg/s overall, 20/min per group), with retries on 429.
-        builder = builder.rate_limiter(AIORateLimiter(max_retries=5))  # type: ignore[arg-type]
+        # Telegram's flood limits (overall, 1/s per chat, 20/min per group); waits out 429s.
+        builder = builder.rate_limiter(PacedRateLimiter(pacer))  # type: ignore[arg-type]
     if request is not None:
         builder = builder.request(request).get_updates_request(request)
     app: NewsApp = builder.build()
+    app.bot_data.pacer = pacer
     register_handlers(app, settings)
     return app
 

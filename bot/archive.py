@@ -13,6 +13,7 @@ from storage.articles import ArticleStore, NewArticle, SaveResult, StoredArticle
 from storage.search_index import IndexChange, SearchIndex
 
 MAX_ARTICLE_CHARS = 200_000
+RESTORE_DAYS = 30
 INDEX_BATCH = 5_000
 
 
@@ -69,6 +70,8 @@ class Archive:
         origin: Origin | None = None,
     ) -> NewArticle:
         """Parse a text into an article ready to store, or raise RejectedInput."""
+        # Lone surrogates cannot be stored as UTF-8: keep the rest of the text, mark the spot.
+        raw = raw.encode("utf-8", "replace").decode("utf-8")
         if len(raw) > MAX_ARTICLE_CHARS:
             raise RejectedInput(
                 f"That text is too long to be one article ({len(raw):,} characters; "
@@ -109,12 +112,36 @@ class Archive:
             await self.sync_index()
         return stored
 
+    async def replace(self, article_id: int, new: NewArticle) -> tuple[str, StoredArticle | None]:
+        """Replace an article's text; searchable in its new form before this returns."""
+        outcome = await self.articles.replace(article_id, new, now=self._clock.now())
+        if outcome[0] == "edited":
+            await self.sync_index()
+        return outcome
+
     async def delete(self, article_id: int) -> StoredArticle | None:
         """Delete an article; it is gone from answers before this returns."""
         stored = await self.articles.delete(article_id, now=self._clock.now())
         if stored is not None:
             await self.sync_index()
         return stored
+
+    async def restore(self, article_id: int) -> tuple[str, StoredArticle | None]:
+        """Undo a delete from the last RESTORE_DAYS days; see ArticleStore.restore for results."""
+        deleted = await self.articles.deleted_text(article_id)
+        if deleted is None:
+            live = await self.articles.get(article_id)
+            return ("live", live) if live is not None else ("missing", None)
+        now = self._clock.now()
+        outcome = await self.articles.restore(
+            article_id,
+            content_hash(deleted),
+            now=now,
+            deleted_since=now - dt.timedelta(days=RESTORE_DAYS),
+        )
+        if outcome[0] == "restored":
+            await self.sync_index()
+        return outcome
 
     async def import_records(
         self,

@@ -15,6 +15,7 @@ from typing import Any, TextIO
 from bot.archive import ImportRecord
 from bot.files import JSONL_SUFFIXES, SUPPORTED, UnreadableFile, iter_jsonl_lines, read_records
 from bot.logs import setup_logging
+from bot.portable import is_export_file, restore_export, write_export
 from bot.questions import Answers
 from bot.services import Services, open_services
 from bot.settings import Settings, SettingsError, load_settings
@@ -79,6 +80,10 @@ def _parser() -> argparse.ArgumentParser:
     reindex = sub.add_parser("reindex", help="rebuild the search index from the database")
     reindex.set_defaults(handler=_reindex)
     _add_scale_commands(sub)
+
+    export = sub.add_parser("export", help="write everything (archive, subscriptions) as JSONL")
+    export.add_argument("path", type=Path)
+    export.set_defaults(handler=_export)
     return parser
 
 
@@ -152,6 +157,8 @@ def _expand(paths: Sequence[Path], problems: list[str]) -> Iterator[Path]:
 
 def _import(settings: Settings, args: argparse.Namespace) -> int:
     paths = list(args.paths) + ([SAMPLE_DIR] if args.sample else [])
+    if len(paths) == 1 and is_export_file(paths[0]):
+        return asyncio.run(restore_export(settings, paths[0]))
     if not paths:
         print("newsbot import: name files or folders to import, or --sample", file=sys.stderr)
         return 2
@@ -290,3 +297,7 @@ def _reindex(settings: Settings, args: argparse.Namespace) -> int:
     count = asyncio.run(reindex())
     print(f"Reindexed {count} article changes.")
     return 0
+
+
+def _export(settings: Settings, args: argparse.Namespace) -> int:
+    return asyncio.run(write_export(settings, args.path))

@@ -26,7 +26,10 @@ COMMANDS: tuple[Command, ...] = (
     Command("unsubscribe", "/unsubscribe <n|all>", "Stop digest n, or all of them"),
     Command("timezone", "/timezone <Area/City>", "The time zone for this chat's digests"),
     Command("add", "/add <text>", "Add an article (or reply /add to a message)", True),
-    Command("delete", "/delete <n>", "Delete article n", True),
+    Command("edit", "/edit <n> <text>", "Replace article n's text (or reply /edit n)", True),
+    Command("delete", "/delete <n>", "Delete article n (asks first)", True),
+    Command("restore", "/restore <n>", "Bring back article n, deleted in the last 30 days", True),
+    Command("audit", "/audit", "Who added, changed, deleted or subscribed, and when", True),
     Command("stats", "/stats", "Articles, sources, subscriptions", True),
 )
 

@@ -9,12 +9,13 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from bot.clock import Clock
+from bot.digest_window import ArticleWindow
 from bot.parsing import first_sentence, trim_headline
 from bot.render import byline, escape, join_blocks
-from bot.schedule import latest_slot, parse_time_of_day, zone
+from bot.schedule import latest_slot, next_slot, parse_time_of_day, zone
 from storage.articles import ArticleStore, StoredArticle
 from storage.search_index import make_analyzer
-from storage.subscriptions import DeliveryInfo, SubscriptionInfo, SubscriptionStore
+from storage.subscriptions import SubscriptionInfo, SubscriptionStore
 
 log = logging.getLogger(__name__)
 
@@ -53,7 +54,7 @@ class Digest:
 
 
 class TopicMatcher:
-    """Scores articles against topic words with the search index's own analyzer."""
+    """Topic words and article text as the search index's own analyzer sees them."""
 
     def __init__(self) -> None:
         self._analyzer = make_analyzer()
@@ -61,14 +62,6 @@ class TopicMatcher:
     def terms(self, text: str) -> set[str]:
         """The analysed word forms of a text."""
         return set(self._analyzer.analyze(text))
-
-    def score(self, topics: set[str], article: StoredArticle) -> int:
-        """0 when no topic word occurs; title hits count double."""
-        if not topics:
-            return 1
-        title = self.terms(article.title) & topics
-        body = self.terms(article.text) & topics
-        return 2 * len(title) + len(body)
 
 
 class DigestService:
@@ -86,44 +79,64 @@ class DigestService:
         self._clock = clock
         self._default_tz = default_timezone
         self._matcher = TopicMatcher()
+        self._items: dict[int, tuple[StoredArticle, str]] = {}
+        self._topics: dict[str, set[str]] = {}
+
+    async def window(self, after_article_id: int, upto_article_id: int) -> ArticleWindow:
+        """The archive window that digests covering (after, upto] draw from."""
+        return await ArticleWindow.load(
+            self._articles, after_article_id, upto_article_id, self._matcher.terms
+        )
+
+    def render(
+        self, window: ArticleWindow, topics: str, after_article_id: int, *, title: str
+    ) -> Digest:
+        """One digest from a window: the articles newer than `after_article_id` on `topics`."""
+        selection = window.select(self._topic_terms(topics), after_article_id, MAX_ITEMS)
+        upto = window.upto_article_id
+        if not selection.total:
+            return Digest((NOTHING_NEW,), upto, 0)
+        total = selection.total
+        header = f"<b>{escape(title)}</b> · {total} new article{'s' if total != 1 else ''}"
+        if topics.strip():
+            header += f" on {escape(topics.strip())}"
+        blocks = [header, *(self._item(article) for article in selection.shown)]
+        if total > len(selection.shown):
+            blocks.append(f"…and {total - len(selection.shown)} more. Ask me about them.")
+        return Digest(tuple(join_blocks(blocks)), upto, total)
 
     async def compose(
         self, topics: str, after_article_id: int, upto_article_id: int, *, title: str
     ) -> Digest:
         """The digest of live articles with after < id <= upto matching the topic words."""
-        topic_terms = self._matcher.terms(topics)
-        scored: list[tuple[int, StoredArticle]] = []
-        cursor = after_article_id
-        while True:
-            page = await self._articles.added_after(cursor, upto_article_id, limit=1_000)
-            if not page:
-                break
-            cursor = page[-1].id
-            for article in page:
-                score = self._matcher.score(topic_terms, article)
-                if score:
-                    scored.append((score, article))
-        # Most relevant first, then newest (by date, then by arrival).
-        scored.sort(key=lambda pair: (pair[0], pair[1].published, pair[1].id), reverse=True)
-        if not scored:
-            return Digest((NOTHING_NEW,), upto_article_id, 0)
-        shown = scored[:MAX_ITEMS]
-        header = (
-            f"<b>{escape(title)}</b> · {len(scored)} new article{'s' if len(scored) != 1 else ''}"
-        )
-        if topics.strip():
-            header += f" on {escape(topics.strip())}"
-        blocks = [header, *(_item(article) for _, article in shown)]
-        if len(scored) > len(shown):
-            blocks.append(f"…and {len(scored) - len(shown)} more. Ask me about them.")
-        return Digest(tuple(join_blocks(blocks)), upto_article_id, len(scored))
+        window = await self.window(after_article_id, upto_article_id)
+        return self.render(window, topics, after_article_id, title=title)
+
+    def _topic_terms(self, topics: str) -> set[str]:
+        terms = self._topics.get(topics)
+        if terms is None:
+            terms = self._matcher.terms(topics)
+            if len(self._topics) > 10_000:
+                self._topics.clear()
+            self._topics[topics] = terms
+        return terms
+
+    def _item(self, article: StoredArticle) -> str:
+        # Thousands of digests show the same articles: render each one once.
+        cached = self._items.get(article.id)
+        if cached is None or cached[0] is not article:
+            cached = (article, _item(article))
+            self._items[article.id] = cached
+            if len(self._items) > 20_000:
+                self._items.clear()
+        return cached[1]
 
     async def preview(self, chat_id: int) -> list[str]:
         """What each of the chat's subscriptions would send now, without sending or recording."""
         upto = await self._articles.last_id()
         parts: list[str] = []
         for sub in await self._subs.for_chat(chat_id):
-            digest = await self.compose(sub.topics, sub.last_article_id, upto, title=_title(sub))
+            digest = await self.compose(sub.topics, sub.last_article_id, upto, title=title_of(sub))
             parts.extend(digest.parts)
         return parts
 
@@ -138,6 +151,17 @@ class DigestService:
             )
         return list((await self.compose(topics, after, upto, title="Digest")).parts)
 
+    async def newest_article_id(self) -> int:
+        """The newest article a digest composed now would cover."""
+        return await self._articles.last_id()
+
+    def next_due(self, sub: SubscriptionInfo, now: dt.datetime) -> dt.datetime:
+        """When this subscription is next due strictly after `now` (far away if it cannot be)."""
+        at = parse_time_of_day(sub.time_of_day)
+        if at is None:
+            return now + dt.timedelta(days=365)
+        return next_slot(at, zone(sub.timezone, self._default_tz), now)
+
     def due_slot(self, sub: SubscriptionInfo, now: dt.datetime) -> dt.datetime | None:
         """The slot this subscription owes now, or None when it is up to date."""
         at = parse_time_of_day(sub.time_of_day)
@@ -150,63 +174,9 @@ class DigestService:
             return None
         return slot
 
-    async def run_subscription(self, subscription_id: int, sender: Sender) -> bool:
-        """Send the digest this subscription owes now, if any; True when one went out."""
-        sub = await self._subs.get(subscription_id)
-        if sub is None:
-            return False
-        slot = self.due_slot(sub, self._clock.now())
-        if slot is None:
-            return False
-        delivery = await self._subs.open_delivery(sub.id, slot)
-        if delivery is None:
-            upto = await self._articles.last_id()
-            digest = await self.compose(sub.topics, sub.last_article_id, upto, title=_title(sub))
-            delivery = await self._subs.create_delivery(
-                sub, slot, digest.parts, upto, now=self._clock.now()
-            )
-        return await self.deliver(delivery, sender)
 
-    async def deliver(self, delivery: DeliveryInfo, sender: Sender) -> bool:
-        """Send the parts not yet sent, recording each; the delivery stays due on failure."""
-        if delivery.status == "sent":
-            return False
-        chat_id = delivery.chat_id
-        for number in range(delivery.parts_sent, len(delivery.parts)):
-            try:
-                await sender.send(chat_id, delivery.parts[number])
-            except ChatMigrated as moved:
-                await self._subs.migrate_chat(chat_id, moved.new_chat_id)
-                chat_id = moved.new_chat_id
-                await sender.send(chat_id, delivery.parts[number])
-            except ChatGone as gone:
-                log.info("chat %s is gone (%s): pausing its digests", chat_id, gone)
-                await self._subs.pause_chat(chat_id, str(gone), now=self._clock.now())
-                await self._subs.delivery_failed(delivery.id, str(gone))
-                return False
-            except DeliveryError as error:
-                log.warning("digest %s for chat %s failed: %s", delivery.id, chat_id, error)
-                await self._subs.delivery_failed(delivery.id, str(error))
-                return False
-            await self._subs.part_sent(delivery.id, number + 1)
-        await self._subs.complete_delivery(delivery, now=self._clock.now())
-        return True
-
-    async def catch_up(self, sender: Sender) -> int:
-        """After downtime: finish interrupted digests, then send those that fell due, oldest first."""
-        sent = 0
-        for delivery in await self._subs.pending_deliveries():
-            sent += await self.deliver(delivery, sender)
-        now = self._clock.now()
-        due = [
-            (slot, sub) for sub in await self._subs.active() if (slot := self.due_slot(sub, now))
-        ]
-        for _, sub in sorted(due, key=lambda pair: (pair[0], pair[1].id)):
-            sent += await self.run_subscription(sub.id, sender)
-        return sent
-
-
-def _title(sub: SubscriptionInfo) -> str:
+def title_of(sub: SubscriptionInfo) -> str:
+    """The heading of a subscription's digest."""
     return f"Your {sub.time_of_day} digest"
 
 

@@ -7,6 +7,7 @@ GET /_fake/sent (what the bot sent), POST /_fake/updates (queue an update for ge
 POST /_fake/fail/{chat_id} (script a failure: {"status", "description", "parameters"}),
 POST /_fake/stall ({"after": n}: sendMessage hangs once n messages were sent; null releases),
 GET /_fake/stalled (answers once a request hangs), GET /_fake/wait?count=n (once n were sent).
+and the delivery routes of bot/fake_flood.py (/_fake/stats, /_fake/received, /_fake/stall).
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
+from bot.fake_flood import FaultPlan, FloodGate, FloodRules, delivery_routes
 from bot.fake_telegram import Failure, FakeBotApi
 
 # Control routes that wait give up after this long, so a broken test fails instead of hanging.
@@ -123,6 +125,7 @@ def create_app(fake: FakeBotApi | None = None) -> Starlette:
             Route("/_fake/stall", set_stall, methods=["POST"]),
             Route("/_fake/stalled", stalled),
             Route("/_fake/wait", wait_sent),
+            *delivery_routes(api),
             Route("/_fake/sent", sent),
             Route("/_fake/updates", push_update, methods=["POST"]),
             Route("/_fake/fail/{chat_id:int}", fail, methods=["POST"]),
@@ -140,8 +143,18 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=8081)
+    parser.add_argument(
+        "--per-second", type=float, help="enforce Telegram's flood limits at this overall rate"
+    )
+    parser.add_argument("--fault-rate", type=float, default=0.0, help="transient 5xx share")
+    parser.add_argument("--seed", type=int, default=0)
     args = parser.parse_args()
-    uvicorn.run(create_app(), host=args.host, port=args.port, log_level="warning")
+    fake = FakeBotApi()
+    if args.per_second:
+        fake.delivery.gate = FloodGate(FloodRules(per_second=args.per_second))
+    if args.fault_rate:
+        fake.delivery.faults = FaultPlan(args.fault_rate, seed=args.seed, kinds=(502, 500))
+    uvicorn.run(create_app(fake), host=args.host, port=args.port, log_level="warning")
 
 
 if __name__ == "__main__":

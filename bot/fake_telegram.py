@@ -15,11 +15,14 @@ import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl
 
 import httpx
 from telegram.request import HTTPXRequest
+
+if TYPE_CHECKING:
+    from bot.fake_flood import FaultPlan, FloodGate
 
 MESSAGE_LIMIT = 4096
 ALLOWED_TAGS = {
@@ -76,6 +79,7 @@ class FakeBotApi:
         self._updates: list[dict[str, Any]] = []
         self._update_ids = itertools.count(1)
         self._new_update: asyncio.Event | None = None
+        self.delivery = DeliveryFaults()
 
     # What tests and the terminal use.
 
@@ -129,6 +133,8 @@ class FakeBotApi:
         if method == "getUpdates":
             return httpx.Response(200, json={"ok": True, "result": await self._get_updates(params)})
         try:
+            if method.startswith("send") and "chat_id" in params:
+                await self.delivery.before_send(request, int(params["chat_id"]))
             result = self._dispatch(method, params)
         except _ApiError as error:
             body: dict[str, Any] = {
@@ -200,6 +206,15 @@ class FakeBotApi:
             member.update(_ADMIN_RIGHTS)
         return member
 
+    def _m_getChatAdministrators(self, params: dict[str, Any]) -> Any:
+        chat_id = int(params["chat_id"])
+        self._maybe_fail(chat_id)
+        return [
+            self._m_getChatMember({"chat_id": chat, "user_id": user})
+            for (chat, user), status in sorted(self.chat_members.items())
+            if chat == chat_id and status in {"creator", "administrator"}
+        ]
+
     def _m_getFile(self, params: dict[str, Any]) -> Any:
         file_id = str(params["file_id"])
         if file_id not in self.files:
@@ -214,7 +229,10 @@ class FakeBotApi:
     def _maybe_fail(self, chat_id: int) -> None:
         queue = self.failures.get(chat_id)
         if queue:
-            raise _ApiError(queue.pop(0))
+            failure = queue.pop(0)
+            if failure.status == 0:  # fake_flood.TIMEOUT: no answer at all
+                raise httpx.ReadTimeout("scripted timeout")
+            raise _ApiError(failure)
 
     def _record(self, method: str, chat_id: int, message_id: int, params: dict[str, Any]) -> Any:
         text = str(params.get("text", ""))
@@ -233,6 +251,32 @@ class FakeBotApi:
             "from": self._bot_user(),
             "text": _plain(text) if params.get("parse_mode") == "HTML" else text,
         }
+
+
+class DeliveryFaults:
+    """Optional flood control, random faults and stalls in front of every send (see fake_flood)."""
+
+    def __init__(self) -> None:
+        from bot.fake_flood import Stalls
+
+        self.gate: FloodGate | None = None
+        self.faults: FaultPlan | None = None
+        self.stalls = Stalls()
+
+    async def before_send(self, request: httpx.Request, chat_id: int) -> None:
+        """Raise the answer a send gets instead of success, if any."""
+        from bot.fake_flood import TIMEOUT_STATUS
+
+        if await self.stalls.maybe_hang(chat_id):
+            raise httpx.ReadTimeout("stalled send was released", request=request)
+        failure = self.faults.draw() if self.faults is not None else None
+        if failure is None and self.gate is not None:
+            failure = self.gate.check(chat_id)
+        if failure is None:
+            return
+        if failure.status == TIMEOUT_STATUS:
+            raise httpx.ReadTimeout("injected timeout", request=request)
+        raise _ApiError(failure)
 
 
 class _ApiError(Exception):

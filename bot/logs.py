@@ -18,12 +18,24 @@ class RedactTokens(logging.Filter):
 
     def filter(self, record: logging.LogRecord) -> bool:
         message = record.getMessage()
-        clean = TOKEN_PATTERN.sub("[token]", message)
-        for secret in self._secrets:
-            clean = clean.replace(secret, "[token]")
+        clean = self.redact(message)
         if clean != message:
             record.msg, record.args = clean, None
+        # Tracebacks quote exception messages, and those can hold a request URL.
+        if record.exc_info and not record.exc_text:
+            record.exc_text = logging.Formatter().formatException(record.exc_info)
+        if record.exc_text:
+            record.exc_text = self.redact(record.exc_text)
+        if record.stack_info:
+            record.stack_info = self.redact(record.stack_info)
         return True
+
+    def redact(self, text: str) -> str:
+        """`text` with every secret and token-shaped string masked."""
+        clean = TOKEN_PATTERN.sub("[token]", text)
+        for secret in self._secrets:
+            clean = clean.replace(secret, "[token]")
+        return clean
 
 
 def setup_logging(level: str, secrets: tuple[str, ...] = ()) -> None:

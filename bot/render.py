@@ -10,6 +10,21 @@ MESSAGE_LIMIT = 4096
 PARAGRAPH = re.compile(r"\n\s*\n")
 
 
+def telegram_length(text: str) -> int:
+    """Length as Telegram counts it: UTF-16 code units (an emoji outside the BMP counts 2)."""
+    return len(text) + sum(1 for ch in text if ord(ch) > 0xFFFF)
+
+
+def _fitting_prefix(text: str, limit: int) -> int:
+    """How many characters from the start of `text` fit in `limit` UTF-16 code units."""
+    n = min(len(text), limit)
+    over = telegram_length(text[:n]) - limit
+    while over > 0:
+        n -= max(1, over // 2)
+        over = telegram_length(text[:n]) - limit
+    return n
+
+
 def escape(text: str) -> str:
     """Escape text for Telegram's HTML parse mode."""
     return html.escape(text, quote=False)
@@ -49,10 +64,10 @@ def join_blocks(blocks: Iterable[str], limit: int = MESSAGE_LIMIT, sep: str = "\
     messages: list[str] = []
     current = ""
     for block in blocks:
-        pieces = [block] if len(block) <= limit else split_plain(block, limit)
+        pieces = [block] if telegram_length(block) <= limit else split_plain(block, limit)
         for piece in pieces:
             candidate = f"{current}{sep}{piece}" if current else piece
-            if len(candidate) <= limit:
+            if telegram_length(candidate) <= limit:
                 current = candidate
                 continue
             if current:
@@ -74,15 +89,15 @@ def split_plain(text: str, limit: int = MESSAGE_LIMIT) -> list[str]:
     """Split already-escaped text without tags at line, then sentence, then word boundaries."""
     chunks: list[str] = []
     rest = text
-    while len(rest) > limit:
-        window = rest[:limit]
+    while telegram_length(rest) > limit:
+        window = rest[: _fitting_prefix(rest, limit)]
         cut = max(window.rfind("\n"), window.rfind(". ") + 1, window.rfind(" "))
         # Never cut inside an HTML entity such as &amp;.
         amp = window.rfind("&", max(cut, 0))
         if amp != -1 and ";" not in window[amp:]:
             cut = amp
         if cut <= 0:
-            cut = limit
+            cut = len(window)
         chunks.append(rest[:cut].rstrip())
         rest = rest[cut:].lstrip()
     if rest:

@@ -3,19 +3,25 @@
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import logging
 from dataclasses import dataclass, field
 
 from bot.archive import Archive
 from bot.clock import Clock, SystemClock
 from bot.digests import DigestService
+from bot.dispatch import DigestDispatcher
 from bot.index_dir import IndexSlot
 from bot.metrics import Metrics
 from bot.questions import QuestionService
+from bot.ratelimit import QuestionLimits
 from bot.retrieval import Retriever
-from bot.settings import Settings
+from bot.roles import EditorRoles
+from bot.settings import Settings, worker_id
 from storage.articles import ArticleStore
+from storage.audit import AuditStore
 from storage.db import Database
+from storage.deliveries import DeliveryStore
 from storage.schema import ensure_schema
 from storage.search_index import SearchIndex
 from storage.subscriptions import SubscriptionStore
@@ -36,9 +42,30 @@ class Services:
     questions: QuestionService
     subscriptions: SubscriptionStore
     digests: DigestService
+    deliveries: DeliveryStore
+    dispatcher: DigestDispatcher
     updates: UpdateLedger
     metrics: Metrics = field(default_factory=Metrics)
     index_slot: IndexSlot | None = None
+    audit: AuditStore = field(init=False)
+    roles: EditorRoles = field(init=False)
+    question_limits: QuestionLimits = field(init=False)
+
+    def __post_init__(self) -> None:
+        settings = self.settings
+        self.audit = AuditStore(self.db)
+        self.roles = EditorRoles(
+            settings.editor_ids,
+            settings.newsroom_chat_ids,
+            dt.timedelta(seconds=settings.admin_cache_seconds),
+            self.clock,
+        )
+        self.question_limits = QuestionLimits(
+            settings.questions_per_user,
+            settings.questions_per_chat,
+            dt.timedelta(seconds=settings.question_window_seconds),
+            self.clock,
+        )
 
     def is_editor(self, user_id: int | None) -> bool:
         """Whether this Telegram user may add and delete articles."""
@@ -70,6 +97,8 @@ async def open_services(settings: Settings, *, clock: Clock | None = None) -> Se
     articles = ArticleStore(db)
     subscriptions = SubscriptionStore(db)
     archive = Archive(articles, index, clock)
+    digests = DigestService(articles, subscriptions, clock, settings.timezone)
+    deliveries = DeliveryStore(db)
     services = Services(
         settings=settings,
         clock=clock,
@@ -78,7 +107,17 @@ async def open_services(settings: Settings, *, clock: Clock | None = None) -> Se
         archive=archive,
         questions=QuestionService(articles, Retriever(index)),
         subscriptions=subscriptions,
-        digests=DigestService(articles, subscriptions, clock, settings.timezone),
+        digests=digests,
+        deliveries=deliveries,
+        dispatcher=DigestDispatcher(
+            digests,
+            deliveries,
+            subscriptions,
+            clock,
+            worker=worker_id(settings),
+            lease=dt.timedelta(seconds=settings.digest_lease_seconds),
+            concurrency=settings.digest_concurrency,
+        ),
         updates=UpdateLedger(db),
         index_slot=slot,
     )

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
+import socket
 import zoneinfo
 from pathlib import Path
 from typing import Annotated
@@ -53,8 +55,21 @@ class Settings(BaseSettings):
     rate_limit: bool = True
     index_follow_seconds: float = Field(default=0.5, gt=0)
     processed_updates_days: int = Field(default=2, gt=0)
+    # Digest delivery (issue 4): pacing, the dispatcher's tick, and claims shared by processes.
+    telegram_messages_per_second: float = Field(default=30.0, gt=0)
+    digest_tick_seconds: float = Field(default=30.0, gt=0)
+    digest_worker_id: str | None = Field(default=None, max_length=64)
+    digest_lease_seconds: int = Field(default=300, ge=10)
+    digest_concurrency: int = Field(default=32, ge=1, le=1000)
+    # Admins of these chats are editors too (their lists are cached for admin_cache_seconds).
+    newsroom_chat_ids: Annotated[frozenset[int], NoDecode] = frozenset()
+    admin_cache_seconds: int = Field(default=300, ge=0)
+    # Questions allowed per user and per group chat in each window; 0 turns a limit off.
+    questions_per_user: int = Field(default=20, ge=0)
+    questions_per_chat: int = Field(default=60, ge=0)
+    question_window_seconds: int = Field(default=60, gt=0)
 
-    @field_validator("editor_ids", "channel_ids", mode="before")
+    @field_validator("editor_ids", "channel_ids", "newsroom_chat_ids", mode="before")
     @classmethod
     def _parse_ids(cls, value: object) -> object:
         return _split_ids(value)
@@ -93,6 +108,11 @@ class Settings(BaseSettings):
                 "(get one from @BotFather), or try the bot offline with `newsbot chat`."
             )
         return self.telegram_bot_token.get_secret_value()
+
+
+def worker_id(settings: Settings) -> str:
+    """This process's name in delivery claims: DIGEST_WORKER_ID, else host and pid."""
+    return settings.digest_worker_id or f"{socket.gethostname()}:{os.getpid()}"[:64]
 
 
 def sqlite_path(database_url: str) -> str | None:

@@ -31,7 +31,10 @@ COMMAND_CALLBACKS = {
     "unsubscribe": digests.unsubscribe,
     "timezone": digests.timezone,
     "add": articles.add_command,
+    "edit": articles.edit_command,
     "delete": admin.delete,
+    "restore": admin.restore,
+    "audit": admin.audit_log,
     "stats": admin.stats,
 }
 
@@ -75,9 +78,11 @@ def register_handlers(app: Application[Any, Any, Any, Any, Any, Any], settings: 
         )
     )
     app.add_handler(MessageHandler(private & ~filters.TEXT & ~filters.CAPTION, _unsupported))
+    app.add_handler(MessageHandler(private & filters.COMMAND, _unknown_command))
     app.add_handler(
         CallbackQueryHandler(questions.more_callback, pattern=f"^{questions.MORE_PREFIX}")
     )
+    app.add_handler(CallbackQueryHandler(admin.delete_callback, pattern=f"^{admin.DELETE_PREFIX}"))
     app.add_handler(InlineQueryHandler(questions.inline_query))
     app.add_error_handler(on_error)
 
@@ -97,3 +102,9 @@ async def _unsupported(update: Update, context: Context) -> None:
         await message.reply_text(
             "I read text and text files (.txt, .md, .html, .jsonl). Send a question or an article."
         )
+
+
+async def _unknown_command(update: Update, context: Context) -> None:
+    message = update.effective_message
+    if message is not None:
+        await message.reply_text("I don't know that command; /help lists the ones I do.")

@@ -1,12 +1,21 @@
-"""/start, /help, and the editors' /delete and /stats."""
+"""/start, /help, and the editors' /delete (confirmed by a button), /restore, /audit, /stats."""
 
 from __future__ import annotations
 
-from telegram import Update
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 
+from bot.archive import RESTORE_DAYS
 from bot.commands import help_text
 from bot.render import escape
-from handlers.common import REFUSE_EDITORS_ONLY, Context, args_text, is_editor, reply, services
+from handlers.common import (
+    REFUSE_EDITORS_ONLY,
+    Context,
+    args_text,
+    audit,
+    is_editor,
+    reply,
+    services,
+)
 
 START = (
     "Hello! I keep this newsroom's archive and answer questions from it.\n"
@@ -14,6 +23,10 @@ START = (
     "/subscribe 08:00 gets you a daily digest; /help lists everything."
 )
 DELETE_USAGE = escape("Usage: /delete <article number>, for example /delete 42")
+RESTORE_USAGE = escape("Usage: /restore <article number>, for example /restore 42")
+DELETE_PREFIX = "delete:"
+KEEP = "delete:keep"
+AUDIT_LINES = 20
 
 
 async def start(update: Update, context: Context) -> None:
@@ -23,31 +36,126 @@ async def start(update: Update, context: Context) -> None:
 
 async def help_command(update: Update, context: Context) -> None:
     """/help, from the one command table."""
-    await reply(update, help_text(is_editor(update, context)))
+    await reply(update, help_text(await is_editor(update, context)))
+
+
+def _article_number(text: str) -> int | None:
+    arg = text.strip().lstrip("#")
+    return int(arg) if arg.isdigit() and len(arg) <= 18 else None
 
 
 async def delete(update: Update, context: Context) -> None:
-    """/delete <n> (editors)."""
+    """/delete <n> (editors): asks for confirmation with a button first."""
     message = update.effective_message
     if message is None:
         return
-    if not is_editor(update, context):
+    if not await is_editor(update, context):
         await reply(update, REFUSE_EDITORS_ONLY)
         return
-    arg = args_text(message).lstrip("#")
-    if not arg.isdigit() or len(arg) > 18:
+    number = _article_number(args_text(message))
+    if number is None:
         await reply(update, DELETE_USAGE)
         return
-    deleted = await services(context).archive.delete(int(arg))
-    if deleted is None:
-        await reply(update, f"There is no article #{escape(arg)} in the archive.")
+    article = await services(context).archive.articles.get(number)
+    if article is None:
+        await reply(update, f"There is no article #{number} in the archive.")
         return
-    await reply(update, f"Deleted #{deleted.id}: {escape(deleted.title)}")
+    buttons = InlineKeyboardMarkup(
+        [
+            [
+                InlineKeyboardButton(f"Delete #{number}", callback_data=f"{DELETE_PREFIX}{number}"),
+                InlineKeyboardButton("Keep it", callback_data=KEEP),
+            ]
+        ]
+    )
+    await reply(
+        update,
+        f"Delete #{number}: {escape(article.title)}?\n"
+        f"An editor can /restore it within {RESTORE_DAYS} days.",
+        reply_markup=buttons,
+    )
+
+
+async def delete_callback(update: Update, context: Context) -> None:
+    """The confirmation buttons of /delete."""
+    query = update.callback_query
+    if query is None or query.data is None:
+        return
+    if not await is_editor(update, context):
+        await query.answer("Only the newsroom's editors can delete articles.")
+        return
+    if query.data == KEEP:
+        await query.answer("Kept.")
+        await query.edit_message_text("Nothing was deleted.")
+        return
+    number = _article_number(query.data.removeprefix(DELETE_PREFIX))
+    if number is None:
+        await query.answer("That button is out of date.")
+        return
+    deleted = await services(context).archive.delete(number)
+    await query.answer()
+    if deleted is None:
+        await query.edit_message_text(f"Article #{number} is already gone.")
+        return
+    await audit(update, context, "delete", article_id=deleted.id, detail=deleted.title)
+    await query.edit_message_text(
+        f"Deleted #{deleted.id}: {escape(deleted.title)}\n"
+        f"/restore {deleted.id} brings it back within {RESTORE_DAYS} days."
+    )
+
+
+async def restore(update: Update, context: Context) -> None:
+    """/restore <n> (editors): undo a delete from the last 30 days."""
+    message = update.effective_message
+    if message is None:
+        return
+    if not await is_editor(update, context):
+        await reply(update, REFUSE_EDITORS_ONLY)
+        return
+    number = _article_number(args_text(message))
+    if number is None:
+        await reply(update, RESTORE_USAGE)
+        return
+    outcome, article = await services(context).archive.restore(number)
+    if outcome == "restored" and article is not None:
+        await audit(update, context, "restore", article_id=article.id, detail=article.title)
+        await reply(update, f"Restored #{article.id}: {escape(article.title)}")
+    elif outcome == "live":
+        await reply(update, f"Article #{number} was not deleted.")
+    elif outcome == "expired":
+        await reply(
+            update,
+            f"Article #{number} was deleted more than {RESTORE_DAYS} days ago; it stays gone.",
+        )
+    elif outcome == "clash" and article is not None:
+        await reply(
+            update, f"The same text is in the archive again as #{article.id}; nothing to restore."
+        )
+    else:
+        await reply(update, f"There is no deleted article #{number}.")
+
+
+async def audit_log(update: Update, context: Context) -> None:
+    """/audit (editors): the newest entries of the audit log."""
+    if not await is_editor(update, context):
+        await reply(update, REFUSE_EDITORS_ONLY)
+        return
+    entries = await services(context).audit.recent(AUDIT_LINES)
+    if not entries:
+        await reply(update, "The audit log is empty.")
+        return
+    lines = [f"Last {len(entries)} changes, newest first:"]
+    for entry in entries:
+        who = f"user {entry.actor_id}" if entry.actor_id is not None else f"chat {entry.chat_id}"
+        what = f" #{entry.article_id}" if entry.article_id is not None else ""
+        detail = f": {escape(entry.detail[:80])}" if entry.detail else ""
+        lines.append(f"{entry.at:%Y-%m-%d %H:%M} {who} {entry.action}{what}{detail}")
+    await reply(update, "\n".join(lines))
 
 
 async def stats(update: Update, context: Context) -> None:
     """/stats (editors): articles, sources, subscriptions and paused chats."""
-    if not is_editor(update, context):
+    if not await is_editor(update, context):
         await reply(update, REFUSE_EDITORS_ONLY)
         return
     core = services(context)

@@ -18,7 +18,15 @@ from bot.archive import Origin, RejectedInput
 from bot.files import UnreadableFile, read_records
 from bot.parsing import looks_like_article
 from bot.render import duplicate_line, escape, saved_line
-from handlers.common import REFUSE_EDITORS_ONLY, Context, args_text, is_editor, reply, services
+from handlers.common import (
+    REFUSE_EDITORS_ONLY,
+    Context,
+    args_text,
+    audit,
+    is_editor,
+    reply,
+    services,
+)
 from handlers.questions import answer_question
 
 log = logging.getLogger(__name__)
@@ -38,7 +46,7 @@ async def private_text(update: Update, context: Context) -> None:
     if not is_article:
         await answer_question(update, context, text)
         return
-    if not is_editor(update, context):
+    if not await is_editor(update, context):
         await reply(update, REFUSE_EDITORS_ONLY)
         return
     await ingest(update, context, message, text)
@@ -49,7 +57,7 @@ async def add_command(update: Update, context: Context) -> None:
     message = update.effective_message
     if message is None:
         return
-    if not is_editor(update, context):
+    if not await is_editor(update, context):
         await reply(update, REFUSE_EDITORS_ONLY)
         return
     text = args_text(message)
@@ -61,6 +69,46 @@ async def add_command(update: Update, context: Context) -> None:
         await reply(update, ADD_USAGE)
         return
     await ingest(update, context, source_message, text)
+
+
+EDIT_USAGE = escape(
+    "Usage: /edit <n> <new article text>, or reply /edit <n> to the message that holds it."
+)
+
+
+async def edit_command(update: Update, context: Context) -> None:
+    """/edit <n> <text>, or /edit <n> in reply to a message (editors)."""
+    message = update.effective_message
+    if message is None:
+        return
+    if not await is_editor(update, context):
+        await reply(update, REFUSE_EDITORS_ONLY)
+        return
+    number, _, text = args_text(message).partition(" ")
+    number = number.lstrip("#")
+    if not text.strip() and message.reply_to_message is not None:
+        text = message.reply_to_message.text or message.reply_to_message.caption or ""
+    if not number.isdigit() or len(number) > 18 or not text.strip():
+        await reply(update, EDIT_USAGE)
+        return
+    archive = services(context).archive
+    current = await archive.articles.get(int(number))
+    if current is None:
+        await reply(update, f"There is no article #{number} in the archive.")
+        return
+    try:
+        new = archive.build(text, published=current.published, source=current.source)
+    except RejectedInput as exc:
+        await reply(update, escape(str(exc)))
+        return
+    outcome, article = await archive.replace(int(number), new)
+    if outcome == "clash" and article is not None:
+        await reply(update, duplicate_line(article.id, article.title))
+    elif outcome == "edited" and article is not None:
+        await audit(update, context, "edit", article_id=article.id, detail=article.title)
+        await reply(update, f"Edited #{article.id}: {escape(article.title)}")
+    else:
+        await reply(update, f"There is no article #{number} in the archive.")
 
 
 async def channel_post(update: Update, context: Context) -> None:
@@ -80,6 +128,8 @@ async def channel_post(update: Update, context: Context) -> None:
         log.info("channel post %s/%s not archived: %s", message.chat_id, message.message_id, exc)
         return
     result = await archive.add(new)
+    if result.created:
+        await audit(update, context, "add", article_id=result.article.id, detail=new.title)
     log.info(
         "channel post %s/%s stored as #%d", message.chat_id, message.message_id, result.article.id
     )
@@ -101,8 +151,12 @@ async def edited_channel_post(update: Update, context: Context) -> None:
     except RejectedInput:
         return
     updated = await archive.update_from_origin(message.chat_id, message.message_id, new)
-    if updated is None:
-        await archive.add(new)
+    if updated is not None:
+        await audit(update, context, "edit", article_id=updated.id, detail=updated.title)
+        return
+    result = await archive.add(new)
+    if result.created:
+        await audit(update, context, "add", article_id=result.article.id, detail=new.title)
 
 
 async def document(update: Update, context: Context) -> None:
@@ -110,7 +164,7 @@ async def document(update: Update, context: Context) -> None:
     message = update.effective_message
     if message is None or message.document is None:
         return
-    if not is_editor(update, context):
+    if not await is_editor(update, context):
         await reply(update, REFUSE_EDITORS_ONLY)
         return
     doc = message.document
@@ -137,6 +191,7 @@ async def document(update: Update, context: Context) -> None:
         await ingest(update, context, message, found.records[0].text)
         return
     report = await archive.import_records(found.records)
+    await audit(update, context, "import", detail=f"{report.added} added from {name}")
     lines = [
         f"Imported {report.added} article{'s' if report.added != 1 else ''} from {escape(name)}."
     ]
@@ -169,6 +224,7 @@ async def ingest(update: Update, context: Context, source: Message, text: str) -
     result = await archive.add(new)
     article = result.article
     if result.created:
+        await audit(update, context, "add", article_id=article.id, detail=article.title)
         await reply(
             update,
             saved_line(article.id, article.title, article.published.isoformat(), article.source),

@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Iterable
 from typing import Any
 
 from telegram import Chat, Message, Update
+from telegram.error import TelegramError
 from telegram.ext import CallbackContext, ExtBot
 
 from bot.app import BotData
-from bot.render import MESSAGE_LIMIT, split_plain
+from bot.render import MESSAGE_LIMIT, split_plain, telegram_length
 from bot.services import Services
+
+log = logging.getLogger(__name__)
 
 Context = CallbackContext[ExtBot[Any], dict[Any, Any], dict[Any, Any], BotData]
 
@@ -29,9 +34,31 @@ def user_id(update: Update) -> int | None:
     return update.effective_user.id if update.effective_user else None
 
 
-def is_editor(update: Update, context: Context) -> bool:
-    """Whether the sender is an editor."""
-    return services(context).is_editor(user_id(update))
+async def is_editor(update: Update, context: Context) -> bool:
+    """Whether the sender is an editor: EDITOR_IDS, or an admin of a newsroom chat."""
+
+    async def admins_of(chat_id: int) -> Iterable[int] | None:
+        try:
+            members = await context.bot.get_chat_administrators(chat_id)
+        except TelegramError as exc:
+            log.warning("could not list the admins of newsroom chat %s: %s", chat_id, exc)
+            return None
+        return [m.user.id for m in members]
+
+    return await services(context).roles.is_editor(user_id(update), admins_of)
+
+
+async def audit(update: Update, context: Context, action: str, **fields: Any) -> None:
+    """Record who did `action` in this update's chat."""
+    core = services(context)
+    chat = update.effective_chat
+    await core.audit.record(
+        action,
+        now=core.clock.now(),
+        actor_id=user_id(update),
+        chat_id=chat.id if chat else None,
+        **fields,
+    )
 
 
 def args_text(message: Message) -> str:
@@ -48,7 +75,7 @@ async def reply(update: Update, html: str, **kwargs: Any) -> Message | None:
     message = update.effective_message
     if message is None:
         return None
-    parts = [html] if len(html) <= MESSAGE_LIMIT else split_plain(html, MESSAGE_LIMIT)
+    parts = [html] if telegram_length(html) <= MESSAGE_LIMIT else split_plain(html, MESSAGE_LIMIT)
     sent: Message | None = None
     for number, part in enumerate(parts):
         extra = kwargs if number == len(parts) - 1 else {}

@@ -7,8 +7,16 @@ from telegram import Update
 from bot.digests import topics_of
 from bot.render import escape
 from bot.schedule import format_time, is_timezone, parse_time_of_day
-from handlers.common import Context, args_text, is_chat_admin, reply, reply_parts, services, user_id
-from handlers.jobs import schedule_subscription, unschedule
+from handlers.common import (
+    Context,
+    args_text,
+    audit,
+    is_chat_admin,
+    reply,
+    reply_parts,
+    services,
+    user_id,
+)
 
 SUBSCRIBE_USAGE = (
     "Usage: /subscribe [HH:MM] [topic words], for example /subscribe 08:00 or "
@@ -51,8 +59,7 @@ async def subscribe(update: Update, context: Context) -> None:
         after_article_id=await core.archive.articles.last_id(),
         now=core.clock.now(),
     )
-    for each in await core.subscriptions.for_chat(chat.id):
-        schedule_subscription(context.application, each)
+    await audit(update, context, "subscribe", detail=f"{sub.time_of_day} {sub.topics}".strip())
     tz = sub.timezone or core.settings.timezone
     about = f" about {escape(sub.topics)}" if sub.topics else ""
     await reply(
@@ -101,8 +108,7 @@ async def unsubscribe(update: Update, context: Context) -> None:
         await reply(update, UNSUBSCRIBE_USAGE + hint)
         return
     removed = await core.subscriptions.unsubscribe(chat.id, [s.id for s in chosen])
-    for sub in chosen:
-        unschedule(context.application, sub.id)
+    await audit(update, context, "unsubscribe", detail=f"{removed} removed ({arg})")
     await reply(update, f"Removed {removed} digest{'s' if removed != 1 else ''}.")
 
 
@@ -125,8 +131,6 @@ async def timezone(update: Update, context: Context) -> None:
         return
     await core.subscriptions.touch_chat(chat.id, chat.type, chat.title)
     await core.subscriptions.set_timezone(chat.id, name)
-    for sub in await core.subscriptions.for_chat(chat.id):
-        schedule_subscription(context.application, sub)
     await reply(update, f"Time zone set to {escape(name)}; digests follow it from now on.")
 
 

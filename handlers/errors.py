@@ -7,6 +7,7 @@ import logging
 from telegram import Update
 from telegram.error import TelegramError
 
+from bot.failures import storage_failure_text
 from handlers.common import Context
 
 log = logging.getLogger(__name__)
@@ -27,6 +28,6 @@ async def on_error(update: object, context: Context) -> None:
     if update.effective_chat is not None and update.effective_chat.type == "channel":
         return
     try:
-        await update.effective_message.reply_text(SORRY)
+        await update.effective_message.reply_text(storage_failure_text(error) or SORRY)
     except TelegramError:
         log.warning("could not send the apology")

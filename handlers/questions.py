@@ -14,15 +14,22 @@ from telegram import (
 )
 
 from bot.questions import PAGE_SIZE, Answers
+from bot.ratelimit import Verdict, slow_down_text
 from bot.render import byline, escape, split_article
 from bot.replies import answers_html
-from handlers.common import Context, args_text, reply, reply_parts, services
+from handlers.common import Context, args_text, reply, reply_parts, services, user_id
 
 ASK_USAGE = escape("Usage: /ask <question>, for example /ask civilians trapped in Raqqa?")
 READ_USAGE = escape("Usage: /read <article number>, for example /read 42 (or tap /read_42).")
 READ_PATTERN = re.compile(r"^/read_(\d{1,18})(?:@\w+)?\s*$")
 MORE_PREFIX = "more:"
 INLINE_RESULTS = 10
+# Telegram allows 4,096 characters; a question needs far fewer, and long ones cost search time.
+MAX_QUESTION_CHARS = 1_000
+TOO_LONG = (
+    f"That question is too long for me: please ask in under {MAX_QUESTION_CHARS:,} characters "
+    "(the key words are enough)."
+)
 
 
 def more_button(answers: Answers) -> InlineKeyboardMarkup | None:
@@ -40,8 +47,24 @@ async def answer_question(update: Update, context: Context, question: str) -> No
     if not question.strip():
         await reply(update, ASK_USAGE)
         return
+    if not await within_limits(update, context):
+        return
+    if len(question) > MAX_QUESTION_CHARS:
+        await reply(update, TOO_LONG)
+        return
     answers = await services(context).questions.ask(question, with_answers=1)
     await reply(update, answers_html(answers), reply_markup=more_button(answers))
+
+
+async def within_limits(update: Update, context: Context) -> bool:
+    """Count a question; over the limit, reply politely once and then stay silent."""
+    chat = update.effective_chat
+    verdict, wait = services(context).question_limits.check(
+        user_id(update), chat.id if chat else None
+    )
+    if verdict is Verdict.WARN:
+        await reply(update, slow_down_text(wait))
+    return verdict is Verdict.ALLOW
 
 
 async def ask_command(update: Update, context: Context) -> None:
@@ -137,6 +160,10 @@ async def inline_query(update: Update, context: Context) -> None:
         return
     text = query.query.strip()
     if not text:
+        await query.answer([], cache_time=5)
+        return
+    verdict, _ = services(context).question_limits.check(query.from_user.id, None)
+    if verdict is not Verdict.ALLOW:
         await query.answer([], cache_time=5)
         return
     answers = await services(context).questions.ask(text, limit=INLINE_RESULTS)

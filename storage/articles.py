@@ -184,6 +184,32 @@ class ArticleStore:
             row.change_seq = await _next_seq(session)
             return _stored(row)
 
+    async def replace(
+        self, article_id: int, new: NewArticle, *, now: dt.datetime
+    ) -> tuple[str, StoredArticle | None]:
+        """An editor's new version of a live article.
+
+        Returns ("edited", article), ("missing", None), or ("clash", the other article that
+        already holds this text).
+        """
+        async with self._db.transaction() as session:
+            row = await session.get(Article, article_id)
+            if row is None or row.deleted_at is not None:
+                return "missing", None
+            clash = await session.scalar(
+                select(Article).where(
+                    Article.content_hash == new.content_hash, Article.id != row.id
+                )
+            )
+            if clash is not None:
+                return "clash", _stored(clash)
+            row.content_hash = new.content_hash
+            row.title, row.text, row.published = new.title, new.text, new.published
+            row.source = new.source or row.source
+            row.updated_at = now
+            row.change_seq = await _next_seq(session)
+            return "edited", _stored(row)
+
     async def delete(self, article_id: int, *, now: dt.datetime) -> StoredArticle | None:
         """Mark an article deleted (kept as a tombstone); None if there is no such article."""
         async with self._db.transaction() as session:
@@ -199,11 +225,47 @@ class ArticleStore:
             row.change_seq = await _next_seq(session)
             return _stored(row)
 
+    async def restore(
+        self, article_id: int, content_hash: str, *, now: dt.datetime, deleted_since: dt.datetime
+    ) -> tuple[str, StoredArticle | None]:
+        """Bring back an article deleted at or after `deleted_since`.
+
+        Returns ("restored", article), ("live", article) if it was never deleted, ("expired", None),
+        ("missing", None), or ("clash", the live article that now holds the same text).
+        """
+        async with self._db.transaction() as session:
+            row = await session.get(Article, article_id)
+            if row is None:
+                return "missing", None
+            if row.deleted_at is None:
+                return "live", _stored(row)
+            if row.deleted_at < deleted_since:
+                return "expired", None
+            clash = await session.scalar(
+                select(Article).where(
+                    Article.content_hash == content_hash, Article.deleted_at.is_(None)
+                )
+            )
+            if clash is not None:
+                return "clash", _stored(clash)
+            row.deleted_at = None
+            row.content_hash = content_hash
+            row.updated_at = now
+            # A new change number puts it back into the search index.
+            row.change_seq = await _next_seq(session)
+            return "restored", _stored(row)
+
     async def get(self, article_id: int) -> StoredArticle | None:
         """One live article."""
         async with self._db.sessions() as session:
             row = await session.get(Article, article_id)
             return None if row is None or row.deleted_at is not None else _stored(row)
+
+    async def deleted_text(self, article_id: int) -> str | None:
+        """The text of a deleted article (None if it is live or absent)."""
+        async with self._db.sessions() as session:
+            row = await session.get(Article, article_id)
+            return row.text if row is not None and row.deleted_at is not None else None
 
     async def get_many(self, ids: Sequence[int]) -> dict[int, StoredArticle]:
         """Live articles by id (missing and deleted ones are left out)."""

@@ -96,7 +96,10 @@ class Chat(Base):
 
 class Subscription(Base):
     __tablename__ = "subscriptions"
-    __table_args__ = (Index("ix_subscriptions_chat", "chat_id"),)
+    __table_args__ = (
+        Index("ix_subscriptions_chat", "chat_id"),
+        Index("ix_subscriptions_due", "active", "next_due_at"),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     chat_id: Mapped[int] = mapped_column(ChatId, ForeignKey("chats.id", onupdate="CASCADE"))
@@ -109,13 +112,18 @@ class Subscription(Base):
     # The scheduled moment of the newest slot already handled (sent or claimed).
     last_slot: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    # When the dispatcher next owes a digest (UTC); NULL: work it out from time_of_day.
+    next_due_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
 
 
 class Delivery(Base):
     """One digest for one subscription slot: composed once, sent part by part, exactly once."""
 
     __tablename__ = "deliveries"
-    __table_args__ = (UniqueConstraint("subscription_id", "slot", name="uq_delivery_slot"),)
+    __table_args__ = (
+        UniqueConstraint("subscription_id", "slot", name="uq_delivery_slot"),
+        Index("ix_deliveries_claimable", "status", "lease_until"),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     subscription_id: Mapped[int] = mapped_column(
@@ -131,6 +139,9 @@ class Delivery(Base):
     last_error: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
     sent_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    # The worker holding the delivery and until when; a lapsed lease may be taken over.
+    claimed_by: Mapped[str | None] = mapped_column(String(64))
+    lease_until: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
 
 
 class ProcessedUpdate(Base):
@@ -141,3 +152,18 @@ class ProcessedUpdate(Base):
 
     update_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
     seen_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+
+
+class AuditEntry(Base):
+    """Who did what to the archive or a chat's digests, and when."""
+
+    __tablename__ = "audit_log"
+    __table_args__ = (Index("ix_audit_log_at", "at"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    actor_id: Mapped[int | None] = mapped_column(ChatId)
+    chat_id: Mapped[int | None] = mapped_column(ChatId)
+    action: Mapped[str] = mapped_column(String(32))
+    article_id: Mapped[int | None] = mapped_column(Integer)
+    detail: Mapped[str] = mapped_column(Text, default="")

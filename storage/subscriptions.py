@@ -8,7 +8,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import delete, func, select, update
-from sqlalchemy.exc import IntegrityError
 
 from storage.db import Database
 from storage.models import Chat, Delivery, Subscription
@@ -25,6 +24,7 @@ class SubscriptionInfo:
     last_article_id: int
     last_slot: dt.datetime | None
     active: bool
+    next_due_at: dt.datetime | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,6 +37,7 @@ class DeliveryInfo:
     parts: tuple[str, ...]
     parts_sent: int
     upto_article_id: int
+    attempts: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,7 +58,18 @@ def _info(sub: Subscription, timezone: str | None) -> SubscriptionInfo:
         last_article_id=sub.last_article_id,
         last_slot=sub.last_slot,
         active=sub.active,
+        next_due_at=sub.next_due_at,
     )
+
+
+def delivery_info(row: Delivery) -> DeliveryInfo:
+    """The plain view of a delivery row."""
+    return _delivery(row)
+
+
+def subscription_info(sub: Subscription, timezone: str | None) -> SubscriptionInfo:
+    """The plain view of a subscription row with its chat's time zone."""
+    return _info(sub, timezone)
 
 
 def _delivery(row: Delivery) -> DeliveryInfo:
@@ -70,6 +82,7 @@ def _delivery(row: Delivery) -> DeliveryInfo:
         parts=tuple(json.loads(row.parts)),
         parts_sent=row.parts_sent,
         upto_article_id=row.upto_article_id,
+        attempts=row.attempts or 0,
     )
 
 
@@ -101,6 +114,10 @@ class SubscriptionStore:
                 session.add(Chat(id=chat_id, timezone=timezone))
             else:
                 chat.timezone = timezone
+            # The schedule follows the new zone: the dispatcher works next_due_at out again.
+            await session.execute(
+                update(Subscription).where(Subscription.chat_id == chat_id).values(next_due_at=None)
+            )
 
     async def subscribe(
         self,
@@ -120,7 +137,9 @@ class SubscriptionStore:
                 session.add(chat)
             chat.paused_reason, chat.paused_at = None, None
             await session.execute(
-                update(Subscription).where(Subscription.chat_id == chat_id).values(active=True)
+                update(Subscription)
+                .where(Subscription.chat_id == chat_id)
+                .values(active=True, next_due_at=None)
             )
             sub = Subscription(
                 chat_id=chat_id,
@@ -227,91 +246,6 @@ class SubscriptionStore:
                 update(Delivery).where(Delivery.chat_id == old_id).values(chat_id=new_id)
             )
             await session.delete(old)
-
-    # Deliveries: compose once, send part by part, complete once.
-
-    async def open_delivery(self, subscription_id: int, slot: dt.datetime) -> DeliveryInfo | None:
-        """The delivery already recorded for this slot, if any."""
-        async with self._db.sessions() as session:
-            row = await session.scalar(
-                select(Delivery).where(
-                    Delivery.subscription_id == subscription_id, Delivery.slot == slot
-                )
-            )
-            return None if row is None else _delivery(row)
-
-    async def create_delivery(
-        self,
-        sub: SubscriptionInfo,
-        slot: dt.datetime,
-        parts: Sequence[str],
-        upto_article_id: int,
-        *,
-        now: dt.datetime,
-    ) -> DeliveryInfo:
-        """Record the composed digest for a slot; if another writer won the race, return theirs."""
-        try:
-            async with self._db.transaction() as session:
-                row = Delivery(
-                    subscription_id=sub.id,
-                    chat_id=sub.chat_id,
-                    slot=slot,
-                    status="pending",
-                    parts=json.dumps(list(parts), ensure_ascii=False),
-                    parts_sent=0,
-                    upto_article_id=upto_article_id,
-                    created_at=now,
-                )
-                session.add(row)
-                await session.flush()
-                return _delivery(row)
-        except IntegrityError:
-            existing = await self.open_delivery(sub.id, slot)
-            assert existing is not None
-            return existing
-
-    async def pending_deliveries(self) -> list[DeliveryInfo]:
-        """Deliveries started but not finished (after a crash or a failure), oldest first."""
-        async with self._db.sessions() as session:
-            rows = await session.scalars(
-                select(Delivery).where(Delivery.status == "pending").order_by(Delivery.slot)
-            )
-            return [_delivery(r) for r in rows]
-
-    async def part_sent(self, delivery_id: int, parts_sent: int) -> None:
-        """Remember that the first `parts_sent` messages went out."""
-        async with self._db.transaction() as session:
-            await session.execute(
-                update(Delivery).where(Delivery.id == delivery_id).values(parts_sent=parts_sent)
-            )
-
-    async def delivery_failed(self, delivery_id: int, error: str) -> None:
-        """Count a failed attempt; the delivery stays due."""
-        async with self._db.transaction() as session:
-            await session.execute(
-                update(Delivery)
-                .where(Delivery.id == delivery_id)
-                .values(attempts=Delivery.attempts + 1, last_error=error[:500])
-            )
-
-    async def complete_delivery(self, delivery: DeliveryInfo, *, now: dt.datetime) -> None:
-        """Mark a digest sent and move its subscription past the articles it covered."""
-        async with self._db.transaction() as session:
-            await session.execute(
-                update(Delivery)
-                .where(Delivery.id == delivery.id)
-                .values(status="sent", sent_at=now, parts_sent=len(delivery.parts))
-            )
-            await session.execute(
-                update(Subscription)
-                .where(Subscription.id == delivery.subscription_id)
-                .values(
-                    last_article_id=func.max(Subscription.last_article_id, delivery.upto_article_id)
-                    if self._db.is_sqlite
-                    else func.greatest(Subscription.last_article_id, delivery.upto_article_id),
-                    last_slot=delivery.slot,
-                )
-            )
 
     async def delivered_count(self) -> tuple[int, int]:
         """(digests sent, digests pending) for /stats."""

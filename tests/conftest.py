@@ -12,8 +12,10 @@ import pytest
 
 from bot.app import OFFLINE_TOKEN, build_application
 from bot.clock import ManualClock
+from bot.fake_flood import FloodGate, FloodRules
 from bot.fake_telegram import FakeBotApi
 from bot.fake_updates import UpdateFactory
+from bot.pacing import Pacer, VirtualTime
 from bot.services import Services
 from bot.settings import Settings
 from tests.postgres import fresh_database, postgres_url_or_skip
@@ -35,6 +37,7 @@ class Harness:
     updates: UpdateFactory
     clock: ManualClock
     settings: Settings
+    time: VirtualTime
 
     @property
     def services(self) -> Services:
@@ -69,10 +72,16 @@ async def start_bot(
     settings: Settings, clock: ManualClock, fake: FakeBotApi | None = None
 ) -> Harness:
     fake = fake or FakeBotApi()
-    app = build_application(settings, token=OFFLINE_TOKEN, request=fake.request(), clock=clock)
+    # Pacing waits move virtual time, and the fake enforces Telegram's limits on the same time.
+    time = VirtualTime()
+    fake.delivery.gate = FloodGate(FloodRules(), time.monotonic)
+    pacer = Pacer(monotonic=time.monotonic, sleep=time.sleep)
+    app = build_application(
+        settings, token=OFFLINE_TOKEN, request=fake.request(), clock=clock, pacer=pacer
+    )
     await app.initialize()
     await app.post_init(app)
-    return Harness(app, fake, UpdateFactory(app.bot, now=clock.now()), clock, settings)
+    return Harness(app, fake, UpdateFactory(app.bot, now=clock.now()), clock, settings, time)
 
 
 async def stop_bot(harness: Harness) -> None:

@@ -186,7 +186,13 @@ async def test_delete_and_stats_for_editors_only(bot: Harness) -> None:
         "Sorry, only the newsroom's editors can add or change articles. "
         "You can ask me anything about the archive, though."
     ]
-    assert await bot.send("/delete 1", user_id=EDITOR) == [f"Deleted #1: {SEED_HEADLINE}"]
+    assert await bot.send("/delete 1", user_id=EDITOR) == [
+        f"Delete #1: {SEED_HEADLINE}?\nAn editor can /restore it within 30 days."
+    ]
+    confirm = bot.fake.sent[-1]
+    assert await bot.process(bot.updates.callback("delete:1", confirm, user_id=EDITOR)) == [
+        f"Deleted #1: {SEED_HEADLINE}\n/restore 1 brings it back within 30 days."
+    ]
     answers = await bot.services.questions.ask("civilians trapped in Raqqa")
     assert answers.hits == ()
     assert await bot.send("/read_1", user_id=READER) == ["There is no article #1 in the archive."]

@@ -29,9 +29,10 @@ async def add_articles(bot: Harness, *titles: str) -> None:
     await bot.services.archive.import_records(records)
 
 
-async def run_digest_job(bot: Harness, subscription_id: int) -> list[str]:
+async def run_digest_job(bot: Harness) -> list[str]:
+    """Run the dispatcher job once, as the JobQueue would; the texts it sent."""
     before = len(bot.fake.sent)
-    jobs = bot.app.job_queue.get_jobs_by_name(f"digest:{subscription_id}")
+    jobs = bot.app.job_queue.get_jobs_by_name("digest:dispatch")
     assert len(jobs) == 1
     await jobs[0].run(bot.app)
     return [m.text for m in bot.fake.sent[before:]]
@@ -58,7 +59,8 @@ async def test_subscribe_list_and_unsubscribe(bot: Harness) -> None:
         "Usage: /unsubscribe &lt;n|all&gt;; /subscriptions lists the numbers. This chat has 1."
     ]
     assert await bot.send("/unsubscribe all", user_id=READER) == ["Removed 1 digest."]
-    assert bot.app.job_queue.get_jobs_by_name("digest:2") == ()
+    bot.clock.set(dt.datetime(2026, 11, 26, 9, 0, tzinfo=dt.UTC))
+    assert await run_digest_job(bot) == []
 
 
 async def test_daily_digest_is_sent_once_with_what_arrived(bot: Harness) -> None:
@@ -66,21 +68,21 @@ async def test_daily_digest_is_sent_once_with_what_arrived(bot: Harness) -> None
     await bot.send("/subscribe 08:00", user_id=READER)
     await add_articles(bot, "Dam repairs start", "Schools reopen")
     bot.clock.set(dt.datetime(2026, 11, 25, 8, 0, 1, tzinfo=dt.UTC))
-    sent = await run_digest_job(bot, 1)
+    sent = await run_digest_job(bot)
     assert len(sent) == 1
     assert sent[0].startswith("<b>Your 08:00 digest</b> · 2 new articles\n\n<b>Schools reopen</b>")
     assert "Dam repairs start" in sent[0] and "Old news" not in sent[0]
     assert "/read_3" in sent[0]
-    assert await run_digest_job(bot, 1) == []  # the same slot again: nothing
+    assert await run_digest_job(bot) == []  # the same slot again: nothing
     bot.clock.advance(DAY)
-    assert await run_digest_job(bot, 1) == ["Nothing new since your last digest."]
+    assert await run_digest_job(bot) == ["Nothing new since your last digest."]
 
 
 async def test_topic_words_filter_and_rank(bot: Harness) -> None:
     await bot.send("/subscribe 08:00 dam", user_id=READER)
     await add_articles(bot, "Dam repairs start", "Schools reopen", "Talks on the dam")
     bot.clock.set(dt.datetime(2026, 11, 25, 8, 0, 1, tzinfo=dt.UTC))
-    sent = await run_digest_job(bot, 1)
+    sent = await run_digest_job(bot)
     assert len(sent) == 1
     assert "2 new articles on dam" in sent[0]
     assert "Schools reopen" not in sent[0]
@@ -94,15 +96,13 @@ async def test_restart_sends_a_missed_digest_once(settings, clock) -> None:  # t
 
     clock.set(dt.datetime(2026, 11, 25, 9, 30, tzinfo=dt.UTC))  # 08:00 passed while down
     bot = await start_bot(settings, clock)
-    catch_up = bot.app.job_queue.get_jobs_by_name("digest:catch-up")
-    await catch_up[0].run(bot.app)
+    await run_digest_job(bot)
     assert [m.chat_id for m in bot.fake.sent] == [READER]
     assert "Dam repairs start" in bot.fake.sent[0].text
     await stop_bot(bot)
 
     bot = await start_bot(settings, clock)  # and once more: nothing is sent twice
-    await bot.app.job_queue.get_jobs_by_name("digest:catch-up")[0].run(bot.app)
-    assert await run_digest_job(bot, 1) == []
+    assert await run_digest_job(bot) == []
     assert bot.fake.sent == []
     await stop_bot(bot)
 
@@ -128,7 +128,7 @@ async def test_timezone_command_moves_the_schedule(bot: Harness) -> None:
     await bot.send("/subscribe 08:00", user_id=READER)
     await add_articles(bot, "Dam repairs start")
     bot.clock.set(dt.datetime(2026, 11, 25, 5, 0, 1, tzinfo=dt.UTC))  # 08:00 in Damascus (UTC+3)
-    sent = await run_digest_job(bot, 1)
+    sent = await run_digest_job(bot)
     assert len(sent) == 1 and "Dam repairs start" in sent[0]
 
 
@@ -142,7 +142,7 @@ async def test_only_group_admins_subscribe_a_group(bot: Harness) -> None:
     assert replies[0].startswith("Subscribed: a digest every day at 09:00")
     await add_articles(bot, "Dam repairs start")
     bot.clock.set(dt.datetime(2026, 11, 25, 9, 0, 1, tzinfo=dt.UTC))
-    assert len(await run_digest_job(bot, 1)) == 1
+    assert len(await run_digest_job(bot)) == 1
     assert bot.fake.sent[-1].chat_id == group
 
 
@@ -152,7 +152,7 @@ async def test_long_digest_is_split_on_item_boundaries(bot: Harness) -> None:
         bot, *(f"Story number {n} about the long siege of the northern city" for n in range(40))
     )
     bot.clock.set(dt.datetime(2026, 11, 25, 8, 0, 1, tzinfo=dt.UTC))
-    sent = await run_digest_job(bot, 1)
+    sent = await run_digest_job(bot)
     assert len(sent) >= 2
     assert all(len(part) <= 4096 for part in sent)
     body = "\n\n".join(sent)
@@ -163,7 +163,7 @@ async def test_blocked_chat_is_paused_and_shown_in_stats(bot: Harness) -> None:
     await bot.send("/subscribe 08:00", user_id=READER)
     bot.fake.fail_next(READER, Failure(403, "Forbidden: bot was blocked by the user"))
     bot.clock.set(dt.datetime(2026, 11, 25, 8, 0, 1, tzinfo=dt.UTC))
-    assert await run_digest_job(bot, 1) == []
+    assert await run_digest_job(bot) == []
     stats = await bot.send("/stats", user_id=EDITOR)
     assert "Subscriptions: 0 in 0 chats" in stats[0]
     assert f"{READER}: Forbidden: bot was blocked by the user since 2026-11-25" in stats[0]
@@ -188,5 +188,5 @@ async def test_a_channel_subscribes_by_posting_the_command(bot: Harness) -> None
     ]
     await add_articles(bot, "Dam repairs start")
     bot.clock.set(dt.datetime(2026, 11, 25, 6, 30, 1, tzinfo=dt.UTC))
-    assert len(await run_digest_job(bot, 1)) == 1
+    assert len(await run_digest_job(bot)) == 1
     assert bot.fake.sent[-1].chat_id == channel

@@ -110,7 +110,7 @@ async def test_migrate_data_moves_everything_and_can_run_again(
     await old.send(f"/add {DAM}", user_id=EDITOR)
     await old.send("/subscribe 08:00 dam", user_id=READER)
     clock.set(dt.datetime(2026, 11, 25, 8, 0, 1, tzinfo=dt.UTC))
-    await old.app.job_queue.get_jobs_by_name("digest:1")[0].run(old.app)
+    await old.app.job_queue.get_jobs_by_name("digest:dispatch")[0].run(old.app)
     assert len(old.fake.sent) == 3  # saved, subscribed, the digest
     await stop_bot(old)
 

@@ -91,8 +91,10 @@ async def test_digest_messages_are_counted(bot: Harness, client: httpx.AsyncClie
     await post(client, bot.updates.message(f"/add {DAM}", user_id=EDITOR))
     bot.clock.set(dt.datetime(2026, 11, 25, 8, 0, 1, tzinfo=dt.UTC))
     bot.fake.fail_next(READER, Failure(400, "Bad Request: message is too long"))
-    await bot.app.job_queue.get_jobs_by_name("digest:1")[0].run(bot.app)
-    await bot.app.job_queue.get_jobs_by_name("digest:catch-up")[0].run(bot.app)  # retries it
+    dispatch = bot.app.job_queue.get_jobs_by_name("digest:dispatch")[0]
+    await dispatch.run(bot.app)
+    bot.clock.advance(dt.timedelta(minutes=10))
+    await dispatch.run(bot.app)  # the digest stayed due: this run retries it
     lines = set((await client.get("/metrics")).text.splitlines())
     assert 'newsbot_digest_messages_total{result="failed"} 1.0' in lines
     assert 'newsbot_digest_messages_total{result="sent"} 1.0' in lines

@@ -1,0 +1,142 @@
+"""Hostile inputs by category: the reliability tests and bench/fuzz.py draw from the same lists."""
+
+from __future__ import annotations
+
+import random
+import string
+
+# Each category: fixed examples, then a generator of random variations.
+FIXED: dict[str, tuple[str, ...]] = {
+    "empty": ("", " ", "\n", "\t \n  ", "\u00a0", "\u3000"),
+    "long": ("a" * 4096, ("word " * 820)[:4096], "я" * 4096, "&" * 4096, "<" * 4096),
+    "html": (
+        "<b>bold",
+        "</b>",
+        "<script>alert(1)</script>",
+        "<a href='javascript:x'>x</a>",
+        "&amp; &lt; &gt; &#0; &#xD800; &bogus;",
+        "a < b > c & d",
+        '<tg-spoiler>"</tg-spoiler>',
+        "<b><i>nested</b></i>",
+    ),
+    "markdown": ("*bold", "_it_ __u__ ~s~ ||sp||", "```\ncode", "[link](http://x", "\\*\\_\\`"),
+    "scripts": (
+        "مرحبا بالعالم ما الأخبار في الرقة؟",
+        "שלום עולם",
+        "Raqqa الرقة Ракка 拉卡",
+        "\u202eevil\u202c rtl override",
+        "\u200f\u200eLRM RLM",
+    ),
+    "emoji": ("🔥" * 50, "👨‍👩‍👧‍👦 family", "🏳️‍🌈", "\U0001f600" * 2048, "🇸🇾 raqqa?"),
+    "zero_width": (
+        "r\u200ba\u200bq\u200bq\u200ba",
+        "\ufeffraqqa",
+        "\u200d\u200c\u2060",
+        "a\u00adb",
+    ),
+    "control": ("\x00", "\x07\x08\x1b[31mred", "line\rbreak", "\x7f\x85\u2028\u2029", "\ud800"),
+    "search_syntax": (
+        '"',
+        '"unclosed phrase',
+        "*",
+        "raqqa*",
+        "(",
+        ")",
+        "((((((((((",
+        "NEAR",
+        "raqqa NEAR/3 siege",
+        "AND",
+        "OR NOT AND",
+        ":",
+        "title:raqqa",
+        "text:",
+        "-",
+        "-raqqa",
+        "--",
+        "^2",
+        "raqqa~2",
+        "[a TO z]",
+        "{}",
+        "+",
+        "\\",
+        "'",
+    ),
+    "sql": (
+        "'; DROP TABLE articles; --",
+        "1 OR 1=1",
+        '" OR ""="',
+        "Robert'); DELETE FROM subscriptions;--",
+        "%' UNION SELECT * FROM chats --",
+        "\\'",
+    ),
+    "huge": (" ".join(["raqqa"] * 10_000), " ".join(f"w{i}" for i in range(10_000))),
+    "commands": (
+        "/ask",
+        "/ask    ",
+        "/read",
+        "/read 99999999999999999999999",
+        "/read -1",
+        "/read_0",
+        "/delete",
+        "/delete 1; drop",
+        "/restore",
+        "/restore abc",
+        "/subscribe 25:99",
+        "/subscribe 08:00 " + "x" * 5000,
+        "/unsubscribe 999",
+        "/timezone Mars/Olympus",
+        "/timezone ../../etc/passwd",
+        "/digest " + "*" * 300,
+        "/add",
+        "/audit 5",
+        "/stats extra",
+        "/help@other_bot",
+        "/unknown_command",
+    ),
+}
+
+_ALPHABETS = {
+    "html": "<>&;/\"'=abc ",
+    "markdown": "*_~`[]()|\\ab ",
+    "scripts": "abcابتثجשלוםРаккаक्ष拉卡 ",
+    "emoji": "🔥👨‍👩‍👧🏳️🇸🇾😀 a",
+    "zero_width": "\u200b\u200c\u200d\u2060\ufeff\u00ad a",
+    "control": "".join(chr(c) for c in range(32)) + "\x7f\x85a ",
+    "search_syntax": '"*()-+:^~[]{}\\!?/ ANDORNEAR raqqa',
+    "sql": "';-=%*()SELECTDROP OR1 ",
+}
+
+
+def generate(category: str, rng: random.Random) -> str:
+    """One random input of a category."""
+    if category in _ALPHABETS:
+        alphabet = _ALPHABETS[category]
+        return "".join(rng.choice(alphabet) for _ in range(rng.randint(1, 300)))
+    if category == "empty":
+        return "".join(rng.choice(" \t\n\u00a0\u3000") for _ in range(rng.randint(0, 20)))
+    if category == "long":
+        return "".join(rng.choice(string.printable) for _ in range(rng.randint(3500, 4096)))
+    if category == "huge":
+        return " ".join(rng.choice(("raqqa", "siege", "the", "*", '"')) for _ in range(10_000))
+    if category == "commands":
+        return rng.choice(FIXED["commands"]) + rng.choice(("", " ", " 1", " <b>", " \x00", " 🔥"))
+    if category == "unicode":
+        return "".join(chr(rng.randint(1, 0x10FFFF)) for _ in range(rng.randint(1, 100)))
+    raise KeyError(category)
+
+
+CATEGORIES = (*FIXED, "unicode")
+
+
+def file_cases(limit: int) -> dict[str, tuple[str, bytes]]:
+    """Files that must be refused or read cleanly: (name, content) by case."""
+    big = (b"Raqqa siege report. " * (limit // 20 + 1))[:limit]
+    return {
+        "at the size limit": ("big.txt", big),
+        "binary with .txt": ("photo.txt", bytes(range(256)) * 64),
+        "invalid UTF-8": ("latin1.txt", "Raqqa café siège".encode("latin-1") * 10),
+        "empty file": ("empty.txt", b""),
+        "HTML that breaks Telegram": ("page.html", b"<html><b>Raqqa <i>siege</b> & <x>" * 20),
+        "broken JSONL": ("many.jsonl", b'{"text": 1}\n{not json\n\xff\xfe\n[]\n'),
+        "unknown extension": ("x.exe", b"MZ\x90\x00"),
+    }

@@ -1,0 +1,78 @@
+"""`newsbot export` and the restoring side of `newsbot import`: the whole database as JSONL."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from pathlib import Path
+from typing import Any
+
+from bot.services import open_services
+from bot.settings import Settings
+from storage.portable import NotEmpty, export_rows, import_rows, is_export_header
+
+
+def is_export_file(path: Path) -> bool:
+    """Whether a file starts with the header `newsbot export` writes."""
+    if not path.is_file():
+        return False
+    with path.open(encoding="utf-8", errors="replace") as handle:
+        first = handle.readline()
+    try:
+        header = json.loads(first)
+    except json.JSONDecodeError:
+        return False
+    return isinstance(header, dict) and is_export_header(header)
+
+
+async def write_export(settings: Settings, path: Path) -> int:
+    """Write every table to `path` (through a temporary file, so a crash leaves no half export)."""
+    services = await open_services(settings)
+    counts: dict[str, int] = {}
+    partial = path.with_name(path.name + ".partial")
+    try:
+        with partial.open("w", encoding="utf-8") as out:
+            async for line in export_rows(services.db):
+                if "table" in line:
+                    counts[line["table"]] = counts.get(line["table"], 0) + 1
+                out.write(json.dumps(line, ensure_ascii=False) + "\n")
+            out.flush()
+            os.fsync(out.fileno())
+        partial.replace(path)
+    finally:
+        await services.close()
+    print(f"Exported {_summary(counts)} to {path}.")
+    return 0
+
+
+async def restore_export(settings: Settings, path: Path) -> int:
+    """Load an export into an empty database and rebuild the search index from it."""
+    services = await open_services(settings)
+    try:
+        lines: list[dict[str, Any]] = []
+        with path.open(encoding="utf-8", errors="replace") as handle:
+            for number, line in enumerate(handle, start=1):
+                if not line.strip():
+                    continue
+                try:
+                    lines.append(json.loads(line))
+                except json.JSONDecodeError:
+                    # Half an export would not be lossless: refuse it whole.
+                    print(f"newsbot import: {path} line {number} is not JSON", file=sys.stderr)
+                    return 1
+        try:
+            counts = await import_rows(services.db, lines[1:])
+        except NotEmpty as exc:
+            print(f"newsbot import: {exc}", file=sys.stderr)
+            return 1
+        await services.archive.rebuild_index()
+    finally:
+        await services.close()
+    print(f"Restored {_summary(counts)} from {path}.")
+    return 0
+
+
+def _summary(counts: dict[str, int]) -> str:
+    shown = ("articles", "subscriptions", "chats", "audit_log")
+    return ", ".join(f"{counts.get(name, 0)} {name.replace('_', ' ')}" for name in shown)

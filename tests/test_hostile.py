@@ -1,0 +1,112 @@
+"""Hostile input through the real Application: each gets a clear, valid reply; nothing breaks."""
+
+from __future__ import annotations
+
+import logging
+
+import pytest
+
+from bot.fake_updates import GROUP
+from bot.hostile import FIXED, file_cases
+from bot.render import MESSAGE_LIMIT
+from bot.settings import Settings
+from tests.conftest import EDITOR, READER, Harness, seed_text
+
+SORRY = "Sorry, something went wrong on my side. Nothing you sent was lost; please try again."
+GROUP_ID = -100321
+CASES = [(category, text) for category, texts in FIXED.items() for text in texts]
+
+
+def _no_errors(caplog: pytest.LogCaptureFixture) -> list[str]:
+    return [r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR]
+
+
+@pytest.mark.parametrize(
+    ("category", "text"), CASES, ids=[f"{c}-{i}" for i, (c, _) in enumerate(CASES)]
+)
+async def test_hostile_message_gets_a_clear_reply(
+    bot: Harness, caplog: pytest.LogCaptureFixture, category: str, text: str
+) -> None:
+    await bot.send(seed_text(), user_id=EDITOR)
+    replies: list[list[str]] = []
+    for user in (READER, EDITOR):
+        replies.append(await bot.send(text, user_id=user))
+    if not text.startswith("/"):
+        replies.append(await bot.send(f"/ask {text}", user_id=READER))
+        mention = f"@newsroom_test_bot {text}"
+        replies.append(await bot.send(mention, user_id=READER, chat_id=GROUP_ID, chat_type=GROUP))
+    assert _no_errors(caplog) == []
+    for answer in replies:
+        assert answer, f"no reply to {text[:50]!r}"
+        assert SORRY not in answer
+        assert all(0 < len(part) <= MESSAGE_LIMIT for part in answer)
+        assert not any("Traceback" in part for part in answer)
+    # The archive is intact and still answers.
+    stats = await bot.services.archive.articles.stats()
+    saved = sum(part.startswith("Saved #") for answer in replies for part in answer)
+    assert stats.articles == 1 + saved
+    assert await bot.services.archive.articles.get(1) is not None
+    hits = (await bot.services.questions.ask("civilians trapped in Raqqa")).hits
+    # (An editor's 10,000-word message is an article too, and may rank above the seed.)
+    assert 1 in [h.article.id for h in hits]
+
+
+FILE_REPLIES = {
+    "at the size limit": "That text is too long to be one article (20,971,520 characters; "
+    "the limit is 200,000).",
+    "binary with .txt": "That file is binary, not text.",
+    "invalid UTF-8": "That file is not valid UTF-8 text (bad byte at position 9).",
+    "empty file": "That doesn't look like an article: there is no text to keep.",
+    "HTML that breaks Telegram": "Saved #1: "
+    + "Raqqa siege &amp; " * 7
+    + "Raqqa siege… (2026-11-25)",
+    "broken JSONL": "That file is not valid UTF-8 text (bad byte at position 22).",
+    "unknown extension": "I can read .txt, .md, .html and .jsonl files, not .exe.",
+}
+
+
+@pytest.mark.parametrize("case", list(FILE_REPLIES))
+async def test_hostile_file_gets_a_clear_reply(
+    bot: Harness, caplog: pytest.LogCaptureFixture, case: str
+) -> None:
+    name, data = file_cases(bot.settings.max_file_bytes)[case]
+    file_id, _ = bot.fake.add_file(data)
+    answer = await bot.send(user_id=EDITOR, document=(file_id, name, len(data)))
+    assert _no_errors(caplog) == []
+    assert answer == [FILE_REPLIES[case]]
+    expected_articles = 1 if answer[0].startswith("Saved") else 0
+    assert (await bot.services.archive.articles.stats()).articles == expected_articles
+
+
+async def test_file_over_the_limit_is_refused_before_download(bot: Harness) -> None:
+    size = bot.settings.max_file_bytes + 1
+    assert await bot.send(user_id=EDITOR, document=("never", "big.txt", size)) == [
+        "That file is too big (20,971,521 bytes; the limit is 20,971,520)."
+    ]
+    assert [name for name, _ in bot.fake.calls if name == "getFile"] == []
+
+
+async def test_long_question_is_refused_politely(bot: Harness) -> None:
+    too_long = (
+        "That question is too long for me: please ask in under 1,000 characters "
+        "(the key words are enough)."
+    )
+    assert await bot.send("/ask " + "raqqa " * 1000, user_id=READER) == [too_long]
+    mention = "@newsroom_test_bot " + "siege? " * 200
+    assert await bot.send(mention, user_id=READER, chat_id=GROUP_ID, chat_type=GROUP) == [too_long]
+
+
+async def test_unknown_command_in_private_gets_pointed_to_help(bot: Harness) -> None:
+    assert await bot.send("/frobnicate", user_id=READER) == [
+        "I don't know that command; /help lists the ones I do."
+    ]
+    assert await bot.send("/frobnicate", user_id=READER, chat_id=GROUP_ID, chat_type=GROUP) == []
+
+
+def test_settings_repr_never_shows_the_token() -> None:
+    token = "7654321098:AAH-secret_tokenValue0123456789abcdefXYZ"
+    settings = Settings(telegram_bot_token=token, _env_file=None)  # type: ignore[arg-type, call-arg]
+    assert token not in repr(settings)
+    assert token not in str(settings)
+    assert "telegram_bot_token=SecretStr('**********')" in repr(settings)
+    assert settings.require_token() == token

@@ -1,0 +1,107 @@
+"""`newsbot export` then `newsbot import` into an empty database gives back the same data."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from pathlib import Path
+
+import pytest
+
+from bot.cli import main
+from bot.clock import ManualClock
+from bot.settings import Settings
+from tests.conftest import EDITOR, READER, make_settings, seed_text, start_bot, stop_bot
+
+SECOND = (
+    "date 2026-11-20\nMosul dam repairs resume\n\n"
+    "Engineers resumed grouting work at the Mosul dam on Friday after a two-week pause."
+)
+
+
+@pytest.fixture
+def workdir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.chdir(tmp_path)
+    for key in ("TELEGRAM_BOT_TOKEN", "DATABASE_URL", "EDITOR_IDS", "CHANNEL_IDS", "INDEX_DIR"):
+        monkeypatch.delenv(key, raising=False)
+    return tmp_path
+
+
+async def _fill(settings: Settings, clock: ManualClock) -> None:
+    bot = await start_bot(settings, clock)
+    try:
+        await bot.send(seed_text(), user_id=EDITOR)
+        await bot.send(SECOND + " Ünïcode ✓ «quotes» &amp; <b>", user_id=EDITOR)
+        await bot.send("/delete 2", user_id=EDITOR)
+        await bot.process(bot.updates.callback("delete:2", bot.fake.sent[-1]))
+        await bot.send("/subscribe 07:30 raqqa", user_id=READER)
+        await bot.send("/timezone Europe/London", user_id=READER)
+    finally:
+        await stop_bot(bot)
+
+
+def test_export_import_round_trip_is_lossless(
+    workdir: Path, clock: ManualClock, capsys: pytest.CaptureFixture[str]
+) -> None:
+    settings = make_settings(workdir / "first")
+    asyncio.run(_fill(settings, clock))
+
+    export = workdir / "archive.jsonl"
+    assert main(["--database-url", settings.database_url, "export", str(export)]) == 0
+    assert capsys.readouterr().out == (
+        f"Exported 2 articles, 1 subscriptions, 1 chats, 4 audit log to {export}.\n"
+    )
+    second_url = f"sqlite+aiosqlite:///{workdir / 'second' / 'news.sqlite3'}"
+    assert main(["--database-url", second_url, "import", str(export)]) == 0
+    assert capsys.readouterr().out == (
+        f"Restored 2 articles, 1 subscriptions, 1 chats, 4 audit log from {export}.\n"
+    )
+    again = workdir / "again.jsonl"
+    assert main(["--database-url", second_url, "export", str(again)]) == 0
+    assert again.read_text(encoding="utf-8") == export.read_text(encoding="utf-8")
+
+    # Into a database that already has articles: refused, nothing changes.
+    assert main(["--database-url", second_url, "import", str(export)]) == 1
+    assert capsys.readouterr().err.endswith(
+        "newsbot import: the database already has articles; restore into an empty one\n"
+    )
+
+    asyncio.run(_check_restored(make_settings(workdir / "second"), clock))
+    lines = [json.loads(line) for line in export.read_text(encoding="utf-8").splitlines()]
+    assert lines[0]["newsbot_export"] == 1
+
+
+async def _check_restored(settings: Settings, clock: ManualClock) -> None:
+    restored = await start_bot(settings, clock)
+    try:
+        core = restored.services
+        assert len((await core.questions.ask("civilians trapped in Raqqa")).hits) == 1
+        grouting = await core.questions.ask("Mosul dam grouting")
+        assert [h.article.id for h in grouting.hits if h.article.id == 2] == []
+        assert await restored.send("/restore 2", user_id=EDITOR) == [
+            "Restored #2: Mosul dam repairs resume"
+        ]
+        grouting = await core.questions.ask("Mosul dam grouting")
+        assert [h.article.id for h in grouting.hits][:1] == [2]
+        subs = await core.subscriptions.for_chat(READER)
+        assert [(s.time_of_day, s.topics, s.timezone) for s in subs] == [
+            ("07:30", "raqqa", "Europe/London")
+        ]
+        # New rows continue after the restored ids.
+        await restored.send("/help", user_id=EDITOR)
+        await restored.send("/help", user_id=EDITOR)
+        saved = await restored.send(SECOND.replace("Friday", "Monday"), user_id=EDITOR)
+        assert saved == ["Saved #3: Mosul dam repairs resume (2026-11-20)"]
+    finally:
+        await stop_bot(restored)
+
+
+def test_damaged_export_is_refused_whole(workdir: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    export = workdir / "broken.jsonl"
+    export.write_text(
+        '{"newsbot_export": 1, "tables": []}\n{"table": "articles", "row": {}}\n{oops\n',
+        encoding="utf-8",
+    )
+    url = f"sqlite+aiosqlite:///{workdir / 'db' / 'news.sqlite3'}"
+    assert main(["--database-url", url, "import", str(export)]) == 1
+    assert capsys.readouterr().err == f"newsbot import: {export} line 3 is not JSON\n"

@@ -1,0 +1,186 @@
+"""Who may do what: editors from settings and newsroom chats, confirmed deletes, the audit log."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from bot.clock import ManualClock
+from bot.fake_updates import GROUP
+from tests.conftest import EDITOR, READER, Harness, make_settings, seed_text, start_bot, stop_bot
+
+NEWSROOM = -100555
+REFUSAL = (
+    "Sorry, only the newsroom's editors can add or change articles. "
+    "You can ask me anything about the archive, though."
+)
+SEED_HEADLINE = (
+    "US-backed forces in Syria have breached the wall surrounding the Old City of Raqa as they "
+    "try to retake the…"
+)
+
+
+async def _delete(bot: Harness, number: int) -> list[str]:
+    await bot.send(f"/delete {number}", user_id=EDITOR)
+    return await bot.process(bot.updates.callback(f"delete:{number}", bot.fake.sent[-1]))
+
+
+async def test_admins_of_newsroom_chats_are_editors_with_a_cached_list(
+    tmp_path: Path, clock: ManualClock
+) -> None:
+    settings = make_settings(tmp_path, newsroom_chat_ids=frozenset({NEWSROOM}))
+    bot = await start_bot(settings, clock)
+    try:
+        bot.fake.chat_members[(NEWSROOM, 3003)] = "administrator"
+        assert await bot.send("/stats", user_id=4004) == [REFUSAL]
+        replies = await bot.send("/stats", user_id=3003)
+        assert replies == [
+            "Articles: 0 from 0 sources (0 deleted)\nSubscriptions: 0 in 0 chats\n"
+            "Digests sent: 0; waiting: 0"
+        ]
+        calls = [name for name, _ in bot.fake.calls if name == "getChatAdministrators"]
+        assert calls == ["getChatAdministrators"]  # the second question used the cache
+        # Demoted: still an editor until the cache expires, then not.
+        del bot.fake.chat_members[(NEWSROOM, 3003)]
+        assert len(await bot.send("/stats", user_id=3003)) == 1
+        clock.advance(dt.timedelta(seconds=301))
+        assert await bot.send("/stats", user_id=3003) == [REFUSAL]
+        # EDITOR_IDS never needs Telegram.
+        before = len(bot.fake.calls)
+        await bot.send("/audit", user_id=EDITOR)
+        assert [n for n, _ in bot.fake.calls[before:]] == ["sendMessage"]
+    finally:
+        await stop_bot(bot)
+
+
+async def test_delete_asks_first_and_only_editors_may_confirm(bot: Harness) -> None:
+    await bot.send(seed_text(), user_id=EDITOR)
+    assert await bot.send("/delete 1", user_id=EDITOR) == [
+        f"Delete #1: {SEED_HEADLINE}?\nAn editor can /restore it within 30 days."
+    ]
+    confirm = bot.fake.sent[-1]
+    assert confirm.buttons == ["delete:1", "delete:keep"]
+    await bot.process(bot.updates.callback("delete:1", confirm, user_id=READER))
+    assert bot.fake.last("answerCallbackQuery")["text"] == (
+        "Only the newsroom's editors can delete articles."
+    )
+    assert await bot.services.archive.articles.get(1) is not None
+    assert await bot.process(bot.updates.callback("delete:keep", confirm)) == [
+        "Nothing was deleted."
+    ]
+    assert await bot.services.archive.articles.get(1) is not None
+    assert await bot.send("/delete 7", user_id=EDITOR) == ["There is no article #7 in the archive."]
+    assert await bot.send("/delete x", user_id=EDITOR) == [
+        "Usage: /delete &lt;article number&gt;, for example /delete 42"
+    ]
+
+
+async def test_deleted_article_leaves_answers_and_digests_and_can_be_restored(
+    bot: Harness,
+) -> None:
+    await bot.send(seed_text(), user_id=EDITOR)
+    assert len((await bot.services.questions.ask("civilians trapped in Raqqa")).hits) == 1
+    assert await _delete(bot, 1) == [
+        f"Deleted #1: {SEED_HEADLINE}\n/restore 1 brings it back within 30 days."
+    ]
+    assert (await bot.services.questions.ask("civilians trapped in Raqqa")).hits == ()
+    digest = await bot.services.digests.on_demand(READER, "")
+    assert all("Raqa" not in part for part in digest)
+    assert await bot.send("/restore 1", user_id=READER) == [REFUSAL]
+    assert await bot.send("/restore 1", user_id=EDITOR) == [f"Restored #1: {SEED_HEADLINE}"]
+    assert len((await bot.services.questions.ask("civilians trapped in Raqqa")).hits) == 1
+    assert await bot.send("/restore 1", user_id=EDITOR) == ["Article #1 was not deleted."]
+    assert await bot.send("/restore 9", user_id=EDITOR) == ["There is no deleted article #9."]
+    # Deleted, then the same text added again: restoring would make a duplicate.
+    await _delete(bot, 1)
+    await bot.send(seed_text(), user_id=EDITOR)
+    assert await bot.send("/restore 1", user_id=EDITOR) == [
+        "The same text is in the archive again as #2; nothing to restore."
+    ]
+
+
+async def test_restore_window_is_30_days(bot: Harness) -> None:
+    await bot.send(seed_text(), user_id=EDITOR)
+    await _delete(bot, 1)
+    bot.clock.advance(dt.timedelta(days=30, seconds=1))
+    assert await bot.send("/restore 1", user_id=EDITOR) == [
+        "Article #1 was deleted more than 30 days ago; it stays gone."
+    ]
+    assert (await bot.services.questions.ask("civilians trapped in Raqqa")).hits == ()
+
+
+async def test_audit_log_names_who_did_what_and_when(bot: Harness) -> None:
+    assert await bot.send("/audit", user_id=EDITOR) == ["The audit log is empty."]
+    await bot.send(seed_text(), user_id=EDITOR)
+    bot.clock.advance(dt.timedelta(minutes=5))
+    await _delete(bot, 1)
+    await bot.send("/restore 1", user_id=EDITOR)
+    await bot.send("/subscribe 07:30 raqqa", user_id=READER)
+    await bot.send("/unsubscribe all", user_id=READER)
+    group = -100777
+    bot.fake.chat_members[(group, EDITOR)] = "administrator"
+    await bot.send("/subscribe 09:00", user_id=EDITOR, chat_id=group, chat_type=GROUP)
+    assert await bot.send("/audit", user_id=READER) == [REFUSAL]
+    assert await bot.send("/audit", user_id=EDITOR) == [
+        "Last 6 changes, newest first:\n"
+        "2026-11-25 06:05 user 1001 subscribe: 09:00\n"
+        "2026-11-25 06:05 user 2002 unsubscribe: 1 removed (all)\n"
+        "2026-11-25 06:05 user 2002 subscribe: 07:30 raqqa\n"
+        f"2026-11-25 06:05 user 1001 restore #1: {SEED_HEADLINE[:80]}\n"
+        f"2026-11-25 06:05 user 1001 delete #1: {SEED_HEADLINE[:80]}\n"
+        f"2026-11-25 06:00 user 1001 add #1: {SEED_HEADLINE[:80]}"
+    ]
+    entries = await bot.services.audit.recent(1)
+    assert (entries[0].actor_id, entries[0].chat_id) == (EDITOR, group)
+
+
+async def test_channel_posts_are_audited_as_the_channel(bot: Harness) -> None:
+    from tests.conftest import CHANNEL
+
+    await bot.process(bot.updates.channel_post(seed_text(), chat_id=CHANNEL, message_id=5))
+    entries = await bot.services.audit.recent()
+    assert [(e.action, e.actor_id, e.chat_id, e.article_id) for e in entries] == [
+        ("add", None, CHANNEL, 1)
+    ]
+
+
+async def test_editor_edits_an_article_and_the_audit_log_says_so(bot: Harness) -> None:
+    await bot.send(seed_text(), user_id=EDITOR)
+    new_text = (
+        "Raqqa update\n\nThe wall of the Old City of Raqqa was breached in two places, "
+        "the coalition said on Tuesday."
+    )
+    assert await bot.send(f"/edit 1 {new_text}", user_id=READER) == [REFUSAL]
+    assert await bot.send(f"/edit 1 {new_text}", user_id=EDITOR) == ["Edited #1: Raqqa update"]
+    article = await bot.services.archive.articles.get(1)
+    assert article is not None and article.text.startswith("Raqqa update")
+    hits = (await bot.services.questions.ask("wall breached in two places")).hits
+    assert [h.article.id for h in hits] == [1]
+    assert await bot.send("/edit 1", user_id=EDITOR) == [
+        "Usage: /edit &lt;n&gt; &lt;new article text&gt;, or reply /edit &lt;n&gt; to the "
+        "message that holds it."
+    ]
+    assert await bot.send(f"/edit 9 {new_text}", user_id=EDITOR) == [
+        "There is no article #9 in the archive."
+    ]
+    entries = await bot.services.audit.recent(1)
+    assert [(e.action, e.actor_id, e.article_id, e.detail) for e in entries] == [
+        ("edit", EDITOR, 1, "Raqqa update")
+    ]
+
+
+async def test_unreachable_newsroom_chat_means_not_an_editor_and_no_crash(
+    tmp_path: Path, clock: ManualClock
+) -> None:
+    from bot.fake_telegram import Failure
+
+    settings = make_settings(tmp_path, newsroom_chat_ids=frozenset({NEWSROOM}))
+    bot = await start_bot(settings, clock)
+    try:
+        bot.fake.chat_members[(NEWSROOM, 3003)] = "administrator"
+        bot.fake.fail_next(NEWSROOM, Failure(400, "Bad Request: chat not found"))
+        assert await bot.send("/stats", user_id=3003) == [REFUSAL]
+        # The failure was not cached: the next check asks again and succeeds.
+        assert (await bot.send("/stats", user_id=3003))[0].startswith("Articles: 0")
+    finally:
+        await stop_bot(bot)
