@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import logging
 from collections.abc import AsyncIterator, Callable, Iterable
 from dataclasses import dataclass, field
 
 from bot.clock import Clock
 from bot.parsing import content_hash, parse_article
 from storage.articles import ArticleStore, NewArticle, SaveResult, StoredArticle
-from storage.search_index import IndexChange, SearchIndex
+from storage.search_index import IndexChange, IndexLocked, SearchIndex
+
+log = logging.getLogger(__name__)
 
 MAX_ARTICLE_CHARS = 200_000
 RESTORE_DAYS = 30
@@ -171,7 +174,13 @@ class Archive:
                     IndexChange(c.article_id, c.title, c.text, c.published, deleted=c.deleted)
                     for c in changes
                 ]
-                await asyncio.to_thread(self.index.apply, index_changes, changes[-1].seq)
+                try:
+                    await asyncio.to_thread(self.index.apply, index_changes, changes[-1].seq)
+                except IndexLocked:
+                    # Another process (e.g. `newsbot import`) is writing the index; the
+                    # changes are safe in the database and the next sync applies them.
+                    log.warning("search index busy in another process; will catch up later")
+                    return applied
                 applied += len(changes)
 
     async def rebuild_index(self) -> int:

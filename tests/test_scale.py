@@ -60,8 +60,10 @@ async def test_a_second_process_follows_new_edited_and_deleted_articles(
         assert [h.article.id for h in hits.hits] == [2]
         assert (await second.services.questions.ask("water supply")).hits == ()
 
-        assert await first.send("/delete 1", user_id=EDITOR) == [
-            "Deleted #1: Tabqa dam repairs begin"
+        await first.send("/delete 1", user_id=EDITOR)
+        confirm = first.fake.sent[-1]
+        assert await first.process(first.updates.callback("delete:1", confirm, user_id=EDITOR)) == [
+            "Deleted #1: Tabqa dam repairs begin\n/restore 1 brings it back within 30 days."
         ]
         await follow(second)
         assert second.services.index.num_docs() == 1
@@ -119,20 +121,21 @@ async def test_migrate_data_moves_everything_and_can_run_again(
         for _ in range(2)  # the second run finds everything there and changes nothing
     ]
     assert [r.returncode for r in runs] == [0, 0], runs[0].stderr
-    tables = ["articles", "chats", "counters", "subscriptions", "deliveries"]
+    tables = {"articles": 1, "audit_log": 2, "chats": 1, "counters": 1, "subscriptions": 1}
+    tables["deliveries"] = 1
     done = "Done. Start the bot with DATABASE_URL set to the target; its search index rebuilds."
-    assert runs[0].stdout.splitlines() == [f"{t}: 1 copied, 0 already there" for t in tables] + [
-        done
-    ]
-    assert runs[1].stdout.splitlines() == [f"{t}: 0 copied, 1 already there" for t in tables] + [
-        done
-    ]
+    assert runs[0].stdout.splitlines() == [
+        f"{t}: {n} copied, 0 already there" for t, n in tables.items()
+    ] + [done]
+    assert runs[1].stdout.splitlines() == [
+        f"{t}: 0 copied, {n} already there" for t, n in tables.items()
+    ] + [done]
 
     new = await start_bot(
         make_settings(tmp_path, database_url=database_url, index_dir=tmp_path / "new"), clock
     )
     try:
-        await new.app.job_queue.get_jobs_by_name("digest:catch-up")[0].run(new.app)
+        await new.app.job_queue.get_jobs_by_name("digest:dispatch:start")[0].run(new.app)
         assert new.fake.sent == []  # the digest was delivered before the move: not again
         answer = await new.send("Tabqa dam repairs?", user_id=READER)
         assert "/read_1" in answer[0]
