@@ -12,6 +12,7 @@ from handlers.common import (
     Context,
     args_text,
     audit,
+    editor_message,
     is_editor,
     reply,
     services,
@@ -46,11 +47,8 @@ def _article_number(text: str) -> int | None:
 
 async def delete(update: Update, context: Context) -> None:
     """/delete <n> (editors): asks for confirmation with a button first."""
-    message = update.effective_message
+    message = await editor_message(update, context)
     if message is None:
-        return
-    if not await is_editor(update, context):
-        await reply(update, REFUSE_EDITORS_ONLY)
         return
     number = _article_number(args_text(message))
     if number is None:
@@ -106,11 +104,8 @@ async def delete_callback(update: Update, context: Context) -> None:
 
 async def restore(update: Update, context: Context) -> None:
     """/restore <n> (editors): undo a delete from the last 30 days."""
-    message = update.effective_message
+    message = await editor_message(update, context)
     if message is None:
-        return
-    if not await is_editor(update, context):
-        await reply(update, REFUSE_EDITORS_ONLY)
         return
     number = _article_number(args_text(message))
     if number is None:

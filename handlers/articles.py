@@ -23,6 +23,7 @@ from handlers.common import (
     Context,
     args_text,
     audit,
+    editor_message,
     is_editor,
     reply,
     services,
@@ -54,11 +55,8 @@ async def private_text(update: Update, context: Context) -> None:
 
 async def add_command(update: Update, context: Context) -> None:
     """/add <text>, or /add in reply to a message."""
-    message = update.effective_message
+    message = await editor_message(update, context)
     if message is None:
-        return
-    if not await is_editor(update, context):
-        await reply(update, REFUSE_EDITORS_ONLY)
         return
     text = args_text(message)
     source_message = message
@@ -78,11 +76,8 @@ EDIT_USAGE = escape(
 
 async def edit_command(update: Update, context: Context) -> None:
     """/edit <n> <text>, or /edit <n> in reply to a message (editors)."""
-    message = update.effective_message
+    message = await editor_message(update, context)
     if message is None:
-        return
-    if not await is_editor(update, context):
-        await reply(update, REFUSE_EDITORS_ONLY)
         return
     number, _, text = args_text(message).partition(" ")
     number = number.lstrip("#")
