@@ -173,12 +173,19 @@ def sound_alikes(word: str) -> set[str]:
         for i in range(len(word))
         if word[i] not in _VOWELS and (i + 1 == len(word) or word[i + 1] != word[i])
     }
+    found |= _phonetic_swaps(word)
+    found.discard(word)
+    return found
+
+
+def _phonetic_swaps(word: str) -> set[str]:
+    """Every spelling with one q/k/c or ph/f swapped (at each place it occurs)."""
+    found: set[str] = set()
     for old, new in _PHONETIC:
         start = word.find(old)
         while start != -1:
             found.add(word[:start] + new + word[start + len(old) :])
             start = word.find(old, start + 1)
-    found.discard(word)
     return found
 
 
@@ -191,11 +198,7 @@ def _respellings(word: str) -> set[str]:
     """Return the q/k/c and ph/f respellings of a word, its doubled letters undoubled, q doubled."""
     found = {word[:i] + word[i + 1 :] for i in range(len(word) - 1) if word[i] == word[i + 1]}
     found |= {word[: i + 1] + word[i:] for i in range(len(word)) if word[i] in "qkc"}
-    for old, new in _PHONETIC:
-        start = word.find(old)
-        while start != -1:
-            found.add(word[:start] + new + word[start + len(old) :])
-            start = word.find(old, start + 1)
+    found |= _phonetic_swaps(word)
     found.discard(word)
     return found
 
