@@ -225,8 +225,11 @@ async def test_two_processes_due_at_once_send_one_digest(tmp_path: Path) -> None
         one, two = await asyncio.gather(
             BotProcess.start(tmp_path, env), BotProcess.start(tmp_path, env)
         )
-        parts = await _delivery_parts(url)
         async with httpx.AsyncClient(timeout=30) as http:
+            # The digest is recorded before its first message goes out: wait for that message.
+            first = await http.get(f"http://127.0.0.1:{port}/_fake/wait", params={"count": 1})
+            assert first.status_code == 200
+            parts = await _delivery_parts(url)
             waited = await http.get(
                 f"http://127.0.0.1:{port}/_fake/wait", params={"count": len(parts)}
             )
