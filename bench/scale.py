@@ -1,14 +1,23 @@
 """Questions per second through the webhook with 1, 2, 4 bot processes on one PostgreSQL.
 
-    python bench/scale.py ../shared/data --postgres postgresql+asyncpg://postgres@127.0.0.1/test
+    python bench/scale.py ../shared/data --database newsbot_scale --workdir /tmp/scale
 
 Builds an archive of `--articles` articles (the real corpora under DATA_DIR, topped up with
-synthetic articles recombined from their paragraphs) in a fresh database, starts a fake Bot API
-server and `newsbot run --webhook` processes, and sends private-chat questions (news-qa quiz and
+synthetic articles recombined from their paragraphs) in a PostgreSQL database, starts a lean
+fake Bot API server (bench/lean_api.py) and `newsbot run --webhook` processes, and has a load
+generator (bench/load.py, a process of its own) post private-chat questions (news-qa quiz and
 short forms) round-robin over the processes, as a reverse proxy would. Two loads per step:
 closed loop (as fast as answers come back) for throughput, and an open loop at `--rate`
 questions/s for latency. Latency is from POST to the webhook's 200, which the bot returns only
-after its reply reached the fake Bot API. The load generator runs on the same machine.
+after its reply reached the Bot API.
+
+Everything runs on this machine and shares its cores, so each load also reports the CPU time
+each part spent per question (bots, PostgreSQL, the fake Bot API, the load generator, and
+everything else the machine did meanwhile), read from /proc. `--pipeline` asks `/start`
+instead of questions: the whole path of an update without retrieval and answer sentences.
+`--in-process N` first times N questions inside this process (retrieval, SQL fetch, answer
+sentence) on the same archive. `--profile DIR` records each process with py-spy during the
+closed loop. `--database` keeps the archive (and `--workdir` the index slots) between runs.
 `--small` is the CI smoke run.
 """
 
@@ -20,23 +29,25 @@ import itertools
 import json
 import os
 import random
+import re
+import shutil
 import socket
-import statistics
 import subprocess
 import sys
 import tempfile
 import time
 import uuid
 from collections.abc import Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
 
-import httpx
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import create_async_engine
 
 from storage.db import async_url
 
+ROOT = Path(__file__).resolve().parent.parent
 TOKEN = "123456:" + "B" * 35
 SECRET = "bench-secret"
 CORPORA = [
@@ -45,6 +56,11 @@ CORPORA = [
     "corpora/bbc2225.jsonl",
     "syria-fakes/articles.jsonl",
 ]
+TICK = os.sysconf("SC_CLK_TCK")
+PG_SERVICE = re.compile(
+    r"postgres: .*(checkpointer|background writer|walwriter|autovacuum launcher|"
+    r"logical replication launcher|stats collector|archiver)"
+)
 
 
 def main() -> None:
@@ -63,159 +79,385 @@ def main() -> None:
     parser.add_argument("--articles", type=int, default=100_000)
     parser.add_argument("--processes", default="1,2,4", help="process counts, ascending")
     parser.add_argument("--rate", type=float, default=200.0, help="open-loop questions/s")
-    parser.add_argument("--seconds", type=float, default=20.0, help="length of each load")
+    parser.add_argument("--seconds", type=float, default=10.0, help="length of each load")
+    parser.add_argument(
+        "--askers", type=int, default=4, help="closed loop: concurrent askers per process"
+    )
+    parser.add_argument("--pipeline", action="store_true", help="ask /start, not questions")
+    parser.add_argument(
+        "--in-process", type=int, default=0, metavar="N", help="first time N questions in-process"
+    )
+    parser.add_argument("--profile", type=Path, help="py-spy recordings of the closed loops here")
+    parser.add_argument(
+        "--full-fake", action="store_true", help="bot/fake_server.py instead of the lean fake"
+    )
     parser.add_argument("--small", action="store_true", help="CI smoke: tiny and quick")
+    parser.add_argument(
+        "--database",
+        help="keep the archive in this database (reused when it already holds enough articles)",
+    )
+    parser.add_argument("--workdir", type=Path, help="keep index slots here (reuse them)")
+    parser.add_argument(
+        "--prepare-only", action="store_true", help="build the archive (and its index), then stop"
+    )
     args = parser.parse_args()
     if args.small:
         args.articles, args.processes, args.rate, args.seconds = 3_000, "1,2", 50.0, 3.0
+        args.in_process = args.in_process or 50
     asyncio.run(run(args))
 
 
 async def run(args: argparse.Namespace) -> None:
-    counts = sorted({int(n) for n in args.processes.split(",")})
-    questions = load_questions(args.data)
+    counts = sorted({int(n) for n in args.processes.split(",") if n})
+    questions = ["/start"] if args.pipeline else load_questions(args.data)
     with tempfile.TemporaryDirectory(prefix="newsbot-scale-") as tmp:
-        workdir = Path(tmp)
-        name = f"newsbot_bench_{uuid.uuid4().hex[:8]}"
-        await admin(args.postgres, f'CREATE DATABASE "{name}"')
+        workdir = args.workdir or Path(tmp)
+        workdir.mkdir(parents=True, exist_ok=True)
+        (workdir / "questions.json").write_text(json.dumps(questions), encoding="utf-8")
+        name = args.database or f"newsbot_bench_{uuid.uuid4().hex[:8]}"
+        await admin(args.postgres, f'CREATE DATABASE "{name}"', missing_ok=bool(args.database))
         url = make_url(async_url(args.postgres)).set(database=name).render_as_string(False)
-        fake = procs = None
+        fake: subprocess.Popen[bytes] | None = None
+        bots: list[Bot] = []
         try:
             started = time.perf_counter()
-            source, stored = articles(args.data), 0
+            source, stored = articles(args.data), await count_articles(url)
+            if stored:  # a kept archive: skip what it already holds
+                source = itertools.islice(source, stored, None)
             while stored < args.articles:  # duplicates and non-articles are dropped: top up
                 write_articles(source, args.articles - stored, workdir / "articles.jsonl")
                 await asyncio.to_thread(import_archive, workdir, url)
                 stored = await count_articles(url)
-            print(f"archive: {stored:,} articles stored in {time.perf_counter() - started:.0f} s")
+            print(f"archive: {stored:,} articles in {time.perf_counter() - started:.0f} s")
+            if args.prepare_only:
+                return
+            if args.in_process:
+                await in_process(url, workdir, load_questions(args.data)[: args.in_process])
             fake_port = free_port()
-            fake = await asyncio.to_thread(start_fake, workdir, fake_port)
-            procs = []
-            rows = []
+            fake = start_fake(fake_port, full=args.full_fake)
+            next_id = await last_update_id(url) + 1
+            rows: list[Row] = []
             for count in counts:
                 started = time.perf_counter()
-                while len(procs) < count:
-                    procs.append(start_bot(workdir, bot_env(url, fake_port)))
-                ports = [await ready(p) for p in procs]
+                while len(bots) < count:
+                    bots.append(Bot.start(workdir, bot_env(url, fake_port)))
+                for bot in bots:
+                    await bot.ready()
                 print(f"{count} process(es) ready in {time.perf_counter() - started:.0f} s")
-                rows.append(await measure(count, ports, questions, args))
+                ports = [b.port for b in bots]
+                meter = Meter(bots, fake, url, name)
+                # Warm-up: connections, caches, the first questions' lazy set-up.
+                warm = await load(workdir, ports, next_id, ["--closed", str(2 * count)], 2.0)
+                next_id = int(warm["next_id"])
+                closed, next_id = await measure(
+                    meter, workdir, ports, next_id, ["--closed", str(args.askers * count)],
+                    args, f"{count} closed loop", profile=(args.profile, count),
+                )  # fmt: skip
+                rows.append(closed)
+                rate = args.rate if closed.answered_rate >= args.rate else closed.answered_rate
+                rate = round(rate if rate == args.rate else 0.8 * rate, 1)
+                opened, next_id = await measure(
+                    meter, workdir, ports, next_id, ["--rate", str(rate)], args,
+                    f"{count} open loop", profile=(None, count),
+                )  # fmt: skip
+                rows.append(opened)
             print_table(rows, args)
         finally:
-            for proc in (procs or []) + ([fake] if fake else []):
-                proc.terminate()
-                proc.wait()
-            await admin(args.postgres, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            for bot in bots:
+                bot.stop()
+            if fake is not None:
+                fake.terminate()
+                fake.wait()
+            if not args.database:
+                await admin(args.postgres, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
-class Ids:
-    """Update ids, unique across the whole run (the processes drop repeats)."""
+@dataclass(slots=True)
+class Row:
+    """One load: what was offered and answered, latency, CPU per question of each part."""
 
-    numbers = itertools.count(1)
+    label: str
+    offered: float | None
+    answered: int
+    failed: int
+    seconds: float
+    p50: float | None
+    p95: float | None
+    cpu_ms: dict[str, float] = field(default_factory=dict)
+    busy_cores: float = 0.0
+
+    @property
+    def answered_rate(self) -> float:
+        return self.answered / self.seconds if self.seconds else 0.0
 
 
-def update(question: str, user: int) -> bytes:
-    number = next(Ids.numbers)
-    chat = {"id": user, "type": "private", "first_name": "Bench"}
-    return json.dumps(
-        {
-            "update_id": number,
-            "message": {
-                "message_id": number,
-                "date": int(time.time()),
-                "chat": chat,
-                "from": {"id": user, "is_bot": False, "first_name": "Bench"},
-                "text": question,
-            },
+class Bot:
+    """One `newsbot run --webhook` process, its port once it listens."""
+
+    def __init__(self, proc: subprocess.Popen[str]) -> None:
+        self.proc = proc
+        self.port = 0
+
+    @classmethod
+    def start(cls, workdir: Path, env: dict[str, str]) -> Bot:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "bot", "run", "--webhook"],
+            cwd=workdir, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+        )  # fmt: skip
+        return cls(proc)
+
+    async def ready(self) -> None:
+        """Wait until the process logged that it listens (its index is then up to date)."""
+        assert self.proc.stderr is not None
+        while not self.port:
+            line = await asyncio.to_thread(self.proc.stderr.readline)
+            if not line:
+                raise RuntimeError("a bot process exited during start-up")
+            if "webhook server listening on" in line:
+                self.port = int(line.rsplit(":", 1)[1])
+                # Keep draining its log so the pipe never fills up.
+                asyncio.get_running_loop().run_in_executor(None, self.proc.stderr.read)
+
+    def stop(self) -> None:
+        self.proc.terminate()
+        self.proc.wait()
+
+
+class Meter:
+    """CPU seconds used so far by each part of the set-up, and by the whole machine."""
+
+    def __init__(
+        self, bots: list[Bot], fake: subprocess.Popen[bytes], url: str, database: str
+    ) -> None:
+        self.bots, self.fake, self.database = bots, fake, database
+
+    def read(self) -> dict[str, float]:
+        ours, service = 0.0, 0.0
+        for pid, cmdline in _postgres_processes():
+            if f" {self.database} " in cmdline:
+                ours += _cpu(pid)
+            elif PG_SERVICE.search(cmdline) or cmdline.startswith("/"):
+                service += _cpu(pid)
+        return {
+            "bots": sum(_cpu(b.proc.pid) for b in self.bots),
+            "postgres": ours + service,
+            "fake API": _cpu(self.fake.pid),
+            "machine": _machine_busy(),
         }
-    ).encode()
 
 
-async def ask(http: httpx.AsyncClient, port: int, question: str, user: int) -> float:
-    started = time.perf_counter()
-    answer = await http.post(
-        f"http://127.0.0.1:{port}/telegram",
-        content=update(question, user),
-        headers={"X-Telegram-Bot-Api-Secret-Token": SECRET, "content-type": "application/json"},
-    )
-    answer.raise_for_status()
-    return time.perf_counter() - started
+def _cpu(pid: int) -> float:
+    """User + system CPU seconds of a process, all its threads (0 once it is gone)."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except (FileNotFoundError, ProcessLookupError):
+        return 0.0
+    fields = stat.rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / TICK
+
+
+def _machine_busy() -> float:
+    """CPU seconds the whole machine spent busy since boot (all cores)."""
+    values = [int(v) for v in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    idle = values[3] + values[4]
+    return (sum(values[:8]) - idle) / TICK
+
+
+def _postgres_processes() -> Iterator[tuple[int, str]]:
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            if (entry / "comm").read_text().strip() != "postgres":
+                continue
+            cmdline = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode()
+        except OSError:
+            continue
+        yield int(entry.name), cmdline
+
+
+async def load(
+    workdir: Path, ports: list[int], first_id: int, mode: list[str], seconds: float
+) -> dict[str, float]:
+    """Run bench/load.py once (it waits for a line on stdin to start) and return its summary."""
+    proc = await start_load(workdir, ports, first_id, mode, seconds)
+    return await finish_load(proc)
+
+
+async def start_load(
+    workdir: Path, ports: list[int], first_id: int, mode: list[str], seconds: float
+) -> asyncio.subprocess.Process:
+    proc = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "bench.load", "--ports", ",".join(map(str, ports)),
+        "--questions", str(workdir / "questions.json"), "--first-id", str(first_id),
+        "--seconds", str(seconds), *mode,
+        cwd=ROOT, stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE,
+    )  # fmt: skip
+    assert proc.stdout is not None
+    line = await proc.stdout.readline()
+    if line.strip() != b"ready":
+        raise RuntimeError(f"load generator did not start: {line!r}")
+    return proc
+
+
+async def finish_load(proc: asyncio.subprocess.Process) -> dict[str, float]:
+    assert proc.stdin is not None and proc.stdout is not None
+    proc.stdin.write(b"go\n")
+    await proc.stdin.drain()
+    summary: dict[str, float] = json.loads(await proc.stdout.readline())
+    await proc.wait()
+    return summary
 
 
 async def measure(
-    count: int, ports: list[int], questions: list[str], args: argparse.Namespace
-) -> dict[str, float]:
-    limits = httpx.Limits(max_connections=512, max_keepalive_connections=512)
-    timeout = httpx.Timeout(30, pool=None)
-    async with httpx.AsyncClient(timeout=timeout, limits=limits) as http:
-        turn = itertools.count()
-
-        async def one() -> float:
-            n = next(turn)
-            return await ask(
-                http, ports[n % len(ports)], questions[n % len(questions)], 10_000 + n % 5_000
-            )
-
-        for _ in range(20 * count):  # warm-up: connections, caches
-            await one()
-        # Closed loop: enough askers to keep every process busy.
-        closed: list[float] = []
-        deadline = time.perf_counter() + args.seconds
-
-        async def asker() -> None:
-            while time.perf_counter() < deadline:
-                closed.append(await one())
-
-        started = time.perf_counter()
-        await asyncio.gather(*(asker() for _ in range(4 * count)))
-        throughput = len(closed) / (time.perf_counter() - started)
-        # Open loop: questions arrive at a fixed rate whether or not answers keep up. A rate
-        # far above what the closed loop managed would only measure a growing queue, so then
-        # the open loop runs at 80% of that instead (and the table says so).
-        rate = args.rate if throughput >= args.rate else round(0.8 * throughput, 1)
-        tasks = []
-        started = time.perf_counter()
-        total = max(2, int(rate * args.seconds))
-        for n in range(total):
-            delay = started + n / rate - time.perf_counter()
-            if delay > 0:
-                await asyncio.sleep(delay)
-            tasks.append(asyncio.create_task(one()))
-        outcomes = await asyncio.gather(*tasks, return_exceptions=True)
-        opened = [o for o in outcomes if isinstance(o, float)]
-        achieved = len(opened) / (time.perf_counter() - started)
-    return {
-        "processes": count,
-        "qps": throughput,
-        "closed_p50": pct(closed, 50),
-        "closed_p95": pct(closed, 95),
-        "open_target": rate,
-        "open_rate": achieved,
-        "open_failed": len(outcomes) - len(opened),
-        "open_p50": pct(opened, 50),
-        "open_p95": pct(opened, 95),
-    }
+    meter: Meter,
+    workdir: Path,
+    ports: list[int],
+    first_id: int,
+    mode: list[str],
+    args: argparse.Namespace,
+    label: str,
+    *,
+    profile: tuple[Path | None, int],
+) -> tuple[Row, int]:
+    """One load, with the CPU each part spent during it; and the next free update id."""
+    proc = await start_load(workdir, ports, first_id, mode, args.seconds)
+    spies = start_profilers(profile[0], profile[1], meter, args.seconds)
+    before = meter.read()
+    summary = await finish_load(proc)
+    after = meter.read()
+    for spy in spies:
+        spy.wait()
+    answered = int(summary["answered"])
+    per = 1000 / max(answered, 1)
+    cpu = {k: (after[k] - before[k]) * per for k in ("bots", "postgres", "fake API")}
+    cpu["load generator"] = summary["cpu_seconds"] * per
+    machine = (after["machine"] - before["machine"]) * per
+    cpu["others"] = max(0.0, machine - sum(cpu.values()))
+    row = Row(
+        label=label,
+        offered=float(mode[1]) if mode[0] == "--rate" else None,
+        answered=answered,
+        failed=int(summary["failed"]),
+        seconds=summary["seconds"],
+        p50=summary["p50"],
+        p95=summary["p95"],
+        cpu_ms=cpu,
+        busy_cores=(after["machine"] - before["machine"]) / summary["seconds"],
+    )
+    print(format_row(row), flush=True)
+    return row, int(summary["next_id"])
 
 
-def pct(values: list[float], q: int) -> float:
-    return statistics.quantiles(values, n=100)[q - 1] * 1000 if len(values) > 1 else float("nan")
+def start_profilers(
+    folder: Path | None, count: int, meter: Meter, seconds: float
+) -> list[subprocess.Popen[bytes]]:
+    """py-spy on each bot and the fake API for the length of one load (collapsed stacks)."""
+    if folder is None:
+        return []
+    folder.mkdir(parents=True, exist_ok=True)
+    spy = shutil.which("py-spy") or str(Path(sys.executable).parent / "py-spy")
+    targets = [(f"bot{n + 1}", b.proc.pid) for n, b in enumerate(meter.bots)]
+    targets.append(("fake", meter.fake.pid))
+    spies = []
+    for name, pid in targets:
+        command = [
+            spy, "record", "--nonblocking", "--format", "raw", "--rate", "200",
+            "--duration", str(max(1, int(seconds))), "--pid", str(pid),
+            "--output", str(folder / f"{count}p-{name}.txt"),
+        ]  # fmt: skip
+        spies.append(
+            subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        )
+    return spies
 
 
-def print_table(rows: list[dict[str, float]], args: argparse.Namespace) -> None:
-    base = rows[0]["qps"]
+async def in_process(url: str, workdir: Path, questions: list[str]) -> None:
+    """CPU per question inside one process, by step: what no process count can go below."""
+    from bot.retrieval import Answer
+    from bot.services import open_services
+    from bot.settings import Settings
+
+    settings = Settings(
+        telegram_bot_token=TOKEN,  # type: ignore[arg-type]
+        database_url=url,
+        index_dir=workdir / "data" / "index" / "slot-0",
+        auto_migrate=False,
+    )
+    services = await open_services(settings)
+    steps = {"retrieval": 0.0, "SQL fetch": 0.0, "answer sentence": 0.0, "whole ask()": 0.0}
+    try:
+        retriever, store = services.questions._retriever, services.archive.articles
+        for question in questions * 2:  # the first round warms caches
+            if question is questions[0]:
+                steps = dict.fromkeys(steps, 0.0)
+            t0 = time.thread_time()
+            query = retriever.analyze(question)
+            scored = retriever.search(query, as_of=None, limit=4, offset=0)[:3]
+            t1 = time.thread_time()
+            stored = await store.get_many([s.article_id for s in scored])
+            t2 = time.thread_time()
+            first = stored.get(scored[0].article_id) if scored else None
+            if first is not None:
+                answer: Answer = retriever.answer(query, first.title, first.text)
+                assert answer is not None
+            t3 = time.thread_time()
+            await services.questions.ask(question, with_answers=1)
+            t4 = time.thread_time()
+            for step, spent in zip(steps, (t1 - t0, t2 - t1, t3 - t2, t4 - t3), strict=True):
+                steps[step] += spent
+    finally:
+        await services.close()
+    print(
+        f"in-process, CPU per question over {len(questions)} questions: "
+        + ", ".join(f"{k} {v / len(questions) * 1000:.1f} ms" for k, v in steps.items())
+    )
+
+
+PARTS = ("bots", "postgres", "fake API", "load generator", "others")
+
+
+def format_row(row: Row) -> str:
+    offered = f"{row.offered:.1f}" if row.offered is not None else "closed"
+    cpu = " | ".join(f"{row.cpu_ms[k]:.1f}" for k in PARTS)
+    return (
+        f"| {row.label.split()[0]} | {offered} | {row.answered_rate:.1f} | {row.failed} "
+        f"| {_ms(row.p50)} | {_ms(row.p95)} | {cpu} | {row.busy_cores:.2f} |"
+    )
+
+
+def _ms(value: float | None) -> str:
+    return "n/a" if value is None else f"{value:.1f}"
+
+
+def print_table(rows: list[Row], args: argparse.Namespace) -> None:
     print()
     print(
-        "| processes | closed loop q/s | × 1 process | p50 ms | p95 ms "
-        "| open loop: offered q/s | answered q/s | failed | p50 ms | p95 ms |"
+        "| processes | offered q/s | answered q/s | failed | p50 ms | p95 ms "
+        "| CPU ms/q: bots | PostgreSQL | fake API | load gen | others | busy cores |"
     )
-    print("|---|---|---|---|---|---|---|---|---|---|")
-    for r in rows:
-        print(
-            f"| {r['processes']:.0f} | {r['qps']:.1f} | {r['qps'] / base:.2f} "
-            f"| {r['closed_p50']:.1f} | {r['closed_p95']:.1f} | {r['open_target']:.1f} "
-            f"| {r['open_rate']:.1f} | {r['open_failed']:.0f} | {r['open_p50']:.1f} "
-            f"| {r['open_p95']:.1f} |"
-        )
-    print(f"(open loop offered --rate {args.rate:.0f} q/s where the closed loop reached it)")
+    print("|---|---|---|---|---|---|---|---|---|---|---|---|")
+    for row in rows:
+        print(format_row(row))
+    print(
+        f"(closed: {args.askers} askers per process; the open loop offers --rate "
+        f"{args.rate:.0f} q/s where the closed loop reached it, else 80% of what it reached"
+        + ("; every update was /start" if args.pipeline else "")
+        + ")"
+    )
+
+
+async def last_update_id(url: str) -> int:
+    """Update ids already claimed in a kept database: the run continues after them."""
+    engine = create_async_engine(url)
+    try:
+        async with engine.connect() as conn:
+            found = await conn.execute(
+                text("SELECT coalesce(max(update_id), 0) FROM processed_updates")
+            )
+            return int(found.scalar_one())
+    finally:
+        await engine.dispose()
 
 
 def load_questions(data: Path) -> list[str]:
@@ -232,15 +474,6 @@ def write_articles(source: Iterator[dict[str, str]], wanted: int, out: Path) -> 
     with out.open("w", encoding="utf-8") as handle:
         for record in itertools.islice(source, wanted):
             handle.write(json.dumps(record, ensure_ascii=False) + "\n")
-
-
-async def count_articles(url: str) -> int:
-    engine = create_async_engine(url)
-    try:
-        async with engine.connect() as conn:
-            return int((await conn.execute(text("SELECT count(*) FROM articles"))).scalar_one())
-    finally:
-        await engine.dispose()
 
 
 def articles(data: Path) -> Iterator[dict[str, str]]:
@@ -297,36 +530,9 @@ def import_archive(workdir: Path, url: str) -> None:
     )  # fmt: skip
 
 
-def start_fake(workdir: Path, port: int) -> subprocess.Popen[bytes]:
-    return subprocess.Popen(
-        [sys.executable, "-m", "bot.fake_server", "--port", str(port)], cwd=workdir
-    )
-
-
-def start_bot(workdir: Path, env: dict[str, str]) -> subprocess.Popen[str]:
-    return subprocess.Popen(
-        [sys.executable, "-m", "bot", "run", "--webhook"],
-        cwd=workdir, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
-    )  # fmt: skip
-
-
-_ports: dict[int, int] = {}
-
-
-async def ready(proc: subprocess.Popen[str]) -> int:
-    """The port, once the process logged that it listens (its index is then up to date)."""
-    if proc.pid in _ports:
-        return _ports[proc.pid]
-    assert proc.stderr is not None
-    while True:
-        line = await asyncio.to_thread(proc.stderr.readline)
-        if not line:
-            raise RuntimeError("a bot process exited during start-up")
-        if "webhook server listening on" in line:
-            _ports[proc.pid] = int(line.rsplit(":", 1)[1])
-            # Keep draining its log so the pipe never fills up.
-            asyncio.get_running_loop().run_in_executor(None, proc.stderr.read)
-            return _ports[proc.pid]
+def start_fake(port: int, *, full: bool) -> subprocess.Popen[bytes]:
+    module = "bot.fake_server" if full else "bench.lean_api"
+    return subprocess.Popen([sys.executable, "-m", module, "--port", str(port)], cwd=ROOT)
 
 
 def free_port() -> int:
@@ -335,10 +541,29 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-async def admin(server: str, statement: str) -> None:
+async def count_articles(url: str) -> int:
+    engine = create_async_engine(url)
+    try:
+        async with engine.connect() as conn:
+            exists = await conn.execute(text("SELECT to_regclass('articles') IS NOT NULL"))
+            if not exists.scalar_one():
+                return 0
+            return int((await conn.execute(text("SELECT count(*) FROM articles"))).scalar_one())
+    finally:
+        await engine.dispose()
+
+
+async def admin(server: str, statement: str, *, missing_ok: bool = False) -> None:
     engine = create_async_engine(async_url(server), isolation_level="AUTOCOMMIT")
     try:
         async with engine.connect() as conn:
+            if missing_ok and statement.startswith("CREATE DATABASE"):
+                name = statement.split('"')[1]
+                found = await conn.execute(
+                    text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": name}
+                )
+                if found.first():
+                    return
             await conn.execute(text(statement))
     finally:
         await engine.dispose()

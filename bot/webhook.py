@@ -19,6 +19,7 @@ from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
 from starlette.routing import Route
+from starlette.types import ASGIApp, Receive, Scope, Send
 from telegram import Update
 
 from bot.app import NewsApp, build_application
@@ -27,6 +28,7 @@ from bot.settings import Settings, SettingsError
 log = logging.getLogger(__name__)
 
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
+SECRET_HEADER_KEY = SECRET_HEADER.lower().encode()  # as ASGI gives header names
 PROMETHEUS_TYPE = "text/plain; version=0.0.4; charset=utf-8"
 
 
@@ -41,41 +43,79 @@ def webhook_secret(settings: Settings) -> str:
     return secret
 
 
-def create_webhook_app(app: NewsApp, settings: Settings) -> Starlette:
+def create_webhook_app(app: NewsApp, settings: Settings) -> ASGIApp:
     """The routes, around an Application that is already initialized and post_init'ed."""
-    secret = webhook_secret(settings).encode()
+    return WebhookApp(app, settings)
 
-    async def telegram(request: Request) -> Response:
-        given = request.headers.get(SECRET_HEADER, "").encode()
-        if not hmac.compare_digest(given, secret):
-            return PlainTextResponse("wrong secret token", status_code=403)
+
+class WebhookApp:
+    """ASGI: Telegram's POSTs on a lean path of their own; /healthz and /metrics via Starlette.
+
+    Every update goes through the first one, so it skips Starlette's routing, request and
+    middleware objects; what it does is the same: check the secret, parse, handle, answer.
+    """
+
+    def __init__(self, app: NewsApp, settings: Settings) -> None:
+        self._app = app
+        self._secret = webhook_secret(settings).encode()
+        self._path = settings.webhook_path
+        self._routes = Starlette(
+            routes=[Route("/healthz", self._healthz), Route("/metrics", self._metrics)]
+        )
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and scope["path"] == self._path:
+            status, text = await self._telegram(scope, receive)
+            await _answer(send, status, text)
+        else:
+            await self._routes(scope, receive, send)
+
+    async def _telegram(self, scope: Scope, receive: Receive) -> tuple[int, str]:
+        if scope["method"] != "POST":
+            return 405, "POST only"
+        given = b""
+        for name, value in scope["headers"]:
+            if name == SECRET_HEADER_KEY:
+                given = value
+        if not hmac.compare_digest(given, self._secret):
+            return 403, "wrong secret token"
+        body = await _read_body(receive)
         try:
-            data = json.loads(await request.body())
+            data = json.loads(body)
             if not isinstance(data, dict) or not isinstance(data.get("update_id"), int):
                 raise ValueError("no update_id")
-            update = Update.de_json(data, app.bot)
+            update = Update.de_json(data, self._app.bot)
         except (ValueError, TypeError, KeyError) as exc:
-            return PlainTextResponse(f"not a Telegram update: {exc}", status_code=400)
-        await handle_update(app, update)
+            return 400, f"not a Telegram update: {exc}"
+        await handle_update(self._app, update)
         # 200 even when handling failed: the error handler has answered, a retry would not help.
-        return Response(status_code=200)
+        return 200, ""
 
-    async def healthz(request: Request) -> Response:
-        services = app.bot_data.services
-        if await services.db.ping():
+    async def _healthz(self, request: Request) -> Response:
+        if await self._app.bot_data.services.db.ping():
             return PlainTextResponse("ok")
         return PlainTextResponse("database does not answer", status_code=503)
 
-    async def metrics(request: Request) -> Response:
-        return Response(app.bot_data.services.metrics.render(), media_type=PROMETHEUS_TYPE)
+    async def _metrics(self, request: Request) -> Response:
+        return Response(self._app.bot_data.services.metrics.render(), media_type=PROMETHEUS_TYPE)
 
-    return Starlette(
-        routes=[
-            Route(settings.webhook_path, telegram, methods=["POST"]),
-            Route("/healthz", healthz),
-            Route("/metrics", metrics),
-        ]
-    )
+
+async def _read_body(receive: Receive) -> bytes:
+    chunks = []
+    while True:
+        message = await receive()
+        chunks.append(message.get("body", b""))
+        if not message.get("more_body", False):
+            return b"".join(chunks)
+
+
+async def _answer(send: Send, status: int, text: str) -> None:
+    body = text.encode()
+    headers = [(b"content-length", str(len(body)).encode())]
+    if body:
+        headers.append((b"content-type", b"text/plain; charset=utf-8"))
+    await send({"type": "http.response.start", "status": status, "headers": headers})
+    await send({"type": "http.response.body", "body": body})
 
 
 async def handle_update(app: NewsApp, update: Update) -> bool:
@@ -85,11 +125,16 @@ async def handle_update(app: NewsApp, update: Update) -> bool:
     started = time.perf_counter()
     metrics.queue_depth.inc()
     try:
-        if not await services.updates.claim(update.update_id, now=services.clock.now()):
+        claim = await services.updates.claim_and_read_changes(
+            update.update_id, now=services.clock.now()
+        )
+        if not claim.taken:
             metrics.updates.labels("duplicate").inc()
             return False
-        # Articles another process added a moment ago must already be found here.
-        await services.archive.sync_index()
+        # Articles another process added a moment ago must already be found here; the claim
+        # read the change counter, so only an index that is behind pays for a catch-up.
+        if claim.change_seq > services.index.watermark:
+            await services.archive.sync_index()
         # Through the update processor: the Application's concurrency setting still holds.
         await app.update_processor.process_update(update, app.process_update(update))
         metrics.updates.labels("handled").inc()
@@ -117,7 +162,10 @@ async def serve(settings: Settings, *, app: NewsApp | None = None) -> None:
             )
         server = uvicorn.Server(
             uvicorn.Config(
-                create_webhook_app(app, settings), log_level="warning", proxy_headers=True
+                create_webhook_app(app, settings),
+                log_level="warning",
+                access_log=False,
+                proxy_headers=True,
             )
         )
         # Bound before serving: connections queue from here on, and port 0 picks a free port.
@@ -143,6 +191,11 @@ def _listen(host: str, port: int) -> socket.socket:
 
 
 def run_webhook(settings: Settings) -> int:
-    """`newsbot run --webhook`."""
-    asyncio.run(serve(settings))
+    """`newsbot run --webhook`, on uvloop where it is installed (it is on Linux and macOS)."""
+    try:
+        import uvloop
+    except ImportError:  # Windows
+        asyncio.run(serve(settings))
+    else:
+        uvloop.run(serve(settings))
     return 0

@@ -67,6 +67,8 @@ class Database:
     def __init__(self, engine: AsyncEngine) -> None:
         self.engine = engine
         self.sessions = async_sessionmaker(engine, expire_on_commit=False)
+        # Same pool; each statement commits by itself (no BEGIN/COMMIT round trips).
+        self._autocommit = engine.execution_options(isolation_level="AUTOCOMMIT")
 
     @classmethod
     def from_url(cls, url: str) -> Database:
@@ -88,6 +90,17 @@ class Database:
         """One unit of work: commit on success, roll back on error."""
         async with self.sessions() as session, session.begin():
             yield session
+
+    @contextlib.asynccontextmanager
+    async def driver_connection(self) -> AsyncIterator[Any]:
+        """The driver's own connection (asyncpg's), from the pool, each statement autocommitted.
+
+        For the one statement every Telegram update runs: SQLAlchemy's execution layer costs
+        several times what the statement itself does. Callers write the dialect's own SQL.
+        """
+        async with self._autocommit.connect() as conn:
+            raw = await conn.get_raw_connection()
+            yield raw.driver_connection
 
     async def ping(self) -> bool:
         """Whether the database answers."""

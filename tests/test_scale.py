@@ -4,13 +4,18 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import json
 from pathlib import Path
 
+import httpx
 import pytest
+from pydantic import SecretStr
 
 from bot.clock import ManualClock
 from bot.services import open_services
 from bot.settings import Settings
+from bot.webhook import SECRET_HEADER, create_webhook_app
+from storage.updates import Claim
 from tests.conftest import CHANNEL, EDITOR, READER, Harness, make_settings, start_bot, stop_bot
 from tests.postgres import fresh_database, postgres_url_or_skip
 from tests.test_cli import newsbot
@@ -68,6 +73,38 @@ async def test_a_second_process_follows_new_edited_and_deleted_articles(
         await follow(second)
         assert second.services.index.num_docs() == 1
         assert (await second.services.questions.ask(asked)).hits == ()
+    finally:
+        await stop_bot(second)
+        await stop_bot(first)
+
+
+async def test_an_update_to_a_process_that_is_behind_catches_its_index_up_first(
+    settings: Settings, tmp_path: Path, clock: ManualClock
+) -> None:
+    first = await start_bot(settings, clock)
+    second = await start_bot(settings.model_copy(update={"index_dir": tmp_path / "two"}), clock)
+    try:
+        await first.send(f"/add {DAM}", user_id=EDITOR)
+        ledger = second.services.updates
+        # The claim reads the change counter in the same round trip.
+        assert await ledger.claim_and_read_changes(900, now=clock.now()) == Claim(True, 1)
+        assert await ledger.claim_and_read_changes(900, now=clock.now()) == Claim(False, 1)
+        assert second.services.index.watermark == 0  # the follow job has not run
+        web = create_webhook_app(
+            second.app, second.settings.model_copy(update={"webhook_secret": SecretStr("s")})
+        )
+        async with httpx.AsyncClient(
+            transport=httpx.ASGITransport(app=web), base_url="http://bot.test"
+        ) as http:
+            question = second.updates.message("Tabqa dam repairs?", user_id=READER)
+            answer = await http.post(
+                "/telegram",
+                content=json.dumps(question.to_dict()),
+                headers={SECRET_HEADER: "s"},
+            )
+        assert answer.status_code == 200
+        assert "/read_1" in second.fake.texts()[0]
+        assert second.services.index.watermark == 1
     finally:
         await stop_bot(second)
         await stop_bot(first)
