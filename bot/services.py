@@ -6,12 +6,13 @@ import asyncio
 import datetime as dt
 import logging
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from bot.archive import Archive
 from bot.clock import Clock, SystemClock
 from bot.digests import DigestService
 from bot.dispatch import DigestDispatcher
-from bot.index_dir import IndexSlot
+from bot.index_dir import IndexSlot, committed_watermark, seed_slot
 from bot.metrics import Metrics
 from bot.questions import QuestionService
 from bot.ratelimit import QuestionLimits
@@ -79,6 +80,20 @@ class Services:
             self.index_slot.release()
 
 
+async def _seed_empty_slot(path: Path, articles: ArticleStore) -> None:
+    """A new slot starts from another slot's index, not from indexing the whole archive."""
+    if committed_watermark(path) > 0:
+        return
+    newest = await articles.last_seq()
+    if newest == 0:
+        return
+    seeded = await asyncio.to_thread(seed_slot, path, path.parent, newest_seq=newest)
+    if seeded:
+        log.info(
+            "search index %s seeded from another slot at change %d of %d", path, seeded, newest
+        )
+
+
 async def open_services(settings: Settings, *, clock: Clock | None = None) -> Services:
     """Connect to the database, open the index and bring it up to date with the database."""
     clock = clock or SystemClock()
@@ -93,6 +108,7 @@ async def open_services(settings: Settings, *, clock: Clock | None = None) -> Se
         # Several processes may share this machine and PostgreSQL: each needs its own index.
         slot = IndexSlot.claim(index_dir)
         index_dir = slot.path
+        await _seed_empty_slot(slot.path, ArticleStore(db))
     index = await asyncio.to_thread(SearchIndex.open, index_dir)
     articles = ArticleStore(db)
     subscriptions = SubscriptionStore(db)

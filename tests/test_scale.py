@@ -5,16 +5,20 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import json
+import logging
 from pathlib import Path
 
 import httpx
 import pytest
 from pydantic import SecretStr
 
+from bot.archive import ImportRecord
 from bot.clock import ManualClock
+from bot.index_dir import seed_slot
 from bot.services import open_services
 from bot.settings import Settings
 from bot.webhook import SECRET_HEADER, create_webhook_app
+from storage.search_index import IndexChange, SearchIndex
 from storage.updates import Claim
 from tests.conftest import CHANNEL, EDITOR, READER, Harness, make_settings, start_bot, stop_bot
 from tests.postgres import fresh_database, postgres_url_or_skip
@@ -123,13 +127,19 @@ async def test_processed_updates_are_pruned_by_age(bot: Harness) -> None:
 
 @pytest.mark.postgres
 async def test_processes_on_one_machine_get_their_own_index(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:
     monkeypatch.chdir(tmp_path)
     async with fresh_database(postgres_url_or_skip()) as url:
         settings = make_settings(tmp_path, database_url=url)
         one = await open_services(settings)
-        two = await open_services(settings)
+        await one.archive.import_records([ImportRecord(text=DAM)])
+        with caplog.at_level(logging.INFO, logger="bot.services"):
+            two = await open_services(settings)  # starts from a copy of slot-0's index
+        assert caplog.messages == [
+            "search index data/index/slot-1 seeded from another slot at change 1 of 1"
+        ]
+        assert (two.index.watermark, two.index.num_docs()) == (1, 1)
         assert [s.index_slot.path for s in (one, two) if s.index_slot] == [
             Path("data/index/slot-0"),
             Path("data/index/slot-1"),
@@ -232,3 +242,27 @@ async def test_the_same_article_saved_at_once_by_two_processes_is_kept_once(
     finally:
         await one.close()
         await two.close()
+
+
+def test_a_new_slot_is_seeded_from_another_slots_last_commit(tmp_path: Path) -> None:
+    base = tmp_path / "index"
+    source = SearchIndex.open(base / "slot-0")
+    day = dt.date(2026, 11, 25)
+    source.apply(
+        [IndexChange(n, f"Report {n}", f"Dam report {n} from Tabqa", day) for n in (1, 2)], 2
+    )
+    source.apply([IndexChange(1, "", "", None, deleted=True)], 3)
+    assert seed_slot(base / "slot-1", base, newest_seq=3) == 3
+    copy = SearchIndex.open(base / "slot-1")
+    assert (copy.watermark, copy.num_docs()) == (3, 1)
+    copy.apply([IndexChange(4, "Raqqa", "Water report from Raqqa", day)], 4)  # writable
+    assert copy.num_docs() == 2
+    assert source.num_docs() == 1  # the source is untouched
+    # A slot ahead of the database (another database's index) is never copied.
+    assert seed_slot(tmp_path / "index" / "slot-2", base, newest_seq=2) == 0
+    # Nor one whose writer stays busy: the copy would not be of one commit.
+    with source.writing():
+        assert seed_slot(base / "slot-3", base, newest_seq=9, lock_wait=0.1) == 4
+        assert seed_slot(base / "slot-4", base, newest_seq=3, lock_wait=0.1) == 0
+    source.close()
+    copy.close()
