@@ -14,6 +14,11 @@ from storage.db import Database
 from storage.models import Article, Counter
 
 CHANGE_COUNTER = "article_changes"
+# StoredArticle's fields, in order, of live articles by id (asyncpg's own SQL).
+PG_GET_MANY = (
+    "SELECT id, title, text, published, source, url, external_id, created_at FROM articles"
+    " WHERE id = ANY($1::integer[]) AND deleted_at IS NULL"
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -271,6 +276,23 @@ class ArticleStore:
         """Live articles by id (missing and deleted ones are left out)."""
         if not ids:
             return {}
+        if not self._db.is_sqlite:
+            # Every question runs this: through the driver it costs a fraction of the ORM's.
+            async with self._db.driver_connection() as conn:
+                rows = await conn.fetch(PG_GET_MANY, list(ids))
+            return {
+                r["id"]: StoredArticle(
+                    id=r["id"],
+                    title=r["title"],
+                    text=r["text"],
+                    published=r["published"],
+                    source=r["source"],
+                    url=r["url"],
+                    external_id=r["external_id"],
+                    created_at=r["created_at"].astimezone(dt.UTC),
+                )
+                for r in rows
+            }
         async with self._db.sessions() as session:
             rows = await session.scalars(
                 select(Article).where(Article.id.in_(list(ids)), Article.deleted_at.is_(None))

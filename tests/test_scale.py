@@ -266,3 +266,16 @@ def test_a_new_slot_is_seeded_from_another_slots_last_commit(tmp_path: Path) -> 
         assert seed_slot(base / "slot-4", base, newest_seq=3, lock_wait=0.1) == 0
     source.close()
     copy.close()
+
+
+async def test_fetching_articles_for_answers_gives_what_the_store_holds(bot: Harness) -> None:
+    await bot.send(f"/add {DAM}", user_id=EDITOR)
+    await bot.send(
+        "/add Raqqa water\nThe water supply of Raqqa was cut again on Friday.", user_id=EDITOR
+    )
+    await bot.services.archive.delete(2)
+    store = bot.services.archive.articles
+    one = await store.get(1)
+    assert one is not None and one.created_at.tzinfo is dt.UTC
+    # Live articles only, each as `get` gives it (the fetch takes its own path on PostgreSQL).
+    assert await store.get_many([1, 2, 3]) == {1: one}
