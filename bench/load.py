@@ -21,6 +21,7 @@ import resource
 import statistics
 import sys
 import time
+from collections import Counter
 from pathlib import Path
 
 from bench.lean_api import run_fast
@@ -28,6 +29,7 @@ from bench.lean_api import run_fast
 SECRET = "bench-secret"
 TIMEOUT_SECONDS = 30.0
 USERS = 5_000
+IDLE_SECONDS = 4.0
 
 
 class Updates:
@@ -96,11 +98,19 @@ class Pools:
 
     def __init__(self, ports: list[int]) -> None:
         self.ports = ports
-        self.idle: dict[int, list[Connection]] = {p: [] for p in ports}
+        self.idle: dict[int, list[tuple[float, Connection]]] = {p: [] for p in ports}
+        self.errors: Counter[str] = Counter()
 
     async def post(self, port: int, request: bytes) -> float:
         """Latency in seconds of one update; raises on anything but a 200."""
-        conn = self.idle[port].pop() if self.idle[port] else await Connection.open(port)
+        conn = None
+        while self.idle[port] and conn is None:
+            since, conn = self.idle[port].pop()
+            # uvicorn closes a connection idle for 5 s: never send on one it may be closing.
+            if conn.reader.at_eof() or time.monotonic() - since > IDLE_SECONDS:
+                conn.close()
+                conn = None
+        conn = conn or await Connection.open(port)
         started = time.perf_counter()
         try:
             async with asyncio.timeout(TIMEOUT_SECONDS):
@@ -109,14 +119,14 @@ class Pools:
             conn.close()
             raise
         latency = time.perf_counter() - started
-        self.idle[port].append(conn)
+        self.idle[port].append((time.monotonic(), conn))
         if status != 200:
             raise RuntimeError(f"HTTP {status}")
         return latency
 
     def close(self) -> None:
         for conns in self.idle.values():
-            for conn in conns:
+            for _, conn in conns:
                 conn.close()
 
 
@@ -134,7 +144,8 @@ async def closed_loop(
         while time.perf_counter() < deadline:
             try:
                 latencies.append(await pools.post(port, updates.next()))
-            except (OSError, RuntimeError, TimeoutError, asyncio.IncompleteReadError):
+            except (OSError, RuntimeError, TimeoutError, asyncio.IncompleteReadError) as exc:
+                pools.errors[f"{type(exc).__name__}: {exc}"[:80]] += 1
                 failed += 1
 
     started = time.perf_counter()
@@ -153,7 +164,8 @@ async def open_loop(
         nonlocal failed
         try:
             latencies.append(await pools.post(port, request))
-        except (OSError, RuntimeError, TimeoutError, asyncio.IncompleteReadError):
+        except (OSError, RuntimeError, TimeoutError, asyncio.IncompleteReadError) as exc:
+            pools.errors[f"{type(exc).__name__}: {exc}"[:80]] += 1
             failed += 1
 
     tasks = []
@@ -197,6 +209,7 @@ async def run(args: argparse.Namespace, questions: list[str]) -> dict[str, objec
         "p99": percentile(latencies, 99),
         "cpu_seconds": after.ru_utime + after.ru_stime - cpu.ru_utime - cpu.ru_stime,
         "next_id": updates.next_id,
+        "errors": dict(pools.errors),
     }
 
 

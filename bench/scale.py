@@ -40,6 +40,7 @@ import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
@@ -145,7 +146,7 @@ async def run(args: argparse.Namespace) -> None:
                     await bot.ready()
                 print(f"{count} process(es) ready in {time.perf_counter() - started:.0f} s")
                 ports = [b.port for b in bots]
-                meter = Meter(bots, fake, url, name)
+                meter = Meter(bots, fake, name)
                 # Warm-up: connections, caches, the first questions' lazy set-up.
                 warm = await load(workdir, ports, next_id, ["--closed", str(2 * count)], 2.0)
                 next_id = int(warm["next_id"])
@@ -209,10 +210,12 @@ class Bot:
     async def ready(self) -> None:
         """Wait until the process logged that it listens (its index is then up to date)."""
         assert self.proc.stderr is not None
+        lines = []
         while not self.port:
             line = await asyncio.to_thread(self.proc.stderr.readline)
+            lines.append(line)
             if not line:
-                raise RuntimeError("a bot process exited during start-up")
+                raise RuntimeError("a bot process exited during start-up:\n" + "".join(lines))
             if "webhook server listening on" in line:
                 self.port = int(line.rsplit(":", 1)[1])
                 # Keep draining its log so the pipe never fills up.
@@ -226,24 +229,29 @@ class Bot:
 class Meter:
     """CPU seconds used so far by each part of the set-up, and by the whole machine."""
 
-    def __init__(
-        self, bots: list[Bot], fake: subprocess.Popen[bytes], url: str, database: str
-    ) -> None:
+    def __init__(self, bots: list[Bot], fake: subprocess.Popen[bytes], database: str) -> None:
         self.bots, self.fake, self.database = bots, fake, database
 
-    def read(self) -> dict[str, float]:
-        ours, service = 0.0, 0.0
+    def read(self) -> dict[str, float | dict[int, float]]:
+        postgres = {}  # per process: backends come and go (a pool's overflow connections)
         for pid, cmdline in _postgres_processes():
-            if f" {self.database} " in cmdline:
-                ours += _cpu(pid)
-            elif PG_SERVICE.search(cmdline) or cmdline.startswith("/"):
-                service += _cpu(pid)
+            if f" {self.database} " in cmdline or PG_SERVICE.search(cmdline) or cmdline[:1] == "/":
+                postgres[pid] = _cpu(pid)
         return {
             "bots": sum(_cpu(b.proc.pid) for b in self.bots),
-            "postgres": ours + service,
+            "postgres": postgres,
             "fake API": _cpu(self.fake.pid),
             "machine": _machine_busy(),
         }
+
+    @staticmethod
+    def spent(before: dict[str, Any], after: dict[str, Any]) -> dict[str, float]:
+        """CPU seconds between two reads; a PostgreSQL process that ended in between is lost."""
+        spent = {k: after[k] - before[k] for k in ("bots", "fake API", "machine")}
+        spent["postgres"] = sum(
+            cpu - before["postgres"].get(pid, 0.0) for pid, cpu in after["postgres"].items()
+        )
+        return spent
 
 
 def _cpu(pid: int) -> float:
@@ -325,15 +333,14 @@ async def measure(
     spies = start_profilers(profile[0], profile[1], meter, args.seconds)
     before = meter.read()
     summary = await finish_load(proc)
-    after = meter.read()
+    spent = Meter.spent(before, meter.read())
     for spy in spies:
         spy.wait()
     answered = int(summary["answered"])
     per = 1000 / max(answered, 1)
-    cpu = {k: (after[k] - before[k]) * per for k in ("bots", "postgres", "fake API")}
+    cpu = {k: spent[k] * per for k in ("bots", "postgres", "fake API")}
     cpu["load generator"] = summary["cpu_seconds"] * per
-    machine = (after["machine"] - before["machine"]) * per
-    cpu["others"] = max(0.0, machine - sum(cpu.values()))
+    cpu["others"] = max(0.0, spent["machine"] * per - sum(cpu.values()))
     row = Row(
         label=label,
         offered=float(mode[1]) if mode[0] == "--rate" else None,
@@ -343,9 +350,11 @@ async def measure(
         p50=summary["p50"],
         p95=summary["p95"],
         cpu_ms=cpu,
-        busy_cores=(after["machine"] - before["machine"]) / summary["seconds"],
+        busy_cores=spent["machine"] / summary["seconds"],
     )
     print(format_row(row), flush=True)
+    if summary.get("errors"):
+        print(f"  failures: {summary['errors']}", flush=True)
     return row, int(summary["next_id"])
 
 

@@ -53,12 +53,14 @@ def build_application(
     clock: Clock | None = None,
     rate_limit: bool = True,
     pacer: Pacer | None = None,
+    concurrent_updates: int = 1,
 ) -> NewsApp:
     """Build the bot: Telegram client, handlers, and the services opened in post_init.
 
     `request` replaces the HTTP layer (the offline chat and the tests use a fake Bot API there);
     `token` defaults to the configured one; `pacer` keeps Telegram's flood limits (tests give
-    one on virtual time).
+    one on virtual time); `concurrent_updates` is how many updates are handled at once (the
+    webhook server lets one update's database and Bot API waits overlap another's work).
     """
     from handlers import register_handlers  # the root is the one place that knows every layer
     from handlers.ratelimit import PacedRateLimiter
@@ -80,6 +82,7 @@ def build_application(
         )
         .post_init(_post_init_for(settings, clock))
         .post_shutdown(_post_shutdown)
+        .concurrent_updates(concurrent_updates)
     )
     if rate_limit:
         # Telegram's flood limits (overall, 1/s per chat, 20/min per group); waits out 429s.

@@ -24,12 +24,17 @@ from telegram import Update
 
 from bot.app import NewsApp, build_application
 from bot.settings import Settings, SettingsError
+from bot.stream_request import StreamRequest
 
 log = logging.getLogger(__name__)
 
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 SECRET_HEADER_KEY = SECRET_HEADER.lower().encode()  # as ASGI gives header names
 PROMETHEUS_TYPE = "text/plain; version=0.0.4; charset=utf-8"
+# Updates one process handles at once. Telegram (and a proxy over several processes) already
+# delivers updates in parallel, so one at a time would only leave the CPU idle while an
+# update waits for the database or the Bot API.
+CONCURRENT_UPDATES = 16
 
 
 def webhook_secret(settings: Settings) -> str:
@@ -123,31 +128,47 @@ async def handle_update(app: NewsApp, update: Update) -> bool:
     services = app.bot_data.services
     metrics = services.metrics
     started = time.perf_counter()
-    metrics.queue_depth.inc()
-    try:
+    taken = False
+
+    async def claim_and_process() -> None:
+        nonlocal taken
         claim = await services.updates.claim_and_read_changes(
             update.update_id, now=services.clock.now()
         )
         if not claim.taken:
-            metrics.updates.labels("duplicate").inc()
-            return False
+            return
+        taken = True
         # Articles another process added a moment ago must already be found here; the claim
         # read the change counter, so only an index that is behind pays for a catch-up.
         if claim.change_seq > services.index.watermark:
             await services.archive.sync_index()
-        # Through the update processor: the Application's concurrency setting still holds.
-        await app.update_processor.process_update(update, app.process_update(update))
-        metrics.updates.labels("handled").inc()
-        metrics.update_seconds.observe(time.perf_counter() - started)
-        return True
+        await app.process_update(update)
+
+    metrics.queue_depth.inc()
+    try:
+        # Within the update processor's limit, claim included: at most that many updates
+        # use the database at once, whatever arrives.
+        await app.update_processor.process_update(update, claim_and_process())
     finally:
         metrics.queue_depth.dec()
+    if not taken:
+        metrics.updates.labels("duplicate").inc()
+        return False
+    metrics.updates.labels("handled").inc()
+    metrics.update_seconds.observe(time.perf_counter() - started)
+    return True
 
 
 async def serve(settings: Settings, *, app: NewsApp | None = None) -> None:
     """Run the bot behind the webhook server until SIGINT/SIGTERM."""
     webhook_secret(settings)
-    app = app or build_application(settings, rate_limit=settings.rate_limit)
+    app = app or build_application(
+        settings,
+        # Every answer is a Bot API call: the lean client costs a fraction of httpx's CPU.
+        request=StreamRequest(),
+        rate_limit=settings.rate_limit,
+        concurrent_updates=CONCURRENT_UPDATES,
+    )
     await app.initialize()
     try:
         if app.post_init is not None:

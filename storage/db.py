@@ -45,6 +45,12 @@ def create_engine(url: str) -> AsyncEngine:
         else:
             Path(database).parent.mkdir(parents=True, exist_ok=True)
         kwargs["connect_args"] = {"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000}
+    else:
+        # A webhook process handles up to 16 updates at once (bot/webhook.py), each holding a
+        # connection only between its CPU work: keep enough open that load does not open and
+        # close overflow connections (a new backend each), and 4 processes stay well within
+        # PostgreSQL's default 100 connections.
+        kwargs.update(pool_size=12, max_overflow=8)
     engine = create_async_engine(url, **kwargs)
     if parsed.get_backend_name() == "sqlite":
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)

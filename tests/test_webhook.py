@@ -2,16 +2,22 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import datetime as dt
 import json
+import socket
 from collections.abc import AsyncIterator
 from pathlib import Path
 
 import httpx
 import pytest
 from pydantic import SecretStr
+from telegram import Bot
+from telegram.error import NetworkError, RetryAfter, TimedOut
 
 from bot.fake_telegram import Failure
+from bot.stream_request import StreamRequest
 from bot.webhook import SECRET_HEADER, create_webhook_app
 from tests.conftest import EDITOR, READER, Harness, make_settings, start_bot, stop_bot
 from tests.postgres import fresh_database, postgres_url_or_skip
@@ -140,3 +146,89 @@ def test_webhook_mode_without_a_secret_says_what_to_set(tmp_path: Path) -> None:
         "WEBHOOK_SECRET is not set: webhook mode needs a secret token (1-256 characters "
         "A-Z, a-z, 0-9, _ and -), the same for every process\n"
     )
+
+
+class ScriptedServer:
+    """An HTTP server on 127.0.0.1 giving each request the next scripted answer."""
+
+    def __init__(self, answers: list[bytes | None]) -> None:
+        self.answers = answers  # None: never answer
+        self.connections = 0
+        self.requests: list[str] = []
+
+    async def start(self) -> str:
+        self.server = await asyncio.start_server(self._serve, "127.0.0.1", 0)
+        return f"http://127.0.0.1:{self.server.sockets[0].getsockname()[1]}/bot"
+
+    async def _serve(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        self.connections += 1
+        with contextlib.suppress(asyncio.IncompleteReadError, ConnectionError):
+            while self.answers:
+                head = await reader.readuntil(b"\r\n\r\n")
+                length = int(head.lower().split(b"content-length: ")[1].split(b"\r\n")[0])
+                body = await reader.readexactly(length)
+                self.requests.append(f"{head.split(b' ')[1].decode()} {body.decode()}")
+                answer = self.answers.pop(0)
+                if answer is None:
+                    await asyncio.Event().wait()
+                    return
+                writer.write(answer)
+                if b"Connection: close" in answer:
+                    break
+        writer.close()
+
+
+def http_answer(status: str, body: str, extra: str = "") -> bytes:
+    data = body.encode()
+    return f"HTTP/1.1 {status}\r\n{extra}Content-Length: {len(data)}\r\n\r\n".encode() + data
+
+
+def chunked(status: str, body: str) -> bytes:
+    data = body.encode()
+    parts = [data[:9], data[9:]]
+    return (
+        f"HTTP/1.1 {status}\r\nTransfer-Encoding: chunked\r\n\r\n".encode()
+        + b"".join(b"%x\r\n%s\r\n" % (len(part), part) for part in parts)
+        + b"0\r\n\r\n"
+    )
+
+
+async def test_the_webhook_servers_bot_api_client_keeps_connections_and_reads_any_answer() -> None:
+    token = "123456:" + "D" * 35
+    sent = '{"ok":true,"result":{"message_id":5,"date":0,"chat":{"id":7,"type":"private"}}}'
+    flood = '{"ok":false,"error_code":429,"description":"Too Many Requests",'
+    flood += '"parameters":{"retry_after":3}}'
+    server = ScriptedServer(
+        [
+            http_answer("200 OK", sent),
+            http_answer("200 OK", sent, "Connection: close\r\n"),  # the next needs a new one
+            chunked("200 OK", sent),
+            http_answer("429 Too Many Requests", flood),
+            None,
+        ]
+    )
+    request = StreamRequest(read_timeout=0.2)
+    bot = Bot(token, base_url=await server.start(), request=request)
+    await request.initialize()
+    try:
+        messages = [await bot.send_message(7, f"hi {n}") for n in range(3)]
+        assert [(m.message_id, m.chat.id) for m in messages] == [(5, 7)] * 3
+        with pytest.raises(RetryAfter):  # PTB reads the error as from its own client
+            await bot.send_message(7, "again")
+        with pytest.raises(TimedOut):
+            await bot.send_message(7, "unanswered")
+    finally:
+        await request.shutdown()
+        server.server.close()
+    assert server.connections == 2
+    assert [r.split(" ", 1)[0] for r in server.requests] == [f"/bot{token}/sendMessage"] * 5
+    assert server.requests[0].endswith("chat_id=7&text=hi+0")
+    with pytest.raises(NetworkError):  # nothing listens there any more
+        async with StreamRequest() as closed:
+            await closed.post(f"http://127.0.0.1:{free_port()}/bot{token}/getMe")
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
