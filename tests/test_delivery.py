@@ -11,6 +11,7 @@ from storage.deliveries import DeliveryCounts
 from tests.conftest import EDITOR, READER, Harness
 from tests.test_digests import add_articles, run_digest_job
 
+BOTH_BACKENDS = True  # issue 5: the delivery tests run on SQLite and PostgreSQL
 AT_8 = dt.datetime(2026, 11, 25, 8, 0, 1, tzinfo=dt.UTC)
 FLOOD = Failure(429, "Too Many Requests: retry after 7", {"retry_after": 7})
 
