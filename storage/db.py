@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
+import inspect
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
@@ -20,6 +22,7 @@ from sqlalchemy.pool import StaticPool
 from storage.models import Base
 
 SQLITE_BUSY_TIMEOUT_MS = 10_000
+DRIVER_POOL_SIZE = 10
 
 
 def async_url(url: str) -> str:
@@ -46,15 +49,36 @@ def create_engine(url: str) -> AsyncEngine:
             Path(database).parent.mkdir(parents=True, exist_ok=True)
         kwargs["connect_args"] = {"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000}
     else:
-        # A webhook process handles up to 16 updates at once (bot/webhook.py), each holding a
-        # connection only between its CPU work: keep enough open that load does not open and
-        # close overflow connections (a new backend each), and 4 processes stay well within
-        # PostgreSQL's default 100 connections.
-        kwargs.update(pool_size=12, max_overflow=8)
+        # A webhook process handles up to 16 updates at once (bot/webhook.py); their hot
+        # statements use the driver pool below, the rest this one. Enough connections stay open
+        # that load does not open and close overflow ones (a new backend each), and 4 processes
+        # (up to 10 + 10 each) stay within PostgreSQL's default 100 connections.
+        kwargs.update(pool_size=6, max_overflow=4)
     engine = create_async_engine(url, **kwargs)
     if parsed.get_backend_name() == "sqlite":
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
     return engine
+
+
+async def _driver_pool(engine: AsyncEngine) -> Any:
+    import asyncpg
+
+    # The same connection settings as the engine's (host, user, ssl=... in the URL), less the
+    # ones only SQLAlchemy's adapter knows.
+    _, params = engine.dialect.create_connect_args(engine.url)
+    accepted = inspect.signature(asyncpg.connect).parameters
+    return await asyncpg.create_pool(
+        **{k: v for k, v in params.items() if k in accepted},
+        min_size=1,
+        max_size=DRIVER_POOL_SIZE,
+        # Nothing to reset: these connections only run autocommitted single statements, and
+        # asyncpg's default reset is one more round trip per use.
+        reset=_no_reset,
+    )
+
+
+async def _no_reset(conn: Any) -> None:
+    return None
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
@@ -73,8 +97,8 @@ class Database:
     def __init__(self, engine: AsyncEngine) -> None:
         self.engine = engine
         self.sessions = async_sessionmaker(engine, expire_on_commit=False)
-        # Same pool; each statement commits by itself (no BEGIN/COMMIT round trips).
-        self._autocommit = engine.execution_options(isolation_level="AUTOCOMMIT")
+        self._driver_pool: Any = None  # asyncpg.Pool, opened on first use
+        self._driver_pool_lock = asyncio.Lock()
 
     @classmethod
     def from_url(cls, url: str) -> Database:
@@ -99,14 +123,18 @@ class Database:
 
     @contextlib.asynccontextmanager
     async def driver_connection(self) -> AsyncIterator[Any]:
-        """The driver's own connection (asyncpg's), from the pool, each statement autocommitted.
+        """An asyncpg connection of a small pool of its own; each statement autocommits.
 
-        For the one statement every Telegram update runs: SQLAlchemy's execution layer costs
-        several times what the statement itself does. Callers write the dialect's own SQL.
+        For the statements every Telegram update runs (its claim, the articles of an answer):
+        SQLAlchemy's execution layer and pool cost several times what such a statement does.
+        Callers write PostgreSQL's own SQL. Not for SQLite.
         """
-        async with self._autocommit.connect() as conn:
-            raw = await conn.get_raw_connection()
-            yield raw.driver_connection
+        if self._driver_pool is None:
+            async with self._driver_pool_lock:
+                if self._driver_pool is None:
+                    self._driver_pool = await _driver_pool(self.engine)
+        async with self._driver_pool.acquire() as conn:
+            yield conn
 
     async def ping(self) -> bool:
         """Whether the database answers."""
@@ -121,4 +149,7 @@ class Database:
 
     async def close(self) -> None:
         """Release every connection."""
+        if self._driver_pool is not None:
+            await self._driver_pool.close()
+            self._driver_pool = None
         await self.engine.dispose()

@@ -155,12 +155,20 @@ class ScriptedServer:
         self.answers = answers  # None: never answer
         self.connections = 0
         self.requests: list[str] = []
+        self._stop = asyncio.Event()
+        self._handlers: list[asyncio.Task[None]] = []
 
     async def start(self) -> str:
         self.server = await asyncio.start_server(self._serve, "127.0.0.1", 0)
         return f"http://127.0.0.1:{self.server.sockets[0].getsockname()[1]}/bot"
 
+    async def close(self) -> None:
+        self._stop.set()
+        self.server.close()
+        await asyncio.gather(*self._handlers)
+
     async def _serve(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        self._handlers.append(asyncio.current_task())  # type: ignore[arg-type]
         self.connections += 1
         with contextlib.suppress(asyncio.IncompleteReadError, ConnectionError):
             while self.answers:
@@ -170,12 +178,14 @@ class ScriptedServer:
                 self.requests.append(f"{head.split(b' ')[1].decode()} {body.decode()}")
                 answer = self.answers.pop(0)
                 if answer is None:
-                    await asyncio.Event().wait()
-                    return
+                    await self._stop.wait()
+                    break
                 writer.write(answer)
                 if b"Connection: close" in answer:
                     break
         writer.close()
+        with contextlib.suppress(ConnectionError):
+            await writer.wait_closed()
 
 
 def http_answer(status: str, body: str, extra: str = "") -> bytes:
@@ -219,7 +229,7 @@ async def test_the_webhook_servers_bot_api_client_keeps_connections_and_reads_an
             await bot.send_message(7, "unanswered")
     finally:
         await request.shutdown()
-        server.server.close()
+        await server.close()
     assert server.connections == 2
     assert [r.split(" ", 1)[0] for r in server.requests] == [f"/bot{token}/sendMessage"] * 5
     assert server.requests[0].endswith("chat_id=7&text=hi+0")
