@@ -13,7 +13,8 @@ after its reply reached the Bot API.
 
 Everything runs on this machine and shares its cores, so each load also reports the CPU time
 each part spent per question (bots, PostgreSQL, the fake Bot API, the load generator, and
-everything else the machine did meanwhile), read from /proc. `--pipeline` asks `/start`
+everything else the machine did meanwhile), read from /proc, and the ceiling those figures
+give: the machine's cores divided by the CPU per question of our parts. `--pipeline` asks `/start`
 instead of questions: the whole path of an update without retrieval and answer sentences.
 `--in-process N` first times N questions inside this process (retrieval, SQL fetch, answer
 sentence) on the same archive. `--profile DIR` records each process with py-spy during the
@@ -429,9 +430,12 @@ PARTS = ("bots", "postgres", "fake API", "load generator", "others")
 def format_row(row: Row) -> str:
     offered = f"{row.offered:.1f}" if row.offered is not None else "closed"
     cpu = " | ".join(f"{row.cpu_ms[k]:.1f}" for k in PARTS)
+    # What the cores could answer if nothing else ran: cores / CPU per question of our parts.
+    ours = sum(row.cpu_ms[k] for k in PARTS if k != "others")
+    ceiling = (os.cpu_count() or 1) * 1000 / ours if ours else float("nan")
     return (
         f"| {row.label.split()[0]} | {offered} | {row.answered_rate:.1f} | {row.failed} "
-        f"| {_ms(row.p50)} | {_ms(row.p95)} | {cpu} | {row.busy_cores:.2f} |"
+        f"| {_ms(row.p50)} | {_ms(row.p95)} | {cpu} | {row.busy_cores:.2f} | {ceiling:.0f} |"
     )
 
 
@@ -443,16 +447,18 @@ def print_table(rows: list[Row], args: argparse.Namespace) -> None:
     print()
     print(
         "| processes | offered q/s | answered q/s | failed | p50 ms | p95 ms "
-        "| CPU ms/q: bots | PostgreSQL | fake API | load gen | others | busy cores |"
+        "| CPU ms/q: bots | PostgreSQL | fake API | load gen | others | busy cores "
+        "| ceiling q/s |"
     )
-    print("|---|---|---|---|---|---|---|---|---|---|---|---|")
+    print("|---|---|---|---|---|---|---|---|---|---|---|---|---|")
     for row in rows:
         print(format_row(row))
     print(
         f"(closed: {args.askers} askers per process; the open loop offers --rate "
         f"{args.rate:.0f} q/s where the closed loop reached it, else 80% of what it reached"
         + ("; every update was /start" if args.pipeline else "")
-        + ")"
+        + f"; ceiling: {os.cpu_count()} cores / CPU per question of bots, PostgreSQL, fake API"
+        " and load generator, i.e. the rate if nothing else ran and every core were busy)"
     )
 
 
