@@ -16,8 +16,8 @@ from pydantic import SecretStr
 from telegram import Bot
 from telegram.error import NetworkError, RetryAfter, TimedOut
 
+from bot.aiohttp_request import AiohttpRequest
 from bot.fake_telegram import Failure
-from bot.stream_request import StreamRequest
 from bot.webhook import SECRET_HEADER, create_webhook_app
 from tests.conftest import EDITOR, READER, Harness, make_settings, start_bot, stop_bot
 from tests.postgres import fresh_database, postgres_url_or_skip
@@ -217,7 +217,7 @@ async def test_the_webhook_servers_bot_api_client_keeps_connections_and_reads_an
             None,
         ]
     )
-    request = StreamRequest(read_timeout=0.2)
+    request = AiohttpRequest(read_timeout=0.2)
     bot = Bot(token, base_url=await server.start(), request=request)
     await request.initialize()
     try:
@@ -234,7 +234,7 @@ async def test_the_webhook_servers_bot_api_client_keeps_connections_and_reads_an
     assert [r.split(" ", 1)[0] for r in server.requests] == [f"/bot{token}/sendMessage"] * 5
     assert server.requests[0].endswith("chat_id=7&text=hi+0")
     with pytest.raises(NetworkError):  # nothing listens there any more
-        async with StreamRequest() as closed:
+        async with AiohttpRequest() as closed:
             await closed.post(f"http://127.0.0.1:{free_port()}/bot{token}/getMe")
 
 
@@ -242,3 +242,19 @@ def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return int(sock.getsockname()[1])
+
+
+async def test_the_webhook_servers_bot_api_client_uploads_files_as_multipart() -> None:
+    token = "123456:" + "E" * 35
+    sent = '{"ok":true,"result":{"message_id":6,"date":0,"chat":{"id":7,"type":"private"}}}'
+    server = ScriptedServer([http_answer("200 OK", sent)])
+    async with AiohttpRequest() as request:
+        bot = Bot(token, base_url=await server.start(), request=request)
+        message = await bot.send_document(7, b"Raqqa report", filename="report.txt")
+    await server.close()
+    assert (message.message_id, message.chat.id) == (6, 7)
+    [sent_request] = server.requests
+    assert sent_request.startswith(f"/bot{token}/sendDocument ")
+    assert 'name="chat_id"' in sent_request
+    assert 'filename="report.txt"' in sent_request
+    assert "Raqqa report" in sent_request
