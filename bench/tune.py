@@ -3,6 +3,10 @@
 Usage: python -m bench.tune ARTICLES QUESTIONS ranking [name=v1,v2 ...]
        python -m bench.tune ARTICLES QUESTIONS sentences [name=v1,v2 ...]
        python -m bench.tune ARTICLES QUESTIONS fit
+       python -m bench.tune ARTICLES QUESTIONS cost
+
+`cost` prints the CPU time of one `best_sentence` call (each question's gold article, all forms,
+after a first pass that warms the caches), best of 5 passes.
 
 `fit` fits `bot.sentences.SentenceWeights`: a conditional logit (softmax over the sentences of an
 article, the sentences holding the answer string being right) over each answerable question's
@@ -22,6 +26,7 @@ import json
 import pathlib
 import random
 import sys
+import time
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
@@ -209,6 +214,29 @@ def fit_report(items: list[Item], questions: Sequence[Question]) -> None:
     print("weights:", ", ".join(f"{n}={x:.2f}" for n, x in zip(CUES, w, strict=True)))
 
 
+def cost(
+    retriever: Retriever, questions: Sequence[Question], texts: dict[int, tuple[str, str]]
+) -> None:
+    """Print the CPU time per answer-sentence choice, gold article given."""
+    calls = [
+        (retriever.analyze(q.forms[form]), *texts[min(q.gold)])
+        for q in questions
+        if q.gold
+        for form in FORMS
+    ]
+    passes = []
+    for _ in range(6):
+        started = time.process_time()
+        for query, title, text in calls:
+            best_sentence(query, title, text, stats=retriever.stats)
+        passes.append((time.process_time() - started) / len(calls))
+    chars = sum(len(text) for _, _, text in calls) / len(calls)
+    print(
+        f"best_sentence: {min(passes[1:]) * 1000:.3f} ms CPU per call (best of 5 passes after a "
+        f"warm-up), {len(calls)} calls, articles of {chars:.0f} characters on average"
+    )
+
+
 def _grid(specs: Sequence[str]) -> list[dict[str, float]]:
     names = [s.split("=")[0] for s in specs]
     values = [[float(x) for x in s.split("=")[1].split(",")] for s in specs]
@@ -233,6 +261,9 @@ def main(argv: Sequence[str]) -> int:
     index: SearchIndex = build_bot(docs, None)
     if what == "fit":
         fit_report(fit_items(Retriever(index), questions, texts), questions)
+        return 0
+    if what == "cost":
+        cost(Retriever(index), questions, texts)
         return 0
     for setting in _grid(specs) or [{}]:
         if what == "ranking":

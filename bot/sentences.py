@@ -53,8 +53,10 @@ STOP_TERMS = frozenset({"", *(stem(w) for w in STOP_WORDS)})
 _CAPTION = re.compile(
     r"(?:FILE )?(?:PHOTO|IMAGE|PICTURE)\b|\(?(?:Photo|Image)(?: credit)?:", re.IGNORECASE
 )
+# Captions start with one of these words (a cheap test before the pattern).
+_CAPTION_WORDS = word_set("file photo image picture")
 # Answers sit near the top of news stories; reading further costs time and rarely pays.
-MAX_SENTENCES = 40
+MAX_SENTENCES = 30
 # A headline found this close to the start of the text was cut from it.
 HEADLINE_SEARCH_CHARS = 400
 # Lines this short with no full stop are bylines, datelines and bullet headings, not answers.
@@ -139,29 +141,29 @@ class SentenceWeights:
     """
 
     # The idf share of the query words the sentence holds (0..1).
-    share: float = 0.44
+    share: float = 0.41
     # ... relative to the sentence holding most of them (1 for that one): what matters is
     # matching the question better than the rest of the article does.
-    best_share: float = 0.96
+    best_share: float = 0.95
     # The share of the query words weighted also by how few of the article's sentences hold
     # them: a query word in every sentence (the story's subject) does not tell them apart.
-    focus: float = 1.06
+    focus: float = 1.02
     # For the sentence holding most of the query: by how much the next one holds less
     # (1 - its share / this share); 0 for the others.
-    sole: float = 1.09
+    sole: float = 1.17
     # Lost as log(1 + n) by the n-th full sentence: news puts what happened up front.
-    position: float = -0.47
+    position: float = -0.37
     # The kind of answer asked for (a number for "how many") appears in the sentence.
     answer_type: float = 0.6
     # The idf share of the headline's words the question does not use: the headline often
     # names what the question asks for (asked "which celebrity?", the headline says Rihanna).
-    headline: float = 2.07
+    headline: float = 2.01
     # The sentence names someone or something (a capitalised word or a number the question
     # does not use) for the first time in the text: answers come with a full name.
-    new_name: float = 1.34
+    new_name: float = 1.24
     # ... and how much the most recurring such name recurs in the text (0 once .. 1 the most):
     # asked "which dinosaur?", the story names its Gorgosaurus in sentence after sentence.
-    recurring: float = 0.88
+    recurring: float = 1.17
 
     def vector(self) -> tuple[float, ...]:
         """The weights in the order of `CUES`."""
@@ -198,9 +200,12 @@ def sentence_cues(
     headline_total = sum(headline.values())
     kind = query.answer_type
     readings: list[_Reading] = []
-    for sentence in iter_sentences(text):
-        words = (WORD_RE if "_" in sentence else _PLAIN_WORD).findall(sentence)
-        if len(words) < MIN_SENTENCE_WORDS or _CAPTION.match(sentence):
+    for _, raw in _raw_sentences(text):
+        words = (WORD_RE if "_" in raw else _PLAIN_WORD).findall(raw)
+        if len(words) < MIN_SENTENCE_WORDS:
+            continue
+        sentence = " ".join(raw.split())
+        if words[0].lower() in _CAPTION_WORDS and _CAPTION.match(sentence):
             continue
         terms = stems(words)
         share = 0.0
@@ -229,11 +234,8 @@ def sentence_cues(
 
 def _score_cues(readings: list[_Reading], idfs: list[float]) -> list[tuple[str, tuple[float, ...]]]:
     """The second pass: cues that depend on the other sentences."""
-    counts: Counter[str] = Counter()
-    holding: Counter[int] = Counter()
-    for reading in readings:
-        counts.update(reading.names)
-        holding.update(reading.matched.keys())
+    counts = Counter(itertools.chain.from_iterable(r.names for r in readings))
+    holding = Counter(itertools.chain.from_iterable(r.matched for r in readings))
     local = {n: idfs[n] * math.log1p(len(readings) / k) for n, k in holding.items()}
     local_total = sum(local.values())
     most = max(counts.values(), default=1)
@@ -293,10 +295,14 @@ def _headline_idf(
 
 
 def _names(words: list[str], wanted: frozenset[str]) -> frozenset[str]:
-    """Analyzed forms of the capitalised words (not the first) and numbers the query lacks."""
+    """Analyzed forms of the capitalised words and numbers the query lacks.
+
+    The first word counts too: a capital there is often a name ("Rihanna revealed ..."), and
+    the common words that start sentences are stop words.
+    """
     # In ASCII a word starting below "a" starts with a capital or a digit; beyond ASCII ask.
     capitals = [
-        w for w in words[1:] if w[0] < "a" or (w[0] > "\x7f" and (w[0].isupper() or w[0].isdigit()))
+        w for w in words if w[0] < "a" or (w[0] > "\x7f" and (w[0].isupper() or w[0].isdigit()))
     ]
     return frozenset(stems(capitals)).difference(wanted, STOP_TERMS)
 

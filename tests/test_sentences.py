@@ -55,7 +55,7 @@ _DINOSAUR = (
     "Sotheby's will auction a rare dinosaur found in Montana this month.\n\n"
     "The Gorgosaurus skeleton is nearly 10 feet tall and 22 feet long.\n\n"
     "Experts said the Gorgosaurus lived 76 million years ago in what is now Alberta.\n\n"
-    "The sale draws collectors from around the world, Sotheby's said."
+    "The Gorgosaurus draws collectors from around the world, Sotheby's said."
 )
 
 
