@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import itertools
 import math
 import operator
@@ -57,6 +58,8 @@ _CAPTION = re.compile(
 _CAPTION_WORDS = word_set("file photo image picture")
 # Answers sit near the top of news stories; reading further costs time and rarely pays.
 MAX_SENTENCES = 30
+# Analyzed texts kept for the next questions (about 25 KiB each on news-qa articles).
+READ_TEXTS_KEPT = 256
 # A headline found this close to the start of the text was cut from it.
 HEADLINE_SEARCH_CHARS = 400
 # Lines this short with no full stop are bylines, datelines and bullet headings, not answers.
@@ -174,6 +177,37 @@ DEFAULT_WEIGHTS = SentenceWeights()
 
 
 @dataclass(frozen=True, slots=True)
+class _Read:
+    """A sentence worth reading, analyzed as far as no question is needed."""
+
+    text: str
+    terms: list[str]
+    # Capitalised words (the first one too) and numbers, stop words left out.
+    names: frozenset[str]
+
+
+@functools.lru_cache(maxsize=READ_TEXTS_KEPT)
+def _read(text: str) -> tuple[_Read, ...]:
+    """The full sentences of a text worth reading (at most MAX_SENTENCES), analyzed.
+
+    Kept for the last few texts: the same story answers many questions (and the three forms of
+    one), and this is most of the cost of choosing a sentence.
+    """
+    found: list[_Read] = []
+    for _, raw in _raw_sentences(text):
+        words = (WORD_RE if "_" in raw else _PLAIN_WORD).findall(raw)
+        if len(words) < MIN_SENTENCE_WORDS:
+            continue
+        sentence = " ".join(raw.split())
+        if words[0].lower() in _CAPTION_WORDS and _CAPTION.match(sentence):
+            continue
+        found.append(_Read(sentence, stems(words), _names(words)))
+        if len(found) == MAX_SENTENCES:
+            break
+    return tuple(found)
+
+
+@dataclass(frozen=True, slots=True)
 class _Reading:
     """What the first pass over a sentence found: its text, query share and names."""
 
@@ -200,35 +234,26 @@ def sentence_cues(
     headline_total = sum(headline.values())
     kind = query.answer_type
     readings: list[_Reading] = []
-    for _, raw in _raw_sentences(text):
-        words = (WORD_RE if "_" in raw else _PLAIN_WORD).findall(raw)
-        if len(words) < MIN_SENTENCE_WORDS:
-            continue
-        sentence = " ".join(raw.split())
-        if words[0].lower() in _CAPTION_WORDS and _CAPTION.match(sentence):
-            continue
-        terms = stems(words)
+    for read in _read(text):
         share = 0.0
         best: dict[int, float] = {}
         if total_idf:
-            for term in wanted.intersection(terms):
+            for term in wanted.intersection(read.terms):
                 number, weight = weights[term]
                 if weight > best.get(number, 0.0):
                     best[number] = weight
             share = sum(w * query.terms[n].idf for n, w in best.items()) / total_idf
-        found = headline_terms.intersection(terms)
+        found = headline_terms.intersection(read.terms)
         readings.append(
             _Reading(
-                sentence,
+                read.text,
                 share,
                 best,
                 sum(headline[t] for t in found) / headline_total if found else 0.0,
-                kind is not AnswerType.ANY and _has_answer_type(kind, sentence),
-                _names(words, wanted),
+                kind is not AnswerType.ANY and _has_answer_type(kind, read.text),
+                read.names - wanted,
             )
         )
-        if len(readings) == MAX_SENTENCES:
-            break
     return _score_cues(readings, [term.idf for term in query.terms])
 
 
@@ -294,8 +319,8 @@ def _headline_idf(
     return {term: idf(stats.doc_freq(term), num_docs) for term in terms}
 
 
-def _names(words: list[str], wanted: frozenset[str]) -> frozenset[str]:
-    """Analyzed forms of the capitalised words and numbers the query lacks.
+def _names(words: list[str]) -> frozenset[str]:
+    """Analyzed forms of the capitalised words and numbers, stop words left out.
 
     The first word counts too: a capital there is often a name ("Rihanna revealed ..."), and
     the common words that start sentences are stop words.
@@ -304,7 +329,7 @@ def _names(words: list[str], wanted: frozenset[str]) -> frozenset[str]:
     capitals = [
         w for w in words if w[0] < "a" or (w[0] > "\x7f" and (w[0].isupper() or w[0].isdigit()))
     ]
-    return frozenset(stems(capitals)).difference(wanted, STOP_TERMS)
+    return frozenset(stems(capitals)).difference(STOP_TERMS)
 
 
 def _has_answer_type(kind: AnswerType, sentence: str) -> bool:
