@@ -66,8 +66,9 @@ def test_a_question_prefers_the_sentence_naming_what_the_story_keeps_returning_t
     assert expected == best_sentence(query, "Dinosaur for sale", _DINOSAUR)
 
 
+_FANS = "Fans at the halftime show on Sunday said they had never seen a baby bump reveal like it."
 _HALFTIME = (
-    "Fans at the halftime show on Sunday said they had never seen a baby bump reveal like it.\n\n"
+    _FANS + "\n\n"
     "Rihanna, 34, showed her baby bump on stage as she sang her biggest hits.\n\n"
     "The league said ratings were the highest in years."
 )
@@ -75,9 +76,7 @@ _HALFTIME = (
 
 def test_the_headline_names_what_a_question_asks_for() -> None:
     query = _query(("baby", "babi", 2.0), ("bump", "bump", 3.0))
-    assert _HALFTIME.startswith(
-        best_sentence(query, "Super Bowl halftime show draws fans", _HALFTIME)
-    )
+    assert best_sentence(query, "Super Bowl halftime show draws fans", _HALFTIME) == _FANS
     expected = "Rihanna, 34, showed her baby bump on stage as she sang her biggest hits."
     assert expected == best_sentence(query, "Rihanna pregnant with second child", _HALFTIME)
 
@@ -85,7 +84,7 @@ def test_the_headline_names_what_a_question_asks_for() -> None:
 def test_a_headline_cut_from_the_text_is_no_cue() -> None:
     query = _query(("baby", "babi", 2.0), ("bump", "bump", 3.0))
     text = "Rihanna pregnant with second child\n\n" + _HALFTIME
-    assert _HALFTIME.startswith(best_sentence(query, "Rihanna pregnant with second child", text))
+    assert best_sentence(query, "Rihanna pregnant with second child", text) == _FANS
 
 
 def test_iter_sentences_finds_what_split_sentences_finds() -> None:
