@@ -122,6 +122,26 @@ def stem(word: str) -> str:
     return tokens[0] if tokens else ""
 
 
+# The analyzed form of each word seen, for `stems`: a plain dict is the cheapest look-up there is,
+# and choosing an answer sentence looks up every word of the first few dozen sentences.
+_STEMS: dict[str, str] = {}
+_STEMS_MAX = 200_000
+
+
+def stems(words: list[str]) -> list[str]:
+    """Return the analyzed form of each word, as `stem` does ('' for words that have none)."""
+    cache = _STEMS
+    try:
+        return [cache[word] for word in words]
+    except KeyError:
+        if len(cache) > _STEMS_MAX:
+            cache.clear()
+        for word in words:
+            if word not in cache:
+                cache[word] = stem(word)
+        return [cache[word] for word in words]
+
+
 def stem_many(words: list[str]) -> list[str]:
     """Analyze many single lowercase words in one call (one token each, as they are letters)."""
     tokens: list[str] = _analyzer().analyze(" ".join(words))  # type: ignore[attr-defined]

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 import tantivy
 
-from bot.analysis import Query, analyze, idf, stem, tokenize
+from bot.analysis import Query, TermStats, analyze, idf, stem, tokenize
 from bot.sentences import best_sentence, highlights
 from storage.search_index import BODY_FIELD, TITLE_FIELD, day_number
 
@@ -66,6 +66,11 @@ class Retriever:
         self._index = index
         self._weights = weights
 
+    @property
+    def stats(self) -> TermStats:
+        """The archive's term statistics (how rare a word is, for choosing sentences)."""
+        return self._index
+
     def analyze(self, question: str) -> Query:
         """Analyze a question against the archive's vocabulary."""
         return analyze(question, self._index)
@@ -100,7 +105,7 @@ class Retriever:
 
     def answer(self, query: Query, title: str, text: str) -> Answer:
         """Return the sentence of this article that best answers `query`, with highlights."""
-        sentence = best_sentence(query, title, text)
+        sentence = best_sentence(query, title, text, stats=self._index)
         return Answer(sentence, highlights(query, sentence))
 
     def matched_words(self, query: Query, text: str) -> list[str]:

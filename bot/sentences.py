@@ -2,16 +2,30 @@
 
 from __future__ import annotations
 
+import functools
+import itertools
 import math
+import operator
 import re
 from collections import Counter
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from bot.analysis import QUESTION_WORDS, STOP_WORDS, AnswerType, stem, tokenize, word_set
+from bot.analysis import (
+    STOP_WORDS,
+    WORD_RE,
+    AnswerType,
+    idf,
+    stem,
+    stems,
+    tokenize,
+    word_set,
+)
 
 if TYPE_CHECKING:
-    from bot.analysis import Query
+    from collections.abc import Iterator
+
+    from bot.analysis import Query, TermStats
 
 # Words after which a full stop does not end a sentence.
 _ABBREVIATIONS = word_set(
@@ -24,6 +38,9 @@ _ABBREVIATIONS = word_set(
 # A sentence ends at . ! or ? (and closing quotes or brackets) before a space and a capital.
 _BOUNDARY = re.compile(r"""[.!?]+["'”’)\]]*\s+(?=["'“‘(\[]?[A-Z0-9])""")
 _PARAGRAPH = re.compile(r"\n\s*\n|\n(?=\s*[-•*])")
+_LAST_WORD = re.compile(r"([A-Za-z]+)$")
+# Splits as WORD_RE does in text without "_", and faster.
+_PLAIN_WORD = re.compile(r"\w+")
 _NUMBER = re.compile(r"\d")
 _CAPITALIZED = re.compile(r"(?<![.!?]\s)(?<!^)\b[A-Z][a-z]+")
 _TIME = re.compile(
@@ -37,10 +54,14 @@ STOP_TERMS = frozenset({"", *(stem(w) for w in STOP_WORDS)})
 _CAPTION = re.compile(
     r"(?:FILE )?(?:PHOTO|IMAGE|PICTURE)\b|\(?(?:Photo|Image)(?: credit)?:", re.IGNORECASE
 )
+# Captions start with one of these words (a cheap test before the pattern).
+_CAPTION_WORDS = word_set("file photo image picture")
 # Answers sit near the top of news stories; reading further costs time and rarely pays.
-MAX_SENTENCES = 40
-# This many new names or numbers make a sentence as informative as it gets.
-NOVEL_ENOUGH = 3
+MAX_SENTENCES = 30
+# Analyzed texts kept for the next questions (about 25 KiB each on news-qa articles).
+READ_TEXTS_KEPT = 256
+# A headline found this close to the start of the text was cut from it.
+HEADLINE_SEARCH_CHARS = 400
 # Lines this short with no full stop are bylines, datelines and bullet headings, not answers.
 MIN_SENTENCE_WORDS = 5
 
@@ -55,25 +76,41 @@ class Sentence:
 
 def split_sentences(text: str) -> list[Sentence]:
     """Split a text into sentences, by paragraph and then by end punctuation."""
-    sentences: list[Sentence] = []
-    offset = 0
-    for paragraph in [*_PARAGRAPH.split(text), ""]:
-        start = text.find(paragraph, offset) if paragraph else len(text)
-        offset = start + len(paragraph)
-        piece_start = 0
-        for boundary in _BOUNDARY.finditer(paragraph):
-            if _is_abbreviation(paragraph, boundary.start()):
+    return [
+        Sentence(" ".join(raw.split()), begin + len(raw) - len(raw.lstrip()))
+        for begin, raw in _raw_sentences(text)
+        if not raw.isspace() and raw
+    ]
+
+
+def iter_sentences(text: str) -> Iterator[str]:
+    """The sentences of a text as `split_sentences` finds them, lazily (just their text)."""
+    for _, raw in _raw_sentences(text):
+        sentence = " ".join(raw.split())
+        if sentence:
+            yield sentence
+
+
+def _raw_sentences(text: str) -> Iterator[tuple[int, str]]:
+    """Each piece of the text between sentence ends, with where it starts (may be blank)."""
+    start = 0
+    for gap in itertools.chain(_PARAGRAPH.finditer(text), (None,)):
+        end = len(text) if gap is None else gap.start()
+        piece = start
+        for boundary in _BOUNDARY.finditer(text, start, end):
+            dot = boundary.start()
+            if text[dot] == "." and _is_abbreviation(text, start, dot):
                 continue
-            _add(sentences, paragraph, piece_start, boundary.end(), start)
-            piece_start = boundary.end()
-        _add(sentences, paragraph, piece_start, len(paragraph), start)
-    return sentences
+            yield piece, text[piece : boundary.end()]
+            piece = boundary.end()
+        yield piece, text[piece:end]
+        if gap is not None:
+            start = gap.end()
 
 
-def _is_abbreviation(paragraph: str, dot: int) -> bool:
-    if paragraph[dot] != ".":
-        return False
-    word = re.search(r"([A-Za-z]+)$", paragraph[max(0, dot - 12) : dot])
+def _is_abbreviation(text: str, start: int, dot: int) -> bool:
+    """Whether the full stop at `dot` (in a paragraph starting at `start`) ends a short form."""
+    word = _LAST_WORD.search(text, max(start, dot - 12), dot)
     if word is None:
         return False
     token = word.group(1)
@@ -81,113 +118,218 @@ def _is_abbreviation(paragraph: str, dot: int) -> bool:
     return len(token) == 1 or token.lower() in _ABBREVIATIONS
 
 
-def _add(sentences: list[Sentence], paragraph: str, begin: int, end: int, base: int) -> None:
-    raw = paragraph[begin:end]
-    stripped = raw.strip()
-    if stripped:
-        sentences.append(Sentence(" ".join(stripped.split()), base + begin + raw.find(stripped)))
+# The cues that choose the answer sentence, in the order of `SentenceWeights` (see there).
+CUES = (
+    "share",
+    "best_share",
+    "focus",
+    "sole",
+    "position",
+    "answer_type",
+    "headline",
+    "new_name",
+    "recurring",
+)
 
 
 @dataclass(frozen=True, slots=True)
 class SentenceWeights:
-    """How much each cue counts when choosing the answer sentence (query words count 1 in all)."""
+    """How much each cue counts when choosing the answer sentence: score = sum of weight x cue.
 
-    # Lost by the n-th full sentence as log(1 + n): news puts the answer up front.
-    position: float = 0.2
-    # Sharing words with the headline marks a sentence central to the article (share of them).
-    title: float = 0.3
-    # Query words close together within the sentence.
-    proximity: float = 0.1
+    Fitted by `python -m bench.tune ARTICLES QUESTIONS fit` (news-qa dev questions, all three
+    forms): a conditional logit over the sentences of each question's article, the sentences
+    holding the answer string being the right ones, with the README's seed question (the UN
+    sentence of the Raqqa story, in the sample archive and alone) as a requirement; checked on
+    question halves it was not fitted on; rounded to two digits.
+    """
+
+    # The idf share of the query words the sentence holds (0..1).
+    share: float = 0.41
+    # ... relative to the sentence holding most of them (1 for that one): what matters is
+    # matching the question better than the rest of the article does.
+    best_share: float = 0.95
+    # The share of the query words weighted also by how few of the article's sentences hold
+    # them: a query word in every sentence (the story's subject) does not tell them apart.
+    focus: float = 1.02
+    # For the sentence holding most of the query: by how much the next one holds less
+    # (1 - its share / this share); 0 for the others.
+    sole: float = 1.17
+    # Lost as log(1 + n) by the n-th full sentence: news puts what happened up front.
+    position: float = -0.37
     # The kind of answer asked for (a number for "how many") appears in the sentence.
-    answer_type: float = 0.1
-    # Names and numbers the question does not mention: what an answer adds to a question.
-    novelty: float = 0.2
-    # The sentence names what the article keeps returning to and the question does not say:
+    answer_type: float = 0.6
+    # The idf share of the headline's words the question does not use: the headline often
+    # names what the question asks for (asked "which celebrity?", the headline says Rihanna).
+    headline: float = 2.01
+    # The sentence names someone or something (a capitalised word or a number the question
+    # does not use) for the first time in the text: answers come with a full name.
+    new_name: float = 1.24
+    # ... and how much the most recurring such name recurs in the text (0 once .. 1 the most):
     # asked "which dinosaur?", the story names its Gorgosaurus in sentence after sentence.
-    salience: float = 0.5
-    # ... in sentences matching at least this share of what the best sentence matches.
-    salience_share: float = 0.5
+    recurring: float = 1.17
+
+    def vector(self) -> tuple[float, ...]:
+        """The weights in the order of `CUES`."""
+        return tuple(getattr(self, name) for name in CUES)
 
 
 DEFAULT_WEIGHTS = SentenceWeights()
 
 
 @dataclass(frozen=True, slots=True)
-class Candidate:
-    """A full sentence with its words, their analyzed forms, and the new names it holds."""
+class _Read:
+    """A sentence worth reading, analyzed as far as no question is needed."""
 
     text: str
-    words: list[re.Match[str]]
     terms: list[str]
-    term_set: frozenset[str]
+    # Capitalised words (the first one too) and numbers, stop words left out.
     names: frozenset[str]
 
 
-def sentence_score(
-    query: Query,
-    candidate: Candidate,
-    rank: int,
-    title_terms: frozenset[str],
-    salience: dict[str, float],
-    weights: SentenceWeights = DEFAULT_WEIGHTS,
-    min_share: float = 0.0,
-) -> float:
-    """Score one sentence, the `rank`-th full one of its text, as the answer to `query`."""
-    terms = candidate.terms
-    term_set = candidate.term_set
-    positions: list[int] = []
-    matched = 0.0
-    total = 0.0
-    for query_term in query.terms:
-        total += query_term.idf
-        best = max((v.weight for v in query_term.variants if v.term in term_set), default=0.0)
-        if best:
-            matched += min(best, 1.0) * query_term.idf
-            wanted = query_term.terms
-            positions.append(next(i for i, t in enumerate(terms) if t in wanted))
-    share = matched / total if total else 0.0
-    score = share
-    if len(positions) > 1:
-        span = max(positions) - min(positions) + 1
-        score += weights.proximity * len(positions) / span
-    if title_terms and not _is_headline(title_terms, term_set):
-        score += weights.title * len(title_terms & term_set) / len(title_terms)
-    score -= weights.position * math.log1p(rank)
-    if _has_answer_type(query.answer_type, candidate.text):
-        score += weights.answer_type
-    score += weights.novelty * min(len(candidate.names), NOVEL_ENOUGH) / NOVEL_ENOUGH
-    # Recurring names count only in sentences that answer to a good part of the question:
-    # one that merely shares the story's subject is not the answer however central.
-    if share >= min_share:
-        recurring = max((salience.get(name, 0.0) for name in candidate.names), default=0.0)
-        score += weights.salience * recurring
-    return score
+@functools.lru_cache(maxsize=READ_TEXTS_KEPT)
+def _read(text: str) -> tuple[_Read, ...]:
+    """The full sentences of a text worth reading (at most MAX_SENTENCES), analyzed.
+
+    Kept for the last few texts: the same story answers many questions (and the three forms of
+    one), and this is most of the cost of choosing a sentence.
+    """
+    found: list[_Read] = []
+    for _, raw in _raw_sentences(text):
+        words = (WORD_RE if "_" in raw else _PLAIN_WORD).findall(raw)
+        if len(words) < MIN_SENTENCE_WORDS:
+            continue
+        sentence = " ".join(raw.split())
+        if words[0].lower() in _CAPTION_WORDS and _CAPTION.match(sentence):
+            continue
+        found.append(_Read(sentence, stems(words), _names(words)))
+        if len(found) == MAX_SENTENCES:
+            break
+    return tuple(found)
 
 
-def match_share(query: Query, term_set: frozenset[str]) -> float:
-    """Return the share of the query's idf that a sentence with these terms matches."""
-    total = sum(term.idf for term in query.terms)
-    if not total:
-        return 0.0
-    matched = sum(
-        min(max((v.weight for v in term.variants if v.term in term_set), default=0.0), 1.0)
-        * term.idf
-        for term in query.terms
-    )
-    return matched / total
+@dataclass(frozen=True, slots=True)
+class _Reading:
+    """What the first pass over a sentence found: its text, query share and names."""
+
+    text: str
+    share: float
+    matched: dict[int, float]
+    headline: float
+    answer_type: bool
+    names: frozenset[str]
 
 
-def query_terms(query: Query) -> frozenset[str]:
-    """Return every analyzed form that matches a word of the query."""
-    found: set[str] = set()
-    for term in query.terms:
-        found |= term.terms
-    return frozenset(found)
+def sentence_cues(
+    query: Query, title: str, text: str, stats: TermStats | None = None
+) -> list[tuple[str, tuple[float, ...]]]:
+    """Return the full sentences worth reading (at most MAX_SENTENCES) with their cues.
+
+    `stats` gives the rarity of the headline's words; without it they all count the same.
+    """
+    weights = _query_weights(query)
+    wanted = frozenset(weights)
+    total_idf = sum(term.idf for term in query.terms)
+    headline = _headline_idf(title, text, wanted, stats)
+    headline_terms = frozenset(headline)
+    headline_total = sum(headline.values())
+    kind = query.answer_type
+    readings: list[_Reading] = []
+    for read in _read(text):
+        share = 0.0
+        best: dict[int, float] = {}
+        if total_idf:
+            for term in wanted.intersection(read.terms):
+                number, weight = weights[term]
+                if weight > best.get(number, 0.0):
+                    best[number] = weight
+            share = sum(w * query.terms[n].idf for n, w in best.items()) / total_idf
+        found = headline_terms.intersection(read.terms)
+        readings.append(
+            _Reading(
+                read.text,
+                share,
+                best,
+                sum(headline[t] for t in found) / headline_total if found else 0.0,
+                kind is not AnswerType.ANY and _has_answer_type(kind, read.text),
+                read.names - wanted,
+            )
+        )
+    return _score_cues(readings, [term.idf for term in query.terms])
 
 
-def _is_headline(title_terms: frozenset[str], term_set: frozenset[str]) -> bool:
-    """Whether the headline was cut from this sentence (guessed headlines are lead sentences)."""
-    return len(title_terms) > 2 and title_terms <= term_set
+def _score_cues(readings: list[_Reading], idfs: list[float]) -> list[tuple[str, tuple[float, ...]]]:
+    """The second pass: cues that depend on the other sentences."""
+    counts = Counter(itertools.chain.from_iterable(r.names for r in readings))
+    holding = Counter(itertools.chain.from_iterable(r.matched for r in readings))
+    local = {n: idfs[n] * math.log1p(len(readings) / k) for n, k in holding.items()}
+    local_total = sum(local.values())
+    most = max(counts.values(), default=1)
+    shares = sorted((r.share for r in readings), reverse=True)
+    top_share = shares[0] if shares else 0.0
+    runner_up = shares[1] if len(shares) > 1 else 0.0
+    seen: set[str] = set()
+    found: list[tuple[str, tuple[float, ...]]] = []
+    for rank, reading in enumerate(readings):
+        new = reading.names - seen
+        seen |= new
+        recurring = (max(counts[n] for n in new) - 1) / (most - 1) if new and most > 1 else 0.0
+        cues = (
+            reading.share,
+            reading.share / top_share if top_share else 0.0,
+            sum(w * local[n] for n, w in reading.matched.items()) / local_total
+            if local_total
+            else 0.0,
+            1.0 - runner_up / top_share if reading.share == top_share > 0 else 0.0,
+            math.log1p(rank),
+            float(reading.answer_type),
+            reading.headline,
+            float(bool(new)),
+            recurring,
+        )
+        found.append((reading.text, cues))
+    return found
+
+
+def _query_weights(query: Query) -> dict[str, tuple[int, float]]:
+    """Each analyzed form matching a query word: that word's number and the form's weight."""
+    weights: dict[str, tuple[int, float]] = {}
+    for number, term in enumerate(query.terms):
+        for variant in term.variants:
+            weight = min(variant.weight, 1.0)
+            if weight > weights.get(variant.term, (0, 0.0))[1]:
+                weights[variant.term] = (number, weight)
+    return weights
+
+
+def _headline_idf(
+    title: str, text: str, wanted: frozenset[str], stats: TermStats | None
+) -> dict[str, float]:
+    """The headline's analyzed words the question does not use, with their idf.
+
+    None when the headline was cut from the text's first lines (an article sent without one):
+    it then says nothing the lead does not.
+    """
+    cut = title.removesuffix("…").strip()
+    if not cut or cut in text[: len(cut) + HEADLINE_SEARCH_CHARS]:
+        return {}
+    terms = set(stems(WORD_RE.findall(title))) - wanted - STOP_TERMS
+    if stats is None:
+        return dict.fromkeys(terms, 1.0)
+    num_docs = max(stats.num_docs(), 1)
+    return {term: idf(stats.doc_freq(term), num_docs) for term in terms}
+
+
+def _names(words: list[str]) -> frozenset[str]:
+    """Analyzed forms of the capitalised words and numbers, stop words left out.
+
+    The first word counts too: a capital there is often a name ("Rihanna revealed ..."), and
+    the common words that start sentences are stop words.
+    """
+    # In ASCII a word starting below "a" starts with a capital or a digit; beyond ASCII ask.
+    capitals = [
+        w for w in words if w[0] < "a" or (w[0] > "\x7f" and (w[0].isupper() or w[0].isdigit()))
+    ]
+    return frozenset(stems(capitals)).difference(STOP_TERMS)
 
 
 def _has_answer_type(kind: AnswerType, sentence: str) -> bool:
@@ -200,62 +342,24 @@ def _has_answer_type(kind: AnswerType, sentence: str) -> bool:
     return False
 
 
-def _candidates(text: str, known: frozenset[str]) -> list[Candidate]:
-    """The full sentences of the text worth reading, at most MAX_SENTENCES."""
-    found: list[Candidate] = []
-    for sentence in split_sentences(text):
-        words = tokenize(sentence.text)
-        if len(words) < MIN_SENTENCE_WORDS or _CAPTION.match(sentence.text):
-            continue
-        terms = [stem(m.group()) for m in words]
-        # A capital after the first word, or a digit: a name or a number.
-        names = frozenset(
-            terms[i]
-            for i, m in enumerate(words[1:], start=1)
-            if (m.group()[0].isupper() or m.group()[0].isdigit())
-            and terms[i] not in known
-            and terms[i] not in STOP_TERMS
-        )
-        found.append(Candidate(sentence.text, words, terms, frozenset(terms), names))
-        if len(found) == MAX_SENTENCES:
-            break
-    return found
-
-
-def _asks(query: Query) -> bool:
-    """Whether the question has a question word (who, which, how ...)."""
-    return any(m.group().lower() in QUESTION_WORDS for m in tokenize(query.text))
-
-
-def _salience(candidates: list[Candidate]) -> dict[str, float]:
-    """How often each new name recurs across the sentences: 0 for once, 1 for the most often."""
-    counts: Counter[str] = Counter()
-    for candidate in candidates:
-        counts.update(candidate.names)
-    most = max(counts.values(), default=1)
-    if most < 2:
-        return {}
-    return {name: (count - 1) / (most - 1) for name, count in counts.items() if count > 1}
-
-
 def best_sentence(
-    query: Query, title: str, text: str, weights: SentenceWeights = DEFAULT_WEIGHTS
+    query: Query,
+    title: str,
+    text: str,
+    weights: SentenceWeights = DEFAULT_WEIGHTS,
+    stats: TermStats | None = None,
 ) -> str:
-    """Return the sentence of `text` that best answers `query` (the lead if none does)."""
-    known = query_terms(query)
-    candidates = _candidates(text, known)
-    if not candidates:
-        return max((s.text for s in split_sentences(text)), key=len, default=title)
-    title_terms = frozenset(stem(m.group()) for m in tokenize(title)) - STOP_TERMS
-    # Recurring names answer a question asking for something (which dinosaur?); a list of
-    # keywords asks for no name, and there they would only pull towards the story's subject.
-    salience = _salience(candidates) if _asks(query) else {}
-    min_share = weights.salience_share * max(match_share(query, c.term_set) for c in candidates)
-    scored = [
-        (sentence_score(query, c, rank, title_terms, salience, weights, min_share), -rank, c.text)
-        for rank, c in enumerate(candidates)
-    ]
-    return max(scored)[2]
+    """Return the sentence of `text` that best answers `query` (the earliest on ties)."""
+    vector = weights.vector()
+    best_text, best_score = "", -math.inf
+    for sentence, cues in sentence_cues(query, title, text, stats):
+        score = sum(map(operator.mul, vector, cues))
+        if score > best_score:
+            best_text, best_score = sentence, score
+    if best_text:
+        return best_text
+    # No sentence long enough to read: the longest piece there is, else the headline.
+    return max(iter_sentences(text), key=len, default=title)
 
 
 def highlights(query: Query, sentence: str) -> tuple[tuple[int, int], ...]:

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from bot.analysis import AnswerType, Query, QueryTerm, Variant
-from bot.sentences import best_sentence, highlights, split_sentences
+from bot.analysis import AnswerType, Query, QueryTerm, Variant, stem, stems
+from bot.sentences import best_sentence, highlights, iter_sentences, split_sentences
 
 
 def test_split_keeps_abbreviations_and_initials_together() -> None:
@@ -55,7 +55,7 @@ _DINOSAUR = (
     "Sotheby's will auction a rare dinosaur found in Montana this month.\n\n"
     "The Gorgosaurus skeleton is nearly 10 feet tall and 22 feet long.\n\n"
     "Experts said the Gorgosaurus lived 76 million years ago in what is now Alberta.\n\n"
-    "The sale draws collectors from around the world, Sotheby's said."
+    "The Gorgosaurus draws collectors from around the world, Sotheby's said."
 )
 
 
@@ -66,7 +66,36 @@ def test_a_question_prefers_the_sentence_naming_what_the_story_keeps_returning_t
     assert expected == best_sentence(query, "Dinosaur for sale", _DINOSAUR)
 
 
-def test_keywords_alone_do_not_pull_towards_the_recurring_name() -> None:
-    query = _query(("dinosaur", "dinosaur", 2.0), ("skeleton", "skeleton", 2.0))
-    expected = "Sotheby's will auction a rare dinosaur found in Montana this month."
-    assert expected == best_sentence(query, "Dinosaur for sale", _DINOSAUR)
+_FANS = "Fans at the halftime show on Sunday said they had never seen a baby bump reveal like it."
+_HALFTIME = (
+    _FANS + "\n\n"
+    "Rihanna, 34, showed her baby bump on stage as she sang her biggest hits.\n\n"
+    "The league said ratings were the highest in years."
+)
+
+
+def test_the_headline_names_what_a_question_asks_for() -> None:
+    query = _query(("baby", "babi", 2.0), ("bump", "bump", 3.0))
+    assert best_sentence(query, "Super Bowl halftime show draws fans", _HALFTIME) == _FANS
+    expected = "Rihanna, 34, showed her baby bump on stage as she sang her biggest hits."
+    assert expected == best_sentence(query, "Rihanna pregnant with second child", _HALFTIME)
+
+
+def test_a_headline_cut_from_the_text_is_no_cue() -> None:
+    query = _query(("baby", "babi", 2.0), ("bump", "bump", 3.0))
+    text = "Rihanna pregnant with second child\n\n" + _HALFTIME
+    assert best_sentence(query, "Rihanna pregnant with second child", text) == _FANS
+
+
+def test_iter_sentences_finds_what_split_sentences_finds() -> None:
+    text = "Mr. J. K. Smith went to the U.S. on Jan. 5. He left.\n\nCNN —\n\nOne? Yes!\n- a list"
+    assert list(iter_sentences(text)) == [s.text for s in split_sentences(text)]
+
+
+def test_stems_are_the_stems_of_each_word() -> None:
+    words = ["Civilians", "trapped", "in", "Raqqa", "x" * 41, "civilians"]
+    assert (
+        stems(words)
+        == [stem(w) for w in words]
+        == ["civilian", "trap", "in", "raqqa", "", "civilian"]
+    )
