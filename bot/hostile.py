@@ -96,7 +96,7 @@ FIXED: dict[str, tuple[str, ...]] = {
 }
 
 _ALPHABETS = {
-    "html": "<>&;/\"'=abc ",
+    "html": "<>&;/\"'=!?[]-#abc ",
     "markdown": "*_~`[]()|\\ab ",
     "scripts": "abcابتثجשלוםРаккаक्ष拉卡 ",
     "emoji": "🔥👨‍👩‍👧🏳️🇸🇾😀 a",
@@ -137,6 +137,12 @@ def file_cases(limit: int) -> dict[str, tuple[str, bytes]]:
         "invalid UTF-8": ("latin1.txt", "Raqqa café siège".encode("latin-1") * 10),
         "empty file": ("empty.txt", b""),
         "HTML that breaks Telegram": ("page.html", b"<html><b>Raqqa <i>siege</b> & <x>" * 20),
+        # `<![` without a section name made Python's HTML parser raise (found by the fuzzer).
+        "HTML with a bogus <![ section": (
+            "notes.html",
+            b"<p>Raqqa siege notes</p><![%\tsT42 x]><p>Civilians are still trapped in the city, "
+            b"aid groups said on Tuesday.</p><![>",
+        ),
         "broken JSONL": ("many.jsonl", b'{"text": 1}\n{not json\n\xff\xfe\n[]\n'),
         "unknown extension": ("x.exe", b"MZ\x90\x00"),
     }

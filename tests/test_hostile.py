@@ -60,6 +60,7 @@ FILE_REPLIES = {
     "HTML that breaks Telegram": "Saved #1: "
     + "Raqqa siege &amp; " * 7
     + "Raqqa siege… (2026-11-25)",
+    "HTML with a bogus <![ section": "Saved #1: Raqqa siege notes (2026-11-25)",
     "broken JSONL": "That file is not valid UTF-8 text (bad byte at position 22).",
     "unknown extension": "I can read .txt, .md, .html and .jsonl files, not .exe.",
 }
