@@ -97,6 +97,21 @@ async def test_long_question_is_refused_politely(bot: Harness) -> None:
     assert await bot.send(mention, user_id=READER, chat_id=GROUP_ID, chat_type=GROUP) == [too_long]
 
 
+async def test_article_numbers_are_read_in_any_script_and_superscripts_refused(
+    bot: Harness,
+) -> None:
+    await bot.send(seed_text(), user_id=EDITOR)
+    for typed in ("/read ١", "/read_١", "/read １"):  # Arabic-Indic and full-width 1
+        answer = await bot.send(typed, user_id=READER)
+        assert answer[0].startswith("<b>US-backed forces in Syria"), typed
+    assert await bot.send("/read ¹", user_id=READER) == [
+        "Usage: /read &lt;article number&gt;, for example /read 42 (or tap /read_42)."
+    ]
+    assert await bot.send("/delete ¹", user_id=EDITOR) == [
+        "Usage: /delete &lt;article number&gt;, for example /delete 42"
+    ]
+
+
 async def test_unknown_command_in_private_gets_pointed_to_help(bot: Harness) -> None:
     assert await bot.send("/frobnicate", user_id=READER) == [
         "I don't know that command; /help lists the ones I do."
@@ -111,3 +126,26 @@ def test_settings_repr_never_shows_the_token() -> None:
     assert token not in str(settings)
     assert "telegram_bot_token=SecretStr('**********')" in repr(settings)
     assert settings.require_token() == token
+
+
+@pytest.mark.parametrize(
+    ("data", "user", "notice"),
+    [
+        ("", READER, "That button is out of date."),
+        ("x' OR 1=1 --", READER, "That button is out of date."),
+        ("more:abc", READER, "That button is out of date."),
+        ("more:99999", READER, "I can no longer see the question; please ask again."),
+        ("delete:1", READER, "Only the newsroom's editors can delete articles."),
+        ("delete:²", EDITOR, "That button is out of date."),
+        ("delete:-1", EDITOR, "That button is out of date."),
+    ],
+)
+async def test_forged_button_press_is_answered_and_changes_nothing(
+    bot: Harness, caplog: pytest.LogCaptureFixture, data: str, user: int, notice: str
+) -> None:
+    await bot.send(seed_text(), user_id=EDITOR)
+    shown = bot.fake.sent[-1]
+    assert await bot.process(bot.updates.callback(data, shown, user_id=user)) == []
+    assert bot.fake.last("answerCallbackQuery").get("text") == notice
+    assert _no_errors(caplog) == []
+    assert await bot.services.archive.articles.get(1) is not None
