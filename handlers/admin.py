@@ -138,7 +138,13 @@ async def audit_log(update: Update, context: Context) -> None:
         return
     lines = [f"Last {len(entries)} changes, newest first:"]
     for entry in entries:
-        who = f"user {entry.actor_id}" if entry.actor_id is not None else f"chat {entry.chat_id}"
+        who = (
+            f"user {entry.actor_id}"
+            if entry.actor_id is not None
+            else f"chat {entry.chat_id}"
+            if entry.chat_id is not None
+            else "the bot"
+        )
         what = f" #{entry.article_id}" if entry.article_id is not None else ""
         detail = f": {escape(entry.detail[:80])}" if entry.detail else ""
         lines.append(f"{entry.at:%Y-%m-%d %H:%M} {who} {entry.action}{what}{detail}")
