@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import http.server
 import logging
+import threading
+from pathlib import Path
 
 import pytest
 
@@ -149,3 +152,39 @@ async def test_forged_button_press_is_answered_and_changes_nothing(
     assert bot.fake.last("answerCallbackQuery").get("text") == notice
     assert _no_errors(caplog) == []
     assert await bot.services.archive.articles.get(1) is not None
+
+
+def test_rejected_token_is_reported_in_one_line_without_the_token(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capfd: pytest.CaptureFixture[str]
+) -> None:
+    from bot.cli import TOKEN_REJECTED, main
+
+    class Unauthorized(http.server.BaseHTTPRequestHandler):
+        def do_POST(self) -> None:
+            body = b'{"ok": false, "error_code": 401, "description": "Unauthorized"}'
+            self.send_response(401)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    token = "7654321098:AAH-revoked_tokenValue0123456789abcdefXYZ"
+    server = http.server.HTTPServer(("127.0.0.1", 0), Unauthorized)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        monkeypatch.chdir(tmp_path)
+        for key in ("DATABASE_URL", "WEBHOOK_URL", "LOG_LEVEL", "TELEGRAM_FILE_BASE_URL"):
+            monkeypatch.delenv(key, raising=False)
+        monkeypatch.setenv("TELEGRAM_BOT_TOKEN", token)
+        monkeypatch.setenv("TELEGRAM_API_BASE_URL", f"http://127.0.0.1:{server.server_port}/bot")
+        assert main(["run"]) == 2
+    finally:
+        server.shutdown()
+        thread.join()
+    out, err = capfd.readouterr()
+    assert err.endswith(TOKEN_REJECTED + "\n")
+    assert token.split(":")[1] not in out + err

@@ -287,3 +287,26 @@ async def test_only_group_admins_change_the_groups_digests(bot: Harness) -> None
     ]
     assert (await bot.send("/subscribe 10:00", user_id=READER))[0].startswith("Subscribed")
     assert await bot.send("/unsubscribe all", user_id=EDITOR, **group) == ["Removed 1 digest."]
+
+
+async def test_deleted_article_is_in_no_inline_result_page_or_scheduled_digest(
+    bot: Harness,
+) -> None:
+    from tests.test_digests import add_articles, run_digest_job
+
+    await bot.send("/subscribe 08:00", user_id=READER)
+    await bot.send(seed_text(), user_id=EDITOR)
+    await add_articles(bot, *(f"Raqqa civilians trapped, report {n}" for n in range(4)))
+    await _delete(bot, 1)
+    await bot.process(bot.updates.inline("civilians trapped in Raqqa", user_id=READER))
+    results = bot.fake.last("answerInlineQuery")["results"]
+    assert len(results) == 4
+    assert not any("#1" in r["input_message_content"]["message_text"] for r in results)
+    await bot.send("civilians trapped in Raqqa?", user_id=READER)
+    answer = bot.fake.sent[-1]
+    page = await bot.process(bot.updates.callback("more:3", answer, user_id=READER))
+    assert answer.buttons == ["more:3"] and page[0].startswith("Results 4–4:")
+    assert "/read_1" not in answer.text and "/read_1" not in page[0]  # ids run 1 to 5
+    bot.clock.set(dt.datetime(2026, 11, 25, 8, 0, 1, tzinfo=dt.UTC))
+    digest = "\n".join(await run_digest_job(bot))
+    assert "Raqqa civilians trapped, report 3" in digest and "Raqa" not in digest
