@@ -175,6 +175,8 @@ def test_rejected_token_is_reported_in_one_line_without_the_token(
     server = http.server.HTTPServer(("127.0.0.1", 0), Unauthorized)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
+    root = logging.getLogger()
+    handlers, level = root.handlers[:], root.level  # main() sets up logging for the CLI
     try:
         monkeypatch.chdir(tmp_path)
         for key in ("DATABASE_URL", "WEBHOOK_URL", "LOG_LEVEL", "TELEGRAM_FILE_BASE_URL"):
@@ -183,7 +185,10 @@ def test_rejected_token_is_reported_in_one_line_without_the_token(
         monkeypatch.setenv("TELEGRAM_API_BASE_URL", f"http://127.0.0.1:{server.server_port}/bot")
         assert main(["run"]) == 2
     finally:
+        root.handlers[:] = handlers
+        root.setLevel(level)
         server.shutdown()
+        server.server_close()
         thread.join()
     out, err = capfd.readouterr()
     assert err.endswith(TOKEN_REJECTED + "\n")
