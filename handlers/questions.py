@@ -9,12 +9,13 @@ from telegram import (
     InlineKeyboardButton,
     InlineKeyboardMarkup,
     InlineQueryResultArticle,
+    InlineQueryResultsButton,
     InputTextMessageContent,
     Update,
 )
 
 from bot.questions import PAGE_SIZE, Answers
-from bot.ratelimit import Verdict, slow_down_text
+from bot.ratelimit import Verdict, slow_down_button, slow_down_text
 from bot.render import byline, escape, split_article
 from bot.replies import answers_html
 from handlers.common import (
@@ -178,9 +179,16 @@ async def inline_query(update: Update, context: Context) -> None:
     if not text:
         await query.answer([], cache_time=5)
         return
-    verdict, _ = services(context).question_limits.check(query.from_user.id, None)
+    verdict, wait = services(context).question_limits.check(query.from_user.id, None)
     if verdict is not Verdict.ALLOW:
-        await query.answer([], cache_time=5)
+        # Inline mode has no message to reply with: the polite word is a button over the
+        # (empty) results, shown once; later queries in the window get nothing at all.
+        notice = (
+            InlineQueryResultsButton(text=slow_down_button(wait), start_parameter="help")
+            if verdict is Verdict.WARN
+            else None
+        )
+        await query.answer([], cache_time=0, button=notice)
         return
     answers = await services(context).questions.ask(text, limit=INLINE_RESULTS)
     results = []

@@ -108,3 +108,23 @@ async def test_more_button_counts_as_a_question(limited: Harness) -> None:
     limited.clock.advance(dt.timedelta(seconds=60))
     page = await limited.process(limited.updates.callback("more:6", answer, user_id=READER))
     assert len(page) == 1 and page[0].startswith("Results 7–9:")
+
+
+async def test_inline_queries_count_with_one_notice_then_empty_answers(limited: Harness) -> None:
+    from tests.test_digests import add_articles
+
+    await add_articles(limited, "Raqqa siege report")
+    for _ in range(2):
+        await limited.process(limited.updates.inline("raqqa siege", user_id=READER))
+        assert len(limited.fake.last("answerInlineQuery")["results"]) == 1
+    limited.clock.advance(dt.timedelta(seconds=20))
+    await limited.process(limited.updates.inline("raqqa siege", user_id=READER))
+    answered = limited.fake.last("answerInlineQuery")
+    assert (answered["results"], answered["button"]["text"]) == (
+        [],
+        "Too many questions: please wait 40 s",
+    )
+    await limited.process(limited.updates.inline("raqqa siege", user_id=READER))
+    assert "button" not in limited.fake.last("answerInlineQuery")
+    # Questions in a chat share the user's count.
+    assert await limited.send("raqqa siege?", user_id=READER) == []
