@@ -193,6 +193,13 @@ async def _import_async(
             report = await services.archive.import_records(
                 sources.records(paths), batch_size=batch_size, progress=bar.update
             )
+        if report.added:
+            names = ", ".join(p.name for p in paths)
+            await services.audit.record(
+                "import",
+                now=services.clock.now(),
+                detail=f"{report.added} added from the command line ({names})",
+            )
     finally:
         await services.close()
     print(

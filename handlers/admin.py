@@ -143,7 +143,7 @@ async def audit_log(update: Update, context: Context) -> None:
             if entry.actor_id is not None
             else f"chat {entry.chat_id}"
             if entry.chat_id is not None
-            else "the bot"
+            else "system"
         )
         what = f" #{entry.article_id}" if entry.article_id is not None else ""
         detail = f": {escape(entry.detail[:80])}" if entry.detail else ""

@@ -212,7 +212,7 @@ async def test_deleted_words_are_erased_once_they_can_no_longer_be_restored(
     assert await bot.send("/restore 2", user_id=EDITOR) == ["Restored #2: Mosul dam repairs resume"]
     assert (await bot.send("/audit", user_id=EDITOR))[0].splitlines()[1:3] == [
         "2026-12-25 06:00 user 1001 restore #2: Mosul dam repairs resume",
-        "2026-12-25 06:00 the bot purge: 1 article deleted over 30 days ago",
+        "2026-12-25 06:00 system purge: 1 article deleted over 30 days ago",
     ]
     # Nothing left to erase: the next run records nothing.
     await _purge(bot)
@@ -310,3 +310,34 @@ async def test_deleted_article_is_in_no_inline_result_page_or_scheduled_digest(
     bot.clock.set(dt.datetime(2026, 11, 25, 8, 0, 1, tzinfo=dt.UTC))
     digest = "\n".join(await run_digest_job(bot))
     assert "Raqqa civilians trapped, report 3" in digest and "Raqa" not in digest
+
+
+def test_an_import_from_the_command_line_is_in_the_audit_log(
+    tmp_path: Path, clock: ManualClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import asyncio
+    import logging
+
+    from bot.cli import main
+    from tests.conftest import FIXTURES
+
+    monkeypatch.chdir(tmp_path)
+    settings = make_settings(tmp_path)
+    root = logging.getLogger()
+    handlers, level = root.handlers[:], root.level  # main() sets up logging for the CLI
+    try:
+        seed_file = str(FIXTURES / "raqqa-2017-07-04.txt")
+        assert main(["--database-url", settings.database_url, "import", "--quiet", seed_file]) == 0
+    finally:
+        root.handlers[:] = handlers
+        root.setLevel(level)
+
+    async def audited() -> list[str]:
+        bot = await start_bot(settings, clock)
+        try:
+            return await bot.send("/audit", user_id=EDITOR)
+        finally:
+            await stop_bot(bot)
+
+    [log] = asyncio.run(audited())
+    assert log.endswith(" system import: 1 added from the command line (raqqa-2017-07-04.txt)")
