@@ -386,7 +386,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.json:
         print(json.dumps(figures, indent=2, ensure_ascii=False))
     else:
-        _print_table(figures, args.workers)
+        _print_table(figures, min(args.workers, figures["shards"]))
     bad = sum(report.crashes.values()) + report.data_lost + report.token_leaks
     bad += sum(report.refused_replies.values()) + sum(report.unanswered.values())
     return 1 if bad else 0
