@@ -61,7 +61,7 @@ class FuzzReport:
     refused_replies: Counter[str] = field(default_factory=Counter)
     unanswered: Counter[str] = field(default_factory=Counter)
     by_path: Counter[str] = field(default_factory=Counter)
-    cpu_by_path: Counter[str] = field(default_factory=Counter)
+    cpu_by_path: Counter[str] = field(default_factory=Counter)  # microseconds
     shards: int = 0
     saved: int = 0
     deleted: int = 0
@@ -109,7 +109,7 @@ class FuzzReport:
             "per_path": {
                 p: {
                     "inputs": n,
-                    "cpu_ms_per_input": round(1000 * self.cpu_by_path[p] / n, 1),
+                    "cpu_ms_per_input": round(self.cpu_by_path[p] / n / 1000, 1),
                 }
                 for p, n in sorted(self.by_path.items())
             },
@@ -213,7 +213,7 @@ async def run_fuzz(
                 before_errors, cpu = errors.errors, time.process_time()
                 for update in _updates(factory, fake, path, text, rng):
                     await app.process_update(update)
-                report.cpu_by_path[path] += time.process_time() - cpu
+                report.cpu_by_path[path] += round((time.process_time() - cpu) * 1e6)
                 answers = [m.text for m in fake.sent[before_sent:]]
                 calls = [name for name, _ in fake.calls[before_calls:]]
                 if errors.errors > before_errors:
@@ -304,9 +304,9 @@ def _updates(
     if path == "more":
         return _MorePress(factory, fake, text)
     if path == "button":
-        data = _fit_callback_data(rng.choice(("more:", "delete:", "")) + text)
+        pressed = _fit_callback_data(rng.choice(("more:", "delete:", "")) + text)
         shown = SentMessage("sendMessage", READER, "Earlier answer", 1, {})
-        return [factory.callback(data, shown, user_id=rng.choice((READER, EDITOR)))]
+        return [factory.callback(pressed, shown, user_id=rng.choice((READER, EDITOR)))]
     data = text.encode("utf-8", "surrogatepass") if rng.random() < 0.7 else rng.randbytes(300)
     name = rng.choice(("a.txt", "b.md", "c.html", "d.jsonl", "e.exe", "noext"))
     file_id, _ = fake.add_file(data)
