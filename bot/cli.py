@@ -6,11 +6,14 @@ import argparse
 import asyncio
 import datetime as dt
 import json
+import logging
 import sys
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TextIO
+
+from telegram.error import InvalidToken
 
 from bot.archive import ImportRecord
 from bot.files import JSONL_SUFFIXES, SUPPORTED, UnreadableFile, iter_jsonl_lines, read_records
@@ -23,6 +26,10 @@ from storage.schema import SchemaError
 
 SAMPLE_DIR = Path(__file__).parent / "sample"
 RESULTS = 10
+TOKEN_REJECTED = (
+    "Telegram rejected TELEGRAM_BOT_TOKEN (revoked or mistyped?); "
+    "copy the current one from @BotFather."
+)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -41,8 +48,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (SettingsError, SchemaError) as exc:
         print(exc, file=sys.stderr)
         return 2
+    except InvalidToken:
+        # PTB's message quotes the whole token; say what to do instead.
+        print(TOKEN_REJECTED, file=sys.stderr)
+        return 2
     except KeyboardInterrupt:
         return 130
+    except Exception:
+        # Through the logging filter rather than Python's own print: an error's text may
+        # hold the token (a request URL), and the filter masks it.
+        logging.getLogger("newsbot").exception("newsbot %s failed", args.command)
+        return 1
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -176,6 +192,13 @@ async def _import_async(
         with tqdm(unit=" articles", disable=quiet, file=sys.stderr, desc="import") as bar:
             report = await services.archive.import_records(
                 sources.records(paths), batch_size=batch_size, progress=bar.update
+            )
+        if report.added:
+            names = ", ".join(p.name for p in paths)
+            await services.audit.record(
+                "import",
+                now=services.clock.now(),
+                detail=f"{report.added} added from the command line ({names})",
             )
     finally:
         await services.close()

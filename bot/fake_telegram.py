@@ -204,6 +204,8 @@ class FakeBotApi:
         }
         if status == "administrator":
             member.update(_ADMIN_RIGHTS)
+        elif status == "creator":
+            member["is_anonymous"] = False
         return member
 
     def _m_getChatAdministrators(self, params: dict[str, Any]) -> Any:

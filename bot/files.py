@@ -135,5 +135,13 @@ class _TextExtractor(HTMLParser):
         if not self._skipping:
             self._parts.append(data)
 
+    def parse_marked_section(self, i: int, report: bool = True) -> int:
+        # The stdlib raises AssertionError on `<![` not followed by a known section name
+        # (`<![%x`); HTML5 reads any `<![` outside SVG/MathML as a bogus comment, so do that.
+        try:
+            return super().parse_marked_section(i, report)
+        except AssertionError:
+            return self.parse_bogus_comment(i, report)
+
     def text(self) -> str:
         return "".join(self._parts)

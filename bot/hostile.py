@@ -5,6 +5,8 @@ from __future__ import annotations
 import random
 import string
 
+from bot.commands import COMMANDS
+
 # Each category: fixed examples, then a generator of random variations.
 FIXED: dict[str, tuple[str, ...]] = {
     "empty": ("", " ", "\n", "\t \n  ", "\u00a0", "\u3000"),
@@ -92,11 +94,17 @@ FIXED: dict[str, tuple[str, ...]] = {
         "/stats extra",
         "/help@other_bot",
         "/unknown_command",
+        # Digits int() refuses ("²" passes str.isdigit); these crashed the handlers once.
+        "/read ²",
+        "/delete ²",
+        "/restore ³",
+        "/edit ¹ Raqqa siege report",
+        "/unsubscribe ²",
     ),
 }
 
 _ALPHABETS = {
-    "html": "<>&;/\"'=abc ",
+    "html": "<>&;/\"'=!?[]-#abc ",
     "markdown": "*_~`[]()|\\ab ",
     "scripts": "abcابتثجשלוםРаккаक्ष拉卡 ",
     "emoji": "🔥👨‍👩‍👧🏳️🇸🇾😀 a",
@@ -107,22 +115,49 @@ _ALPHABETS = {
 }
 
 
+# Arguments that look like numbers, times or ids: Unicode has digits int() refuses ("²").
+NUMBERISH = (
+    *("1", "0", "-1", "+1", "#1", "1_000", "1e3", "0x10", " 1 ", "9" * 30, "１２", "١٢", "²"),
+    *("⑫", "𝟙", "Ⅻ", "08:00", "٠٨:٣٠", "24:00", "8h00", "all", "ALL", "1 2", "1,2"),
+)
+_COMMAND_WORDS = (*(f"/{c.name}" for c in COMMANDS), "/read_1", "/unknown_command")
+_MENTIONS = ("", "", "@newsroom_test_bot", "@other_bot", "@")
+
+
 def generate(category: str, rng: random.Random) -> str:
     """One random input of a category."""
     if category in _ALPHABETS:
-        alphabet = _ALPHABETS[category]
-        return "".join(rng.choice(alphabet) for _ in range(rng.randint(1, 300)))
+        return _draw(_ALPHABETS[category], rng.randint(1, 300), rng)
     if category == "empty":
-        return "".join(rng.choice(" \t\n\u00a0\u3000") for _ in range(rng.randint(0, 20)))
+        return _draw(" \t\n\u00a0\u3000", rng.randint(0, 20), rng)
     if category == "long":
-        return "".join(rng.choice(string.printable) for _ in range(rng.randint(3500, 4096)))
+        return _draw(string.printable, rng.randint(3500, 4096), rng)
     if category == "huge":
-        return " ".join(rng.choice(("raqqa", "siege", "the", "*", '"')) for _ in range(10_000))
+        return " ".join(rng.choices(("raqqa", "siege", "the", "*", '"'), k=10_000))
     if category == "commands":
-        return rng.choice(FIXED["commands"]) + rng.choice(("", " ", " 1", " <b>", " \x00", " 🔥"))
+        return _command(rng)
     if category == "unicode":
         return "".join(chr(rng.randint(1, 0x10FFFF)) for _ in range(rng.randint(1, 100)))
     raise KeyError(category)
+
+
+def _draw(alphabet: str, size: int, rng: random.Random) -> str:
+    return "".join(rng.choices(alphabet, k=size))
+
+
+def _command(rng: random.Random) -> str:
+    """A command with a missing, malformed, number-like or hostile argument."""
+    roll = rng.random()
+    if roll < 0.3:
+        return rng.choice(FIXED["commands"]) + rng.choice(("", " ", " 1", " <b>", " \x00", " 🔥"))
+    word = rng.choice(_COMMAND_WORDS) + rng.choice(_MENTIONS)
+    if roll < 0.65:
+        argument = " ".join(rng.choices(NUMBERISH, k=rng.randint(1, 3)))
+    else:
+        # E.g. "/edit 1 <text>": a number, then hostile text.
+        other = rng.choice((*_ALPHABETS, "unicode", "empty"))
+        argument = rng.choice(("", *NUMBERISH[:4], "١٢ ")) + " " + generate(other, rng)
+    return f"{word} {argument}"
 
 
 CATEGORIES = (*FIXED, "unicode")
@@ -137,6 +172,12 @@ def file_cases(limit: int) -> dict[str, tuple[str, bytes]]:
         "invalid UTF-8": ("latin1.txt", "Raqqa café siège".encode("latin-1") * 10),
         "empty file": ("empty.txt", b""),
         "HTML that breaks Telegram": ("page.html", b"<html><b>Raqqa <i>siege</b> & <x>" * 20),
+        # `<![` without a section name made Python's HTML parser raise (found by the fuzzer).
+        "HTML with a bogus <![ section": (
+            "notes.html",
+            b"<p>Raqqa siege notes</p><![%\tsT42 x]><p>Civilians are still trapped in the city, "
+            b"aid groups said on Tuesday.</p><![>",
+        ),
         "broken JSONL": ("many.jsonl", b'{"text": 1}\n{not json\n\xff\xfe\n[]\n'),
         "unknown extension": ("x.exe", b"MZ\x90\x00"),
     }

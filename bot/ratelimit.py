@@ -92,3 +92,8 @@ def slow_down_text(seconds: int) -> str:
         "You're asking faster than I can answer well. "
         f"Please wait {wait}; I'll stay quiet until then."
     )
+
+
+def slow_down_button(seconds: int) -> str:
+    """The same notice, short enough for a button over inline results."""
+    return f"Too many questions: please wait {seconds} s"

@@ -26,6 +26,7 @@ from storage.deliveries import DeliveryStore
 from storage.schema import ensure_schema
 from storage.search_index import SearchIndex
 from storage.subscriptions import SubscriptionStore
+from storage.tombstones import TombstoneStore
 from storage.updates import UpdateLedger
 
 log = logging.getLogger(__name__)
@@ -49,12 +50,14 @@ class Services:
     metrics: Metrics = field(default_factory=Metrics)
     index_slot: IndexSlot | None = None
     audit: AuditStore = field(init=False)
+    tombstones: TombstoneStore = field(init=False)
     roles: EditorRoles = field(init=False)
     question_limits: QuestionLimits = field(init=False)
 
     def __post_init__(self) -> None:
         settings = self.settings
         self.audit = AuditStore(self.db)
+        self.tombstones = TombstoneStore(self.db)
         self.roles = EditorRoles(
             settings.editor_ids,
             settings.newsroom_chat_ids,

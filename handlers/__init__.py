@@ -17,7 +17,7 @@ from telegram.ext import (
 from bot.commands import COMMANDS
 from bot.settings import Settings
 from handlers import admin, articles, digests, questions
-from handlers.common import Context
+from handlers.common import STALE_BUTTON, Context
 from handlers.errors import on_error
 
 COMMAND_CALLBACKS = {
@@ -83,6 +83,7 @@ def register_handlers(app: Application[Any, Any, Any, Any, Any, Any], settings: 
         CallbackQueryHandler(questions.more_callback, pattern=f"^{questions.MORE_PREFIX}")
     )
     app.add_handler(CallbackQueryHandler(admin.delete_callback, pattern=f"^{admin.DELETE_PREFIX}"))
+    app.add_handler(CallbackQueryHandler(_unknown_button))
     app.add_handler(InlineQueryHandler(questions.inline_query))
     app.add_error_handler(on_error)
 
@@ -108,3 +109,10 @@ async def _unknown_command(update: Update, context: Context) -> None:
     message = update.effective_message
     if message is not None:
         await message.reply_text("I don't know that command; /help lists the ones I do.")
+
+
+async def _unknown_button(update: Update, context: Context) -> None:
+    # Telegram shows a spinner until a press is answered, even a press of a button we no
+    # longer make (or one a client forged).
+    if update.callback_query is not None:
+        await update.callback_query.answer(STALE_BUTTON)

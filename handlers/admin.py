@@ -9,8 +9,10 @@ from bot.commands import help_text
 from bot.render import escape
 from handlers.common import (
     REFUSE_EDITORS_ONLY,
+    STALE_BUTTON,
     Context,
     args_text,
+    article_number,
     audit,
     editor_message,
     is_editor,
@@ -40,17 +42,12 @@ async def help_command(update: Update, context: Context) -> None:
     await reply(update, help_text(await is_editor(update, context)))
 
 
-def _article_number(text: str) -> int | None:
-    arg = text.strip().lstrip("#")
-    return int(arg) if arg.isdigit() and len(arg) <= 18 else None
-
-
 async def delete(update: Update, context: Context) -> None:
     """/delete <n> (editors): asks for confirmation with a button first."""
     message = await editor_message(update, context)
     if message is None:
         return
-    number = _article_number(args_text(message))
+    number = article_number(args_text(message))
     if number is None:
         await reply(update, DELETE_USAGE)
         return
@@ -86,9 +83,9 @@ async def delete_callback(update: Update, context: Context) -> None:
         await query.answer("Kept.")
         await query.edit_message_text("Nothing was deleted.")
         return
-    number = _article_number(query.data.removeprefix(DELETE_PREFIX))
+    number = article_number(query.data.removeprefix(DELETE_PREFIX))
     if number is None:
-        await query.answer("That button is out of date.")
+        await query.answer(STALE_BUTTON)
         return
     deleted = await services(context).archive.delete(number)
     await query.answer()
@@ -107,7 +104,7 @@ async def restore(update: Update, context: Context) -> None:
     message = await editor_message(update, context)
     if message is None:
         return
-    number = _article_number(args_text(message))
+    number = article_number(args_text(message))
     if number is None:
         await reply(update, RESTORE_USAGE)
         return
@@ -141,7 +138,13 @@ async def audit_log(update: Update, context: Context) -> None:
         return
     lines = [f"Last {len(entries)} changes, newest first:"]
     for entry in entries:
-        who = f"user {entry.actor_id}" if entry.actor_id is not None else f"chat {entry.chat_id}"
+        who = (
+            f"user {entry.actor_id}"
+            if entry.actor_id is not None
+            else f"chat {entry.chat_id}"
+            if entry.chat_id is not None
+            else "system"
+        )
         what = f" #{entry.article_id}" if entry.article_id is not None else ""
         detail = f": {escape(entry.detail[:80])}" if entry.detail else ""
         lines.append(f"{entry.at:%Y-%m-%d %H:%M} {who} {entry.action}{what}{detail}")

@@ -22,6 +22,7 @@ from handlers.common import (
     REFUSE_EDITORS_ONLY,
     Context,
     args_text,
+    article_number,
     audit,
     editor_message,
     is_editor,
@@ -79,15 +80,15 @@ async def edit_command(update: Update, context: Context) -> None:
     message = await editor_message(update, context)
     if message is None:
         return
-    number, _, text = args_text(message).partition(" ")
-    number = number.lstrip("#")
+    first, _, text = args_text(message).partition(" ")
+    number = article_number(first)
     if not text.strip() and message.reply_to_message is not None:
         text = message.reply_to_message.text or message.reply_to_message.caption or ""
-    if not number.isdigit() or len(number) > 18 or not text.strip():
+    if number is None or not text.strip():
         await reply(update, EDIT_USAGE)
         return
     archive = services(context).archive
-    current = await archive.articles.get(int(number))
+    current = await archive.articles.get(number)
     if current is None:
         await reply(update, f"There is no article #{number} in the archive.")
         return
@@ -96,7 +97,7 @@ async def edit_command(update: Update, context: Context) -> None:
     except RejectedInput as exc:
         await reply(update, escape(str(exc)))
         return
-    outcome, article = await archive.replace(int(number), new)
+    outcome, article = await archive.replace(number, new)
     if outcome == "clash" and article is not None:
         await reply(update, duplicate_line(article.id, article.title))
     elif outcome == "edited" and article is not None:

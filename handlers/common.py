@@ -18,6 +18,7 @@ log = logging.getLogger(__name__)
 
 Context = CallbackContext[ExtBot[Any], dict[Any, Any], dict[Any, Any], BotData]
 
+STALE_BUTTON = "That button is out of date."
 REFUSE_EDITORS_ONLY = (
     "Sorry, only the newsroom's editors can add or change articles. "
     "You can ask me anything about the archive, though."
@@ -68,6 +69,16 @@ def args_text(message: Message) -> str:
     if not words or not words[0].startswith("/"):
         return text.strip()
     return words[1].strip() if len(words) > 1 else ""
+
+
+def article_number(text: str) -> int | None:
+    """An article number as typed ('42', '#42'); None for anything else.
+
+    isdecimal, not isdigit: '²' is a digit that int() refuses, while the decimal digits of
+    other scripts ('١٢') are numbers int() reads.
+    """
+    arg = text.strip().lstrip("#")
+    return int(arg) if arg.isdecimal() and len(arg) <= 18 else None
 
 
 async def reply(update: Update, html: str, **kwargs: Any) -> Message | None:

@@ -101,7 +101,7 @@ async def unsubscribe(update: Update, context: Context) -> None:
     arg = args_text(message).strip().lower()
     if arg == "all":
         chosen = subs
-    elif arg.isdigit() and len(arg) < 4 and 1 <= int(arg) <= len(subs):
+    elif arg.isdecimal() and len(arg) < 4 and 1 <= int(arg) <= len(subs):
         chosen = [subs[int(arg) - 1]]
     else:
         hint = f" This chat has {len(subs)}." if subs else " This chat has none."

@@ -9,15 +9,25 @@ from telegram import (
     InlineKeyboardButton,
     InlineKeyboardMarkup,
     InlineQueryResultArticle,
+    InlineQueryResultsButton,
     InputTextMessageContent,
     Update,
 )
 
 from bot.questions import PAGE_SIZE, Answers
-from bot.ratelimit import Verdict, slow_down_text
+from bot.ratelimit import Verdict, slow_down_button, slow_down_text
 from bot.render import byline, escape, split_article
 from bot.replies import answers_html
-from handlers.common import Context, args_text, reply, reply_parts, services, user_id
+from handlers.common import (
+    STALE_BUTTON,
+    Context,
+    args_text,
+    article_number,
+    reply,
+    reply_parts,
+    services,
+    user_id,
+)
 
 ASK_USAGE = escape("Usage: /ask <question>, for example /ask civilians trapped in Raqqa?")
 READ_USAGE = escape("Usage: /read <article number>, for example /read 42 (or tap /read_42).")
@@ -58,13 +68,15 @@ async def answer_question(update: Update, context: Context, question: str) -> No
 
 async def within_limits(update: Update, context: Context) -> bool:
     """Count a question; over the limit, reply politely once and then stay silent."""
-    chat = update.effective_chat
-    verdict, wait = services(context).question_limits.check(
-        user_id(update), chat.id if chat else None
-    )
+    verdict, wait = _count_question(update, context)
     if verdict is Verdict.WARN:
         await reply(update, slow_down_text(wait))
     return verdict is Verdict.ALLOW
+
+
+def _count_question(update: Update, context: Context) -> tuple[Verdict, int]:
+    chat = update.effective_chat
+    return services(context).question_limits.check(user_id(update), chat.id if chat else None)
 
 
 async def ask_command(update: Update, context: Context) -> None:
@@ -103,7 +115,7 @@ async def more_callback(update: Update, context: Context) -> None:
     try:
         offset = int(query.data.removeprefix(MORE_PREFIX))
     except ValueError:
-        await query.answer("That button is out of date.")
+        await query.answer(STALE_BUTTON)
         return
     message = query.message
     original = getattr(message, "reply_to_message", None)
@@ -111,6 +123,11 @@ async def more_callback(update: Update, context: Context) -> None:
     question = re.sub(r"^/ask(@\w+)?\s*", "", question)
     if not question.strip() or not 0 < offset <= 1000:
         await query.answer("I can no longer see the question; please ask again.")
+        return
+    # A page of "More" costs a search like a question, so it counts as one.
+    verdict, wait = _count_question(update, context)
+    if verdict is not Verdict.ALLOW:
+        await query.answer(slow_down_text(wait) if verdict is Verdict.WARN else None)
         return
     answers = await services(context).questions.ask(question, offset=offset, with_answers=0)
     await query.answer()
@@ -139,13 +156,13 @@ async def read_shortcut(update: Update, context: Context) -> None:
 
 async def send_article(update: Update, context: Context, number: str) -> None:
     """The whole article, split on paragraph boundaries into messages that fit."""
-    number = number.strip().lstrip("#")
-    if not number.isdigit() or len(number) > 18:
+    article_id = article_number(number)
+    if article_id is None:
         await reply(update, READ_USAGE)
         return
-    article = await services(context).archive.articles.get(int(number))
+    article = await services(context).archive.articles.get(article_id)
     if article is None:
-        await reply(update, f"There is no article #{escape(number)} in the archive.")
+        await reply(update, f"There is no article #{article_id} in the archive.")
         return
     meta = byline(article.published.isoformat(), article.source, article.id)
     if article.url:
@@ -162,9 +179,16 @@ async def inline_query(update: Update, context: Context) -> None:
     if not text:
         await query.answer([], cache_time=5)
         return
-    verdict, _ = services(context).question_limits.check(query.from_user.id, None)
+    verdict, wait = services(context).question_limits.check(query.from_user.id, None)
     if verdict is not Verdict.ALLOW:
-        await query.answer([], cache_time=5)
+        # Inline mode has no message to reply with: the polite word is a button over the
+        # (empty) results, shown once; later queries in the window get nothing at all.
+        notice = (
+            InlineQueryResultsButton(text=slow_down_button(wait), start_parameter="help")
+            if verdict is Verdict.WARN
+            else None
+        )
+        await query.answer([], cache_time=0, button=notice)
         return
     answers = await services(context).questions.ask(text, limit=INLINE_RESULTS)
     results = []

@@ -1,4 +1,4 @@
-"""Jobs that keep one of several processes in step: follow the index, forget old updates."""
+"""Housekeeping jobs: follow the index, forget old updates, erase long-deleted articles."""
 
 from __future__ import annotations
 
@@ -9,16 +9,18 @@ from typing import Any
 from telegram.ext import Application, ContextTypes
 
 from bot.app import BotData
+from bot.archive import RESTORE_DAYS
 
 log = logging.getLogger(__name__)
 
 App = Application[Any, Any, Any, Any, BotData, Any]
 FOLLOW_JOB = "index:follow"
 PRUNE_JOB = "updates:prune"
+PURGE_JOB = "tombstones:purge"
 
 
 def schedule_scale_jobs(app: App) -> None:
-    """Follow the article change feed often; prune the update ledger hourly."""
+    """Follow the article change feed often; prune the update ledger hourly; purge daily."""
     if app.job_queue is None:
         return
     settings = app.bot_data.services.settings
@@ -26,6 +28,9 @@ def schedule_scale_jobs(app: App) -> None:
         follow_index_job, interval=settings.index_follow_seconds, name=FOLLOW_JOB
     )
     app.job_queue.run_repeating(prune_updates_job, interval=3600, first=60, name=PRUNE_JOB)
+    app.job_queue.run_repeating(
+        purge_tombstones_job, interval=dt.timedelta(days=1), first=600, name=PURGE_JOB
+    )
 
 
 async def follow_index_job(context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -42,3 +47,16 @@ async def prune_updates_job(context: ContextTypes.DEFAULT_TYPE) -> None:
     services = app.bot_data.services
     days = services.settings.processed_updates_days
     await services.updates.prune(before=services.clock.now() - dt.timedelta(days=days))
+
+
+async def purge_tombstones_job(context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Erase the words of articles deleted more than RESTORE_DAYS ago (no longer restorable)."""
+    app: App = context.application  # type: ignore[assignment]
+    services = app.bot_data.services
+    now = services.clock.now()
+    erased = await services.tombstones.purge(deleted_before=now - dt.timedelta(days=RESTORE_DAYS))
+    if erased:
+        plural = "s" if erased != 1 else ""
+        detail = f"{erased} article{plural} deleted over {RESTORE_DAYS} days ago"
+        await services.audit.record("purge", now=now, detail=detail)
+        log.info("erased %s", detail)

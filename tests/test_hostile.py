@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import http.server
 import logging
+import threading
+from pathlib import Path
 
 import pytest
 
@@ -60,6 +63,7 @@ FILE_REPLIES = {
     "HTML that breaks Telegram": "Saved #1: "
     + "Raqqa siege &amp; " * 7
     + "Raqqa siege… (2026-11-25)",
+    "HTML with a bogus <![ section": "Saved #1: Raqqa siege notes (2026-11-25)",
     "broken JSONL": "That file is not valid UTF-8 text (bad byte at position 22).",
     "unknown extension": "I can read .txt, .md, .html and .jsonl files, not .exe.",
 }
@@ -96,6 +100,21 @@ async def test_long_question_is_refused_politely(bot: Harness) -> None:
     assert await bot.send(mention, user_id=READER, chat_id=GROUP_ID, chat_type=GROUP) == [too_long]
 
 
+async def test_article_numbers_are_read_in_any_script_and_superscripts_refused(
+    bot: Harness,
+) -> None:
+    await bot.send(seed_text(), user_id=EDITOR)
+    for typed in ("/read ١", "/read_١", "/read １"):  # Arabic-Indic and full-width 1
+        answer = await bot.send(typed, user_id=READER)
+        assert answer[0].startswith("<b>US-backed forces in Syria"), typed
+    assert await bot.send("/read ¹", user_id=READER) == [
+        "Usage: /read &lt;article number&gt;, for example /read 42 (or tap /read_42)."
+    ]
+    assert await bot.send("/delete ¹", user_id=EDITOR) == [
+        "Usage: /delete &lt;article number&gt;, for example /delete 42"
+    ]
+
+
 async def test_unknown_command_in_private_gets_pointed_to_help(bot: Harness) -> None:
     assert await bot.send("/frobnicate", user_id=READER) == [
         "I don't know that command; /help lists the ones I do."
@@ -110,3 +129,67 @@ def test_settings_repr_never_shows_the_token() -> None:
     assert token not in str(settings)
     assert "telegram_bot_token=SecretStr('**********')" in repr(settings)
     assert settings.require_token() == token
+
+
+@pytest.mark.parametrize(
+    ("data", "user", "notice"),
+    [
+        ("", READER, "That button is out of date."),
+        ("x' OR 1=1 --", READER, "That button is out of date."),
+        ("more:abc", READER, "That button is out of date."),
+        ("more:99999", READER, "I can no longer see the question; please ask again."),
+        ("delete:1", READER, "Only the newsroom's editors can delete articles."),
+        ("delete:²", EDITOR, "That button is out of date."),
+        ("delete:-1", EDITOR, "That button is out of date."),
+    ],
+)
+async def test_forged_button_press_is_answered_and_changes_nothing(
+    bot: Harness, caplog: pytest.LogCaptureFixture, data: str, user: int, notice: str
+) -> None:
+    await bot.send(seed_text(), user_id=EDITOR)
+    shown = bot.fake.sent[-1]
+    assert await bot.process(bot.updates.callback(data, shown, user_id=user)) == []
+    assert bot.fake.last("answerCallbackQuery").get("text") == notice
+    assert _no_errors(caplog) == []
+    assert await bot.services.archive.articles.get(1) is not None
+
+
+def test_rejected_token_is_reported_in_one_line_without_the_token(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capfd: pytest.CaptureFixture[str]
+) -> None:
+    from bot.cli import TOKEN_REJECTED, main
+
+    class Unauthorized(http.server.BaseHTTPRequestHandler):
+        def do_POST(self) -> None:
+            body = b'{"ok": false, "error_code": 401, "description": "Unauthorized"}'
+            self.send_response(401)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    token = "7654321098:AAH-revoked_tokenValue0123456789abcdefXYZ"
+    server = http.server.HTTPServer(("127.0.0.1", 0), Unauthorized)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    root = logging.getLogger()
+    handlers, level = root.handlers[:], root.level  # main() sets up logging for the CLI
+    try:
+        monkeypatch.chdir(tmp_path)
+        for key in ("DATABASE_URL", "WEBHOOK_URL", "LOG_LEVEL", "TELEGRAM_FILE_BASE_URL"):
+            monkeypatch.delenv(key, raising=False)
+        monkeypatch.setenv("TELEGRAM_BOT_TOKEN", token)
+        monkeypatch.setenv("TELEGRAM_API_BASE_URL", f"http://127.0.0.1:{server.server_port}/bot")
+        assert main(["run"]) == 2
+    finally:
+        root.handlers[:] = handlers
+        root.setLevel(level)
+        server.shutdown()
+        server.server_close()
+        thread.join()
+    out, err = capfd.readouterr()
+    assert err.endswith(TOKEN_REJECTED + "\n")
+    assert token.split(":")[1] not in out + err

@@ -84,3 +84,47 @@ def test_idle_keys_are_forgotten_when_many_are_tracked() -> None:
     assert len(limiter._windows) == 1
     assert limiter.check(-1) is Verdict.WARN
     assert limiter.check(-1) is Verdict.SILENT
+
+
+async def test_more_button_counts_as_a_question(limited: Harness) -> None:
+    from tests.test_digests import add_articles
+
+    await add_articles(limited, *(f"Raqqa siege report number {n}" for n in range(12)))
+    assert len(await limited.send("raqqa siege report?", user_id=READER)) == 1
+    answer = limited.fake.sent[-1]
+    assert answer.buttons == ["more:3"]
+    # The question was one of two; the first page of "More" is the second.
+    page = await limited.process(limited.updates.callback("more:3", answer, user_id=READER))
+    assert len(page) == 1 and page[0].startswith("Results 4–6:")
+    # Over the limit: one polite notice (a pop-up on the button), then silence.
+    assert await limited.process(limited.updates.callback("more:6", answer, user_id=READER)) == []
+    assert limited.fake.last("answerCallbackQuery")["text"] == SLOW_DOWN.format(60)
+    before = len(limited.fake.calls)
+    assert await limited.process(limited.updates.callback("more:6", answer, user_id=READER)) == []
+    # Answered (Telegram shows a spinner until then), but with nothing to read.
+    [(method, params)] = limited.fake.calls[before:]
+    assert (method, "text" in params) == ("answerCallbackQuery", False)
+    assert await limited.send("and mosul?", user_id=READER) == []
+    limited.clock.advance(dt.timedelta(seconds=60))
+    page = await limited.process(limited.updates.callback("more:6", answer, user_id=READER))
+    assert len(page) == 1 and page[0].startswith("Results 7–9:")
+
+
+async def test_inline_queries_count_with_one_notice_then_empty_answers(limited: Harness) -> None:
+    from tests.test_digests import add_articles
+
+    await add_articles(limited, "Raqqa siege report")
+    for _ in range(2):
+        await limited.process(limited.updates.inline("raqqa siege", user_id=READER))
+        assert len(limited.fake.last("answerInlineQuery")["results"]) == 1
+    limited.clock.advance(dt.timedelta(seconds=20))
+    await limited.process(limited.updates.inline("raqqa siege", user_id=READER))
+    answered = limited.fake.last("answerInlineQuery")
+    assert (answered["results"], answered["button"]["text"]) == (
+        [],
+        "Too many questions: please wait 40 s",
+    )
+    await limited.process(limited.updates.inline("raqqa siege", user_id=READER))
+    assert "button" not in limited.fake.last("answerInlineQuery")
+    # Questions in a chat share the user's count.
+    assert await limited.send("raqqa siege?", user_id=READER) == []

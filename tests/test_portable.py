@@ -3,16 +3,21 @@
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import json
+from collections import Counter
 from pathlib import Path
 
 import pytest
 
+from bot.archive import ImportRecord
 from bot.cli import main
 from bot.clock import ManualClock
 from bot.settings import Settings
 from tests.conftest import EDITOR, READER, make_settings, seed_text, start_bot, stop_bot
+from tests.test_digests import run_digest_job
 
+WIRE = "Raqqa wire\n\nCoalition aircraft struck targets near the Raqqa stadium overnight."
 SECOND = (
     "date 2026-11-20\nMosul dam repairs resume\n\n"
     "Engineers resumed grouting work at the Mosul dam on Friday after a two-week pause."
@@ -36,6 +41,21 @@ async def _fill(settings: Settings, clock: ManualClock) -> None:
         await bot.process(bot.updates.callback("delete:2", bot.fake.sent[-1]))
         await bot.send("/subscribe 07:30 raqqa", user_id=READER)
         await bot.send("/timezone Europe/London", user_id=READER)
+        # Fields only a JSONL import fills, and a digest delivered with its parts.
+        await bot.services.archive.import_records(
+            [
+                ImportRecord(
+                    text=WIRE,
+                    title="Raqqa wire",
+                    date="2026-11-24",
+                    source="Wire",
+                    url="https://example.org/raqqa?a=1&b=2",
+                    external_id="wire-7",
+                )
+            ]
+        )
+        bot.clock.set(dt.datetime(2026, 11, 25, 7, 30, 1, tzinfo=dt.UTC))
+        assert len(await run_digest_job(bot)) == 1
     finally:
         await stop_bot(bot)
 
@@ -49,12 +69,12 @@ def test_export_import_round_trip_is_lossless(
     export = workdir / "archive.jsonl"
     assert main(["--database-url", settings.database_url, "export", str(export)]) == 0
     assert capsys.readouterr().out == (
-        f"Exported 2 articles, 1 subscriptions, 1 chats, 4 audit log to {export}.\n"
+        f"Exported 3 articles, 1 subscriptions, 1 chats, 4 audit log to {export}.\n"
     )
     second_url = f"sqlite+aiosqlite:///{workdir / 'second' / 'news.sqlite3'}"
     assert main(["--database-url", second_url, "import", str(export)]) == 0
     assert capsys.readouterr().out == (
-        f"Restored 2 articles, 1 subscriptions, 1 chats, 4 audit log from {export}.\n"
+        f"Restored 3 articles, 1 subscriptions, 1 chats, 4 audit log from {export}.\n"
     )
     again = workdir / "again.jsonl"
     assert main(["--database-url", second_url, "export", str(again)]) == 0
@@ -69,13 +89,16 @@ def test_export_import_round_trip_is_lossless(
     asyncio.run(_check_restored(make_settings(workdir / "second"), clock))
     lines = [json.loads(line) for line in export.read_text(encoding="utf-8").splitlines()]
     assert lines[0]["newsbot_export"] == 1
+    tables = Counter(line["table"] for line in lines[1:])
+    assert (tables["articles"], tables["deliveries"], tables["counters"]) == (3, 1, 1)
 
 
 async def _check_restored(settings: Settings, clock: ManualClock) -> None:
     restored = await start_bot(settings, clock)
     try:
         core = restored.services
-        assert len((await core.questions.ask("civilians trapped in Raqqa")).hits) == 1
+        raqqa = await core.questions.ask("civilians trapped in Raqqa")
+        assert sorted(h.article.id for h in raqqa.hits) == [1, 3]
         grouting = await core.questions.ask("Mosul dam grouting")
         assert [h.article.id for h in grouting.hits if h.article.id == 2] == []
         assert await restored.send("/restore 2", user_id=EDITOR) == [
@@ -91,7 +114,10 @@ async def _check_restored(settings: Settings, clock: ManualClock) -> None:
         await restored.send("/help", user_id=EDITOR)
         await restored.send("/help", user_id=EDITOR)
         saved = await restored.send(SECOND.replace("Friday", "Monday"), user_id=EDITOR)
-        assert saved == ["Saved #3: Mosul dam repairs resume (2026-11-20)"]
+        assert saved == ["Saved #4: Mosul dam repairs resume (2026-11-20)"]
+        wire = await core.archive.articles.get(3)
+        assert wire is not None
+        assert (wire.url, wire.external_id) == ("https://example.org/raqqa?a=1&b=2", "wire-7")
     finally:
         await stop_bot(restored)
 

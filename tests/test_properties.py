@@ -9,6 +9,7 @@ from hypothesis import strategies as st
 
 from bot.analysis import analyze, answer_type, tokenize
 from bot.fake_telegram import TelegramParseError, _check_text, _plain
+from bot.files import UnreadableFile, html_to_text, read_records
 from bot.parsing import clean_text, content_hash, looks_like_article, parse_article
 from bot.render import (
     MESSAGE_LIMIT,
@@ -29,6 +30,13 @@ LONG = st.builds(
     st.sampled_from(["", " ", "\n", "\n\n", ". "]),
     st.integers(10, 400),
 )
+# Markup built from the pieces HTML parsers branch on: random characters rarely form `<![`.
+MARKUP_PIECES = (
+    *("<![", "<!", "<!--", "-->", "<?", "</", "<", ">", "/>", "]]>", "]>", "CDATA[", "if"),
+    *("endif", "DOCTYPE", "%", " ", "\t", "\n", "a", "p", "script", "&#", "&#x", "&amp"),
+    *(";", "=", '"', "'", "D800", "99999999999"),
+)
+MARKUP = st.lists(st.sampled_from(MARKUP_PIECES), max_size=40).map("".join)
 SETTINGS = settings(
     max_examples=150,
     deadline=None,
@@ -96,6 +104,26 @@ def test_article_parsing_never_fails_and_is_stable(raw: str) -> None:
     assert content_hash(parsed.text) == content_hash(parse_article(raw).text)
     assert isinstance(looks_like_article(raw), bool)
     assert len(parsed.title or "") <= 200
+
+
+@SETTINGS
+@given(st.one_of(MARKUP, TEXT))
+def test_html_to_text_never_fails(markup: str) -> None:
+    assert isinstance(html_to_text(markup), str)  # the property: it returns, never raises
+
+
+@SETTINGS
+@given(
+    st.sampled_from(["a.txt", "b.md", "c.html", "d.jsonl", "e.exe", "noext"]),
+    st.one_of(MARKUP.map(str.encode), TEXT.map(str.encode), st.binary(max_size=500)),
+)
+def test_reading_any_file_gives_records_or_a_reason(name: str, data: bytes) -> None:
+    try:
+        found = read_records(name, data)
+    except UnreadableFile as exc:
+        assert str(exc)
+        return
+    assert all(isinstance(record.text, str) for record in found.records)
 
 
 @SETTINGS

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
 from sqlalchemy import event
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.clock import ManualClock
 from bot.failures import DISK_FULL, READ_ONLY
+from bot.settings import Settings
 from tests.conftest import EDITOR, Harness, make_settings, seed_text, start_bot, stop_bot
 
 SECOND = (
@@ -37,20 +40,71 @@ def _full(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
-@pytest.mark.parametrize(("breakage", "expected"), [(_read_only, READ_ONLY), (_full, DISK_FULL)])
+Breakage = Callable[[AsyncEngine], Awaitable[None]]
+
+
+def _on_connect(hook: Any) -> tuple[Breakage, Breakage]:
+    """Break every new connection with `hook`, and mend them again."""
+
+    async def breaks(engine: AsyncEngine) -> None:
+        event.listen(engine.sync_engine, "connect", hook)
+        await engine.dispose()  # new connections get the breakage
+
+    async def mends(engine: AsyncEngine) -> None:
+        event.remove(engine.sync_engine, "connect", hook)
+        await engine.dispose()
+
+    return breaks, mends
+
+
+def _read_only_postgres() -> tuple[Breakage, Breakage]:
+    """What an admin does to stop writes: the database refuses them for every new session."""
+
+    async def alter(engine: AsyncEngine, setting: str) -> None:
+        name = engine.url.database
+        async with engine.begin() as conn:
+            await conn.exec_driver_sql("SET TRANSACTION READ WRITE")
+            await conn.exec_driver_sql(f'ALTER DATABASE "{name}" {setting}')
+        await engine.dispose()
+
+    async def breaks(engine: AsyncEngine) -> None:
+        await alter(engine, "SET default_transaction_read_only = on")
+
+    async def mends(engine: AsyncEngine) -> None:
+        await alter(engine, "RESET default_transaction_read_only")
+
+    return breaks, mends
+
+
+@pytest.mark.parametrize(
+    ("breakage", "expected"),
+    [(_on_connect(_read_only), READ_ONLY), (_on_connect(_full), DISK_FULL)],
+)
 async def test_storage_failure_gets_a_clear_reply_and_keeps_what_was_stored(
-    tmp_path: Path, clock: ManualClock, breakage: Any, expected: str
+    tmp_path: Path, clock: ManualClock, breakage: tuple[Breakage, Breakage], expected: str
 ) -> None:
-    settings = make_settings(tmp_path)
+    await _check_failure(make_settings(tmp_path), clock, breakage, expected)
+
+
+@pytest.mark.parametrize(
+    "backend", [pytest.param("postgres", marks=pytest.mark.postgres)], indirect=True
+)
+async def test_read_only_postgres_gets_the_same_clear_reply(
+    settings: Settings, clock: ManualClock
+) -> None:
+    await _check_failure(settings, clock, _read_only_postgres(), READ_ONLY)
+
+
+async def _check_failure(
+    settings: Settings, clock: ManualClock, breakage: tuple[Breakage, Breakage], expected: str
+) -> None:
+    breaks, mends = breakage
     bot: Harness = await start_bot(settings, clock)
     try:
         assert (await bot.send(seed_text(), user_id=EDITOR))[0].startswith("Saved #1: ")
-        engine = bot.services.db.engine
-        event.listen(engine.sync_engine, "connect", breakage)
-        await engine.dispose()  # new connections get the breakage
+        await breaks(bot.services.db.engine)
         assert await bot.send(SECOND, user_id=EDITOR) == [expected]
-        event.remove(engine.sync_engine, "connect", breakage)
-        await engine.dispose()
+        await mends(bot.services.db.engine)
     finally:
         await stop_bot(bot)
     again = await start_bot(settings, clock)

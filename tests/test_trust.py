@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
+import pytest
+
 from bot.clock import ManualClock
 from bot.fake_updates import GROUP
 from tests.conftest import EDITOR, READER, Harness, make_settings, seed_text, start_bot, stop_bot
@@ -184,3 +186,158 @@ async def test_unreachable_newsroom_chat_means_not_an_editor_and_no_crash(
         assert (await bot.send("/stats", user_id=3003))[0].startswith("Articles: 0")
     finally:
         await stop_bot(bot)
+
+
+async def _purge(bot: Harness) -> None:
+    [job] = bot.app.job_queue.get_jobs_by_name("tombstones:purge")
+    await job.run(bot.app)
+
+
+async def test_deleted_words_are_erased_once_they_can_no_longer_be_restored(
+    bot: Harness,
+) -> None:
+    second = "Mosul dam repairs resume\n\nEngineers resumed grouting work at the Mosul dam."
+    await bot.send(seed_text(), user_id=EDITOR)
+    assert (await bot.send(f"/add {second}", user_id=EDITOR))[0].startswith("Saved #2: ")
+    await _delete(bot, 1)
+    bot.clock.advance(dt.timedelta(days=2))
+    await _delete(bot, 2)
+    bot.clock.advance(dt.timedelta(days=28, seconds=1))  # #1 deleted 30 days ago, #2 28 days
+    await _purge(bot)
+    assert await bot.services.archive.articles.deleted_text(1) == ""
+    assert await bot.services.archive.articles.deleted_text(2) == second
+    assert await bot.send("/restore 1", user_id=EDITOR) == [
+        "Article #1 was deleted more than 30 days ago; it stays gone."
+    ]
+    assert await bot.send("/restore 2", user_id=EDITOR) == ["Restored #2: Mosul dam repairs resume"]
+    assert (await bot.send("/audit", user_id=EDITOR))[0].splitlines()[1:3] == [
+        "2026-12-25 06:00 user 1001 restore #2: Mosul dam repairs resume",
+        "2026-12-25 06:00 system purge: 1 article deleted over 30 days ago",
+    ]
+    # Nothing left to erase: the next run records nothing.
+    await _purge(bot)
+    assert [e.action for e in await bot.services.audit.recent(1)] == ["restore"]
+    # The same words can be added again, as a new article.
+    assert (await bot.send(seed_text(), user_id=EDITOR))[0].startswith("Saved #3: ")
+
+
+GROUP_ID = -100777
+EDITOR_ONLY = [
+    "/add {seed}",
+    "/edit 1 {seed}",
+    "/delete 1",
+    "/restore 1",
+    "/audit",
+    "/stats",
+    "{seed}",
+]
+
+
+@pytest.mark.parametrize("where", ["private", "group where they are an admin"])
+@pytest.mark.parametrize("command", EDITOR_ONLY)
+async def test_others_are_refused_every_editor_action_and_nothing_changes(
+    bot: Harness, command: str, where: str
+) -> None:
+    await bot.send(seed_text(), user_id=EDITOR)
+    await bot.send("/delete 1", user_id=EDITOR)  # a pending confirmation, left alone
+    text = command.format(seed=seed_text() + "\n\nChanged by an intruder.")
+    if where == "private":
+        answer = await bot.send(text, user_id=READER)
+    else:
+        # Admins of any group are not editors: only admins of NEWSROOM_CHAT_IDS are.
+        bot.fake.chat_members[(GROUP_ID, READER)] = "administrator"
+        if not text.startswith("/"):
+            text = f"/add {text}"
+        answer = await bot.send(text, user_id=READER, chat_id=GROUP_ID, chat_type=GROUP)
+    assert answer == [REFUSAL]
+    assert (await bot.services.archive.articles.stats()).articles == 1
+    article = await bot.services.archive.articles.get(1)
+    assert article is not None and "intruder" not in article.text
+    assert [e.action for e in await bot.services.audit.recent()] == ["add"]
+
+
+async def test_others_may_not_upload_or_forward_articles(bot: Harness) -> None:
+    file_id, _ = bot.fake.add_file(seed_text().encode())
+    assert await bot.send(user_id=READER, document=(file_id, "a.txt", 100)) == [REFUSAL]
+    forwarded = await bot.send(seed_text(), user_id=READER, forward_from_channel="Wire")
+    assert forwarded == [REFUSAL]
+    assert [n for n, _ in bot.fake.calls if n == "getFile"] == []  # not even downloaded
+    assert (await bot.services.archive.articles.stats()).articles == 0
+
+
+async def test_only_group_admins_change_the_groups_digests(bot: Harness) -> None:
+    bot.fake.chat_members[(GROUP_ID, EDITOR)] = "creator"
+    group = {"chat_id": GROUP_ID, "chat_type": GROUP}
+    subscribed = await bot.send("/subscribe 09:00", user_id=EDITOR, **group)
+    assert subscribed[0].startswith("Subscribed: a digest every day at 09:00 (UTC)")
+    admins_only = ["Only this chat's admins can change its digests."]
+    # A member may not.
+    for command in (
+        "/subscribe 10:00",
+        "/unsubscribe all",
+        "/unsubscribe 1",
+        "/timezone Asia/Tokyo",
+    ):
+        assert await bot.send(command, user_id=READER, **group) == admins_only, command
+    subs = await bot.services.subscriptions.for_chat(GROUP_ID)
+    assert [(s.time_of_day, s.timezone) for s in subs] == [("09:00", None)]
+    # Anyone may look, and may subscribe their own private chat.
+    assert await bot.send("/subscriptions", user_id=READER, **group) == [
+        "This chat's digests:\n1. 09:00 UTC — everything"
+    ]
+    assert (await bot.send("/subscribe 10:00", user_id=READER))[0].startswith("Subscribed")
+    assert await bot.send("/unsubscribe all", user_id=EDITOR, **group) == ["Removed 1 digest."]
+
+
+async def test_deleted_article_is_in_no_inline_result_page_or_scheduled_digest(
+    bot: Harness,
+) -> None:
+    from tests.test_digests import add_articles, run_digest_job
+
+    await bot.send("/subscribe 08:00", user_id=READER)
+    await bot.send(seed_text(), user_id=EDITOR)
+    await add_articles(bot, *(f"Raqqa civilians trapped, report {n}" for n in range(4)))
+    await _delete(bot, 1)
+    await bot.process(bot.updates.inline("civilians trapped in Raqqa", user_id=READER))
+    results = bot.fake.last("answerInlineQuery")["results"]
+    assert len(results) == 4
+    assert not any("#1" in r["input_message_content"]["message_text"] for r in results)
+    await bot.send("civilians trapped in Raqqa?", user_id=READER)
+    answer = bot.fake.sent[-1]
+    page = await bot.process(bot.updates.callback("more:3", answer, user_id=READER))
+    assert answer.buttons == ["more:3"] and page[0].startswith("Results 4–4:")
+    assert "/read_1" not in answer.text and "/read_1" not in page[0]  # ids run 1 to 5
+    bot.clock.set(dt.datetime(2026, 11, 25, 8, 0, 1, tzinfo=dt.UTC))
+    digest = "\n".join(await run_digest_job(bot))
+    assert "Raqqa civilians trapped, report 3" in digest and "Raqa" not in digest
+
+
+def test_an_import_from_the_command_line_is_in_the_audit_log(
+    tmp_path: Path, clock: ManualClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import asyncio
+    import logging
+
+    from bot.cli import main
+    from tests.conftest import FIXTURES
+
+    monkeypatch.chdir(tmp_path)
+    settings = make_settings(tmp_path)
+    root = logging.getLogger()
+    handlers, level = root.handlers[:], root.level  # main() sets up logging for the CLI
+    try:
+        seed_file = str(FIXTURES / "raqqa-2017-07-04.txt")
+        assert main(["--database-url", settings.database_url, "import", "--quiet", seed_file]) == 0
+    finally:
+        root.handlers[:] = handlers
+        root.setLevel(level)
+
+    async def audited() -> list[str]:
+        bot = await start_bot(settings, clock)
+        try:
+            return await bot.send("/audit", user_id=EDITOR)
+        finally:
+            await stop_bot(bot)
+
+    [log] = asyncio.run(audited())
+    assert log.endswith(" system import: 1 added from the command line (raqqa-2017-07-04.txt)")

@@ -1,0 +1,32 @@
+"""Deleted articles: kept whole while they can be restored, then their words are erased."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any, cast
+
+from sqlalchemy import update
+
+from storage.db import Database
+from storage.models import Article
+
+
+class TombstoneStore:
+    """Erases the content of articles deleted long enough ago; each method is one transaction."""
+
+    def __init__(self, db: Database) -> None:
+        self._db = db
+
+    async def purge(self, *, deleted_before: dt.datetime) -> int:
+        """Blank the title, text and URL of articles deleted before `deleted_before`.
+
+        The row stays (its id is never reused, so old /read_N links and the audit log still
+        point at nothing rather than at another article); returns how many were erased now.
+        """
+        async with self._db.transaction() as session:
+            result = await session.execute(
+                update(Article)
+                .where(Article.deleted_at < deleted_before, Article.text != "")
+                .values(title="", text="", url=None)
+            )
+            return int(cast(Any, result).rowcount or 0)
