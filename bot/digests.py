@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -41,8 +41,17 @@ class ChatMigrated(DeliveryError):
         self.new_chat_id = new_chat_id
 
 
+class LeaseLost(Exception):
+    """Another process holds the delivery now: this one must not send it."""
+
+
+# Awaited right before a message goes out, after any wait (pacing, a 429 pause, back-off);
+# it raises LeaseLost to cancel the send.
+BeforeSend = Callable[[], Awaitable[None]]
+
+
 class Sender(Protocol):
-    async def send(self, chat_id: int, html: str) -> None:
+    async def send(self, chat_id: int, html: str, *, before_send: BeforeSend | None = None) -> None:
         """Send one HTML message; raise DeliveryError subclasses on failure."""
         ...
 

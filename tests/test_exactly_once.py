@@ -7,10 +7,10 @@ import datetime as dt
 from pathlib import Path
 
 from bot.clock import ManualClock
-from bot.fake_telegram import SentMessage
+from bot.fake_telegram import Failure, SentMessage
 from bot.settings import Settings
 from storage.deliveries import DeliveryCounts
-from tests.conftest import READER, make_settings, start_bot, stop_bot
+from tests.conftest import READER, Harness, make_settings, start_bot, stop_bot
 from tests.test_delivery import AT_8, chats_served, subscribe_private
 from tests.test_digests import add_articles, run_digest_job
 
@@ -72,6 +72,61 @@ async def test_another_process_takes_over_only_after_the_lease_lapses(
         1, "a", 1, now=clock.now(), lease=dt.timedelta(minutes=5)
     )
     await stop_bot(b)
+
+
+async def pause_longer_than_the_lease(
+    tmp_path: Path, clock: ManualClock, *, rival_ticks: bool
+) -> tuple[list[str], list[str], Harness]:
+    """Process "a" gets a 429 whose retry_after (120 s) outlasts its 60 s lease; meanwhile
+    process "b" may tick. Returns the digests a and b sent, and a (still running)."""
+    a = await start_bot(
+        make_settings(tmp_path, digest_worker_id="a", digest_lease_seconds=60), clock
+    )
+    b = await start_bot(
+        make_settings(tmp_path, digest_worker_id="b", digest_lease_seconds=60), clock
+    )
+    await subscribe_private(a, READER)
+    await add_articles(a, "Dam repairs start")
+    sent_by_b: list[str] = []
+    pacer = a.app.bot_data.pacer
+    virtual_sleep = pacer.sleep
+
+    async def sleep(seconds: float) -> None:
+        # a's waits move the wall clock too; while a waits out the 429, b runs its job.
+        clock.advance(dt.timedelta(seconds=max(seconds, 0.0)))
+        await virtual_sleep(seconds)
+        if seconds > 60 and rival_ticks:
+            sent_by_b.extend(await run_digest_job(b))
+
+    pacer.sleep = sleep
+    a.fake.fail_next(
+        READER, Failure(429, "Too Many Requests: retry after 120", {"retry_after": 120})
+    )
+    clock.set(AT_8)
+    sent_by_a = await run_digest_job(a)
+    await stop_bot(b)
+    return sent_by_a, sent_by_b, a
+
+
+async def test_a_429_pause_longer_than_the_lease_keeps_the_digest_once(
+    tmp_path: Path, clock: ManualClock
+) -> None:
+    sent_by_a, sent_by_b, a = await pause_longer_than_the_lease(tmp_path, clock, rival_ticks=False)
+    assert len(sent_by_a) == 1 and "Dam repairs start" in sent_by_a[0]
+    assert sent_by_b == []
+    assert await a.services.deliveries.counts() == DeliveryCounts(sent=1, pending=0, gone=0)
+    await stop_bot(a)
+
+
+async def test_a_digest_taken_over_during_a_long_429_pause_is_not_sent_again(
+    tmp_path: Path, clock: ManualClock
+) -> None:
+    sent_by_a, sent_by_b, a = await pause_longer_than_the_lease(tmp_path, clock, rival_ticks=True)
+    # b took the lapsed lease and sent the digest; a, back from its pause, must not.
+    assert len(sent_by_b) == 1 and "Dam repairs start" in sent_by_b[0]
+    assert sent_by_a == []
+    assert await a.services.deliveries.counts() == DeliveryCounts(sent=1, pending=0, gone=0)
+    await stop_bot(a)
 
 
 async def test_two_processes_on_one_database_send_each_digest_once(
