@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
+import bisect
 import datetime as dt
 
-from bot.fake_flood import TIMEOUT
+from bot.fake_flood import TIMEOUT, FloodGate, FloodRules
 from bot.fake_telegram import Failure
 from bot.fake_updates import GROUP
+from bot.pacing import Limits, Pacer, VirtualTime
 from storage.deliveries import DeliveryCounts
 from tests.conftest import EDITOR, READER, Harness
 from tests.test_digests import add_articles, run_digest_job
@@ -159,3 +162,27 @@ async def test_a_group_that_became_a_supergroup_keeps_its_digest(bot: Harness) -
     bot.clock.advance(dt.timedelta(days=1))
     assert await run_digest_job(bot) == ["Nothing new since your last digest."]
     assert bot.fake.sent[-1].chat_id == supergroup
+
+
+async def test_late_wake_ups_cost_no_rate_and_no_second_goes_over() -> None:
+    # A busy event loop wakes every sleeping sender 15 ms late (longer than a slot at 100/s).
+    time = VirtualTime()
+
+    async def late(seconds: float) -> None:
+        await time.sleep(seconds + 0.015)
+
+    pacer = Pacer(Limits(per_second=100), monotonic=time.monotonic, sleep=late)
+    gate = FloodGate(FloodRules(per_second=100), time.monotonic)
+    sent: list[float] = []
+
+    async def sender(chats: range) -> None:
+        for chat in chats:
+            await pacer.acquire(chat)
+            assert gate.check(chat) is None  # the fake's own limit: never a 429
+            sent.append(time.monotonic())
+            pacer.done(chat)
+
+    await asyncio.gather(*(sender(range(n, 2000, 50)) for n in range(1, 51)))
+    assert len(sent) == 1999
+    assert sent[-1] - sent[0] <= 1999 / 100 * 1.02  # within 2% of the configured rate
+    assert max(bisect.bisect_left(sent, t + 1.0) - i for i, t in enumerate(sent)) <= 100
