@@ -100,9 +100,13 @@ async def test_network_errors_timeouts_and_5xx_are_retried(bot: Harness) -> None
     await subscribe_private(bot, READER)
     await add_articles(bot, "Dam repairs start")
     bot.fake.fail_next(READER, Failure(502, "Bad Gateway"), TIMEOUT, Failure(500, "Internal"))
+    start = bot.time.monotonic()
     bot.clock.set(AT_8)
     sent = await run_digest_job(bot)
     assert len(sent) == 1 and "Dam repairs start" in sent[0]
+    # Four attempts a chat interval (1.05 s) apart would take 4.2 s from the /subscribe
+    # reply; backing off 0.5, 1 and 2 s between them makes it 5.15 s.
+    assert bot.time.monotonic() - start >= 5.1
     assert await bot.services.deliveries.counts() == DeliveryCounts(sent=1, pending=0, gone=0)
 
 
@@ -162,6 +166,22 @@ async def test_a_group_that_became_a_supergroup_keeps_its_digest(bot: Harness) -
     bot.clock.advance(dt.timedelta(days=1))
     assert await run_digest_job(bot) == ["Nothing new since your last digest."]
     assert bot.fake.sent[-1].chat_id == supergroup
+
+
+async def test_a_group_migrated_by_a_service_message_keeps_its_digest(bot: Harness) -> None:
+    group, supergroup = -4322, -1009877
+    await subscribe_group(bot, group)
+    await add_articles(bot, "Dam repairs start")
+    moved = bot.updates.message(
+        user_id=EDITOR, chat_id=group, chat_type=GROUP, migrate_to_chat_id=supergroup
+    )
+    await bot.process(moved)
+    assert await bot.services.subscriptions.for_chat(group) == []
+    bot.clock.set(AT_8)
+    before = len(bot.fake.sent)
+    sent = await run_digest_job(bot)
+    assert len(sent) == 1 and "Dam repairs start" in sent[0]
+    assert [m.chat_id for m in bot.fake.sent[before:]] == [supergroup]
 
 
 async def test_late_wake_ups_cost_no_rate_and_no_second_goes_over() -> None:

@@ -163,6 +163,7 @@ async def test_digests_missed_while_down_go_once_oldest_first(tmp_path: Path) ->
     bot = await start_bot(settings, clock)
     sent = await run_digest_job(bot)
     assert [m.chat_id for m in bot.fake.sent] == [7002, 7003, 7001]
+    assert bot.fake.delivery.gate is not None and bot.fake.delivery.gate.refused == 0
     assert all("Dam repairs start" in text for text in sent)
     await stop_bot(bot)
     bot = await start_bot(settings, clock)
