@@ -12,9 +12,10 @@ The contract, for every process that shares the database:
   PostgreSQL adds FOR UPDATE SKIP LOCKED so concurrent claimers take disjoint rows.
 - While it holds a lease, the worker calls `part_sent` after each message Telegram accepted;
   that records progress and renews the lease. Right before sending a message, when half the
-  lease has passed since (a long pacing wait or 429 pause), it calls `renew` first. Every write after the claim is conditional on
-  `claimed_by = worker AND status = 'pending'`: a worker whose lease was taken over gets False
-  and must stop sending. A new holder resumes from `parts_sent`, never from the start.
+  lease has passed since (a long pacing wait or 429 pause), it calls `renew` first. Every
+  write after the claim is conditional on `claimed_by = worker AND status = 'pending'`: a
+  worker whose lease was taken over gets False and must stop sending. A new holder resumes
+  from `parts_sent`, never from the start.
 - `complete`, `retry_later` (transient failure: lease released until `not_before`) and `drop`
   (the chat is gone) end a claim. `release_worker` frees a worker id's leases at start-up, so a
   restarted process with a stable DIGEST_WORKER_ID resumes at once instead of waiting out its
