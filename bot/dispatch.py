@@ -125,12 +125,18 @@ class DigestDispatcher:
                         due.append((sub, slot))
                 new: list[NewDelivery] = []
                 if due:
-                    low = min(sub.last_article_id for sub, _ in due)
+                    # A digest still unsent when the next slot comes (a backlog, a chat that
+                    # keeps failing) already covers its articles: the new one starts after it.
+                    unsent = await self.deliveries.pending_upto([sub.id for sub, _ in due])
+                    after = {
+                        sub.id: max(sub.last_article_id, unsent.get(sub.id, 0)) for sub, _ in due
+                    }
+                    low = min(after.values())
                     if window is None or low < window_after:
                         window, window_after = await self.digests.window(low, upto), low
                     for sub, slot in due:
                         digest = self.digests.render(
-                            window, sub.topics, sub.last_article_id, title=title_of(sub)
+                            window, sub.topics, after[sub.id], title=title_of(sub)
                         )
                         next_due = self.digests.next_due(sub, now)
                         new.append(

@@ -130,6 +130,21 @@ class DeliveryStore:
                 ],
             )
 
+    async def pending_upto(self, subscription_ids: Sequence[int]) -> dict[int, int]:
+        """The newest article that each subscription's digests not yet sent already cover."""
+        if not subscription_ids:
+            return {}
+        async with self._db.engine.connect() as conn:
+            rows = await conn.execute(
+                select(Delivery.subscription_id, func.max(Delivery.upto_article_id))
+                .where(
+                    Delivery.status == PENDING,
+                    Delivery.subscription_id.in_(list(subscription_ids)),
+                )
+                .group_by(Delivery.subscription_id)
+            )
+            return {int(sub): int(upto) for sub, upto in rows}
+
     async def claim(
         self, worker: str, *, now: dt.datetime, lease: dt.timedelta, limit: int
     ) -> list[DeliveryInfo]:

@@ -171,6 +171,28 @@ async def test_digests_missed_while_down_go_once_oldest_first(tmp_path: Path) ->
     await stop_bot(bot)
 
 
+async def test_a_digest_still_unsent_at_the_next_slot_is_not_repeated_by_it(
+    settings: Settings, clock: ManualClock
+) -> None:
+    bot = await start_bot(settings, clock)
+    await subscribe_private(bot, READER)
+    await add_articles(bot, "Dam repairs start")
+    clock.set(AT_8)
+    assert await bot.services.dispatcher.open_due() == 1  # composed, not sent (a backlog)
+    await add_articles(bot, "Schools reopen")
+    clock.advance(dt.timedelta(days=1))
+    sent = await run_digest_job(bot)  # opens the next day's slot, then sends both
+    assert sorted(sent) == sorted(
+        [
+            "<b>Your 08:00 digest</b> · 1 new article\n\n<b>Dam repairs start</b>\n"
+            "2026-11-24 · /read_1\nDam repairs start.",
+            "<b>Your 08:00 digest</b> · 1 new article\n\n<b>Schools reopen</b>\n"
+            "2026-11-24 · /read_2\nSchools reopen.",
+        ]
+    )
+    await stop_bot(bot)
+
+
 async def test_london_digest_at_eight_local_on_both_sides_of_the_clock_change(
     tmp_path: Path,
 ) -> None:
