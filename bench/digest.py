@@ -113,18 +113,25 @@ async def prepare(url: str, data_dir: Path, n_articles: int, n_subs: int, seed: 
     await db.close()
 
 
-async def compose(url: str) -> tuple[float, int]:
-    """Open (compose and record) every due digest in this process; (seconds, digests)."""
+async def compose(url: str) -> tuple[float, float, int]:
+    """Open (compose and record) every due digest in this process; (seconds, CPU s, digests)."""
     db = Database.from_url(url)
     subs = SubscriptionStore(db)
     clock = SystemClock()
     digests = DigestService(ArticleStore(db), subs, clock, "UTC")
     dispatcher = DigestDispatcher(digests, DeliveryStore(db), subs, clock, worker="bench")
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), time.process_time()
     opened = await dispatcher.open_due()
-    elapsed = time.perf_counter() - started
+    elapsed, cpu = time.perf_counter() - started, time.process_time() - cpu
     await db.close()
-    return elapsed, opened
+    return elapsed, cpu, opened
+
+
+def parts_per_digest(path: Path) -> collections.Counter[int]:
+    """How many digests have 1, 2, ... messages."""
+    with sqlite3.connect(path) as conn:
+        rows = conn.execute("SELECT parts FROM deliveries").fetchall()
+    return collections.Counter(len(json.loads(parts)) for (parts,) in rows)
 
 
 def expected_messages(path: Path) -> tuple[collections.Counter[tuple[int, str]], int, int]:
@@ -149,6 +156,12 @@ def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return int(sock.getsockname()[1])
+
+
+def cpu_seconds(pid: int) -> float:
+    """User plus system CPU time the process has used so far."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def peak_kib(pid: int) -> int:
@@ -176,7 +189,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     started = time.perf_counter()
     asyncio.run(prepare(url, args.data_dir, args.articles, args.subscriptions, args.seed))
     prepared = time.perf_counter() - started
-    compose_s, opened = asyncio.run(compose(url))
+    compose_s, compose_cpu_s, opened = asyncio.run(compose(url))
     compose_peak_mib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     expected, deliveries, parts = expected_messages(db_path)
     composed = {
@@ -185,10 +198,12 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         "prepare_s": round(prepared, 1),
         "digests_composed": opened,
         "compose_s": round(compose_s, 1),
+        "compose_cpu_s": round(compose_cpu_s, 1),
         "compose_per_s": round(opened / compose_s) if compose_s else None,
         "compose_peak_mib": round(compose_peak_mib),
         "deliveries": deliveries,
         "messages_expected": parts,
+        "messages_per_digest": dict(sorted(parts_per_digest(db_path).items())),
     }
     if args.compose_only:
         return composed
@@ -222,6 +237,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     }
     bot = start_bot(workdir, env)
     peaks: list[int] = []
+    bot_cpu = 0.0
     kills = 0
     deadline = time.monotonic() + args.timeout
     try:
@@ -230,6 +246,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
             stats = client.get("/_fake/stats").json()
             if args.kill_at and not kills and stats["sent"] >= args.kill_at * parts:
                 peaks.append(peak_kib(bot.pid))
+                bot_cpu += cpu_seconds(bot.pid)
                 bot.send_signal(signal.SIGKILL)
                 bot.wait()
                 kills += 1
@@ -237,6 +254,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
             if stats["sent"] >= parts and pending(db_path) == 0:
                 break  # (later slots that fall due meanwhile are in the final count)
         peaks.append(peak_kib(bot.pid))
+        bot_cpu += cpu_seconds(bot.pid)
     finally:
         bot.terminate()
         try:
@@ -249,6 +267,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     received = collections.Counter((int(chat), digest) for chat, digest in pairs)
     # Slots that fell due while the run went on were opened and sent too: count them in.
     expected, deliveries_at_end, parts_at_end = expected_messages(db_path)
+    server_cpu = cpu_seconds(server.pid)
     server.terminate()
     server.wait(timeout=30)
     lost = sum(max(0, n - received[key]) for key, n in expected.items())
@@ -268,6 +287,10 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         "send_rate_share": round(rate / args.rate, 3),
         "restart_gap_s": round(stats["longest_gap"] or 0, 1) if kills else None,
         "send_rate_excluding_restart": round(busy_rate, 1),
+        "bot_cpu_s": round(bot_cpu, 1),
+        "bot_cpu_ms_per_message": round(1000 * bot_cpu / max(1, stats["sent"]), 2),
+        "server_cpu_s": round(server_cpu, 1),
+        "server_cpu_ms_per_message": round(1000 * server_cpu / max(1, stats["sent"]), 2),
         "answers_429": stats["refused_429"],
         "faults_injected": stats["faults"],
         "kills": kills,
@@ -283,10 +306,10 @@ def main() -> None:
     parser.add_argument("data_dir", type=Path)
     parser.add_argument("--subscriptions", type=int, default=100_000)
     parser.add_argument("--articles", type=int, default=100_000)
-    parser.add_argument("--rate", type=float, default=150.0, help="configured messages a second")
+    parser.add_argument("--rate", type=float, default=100.0, help="configured messages a second")
     parser.add_argument("--fault-rate", type=float, default=0.01)
     parser.add_argument("--kill-at", type=float, default=0.0, help="SIGKILL the bot at this share")
-    parser.add_argument("--concurrency", type=int, default=64)
+    parser.add_argument("--concurrency", type=int, default=200)
     parser.add_argument("--seed", type=int, default=4)
     parser.add_argument("--workdir", type=Path)
     parser.add_argument("--timeout", type=float, default=3600, help="give up sending after this")

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
 from bot.clock import Clock
 from bot.digest_window import ArticleWindow
 from bot.parsing import first_sentence, trim_headline
-from bot.render import byline, escape, join_blocks
+from bot.render import MESSAGE_LIMIT, byline, escape, join_blocks
 from bot.schedule import latest_slot, next_slot, parse_time_of_day, zone
 from storage.articles import ArticleStore, StoredArticle
 from storage.search_index import make_analyzer
@@ -22,6 +22,7 @@ log = logging.getLogger(__name__)
 MAX_ITEMS = 40
 LEAD_CHARS = 300
 NOTHING_NEW = "Nothing new since your last digest."
+SEPARATOR = "\n\n"
 
 
 class DeliveryError(Exception):
@@ -40,8 +41,17 @@ class ChatMigrated(DeliveryError):
         self.new_chat_id = new_chat_id
 
 
+class LeaseLost(Exception):
+    """Another process holds the delivery now: this one must not send it."""
+
+
+# Awaited right before a message goes out, after any wait (pacing, a 429 pause, back-off);
+# it raises LeaseLost to cancel the send.
+BeforeSend = Callable[[], Awaitable[None]]
+
+
 class Sender(Protocol):
-    async def send(self, chat_id: int, html: str) -> None:
+    async def send(self, chat_id: int, html: str, *, before_send: BeforeSend | None = None) -> None:
         """Send one HTML message; raise DeliveryError subclasses on failure."""
         ...
 
@@ -79,8 +89,10 @@ class DigestService:
         self._clock = clock
         self._default_tz = default_timezone
         self._matcher = TopicMatcher()
-        self._items: dict[int, tuple[StoredArticle, str]] = {}
+        self._items: dict[int, tuple[StoredArticle, Block]] = {}
         self._topics: dict[str, set[str]] = {}
+        self._slots_now: dt.datetime | None = None
+        self._slots_cache: dict[tuple[str, str | None], tuple[dt.datetime, dt.datetime] | None] = {}
 
     async def window(self, after_article_id: int, upto_article_id: int) -> ArticleWindow:
         """The archive window that digests covering (after, upto] draw from."""
@@ -100,10 +112,10 @@ class DigestService:
         header = f"<b>{escape(title)}</b> · {total} new article{'s' if total != 1 else ''}"
         if topics.strip():
             header += f" on {escape(topics.strip())}"
-        blocks = [header, *(self._item(article) for article in selection.shown)]
+        blocks = [Block.of(header), *(self._item(article) for article in selection.shown)]
         if total > len(selection.shown):
-            blocks.append(f"…and {total - len(selection.shown)} more. Ask me about them.")
-        return Digest(tuple(join_blocks(blocks)), upto, total)
+            blocks.append(Block.of(f"…and {total - len(selection.shown)} more. Ask me about them."))
+        return Digest(tuple(pack(blocks)), upto, total)
 
     async def compose(
         self, topics: str, after_article_id: int, upto_article_id: int, *, title: str
@@ -121,11 +133,11 @@ class DigestService:
             self._topics[topics] = terms
         return terms
 
-    def _item(self, article: StoredArticle) -> str:
-        # Thousands of digests show the same articles: render each one once.
+    def _item(self, article: StoredArticle) -> Block:
+        # Thousands of digests show the same articles: render and measure each one once.
         cached = self._items.get(article.id)
         if cached is None or cached[0] is not article:
-            cached = (article, _item(article))
+            cached = (article, Block.of(_item(article)))
             self._items[article.id] = cached
             if len(self._items) > 20_000:
                 self._items.clear()
@@ -157,22 +169,75 @@ class DigestService:
 
     def next_due(self, sub: SubscriptionInfo, now: dt.datetime) -> dt.datetime:
         """When this subscription is next due strictly after `now` (far away if it cannot be)."""
-        at = parse_time_of_day(sub.time_of_day)
-        if at is None:
-            return now + dt.timedelta(days=365)
-        return next_slot(at, zone(sub.timezone, self._default_tz), now)
+        slots = self._slots(sub, now)
+        return now + dt.timedelta(days=365) if slots is None else slots[1]
 
     def due_slot(self, sub: SubscriptionInfo, now: dt.datetime) -> dt.datetime | None:
         """The slot this subscription owes now, or None when it is up to date."""
-        at = parse_time_of_day(sub.time_of_day)
-        if at is None or not sub.active:
+        slots = self._slots(sub, now)
+        if slots is None or not sub.active:
             return None
-        slot = latest_slot(at, zone(sub.timezone, self._default_tz), now)
+        slot = slots[0]
         if slot < sub.created_at:
             return None
         if sub.last_slot is not None and slot <= sub.last_slot:
             return None
         return slot
+
+    def _slots(
+        self, sub: SubscriptionInfo, now: dt.datetime
+    ) -> tuple[dt.datetime, dt.datetime] | None:
+        # (latest slot at or before now, next one after it); a tick asks for thousands of
+        # subscriptions that share a time of day and a zone, so each pair is worked out once.
+        if now != self._slots_now:
+            self._slots_now, self._slots_cache = now, {}
+        key = (sub.time_of_day, sub.timezone)
+        if key not in self._slots_cache:
+            at = parse_time_of_day(sub.time_of_day)
+            if at is None:
+                self._slots_cache[key] = None
+            else:
+                tz = zone(sub.timezone, self._default_tz)
+                self._slots_cache[key] = (latest_slot(at, tz, now), next_slot(at, tz, now))
+        return self._slots_cache[key]
+
+
+@dataclass(frozen=True, slots=True)
+class Block:
+    """A piece of a digest (header, item, tail) and its length as Telegram counts it."""
+
+    html: str
+    length: int
+
+    @classmethod
+    def of(cls, html: str) -> Block:
+        """Measure once: UTF-16 code units, as Telegram counts (render.telegram_length)."""
+        return cls(html, len(html.encode("utf-16-le")) // 2)
+
+
+def pack(blocks: Sequence[Block], limit: int = MESSAGE_LIMIT) -> list[str]:
+    """The messages `join_blocks` makes of these blocks, from lengths measured once.
+
+    Packing a digest re-measured every growing message per item (quadratic in its length);
+    with 100,000 digests that was most of the time spent composing.
+    """
+    if any(block.length > limit for block in blocks):
+        return join_blocks([block.html for block in blocks], limit, SEPARATOR)
+    gap = len(SEPARATOR)
+    messages: list[str] = []
+    current: list[str] = []
+    length = 0
+    for block in blocks:
+        if current and length + gap + block.length <= limit:
+            current.append(block.html)
+            length += gap + block.length
+            continue
+        if current:
+            messages.append(SEPARATOR.join(current))
+        current, length = [block.html], block.length
+    if current:
+        messages.append(SEPARATOR.join(current))
+    return messages
 
 
 def title_of(sub: SubscriptionInfo) -> str:

@@ -15,13 +15,26 @@ from dataclasses import dataclass, field
 
 from bot.clock import Clock
 from bot.digest_window import ArticleWindow
-from bot.digests import ChatGone, ChatMigrated, DeliveryError, DigestService, Sender, title_of
+from bot.digests import (
+    BeforeSend,
+    ChatGone,
+    ChatMigrated,
+    DeliveryError,
+    DigestService,
+    LeaseLost,
+    Sender,
+    title_of,
+)
 from storage.deliveries import DeliveryStore, NewDelivery
 from storage.subscriptions import DeliveryInfo, SubscriptionStore
 
 log = logging.getLogger(__name__)
 
 BATCH = 2_000
+# Claiming rewrites each claimed row (composed parts included) while holding SQLite's write
+# lock; meanwhile no sent message can be recorded, and a crash then would send those again.
+# Small claims keep that window short (2,000 rows held it for ~0.1 s: 8 repeats in a bench).
+CLAIM_BATCH = 200
 RETRY_BASE = dt.timedelta(minutes=1)
 RETRY_CAP = dt.timedelta(hours=1)
 MAX_MIGRATIONS = 3
@@ -116,12 +129,18 @@ class DigestDispatcher:
                         due.append((sub, slot))
                 new: list[NewDelivery] = []
                 if due:
-                    low = min(sub.last_article_id for sub, _ in due)
+                    # A digest still unsent when the next slot comes (a backlog, a chat that
+                    # keeps failing) already covers its articles: the new one starts after it.
+                    unsent = await self.deliveries.pending_upto([sub.id for sub, _ in due])
+                    after = {
+                        sub.id: max(sub.last_article_id, unsent.get(sub.id, 0)) for sub, _ in due
+                    }
+                    low = min(after.values())
                     if window is None or low < window_after:
                         window, window_after = await self.digests.window(low, upto), low
                     for sub, slot in due:
                         digest = self.digests.render(
-                            window, sub.topics, sub.last_article_id, title=title_of(sub)
+                            window, sub.topics, after[sub.id], title=title_of(sub)
                         )
                         next_due = self.digests.next_due(sub, now)
                         new.append(
@@ -163,7 +182,7 @@ class DigestDispatcher:
                     return
                 now = self.clock.now()
                 batch = await self.deliveries.claim(
-                    self.worker, now=now, lease=self.lease, limit=BATCH
+                    self.worker, now=now, lease=self.lease, limit=CLAIM_BATCH
                 )
                 exhausted = not batch
                 for delivery in batch:
@@ -193,13 +212,25 @@ class DigestDispatcher:
         """Send the parts not yet sent, recording each; the delivery stays due on failure."""
         chat_id = delivery.chat_id
         last = len(delivery.parts) - 1
+        renewed = claimed_at
+
+        async def before_send() -> None:
+            # However long the wait before this message was (pacing, a 429 pause longer than
+            # the lease, back-off), the lease must still be ours when it goes out: past half
+            # its length, renew it first, and if another process took it over, do not send.
+            nonlocal renewed
+            now = self.clock.now()
+            if now - renewed < self.lease / 2:
+                return
+            if not await self._renew(delivery, now):
+                raise LeaseLost(f"digest {delivery.id} was taken over")
+            renewed = now
+
         for number in range(delivery.parts_sent, len(delivery.parts)):
-            # A fresh claim needs no renewal; later parts (after pacing waits) renew first.
-            fresh = self.clock.now() - claimed_at < self.lease / 2
-            if not (fresh and number == delivery.parts_sent) and not await self._renew(delivery):
-                return Outcome.LOST_LEASE
             try:
-                chat_id = await self._send(chat_id, delivery.parts[number], sender)
+                chat_id = await self._send(chat_id, delivery.parts[number], sender, before_send)
+            except LeaseLost:
+                return Outcome.LOST_LEASE
             except ChatGone as gone:
                 log.info("chat %s is gone (%s): pausing its digests", chat_id, gone)
                 async with self._db_slots:
@@ -216,27 +247,27 @@ class DigestDispatcher:
                 return Outcome.RETRY
             if number == last:
                 break  # complete() records the last part with the delivery
+            now = self.clock.now()
             async with self._db_slots:
                 recorded = await self.deliveries.part_sent(
-                    delivery.id, self.worker, number + 1, now=self.clock.now(), lease=self.lease
+                    delivery.id, self.worker, number + 1, now=now, lease=self.lease
                 )
             if not recorded:
                 return Outcome.LOST_LEASE
+            renewed = now
         async with self._db_slots:
             done = await self.deliveries.complete(delivery, self.worker, now=self.clock.now())
         return Outcome.SENT if done else Outcome.LOST_LEASE
 
-    async def _renew(self, delivery: DeliveryInfo) -> bool:
+    async def _renew(self, delivery: DeliveryInfo, now: dt.datetime) -> bool:
         async with self._db_slots:
-            return await self.deliveries.renew(
-                delivery.id, self.worker, now=self.clock.now(), lease=self.lease
-            )
+            return await self.deliveries.renew(delivery.id, self.worker, now=now, lease=self.lease)
 
-    async def _send(self, chat_id: int, html: str, sender: Sender) -> int:
+    async def _send(self, chat_id: int, html: str, sender: Sender, before_send: BeforeSend) -> int:
         """Send one part, following a group's move to a supergroup; returns the chat id used."""
         for _ in range(MAX_MIGRATIONS):
             try:
-                await sender.send(chat_id, html)
+                await sender.send(chat_id, html, before_send=before_send)
                 return chat_id
             except ChatMigrated as moved:
                 log.info("chat %s moved to %s: following it", chat_id, moved.new_chat_id)

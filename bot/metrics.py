@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, generate_latest
 
-from bot.digests import DeliveryError, Sender
+from bot.digests import BeforeSend, DeliveryError, Sender
 
 LATENCY_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0)
 
@@ -50,10 +50,10 @@ class CountingSender:
         self._inner = inner
         self._metrics = metrics
 
-    async def send(self, chat_id: int, html: str) -> None:
+    async def send(self, chat_id: int, html: str, *, before_send: BeforeSend | None = None) -> None:
         """Send through the wrapped sender, counting the outcome."""
         try:
-            await self._inner.send(chat_id, html)
+            await self._inner.send(chat_id, html, before_send=before_send)
         except DeliveryError:
             self._metrics.digest_messages.labels("failed").inc()
             raise

@@ -19,6 +19,11 @@ Sleep = Callable[[float], Awaitable[None]]
 # Margins against jitter between our decision and Telegram's arrival time.
 CHAT_MARGIN = 0.05
 GROUP_MARGIN = 1.0
+# A busy event loop wakes a waiting sender late. The overall schedule may catch up on that
+# much lost time (else every late wake-up is a slot lost for good: at 100 a second, a few
+# milliseconds late is a tenth of a slot), yet never more than per_second in any one second.
+CATCH_UP = 0.25
+WINDOW = 1.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,8 +69,10 @@ class Pacer:
         self.monotonic = monotonic
         self.sleep = sleep
         self._interval = 1.0 / self.limits.per_second
+        self._per_window = max(1, int(self.limits.per_second * WINDOW))
         self._global_next = 0.0
         self._paused_until = 0.0
+        self._recent: deque[float] = deque()  # when the last messages went, oldest first
         self._turn = asyncio.Lock()
         self._chat_last: dict[int, float] = {}
         self._group_sent: dict[int, deque[float]] = {}
@@ -85,7 +92,7 @@ class Pacer:
             # so hundreds of waiting senders do not all wake for every slot.
             await self._wait_until(lambda now: self._chat_ready(chat_id, now))
             async with self._turn:
-                await self._wait_until(lambda now: max(self._paused_until, self._global_next))
+                await self._wait_until(self._global_ready)
                 now = self.monotonic()
                 if self._chat_ready(chat_id, now) <= now:  # another sender to this chat won
                     self._take(chat_id, now)
@@ -109,6 +116,15 @@ class Pacer:
         if chat_id is not None and chat_id > 0 and chat_id in self._chat_last:
             self._chat_last[chat_id] = max(self._chat_last[chat_id], self.monotonic())
 
+    def _global_ready(self, now: float) -> float:
+        ready = max(self._paused_until, self._global_next)
+        recent = self._recent
+        while recent and recent[0] <= now - WINDOW:
+            recent.popleft()
+        if len(recent) >= self._per_window:
+            ready = max(ready, recent[0] + WINDOW)
+        return ready
+
     def _chat_ready(self, chat_id: int | None, now: float) -> float:
         if chat_id is None:
             return now
@@ -125,8 +141,11 @@ class Pacer:
         return window[0] + 60.0 + GROUP_MARGIN
 
     def _take(self, chat_id: int | None, now: float) -> None:
-        # A late start may catch up by one interval, never more: the long-run rate holds.
-        self._global_next = max(self._global_next, now - self._interval) + self._interval
+        # A late start may catch up by CATCH_UP (not right after a 429 pause); the window in
+        # _global_ready keeps any one second within the limit.
+        start = max(self._global_next, now - max(CATCH_UP, self._interval), self._paused_until)
+        self._global_next = start + self._interval
+        self._recent.append(now)
         self.sent += 1
         if chat_id is None:
             return

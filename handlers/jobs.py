@@ -12,6 +12,7 @@ from bot import digests
 from bot.app import BotData
 from bot.metrics import CountingSender
 from bot.pacing import Pacer
+from handlers.ratelimit import PacedCall
 
 log = logging.getLogger(__name__)
 
@@ -35,12 +36,22 @@ class TelegramSender:
         self._app = app
         self._pacer = pacer
 
-    async def send(self, chat_id: int, html: str) -> None:
+    async def send(
+        self, chat_id: int, html: str, *, before_send: digests.BeforeSend | None = None
+    ) -> None:
         """Send one part, retrying network errors, timeouts and 5xx with back-off."""
         delay = FIRST_BACKOFF
+        paced = self._app.bot.rate_limiter is not None
         for attempt in range(RETRIES + 1):
             try:
-                await self._app.bot.send_message(chat_id, html)
+                if paced:
+                    # The limiter calls before_send after its waits, right before the request.
+                    call = PacedCall(before_send=before_send)
+                    await self._app.bot.send_message(chat_id, html, rate_limit_args=call)
+                else:
+                    if before_send is not None:
+                        await before_send()
+                    await self._app.bot.send_message(chat_id, html)
                 return
             except ChatMigrated as moved:
                 raise digests.ChatMigrated(int(moved.new_chat_id)) from None

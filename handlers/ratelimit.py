@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Coroutine
+from collections.abc import Awaitable, Callable, Coroutine
+from dataclasses import dataclass
 from typing import Any
 
 from telegram.error import RetryAfter
@@ -16,7 +17,16 @@ PACED_PREFIXES = ("send", "forward", "copy")
 MAX_WAITS = 5
 
 
-class PacedRateLimiter(BaseRateLimiter[int]):
+@dataclass(frozen=True, slots=True)
+class PacedCall:
+    """What one call tells the limiter, as PTB's `rate_limit_args`."""
+
+    waits: int | None = None  # 429s to wait out before giving up (None: the limiter's own)
+    # Awaited after every wait, right before the request goes out; raising cancels the call.
+    before_send: Callable[[], Awaitable[None]] | None = None
+
+
+class PacedRateLimiter(BaseRateLimiter[int | PacedCall]):
     """Paces sends per chat and overall; on 429 pauses everything for retry_after and retries."""
 
     def __init__(self, pacer: Pacer, *, max_waits: int = MAX_WAITS) -> None:
@@ -37,16 +47,23 @@ class PacedRateLimiter(BaseRateLimiter[int]):
         kwargs: dict[str, Any],
         endpoint: str,
         data: dict[str, Any],
-        rate_limit_args: int | None,
+        rate_limit_args: int | PacedCall | None,
     ) -> bool | JSONDict | list[JSONDict]:
         """Wait for our turn, send, and on 429 wait as told and send the same request again."""
         chat_id = _chat_id(data) if endpoint.startswith(PACED_PREFIXES) else None
         paced = endpoint.startswith(PACED_PREFIXES)
-        waits = self.max_waits if rate_limit_args is None else rate_limit_args
+        call = rate_limit_args if isinstance(rate_limit_args, PacedCall) else None
+        waits = rate_limit_args if isinstance(rate_limit_args, int) else None
+        if call is not None:
+            waits = call.waits
+        if waits is None:
+            waits = self.max_waits
         for attempt in range(waits + 1):
             if paced:
                 await self.pacer.acquire(chat_id)
             try:
+                if call is not None and call.before_send is not None:
+                    await call.before_send()
                 return await callback(*args, **kwargs)
             except RetryAfter as exc:
                 self.too_many += 1

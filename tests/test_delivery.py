@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
+import bisect
 import datetime as dt
 
-from bot.fake_flood import TIMEOUT
+from bot.fake_flood import TIMEOUT, FloodGate, FloodRules
 from bot.fake_telegram import Failure
 from bot.fake_updates import GROUP
+from bot.pacing import Limits, Pacer, VirtualTime
 from storage.deliveries import DeliveryCounts
 from tests.conftest import EDITOR, READER, Harness
 from tests.test_digests import add_articles, run_digest_job
@@ -98,9 +101,13 @@ async def test_network_errors_timeouts_and_5xx_are_retried(bot: Harness) -> None
     await subscribe_private(bot, READER)
     await add_articles(bot, "Dam repairs start")
     bot.fake.fail_next(READER, Failure(502, "Bad Gateway"), TIMEOUT, Failure(500, "Internal"))
+    start = bot.time.monotonic()
     bot.clock.set(AT_8)
     sent = await run_digest_job(bot)
     assert len(sent) == 1 and "Dam repairs start" in sent[0]
+    # Four attempts a chat interval (1.05 s) apart would take 4.2 s from the /subscribe
+    # reply; backing off 0.5, 1 and 2 s between them makes it 5.15 s.
+    assert bot.time.monotonic() - start >= 5.1
     assert await bot.services.deliveries.counts() == DeliveryCounts(sent=1, pending=0, gone=0)
 
 
@@ -160,3 +167,43 @@ async def test_a_group_that_became_a_supergroup_keeps_its_digest(bot: Harness) -
     bot.clock.advance(dt.timedelta(days=1))
     assert await run_digest_job(bot) == ["Nothing new since your last digest."]
     assert bot.fake.sent[-1].chat_id == supergroup
+
+
+async def test_a_group_migrated_by_a_service_message_keeps_its_digest(bot: Harness) -> None:
+    group, supergroup = -4322, -1009877
+    await subscribe_group(bot, group)
+    await add_articles(bot, "Dam repairs start")
+    moved = bot.updates.message(
+        user_id=EDITOR, chat_id=group, chat_type=GROUP, migrate_to_chat_id=supergroup
+    )
+    await bot.process(moved)
+    assert await bot.services.subscriptions.for_chat(group) == []
+    bot.clock.set(AT_8)
+    before = len(bot.fake.sent)
+    sent = await run_digest_job(bot)
+    assert len(sent) == 1 and "Dam repairs start" in sent[0]
+    assert [m.chat_id for m in bot.fake.sent[before:]] == [supergroup]
+
+
+async def test_late_wake_ups_cost_no_rate_and_no_second_goes_over() -> None:
+    # A busy event loop wakes every sleeping sender 15 ms late (longer than a slot at 100/s).
+    time = VirtualTime()
+
+    async def late(seconds: float) -> None:
+        await time.sleep(seconds + 0.015)
+
+    pacer = Pacer(Limits(per_second=100), monotonic=time.monotonic, sleep=late)
+    gate = FloodGate(FloodRules(per_second=100), time.monotonic)
+    sent: list[float] = []
+
+    async def sender(chats: range) -> None:
+        for chat in chats:
+            await pacer.acquire(chat)
+            assert gate.check(chat) is None  # the fake's own limit: never a 429
+            sent.append(time.monotonic())
+            pacer.done(chat)
+
+    await asyncio.gather(*(sender(range(n, 2000, 50)) for n in range(1, 51)))
+    assert len(sent) == 1999
+    assert sent[-1] - sent[0] <= 1999 / 100 * 1.02  # within 2% of the configured rate
+    assert max(bisect.bisect_left(sent, t + 1.0) - i for i, t in enumerate(sent)) <= 100

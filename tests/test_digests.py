@@ -5,9 +5,14 @@ from __future__ import annotations
 import datetime as dt
 import zoneinfo
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from bot.archive import ImportRecord
+from bot.digests import Block, pack
 from bot.fake_telegram import Failure
 from bot.fake_updates import GROUP
+from bot.render import join_blocks
 from bot.schedule import latest_slot, next_slot
 from tests.conftest import EDITOR, READER, Harness, start_bot, stop_bot
 
@@ -190,3 +195,20 @@ async def test_a_channel_subscribes_by_posting_the_command(bot: Harness) -> None
     bot.clock.set(dt.datetime(2026, 11, 25, 6, 30, 1, tzinfo=dt.UTC))
     assert len(await run_digest_job(bot)) == 1
     assert bot.fake.sent[-1].chat_id == channel
+
+
+# Blocks of any Unicode (astral characters count two), short and long, around the 4,096 limit.
+BLOCKS = st.lists(
+    st.builds(
+        lambda piece, times: piece * times,
+        st.text(st.characters(blacklist_categories=("Cs",)), min_size=1, max_size=300),
+        st.integers(1, 40),
+    ),
+    max_size=30,
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(BLOCKS, st.sampled_from([4096, 700, 50]))
+def test_packing_measured_blocks_matches_join_blocks(blocks: list[str], limit: int) -> None:
+    assert pack([Block.of(b) for b in blocks], limit) == join_blocks(blocks, limit)

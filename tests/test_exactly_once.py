@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import datetime as dt
 from pathlib import Path
 
 from bot.clock import ManualClock
-from bot.fake_telegram import SentMessage
+from bot.fake_telegram import Failure, SentMessage
 from bot.settings import Settings
 from storage.deliveries import DeliveryCounts
-from tests.conftest import READER, make_settings, start_bot, stop_bot
+from tests.conftest import READER, Harness, make_settings, start_bot, stop_bot
 from tests.test_delivery import AT_8, chats_served, subscribe_private
 from tests.test_digests import add_articles, run_digest_job
 
@@ -20,6 +21,8 @@ LONG = [f"Story number {n} about the long siege of the northern city" for n in r
 async def test_a_crash_mid_digest_resumes_from_the_first_unsent_part(
     settings: Settings, clock: ManualClock
 ) -> None:
+    # One sender: no other worker is half-way through a database call when the tick dies.
+    settings = settings.model_copy(update={"digest_concurrency": 1})
     bot = await start_bot(settings, clock)
     await subscribe_private(bot, READER)
     await add_articles(bot, *LONG)
@@ -34,6 +37,8 @@ async def test_a_crash_mid_digest_resumes_from_the_first_unsent_part(
     # The tick runs until it hangs on the second part.
     await asyncio.wait_for(bot.fake.delivery.stalls.seen.wait(), timeout=10)
     tick.cancel()  # the process dies here: part 1 recorded, part 2 in flight, unanswered
+    with contextlib.suppress(asyncio.CancelledError):
+        await tick
     first = [m.text for m in bot.fake.sent[before:]]
     assert len(first) == 1
     await stop_bot(bot)
@@ -74,6 +79,61 @@ async def test_another_process_takes_over_only_after_the_lease_lapses(
     await stop_bot(b)
 
 
+async def pause_longer_than_the_lease(
+    tmp_path: Path, clock: ManualClock, *, rival_ticks: bool
+) -> tuple[list[str], list[str], Harness]:
+    """Process "a" gets a 429 whose retry_after (120 s) outlasts its 60 s lease; meanwhile
+    process "b" may tick. Returns the digests a and b sent, and a (still running)."""
+    a = await start_bot(
+        make_settings(tmp_path, digest_worker_id="a", digest_lease_seconds=60), clock
+    )
+    b = await start_bot(
+        make_settings(tmp_path, digest_worker_id="b", digest_lease_seconds=60), clock
+    )
+    await subscribe_private(a, READER)
+    await add_articles(a, "Dam repairs start")
+    sent_by_b: list[str] = []
+    pacer = a.app.bot_data.pacer
+    virtual_sleep = pacer.sleep
+
+    async def sleep(seconds: float) -> None:
+        # a's waits move the wall clock too; while a waits out the 429, b runs its job.
+        clock.advance(dt.timedelta(seconds=max(seconds, 0.0)))
+        await virtual_sleep(seconds)
+        if seconds > 60 and rival_ticks:
+            sent_by_b.extend(await run_digest_job(b))
+
+    pacer.sleep = sleep
+    a.fake.fail_next(
+        READER, Failure(429, "Too Many Requests: retry after 120", {"retry_after": 120})
+    )
+    clock.set(AT_8)
+    sent_by_a = await run_digest_job(a)
+    await stop_bot(b)
+    return sent_by_a, sent_by_b, a
+
+
+async def test_a_429_pause_longer_than_the_lease_keeps_the_digest_once(
+    tmp_path: Path, clock: ManualClock
+) -> None:
+    sent_by_a, sent_by_b, a = await pause_longer_than_the_lease(tmp_path, clock, rival_ticks=False)
+    assert len(sent_by_a) == 1 and "Dam repairs start" in sent_by_a[0]
+    assert sent_by_b == []
+    assert await a.services.deliveries.counts() == DeliveryCounts(sent=1, pending=0, gone=0)
+    await stop_bot(a)
+
+
+async def test_a_digest_taken_over_during_a_long_429_pause_is_not_sent_again(
+    tmp_path: Path, clock: ManualClock
+) -> None:
+    sent_by_a, sent_by_b, a = await pause_longer_than_the_lease(tmp_path, clock, rival_ticks=True)
+    # b took the lapsed lease and sent the digest; a, back from its pause, must not.
+    assert len(sent_by_b) == 1 and "Dam repairs start" in sent_by_b[0]
+    assert sent_by_a == []
+    assert await a.services.deliveries.counts() == DeliveryCounts(sent=1, pending=0, gone=0)
+    await stop_bot(a)
+
+
 async def test_two_processes_on_one_database_send_each_digest_once(
     tmp_path: Path, clock: ManualClock
 ) -> None:
@@ -108,10 +168,34 @@ async def test_digests_missed_while_down_go_once_oldest_first(tmp_path: Path) ->
     bot = await start_bot(settings, clock)
     sent = await run_digest_job(bot)
     assert [m.chat_id for m in bot.fake.sent] == [7002, 7003, 7001]
+    assert bot.fake.delivery.gate is not None and bot.fake.delivery.gate.refused == 0
     assert all("Dam repairs start" in text for text in sent)
     await stop_bot(bot)
     bot = await start_bot(settings, clock)
     assert await run_digest_job(bot) == []
+    await stop_bot(bot)
+
+
+async def test_a_digest_still_unsent_at_the_next_slot_is_not_repeated_by_it(
+    settings: Settings, clock: ManualClock
+) -> None:
+    bot = await start_bot(settings, clock)
+    await subscribe_private(bot, READER)
+    await add_articles(bot, "Dam repairs start")
+    bot.fake.fail_next(READER, *[Failure(502, "Bad Gateway")] * 5)
+    clock.set(AT_8)
+    assert await run_digest_job(bot) == []  # it keeps failing: still unsent a day later
+    await add_articles(bot, "Schools reopen")
+    clock.advance(dt.timedelta(days=1))
+    sent = await run_digest_job(bot)  # opens the next day's slot, then sends both
+    assert sorted(sent) == sorted(
+        [
+            "<b>Your 08:00 digest</b> · 1 new article\n\n<b>Dam repairs start</b>\n"
+            "2026-11-24 · /read_1\nDam repairs start.",
+            "<b>Your 08:00 digest</b> · 1 new article\n\n<b>Schools reopen</b>\n"
+            "2026-11-24 · /read_2\nSchools reopen.",
+        ]
+    )
     await stop_bot(bot)
 
 

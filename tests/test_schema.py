@@ -31,6 +31,18 @@ async def test_migrations_build_exactly_the_models(database_url: str) -> None:
         await db.close()
 
 
+async def test_the_change_counter_is_there_before_the_first_article(database_url: str) -> None:
+    # Two processes adding the very first article only ever update it: none has to create it.
+    db = Database.from_url(database_url)
+    try:
+        await upgrade(db)
+        async with db.engine.connect() as conn:
+            rows = (await conn.execute(text("SELECT name, value FROM counters"))).all()
+        assert [tuple(row) for row in rows] == [("article_changes", 0)]
+    finally:
+        await db.close()
+
+
 async def test_a_database_from_before_migrations_is_adopted(database_url: str) -> None:
     db = Database.from_url(database_url)
     try:
