@@ -36,7 +36,8 @@ from sqlalchemy import ColumnElement, Row, Table, func, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from storage.db import Database
-from storage.models import Chat, Delivery, Subscription
+from storage.layouts import PartLayout, decode_layouts, encode_layouts
+from storage.models import Article, Chat, Delivery, Subscription
 from storage.subscriptions import DeliveryInfo, SubscriptionInfo, delivery_info, subscription_info
 
 PENDING, SENT, GONE = "pending", "sent", "gone"
@@ -56,6 +57,7 @@ class NewDelivery:
     next_due_at: dt.datetime
     parts: tuple[str, ...]
     upto_article_id: int
+    layouts: tuple[PartLayout, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,6 +111,7 @@ class DeliveryStore:
                 "slot": d.slot,
                 "status": PENDING,
                 "parts": json.dumps(list(d.parts), ensure_ascii=False),
+                "layout": encode_layouts(d.layouts),
                 "parts_sent": 0,
                 "upto_article_id": d.upto_article_id,
                 "attempts": 0,
@@ -144,6 +147,18 @@ class DeliveryStore:
                 .group_by(Delivery.subscription_id)
             )
             return {int(sub): int(upto) for sub, upto in rows}
+
+    async def deleted_among(self, article_ids: Sequence[int]) -> frozenset[int]:
+        """Which of these articles are deleted now (one lookup by primary key)."""
+        if not article_ids:
+            return frozenset()
+        async with self._db.engine.connect() as conn:
+            rows = await conn.execute(
+                select(Article.id).where(
+                    Article.id.in_(list(article_ids)), Article.deleted_at.is_not(None)
+                )
+            )
+            return frozenset(int(article_id) for (article_id,) in rows)
 
     async def claim(
         self, worker: str, *, now: dt.datetime, lease: dt.timedelta, limit: int
@@ -292,4 +307,5 @@ def _claimed(row: Row[Any]) -> DeliveryInfo:
         parts_sent=row.parts_sent,
         upto_article_id=row.upto_article_id,
         attempts=row.attempts or 0,
+        layouts=decode_layouts(row.layout),
     )
