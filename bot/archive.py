@@ -168,7 +168,9 @@ class Archive:
         follow job, the next write or a restart catches up once the index can be written.
         """
         try:
-            complete = await self._sync()
+            # Every change committed so far, ours included: the index must reach this one.
+            target = await self.articles.last_seq()
+            await self.sync_index()
         except Exception:
             if self._index_failing:
                 log.warning("search index still cannot be written; it is behind the database")
@@ -176,6 +178,7 @@ class Archive:
                 log.exception("search index could not be written; it will catch up later")
             self._index_failing = True
             return False
+        complete = self.index.watermark >= target
         if complete and self._index_failing:
             log.info("search index has caught up with the database again")
             self._index_failing = False
@@ -199,19 +202,12 @@ class Archive:
 
     async def sync_index(self) -> int:
         """Apply every change the index has not seen; returns how many were applied."""
-        return (await self._apply_changes())[0]
-
-    async def _sync(self) -> bool:
-        """Apply every change the index has not seen; False if another process held it."""
-        return (await self._apply_changes())[1]
-
-    async def _apply_changes(self) -> tuple[int, bool]:
         applied = 0
         async with self._sync_lock:
             while True:
                 changes = await self.articles.changes_after(self.index.watermark, limit=INDEX_BATCH)
                 if not changes:
-                    return applied, True
+                    return applied
                 index_changes = [
                     IndexChange(c.article_id, c.title, c.text, c.published, deleted=c.deleted)
                     for c in changes
@@ -222,7 +218,7 @@ class Archive:
                     # Another process (e.g. `newsbot import`) is writing the index; the
                     # changes are safe in the database and the next sync applies them.
                     log.warning("search index busy in another process; will catch up later")
-                    return applied, False
+                    return applied
                 applied += len(changes)
 
     async def rebuild_index(self) -> int:
