@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import inspect
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -91,6 +91,17 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
+def _sqlite_file(engine: AsyncEngine) -> str | None:
+    """The file of a SQLite database (None for another backend or an in-memory one)."""
+    url = engine.url
+    if url.get_backend_name() != "sqlite":
+        return None
+    database = url.database or ":memory:"
+    if database == ":memory:" or "mode=memory" in str(url) or database.startswith("file:"):
+        return None
+    return database
+
+
 class Database:
     """An engine plus its session factory; stores take one of these."""
 
@@ -99,6 +110,9 @@ class Database:
         self.sessions = async_sessionmaker(engine, expire_on_commit=False)
         self._driver_pool: Any = None  # asyncpg.Pool, opened on first use
         self._driver_pool_lock = asyncio.Lock()
+        self._sqlite_file = _sqlite_file(engine)
+        self._reader: Any = None  # aiosqlite.Connection, opened on first use
+        self._reader_lock = asyncio.Lock()
 
     @classmethod
     def from_url(cls, url: str) -> Database:
@@ -136,6 +150,27 @@ class Database:
         async with self._driver_pool.acquire() as conn:
             yield conn
 
+    async def sqlite_fetch(self, sql: str, params: Sequence[Any]) -> list[Any] | None:
+        """Rows of one read on an aiosqlite connection of its own (SQLite files only).
+
+        For the read before every digest message: through SQLAlchemy's execution layer and
+        pool it costs about four times the statement (385 against 90 us of CPU). Each read is
+        its own snapshot (sqlite3 opens no transaction for a SELECT), so it sees every commit.
+        None for an in-memory database, where another connection would see another database:
+        use the engine there.
+        """
+        if self._sqlite_file is None:
+            return None
+        async with self._reader_lock:
+            if self._reader is None:
+                import aiosqlite
+
+                self._reader = await aiosqlite.connect(
+                    self._sqlite_file, timeout=SQLITE_BUSY_TIMEOUT_MS / 1000
+                )
+            async with self._reader.execute(sql, tuple(params)) as cursor:
+                return list(await cursor.fetchall())
+
     async def ping(self) -> bool:
         """Whether the database answers."""
         from sqlalchemy import text
@@ -152,4 +187,8 @@ class Database:
         if self._driver_pool is not None:
             await self._driver_pool.close()
             self._driver_pool = None
+        async with self._reader_lock:
+            if self._reader is not None:
+                await self._reader.close()
+                self._reader = None
         await self.engine.dispose()

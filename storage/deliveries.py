@@ -48,6 +48,7 @@ SUBSCRIPTIONS = cast(Table, Subscription.__table__)
 DELETED_AMONG = select(Article.id).where(
     Article.id.in_(bindparam("ids", expanding=True)), Article.deleted_at.is_not(None)
 )
+SQLITE_DELETED_AMONG = "SELECT id FROM articles WHERE id IN ({}) AND deleted_at IS NOT NULL"
 PG_DELETED_AMONG = (
     "SELECT id FROM articles WHERE id = ANY($1::integer[]) AND deleted_at IS NOT NULL"
 )
@@ -157,8 +158,9 @@ class DeliveryStore:
     async def deleted_among(self, article_ids: Sequence[int]) -> frozenset[int]:
         """Which of these articles are deleted now (one lookup by primary key).
 
-        Runs before every digest message: on PostgreSQL through the driver, on SQLite as one
-        statement compiled once (a literal IN list is compiled again for every new list).
+        Runs before every digest message, so past SQLAlchemy's execution layer: through the
+        driver on PostgreSQL and on a SQLite file; an in-memory SQLite database (tests) uses
+        one statement compiled once.
         """
         if not article_ids:
             return frozenset()
@@ -166,9 +168,12 @@ class DeliveryStore:
             async with self._db.driver_connection() as driver:
                 found = await driver.fetch(PG_DELETED_AMONG, list(article_ids))
             return frozenset(int(row["id"]) for row in found)
-        async with self._db.engine.connect() as conn:
-            rows = await conn.execute(DELETED_AMONG, {"ids": list(article_ids)})
-            return frozenset(int(article_id) for (article_id,) in rows)
+        marks = ",".join("?" * len(article_ids))
+        rows = await self._db.sqlite_fetch(SQLITE_DELETED_AMONG.format(marks), article_ids)
+        if rows is None:
+            async with self._db.engine.connect() as conn:
+                rows = list(await conn.execute(DELETED_AMONG, {"ids": list(article_ids)}))
+        return frozenset(int(article_id) for (article_id,) in rows)
 
     async def claim(
         self, worker: str, *, now: dt.datetime, lease: dt.timedelta, limit: int
