@@ -50,6 +50,7 @@ _TIME = re.compile(
     re.IGNORECASE,
 )
 STOP_TERMS = frozenset({"", *(stem(w) for w in STOP_WORDS)})
+_NOTHING: frozenset[str] = frozenset()
 # Opening quotation marks.
 _QUOTES = frozenset("\"'“‘«")
 # Photo captions repeat the story's names but never say what happened.
@@ -249,8 +250,10 @@ def sentence_cues(
     for read in _read(text):
         share = 0.0
         best: dict[int, float] = {}
-        if total_idf:
-            for term in wanted.intersection(read.terms):
+        # The query's analyzed forms in the sentence (its names are among its terms).
+        held = wanted.intersection(read.terms) if total_idf else _NOTHING
+        if held:
+            for term in held:
                 number, weight = weights[term]
                 if weight > best.get(number, 0.0):
                     best[number] = weight
@@ -263,8 +266,8 @@ def sentence_cues(
                 best,
                 sum(headline[t] for t in found) / headline_total if found else 0.0,
                 kind is not AnswerType.ANY and _has_answer_type(kind, read.text),
-                read.names - wanted,
-                read.names & wanted,
+                read.names - held if held else read.names,
+                read.names & held if held else _NOTHING,
             )
         )
     return _score_cues(readings, [term.idf for term in query.terms])
