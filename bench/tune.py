@@ -157,17 +157,23 @@ def seed_items() -> list[Item]:
 def fit(items: Sequence[Item]) -> npt.NDArray[np.float64]:
     """Weights maximising the likelihood that the softmax of the scores picks a right sentence."""
     usable = [(i.cues, i.right) for i in items if i.right.any() and len(i.right) > 1]
+    # All articles padded to the longest, so that each step is a few array operations.
+    longest = max(len(right) for _, right in usable)
+    cues = np.zeros((len(usable), longest, len(CUES)))
+    right = np.zeros((len(usable), longest))
+    real = np.zeros((len(usable), longest), dtype=bool)
+    for n, (c, r) in enumerate(usable):
+        cues[n, : len(r)], right[n, : len(r)], real[n, : len(r)] = c, r, True
     w = np.zeros(len(CUES))
     m = np.zeros_like(w)
     v = np.zeros_like(w)
     for step in range(1, STEPS + 1):  # Adam on the mean log-likelihood with a little L2
-        grad = -L2 * w
-        for cues, right in usable:
-            z = cues @ w
-            p = np.exp(z - z.max())
-            p /= p.sum()
-            q = p * right
-            grad += cues.T @ (q / q.sum() - p) / len(usable)
+        z = np.where(real, cues @ w, -np.inf)
+        p = np.exp(z - z.max(axis=1, keepdims=True))
+        p /= p.sum(axis=1, keepdims=True)
+        q = p * right
+        q /= q.sum(axis=1, keepdims=True)
+        grad = -L2 * w + np.einsum("nm,nmk->k", q - p, cues) / len(usable)
         m = 0.9 * m + 0.1 * grad
         v = 0.999 * v + 0.001 * grad * grad
         w += 0.05 * (m / (1 - 0.9**step)) / (np.sqrt(v / (1 - 0.999**step)) + 1e-8)

@@ -50,6 +50,9 @@ _TIME = re.compile(
     re.IGNORECASE,
 )
 STOP_TERMS = frozenset({"", *(stem(w) for w in STOP_WORDS)})
+_NOTHING: frozenset[str] = frozenset()
+# Opening quotation marks.
+_QUOTES = frozenset("\"'“‘«")
 # Photo captions repeat the story's names but never say what happened.
 _CAPTION = re.compile(
     r"(?:FILE )?(?:PHOTO|IMAGE|PICTURE)\b|\(?(?:Photo|Image)(?: credit)?:", re.IGNORECASE
@@ -129,6 +132,8 @@ CUES = (
     "headline",
     "new_name",
     "recurring",
+    "subject",
+    "quote",
 )
 
 
@@ -144,29 +149,35 @@ class SentenceWeights:
     """
 
     # The idf share of the query words the sentence holds (0..1).
-    share: float = 0.41
+    share: float = 0.43
     # ... relative to the sentence holding most of them (1 for that one): what matters is
     # matching the question better than the rest of the article does.
-    best_share: float = 0.95
+    best_share: float = 0.90
     # The share of the query words weighted also by how few of the article's sentences hold
     # them: a query word in every sentence (the story's subject) does not tell them apart.
-    focus: float = 1.02
+    focus: float = 1.04
     # For the sentence holding most of the query: by how much the next one holds less
     # (1 - its share / this share); 0 for the others.
-    sole: float = 1.17
+    sole: float = 1.00
     # Lost as log(1 + n) by the n-th full sentence: news puts what happened up front.
-    position: float = -0.37
+    position: float = -0.34
     # The kind of answer asked for (a number for "how many") appears in the sentence.
     answer_type: float = 0.6
     # The idf share of the headline's words the question does not use: the headline often
     # names what the question asks for (asked "which celebrity?", the headline says Rihanna).
-    headline: float = 2.01
+    headline: float = 1.92
     # The sentence names someone or something (a capitalised word or a number the question
     # does not use) for the first time in the text: answers come with a full name.
-    new_name: float = 1.24
+    new_name: float = 1.20
     # ... and how much the most recurring such name recurs in the text (0 once .. 1 the most):
     # asked "which dinosaur?", the story names its Gorgosaurus in sentence after sentence.
-    recurring: float = 1.17
+    recurring: float = 0.75
+    # ... counted again when the question names none of the story's most-named names: asked
+    # "ice cream company makeover?", the story's subject (Baskin-Robbins) is likely the answer,
+    # while asked "Bob Saget dies?", it is not.
+    subject: float = 0.99
+    # The sentence opens with a quotation mark: someone's words, less often the fact asked for.
+    quote: float = -0.81
 
     def vector(self) -> tuple[float, ...]:
         """The weights in the order of `CUES`."""
@@ -217,6 +228,8 @@ class _Reading:
     headline: float
     answer_type: bool
     names: frozenset[str]
+    # The names the question uses too.
+    asked: frozenset[str]
 
 
 def sentence_cues(
@@ -237,8 +250,10 @@ def sentence_cues(
     for read in _read(text):
         share = 0.0
         best: dict[int, float] = {}
-        if total_idf:
-            for term in wanted.intersection(read.terms):
+        # The query's analyzed forms in the sentence (its names are among its terms).
+        held = wanted.intersection(read.terms) if total_idf else _NOTHING
+        if held:
+            for term in held:
                 number, weight = weights[term]
                 if weight > best.get(number, 0.0):
                     best[number] = weight
@@ -251,7 +266,8 @@ def sentence_cues(
                 best,
                 sum(headline[t] for t in found) / headline_total if found else 0.0,
                 kind is not AnswerType.ANY and _has_answer_type(kind, read.text),
-                read.names - wanted,
+                read.names - held if held else read.names,
+                read.names & held if held else _NOTHING,
             )
         )
     return _score_cues(readings, [term.idf for term in query.terms])
@@ -260,6 +276,9 @@ def sentence_cues(
 def _score_cues(readings: list[_Reading], idfs: list[float]) -> list[tuple[str, tuple[float, ...]]]:
     """The second pass: cues that depend on the other sentences."""
     counts = Counter(itertools.chain.from_iterable(r.names for r in readings))
+    asked = Counter(itertools.chain.from_iterable(r.asked for r in readings))
+    # Whether the question names (one of) the name(s) the story repeats most.
+    subject_asked = bool(asked) and max(asked.values()) >= max(counts.values(), default=0)
     holding = Counter(itertools.chain.from_iterable(r.matched for r in readings))
     local = {n: idfs[n] * math.log1p(len(readings) / k) for n, k in holding.items()}
     local_total = sum(local.values())
@@ -285,6 +304,8 @@ def _score_cues(readings: list[_Reading], idfs: list[float]) -> list[tuple[str, 
             reading.headline,
             float(bool(new)),
             recurring,
+            0.0 if subject_asked else recurring,
+            float(reading.text[0] in _QUOTES),
         )
         found.append((reading.text, cues))
     return found

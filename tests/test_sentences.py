@@ -87,6 +87,25 @@ def test_a_headline_cut_from_the_text_is_no_cue() -> None:
     assert best_sentence(query, "Rihanna pregnant with second child", text) == _FANS
 
 
+_MAKEOVER = (
+    "Baskin-Robbins is making some changes.\n\n"
+    "The ice cream chain is getting a makeover of its logo and its stores.\n\n"
+    "Ice cream fans will see the makeover in the summer, the company said.\n\n"
+    "Baskin-Robbins opened its first store in California in 1945."
+)
+
+
+def test_keywords_not_naming_the_story_subject_get_the_sentence_that_names_it() -> None:
+    query = _query(("ice", "ice", 3.0), ("cream", "cream", 4.0), ("makeover", "makeov", 5.0))
+    assert best_sentence(query, "A new look", _MAKEOVER) == "Baskin-Robbins is making some changes."
+
+
+def test_keywords_naming_the_story_subject_get_the_sentence_that_matches_them() -> None:
+    query = _query(("baskin", "baskin", 6.0), ("store", "store", 2.0), ("1945", "1945", 6.0))
+    expected = "Baskin-Robbins opened its first store in California in 1945."
+    assert expected == best_sentence(query, "A new look", _MAKEOVER)
+
+
 def test_iter_sentences_finds_what_split_sentences_finds() -> None:
     text = "Mr. J. K. Smith went to the U.S. on Jan. 5. He left.\n\nCNN —\n\nOne? Yes!\n- a list"
     assert list(iter_sentences(text)) == [s.text for s in split_sentences(text)]
