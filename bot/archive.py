@@ -10,7 +10,13 @@ from dataclasses import dataclass, field
 
 from bot.clock import Clock
 from bot.parsing import content_hash, parse_article
-from storage.articles import ArticleStore, NewArticle, SaveResult, StoredArticle
+from storage.articles import (
+    ArticleChange,
+    ArticleStore,
+    NewArticle,
+    SaveResult,
+    StoredArticle,
+)
 from storage.search_index import IndexChange, IndexLocked, SearchIndex
 
 log = logging.getLogger(__name__)
@@ -18,6 +24,8 @@ log = logging.getLogger(__name__)
 MAX_ARTICLE_CHARS = 200_000
 RESTORE_DAYS = 30
 INDEX_BATCH = 5_000
+# An import commits the index this often (new articles), so a bot beside it sees progress.
+IMPORT_COMMIT_EVERY = 50_000
 
 
 class RejectedInput(ValueError):
@@ -152,36 +160,81 @@ class Archive:
         *,
         batch_size: int = 2_000,
         progress: Callable[[int], object] | None = None,
+        commit_every: int = IMPORT_COMMIT_EVERY,
     ) -> ImportReport:
-        """Bulk import; each batch is one transaction, indexed before the next one starts."""
+        """Bulk import; each batch is one transaction, the index one writer for the whole run.
+
+        Batches are indexed as they are stored and committed to the index every
+        `commit_every` new articles and at the end. A crash in between loses only index work:
+        the watermark stays at the last commit, and the next sync (start-up) replays the rest.
+        """
         report = ImportReport()
-        async for batch in _batches(self._build_all(records, report, progress), batch_size):
-            created = await self.articles.save_many(batch, now=self._clock.now())
-            report.added += created
-            report.duplicates += len(batch) - created
-            await self.sync_index()
+        index = self.index
+        async with self._sync_lock:
+            await asyncio.to_thread(index.open_writer, bulk=True)
+            ok = False
+            try:
+                indexed = index.watermark  # every change up to here is staged or committed
+                committed = indexed
+                async for batch in _batches(self._build_all(records, report, progress), batch_size):
+                    created = await self.articles.save_many(batch, now=self._clock.now())
+                    report.added += len(created)
+                    report.duplicates += len(batch) - len(created)
+                    if not created:
+                        continue
+                    if created[0].seq == indexed + 1:
+                        await asyncio.to_thread(index.stage, _index_changes(created))
+                        indexed = created[-1].seq
+                    else:
+                        # Another process changed articles in between: take those too.
+                        indexed = await self._stage_changes_after(indexed)
+                    if indexed - committed >= commit_every:
+                        await asyncio.to_thread(index.commit, indexed)
+                        committed = indexed
+                indexed = await self._stage_changes_after(indexed)
+                await asyncio.to_thread(index.commit, indexed)
+                ok = True
+            finally:
+                await asyncio.to_thread(index.close_writer, ok=ok)
         return report
 
-    async def sync_index(self) -> int:
-        """Apply every change the index has not seen; returns how many were applied."""
+    async def sync_index(self, *, wait: bool = True) -> int:
+        """Apply every change the index has not seen; returns how many were applied.
+
+        Changes another process committed to a shared index are taken over without writing.
+        While another process imports into it, nothing is written here and nothing waits:
+        the import indexes every change in the database as it goes (ours too).
+        """
         applied = 0
         async with self._sync_lock:
+            await asyncio.to_thread(self.index.follow)
             while True:
+                if await asyncio.to_thread(self.index.bulk_writer_elsewhere):
+                    log.debug("search index: an import in another process is writing it")
+                    return applied
                 changes = await self.articles.changes_after(self.index.watermark, limit=INDEX_BATCH)
                 if not changes:
                     return applied
-                index_changes = [
-                    IndexChange(c.article_id, c.title, c.text, c.published, deleted=c.deleted)
-                    for c in changes
-                ]
                 try:
-                    await asyncio.to_thread(self.index.apply, index_changes, changes[-1].seq)
+                    await asyncio.to_thread(
+                        self.index.apply, _index_changes(changes), changes[-1].seq
+                    )
                 except IndexLocked:
                     # Another process (e.g. `newsbot import`) is writing the index; the
                     # changes are safe in the database and the next sync applies them.
-                    log.warning("search index busy in another process; will catch up later")
+                    if not await asyncio.to_thread(self.index.follow):
+                        log.warning("search index busy in another process; will catch up later")
                     return applied
                 applied += len(changes)
+
+    async def _stage_changes_after(self, seq: int) -> int:
+        """Stage every change after `seq` from the database (writer open); returns the last."""
+        while True:
+            changes = await self.articles.changes_after(seq, limit=INDEX_BATCH)
+            if not changes:
+                return seq
+            await asyncio.to_thread(self.index.stage, _index_changes(changes))
+            seq = changes[-1].seq
 
     async def rebuild_index(self) -> int:
         """Drop the index and build it again from the database."""
@@ -220,6 +273,12 @@ async def _batches(items: AsyncIterator[NewArticle], size: int) -> AsyncIterator
             batch = []
     if batch:
         yield batch
+
+
+def _index_changes(changes: Iterable[ArticleChange]) -> list[IndexChange]:
+    return [
+        IndexChange(c.article_id, c.title, c.text, c.published, deleted=c.deleted) for c in changes
+    ]
 
 
 def _record_date(value: str | None) -> dt.date | None:
