@@ -12,6 +12,7 @@ import hashlib
 import re
 import unicodedata
 
+import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
@@ -26,11 +27,13 @@ SETTINGS = settings(
 # The characters the two roads could treat differently: every kind of white space (ASCII, the
 # \x1c-\x1f separators str.split() knows and bytes.split() does not, Unicode spaces and line
 # breaks), controls and zero-width marks the parser drops, case pairs whose folding is not
-# lower() (ß, ſ, Σ/ς, K), combining marks NFC composes, and the date line's letters.
+# lower() (ß, ſ, Σ/ς, K, ﬁ, Cherokee ꭰ that folds to upper case), letters that fold to
+# themselves or not (é, É), combining marks NFC composes, and the date line's letters.
 TRICKY = (
-    *" \t\n\r\x0b\x0c\x1c\x1d\x1e\x1f\x85\xa0\u1680\u2000\u2007\u200a\u2028\u2029\u202f\u205f\u3000",
+    *" \t\n\r\x0b\x0c\x1c\x1d\x1e\x1f",
+    *"\x85\xa0\u1680\u2000\u2007\u200a\u2028\u2029\u202f\u205f\u3000",
     *"\x00\x07\x7f\x9f\u200b\u200d\u200f\u202a\u202e\u2060\u2064\ufeff",
-    *"aAzZßſΣσςKkİıǅ\u0301e\u0308é",
+    *"aAzZßſΣσςKkİıǅ\u0301e\u0308éÉΩﬁꭰᎠ\xad😀€–—“”",
     *"date 2017-07-04 :.!?…\"'”’“‘()0123456789",
 )
 ALPHABET = st.one_of(
@@ -83,9 +86,16 @@ def first_parse_article(raw: str, *, title: str | None = None) -> ParsedArticle:
 @example("a\x1cb")
 @example("A\x1fB C")
 @example("Straße ΣΑΣ")
+@example("“Quoted” – café\n\nÉcole ꭰ")
 @example("")
 def test_content_hash_is_the_first_definition(text: str) -> None:
     assert first_content_hash(text) == content_hash(text)
+
+
+def test_content_hash_refuses_lone_surrogates_as_the_first_definition_did() -> None:
+    for hash_text in (first_content_hash, content_hash):
+        with pytest.raises(UnicodeEncodeError):
+            hash_text("half a pair \ud800 of surrogates")
 
 
 @SETTINGS
