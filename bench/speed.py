@@ -104,8 +104,8 @@ def write_import_file(path: pathlib.Path, source: Sequence[Source], size: int) -
 
     Each text ends with its number in parentheses, so that no copy is a duplicate of another
     (the archive keeps one copy of a text); a text the bot would refuse (no letters, such as
-    Reuters' "******") is preceded by its title. So article n is line n, as `measure_bot`
-    assumes when it maps an id back to its text.
+    Reuters' "******") is preceded by its title, or replaced when there is none. So article n
+    is line n, as `measure_bot` assumes when it maps an id back to its text.
     """
     from bot.archive import Archive, RejectedInput
     from bot.clock import SystemClock
@@ -121,7 +121,9 @@ def write_import_file(path: pathlib.Path, source: Sequence[Source], size: int) -
     with path.open("w", encoding="utf-8") as out:
         for n in range(size):
             s = source[n % len(source)]
-            text = f"{s.title}\n\n{s.text}" if n % len(source) in prefixed else s.text
+            text = s.text
+            if n % len(source) in prefixed:
+                text = f"{s.title}\n\n{s.text}" if s.title.strip() else "This record has no text."
             record = {"id": f"speed-{n + 1}", "title": s.title, "text": f"{text}\n\n({n + 1})"}
             if s.date is not None:
                 record["date"] = s.date.isoformat()
