@@ -198,12 +198,13 @@ class Archive:
                 await asyncio.to_thread(index.close_writer, ok=ok)
         return report
 
-    async def sync_index(self, *, wait: bool = True) -> int:
+    async def sync_index(self) -> int:
         """Apply every change the index has not seen; returns how many were applied.
 
         Changes another process committed to a shared index are taken over without writing.
         While another process imports into it, nothing is written here and nothing waits:
-        the import indexes every change in the database as it goes (ours too).
+        the import indexes every change in the database as it goes (ours too) and commits
+        every IMPORT_COMMIT_EVERY articles; a later sync (the follow job) takes that over.
         """
         applied = 0
         async with self._sync_lock:
