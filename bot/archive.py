@@ -169,34 +169,58 @@ class Archive:
         the watermark stays at the last commit, and the next sync (start-up) replays the rest.
         """
         report = ImportReport()
-        index = self.index
+        batches = _batches(self._build_all(records, report, progress), batch_size)
         async with self._sync_lock:
-            await asyncio.to_thread(index.open_writer, bulk=True)
-            ok = False
             try:
-                indexed = index.watermark  # every change up to here is staged or committed
-                committed = indexed
-                async for batch in _batches(self._build_all(records, report, progress), batch_size):
-                    created = await self.articles.save_many(batch, now=self._clock.now())
-                    report.added += len(created)
-                    report.duplicates += len(batch) - len(created)
-                    if not created:
-                        continue
-                    if created[0].seq == indexed + 1:
-                        await asyncio.to_thread(index.stage, _index_changes(created))
-                        indexed = created[-1].seq
-                    else:
-                        # Another process changed articles in between: take those too.
-                        indexed = await self._stage_changes_after(indexed)
-                    if indexed - committed >= commit_every:
-                        await asyncio.to_thread(index.commit, indexed)
-                        committed = indexed
-                indexed = await self._stage_changes_after(indexed)
-                await asyncio.to_thread(index.commit, indexed)
-                ok = True
-            finally:
-                await asyncio.to_thread(index.close_writer, ok=ok)
+                await asyncio.to_thread(self.index.open_writer, bulk=True)
+            except IndexLocked:
+                writer = False
+            else:
+                writer = True
+                ok = False
+                try:
+                    await self._import_indexing(batches, report, commit_every)
+                    ok = True
+                finally:
+                    await asyncio.to_thread(self.index.close_writer, ok=ok)
+        if not writer:
+            # Another process is writing the index (another import): store the articles;
+            # that process or a later sync indexes them from the change feed.
+            log.warning("search index busy in another process; importing, indexing later")
+            async for batch in batches:
+                await self._save_batch(batch, report)
+            await self.sync_index()
         return report
+
+    async def _import_indexing(
+        self, batches: AsyncIterator[list[NewArticle]], report: ImportReport, commit_every: int
+    ) -> None:
+        index = self.index
+        indexed = index.watermark  # every change up to here is staged or committed
+        committed = indexed
+        async for batch in batches:
+            created = await self._save_batch(batch, report)
+            if not created:
+                continue
+            if created[0].seq == indexed + 1:
+                await asyncio.to_thread(index.stage, _index_changes(created))
+                indexed = created[-1].seq
+            else:
+                # Another process changed articles in between: take those too.
+                indexed = await self._stage_changes_after(indexed)
+            if indexed - committed >= commit_every:
+                await asyncio.to_thread(index.commit, indexed)
+                committed = indexed
+        indexed = await self._stage_changes_after(indexed)
+        await asyncio.to_thread(index.commit, indexed)
+
+    async def _save_batch(
+        self, batch: list[NewArticle], report: ImportReport
+    ) -> list[ArticleChange]:
+        created = await self.articles.save_many(batch, now=self._clock.now())
+        report.added += len(created)
+        report.duplicates += len(batch) - len(created)
+        return created
 
     async def sync_index(self) -> int:
         """Apply every change the index has not seen; returns how many were applied.

@@ -189,3 +189,21 @@ def test_a_writer_waiting_gives_up_at_once_when_an_import_holds_the_lock(tmp_pat
         assert time.monotonic() - started < 30
     with importer.writing():  # an ordinary write: the others wait for it as before
         assert not bot.bulk_writer_elsewhere()
+
+
+async def test_an_import_while_another_one_holds_the_writer_stores_and_indexes_later(
+    tmp_path: Path,
+) -> None:
+    settings = make_settings(tmp_path)
+    first = await open_bot(settings)
+    second = await open_bot(settings)
+    try:
+        await asyncio.to_thread(first.index.open_writer, bulk=True)
+        report = await second.archive.import_records(record(n) for n in range(1, 6))
+        assert (report.added, await consistent(second)) == (5, (0, 0, 5))
+        await asyncio.to_thread(first.index.close_writer, ok=True)
+        assert await second.archive.sync_index() == 5
+        assert await consistent(second) == (5, 5, 5)
+    finally:
+        await second.close()
+        await first.close()
