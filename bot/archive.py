@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import itertools
 import logging
 from collections.abc import AsyncIterator, Callable, Iterable
 from dataclasses import dataclass, field
@@ -169,7 +170,7 @@ class Archive:
         the watermark stays at the last commit, and the next sync (start-up) replays the rest.
         """
         report = ImportReport()
-        batches = _batches(self._build_all(records, report, progress), batch_size)
+        batches = self._build_batches(records, report, progress, batch_size)
         async with self._sync_lock:
             try:
                 await asyncio.to_thread(self.index.open_writer, bulk=True)
@@ -267,37 +268,53 @@ class Archive:
             await asyncio.to_thread(self.index.reset)
         return await self.sync_index()
 
-    async def _build_all(
+    async def _build_batches(
         self,
         records: Iterable[ImportRecord],
         report: ImportReport,
         progress: Callable[[int], object] | None,
-    ) -> AsyncIterator[NewArticle]:
-        for number, record in enumerate(records, start=1):
+        size: int,
+    ) -> AsyncIterator[list[NewArticle]]:
+        """Read and parse `size` records at a time, each batch on a thread while the caller
+        stores the one before (SQLite works without the GIL, so the two overlap)."""
+        numbered = enumerate(records, start=1)
+
+        def build_next() -> list[NewArticle] | None:
+            chunk = list(itertools.islice(numbered, size))
+            if not chunk:
+                return None
             if progress is not None:
-                progress(1)
-            try:
-                yield self.build(
-                    record.text,
-                    published=_record_date(record.date),
-                    title=record.title,
-                    source=record.source,
-                    url=record.url,
-                    external_id=record.external_id,
-                )
-            except RejectedInput as exc:
-                report.rejected.append(f"record {number}: {exc}")
+                progress(len(chunk))
+            built = []
+            for number, record in chunk:
+                try:
+                    built.append(
+                        self.build(
+                            record.text,
+                            published=_record_date(record.date),
+                            title=record.title,
+                            source=record.source,
+                            url=record.url,
+                            external_id=record.external_id,
+                        )
+                    )
+                except RejectedInput as exc:
+                    report.rejected.append(f"record {number}: {exc}")
+            return built
 
-
-async def _batches(items: AsyncIterator[NewArticle], size: int) -> AsyncIterator[list[NewArticle]]:
-    batch: list[NewArticle] = []
-    async for item in items:
-        batch.append(item)
-        if len(batch) >= size:
-            yield batch
-            batch = []
-    if batch:
-        yield batch
+        pending = asyncio.ensure_future(asyncio.to_thread(build_next))
+        try:
+            while (batch := await pending) is not None:
+                pending = asyncio.ensure_future(asyncio.to_thread(build_next))
+                if batch:
+                    yield batch
+        finally:
+            # Stopped early (an error while storing): let the batch being parsed finish
+            # before the records' source is closed.
+            if not pending.done():
+                await asyncio.wait([pending])
+            elif not pending.cancelled():
+                pending.exception()  # retrieved, so asyncio does not log it as forgotten
 
 
 def _index_changes(changes: Iterable[ArticleChange]) -> list[IndexChange]:
