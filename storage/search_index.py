@@ -15,6 +15,8 @@ from typing import TYPE_CHECKING
 
 import tantivy
 
+from storage.resident import TRIMMER
+
 if TYPE_CHECKING:
     from collections.abc import Iterator, Sequence
 
@@ -106,6 +108,7 @@ class SearchIndex:
         self._schema: tantivy.Schema = index.schema
         self._writer: tantivy.IndexWriter | None = None
         self._bulk = False
+        self._closed = False
         self._watermark = self._read_watermark()
         self._index.reload()
         self._searcher: tantivy.Searcher = index.searcher()
@@ -127,6 +130,10 @@ class SearchIndex:
             else:
                 index = tantivy.Index(_schema(), path=str(path))
         index.register_tokenizer(TOKENIZER, make_analyzer())
+        # Searches see a new commit when `_refresh` reloads: no watcher thread polling meta.json.
+        index.config_reader("manual")
+        if path is not None:
+            TRIMMER.register(path)
         return cls(index, path, lock_wait)
 
     @property
@@ -276,6 +283,9 @@ class SearchIndex:
     def close(self) -> None:
         """Release what the index holds; the writer is already released after each write."""
         self._writer = None
+        if self._path is not None and not self._closed:
+            TRIMMER.unregister(self._path)
+        self._closed = True
 
     def num_docs(self) -> int:
         """Return how many articles are indexed."""
