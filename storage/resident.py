@@ -87,7 +87,7 @@ class PageTrimmer:
             time.sleep(self._every)
             try:
                 self.trim()
-            except OSError:  # /proc unreadable: nothing to do, and nothing worth dying for
+            except (OSError, ValueError):  # /proc unreadable: nothing to do, nor worth dying for
                 log.debug("could not trim the index's mapped pages", exc_info=True)
 
 
