@@ -8,6 +8,7 @@ import itertools
 import logging
 from collections.abc import AsyncIterator, Callable, Iterable
 from dataclasses import dataclass, field
+from typing import Generic, TypeVar
 
 from bot.clock import Clock
 from bot.parsing import content_hash, parse_article
@@ -18,6 +19,7 @@ from storage.articles import (
     SaveResult,
     StoredArticle,
 )
+from storage.audit import Actor as Actor  # re-exported: handlers name who makes a change
 from storage.search_index import IndexChange, IndexLocked, SearchIndex
 
 log = logging.getLogger(__name__)
@@ -27,6 +29,7 @@ RESTORE_DAYS = 30
 INDEX_BATCH = 5_000
 # An import commits the index this often (new articles), so a bot beside it sees progress.
 IMPORT_COMMIT_EVERY = 50_000
+T = TypeVar("T")
 
 
 class RejectedInput(ValueError):
@@ -54,6 +57,19 @@ class ImportRecord:
     external_id: str | None = None
 
 
+@dataclass(frozen=True, slots=True)
+class Written(Generic[T]):
+    """What a write returned, and whether search already reflects it.
+
+    `searchable` is False when the database committed the change but the search index could
+    not take it (its disk is full, another process holds it): the change is stored, and the
+    index catches up from the database later (the follow job, the next write, a restart).
+    """
+
+    value: T
+    searchable: bool = True
+
+
 @dataclass(slots=True)
 class ImportReport:
     added: int = 0
@@ -69,6 +85,7 @@ class Archive:
         self.index = index
         self._clock = clock
         self._sync_lock = asyncio.Lock()
+        self._index_failing = False
 
     def build(
         self,
@@ -106,54 +123,75 @@ class Archive:
             added_by=origin.added_by,
         )
 
-    async def add(self, new: NewArticle) -> SaveResult:
-        """Store one article (once) and make it searchable before returning."""
-        result = await self.articles.save(new, now=self._clock.now())
-        if result.created:
-            await self.sync_index()
-        return result
+    async def add(self, new: NewArticle, *, actor: Actor | None = None) -> Written[SaveResult]:
+        """Store one article (once, audited with it) and make it searchable before returning."""
+        result = await self.articles.save(new, now=self._clock.now(), actor=actor)
+        return Written(result, await self.catch_up() if result.created else True)
 
     async def update_from_origin(
-        self, chat_id: int, message_id: int, new: NewArticle
-    ) -> StoredArticle | None:
+        self, chat_id: int, message_id: int, new: NewArticle, *, actor: Actor | None = None
+    ) -> Written[StoredArticle | None]:
         """An edited channel post replaces the stored article."""
         stored = await self.articles.update_from_origin(
-            chat_id, message_id, new, now=self._clock.now()
+            chat_id, message_id, new, now=self._clock.now(), actor=actor
         )
-        if stored is not None:
-            await self.sync_index()
-        return stored
+        return Written(stored, await self.catch_up() if stored is not None else True)
 
-    async def replace(self, article_id: int, new: NewArticle) -> tuple[str, StoredArticle | None]:
+    async def replace(
+        self, article_id: int, new: NewArticle, *, actor: Actor | None = None
+    ) -> Written[tuple[str, StoredArticle | None]]:
         """Replace an article's text; searchable in its new form before this returns."""
-        outcome = await self.articles.replace(article_id, new, now=self._clock.now())
-        if outcome[0] == "edited":
-            await self.sync_index()
-        return outcome
+        outcome = await self.articles.replace(article_id, new, now=self._clock.now(), actor=actor)
+        return Written(outcome, await self.catch_up() if outcome[0] == "edited" else True)
 
-    async def delete(self, article_id: int) -> StoredArticle | None:
-        """Delete an article; it is gone from answers before this returns."""
-        stored = await self.articles.delete(article_id, now=self._clock.now())
-        if stored is not None:
-            await self.sync_index()
-        return stored
+    async def delete(
+        self, article_id: int, *, actor: Actor | None = None
+    ) -> Written[StoredArticle | None]:
+        """Delete an article; answers leave it out at once (they read only live articles)."""
+        stored = await self.articles.delete(article_id, now=self._clock.now(), actor=actor)
+        return Written(stored, await self.catch_up() if stored is not None else True)
 
-    async def restore(self, article_id: int) -> tuple[str, StoredArticle | None]:
+    async def restore(
+        self, article_id: int, *, actor: Actor | None = None
+    ) -> Written[tuple[str, StoredArticle | None]]:
         """Undo a delete from the last RESTORE_DAYS days; see ArticleStore.restore for results."""
         deleted = await self.articles.deleted_text(article_id)
         if deleted is None:
             live = await self.articles.get(article_id)
-            return ("live", live) if live is not None else ("missing", None)
+            return Written(("live", live) if live is not None else ("missing", None))
         now = self._clock.now()
         outcome = await self.articles.restore(
             article_id,
             content_hash(deleted),
             now=now,
             deleted_since=now - dt.timedelta(days=RESTORE_DAYS),
+            actor=actor,
         )
-        if outcome[0] == "restored":
+        return Written(outcome, await self.catch_up() if outcome[0] == "restored" else True)
+
+    async def catch_up(self) -> bool:
+        """Bring the index up to date with the database; False if it could not be, now.
+
+        Never raises: after a committed change, a full disk or a broken index directory must
+        not make the change look lost. The traceback is logged once per failing spell; the
+        follow job, the next write or a restart catches up once the index can be written.
+        """
+        try:
+            # Every change committed so far, ours included: the index must reach this one.
+            target = await self.articles.last_seq()
             await self.sync_index()
-        return outcome
+        except Exception:
+            if self._index_failing:
+                log.warning("search index still cannot be written; it is behind the database")
+            else:
+                log.exception("search index could not be written; it will catch up later")
+            self._index_failing = True
+            return False
+        complete = self.index.watermark >= target
+        if complete and self._index_failing:
+            log.info("search index has caught up with the database again")
+            self._index_failing = False
+        return complete
 
     async def import_records(
         self,

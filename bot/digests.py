@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence, Set
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -14,6 +14,7 @@ from bot.parsing import first_sentence, trim_headline
 from bot.render import MESSAGE_LIMIT, byline, escape, join_blocks
 from bot.schedule import latest_slot, next_slot, parse_time_of_day, zone
 from storage.articles import ArticleStore, StoredArticle
+from storage.layouts import PartLayout
 from storage.search_index import make_analyzer
 from storage.subscriptions import SubscriptionInfo, SubscriptionStore
 
@@ -45,8 +46,16 @@ class LeaseLost(Exception):
     """Another process holds the delivery now: this one must not send it."""
 
 
+class PartChanged(Exception):
+    """Articles in the message about to go out were deleted (or restored) since it was cut."""
+
+    def __init__(self, deleted: frozenset[int]) -> None:
+        super().__init__(f"deleted articles now {sorted(deleted)}")
+        self.deleted = deleted
+
+
 # Awaited right before a message goes out, after any wait (pacing, a 429 pause, back-off);
-# it raises LeaseLost to cancel the send.
+# it raises LeaseLost or PartChanged to cancel the send.
 BeforeSend = Callable[[], Awaitable[None]]
 
 
@@ -61,6 +70,8 @@ class Digest:
     parts: tuple[str, ...]
     upto_article_id: int
     items: int
+    # Where each article sits in each part, so the sender can cut out one deleted meanwhile.
+    layouts: tuple[PartLayout, ...] = ()
 
 
 class TopicMatcher:
@@ -109,13 +120,19 @@ class DigestService:
         if not selection.total:
             return Digest((NOTHING_NEW,), upto, 0)
         total = selection.total
-        header = f"<b>{escape(title)}</b> · {total} new article{'s' if total != 1 else ''}"
+        lead = f"<b>{escape(title)}</b> · "
+        header = lead + count_phrase(total)
         if topics.strip():
             header += f" on {escape(topics.strip())}"
-        blocks = [Block.of(header), *(self._item(article) for article in selection.shown)]
+        count = (len(lead), len(lead) + len(count_phrase(total)), total)
+        blocks = [
+            Block.of(header, count=count),
+            *(self._item(article) for article in selection.shown),
+        ]
         if total > len(selection.shown):
             blocks.append(Block.of(f"…and {total - len(selection.shown)} more. Ask me about them."))
-        return Digest(tuple(pack(blocks)), upto, total)
+        parts, layouts = pack_with_layouts(blocks)
+        return Digest(tuple(parts), upto, total, tuple(layouts))
 
     async def compose(
         self, topics: str, after_article_id: int, upto_article_id: int, *, title: str
@@ -137,7 +154,7 @@ class DigestService:
         # Thousands of digests show the same articles: render and measure each one once.
         cached = self._items.get(article.id)
         if cached is None or cached[0] is not article:
-            cached = (article, Block.of(_item(article)))
+            cached = (article, Block.of(_item(article), article_id=article.id))
             self._items[article.id] = cached
             if len(self._items) > 20_000:
                 self._items.clear()
@@ -208,36 +225,94 @@ class Block:
 
     html: str
     length: int
+    article_id: int = 0  # the article an item shows; 0 for the header and the closing line
+    count: tuple[int, int, int] | None = None  # the header's "N new articles": start, end, N
 
     @classmethod
-    def of(cls, html: str) -> Block:
+    def of(
+        cls, html: str, *, article_id: int = 0, count: tuple[int, int, int] | None = None
+    ) -> Block:
         """Measure once: UTF-16 code units, as Telegram counts (render.telegram_length)."""
-        return cls(html, len(html.encode("utf-16-le")) // 2)
+        return cls(html, len(html.encode("utf-16-le")) // 2, article_id, count)
 
 
 def pack(blocks: Sequence[Block], limit: int = MESSAGE_LIMIT) -> list[str]:
-    """The messages `join_blocks` makes of these blocks, from lengths measured once.
+    """The messages `join_blocks` makes of these blocks, from lengths measured once."""
+    return pack_with_layouts(blocks, limit)[0]
+
+
+def pack_with_layouts(
+    blocks: Sequence[Block], limit: int = MESSAGE_LIMIT
+) -> tuple[list[str], list[PartLayout]]:
+    """The messages `join_blocks` makes of these blocks, and where each block sits in them.
 
     Packing a digest re-measured every growing message per item (quadratic in its length);
     with 100,000 digests that was most of the time spent composing.
     """
     if any(block.length > limit for block in blocks):
-        return join_blocks([block.html for block in blocks], limit, SEPARATOR)
+        # A block is cut across messages: no layout. Items never are (a title of at most
+        # 150 characters, a lead of 300, a byline: well under 4,096 even fully escaped).
+        return join_blocks([block.html for block in blocks], limit, SEPARATOR), []
     gap = len(SEPARATOR)
     messages: list[str] = []
-    current: list[str] = []
+    layouts: list[PartLayout] = []
+    current: list[Block] = []
     length = 0
     for block in blocks:
         if current and length + gap + block.length <= limit:
-            current.append(block.html)
+            current.append(block)
             length += gap + block.length
             continue
         if current:
-            messages.append(SEPARATOR.join(current))
-        current, length = [block.html], block.length
+            _close(current, messages, layouts)
+        current, length = [block], block.length
     if current:
-        messages.append(SEPARATOR.join(current))
-    return messages
+        _close(current, messages, layouts)
+    return messages, layouts
+
+
+def _close(blocks: list[Block], messages: list[str], layouts: list[PartLayout]) -> None:
+    spans: list[tuple[int, int, int]] = []
+    count: tuple[int, int, int] | None = None
+    at = 0
+    for block in blocks:
+        end = at + len(block.html)
+        spans.append((block.article_id, at, end))
+        if block.count is not None:
+            start, stop, total = block.count
+            count = (at + start, at + stop, total)
+        at = end + len(SEPARATOR)
+    messages.append(SEPARATOR.join(block.html for block in blocks))
+    layouts.append(PartLayout(tuple(spans), count))
+
+
+def cut(html: str, layout: PartLayout, deleted: Set[int]) -> str | None:
+    """A composed message without the items of deleted articles; None if nothing is left.
+
+    `deleted` holds the digest's deleted articles (all of them when this message has the
+    header, whose count goes down by as many). A message left with no item and no other
+    line, or a header counting 0 articles, is not worth sending.
+    """
+    if not deleted or not layout.blocks:
+        return html
+    kept: list[str] = []
+    for article_id, start, end in layout.blocks:
+        if article_id in deleted:
+            continue
+        text = html[start:end]
+        if layout.count is not None and start <= layout.count[0] < end:
+            count_start, count_end, total = layout.count
+            left = total - len(deleted)
+            if left <= 0:
+                return None
+            text = html[start:count_start] + count_phrase(left) + html[count_end:end]
+        kept.append(text)
+    return SEPARATOR.join(kept) if kept else None
+
+
+def count_phrase(total: int) -> str:
+    """'3 new articles'."""
+    return f"{total} new article{'s' if total != 1 else ''}"
 
 
 def title_of(sub: SubscriptionInfo) -> str:

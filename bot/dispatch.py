@@ -22,10 +22,13 @@ from bot.digests import (
     DeliveryError,
     DigestService,
     LeaseLost,
+    PartChanged,
     Sender,
+    cut,
     title_of,
 )
 from storage.deliveries import DeliveryStore, NewDelivery
+from storage.layouts import PartLayout
 from storage.subscriptions import DeliveryInfo, SubscriptionStore
 
 log = logging.getLogger(__name__)
@@ -144,7 +147,15 @@ class DigestDispatcher:
                         )
                         next_due = self.digests.next_due(sub, now)
                         new.append(
-                            NewDelivery(sub.id, sub.chat_id, slot, next_due, digest.parts, upto)
+                            NewDelivery(
+                                sub.id,
+                                sub.chat_id,
+                                slot,
+                                next_due,
+                                digest.parts,
+                                upto,
+                                digest.layouts,
+                            )
                         )
                 if writing is not None:
                     await writing
@@ -209,10 +220,19 @@ class DigestDispatcher:
     async def deliver(
         self, delivery: DeliveryInfo, sender: Sender, claimed_at: dt.datetime
     ) -> Outcome:
-        """Send the parts not yet sent, recording each; the delivery stays due on failure."""
+        """Send the parts not yet sent, recording each; the delivery stays due on failure.
+
+        Each part goes out without the items of articles deleted since it was composed: right
+        before it is sent, the articles it shows are looked up (one query by primary key), and
+        a part that changed is cut again. A part left empty is skipped but recorded as sent,
+        so the count of parts sent, and with it the resume point after a crash, stays as it was.
+        """
         chat_id = delivery.chat_id
         last = len(delivery.parts) - 1
         renewed = claimed_at
+        # The part about to go out: the articles to look up, and those it was cut without.
+        watched: tuple[int, ...] = ()
+        cut_without: frozenset[int] = frozenset()
 
         async def before_send() -> None:
             # However long the wait before this message was (pacing, a 429 pause longer than
@@ -220,15 +240,35 @@ class DigestDispatcher:
             # its length, renew it first, and if another process took it over, do not send.
             nonlocal renewed
             now = self.clock.now()
-            if now - renewed < self.lease / 2:
-                return
-            if not await self._renew(delivery, now):
-                raise LeaseLost(f"digest {delivery.id} was taken over")
-            renewed = now
+            if now - renewed >= self.lease / 2:
+                if not await self._renew(delivery, now):
+                    raise LeaseLost(f"digest {delivery.id} was taken over")
+                renewed = now
+            if watched:
+                # A read, one at a time (the pacer's turn is held): no database slot needed,
+                # so sending never waits behind writes queued for one.
+                deleted = await self.deliveries.deleted_among(watched)
+                if deleted != cut_without:
+                    raise PartChanged(deleted)
 
+        everything = tuple(a for layout in delivery.layouts for a in layout.article_ids)
         for number in range(delivery.parts_sent, len(delivery.parts)):
+            # Digests recorded before layouts existed have none: they go out as composed.
+            layout = delivery.layouts[number] if number < len(delivery.layouts) else PartLayout()
+            # The header counts the whole digest: its part looks up every article.
+            watched = everything if layout.count is not None else layout.article_ids
+            cut_without = frozenset()
+            html: str | None = delivery.parts[number]
             try:
-                chat_id = await self._send(chat_id, delivery.parts[number], sender, before_send)
+                while html is not None:
+                    try:
+                        chat_id = await self._send(chat_id, html, sender, before_send)
+                        break
+                    except PartChanged as changed:
+                        cut_without = changed.deleted
+                        html = cut(delivery.parts[number], layout, cut_without)
+                if html is None:
+                    log.info("digest %s: part %d left empty by deletions", delivery.id, number)
             except LeaseLost:
                 return Outcome.LOST_LEASE
             except ChatGone as gone:

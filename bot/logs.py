@@ -38,6 +38,17 @@ class RedactTokens(logging.Filter):
         return clean
 
 
+class QuietOverruns(logging.Filter):
+    """Drop APScheduler's warning that a repeating job was skipped because it still runs.
+
+    The index follower runs every half second; when one pass takes longer (a busy disk), the
+    next is rightly skipped, and a warning for each would bury the warnings that matter.
+    """
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return "maximum number of running instances reached" not in record.getMessage()
+
+
 def setup_logging(level: str, secrets: tuple[str, ...] = ()) -> None:
     """Configure the root logger once for the CLI."""
     handler = logging.StreamHandler()
@@ -49,3 +60,6 @@ def setup_logging(level: str, secrets: tuple[str, ...] = ()) -> None:
     # At INFO httpx logs every request URL, and those carry the token.
     logging.getLogger("httpx").setLevel(logging.WARNING)
     logging.getLogger("apscheduler").setLevel(logging.WARNING)
+    scheduler = logging.getLogger("apscheduler.scheduler")
+    if not any(isinstance(f, QuietOverruns) for f in scheduler.filters):
+        scheduler.addFilter(QuietOverruns())

@@ -85,16 +85,26 @@ class Pacer:
         self.pauses += 1
         self._paused_until = max(self._paused_until, self.monotonic() + seconds)
 
-    async def acquire(self, chat_id: int | None) -> None:
-        """Wait until one message to this chat (None: no particular chat) may go out."""
+    async def acquire(
+        self, chat_id: int | None, *, before_take: Callable[[], Awaitable[None]] | None = None
+    ) -> None:
+        """Wait until one message to this chat (None: no particular chat) may go out.
+
+        `before_take` runs after every wait, holding the overall turn, right before the slot
+        is taken (a digest checks its lease and its articles there); raising gives the slot
+        up. The slot is counted from when it returns, so its time never bunches two messages.
+        """
         while True:
             # First this chat's own turn, alone; then the overall turn, one sender at a time,
             # so hundreds of waiting senders do not all wake for every slot.
             await self._wait_until(lambda now: self._chat_ready(chat_id, now))
             async with self._turn:
                 await self._wait_until(self._global_ready)
+                if before_take is not None:
+                    await before_take()
                 now = self.monotonic()
-                if self._chat_ready(chat_id, now) <= now:  # another sender to this chat won
+                # Another sender to this chat won, or a 429 came in during before_take.
+                if self._chat_ready(chat_id, now) <= now and self._global_ready(now) <= now:
                     self._take(chat_id, now)
                     return
 

@@ -7,13 +7,14 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from bot.archive import RESTORE_DAYS
 from bot.commands import help_text
 from bot.render import escape
+from handlers.articles import not_yet_searchable
 from handlers.common import (
     REFUSE_EDITORS_ONLY,
     STALE_BUTTON,
     Context,
+    actor,
     args_text,
     article_number,
-    audit,
     editor_message,
     is_editor,
     reply,
@@ -87,12 +88,12 @@ async def delete_callback(update: Update, context: Context) -> None:
     if number is None:
         await query.answer(STALE_BUTTON)
         return
-    deleted = await services(context).archive.delete(number)
+    # Answers leave a deleted article out at once whether or not the index has caught up.
+    deleted = (await services(context).archive.delete(number, actor=actor(update))).value
     await query.answer()
     if deleted is None:
         await query.edit_message_text(f"Article #{number} is already gone.")
         return
-    await audit(update, context, "delete", article_id=deleted.id, detail=deleted.title)
     await query.edit_message_text(
         f"Deleted #{deleted.id}: {escape(deleted.title)}\n"
         f"/restore {deleted.id} brings it back within {RESTORE_DAYS} days."
@@ -108,10 +109,13 @@ async def restore(update: Update, context: Context) -> None:
     if number is None:
         await reply(update, RESTORE_USAGE)
         return
-    outcome, article = await services(context).archive.restore(number)
+    written = await services(context).archive.restore(number, actor=actor(update))
+    outcome, article = written.value
     if outcome == "restored" and article is not None:
-        await audit(update, context, "restore", article_id=article.id, detail=article.title)
-        await reply(update, f"Restored #{article.id}: {escape(article.title)}")
+        text = f"Restored #{article.id}: {escape(article.title)}"
+        if not written.searchable:
+            text += "\n" + not_yet_searchable("It is back in the archive")
+        await reply(update, text)
     elif outcome == "live":
         await reply(update, f"Article #{number} was not deleted.")
     elif outcome == "expired":

@@ -21,6 +21,7 @@ from bot.render import duplicate_line, escape, saved_line
 from handlers.common import (
     REFUSE_EDITORS_ONLY,
     Context,
+    actor,
     args_text,
     article_number,
     audit,
@@ -32,6 +33,15 @@ from handlers.common import (
 from handlers.questions import answer_question
 
 log = logging.getLogger(__name__)
+
+
+def not_yet_searchable(stored: str) -> str:
+    """The second line of a reply when the database took a change but the index could not."""
+    return (
+        f"{stored}; search will find it once the search index catches up "
+        "(the index could not be updated just now)."
+    )
+
 
 ADD_USAGE = escape(
     "Usage: /add <article text>, or reply /add to the message that holds the article."
@@ -97,12 +107,15 @@ async def edit_command(update: Update, context: Context) -> None:
     except RejectedInput as exc:
         await reply(update, escape(str(exc)))
         return
-    outcome, article = await archive.replace(number, new)
+    written = await archive.replace(number, new, actor=actor(update))
+    outcome, article = written.value
     if outcome == "clash" and article is not None:
         await reply(update, duplicate_line(article.id, article.title))
     elif outcome == "edited" and article is not None:
-        await audit(update, context, "edit", article_id=article.id, detail=article.title)
-        await reply(update, f"Edited #{article.id}: {escape(article.title)}")
+        text = f"Edited #{article.id}: {escape(article.title)}"
+        if not written.searchable:
+            text += "\n" + not_yet_searchable("The new text is stored")
+        await reply(update, text)
     else:
         await reply(update, f"There is no article #{number} in the archive.")
 
@@ -123,9 +136,7 @@ async def channel_post(update: Update, context: Context) -> None:
     except RejectedInput as exc:
         log.info("channel post %s/%s not archived: %s", message.chat_id, message.message_id, exc)
         return
-    result = await archive.add(new)
-    if result.created:
-        await audit(update, context, "add", article_id=result.article.id, detail=new.title)
+    result = (await archive.add(new, actor=actor(update))).value
     log.info(
         "channel post %s/%s stored as #%d", message.chat_id, message.message_id, result.article.id
     )
@@ -146,13 +157,11 @@ async def edited_channel_post(update: Update, context: Context) -> None:
         )
     except RejectedInput:
         return
-    updated = await archive.update_from_origin(message.chat_id, message.message_id, new)
-    if updated is not None:
-        await audit(update, context, "edit", article_id=updated.id, detail=updated.title)
-        return
-    result = await archive.add(new)
-    if result.created:
-        await audit(update, context, "add", article_id=result.article.id, detail=new.title)
+    updated = await archive.update_from_origin(
+        message.chat_id, message.message_id, new, actor=actor(update)
+    )
+    if updated.value is None:
+        await archive.add(new, actor=actor(update))
 
 
 async def document(update: Update, context: Context) -> None:
@@ -217,14 +226,13 @@ async def ingest(update: Update, context: Context, source: Message, text: str) -
     except RejectedInput as exc:
         await reply(update, escape(str(exc)))
         return
-    result = await archive.add(new)
-    article = result.article
-    if result.created:
-        await audit(update, context, "add", article_id=article.id, detail=article.title)
-        await reply(
-            update,
-            saved_line(article.id, article.title, article.published.isoformat(), article.source),
-        )
+    written = await archive.add(new, actor=actor(update))
+    article = written.value.article
+    if written.value.created:
+        text = saved_line(article.id, article.title, article.published.isoformat(), article.source)
+        if not written.searchable:
+            text += "\n" + not_yet_searchable("It is stored")
+        await reply(update, text)
     else:
         await reply(update, duplicate_line(article.id, article.title))
 

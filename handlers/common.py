@@ -11,6 +11,7 @@ from telegram.error import TelegramError
 from telegram.ext import CallbackContext, ExtBot
 
 from bot.app import BotData
+from bot.archive import Actor
 from bot.render import MESSAGE_LIMIT, split_plain, telegram_length
 from bot.services import Services
 
@@ -49,16 +50,18 @@ async def is_editor(update: Update, context: Context) -> bool:
     return await services(context).roles.is_editor(user_id(update), admins_of)
 
 
-async def audit(update: Update, context: Context, action: str, **fields: Any) -> None:
-    """Record who did `action` in this update's chat."""
-    core = services(context)
+def actor(update: Update) -> Actor:
+    """Who sent this update and where: the audit entry of the change it makes names them."""
     chat = update.effective_chat
+    return Actor(user_id(update), chat.id if chat else None)
+
+
+async def audit(update: Update, context: Context, action: str, **fields: Any) -> None:
+    """Record who did `action` in this update's chat (in a transaction of its own)."""
+    core = services(context)
+    who = actor(update)
     await core.audit.record(
-        action,
-        now=core.clock.now(),
-        actor_id=user_id(update),
-        chat_id=chat.id if chat else None,
-        **fields,
+        action, now=core.clock.now(), actor_id=who.actor_id, chat_id=who.chat_id, **fields
     )
 
 

@@ -22,7 +22,8 @@ class PacedCall:
     """What one call tells the limiter, as PTB's `rate_limit_args`."""
 
     waits: int | None = None  # 429s to wait out before giving up (None: the limiter's own)
-    # Awaited after every wait, right before the request goes out; raising cancels the call.
+    # Awaited after every wait, right before the slot is taken and the request goes out;
+    # raising cancels the call.
     before_send: Callable[[], Awaitable[None]] | None = None
 
 
@@ -58,12 +59,15 @@ class PacedRateLimiter(BaseRateLimiter[int | PacedCall]):
             waits = call.waits
         if waits is None:
             waits = self.max_waits
+        before_send = call.before_send if call is not None else None
         for attempt in range(waits + 1):
             if paced:
-                await self.pacer.acquire(chat_id)
+                # Checked after the waits, before the slot is counted: a slow check (a
+                # database round trip) cannot push the send past the time it was counted at.
+                await self.pacer.acquire(chat_id, before_take=before_send)
+            elif before_send is not None:
+                await before_send()
             try:
-                if call is not None and call.before_send is not None:
-                    await call.before_send()
                 return await callback(*args, **kwargs)
             except RetryAfter as exc:
                 self.too_many += 1

@@ -36,9 +36,8 @@ def schedule_scale_jobs(app: App) -> None:
 async def follow_index_job(context: ContextTypes.DEFAULT_TYPE) -> None:
     """Apply article changes made by any process (new, edited, deleted) to this index."""
     app: App = context.application  # type: ignore[assignment]
-    applied = await app.bot_data.services.archive.sync_index()
-    if applied:
-        log.debug("search index followed %d change(s)", applied)
+    # A failing index (full disk) is logged there and retried here at the next run.
+    await app.bot_data.services.archive.catch_up()
 
 
 async def prune_updates_job(context: ContextTypes.DEFAULT_TYPE) -> None:

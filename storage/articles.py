@@ -11,6 +11,7 @@ from sqlalchemy import Table, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from storage.audit import Actor, audit_entry
 from storage.db import Database
 from storage.models import Article, Counter
 
@@ -114,8 +115,13 @@ class ArticleStore:
     def __init__(self, db: Database) -> None:
         self._db = db
 
-    async def save(self, new: NewArticle, *, now: dt.datetime) -> SaveResult:
-        """Store an article once: the same text (or external id) again returns the first copy."""
+    async def save(
+        self, new: NewArticle, *, now: dt.datetime, actor: Actor | None = None
+    ) -> SaveResult:
+        """Store an article once: the same text (or external id) again returns the first copy.
+
+        With an `actor`, a new article's "add" audit entry is written in the same transaction.
+        """
         try:
             async with self._db.transaction() as session:
                 existing = await self._find_duplicate(session, new)
@@ -124,6 +130,7 @@ class ArticleStore:
                 row = self._row(new, now, await _next_seq(session))
                 session.add(row)
                 await session.flush()
+                _audit(session, "add", row, now, actor)
                 return SaveResult(_stored(row), created=True)
         except IntegrityError:
             # Another process stored the same article a moment ago: its copy is the article.
@@ -182,9 +189,18 @@ class ArticleStore:
             ]
 
     async def update_from_origin(
-        self, chat_id: int, message_id: int, new: NewArticle, *, now: dt.datetime
+        self,
+        chat_id: int,
+        message_id: int,
+        new: NewArticle,
+        *,
+        now: dt.datetime,
+        actor: Actor | None = None,
     ) -> StoredArticle | None:
-        """Replace the article that came from this message (an edited channel post)."""
+        """Replace the article that came from this message (an edited channel post).
+
+        With an `actor`, the "edit" audit entry is written in the same transaction.
+        """
         async with self._db.transaction() as session:
             row = await session.scalar(
                 select(Article).where(
@@ -206,15 +222,17 @@ class ArticleStore:
             row.source = new.source or row.source
             row.updated_at = now
             row.change_seq = await _next_seq(session)
+            _audit(session, "edit", row, now, actor)
             return _stored(row)
 
     async def replace(
-        self, article_id: int, new: NewArticle, *, now: dt.datetime
+        self, article_id: int, new: NewArticle, *, now: dt.datetime, actor: Actor | None = None
     ) -> tuple[str, StoredArticle | None]:
         """An editor's new version of a live article.
 
         Returns ("edited", article), ("missing", None), or ("clash", the other article that
-        already holds this text).
+        already holds this text). With an `actor`, the "edit" audit entry is written in the
+        same transaction.
         """
         async with self._db.transaction() as session:
             row = await session.get(Article, article_id)
@@ -232,10 +250,16 @@ class ArticleStore:
             row.source = new.source or row.source
             row.updated_at = now
             row.change_seq = await _next_seq(session)
+            _audit(session, "edit", row, now, actor)
             return "edited", _stored(row)
 
-    async def delete(self, article_id: int, *, now: dt.datetime) -> StoredArticle | None:
-        """Mark an article deleted (kept as a tombstone); None if there is no such article."""
+    async def delete(
+        self, article_id: int, *, now: dt.datetime, actor: Actor | None = None
+    ) -> StoredArticle | None:
+        """Mark an article deleted (kept as a tombstone); None if there is no such article.
+
+        With an `actor`, the "delete" audit entry is written in the same transaction.
+        """
         async with self._db.transaction() as session:
             row = await session.get(Article, article_id)
             if row is None or row.deleted_at is not None:
@@ -247,15 +271,23 @@ class ArticleStore:
             row.external_id = None
             row.origin_message_id = None
             row.change_seq = await _next_seq(session)
+            _audit(session, "delete", row, now, actor)
             return _stored(row)
 
     async def restore(
-        self, article_id: int, content_hash: str, *, now: dt.datetime, deleted_since: dt.datetime
+        self,
+        article_id: int,
+        content_hash: str,
+        *,
+        now: dt.datetime,
+        deleted_since: dt.datetime,
+        actor: Actor | None = None,
     ) -> tuple[str, StoredArticle | None]:
         """Bring back an article deleted at or after `deleted_since`.
 
         Returns ("restored", article), ("live", article) if it was never deleted, ("expired", None),
-        ("missing", None), or ("clash", the live article that now holds the same text).
+        ("missing", None), or ("clash", the live article that now holds the same text). With an
+        `actor`, the "restore" audit entry is written in the same transaction.
         """
         async with self._db.transaction() as session:
             row = await session.get(Article, article_id)
@@ -277,6 +309,7 @@ class ArticleStore:
             row.updated_at = now
             # A new change number puts it back into the search index.
             row.change_seq = await _next_seq(session)
+            _audit(session, "restore", row, now, actor)
             return "restored", _stored(row)
 
     async def get(self, article_id: int) -> StoredArticle | None:
@@ -395,6 +428,14 @@ class ArticleStore:
                 select(Article).where(Article.external_id == new.external_id)
             )
         return row
+
+
+def _audit(
+    session: AsyncSession, action: str, row: Article, now: dt.datetime, actor: Actor | None
+) -> None:
+    # Part of the change's own transaction: both are stored, or neither.
+    if actor is not None:
+        session.add(audit_entry(action, now=now, actor=actor, article_id=row.id, detail=row.title))
 
 
 def _values(new: NewArticle, now: dt.datetime, seq: int) -> dict[str, object]:

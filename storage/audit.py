@@ -14,6 +14,33 @@ DETAIL_CHARS = 300
 
 
 @dataclass(frozen=True, slots=True)
+class Actor:
+    """Who makes a change, for the audit entry written in the same transaction as the change."""
+
+    actor_id: int | None = None
+    chat_id: int | None = None
+
+
+def audit_entry(
+    action: str,
+    *,
+    now: dt.datetime,
+    actor: Actor,
+    article_id: int | None = None,
+    detail: str = "",
+) -> AuditEntry:
+    """One audit row, to add to the session that makes the change it records."""
+    return AuditEntry(
+        at=now,
+        actor_id=actor.actor_id,
+        chat_id=actor.chat_id,
+        action=action,
+        article_id=article_id,
+        detail=detail[:DETAIL_CHARS],
+    )
+
+
+@dataclass(frozen=True, slots=True)
 class AuditRecord:
     """One entry as /audit shows it."""
 
@@ -42,16 +69,15 @@ class AuditStore:
         article_id: int | None = None,
         detail: str = "",
     ) -> None:
-        """Append one entry."""
+        """Append one entry in a transaction of its own."""
         async with self._db.transaction() as session:
             session.add(
-                AuditEntry(
-                    at=now,
-                    actor_id=actor_id,
-                    chat_id=chat_id,
-                    action=action,
+                audit_entry(
+                    action,
+                    now=now,
+                    actor=Actor(actor_id, chat_id),
                     article_id=article_id,
-                    detail=detail[:DETAIL_CHARS],
+                    detail=detail,
                 )
             )
 

@@ -32,11 +32,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, cast
 
-from sqlalchemy import ColumnElement, Row, Table, func, or_, select, update
+from sqlalchemy import ColumnElement, Row, Table, bindparam, func, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from storage.db import Database
-from storage.models import Chat, Delivery, Subscription
+from storage.layouts import PartLayout, decode_layouts, encode_layouts
+from storage.models import Article, Chat, Delivery, Subscription
 from storage.subscriptions import DeliveryInfo, SubscriptionInfo, delivery_info, subscription_info
 
 PENDING, SENT, GONE = "pending", "sent", "gone"
@@ -44,6 +45,12 @@ PENDING, SENT, GONE = "pending", "sent", "gone"
 # connection, not ORM sessions, which cost a third more CPU per transaction.
 DELIVERIES = cast(Table, Delivery.__table__)
 SUBSCRIPTIONS = cast(Table, Subscription.__table__)
+DELETED_AMONG = select(Article.id).where(
+    Article.id.in_(bindparam("ids", expanding=True)), Article.deleted_at.is_not(None)
+)
+PG_DELETED_AMONG = (
+    "SELECT id FROM articles WHERE id = ANY($1::integer[]) AND deleted_at IS NOT NULL"
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,6 +63,7 @@ class NewDelivery:
     next_due_at: dt.datetime
     parts: tuple[str, ...]
     upto_article_id: int
+    layouts: tuple[PartLayout, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,6 +117,7 @@ class DeliveryStore:
                 "slot": d.slot,
                 "status": PENDING,
                 "parts": json.dumps(list(d.parts), ensure_ascii=False),
+                "layout": encode_layouts(d.layouts),
                 "parts_sent": 0,
                 "upto_article_id": d.upto_article_id,
                 "attempts": 0,
@@ -144,6 +153,22 @@ class DeliveryStore:
                 .group_by(Delivery.subscription_id)
             )
             return {int(sub): int(upto) for sub, upto in rows}
+
+    async def deleted_among(self, article_ids: Sequence[int]) -> frozenset[int]:
+        """Which of these articles are deleted now (one lookup by primary key).
+
+        Runs before every digest message: on PostgreSQL through the driver, on SQLite as one
+        statement compiled once (a literal IN list is compiled again for every new list).
+        """
+        if not article_ids:
+            return frozenset()
+        if not self._db.is_sqlite:
+            async with self._db.driver_connection() as driver:
+                found = await driver.fetch(PG_DELETED_AMONG, list(article_ids))
+            return frozenset(int(row["id"]) for row in found)
+        async with self._db.engine.connect() as conn:
+            rows = await conn.execute(DELETED_AMONG, {"ids": list(article_ids)})
+            return frozenset(int(article_id) for (article_id,) in rows)
 
     async def claim(
         self, worker: str, *, now: dt.datetime, lease: dt.timedelta, limit: int
@@ -292,4 +317,5 @@ def _claimed(row: Row[Any]) -> DeliveryInfo:
         parts_sent=row.parts_sent,
         upto_article_id=row.upto_article_id,
         attempts=row.attempts or 0,
+        layouts=decode_layouts(row.layout),
     )

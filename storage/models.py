@@ -133,6 +133,8 @@ class Delivery(Base):
     slot: Mapped[dt.datetime] = mapped_column(UTCDateTime)
     status: Mapped[str] = mapped_column(String(16), default="pending")
     parts: Mapped[str] = mapped_column(Text)  # JSON list of rendered messages
+    # JSON: where each article sits in each message (storage/layouts.py); NULL if unknown.
+    layout: Mapped[str | None] = mapped_column(Text)
     parts_sent: Mapped[int] = mapped_column(Integer, default=0)
     upto_article_id: Mapped[int] = mapped_column(Integer)
     attempts: Mapped[int] = mapped_column(Integer, default=0)

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from sqlalchemy import delete, func, select, update
 
 from storage.db import Database
+from storage.layouts import PartLayout, decode_layouts
 from storage.models import Chat, Delivery, Subscription
 
 
@@ -38,6 +39,7 @@ class DeliveryInfo:
     parts_sent: int
     upto_article_id: int
     attempts: int = 0
+    layouts: tuple[PartLayout, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,6 +85,7 @@ def _delivery(row: Delivery) -> DeliveryInfo:
         parts_sent=row.parts_sent,
         upto_article_id=row.upto_article_id,
         attempts=row.attempts or 0,
+        layouts=decode_layouts(row.layout),
     )
 
 

@@ -148,6 +148,7 @@ async def test_a_bot_beside_an_import_neither_waits_for_nor_takes_the_writer(
         saved = await bot.archive.add(
             bot.archive.build("Dam repairs start this week, says the ministry.")
         )
+        assert not saved.searchable  # stored; the import will index it
         assert await bot.archive.sync_index() == 0
         # Not the lock's ten seconds of waiting: the import is known to hold it.
         assert time.monotonic() - started < 5
@@ -158,7 +159,7 @@ async def test_a_bot_beside_an_import_neither_waits_for_nor_takes_the_writer(
         assert imported.added == 3
         assert await bot.archive.sync_index() == 0  # nothing left to write: only followed
         assert await consistent(bot) == (4, 4, 4)
-        assert found(bot, "repair") == [saved.article.id]
+        assert found(bot, "repair") == [saved.value.article.id]
         assert not bot.index.bulk_writer_elsewhere()
     finally:
         await importer.close()

@@ -1,0 +1,153 @@
+"""The database took a change but the search index could not: say so truly, and catch up.
+
+The index lives in its own directory, often on another disk. When writing it fails after the
+database committed (the disk under the index is full, the directory is gone), the article is
+stored: the editor is told it was saved and that search will find it once the index catches
+up, and the index does catch up from the database's change feed once it can be written.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import errno
+import os
+import shutil
+import subprocess
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from bot.clock import ManualClock
+from tests.conftest import EDITOR, Harness, make_settings, seed_text, start_bot, stop_bot
+
+SECOND = (
+    "date 2026-11-20\nMosul dam repairs resume\n\n"
+    "Engineers resumed grouting work at the Mosul dam on Friday after a two-week pause, "
+    "the ministry of water resources said in a statement. "
+    + "The dam holds back the Tigris upstream of the city. "
+    * 200
+)
+EDITED = (
+    "Raqqa update\n\nEngineers counted seventeen breaches in the ramparts of the Old City of "
+    "Raqqa, the coalition said on Tuesday."
+)
+LATER = (
+    "; search will find it once the search index catches up "
+    "(the index could not be updated just now)."
+)
+
+
+async def follow_index(bot: Harness) -> None:
+    """The job that applies the database's article changes to the index, run once."""
+    [job] = bot.app.job_queue.get_jobs_by_name("index:follow")
+    await job.run(bot.app)
+
+
+async def found(bot: Harness, question: str) -> list[int]:
+    return [hit.article.id for hit in (await bot.services.questions.ask(question)).hits]
+
+
+async def change_while_the_index_fails(bot: Harness) -> None:
+    """Add, edit and restore while the index cannot be written: each is stored, and said so."""
+    assert await bot.send(SECOND, user_id=EDITOR) == [
+        f"Saved #2: Mosul dam repairs resume (2026-11-20)\nIt is stored{LATER}"
+    ]
+    assert await bot.send(f"/edit 1 {EDITED}", user_id=EDITOR) == [
+        f"Edited #1: Raqqa update\nThe new text is stored{LATER}"
+    ]
+    articles = bot.services.archive.articles
+    assert [a.title for a in await articles.added_after(0, 10, limit=10)] == [
+        "Raqqa update",
+        "Mosul dam repairs resume",
+    ]
+    entries = await bot.services.audit.recent()
+    assert [(e.action, e.article_id) for e in entries] == [("edit", 1), ("add", 2), ("add", 1)]
+    # Search still has the old state: the new article is not found yet, #1 by its old words.
+    await search_is_behind(bot)
+
+
+async def search_is_behind(bot: Harness) -> None:
+    assert 2 not in await found(bot, "grouting work at the Mosul dam")
+    assert bot.services.index.doc_freq("seventeen") == 0
+    assert bot.services.index.watermark < await bot.services.archive.articles.last_seq()
+
+
+async def caught_up(bot: Harness) -> None:
+    assert (await found(bot, "grouting work at the Mosul dam"))[:1] == [2]
+    assert (await found(bot, "seventeen breaches in the ramparts"))[:1] == [1]
+    assert bot.services.index.doc_freq("seventeen") == 1
+    assert bot.services.index.watermark == await bot.services.archive.articles.last_seq()
+
+
+async def test_index_directory_gone_after_the_commit(bot: Harness) -> None:
+    assert (await bot.send(seed_text(), user_id=EDITOR))[0].startswith("Saved #1: ")
+    index_dir = bot.settings.index_dir
+    assert index_dir is not None
+    away = index_dir.with_name("index-away")
+    index_dir.rename(away)
+    index_dir.write_text("not a directory")  # e.g. an unmounted volume
+    try:
+        await change_while_the_index_fails(bot)
+        await follow_index(bot)  # still broken: nothing is applied, nothing crashes
+        await search_is_behind(bot)
+    finally:
+        index_dir.unlink()
+        away.rename(index_dir)
+    await follow_index(bot)
+    await caught_up(bot)
+
+
+@contextlib.contextmanager
+def small_disk(path: Path) -> Iterator[Path]:
+    """A 2 MiB file system at `path` (needs the right to mount; skipped without it)."""
+    path.mkdir()
+    if shutil.which("mount") is None:
+        pytest.skip("no mount command here")
+    mounted = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", "size=2m", "tmpfs", str(path)],
+        capture_output=True,
+        check=False,
+    )
+    if mounted.returncode != 0:
+        pytest.skip(f"cannot mount a small file system here: {mounted.stderr.decode().strip()}")
+    try:
+        yield path
+    finally:
+        # Lazily: the index of the stopped bot may still be mapped into this process.
+        subprocess.run(["umount", "--lazy", str(path)], check=True)
+
+
+def fill(disk: Path) -> Path:
+    """Write a file until the disk is full; returns it."""
+    filler = disk / "filler"
+    fd = os.open(filler, os.O_WRONLY | os.O_CREAT)
+    try:
+        while True:
+            os.write(fd, b"\0" * 4096)
+    except OSError as exc:
+        assert exc.errno == errno.ENOSPC
+    finally:
+        os.close(fd)
+    return filler
+
+
+async def test_index_disk_full_after_the_commit(tmp_path: Path, clock: ManualClock) -> None:
+    with small_disk(tmp_path / "index-disk") as disk:
+        settings = make_settings(tmp_path, index_dir=disk / "index")
+        bot = await start_bot(settings, clock)
+        try:
+            assert (await bot.send(seed_text(), user_id=EDITOR))[0].startswith("Saved #1: ")
+            filler = fill(disk)
+            await change_while_the_index_fails(bot)
+            await follow_index(bot)
+            await search_is_behind(bot)
+        finally:
+            await stop_bot(bot)
+        # An admin makes room; the restarted bot catches up from the database at start.
+        filler.unlink()
+        bot = await start_bot(settings, clock)
+        try:
+            await caught_up(bot)
+        finally:
+            await stop_bot(bot)
