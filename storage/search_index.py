@@ -226,10 +226,14 @@ class SearchIndex:
             raise RuntimeError("the writer is already open")
         writer = self._acquire_writer(_BULK_HEAP_BYTES if bulk else _WRITER_HEAP_BYTES)
         self._writer = writer
-        self._watermark = max(self._watermark, self._read_watermark())
-        if bulk and self._path is not None:
-            (self._path / _BULK_MARK_FILE).write_text(str(os.getpid()), encoding="utf-8")
-            self._bulk = True
+        try:
+            self._watermark = max(self._watermark, self._read_watermark())
+            if bulk and self._path is not None:
+                (self._path / _BULK_MARK_FILE).write_text(str(os.getpid()), encoding="utf-8")
+                self._bulk = True
+        except BaseException:
+            self.close_writer(ok=False)  # a full disk must not leave the lock held
+            raise
 
     def close_writer(self, *, ok: bool) -> None:
         """Release the writer; without `ok`, what was staged since the last commit is dropped."""
