@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import itertools
 import logging
 from collections.abc import AsyncIterator, Callable, Iterable
 from dataclasses import dataclass, field
@@ -11,7 +12,13 @@ from typing import Generic, TypeVar
 
 from bot.clock import Clock
 from bot.parsing import content_hash, parse_article
-from storage.articles import ArticleStore, NewArticle, SaveResult, StoredArticle
+from storage.articles import (
+    ArticleChange,
+    ArticleStore,
+    NewArticle,
+    SaveResult,
+    StoredArticle,
+)
 from storage.audit import Actor as Actor  # re-exported: handlers name who makes a change
 from storage.search_index import IndexChange, IndexLocked, SearchIndex
 
@@ -20,6 +27,8 @@ log = logging.getLogger(__name__)
 MAX_ARTICLE_CHARS = 200_000
 RESTORE_DAYS = 30
 INDEX_BATCH = 5_000
+# An import commits the index this often (new articles), so a bot beside it sees progress.
+IMPORT_COMMIT_EVERY = 50_000
 T = TypeVar("T")
 
 
@@ -190,36 +199,106 @@ class Archive:
         *,
         batch_size: int = 2_000,
         progress: Callable[[int], object] | None = None,
+        commit_every: int = IMPORT_COMMIT_EVERY,
     ) -> ImportReport:
-        """Bulk import; each batch is one transaction, indexed before the next one starts."""
+        """Bulk import; each batch is one transaction, the index one writer for the whole run.
+
+        Batches are indexed as they are stored and committed to the index every
+        `commit_every` new articles and at the end. A crash in between loses only index work:
+        the watermark stays at the last commit, and the next sync (start-up) replays the rest.
+        """
         report = ImportReport()
-        async for batch in _batches(self._build_all(records, report, progress), batch_size):
-            created = await self.articles.save_many(batch, now=self._clock.now())
-            report.added += created
-            report.duplicates += len(batch) - created
+        batches = self._build_batches(records, report, progress, batch_size)
+        async with self._sync_lock:
+            try:
+                await asyncio.to_thread(self.index.open_writer, bulk=True)
+            except IndexLocked:
+                writer = False
+            else:
+                writer = True
+                ok = False
+                try:
+                    await self._import_indexing(batches, report, commit_every)
+                    ok = True
+                finally:
+                    await asyncio.to_thread(self.index.close_writer, ok=ok)
+        if not writer:
+            # Another process is writing the index (another import): store the articles;
+            # that process or a later sync indexes them from the change feed.
+            log.warning("search index busy in another process; importing, indexing later")
+            async for batch in batches:
+                await self._save_batch(batch, report)
             await self.sync_index()
         return report
 
+    async def _import_indexing(
+        self, batches: AsyncIterator[list[NewArticle]], report: ImportReport, commit_every: int
+    ) -> None:
+        index = self.index
+        indexed = index.watermark  # every change up to here is staged or committed
+        committed = indexed
+        async for batch in batches:
+            created = await self._save_batch(batch, report)
+            if not created:
+                continue
+            if created[0].seq == indexed + 1:
+                await asyncio.to_thread(index.stage, _index_changes(created))
+                indexed = created[-1].seq
+            else:
+                # Another process changed articles in between: take those too.
+                indexed = await self._stage_changes_after(indexed)
+            if indexed - committed >= commit_every:
+                await asyncio.to_thread(index.commit, indexed)
+                committed = indexed
+        indexed = await self._stage_changes_after(indexed)
+        await asyncio.to_thread(index.commit, indexed)
+
+    async def _save_batch(
+        self, batch: list[NewArticle], report: ImportReport
+    ) -> list[ArticleChange]:
+        created = await self.articles.save_many(batch, now=self._clock.now())
+        report.added += len(created)
+        report.duplicates += len(batch) - len(created)
+        return created
+
     async def sync_index(self) -> int:
-        """Apply every change the index has not seen; returns how many were applied."""
+        """Apply every change the index has not seen; returns how many were applied.
+
+        Changes another process committed to a shared index are taken over without writing.
+        While another process imports into it, nothing is written here and nothing waits:
+        the import indexes every change in the database as it goes (ours too) and commits
+        every IMPORT_COMMIT_EVERY articles; a later sync (the follow job) takes that over.
+        """
         applied = 0
         async with self._sync_lock:
+            await asyncio.to_thread(self.index.follow)
             while True:
+                if await asyncio.to_thread(self.index.bulk_writer_elsewhere):
+                    log.debug("search index: an import in another process is writing it")
+                    return applied
                 changes = await self.articles.changes_after(self.index.watermark, limit=INDEX_BATCH)
                 if not changes:
                     return applied
-                index_changes = [
-                    IndexChange(c.article_id, c.title, c.text, c.published, deleted=c.deleted)
-                    for c in changes
-                ]
                 try:
-                    await asyncio.to_thread(self.index.apply, index_changes, changes[-1].seq)
+                    await asyncio.to_thread(
+                        self.index.apply, _index_changes(changes), changes[-1].seq
+                    )
                 except IndexLocked:
                     # Another process (e.g. `newsbot import`) is writing the index; the
                     # changes are safe in the database and the next sync applies them.
-                    log.warning("search index busy in another process; will catch up later")
+                    if not await asyncio.to_thread(self.index.follow):
+                        log.warning("search index busy in another process; will catch up later")
                     return applied
                 applied += len(changes)
+
+    async def _stage_changes_after(self, seq: int) -> int:
+        """Stage every change after `seq` from the database (writer open); returns the last."""
+        while True:
+            changes = await self.articles.changes_after(seq, limit=INDEX_BATCH)
+            if not changes:
+                return seq
+            await asyncio.to_thread(self.index.stage, _index_changes(changes))
+            seq = changes[-1].seq
 
     async def rebuild_index(self) -> int:
         """Drop the index and build it again from the database."""
@@ -227,37 +306,59 @@ class Archive:
             await asyncio.to_thread(self.index.reset)
         return await self.sync_index()
 
-    async def _build_all(
+    async def _build_batches(
         self,
         records: Iterable[ImportRecord],
         report: ImportReport,
         progress: Callable[[int], object] | None,
-    ) -> AsyncIterator[NewArticle]:
-        for number, record in enumerate(records, start=1):
+        size: int,
+    ) -> AsyncIterator[list[NewArticle]]:
+        """Read and parse `size` records at a time, each batch on a thread while the caller
+        stores the one before (SQLite works without the GIL, so the two overlap)."""
+        numbered = enumerate(records, start=1)
+
+        def build_next() -> list[NewArticle] | None:
+            chunk = list(itertools.islice(numbered, size))
+            if not chunk:
+                return None
             if progress is not None:
-                progress(1)
-            try:
-                yield self.build(
-                    record.text,
-                    published=_record_date(record.date),
-                    title=record.title,
-                    source=record.source,
-                    url=record.url,
-                    external_id=record.external_id,
-                )
-            except RejectedInput as exc:
-                report.rejected.append(f"record {number}: {exc}")
+                progress(len(chunk))
+            built = []
+            for number, record in chunk:
+                try:
+                    built.append(
+                        self.build(
+                            record.text,
+                            published=_record_date(record.date),
+                            title=record.title,
+                            source=record.source,
+                            url=record.url,
+                            external_id=record.external_id,
+                        )
+                    )
+                except RejectedInput as exc:
+                    report.rejected.append(f"record {number}: {exc}")
+            return built
+
+        pending = asyncio.ensure_future(asyncio.to_thread(build_next))
+        try:
+            while (batch := await pending) is not None:
+                pending = asyncio.ensure_future(asyncio.to_thread(build_next))
+                if batch:
+                    yield batch
+        finally:
+            # Stopped early (an error while storing): let the batch being parsed finish
+            # before the records' source is closed.
+            if not pending.done():
+                await asyncio.wait([pending])
+            elif not pending.cancelled():
+                pending.exception()  # retrieved, so asyncio does not log it as forgotten
 
 
-async def _batches(items: AsyncIterator[NewArticle], size: int) -> AsyncIterator[list[NewArticle]]:
-    batch: list[NewArticle] = []
-    async for item in items:
-        batch.append(item)
-        if len(batch) >= size:
-            yield batch
-            batch = []
-    if batch:
-        yield batch
+def _index_changes(changes: Iterable[ArticleChange]) -> list[IndexChange]:
+    return [
+        IndexChange(c.article_id, c.title, c.text, c.published, deleted=c.deleted) for c in changes
+    ]
 
 
 def _record_date(value: str | None) -> dt.date | None:

@@ -17,6 +17,7 @@ UNPRINTABLE = re.compile(
 )
 SENTENCE_END = re.compile(r"(?<=[.!?…])[\"'”’)]*\s+(?=[\"'“‘(]*[A-Z0-9])")
 WHITESPACE = re.compile(r"\s+")
+_ASCII_BYTES = bytes(range(128))
 
 HEADLINE_MAX = 150
 TRIMMED_HEADLINE = 110
@@ -35,15 +36,37 @@ class ParsedArticle:
 
 def clean_text(raw: str) -> str:
     """Normalise Unicode, drop control and zero-width characters, tidy blank lines."""
-    text = unicodedata.normalize("NFC", raw.replace("\r\n", "\n").replace("\r", "\n"))
-    if UNPRINTABLE.search(text):  # rare; searching first is cheaper than always substituting
+    if "\r" in raw:
+        raw = raw.replace("\r\n", "\n").replace("\r", "\n")
+    text = unicodedata.normalize("NFC", raw)
+    # Every character UNPRINTABLE matches is unprintable: when the rest of the text is
+    # printable (str.isprintable is a plain C loop), the regex need not scan it.
+    if not text.replace("\n", "").replace("\t", "").isprintable() and UNPRINTABLE.search(text):
         text = UNPRINTABLE.sub("", text)
-    lines = [line.strip() for line in text.split("\n")]
-    return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
+    text = "\n".join([line.strip() for line in text.split("\n")])
+    if "\n\n\n" in text:
+        text = re.sub(r"\n{3,}", "\n\n", text)
+    return text.strip()
 
 
 def content_hash(text: str) -> str:
-    """The identity of an article's text: white space and case do not count."""
+    """The identity of an article's text: white space and case do not count.
+
+    The SHA-256 of " ".join(text.split()).casefold() in UTF-8, as stored since the first
+    version. Most texts take a cheaper road to the same bytes: split the UTF-8 at ASCII
+    white space and lower its ASCII letters. That is exact when no other character is white
+    space (\x1c-\x1f and the non-ASCII spaces, all unprintable) and every non-ASCII
+    character folds to itself (casefold works character by character).
+    """
+    data = text.encode("utf-8")
+    if b"\x1c" not in data and b"\x1d" not in data and b"\x1e" not in data and b"\x1f" not in data:
+        if data.isascii():
+            exact = True
+        else:
+            others = data.translate(None, _ASCII_BYTES).decode("utf-8")
+            exact = others.isprintable() and others.casefold() == others
+        if exact:
+            return hashlib.sha256(b" ".join(data.split()).lower()).hexdigest()
     normal = " ".join(text.split()).casefold()
     return hashlib.sha256(normal.encode("utf-8")).hexdigest()
 
@@ -67,7 +90,8 @@ def parse_article(raw: str, *, title: str | None = None) -> ParsedArticle:
         published = _parse_date(match.group(1))
         if published is not None:
             text = text[match.end() :].lstrip()
-    paragraphs = [_once(p) for p in re.split(r"\n\s*\n|\n", text) if p.strip()]
+    # clean_text stripped every line, so the paragraphs are the non-empty lines.
+    paragraphs = [_once(p) for p in text.split("\n") if p]
     paragraphs = _drop_repeats(paragraphs)
     body = "\n\n".join(paragraphs)
     source_match = SOURCE_MARK.search(body)

@@ -5,8 +5,9 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import cast
 
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import Table, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -139,8 +140,14 @@ class ArticleStore:
                 raise
             return SaveResult(_stored(existing), created=False)
 
-    async def save_many(self, batch: Sequence[NewArticle], *, now: dt.datetime) -> int:
-        """Store a batch in one transaction (bulk import); returns how many were new."""
+    async def save_many(
+        self, batch: Sequence[NewArticle], *, now: dt.datetime
+    ) -> list[ArticleChange]:
+        """Store a batch in one transaction (bulk import); returns the new ones, in seq order.
+
+        Articles whose text or external id is already stored, or repeated in the batch, are
+        left out. The result is what the search index needs to add them.
+        """
         async with self._db.transaction() as session:
             known_hashes: set[str] = set()
             for chunk in _chunks([a.content_hash for a in batch], 500):
@@ -161,13 +168,25 @@ class ArticleStore:
                 and (a.external_id or "") not in known_external
             ]
             if not fresh:
-                return 0
-            first = await _next_seq(session, len(fresh)) - len(fresh) + 1
+                return []
+            last = await _next_seq(session, len(fresh))
+            first = last - len(fresh) + 1
+            # Core executemany: the ORM's bulk insert costs several times the statement.
             await session.execute(
-                insert(Article),
+                insert(cast(Table, Article.__table__)),
                 [_values(new, now, first + offset) for offset, new in enumerate(fresh)],
             )
-            return len(fresh)
+            # The ids, by the change numbers this transaction reserved (an indexed range).
+            ids = await session.execute(
+                select(Article.change_seq, Article.id).where(
+                    Article.change_seq >= first, Article.change_seq <= last
+                )
+            )
+            id_of = {int(seq): int(article_id) for seq, article_id in ids}
+            return [
+                ArticleChange(first + n, id_of[first + n], a.title, a.text, a.published, False)
+                for n, a in enumerate(fresh)
+            ]
 
     async def update_from_origin(
         self,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime
+import fcntl
 import json
 import os
 import pathlib
@@ -13,6 +14,8 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import tantivy
+
+from storage.resident import TRIMMER
 
 if TYPE_CHECKING:
     from collections.abc import Iterator, Sequence
@@ -28,6 +31,11 @@ _EPOCH = datetime.date(1970, 1, 1)
 # Tokens longer than this are URLs, hashes or glued text, never words someone types.
 MAX_TOKEN_CHARS = 40
 _WRITER_HEAP_BYTES = 128_000_000
+# An import's writer: larger in-memory segments mean fewer segment files and merges.
+_BULK_HEAP_BYTES = 1_000_000_000
+# Present while an import holds the writer (see `bulk_writer_elsewhere`).
+_BULK_MARK_FILE = "importing"
+_WRITER_LOCK_FILE = ".tantivy-writer.lock"
 # A write waits this long for another process's writer before giving up (IndexLocked).
 LOCK_WAIT_SECONDS = 10.0
 _LOCK_POLL_SECONDS = 0.1
@@ -99,6 +107,8 @@ class SearchIndex:
         self._lock_wait = lock_wait
         self._schema: tantivy.Schema = index.schema
         self._writer: tantivy.IndexWriter | None = None
+        self._bulk = False
+        self._closed = False
         self._watermark = self._read_watermark()
         self._index.reload()
         self._searcher: tantivy.Searcher = index.searcher()
@@ -120,6 +130,10 @@ class SearchIndex:
             else:
                 index = tantivy.Index(_schema(), path=str(path))
         index.register_tokenizer(TOKENIZER, make_analyzer())
+        # Searches see a new commit when `_refresh` reloads: no watcher thread polling meta.json.
+        index.config_reader("manual")
+        if path is not None:
+            TRIMMER.register(path)
         return cls(index, path, lock_wait)
 
     @property
@@ -147,21 +161,36 @@ class SearchIndex:
         holds the lock, this waits up to `lock_wait` seconds for it, then raises IndexLocked
         without applying anything; the watermark is unchanged, so a later call catches up.
         """
-        with self.writing() as writer:
-            for change in changes:
-                writer.delete_documents_by_term(ID_FIELD, change.article_id)
-                if change.deleted:
-                    continue
-                doc = tantivy.Document()
-                doc.add_integer(ID_FIELD, change.article_id)
-                if change.published is not None:
-                    doc.add_integer(DAY_FIELD, day_number(change.published))
-                doc.add_text(TITLE_FIELD, change.title)
-                doc.add_text(BODY_FIELD, change.body)
-                writer.add_document(doc)
-            writer.commit()
-            # The watermark is written only after the commit: a crash in between replays changes.
-            self._write_watermark(max(watermark, self._watermark))
+        with self.writing():
+            self.stage(changes)
+            self.commit(watermark)
+
+    def stage(self, changes: Sequence[IndexChange]) -> None:
+        """Add changes to the open writer (inside `writing()`); searchable after `commit`."""
+        writer = self._writer
+        if writer is None:
+            raise RuntimeError("stage() needs the writer: call it inside writing()")
+        delete, add = writer.delete_documents_by_term, writer.add_document
+        for change in changes:
+            delete(ID_FIELD, change.article_id)
+            if change.deleted:
+                continue
+            doc = tantivy.Document()
+            doc.add_integer(ID_FIELD, change.article_id)
+            if change.published is not None:
+                doc.add_integer(DAY_FIELD, (change.published - _EPOCH).days)
+            doc.add_text(TITLE_FIELD, change.title)
+            doc.add_text(BODY_FIELD, change.body)
+            add(doc)
+
+    def commit(self, watermark: int) -> None:
+        """Commit what was staged, record `watermark` and let searches see it."""
+        writer = self._writer
+        if writer is None:
+            raise RuntimeError("commit() needs the writer: call it inside writing()")
+        writer.commit()
+        # The watermark is written only after the commit: a crash in between replays changes.
+        self._write_watermark(max(watermark, self._watermark))
         self._refresh()
 
     def reset(self) -> None:
@@ -173,30 +202,94 @@ class SearchIndex:
         self._refresh()
 
     @contextlib.contextmanager
-    def writing(self) -> Iterator[tantivy.IndexWriter]:
-        """Hold the writer across several `apply` calls (a bulk import); release it after.
+    def writing(self, *, bulk: bool = False) -> Iterator[tantivy.IndexWriter]:
+        """Hold the writer across several `apply`/`stage` calls; release it after.
 
         Taking the writer re-reads the watermark, which another process may have moved.
+        `bulk` (an import) gives the writer a larger heap, so fewer and larger segments are
+        written, and marks the directory so that other processes do not wait for the lock.
         """
         if self._writer is not None:
             yield self._writer
             return
-        writer = self._acquire_writer()
+        self.open_writer(bulk=bulk)
+        try:
+            yield self._writer  # type: ignore[misc]
+        except BaseException:
+            self.close_writer(ok=False)
+            raise
+        self.close_writer(ok=True)
+
+    def open_writer(self, *, bulk: bool = False) -> None:
+        """Take the writer (and tantivy's directory lock) until `close_writer`."""
+        if self._writer is not None:
+            raise RuntimeError("the writer is already open")
+        writer = self._acquire_writer(_BULK_HEAP_BYTES if bulk else _WRITER_HEAP_BYTES)
         self._writer = writer
         try:
             self._watermark = max(self._watermark, self._read_watermark())
-            yield writer
+            if bulk and self._path is not None:
+                (self._path / _BULK_MARK_FILE).write_text(str(os.getpid()), encoding="utf-8")
+                self._bulk = True
         except BaseException:
-            writer.rollback()
+            self.close_writer(ok=False)  # a full disk must not leave the lock held
             raise
+
+    def close_writer(self, *, ok: bool) -> None:
+        """Release the writer; without `ok`, what was staged since the last commit is dropped."""
+        writer, self._writer = self._writer, None
+        if writer is None:
+            return
+        try:
+            if not ok:
+                writer.rollback()
         finally:
-            self._writer = None
+            if self._bulk and self._path is not None:
+                (self._path / _BULK_MARK_FILE).unlink(missing_ok=True)
+                self._bulk = False
             # Finishes pending merges and drops the lock (the writer cannot be used after).
             writer.wait_merging_threads()
+
+    def follow(self) -> bool:
+        """See what another process committed: True when its watermark moved past ours."""
+        if self._path is None or self._writer is not None:
+            return False
+        committed = self._read_watermark()
+        if committed <= self._watermark:
+            return False
+        self._refresh()
+        self._watermark = committed
+        return True
+
+    def bulk_writer_elsewhere(self) -> bool:
+        """Whether another process is importing into this index right now (holding the lock).
+
+        Its import indexes every change in the database as it goes (also ours) and commits
+        every few thousand articles, so waiting for its lock would only delay us.
+        """
+        if self._path is None or self._writer is not None:
+            return False
+        if not (self._path / _BULK_MARK_FILE).exists():
+            return False
+        try:
+            handle = (self._path / _WRITER_LOCK_FILE).open("ab")
+        except OSError:
+            return False
+        with handle:
+            try:
+                fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                return True
+            fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
+        # A mark left by an import that died: the lock is free, so nobody is importing.
+        return False
 
     def close(self) -> None:
         """Release what the index holds; the writer is already released after each write."""
         self._writer = None
+        if self._path is not None and not self._closed:
+            TRIMMER.unregister(self._path)
+        self._closed = True
 
     def num_docs(self) -> int:
         """Return how many articles are indexed."""
@@ -243,15 +336,15 @@ class SearchIndex:
             if article_id is not None
         ]
 
-    def _acquire_writer(self) -> tantivy.IndexWriter:
+    def _acquire_writer(self, heap: int) -> tantivy.IndexWriter:
         deadline = time.monotonic() + self._lock_wait
         while True:
             try:
-                return self._index.writer(heap_size=_WRITER_HEAP_BYTES)
+                return self._index.writer(heap_size=heap)
             except ValueError as exc:
                 if "LockBusy" not in str(exc):
                     raise
-                if time.monotonic() >= deadline:
+                if time.monotonic() >= deadline or self.bulk_writer_elsewhere():
                     raise IndexLocked(
                         f"the search index at {self._path} is being written by another "
                         "process; try again when it is done"

@@ -1,0 +1,210 @@
+"""Bulk import: one index writer for the run, the index never behind the database for long.
+
+Two "processes" here are two sets of services over the same SQLite file and index directory
+(tantivy's writer lock is a file lock, so they exclude each other as two processes would).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import tantivy
+
+from bot.archive import ImportRecord
+from bot.clock import ManualClock
+from bot.services import Services, open_services
+from bot.settings import Settings
+from storage.articles import ArticleStore
+from storage.db import Database
+from storage.search_index import BODY_FIELD, IndexLocked, SearchIndex
+from tests.conftest import START, make_settings
+
+
+def record(n: int) -> ImportRecord:
+    return ImportRecord(
+        text=f"Reservoir report {n}: the word marker{n} appears in this article only.",
+        external_id=f"r-{n}",
+    )
+
+
+def found(services: Services, word: str) -> list[int]:
+    index = services.index
+    query = tantivy.Query.term_query(index.schema, BODY_FIELD, word)
+    return sorted(hit.article_id for hit in index.search(query, as_of=None, limit=100))
+
+
+async def consistent(services: Services) -> tuple[int, int, int]:
+    """(indexed documents, index watermark, last change number in the database)."""
+    return (
+        services.index.num_docs(),
+        services.index.watermark,
+        await services.archive.articles.last_seq(),
+    )
+
+
+async def open_bot(settings: Settings) -> Services:
+    return await open_services(settings, clock=ManualClock(START))
+
+
+def save_from_another_process(settings: Settings, text: str) -> None:
+    """Store one article through a second engine, on a thread with its own event loop."""
+    from bot.archive import Archive
+
+    async def save() -> None:
+        db = Database.from_url(settings.database_url)
+        try:
+            archive = Archive(ArticleStore(db), SearchIndex.open(None), ManualClock(START))
+            await archive.articles.save(archive.build(text), now=START)
+        finally:
+            await db.close()
+
+    worker = threading.Thread(target=asyncio.run, args=(save(),))
+    worker.start()
+    worker.join()
+
+
+async def test_import_indexes_everything_and_reimport_is_idempotent(tmp_path: Path) -> None:
+    services = await open_bot(make_settings(tmp_path))
+    try:
+        records = [record(n) for n in range(1, 31)] + [record(3)]  # one repeated
+        report = await services.archive.import_records(records, batch_size=7, commit_every=10)
+        assert (report.added, report.duplicates, report.rejected) == (30, 1, [])
+        assert await consistent(services) == (30, 30, 30)
+        assert found(services, "marker17") == [17]
+        again = await services.archive.import_records(records, batch_size=7)
+        assert (again.added, again.duplicates) == (0, 31)
+        assert await consistent(services) == (30, 30, 30)
+    finally:
+        await services.close()
+
+
+async def test_changes_another_process_makes_during_an_import_are_indexed_by_it(
+    tmp_path: Path,
+) -> None:
+    settings = make_settings(tmp_path)
+    services = await open_bot(settings)
+
+    def records() -> Iterator[ImportRecord]:
+        for n in range(1, 21):
+            if n == 11:  # between two batches of the import, as a chat save would come
+                save_from_another_process(settings, "A channel post about the word sidestory.")
+            yield record(n)
+
+    try:
+        report = await services.archive.import_records(records(), batch_size=5)
+        assert report.added == 20
+        assert await consistent(services) == (21, 21, 21)
+        assert found(services, "sidestori") == [11]  # stemmed, as the index stores it
+        assert found(services, "marker20") == [21]
+    finally:
+        await services.close()
+
+
+async def test_a_crash_mid_import_is_repaired_at_start_up(tmp_path: Path) -> None:
+    settings = make_settings(tmp_path)
+    services = await open_bot(settings)
+
+    def records() -> Iterator[ImportRecord]:
+        for n in range(1, 100):
+            if n == 26:
+                raise RuntimeError("killed")
+            yield record(n)
+
+    try:
+        with pytest.raises(RuntimeError, match="killed"):
+            await services.archive.import_records(records(), batch_size=5, commit_every=1_000)
+        # Five batches reached the database; the index never committed them.
+        assert await consistent(services) == (0, 0, 25)
+    finally:
+        await services.close()
+    restarted = await open_bot(settings)
+    try:
+        assert await consistent(restarted) == (25, 25, 25)
+        assert found(restarted, "marker25") == [25]
+        report = await restarted.archive.import_records(record(n) for n in range(1, 41))
+        assert (report.added, report.duplicates) == (15, 25)
+        assert await consistent(restarted) == (40, 40, 40)
+        assert await restarted.archive.rebuild_index() == 40
+        assert await consistent(restarted) == (40, 40, 40)
+    finally:
+        await restarted.close()
+
+
+async def test_a_bot_beside_an_import_neither_waits_for_nor_takes_the_writer(
+    tmp_path: Path,
+) -> None:
+    settings = make_settings(tmp_path)
+    bot = await open_bot(settings)
+    importer = await open_bot(settings)
+    try:
+        await asyncio.to_thread(importer.index.open_writer, bulk=True)
+        assert bot.index.bulk_writer_elsewhere()
+        started = time.monotonic()
+        saved = await bot.archive.add(
+            bot.archive.build("Dam repairs start this week, says the ministry.")
+        )
+        assert not saved.searchable  # stored; the import will index it
+        assert await bot.archive.sync_index() == 0
+        # Not the lock's ten seconds of waiting: the import is known to hold it.
+        assert time.monotonic() - started < 5
+        assert await consistent(bot) == (0, 0, 1)
+        # The import takes the bot's article with its own, and the bot follows its commit.
+        await asyncio.to_thread(importer.index.close_writer, ok=True)
+        imported = await importer.archive.import_records([record(n) for n in range(1, 4)])
+        assert imported.added == 3
+        assert await bot.archive.sync_index() == 0  # nothing left to write: only followed
+        assert await consistent(bot) == (4, 4, 4)
+        assert found(bot, "repair") == [saved.value.article.id]
+        assert not bot.index.bulk_writer_elsewhere()
+    finally:
+        await importer.close()
+        await bot.close()
+
+
+def test_a_mark_left_by_a_dead_import_is_ignored(tmp_path: Path) -> None:
+    path = tmp_path / "index"
+    importer = SearchIndex.open(path)
+    importer.open_writer(bulk=True)
+    (path / "importing").rename(path / "kept")  # what a killed import leaves behind
+    importer.close_writer(ok=True)
+    (path / "kept").rename(path / "importing")
+    bot = SearchIndex.open(path, lock_wait=0.0)
+    assert not bot.bulk_writer_elsewhere()
+    bot.apply([], watermark=1)
+    assert bot.watermark == 1
+
+
+def test_a_writer_waiting_gives_up_at_once_when_an_import_holds_the_lock(tmp_path: Path) -> None:
+    path = tmp_path / "index"
+    importer = SearchIndex.open(path)
+    bot = SearchIndex.open(path, lock_wait=60.0)
+    with importer.writing(bulk=True):
+        started = time.monotonic()
+        with pytest.raises(IndexLocked):
+            bot.apply([], watermark=1)
+        assert time.monotonic() - started < 30
+    with importer.writing():  # an ordinary write: the others wait for it as before
+        assert not bot.bulk_writer_elsewhere()
+
+
+async def test_an_import_while_another_one_holds_the_writer_stores_and_indexes_later(
+    tmp_path: Path,
+) -> None:
+    settings = make_settings(tmp_path)
+    first = await open_bot(settings)
+    second = await open_bot(settings)
+    try:
+        await asyncio.to_thread(first.index.open_writer, bulk=True)
+        report = await second.archive.import_records(record(n) for n in range(1, 6))
+        assert (report.added, await consistent(second)) == (5, (0, 0, 5))
+        await asyncio.to_thread(first.index.close_writer, ok=True)
+        assert await second.archive.sync_index() == 5
+        assert await consistent(second) == (5, 5, 5)
+    finally:
+        await second.close()
+        await first.close()
