@@ -15,8 +15,6 @@ from typing import TYPE_CHECKING
 
 import tantivy
 
-from storage.resident import TRIMMER
-
 if TYPE_CHECKING:
     from collections.abc import Iterator, Sequence
 
@@ -108,7 +106,6 @@ class SearchIndex:
         self._schema: tantivy.Schema = index.schema
         self._writer: tantivy.IndexWriter | None = None
         self._bulk = False
-        self._closed = False
         self._watermark = self._read_watermark()
         self._index.reload()
         self._searcher: tantivy.Searcher = index.searcher()
@@ -132,8 +129,6 @@ class SearchIndex:
         index.register_tokenizer(TOKENIZER, make_analyzer())
         # Searches see a new commit when `_refresh` reloads: no watcher thread polling meta.json.
         index.config_reader("manual")
-        if path is not None:
-            TRIMMER.register(path)
         return cls(index, path, lock_wait)
 
     @property
@@ -287,9 +282,6 @@ class SearchIndex:
     def close(self) -> None:
         """Release what the index holds; the writer is already released after each write."""
         self._writer = None
-        if self._path is not None and not self._closed:
-            TRIMMER.unregister(self._path)
-        self._closed = True
 
     def num_docs(self) -> int:
         """Return how many articles are indexed."""
