@@ -8,11 +8,13 @@ from typing import TYPE_CHECKING
 
 import tantivy
 
-from bot.analysis import Query, TermStats, analyze, idf, stem, tokenize
+from bot.analysis import Query, QueryTerm, TermStats, analyze, idf, stem, tokenize
 from bot.sentences import best_sentence, highlights
 from storage.search_index import BODY_FIELD, TITLE_FIELD, day_number
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from storage.search_index import Hit, SearchIndex
 
 
@@ -128,14 +130,15 @@ class Retriever:
         boost: float = weights.recency * 0.5 ** (age / weights.half_life_days)
         return hit.score * (1.0 + boost)
 
-    def _terms_query(self, query: Query) -> tantivy.Query:
-        """BM25 of every analyzed form of every query word, in body and headline."""
+    def _terms_query(self, terms: Sequence[QueryTerm]) -> tantivy.Query:
+        """BM25 of every analyzed form of these query words, in body and headline."""
         schema = self._index.schema
         clauses: list[tuple[tantivy.Occur, tantivy.Query]] = []
-        for term in query.terms:
+        for term in terms:
             for variant in term.variants:
                 for field, boost in ((BODY_FIELD, 1.0), (TITLE_FIELD, self._weights.title)):
-                    clause = tantivy.Query.term_query(schema, field, variant.term)
+                    # BM25 needs the counts, not the positions.
+                    clause = tantivy.Query.term_query(schema, field, variant.term, "freq")
                     clauses.append(
                         (
                             tantivy.Occur.Should,
@@ -145,17 +148,39 @@ class Retriever:
         return tantivy.Query.boolean_query(clauses)
 
     def _engine_query(self, query: Query) -> tantivy.Query:
-        """BM25 of the query words, plus coordination and proximity of the rarer ones."""
-        clauses = [self._terms_query(query), *self._bonus_clauses(query)]
-        return tantivy.Query.boolean_query([(tantivy.Occur.Should, c) for c in clauses])
+        """BM25 of the query words, plus coordination and proximity of the rarer ones.
 
-    def _bonus_clauses(self, query: Query) -> list[tantivy.Query]:
-        """Coordination and proximity of the rarer query words (each a clause to add)."""
-        schema = self._index.schema
+        When the query has rare words, only articles holding one of them are candidates, and
+        the common words add to their scores without being searched on their own: the
+        postings of a common word are long (up to every article), so reading them whole was
+        most of the search time, and an article holding only common words of the question
+        almost never ranks near the top (it misses every high-idf word and its coordination).
+        """
+        min_idf = self._rare_idf()
+        rare = [term for term in query.terms if term.idf >= min_idf]
+        common = [term for term in query.terms if term.idf < min_idf]
+        bonus = self._bonus_clauses(query, min_idf)
+        if not rare or not common:
+            clauses = [self._terms_query(query.terms), *bonus]
+            return tantivy.Query.boolean_query([(tantivy.Occur.Should, c) for c in clauses])
+        driver = tantivy.Query.boolean_query(
+            [(tantivy.Occur.Should, c) for c in (self._terms_query(rare), *bonus)]
+        )
+        return tantivy.Query.boolean_query(
+            [(tantivy.Occur.Must, driver), (tantivy.Occur.Should, self._terms_query(common))]
+        )
+
+    def _rare_idf(self) -> float:
+        """The idf below which a word is common: in `bonus_max_share` of the articles or more."""
         weights = self._weights
         num_docs = max(self._index.num_docs(), 1)
         common = max(int(weights.bonus_max_share * num_docs), weights.bonus_min_docs)
-        min_idf = idf(common, num_docs) if common < num_docs else 0.0
+        return idf(common, num_docs) if common < num_docs else 0.0
+
+    def _bonus_clauses(self, query: Query, min_idf: float) -> list[tantivy.Query]:
+        """Coordination and proximity of the rarer query words (each a clause to add)."""
+        schema = self._index.schema
+        weights = self._weights
         clauses: list[tantivy.Query] = []
         if weights.coordination > 0:
             # Each distinct query word found adds its idf once, whatever its count: articles
@@ -163,7 +188,7 @@ class Retriever:
             for term in (t for t in query.terms if t.idf >= min_idf):
                 present = [
                     tantivy.Query.const_score_query(
-                        tantivy.Query.term_query(schema, field, variant.term),
+                        tantivy.Query.term_query(schema, field, variant.term, "basic"),
                         weights.coordination * term.idf * variant.weight,
                     )
                     for variant in term.variants
