@@ -83,12 +83,13 @@ class Retriever:
         """Rank articles for `query`, best first, leaving out those published after `as_of`."""
         if query.is_empty or limit <= 0:
             return []
-        weights = self._weights
-        hits = self._index.search(
-            self._engine_query(query),
-            as_of=as_of,
-            limit=max(weights.candidates, offset + limit),
-        )
+        wanted = max(self._weights.candidates, offset + limit)
+        min_idf = self._rare_idf()
+        narrow = self._narrow_query(query, min_idf)
+        hits = [] if narrow is None else self._index.search(narrow, as_of=as_of, limit=wanted)
+        if len(hits) < offset + limit:
+            # Too few articles hold a rare word for this page: let the common words find more.
+            hits = self._index.search(self._full_query(query, min_idf), as_of=as_of, limit=wanted)
         today = day_number(as_of if as_of is not None else datetime.date.today())
         ranked = sorted(
             ((self._final_score(hit, today), hit.day or 0, hit.article_id) for hit in hits),
@@ -147,24 +148,29 @@ class Retriever:
                     )
         return tantivy.Query.boolean_query(clauses)
 
-    def _engine_query(self, query: Query) -> tantivy.Query:
-        """BM25 of the query words, plus coordination and proximity of the rarer ones.
+    def _full_query(self, query: Query, min_idf: float) -> tantivy.Query:
+        """BM25 of the query words, plus coordination and proximity of the rarer ones."""
+        clauses = [self._terms_query(query.terms), *self._bonus_clauses(query, min_idf)]
+        return tantivy.Query.boolean_query([(tantivy.Occur.Should, c) for c in clauses])
 
-        When the query has rare words, only articles holding one of them are candidates, and
-        the common words add to their scores without being searched on their own: the
-        postings of a common word are long (up to every article), so reading them whole was
-        most of the search time, and an article holding only common words of the question
+    def _narrow_query(self, query: Query, min_idf: float) -> tantivy.Query | None:
+        """The full query's scores, over only the articles holding a rarer word.
+
+        None when that is every article the full query finds (no common words) or none (no
+        rare ones). The common words add to the scores without being searched on their own:
+        the postings of a common word are long (up to every article), so reading them whole
+        was most of the search time, and an article holding only common words of the question
         almost never ranks near the top (it misses every high-idf word and its coordination).
         """
-        min_idf = self._rare_idf()
         rare = [term for term in query.terms if term.idf >= min_idf]
         common = [term for term in query.terms if term.idf < min_idf]
-        bonus = self._bonus_clauses(query, min_idf)
         if not rare or not common:
-            clauses = [self._terms_query(query.terms), *bonus]
-            return tantivy.Query.boolean_query([(tantivy.Occur.Should, c) for c in clauses])
+            return None
         driver = tantivy.Query.boolean_query(
-            [(tantivy.Occur.Should, c) for c in (self._terms_query(rare), *bonus)]
+            [
+                (tantivy.Occur.Should, c)
+                for c in (self._terms_query(rare), *self._bonus_clauses(query, min_idf))
+            ]
         )
         return tantivy.Query.boolean_query(
             [(tantivy.Occur.Must, driver), (tantivy.Occur.Should, self._terms_query(common))]
