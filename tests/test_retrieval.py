@@ -51,7 +51,8 @@ def retriever(index: SearchIndex) -> Retriever:
 def narrowing(index: SearchIndex) -> Retriever:
     """A retriever for which words in 5% of these 805 articles are common, as 1% are in a big
     archive: "trapped" (37 articles) is rare there, "Raqqa" (79) and "civilians" (446) common."""
-    return Retriever(index, RankingWeights(bonus_max_share=0.05, bonus_min_docs=0))
+    weights = RankingWeights(bonus_max_share=0.05, bonus_min_docs=0, narrow_min_docs=0)
+    return Retriever(index, weights)
 
 
 def _rank(retriever: Retriever, question: str) -> int:
