@@ -37,6 +37,8 @@ _WRITER_LOCK_FILE = ".tantivy-writer.lock"
 # A write waits this long for another process's writer before giving up (IndexLocked).
 LOCK_WAIT_SECONDS = 10.0
 _LOCK_POLL_SECONDS = 0.1
+# A search up to a date first takes this many times the hits asked for, unfiltered.
+_OVERFETCH = 4
 
 
 class IndexLocked(RuntimeError):
@@ -303,28 +305,48 @@ class SearchIndex:
         limit: int,
     ) -> list[Hit]:
         """Run `query` over articles not published after `as_of`; best `limit` hits first."""
-        if as_of is not None:
+        if as_of is None:
+            return self._hits(self._top(query, limit))
+        # Leaving out the later articles inside the engine scans the whole date column (half
+        # the search time at a million articles). The best few times `limit` hits of all
+        # nearly always hold `limit` early enough ones, and the first `limit` of those are
+        # exactly the best of the filtered search, which runs only when they do not.
+        last = day_number(as_of)
+        wide = limit * _OVERFETCH
+        found = self._top(query, wide)
+        kept = [(hit, day) for hit, day in found if day is None or day <= last]
+        if len(kept) < limit and len(found) == wide:
             later = tantivy.Query.range_query(
-                self._schema,
-                DAY_FIELD,
-                tantivy.FieldType.Integer,
-                lower_bound=day_number(as_of) + 1,
+                self._schema, DAY_FIELD, tantivy.FieldType.Integer, lower_bound=last + 1
             )
-            query = tantivy.Query.boolean_query(
+            filtered = tantivy.Query.boolean_query(
                 [(tantivy.Occur.Must, query), (tantivy.Occur.MustNot, later)]
             )
-        return self._top(query, limit)
+            kept = self._top(filtered, limit)
+        return self._hits(kept[:limit])
 
-    def _top(self, query: tantivy.Query, limit: int) -> list[Hit]:
-        result = self._searcher.search(query, limit, count=False)
-        if not result.hits:
+    def _top(
+        self, query: tantivy.Query, limit: int
+    ) -> list[tuple[tuple[float, tantivy.DocAddress], int | None]]:
+        """The best `limit` (score, address) pairs with each one's day."""
+        hits = self._searcher.search(query, limit, count=False).hits
+        if not hits:
             return []
-        addresses = [address for _, address in result.hits]
-        ids = self._searcher.fast_field_values(ID_FIELD, addresses)
-        days = self._searcher.fast_field_values(DAY_FIELD, addresses)
+        days = self._searcher.fast_field_values(DAY_FIELD, [address for _, address in hits])
         return [
-            Hit(int(article_id), float(score), None if day is None else int(day))
-            for (score, _), article_id, day in zip(result.hits, ids, days, strict=True)
+            (hit, None if day is None else int(day)) for hit, day in zip(hits, days, strict=True)
+        ]
+
+    def _hits(
+        self, found: Sequence[tuple[tuple[float, tantivy.DocAddress], int | None]]
+    ) -> list[Hit]:
+        """The article ids of these (score, address) pairs, as hits."""
+        if not found:
+            return []
+        ids = self._searcher.fast_field_values(ID_FIELD, [address for (_, address), _ in found])
+        return [
+            Hit(int(article_id), float(score), day)
+            for ((score, _), day), article_id in zip(found, ids, strict=True)
             if article_id is not None
         ]
 

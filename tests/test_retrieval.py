@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from bot.parsing import parse_article
-from bot.retrieval import Retriever
+from bot.retrieval import RankingWeights, Retriever
 from storage.search_index import IndexChange, SearchIndex
 
 ROOT = Path(__file__).parent.parent
@@ -28,7 +28,7 @@ def _seed() -> tuple[str, str]:
 
 
 @pytest.fixture(scope="module")
-def retriever() -> Retriever:
+def index() -> SearchIndex:
     changes = []
     with (ROOT / "bot" / "sample" / "fakes.jsonl").open(encoding="utf-8") as handle:
         for number, line in enumerate(handle, start=1):
@@ -39,7 +39,20 @@ def retriever() -> Retriever:
     changes.append(IndexChange(SEED_ID, title, body, dt.date(2017, 7, 4)))
     index = SearchIndex.open(None)
     index.apply(changes, watermark=len(changes))
+    return index
+
+
+@pytest.fixture(scope="module")
+def retriever(index: SearchIndex) -> Retriever:
     return Retriever(index)
+
+
+@pytest.fixture(scope="module")
+def narrowing(index: SearchIndex) -> Retriever:
+    """A retriever for which words in 5% of these 805 articles are common, as 1% are in a big
+    archive: "trapped" (37 articles) is rare there, "Raqqa" (79) and "civilians" (446) common."""
+    weights = RankingWeights(bonus_max_share=0.05, bonus_min_docs=0, narrow_min_docs=0)
+    return Retriever(index, weights)
 
 
 def _rank(retriever: Retriever, question: str) -> int:
@@ -84,3 +97,22 @@ def test_nothing_to_search_finds_nothing(retriever: Retriever) -> None:
 
 def test_suggest_offers_archive_spellings(retriever: Retriever) -> None:
     assert retriever.suggest(retriever.analyze("Rakka")) == ["raqqa", "raqa"]
+
+
+def test_common_words_rank_the_articles_holding_a_rare_one_as_a_full_search(
+    narrowing: Retriever,
+) -> None:
+    query = narrowing.analyze("civilians trapped in Raqqa?")
+    page = narrowing.search(query, as_of=None, limit=3)
+    # 1,000 is more than hold "trapped": that search takes the articles of the common words too.
+    everything = narrowing.search(query, as_of=None, limit=1000)
+    assert [a.article_id for a in everything[:3]] == [a.article_id for a in page]
+    assert [a.article_id for a in page] == [SEED_ID, 68, 48]
+    assert len(everything) == 496
+
+
+def test_a_rare_word_matching_nothing_leaves_the_common_ones_to_search(
+    narrowing: Retriever,
+) -> None:
+    query = narrowing.analyze("civilians Raqqa xqzvbw")
+    assert len(narrowing.search(query, as_of=None, limit=3)) == 3

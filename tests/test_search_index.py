@@ -51,6 +51,20 @@ def test_as_of_leaves_out_later_articles_but_keeps_undated_ones() -> None:
     assert _ids(index, "flood") == [1, 2, 3]
 
 
+def test_as_of_finds_the_best_earlier_articles_below_many_better_later_ones() -> None:
+    index = SearchIndex.open(None)
+    # Ten later articles repeat the word and outrank the two earlier ones, which say it once
+    # (id 2 in a shorter text, so it scores higher); the best 4 x 2 hits hold neither.
+    later = [_change(n, "flood flood flood", day=20) for n in range(10, 20)]
+    index.apply([_change(1, "flood and more words"), _change(2, "flood here"), *later], 12)
+    query = tantivy.Query.term_query(index.schema, BODY_FIELD, "flood")
+    early = index.search(query, as_of=dt.date(2024, 1, 10), limit=2)
+    assert [hit.article_id for hit in early] == [2, 1]
+    everything = index.search(query, as_of=dt.date(2024, 1, 31), limit=12)
+    assert [hit.article_id for hit in everything][10:] == [2, 1]
+    assert index.search(query, as_of=dt.date(2024, 1, 31), limit=2) == everything[:2]
+
+
 def test_watermark_and_documents_survive_reopening(tmp_path: Path) -> None:
     index = SearchIndex.open(tmp_path / "index")
     index.apply([_change(1, "flood")], watermark=41)
