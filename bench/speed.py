@@ -94,6 +94,21 @@ def peak_rss_mb() -> float:
     return int(line.split()[1]) / 1024
 
 
+def resident_split_mb() -> dict[str, float]:
+    """This process's resident memory now by kind, in MiB (Linux; empty elsewhere).
+
+    RssAnon is the heap and other private memory; RssFile is mapped files, here mostly the
+    index pages tantivy's memory maps have touched, which stay in the page cache and which the
+    kernel takes back from the process under memory pressure.
+    """
+    try:
+        status = pathlib.Path("/proc/self/status").read_text(encoding="utf-8")
+    except OSError:
+        return {}
+    fields = (line.split() for line in status.splitlines())
+    return {f[0].rstrip(":"): int(f[1]) / 1024 for f in fields if f[0] in ("RssAnon:", "RssFile:")}
+
+
 def _batches(docs: Iterator[Doc]) -> Iterator[list[Doc]]:
     while batch := list(itertools.islice(docs, BATCH)):
         yield batch
@@ -248,6 +263,7 @@ def run_size(
     print(
         f"bot start-up {bot['startup_ms']:.0f} ms (open the index, answer one question); "
         f"peak RSS {bot['rss_mb']:.0f} MiB"
+        + "".join(f", {k} {v:.0f} MiB at the end" for k, v in bot.get("rss_split", {}).items())
     )
     for form in FORMS:
         wall: dict[str, list[float]] = {"bot ask": bot[form]}
@@ -357,6 +373,7 @@ def measure_bot(work: pathlib.Path, questions_path: pathlib.Path, n: int, size: 
         out[form] = latencies
         out[f"{form} cpu"] = cpu
     out["rss_mb"] = peak_rss_mb()
+    out["rss_split"] = resident_split_mb()
     print(json.dumps(out))
 
 
