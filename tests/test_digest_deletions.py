@@ -7,18 +7,15 @@ an article in between, the message that shows it goes out without it.
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import datetime as dt
 
 from bot.clock import ManualClock
-from bot.fake_telegram import SentMessage
 from bot.settings import Settings
 from storage.deliveries import DeliveryCounts
 from tests.conftest import EDITOR, READER, Harness, start_bot, stop_bot
 from tests.test_delivery import AT_8, subscribe_private
 from tests.test_digests import add_articles, run_digest_job
-from tests.test_exactly_once import LONG
+from tests.test_exactly_once import LONG, crash_after_first_part
 
 BOTH_BACKENDS = True
 THREE = ["Dam repairs start", "Bridge reopens", "Market burns"]
@@ -141,25 +138,8 @@ async def test_an_article_deleted_while_its_part_waits_to_go_out_is_cut(bot: Har
 async def test_a_digest_resumed_after_a_crash_leaves_out_what_was_deleted_meanwhile(
     settings: Settings, clock: ManualClock
 ) -> None:
-    # One sender: no other worker is half-way through a database call when the tick dies.
     settings = settings.model_copy(update={"digest_concurrency": 1})
-    bot = await start_bot(settings, clock)
-    await subscribe_private(bot, READER)
-    await add_articles(bot, *LONG)
-    before = len(bot.fake.sent)
-
-    def stall_after_first_part(message: SentMessage) -> None:
-        bot.fake.delivery.stalls.add(READER)
-
-    bot.fake.listeners.append(stall_after_first_part)
-    clock.set(AT_8)
-    tick = asyncio.create_task(run_digest_job(bot))
-    await asyncio.wait_for(bot.fake.delivery.stalls.seen.wait(), timeout=10)
-    tick.cancel()  # the process dies here: part 1 recorded, part 2 in flight, unanswered
-    with contextlib.suppress(asyncio.CancelledError):
-        await tick
-    first = [m.text for m in bot.fake.sent[before:]]
-    await stop_bot(bot)
+    first = await crash_after_first_part(settings, clock)
     composed = await _delivery(settings, clock)
     assert first == [composed[0]]
 

@@ -18,11 +18,13 @@ from tests.test_digests import add_articles, run_digest_job
 LONG = [f"Story number {n} about the long siege of the northern city" for n in range(40)]
 
 
-async def test_a_crash_mid_digest_resumes_from_the_first_unsent_part(
-    settings: Settings, clock: ManualClock
-) -> None:
-    # One sender: no other worker is half-way through a database call when the tick dies.
-    settings = settings.model_copy(update={"digest_concurrency": 1})
+async def crash_after_first_part(settings: Settings, clock: ManualClock) -> list[str]:
+    """A reader's two-message digest; the process dies with part 2 in flight.
+
+    `settings` should have one sender (`digest_concurrency=1`), so that no other worker is
+    half-way through a database call when the tick dies. Returns what the reader received
+    before the crash; the bot is stopped, its database kept.
+    """
     bot = await start_bot(settings, clock)
     await subscribe_private(bot, READER)
     await add_articles(bot, *LONG)
@@ -40,8 +42,16 @@ async def test_a_crash_mid_digest_resumes_from_the_first_unsent_part(
     with contextlib.suppress(asyncio.CancelledError):
         await tick
     first = [m.text for m in bot.fake.sent[before:]]
-    assert len(first) == 1
     await stop_bot(bot)
+    return first
+
+
+async def test_a_crash_mid_digest_resumes_from_the_first_unsent_part(
+    settings: Settings, clock: ManualClock
+) -> None:
+    settings = settings.model_copy(update={"digest_concurrency": 1})
+    first = await crash_after_first_part(settings, clock)
+    assert len(first) == 1
 
     bot = await start_bot(settings, clock)  # the same worker id starts again
     rest = await run_digest_job(bot)
