@@ -30,13 +30,13 @@ import datetime as dt
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, cast
+from typing import cast
 
-from sqlalchemy import ColumnElement, Row, Table, bindparam, func, or_, select, update
+from sqlalchemy import ColumnElement, Table, bindparam, func, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from storage.db import Database
-from storage.layouts import PartLayout, decode_layouts, encode_layouts
+from storage.layouts import PartLayout, encode_layouts
 from storage.models import Article, Chat, Delivery, Subscription
 from storage.subscriptions import DeliveryInfo, SubscriptionInfo, delivery_info, subscription_info
 
@@ -196,7 +196,7 @@ class DeliveryStore:
                 .values(claimed_by=worker, lease_until=now + lease)
                 .returning(*DELIVERIES.c)
             )
-            claimed = [_claimed(row) for row in rows]
+            claimed = [delivery_info(row) for row in rows]
         return sorted(claimed, key=lambda d: (d.slot, d.id))
 
     async def part_sent(
@@ -309,18 +309,3 @@ class DeliveryStore:
                 DELIVERIES.update().where(*self._holder(delivery_id, worker)).values(**values)
             )
             return bool(result.rowcount)
-
-
-def _claimed(row: Row[Any]) -> DeliveryInfo:
-    return DeliveryInfo(
-        id=row.id,
-        subscription_id=row.subscription_id,
-        chat_id=row.chat_id,
-        slot=row.slot,
-        status=row.status,
-        parts=tuple(json.loads(row.parts)),
-        parts_sent=row.parts_sent,
-        upto_article_id=row.upto_article_id,
-        attempts=row.attempts or 0,
-        layouts=decode_layouts(row.layout),
-    )

@@ -6,8 +6,9 @@ import datetime as dt
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import Row, delete, func, select, update
 
 from storage.db import Database
 from storage.layouts import PartLayout, decode_layouts
@@ -64,17 +65,8 @@ def _info(sub: Subscription, timezone: str | None) -> SubscriptionInfo:
     )
 
 
-def delivery_info(row: Delivery) -> DeliveryInfo:
-    """The plain view of a delivery row."""
-    return _delivery(row)
-
-
-def subscription_info(sub: Subscription, timezone: str | None) -> SubscriptionInfo:
-    """The plain view of a subscription row with its chat's time zone."""
-    return _info(sub, timezone)
-
-
-def _delivery(row: Delivery) -> DeliveryInfo:
+def delivery_info(row: Delivery | Row[Any]) -> DeliveryInfo:
+    """The plain view of a delivery row: an ORM object or a Core row (the same column names)."""
     return DeliveryInfo(
         id=row.id,
         subscription_id=row.subscription_id,
@@ -87,6 +79,11 @@ def _delivery(row: Delivery) -> DeliveryInfo:
         attempts=row.attempts or 0,
         layouts=decode_layouts(row.layout),
     )
+
+
+def subscription_info(sub: Subscription, timezone: str | None) -> SubscriptionInfo:
+    """The plain view of a subscription row with its chat's time zone."""
+    return _info(sub, timezone)
 
 
 class SubscriptionStore:
