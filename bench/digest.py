@@ -32,8 +32,8 @@ import httpx
 from sqlalchemy import insert
 
 from bot.clock import SystemClock
-from bot.digests import DigestService
-from bot.dispatch import DigestDispatcher
+from bot.digests.compose import DigestService
+from bot.digests.dispatch import DigestDispatcher
 from storage.articles import ArticleStore
 from storage.db import Database
 from storage.deliveries import DeliveryStore
@@ -210,7 +210,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
 
     port = free_port()
     server = subprocess.Popen(
-        [sys.executable, "-m", "bot.fake_server", "--port", str(port),
+        [sys.executable, "-m", "tests.support.server", "--port", str(port),
          "--per-second", str(args.rate), "--fault-rate", str(args.fault_rate), "--seed", "1"],
         stdout=subprocess.DEVNULL, stderr=(workdir / "server.log").open("ab"),
     )  # fmt: skip

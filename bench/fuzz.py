@@ -37,13 +37,13 @@ from pathlib import Path
 from typing import Any
 
 from bot.app import NewsApp, build_application
+from bot.articles.files import read_records
 from bot.clock import ManualClock
-from bot.fake_telegram import FakeBotApi, SentMessage
-from bot.fake_updates import GROUP, UpdateFactory
-from bot.files import read_records
-from bot.hostile import CATEGORIES, FIXED, generate
 from bot.logs import RedactTokens
 from bot.settings import Settings
+from bot.telegram.offline import FakeBotApi, SentMessage
+from bot.telegram.updates import GROUP, UpdateFactory
+from tests.support.hostile import CATEGORIES, FIXED, generate
 
 TOKEN = "5550001234:AAFuzz-token_ShouldNeverBeSeen0123456789"
 EDITOR, READER, GROUP_ID = 1001, 2002, -100777

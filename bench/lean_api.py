@@ -6,7 +6,7 @@ It shares the machine's cores with the bots under test, so it costs as little CP
 plain asyncio streams (uvloop when installed), HTTP/1.1 keep-alive, the JSON body parsed only
 for what the answer echoes. Every method answers `{"ok": true, ...}` with a result shaped as
 the Bot API's (a Message for send*/edit*, the bot User for getMe, True otherwise), so PTB
-parses it as it would Telegram's. It does not check HTML or flood limits: `bot/fake_server.py`
+parses it as it would Telegram's. It does not check HTML or flood limits: `tests/support/server.py`
 does that for the tests. GET /_fake/count gives how many messages were sent, per chat count.
 """
 

@@ -23,9 +23,9 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from bench.reference import Doc, Engine, all_engines, overlap_sentence
-from bot.files import iter_jsonl_lines
-from bot.parsing import content_hash
-from bot.questions import QuestionService
+from bot.articles.files import iter_jsonl_lines
+from bot.articles.parsing import content_hash
+from bot.questions.service import QuestionService
 from bot.services import open_services
 from bot.settings import load_settings
 from storage.search_index import IndexChange, SearchIndex

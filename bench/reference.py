@@ -13,8 +13,8 @@ import numpy as np
 import Stemmer
 import tantivy
 
-from bot.analysis import STOP_WORDS, stem, tokenize
-from bot.sentences import split_sentences
+from bot.questions.analysis import STOP_WORDS, stem, tokenize
+from bot.questions.sentences import split_sentences
 from storage.search_index import day_number
 
 if TYPE_CHECKING:

@@ -91,7 +91,7 @@ def main() -> None:
     )
     parser.add_argument("--profile", type=Path, help="py-spy recordings of the closed loops here")
     parser.add_argument(
-        "--full-fake", action="store_true", help="bot/fake_server.py instead of the lean fake"
+        "--full-fake", action="store_true", help="tests/support/server.py instead of the lean fake"
     )
     parser.add_argument("--small", action="store_true", help="CI smoke: tiny and quick")
     parser.add_argument(
@@ -384,7 +384,7 @@ def start_profilers(
 
 async def in_process(url: str, workdir: Path, questions: list[str]) -> None:
     """CPU per question inside one process, by step: what no process count can go below."""
-    from bot.retrieval import Answer
+    from bot.questions.retrieval import Answer
     from bot.services import open_services
     from bot.settings import Settings
 
@@ -546,7 +546,7 @@ def import_archive(workdir: Path, url: str) -> None:
 
 
 def start_fake(port: int, *, full: bool) -> subprocess.Popen[bytes]:
-    module = "bot.fake_server" if full else "bench.lean_api"
+    module = "tests.support.server" if full else "bench.lean_api"
     return subprocess.Popen([sys.executable, "-m", module, "--port", str(port)], cwd=ROOT)
 
 

@@ -43,7 +43,7 @@ from storage.search_index import SearchIndex
 
 BATCH = 5000
 FORMS = ("short", "quiz")
-# What a chat question asks for (bot/questions.py PAGE_SIZE and handlers/questions.py).
+# What a chat question asks for (bot/questions/service.py PAGE_SIZE and handlers/questions.py).
 PAGE = 3
 
 
@@ -122,7 +122,7 @@ def write_import_file(path: pathlib.Path, source: Sequence[Source], size: int) -
     Reuters' "******") is preceded by its title, or replaced when there is none. So article n
     is line n, as `measure_bot` assumes when it maps an id back to its text.
     """
-    from bot.archive import Archive, RejectedInput
+    from bot.articles.archive import Archive, RejectedInput
     from bot.clock import SystemClock
 
     # Only parsing is needed: no store, no index.
@@ -316,8 +316,8 @@ def measure_bot(work: pathlib.Path, questions_path: pathlib.Path, n: int, size: 
     word caches emptied and warmed up again), so the quiz form does not reuse the stems of the
     articles the short form just answered.
     """
-    from bot import analysis, sentences
-    from bot.retrieval import Retriever
+    from bot.questions import analysis, sentences
+    from bot.questions.retrieval import Retriever
 
     def forget_texts() -> None:
         sentences._read.cache_clear()

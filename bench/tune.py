@@ -34,9 +34,15 @@ import numpy as np
 
 from bench.qa import FORMS, Question, build_bot, load
 from bench.reference import Doc
-from bot.parsing import parse_article
-from bot.retrieval import DEFAULT_RANKING, RankingWeights, Retriever
-from bot.sentences import CUES, DEFAULT_WEIGHTS, SentenceWeights, best_sentence, sentence_cues
+from bot.articles.parsing import parse_article
+from bot.questions.retrieval import DEFAULT_RANKING, RankingWeights, Retriever
+from bot.questions.sentences import (
+    CUES,
+    DEFAULT_WEIGHTS,
+    SentenceWeights,
+    best_sentence,
+    sentence_cues,
+)
 
 if TYPE_CHECKING:
     import numpy.typing as npt

@@ -12,9 +12,9 @@ from telegram.request import BaseRequest
 
 from bot.clock import Clock
 from bot.commands import COMMANDS
-from bot.pacing import Limits, Pacer
 from bot.services import Services, open_services
 from bot.settings import Settings
+from bot.telegram.pacing import Limits, Pacer
 
 log = logging.getLogger(__name__)
 
@@ -62,8 +62,8 @@ def build_application(
     one on virtual time); `concurrent_updates` is how many updates are handled at once (the
     webhook server lets one update's database and Bot API waits overlap another's work).
     """
+    from bot.telegram.rate_limiter import PacedRateLimiter
     from handlers import register_handlers  # the root is the one place that knows every layer
-    from handlers.ratelimit import PacedRateLimiter
 
     pacer = pacer or Pacer(Limits(per_second=settings.telegram_messages_per_second))
 
@@ -105,7 +105,7 @@ def _post_init_for(settings: Settings, clock: Clock | None) -> Any:
         from handlers.jobs import schedule_all
 
         await schedule_all(app)
-        from handlers.scale import schedule_scale_jobs
+        from handlers.housekeeping import schedule_scale_jobs
 
         schedule_scale_jobs(app)
         log.info("newsroom bot ready as @%s", app.bot.username)

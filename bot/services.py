@@ -8,21 +8,21 @@ import logging
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from bot.archive import Archive
+from bot.articles.archive import Archive
 from bot.clock import Clock, SystemClock
-from bot.digests import DigestService
-from bot.dispatch import DigestDispatcher
-from bot.index_dir import IndexSlot, committed_watermark, seed_slot
+from bot.digests.compose import DigestService
+from bot.digests.dispatch import DigestDispatcher
 from bot.metrics import Metrics
-from bot.questions import QuestionService
-from bot.ratelimit import QuestionLimits
-from bot.retrieval import Retriever
+from bot.questions.limits import QuestionLimits
+from bot.questions.retrieval import Retriever
+from bot.questions.service import QuestionService
 from bot.roles import EditorRoles
 from bot.settings import Settings, worker_id
 from storage.articles import ArticleStore
 from storage.audit import AuditStore
 from storage.db import Database
 from storage.deliveries import DeliveryStore
+from storage.index_slots import IndexSlot, committed_watermark, seed_slot
 from storage.schema import ensure_schema
 from storage.search_index import SearchIndex
 from storage.subscriptions import SubscriptionStore

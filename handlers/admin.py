@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 
-from bot.archive import RESTORE_DAYS
+from bot.articles.archive import RESTORE_DAYS
 from bot.commands import help_text
 from bot.render import escape
 from handlers.articles import not_yet_searchable

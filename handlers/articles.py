@@ -14,9 +14,9 @@ from telegram import (
     Update,
 )
 
-from bot.archive import Origin, RejectedInput
-from bot.files import UnreadableFile, read_records
-from bot.parsing import looks_like_article
+from bot.articles.archive import Origin, RejectedInput
+from bot.articles.files import UnreadableFile, read_records
+from bot.articles.parsing import looks_like_article
 from bot.render import duplicate_line, escape, saved_line
 from handlers.common import (
     REFUSE_EDITORS_ONLY,

@@ -11,7 +11,7 @@ from telegram.error import TelegramError
 from telegram.ext import CallbackContext, ExtBot
 
 from bot.app import BotData
-from bot.archive import Actor
+from bot.articles.archive import Actor
 from bot.render import MESSAGE_LIMIT, split_plain, telegram_length
 from bot.services import Services
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from telegram import Update
 
-from bot.digests import topics_of
+from bot.digests.compose import topics_of
+from bot.digests.schedule import format_time, is_timezone, parse_time_of_day
 from bot.render import escape
-from bot.schedule import format_time, is_timezone, parse_time_of_day
 from handlers.common import (
     Context,
     args_text,

@@ -8,11 +8,11 @@ from typing import Any
 from telegram.error import BadRequest, ChatMigrated, Forbidden, NetworkError, RetryAfter, TimedOut
 from telegram.ext import Application, ContextTypes
 
-from bot import digests
 from bot.app import BotData
+from bot.digests import compose as digests
 from bot.metrics import CountingSender
-from bot.pacing import Pacer
-from handlers.ratelimit import PacedCall
+from bot.telegram.pacing import Pacer
+from bot.telegram.rate_limiter import PacedCall
 
 log = logging.getLogger(__name__)
 

@@ -14,10 +14,10 @@ from telegram import (
     Update,
 )
 
-from bot.questions import PAGE_SIZE, Answers
-from bot.ratelimit import Verdict, slow_down_button, slow_down_text
+from bot.questions.limits import Verdict, slow_down_button, slow_down_text
+from bot.questions.replies import answers_html
+from bot.questions.service import PAGE_SIZE, Answers
 from bot.render import byline, escape, split_article
-from bot.replies import answers_html
 from handlers.common import (
     STALE_BUTTON,
     Context,

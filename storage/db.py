@@ -49,7 +49,7 @@ def create_engine(url: str) -> AsyncEngine:
             Path(database).parent.mkdir(parents=True, exist_ok=True)
         kwargs["connect_args"] = {"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000}
     else:
-        # A webhook process handles up to 16 updates at once (bot/webhook.py); their hot
+        # A webhook process handles up to 16 updates at once (bot/cli/webhook.py); their hot
         # statements use the driver pool below, the rest this one. Enough connections stay open
         # that load does not open and close overflow ones (a new backend each), and 4 processes
         # (up to 10 + 10 each) stay within PostgreSQL's default 100 connections.

@@ -12,13 +12,13 @@ import pytest
 
 from bot.app import OFFLINE_TOKEN, build_application
 from bot.clock import ManualClock
-from bot.fake_flood import FloodGate, FloodRules
-from bot.fake_telegram import FakeBotApi
-from bot.fake_updates import UpdateFactory
-from bot.pacing import Pacer, VirtualTime
 from bot.services import Services
 from bot.settings import Settings
-from tests.postgres import fresh_database, postgres_url_or_skip
+from bot.telegram.offline import FakeBotApi
+from bot.telegram.pacing import Pacer, VirtualTime
+from bot.telegram.updates import UpdateFactory
+from tests.support.flood import FloodGate, FloodRules, delivery_faults
+from tests.support.postgres import fresh_database, postgres_url_or_skip
 
 EDITOR = 1001
 READER = 2002
@@ -74,7 +74,7 @@ async def start_bot(
     fake = fake or FakeBotApi()
     # Pacing waits move virtual time, and the fake enforces Telegram's limits on the same time.
     time = VirtualTime()
-    fake.delivery.gate = FloodGate(FloodRules(), time.monotonic)
+    delivery_faults(fake).gate = FloodGate(FloodRules(), time.monotonic)
     pacer = Pacer(monotonic=time.monotonic, sleep=time.sleep)
     app = build_application(
         settings, token=OFFLINE_TOKEN, request=fake.request(), clock=clock, pacer=pacer

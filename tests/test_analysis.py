@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from bot.analysis import AnswerType, Variant, analyze, answer_type
+from bot.questions.analysis import AnswerType, Variant, analyze, answer_type
 
 
 @dataclass

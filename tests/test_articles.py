@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from bot.fake_updates import GROUP
+from bot.telegram.updates import GROUP
 from tests.conftest import CHANNEL, EDITOR, READER, Harness, seed_text
 
 SEED_HEADLINE = (

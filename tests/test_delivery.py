@@ -6,12 +6,12 @@ import asyncio
 import bisect
 import datetime as dt
 
-from bot.fake_flood import TIMEOUT, FloodGate, FloodRules
-from bot.fake_telegram import Failure
-from bot.fake_updates import GROUP
-from bot.pacing import Limits, Pacer, VirtualTime
+from bot.telegram.offline import Failure
+from bot.telegram.pacing import Limits, Pacer, VirtualTime
+from bot.telegram.updates import GROUP
 from storage.deliveries import DeliveryCounts
 from tests.conftest import EDITOR, READER, Harness
+from tests.support.flood import TIMEOUT, FloodGate, FloodRules
 from tests.test_digests import add_articles, run_digest_job
 
 BOTH_BACKENDS = True  # issue 5: the delivery tests run on SQLite and PostgreSQL

@@ -8,12 +8,12 @@ import zoneinfo
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.archive import ImportRecord
-from bot.digests import Block, pack
-from bot.fake_telegram import Failure
-from bot.fake_updates import GROUP
+from bot.articles.archive import ImportRecord
+from bot.digests.compose import Block, pack
+from bot.digests.schedule import latest_slot, next_slot
 from bot.render import join_blocks
-from bot.schedule import latest_slot, next_slot
+from bot.telegram.offline import Failure
+from bot.telegram.updates import GROUP
 from tests.conftest import EDITOR, READER, Harness, start_bot, stop_bot
 
 DAY = dt.timedelta(days=1)

@@ -8,8 +8,8 @@ import datetime as dt
 from pathlib import Path
 
 from bot.clock import ManualClock
-from bot.fake_telegram import Failure, SentMessage
 from bot.settings import Settings
+from bot.telegram.offline import Failure, SentMessage
 from storage.deliveries import DeliveryCounts
 from tests.conftest import READER, Harness, make_settings, start_bot, stop_bot
 from tests.test_delivery import AT_8, chats_served, subscribe_private

@@ -9,11 +9,11 @@ from pathlib import Path
 
 import pytest
 
-from bot.fake_updates import GROUP
-from bot.hostile import FIXED, file_cases
 from bot.render import MESSAGE_LIMIT
 from bot.settings import Settings
+from bot.telegram.updates import GROUP
 from tests.conftest import EDITOR, READER, Harness, seed_text
+from tests.support.hostile import FIXED, file_cases
 
 SORRY = "Sorry, something went wrong on my side. Nothing you sent was lost; please try again."
 GROUP_ID = -100321
@@ -157,7 +157,7 @@ async def test_forged_button_press_is_answered_and_changes_nothing(
 def test_rejected_token_is_reported_in_one_line_without_the_token(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capfd: pytest.CaptureFixture[str]
 ) -> None:
-    from bot.cli import TOKEN_REJECTED, main
+    from bot.cli.main import TOKEN_REJECTED, main
 
     class Unauthorized(http.server.BaseHTTPRequestHandler):
         def do_POST(self) -> None:

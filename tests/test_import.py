@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 import tantivy
 
-from bot.archive import ImportRecord
+from bot.articles.archive import ImportRecord
 from bot.clock import ManualClock
 from bot.services import Services, open_services
 from bot.settings import Settings
@@ -53,7 +53,7 @@ async def open_bot(settings: Settings) -> Services:
 
 def save_from_another_process(settings: Settings, text: str) -> None:
     """Store one article through a second engine, on a thread with its own event loop."""
-    from bot.archive import Archive
+    from bot.articles.archive import Archive
 
     async def save() -> None:
         db = Database.from_url(settings.database_url)

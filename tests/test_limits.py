@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from bot.clock import ManualClock
-from bot.fake_updates import GROUP
+from bot.telegram.updates import GROUP
 from tests.conftest import READER, Harness, make_settings, start_bot, stop_bot
 
 SLOW_DOWN = (
@@ -73,7 +73,7 @@ async def test_limits_can_be_turned_off(tmp_path: Path, clock: ManualClock) -> N
 
 
 def test_idle_keys_are_forgotten_when_many_are_tracked() -> None:
-    from bot.ratelimit import MAX_TRACKED, RateLimiter, Verdict
+    from bot.questions.limits import MAX_TRACKED, RateLimiter, Verdict
 
     clock = ManualClock(dt.datetime(2026, 11, 25, tzinfo=dt.UTC))
     limiter = RateLimiter(1, dt.timedelta(seconds=60), clock)

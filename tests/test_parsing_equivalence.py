@@ -16,8 +16,8 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from bot import parsing
-from bot.parsing import ParsedArticle, clean_text, content_hash, parse_article
+from bot.articles import parsing
+from bot.articles.parsing import ParsedArticle, clean_text, content_hash, parse_article
 
 SETTINGS = settings(
     max_examples=1500,

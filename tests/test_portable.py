@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.archive import ImportRecord
-from bot.cli import main
+from bot.articles.archive import ImportRecord
+from bot.cli.main import main
 from bot.clock import ManualClock
 from bot.settings import Settings
 from tests.conftest import EDITOR, READER, make_settings, seed_text, start_bot, stop_bot

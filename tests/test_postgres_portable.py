@@ -12,8 +12,8 @@ import pytest
 from sqlalchemy.engine import make_url
 
 from bot.clock import ManualClock
+from storage.backup import export_rows, import_rows
 from storage.db import Database
-from storage.portable import export_rows, import_rows
 from tests.conftest import EDITOR, make_settings, seed_text, start_bot, stop_bot
 
 POSTGRES_URL = os.environ.get("NEWSBOT_TEST_POSTGRES_URL")

@@ -101,8 +101,8 @@ def _until(what: str, check: Any, seconds: float = 30.0) -> Any:
 def fake_server(tmp_path: Path) -> Iterator[str]:
     port = _free_port()
     server = subprocess.Popen(
-        [sys.executable, "-m", "bot.fake_server", "--port", str(port)],
-        cwd=tmp_path,
+        [sys.executable, "-m", "tests.support.server", "--port", str(port)],
+        cwd=Path(__file__).parent.parent,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )

@@ -19,13 +19,13 @@ import pytest
 import uvicorn
 from sqlalchemy import text
 
-from bot.archive import ImportRecord
-from bot.fake_server import create_app
-from bot.fake_updates import UpdateFactory
+from bot.articles.archive import ImportRecord
 from bot.services import open_services
+from bot.telegram.updates import UpdateFactory
 from storage.db import Database
 from tests.conftest import EDITOR, make_settings
-from tests.postgres import fresh_database, postgres_url_or_skip
+from tests.support.postgres import fresh_database, postgres_url_or_skip
+from tests.support.server import create_app
 
 pytestmark = pytest.mark.postgres
 

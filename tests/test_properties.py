@@ -7,10 +7,9 @@ import html
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bot.analysis import analyze, answer_type, tokenize
-from bot.fake_telegram import TelegramParseError, _check_text, _plain
-from bot.files import UnreadableFile, html_to_text, read_records
-from bot.parsing import clean_text, content_hash, looks_like_article, parse_article
+from bot.articles.files import UnreadableFile, html_to_text, read_records
+from bot.articles.parsing import clean_text, content_hash, looks_like_article, parse_article
+from bot.questions.analysis import analyze, answer_type, tokenize
 from bot.render import (
     MESSAGE_LIMIT,
     bold_spans,
@@ -20,6 +19,7 @@ from bot.render import (
     split_plain,
     telegram_length,
 )
+from bot.telegram.offline import TelegramParseError, _check_text, _plain
 
 # Any Unicode a Telegram update can carry (no lone surrogates: they cannot be sent as UTF-8).
 TEXT = st.text(st.characters(blacklist_categories=("Cs",)), max_size=3000)

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from bot.archive import ImportRecord
-from bot.fake_updates import GROUP
-from bot.files import parse_jsonl
+from bot.articles.archive import ImportRecord
+from bot.articles.files import parse_jsonl
+from bot.telegram.updates import GROUP
 from tests.conftest import EDITOR, READER, SAMPLE, Harness, seed_text
 
 SEED_SENTENCE = (

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.parsing import parse_article
-from bot.retrieval import RankingWeights, Retriever
+from bot.articles.parsing import parse_article
+from bot.questions.retrieval import RankingWeights, Retriever
 from storage.search_index import IndexChange, SearchIndex
 
 ROOT = Path(__file__).parent.parent

@@ -12,16 +12,16 @@ import httpx
 import pytest
 from pydantic import SecretStr
 
-from bot.archive import ImportRecord
+from bot.articles.archive import ImportRecord
+from bot.cli.webhook import SECRET_HEADER, create_webhook_app
 from bot.clock import ManualClock
-from bot.index_dir import seed_slot
 from bot.services import open_services
 from bot.settings import Settings
-from bot.webhook import SECRET_HEADER, create_webhook_app
+from storage.index_slots import seed_slot
 from storage.search_index import IndexChange, SearchIndex
 from storage.updates import Claim
 from tests.conftest import CHANNEL, EDITOR, READER, Harness, make_settings, start_bot, stop_bot
-from tests.postgres import fresh_database, postgres_url_or_skip
+from tests.support.postgres import fresh_database, postgres_url_or_skip
 from tests.test_cli import newsbot
 
 BOTH_BACKENDS = True
@@ -227,7 +227,7 @@ def test_migrate_data_says_what_is_wrong(tmp_path: Path) -> None:
 async def test_the_same_article_saved_at_once_by_two_processes_is_kept_once(
     database_url: str, clock: ManualClock
 ) -> None:
-    from bot.parsing import content_hash
+    from bot.articles.parsing import content_hash
     from storage.articles import ArticleStore, NewArticle
     from storage.db import Database
     from storage.schema import upgrade

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import text
 
-from bot.archive import ImportRecord
+from bot.articles.archive import ImportRecord
 from bot.services import open_services
 from bot.settings import Settings
 from storage.db import Database

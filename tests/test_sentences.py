@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from bot.analysis import AnswerType, Query, QueryTerm, Variant, stem, stems
-from bot.sentences import best_sentence, highlights, iter_sentences, split_sentences
+from bot.questions.analysis import AnswerType, Query, QueryTerm, Variant, stem, stems
+from bot.questions.sentences import best_sentence, highlights, iter_sentences, split_sentences
 
 
 def test_split_keeps_abbreviations_and_initials_together() -> None:

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from bot.clock import ManualClock
-from bot.fake_updates import GROUP
+from bot.telegram.updates import GROUP
 from tests.conftest import EDITOR, READER, Harness, make_settings, seed_text, start_bot, stop_bot
 
 NEWSROOM = -100555
@@ -174,7 +174,7 @@ async def test_editor_edits_an_article_and_the_audit_log_says_so(bot: Harness) -
 async def test_unreachable_newsroom_chat_means_not_an_editor_and_no_crash(
     tmp_path: Path, clock: ManualClock
 ) -> None:
-    from bot.fake_telegram import Failure
+    from bot.telegram.offline import Failure
 
     settings = make_settings(tmp_path, newsroom_chat_ids=frozenset({NEWSROOM}))
     bot = await start_bot(settings, clock)
@@ -318,7 +318,7 @@ def test_an_import_from_the_command_line_is_in_the_audit_log(
     import asyncio
     import logging
 
-    from bot.cli import main
+    from bot.cli.main import main
     from tests.conftest import FIXTURES
 
     monkeypatch.chdir(tmp_path)

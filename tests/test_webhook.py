@@ -16,11 +16,11 @@ from pydantic import SecretStr
 from telegram import Bot
 from telegram.error import NetworkError, RetryAfter, TimedOut
 
-from bot.aiohttp_request import AiohttpRequest
-from bot.fake_telegram import Failure
-from bot.webhook import SECRET_HEADER, create_webhook_app
+from bot.cli.webhook import SECRET_HEADER, create_webhook_app
+from bot.telegram.aiohttp_request import AiohttpRequest
+from bot.telegram.offline import Failure
 from tests.conftest import EDITOR, READER, Harness, make_settings, start_bot, stop_bot
-from tests.postgres import fresh_database, postgres_url_or_skip
+from tests.support.postgres import fresh_database, postgres_url_or_skip
 from tests.test_cli import newsbot
 
 BOTH_BACKENDS = True

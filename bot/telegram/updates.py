@@ -8,7 +8,7 @@ from typing import Any
 
 from telegram import Bot, Update
 
-from bot.fake_telegram import SentMessage
+from bot.telegram.offline import SentMessage
 
 PRIVATE = "private"
 GROUP = "supergroup"

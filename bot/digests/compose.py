@@ -8,11 +8,11 @@ from collections.abc import Awaitable, Callable, Sequence, Set
 from dataclasses import dataclass
 from typing import Protocol
 
+from bot.articles.parsing import first_sentence, trim_headline
 from bot.clock import Clock
-from bot.digest_window import ArticleWindow
-from bot.parsing import first_sentence, trim_headline
+from bot.digests.schedule import latest_slot, next_slot, parse_time_of_day, zone
+from bot.digests.window import ArticleWindow
 from bot.render import MESSAGE_LIMIT, byline, escape, join_blocks
-from bot.schedule import latest_slot, next_slot, parse_time_of_day, zone
 from storage.articles import ArticleStore, StoredArticle
 from storage.layouts import PartLayout
 from storage.search_index import make_analyzer

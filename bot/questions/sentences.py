@@ -11,7 +11,7 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from bot.analysis import (
+from bot.questions.analysis import (
     STOP_WORDS,
     WORD_RE,
     AnswerType,
@@ -25,7 +25,7 @@ from bot.analysis import (
 if TYPE_CHECKING:
     from collections.abc import Iterator
 
-    from bot.analysis import Query, TermStats
+    from bot.questions.analysis import Query, TermStats
 
 # Words after which a full stop does not end a sentence.
 _ABBREVIATIONS = word_set(

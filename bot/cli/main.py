@@ -15,16 +15,22 @@ from typing import Any, TextIO
 
 from telegram.error import InvalidToken
 
-from bot.archive import ImportRecord
-from bot.files import JSONL_SUFFIXES, SUPPORTED, UnreadableFile, iter_jsonl_lines, read_records
+from bot.articles.archive import ImportRecord
+from bot.articles.files import (
+    JSONL_SUFFIXES,
+    SUPPORTED,
+    UnreadableFile,
+    iter_jsonl_lines,
+    read_records,
+)
+from bot.cli.backup import is_export_file, restore_export, write_export
 from bot.logs import setup_logging
-from bot.portable import is_export_file, restore_export, write_export
-from bot.questions import Answers
+from bot.questions.service import Answers
 from bot.services import Services, open_services
 from bot.settings import Settings, SettingsError, load_settings
 from storage.schema import SchemaError
 
-SAMPLE_DIR = Path(__file__).parent / "sample"
+SAMPLE_DIR = Path(__file__).parent.parent / "sample"
 RESULTS = 10
 TOKEN_REJECTED = (
     "Telegram rejected TELEGRAM_BOT_TOKEN (revoked or mistyped?); "
@@ -104,7 +110,7 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _add_scale_commands(sub: Any) -> None:
-    from bot.cli_scale import add_commands
+    from bot.cli.db import add_commands
 
     add_commands(sub)
 
@@ -116,7 +122,7 @@ def _run(settings: Settings, args: argparse.Namespace) -> int:
 
     settings.require_token()
     if args.webhook or settings.webhook_url:
-        from bot.webhook import run_webhook
+        from bot.cli.webhook import run_webhook
 
         return run_webhook(settings)
     app = build_application(settings)
@@ -125,7 +131,7 @@ def _run(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def _chat(settings: Settings, args: argparse.Namespace) -> int:
-    from bot.terminal import run_chat
+    from bot.cli.chat import run_chat
 
     async def chat() -> None:
         if args.sample:
@@ -299,7 +305,7 @@ def _digest(settings: Settings, args: argparse.Namespace) -> int:
         finally:
             await services.close()
 
-    from bot.terminal import render_for_terminal
+    from bot.cli.chat import render_for_terminal
 
     parts = asyncio.run(preview())
     if not parts:

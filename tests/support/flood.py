@@ -14,11 +14,12 @@ from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
 
+import httpx
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from bot.fake_telegram import Failure, FakeBotApi
+from bot.telegram.offline import ApiError, Failure, FakeBotApi
 
 # A scripted Failure with this status makes the fake time out instead of answering.
 TIMEOUT_STATUS = 0
@@ -157,7 +158,7 @@ def delivery_routes(api: FakeBotApi) -> list[Route]:
     """Control routes for benchmarks and crash tests across processes."""
 
     async def stats(request: Request) -> Response:
-        gate, faults = api.delivery.gate, api.delivery.faults
+        gate, faults = delivery_faults(api).gate, delivery_faults(api).faults
         return JSONResponse(
             {
                 "sent": len(api.sent),
@@ -167,7 +168,7 @@ def delivery_routes(api: FakeBotApi) -> list[Route]:
                 "last": gate.last if gate else None,
                 "longest_gap": gate.longest_gap if gate else None,
                 "faults": faults.injected if faults else 0,
-                "stalled": api.delivery.stalls.stalled,
+                "stalled": delivery_faults(api).stalls.stalled,
             }
         )
 
@@ -183,14 +184,14 @@ def delivery_routes(api: FakeBotApi) -> list[Route]:
 
     async def stall(request: Request) -> Response:
         after = int(request.query_params.get("after", "0"))
-        api.delivery.stalls.add(int(request.path_params["chat_id"]), after=after)
+        delivery_faults(api).stalls.add(int(request.path_params["chat_id"]), after=after)
         return JSONResponse({"ok": True})
 
     async def wait_stalled(request: Request) -> Response:
         # Lets a test wait for the moment without polling: the answer comes when a send hangs.
         timeout = min(float(request.query_params.get("timeout", "30")), 120.0)
         try:
-            await asyncio.wait_for(api.delivery.stalls.seen.wait(), timeout)
+            await asyncio.wait_for(delivery_faults(api).stalls.seen.wait(), timeout)
         except TimeoutError:
             return JSONResponse({"stalled": False}, status_code=408)
         return JSONResponse({"stalled": True})
@@ -227,3 +228,32 @@ def delivery_routes(api: FakeBotApi) -> list[Route]:
 def text_digest(text: str) -> str:
     """How /_fake/received names a message text."""
     return hashlib.sha1(text.encode()).hexdigest()[:16]
+
+
+class DeliveryFaults:
+    """Optional flood control, random faults and stalls in front of every send ."""
+
+    def __init__(self) -> None:
+        self.gate: FloodGate | None = None
+        self.faults: FaultPlan | None = None
+        self.stalls = Stalls()
+
+    async def before_send(self, request: httpx.Request, chat_id: int) -> None:
+        """Raise the answer a send gets instead of success, if any."""
+        if await self.stalls.maybe_hang(chat_id):
+            raise httpx.ReadTimeout("stalled send was released", request=request)
+        failure = self.faults.draw() if self.faults is not None else None
+        if failure is None and self.gate is not None:
+            failure = self.gate.check(chat_id)
+        if failure is None:
+            return
+        if failure.status == TIMEOUT_STATUS:
+            raise httpx.ReadTimeout("injected timeout", request=request)
+        raise ApiError(failure)
+
+
+def delivery_faults(api: FakeBotApi) -> DeliveryFaults:
+    """The flood control, faults and stalls in front of this fake's sends (plugged in once)."""
+    if not isinstance(api.delivery, DeliveryFaults):
+        api.delivery = DeliveryFaults()
+    return api.delivery

@@ -1,13 +1,13 @@
 """The Bot API fake as a small HTTP server on 127.0.0.1, for tests across processes.
 
-`python -m bot.fake_server --port 8081`, then point the bot at it with
+`python -m tests.support.server --port 8081`, then point the bot at it with
 TELEGRAM_API_BASE_URL=http://127.0.0.1:8081/bot and TELEGRAM_FILE_BASE_URL=
 http://127.0.0.1:8081/file/bot. Besides the Bot API it serves a few control routes:
 GET /_fake/sent (what the bot sent), POST /_fake/updates (queue an update for getUpdates),
 POST /_fake/fail/{chat_id} (script a failure: {"status", "description", "parameters"}),
 POST /_fake/stall ({"after": n}: sendMessage hangs once n messages were sent; null releases),
 GET /_fake/stalled (answers once a request hangs), GET /_fake/wait?count=n (once n were sent).
-and the delivery routes of bot/fake_flood.py (/_fake/stats, /_fake/received, /_fake/stall).
+and the delivery routes of tests/support/flood.py (/_fake/stats, /_fake/received, /_fake/stall).
 """
 
 from __future__ import annotations
@@ -23,8 +23,14 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from bot.fake_flood import FaultPlan, FloodGate, FloodRules, delivery_routes
-from bot.fake_telegram import Failure, FakeBotApi
+from bot.telegram.offline import Failure, FakeBotApi
+from tests.support.flood import (
+    FaultPlan,
+    FloodGate,
+    FloodRules,
+    delivery_faults,
+    delivery_routes,
+)
 
 # Control routes that wait give up after this long, so a broken test fails instead of hanging.
 WAIT_SECONDS = 20.0
@@ -151,9 +157,9 @@ def main() -> None:
     args = parser.parse_args()
     fake = FakeBotApi()
     if args.per_second:
-        fake.delivery.gate = FloodGate(FloodRules(per_second=args.per_second))
+        delivery_faults(fake).gate = FloodGate(FloodRules(per_second=args.per_second))
     if args.fault_rate:
-        fake.delivery.faults = FaultPlan(args.fault_rate, seed=args.seed, kinds=(502, 500))
+        delivery_faults(fake).faults = FaultPlan(args.fault_rate, seed=args.seed, kinds=(502, 500))
     uvicorn.run(create_app(fake), host=args.host, port=args.port, log_level="warning")
 
 

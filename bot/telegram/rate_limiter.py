@@ -9,7 +9,7 @@ from typing import Any
 from telegram.error import RetryAfter
 from telegram.ext import BaseRateLimiter
 
-from bot.pacing import Pacer
+from bot.telegram.pacing import Pacer
 
 JSONDict = dict[str, Any]
 # Methods that put a message into a chat count against the per-chat limits.

@@ -10,8 +10,8 @@ from collections.abc import AsyncIterator, Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Generic, TypeVar
 
+from bot.articles.parsing import content_hash, parse_article
 from bot.clock import Clock
-from bot.parsing import content_hash, parse_article
 from storage.articles import (
     ArticleChange,
     ArticleStore,

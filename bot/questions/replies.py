@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.questions import Answers, Hit
+from bot.questions.service import Answers, Hit
 from bot.render import bold_spans, byline, escape, read_command
 
 NOTHING_FOUND = "I found nothing in the archive for that."

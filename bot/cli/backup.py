@@ -10,7 +10,7 @@ from typing import Any
 
 from bot.services import open_services
 from bot.settings import Settings
-from storage.portable import NotEmpty, export_rows, import_rows, is_export_header
+from storage.backup import NotEmpty, export_rows, import_rows, is_export_header
 
 
 def is_export_file(path: Path) -> bool:

@@ -9,7 +9,7 @@ from typing import Any
 from telegram.ext import Application, ContextTypes
 
 from bot.app import BotData
-from bot.archive import RESTORE_DAYS
+from bot.articles.archive import RESTORE_DAYS
 
 log = logging.getLogger(__name__)
 

@@ -8,8 +8,8 @@ from typing import TYPE_CHECKING
 
 import tantivy
 
-from bot.analysis import Query, QueryTerm, TermStats, analyze, idf, stem, tokenize
-from bot.sentences import best_sentence, highlights
+from bot.questions.analysis import Query, QueryTerm, TermStats, analyze, idf, stem, tokenize
+from bot.questions.sentences import best_sentence, highlights
 from storage.search_index import BODY_FIELD, TITLE_FIELD, day_number
 
 if TYPE_CHECKING:

@@ -14,8 +14,7 @@ import logging
 from dataclasses import dataclass, field
 
 from bot.clock import Clock
-from bot.digest_window import ArticleWindow
-from bot.digests import (
+from bot.digests.compose import (
     BeforeSend,
     ChatGone,
     ChatMigrated,
@@ -27,6 +26,7 @@ from bot.digests import (
     cut,
     title_of,
 )
+from bot.digests.window import ArticleWindow
 from storage.deliveries import DeliveryStore, NewDelivery
 from storage.layouts import PartLayout
 from storage.subscriptions import DeliveryInfo, SubscriptionStore

@@ -13,9 +13,9 @@ from pathlib import Path
 from typing import TextIO
 
 from bot.app import OFFLINE_TOKEN, build_application
-from bot.fake_telegram import FakeBotApi, SentMessage
-from bot.fake_updates import UpdateFactory
 from bot.settings import Settings
+from bot.telegram.offline import FakeBotApi, SentMessage
+from bot.telegram.updates import UpdateFactory
 
 CHAT_USER_ID = 1
 INTRO = """Newsroom bot, offline. Type a question, or a command such as /help.

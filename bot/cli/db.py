@@ -113,8 +113,8 @@ def _migrate_data(settings: Settings, args: argparse.Namespace) -> int:
 async def _migrate_async(args: argparse.Namespace) -> int:
     from tqdm import tqdm
 
-    from storage.copy import copy_database, count_rows
     from storage.schema import upgrade
+    from storage.transfer import copy_database, count_rows
 
     source, target = Database.from_url(args.source), Database.from_url(args.target)
     try:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from bot.retrieval import Answer, Retriever
+from bot.questions.retrieval import Answer, Retriever
 from storage.articles import ArticleStore, StoredArticle
 
 MAX_QUESTION_CHARS = 1_000

@@ -22,9 +22,9 @@ from starlette.routing import Route
 from starlette.types import ASGIApp, Receive, Scope, Send
 from telegram import Update
 
-from bot.aiohttp_request import AiohttpRequest
 from bot.app import NewsApp, build_application
 from bot.settings import Settings, SettingsError
+from bot.telegram.aiohttp_request import AiohttpRequest
 
 log = logging.getLogger(__name__)
 

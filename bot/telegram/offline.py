@@ -15,14 +15,11 @@ import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 from urllib.parse import parse_qsl
 
 import httpx
 from telegram.request import HTTPXRequest
-
-if TYPE_CHECKING:
-    from bot.fake_flood import FaultPlan, FloodGate
 
 MESSAGE_LIMIT = 4096
 ALLOWED_TAGS = {
@@ -58,6 +55,12 @@ class Failure:
     parameters: dict[str, Any] = field(default_factory=dict)
 
 
+class SendCheck(Protocol):
+    """Something that may refuse a send before the fake records it (raises ApiError)."""
+
+    async def before_send(self, request: httpx.Request, chat_id: int) -> None: ...
+
+
 class TelegramParseError(ValueError):
     """HTML that Telegram would refuse."""
 
@@ -79,7 +82,8 @@ class FakeBotApi:
         self._updates: list[dict[str, Any]] = []
         self._update_ids = itertools.count(1)
         self._new_update: asyncio.Event | None = None
-        self.delivery = DeliveryFaults()
+        # Checks every send may fail (flood control, faults); the tests plug theirs in here.
+        self.delivery: SendCheck | None = None
 
     # What tests and the terminal use.
 
@@ -133,10 +137,10 @@ class FakeBotApi:
         if method == "getUpdates":
             return httpx.Response(200, json={"ok": True, "result": await self._get_updates(params)})
         try:
-            if method.startswith("send") and "chat_id" in params:
+            if self.delivery is not None and method.startswith("send") and "chat_id" in params:
                 await self.delivery.before_send(request, int(params["chat_id"]))
             result = self._dispatch(method, params)
-        except _ApiError as error:
+        except ApiError as error:
             body: dict[str, Any] = {
                 "ok": False,
                 "error_code": error.failure.status,
@@ -220,7 +224,7 @@ class FakeBotApi:
     def _m_getFile(self, params: dict[str, Any]) -> Any:
         file_id = str(params["file_id"])
         if file_id not in self.files:
-            raise _ApiError(Failure(400, "Bad Request: invalid file_id"))
+            raise ApiError(Failure(400, "Bad Request: invalid file_id"))
         return {
             "file_id": file_id,
             "file_unique_id": f"u{file_id}",
@@ -232,16 +236,16 @@ class FakeBotApi:
         queue = self.failures.get(chat_id)
         if queue:
             failure = queue.pop(0)
-            if failure.status == 0:  # fake_flood.TIMEOUT: no answer at all
+            if failure.status == 0:  # tests.support.flood.TIMEOUT: no answer at all
                 raise httpx.ReadTimeout("scripted timeout")
-            raise _ApiError(failure)
+            raise ApiError(failure)
 
     def _record(self, method: str, chat_id: int, message_id: int, params: dict[str, Any]) -> Any:
         text = str(params.get("text", ""))
         try:
             _check_text(text, params.get("parse_mode"))
         except TelegramParseError as exc:
-            raise _ApiError(Failure(400, f"Bad Request: {exc}")) from None
+            raise ApiError(Failure(400, f"Bad Request: {exc}")) from None
         message = SentMessage(method, chat_id, text, message_id, params)
         self.sent.append(message)
         for listener in self.listeners:
@@ -255,33 +259,9 @@ class FakeBotApi:
         }
 
 
-class DeliveryFaults:
-    """Optional flood control, random faults and stalls in front of every send (see fake_flood)."""
+class ApiError(Exception):
+    """A Bot API error answer: raise it from a send check to fail that send."""
 
-    def __init__(self) -> None:
-        from bot.fake_flood import Stalls
-
-        self.gate: FloodGate | None = None
-        self.faults: FaultPlan | None = None
-        self.stalls = Stalls()
-
-    async def before_send(self, request: httpx.Request, chat_id: int) -> None:
-        """Raise the answer a send gets instead of success, if any."""
-        from bot.fake_flood import TIMEOUT_STATUS
-
-        if await self.stalls.maybe_hang(chat_id):
-            raise httpx.ReadTimeout("stalled send was released", request=request)
-        failure = self.faults.draw() if self.faults is not None else None
-        if failure is None and self.gate is not None:
-            failure = self.gate.check(chat_id)
-        if failure is None:
-            return
-        if failure.status == TIMEOUT_STATUS:
-            raise httpx.ReadTimeout("injected timeout", request=request)
-        raise _ApiError(failure)
-
-
-class _ApiError(Exception):
     def __init__(self, failure: Failure) -> None:
         super().__init__(failure.description)
         self.failure = failure

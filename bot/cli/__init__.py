@@ -1,0 +1,1 @@
+"""Entry points: the `newsbot` command, the terminal chat, the webhook server, db and backup."""

@@ -1,0 +1,1 @@
+"""Questions: query analysis, retrieval, the answer sentence and the reply text (no Telegram)."""
