@@ -7,42 +7,19 @@ from typing import Any
 
 from telegram import BotCommand, LinkPreviewOptions
 from telegram.constants import ParseMode
-from telegram.ext import Application, ApplicationBuilder, ContextTypes, Defaults
+from telegram.ext import ApplicationBuilder, ContextTypes, Defaults
 from telegram.request import BaseRequest
 
 from bot.clock import Clock
 from bot.commands import COMMANDS
-from bot.services import Services, open_services
+from bot.context import BotData, NewsApp
+from bot.services import open_services
 from bot.settings import Settings
 from bot.telegram.pacing import Limits, Pacer
 
 log = logging.getLogger(__name__)
 
 OFFLINE_TOKEN = "0:offline"
-
-
-class BotData:
-    """Typed `bot_data`: the services, opened in post_init."""
-
-    def __init__(self) -> None:
-        self._services: Services | None = None
-        # Telegram's flood limits, shared by every sender; build_application sets it.
-        self.pacer = Pacer()
-
-    @property
-    def services(self) -> Services:
-        """The opened services (post_init has run)."""
-        if self._services is None:
-            raise RuntimeError("services are not open yet: post_init has not run")
-        return self._services
-
-    def attach(self, services: Services) -> None:
-        """Hand over the opened services."""
-        self._services = services
-
-
-Context = ContextTypes.DEFAULT_TYPE
-NewsApp = Application[Any, Any, Any, Any, BotData, Any]
 
 
 def build_application(
@@ -114,5 +91,5 @@ def _post_init_for(settings: Settings, clock: Clock | None) -> Any:
 
 
 async def _post_shutdown(app: NewsApp) -> None:
-    if app.bot_data._services is not None:
+    if app.bot_data.is_open:
         await app.bot_data.services.close()

@@ -15,9 +15,10 @@ from telegram.ext import (
 )
 
 from bot.commands import COMMANDS
+from bot.context import Context
 from bot.settings import Settings
 from handlers import admin, articles, digests, questions
-from handlers.common import STALE_BUTTON, Context
+from handlers.common import STALE_BUTTON
 from handlers.errors import on_error
 
 COMMAND_CALLBACKS = {

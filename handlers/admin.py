@@ -6,12 +6,12 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 
 from bot.articles.archive import RESTORE_DAYS
 from bot.commands import help_text
+from bot.context import Context
 from bot.render import escape
 from handlers.articles import not_yet_searchable
 from handlers.common import (
     REFUSE_EDITORS_ONLY,
     STALE_BUTTON,
-    Context,
     actor,
     args_text,
     article_number,

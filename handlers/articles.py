@@ -17,10 +17,10 @@ from telegram import (
 from bot.articles.archive import Origin, RejectedInput
 from bot.articles.files import UnreadableFile, read_records
 from bot.articles.parsing import looks_like_article
+from bot.context import Context
 from bot.render import duplicate_line, escape, saved_line
 from handlers.common import (
     REFUSE_EDITORS_ONLY,
-    Context,
     actor,
     args_text,
     article_number,

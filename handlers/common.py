@@ -8,16 +8,13 @@ from typing import Any
 
 from telegram import Chat, Message, Update
 from telegram.error import TelegramError
-from telegram.ext import CallbackContext, ExtBot
 
-from bot.app import BotData
 from bot.articles.archive import Actor
+from bot.context import Context
 from bot.render import MESSAGE_LIMIT, split_plain, telegram_length
 from bot.services import Services
 
 log = logging.getLogger(__name__)
-
-Context = CallbackContext[ExtBot[Any], dict[Any, Any], dict[Any, Any], BotData]
 
 STALE_BUTTON = "That button is out of date."
 REFUSE_EDITORS_ONLY = (

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from telegram import Update
 
+from bot.context import Context
 from bot.digests.compose import topics_of
 from bot.digests.schedule import format_time, is_timezone, parse_time_of_day
 from bot.render import escape
 from handlers.common import (
-    Context,
     args_text,
     audit,
     is_chat_admin,

@@ -7,8 +7,8 @@ import logging
 from telegram import Update
 from telegram.error import TelegramError
 
+from bot.context import Context
 from bot.failures import storage_failure_text
-from handlers.common import Context
 
 log = logging.getLogger(__name__)
 

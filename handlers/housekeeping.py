@@ -4,22 +4,19 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from typing import Any
 
-from telegram.ext import Application, ContextTypes
-
-from bot.app import BotData
 from bot.articles.archive import RESTORE_DAYS
+from bot.context import Context, NewsApp
 
 log = logging.getLogger(__name__)
 
-App = Application[Any, Any, Any, Any, BotData, Any]
+
 FOLLOW_JOB = "index:follow"
 PRUNE_JOB = "updates:prune"
 PURGE_JOB = "tombstones:purge"
 
 
-def schedule_scale_jobs(app: App) -> None:
+def schedule_scale_jobs(app: NewsApp) -> None:
     """Follow the article change feed often; prune the update ledger hourly; purge daily."""
     if app.job_queue is None:
         return
@@ -33,24 +30,24 @@ def schedule_scale_jobs(app: App) -> None:
     )
 
 
-async def follow_index_job(context: ContextTypes.DEFAULT_TYPE) -> None:
+async def follow_index_job(context: Context) -> None:
     """Apply article changes made by any process (new, edited, deleted) to this index."""
-    app: App = context.application  # type: ignore[assignment]
+    app = context.application
     # A failing index (full disk) is logged there and retried here at the next run.
     await app.bot_data.services.archive.catch_up()
 
 
-async def prune_updates_job(context: ContextTypes.DEFAULT_TYPE) -> None:
+async def prune_updates_job(context: Context) -> None:
     """Forget update ids older than PROCESSED_UPDATES_DAYS."""
-    app: App = context.application  # type: ignore[assignment]
+    app = context.application
     services = app.bot_data.services
     days = services.settings.processed_updates_days
     await services.updates.prune(before=services.clock.now() - dt.timedelta(days=days))
 
 
-async def purge_tombstones_job(context: ContextTypes.DEFAULT_TYPE) -> None:
+async def purge_tombstones_job(context: Context) -> None:
     """Erase the words of articles deleted more than RESTORE_DAYS ago (no longer restorable)."""
-    app: App = context.application  # type: ignore[assignment]
+    app = context.application
     services = app.bot_data.services
     now = services.clock.now()
     erased = await services.tombstones.purge(deleted_before=now - dt.timedelta(days=RESTORE_DAYS))

@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import logging
-from typing import Any
 
 from telegram.error import BadRequest, ChatMigrated, Forbidden, NetworkError, RetryAfter, TimedOut
-from telegram.ext import Application, ContextTypes
 
-from bot.app import BotData
+from bot.context import Context, NewsApp
 from bot.digests import compose as digests
 from bot.metrics import CountingSender
 from bot.telegram.pacing import Pacer
@@ -16,7 +14,7 @@ from bot.telegram.rate_limiter import PacedCall
 
 log = logging.getLogger(__name__)
 
-App = Application[Any, Any, Any, Any, BotData, Any]
+
 DISPATCH_JOB = "digest:dispatch"
 RETRIES = 4
 FIRST_BACKOFF = 0.5
@@ -32,7 +30,7 @@ CHAT_GONE_MARKERS = (
 class TelegramSender:
     """Sends digest parts with the bot; maps Telegram's errors to the digest outcomes."""
 
-    def __init__(self, app: App, pacer: Pacer) -> None:
+    def __init__(self, app: NewsApp, pacer: Pacer) -> None:
         self._app = app
         self._pacer = pacer
 
@@ -72,7 +70,7 @@ class TelegramSender:
         raise AssertionError("unreachable: the last attempt returns or raises")
 
 
-async def schedule_all(app: App) -> None:
+async def schedule_all(app: NewsApp) -> None:
     """Start-up: free this worker's old leases; the dispatcher runs now and then every tick."""
     services = app.bot_data.services
     released = await services.dispatcher.start()
@@ -95,9 +93,9 @@ async def schedule_all(app: App) -> None:
     )
 
 
-async def dispatch_job(context: ContextTypes.DEFAULT_TYPE) -> None:
+async def dispatch_job(context: Context) -> None:
     """Open digests that fell due (after downtime too, oldest first) and send them once."""
-    app: App = context.application  # type: ignore[assignment]
+    app = context.application
     data = app.bot_data
     sender = CountingSender(TelegramSender(app, data.pacer), data.services.metrics)
     report = await data.services.dispatcher.tick(sender)

@@ -14,13 +14,13 @@ from telegram import (
     Update,
 )
 
+from bot.context import Context
 from bot.questions.limits import Verdict, slow_down_button, slow_down_text
 from bot.questions.replies import answers_html
 from bot.questions.service import PAGE_SIZE, Answers
 from bot.render import byline, escape, split_article
 from handlers.common import (
     STALE_BUTTON,
-    Context,
     args_text,
     article_number,
     reply,

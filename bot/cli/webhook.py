@@ -22,7 +22,8 @@ from starlette.routing import Route
 from starlette.types import ASGIApp, Receive, Scope, Send
 from telegram import Update
 
-from bot.app import NewsApp, build_application
+from bot.app import build_application
+from bot.context import NewsApp
 from bot.settings import Settings, SettingsError
 from bot.telegram.aiohttp_request import AiohttpRequest
 
