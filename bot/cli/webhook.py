@@ -98,9 +98,13 @@ class WebhookApp:
         return 200, ""
 
     async def _healthz(self, request: Request) -> Response:
-        if await self._app.bot_data.services.db.ping():
-            return PlainTextResponse("ok")
-        return PlainTextResponse("database does not answer", status_code=503)
+        services = self._app.bot_data.services
+        if not await services.db.ping():
+            return PlainTextResponse("database does not answer", status_code=503)
+        if problem := services.archive.index_problem:
+            # Still serving (200): answers come from what the index holds.
+            return PlainTextResponse(f"degraded: {problem}")
+        return PlainTextResponse("ok")
 
     async def _metrics(self, request: Request) -> Response:
         return Response(self._app.bot_data.services.metrics.render(), media_type=PROMETHEUS_TYPE)
@@ -142,7 +146,7 @@ async def handle_update(app: NewsApp, update: Update) -> bool:
         # Articles another process added a moment ago must already be found here; the claim
         # read the change counter, so only an index that is behind pays for a catch-up.
         if claim.change_seq > services.index.watermark:
-            await services.archive.sync_index()
+            await services.archive.catch_up()  # never raises: a failing index degrades
         await app.process_update(update)
 
     metrics.queue_depth.inc()
