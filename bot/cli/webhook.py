@@ -36,6 +36,15 @@ PROMETHEUS_TYPE = "text/plain; version=0.0.4; charset=utf-8"
 # delivers updates in parallel, so one at a time would only leave the CPU idle while an
 # update waits for the database or the Bot API.
 CONCURRENT_UPDATES = 16
+# Telegram's updates are a few kilobytes (a message is at most 4,096 characters); a larger
+# body is refused before it is read whole, so posts cannot fill the memory.
+MAX_BODY_BYTES = 1024 * 1024
+# Update ids (and every id in an update) fit a signed 64-bit integer, as in the database.
+_ID_LIMIT = 2**63
+
+
+class BodyTooLarge(Exception):
+    """The request body is over MAX_BODY_BYTES."""
 
 
 def webhook_secret(settings: Settings) -> str:
@@ -79,23 +88,44 @@ class WebhookApp:
     async def _telegram(self, scope: Scope, receive: Receive) -> tuple[int, str]:
         if scope["method"] != "POST":
             return 405, "POST only"
-        given = b""
+        given, length = b"", b""
         for name, value in scope["headers"]:
             if name == SECRET_HEADER_KEY:
                 given = value
+            elif name == b"content-length":
+                length = value
         if not hmac.compare_digest(given, self._secret):
             return 403, "wrong secret token"
-        body = await _read_body(receive)
+        if length.isdigit() and int(length) > MAX_BODY_BYTES:
+            return 413, f"an update is at most {MAX_BODY_BYTES:,} bytes"
         try:
-            data = json.loads(body)
-            if not isinstance(data, dict) or not isinstance(data.get("update_id"), int):
-                raise ValueError("no update_id")
-            update = Update.de_json(data, self._app.bot)
-        except (ValueError, TypeError, KeyError) as exc:
-            return 400, f"not a Telegram update: {exc}"
+            body = await _read_body(receive, MAX_BODY_BYTES)
+        except BodyTooLarge:
+            return 413, f"an update is at most {MAX_BODY_BYTES:,} bytes"
+        try:
+            update = self._parse(body)
+        except Exception as exc:  # whatever a hostile body makes a parser raise is a 400
+            reason = str(exc)[:200] if isinstance(exc, ValueError) else type(exc).__name__
+            return 400, f"not a Telegram update: {reason}"
         await handle_update(self._app, update)
         # 200 even when handling failed: the error handler has answered, a retry would not help.
         return 200, ""
+
+    def _parse(self, body: bytes) -> Update:
+        """The update in a body, or an exception saying why it is not one."""
+        data = json.loads(body)  # RecursionError on deep nesting: a 400 too
+        if not isinstance(data, dict):
+            raise ValueError("not a JSON object")
+        update_id = data.get("update_id")
+        if not isinstance(update_id, int) or isinstance(update_id, bool):
+            raise ValueError("no update_id")
+        if not -_ID_LIMIT <= update_id < _ID_LIMIT:
+            raise ValueError("update_id out of range")
+        for key, value in data.items():
+            # Every field of an Update but its id is an object ("message": "hello" is not).
+            if key != "update_id" and not isinstance(value, dict):
+                raise ValueError(f"{key[:40]} is not an object")
+        return Update.de_json(data, self._app.bot)
 
     async def _healthz(self, request: Request) -> Response:
         services = self._app.bot_data.services
@@ -110,11 +140,16 @@ class WebhookApp:
         return Response(self._app.bot_data.services.metrics.render(), media_type=PROMETHEUS_TYPE)
 
 
-async def _read_body(receive: Receive) -> bytes:
-    chunks = []
+async def _read_body(receive: Receive, limit: int) -> bytes:
+    """The request body, or BodyTooLarge as soon as it passes `limit` (the rest unread)."""
+    chunks, size = [], 0
     while True:
         message = await receive()
-        chunks.append(message.get("body", b""))
+        chunk = message.get("body", b"")
+        size += len(chunk)
+        if size > limit:
+            raise BodyTooLarge
+        chunks.append(chunk)
         if not message.get("more_body", False):
             return b"".join(chunks)
 
