@@ -127,8 +127,22 @@ def _run(settings: Settings, args: argparse.Namespace) -> int:
         from bot.cli.webhook import run_webhook
 
         return run_webhook(settings)
+    from bot.telegram.outage import reach_telegram
+
     app = build_application(settings)
-    app.run_polling(allowed_updates=Update.ALL_TYPES)
+    # Reach Telegram (retrying while it is out of reach) on the loop run_polling then uses,
+    # so the HTTP client opened here is the one it keeps.
+    loop = asyncio.new_event_loop()
+    asyncio.set_event_loop(loop)
+    try:
+        loop.run_until_complete(reach_telegram(app.bot))
+    except BaseException:
+        loop.run_until_complete(app.bot.shutdown())
+        loop.close()
+        raise
+    # Should Telegram go away again before polling starts, PTB retries too (-1: forever).
+    # Polling errors reach handlers/errors.py: an outage is one log line there.
+    app.run_polling(allowed_updates=Update.ALL_TYPES, bootstrap_retries=-1)
     return 0
 
 

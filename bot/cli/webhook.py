@@ -8,11 +8,13 @@ search index up to the database, so every process answers a question the same wa
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import hmac
 import json
 import logging
 import socket
 import time
+from collections.abc import Iterator
 
 import uvicorn
 from starlette.applications import Starlette
@@ -26,6 +28,7 @@ from bot.app import build_application
 from bot.context import NewsApp
 from bot.settings import Settings, SettingsError
 from bot.telegram.aiohttp_request import AiohttpRequest
+from bot.telegram.outage import reach_telegram
 
 log = logging.getLogger(__name__)
 
@@ -209,8 +212,9 @@ async def serve(settings: Settings, *, app: NewsApp | None = None) -> None:
         rate_limit=settings.rate_limit,
         concurrent_updates=CONCURRENT_UPDATES,
     )
-    await app.initialize()
     try:
+        await reach_telegram(app.bot)
+        await app.initialize()
         if app.post_init is not None:
             await app.post_init(app)
         await app.start()
@@ -221,7 +225,7 @@ async def serve(settings: Settings, *, app: NewsApp | None = None) -> None:
                 secret_token=webhook_secret(settings),
                 allowed_updates=Update.ALL_TYPES,
             )
-        server = uvicorn.Server(
+        server = _Server(
             uvicorn.Config(
                 create_webhook_app(app, settings),
                 log_level="warning",
@@ -238,8 +242,23 @@ async def serve(settings: Settings, *, app: NewsApp | None = None) -> None:
         if app.running:
             await app.stop()
         await app.shutdown()
+        await app.bot.shutdown()  # when start-up stopped half way (app.shutdown skips it)
         if app.post_shutdown is not None:
             await app.post_shutdown(app)
+
+
+class _Server(uvicorn.Server):
+    """uvicorn's server, except that SIGINT/SIGTERM end serving without being re-raised.
+
+    uvicorn raises the signal again once it stops serving; that interrupted the bot's own
+    shutdown half way (jobs cancelled, the Bot API session left open).
+    """
+
+    @contextlib.contextmanager
+    def capture_signals(self) -> Iterator[None]:
+        with super().capture_signals():
+            yield
+            self._captured_signals.clear()
 
 
 def _listen(host: str, port: int) -> socket.socket:
