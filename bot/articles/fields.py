@@ -55,9 +55,7 @@ def clean_external_id(value: str | None) -> str | None:
     """An id is an identity: one that does not fit is refused, never cut into another's."""
     value = one_line(value)
     if value is not None and len(value) > EXTERNAL_ID_MAX:
-        raise BadField(
-            f"its id is {len(value):,} characters long; the limit is {EXTERNAL_ID_MAX}"
-        )
+        raise BadField(f"its id is {len(value):,} characters long; the limit is {EXTERNAL_ID_MAX}")
     return value
 
 

@@ -186,8 +186,7 @@ class _Sources:
                     first = ", ".join(str(n) for n in bad[:10])
                     more = f" and {len(bad) - 10:,} more" if len(bad) > 10 else ""
                     self.problems.append(
-                        f"{name}: {len(bad):,} line(s) are not article objects "
-                        f"(line {first}{more})"
+                        f"{name}: {len(bad):,} line(s) are not article objects (line {first}{more})"
                     )
                 continue
             try:
