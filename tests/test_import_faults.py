@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import itertools
 import json
+import tracemalloc
 from pathlib import Path
 
 import pytest
@@ -19,11 +20,13 @@ from hypothesis import strategies as st
 import storage.articles
 from bot.articles.archive import ImportRecord
 from bot.articles.files import iter_jsonl_lines
+from bot.cli.backup import export_lines
 from bot.cli.main import main
 from bot.clock import ManualClock
 from bot.services import Services, open_services
 from bot.settings import Settings
-from tests.conftest import START
+from storage.backup import import_rows
+from tests.conftest import START, make_settings
 
 BOTH_BACKENDS = True
 
@@ -185,5 +188,62 @@ async def test_any_field_of_a_jsonl_line_is_stored_or_refused_never_an_error(
         neighbour = await services.questions.ask(f"marker{n + 1}", as_of=None, limit=3)
         assert [hit.article.external_id for hit in neighbour.hits][:1] == [f"r-{n + 1}"]
         assert services.index.num_docs() == (await services.archive.articles.stats()).articles
+    finally:
+        await services.close()
+
+
+def test_a_first_line_nested_50000_deep_is_a_bad_line_not_a_crash(
+    settings: Settings,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("INDEX_DIR", str(tmp_path / "index"))
+    deep = tmp_path / "deep.jsonl"
+    deep.write_text("[" * 50_000 + "]" * 50_000 + "\n" + line(1) + "\n", encoding="utf-8")
+    assert main(["--database-url", settings.database_url, "import", "--quiet", str(deep)]) == 0
+    captured = capsys.readouterr()
+    assert captured.out.startswith("Imported from 1 file(s): 1 stored, 0 duplicates, 1 refused")
+    assert f"{deep}: 1 line(s) are not article objects (line 1)" in captured.err
+
+
+def test_restore_streams_the_export_instead_of_reading_it_whole(
+    settings: Settings,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("INDEX_DIR", str(tmp_path / "index"))
+    source = tmp_path / "big.jsonl"
+    body = " ".join(f"word{n}" for n in range(700))  # about 5 KB an article
+    source.write_text(
+        "\n".join(json.dumps({"id": f"b-{n}", "text": f"Report {n}. {body}"}) for n in range(1500)),
+        encoding="utf-8",
+    )
+    url = ["--database-url", settings.database_url]
+    assert main([*url, "import", "--quiet", str(source)]) == 0
+    export = tmp_path / "export.jsonl"
+    assert main([*url, "export", str(export)]) == 0
+    empty = make_settings(tmp_path / "restored", index_dir=tmp_path / "index2")
+    assert asyncio.run(restored_peak(empty, export)) < export.stat().st_size / 2
+    assert main(["--database-url", empty.database_url, "import", str(export)]) == 1
+    assert "already has articles" in capsys.readouterr().err
+
+
+async def restored_peak(settings: Settings, export: Path) -> int:
+    """The peak of memory allocated while restoring `export` (reading it whole took 8x)."""
+    services = await open_bot(settings)
+    try:
+        with export.open(encoding="utf-8") as handle:
+            tracemalloc.start()
+            try:
+                counts = await import_rows(services.db, export_lines(handle))
+                _, peak = tracemalloc.get_traced_memory()
+            finally:
+                tracemalloc.stop()
+        assert counts["articles"] == 1500
+        return peak
     finally:
         await services.close()
