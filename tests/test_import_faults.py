@@ -56,6 +56,13 @@ def hostile_file() -> list[str]:
     return [HOSTILE.get(n, line(n)) for n in range(1, 41)]
 
 
+@pytest.fixture
+def cli(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`newsbot` run in-process from a scratch folder, with its index there."""
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("INDEX_DIR", str(tmp_path / "index"))
+
+
 async def open_bot(settings: Settings) -> Services:
     return await open_services(settings, clock=ManualClock(START))
 
@@ -90,13 +97,8 @@ async def test_bad_fields_are_cleaned_or_refused_with_their_line(settings: Setti
 
 
 def test_the_import_command_counts_stored_duplicates_and_refused(
-    settings: Settings,
-    tmp_path: Path,
-    capsys: pytest.CaptureFixture[str],
-    monkeypatch: pytest.MonkeyPatch,
+    settings: Settings, tmp_path: Path, cli: None, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    monkeypatch.chdir(tmp_path)
-    monkeypatch.setenv("INDEX_DIR", str(tmp_path / "index"))
     folder = tmp_path / "in"
     folder.mkdir()
     (folder / "events.jsonl").write_text(
@@ -193,13 +195,8 @@ async def test_any_field_of_a_jsonl_line_is_stored_or_refused_never_an_error(
 
 
 def test_a_first_line_nested_50000_deep_is_a_bad_line_not_a_crash(
-    settings: Settings,
-    tmp_path: Path,
-    capsys: pytest.CaptureFixture[str],
-    monkeypatch: pytest.MonkeyPatch,
+    settings: Settings, tmp_path: Path, cli: None, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    monkeypatch.chdir(tmp_path)
-    monkeypatch.setenv("INDEX_DIR", str(tmp_path / "index"))
     deep = tmp_path / "deep.jsonl"
     deep.write_text("[" * 50_000 + "]" * 50_000 + "\n" + line(1) + "\n", encoding="utf-8")
     assert main(["--database-url", settings.database_url, "import", "--quiet", str(deep)]) == 0
@@ -209,13 +206,8 @@ def test_a_first_line_nested_50000_deep_is_a_bad_line_not_a_crash(
 
 
 def test_restore_streams_the_export_instead_of_reading_it_whole(
-    settings: Settings,
-    tmp_path: Path,
-    capsys: pytest.CaptureFixture[str],
-    monkeypatch: pytest.MonkeyPatch,
+    settings: Settings, tmp_path: Path, cli: None, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    monkeypatch.chdir(tmp_path)
-    monkeypatch.setenv("INDEX_DIR", str(tmp_path / "index"))
     source = tmp_path / "big.jsonl"
     body = " ".join(f"word{n}" for n in range(700))  # about 5 KB an article
     source.write_text(
