@@ -380,11 +380,16 @@ class ArticleStore:
             return int(value or 0)
 
     async def live_count(self, *, upto_seq: int) -> int:
-        """How many live articles were last changed at or before change `upto_seq`."""
+        """How many live articles the change feed gave the index up to change `upto_seq`.
+
+        Rows with change number 0 are outside the feed (bench/digest.py stores such rows).
+        """
         async with self._db.sessions() as session:
             value = await session.scalar(
                 select(func.count()).where(
-                    Article.deleted_at.is_(None), Article.change_seq <= upto_seq
+                    Article.deleted_at.is_(None),
+                    Article.change_seq > 0,
+                    Article.change_seq <= upto_seq,
                 )
             )
             return int(value or 0)
