@@ -12,6 +12,7 @@ from bot.articles.archive import Archive
 from bot.clock import Clock, SystemClock
 from bot.digests.compose import DigestService
 from bot.digests.dispatch import DigestDispatcher
+from bot.digests.subscriptions import SubscriptionService
 from bot.metrics import Metrics
 from bot.questions.limits import QuestionLimits
 from bot.questions.retrieval import Retriever
@@ -43,6 +44,7 @@ class Services:
     archive: Archive
     questions: QuestionService
     subscriptions: SubscriptionStore
+    digest_subscriptions: SubscriptionService
     digests: DigestService
     deliveries: DeliveryStore
     dispatcher: DigestDispatcher
@@ -70,10 +72,6 @@ class Services:
             dt.timedelta(seconds=settings.question_window_seconds),
             self.clock,
         )
-
-    def is_editor(self, user_id: int | None) -> bool:
-        """Whether this Telegram user may add and delete articles."""
-        return user_id is not None and user_id in self.settings.editor_ids
 
     async def close(self) -> None:
         """Close the index and the database."""
@@ -126,6 +124,13 @@ async def open_services(settings: Settings, *, clock: Clock | None = None) -> Se
         archive=archive,
         questions=QuestionService(articles, Retriever(index)),
         subscriptions=subscriptions,
+        digest_subscriptions=SubscriptionService(
+            subscriptions,
+            articles,
+            clock,
+            default_time=settings.digest_time,
+            default_timezone=settings.timezone,
+        ),
         digests=digests,
         deliveries=deliveries,
         dispatcher=DigestDispatcher(

@@ -10,16 +10,15 @@ from bot.context import Context
 from bot.render import escape
 from handlers.articles import not_yet_searchable
 from handlers.common import (
-    REFUSE_EDITORS_ONLY,
     STALE_BUTTON,
     actor,
     args_text,
     article_number,
-    editor_message,
     is_editor,
     reply,
     services,
 )
+from handlers.permissions import editors_only, guarded_by
 
 START = (
     "Hello! I keep this newsroom's archive and answer questions from it.\n"
@@ -43,9 +42,10 @@ async def help_command(update: Update, context: Context) -> None:
     await reply(update, help_text(await is_editor(update, context)))
 
 
+@editors_only
 async def delete(update: Update, context: Context) -> None:
     """/delete <n> (editors): asks for confirmation with a button first."""
-    message = await editor_message(update, context)
+    message = update.effective_message
     if message is None:
         return
     number = article_number(args_text(message))
@@ -72,13 +72,11 @@ async def delete(update: Update, context: Context) -> None:
     )
 
 
+@guarded_by(is_editor, "Only the newsroom's editors can delete articles.")
 async def delete_callback(update: Update, context: Context) -> None:
     """The confirmation buttons of /delete."""
     query = update.callback_query
     if query is None or query.data is None:
-        return
-    if not await is_editor(update, context):
-        await query.answer("Only the newsroom's editors can delete articles.")
         return
     if query.data == KEEP:
         await query.answer("Kept.")
@@ -100,9 +98,10 @@ async def delete_callback(update: Update, context: Context) -> None:
     )
 
 
+@editors_only
 async def restore(update: Update, context: Context) -> None:
     """/restore <n> (editors): undo a delete from the last 30 days."""
-    message = await editor_message(update, context)
+    message = update.effective_message
     if message is None:
         return
     number = article_number(args_text(message))
@@ -131,11 +130,9 @@ async def restore(update: Update, context: Context) -> None:
         await reply(update, f"There is no deleted article #{number}.")
 
 
+@editors_only
 async def audit_log(update: Update, context: Context) -> None:
     """/audit (editors): the newest entries of the audit log."""
-    if not await is_editor(update, context):
-        await reply(update, REFUSE_EDITORS_ONLY)
-        return
     entries = await services(context).audit.recent(AUDIT_LINES)
     if not entries:
         await reply(update, "The audit log is empty.")
@@ -155,11 +152,9 @@ async def audit_log(update: Update, context: Context) -> None:
     await reply(update, "\n".join(lines))
 
 
+@editors_only
 async def stats(update: Update, context: Context) -> None:
     """/stats (editors): articles, sources, subscriptions and paused chats."""
-    if not await is_editor(update, context):
-        await reply(update, REFUSE_EDITORS_ONLY)
-        return
     core = services(context)
     archive = await core.archive.articles.stats()
     subs, chats = await core.subscriptions.count()

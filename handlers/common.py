@@ -103,17 +103,6 @@ async def reply_parts(update: Update, parts: list[str]) -> None:
         await message.reply_text(part)
 
 
-async def editor_message(update: Update, context: Context) -> Message | None:
-    """The update's message when an editor sent it; anyone else gets the polite refusal."""
-    message = update.effective_message
-    if message is None:
-        return None
-    if not await is_editor(update, context):
-        await reply(update, REFUSE_EDITORS_ONLY)
-        return None
-    return message
-
-
 async def is_chat_admin(update: Update, context: Context) -> bool:
     """Whether the sender may manage this chat's digests (private chats: always)."""
     chat = update.effective_chat
