@@ -7,7 +7,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from bot.articles.archive import RESTORE_DAYS
 from bot.commands import help_text
 from bot.context import Context
-from bot.render import escape
+from bot.render import escape, no_article_line
 from handlers.articles import not_yet_searchable
 from handlers.common import (
     STALE_BUTTON,
@@ -52,9 +52,9 @@ async def delete(update: Update, context: Context) -> None:
     if number is None:
         await reply(update, DELETE_USAGE)
         return
-    article = await services(context).archive.articles.get(number)
+    article = await services(context).archive.get(number)
     if article is None:
-        await reply(update, f"There is no article #{number} in the archive.")
+        await reply(update, no_article_line(number))
         return
     buttons = InlineKeyboardMarkup(
         [
@@ -156,15 +156,14 @@ async def audit_log(update: Update, context: Context) -> None:
 async def stats(update: Update, context: Context) -> None:
     """/stats (editors): articles, sources, subscriptions and paused chats."""
     core = services(context)
-    archive = await core.archive.articles.stats()
-    subs, chats = await core.subscriptions.count()
-    sent, pending = await core.subscriptions.delivered_count()
-    paused = await core.subscriptions.paused_chats()
+    archive = await core.archive.stats()
+    digests = await core.digest_subscriptions.stats()
+    paused = digests.paused
     lines = [
         f"Articles: {archive.articles:,} from {archive.sources:,} sources "
         f"({archive.deleted:,} deleted)",
-        f"Subscriptions: {subs:,} in {chats:,} chats",
-        f"Digests sent: {sent:,}; waiting: {pending:,}",
+        f"Subscriptions: {digests.subscriptions:,} in {digests.chats:,} chats",
+        f"Digests sent: {digests.sent:,}; waiting: {digests.pending:,}",
     ]
     if paused:
         lines.append(f"Paused chats (blocked or removed the bot): {len(paused)}")

@@ -18,12 +18,11 @@ from bot.articles.archive import Origin, RejectedInput
 from bot.articles.files import UnreadableFile, read_records
 from bot.articles.parsing import looks_like_article
 from bot.context import Context
-from bot.render import duplicate_line, escape, saved_line
+from bot.render import duplicate_line, escape, no_article_line, saved_line
 from handlers.common import (
     actor,
     args_text,
     article_number,
-    audit,
     reply,
     services,
     user_id,
@@ -105,9 +104,9 @@ async def edit_command(update: Update, context: Context) -> None:
         await reply(update, EDIT_USAGE)
         return
     archive = services(context).archive
-    current = await archive.articles.get(number)
+    current = await archive.get(number)
     if current is None:
-        await reply(update, f"There is no article #{number} in the archive.")
+        await reply(update, no_article_line(number))
         return
     try:
         new = archive.build(text, published=current.published, source=current.source)
@@ -124,7 +123,7 @@ async def edit_command(update: Update, context: Context) -> None:
             text += "\n" + not_yet_searchable("The new text is stored")
         await reply(update, text)
     else:
-        await reply(update, f"There is no article #{number} in the archive.")
+        await reply(update, no_article_line(number))
 
 
 async def channel_post(update: Update, context: Context) -> None:
@@ -200,8 +199,7 @@ async def document(update: Update, context: Context) -> None:
     ):
         await ingest(update, context, message, found.records[0].text)
         return
-    report = await archive.import_records(found.records)
-    await audit(update, context, "import", detail=f"{report.added} added from {name}")
+    report = await archive.import_records(found.records, actor=actor(update), origin=name)
     lines = [
         f"Imported {report.added} article{'s' if report.added != 1 else ''} from {escape(name)}."
     ]

@@ -53,15 +53,6 @@ def actor(update: Update) -> Actor:
     return Actor(user_id(update), chat.id if chat else None)
 
 
-async def audit(update: Update, context: Context, action: str, **fields: Any) -> None:
-    """Record who did `action` in this update's chat (in a transaction of its own)."""
-    core = services(context)
-    who = actor(update)
-    await core.audit.record(
-        action, now=core.clock.now(), actor_id=who.actor_id, chat_id=who.chat_id, **fields
-    )
-
-
 def args_text(message: Message) -> str:
     """The text after the command word (`/ask@bot how?` gives 'how?')."""
     text = message.text or message.caption or ""

@@ -18,7 +18,7 @@ from bot.context import Context
 from bot.questions.limits import Verdict, slow_down_button, slow_down_text
 from bot.questions.replies import answers_html
 from bot.questions.service import PAGE_SIZE, Answers
-from bot.render import byline, escape, split_article
+from bot.render import byline, escape, no_article_line, split_article
 from handlers.common import (
     STALE_BUTTON,
     args_text,
@@ -160,9 +160,9 @@ async def send_article(update: Update, context: Context, number: str) -> None:
     if article_id is None:
         await reply(update, READ_USAGE)
         return
-    article = await services(context).archive.articles.get(article_id)
+    article = await services(context).archive.get(article_id)
     if article is None:
-        await reply(update, f"There is no article #{article_id} in the archive.")
+        await reply(update, no_article_line(article_id))
         return
     meta = byline(article.published.isoformat(), article.source, article.id)
     if article.url:

@@ -141,12 +141,18 @@ class ArticleStore:
             return SaveResult(_stored(existing), created=False)
 
     async def save_many(
-        self, batch: Sequence[NewArticle], *, now: dt.datetime
+        self,
+        batch: Sequence[NewArticle],
+        *,
+        now: dt.datetime,
+        actor: Actor | None = None,
+        origin: str = "",
     ) -> list[ArticleChange]:
         """Store a batch in one transaction (bulk import); returns the new ones, in seq order.
 
         Articles whose text or external id is already stored, or repeated in the batch, are
-        left out. The result is what the search index needs to add them.
+        left out. The result is what the search index needs to add them. With an `actor`, an
+        "import" audit entry ("N added from `origin`") is written in the same transaction.
         """
         async with self._db.transaction() as session:
             known_hashes: set[str] = set()
@@ -183,6 +189,9 @@ class ArticleStore:
                 )
             )
             id_of = {int(seq): int(article_id) for seq, article_id in ids}
+            if actor is not None:
+                detail = f"{len(fresh)} added from {origin}" if origin else f"{len(fresh)} added"
+                session.add(audit_entry("import", now=now, actor=actor, detail=detail))
             return [
                 ArticleChange(first + n, id_of[first + n], a.title, a.text, a.published, False)
                 for n, a in enumerate(fresh)

@@ -4,15 +4,17 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import functools
 import itertools
 import logging
-from collections.abc import AsyncIterator, Callable, Iterable
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Generic, TypeVar
 
 from bot.articles.parsing import content_hash, parse_article
 from bot.clock import Clock
 from storage.articles import (
+    ArchiveStats,
     ArticleChange,
     ArticleStore,
     NewArticle,
@@ -123,6 +125,14 @@ class Archive:
             added_by=origin.added_by,
         )
 
+    async def get(self, article_id: int) -> StoredArticle | None:
+        """A live article by number (None when there is none, or it was deleted)."""
+        return await self.articles.get(article_id)
+
+    async def stats(self) -> ArchiveStats:
+        """Counts for /stats."""
+        return await self.articles.stats()
+
     async def add(self, new: NewArticle, *, actor: Actor | None = None) -> Written[SaveResult]:
         """Store one article (once, audited with it) and make it searchable before returning."""
         result = await self.articles.save(new, now=self._clock.now(), actor=actor)
@@ -200,14 +210,19 @@ class Archive:
         batch_size: int = 2_000,
         progress: Callable[[int], object] | None = None,
         commit_every: int = IMPORT_COMMIT_EVERY,
+        actor: Actor | None = None,
+        origin: str = "",
     ) -> ImportReport:
         """Bulk import; each batch is one transaction, the index one writer for the whole run.
 
         Batches are indexed as they are stored and committed to the index every
         `commit_every` new articles and at the end. A crash in between loses only index work:
         the watermark stays at the last commit, and the next sync (start-up) replays the rest.
+        With an `actor`, each batch's "import" audit entry (added from `origin`) is written in
+        the batch's own transaction.
         """
         report = ImportReport()
+        save = functools.partial(self._save_batch, actor=actor, origin=origin)
         batches = self._build_batches(records, report, progress, batch_size)
         async with self._sync_lock:
             try:
@@ -218,7 +233,7 @@ class Archive:
                 writer = True
                 ok = False
                 try:
-                    await self._import_indexing(batches, report, commit_every)
+                    await self._import_indexing(batches, report, commit_every, save)
                     ok = True
                 finally:
                     await asyncio.to_thread(self.index.close_writer, ok=ok)
@@ -227,18 +242,22 @@ class Archive:
             # that process or a later sync indexes them from the change feed.
             log.warning("search index busy in another process; importing, indexing later")
             async for batch in batches:
-                await self._save_batch(batch, report)
+                await save(batch, report)
             await self.sync_index()
         return report
 
     async def _import_indexing(
-        self, batches: AsyncIterator[list[NewArticle]], report: ImportReport, commit_every: int
+        self,
+        batches: AsyncIterator[list[NewArticle]],
+        report: ImportReport,
+        commit_every: int,
+        save: Callable[[list[NewArticle], ImportReport], Awaitable[list[ArticleChange]]],
     ) -> None:
         index = self.index
         indexed = index.watermark  # every change up to here is staged or committed
         committed = indexed
         async for batch in batches:
-            created = await self._save_batch(batch, report)
+            created = await save(batch, report)
             if not created:
                 continue
             if created[0].seq == indexed + 1:
@@ -254,9 +273,16 @@ class Archive:
         await asyncio.to_thread(index.commit, indexed)
 
     async def _save_batch(
-        self, batch: list[NewArticle], report: ImportReport
+        self,
+        batch: list[NewArticle],
+        report: ImportReport,
+        *,
+        actor: Actor | None,
+        origin: str,
     ) -> list[ArticleChange]:
-        created = await self.articles.save_many(batch, now=self._clock.now())
+        created = await self.articles.save_many(
+            batch, now=self._clock.now(), actor=actor, origin=origin
+        )
         report.added += len(created)
         report.duplicates += len(batch) - len(created)
         return created

@@ -10,7 +10,7 @@ from bot.digests.compose import topics_of
 from bot.digests.schedule import format_time, is_timezone, parse_time_of_day
 from storage.articles import ArticleStore
 from storage.audit import Actor
-from storage.subscriptions import SubscriptionInfo, SubscriptionStore
+from storage.subscriptions import PausedChat, SubscriptionInfo, SubscriptionStore
 
 MAX_SUBSCRIPTIONS = 10
 
@@ -52,6 +52,17 @@ class Unsubscribed:
 
     removed: int | None
     remaining: int
+
+
+@dataclass(frozen=True, slots=True)
+class DigestStats:
+    """Subscriptions, digests sent and waiting, paused chats."""
+
+    subscriptions: int
+    chats: int
+    sent: int
+    pending: int
+    paused: list[PausedChat]
 
 
 class SubscriptionService:
@@ -127,3 +138,14 @@ class SubscriptionService:
         await self._store.touch_chat(chat.id, chat.kind, chat.title)
         await self._store.set_timezone(chat.id, name)
         return True
+
+    async def migrate_chat(self, old_id: int, new_id: int) -> None:
+        """A group became a supergroup: its subscriptions move with it."""
+        await self._store.migrate_chat(old_id, new_id)
+
+    async def stats(self) -> DigestStats:
+        """Counts for /stats."""
+        subscriptions, chats = await self._store.count()
+        sent, pending = await self._store.delivered_count()
+        paused = await self._store.paused_chats()
+        return DigestStats(subscriptions, chats, sent, pending, paused)
