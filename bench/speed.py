@@ -324,7 +324,6 @@ def measure_bot(work: pathlib.Path, questions_path: pathlib.Path, n: int, size: 
 
     def forget_words() -> None:
         forget_texts()
-        analysis.stem.cache_clear()
         analysis._STEMS.clear()
 
     started = time.perf_counter()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 
-from bot.articles.archive import RESTORE_DAYS
+from bot.articles.archive import RESTORE_DAYS, Change
 from bot.commands import help_text
 from bot.context import Context
 from bot.render import escape, no_article_line
@@ -110,19 +110,19 @@ async def restore(update: Update, context: Context) -> None:
         return
     written = await services(context).archive.restore(number, actor=actor(update))
     outcome, article = written.value
-    if outcome == "restored" and article is not None:
+    if outcome is Change.RESTORED and article is not None:
         text = f"Restored #{article.id}: {escape(article.title)}"
         if not written.searchable:
             text += "\n" + not_yet_searchable("It is back in the archive")
         await reply(update, text)
-    elif outcome == "live":
+    elif outcome is Change.LIVE:
         await reply(update, f"Article #{number} was not deleted.")
-    elif outcome == "expired":
+    elif outcome is Change.EXPIRED:
         await reply(
             update,
             f"Article #{number} was deleted more than {RESTORE_DAYS} days ago; it stays gone.",
         )
-    elif outcome == "clash" and article is not None:
+    elif outcome is Change.CLASH and article is not None:
         await reply(
             update, f"The same text is in the archive again as #{article.id}; nothing to restore."
         )

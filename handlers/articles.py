@@ -14,7 +14,7 @@ from telegram import (
     Update,
 )
 
-from bot.articles.archive import Origin, RejectedInput
+from bot.articles.archive import Change, Origin, RejectedInput
 from bot.articles.files import UnreadableFile, read_records
 from bot.articles.parsing import looks_like_article
 from bot.context import Context
@@ -115,9 +115,9 @@ async def edit_command(update: Update, context: Context) -> None:
         return
     written = await archive.replace(number, new, actor=actor(update))
     outcome, article = written.value
-    if outcome == "clash" and article is not None:
+    if outcome is Change.CLASH and article is not None:
         await reply(update, duplicate_line(article.id, article.title))
-    elif outcome == "edited" and article is not None:
+    elif outcome is Change.EDITED and article is not None:
         text = f"Edited #{article.id}: {escape(article.title)}"
         if not written.searchable:
             text += "\n" + not_yet_searchable("The new text is stored")

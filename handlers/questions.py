@@ -17,7 +17,7 @@ from telegram import (
 from bot.context import Context
 from bot.questions.limits import Verdict, slow_down_button, slow_down_text
 from bot.questions.replies import answers_html
-from bot.questions.service import PAGE_SIZE, Answers
+from bot.questions.service import MAX_QUESTION_CHARS, PAGE_SIZE, Answers
 from bot.render import byline, escape, no_article_line, split_article
 from handlers.common import (
     STALE_BUTTON,
@@ -34,8 +34,6 @@ READ_USAGE = escape("Usage: /read <article number>, for example /read 42 (or tap
 READ_PATTERN = re.compile(r"^/read_(\d{1,18})(?:@\w+)?\s*$")
 MORE_PREFIX = "more:"
 INLINE_RESULTS = 10
-# Telegram allows 4,096 characters; a question needs far fewer, and long ones cost search time.
-MAX_QUESTION_CHARS = 1_000
 TOO_LONG = (
     f"That question is too long for me: please ask in under {MAX_QUESTION_CHARS:,} characters "
     "(the key words are enough)."

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
+from enum import StrEnum
 from typing import cast
 
 from sqlalchemy import Table, func, insert, select, update
@@ -78,6 +79,17 @@ class ArchiveStats:
     articles: int
     sources: int
     deleted: int
+
+
+class Change(StrEnum):
+    """What became of an edit or a restore."""
+
+    EDITED = "edited"
+    RESTORED = "restored"
+    LIVE = "live"  # restore: the article was never deleted
+    EXPIRED = "expired"  # restore: deleted too long ago, its text is erased
+    MISSING = "missing"
+    CLASH = "clash"  # another live article holds the same text
 
 
 def _stored(row: Article) -> StoredArticle:
@@ -236,31 +248,31 @@ class ArticleStore:
 
     async def replace(
         self, article_id: int, new: NewArticle, *, now: dt.datetime, actor: Actor | None = None
-    ) -> tuple[str, StoredArticle | None]:
+    ) -> tuple[Change, StoredArticle | None]:
         """An editor's new version of a live article.
 
-        Returns ("edited", article), ("missing", None), or ("clash", the other article that
+        Returns (EDITED, article), (MISSING, None), or (CLASH, the other article that
         already holds this text). With an `actor`, the "edit" audit entry is written in the
         same transaction.
         """
         async with self._db.transaction() as session:
             row = await session.get(Article, article_id)
             if row is None or row.deleted_at is not None:
-                return "missing", None
+                return Change.MISSING, None
             clash = await session.scalar(
                 select(Article).where(
                     Article.content_hash == new.content_hash, Article.id != row.id
                 )
             )
             if clash is not None:
-                return "clash", _stored(clash)
+                return Change.CLASH, _stored(clash)
             row.content_hash = new.content_hash
             row.title, row.text, row.published = new.title, new.text, new.published
             row.source = new.source or row.source
             row.updated_at = now
             row.change_seq = await _next_seq(session)
             _audit(session, "edit", row, now, actor)
-            return "edited", _stored(row)
+            return Change.EDITED, _stored(row)
 
     async def delete(
         self, article_id: int, *, now: dt.datetime, actor: Actor | None = None
@@ -291,35 +303,35 @@ class ArticleStore:
         now: dt.datetime,
         deleted_since: dt.datetime,
         actor: Actor | None = None,
-    ) -> tuple[str, StoredArticle | None]:
+    ) -> tuple[Change, StoredArticle | None]:
         """Bring back an article deleted at or after `deleted_since`.
 
-        Returns ("restored", article), ("live", article) if it was never deleted, ("expired", None),
-        ("missing", None), or ("clash", the live article that now holds the same text). With an
+        Returns (RESTORED, article), (LIVE, article) if it was never deleted, (EXPIRED, None),
+        (MISSING, None), or (CLASH, the live article that now holds the same text). With an
         `actor`, the "restore" audit entry is written in the same transaction.
         """
         async with self._db.transaction() as session:
             row = await session.get(Article, article_id)
             if row is None:
-                return "missing", None
+                return Change.MISSING, None
             if row.deleted_at is None:
-                return "live", _stored(row)
+                return Change.LIVE, _stored(row)
             if row.deleted_at < deleted_since:
-                return "expired", None
+                return Change.EXPIRED, None
             clash = await session.scalar(
                 select(Article).where(
                     Article.content_hash == content_hash, Article.deleted_at.is_(None)
                 )
             )
             if clash is not None:
-                return "clash", _stored(clash)
+                return Change.CLASH, _stored(clash)
             row.deleted_at = None
             row.content_hash = content_hash
             row.updated_at = now
             # A new change number puts it back into the search index.
             row.change_seq = await _next_seq(session)
             _audit(session, "restore", row, now, actor)
-            return "restored", _stored(row)
+            return Change.RESTORED, _stored(row)
 
     async def get(self, article_id: int) -> StoredArticle | None:
         """One live article."""

@@ -62,11 +62,6 @@ def day_number(day: datetime.date) -> int:
     return (day - _EPOCH).days
 
 
-def day_from_number(number: int) -> datetime.date:
-    """Invert `day_number`."""
-    return _EPOCH + datetime.timedelta(days=number)
-
-
 @dataclass(frozen=True, slots=True)
 class IndexChange:
     """One article to upsert, or to delete when `deleted` is set."""
@@ -292,10 +287,6 @@ class SearchIndex:
     def doc_freq(self, term: str) -> int:
         """Return in how many articles the analyzed `term` occurs, in title or body."""
         return max(self._searcher.doc_freq(field, term) for field in TEXT_FIELDS)
-
-    def body_doc_freq(self, term: str) -> int:
-        """Return in how many article bodies the analyzed `term` occurs."""
-        return int(self._searcher.doc_freq(BODY_FIELD, term))
 
     def search(
         self,

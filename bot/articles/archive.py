@@ -21,6 +21,9 @@ from storage.articles import (
     SaveResult,
     StoredArticle,
 )
+from storage.articles import (
+    Change as Change,  # re-exported: handlers read outcomes
+)
 from storage.audit import Actor as Actor  # re-exported: handlers name who makes a change
 from storage.search_index import IndexChange, IndexLocked, SearchIndex
 
@@ -149,10 +152,10 @@ class Archive:
 
     async def replace(
         self, article_id: int, new: NewArticle, *, actor: Actor | None = None
-    ) -> Written[tuple[str, StoredArticle | None]]:
+    ) -> Written[tuple[Change, StoredArticle | None]]:
         """Replace an article's text; searchable in its new form before this returns."""
         outcome = await self.articles.replace(article_id, new, now=self._clock.now(), actor=actor)
-        return Written(outcome, await self.catch_up() if outcome[0] == "edited" else True)
+        return Written(outcome, await self.catch_up() if outcome[0] is Change.EDITED else True)
 
     async def delete(
         self, article_id: int, *, actor: Actor | None = None
@@ -163,12 +166,12 @@ class Archive:
 
     async def restore(
         self, article_id: int, *, actor: Actor | None = None
-    ) -> Written[tuple[str, StoredArticle | None]]:
+    ) -> Written[tuple[Change, StoredArticle | None]]:
         """Undo a delete from the last RESTORE_DAYS days; see ArticleStore.restore for results."""
         deleted = await self.articles.deleted_text(article_id)
         if deleted is None:
             live = await self.articles.get(article_id)
-            return Written(("live", live) if live is not None else ("missing", None))
+            return Written((Change.LIVE, live) if live is not None else (Change.MISSING, None))
         now = self._clock.now()
         outcome = await self.articles.restore(
             article_id,
@@ -177,7 +180,7 @@ class Archive:
             deleted_since=now - dt.timedelta(days=RESTORE_DAYS),
             actor=actor,
         )
-        return Written(outcome, await self.catch_up() if outcome[0] == "restored" else True)
+        return Written(outcome, await self.catch_up() if outcome[0] is Change.RESTORED else True)
 
     async def catch_up(self) -> bool:
         """Bring the index up to date with the database; False if it could not be, now.

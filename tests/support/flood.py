@@ -225,11 +225,6 @@ def delivery_routes(api: FakeBotApi) -> list[Route]:
     ]
 
 
-def text_digest(text: str) -> str:
-    """How /_fake/received names a message text."""
-    return hashlib.sha1(text.encode()).hexdigest()[:16]
-
-
 class DeliveryFaults:
     """Optional flood control, random faults and stalls in front of every send ."""
 
