@@ -12,9 +12,9 @@ from handlers.articles import not_yet_searchable
 from handlers.common import (
     STALE_BUTTON,
     actor,
-    args_text,
     article_number,
     is_editor,
+    number_argument,
     reply,
     services,
 )
@@ -45,12 +45,8 @@ async def help_command(update: Update, context: Context) -> None:
 @editors_only
 async def delete(update: Update, context: Context) -> None:
     """/delete <n> (editors): asks for confirmation with a button first."""
-    message = update.effective_message
-    if message is None:
-        return
-    number = article_number(args_text(message))
+    number = await number_argument(update, DELETE_USAGE)
     if number is None:
-        await reply(update, DELETE_USAGE)
         return
     article = await services(context).archive.get(number)
     if article is None:
@@ -101,12 +97,8 @@ async def delete_callback(update: Update, context: Context) -> None:
 @editors_only
 async def restore(update: Update, context: Context) -> None:
     """/restore <n> (editors): undo a delete from the last 30 days."""
-    message = update.effective_message
-    if message is None:
-        return
-    number = article_number(args_text(message))
+    number = await number_argument(update, RESTORE_USAGE)
     if number is None:
-        await reply(update, RESTORE_USAGE)
         return
     written = await services(context).archive.restore(number, actor=actor(update))
     outcome, article = written.value

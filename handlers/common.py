@@ -72,6 +72,15 @@ def article_number(text: str) -> int | None:
     return int(arg) if arg.isdecimal() and len(arg) <= 18 else None
 
 
+async def number_argument(update: Update, usage: str) -> int | None:
+    """The article number after the command; without one, the usage line is the reply."""
+    message = update.effective_message
+    number = article_number(args_text(message)) if message is not None else None
+    if number is None and message is not None:
+        await reply(update, usage)
+    return number
+
+
 async def reply(update: Update, html: str, **kwargs: Any) -> Message | None:
     """Reply with HTML to the update's message; texts over the limit go out in several parts."""
     message = update.effective_message

@@ -239,11 +239,7 @@ class ArticleStore:
             )
             if clash is None:
                 row.content_hash = new.content_hash
-            row.title, row.text, row.published = new.title, new.text, new.published
-            row.source = new.source or row.source
-            row.updated_at = now
-            row.change_seq = await _next_seq(session)
-            _audit(session, "edit", row, now, actor)
+            await _rewrite(session, row, new, now, actor)
             return _stored(row)
 
     async def replace(
@@ -267,11 +263,7 @@ class ArticleStore:
             if clash is not None:
                 return Change.CLASH, _stored(clash)
             row.content_hash = new.content_hash
-            row.title, row.text, row.published = new.title, new.text, new.published
-            row.source = new.source or row.source
-            row.updated_at = now
-            row.change_seq = await _next_seq(session)
-            _audit(session, "edit", row, now, actor)
+            await _rewrite(session, row, new, now, actor)
             return Change.EDITED, _stored(row)
 
     async def delete(
@@ -449,6 +441,17 @@ class ArticleStore:
                 select(Article).where(Article.external_id == new.external_id)
             )
         return row
+
+
+async def _rewrite(
+    session: AsyncSession, row: Article, new: NewArticle, now: dt.datetime, actor: Actor | None
+) -> None:
+    """Give a live article its new version: a new change number, and the "edit" audit entry."""
+    row.title, row.text, row.published = new.title, new.text, new.published
+    row.source = new.source or row.source
+    row.updated_at = now
+    row.change_seq = await _next_seq(session)
+    _audit(session, "edit", row, now, actor)
 
 
 def _audit(
