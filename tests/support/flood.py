@@ -1,6 +1,6 @@
 """What the fake Bot API adds for digest delivery: flood control, random faults, stalled sends.
 
-Kept apart from fake_telegram.py's methods so that both can grow without colliding.
+Kept apart from bot/telegram/offline.py's methods so that both can grow without colliding.
 """
 
 from __future__ import annotations
