@@ -126,7 +126,7 @@ def write_import_file(path: pathlib.Path, source: Sequence[Source], size: int) -
     from bot.clock import SystemClock
 
     # Only parsing is needed: no store, no index.
-    check = Archive(None, None, SystemClock()).build  # type: ignore[arg-type]
+    check = Archive(None, None, SystemClock(), None).build  # type: ignore[arg-type]
     prefixed: set[int] = set()
     for number, s in enumerate(source):
         try:

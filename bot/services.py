@@ -52,14 +52,12 @@ class Services:
     metrics: Metrics = field(default_factory=Metrics)
     index_slot: IndexSlot | None = None
     audit: AuditStore = field(init=False)
-    tombstones: TombstoneStore = field(init=False)
     roles: EditorRoles = field(init=False)
     question_limits: QuestionLimits = field(init=False)
 
     def __post_init__(self) -> None:
         settings = self.settings
         self.audit = AuditStore(self.db)
-        self.tombstones = TombstoneStore(self.db)
         self.roles = EditorRoles(
             settings.editor_ids,
             settings.newsroom_chat_ids,
@@ -113,7 +111,7 @@ async def open_services(settings: Settings, *, clock: Clock | None = None) -> Se
     index = await asyncio.to_thread(SearchIndex.open, index_dir)
     articles = ArticleStore(db)
     subscriptions = SubscriptionStore(db)
-    archive = Archive(articles, index, clock)
+    archive = Archive(articles, index, clock, TombstoneStore(db))
     digests = DigestService(articles, subscriptions, clock, settings.timezone)
     deliveries = DeliveryStore(db)
     services = Services(

@@ -26,6 +26,7 @@ from storage.articles import (
 )
 from storage.audit import Actor as Actor  # re-exported: handlers name who makes a change
 from storage.search_index import IndexChange, IndexLocked, SearchIndex
+from storage.tombstones import TombstoneStore
 
 log = logging.getLogger(__name__)
 
@@ -85,8 +86,15 @@ class ImportReport:
 class Archive:
     """The archive as the rest of the bot sees it."""
 
-    def __init__(self, articles: ArticleStore, index: SearchIndex, clock: Clock) -> None:
+    def __init__(
+        self,
+        articles: ArticleStore,
+        index: SearchIndex,
+        clock: Clock,
+        tombstones: TombstoneStore,
+    ) -> None:
         self.articles = articles
+        self._tombstones = tombstones
         self.index = index
         self._clock = clock
         self._sync_lock = asyncio.Lock()
@@ -181,6 +189,18 @@ class Archive:
             actor=actor,
         )
         return Written(outcome, await self.catch_up() if outcome[0] is Change.RESTORED else True)
+
+    async def purge_deleted(self) -> int:
+        """Erase the words of articles deleted more than RESTORE_DAYS ago (audited)."""
+        erased = await self._tombstones.purge(
+            deleted_before=self._clock.now() - dt.timedelta(days=RESTORE_DAYS),
+            now=self._clock.now(),
+            why=f"deleted over {RESTORE_DAYS} days ago",
+            actor=Actor(),
+        )
+        if erased:
+            log.info("erased %d article(s) deleted over %d days ago", erased, RESTORE_DAYS)
+        return erased
 
     async def catch_up(self) -> bool:
         """Bring the index up to date with the database; False if it could not be, now.
