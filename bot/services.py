@@ -143,13 +143,5 @@ async def open_services(settings: Settings, *, clock: Clock | None = None) -> Se
         updates=UpdateLedger(db),
         index_slot=slot,
     )
-    last_seq = await articles.last_seq()
-    if index.watermark > last_seq:
-        # The index is ahead of this database (a different or restored database): rebuild.
-        log.warning("search index is ahead of the database; rebuilding it")
-        await archive.rebuild_index()
-    else:
-        repaired = await archive.sync_index()
-        if repaired:
-            log.info("search index caught up with %d change(s)", repaired)
+    await archive.start_index()
     return services

@@ -15,7 +15,7 @@ from telegram import (
 )
 
 from bot.articles.archive import Change, Origin, RejectedInput
-from bot.articles.files import UnreadableFile, read_records
+from bot.articles.files import UnreadableFile, read_records, shown_name
 from bot.articles.parsing import looks_like_article
 from bot.context import Context
 from bot.render import duplicate_line, escape, no_article_line, saved_line
@@ -199,6 +199,7 @@ async def document(update: Update, context: Context) -> None:
     ):
         await ingest(update, context, message, found.records[0].text)
         return
+    name = shown_name(name)
     report = await archive.import_records(found.records, actor=actor(update), origin=name)
     lines = [
         f"Imported {report.added} article{'s' if report.added != 1 else ''} from {escape(name)}."
@@ -212,7 +213,15 @@ async def document(update: Update, context: Context) -> None:
             f"{len(found.bad_lines)} lines were not article objects (lines {shown}{more})."
         )
     if report.rejected:
-        lines.append(f"{len(report.rejected)} had no text to keep.")
+        lines.append(f"{len(report.rejected)} could not be kept:")
+        lines.extend(escape(f"• {reason}") for reason in report.rejected[:5])
+        if len(report.rejected) > 5:
+            lines.append(f"… and {len(report.rejected) - 5} more.")
+    if report.index_error:
+        lines.append(
+            f"They are stored, but {escape(report.index_error)}: search finds them once it "
+            "catches up."
+        )
     await reply(update, "\n".join(lines))
 
 

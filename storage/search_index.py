@@ -15,6 +15,8 @@ from typing import TYPE_CHECKING
 
 import tantivy
 
+from storage.faults import crash_point
+
 if TYPE_CHECKING:
     from collections.abc import Iterator, Sequence
 
@@ -180,17 +182,27 @@ class SearchIndex:
         writer = self._writer
         if writer is None:
             raise RuntimeError("commit() needs the writer: call it inside writing()")
+        crash_point("index:staged")
         writer.commit()
+        crash_point("index:committed")
         # The watermark is written only after the commit: a crash in between replays changes.
         self._write_watermark(max(watermark, self._watermark))
+        crash_point("index:watermark")
         self._refresh()
 
     def reset(self) -> None:
-        """Delete every document and set the watermark back to 0."""
+        """Delete every document and set the watermark back to 0.
+
+        The watermark goes first: the index never claims changes it no longer holds (a crash
+        after clearing would otherwise leave it empty and "up to date"). A crash in between
+        leaves every document and a watermark of 0, and the next sync re-applies them all.
+        """
         with self.writing() as writer:
+            self._write_watermark(0)
+            crash_point("index:reset-watermark")
             writer.delete_all_documents()
             writer.commit()
-            self._write_watermark(0)
+            crash_point("index:cleared")
         self._refresh()
 
     @contextlib.contextmanager

@@ -56,9 +56,9 @@ def test_run_without_token_says_what_to_set(workdir: Path) -> None:
 def test_import_then_ask_jsonl(workdir: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["import", "--quiet", str(SAMPLE / "fakes.jsonl"), str(SEED)]) == 0
     out = capsys.readouterr().out
-    assert out.startswith("Imported 789 new articles from 2 file(s); 16 already there; 0 rejected.")
+    assert out.startswith("Imported from 2 file(s): 789 stored, 16 duplicates, 0 refused.")
     assert main(["import", "--quiet", str(SAMPLE / "fakes.jsonl")]) == 0
-    assert "Imported 0 new articles" in capsys.readouterr().out
+    assert "0 stored" in capsys.readouterr().out
 
     queries = [
         {"query": "civilians trapped in Raqqa?", "as_of": "2017-07-05"},
@@ -111,8 +111,7 @@ def test_chat_answers_in_the_terminal(workdir: Path) -> None:
     assert "Saved #1: US-backed forces in Syria" in result.stdout
     assert (
         "“The United Nations has expressed concern for up to 100,000 civilians it says are still "
-        "trapped in the city.”"
-        in result.stdout
+        "trapped in the city.”" in result.stdout
     )
     assert "Subscribed: a digest every day at 08:00 (UTC)" in result.stdout
 

@@ -9,7 +9,7 @@ import json
 import logging
 import sys
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -20,8 +20,10 @@ from bot.articles.files import (
     JSONL_SUFFIXES,
     SUPPORTED,
     UnreadableFile,
+    bounded_lines,
     iter_jsonl_lines,
     read_records,
+    shown_name,
 )
 from bot.cli.backup import is_export_file, restore_export, write_export
 from bot.logs import setup_logging
@@ -125,8 +127,22 @@ def _run(settings: Settings, args: argparse.Namespace) -> int:
         from bot.cli.webhook import run_webhook
 
         return run_webhook(settings)
+    from bot.telegram.outage import reach_telegram
+
     app = build_application(settings)
-    app.run_polling(allowed_updates=Update.ALL_TYPES)
+    # Reach Telegram (retrying while it is out of reach) on the loop run_polling then uses,
+    # so the HTTP client opened here is the one it keeps.
+    loop = asyncio.new_event_loop()
+    asyncio.set_event_loop(loop)
+    try:
+        loop.run_until_complete(reach_telegram(app.bot))
+    except BaseException:
+        loop.run_until_complete(app.bot.shutdown())
+        loop.close()
+        raise
+    # Should Telegram go away again before polling starts, PTB retries too (-1: forever).
+    # Polling errors reach handlers/errors.py: an outage is one log line there.
+    app.run_polling(allowed_updates=Update.ALL_TYPES, bootstrap_retries=-1)
     return 0
 
 
@@ -146,35 +162,65 @@ def _chat(settings: Settings, args: argparse.Namespace) -> int:
 class _Sources:
     """Records from many files, with what could not be read."""
 
+    max_file_bytes: int
     problems: list[str] = field(default_factory=list)
     files: int = 0
+    refused_files: int = 0
+    bad_lines: int = 0
+    skipped: list[str] = field(default_factory=list)  # other files in a folder (README...)
 
     def records(self, paths: Sequence[Path]) -> Iterator[ImportRecord]:
-        for path in _expand(paths, self.problems):
+        for path in _expand(paths, self):
             self.files += 1
+            name = shown_name(path)
             if path.suffix.lower() in JSONL_SUFFIXES:
                 bad: list[int] = []
-                with path.open(encoding="utf-8", errors="replace") as handle:
-                    yield from iter_jsonl_lines(handle, bad)
+                try:
+                    with path.open(encoding="utf-8", errors="replace") as handle:
+                        lines = bounded_lines(handle, self.max_file_bytes)
+                        yield from iter_jsonl_lines(lines, bad, label=name)
+                except OSError as exc:
+                    self._refuse(f"{name}: {exc.strerror or exc}")
                 if bad:
-                    self.problems.append(f"{path}: {len(bad)} lines are not article objects")
+                    self.bad_lines += len(bad)
+                    first = ", ".join(str(n) for n in bad[:10])
+                    more = f" and {len(bad) - 10:,} more" if len(bad) > 10 else ""
+                    self.problems.append(
+                        f"{name}: {len(bad):,} line(s) are not article objects (line {first}{more})"
+                    )
                 continue
             try:
-                yield from read_records(path.name, path.read_bytes()).records
+                size = path.stat().st_size
+                if size > self.max_file_bytes:
+                    self._refuse(
+                        f"{name}: {size / 2**20:,.1f} MiB; the limit for one article file is "
+                        f"{self.max_file_bytes / 2**20:,.1f} MiB (MAX_FILE_BYTES)"
+                    )
+                    continue
+                records = read_records(path.name, path.read_bytes()).records
             except (UnreadableFile, OSError) as exc:
-                self.problems.append(f"{path}: {exc}")
+                reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else exc
+                self._refuse(f"{name}: {reason}")
+                continue
+            yield from (replace(r, where=name) for r in records)
+
+    def _refuse(self, problem: str) -> None:
+        self.refused_files += 1
+        self.problems.append(problem)
 
 
-def _expand(paths: Sequence[Path], problems: list[str]) -> Iterator[Path]:
+def _expand(paths: Sequence[Path], sources: _Sources) -> Iterator[Path]:
     for path in paths:
         if path.is_dir():
-            yield from sorted(
-                p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in SUPPORTED
-            )
+            for found in sorted(p for p in path.rglob("*") if p.is_file()):
+                if found.suffix.lower() in SUPPORTED:
+                    yield found
+                elif not found.name.startswith("."):
+                    sources.skipped.append(shown_name(found.name))
         elif path.is_file():
             yield path
         else:
-            problems.append(f"{path}: no such file or folder")
+            sources._refuse(f"{shown_name(path)}: no such file or folder")
 
 
 def _import(settings: Settings, args: argparse.Namespace) -> int:
@@ -193,7 +239,7 @@ async def _import_async(
     from tqdm import tqdm
 
     services = await open_services(settings)
-    sources = _Sources()
+    sources = _Sources(settings.max_file_bytes)
     try:
         with tqdm(unit=" articles", disable=quiet, file=sys.stderr, desc="import") as bar:
             report = await services.archive.import_records(
@@ -201,16 +247,36 @@ async def _import_async(
                 batch_size=batch_size,
                 progress=bar.update,
                 actor=Actor(),
-                origin=f"the command line ({', '.join(p.name for p in paths)})",
+                origin=f"the command line ({', '.join(shown_name(p.name) for p in paths)})",
             )
     finally:
         await services.close()
+    refused = len(report.rejected) + sources.bad_lines + sources.refused_files
     print(
-        f"Imported {report.added} new articles from {sources.files} file(s); "
-        f"{report.duplicates} already there; {len(report.rejected)} rejected."
+        f"Imported from {sources.files} file(s): {report.added} stored, "
+        f"{report.duplicates} duplicates, {refused} refused"
+        + (
+            f" ({len(report.rejected)} records, {sources.bad_lines} unreadable lines, "
+            f"{sources.refused_files} files)."
+            if refused
+            else "."
+        )
     )
-    for problem in (sources.problems + report.rejected)[:20]:
+    if sources.skipped:
+        shown = ", ".join(sources.skipped[:5]) + (", …" if len(sources.skipped) > 5 else "")
+        print(f"Skipped {len(sources.skipped)} file(s) that are not articles: {shown}")
+    problems = sources.problems + report.rejected
+    for problem in problems[:20]:
         print(f"  {problem}", file=sys.stderr)
+    if len(problems) > 20:
+        print(f"  … and {len(problems) - 20:,} more", file=sys.stderr)
+    if report.index_error:
+        print(
+            f"The articles are stored, but {report.index_error}: search finds them once "
+            "there is room; the next newsbot command (or `newsbot run`) indexes them.",
+            file=sys.stderr,
+        )
+        return 1
     return 1 if sources.problems and not report.added else 0
 
 
