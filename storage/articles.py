@@ -51,6 +51,8 @@ class StoredArticle:
     url: str | None
     external_id: str | None
     created_at: dt.datetime
+    # From a bulk import: news only when dated near its arrival (bot/digests/window.py).
+    backfill: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,6 +92,7 @@ def _stored(row: Article) -> StoredArticle:
         url=row.url,
         external_id=row.external_id,
         created_at=row.created_at,
+        backfill=bool(row.backfill),
     )
 
 
@@ -145,6 +148,8 @@ class ArticleStore:
     ) -> list[ArticleChange]:
         """Store a batch in one transaction (bulk import); returns the new ones, in seq order.
 
+        The articles are marked as backfill: a digest leaves out those dated long before it.
+
         Articles whose text or external id is already stored, or repeated in the batch, are
         left out. The result is what the search index needs to add them.
         """
@@ -174,7 +179,10 @@ class ArticleStore:
             # Core executemany: the ORM's bulk insert costs several times the statement.
             await session.execute(
                 insert(cast(Table, Article.__table__)),
-                [_values(new, now, first + offset) for offset, new in enumerate(fresh)],
+                [
+                    _values(new, now, first + offset) | {"backfill": True}
+                    for offset, new in enumerate(fresh)
+                ],
             )
             # The ids, by the change numbers this transaction reserved (an indexed range).
             ids = await session.execute(

@@ -69,16 +69,26 @@ async def test_subscribe_list_and_unsubscribe(bot: Harness) -> None:
 
 
 async def test_daily_digest_is_sent_once_with_what_arrived(bot: Harness) -> None:
-    await add_articles(bot, "Old news")  # before subscribing: not in the first digest
+    await add_articles(bot, "Old news")  # two hours before the slot, before subscribing
     await bot.send("/subscribe 08:00", user_id=READER)
     await add_articles(bot, "Dam repairs start", "Schools reopen")
     bot.clock.set(dt.datetime(2026, 11, 25, 8, 0, 1, tzinfo=dt.UTC))
     sent = await run_digest_job(bot)
     assert len(sent) == 1
-    assert sent[0].startswith("<b>Your 08:00 digest</b> · 2 new articles\n\n<b>Schools reopen</b>")
-    assert "Dam repairs start" in sent[0] and "Old news" not in sent[0]
+    assert sent[0].startswith(
+        "<b>Your 08:00 digest</b> · 3 new articles in the last 24 hours, newest first\n\n"
+        "<b>Schools reopen</b>"
+    )
+    assert "Dam repairs start" in sent[0] and "Old news" in sent[0]
     assert "/read_3" in sent[0]
     assert await run_digest_job(bot) == []  # the same slot again: nothing
+    await add_articles(bot, "Later news")
+    bot.clock.advance(DAY)
+    sent = await run_digest_job(bot)
+    assert sent[0].startswith(
+        "<b>Your 08:00 digest</b> · 1 new article since your last digest, newest first\n\n"
+        "<b>Later news</b>"
+    )
     bot.clock.advance(DAY)
     assert await run_digest_job(bot) == ["Nothing new since your last digest."]
 
