@@ -6,7 +6,8 @@ from telegram import Update
 
 from bot.context import Context
 from bot.digests.compose import topics_of
-from bot.digests.schedule import format_time, is_timezone, parse_time_of_day
+from bot.digests.requests import NotATime, find_timezone, parse_subscribe, same_topics
+from bot.digests.schedule import format_time
 from bot.render import escape
 from handlers.common import (
     args_text,
@@ -19,11 +20,13 @@ from handlers.common import (
 )
 
 SUBSCRIBE_USAGE = (
-    "Usage: /subscribe [HH:MM] [topic words], for example /subscribe 08:00 or "
-    "/subscribe 07:30 syria raqqa"
+    "Usage: /subscribe [time] [topic words], for example /subscribe 08:00, /subscribe 8am or "
+    "/subscribe 7:30pm syria raqqa"
 )
 UNSUBSCRIBE_USAGE = escape("Usage: /unsubscribe <n|all>; /subscriptions lists the numbers.")
-TIMEZONE_USAGE = escape("Usage: /timezone <Area/City>, for example /timezone Europe/London")
+TIMEZONE_USAGE = escape(
+    "Usage: /timezone <city or Area/City>, for example /timezone Beirut or /timezone UTC+3"
+)
 ADMINS_ONLY = "Only this chat's admins can change its digests."
 MAX_SUBSCRIPTIONS = 10
 
@@ -37,14 +40,22 @@ async def subscribe(update: Update, context: Context) -> None:
         await reply(update, ADMINS_ONLY)
         return
     core = services(context)
-    words = args_text(message).split()
-    at = core.settings.digest_time
-    if words and (parsed := parse_time_of_day(words[0])) is not None:
-        at, words = parsed, words[1:]
-    elif words and any(ch.isdigit() for ch in words[0]) and ":" in words[0]:
-        await reply(update, f"“{escape(words[0])}” is not a time of day.\n{SUBSCRIBE_USAGE}")
+    try:
+        request = parse_subscribe(args_text(message).split())
+    except NotATime as exc:
+        await reply(update, f"“{escape(str(exc))}” is not a time of day.\n{SUBSCRIBE_USAGE}")
         return
+    at, words = request.at or core.settings.digest_time, request.topics
     existing = await core.subscriptions.for_chat(chat.id)
+    topics = topics_of(words)
+    if any(s.time_of_day == format_time(at) and same_topics(s.topics, topics) for s in existing):
+        about = f" about {escape(topics)}" if topics else ""
+        await reply(
+            update,
+            f"That digest already exists: every day at {format_time(at)}{about}. "
+            "/subscriptions lists this chat's digests.",
+        )
+        return
     if len(existing) >= MAX_SUBSCRIPTIONS:
         await reply(
             update, f"This chat has {len(existing)} digests already; /unsubscribe one first."
@@ -54,7 +65,7 @@ async def subscribe(update: Update, context: Context) -> None:
     sub = await core.subscriptions.subscribe(
         chat.id,
         format_time(at),
-        topics_of(words),
+        topics,
         created_by=user_id(update),
         after_article_id=await core.archive.articles.last_id(),
         now=core.clock.now(),
@@ -126,9 +137,15 @@ async def timezone(update: Update, context: Context) -> None:
     if not await is_chat_admin(update, context):
         await reply(update, ADMINS_ONLY)
         return
-    if not is_timezone(name):
-        await reply(update, f"“{escape(name[:64])}” is not a time zone I know.\n{TIMEZONE_USAGE}")
+    found = find_timezone(name)
+    if found.zone is None:
+        close = ", ".join(found.suggestions)
+        hint = f" Did you mean: {escape(close)}?" if close else ""
+        await reply(
+            update, f"“{escape(name[:64])}” is not a time zone I know.{hint}\n{TIMEZONE_USAGE}"
+        )
         return
+    name = found.zone
     await core.subscriptions.touch_chat(chat.id, chat.type, chat.title)
     await core.subscriptions.set_timezone(chat.id, name)
     await reply(update, f"Time zone set to {escape(name)}; digests follow it from now on.")
