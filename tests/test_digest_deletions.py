@@ -72,8 +72,7 @@ async def test_a_digest_whose_articles_were_all_deleted_is_skipped_and_done(
     await add_articles(bot, "Harbour opens")
     bot.clock.set(AT_8 + dt.timedelta(days=1))
     assert await run_digest_job(bot) == [
-        f"{HEADER}1 new article since your last digest, newest first\n\n"
-        + item(4, "Harbour opens")
+        f"{HEADER}1 new article since your last digest, newest first\n\n" + item(4, "Harbour opens")
     ]
 
 

@@ -144,8 +144,7 @@ class DigestService:
             # The period's whole count, and the order, which is no longer by date.
             brought = window.select(set(), period.after_article_id, 0, stale_before=stale).total
             header += (
-                f" on {escape(topics.strip())} (of {brought} {period.phrase}), "
-                "most relevant first"
+                f" on {escape(topics.strip())} (of {brought} {period.phrase}), most relevant first"
             )
         else:
             header += f" {period.phrase}, newest first"

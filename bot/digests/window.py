@@ -102,9 +102,7 @@ class ArticleWindow:
         if stale is None:
             start = bisect.bisect_left(self._backfill, first)
             stale = frozenset(
-                p
-                for p in self._backfill[start:]
-                if self._articles[p].published < stale_before
+                p for p in self._backfill[start:] if self._articles[p].published < stale_before
             )
             if len(self._stale) > 1_000:
                 self._stale.clear()
