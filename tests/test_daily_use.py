@@ -125,7 +125,7 @@ async def test_subscribe_reads_times_as_people_type_them(bot: Harness) -> None:
             "example /subscribe 08:00, /subscribe 8am or /subscribe 7:30pm syria raqqa"
         ]
     assert await bot.send("/subscribe 08:00 idlib", user_id=READER) == [
-        "That digest already exists: every day at 08:00 about idlib. "
+        "That digest already exists: every day at 08:00 about Idlib. "
         "/subscriptions lists this chat's digests."
     ]
     assert len(await bot.services.subscriptions.for_chat(READER)) == len(expected)

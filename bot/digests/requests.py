@@ -28,7 +28,7 @@ class SubscribeRequest:
     topics: tuple[str, ...]
 
 
-class NotATime(ValueError):
+class InvalidTime(ValueError):
     """A word meant as a time of day that is not one; the message names it."""
 
 
@@ -49,14 +49,14 @@ def parse_clock(value: str) -> dt.time | None:
 
 
 def parse_subscribe(words: Sequence[str]) -> SubscribeRequest:
-    """The words after /subscribe; raises NotATime for a time-like word that is no time."""
+    """The words after /subscribe; raises InvalidTime for a time-like word that is no time."""
     words = list(words)
     if len(words) >= 2 and words[1].lower() in AM_PM:  # "8 am"
         words = [words[0] + words[1], *words[2:]]
     if words and TIME_LIKE.match(words[0]):
         at = parse_clock(words[0])
         if at is None:
-            raise NotATime(words[0])
+            raise InvalidTime(words[0])
         return SubscribeRequest(at, tuple(words[1:]))
     return SubscribeRequest(None, tuple(words))
 
