@@ -149,3 +149,88 @@ async def test_timezone_finds_a_zone_from_a_city_or_an_offset(bot: Harness) -> N
         "Usage: /timezone &lt;city or Area/City&gt;, for example /timezone Beirut or "
         "/timezone UTC+3"
     ]
+
+
+QUESTION = (
+    "Can you find reports about the chemical attack in Khan Shaykhun, Idlib province, "
+    "including any statements by the World Health Organization, by local doctors or by the "
+    "investigators, and anything about the victims, the survivors and the hospitals that "
+    "treated them in the days after the attack?"
+)
+EITHER = (
+    "Why did the dam talks fail\n"
+    "Negotiators left the table on Monday after the two sides could not agree on the water "
+    "share, officials said. The talks are to resume next month, according to a statement "
+    "released by the mediators, who called the round constructive despite the outcome."
+)
+
+
+async def test_an_editors_long_question_is_answered_not_saved(bot: Harness) -> None:
+    await send_article(bot, "Chemical attack in Khan Shaykhun")
+    assert len(QUESTION) >= 280
+    replies = await bot.send(QUESTION, user_id=EDITOR)
+    assert not replies[0].startswith("Saved"), replies
+    assert "Chemical attack in Khan Shaykhun" in replies[0]
+    assert (await bot.services.archive.stats()).articles == 1
+
+
+async def test_a_message_that_could_be_either_asks_with_two_buttons(bot: Harness) -> None:
+    assert await bot.send(EITHER, user_id=EDITOR) == [
+        "Is this an article to save, or a question to answer?"
+    ]
+    asking = bot.fake.sent[-1]
+    assert asking.buttons == ["as:article", "as:question"]
+    labels = asking.params["reply_markup"]["inline_keyboard"][0]
+    assert [b["text"] for b in labels] == ["Save as article", "Ask as question"]
+    saved = await bot.process(bot.updates.callback("as:article", asking, user_id=EDITOR))
+    assert saved[0].startswith("Saved #1: Why did the dam talks fail")
+    assert bot.fake.last("editMessageReplyMarkup")["message_id"] == asking.message_id
+
+    await bot.send(EITHER.replace("Monday", "Tuesday"), user_id=EDITOR)
+    answered = await bot.process(
+        bot.updates.callback("as:question", bot.fake.sent[-1], user_id=EDITOR)
+    )
+    assert "Why did the dam talks fail" in answered[0] and "/read_1" in answered[0]
+    assert (await bot.services.archive.stats()).articles == 1
+    # A reader's message of that kind is a question: readers cannot save articles.
+    replies = await bot.send(EITHER.replace("Monday", "Friday"), user_id=READER)
+    assert "/read_1" in replies[0]
+
+
+async def test_reading_a_deleted_article_says_so_and_how_to_restore_it(bot: Harness) -> None:
+    await send_article(bot, "Dam repairs start")
+    await bot.send("/delete 1", user_id=EDITOR)
+    await bot.process(bot.updates.callback("delete:1", bot.fake.sent[-1]))
+    assert await bot.send("/read_1", user_id=EDITOR) == [
+        "Article #1 was deleted. /restore 1 brings it back (within 30 days of deleting)."
+    ]
+    assert await bot.send("/read 1", user_id=READER) == ["Article #1 was deleted."]
+    assert await bot.send("/read_2", user_id=READER) == ["There is no article #2 in the archive."]
+
+
+async def test_a_date_line_that_is_not_first_is_reported(bot: Harness) -> None:
+    text = story("Dam repairs start").replace("\n", "\ndate 2017-07-04\n", 1)
+    replies = await bot.send(text, user_id=EDITOR)
+    assert replies[0].endswith(
+        "\n“date 2017-07-04” is not the first line, so it does not set the date."
+    )
+    assert "2026-11-25" in replies[0]
+    replies = await bot.send("date 4 July\n" + story("Schools reopen"), user_id=EDITOR)
+    assert replies[0].endswith("\n“date 4 July” is not a date I can read (use date YYYY-MM-DD).")
+
+
+async def test_mojibake_is_repaired_on_every_import(bot: Harness) -> None:
+    broken = (
+        "Airstrikes kill 4 in Syria \ufffd_truce zone\ufffd_ \ufffd_ monitor\n"
+        "Syria\ufffd_s government said the â€œtruce zoneâ€\x9d held, a monitor said on Monday, "
+        "while residents described strikes on the market and the hospital near the old city."
+    )
+    replies = await bot.send(broken, user_id=EDITOR)
+    assert replies[0].startswith('Saved #1: Airstrikes kill 4 in Syria "truce zone" – monitor')
+    article = await bot.services.archive.get(1)
+    assert article is not None and "\ufffd" not in article.text and "â€" not in article.text
+    assert '\n\nSyria\'s government said the "truce zone" held' in article.text
+    records = [ImportRecord(text=broken.replace("Monday", "Tuesday"), title="Syria\ufffd_s truce")]
+    await bot.services.archive.import_records(records)
+    imported = await bot.services.archive.get(2)
+    assert imported is not None and imported.title == "Syria's truce"

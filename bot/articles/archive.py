@@ -140,6 +140,10 @@ class Archive:
         """A live article by number (None when there is none, or it was deleted)."""
         return await self.articles.get(article_id)
 
+    async def was_deleted(self, article_id: int) -> bool:
+        """Whether this article number names a deleted article."""
+        return await self.articles.deleted_text(article_id) is not None
+
     async def stats(self) -> ArchiveStats:
         """Counts for /stats."""
         return await self.articles.stats()
