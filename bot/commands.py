@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-
 # Who may use a command, as /help and the README say it.
 ANYONE = "anyone"
 EDITORS = "editors"
