@@ -30,6 +30,13 @@ async def write_export(settings: Settings, path: Path) -> int:
     """Write every table to `path` (through a temporary file, so a crash leaves no half export)."""
     from tqdm import tqdm
 
+    if not path.parent.is_dir():
+        print(
+            f"newsbot export: there is no folder {path.parent} to write {path.name} in",
+            file=sys.stderr,
+        )
+        return 1
+
     services = await open_services(settings)
     counts: dict[str, int] = {}
     partial = path.with_name(path.name + ".partial")
