@@ -84,6 +84,9 @@ def register_handlers(app: Application[Any, Any, Any, Any, Any, Any], settings: 
         CallbackQueryHandler(questions.more_callback, pattern=f"^{questions.MORE_PREFIX}")
     )
     app.add_handler(CallbackQueryHandler(admin.delete_callback, pattern=f"^{admin.DELETE_PREFIX}"))
+    app.add_handler(
+        CallbackQueryHandler(articles.kind_callback, pattern=f"^{articles.KIND_PREFIX}")
+    )
     app.add_handler(CallbackQueryHandler(_unknown_button))
     app.add_handler(InlineQueryHandler(questions.inline_query))
     app.add_error_handler(on_error)

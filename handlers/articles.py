@@ -6,6 +6,8 @@ import datetime as dt
 import logging
 
 from telegram import (
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
     Message,
     MessageOriginChannel,
     MessageOriginChat,
@@ -16,13 +18,15 @@ from telegram import (
 
 from bot.articles.archive import Change, Origin, RejectedInput
 from bot.articles.files import UnreadableFile, read_records, shown_name
-from bot.articles.parsing import looks_like_article
+from bot.articles.parsing import MessageKind, classify_message, date_line_notes
 from bot.context import Context
 from bot.render import duplicate_line, escape, no_article_line, saved_line
 from handlers.common import (
+    REFUSE_EDITORS_ONLY,
     actor,
     args_text,
     article_number,
+    is_editor,
     reply,
     services,
     user_id,
@@ -46,17 +50,52 @@ ADD_USAGE = escape(
 )
 
 
+SAVE_OR_ASK = "Is this an article to save, or a question to answer?"
+KIND_PREFIX = "as:"
+
+
 async def private_text(update: Update, context: Context) -> None:
-    """In a private chat a message is an article (editors) or else a question."""
+    """In a private chat a message is an article (editors) or a question; if it could be
+    either, an editor is asked which with two buttons."""
     message = update.effective_message
     text = message.text or message.caption if message is not None else None
     if message is None or not text:
         return
-    is_article = message.forward_origin is not None or looks_like_article(text)
-    if not is_article:
+    kind = MessageKind.ARTICLE if message.forward_origin is not None else classify_message(text)
+    if kind is MessageKind.EITHER:
+        kind = MessageKind.EITHER if await is_editor(update, context) else MessageKind.QUESTION
+    if kind is MessageKind.QUESTION:
         await answer_question(update, context, text)
+    elif kind is MessageKind.EITHER:
+        buttons = [
+            InlineKeyboardButton("Save as article", callback_data=f"{KIND_PREFIX}article"),
+            InlineKeyboardButton("Ask as question", callback_data=f"{KIND_PREFIX}question"),
+        ]
+        await reply(update, SAVE_OR_ASK, reply_markup=InlineKeyboardMarkup([buttons]))
+    else:
+        await ingest_as_editor(update, context)
+
+
+async def kind_callback(update: Update, context: Context) -> None:
+    """The Save as article / Ask as question buttons: do what was pressed, once."""
+    query = update.callback_query
+    if query is None or query.data is None:
         return
-    await ingest_as_editor(update, context)
+    original = getattr(query.message, "reply_to_message", None)
+    text = (original.text or original.caption or "") if original is not None else ""
+    if not text.strip():
+        await query.answer("I can no longer see that message; please send it again.")
+        return
+    choice = query.data.removeprefix(KIND_PREFIX)
+    if choice == "article" and not await is_editor(update, context):
+        await query.answer(REFUSE_EDITORS_ONLY)
+        return
+    await query.answer()
+    await query.edit_message_reply_markup(reply_markup=None)
+    if choice == "article" and original is not None:
+        await ingest(update, context, original, text)
+    else:
+        await answer_question(update, context, text)
 
 
 @editors_only
@@ -241,9 +280,11 @@ async def ingest(update: Update, context: Context, source: Message, text: str) -
     written = await archive.add(new, actor=actor(update))
     article = written.value.article
     if written.value.created:
+        notes = date_line_notes(text)
         text = saved_line(article.id, article.title, article.published.isoformat(), article.source)
         if not written.searchable:
             text += "\n" + not_yet_searchable("It is stored")
+        text += "".join("\n" + escape(note) for note in notes)
         await reply(update, text)
     else:
         await reply(update, duplicate_line(article.id, article.title))
@@ -273,4 +314,3 @@ def _chat_name(message: Message) -> str | None:
 
 def _origin(message: Message) -> Origin:
     return Origin(message.chat_id, message.message_id, None)
-

@@ -14,6 +14,7 @@ from telegram import (
     Update,
 )
 
+from bot.articles.archive import RESTORE_DAYS
 from bot.context import Context
 from bot.questions.limits import Verdict, slow_down_button, slow_down_text
 from bot.questions.replies import answers_html
@@ -23,6 +24,7 @@ from handlers.common import (
     STALE_BUTTON,
     args_text,
     article_number,
+    is_editor,
     reply,
     reply_parts,
     services,
@@ -158,9 +160,19 @@ async def send_article(update: Update, context: Context, number: str) -> None:
     if article_id is None:
         await reply(update, READ_USAGE)
         return
-    article = await services(context).archive.get(article_id)
+    archive = services(context).archive
+    article = await archive.get(article_id)
     if article is None:
-        await reply(update, no_article_line(article_id))
+        if await archive.was_deleted(article_id):
+            line = f"Article #{article_id} was deleted."
+            if await is_editor(update, context):
+                line += (
+                    f" /restore {article_id} brings it back (within {RESTORE_DAYS} days "
+                    "of deleting)."
+                )
+            await reply(update, line)
+        else:
+            await reply(update, no_article_line(article_id))
         return
     meta = byline(article.published.isoformat(), article.source, article.id)
     if article.url:

@@ -54,6 +54,8 @@ class StoredArticle:
     url: str | None
     external_id: str | None
     created_at: dt.datetime
+    # From a bulk import: news only when dated near its arrival (bot/digests/window.py).
+    backfill: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,6 +106,7 @@ def _stored(row: Article) -> StoredArticle:
         url=row.url,
         external_id=row.external_id,
         created_at=row.created_at,
+        backfill=bool(row.backfill),
     )
 
 
@@ -164,6 +167,8 @@ class ArticleStore:
     ) -> list[ArticleChange]:
         """Store a batch in one transaction (bulk import); returns the new ones, in seq order.
 
+        The articles are marked as backfill: a digest leaves out those dated long before it.
+
         Articles whose text or external id is already stored, or repeated in the batch, are
         left out. The result is what the search index needs to add them. With an `actor`, an
         "import" audit entry ("N added from `origin`") is written in the same transaction.
@@ -186,7 +191,10 @@ class ArticleStore:
             # skipped here (a duplicate), never an error that costs the batch.
             await session.execute(
                 _insert_new(self._db.is_sqlite),
-                [_values(new, now, first + offset) for offset, new in enumerate(fresh)],
+                [
+                    _values(new, now, first + offset) | {"backfill": True}
+                    for offset, new in enumerate(fresh)
+                ],
             )
             # The ids, by the change numbers this transaction reserved (an indexed range);
             # a number whose row was skipped is left unused.

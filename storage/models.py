@@ -15,6 +15,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from sqlalchemy.types import TypeDecorator
@@ -80,6 +81,8 @@ class Article(Base):
     updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
     deleted_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
     change_seq: Mapped[int] = mapped_column(BigInteger)
+    # Stored by a bulk import (`newsbot import`, a .jsonl file): old ones are not news.
+    backfill: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
 
 class Chat(Base):

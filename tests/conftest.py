@@ -134,3 +134,12 @@ async def bot(settings: Settings, clock: ManualClock) -> AsyncIterator[Harness]:
 
 def seed_text() -> str:
     return SEED.read_text(encoding="utf-8")
+
+
+@pytest.fixture
+def workdir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A fresh working folder, and no settings from the environment (the CLI reads both)."""
+    monkeypatch.chdir(tmp_path)
+    for key in ("TELEGRAM_BOT_TOKEN", "DATABASE_URL", "EDITOR_IDS", "CHANNEL_IDS", "INDEX_DIR"):
+        monkeypatch.delenv(key, raising=False)
+    return tmp_path

@@ -180,6 +180,10 @@ class Archive:
         """A live article by number (None when there is none, or it was deleted)."""
         return await self.articles.get(article_id)
 
+    async def was_deleted(self, article_id: int) -> bool:
+        """Whether this article number names a deleted article."""
+        return await self.articles.deleted_text(article_id) is not None
+
     async def stats(self) -> ArchiveStats:
         """Counts for /stats."""
         return await self.articles.stats()
@@ -421,7 +425,7 @@ class Archive:
         report.duplicates += len(batch) - len(created)
         return created
 
-    async def sync_index(self) -> int:
+    async def sync_index(self, *, progress: Callable[[int], object] | None = None) -> int:
         """Apply every change the index has not seen; returns how many were applied.
 
         Changes another process committed to a shared index are taken over without writing.
@@ -450,6 +454,8 @@ class Archive:
                         log.warning("search index busy in another process; will catch up later")
                     return applied
                 applied += len(changes)
+                if progress is not None:
+                    progress(len(changes))
 
     async def _stage_changes_after(self, seq: int) -> int:
         """Stage every change after `seq` from the database (writer open); returns the last."""
@@ -460,11 +466,11 @@ class Archive:
             await asyncio.to_thread(self.index.stage, _index_changes(changes))
             seq = changes[-1].seq
 
-    async def rebuild_index(self) -> int:
-        """Drop the index and build it again from the database."""
+    async def rebuild_index(self, *, progress: Callable[[int], object] | None = None) -> int:
+        """Drop the index and build it again from the database (`progress` gets batch sizes)."""
         async with self._sync_lock:
             await asyncio.to_thread(self.index.reset)
-        return await self.sync_index()
+        return await self.sync_index(progress=progress)
 
     async def _build_batches(
         self,

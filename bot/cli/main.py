@@ -7,12 +7,15 @@ import asyncio
 import datetime as dt
 import json
 import logging
+import os
 import sys
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, TextIO
 
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError
 from telegram.error import InvalidToken
 
 from bot.articles.archive import Actor, ImportRecord
@@ -62,6 +65,18 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:
+        # The reader went away (`newsbot ask … | head -1`): stop quietly, and keep Python's
+        # own flush at exit from failing on the closed pipe too.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 141
+    except (ArgumentError, NoSuchModuleError) as exc:
+        print(f"DATABASE_URL is not a database URL I can use: {_first_line(exc)}", file=sys.stderr)
+        return 2
+    except (OSError, DBAPIError) as exc:
+        print(f"newsbot {args.command}: {_describe(exc, settings_url(args))}", file=sys.stderr)
+        return 1
     except Exception:
         # Through the logging filter rather than Python's own print: an error's text may
         # hold the token (a request URL), and the filter masks it.
@@ -69,9 +84,52 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 1
 
 
+def settings_url(args: argparse.Namespace) -> str | None:
+    """The database URL in use, password hidden, for error messages."""
+    raw = getattr(args, "database_url", None) or os.environ.get("DATABASE_URL")
+    if not raw:
+        return None
+    try:
+        return make_url(raw).render_as_string(hide_password=True)
+    except ArgumentError:
+        return None
+
+
+def _describe(exc: BaseException, url: str | None) -> str:
+    """One line for a file or database that cannot be used (never a traceback)."""
+    if isinstance(exc, OSError) and exc.filename:
+        return f"{exc.strerror or exc}: {exc.filename}"
+    cause = exc.orig if isinstance(exc, DBAPIError) and exc.orig is not None else exc
+    where = f" ({url})" if url else ""
+    return f"cannot use the database{where}: {_first_line(cause)}"
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(exc).strip().splitlines()
+    return text[0] if text else type(exc).__name__
+
+
+def as_of_date(value: str) -> dt.date:
+    """--as-of: YYYY-MM-DD, `today` or `yesterday`."""
+    word = value.strip().lower()
+    today = dt.datetime.now(dt.UTC).date()
+    if word in {"today", "yesterday"}:
+        return today - dt.timedelta(days=1 if word == "yesterday" else 0)
+    try:
+        return dt.date.fromisoformat(value.strip())
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"{value!r} is not a date: use YYYY-MM-DD, today or yesterday"
+        ) from None
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="newsbot", description=__doc__)
-    parser.add_argument("--database-url", help="overrides DATABASE_URL")
+    parser.add_argument(
+        "--database-url",
+        metavar="URL",
+        help="overrides DATABASE_URL, e.g. sqlite+aiosqlite:///./data/newsbot.sqlite3",
+    )
     sub = parser.add_subparsers(dest="command", required=True)
 
     run = sub.add_parser("run", help="run the bot on Telegram (long polling, or --webhook)")
@@ -80,25 +138,53 @@ def _parser() -> argparse.ArgumentParser:
 
     chat = sub.add_parser("chat", help="the same bot in this terminal, no token needed")
     chat.add_argument("--sample", action="store_true", help="first load the bundled FA-KES sample")
+    chat.add_argument(
+        "--as",
+        dest="role",
+        choices=("editor", "reader"),
+        default="editor",
+        help="chat as an editor (default: may add articles) or as a reader (sees what they see)",
+    )
     chat.set_defaults(handler=_chat)
 
     imp = sub.add_parser("import", help="import .jsonl/.txt/.md/.html files or folders")
-    imp.add_argument("paths", nargs="*", type=Path)
+    imp.add_argument(
+        "paths",
+        nargs="*",
+        type=Path,
+        metavar="PATH",
+        help="files (.jsonl, .txt, .md, .html) or folders to import; or one `newsbot export` file",
+    )
     imp.add_argument("--sample", action="store_true", help="import the bundled FA-KES sample")
-    imp.add_argument("--batch-size", type=int, default=2_000)
+    imp.add_argument(
+        "--batch-size", type=int, default=2_000, help="articles stored per transaction (2000)"
+    )
     imp.add_argument("--quiet", action="store_true", help="no progress bar")
     imp.set_defaults(handler=_import)
 
     ask = sub.add_parser("ask", help="ask the archive from the command line")
-    ask.add_argument("question", nargs="?")
-    ask.add_argument("--as-of", type=dt.date.fromisoformat, help="ignore articles dated after this")
+    ask.add_argument("question", nargs="?", help="the question, in quotes")
+    ask.add_argument(
+        "--as-of",
+        type=as_of_date,
+        metavar="DATE",
+        help="ignore articles dated after DATE (YYYY-MM-DD, today or yesterday)",
+    )
     ask.add_argument("--json", action="store_true", help="print the JSON result object")
     ask.add_argument("--jsonl", action="store_true", help='read {"query", "as_of"} lines on stdin')
     ask.set_defaults(handler=_ask)
 
     digest = sub.add_parser("digest", help="show a chat's digest without sending it")
-    digest.add_argument("--chat", type=int, required=True)
-    digest.add_argument("--preview", action="store_true", required=True)
+    digest.add_argument(
+        "--chat",
+        type=int,
+        required=True,
+        metavar="CHAT",
+        help="the Telegram chat id (a user's id for a private chat; -100… for a group/channel)",
+    )
+    digest.add_argument(
+        "--preview", action="store_true", required=True, help="print, do not send (required)"
+    )
     digest.set_defaults(handler=_digest)
 
     reindex = sub.add_parser("reindex", help="rebuild the search index from the database")
@@ -106,7 +192,7 @@ def _parser() -> argparse.ArgumentParser:
     _add_scale_commands(sub)
 
     export = sub.add_parser("export", help="write everything (archive, subscriptions) as JSONL")
-    export.add_argument("path", type=Path)
+    export.add_argument("path", type=Path, help="the .jsonl file to write (its folder must exist)")
     export.set_defaults(handler=_export)
     return parser
 
@@ -152,7 +238,7 @@ def _chat(settings: Settings, args: argparse.Namespace) -> int:
     async def chat() -> None:
         if args.sample:
             await _import_async(settings, [SAMPLE_DIR], batch_size=2_000, quiet=False)
-        await run_chat(settings)
+        await run_chat(settings, as_reader=args.role == "reader")
 
     asyncio.run(chat())
     return 0
@@ -312,9 +398,15 @@ async def _ask_lines(services: Services, inp: TextIO, out: TextIO) -> None:
             continue
         try:
             request = json.loads(line)
+            if not isinstance(request, dict) or "query" not in request:
+                raise KeyError("query")
             query = str(request["query"])
             as_of = dt.date.fromisoformat(request["as_of"][:10]) if request.get("as_of") else None
-        except (json.JSONDecodeError, KeyError, TypeError, ValueError) as exc:
+        except KeyError as exc:
+            error = f'bad request line: the key "{exc.args[0]}" is missing'
+            out.write(json.dumps({"line": number, "error": error}) + "\n")
+            continue
+        except (json.JSONDecodeError, TypeError, ValueError) as exc:
             out.write(json.dumps({"line": number, "error": f"bad request line: {exc}"}) + "\n")
             continue
         answers = await services.questions.ask(query, as_of=as_of, limit=RESULTS)
@@ -379,10 +471,14 @@ def _digest(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def _reindex(settings: Settings, args: argparse.Namespace) -> int:
+    from tqdm import tqdm
+
     async def reindex() -> int:
         services = await open_services(settings)
         try:
-            return await services.archive.rebuild_index()
+            total = await services.archive.articles.last_seq()
+            with tqdm(total=total, unit=" changes", file=sys.stderr, desc="reindex") as bar:
+                return await services.archive.rebuild_index(progress=bar.update)
         finally:
             await services.close()
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import bisect
+import datetime as dt
 import itertools
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -40,6 +41,9 @@ class ArticleWindow:
             self._title[position] = title
             for term in title | analyze(article.text):
                 self._postings.setdefault(term, []).append(position)
+        # Bulk-imported articles, by position: news only when dated near their period.
+        self._backfill = [p for p, a in enumerate(articles) if a.backfill]
+        self._stale: dict[tuple[int, dt.date], frozenset[int]] = {}
         # Newest first by date, then by arrival: the order of a digest without topic words.
         self._by_recency = sorted(
             range(len(articles)),
@@ -66,13 +70,43 @@ class ArticleWindow:
             cursor = page[-1].id
         return cls(articles, analyze, upto_article_id)
 
-    def select(self, topics: set[str], after_article_id: int, limit: int) -> Selection:
-        """The best `limit` articles newer than `after_article_id` for these topic words."""
+    def select(
+        self,
+        topics: set[str],
+        after_article_id: int,
+        limit: int,
+        *,
+        stale_before: dt.date | None = None,
+    ) -> Selection:
+        """The best `limit` articles newer than `after_article_id` for these topic words.
+
+        Backfill (bulk-imported articles) dated before `stale_before` is archive, not news:
+        it is left out of the selection and of the count.
+        """
         first = bisect.bisect_right(self._ids, after_article_id)
         ranked, positions = self._ranking(frozenset(topics))
+        stale = self._stale_from(first, stale_before)
         total = len(positions) - bisect.bisect_left(positions, first)
-        shown = itertools.islice((p for p in ranked if p >= first), limit)
+        if stale:
+            total -= sum(1 for p in stale if _contains(positions, p))
+        shown = itertools.islice((p for p in ranked if p >= first and p not in stale), limit)
         return Selection(tuple(self._articles[p] for p in shown), total)
+
+    def _stale_from(self, first: int, stale_before: dt.date | None) -> frozenset[int]:
+        # Subscriptions due at one slot share both, so each set is worked out once.
+        if stale_before is None or not self._backfill:
+            return frozenset()
+        key = (first, stale_before)
+        stale = self._stale.get(key)
+        if stale is None:
+            start = bisect.bisect_left(self._backfill, first)
+            stale = frozenset(
+                p for p in self._backfill[start:] if self._articles[p].published < stale_before
+            )
+            if len(self._stale) > 1_000:
+                self._stale.clear()
+            self._stale[key] = stale
+        return stale
 
     def _ranking(self, topics: frozenset[str]) -> tuple[list[int], list[int]]:
         # The order does not depend on where a digest starts, so one ranking per set of
@@ -100,3 +134,8 @@ class ArticleWindow:
             self._rankings.clear()
         self._rankings[topics] = ranking
         return ranking
+
+
+def _contains(ordered: list[int], value: int) -> bool:
+    at = bisect.bisect_left(ordered, value)
+    return at < len(ordered) and ordered[at] == value
