@@ -18,7 +18,8 @@ from storage.models import Article, Counter
 CHANGE_COUNTER = "article_changes"
 # StoredArticle's fields, in order, of live articles by id (asyncpg's own SQL).
 PG_GET_MANY = (
-    "SELECT id, title, text, published, source, url, external_id, created_at FROM articles"
+    "SELECT id, title, text, published, source, url, external_id, created_at, clutter"
+    " FROM articles"
     " WHERE id = ANY($1::integer[]) AND deleted_at IS NULL"
 )
 
@@ -34,6 +35,8 @@ class NewArticle:
     source: str | None = None
     url: str | None = None
     external_id: str | None = None
+    # Page clutter in `text`, as bot/articles/boilerplate.py encodes its spans.
+    clutter: str | None = None
     origin_chat_id: int | None = None
     origin_message_id: int | None = None
     added_by: int | None = None
@@ -51,6 +54,8 @@ class StoredArticle:
     url: str | None
     external_id: str | None
     created_at: dt.datetime
+    # Page clutter in `text` found at import (None: not looked for, e.g. stored before).
+    clutter: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,6 +95,7 @@ def _stored(row: Article) -> StoredArticle:
         url=row.url,
         external_id=row.external_id,
         created_at=row.created_at,
+        clutter=row.clutter,
     )
 
 
@@ -219,6 +225,7 @@ class ArticleStore:
             if clash is None:
                 row.content_hash = new.content_hash
             row.title, row.text, row.published = new.title, new.text, new.published
+            row.clutter = new.clutter
             row.source = new.source or row.source
             row.updated_at = now
             row.change_seq = await _next_seq(session)
@@ -247,6 +254,7 @@ class ArticleStore:
                 return "clash", _stored(clash)
             row.content_hash = new.content_hash
             row.title, row.text, row.published = new.title, new.text, new.published
+            row.clutter = new.clutter
             row.source = new.source or row.source
             row.updated_at = now
             row.change_seq = await _next_seq(session)
@@ -342,6 +350,7 @@ class ArticleStore:
                     url=r["url"],
                     external_id=r["external_id"],
                     created_at=r["created_at"].astimezone(dt.UTC),
+                    clutter=r["clutter"],
                 )
                 for r in rows
             }
@@ -446,6 +455,7 @@ def _values(new: NewArticle, now: dt.datetime, seq: int) -> dict[str, object]:
         "published": new.published,
         "source": new.source,
         "url": new.url,
+        "clutter": new.clutter,
         "content_hash": new.content_hash,
         "origin_chat_id": new.origin_chat_id,
         "origin_message_id": new.origin_message_id,

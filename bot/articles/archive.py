@@ -10,6 +10,7 @@ from collections.abc import AsyncIterator, Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Generic, TypeVar
 
+from bot.articles.boilerplate import clutter_spans, encode_spans
 from bot.articles.parsing import content_hash, parse_article
 from bot.clock import Clock
 from storage.articles import (
@@ -116,6 +117,7 @@ class Archive:
             published=parsed.published or published or self._clock.now().date(),
             content_hash=content_hash(parsed.text),
             source=source or parsed.source,
+            clutter=encode_spans(clutter_spans(parsed.title or "", parsed.text)),
             url=url,
             external_id=external_id,
             origin_chat_id=origin.chat_id,

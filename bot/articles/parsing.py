@@ -8,8 +8,9 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+from bot.articles.boilerplate import article_source
+
 DATE_LINE = re.compile(r"^\s*date\s+(\d{4}-\d{2}-\d{2})\b[ \t:]*", re.IGNORECASE)
-SOURCE_MARK = re.compile(r"\((?:source|via)\s*:\s*([^()\n]{1,80}?)\s*\)", re.IGNORECASE)
 CAPTION_START = re.compile(r"^(?:file\s+photo|photo|picture|image)\b\s*:", re.IGNORECASE)
 # Control characters except tab and newline, and the invisible ones that break matching.
 UNPRINTABLE = re.compile(
@@ -94,8 +95,7 @@ def parse_article(raw: str, *, title: str | None = None) -> ParsedArticle:
     paragraphs = [_once(p) for p in text.split("\n") if p]
     paragraphs = _drop_repeats(paragraphs)
     body = "\n\n".join(paragraphs)
-    source_match = SOURCE_MARK.search(body)
-    source = source_match.group(1).strip() if source_match else None
+    source = article_source(body)
     headline = clean_headline(title) if title and title.strip() else guess_headline(paragraphs)
     return ParsedArticle(title=headline, text=body, published=published, source=source)
 

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 import tantivy
 
 from bot.questions.analysis import Query, QueryTerm, TermStats, analyze, idf, stem, tokenize
-from bot.questions.sentences import best_sentence, highlights
+from bot.questions.sentences import best_sentence, cut_quote, highlights
 from storage.search_index import BODY_FIELD, TITLE_FIELD, day_number
 
 if TYPE_CHECKING:
@@ -113,9 +113,12 @@ class Retriever:
                     found.append(variant.term)
         return found[:limit]
 
-    def answer(self, query: Query, title: str, text: str) -> Answer:
-        """Return the sentence of this article that best answers `query`, with highlights."""
-        sentence = best_sentence(query, title, text, stats=self._index)
+    def answer(self, query: Query, title: str, text: str, clutter: str | None = None) -> Answer:
+        """Return the sentence of this article that best answers `query`, with highlights.
+
+        `clutter` is the article's page clutter found at import (None: found now).
+        """
+        sentence = cut_quote(best_sentence(query, title, text, stats=self._index, clutter=clutter))
         return Answer(sentence, highlights(query, sentence))
 
     def matched_words(self, query: Query, text: str) -> list[str]:

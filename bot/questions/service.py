@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from bot.questions.abstention import NO_COVERAGE, Coverage, answers, coverage
 from bot.questions.retrieval import Answer, Retriever
 from storage.articles import ArticleStore, StoredArticle
 
@@ -23,13 +24,19 @@ class Hit:
 
 @dataclass(frozen=True, slots=True)
 class Answers:
-    """A page of hits; `suggestions` only when nothing was found."""
+    """A page of hits; `suggestions` only when nothing was found.
+
+    `answered` is False when the archive holds no answer (bot/questions/abstention.py): the
+    hits are then only the closest articles, which may not answer.
+    """
 
     question: str
     hits: tuple[Hit, ...]
     offset: int
     has_more: bool
     suggestions: tuple[str, ...] = ()
+    answered: bool = False
+    coverage: Coverage = NO_COVERAGE
 
 
 class QuestionService:
@@ -63,7 +70,7 @@ class QuestionService:
             if article is None:  # deleted since the index last heard
                 continue
             answer = (
-                self._retriever.answer(query, article.title, article.text)
+                self._retriever.answer(query, article.title, article.text, article.clutter)
                 if rank < answered
                 else Answer(sentence="", highlights=())
             )
@@ -71,4 +78,14 @@ class QuestionService:
         suggestions: tuple[str, ...] = ()
         if not hits and offset == 0:
             suggestions = tuple(self._retriever.suggest(query))
-        return Answers(question, tuple(hits), offset, has_more, suggestions)
+        # The first hit decides for the whole page: it is the one a reply quotes.
+        found = coverage(query, hits[0].article.title, hits[0].article.text) if hits else None
+        return Answers(
+            question,
+            tuple(hits),
+            offset,
+            has_more,
+            suggestions,
+            answered=found is not None and answers(found),
+            coverage=found or NO_COVERAGE,
+        )
