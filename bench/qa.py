@@ -198,9 +198,7 @@ async def bot_report(
     try:
         started = time.perf_counter()
         bad: list[int] = []
-        records = (
-            _file_records(off_topic) if off_topic else iter_jsonl_lines(iter(data.lines), bad)
-        )
+        records = _file_records(off_topic) if off_topic else iter_jsonl_lines(iter(data.lines), bad)
         imported = await services.archive.import_records(records)
         print(
             f"bot imported {imported.added} articles ({imported.duplicates} duplicates, "

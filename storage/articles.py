@@ -76,6 +76,7 @@ class ArticleChange:
     text: str
     published: dt.date
     deleted: bool
+    clutter: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -190,7 +191,9 @@ class ArticleStore:
             )
             id_of = {int(seq): int(article_id) for seq, article_id in ids}
             return [
-                ArticleChange(first + n, id_of[first + n], a.title, a.text, a.published, False)
+                ArticleChange(
+                    first + n, id_of[first + n], a.title, a.text, a.published, False, a.clutter
+                )
                 for n, a in enumerate(fresh)
             ]
 
@@ -403,13 +406,15 @@ class ArticleStore:
                     Article.text,
                     Article.published,
                     Article.deleted_at,
+                    Article.clutter,
                 )
                 .where(Article.change_seq > seq)
                 .order_by(Article.change_seq)
                 .limit(limit)
             )
             return [
-                ArticleChange(s, i, t, x, p, deleted=d is not None) for s, i, t, x, p, d in rows
+                ArticleChange(s, i, t, x, p, deleted=d is not None, clutter=c)
+                for s, i, t, x, p, d, c in rows
             ]
 
     async def stats(self) -> ArchiveStats:

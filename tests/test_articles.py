@@ -180,7 +180,7 @@ async def test_binary_and_oversized_files_are_refused(bot: Harness) -> None:
 async def test_delete_and_stats_for_editors_only(bot: Harness) -> None:
     await bot.send(seed_text(), user_id=EDITOR)
     assert await bot.send("/stats", user_id=EDITOR) == [
-        "Articles: 1 from 1 sources (0 deleted)\nSubscriptions: 0 in 0 chats\n"
+        "Articles: 1 from 0 sources (0 deleted)\nSubscriptions: 0 in 0 chats\n"
         "Digests sent: 0; waiting: 0"
     ]
     assert await bot.send("/delete 1", user_id=READER) == [

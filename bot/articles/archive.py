@@ -10,7 +10,7 @@ from collections.abc import AsyncIterator, Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Generic, TypeVar
 
-from bot.articles.boilerplate import clutter_spans, encode_spans
+from bot.articles.boilerplate import clutter_spans, encode_spans, without_clutter
 from bot.articles.parsing import content_hash, parse_article
 from bot.clock import Clock
 from storage.articles import (
@@ -358,8 +358,12 @@ class Archive:
 
 
 def _index_changes(changes: Iterable[ArticleChange]) -> list[IndexChange]:
+    # Page clutter is not searched: a "Related News" list must not make an article match.
     return [
-        IndexChange(c.article_id, c.title, c.text, c.published, deleted=c.deleted) for c in changes
+        IndexChange(
+            c.article_id, c.title, without_clutter(c.text, c.clutter), c.published, c.deleted
+        )
+        for c in changes
     ]
 
 

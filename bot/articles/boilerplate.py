@@ -210,6 +210,20 @@ def decode_spans(stored: str) -> list[Span]:
     return spans
 
 
+def without_clutter(text: str, clutter: str | None) -> str:
+    """The text with its stored clutter spans blanked out (the same length)."""
+    if not clutter:
+        return text
+    pieces: list[str] = []
+    position = 0
+    for start, end in decode_spans(clutter):
+        pieces.append(text[position:start])
+        pieces.append(" " * (end - start))
+        position = max(position, end)
+    pieces.append(text[position:])
+    return "".join(pieces)
+
+
 def agency(text: str) -> str | None:
     """The news agency the text's dateline names ("BEIRUT (Reuters) -", "AFP -", "- REUTERS")."""
     head = text[:2_000]

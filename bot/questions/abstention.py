@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from bot.articles.boilerplate import without_clutter
 from bot.questions.analysis import Query, stems
 
 # Splits as the index's tokenizer does in texts without "_" (faster than WORD_RE).
@@ -34,10 +35,12 @@ class Coverage:
 NO_COVERAGE = Coverage(0.0, 0)
 
 
-def coverage(query: Query, title: str, text: str) -> Coverage:
-    """The idf share of the query's words (any analyzed form) in the article's title or text."""
+def coverage(query: Query, title: str, text: str, clutter: str | None = None) -> Coverage:
+    """The idf share of the query's words (any analyzed form) in the article's title or text,
+    page clutter left out."""
     if query.is_empty:
         return Coverage(0.0, 0)
+    text = without_clutter(text, clutter)
     present = frozenset(stems(list(set(_WORDS.findall(f"{title}\n{text}")))))
     total = sum(term.idf for term in query.terms) or 1.0
     found = 0.0

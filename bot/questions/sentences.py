@@ -66,6 +66,8 @@ MAX_SENTENCES = 30
 READ_TEXTS_KEPT = 256
 # A headline found this close to the start of the text was cut from it.
 HEADLINE_SEARCH_CHARS = 400
+# Questions of at least this many words prefer a sentence holding all of them.
+MIN_WORDS_FOR_ALL = 2
 # A quote is cut to this many characters (on a word boundary, with "…").
 MAX_QUOTE_CHARS = 400
 # Lines this short with no full stop are bylines, datelines and bullet headings, not answers.
@@ -421,7 +423,13 @@ def best_sentence(
     """Return the sentence of `text` that best answers `query` (the earliest on ties)."""
     vector = weights.vector()
     best_text, best_score = "", -math.inf
-    for sentence, cues in sentence_cues(query, title, text, stats, clutter):
+    found = sentence_cues(query, title, text, stats, clutter)
+    if len(query.terms) >= MIN_WORDS_FOR_ALL:
+        # A sentence holding every word of the question answers it ("Khan Shaykhun sarin"):
+        # choose among those only.
+        complete = [(s, cues) for s, cues in found if cues[0] >= 1.0]
+        found = complete or found
+    for sentence, cues in found:
         score = sum(map(operator.mul, vector, cues))
         if score > best_score:
             best_text, best_score = sentence, score

@@ -6,6 +6,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from bot.questions.abstention import NO_COVERAGE, Coverage, answers, coverage
+from bot.questions.dates import find_dates
 from bot.questions.retrieval import Answer, Retriever
 from storage.articles import ArticleStore, StoredArticle
 
@@ -57,9 +58,12 @@ class QuestionService:
     ) -> Answers:
         """Up to `limit` hits from `offset`; answer sentences for the first `with_answers`."""
         question = " ".join(question.split())[:MAX_QUESTION_CHARS]
-        query = self._retriever.analyze(question)
+        dated = find_dates(question, as_of or dt.date.today())
+        query = self._retriever.analyze(dated.text)
         # One more than asked tells whether a "More" button makes sense.
-        scored = self._retriever.search(query, as_of=as_of, limit=limit + 1, offset=offset)
+        scored = self._retriever.search(
+            query, as_of=as_of, limit=limit + 1, offset=offset, days=dated.days
+        )
         has_more = len(scored) > limit
         scored = scored[:limit]
         stored = await self._articles.get_many([s.article_id for s in scored])
@@ -79,7 +83,10 @@ class QuestionService:
         if not hits and offset == 0:
             suggestions = tuple(self._retriever.suggest(query))
         # The first hit decides for the whole page: it is the one a reply quotes.
-        found = coverage(query, hits[0].article.title, hits[0].article.text) if hits else None
+        found = None
+        if hits:
+            top = hits[0].article
+            found = coverage(query, top.title, top.text, top.clutter)
         return Answers(
             question,
             tuple(hits),
