@@ -90,16 +90,19 @@ _SOURCE_MARK = re.compile(r"\((?:source|via)\s*:\s*([^()\n]{1,80}?)\s*\)", re.IG
 _NON_WORD = re.compile(r"\W+")
 
 Span = tuple[int, int]
+# The kind of a span that is a photo caption or credit (others have none).
+PHOTO = "p"
 
 
-def clutter_spans(title: str, text: str) -> list[Span]:
-    """The spans of `text` that are page clutter, sorted and merged."""
+def clutter_spans(title: str, text: str) -> list[tuple[int, int] | tuple[int, int, str]]:
+    """The spans of `text` that are page clutter, sorted; photo captions marked PHOTO."""
     spans: list[Span] = []
     position = _lead_end(title, text)
     if position:
         spans.append((0, position))
     spans.extend(_tail(text))
-    spans.extend(_paragraphs(text))
+    photos = _captions(text)
+    spans.extend(_bylines(text))
     found = text.find("Tags")
     while found != -1:
         match = _TAGS.match(text, found)
@@ -114,7 +117,7 @@ def clutter_spans(title: str, text: str) -> list[Span]:
                 spans.append(match.span())
             found = text.find(first, found + 1)
     if "(" in text:
-        spans.extend(m.span() for m in _CREDIT.finditer(text))
+        photos.extend(m.span() for m in _CREDIT.finditer(text))
         for match in _DATELINE.finditer(text):
             place = _PLACE_BEFORE.search(text, max(0, match.start() - 40), match.start())
             spans.append((place.start() if place else match.start(), match.end()))
@@ -124,7 +127,9 @@ def clutter_spans(title: str, text: str) -> list[Span]:
     repeat = _headline_at(title, text, position + 1, search=True)
     if repeat is not None:
         spans.append(repeat)
-    return _merged(spans)
+    # Photo captions and credits are kept apart: never quoted, but searched (a caption names
+    # the story's places and people).
+    return sorted([*_merged(spans), *((s, e, PHOTO) for s, e in _merged(photos))])
 
 
 def _tail(text: str) -> list[Span]:
@@ -137,13 +142,24 @@ def _tail(text: str) -> list[Span]:
     return [(credit.start() if credit else start, len(text))]
 
 
-def _paragraphs(text: str) -> list[Span]:
-    """Whole paragraphs that are photo captions or bylines, and "AFP - " openings."""
+def _captions(text: str) -> list[Span]:
+    """Whole paragraphs that are photo captions."""
+    spans: list[Span] = []
+    start = 0
+    for line in text.split("\n"):
+        if line.startswith(_CAPTION_STARTS):
+            spans.append((start, start + len(line)))
+        start += len(line) + 1
+    return spans
+
+
+def _bylines(text: str) -> list[Span]:
+    """Whole paragraphs that are bylines, and "AFP - " openings."""
     spans: list[Span] = []
     start = 0
     for line in text.split("\n"):
         end = start + len(line)
-        if line.startswith(_CAPTION_STARTS) or (line.startswith("By ") and _BYLINE.match(line)):
+        if line.startswith("By ") and _BYLINE.match(line):
             spans.append((start, end))
         else:
             match = _AGENCY_DASH.match(line)
@@ -195,28 +211,35 @@ def _merged(spans: list[Span]) -> list[Span]:
     return merged
 
 
-def encode_spans(spans: list[Span]) -> str:
-    """The spans as stored: "start-end" pairs separated by commas ("" for none)."""
-    return ",".join(f"{start}-{end}" for start, end in spans)
+def encode_spans(spans: list[tuple[int, int] | tuple[int, int, str]]) -> str:
+    """The spans as stored: "start-end" (photo captions "start-endp") separated by commas."""
+    return ",".join(f"{s[0]}-{s[1]}{s[2] if len(s) > 2 else ''}" for s in spans)
 
 
-def decode_spans(stored: str) -> list[Span]:
-    """Invert `encode_spans`."""
+def decode_spans(stored: str, *, photos: bool = True) -> list[Span]:
+    """Invert `encode_spans` (without the kinds); `photos=False` leaves captions out."""
     spans: list[Span] = []
     for pair in stored.split(","):
         start, _, end = pair.partition("-")
+        if end.endswith(PHOTO):
+            if not photos:
+                continue
+            end = end[: -len(PHOTO)]
         if start and end:
             spans.append((int(start), int(end)))
     return spans
 
 
 def without_clutter(text: str, clutter: str | None) -> str:
-    """The text with its stored clutter spans blanked out (the same length)."""
+    """The text with its clutter blanked out (the same length); photo captions are kept, as
+    they are searched."""
     if not clutter:
         return text
     pieces: list[str] = []
     position = 0
-    for start, end in decode_spans(clutter):
+    for start, end in decode_spans(clutter, photos=False):
+        if start < position:
+            continue
         pieces.append(text[position:start])
         pieces.append(" " * (end - start))
         position = max(position, end)

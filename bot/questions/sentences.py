@@ -67,7 +67,9 @@ READ_TEXTS_KEPT = 256
 # A headline found this close to the start of the text was cut from it.
 HEADLINE_SEARCH_CHARS = 400
 # Questions of at least this many words prefer a sentence holding all of them.
-MIN_WORDS_FOR_ALL = 2
+MIN_WORDS_FOR_ALL = 3
+# ... when none of the first this many sentences holds any of them.
+LEAD_SENTENCES = 3
 # A quote is cut to this many characters (on a word boundary, with "…").
 MAX_QUOTE_CHARS = 400
 # Lines this short with no full stop are bylines, datelines and bullet headings, not answers.
@@ -422,19 +424,21 @@ def best_sentence(
 ) -> str:
     """Return the sentence of `text` that best answers `query` (the earliest on ties)."""
     vector = weights.vector()
-    best_text, best_score = "", -math.inf
     found = sentence_cues(query, title, text, stats, clutter)
-    if len(query.terms) >= MIN_WORDS_FOR_ALL:
-        # A sentence holding every word of the question answers it ("Khan Shaykhun sarin"):
-        # choose among those only.
-        complete = [(s, cues) for s, cues in found if cues[0] >= 1.0]
-        found = complete or found
-    for sentence, cues in found:
-        score = sum(map(operator.mul, vector, cues))
-        if score > best_score:
-            best_text, best_score = sentence, score
-    if best_text:
-        return best_text
+    best = max(found, key=lambda item: sum(map(operator.mul, vector, item[1])), default=None)
+    if (
+        best is not None
+        and best[1][0] == 0.0
+        and len(query.terms) >= MIN_WORDS_FOR_ALL
+        and all(cues[0] == 0.0 for _, cues in found[:LEAD_SENTENCES])
+    ):
+        # The story is about something else (its lead holds none of the question's words) and
+        # one sentence further down holds them all ("Khan Shaykhun sarin"): quote that one.
+        complete = [item for item in found if item[1][0] >= 1.0]
+        if complete:
+            best = max(complete, key=lambda item: sum(map(operator.mul, vector, item[1])))
+    if best is not None:
+        return best[0]
     # No sentence long enough to read: the longest piece there is, else the headline.
     return max(iter_sentences(text), key=len, default=title)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from bot.clock import Clock, SystemClock
 from bot.questions.abstention import NO_COVERAGE, Coverage, answers, coverage
 from bot.questions.dates import find_dates
 from bot.questions.retrieval import Answer, Retriever
@@ -43,9 +44,12 @@ class Answers:
 class QuestionService:
     """Asks the retriever and fetches what the reply shows."""
 
-    def __init__(self, articles: ArticleStore, retriever: Retriever) -> None:
+    def __init__(
+        self, articles: ArticleStore, retriever: Retriever, clock: Clock | None = None
+    ) -> None:
         self._articles = articles
         self._retriever = retriever
+        self._clock = clock or SystemClock()
 
     async def ask(
         self,
@@ -58,7 +62,8 @@ class QuestionService:
     ) -> Answers:
         """Up to `limit` hits from `offset`; answer sentences for the first `with_answers`."""
         question = " ".join(question.split())[:MAX_QUESTION_CHARS]
-        dated = find_dates(question, as_of or dt.date.today())
+        # "yesterday" is the day before the question was asked (or the `as_of` day).
+        dated = find_dates(question, as_of or self._clock.now().date())
         query = self._retriever.analyze(dated.text)
         # One more than asked tells whether a "More" button makes sense.
         scored = self._retriever.search(
