@@ -164,3 +164,14 @@ def test_a_quote_never_exceeds_the_limit_nor_starts_inside_a_word(
         kept = quote.removesuffix("…")
         # Cut between words, unless the first word alone is longer than the limit.
         assert sentence[len(kept)] == " " or " " not in kept
+
+
+async def test_digest_topic_words_follow_the_same_rule(bot: Harness) -> None:
+    from tests.test_digests import add_articles
+
+    await add_articles(bot, "Tabqa dam repairs start", "Dam in Turkey holds the river", "Rain")
+    [sent] = await bot.send("/digest tabqa dam", user_id=READER)
+    # "dam" alone does not make an article about the Tabqa dam (any word once did).
+    assert "Tabqa dam repairs start" in sent and "Turkey" not in sent
+    [sent] = await bot.send("/digest dam", user_id=READER)
+    assert "Tabqa dam repairs start" in sent and "Turkey" in sent
