@@ -227,12 +227,7 @@ class ArticleStore:
             )
             if clash is None:
                 row.content_hash = new.content_hash
-            row.title, row.text, row.published = new.title, new.text, new.published
-            row.clutter = new.clutter
-            row.source = new.source or row.source
-            row.updated_at = now
-            row.change_seq = await _next_seq(session)
-            _audit(session, "edit", row, now, actor)
+            await _edit(session, row, new, now, actor)
             return _stored(row)
 
     async def replace(
@@ -256,12 +251,7 @@ class ArticleStore:
             if clash is not None:
                 return "clash", _stored(clash)
             row.content_hash = new.content_hash
-            row.title, row.text, row.published = new.title, new.text, new.published
-            row.clutter = new.clutter
-            row.source = new.source or row.source
-            row.updated_at = now
-            row.change_seq = await _next_seq(session)
-            _audit(session, "edit", row, now, actor)
+            await _edit(session, row, new, now, actor)
             return "edited", _stored(row)
 
     async def delete(
@@ -442,6 +432,18 @@ class ArticleStore:
                 select(Article).where(Article.external_id == new.external_id)
             )
         return row
+
+
+async def _edit(
+    session: AsyncSession, row: Article, new: NewArticle, now: dt.datetime, actor: Actor | None
+) -> None:
+    """Give the row the new version's text and metadata, a change number and its audit entry."""
+    row.title, row.text, row.published = new.title, new.text, new.published
+    row.clutter = new.clutter
+    row.source = new.source or row.source
+    row.updated_at = now
+    row.change_seq = await _next_seq(session)
+    _audit(session, "edit", row, now, actor)
 
 
 def _audit(
