@@ -6,7 +6,7 @@ py=${PYTHON:-.venv/bin/python}
 
 echo "-- bench/qa.py (300 articles, 30 questions; abstention against FA-KES and the seed)"
 $py -m bench.qa "$data/news-qa/articles.jsonl" "$data/news-qa/dev-questions.jsonl" \
-  --articles 300 --questions 30 --no-reference \
+  --articles 300 --questions 30 \
   --off-topic "$data/syria-fakes/articles.jsonl" "$data/seed/raqqa-2017-07-04.txt"
 
 echo "-- bench/speed.py (500 articles, 50 queries)"
