@@ -143,6 +143,21 @@ def test_clutter_is_found_at_the_start_the_end_and_in_captions() -> None:
         "Tags Idlib Russia Syria ",
         "Read Also Other story one Other story two",
     ]
+    for glued, clutter in (
+        (
+            "Last updated at Jul 262016 BEIRUT Syrian forces seized a road.",
+            "Last updated at Jul 262016 ",
+        ),
+        (
+            "Print Tweet Views 458 Related Lebanon charges 43 Syrians.",
+            "Print Tweet Views 458 Related",
+        ),
+        (
+            "01.10.2017Get short URL 4016 At least 12 civilians were killed.",
+            "01.10.2017Get short URL 4016 ",
+        ),
+    ):
+        assert [glued[s[0] : s[1]] for s in clutter_spans("A headline", glued)] == [clutter]
     repeat = "Wed 05 Apr 2017 Syria attack symptoms consistent with nerve agent use WHO. Victims"
     spans = clutter_spans("Syria attack symptoms consistent with nerve agent use WHO", repeat)
     assert [repeat[s[0] : s[1]] for s in spans] == [repeat.removesuffix("Victims")]

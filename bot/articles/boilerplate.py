@@ -17,12 +17,13 @@ _MONTH = (
 _WEEKDAY = r"(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?,?"
 _DATE = (
     rf"(?:\d{{1,2}}[-./]\d{{1,2}}[-./]\d{{2,4}}|\d{{4}}-\d{{2}}-\d{{2}}|"
-    rf"\d{{1,2}}\s+{_MONTH},?\s+\d{{4}}|{_MONTH}\s+\d{{1,2}},?\s+\d{{4}})"
+    rf"\d{{1,2}}\s+{_MONTH},?\s+\d{{4}}|{_MONTH}\s+\d{{1,2}},?\s*\d{{4}})"
 )
 # A dateline at the start: "Date of publication 7 July 2016", "Wed 05 Apr 2017 at 0914",
 # "01.10.2017Get short URL 4016", "28.05.2017(updated 1549 28.05.2017)".
 _LEAD_DATE = re.compile(
-    rf"\s*(?:(?:date of publication|published(?: on)?|updated|last updated|posted)\s*:?\s*)?"
+    rf"\s*(?:(?:date of publication|published(?: on)?|updated|last updated|posted)"
+    rf"(?:\s+at)?\s*:?\s*)?"
     rf"(?:{_WEEKDAY}\s+)?{_DATE}"
     r"(?:\s*\(updated[^)]{0,40}\))?"
     r"(?:\s*(?:at\s+)?\d{1,2}:?\d{2}(?:\s*(?:gmt|utc|am|pm))?\b)?"
@@ -80,6 +81,7 @@ _PROMPTS = {
     "Follow us on": re.compile(r"Follow us on \w+"),
     "Click here": re.compile(r"Click here[^.!?]*[.!?]?"),
     "Sign up for": re.compile(r"Sign up for [^.!?]*[.!?]?"),
+    "Print Tweet": re.compile(r"Print\s+Tweet(?:\s+Views\s+\d+)?(?:\s+Related\b)?"),
 }
 # A photo caption paragraph starts so.
 _CAPTION_STARTS = ("FILE PHOTO", "PHOTO", "IMAGE", "PICTURE", "Photo:", "Image:", "Photo credit")
