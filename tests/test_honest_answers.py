@@ -11,7 +11,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from bot.articles.archive import ImportRecord
-from bot.articles.boilerplate import article_source, clutter_spans
+from bot.articles.boilerplate import article_source, clutter_spans, decode_spans
 from bot.questions.replies import CLOSEST, NO_ANSWER
 from bot.questions.sentences import MAX_QUOTE_CHARS, cut_quote
 from tests.conftest import EDITOR, READER, Harness, seed_text
@@ -107,6 +107,10 @@ async def test_idleb_also_finds_idlib(bot: Harness) -> None:
 async def test_the_seed_has_no_source_but_agency_datelines_do(bot: Harness) -> None:
     [saved] = await bot.send(seed_text(), user_id=EDITOR)
     assert saved.endswith("(2017-07-04)")  # "(Source: Reuters)" credits the caption's photo
+    seed = await bot.services.archive.articles.get(1)
+    assert seed is not None and seed.clutter is not None
+    # Only the caption is clutter: the headline was cut from the lead, which stays quotable.
+    assert [seed.text[a:b] for a, b in decode_spans(seed.clutter)] == [seed.text.split("\n")[0]]
     story = (
         "date 2017-07-05\nBEIRUT (Reuters) - Syrian forces advanced on the town on Monday, "
         "a monitor said, as "
@@ -190,3 +194,22 @@ async def test_digest_topic_words_follow_the_same_rule(bot: Harness) -> None:
     assert "Tabqa dam repairs start" in sent and "Turkey" not in sent
     [sent] = await bot.send("/digest dam", user_id=READER)
     assert "Tabqa dam repairs start" in sent and "Turkey" in sent
+
+
+async def test_a_misspelt_word_the_article_spells_right_still_counts(bot: Harness) -> None:
+    texts = [
+        "The broker fees rose again in town, traders said on Monday.",
+        "A poker night was held in the club hall, players said on Monday.",
+        "The Booker Prize went to a novelist from Dublin; the prize money is the largest yet.",
+        *(
+            f"Rain fell on the coast for day number {n} of the week, forecasters said."
+            for n in range(8)
+        ),
+    ]
+    await bot.services.archive.import_records([ImportRecord(text=t) for t in texts])
+    # "boker" is searched as the first words one edit away (poker, broker), which the article
+    # does not hold: it spells the word meant.
+    answers = await bot.services.questions.ask("boker prize")
+    assert answers.hits[0].article.text.startswith("The Booker Prize")
+    assert answers.answered
+    assert not (await bot.services.questions.ask("bokkerr prize")).answered

@@ -124,13 +124,16 @@ class Archive:
         if len(parsed.text) < 20 or not any(ch.isalpha() for ch in parsed.text):
             raise RejectedInput("That doesn't look like an article: there is no text to keep.")
         origin = origin or Origin()
+        # A headline given, or the text's own first line, is a repeat when the text has it
+        # again; one cut from the first sentence is the lead itself, not clutter.
+        given = bool(title and title.strip()) or parsed.text.startswith(f"{parsed.title}\n")
         return NewArticle(
             title=parsed.title or parsed.text[:80],
             text=parsed.text,
             published=parsed.published or published or self._clock.now().date(),
             content_hash=content_hash(parsed.text),
             source=source or parsed.source,
-            clutter=encode_spans(clutter_spans(parsed.title or "", parsed.text)),
+            clutter=encode_spans(clutter_spans(parsed.title if given else "", parsed.text)),
             url=url,
             external_id=external_id,
             origin_chat_id=origin.chat_id,
