@@ -228,17 +228,17 @@ def _respellings(word: str) -> set[str]:
 
 
 def vowel_swaps(word: str) -> set[str]:
-    """Spellings with one vowel changed or a "u" added after an "o" (Idlib/Idleb, Zor/Zour):
-    names transliterated from Arabic or Russian are spelled so several ways."""
-    found = {
-        word[:i] + vowel + word[i + 1 :]
-        for i, letter in enumerate(word)
-        if letter in _VOWELS and i > 0
-        for vowel in "aeiou"
-        if vowel != letter
-    }
-    found |= {word[: i + 1] + "u" + word[i + 1 :] for i, letter in enumerate(word) if letter == "o"}
-    found |= {word[:i] + word[i + 1 :] for i in range(1, len(word)) if word[i - 1 : i + 1] == "ou"}
+    """Spellings with the last vowel changed, "o" and "ou" swapped (Idlib/Idleb, Zor/Zour):
+    names transliterated from Arabic or Russian are spelled so several ways. Only the last
+    vowel before the final consonants: changing any vowel joins English words (trap, trip)."""
+    last = max((i for i, letter in enumerate(word) if letter in "aeiou"), default=-1)
+    if last <= 0 or last == len(word) - 1:
+        return set()
+    found = {word[:last] + vowel + word[last + 1 :] for vowel in "aeiou"}
+    if word[last] == "o":
+        found.add(word[: last + 1] + "u" + word[last + 1 :])
+    if word[last - 1 : last + 1] == "ou":
+        found.add(word[: last - 1] + "o" + word[last + 1 :])
     found.discard(word)
     return found
 
