@@ -120,7 +120,7 @@ async def open_services(settings: Settings, *, clock: Clock | None = None) -> Se
         db=db,
         index=index,
         archive=archive,
-        questions=QuestionService(articles, Retriever(index)),
+        questions=QuestionService(articles, Retriever(index), clock),
         subscriptions=subscriptions,
         digest_subscriptions=SubscriptionService(
             subscriptions,

@@ -36,6 +36,7 @@ READ_USAGE = escape("Usage: /read <article number>, for example /read 42 (or tap
 READ_PATTERN = re.compile(r"^/read_(\d{1,18})(?:@\w+)?\s*$")
 MORE_PREFIX = "more:"
 INLINE_RESULTS = 10
+INLINE_CLOSEST = "No answer in the archive; closest article, may not answer."
 TOO_LONG = (
     f"That question is too long for me: please ask in under {MAX_QUESTION_CHARS:,} characters "
     "(the key words are enough)."
@@ -204,13 +205,18 @@ async def inline_query(update: Update, context: Context) -> None:
     results = []
     for hit in answers.hits:
         article = hit.article
-        sentence = hit.answer.sentence or article.title
-        body = (
-            f"<b>{escape(article.title)}</b>\n“{escape(sentence)}”\n"
-            f"{article.published.isoformat()}"
+        meta = (
+            article.published.isoformat()
             + (f" · {escape(article.source)}" if article.source else "")
             + f" · #{article.id}"
         )
+        if answers.answered:
+            sentence = hit.answer.sentence or article.title
+            body = f"<b>{escape(article.title)}</b>\n“{escape(sentence)}”\n{meta}"
+        else:
+            # No quote offered as an answer: the article, said to be only the closest.
+            sentence = INLINE_CLOSEST
+            body = f"<b>{escape(article.title)}</b>\n{meta}"
         results.append(
             InlineQueryResultArticle(
                 id=str(uuid4()),

@@ -21,7 +21,8 @@ from storage.models import Article, Counter
 CHANGE_COUNTER = "article_changes"
 # StoredArticle's fields, in order, of live articles by id (asyncpg's own SQL).
 PG_GET_MANY = (
-    "SELECT id, title, text, published, source, url, external_id, created_at FROM articles"
+    "SELECT id, title, text, published, source, url, external_id, created_at, clutter"
+    " FROM articles"
     " WHERE id = ANY($1::integer[]) AND deleted_at IS NULL"
 )
 
@@ -37,6 +38,8 @@ class NewArticle:
     source: str | None = None
     url: str | None = None
     external_id: str | None = None
+    # Page clutter in `text`, as bot/articles/boilerplate.py encodes its spans.
+    clutter: str | None = None
     origin_chat_id: int | None = None
     origin_message_id: int | None = None
     added_by: int | None = None
@@ -56,6 +59,8 @@ class StoredArticle:
     created_at: dt.datetime
     # From a bulk import: news only when dated near its arrival (bot/digests/window.py).
     backfill: bool = False
+    # Page clutter in `text` found at import (None: not looked for, e.g. stored before).
+    clutter: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,6 +81,7 @@ class ArticleChange:
     text: str
     published: dt.date
     deleted: bool
+    clutter: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,6 +113,7 @@ def _stored(row: Article) -> StoredArticle:
         external_id=row.external_id,
         created_at=row.created_at,
         backfill=bool(row.backfill),
+        clutter=row.clutter,
     )
 
 
@@ -208,7 +215,9 @@ class ArticleStore:
                 detail = f"{len(fresh)} added from {origin}" if origin else f"{len(fresh)} added"
                 session.add(audit_entry("import", now=now, actor=actor, detail=detail))
             return [
-                ArticleChange(first + n, id_of[first + n], a.title, a.text, a.published, False)
+                ArticleChange(
+                    first + n, id_of[first + n], a.title, a.text, a.published, False, a.clutter
+                )
                 for n, a in enumerate(fresh)
                 if first + n in id_of
             ]
@@ -359,6 +368,7 @@ class ArticleStore:
                     url=r["url"],
                     external_id=r["external_id"],
                     created_at=r["created_at"].astimezone(dt.UTC),
+                    clutter=r["clutter"],
                 )
                 for r in rows
             }
@@ -426,13 +436,15 @@ class ArticleStore:
                     Article.text,
                     Article.published,
                     Article.deleted_at,
+                    Article.clutter,
                 )
                 .where(Article.change_seq > seq)
                 .order_by(Article.change_seq)
                 .limit(limit)
             )
             return [
-                ArticleChange(s, i, t, x, p, deleted=d is not None) for s, i, t, x, p, d in rows
+                ArticleChange(s, i, t, x, p, deleted=d is not None, clutter=c)
+                for s, i, t, x, p, d, c in rows
             ]
 
     async def stats(self) -> ArchiveStats:
@@ -467,6 +479,7 @@ async def _rewrite(
 ) -> None:
     """Give a live article its new version: a new change number, and the "edit" audit entry."""
     row.title, row.text, row.published = new.title, new.text, new.published
+    row.clutter = new.clutter
     row.source = new.source or row.source
     row.updated_at = now
     row.change_seq = await _next_seq(session)
@@ -516,6 +529,7 @@ def _values(new: NewArticle, now: dt.datetime, seq: int) -> dict[str, object]:
         "published": new.published,
         "source": new.source,
         "url": new.url,
+        "clutter": new.clutter,
         "content_hash": new.content_hash,
         "origin_chat_id": new.origin_chat_id,
         "origin_message_id": new.origin_message_id,

@@ -73,6 +73,8 @@ class Article(Base):
     published: Mapped[dt.date] = mapped_column(Date)
     source: Mapped[str | None] = mapped_column(String(200))
     url: Mapped[str | None] = mapped_column(Text)
+    # Spans of page clutter in `text` found at import ("start-end,..."); NULL: not looked for.
+    clutter: Mapped[str | None] = mapped_column(Text)
     content_hash: Mapped[str] = mapped_column(String(64), unique=True)
     origin_chat_id: Mapped[int | None] = mapped_column(ChatId)
     origin_message_id: Mapped[int | None] = mapped_column(BigInteger)

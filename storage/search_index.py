@@ -328,6 +328,21 @@ class SearchIndex:
             kept = self._top(filtered, limit)
         return self._hits(kept[:limit])
 
+    def within_days(
+        self, query: tantivy.Query, first: datetime.date, last: datetime.date
+    ) -> tantivy.Query:
+        """`query` over only the articles published from `first` to `last` (included)."""
+        days = tantivy.Query.range_query(
+            self._schema,
+            DAY_FIELD,
+            tantivy.FieldType.Integer,
+            lower_bound=day_number(first),
+            upper_bound=day_number(last),
+        )
+        return tantivy.Query.boolean_query(
+            [(tantivy.Occur.Must, query), (tantivy.Occur.Must, days)]
+        )
+
     def _top(
         self, query: tantivy.Query, limit: int
     ) -> list[tuple[tuple[float, tantivy.DocAddress], int | None]]:

@@ -11,6 +11,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Generic, TypeVar
 
+from bot.articles.boilerplate import clutter_spans, encode_spans, without_clutter
 from bot.articles.fields import (
     BadField,
     clean_external_id,
@@ -163,12 +164,16 @@ class Archive:
                 f"That text is mostly one word repeated (“{word[:40]}”): it is not an article."
             )
         origin = origin or Origin()
+        # A headline given, or the text's own first line, is a repeat when the text has it
+        # again; one cut from the first sentence is the lead itself, not clutter.
+        given = bool(title and title.strip()) or parsed.text.startswith(f"{parsed.title}\n")
         return NewArticle(
             title=one_line(parsed.title) or one_line(parsed.text[:80]) or "untitled",
             text=parsed.text,
             published=parsed.published or published or self._clock.now().date(),
             content_hash=content_hash(parsed.text),
             source=fields[0] or clean_source(parsed.source),
+            clutter=encode_spans(clutter_spans(parsed.title if given else "", parsed.text)),
             url=fields[1],
             external_id=fields[2],
             origin_chat_id=origin.chat_id,
@@ -539,8 +544,12 @@ def _reason(exc: BaseException) -> str:
 
 
 def _index_changes(changes: Iterable[ArticleChange]) -> list[IndexChange]:
+    # Page clutter is not searched: a "Related News" list must not make an article match.
     return [
-        IndexChange(c.article_id, c.title, c.text, c.published, deleted=c.deleted) for c in changes
+        IndexChange(
+            c.article_id, c.title, without_clutter(c.text, c.clutter), c.published, c.deleted
+        )
+        for c in changes
     ]
 
 

@@ -30,6 +30,7 @@ from bot.articles.files import (
 )
 from bot.cli.backup import is_export_file, restore_export, write_export
 from bot.logs import setup_logging
+from bot.questions.replies import CLOSEST, NO_ANSWER
 from bot.questions.service import Answers
 from bot.services import Services, open_services
 from bot.settings import Settings, SettingsError, load_settings
@@ -418,6 +419,8 @@ def result_object(answers: Answers) -> dict[str, Any]:
     """The documented JSON shape of one answered question."""
     return {
         "query": answers.question,
+        # False exactly when the chat reply says the archive holds no answer.
+        "answered": answers.answered,
         "results": [
             {
                 "article_id": hit.article.id,
@@ -441,13 +444,13 @@ def _plain_answers(answers: Answers) -> str:
             else ""
         )
         return f"Nothing found.{hint}"
-    lines = []
+    lines = [] if answers.answered else [NO_ANSWER, CLOSEST]
     for rank, hit in enumerate(answers.hits, start=1):
         article = hit.article
         lines.append(
             f"{rank}. #{article.id} {article.title} ({article.published}, {article.source or '-'})"
         )
-        if hit.answer.sentence:
+        if hit.answer.sentence and answers.answered:
             lines.append(f"   “{hit.answer.sentence}”")
     return "\n".join(lines)
 

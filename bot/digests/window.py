@@ -8,6 +8,8 @@ import itertools
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from bot.questions.abstention import ANSWERED_SHARE
+from bot.questions.analysis import idf
 from storage.articles import ArticleStore, StoredArticle
 
 PAGE = 1_000
@@ -121,6 +123,19 @@ class ArticleWindow:
             for term in topics:
                 for position in self._postings.get(term, ()):
                     scores[position] = scores.get(position, 0) + 1
+            # The rule of questions (bot/questions/abstention.py): an article is on the topic
+            # when it holds the topic words that carry its meaning, not just any one of them.
+            weight = {
+                t: idf(len(self._postings.get(t, ())), len(self._articles)) for t in topics
+            }
+            total = sum(weight.values())
+            held: dict[int, float] = {}
+            for term in topics:
+                for position in self._postings.get(term, ()):
+                    held[position] = held.get(position, 0.0) + weight[term]
+            for position in list(scores):
+                if held[position] < ANSWERED_SHARE * total:
+                    del scores[position]
             for position in scores:
                 # Title hits count double: one more for each topic word in the title.
                 scores[position] += len(self._title[position] & topics)

@@ -6,6 +6,8 @@ from bot.questions.service import Answers, Hit
 from bot.render import bold_spans, byline, escape, read_command
 
 NOTHING_FOUND = "I found nothing in the archive for that."
+NO_ANSWER = "The archive has no answer to that."
+CLOSEST = "Closest articles, may not answer:"
 
 
 def answers_html(answers: Answers) -> str:
@@ -21,6 +23,12 @@ def answers_html(answers: Answers) -> str:
     if answers.offset:
         lines.append(f"Results {answers.offset + 1}–{answers.offset + len(answers.hits)}:")
         lines.extend(hit_line(answers.offset + n, hit) for n, hit in enumerate(answers.hits, 1))
+        return "\n".join(lines)
+    if not answers.answered:
+        # Never a quote presented as the answer: only what comes nearest, said to be so.
+        lines.append(NO_ANSWER)
+        lines.append(CLOSEST)
+        lines.extend(hit_line(n, hit) for n, hit in enumerate(answers.hits, 1))
         return "\n".join(lines)
     lines.append(quote(first))
     lines.append(f"<b>{escape(first.article.title)}</b>")

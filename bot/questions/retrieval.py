@@ -9,7 +9,8 @@ from typing import TYPE_CHECKING
 import tantivy
 
 from bot.questions.analysis import Query, QueryTerm, TermStats, analyze, idf, stem
-from bot.questions.sentences import best_sentence, highlights
+from bot.questions.dates import DateRange
+from bot.questions.sentences import best_sentence, cut_quote, highlights
 from storage.search_index import BODY_FIELD, TITLE_FIELD, day_number
 
 if TYPE_CHECKING:
@@ -85,11 +86,22 @@ class Retriever:
         return analyze(question, self._index)
 
     def search(
-        self, query: Query, *, as_of: datetime.date | None, limit: int = 10, offset: int = 0
+        self,
+        query: Query,
+        *,
+        as_of: datetime.date | None,
+        limit: int = 10,
+        offset: int = 0,
+        days: DateRange | None = None,
     ) -> list[ScoredArticle]:
-        """Rank articles for `query`, best first, leaving out those published after `as_of`."""
+        """Rank articles for `query`, best first, leaving out those published after `as_of`.
+
+        With `days` (a date the question names), the articles of those days come first.
+        """
         if query.is_empty or limit <= 0:
             return []
+        if days is not None:
+            return self._dated(query, as_of, limit, offset, days)
         wanted = max(self._weights.candidates, offset + limit)
         min_idf = self._rare_idf(self._weights.bonus_min_docs)
         narrow = self._narrow_query(query, min_idf)
@@ -104,6 +116,24 @@ class Retriever:
         )
         return [ScoredArticle(a, s) for s, _, a in ranked[offset : offset + limit]]
 
+    def _dated(
+        self, query: Query, as_of: datetime.date | None, limit: int, offset: int, days: DateRange
+    ) -> list[ScoredArticle]:
+        """The articles of `days` that match, best first, then the rest as ranked near them."""
+        wanted = max(self._weights.candidates, offset + limit)
+        full = self._full_query(query, self._rare_idf(self._weights.bonus_min_docs))
+        dated = self._index.search(
+            self._index.within_days(full, days.first, days.last), as_of=as_of, limit=wanted
+        )
+        # Recency counts from the day asked about, not from today.
+        rest = self.search(query, as_of=as_of, limit=wanted, offset=0)
+        first = [
+            ScoredArticle(h.article_id, h.score) for h in sorted(dated, key=lambda h: -h.score)
+        ]
+        seen = {s.article_id for s in first}
+        ranked = first + [s for s in rest if s.article_id not in seen]
+        return ranked[offset : offset + limit]
+
     def suggest(self, query: Query, limit: int = 5) -> list[str]:
         """Return archive words spelled closest to the query words, for "nothing found"."""
         found: list[str] = []
@@ -113,9 +143,12 @@ class Retriever:
                     found.append(variant.term)
         return found[:limit]
 
-    def answer(self, query: Query, title: str, text: str) -> Answer:
-        """Return the sentence of this article that best answers `query`, with highlights."""
-        sentence = best_sentence(query, title, text, stats=self._index)
+    def answer(self, query: Query, title: str, text: str, clutter: str | None = None) -> Answer:
+        """Return the sentence of this article that best answers `query`, with highlights.
+
+        `clutter` is the article's page clutter found at import (None: found now).
+        """
+        sentence = cut_quote(best_sentence(query, title, text, stats=self._index, clutter=clutter))
         return Answer(sentence, highlights(query, sentence))
 
     def _final_score(self, hit: Hit, today: int) -> float:

@@ -5,6 +5,9 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from bot.clock import Clock, SystemClock
+from bot.questions.abstention import NO_COVERAGE, Coverage, answers, coverage
+from bot.questions.dates import find_dates
 from bot.questions.retrieval import Answer, Retriever
 from storage.articles import ArticleStore, StoredArticle
 
@@ -24,21 +27,30 @@ class Hit:
 
 @dataclass(frozen=True, slots=True)
 class Answers:
-    """A page of hits; `suggestions` only when nothing was found."""
+    """A page of hits; `suggestions` only when nothing was found.
+
+    `answered` is False when the archive holds no answer (bot/questions/abstention.py): the
+    hits are then only the closest articles, which may not answer.
+    """
 
     question: str
     hits: tuple[Hit, ...]
     offset: int
     has_more: bool
     suggestions: tuple[str, ...] = ()
+    answered: bool = False
+    coverage: Coverage = NO_COVERAGE
 
 
 class QuestionService:
     """Asks the retriever and fetches what the reply shows."""
 
-    def __init__(self, articles: ArticleStore, retriever: Retriever) -> None:
+    def __init__(
+        self, articles: ArticleStore, retriever: Retriever, clock: Clock | None = None
+    ) -> None:
         self._articles = articles
         self._retriever = retriever
+        self._clock = clock or SystemClock()
 
     async def ask(
         self,
@@ -51,9 +63,13 @@ class QuestionService:
     ) -> Answers:
         """Up to `limit` hits from `offset`; answer sentences for the first `with_answers`."""
         question = " ".join(question.split())[:MAX_QUESTION_CHARS]
-        query = self._retriever.analyze(question)
+        # "yesterday" is the day before the question was asked (or the `as_of` day).
+        dated = find_dates(question, as_of or self._clock.now().date())
+        query = self._retriever.analyze(dated.text)
         # One more than asked tells whether a "More" button makes sense.
-        scored = self._retriever.search(query, as_of=as_of, limit=limit + 1, offset=offset)
+        scored = self._retriever.search(
+            query, as_of=as_of, limit=limit + 1, offset=offset, days=dated.days
+        )
         has_more = len(scored) > limit
         scored = scored[:limit]
         stored = await self._articles.get_many([s.article_id for s in scored])
@@ -64,7 +80,7 @@ class QuestionService:
             if article is None:  # deleted since the index last heard
                 continue
             answer = (
-                self._retriever.answer(query, article.title, article.text)
+                self._retriever.answer(query, article.title, article.text, article.clutter)
                 if rank < answered
                 else Answer(sentence="", highlights=())
             )
@@ -72,4 +88,17 @@ class QuestionService:
         suggestions: tuple[str, ...] = ()
         if not hits and offset == 0:
             suggestions = tuple(self._retriever.suggest(query))
-        return Answers(question, tuple(hits), offset, has_more, suggestions)
+        # The first hit decides for the whole page: it is the one a reply quotes.
+        found = None
+        if hits:
+            top = hits[0].article
+            found = coverage(query, top.title, top.text, top.clutter)
+        return Answers(
+            question,
+            tuple(hits),
+            offset,
+            has_more,
+            suggestions,
+            answered=found is not None and answers(found),
+            coverage=found or NO_COVERAGE,
+        )
