@@ -18,7 +18,7 @@ from storage.models import Article, Counter
 CHANGE_COUNTER = "article_changes"
 # StoredArticle's fields, in order, of live articles by id (asyncpg's own SQL).
 PG_GET_MANY = (
-    "SELECT id, title, text, published, source, url, external_id, created_at FROM articles"
+    "SELECT id, title, text, published, source, url, external_id, created_at, lang FROM articles"
     " WHERE id = ANY($1::integer[]) AND deleted_at IS NULL"
 )
 
@@ -37,6 +37,8 @@ class NewArticle:
     origin_chat_id: int | None = None
     origin_message_id: int | None = None
     added_by: int | None = None
+    # ISO 639-1 code (detected at import or given); None: detected when indexed.
+    lang: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,6 +53,7 @@ class StoredArticle:
     url: str | None
     external_id: str | None
     created_at: dt.datetime
+    lang: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,6 +74,8 @@ class ArticleChange:
     text: str
     published: dt.date
     deleted: bool
+    lang: str | None = None
+    source: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,6 +95,7 @@ def _stored(row: Article) -> StoredArticle:
         url=row.url,
         external_id=row.external_id,
         created_at=row.created_at,
+        lang=row.lang,
     )
 
 
@@ -184,7 +190,16 @@ class ArticleStore:
             )
             id_of = {int(seq): int(article_id) for seq, article_id in ids}
             return [
-                ArticleChange(first + n, id_of[first + n], a.title, a.text, a.published, False)
+                ArticleChange(
+                    first + n,
+                    id_of[first + n],
+                    a.title,
+                    a.text,
+                    a.published,
+                    False,
+                    lang=a.lang,
+                    source=a.source,
+                )
                 for n, a in enumerate(fresh)
             ]
 
@@ -220,6 +235,7 @@ class ArticleStore:
                 row.content_hash = new.content_hash
             row.title, row.text, row.published = new.title, new.text, new.published
             row.source = new.source or row.source
+            row.lang = new.lang or row.lang
             row.updated_at = now
             row.change_seq = await _next_seq(session)
             _audit(session, "edit", row, now, actor)
@@ -248,6 +264,7 @@ class ArticleStore:
             row.content_hash = new.content_hash
             row.title, row.text, row.published = new.title, new.text, new.published
             row.source = new.source or row.source
+            row.lang = new.lang or row.lang
             row.updated_at = now
             row.change_seq = await _next_seq(session)
             _audit(session, "edit", row, now, actor)
@@ -312,6 +329,24 @@ class ArticleStore:
             _audit(session, "restore", row, now, actor)
             return "restored", _stored(row)
 
+    async def set_lang(
+        self, article_id: int, lang: str, *, now: dt.datetime, actor: Actor | None = None
+    ) -> StoredArticle | None:
+        """An editor's correction of a live article's language (re-indexed for it); None if
+        there is no such article. With an `actor`, audited in the same transaction."""
+        async with self._db.transaction() as session:
+            row = await session.get(Article, article_id)
+            if row is None or row.deleted_at is not None:
+                return None
+            row.lang = lang
+            row.updated_at = now
+            row.change_seq = await _next_seq(session)
+            if actor is not None:
+                session.add(
+                    audit_entry("lang", now=now, actor=actor, article_id=row.id, detail=lang)
+                )
+            return _stored(row)
+
     async def get(self, article_id: int) -> StoredArticle | None:
         """One live article."""
         async with self._db.sessions() as session:
@@ -342,6 +377,7 @@ class ArticleStore:
                     url=r["url"],
                     external_id=r["external_id"],
                     created_at=r["created_at"].astimezone(dt.UTC),
+                    lang=r["lang"],
                 )
                 for r in rows
             }
@@ -394,13 +430,16 @@ class ArticleStore:
                     Article.text,
                     Article.published,
                     Article.deleted_at,
+                    Article.lang,
+                    Article.source,
                 )
                 .where(Article.change_seq > seq)
                 .order_by(Article.change_seq)
                 .limit(limit)
             )
             return [
-                ArticleChange(s, i, t, x, p, deleted=d is not None) for s, i, t, x, p, d in rows
+                ArticleChange(s, i, t, x, p, deleted=d is not None, lang=lang, source=src)
+                for s, i, t, x, p, d, lang, src in rows
             ]
 
     async def stats(self) -> ArchiveStats:
@@ -445,6 +484,7 @@ def _values(new: NewArticle, now: dt.datetime, seq: int) -> dict[str, object]:
         "text": new.text,
         "published": new.published,
         "source": new.source,
+        "lang": new.lang,
         "url": new.url,
         "content_hash": new.content_hash,
         "origin_chat_id": new.origin_chat_id,

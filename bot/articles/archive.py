@@ -12,6 +12,7 @@ from typing import Generic, TypeVar
 
 from bot.articles.parsing import content_hash, parse_article
 from bot.clock import Clock
+from bot.languages import detect
 from storage.articles import (
     ArticleChange,
     ArticleStore,
@@ -20,6 +21,7 @@ from storage.articles import (
     StoredArticle,
 )
 from storage.audit import Actor as Actor  # re-exported: handlers name who makes a change
+from storage.languages import OTHER
 from storage.search_index import IndexChange, IndexLocked, SearchIndex
 
 log = logging.getLogger(__name__)
@@ -55,6 +57,8 @@ class ImportRecord:
     source: str | None = None
     url: str | None = None
     external_id: str | None = None
+    # An ISO 639-1 code given by the file; None: detected from the text.
+    lang: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,6 +101,7 @@ class Archive:
         url: str | None = None,
         external_id: str | None = None,
         origin: Origin | None = None,
+        lang: str | None = None,
     ) -> NewArticle:
         """Parse a text into an article ready to store, or raise RejectedInput."""
         # Lone surrogates cannot be stored as UTF-8: keep the rest of the text, mark the spot.
@@ -121,6 +126,7 @@ class Archive:
             origin_chat_id=origin.chat_id,
             origin_message_id=origin.message_id,
             added_by=origin.added_by,
+            lang=lang or detect(parsed.text),
         )
 
     async def add(self, new: NewArticle, *, actor: Actor | None = None) -> Written[SaveResult]:
@@ -149,6 +155,13 @@ class Archive:
     ) -> Written[StoredArticle | None]:
         """Delete an article; answers leave it out at once (they read only live articles)."""
         stored = await self.articles.delete(article_id, now=self._clock.now(), actor=actor)
+        return Written(stored, await self.catch_up() if stored is not None else True)
+
+    async def set_lang(
+        self, article_id: int, lang: str, *, actor: Actor | None = None
+    ) -> Written[StoredArticle | None]:
+        """An editor's correction of an article's language; searched as that language at once."""
+        stored = await self.articles.set_lang(article_id, lang, now=self._clock.now(), actor=actor)
         return Written(stored, await self.catch_up() if stored is not None else True)
 
     async def restore(
@@ -334,6 +347,7 @@ class Archive:
                             source=record.source,
                             url=record.url,
                             external_id=record.external_id,
+                            lang=record.lang,
                         )
                     )
                 except RejectedInput as exc:
@@ -357,7 +371,17 @@ class Archive:
 
 def _index_changes(changes: Iterable[ArticleChange]) -> list[IndexChange]:
     return [
-        IndexChange(c.article_id, c.title, c.text, c.published, deleted=c.deleted) for c in changes
+        IndexChange(
+            c.article_id,
+            c.title,
+            c.text,
+            c.published,
+            deleted=c.deleted,
+            # Articles stored before languages were kept are detected as they are indexed.
+            lang=c.lang or (None if c.deleted else detect(c.text)) or OTHER,
+            source=c.source,
+        )
+        for c in changes
     ]
 
 

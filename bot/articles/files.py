@@ -61,7 +61,7 @@ def read_records(name: str, data: bytes) -> FileRecords:
 
 
 def parse_jsonl(text: str) -> FileRecords:
-    """One `{title, text, date, source, url, id}` object per line; bad lines are counted."""
+    """One `{title, text, date, source, url, id, lang}` object per line; bad lines counted."""
     result = FileRecords()
     for number, line in enumerate(text.splitlines(), start=1):
         if not line.strip():
@@ -107,7 +107,16 @@ def _record(line: str) -> ImportRecord | None:
         source=text_field("source"),
         url=text_field("url"),
         external_id=text_field("id"),
+        lang=_language(text_field("lang")),
     )
+
+
+def _language(value: str | None) -> str | None:
+    """A `lang` field's code ("fr", "pt-BR" -> "pt"); an unknown one is left to detection."""
+    if not value:
+        return None
+    code = value.strip().lower().replace("_", "-").split("-", 1)[0]
+    return code if known(code) else None
 
 
 class _TextExtractor(HTMLParser):

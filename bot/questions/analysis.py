@@ -89,6 +89,8 @@ class QueryTerm:
     word: str
     variants: tuple[Variant, ...]
     idf: float
+    # The language whose index fields the variants are searched in (storage.languages).
+    lang: str = "en"
 
     @property
     def terms(self) -> frozenset[str]:

@@ -9,8 +9,16 @@ from typing import TYPE_CHECKING
 import tantivy
 
 from bot.questions.analysis import Query, QueryTerm, TermStats, analyze, idf, stem, tokenize
+from bot.questions.filters import Filters
+from bot.questions.languages import (
+    LanguageStats,
+    analyse_in,
+    analyse_word,
+    candidate_languages,
+)
 from bot.questions.sentences import best_sentence, highlights
-from storage.search_index import BODY_FIELD, TITLE_FIELD, day_number
+from storage.languages import ENGLISH, analysis_of, body_field, normalize, title_field
+from storage.search_index import DAY_FIELD, LANG_FIELD, SOURCE_FIELD, day_number
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -80,23 +88,55 @@ class Retriever:
         """The archive's term statistics (how rare a word is, for choosing sentences)."""
         return self._index
 
-    def analyze(self, question: str) -> Query:
-        """Analyze a question against the archive's vocabulary."""
-        return analyze(question, self._index)
+    def analyze(self, question: str, *, lang: str | None = None) -> Query:
+        """Analyze a question against the archive's vocabulary, in each language it may be in
+        (`lang`: only that one); each article is then scored on its own language's words."""
+        langs = candidate_languages(question, self._index, analysis_of(lang).code if lang else None)
+        if langs == [ENGLISH]:
+            return analyze(question, self._index)
+        terms: list[QueryTerm] = []
+        answer_type = None
+        for code in langs:
+            if code == ENGLISH:
+                english = analyze(question, self._index)
+                terms.extend(english.terms)
+                answer_type = english.answer_type
+            else:
+                terms.extend(analyse_in(code, question, LanguageStats(self._index, code)))
+        if answer_type is None:
+            return Query(question, tuple(terms))
+        return Query(question, tuple(terms), answer_type)
 
     def search(
-        self, query: Query, *, as_of: datetime.date | None, limit: int = 10, offset: int = 0
+        self,
+        query: Query,
+        *,
+        as_of: datetime.date | None,
+        limit: int = 10,
+        offset: int = 0,
+        filters: Filters | None = None,
     ) -> list[ScoredArticle]:
-        """Rank articles for `query`, best first, leaving out those published after `as_of`."""
+        """Rank articles for `query`, best first, leaving out those published after `as_of`
+        and those `filters` leave out."""
         if query.is_empty or limit <= 0:
             return []
+        if filters is not None and filters.before is not None:
+            last = filters.before - datetime.timedelta(days=1)
+            as_of = last if as_of is None else min(as_of, last)
         wanted = max(self._weights.candidates, offset + limit)
         min_idf = self._rare_idf(self._weights.bonus_min_docs)
         narrow = self._narrow_query(query, min_idf)
-        hits = [] if narrow is None else self._index.search(narrow, as_of=as_of, limit=wanted)
+        hits = (
+            []
+            if narrow is None
+            else self._index.search(
+                self._filtered(narrow, query, filters), as_of=as_of, limit=wanted
+            )
+        )
         if len(hits) < offset + limit:
             # Too few articles hold a rare word for this page: let the common words find more.
-            hits = self._index.search(self._full_query(query, min_idf), as_of=as_of, limit=wanted)
+            full = self._filtered(self._full_query(query, min_idf), query, filters)
+            hits = self._index.search(full, as_of=as_of, limit=wanted)
         today = day_number(as_of if as_of is not None else datetime.date.today())
         ranked = sorted(
             ((self._final_score(hit, today), hit.day or 0, hit.article_id) for hit in hits),
@@ -130,6 +170,60 @@ class Retriever:
                 seen.append(word)
         return seen
 
+    def _filtered(
+        self, found: tantivy.Query, query: Query, filters: Filters | None
+    ) -> tantivy.Query:
+        """`found` narrowed to the articles that pass the filters (scores unchanged)."""
+        if filters is None or not filters.any:
+            return found
+        schema = self._index.schema
+        must: list[tantivy.Query] = []
+        if filters.lang is not None:
+            must.append(tantivy.Query.term_query(schema, LANG_FIELD, filters.lang, "basic"))
+        for source in filters.sources:
+            must.extend(
+                tantivy.Query.term_query(schema, SOURCE_FIELD, word, "basic")
+                for word in self._index.source_terms(source)
+            )
+        if filters.after is not None:
+            must.append(
+                tantivy.Query.range_query(
+                    schema,
+                    DAY_FIELD,
+                    tantivy.FieldType.Integer,
+                    lower_bound=day_number(filters.after),
+                )
+            )
+        # A quoted phrase needs all its words (the service then checks they are in order).
+        langs = sorted({term.lang for term in query.terms}) or [ENGLISH]
+        for phrase in filters.phrases:
+            for lang in langs:
+                for term in self._analyse_filter_words(phrase, lang):
+                    must.append(self._any_field(term, [lang]))
+        clauses = [(tantivy.Occur.Must, found)]
+        clauses.extend((tantivy.Occur.Must, q) for q in must)
+        for word in filters.excluded:
+            for lang in langs:
+                for term in self._analyse_filter_words(word, lang):
+                    clauses.append((tantivy.Occur.MustNot, self._any_field(term, [lang])))
+        return tantivy.Query.boolean_query(clauses)
+
+    @staticmethod
+    def _analyse_filter_words(text: str, lang: str) -> list[str]:
+        """The indexed forms of a filter's words in `lang`, as written (stop words left out)."""
+        words = (m.group().lower() for m in tokenize(normalize(lang, text)))
+        return [term for term in (analyse_word(lang, w) for w in words) if term]
+
+    def _any_field(self, term: str, langs: Sequence[str]) -> tantivy.Query:
+        schema = self._index.schema
+        return tantivy.Query.boolean_query(
+            [
+                (tantivy.Occur.Should, tantivy.Query.term_query(schema, field, term, "basic"))
+                for lang in langs
+                for field in (body_field(lang), title_field(lang))
+            ]
+        )
+
     def _final_score(self, hit: Hit, today: int) -> float:
         weights = self._weights
         if hit.day is None:
@@ -144,7 +238,11 @@ class Retriever:
         clauses: list[tuple[tantivy.Occur, tantivy.Query]] = []
         for term in terms:
             for variant in term.variants:
-                for field, boost in ((BODY_FIELD, 1.0), (TITLE_FIELD, self._weights.title)):
+                fields = (
+                    (body_field(term.lang), 1.0),
+                    (title_field(term.lang), self._weights.title),
+                )
+                for field, boost in fields:
                     # BM25 needs the counts, not the positions.
                     clause = tantivy.Query.term_query(schema, field, variant.term, "freq")
                     clauses.append(
@@ -207,16 +305,18 @@ class Retriever:
                         weights.coordination * term.idf * variant.weight,
                     )
                     for variant in term.variants
-                    for field in (BODY_FIELD, TITLE_FIELD)
+                    for field in (body_field(term.lang), title_field(term.lang))
                 ]
                 clauses.append(tantivy.Query.disjunction_max_query(present))
         if weights.proximity > 0:
             for left, right in zip(query.terms, query.terms[1:], strict=False):
                 if left.idf < min_idf and right.idf < min_idf:
                     continue
+                if left.lang != right.lang:
+                    continue
                 phrase = tantivy.Query.phrase_query(
                     schema,
-                    BODY_FIELD,
+                    body_field(left.lang),
                     [left.variants[0].term, right.variants[0].term],
                     slop=weights.slop,
                 )

@@ -5,11 +5,14 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from bot.questions.filters import FilterProblem, parse, phrase_in
 from bot.questions.retrieval import Answer, Retriever
 from storage.articles import ArticleStore, StoredArticle
 
 MAX_QUESTION_CHARS = 1_000
 PAGE_SIZE = 3
+# A question with a quoted phrase looks for it in this many of the best articles.
+PHRASE_CANDIDATES = 200
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,6 +33,8 @@ class Answers:
     offset: int
     has_more: bool
     suggestions: tuple[str, ...] = ()
+    # Malformed filters: nothing was searched, the reply says what to fix.
+    problems: tuple[FilterProblem, ...] = ()
 
 
 class QuestionService:
@@ -50,9 +55,28 @@ class QuestionService:
     ) -> Answers:
         """Up to `limit` hits from `offset`; answer sentences for the first `with_answers`."""
         question = " ".join(question.split())[:MAX_QUESTION_CHARS]
-        query = self._retriever.analyze(question)
+        parsed = parse(question)
+        if parsed.problems:
+            return Answers(question, (), offset, False, problems=parsed.problems)
+        filters = parsed.filters
+        query = self._retriever.analyze(parsed.text, lang=filters.lang)
         # One more than asked tells whether a "More" button makes sense.
-        scored = self._retriever.search(query, as_of=as_of, limit=limit + 1, offset=offset)
+        if filters.phrases:
+            # Word order is checked on the text: take every candidate, keep those in order.
+            found = self._retriever.search(
+                query, as_of=as_of, limit=PHRASE_CANDIDATES, filters=filters
+            )
+            stored = await self._articles.get_many([s.article_id for s in found])
+            scored = [
+                s
+                for s in found
+                if s.article_id in stored
+                and all(phrase_in(p, _full_text(stored[s.article_id])) for p in filters.phrases)
+            ][offset : offset + limit + 1]
+        else:
+            scored = self._retriever.search(
+                query, as_of=as_of, limit=limit + 1, offset=offset, filters=filters
+            )
         has_more = len(scored) > limit
         scored = scored[:limit]
         stored = await self._articles.get_many([s.article_id for s in scored])
@@ -72,3 +96,7 @@ class QuestionService:
         if not hits and offset == 0:
             suggestions = tuple(self._retriever.suggest(query))
         return Answers(question, tuple(hits), offset, has_more, suggestions)
+
+
+def _full_text(article: StoredArticle) -> str:
+    return f"{article.title}\n{article.text}"
