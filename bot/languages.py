@@ -18,8 +18,16 @@ SAMPLE_CHARS = 240
 # one's is searched too, and BM25 decides between them.
 QUESTION_MARGIN = 0.1
 MAX_QUESTION_LANGUAGES = 3
-# The detector's codes that differ from ours.
-_ALIASES = {"nb": "no", "nn": "no"}
+# The detector's codes that differ from ours (Arabic dialects are searched as Arabic).
+_ALIASES = {"nb": "no", "nn": "no", "arz": "ar", "ary": "ar", "apc": "ar", "acm": "ar"}
+# Letters Persian writes and Arabic does not: the detector's n-grams often miss them in Persian
+# spelled with Arabic yeh and kaf (as some agencies do).
+_PERSIAN_LETTERS = frozenset("پچژگ")
+# Letters only one of them writes: Persian's four and its own yeh and kaf; Arabic's ta marbuta
+# and alef maqsura.
+_PERSIAN_ONLY = frozenset("پچژگیک")
+_ARABIC_ONLY = frozenset("ةى")
+_ARABIC_SCRIPT_LANGUAGES = frozenset({"ar", "fa", "ps", "ur", "ckb", "ug", *_ALIASES})
 
 
 @lru_cache(maxsize=2)
@@ -35,7 +43,13 @@ def detect(text: str) -> str | None:
     if not any(ch.isalpha() for ch in sample):
         return None
     code = str(_identifier(False).classify(sample)[0])
+    if code in _ARABIC_SCRIPT_LANGUAGES and code != "fa" and _persian(sample):
+        return "fa"
     return _ALIASES.get(code, code)
+
+
+def _persian(text: str) -> bool:
+    return sum(ch in _PERSIAN_LETTERS for ch in text) >= 2
 
 
 def script(text: str) -> str:
@@ -79,6 +93,12 @@ def question_languages(question: str, present: list[str]) -> list[str]:
     """
     written = script(question)
     candidates = [code for code in present if script_of_language(code) == written]
+    if written == "arabic":
+        # One Persian or one Arabic letter settles it better than n-grams of a short question.
+        if _PERSIAN_ONLY.intersection(question) and "fa" in candidates:
+            return ["fa"]
+        if _ARABIC_ONLY.intersection(question) and "ar" in candidates:
+            return ["ar"]
     if len(candidates) <= 1:
         return candidates
     ranked = _identifier(True).rank(question)

@@ -139,6 +139,16 @@ def body_field(lang: str) -> str:
     return "body" if lang == ENGLISH else f"body_{lang}"
 
 
+def lead_field(lang: str) -> str:
+    """The field of the opening of an article's body in `lang` (see LEAD_CHARS)."""
+    return f"lead_{lang}"
+
+
+# The opening of a body is indexed again on its own: a story's headline and the questions
+# about it mostly use the words of its first lines.
+LEAD_CHARS = 300
+
+
 def make_language_analyzer(lang: str) -> tantivy.TextAnalyzer:
     """Build the analyser of one language, for its documents and its questions alike."""
     spec = analysis_of(lang)

@@ -21,7 +21,9 @@ from storage.languages import (
     ENGLISH,
     LANGUAGES,
     analysis_of,
+    LEAD_CHARS,
     body_field,
+    lead_field,
     make_language_analyzer,
     normalize,
     title_field,
@@ -112,7 +114,17 @@ def _schema() -> tantivy.Schema:
         name = tokenizer_name(lang)
         builder.add_text_field(title_field(lang), tokenizer_name=name, index_option="freq")
         builder.add_text_field(body_field(lang), tokenizer_name=name, index_option="freq")
+        if lang != ENGLISH:
+            builder.add_text_field(lead_field(lang), tokenizer_name=name, index_option="freq")
     return builder.build()
+
+
+def _lead(body: str) -> str:
+    """The first LEAD_CHARS of a body, cut at a space (no half word)."""
+    if len(body) <= LEAD_CHARS:
+        return body
+    cut = body.rfind(" ", 0, LEAD_CHARS)
+    return body[: cut if cut > 0 else LEAD_CHARS]
 
 
 def _register_analyzers(index: tantivy.Index) -> None:
@@ -264,7 +276,10 @@ class SearchIndex:
             if change.source:
                 doc.add_text(SOURCE_FIELD, change.source)
             doc.add_text(title_field(lang), normalize(lang, change.title))
-            doc.add_text(body_field(lang), normalize(lang, change.body))
+            body = normalize(lang, change.body)
+            doc.add_text(body_field(lang), body)
+            if lang != ENGLISH:
+                doc.add_text(lead_field(lang), _lead(body))
             add(doc)
 
     def commit(self, watermark: int) -> None:

@@ -17,7 +17,14 @@ from bot.questions.languages import (
     candidate_languages,
 )
 from bot.questions.sentences import best_sentence, highlights
-from storage.languages import ENGLISH, analysis_of, body_field, normalize, title_field
+from storage.languages import (
+    ENGLISH,
+    analysis_of,
+    body_field,
+    lead_field,
+    normalize,
+    title_field,
+)
 from storage.search_index import DAY_FIELD, LANG_FIELD, SOURCE_FIELD, day_number
 
 if TYPE_CHECKING:
@@ -56,8 +63,13 @@ class RankingWeights:
     # Relative score bonus for an article published on the asking day; halved at `half_life`.
     recency: float = 3.0
     half_life_days: float = 14.0
-    # Each distinct query word present adds this times its idf.
+    # A word in the opening of the body (storage.languages.LEAD_CHARS) counts this much more;
+    # languages other than English only (tuned on bench/languages.py's tune half).
+    lead: float = 0.5
+    # Each distinct query word present adds this times its idf; `other_coordination` for the
+    # words of languages other than English (tuned on bench/languages.py's tune half).
     coordination: float = 2.0
+    other_coordination: float = 0.5
     # Candidates taken from the engine before reranking.
     candidates: int = 100
     # Coordination and proximity count only words in less than this share of the articles:
@@ -238,10 +250,12 @@ class Retriever:
         clauses: list[tuple[tantivy.Occur, tantivy.Query]] = []
         for term in terms:
             for variant in term.variants:
-                fields = (
+                fields = [
                     (body_field(term.lang), 1.0),
                     (title_field(term.lang), self._weights.title),
-                )
+                ]
+                if self._weights.lead > 0 and term.lang != ENGLISH:
+                    fields.append((lead_field(term.lang), self._weights.lead))
                 for field, boost in fields:
                     # BM25 needs the counts, not the positions.
                     clause = tantivy.Query.term_query(schema, field, variant.term, "freq")
@@ -295,14 +309,19 @@ class Retriever:
         schema = self._index.schema
         weights = self._weights
         clauses: list[tantivy.Query] = []
-        if weights.coordination > 0:
+        if weights.coordination > 0 or weights.other_coordination > 0:
             # Each distinct query word found adds its idf once, whatever its count: articles
             # holding all the words beat those repeating a few.
             for term in (t for t in query.terms if t.idf >= min_idf):
+                factor = (
+                    weights.coordination if term.lang == ENGLISH else weights.other_coordination
+                )
+                if factor <= 0:
+                    continue
                 present = [
                     tantivy.Query.const_score_query(
                         tantivy.Query.term_query(schema, field, variant.term, "basic"),
-                        weights.coordination * term.idf * variant.weight,
+                        factor * term.idf * variant.weight,
                     )
                     for variant in term.variants
                     for field in (body_field(term.lang), title_field(term.lang))
