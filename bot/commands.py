@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from bot.i18n import ENGLISH, Texts
+
 
 @dataclass(frozen=True, slots=True)
 class Command:
@@ -25,28 +27,44 @@ COMMANDS: tuple[Command, ...] = (
     Command("subscriptions", "/subscriptions", "This chat's digests, numbered"),
     Command("unsubscribe", "/unsubscribe <n|all>", "Stop digest n, or all of them"),
     Command("timezone", "/timezone <Area/City>", "The time zone for this chat's digests"),
+    Command("language", "/language [en|ru|ar|fr|auto]", "The language of my replies in this chat"),
     Command("add", "/add <text>", "Add an article (or reply /add to a message)", True),
     Command("edit", "/edit <n> <text>", "Replace article n's text (or reply /edit n)", True),
     Command("delete", "/delete <n>", "Delete article n (asks first)", True),
     Command("restore", "/restore <n>", "Bring back article n, deleted in the last 30 days", True),
+    Command(
+        "lang", "/lang <n> <code>", "Correct the language of article n (e.g. /lang 42 fr)", True
+    ),
     Command("audit", "/audit", "Who added, changed, deleted or subscribed, and when", True),
     Command("stats", "/stats", "Articles, sources, subscriptions", True),
 )
 
 
-def help_text(is_editor: bool) -> str:
-    """The /help body: every command the user may use, one line each."""
-    lines = ["<b>Newsroom bot</b>: send a question, get the sentence that answers it.", ""]
+# The filters a question may hold (bot/questions/filters.py), as /help shows them.
+FILTERS_HELP = (
+    "Filters in a question: <code>source:reuters</code>, <code>lang:ar</code>, "
+    "<code>after:2017-06-01</code>, <code>before:2017-08</code> (before August), "
+    '<code>"exact phrase"</code>, <code>-word</code> (leave out articles with it).'
+)
+
+
+def help_text(is_editor: bool, texts: Texts = ENGLISH) -> str:
+    """The /help body: every command the user may use, one line each, then the filters."""
+    lines = [texts("<b>Newsroom bot</b>: send a question, get the sentence that answers it."), ""]
     for command in COMMANDS:
         if command.editors_only and not is_editor:
             continue
         lines.append(
-            f"{command.usage.replace('<', '&lt;').replace('>', '&gt;')} — {command.description}"
+            f"{command.usage.replace('<', '&lt;').replace('>', '&gt;')} — "
+            f"{texts(command.description)}"
         )
+    lines += ["", texts(FILTERS_HELP)]
     if is_editor:
         lines += [
             "",
-            "Editors: send or forward an article in a private chat to keep it; "
-            "files (.txt, .md, .html, .jsonl) work too.",
+            texts(
+                "Editors: send or forward an article in a private chat to keep it; "
+                "files (.txt, .md, .html, .jsonl) work too."
+            ),
         ]
     return "\n".join(lines)

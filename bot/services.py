@@ -12,6 +12,7 @@ from bot.articles.archive import Archive
 from bot.clock import Clock, SystemClock
 from bot.digests.compose import DigestService
 from bot.digests.dispatch import DigestDispatcher
+from bot.i18n import ChatLanguages
 from bot.metrics import Metrics
 from bot.questions.limits import QuestionLimits
 from bot.questions.retrieval import Retriever
@@ -20,6 +21,7 @@ from bot.roles import EditorRoles
 from bot.settings import Settings, worker_id
 from storage.articles import ArticleStore
 from storage.audit import AuditStore
+from storage.chat_languages import ChatLanguageStore
 from storage.db import Database
 from storage.deliveries import DeliveryStore
 from storage.index_slots import IndexSlot, committed_watermark, seed_slot
@@ -53,11 +55,13 @@ class Services:
     tombstones: TombstoneStore = field(init=False)
     roles: EditorRoles = field(init=False)
     question_limits: QuestionLimits = field(init=False)
+    languages: ChatLanguages = field(init=False)
 
     def __post_init__(self) -> None:
         settings = self.settings
         self.audit = AuditStore(self.db)
         self.tombstones = TombstoneStore(self.db)
+        self.languages = ChatLanguages(ChatLanguageStore(self.db))
         self.roles = EditorRoles(
             settings.editor_ids,
             settings.newsroom_chat_ids,

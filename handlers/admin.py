@@ -19,6 +19,7 @@ from handlers.common import (
     is_editor,
     reply,
     services,
+    texts,
 )
 
 START = (
@@ -40,7 +41,8 @@ async def start(update: Update, context: Context) -> None:
 
 async def help_command(update: Update, context: Context) -> None:
     """/help, from the one command table."""
-    await reply(update, help_text(await is_editor(update, context)))
+    language = await texts(update, context)
+    await reply(update, language.html(help_text(await is_editor(update, context), language)))
 
 
 async def delete(update: Update, context: Context) -> None:

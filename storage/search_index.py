@@ -20,8 +20,8 @@ import tantivy
 from storage.languages import (
     ENGLISH,
     LANGUAGES,
-    analysis_of,
     LEAD_CHARS,
+    analysis_of,
     body_field,
     lead_field,
     make_language_analyzer,

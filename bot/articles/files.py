@@ -9,6 +9,7 @@ from html.parser import HTMLParser
 from pathlib import PurePath
 
 from bot.articles.archive import ImportRecord
+from bot.languages import known
 
 TEXT_SUFFIXES = {".txt", ".md", ".markdown", ".text"}
 HTML_SUFFIXES = {".html", ".htm"}

@@ -132,3 +132,23 @@ def phrase_in(phrase: str, text: str) -> bool:
 
 def _words(text: str) -> str:
     return " ".join(re.findall(r"[^\W_]+", normalize("ar", text).lower()))
+
+
+def filter_words(
+    *,
+    source: str | None = None,
+    lang: str | None = None,
+    after: str | None = None,
+    before: str | None = None,
+    phrases: tuple[str, ...] = (),
+    excluded: tuple[str, ...] = (),
+) -> str:
+    """The filters as a question would write them (so flags and typed filters are one thing)."""
+    words = [
+        f"{key}:{value}"
+        for key, value in (("source", source), ("lang", lang), ("after", after), ("before", before))
+        if value is not None
+    ]
+    words += [f'"{phrase}"' for phrase in phrases]
+    words += [f"-{word}" for word in excluded]
+    return " ".join(words)
