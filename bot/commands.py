@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from bot.i18n import ENGLISH, Texts
+from bot.i18n import ENGLISH, N_, Texts
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,7 +41,7 @@ COMMANDS: tuple[Command, ...] = (
 
 
 # The filters a question may hold (bot/questions/filters.py), as /help shows them.
-FILTERS_HELP = (
+FILTERS_HELP = N_(
     "Filters in a question: <code>source:reuters</code>, <code>lang:ar</code>, "
     "<code>after:2017-06-01</code>, <code>before:2017-08</code> (before August), "
     '<code>"exact phrase"</code>, <code>-word</code> (leave out articles with it).'

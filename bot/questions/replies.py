@@ -2,23 +2,25 @@
 
 from __future__ import annotations
 
-from bot.i18n import ENGLISH, Texts
+from bot.i18n import ENGLISH, N_, Texts
 from bot.questions.filters import FilterProblem, Problem
 from bot.questions.service import Answers, Hit
 from bot.render import bold_spans, byline, escape, read_command
 
-NOTHING_FOUND = "I found nothing in the archive for that."
+NOTHING_FOUND = N_("I found nothing in the archive for that.")
 # What each malformed filter gets (the filter as written goes in {filter}).
 PROBLEM_TEXTS = {
-    Problem.EMPTY: "{filter} needs a value, for example source:reuters or lang:ar.",
-    Problem.BAD_DATE: (
+    Problem.EMPTY: N_("{filter} needs a value, for example source:reuters or lang:ar."),
+    Problem.BAD_DATE: N_(
         "I could not read the date in {filter}: write it as 2017-06-01, 2017-06 or 2017."
     ),
-    Problem.BAD_LANGUAGE: (
+    Problem.BAD_LANGUAGE: N_(
         "{filter} is not a language code I know: try lang:en, lang:ar or lang:fr."
     ),
-    Problem.UNCLOSED_QUOTE: 'A quote is not closed near {filter}: put the exact phrase in "...".',
-    Problem.EMPTY_RANGE: "No date is both after and before in {filter}.",
+    Problem.UNCLOSED_QUOTE: N_(
+        'A quote is not closed near {filter}: put the exact phrase in "...".'
+    ),
+    Problem.EMPTY_RANGE: N_("No date is both after and before in {filter}."),
 }
 
 
