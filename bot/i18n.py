@@ -25,6 +25,11 @@ LANGUAGES = ("en", "ru", "ar", "fr")
 RLM = "\u200f"
 
 
+def N_(message: str) -> str:
+    """Mark a text kept in a constant for the catalogue (translated where it is shown)."""
+    return message
+
+
 @cache
 def _catalogue(lang: str) -> gettext.NullTranslations:
     return gettext.translation(DOMAIN, LOCALE_DIR, languages=[lang], fallback=True)

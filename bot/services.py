@@ -117,6 +117,8 @@ async def open_services(settings: Settings, *, clock: Clock | None = None) -> Se
         index_dir = slot.path
         await _seed_empty_slot(slot.path, ArticleStore(db))
     index = await asyncio.to_thread(SearchIndex.open, index_dir)
+    if index.rebuilding:
+        log.warning("search index was built by an older version; rebuilding it from the database")
     articles = ArticleStore(db)
     subscriptions = SubscriptionStore(db)
     archive = Archive(articles, index, clock)

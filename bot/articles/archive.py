@@ -291,6 +291,9 @@ class Archive:
                     return applied
                 changes = await self.articles.changes_after(self.index.watermark, limit=INDEX_BATCH)
                 if not changes:
+                    if self.index.rebuilding:
+                        self.index.rebuilding = False
+                        log.info("search index rebuilt for the new schema: %d change(s)", applied)
                     return applied
                 try:
                     await asyncio.to_thread(
@@ -303,6 +306,8 @@ class Archive:
                         log.warning("search index busy in another process; will catch up later")
                     return applied
                 applied += len(changes)
+                if self.index.rebuilding:
+                    _log_rebuild_progress(applied, await self.articles.last_seq())
 
     async def _stage_changes_after(self, seq: int) -> int:
         """Stage every change after `seq` from the database (writer open); returns the last."""
@@ -367,6 +372,13 @@ class Archive:
                 await asyncio.wait([pending])
             elif not pending.cancelled():
                 pending.exception()  # retrieved, so asyncio does not log it as forgotten
+
+
+def _log_rebuild_progress(applied: int, last_seq: int) -> None:
+    """The progress line of a rebuild after a schema change (changes applied of the last)."""
+    log.info(
+        "rebuilding the search index for the new schema: %d of %d change(s)", applied, last_seq
+    )
 
 
 def _index_changes(changes: Iterable[ArticleChange]) -> list[IndexChange]:
