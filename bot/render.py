@@ -114,3 +114,8 @@ def saved_line(article_id: int, title: str, published: str, source: str | None) 
 def duplicate_line(article_id: int, title: str) -> str:
     """The reply when an article is already in the archive."""
     return f"Already in the archive as #{article_id}: {escape(title)} — {read_command(article_id)}"
+
+
+def no_article_line(number: int) -> str:
+    """The reply when an article number names nothing in the archive."""
+    return f"There is no article #{number} in the archive."

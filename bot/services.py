@@ -12,6 +12,7 @@ from bot.articles.archive import Archive
 from bot.clock import Clock, SystemClock
 from bot.digests.compose import DigestService
 from bot.digests.dispatch import DigestDispatcher
+from bot.digests.subscriptions import SubscriptionService
 from bot.i18n import ChatLanguages
 from bot.metrics import Metrics
 from bot.questions.limits import QuestionLimits
@@ -45,6 +46,7 @@ class Services:
     archive: Archive
     questions: QuestionService
     subscriptions: SubscriptionStore
+    digest_subscriptions: SubscriptionService
     digests: DigestService
     deliveries: DeliveryStore
     dispatcher: DigestDispatcher
@@ -52,7 +54,6 @@ class Services:
     metrics: Metrics = field(default_factory=Metrics)
     index_slot: IndexSlot | None = None
     audit: AuditStore = field(init=False)
-    tombstones: TombstoneStore = field(init=False)
     roles: EditorRoles = field(init=False)
     question_limits: QuestionLimits = field(init=False)
     languages: ChatLanguages = field(init=False)
@@ -60,7 +61,6 @@ class Services:
     def __post_init__(self) -> None:
         settings = self.settings
         self.audit = AuditStore(self.db)
-        self.tombstones = TombstoneStore(self.db)
         self.languages = ChatLanguages(ChatLanguageStore(self.db))
         self.roles = EditorRoles(
             settings.editor_ids,
@@ -74,10 +74,6 @@ class Services:
             dt.timedelta(seconds=settings.question_window_seconds),
             self.clock,
         )
-
-    def is_editor(self, user_id: int | None) -> bool:
-        """Whether this Telegram user may add and delete articles."""
-        return user_id is not None and user_id in self.settings.editor_ids
 
     async def close(self) -> None:
         """Close the index and the database."""
@@ -121,7 +117,7 @@ async def open_services(settings: Settings, *, clock: Clock | None = None) -> Se
         log.warning("search index was built by an older version; rebuilding it from the database")
     articles = ArticleStore(db)
     subscriptions = SubscriptionStore(db)
-    archive = Archive(articles, index, clock)
+    archive = Archive(articles, index, clock, TombstoneStore(db))
     digests = DigestService(articles, subscriptions, clock, settings.timezone)
     deliveries = DeliveryStore(db)
     services = Services(
@@ -132,6 +128,13 @@ async def open_services(settings: Settings, *, clock: Clock | None = None) -> Se
         archive=archive,
         questions=QuestionService(articles, Retriever(index)),
         subscriptions=subscriptions,
+        digest_subscriptions=SubscriptionService(
+            subscriptions,
+            articles,
+            clock,
+            default_time=settings.digest_time,
+            default_timezone=settings.timezone,
+        ),
         digests=digests,
         deliveries=deliveries,
         dispatcher=DigestDispatcher(

@@ -13,11 +13,11 @@ from handlers.common import (
     actor,
     args_text,
     article_number,
-    editor_message,
     reply,
     services,
     texts,
 )
+from handlers.permissions import editors_only
 
 AUTOMATIC = "auto"
 
@@ -67,9 +67,10 @@ async def language_command(update: Update, context: Context) -> None:
     await reply(update, language.html(text))
 
 
+@editors_only
 async def lang_command(update: Update, context: Context) -> None:
     """/lang <n> <code> (editors): correct the language article n is searched in."""
-    message = await editor_message(update, context)
+    message = update.effective_message
     if message is None:
         return
     language = await texts(update, context)

@@ -45,14 +45,14 @@ _SOURCE_TOKENIZER = "source_words"
 TITLE_FIELD = title_field(ENGLISH)
 BODY_FIELD = body_field(ENGLISH)
 TEXT_FIELDS = (TITLE_FIELD, BODY_FIELD)
-_WATERMARK_FILE = "watermark.json"
+WATERMARK_FILE = "watermark.json"
 _EPOCH = datetime.date(1970, 1, 1)
 _WRITER_HEAP_BYTES = 128_000_000
 # An import's writer: larger in-memory segments mean fewer segment files and merges.
 _BULK_HEAP_BYTES = 1_000_000_000
 # Present while an import holds the writer (see `bulk_writer_elsewhere`).
 _BULK_MARK_FILE = "importing"
-_WRITER_LOCK_FILE = ".tantivy-writer.lock"
+WRITER_LOCK_FILE = ".tantivy-writer.lock"
 # A write waits this long for another process's writer before giving up (IndexLocked).
 LOCK_WAIT_SECONDS = 10.0
 _LOCK_POLL_SECONDS = 0.1
@@ -72,11 +72,6 @@ def make_analyzer() -> tantivy.TextAnalyzer:
 def day_number(day: datetime.date) -> int:
     """Return the date as days since 1970-01-01, the unit of the date fast field."""
     return (day - _EPOCH).days
-
-
-def day_from_number(number: int) -> datetime.date:
-    """Invert `day_number`."""
-    return _EPOCH + datetime.timedelta(days=number)
 
 
 @dataclass(frozen=True, slots=True)
@@ -169,7 +164,7 @@ def clear_outdated_index(path: pathlib.Path) -> bool:
     if not outdated_index(path):
         return False
     for entry in path.iterdir():
-        if entry.name == _WRITER_LOCK_FILE:
+        if entry.name == WRITER_LOCK_FILE:
             continue
         if entry.is_dir():
             shutil.rmtree(entry)
@@ -371,7 +366,7 @@ class SearchIndex:
         if not (self._path / _BULK_MARK_FILE).exists():
             return False
         try:
-            handle = (self._path / _WRITER_LOCK_FILE).open("ab")
+            handle = (self._path / WRITER_LOCK_FILE).open("ab")
         except OSError:
             return False
         with handle:
@@ -409,10 +404,6 @@ class SearchIndex:
     def source_terms(self, source: str) -> list[str]:
         """The words of a source's name as the `source` field holds them."""
         return list(_source_analyzer().analyze(source))
-
-    def body_doc_freq(self, term: str) -> int:
-        """Return in how many article bodies the analyzed `term` occurs."""
-        return int(self._searcher.doc_freq(BODY_FIELD, term))
 
     def search(
         self,
@@ -490,7 +481,7 @@ class SearchIndex:
         if self._path is None:
             return 0
         try:
-            data = json.loads((self._path / _WATERMARK_FILE).read_text(encoding="utf-8"))
+            data = json.loads((self._path / WATERMARK_FILE).read_text(encoding="utf-8"))
         except FileNotFoundError:
             return 0
         return int(data["watermark"])
@@ -504,4 +495,4 @@ class SearchIndex:
             json.dump({"watermark": watermark}, handle)
             handle.flush()
             os.fsync(handle.fileno())
-        pathlib.Path(tmp).replace(self._path / _WATERMARK_FILE)
+        pathlib.Path(tmp).replace(self._path / WATERMARK_FILE)

@@ -23,8 +23,9 @@ from tests.support.postgres import fresh_database, postgres_url_or_skip
 EDITOR = 1001
 READER = 2002
 CHANNEL = -1001234567890
-FIXTURES = Path(__file__).parent / "fixtures"
 SAMPLE = Path(__file__).parent.parent / "bot" / "sample"
+# The seed article ships with the sample; tests read that copy (one file, not two).
+SEED = SAMPLE / "raqqa-2017-07-04.txt"
 START = dt.datetime(2026, 11, 25, 6, 0, tzinfo=dt.UTC)
 
 
@@ -132,4 +133,4 @@ async def bot(settings: Settings, clock: ManualClock) -> AsyncIterator[Harness]:
 
 
 def seed_text() -> str:
-    return (FIXTURES / "raqqa-2017-07-04.txt").read_text(encoding="utf-8")
+    return SEED.read_text(encoding="utf-8")

@@ -15,7 +15,7 @@ from typing import Any, TextIO
 
 from telegram.error import InvalidToken
 
-from bot.articles.archive import ImportRecord
+from bot.articles.archive import Actor, ImportRecord
 from bot.articles.files import (
     JSONL_SUFFIXES,
     SUPPORTED,
@@ -208,14 +208,11 @@ async def _import_async(
     try:
         with tqdm(unit=" articles", disable=quiet, file=sys.stderr, desc="import") as bar:
             report = await services.archive.import_records(
-                sources.records(paths), batch_size=batch_size, progress=bar.update
-            )
-        if report.added:
-            names = ", ".join(p.name for p in paths)
-            await services.audit.record(
-                "import",
-                now=services.clock.now(),
-                detail=f"{report.added} added from the command line ({names})",
+                sources.records(paths),
+                batch_size=batch_size,
+                progress=bar.update,
+                actor=Actor(),
+                origin=f"the command line ({', '.join(p.name for p in paths)})",
             )
     finally:
         await services.close()

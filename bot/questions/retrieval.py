@@ -170,18 +170,6 @@ class Retriever:
         sentence = best_sentence(query, title, text, stats=self._index)
         return Answer(sentence, highlights(query, sentence))
 
-    def matched_words(self, query: Query, text: str) -> list[str]:
-        """Return the distinct words of `text` that match the query, in order of appearance."""
-        wanted: set[str] = set()
-        for term in query.terms:
-            wanted |= term.terms
-        seen: list[str] = []
-        for match in tokenize(text):
-            word = match.group()
-            if stem(word) in wanted and word not in seen:
-                seen.append(word)
-        return seen
-
     def _filtered(
         self, found: tantivy.Query, query: Query, filters: Filters | None
     ) -> tantivy.Query:

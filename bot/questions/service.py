@@ -9,6 +9,7 @@ from bot.questions.filters import FilterProblem, parse, phrase_in
 from bot.questions.retrieval import Answer, Retriever
 from storage.articles import ArticleStore, StoredArticle
 
+# Telegram allows 4,096 characters; a question needs far fewer, and long ones cost search time.
 MAX_QUESTION_CHARS = 1_000
 PAGE_SIZE = 3
 # A question with a quoted phrase looks for it in this many of the best articles.
