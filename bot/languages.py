@@ -12,8 +12,9 @@ if TYPE_CHECKING:
     from py3langid.langid import LanguageIdentifier
 
 # The detector reads this much of an article: news states its language in the first lines,
-# and the cost grows with the length (import speed is the limit).
-SAMPLE_CHARS = 240
+# and the cost grows with the length (import speed is the limit). On the benchmark articles
+# (docs/BENCHMARKS.md) 160 characters misjudge 6 in 11,637, 240 one, at 1.8 times the cost.
+SAMPLE_CHARS = 160
 # Questions are short: every candidate whose probability is at least this share of the best
 # one's is searched too, and BM25 decides between them.
 QUESTION_MARGIN = 0.1

@@ -12,7 +12,8 @@ from babel.messages.pofile import read_po
 from bot.articles.archive import ImportRecord
 from bot.articles.files import parse_jsonl
 from bot.i18n import LOCALE_DIR, RLM
-from storage.search_index import SearchIndex
+from bot.questions.retrieval import Retriever
+from storage.search_index import IndexChange, SearchIndex
 from tests.conftest import EDITOR, READER, Harness, make_settings, start_bot, stop_bot
 
 # Written for these tests (no outlet's text): the same story in three languages, and others.
@@ -243,3 +244,26 @@ def test_compiled_catalogues_match_their_sources(lang: str) -> None:
     assert {m.id: m.string for m in compiled if m.id} == expected
     with (LOCALE_DIR / "bot.pot").open("rb") as pot:
         assert {m.id for m in read_po(pot) if m.id} == set(expected)
+
+
+def test_typos_are_corrected_within_the_language_and_its_script() -> None:
+    index = SearchIndex.open(None)
+    stories = [
+        f"Уровень воды в водохранилище вырос на {n} сантиметров за сутки." for n in range(30)
+    ]
+    stories.append("Плотина на Евфрате: Tabqa dam, водохранилище у Табки.")
+    index.apply(
+        [
+            IndexChange(n, "", text, None, lang="ru", source="RT")
+            for n, text in enumerate(stories, 1)
+        ],
+        len(stories),
+    )
+    retriever = Retriever(index)
+    query = retriever.analyze("водохранилще")  # a letter dropped
+    assert [(t.lang, [v.term for v in t.variants]) for t in query.terms] == [
+        ("ru", ["водохранилищ"])
+    ]
+    # A Latin word in a Russian question is not "corrected" into Cyrillic.
+    query = retriever.analyze("Табки Tabqq")
+    assert [[v.term for v in t.variants] for t in query.terms] == [["табк"], ["tabqq"]]

@@ -160,8 +160,10 @@ class Retriever:
         """Return archive words spelled closest to the query words, for "nothing found"."""
         found: list[str] = []
         for term in query.terms:
+            # The word's own analysed form is no suggestion (in its language's analysis).
+            own = stem(term.word) if term.lang == ENGLISH else analyse_word(term.lang, term.word)
             for variant in term.variants:
-                if variant.term != stem(term.word) and variant.term not in found:
+                if variant.term != own and variant.term not in found:
                     found.append(variant.term)
         return found[:limit]
 
