@@ -1,6 +1,6 @@
 """Known-item retrieval per language: every language's articles in one archive, headlines asked.
 
-    python -m bench.languages ../shared/data/multilingual [--langs ar,ru,fr,fa] [--halves tune,check]
+    python -m bench.languages ../shared/data/multilingual [--langs ar,ru,fr,fa] [--halves all]
 
 Imports each `{lang}-articles.jsonl` without titles into one index (language detected per
 article, as `newsbot import` does), asks each `{lang}-dev-questions.jsonl` query (and its
