@@ -100,6 +100,8 @@ def question_languages(question: str, present: list[str]) -> list[str]:
             return ["fa"]
         if _ARABIC_ONLY.intersection(question) and "ar" in candidates:
             return ["ar"]
+        # Neither: the detector's n-grams misjudge short questions, so BM25 decides.
+        return [code for code in ("ar", "fa") if code in candidates] or candidates[:1]
     if len(candidates) <= 1:
         return candidates
     ranked = _identifier(True).rank(question)

@@ -141,7 +141,7 @@ def _source_analyzer() -> tantivy.TextAnalyzer:
 # Bumped whenever the fields or their analysis change: an index written by another version is
 # rebuilt from the database (see `outdated_index`). 2: a field pair per language, no positions.
 SCHEMA_VERSION = 2
-_SCHEMA_VERSION_FILE = "schema_version"
+SCHEMA_VERSION_FILE = "schema_version"
 
 
 def outdated_index(path: pathlib.Path) -> bool:
@@ -149,7 +149,7 @@ def outdated_index(path: pathlib.Path) -> bool:
     if not tantivy.Index.exists(str(path)):
         return False
     try:
-        recorded = (path / _SCHEMA_VERSION_FILE).read_text(encoding="utf-8").strip()
+        recorded = (path / SCHEMA_VERSION_FILE).read_text(encoding="utf-8").strip()
     except FileNotFoundError:
         return True
     return recorded != str(SCHEMA_VERSION)
@@ -174,7 +174,7 @@ def clear_outdated_index(path: pathlib.Path) -> bool:
 
 
 def _record_schema_version(path: pathlib.Path) -> None:
-    (path / _SCHEMA_VERSION_FILE).write_text(str(SCHEMA_VERSION), encoding="utf-8")
+    (path / SCHEMA_VERSION_FILE).write_text(str(SCHEMA_VERSION), encoding="utf-8")
 
 
 class SearchIndex:

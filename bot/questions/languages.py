@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
-from bot.languages import question_languages
+from bot.languages import detect, question_languages
 from bot.questions.analysis import (
     RARE_DF,
     TYPO_DF_RATIO,
@@ -72,7 +72,9 @@ def candidate_languages(question: str, index: SearchIndex, only: str | None = No
     if not present:
         return [ENGLISH]
     chosen = question_languages(question, [code for code in present if code != OTHER])
-    if OTHER in present:
+    # The fields shared by languages without analysis of their own: only for a question in
+    # one of those (or one no analysed language of the archive is written like).
+    if OTHER in present and (not chosen or detect(question) not in LANGUAGES):
         chosen.append(OTHER)
     return chosen or [present[0]]
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -167,8 +168,16 @@ class Retriever:
                     found.append(variant.term)
         return found[:limit]
 
-    def answer(self, query: Query, title: str, text: str) -> Answer:
-        """Return the sentence of this article that best answers `query`, with highlights."""
+    def answer(self, query: Query, title: str, text: str, lang: str | None = None) -> Answer:
+        """Return the sentence of this article that best answers `query`, with highlights.
+
+        `lang`, the article's language, keeps only the question's words read in it.
+        """
+        if lang is not None:
+            code = analysis_of(lang).code
+            own = tuple(term for term in query.terms if term.lang == code)
+            if own and len(own) < len(query.terms):
+                query = dataclasses.replace(query, terms=own)
         sentence = best_sentence(query, title, text, stats=self._index)
         return Answer(sentence, highlights(query, sentence))
 

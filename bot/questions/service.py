@@ -88,7 +88,7 @@ class QuestionService:
             if article is None:  # deleted since the index last heard
                 continue
             answer = (
-                self._retriever.answer(query, article.title, article.text)
+                self._retriever.answer(query, article.title, article.text, article.lang)
                 if rank < answered
                 else Answer(sentence="", highlights=())
             )
