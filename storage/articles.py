@@ -347,16 +347,17 @@ class ArticleStore:
         there is no such article. With an `actor`, audited in the same transaction."""
         async with self._db.transaction() as session:
             row = await session.get(Article, article_id)
-            if row is None or row.deleted_at is not None:
-                return None
-            row.lang = lang
-            row.updated_at = now
-            row.change_seq = await _next_seq(session)
-            if actor is not None:
-                session.add(
-                    audit_entry("lang", now=now, actor=actor, article_id=row.id, detail=lang)
-                )
-            return _stored(row)
+            if row is not None and row.deleted_at is None:
+                row.lang, row.updated_at = lang, now
+                # A new change number: the index files it under its new language.
+                row.change_seq = await _next_seq(session)
+                if actor is not None:
+                    entry = audit_entry(
+                        "lang", now=now, actor=actor, article_id=row.id, detail=lang
+                    )
+                    session.add(entry)
+                return _stored(row)
+            return None
 
     async def get(self, article_id: int) -> StoredArticle | None:
         """One live article."""

@@ -14,6 +14,7 @@ from bot.questions.analysis import (
     VARIANT_WEIGHT,
     QueryTerm,
     Variant,
+    edits,
     idf,
     tokenize,
 )
@@ -91,17 +92,6 @@ def _analyse_many(lang: str, words: list[str]) -> list[str]:
     return tokens if len(tokens) == len(words) else [analyse_word(lang, w) for w in words]
 
 
-def _edits(word: str, alphabet: str) -> set[str]:
-    """The words one edit away: a letter dropped, swapped with the next, replaced or added."""
-    splits = [(word[:i], word[i:]) for i in range(1, len(word) + 1)]
-    found = {left + right[1:] for left, right in splits if right}
-    found |= {left + right[1] + right[0] + right[2:] for left, right in splits if len(right) > 1}
-    found |= {left + c + right[1:] for left, right in splits if right for c in alphabet}
-    found |= {left + c + right for left, right in splits for c in alphabet}
-    found.discard(word)
-    return found
-
-
 def _variants(lang: str, word: str, term: str, stats: LanguageStats) -> tuple[Variant, ...]:
     """The term, and for a word the archive hardly knows, the likeliest corrections."""
     df = stats.doc_freq(term)
@@ -109,8 +99,7 @@ def _variants(lang: str, word: str, term: str, stats: LanguageStats) -> tuple[Va
     # Only words wholly in the language's letters are corrected (not names in another script).
     if df >= RARE_DF or len(word) <= 3 or not set(word) <= set(alphabet):
         return (Variant(term, 1.0),)
-    # The first letter is kept: people rarely mistype it, and it keeps the search small.
-    candidates = sorted(_edits(word, alphabet))
+    candidates = sorted(edits(word, alphabet))
     found: dict[str, int] = {}
     for cand_term in _analyse_many(lang, candidates):
         if cand_term and cand_term != term and cand_term not in found:
