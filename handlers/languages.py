@@ -17,13 +17,14 @@ from handlers.common import (
     services,
     texts,
 )
-from handlers.permissions import editors_only
+from handlers.permissions import chat_admins_only, editors_only
 
 AUTOMATIC = "auto"
 
 
+@chat_admins_only
 async def language_command(update: Update, context: Context) -> None:
-    """/language [code|auto]: the language of the bot's replies in this chat."""
+    """/language [code|auto]: the language of the bot's replies in this chat (its admins)."""
     message = update.effective_message
     chat = update.effective_chat
     if message is None or chat is None:
