@@ -13,6 +13,7 @@ from bot.clock import Clock, SystemClock
 from bot.digests.compose import DigestService
 from bot.digests.dispatch import DigestDispatcher
 from bot.digests.subscriptions import SubscriptionService
+from bot.i18n import ChatLanguages
 from bot.metrics import Metrics
 from bot.questions.limits import QuestionLimits
 from bot.questions.retrieval import Retriever
@@ -21,6 +22,7 @@ from bot.roles import EditorRoles
 from bot.settings import Settings, worker_id
 from storage.articles import ArticleStore
 from storage.audit import AuditStore
+from storage.chat_languages import ChatLanguageStore
 from storage.db import Database
 from storage.deliveries import DeliveryStore
 from storage.index_slots import IndexSlot, committed_watermark, seed_slot
@@ -54,10 +56,12 @@ class Services:
     audit: AuditStore = field(init=False)
     roles: EditorRoles = field(init=False)
     question_limits: QuestionLimits = field(init=False)
+    languages: ChatLanguages = field(init=False)
 
     def __post_init__(self) -> None:
         settings = self.settings
         self.audit = AuditStore(self.db)
+        self.languages = ChatLanguages(ChatLanguageStore(self.db))
         self.roles = EditorRoles(
             settings.editor_ids,
             settings.newsroom_chat_ids,
@@ -109,6 +113,8 @@ async def open_services(settings: Settings, *, clock: Clock | None = None) -> Se
         index_dir = slot.path
         await _seed_empty_slot(slot.path, ArticleStore(db))
     index = await asyncio.to_thread(SearchIndex.open, index_dir)
+    if index.rebuilding:
+        log.warning("search index was built by an older version; rebuilding it from the database")
     articles = ArticleStore(db)
     subscriptions = SubscriptionStore(db)
     archive = Archive(articles, index, clock, TombstoneStore(db))

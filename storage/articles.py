@@ -21,7 +21,7 @@ from storage.models import Article, Counter
 CHANGE_COUNTER = "article_changes"
 # StoredArticle's fields, in order, of live articles by id (asyncpg's own SQL).
 PG_GET_MANY = (
-    "SELECT id, title, text, published, source, url, external_id, created_at, clutter"
+    "SELECT id, title, text, published, source, url, external_id, created_at, clutter, lang"
     " FROM articles"
     " WHERE id = ANY($1::integer[]) AND deleted_at IS NULL"
 )
@@ -43,6 +43,8 @@ class NewArticle:
     origin_chat_id: int | None = None
     origin_message_id: int | None = None
     added_by: int | None = None
+    # ISO 639-1 code (detected at import or given); None: detected when indexed.
+    lang: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,6 +63,7 @@ class StoredArticle:
     backfill: bool = False
     # Page clutter in `text` found at import (None: not looked for, e.g. stored before).
     clutter: str | None = None
+    lang: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,6 +85,8 @@ class ArticleChange:
     published: dt.date
     deleted: bool
     clutter: str | None = None
+    lang: str | None = None
+    source: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -114,6 +119,7 @@ def _stored(row: Article) -> StoredArticle:
         created_at=row.created_at,
         backfill=bool(row.backfill),
         clutter=row.clutter,
+        lang=row.lang,
     )
 
 
@@ -216,7 +222,15 @@ class ArticleStore:
                 session.add(audit_entry("import", now=now, actor=actor, detail=detail))
             return [
                 ArticleChange(
-                    first + n, id_of[first + n], a.title, a.text, a.published, False, a.clutter
+                    first + n,
+                    id_of[first + n],
+                    a.title,
+                    a.text,
+                    a.published,
+                    False,
+                    a.clutter,
+                    lang=a.lang,
+                    source=a.source,
                 )
                 for n, a in enumerate(fresh)
                 if first + n in id_of
@@ -338,6 +352,25 @@ class ArticleStore:
             _audit(session, "restore", row, now, actor)
             return Change.RESTORED, _stored(row)
 
+    async def set_lang(
+        self, article_id: int, lang: str, *, now: dt.datetime, actor: Actor | None = None
+    ) -> StoredArticle | None:
+        """An editor's correction of a live article's language (re-indexed for it); None if
+        there is no such article. With an `actor`, audited in the same transaction."""
+        async with self._db.transaction() as session:
+            row = await session.get(Article, article_id)
+            if row is not None and row.deleted_at is None:
+                row.lang, row.updated_at = lang, now
+                # A new change number: the index files it under its new language.
+                row.change_seq = await _next_seq(session)
+                if actor is not None:
+                    entry = audit_entry(
+                        "lang", now=now, actor=actor, article_id=row.id, detail=lang
+                    )
+                    session.add(entry)
+                return _stored(row)
+            return None
+
     async def get(self, article_id: int) -> StoredArticle | None:
         """One live article."""
         async with self._db.sessions() as session:
@@ -369,6 +402,7 @@ class ArticleStore:
                     external_id=r["external_id"],
                     created_at=r["created_at"].astimezone(dt.UTC),
                     clutter=r["clutter"],
+                    lang=r["lang"],
                 )
                 for r in rows
             }
@@ -437,14 +471,18 @@ class ArticleStore:
                     Article.published,
                     Article.deleted_at,
                     Article.clutter,
+                    Article.lang,
+                    Article.source,
                 )
                 .where(Article.change_seq > seq)
                 .order_by(Article.change_seq)
                 .limit(limit)
             )
             return [
-                ArticleChange(s, i, t, x, p, deleted=d is not None, clutter=c)
-                for s, i, t, x, p, d, c in rows
+                ArticleChange(
+                    s, i, t, x, p, deleted=d is not None, clutter=c, lang=lang, source=src
+                )
+                for s, i, t, x, p, d, c, lang, src in rows
             ]
 
     async def stats(self) -> ArchiveStats:
@@ -481,6 +519,7 @@ async def _rewrite(
     row.title, row.text, row.published = new.title, new.text, new.published
     row.clutter = new.clutter
     row.source = new.source or row.source
+    row.lang = new.lang or row.lang
     row.updated_at = now
     row.change_seq = await _next_seq(session)
     _audit(session, "edit", row, now, actor)
@@ -528,6 +567,7 @@ def _values(new: NewArticle, now: dt.datetime, seq: int) -> dict[str, object]:
         "text": new.text,
         "published": new.published,
         "source": new.source,
+        "lang": new.lang,
         "url": new.url,
         "clutter": new.clutter,
         "content_hash": new.content_hash,

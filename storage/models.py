@@ -72,6 +72,8 @@ class Article(Base):
     text: Mapped[str] = mapped_column(Text)
     published: Mapped[dt.date] = mapped_column(Date)
     source: Mapped[str | None] = mapped_column(String(200))
+    # ISO 639-1 code, detected at import or set by an editor; NULL: not known yet.
+    lang: Mapped[str | None] = mapped_column(String(8))
     url: Mapped[str | None] = mapped_column(Text)
     # Spans of page clutter in `text` found at import ("start-end,..."); NULL: not looked for.
     clutter: Mapped[str | None] = mapped_column(Text)
@@ -95,6 +97,8 @@ class Chat(Base):
     kind: Mapped[str] = mapped_column(String(16), default="private")
     title: Mapped[str | None] = mapped_column(Text)
     timezone: Mapped[str | None] = mapped_column(String(64))
+    # The language the bot's replies use in this chat (`/language`); NULL: the user's own.
+    language: Mapped[str | None] = mapped_column(String(8))
     paused_reason: Mapped[str | None] = mapped_column(Text)
     paused_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
 

@@ -70,6 +70,7 @@ def test_import_then_ask_jsonl(workdir: Path, capsys: pytest.CaptureFixture[str]
         "title",
         "date",
         "source",
+        "lang",
         "score",
         "answer",
     }
@@ -126,3 +127,20 @@ def test_every_command_is_in_the_readme() -> None:
     readme = readme.replace("\\|", "|")  # pipes are escaped inside Markdown tables
     missing = [c.usage for c in COMMANDS if f"`{c.usage}`" not in readme]
     assert missing == []
+
+
+def test_ask_flags_are_the_question_filters(
+    workdir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["import", "--quiet", str(SEED)]) == 0
+    capsys.readouterr()
+    assert main(["ask", "civilians trapped in Raqqa", "--json", "--source", "reuters"]) == 0
+    found = json.loads(capsys.readouterr().out)["results"]
+    assert [(r["source"], r["lang"]) for r in found][:1] == [("Reuters", "en")]
+    assert main(["ask", "civilians trapped in Raqqa", "--json", "--before", "2017-07"]) == 0
+    assert json.loads(capsys.readouterr().out)["results"] == []
+    assert main(["ask", "civilians", "--after", "2017-13"]) == 2
+    assert capsys.readouterr().err == (
+        "newsbot ask: I could not read the date in after:2017-13: write it as 2017-06-01, "
+        "2017-06 or 2017.\n"
+    )

@@ -23,6 +23,7 @@ from bot.articles.fields import (
 )
 from bot.articles.parsing import content_hash, parse_article
 from bot.clock import Clock
+from bot.languages import detect
 from storage.articles import (
     ArchiveStats,
     ArticleChange,
@@ -36,6 +37,7 @@ from storage.articles import (
 )
 from storage.audit import Actor as Actor  # re-exported: handlers name who makes a change
 from storage.faults import crash_point
+from storage.languages import OTHER
 from storage.search_index import IndexChange, IndexLocked, SearchIndex
 from storage.tombstones import TombstoneStore
 
@@ -74,6 +76,8 @@ class ImportRecord:
     external_id: str | None = None
     # Where it was read, for the import summary ("events.jsonl line 6000").
     where: str | None = None
+    # An ISO 639-1 code given by the file; None: detected from the text.
+    lang: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -136,6 +140,7 @@ class Archive:
         url: str | None = None,
         external_id: str | None = None,
         origin: Origin | None = None,
+        lang: str | None = None,
     ) -> NewArticle:
         """Parse a text into an article ready to store, or raise RejectedInput.
 
@@ -179,6 +184,7 @@ class Archive:
             origin_chat_id=origin.chat_id,
             origin_message_id=origin.message_id,
             added_by=origin.added_by,
+            lang=lang or detect(parsed.text),
         )
 
     async def get(self, article_id: int) -> StoredArticle | None:
@@ -220,6 +226,13 @@ class Archive:
     ) -> Written[StoredArticle | None]:
         """Delete an article; answers leave it out at once (they read only live articles)."""
         stored = await self.articles.delete(article_id, now=self._clock.now(), actor=actor)
+        return Written(stored, await self.catch_up() if stored is not None else True)
+
+    async def set_lang(
+        self, article_id: int, lang: str, *, actor: Actor | None = None
+    ) -> Written[StoredArticle | None]:
+        """An editor's correction of an article's language; searched as that language at once."""
+        stored = await self.articles.set_lang(article_id, lang, now=self._clock.now(), actor=actor)
         return Written(stored, await self.catch_up() if stored is not None else True)
 
     async def restore(
@@ -447,6 +460,9 @@ class Archive:
                     return applied
                 changes = await self.articles.changes_after(self.index.watermark, limit=INDEX_BATCH)
                 if not changes:
+                    if self.index.rebuilding:
+                        self.index.rebuilding = False
+                        log.info("search index rebuilt for the new schema: %d change(s)", applied)
                     return applied
                 try:
                     await asyncio.to_thread(
@@ -461,6 +477,8 @@ class Archive:
                 applied += len(changes)
                 if progress is not None:
                     progress(len(changes))
+                if self.index.rebuilding:
+                    _log_rebuild_progress(applied, await self.articles.last_seq())
 
     async def _stage_changes_after(self, seq: int) -> int:
         """Stage every change after `seq` from the database (writer open); returns the last."""
@@ -505,6 +523,7 @@ class Archive:
                             source=record.source,
                             url=record.url,
                             external_id=record.external_id,
+                            lang=record.lang,
                         )
                     )
                 except RejectedInput as exc:
@@ -541,13 +560,25 @@ def _reason(exc: BaseException) -> str:
     else:
         reason = type(exc).__name__
     return reason
+def _log_rebuild_progress(applied: int, last_seq: int) -> None:
+    """The progress line of a rebuild after a schema change (changes applied of the last)."""
+    log.info(
+        "rebuilding the search index for the new schema: %d of %d change(s)", applied, last_seq
+    )
 
 
 def _index_changes(changes: Iterable[ArticleChange]) -> list[IndexChange]:
     # Page clutter is not searched: a "Related News" list must not make an article match.
     return [
         IndexChange(
-            c.article_id, c.title, without_clutter(c.text, c.clutter), c.published, c.deleted
+            c.article_id,
+            c.title,
+            without_clutter(c.text, c.clutter),
+            c.published,
+            deleted=c.deleted,
+            # Articles stored before languages were kept are detected as they are indexed.
+            lang=c.lang or (None if c.deleted else detect(c.text)) or OTHER,
+            source=c.source,
         )
         for c in changes
     ]

@@ -30,7 +30,8 @@ from bot.articles.files import (
 )
 from bot.cli.backup import is_export_file, restore_export, write_export
 from bot.logs import setup_logging
-from bot.questions.replies import CLOSEST, NO_ANSWER
+from bot.questions.filters import filter_words
+from bot.questions.replies import CLOSEST, NO_ANSWER, PROBLEM_TEXTS
 from bot.questions.service import Answers
 from bot.services import Services, open_services
 from bot.settings import Settings, SettingsError, load_settings
@@ -173,6 +174,15 @@ def _parser() -> argparse.ArgumentParser:
     )
     ask.add_argument("--json", action="store_true", help="print the JSON result object")
     ask.add_argument("--jsonl", action="store_true", help='read {"query", "as_of"} lines on stdin')
+    # The same filters a question may hold (source:, lang:, after:, before:, "...", -word).
+    ask.add_argument("--source", help="only articles from this source (source:reuters)")
+    ask.add_argument("--lang", help="only articles in this language (lang:ar)")
+    ask.add_argument("--after", help="published on or after: 2017-06-01, 2017-06 or 2017")
+    ask.add_argument("--before", help="published before: 2017-08 leaves out August on")
+    ask.add_argument("--phrase", action="append", default=[], help="an exact phrase (repeatable)")
+    ask.add_argument(
+        "--exclude", action="append", default=[], help="leave out articles with it (repeatable)"
+    )
     ask.set_defaults(handler=_ask)
 
     digest = sub.add_parser("digest", help="show a chat's digest without sending it")
@@ -383,7 +393,27 @@ async def _ask_async(settings: Settings, args: argparse.Namespace) -> int:
         if args.jsonl:
             await _ask_lines(services, sys.stdin, sys.stdout)
             return 0
-        answers = await services.questions.ask(args.question, as_of=args.as_of, limit=RESULTS)
+        question = " ".join(
+            part
+            for part in (
+                args.question,
+                filter_words(
+                    source=args.source,
+                    lang=args.lang,
+                    after=args.after,
+                    before=args.before,
+                    phrases=tuple(args.phrase),
+                    excluded=tuple(args.exclude),
+                ),
+            )
+            if part
+        )
+        answers = await services.questions.ask(question, as_of=args.as_of, limit=RESULTS)
+        if answers.problems:
+            for problem in answers.problems:
+                line = PROBLEM_TEXTS[problem.problem].format(filter=problem.written)
+                print(f"newsbot ask: {line}", file=sys.stderr)
+            return 2
         if args.json:
             print(json.dumps(result_object(answers), ensure_ascii=False))
         else:
@@ -428,6 +458,7 @@ def result_object(answers: Answers) -> dict[str, Any]:
                 "title": hit.article.title,
                 "date": hit.article.published.isoformat(),
                 "source": hit.article.source,
+                "lang": hit.article.lang,
                 "score": round(hit.score, 4),
                 "answer": hit.answer.sentence,
             }

@@ -8,12 +8,15 @@ from dataclasses import dataclass
 from bot.clock import Clock, SystemClock
 from bot.questions.abstention import NO_COVERAGE, Coverage, answers, coverage
 from bot.questions.dates import find_dates
+from bot.questions.filters import FilterProblem, parse, phrase_in
 from bot.questions.retrieval import Answer, Retriever
 from storage.articles import ArticleStore, StoredArticle
 
 # Telegram allows 4,096 characters; a question needs far fewer, and long ones cost search time.
 MAX_QUESTION_CHARS = 1_000
 PAGE_SIZE = 3
+# A question with a quoted phrase looks for it in this many of the best articles.
+PHRASE_CANDIDATES = 200
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,6 +43,8 @@ class Answers:
     suggestions: tuple[str, ...] = ()
     answered: bool = False
     coverage: Coverage = NO_COVERAGE
+    # Malformed filters: nothing was searched, the reply says what to fix.
+    problems: tuple[FilterProblem, ...] = ()
 
 
 class QuestionService:
@@ -63,13 +68,35 @@ class QuestionService:
     ) -> Answers:
         """Up to `limit` hits from `offset`; answer sentences for the first `with_answers`."""
         question = " ".join(question.split())[:MAX_QUESTION_CHARS]
+        parsed = parse(question)
+        if parsed.problems:
+            return Answers(question, (), offset, False, problems=parsed.problems)
+        filters = parsed.filters
         # "yesterday" is the day before the question was asked (or the `as_of` day).
-        dated = find_dates(question, as_of or self._clock.now().date())
-        query = self._retriever.analyze(dated.text)
+        dated = find_dates(parsed.text, as_of or self._clock.now().date())
+        query = self._retriever.analyze(dated.text, lang=filters.lang)
         # One more than asked tells whether a "More" button makes sense.
-        scored = self._retriever.search(
-            query, as_of=as_of, limit=limit + 1, offset=offset, days=dated.days
-        )
+        if filters.phrases:
+            # Word order is checked on the text: take every candidate, keep those in order.
+            found = self._retriever.search(
+                query, as_of=as_of, limit=PHRASE_CANDIDATES, days=dated.days, filters=filters
+            )
+            stored = await self._articles.get_many([s.article_id for s in found])
+            scored = [
+                s
+                for s in found
+                if s.article_id in stored
+                and all(phrase_in(p, _full_text(stored[s.article_id])) for p in filters.phrases)
+            ][offset : offset + limit + 1]
+        else:
+            scored = self._retriever.search(
+                query,
+                as_of=as_of,
+                limit=limit + 1,
+                offset=offset,
+                days=dated.days,
+                filters=filters,
+            )
         has_more = len(scored) > limit
         scored = scored[:limit]
         stored = await self._articles.get_many([s.article_id for s in scored])
@@ -80,7 +107,9 @@ class QuestionService:
             if article is None:  # deleted since the index last heard
                 continue
             answer = (
-                self._retriever.answer(query, article.title, article.text, article.clutter)
+                self._retriever.answer(
+                    query, article.title, article.text, article.clutter, article.lang
+                )
                 if rank < answered
                 else Answer(sentence="", highlights=())
             )
@@ -89,16 +118,20 @@ class QuestionService:
         if not hits and offset == 0:
             suggestions = tuple(self._retriever.suggest(query))
         # The first hit decides for the whole page: it is the one a reply quotes.
-        found = None
+        covered = None
         if hits:
             top = hits[0].article
-            found = coverage(query, top.title, top.text, top.clutter)
+            covered = coverage(query, top.title, top.text, top.clutter)
         return Answers(
             question,
             tuple(hits),
             offset,
             has_more,
             suggestions,
-            answered=found is not None and answers(found),
-            coverage=found or NO_COVERAGE,
+            answered=covered is not None and answers(covered),
+            coverage=covered or NO_COVERAGE,
         )
+
+
+def _full_text(article: StoredArticle) -> str:
+    return f"{article.title}\n{article.text}"
