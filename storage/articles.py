@@ -34,6 +34,8 @@ class NewArticle:
     source: str | None = None
     url: str | None = None
     external_id: str | None = None
+    # A web article's normalised canonical address: the first test of "stored already".
+    canonical_url: str | None = None
     origin_chat_id: int | None = None
     origin_message_id: int | None = None
     added_by: int | None = None
@@ -145,8 +147,8 @@ class ArticleStore:
     ) -> list[ArticleChange]:
         """Store a batch in one transaction (bulk import); returns the new ones, in seq order.
 
-        Articles whose text or external id is already stored, or repeated in the batch, are
-        left out. The result is what the search index needs to add them.
+        Articles whose canonical address, text or external id is already stored, or repeated in
+        the batch, are left out. The result is what the search index needs to add them.
         """
         async with self._db.transaction() as session:
             known_hashes: set[str] = set()
@@ -161,11 +163,18 @@ class ArticleStore:
                     select(Article.external_id).where(Article.external_id.in_(chunk))
                 )
                 known_external.update(i for i in found_ids if i)
+            known_urls: set[str] = set()
+            for chunk in _chunks([a.canonical_url for a in batch if a.canonical_url], 500):
+                found_urls = await session.scalars(
+                    select(Article.canonical_url).where(Article.canonical_url.in_(chunk))
+                )
+                known_urls.update(u for u in found_urls if u)
             fresh = [
                 a
                 for a in _unique(batch)
                 if a.content_hash not in known_hashes
                 and (a.external_id or "") not in known_external
+                and (a.canonical_url or "") not in known_urls
             ]
             if not fresh:
                 return []
@@ -269,6 +278,7 @@ class ArticleStore:
             # Free the identity so the same text can be added again later.
             row.content_hash = f"deleted:{row.id}"
             row.external_id = None
+            row.canonical_url = None
             row.origin_message_id = None
             row.change_seq = await _next_seq(session)
             _audit(session, "delete", row, now, actor)
@@ -420,8 +430,23 @@ class ArticleStore:
     def _row(new: NewArticle, now: dt.datetime, seq: int) -> Article:
         return Article(**_values(new, now, seq))
 
+    async def find_by_canonical_url(self, canonical_url: str) -> StoredArticle | None:
+        """The live article stored from this (normalised) address, if any."""
+        async with self._db.sessions() as session:
+            row = await session.scalar(
+                select(Article).where(Article.canonical_url == canonical_url)
+            )
+            return None if row is None else _stored(row)
+
     @staticmethod
     async def _find_duplicate(session: AsyncSession, new: NewArticle) -> Article | None:
+        # The canonical address first: the same page fetched twice may differ in a few words.
+        if new.canonical_url:
+            row = await session.scalar(
+                select(Article).where(Article.canonical_url == new.canonical_url)
+            )
+            if row is not None:
+                return row
         row = await session.scalar(select(Article).where(Article.content_hash == new.content_hash))
         if row is None and new.external_id:
             row = await session.scalar(
@@ -446,6 +471,7 @@ def _values(new: NewArticle, now: dt.datetime, seq: int) -> dict[str, object]:
         "published": new.published,
         "source": new.source,
         "url": new.url,
+        "canonical_url": new.canonical_url,
         "content_hash": new.content_hash,
         "origin_chat_id": new.origin_chat_id,
         "origin_message_id": new.origin_message_id,
@@ -463,12 +489,19 @@ def _chunks(items: list[str], size: int) -> list[list[str]]:
 def _unique(batch: Sequence[NewArticle]) -> list[NewArticle]:
     seen_hash: set[str] = set()
     seen_external: set[str] = set()
+    seen_urls: set[str] = set()
     kept = []
     for new in batch:
-        if new.content_hash in seen_hash or (new.external_id and new.external_id in seen_external):
+        if (
+            new.content_hash in seen_hash
+            or (new.external_id and new.external_id in seen_external)
+            or (new.canonical_url and new.canonical_url in seen_urls)
+        ):
             continue
         seen_hash.add(new.content_hash)
         if new.external_id:
             seen_external.add(new.external_id)
+        if new.canonical_url:
+            seen_urls.add(new.canonical_url)
         kept.append(new)
     return kept

@@ -55,6 +55,7 @@ class ImportRecord:
     source: str | None = None
     url: str | None = None
     external_id: str | None = None
+    canonical_url: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,6 +97,7 @@ class Archive:
         source: str | None = None,
         url: str | None = None,
         external_id: str | None = None,
+        canonical_url: str | None = None,
         origin: Origin | None = None,
     ) -> NewArticle:
         """Parse a text into an article ready to store, or raise RejectedInput."""
@@ -118,6 +120,7 @@ class Archive:
             source=source or parsed.source,
             url=url,
             external_id=external_id,
+            canonical_url=canonical_url,
             origin_chat_id=origin.chat_id,
             origin_message_id=origin.message_id,
             added_by=origin.added_by,
@@ -334,6 +337,7 @@ class Archive:
                             source=record.source,
                             url=record.url,
                             external_id=record.external_id,
+                            canonical_url=record.canonical_url,
                         )
                     )
                 except RejectedInput as exc:
