@@ -29,6 +29,13 @@ COMMANDS: tuple[Command, ...] = (
     Command("edit", "/edit <n> <text>", "Replace article n's text (or reply /edit n)", True),
     Command("delete", "/delete <n>", "Delete article n (asks first)", True),
     Command("restore", "/restore <n>", "Bring back article n, deleted in the last 30 days", True),
+    Command(
+        "feed",
+        "/feed add <url> [topic words] | /feed remove <n>",
+        "Follow a feed (RSS, Atom, JSON Feed), or stop",
+        True,
+    ),
+    Command("feeds", "/feeds", "The feeds followed, with their health", True),
     Command("audit", "/audit", "Who added, changed, deleted or subscribed, and when", True),
     Command("stats", "/stats", "Articles, sources, subscriptions", True),
 )
@@ -47,6 +54,6 @@ def help_text(is_editor: bool) -> str:
         lines += [
             "",
             "Editors: send or forward an article in a private chat to keep it; "
-            "files (.txt, .md, .html, .jsonl) work too.",
+            "a link, files (.txt, .md, .html, .jsonl) work too.",
         ]
     return "\n".join(lines)

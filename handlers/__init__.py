@@ -17,7 +17,7 @@ from telegram.ext import (
 from bot.commands import COMMANDS
 from bot.context import Context
 from bot.settings import Settings
-from handlers import admin, articles, digests, questions
+from handlers import admin, articles, digests, feeds, questions
 from handlers.common import STALE_BUTTON
 from handlers.errors import on_error
 
@@ -35,6 +35,8 @@ COMMAND_CALLBACKS = {
     "edit": articles.edit_command,
     "delete": admin.delete,
     "restore": admin.restore,
+    "feed": feeds.feed_command,
+    "feeds": feeds.feeds_command,
     "audit": admin.audit_log,
     "stats": admin.stats,
 }

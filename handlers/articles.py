@@ -14,11 +14,13 @@ from telegram import (
     Update,
 )
 
-from bot.articles.archive import Origin, RejectedInput
+from bot.articles.archive import Origin, RejectedInput, SaveResult, Written
 from bot.articles.files import UnreadableFile, read_records
 from bot.articles.parsing import looks_like_article
 from bot.context import Context
 from bot.render import duplicate_line, escape, saved_line
+from bot.web.fetch import FetchError
+from bot.web.urls import find_link
 from handlers.common import (
     REFUSE_EDITORS_ONLY,
     actor,
@@ -54,6 +56,14 @@ async def private_text(update: Update, context: Context) -> None:
     text = message.text or message.caption if message is not None else None
     if message is None or not text:
         return
+    link = find_link(text)
+    if link is not None:
+        # A link (or a forwarded post that is mostly one) is an article to fetch, for editors.
+        if not await is_editor(update, context):
+            await reply(update, REFUSE_EDITORS_ONLY)
+            return
+        await ingest_link(update, context, message, link)
+        return
     is_article = message.forward_origin is not None or looks_like_article(text)
     if not is_article:
         await answer_question(update, context, text)
@@ -76,6 +86,10 @@ async def add_command(update: Update, context: Context) -> None:
         text = source_message.text or source_message.caption or ""
     if not text.strip():
         await reply(update, ADD_USAGE)
+        return
+    link = find_link(text)
+    if link is not None:
+        await ingest_link(update, context, source_message, link)
         return
     await ingest(update, context, source_message, text)
 
@@ -226,7 +240,21 @@ async def ingest(update: Update, context: Context, source: Message, text: str) -
     except RejectedInput as exc:
         await reply(update, escape(str(exc)))
         return
-    written = await archive.add(new, actor=actor(update))
+    await _saved(update, await archive.add(new, actor=actor(update)))
+
+
+async def ingest_link(update: Update, context: Context, source: Message, link: str) -> None:
+    """Fetch the article at `link`, store it once and answer 'Saved #N …' or why not."""
+    origin = Origin(source.chat_id, source.message_id, _sender_id(update))
+    try:
+        written = await services(context).web.add_link(link, origin=origin, actor=actor(update))
+    except (FetchError, RejectedInput) as exc:
+        await reply(update, escape(f"Could not add {link}: {exc}"))
+        return
+    await _saved(update, written)
+
+
+async def _saved(update: Update, written: Written[SaveResult]) -> None:
     article = written.value.article
     if written.value.created:
         text = saved_line(article.id, article.title, article.published.isoformat(), article.source)

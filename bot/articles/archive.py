@@ -16,9 +16,9 @@ from storage.articles import (
     ArticleChange,
     ArticleStore,
     NewArticle,
-    SaveResult,
     StoredArticle,
 )
+from storage.articles import SaveResult as SaveResult  # re-exported: what handlers are told
 from storage.audit import Actor as Actor  # re-exported: handlers name who makes a change
 from storage.search_index import IndexChange, IndexLocked, SearchIndex
 
