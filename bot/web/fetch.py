@@ -11,15 +11,17 @@ import asyncio
 import ipaddress
 import re
 import socket
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 import aiohttp
+from aiohappyeyeballs import AddrInfoType
 from aiohttp.abc import AbstractResolver, ResolveResult
 from aiohttp.resolver import DefaultResolver
 
 MAX_REDIRECTS = 5
+PRIVATE = "{host} is not on the public internet; addresses there are not fetched."
 USER_AGENT = "newsroom-bot/0.1 (article archive for a newsroom; fetches pages its editors send)"
 ACCEPT = "text/html,application/xhtml+xml,application/xml;q=0.9,application/json;q=0.8"
 REDIRECTS = {301, 302, 303, 307, 308}
@@ -97,18 +99,17 @@ class PublicResolver(AbstractResolver):
     aiohttp connects only to what the resolver returns, so this check is on the addresses used.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, allowed: Callable[[str], bool]) -> None:
         self._inner = DefaultResolver()
+        self._allowed = allowed
 
     async def resolve(
         self, host: str, port: int = 0, family: socket.AddressFamily = socket.AF_INET
     ) -> list[ResolveResult]:
         found = await self._inner.resolve(host, port, family)
-        public = [entry for entry in found if is_public_address(entry["host"])]
+        public = [entry for entry in found if self._allowed(entry["host"])]
         if not public:
-            raise RefusedAddress(
-                f"{host} is not on the public internet; addresses there are not fetched."
-            )
+            raise RefusedAddress(PRIVATE.format(host=host))
         return public
 
     async def close(self) -> None:
@@ -119,11 +120,19 @@ class RefusedAddress(FetchError):
     """The address is not on the public internet (and FETCH_ALLOW_PRIVATE is off)."""
 
 
+class BlockedConnection(OSError):
+    """A connection to an address that is not allowed (raised where sockets are made)."""
+
+
 class Fetcher:
     """One HTTP client for every page and feed the bot reads; open lazily, close once."""
 
-    def __init__(self, limits: FetchLimits) -> None:
+    def __init__(
+        self, limits: FetchLimits, *, allowed: Callable[[str], bool] = is_public_address
+    ) -> None:
+        """`allowed` decides which IP addresses may be reached (unless limits.allow_private)."""
         self.limits = limits
+        self._allowed = allowed
         self._session: aiohttp.ClientSession | None = None
         self._hosts: dict[str, asyncio.Semaphore] = {}
 
@@ -135,8 +144,10 @@ class Fetcher:
 
     def _client(self) -> aiohttp.ClientSession:
         if self._session is None:
-            resolver = None if self.limits.allow_private else PublicResolver()
-            connector = aiohttp.TCPConnector(resolver=resolver, limit=100)
+            resolver = None if self.limits.allow_private else PublicResolver(self._allowed)
+            connector = aiohttp.TCPConnector(
+                resolver=resolver, limit=100, socket_factory=self._socket
+            )
             self._session = aiohttp.ClientSession(
                 connector=connector,
                 headers={"User-Agent": self.limits.user_agent, "Accept": ACCEPT},
@@ -166,6 +177,10 @@ class Fetcher:
                     raise FetchError(
                         f"{host} did not answer within {self.limits.timeout:g} seconds."
                     ) from None
+                except aiohttp.ClientConnectorError as exc:
+                    if isinstance(exc.os_error, BlockedConnection):
+                        raise RefusedAddress(PRIVATE.format(host=host)) from None
+                    raise FetchError(f"Could not fetch {host}: {_describe(exc)}.") from None
                 except aiohttp.ClientError as exc:
                     raise FetchError(f"Could not fetch {host}: {_describe(exc)}.") from None
             if isinstance(result, Fetched):
@@ -184,16 +199,13 @@ class Fetcher:
             raise FetchError("Only http and https addresses are fetched.")
         if not host:
             raise FetchError("That address has no host name.")
-        if not self.limits.allow_private and _is_literal_ip(host) and not is_public_address(host):
-            raise RefusedAddress(
-                f"{host} is not on the public internet; addresses there are not fetched."
-            )
+        if not self.limits.allow_private and _is_literal_ip(host) and not self._allowed(host):
+            raise RefusedAddress(PRIVATE.format(host=host))
         return host
 
     async def _get(self, url: str, headers: dict[str, str]) -> Fetched | str:
         """One request: a Fetched response, or the Location of a redirect."""
         async with self._client().get(url, headers=headers, allow_redirects=False) as response:
-            self._check_peer(response)
             if response.status in REDIRECTS:
                 location = response.headers.get("Location")
                 if not location:
@@ -236,16 +248,12 @@ class Fetcher:
             chunks.append(chunk)
         return b"".join(chunks)
 
-    def _check_peer(self, response: aiohttp.ClientResponse) -> None:
-        if self.limits.allow_private:
-            return
-        connection = response.connection
-        transport = connection.transport if connection is not None else None
-        peer: Any = transport.get_extra_info("peername") if transport is not None else None
-        if not peer or not is_public_address(str(peer[0])):
-            raise RefusedAddress(
-                "The connection reached an address that is not on the public internet."
-            )
+    def _socket(self, addr_info: AddrInfoType) -> socket.socket:
+        """Every socket the client opens: refused unless its destination is allowed."""
+        family, kind, proto, _, address = addr_info
+        if not self.limits.allow_private and not self._allowed(str(address[0])):
+            raise BlockedConnection(str(address[0]))
+        return socket.socket(family=family, type=kind, proto=proto)
 
     def _too_big(self) -> str:
         return f"The page is larger than the limit ({self.limits.max_bytes:,} bytes)."
