@@ -99,3 +99,69 @@ class WebSite:
         except (ConnectionResetError, RuntimeError):
             pass
         return response
+
+
+@dataclass(frozen=True)
+class Item:
+    guid: str
+    link: str
+    title: str
+    summary: str = "A teaser."
+    content: str = ""
+    date: str = "Tue, 19 Nov 2019 10:00:00 GMT"
+
+
+def rss(title: str, items: list[Item]) -> bytes:
+    """An RSS 2.0 feed."""
+    entries = "".join(
+        f"<item><guid>{i.guid}</guid><link>{escape(i.link)}</link><title>{escape(i.title)}</title>"
+        f"<description>{escape(i.summary)}</description>"
+        + (f"<content:encoded><![CDATA[{i.content}]]></content:encoded>" if i.content else "")
+        + f"<pubDate>{i.date}</pubDate></item>"
+        for i in items
+    )
+    return (
+        '<?xml version="1.0" encoding="UTF-8"?><rss version="2.0" '
+        'xmlns:content="http://purl.org/rss/1.0/modules/content/"><channel>'
+        f"<title>{escape(title)}</title><link>http://example.org/</link>{entries}</channel></rss>"
+    ).encode()
+
+
+def atom(title: str, items: list[Item]) -> bytes:
+    """An Atom 1.0 feed (dates as RFC 3339)."""
+    entries = "".join(
+        f'<entry><id>{i.guid}</id><link href="{escape(i.link)}"/><title>{escape(i.title)}</title>'
+        f"<summary>{escape(i.summary)}</summary><updated>2019-11-20T08:00:00Z</updated></entry>"
+        for i in items
+    )
+    return (
+        '<?xml version="1.0" encoding="utf-8"?><feed xmlns="http://www.w3.org/2005/Atom">'
+        f"<title>{escape(title)}</title><id>urn:feed</id><updated>2019-11-20T08:00:00Z</updated>"
+        f"{entries}</feed>"
+    ).encode()
+
+
+def json_feed(title: str, items: list[Item]) -> bytes:
+    """A JSON Feed 1.1."""
+    import json
+
+    return json.dumps(
+        {
+            "version": "https://jsonfeed.org/version/1.1",
+            "title": title,
+            "items": [
+                {
+                    "id": i.guid,
+                    "url": i.link,
+                    "title": i.title,
+                    "summary": i.summary,
+                    "date_published": "2019-11-21T08:00:00Z",
+                }
+                for i in items
+            ],
+        }
+    ).encode()
+
+
+def escape(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
