@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import datetime as dt
+import itertools
 import json
 import logging
 import sys
@@ -80,8 +81,11 @@ def _parser() -> argparse.ArgumentParser:
     chat.add_argument("--sample", action="store_true", help="first load the bundled FA-KES sample")
     chat.set_defaults(handler=_chat)
 
-    imp = sub.add_parser("import", help="import .jsonl/.txt/.md/.html files or folders")
-    imp.add_argument("paths", nargs="*", type=Path)
+    imp = sub.add_parser(
+        "import", help="import .jsonl/.txt/.md/.html files or folders, or http(s) addresses"
+    )
+    imp.add_argument("paths", nargs="*", help="files, folders or http(s):// addresses")
+    imp.add_argument("--urls", type=Path, help="a file of addresses to fetch, one a line")
     imp.add_argument("--sample", action="store_true", help="import the bundled FA-KES sample")
     imp.add_argument("--batch-size", type=int, default=2_000)
     imp.add_argument("--quiet", action="store_true", help="no progress bar")
@@ -110,9 +114,10 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _add_scale_commands(sub: Any) -> None:
-    from bot.cli.db import add_commands
+    from bot.cli import db, feeds
 
-    add_commands(sub)
+    db.add_commands(sub)
+    feeds.add_commands(sub)
 
 
 def _run(settings: Settings, args: argparse.Namespace) -> int:
@@ -178,29 +183,52 @@ def _expand(paths: Sequence[Path], problems: list[str]) -> Iterator[Path]:
 
 
 def _import(settings: Settings, args: argparse.Namespace) -> int:
-    paths = list(args.paths) + ([SAMPLE_DIR] if args.sample else [])
-    if len(paths) == 1 and is_export_file(paths[0]):
+    urls = [a for a in args.paths if a.lower().startswith(("http://", "https://"))]
+    paths = [Path(a) for a in args.paths if a not in urls] + ([SAMPLE_DIR] if args.sample else [])
+    if args.urls is not None:
+        try:
+            lines = args.urls.read_text(encoding="utf-8", errors="replace").splitlines()
+        except OSError as exc:
+            print(f"newsbot import: {args.urls}: {exc.strerror or exc}", file=sys.stderr)
+            return 2
+        urls += [line.strip() for line in lines if line.strip() and not line.startswith("#")]
+    if len(paths) == 1 and not urls and is_export_file(paths[0]):
         return asyncio.run(restore_export(settings, paths[0]))
-    if not paths:
-        print("newsbot import: name files or folders to import, or --sample", file=sys.stderr)
+    if not paths and not urls:
+        print(
+            "newsbot import: name files, folders or http(s) addresses to import, or --sample",
+            file=sys.stderr,
+        )
         return 2
-    return asyncio.run(_import_async(settings, paths, batch_size=args.batch_size, quiet=args.quiet))
+    return asyncio.run(
+        _import_async(settings, paths, batch_size=args.batch_size, quiet=args.quiet, urls=urls)
+    )
 
 
 async def _import_async(
-    settings: Settings, paths: Sequence[Path], *, batch_size: int, quiet: bool
+    settings: Settings,
+    paths: Sequence[Path],
+    *,
+    batch_size: int,
+    quiet: bool,
+    urls: Sequence[str] = (),
 ) -> int:
     from tqdm import tqdm
+
+    from bot.cli.web import fetch_records
 
     services = await open_services(settings)
     sources = _Sources()
     try:
         with tqdm(unit=" articles", disable=quiet, file=sys.stderr, desc="import") as bar:
+            fetched = await fetch_records(services.web, urls, sources.problems)
+            records = itertools.chain(fetched, sources.records(paths))
             report = await services.archive.import_records(
-                sources.records(paths), batch_size=batch_size, progress=bar.update
+                records, batch_size=batch_size, progress=bar.update
             )
+        sources.files += len(urls)
         if report.added:
-            names = ", ".join(p.name for p in paths)
+            names = ", ".join([p.name for p in paths] + list(urls[:3]))
             await services.audit.record(
                 "import",
                 now=services.clock.now(),
@@ -209,7 +237,7 @@ async def _import_async(
     finally:
         await services.close()
     print(
-        f"Imported {report.added} new articles from {sources.files} file(s); "
+        f"Imported {report.added} new articles from {sources.files} file(s) or address(es); "
         f"{report.duplicates} already there; {len(report.rejected)} rejected."
     )
     for problem in (sources.problems + report.rejected)[:20]:
