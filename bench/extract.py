@@ -95,10 +95,9 @@ def main() -> None:
         process.join()
     engines = {
         "trafilatura defaults": lambda p: trafilatura.extract(p.html, url=p.url) or "",
-        "trafilatura include_comments=False": lambda p: trafilatura.extract(
-            p.html, url=p.url, include_comments=False
-        )
-        or "",
+        "trafilatura include_comments=False": lambda p: (
+            trafilatura.extract(p.html, url=p.url, include_comments=False) or ""
+        ),
         "readability-lxml": lambda p: readability_text(p.html),
     }
     for name, engine in engines.items():

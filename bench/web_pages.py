@@ -69,9 +69,27 @@ def f1_scores(extracted: list[str], pages: list[WebPage]) -> dict[str, float]:
     return {"f1": 2 * p * r / (p + r) if p + r else 0.0, "precision": p, "recall": r}
 
 
-def unique_page(html: str, marker: str) -> str:
-    """A page made distinct: no canonical address of its own, and a first sentence of its own."""
-    return CANONICAL.sub("", html).replace("<p>", f"<p>{marker}. ", 1)
+def unique_page(page: WebPage, marker: str) -> str:
+    """A page made distinct: no canonical address of its own, and words of its own where the
+    article starts, in its middle and in the first paragraph (one of them is extracted)."""
+    html = CANONICAL.sub("", page.html)
+    tokens = TOKENS.findall(page.body)
+    spots = set()
+    first = r"\W+".join(re.escape(w) for w in tokens[:4])
+    if first and (found := re.search(r">\s*(" + first + ")", html)):
+        spots.add(found.start(1))
+    for start in range(len(tokens) // 2, len(tokens) - 4):
+        matches = list(
+            re.finditer(r"\W+".join(re.escape(w) for w in tokens[start : start + 4]), html)
+        )
+        if len(matches) == 1:
+            spots.add(matches[0].start())
+            break
+    if (paragraph := html.find("<p>")) >= 0:
+        spots.add(paragraph + 3)
+    for at in sorted(spots, reverse=True):
+        html = f"{html[:at]}{marker}. {html[at:]}"
+    return html
 
 
 Routes = Callable[[str, dict[str, str]], tuple[int, dict[str, str], bytes]]
