@@ -31,8 +31,8 @@ COMMANDS: tuple[Command, ...] = (
     Command("restore", "/restore <n>", "Bring back article n, deleted in the last 30 days", True),
     Command(
         "feed",
-        "/feed add <url> [topic words] | /feed remove <n>",
-        "Follow a feed (RSS, Atom, JSON Feed), or stop",
+        "/feed add <url> [topic words]",
+        "Follow a feed (RSS, Atom, JSON Feed); /feed remove n stops following it",
         True,
     ),
     Command("feeds", "/feeds", "The feeds followed, with their health", True),

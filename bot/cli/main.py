@@ -226,7 +226,6 @@ async def _import_async(
             report = await services.archive.import_records(
                 records, batch_size=batch_size, progress=bar.update
             )
-        sources.files += len(urls)
         if report.added:
             names = ", ".join([p.name for p in paths] + list(urls[:3]))
             await services.audit.record(
@@ -236,8 +235,12 @@ async def _import_async(
             )
     finally:
         await services.close()
+    origin = " and ".join(
+        ([f"{sources.files} file(s)"] if sources.files or not urls else [])
+        + ([f"{len(urls)} address(es)"] if urls else [])
+    )
     print(
-        f"Imported {report.added} new articles from {sources.files} file(s) or address(es); "
+        f"Imported {report.added} new articles from {origin}; "
         f"{report.duplicates} already there; {len(report.rejected)} rejected."
     )
     for problem in (sources.problems + report.rejected)[:20]:
