@@ -63,7 +63,7 @@ async def test_an_editor_follows_a_feed_and_new_items_are_stored_once(
     site.pages["/feed"] = Page(rss("Space Wire", serve_items(site, 3)), RSS, etag='"1"')
     url = site.url("/feed")
     assert await bot.send(f"/feed add {url}", user_id=EDITOR) == [
-        f"Following feed #1: Space Wire (3 items now). New articles are fetched every 10 minutes."
+        "Following feed #1: Space Wire (3 items now). New articles are fetched every 10 minutes."
     ]
     await poll(bot)
     articles = bot.services.archive.articles
@@ -189,9 +189,10 @@ async def test_hostile_feeds_get_an_error_and_store_nothing(bot: Harness, site: 
     for path in ("/laughs", "/many", "/html"):
         replies = await bot.send(f"/feed add {site.url(path)}", user_id=EDITOR)
         assert replies[0].startswith(f"Could not follow {site.url(path)}: "), replies
-    assert "declares XML entities" in (
-        await bot.send(f"/feed add {site.url('/laughs')}", user_id=EDITOR)
-    )[0]
+    assert (
+        "declares XML entities"
+        in (await bot.send(f"/feed add {site.url('/laughs')}", user_id=EDITOR))[0]
+    )
     assert (
         "The feed lists 50,000 items; the limit is 1,000."
         in (await bot.send(f"/feed add {site.url('/many')}", user_id=EDITOR))[0]
@@ -210,7 +211,8 @@ async def test_feed_commands_are_for_editors(bot: Harness, site: WebSite) -> Non
     assert await bot.send(f"/feed add {site.url('/x')}", user_id=READER) == refusal
     assert await bot.send("/feeds", user_id=READER) == refusal
     assert await bot.send("/feed", user_id=EDITOR) == [
-        "Usage: /feed add &lt;url&gt; [topic words], /feed remove &lt;n&gt;; /feeds lists the feeds."
+        "Usage: /feed add &lt;url&gt; [topic words], /feed remove &lt;n&gt;; "
+        "/feeds lists the feeds."
     ]
     site.pages["/f"] = Page(rss("F", []), RSS)
     await bot.send(f"/feed add {site.url('/f')}", user_id=EDITOR)

@@ -115,9 +115,7 @@ async def test_a_page_that_never_ends_is_cut_off(site: WebSite, fetcher: Fetcher
         await fetcher.fetch(site.url("/never-ending"))
 
 
-async def test_a_gzip_bomb_is_cut_off_after_decompression(
-    site: WebSite, fetcher: Fetcher
-) -> None:
+async def test_a_gzip_bomb_is_cut_off_after_decompression(site: WebSite, fetcher: Fetcher) -> None:
     bomb = gzip.compress(b"<p>" + b"a" * 50_000_000)
     site.pages["/bomb"] = Page(bomb, headers={"Content-Encoding": "gzip"})
     assert len(bomb) < 100_000

@@ -75,7 +75,9 @@ async def test_add_and_a_forwarded_link_post(bot: Harness, site: WebSite) -> Non
     ]
     titan = site.html("/titan", page(TITAN))
     forwarded = await bot.send(
-        f"Must read: the first map of Titan\n{titan}", user_id=EDITOR, forward_from_channel="Space News"
+        f"Must read: the first map of Titan\n{titan}",
+        user_id=EDITOR,
+        forward_from_channel="Space News",
     )
     assert forwarded == [TITAN_LINE.replace("#1", "#2")]
 

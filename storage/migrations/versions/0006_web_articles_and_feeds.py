@@ -28,9 +28,7 @@ def upgrade() -> None:
     # A database made by create_all from newer models (then adopted as 0001) has them already.
     if "canonical_url" not in {c["name"] for c in inspector.get_columns("articles")}:
         op.add_column("articles", sa.Column("canonical_url", sa.String(length=2048)))
-        op.create_index(
-            "ix_articles_canonical_url", "articles", ["canonical_url"], unique=True
-        )
+        op.create_index("ix_articles_canonical_url", "articles", ["canonical_url"], unique=True)
     tables = set(inspector.get_table_names())
     if "feeds" not in tables:
         op.create_table(
