@@ -102,6 +102,7 @@ class Services:
     async def close(self) -> None:
         """Close the web client, the index and the database."""
         await self.fetcher.close()
+        self.web.close()
         await asyncio.to_thread(self.index.close)
         await self.db.close()
         if self.index_slot is not None:

@@ -143,3 +143,45 @@ async def test_invalid_utf8_is_replaced_a_little_or_refused(
     site.pages["/garbage"] = Page(bytes(range(128, 256)) * 100)
     with pytest.raises(FetchError, match="not valid utf-8 text"):
         (await fetcher.fetch(site.url("/garbage"))).text()
+
+
+async def test_the_address_connected_to_is_checked_again(site: WebSite) -> None:
+    # An address that passes the first check and is refused when the socket is made (as after
+    # DNS rebinding) never gets a request.
+    answers = iter([True])
+    strict = Fetcher(FetchLimits(), allowed=lambda address: next(answers, False))
+    url = site.html("/a", "<p>inside</p>")
+    try:
+        with pytest.raises(RefusedAddress, match=r"127\.0\.0\.1 is not on the public internet"):
+            await strict.fetch(url)
+    finally:
+        await strict.close()
+    assert site.requests == []
+
+
+async def test_at_most_per_host_requests_at_once(site: WebSite) -> None:
+    import asyncio
+
+    from aiohttp import web
+
+    running = 0
+    most = 0
+    gate = asyncio.Event()
+
+    async def slow(request: web.Request) -> web.Response:
+        nonlocal running, most
+        running += 1
+        most = max(most, running)
+        if running == 2:
+            gate.set()
+        await gate.wait()
+        running -= 1
+        return web.Response(text="<p>ok</p>", content_type="text/html")
+
+    site.extra_route("/slow", slow)
+    client = Fetcher(FetchLimits(allow_private=True, per_host=2))
+    try:
+        await asyncio.gather(*(client.fetch(site.url("/slow")) for _ in range(6)))
+    finally:
+        await client.close()
+    assert most == 2

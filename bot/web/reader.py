@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+from concurrent.futures import ThreadPoolExecutor
 
 from bot.articles.archive import Actor, Archive, ImportRecord, Origin, RejectedInput, Written
 from bot.web.extract import extract_page
@@ -20,6 +21,13 @@ class WebReader:
     def __init__(self, fetcher: Fetcher, archive: Archive) -> None:
         self.fetcher = fetcher
         self._archive = archive
+        # One thread extracts, page after page: the extractors share module-level lxml
+        # parsers and XPath objects, which are not made for concurrent use.
+        self._extractor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="extract")
+
+    def close(self) -> None:
+        """Stop the extraction thread (after the page it is on)."""
+        self._extractor.shutdown(wait=False, cancel_futures=True)
 
     async def read(self, url: str) -> ImportRecord:
         """Fetch and extract the article at `url`; FetchError or RejectedInput if there is none."""
@@ -27,7 +35,8 @@ class WebReader:
         if "html" not in fetched.content_type:
             raise FetchError(f"That address holds {fetched.content_type}, not an article page.")
         html = fetched.text()
-        page = await asyncio.to_thread(extract_page, html, fetched.url)
+        loop = asyncio.get_running_loop()
+        page = await loop.run_in_executor(self._extractor, extract_page, html, fetched.url)
         if page is None:
             raise RejectedInput(NO_ARTICLE)
         return ImportRecord(

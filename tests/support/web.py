@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from dataclasses import dataclass, field
+from typing import Any
 
 from aiohttp import web
 
@@ -24,7 +25,12 @@ class WebSite:
         self.pages: dict[str, Page] = {}
         self.requests: list[tuple[str, str | None]] = []
         self._runner: web.AppRunner | None = None
+        self._extra: dict[str, Any] = {}
         self.base = ""
+
+    def extra_route(self, path: str, handler: Any) -> None:
+        """Answer `path` with an aiohttp handler of the test's own."""
+        self._extra[path] = handler
 
     def url(self, path: str) -> str:
         return f"{self.base}{path}"
@@ -52,6 +58,8 @@ class WebSite:
             await self._runner.cleanup()
 
     async def _page(self, request: web.Request) -> web.StreamResponse:
+        if request.path in self._extra:
+            return await self._extra[request.path](request)  # type: ignore[no-any-return]
         path = request.path_qs if request.query_string else request.path
         self.requests.append((path, request.headers.get("If-None-Match")))
         page = self.pages.get(path) or self.pages.get(request.path)
