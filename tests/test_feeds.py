@@ -3,36 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import AsyncIterator
-from pathlib import Path
-
-import pytest
 
 from bot.feeds.service import FeedService
-from bot.settings import Settings
 from storage.feeds import FeedStore
-from tests.conftest import EDITOR, READER, Harness, make_settings
+from tests.conftest import EDITOR, READER, Harness
 from tests.support.web import Item, Page, WebSite, atom, json_feed, rss
 from tests.test_web_links import TITAN, VW, page
+from tests.test_web_links import settings as settings  # fetching from 127.0.0.1
 
 BOTH_BACKENDS = True
 RSS = "application/rss+xml"
-
-
-@pytest.fixture
-async def site() -> AsyncIterator[WebSite]:
-    server = await WebSite().start()
-    try:
-        yield server
-    finally:
-        await server.stop()
-
-
-@pytest.fixture
-def settings(tmp_path: Path, database_url: str) -> Settings:
-    return make_settings(
-        tmp_path, database_url=database_url, index_dir=tmp_path / "index", fetch_allow_private=True
-    )
 
 
 def article_page(key: str, marker: str) -> str:

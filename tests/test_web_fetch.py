@@ -12,15 +12,6 @@ from tests.support.web import Page, WebSite
 
 
 @pytest.fixture
-async def site() -> AsyncIterator[WebSite]:
-    server = await WebSite().start()
-    try:
-        yield server
-    finally:
-        await server.stop()
-
-
-@pytest.fixture
 async def fetcher() -> AsyncIterator[Fetcher]:
     client = Fetcher(FetchLimits(allow_private=True, max_bytes=1_000_000, timeout=5))
     try:

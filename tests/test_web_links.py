@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import gzip
 import json
-from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
@@ -29,15 +28,6 @@ def page(key: str) -> str:
 
 def truth(key: str) -> str:
     return str(json.loads((PAGES / "ground-truth.json").read_text())[key]["articleBody"])
-
-
-@pytest.fixture
-async def site() -> AsyncIterator[WebSite]:
-    server = await WebSite().start()
-    try:
-        yield server
-    finally:
-        await server.stop()
 
 
 @pytest.fixture

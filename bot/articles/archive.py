@@ -332,7 +332,7 @@ class Archive:
                     built.append(
                         self.build(
                             record.text,
-                            published=_record_date(record.date),
+                            published=record_date(record.date),
                             title=record.title,
                             source=record.source,
                             url=record.url,
@@ -365,7 +365,8 @@ def _index_changes(changes: Iterable[ArticleChange]) -> list[IndexChange]:
     ]
 
 
-def _record_date(value: str | None) -> dt.date | None:
+def record_date(value: str | None) -> dt.date | None:
+    """A date written YYYY-MM-DD (anything after it ignored); None when there is none."""
     if not value:
         return None
     try:

@@ -17,6 +17,8 @@ import lxml.html
 import trafilatura
 from readability import Document
 
+from bot.articles.archive import record_date
+
 log = logging.getLogger(__name__)
 
 # Below this many characters trafilatura's result is taken as "nothing" and the fallback tried.
@@ -63,7 +65,7 @@ def extract_page(html: str, url: str) -> ExtractedPage | None:
     return ExtractedPage(
         title=title or None,
         text=_without_headline(text, title),
-        published=_date(found.get("date")),
+        published=record_date(found.get("date")),
         outlet=_outlet(found.get("sitename"), url),
         canonical_url=_canonical(found.get("url"), url),
     )
@@ -113,15 +115,6 @@ def _same(a: str, b: str) -> bool:
 
 def _clean(value: str | None) -> str | None:
     return SPACE.sub(" ", value).strip() or None if value else None
-
-
-def _date(value: str | None) -> dt.date | None:
-    if not value:
-        return None
-    try:
-        return dt.date.fromisoformat(value[:10])
-    except ValueError:
-        return None
 
 
 def _outlet(sitename: str | None, url: str) -> str | None:

@@ -3,10 +3,17 @@
 from __future__ import annotations
 
 import asyncio
-import datetime as dt
 from concurrent.futures import ThreadPoolExecutor
 
-from bot.articles.archive import Actor, Archive, ImportRecord, Origin, RejectedInput, Written
+from bot.articles.archive import (
+    Actor,
+    Archive,
+    ImportRecord,
+    Origin,
+    RejectedInput,
+    Written,
+    record_date,
+)
 from bot.web.extract import extract_page
 from bot.web.fetch import Fetcher, FetchError
 from bot.web.urls import canonical_key
@@ -68,14 +75,10 @@ class WebReader:
         new = self._archive.build(
             record.text,
             title=record.title,
-            published=_date(record.date),
+            published=record_date(record.date),
             source=record.source,
             url=record.url,
             canonical_url=record.canonical_url,
             origin=origin,
         )
         return await self._archive.add(new, actor=actor)
-
-
-def _date(value: str | None) -> dt.date | None:
-    return dt.date.fromisoformat(value) if value else None
