@@ -121,6 +121,7 @@ async def bot_run(port: int, feeds: int, items: int, workdir: Path) -> dict[str,
         result["first_poll_seconds"] = time.perf_counter() - started
         result["first_poll_stored"] = first.stored
         result["first_poll_failed_feeds"] = first.failed
+        result["first_poll_items_not_read"] = first.items_failed
         result["articles"] = (await services.archive.articles.stats()).articles
         result["first_poll_pages_per_second"] = first.stored / result["first_poll_seconds"]
         _get(port, "/stats")

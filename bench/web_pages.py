@@ -15,7 +15,8 @@ from pathlib import Path
 
 TOKENS = re.compile(r"\w+")
 CANONICAL = re.compile(
-    r"<link[^>]+rel=[\"']?canonical[^>]*>|<meta[^>]+(?:og:url|twitter:url)[^>]*>", re.IGNORECASE
+    r"<link[^>]+rel=[\"']?canonical[^>]*>|<meta[^>]+(?:og:url|twitter:url)[^>]*>|<base [^>]*>",
+    re.IGNORECASE,
 )
 
 

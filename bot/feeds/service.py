@@ -44,6 +44,8 @@ class PollReport:
     unchanged: int = 0
     failed: int = 0
     stored: int = 0
+    # Items whose page could not be read (tried again at the next poll).
+    items_failed: int = 0
     errors: list[str] = field(default_factory=list)
 
 
@@ -123,7 +125,7 @@ class FeedService:
                 await self._succeeded(feed, started, 0, feed.etag, feed.last_modified, None)
                 return
             parsed = await _parse(fetched)
-            stored, complete = await self._store_new(feed, parsed)
+            stored, unread = await self._store_new(feed, parsed)
         except (FetchError, FeedError) as exc:
             await self._failed(feed, str(exc), report)
             return
@@ -132,18 +134,19 @@ class FeedService:
             await self._failed(feed, "internal error while polling (see the bot's log)", report)
             return
         report.stored += stored
+        report.items_failed += unread
         # An item that failed is tried again at the next poll: without validators the
         # server cannot answer "unchanged" and hide it.
-        etag, modified = (fetched.etag, fetched.last_modified) if complete else (None, None)
+        etag, modified = (fetched.etag, fetched.last_modified) if not unread else (None, None)
         await self._succeeded(feed, started, stored, etag, modified, parsed.title)
 
     async def _store_new(self, feed: FeedInfo, parsed: ParsedFeed) -> tuple[int, bool]:
-        """Store the items no poll has handled; returns how many were new, and whether all
-        items could be read."""
+        """Store the items no poll has handled; returns how many were new, and how many
+        could not be read."""
         unseen = await self.store.unseen(feed.id, [e.guid for e in parsed.entries])
         entries = list({e.guid: e for e in parsed.entries if e.guid in unseen}.values())
         if not entries:
-            return 0, True
+            return 0, 0
         outlet = feed.title or parsed.title or urlsplit(feed.url).hostname
         results = await asyncio.gather(*(self._record(feed, e, outlet) for e in entries))
         records = [r for r in results if isinstance(r, ImportRecord)]
@@ -152,7 +155,7 @@ class FeedService:
         if records:
             added = (await self._archive.import_records(records, batch_size=500)).added
         await self.store.mark_seen(feed.id, handled, now=self._clock.now())
-        return added, len(handled) == len(entries)
+        return added, len(entries) - len(handled)
 
     async def _record(
         self, feed: FeedInfo, entry: FeedEntry, outlet: str | None
