@@ -140,7 +140,7 @@ class FeedService:
         etag, modified = (fetched.etag, fetched.last_modified) if not unread else (None, None)
         await self._succeeded(feed, started, stored, etag, modified, parsed.title)
 
-    async def _store_new(self, feed: FeedInfo, parsed: ParsedFeed) -> tuple[int, bool]:
+    async def _store_new(self, feed: FeedInfo, parsed: ParsedFeed) -> tuple[int, int]:
         """Store the items no poll has handled; returns how many were new, and how many
         could not be read."""
         unseen = await self.store.unseen(feed.id, [e.guid for e in parsed.entries])
