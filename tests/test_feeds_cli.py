@@ -3,13 +3,19 @@
 from __future__ import annotations
 
 import asyncio
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
 import threading
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from aiohttp import web
 
-from tests.support.web import Page, WebSite, rss
+from tests.support.web import Item, Page, WebSite, rss
 from tests.test_cli import newsbot
 from tests.test_feeds import RSS, article_page, serve_items
 from tests.test_web_links import TITAN, VW
@@ -97,3 +103,44 @@ def test_without_allow_private_import_refuses_local_addresses(
     result = newsbot("import", one, "--quiet", cwd=tmp_path, env=env)
     assert "127.0.0.1 is not on the public internet" in result.stderr
     assert site.requests == []
+
+
+def test_kill_9_mid_poll_then_again_stores_every_item_once(
+    site: WebSite, env: dict[str, str], tmp_path: Path
+) -> None:
+    reached, release = threading.Event(), threading.Event()
+
+    async def stalled(request: web.Request) -> web.Response:
+        reached.set()
+        await asyncio.to_thread(release.wait, 60)
+        return web.Response(text=article_page(VW, "stalled"), content_type="text/html")
+
+    site.extra_route("/stalled", stalled)
+    site.pages["/a"] = Page(rss("A", serve_items(site, 3)), RSS)
+    b_items = [*serve_items(site, 2, start=3), Item("guid-stalled", site.url("/stalled"), "S")]
+    site.pages["/b"] = Page(rss("B", b_items), RSS)
+    env = {**env, "DIGEST_WORKER_ID": "poller-1"}
+    for path in ("/a", "/b"):
+        assert newsbot("feeds", "add", site.url(path), cwd=tmp_path, env=env).returncode == 0
+    first = subprocess.Popen(
+        [sys.executable, "-m", "bot", "feeds", "poll"],
+        cwd=tmp_path,
+        env={**os.environ, **env},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        assert reached.wait(60), "the poll never reached the stalled page"
+        first.send_signal(signal.SIGKILL)  # mid-poll: feed B's last page is in flight
+        first.wait(60)
+    finally:
+        release.set()
+        if first.poll() is None:
+            first.kill()
+    again = newsbot("feeds", "poll", cwd=tmp_path, env=env)
+    assert again.returncode == 0, again.stderr
+    with sqlite3.connect(tmp_path / "news.sqlite3") as db:
+        texts = [t for (t,) in db.execute("SELECT text FROM articles ORDER BY id")]
+    assert sorted(t.split(".")[0] for t in texts) == [
+        "stalled", "story0", "story1", "story2", "story3", "story4"
+    ]  # fmt: skip

@@ -98,6 +98,8 @@ def _remove(settings: Settings, args: argparse.Namespace) -> int:
 
 def _poll(settings: Settings, args: argparse.Namespace) -> int:
     async def work(services: Services) -> int:
+        # A stable DIGEST_WORKER_ID resumes at once the feeds a killed run left leased.
+        await services.feeds.start()
         report = await services.feeds.poll_due()
         print(
             f"Polled {report.feeds} feed(s): {report.stored} new articles, "
