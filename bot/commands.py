@@ -69,6 +69,14 @@ COMMANDS: tuple[Command, ...] = (
         EDITORS,
     ),
     Command(
+        "feed",
+        "/feed add <url> [topic words]",
+        "Follow a feed (RSS, Atom, JSON Feed); /feed remove n stops following it",
+        True,
+        EDITORS,
+    ),
+    Command("feeds", "/feeds", "The feeds followed, with their health", True, EDITORS),
+    Command(
         "audit", "/audit", "Who added, changed, deleted or subscribed, and when", True, EDITORS
     ),
     Command("stats", "/stats", "Articles, sources, subscriptions", True, EDITORS),
@@ -102,7 +110,7 @@ def help_text(is_editor: bool, texts: Texts = ENGLISH) -> str:
             "",
             texts(
                 "Editors: send or forward an article in a private chat to keep it; "
-                "files (.txt, .md, .html, .jsonl) work too."
+                "a link, files (.txt, .md, .html, .jsonl) work too."
             ),
         ]
     return "\n".join(lines)

@@ -13,6 +13,7 @@ from bot.clock import Clock, SystemClock
 from bot.digests.compose import DigestService
 from bot.digests.dispatch import DigestDispatcher
 from bot.digests.subscriptions import SubscriptionService
+from bot.feeds.service import FeedService
 from bot.i18n import ChatLanguages
 from bot.metrics import Metrics
 from bot.questions.limits import QuestionLimits
@@ -20,11 +21,14 @@ from bot.questions.retrieval import Retriever
 from bot.questions.service import QuestionService
 from bot.roles import EditorRoles
 from bot.settings import Settings, worker_id
+from bot.web.fetch import Fetcher, FetchLimits
+from bot.web.reader import WebReader
 from storage.articles import ArticleStore
 from storage.audit import AuditStore
 from storage.chat_languages import ChatLanguageStore
 from storage.db import Database
 from storage.deliveries import DeliveryStore
+from storage.feeds import FeedStore
 from storage.index_slots import IndexSlot, committed_watermark, seed_slot
 from storage.schema import ensure_schema
 from storage.search_index import SearchIndex
@@ -53,6 +57,9 @@ class Services:
     updates: UpdateLedger
     metrics: Metrics = field(default_factory=Metrics)
     index_slot: IndexSlot | None = None
+    fetcher: Fetcher = field(init=False)
+    web: WebReader = field(init=False)
+    feeds: FeedService = field(init=False)
     audit: AuditStore = field(init=False)
     roles: EditorRoles = field(init=False)
     question_limits: QuestionLimits = field(init=False)
@@ -68,6 +75,23 @@ class Services:
             dt.timedelta(seconds=settings.admin_cache_seconds),
             self.clock,
         )
+        self.fetcher = Fetcher(
+            FetchLimits(
+                allow_private=settings.fetch_allow_private,
+                max_bytes=settings.fetch_max_bytes,
+                timeout=settings.fetch_timeout_seconds,
+                per_host=settings.fetch_per_host,
+            )
+        )
+        self.web = WebReader(self.fetcher, self.archive)
+        self.feeds = FeedService(
+            FeedStore(self.db),
+            self.web,
+            self.archive,
+            self.clock,
+            worker=worker_id(settings),
+            interval=dt.timedelta(minutes=settings.feed_poll_minutes),
+        )
         self.question_limits = QuestionLimits(
             settings.questions_per_user,
             settings.questions_per_chat,
@@ -76,7 +100,9 @@ class Services:
         )
 
     async def close(self) -> None:
-        """Close the index and the database."""
+        """Close the web client, the index and the database."""
+        await self.fetcher.close()
+        self.web.close()
         await asyncio.to_thread(self.index.close)
         await self.db.close()
         if self.index_slot is not None:

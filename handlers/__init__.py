@@ -17,7 +17,7 @@ from telegram.ext import (
 from bot.commands import COMMANDS
 from bot.context import Context
 from bot.settings import Settings
-from handlers import admin, articles, digests, languages, questions
+from handlers import admin, articles, digests, feeds, languages, questions
 from handlers.common import STALE_BUTTON
 from handlers.errors import on_error
 
@@ -37,6 +37,8 @@ COMMAND_CALLBACKS = {
     "delete": admin.delete,
     "restore": admin.restore,
     "lang": languages.lang_command,
+    "feed": feeds.feed_command,
+    "feeds": feeds.feeds_command,
     "audit": admin.audit_log,
     "stats": admin.stats,
 }

@@ -40,6 +40,8 @@ class NewArticle:
     external_id: str | None = None
     # Page clutter in `text`, as bot/articles/boilerplate.py encodes its spans.
     clutter: str | None = None
+    # A web article's normalised canonical address: the first test of "stored already".
+    canonical_url: str | None = None
     origin_chat_id: int | None = None
     origin_message_id: int | None = None
     added_by: int | None = None
@@ -177,22 +179,26 @@ class ArticleStore:
         now: dt.datetime,
         actor: Actor | None = None,
         origin: str = "",
+        backfill: bool = True,
     ) -> list[ArticleChange]:
         """Store a batch in one transaction (bulk import); returns the new ones, in seq order.
 
-        The articles are marked as backfill: a digest leaves out those dated long before it.
+        With `backfill` (a bulk import, not a feed's new items) the articles are marked so: a
+        digest leaves out those dated long before it.
 
-        Articles whose text or external id is already stored, or repeated in the batch, are
-        left out. The result is what the search index needs to add them. With an `actor`, an
-        "import" audit entry ("N added from `origin`") is written in the same transaction.
+        Articles whose canonical address, text or external id is already stored, or repeated in
+        the batch, are left out. The result is what the search index needs to add them. With an
+        `actor`, an "import" audit entry ("N added from `origin`") is written in the same
+        transaction.
         """
         async with self._db.transaction() as session:
-            known_hashes, known_external = await _known_keys(session, batch)
+            known_hashes, known_external, known_urls = await _known_keys(session, batch)
             fresh = [
                 a
                 for a in _unique(batch)
                 if a.content_hash not in known_hashes
                 and (a.external_id or "") not in known_external
+                and (a.canonical_url or "") not in known_urls
             ]
             if not fresh:
                 return []
@@ -205,7 +211,7 @@ class ArticleStore:
             await session.execute(
                 _insert_new(self._db.is_sqlite),
                 [
-                    _values(new, now, first + offset) | {"backfill": True}
+                    _values(new, now, first + offset) | {"backfill": backfill}
                     for offset, new in enumerate(fresh)
                 ],
             )
@@ -309,6 +315,7 @@ class ArticleStore:
             # Free the identity so the same text can be added again later.
             row.content_hash = f"deleted:{row.id}"
             row.external_id = None
+            row.canonical_url = None
             row.origin_message_id = None
             row.change_seq = await _next_seq(session)
             _audit(session, "delete", row, now, actor)
@@ -502,8 +509,23 @@ class ArticleStore:
     def _row(new: NewArticle, now: dt.datetime, seq: int) -> Article:
         return Article(**_values(new, now, seq))
 
+    async def find_by_canonical_url(self, canonical_url: str) -> StoredArticle | None:
+        """The live article stored from this (normalised) address, if any."""
+        async with self._db.sessions() as session:
+            row = await session.scalar(
+                select(Article).where(Article.canonical_url == canonical_url)
+            )
+            return None if row is None else _stored(row)
+
     @staticmethod
     async def _find_duplicate(session: AsyncSession, new: NewArticle) -> Article | None:
+        # The canonical address first: the same page fetched twice may differ in a few words.
+        if new.canonical_url:
+            row = await session.scalar(
+                select(Article).where(Article.canonical_url == new.canonical_url)
+            )
+            if row is not None:
+                return row
         row = await session.scalar(select(Article).where(Article.content_hash == new.content_hash))
         if row is None and new.external_id:
             row = await session.scalar(
@@ -535,8 +557,8 @@ def _audit(
 
 async def _known_keys(
     session: AsyncSession, batch: Sequence[NewArticle]
-) -> tuple[set[str], set[str]]:
-    """The content hashes and external ids of this batch that are stored already."""
+) -> tuple[set[str], set[str], set[str]]:
+    """The content hashes, external ids and canonical URLs of this batch stored already."""
     known_hashes: set[str] = set()
     for chunk in _chunks([a.content_hash for a in batch], 500):
         found = await session.scalars(
@@ -549,7 +571,13 @@ async def _known_keys(
             select(Article.external_id).where(Article.external_id.in_(chunk))
         )
         known_external.update(i for i in found_ids if i)
-    return known_hashes, known_external
+    known_urls: set[str] = set()
+    for chunk in _chunks([a.canonical_url for a in batch if a.canonical_url], 500):
+        found_urls = await session.scalars(
+            select(Article.canonical_url).where(Article.canonical_url.in_(chunk))
+        )
+        known_urls.update(u for u in found_urls if u)
+    return known_hashes, known_external, known_urls
 
 
 def _insert_new(sqlite: bool) -> Insert:
@@ -570,6 +598,7 @@ def _values(new: NewArticle, now: dt.datetime, seq: int) -> dict[str, object]:
         "lang": new.lang,
         "url": new.url,
         "clutter": new.clutter,
+        "canonical_url": new.canonical_url,
         "content_hash": new.content_hash,
         "origin_chat_id": new.origin_chat_id,
         "origin_message_id": new.origin_message_id,
@@ -587,12 +616,19 @@ def _chunks(items: list[str], size: int) -> list[list[str]]:
 def _unique(batch: Sequence[NewArticle]) -> list[NewArticle]:
     seen_hash: set[str] = set()
     seen_external: set[str] = set()
+    seen_urls: set[str] = set()
     kept = []
     for new in batch:
-        if new.content_hash in seen_hash or (new.external_id and new.external_id in seen_external):
+        if (
+            new.content_hash in seen_hash
+            or (new.external_id and new.external_id in seen_external)
+            or (new.canonical_url and new.canonical_url in seen_urls)
+        ):
             continue
         seen_hash.add(new.content_hash)
         if new.external_id:
             seen_external.add(new.external_id)
+        if new.canonical_url:
+            seen_urls.add(new.canonical_url)
         kept.append(new)
     return kept

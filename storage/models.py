@@ -64,6 +64,8 @@ class Article(Base):
         UniqueConstraint("origin_chat_id", "origin_message_id", name="uq_articles_origin"),
         Index("ix_articles_change_seq", "change_seq"),
         Index("ix_articles_published", "published"),
+        # Web articles: one article per canonical address (NULL for pasted texts).
+        Index("ix_articles_canonical_url", "canonical_url", unique=True),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
@@ -77,6 +79,7 @@ class Article(Base):
     url: Mapped[str | None] = mapped_column(Text)
     # Spans of page clutter in `text` found at import ("start-end,..."); NULL: not looked for.
     clutter: Mapped[str | None] = mapped_column(Text)
+    canonical_url: Mapped[str | None] = mapped_column(String(2048))
     content_hash: Mapped[str] = mapped_column(String(64), unique=True)
     origin_chat_id: Mapped[int | None] = mapped_column(ChatId)
     origin_message_id: Mapped[int | None] = mapped_column(BigInteger)
@@ -153,6 +156,44 @@ class Delivery(Base):
     # The worker holding the delivery and until when; a lapsed lease may be taken over.
     claimed_by: Mapped[str | None] = mapped_column(String(64))
     lease_until: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+
+
+class Feed(Base):
+    """A subscribed RSS/Atom/JSON feed, its HTTP validators, health, and who polls it now."""
+
+    __tablename__ = "feeds"
+    __table_args__ = (Index("ix_feeds_due", "next_poll_at"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    url: Mapped[str] = mapped_column(String(2048), unique=True)
+    title: Mapped[str | None] = mapped_column(Text)
+    topics: Mapped[str] = mapped_column(Text, default="")
+    added_by: Mapped[int | None] = mapped_column(ChatId)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    etag: Mapped[str | None] = mapped_column(Text)
+    last_modified: Mapped[str | None] = mapped_column(Text)
+    next_poll_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    last_polled_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    last_success_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    last_error: Mapped[str | None] = mapped_column(Text)
+    failures: Mapped[int] = mapped_column(Integer, default=0)
+    item_count: Mapped[int] = mapped_column(Integer, default=0)
+    # The process polling the feed and until when; a lapsed lease may be taken over.
+    claimed_by: Mapped[str | None] = mapped_column(String(64))
+    lease_until: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+
+
+class FeedItem(Base):
+    """A feed item already handled (stored, a duplicate, or left out by the topic words)."""
+
+    __tablename__ = "feed_items"
+
+    feed_id: Mapped[int] = mapped_column(
+        Integer, ForeignKey("feeds.id", ondelete="CASCADE"), primary_key=True
+    )
+    # SHA-256 of the item's guid (or link): guids can be any length.
+    guid_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    seen_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
 
 
 class ProcessedUpdate(Base):

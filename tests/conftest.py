@@ -19,6 +19,7 @@ from bot.telegram.pacing import Pacer, VirtualTime
 from bot.telegram.updates import UpdateFactory
 from tests.support.flood import FloodGate, FloodRules, delivery_faults
 from tests.support.postgres import fresh_database, postgres_url_or_skip
+from tests.support.web import WebSite
 
 EDITOR = 1001
 READER = 2002
@@ -130,6 +131,16 @@ async def bot(settings: Settings, clock: ManualClock) -> AsyncIterator[Harness]:
         yield harness
     finally:
         await stop_bot(harness)
+
+
+@pytest.fixture
+async def site() -> AsyncIterator[WebSite]:
+    """A web site on 127.0.0.1 for the fetcher, links and feeds."""
+    server = await WebSite().start()
+    try:
+        yield server
+    finally:
+        await server.stop()
 
 
 def seed_text() -> str:

@@ -29,12 +29,12 @@ from storage.articles import (
     ArticleChange,
     ArticleStore,
     NewArticle,
-    SaveResult,
     StoredArticle,
 )
 from storage.articles import (
     Change as Change,  # re-exported: handlers read outcomes
 )
+from storage.articles import SaveResult as SaveResult  # re-exported: what handlers are told
 from storage.audit import Actor as Actor  # re-exported: handlers name who makes a change
 from storage.faults import crash_point
 from storage.languages import OTHER
@@ -78,6 +78,7 @@ class ImportRecord:
     where: str | None = None
     # An ISO 639-1 code given by the file; None: detected from the text.
     lang: str | None = None
+    canonical_url: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -139,6 +140,7 @@ class Archive:
         source: str | None = None,
         url: str | None = None,
         external_id: str | None = None,
+        canonical_url: str | None = None,
         origin: Origin | None = None,
         lang: str | None = None,
     ) -> NewArticle:
@@ -181,6 +183,7 @@ class Archive:
             clutter=encode_spans(clutter_spans(parsed.title if given else "", parsed.text)),
             url=fields[1],
             external_id=fields[2],
+            canonical_url=canonical_url,
             origin_chat_id=origin.chat_id,
             origin_message_id=origin.message_id,
             added_by=origin.added_by,
@@ -345,6 +348,7 @@ class Archive:
         commit_every: int = IMPORT_COMMIT_EVERY,
         actor: Actor | None = None,
         origin: str = "",
+        backfill: bool = True,
     ) -> ImportReport:
         """Bulk import; each batch is one transaction, the index one writer for the whole run.
 
@@ -355,7 +359,9 @@ class Archive:
         the batch's own transaction.
         """
         report = ImportReport()
-        save = functools.partial(self._save_batch, actor=actor, origin=origin)
+        save = functools.partial(
+            self._save_batch, actor=actor, origin=origin, backfill=backfill
+        )
         batches = self._build_batches(records, report, progress, batch_size)
         async with self._sync_lock:
             try:
@@ -434,9 +440,10 @@ class Archive:
         *,
         actor: Actor | None,
         origin: str,
+        backfill: bool,
     ) -> list[ArticleChange]:
         created = await self.articles.save_many(
-            batch, now=self._clock.now(), actor=actor, origin=origin
+            batch, now=self._clock.now(), actor=actor, origin=origin, backfill=backfill
         )
         crash_point("import:batch-stored")
         report.added += len(created)
@@ -524,6 +531,7 @@ class Archive:
                             url=record.url,
                             external_id=record.external_id,
                             lang=record.lang,
+                            canonical_url=record.canonical_url,
                         )
                     )
                 except RejectedInput as exc:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import datetime as dt
+import itertools
 import json
 import logging
 import os
@@ -149,14 +150,17 @@ def _parser() -> argparse.ArgumentParser:
     )
     chat.set_defaults(handler=_chat)
 
-    imp = sub.add_parser("import", help="import .jsonl/.txt/.md/.html files or folders")
+    imp = sub.add_parser(
+        "import", help="import .jsonl/.txt/.md/.html files or folders, or http(s) addresses"
+    )
     imp.add_argument(
         "paths",
         nargs="*",
-        type=Path,
         metavar="PATH",
-        help="files (.jsonl, .txt, .md, .html) or folders to import; or one `newsbot export` file",
+        help="files (.jsonl, .txt, .md, .html), folders or http(s):// addresses to import; "
+        "or one `newsbot export` file",
     )
+    imp.add_argument("--urls", type=Path, help="a file of addresses to fetch, one a line")
     imp.add_argument("--sample", action="store_true", help="import the bundled FA-KES sample")
     imp.add_argument(
         "--batch-size", type=int, default=2_000, help="articles stored per transaction (2000)"
@@ -209,9 +213,10 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _add_scale_commands(sub: Any) -> None:
-    from bot.cli.db import add_commands
+    from bot.cli import db, feeds
 
-    add_commands(sub)
+    db.add_commands(sub)
+    feeds.add_commands(sub)
 
 
 def _run(settings: Settings, args: argparse.Namespace) -> int:
@@ -321,36 +326,64 @@ def _expand(paths: Sequence[Path], sources: _Sources) -> Iterator[Path]:
 
 
 def _import(settings: Settings, args: argparse.Namespace) -> int:
-    paths = list(args.paths) + ([SAMPLE_DIR] if args.sample else [])
-    if len(paths) == 1 and is_export_file(paths[0]):
+    urls = [a for a in args.paths if a.lower().startswith(("http://", "https://"))]
+    paths = [Path(a) for a in args.paths if a not in urls] + ([SAMPLE_DIR] if args.sample else [])
+    if args.urls is not None:
+        try:
+            lines = args.urls.read_text(encoding="utf-8", errors="replace").splitlines()
+        except OSError as exc:
+            print(f"newsbot import: {args.urls}: {exc.strerror or exc}", file=sys.stderr)
+            return 2
+        urls += [line.strip() for line in lines if line.strip() and not line.startswith("#")]
+    if len(paths) == 1 and not urls and is_export_file(paths[0]):
         return asyncio.run(restore_export(settings, paths[0]))
-    if not paths:
-        print("newsbot import: name files or folders to import, or --sample", file=sys.stderr)
+    if not paths and not urls:
+        print(
+            "newsbot import: name files, folders or http(s) addresses to import, or --sample",
+            file=sys.stderr,
+        )
         return 2
-    return asyncio.run(_import_async(settings, paths, batch_size=args.batch_size, quiet=args.quiet))
+    return asyncio.run(
+        _import_async(settings, paths, batch_size=args.batch_size, quiet=args.quiet, urls=urls)
+    )
 
 
 async def _import_async(
-    settings: Settings, paths: Sequence[Path], *, batch_size: int, quiet: bool
+    settings: Settings,
+    paths: Sequence[Path],
+    *,
+    batch_size: int,
+    quiet: bool,
+    urls: Sequence[str] = (),
 ) -> int:
     from tqdm import tqdm
+
+    from bot.cli.web import fetch_records
 
     services = await open_services(settings)
     sources = _Sources(settings.max_file_bytes)
     try:
         with tqdm(unit=" articles", disable=quiet, file=sys.stderr, desc="import") as bar:
+            fetched = await fetch_records(services.web, urls, sources.problems)
+            records = itertools.chain(fetched, sources.records(paths))
             report = await services.archive.import_records(
-                sources.records(paths),
+                records,
                 batch_size=batch_size,
                 progress=bar.update,
                 actor=Actor(),
-                origin=f"the command line ({', '.join(shown_name(p.name) for p in paths)})",
+                origin="the command line ({})".format(
+                    ", ".join([shown_name(p.name) for p in paths] + list(urls[:3]))
+                ),
             )
     finally:
         await services.close()
+    origin = " and ".join(
+        ([f"{sources.files} file(s)"] if sources.files or not urls else [])
+        + ([f"{len(urls)} address(es)"] if urls else [])
+    )
     refused = len(report.rejected) + sources.bad_lines + sources.refused_files
     print(
-        f"Imported from {sources.files} file(s): {report.added} stored, "
+        f"Imported from {origin}: {report.added} stored, "
         f"{report.duplicates} duplicates, {refused} refused"
         + (
             f" ({len(report.rejected)} records, {sources.bad_lines} unreadable lines, "
