@@ -18,6 +18,7 @@ from bot.questions.retrieval import Retriever
 from bot.questions.service import QuestionService
 from bot.roles import EditorRoles
 from bot.settings import Settings, worker_id
+from bot.stories.keeper import StoryKeeper
 from storage.articles import ArticleStore
 from storage.audit import AuditStore
 from storage.db import Database
@@ -25,6 +26,7 @@ from storage.deliveries import DeliveryStore
 from storage.index_slots import IndexSlot, committed_watermark, seed_slot
 from storage.schema import ensure_schema
 from storage.search_index import SearchIndex
+from storage.stories import StoryStore
 from storage.subscriptions import SubscriptionStore
 from storage.tombstones import TombstoneStore
 from storage.updates import UpdateLedger
@@ -47,6 +49,7 @@ class Services:
     deliveries: DeliveryStore
     dispatcher: DigestDispatcher
     updates: UpdateLedger
+    stories: StoryKeeper
     metrics: Metrics = field(default_factory=Metrics)
     index_slot: IndexSlot | None = None
     audit: AuditStore = field(init=False)
@@ -115,8 +118,9 @@ async def open_services(settings: Settings, *, clock: Clock | None = None) -> Se
     index = await asyncio.to_thread(SearchIndex.open, index_dir)
     articles = ArticleStore(db)
     subscriptions = SubscriptionStore(db)
-    archive = Archive(articles, index, clock)
-    digests = DigestService(articles, subscriptions, clock, settings.timezone)
+    stories = StoryKeeper(StoryStore(db), clock)
+    archive = Archive(articles, index, clock, stories)
+    digests = DigestService(articles, subscriptions, clock, settings.timezone, stories=stories)
     deliveries = DeliveryStore(db)
     services = Services(
         settings=settings,
@@ -124,7 +128,7 @@ async def open_services(settings: Settings, *, clock: Clock | None = None) -> Se
         db=db,
         index=index,
         archive=archive,
-        questions=QuestionService(articles, Retriever(index)),
+        questions=QuestionService(articles, Retriever(index), stories),
         subscriptions=subscriptions,
         digests=digests,
         deliveries=deliveries,
@@ -138,6 +142,7 @@ async def open_services(settings: Settings, *, clock: Clock | None = None) -> Se
             concurrency=settings.digest_concurrency,
         ),
         updates=UpdateLedger(db),
+        stories=stories,
         index_slot=slot,
     )
     last_seq = await articles.last_seq()
@@ -149,4 +154,8 @@ async def open_services(settings: Settings, *, clock: Clock | None = None) -> Se
         repaired = await archive.sync_index()
         if repaired:
             log.info("search index caught up with %d change(s)", repaired)
+    # Articles stored without a story (before stories existed, or a crash in between).
+    assigned = await stories.catch_up()
+    if assigned:
+        log.info("stories: %d article(s) given their story", assigned)
     return services

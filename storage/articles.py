@@ -93,17 +93,17 @@ def _stored(row: Article) -> StoredArticle:
     )
 
 
-async def _next_seq(session: AsyncSession, count: int = 1) -> int:
-    """Reserve `count` change numbers; returns the last one."""
+async def next_seq(session: AsyncSession, count: int = 1, counter: str = CHANGE_COUNTER) -> int:
+    """Reserve `count` numbers of a counter (the article change feed's by default); the last."""
     result = await session.execute(
         update(Counter)
-        .where(Counter.name == CHANGE_COUNTER)
+        .where(Counter.name == counter)
         .values(value=Counter.value + count)
         .returning(Counter.value)
     )
     value = result.scalar_one_or_none()
     if value is None:
-        session.add(Counter(name=CHANGE_COUNTER, value=count))
+        session.add(Counter(name=counter, value=count))
         await session.flush()
         return count
     return int(value)
@@ -127,7 +127,7 @@ class ArticleStore:
                 existing = await self._find_duplicate(session, new)
                 if existing is not None:
                     return SaveResult(_stored(existing), created=False)
-                row = self._row(new, now, await _next_seq(session))
+                row = self._row(new, now, await next_seq(session))
                 session.add(row)
                 await session.flush()
                 _audit(session, "add", row, now, actor)
@@ -169,7 +169,7 @@ class ArticleStore:
             ]
             if not fresh:
                 return []
-            last = await _next_seq(session, len(fresh))
+            last = await next_seq(session, len(fresh))
             first = last - len(fresh) + 1
             # Core executemany: the ORM's bulk insert costs several times the statement.
             await session.execute(
@@ -221,7 +221,7 @@ class ArticleStore:
             row.title, row.text, row.published = new.title, new.text, new.published
             row.source = new.source or row.source
             row.updated_at = now
-            row.change_seq = await _next_seq(session)
+            row.change_seq = await next_seq(session)
             _audit(session, "edit", row, now, actor)
             return _stored(row)
 
@@ -249,7 +249,7 @@ class ArticleStore:
             row.title, row.text, row.published = new.title, new.text, new.published
             row.source = new.source or row.source
             row.updated_at = now
-            row.change_seq = await _next_seq(session)
+            row.change_seq = await next_seq(session)
             _audit(session, "edit", row, now, actor)
             return "edited", _stored(row)
 
@@ -270,7 +270,7 @@ class ArticleStore:
             row.content_hash = f"deleted:{row.id}"
             row.external_id = None
             row.origin_message_id = None
-            row.change_seq = await _next_seq(session)
+            row.change_seq = await next_seq(session)
             _audit(session, "delete", row, now, actor)
             return _stored(row)
 
@@ -308,7 +308,7 @@ class ArticleStore:
             row.content_hash = content_hash
             row.updated_at = now
             # A new change number puts it back into the search index.
-            row.change_seq = await _next_seq(session)
+            row.change_seq = await next_seq(session)
             _audit(session, "restore", row, now, actor)
             return "restored", _stored(row)
 

@@ -8,7 +8,7 @@ import itertools
 import logging
 from collections.abc import AsyncIterator, Callable, Iterable
 from dataclasses import dataclass, field
-from typing import Generic, TypeVar
+from typing import TYPE_CHECKING, Generic, TypeVar
 
 from bot.articles.parsing import content_hash, parse_article
 from bot.clock import Clock
@@ -21,6 +21,9 @@ from storage.articles import (
 )
 from storage.audit import Actor as Actor  # re-exported: handlers name who makes a change
 from storage.search_index import IndexChange, IndexLocked, SearchIndex
+
+if TYPE_CHECKING:
+    from bot.stories.keeper import StoryKeeper
 
 log = logging.getLogger(__name__)
 
@@ -80,9 +83,16 @@ class ImportReport:
 class Archive:
     """The archive as the rest of the bot sees it."""
 
-    def __init__(self, articles: ArticleStore, index: SearchIndex, clock: Clock) -> None:
+    def __init__(
+        self,
+        articles: ArticleStore,
+        index: SearchIndex,
+        clock: Clock,
+        stories: StoryKeeper | None = None,
+    ) -> None:
         self.articles = articles
         self.index = index
+        self.stories = stories
         self._clock = clock
         self._sync_lock = asyncio.Lock()
         self._index_failing = False
@@ -126,6 +136,8 @@ class Archive:
     async def add(self, new: NewArticle, *, actor: Actor | None = None) -> Written[SaveResult]:
         """Store one article (once, audited with it) and make it searchable before returning."""
         result = await self.articles.save(new, now=self._clock.now(), actor=actor)
+        if result.created:
+            await self._join_stories([(result.article.id, result.article.text)])
         return Written(result, await self.catch_up() if result.created else True)
 
     async def update_from_origin(
@@ -135,6 +147,8 @@ class Archive:
         stored = await self.articles.update_from_origin(
             chat_id, message_id, new, now=self._clock.now(), actor=actor
         )
+        if stored is not None:
+            await self._refresh_story_bands(stored.id, stored.text)
         return Written(stored, await self.catch_up() if stored is not None else True)
 
     async def replace(
@@ -142,6 +156,8 @@ class Archive:
     ) -> Written[tuple[str, StoredArticle | None]]:
         """Replace an article's text; searchable in its new form before this returns."""
         outcome = await self.articles.replace(article_id, new, now=self._clock.now(), actor=actor)
+        if outcome[1] is not None and outcome[0] == "edited":
+            await self._refresh_story_bands(article_id, outcome[1].text)
         return Written(outcome, await self.catch_up() if outcome[0] == "edited" else True)
 
     async def delete(
@@ -257,9 +273,33 @@ class Archive:
         self, batch: list[NewArticle], report: ImportReport
     ) -> list[ArticleChange]:
         created = await self.articles.save_many(batch, now=self._clock.now())
+        await self._join_stories([(c.article_id, c.text) for c in created])
         report.added += len(created)
         report.duplicates += len(batch) - len(created)
         return created
+
+    async def _join_stories(self, new: list[tuple[int, str]]) -> None:
+        """New articles join the story of a near copy (see bot/stories).
+
+        Never raises: the articles are stored; one left without a story gets it at the next
+        start-up (StoryKeeper.catch_up) and meanwhile is a story of its own.
+        """
+        if self.stories is None or not new:
+            return
+        try:
+            await self.stories.assign(new)
+        except Exception:
+            log.exception(
+                "could not assign stories to %d new article(s); next start-up will", len(new)
+            )
+
+    async def _refresh_story_bands(self, article_id: int, text: str) -> None:
+        if self.stories is None:
+            return
+        try:
+            await self.stories.refresh_bands(article_id, text)
+        except Exception:
+            log.exception("could not refresh the story keys of article %d", article_id)
 
     async def sync_index(self) -> int:
         """Apply every change the index has not seen; returns how many were applied.

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import bisect
 import itertools
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 
+from bot.stories.keeper import outlets_line
 from storage.articles import ArticleStore, StoredArticle
+from storage.stories import Copy
 
 PAGE = 1_000
 
@@ -18,6 +20,11 @@ class Selection:
 
     shown: tuple[StoredArticle, ...]
     total: int
+    # Per shown article, the outlets of its story's other copies ("" if none): one item a story.
+    outlets: tuple[str, ...] = ()
+
+
+StoryLookup = Callable[[list[int]], Awaitable[Mapping[int, int]]]
 
 
 class ArticleWindow:
@@ -28,8 +35,12 @@ class ArticleWindow:
         articles: list[StoredArticle],
         analyze: Callable[[str], set[str]],
         upto_article_id: int,
+        stories: Mapping[int, int] | None = None,
     ) -> None:
         self.upto_article_id = upto_article_id
+        # Article id -> story id (its first article's id); None: every article its own story.
+        self._stories = stories
+        self._story_rankings: dict[frozenset[str], list[int]] = {}
         self._articles = articles  # oldest first, by id
         self._ids = [a.id for a in articles]
         self._analyze = analyze
@@ -55,8 +66,9 @@ class ArticleWindow:
         after_article_id: int,
         upto_article_id: int,
         analyze: Callable[[str], set[str]],
+        stories: StoryLookup | None = None,
     ) -> ArticleWindow:
-        """Read the window from the archive, a page at a time."""
+        """Read the window from the archive, a page at a time, with each article's story."""
         articles: list[StoredArticle] = []
         cursor = after_article_id
         while True:
@@ -65,15 +77,50 @@ class ArticleWindow:
                 break
             articles.extend(page)
             cursor = page[-1].id
-        return cls(articles, analyze, upto_article_id)
+        story_of = None if stories is None else await stories([a.id for a in articles])
+        return cls(articles, analyze, upto_article_id, story_of)
 
     def select(self, topics: set[str], after_article_id: int, limit: int) -> Selection:
         """The best `limit` articles newer than `after_article_id` for these topic words."""
         first = bisect.bisect_right(self._ids, after_article_id)
         ranked, positions = self._ranking(frozenset(topics))
+        if self._stories is not None:
+            return self._select_stories(frozenset(topics), ranked, after_article_id, limit)
         total = len(positions) - bisect.bisect_left(positions, first)
         shown = itertools.islice((p for p in ranked if p >= first), limit)
         return Selection(tuple(self._articles[p] for p in shown), total)
+
+    def _select_stories(
+        self, topics: frozenset[str], ranked: list[int], after_article_id: int, limit: int
+    ) -> Selection:
+        """One item per story, the story's best copy with its outlets; a story that began at
+        or before `after_article_id` was news in an earlier digest, and its copies are not."""
+        assert self._stories is not None
+        story_of = self._stories
+        matched = self._story_rankings.get(topics)
+        if matched is None:
+            matched = sorted({story_of.get(self._ids[p], self._ids[p]) for p in ranked})
+            self._story_rankings[topics] = matched
+        total = len(matched) - bisect.bisect_right(matched, after_article_id)
+        members: dict[int, list[int]] = {}
+        for p in ranked:
+            story = story_of.get(self._ids[p], self._ids[p])
+            if story > after_article_id:
+                members.setdefault(story, []).append(p)
+        shown: list[StoredArticle] = []
+        outlets: list[str] = []
+        for story, positions in itertools.islice(members.items(), limit):
+            copies = [self._copy(p, story) for p in positions]
+            best = min(copies, key=lambda c: (-c.length, c.published, c.article_id))
+            article = self._articles[positions[copies.index(best)]]
+            shown.append(article)
+            others = sorted((c for c in copies if c is not best), key=lambda c: c.article_id)
+            outlets.append(outlets_line(others, article.source))
+        return Selection(tuple(shown), total, tuple(outlets))
+
+    def _copy(self, position: int, story: int) -> Copy:
+        article = self._articles[position]
+        return Copy(article.id, story, article.source, article.published, len(article.text))
 
     def _ranking(self, topics: frozenset[str]) -> tuple[list[int], list[int]]:
         # The order does not depend on where a digest starts, so one ranking per set of

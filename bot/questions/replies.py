@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from bot.questions.service import Answers, Hit
 from bot.render import bold_spans, byline, escape, read_command
+from bot.stories.keeper import outlets_line
 
 NOTHING_FOUND = "I found nothing in the archive for that."
 
@@ -20,15 +21,18 @@ def answers_html(answers: Answers) -> str:
     lines: list[str] = []
     if answers.offset:
         lines.append(f"Results {answers.offset + 1}–{answers.offset + len(answers.hits)}:")
-        lines.extend(hit_line(answers.offset + n, hit) for n, hit in enumerate(answers.hits, 1))
+        for n, hit in enumerate(answers.hits, 1):
+            lines.extend((hit_line(answers.offset + n, hit), *also_in(hit)))
         return "\n".join(lines)
     lines.append(quote(first))
     lines.append(f"<b>{escape(first.article.title)}</b>")
     lines.append(_meta(first))
+    lines.extend(also_in(first))
     if rest:
         lines.append("")
         lines.append("Also:")
-        lines.extend(hit_line(n, hit) for n, hit in enumerate(rest, 2))
+        for n, hit in enumerate(rest, 2):
+            lines.extend((hit_line(n, hit), *also_in(hit)))
     return "\n".join(lines)
 
 
@@ -52,3 +56,9 @@ def hit_line(number: int, hit: Hit) -> str:
 def _meta(hit: Hit) -> str:
     article = hit.article
     return byline(article.published.isoformat(), article.source, article.id)
+
+
+def also_in(hit: Hit) -> list[str]:
+    """'also in: Reuters, Al Arabiya +3' when the hit's story has other copies."""
+    outlets = outlets_line(hit.also, hit.article.source)
+    return [f"<i>also in: {escape(outlets)}</i>"] if outlets else []

@@ -5,8 +5,11 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from bot.questions.retrieval import Answer, Retriever
+from bot.questions.retrieval import Answer, Retriever, ScoredArticle
+from bot.stories.answers import one_per_story
+from bot.stories.keeper import StoryKeeper
 from storage.articles import ArticleStore, StoredArticle
+from storage.stories import Copy
 
 MAX_QUESTION_CHARS = 1_000
 PAGE_SIZE = 3
@@ -19,6 +22,8 @@ class Hit:
     article: StoredArticle
     score: float
     answer: Answer
+    # The story's other live copies (the hit shows its best copy), oldest first.
+    also: tuple[Copy, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,9 +40,12 @@ class Answers:
 class QuestionService:
     """Asks the retriever and fetches what the reply shows."""
 
-    def __init__(self, articles: ArticleStore, retriever: Retriever) -> None:
+    def __init__(
+        self, articles: ArticleStore, retriever: Retriever, stories: StoryKeeper | None = None
+    ) -> None:
         self._articles = articles
         self._retriever = retriever
+        self._stories = stories
 
     async def ask(
         self,
@@ -52,7 +60,15 @@ class QuestionService:
         question = " ".join(question.split())[:MAX_QUESTION_CHARS]
         query = self._retriever.analyze(question)
         # One more than asked tells whether a "More" button makes sense.
-        scored = self._retriever.search(query, as_of=as_of, limit=limit + 1, offset=offset)
+        also: dict[int, tuple[Copy, ...]] = {}
+        if self._stories is None:
+            scored = self._retriever.search(query, as_of=as_of, limit=limit + 1, offset=offset)
+        else:
+            # One hit per story: rank every copy, keep each story's best, then page.
+            ranked = self._retriever.search(query, as_of=as_of, limit=(offset + limit + 1) * 3)
+            picks = await one_per_story(self._stories, ranked, as_of=as_of)
+            scored = [ScoredArticle(p.article_id, p.score) for p in picks][offset:]
+            also = {p.article_id: p.also for p in picks}
         has_more = len(scored) > limit
         scored = scored[:limit]
         stored = await self._articles.get_many([s.article_id for s in scored])
@@ -67,7 +83,7 @@ class QuestionService:
                 if rank < answered
                 else Answer(sentence="", highlights=())
             )
-            hits.append(Hit(article, item.score, answer))
+            hits.append(Hit(article, item.score, answer, also.get(article.id, ())))
         suggestions: tuple[str, ...] = ()
         if not hits and offset == 0:
             suggestions = tuple(self._retriever.suggest(query))
