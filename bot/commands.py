@@ -25,10 +25,13 @@ COMMANDS: tuple[Command, ...] = (
     Command("subscriptions", "/subscriptions", "This chat's digests, numbered"),
     Command("unsubscribe", "/unsubscribe <n|all>", "Stop digest n, or all of them"),
     Command("timezone", "/timezone <Area/City>", "The time zone for this chat's digests"),
+    Command("trend", "/trend <words>", "A chart of the stories on these words, week by week"),
     Command("add", "/add <text>", "Add an article (or reply /add to a message)", True),
     Command("edit", "/edit <n> <text>", "Replace article n's text (or reply /edit n)", True),
     Command("delete", "/delete <n>", "Delete article n (asks first)", True),
     Command("restore", "/restore <n>", "Bring back article n, deleted in the last 30 days", True),
+    Command("split", "/split <n>", "Take article n out of its story (a wrong match)", True),
+    Command("join", "/join <n> <m>", "Make the stories of articles n and m one", True),
     Command("audit", "/audit", "Who added, changed, deleted or subscribed, and when", True),
     Command("stats", "/stats", "Articles, sources, subscriptions", True),
 )

@@ -123,7 +123,7 @@ def test_digest_preview_and_reindex(workdir: Path, capsys: pytest.CaptureFixture
     assert main(["import", "--quiet", str(FIXTURES)]) == 0
     capsys.readouterr()
     assert main(["reindex"]) == 0
-    assert capsys.readouterr().out == "Reindexed 1 article changes.\n"
+    assert capsys.readouterr().out == "Reindexed 1 article changes; stories rebuilt for 1 articles.\n"
     assert main(["ask", "civilians trapped in Raqqa?"]) == 0
     assert "#1 US-backed forces" in capsys.readouterr().out
 
