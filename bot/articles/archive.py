@@ -96,6 +96,9 @@ class Archive:
         self._clock = clock
         self._sync_lock = asyncio.Lock()
         self._index_failing = False
+        # An import's story assignments, one batch after another, while the next batch is
+        # stored and indexed (see `_join_stories_later`).
+        self._story_chain: asyncio.Future[None] | None = None
 
     def build(
         self,
@@ -225,6 +228,15 @@ class Archive:
         """
         report = ImportReport()
         batches = self._build_batches(records, report, progress, batch_size)
+        try:
+            await self._import(batches, report, commit_every)
+        finally:
+            await self._stories_done()
+        return report
+
+    async def _import(
+        self, batches: AsyncIterator[list[NewArticle]], report: ImportReport, commit_every: int
+    ) -> None:
         async with self._sync_lock:
             try:
                 await asyncio.to_thread(self.index.open_writer, bulk=True)
@@ -245,7 +257,6 @@ class Archive:
             async for batch in batches:
                 await self._save_batch(batch, report)
             await self.sync_index()
-        return report
 
     async def _import_indexing(
         self, batches: AsyncIterator[list[NewArticle]], report: ImportReport, commit_every: int
@@ -273,7 +284,7 @@ class Archive:
         self, batch: list[NewArticle], report: ImportReport
     ) -> list[ArticleChange]:
         created = await self.articles.save_many(batch, now=self._clock.now())
-        await self._join_stories([(c.article_id, c.text) for c in created])
+        await self._join_stories_later([(c.article_id, c.text) for c in created])
         report.added += len(created)
         report.duplicates += len(batch) - len(created)
         return created
@@ -292,6 +303,21 @@ class Archive:
             log.exception(
                 "could not assign stories to %d new article(s); next start-up will", len(new)
             )
+
+    async def _join_stories_later(self, new: list[tuple[int, str]]) -> None:
+        """Assign stories to a stored batch while the import stores and indexes the next.
+
+        One batch at a time, in order (each one's copies may be of the one before, and
+        memory stays bounded); the import waits for the last before it returns.
+        """
+        await self._stories_done()
+        if self.stories is not None and new:
+            self._story_chain = asyncio.ensure_future(self._join_stories(new))
+
+    async def _stories_done(self) -> None:
+        chain, self._story_chain = self._story_chain, None
+        if chain is not None:
+            await chain
 
     async def _refresh_story_bands(self, article_id: int, text: str) -> None:
         if self.stories is None:

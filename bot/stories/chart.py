@@ -8,7 +8,8 @@ import textwrap
 
 from bot.stories.trend import Trend
 
-HEADLINE_CHARS = 60
+HEADLINE_CHARS = 80
+LABEL_WIDTH = 34
 EPOCH = dt.date(1970, 1, 1)
 
 
@@ -30,17 +31,22 @@ def trend_png(trend: Trend) -> bytes:
         color="#3b6ea8",
     )
     highest = max(trend.counts)
-    axes.set_ylim(0, highest * 1.45 + 1)
+    axes.set_ylim(0, highest * 1.6 + 1)
+    # Labels side by side above the bars (peaks in date order), each with a line to its bar:
+    # neighbouring peaks would overlap if labelled in place.
     for number, peak in enumerate(trend.peaks):
-        label = textwrap.shorten(peak.headline, HEADLINE_CHARS, placeholder="…")
+        label = textwrap.fill(
+            textwrap.shorten(peak.headline, HEADLINE_CHARS, placeholder="…"), LABEL_WIDTH
+        )
         axes.annotate(
             f"{label}\n({peak.start.isoformat()}: {peak.count})",
             xy=(_day(peak.start) + width / 2, peak.count),
-            xytext=(0, 14 + 22 * (number % 2)),
-            textcoords="offset points",
+            xytext=((2 * number + 1) / (2 * len(trend.peaks)), 0.97),
+            textcoords="axes fraction",
             ha="center",
+            va="top",
             fontsize=8,
-            arrowprops={"arrowstyle": "-", "color": "#888888"},
+            arrowprops={"arrowstyle": "-", "color": "#888888", "shrinkB": 2},
         )
     axes.xaxis_date()
     axes.set_ylabel(f"stories per {trend.unit}")

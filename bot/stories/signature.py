@@ -21,11 +21,14 @@ BANDS = 10
 ROWS = 2
 # Texts with fewer shingles than this are too short to tell a copy from a coincidence.
 MIN_SHINGLES = 8
-# Only a text's first 64 KiB are shingled: copies differ from their original at the end, if
-# anywhere, and a longer text costs time without changing which story it belongs to.
-MAX_BYTES = 1 << 16
-# Shingles hashed together at most (bounds the temporary MinHash table to ~16 MB).
-_CHUNK_SHINGLES = 100_000
+# Only a text's first 4 KiB (~650 words) are shingled: copies keep an original's beginning
+# and lose its end, so the beginnings tell copies apart, and the cost stays flat however long
+# a text is (a 200,000-character article would otherwise cost 50 times a typical one).
+MAX_BYTES = 1 << 12
+# Texts hashed together at most (bounds the temporary arrays to a few MB).
+_BATCH_BYTES = 1 << 19
+# Shingles hashed together at most (bounds the temporary MinHash table to ~3 MB).
+_CHUNK_SHINGLES = 20_000
 _MASK63 = np.uint64((1 << 63) - 1)
 
 U64 = npt.NDArray[np.uint64]
@@ -69,7 +72,8 @@ def _mix(hashed: U64) -> U64:
 
 
 def _raw(text: str) -> bytes:
-    return text.lower().encode("utf-8", "replace")[:MAX_BYTES]
+    # A character is at least one byte: cut before lowering (articles run to 200,000).
+    return text[:MAX_BYTES].lower().encode("utf-8", "replace")[:MAX_BYTES]
 
 
 def shingles(text: str) -> U64:
@@ -82,9 +86,21 @@ def shingles(text: str) -> U64:
 
 def band_keys(texts: Sequence[str]) -> list[tuple[int, ...]]:
     """The LSH band keys of each text (none for a text too short to compare)."""
-    if not texts:
-        return []
     pieces = [_raw(t) for t in texts]
+    keys: list[tuple[int, ...]] = []
+    start = 0
+    while start < len(pieces):
+        end, size = start + 1, len(pieces[start])
+        while end < len(pieces) and size + len(pieces[end]) <= _BATCH_BYTES:
+            size += len(pieces[end])
+            end += 1
+        keys.extend(_band_keys(pieces[start:end]))
+        start = end
+    return keys
+
+
+def _band_keys(pieces: Sequence[bytes]) -> list[tuple[int, ...]]:
+    """band_keys of texts already lower-cased, encoded and cut to MAX_BYTES."""
     # One separator byte between texts, so no word runs from one text into the next.
     joined = np.frombuffer(b"\x00".join(pieces), dtype=np.uint8)
     hashed, starts = _words(joined)
@@ -94,8 +110,8 @@ def band_keys(texts: Sequence[str]) -> list[tuple[int, ...]]:
     word_ends = np.append(first_word[1:], len(hashed))
     mixed = _mix(hashed) if len(hashed) >= SHINGLE else np.zeros(0, dtype=np.uint64)
     counts = word_ends - first_word - SHINGLE + 1
-    keys: list[tuple[int, ...]] = [()] * len(texts)
-    wanted = [i for i in range(len(texts)) if counts[i] >= MIN_SHINGLES]
+    keys: list[tuple[int, ...]] = [()] * len(pieces)
+    wanted = [i for i in range(len(pieces)) if counts[i] >= MIN_SHINGLES]
     at = 0
     while at < len(wanted):
         # A chunk of texts whose shingles fit the table (at least one text).
