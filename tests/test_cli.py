@@ -80,6 +80,7 @@ def test_import_then_ask_jsonl(workdir: Path, capsys: pytest.CaptureFixture[str]
         "source",
         "score",
         "answer",
+        "also",
     }
     assert all(r["date"] <= "2017-07-05" for r in first["results"])
     assert all(r["date"] <= "2017-07-01" for r in second["results"])

@@ -19,8 +19,10 @@ SHINGLE = 4
 # 1 - (1 - J**ROWS)**BANDS: 0.94 at J=0.5, 0.68 at J=0.3, 0.10 at J=0.1 (see docs/BENCHMARKS.md).
 BANDS = 10
 ROWS = 2
-# Texts with fewer shingles than this are too short to tell a copy from a coincidence.
-MIN_SHINGLES = 8
+# Texts with fewer shingles than this (about 33 words) are never copies: briefs made from one
+# template ("Strike kills 12 in Aleppo ...") differ in a word or two and would share most of
+# their few shingles. Wire copy runs to hundreds of words.
+MIN_SHINGLES = 30
 # Only a text's first 4 KiB (~650 words) are shingled: copies keep an original's beginning
 # and lose its end, so the beginnings tell copies apart, and the cost stays flat however long
 # a text is (a 200,000-character article would otherwise cost 50 times a typical one).
