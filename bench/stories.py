@@ -18,7 +18,8 @@ the same day) that ended in one story, over all such pairs.
 speed: the corpora are cycled up to --size articles (each cycle's texts changed a little, so
 every article after the first cycle is a near copy of one before: the costly case, where each
 new article has candidates to verify) and imported twice, each in a fresh process: without
-the story check and with it. Prints both rates and peak resident memory.
+the story check and with it. Prints both rates and peak resident memory, and how long
+/trend's counting takes for a rare, a common and a two-word query on the archive built.
 """
 
 from __future__ import annotations
@@ -44,6 +45,7 @@ from bench.speed import peak_rss_mb
 from bot.articles.archive import Archive, ImportRecord
 from bot.clock import SystemClock
 from bot.stories.keeper import StoryKeeper
+from bot.stories.trend import trend
 from storage.articles import ArticleStore
 from storage.db import Database
 from storage.models import Article
@@ -252,9 +254,17 @@ async def timed_import(paths: Sequence[pathlib.Path], size: int, stories: bool) 
         report = await archive.import_records(synthetic(source, size))
         elapsed = time.perf_counter() - started
         joined = 0
+        trends: dict[str, float] = {}
         if keeper is not None:
             story = await keeper.stories_of(list(range(1, report.added + 1)))
             joined = sum(1 for a, s in story.items() if a != s)
+            # /trend's work (not the picture): a fresh StoryMap loads once, as after a restart.
+            for words in ("oil", "said", "Syria Aleppo"):
+                begun = time.perf_counter()
+                found = await trend(words, index=index, stories=keeper, articles=archive.articles)
+                trends[f"{words} ({found.articles} articles)"] = round(
+                    time.perf_counter() - begun, 2
+                )
         index.close()
         await db.close()
     print(
@@ -267,6 +277,7 @@ async def timed_import(paths: Sequence[pathlib.Path], size: int, stories: bool) 
                 "rss_before_mb": round(base),
                 "peak_rss_mb": round(peak_rss_mb()),
                 "joined": joined,
+                "trend_seconds": trends,
             }
         ),
         flush=True,

@@ -112,8 +112,7 @@ def test_chat_answers_in_the_terminal(workdir: Path) -> None:
     assert "Saved #1: US-backed forces in Syria" in result.stdout
     assert (
         "“The United Nations has expressed concern for up to 100,000 civilians it says are still "
-        "trapped in the city.”"
-        in result.stdout
+        "trapped in the city.”" in result.stdout
     )
     assert "Subscribed: a digest every day at 08:00 (UTC)" in result.stdout
 
@@ -124,7 +123,9 @@ def test_digest_preview_and_reindex(workdir: Path, capsys: pytest.CaptureFixture
     assert main(["import", "--quiet", str(FIXTURES)]) == 0
     capsys.readouterr()
     assert main(["reindex"]) == 0
-    assert capsys.readouterr().out == "Reindexed 1 article changes; stories rebuilt for 1 articles.\n"
+    assert capsys.readouterr().out == (
+        "Reindexed 1 article changes; stories rebuilt for 1 articles.\n"
+    )
     assert main(["ask", "civilians trapped in Raqqa?"]) == 0
     assert "#1 US-backed forces" in capsys.readouterr().out
 
