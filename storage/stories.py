@@ -16,7 +16,8 @@ from storage.db import Database
 from storage.models import Article, StoryBand, StoryDecision, StoryMember
 
 STORY_COUNTER = "story_changes"
-CHUNK = 500
+# Ids or keys per IN (...): well under SQLite's and asyncpg's limits on parameters.
+CHUNK = 2_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,13 +71,13 @@ class StoryStore:
                     found.setdefault(int(key), []).append(int(article_id))
         return found
 
-    async def live_texts(self, ids: Iterable[int]) -> dict[int, str]:
-        """The texts of these articles that are live."""
+    async def live_texts(self, ids: Iterable[int], *, chars: int) -> dict[int, str]:
+        """The first `chars` characters of the texts of these articles that are live."""
         texts: dict[int, str] = {}
         async with self._db.sessions() as session:
             for chunk in _chunks(sorted(set(ids))):
                 rows = await session.execute(
-                    select(Article.id, Article.text).where(
+                    select(Article.id, func.substr(Article.text, 1, chars)).where(
                         Article.id.in_(chunk), Article.deleted_at.is_(None)
                     )
                 )

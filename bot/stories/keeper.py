@@ -18,7 +18,7 @@ import numpy as np
 import numpy.typing as npt
 
 from bot.clock import Clock
-from bot.stories.signature import U64, band_keys, shingles, similarity
+from bot.stories.signature import MAX_BYTES, U64, band_keys, shingles, similarity
 from storage.audit import Actor
 from storage.stories import Copy, Membership, StoryStore
 
@@ -109,7 +109,7 @@ class StoryKeeper:
             for other in ids
             if other not in batch_ids
         }
-        texts = await self.store.live_texts(outside) if outside else {}
+        texts = await self.store.live_texts(outside, chars=MAX_BYTES) if outside else {}
         stories = await self.store.story_of(texts) if texts else {}
         decided = await asyncio.to_thread(self._decide, new, keys, stored, texts, stories)
         members = [
