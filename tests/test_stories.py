@@ -307,3 +307,26 @@ async def test_an_edited_article_is_found_by_its_new_text(bot: Harness) -> None:
     assert 2 not in {a for ids in found.values() for a in ids}
     renewed = await bot.services.stories.store.candidates(band_keys([new_text])[0])
     assert {a for ids in renewed.values() for a in ids} == {2}
+
+
+async def test_trend_counts_articles_when_too_many_match(
+    bot: Harness, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    await import_copies(bot)
+    monkeypatch.setattr("bot.stories.trend.EXACT_LIMIT", 3)
+    found = await trend(
+        "Raqqa",
+        index=bot.services.index,
+        stories=bot.services.stories,
+        articles=bot.services.archive.articles,
+    )
+    # Counted by the index per day: copies are not merged, and the caption says so.
+    assert (found.merged, found.counts, found.articles) == (False, (3, 1), 4)
+    assert [(p.start, p.count, p.headline) for p in found.peaks] == [
+        (dt.date(2017, 7, 3), 3, "Raqqa's old city wall breached, says US command"),
+        (dt.date(2017, 7, 10), 1, "Food runs out in besieged Raqqa districts"),
+    ]
+    assert found.caption() == (
+        "“Raqqa”: 4 articles (too many to merge copies into stories), by week from 2017-07-03 "
+        "to 2017-07-10; busiest week: 3."
+    )

@@ -26,7 +26,7 @@ log = logging.getLogger(__name__)
 
 # A new article joins a candidate's story when this share of the shorter text's shingles is
 # in the other (tuned on half of the copies, bench/stories.py; figures in docs/BENCHMARKS.md).
-THRESHOLD = 0.6
+THRESHOLD = 0.7
 # A band key held by more articles than this is boilerplate shared by many (a stock
 # paragraph): it finds no particular copy, and reading all of them would cost time.
 MAX_PER_KEY = 50

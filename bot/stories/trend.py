@@ -15,10 +15,14 @@ import tantivy
 
 from bot.stories.keeper import StoryKeeper
 from storage.articles import ArticleStore
-from storage.search_index import BODY_FIELD, TITLE_FIELD, SearchIndex, make_analyzer
+from storage.search_index import BODY_FIELD, DAY_FIELD, TITLE_FIELD, SearchIndex, make_analyzer
 
 # Past this span, weekly bars are too thin to read: one bar a month.
 WEEKLY_SPAN_DAYS = 2 * 365
+# Up to this many matching articles, copies are merged into stories (every hit's id is read,
+# ~1 s per 20,000 on a busy machine); past it the bars count articles, from the index's own
+# per-day counts (an aggregation in tantivy: well under a second at a million articles).
+EXACT_LIMIT = 20_000
 PEAKS = 3
 _EPOCH = np.datetime64("1970-01-01", "D")
 
@@ -44,6 +48,8 @@ class Trend:
     articles: int
     stories: int
     peaks: tuple[Peak, ...]
+    # False when too many articles matched to merge copies: the bars count articles.
+    merged: bool = True
 
     @property
     def is_empty(self) -> bool:
@@ -56,11 +62,14 @@ class Trend:
             return f"Nothing in the archive matches “{self.words}”."
         copies = self.articles - self.stories
         span = f"{self.starts[0].isoformat()} to {self.starts[-1].isoformat()}"
-        extra = f" ({self.articles} articles, {copies} of them copies)" if copies else ""
         busiest = max(self.counts)
+        if self.merged:
+            extra = f" ({self.articles} articles, {copies} of them copies)" if copies else ""
+            total = f"{self.stories} stor{'ies' if self.stories != 1 else 'y'}{extra}"
+        else:
+            total = f"{self.articles} articles (too many to merge copies into stories)"
         return (
-            f"“{self.words}”: {self.stories} stor{'ies' if self.stories != 1 else 'y'}{extra}, "
-            f"by {self.unit} from {span}; busiest {self.unit}: {busiest}."
+            f"“{self.words}”: {total}, by {self.unit} from {span}; busiest {self.unit}: {busiest}."
         )
 
 
@@ -91,7 +100,13 @@ async def trend(
     empty = Trend(words, "week", (), (), 0, 0, ())
     if query is None:
         return empty
-    hits = await asyncio.to_thread(index.search, query, as_of=None, limit=max(index.num_docs(), 1))
+    per_day = await asyncio.to_thread(_per_day, index, query)
+    if not len(per_day[0]):
+        return empty
+    matched = int(per_day[1].sum())
+    if matched > EXACT_LIMIT:
+        return await _article_trend(words, index, query, articles, per_day)
+    hits = await asyncio.to_thread(index.search, query, as_of=None, limit=matched + 1)
     dated = [(h.article_id, h.day) for h in hits if h.day is not None]
     if not dated:
         return empty
@@ -108,6 +123,54 @@ async def trend(
         if article_id in titles
     )
     return Trend(words, series.unit, series.starts, series.counts, len(ids), series.stories, peaks)
+
+
+def _per_day(index: SearchIndex, query: tantivy.Query) -> tuple[np.ndarray, np.ndarray]:
+    """(day numbers, matching articles that day), from the index's day fast field."""
+    found = index.searcher.aggregate(
+        query, {"d": {"histogram": {"field": DAY_FIELD, "interval": 1}}}
+    )
+    buckets = [
+        (int(b["key"]), int(b["doc_count"])) for b in found["d"]["buckets"] if b["doc_count"]
+    ]
+    days = np.array([d for d, _ in buckets], dtype=np.int64)
+    return days, np.array([c for _, c in buckets], dtype=np.int64)
+
+
+async def _article_trend(
+    words: str,
+    index: SearchIndex,
+    query: tantivy.Query,
+    articles: ArticleStore,
+    per_day: tuple[np.ndarray, np.ndarray],
+) -> Trend:
+    """Too many matches to merge copies: articles per bar, each peak's best hit searched."""
+    days, counts = per_day
+    unit = "week" if int(days.max() - days.min()) <= WEEKLY_SPAN_DAYS else "month"
+    bar_of = _bar_numbers(days, unit)
+    lowest, highest = int(bar_of.min()), int(bar_of.max())
+    totals = np.bincount(bar_of - lowest, weights=counts, minlength=highest - lowest + 1)
+    starts = tuple(_bar_start(n, unit) for n in range(lowest, highest + 1))
+    busiest = sorted((int(n) for n in np.flatnonzero(totals)), key=lambda n: (-totals[n], n))
+    peaks: list[Peak] = []
+    for n in sorted(busiest[:PEAKS]):
+        first = int(days[bar_of - lowest == n].min())
+        last = int(days[bar_of - lowest == n].max())
+        within = tantivy.Query.range_query(
+            index.schema, DAY_FIELD, tantivy.FieldType.Integer, first, last
+        )
+        both = tantivy.Query.boolean_query(
+            [(tantivy.Occur.Must, query), (tantivy.Occur.Must, within)]
+        )
+        top = await asyncio.to_thread(index.search, both, as_of=None, limit=1)
+        found = await articles.get_many([h.article_id for h in top])
+        if top and top[0].article_id in found:
+            title = found[top[0].article_id].title
+            peaks.append(Peak(starts[n], int(totals[n]), top[0].article_id, title))
+    total = int(counts.sum())
+    return Trend(
+        words, unit, starts, tuple(int(c) for c in totals), total, total, tuple(peaks), False
+    )
 
 
 @dataclass(frozen=True, slots=True)
