@@ -30,6 +30,8 @@ THRESHOLD = 0.7
 # A band key held by more articles than this is boilerplate shared by many (a stock
 # paragraph): it finds no particular copy, and reading all of them would cost time.
 MAX_PER_KEY = 50
+# Candidate stories verified per new article at most (those sharing the most bands first).
+MAX_VERIFIED = 5
 CATCH_UP_BATCH = 2_000
 MAP_PAGE = 50_000
 
@@ -151,16 +153,30 @@ class StoryKeeper:
         new_texts = dict(new)
         decided: list[Assignment] = []
         for (article_id, text), ks in zip(new, keys, strict=True):
-            candidates: set[int] = set()
+            shared: dict[int, int] = {}  # candidate -> band keys it shares with this article
             for key in ks:
                 found = stored.get(key, [])
                 if len(found) <= MAX_PER_KEY:
-                    candidates.update(i for i in found if i in texts)
-                candidates.update(local.get(key, ()))
+                    for other in found:
+                        if other in texts:
+                            shared[other] = shared.get(other, 0) + 1
+                for other in local.get(key, ()):
+                    shared[other] = shared.get(other, 0) + 1
+            # One candidate per story (the one sharing most bands), the likeliest first: a
+            # story republished many times is verified once, not once per copy.
+            by_story: dict[int, tuple[int, int]] = {}
+            for other, count in shared.items():
+                story = stories[other]
+                if story not in by_story or (-count, other) < (
+                    -by_story[story][0],
+                    by_story[story][1],
+                ):
+                    by_story[story] = (count, other)
+            ranked = sorted(by_story.values(), key=lambda c: (-c[0], c[1]))[:MAX_VERIFIED]
             best: tuple[float, int] | None = None
-            if candidates:
+            if ranked:
                 mine = shingled(article_id, text)
-                for other in sorted(candidates):
+                for _, other in ranked:
                     other_text = texts[other] if other in texts else new_texts[other]
                     score = similarity(mine, shingled(other, other_text))
                     if score >= self._threshold and (best is None or score > best[0]):

@@ -107,6 +107,8 @@ async def trend(
     if matched > EXACT_LIMIT:
         return await _article_trend(words, index, query, articles, per_day)
     hits = await asyncio.to_thread(index.search, query, as_of=None, limit=matched + 1)
+    # Best first; equal scores by id, so a bar's headline does not depend on segment order.
+    hits.sort(key=lambda h: (-h.score, h.article_id))
     dated = [(h.article_id, h.day) for h in hits if h.day is not None]
     if not dated:
         return empty
@@ -162,11 +164,13 @@ async def _article_trend(
         both = tantivy.Query.boolean_query(
             [(tantivy.Occur.Must, query), (tantivy.Occur.Must, within)]
         )
-        top = await asyncio.to_thread(index.search, both, as_of=None, limit=1)
-        found = await articles.get_many([h.article_id for h in top])
-        if top and top[0].article_id in found:
-            title = found[top[0].article_id].title
-            peaks.append(Peak(starts[n], int(totals[n]), top[0].article_id, title))
+        top = await asyncio.to_thread(index.search, both, as_of=None, limit=10)
+        if not top:
+            continue
+        best = min(top, key=lambda h: (-h.score, h.article_id)).article_id
+        found = await articles.get_many([best])
+        if best in found:
+            peaks.append(Peak(starts[n], int(totals[n]), best, found[best].title))
     total = int(counts.sum())
     return Trend(
         words, unit, starts, tuple(int(c) for c in totals), total, total, tuple(peaks), False
