@@ -43,6 +43,7 @@ COMMANDS: tuple[Command, ...] = (
         "Show or set the time zone for this chat's digests",
         who=N_("anyone sees it; in a group or channel, its admins set it"),
     ),
+    Command("trend", "/trend <words>", "A chart of the stories on these words, week by week"),
     Command(
         "language",
         "/language [en|ru|ar|fr|auto]",
@@ -61,6 +62,10 @@ COMMANDS: tuple[Command, ...] = (
         True,
         EDITORS,
     ),
+    Command(
+        "split", "/split <n>", "Take article n out of its story (a wrong match)", True, EDITORS
+    ),
+    Command("join", "/join <n> <m>", "Make the stories of articles n and m one", True, EDITORS),
     Command(
         "lang",
         "/lang <n> <code>",

@@ -21,6 +21,7 @@ from bot.questions.retrieval import Retriever
 from bot.questions.service import QuestionService
 from bot.roles import EditorRoles
 from bot.settings import Settings, worker_id
+from bot.stories.keeper import StoryKeeper
 from bot.web.fetch import Fetcher, FetchLimits
 from bot.web.reader import WebReader
 from storage.articles import ArticleStore
@@ -32,6 +33,7 @@ from storage.feeds import FeedStore
 from storage.index_slots import IndexSlot, committed_watermark, seed_slot
 from storage.schema import ensure_schema
 from storage.search_index import SearchIndex
+from storage.stories import StoryStore
 from storage.subscriptions import SubscriptionStore
 from storage.tombstones import TombstoneStore
 from storage.updates import UpdateLedger
@@ -55,6 +57,7 @@ class Services:
     deliveries: DeliveryStore
     dispatcher: DigestDispatcher
     updates: UpdateLedger
+    stories: StoryKeeper
     metrics: Metrics = field(default_factory=Metrics)
     index_slot: IndexSlot | None = None
     fetcher: Fetcher = field(init=False)
@@ -143,8 +146,9 @@ async def open_services(settings: Settings, *, clock: Clock | None = None) -> Se
         log.warning("search index was built by an older version; rebuilding it from the database")
     articles = ArticleStore(db)
     subscriptions = SubscriptionStore(db)
-    archive = Archive(articles, index, clock, TombstoneStore(db))
-    digests = DigestService(articles, subscriptions, clock, settings.timezone)
+    stories = StoryKeeper(StoryStore(db), clock)
+    archive = Archive(articles, index, clock, TombstoneStore(db), stories)
+    digests = DigestService(articles, subscriptions, clock, settings.timezone, stories=stories)
     deliveries = DeliveryStore(db)
     services = Services(
         settings=settings,
@@ -152,7 +156,7 @@ async def open_services(settings: Settings, *, clock: Clock | None = None) -> Se
         db=db,
         index=index,
         archive=archive,
-        questions=QuestionService(articles, Retriever(index), clock),
+        questions=QuestionService(articles, Retriever(index), clock, stories),
         subscriptions=subscriptions,
         digest_subscriptions=SubscriptionService(
             subscriptions,
@@ -173,7 +177,12 @@ async def open_services(settings: Settings, *, clock: Clock | None = None) -> Se
             concurrency=settings.digest_concurrency,
         ),
         updates=UpdateLedger(db),
+        stories=stories,
         index_slot=slot,
     )
     await archive.start_index()
+    # Articles stored without a story (before stories existed, or a crash in between).
+    assigned = await stories.catch_up()
+    if assigned:
+        log.info("stories: %d article(s) given their story", assigned)
     return services

@@ -125,17 +125,17 @@ def _stored(row: Article) -> StoredArticle:
     )
 
 
-async def _next_seq(session: AsyncSession, count: int = 1) -> int:
-    """Reserve `count` change numbers; returns the last one."""
+async def next_seq(session: AsyncSession, count: int = 1, counter: str = CHANGE_COUNTER) -> int:
+    """Reserve `count` numbers of a counter (the article change feed's by default); the last."""
     result = await session.execute(
         update(Counter)
-        .where(Counter.name == CHANGE_COUNTER)
+        .where(Counter.name == counter)
         .values(value=Counter.value + count)
         .returning(Counter.value)
     )
     value = result.scalar_one_or_none()
     if value is None:
-        session.add(Counter(name=CHANGE_COUNTER, value=count))
+        session.add(Counter(name=counter, value=count))
         await session.flush()
         return count
     return int(value)
@@ -159,7 +159,7 @@ class ArticleStore:
                 existing = await self._find_duplicate(session, new)
                 if existing is not None:
                     return SaveResult(_stored(existing), created=False)
-                row = self._row(new, now, await _next_seq(session))
+                row = self._row(new, now, await next_seq(session))
                 session.add(row)
                 await session.flush()
                 _audit(session, "add", row, now, actor)
@@ -202,7 +202,7 @@ class ArticleStore:
             ]
             if not fresh:
                 return []
-            last = await _next_seq(session, len(fresh))
+            last = await next_seq(session, len(fresh))
             first = last - len(fresh) + 1
             # Core executemany: the ORM's bulk insert costs several times the statement.
             # The check above read before this transaction held the write lock: another
@@ -317,7 +317,7 @@ class ArticleStore:
             row.external_id = None
             row.canonical_url = None
             row.origin_message_id = None
-            row.change_seq = await _next_seq(session)
+            row.change_seq = await next_seq(session)
             _audit(session, "delete", row, now, actor)
             return _stored(row)
 
@@ -355,7 +355,7 @@ class ArticleStore:
             row.content_hash = content_hash
             row.updated_at = now
             # A new change number puts it back into the search index.
-            row.change_seq = await _next_seq(session)
+            row.change_seq = await next_seq(session)
             _audit(session, "restore", row, now, actor)
             return Change.RESTORED, _stored(row)
 
@@ -369,7 +369,7 @@ class ArticleStore:
             if row is not None and row.deleted_at is None:
                 row.lang, row.updated_at = lang, now
                 # A new change number: the index files it under its new language.
-                row.change_seq = await _next_seq(session)
+                row.change_seq = await next_seq(session)
                 if actor is not None:
                     entry = audit_entry(
                         "lang", now=now, actor=actor, article_id=row.id, detail=lang
@@ -543,7 +543,7 @@ async def _rewrite(
     row.source = new.source or row.source
     row.lang = new.lang or row.lang
     row.updated_at = now
-    row.change_seq = await _next_seq(session)
+    row.change_seq = await next_seq(session)
     _audit(session, "edit", row, now, actor)
 
 

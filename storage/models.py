@@ -9,6 +9,7 @@ from sqlalchemy import (
     Boolean,
     Date,
     DateTime,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -219,3 +220,45 @@ class AuditEntry(Base):
     action: Mapped[str] = mapped_column(String(32))
     article_id: Mapped[int | None] = mapped_column(Integer)
     detail: Mapped[str] = mapped_column(Text, default="")
+
+
+class StoryMember(Base):
+    """Which story an article belongs to, and why (near-copy detection or an editor)."""
+
+    __tablename__ = "story_members"
+    __table_args__ = (
+        Index("ix_story_members_story", "story_id", "article_id"),
+        Index("ix_story_members_seq", "seq"),
+    )
+
+    article_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    # The id of the story's first article: stories need no table of their own.
+    story_id: Mapped[int] = mapped_column(Integer)
+    # "first" (started the story), "similar" (a near copy), "split" or "join" (an editor).
+    reason: Mapped[str] = mapped_column(String(16))
+    matched_id: Mapped[int | None] = mapped_column(Integer)
+    similarity: Mapped[float | None] = mapped_column(Float)
+    # Rises with every change, so a process's in-memory map of stories reads only what changed.
+    seq: Mapped[int] = mapped_column(BigInteger)
+
+
+class StoryBand(Base):
+    """One LSH band of an article's MinHash signature: articles sharing a key are candidates."""
+
+    __tablename__ = "story_bands"
+    __table_args__ = ({"sqlite_with_rowid": False},)
+
+    band_key: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    article_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+
+
+class StoryDecision(Base):
+    """An editor's /split or /join, replayed when story membership is rebuilt."""
+
+    __tablename__ = "story_decisions"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    kind: Mapped[str] = mapped_column(String(8))
+    article_id: Mapped[int] = mapped_column(Integer)
+    other_id: Mapped[int | None] = mapped_column(Integer)
+    at: Mapped[dt.datetime] = mapped_column(UTCDateTime)

@@ -73,6 +73,7 @@ def test_import_then_ask_jsonl(workdir: Path, capsys: pytest.CaptureFixture[str]
         "lang",
         "score",
         "answer",
+        "also",
     }
     assert all(r["date"] <= "2017-07-05" for r in first["results"])
     assert all(r["date"] <= "2017-07-01" for r in second["results"])
@@ -115,7 +116,9 @@ def test_digest_preview_and_reindex(workdir: Path, capsys: pytest.CaptureFixture
     assert main(["import", "--quiet", str(SEED)]) == 0
     capsys.readouterr()
     assert main(["reindex"]) == 0
-    assert capsys.readouterr().out == "Reindexed 1 article changes.\n"
+    assert capsys.readouterr().out == (
+        "Reindexed 1 article changes; stories rebuilt for 1 articles.\n"
+    )
     assert main(["ask", "civilians trapped in Raqqa?"]) == 0
     assert "#1 US-backed forces" in capsys.readouterr().out
 

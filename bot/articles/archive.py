@@ -9,7 +9,7 @@ import itertools
 import logging
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
 from dataclasses import dataclass, field
-from typing import Generic, TypeVar
+from typing import TYPE_CHECKING, Generic, TypeVar
 
 from bot.articles.boilerplate import clutter_spans, encode_spans, without_clutter
 from bot.articles.fields import (
@@ -40,6 +40,9 @@ from storage.faults import crash_point
 from storage.languages import OTHER
 from storage.search_index import IndexChange, IndexLocked, SearchIndex
 from storage.tombstones import TombstoneStore
+
+if TYPE_CHECKING:
+    from bot.stories.keeper import StoryKeeper
 
 log = logging.getLogger(__name__)
 
@@ -117,10 +120,12 @@ class Archive:
         index: SearchIndex,
         clock: Clock,
         tombstones: TombstoneStore,
+        stories: StoryKeeper | None = None,
     ) -> None:
         self.articles = articles
         self._tombstones = tombstones
         self.index = index
+        self.stories = stories
         self._clock = clock
         self._sync_lock = asyncio.Lock()
         self._index_failing = False
@@ -130,6 +135,9 @@ class Archive:
     def index_problem(self) -> str | None:
         """Why search is behind the database right now, for /healthz (None when it is not)."""
         return self._index_problem
+        # An import's story assignments, one batch after another, while the next batch is
+        # stored and indexed (see `_join_stories_later`).
+        self._story_chain: asyncio.Future[None] | None = None
 
     def build(
         self,
@@ -206,6 +214,8 @@ class Archive:
         """Store one article (once, audited with it) and make it searchable before returning."""
         result = await self.articles.save(new, now=self._clock.now(), actor=actor)
         crash_point("archive:saved")
+        if result.created:
+            await self._join_stories([(result.article.id, result.article.text)])
         return Written(result, await self.catch_up() if result.created else True)
 
     async def update_from_origin(
@@ -215,6 +225,8 @@ class Archive:
         stored = await self.articles.update_from_origin(
             chat_id, message_id, new, now=self._clock.now(), actor=actor
         )
+        if stored is not None:
+            await self._refresh_story_bands(stored.id, stored.text)
         return Written(stored, await self.catch_up() if stored is not None else True)
 
     async def replace(
@@ -222,6 +234,8 @@ class Archive:
     ) -> Written[tuple[Change, StoredArticle | None]]:
         """Replace an article's text; searchable in its new form before this returns."""
         outcome = await self.articles.replace(article_id, new, now=self._clock.now(), actor=actor)
+        if outcome[1] is not None and outcome[0] is Change.EDITED:
+            await self._refresh_story_bands(article_id, outcome[1].text)
         return Written(outcome, await self.catch_up() if outcome[0] is Change.EDITED else True)
 
     async def delete(
@@ -363,6 +377,19 @@ class Archive:
             self._save_batch, actor=actor, origin=origin, backfill=backfill
         )
         batches = self._build_batches(records, report, progress, batch_size)
+        try:
+            await self._import(batches, report, commit_every, save)
+        finally:
+            await self._stories_done()
+        return report
+
+    async def _import(
+        self,
+        batches: AsyncIterator[list[NewArticle]],
+        report: ImportReport,
+        commit_every: int,
+        save: Callable[[list[NewArticle], ImportReport], Awaitable[list[ArticleChange]]],
+    ) -> None:
         async with self._sync_lock:
             try:
                 await asyncio.to_thread(self.index.open_writer, bulk=True)
@@ -390,7 +417,6 @@ class Archive:
                 await save(batch, report)
             if report.index_error is None:
                 await self.sync_index()
-        return report
 
     async def _import_indexing(
         self,
@@ -446,9 +472,48 @@ class Archive:
             batch, now=self._clock.now(), actor=actor, origin=origin, backfill=backfill
         )
         crash_point("import:batch-stored")
+        await self._join_stories_later([(c.article_id, c.text) for c in created])
         report.added += len(created)
         report.duplicates += len(batch) - len(created)
         return created
+
+    async def _join_stories(self, new: list[tuple[int, str]]) -> None:
+        """New articles join the story of a near copy (see bot/stories).
+
+        Never raises: the articles are stored; one left without a story gets it at the next
+        start-up (StoryKeeper.catch_up) and meanwhile is a story of its own.
+        """
+        if self.stories is None or not new:
+            return
+        try:
+            await self.stories.assign(new)
+        except Exception:
+            log.exception(
+                "could not assign stories to %d new article(s); next start-up will", len(new)
+            )
+
+    async def _join_stories_later(self, new: list[tuple[int, str]]) -> None:
+        """Assign stories to a stored batch while the import stores and indexes the next.
+
+        One batch at a time, in order (each one's copies may be of the one before, and
+        memory stays bounded); the import waits for the last before it returns.
+        """
+        await self._stories_done()
+        if self.stories is not None and new:
+            self._story_chain = asyncio.ensure_future(self._join_stories(new))
+
+    async def _stories_done(self) -> None:
+        chain, self._story_chain = self._story_chain, None
+        if chain is not None:
+            await chain
+
+    async def _refresh_story_bands(self, article_id: int, text: str) -> None:
+        if self.stories is None:
+            return
+        try:
+            await self.stories.refresh_bands(article_id, text)
+        except Exception:
+            log.exception("could not refresh the story keys of article %d", article_id)
 
     async def sync_index(self, *, progress: Callable[[int], object] | None = None) -> int:
         """Apply every change the index has not seen; returns how many were applied.

@@ -1,4 +1,4 @@
-"""The `newsbot` command: run, chat, import, ask, digest, reindex."""
+"""The `newsbot` command: run, chat, import, ask, trend, digest, reindex."""
 
 from __future__ import annotations
 
@@ -189,6 +189,11 @@ def _parser() -> argparse.ArgumentParser:
     )
     ask.set_defaults(handler=_ask)
 
+    trend = sub.add_parser("trend", help="a chart of the stories matching words, week by week")
+    trend.add_argument("words")
+    trend.add_argument("--out", type=Path, required=True, help="the PNG file to write")
+    trend.set_defaults(handler=_trend)
+
     digest = sub.add_parser("digest", help="show a chat's digest without sending it")
     digest.add_argument(
         "--chat",
@@ -202,7 +207,9 @@ def _parser() -> argparse.ArgumentParser:
     )
     digest.set_defaults(handler=_digest)
 
-    reindex = sub.add_parser("reindex", help="rebuild the search index from the database")
+    reindex = sub.add_parser(
+        "reindex", help="rebuild the search index and the stories from the database"
+    )
     reindex.set_defaults(handler=_reindex)
     _add_scale_commands(sub)
 
@@ -494,6 +501,14 @@ def result_object(answers: Answers) -> dict[str, Any]:
                 "lang": hit.article.lang,
                 "score": round(hit.score, 4),
                 "answer": hit.answer.sentence,
+                "also": [
+                    {
+                        "article_id": c.article_id,
+                        "source": c.source,
+                        "date": c.published.isoformat(),
+                    }
+                    for c in hit.also
+                ],
             }
             for hit in answers.hits
         ],
@@ -540,17 +555,43 @@ def _digest(settings: Settings, args: argparse.Namespace) -> int:
 def _reindex(settings: Settings, args: argparse.Namespace) -> int:
     from tqdm import tqdm
 
-    async def reindex() -> int:
+    async def reindex() -> tuple[int, int]:
         services = await open_services(settings)
         try:
             total = await services.archive.articles.last_seq()
             with tqdm(total=total, unit=" changes", file=sys.stderr, desc="reindex") as bar:
-                return await services.archive.rebuild_index(progress=bar.update)
+                changes = await services.archive.rebuild_index(progress=bar.update)
+            return changes, await services.stories.rebuild()
         finally:
             await services.close()
 
-    count = asyncio.run(reindex())
-    print(f"Reindexed {count} article changes.")
+    count, grouped = asyncio.run(reindex())
+    print(f"Reindexed {count} article changes; stories rebuilt for {grouped} articles.")
+    return 0
+
+
+def _trend(settings: Settings, args: argparse.Namespace) -> int:
+    from bot.stories.chart import trend_png
+    from bot.stories.trend import trend
+
+    async def compute() -> Any:
+        services = await open_services(settings)
+        try:
+            return await trend(
+                args.words,
+                index=services.index,
+                stories=services.stories,
+                articles=services.archive.articles,
+            )
+        finally:
+            await services.close()
+
+    found = asyncio.run(compute())
+    print(found.caption())
+    if found.is_empty:
+        return 1
+    args.out.write_bytes(trend_png(found))
+    print(f"Wrote {args.out}.")
     return 0
 
 

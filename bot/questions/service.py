@@ -9,8 +9,11 @@ from bot.clock import Clock, SystemClock
 from bot.questions.abstention import NO_COVERAGE, Coverage, answers, coverage
 from bot.questions.dates import find_dates
 from bot.questions.filters import FilterProblem, parse, phrase_in
-from bot.questions.retrieval import Answer, Retriever
+from bot.questions.retrieval import Answer, Retriever, ScoredArticle
+from bot.stories.answers import one_per_story
+from bot.stories.keeper import StoryKeeper
 from storage.articles import ArticleStore, StoredArticle
+from storage.stories import Copy
 
 # Telegram allows 4,096 characters; a question needs far fewer, and long ones cost search time.
 MAX_QUESTION_CHARS = 1_000
@@ -26,6 +29,8 @@ class Hit:
     article: StoredArticle
     score: float
     answer: Answer
+    # The story's other live copies (the hit shows its best copy), oldest first.
+    also: tuple[Copy, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,11 +56,16 @@ class QuestionService:
     """Asks the retriever and fetches what the reply shows."""
 
     def __init__(
-        self, articles: ArticleStore, retriever: Retriever, clock: Clock | None = None
+        self,
+        articles: ArticleStore,
+        retriever: Retriever,
+        clock: Clock | None = None,
+        stories: StoryKeeper | None = None,
     ) -> None:
         self._articles = articles
         self._retriever = retriever
         self._clock = clock or SystemClock()
+        self._stories = stories
 
     async def ask(
         self,
@@ -76,6 +86,7 @@ class QuestionService:
         dated = find_dates(parsed.text, as_of or self._clock.now().date())
         query = self._retriever.analyze(dated.text, lang=filters.lang)
         # One more than asked tells whether a "More" button makes sense.
+        also: dict[int, tuple[Copy, ...]] = {}
         if filters.phrases:
             # Word order is checked on the text: take every candidate, keep those in order.
             found = self._retriever.search(
@@ -88,7 +99,7 @@ class QuestionService:
                 if s.article_id in stored
                 and all(phrase_in(p, _full_text(stored[s.article_id])) for p in filters.phrases)
             ][offset : offset + limit + 1]
-        else:
+        elif self._stories is None:
             scored = self._retriever.search(
                 query,
                 as_of=as_of,
@@ -97,6 +108,18 @@ class QuestionService:
                 days=dated.days,
                 filters=filters,
             )
+        else:
+            # One hit per story: rank every copy, keep each story's best, then page.
+            ranked = self._retriever.search(
+                query,
+                as_of=as_of,
+                limit=(offset + limit + 1) * 3,
+                days=dated.days,
+                filters=filters,
+            )
+            picks = await one_per_story(self._stories, ranked, as_of=as_of)
+            scored = [ScoredArticle(p.article_id, p.score) for p in picks][offset:]
+            also = {p.article_id: p.also for p in picks}
         has_more = len(scored) > limit
         scored = scored[:limit]
         stored = await self._articles.get_many([s.article_id for s in scored])
@@ -113,7 +136,7 @@ class QuestionService:
                 if rank < answered
                 else Answer(sentence="", highlights=())
             )
-            hits.append(Hit(article, item.score, answer))
+            hits.append(Hit(article, item.score, answer, also.get(article.id, ())))
         suggestions: tuple[str, ...] = ()
         if not hits and offset == 0:
             suggestions = tuple(self._retriever.suggest(query))
