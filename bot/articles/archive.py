@@ -130,14 +130,14 @@ class Archive:
         self._sync_lock = asyncio.Lock()
         self._index_failing = False
         self._index_problem: str | None = None
+        # An import's story assignments, one batch after another, while the next batch is
+        # stored and indexed (see `_join_stories_later`).
+        self._story_chain: asyncio.Future[None] | None = None
 
     @property
     def index_problem(self) -> str | None:
         """Why search is behind the database right now, for /healthz (None when it is not)."""
         return self._index_problem
-        # An import's story assignments, one batch after another, while the next batch is
-        # stored and indexed (see `_join_stories_later`).
-        self._story_chain: asyncio.Future[None] | None = None
 
     def build(
         self,
