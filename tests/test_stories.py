@@ -15,7 +15,7 @@ from bot.articles.archive import ImportRecord
 from bot.cli.main import main
 from bot.stories.signature import band_keys, shingles, similarity
 from bot.stories.trend import bars, trend
-from tests.conftest import EDITOR, READER, SAMPLE, Harness, seed_text
+from tests.conftest import EDITOR, READER, SAMPLE, SEED, Harness, seed_text
 
 BOTH_BACKENDS = True
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
