@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import functools
 import itertools
 import logging
-from collections.abc import AsyncIterator, Callable, Iterable
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
 from dataclasses import dataclass, field
-from typing import Generic, TypeVar
+from typing import TYPE_CHECKING, Generic, TypeVar
 
+from bot.articles.boilerplate import clutter_spans, encode_spans, without_clutter
 from bot.articles.fields import (
     BadField,
     clean_external_id,
@@ -21,16 +23,26 @@ from bot.articles.fields import (
 )
 from bot.articles.parsing import content_hash, parse_article
 from bot.clock import Clock
+from bot.languages import detect
 from storage.articles import (
+    ArchiveStats,
     ArticleChange,
     ArticleStore,
     NewArticle,
-    SaveResult,
     StoredArticle,
 )
+from storage.articles import (
+    Change as Change,  # re-exported: handlers read outcomes
+)
+from storage.articles import SaveResult as SaveResult  # re-exported: what handlers are told
 from storage.audit import Actor as Actor  # re-exported: handlers name who makes a change
 from storage.faults import crash_point
+from storage.languages import OTHER
 from storage.search_index import IndexChange, IndexLocked, SearchIndex
+from storage.tombstones import TombstoneStore
+
+if TYPE_CHECKING:
+    from bot.stories.keeper import StoryKeeper
 
 log = logging.getLogger(__name__)
 
@@ -67,6 +79,9 @@ class ImportRecord:
     external_id: str | None = None
     # Where it was read, for the import summary ("events.jsonl line 6000").
     where: str | None = None
+    # An ISO 639-1 code given by the file; None: detected from the text.
+    lang: str | None = None
+    canonical_url: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,13 +114,25 @@ class ImportReport:
 class Archive:
     """The archive as the rest of the bot sees it."""
 
-    def __init__(self, articles: ArticleStore, index: SearchIndex, clock: Clock) -> None:
+    def __init__(
+        self,
+        articles: ArticleStore,
+        index: SearchIndex,
+        clock: Clock,
+        tombstones: TombstoneStore,
+        stories: StoryKeeper | None = None,
+    ) -> None:
         self.articles = articles
+        self._tombstones = tombstones
         self.index = index
+        self.stories = stories
         self._clock = clock
         self._sync_lock = asyncio.Lock()
         self._index_failing = False
         self._index_problem: str | None = None
+        # An import's story assignments, one batch after another, while the next batch is
+        # stored and indexed (see `_join_stories_later`).
+        self._story_chain: asyncio.Future[None] | None = None
 
     @property
     def index_problem(self) -> str | None:
@@ -121,7 +148,9 @@ class Archive:
         source: str | None = None,
         url: str | None = None,
         external_id: str | None = None,
+        canonical_url: str | None = None,
         origin: Origin | None = None,
+        lang: str | None = None,
     ) -> NewArticle:
         """Parse a text into an article ready to store, or raise RejectedInput.
 
@@ -150,23 +179,43 @@ class Archive:
                 f"That text is mostly one word repeated (“{word[:40]}”): it is not an article."
             )
         origin = origin or Origin()
+        # A headline given, or the text's own first line, is a repeat when the text has it
+        # again; one cut from the first sentence is the lead itself, not clutter.
+        given = bool(title and title.strip()) or parsed.text.startswith(f"{parsed.title}\n")
         return NewArticle(
             title=one_line(parsed.title) or one_line(parsed.text[:80]) or "untitled",
             text=parsed.text,
             published=parsed.published or published or self._clock.now().date(),
             content_hash=content_hash(parsed.text),
             source=fields[0] or clean_source(parsed.source),
+            clutter=encode_spans(clutter_spans(parsed.title if given else "", parsed.text)),
             url=fields[1],
             external_id=fields[2],
+            canonical_url=canonical_url,
             origin_chat_id=origin.chat_id,
             origin_message_id=origin.message_id,
             added_by=origin.added_by,
+            lang=lang or detect(parsed.text),
         )
+
+    async def get(self, article_id: int) -> StoredArticle | None:
+        """A live article by number (None when there is none, or it was deleted)."""
+        return await self.articles.get(article_id)
+
+    async def was_deleted(self, article_id: int) -> bool:
+        """Whether this article number names a deleted article."""
+        return await self.articles.deleted_text(article_id) is not None
+
+    async def stats(self) -> ArchiveStats:
+        """Counts for /stats."""
+        return await self.articles.stats()
 
     async def add(self, new: NewArticle, *, actor: Actor | None = None) -> Written[SaveResult]:
         """Store one article (once, audited with it) and make it searchable before returning."""
         result = await self.articles.save(new, now=self._clock.now(), actor=actor)
         crash_point("archive:saved")
+        if result.created:
+            await self._join_stories([(result.article.id, result.article.text)])
         return Written(result, await self.catch_up() if result.created else True)
 
     async def update_from_origin(
@@ -176,14 +225,18 @@ class Archive:
         stored = await self.articles.update_from_origin(
             chat_id, message_id, new, now=self._clock.now(), actor=actor
         )
+        if stored is not None:
+            await self._refresh_story_bands(stored.id, stored.text)
         return Written(stored, await self.catch_up() if stored is not None else True)
 
     async def replace(
         self, article_id: int, new: NewArticle, *, actor: Actor | None = None
-    ) -> Written[tuple[str, StoredArticle | None]]:
+    ) -> Written[tuple[Change, StoredArticle | None]]:
         """Replace an article's text; searchable in its new form before this returns."""
         outcome = await self.articles.replace(article_id, new, now=self._clock.now(), actor=actor)
-        return Written(outcome, await self.catch_up() if outcome[0] == "edited" else True)
+        if outcome[1] is not None and outcome[0] is Change.EDITED:
+            await self._refresh_story_bands(article_id, outcome[1].text)
+        return Written(outcome, await self.catch_up() if outcome[0] is Change.EDITED else True)
 
     async def delete(
         self, article_id: int, *, actor: Actor | None = None
@@ -192,14 +245,21 @@ class Archive:
         stored = await self.articles.delete(article_id, now=self._clock.now(), actor=actor)
         return Written(stored, await self.catch_up() if stored is not None else True)
 
+    async def set_lang(
+        self, article_id: int, lang: str, *, actor: Actor | None = None
+    ) -> Written[StoredArticle | None]:
+        """An editor's correction of an article's language; searched as that language at once."""
+        stored = await self.articles.set_lang(article_id, lang, now=self._clock.now(), actor=actor)
+        return Written(stored, await self.catch_up() if stored is not None else True)
+
     async def restore(
         self, article_id: int, *, actor: Actor | None = None
-    ) -> Written[tuple[str, StoredArticle | None]]:
+    ) -> Written[tuple[Change, StoredArticle | None]]:
         """Undo a delete from the last RESTORE_DAYS days; see ArticleStore.restore for results."""
         deleted = await self.articles.deleted_text(article_id)
         if deleted is None:
             live = await self.articles.get(article_id)
-            return Written(("live", live) if live is not None else ("missing", None))
+            return Written((Change.LIVE, live) if live is not None else (Change.MISSING, None))
         now = self._clock.now()
         outcome = await self.articles.restore(
             article_id,
@@ -208,7 +268,19 @@ class Archive:
             deleted_since=now - dt.timedelta(days=RESTORE_DAYS),
             actor=actor,
         )
-        return Written(outcome, await self.catch_up() if outcome[0] == "restored" else True)
+        return Written(outcome, await self.catch_up() if outcome[0] is Change.RESTORED else True)
+
+    async def purge_deleted(self) -> int:
+        """Erase the words of articles deleted more than RESTORE_DAYS ago (audited)."""
+        erased = await self._tombstones.purge(
+            deleted_before=self._clock.now() - dt.timedelta(days=RESTORE_DAYS),
+            now=self._clock.now(),
+            why=f"deleted over {RESTORE_DAYS} days ago",
+            actor=Actor(),
+        )
+        if erased:
+            log.info("erased %d article(s) deleted over %d days ago", erased, RESTORE_DAYS)
+        return erased
 
     async def catch_up(self) -> bool:
         """Bring the index up to date with the database; False if it could not be, now.
@@ -288,15 +360,34 @@ class Archive:
         batch_size: int = 2_000,
         progress: Callable[[int], object] | None = None,
         commit_every: int = IMPORT_COMMIT_EVERY,
+        actor: Actor | None = None,
+        origin: str = "",
+        backfill: bool = True,
     ) -> ImportReport:
         """Bulk import; each batch is one transaction, the index one writer for the whole run.
 
         Batches are indexed as they are stored and committed to the index every
         `commit_every` new articles and at the end. A crash in between loses only index work:
         the watermark stays at the last commit, and the next sync (start-up) replays the rest.
+        With an `actor`, each batch's "import" audit entry (added from `origin`) is written in
+        the batch's own transaction.
         """
         report = ImportReport()
+        save = functools.partial(self._save_batch, actor=actor, origin=origin, backfill=backfill)
         batches = self._build_batches(records, report, progress, batch_size)
+        try:
+            await self._import(batches, report, commit_every, save)
+        finally:
+            await self._stories_done()
+        return report
+
+    async def _import(
+        self,
+        batches: AsyncIterator[list[NewArticle]],
+        report: ImportReport,
+        commit_every: int,
+        save: Callable[[list[NewArticle], ImportReport], Awaitable[list[ArticleChange]]],
+    ) -> None:
         async with self._sync_lock:
             try:
                 await asyncio.to_thread(self.index.open_writer, bulk=True)
@@ -309,7 +400,7 @@ class Archive:
                 writer = True
                 ok = False
                 try:
-                    ok = await self._import_indexing(batches, report, commit_every)
+                    ok = await self._import_indexing(batches, report, commit_every, save)
                 finally:
                     try:
                         await asyncio.to_thread(self.index.close_writer, ok=ok)
@@ -321,13 +412,16 @@ class Archive:
             if report.index_error is None:
                 log.warning("search index busy in another process; importing, indexing later")
             async for batch in batches:
-                await self._save_batch(batch, report)
+                await save(batch, report)
             if report.index_error is None:
                 await self.sync_index()
-        return report
 
     async def _import_indexing(
-        self, batches: AsyncIterator[list[NewArticle]], report: ImportReport, commit_every: int
+        self,
+        batches: AsyncIterator[list[NewArticle]],
+        report: ImportReport,
+        commit_every: int,
+        save: Callable[[list[NewArticle], ImportReport], Awaitable[list[ArticleChange]]],
     ) -> bool:
         """Store every batch, indexing as it goes; False when the index failed on the way.
 
@@ -338,7 +432,7 @@ class Archive:
         indexed = index.watermark  # every change up to here is staged or committed
         committed = indexed
         async for batch in batches:
-            created = await self._save_batch(batch, report)
+            created = await save(batch, report)
             if not created or report.index_error is not None:
                 continue
             try:
@@ -364,15 +458,62 @@ class Archive:
         return True
 
     async def _save_batch(
-        self, batch: list[NewArticle], report: ImportReport
+        self,
+        batch: list[NewArticle],
+        report: ImportReport,
+        *,
+        actor: Actor | None,
+        origin: str,
+        backfill: bool,
     ) -> list[ArticleChange]:
-        created = await self.articles.save_many(batch, now=self._clock.now())
+        created = await self.articles.save_many(
+            batch, now=self._clock.now(), actor=actor, origin=origin, backfill=backfill
+        )
         crash_point("import:batch-stored")
+        await self._join_stories_later([(c.article_id, c.text) for c in created])
         report.added += len(created)
         report.duplicates += len(batch) - len(created)
         return created
 
-    async def sync_index(self) -> int:
+    async def _join_stories(self, new: list[tuple[int, str]]) -> None:
+        """New articles join the story of a near copy (see bot/stories).
+
+        Never raises: the articles are stored; one left without a story gets it at the next
+        start-up (StoryKeeper.catch_up) and meanwhile is a story of its own.
+        """
+        if self.stories is None or not new:
+            return
+        try:
+            await self.stories.assign(new)
+        except Exception:
+            log.exception(
+                "could not assign stories to %d new article(s); next start-up will", len(new)
+            )
+
+    async def _join_stories_later(self, new: list[tuple[int, str]]) -> None:
+        """Assign stories to a stored batch while the import stores and indexes the next.
+
+        One batch at a time, in order (each one's copies may be of the one before, and
+        memory stays bounded); the import waits for the last before it returns.
+        """
+        await self._stories_done()
+        if self.stories is not None and new:
+            self._story_chain = asyncio.ensure_future(self._join_stories(new))
+
+    async def _stories_done(self) -> None:
+        chain, self._story_chain = self._story_chain, None
+        if chain is not None:
+            await chain
+
+    async def _refresh_story_bands(self, article_id: int, text: str) -> None:
+        if self.stories is None:
+            return
+        try:
+            await self.stories.refresh_bands(article_id, text)
+        except Exception:
+            log.exception("could not refresh the story keys of article %d", article_id)
+
+    async def sync_index(self, *, progress: Callable[[int], object] | None = None) -> int:
         """Apply every change the index has not seen; returns how many were applied.
 
         Changes another process committed to a shared index are taken over without writing.
@@ -389,6 +530,9 @@ class Archive:
                     return applied
                 changes = await self.articles.changes_after(self.index.watermark, limit=INDEX_BATCH)
                 if not changes:
+                    if self.index.rebuilding:
+                        self.index.rebuilding = False
+                        log.info("search index rebuilt for the new schema: %d change(s)", applied)
                     return applied
                 try:
                     await asyncio.to_thread(
@@ -401,6 +545,10 @@ class Archive:
                         log.warning("search index busy in another process; will catch up later")
                     return applied
                 applied += len(changes)
+                if progress is not None:
+                    progress(len(changes))
+                if self.index.rebuilding:
+                    _log_rebuild_progress(applied, await self.articles.last_seq())
 
     async def _stage_changes_after(self, seq: int) -> int:
         """Stage every change after `seq` from the database (writer open); returns the last."""
@@ -411,11 +559,11 @@ class Archive:
             await asyncio.to_thread(self.index.stage, _index_changes(changes))
             seq = changes[-1].seq
 
-    async def rebuild_index(self) -> int:
-        """Drop the index and build it again from the database."""
+    async def rebuild_index(self, *, progress: Callable[[int], object] | None = None) -> int:
+        """Drop the index and build it again from the database (`progress` gets batch sizes)."""
         async with self._sync_lock:
             await asyncio.to_thread(self.index.reset)
-        return await self.sync_index()
+        return await self.sync_index(progress=progress)
 
     async def _build_batches(
         self,
@@ -445,6 +593,8 @@ class Archive:
                             source=record.source,
                             url=record.url,
                             external_id=record.external_id,
+                            lang=record.lang,
+                            canonical_url=record.canonical_url,
                         )
                     )
                 except RejectedInput as exc:
@@ -483,9 +633,27 @@ def _reason(exc: BaseException) -> str:
     return reason
 
 
+def _log_rebuild_progress(applied: int, last_seq: int) -> None:
+    """The progress line of a rebuild after a schema change (changes applied of the last)."""
+    log.info(
+        "rebuilding the search index for the new schema: %d of %d change(s)", applied, last_seq
+    )
+
+
 def _index_changes(changes: Iterable[ArticleChange]) -> list[IndexChange]:
+    # Page clutter is not searched: a "Related News" list must not make an article match.
     return [
-        IndexChange(c.article_id, c.title, c.text, c.published, deleted=c.deleted) for c in changes
+        IndexChange(
+            c.article_id,
+            c.title,
+            without_clutter(c.text, c.clutter),
+            c.published,
+            deleted=c.deleted,
+            # Articles stored before languages were kept are detected as they are indexed.
+            lang=c.lang or (None if c.deleted else detect(c.text)) or OTHER,
+            source=c.source,
+        )
+        for c in changes
     ]
 
 

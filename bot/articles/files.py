@@ -10,6 +10,7 @@ from pathlib import PurePath
 from typing import TextIO
 
 from bot.articles.archive import ImportRecord
+from bot.languages import known
 
 TEXT_SUFFIXES = {".txt", ".md", ".markdown", ".text"}
 HTML_SUFFIXES = {".html", ".htm"}
@@ -68,7 +69,7 @@ def read_records(name: str, data: bytes) -> FileRecords:
 
 
 def parse_jsonl(text: str) -> FileRecords:
-    """One `{title, text, date, source, url, id}` object per line; bad lines are counted."""
+    """One `{title, text, date, source, url, id, lang}` object per line; bad lines counted."""
     result = FileRecords()
     result.records.extend(iter_jsonl_lines(iter(text.splitlines()), result.bad_lines))
     return result
@@ -131,7 +132,16 @@ def _record(line: str, where: str) -> ImportRecord | None:
         url=text_field("url"),
         external_id=text_field("id"),
         where=where,
+        lang=_language(text_field("lang")),
     )
+
+
+def _language(value: str | None) -> str | None:
+    """A `lang` field's code ("fr", "pt-BR" -> "pt"); an unknown one is left to detection."""
+    if not value:
+        return None
+    code = value.strip().lower().replace("_", "-").split("-", 1)[0]
+    return code if known(code) else None
 
 
 class _TextExtractor(HTMLParser):

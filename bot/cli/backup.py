@@ -35,14 +35,27 @@ def is_export_file(path: Path) -> bool:
 
 async def write_export(settings: Settings, path: Path) -> int:
     """Write every table to `path` (through a temporary file, so a crash leaves no half export)."""
+    from tqdm import tqdm
+
+    if not path.parent.is_dir():
+        print(
+            f"newsbot export: there is no folder {path.parent} to write {path.name} in",
+            file=sys.stderr,
+        )
+        return 1
+
     services = await open_services(settings)
     counts: dict[str, int] = {}
     partial = path.with_name(path.name + ".partial")
     try:
-        with partial.open("w", encoding="utf-8") as out:
+        with (
+            partial.open("w", encoding="utf-8") as out,
+            tqdm(unit=" rows", file=sys.stderr, desc="export") as bar,
+        ):
             async for line in export_rows(services.db):
                 if "table" in line:
                     counts[line["table"]] = counts.get(line["table"], 0) + 1
+                    bar.update()
                 out.write(json.dumps(line, ensure_ascii=False) + "\n")
             out.flush()
             os.fsync(out.fileno())
