@@ -223,8 +223,10 @@ class ArticleStore:
                 )
             )
             id_of = {int(seq): int(article_id) for seq, article_id in ids}
-            if actor is not None:
-                detail = f"{len(fresh)} added from {origin}" if origin else f"{len(fresh)} added"
+            if actor is not None and id_of:
+                # What was stored: a row another process stored meanwhile is not counted.
+                added = len(id_of)
+                detail = f"{added} added from {origin}" if origin else f"{added} added"
                 session.add(audit_entry("import", now=now, actor=actor, detail=detail))
             return [
                 ArticleChange(
