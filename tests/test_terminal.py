@@ -19,9 +19,11 @@ from bot.cli.chat import run_chat
 from bot.cli.main import _parser, main
 from bot.clock import ManualClock
 from tests.conftest import SAMPLE, make_settings
-from tests.test_cli import SEED, newsbot, workdir  # noqa: F401 - the fixture
+from tests import test_cli
+from tests.test_cli import SEED, newsbot
 from tests.test_daily_use import story
 
+workdir = test_cli.workdir  # the fixture: a clean working directory
 WAIT = 30  # seconds; a bound on a hang, never a pause: each wait ends when the text shows
 
 
@@ -126,13 +128,13 @@ def test_chat_as_a_reader(tmp_path: Path) -> None:
     chat.close()
 
 
-def test_quit_and_ctrl_d_leave_without_a_traceback(workdir: Path) -> None:  # noqa: F811
+def test_quit_and_ctrl_d_leave_without_a_traceback(workdir: Path) -> None:
     for script in ("quit\n", "civilians trapped in Raqqa?\n"):  # the second ends with Ctrl-D
         result = newsbot("chat", cwd=workdir, stdin=script)
         assert result.returncode == 0 and result.stderr == "", result.stderr
 
 
-def test_a_broken_pipe_ends_quietly(workdir: Path) -> None:  # noqa: F811
+def test_a_broken_pipe_ends_quietly(workdir: Path) -> None:
     assert newsbot("import", "--quiet", str(SEED), cwd=workdir).returncode == 0
     queries = "".join(json.dumps({"query": f"civilians trapped {n}"}) + "\n" for n in range(300))
     env = {k: v for k, v in os.environ.items() if not k.startswith(("DATABASE_", "TELEGRAM_"))}
@@ -181,7 +183,7 @@ def test_cli_mistakes_get_one_line_each(
     assert "'someday' is not a date: use YYYY-MM-DD, today or yesterday" in capsys.readouterr().err
 
 
-def test_a_jsonl_line_without_query_names_the_key(workdir: Path) -> None:  # noqa: F811
+def test_a_jsonl_line_without_query_names_the_key(workdir: Path) -> None:
     result = newsbot("ask", "--jsonl", cwd=workdir, stdin='{"question": "dam"}\n')
     assert json.loads(result.stdout) == {
         "line": 1,
