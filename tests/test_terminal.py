@@ -18,8 +18,8 @@ import pytest
 from bot.cli.chat import run_chat
 from bot.cli.main import _parser, main
 from bot.clock import ManualClock
-from tests.conftest import SAMPLE, make_settings
 from tests import test_cli
+from tests.conftest import SAMPLE, make_settings
 from tests.test_cli import SEED, newsbot
 from tests.test_daily_use import story
 
