@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from bot.i18n import ENGLISH, N_, Texts
+
 # Who may use a command, as /help and the README say it.
 ANYONE = "anyone"
-EDITORS = "editors"
-CHAT_ADMINS = "anyone in a private chat; in a group or channel, its admins"
+EDITORS = N_("editors")
+CHAT_ADMINS = N_("anyone in a private chat; in a group or channel, its admins")
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,7 +41,14 @@ COMMANDS: tuple[Command, ...] = (
         "timezone",
         "/timezone [city or Area/City]",
         "Show or set the time zone for this chat's digests",
-        who=CHAT_ADMINS + " set it",
+        who=N_("anyone sees it; in a group or channel, its admins set it"),
+    ),
+    Command("trend", "/trend <words>", "A chart of the stories on these words, week by week"),
+    Command(
+        "language",
+        "/language [en|ru|ar|fr|auto]",
+        "The language of my replies in this chat",
+        who=CHAT_ADMINS,
     ),
     Command("add", "/add <text>", "Add an article (or reply /add to a message)", True, EDITORS),
     Command(
@@ -54,29 +63,59 @@ COMMANDS: tuple[Command, ...] = (
         EDITORS,
     ),
     Command(
+        "split", "/split <n>", "Take article n out of its story (a wrong match)", True, EDITORS
+    ),
+    Command("join", "/join <n> <m>", "Make the stories of articles n and m one", True, EDITORS),
+    Command(
+        "lang",
+        "/lang <n> <code>",
+        "Correct the language of article n (e.g. /lang 42 fr)",
+        True,
+        EDITORS,
+    ),
+    Command(
+        "feed",
+        "/feed add <url> [topic words]",
+        "Follow a feed (RSS, Atom, JSON Feed); /feed remove n stops following it",
+        True,
+        EDITORS,
+    ),
+    Command("feeds", "/feeds", "The feeds followed, with their health", True, EDITORS),
+    Command(
         "audit", "/audit", "Who added, changed, deleted or subscribed, and when", True, EDITORS
     ),
     Command("stats", "/stats", "Articles, sources, subscriptions", True, EDITORS),
 )
 
 
-def help_text(is_editor: bool) -> str:
-    """The /help body: every command the user may use, one line each."""
+# The filters a question may hold (bot/questions/filters.py), as /help shows them.
+FILTERS_HELP = N_(
+    "Filters in a question: <code>source:reuters</code>, <code>lang:ar</code>, "
+    "<code>after:2017-06-01</code>, <code>before:2017-08</code> (before August), "
+    '<code>"exact phrase"</code>, <code>-word</code> (leave out articles with it).'
+)
+
+
+def help_text(is_editor: bool, texts: Texts = ENGLISH) -> str:
+    """The /help body: every command the user may use, one line each, then the filters."""
     lines = [
-        "<b>Newsroom bot</b>: send a question, get the sentence that answers it.",
-        "Anyone may use a command unless its line says who may.",
+        texts("<b>Newsroom bot</b>: send a question, get the sentence that answers it."),
+        texts("Anyone may use a command unless its line says who may."),
         "",
     ]
     for command in COMMANDS:
         if command.editors_only and not is_editor:
             continue
         usage = command.usage.replace("<", "&lt;").replace(">", "&gt;")
-        who = "" if command.who == ANYONE else f" ({command.who})"
-        lines.append(f"{usage} — {command.description}{who}")
+        who = "" if command.who == ANYONE else f" ({texts(command.who)})"
+        lines.append(f"{usage} — {texts(command.description)}{who}")
+    lines += ["", texts(FILTERS_HELP)]
     if is_editor:
         lines += [
             "",
-            "Editors: send or forward an article in a private chat to keep it; "
-            "files (.txt, .md, .html, .jsonl) work too.",
+            texts(
+                "Editors: send or forward an article in a private chat to keep it; "
+                "a link, files (.txt, .md, .html, .jsonl) work too."
+            ),
         ]
     return "\n".join(lines)

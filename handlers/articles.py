@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from collections.abc import Sequence
 
 from telegram import (
     InlineKeyboardButton,
@@ -16,11 +17,13 @@ from telegram import (
     Update,
 )
 
-from bot.articles.archive import Change, Origin, RejectedInput
-from bot.articles.files import UnreadableFile, read_records
+from bot.articles.archive import Change, Origin, RejectedInput, SaveResult, Written
+from bot.articles.files import UnreadableFile, read_records, shown_name
 from bot.articles.parsing import MessageKind, classify_message, date_line_notes
 from bot.context import Context
 from bot.render import duplicate_line, escape, no_article_line, saved_line
+from bot.web.fetch import FetchError
+from bot.web.urls import find_link
 from handlers.common import (
     REFUSE_EDITORS_ONLY,
     actor,
@@ -60,6 +63,11 @@ async def private_text(update: Update, context: Context) -> None:
     message = update.effective_message
     text = message.text or message.caption if message is not None else None
     if message is None or not text:
+        return
+    link = find_link(text)
+    if link is not None:
+        # A link (or a forwarded post that is mostly one) is an article to fetch, for editors.
+        await ingest_link_as_editor(update, context)
         return
     kind = MessageKind.ARTICLE if message.forward_origin is not None else classify_message(text)
     if kind is MessageKind.EITHER:
@@ -120,6 +128,10 @@ async def add_command(update: Update, context: Context) -> None:
         text = source_message.text or source_message.caption or ""
     if not text.strip():
         await reply(update, ADD_USAGE)
+        return
+    link = find_link(text)
+    if link is not None:
+        await ingest_link(update, context, source_message, link)
         return
     await ingest(update, context, source_message, text)
 
@@ -238,6 +250,7 @@ async def document(update: Update, context: Context) -> None:
     ):
         await ingest(update, context, message, found.records[0].text)
         return
+    name = shown_name(name)
     report = await archive.import_records(found.records, actor=actor(update), origin=name)
     lines = [
         f"Imported {report.added} article{'s' if report.added != 1 else ''} from {escape(name)}."
@@ -251,7 +264,15 @@ async def document(update: Update, context: Context) -> None:
             f"{len(found.bad_lines)} lines were not article objects (lines {shown}{more})."
         )
     if report.rejected:
-        lines.append(f"{len(report.rejected)} had no text to keep.")
+        lines.append(f"{len(report.rejected)} could not be kept:")
+        lines.extend(escape(f"• {reason}") for reason in report.rejected[:5])
+        if len(report.rejected) > 5:
+            lines.append(f"… and {len(report.rejected) - 5} more.")
+    if report.index_error:
+        lines.append(
+            f"They are stored, but {escape(report.index_error)}: search finds them once it "
+            "catches up."
+        )
     await reply(update, "\n".join(lines))
 
 
@@ -268,10 +289,35 @@ async def ingest(update: Update, context: Context, source: Message, text: str) -
     except RejectedInput as exc:
         await reply(update, escape(str(exc)))
         return
-    written = await archive.add(new, actor=actor(update))
+    await _saved(update, await archive.add(new, actor=actor(update)), date_line_notes(text))
+
+
+@editors_only
+async def ingest_link_as_editor(update: Update, context: Context) -> None:
+    """The message is a link to an article: editors' links are fetched, anyone else is refused."""
+    message = update.effective_message
+    text = message.text or message.caption if message is not None else None
+    link = find_link(text) if text else None
+    if message is not None and link is not None:
+        await ingest_link(update, context, message, link)
+
+
+async def ingest_link(update: Update, context: Context, source: Message, link: str) -> None:
+    """Fetch the article at `link`, store it once and answer 'Saved #N …' or why not."""
+    origin = Origin(source.chat_id, source.message_id, user_id(update))
+    try:
+        written = await services(context).web.add_link(link, origin=origin, actor=actor(update))
+    except (FetchError, RejectedInput) as exc:
+        await reply(update, escape(f"Could not add {link}: {exc}"))
+        return
+    await _saved(update, written)
+
+
+async def _saved(
+    update: Update, written: Written[SaveResult], notes: Sequence[str] = ()
+) -> None:
     article = written.value.article
     if written.value.created:
-        notes = date_line_notes(text)
         text = saved_line(article.id, article.title, article.published.isoformat(), article.source)
         if not written.searchable:
             text += "\n" + not_yet_searchable("It is stored")

@@ -17,6 +17,7 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from bot.articles import parsing
+from bot.articles.boilerplate import article_source
 from bot.articles.parsing import ParsedArticle, clean_text, content_hash, parse_article
 
 SETTINGS = settings(
@@ -71,8 +72,7 @@ def first_parse_article(raw: str, *, title: str | None = None) -> ParsedArticle:
     paragraphs = [parsing._once(p) for p in re.split(r"\n\s*\n|\n", text) if p.strip()]
     paragraphs = parsing._drop_repeats(paragraphs)
     body = "\n\n".join(paragraphs)
-    source_match = parsing.SOURCE_MARK.search(body)
-    source = source_match.group(1).strip() if source_match else None
+    source = article_source(body)
     headline = (
         parsing.clean_headline(title)
         if title and title.strip()

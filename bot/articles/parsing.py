@@ -12,6 +12,8 @@ from dataclasses import dataclass
 import ftfy
 from ftfy.badness import is_bad
 
+from bot.articles.boilerplate import article_source
+
 DATE_LINE = re.compile(r"^\s*date\s+(\d{4}-\d{2}-\d{2})\b[ \t:]*", re.IGNORECASE)
 # A date line anywhere: only the first line sets the date, so a later one is reported.
 ANY_DATE_LINE = re.compile(r"^[ \t]*date[ \t:]+(\d[^\n]{0,30}?)[ \t]*$", re.I | re.M)
@@ -59,7 +61,6 @@ LOST_DASH = re.compile(r"(?<= )\ufffd_(?= )")
 LOST_OPENING = re.compile(r"(?<![\w\ufffd])\ufffd[_\ufffd](?=\w)")
 LOST_CLOSING = re.compile(r"(?<=[\w.,!?])\ufffd[_\ufffd](?!\w)")
 LOST_COPYRIGHT = re.compile(r"(?<=Copyright )\ufffd\ufffd", re.IGNORECASE)
-SOURCE_MARK = re.compile(r"\((?:source|via)\s*:\s*([^()\n]{1,80}?)\s*\)", re.IGNORECASE)
 CAPTION_START = re.compile(r"^(?:file\s+photo|photo|picture|image)\b\s*:", re.IGNORECASE)
 # Control characters except tab and newline, and the invisible ones that break matching.
 UNPRINTABLE = re.compile(
@@ -200,8 +201,7 @@ def parse_article(raw: str, *, title: str | None = None) -> ParsedArticle:
     paragraphs = [_once(p) for p in text.split("\n") if p]
     paragraphs = _drop_repeats(paragraphs)
     body = "\n\n".join(paragraphs)
-    source_match = SOURCE_MARK.search(body)
-    source = source_match.group(1).strip() if source_match else None
+    source = article_source(body)
     headline = clean_headline(title) if title and title.strip() else guess_headline(paragraphs)
     return ParsedArticle(title=headline, text=body, published=published, source=source)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import logging
 from collections.abc import Awaitable, Callable, Sequence, Set
 from dataclasses import dataclass
@@ -13,6 +14,7 @@ from bot.clock import Clock
 from bot.digests.schedule import latest_slot, next_slot, parse_time_of_day, zone
 from bot.digests.window import ArticleWindow
 from bot.render import MESSAGE_LIMIT, byline, escape, join_blocks
+from bot.stories.keeper import StoryKeeper
 from storage.articles import ArticleStore, StoredArticle
 from storage.layouts import PartLayout
 from storage.search_index import make_analyzer
@@ -111,13 +113,16 @@ class DigestService:
         subscriptions: SubscriptionStore,
         clock: Clock,
         default_timezone: str,
+        *,
+        stories: StoryKeeper | None = None,
     ) -> None:
         self._articles = articles
+        self._stories = stories
         self._subs = subscriptions
         self._clock = clock
         self._default_tz = default_timezone
         self._matcher = TopicMatcher()
-        self._items: dict[int, tuple[StoredArticle, Block]] = {}
+        self._items: dict[int, tuple[StoredArticle, str, Block]] = {}
         self._topics: dict[str, set[str]] = {}
         self._slots_now: dt.datetime | None = None
         self._slots_cache: dict[tuple[str, str | None], tuple[dt.datetime, dt.datetime] | None] = {}
@@ -125,8 +130,9 @@ class DigestService:
 
     async def window(self, after_article_id: int, upto_article_id: int) -> ArticleWindow:
         """The archive window that digests covering (after, upto] draw from."""
+        stories = None if self._stories is None else self._stories.story_lookup
         return await ArticleWindow.load(
-            self._articles, after_article_id, upto_article_id, self._matcher.terms
+            self._articles, after_article_id, upto_article_id, self._matcher.terms, stories
         )
 
     def render(self, window: ArticleWindow, topics: str, period: Period, *, title: str) -> Digest:
@@ -151,7 +157,11 @@ class DigestService:
         count = (len(lead), len(lead) + len(count_phrase(total)), total)
         blocks = [
             Block.of(header, count=count),
-            *(self._item(article) for article in selection.shown),
+            *(
+                self._item(article, outlets)
+                for article, outlets in itertools.zip_longest(selection.shown, selection.outlets)
+                if article is not None
+            ),
         ]
         if total > len(selection.shown):
             blocks.append(Block.of(f"…and {total - len(selection.shown)} more. Ask me about them."))
@@ -190,15 +200,16 @@ class DigestService:
             self._topics[topics] = terms
         return terms
 
-    def _item(self, article: StoredArticle) -> Block:
+    def _item(self, article: StoredArticle, outlets: str | None = None) -> Block:
         # Thousands of digests show the same articles: render and measure each one once.
+        outlets = outlets or ""
         cached = self._items.get(article.id)
-        if cached is None or cached[0] is not article:
-            cached = (article, Block.of(_item(article), article_id=article.id))
+        if cached is None or cached[0] is not article or cached[1] != outlets:
+            cached = (article, outlets, Block.of(_item(article, outlets), article_id=article.id))
             self._items[article.id] = cached
             if len(self._items) > 20_000:
                 self._items.clear()
-        return cached[1]
+        return cached[2]
 
     async def preview(self, chat_id: int) -> list[str]:
         """What each of the chat's subscriptions would send now, without sending or recording."""
@@ -364,11 +375,12 @@ def title_of(sub: SubscriptionInfo) -> str:
     return f"Your {sub.time_of_day} digest"
 
 
-def _item(article: StoredArticle) -> str:
+def _item(article: StoredArticle, outlets: str = "") -> str:
     lead = trim_headline(_lead(article), LEAD_CHARS)
+    also = f"\n<i>also in: {escape(outlets)}</i>" if outlets else ""
     return (
         f"<b>{escape(article.title)}</b>\n"
-        f"{byline(article.published.isoformat(), article.source, article.id)}\n"
+        f"{byline(article.published.isoformat(), article.source, article.id)}{also}\n"
         f"{escape(lead)}"
     )
 
