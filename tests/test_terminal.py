@@ -18,12 +18,10 @@ import pytest
 from bot.cli.chat import run_chat
 from bot.cli.main import _parser, main
 from bot.clock import ManualClock
-from tests import test_cli
 from tests.conftest import SAMPLE, make_settings
 from tests.test_cli import SEED, newsbot
 from tests.test_daily_use import story
 
-workdir = test_cli.workdir  # the fixture: a clean working directory
 WAIT = 30  # seconds; a bound on a hang, never a pause: each wait ends when the text shows
 
 
