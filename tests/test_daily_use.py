@@ -12,12 +12,50 @@ from tests.test_digests import run_digest_job
 HOUR = dt.timedelta(hours=1)
 
 
-WORDS = (
-    "harbour wheat council drought bakery tunnel orchard ferry quarry clinic railway garrison "
-    "vineyard glacier textile lantern mosaic archive festival pipeline cathedral reservoir "
-    "printing copper mill tannery observatory lighthouse monastery caravan granary aqueduct "
-    "sawmill brewery foundry dockyard hospital stadium refinery library ministry courthouse"
-).split()
+WORDS = [
+    "harbour",
+    "wheat",
+    "council",
+    "drought",
+    "bakery",
+    "tunnel",
+    "orchard",
+    "ferry",
+    "quarry",
+    "clinic",
+    "railway",
+    "garrison",
+    "vineyard",
+    "glacier",
+    "textile",
+    "lantern",
+    "mosaic",
+    "archive",
+    "festival",
+    "pipeline",
+    "cathedral",
+    "reservoir",
+    "printing",
+    "copper",
+    "mill",
+    "tannery",
+    "observatory",
+    "lighthouse",
+    "monastery",
+    "caravan",
+    "granary",
+    "aqueduct",
+    "sawmill",
+    "brewery",
+    "foundry",
+    "dockyard",
+    "hospital",
+    "stadium",
+    "refinery",
+    "library",
+    "ministry",
+    "courthouse",
+]
 
 
 def story(title: str, date: str | None = None) -> str:
