@@ -98,7 +98,8 @@ async def test_kill_9_mid_digest_then_restart_sends_each_part_once(
     bot = await start_bot(settings, clock)
     due = now - dt.timedelta(hours=1)
     await subscribe_private(bot, READER, at=f"{due.hour:02d}:{due.minute:02d}")
-    await add_articles(bot, *LONG)
+    # Dated when they arrive: bulk-imported articles dated long before are not news.
+    await add_articles(bot, *LONG, date=clock.now().date().isoformat())
     await stop_bot(bot)
 
     await control.post(f"/_fake/stall/{READER}", params={"after": 1})

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 
 from bot.articles.archive import ImportRecord
 from tests.conftest import EDITOR, READER, Harness
@@ -11,14 +12,64 @@ from tests.test_digests import run_digest_job
 HOUR = dt.timedelta(hours=1)
 
 
+WORDS = [
+    "harbour",
+    "wheat",
+    "council",
+    "drought",
+    "bakery",
+    "tunnel",
+    "orchard",
+    "ferry",
+    "quarry",
+    "clinic",
+    "railway",
+    "garrison",
+    "vineyard",
+    "glacier",
+    "textile",
+    "lantern",
+    "mosaic",
+    "archive",
+    "festival",
+    "pipeline",
+    "cathedral",
+    "reservoir",
+    "printing",
+    "copper",
+    "mill",
+    "tannery",
+    "observatory",
+    "lighthouse",
+    "monastery",
+    "caravan",
+    "granary",
+    "aqueduct",
+    "sawmill",
+    "brewery",
+    "foundry",
+    "dockyard",
+    "hospital",
+    "stadium",
+    "refinery",
+    "library",
+    "ministry",
+    "courthouse",
+]
+
+
 def story(title: str, date: str | None = None) -> str:
-    """An article as an editor sends it in a message (long enough to be one)."""
+    """An article as an editor sends it in a message (long enough to be one).
+
+    Each title gets its own words, so that different titles make different stories (digests
+    show one item per story).
+    """
+    seed = int(hashlib.sha256(title.encode()).hexdigest(), 16)
+    words = [WORDS[(seed >> (6 * n)) % len(WORDS)] for n in range(24)]
     first = f"date {date}\n" if date else ""
-    return (
-        f"{first}{title}\n"
-        f"Reporters confirmed on the ground that {title.lower()}, local officials said. "
-        "Residents described the scene to our correspondents at length, and aid groups "
-        "said they were preparing a response for the coming days in the whole province."
+    return f"{first}{title}\nOfficials said that {title.lower()}. " + " ".join(
+        f"The {a} near the {b} and the {c} were part of it, said a {d} worker."
+        for a, b, c, d in zip(words[0::4], words[1::4], words[2::4], words[3::4], strict=True)
     )
 
 
@@ -96,11 +147,12 @@ async def test_topic_words_rank_by_relevance_and_say_so(bot: Harness) -> None:
     await send_article(bot, "Dam repairs start on the Euphrates dam")
     await send_article(bot, "Schools reopen in Raqqa")
     await send_article(bot, "Talks near the dam")
-    replies = await bot.send("/digest euphrates dam", user_id=READER)
+    replies = await bot.send("/digest dam", user_id=READER)
     assert replies[0].startswith(
-        "<b>Digest</b> · 2 new articles on euphrates dam (of 3 in the last 24 hours), "
-        "most relevant first\n\n<b>Dam repairs start on the Euphrates dam</b>"
+        "<b>Digest</b> · 2 new articles on dam (of 3 in the last 24 hours), most relevant first"
     )
+    assert "Talks near the dam" in replies[0] and "Euphrates dam" in replies[0]
+    assert "Schools reopen" not in replies[0]
 
 
 async def test_subscribe_reads_times_as_people_type_them(bot: Harness) -> None:

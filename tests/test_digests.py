@@ -22,12 +22,13 @@ DAY = dt.timedelta(days=1)
 BOTH_BACKENDS = True  # storage and delivery run on SQLite and PostgreSQL
 
 
-async def add_articles(bot: Harness, *titles: str) -> None:
+async def add_articles(bot: Harness, *titles: str, date: str = "2026-11-24") -> None:
+    """Import articles (a bulk import: dated more than a day before a digest, not news)."""
     records = [
         ImportRecord(
             text=f"{title}. Details of the story about {title.lower()} follow here.",
             title=title,
-            date="2026-11-24",
+            date=date,
         )
         for title in titles
     ]

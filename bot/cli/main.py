@@ -190,7 +190,7 @@ def _parser() -> argparse.ArgumentParser:
     ask.set_defaults(handler=_ask)
 
     trend = sub.add_parser("trend", help="a chart of the stories matching words, week by week")
-    trend.add_argument("words")
+    trend.add_argument("words", help="the words to chart, in quotes")
     trend.add_argument("--out", type=Path, required=True, help="the PNG file to write")
     trend.set_defaults(handler=_trend)
 

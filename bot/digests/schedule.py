@@ -25,17 +25,6 @@ def zone(name: str | None, default: str) -> zoneinfo.ZoneInfo:
         return zoneinfo.ZoneInfo(default)
 
 
-def is_timezone(name: str) -> bool:
-    """Whether `name` is a known IANA zone such as Europe/London."""
-    if not name or ".." in name or name.startswith("/"):
-        return False
-    try:
-        zoneinfo.ZoneInfo(name)
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-        return False
-    return True
-
-
 def latest_slot(time_of_day: dt.time, tz: zoneinfo.ZoneInfo, now: dt.datetime) -> dt.datetime:
     """The most recent moment at or before `now` when the local clock showed `time_of_day`, UTC.
 
