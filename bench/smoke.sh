@@ -25,3 +25,7 @@ $py -m bench.digest "$data" --small --rate 100 --concurrency 200
 
 echo "-- bench/fuzz.py (500 hostile inputs through the real Application)"
 $py -m bench.fuzz --inputs 500 --seed 7
+
+echo "-- bench/stories.py (80 FA-KES articles and their copies; import of 2,000 with and without)"
+$py -m bench.stories quality "$data/syria-fakes/articles.jsonl" --limit 80 --thresholds 0.6
+$py -m bench.stories speed "$data/syria-fakes/articles.jsonl" --size 2000

@@ -180,7 +180,7 @@ def build_bot(work: pathlib.Path, source: Sequence[Source], size: int) -> float:
         flush=True,
     )
     articles.unlink()
-    stored = int(done.stdout.split("Imported ", 1)[1].split()[0])
+    stored = int(done.stdout.split(": ", 1)[1].split()[0])  # "Imported from 1 file(s): N stored"
     if stored != size:
         raise RuntimeError(f"newsbot import stored {stored} of {size} articles")
     return stored / elapsed

@@ -196,4 +196,4 @@ async def test_delete_and_stats_for_editors_only(bot: Harness) -> None:
     ]
     answers = await bot.services.questions.ask("civilians trapped in Raqqa")
     assert answers.hits == ()
-    assert await bot.send("/read_1", user_id=READER) == ["There is no article #1 in the archive."]
+    assert await bot.send("/read_1", user_id=READER) == ["Article #1 was deleted."]

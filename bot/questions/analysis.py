@@ -94,6 +94,8 @@ class QueryTerm:
     word: str
     variants: tuple[Variant, ...]
     idf: float
+    # The language whose index fields the variants are searched in (storage.languages).
+    lang: str = "en"
 
     @property
     def terms(self) -> frozenset[str]:
@@ -178,13 +180,13 @@ def answer_type(question: str) -> AnswerType:
     return AnswerType.ANY
 
 
-def edits(word: str) -> set[str]:
+def edits(word: str, alphabet: str = _ALPHABET) -> set[str]:
     """Return the words one edit (delete, swap, replace, insert) away from `word`."""
     splits = [(word[:i], word[i:]) for i in range(len(word) + 1)]
     found = {left + right[1:] for left, right in splits if right}
     found |= {left + right[1] + right[0] + right[2:] for left, right in splits if len(right) > 1}
-    found |= {left + c + right[1:] for left, right in splits if right for c in _ALPHABET}
-    found |= {left + c + right for left, right in splits for c in _ALPHABET}
+    found |= {left + c + right[1:] for left, right in splits if right for c in alphabet}
+    found |= {left + c + right for left, right in splits for c in alphabet}
     found.discard(word)
     return found
 

@@ -1,7 +1,7 @@
 """page clutter of each article, found at import
 
 Revision ID: 0005
-Revises: 0003
+Revises: 0004
 Create Date: 2026-12-02 17:10:00
 
 Answers never quote datelines, bylines, tag lists, share prompts or photo captions: the import
@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0005"
-down_revision = "0003"
+down_revision = "0004"
 branch_labels = None
 depends_on = None
 
