@@ -135,7 +135,15 @@ def test_every_command_is_in_the_readme() -> None:
 def test_ask_flags_are_the_question_filters(
     workdir: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    assert main(["import", "--quiet", str(SEED)]) == 0
+    # The seed's "(Source: Reuters)" credits its photo (issue 12): a Reuters dateline names one.
+    wire = workdir / "wire.txt"
+    wire.write_text(
+        "date 2017-07-05\nBEIRUT (Reuters) - Civilians trapped in Raqqa waited for a corridor out "
+        "of the city on Wednesday, aid groups said, as fighting went on in the old town and "
+        "shelling hit the streets near the river through the night.",
+        encoding="utf-8",
+    )
+    assert main(["import", "--quiet", str(SEED), str(wire)]) == 0
     capsys.readouterr()
     assert main(["ask", "civilians trapped in Raqqa", "--json", "--source", "reuters"]) == 0
     found = json.loads(capsys.readouterr().out)["results"]
