@@ -13,6 +13,7 @@ from bot.clock import Clock, SystemClock
 from bot.digests.compose import DigestService
 from bot.digests.dispatch import DigestDispatcher
 from bot.digests.subscriptions import SubscriptionService
+from bot.feeds.service import FeedService
 from bot.i18n import ChatLanguages
 from bot.metrics import Metrics
 from bot.questions.limits import QuestionLimits
@@ -20,14 +21,19 @@ from bot.questions.retrieval import Retriever
 from bot.questions.service import QuestionService
 from bot.roles import EditorRoles
 from bot.settings import Settings, worker_id
+from bot.stories.keeper import StoryKeeper
+from bot.web.fetch import Fetcher, FetchLimits
+from bot.web.reader import WebReader
 from storage.articles import ArticleStore
 from storage.audit import AuditStore
 from storage.chat_languages import ChatLanguageStore
 from storage.db import Database
 from storage.deliveries import DeliveryStore
+from storage.feeds import FeedStore
 from storage.index_slots import IndexSlot, committed_watermark, seed_slot
 from storage.schema import ensure_schema
 from storage.search_index import SearchIndex
+from storage.stories import StoryStore
 from storage.subscriptions import SubscriptionStore
 from storage.tombstones import TombstoneStore
 from storage.updates import UpdateLedger
@@ -51,8 +57,12 @@ class Services:
     deliveries: DeliveryStore
     dispatcher: DigestDispatcher
     updates: UpdateLedger
+    stories: StoryKeeper
     metrics: Metrics = field(default_factory=Metrics)
     index_slot: IndexSlot | None = None
+    fetcher: Fetcher = field(init=False)
+    web: WebReader = field(init=False)
+    feeds: FeedService = field(init=False)
     audit: AuditStore = field(init=False)
     roles: EditorRoles = field(init=False)
     question_limits: QuestionLimits = field(init=False)
@@ -68,6 +78,23 @@ class Services:
             dt.timedelta(seconds=settings.admin_cache_seconds),
             self.clock,
         )
+        self.fetcher = Fetcher(
+            FetchLimits(
+                allow_private=settings.fetch_allow_private,
+                max_bytes=settings.fetch_max_bytes,
+                timeout=settings.fetch_timeout_seconds,
+                per_host=settings.fetch_per_host,
+            )
+        )
+        self.web = WebReader(self.fetcher, self.archive)
+        self.feeds = FeedService(
+            FeedStore(self.db),
+            self.web,
+            self.archive,
+            self.clock,
+            worker=worker_id(settings),
+            interval=dt.timedelta(minutes=settings.feed_poll_minutes),
+        )
         self.question_limits = QuestionLimits(
             settings.questions_per_user,
             settings.questions_per_chat,
@@ -76,7 +103,9 @@ class Services:
         )
 
     async def close(self) -> None:
-        """Close the index and the database."""
+        """Close the web client, the index and the database."""
+        await self.fetcher.close()
+        self.web.close()
         await asyncio.to_thread(self.index.close)
         await self.db.close()
         if self.index_slot is not None:
@@ -117,8 +146,9 @@ async def open_services(settings: Settings, *, clock: Clock | None = None) -> Se
         log.warning("search index was built by an older version; rebuilding it from the database")
     articles = ArticleStore(db)
     subscriptions = SubscriptionStore(db)
-    archive = Archive(articles, index, clock, TombstoneStore(db))
-    digests = DigestService(articles, subscriptions, clock, settings.timezone)
+    stories = StoryKeeper(StoryStore(db), clock)
+    archive = Archive(articles, index, clock, TombstoneStore(db), stories)
+    digests = DigestService(articles, subscriptions, clock, settings.timezone, stories=stories)
     deliveries = DeliveryStore(db)
     services = Services(
         settings=settings,
@@ -126,7 +156,7 @@ async def open_services(settings: Settings, *, clock: Clock | None = None) -> Se
         db=db,
         index=index,
         archive=archive,
-        questions=QuestionService(articles, Retriever(index)),
+        questions=QuestionService(articles, Retriever(index), clock, stories),
         subscriptions=subscriptions,
         digest_subscriptions=SubscriptionService(
             subscriptions,
@@ -147,15 +177,12 @@ async def open_services(settings: Settings, *, clock: Clock | None = None) -> Se
             concurrency=settings.digest_concurrency,
         ),
         updates=UpdateLedger(db),
+        stories=stories,
         index_slot=slot,
     )
-    last_seq = await articles.last_seq()
-    if index.watermark > last_seq:
-        # The index is ahead of this database (a different or restored database): rebuild.
-        log.warning("search index is ahead of the database; rebuilding it")
-        await archive.rebuild_index()
-    else:
-        repaired = await archive.sync_index()
-        if repaired:
-            log.info("search index caught up with %d change(s)", repaired)
+    await archive.start_index()
+    # Articles stored without a story (before stories existed, or a crash in between).
+    assigned = await stories.catch_up()
+    if assigned:
+        log.info("stories: %d article(s) given their story", assigned)
     return services

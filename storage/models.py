@@ -9,12 +9,14 @@ from sqlalchemy import (
     Boolean,
     Date,
     DateTime,
+    Float,
     ForeignKey,
     Index,
     Integer,
     String,
     Text,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from sqlalchemy.types import TypeDecorator
@@ -63,6 +65,8 @@ class Article(Base):
         UniqueConstraint("origin_chat_id", "origin_message_id", name="uq_articles_origin"),
         Index("ix_articles_change_seq", "change_seq"),
         Index("ix_articles_published", "published"),
+        # Web articles: one article per canonical address (NULL for pasted texts).
+        Index("ix_articles_canonical_url", "canonical_url", unique=True),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
@@ -74,6 +78,9 @@ class Article(Base):
     # ISO 639-1 code, detected at import or set by an editor; NULL: not known yet.
     lang: Mapped[str | None] = mapped_column(String(8))
     url: Mapped[str | None] = mapped_column(Text)
+    # Spans of page clutter in `text` found at import ("start-end,..."); NULL: not looked for.
+    clutter: Mapped[str | None] = mapped_column(Text)
+    canonical_url: Mapped[str | None] = mapped_column(String(2048))
     content_hash: Mapped[str] = mapped_column(String(64), unique=True)
     origin_chat_id: Mapped[int | None] = mapped_column(ChatId)
     origin_message_id: Mapped[int | None] = mapped_column(BigInteger)
@@ -82,6 +89,8 @@ class Article(Base):
     updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
     deleted_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
     change_seq: Mapped[int] = mapped_column(BigInteger)
+    # Stored by a bulk import (`newsbot import`, a .jsonl file): old ones are not news.
+    backfill: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
 
 class Chat(Base):
@@ -150,6 +159,44 @@ class Delivery(Base):
     lease_until: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
 
 
+class Feed(Base):
+    """A subscribed RSS/Atom/JSON feed, its HTTP validators, health, and who polls it now."""
+
+    __tablename__ = "feeds"
+    __table_args__ = (Index("ix_feeds_due", "next_poll_at"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    url: Mapped[str] = mapped_column(String(2048), unique=True)
+    title: Mapped[str | None] = mapped_column(Text)
+    topics: Mapped[str] = mapped_column(Text, default="")
+    added_by: Mapped[int | None] = mapped_column(ChatId)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    etag: Mapped[str | None] = mapped_column(Text)
+    last_modified: Mapped[str | None] = mapped_column(Text)
+    next_poll_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    last_polled_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    last_success_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    last_error: Mapped[str | None] = mapped_column(Text)
+    failures: Mapped[int] = mapped_column(Integer, default=0)
+    item_count: Mapped[int] = mapped_column(Integer, default=0)
+    # The process polling the feed and until when; a lapsed lease may be taken over.
+    claimed_by: Mapped[str | None] = mapped_column(String(64))
+    lease_until: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+
+
+class FeedItem(Base):
+    """A feed item already handled (stored, a duplicate, or left out by the topic words)."""
+
+    __tablename__ = "feed_items"
+
+    feed_id: Mapped[int] = mapped_column(
+        Integer, ForeignKey("feeds.id", ondelete="CASCADE"), primary_key=True
+    )
+    # SHA-256 of the item's guid (or link): guids can be any length.
+    guid_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    seen_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+
+
 class ProcessedUpdate(Base):
     """Telegram updates already taken by some bot process: each one is handled once."""
 
@@ -173,3 +220,45 @@ class AuditEntry(Base):
     action: Mapped[str] = mapped_column(String(32))
     article_id: Mapped[int | None] = mapped_column(Integer)
     detail: Mapped[str] = mapped_column(Text, default="")
+
+
+class StoryMember(Base):
+    """Which story an article belongs to, and why (near-copy detection or an editor)."""
+
+    __tablename__ = "story_members"
+    __table_args__ = (
+        Index("ix_story_members_story", "story_id", "article_id"),
+        Index("ix_story_members_seq", "seq"),
+    )
+
+    article_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    # The id of the story's first article: stories need no table of their own.
+    story_id: Mapped[int] = mapped_column(Integer)
+    # "first" (started the story), "similar" (a near copy), "split" or "join" (an editor).
+    reason: Mapped[str] = mapped_column(String(16))
+    matched_id: Mapped[int | None] = mapped_column(Integer)
+    similarity: Mapped[float | None] = mapped_column(Float)
+    # Rises with every change, so a process's in-memory map of stories reads only what changed.
+    seq: Mapped[int] = mapped_column(BigInteger)
+
+
+class StoryBand(Base):
+    """One LSH band of an article's MinHash signature: articles sharing a key are candidates."""
+
+    __tablename__ = "story_bands"
+    __table_args__ = ({"sqlite_with_rowid": False},)
+
+    band_key: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    article_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+
+
+class StoryDecision(Base):
+    """An editor's /split or /join, replayed when story membership is rebuilt."""
+
+    __tablename__ = "story_decisions"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    kind: Mapped[str] = mapped_column(String(8))
+    article_id: Mapped[int] = mapped_column(Integer)
+    other_id: Mapped[int | None] = mapped_column(Integer)
+    at: Mapped[dt.datetime] = mapped_column(UTCDateTime)

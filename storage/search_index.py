@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 
 import tantivy
 
+from storage.faults import crash_point
 from storage.languages import (
     ENGLISH,
     LANGUAGES,
@@ -282,17 +283,27 @@ class SearchIndex:
         writer = self._writer
         if writer is None:
             raise RuntimeError("commit() needs the writer: call it inside writing()")
+        crash_point("index:staged")
         writer.commit()
+        crash_point("index:committed")
         # The watermark is written only after the commit: a crash in between replays changes.
         self._write_watermark(max(watermark, self._watermark))
+        crash_point("index:watermark")
         self._refresh()
 
     def reset(self) -> None:
-        """Delete every document and set the watermark back to 0."""
+        """Delete every document and set the watermark back to 0.
+
+        The watermark goes first: the index never claims changes it no longer holds (a crash
+        after clearing would otherwise leave it empty and "up to date"). A crash in between
+        leaves every document and a watermark of 0, and the next sync re-applies them all.
+        """
         with self.writing() as writer:
+            self._write_watermark(0)
+            crash_point("index:reset-watermark")
             writer.delete_all_documents()
             writer.commit()
-            self._write_watermark(0)
+            crash_point("index:cleared")
         self._refresh()
 
     @contextlib.contextmanager
@@ -432,6 +443,21 @@ class SearchIndex:
             )
             kept = self._top(filtered, limit)
         return self._hits(kept[:limit])
+
+    def within_days(
+        self, query: tantivy.Query, first: datetime.date, last: datetime.date
+    ) -> tantivy.Query:
+        """`query` over only the articles published from `first` to `last` (included)."""
+        days = tantivy.Query.range_query(
+            self._schema,
+            DAY_FIELD,
+            tantivy.FieldType.Integer,
+            lower_bound=day_number(first),
+            upper_bound=day_number(last),
+        )
+        return tantivy.Query.boolean_query(
+            [(tantivy.Occur.Must, query), (tantivy.Occur.Must, days)]
+        )
 
     def _top(
         self, query: tantivy.Query, limit: int

@@ -19,6 +19,7 @@ from bot.telegram.pacing import Pacer, VirtualTime
 from bot.telegram.updates import UpdateFactory
 from tests.support.flood import FloodGate, FloodRules, delivery_faults
 from tests.support.postgres import fresh_database, postgres_url_or_skip
+from tests.support.web import WebSite
 
 EDITOR = 1001
 READER = 2002
@@ -132,5 +133,24 @@ async def bot(settings: Settings, clock: ManualClock) -> AsyncIterator[Harness]:
         await stop_bot(harness)
 
 
+@pytest.fixture
+async def site() -> AsyncIterator[WebSite]:
+    """A web site on 127.0.0.1 for the fetcher, links and feeds."""
+    server = await WebSite().start()
+    try:
+        yield server
+    finally:
+        await server.stop()
+
+
 def seed_text() -> str:
     return SEED.read_text(encoding="utf-8")
+
+
+@pytest.fixture
+def workdir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A fresh working folder, and no settings from the environment (the CLI reads both)."""
+    monkeypatch.chdir(tmp_path)
+    for key in ("TELEGRAM_BOT_TOKEN", "DATABASE_URL", "EDITOR_IDS", "CHANNEL_IDS", "INDEX_DIR"):
+        monkeypatch.delenv(key, raising=False)
+    return tmp_path

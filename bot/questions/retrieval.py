@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 import tantivy
 
 from bot.questions.analysis import Query, QueryTerm, TermStats, analyze, idf, stem, tokenize
+from bot.questions.dates import DateRange
 from bot.questions.filters import Filters
 from bot.questions.languages import (
     LanguageStats,
@@ -17,7 +18,7 @@ from bot.questions.languages import (
     analyse_word,
     candidate_languages,
 )
-from bot.questions.sentences import best_sentence, highlights
+from bot.questions.sentences import best_sentence, cut_quote, highlights
 from storage.languages import (
     ENGLISH,
     analysis_of,
@@ -128,15 +129,21 @@ class Retriever:
         as_of: datetime.date | None,
         limit: int = 10,
         offset: int = 0,
+        days: DateRange | None = None,
         filters: Filters | None = None,
     ) -> list[ScoredArticle]:
         """Rank articles for `query`, best first, leaving out those published after `as_of`
-        and those `filters` leave out."""
+        and those `filters` leave out.
+
+        With `days` (a date the question names), the articles of those days come first.
+        """
         if query.is_empty or limit <= 0:
             return []
         if filters is not None and filters.before is not None:
             last = filters.before - datetime.timedelta(days=1)
             as_of = last if as_of is None else min(as_of, last)
+        if days is not None:
+            return self._dated(query, as_of, limit, offset, days, filters)
         wanted = max(self._weights.candidates, offset + limit)
         min_idf = self._rare_idf(self._weights.bonus_min_docs)
         narrow = self._narrow_query(query, min_idf)
@@ -158,6 +165,32 @@ class Retriever:
         )
         return [ScoredArticle(a, s) for s, _, a in ranked[offset : offset + limit]]
 
+    def _dated(
+        self,
+        query: Query,
+        as_of: datetime.date | None,
+        limit: int,
+        offset: int,
+        days: DateRange,
+        filters: Filters | None,
+    ) -> list[ScoredArticle]:
+        """The articles of `days` that match, best first, then the rest as ranked near them."""
+        wanted = max(self._weights.candidates, offset + limit)
+        full = self._filtered(
+            self._full_query(query, self._rare_idf(self._weights.bonus_min_docs)), query, filters
+        )
+        dated = self._index.search(
+            self._index.within_days(full, days.first, days.last), as_of=as_of, limit=wanted
+        )
+        # Recency counts from the day asked about, not from today.
+        rest = self.search(query, as_of=as_of, limit=wanted, offset=0, filters=filters)
+        first = [
+            ScoredArticle(h.article_id, h.score) for h in sorted(dated, key=lambda h: -h.score)
+        ]
+        seen = {s.article_id for s in first}
+        ranked = first + [s for s in rest if s.article_id not in seen]
+        return ranked[offset : offset + limit]
+
     def suggest(self, query: Query, limit: int = 5) -> list[str]:
         """Return archive words spelled closest to the query words, for "nothing found"."""
         found: list[str] = []
@@ -169,17 +202,25 @@ class Retriever:
                     found.append(variant.term)
         return found[:limit]
 
-    def answer(self, query: Query, title: str, text: str, lang: str | None = None) -> Answer:
+    def answer(
+        self,
+        query: Query,
+        title: str,
+        text: str,
+        clutter: str | None = None,
+        lang: str | None = None,
+    ) -> Answer:
         """Return the sentence of this article that best answers `query`, with highlights.
 
-        `lang`, the article's language, keeps only the question's words read in it.
+        `clutter` is the article's page clutter found at import (None: found now); `lang`, the
+        article's language, keeps only the question's words read in it.
         """
         if lang is not None:
             code = analysis_of(lang).code
             own = tuple(term for term in query.terms if term.lang == code)
             if own and len(own) < len(query.terms):
                 query = dataclasses.replace(query, terms=own)
-        sentence = best_sentence(query, title, text, stats=self._index)
+        sentence = cut_quote(best_sentence(query, title, text, stats=self._index, clutter=clutter))
         return Answer(sentence, highlights(query, sentence))
 
     def _filtered(

@@ -1,7 +1,7 @@
 """the language of each article and of each chat's replies
 
 Revision ID: 0008
-Revises: 0003
+Revises: 0007
 Create Date: 2026-12-02 16:40:00
 
 Articles stored before this revision have no language (NULL): the search index detects it when
@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0008"
-down_revision = "0003"
+down_revision = "0007"
 branch_labels = None
 depends_on = None
 
