@@ -15,7 +15,7 @@ from bot.articles.archive import ImportRecord
 from bot.cli.main import main
 from bot.stories.signature import band_keys, shingles, similarity
 from bot.stories.trend import bars, trend
-from tests.conftest import EDITOR, FIXTURES, READER, SAMPLE, Harness, seed_text
+from tests.conftest import EDITOR, READER, SAMPLE, SEED, Harness, seed_text
 
 BOTH_BACKENDS = True
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
@@ -281,7 +281,7 @@ def test_trend_command_line_writes_a_png(
     monkeypatch.chdir(tmp_path)
     for key in ("TELEGRAM_BOT_TOKEN", "DATABASE_URL", "EDITOR_IDS", "CHANNEL_IDS", "INDEX_DIR"):
         monkeypatch.delenv(key, raising=False)
-    assert main(["import", "--quiet", str(FIXTURES / "raqqa-2017-07-04.txt")]) == 0
+    assert main(["import", "--quiet", str(SEED)]) == 0
     capsys.readouterr()
     out = tmp_path / "raqqa.png"
     assert main(["trend", "Raqqa wall", "--out", str(out)]) == 0
