@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import unicodedata
 from functools import lru_cache
 from typing import TYPE_CHECKING
@@ -31,11 +32,12 @@ _ARABIC_ONLY = frozenset("ةى")
 _ARABIC_SCRIPT_LANGUAGES = frozenset({"ar", "fa", "ps", "ur", "ckb", "ug", *_ALIASES})
 
 
-@lru_cache(maxsize=2)
-def _identifier(probabilities: bool) -> LanguageIdentifier:
+@lru_cache(maxsize=1)
+def _identifier() -> LanguageIdentifier:
+    # One model in memory (about 100 MiB once loaded): articles and questions share it.
     from py3langid.langid import MODEL_FILE, LanguageIdentifier
 
-    return LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=probabilities)
+    return LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=False)
 
 
 def detect(text: str) -> str | None:
@@ -43,7 +45,7 @@ def detect(text: str) -> str | None:
     sample = text[:SAMPLE_CHARS]
     if not any(ch.isalpha() for ch in sample):
         return None
-    code = str(_identifier(False).classify(sample)[0])
+    code = str(_identifier().classify(sample)[0])
     if code in _ARABIC_SCRIPT_LANGUAGES and code != "fa" and _persian(sample):
         return "fa"
     return _ALIASES.get(code, code)
@@ -104,19 +106,18 @@ def question_languages(question: str, present: list[str]) -> list[str]:
         return [code for code in ("ar", "fa") if code in candidates] or candidates[:1]
     if len(candidates) <= 1:
         return candidates
-    ranked = _identifier(True).rank(question)
-    best = 0.0
-    chosen: list[tuple[float, str]] = []
-    probability = {_ALIASES.get(code, code): p for code, p in reversed(ranked)}
-    for code in candidates:
-        p = probability.get(code, 0.0)
-        best = max(best, p)
-        chosen.append((p, code))
-    chosen.sort(reverse=True)
-    kept = [code for p, code in chosen if p >= best * QUESTION_MARGIN]
+    # The detector's log-likelihoods scaled as its own probabilities are (by the square root of
+    # the length in bytes): a ratio of probabilities is then a difference of these.
+    scale = math.sqrt(max(len(question.encode("utf-8")), 1))
+    score = {
+        _ALIASES.get(code, code): s / scale for code, s in reversed(_identifier().rank(question))
+    }
+    chosen = sorted(((score.get(code, -math.inf), code) for code in candidates), reverse=True)
+    best = chosen[0][0]
+    kept = [code for s, code in chosen if s >= best + math.log(QUESTION_MARGIN)]
     return kept[:MAX_QUESTION_LANGUAGES]
 
 
 def known(code: str) -> bool:
     """Whether `code` is a language code an editor or a file may give (ours or the detector's)."""
-    return code in CODES or code in _identifier(False).nb_classes
+    return code in CODES or code in _identifier().nb_classes

@@ -135,19 +135,18 @@ def test_every_command_is_in_the_readme() -> None:
 def test_ask_flags_are_the_question_filters(
     workdir: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    # The seed's "(Source: Reuters)" credits its photo (issue 12): a Reuters dateline names one.
-    wire = workdir / "wire.txt"
-    wire.write_text(
-        "date 2017-07-05\nBEIRUT (Reuters) - Civilians trapped in Raqqa waited for a corridor out "
-        "of the city on Wednesday, aid groups said, as fighting went on in the old town and "
-        "shelling hit the streets near the river through the night.",
-        encoding="utf-8",
-    )
-    assert main(["import", "--quiet", str(SEED), str(wire)]) == 0
+    records = workdir / "two.jsonl"
+    lines = [
+        {"text": SEED.read_text(encoding="utf-8"), "source": "Reuters", "date": "2017-07-04"},
+        {"text": "Civilians trapped in Raqqa wait for a corridor out of the old city.",
+         "source": "AFP", "date": "2017-07-05"},
+    ]  # fmt: skip
+    records.write_text("\n".join(json.dumps(line) for line in lines) + "\n", encoding="utf-8")
+    assert main(["import", "--quiet", str(records)]) == 0
     capsys.readouterr()
     assert main(["ask", "civilians trapped in Raqqa", "--json", "--source", "reuters"]) == 0
     found = json.loads(capsys.readouterr().out)["results"]
-    assert [(r["source"], r["lang"]) for r in found][:1] == [("Reuters", "en")]
+    assert [(r["source"], r["lang"]) for r in found] == [("Reuters", "en")]
     assert main(["ask", "civilians trapped in Raqqa", "--json", "--before", "2017-07"]) == 0
     assert json.loads(capsys.readouterr().out)["results"] == []
     assert main(["ask", "civilians", "--after", "2017-13"]) == 2

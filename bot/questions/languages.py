@@ -92,12 +92,14 @@ def _analyse_many(lang: str, words: list[str]) -> list[str]:
     return tokens if len(tokens) == len(words) else [analyse_word(lang, w) for w in words]
 
 
-def _variants(lang: str, word: str, term: str, stats: LanguageStats) -> tuple[Variant, ...]:
+def _variants(
+    lang: str, word: str, term: str, stats: LanguageStats, correct: bool
+) -> tuple[Variant, ...]:
     """The term, and for a word the archive hardly knows, the likeliest corrections."""
     df = stats.doc_freq(term)
     alphabet = _ALPHABETS.get(lang, _LATIN)
     # Only words wholly in the language's letters are corrected (not names in another script).
-    if df >= RARE_DF or len(word) <= 3 or not set(word) <= set(alphabet):
+    if not correct or df >= RARE_DF or len(word) <= 3 or not set(word) <= set(alphabet):
         return (Variant(term, 1.0),)
     candidates = sorted(edits(word, alphabet))
     found: dict[str, int] = {}
@@ -114,8 +116,15 @@ def _variants(lang: str, word: str, term: str, stats: LanguageStats) -> tuple[Va
     return tuple(variants) if variants else (Variant(term, 1.0),)
 
 
-def analyse_in(lang: str, question: str, stats: LanguageStats) -> list[QueryTerm]:
-    """The query terms of a question read as `lang`: normalised, stemmed, stop words out."""
+def analyse_in(
+    lang: str, question: str, stats: LanguageStats, *, correct: bool = True
+) -> list[QueryTerm]:
+    """The query terms of a question read as `lang`: normalised, stemmed, stop words out.
+
+    `correct`: look for typo corrections of words this language's articles hardly know (for
+    the likeliest language only: in the others most words are unknown, and each costs a
+    search of hundreds of spellings).
+    """
     num_docs = max(stats.num_docs(), 1)
     terms: list[QueryTerm] = []
     seen: set[str] = set()
@@ -125,7 +134,7 @@ def analyse_in(lang: str, question: str, stats: LanguageStats) -> list[QueryTerm
         if not term or term in seen:
             continue
         seen.add(term)
-        variants = _variants(lang, word, term, stats)
+        variants = _variants(lang, word, term, stats, correct and lang != OTHER)
         df = max(stats.doc_freq(v.term) for v in variants)
         terms.append(QueryTerm(word, variants, idf(df, num_docs), lang=lang))
     return terms

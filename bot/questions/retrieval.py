@@ -110,13 +110,14 @@ class Retriever:
             return analyze(question, self._index)
         terms: list[QueryTerm] = []
         answer_type = None
-        for code in langs:
+        for rank, code in enumerate(langs):
             if code == ENGLISH:
                 english = analyze(question, self._index)
                 terms.extend(english.terms)
                 answer_type = english.answer_type
             else:
-                terms.extend(analyse_in(code, question, LanguageStats(self._index, code)))
+                stats = LanguageStats(self._index, code)
+                terms.extend(analyse_in(code, question, stats, correct=rank == 0))
         if answer_type is None:
             return Query(question, tuple(terms))
         return Query(question, tuple(terms), answer_type)
