@@ -24,3 +24,6 @@ $py -m bench.digest "$data" --small --rate 100 --concurrency 200
 
 echo "-- bench/fuzz.py (500 hostile inputs through the real Application)"
 $py -m bench.fuzz --inputs 500 --seed 7
+
+echo "-- bench/feeds.py (3 feeds x 5 items from 127.0.0.1, full pages fetched)"
+$py -m bench.feeds "$data" --feeds 3 --items 5 --sample 15
