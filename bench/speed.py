@@ -126,7 +126,7 @@ def write_import_file(path: pathlib.Path, source: Sequence[Source], size: int) -
     from bot.clock import SystemClock
 
     # Only parsing is needed: no store, no index.
-    check = Archive(None, None, SystemClock()).build  # type: ignore[arg-type]
+    check = Archive(None, None, SystemClock(), None).build  # type: ignore[arg-type]
     prefixed: set[int] = set()
     for number, s in enumerate(source):
         try:
@@ -324,7 +324,6 @@ def measure_bot(work: pathlib.Path, questions_path: pathlib.Path, n: int, size: 
 
     def forget_words() -> None:
         forget_texts()
-        analysis.stem.cache_clear()
         analysis._STEMS.clear()
 
     started = time.perf_counter()

@@ -162,3 +162,8 @@ def feed_lines(feeds: Sequence[FeedView]) -> str:
 
 def _moment(value: dt.datetime) -> str:
     return value.strftime("%Y-%m-%d %H:%M UTC")
+
+
+def no_article_line(number: int) -> str:
+    """The reply when an article number names nothing in the archive."""
+    return f"There is no article #{number} in the archive."

@@ -12,6 +12,7 @@ from bot.articles.archive import Archive
 from bot.clock import Clock, SystemClock
 from bot.digests.compose import DigestService
 from bot.digests.dispatch import DigestDispatcher
+from bot.digests.subscriptions import SubscriptionService
 from bot.feeds.service import FeedService
 from bot.metrics import Metrics
 from bot.questions.limits import QuestionLimits
@@ -47,6 +48,7 @@ class Services:
     archive: Archive
     questions: QuestionService
     subscriptions: SubscriptionStore
+    digest_subscriptions: SubscriptionService
     digests: DigestService
     deliveries: DeliveryStore
     dispatcher: DigestDispatcher
@@ -57,14 +59,12 @@ class Services:
     web: WebReader = field(init=False)
     feeds: FeedService = field(init=False)
     audit: AuditStore = field(init=False)
-    tombstones: TombstoneStore = field(init=False)
     roles: EditorRoles = field(init=False)
     question_limits: QuestionLimits = field(init=False)
 
     def __post_init__(self) -> None:
         settings = self.settings
         self.audit = AuditStore(self.db)
-        self.tombstones = TombstoneStore(self.db)
         self.roles = EditorRoles(
             settings.editor_ids,
             settings.newsroom_chat_ids,
@@ -94,10 +94,6 @@ class Services:
             dt.timedelta(seconds=settings.question_window_seconds),
             self.clock,
         )
-
-    def is_editor(self, user_id: int | None) -> bool:
-        """Whether this Telegram user may add and delete articles."""
-        return user_id is not None and user_id in self.settings.editor_ids
 
     async def close(self) -> None:
         """Close the web client, the index and the database."""
@@ -141,7 +137,7 @@ async def open_services(settings: Settings, *, clock: Clock | None = None) -> Se
     index = await asyncio.to_thread(SearchIndex.open, index_dir)
     articles = ArticleStore(db)
     subscriptions = SubscriptionStore(db)
-    archive = Archive(articles, index, clock)
+    archive = Archive(articles, index, clock, TombstoneStore(db))
     digests = DigestService(articles, subscriptions, clock, settings.timezone)
     deliveries = DeliveryStore(db)
     services = Services(
@@ -152,6 +148,13 @@ async def open_services(settings: Settings, *, clock: Clock | None = None) -> Se
         archive=archive,
         questions=QuestionService(articles, Retriever(index)),
         subscriptions=subscriptions,
+        digest_subscriptions=SubscriptionService(
+            subscriptions,
+            articles,
+            clock,
+            default_time=settings.digest_time,
+            default_timezone=settings.timezone,
+        ),
         digests=digests,
         deliveries=deliveries,
         dispatcher=DigestDispatcher(

@@ -55,7 +55,7 @@ class Settings(BaseSettings):
     rate_limit: bool = True
     index_follow_seconds: float = Field(default=0.5, gt=0)
     processed_updates_days: int = Field(default=2, gt=0)
-    # Digest delivery (issue 4): pacing, the dispatcher's tick, and claims shared by processes.
+    # Digest delivery: pacing, the dispatcher's tick, and claims shared by processes.
     telegram_messages_per_second: float = Field(default=30.0, gt=0)
     digest_tick_seconds: float = Field(default=30.0, gt=0)
     digest_worker_id: str | None = Field(default=None, max_length=64)

@@ -95,7 +95,7 @@ async def _migrate(update: Update, context: Context) -> None:
     message = update.effective_message
     if message is None or message.migrate_to_chat_id is None:
         return
-    await context.bot_data.services.subscriptions.migrate_chat(
+    await context.bot_data.services.digest_subscriptions.migrate_chat(
         message.chat_id, message.migrate_to_chat_id
     )
 

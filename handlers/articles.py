@@ -14,24 +14,22 @@ from telegram import (
     Update,
 )
 
-from bot.articles.archive import Origin, RejectedInput, SaveResult, Written
+from bot.articles.archive import Change, Origin, RejectedInput, SaveResult, Written
 from bot.articles.files import UnreadableFile, read_records
 from bot.articles.parsing import looks_like_article
 from bot.context import Context
-from bot.render import duplicate_line, escape, saved_line
+from bot.render import duplicate_line, escape, no_article_line, saved_line
 from bot.web.fetch import FetchError
 from bot.web.urls import find_link
 from handlers.common import (
-    REFUSE_EDITORS_ONLY,
     actor,
     args_text,
     article_number,
-    audit,
-    editor_message,
-    is_editor,
     reply,
     services,
+    user_id,
 )
+from handlers.permissions import editors_only
 from handlers.questions import answer_question
 
 log = logging.getLogger(__name__)
@@ -56,27 +54,36 @@ async def private_text(update: Update, context: Context) -> None:
     text = message.text or message.caption if message is not None else None
     if message is None or not text:
         return
-    link = find_link(text)
-    if link is not None:
-        # A link (or a forwarded post that is mostly one) is an article to fetch, for editors.
-        if not await is_editor(update, context):
-            await reply(update, REFUSE_EDITORS_ONLY)
-            return
-        await ingest_link(update, context, message, link)
-        return
-    is_article = message.forward_origin is not None or looks_like_article(text)
+    # A link (or a forwarded post that is mostly one) is an article to fetch, for editors.
+    is_article = (
+        find_link(text) is not None
+        or message.forward_origin is not None
+        or looks_like_article(text)
+    )
     if not is_article:
         await answer_question(update, context, text)
         return
-    if not await is_editor(update, context):
-        await reply(update, REFUSE_EDITORS_ONLY)
+    await ingest_as_editor(update, context)
+
+
+@editors_only
+async def ingest_as_editor(update: Update, context: Context) -> None:
+    """The message is an article: editors' articles are stored, anyone else is refused."""
+    message = update.effective_message
+    text = message.text or message.caption if message is not None else None
+    if message is None or not text:
         return
-    await ingest(update, context, message, text)
+    link = find_link(text)
+    if link is not None:
+        await ingest_link(update, context, message, link)
+    else:
+        await ingest(update, context, message, text)
 
 
+@editors_only
 async def add_command(update: Update, context: Context) -> None:
     """/add <text>, or /add in reply to a message."""
-    message = await editor_message(update, context)
+    message = update.effective_message
     if message is None:
         return
     text = args_text(message)
@@ -99,9 +106,10 @@ EDIT_USAGE = escape(
 )
 
 
+@editors_only
 async def edit_command(update: Update, context: Context) -> None:
     """/edit <n> <text>, or /edit <n> in reply to a message (editors)."""
-    message = await editor_message(update, context)
+    message = update.effective_message
     if message is None:
         return
     first, _, text = args_text(message).partition(" ")
@@ -112,9 +120,9 @@ async def edit_command(update: Update, context: Context) -> None:
         await reply(update, EDIT_USAGE)
         return
     archive = services(context).archive
-    current = await archive.articles.get(number)
+    current = await archive.get(number)
     if current is None:
-        await reply(update, f"There is no article #{number} in the archive.")
+        await reply(update, no_article_line(number))
         return
     try:
         new = archive.build(text, published=current.published, source=current.source)
@@ -123,15 +131,15 @@ async def edit_command(update: Update, context: Context) -> None:
         return
     written = await archive.replace(number, new, actor=actor(update))
     outcome, article = written.value
-    if outcome == "clash" and article is not None:
+    if outcome is Change.CLASH and article is not None:
         await reply(update, duplicate_line(article.id, article.title))
-    elif outcome == "edited" and article is not None:
+    elif outcome is Change.EDITED and article is not None:
         text = f"Edited #{article.id}: {escape(article.title)}"
         if not written.searchable:
             text += "\n" + not_yet_searchable("The new text is stored")
         await reply(update, text)
     else:
-        await reply(update, f"There is no article #{number} in the archive.")
+        await reply(update, no_article_line(number))
 
 
 async def channel_post(update: Update, context: Context) -> None:
@@ -178,13 +186,11 @@ async def edited_channel_post(update: Update, context: Context) -> None:
         await archive.add(new, actor=actor(update))
 
 
+@editors_only
 async def document(update: Update, context: Context) -> None:
     """A file from an editor: one article, or many from .jsonl."""
     message = update.effective_message
     if message is None or message.document is None:
-        return
-    if not await is_editor(update, context):
-        await reply(update, REFUSE_EDITORS_ONLY)
         return
     doc = message.document
     limit = services(context).settings.max_file_bytes
@@ -209,8 +215,7 @@ async def document(update: Update, context: Context) -> None:
     ):
         await ingest(update, context, message, found.records[0].text)
         return
-    report = await archive.import_records(found.records)
-    await audit(update, context, "import", detail=f"{report.added} added from {name}")
+    report = await archive.import_records(found.records, actor=actor(update), origin=name)
     lines = [
         f"Imported {report.added} article{'s' if report.added != 1 else ''} from {escape(name)}."
     ]
@@ -235,7 +240,7 @@ async def ingest(update: Update, context: Context, source: Message, text: str) -
             text,
             published=_published(source),
             source=_forward_source(source),
-            origin=Origin(source.chat_id, source.message_id, _sender_id(update)),
+            origin=Origin(source.chat_id, source.message_id, user_id(update)),
         )
     except RejectedInput as exc:
         await reply(update, escape(str(exc)))
@@ -245,7 +250,7 @@ async def ingest(update: Update, context: Context, source: Message, text: str) -
 
 async def ingest_link(update: Update, context: Context, source: Message, link: str) -> None:
     """Fetch the article at `link`, store it once and answer 'Saved #N …' or why not."""
-    origin = Origin(source.chat_id, source.message_id, _sender_id(update))
+    origin = Origin(source.chat_id, source.message_id, user_id(update))
     try:
         written = await services(context).web.add_link(link, origin=origin, actor=actor(update))
     except (FetchError, RejectedInput) as exc:
@@ -290,6 +295,3 @@ def _chat_name(message: Message) -> str | None:
 def _origin(message: Message) -> Origin:
     return Origin(message.chat_id, message.message_id, None)
 
-
-def _sender_id(update: Update) -> int | None:
-    return update.effective_user.id if update.effective_user else None

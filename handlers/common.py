@@ -53,15 +53,6 @@ def actor(update: Update) -> Actor:
     return Actor(user_id(update), chat.id if chat else None)
 
 
-async def audit(update: Update, context: Context, action: str, **fields: Any) -> None:
-    """Record who did `action` in this update's chat (in a transaction of its own)."""
-    core = services(context)
-    who = actor(update)
-    await core.audit.record(
-        action, now=core.clock.now(), actor_id=who.actor_id, chat_id=who.chat_id, **fields
-    )
-
-
 def args_text(message: Message) -> str:
     """The text after the command word (`/ask@bot how?` gives 'how?')."""
     text = message.text or message.caption or ""
@@ -79,6 +70,15 @@ def article_number(text: str) -> int | None:
     """
     arg = text.strip().lstrip("#")
     return int(arg) if arg.isdecimal() and len(arg) <= 18 else None
+
+
+async def number_argument(update: Update, usage: str) -> int | None:
+    """The article number after the command; without one, the usage line is the reply."""
+    message = update.effective_message
+    number = article_number(args_text(message)) if message is not None else None
+    if number is None and message is not None:
+        await reply(update, usage)
+    return number
 
 
 async def reply(update: Update, html: str, **kwargs: Any) -> Message | None:
@@ -101,17 +101,6 @@ async def reply_parts(update: Update, parts: list[str]) -> None:
         return
     for part in parts:
         await message.reply_text(part)
-
-
-async def editor_message(update: Update, context: Context) -> Message | None:
-    """The update's message when an editor sent it; anyone else gets the polite refusal."""
-    message = update.effective_message
-    if message is None:
-        return None
-    if not await is_editor(update, context):
-        await reply(update, REFUSE_EDITORS_ONLY)
-        return None
-    return message
 
 
 async def is_chat_admin(update: Update, context: Context) -> bool:

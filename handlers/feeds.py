@@ -10,7 +10,8 @@ from bot.context import Context, NewsApp
 from bot.feeds.parse import FeedError
 from bot.render import escape, feed_lines
 from bot.web.fetch import FetchError
-from handlers.common import args_text, article_number, editor_message, reply, services, user_id
+from handlers.common import args_text, article_number, reply, services, user_id
+from handlers.permissions import editors_only
 
 log = logging.getLogger(__name__)
 
@@ -22,9 +23,10 @@ FEED_USAGE = escape(
 )
 
 
+@editors_only
 async def feed_command(update: Update, context: Context) -> None:
     """/feed add <url> [topic words] | /feed remove <n> (editors)."""
-    message = await editor_message(update, context)
+    message = update.effective_message
     if message is None:
         return
     words = args_text(message).split()
@@ -66,10 +68,9 @@ async def _add(update: Update, context: Context, url: str, topics: str) -> None:
         job_queue.run_once(poll_job, when=0, name=f"{POLL_JOB}:now")
 
 
+@editors_only
 async def feeds_command(update: Update, context: Context) -> None:
     """/feeds: the feeds, numbered, with their health (editors)."""
-    if await editor_message(update, context) is None:
-        return
     await reply(update, feed_lines(await services(context).feeds.store.all()))
 
 

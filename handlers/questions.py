@@ -17,8 +17,8 @@ from telegram import (
 from bot.context import Context
 from bot.questions.limits import Verdict, slow_down_button, slow_down_text
 from bot.questions.replies import answers_html
-from bot.questions.service import PAGE_SIZE, Answers
-from bot.render import byline, escape, split_article
+from bot.questions.service import MAX_QUESTION_CHARS, PAGE_SIZE, Answers
+from bot.render import byline, escape, no_article_line, split_article
 from handlers.common import (
     STALE_BUTTON,
     args_text,
@@ -34,8 +34,6 @@ READ_USAGE = escape("Usage: /read <article number>, for example /read 42 (or tap
 READ_PATTERN = re.compile(r"^/read_(\d{1,18})(?:@\w+)?\s*$")
 MORE_PREFIX = "more:"
 INLINE_RESULTS = 10
-# Telegram allows 4,096 characters; a question needs far fewer, and long ones cost search time.
-MAX_QUESTION_CHARS = 1_000
 TOO_LONG = (
     f"That question is too long for me: please ask in under {MAX_QUESTION_CHARS:,} characters "
     "(the key words are enough)."
@@ -160,9 +158,9 @@ async def send_article(update: Update, context: Context, number: str) -> None:
     if article_id is None:
         await reply(update, READ_USAGE)
         return
-    article = await services(context).archive.articles.get(article_id)
+    article = await services(context).archive.get(article_id)
     if article is None:
-        await reply(update, f"There is no article #{article_id} in the archive.")
+        await reply(update, no_article_line(article_id))
         return
     meta = byline(article.published.isoformat(), article.source, article.id)
     if article.url:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
+from enum import StrEnum
 from typing import cast
 
 from sqlalchemy import Table, func, insert, select, update
@@ -82,6 +83,17 @@ class ArchiveStats:
     deleted: int
 
 
+class Change(StrEnum):
+    """What became of an edit or a restore."""
+
+    EDITED = "edited"
+    RESTORED = "restored"
+    LIVE = "live"  # restore: the article was never deleted
+    EXPIRED = "expired"  # restore: deleted too long ago, its text is erased
+    MISSING = "missing"
+    CLASH = "clash"  # another live article holds the same text
+
+
 def _stored(row: Article) -> StoredArticle:
     return StoredArticle(
         id=row.id,
@@ -143,12 +155,19 @@ class ArticleStore:
             return SaveResult(_stored(existing), created=False)
 
     async def save_many(
-        self, batch: Sequence[NewArticle], *, now: dt.datetime
+        self,
+        batch: Sequence[NewArticle],
+        *,
+        now: dt.datetime,
+        actor: Actor | None = None,
+        origin: str = "",
     ) -> list[ArticleChange]:
         """Store a batch in one transaction (bulk import); returns the new ones, in seq order.
 
         Articles whose canonical address, text or external id is already stored, or repeated in
-        the batch, are left out. The result is what the search index needs to add them.
+        the batch, are left out. The result is what the search index needs to add them. With an
+        `actor`, an "import" audit entry ("N added from `origin`") is written in the same
+        transaction.
         """
         async with self._db.transaction() as session:
             known_hashes: set[str] = set()
@@ -192,6 +211,9 @@ class ArticleStore:
                 )
             )
             id_of = {int(seq): int(article_id) for seq, article_id in ids}
+            if actor is not None:
+                detail = f"{len(fresh)} added from {origin}" if origin else f"{len(fresh)} added"
+                session.add(audit_entry("import", now=now, actor=actor, detail=detail))
             return [
                 ArticleChange(first + n, id_of[first + n], a.title, a.text, a.published, False)
                 for n, a in enumerate(fresh)
@@ -227,40 +249,32 @@ class ArticleStore:
             )
             if clash is None:
                 row.content_hash = new.content_hash
-            row.title, row.text, row.published = new.title, new.text, new.published
-            row.source = new.source or row.source
-            row.updated_at = now
-            row.change_seq = await _next_seq(session)
-            _audit(session, "edit", row, now, actor)
+            await _rewrite(session, row, new, now, actor)
             return _stored(row)
 
     async def replace(
         self, article_id: int, new: NewArticle, *, now: dt.datetime, actor: Actor | None = None
-    ) -> tuple[str, StoredArticle | None]:
+    ) -> tuple[Change, StoredArticle | None]:
         """An editor's new version of a live article.
 
-        Returns ("edited", article), ("missing", None), or ("clash", the other article that
+        Returns (EDITED, article), (MISSING, None), or (CLASH, the other article that
         already holds this text). With an `actor`, the "edit" audit entry is written in the
         same transaction.
         """
         async with self._db.transaction() as session:
             row = await session.get(Article, article_id)
             if row is None or row.deleted_at is not None:
-                return "missing", None
+                return Change.MISSING, None
             clash = await session.scalar(
                 select(Article).where(
                     Article.content_hash == new.content_hash, Article.id != row.id
                 )
             )
             if clash is not None:
-                return "clash", _stored(clash)
+                return Change.CLASH, _stored(clash)
             row.content_hash = new.content_hash
-            row.title, row.text, row.published = new.title, new.text, new.published
-            row.source = new.source or row.source
-            row.updated_at = now
-            row.change_seq = await _next_seq(session)
-            _audit(session, "edit", row, now, actor)
-            return "edited", _stored(row)
+            await _rewrite(session, row, new, now, actor)
+            return Change.EDITED, _stored(row)
 
     async def delete(
         self, article_id: int, *, now: dt.datetime, actor: Actor | None = None
@@ -292,35 +306,35 @@ class ArticleStore:
         now: dt.datetime,
         deleted_since: dt.datetime,
         actor: Actor | None = None,
-    ) -> tuple[str, StoredArticle | None]:
+    ) -> tuple[Change, StoredArticle | None]:
         """Bring back an article deleted at or after `deleted_since`.
 
-        Returns ("restored", article), ("live", article) if it was never deleted, ("expired", None),
-        ("missing", None), or ("clash", the live article that now holds the same text). With an
+        Returns (RESTORED, article), (LIVE, article) if it was never deleted, (EXPIRED, None),
+        (MISSING, None), or (CLASH, the live article that now holds the same text). With an
         `actor`, the "restore" audit entry is written in the same transaction.
         """
         async with self._db.transaction() as session:
             row = await session.get(Article, article_id)
             if row is None:
-                return "missing", None
+                return Change.MISSING, None
             if row.deleted_at is None:
-                return "live", _stored(row)
+                return Change.LIVE, _stored(row)
             if row.deleted_at < deleted_since:
-                return "expired", None
+                return Change.EXPIRED, None
             clash = await session.scalar(
                 select(Article).where(
                     Article.content_hash == content_hash, Article.deleted_at.is_(None)
                 )
             )
             if clash is not None:
-                return "clash", _stored(clash)
+                return Change.CLASH, _stored(clash)
             row.deleted_at = None
             row.content_hash = content_hash
             row.updated_at = now
             # A new change number puts it back into the search index.
             row.change_seq = await _next_seq(session)
             _audit(session, "restore", row, now, actor)
-            return "restored", _stored(row)
+            return Change.RESTORED, _stored(row)
 
     async def get(self, article_id: int) -> StoredArticle | None:
         """One live article."""
@@ -453,6 +467,17 @@ class ArticleStore:
                 select(Article).where(Article.external_id == new.external_id)
             )
         return row
+
+
+async def _rewrite(
+    session: AsyncSession, row: Article, new: NewArticle, now: dt.datetime, actor: Actor | None
+) -> None:
+    """Give a live article its new version: a new change number, and the "edit" audit entry."""
+    row.title, row.text, row.published = new.title, new.text, new.published
+    row.source = new.source or row.source
+    row.updated_at = now
+    row.change_seq = await _next_seq(session)
+    _audit(session, "edit", row, now, actor)
 
 
 def _audit(

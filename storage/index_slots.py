@@ -15,12 +15,12 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import IO
 
+from storage.search_index import WATERMARK_FILE, WRITER_LOCK_FILE
+
 MAX_SLOTS = 64
-# Tantivy's files, and ours, in an index directory.
+# Tantivy's own files in an index directory (ours come from storage.search_index).
 META_FILE = "meta.json"
 MANAGED_FILE = ".managed.json"
-WATERMARK_FILE = "watermark.json"
-WRITER_LOCK_FILE = ".tantivy-writer.lock"
 LOCK_WAIT_SECONDS = 5.0
 
 

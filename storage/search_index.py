@@ -24,7 +24,7 @@ DAY_FIELD = "day"
 TITLE_FIELD = "title"
 BODY_FIELD = "body"
 TEXT_FIELDS = (TITLE_FIELD, BODY_FIELD)
-_WATERMARK_FILE = "watermark.json"
+WATERMARK_FILE = "watermark.json"
 _EPOCH = datetime.date(1970, 1, 1)
 # Tokens longer than this are URLs, hashes or glued text, never words someone types.
 MAX_TOKEN_CHARS = 40
@@ -33,7 +33,7 @@ _WRITER_HEAP_BYTES = 128_000_000
 _BULK_HEAP_BYTES = 1_000_000_000
 # Present while an import holds the writer (see `bulk_writer_elsewhere`).
 _BULK_MARK_FILE = "importing"
-_WRITER_LOCK_FILE = ".tantivy-writer.lock"
+WRITER_LOCK_FILE = ".tantivy-writer.lock"
 # A write waits this long for another process's writer before giving up (IndexLocked).
 LOCK_WAIT_SECONDS = 10.0
 _LOCK_POLL_SECONDS = 0.1
@@ -60,11 +60,6 @@ def make_analyzer() -> tantivy.TextAnalyzer:
 def day_number(day: datetime.date) -> int:
     """Return the date as days since 1970-01-01, the unit of the date fast field."""
     return (day - _EPOCH).days
-
-
-def day_from_number(number: int) -> datetime.date:
-    """Invert `day_number`."""
-    return _EPOCH + datetime.timedelta(days=number)
 
 
 @dataclass(frozen=True, slots=True)
@@ -269,7 +264,7 @@ class SearchIndex:
         if not (self._path / _BULK_MARK_FILE).exists():
             return False
         try:
-            handle = (self._path / _WRITER_LOCK_FILE).open("ab")
+            handle = (self._path / WRITER_LOCK_FILE).open("ab")
         except OSError:
             return False
         with handle:
@@ -292,10 +287,6 @@ class SearchIndex:
     def doc_freq(self, term: str) -> int:
         """Return in how many articles the analyzed `term` occurs, in title or body."""
         return max(self._searcher.doc_freq(field, term) for field in TEXT_FIELDS)
-
-    def body_doc_freq(self, term: str) -> int:
-        """Return in how many article bodies the analyzed `term` occurs."""
-        return int(self._searcher.doc_freq(BODY_FIELD, term))
 
     def search(
         self,
@@ -373,7 +364,7 @@ class SearchIndex:
         if self._path is None:
             return 0
         try:
-            data = json.loads((self._path / _WATERMARK_FILE).read_text(encoding="utf-8"))
+            data = json.loads((self._path / WATERMARK_FILE).read_text(encoding="utf-8"))
         except FileNotFoundError:
             return 0
         return int(data["watermark"])
@@ -387,4 +378,4 @@ class SearchIndex:
             json.dump({"watermark": watermark}, handle)
             handle.flush()
             os.fsync(handle.fileno())
-        pathlib.Path(tmp).replace(self._path / _WATERMARK_FILE)
+        pathlib.Path(tmp).replace(self._path / WATERMARK_FILE)

@@ -10,6 +10,7 @@ from typing import Any
 
 from sqlalchemy import Row, delete, func, select, update
 
+from storage.audit import Actor, audit_entry
 from storage.db import Database
 from storage.layouts import PartLayout, decode_layouts
 from storage.models import Chat, Delivery, Subscription
@@ -128,8 +129,12 @@ class SubscriptionStore:
         created_by: int | None,
         after_article_id: int,
         now: dt.datetime,
+        actor: Actor | None = None,
     ) -> SubscriptionInfo:
-        """Add a subscription; subscribing also lifts a delivery pause on the chat."""
+        """Add a subscription; subscribing also lifts a delivery pause on the chat.
+
+        With an `actor`, the "subscribe" audit entry is written in the same transaction.
+        """
         async with self._db.transaction() as session:
             chat = await session.get(Chat, chat_id)
             if chat is None:
@@ -151,6 +156,9 @@ class SubscriptionStore:
                 active=True,
             )
             session.add(sub)
+            if actor is not None:
+                detail = f"{time_of_day} {topics}".strip()
+                session.add(audit_entry("subscribe", now=now, actor=actor, detail=detail))
             await session.flush()
             return _info(sub, chat.timezone)
 
@@ -176,15 +184,30 @@ class SubscriptionStore:
             found = row.first()
             return None if found is None else _info(found[0], found[1])
 
-    async def unsubscribe(self, chat_id: int, subscription_ids: Sequence[int]) -> int:
-        """Remove these subscriptions of the chat; returns how many went."""
+    async def unsubscribe(
+        self,
+        chat_id: int,
+        subscription_ids: Sequence[int],
+        *,
+        now: dt.datetime,
+        actor: Actor | None = None,
+        detail: str = "",
+    ) -> int:
+        """Remove these subscriptions of the chat; returns how many went.
+
+        With an `actor`, the "unsubscribe" audit entry is written in the same transaction.
+        """
         async with self._db.transaction() as session:
             result = await session.execute(
                 delete(Subscription).where(
                     Subscription.chat_id == chat_id, Subscription.id.in_(list(subscription_ids))
                 )
             )
-            return int(result.rowcount or 0)  # type: ignore[attr-defined]
+            removed = int(result.rowcount or 0)  # type: ignore[attr-defined]
+            if actor is not None:
+                what = f"{removed} removed ({detail})" if detail else f"{removed} removed"
+                session.add(audit_entry("unsubscribe", now=now, actor=actor, detail=what))
+            return removed
 
     async def active(self) -> list[SubscriptionInfo]:
         """Every subscription that should be scheduled."""

@@ -24,8 +24,9 @@ from tests.support.web import WebSite
 EDITOR = 1001
 READER = 2002
 CHANNEL = -1001234567890
-FIXTURES = Path(__file__).parent / "fixtures"
 SAMPLE = Path(__file__).parent.parent / "bot" / "sample"
+# The seed article ships with the sample; tests read that copy (one file, not two).
+SEED = SAMPLE / "raqqa-2017-07-04.txt"
 START = dt.datetime(2026, 11, 25, 6, 0, tzinfo=dt.UTC)
 
 
@@ -143,4 +144,4 @@ async def site() -> AsyncIterator[WebSite]:
 
 
 def seed_text() -> str:
-    return (FIXTURES / "raqqa-2017-07-04.txt").read_text(encoding="utf-8")
+    return SEED.read_text(encoding="utf-8")

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from bot.cli.main import main
-from tests.conftest import FIXTURES, SAMPLE
+from tests.conftest import SAMPLE, SEED
 
 
 @pytest.fixture
@@ -54,7 +54,7 @@ def test_run_without_token_says_what_to_set(workdir: Path) -> None:
 
 
 def test_import_then_ask_jsonl(workdir: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["import", "--quiet", str(SAMPLE / "fakes.jsonl"), str(FIXTURES)]) == 0
+    assert main(["import", "--quiet", str(SAMPLE / "fakes.jsonl"), str(SEED)]) == 0
     out = capsys.readouterr().out
     assert out.startswith("Imported 789 new articles from 2 file(s); 16 already there; 0 rejected.")
     assert main(["import", "--quiet", str(SAMPLE / "fakes.jsonl")]) == 0
@@ -102,7 +102,7 @@ def test_import_then_ask_jsonl(workdir: Path, capsys: pytest.CaptureFixture[str]
 
 
 def test_chat_answers_in_the_terminal(workdir: Path) -> None:
-    seed = (FIXTURES / "raqqa-2017-07-04.txt").read_text(encoding="utf-8")
+    seed = SEED.read_text(encoding="utf-8")
     script = (
         "/paste\n" + seed.strip() + "\n.\ncivilians trapped in Raqqa?\n/subscribe 08:00\nquit\n"
     )
@@ -120,7 +120,7 @@ def test_chat_answers_in_the_terminal(workdir: Path) -> None:
 def test_digest_preview_and_reindex(workdir: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["digest", "--chat", "42", "--preview"]) == 0
     assert capsys.readouterr().out == "Chat 42 has no subscriptions.\n"
-    assert main(["import", "--quiet", str(FIXTURES)]) == 0
+    assert main(["import", "--quiet", str(SEED)]) == 0
     capsys.readouterr()
     assert main(["reindex"]) == 0
     assert capsys.readouterr().out == "Reindexed 1 article changes.\n"

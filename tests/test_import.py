@@ -22,6 +22,7 @@ from bot.settings import Settings
 from storage.articles import ArticleStore
 from storage.db import Database
 from storage.search_index import BODY_FIELD, IndexLocked, SearchIndex
+from storage.tombstones import TombstoneStore
 from tests.conftest import START, make_settings
 
 
@@ -58,7 +59,9 @@ def save_from_another_process(settings: Settings, text: str) -> None:
     async def save() -> None:
         db = Database.from_url(settings.database_url)
         try:
-            archive = Archive(ArticleStore(db), SearchIndex.open(None), ManualClock(START))
+            archive = Archive(
+                ArticleStore(db), SearchIndex.open(None), ManualClock(START), TombstoneStore(db)
+            )
             await archive.articles.save(archive.build(text), now=START)
         finally:
             await db.close()

@@ -4,23 +4,29 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import functools
 import itertools
 import logging
-from collections.abc import AsyncIterator, Callable, Iterable
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Generic, TypeVar
 
 from bot.articles.parsing import content_hash, parse_article
 from bot.clock import Clock
 from storage.articles import (
+    ArchiveStats,
     ArticleChange,
     ArticleStore,
     NewArticle,
     StoredArticle,
 )
+from storage.articles import (
+    Change as Change,  # re-exported: handlers read outcomes
+)
 from storage.articles import SaveResult as SaveResult  # re-exported: what handlers are told
 from storage.audit import Actor as Actor  # re-exported: handlers name who makes a change
 from storage.search_index import IndexChange, IndexLocked, SearchIndex
+from storage.tombstones import TombstoneStore
 
 log = logging.getLogger(__name__)
 
@@ -81,8 +87,15 @@ class ImportReport:
 class Archive:
     """The archive as the rest of the bot sees it."""
 
-    def __init__(self, articles: ArticleStore, index: SearchIndex, clock: Clock) -> None:
+    def __init__(
+        self,
+        articles: ArticleStore,
+        index: SearchIndex,
+        clock: Clock,
+        tombstones: TombstoneStore,
+    ) -> None:
         self.articles = articles
+        self._tombstones = tombstones
         self.index = index
         self._clock = clock
         self._sync_lock = asyncio.Lock()
@@ -126,6 +139,14 @@ class Archive:
             added_by=origin.added_by,
         )
 
+    async def get(self, article_id: int) -> StoredArticle | None:
+        """A live article by number (None when there is none, or it was deleted)."""
+        return await self.articles.get(article_id)
+
+    async def stats(self) -> ArchiveStats:
+        """Counts for /stats."""
+        return await self.articles.stats()
+
     async def add(self, new: NewArticle, *, actor: Actor | None = None) -> Written[SaveResult]:
         """Store one article (once, audited with it) and make it searchable before returning."""
         result = await self.articles.save(new, now=self._clock.now(), actor=actor)
@@ -142,10 +163,10 @@ class Archive:
 
     async def replace(
         self, article_id: int, new: NewArticle, *, actor: Actor | None = None
-    ) -> Written[tuple[str, StoredArticle | None]]:
+    ) -> Written[tuple[Change, StoredArticle | None]]:
         """Replace an article's text; searchable in its new form before this returns."""
         outcome = await self.articles.replace(article_id, new, now=self._clock.now(), actor=actor)
-        return Written(outcome, await self.catch_up() if outcome[0] == "edited" else True)
+        return Written(outcome, await self.catch_up() if outcome[0] is Change.EDITED else True)
 
     async def delete(
         self, article_id: int, *, actor: Actor | None = None
@@ -156,12 +177,12 @@ class Archive:
 
     async def restore(
         self, article_id: int, *, actor: Actor | None = None
-    ) -> Written[tuple[str, StoredArticle | None]]:
+    ) -> Written[tuple[Change, StoredArticle | None]]:
         """Undo a delete from the last RESTORE_DAYS days; see ArticleStore.restore for results."""
         deleted = await self.articles.deleted_text(article_id)
         if deleted is None:
             live = await self.articles.get(article_id)
-            return Written(("live", live) if live is not None else ("missing", None))
+            return Written((Change.LIVE, live) if live is not None else (Change.MISSING, None))
         now = self._clock.now()
         outcome = await self.articles.restore(
             article_id,
@@ -170,7 +191,19 @@ class Archive:
             deleted_since=now - dt.timedelta(days=RESTORE_DAYS),
             actor=actor,
         )
-        return Written(outcome, await self.catch_up() if outcome[0] == "restored" else True)
+        return Written(outcome, await self.catch_up() if outcome[0] is Change.RESTORED else True)
+
+    async def purge_deleted(self) -> int:
+        """Erase the words of articles deleted more than RESTORE_DAYS ago (audited)."""
+        erased = await self._tombstones.purge(
+            deleted_before=self._clock.now() - dt.timedelta(days=RESTORE_DAYS),
+            now=self._clock.now(),
+            why=f"deleted over {RESTORE_DAYS} days ago",
+            actor=Actor(),
+        )
+        if erased:
+            log.info("erased %d article(s) deleted over %d days ago", erased, RESTORE_DAYS)
+        return erased
 
     async def catch_up(self) -> bool:
         """Bring the index up to date with the database; False if it could not be, now.
@@ -203,14 +236,19 @@ class Archive:
         batch_size: int = 2_000,
         progress: Callable[[int], object] | None = None,
         commit_every: int = IMPORT_COMMIT_EVERY,
+        actor: Actor | None = None,
+        origin: str = "",
     ) -> ImportReport:
         """Bulk import; each batch is one transaction, the index one writer for the whole run.
 
         Batches are indexed as they are stored and committed to the index every
         `commit_every` new articles and at the end. A crash in between loses only index work:
         the watermark stays at the last commit, and the next sync (start-up) replays the rest.
+        With an `actor`, each batch's "import" audit entry (added from `origin`) is written in
+        the batch's own transaction.
         """
         report = ImportReport()
+        save = functools.partial(self._save_batch, actor=actor, origin=origin)
         batches = self._build_batches(records, report, progress, batch_size)
         async with self._sync_lock:
             try:
@@ -221,7 +259,7 @@ class Archive:
                 writer = True
                 ok = False
                 try:
-                    await self._import_indexing(batches, report, commit_every)
+                    await self._import_indexing(batches, report, commit_every, save)
                     ok = True
                 finally:
                     await asyncio.to_thread(self.index.close_writer, ok=ok)
@@ -230,18 +268,22 @@ class Archive:
             # that process or a later sync indexes them from the change feed.
             log.warning("search index busy in another process; importing, indexing later")
             async for batch in batches:
-                await self._save_batch(batch, report)
+                await save(batch, report)
             await self.sync_index()
         return report
 
     async def _import_indexing(
-        self, batches: AsyncIterator[list[NewArticle]], report: ImportReport, commit_every: int
+        self,
+        batches: AsyncIterator[list[NewArticle]],
+        report: ImportReport,
+        commit_every: int,
+        save: Callable[[list[NewArticle], ImportReport], Awaitable[list[ArticleChange]]],
     ) -> None:
         index = self.index
         indexed = index.watermark  # every change up to here is staged or committed
         committed = indexed
         async for batch in batches:
-            created = await self._save_batch(batch, report)
+            created = await save(batch, report)
             if not created:
                 continue
             if created[0].seq == indexed + 1:
@@ -257,9 +299,16 @@ class Archive:
         await asyncio.to_thread(index.commit, indexed)
 
     async def _save_batch(
-        self, batch: list[NewArticle], report: ImportReport
+        self,
+        batch: list[NewArticle],
+        report: ImportReport,
+        *,
+        actor: Actor | None,
+        origin: str,
     ) -> list[ArticleChange]:
-        created = await self.articles.save_many(batch, now=self._clock.now())
+        created = await self.articles.save_many(
+            batch, now=self._clock.now(), actor=actor, origin=origin
+        )
         report.added += len(created)
         report.duplicates += len(batch) - len(created)
         return created

@@ -16,7 +16,7 @@ from typing import Any, TextIO
 
 from telegram.error import InvalidToken
 
-from bot.articles.archive import ImportRecord
+from bot.articles.archive import Actor, ImportRecord
 from bot.articles.files import (
     JSONL_SUFFIXES,
     SUPPORTED,
@@ -224,14 +224,11 @@ async def _import_async(
             fetched = await fetch_records(services.web, urls, sources.problems)
             records = itertools.chain(fetched, sources.records(paths))
             report = await services.archive.import_records(
-                records, batch_size=batch_size, progress=bar.update
-            )
-        if report.added:
-            names = ", ".join([p.name for p in paths] + list(urls[:3]))
-            await services.audit.record(
-                "import",
-                now=services.clock.now(),
-                detail=f"{report.added} added from the command line ({names})",
+                records,
+                batch_size=batch_size,
+                progress=bar.update,
+                actor=Actor(),
+                origin=f"the command line ({', '.join([p.name for p in paths] + list(urls[:3]))})",
             )
     finally:
         await services.close()

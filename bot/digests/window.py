@@ -32,7 +32,6 @@ class ArticleWindow:
         self.upto_article_id = upto_article_id
         self._articles = articles  # oldest first, by id
         self._ids = [a.id for a in articles]
-        self._analyze = analyze
         self._title: dict[int, set[str]] = {}
         self._postings: dict[str, list[int]] = {}
         self._rankings: dict[frozenset[str], tuple[list[int], list[int]]] = {}

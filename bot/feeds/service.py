@@ -17,7 +17,7 @@ import re
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
-from bot.articles.archive import Archive, ImportRecord, RejectedInput
+from bot.articles.archive import Actor, Archive, ImportRecord, RejectedInput
 from bot.clock import Clock
 from bot.feeds.parse import FeedEntry, FeedError, ParsedFeed, parse_feed
 from bot.web.fetch import Fetched, FetchError
@@ -153,7 +153,10 @@ class FeedService:
         handled = [e.guid for e, r in zip(entries, results, strict=True) if r is not False]
         added = 0
         if records:
-            added = (await self._archive.import_records(records, batch_size=500)).added
+            report = await self._archive.import_records(
+                records, batch_size=500, actor=Actor(), origin=f"feed #{feed.id} ({feed.url})"
+            )
+            added = report.added
         await self.store.mark_seen(feed.id, handled, now=self._clock.now())
         return added, len(entries) - len(handled)
 

@@ -115,31 +115,30 @@ def _analyzer() -> object:
     return make_analyzer()
 
 
-@lru_cache(maxsize=200_000)
-def stem(word: str) -> str:
-    """Return the analyzed (lowercased, folded, stemmed) form of one word, or '' if none."""
-    tokens: list[str] = _analyzer().analyze(word)  # type: ignore[attr-defined]
-    return tokens[0] if tokens else ""
-
-
-# The analyzed form of each word seen, for `stems`: a plain dict is the cheapest look-up there is,
-# and choosing an answer sentence looks up every word of the first few dozen sentences.
+# The analyzed form of each word seen: a plain dict is the cheapest look-up there is, and
+# choosing an answer sentence looks up every word of the first few dozen sentences.
 _STEMS: dict[str, str] = {}
 _STEMS_MAX = 200_000
 
 
+def stem(word: str) -> str:
+    """Return the analyzed (lowercased, folded, stemmed) form of one word, or '' if none."""
+    found = _STEMS.get(word)
+    if found is None:
+        tokens: list[str] = _analyzer().analyze(word)  # type: ignore[attr-defined]
+        found = tokens[0] if tokens else ""
+        if len(_STEMS) > _STEMS_MAX:
+            _STEMS.clear()
+        _STEMS[word] = found
+    return found
+
+
 def stems(words: list[str]) -> list[str]:
     """Return the analyzed form of each word, as `stem` does ('' for words that have none)."""
-    cache = _STEMS
     try:
-        return [cache[word] for word in words]
+        return [_STEMS[word] for word in words]  # the common case: every word seen before
     except KeyError:
-        if len(cache) > _STEMS_MAX:
-            cache.clear()
-        for word in words:
-            if word not in cache:
-                cache[word] = stem(word)
-        return [cache[word] for word in words]
+        return [stem(word) for word in words]
 
 
 def stem_many(words: list[str]) -> list[str]:

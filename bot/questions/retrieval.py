@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 import tantivy
 
-from bot.questions.analysis import Query, QueryTerm, TermStats, analyze, idf, stem, tokenize
+from bot.questions.analysis import Query, QueryTerm, TermStats, analyze, idf, stem
 from bot.questions.sentences import best_sentence, highlights
 from storage.search_index import BODY_FIELD, TITLE_FIELD, day_number
 
@@ -117,18 +117,6 @@ class Retriever:
         """Return the sentence of this article that best answers `query`, with highlights."""
         sentence = best_sentence(query, title, text, stats=self._index)
         return Answer(sentence, highlights(query, sentence))
-
-    def matched_words(self, query: Query, text: str) -> list[str]:
-        """Return the distinct words of `text` that match the query, in order of appearance."""
-        wanted: set[str] = set()
-        for term in query.terms:
-            wanted |= term.terms
-        seen: list[str] = []
-        for match in tokenize(text):
-            word = match.group()
-            if stem(word) in wanted and word not in seen:
-                seen.append(word)
-        return seen
 
     def _final_score(self, hit: Hit, today: int) -> float:
         weights = self._weights

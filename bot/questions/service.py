@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from bot.questions.retrieval import Answer, Retriever
 from storage.articles import ArticleStore, StoredArticle
 
+# Telegram allows 4,096 characters; a question needs far fewer, and long ones cost search time.
 MAX_QUESTION_CHARS = 1_000
 PAGE_SIZE = 3
 
