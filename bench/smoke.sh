@@ -4,9 +4,10 @@ set -euo pipefail
 data=${1:?usage: bench/smoke.sh DATA_DIR (the shared data folder)}
 py=${PYTHON:-.venv/bin/python}
 
-echo "-- bench/qa.py (300 articles, 30 questions)"
+echo "-- bench/qa.py (300 articles, 30 questions; abstention against FA-KES and the seed)"
 $py -m bench.qa "$data/news-qa/articles.jsonl" "$data/news-qa/dev-questions.jsonl" \
-  --articles 300 --questions 30
+  --articles 300 --questions 30 \
+  --off-topic "$data/syria-fakes/articles.jsonl" "$data/seed/raqqa-2017-07-04.txt"
 
 echo "-- bench/speed.py (500 articles, 50 queries)"
 $py -m bench.speed "$data/news-qa/dev-questions.jsonl" "$data/news-qa/articles.jsonl" \
@@ -24,6 +25,10 @@ $py -m bench.digest "$data" --small --rate 100 --concurrency 200
 
 echo "-- bench/fuzz.py (500 hostile inputs through the real Application)"
 $py -m bench.fuzz --inputs 500 --seed 7
+
+echo "-- bench/stories.py (80 FA-KES articles and their copies; import of 2,000 with and without)"
+$py -m bench.stories quality "$data/syria-fakes/articles.jsonl" --limit 80 --thresholds 0.6
+$py -m bench.stories speed "$data/syria-fakes/articles.jsonl" --size 2000
 
 echo "-- bench/feeds.py (3 feeds x 5 items from 127.0.0.1, full pages fetched)"
 $py -m bench.feeds "$data" --feeds 3 --items 5 --sample 15

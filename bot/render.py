@@ -118,6 +118,11 @@ def duplicate_line(article_id: int, title: str) -> str:
     return f"Already in the archive as #{article_id}: {escape(title)} — {read_command(article_id)}"
 
 
+def no_article_line(number: int) -> str:
+    """The reply when an article number names nothing in the archive."""
+    return f"There is no article #{number} in the archive."
+
+
 class FeedView(Protocol):
     """What /feeds shows of a feed."""
 
@@ -162,8 +167,3 @@ def feed_lines(feeds: Sequence[FeedView]) -> str:
 
 def _moment(value: dt.datetime) -> str:
     return value.strftime("%Y-%m-%d %H:%M UTC")
-
-
-def no_article_line(number: int) -> str:
-    """The reply when an article number names nothing in the archive."""
-    return f"There is no article #{number} in the archive."

@@ -14,22 +14,26 @@ from bot.digests.compose import DigestService
 from bot.digests.dispatch import DigestDispatcher
 from bot.digests.subscriptions import SubscriptionService
 from bot.feeds.service import FeedService
+from bot.i18n import ChatLanguages
 from bot.metrics import Metrics
 from bot.questions.limits import QuestionLimits
 from bot.questions.retrieval import Retriever
 from bot.questions.service import QuestionService
 from bot.roles import EditorRoles
 from bot.settings import Settings, worker_id
+from bot.stories.keeper import StoryKeeper
 from bot.web.fetch import Fetcher, FetchLimits
 from bot.web.reader import WebReader
 from storage.articles import ArticleStore
 from storage.audit import AuditStore
+from storage.chat_languages import ChatLanguageStore
 from storage.db import Database
 from storage.deliveries import DeliveryStore
 from storage.feeds import FeedStore
 from storage.index_slots import IndexSlot, committed_watermark, seed_slot
 from storage.schema import ensure_schema
 from storage.search_index import SearchIndex
+from storage.stories import StoryStore
 from storage.subscriptions import SubscriptionStore
 from storage.tombstones import TombstoneStore
 from storage.updates import UpdateLedger
@@ -53,6 +57,7 @@ class Services:
     deliveries: DeliveryStore
     dispatcher: DigestDispatcher
     updates: UpdateLedger
+    stories: StoryKeeper
     metrics: Metrics = field(default_factory=Metrics)
     index_slot: IndexSlot | None = None
     fetcher: Fetcher = field(init=False)
@@ -61,10 +66,12 @@ class Services:
     audit: AuditStore = field(init=False)
     roles: EditorRoles = field(init=False)
     question_limits: QuestionLimits = field(init=False)
+    languages: ChatLanguages = field(init=False)
 
     def __post_init__(self) -> None:
         settings = self.settings
         self.audit = AuditStore(self.db)
+        self.languages = ChatLanguages(ChatLanguageStore(self.db))
         self.roles = EditorRoles(
             settings.editor_ids,
             settings.newsroom_chat_ids,
@@ -135,10 +142,13 @@ async def open_services(settings: Settings, *, clock: Clock | None = None) -> Se
         index_dir = slot.path
         await _seed_empty_slot(slot.path, ArticleStore(db))
     index = await asyncio.to_thread(SearchIndex.open, index_dir)
+    if index.rebuilding:
+        log.warning("search index was built by an older version; rebuilding it from the database")
     articles = ArticleStore(db)
     subscriptions = SubscriptionStore(db)
-    archive = Archive(articles, index, clock, TombstoneStore(db))
-    digests = DigestService(articles, subscriptions, clock, settings.timezone)
+    stories = StoryKeeper(StoryStore(db), clock)
+    archive = Archive(articles, index, clock, TombstoneStore(db), stories)
+    digests = DigestService(articles, subscriptions, clock, settings.timezone, stories=stories)
     deliveries = DeliveryStore(db)
     services = Services(
         settings=settings,
@@ -146,7 +156,7 @@ async def open_services(settings: Settings, *, clock: Clock | None = None) -> Se
         db=db,
         index=index,
         archive=archive,
-        questions=QuestionService(articles, Retriever(index)),
+        questions=QuestionService(articles, Retriever(index), clock, stories),
         subscriptions=subscriptions,
         digest_subscriptions=SubscriptionService(
             subscriptions,
@@ -167,15 +177,12 @@ async def open_services(settings: Settings, *, clock: Clock | None = None) -> Se
             concurrency=settings.digest_concurrency,
         ),
         updates=UpdateLedger(db),
+        stories=stories,
         index_slot=slot,
     )
-    last_seq = await articles.last_seq()
-    if index.watermark > last_seq:
-        # The index is ahead of this database (a different or restored database): rebuild.
-        log.warning("search index is ahead of the database; rebuilding it")
-        await archive.rebuild_index()
-    else:
-        repaired = await archive.sync_index()
-        if repaired:
-            log.info("search index caught up with %d change(s)", repaired)
+    await archive.start_index()
+    # Articles stored without a story (before stories existed, or a crash in between).
+    assigned = await stories.catch_up()
+    if assigned:
+        log.info("stories: %d article(s) given their story", assigned)
     return services

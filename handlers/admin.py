@@ -17,6 +17,7 @@ from handlers.common import (
     number_argument,
     reply,
     services,
+    texts,
 )
 from handlers.permissions import editors_only, guarded_by
 
@@ -39,7 +40,8 @@ async def start(update: Update, context: Context) -> None:
 
 async def help_command(update: Update, context: Context) -> None:
     """/help, from the one command table."""
-    await reply(update, help_text(await is_editor(update, context)))
+    language = await texts(update, context)
+    await reply(update, language.html(help_text(await is_editor(update, context), language)))
 
 
 @editors_only

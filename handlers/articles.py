@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from collections.abc import Sequence
 
 from telegram import (
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
     Message,
     MessageOriginChannel,
     MessageOriginChat,
@@ -15,16 +18,18 @@ from telegram import (
 )
 
 from bot.articles.archive import Change, Origin, RejectedInput, SaveResult, Written
-from bot.articles.files import UnreadableFile, read_records
-from bot.articles.parsing import looks_like_article
+from bot.articles.files import UnreadableFile, read_records, shown_name
+from bot.articles.parsing import MessageKind, classify_message, date_line_notes
 from bot.context import Context
 from bot.render import duplicate_line, escape, no_article_line, saved_line
 from bot.web.fetch import FetchError
 from bot.web.urls import find_link
 from handlers.common import (
+    REFUSE_EDITORS_ONLY,
     actor,
     args_text,
     article_number,
+    is_editor,
     reply,
     services,
     user_id,
@@ -48,22 +53,57 @@ ADD_USAGE = escape(
 )
 
 
+SAVE_OR_ASK = "Is this an article to save, or a question to answer?"
+KIND_PREFIX = "as:"
+
+
 async def private_text(update: Update, context: Context) -> None:
-    """In a private chat a message is an article (editors) or else a question."""
+    """In a private chat a message is an article (editors) or a question; if it could be
+    either, an editor is asked which with two buttons."""
     message = update.effective_message
     text = message.text or message.caption if message is not None else None
     if message is None or not text:
         return
-    # A link (or a forwarded post that is mostly one) is an article to fetch, for editors.
-    is_article = (
-        find_link(text) is not None
-        or message.forward_origin is not None
-        or looks_like_article(text)
-    )
-    if not is_article:
-        await answer_question(update, context, text)
+    link = find_link(text)
+    if link is not None:
+        # A link (or a forwarded post that is mostly one) is an article to fetch, for editors.
+        await ingest_link_as_editor(update, context)
         return
-    await ingest_as_editor(update, context)
+    kind = MessageKind.ARTICLE if message.forward_origin is not None else classify_message(text)
+    if kind is MessageKind.EITHER:
+        kind = MessageKind.EITHER if await is_editor(update, context) else MessageKind.QUESTION
+    if kind is MessageKind.QUESTION:
+        await answer_question(update, context, text)
+    elif kind is MessageKind.EITHER:
+        buttons = [
+            InlineKeyboardButton("Save as article", callback_data=f"{KIND_PREFIX}article"),
+            InlineKeyboardButton("Ask as question", callback_data=f"{KIND_PREFIX}question"),
+        ]
+        await reply(update, SAVE_OR_ASK, reply_markup=InlineKeyboardMarkup([buttons]))
+    else:
+        await ingest_as_editor(update, context)
+
+
+async def kind_callback(update: Update, context: Context) -> None:
+    """The Save as article / Ask as question buttons: do what was pressed, once."""
+    query = update.callback_query
+    if query is None or query.data is None:
+        return
+    original = getattr(query.message, "reply_to_message", None)
+    text = (original.text or original.caption or "") if original is not None else ""
+    if not text.strip():
+        await query.answer("I can no longer see that message; please send it again.")
+        return
+    choice = query.data.removeprefix(KIND_PREFIX)
+    if choice == "article" and not await is_editor(update, context):
+        await query.answer(REFUSE_EDITORS_ONLY)
+        return
+    await query.answer()
+    await query.edit_message_reply_markup(reply_markup=None)
+    if choice == "article" and original is not None:
+        await ingest(update, context, original, text)
+    else:
+        await answer_question(update, context, text)
 
 
 @editors_only
@@ -71,12 +111,7 @@ async def ingest_as_editor(update: Update, context: Context) -> None:
     """The message is an article: editors' articles are stored, anyone else is refused."""
     message = update.effective_message
     text = message.text or message.caption if message is not None else None
-    if message is None or not text:
-        return
-    link = find_link(text)
-    if link is not None:
-        await ingest_link(update, context, message, link)
-    else:
+    if message is not None and text:
         await ingest(update, context, message, text)
 
 
@@ -215,6 +250,7 @@ async def document(update: Update, context: Context) -> None:
     ):
         await ingest(update, context, message, found.records[0].text)
         return
+    name = shown_name(name)
     report = await archive.import_records(found.records, actor=actor(update), origin=name)
     lines = [
         f"Imported {report.added} article{'s' if report.added != 1 else ''} from {escape(name)}."
@@ -228,7 +264,15 @@ async def document(update: Update, context: Context) -> None:
             f"{len(found.bad_lines)} lines were not article objects (lines {shown}{more})."
         )
     if report.rejected:
-        lines.append(f"{len(report.rejected)} had no text to keep.")
+        lines.append(f"{len(report.rejected)} could not be kept:")
+        lines.extend(escape(f"• {reason}") for reason in report.rejected[:5])
+        if len(report.rejected) > 5:
+            lines.append(f"… and {len(report.rejected) - 5} more.")
+    if report.index_error:
+        lines.append(
+            f"They are stored, but {escape(report.index_error)}: search finds them once it "
+            "catches up."
+        )
     await reply(update, "\n".join(lines))
 
 
@@ -245,7 +289,17 @@ async def ingest(update: Update, context: Context, source: Message, text: str) -
     except RejectedInput as exc:
         await reply(update, escape(str(exc)))
         return
-    await _saved(update, await archive.add(new, actor=actor(update)))
+    await _saved(update, await archive.add(new, actor=actor(update)), date_line_notes(text))
+
+
+@editors_only
+async def ingest_link_as_editor(update: Update, context: Context) -> None:
+    """The message is a link to an article: editors' links are fetched, anyone else is refused."""
+    message = update.effective_message
+    text = message.text or message.caption if message is not None else None
+    link = find_link(text) if text else None
+    if message is not None and link is not None:
+        await ingest_link(update, context, message, link)
 
 
 async def ingest_link(update: Update, context: Context, source: Message, link: str) -> None:
@@ -259,12 +313,13 @@ async def ingest_link(update: Update, context: Context, source: Message, link: s
     await _saved(update, written)
 
 
-async def _saved(update: Update, written: Written[SaveResult]) -> None:
+async def _saved(update: Update, written: Written[SaveResult], notes: Sequence[str] = ()) -> None:
     article = written.value.article
     if written.value.created:
         text = saved_line(article.id, article.title, article.published.isoformat(), article.source)
         if not written.searchable:
             text += "\n" + not_yet_searchable("It is stored")
+        text += "".join("\n" + escape(note) for note in notes)
         await reply(update, text)
     else:
         await reply(update, duplicate_line(article.id, article.title))
@@ -294,4 +349,3 @@ def _chat_name(message: Message) -> str | None:
 
 def _origin(message: Message) -> Origin:
     return Origin(message.chat_id, message.message_id, None)
-

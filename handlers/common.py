@@ -11,6 +11,7 @@ from telegram.error import TelegramError
 
 from bot.articles.archive import Actor
 from bot.context import Context
+from bot.i18n import Texts
 from bot.render import MESSAGE_LIMIT, split_plain, telegram_length
 from bot.services import Services
 
@@ -45,6 +46,15 @@ async def is_editor(update: Update, context: Context) -> bool:
         return [m.user.id for m in members]
 
     return await services(context).roles.is_editor(user_id(update), admins_of)
+
+
+async def texts(update: Update, context: Context) -> Texts:
+    """The fixed texts in this chat's language (its `/language`, else the user's own)."""
+    chat = update.effective_chat
+    user = update.effective_user
+    return await services(context).languages.texts(
+        chat.id if chat else None, user.language_code if user else None
+    )
 
 
 def actor(update: Update) -> Actor:

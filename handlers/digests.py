@@ -5,17 +5,19 @@ from __future__ import annotations
 from telegram import Update
 
 from bot.context import Context
-from bot.digests.subscriptions import ChatRef, NotATime, TooMany
+from bot.digests.subscriptions import AlreadyExists, ChatRef, NotATime, TooMany
 from bot.render import escape
 from handlers.common import actor, args_text, reply, reply_parts, services
 from handlers.permissions import chat_admins_only
 
 SUBSCRIBE_USAGE = (
-    "Usage: /subscribe [HH:MM] [topic words], for example /subscribe 08:00 or "
-    "/subscribe 07:30 syria raqqa"
+    "Usage: /subscribe [time] [topic words], for example /subscribe 08:00, /subscribe 8am or "
+    "/subscribe 7:30pm syria raqqa"
 )
 UNSUBSCRIBE_USAGE = escape("Usage: /unsubscribe <n|all>; /subscriptions lists the numbers.")
-TIMEZONE_USAGE = escape("Usage: /timezone <Area/City>, for example /timezone Europe/London")
+TIMEZONE_USAGE = escape(
+    "Usage: /timezone <city or Area/City>, for example /timezone Beirut or /timezone UTC+3"
+)
 MAX_SUBSCRIPTIONS = 10
 
 
@@ -35,6 +37,14 @@ async def subscribe(update: Update, context: Context) -> None:
     )
     if isinstance(outcome, NotATime):
         await reply(update, f"“{escape(outcome.word)}” is not a time of day.\n{SUBSCRIBE_USAGE}")
+    elif isinstance(outcome, AlreadyExists):
+        sub = outcome.subscription
+        about = f" about {escape(sub.topics)}" if sub.topics else ""
+        await reply(
+            update,
+            f"That digest already exists: every day at {sub.time_of_day}{about}. "
+            "/subscriptions lists this chat's digests.",
+        )
     elif isinstance(outcome, TooMany):
         await reply(
             update, f"This chat has {outcome.count} digests already; /unsubscribe one first."
@@ -106,10 +116,15 @@ async def _set_timezone(update: Update, context: Context) -> None:
     if chat is None or message is None:
         return
     name = args_text(message)
-    if not await services(context).digest_subscriptions.set_timezone(chat, name):
-        await reply(update, f"“{escape(name[:64])}” is not a time zone I know.\n{TIMEZONE_USAGE}")
+    found = await services(context).digest_subscriptions.set_timezone(chat, name)
+    if found.zone is None:
+        close = ", ".join(found.suggestions)
+        hint = f" Did you mean: {escape(close)}?" if close else ""
+        await reply(
+            update, f"“{escape(name[:64])}” is not a time zone I know.{hint}\n{TIMEZONE_USAGE}"
+        )
         return
-    await reply(update, f"Time zone set to {escape(name)}; digests follow it from now on.")
+    await reply(update, f"Time zone set to {escape(found.zone)}; digests follow it from now on.")
 
 
 async def digest_now(update: Update, context: Context) -> None:

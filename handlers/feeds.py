@@ -35,7 +35,7 @@ async def feed_command(update: Update, context: Context) -> None:
         await _add(update, context, words[1], " ".join(words[2:]))
     elif verb == "remove" and len(words) == 2 and article_number(words[1]) is not None:
         number = article_number(words[1])
-        removed = await services(context).feeds.store.remove(number or 0)
+        removed = await services(context).feeds.remove(number or 0)
         if removed is None:
             await reply(update, f"There is no feed #{number}; /feeds lists them.")
         else:
@@ -71,7 +71,7 @@ async def _add(update: Update, context: Context, url: str, topics: str) -> None:
 @editors_only
 async def feeds_command(update: Update, context: Context) -> None:
     """/feeds: the feeds, numbered, with their health (editors)."""
-    await reply(update, feed_lines(await services(context).feeds.store.all()))
+    await reply(update, feed_lines(await services(context).feeds.listed()))
 
 
 async def schedule_feeds(app: NewsApp) -> None:

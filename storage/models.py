@@ -9,12 +9,14 @@ from sqlalchemy import (
     Boolean,
     Date,
     DateTime,
+    Float,
     ForeignKey,
     Index,
     Integer,
     String,
     Text,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from sqlalchemy.types import TypeDecorator
@@ -73,7 +75,11 @@ class Article(Base):
     text: Mapped[str] = mapped_column(Text)
     published: Mapped[dt.date] = mapped_column(Date)
     source: Mapped[str | None] = mapped_column(String(200))
+    # ISO 639-1 code, detected at import or set by an editor; NULL: not known yet.
+    lang: Mapped[str | None] = mapped_column(String(8))
     url: Mapped[str | None] = mapped_column(Text)
+    # Spans of page clutter in `text` found at import ("start-end,..."); NULL: not looked for.
+    clutter: Mapped[str | None] = mapped_column(Text)
     canonical_url: Mapped[str | None] = mapped_column(String(2048))
     content_hash: Mapped[str] = mapped_column(String(64), unique=True)
     origin_chat_id: Mapped[int | None] = mapped_column(ChatId)
@@ -83,6 +89,8 @@ class Article(Base):
     updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
     deleted_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
     change_seq: Mapped[int] = mapped_column(BigInteger)
+    # Stored by a bulk import (`newsbot import`, a .jsonl file): old ones are not news.
+    backfill: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
 
 class Chat(Base):
@@ -93,6 +101,8 @@ class Chat(Base):
     kind: Mapped[str] = mapped_column(String(16), default="private")
     title: Mapped[str | None] = mapped_column(Text)
     timezone: Mapped[str | None] = mapped_column(String(64))
+    # The language the bot's replies use in this chat (`/language`); NULL: the user's own.
+    language: Mapped[str | None] = mapped_column(String(8))
     paused_reason: Mapped[str | None] = mapped_column(Text)
     paused_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
 
@@ -210,3 +220,45 @@ class AuditEntry(Base):
     action: Mapped[str] = mapped_column(String(32))
     article_id: Mapped[int | None] = mapped_column(Integer)
     detail: Mapped[str] = mapped_column(Text, default="")
+
+
+class StoryMember(Base):
+    """Which story an article belongs to, and why (near-copy detection or an editor)."""
+
+    __tablename__ = "story_members"
+    __table_args__ = (
+        Index("ix_story_members_story", "story_id", "article_id"),
+        Index("ix_story_members_seq", "seq"),
+    )
+
+    article_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    # The id of the story's first article: stories need no table of their own.
+    story_id: Mapped[int] = mapped_column(Integer)
+    # "first" (started the story), "similar" (a near copy), "split" or "join" (an editor).
+    reason: Mapped[str] = mapped_column(String(16))
+    matched_id: Mapped[int | None] = mapped_column(Integer)
+    similarity: Mapped[float | None] = mapped_column(Float)
+    # Rises with every change, so a process's in-memory map of stories reads only what changed.
+    seq: Mapped[int] = mapped_column(BigInteger)
+
+
+class StoryBand(Base):
+    """One LSH band of an article's MinHash signature: articles sharing a key are candidates."""
+
+    __tablename__ = "story_bands"
+    __table_args__ = ({"sqlite_with_rowid": False},)
+
+    band_key: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    article_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+
+
+class StoryDecision(Base):
+    """An editor's /split or /join, replayed when story membership is rebuilt."""
+
+    __tablename__ = "story_decisions"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    kind: Mapped[str] = mapped_column(String(8))
+    article_id: Mapped[int] = mapped_column(Integer)
+    other_id: Mapped[int | None] = mapped_column(Integer)
+    at: Mapped[dt.datetime] = mapped_column(UTCDateTime)

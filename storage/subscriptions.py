@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import Row, delete, func, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.audit import Actor, audit_entry
 from storage.db import Database
@@ -82,6 +83,20 @@ def delivery_info(row: Delivery | Row[Any]) -> DeliveryInfo:
     )
 
 
+async def _lift_pause(session: AsyncSession, chat_id: int) -> Chat:
+    chat = await session.get(Chat, chat_id)
+    if chat is None:
+        chat = Chat(id=chat_id)
+        session.add(chat)
+    chat.paused_reason, chat.paused_at = None, None
+    await session.execute(
+        update(Subscription)
+        .where(Subscription.chat_id == chat_id)
+        .values(active=True, next_due_at=None)
+    )
+    return chat
+
+
 def subscription_info(sub: Subscription, timezone: str | None) -> SubscriptionInfo:
     """The plain view of a subscription row with its chat's time zone."""
     return _info(sub, timezone)
@@ -136,16 +151,7 @@ class SubscriptionStore:
         With an `actor`, the "subscribe" audit entry is written in the same transaction.
         """
         async with self._db.transaction() as session:
-            chat = await session.get(Chat, chat_id)
-            if chat is None:
-                chat = Chat(id=chat_id)
-                session.add(chat)
-            chat.paused_reason, chat.paused_at = None, None
-            await session.execute(
-                update(Subscription)
-                .where(Subscription.chat_id == chat_id)
-                .values(active=True, next_due_at=None)
-            )
+            chat = await _lift_pause(session, chat_id)
             sub = Subscription(
                 chat_id=chat_id,
                 time_of_day=time_of_day,
@@ -161,6 +167,13 @@ class SubscriptionStore:
                 session.add(audit_entry("subscribe", now=now, actor=actor, detail=detail))
             await session.flush()
             return _info(sub, chat.timezone)
+
+    async def resume(self, chat_id: int, *, now: dt.datetime, actor: Actor | None = None) -> None:
+        """Lift a delivery pause on the chat (it subscribed again to a digest it has)."""
+        async with self._db.transaction() as session:
+            await _lift_pause(session, chat_id)
+            if actor is not None:
+                session.add(audit_entry("resume", now=now, actor=actor))
 
     async def for_chat(self, chat_id: int) -> list[SubscriptionInfo]:
         """The chat's subscriptions, oldest first (their list numbers)."""

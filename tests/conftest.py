@@ -24,6 +24,7 @@ from tests.support.web import WebSite
 EDITOR = 1001
 READER = 2002
 CHANNEL = -1001234567890
+FIXTURES = Path(__file__).parent / "fixtures"
 SAMPLE = Path(__file__).parent.parent / "bot" / "sample"
 # The seed article ships with the sample; tests read that copy (one file, not two).
 SEED = SAMPLE / "raqqa-2017-07-04.txt"
@@ -145,3 +146,12 @@ async def site() -> AsyncIterator[WebSite]:
 
 def seed_text() -> str:
     return SEED.read_text(encoding="utf-8")
+
+
+@pytest.fixture
+def workdir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A fresh working folder, and no settings from the environment (the CLI reads both)."""
+    monkeypatch.chdir(tmp_path)
+    for key in ("TELEGRAM_BOT_TOKEN", "DATABASE_URL", "EDITOR_IDS", "CHANNEL_IDS", "INDEX_DIR"):
+        monkeypatch.delenv(key, raising=False)
+    return tmp_path

@@ -41,8 +41,15 @@ def fake_server(tmp_path: Path) -> Iterator[httpx.Client]:
     port = free_port()
     with (tmp_path / "server.log").open("wb") as log:
         server = subprocess.Popen(
-            [sys.executable, "-m", "tests.support.server", "--port", str(port),
-             "--per-second", "30"],
+            [
+                sys.executable,
+                "-m",
+                "tests.support.server",
+                "--port",
+                str(port),
+                "--per-second",
+                "30",
+            ],
             cwd=ROOT,
             stderr=log,
         )

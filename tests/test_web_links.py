@@ -10,10 +10,10 @@ import pytest
 
 from bot.clock import ManualClock
 from bot.settings import Settings
-from tests.conftest import EDITOR, READER, Harness, make_settings, start_bot, stop_bot
+from tests.conftest import EDITOR, FIXTURES, READER, Harness, make_settings, start_bot, stop_bot
 from tests.support.web import Page, WebSite
 
-PAGES = Path(__file__).parent / "fixtures" / "web-articles"
+PAGES = FIXTURES / "web-articles"
 TITAN = "359fee228518d55b921194561e9ca88e428df81940246f8fac7a75398377daea"
 VW = "06ee193de4bd611f7fafbab0c59b0f6fe3495093516720632cd093b24c7a0e98"
 TITAN_LINE = (

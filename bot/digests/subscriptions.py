@@ -7,7 +7,8 @@ from dataclasses import dataclass
 
 from bot.clock import Clock
 from bot.digests.compose import topics_of
-from bot.digests.schedule import format_time, is_timezone, parse_time_of_day
+from bot.digests.requests import InvalidTime, find_timezone, parse_subscribe, same_topics
+from bot.digests.schedule import format_time
 from storage.articles import ArticleStore
 from storage.audit import Actor
 from storage.subscriptions import PausedChat, SubscriptionInfo, SubscriptionStore
@@ -37,6 +38,21 @@ class NotATime:
     """The first word looks like a time of day but is not one."""
 
     word: str
+
+
+@dataclass(frozen=True, slots=True)
+class AlreadyExists:
+    """The chat has a digest at this time on these topic words already."""
+
+    subscription: SubscriptionInfo
+
+
+@dataclass(frozen=True, slots=True)
+class TimezoneSet:
+    """The zone a /timezone argument was found to mean (None: none; see suggestions)."""
+
+    zone: str | None
+    suggestions: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,22 +101,32 @@ class SubscriptionService:
 
     async def subscribe(
         self, chat: ChatRef, args: str, *, actor: Actor
-    ) -> Subscribed | NotATime | TooMany:
-        """Subscribe the chat: `[HH:MM] [topic words]`, the default time when none is given."""
-        words = args.split()
-        at = self.default_time
-        if words and (parsed := parse_time_of_day(words[0])) is not None:
-            at, words = parsed, words[1:]
-        elif words and any(ch.isdigit() for ch in words[0]) and ":" in words[0]:
-            return NotATime(words[0])
+    ) -> Subscribed | NotATime | TooMany | AlreadyExists:
+        """Subscribe the chat: `[time] [topic words]`, the default time when none is given.
+
+        The time as people type it (08:00, 8am, 8:30pm, 20.30, 8h); a time-like first word
+        that is no time is refused, never taken as a topic word.
+        """
+        try:
+            request = parse_subscribe(args.split())
+        except InvalidTime as exc:
+            return NotATime(str(exc))
+        at, topics = request.at or self.default_time, topics_of(request.topics)
         existing = await self._store.for_chat(chat.id)
+        for sub in existing:
+            if sub.time_of_day == format_time(at) and same_topics(sub.topics, topics):
+                if sub.active:
+                    return AlreadyExists(sub)
+                # Paused (the chat had blocked the bot): subscribing again resumes it.
+                await self._store.resume(chat.id, now=self._clock.now(), actor=actor)
+                return Subscribed(sub, sub.timezone or self.default_timezone)
         if len(existing) >= MAX_SUBSCRIPTIONS:
             return TooMany(len(existing))
         await self._store.touch_chat(chat.id, chat.kind, chat.title)
         sub = await self._store.subscribe(
             chat.id,
             format_time(at),
-            topics_of(words),
+            topics,
             created_by=actor.actor_id,
             after_article_id=await self._articles.last_id(),
             now=self._clock.now(),
@@ -131,13 +157,13 @@ class SubscriptionService:
         """The time zone the chat's digests follow."""
         return await self._store.chat_timezone(chat_id) or self.default_timezone
 
-    async def set_timezone(self, chat: ChatRef, name: str) -> bool:
-        """Set the chat's time zone; False when `name` is no time zone."""
-        if not is_timezone(name):
-            return False
-        await self._store.touch_chat(chat.id, chat.kind, chat.title)
-        await self._store.set_timezone(chat.id, name)
-        return True
+    async def set_timezone(self, chat: ChatRef, name: str) -> TimezoneSet:
+        """Set the chat's time zone from a zone, a city ('beirut') or an offset ('UTC+3')."""
+        found = find_timezone(name)
+        if found.zone is not None:
+            await self._store.touch_chat(chat.id, chat.kind, chat.title)
+            await self._store.set_timezone(chat.id, found.zone)
+        return TimezoneSet(found.zone, found.suggestions)
 
     async def migrate_chat(self, old_id: int, new_id: int) -> None:
         """A group became a supergroup: its subscriptions move with it."""

@@ -92,6 +92,14 @@ class FeedService:
         )
         return Followed(feed, created, len(parsed.entries))
 
+    async def listed(self) -> list[FeedInfo]:
+        """Every feed followed, numbered, with its health (for /feeds)."""
+        return await self.store.all()
+
+    async def remove(self, number: int) -> FeedInfo | None:
+        """Stop following feed `number` (its articles stay); None when there is none."""
+        return await self.store.remove(number)
+
     async def start(self) -> int:
         """Start-up: free the leases this worker held when it stopped."""
         return await self.store.release_worker(self._worker)
@@ -153,10 +161,16 @@ class FeedService:
         handled = [e.guid for e, r in zip(entries, results, strict=True) if r is not False]
         added = 0
         if records:
-            report = await self._archive.import_records(
-                records, batch_size=500, actor=Actor(), origin=f"feed #{feed.id} ({feed.url})"
-            )
-            added = report.added
+            # A feed's new items are news when they arrive, not backfill.
+            added = (
+                await self._archive.import_records(
+                    records,
+                    batch_size=500,
+                    backfill=False,
+                    actor=Actor(),
+                    origin=f"feed #{feed.id} ({feed.url})",
+                )
+            ).added
         await self.store.mark_seen(feed.id, handled, now=self._clock.now())
         return added, len(entries) - len(handled)
 

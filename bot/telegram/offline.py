@@ -10,10 +10,12 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import datetime as dt
+import email.policy
 import itertools
 import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from email.parser import BytesParser
 from html.parser import HTMLParser
 from typing import Any, Protocol
 from urllib.parse import parse_qsl
@@ -41,9 +43,14 @@ class SentMessage:
     @property
     def buttons(self) -> list[str]:
         """Callback data of the inline keyboard, if any."""
+        return [data for _, data in self.keyboard]
+
+    @property
+    def keyboard(self) -> list[tuple[str, str]]:
+        """(label, callback data) of each inline button, row by row."""
         markup = self.params.get("reply_markup") or {}
         rows = markup.get("inline_keyboard", []) if isinstance(markup, dict) else []
-        return [b.get("callback_data", "") for row in rows for b in row]
+        return [(b.get("text", ""), b.get("callback_data", "")) for row in rows for b in row]
 
 
 @dataclass(slots=True)
@@ -186,6 +193,27 @@ class FakeBotApi:
         self._maybe_fail(chat_id)
         return self._record("sendMessage", chat_id, next(self._message_ids), params)
 
+    def _m_sendPhoto(self, params: dict[str, Any]) -> Any:
+        """A picture: recorded with its caption as the text, its bytes under params["photo"]."""
+        chat_id = int(params["chat_id"])
+        self._maybe_fail(chat_id)
+        caption = {"text": params.get("caption", ""), "parse_mode": params.get("parse_mode")}
+        result = self._record("sendPhoto", chat_id, next(self._message_ids), params | caption)
+        photo = params.get("photo")
+        size = len(photo) if isinstance(photo, bytes) else 0
+        file_id, unique = self.add_file(photo if isinstance(photo, bytes) else b"")
+        result["caption"] = result.pop("text")
+        result["photo"] = [
+            {
+                "file_id": file_id,
+                "file_unique_id": unique,
+                "width": 1000,
+                "height": 480,
+                "file_size": size,
+            }
+        ]
+        return result
+
     def _m_editMessageText(self, params: dict[str, Any]) -> Any:
         chat_id = int(params.get("chat_id", 0))
         return self._record("editMessageText", chat_id, int(params.get("message_id", 0)), params)
@@ -286,13 +314,37 @@ _ADMIN_RIGHTS = {
 def _params(request: httpx.Request) -> dict[str, Any]:
     content_type = request.headers.get("content-type", "")
     if "multipart" in content_type:
-        return {}
+        return _multipart(content_type, request.read())
     params: dict[str, Any] = {}
     for key, value in parse_qsl(request.content.decode("utf-8"), keep_blank_values=True):
         try:
             params[key] = json.loads(value)
         except json.JSONDecodeError:
             params[key] = value
+    return params
+
+
+def _multipart(content_type: str, body: bytes) -> dict[str, Any]:
+    """The fields of an upload (sendPhoto): files as bytes, the rest as JSON or text."""
+    message = BytesParser(policy=email.policy.HTTP).parsebytes(
+        f"Content-Type: {content_type}\r\n\r\n".encode() + body
+    )
+    params: dict[str, Any] = {}
+    for part in message.iter_parts():
+        name = part.get_param("name", header="content-disposition")
+        if not isinstance(name, str):
+            continue
+        data = part.get_payload(decode=True)
+        if not isinstance(data, bytes):
+            continue
+        if part.get_filename() is not None:
+            params[name] = data
+            continue
+        value = data.decode("utf-8")
+        try:
+            params[name] = json.loads(value)
+        except json.JSONDecodeError:
+            params[name] = value
     return params
 
 

@@ -1,7 +1,7 @@
 """web articles and feeds: a canonical address per article, subscribed feeds, items seen
 
 Revision ID: 0006
-Revises: 0003
+Revises: 0005
 Create Date: 2026-12-02 17:00:00
 
 An article fetched from the web keeps its canonical address (normalised: no tracking
@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0006"
-down_revision = "0003"
+down_revision = "0005"
 branch_labels = None
 depends_on = None
 

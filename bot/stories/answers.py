@@ -1,0 +1,62 @@
+"""One answer per story: the best copy of each story among ranked hits, with its other copies."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Protocol
+
+from bot.stories.keeper import StoryKeeper, best_copy
+from storage.stories import Copy
+
+
+class Ranked(Protocol):
+    """A ranked article (retrieval's ScoredArticle)."""
+
+    @property
+    def article_id(self) -> int: ...
+
+    @property
+    def score(self) -> float: ...
+
+
+@dataclass(frozen=True, slots=True)
+class StoryPick:
+    """The copy that stands for a story in an answer, the story's best score, the others."""
+
+    article_id: int
+    score: float
+    also: tuple[Copy, ...]
+
+
+async def one_per_story(
+    stories: StoryKeeper, ranked: Sequence[Ranked], *, as_of: dt.date | None
+) -> list[StoryPick]:
+    """Keep the first hit of each story, in rank order, shown by the story's best copy.
+
+    The best copy is the most complete text, else the earliest (bot.stories.keeper.best_copy),
+    among copies published by `as_of`; the others are listed as `also`.
+    """
+    if not ranked:
+        return []
+    story_of = await stories.stories_of([r.article_id for r in ranked])
+    order: list[tuple[int, float]] = []
+    seen: set[int] = set()
+    for item in ranked:
+        story = story_of[item.article_id]
+        if story not in seen:
+            seen.add(story)
+            order.append((story, item.score))
+    copies = await stories.copies([story for story, _ in order])
+    picks: list[StoryPick] = []
+    first_hit = {story_of[r.article_id]: r.article_id for r in reversed(ranked)}
+    for story, score in order:
+        members = [c for c in copies.get(story, []) if as_of is None or c.published <= as_of]
+        shown = best_copy(members)
+        if shown is None:  # deleted since: keep the hit as the index had it
+            picks.append(StoryPick(first_hit[story], score, ()))
+            continue
+        others = tuple(c for c in members if c.article_id != shown.article_id)
+        picks.append(StoryPick(shown.article_id, score, others))
+    return picks

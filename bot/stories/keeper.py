@@ -1,0 +1,272 @@
+"""StoryKeeper: new articles join the story of a near copy, editors split and join, rebuilds.
+
+Finding candidates: each article's MinHash band keys are stored in the database (story_bands,
+indexed by key), so a million articles cost disk, not memory; an article sharing a band key
+with a new one is a candidate. Deciding: the candidate's text is shingled again and compared
+exactly (`similarity`), so a chance band collision never joins two stories.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+
+from bot.clock import Clock
+from bot.stories.signature import MAX_BYTES, U64, band_keys, shingles, similarity
+from storage.audit import Actor
+from storage.stories import Copy, Membership, StoryStore
+
+log = logging.getLogger(__name__)
+
+# A new article joins a candidate's story when this share of the shorter text's shingles is
+# in the other (tuned on half of the copies, bench/stories.py; figures in docs/BENCHMARKS.md).
+THRESHOLD = 0.7
+# A band key held by more articles than this is boilerplate shared by many (a stock
+# paragraph): it finds no particular copy, and reading all of them would cost time.
+MAX_PER_KEY = 50
+# Candidate stories verified per new article at most (those sharing the most bands first).
+MAX_VERIFIED = 5
+CATCH_UP_BATCH = 2_000
+MAP_PAGE = 50_000
+
+
+@dataclass(frozen=True, slots=True)
+class Assignment:
+    """Where a new article went: its story, and the article it matched (None: a new story)."""
+
+    article_id: int
+    story_id: int
+    matched_id: int | None
+    similarity: float | None
+
+
+class StoryMap:
+    """Every article's story id in a numpy array (4 bytes an article): for counting stories.
+
+    Read from the database's membership rows, changes only (each row carries a rising seq), so
+    splits and joins made by another process show up at the next refresh.
+    """
+
+    def __init__(self) -> None:
+        self._story: npt.NDArray[np.int32] = np.zeros(1024, dtype=np.int32)
+        self._seq = 0
+
+    def set(self, article_id: int, story_id: int) -> None:
+        if article_id >= len(self._story):
+            grown = np.zeros(max(article_id + 1, 2 * len(self._story)), dtype=np.int32)
+            grown[: len(self._story)] = self._story
+            self._story = grown
+        self._story[article_id] = story_id
+
+    def stories(self, ids: npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:
+        """The story of each article id (an article with none recorded is its own)."""
+        known = ids < len(self._story)
+        found = np.zeros(len(ids), dtype=np.int64)
+        found[known] = self._story[ids[known]]
+        return np.where(found > 0, found, ids)
+
+    async def refresh(self, store: StoryStore) -> None:
+        """Take every membership change recorded since the last refresh."""
+        while rows := await store.changes_after(self._seq, limit=MAP_PAGE):
+            for _, article_id, story_id in rows:
+                self.set(article_id, story_id)
+            self._seq = rows[-1][0]
+
+    def forget(self) -> None:
+        """Start again from nothing (after a rebuild)."""
+        self.__init__()  # type: ignore[misc]
+
+
+class StoryKeeper:
+    """Story membership for the archive; see the module docstring."""
+
+    def __init__(self, store: StoryStore, clock: Clock, *, threshold: float = THRESHOLD) -> None:
+        self.store = store
+        self.map = StoryMap()
+        self._clock = clock
+        self._threshold = threshold
+        self._lock = asyncio.Lock()
+
+    async def assign(self, new: Sequence[tuple[int, str]]) -> list[Assignment]:
+        """Give each new article (id, text), oldest first, the story of its nearest copy."""
+        if not new:
+            return []
+        async with self._lock:
+            return await self._assign(new)
+
+    async def _assign(self, new: Sequence[tuple[int, str]]) -> list[Assignment]:
+        keys = await asyncio.to_thread(band_keys, [text for _, text in new])
+        stored = await self.store.candidates(k for ks in keys for k in ks)
+        batch_ids = {article_id for article_id, _ in new}
+        outside = {
+            other
+            for ids in stored.values()
+            if len(ids) <= MAX_PER_KEY
+            for other in ids
+            if other not in batch_ids
+        }
+        texts = await self.store.live_texts(outside, chars=MAX_BYTES) if outside else {}
+        stories = await self.store.story_of(texts) if texts else {}
+        decided = await asyncio.to_thread(self._decide, new, keys, stored, texts, stories)
+        members = [
+            Membership(
+                a.article_id,
+                a.story_id,
+                "first" if a.matched_id is None else "similar",
+                a.matched_id,
+                None if a.similarity is None else round(a.similarity, 4),
+            )
+            for a in decided
+        ]
+        bands = [
+            (key, article_id)
+            for (article_id, _), ks in zip(new, keys, strict=True)
+            for key in set(ks)
+        ]
+        await self.store.record(members, bands)
+        return decided
+
+    def _decide(
+        self,
+        new: Sequence[tuple[int, str]],
+        keys: list[tuple[int, ...]],
+        stored: dict[int, list[int]],
+        texts: dict[int, str],
+        stories: dict[int, int],
+    ) -> list[Assignment]:
+        """The story of each new article (CPU only: runs on a thread)."""
+        cache: dict[int, U64] = {}
+
+        def shingled(article_id: int, text: str) -> U64:
+            found = cache.get(article_id)
+            if found is None:
+                found = cache[article_id] = shingles(text)
+            return found
+
+        local: dict[int, list[int]] = {}
+        new_texts = dict(new)
+        decided: list[Assignment] = []
+        for (article_id, text), ks in zip(new, keys, strict=True):
+            shared: dict[int, int] = {}  # candidate -> band keys it shares with this article
+            for key in ks:
+                found = stored.get(key, [])
+                if len(found) <= MAX_PER_KEY:
+                    for other in found:
+                        if other in texts:
+                            shared[other] = shared.get(other, 0) + 1
+                for other in local.get(key, ()):
+                    shared[other] = shared.get(other, 0) + 1
+            # One candidate per story (the one sharing most bands), the likeliest first: a
+            # story republished many times is verified once, not once per copy.
+            by_story: dict[int, tuple[int, int]] = {}
+            for other, count in shared.items():
+                story = stories[other]
+                if story not in by_story or (-count, other) < (
+                    -by_story[story][0],
+                    by_story[story][1],
+                ):
+                    by_story[story] = (count, other)
+            ranked = sorted(by_story.values(), key=lambda c: (-c[0], c[1]))[:MAX_VERIFIED]
+            best: tuple[float, int] | None = None
+            if ranked:
+                mine = shingled(article_id, text)
+                for _, other in ranked:
+                    other_text = texts[other] if other in texts else new_texts[other]
+                    score = similarity(mine, shingled(other, other_text))
+                    if score >= self._threshold and (best is None or score > best[0]):
+                        best = (score, other)
+            if best is None:
+                assignment = Assignment(article_id, article_id, None, None)
+            else:
+                assignment = Assignment(article_id, stories[best[1]], best[1], best[0])
+            stories[article_id] = assignment.story_id
+            decided.append(assignment)
+            for key in ks:
+                local.setdefault(key, []).append(article_id)
+        return decided
+
+    async def catch_up(self) -> int:
+        """Give a story to every live article that has none (start-up; after a crash)."""
+        done = 0
+        after = 0
+        while page := await self.store.unassigned(after, limit=CATCH_UP_BATCH):
+            await self.assign(page)
+            done += len(page)
+            after = page[-1][0]
+        return done
+
+    async def rebuild(self) -> int:
+        """Compute every story again from the articles, then replay editors' decisions."""
+        async with self._lock:
+            await self.store.clear()
+        self.map.forget()
+        done = await self.catch_up()
+        now = self._clock.now()
+        for decision in await self.store.decisions():
+            if decision.other_id is None:
+                await self.store.split(decision.article_id, now=now, actor=None, record=False)
+            else:
+                await self.store.join(
+                    decision.article_id, decision.other_id, now=now, actor=None, record=False
+                )
+        return done
+
+    async def refresh_bands(self, article_id: int, text: str) -> None:
+        """An edited article is found by its new text from now on (its story stays)."""
+        keys = await asyncio.to_thread(band_keys, [text])
+        await self.store.replace_bands(article_id, keys[0])
+
+    async def split(self, article_id: int, actor: Actor) -> int | None:
+        """/split: the article leaves its story; returns that story, None if it was alone."""
+        return await self.store.split(article_id, now=self._clock.now(), actor=actor)
+
+    async def join(self, article_id: int, other_id: int, actor: Actor) -> int | None:
+        """/join: one story of both; returns its id, None if they were one already."""
+        return await self.store.join(article_id, other_id, now=self._clock.now(), actor=actor)
+
+    async def copies(self, story_ids: Sequence[int]) -> dict[int, list[Copy]]:
+        """The live copies of each story, by story id, oldest first."""
+        found: dict[int, list[Copy]] = {}
+        for copy in await self.store.copies(story_ids):
+            found.setdefault(copy.story_id, []).append(copy)
+        return found
+
+    async def story_lookup(self, ids: list[int]) -> dict[int, int]:
+        """Each article's story from the in-memory map (refreshed first): for large windows."""
+        await self.map.refresh(self.store)
+        found = self.map.stories(np.asarray(ids, dtype=np.int64))
+        return dict(zip(ids, found.tolist(), strict=True))
+
+    async def stories_of(self, ids: Sequence[int]) -> dict[int, int]:
+        """Each article's story (its own when it has none recorded)."""
+        return await self.store.story_of(ids)
+
+
+def best_copy(copies: Sequence[Copy], as_of: dt.date | None = None) -> Copy | None:
+    """The copy to show: the most complete text, else the earliest (none after `as_of`)."""
+    eligible = [c for c in copies if as_of is None or c.published <= as_of]
+    if not eligible:
+        return None
+    return min(eligible, key=lambda c: (-c.length, c.published, c.article_id))
+
+
+def outlets_line(others: Sequence[Copy], shown_source: str | None, *, names: int = 2) -> str:
+    """'Reuters, Al Arabiya +3': the outlets of a story's other copies, then how many more.
+
+    Plain text (the caller escapes it); empty when the story has no other copy.
+    """
+    named: list[str] = []
+    for copy in others:
+        if copy.source and copy.source != shown_source and copy.source not in named:
+            named.append(copy.source)
+    named = named[:names]
+    rest = sum(1 for c in others if c.source not in named)
+    if not named:
+        return f"{rest} other cop{'ies' if rest > 1 else 'y'}" if rest else ""
+    return ", ".join(named) + (f" +{rest}" if rest else "")

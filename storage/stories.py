@@ -1,0 +1,319 @@
+"""Stories in the database: each article's story and why, LSH band keys, editors' decisions."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import cast
+
+from sqlalchemy import Table, delete, func, insert, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage.articles import next_seq
+from storage.audit import Actor, audit_entry
+from storage.db import Database
+from storage.models import Article, StoryBand, StoryDecision, StoryMember
+
+STORY_COUNTER = "story_changes"
+# Ids or keys per IN (...): well under SQLite's and asyncpg's limits on parameters.
+CHUNK = 2_000
+
+
+@dataclass(frozen=True, slots=True)
+class Membership:
+    """An article's place in a story: the story (its first article's id) and why it is there."""
+
+    article_id: int
+    story_id: int
+    reason: str  # "first", "similar", "split" or "join"
+    matched_id: int | None = None
+    similarity: float | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Copy:
+    """One live article of a story, as an answer or a digest lists it."""
+
+    article_id: int
+    story_id: int
+    source: str | None
+    published: dt.date
+    length: int
+
+
+@dataclass(frozen=True, slots=True)
+class Decision:
+    """An editor's /split (other_id None) or /join, in the order they were made."""
+
+    kind: str
+    article_id: int
+    other_id: int | None
+
+
+class StoryStore:
+    """Every read and write of story membership; each method is one transaction."""
+
+    def __init__(self, db: Database) -> None:
+        self._db = db
+
+    async def candidates(self, keys: Iterable[int]) -> dict[int, list[int]]:
+        """The articles stored under each of these band keys (keys with none left out)."""
+        found: dict[int, list[int]] = {}
+        async with self._db.sessions() as session:
+            for chunk in _chunks(sorted(set(keys))):
+                rows = await session.execute(
+                    select(StoryBand.band_key, StoryBand.article_id).where(
+                        StoryBand.band_key.in_(chunk)
+                    )
+                )
+                for key, article_id in rows:
+                    found.setdefault(int(key), []).append(int(article_id))
+        return found
+
+    async def live_texts(self, ids: Iterable[int], *, chars: int) -> dict[int, str]:
+        """The first `chars` characters of the texts of these articles that are live."""
+        texts: dict[int, str] = {}
+        async with self._db.sessions() as session:
+            for chunk in _chunks(sorted(set(ids))):
+                rows = await session.execute(
+                    select(Article.id, func.substr(Article.text, 1, chars)).where(
+                        Article.id.in_(chunk), Article.deleted_at.is_(None)
+                    )
+                )
+                texts.update((int(i), t) for i, t in rows)
+        return texts
+
+    async def story_of(self, ids: Iterable[int]) -> dict[int, int]:
+        """The story of each article (an article with no recorded story is its own)."""
+        wanted = sorted(set(ids))
+        stories = {i: i for i in wanted}
+        async with self._db.sessions() as session:
+            for chunk in _chunks(wanted):
+                rows = await session.execute(
+                    select(StoryMember.article_id, StoryMember.story_id).where(
+                        StoryMember.article_id.in_(chunk)
+                    )
+                )
+                stories.update((int(a), int(s)) for a, s in rows)
+        return stories
+
+    async def membership(self, article_id: int) -> Membership | None:
+        """The recorded story of one article."""
+        async with self._db.sessions() as session:
+            row = await session.get(StoryMember, article_id)
+            return None if row is None else _membership(row)
+
+    async def record(self, members: Sequence[Membership], bands: Sequence[tuple[int, int]]) -> None:
+        """Store new articles' stories and band keys (band, article) in one transaction."""
+        if not members and not bands:
+            return
+        async with self._db.transaction() as session:
+            if members:
+                last = await next_seq(session, len(members), STORY_COUNTER)
+                first = last - len(members) + 1
+                await session.execute(
+                    insert(cast(Table, StoryMember.__table__)),
+                    [_values(m, first + n) for n, m in enumerate(members)],
+                )
+            if bands:
+                await session.execute(
+                    insert(cast(Table, StoryBand.__table__)),
+                    [{"band_key": key, "article_id": article} for key, article in bands],
+                )
+
+    async def replace_bands(self, article_id: int, keys: Sequence[int]) -> None:
+        """An edited article's new band keys."""
+        async with self._db.transaction() as session:
+            await session.execute(delete(StoryBand).where(StoryBand.article_id == article_id))
+            if keys:
+                await session.execute(
+                    insert(cast(Table, StoryBand.__table__)),
+                    [{"band_key": key, "article_id": article_id} for key in set(keys)],
+                )
+
+    async def unassigned(self, after_id: int, *, limit: int) -> list[tuple[int, str]]:
+        """Live articles with no story yet (id > after_id), oldest first: (id, text)."""
+        async with self._db.sessions() as session:
+            rows = await session.execute(
+                select(Article.id, Article.text)
+                .outerjoin(StoryMember, StoryMember.article_id == Article.id)
+                .where(
+                    Article.id > after_id,
+                    Article.deleted_at.is_(None),
+                    StoryMember.article_id.is_(None),
+                )
+                .order_by(Article.id)
+                .limit(limit)
+            )
+            return [(int(i), t) for i, t in rows]
+
+    async def clear(self) -> None:
+        """Forget every story and band key (a rebuild computes them again)."""
+        async with self._db.transaction() as session:
+            await session.execute(delete(StoryBand))
+            await session.execute(delete(StoryMember))
+
+    async def copies(self, story_ids: Iterable[int]) -> list[Copy]:
+        """Every live article of these stories (a story's first article included)."""
+        wanted = sorted(set(story_ids))
+        wanted_ids = set(wanted)
+        found: dict[int, Copy] = {}
+        async with self._db.sessions() as session:
+            for chunk in _chunks(wanted):
+                members = (
+                    select(
+                        Article.id,
+                        func.coalesce(StoryMember.story_id, Article.id),
+                        Article.source,
+                        Article.published,
+                        func.length(Article.text),
+                    )
+                    .outerjoin(StoryMember, StoryMember.article_id == Article.id)
+                    .where(Article.deleted_at.is_(None))
+                )
+                for query in (
+                    members.where(StoryMember.story_id.in_(chunk)),
+                    members.where(Article.id.in_(chunk)),
+                ):
+                    for article_id, story_id, source, published, length in await session.execute(
+                        query
+                    ):
+                        if int(story_id) in wanted_ids:
+                            found[int(article_id)] = Copy(
+                                int(article_id), int(story_id), source, published, int(length)
+                            )
+        return sorted(found.values(), key=lambda c: c.article_id)
+
+    async def changes_after(self, seq: int, *, limit: int) -> list[tuple[int, int, int]]:
+        """Membership rows changed after `seq`, in order: (seq, article_id, story_id)."""
+        async with self._db.sessions() as session:
+            rows = await session.execute(
+                select(StoryMember.seq, StoryMember.article_id, StoryMember.story_id)
+                .where(StoryMember.seq > seq)
+                .order_by(StoryMember.seq)
+                .limit(limit)
+            )
+            return [(int(s), int(a), int(t)) for s, a, t in rows]
+
+    async def decisions(self) -> list[Decision]:
+        """Editors' decisions, oldest first."""
+        async with self._db.sessions() as session:
+            rows = await session.scalars(select(StoryDecision).order_by(StoryDecision.id))
+            return [Decision(r.kind, r.article_id, r.other_id) for r in rows]
+
+    async def split(
+        self, article_id: int, *, now: dt.datetime, actor: Actor | None, record: bool = True
+    ) -> int | None:
+        """Take an article out of its story into one of its own; returns the story it left.
+
+        None when the article is alone in its story already. With `record`, the decision is
+        kept for rebuilds, and with an `actor` audited, in the same transaction.
+        """
+        async with self._db.transaction() as session:
+            story = await _story(session, article_id)
+            others = await _members(session, story, without=article_id)
+            if not others:
+                return None
+            seq = await next_seq(session, len(others) + 1, STORY_COUNTER)
+            if story == article_id:
+                # The story's first article leaves: the next one names the story now.
+                await _move(session, others, min(others), seq - len(others))
+            await _set(session, Membership(article_id, article_id, "split"), seq)
+            if record:
+                session.add(StoryDecision(kind="split", article_id=article_id, at=now))
+            if actor is not None:
+                detail = f"left story {story}"
+                session.add(
+                    audit_entry("split", now=now, actor=actor, article_id=article_id, detail=detail)
+                )
+            return story
+
+    async def join(
+        self,
+        article_id: int,
+        other_id: int,
+        *,
+        now: dt.datetime,
+        actor: Actor | None,
+        record: bool = True,
+    ) -> int | None:
+        """Merge the stories of two articles; returns the story id they share, None if they
+        already did. Decision and audit entry as for `split`."""
+        async with self._db.transaction() as session:
+            first = await _story(session, article_id)
+            second = await _story(session, other_id)
+            if first == second:
+                return None
+            target, moved_story = min(first, second), max(first, second)
+            moved = [moved_story, *await _members(session, moved_story, without=moved_story)]
+            seq = await next_seq(session, len(moved), STORY_COUNTER)
+            matched = other_id if moved_story == first else article_id
+            for offset, member in enumerate(sorted(set(moved))):
+                joined = Membership(member, target, "join", matched_id=matched)
+                await _set(session, joined, seq - offset)
+            if record:
+                session.add(
+                    StoryDecision(kind="join", article_id=article_id, other_id=other_id, at=now)
+                )
+            if actor is not None:
+                detail = f"stories {first} and {second} are story {target}"
+                session.add(
+                    audit_entry("join", now=now, actor=actor, article_id=article_id, detail=detail)
+                )
+            return target
+
+
+async def _story(session: AsyncSession, article_id: int) -> int:
+    story = await session.scalar(
+        select(StoryMember.story_id).where(StoryMember.article_id == article_id)
+    )
+    return article_id if story is None else int(story)
+
+
+async def _members(session: AsyncSession, story: int, *, without: int) -> list[int]:
+    """The articles recorded in a story, but one."""
+    rows = await session.scalars(
+        select(StoryMember.article_id).where(
+            StoryMember.story_id == story, StoryMember.article_id != without
+        )
+    )
+    return [int(r) for r in rows]
+
+
+async def _move(session: AsyncSession, ids: list[int], story: int, first_seq: int) -> None:
+    for offset, member in enumerate(sorted(ids)):
+        await session.execute(
+            update(StoryMember)
+            .where(StoryMember.article_id == member)
+            .values(story_id=story, seq=first_seq + offset)
+        )
+
+
+async def _set(session: AsyncSession, member: Membership, seq: int) -> None:
+    """Write one article's membership, whether or not it had one."""
+    row = await session.get(StoryMember, member.article_id)
+    if row is None:
+        session.add(StoryMember(**_values(member, seq)))
+        return
+    row.story_id, row.reason, row.seq = member.story_id, member.reason, seq
+    row.matched_id, row.similarity = member.matched_id, member.similarity
+
+
+def _membership(row: StoryMember) -> Membership:
+    return Membership(row.article_id, row.story_id, row.reason, row.matched_id, row.similarity)
+
+
+def _values(member: Membership, seq: int) -> dict[str, object]:
+    return {
+        "article_id": member.article_id,
+        "story_id": member.story_id,
+        "reason": member.reason,
+        "matched_id": member.matched_id,
+        "similarity": member.similarity,
+        "seq": seq,
+    }
+
+
+def _chunks(items: Sequence[int]) -> list[Sequence[int]]:
+    return [items[i : i + CHUNK] for i in range(0, len(items), CHUNK)]

@@ -1,0 +1,332 @@
+"""Stories: near copies from several outlets are one answer and one digest item; /split,
+/join and rebuilds; the /trend picture."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import struct
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from bot.articles.archive import ImportRecord
+from bot.cli.main import main
+from bot.stories.signature import band_keys, shingles, similarity
+from bot.stories.trend import bars, trend
+from tests.conftest import EDITOR, READER, SAMPLE, SEED, Harness, seed_text
+
+BOTH_BACKENDS = True
+PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
+HEADLINE = (
+    "US-backed forces in Syria have breached the wall surrounding the Old City of Raqa as they "
+    "try to retake the city from the Islamic State group, the US Central Command has said."
+)
+
+
+def seed_body() -> str:
+    """The seed article without its date line and photo caption: the wire text."""
+    paragraphs = [p for p in seed_text().split("\n\n") if p.strip()]
+    return "\n\n".join(paragraphs[1:])
+
+
+def reuters_copy() -> str:
+    """New headline, last paragraph cut, a "Read more" line added."""
+    paragraphs = seed_body().split("\n\n")
+    headline = "Raqqa's old city wall breached, says US command"
+    return "\n\n".join([headline, *paragraphs[:-1], "Read more: Syria's war in maps"])
+
+
+def arabiya_copy() -> str:
+    """Another dateline, quotes and white space restyled, the last two paragraphs cut."""
+    paragraphs = seed_body().replace("“", '"').replace("”", '"').split("\n\n")
+    lead = "BEIRUT (Al Arabiya) -  " + paragraphs[0]
+    return "\n\n".join(["SDF enters Raqqa Old City", lead, *paragraphs[1:-2], "Follow us on X"])
+
+
+async def import_copies(bot: Harness) -> None:
+    """The seed from an editor's message (Reuters, per its caption), then two outlets' copies."""
+    [saved] = await bot.send(seed_text(), user_id=EDITOR)
+    assert saved.startswith("Saved #1: US-backed forces in Syria have breached the wall")
+    assert saved.endswith(" (2017-07-04, Reuters)")
+    report = await bot.services.archive.import_records(
+        [
+            ImportRecord(reuters_copy(), source="Indian Express", date="2017-07-04"),
+            ImportRecord(arabiya_copy(), source="Al Arabiya", date="2017-07-05"),
+            # Another event in the same city: not a copy.
+            ImportRecord(
+                "Civilians fleeing Raqqa said on Monday that food was running out in the "
+                "besieged districts, where thousands remain trapped by the fighting between "
+                "Islamic State militants and the US-backed forces advancing from the east.",
+                title="Food runs out in besieged Raqqa districts",
+                source="AFP",
+                date="2017-07-10",
+            ),
+        ]
+    )
+    assert (report.added, report.rejected) == (3, [])
+
+
+async def test_copies_from_three_outlets_are_one_answer(bot: Harness) -> None:
+    await import_copies(bot)
+    members = [await bot.services.stories.store.membership(n) for n in (1, 2, 3, 4)]
+    assert [(m.story_id, m.reason, m.matched_id) for m in members if m] == [
+        (1, "first", None),
+        (1, "similar", 1),
+        (1, "similar", 1),
+        (4, "first", None),
+    ]
+    [answer] = await bot.send("civilians trapped in Raqqa Old City", user_id=READER)
+    # One hit for the three copies, shown by the most complete text (the original, #1).
+    assert answer.split("\n") == [
+        "“The United Nations has expressed concern for up to 100,000 <b>civilians</b> it says "
+        "are still <b>trapped</b> in the <b>city</b>.”",
+        "<b>US-backed forces in Syria have breached the wall surrounding the Old City of Raqa as "
+        "they try to retake the…</b>",
+        "2017-07-04 · Reuters · /read_1",
+        "<i>also in: Indian Express, Al Arabiya</i>",
+        "",
+        "Also:",
+        "2. Food runs out in besieged Raqqa districts (2017-07-10, AFP) /read_4",
+    ]
+    # Any copy can still be read.
+    [copy] = await bot.send("/read_3", user_id=READER)
+    assert copy.startswith("<b>SDF enters Raqqa Old City</b>")
+
+
+def test_ask_json_lists_the_other_copies(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    for key in ("TELEGRAM_BOT_TOKEN", "DATABASE_URL", "EDITOR_IDS", "CHANNEL_IDS", "INDEX_DIR"):
+        monkeypatch.delenv(key, raising=False)
+    records = [
+        {"id": "a", "text": seed_body(), "source": "AFP", "date": "2017-07-04", "title": HEADLINE},
+        {"id": "b", "text": reuters_copy(), "source": "Reuters", "date": "2017-07-04"},
+        {"id": "c", "text": arabiya_copy(), "source": "Al Arabiya", "date": "2017-07-05"},
+    ]
+    path = tmp_path / "copies.jsonl"
+    path.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
+    assert main(["import", "--quiet", str(path), str(SAMPLE / "fakes.jsonl")]) == 0
+    capsys.readouterr()
+    assert main(["ask", "--json", "Rafiqah wall Old City Raqqa breached"]) == 0
+    results = json.loads(capsys.readouterr().out)["results"]
+    assert results[0]["article_id"] == 1
+    assert results[0]["also"] == [
+        {"article_id": 2, "source": "Reuters", "date": "2017-07-04"},
+        {"article_id": 3, "source": "Al Arabiya", "date": "2017-07-05"},
+    ]
+    ids = [r["article_id"] for r in results]
+    assert not {2, 3} & set(ids)
+
+
+async def test_a_story_is_one_digest_item_and_a_late_copy_is_not_news(bot: Harness) -> None:
+    await bot.send("/subscribe 08:00 raqqa", user_id=READER)
+    await import_copies(bot)
+    bot.clock.set(dt.datetime(2026, 11, 25, 8, 0, 1, tzinfo=dt.UTC))
+    [digest] = await run_digest_job(bot)
+    assert digest == (
+        "<b>Your 08:00 digest</b> · 2 new articles on raqqa\n\n"
+        "<b>Food runs out in besieged Raqqa districts</b>\n2017-07-10 · AFP · /read_4\n"
+        "Civilians fleeing Raqqa said on Monday that food was running out in the besieged "
+        "districts, where thousands remain trapped by the fighting between Islamic State "
+        "militants and the US-backed forces advancing from the east.\n\n"
+        "<b>US-backed forces in Syria have breached the wall surrounding the Old City of Raqa as "
+        "they try to retake the…</b>\n2017-07-04 · Reuters · /read_1\n"
+        "<i>also in: Indian Express, Al Arabiya</i>\n" + HEADLINE
+    )
+    # A fourth outlet's copy, after the story was in this chat's digest: not news again.
+    await bot.services.archive.import_records(
+        [ImportRecord(reuters_copy() + "\n\nPhoto: AFP", source="The National", date="2017-07-05")]
+    )
+    bot.clock.set(dt.datetime(2026, 11, 26, 8, 0, 1, tzinfo=dt.UTC))
+    assert await run_digest_job(bot) == ["Nothing new since your last digest."]
+
+
+async def run_digest_job(bot: Harness) -> list[str]:
+    before = len(bot.fake.sent)
+    [job] = bot.app.job_queue.get_jobs_by_name("digest:dispatch")
+    await job.run(bot.app)
+    return [m.text for m in bot.fake.sent[before:]]
+
+
+async def test_split_and_join_are_audited_and_survive_a_rebuild(bot: Harness) -> None:
+    await import_copies(bot)
+    assert await bot.send("/split 3", user_id=READER) == [
+        "Sorry, only the newsroom's editors can add or change articles. You can ask me anything "
+        "about the archive, though."
+    ]
+    assert await bot.send("/split 3", user_id=EDITOR) == [
+        "Article #3 left story 1: it is a story of its own now."
+    ]
+    assert await bot.send("/split 3", user_id=EDITOR) == [
+        "Article #3 is alone in its story already."
+    ]
+    [answer] = await bot.send("Raqqa Old City wall breached", user_id=READER)
+    assert answer.count("/read_") == 3
+    assert await bot.send("/join 4 1", user_id=EDITOR) == [
+        "Articles #4 and #1 are one story now (story 1)."
+    ]
+    assert await bot.send("/join 4 2", user_id=EDITOR) == [
+        "Articles #4 and #2 are in one story already."
+    ]
+    assert await bot.send("/join 4", user_id=EDITOR) == [
+        "Usage: /join &lt;article&gt; &lt;article&gt;, for example /join 42 57"
+    ]
+    assert await bot.send("/join 4 99", user_id=EDITOR) == [
+        "There is no article #99 in the archive."
+    ]
+    entries = await bot.services.audit.recent()
+    assert [(e.action, e.article_id, e.actor_id, e.detail) for e in entries[:2]] == [
+        ("join", 4, EDITOR, "stories 4 and 1 are story 1"),
+        ("split", 3, EDITOR, "left story 1"),
+    ]
+    before = await stories(bot)
+    assert before == {1: 1, 2: 1, 3: 3, 4: 1}
+    assert await bot.services.stories.rebuild() == 4
+    assert await stories(bot) == before
+
+
+async def stories(bot: Harness) -> dict[int, int]:
+    return await bot.services.stories.stories_of([1, 2, 3, 4])
+
+
+async def test_articles_stored_without_a_story_get_one_at_start_up(bot: Harness) -> None:
+    await import_copies(bot)
+    await bot.services.stories.store.clear()
+    assert await stories(bot) == {1: 1, 2: 2, 3: 3, 4: 4}
+    assert await bot.services.stories.catch_up() == 4
+    assert await stories(bot) == {1: 1, 2: 1, 3: 1, 4: 4}
+
+
+def test_near_copies_and_different_reports_of_the_same_war() -> None:
+    lines = (SAMPLE / "fakes.jsonl").read_text(encoding="utf-8").splitlines()
+    sample = [json.loads(line) for line in lines]
+    body = seed_body()
+    for copy in (reuters_copy(), arabiya_copy()):
+        assert similarity(shingles(body), shingles(copy)) > 0.8
+        assert set(band_keys([body])[0]) & set(band_keys([copy])[0])
+    # Two strike reports from the sample, different days: not joined.
+    strikes = [a["text"] for a in sample if "air strike" in a["text"].lower()][:20]
+    pairs = [(a, b) for i, a in enumerate(strikes) for b in strikes[i + 1 :]]
+    assert max(similarity(shingles(a), shingles(b)) for a, b in pairs) < 0.5
+    assert band_keys(["too short to compare"]) == [()]
+    assert band_keys([body, "", body]) == [band_keys([body])[0], (), band_keys([body])[0]]
+
+
+def test_trend_bars_count_each_story_once_at_its_first_copy() -> None:
+    day = (dt.date(2024, 3, 4) - dt.date(1970, 1, 1)).days  # a Monday
+    ids = np.array([5, 1, 2, 3, 4], dtype=np.int64)
+    days = np.array([day + 15, day, day + 1, day + 8, day + 16], dtype=np.int64)
+    story = np.array([5, 1, 1, 3, 1], dtype=np.int64)  # 4 is a late copy of story 1
+    found = bars(ids, days, story)
+    assert found.unit == "week"
+    assert found.starts == (dt.date(2024, 3, 4), dt.date(2024, 3, 11), dt.date(2024, 3, 18))
+    assert found.counts == (1, 1, 1)
+    assert found.stories == 3
+    # Ties: the earlier bars; each labelled by its best-ranked article (first in `ids`).
+    assert found.peaks == (
+        (dt.date(2024, 3, 4), 1, 1),
+        (dt.date(2024, 3, 11), 1, 3),
+        (dt.date(2024, 3, 18), 1, 5),
+    )
+    years = bars(ids, days + np.array([0, 0, 0, 0, 3 * 365]), story)
+    assert years.unit == "month"
+    assert years.starts[0] == dt.date(2024, 3, 1) and len(years.starts) == 37
+
+
+async def test_trend_picture_for_a_small_archive(bot: Harness) -> None:
+    await import_copies(bot)
+    found = await trend(
+        "Raqqa",
+        index=bot.services.index,
+        stories=bot.services.stories,
+        articles=bot.services.archive.articles,
+    )
+    assert (found.unit, found.starts, found.counts) == (
+        "week",
+        (dt.date(2017, 7, 3), dt.date(2017, 7, 10)),
+        (1, 1),
+    )
+    assert (found.articles, found.stories) == (4, 2)
+    # Each peak is labelled with its best-matching headline ("Raqqa" in it, not "Raqa").
+    assert [p.headline for p in found.peaks] == [
+        "SDF enters Raqqa Old City",
+        "Food runs out in besieged Raqqa districts",
+    ]
+    before = len(bot.fake.sent)
+    await bot.app.process_update(bot.updates.message("/trend Raqqa", user_id=READER))
+    [photo] = bot.fake.sent[before:]
+    assert photo.method == "sendPhoto"
+    assert photo.text == (
+        "“Raqqa”: 2 stories (4 articles, 2 of them copies), by week from 2017-07-03 to "
+        "2017-07-10; busiest week: 1."
+    )
+    png = photo.params["photo"]
+    assert png.startswith(PNG_MAGIC)
+    width, height = struct.unpack(">II", png[16:24])
+    assert (width, height) == (1000, 480)
+    assert await bot.send("/trend zzzqqq", user_id=READER) == [
+        "Nothing in the archive matches “zzzqqq”."
+    ]
+    assert await bot.send("/trend", user_id=READER) == [
+        "Usage: /trend &lt;words&gt;, for example /trend Raqqa airstrikes"
+    ]
+
+
+def test_trend_command_line_writes_a_png(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    for key in ("TELEGRAM_BOT_TOKEN", "DATABASE_URL", "EDITOR_IDS", "CHANNEL_IDS", "INDEX_DIR"):
+        monkeypatch.delenv(key, raising=False)
+    assert main(["import", "--quiet", str(SEED)]) == 0
+    capsys.readouterr()
+    out = tmp_path / "raqqa.png"
+    assert main(["trend", "Raqqa wall", "--out", str(out)]) == 0
+    assert capsys.readouterr().out == (
+        "“Raqqa wall”: 1 story, by week from 2017-07-03 to 2017-07-03; busiest week: 1.\n"
+        f"Wrote {out}.\n"
+    )
+    assert out.read_bytes().startswith(PNG_MAGIC)
+    assert main(["trend", "zzzqqq", "--out", str(tmp_path / "none.png")]) == 1
+    assert not (tmp_path / "none.png").exists()
+
+
+async def test_an_edited_article_is_found_by_its_new_text(bot: Harness) -> None:
+    await import_copies(bot)
+    old = band_keys([reuters_copy()])[0]
+    assert 2 in {
+        a for ids in (await bot.services.stories.store.candidates(old)).values() for a in ids
+    }
+    new_text = " ".join(f"word{n} of a wholly different report" for n in range(40))
+    [edited] = await bot.send(f"/edit 2 {new_text}", user_id=EDITOR)
+    assert edited.startswith("Edited #2")
+    found = await bot.services.stories.store.candidates(old)
+    assert 2 not in {a for ids in found.values() for a in ids}
+    renewed = await bot.services.stories.store.candidates(band_keys([new_text])[0])
+    assert {a for ids in renewed.values() for a in ids} == {2}
+
+
+async def test_trend_counts_articles_when_too_many_match(
+    bot: Harness, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    await import_copies(bot)
+    monkeypatch.setattr("bot.stories.trend.EXACT_LIMIT", 3)
+    found = await trend(
+        "Raqqa",
+        index=bot.services.index,
+        stories=bot.services.stories,
+        articles=bot.services.archive.articles,
+    )
+    # Counted by the index per day: copies are not merged, and the caption says so.
+    assert (found.merged, found.counts, found.articles) == (False, (3, 1), 4)
+    assert [(p.start, p.count, p.headline) for p in found.peaks] == [
+        (dt.date(2017, 7, 3), 3, "SDF enters Raqqa Old City"),
+        (dt.date(2017, 7, 10), 1, "Food runs out in besieged Raqqa districts"),
+    ]
+    assert found.caption() == (
+        "“Raqqa”: 4 articles (too many to merge copies into stories), by week from 2017-07-03 "
+        "to 2017-07-10; busiest week: 3."
+    )
