@@ -29,3 +29,6 @@ $py -m bench.fuzz --inputs 500 --seed 7
 echo "-- bench/stories.py (80 FA-KES articles and their copies; import of 2,000 with and without)"
 $py -m bench.stories quality "$data/syria-fakes/articles.jsonl" --limit 80 --thresholds 0.6
 $py -m bench.stories speed "$data/syria-fakes/articles.jsonl" --size 2000
+
+echo "-- bench/feeds.py (3 feeds x 5 items from 127.0.0.1, full pages fetched)"
+$py -m bench.feeds "$data" --feeds 3 --items 5 --sample 15

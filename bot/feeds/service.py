@@ -17,7 +17,7 @@ import re
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
-from bot.articles.archive import Archive, ImportRecord, RejectedInput
+from bot.articles.archive import Actor, Archive, ImportRecord, RejectedInput
 from bot.clock import Clock
 from bot.feeds.parse import FeedEntry, FeedError, ParsedFeed, parse_feed
 from bot.web.fetch import Fetched, FetchError
@@ -163,7 +163,13 @@ class FeedService:
         if records:
             # A feed's new items are news when they arrive, not backfill.
             added = (
-                await self._archive.import_records(records, batch_size=500, backfill=False)
+                await self._archive.import_records(
+                    records,
+                    batch_size=500,
+                    backfill=False,
+                    actor=Actor(),
+                    origin=f"feed #{feed.id} ({feed.url})",
+                )
             ).added
         await self.store.mark_seen(feed.id, handled, now=self._clock.now())
         return added, len(entries) - len(handled)
