@@ -1,12 +1,17 @@
 """Answer quality on the news-qa questions: the bot against reference BM25 engines.
 
 Usage: python -m bench.qa ARTICLES QUESTIONS [--questions N] [--articles N] [--no-reference]
-    [--halves] [--dump PATH]
+    [--halves] [--dump PATH] [--off-topic PATH...]
 
 The bot is measured through its real pipeline: the articles are imported into a fresh temporary
 database with `Archive.import_records` (as `newsbot import` does) and each question is asked with
 `QuestionService.ask` (as `newsbot ask --jsonl` does); its results are mapped back to the
-dataset's ids through their external id.
+dataset's ids through their external id. A question the bot says the archive does not answer
+(`answered` false) counts as a miss for answer hit@1.
+
+Abstention: the share of `short` and `typo` questions answered (`answered` true) when asked of
+the news-qa archive as of their date (on-topic), and, with `--off-topic`, the share left
+unanswered when asked of an archive holding only those files (e.g. FA-KES and the seed).
 """
 
 from __future__ import annotations
@@ -19,11 +24,12 @@ import pathlib
 import sys
 import tempfile
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 
 from bench.reference import Doc, Engine, all_engines, overlap_sentence
-from bot.articles.files import iter_jsonl_lines
+from bot.articles.archive import ImportRecord
+from bot.articles.files import iter_jsonl_lines, read_records
 from bot.articles.parsing import content_hash
 from bot.questions.service import QuestionService
 from bot.services import open_services
@@ -31,6 +37,8 @@ from bot.settings import load_settings
 from storage.search_index import IndexChange, SearchIndex
 
 FORMS = ("quiz", "short", "typo")
+# The forms a journalist types in a chat: the abstention measure asks these.
+CHAT_FORMS = ("short", "typo")
 LABELS = ("gold", "silver", "all")
 BATCH = 2000
 RESULTS = 10
@@ -57,6 +65,7 @@ class Tally:
     hit5: int = 0
     answerable: int = 0
     answer1: int = 0
+    answered: int = 0
 
     def row(self) -> tuple[float, float, float]:
         """Return hit@1, hit@5 and answer hit@1 as fractions."""
@@ -75,12 +84,19 @@ class Report:
     tallies: dict[tuple[str, str], Tally] = field(default_factory=dict)
 
     def add(
-        self, form: str, number: int, q: Question, ranked: list[int], sentence: str | None
+        self,
+        form: str,
+        number: int,
+        q: Question,
+        ranked: list[int],
+        sentence: str | None,
+        answered: bool = True,
     ) -> None:
-        """Count one answered question, the `number`-th of the set."""
+        """Count one question asked, the `number`-th of the set (no answer: `sentence` None)."""
         for label in (q.label, "all", f"half{number % 2}"):
             t = self.tallies.setdefault((form, label), Tally())
             t.asked += 1
+            t.answered += answered
             t.hit1 += bool(ranked[:1] and ranked[0] in q.gold)
             t.hit5 += bool(set(ranked[:5]) & q.gold)
             if q.answer is not None:
@@ -90,6 +106,11 @@ class Report:
     def get(self, form: str, label: str) -> tuple[float, float, float]:
         """Return the measures of one cell."""
         return self.tallies.get((form, label), Tally()).row()
+
+    def answered_share(self, form: str, label: str = "all") -> float:
+        """The share of the questions of one cell the bot said the archive answers."""
+        t = self.tallies.get((form, label), Tally())
+        return t.answered / max(t.asked, 1)
 
 
 @dataclass(frozen=True, slots=True)
@@ -158,8 +179,16 @@ def build_bot(docs: Sequence[Doc], path: pathlib.Path | None) -> SearchIndex:
 Asker = Callable[[str, datetime.date], tuple[list[int], str | None]]
 
 
-async def bot_report(data: Dataset, tmp: pathlib.Path) -> tuple[Report, list[dict[str, object]]]:
-    """Import the articles into a fresh database as `newsbot import` does, ask as `newsbot ask`."""
+async def bot_report(
+    data: Dataset,
+    tmp: pathlib.Path,
+    off_topic: Sequence[pathlib.Path] = (),
+    forms: Sequence[str] = FORMS,
+) -> tuple[Report, list[dict[str, object]]]:
+    """Import the articles into a fresh database as `newsbot import` does, ask as `newsbot ask`.
+
+    With `off_topic` files, the archive holds those instead of the dataset's articles.
+    """
     settings = load_settings(
         database_url=f"sqlite+aiosqlite:///{tmp / 'qa.sqlite3'}",
         index_dir=tmp / "qa.index",
@@ -169,29 +198,42 @@ async def bot_report(data: Dataset, tmp: pathlib.Path) -> tuple[Report, list[dic
     try:
         started = time.perf_counter()
         bad: list[int] = []
-        imported = await services.archive.import_records(iter_jsonl_lines(iter(data.lines), bad))
+        records = _file_records(off_topic) if off_topic else iter_jsonl_lines(iter(data.lines), bad)
+        imported = await services.archive.import_records(records)
         print(
             f"bot imported {imported.added} articles ({imported.duplicates} duplicates, "
             f"{len(imported.rejected) + len(bad)} rejected) in "
             f"{time.perf_counter() - started:.1f}s",
             file=sys.stderr,
         )
-        return await _ask_all(services.questions, data)
+        return await _ask_all(services.questions, data, forms)
     finally:
         await services.close()
 
 
+def _file_records(paths: Sequence[pathlib.Path]) -> Iterator[ImportRecord]:
+    """The records of .jsonl and single-article files, as `newsbot import` reads them."""
+    for path in paths:
+        if path.suffix == ".jsonl":
+            with path.open(encoding="utf-8") as handle:
+                yield from iter_jsonl_lines(handle, [])
+        else:
+            yield from read_records(path.name, path.read_bytes()).records
+
+
 async def _ask_all(
-    questions: QuestionService, data: Dataset
+    questions: QuestionService, data: Dataset, forms: Sequence[str]
 ) -> tuple[Report, list[dict[str, object]]]:
     report = Report("bot")
     rows: list[dict[str, object]] = []
     for number, q in enumerate(data.questions):
-        for form in FORMS:
+        for form in forms:
             answers = await questions.ask(q.forms[form], as_of=q.as_of, limit=RESULTS)
             ranked = [data.ids.get(h.article.external_id or "", 0) for h in answers.hits]
             sentence = answers.hits[0].answer.sentence if answers.hits else None
-            report.add(form, number, q, ranked, sentence)
+            report.add(
+                form, number, q, ranked, sentence if answers.answered else None, answers.answered
+            )
             rows.append(
                 {
                     "qid": q.qid,
@@ -200,6 +242,9 @@ async def _ask_all(
                     "answer": q.answer,
                     "sentence": sentence,
                     "gold": sorted(q.gold),
+                    "answered": answers.answered,
+                    "share": round(answers.coverage.share, 4),
+                    "missing": answers.coverage.missing,
                 }
             )
     return report, rows
@@ -251,12 +296,26 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--no-reference", action="store_true")
     parser.add_argument("--halves", action="store_true", help="also rows for even/odd questions")
     parser.add_argument("--dump", type=pathlib.Path, help="write the bot's answers as JSONL")
+    parser.add_argument(
+        "--off-topic",
+        type=pathlib.Path,
+        nargs="+",
+        default=[],
+        help="files of an archive on other topics: measure how often the bot says it has no answer",
+    )
     args = parser.parse_args(argv)
 
     data = load(args.articles, args.questions, args.n_questions, args.n_articles)
     print(f"{len(data.docs)} articles, {len(data.questions)} questions", file=sys.stderr)
     with tempfile.TemporaryDirectory() as tmp:
         bot, rows = asyncio.run(bot_report(data, pathlib.Path(tmp)))
+    off: Report | None = None
+    if args.off_topic:
+        with tempfile.TemporaryDirectory() as tmp:
+            off, off_rows = asyncio.run(
+                bot_report(data, pathlib.Path(tmp), args.off_topic, CHAT_FORMS)
+            )
+        rows += [{**r, "off_topic": True} for r in off_rows]
     if args.dump is not None:
         args.dump.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
     reports = [bot]
@@ -268,7 +327,20 @@ def main(argv: Sequence[str] | None = None) -> int:
             reports.append(run(engine.name, engine_asker(engine, texts), data.questions))
     labels = [*LABELS, "half0", "half1"] if args.halves else LABELS
     print_reports(reports, labels)
+    print_abstention(bot, off, labels)
     return 0
+
+
+def print_abstention(
+    on: Report, off: Report | None, labels: Sequence[str], out: Callable[[str], None] = print
+) -> None:
+    """Print the share answered on-topic and left unanswered off-topic, per chat form."""
+    for form in CHAT_FORMS:
+        for label in labels:
+            cells = f"on-topic answered {on.answered_share(form, label):.3f}"
+            if off is not None:
+                cells += f"  off-topic unanswered {1 - off.answered_share(form, label):.3f}"
+            out(f"{form:<6} {label:<7} {cells}")
 
 
 if __name__ == "__main__":

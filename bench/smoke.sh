@@ -4,9 +4,10 @@ set -euo pipefail
 data=${1:?usage: bench/smoke.sh DATA_DIR (the shared data folder)}
 py=${PYTHON:-.venv/bin/python}
 
-echo "-- bench/qa.py (300 articles, 30 questions)"
+echo "-- bench/qa.py (300 articles, 30 questions; abstention against FA-KES and the seed)"
 $py -m bench.qa "$data/news-qa/articles.jsonl" "$data/news-qa/dev-questions.jsonl" \
-  --articles 300 --questions 30
+  --articles 300 --questions 30 \
+  --off-topic "$data/syria-fakes/articles.jsonl" "$data/seed/raqqa-2017-07-04.txt"
 
 echo "-- bench/speed.py (500 articles, 50 queries)"
 $py -m bench.speed "$data/news-qa/dev-questions.jsonl" "$data/news-qa/articles.jsonl" \

@@ -39,6 +39,8 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 
 from bench.reference import Doc, Engine, Fts5Engine, TantivyEngine
+from bot.articles.boilerplate import clutter_spans, encode_spans
+from bot.questions.abstention import coverage
 from storage.search_index import SearchIndex
 
 BATCH = 5000
@@ -126,7 +128,7 @@ def write_import_file(path: pathlib.Path, source: Sequence[Source], size: int) -
     from bot.clock import SystemClock
 
     # Only parsing is needed: no store, no index.
-    check = Archive(None, None, SystemClock()).build  # type: ignore[arg-type]
+    check = Archive(None, None, SystemClock(), None).build  # type: ignore[arg-type]
     prefixed: set[int] = set()
     for number, s in enumerate(source):
         try:
@@ -178,7 +180,7 @@ def build_bot(work: pathlib.Path, source: Sequence[Source], size: int) -> float:
         flush=True,
     )
     articles.unlink()
-    stored = int(done.stdout.split("Imported ", 1)[1].split()[0])
+    stored = int(done.stdout.split(": ", 1)[1].split()[0])  # "Imported from 1 file(s): N stored"
     if stored != size:
         raise RuntimeError(f"newsbot import stored {stored} of {size} articles")
     return stored / elapsed
@@ -194,13 +196,19 @@ def build_engine(engine: Engine, source: Sequence[Source], size: int) -> float:
 
 
 def build_texts(path: pathlib.Path, source: Sequence[Source]) -> None:
-    """Store the distinct texts in SQLite, where the measured process fetches them from."""
+    """Store the distinct texts in SQLite, where the measured process fetches them from,
+    with their page clutter as the import finds it."""
     db = sqlite3.connect(path)
     with db:
-        db.execute("CREATE TABLE texts (id INTEGER PRIMARY KEY, title TEXT, body TEXT)")
+        db.execute(
+            "CREATE TABLE texts (id INTEGER PRIMARY KEY, title TEXT, body TEXT, clutter TEXT)"
+        )
         db.executemany(
-            "INSERT INTO texts VALUES (?, ?, ?)",
-            [(n, s.title, s.text) for n, s in enumerate(source, start=1)],
+            "INSERT INTO texts VALUES (?, ?, ?, ?)",
+            [
+                (n, s.title, s.text, encode_spans(clutter_spans(s.title, s.text)))
+                for n, s in enumerate(source, start=1)
+            ],
         )
     db.close()
 
@@ -260,6 +268,11 @@ def run_size(
     )
     bot = json.loads(measured.stdout)
     questions = _questions(questions_path, n_queries)
+    jsonl_ms, answered = measure_jsonl(work, questions_path, n_queries)
+    print(
+        f"newsbot ask --jsonl (short form, ten results with answers): {jsonl_ms:.1f} ms mean a "
+        f"question; {answered} of {n_queries} answered"
+    )
     print(
         f"bot start-up {bot['startup_ms']:.0f} ms (open the index, answer one question); "
         f"peak RSS {bot['rss_mb']:.0f} MiB"
@@ -281,6 +294,44 @@ def run_size(
                 )
                 cells += f"  (bot/tantivy p95 x{ratio:.1f})"
             print(f"{form:<5} {kind:<4} ms: {cells}", flush=True)
+
+
+def measure_jsonl(work: pathlib.Path, questions_path: pathlib.Path, n: int) -> tuple[float, int]:
+    """`newsbot ask --jsonl` on the bot's archive (ten results, each with its answer sentence):
+    mean milliseconds a question, and how many were answered (`answered` true).
+
+    Two runs in fresh processes, one question and then `n`; the difference divided by n - 1
+    leaves out start-up. Every index file and the database are read once first.
+    """
+    for path in [*sorted((work / "bot").rglob("*")), work / "bot.sqlite3"]:
+        if path.is_file():
+            with path.open("rb") as handle:
+                while handle.read(1 << 22):
+                    pass
+    env = {
+        **os.environ,
+        "DATABASE_URL": f"sqlite:///{work / 'bot.sqlite3'}",
+        "INDEX_DIR": str(work / "bot"),
+    }
+    lines = [
+        json.dumps({"query": q["short"], "as_of": as_of.isoformat()})
+        for q, as_of in _questions(questions_path, n)
+    ]
+    timings: list[float] = []
+    out = ""
+    for count in (1, len(lines)):
+        started = time.perf_counter()
+        out = subprocess.run(
+            [sys.executable, "-m", "bot", "ask", "--jsonl"],
+            input="\n".join(lines[:count]) + "\n",
+            env=env,
+            check=True,
+            capture_output=True,
+            text=True,
+        ).stdout
+        timings.append(time.perf_counter() - started)
+    answered = sum(bool(json.loads(line).get("answered")) for line in out.splitlines())
+    return (timings[1] - timings[0]) / max(len(lines) - 1, 1) * 1000, answered
 
 
 def _questions(path: pathlib.Path, n: int) -> list[tuple[dict[str, str], datetime.date]]:
@@ -324,7 +375,6 @@ def measure_bot(work: pathlib.Path, questions_path: pathlib.Path, n: int, size: 
 
     def forget_words() -> None:
         forget_texts()
-        analysis.stem.cache_clear()
         analysis._STEMS.clear()
 
     started = time.perf_counter()
@@ -349,11 +399,14 @@ def measure_bot(work: pathlib.Path, questions_path: pathlib.Path, n: int, size: 
         # Article n is text (n - 1) % n_texts + 1: the archive cycles through the corpora.
         ids = [(h.article_id - 1) % n_texts + 1 for h in hits]
         rows = texts.execute(
-            f"SELECT id, title, body FROM texts WHERE id IN ({','.join('?' * len(ids))})", ids
+            f"SELECT id, title, body, clutter FROM texts WHERE id IN ({','.join('?' * len(ids))})",
+            ids,
         ).fetchall()
-        by_id = {int(r[0]): (str(r[1]), str(r[2])) for r in rows}
-        title, text = by_id[ids[0]]
-        answer = retriever.answer(query, title, text)
+        by_id = {int(r[0]): (str(r[1]), str(r[2]), str(r[3])) for r in rows}
+        title, text, clutter = by_id[ids[0]]
+        # Whether the archive answers at all (the reply says so when not), as the service does.
+        coverage(query, title, text, clutter)
+        answer = retriever.answer(query, title, text, clutter)
         return _render(title, answer.sentence, answer.highlights)
 
     every = _questions(questions_path, 2 * n)

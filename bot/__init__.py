@@ -1,0 +1,1 @@
+"""newsroom bot: the core (settings, composition root, articles, questions, digests) and CLI."""

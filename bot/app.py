@@ -85,6 +85,9 @@ def _post_init_for(settings: Settings, clock: Clock | None) -> Any:
         from handlers.housekeeping import schedule_scale_jobs
 
         schedule_scale_jobs(app)
+        from handlers.feeds import schedule_feeds
+
+        await schedule_feeds(app)
         log.info("newsroom bot ready as @%s", app.bot.username)
 
     return post_init

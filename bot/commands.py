@@ -4,6 +4,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from bot.i18n import ENGLISH, N_, Texts
+
+# Who may use a command, as /help and the README say it.
+ANYONE = "anyone"
+EDITORS = N_("editors")
+CHAT_ADMINS = N_("anyone in a private chat; in a group or channel, its admins")
+
 
 @dataclass(frozen=True, slots=True)
 class Command:
@@ -11,6 +18,7 @@ class Command:
     usage: str
     description: str
     editors_only: bool = False
+    who: str = ANYONE
 
 
 COMMANDS: tuple[Command, ...] = (
@@ -20,36 +28,94 @@ COMMANDS: tuple[Command, ...] = (
     Command("read", "/read <n>", "Read article n in full (also /read_n)"),
     Command("digest", "/digest [topic words]", "A digest of what is new, now"),
     Command(
-        "subscribe", "/subscribe [HH:MM] [topic words]", "A daily digest at that time (chat admins)"
+        "subscribe",
+        "/subscribe [time] [topic words]",
+        "A daily digest at that time",
+        who=CHAT_ADMINS,
     ),
     Command("subscriptions", "/subscriptions", "This chat's digests, numbered"),
-    Command("unsubscribe", "/unsubscribe <n|all>", "Stop digest n, or all of them"),
-    Command("timezone", "/timezone <Area/City>", "The time zone for this chat's digests"),
+    Command(
+        "unsubscribe", "/unsubscribe <n|all>", "Stop digest n, or all of them", who=CHAT_ADMINS
+    ),
+    Command(
+        "timezone",
+        "/timezone [city or Area/City]",
+        "Show or set the time zone for this chat's digests",
+        who=N_("anyone sees it; in a group or channel, its admins set it"),
+    ),
     Command("trend", "/trend <words>", "A chart of the stories on these words, week by week"),
-    Command("add", "/add <text>", "Add an article (or reply /add to a message)", True),
-    Command("edit", "/edit <n> <text>", "Replace article n's text (or reply /edit n)", True),
-    Command("delete", "/delete <n>", "Delete article n (asks first)", True),
-    Command("restore", "/restore <n>", "Bring back article n, deleted in the last 30 days", True),
-    Command("split", "/split <n>", "Take article n out of its story (a wrong match)", True),
-    Command("join", "/join <n> <m>", "Make the stories of articles n and m one", True),
-    Command("audit", "/audit", "Who added, changed, deleted or subscribed, and when", True),
-    Command("stats", "/stats", "Articles, sources, subscriptions", True),
+    Command(
+        "language",
+        "/language [en|ru|ar|fr|auto]",
+        "The language of my replies in this chat",
+        who=CHAT_ADMINS,
+    ),
+    Command("add", "/add <text>", "Add an article (or reply /add to a message)", True, EDITORS),
+    Command(
+        "edit", "/edit <n> <text>", "Replace article n's text (or reply /edit n)", True, EDITORS
+    ),
+    Command("delete", "/delete <n>", "Delete article n (asks first)", True, EDITORS),
+    Command(
+        "restore",
+        "/restore <n>",
+        "Bring back article n, deleted in the last 30 days",
+        True,
+        EDITORS,
+    ),
+    Command(
+        "split", "/split <n>", "Take article n out of its story (a wrong match)", True, EDITORS
+    ),
+    Command("join", "/join <n> <m>", "Make the stories of articles n and m one", True, EDITORS),
+    Command(
+        "lang",
+        "/lang <n> <code>",
+        "Correct the language of article n (e.g. /lang 42 fr)",
+        True,
+        EDITORS,
+    ),
+    Command(
+        "feed",
+        "/feed add <url> [topic words]",
+        "Follow a feed (RSS, Atom, JSON Feed); /feed remove n stops following it",
+        True,
+        EDITORS,
+    ),
+    Command("feeds", "/feeds", "The feeds followed, with their health", True, EDITORS),
+    Command(
+        "audit", "/audit", "Who added, changed, deleted or subscribed, and when", True, EDITORS
+    ),
+    Command("stats", "/stats", "Articles, sources, subscriptions", True, EDITORS),
 )
 
 
-def help_text(is_editor: bool) -> str:
-    """The /help body: every command the user may use, one line each."""
-    lines = ["<b>Newsroom bot</b>: send a question, get the sentence that answers it.", ""]
+# The filters a question may hold (bot/questions/filters.py), as /help shows them.
+FILTERS_HELP = N_(
+    "Filters in a question: <code>source:reuters</code>, <code>lang:ar</code>, "
+    "<code>after:2017-06-01</code>, <code>before:2017-08</code> (before August), "
+    '<code>"exact phrase"</code>, <code>-word</code> (leave out articles with it).'
+)
+
+
+def help_text(is_editor: bool, texts: Texts = ENGLISH) -> str:
+    """The /help body: every command the user may use, one line each, then the filters."""
+    lines = [
+        texts("<b>Newsroom bot</b>: send a question, get the sentence that answers it."),
+        texts("Anyone may use a command unless its line says who may."),
+        "",
+    ]
     for command in COMMANDS:
         if command.editors_only and not is_editor:
             continue
-        lines.append(
-            f"{command.usage.replace('<', '&lt;').replace('>', '&gt;')} — {command.description}"
-        )
+        usage = command.usage.replace("<", "&lt;").replace(">", "&gt;")
+        who = "" if command.who == ANYONE else f" ({texts(command.who)})"
+        lines.append(f"{usage} — {texts(command.description)}{who}")
+    lines += ["", texts(FILTERS_HELP)]
     if is_editor:
         lines += [
             "",
-            "Editors: send or forward an article in a private chat to keep it; "
-            "files (.txt, .md, .html, .jsonl) work too.",
+            texts(
+                "Editors: send or forward an article in a private chat to keep it; "
+                "a link, files (.txt, .md, .html, .jsonl) work too."
+            ),
         ]
     return "\n".join(lines)

@@ -7,6 +7,7 @@ from typing import Any
 from telegram.ext import Application, CallbackContext, ExtBot
 
 from bot.services import Services
+from bot.telegram.outage import Outage
 from bot.telegram.pacing import Pacer
 
 
@@ -17,6 +18,8 @@ class BotData:
         self._services: Services | None = None
         # Telegram's flood limits, shared by every sender; build_application sets it.
         self.pacer = Pacer()
+        # Failed sends while Telegram is out of reach: logged once per outage.
+        self.outage = Outage()
 
     @property
     def services(self) -> Services:

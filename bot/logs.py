@@ -60,6 +60,11 @@ def setup_logging(level: str, secrets: tuple[str, ...] = ()) -> None:
     # At INFO httpx logs every request URL, and those carry the token.
     logging.getLogger("httpx").setLevel(logging.WARNING)
     logging.getLogger("apscheduler").setLevel(logging.WARNING)
+    # At DEBUG SQLAlchemy logs result rows and aiosqlite each call with its arguments: whole
+    # articles. Statements (parameters hidden, storage/db.py) at INFO are what a debug needs.
+    if root.getEffectiveLevel() < logging.INFO:
+        logging.getLogger("sqlalchemy.engine").setLevel(logging.INFO)
+        logging.getLogger("aiosqlite").setLevel(logging.INFO)
     scheduler = logging.getLogger("apscheduler.scheduler")
     if not any(isinstance(f, QuietOverruns) for f in scheduler.filters):
         scheduler.addFilter(QuietOverruns())

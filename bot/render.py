@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import html
 import re
 from collections.abc import Iterable, Sequence
+from typing import Protocol
 
 MESSAGE_LIMIT = 4096
 PARAGRAPH = re.compile(r"\n\s*\n")
@@ -114,3 +116,54 @@ def saved_line(article_id: int, title: str, published: str, source: str | None) 
 def duplicate_line(article_id: int, title: str) -> str:
     """The reply when an article is already in the archive."""
     return f"Already in the archive as #{article_id}: {escape(title)} — {read_command(article_id)}"
+
+
+def no_article_line(number: int) -> str:
+    """The reply when an article number names nothing in the archive."""
+    return f"There is no article #{number} in the archive."
+
+
+class FeedView(Protocol):
+    """What /feeds shows of a feed."""
+
+    @property
+    def id(self) -> int: ...
+    @property
+    def url(self) -> str: ...
+    @property
+    def title(self) -> str | None: ...
+    @property
+    def topics(self) -> str: ...
+    @property
+    def last_success_at(self) -> dt.datetime | None: ...
+    @property
+    def last_error(self) -> str | None: ...
+    @property
+    def next_poll_at(self) -> dt.datetime: ...
+    @property
+    def item_count(self) -> int: ...
+
+
+def feed_lines(feeds: Sequence[FeedView]) -> str:
+    """/feeds: each feed numbered, with its topics, last success, last error and item count."""
+    if not feeds:
+        return "No feeds yet. Follow one with /feed add &lt;url&gt; [topic words]."
+    blocks = []
+    for feed in feeds:
+        lines = [f"#{feed.id} {escape(feed.title or feed.url)}", f"   {escape(feed.url)}"]
+        details = [f"{feed.item_count} article{'s' if feed.item_count != 1 else ''}"]
+        if feed.topics:
+            details.append(f"topics: {escape(feed.topics)}")
+        success = feed.last_success_at
+        details.append(f"last success: {_moment(success) if success else 'never'}")
+        lines.append("   " + "; ".join(details))
+        if feed.last_error:
+            lines.append(
+                f"   last error: {escape(feed.last_error)} (next try {_moment(feed.next_poll_at)})"
+            )
+        blocks.append("\n".join(lines))
+    return "\n\n".join(blocks)
+
+
+def _moment(value: dt.datetime) -> str:
+    return value.strftime("%Y-%m-%d %H:%M UTC")

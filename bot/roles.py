@@ -27,10 +27,6 @@ class EditorRoles:
         self._clock = clock
         self._admins: dict[int, tuple[dt.datetime, frozenset[int]]] = {}
 
-    def is_configured_editor(self, user_id: int | None) -> bool:
-        """Whether the user is named in EDITOR_IDS."""
-        return user_id is not None and user_id in self.editor_ids
-
     async def is_editor(self, user_id: int | None, fetch_admins: AdminFetcher) -> bool:
         """EDITOR_IDS, or an admin of a newsroom chat (Telegram is asked when the cache is old)."""
         if user_id is None:
@@ -41,13 +37,6 @@ class EditorRoles:
             if user_id in await self._admins_of(chat_id, fetch_admins):
                 return True
         return False
-
-    def forget(self, chat_id: int | None = None) -> None:
-        """Drop cached admin lists (one chat, or all)."""
-        if chat_id is None:
-            self._admins.clear()
-        else:
-            self._admins.pop(chat_id, None)
 
     async def _admins_of(self, chat_id: int, fetch_admins: AdminFetcher) -> frozenset[int]:
         now = self._clock.now()

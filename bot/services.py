@@ -12,6 +12,9 @@ from bot.articles.archive import Archive
 from bot.clock import Clock, SystemClock
 from bot.digests.compose import DigestService
 from bot.digests.dispatch import DigestDispatcher
+from bot.digests.subscriptions import SubscriptionService
+from bot.feeds.service import FeedService
+from bot.i18n import ChatLanguages
 from bot.metrics import Metrics
 from bot.questions.limits import QuestionLimits
 from bot.questions.retrieval import Retriever
@@ -19,10 +22,14 @@ from bot.questions.service import QuestionService
 from bot.roles import EditorRoles
 from bot.settings import Settings, worker_id
 from bot.stories.keeper import StoryKeeper
+from bot.web.fetch import Fetcher, FetchLimits
+from bot.web.reader import WebReader
 from storage.articles import ArticleStore
 from storage.audit import AuditStore
+from storage.chat_languages import ChatLanguageStore
 from storage.db import Database
 from storage.deliveries import DeliveryStore
+from storage.feeds import FeedStore
 from storage.index_slots import IndexSlot, committed_watermark, seed_slot
 from storage.schema import ensure_schema
 from storage.search_index import SearchIndex
@@ -45,6 +52,7 @@ class Services:
     archive: Archive
     questions: QuestionService
     subscriptions: SubscriptionStore
+    digest_subscriptions: SubscriptionService
     digests: DigestService
     deliveries: DeliveryStore
     dispatcher: DigestDispatcher
@@ -52,20 +60,40 @@ class Services:
     stories: StoryKeeper
     metrics: Metrics = field(default_factory=Metrics)
     index_slot: IndexSlot | None = None
+    fetcher: Fetcher = field(init=False)
+    web: WebReader = field(init=False)
+    feeds: FeedService = field(init=False)
     audit: AuditStore = field(init=False)
-    tombstones: TombstoneStore = field(init=False)
     roles: EditorRoles = field(init=False)
     question_limits: QuestionLimits = field(init=False)
+    languages: ChatLanguages = field(init=False)
 
     def __post_init__(self) -> None:
         settings = self.settings
         self.audit = AuditStore(self.db)
-        self.tombstones = TombstoneStore(self.db)
+        self.languages = ChatLanguages(ChatLanguageStore(self.db))
         self.roles = EditorRoles(
             settings.editor_ids,
             settings.newsroom_chat_ids,
             dt.timedelta(seconds=settings.admin_cache_seconds),
             self.clock,
+        )
+        self.fetcher = Fetcher(
+            FetchLimits(
+                allow_private=settings.fetch_allow_private,
+                max_bytes=settings.fetch_max_bytes,
+                timeout=settings.fetch_timeout_seconds,
+                per_host=settings.fetch_per_host,
+            )
+        )
+        self.web = WebReader(self.fetcher, self.archive)
+        self.feeds = FeedService(
+            FeedStore(self.db),
+            self.web,
+            self.archive,
+            self.clock,
+            worker=worker_id(settings),
+            interval=dt.timedelta(minutes=settings.feed_poll_minutes),
         )
         self.question_limits = QuestionLimits(
             settings.questions_per_user,
@@ -74,12 +102,10 @@ class Services:
             self.clock,
         )
 
-    def is_editor(self, user_id: int | None) -> bool:
-        """Whether this Telegram user may add and delete articles."""
-        return user_id is not None and user_id in self.settings.editor_ids
-
     async def close(self) -> None:
-        """Close the index and the database."""
+        """Close the web client, the index and the database."""
+        await self.fetcher.close()
+        self.web.close()
         await asyncio.to_thread(self.index.close)
         await self.db.close()
         if self.index_slot is not None:
@@ -116,10 +142,12 @@ async def open_services(settings: Settings, *, clock: Clock | None = None) -> Se
         index_dir = slot.path
         await _seed_empty_slot(slot.path, ArticleStore(db))
     index = await asyncio.to_thread(SearchIndex.open, index_dir)
+    if index.rebuilding:
+        log.warning("search index was built by an older version; rebuilding it from the database")
     articles = ArticleStore(db)
     subscriptions = SubscriptionStore(db)
     stories = StoryKeeper(StoryStore(db), clock)
-    archive = Archive(articles, index, clock, stories)
+    archive = Archive(articles, index, clock, TombstoneStore(db), stories)
     digests = DigestService(articles, subscriptions, clock, settings.timezone, stories=stories)
     deliveries = DeliveryStore(db)
     services = Services(
@@ -128,8 +156,15 @@ async def open_services(settings: Settings, *, clock: Clock | None = None) -> Se
         db=db,
         index=index,
         archive=archive,
-        questions=QuestionService(articles, Retriever(index), stories),
+        questions=QuestionService(articles, Retriever(index), clock, stories),
         subscriptions=subscriptions,
+        digest_subscriptions=SubscriptionService(
+            subscriptions,
+            articles,
+            clock,
+            default_time=settings.digest_time,
+            default_timezone=settings.timezone,
+        ),
         digests=digests,
         deliveries=deliveries,
         dispatcher=DigestDispatcher(
@@ -145,15 +180,7 @@ async def open_services(settings: Settings, *, clock: Clock | None = None) -> Se
         stories=stories,
         index_slot=slot,
     )
-    last_seq = await articles.last_seq()
-    if index.watermark > last_seq:
-        # The index is ahead of this database (a different or restored database): rebuild.
-        log.warning("search index is ahead of the database; rebuilding it")
-        await archive.rebuild_index()
-    else:
-        repaired = await archive.sync_index()
-        if repaired:
-            log.info("search index caught up with %d change(s)", repaired)
+    await archive.start_index()
     # Articles stored without a story (before stories existed, or a crash in between).
     assigned = await stories.catch_up()
     if assigned:

@@ -55,7 +55,7 @@ class Settings(BaseSettings):
     rate_limit: bool = True
     index_follow_seconds: float = Field(default=0.5, gt=0)
     processed_updates_days: int = Field(default=2, gt=0)
-    # Digest delivery (issue 4): pacing, the dispatcher's tick, and claims shared by processes.
+    # Digest delivery: pacing, the dispatcher's tick, and claims shared by processes.
     telegram_messages_per_second: float = Field(default=30.0, gt=0)
     digest_tick_seconds: float = Field(default=30.0, gt=0)
     digest_worker_id: str | None = Field(default=None, max_length=64)
@@ -68,6 +68,13 @@ class Settings(BaseSettings):
     questions_per_user: int = Field(default=20, ge=0)
     questions_per_chat: int = Field(default=60, ge=0)
     question_window_seconds: int = Field(default=60, gt=0)
+    # Fetching web pages and feeds (issue 14): people type these addresses, so only public
+    # networks unless FETCH_ALLOW_PRIVATE (an intranet, or tests on 127.0.0.1).
+    fetch_allow_private: bool = False
+    fetch_max_bytes: int = Field(default=5 * 1024 * 1024, gt=0)
+    fetch_timeout_seconds: float = Field(default=15.0, gt=0)
+    fetch_per_host: int = Field(default=2, ge=1, le=100)
+    feed_poll_minutes: float = Field(default=10.0, gt=0)
 
     @field_validator("editor_ids", "channel_ids", "newsroom_chat_ids", mode="before")
     @classmethod

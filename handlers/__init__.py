@@ -17,7 +17,7 @@ from telegram.ext import (
 from bot.commands import COMMANDS
 from bot.context import Context
 from bot.settings import Settings
-from handlers import admin, articles, digests, questions, stories
+from handlers import admin, articles, digests, feeds, languages, questions, stories
 from handlers.common import STALE_BUTTON
 from handlers.errors import on_error
 
@@ -31,11 +31,15 @@ COMMAND_CALLBACKS = {
     "subscriptions": digests.subscriptions,
     "unsubscribe": digests.unsubscribe,
     "timezone": digests.timezone,
+    "language": languages.language_command,
     "trend": stories.trend_command,
     "add": articles.add_command,
     "edit": articles.edit_command,
     "delete": admin.delete,
     "restore": admin.restore,
+    "lang": languages.lang_command,
+    "feed": feeds.feed_command,
+    "feeds": feeds.feeds_command,
     "split": stories.split,
     "join": stories.join,
     "audit": admin.audit_log,
@@ -87,6 +91,9 @@ def register_handlers(app: Application[Any, Any, Any, Any, Any, Any], settings: 
         CallbackQueryHandler(questions.more_callback, pattern=f"^{questions.MORE_PREFIX}")
     )
     app.add_handler(CallbackQueryHandler(admin.delete_callback, pattern=f"^{admin.DELETE_PREFIX}"))
+    app.add_handler(
+        CallbackQueryHandler(articles.kind_callback, pattern=f"^{articles.KIND_PREFIX}")
+    )
     app.add_handler(CallbackQueryHandler(_unknown_button))
     app.add_handler(InlineQueryHandler(questions.inline_query))
     app.add_error_handler(on_error)
@@ -96,7 +103,7 @@ async def _migrate(update: Update, context: Context) -> None:
     message = update.effective_message
     if message is None or message.migrate_to_chat_id is None:
         return
-    await context.bot_data.services.subscriptions.migrate_chat(
+    await context.bot_data.services.digest_subscriptions.migrate_chat(
         message.chat_id, message.migrate_to_chat_id
     )
 

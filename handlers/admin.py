@@ -4,22 +4,22 @@ from __future__ import annotations
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 
-from bot.articles.archive import RESTORE_DAYS
+from bot.articles.archive import RESTORE_DAYS, Change
 from bot.commands import help_text
 from bot.context import Context
-from bot.render import escape
+from bot.render import escape, no_article_line
 from handlers.articles import not_yet_searchable
 from handlers.common import (
-    REFUSE_EDITORS_ONLY,
     STALE_BUTTON,
     actor,
-    args_text,
     article_number,
-    editor_message,
     is_editor,
+    number_argument,
     reply,
     services,
+    texts,
 )
+from handlers.permissions import editors_only, guarded_by
 
 START = (
     "Hello! I keep this newsroom's archive and answer questions from it.\n"
@@ -40,21 +40,19 @@ async def start(update: Update, context: Context) -> None:
 
 async def help_command(update: Update, context: Context) -> None:
     """/help, from the one command table."""
-    await reply(update, help_text(await is_editor(update, context)))
+    language = await texts(update, context)
+    await reply(update, language.html(help_text(await is_editor(update, context), language)))
 
 
+@editors_only
 async def delete(update: Update, context: Context) -> None:
     """/delete <n> (editors): asks for confirmation with a button first."""
-    message = await editor_message(update, context)
-    if message is None:
-        return
-    number = article_number(args_text(message))
+    number = await number_argument(update, DELETE_USAGE)
     if number is None:
-        await reply(update, DELETE_USAGE)
         return
-    article = await services(context).archive.articles.get(number)
+    article = await services(context).archive.get(number)
     if article is None:
-        await reply(update, f"There is no article #{number} in the archive.")
+        await reply(update, no_article_line(number))
         return
     buttons = InlineKeyboardMarkup(
         [
@@ -72,13 +70,11 @@ async def delete(update: Update, context: Context) -> None:
     )
 
 
+@guarded_by(is_editor, "Only the newsroom's editors can delete articles.")
 async def delete_callback(update: Update, context: Context) -> None:
     """The confirmation buttons of /delete."""
     query = update.callback_query
     if query is None or query.data is None:
-        return
-    if not await is_editor(update, context):
-        await query.answer("Only the newsroom's editors can delete articles.")
         return
     if query.data == KEEP:
         await query.answer("Kept.")
@@ -100,30 +96,27 @@ async def delete_callback(update: Update, context: Context) -> None:
     )
 
 
+@editors_only
 async def restore(update: Update, context: Context) -> None:
     """/restore <n> (editors): undo a delete from the last 30 days."""
-    message = await editor_message(update, context)
-    if message is None:
-        return
-    number = article_number(args_text(message))
+    number = await number_argument(update, RESTORE_USAGE)
     if number is None:
-        await reply(update, RESTORE_USAGE)
         return
     written = await services(context).archive.restore(number, actor=actor(update))
     outcome, article = written.value
-    if outcome == "restored" and article is not None:
+    if outcome is Change.RESTORED and article is not None:
         text = f"Restored #{article.id}: {escape(article.title)}"
         if not written.searchable:
             text += "\n" + not_yet_searchable("It is back in the archive")
         await reply(update, text)
-    elif outcome == "live":
+    elif outcome is Change.LIVE:
         await reply(update, f"Article #{number} was not deleted.")
-    elif outcome == "expired":
+    elif outcome is Change.EXPIRED:
         await reply(
             update,
             f"Article #{number} was deleted more than {RESTORE_DAYS} days ago; it stays gone.",
         )
-    elif outcome == "clash" and article is not None:
+    elif outcome is Change.CLASH and article is not None:
         await reply(
             update, f"The same text is in the archive again as #{article.id}; nothing to restore."
         )
@@ -131,11 +124,9 @@ async def restore(update: Update, context: Context) -> None:
         await reply(update, f"There is no deleted article #{number}.")
 
 
+@editors_only
 async def audit_log(update: Update, context: Context) -> None:
     """/audit (editors): the newest entries of the audit log."""
-    if not await is_editor(update, context):
-        await reply(update, REFUSE_EDITORS_ONLY)
-        return
     entries = await services(context).audit.recent(AUDIT_LINES)
     if not entries:
         await reply(update, "The audit log is empty.")
@@ -155,21 +146,18 @@ async def audit_log(update: Update, context: Context) -> None:
     await reply(update, "\n".join(lines))
 
 
+@editors_only
 async def stats(update: Update, context: Context) -> None:
     """/stats (editors): articles, sources, subscriptions and paused chats."""
-    if not await is_editor(update, context):
-        await reply(update, REFUSE_EDITORS_ONLY)
-        return
     core = services(context)
-    archive = await core.archive.articles.stats()
-    subs, chats = await core.subscriptions.count()
-    sent, pending = await core.subscriptions.delivered_count()
-    paused = await core.subscriptions.paused_chats()
+    archive = await core.archive.stats()
+    digests = await core.digest_subscriptions.stats()
+    paused = digests.paused
     lines = [
         f"Articles: {archive.articles:,} from {archive.sources:,} sources "
         f"({archive.deleted:,} deleted)",
-        f"Subscriptions: {subs:,} in {chats:,} chats",
-        f"Digests sent: {sent:,}; waiting: {pending:,}",
+        f"Subscriptions: {digests.subscriptions:,} in {digests.chats:,} chats",
+        f"Digests sent: {digests.sent:,}; waiting: {digests.pending:,}",
     ]
     if paused:
         lines.append(f"Paused chats (blocked or removed the bot): {len(paused)}")

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from collections.abc import Sequence
 
 from telegram import (
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
     Message,
     MessageOriginChannel,
     MessageOriginChat,
@@ -14,22 +17,24 @@ from telegram import (
     Update,
 )
 
-from bot.articles.archive import Origin, RejectedInput
-from bot.articles.files import UnreadableFile, read_records
-from bot.articles.parsing import looks_like_article
+from bot.articles.archive import Change, Origin, RejectedInput, SaveResult, Written
+from bot.articles.files import UnreadableFile, read_records, shown_name
+from bot.articles.parsing import MessageKind, classify_message, date_line_notes
 from bot.context import Context
-from bot.render import duplicate_line, escape, saved_line
+from bot.render import duplicate_line, escape, no_article_line, saved_line
+from bot.web.fetch import FetchError
+from bot.web.urls import find_link
 from handlers.common import (
     REFUSE_EDITORS_ONLY,
     actor,
     args_text,
     article_number,
-    audit,
-    editor_message,
     is_editor,
     reply,
     services,
+    user_id,
 )
+from handlers.permissions import editors_only
 from handlers.questions import answer_question
 
 log = logging.getLogger(__name__)
@@ -48,25 +53,72 @@ ADD_USAGE = escape(
 )
 
 
+SAVE_OR_ASK = "Is this an article to save, or a question to answer?"
+KIND_PREFIX = "as:"
+
+
 async def private_text(update: Update, context: Context) -> None:
-    """In a private chat a message is an article (editors) or else a question."""
+    """In a private chat a message is an article (editors) or a question; if it could be
+    either, an editor is asked which with two buttons."""
     message = update.effective_message
     text = message.text or message.caption if message is not None else None
     if message is None or not text:
         return
-    is_article = message.forward_origin is not None or looks_like_article(text)
-    if not is_article:
+    link = find_link(text)
+    if link is not None:
+        # A link (or a forwarded post that is mostly one) is an article to fetch, for editors.
+        await ingest_link_as_editor(update, context)
+        return
+    kind = MessageKind.ARTICLE if message.forward_origin is not None else classify_message(text)
+    if kind is MessageKind.EITHER:
+        kind = MessageKind.EITHER if await is_editor(update, context) else MessageKind.QUESTION
+    if kind is MessageKind.QUESTION:
         await answer_question(update, context, text)
-        return
-    if not await is_editor(update, context):
-        await reply(update, REFUSE_EDITORS_ONLY)
-        return
-    await ingest(update, context, message, text)
+    elif kind is MessageKind.EITHER:
+        buttons = [
+            InlineKeyboardButton("Save as article", callback_data=f"{KIND_PREFIX}article"),
+            InlineKeyboardButton("Ask as question", callback_data=f"{KIND_PREFIX}question"),
+        ]
+        await reply(update, SAVE_OR_ASK, reply_markup=InlineKeyboardMarkup([buttons]))
+    else:
+        await ingest_as_editor(update, context)
 
 
+async def kind_callback(update: Update, context: Context) -> None:
+    """The Save as article / Ask as question buttons: do what was pressed, once."""
+    query = update.callback_query
+    if query is None or query.data is None:
+        return
+    original = getattr(query.message, "reply_to_message", None)
+    text = (original.text or original.caption or "") if original is not None else ""
+    if not text.strip():
+        await query.answer("I can no longer see that message; please send it again.")
+        return
+    choice = query.data.removeprefix(KIND_PREFIX)
+    if choice == "article" and not await is_editor(update, context):
+        await query.answer(REFUSE_EDITORS_ONLY)
+        return
+    await query.answer()
+    await query.edit_message_reply_markup(reply_markup=None)
+    if choice == "article" and original is not None:
+        await ingest(update, context, original, text)
+    else:
+        await answer_question(update, context, text)
+
+
+@editors_only
+async def ingest_as_editor(update: Update, context: Context) -> None:
+    """The message is an article: editors' articles are stored, anyone else is refused."""
+    message = update.effective_message
+    text = message.text or message.caption if message is not None else None
+    if message is not None and text:
+        await ingest(update, context, message, text)
+
+
+@editors_only
 async def add_command(update: Update, context: Context) -> None:
     """/add <text>, or /add in reply to a message."""
-    message = await editor_message(update, context)
+    message = update.effective_message
     if message is None:
         return
     text = args_text(message)
@@ -77,6 +129,10 @@ async def add_command(update: Update, context: Context) -> None:
     if not text.strip():
         await reply(update, ADD_USAGE)
         return
+    link = find_link(text)
+    if link is not None:
+        await ingest_link(update, context, source_message, link)
+        return
     await ingest(update, context, source_message, text)
 
 
@@ -85,9 +141,10 @@ EDIT_USAGE = escape(
 )
 
 
+@editors_only
 async def edit_command(update: Update, context: Context) -> None:
     """/edit <n> <text>, or /edit <n> in reply to a message (editors)."""
-    message = await editor_message(update, context)
+    message = update.effective_message
     if message is None:
         return
     first, _, text = args_text(message).partition(" ")
@@ -98,9 +155,9 @@ async def edit_command(update: Update, context: Context) -> None:
         await reply(update, EDIT_USAGE)
         return
     archive = services(context).archive
-    current = await archive.articles.get(number)
+    current = await archive.get(number)
     if current is None:
-        await reply(update, f"There is no article #{number} in the archive.")
+        await reply(update, no_article_line(number))
         return
     try:
         new = archive.build(text, published=current.published, source=current.source)
@@ -109,15 +166,15 @@ async def edit_command(update: Update, context: Context) -> None:
         return
     written = await archive.replace(number, new, actor=actor(update))
     outcome, article = written.value
-    if outcome == "clash" and article is not None:
+    if outcome is Change.CLASH and article is not None:
         await reply(update, duplicate_line(article.id, article.title))
-    elif outcome == "edited" and article is not None:
+    elif outcome is Change.EDITED and article is not None:
         text = f"Edited #{article.id}: {escape(article.title)}"
         if not written.searchable:
             text += "\n" + not_yet_searchable("The new text is stored")
         await reply(update, text)
     else:
-        await reply(update, f"There is no article #{number} in the archive.")
+        await reply(update, no_article_line(number))
 
 
 async def channel_post(update: Update, context: Context) -> None:
@@ -164,13 +221,11 @@ async def edited_channel_post(update: Update, context: Context) -> None:
         await archive.add(new, actor=actor(update))
 
 
+@editors_only
 async def document(update: Update, context: Context) -> None:
     """A file from an editor: one article, or many from .jsonl."""
     message = update.effective_message
     if message is None or message.document is None:
-        return
-    if not await is_editor(update, context):
-        await reply(update, REFUSE_EDITORS_ONLY)
         return
     doc = message.document
     limit = services(context).settings.max_file_bytes
@@ -195,8 +250,8 @@ async def document(update: Update, context: Context) -> None:
     ):
         await ingest(update, context, message, found.records[0].text)
         return
-    report = await archive.import_records(found.records)
-    await audit(update, context, "import", detail=f"{report.added} added from {name}")
+    name = shown_name(name)
+    report = await archive.import_records(found.records, actor=actor(update), origin=name)
     lines = [
         f"Imported {report.added} article{'s' if report.added != 1 else ''} from {escape(name)}."
     ]
@@ -209,7 +264,15 @@ async def document(update: Update, context: Context) -> None:
             f"{len(found.bad_lines)} lines were not article objects (lines {shown}{more})."
         )
     if report.rejected:
-        lines.append(f"{len(report.rejected)} had no text to keep.")
+        lines.append(f"{len(report.rejected)} could not be kept:")
+        lines.extend(escape(f"• {reason}") for reason in report.rejected[:5])
+        if len(report.rejected) > 5:
+            lines.append(f"… and {len(report.rejected) - 5} more.")
+    if report.index_error:
+        lines.append(
+            f"They are stored, but {escape(report.index_error)}: search finds them once it "
+            "catches up."
+        )
     await reply(update, "\n".join(lines))
 
 
@@ -221,17 +284,44 @@ async def ingest(update: Update, context: Context, source: Message, text: str) -
             text,
             published=_published(source),
             source=_forward_source(source),
-            origin=Origin(source.chat_id, source.message_id, _sender_id(update)),
+            origin=Origin(source.chat_id, source.message_id, user_id(update)),
         )
     except RejectedInput as exc:
         await reply(update, escape(str(exc)))
         return
-    written = await archive.add(new, actor=actor(update))
+    await _saved(update, await archive.add(new, actor=actor(update)), date_line_notes(text))
+
+
+@editors_only
+async def ingest_link_as_editor(update: Update, context: Context) -> None:
+    """The message is a link to an article: editors' links are fetched, anyone else is refused."""
+    message = update.effective_message
+    text = message.text or message.caption if message is not None else None
+    link = find_link(text) if text else None
+    if message is not None and link is not None:
+        await ingest_link(update, context, message, link)
+
+
+async def ingest_link(update: Update, context: Context, source: Message, link: str) -> None:
+    """Fetch the article at `link`, store it once and answer 'Saved #N …' or why not."""
+    origin = Origin(source.chat_id, source.message_id, user_id(update))
+    try:
+        written = await services(context).web.add_link(link, origin=origin, actor=actor(update))
+    except (FetchError, RejectedInput) as exc:
+        await reply(update, escape(f"Could not add {link}: {exc}"))
+        return
+    await _saved(update, written)
+
+
+async def _saved(
+    update: Update, written: Written[SaveResult], notes: Sequence[str] = ()
+) -> None:
     article = written.value.article
     if written.value.created:
         text = saved_line(article.id, article.title, article.published.isoformat(), article.source)
         if not written.searchable:
             text += "\n" + not_yet_searchable("It is stored")
+        text += "".join("\n" + escape(note) for note in notes)
         await reply(update, text)
     else:
         await reply(update, duplicate_line(article.id, article.title))
@@ -261,7 +351,3 @@ def _chat_name(message: Message) -> str | None:
 
 def _origin(message: Message) -> Origin:
     return Origin(message.chat_id, message.message_id, None)
-
-
-def _sender_id(update: Update) -> int | None:
-    return update.effective_user.id if update.effective_user else None

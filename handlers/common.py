@@ -11,6 +11,7 @@ from telegram.error import TelegramError
 
 from bot.articles.archive import Actor
 from bot.context import Context
+from bot.i18n import Texts
 from bot.render import MESSAGE_LIMIT, split_plain, telegram_length
 from bot.services import Services
 
@@ -47,19 +48,19 @@ async def is_editor(update: Update, context: Context) -> bool:
     return await services(context).roles.is_editor(user_id(update), admins_of)
 
 
+async def texts(update: Update, context: Context) -> Texts:
+    """The fixed texts in this chat's language (its `/language`, else the user's own)."""
+    chat = update.effective_chat
+    user = update.effective_user
+    return await services(context).languages.texts(
+        chat.id if chat else None, user.language_code if user else None
+    )
+
+
 def actor(update: Update) -> Actor:
     """Who sent this update and where: the audit entry of the change it makes names them."""
     chat = update.effective_chat
     return Actor(user_id(update), chat.id if chat else None)
-
-
-async def audit(update: Update, context: Context, action: str, **fields: Any) -> None:
-    """Record who did `action` in this update's chat (in a transaction of its own)."""
-    core = services(context)
-    who = actor(update)
-    await core.audit.record(
-        action, now=core.clock.now(), actor_id=who.actor_id, chat_id=who.chat_id, **fields
-    )
 
 
 def args_text(message: Message) -> str:
@@ -79,6 +80,15 @@ def article_number(text: str) -> int | None:
     """
     arg = text.strip().lstrip("#")
     return int(arg) if arg.isdecimal() and len(arg) <= 18 else None
+
+
+async def number_argument(update: Update, usage: str) -> int | None:
+    """The article number after the command; without one, the usage line is the reply."""
+    message = update.effective_message
+    number = article_number(args_text(message)) if message is not None else None
+    if number is None and message is not None:
+        await reply(update, usage)
+    return number
 
 
 async def reply(update: Update, html: str, **kwargs: Any) -> Message | None:
@@ -101,17 +111,6 @@ async def reply_parts(update: Update, parts: list[str]) -> None:
         return
     for part in parts:
         await message.reply_text(part)
-
-
-async def editor_message(update: Update, context: Context) -> Message | None:
-    """The update's message when an editor sent it; anyone else gets the polite refusal."""
-    message = update.effective_message
-    if message is None:
-        return None
-    if not await is_editor(update, context):
-        await reply(update, REFUSE_EDITORS_ONLY)
-        return None
-    return message
 
 
 async def is_chat_admin(update: Update, context: Context) -> bool:

@@ -5,68 +5,59 @@ from __future__ import annotations
 from telegram import Update
 
 from bot.context import Context
-from bot.digests.compose import topics_of
-from bot.digests.schedule import format_time, is_timezone, parse_time_of_day
+from bot.digests.subscriptions import AlreadyExists, ChatRef, NotATime, TooMany
 from bot.render import escape
-from handlers.common import (
-    args_text,
-    audit,
-    is_chat_admin,
-    reply,
-    reply_parts,
-    services,
-    user_id,
-)
+from handlers.common import actor, args_text, reply, reply_parts, services
+from handlers.permissions import chat_admins_only
 
 SUBSCRIBE_USAGE = (
-    "Usage: /subscribe [HH:MM] [topic words], for example /subscribe 08:00 or "
-    "/subscribe 07:30 syria raqqa"
+    "Usage: /subscribe [time] [topic words], for example /subscribe 08:00, /subscribe 8am or "
+    "/subscribe 7:30pm syria raqqa"
 )
 UNSUBSCRIBE_USAGE = escape("Usage: /unsubscribe <n|all>; /subscriptions lists the numbers.")
-TIMEZONE_USAGE = escape("Usage: /timezone <Area/City>, for example /timezone Europe/London")
-ADMINS_ONLY = "Only this chat's admins can change its digests."
+TIMEZONE_USAGE = escape(
+    "Usage: /timezone <city or Area/City>, for example /timezone Beirut or /timezone UTC+3"
+)
 MAX_SUBSCRIPTIONS = 10
 
 
+def _chat_of(update: Update) -> ChatRef | None:
+    chat = update.effective_chat
+    return ChatRef(chat.id, chat.type, chat.title) if chat is not None else None
+
+
+@chat_admins_only
 async def subscribe(update: Update, context: Context) -> None:
     """/subscribe [HH:MM] [topic words]."""
-    chat, message = update.effective_chat, update.effective_message
+    chat, message = _chat_of(update), update.effective_message
     if chat is None or message is None:
         return
-    if not await is_chat_admin(update, context):
-        await reply(update, ADMINS_ONLY)
-        return
-    core = services(context)
-    words = args_text(message).split()
-    at = core.settings.digest_time
-    if words and (parsed := parse_time_of_day(words[0])) is not None:
-        at, words = parsed, words[1:]
-    elif words and any(ch.isdigit() for ch in words[0]) and ":" in words[0]:
-        await reply(update, f"“{escape(words[0])}” is not a time of day.\n{SUBSCRIBE_USAGE}")
-        return
-    existing = await core.subscriptions.for_chat(chat.id)
-    if len(existing) >= MAX_SUBSCRIPTIONS:
+    outcome = await services(context).digest_subscriptions.subscribe(
+        chat, args_text(message), actor=actor(update)
+    )
+    if isinstance(outcome, NotATime):
+        await reply(update, f"“{escape(outcome.word)}” is not a time of day.\n{SUBSCRIBE_USAGE}")
+    elif isinstance(outcome, AlreadyExists):
+        sub = outcome.subscription
+        about = f" about {escape(sub.topics)}" if sub.topics else ""
         await reply(
-            update, f"This chat has {len(existing)} digests already; /unsubscribe one first."
+            update,
+            f"That digest already exists: every day at {sub.time_of_day}{about}. "
+            "/subscriptions lists this chat's digests.",
         )
-        return
-    await core.subscriptions.touch_chat(chat.id, chat.type, chat.title)
-    sub = await core.subscriptions.subscribe(
-        chat.id,
-        format_time(at),
-        topics_of(words),
-        created_by=user_id(update),
-        after_article_id=await core.archive.articles.last_id(),
-        now=core.clock.now(),
-    )
-    await audit(update, context, "subscribe", detail=f"{sub.time_of_day} {sub.topics}".strip())
-    tz = sub.timezone or core.settings.timezone
-    about = f" about {escape(sub.topics)}" if sub.topics else ""
-    await reply(
-        update,
-        f"Subscribed: a digest{about} every day at {sub.time_of_day} ({escape(tz)}). "
-        "/timezone changes the time zone; /unsubscribe stops it.",
-    )
+    elif isinstance(outcome, TooMany):
+        await reply(
+            update, f"This chat has {outcome.count} digests already; /unsubscribe one first."
+        )
+    else:
+        sub = outcome.subscription
+        about = f" about {escape(sub.topics)}" if sub.topics else ""
+        await reply(
+            update,
+            f"Subscribed: a digest{about} every day at {sub.time_of_day} "
+            f"({escape(outcome.timezone)}). "
+            "/timezone changes the time zone; /unsubscribe stops it.",
+        )
 
 
 async def subscriptions(update: Update, context: Context) -> None:
@@ -74,8 +65,8 @@ async def subscriptions(update: Update, context: Context) -> None:
     chat = update.effective_chat
     if chat is None:
         return
-    core = services(context)
-    subs = await core.subscriptions.for_chat(chat.id)
+    chats = services(context).digest_subscriptions
+    subs = await chats.of_chat(chat.id)
     if not subs:
         await reply(update, "This chat has no digests. " + SUBSCRIBE_USAGE)
         return
@@ -83,55 +74,57 @@ async def subscriptions(update: Update, context: Context) -> None:
     for number, sub in enumerate(subs, start=1):
         about = f" — {escape(sub.topics)}" if sub.topics else " — everything"
         paused = "" if sub.active else " (paused)"
-        tz = escape(sub.timezone or core.settings.timezone)
+        tz = escape(sub.timezone or chats.default_timezone)
         lines.append(f"{number}. {sub.time_of_day} {tz}{about}{paused}")
     await reply(update, "\n".join(lines))
 
 
+@chat_admins_only
 async def unsubscribe(update: Update, context: Context) -> None:
     """/unsubscribe <n|all>."""
     chat, message = update.effective_chat, update.effective_message
     if chat is None or message is None:
         return
-    if not await is_chat_admin(update, context):
-        await reply(update, ADMINS_ONLY)
+    outcome = await services(context).digest_subscriptions.unsubscribe(
+        chat.id, args_text(message), actor=actor(update)
+    )
+    if outcome.removed is None:
+        has = (
+            f" This chat has {outcome.remaining}." if outcome.remaining else " This chat has none."
+        )
+        await reply(update, UNSUBSCRIBE_USAGE + has)
         return
-    core = services(context)
-    subs = await core.subscriptions.for_chat(chat.id)
-    arg = args_text(message).strip().lower()
-    if arg == "all":
-        chosen = subs
-    elif arg.isdecimal() and len(arg) < 4 and 1 <= int(arg) <= len(subs):
-        chosen = [subs[int(arg) - 1]]
-    else:
-        hint = f" This chat has {len(subs)}." if subs else " This chat has none."
-        await reply(update, UNSUBSCRIBE_USAGE + hint)
-        return
-    removed = await core.subscriptions.unsubscribe(chat.id, [s.id for s in chosen])
-    await audit(update, context, "unsubscribe", detail=f"{removed} removed ({arg})")
+    removed = outcome.removed
     await reply(update, f"Removed {removed} digest{'s' if removed != 1 else ''}.")
 
 
 async def timezone(update: Update, context: Context) -> None:
-    """/timezone <Area/City> for this chat's digests."""
+    """/timezone shows this chat's time zone; /timezone <Area/City> sets it (admins)."""
     chat, message = update.effective_chat, update.effective_message
     if chat is None or message is None:
         return
-    core = services(context)
-    name = args_text(message).strip()
-    if not name:
-        current = await core.subscriptions.chat_timezone(chat.id) or core.settings.timezone
-        await reply(update, f"This chat's time zone is {escape(current)}.\n{TIMEZONE_USAGE}")
+    if args_text(message):
+        await _set_timezone(update, context)
         return
-    if not await is_chat_admin(update, context):
-        await reply(update, ADMINS_ONLY)
+    current = await services(context).digest_subscriptions.timezone(chat.id)
+    await reply(update, f"This chat's time zone is {escape(current)}.\n{TIMEZONE_USAGE}")
+
+
+@chat_admins_only
+async def _set_timezone(update: Update, context: Context) -> None:
+    chat, message = _chat_of(update), update.effective_message
+    if chat is None or message is None:
         return
-    if not is_timezone(name):
-        await reply(update, f"“{escape(name[:64])}” is not a time zone I know.\n{TIMEZONE_USAGE}")
+    name = args_text(message)
+    found = await services(context).digest_subscriptions.set_timezone(chat, name)
+    if found.zone is None:
+        close = ", ".join(found.suggestions)
+        hint = f" Did you mean: {escape(close)}?" if close else ""
+        await reply(
+            update, f"“{escape(name[:64])}” is not a time zone I know.{hint}\n{TIMEZONE_USAGE}"
+        )
         return
-    await core.subscriptions.touch_chat(chat.id, chat.type, chat.title)
-    await core.subscriptions.set_timezone(chat.id, name)
-    await reply(update, f"Time zone set to {escape(name)}; digests follow it from now on.")
+    await reply(update, f"Time zone set to {escape(found.zone)}; digests follow it from now on.")
 
 
 async def digest_now(update: Update, context: Context) -> None:

@@ -9,6 +9,7 @@ from telegram.error import TelegramError
 
 from bot.context import Context
 from bot.failures import storage_failure_text
+from bot.telegram.outage import is_unreachable
 
 log = logging.getLogger(__name__)
 
@@ -18,6 +19,11 @@ SORRY = "Sorry, something went wrong on my side. Nothing you sent was lost; plea
 async def on_error(update: object, context: Context) -> None:
     """Log the exception with the update's ids (not its contents), then apologise."""
     error = context.error
+    if is_unreachable(error):
+        # Telegram is out of reach: one line per outage, not a traceback per update, and no
+        # apology, which could not be sent either.
+        context.bot_data.outage.failed(error)
+        return
     where = ""
     if isinstance(update, Update):
         chat = update.effective_chat

@@ -3,13 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
-import logging
 
-from bot.articles.archive import RESTORE_DAYS
 from bot.context import Context, NewsApp
-
-log = logging.getLogger(__name__)
-
 
 FOLLOW_JOB = "index:follow"
 PRUNE_JOB = "updates:prune"
@@ -47,12 +42,4 @@ async def prune_updates_job(context: Context) -> None:
 
 async def purge_tombstones_job(context: Context) -> None:
     """Erase the words of articles deleted more than RESTORE_DAYS ago (no longer restorable)."""
-    app = context.application
-    services = app.bot_data.services
-    now = services.clock.now()
-    erased = await services.tombstones.purge(deleted_before=now - dt.timedelta(days=RESTORE_DAYS))
-    if erased:
-        plural = "s" if erased != 1 else ""
-        detail = f"{erased} article{plural} deleted over {RESTORE_DAYS} days ago"
-        await services.audit.record("purge", now=now, detail=detail)
-        log.info("erased %s", detail)
+    await context.application.bot_data.services.archive.purge_deleted()

@@ -14,18 +14,21 @@ from telegram import (
     Update,
 )
 
+from bot.articles.archive import RESTORE_DAYS
 from bot.context import Context
 from bot.questions.limits import Verdict, slow_down_button, slow_down_text
 from bot.questions.replies import answers_html
-from bot.questions.service import PAGE_SIZE, Answers
-from bot.render import byline, escape, split_article
+from bot.questions.service import MAX_QUESTION_CHARS, PAGE_SIZE, Answers
+from bot.render import byline, escape, no_article_line, split_article
 from handlers.common import (
     STALE_BUTTON,
     args_text,
     article_number,
+    is_editor,
     reply,
     reply_parts,
     services,
+    texts,
     user_id,
 )
 
@@ -34,8 +37,7 @@ READ_USAGE = escape("Usage: /read <article number>, for example /read 42 (or tap
 READ_PATTERN = re.compile(r"^/read_(\d{1,18})(?:@\w+)?\s*$")
 MORE_PREFIX = "more:"
 INLINE_RESULTS = 10
-# Telegram allows 4,096 characters; a question needs far fewer, and long ones cost search time.
-MAX_QUESTION_CHARS = 1_000
+INLINE_CLOSEST = "No answer in the archive; closest article, may not answer."
 TOO_LONG = (
     f"That question is too long for me: please ask in under {MAX_QUESTION_CHARS:,} characters "
     "(the key words are enough)."
@@ -63,7 +65,10 @@ async def answer_question(update: Update, context: Context, question: str) -> No
         await reply(update, TOO_LONG)
         return
     answers = await services(context).questions.ask(question, with_answers=1)
-    await reply(update, answers_html(answers), reply_markup=more_button(answers))
+    language = await texts(update, context)
+    await reply(
+        update, language.html(answers_html(answers, language)), reply_markup=more_button(answers)
+    )
 
 
 async def within_limits(update: Update, context: Context) -> bool:
@@ -134,7 +139,10 @@ async def more_callback(update: Update, context: Context) -> None:
     if not answers.hits:
         await query.edit_message_reply_markup(reply_markup=None)
         return
-    await query.edit_message_text(answers_html(answers), reply_markup=more_button(answers))
+    language = await texts(update, context)
+    await query.edit_message_text(
+        language.html(answers_html(answers, language)), reply_markup=more_button(answers)
+    )
 
 
 async def read_command(update: Update, context: Context) -> None:
@@ -160,11 +168,25 @@ async def send_article(update: Update, context: Context, number: str) -> None:
     if article_id is None:
         await reply(update, READ_USAGE)
         return
-    article = await services(context).archive.articles.get(article_id)
+    archive = services(context).archive
+    article = await archive.get(article_id)
     if article is None:
-        await reply(update, f"There is no article #{article_id} in the archive.")
+        if await archive.was_deleted(article_id):
+            line = f"Article #{article_id} was deleted."
+            if await is_editor(update, context):
+                line += (
+                    f" /restore {article_id} brings it back (within {RESTORE_DAYS} days "
+                    "of deleting)."
+                )
+            await reply(update, line)
+        else:
+            await reply(update, no_article_line(article_id))
         return
     meta = byline(article.published.isoformat(), article.source, article.id)
+    if article.lang:
+        language = await texts(update, context)
+        name = escape(language.language_name(article.lang))
+        meta += "\n" + language("Language: {name} ({code})", name=name, code=article.lang)
     if article.url:
         meta += f'\n<a href="{escape(article.url)}">original</a>'
     await reply_parts(update, split_article(article.title, meta, article.text))
@@ -194,13 +216,18 @@ async def inline_query(update: Update, context: Context) -> None:
     results = []
     for hit in answers.hits:
         article = hit.article
-        sentence = hit.answer.sentence or article.title
-        body = (
-            f"<b>{escape(article.title)}</b>\n“{escape(sentence)}”\n"
-            f"{article.published.isoformat()}"
+        meta = (
+            article.published.isoformat()
             + (f" · {escape(article.source)}" if article.source else "")
             + f" · #{article.id}"
         )
+        if answers.answered:
+            sentence = hit.answer.sentence or article.title
+            body = f"<b>{escape(article.title)}</b>\n“{escape(sentence)}”\n{meta}"
+        else:
+            # No quote offered as an answer: the article, said to be only the closest.
+            sentence = INLINE_CLOSEST
+            body = f"<b>{escape(article.title)}</b>\n{meta}"
         results.append(
             InlineQueryResultArticle(
                 id=str(uuid4()),

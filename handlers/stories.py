@@ -7,28 +7,26 @@ import asyncio
 from telegram import Update
 
 from bot.context import Context
-from bot.render import escape
+from bot.render import escape, no_article_line
 from bot.stories.chart import trend_png
 from bot.stories.trend import trend
-from handlers.common import actor, args_text, article_number, editor_message, reply, services
+from handlers.common import actor, args_text, article_number, number_argument, reply, services
+from handlers.permissions import editors_only
 
 SPLIT_USAGE = escape("Usage: /split <article number>, for example /split 42")
 JOIN_USAGE = escape("Usage: /join <article> <article>, for example /join 42 57")
 TREND_USAGE = escape("Usage: /trend <words>, for example /trend Raqqa airstrikes")
 
 
+@editors_only
 async def split(update: Update, context: Context) -> None:
     """/split <n> (editors): article n leaves its story and starts one of its own."""
-    message = await editor_message(update, context)
-    if message is None:
-        return
-    number = article_number(args_text(message))
+    number = await number_argument(update, SPLIT_USAGE)
     if number is None:
-        await reply(update, SPLIT_USAGE)
         return
     core = services(context)
-    if await core.archive.articles.get(number) is None:
-        await reply(update, f"There is no article #{number} in the archive.")
+    if await core.archive.get(number) is None:
+        await reply(update, no_article_line(number))
         return
     left = await core.stories.split(number, actor(update))
     if left is None:
@@ -37,9 +35,10 @@ async def split(update: Update, context: Context) -> None:
         await reply(update, f"Article #{number} left story {left}: it is a story of its own now.")
 
 
+@editors_only
 async def join(update: Update, context: Context) -> None:
     """/join <n> <m> (editors): the stories of articles n and m become one."""
-    message = await editor_message(update, context)
+    message = update.effective_message
     if message is None:
         return
     words = args_text(message).split()
@@ -50,8 +49,8 @@ async def join(update: Update, context: Context) -> None:
     first, second = (n for n in numbers if n is not None)
     core = services(context)
     for number in (first, second):
-        if await core.archive.articles.get(number) is None:
-            await reply(update, f"There is no article #{number} in the archive.")
+        if await core.archive.get(number) is None:
+            await reply(update, no_article_line(number))
             return
     story = await core.stories.join(first, second, actor(update))
     if story is None:

@@ -1,0 +1,1 @@
+"""Persistence: SQLAlchemy models and stores, the search index, migrations; no Telegram, no bot."""

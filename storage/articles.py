@@ -5,9 +5,12 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
+from enum import StrEnum
 from typing import cast
 
-from sqlalchemy import Table, func, insert, select, update
+from sqlalchemy import Insert, Table, func, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -18,7 +21,8 @@ from storage.models import Article, Counter
 CHANGE_COUNTER = "article_changes"
 # StoredArticle's fields, in order, of live articles by id (asyncpg's own SQL).
 PG_GET_MANY = (
-    "SELECT id, title, text, published, source, url, external_id, created_at FROM articles"
+    "SELECT id, title, text, published, source, url, external_id, created_at, clutter, lang"
+    " FROM articles"
     " WHERE id = ANY($1::integer[]) AND deleted_at IS NULL"
 )
 
@@ -34,9 +38,15 @@ class NewArticle:
     source: str | None = None
     url: str | None = None
     external_id: str | None = None
+    # Page clutter in `text`, as bot/articles/boilerplate.py encodes its spans.
+    clutter: str | None = None
+    # A web article's normalised canonical address: the first test of "stored already".
+    canonical_url: str | None = None
     origin_chat_id: int | None = None
     origin_message_id: int | None = None
     added_by: int | None = None
+    # ISO 639-1 code (detected at import or given); None: detected when indexed.
+    lang: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,6 +61,11 @@ class StoredArticle:
     url: str | None
     external_id: str | None
     created_at: dt.datetime
+    # From a bulk import: news only when dated near its arrival (bot/digests/window.py).
+    backfill: bool = False
+    # Page clutter in `text` found at import (None: not looked for, e.g. stored before).
+    clutter: str | None = None
+    lang: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,6 +86,9 @@ class ArticleChange:
     text: str
     published: dt.date
     deleted: bool
+    clutter: str | None = None
+    lang: str | None = None
+    source: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,6 +96,17 @@ class ArchiveStats:
     articles: int
     sources: int
     deleted: int
+
+
+class Change(StrEnum):
+    """What became of an edit or a restore."""
+
+    EDITED = "edited"
+    RESTORED = "restored"
+    LIVE = "live"  # restore: the article was never deleted
+    EXPIRED = "expired"  # restore: deleted too long ago, its text is erased
+    MISSING = "missing"
+    CLASH = "clash"  # another live article holds the same text
 
 
 def _stored(row: Article) -> StoredArticle:
@@ -90,6 +119,9 @@ def _stored(row: Article) -> StoredArticle:
         url=row.url,
         external_id=row.external_id,
         created_at=row.created_at,
+        backfill=bool(row.backfill),
+        clutter=row.clutter,
+        lang=row.lang,
     )
 
 
@@ -141,51 +173,73 @@ class ArticleStore:
             return SaveResult(_stored(existing), created=False)
 
     async def save_many(
-        self, batch: Sequence[NewArticle], *, now: dt.datetime
+        self,
+        batch: Sequence[NewArticle],
+        *,
+        now: dt.datetime,
+        actor: Actor | None = None,
+        origin: str = "",
+        backfill: bool = True,
     ) -> list[ArticleChange]:
         """Store a batch in one transaction (bulk import); returns the new ones, in seq order.
 
-        Articles whose text or external id is already stored, or repeated in the batch, are
-        left out. The result is what the search index needs to add them.
+        With `backfill` (a bulk import, not a feed's new items) the articles are marked so: a
+        digest leaves out those dated long before it.
+
+        Articles whose canonical address, text or external id is already stored, or repeated in
+        the batch, are left out. The result is what the search index needs to add them. With an
+        `actor`, an "import" audit entry ("N added from `origin`") is written in the same
+        transaction.
         """
         async with self._db.transaction() as session:
-            known_hashes: set[str] = set()
-            for chunk in _chunks([a.content_hash for a in batch], 500):
-                found = await session.scalars(
-                    select(Article.content_hash).where(Article.content_hash.in_(chunk))
-                )
-                known_hashes.update(found)
-            known_external: set[str] = set()
-            for chunk in _chunks([a.external_id for a in batch if a.external_id], 500):
-                found_ids = await session.scalars(
-                    select(Article.external_id).where(Article.external_id.in_(chunk))
-                )
-                known_external.update(i for i in found_ids if i)
+            known_hashes, known_external, known_urls = await _known_keys(session, batch)
             fresh = [
                 a
                 for a in _unique(batch)
                 if a.content_hash not in known_hashes
                 and (a.external_id or "") not in known_external
+                and (a.canonical_url or "") not in known_urls
             ]
             if not fresh:
                 return []
             last = await next_seq(session, len(fresh))
             first = last - len(fresh) + 1
             # Core executemany: the ORM's bulk insert costs several times the statement.
+            # The check above read before this transaction held the write lock: another
+            # import, bot or feed may have stored the same article since. Such a row is
+            # skipped here (a duplicate), never an error that costs the batch.
             await session.execute(
-                insert(cast(Table, Article.__table__)),
-                [_values(new, now, first + offset) for offset, new in enumerate(fresh)],
+                _insert_new(self._db.is_sqlite),
+                [
+                    _values(new, now, first + offset) | {"backfill": backfill}
+                    for offset, new in enumerate(fresh)
+                ],
             )
-            # The ids, by the change numbers this transaction reserved (an indexed range).
+            # The ids, by the change numbers this transaction reserved (an indexed range);
+            # a number whose row was skipped is left unused.
             ids = await session.execute(
                 select(Article.change_seq, Article.id).where(
                     Article.change_seq >= first, Article.change_seq <= last
                 )
             )
             id_of = {int(seq): int(article_id) for seq, article_id in ids}
+            if actor is not None:
+                detail = f"{len(fresh)} added from {origin}" if origin else f"{len(fresh)} added"
+                session.add(audit_entry("import", now=now, actor=actor, detail=detail))
             return [
-                ArticleChange(first + n, id_of[first + n], a.title, a.text, a.published, False)
+                ArticleChange(
+                    first + n,
+                    id_of[first + n],
+                    a.title,
+                    a.text,
+                    a.published,
+                    False,
+                    a.clutter,
+                    lang=a.lang,
+                    source=a.source,
+                )
                 for n, a in enumerate(fresh)
+                if first + n in id_of
             ]
 
     async def update_from_origin(
@@ -218,40 +272,32 @@ class ArticleStore:
             )
             if clash is None:
                 row.content_hash = new.content_hash
-            row.title, row.text, row.published = new.title, new.text, new.published
-            row.source = new.source or row.source
-            row.updated_at = now
-            row.change_seq = await next_seq(session)
-            _audit(session, "edit", row, now, actor)
+            await _rewrite(session, row, new, now, actor)
             return _stored(row)
 
     async def replace(
         self, article_id: int, new: NewArticle, *, now: dt.datetime, actor: Actor | None = None
-    ) -> tuple[str, StoredArticle | None]:
+    ) -> tuple[Change, StoredArticle | None]:
         """An editor's new version of a live article.
 
-        Returns ("edited", article), ("missing", None), or ("clash", the other article that
+        Returns (EDITED, article), (MISSING, None), or (CLASH, the other article that
         already holds this text). With an `actor`, the "edit" audit entry is written in the
         same transaction.
         """
         async with self._db.transaction() as session:
             row = await session.get(Article, article_id)
             if row is None or row.deleted_at is not None:
-                return "missing", None
+                return Change.MISSING, None
             clash = await session.scalar(
                 select(Article).where(
                     Article.content_hash == new.content_hash, Article.id != row.id
                 )
             )
             if clash is not None:
-                return "clash", _stored(clash)
+                return Change.CLASH, _stored(clash)
             row.content_hash = new.content_hash
-            row.title, row.text, row.published = new.title, new.text, new.published
-            row.source = new.source or row.source
-            row.updated_at = now
-            row.change_seq = await next_seq(session)
-            _audit(session, "edit", row, now, actor)
-            return "edited", _stored(row)
+            await _rewrite(session, row, new, now, actor)
+            return Change.EDITED, _stored(row)
 
     async def delete(
         self, article_id: int, *, now: dt.datetime, actor: Actor | None = None
@@ -269,6 +315,7 @@ class ArticleStore:
             # Free the identity so the same text can be added again later.
             row.content_hash = f"deleted:{row.id}"
             row.external_id = None
+            row.canonical_url = None
             row.origin_message_id = None
             row.change_seq = await next_seq(session)
             _audit(session, "delete", row, now, actor)
@@ -282,35 +329,54 @@ class ArticleStore:
         now: dt.datetime,
         deleted_since: dt.datetime,
         actor: Actor | None = None,
-    ) -> tuple[str, StoredArticle | None]:
+    ) -> tuple[Change, StoredArticle | None]:
         """Bring back an article deleted at or after `deleted_since`.
 
-        Returns ("restored", article), ("live", article) if it was never deleted, ("expired", None),
-        ("missing", None), or ("clash", the live article that now holds the same text). With an
+        Returns (RESTORED, article), (LIVE, article) if it was never deleted, (EXPIRED, None),
+        (MISSING, None), or (CLASH, the live article that now holds the same text). With an
         `actor`, the "restore" audit entry is written in the same transaction.
         """
         async with self._db.transaction() as session:
             row = await session.get(Article, article_id)
             if row is None:
-                return "missing", None
+                return Change.MISSING, None
             if row.deleted_at is None:
-                return "live", _stored(row)
+                return Change.LIVE, _stored(row)
             if row.deleted_at < deleted_since:
-                return "expired", None
+                return Change.EXPIRED, None
             clash = await session.scalar(
                 select(Article).where(
                     Article.content_hash == content_hash, Article.deleted_at.is_(None)
                 )
             )
             if clash is not None:
-                return "clash", _stored(clash)
+                return Change.CLASH, _stored(clash)
             row.deleted_at = None
             row.content_hash = content_hash
             row.updated_at = now
             # A new change number puts it back into the search index.
             row.change_seq = await next_seq(session)
             _audit(session, "restore", row, now, actor)
-            return "restored", _stored(row)
+            return Change.RESTORED, _stored(row)
+
+    async def set_lang(
+        self, article_id: int, lang: str, *, now: dt.datetime, actor: Actor | None = None
+    ) -> StoredArticle | None:
+        """An editor's correction of a live article's language (re-indexed for it); None if
+        there is no such article. With an `actor`, audited in the same transaction."""
+        async with self._db.transaction() as session:
+            row = await session.get(Article, article_id)
+            if row is not None and row.deleted_at is None:
+                row.lang, row.updated_at = lang, now
+                # A new change number: the index files it under its new language.
+                row.change_seq = await next_seq(session)
+                if actor is not None:
+                    entry = audit_entry(
+                        "lang", now=now, actor=actor, article_id=row.id, detail=lang
+                    )
+                    session.add(entry)
+                return _stored(row)
+            return None
 
     async def get(self, article_id: int) -> StoredArticle | None:
         """One live article."""
@@ -342,6 +408,8 @@ class ArticleStore:
                     url=r["url"],
                     external_id=r["external_id"],
                     created_at=r["created_at"].astimezone(dt.UTC),
+                    clutter=r["clutter"],
+                    lang=r["lang"],
                 )
                 for r in rows
             }
@@ -383,6 +451,21 @@ class ArticleStore:
             )
             return int(value or 0)
 
+    async def live_count(self, *, upto_seq: int) -> int:
+        """How many live articles the change feed gave the index up to change `upto_seq`.
+
+        Rows with change number 0 are outside the feed (bench/digest.py stores such rows).
+        """
+        async with self._db.sessions() as session:
+            value = await session.scalar(
+                select(func.count()).where(
+                    Article.deleted_at.is_(None),
+                    Article.change_seq > 0,
+                    Article.change_seq <= upto_seq,
+                )
+            )
+            return int(value or 0)
+
     async def changes_after(self, seq: int, *, limit: int) -> list[ArticleChange]:
         """Changes the index has not seen yet, in order."""
         async with self._db.sessions() as session:
@@ -394,13 +477,19 @@ class ArticleStore:
                     Article.text,
                     Article.published,
                     Article.deleted_at,
+                    Article.clutter,
+                    Article.lang,
+                    Article.source,
                 )
                 .where(Article.change_seq > seq)
                 .order_by(Article.change_seq)
                 .limit(limit)
             )
             return [
-                ArticleChange(s, i, t, x, p, deleted=d is not None) for s, i, t, x, p, d in rows
+                ArticleChange(
+                    s, i, t, x, p, deleted=d is not None, clutter=c, lang=lang, source=src
+                )
+                for s, i, t, x, p, d, c, lang, src in rows
             ]
 
     async def stats(self) -> ArchiveStats:
@@ -420,14 +509,42 @@ class ArticleStore:
     def _row(new: NewArticle, now: dt.datetime, seq: int) -> Article:
         return Article(**_values(new, now, seq))
 
+    async def find_by_canonical_url(self, canonical_url: str) -> StoredArticle | None:
+        """The live article stored from this (normalised) address, if any."""
+        async with self._db.sessions() as session:
+            row = await session.scalar(
+                select(Article).where(Article.canonical_url == canonical_url)
+            )
+            return None if row is None else _stored(row)
+
     @staticmethod
     async def _find_duplicate(session: AsyncSession, new: NewArticle) -> Article | None:
+        # The canonical address first: the same page fetched twice may differ in a few words.
+        if new.canonical_url:
+            row = await session.scalar(
+                select(Article).where(Article.canonical_url == new.canonical_url)
+            )
+            if row is not None:
+                return row
         row = await session.scalar(select(Article).where(Article.content_hash == new.content_hash))
         if row is None and new.external_id:
             row = await session.scalar(
                 select(Article).where(Article.external_id == new.external_id)
             )
         return row
+
+
+async def _rewrite(
+    session: AsyncSession, row: Article, new: NewArticle, now: dt.datetime, actor: Actor | None
+) -> None:
+    """Give a live article its new version: a new change number, and the "edit" audit entry."""
+    row.title, row.text, row.published = new.title, new.text, new.published
+    row.clutter = new.clutter
+    row.source = new.source or row.source
+    row.lang = new.lang or row.lang
+    row.updated_at = now
+    row.change_seq = await next_seq(session)
+    _audit(session, "edit", row, now, actor)
 
 
 def _audit(
@@ -438,6 +555,39 @@ def _audit(
         session.add(audit_entry(action, now=now, actor=actor, article_id=row.id, detail=row.title))
 
 
+async def _known_keys(
+    session: AsyncSession, batch: Sequence[NewArticle]
+) -> tuple[set[str], set[str], set[str]]:
+    """The content hashes, external ids and canonical URLs of this batch stored already."""
+    known_hashes: set[str] = set()
+    for chunk in _chunks([a.content_hash for a in batch], 500):
+        found = await session.scalars(
+            select(Article.content_hash).where(Article.content_hash.in_(chunk))
+        )
+        known_hashes.update(found)
+    known_external: set[str] = set()
+    for chunk in _chunks([a.external_id for a in batch if a.external_id], 500):
+        found_ids = await session.scalars(
+            select(Article.external_id).where(Article.external_id.in_(chunk))
+        )
+        known_external.update(i for i in found_ids if i)
+    known_urls: set[str] = set()
+    for chunk in _chunks([a.canonical_url for a in batch if a.canonical_url], 500):
+        found_urls = await session.scalars(
+            select(Article.canonical_url).where(Article.canonical_url.in_(chunk))
+        )
+        known_urls.update(u for u in found_urls if u)
+    return known_hashes, known_external, known_urls
+
+
+def _insert_new(sqlite: bool) -> Insert:
+    """INSERT that skips a row clashing with a stored one (text, external id, origin)."""
+    table = cast(Table, Article.__table__)
+    if sqlite:
+        return sqlite_insert(table).on_conflict_do_nothing()
+    return pg_insert(table).on_conflict_do_nothing()
+
+
 def _values(new: NewArticle, now: dt.datetime, seq: int) -> dict[str, object]:
     return {
         "external_id": new.external_id,
@@ -445,7 +595,10 @@ def _values(new: NewArticle, now: dt.datetime, seq: int) -> dict[str, object]:
         "text": new.text,
         "published": new.published,
         "source": new.source,
+        "lang": new.lang,
         "url": new.url,
+        "clutter": new.clutter,
+        "canonical_url": new.canonical_url,
         "content_hash": new.content_hash,
         "origin_chat_id": new.origin_chat_id,
         "origin_message_id": new.origin_message_id,
@@ -463,12 +616,19 @@ def _chunks(items: list[str], size: int) -> list[list[str]]:
 def _unique(batch: Sequence[NewArticle]) -> list[NewArticle]:
     seen_hash: set[str] = set()
     seen_external: set[str] = set()
+    seen_urls: set[str] = set()
     kept = []
     for new in batch:
-        if new.content_hash in seen_hash or (new.external_id and new.external_id in seen_external):
+        if (
+            new.content_hash in seen_hash
+            or (new.external_id and new.external_id in seen_external)
+            or (new.canonical_url and new.canonical_url in seen_urls)
+        ):
             continue
         seen_hash.add(new.content_hash)
         if new.external_id:
             seen_external.add(new.external_id)
+        if new.canonical_url:
+            seen_urls.add(new.canonical_url)
         kept.append(new)
     return kept

@@ -14,6 +14,8 @@ from storage.models import Base, UTCDateTime
 FORMAT = 1
 HEADER_KEY = "newsbot_export"
 BATCH = 1_000
+# A restore also inserts once its pending rows hold this many characters (long articles).
+BATCH_CHARS = 1_000_000
 
 
 class NotEmpty(Exception):
@@ -69,31 +71,66 @@ def is_export_header(line: dict[str, Any]) -> bool:
     return line.get(HEADER_KEY) == FORMAT
 
 
+class OutOfOrder(ValueError):
+    """An export whose tables are not in the order `newsbot export` writes them."""
+
+
 async def import_rows(db: Database, lines: Iterable[dict[str, Any]]) -> dict[str, int]:
-    """Restore an export into an empty database in one transaction; returns rows per table."""
-    tables = {t.name: t for t in _tables()}
-    counts = dict.fromkeys(tables, 0)
+    """Restore an export into an empty database in one transaction; returns rows per table.
+
+    Streams: rows are inserted BATCH at a time as they are read, so memory does not grow with
+    the export. The lines must come table by table in the export's order (parents before
+    children, as `newsbot export` writes them); anything else is refused whole (OutOfOrder),
+    as is an error the `lines` iterable raises: the transaction then stores nothing.
+    """
+    order = _tables()
+    position = {t.name: n for n, t in enumerate(order)}
+    counts = {t.name: 0 for t in order}
     async with db.transaction() as session:
         for name in ("articles", "subscriptions"):
-            if await session.scalar(select(func.count()).select_from(tables[name])):
+            table = order[position[name]]
+            if await session.scalar(select(func.count()).select_from(table)):
                 raise NotEmpty(f"the database already has {name}; restore into an empty one")
-        pending: dict[str, list[dict[str, Any]]] = {name: [] for name in tables}
+        current = -1
+        pending: list[dict[str, Any]] = []
+        pending_chars = 0
+
+        async def flush() -> None:
+            nonlocal pending_chars
+            pending_chars = 0
+            if pending:
+                await session.execute(insert(order[current]), pending)
+                counts[order[current].name] += len(pending)
+                pending.clear()
+
+        async def move_to(target: int) -> None:
+            nonlocal current
+            await flush()
+            while current < target:
+                current += 1
+                if order[current].name == "counters":
+                    # The export's counters replace the ones a new database starts with.
+                    await session.execute(order[current].delete())
+
         for line in lines:
-            table = tables.get(str(line.get("table")))
-            if table is None or not isinstance(line.get("row"), dict):
+            number = position.get(str(line.get("table")))
+            if number is None or not isinstance(line.get("row"), dict):
                 continue
-            row = {c.name: _from_json(c, line["row"].get(c.name)) for c in table.columns}
-            pending[table.name].append(row)
-        # Parents before children, whatever order the lines came in.
-        for table in _tables():
-            rows = pending[table.name]
-            if table.name == "counters":
-                await session.execute(table.delete())
-            for start in range(0, len(rows), BATCH):
-                await session.execute(insert(table), rows[start : start + BATCH])
-            counts[table.name] = len(rows)
+            if number < current:
+                raise OutOfOrder(
+                    f"rows of {order[number].name} after those of {order[current].name}"
+                )
+            if number > current:
+                await move_to(number)
+            row = {c.name: _from_json(c, line["row"].get(c.name)) for c in order[number].columns}
+            pending.append(row)
+            pending_chars += sum(len(v) for v in row.values() if isinstance(v, str))
+            if len(pending) >= BATCH or pending_chars >= BATCH_CHARS:
+                await flush()
+        await move_to(len(order) - 1)
+        await flush()
         if db.engine.dialect.name == "postgresql":
-            for table in _tables():
+            for table in order:
                 if "id" in table.columns and table.columns["id"].autoincrement is not False:
                     await session.execute(
                         text(

@@ -54,7 +54,9 @@ def create_engine(url: str) -> AsyncEngine:
         # that load does not open and close overflow ones (a new backend each), and 4 processes
         # (up to 10 + 10 each) stay within PostgreSQL's default 100 connections.
         kwargs.update(pool_size=6, max_overflow=4)
-    engine = create_async_engine(url, **kwargs)
+    # An error's text (and the DEBUG SQL log) must not carry an article's words or a chat's
+    # ids: the statement is enough to say what failed.
+    engine = create_async_engine(url, hide_parameters=True, **kwargs)
     if parsed.get_backend_name() == "sqlite":
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
     return engine

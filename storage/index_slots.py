@@ -15,12 +15,12 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import IO
 
+from storage.search_index import SCHEMA_VERSION_FILE, WATERMARK_FILE, WRITER_LOCK_FILE
+
 MAX_SLOTS = 64
-# Tantivy's files, and ours, in an index directory.
+# Tantivy's own files in an index directory (ours come from storage.search_index).
 META_FILE = "meta.json"
 MANAGED_FILE = ".managed.json"
-WATERMARK_FILE = "watermark.json"
-WRITER_LOCK_FILE = ".tantivy-writer.lock"
 LOCK_WAIT_SECONDS = 5.0
 
 
@@ -129,5 +129,8 @@ def _copy_commit(source: Path, target: Path) -> int:
     (staging / MANAGED_FILE).write_text(json.dumps([*sorted(wanted), META_FILE]))
     (staging / META_FILE).write_bytes(meta_bytes)
     (staging / WATERMARK_FILE).write_bytes(watermark_bytes)
+    # The copy is of the source's schema version (an older one is rebuilt when opened).
+    if (source / SCHEMA_VERSION_FILE).exists():
+        shutil.copyfile(source / SCHEMA_VERSION_FILE, staging / SCHEMA_VERSION_FILE)
     staging.rename(target)
     return int(json.loads(watermark_bytes)["watermark"])

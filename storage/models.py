@@ -16,6 +16,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from sqlalchemy.types import TypeDecorator
@@ -64,6 +65,8 @@ class Article(Base):
         UniqueConstraint("origin_chat_id", "origin_message_id", name="uq_articles_origin"),
         Index("ix_articles_change_seq", "change_seq"),
         Index("ix_articles_published", "published"),
+        # Web articles: one article per canonical address (NULL for pasted texts).
+        Index("ix_articles_canonical_url", "canonical_url", unique=True),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
@@ -72,7 +75,12 @@ class Article(Base):
     text: Mapped[str] = mapped_column(Text)
     published: Mapped[dt.date] = mapped_column(Date)
     source: Mapped[str | None] = mapped_column(String(200))
+    # ISO 639-1 code, detected at import or set by an editor; NULL: not known yet.
+    lang: Mapped[str | None] = mapped_column(String(8))
     url: Mapped[str | None] = mapped_column(Text)
+    # Spans of page clutter in `text` found at import ("start-end,..."); NULL: not looked for.
+    clutter: Mapped[str | None] = mapped_column(Text)
+    canonical_url: Mapped[str | None] = mapped_column(String(2048))
     content_hash: Mapped[str] = mapped_column(String(64), unique=True)
     origin_chat_id: Mapped[int | None] = mapped_column(ChatId)
     origin_message_id: Mapped[int | None] = mapped_column(BigInteger)
@@ -81,6 +89,8 @@ class Article(Base):
     updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
     deleted_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
     change_seq: Mapped[int] = mapped_column(BigInteger)
+    # Stored by a bulk import (`newsbot import`, a .jsonl file): old ones are not news.
+    backfill: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
 
 class Chat(Base):
@@ -91,6 +101,8 @@ class Chat(Base):
     kind: Mapped[str] = mapped_column(String(16), default="private")
     title: Mapped[str | None] = mapped_column(Text)
     timezone: Mapped[str | None] = mapped_column(String(64))
+    # The language the bot's replies use in this chat (`/language`); NULL: the user's own.
+    language: Mapped[str | None] = mapped_column(String(8))
     paused_reason: Mapped[str | None] = mapped_column(Text)
     paused_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
 
@@ -145,6 +157,44 @@ class Delivery(Base):
     # The worker holding the delivery and until when; a lapsed lease may be taken over.
     claimed_by: Mapped[str | None] = mapped_column(String(64))
     lease_until: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+
+
+class Feed(Base):
+    """A subscribed RSS/Atom/JSON feed, its HTTP validators, health, and who polls it now."""
+
+    __tablename__ = "feeds"
+    __table_args__ = (Index("ix_feeds_due", "next_poll_at"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    url: Mapped[str] = mapped_column(String(2048), unique=True)
+    title: Mapped[str | None] = mapped_column(Text)
+    topics: Mapped[str] = mapped_column(Text, default="")
+    added_by: Mapped[int | None] = mapped_column(ChatId)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    etag: Mapped[str | None] = mapped_column(Text)
+    last_modified: Mapped[str | None] = mapped_column(Text)
+    next_poll_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    last_polled_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    last_success_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    last_error: Mapped[str | None] = mapped_column(Text)
+    failures: Mapped[int] = mapped_column(Integer, default=0)
+    item_count: Mapped[int] = mapped_column(Integer, default=0)
+    # The process polling the feed and until when; a lapsed lease may be taken over.
+    claimed_by: Mapped[str | None] = mapped_column(String(64))
+    lease_until: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+
+
+class FeedItem(Base):
+    """A feed item already handled (stored, a duplicate, or left out by the topic words)."""
+
+    __tablename__ = "feed_items"
+
+    feed_id: Mapped[int] = mapped_column(
+        Integer, ForeignKey("feeds.id", ondelete="CASCADE"), primary_key=True
+    )
+    # SHA-256 of the item's guid (or link): guids can be any length.
+    guid_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    seen_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
 
 
 class ProcessedUpdate(Base):

@@ -5,9 +5,11 @@ from __future__ import annotations
 import contextlib
 import datetime
 import fcntl
+import functools
 import json
 import os
 import pathlib
+import shutil
 import tempfile
 import time
 from dataclasses import dataclass
@@ -15,25 +17,43 @@ from typing import TYPE_CHECKING
 
 import tantivy
 
+from storage.faults import crash_point
+from storage.languages import (
+    ENGLISH,
+    LANGUAGES,
+    LEAD_CHARS,
+    analysis_of,
+    body_field,
+    lead_field,
+    make_language_analyzer,
+    normalize,
+    title_field,
+    tokenizer_name,
+)
+from storage.languages import (
+    MAX_TOKEN_CHARS as MAX_TOKEN_CHARS,
+)
+
 if TYPE_CHECKING:
     from collections.abc import Iterator, Sequence
 
-TOKENIZER = "news"
 ID_FIELD = "id"
 DAY_FIELD = "day"
-TITLE_FIELD = "title"
-BODY_FIELD = "body"
+# The article's language code and its source's words (lower case), for `lang:`/`source:`.
+LANG_FIELD = "lang"
+SOURCE_FIELD = "source"
+_SOURCE_TOKENIZER = "source_words"
+TITLE_FIELD = title_field(ENGLISH)
+BODY_FIELD = body_field(ENGLISH)
 TEXT_FIELDS = (TITLE_FIELD, BODY_FIELD)
-_WATERMARK_FILE = "watermark.json"
+WATERMARK_FILE = "watermark.json"
 _EPOCH = datetime.date(1970, 1, 1)
-# Tokens longer than this are URLs, hashes or glued text, never words someone types.
-MAX_TOKEN_CHARS = 40
 _WRITER_HEAP_BYTES = 128_000_000
 # An import's writer: larger in-memory segments mean fewer segment files and merges.
 _BULK_HEAP_BYTES = 1_000_000_000
 # Present while an import holds the writer (see `bulk_writer_elsewhere`).
 _BULK_MARK_FILE = "importing"
-_WRITER_LOCK_FILE = ".tantivy-writer.lock"
+WRITER_LOCK_FILE = ".tantivy-writer.lock"
 # A write waits this long for another process's writer before giving up (IndexLocked).
 LOCK_WAIT_SECONDS = 10.0
 _LOCK_POLL_SECONDS = 0.1
@@ -46,25 +66,13 @@ class IndexLocked(RuntimeError):
 
 
 def make_analyzer() -> tantivy.TextAnalyzer:
-    """Build the analyzer used for both documents and queries (case, accents, English stems)."""
-    return (
-        tantivy.TextAnalyzerBuilder(tantivy.Tokenizer.simple())
-        .filter(tantivy.Filter.remove_long(MAX_TOKEN_CHARS))
-        .filter(tantivy.Filter.lowercase())
-        .filter(tantivy.Filter.ascii_fold())
-        .filter(tantivy.Filter.stemmer("english"))
-        .build()
-    )
+    """Build the English analyzer, for documents and queries (case, accents, English stems)."""
+    return make_language_analyzer(ENGLISH)
 
 
 def day_number(day: datetime.date) -> int:
     """Return the date as days since 1970-01-01, the unit of the date fast field."""
     return (day - _EPOCH).days
-
-
-def day_from_number(number: int) -> datetime.date:
-    """Invert `day_number`."""
-    return _EPOCH + datetime.timedelta(days=number)
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,6 +84,9 @@ class IndexChange:
     body: str
     published: datetime.date | None
     deleted: bool = False
+    # Which language's fields take the text (storage.languages); `source` for `source:`.
+    lang: str = ENGLISH
+    source: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,10 +101,81 @@ class Hit:
 def _schema() -> tantivy.Schema:
     builder = tantivy.SchemaBuilder()
     builder.add_integer_field(ID_FIELD, indexed=True, fast=True)
-    builder.add_integer_field(DAY_FIELD, fast=True)
-    builder.add_text_field(TITLE_FIELD, tokenizer_name=TOKENIZER, index_option="position")
-    builder.add_text_field(BODY_FIELD, tokenizer_name=TOKENIZER, index_option="position")
+    builder.add_integer_field(DAY_FIELD, indexed=True, fast=True)
+    builder.add_text_field(LANG_FIELD, tokenizer_name="raw", index_option="basic")
+    builder.add_text_field(SOURCE_FIELD, tokenizer_name=_SOURCE_TOKENIZER, index_option="basic")
+    # Counts without word positions: ranking reads none (proximity is off), and positions
+    # were a large part of the index.
+    for lang in LANGUAGES:
+        name = tokenizer_name(lang)
+        builder.add_text_field(title_field(lang), tokenizer_name=name, index_option="freq")
+        builder.add_text_field(body_field(lang), tokenizer_name=name, index_option="freq")
+        if lang != ENGLISH:
+            builder.add_text_field(lead_field(lang), tokenizer_name=name, index_option="freq")
     return builder.build()
+
+
+def _lead(body: str) -> str:
+    """The first LEAD_CHARS of a body, cut at a space (no half word)."""
+    if len(body) <= LEAD_CHARS:
+        return body
+    cut = body.rfind(" ", 0, LEAD_CHARS)
+    return body[: cut if cut > 0 else LEAD_CHARS]
+
+
+def _register_analyzers(index: tantivy.Index) -> None:
+    for lang in LANGUAGES:
+        index.register_tokenizer(tokenizer_name(lang), make_language_analyzer(lang))
+    index.register_tokenizer(_SOURCE_TOKENIZER, _source_analyzer())
+
+
+@functools.lru_cache(maxsize=1)
+def _source_analyzer() -> tantivy.TextAnalyzer:
+    return (
+        tantivy.TextAnalyzerBuilder(tantivy.Tokenizer.simple())
+        .filter(tantivy.Filter.lowercase())
+        .filter(tantivy.Filter.ascii_fold())
+        .build()
+    )
+
+
+# Bumped whenever the fields or their analysis change: an index written by another version is
+# rebuilt from the database (see `outdated_index`). 2: a field pair per language, no positions.
+SCHEMA_VERSION = 2
+SCHEMA_VERSION_FILE = "schema_version"
+
+
+def outdated_index(path: pathlib.Path) -> bool:
+    """Whether the index at `path` was built by another version of the schema (or none)."""
+    if not tantivy.Index.exists(str(path)):
+        return False
+    try:
+        recorded = (path / SCHEMA_VERSION_FILE).read_text(encoding="utf-8").strip()
+    except FileNotFoundError:
+        return True
+    return recorded != str(SCHEMA_VERSION)
+
+
+def clear_outdated_index(path: pathlib.Path) -> bool:
+    """Empty the directory of an index of another schema version; True when it did.
+
+    The database holds every article, so the caller rebuilds the index from it (the
+    watermark goes back to 0 with the rest of the directory).
+    """
+    if not outdated_index(path):
+        return False
+    for entry in path.iterdir():
+        if entry.name == WRITER_LOCK_FILE:
+            continue
+        if entry.is_dir():
+            shutil.rmtree(entry)
+        else:
+            entry.unlink()
+    return True
+
+
+def _record_schema_version(path: pathlib.Path) -> None:
+    (path / SCHEMA_VERSION_FILE).write_text(str(SCHEMA_VERSION), encoding="utf-8")
 
 
 class SearchIndex:
@@ -109,6 +191,8 @@ class SearchIndex:
         self._writer: tantivy.IndexWriter | None = None
         self._bulk = False
         self._watermark = self._read_watermark()
+        # Set when the index was emptied for being of an older schema (see `open`).
+        self.rebuilding = False
         self._index.reload()
         self._searcher: tantivy.Searcher = index.searcher()
 
@@ -120,18 +204,23 @@ class SearchIndex:
 
         `lock_wait` is how long a write waits for another process's writer to finish.
         """
+        rebuilding = False
         if path is None:
             index = tantivy.Index(_schema())
         else:
             path.mkdir(parents=True, exist_ok=True)
+            rebuilding = clear_outdated_index(path)
             if tantivy.Index.exists(str(path)):
                 index = tantivy.Index.open(str(path))
             else:
                 index = tantivy.Index(_schema(), path=str(path))
-        index.register_tokenizer(TOKENIZER, make_analyzer())
+                _record_schema_version(path)
+        _register_analyzers(index)
         # Searches see a new commit when `_refresh` reloads: no watcher thread polling meta.json.
         index.config_reader("manual")
-        return cls(index, path, lock_wait)
+        opened = cls(index, path, lock_wait)
+        opened.rebuilding = rebuilding
+        return opened
 
     @property
     def schema(self) -> tantivy.Schema:
@@ -176,8 +265,17 @@ class SearchIndex:
             doc.add_integer(ID_FIELD, change.article_id)
             if change.published is not None:
                 doc.add_integer(DAY_FIELD, (change.published - _EPOCH).days)
-            doc.add_text(TITLE_FIELD, change.title)
-            doc.add_text(BODY_FIELD, change.body)
+            lang = analysis_of(change.lang).code
+            doc.add_text(LANG_FIELD, change.lang)
+            # "@xx": which fields hold it, counted to know the languages a question may be in.
+            doc.add_text(LANG_FIELD, f"@{lang}")
+            if change.source:
+                doc.add_text(SOURCE_FIELD, change.source)
+            doc.add_text(title_field(lang), normalize(lang, change.title))
+            body = normalize(lang, change.body)
+            doc.add_text(body_field(lang), body)
+            if lang != ENGLISH:
+                doc.add_text(lead_field(lang), _lead(body))
             add(doc)
 
     def commit(self, watermark: int) -> None:
@@ -185,17 +283,27 @@ class SearchIndex:
         writer = self._writer
         if writer is None:
             raise RuntimeError("commit() needs the writer: call it inside writing()")
+        crash_point("index:staged")
         writer.commit()
+        crash_point("index:committed")
         # The watermark is written only after the commit: a crash in between replays changes.
         self._write_watermark(max(watermark, self._watermark))
+        crash_point("index:watermark")
         self._refresh()
 
     def reset(self) -> None:
-        """Delete every document and set the watermark back to 0."""
+        """Delete every document and set the watermark back to 0.
+
+        The watermark goes first: the index never claims changes it no longer holds (a crash
+        after clearing would otherwise leave it empty and "up to date"). A crash in between
+        leaves every document and a watermark of 0, and the next sync re-applies them all.
+        """
         with self.writing() as writer:
+            self._write_watermark(0)
+            crash_point("index:reset-watermark")
             writer.delete_all_documents()
             writer.commit()
-            self._write_watermark(0)
+            crash_point("index:cleared")
         self._refresh()
 
     @contextlib.contextmanager
@@ -269,7 +377,7 @@ class SearchIndex:
         if not (self._path / _BULK_MARK_FILE).exists():
             return False
         try:
-            handle = (self._path / _WRITER_LOCK_FILE).open("ab")
+            handle = (self._path / WRITER_LOCK_FILE).open("ab")
         except OSError:
             return False
         with handle:
@@ -293,9 +401,20 @@ class SearchIndex:
         """Return in how many articles the analyzed `term` occurs, in title or body."""
         return max(self._searcher.doc_freq(field, term) for field in TEXT_FIELDS)
 
-    def body_doc_freq(self, term: str) -> int:
-        """Return in how many article bodies the analyzed `term` occurs."""
-        return int(self._searcher.doc_freq(BODY_FIELD, term))
+    def doc_freq_in(self, lang: str, term: str) -> int:
+        """Return in how many articles of `lang` the analyzed `term` occurs (title or body)."""
+        searcher = self._searcher
+        return max(
+            searcher.doc_freq(body_field(lang), term), searcher.doc_freq(title_field(lang), term)
+        )
+
+    def lang_count(self, lang: str) -> int:
+        """Return how many articles are indexed as being in `lang` ("@en": in its fields)."""
+        return int(self._searcher.doc_freq(LANG_FIELD, lang))
+
+    def source_terms(self, source: str) -> list[str]:
+        """The words of a source's name as the `source` field holds them."""
+        return list(_source_analyzer().analyze(source))
 
     def search(
         self,
@@ -324,6 +443,21 @@ class SearchIndex:
             )
             kept = self._top(filtered, limit)
         return self._hits(kept[:limit])
+
+    def within_days(
+        self, query: tantivy.Query, first: datetime.date, last: datetime.date
+    ) -> tantivy.Query:
+        """`query` over only the articles published from `first` to `last` (included)."""
+        days = tantivy.Query.range_query(
+            self._schema,
+            DAY_FIELD,
+            tantivy.FieldType.Integer,
+            lower_bound=day_number(first),
+            upper_bound=day_number(last),
+        )
+        return tantivy.Query.boolean_query(
+            [(tantivy.Occur.Must, query), (tantivy.Occur.Must, days)]
+        )
 
     def _top(
         self, query: tantivy.Query, limit: int
@@ -373,7 +507,7 @@ class SearchIndex:
         if self._path is None:
             return 0
         try:
-            data = json.loads((self._path / _WATERMARK_FILE).read_text(encoding="utf-8"))
+            data = json.loads((self._path / WATERMARK_FILE).read_text(encoding="utf-8"))
         except FileNotFoundError:
             return 0
         return int(data["watermark"])
@@ -387,4 +521,4 @@ class SearchIndex:
             json.dump({"watermark": watermark}, handle)
             handle.flush()
             os.fsync(handle.fileno())
-        pathlib.Path(tmp).replace(self._path / _WATERMARK_FILE)
+        pathlib.Path(tmp).replace(self._path / WATERMARK_FILE)

@@ -9,7 +9,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import Row, delete, func, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
 
+from storage.audit import Actor, audit_entry
 from storage.db import Database
 from storage.layouts import PartLayout, decode_layouts
 from storage.models import Chat, Delivery, Subscription
@@ -81,6 +83,20 @@ def delivery_info(row: Delivery | Row[Any]) -> DeliveryInfo:
     )
 
 
+async def _lift_pause(session: AsyncSession, chat_id: int) -> Chat:
+    chat = await session.get(Chat, chat_id)
+    if chat is None:
+        chat = Chat(id=chat_id)
+        session.add(chat)
+    chat.paused_reason, chat.paused_at = None, None
+    await session.execute(
+        update(Subscription)
+        .where(Subscription.chat_id == chat_id)
+        .values(active=True, next_due_at=None)
+    )
+    return chat
+
+
 def subscription_info(sub: Subscription, timezone: str | None) -> SubscriptionInfo:
     """The plain view of a subscription row with its chat's time zone."""
     return _info(sub, timezone)
@@ -128,19 +144,14 @@ class SubscriptionStore:
         created_by: int | None,
         after_article_id: int,
         now: dt.datetime,
+        actor: Actor | None = None,
     ) -> SubscriptionInfo:
-        """Add a subscription; subscribing also lifts a delivery pause on the chat."""
+        """Add a subscription; subscribing also lifts a delivery pause on the chat.
+
+        With an `actor`, the "subscribe" audit entry is written in the same transaction.
+        """
         async with self._db.transaction() as session:
-            chat = await session.get(Chat, chat_id)
-            if chat is None:
-                chat = Chat(id=chat_id)
-                session.add(chat)
-            chat.paused_reason, chat.paused_at = None, None
-            await session.execute(
-                update(Subscription)
-                .where(Subscription.chat_id == chat_id)
-                .values(active=True, next_due_at=None)
-            )
+            chat = await _lift_pause(session, chat_id)
             sub = Subscription(
                 chat_id=chat_id,
                 time_of_day=time_of_day,
@@ -151,8 +162,18 @@ class SubscriptionStore:
                 active=True,
             )
             session.add(sub)
+            if actor is not None:
+                detail = f"{time_of_day} {topics}".strip()
+                session.add(audit_entry("subscribe", now=now, actor=actor, detail=detail))
             await session.flush()
             return _info(sub, chat.timezone)
+
+    async def resume(self, chat_id: int, *, now: dt.datetime, actor: Actor | None = None) -> None:
+        """Lift a delivery pause on the chat (it subscribed again to a digest it has)."""
+        async with self._db.transaction() as session:
+            await _lift_pause(session, chat_id)
+            if actor is not None:
+                session.add(audit_entry("resume", now=now, actor=actor))
 
     async def for_chat(self, chat_id: int) -> list[SubscriptionInfo]:
         """The chat's subscriptions, oldest first (their list numbers)."""
@@ -176,15 +197,30 @@ class SubscriptionStore:
             found = row.first()
             return None if found is None else _info(found[0], found[1])
 
-    async def unsubscribe(self, chat_id: int, subscription_ids: Sequence[int]) -> int:
-        """Remove these subscriptions of the chat; returns how many went."""
+    async def unsubscribe(
+        self,
+        chat_id: int,
+        subscription_ids: Sequence[int],
+        *,
+        now: dt.datetime,
+        actor: Actor | None = None,
+        detail: str = "",
+    ) -> int:
+        """Remove these subscriptions of the chat; returns how many went.
+
+        With an `actor`, the "unsubscribe" audit entry is written in the same transaction.
+        """
         async with self._db.transaction() as session:
             result = await session.execute(
                 delete(Subscription).where(
                     Subscription.chat_id == chat_id, Subscription.id.in_(list(subscription_ids))
                 )
             )
-            return int(result.rowcount or 0)  # type: ignore[attr-defined]
+            removed = int(result.rowcount or 0)  # type: ignore[attr-defined]
+            if actor is not None:
+                what = f"{removed} removed ({detail})" if detail else f"{removed} removed"
+                session.add(audit_entry("unsubscribe", now=now, actor=actor, detail=what))
+            return removed
 
     async def active(self) -> list[SubscriptionInfo]:
         """Every subscription that should be scheduled."""

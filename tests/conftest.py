@@ -19,12 +19,14 @@ from bot.telegram.pacing import Pacer, VirtualTime
 from bot.telegram.updates import UpdateFactory
 from tests.support.flood import FloodGate, FloodRules, delivery_faults
 from tests.support.postgres import fresh_database, postgres_url_or_skip
+from tests.support.web import WebSite
 
 EDITOR = 1001
 READER = 2002
 CHANNEL = -1001234567890
-FIXTURES = Path(__file__).parent / "fixtures"
 SAMPLE = Path(__file__).parent.parent / "bot" / "sample"
+# The seed article ships with the sample; tests read that copy (one file, not two).
+SEED = SAMPLE / "raqqa-2017-07-04.txt"
 START = dt.datetime(2026, 11, 25, 6, 0, tzinfo=dt.UTC)
 
 
@@ -131,5 +133,24 @@ async def bot(settings: Settings, clock: ManualClock) -> AsyncIterator[Harness]:
         await stop_bot(harness)
 
 
+@pytest.fixture
+async def site() -> AsyncIterator[WebSite]:
+    """A web site on 127.0.0.1 for the fetcher, links and feeds."""
+    server = await WebSite().start()
+    try:
+        yield server
+    finally:
+        await server.stop()
+
+
 def seed_text() -> str:
-    return (FIXTURES / "raqqa-2017-07-04.txt").read_text(encoding="utf-8")
+    return SEED.read_text(encoding="utf-8")
+
+
+@pytest.fixture
+def workdir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A fresh working folder, and no settings from the environment (the CLI reads both)."""
+    monkeypatch.chdir(tmp_path)
+    for key in ("TELEGRAM_BOT_TOKEN", "DATABASE_URL", "EDITOR_IDS", "CHANNEL_IDS", "INDEX_DIR"):
+        monkeypatch.delenv(key, raising=False)
+    return tmp_path

@@ -16,9 +16,10 @@ SEED_HEADLINE = (
 BOTH_BACKENDS = True  # storage and delivery run on SQLite and PostgreSQL
 
 
-async def test_editor_private_message_is_saved_with_date_and_source(bot: Harness) -> None:
+async def test_editor_private_message_is_saved_with_date_and_no_photo_credit(bot: Harness) -> None:
+    # The only "(Source: Reuters)" credits the photo in the caption: the story has no source.
     replies = await bot.send(seed_text(), user_id=EDITOR)
-    assert replies == [f"Saved #1: {SEED_HEADLINE} (2017-07-04, Reuters)"]
+    assert replies == [f"Saved #1: {SEED_HEADLINE} (2017-07-04)"]
     article = await bot.services.archive.articles.get(1)
     assert article is not None
     # The photo caption printed twice is kept once.
@@ -112,7 +113,7 @@ async def test_post_in_an_unknown_channel_is_ignored(bot: Harness) -> None:
 async def test_text_file_and_html_file(bot: Harness) -> None:
     file_id, _ = bot.fake.add_file(seed_text().encode())
     replies = await bot.send(user_id=EDITOR, document=(file_id, "raqqa.txt", 2273))
-    assert replies == [f"Saved #1: {SEED_HEADLINE} (2017-07-04, Reuters)"]
+    assert replies == [f"Saved #1: {SEED_HEADLINE} (2017-07-04)"]
     page = (
         b"<html><head><script>x()</script></head><body><h1>Port of Tartus expands</h1>"
         b"<p>Russia will lease the port for 49 years &amp; expand it.</p></body></html>"
@@ -179,7 +180,7 @@ async def test_binary_and_oversized_files_are_refused(bot: Harness) -> None:
 async def test_delete_and_stats_for_editors_only(bot: Harness) -> None:
     await bot.send(seed_text(), user_id=EDITOR)
     assert await bot.send("/stats", user_id=EDITOR) == [
-        "Articles: 1 from 1 sources (0 deleted)\nSubscriptions: 0 in 0 chats\n"
+        "Articles: 1 from 0 sources (0 deleted)\nSubscriptions: 0 in 0 chats\n"
         "Digests sent: 0; waiting: 0"
     ]
     assert await bot.send("/delete 1", user_id=READER) == [
@@ -195,4 +196,4 @@ async def test_delete_and_stats_for_editors_only(bot: Harness) -> None:
     ]
     answers = await bot.services.questions.ask("civilians trapped in Raqqa")
     assert answers.hits == ()
-    assert await bot.send("/read_1", user_id=READER) == ["There is no article #1 in the archive."]
+    assert await bot.send("/read_1", user_id=READER) == ["Article #1 was deleted."]

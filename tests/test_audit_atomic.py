@@ -79,7 +79,7 @@ async def test_an_added_article_is_not_stored_without_its_audit_entry(bot: Harne
     [saved] = await bot.send(seed_text(), user_id=EDITOR)
     # PostgreSQL spent number 1 on the insert it rolled back: the article is #1 or #2.
     number = int(saved.removeprefix("Saved #").partition(":")[0])
-    assert saved == f"Saved #{number}: {HEADLINE} (2017-07-04, Reuters)"
+    assert saved == f"Saved #{number}: {HEADLINE} (2017-07-04)"
     assert await state(bot) == (0, [HEADLINE], [("add", number)])
 
 

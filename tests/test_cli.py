@@ -11,15 +11,7 @@ from pathlib import Path
 import pytest
 
 from bot.cli.main import main
-from tests.conftest import FIXTURES, SAMPLE
-
-
-@pytest.fixture
-def workdir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    monkeypatch.chdir(tmp_path)
-    for key in ("TELEGRAM_BOT_TOKEN", "DATABASE_URL", "EDITOR_IDS", "CHANNEL_IDS", "INDEX_DIR"):
-        monkeypatch.delenv(key, raising=False)
-    return tmp_path
+from tests.conftest import SAMPLE, SEED
 
 
 def newsbot(
@@ -54,11 +46,11 @@ def test_run_without_token_says_what_to_set(workdir: Path) -> None:
 
 
 def test_import_then_ask_jsonl(workdir: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["import", "--quiet", str(SAMPLE / "fakes.jsonl"), str(FIXTURES)]) == 0
+    assert main(["import", "--quiet", str(SAMPLE / "fakes.jsonl"), str(SEED)]) == 0
     out = capsys.readouterr().out
-    assert out.startswith("Imported 789 new articles from 2 file(s); 16 already there; 0 rejected.")
+    assert out.startswith("Imported from 2 file(s): 789 stored, 16 duplicates, 0 refused.")
     assert main(["import", "--quiet", str(SAMPLE / "fakes.jsonl")]) == 0
-    assert "Imported 0 new articles" in capsys.readouterr().out
+    assert "0 stored" in capsys.readouterr().out
 
     queries = [
         {"query": "civilians trapped in Raqqa?", "as_of": "2017-07-05"},
@@ -78,6 +70,7 @@ def test_import_then_ask_jsonl(workdir: Path, capsys: pytest.CaptureFixture[str]
         "title",
         "date",
         "source",
+        "lang",
         "score",
         "answer",
         "also",
@@ -103,7 +96,7 @@ def test_import_then_ask_jsonl(workdir: Path, capsys: pytest.CaptureFixture[str]
 
 
 def test_chat_answers_in_the_terminal(workdir: Path) -> None:
-    seed = (FIXTURES / "raqqa-2017-07-04.txt").read_text(encoding="utf-8")
+    seed = SEED.read_text(encoding="utf-8")
     script = (
         "/paste\n" + seed.strip() + "\n.\ncivilians trapped in Raqqa?\n/subscribe 08:00\nquit\n"
     )
@@ -120,7 +113,7 @@ def test_chat_answers_in_the_terminal(workdir: Path) -> None:
 def test_digest_preview_and_reindex(workdir: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["digest", "--chat", "42", "--preview"]) == 0
     assert capsys.readouterr().out == "Chat 42 has no subscriptions.\n"
-    assert main(["import", "--quiet", str(FIXTURES)]) == 0
+    assert main(["import", "--quiet", str(SEED)]) == 0
     capsys.readouterr()
     assert main(["reindex"]) == 0
     assert capsys.readouterr().out == (
@@ -137,3 +130,20 @@ def test_every_command_is_in_the_readme() -> None:
     readme = readme.replace("\\|", "|")  # pipes are escaped inside Markdown tables
     missing = [c.usage for c in COMMANDS if f"`{c.usage}`" not in readme]
     assert missing == []
+
+
+def test_ask_flags_are_the_question_filters(
+    workdir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["import", "--quiet", str(SEED)]) == 0
+    capsys.readouterr()
+    assert main(["ask", "civilians trapped in Raqqa", "--json", "--source", "reuters"]) == 0
+    found = json.loads(capsys.readouterr().out)["results"]
+    assert [(r["source"], r["lang"]) for r in found][:1] == [("Reuters", "en")]
+    assert main(["ask", "civilians trapped in Raqqa", "--json", "--before", "2017-07"]) == 0
+    assert json.loads(capsys.readouterr().out)["results"] == []
+    assert main(["ask", "civilians", "--after", "2017-13"]) == 2
+    assert capsys.readouterr().err == (
+        "newsbot ask: I could not read the date in after:2017-13: write it as 2017-06-01, "
+        "2017-06 or 2017.\n"
+    )

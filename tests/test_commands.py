@@ -29,3 +29,16 @@ async def test_stickers_and_photos_get_a_clear_answer(bot: Harness) -> None:
     assert await bot.process(update) == [
         "I read text and text files (.txt, .md, .html, .jsonl). Send a question or an article."
     ]
+
+
+async def test_help_says_who_may_use_each_command(bot: Harness) -> None:
+    reader = (await bot.send("/help", user_id=READER))[0]
+    assert (
+        "/subscribe [time] [topic words] — A daily digest at that time "
+        "(anyone in a private chat; in a group or channel, its admins)"
+    ) in reader
+    assert "(chat admins)" not in reader
+    editor = (await bot.send("/help", user_id=EDITOR))[0]
+    assert "/delete &lt;n&gt; — Delete article n (asks first) (editors)" in editor
+    # What /help says of /subscribe holds: a reader subscribes their private chat.
+    assert (await bot.send("/subscribe 8am", user_id=READER))[0].startswith("Subscribed")

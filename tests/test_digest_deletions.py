@@ -20,6 +20,7 @@ from tests.test_exactly_once import LONG, crash_after_first_part
 BOTH_BACKENDS = True
 THREE = ["Dam repairs start", "Bridge reopens", "Market burns"]
 HEADER = "<b>Your 08:00 digest</b> · "
+PERIOD = " in the last 24 hours, newest first"
 
 
 def item(number: int, title: str) -> str:
@@ -41,7 +42,7 @@ async def test_an_article_deleted_after_composing_is_cut_from_its_digest(bot: Ha
     assert await bot.services.dispatcher.open_due() == 1
     composed = await bot.services.deliveries.get(1)
     assert composed is not None and composed.parts == (
-        f"{HEADER}3 new articles\n\n"
+        f"{HEADER}3 new articles{PERIOD}\n\n"
         + "\n\n".join([item(3, "Market burns"), item(2, "Bridge reopens"), item(1, THREE[0])]),
     )
     await delete_article(bot, 2)
@@ -49,7 +50,7 @@ async def test_an_article_deleted_after_composing_is_cut_from_its_digest(bot: Ha
     assert await bot.send("/restore 3", user_id=EDITOR) == ["Restored #3: Market burns"]
 
     assert await run_digest_job(bot) == [
-        f"{HEADER}2 new articles\n\n"
+        f"{HEADER}2 new articles{PERIOD}\n\n"
         + "\n\n".join([item(3, "Market burns"), item(1, "Dam repairs start")])
     ]
     assert await bot.services.deliveries.counts() == DeliveryCounts(sent=1, pending=0, gone=0)
@@ -70,7 +71,9 @@ async def test_a_digest_whose_articles_were_all_deleted_is_skipped_and_done(
     # The next digest starts after the articles this one covered, as if it had gone out.
     await add_articles(bot, "Harbour opens")
     bot.clock.set(AT_8 + dt.timedelta(days=1))
-    assert await run_digest_job(bot) == [f"{HEADER}1 new article\n\n{item(4, 'Harbour opens')}"]
+    assert await run_digest_job(bot) == [
+        f"{HEADER}1 new article since your last digest, newest first\n\n" + item(4, "Harbour opens")
+    ]
 
 
 async def test_a_part_left_empty_is_skipped_and_the_header_counts_what_is_left(
@@ -82,7 +85,7 @@ async def test_a_part_left_empty_is_skipped_and_the_header_counts_what_is_left(
     await bot.services.dispatcher.open_due()
     composed = await bot.services.deliveries.get(1)
     assert composed is not None and len(composed.parts) == 2
-    assert composed.parts[0].startswith(f"{HEADER}40 new articles\n\n")
+    assert composed.parts[0].startswith(f"{HEADER}40 new articles{PERIOD}\n\n")
     # Newest first: the second message holds the oldest stories, #1 upwards.
     second = [n for n in range(1, 41) if f"/read_{n}\n" in composed.parts[1]]
     assert second == list(range(1, len(second) + 1))

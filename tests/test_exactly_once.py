@@ -200,9 +200,11 @@ async def test_a_digest_still_unsent_at_the_next_slot_is_not_repeated_by_it(
     sent = await run_digest_job(bot)  # opens the next day's slot, then sends both
     assert sorted(sent) == sorted(
         [
-            "<b>Your 08:00 digest</b> · 1 new article\n\n<b>Dam repairs start</b>\n"
+            "<b>Your 08:00 digest</b> · 1 new article in the last 24 hours, newest first\n\n"
+            "<b>Dam repairs start</b>\n"
             "2026-11-24 · /read_1\nDam repairs start.",
-            "<b>Your 08:00 digest</b> · 1 new article\n\n<b>Schools reopen</b>\n"
+            "<b>Your 08:00 digest</b> · 1 new article since your last digest, newest first\n\n"
+            "<b>Schools reopen</b>\n"
             "2026-11-24 · /read_2\nSchools reopen.",
         ]
     )

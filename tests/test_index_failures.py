@@ -8,8 +8,10 @@ up, and the index does catch up from the database's change feed once it can be w
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import errno
+import json
 import os
 import shutil
 import subprocess
@@ -18,7 +20,9 @@ from pathlib import Path
 
 import pytest
 
+from bot.cli.main import main
 from bot.clock import ManualClock
+from bot.settings import Settings
 from tests.conftest import EDITOR, Harness, make_settings, seed_text, start_bot, stop_bot
 
 SECOND = (
@@ -151,3 +155,53 @@ async def test_index_disk_full_after_the_commit(tmp_path: Path, clock: ManualClo
             await caught_up(bot)
         finally:
             await stop_bot(bot)
+
+
+def test_import_and_start_up_on_a_full_index_disk(
+    tmp_path: Path,
+    clock: ManualClock,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    source = tmp_path / "reports.jsonl"
+    source.write_text(
+        "\n".join(
+            json.dumps({"id": f"r-{n}", "text": f"Reservoir report {n}: marker{n} at the dam."})
+            for n in range(1, 31)
+        ),
+        encoding="utf-8",
+    )
+    with small_disk(tmp_path / "index-disk") as disk:
+        settings = make_settings(tmp_path, index_dir=disk / "index")
+        monkeypatch.setenv("INDEX_DIR", str(settings.index_dir))
+        url = ["--database-url", settings.database_url]
+        assert main([*url, "ask", "anything"]) == 0  # the index exists, empty
+        filler = fill(disk)
+        assert main([*url, "import", "--quiet", str(source)]) == 1
+        captured = capsys.readouterr()
+        assert "Imported from 1 file(s): 30 stored, 0 duplicates, 0 refused." in captured.out
+        assert captured.err.endswith(
+            "The articles are stored, but the search index could not be written (No space "
+            "left on device): search finds them once there is room; the next newsbot command "
+            "(or `newsbot run`) indexes them.\n"
+        )
+        asyncio.run(full_then_room(settings, clock, filler))
+
+
+async def full_then_room(settings: Settings, clock: ManualClock, filler: Path) -> None:
+    # The bot starts on the full disk, says what is wrong, answers from what the index holds.
+    bot = await start_bot(settings, clock)
+    try:
+        problem = bot.services.archive.index_problem
+        assert problem is not None and "No space left on device" in problem
+        assert await bot.send("marker7?", user_id=EDITOR)  # answered, not an apology
+        assert await found(bot, "marker7") == []
+        entries = await bot.services.audit.recent(5)
+        assert any("30 added from the command line" in (e.detail or "") for e in entries)
+        await asyncio.to_thread(filler.unlink)  # an admin makes room: the follow job catches up
+        await follow_index(bot)
+        assert bot.services.archive.index_problem is None
+        assert await found(bot, "marker7") == [7]
+    finally:
+        await stop_bot(bot)

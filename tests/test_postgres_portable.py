@@ -2,61 +2,26 @@
 
 from __future__ import annotations
 
-import os
-import uuid
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy.engine import make_url
 
 from bot.clock import ManualClock
 from storage.backup import export_rows, import_rows
 from storage.db import Database
 from tests.conftest import EDITOR, make_settings, seed_text, start_bot, stop_bot
+from tests.support.postgres import fresh_database, postgres_url_or_skip
 
-POSTGRES_URL = os.environ.get("NEWSBOT_TEST_POSTGRES_URL")
-pytestmark = pytest.mark.skipif(
-    not POSTGRES_URL,
-    reason="PostgreSQL tests need NEWSBOT_TEST_POSTGRES_URL, "
-    "e.g. postgresql+asyncpg://postgres@127.0.0.1:5432/test",
-)
-
-
-async def _admin(sql: str) -> None:
-    import asyncpg
-
-    assert POSTGRES_URL is not None
-    url = make_url(POSTGRES_URL)
-    conn = await asyncpg.connect(
-        host=url.host,
-        port=url.port,
-        user=url.username,
-        password=url.password,
-        database=url.database,
-    )
-    try:
-        await conn.execute(sql)
-    finally:
-        await conn.close()
+pytestmark = pytest.mark.postgres
 
 
 @pytest.fixture
 async def two_databases() -> AsyncIterator[tuple[str, str]]:
-    assert POSTGRES_URL is not None
-    names = [f"newsbot_t6_{uuid.uuid4().hex[:10]}" for _ in range(2)]
-    for name in names:
-        await _admin(f'CREATE DATABASE "{name}"')
-    try:
-        urls = [
-            make_url(POSTGRES_URL).set(database=n).render_as_string(hide_password=False)
-            for n in names
-        ]
-        yield urls[0], urls[1]
-    finally:
-        for name in names:
-            await _admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    server = postgres_url_or_skip()
+    async with fresh_database(server) as first, fresh_database(server) as second:
+        yield first, second
 
 
 async def _dump(url: str) -> list[dict[str, Any]]:

@@ -56,7 +56,8 @@ async def test_reply_quotes_the_sentence_with_bold_words(bot: Harness) -> None:
         "still <b>trapped</b> in the city.”\n"
         "<b>US-backed forces in Syria have breached the wall surrounding the Old City of Raqa as "
         "they try to retake the…</b>\n"
-        "2017-07-04 · Reuters · /read_1"
+        # "(Source: Reuters)" sits in the photo caption: it credits the photo, not the story.
+        "2017-07-04 · /read_1"
     ]
 
 

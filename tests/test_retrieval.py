@@ -22,7 +22,7 @@ SEED_ANSWER = (
 
 def _seed() -> tuple[str, str]:
     """Return the seed's headline and body as the bot files them."""
-    raw = (ROOT / "tests" / "fixtures" / "raqqa-2017-07-04.txt").read_text(encoding="utf-8")
+    raw = (ROOT / "bot" / "sample" / "raqqa-2017-07-04.txt").read_text(encoding="utf-8")
     article = parse_article(raw)
     return article.title, article.text
 

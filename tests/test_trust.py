@@ -319,14 +319,14 @@ def test_an_import_from_the_command_line_is_in_the_audit_log(
     import logging
 
     from bot.cli.main import main
-    from tests.conftest import FIXTURES
+    from tests.conftest import SEED
 
     monkeypatch.chdir(tmp_path)
     settings = make_settings(tmp_path)
     root = logging.getLogger()
     handlers, level = root.handlers[:], root.level  # main() sets up logging for the CLI
     try:
-        seed_file = str(FIXTURES / "raqqa-2017-07-04.txt")
+        seed_file = str(SEED)
         assert main(["--database-url", settings.database_url, "import", "--quiet", seed_file]) == 0
     finally:
         root.handlers[:] = handlers

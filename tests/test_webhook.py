@@ -76,6 +76,50 @@ async def test_a_body_that_is_not_an_update_is_refused(
     assert bot.fake.sent == []
 
 
+async def test_every_malformed_body_is_a_400_never_a_500(
+    bot: Harness, client: httpx.AsyncClient
+) -> None:
+    bodies = [
+        '{"update_id": 5, "message": "hello"}',
+        '{"update_id": 5, "message": 7}',
+        '{"update_id": 100000000000000000000000, "message": {}}',
+        '{"update_id": -100000000000000000000000}',
+        '{"update_id": true}',
+        '{"update_id": 5.5}',
+        '{"update_id": 1' + "0" * 5000 + "}",  # over Python's 4,300-digit integer limit
+        '{"update_id": 5, "message": ' + "[" * 100_000 + "]" * 100_000 + "}",
+        '{"update_id": 5, "message": ' + '{"a":' * 100_000 + "1" + "}" * 100_000 + "}",
+        '{"update_id": 5, "message": {"message_id": "x", "chat": 3, "date": "never"}}',
+        "",
+    ]
+    for body in bodies:
+        assert await post(client, body) == 400, body[:60]
+    assert bot.fake.sent == []
+    # Still serving: a real update after them is answered.
+    assert await post(client, bot.updates.message("Tabqa dam?", user_id=READER)) == 200
+    assert len(bot.fake.sent) == 1
+
+
+async def test_a_body_over_1_mb_is_refused_before_it_is_read_whole(
+    bot: Harness, client: httpx.AsyncClient
+) -> None:
+    headers = {SECRET_HEADER: SECRET}
+    declared = await client.post("/telegram", content=b"x" * (1024 * 1024 + 1), headers=headers)
+    assert declared.status_code == 413
+    sent = 0
+
+    async def endless() -> AsyncIterator[bytes]:  # no Content-Length: chunked, 50 MB
+        nonlocal sent
+        for _ in range(800):
+            sent += 65536
+            yield b" " * 65536
+
+    streamed = await client.post("/telegram", content=endless(), headers=headers)
+    assert streamed.status_code == 413
+    assert sent <= 2 * 1024 * 1024
+    assert bot.fake.sent == []
+
+
 async def test_healthz_and_metrics(bot: Harness, client: httpx.AsyncClient) -> None:
     health = await client.get("/healthz")
     assert (health.status_code, health.text) == (200, "ok")

@@ -4,23 +4,42 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import functools
 import itertools
 import logging
-from collections.abc import AsyncIterator, Callable, Iterable
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Generic, TypeVar
 
+from bot.articles.boilerplate import clutter_spans, encode_spans, without_clutter
+from bot.articles.fields import (
+    BadField,
+    clean_external_id,
+    clean_source,
+    clean_url,
+    normalised_length,
+    one_line,
+    stuffed_word,
+)
 from bot.articles.parsing import content_hash, parse_article
 from bot.clock import Clock
+from bot.languages import detect
 from storage.articles import (
+    ArchiveStats,
     ArticleChange,
     ArticleStore,
     NewArticle,
-    SaveResult,
     StoredArticle,
 )
+from storage.articles import (
+    Change as Change,  # re-exported: handlers read outcomes
+)
+from storage.articles import SaveResult as SaveResult  # re-exported: what handlers are told
 from storage.audit import Actor as Actor  # re-exported: handlers name who makes a change
+from storage.faults import crash_point
+from storage.languages import OTHER
 from storage.search_index import IndexChange, IndexLocked, SearchIndex
+from storage.tombstones import TombstoneStore
 
 if TYPE_CHECKING:
     from bot.stories.keeper import StoryKeeper
@@ -58,6 +77,11 @@ class ImportRecord:
     source: str | None = None
     url: str | None = None
     external_id: str | None = None
+    # Where it was read, for the import summary ("events.jsonl line 6000").
+    where: str | None = None
+    # An ISO 639-1 code given by the file; None: detected from the text.
+    lang: str | None = None
+    canonical_url: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,9 +99,16 @@ class Written(Generic[T]):
 
 @dataclass(slots=True)
 class ImportReport:
+    """What an import did: stored, already there, and each refused record with its reason.
+
+    `index_error` is set when the articles are stored but the search index could not take
+    them (its disk full, say): they are safe, and searchable once the index catches up.
+    """
+
     added: int = 0
     duplicates: int = 0
     rejected: list[str] = field(default_factory=list)
+    index_error: str | None = None
 
 
 class Archive:
@@ -88,14 +119,22 @@ class Archive:
         articles: ArticleStore,
         index: SearchIndex,
         clock: Clock,
+        tombstones: TombstoneStore,
         stories: StoryKeeper | None = None,
     ) -> None:
         self.articles = articles
+        self._tombstones = tombstones
         self.index = index
         self.stories = stories
         self._clock = clock
         self._sync_lock = asyncio.Lock()
         self._index_failing = False
+        self._index_problem: str | None = None
+
+    @property
+    def index_problem(self) -> str | None:
+        """Why search is behind the database right now, for /healthz (None when it is not)."""
+        return self._index_problem
         # An import's story assignments, one batch after another, while the next batch is
         # stored and indexed (see `_join_stories_later`).
         self._story_chain: asyncio.Future[None] | None = None
@@ -109,36 +148,72 @@ class Archive:
         source: str | None = None,
         url: str | None = None,
         external_id: str | None = None,
+        canonical_url: str | None = None,
         origin: Origin | None = None,
+        lang: str | None = None,
     ) -> NewArticle:
-        """Parse a text into an article ready to store, or raise RejectedInput."""
+        """Parse a text into an article ready to store, or raise RejectedInput.
+
+        Every field is cleaned here, whatever path it came by (message, file, feed), so what
+        reaches SQL is storable on SQLite and PostgreSQL alike.
+        """
         # Lone surrogates cannot be stored as UTF-8: keep the rest of the text, mark the spot.
         raw = raw.encode("utf-8", "replace").decode("utf-8")
-        if len(raw) > MAX_ARTICLE_CHARS:
+        # White space does not count (HTML's block tags leave runs of blank lines); a text
+        # far over the limit is refused before spending a copy of it on the measure.
+        size = len(raw) if len(raw) > 10 * MAX_ARTICLE_CHARS else normalised_length(raw)
+        if size > MAX_ARTICLE_CHARS:
             raise RejectedInput(
-                f"That text is too long to be one article ({len(raw):,} characters; "
+                f"That text is too long to be one article ({size:,} characters; "
                 f"the limit is {MAX_ARTICLE_CHARS:,})."
             )
-        parsed = parse_article(raw, title=title)
+        try:
+            fields = (clean_source(source), clean_url(url), clean_external_id(external_id))
+        except BadField as exc:
+            raise RejectedInput(f"That article cannot be stored: {exc}.") from None
+        parsed = parse_article(raw, title=one_line(title))
         if len(parsed.text) < 20 or not any(ch.isalpha() for ch in parsed.text):
             raise RejectedInput("That doesn't look like an article: there is no text to keep.")
+        if word := stuffed_word(parsed.text):
+            raise RejectedInput(
+                f"That text is mostly one word repeated (“{word[:40]}”): it is not an article."
+            )
         origin = origin or Origin()
+        # A headline given, or the text's own first line, is a repeat when the text has it
+        # again; one cut from the first sentence is the lead itself, not clutter.
+        given = bool(title and title.strip()) or parsed.text.startswith(f"{parsed.title}\n")
         return NewArticle(
-            title=parsed.title or parsed.text[:80],
+            title=one_line(parsed.title) or one_line(parsed.text[:80]) or "untitled",
             text=parsed.text,
             published=parsed.published or published or self._clock.now().date(),
             content_hash=content_hash(parsed.text),
-            source=source or parsed.source,
-            url=url,
-            external_id=external_id,
+            source=fields[0] or clean_source(parsed.source),
+            clutter=encode_spans(clutter_spans(parsed.title if given else "", parsed.text)),
+            url=fields[1],
+            external_id=fields[2],
+            canonical_url=canonical_url,
             origin_chat_id=origin.chat_id,
             origin_message_id=origin.message_id,
             added_by=origin.added_by,
+            lang=lang or detect(parsed.text),
         )
+
+    async def get(self, article_id: int) -> StoredArticle | None:
+        """A live article by number (None when there is none, or it was deleted)."""
+        return await self.articles.get(article_id)
+
+    async def was_deleted(self, article_id: int) -> bool:
+        """Whether this article number names a deleted article."""
+        return await self.articles.deleted_text(article_id) is not None
+
+    async def stats(self) -> ArchiveStats:
+        """Counts for /stats."""
+        return await self.articles.stats()
 
     async def add(self, new: NewArticle, *, actor: Actor | None = None) -> Written[SaveResult]:
         """Store one article (once, audited with it) and make it searchable before returning."""
         result = await self.articles.save(new, now=self._clock.now(), actor=actor)
+        crash_point("archive:saved")
         if result.created:
             await self._join_stories([(result.article.id, result.article.text)])
         return Written(result, await self.catch_up() if result.created else True)
@@ -156,12 +231,12 @@ class Archive:
 
     async def replace(
         self, article_id: int, new: NewArticle, *, actor: Actor | None = None
-    ) -> Written[tuple[str, StoredArticle | None]]:
+    ) -> Written[tuple[Change, StoredArticle | None]]:
         """Replace an article's text; searchable in its new form before this returns."""
         outcome = await self.articles.replace(article_id, new, now=self._clock.now(), actor=actor)
-        if outcome[1] is not None and outcome[0] == "edited":
+        if outcome[1] is not None and outcome[0] is Change.EDITED:
             await self._refresh_story_bands(article_id, outcome[1].text)
-        return Written(outcome, await self.catch_up() if outcome[0] == "edited" else True)
+        return Written(outcome, await self.catch_up() if outcome[0] is Change.EDITED else True)
 
     async def delete(
         self, article_id: int, *, actor: Actor | None = None
@@ -170,14 +245,21 @@ class Archive:
         stored = await self.articles.delete(article_id, now=self._clock.now(), actor=actor)
         return Written(stored, await self.catch_up() if stored is not None else True)
 
+    async def set_lang(
+        self, article_id: int, lang: str, *, actor: Actor | None = None
+    ) -> Written[StoredArticle | None]:
+        """An editor's correction of an article's language; searched as that language at once."""
+        stored = await self.articles.set_lang(article_id, lang, now=self._clock.now(), actor=actor)
+        return Written(stored, await self.catch_up() if stored is not None else True)
+
     async def restore(
         self, article_id: int, *, actor: Actor | None = None
-    ) -> Written[tuple[str, StoredArticle | None]]:
+    ) -> Written[tuple[Change, StoredArticle | None]]:
         """Undo a delete from the last RESTORE_DAYS days; see ArticleStore.restore for results."""
         deleted = await self.articles.deleted_text(article_id)
         if deleted is None:
             live = await self.articles.get(article_id)
-            return Written(("live", live) if live is not None else ("missing", None))
+            return Written((Change.LIVE, live) if live is not None else (Change.MISSING, None))
         now = self._clock.now()
         outcome = await self.articles.restore(
             article_id,
@@ -186,7 +268,19 @@ class Archive:
             deleted_since=now - dt.timedelta(days=RESTORE_DAYS),
             actor=actor,
         )
-        return Written(outcome, await self.catch_up() if outcome[0] == "restored" else True)
+        return Written(outcome, await self.catch_up() if outcome[0] is Change.RESTORED else True)
+
+    async def purge_deleted(self) -> int:
+        """Erase the words of articles deleted more than RESTORE_DAYS ago (audited)."""
+        erased = await self._tombstones.purge(
+            deleted_before=self._clock.now() - dt.timedelta(days=RESTORE_DAYS),
+            now=self._clock.now(),
+            why=f"deleted over {RESTORE_DAYS} days ago",
+            actor=Actor(),
+        )
+        if erased:
+            log.info("erased %d article(s) deleted over %d days ago", erased, RESTORE_DAYS)
+        return erased
 
     async def catch_up(self) -> bool:
         """Bring the index up to date with the database; False if it could not be, now.
@@ -199,18 +293,65 @@ class Archive:
             # Every change committed so far, ours included: the index must reach this one.
             target = await self.articles.last_seq()
             await self.sync_index()
-        except Exception:
+        except Exception as exc:
             if self._index_failing:
-                log.warning("search index still cannot be written; it is behind the database")
+                log.debug("search index still cannot be written; it is behind the database")
             else:
                 log.exception("search index could not be written; it will catch up later")
             self._index_failing = True
+            self._index_problem = (
+                f"search index cannot be written ({_reason(exc)}); answers come from what "
+                "it holds, and it catches up once it can be written"
+            )
             return False
         complete = self.index.watermark >= target
         if complete and self._index_failing:
             log.info("search index has caught up with the database again")
             self._index_failing = False
+            self._index_problem = None
         return complete
+
+    async def verify_index(self) -> bool:
+        """Check that the index holds what its watermark claims; rebuild it when it does not.
+
+        Every live article changed at or before the watermark must be in the index, so it
+        holds at least that many documents (a crash between clearing the index and writing
+        its watermark once left it empty while claiming to be up to date). Cheap: one count
+        in each. Returns True when a rebuild was needed (and done, or at least begun).
+        """
+        watermark = self.index.watermark
+        expected = await self.articles.live_count(upto_seq=watermark)
+        held = await asyncio.to_thread(self.index.num_docs)
+        if held >= expected:
+            return False
+        log.warning(
+            "search index holds %d articles but claims the %d changed up to change %d; "
+            "rebuilding it from the database",
+            held,
+            expected,
+            watermark,
+        )
+        await self.rebuild_index()
+        return True
+
+    async def start_index(self) -> None:
+        """At start-up: rebuild a wrong index, catch up a late one; never stop the bot.
+
+        A failing index (its disk full) leaves the bot answering from what the index holds;
+        `index_problem` says why, and the follow job catches up once it can.
+        """
+        try:
+            if self.index.watermark > await self.articles.last_seq():
+                # Ahead of this database (a different or restored database): rebuild.
+                log.warning("search index is ahead of the database; rebuilding it")
+                await self.rebuild_index()
+            else:
+                await self.verify_index()
+        except Exception:
+            log.exception("search index could not be checked or rebuilt")
+        before = self.index.watermark
+        if await self.catch_up() and self.index.watermark > before:
+            log.info("search index caught up to change %d", self.index.watermark)
 
     async def import_records(
         self,
@@ -219,71 +360,118 @@ class Archive:
         batch_size: int = 2_000,
         progress: Callable[[int], object] | None = None,
         commit_every: int = IMPORT_COMMIT_EVERY,
+        actor: Actor | None = None,
+        origin: str = "",
+        backfill: bool = True,
     ) -> ImportReport:
         """Bulk import; each batch is one transaction, the index one writer for the whole run.
 
         Batches are indexed as they are stored and committed to the index every
         `commit_every` new articles and at the end. A crash in between loses only index work:
         the watermark stays at the last commit, and the next sync (start-up) replays the rest.
+        With an `actor`, each batch's "import" audit entry (added from `origin`) is written in
+        the batch's own transaction.
         """
         report = ImportReport()
+        save = functools.partial(
+            self._save_batch, actor=actor, origin=origin, backfill=backfill
+        )
         batches = self._build_batches(records, report, progress, batch_size)
         try:
-            await self._import(batches, report, commit_every)
+            await self._import(batches, report, commit_every, save)
         finally:
             await self._stories_done()
         return report
 
     async def _import(
-        self, batches: AsyncIterator[list[NewArticle]], report: ImportReport, commit_every: int
+        self,
+        batches: AsyncIterator[list[NewArticle]],
+        report: ImportReport,
+        commit_every: int,
+        save: Callable[[list[NewArticle], ImportReport], Awaitable[list[ArticleChange]]],
     ) -> None:
         async with self._sync_lock:
             try:
                 await asyncio.to_thread(self.index.open_writer, bulk=True)
             except IndexLocked:
                 writer = False
+            except Exception as exc:  # the index's disk is full, its directory gone...
+                writer = False
+                report.index_error = _index_failure(exc)
             else:
                 writer = True
                 ok = False
                 try:
-                    await self._import_indexing(batches, report, commit_every)
-                    ok = True
+                    ok = await self._import_indexing(batches, report, commit_every, save)
                 finally:
-                    await asyncio.to_thread(self.index.close_writer, ok=ok)
+                    try:
+                        await asyncio.to_thread(self.index.close_writer, ok=ok)
+                    except Exception as exc:
+                        report.index_error = report.index_error or _index_failure(exc)
         if not writer:
-            # Another process is writing the index (another import): store the articles;
-            # that process or a later sync indexes them from the change feed.
-            log.warning("search index busy in another process; importing, indexing later")
+            # Another process is writing the index (another import), or it cannot be
+            # written: store the articles; a later sync indexes them from the change feed.
+            if report.index_error is None:
+                log.warning("search index busy in another process; importing, indexing later")
             async for batch in batches:
-                await self._save_batch(batch, report)
-            await self.sync_index()
+                await save(batch, report)
+            if report.index_error is None:
+                await self.sync_index()
 
     async def _import_indexing(
-        self, batches: AsyncIterator[list[NewArticle]], report: ImportReport, commit_every: int
-    ) -> None:
+        self,
+        batches: AsyncIterator[list[NewArticle]],
+        report: ImportReport,
+        commit_every: int,
+        save: Callable[[list[NewArticle], ImportReport], Awaitable[list[ArticleChange]]],
+    ) -> bool:
+        """Store every batch, indexing as it goes; False when the index failed on the way.
+
+        A failing index stops only the indexing: the articles are still stored (their
+        changes wait in the database), and the report says why search is behind.
+        """
         index = self.index
         indexed = index.watermark  # every change up to here is staged or committed
         committed = indexed
         async for batch in batches:
-            created = await self._save_batch(batch, report)
-            if not created:
+            created = await save(batch, report)
+            if not created or report.index_error is not None:
                 continue
-            if created[0].seq == indexed + 1:
-                await asyncio.to_thread(index.stage, _index_changes(created))
-                indexed = created[-1].seq
-            else:
-                # Another process changed articles in between: take those too.
-                indexed = await self._stage_changes_after(indexed)
-            if indexed - committed >= commit_every:
-                await asyncio.to_thread(index.commit, indexed)
-                committed = indexed
-        indexed = await self._stage_changes_after(indexed)
-        await asyncio.to_thread(index.commit, indexed)
+            try:
+                if created[0].seq == indexed + 1:
+                    await asyncio.to_thread(index.stage, _index_changes(created))
+                    indexed = created[-1].seq
+                else:
+                    # Another process changed articles in between: take those too.
+                    indexed = await self._stage_changes_after(indexed)
+                if indexed - committed >= commit_every:
+                    await asyncio.to_thread(index.commit, indexed)
+                    committed = indexed
+            except Exception as exc:
+                report.index_error = _index_failure(exc)
+        if report.index_error is not None:
+            return False
+        try:
+            indexed = await self._stage_changes_after(indexed)
+            await asyncio.to_thread(index.commit, indexed)
+        except Exception as exc:
+            report.index_error = _index_failure(exc)
+            return False
+        return True
 
     async def _save_batch(
-        self, batch: list[NewArticle], report: ImportReport
+        self,
+        batch: list[NewArticle],
+        report: ImportReport,
+        *,
+        actor: Actor | None,
+        origin: str,
+        backfill: bool,
     ) -> list[ArticleChange]:
-        created = await self.articles.save_many(batch, now=self._clock.now())
+        created = await self.articles.save_many(
+            batch, now=self._clock.now(), actor=actor, origin=origin, backfill=backfill
+        )
+        crash_point("import:batch-stored")
         await self._join_stories_later([(c.article_id, c.text) for c in created])
         report.added += len(created)
         report.duplicates += len(batch) - len(created)
@@ -327,7 +515,7 @@ class Archive:
         except Exception:
             log.exception("could not refresh the story keys of article %d", article_id)
 
-    async def sync_index(self) -> int:
+    async def sync_index(self, *, progress: Callable[[int], object] | None = None) -> int:
         """Apply every change the index has not seen; returns how many were applied.
 
         Changes another process committed to a shared index are taken over without writing.
@@ -344,6 +532,9 @@ class Archive:
                     return applied
                 changes = await self.articles.changes_after(self.index.watermark, limit=INDEX_BATCH)
                 if not changes:
+                    if self.index.rebuilding:
+                        self.index.rebuilding = False
+                        log.info("search index rebuilt for the new schema: %d change(s)", applied)
                     return applied
                 try:
                     await asyncio.to_thread(
@@ -356,6 +547,10 @@ class Archive:
                         log.warning("search index busy in another process; will catch up later")
                     return applied
                 applied += len(changes)
+                if progress is not None:
+                    progress(len(changes))
+                if self.index.rebuilding:
+                    _log_rebuild_progress(applied, await self.articles.last_seq())
 
     async def _stage_changes_after(self, seq: int) -> int:
         """Stage every change after `seq` from the database (writer open); returns the last."""
@@ -366,11 +561,11 @@ class Archive:
             await asyncio.to_thread(self.index.stage, _index_changes(changes))
             seq = changes[-1].seq
 
-    async def rebuild_index(self) -> int:
-        """Drop the index and build it again from the database."""
+    async def rebuild_index(self, *, progress: Callable[[int], object] | None = None) -> int:
+        """Drop the index and build it again from the database (`progress` gets batch sizes)."""
         async with self._sync_lock:
             await asyncio.to_thread(self.index.reset)
-        return await self.sync_index()
+        return await self.sync_index(progress=progress)
 
     async def _build_batches(
         self,
@@ -395,15 +590,17 @@ class Archive:
                     built.append(
                         self.build(
                             record.text,
-                            published=_record_date(record.date),
+                            published=record_date(record.date),
                             title=record.title,
                             source=record.source,
                             url=record.url,
                             external_id=record.external_id,
+                            lang=record.lang,
+                            canonical_url=record.canonical_url,
                         )
                     )
                 except RejectedInput as exc:
-                    report.rejected.append(f"record {number}: {exc}")
+                    report.rejected.append(f"{record.where or f'record {number}'}: {exc}")
             return built
 
         pending = asyncio.ensure_future(asyncio.to_thread(build_next))
@@ -421,16 +618,55 @@ class Archive:
                 pending.exception()  # retrieved, so asyncio does not log it as forgotten
 
 
+def _index_failure(exc: BaseException) -> str:
+    """One line on why the index could not be written (logged once with its traceback)."""
+    log.error("search index could not be written during an import", exc_info=exc)
+    return f"the search index could not be written ({_reason(exc)})"
+
+
+def _reason(exc: BaseException) -> str:
+    """A short reason for an index failure, for a log line, /healthz or a summary."""
+    if isinstance(exc, OSError) and exc.strerror:
+        reason = exc.strerror
+    elif "No space left" in str(exc):  # tantivy's IO errors arrive as ValueError
+        reason = "No space left on device"
+    else:
+        reason = type(exc).__name__
+    return reason
+def _log_rebuild_progress(applied: int, last_seq: int) -> None:
+    """The progress line of a rebuild after a schema change (changes applied of the last)."""
+    log.info(
+        "rebuilding the search index for the new schema: %d of %d change(s)", applied, last_seq
+    )
+
+
 def _index_changes(changes: Iterable[ArticleChange]) -> list[IndexChange]:
+    # Page clutter is not searched: a "Related News" list must not make an article match.
     return [
-        IndexChange(c.article_id, c.title, c.text, c.published, deleted=c.deleted) for c in changes
+        IndexChange(
+            c.article_id,
+            c.title,
+            without_clutter(c.text, c.clutter),
+            c.published,
+            deleted=c.deleted,
+            # Articles stored before languages were kept are detected as they are indexed.
+            lang=c.lang or (None if c.deleted else detect(c.text)) or OTHER,
+            source=c.source,
+        )
+        for c in changes
     ]
 
 
-def _record_date(value: str | None) -> dt.date | None:
-    if not value:
+def record_date(value: str | None) -> dt.date | None:
+    """A record's date (YYYY-MM-DD, a time after it is fine); RejectedInput if it is not one.
+
+    Never silently today: an undated article stays dated by its text or the day it came,
+    but a date that cannot be read is the file's mistake, and the summary says so.
+    """
+    if value is None or not value.strip():
         return None
     try:
-        return dt.date.fromisoformat(value[:10])
+        return dt.date.fromisoformat(value.strip()[:10])
     except ValueError:
-        return None
+        shown = one_line(value[:40]) or "?"
+        raise RejectedInput(f"its date “{shown}” is not a date (write YYYY-MM-DD)") from None

@@ -7,8 +7,10 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import PurePath
+from typing import TextIO
 
 from bot.articles.archive import ImportRecord
+from bot.languages import known
 
 TEXT_SUFFIXES = {".txt", ".md", ".markdown", ".text"}
 HTML_SUFFIXES = {".html", ".htm"}
@@ -24,6 +26,12 @@ class UnreadableFile(ValueError):
 class FileRecords:
     records: list[ImportRecord] = field(default_factory=list)
     bad_lines: list[int] = field(default_factory=list)
+
+
+def shown_name(path: object) -> str:
+    """A file name as it may be printed, logged or audited: control characters (a newline
+    that would fake a summary line or an audit entry) are shown escaped."""
+    return "".join(c if c.isprintable() or c == " " else repr(c)[1:-1] for c in str(path))
 
 
 def decode_text(data: bytes) -> str:
@@ -61,44 +69,60 @@ def read_records(name: str, data: bytes) -> FileRecords:
 
 
 def parse_jsonl(text: str) -> FileRecords:
-    """One `{title, text, date, source, url, id}` object per line; bad lines are counted."""
+    """One `{title, text, date, source, url, id, lang}` object per line; bad lines counted."""
     result = FileRecords()
-    for number, line in enumerate(text.splitlines(), start=1):
-        if not line.strip():
-            continue
-        record = _record(line)
-        if record is None:
-            result.bad_lines.append(number)
-        else:
-            result.records.append(record)
+    result.records.extend(iter_jsonl_lines(iter(text.splitlines()), result.bad_lines))
     return result
 
 
-def iter_jsonl_lines(lines: Iterator[str], bad_lines: list[int]) -> Iterator[ImportRecord]:
-    """Stream records from a large file, noting line numbers that are not article objects."""
+def iter_jsonl_lines(
+    lines: Iterator[str], bad_lines: list[int], *, label: str = ""
+) -> Iterator[ImportRecord]:
+    """Stream records from a large file, noting line numbers that are not article objects.
+
+    Each record knows its line ("`label` line N"), so a record refused later is reported
+    where it is.
+    """
+    prefix = f"{label} line" if label else "line"
     for number, line in enumerate(lines, start=1):
         if not line.strip():
             continue
-        record = _record(line)
+        record = _record(line, f"{prefix} {number}")
         if record is None:
             bad_lines.append(number)
         else:
             yield record
 
 
-def _record(line: str) -> ImportRecord | None:
+def bounded_lines(handle: TextIO, limit: int) -> Iterator[str]:
+    """The lines of a text file, each line over `limit` characters given as "" and skipped
+    without holding it (a file of one endless line must not fill the memory)."""
+    while line := handle.readline(limit + 1):
+        if len(line) > limit and not line.endswith("\n"):
+            while (rest := handle.readline(limit)) and not rest.endswith("\n"):
+                pass
+            yield OVERLONG_LINE
+        else:
+            yield line
+
+
+# What bounded_lines gives for a line too long to read: not an article object.
+OVERLONG_LINE = "overlong"
+
+
+def _record(line: str, where: str) -> ImportRecord | None:
     try:
         value = json.loads(line)
-    except (json.JSONDecodeError, RecursionError):
+    except (ValueError, RecursionError):  # ValueError: also integers of over 4,300 digits
         return None
     if not isinstance(value, dict) or not isinstance(value.get("text"), str):
         return None
 
     def text_field(key: str) -> str | None:
         item = value.get(key)
-        if item is None or isinstance(item, (dict, list)):
+        if item is None or isinstance(item, (dict, list, bool)):
             return None
-        return str(item)
+        return item if isinstance(item, str) else json.dumps(item)
 
     return ImportRecord(
         text=value["text"],
@@ -107,7 +131,17 @@ def _record(line: str) -> ImportRecord | None:
         source=text_field("source"),
         url=text_field("url"),
         external_id=text_field("id"),
+        where=where,
+        lang=_language(text_field("lang")),
     )
+
+
+def _language(value: str | None) -> str | None:
+    """A `lang` field's code ("fr", "pt-BR" -> "pt"); an unknown one is left to detection."""
+    if not value:
+        return None
+    code = value.strip().lower().replace("_", "-").split("-", 1)[0]
+    return code if known(code) else None
 
 
 class _TextExtractor(HTMLParser):

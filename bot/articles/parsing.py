@@ -3,13 +3,64 @@
 from __future__ import annotations
 
 import datetime as dt
+import enum
 import hashlib
 import re
 import unicodedata
 from dataclasses import dataclass
 
+import ftfy
+from ftfy.badness import is_bad
+
+from bot.articles.boilerplate import article_source
+
 DATE_LINE = re.compile(r"^\s*date\s+(\d{4}-\d{2}-\d{2})\b[ \t:]*", re.IGNORECASE)
-SOURCE_MARK = re.compile(r"\((?:source|via)\s*:\s*([^()\n]{1,80}?)\s*\)", re.IGNORECASE)
+# A date line anywhere: only the first line sets the date, so a later one is reported.
+ANY_DATE_LINE = re.compile(r"^[ \t]*date[ \t:]+(\d[^\n]{0,30}?)[ \t]*$", re.I | re.M)
+QUESTION_WORDS = frozenset(
+    [
+        "what",
+        "who",
+        "whom",
+        "whose",
+        "when",
+        "where",
+        "why",
+        "how",
+        "which",
+        "is",
+        "are",
+        "was",
+        "were",
+        "do",
+        "does",
+        "did",
+        "can",
+        "could",
+        "will",
+        "would",
+        "should",
+        "shall",
+        "may",
+        "might",
+        "has",
+        "have",
+        "had",
+        "any",
+        "find",
+        "show",
+        "tell",
+        "list",
+        "give",
+    ]
+)
+# Mojibake whose bytes were lost on the way (U+FFFD left behind), as in the FA-KES sample:
+# ftfy cannot undo a lost byte, but the punctuation it stood for is clear from its place.
+LOST_APOSTROPHE = re.compile(r"(?<=\w)\ufffd_(?=s\b|t\b|re\b|ll\b|ve\b|d\b)")
+LOST_DASH = re.compile(r"(?<= )\ufffd_(?= )")
+LOST_OPENING = re.compile(r"(?<![\w\ufffd])\ufffd[_\ufffd](?=\w)")
+LOST_CLOSING = re.compile(r"(?<=[\w.,!?])\ufffd[_\ufffd](?!\w)")
+LOST_COPYRIGHT = re.compile(r"(?<=Copyright )\ufffd\ufffd", re.IGNORECASE)
 CAPTION_START = re.compile(r"^(?:file\s+photo|photo|picture|image)\b\s*:", re.IGNORECASE)
 # Control characters except tab and newline, and the invisible ones that break matching.
 UNPRINTABLE = re.compile(
@@ -32,6 +83,21 @@ class ParsedArticle:
     text: str
     published: dt.date | None
     source: str | None
+
+
+def repair_mojibake(text: str) -> str:
+    """Text decoded with the wrong encoding made right (ftfy), and lost punctuation put back."""
+    if text.isascii():
+        return text
+    if is_bad(text):
+        text = ftfy.fix_text(text, normalization="NFC")
+    if "\ufffd" in text:
+        text = LOST_APOSTROPHE.sub("'", text)
+        text = LOST_DASH.sub("–", text)
+        text = LOST_COPYRIGHT.sub("©", text)
+        text = LOST_OPENING.sub('"', text)
+        text = LOST_CLOSING.sub('"', text)
+    return text
 
 
 def clean_text(raw: str) -> str:
@@ -73,18 +139,59 @@ def content_hash(text: str) -> str:
 
 def looks_like_article(raw: str) -> bool:
     """Whether a private message is an article to keep rather than a question."""
+    return classify_message(raw) is not MessageKind.QUESTION
+
+
+class MessageKind(enum.Enum):
+    """What a private message is: an article, a question, or either (ask which)."""
+
+    ARTICLE = "article"
+    QUESTION = "question"
+    EITHER = "either"
+
+
+def classify_message(raw: str) -> MessageKind:
+    """A question ends with "?" or opens with a question word in one paragraph; an article
+    has a date line, or the length and paragraphs of one; a long text that also reads as a
+    question could be either."""
     text = raw.strip()
     if DATE_LINE.match(text):
-        return True
-    if len(text) >= MIN_ARTICLE_CHARS:
-        return True
+        return MessageKind.ARTICLE
     paragraphs = [p for p in text.split("\n") if p.strip()]
-    return len(paragraphs) >= 2 and len(text) >= 150 and not text.endswith("?")
+    words = text.split(None, 1)
+    first = words[0].strip("¿¡\"'“‘(").casefold() if words else ""
+    asks = text.endswith("?") or first in QUESTION_WORDS
+    if len(paragraphs) <= 1 and asks:
+        return MessageKind.QUESTION
+    long_enough = len(text) >= MIN_ARTICLE_CHARS or (len(paragraphs) >= 2 and len(text) >= 150)
+    if not long_enough:
+        return MessageKind.QUESTION
+    return MessageKind.EITHER if asks else MessageKind.ARTICLE
+
+
+def date_line_notes(raw: str) -> list[str]:
+    """What the reader should know about `date` lines: a bad date, or one not on the first line.
+
+    Only the first line sets an article's date; any other is kept as text.
+    """
+    text = clean_text(raw)
+    notes: list[str] = []
+    for number, match in enumerate(ANY_DATE_LINE.finditer(text)):
+        line = match.group(0).strip()
+        if number == 0 and match.start() == 0:
+            if _parse_date(match.group(1)[:10]) is None:
+                notes.append(f"“{line}” is not a date I can read (use date YYYY-MM-DD).")
+            continue
+        notes.append(f"“{line}” is not the first line, so it does not set the date.")
+    return notes
 
 
 def parse_article(raw: str, *, title: str | None = None) -> ParsedArticle:
-    """Parse an article text; `title`, when given (JSONL), wins over the guessed headline."""
-    text = clean_text(raw)
+    """Parse an article text; `title`, when given (JSONL), wins over the guessed headline.
+
+    Mojibake is repaired first, on every road in (messages, files, imports, links, feeds).
+    """
+    text = clean_text(repair_mojibake(raw))
     published = None
     if match := DATE_LINE.match(text):
         published = _parse_date(match.group(1))
@@ -94,8 +201,7 @@ def parse_article(raw: str, *, title: str | None = None) -> ParsedArticle:
     paragraphs = [_once(p) for p in text.split("\n") if p]
     paragraphs = _drop_repeats(paragraphs)
     body = "\n\n".join(paragraphs)
-    source_match = SOURCE_MARK.search(body)
-    source = source_match.group(1).strip() if source_match else None
+    source = article_source(body)
     headline = clean_headline(title) if title and title.strip() else guess_headline(paragraphs)
     return ParsedArticle(title=headline, text=body, published=published, source=source)
 
@@ -126,8 +232,8 @@ def trim_headline(sentence: str, limit: int = TRIMMED_HEADLINE) -> str:
 
 
 def clean_headline(title: str) -> str:
-    """A given title on one line, trimmed when absurdly long."""
-    return trim_headline(title, HEADLINE_MAX)
+    """A given title on one line, repaired, and trimmed when absurdly long."""
+    return trim_headline(repair_mojibake(title), HEADLINE_MAX)
 
 
 def _looks_like_headline(line: str) -> bool:

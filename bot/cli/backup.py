@@ -5,12 +5,15 @@ from __future__ import annotations
 import json
 import os
 import sys
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 
 from bot.services import open_services
 from bot.settings import Settings
-from storage.backup import NotEmpty, export_rows, import_rows, is_export_header
+from storage.backup import NotEmpty, OutOfOrder, export_rows, import_rows, is_export_header
+
+HEADER_BYTES = 4096
 
 
 def is_export_file(path: Path) -> bool:
@@ -18,24 +21,41 @@ def is_export_file(path: Path) -> bool:
     if not path.is_file():
         return False
     with path.open(encoding="utf-8", errors="replace") as handle:
-        first = handle.readline()
+        # The header is short: a first line of any length is neither read whole nor parsed
+        # when it cannot be one (50,000 brackets deep once crashed the parser here).
+        first = handle.readline(HEADER_BYTES)
+    if not first.startswith("{") or len(first) >= HEADER_BYTES:
+        return False
     try:
         header = json.loads(first)
-    except json.JSONDecodeError:
+    except (ValueError, RecursionError):
         return False
     return isinstance(header, dict) and is_export_header(header)
 
 
 async def write_export(settings: Settings, path: Path) -> int:
     """Write every table to `path` (through a temporary file, so a crash leaves no half export)."""
+    from tqdm import tqdm
+
+    if not path.parent.is_dir():
+        print(
+            f"newsbot export: there is no folder {path.parent} to write {path.name} in",
+            file=sys.stderr,
+        )
+        return 1
+
     services = await open_services(settings)
     counts: dict[str, int] = {}
     partial = path.with_name(path.name + ".partial")
     try:
-        with partial.open("w", encoding="utf-8") as out:
+        with (
+            partial.open("w", encoding="utf-8") as out,
+            tqdm(unit=" rows", file=sys.stderr, desc="export") as bar,
+        ):
             async for line in export_rows(services.db):
                 if "table" in line:
                     counts[line["table"]] = counts.get(line["table"], 0) + 1
+                    bar.update()
                 out.write(json.dumps(line, ensure_ascii=False) + "\n")
             out.flush()
             os.fsync(out.fileno())
@@ -50,27 +70,38 @@ async def restore_export(settings: Settings, path: Path) -> int:
     """Load an export into an empty database and rebuild the search index from it."""
     services = await open_services(settings)
     try:
-        lines: list[dict[str, Any]] = []
         with path.open(encoding="utf-8", errors="replace") as handle:
-            for number, line in enumerate(handle, start=1):
-                if not line.strip():
-                    continue
-                try:
-                    lines.append(json.loads(line))
-                except json.JSONDecodeError:
-                    # Half an export would not be lossless: refuse it whole.
-                    print(f"newsbot import: {path} line {number} is not JSON", file=sys.stderr)
-                    return 1
-        try:
-            counts = await import_rows(services.db, lines[1:])
-        except NotEmpty as exc:
-            print(f"newsbot import: {exc}", file=sys.stderr)
-            return 1
+            try:
+                counts = await import_rows(services.db, export_lines(handle))
+            except NotEmpty as exc:
+                print(f"newsbot import: {exc}", file=sys.stderr)
+                return 1
+            except (OutOfOrder, BadLine) as exc:
+                # Half an export would not be lossless: nothing was stored.
+                print(f"newsbot import: {path} {exc}", file=sys.stderr)
+                return 1
         await services.archive.rebuild_index()
     finally:
         await services.close()
     print(f"Restored {_summary(counts)} from {path}.")
     return 0
+
+
+class BadLine(ValueError):
+    """A line of an export that is not JSON."""
+
+
+def export_lines(handle: TextIO) -> Iterator[dict[str, Any]]:
+    """The rows of an export, read one line at a time (its header line skipped)."""
+    for number, line in enumerate(handle, start=1):
+        if number == 1 or not line.strip():
+            continue
+        try:
+            value = json.loads(line)
+        except (ValueError, RecursionError):
+            raise BadLine(f"line {number} is not JSON") from None
+        if isinstance(value, dict):
+            yield value
 
 
 def _summary(counts: dict[str, int]) -> str:

@@ -23,14 +23,16 @@ def add_commands(sub: Any) -> None:
         handler=_check
     )
     revision = actions.add_parser("revision", help="write a migration from the model changes")
-    revision.add_argument("-m", "--message", required=True)
+    revision.add_argument("-m", "--message", required=True, help="what the migration does")
     revision.add_argument("--rev-id", help="the revision id (default: random)")
     revision.set_defaults(handler=_revision)
 
     move = sub.add_parser("migrate-data", help="copy everything to another database (re-runnable)")
     move.add_argument("--from", dest="source", required=True, help="source database URL")
     move.add_argument("--to", dest="target", required=True, help="target database URL")
-    move.add_argument("--batch-size", type=int, default=2_000)
+    move.add_argument(
+        "--batch-size", type=int, default=2_000, help="rows copied per transaction (2000)"
+    )
     move.add_argument("--quiet", action="store_true", help="no progress bar")
     move.set_defaults(handler=_migrate_data)
 

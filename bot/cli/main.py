@@ -5,26 +5,34 @@ from __future__ import annotations
 import argparse
 import asyncio
 import datetime as dt
+import itertools
 import json
 import logging
+import os
 import sys
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, TextIO
 
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError
 from telegram.error import InvalidToken
 
-from bot.articles.archive import ImportRecord
+from bot.articles.archive import Actor, ImportRecord
 from bot.articles.files import (
     JSONL_SUFFIXES,
     SUPPORTED,
     UnreadableFile,
+    bounded_lines,
     iter_jsonl_lines,
     read_records,
+    shown_name,
 )
 from bot.cli.backup import is_export_file, restore_export, write_export
 from bot.logs import setup_logging
+from bot.questions.filters import filter_words
+from bot.questions.replies import CLOSEST, NO_ANSWER, PROBLEM_TEXTS
 from bot.questions.service import Answers
 from bot.services import Services, open_services
 from bot.settings import Settings, SettingsError, load_settings
@@ -60,6 +68,18 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:
+        # The reader went away (`newsbot ask … | head -1`): stop quietly, and keep Python's
+        # own flush at exit from failing on the closed pipe too.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 141
+    except (ArgumentError, NoSuchModuleError) as exc:
+        print(f"DATABASE_URL is not a database URL I can use: {_first_line(exc)}", file=sys.stderr)
+        return 2
+    except (OSError, DBAPIError) as exc:
+        print(f"newsbot {args.command}: {_describe(exc, settings_url(args))}", file=sys.stderr)
+        return 1
     except Exception:
         # Through the logging filter rather than Python's own print: an error's text may
         # hold the token (a request URL), and the filter masks it.
@@ -67,9 +87,52 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 1
 
 
+def settings_url(args: argparse.Namespace) -> str | None:
+    """The database URL in use, password hidden, for error messages."""
+    raw = getattr(args, "database_url", None) or os.environ.get("DATABASE_URL")
+    if not raw:
+        return None
+    try:
+        return make_url(raw).render_as_string(hide_password=True)
+    except ArgumentError:
+        return None
+
+
+def _describe(exc: BaseException, url: str | None) -> str:
+    """One line for a file or database that cannot be used (never a traceback)."""
+    if isinstance(exc, OSError) and exc.filename:
+        return f"{exc.strerror or exc}: {exc.filename}"
+    cause = exc.orig if isinstance(exc, DBAPIError) and exc.orig is not None else exc
+    where = f" ({url})" if url else ""
+    return f"cannot use the database{where}: {_first_line(cause)}"
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(exc).strip().splitlines()
+    return text[0] if text else type(exc).__name__
+
+
+def as_of_date(value: str) -> dt.date:
+    """--as-of: YYYY-MM-DD, `today` or `yesterday`."""
+    word = value.strip().lower()
+    today = dt.datetime.now(dt.UTC).date()
+    if word in {"today", "yesterday"}:
+        return today - dt.timedelta(days=1 if word == "yesterday" else 0)
+    try:
+        return dt.date.fromisoformat(value.strip())
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"{value!r} is not a date: use YYYY-MM-DD, today or yesterday"
+        ) from None
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="newsbot", description=__doc__)
-    parser.add_argument("--database-url", help="overrides DATABASE_URL")
+    parser.add_argument(
+        "--database-url",
+        metavar="URL",
+        help="overrides DATABASE_URL, e.g. sqlite+aiosqlite:///./data/newsbot.sqlite3",
+    )
     sub = parser.add_subparsers(dest="command", required=True)
 
     run = sub.add_parser("run", help="run the bot on Telegram (long polling, or --webhook)")
@@ -78,20 +141,52 @@ def _parser() -> argparse.ArgumentParser:
 
     chat = sub.add_parser("chat", help="the same bot in this terminal, no token needed")
     chat.add_argument("--sample", action="store_true", help="first load the bundled FA-KES sample")
+    chat.add_argument(
+        "--as",
+        dest="role",
+        choices=("editor", "reader"),
+        default="editor",
+        help="chat as an editor (default: may add articles) or as a reader (sees what they see)",
+    )
     chat.set_defaults(handler=_chat)
 
-    imp = sub.add_parser("import", help="import .jsonl/.txt/.md/.html files or folders")
-    imp.add_argument("paths", nargs="*", type=Path)
+    imp = sub.add_parser(
+        "import", help="import .jsonl/.txt/.md/.html files or folders, or http(s) addresses"
+    )
+    imp.add_argument(
+        "paths",
+        nargs="*",
+        metavar="PATH",
+        help="files (.jsonl, .txt, .md, .html), folders or http(s):// addresses to import; "
+        "or one `newsbot export` file",
+    )
+    imp.add_argument("--urls", type=Path, help="a file of addresses to fetch, one a line")
     imp.add_argument("--sample", action="store_true", help="import the bundled FA-KES sample")
-    imp.add_argument("--batch-size", type=int, default=2_000)
+    imp.add_argument(
+        "--batch-size", type=int, default=2_000, help="articles stored per transaction (2000)"
+    )
     imp.add_argument("--quiet", action="store_true", help="no progress bar")
     imp.set_defaults(handler=_import)
 
     ask = sub.add_parser("ask", help="ask the archive from the command line")
-    ask.add_argument("question", nargs="?")
-    ask.add_argument("--as-of", type=dt.date.fromisoformat, help="ignore articles dated after this")
+    ask.add_argument("question", nargs="?", help="the question, in quotes")
+    ask.add_argument(
+        "--as-of",
+        type=as_of_date,
+        metavar="DATE",
+        help="ignore articles dated after DATE (YYYY-MM-DD, today or yesterday)",
+    )
     ask.add_argument("--json", action="store_true", help="print the JSON result object")
     ask.add_argument("--jsonl", action="store_true", help='read {"query", "as_of"} lines on stdin')
+    # The same filters a question may hold (source:, lang:, after:, before:, "...", -word).
+    ask.add_argument("--source", help="only articles from this source (source:reuters)")
+    ask.add_argument("--lang", help="only articles in this language (lang:ar)")
+    ask.add_argument("--after", help="published on or after: 2017-06-01, 2017-06 or 2017")
+    ask.add_argument("--before", help="published before: 2017-08 leaves out August on")
+    ask.add_argument("--phrase", action="append", default=[], help="an exact phrase (repeatable)")
+    ask.add_argument(
+        "--exclude", action="append", default=[], help="leave out articles with it (repeatable)"
+    )
     ask.set_defaults(handler=_ask)
 
     trend = sub.add_parser("trend", help="a chart of the stories matching words, week by week")
@@ -100,8 +195,16 @@ def _parser() -> argparse.ArgumentParser:
     trend.set_defaults(handler=_trend)
 
     digest = sub.add_parser("digest", help="show a chat's digest without sending it")
-    digest.add_argument("--chat", type=int, required=True)
-    digest.add_argument("--preview", action="store_true", required=True)
+    digest.add_argument(
+        "--chat",
+        type=int,
+        required=True,
+        metavar="CHAT",
+        help="the Telegram chat id (a user's id for a private chat; -100… for a group/channel)",
+    )
+    digest.add_argument(
+        "--preview", action="store_true", required=True, help="print, do not send (required)"
+    )
     digest.set_defaults(handler=_digest)
 
     reindex = sub.add_parser(
@@ -111,15 +214,16 @@ def _parser() -> argparse.ArgumentParser:
     _add_scale_commands(sub)
 
     export = sub.add_parser("export", help="write everything (archive, subscriptions) as JSONL")
-    export.add_argument("path", type=Path)
+    export.add_argument("path", type=Path, help="the .jsonl file to write (its folder must exist)")
     export.set_defaults(handler=_export)
     return parser
 
 
 def _add_scale_commands(sub: Any) -> None:
-    from bot.cli.db import add_commands
+    from bot.cli import db, feeds
 
-    add_commands(sub)
+    db.add_commands(sub)
+    feeds.add_commands(sub)
 
 
 def _run(settings: Settings, args: argparse.Namespace) -> int:
@@ -132,8 +236,22 @@ def _run(settings: Settings, args: argparse.Namespace) -> int:
         from bot.cli.webhook import run_webhook
 
         return run_webhook(settings)
+    from bot.telegram.outage import reach_telegram
+
     app = build_application(settings)
-    app.run_polling(allowed_updates=Update.ALL_TYPES)
+    # Reach Telegram (retrying while it is out of reach) on the loop run_polling then uses,
+    # so the HTTP client opened here is the one it keeps.
+    loop = asyncio.new_event_loop()
+    asyncio.set_event_loop(loop)
+    try:
+        loop.run_until_complete(reach_telegram(app.bot))
+    except BaseException:
+        loop.run_until_complete(app.bot.shutdown())
+        loop.close()
+        raise
+    # Should Telegram go away again before polling starts, PTB retries too (-1: forever).
+    # Polling errors reach handlers/errors.py: an outage is one log line there.
+    app.run_polling(allowed_updates=Update.ALL_TYPES, bootstrap_retries=-1)
     return 0
 
 
@@ -143,7 +261,7 @@ def _chat(settings: Settings, args: argparse.Namespace) -> int:
     async def chat() -> None:
         if args.sample:
             await _import_async(settings, [SAMPLE_DIR], batch_size=2_000, quiet=False)
-        await run_chat(settings)
+        await run_chat(settings, as_reader=args.role == "reader")
 
     asyncio.run(chat())
     return 0
@@ -153,74 +271,149 @@ def _chat(settings: Settings, args: argparse.Namespace) -> int:
 class _Sources:
     """Records from many files, with what could not be read."""
 
+    max_file_bytes: int
     problems: list[str] = field(default_factory=list)
     files: int = 0
+    refused_files: int = 0
+    bad_lines: int = 0
+    skipped: list[str] = field(default_factory=list)  # other files in a folder (README...)
 
     def records(self, paths: Sequence[Path]) -> Iterator[ImportRecord]:
-        for path in _expand(paths, self.problems):
+        for path in _expand(paths, self):
             self.files += 1
+            name = shown_name(path)
             if path.suffix.lower() in JSONL_SUFFIXES:
                 bad: list[int] = []
-                with path.open(encoding="utf-8", errors="replace") as handle:
-                    yield from iter_jsonl_lines(handle, bad)
+                try:
+                    with path.open(encoding="utf-8", errors="replace") as handle:
+                        lines = bounded_lines(handle, self.max_file_bytes)
+                        yield from iter_jsonl_lines(lines, bad, label=name)
+                except OSError as exc:
+                    self._refuse(f"{name}: {exc.strerror or exc}")
                 if bad:
-                    self.problems.append(f"{path}: {len(bad)} lines are not article objects")
+                    self.bad_lines += len(bad)
+                    first = ", ".join(str(n) for n in bad[:10])
+                    more = f" and {len(bad) - 10:,} more" if len(bad) > 10 else ""
+                    self.problems.append(
+                        f"{name}: {len(bad):,} line(s) are not article objects (line {first}{more})"
+                    )
                 continue
             try:
-                yield from read_records(path.name, path.read_bytes()).records
+                size = path.stat().st_size
+                if size > self.max_file_bytes:
+                    self._refuse(
+                        f"{name}: {size / 2**20:,.1f} MiB; the limit for one article file is "
+                        f"{self.max_file_bytes / 2**20:,.1f} MiB (MAX_FILE_BYTES)"
+                    )
+                    continue
+                records = read_records(path.name, path.read_bytes()).records
             except (UnreadableFile, OSError) as exc:
-                self.problems.append(f"{path}: {exc}")
+                reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else exc
+                self._refuse(f"{name}: {reason}")
+                continue
+            yield from (replace(r, where=name) for r in records)
+
+    def _refuse(self, problem: str) -> None:
+        self.refused_files += 1
+        self.problems.append(problem)
 
 
-def _expand(paths: Sequence[Path], problems: list[str]) -> Iterator[Path]:
+def _expand(paths: Sequence[Path], sources: _Sources) -> Iterator[Path]:
     for path in paths:
         if path.is_dir():
-            yield from sorted(
-                p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in SUPPORTED
-            )
+            for found in sorted(p for p in path.rglob("*") if p.is_file()):
+                if found.suffix.lower() in SUPPORTED:
+                    yield found
+                elif not found.name.startswith("."):
+                    sources.skipped.append(shown_name(found.name))
         elif path.is_file():
             yield path
         else:
-            problems.append(f"{path}: no such file or folder")
+            sources._refuse(f"{shown_name(path)}: no such file or folder")
 
 
 def _import(settings: Settings, args: argparse.Namespace) -> int:
-    paths = list(args.paths) + ([SAMPLE_DIR] if args.sample else [])
-    if len(paths) == 1 and is_export_file(paths[0]):
+    urls = [a for a in args.paths if a.lower().startswith(("http://", "https://"))]
+    paths = [Path(a) for a in args.paths if a not in urls] + ([SAMPLE_DIR] if args.sample else [])
+    if args.urls is not None:
+        try:
+            lines = args.urls.read_text(encoding="utf-8", errors="replace").splitlines()
+        except OSError as exc:
+            print(f"newsbot import: {args.urls}: {exc.strerror or exc}", file=sys.stderr)
+            return 2
+        urls += [line.strip() for line in lines if line.strip() and not line.startswith("#")]
+    if len(paths) == 1 and not urls and is_export_file(paths[0]):
         return asyncio.run(restore_export(settings, paths[0]))
-    if not paths:
-        print("newsbot import: name files or folders to import, or --sample", file=sys.stderr)
+    if not paths and not urls:
+        print(
+            "newsbot import: name files, folders or http(s) addresses to import, or --sample",
+            file=sys.stderr,
+        )
         return 2
-    return asyncio.run(_import_async(settings, paths, batch_size=args.batch_size, quiet=args.quiet))
+    return asyncio.run(
+        _import_async(settings, paths, batch_size=args.batch_size, quiet=args.quiet, urls=urls)
+    )
 
 
 async def _import_async(
-    settings: Settings, paths: Sequence[Path], *, batch_size: int, quiet: bool
+    settings: Settings,
+    paths: Sequence[Path],
+    *,
+    batch_size: int,
+    quiet: bool,
+    urls: Sequence[str] = (),
 ) -> int:
     from tqdm import tqdm
 
+    from bot.cli.web import fetch_records
+
     services = await open_services(settings)
-    sources = _Sources()
+    sources = _Sources(settings.max_file_bytes)
     try:
         with tqdm(unit=" articles", disable=quiet, file=sys.stderr, desc="import") as bar:
+            fetched = await fetch_records(services.web, urls, sources.problems)
+            records = itertools.chain(fetched, sources.records(paths))
             report = await services.archive.import_records(
-                sources.records(paths), batch_size=batch_size, progress=bar.update
-            )
-        if report.added:
-            names = ", ".join(p.name for p in paths)
-            await services.audit.record(
-                "import",
-                now=services.clock.now(),
-                detail=f"{report.added} added from the command line ({names})",
+                records,
+                batch_size=batch_size,
+                progress=bar.update,
+                actor=Actor(),
+                origin="the command line ({})".format(
+                    ", ".join([shown_name(p.name) for p in paths] + list(urls[:3]))
+                ),
             )
     finally:
         await services.close()
-    print(
-        f"Imported {report.added} new articles from {sources.files} file(s); "
-        f"{report.duplicates} already there; {len(report.rejected)} rejected."
+    origin = " and ".join(
+        ([f"{sources.files} file(s)"] if sources.files or not urls else [])
+        + ([f"{len(urls)} address(es)"] if urls else [])
     )
-    for problem in (sources.problems + report.rejected)[:20]:
+    refused = len(report.rejected) + sources.bad_lines + sources.refused_files
+    print(
+        f"Imported from {origin}: {report.added} stored, "
+        f"{report.duplicates} duplicates, {refused} refused"
+        + (
+            f" ({len(report.rejected)} records, {sources.bad_lines} unreadable lines, "
+            f"{sources.refused_files} files)."
+            if refused
+            else "."
+        )
+    )
+    if sources.skipped:
+        shown = ", ".join(sources.skipped[:5]) + (", …" if len(sources.skipped) > 5 else "")
+        print(f"Skipped {len(sources.skipped)} file(s) that are not articles: {shown}")
+    problems = sources.problems + report.rejected
+    for problem in problems[:20]:
         print(f"  {problem}", file=sys.stderr)
+    if len(problems) > 20:
+        print(f"  … and {len(problems) - 20:,} more", file=sys.stderr)
+    if report.index_error:
+        print(
+            f"The articles are stored, but {report.index_error}: search finds them once "
+            "there is room; the next newsbot command (or `newsbot run`) indexes them.",
+            file=sys.stderr,
+        )
+        return 1
     return 1 if sources.problems and not report.added else 0
 
 
@@ -240,7 +433,27 @@ async def _ask_async(settings: Settings, args: argparse.Namespace) -> int:
         if args.jsonl:
             await _ask_lines(services, sys.stdin, sys.stdout)
             return 0
-        answers = await services.questions.ask(args.question, as_of=args.as_of, limit=RESULTS)
+        question = " ".join(
+            part
+            for part in (
+                args.question,
+                filter_words(
+                    source=args.source,
+                    lang=args.lang,
+                    after=args.after,
+                    before=args.before,
+                    phrases=tuple(args.phrase),
+                    excluded=tuple(args.exclude),
+                ),
+            )
+            if part
+        )
+        answers = await services.questions.ask(question, as_of=args.as_of, limit=RESULTS)
+        if answers.problems:
+            for problem in answers.problems:
+                line = PROBLEM_TEXTS[problem.problem].format(filter=problem.written)
+                print(f"newsbot ask: {line}", file=sys.stderr)
+            return 2
         if args.json:
             print(json.dumps(result_object(answers), ensure_ascii=False))
         else:
@@ -256,9 +469,15 @@ async def _ask_lines(services: Services, inp: TextIO, out: TextIO) -> None:
             continue
         try:
             request = json.loads(line)
+            if not isinstance(request, dict) or "query" not in request:
+                raise KeyError("query")
             query = str(request["query"])
             as_of = dt.date.fromisoformat(request["as_of"][:10]) if request.get("as_of") else None
-        except (json.JSONDecodeError, KeyError, TypeError, ValueError) as exc:
+        except KeyError as exc:
+            error = f'bad request line: the key "{exc.args[0]}" is missing'
+            out.write(json.dumps({"line": number, "error": error}) + "\n")
+            continue
+        except (json.JSONDecodeError, TypeError, ValueError) as exc:
             out.write(json.dumps({"line": number, "error": f"bad request line: {exc}"}) + "\n")
             continue
         answers = await services.questions.ask(query, as_of=as_of, limit=RESULTS)
@@ -270,6 +489,8 @@ def result_object(answers: Answers) -> dict[str, Any]:
     """The documented JSON shape of one answered question."""
     return {
         "query": answers.question,
+        # False exactly when the chat reply says the archive holds no answer.
+        "answered": answers.answered,
         "results": [
             {
                 "article_id": hit.article.id,
@@ -277,6 +498,7 @@ def result_object(answers: Answers) -> dict[str, Any]:
                 "title": hit.article.title,
                 "date": hit.article.published.isoformat(),
                 "source": hit.article.source,
+                "lang": hit.article.lang,
                 "score": round(hit.score, 4),
                 "answer": hit.answer.sentence,
                 "also": [
@@ -301,13 +523,13 @@ def _plain_answers(answers: Answers) -> str:
             else ""
         )
         return f"Nothing found.{hint}"
-    lines = []
+    lines = [] if answers.answered else [NO_ANSWER, CLOSEST]
     for rank, hit in enumerate(answers.hits, start=1):
         article = hit.article
         lines.append(
             f"{rank}. #{article.id} {article.title} ({article.published}, {article.source or '-'})"
         )
-        if hit.answer.sentence:
+        if hit.answer.sentence and answers.answered:
             lines.append(f"   “{hit.answer.sentence}”")
     return "\n".join(lines)
 
@@ -331,10 +553,14 @@ def _digest(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def _reindex(settings: Settings, args: argparse.Namespace) -> int:
+    from tqdm import tqdm
+
     async def reindex() -> tuple[int, int]:
         services = await open_services(settings)
         try:
-            changes = await services.archive.rebuild_index()
+            total = await services.archive.articles.last_seq()
+            with tqdm(total=total, unit=" changes", file=sys.stderr, desc="reindex") as bar:
+                changes = await services.archive.rebuild_index(progress=bar.update)
             return changes, await services.stories.rebuild()
         finally:
             await services.close()

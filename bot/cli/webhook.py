@@ -8,11 +8,13 @@ search index up to the database, so every process answers a question the same wa
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import hmac
 import json
 import logging
 import socket
 import time
+from collections.abc import Iterator
 
 import uvicorn
 from starlette.applications import Starlette
@@ -26,6 +28,7 @@ from bot.app import build_application
 from bot.context import NewsApp
 from bot.settings import Settings, SettingsError
 from bot.telegram.aiohttp_request import AiohttpRequest
+from bot.telegram.outage import reach_telegram
 
 log = logging.getLogger(__name__)
 
@@ -36,6 +39,15 @@ PROMETHEUS_TYPE = "text/plain; version=0.0.4; charset=utf-8"
 # delivers updates in parallel, so one at a time would only leave the CPU idle while an
 # update waits for the database or the Bot API.
 CONCURRENT_UPDATES = 16
+# Telegram's updates are a few kilobytes (a message is at most 4,096 characters); a larger
+# body is refused before it is read whole, so posts cannot fill the memory.
+MAX_BODY_BYTES = 1024 * 1024
+# Update ids (and every id in an update) fit a signed 64-bit integer, as in the database.
+_ID_LIMIT = 2**63
+
+
+class BodyTooLarge(Exception):
+    """The request body is over MAX_BODY_BYTES."""
 
 
 def webhook_secret(settings: Settings) -> str:
@@ -79,38 +91,68 @@ class WebhookApp:
     async def _telegram(self, scope: Scope, receive: Receive) -> tuple[int, str]:
         if scope["method"] != "POST":
             return 405, "POST only"
-        given = b""
+        given, length = b"", b""
         for name, value in scope["headers"]:
             if name == SECRET_HEADER_KEY:
                 given = value
+            elif name == b"content-length":
+                length = value
         if not hmac.compare_digest(given, self._secret):
             return 403, "wrong secret token"
-        body = await _read_body(receive)
+        if length.isdigit() and int(length) > MAX_BODY_BYTES:
+            return 413, f"an update is at most {MAX_BODY_BYTES:,} bytes"
         try:
-            data = json.loads(body)
-            if not isinstance(data, dict) or not isinstance(data.get("update_id"), int):
-                raise ValueError("no update_id")
-            update = Update.de_json(data, self._app.bot)
-        except (ValueError, TypeError, KeyError) as exc:
-            return 400, f"not a Telegram update: {exc}"
+            body = await _read_body(receive, MAX_BODY_BYTES)
+        except BodyTooLarge:
+            return 413, f"an update is at most {MAX_BODY_BYTES:,} bytes"
+        try:
+            update = self._parse(body)
+        except Exception as exc:  # whatever a hostile body makes a parser raise is a 400
+            reason = str(exc)[:200] if isinstance(exc, ValueError) else type(exc).__name__
+            return 400, f"not a Telegram update: {reason}"
         await handle_update(self._app, update)
         # 200 even when handling failed: the error handler has answered, a retry would not help.
         return 200, ""
 
+    def _parse(self, body: bytes) -> Update:
+        """The update in a body, or an exception saying why it is not one."""
+        data = json.loads(body)  # RecursionError on deep nesting: a 400 too
+        if not isinstance(data, dict):
+            raise ValueError("not a JSON object")
+        update_id = data.get("update_id")
+        if not isinstance(update_id, int) or isinstance(update_id, bool):
+            raise ValueError("no update_id")
+        if not -_ID_LIMIT <= update_id < _ID_LIMIT:
+            raise ValueError("update_id out of range")
+        for key, value in data.items():
+            # Every field of an Update but its id is an object ("message": "hello" is not).
+            if key != "update_id" and not isinstance(value, dict):
+                raise ValueError(f"{key[:40]} is not an object")
+        return Update.de_json(data, self._app.bot)
+
     async def _healthz(self, request: Request) -> Response:
-        if await self._app.bot_data.services.db.ping():
-            return PlainTextResponse("ok")
-        return PlainTextResponse("database does not answer", status_code=503)
+        services = self._app.bot_data.services
+        if not await services.db.ping():
+            return PlainTextResponse("database does not answer", status_code=503)
+        if problem := services.archive.index_problem:
+            # Still serving (200): answers come from what the index holds.
+            return PlainTextResponse(f"degraded: {problem}")
+        return PlainTextResponse("ok")
 
     async def _metrics(self, request: Request) -> Response:
         return Response(self._app.bot_data.services.metrics.render(), media_type=PROMETHEUS_TYPE)
 
 
-async def _read_body(receive: Receive) -> bytes:
-    chunks = []
+async def _read_body(receive: Receive, limit: int) -> bytes:
+    """The request body, or BodyTooLarge as soon as it passes `limit` (the rest unread)."""
+    chunks, size = [], 0
     while True:
         message = await receive()
-        chunks.append(message.get("body", b""))
+        chunk = message.get("body", b"")
+        size += len(chunk)
+        if size > limit:
+            raise BodyTooLarge
+        chunks.append(chunk)
         if not message.get("more_body", False):
             return b"".join(chunks)
 
@@ -142,7 +184,7 @@ async def handle_update(app: NewsApp, update: Update) -> bool:
         # Articles another process added a moment ago must already be found here; the claim
         # read the change counter, so only an index that is behind pays for a catch-up.
         if claim.change_seq > services.index.watermark:
-            await services.archive.sync_index()
+            await services.archive.catch_up()  # never raises: a failing index degrades
         await app.process_update(update)
 
     metrics.queue_depth.inc()
@@ -170,8 +212,9 @@ async def serve(settings: Settings, *, app: NewsApp | None = None) -> None:
         rate_limit=settings.rate_limit,
         concurrent_updates=CONCURRENT_UPDATES,
     )
-    await app.initialize()
     try:
+        await reach_telegram(app.bot)
+        await app.initialize()
         if app.post_init is not None:
             await app.post_init(app)
         await app.start()
@@ -182,7 +225,7 @@ async def serve(settings: Settings, *, app: NewsApp | None = None) -> None:
                 secret_token=webhook_secret(settings),
                 allowed_updates=Update.ALL_TYPES,
             )
-        server = uvicorn.Server(
+        server = _Server(
             uvicorn.Config(
                 create_webhook_app(app, settings),
                 log_level="warning",
@@ -199,8 +242,23 @@ async def serve(settings: Settings, *, app: NewsApp | None = None) -> None:
         if app.running:
             await app.stop()
         await app.shutdown()
+        await app.bot.shutdown()  # when start-up stopped half way (app.shutdown skips it)
         if app.post_shutdown is not None:
             await app.post_shutdown(app)
+
+
+class _Server(uvicorn.Server):
+    """uvicorn's server, except that SIGINT/SIGTERM end serving without being re-raised.
+
+    uvicorn raises the signal again once it stops serving; that interrupted the bot's own
+    shutdown half way (jobs cancelled, the Bot API session left open).
+    """
+
+    @contextlib.contextmanager
+    def capture_signals(self) -> Iterator[None]:
+        with super().capture_signals():
+            yield
+            self._captured_signals.clear()
 
 
 def _listen(host: str, port: int) -> socket.socket:

@@ -24,7 +24,9 @@ log = logging.getLogger(__name__)
 
 MAX_ITEMS = 40
 LEAD_CHARS = 300
-NOTHING_NEW = "Nothing new since your last digest."
+DAY = dt.timedelta(days=1)
+SINCE_LAST = "since your last digest"
+LAST_DAY = "in the last 24 hours"
 SEPARATOR = "\n\n"
 
 
@@ -65,6 +67,21 @@ class Sender(Protocol):
     async def send(self, chat_id: int, html: str, *, before_send: BeforeSend | None = None) -> None:
         """Send one HTML message; raise DeliveryError subclasses on failure."""
         ...
+
+
+@dataclass(frozen=True, slots=True)
+class Period:
+    """What one digest covers: articles after `after_article_id`, since `start`."""
+
+    after_article_id: int
+    start: dt.datetime
+    # How replies name the period; never a "last digest" that never was.
+    phrase: str
+
+    @property
+    def stale_before(self) -> dt.date:
+        """Backfill dated before this is not news (more than a day before the period began)."""
+        return (self.start - DAY).date()
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,6 +126,7 @@ class DigestService:
         self._topics: dict[str, set[str]] = {}
         self._slots_now: dt.datetime | None = None
         self._slots_cache: dict[tuple[str, str | None], tuple[dt.datetime, dt.datetime] | None] = {}
+        self._first_after: dict[dt.datetime, int] = {}
 
     async def window(self, after_article_id: int, upto_article_id: int) -> ArticleWindow:
         """The archive window that digests covering (after, upto] draw from."""
@@ -117,19 +135,25 @@ class DigestService:
             self._articles, after_article_id, upto_article_id, self._matcher.terms, stories
         )
 
-    def render(
-        self, window: ArticleWindow, topics: str, after_article_id: int, *, title: str
-    ) -> Digest:
-        """One digest from a window: the articles newer than `after_article_id` on `topics`."""
-        selection = window.select(self._topic_terms(topics), after_article_id, MAX_ITEMS)
+    def render(self, window: ArticleWindow, topics: str, period: Period, *, title: str) -> Digest:
+        """One digest from a window: what `period` brought on `topics`, best first."""
+        terms = self._topic_terms(topics)
+        stale = period.stale_before
+        selection = window.select(terms, period.after_article_id, MAX_ITEMS, stale_before=stale)
         upto = window.upto_article_id
         if not selection.total:
-            return Digest((NOTHING_NEW,), upto, 0)
+            return Digest((f"Nothing new {period.phrase}.",), upto, 0)
         total = selection.total
         lead = f"<b>{escape(title)}</b> · "
         header = lead + count_phrase(total)
-        if topics.strip():
-            header += f" on {escape(topics.strip())}"
+        if terms:
+            # The period's whole count, and the order, which is no longer by date.
+            brought = window.select(set(), period.after_article_id, 0, stale_before=stale).total
+            header += (
+                f" on {escape(topics.strip())} (of {brought} {period.phrase}), most relevant first"
+            )
+        else:
+            header += f" {period.phrase}, newest first"
         count = (len(lead), len(lead) + len(count_phrase(total)), total)
         blocks = [
             Block.of(header, count=count),
@@ -145,11 +169,27 @@ class DigestService:
         return Digest(tuple(parts), upto, total, tuple(layouts))
 
     async def compose(
-        self, topics: str, after_article_id: int, upto_article_id: int, *, title: str
+        self, topics: str, period: Period, upto_article_id: int, *, title: str
     ) -> Digest:
-        """The digest of live articles with after < id <= upto matching the topic words."""
-        window = await self.window(after_article_id, upto_article_id)
-        return self.render(window, topics, after_article_id, title=title)
+        """The digest of live articles of `period` up to `upto_article_id` on the topic words."""
+        window = await self.window(period.after_article_id, upto_article_id)
+        return self.render(window, topics, period, title=title)
+
+    async def period_of(self, sub: SubscriptionInfo, slot: dt.datetime) -> Period:
+        """What a subscription's digest at `slot` covers: since its previous digest, or for
+        the first one the day before the slot (a daily digest's period)."""
+        if sub.last_slot is not None:
+            return Period(sub.last_article_id, sub.last_slot, SINCE_LAST)
+        # A slot missed while the bot was down loses nothing stored since subscribing.
+        start = min(slot - DAY, sub.created_at)
+        first = self._first_after.get(start)
+        if first is None:
+            # Thousands of new subscriptions may share a slot: one query for each start.
+            first = await self._articles.last_id_before(start)
+            if len(self._first_after) > 1_000:
+                self._first_after.clear()
+            self._first_after[start] = first
+        return Period(first, start, LAST_DAY if start == slot - DAY else "since you subscribed")
 
     def _topic_terms(self, topics: str) -> set[str]:
         terms = self._topics.get(topics)
@@ -174,22 +214,26 @@ class DigestService:
     async def preview(self, chat_id: int) -> list[str]:
         """What each of the chat's subscriptions would send now, without sending or recording."""
         upto = await self._articles.last_id()
+        now = self._clock.now()
         parts: list[str] = []
         for sub in await self._subs.for_chat(chat_id):
-            digest = await self.compose(sub.topics, sub.last_article_id, upto, title=title_of(sub))
+            period = await self.period_of(sub, now)
+            digest = await self.compose(sub.topics, period, upto, title=title_of(sub))
             parts.extend(digest.parts)
         return parts
 
-    async def on_demand(self, chat_id: int, topics: str, *, hours: int = 24) -> list[str]:
-        """/digest: the chat's news since its last digest, else the last `hours` hours."""
+    async def on_demand(self, chat_id: int, topics: str) -> list[str]:
+        """/digest: the chat's news since its last digest, or the last 24 hours if it had none."""
         upto = await self._articles.last_id()
-        subs = await self._subs.for_chat(chat_id)
-        after = min((s.last_article_id for s in subs), default=None)
-        if after is None:
-            after = await self._articles.last_id_before(
-                self._clock.now() - dt.timedelta(hours=hours)
-            )
-        return list((await self.compose(topics, after, upto, title="Digest")).parts)
+        sent = [s for s in await self._subs.for_chat(chat_id) if s.last_slot is not None]
+        if sent:
+            earliest = min(sent, key=lambda s: s.last_article_id)
+            assert earliest.last_slot is not None
+            period = Period(earliest.last_article_id, earliest.last_slot, SINCE_LAST)
+        else:
+            start = self._clock.now() - DAY
+            period = Period(await self._articles.last_id_before(start), start, LAST_DAY)
+        return list((await self.compose(topics, period, upto, title="Digest")).parts)
 
     async def newest_article_id(self) -> int:
         """The newest article a digest composed now would cover."""

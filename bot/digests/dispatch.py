@@ -11,7 +11,7 @@ import asyncio
 import datetime as dt
 import enum
 import logging
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from bot.clock import Clock
 from bot.digests.compose import (
@@ -135,15 +135,17 @@ class DigestDispatcher:
                     # A digest still unsent when the next slot comes (a backlog, a chat that
                     # keeps failing) already covers its articles: the new one starts after it.
                     unsent = await self.deliveries.pending_upto([sub.id for sub, _ in due])
-                    after = {
-                        sub.id: max(sub.last_article_id, unsent.get(sub.id, 0)) for sub, _ in due
-                    }
-                    low = min(after.values())
+                    periods = {}
+                    for sub, slot in due:
+                        period = await self.digests.period_of(sub, slot)
+                        after = max(period.after_article_id, unsent.get(sub.id, 0))
+                        periods[sub.id] = replace(period, after_article_id=after)
+                    low = min(p.after_article_id for p in periods.values())
                     if window is None or low < window_after:
                         window, window_after = await self.digests.window(low, upto), low
                     for sub, slot in due:
                         digest = self.digests.render(
-                            window, sub.topics, after[sub.id], title=title_of(sub)
+                            window, sub.topics, periods[sub.id], title=title_of(sub)
                         )
                         next_due = self.digests.next_due(sub, now)
                         new.append(

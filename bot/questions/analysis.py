@@ -52,6 +52,11 @@ TYPO_DF_RATIO = 20
 # Spelling variants of a word the archive knows count this much of the word itself.
 VARIANT_WEIGHT = 0.5
 MAX_VARIANTS = 2
+# Another spelling of a known word counts this much of the word itself (before its idf).
+SPELLING_WEIGHT = 1.0
+# Vowel respellings are looked for in words this long, in at most this share of the articles.
+NAME_MIN_CHARS = 5
+NAME_MAX_SHARE = 0.25
 
 
 class AnswerType(Enum):
@@ -89,6 +94,8 @@ class QueryTerm:
     word: str
     variants: tuple[Variant, ...]
     idf: float
+    # The language whose index fields the variants are searched in (storage.languages).
+    lang: str = "en"
 
     @property
     def terms(self) -> frozenset[str]:
@@ -115,31 +122,30 @@ def _analyzer() -> object:
     return make_analyzer()
 
 
-@lru_cache(maxsize=200_000)
-def stem(word: str) -> str:
-    """Return the analyzed (lowercased, folded, stemmed) form of one word, or '' if none."""
-    tokens: list[str] = _analyzer().analyze(word)  # type: ignore[attr-defined]
-    return tokens[0] if tokens else ""
-
-
-# The analyzed form of each word seen, for `stems`: a plain dict is the cheapest look-up there is,
-# and choosing an answer sentence looks up every word of the first few dozen sentences.
+# The analyzed form of each word seen: a plain dict is the cheapest look-up there is, and
+# choosing an answer sentence looks up every word of the first few dozen sentences.
 _STEMS: dict[str, str] = {}
 _STEMS_MAX = 200_000
 
 
+def stem(word: str) -> str:
+    """Return the analyzed (lowercased, folded, stemmed) form of one word, or '' if none."""
+    found = _STEMS.get(word)
+    if found is None:
+        tokens: list[str] = _analyzer().analyze(word)  # type: ignore[attr-defined]
+        found = tokens[0] if tokens else ""
+        if len(_STEMS) > _STEMS_MAX:
+            _STEMS.clear()
+        _STEMS[word] = found
+    return found
+
+
 def stems(words: list[str]) -> list[str]:
     """Return the analyzed form of each word, as `stem` does ('' for words that have none)."""
-    cache = _STEMS
     try:
-        return [cache[word] for word in words]
+        return [_STEMS[word] for word in words]  # the common case: every word seen before
     except KeyError:
-        if len(cache) > _STEMS_MAX:
-            cache.clear()
-        for word in words:
-            if word not in cache:
-                cache[word] = stem(word)
-        return [cache[word] for word in words]
+        return [stem(word) for word in words]
 
 
 def stem_many(words: list[str]) -> list[str]:
@@ -174,13 +180,13 @@ def answer_type(question: str) -> AnswerType:
     return AnswerType.ANY
 
 
-def edits(word: str) -> set[str]:
+def edits(word: str, alphabet: str = _ALPHABET) -> set[str]:
     """Return the words one edit (delete, swap, replace, insert) away from `word`."""
     splits = [(word[:i], word[i:]) for i in range(len(word) + 1)]
     found = {left + right[1:] for left, right in splits if right}
     found |= {left + right[1] + right[0] + right[2:] for left, right in splits if len(right) > 1}
-    found |= {left + c + right[1:] for left, right in splits if right for c in _ALPHABET}
-    found |= {left + c + right for left, right in splits for c in _ALPHABET}
+    found |= {left + c + right[1:] for left, right in splits if right for c in alphabet}
+    found |= {left + c + right for left, right in splits for c in alphabet}
     found.discard(word)
     return found
 
@@ -223,6 +229,22 @@ def _respellings(word: str) -> set[str]:
     return found
 
 
+def vowel_swaps(word: str) -> set[str]:
+    """Spellings with the last vowel changed, "o" and "ou" swapped (Idlib/Idleb, Zor/Zour):
+    names transliterated from Arabic or Russian are spelled so several ways. Only the last
+    vowel before the final consonants: changing any vowel joins English words (trap, trip)."""
+    last = max((i for i, letter in enumerate(word) if letter in "aeiou"), default=-1)
+    if last <= 0 or last == len(word) - 1:
+        return set()
+    found = {word[:last] + vowel + word[last + 1 :] for vowel in "aeiou"}
+    if word[last] == "o":
+        found.add(word[: last + 1] + "u" + word[last + 1 :])
+    if word[last - 1 : last + 1] == "ou":
+        found.add(word[: last - 1] + "o" + word[last + 1 :])
+    found.discard(word)
+    return found
+
+
 def _typo_candidates(word: str) -> set[str]:
     """Return what an unknown word may be a misspelling of: one edit or two sound rewrites."""
     near = sound_alikes(word)
@@ -239,10 +261,16 @@ def _variants(word: str, term: str, stats: TermStats) -> tuple[Variant, ...]:
     unknown = df < RARE_DF and len(word) > 3
     if not word.isalpha():
         return (Variant(term, 1.0),)
-    # Known words take only a rarer spelling of theirs (Raqqa -> Raqa), never a commoner word.
+    # Known words take only a rarer spelling of theirs (Raqqa -> Raqa), never a commoner word,
+    # except a name's other vowels, both ways (Idleb <-> Idlib), when the word is a rare one.
     alikes = sound_alikes(word) if unknown else _respellings(word)
+    num_docs = max(stats.num_docs(), 1)
+    vowels: set[str] = set()
+    if not unknown and len(word) >= NAME_MIN_CHARS and df <= num_docs * NAME_MAX_SHARE:
+        vowels = {stem(v) for v in vowel_swaps(word)}
+    alikes |= vowels
     candidates = _typo_candidates(word) if unknown else alikes
-    alike_terms = {stem(alike) for alike in alikes}
+    alike_terms = {stem(alike) for alike in alikes} | vowels
     found: dict[str, int] = {}
     for cand_term in set(stem_many(sorted(candidates))):
         if cand_term and cand_term != term:
@@ -255,22 +283,30 @@ def _variants(word: str, term: str, stats: TermStats) -> tuple[Variant, ...]:
         r
         for r in ranked
         if r[0] > df * TYPO_DF_RATIO
-        or (r[1] in alike_terms and (unknown or r[0] <= df or _sounds_same(word)))
+        or (
+            r[1] in alike_terms
+            and (unknown or r[0] <= df or _sounds_same(word) or _name_pair(r, vowels, num_docs))
+        )
     ]
     variants = [Variant(term, 1.0)] if df > 0 else []
-    num_docs = max(stats.num_docs(), 1)
     for cand_df, cand_term in ranked[:MAX_VARIANTS]:
         if unknown and cand_df > df * TYPO_DF_RATIO:
             # Most likely what was meant: full weight for the first, half for a runner-up.
             weight = 1.0 if len(variants) == (1 if df > 0 else 0) else VARIANT_WEIGHT
         elif df > 0 and cand_term in alike_terms:
-            # Another spelling of a known word: worth at most half of the word itself, however
-            # rare that spelling is.
-            weight = VARIANT_WEIGHT * min(1.0, idf(df, num_docs) / idf(cand_df, num_docs))
+            # Another spelling of a known word: the same name (Raqqa, Raqa), so an article
+            # spelling it so counts as much as one with the word itself, however rare that
+            # spelling is (its own idf is higher).
+            weight = SPELLING_WEIGHT * min(1.0, idf(df, num_docs) / idf(cand_df, num_docs))
         else:
             continue
         variants.append(Variant(cand_term, weight))
     return tuple(variants) if variants else (Variant(term, 1.0),)
+
+
+def _name_pair(found: tuple[int, str], vowels: set[str], num_docs: int) -> bool:
+    """Whether a vowel respelling found in the archive is itself a rare word (a name)."""
+    return found[1] in vowels and found[0] <= num_docs * NAME_MAX_SHARE
 
 
 def analyze(question: str, stats: TermStats) -> Query:

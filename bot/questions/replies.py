@@ -2,27 +2,62 @@
 
 from __future__ import annotations
 
+from bot.i18n import ENGLISH, N_, Texts
+from bot.questions.filters import FilterProblem, Problem
 from bot.questions.service import Answers, Hit
 from bot.render import bold_spans, byline, escape, read_command
 from bot.stories.keeper import outlets_line
 
-NOTHING_FOUND = "I found nothing in the archive for that."
+NO_ANSWER = "The archive has no answer to that."
+CLOSEST = "Closest articles, may not answer:"
+NOTHING_FOUND = N_("I found nothing in the archive for that.")
+# What each malformed filter gets (the filter as written goes in {filter}).
+PROBLEM_TEXTS = {
+    Problem.EMPTY: N_("{filter} needs a value, for example source:reuters or lang:ar."),
+    Problem.BAD_DATE: N_(
+        "I could not read the date in {filter}: write it as 2017-06-01, 2017-06 or 2017."
+    ),
+    Problem.BAD_LANGUAGE: N_(
+        "{filter} is not a language code I know: try lang:en, lang:ar or lang:fr."
+    ),
+    Problem.UNCLOSED_QUOTE: N_(
+        'A quote is not closed near {filter}: put the exact phrase in "...".'
+    ),
+    Problem.EMPTY_RANGE: N_("No date is both after and before in {filter}."),
+}
 
 
-def answers_html(answers: Answers) -> str:
+def problems_html(problems: tuple[FilterProblem, ...], texts: Texts = ENGLISH) -> str:
+    """One line for each malformed filter of a question (nothing was searched)."""
+    return "\n".join(
+        texts(PROBLEM_TEXTS[p.problem], filter=f"<code>{escape(p.written)}</code>")
+        for p in problems
+    )
+
+
+def answers_html(answers: Answers, texts: Texts = ENGLISH) -> str:
     """The reply to a question: the quoted best sentence, its article, then more hits."""
+    if answers.problems:
+        return problems_html(answers.problems, texts)
     if not answers.hits:
-        text = NOTHING_FOUND
+        text = texts(NOTHING_FOUND)
         if answers.suggestions:
             words = ", ".join(f"<i>{escape(w)}</i>" for w in answers.suggestions)
-            text += f"\nThe archive has these close words: {words}."
+            text += "\n" + texts("The archive has these close words: {words}.", words=words)
         return text
     first, *rest = answers.hits
     lines: list[str] = []
     if answers.offset:
-        lines.append(f"Results {answers.offset + 1}–{answers.offset + len(answers.hits)}:")
+        first_number, last_number = answers.offset + 1, answers.offset + len(answers.hits)
+        lines.append(texts("Results {first}–{last}:", first=first_number, last=last_number))
         for n, hit in enumerate(answers.hits, 1):
             lines.extend((hit_line(answers.offset + n, hit), *also_in(hit)))
+        return "\n".join(lines)
+    if not answers.answered:
+        # Never a quote presented as the answer: only what comes nearest, said to be so.
+        lines.append(NO_ANSWER)
+        lines.append(CLOSEST)
+        lines.extend(hit_line(n, hit) for n, hit in enumerate(answers.hits, 1))
         return "\n".join(lines)
     lines.append(quote(first))
     lines.append(f"<b>{escape(first.article.title)}</b>")
@@ -30,7 +65,7 @@ def answers_html(answers: Answers) -> str:
     lines.extend(also_in(first))
     if rest:
         lines.append("")
-        lines.append("Also:")
+        lines.append(texts("Also:"))
         for n, hit in enumerate(rest, 2):
             lines.extend((hit_line(n, hit), *also_in(hit)))
     return "\n".join(lines)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -9,8 +10,24 @@ from typing import TYPE_CHECKING
 import tantivy
 
 from bot.questions.analysis import Query, QueryTerm, TermStats, analyze, idf, stem, tokenize
-from bot.questions.sentences import best_sentence, highlights
-from storage.search_index import BODY_FIELD, TITLE_FIELD, day_number
+from bot.questions.dates import DateRange
+from bot.questions.filters import Filters
+from bot.questions.languages import (
+    LanguageStats,
+    analyse_in,
+    analyse_word,
+    candidate_languages,
+)
+from bot.questions.sentences import best_sentence, cut_quote, highlights
+from storage.languages import (
+    ENGLISH,
+    analysis_of,
+    body_field,
+    lead_field,
+    normalize,
+    title_field,
+)
+from storage.search_index import DAY_FIELD, LANG_FIELD, SOURCE_FIELD, day_number
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -48,8 +65,13 @@ class RankingWeights:
     # Relative score bonus for an article published on the asking day; halved at `half_life`.
     recency: float = 3.0
     half_life_days: float = 14.0
-    # Each distinct query word present adds this times its idf.
+    # A word in the opening of the body (storage.languages.LEAD_CHARS) counts this much more;
+    # languages other than English only (tuned on bench/languages.py's tune half).
+    lead: float = 0.5
+    # Each distinct query word present adds this times its idf; `other_coordination` for the
+    # words of languages other than English (tuned on bench/languages.py's tune half).
     coordination: float = 2.0
+    other_coordination: float = 0.5
     # Candidates taken from the engine before reranking.
     candidates: int = 100
     # Coordination and proximity count only words in less than this share of the articles:
@@ -80,23 +102,61 @@ class Retriever:
         """The archive's term statistics (how rare a word is, for choosing sentences)."""
         return self._index
 
-    def analyze(self, question: str) -> Query:
-        """Analyze a question against the archive's vocabulary."""
-        return analyze(question, self._index)
+    def analyze(self, question: str, *, lang: str | None = None) -> Query:
+        """Analyze a question against the archive's vocabulary, in each language it may be in
+        (`lang`: only that one); each article is then scored on its own language's words."""
+        langs = candidate_languages(question, self._index, analysis_of(lang).code if lang else None)
+        if langs == [ENGLISH]:
+            return analyze(question, self._index)
+        terms: list[QueryTerm] = []
+        answer_type = None
+        for code in langs:
+            if code == ENGLISH:
+                english = analyze(question, self._index)
+                terms.extend(english.terms)
+                answer_type = english.answer_type
+            else:
+                terms.extend(analyse_in(code, question, LanguageStats(self._index, code)))
+        if answer_type is None:
+            return Query(question, tuple(terms))
+        return Query(question, tuple(terms), answer_type)
 
     def search(
-        self, query: Query, *, as_of: datetime.date | None, limit: int = 10, offset: int = 0
+        self,
+        query: Query,
+        *,
+        as_of: datetime.date | None,
+        limit: int = 10,
+        offset: int = 0,
+        days: DateRange | None = None,
+        filters: Filters | None = None,
     ) -> list[ScoredArticle]:
-        """Rank articles for `query`, best first, leaving out those published after `as_of`."""
+        """Rank articles for `query`, best first, leaving out those published after `as_of`
+        and those `filters` leave out.
+
+        With `days` (a date the question names), the articles of those days come first.
+        """
         if query.is_empty or limit <= 0:
             return []
+        if filters is not None and filters.before is not None:
+            last = filters.before - datetime.timedelta(days=1)
+            as_of = last if as_of is None else min(as_of, last)
+        if days is not None:
+            return self._dated(query, as_of, limit, offset, days, filters)
         wanted = max(self._weights.candidates, offset + limit)
         min_idf = self._rare_idf(self._weights.bonus_min_docs)
         narrow = self._narrow_query(query, min_idf)
-        hits = [] if narrow is None else self._index.search(narrow, as_of=as_of, limit=wanted)
+        hits = (
+            []
+            if narrow is None
+            else self._index.search(
+                self._filtered(narrow, query, filters), as_of=as_of, limit=wanted
+            )
+        )
         if len(hits) < offset + limit:
             # Too few articles hold a rare word for this page: let the common words find more.
-            hits = self._index.search(self._full_query(query, min_idf), as_of=as_of, limit=wanted)
+            full = self._filtered(self._full_query(query, min_idf), query, filters)
+            hits = self._index.search(full, as_of=as_of, limit=wanted)
         today = day_number(as_of if as_of is not None else datetime.date.today())
         ranked = sorted(
             ((self._final_score(hit, today), hit.day or 0, hit.article_id) for hit in hits),
@@ -104,31 +164,117 @@ class Retriever:
         )
         return [ScoredArticle(a, s) for s, _, a in ranked[offset : offset + limit]]
 
+    def _dated(
+        self,
+        query: Query,
+        as_of: datetime.date | None,
+        limit: int,
+        offset: int,
+        days: DateRange,
+        filters: Filters | None,
+    ) -> list[ScoredArticle]:
+        """The articles of `days` that match, best first, then the rest as ranked near them."""
+        wanted = max(self._weights.candidates, offset + limit)
+        full = self._filtered(
+            self._full_query(query, self._rare_idf(self._weights.bonus_min_docs)), query, filters
+        )
+        dated = self._index.search(
+            self._index.within_days(full, days.first, days.last), as_of=as_of, limit=wanted
+        )
+        # Recency counts from the day asked about, not from today.
+        rest = self.search(query, as_of=as_of, limit=wanted, offset=0, filters=filters)
+        first = [
+            ScoredArticle(h.article_id, h.score) for h in sorted(dated, key=lambda h: -h.score)
+        ]
+        seen = {s.article_id for s in first}
+        ranked = first + [s for s in rest if s.article_id not in seen]
+        return ranked[offset : offset + limit]
+
     def suggest(self, query: Query, limit: int = 5) -> list[str]:
         """Return archive words spelled closest to the query words, for "nothing found"."""
         found: list[str] = []
         for term in query.terms:
+            # The word's own analysed form is no suggestion (in its language's analysis).
+            own = stem(term.word) if term.lang == ENGLISH else analyse_word(term.lang, term.word)
             for variant in term.variants:
-                if variant.term != stem(term.word) and variant.term not in found:
+                if variant.term != own and variant.term not in found:
                     found.append(variant.term)
         return found[:limit]
 
-    def answer(self, query: Query, title: str, text: str) -> Answer:
-        """Return the sentence of this article that best answers `query`, with highlights."""
-        sentence = best_sentence(query, title, text, stats=self._index)
+    def answer(
+        self,
+        query: Query,
+        title: str,
+        text: str,
+        clutter: str | None = None,
+        lang: str | None = None,
+    ) -> Answer:
+        """Return the sentence of this article that best answers `query`, with highlights.
+
+        `clutter` is the article's page clutter found at import (None: found now); `lang`, the
+        article's language, keeps only the question's words read in it.
+        """
+        if lang is not None:
+            code = analysis_of(lang).code
+            own = tuple(term for term in query.terms if term.lang == code)
+            if own and len(own) < len(query.terms):
+                query = dataclasses.replace(query, terms=own)
+        sentence = cut_quote(best_sentence(query, title, text, stats=self._index, clutter=clutter))
         return Answer(sentence, highlights(query, sentence))
 
-    def matched_words(self, query: Query, text: str) -> list[str]:
-        """Return the distinct words of `text` that match the query, in order of appearance."""
-        wanted: set[str] = set()
-        for term in query.terms:
-            wanted |= term.terms
-        seen: list[str] = []
-        for match in tokenize(text):
-            word = match.group()
-            if stem(word) in wanted and word not in seen:
-                seen.append(word)
-        return seen
+    def _filtered(
+        self, found: tantivy.Query, query: Query, filters: Filters | None
+    ) -> tantivy.Query:
+        """`found` narrowed to the articles that pass the filters (scores unchanged)."""
+        if filters is None or not filters.any:
+            return found
+        schema = self._index.schema
+        must: list[tantivy.Query] = []
+        if filters.lang is not None:
+            must.append(tantivy.Query.term_query(schema, LANG_FIELD, filters.lang, "basic"))
+        for source in filters.sources:
+            must.extend(
+                tantivy.Query.term_query(schema, SOURCE_FIELD, word, "basic")
+                for word in self._index.source_terms(source)
+            )
+        if filters.after is not None:
+            must.append(
+                tantivy.Query.range_query(
+                    schema,
+                    DAY_FIELD,
+                    tantivy.FieldType.Integer,
+                    lower_bound=day_number(filters.after),
+                )
+            )
+        # A quoted phrase needs all its words (the service then checks they are in order).
+        langs = sorted({term.lang for term in query.terms}) or [ENGLISH]
+        for phrase in filters.phrases:
+            for lang in langs:
+                for term in self._analyse_filter_words(phrase, lang):
+                    must.append(self._any_field(term, [lang]))
+        clauses = [(tantivy.Occur.Must, found)]
+        clauses.extend((tantivy.Occur.Must, q) for q in must)
+        for word in filters.excluded:
+            for lang in langs:
+                for term in self._analyse_filter_words(word, lang):
+                    clauses.append((tantivy.Occur.MustNot, self._any_field(term, [lang])))
+        return tantivy.Query.boolean_query(clauses)
+
+    @staticmethod
+    def _analyse_filter_words(text: str, lang: str) -> list[str]:
+        """The indexed forms of a filter's words in `lang`, as written (stop words left out)."""
+        words = (m.group().lower() for m in tokenize(normalize(lang, text)))
+        return [term for term in (analyse_word(lang, w) for w in words) if term]
+
+    def _any_field(self, term: str, langs: Sequence[str]) -> tantivy.Query:
+        schema = self._index.schema
+        return tantivy.Query.boolean_query(
+            [
+                (tantivy.Occur.Should, tantivy.Query.term_query(schema, field, term, "basic"))
+                for lang in langs
+                for field in (body_field(lang), title_field(lang))
+            ]
+        )
 
     def _final_score(self, hit: Hit, today: int) -> float:
         weights = self._weights
@@ -144,7 +290,13 @@ class Retriever:
         clauses: list[tuple[tantivy.Occur, tantivy.Query]] = []
         for term in terms:
             for variant in term.variants:
-                for field, boost in ((BODY_FIELD, 1.0), (TITLE_FIELD, self._weights.title)):
+                fields = [
+                    (body_field(term.lang), 1.0),
+                    (title_field(term.lang), self._weights.title),
+                ]
+                if self._weights.lead > 0 and term.lang != ENGLISH:
+                    fields.append((lead_field(term.lang), self._weights.lead))
+                for field, boost in fields:
                     # BM25 needs the counts, not the positions.
                     clause = tantivy.Query.term_query(schema, field, variant.term, "freq")
                     clauses.append(
@@ -197,26 +349,33 @@ class Retriever:
         schema = self._index.schema
         weights = self._weights
         clauses: list[tantivy.Query] = []
-        if weights.coordination > 0:
+        if weights.coordination > 0 or weights.other_coordination > 0:
             # Each distinct query word found adds its idf once, whatever its count: articles
             # holding all the words beat those repeating a few.
             for term in (t for t in query.terms if t.idf >= min_idf):
+                factor = (
+                    weights.coordination if term.lang == ENGLISH else weights.other_coordination
+                )
+                if factor <= 0:
+                    continue
                 present = [
                     tantivy.Query.const_score_query(
                         tantivy.Query.term_query(schema, field, variant.term, "basic"),
-                        weights.coordination * term.idf * variant.weight,
+                        factor * term.idf * variant.weight,
                     )
                     for variant in term.variants
-                    for field in (BODY_FIELD, TITLE_FIELD)
+                    for field in (body_field(term.lang), title_field(term.lang))
                 ]
                 clauses.append(tantivy.Query.disjunction_max_query(present))
         if weights.proximity > 0:
             for left, right in zip(query.terms, query.terms[1:], strict=False):
                 if left.idf < min_idf and right.idf < min_idf:
                     continue
+                if left.lang != right.lang:
+                    continue
                 phrase = tantivy.Query.phrase_query(
                     schema,
-                    BODY_FIELD,
+                    body_field(left.lang),
                     [left.variants[0].term, right.variants[0].term],
                     slop=weights.slop,
                 )

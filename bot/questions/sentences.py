@@ -11,6 +11,7 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from bot.articles.boilerplate import clutter_spans, decode_spans, encode_spans
 from bot.questions.analysis import (
     STOP_WORDS,
     WORD_RE,
@@ -65,6 +66,12 @@ MAX_SENTENCES = 30
 READ_TEXTS_KEPT = 256
 # A headline found this close to the start of the text was cut from it.
 HEADLINE_SEARCH_CHARS = 400
+# Questions of at least this many words prefer a sentence holding all of them.
+MIN_WORDS_FOR_ALL = 3
+# ... when none of the first this many sentences holds any of them.
+LEAD_SENTENCES = 3
+# A quote is cut to this many characters (on a word boundary, with "…").
+MAX_QUOTE_CHARS = 400
 # Lines this short with no full stop are bylines, datelines and bullet headings, not answers.
 MIN_SENTENCE_WORDS = 5
 
@@ -198,14 +205,19 @@ class _Read:
 
 
 @functools.lru_cache(maxsize=READ_TEXTS_KEPT)
-def _read(text: str) -> tuple[_Read, ...]:
+def _read(text: str, clutter: str = "") -> tuple[_Read, ...]:
     """The full sentences of a text worth reading (at most MAX_SENTENCES), analyzed.
 
-    Kept for the last few texts: the same story answers many questions (and the three forms of
-    one), and this is most of the cost of choosing a sentence.
+    `clutter` holds the spans of page clutter found at import (bot/articles/boilerplate.py):
+    they are cut out of the sentences. Kept for the last few texts: the same story answers
+    many questions (and the three forms of one), and this is most of the cost of choosing a
+    sentence.
     """
     found: list[_Read] = []
-    for _, raw in _raw_sentences(text):
+    spans = decode_spans(clutter) if clutter else []
+    for begin, raw in _raw_sentences(text):
+        if spans:
+            raw = _without_clutter(text, begin, raw, spans)
         words = (WORD_RE if "_" in raw else _PLAIN_WORD).findall(raw)
         if len(words) < MIN_SENTENCE_WORDS:
             continue
@@ -216,6 +228,42 @@ def _read(text: str) -> tuple[_Read, ...]:
         if len(found) == MAX_SENTENCES:
             break
     return tuple(found)
+
+
+def _without_clutter(text: str, begin: int, raw: str, spans: list[tuple[int, int]]) -> str:
+    """The longest piece of the sentence at `begin` outside the clutter spans ("" if none)."""
+    end = begin + len(raw)
+    pieces: list[tuple[int, int]] = []
+    start = begin
+    for low, high in spans:
+        if high <= start or low >= end:
+            continue
+        if low > start:
+            pieces.append((start, low))
+        start = max(start, high)
+    if start == begin and not pieces:
+        return raw
+    if start < end:
+        pieces.append((start, end))
+    best = ""
+    for low, high in pieces:
+        # A piece starting inside a word (clutter glued to it) starts at the next word.
+        while low < high and low > 0 and text[low - 1].isalnum() and text[low].isalnum():
+            low += 1
+        piece = text[low:high].strip()
+        if len(piece) > len(best):
+            best = piece
+    return best
+
+
+def cut_quote(sentence: str, limit: int = MAX_QUOTE_CHARS) -> str:
+    """The sentence, or its start cut at a word boundary with "…" to fit `limit` characters."""
+    if len(sentence) <= limit:
+        return sentence
+    cut = sentence[: limit - 1]
+    if sentence[limit - 1].isalnum() and cut[-1:].isalnum():
+        cut = cut.rsplit(" ", 1)[0] if " " in cut else cut
+    return cut.rstrip(" ,;:-–—") + "…"
 
 
 @dataclass(frozen=True, slots=True)
@@ -233,12 +281,15 @@ class _Reading:
 
 
 def sentence_cues(
-    query: Query, title: str, text: str, stats: TermStats | None = None
+    query: Query, title: str, text: str, stats: TermStats | None = None, clutter: str | None = None
 ) -> list[tuple[str, tuple[float, ...]]]:
     """Return the full sentences worth reading (at most MAX_SENTENCES) with their cues.
 
     `stats` gives the rarity of the headline's words; without it they all count the same.
+    `clutter` is the article's stored clutter spans (None: found now).
     """
+    if clutter is None:
+        clutter = encode_spans(clutter_spans(title, text))
     weights = _query_weights(query)
     wanted = frozenset(weights)
     total_idf = sum(term.idf for term in query.terms)
@@ -247,7 +298,7 @@ def sentence_cues(
     headline_total = sum(headline.values())
     kind = query.answer_type
     readings: list[_Reading] = []
-    for read in _read(text):
+    for read in _read(text, clutter):
         share = 0.0
         best: dict[int, float] = {}
         # The query's analyzed forms in the sentence (its names are among its terms).
@@ -369,16 +420,25 @@ def best_sentence(
     text: str,
     weights: SentenceWeights = DEFAULT_WEIGHTS,
     stats: TermStats | None = None,
+    clutter: str | None = None,
 ) -> str:
     """Return the sentence of `text` that best answers `query` (the earliest on ties)."""
     vector = weights.vector()
-    best_text, best_score = "", -math.inf
-    for sentence, cues in sentence_cues(query, title, text, stats):
-        score = sum(map(operator.mul, vector, cues))
-        if score > best_score:
-            best_text, best_score = sentence, score
-    if best_text:
-        return best_text
+    found = sentence_cues(query, title, text, stats, clutter)
+    best = max(found, key=lambda item: sum(map(operator.mul, vector, item[1])), default=None)
+    if (
+        best is not None
+        and best[1][0] == 0.0
+        and len(query.terms) >= MIN_WORDS_FOR_ALL
+        and all(cues[0] == 0.0 for _, cues in found[:LEAD_SENTENCES])
+    ):
+        # The story is about something else (its lead holds none of the question's words) and
+        # one sentence further down holds them all ("Khan Shaykhun sarin"): quote that one.
+        complete = [item for item in found if item[1][0] >= 1.0]
+        if complete:
+            best = max(complete, key=lambda item: sum(map(operator.mul, vector, item[1])))
+    if best is not None:
+        return best[0]
     # No sentence long enough to read: the longest piece there is, else the headline.
     return max(iter_sentences(text), key=len, default=title)
 

@@ -5,14 +5,21 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from bot.clock import Clock, SystemClock
+from bot.questions.abstention import NO_COVERAGE, Coverage, answers, coverage
+from bot.questions.dates import find_dates
+from bot.questions.filters import FilterProblem, parse, phrase_in
 from bot.questions.retrieval import Answer, Retriever, ScoredArticle
 from bot.stories.answers import one_per_story
 from bot.stories.keeper import StoryKeeper
 from storage.articles import ArticleStore, StoredArticle
 from storage.stories import Copy
 
+# Telegram allows 4,096 characters; a question needs far fewer, and long ones cost search time.
 MAX_QUESTION_CHARS = 1_000
 PAGE_SIZE = 3
+# A question with a quoted phrase looks for it in this many of the best articles.
+PHRASE_CANDIDATES = 200
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,23 +35,36 @@ class Hit:
 
 @dataclass(frozen=True, slots=True)
 class Answers:
-    """A page of hits; `suggestions` only when nothing was found."""
+    """A page of hits; `suggestions` only when nothing was found.
+
+    `answered` is False when the archive holds no answer (bot/questions/abstention.py): the
+    hits are then only the closest articles, which may not answer.
+    """
 
     question: str
     hits: tuple[Hit, ...]
     offset: int
     has_more: bool
     suggestions: tuple[str, ...] = ()
+    answered: bool = False
+    coverage: Coverage = NO_COVERAGE
+    # Malformed filters: nothing was searched, the reply says what to fix.
+    problems: tuple[FilterProblem, ...] = ()
 
 
 class QuestionService:
     """Asks the retriever and fetches what the reply shows."""
 
     def __init__(
-        self, articles: ArticleStore, retriever: Retriever, stories: StoryKeeper | None = None
+        self,
+        articles: ArticleStore,
+        retriever: Retriever,
+        clock: Clock | None = None,
+        stories: StoryKeeper | None = None,
     ) -> None:
         self._articles = articles
         self._retriever = retriever
+        self._clock = clock or SystemClock()
         self._stories = stories
 
     async def ask(
@@ -58,14 +78,45 @@ class QuestionService:
     ) -> Answers:
         """Up to `limit` hits from `offset`; answer sentences for the first `with_answers`."""
         question = " ".join(question.split())[:MAX_QUESTION_CHARS]
-        query = self._retriever.analyze(question)
+        parsed = parse(question)
+        if parsed.problems:
+            return Answers(question, (), offset, False, problems=parsed.problems)
+        filters = parsed.filters
+        # "yesterday" is the day before the question was asked (or the `as_of` day).
+        dated = find_dates(parsed.text, as_of or self._clock.now().date())
+        query = self._retriever.analyze(dated.text, lang=filters.lang)
         # One more than asked tells whether a "More" button makes sense.
         also: dict[int, tuple[Copy, ...]] = {}
-        if self._stories is None:
-            scored = self._retriever.search(query, as_of=as_of, limit=limit + 1, offset=offset)
+        if filters.phrases:
+            # Word order is checked on the text: take every candidate, keep those in order.
+            found = self._retriever.search(
+                query, as_of=as_of, limit=PHRASE_CANDIDATES, days=dated.days, filters=filters
+            )
+            stored = await self._articles.get_many([s.article_id for s in found])
+            scored = [
+                s
+                for s in found
+                if s.article_id in stored
+                and all(phrase_in(p, _full_text(stored[s.article_id])) for p in filters.phrases)
+            ][offset : offset + limit + 1]
+        elif self._stories is None:
+            scored = self._retriever.search(
+                query,
+                as_of=as_of,
+                limit=limit + 1,
+                offset=offset,
+                days=dated.days,
+                filters=filters,
+            )
         else:
             # One hit per story: rank every copy, keep each story's best, then page.
-            ranked = self._retriever.search(query, as_of=as_of, limit=(offset + limit + 1) * 3)
+            ranked = self._retriever.search(
+                query,
+                as_of=as_of,
+                limit=(offset + limit + 1) * 3,
+                days=dated.days,
+                filters=filters,
+            )
             picks = await one_per_story(self._stories, ranked, as_of=as_of)
             scored = [ScoredArticle(p.article_id, p.score) for p in picks][offset:]
             also = {p.article_id: p.also for p in picks}
@@ -79,7 +130,9 @@ class QuestionService:
             if article is None:  # deleted since the index last heard
                 continue
             answer = (
-                self._retriever.answer(query, article.title, article.text)
+                self._retriever.answer(
+                    query, article.title, article.text, article.clutter, article.lang
+                )
                 if rank < answered
                 else Answer(sentence="", highlights=())
             )
@@ -87,4 +140,21 @@ class QuestionService:
         suggestions: tuple[str, ...] = ()
         if not hits and offset == 0:
             suggestions = tuple(self._retriever.suggest(query))
-        return Answers(question, tuple(hits), offset, has_more, suggestions)
+        # The first hit decides for the whole page: it is the one a reply quotes.
+        covered = None
+        if hits:
+            top = hits[0].article
+            covered = coverage(query, top.title, top.text, top.clutter)
+        return Answers(
+            question,
+            tuple(hits),
+            offset,
+            has_more,
+            suggestions,
+            answered=covered is not None and answers(covered),
+            coverage=covered or NO_COVERAGE,
+        )
+
+
+def _full_text(article: StoredArticle) -> str:
+    return f"{article.title}\n{article.text}"

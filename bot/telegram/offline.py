@@ -43,9 +43,14 @@ class SentMessage:
     @property
     def buttons(self) -> list[str]:
         """Callback data of the inline keyboard, if any."""
+        return [data for _, data in self.keyboard]
+
+    @property
+    def keyboard(self) -> list[tuple[str, str]]:
+        """(label, callback data) of each inline button, row by row."""
         markup = self.params.get("reply_markup") or {}
         rows = markup.get("inline_keyboard", []) if isinstance(markup, dict) else []
-        return [b.get("callback_data", "") for row in rows for b in row]
+        return [(b.get("text", ""), b.get("callback_data", "")) for row in rows for b in row]
 
 
 @dataclass(slots=True)

@@ -40,11 +40,14 @@ class UpdateFactory:
         caption: str | None = None,
         date: dt.datetime | None = None,
         migrate_to_chat_id: int | None = None,
+        language_code: str | None = None,
     ) -> Update:
         """A new message from a user; `document` is (file_id, file_name, size)."""
         chat_id = chat_id if chat_id is not None else user_id
         data = self._message_data(text, chat_id, chat_type, chat_title, date)
         data["from"] = {"id": user_id, "is_bot": False, "first_name": f"User{user_id}"}
+        if language_code is not None:
+            data["from"]["language_code"] = language_code
         if reply_to is not None:
             data["reply_to_message"] = reply_to
         if forward_from_channel is not None:

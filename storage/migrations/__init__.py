@@ -1,0 +1,1 @@
+"""Alembic migrations of the schema (run by `newsbot db upgrade` and at start-up)."""

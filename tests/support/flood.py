@@ -1,6 +1,6 @@
 """What the fake Bot API adds for digest delivery: flood control, random faults, stalled sends.
 
-Kept apart from fake_telegram.py's methods so that both can grow without colliding.
+Kept apart from bot/telegram/offline.py's methods so that both can grow without colliding.
 """
 
 from __future__ import annotations
@@ -223,11 +223,6 @@ def delivery_routes(api: FakeBotApi) -> list[Route]:
         Route("/_fake/wait-stalled", wait_stalled),
         Route("/_fake/wait-sent/{chat_id:int}", wait_sent),
     ]
-
-
-def text_digest(text: str) -> str:
-    """How /_fake/received names a message text."""
-    return hashlib.sha1(text.encode()).hexdigest()[:16]
 
 
 class DeliveryFaults:

@@ -1,7 +1,7 @@
 """stories: near copies of one article grouped, with the LSH bands that find them
 
 Revision ID: 0007
-Revises: 0003
+Revises: 0006
 Create Date: 2026-12-02 17:00:00
 
 Three new tables (no change to existing ones): story_members (an article's story and why it
@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0007"
-down_revision = "0003"
+down_revision = "0006"
 branch_labels = None
 depends_on = None
 

@@ -1,0 +1,194 @@
+"""Known-item retrieval per language: every language's articles in one archive, headlines asked.
+
+    python -m bench.languages ../shared/data/multilingual [--langs ar,ru,fr,fa] [--halves all]
+
+Imports each `{lang}-articles.jsonl` without titles into one index (language detected per
+article, as `newsbot import` does), asks each `{lang}-dev-questions.jsonl` query (and its
+`typo` form) and prints article hit@1 / hit@5 per language for the bot and, measured in the
+same run on the same articles, the reference engines: tantivy's default analyser, tantivy with
+the language's Snowball stemmer, bm25s with PyStemmer. `--halves` picks the question
+halves reported (by a hash of the id: tuned on `tune`, checked on `check`; `all`: both).
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import hashlib
+import json
+import pathlib
+import time
+from collections import Counter
+from dataclasses import dataclass
+
+import bm25s
+import Stemmer
+import tantivy
+
+from bot.languages import detect
+from bot.questions.retrieval import Retriever
+from storage.search_index import IndexChange, SearchIndex
+
+STEMMERS = {"ar": "arabic", "ru": "russian", "fr": "french", "fa": None, "es": "spanish"}
+
+
+@dataclass(frozen=True, slots=True)
+class Question:
+    qid: str
+    lang: str
+    query: str
+    typo: str
+    gold: str
+
+
+def load(folder: pathlib.Path, langs: list[str]) -> tuple[list[dict[str, str]], list[Question]]:
+    articles: list[dict[str, str]] = []
+    questions: list[Question] = []
+    for lang in langs:
+        with (folder / f"{lang}-articles.jsonl").open(encoding="utf-8") as f:
+            articles.extend(json.loads(line) for line in f if line.strip())
+        with (folder / f"{lang}-dev-questions.jsonl").open(encoding="utf-8") as f:
+            for line in f:
+                q = json.loads(line)
+                questions.append(
+                    Question(q["qid"], q["lang"], q["query"], q["typo"], q["gold_doc_ids"][0])
+                )
+    return articles, questions
+
+
+def in_half(qid: str, half: str) -> bool:
+    if half == "all":
+        return True
+    even = hashlib.sha256(qid.encode()).digest()[0] % 2 == 0
+    return even if half == "tune" else not even
+
+
+class Bot:
+    name = "bot"
+
+    def __init__(self, articles: list[dict[str, str]]) -> None:
+        self.index = SearchIndex.open(None)
+        started = time.perf_counter()
+        changes = []
+        self.detected: Counter[tuple[str, str]] = Counter()
+        for number, article in enumerate(articles, 1):
+            lang = detect(article["text"]) or "xx"
+            self.detected[(article["lang"], lang)] += 1
+            date = dt.date.fromisoformat(article["date"]) if article.get("date") else None
+            changes.append(
+                IndexChange(number, "", article["text"], date, lang=lang, source=article["source"])
+            )
+        self.detect_seconds = time.perf_counter() - started
+        self.index.apply(changes, len(changes))
+        self.retriever = Retriever(self.index)
+
+    def search(self, query: str, k: int) -> list[int]:
+        analysed = self.retriever.analyze(query)
+        return [s.article_id for s in self.retriever.search(analysed, as_of=None, limit=k)]
+
+
+class TantivyEngine:
+    def __init__(self, articles: list[dict[str, str]], stemmer: str | None, name: str) -> None:
+        self.name = name
+        builder = tantivy.SchemaBuilder()
+        builder.add_integer_field("id", stored=True, indexed=True, fast=True)
+        tokenizer = "default" if stemmer is None else "stem"
+        builder.add_text_field("body", tokenizer_name=tokenizer)
+        self.schema = builder.build()
+        self.index = tantivy.Index(self.schema)
+        if stemmer is not None:
+            self.index.register_tokenizer(
+                "stem",
+                tantivy.TextAnalyzerBuilder(tantivy.Tokenizer.simple())
+                .filter(tantivy.Filter.remove_long(40))
+                .filter(tantivy.Filter.lowercase())
+                .filter(tantivy.Filter.stemmer(stemmer))
+                .build(),
+            )
+        writer = self.index.writer(heap_size=200_000_000)
+        for number, article in enumerate(articles, 1):
+            writer.add_document(tantivy.Document(id=number, body=article["text"]))
+        writer.commit()
+        writer.wait_merging_threads()
+        self.index.reload()
+        self.searcher = self.index.searcher()
+
+    def search(self, query: str, k: int) -> list[int]:
+        words = [w for w in query.split() if w.isalnum()]
+        if not words:
+            return []
+        parsed = self.index.parse_query(" OR ".join(words), ["body"])
+        hits = self.searcher.search(parsed, k).hits
+        return [self.searcher.doc(address)["id"][0] for _, address in hits]
+
+
+class Bm25sEngine:
+    def __init__(self, articles: list[dict[str, str]], lang: str, stemmer: str | None) -> None:
+        self.name = "bm25s+PyStemmer"
+        self.stemmer = Stemmer.Stemmer(stemmer) if stemmer else None
+        self.ids = [number for number, a in enumerate(articles, 1)]
+        tokens = bm25s.tokenize(
+            [a["text"] for a in articles], stopwords=None, stemmer=self.stemmer, show_progress=False
+        )
+        self.model = bm25s.BM25(k1=1.5, b=0.75)
+        self.model.index(tokens, show_progress=False)
+
+    def search(self, query: str, k: int) -> list[int]:
+        tokens = bm25s.tokenize([query], stopwords=None, stemmer=self.stemmer, show_progress=False)
+        if not tokens.vocab:
+            return []
+        found, _ = self.model.retrieve(tokens, k=k, show_progress=False)
+        return [self.ids[int(i)] for i in found[0]]
+
+
+def score(engine: object, questions: list[Question], gold_of: dict[str, int], form: str) -> str:
+    at1 = at5 = 0
+    for q in questions:
+        text = q.query if form == "query" else q.typo
+        found = engine.search(text, 5)  # type: ignore[attr-defined]
+        gold = gold_of[q.gold]
+        at1 += bool(found) and found[0] == gold
+        at5 += gold in found
+    n = max(len(questions), 1)
+    return f"{at1 / n:.2f} / {at5 / n:.2f}"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("folder", type=pathlib.Path)
+    parser.add_argument("--langs", default="ar,ru,fr,fa")
+    parser.add_argument("--halves", default="tune,check", help="question halves: tune,check,all")
+    parser.add_argument("--no-references", action="store_true")
+    args = parser.parse_args()
+    langs = args.langs.split(",")
+    articles, questions = load(args.folder, langs)
+    gold_of = {a["id"]: n for n, a in enumerate(articles, 1)}
+    halves = args.halves.split(",")
+    bot = Bot(articles)
+    wrong = sum(c for (given, got), c in bot.detected.items() if given != got)
+    print(
+        f"{len(articles):,} articles, {len(questions)} questions; "
+        f"language detected for {len(articles) / bot.detect_seconds:,.0f} articles/s, "
+        f"{wrong} of {len(articles):,} not the corpus's language"
+    )
+    print("| lang | half | engine | hit@1 / hit@5 | typo hit@1 / hit@5 |")
+    print("|---|---|---|---|---|")
+    plain = None if args.no_references else TantivyEngine(articles, None, "tantivy default")
+    for lang in langs:
+        engines: list[object] = [bot]
+        if plain is not None:
+            engines.append(plain)
+            if STEMMERS.get(lang):
+                engines.append(TantivyEngine(articles, STEMMERS[lang], "tantivy stem"))
+            engines.append(Bm25sEngine(articles, lang, STEMMERS.get(lang)))
+        for half in halves:
+            asked = [q for q in questions if q.lang == lang and in_half(q.qid, half)]
+            for engine in engines:
+                name = engine.name  # type: ignore[attr-defined]
+                clean = score(engine, asked, gold_of, "query")
+                typo = score(engine, asked, gold_of, "typo")
+                print(f"| {lang} | {half} ({len(asked)}) | {name} | {clean} | {typo} |", flush=True)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,282 @@
+"""Page clutter in an article's text (datelines, bylines, tag lists, captions...) and its agency.
+
+Recognised once, at import: the spans found are stored with the article (`clutter`), and the
+answer-sentence choice never quotes from them. Clutter is often glued to a real sentence in
+scraped texts ("Date of publication 12 June 2016 Dozens of civilians have been killed..."), so
+it is a span of characters, not a whole sentence.
+"""
+
+from __future__ import annotations
+
+import re
+
+_MONTH = (
+    r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
+    r"sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
+)
+_WEEKDAY = r"(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?,?"
+_DATE = (
+    rf"(?:\d{{1,2}}[-./]\d{{1,2}}[-./]\d{{2,4}}|\d{{4}}-\d{{2}}-\d{{2}}|"
+    rf"\d{{1,2}}\s+{_MONTH},?\s+\d{{4}}|{_MONTH}\s+\d{{1,2}},?\s*\d{{4}})"
+)
+# A dateline at the start: "Date of publication 7 July 2016", "Wed 05 Apr 2017 at 0914",
+# "01.10.2017Get short URL 4016", "28.05.2017(updated 1549 28.05.2017)".
+_LEAD_DATE = re.compile(
+    rf"\s*(?:(?:date of publication|published(?: on)?|updated|last updated|posted)"
+    rf"(?:\s+at)?\s*:?\s*)?"
+    rf"(?:{_WEEKDAY}\s+)?{_DATE}"
+    r"(?:\s*\(updated[^)]{0,40}\))?"
+    r"(?:\s*(?:at\s+)?\d{1,2}:?\d{2}(?:\s*(?:gmt|utc|am|pm))?\b)?"
+    r"(?:\s*get short url\s*\d*)?(?:\s*video\b)?[\s.:|-]*",
+    re.IGNORECASE,
+)
+AGENCIES = {
+    "afp": "AFP",
+    "reuters": "Reuters",
+    "ap": "AP",
+    "associated press": "AP",
+    "dpa": "dpa",
+    "xinhua": "Xinhua",
+    "sputnik": "Sputnik",
+    "tass": "TASS",
+    "anadolu": "Anadolu",
+    "aa": "Anadolu",
+    "sana": "SANA",
+    "upi": "UPI",
+    "ians": "IANS",
+    "pti": "PTI",
+}
+_AGENCY = (
+    r"(?:AFP|Reuters|REUTERS|AP|Associated Press|dpa|DPA|Xinhua|Sputnik|TASS|Anadolu|AA|SANA|"
+    r"UPI|IANS|PTI)"
+)
+# An agency and date after the headline: "AFP Saturday 21 Jun 2014".
+_LEAD_AGENCY = re.compile(rf"\s*{_AGENCY}\s+(?:{_WEEKDAY}\s+)?{_DATE}[\s.:-]*", re.IGNORECASE)
+# An agency in brackets, with the place before it: "BEIRUT (Reuters) -", "MOSCOW (Sputnik)".
+_DATELINE = re.compile(rf"\(({_AGENCY})\)\s*[-–—:]?\s*")
+_PLACE_BEFORE = re.compile(r"(?:[A-Z][A-Z.'-]+[ ,]+){1,3}$")
+# "Reuters - " / "AFP -" at the start of a paragraph.
+_AGENCY_DASH = re.compile(rf"({_AGENCY})\s+[-–—]\s+")
+# "- REUTERS" signing off at the end.
+_SIGN_OFF = re.compile(rf"\s[-–—]\s*({_AGENCY})\s*$")
+# Everything after these is a list of other stories, share buttons or comments.
+_TAIL_MARKS = (
+    "Related News",
+    "Related Articles",
+    "Read Also",
+    "Read more",
+    "More from",
+    "Community standards",
+    "Comment via Facebook",
+    "Share this article",
+    "Share on Facebook",
+)
+# "Source AA" before a tail mark is the credit line of the page.
+_SOURCE_BEFORE = re.compile(r"Source\s+[A-Z]{2,}\s+$")
+# A tag list glued before the next sentence: "Tags Idlib Russia Syria Anti-government ...".
+_TAGS = re.compile(r"Tags\s+(?:[A-Z][\w'-]*\s+){1,8}?(?=[A-Z][\w'-]*\s+[a-z])|Tags\b[^.!?]*$")
+# Share prompts and short-link stubs, found by their first words.
+_PROMPTS = {
+    "Get short URL": re.compile(r"Get short URL\s*\d*"),
+    "Follow us on": re.compile(r"Follow us on \w+"),
+    "Click here": re.compile(r"Click here[^.!?]*[.!?]?"),
+    "Sign up for": re.compile(r"Sign up for [^.!?]*[.!?]?"),
+    "Print Tweet": re.compile(r"Print\s+Tweet(?:\s+Views\s+\d+)?(?:\s+Related\b)?"),
+}
+# A photo caption paragraph starts so.
+_CAPTION_STARTS = ("FILE PHOTO", "PHOTO", "IMAGE", "PICTURE", "Photo:", "Image:", "Photo credit")
+_CREDIT = re.compile(r"\((?:Source|Photo|Image|Via)\s*:[^()\n]{1,80}\)(?:\s+(?:Twitter|Facebook))?")
+# A byline on its own line: "By Jane Smith, CNN".
+_BYLINE = re.compile(r"By\s+[A-Z][\w.'-]*(?:\s+[A-Z][\w.'-]*){0,4}(?:,\s*[\w ]{1,40})?$")
+_SOURCE_MARK = re.compile(r"\((?:source|via)\s*:\s*([^()\n]{1,80}?)\s*\)", re.IGNORECASE)
+_NON_WORD = re.compile(r"\W+")
+
+Span = tuple[int, int]
+# The kind of a span that is a photo caption or credit (others have none).
+PHOTO = "p"
+
+
+def clutter_spans(title: str, text: str) -> list[tuple[int, int] | tuple[int, int, str]]:
+    """The spans of `text` that are page clutter, sorted; photo captions marked PHOTO."""
+    spans: list[Span] = []
+    position = _lead_end(title, text)
+    if position:
+        spans.append((0, position))
+    spans.extend(_tail(text))
+    photos = _captions(text)
+    spans.extend(_bylines(text))
+    found = text.find("Tags")
+    while found != -1:
+        match = _TAGS.match(text, found)
+        if match is not None:
+            spans.append(match.span())
+        found = text.find("Tags", found + 4)
+    for first, pattern in _PROMPTS.items():
+        found = text.find(first)
+        while found != -1:
+            match = pattern.match(text, found)
+            if match is not None:
+                spans.append(match.span())
+            found = text.find(first, found + 1)
+    if "(" in text:
+        photos.extend(m.span() for m in _CREDIT.finditer(text))
+        for match in _DATELINE.finditer(text):
+            place = _PLACE_BEFORE.search(text, max(0, match.start() - 40), match.start())
+            spans.append((place.start() if place else match.start(), match.end()))
+    sign_off = _SIGN_OFF.search(text, max(0, len(text) - 40))
+    if sign_off is not None:
+        spans.append(sign_off.span())
+    repeat = _headline_at(title, text, position + 1, search=True)
+    if repeat is not None:
+        spans.append(repeat)
+    # Photo captions and credits are kept apart: never quoted, but searched (a caption names
+    # the story's places and people).
+    return sorted([*_merged(spans), *((s, e, PHOTO) for s, e in _merged(photos))])
+
+
+def _tail(text: str) -> list[Span]:
+    """From the first "Related News" (or the like) to the end, with a "Source XX" before it."""
+    ends = [at for at in (text.find(mark) for mark in _TAIL_MARKS) if at != -1]
+    if not ends:
+        return []
+    start = min(ends)
+    credit = _SOURCE_BEFORE.search(text, max(0, start - 20), start)
+    return [(credit.start() if credit else start, len(text))]
+
+
+def _captions(text: str) -> list[Span]:
+    """Whole paragraphs that are photo captions."""
+    spans: list[Span] = []
+    start = 0
+    for line in text.split("\n"):
+        if line.startswith(_CAPTION_STARTS):
+            spans.append((start, start + len(line)))
+        start += len(line) + 1
+    return spans
+
+
+def _bylines(text: str) -> list[Span]:
+    """Whole paragraphs that are bylines, and "AFP - " openings."""
+    spans: list[Span] = []
+    start = 0
+    for line in text.split("\n"):
+        end = start + len(line)
+        if line.startswith("By ") and _BYLINE.match(line):
+            spans.append((start, end))
+        else:
+            match = _AGENCY_DASH.match(line)
+            if match is not None:
+                spans.append((start, start + match.end()))
+        start = end + 1
+    return spans
+
+
+def _lead_end(title: str, text: str) -> int:
+    """Where the opening dateline, headline repeat and agency line end (0: none)."""
+    position = 0
+    while True:
+        start = position
+        for pattern in (_LEAD_DATE, _LEAD_AGENCY):
+            match = pattern.match(text, position)
+            if match is not None and match.end() > position:
+                position = match.end()
+        headline = _headline_at(title, text, position)
+        if headline is not None:
+            position = headline[1]
+        if position == start:
+            return position
+
+
+def _headline_at(title: str, text: str, position: int, *, search: bool = False) -> Span | None:
+    """The span of the headline repeated in `text` at `position` (or after it, with `search`)."""
+    words = _NON_WORD.split(title.removesuffix("…"))
+    if title.endswith("…"):
+        words = words[:-1]  # cut mid-word
+    words = [w for w in words if w]
+    if len(words) < 3:
+        return None
+    pattern = re.compile(r"\W*".join(re.escape(w) for w in words) + r"[\s.:|-]*", re.IGNORECASE)
+    if search:
+        match = pattern.search(text, position, position + len(title) + 400)
+    else:
+        match = pattern.match(text, position)
+    return match.span() if match is not None else None
+
+
+def _merged(spans: list[Span]) -> list[Span]:
+    merged: list[Span] = []
+    for start, end in sorted(spans):
+        if merged and start <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
+        else:
+            merged.append((start, end))
+    return merged
+
+
+def encode_spans(spans: list[tuple[int, int] | tuple[int, int, str]]) -> str:
+    """The spans as stored: "start-end" (photo captions "start-endp") separated by commas."""
+    return ",".join(f"{s[0]}-{s[1]}{s[2] if len(s) > 2 else ''}" for s in spans)
+
+
+def decode_spans(stored: str, *, photos: bool = True) -> list[Span]:
+    """Invert `encode_spans` (without the kinds); `photos=False` leaves captions out."""
+    spans: list[Span] = []
+    for pair in stored.split(","):
+        start, _, end = pair.partition("-")
+        if end.endswith(PHOTO):
+            if not photos:
+                continue
+            end = end[: -len(PHOTO)]
+        if start and end:
+            spans.append((int(start), int(end)))
+    return spans
+
+
+def without_clutter(text: str, clutter: str | None) -> str:
+    """The text with its clutter blanked out (the same length); photo captions are kept, as
+    they are searched."""
+    if not clutter:
+        return text
+    pieces: list[str] = []
+    position = 0
+    for start, end in decode_spans(clutter, photos=False):
+        if start < position:
+            continue
+        pieces.append(text[position:start])
+        pieces.append(" " * (end - start))
+        position = max(position, end)
+    pieces.append(text[position:])
+    return "".join(pieces)
+
+
+def agency(text: str) -> str | None:
+    """The news agency the text's dateline names ("BEIRUT (Reuters) -", "AFP -", "- REUTERS")."""
+    head = text[:2_000]
+    match = _DATELINE.search(head)
+    if match is not None:
+        return _agency_name(match.group(1))
+    for line in head.split("\n"):
+        match = _AGENCY_DASH.match(line) or _LEAD_AGENCY.match(line)
+        if match is not None:
+            return _agency_name(match.group().split()[0])
+    sign_off = _SIGN_OFF.search(text, max(0, len(text) - 40))
+    return _agency_name(sign_off.group(1)) if sign_off is not None else None
+
+
+def article_source(text: str) -> str | None:
+    """The outlet or agency a text names as its own: its dateline's agency, else a
+    "(Source: X)" outside photo captions (there it credits the photo), else None."""
+    found = agency(text)
+    if found is not None:
+        return found
+    for line in text.split("\n"):
+        if line.startswith(_CAPTION_STARTS) or "(" not in line:
+            continue
+        match = _SOURCE_MARK.search(line)
+        if match is not None:
+            return match.group(1).strip()
+    return None
+
+
+def _agency_name(found: str) -> str:
+    return AGENCIES.get(found.lower(), found)

@@ -1,0 +1,81 @@
+"""Cleaning the short fields of an article (title, source, URL, id) before they reach SQL.
+
+The same rules on every database: PostgreSQL refuses NUL bytes and text over a column's
+length where SQLite stores them, so an archive that works on one must work on the other.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+
+from bot.articles.parsing import UNPRINTABLE
+
+# The column sizes in storage/models.py (String(200)); URLs are Text, but none is this long.
+SOURCE_MAX = 200
+EXTERNAL_ID_MAX = 200
+URL_MAX = 2_048
+# A text of at least this many words where one word is more than this share of them is
+# keyword stuffing ("Raqqa Raqqa Raqqa…"), not an article.
+STUFFING_MIN_WORDS = 60
+STUFFING_SHARE = 0.35
+_WORD = re.compile(r"\w+")
+_SPACES = re.compile(r"\s+")
+
+
+class BadField(ValueError):
+    """A field that cannot be stored as given; the message names it, for the user."""
+
+
+def storable(value: str) -> str:
+    """The text with lone surrogates replaced (they cannot be UTF-8) and NULs and controls gone."""
+    value = value.encode("utf-8", "replace").decode("utf-8")
+    if not value.isprintable():
+        value = UNPRINTABLE.sub("", value)
+    return value
+
+
+def one_line(value: str | None) -> str | None:
+    """A storable, single-line, trimmed field; None when nothing is left."""
+    if value is None:
+        return None
+    value = storable(_SPACES.sub(" ", value)).strip()
+    return value or None
+
+
+def clean_source(value: str | None) -> str | None:
+    """A source name that fits its column: cut at a word boundary (it only describes)."""
+    value = one_line(value)
+    if value is None or len(value) <= SOURCE_MAX:
+        return value
+    return value[: SOURCE_MAX - 1].rsplit(" ", 1)[0].rstrip() + "…"
+
+
+def clean_external_id(value: str | None) -> str | None:
+    """An id is an identity: one that does not fit is refused, never cut into another's."""
+    value = one_line(value)
+    if value is not None and len(value) > EXTERNAL_ID_MAX:
+        raise BadField(f"its id is {len(value):,} characters long; the limit is {EXTERNAL_ID_MAX}")
+    return value
+
+
+def clean_url(value: str | None) -> str | None:
+    """A URL on one line, refused when longer than any real page address."""
+    value = one_line(value)
+    if value is not None and len(value) > URL_MAX:
+        raise BadField(f"its url is {len(value):,} characters long; the limit is {URL_MAX:,}")
+    return value
+
+
+def normalised_length(text: str) -> int:
+    """The length of a text once every run of white space counts as one space."""
+    return len(_SPACES.sub(" ", text).strip())
+
+
+def stuffed_word(text: str) -> str | None:
+    """The word a keyword-stuffed text repeats, or None for an ordinary text."""
+    words = _WORD.findall(text.casefold())
+    if len(words) < STUFFING_MIN_WORDS:
+        return None
+    word, count = Counter(words).most_common(1)[0]
+    return word if count > STUFFING_SHARE * len(words) else None

@@ -1,0 +1,149 @@
+"""`newsbot feeds ...`: follow, list, remove and poll feeds, and exchange them as OPML."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+from typing import Any
+
+from bot.feeds.opml import OpmlError, OpmlFeed, read_opml, write_opml
+from bot.feeds.parse import FeedError
+from bot.services import Services, open_services
+from bot.settings import Settings
+from bot.web.fetch import FetchError
+
+
+def add_commands(sub: Any) -> None:
+    """Add the `feeds` subcommand and its actions."""
+    feeds = sub.add_parser("feeds", help="follow feeds: add, list, remove, poll, OPML")
+    actions = feeds.add_subparsers(dest="action", required=True)
+    add = actions.add_parser("add", help="follow a feed (RSS, Atom, JSON Feed)")
+    add.add_argument("url")
+    add.add_argument("topics", nargs="*", help="store only items with one of these words")
+    add.set_defaults(handler=_add)
+    actions.add_parser("list", help="the feeds, with their health").set_defaults(handler=_list)
+    remove = actions.add_parser("remove", help="stop following feed n (its articles stay)")
+    remove.add_argument("number", type=int)
+    remove.set_defaults(handler=_remove)
+    actions.add_parser("poll", help="poll the due feeds now").set_defaults(handler=_poll)
+    imp = actions.add_parser("import-opml", help="follow every feed in an OPML file")
+    imp.add_argument("path", type=Path)
+    imp.set_defaults(handler=_import_opml)
+    exp = actions.add_parser("export-opml", help="write the feeds as an OPML file")
+    exp.add_argument("path", type=Path)
+    exp.set_defaults(handler=_export_opml)
+
+
+def _with_services(settings: Settings, work: Callable[[Services], Awaitable[int]]) -> int:
+    async def run() -> int:
+        services = await open_services(settings)
+        try:
+            return await work(services)
+        finally:
+            await services.close()
+
+    return asyncio.run(run())
+
+
+def _add(settings: Settings, args: argparse.Namespace) -> int:
+    async def work(services: Services) -> int:
+        try:
+            followed = await services.feeds.follow(args.url, " ".join(args.topics))
+        except (FetchError, FeedError) as exc:
+            print(f"newsbot feeds add: {args.url}: {exc}", file=sys.stderr)
+            return 1
+        feed = followed.feed
+        verb = "Following" if followed.created else "Already following"
+        print(f"{verb} feed #{feed.id}: {feed.title or feed.url} ({followed.items} items now).")
+        return 0
+
+    return _with_services(settings, work)
+
+
+def _list(settings: Settings, args: argparse.Namespace) -> int:
+    async def work(services: Services) -> int:
+        feeds = await services.feeds.store.all()
+        if not feeds:
+            print("No feeds.")
+        for feed in feeds:
+            success = (
+                feed.last_success_at.isoformat(timespec="minutes")
+                if feed.last_success_at
+                else "never"
+            )
+            print(
+                f"#{feed.id}\t{feed.url}\t{feed.title or '-'}\ttopics: {feed.topics or '-'}\t"
+                f"{feed.item_count} articles\tlast success: {success}\t"
+                f"last error: {feed.last_error or '-'}"
+            )
+        return 0
+
+    return _with_services(settings, work)
+
+
+def _remove(settings: Settings, args: argparse.Namespace) -> int:
+    async def work(services: Services) -> int:
+        removed = await services.feeds.store.remove(args.number)
+        if removed is None:
+            print(f"newsbot feeds remove: there is no feed #{args.number}", file=sys.stderr)
+            return 1
+        print(f"Stopped following feed #{removed.id}: {removed.title or removed.url}.")
+        return 0
+
+    return _with_services(settings, work)
+
+
+def _poll(settings: Settings, args: argparse.Namespace) -> int:
+    async def work(services: Services) -> int:
+        # A stable DIGEST_WORKER_ID resumes at once the feeds a killed run left leased.
+        await services.feeds.start()
+        report = await services.feeds.poll_due()
+        print(
+            f"Polled {report.feeds} feed(s): {report.stored} new articles, "
+            f"{report.unchanged} unchanged, {report.failed} failed."
+        )
+        for error in report.errors[:20]:
+            print(f"  {error}", file=sys.stderr)
+        return 1 if report.failed and report.failed == report.feeds else 0
+
+    return _with_services(settings, work)
+
+
+def _import_opml(settings: Settings, args: argparse.Namespace) -> int:
+    try:
+        listed = read_opml(args.path.read_bytes())
+    except (OSError, OpmlError) as exc:
+        print(f"newsbot feeds import-opml: {args.path}: {exc}", file=sys.stderr)
+        return 1
+
+    async def work(services: Services) -> int:
+        added = known = 0
+        problems = []
+        for entry in listed:
+            try:
+                followed = await services.feeds.follow(entry.url)
+            except (FetchError, FeedError) as exc:
+                problems.append(f"{entry.url}: {exc}")
+                continue
+            added, known = (added + 1, known) if followed.created else (added, known + 1)
+        print(f"Following {added} new feed(s); {known} followed already; {len(problems)} failed.")
+        for problem in problems[:20]:
+            print(f"  {problem}", file=sys.stderr)
+        return 1 if problems and not added else 0
+
+    return _with_services(settings, work)
+
+
+def _export_opml(settings: Settings, args: argparse.Namespace) -> int:
+    async def work(services: Services) -> int:
+        feeds = await services.feeds.store.all()
+        args.path.write_text(
+            write_opml([OpmlFeed(f.url, f.title) for f in feeds]), encoding="utf-8"
+        )
+        print(f"Wrote {len(feeds)} feed(s) to {args.path}.")
+        return 0
+
+    return _with_services(settings, work)

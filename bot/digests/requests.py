@@ -1,0 +1,108 @@
+"""What a chat asks of its digests, as people type it: times of day, topic words, time zones."""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import functools
+import re
+import zoneinfo
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+# 8, 08:00, 8.30, 20.30, 8h, 8h30, 8am, 8:30pm, 8 a.m.
+CLOCK = re.compile(
+    r"^(?P<hour>\d{1,2})(?:[:.h](?P<minute>\d{1,2})?)?\s*(?P<half>[ap]\.?m\.?)?$", re.IGNORECASE
+)
+# Anything a reader means as a time, valid or not: a topic word never looks like this.
+TIME_LIKE = re.compile(r"^\d{1,2}(?:[:.h]\d*)?\s*(?:[ap]\.?m\.?)?$|^\d+[:.]\d+$", re.IGNORECASE)
+OFFSET = re.compile(r"^(?:utc|gmt)\s*(?P<sign>[+\-−])\s*(?P<hours>\d{1,2})(?::?(?P<minutes>00))?$")
+AM_PM = {"am", "pm", "a.m.", "p.m.", "a.m", "p.m"}
+
+
+@dataclass(frozen=True, slots=True)
+class SubscribeRequest:
+    """A parsed /subscribe: the time (None: the default) and the topic words."""
+
+    at: dt.time | None
+    topics: tuple[str, ...]
+
+
+class InvalidTime(ValueError):
+    """A word meant as a time of day that is not one; the message names it."""
+
+
+def parse_clock(value: str) -> dt.time | None:
+    """'8am', '8:30pm', '20.30', '8h', '08:00' as a time of day; None if it is not one."""
+    match = CLOCK.match(value.strip())
+    if match is None:
+        return None
+    hour, minute = int(match.group("hour")), int(match.group("minute") or 0)
+    half = (match.group("half") or "").replace(".", "").lower()
+    if half:
+        if not 1 <= hour <= 12:
+            return None
+        hour = hour % 12 + (12 if half == "pm" else 0)
+    if hour > 23 or minute > 59:
+        return None
+    return dt.time(hour, minute)
+
+
+def parse_subscribe(words: Sequence[str]) -> SubscribeRequest:
+    """The words after /subscribe; raises InvalidTime for a time-like word that is no time."""
+    words = list(words)
+    if len(words) >= 2 and words[1].lower() in AM_PM:  # "8 am"
+        words = [words[0] + words[1], *words[2:]]
+    if words and TIME_LIKE.match(words[0]):
+        at = parse_clock(words[0])
+        if at is None:
+            raise InvalidTime(words[0])
+        return SubscribeRequest(at, tuple(words[1:]))
+    return SubscribeRequest(None, tuple(words))
+
+
+def same_topics(a: str, b: str) -> bool:
+    """Whether two subscriptions' topic words are the same words (case and order aside)."""
+    return sorted(a.casefold().split()) == sorted(b.casefold().split())
+
+
+@dataclass(frozen=True, slots=True)
+class ZoneMatch:
+    """The zone a name means, or the close matches when it is not clear."""
+
+    zone: str | None
+    suggestions: tuple[str, ...] = ()
+
+
+@functools.cache
+def _zones() -> tuple[str, ...]:
+    return tuple(sorted(zoneinfo.available_timezones()))
+
+
+def find_timezone(name: str) -> ZoneMatch:
+    """`Asia/Beirut` from 'Asia/Beirut', 'beirut', 'Beirut'; `Etc/GMT-3` from 'UTC+3'."""
+    wanted = name.strip()
+    if not wanted or len(wanted) > 64:
+        return ZoneMatch(None)
+    key = wanted.casefold().replace(" ", "_")
+    zones = _zones()
+    exact = [z for z in zones if z.casefold() == key]
+    if exact:
+        return ZoneMatch(exact[0])
+    offset = OFFSET.match(key.replace("_", ""))
+    if offset is not None:
+        hours = int(offset.group("hours"))
+        east = offset.group("sign") == "+"
+        # POSIX-style Etc zones count the other way: UTC+3 is Etc/GMT-3.
+        candidate = "Etc/GMT" if hours == 0 else f"Etc/GMT{'-' if east else '+'}{hours}"
+        return ZoneMatch(candidate if candidate in zones else None)
+    by_city = [z for z in zones if "/" in z and z.rsplit("/", 1)[1].casefold() == key]
+    if len(by_city) == 1:
+        return ZoneMatch(by_city[0])
+    if by_city:
+        return ZoneMatch(None, tuple(by_city[:5]))
+    cities = {z.rsplit("/", 1)[-1].casefold(): z for z in zones}
+    close = difflib.get_close_matches(key, list(cities), n=3, cutoff=0.7)
+    partial = [z for z in zones if key in z.casefold()] if len(key) >= 3 else []
+    suggestions = list(dict.fromkeys([cities[c] for c in close] + partial))
+    return ZoneMatch(None, tuple(suggestions[:5]))

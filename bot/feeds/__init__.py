@@ -1,0 +1,1 @@
+"""Subscribed feeds (RSS, Atom, JSON Feed): parsing, OPML, and the poller that stores new items."""

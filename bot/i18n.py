@@ -1,0 +1,109 @@
+"""The bot's fixed texts in the reader's language: gettext catalogues in bot/locales (Babel).
+
+The language is the chat's choice (`/language`), else the user's Telegram `language_code`,
+else English. Translators edit `bot/locales/<lang>/LC_MESSAGES/bot.po`; see docs/TRANSLATING.md.
+"""
+
+from __future__ import annotations
+
+import gettext
+from dataclasses import dataclass
+from functools import cache, lru_cache
+from pathlib import Path
+
+from babel import Locale, UnknownLocaleError
+
+from storage.chat_languages import ChatLanguageStore
+
+DOMAIN = "bot"
+LOCALE_DIR = Path(__file__).parent / "locales"
+DEFAULT = "en"
+# The languages with a catalogue (English is the source text).
+LANGUAGES = ("en", "ru", "ar", "fr")
+# Right-to-left mark: starts a line in the right-to-left direction whatever comes first on it
+# (a number, a command, a Latin name), so Telegram lays out Arabic and Persian lines properly.
+RLM = "\u200f"
+
+
+def N_(message: str) -> str:
+    """Mark a text kept in a constant for the catalogue (translated where it is shown)."""
+    return message
+
+
+@cache
+def _catalogue(lang: str) -> gettext.NullTranslations:
+    return gettext.translation(DOMAIN, LOCALE_DIR, languages=[lang], fallback=True)
+
+
+@dataclass(frozen=True, slots=True)
+class Texts:
+    """The fixed texts in one language: `texts("Also:")`, `texts("{n} found", n=3)`."""
+
+    lang: str
+
+    def __call__(self, message: str, /, **values: object) -> str:
+        """The translation of `message` (English when there is none), with `values` put in."""
+        text = _catalogue(self.lang).gettext(message)
+        return text.format(**values) if values else text
+
+    @property
+    def right_to_left(self) -> bool:
+        """Whether the language is written right to left."""
+        return direction(self.lang) == "rtl"
+
+    def html(self, text: str) -> str:
+        """A reply as it is sent: right-to-left languages get each line's direction set."""
+        if not self.right_to_left:
+            return text
+        return "\n".join(RLM + line if line else line for line in text.split("\n"))
+
+    def language_name(self, code: str) -> str:
+        """The name of language `code` in this language ("arabe" for "ar" in French)."""
+        try:
+            name = Locale.parse(code).get_display_name(self.lang)
+        except (ValueError, UnknownLocaleError):
+            return code
+        return name or code
+
+
+ENGLISH = Texts(DEFAULT)
+
+
+@lru_cache(maxsize=64)
+def direction(lang: str) -> str:
+    """'rtl' or 'ltr'."""
+    try:
+        return str(Locale.parse(lang).text_direction)
+    except (ValueError, UnknownLocaleError):
+        return "ltr"
+
+
+def choose(chat_choice: str | None, user_code: str | None) -> str:
+    """The reply language: the chat's choice, else the user's Telegram language, else English."""
+    for code in (chat_choice, user_code):
+        if code:
+            primary = code.replace("_", "-").split("-", 1)[0].lower()
+            if primary in LANGUAGES:
+                return primary
+    return DEFAULT
+
+
+class ChatLanguages:
+    """Each chat's reply language, remembered after the first look-up."""
+
+    def __init__(self, store: ChatLanguageStore) -> None:
+        self._store = store
+        self._chosen: dict[int, str | None] = {}
+
+    async def texts(self, chat_id: int | None, user_code: str | None) -> Texts:
+        """The texts for a reply in this chat to this user."""
+        if chat_id is None:
+            return Texts(choose(None, user_code))
+        if chat_id not in self._chosen:
+            self._chosen[chat_id] = await self._store.get(chat_id)
+        return Texts(choose(self._chosen[chat_id], user_code))
+
+    async def choose(self, chat_id: int, lang: str | None, *, kind: str) -> None:
+        """Set the chat's language (None: each user's own)."""
+        await self._store.set(chat_id, lang, kind=kind)
+        self._chosen[chat_id] = lang

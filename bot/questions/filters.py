@@ -1,0 +1,154 @@
+"""Filters written into a question: source:, lang:, after:, before:, "exact phrase", -word."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from enum import Enum
+
+from bot.languages import known
+from storage.languages import normalize
+
+# A filter is a whole word: `key:value` with one of these keys (other words with a colon,
+# such as a time "10:30" or a URL, stay question words).
+_FILTER = re.compile(r"(?<!\S)(source|lang|after|before):(\S*)", re.IGNORECASE)
+# Straight, curly and guillemet quotes: phones turn "..." into “...”, French and Russian
+# keyboards into «...».
+_PHRASE = re.compile(r"[\"“”„«]([^\"“”„«»]*)[\"“”»]")
+_QUOTES = re.compile(r"[\"“”„«»]")
+_EXCLUDED = re.compile(r"(?<!\S)-([^\W\d_][\w'’-]*)")
+_DATE = re.compile(r"(\d{4})(?:-(\d{1,2}))?(?:-(\d{1,2}))?")
+
+
+class Problem(Enum):
+    """What is wrong with a filter (the reply explains each in the user's language)."""
+
+    EMPTY = "empty"
+    BAD_DATE = "bad_date"
+    BAD_LANGUAGE = "bad_language"
+    UNCLOSED_QUOTE = "unclosed_quote"
+    EMPTY_RANGE = "empty_range"
+
+
+@dataclass(frozen=True, slots=True)
+class FilterProblem:
+    """One malformed filter, as the user wrote it."""
+
+    problem: Problem
+    written: str
+
+
+@dataclass(frozen=True, slots=True)
+class Filters:
+    """What a question's articles must satisfy (every field optional)."""
+
+    sources: tuple[str, ...] = ()
+    lang: str | None = None
+    # Published on or after `after`, and before `before` (its first day left out).
+    after: dt.date | None = None
+    before: dt.date | None = None
+    phrases: tuple[str, ...] = ()
+    excluded: tuple[str, ...] = ()
+
+    @property
+    def any(self) -> bool:
+        """Whether any filter is set."""
+        return bool(
+            self.sources or self.lang or self.after or self.before or self.phrases or self.excluded
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class ParsedQuestion:
+    """A question split into the words to search for and its filters."""
+
+    text: str
+    filters: Filters = field(default_factory=Filters)
+    problems: tuple[FilterProblem, ...] = ()
+
+
+def _start(value: str) -> dt.date | None:
+    """The first day of "2017", "2017-06" or "2017-06-01"; None if it is no such date."""
+    match = _DATE.fullmatch(value)
+    if match is None:
+        return None
+    year, month, day = (int(g) if g else 1 for g in match.groups())
+    try:
+        return dt.date(year, month, day)
+    except ValueError:
+        return None
+
+
+def parse(question: str) -> ParsedQuestion:
+    """Take the filters out of a question; malformed ones are reported, never searched."""
+    problems: list[FilterProblem] = []
+    sources: list[str] = []
+    lang: str | None = None
+    after: dt.date | None = None
+    before: dt.date | None = None
+
+    phrases = tuple(p for p in (" ".join(m.split()) for m in _PHRASE.findall(question)) if p)
+    rest = _PHRASE.sub(lambda m: f" {m.group(1)} ", question)
+    unclosed = _QUOTES.search(rest)
+    if unclosed is not None:
+        problems.append(FilterProblem(Problem.UNCLOSED_QUOTE, rest[unclosed.start() :][:40]))
+        rest = _QUOTES.sub(" ", rest)
+
+    for match in _FILTER.finditer(rest):
+        key, value, written = match.group(1).lower(), match.group(2), match.group()
+        if not value:
+            problems.append(FilterProblem(Problem.EMPTY, written))
+        elif key == "source":
+            sources.append(value)
+        elif key == "lang":
+            if known(value.lower()):
+                lang = value.lower()
+            else:
+                problems.append(FilterProblem(Problem.BAD_LANGUAGE, written))
+        elif key == "after":
+            after = _start(value)
+            if after is None:
+                problems.append(FilterProblem(Problem.BAD_DATE, written))
+        else:
+            # "before:2017-08" leaves out August: the period's first day is the bound.
+            before = _start(value)
+            if before is None:
+                problems.append(FilterProblem(Problem.BAD_DATE, written))
+    if after and before and after >= before:
+        problems.append(FilterProblem(Problem.EMPTY_RANGE, f"after:{after} before:{before}"))
+    rest = _FILTER.sub(" ", rest)
+    excluded = tuple(m.lower() for m in _EXCLUDED.findall(rest))
+    rest = _EXCLUDED.sub(" ", rest)
+    filters = Filters(tuple(sources), lang, after, before, phrases, excluded)
+    return ParsedQuestion(" ".join(rest.split()), filters, tuple(problems))
+
+
+def phrase_in(phrase: str, text: str) -> bool:
+    """Whether `text` holds the phrase, ignoring case, punctuation and spacing between words."""
+    wanted = _words(phrase)
+    return bool(wanted) and f" {wanted} " in f" {_words(text)} "
+
+
+def _words(text: str) -> str:
+    return " ".join(re.findall(r"[^\W_]+", normalize("ar", text).lower()))
+
+
+def filter_words(
+    *,
+    source: str | None = None,
+    lang: str | None = None,
+    after: str | None = None,
+    before: str | None = None,
+    phrases: tuple[str, ...] = (),
+    excluded: tuple[str, ...] = (),
+) -> str:
+    """The filters as a question would write them (so flags and typed filters are one thing)."""
+    words = [
+        f"{key}:{value}"
+        for key, value in (("source", source), ("lang", lang), ("after", after), ("before", before))
+        if value is not None
+    ]
+    words += [f'"{phrase}"' for phrase in phrases]
+    words += [f"-{word}" for word in excluded]
+    return " ".join(words)

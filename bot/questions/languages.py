@@ -1,0 +1,131 @@
+"""Questions in languages other than English: each word as that language's index field has it,
+with typo corrections found in that language's field and spelled in its script."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import TYPE_CHECKING
+
+from bot.languages import detect, question_languages
+from bot.questions.analysis import (
+    RARE_DF,
+    TYPO_DF_RATIO,
+    VARIANT_WEIGHT,
+    QueryTerm,
+    Variant,
+    edits,
+    idf,
+    tokenize,
+)
+from storage.languages import ENGLISH, LANGUAGES, OTHER, analyzer, normalize
+
+if TYPE_CHECKING:
+    from storage.search_index import SearchIndex
+
+MAX_VARIANTS = 2
+# The letters a typo correction may put into a word, per language (after `normalize`: the
+# Arabic script has one yeh and one kaf there). A word is only ever corrected within these,
+# so never into another script.
+_LATIN = "abcdefghijklmnopqrstuvwxyz"
+_ALPHABETS = {
+    "ar": "ابتثجحخدذرزسشصضطظعغفقكلمنهويء",
+    "fa": "ابپتثجچحخدذرزژسشصضطظعغفقكگلمنهويء",
+    "ru": "абвгдеёжзийклмнопрстуфхцчшщъыьэюя",
+    "uk": "абвгґдеєжзиіїйклмнопрстуфхцчшщьюя'",
+    "el": "αβγδεζηθικλμνξοπρστυφχψωάέήίόύώ",
+    "fr": _LATIN + "àâçéèêëîïôûùüÿœ",
+    "de": _LATIN + "äöüß",
+    "es": _LATIN + "áéíñóúü",
+    "it": _LATIN + "àèéìòù",
+    "pt": _LATIN + "áâãàçéêíóôõú",
+    "tr": _LATIN + "çğıöşü",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class LanguageStats:
+    """Term statistics of one language's fields (the TermStats of its questions)."""
+
+    index: SearchIndex
+    lang: str
+
+    def doc_freq(self, term: str) -> int:
+        """In how many articles of this language the analyzed term occurs."""
+        return self.index.doc_freq_in(self.lang, term)
+
+    def num_docs(self) -> int:
+        """How many articles the index holds (BM25's count, over all languages)."""
+        return self.index.num_docs()
+
+
+def languages_present(index: SearchIndex) -> list[str]:
+    """The analysed languages the index holds articles of, most articles first."""
+    counts = [(index.lang_count(f"@{code}"), code) for code in LANGUAGES]
+    return [code for count, code in sorted(counts, reverse=True) if count > 0]
+
+
+def candidate_languages(question: str, index: SearchIndex, only: str | None = None) -> list[str]:
+    """The languages to analyse a question for (`only`: the one a `lang:` filter names)."""
+    if only is not None:
+        return [only]
+    present = languages_present(index)
+    if not present:
+        return [ENGLISH]
+    chosen = question_languages(question, [code for code in present if code != OTHER])
+    # The fields shared by languages without analysis of their own: only for a question in
+    # one of those (or one no analysed language of the archive is written like).
+    if OTHER in present and (not chosen or detect(question) not in LANGUAGES):
+        chosen.append(OTHER)
+    return chosen or [present[0]]
+
+
+@lru_cache(maxsize=100_000)
+def analyse_word(lang: str, word: str) -> str:
+    """The indexed form of one (normalised, lower-case) word in `lang`; '' for stop words."""
+    tokens: list[str] = analyzer(lang).analyze(word)
+    return tokens[0] if len(tokens) == 1 else ""
+
+
+def _analyse_many(lang: str, words: list[str]) -> list[str]:
+    tokens: list[str] = analyzer(lang).analyze(" ".join(words))
+    return tokens if len(tokens) == len(words) else [analyse_word(lang, w) for w in words]
+
+
+def _variants(lang: str, word: str, term: str, stats: LanguageStats) -> tuple[Variant, ...]:
+    """The term, and for a word the archive hardly knows, the likeliest corrections."""
+    df = stats.doc_freq(term)
+    alphabet = _ALPHABETS.get(lang, _LATIN)
+    # Only words wholly in the language's letters are corrected (not names in another script).
+    if df >= RARE_DF or len(word) <= 3 or not set(word) <= set(alphabet):
+        return (Variant(term, 1.0),)
+    candidates = sorted(edits(word, alphabet))
+    found: dict[str, int] = {}
+    for cand_term in _analyse_many(lang, candidates):
+        if cand_term and cand_term != term and cand_term not in found:
+            found[cand_term] = stats.doc_freq(cand_term)
+    ranked = sorted(
+        ((cand_df, t) for t, cand_df in found.items() if cand_df > max(df, 1) * TYPO_DF_RATIO),
+        reverse=True,
+    )[:MAX_VARIANTS]
+    variants = [Variant(term, 1.0)] if df > 0 else []
+    for n, (_, cand_term) in enumerate(ranked):
+        variants.append(Variant(cand_term, 1.0 if n == 0 and df == 0 else VARIANT_WEIGHT))
+    return tuple(variants) if variants else (Variant(term, 1.0),)
+
+
+def analyse_in(lang: str, question: str, stats: LanguageStats) -> list[QueryTerm]:
+    """The query terms of a question read as `lang`: normalised, stemmed, stop words out."""
+    num_docs = max(stats.num_docs(), 1)
+    terms: list[QueryTerm] = []
+    seen: set[str] = set()
+    for match in tokenize(normalize(lang, question)):
+        word = match.group().lower()
+        term = analyse_word(lang, word)
+        if not term or term in seen:
+            continue
+        seen.add(term)
+        variants = _variants(lang, word, term, stats)
+        df = max(stats.doc_freq(v.term) for v in variants)
+        terms.append(QueryTerm(word, variants, idf(df, num_docs), lang=lang))
+    return terms

@@ -1,0 +1,1 @@
+"""Articles from the web: fetching pages safely, canonical addresses, extracting the article."""

@@ -1,0 +1,72 @@
+"""Web addresses: finding a link in a message, and the canonical form that identifies a page."""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+URL = re.compile(r"https?://[^\s<>\"'\u00a0]+", re.IGNORECASE)
+# Besides the link, a message that is "mostly a link" carries at most a line like a headline.
+MAX_TEXT_BESIDE_LINK = 200
+MAX_KEY_CHARS = 2048
+TRACKING_PREFIXES = ("utm_", "mc_", "pk_", "hsa_", "_hs", "vero_", "oly_")
+TRACKING_NAMES = frozenset(
+    {
+        "fbclid", "gclid", "dclid", "gbraid", "wbraid", "msclkid", "yclid", "igshid", "twclid",
+        "ref", "ref_src", "ref_url", "cmpid", "ocid", "smid", "smtyp", "at_medium",
+        "at_campaign", "ito", "ns_mchannel", "ns_source", "ns_campaign", "ns_linkname", "ns_fee",
+        "amp", "outputtype", "spm", "s_cid", "ftag",
+    }
+)  # fmt: skip
+# Only parameters that never pick a different page: dropping a real one would merge articles.
+# Host prefixes of the same site's mobile and AMP copies.
+MIRROR_PREFIXES = ("www.", "m.", "mobile.", "amp.", "www1.")
+TRAILING_PUNCTUATION = ".,;:!?)]}»”’'"
+
+
+def find_link(text: str) -> str | None:
+    """The one address in a message that is mostly a link; None for anything else."""
+    links = {match.rstrip(TRAILING_PUNCTUATION) for match in URL.findall(text)}
+    if len(links) != 1:
+        return None
+    link = links.pop()
+    beside = URL.sub(" ", text).strip()
+    return link if len(beside) <= MAX_TEXT_BESIDE_LINK else None
+
+
+def canonical_key(url: str) -> str | None:
+    """The address that identifies a page, whatever copy of it was reached.
+
+    Scheme and `www.`/`m.`/`amp.` hosts, tracking parameters, `/amp` paths, fragments and a
+    trailing slash do not count. None when the address is not http(s) or absurdly long.
+    """
+    try:
+        parts = urlsplit(url.strip())
+        port = parts.port
+    except ValueError:
+        return None
+    if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
+        return None
+    host = parts.hostname.lower().rstrip(".")
+    for prefix in MIRROR_PREFIXES:
+        if host.startswith(prefix) and host.count(".") >= 2:
+            host = host[len(prefix) :]
+            break
+    if port not in (None, 80, 443):
+        host = f"{host}:{port}"
+    path = re.sub(r"/+", "/", parts.path or "/")
+    path = re.sub(r"\.amp(\.html?)?$", r"\1", path, flags=re.IGNORECASE)
+    path = re.sub(r"/amp/?$|^/amp(?=/)", "", path, flags=re.IGNORECASE)
+    path = path.rstrip("/") or "/"
+    query = [
+        (name, value)
+        for name, value in parse_qsl(parts.query, keep_blank_values=True)
+        if not _tracking(name)
+    ]
+    key = urlunsplit(("https", host, path, urlencode(sorted(query)), ""))
+    return key if len(key) <= MAX_KEY_CHARS else None
+
+
+def _tracking(name: str) -> bool:
+    lowered = name.lower()
+    return lowered in TRACKING_NAMES or lowered.startswith(TRACKING_PREFIXES)

@@ -1,0 +1,100 @@
+"""Feeds in the chat: /feed add|remove and /feeds (editors), and the polling job."""
+
+from __future__ import annotations
+
+import logging
+
+from telegram import Update
+
+from bot.context import Context, NewsApp
+from bot.feeds.parse import FeedError
+from bot.render import escape, feed_lines
+from bot.web.fetch import FetchError
+from handlers.common import args_text, article_number, reply, services, user_id
+from handlers.permissions import editors_only
+
+log = logging.getLogger(__name__)
+
+POLL_JOB = "feeds:poll"
+# The job looks for due feeds this often; each feed is due every FEED_POLL_MINUTES.
+TICK_SECONDS = 60.0
+FEED_USAGE = escape(
+    "Usage: /feed add <url> [topic words], /feed remove <n>; /feeds lists the feeds."
+)
+
+
+@editors_only
+async def feed_command(update: Update, context: Context) -> None:
+    """/feed add <url> [topic words] | /feed remove <n> (editors)."""
+    message = update.effective_message
+    if message is None:
+        return
+    words = args_text(message).split()
+    verb = words[0].lower() if words else ""
+    if verb == "add" and len(words) >= 2:
+        await _add(update, context, words[1], " ".join(words[2:]))
+    elif verb == "remove" and len(words) == 2 and article_number(words[1]) is not None:
+        number = article_number(words[1])
+        removed = await services(context).feeds.remove(number or 0)
+        if removed is None:
+            await reply(update, f"There is no feed #{number}; /feeds lists them.")
+        else:
+            name = escape(removed.title or removed.url)
+            await reply(update, f"Stopped following feed #{removed.id}: {name}. Its articles stay.")
+    else:
+        await reply(update, FEED_USAGE)
+
+
+async def _add(update: Update, context: Context, url: str, topics: str) -> None:
+    core = services(context)
+    try:
+        followed = await core.feeds.follow(url, topics, added_by=user_id(update))
+    except (FetchError, FeedError) as exc:
+        await reply(update, escape(f"Could not follow {url}: {exc}"))
+        return
+    feed = followed.feed
+    name = escape(feed.title or feed.url)
+    if not followed.created:
+        await reply(update, f"Already following that feed as #{feed.id}: {name}.")
+        return
+    minutes = f"{core.settings.feed_poll_minutes:g}"
+    await reply(
+        update,
+        f"Following feed #{feed.id}: {name} ({followed.items} items now). "
+        f"New articles are fetched every {minutes} minutes.",
+    )
+    job_queue = context.application.job_queue
+    if job_queue is not None:
+        job_queue.run_once(poll_job, when=0, name=f"{POLL_JOB}:now")
+
+
+@editors_only
+async def feeds_command(update: Update, context: Context) -> None:
+    """/feeds: the feeds, numbered, with their health (editors)."""
+    await reply(update, feed_lines(await services(context).feeds.listed()))
+
+
+async def schedule_feeds(app: NewsApp) -> None:
+    """Start-up: free this worker's old leases and poll due feeds every tick."""
+    feeds = app.bot_data.services.feeds
+    released = await feeds.start()
+    if released:
+        log.info("resuming %d feed(s) this worker was polling when it stopped", released)
+    if app.job_queue is None:
+        log.warning("no JobQueue: feeds will not be polled")
+        return
+    tick = min(TICK_SECONDS, feeds.interval.total_seconds())
+    app.job_queue.run_repeating(poll_job, interval=tick, first=tick, name=POLL_JOB)
+
+
+async def poll_job(context: Context) -> None:
+    """Poll the feeds that are due; one feed's failure never stops the others."""
+    report = await context.bot_data.services.feeds.poll_due()
+    if report.feeds:
+        log.info(
+            "feeds: %d polled, %d unchanged, %d failed, %d new articles",
+            report.feeds,
+            report.unchanged,
+            report.failed,
+            report.stored,
+        )

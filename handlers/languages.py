@@ -1,0 +1,102 @@
+"""Languages: /language (the replies' language in a chat) and the editors' /lang (an article's)."""
+
+from __future__ import annotations
+
+from telegram import Update
+
+from bot.context import Context
+from bot.i18n import LANGUAGES
+from bot.languages import known
+from bot.render import escape
+from handlers.articles import not_yet_searchable
+from handlers.common import (
+    actor,
+    args_text,
+    article_number,
+    reply,
+    services,
+    texts,
+)
+from handlers.permissions import chat_admins_only, editors_only
+
+AUTOMATIC = "auto"
+
+
+@chat_admins_only
+async def language_command(update: Update, context: Context) -> None:
+    """/language [code|auto]: the language of the bot's replies in this chat (its admins)."""
+    message = update.effective_message
+    chat = update.effective_chat
+    if message is None or chat is None:
+        return
+    wanted = args_text(message).strip().lower()
+    language = await texts(update, context)
+    choices = ", ".join(f"<code>{code}</code>" for code in (*LANGUAGES, AUTOMATIC))
+    if not wanted:
+        await reply(
+            update,
+            language.html(
+                language(
+                    "My replies here are in {name}. Choose with /language and one of: {choices}.",
+                    name=escape(language.language_name(language.lang)),
+                    choices=choices,
+                )
+            ),
+        )
+        return
+    if wanted not in (*LANGUAGES, AUTOMATIC):
+        await reply(
+            update,
+            language.html(
+                language(
+                    "I have no replies in {code}. Choose one of: {choices}.",
+                    code=f"<code>{escape(wanted[:20])}</code>",
+                    choices=choices,
+                )
+            ),
+        )
+        return
+    chosen = None if wanted == AUTOMATIC else wanted
+    await services(context).languages.choose(chat.id, chosen, kind=chat.type)
+    language = await texts(update, context)
+    if chosen is None:
+        text = language("My replies here follow each person's Telegram language again.")
+    else:
+        text = language(
+            "My replies here are now in {name}.", name=escape(language.language_name(chosen))
+        )
+    await reply(update, language.html(text))
+
+
+@editors_only
+async def lang_command(update: Update, context: Context) -> None:
+    """/lang <n> <code> (editors): correct the language article n is searched in."""
+    message = update.effective_message
+    if message is None:
+        return
+    language = await texts(update, context)
+    words = args_text(message).split()
+    number = article_number(words[0]) if len(words) == 2 else None
+    code = words[1].lower() if len(words) == 2 else ""
+    if number is None or not known(code):
+        await reply(
+            update,
+            language.html(
+                escape(language("Usage: /lang <article number> <language code>, e.g. /lang 42 fr"))
+            ),
+        )
+        return
+    written = await services(context).archive.set_lang(number, code, actor=actor(update))
+    if written.value is None:
+        await reply(
+            update, language.html(language("There is no article #{n} in the archive.", n=number))
+        )
+        return
+    text = language(
+        "Article #{n} is now searched as {name}.",
+        n=number,
+        name=escape(language.language_name(code)),
+    )
+    if not written.searchable:
+        text += "\n" + not_yet_searchable("The language is saved")
+    await reply(update, language.html(text))

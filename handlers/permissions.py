@@ -1,0 +1,40 @@
+"""Permission checks as decorators: `@editors_only` and `@chat_admins_only` on a handler."""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Awaitable, Callable, Coroutine
+from typing import Any
+
+from telegram import Update
+
+from bot.context import Context
+from handlers.common import REFUSE_EDITORS_ONLY, is_chat_admin, is_editor, reply
+
+Handler = Callable[[Update, Context], Coroutine[Any, Any, None]]
+Check = Callable[[Update, Context], Awaitable[bool]]
+
+ADMINS_ONLY = "Only this chat's admins can change its digests."
+
+
+def guarded_by(check: Check, refusal: str) -> Callable[[Handler], Handler]:
+    """Run the handler only when `check` passes; otherwise answer `refusal` and do nothing."""
+
+    def decorate(handler: Handler) -> Handler:
+        @functools.wraps(handler)
+        async def guarded(update: Update, context: Context) -> None:
+            if await check(update, context):
+                await handler(update, context)
+                return
+            if update.callback_query is not None:
+                await update.callback_query.answer(refusal)
+            else:
+                await reply(update, refusal)
+
+        return guarded
+
+    return decorate
+
+
+editors_only = guarded_by(is_editor, REFUSE_EDITORS_ONLY)
+chat_admins_only = guarded_by(is_chat_admin, ADMINS_ONLY)

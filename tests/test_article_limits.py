@@ -1,0 +1,103 @@
+"""One article length limit, after white space; keyword stuffing refused; no file without a
+size limit; at DEBUG the log never writes an article."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+import pytest
+
+from bot.articles.archive import MAX_ARTICLE_CHARS, Archive, ImportRecord, RejectedInput
+from bot.articles.files import read_records
+from bot.cli.main import main
+from bot.clock import ManualClock
+from bot.logs import setup_logging
+from bot.services import open_services
+from bot.settings import Settings
+from tests.conftest import EDITOR, READER, START, Harness, seed_text
+
+
+def build(archive: Archive, text: str) -> str:
+    try:
+        return archive.build(text).title
+    except RejectedInput as exc:
+        return f"refused: {exc}"
+
+
+async def test_a_text_that_is_mostly_one_word_is_refused_and_cannot_outrank(bot: Harness) -> None:
+    stuffed = "Raqqa " * 33_000  # the 198 KB article that ranked first
+    assert await bot.send(seed_text(), user_id=EDITOR)
+    file_id, _ = bot.fake.add_file(stuffed.encode())
+    replies = await bot.send(user_id=EDITOR, document=(file_id, "raqqa.txt", len(stuffed)))
+    assert replies == ["That text is mostly one word repeated (“raqqa”): it is not an article."]
+    padded = "Civilians fled Raqqa on Monday as the fighting came closer. " + "Raqqa " * 400
+    assert build(bot.services.archive, padded).startswith("refused: That text is mostly")
+    answers = await bot.services.questions.ask("civilians trapped in Raqqa?")
+    assert [hit.article.id for hit in answers.hits] == [1]
+    # An ordinary article that names its subject often is kept.
+    reports = " ".join(
+        f"Raqqa report {n}: shelling near the old city, residents said." for n in range(40)
+    )
+    assert not build(bot.services.archive, reports).startswith("refused")
+    assert await bot.send("Raqqa shelling?", user_id=READER)
+
+
+async def test_html_is_judged_by_its_text_not_its_tags(bot: Harness) -> None:
+    text = "Engineers inspected the Tabqa dam after the floods. " * 10  # about 500 characters
+    page = "<div>" * 100_000 + text + "</div>" * 100_000
+    [record] = read_records("page.html", page.encode()).records
+    assert build(bot.services.archive, record.text).startswith("Engineers inspected")
+    # The limit is the same for every path, counted after white space is folded.
+    spaced = "".join(f"word{n}" + " " * 40 + "\n\n" for n in range(10_000))  # 480,000 raw
+    assert not build(bot.services.archive, spaced).startswith("refused")
+    long = "Every word counts here. " * (MAX_ARTICLE_CHARS // 20)
+    assert build(bot.services.archive, long).startswith(
+        f"refused: That text is too long to be one article ({len(long) - 1:,} characters; "
+    )
+
+
+def test_text_and_html_files_have_a_size_limit(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("INDEX_DIR", str(tmp_path / "index"))
+    monkeypatch.setenv("MAX_FILE_BYTES", "1000")
+    (tmp_path / "big.txt").write_text("Long report. " * 100, encoding="utf-8")
+    (tmp_path / "big.jsonl").write_text('{"text": "' + "x" * 2000 + '"}\n', encoding="utf-8")
+    url = f"sqlite+aiosqlite:///{tmp_path / 'news.sqlite3'}"
+    assert main(["--database-url", url, "import", "--quiet", str(tmp_path)]) == 1
+    captured = capsys.readouterr()
+    assert "0 stored, 0 duplicates, 2 refused (0 records, 1 unreadable lines, 1 files)" in (
+        captured.out
+    )
+    assert "big.txt: 0.0 MiB; the limit for one article file is 0.0 MiB" in captured.err
+
+
+async def test_at_debug_the_sql_log_does_not_write_articles(
+    settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = logging.getLogger()
+    monkeypatch.setattr(root, "handlers", list(root.handlers))
+    monkeypatch.setattr(root, "level", root.level)
+    setup_logging("DEBUG")
+    seen: list[str] = []
+
+    class Keep(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            seen.append(record.getMessage())
+
+    root.addHandler(Keep())
+    try:
+        services = await open_services(settings, clock=ManualClock(START))
+        try:
+            text = "The secret source said zanzibarite deposits were found near Deir ez-Zor."
+            await services.archive.import_records([ImportRecord(text=text, external_id="z")])
+            await services.questions.ask("zanzibarite deposits?")
+        finally:
+            await services.close()
+    finally:
+        for name in ("sqlite.engine", "sqlalchemy.engine", "aiosqlite"):
+            logging.getLogger(name).setLevel(logging.NOTSET)
+    assert any("INSERT INTO articles" in line for line in seen)  # statements are logged
+    assert not any("zanzibarite" in line for line in seen)

@@ -1,0 +1,215 @@
+"""Honest, precise answers through the real Application: no answer said plainly, clean quotes,
+the article's own source, dates and spellings in the question."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import string
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from bot.articles.archive import ImportRecord
+from bot.articles.boilerplate import article_source, clutter_spans, decode_spans
+from bot.questions.replies import CLOSEST, NO_ANSWER
+from bot.questions.sentences import MAX_QUOTE_CHARS, cut_quote
+from tests.conftest import EDITOR, READER, Harness, seed_text
+from tests.test_questions import load_sample
+
+
+async def test_off_topic_questions_get_the_no_answer_reply(bot: Harness) -> None:
+    await load_sample(bot)
+    for question in ("who won the 2014 world cup?", "lasagna recipe"):
+        [reply] = await bot.send(question, user_id=READER)
+        lines = reply.split("\n")
+        assert lines[:2] == [NO_ANSWER, CLOSEST]
+        # The closest articles are listed, and nothing is quoted as if it answered.
+        assert lines[2].startswith("1. ")
+        assert "“" not in reply and "<b>" not in reply
+        answers = await bot.services.questions.ask(question)
+        assert not answers.answered
+
+
+async def test_on_topic_question_is_answered_with_a_quote(bot: Harness) -> None:
+    await load_sample(bot)
+    [reply] = await bot.send("civilians trapped in Raqqa?", user_id=READER)
+    assert reply.startswith("“The United Nations has expressed concern")
+    assert NO_ANSWER not in reply
+
+
+async def test_inline_mode_does_not_quote_when_the_archive_has_no_answer(bot: Harness) -> None:
+    await load_sample(bot)
+    await bot.process(bot.updates.inline("lasagna recipe", user_id=READER))
+    results = bot.fake.last("answerInlineQuery")["results"]
+    assert results
+    for result in results:
+        assert result["description"].startswith("No answer in the archive")
+        assert "“" not in result["input_message_content"]["message_text"]
+    await bot.process(bot.updates.inline("civilians trapped in Raqqa", user_id=READER))
+    first = bot.fake.last("answerInlineQuery")["results"][0]
+    assert first["description"].startswith("The United Nations has expressed concern")
+
+
+async def test_the_baghdadi_quote_is_not_page_clutter(bot: Harness) -> None:
+    await load_sample(bot)
+    answers = await bot.services.questions.ask("Who is Abu Bakr al-Baghdadi?", limit=5)
+    assert answers.answered
+    for hit in answers.hits:
+        sentence = hit.answer.sentence
+        assert sentence
+        for clutter in ("Related News", "Source AA", "Date of publication", "Published", "Tags "):
+            assert clutter not in sentence
+        assert len(sentence) <= MAX_QUOTE_CHARS
+
+
+async def test_khan_shaykhun_sarin_quotes_the_sarin_sentence(bot: Harness) -> None:
+    await load_sample(bot)
+    [reply] = await bot.send("Khan Shaykhun sarin", user_id=READER)
+    quote = reply.split("\n")[0]
+    assert "<b>sarin</b>" in quote and "<b>Khan</b> <b>Shaykhun</b>" in quote
+
+
+async def test_a_date_in_the_question_ranks_that_day_first(bot: Harness) -> None:
+    await load_sample(bot)
+    answers = await bot.services.questions.ask("Manbij 2016-06-14")
+    assert answers.hits[0].article.published == dt.date(2016, 6, 14)
+    assert answers.answered
+    answers = await bot.services.questions.ask("Aleppo in May 2016")
+    assert [h.article.published.strftime("%Y-%m") for h in answers.hits] == ["2016-05"] * 3
+    [reply] = await bot.send("Manbij 2016-06-14", user_id=READER)
+    assert "2016-06-14 · trt · " in reply.split("\n")[2]
+
+
+async def test_yesterday_and_last_week_count_from_the_asking_day(bot: Harness) -> None:
+    records = [
+        ImportRecord(text=f"Flooding in Tartus port {label}: water reached the docks.", date=day)
+        for label, day in (("one", "2026-11-24"), ("two", "2026-11-17"), ("three", "2026-11-10"))
+    ]
+    await bot.services.archive.import_records(records)
+    # The bot's clock says 2026-11-25 (a Wednesday).
+    answers = await bot.services.questions.ask("Tartus flooding yesterday")
+    assert answers.hits[0].article.published == dt.date(2026, 11, 24)
+    answers = await bot.services.questions.ask("Tartus flooding last week")
+    assert answers.hits[0].article.published == dt.date(2026, 11, 17)
+
+
+async def test_idleb_also_finds_idlib(bot: Harness) -> None:
+    await load_sample(bot)
+    for asked, other in (("Idleb", "Idlib"), ("Idlib", "Idleb")):
+        answers = await bot.services.questions.ask(f"airstrikes {asked}", limit=300)
+        # Articles spelling it only the other way are found.
+        assert any(other in h.article.text and asked not in h.article.text for h in answers.hits), (
+            asked
+        )
+
+
+async def test_the_seed_has_no_source_but_agency_datelines_do(bot: Harness) -> None:
+    [saved] = await bot.send(seed_text(), user_id=EDITOR)
+    assert saved.endswith("(2017-07-04)")  # "(Source: Reuters)" credits the caption's photo
+    seed = await bot.services.archive.articles.get(1)
+    assert seed is not None and seed.clutter is not None
+    # Only the caption is clutter: the headline was cut from the lead, which stays quotable.
+    assert [seed.text[a:b] for a, b in decode_spans(seed.clutter)] == [seed.text.split("\n")[0]]
+    story = (
+        "date 2017-07-05\nBEIRUT (Reuters) - Syrian forces advanced on the town on Monday, "
+        "a monitor said, as "
+        "fighting spread along the river. Residents said the shelling went on through the night "
+        "and many families fled north toward the border."
+    )
+    [saved] = await bot.send(story, user_id=EDITOR)
+    assert saved.endswith(", Reuters)")
+    assert article_source("AFP - Turkish troops crossed the border.") == "AFP"
+    assert article_source("Talks resumed. (Source: Syrian Coalition)") == "Syrian Coalition"
+
+
+async def test_cli_json_carries_answered(bot: Harness) -> None:
+    from bot.cli.main import result_object
+
+    await load_sample(bot)
+    on = result_object(await bot.services.questions.ask("civilians trapped in Raqqa?"))
+    off = result_object(await bot.services.questions.ask("lasagna recipe"))
+    assert (on["answered"], off["answered"]) == (True, False)
+    assert off["results"]
+    json.dumps(on)
+
+
+def test_clutter_is_found_at_the_start_the_end_and_in_captions() -> None:
+    title = "Dozens dead after suspected Russian strike on Idlib marketplace"
+    text = (
+        "Date of publication 12 June 2016 Dozens of civilians have been killed after Russian "
+        "airstrikes targeted a busy market place. Tags Idlib Russia Syria Anti-government "
+        "activists say the toll is rising. Read Also Other story one Other story two"
+    )
+    found = [text[s[0] : s[1]] for s in clutter_spans(title, text)]
+    assert found == [
+        "Date of publication 12 June 2016 ",
+        "Tags Idlib Russia Syria ",
+        "Read Also Other story one Other story two",
+    ]
+    for glued, clutter in (
+        (
+            "Last updated at Jul 262016 BEIRUT Syrian forces seized a road.",
+            "Last updated at Jul 262016 ",
+        ),
+        (
+            "Print Tweet Views 458 Related Lebanon charges 43 Syrians.",
+            "Print Tweet Views 458 Related",
+        ),
+        (
+            "01.10.2017Get short URL 4016 At least 12 civilians were killed.",
+            "01.10.2017Get short URL 4016 ",
+        ),
+    ):
+        assert [glued[s[0] : s[1]] for s in clutter_spans("A headline", glued)] == [clutter]
+    repeat = "Wed 05 Apr 2017 Syria attack symptoms consistent with nerve agent use WHO. Victims"
+    spans = clutter_spans("Syria attack symptoms consistent with nerve agent use WHO", repeat)
+    assert [repeat[s[0] : s[1]] for s in spans] == [repeat.removesuffix("Victims")]
+
+
+_WORDS = st.text(alphabet=string.ascii_letters + "éü0123456789", min_size=1, max_size=30)
+
+
+@given(st.lists(_WORDS, min_size=1, max_size=200), st.integers(min_value=20, max_value=500))
+def test_a_quote_never_exceeds_the_limit_nor_starts_inside_a_word(
+    words: list[str], limit: int
+) -> None:
+    sentence = " ".join(words)
+    quote = cut_quote(sentence, limit)
+    assert len(quote) <= limit
+    assert sentence.startswith(quote.removesuffix("…"))
+    if quote != sentence:
+        assert quote.endswith("…")
+        kept = quote.removesuffix("…")
+        # Cut between words, unless the first word alone is longer than the limit.
+        assert sentence[len(kept)] == " " or " " not in kept
+
+
+async def test_digest_topic_words_follow_the_same_rule(bot: Harness) -> None:
+    from tests.test_digests import add_articles
+
+    await add_articles(bot, "Tabqa dam repairs start", "Dam in Turkey holds the river", "Rain")
+    [sent] = await bot.send("/digest tabqa dam", user_id=READER)
+    # "dam" alone does not make an article about the Tabqa dam (any word once did).
+    assert "Tabqa dam repairs start" in sent and "Turkey" not in sent
+    [sent] = await bot.send("/digest dam", user_id=READER)
+    assert "Tabqa dam repairs start" in sent and "Turkey" in sent
+
+
+async def test_a_misspelt_word_the_article_spells_right_still_counts(bot: Harness) -> None:
+    texts = [
+        "The broker fees rose again in town, traders said on Monday.",
+        "A poker night was held in the club hall, players said on Monday.",
+        "The Booker Prize went to a novelist from Dublin; the prize money is the largest yet.",
+        *(
+            f"Rain fell on the coast for day number {n} of the week, forecasters said."
+            for n in range(8)
+        ),
+    ]
+    await bot.services.archive.import_records([ImportRecord(text=t) for t in texts])
+    # "boker" is searched as the first words one edit away (poker, broker), which the article
+    # does not hold: it spells the word meant.
+    answers = await bot.services.questions.ask("boker prize")
+    assert answers.hits[0].article.text.startswith("The Booker Prize")
+    assert answers.answered
+    assert not (await bot.services.questions.ask("bokkerr prize")).answered

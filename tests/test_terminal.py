@@ -1,0 +1,224 @@
+"""`newsbot chat` and the `newsbot` command as a newcomer meets them (issue 13)."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import datetime as dt
+import io
+import json
+import os
+import subprocess
+import sys
+import threading
+from pathlib import Path
+
+import pytest
+
+from bot.cli.chat import run_chat
+from bot.cli.main import _parser, main
+from bot.clock import ManualClock
+from tests.conftest import SAMPLE, make_settings
+from tests.test_cli import SEED, newsbot
+from tests.test_daily_use import story
+
+WAIT = 30  # seconds; a bound on a hang, never a pause: each wait ends when the text shows
+
+
+class Screen(io.StringIO):
+    """The terminal: what the chat printed, and a way to wait for a piece of it."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._changed = threading.Condition()
+
+    def write(self, text: str) -> int:
+        with self._changed:
+            written = super().write(text)
+            self._changed.notify_all()
+            return written
+
+    def wait_for(self, piece: str, start: int = 0) -> int:
+        """Block until `piece` is printed after `start`; where it ends."""
+        with self._changed:
+            found = self._changed.wait_for(lambda: piece in self.getvalue()[start:], WAIT)
+            assert found, f"{piece!r} never showed; the screen:\n{self.getvalue()[start:]}"
+            return self.getvalue().index(piece, start) + len(piece)
+
+
+class Terminal:
+    """`newsbot chat` on a thread of its own, typed into through a pipe, as a person would."""
+
+    def __init__(self, tmp_path: Path, clock: ManualClock, *, as_reader: bool = False) -> None:
+        settings = make_settings(
+            tmp_path, index_dir=tmp_path / "index", digest_tick_seconds=0.05, editor_ids=frozenset()
+        )
+        read, write = os.pipe()
+        self.screen = Screen()
+        self._keys = os.fdopen(write, "w")
+        self._keyboard = keyboard = os.fdopen(read)
+        self.errors: list[BaseException] = []
+
+        def chat() -> None:
+            try:
+                asyncio.run(
+                    run_chat(
+                        settings, inp=keyboard, out=self.screen, as_reader=as_reader, clock=clock
+                    )
+                )
+            except BaseException as exc:
+                self.errors.append(exc)
+
+        self.thread = threading.Thread(target=chat, daemon=True)
+        self.thread.start()
+        self.mark = 0
+
+    def type(self, line: str, *expect: str) -> None:
+        self._keys.write(line + "\n")
+        self._keys.flush()
+        for piece in expect:
+            self.mark = self.screen.wait_for(piece, self.mark)
+
+    def paste(self, text: str, *expect: str) -> None:
+        self.type("/paste\n" + text + "\n.", *expect)
+
+    def close(self) -> None:
+        self._keys.close()  # Ctrl-D
+        self.thread.join(WAIT)
+        assert not self.thread.is_alive() and self.errors == []
+        self._keyboard.close()
+
+
+def test_a_digest_shows_while_the_prompt_waits(tmp_path: Path) -> None:
+    clock = ManualClock(dt.datetime(2027, 3, 1, 7, 59, tzinfo=dt.UTC))
+    chat = Terminal(tmp_path, clock)
+    chat.type("/subscribe 08:00", "Subscribed: a digest every day at 08:00")
+    chat.paste(story("Dam repairs start"), "Saved #1: Dam repairs start (2027-03-01)")
+    # Nothing typed from here on: the digest must still arrive when it falls due.
+    clock.set(dt.datetime(2027, 3, 1, 8, 0, 1, tzinfo=dt.UTC))
+    chat.mark = chat.screen.wait_for("Your 08:00 digest · 1 new article", chat.mark)
+    chat.close()
+
+
+def test_buttons_are_numbered_labels_pressed_by_number_or_label(tmp_path: Path) -> None:
+    chat = Terminal(tmp_path, ManualClock(dt.datetime(2027, 3, 1, 9, 0, tzinfo=dt.UTC)))
+    chat.paste(story("Dam repairs start"), "Saved #1")
+    chat.type("/delete 1", "Delete #1: Dam repairs start?", "[1] Delete #1  [2] Keep it")
+    chat.type("more", "(there is no button to press)")  # never the first button
+    chat.type("keep it", "Nothing was deleted.")
+    chat.type("/read 1", "Dam repairs start\n2027-03-01")
+    chat.type("/delete 1", "[1] Delete #1  [2] Keep it")
+    chat.type("1", "Deleted #1: Dam repairs start")
+    chat.type("/file", "(usage: /file PATH")
+    chat.type("/paste", "(paste the article, then a line holding a single")
+    chat.type(".", "(nothing was pasted)")
+    chat.type("quit")
+    chat.close()
+    assert "Traceback" not in chat.screen.getvalue()
+
+
+def test_chat_as_a_reader(tmp_path: Path) -> None:
+    chat = Terminal(
+        tmp_path, ManualClock(dt.datetime(2027, 3, 1, 9, 0, tzinfo=dt.UTC)), as_reader=True
+    )
+    chat.paste(story("Dam repairs start"), "Sorry, only the newsroom's editors can add")
+    chat.type("/subscribe 8am", "Subscribed")
+    chat.close()
+
+
+def test_quit_and_ctrl_d_leave_without_a_traceback(workdir: Path) -> None:
+    for script in ("quit\n", "civilians trapped in Raqqa?\n"):  # the second ends with Ctrl-D
+        result = newsbot("chat", cwd=workdir, stdin=script)
+        assert result.returncode == 0 and result.stderr == "", result.stderr
+
+
+def test_a_broken_pipe_ends_quietly(workdir: Path) -> None:
+    assert newsbot("import", "--quiet", str(SEED), cwd=workdir).returncode == 0
+    queries = "".join(json.dumps({"query": f"civilians trapped {n}"}) + "\n" for n in range(300))
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("DATABASE_", "TELEGRAM_"))}
+    with subprocess.Popen(
+        [sys.executable, "-m", "bot", "ask", "--jsonl"],
+        cwd=workdir,
+        env=env,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    ) as ask:
+        assert ask.stdin is not None and ask.stdout is not None and ask.stderr is not None
+        ask.stdin.write(queries)
+        ask.stdin.close()
+        first = ask.stdout.readline()  # as `| head -1` does, then it goes away
+        ask.stdout.close()
+        errors = ask.stderr.read()
+        ask.wait(WAIT)
+    assert json.loads(first)["query"] == "civilians trapped 0"
+    assert "Traceback" not in errors and errors == ""
+
+
+def test_cli_mistakes_get_one_line_each(
+    workdir: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert main(["export", "/nonexistent/dir/x.jsonl"]) == 1
+    assert capsys.readouterr().err == (
+        "newsbot export: there is no folder /nonexistent/dir to write x.jsonl in\n"
+    )
+    assert main(["--database-url", "nonsense", "ask", "dam"]) == 2
+    assert capsys.readouterr().err.startswith("DATABASE_URL is not a database URL I can use: ")
+    url = "postgresql+asyncpg://newsbot:hunter2@127.0.0.1:1/news"
+    assert main(["--database-url", url, "ask", "dam"]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith(
+        "newsbot ask: cannot use the database (postgresql+asyncpg://newsbot:***@127.0.0.1:1/news): "
+    )
+    assert "hunter2" not in err and "Traceback" not in err and err.count("\n") == 1
+    assert main(["import", "--quiet", str(SEED)]) == 0
+    assert main(["ask", "civilians trapped in Raqqa?", "--as-of", "yesterday"]) == 0
+    assert "#1 US-backed forces" in capsys.readouterr().out
+    with pytest.raises(SystemExit):
+        main(["ask", "dam", "--as-of", "someday"])
+    assert "'someday' is not a date: use YYYY-MM-DD, today or yesterday" in capsys.readouterr().err
+
+
+def test_a_jsonl_line_without_query_names_the_key(workdir: Path) -> None:
+    result = newsbot("ask", "--jsonl", cwd=workdir, stdin='{"question": "dam"}\n')
+    assert json.loads(result.stdout) == {
+        "line": 1,
+        "error": 'bad request line: the key "query" is missing',
+    }
+
+
+def test_reindex_and_export_show_progress(
+    workdir: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert main(["import", "--quiet", str(SAMPLE / "fakes.jsonl")]) == 0
+    capsys.readouterr()
+    assert main(["reindex"]) == 0
+    err = capsys.readouterr().err
+    assert "reindex: 100%" in err and "788/788" in err  # 804 lines, 16 repeats
+    assert main(["export", str(workdir / "all.jsonl")]) == 0
+    assert "export: " in capsys.readouterr().err
+
+
+def subparsers(parser: argparse.ArgumentParser) -> list[tuple[str, argparse.ArgumentParser]]:
+    found = []
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for name, sub in action.choices.items():
+                found.append((name, sub))
+                found += [(f"{name} {n}", s) for n, s in subparsers(sub)]
+    return found
+
+
+def test_every_argument_of_every_subcommand_is_described() -> None:
+    undescribed = [
+        (name, action.dest)
+        for name, sub in [("newsbot", _parser()), *subparsers(_parser())]
+        for action in sub._actions
+        if not isinstance(action, argparse._SubParsersAction)
+        and action.dest != "help"
+        and not action.help
+    ]
+    assert undescribed == []

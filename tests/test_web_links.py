@@ -1,0 +1,145 @@
+"""Links from editors: the page is fetched, its article stored once and answered 'Saved #N'."""
+
+from __future__ import annotations
+
+import gzip
+import json
+from pathlib import Path
+
+import pytest
+
+from bot.clock import ManualClock
+from bot.settings import Settings
+from tests.conftest import EDITOR, FIXTURES, READER, Harness, make_settings, start_bot, stop_bot
+from tests.support.web import Page, WebSite
+
+PAGES = FIXTURES / "web-articles"
+TITAN = "359fee228518d55b921194561e9ca88e428df81940246f8fac7a75398377daea"
+VW = "06ee193de4bd611f7fafbab0c59b0f6fe3495093516720632cd093b24c7a0e98"
+TITAN_LINE = (
+    "Saved #1: The First Map of Saturn's Moon Titan Just Revealed Some Tantalising Features "
+    "(2019-11-19, ScienceAlert)"
+)
+
+
+def page(key: str) -> str:
+    return gzip.decompress((PAGES / f"{key}.html.gz").read_bytes()).decode("utf-8")
+
+
+def truth(key: str) -> str:
+    return str(json.loads((PAGES / "ground-truth.json").read_text())[key]["articleBody"])
+
+
+@pytest.fixture
+def settings(tmp_path: Path, database_url: str) -> Settings:
+    return make_settings(
+        tmp_path, database_url=database_url, index_dir=tmp_path / "index", fetch_allow_private=True
+    )
+
+
+async def test_an_editors_link_is_fetched_and_saved(bot: Harness, site: WebSite) -> None:
+    url = site.html("/science/titan", page(TITAN))
+    assert await bot.send(url, user_id=EDITOR) == [TITAN_LINE]
+    article = await bot.services.archive.articles.get(1)
+    assert article is not None
+    assert (article.source, article.url, article.published.isoformat()) == (
+        "ScienceAlert",
+        "https://www.sciencealert.com/we-finally-have-a-global-geological-map-of-saturn-s-moon-titan",
+        "2019-11-19",
+    )
+    # The body is the article, without its headline.
+    assert article.text.startswith("WASHINGTON (Reuters) - Scientists on Monday unveiled")
+    assert article.title not in article.text
+    assert truth(TITAN)[:200].split() == article.text[:200].split()
+    # And the archive answers from it.
+    answers = await bot.send("titan geological map", user_id=READER)
+    assert "/read_1" in answers[0]
+
+
+async def test_add_and_a_forwarded_link_post(bot: Harness, site: WebSite) -> None:
+    url = site.html("/vw", page(VW))
+    replies = await bot.send(f"/add {url}", user_id=EDITOR)
+    assert replies == [
+        "Saved #1: The VW ID. SPACE VIZZION is a weird EV sports wagon with a secret message "
+        "(2019-11-20, SlashGear)"
+    ]
+    titan = site.html("/titan", page(TITAN))
+    forwarded = await bot.send(
+        f"Must read: the first map of Titan\n{titan}",
+        user_id=EDITOR,
+        forward_from_channel="Space News",
+    )
+    assert forwarded == [TITAN_LINE.replace("#1", "#2")]
+
+
+async def test_the_same_article_by_other_addresses_is_stored_once(
+    bot: Harness, site: WebSite
+) -> None:
+    # The page names its canonical address: tracking parameters, an amp copy, a mobile host
+    # and a redirect all lead to the same article.
+    first = site.html("/titan", page(TITAN))
+    assert await bot.send(first, user_id=EDITOR) == [TITAN_LINE]
+    site.html("/titan/amp", page(TITAN))
+    site.pages["/short"] = Page(b"", status=301, headers={"Location": "/titan?utm_source=x"})
+    for again in (f"{first}?utm_source=tw&fbclid=1", site.url("/titan/amp"), site.url("/short")):
+        replies = await bot.send(again, user_id=EDITOR)
+        assert replies == [
+            "Already in the archive as #1: The First Map of Saturn's Moon Titan Just Revealed "
+            "Some Tantalising Features — /read_1"
+        ]
+    # The same text under another address is caught by its text.
+    site.html("/copy", page(TITAN).replace("sciencealert.com", "copycat.example"))
+    replies = await bot.send(site.url("/copy"), user_id=EDITOR)
+    assert replies[0].startswith("Already in the archive as #1")
+    assert (await bot.services.archive.articles.stats()).articles == 1
+
+
+async def test_a_readers_link_is_politely_refused(bot: Harness, site: WebSite) -> None:
+    url = site.html("/titan", page(TITAN))
+    replies = await bot.send(url, user_id=READER)
+    assert replies == [
+        "Sorry, only the newsroom's editors can add or change articles. "
+        "You can ask me anything about the archive, though."
+    ]
+    assert site.requests == []
+
+
+async def test_pages_without_an_article_or_unreachable_get_a_clear_answer(
+    bot: Harness, site: WebSite
+) -> None:
+    empty = site.html("/empty", "<html><body><nav><a href='/'>Home</a></nav></body></html>")
+    assert await bot.send(empty, user_id=EDITOR) == [
+        f"Could not add {empty}: That doesn't look like an article: there is no text to keep."
+    ]
+    missing = site.url("/gone")
+    assert await bot.send(missing, user_id=EDITOR) == [
+        f"Could not add {missing}: The server answered 404 Not Found."
+    ]
+    loop = site.url("/redirect-loop/0")
+    assert await bot.send(loop, user_id=EDITOR) == [
+        f"Could not add {loop}: Too many redirects (more than 5)."
+    ]
+    endless = site.url("/never-ending")
+    assert await bot.send(endless, user_id=EDITOR) == [
+        f"Could not add {endless}: The page is larger than the limit (5,242,880 bytes)."
+    ]
+    nested = site.html("/nested", "<html><body>" + "<div>" * 100_000 + "deep" + "</body></html>")
+    assert await bot.send(nested, user_id=EDITOR) == [
+        f"Could not add {nested}: I found no article text on that page."
+    ]
+    assert (await bot.services.archive.articles.stats()).articles == 0
+
+
+async def test_without_allow_private_the_bot_refuses_local_addresses(
+    tmp_path: Path, clock: ManualClock, site: WebSite
+) -> None:
+    harness = await start_bot(make_settings(tmp_path), clock)
+    try:
+        url = site.html("/titan", page(TITAN))
+        assert await harness.send(url, user_id=EDITOR) == [
+            f"Could not add {url}: 127.0.0.1 is not on the public internet; "
+            "addresses there are not fetched."
+        ]
+    finally:
+        await stop_bot(harness)
+    assert site.requests == []
