@@ -130,14 +130,14 @@ class Archive:
         self._sync_lock = asyncio.Lock()
         self._index_failing = False
         self._index_problem: str | None = None
+        # An import's story assignments, one batch after another, while the next batch is
+        # stored and indexed (see `_join_stories_later`).
+        self._story_chain: asyncio.Future[None] | None = None
 
     @property
     def index_problem(self) -> str | None:
         """Why search is behind the database right now, for /healthz (None when it is not)."""
         return self._index_problem
-        # An import's story assignments, one batch after another, while the next batch is
-        # stored and indexed (see `_join_stories_later`).
-        self._story_chain: asyncio.Future[None] | None = None
 
     def build(
         self,
@@ -373,9 +373,7 @@ class Archive:
         the batch's own transaction.
         """
         report = ImportReport()
-        save = functools.partial(
-            self._save_batch, actor=actor, origin=origin, backfill=backfill
-        )
+        save = functools.partial(self._save_batch, actor=actor, origin=origin, backfill=backfill)
         batches = self._build_batches(records, report, progress, batch_size)
         try:
             await self._import(batches, report, commit_every, save)
@@ -633,6 +631,8 @@ def _reason(exc: BaseException) -> str:
     else:
         reason = type(exc).__name__
     return reason
+
+
 def _log_rebuild_progress(applied: int, last_seq: int) -> None:
     """The progress line of a rebuild after a schema change (changes applied of the last)."""
     log.info(

@@ -180,9 +180,7 @@ class ArticleWindow:
                     scores[position] = scores.get(position, 0) + 1
             # The rule of questions (bot/questions/abstention.py): an article is on the topic
             # when it holds the topic words that carry its meaning, not just any one of them.
-            weight = {
-                t: idf(len(self._postings.get(t, ())), len(self._articles)) for t in topics
-            }
+            weight = {t: idf(len(self._postings.get(t, ())), len(self._articles)) for t in topics}
             total = sum(weight.values())
             held: dict[int, float] = {}
             for term in topics:
