@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import re
 
@@ -49,6 +50,18 @@ class QuietOverruns(logging.Filter):
         return "maximum number of running instances reached" not in record.getMessage()
 
 
+class QuietShutdownCancels(logging.Filter):
+    """Drop APScheduler's "Error running job" for a job cancelled because the bot is stopping.
+
+    Its asyncio executor cancels the jobs still running when the application stops (`quit` in
+    `newsbot chat`, a signal to `newsbot run`); that is the stop, not a failure of the job.
+    """
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        exc = record.exc_info[1] if record.exc_info else None
+        return not isinstance(exc, asyncio.CancelledError)
+
+
 def setup_logging(level: str, secrets: tuple[str, ...] = ()) -> None:
     """Configure the root logger once for the CLI."""
     handler = logging.StreamHandler()
@@ -68,3 +81,6 @@ def setup_logging(level: str, secrets: tuple[str, ...] = ()) -> None:
     scheduler = logging.getLogger("apscheduler.scheduler")
     if not any(isinstance(f, QuietOverruns) for f in scheduler.filters):
         scheduler.addFilter(QuietOverruns())
+    executor = logging.getLogger("apscheduler.executors.default")
+    if not any(isinstance(f, QuietShutdownCancels) for f in executor.filters):
+        executor.addFilter(QuietShutdownCancels())

@@ -313,9 +313,7 @@ async def ingest_link(update: Update, context: Context, source: Message, link: s
     await _saved(update, written)
 
 
-async def _saved(
-    update: Update, written: Written[SaveResult], notes: Sequence[str] = ()
-) -> None:
+async def _saved(update: Update, written: Written[SaveResult], notes: Sequence[str] = ()) -> None:
     article = written.value.article
     if written.value.created:
         text = saved_line(article.id, article.title, article.published.isoformat(), article.source)

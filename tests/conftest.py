@@ -24,6 +24,7 @@ from tests.support.web import WebSite
 EDITOR = 1001
 READER = 2002
 CHANNEL = -1001234567890
+FIXTURES = Path(__file__).parent / "fixtures"
 SAMPLE = Path(__file__).parent.parent / "bot" / "sample"
 # The seed article ships with the sample; tests read that copy (one file, not two).
 SEED = SAMPLE / "raqqa-2017-07-04.txt"

@@ -22,7 +22,7 @@ from bot.services import open_services
 from bot.settings import Settings
 from storage.faults import ENV, EXIT_STATUS
 from storage.search_index import SearchIndex
-from tests.conftest import FIXTURES, START
+from tests.conftest import SEED, START
 
 BOTH_BACKENDS = True
 ARTICLES = 30
@@ -118,7 +118,7 @@ async def test_reindexer_killed_at_a_commit_boundary(settings: Settings, boundar
 
 @pytest.mark.parametrize("boundary", ["archive:saved", "index:committed", "index:watermark"])
 async def test_bot_killed_at_a_commit_boundary(settings: Settings, boundary: str) -> None:
-    seed = (FIXTURES / "raqqa-2017-07-04.txt").read_text(encoding="utf-8")
+    seed = SEED.read_text(encoding="utf-8")
     newsbot(settings, "chat", stdin=f"/paste\n{seed.strip()}\n.\n", crash_at=boundary)
     assert await invariant(settings, questions=("civilians trapped in Raqqa?",)) == 1
 

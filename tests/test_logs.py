@@ -38,3 +38,29 @@ def test_skipped_overrun_is_quiet_other_warnings_are_not(
     assert [r.getMessage() for r in caplog.records] == [
         'Run time of job "digests" was missed by 0:00:05'
     ]
+
+
+def test_a_job_cancelled_at_shutdown_is_not_logged_as_an_error(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    import asyncio
+
+    from bot.logs import setup_logging
+
+    root = logging.getLogger()
+    handlers, level = root.handlers[:], root.level
+    try:
+        setup_logging("INFO")
+        root.addHandler(caplog.handler)  # setup_logging replaced the root's handlers
+        executor = logging.getLogger("apscheduler.executors.default")
+        for exc in (asyncio.CancelledError(), RuntimeError("the job failed")):
+            try:
+                raise exc
+            except BaseException:
+                executor.exception("Error running job %s", "follow")
+    finally:
+        root.handlers[:] = handlers
+        root.setLevel(level)
+    assert [r.exc_info[1].__class__.__name__ for r in caplog.records if r.exc_info] == [
+        "RuntimeError"
+    ]
