@@ -51,6 +51,7 @@ from storage.db import Database
 from storage.models import Article
 from storage.search_index import SearchIndex
 from storage.stories import StoryStore
+from storage.tombstones import TombstoneStore
 
 OUTLETS = ("Reuters", "AFP", "Al Arabiya", "Al Jazeera", "Asharq Al-Awsat", "The National")
 DATELINES = ("BEIRUT", "DAMASCUS", "AMMAN", "ISTANBUL", "GENEVA", "MOSCOW")
@@ -155,7 +156,9 @@ async def measure_quality(originals: Sequence[Original], threshold: float, seed:
         await db.create_schema()
         articles = ArticleStore(db)
         keeper = StoryKeeper(StoryStore(db), SystemClock(), threshold=threshold)
-        archive = Archive(articles, SearchIndex.open(None), SystemClock(), keeper)
+        archive = Archive(
+            articles, SearchIndex.open(None), SystemClock(), TombstoneStore(db), keeper
+        )
         try:
             records = [
                 ImportRecord(
@@ -248,7 +251,7 @@ async def timed_import(paths: Sequence[pathlib.Path], size: int, stories: bool) 
         await db.create_schema()
         keeper = StoryKeeper(StoryStore(db), SystemClock()) if stories else None
         index = SearchIndex.open(pathlib.Path(work) / "index")
-        archive = Archive(ArticleStore(db), index, SystemClock(), keeper)
+        archive = Archive(ArticleStore(db), index, SystemClock(), TombstoneStore(db), keeper)
         base = peak_rss_mb()
         started = time.perf_counter()
         report = await archive.import_records(synthetic(source, size))
