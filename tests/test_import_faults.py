@@ -149,8 +149,8 @@ async def test_two_imports_of_the_same_articles_at_once_both_finish(
         await second.close()
 
 
-async def _nothing_known(session: object, batch: object) -> tuple[set[str], set[str]]:
-    return set(), set()
+async def _nothing_known(session: object, batch: object) -> tuple[set[str], set[str], set[str]]:
+    return set(), set(), set()
 
 
 NUMBERS = itertools.count(1, 2)
