@@ -57,11 +57,6 @@ class RankingWeights:
 
     # A headline word counts this many times a body word.
     title: float = 1.0
-    # Two query words next to each other (within `slop` words) add this much. Off: on the dev
-    # questions it gained nothing (hit@1 0.009 lower with it, answer hit@1 the same), and at a
-    # million articles its phrase queries kept ~260 MiB of word positions resident.
-    proximity: float = 0.0
-    slop: int = 4
     # Relative score bonus for an article published on the asking day; halved at `half_life`.
     recency: float = 3.0
     half_life_days: float = 14.0
@@ -74,7 +69,7 @@ class RankingWeights:
     other_coordination: float = 0.5
     # Candidates taken from the engine before reranking.
     candidates: int = 100
-    # Coordination and proximity count only words in less than this share of the articles:
+    # Coordination counts only words in less than this share of the articles:
     # commoner words add little to them (low idf) and would cost most of the search time
     # (ranking is the same within 0.01 at 0.01 and 1.0 on the dev set).
     bonus_max_share: float = 0.01
@@ -309,7 +304,7 @@ class Retriever:
         return tantivy.Query.boolean_query(clauses)
 
     def _full_query(self, query: Query, min_idf: float) -> tantivy.Query:
-        """BM25 of the query words, plus coordination and proximity of the rarer ones."""
+        """BM25 of the query words, plus coordination of the rarer ones."""
         clauses = [self._terms_query(query.terms), *self._bonus_clauses(query, min_idf)]
         return tantivy.Query.boolean_query([(tantivy.Occur.Should, c) for c in clauses])
 
@@ -322,7 +317,7 @@ class Retriever:
         was most of the search time, and an article holding only common words of the question
         almost never ranks near the top (it misses every high-idf word and its coordination).
         """
-        # At most `min_idf`: every word with coordination and proximity clauses is rare.
+        # At most `min_idf`: every word with a coordination clause is rare.
         narrow_idf = min(min_idf, self._rare_idf(self._weights.narrow_min_docs))
         rare = [term for term in query.terms if term.idf >= narrow_idf]
         common = [term for term in query.terms if term.idf < narrow_idf]
@@ -346,7 +341,7 @@ class Retriever:
         return idf(common, num_docs) if common < num_docs else 0.0
 
     def _bonus_clauses(self, query: Query, min_idf: float) -> list[tantivy.Query]:
-        """Coordination and proximity of the rarer query words (each a clause to add)."""
+        """Coordination of the rarer query words (each a clause to add)."""
         schema = self._index.schema
         weights = self._weights
         clauses: list[tantivy.Query] = []
@@ -368,17 +363,4 @@ class Retriever:
                     for field in (body_field(term.lang), title_field(term.lang))
                 ]
                 clauses.append(tantivy.Query.disjunction_max_query(present))
-        if weights.proximity > 0:
-            for left, right in zip(query.terms, query.terms[1:], strict=False):
-                if left.idf < min_idf and right.idf < min_idf:
-                    continue
-                if left.lang != right.lang:
-                    continue
-                phrase = tantivy.Query.phrase_query(
-                    schema,
-                    body_field(left.lang),
-                    [left.variants[0].term, right.variants[0].term],
-                    slop=weights.slop,
-                )
-                clauses.append(tantivy.Query.boost_query(phrase, weights.proximity))
         return clauses
