@@ -10,7 +10,14 @@ import pytest
 
 ROOT = Path(__file__).parent.parent
 PACKAGES = ("bot", "handlers", "storage")
-CORE = ("bot.articles", "bot.questions", "bot.digests")
+CORE = (
+    "bot.articles",
+    "bot.questions",
+    "bot.digests",
+    "bot.stories",
+    "bot.feeds",
+    "bot.web",
+)
 
 
 def module_name(path: Path) -> str:
