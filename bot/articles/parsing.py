@@ -192,6 +192,7 @@ def parse_article(raw: str, *, title: str | None = None) -> ParsedArticle:
     Mojibake is repaired first, on every road in (messages, files, imports, links, feeds).
     """
     text = clean_text(repair_mojibake(raw))
+    title = repair_mojibake(title) if title else title
     published = None
     if match := DATE_LINE.match(text):
         published = _parse_date(match.group(1))
