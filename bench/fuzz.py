@@ -36,7 +36,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from bot.app import NewsApp, build_application
+from bot.app import build_application
+from bot.context import NewsApp
 from bot.articles.files import read_records
 from bot.clock import ManualClock
 from bot.logs import RedactTokens
