@@ -37,9 +37,9 @@ from pathlib import Path
 from typing import Any
 
 from bot.app import build_application
-from bot.context import NewsApp
 from bot.articles.files import read_records
 from bot.clock import ManualClock
+from bot.context import NewsApp
 from bot.logs import RedactTokens
 from bot.settings import Settings
 from bot.telegram.offline import FakeBotApi, SentMessage
