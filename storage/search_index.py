@@ -228,6 +228,11 @@ class SearchIndex:
         return self._schema
 
     @property
+    def path(self) -> pathlib.Path | None:
+        """The index directory (None: in memory)."""
+        return self._path
+
+    @property
     def watermark(self) -> int:
         """The highest change sequence number applied and committed (0 for a new index)."""
         return self._watermark

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import datetime as dt
 import functools
 import itertools
 import logging
+import shutil
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TYPE_CHECKING, Generic, TypeVar
 
 from bot.articles.boilerplate import clutter_spans, encode_spans, without_clutter
@@ -51,6 +54,8 @@ RESTORE_DAYS = 30
 INDEX_BATCH = 5_000
 # An import commits the index this often (new articles), so a bot beside it sees progress.
 IMPORT_COMMIT_EVERY = 50_000
+# Less free space than this on the index's disk: a failed index write is a full disk.
+FULL_DISK_BYTES = 1 << 20
 T = TypeVar("T")
 
 
@@ -299,8 +304,9 @@ class Archive:
             else:
                 log.exception("search index could not be written; it will catch up later")
             self._index_failing = True
+            why = _reason(exc, self.index.path)
             self._index_problem = (
-                f"search index cannot be written ({_reason(exc)}); answers come from what "
+                f"search index cannot be written ({why}); answers come from what "
                 "it holds, and it catches up once it can be written"
             )
             return False
@@ -395,7 +401,7 @@ class Archive:
                 writer = False
             except Exception as exc:  # the index's disk is full, its directory gone...
                 writer = False
-                report.index_error = _index_failure(exc)
+                report.index_error = _index_failure(exc, self.index.path)
             else:
                 writer = True
                 ok = False
@@ -405,7 +411,9 @@ class Archive:
                     try:
                         await asyncio.to_thread(self.index.close_writer, ok=ok)
                     except Exception as exc:
-                        report.index_error = report.index_error or _index_failure(exc)
+                        report.index_error = report.index_error or _index_failure(
+                            exc, self.index.path
+                        )
         if not writer:
             # Another process is writing the index (another import), or it cannot be
             # written: store the articles; a later sync indexes them from the change feed.
@@ -446,14 +454,14 @@ class Archive:
                     await asyncio.to_thread(index.commit, indexed)
                     committed = indexed
             except Exception as exc:
-                report.index_error = _index_failure(exc)
+                report.index_error = _index_failure(exc, self.index.path)
         if report.index_error is not None:
             return False
         try:
             indexed = await self._stage_changes_after(indexed)
             await asyncio.to_thread(index.commit, indexed)
         except Exception as exc:
-            report.index_error = _index_failure(exc)
+            report.index_error = _index_failure(exc, self.index.path)
             return False
         return True
 
@@ -616,21 +624,25 @@ class Archive:
                 pending.exception()  # retrieved, so asyncio does not log it as forgotten
 
 
-def _index_failure(exc: BaseException) -> str:
+def _index_failure(exc: BaseException, where: Path | None) -> str:
     """One line on why the index could not be written (logged once with its traceback)."""
     log.error("search index could not be written during an import", exc_info=exc)
-    return f"the search index could not be written ({_reason(exc)})"
+    return f"the search index could not be written ({_reason(exc, where)})"
 
 
-def _reason(exc: BaseException) -> str:
+def _reason(exc: BaseException, where: Path | None) -> str:
     """A short reason for an index failure, for a log line, /healthz or a summary."""
     if isinstance(exc, OSError) and exc.strerror:
-        reason = exc.strerror
-    elif "No space left" in str(exc):  # tantivy's IO errors arrive as ValueError
-        reason = "No space left on device"
-    else:
-        reason = type(exc).__name__
-    return reason
+        return exc.strerror
+    if "No space left" in str(exc):  # tantivy's IO errors arrive as ValueError
+        return "No space left on device"
+    # A write that fails inside one of tantivy's threads comes back only as "an index writer
+    # was killed": the disk itself says whether it is full.
+    if where is not None:
+        with contextlib.suppress(OSError):
+            if shutil.disk_usage(where).free < FULL_DISK_BYTES:
+                return "No space left on device"
+    return type(exc).__name__
 
 
 def _log_rebuild_progress(applied: int, last_seq: int) -> None:
