@@ -43,6 +43,23 @@ async def test_a_text_that_is_mostly_one_word_is_refused_and_cannot_outrank(bot:
     assert await bot.send("Raqqa shelling?", user_id=READER)
 
 
+@pytest.mark.parametrize(
+    ("text", "word"),
+    [
+        ("Raqqa, RAQQA. raqqa! " * 40, "raqqa"),
+        ("Raqqa,Raqqa;Raqqa/" * 400, "raqqa"),  # glued by punctuation: one token per 400
+        ("«Raqqa» " * 30 + "the city under siege, again and again " * 6, "raqqa"),
+        (" ".join(f"word{n}" for n in range(500)), None),
+        ("— " * 200 + " ".join(f"word{n}" for n in range(100)), None),  # dashes are no word
+    ],
+)
+def test_stuffing_is_counted_without_case_and_punctuation(text: str, word: str | None) -> None:
+    from bot.articles.fields import stuffed_word
+
+    assert stuffed_word(text) == word
+    assert stuffed_word(seed_text()) is None
+
+
 async def test_html_is_judged_by_its_text_not_its_tags(bot: Harness) -> None:
     text = "Engineers inspected the Tabqa dam after the floods. " * 10  # about 500 characters
     page = "<div>" * 100_000 + text + "</div>" * 100_000

@@ -14,7 +14,7 @@ from bot.articles.files import parse_jsonl
 from bot.i18n import LOCALE_DIR, RLM
 from bot.questions.retrieval import Retriever
 from storage.search_index import IndexChange, SearchIndex
-from tests.conftest import EDITOR, READER, Harness, make_settings, start_bot, stop_bot
+from tests.conftest import EDITOR, READER, SAMPLE, Harness, make_settings, start_bot, stop_bot
 
 # Written for these tests (no outlet's text): the same story in three languages, and others.
 ARABIC = (
@@ -267,3 +267,18 @@ def test_typos_are_corrected_within_the_language_and_its_script() -> None:
     # A Latin word in a Russian question is not "corrected" into Cyrillic.
     query = retriever.analyze("Табки Tabqq")
     assert [[v.term for v in t.variants] for t in query.terms] == [["табк"], ["tabqq"]]
+
+
+def test_the_english_shortcut_says_what_the_model_says() -> None:
+    import json
+
+    from bot import languages
+
+    lines = (SAMPLE / "fakes.jsonl").read_text(encoding="utf-8").splitlines()
+    texts = [json.loads(line)["text"] for line in lines]
+    texts += ["Le président a dit que the war was over", "Die Stadt ist in the news"]
+    model = languages._identifier()
+    shortcut = [t for t in texts if languages._plainly_english(t[: languages.SAMPLE_CHARS])]
+    agree = [t for t in shortcut if model.classify(t[: languages.SAMPLE_CHARS])[0] == "en"]
+    # FA-KES has one article the model takes for Nigerian Pidgin; it is English.
+    assert len(shortcut) > 300 and len(shortcut) - len(agree) <= 1

@@ -13,6 +13,7 @@ import re
 import unicodedata
 
 import pytest
+from ftfy.badness import is_bad
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
@@ -115,3 +116,65 @@ def test_parse_article_is_the_first_definition(raw: str, title: str | None) -> N
     repaired = parsing.repair_mojibake
     expected = first_parse_article(repaired(raw), title=title and repaired(title))
     assert expected == parse_article(raw, title=title)
+
+
+# What ftfy's patterns are made of: Latin-1 and Windows-1252/1251/1253/1257 and MacRoman
+# mojibake pieces, box drawing, the Cyrillic and Arabic letters the windowed check skips, and
+# the ASCII around them.
+MOJIBAKE = (
+    *"ÂÃÎÐØÙàâ€œŠš…¢£Ÿž\xa0\xad®©°·»«¿¡‘’“”–—´×²³ŒœΒΓΞΟβā√±∂†≠™≤≥¥µø≈‚Äìîïòôúùû",
+    *"ВГРСвЂўабвгдежРСТяЁёЂђ\x80\x81\x8d\x9d╔═║░▒┐└",
+    *"ابتثجحخدذرسشصضطظعغفقكلمنهوي",
+    *"aAzZeExX .,?!'\n\t0123",
+)
+MOJIBAKE_TEXT = st.text(st.sampled_from(MOJIBAKE), max_size=80)
+
+
+@SETTINGS
+@given(st.one_of(MOJIBAKE_TEXT, TEXT, st.lists(MOJIBAKE_TEXT | ASCII, max_size=8).map("".join)))
+@example("Ã ")
+@example("ab Ã ")
+@example("xxxx ГўВЂВ.a")
+@example("Ã" + "a" * 10 + "Ã ")
+@example("The cafÃ© was closed")
+@example("РџСЂРёРІРµС‚ вЂ” мир")
+@example("В“Р and “quotes” – dashes…")
+def test_windowed_mojibake_check_is_ftfys(text: str) -> None:
+    assert parsing.looks_bad(text) == is_bad(text)
+
+
+def first_headline_at(title: str, text: str, position: int, *, search: bool) -> object:
+    words = re.split(r"\W+", title.removesuffix("…"))
+    if title.endswith("…"):
+        words = words[:-1]
+    words = [w for w in words if w]
+    if len(words) < 3:
+        return None
+    pattern = re.compile(r"\W*".join(re.escape(w) for w in words) + r"[\s.:|-]*", re.IGNORECASE)
+    if search:
+        match = pattern.search(text, position, position + len(title) + 400)
+    else:
+        match = pattern.match(text, position)
+    return match.span() if match is not None else None
+
+
+# Letters re.IGNORECASE pairs beyond lower() (s/ſ, k/K, в/ᲀ, i/ı/İ, µ/μ, ß/ẞ...).
+CASES = st.text(st.sampled_from([*"sSſkKKвВᲀiIıİµμΜßẞσςΣ", *"ab Raqqa-: .…"]), max_size=12)
+
+
+@SETTINGS
+@given(
+    st.lists(CASES, min_size=1, max_size=5).map(" ".join),
+    st.lists(CASES | ASCII, max_size=6).map(" ".join),
+    st.integers(0, 8),
+    st.booleans(),
+)
+@example("Raqqa siege ends", "Raqqa ſiege ends. Body", 0, False)
+@example("Kiev talks ıstanbul", "xx KIEV talks istanbul", 1, True)
+def test_headline_repeat_is_the_first_definition(
+    title: str, text: str, position: int, search: bool
+) -> None:
+    from bot.articles.boilerplate import _headline_at
+
+    expected = first_headline_at(title, text, position, search=search)
+    assert _headline_at(title, text, position, search=search) == expected

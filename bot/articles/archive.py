@@ -166,7 +166,9 @@ class Archive:
         raw = raw.encode("utf-8", "replace").decode("utf-8")
         # White space does not count (HTML's block tags leave runs of blank lines); a text
         # far over the limit is refused before spending a copy of it on the measure.
-        size = len(raw) if len(raw) > 10 * MAX_ARTICLE_CHARS else normalised_length(raw)
+        size = len(raw)
+        if MAX_ARTICLE_CHARS < size <= 10 * MAX_ARTICLE_CHARS:
+            size = normalised_length(raw)
         if size > MAX_ARTICLE_CHARS:
             raise RejectedInput(
                 f"That text is too long to be one article ({size:,} characters; "

@@ -8,6 +8,7 @@ it is a span of characters, not a whole sentence.
 
 from __future__ import annotations
 
+import functools
 import re
 
 _MONTH = (
@@ -189,18 +190,46 @@ def _lead_end(title: str, text: str) -> int:
 
 def _headline_at(title: str, text: str, position: int, *, search: bool = False) -> Span | None:
     """The span of the headline repeated in `text` at `position` (or after it, with `search`)."""
+    words = _headline_words(title)
+    if not words:
+        return None
+    # Compiling the headline's pattern costs more than the rest of the clutter check: first
+    # a plain test that a word it needs is there (as re.IGNORECASE compares letters).
+    if search:
+        end = position + len(title) + 400
+        if not _may_contain(text[position:end], *words):
+            return None
+        match = _headline_pattern(words).search(text, position, end)
+    else:
+        if not _may_contain(text[position : position + len(words[0])], words[0]):
+            return None
+        match = _headline_pattern(words).match(text, position)
+    return match.span() if match is not None else None
+
+
+def _headline_words(title: str) -> tuple[str, ...]:
     words = _NON_WORD.split(title.removesuffix("…"))
     if title.endswith("…"):
         words = words[:-1]  # cut mid-word
     words = [w for w in words if w]
-    if len(words) < 3:
-        return None
-    pattern = re.compile(r"\W*".join(re.escape(w) for w in words) + r"[\s.:|-]*", re.IGNORECASE)
-    if search:
-        match = pattern.search(text, position, position + len(title) + 400)
-    else:
-        match = pattern.match(text, position)
-    return match.span() if match is not None else None
+    return tuple(words) if len(words) >= 3 else ()
+
+
+@functools.lru_cache(maxsize=64)
+def _headline_pattern(words: tuple[str, ...]) -> re.Pattern[str]:
+    return re.compile(r"\W*".join(re.escape(w) for w in words) + r"[\s.:|-]*", re.IGNORECASE)
+
+
+def _may_contain(text: str, *words: str) -> bool:
+    """False only when one of `words` cannot match in `text` case-insensitively (True: maybe).
+
+    Letters re.IGNORECASE takes as one casefold() takes as one too (s and ſ, в and ᲀ, K and
+    the Kelvin sign), except the Turkish dotted and dotless i.
+    """
+    if any(odd in text or any(odd in word for word in words) for odd in "\u0130\u0131"):
+        return True
+    folded = text.casefold()
+    return all(word.casefold() in folded for word in words)
 
 
 def _merged(spans: list[Span]) -> list[Span]:

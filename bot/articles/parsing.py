@@ -17,6 +17,14 @@ from bot.articles.boilerplate import article_source
 DATE_LINE = re.compile(r"^\s*date\s+(\d{4}-\d{2}-\d{2})\b[ \t:]*", re.IGNORECASE)
 # A date line anywhere: only the first line sets the date, so a later one is reported.
 ANY_DATE_LINE = re.compile(r"^[ \t]*date[ \t:]+(\d[^\n]{0,30}?)[ \t]*$", re.I | re.M)
+# The mojibake check looks at the characters not in _PLAIN, and four characters around them.
+_PLAIN = r"\x00-\x7f\u0410-\u044f\u0621-\u064a"
+_SUSPECT = re.compile(f"[^{_PLAIN}]")
+_SUSPECT_RUN = re.compile(f"([^{_PLAIN}]+)")
+_TYPOGRAPHY = "‘’“”–—…"
+_UNTYPOGRAPHIC = re.compile(f"[^{_PLAIN}{_TYPOGRAPHY}]")
+_CYRILLIC_QUOTED = re.compile(f"[ВГРС][{_TYPOGRAPHY}][ВГРС]")
+_CONTEXT = 4
 QUESTION_WORDS = frozenset(
     [
         "what",
@@ -89,7 +97,7 @@ def repair_mojibake(text: str) -> str:
     """Text decoded with the wrong encoding made right (ftfy), and lost punctuation put back."""
     if text.isascii():
         return text
-    if is_bad(text):
+    if looks_bad(text):
         text = ftfy.fix_text(text, normalization="NFC")
     if "\ufffd" in text:
         text = LOST_APOSTROPHE.sub("'", text)
@@ -98,6 +106,29 @@ def repair_mojibake(text: str) -> str:
         text = LOST_OPENING.sub('"', text)
         text = LOST_CLOSING.sub('"', text)
     return text
+
+
+def looks_bad(text: str) -> bool:
+    """ftfy's is_bad, run only on the stretches around the characters mojibake is made of.
+
+    Each of ftfy's patterns needs one character that is not ASCII nor a basic Cyrillic or
+    Arabic letter, and looks at most two characters before it and three after. Its one regex
+    over a whole article costs ~2 ms; so every longer stretch of other characters is cut to
+    its ends first (no pattern can reach across the cut).
+    """
+    if _SUSPECT.search(text) is None:
+        return False
+    if _UNTYPOGRAPHIC.search(text) is None:
+        # Curly quotes, dashes and ellipses alone (most English articles) make mojibake
+        # for ftfy only between two of these Cyrillic capitals (Windows-1251).
+        return _CYRILLIC_QUOTED.search(text) is not None
+    parts = _SUSPECT_RUN.split(text)  # plain, suspect, plain, ..., plain
+    return is_bad(
+        "".join(
+            p if n % 2 or len(p) <= 2 * _CONTEXT else f"{p[:_CONTEXT]}\n{p[-_CONTEXT:]}"
+            for n, p in enumerate(parts)
+        )
+    )
 
 
 def clean_text(raw: str) -> str:
