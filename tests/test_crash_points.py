@@ -71,10 +71,10 @@ async def invariant(settings: Settings, *, questions: tuple[str, ...] = ()) -> i
         await services.close()
 
 
-def write_articles(folder: Path) -> Path:
+def write_articles(folder: Path, count: int = ARTICLES) -> Path:
     path = folder / "reports.jsonl"
     path.write_text(
-        "\n".join(json.dumps({"id": f"r-{n}", "text": article(n)}) for n in range(1, 31)),
+        "\n".join(json.dumps({"id": f"r-{n}", "text": article(n)}) for n in range(1, count + 1)),
         encoding="utf-8",
     )
     return path
@@ -97,6 +97,19 @@ async def test_importer_killed_at_a_commit_boundary(settings: Settings, boundary
     assert stored == (10 if boundary == "import:batch-stored@1" else ARTICLES)
     assert newsbot(settings, "import", "--quiet", str(path)) == 0
     assert await invariant(settings) == ARTICLES
+
+
+async def test_importer_with_worker_processes_killed_leaves_none_behind(
+    settings: Settings,
+) -> None:
+    # Batches of 200 are parsed in a worker process. It holds the importer's stdout, so the
+    # run below returns (rather than time out) only once the orphaned worker has exited too.
+    path = write_articles(Path(str(settings.index_dir)).parent, 450)
+    args = ("import", "--quiet", "--workers", "1", "--batch-size", "200", str(path))
+    newsbot(settings, *args, crash_at="import:batch-stored@2")
+    assert await invariant(settings) == 400
+    assert newsbot(settings, *args) == 0
+    assert await invariant(settings) == 450
 
 
 REINDEX_BOUNDARIES = [

@@ -217,3 +217,28 @@ async def test_an_import_while_another_one_holds_the_writer_stores_and_indexes_l
     finally:
         await second.close()
         await first.close()
+
+
+async def test_worker_processes_parse_as_the_importer_itself_would(tmp_path: Path) -> None:
+    import json
+
+    from tests.conftest import SAMPLE
+
+    lines = (SAMPLE / "fakes.jsonl").read_text(encoding="utf-8").splitlines()
+    fields = [json.loads(line) for line in lines[:450]]
+    records = [
+        ImportRecord(d["text"], d["title"], d["date"], d["source"], external_id=d["id"])
+        for d in fields
+    ]
+    records += [ImportRecord(text="", where="empty line"), ImportRecord(text="x", date="soon")]
+    stored = []
+    for workers, folder in ((0, "thread"), (1, "processes")):
+        services = await open_bot(make_settings(tmp_path / folder))
+        try:
+            report = await services.archive.import_records(records, batch_size=200, workers=workers)
+            rows = [await services.archive.get(n) for n in range(1, report.added + 1)]
+            stored.append((report.added, report.duplicates, report.rejected, rows))
+        finally:
+            await services.close()
+    assert stored[0][0] > 400 and len(stored[0][2]) == 2
+    assert stored[0] == stored[1]

@@ -3,28 +3,31 @@
 from __future__ import annotations
 
 import asyncio
+import collections
 import contextlib
 import datetime as dt
 import functools
 import itertools
 import logging
+import multiprocessing
 import shutil
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Generic, TypeVar
 
-from bot.articles.boilerplate import clutter_spans, encode_spans, without_clutter
-from bot.articles.fields import (
-    BadField,
-    clean_external_id,
-    clean_source,
-    clean_url,
-    normalised_length,
-    one_line,
-    stuffed_word,
+from bot.articles.boilerplate import without_clutter
+from bot.articles.building import (
+    MAX_ARTICLE_CHARS as MAX_ARTICLE_CHARS,  # re-exported: the limit users are told
 )
-from bot.articles.parsing import content_hash, parse_article
+from bot.articles.building import ImportRecord as ImportRecord
+from bot.articles.building import Origin as Origin
+from bot.articles.building import RejectedInput as RejectedInput
+from bot.articles.building import build_article, build_records, exit_with_parent
+from bot.articles.building import record_date as record_date
+from bot.articles.parsing import content_hash
 from bot.clock import Clock
 from bot.languages import detect
 from storage.articles import (
@@ -49,44 +52,17 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-MAX_ARTICLE_CHARS = 200_000
 RESTORE_DAYS = 30
 INDEX_BATCH = 5_000
 # An import commits the index this often (new articles), so a bot beside it sees progress.
 IMPORT_COMMIT_EVERY = 50_000
+# Worker processes parse an import's batches when a batch is at least this big (starting
+# one costs about a second: small imports parse on a thread).
+POOL_MIN_BATCH = 200
 # Less free space than this on the index's disk: a failed index write is a full disk.
 FULL_DISK_BYTES = 1 << 20
 T = TypeVar("T")
-
-
-class RejectedInput(ValueError):
-    """Input that cannot become an article; the message is for the user."""
-
-
-@dataclass(frozen=True, slots=True)
-class Origin:
-    """Where a text came from in Telegram (so an edit can find it again)."""
-
-    chat_id: int | None = None
-    message_id: int | None = None
-    added_by: int | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class ImportRecord:
-    """One article from a file: only `text` is required."""
-
-    text: str
-    title: str | None = None
-    date: str | None = None
-    source: str | None = None
-    url: str | None = None
-    external_id: str | None = None
-    # Where it was read, for the import summary ("events.jsonl line 6000").
-    where: str | None = None
-    # An ISO 639-1 code given by the file; None: detected from the text.
-    lang: str | None = None
-    canonical_url: str | None = None
+Built = tuple[list[NewArticle], list[str]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -157,52 +133,18 @@ class Archive:
         origin: Origin | None = None,
         lang: str | None = None,
     ) -> NewArticle:
-        """Parse a text into an article ready to store, or raise RejectedInput.
-
-        Every field is cleaned here, whatever path it came by (message, file, feed), so what
-        reaches SQL is storable on SQLite and PostgreSQL alike.
-        """
-        # Lone surrogates cannot be stored as UTF-8: keep the rest of the text, mark the spot.
-        raw = raw.encode("utf-8", "replace").decode("utf-8")
-        # White space does not count (HTML's block tags leave runs of blank lines); a text
-        # far over the limit is refused before spending a copy of it on the measure.
-        size = len(raw)
-        if MAX_ARTICLE_CHARS < size <= 10 * MAX_ARTICLE_CHARS:
-            size = normalised_length(raw)
-        if size > MAX_ARTICLE_CHARS:
-            raise RejectedInput(
-                f"That text is too long to be one article ({size:,} characters; "
-                f"the limit is {MAX_ARTICLE_CHARS:,})."
-            )
-        try:
-            fields = (clean_source(source), clean_url(url), clean_external_id(external_id))
-        except BadField as exc:
-            raise RejectedInput(f"That article cannot be stored: {exc}.") from None
-        parsed = parse_article(raw, title=one_line(title))
-        if len(parsed.text) < 20 or not any(ch.isalpha() for ch in parsed.text):
-            raise RejectedInput("That doesn't look like an article: there is no text to keep.")
-        if word := stuffed_word(parsed.text):
-            raise RejectedInput(
-                f"That text is mostly one word repeated (“{word[:40]}”): it is not an article."
-            )
-        origin = origin or Origin()
-        # A headline given, or the text's own first line, is a repeat when the text has it
-        # again; one cut from the first sentence is the lead itself, not clutter.
-        given = bool(title and title.strip()) or parsed.text.startswith(f"{parsed.title}\n")
-        return NewArticle(
-            title=one_line(parsed.title) or one_line(parsed.text[:80]) or "untitled",
-            text=parsed.text,
-            published=parsed.published or published or self._clock.now().date(),
-            content_hash=content_hash(parsed.text),
-            source=fields[0] or clean_source(parsed.source),
-            clutter=encode_spans(clutter_spans(parsed.title if given else "", parsed.text)),
-            url=fields[1],
-            external_id=fields[2],
+        """Parse a text into an article ready to store, or raise RejectedInput."""
+        return build_article(
+            raw,
+            today=self._clock.now().date(),
+            published=published,
+            title=title,
+            source=source,
+            url=url,
+            external_id=external_id,
             canonical_url=canonical_url,
-            origin_chat_id=origin.chat_id,
-            origin_message_id=origin.message_id,
-            added_by=origin.added_by,
-            lang=lang or detect(parsed.text),
+            origin=origin,
+            lang=lang,
         )
 
     async def get(self, article_id: int) -> StoredArticle | None:
@@ -371,6 +313,7 @@ class Archive:
         actor: Actor | None = None,
         origin: str = "",
         backfill: bool = True,
+        workers: int = 0,
     ) -> ImportReport:
         """Bulk import; each batch is one transaction, the index one writer for the whole run.
 
@@ -382,7 +325,7 @@ class Archive:
         """
         report = ImportReport()
         save = functools.partial(self._save_batch, actor=actor, origin=origin, backfill=backfill)
-        batches = self._build_batches(records, report, progress, batch_size)
+        batches = self._build_batches(records, report, progress, batch_size, workers)
         try:
             await self._import(batches, report, commit_every, save)
         finally:
@@ -581,49 +524,75 @@ class Archive:
         report: ImportReport,
         progress: Callable[[int], object] | None,
         size: int,
+        workers: int,
     ) -> AsyncIterator[list[NewArticle]]:
-        """Read and parse `size` records at a time, each batch on a thread while the caller
-        stores the one before (SQLite works without the GIL, so the two overlap)."""
+        """Read `size` records at a time and parse them while the caller stores the batch
+        before: on a thread (SQLite works without the GIL, so the two overlap), or, for an
+        import of more than one batch with `workers`, in that many worker processes."""
         numbered = enumerate(records, start=1)
+        today = self._clock.now().date()
+        loop = asyncio.get_running_loop()
 
-        def build_next() -> list[NewArticle] | None:
+        def read_next() -> list[tuple[int, ImportRecord]]:
             chunk = list(itertools.islice(numbered, size))
-            if not chunk:
-                return None
-            if progress is not None:
+            if chunk and progress is not None:
                 progress(len(chunk))
-            built = []
-            for number, record in chunk:
-                try:
-                    built.append(
-                        self.build(
-                            record.text,
-                            published=record_date(record.date),
-                            title=record.title,
-                            source=record.source,
-                            url=record.url,
-                            external_id=record.external_id,
-                            lang=record.lang,
-                            canonical_url=record.canonical_url,
-                        )
-                    )
-                except RejectedInput as exc:
-                    report.rejected.append(f"{record.where or f'record {number}'}: {exc}")
-            return built
+            return chunk
 
-        pending = asyncio.ensure_future(asyncio.to_thread(build_next))
+        pool: ProcessPoolExecutor | None = None
+        building: collections.deque[tuple[list[tuple[int, ImportRecord]], asyncio.Future[Built]]]
+        building = collections.deque()
+
+        def start(chunk: list[tuple[int, ImportRecord]]) -> None:
+            nonlocal pool
+            if pool is None and workers and len(chunk) == size >= POOL_MIN_BATCH:
+                pool = ProcessPoolExecutor(
+                    workers,
+                    mp_context=multiprocessing.get_context("spawn"),
+                    initializer=exit_with_parent,
+                )
+            if pool is not None:
+                future = loop.run_in_executor(pool, build_records, chunk, today)
+            else:
+                future = asyncio.ensure_future(asyncio.to_thread(build_records, chunk, today))
+            building.append((chunk, future))
+
+        async def built(
+            chunk: list[tuple[int, ImportRecord]], future: asyncio.Future[Built]
+        ) -> Built:
+            nonlocal pool
+            try:
+                return await future
+            except BrokenProcessPool:
+                # A worker died (killed, out of memory): parse the rest here.
+                if pool is not None:
+                    log.warning("import worker process died; parsing in this process")
+                    pool.shutdown(wait=False, cancel_futures=True)
+                    pool = None
+                return await asyncio.to_thread(build_records, chunk, today)
+
         try:
-            while (batch := await pending) is not None:
-                pending = asyncio.ensure_future(asyncio.to_thread(build_next))
-                if batch:
-                    yield batch
+            while True:
+                # Keep every worker busy (or one batch ahead on the thread).
+                while len(building) < (workers + 1 if pool is not None else 1):
+                    chunk = await asyncio.to_thread(read_next)
+                    if not chunk:
+                        break
+                    start(chunk)
+                if not building:
+                    return
+                articles, refused = await built(*building.popleft())
+                report.rejected.extend(refused)
+                if articles:
+                    yield articles
         finally:
-            # Stopped early (an error while storing): let the batch being parsed finish
-            # before the records' source is closed.
-            if not pending.done():
-                await asyncio.wait([pending])
-            elif not pending.cancelled():
-                pending.exception()  # retrieved, so asyncio does not log it as forgotten
+            # Stopped early (an error while storing): nothing is left running.
+            for _, future in building:
+                future.cancel()
+            if building:
+                await asyncio.wait([f for _, f in building])
+            if pool is not None:
+                pool.shutdown(wait=False, cancel_futures=True)
 
 
 def _index_failure(exc: BaseException, where: Path | None) -> str:
@@ -669,18 +638,3 @@ def _index_changes(changes: Iterable[ArticleChange]) -> list[IndexChange]:
         )
         for c in changes
     ]
-
-
-def record_date(value: str | None) -> dt.date | None:
-    """A record's date (YYYY-MM-DD, a time after it is fine); RejectedInput if it is not one.
-
-    Never silently today: an undated article stays dated by its text or the day it came,
-    but a date that cannot be read is the file's mistake, and the summary says so.
-    """
-    if value is None or not value.strip():
-        return None
-    try:
-        return dt.date.fromisoformat(value.strip()[:10])
-    except ValueError:
-        shown = one_line(value[:40]) or "?"
-        raise RejectedInput(f"its date “{shown}” is not a date (write YYYY-MM-DD)") from None

@@ -40,6 +40,8 @@ from storage.schema import SchemaError
 
 SAMPLE_DIR = Path(__file__).parent.parent / "sample"
 RESULTS = 10
+# Parsing is most of an import's work: one process per core but the one that stores.
+IMPORT_WORKERS = max(0, min(4, (os.cpu_count() or 1) - 1))
 TOKEN_REJECTED = (
     "Telegram rejected TELEGRAM_BOT_TOKEN (revoked or mistyped?); "
     "copy the current one from @BotFather."
@@ -164,6 +166,13 @@ def _parser() -> argparse.ArgumentParser:
     imp.add_argument("--sample", action="store_true", help="import the bundled FA-KES sample")
     imp.add_argument(
         "--batch-size", type=int, default=2_000, help="articles stored per transaction (2000)"
+    )
+    imp.add_argument(
+        "--workers",
+        type=int,
+        default=IMPORT_WORKERS,
+        help="processes that parse articles beside the one that stores them; 0: none "
+        f"(default {IMPORT_WORKERS}, from the machine's cores)",
     )
     imp.add_argument("--quiet", action="store_true", help="no progress bar")
     imp.set_defaults(handler=_import)
@@ -351,7 +360,14 @@ def _import(settings: Settings, args: argparse.Namespace) -> int:
         )
         return 2
     return asyncio.run(
-        _import_async(settings, paths, batch_size=args.batch_size, quiet=args.quiet, urls=urls)
+        _import_async(
+            settings,
+            paths,
+            batch_size=args.batch_size,
+            quiet=args.quiet,
+            urls=urls,
+            workers=max(0, args.workers),
+        )
     )
 
 
@@ -362,6 +378,7 @@ async def _import_async(
     batch_size: int,
     quiet: bool,
     urls: Sequence[str] = (),
+    workers: int = 0,
 ) -> int:
     from tqdm import tqdm
 
@@ -376,6 +393,7 @@ async def _import_async(
             report = await services.archive.import_records(
                 records,
                 batch_size=batch_size,
+                workers=workers,
                 progress=bar.update,
                 actor=Actor(),
                 origin="the command line ({})".format(

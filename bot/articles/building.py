@@ -1,0 +1,176 @@
+"""Turning a text into an article ready to store: every road in (message, file, feed, link).
+
+Pure work on strings, so a bulk import runs it in worker processes (`build_records`) while
+the main process stores and indexes the batch before.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import multiprocessing
+import os
+import threading
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from bot.articles.boilerplate import clutter_spans, encode_spans
+from bot.articles.fields import (
+    BadField,
+    clean_external_id,
+    clean_source,
+    clean_url,
+    normalised_length,
+    one_line,
+    stuffed_word,
+)
+from bot.articles.parsing import content_hash, parse_article
+from bot.languages import detect
+from storage.articles import NewArticle
+
+MAX_ARTICLE_CHARS = 200_000
+
+
+class RejectedInput(ValueError):
+    """Input that cannot become an article; the message is for the user."""
+
+
+@dataclass(frozen=True, slots=True)
+class Origin:
+    """Where a text came from in Telegram (so an edit can find it again)."""
+
+    chat_id: int | None = None
+    message_id: int | None = None
+    added_by: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ImportRecord:
+    """One article from a file: only `text` is required."""
+
+    text: str
+    title: str | None = None
+    date: str | None = None
+    source: str | None = None
+    url: str | None = None
+    external_id: str | None = None
+    # Where it was read, for the import summary ("events.jsonl line 6000").
+    where: str | None = None
+    # An ISO 639-1 code given by the file; None: detected from the text.
+    lang: str | None = None
+    canonical_url: str | None = None
+
+
+def build_article(
+    raw: str,
+    *,
+    today: dt.date,
+    published: dt.date | None = None,
+    title: str | None = None,
+    source: str | None = None,
+    url: str | None = None,
+    external_id: str | None = None,
+    canonical_url: str | None = None,
+    origin: Origin | None = None,
+    lang: str | None = None,
+) -> NewArticle:
+    """Parse a text into an article ready to store, or raise RejectedInput.
+
+    Every field is cleaned here, whatever path it came by (message, file, feed), so what
+    reaches SQL is storable on SQLite and PostgreSQL alike.
+    """
+    # Lone surrogates cannot be stored as UTF-8: keep the rest of the text, mark the spot.
+    raw = raw.encode("utf-8", "replace").decode("utf-8")
+    # White space does not count (HTML's block tags leave runs of blank lines); a text
+    # far over the limit is refused before spending a copy of it on the measure.
+    size = len(raw)
+    if MAX_ARTICLE_CHARS < size <= 10 * MAX_ARTICLE_CHARS:
+        size = normalised_length(raw)
+    if size > MAX_ARTICLE_CHARS:
+        raise RejectedInput(
+            f"That text is too long to be one article ({size:,} characters; "
+            f"the limit is {MAX_ARTICLE_CHARS:,})."
+        )
+    try:
+        fields = (clean_source(source), clean_url(url), clean_external_id(external_id))
+    except BadField as exc:
+        raise RejectedInput(f"That article cannot be stored: {exc}.") from None
+    parsed = parse_article(raw, title=one_line(title))
+    if len(parsed.text) < 20 or not any(ch.isalpha() for ch in parsed.text):
+        raise RejectedInput("That doesn't look like an article: there is no text to keep.")
+    if word := stuffed_word(parsed.text):
+        raise RejectedInput(
+            f"That text is mostly one word repeated (“{word[:40]}”): it is not an article."
+        )
+    origin = origin or Origin()
+    # A headline given, or the text's own first line, is a repeat when the text has it
+    # again; one cut from the first sentence is the lead itself, not clutter.
+    given = bool(title and title.strip()) or parsed.text.startswith(f"{parsed.title}\n")
+    return NewArticle(
+        title=one_line(parsed.title) or one_line(parsed.text[:80]) or "untitled",
+        text=parsed.text,
+        published=parsed.published or published or today,
+        content_hash=content_hash(parsed.text),
+        source=fields[0] or clean_source(parsed.source),
+        clutter=encode_spans(clutter_spans(parsed.title if given else "", parsed.text)),
+        url=fields[1],
+        external_id=fields[2],
+        canonical_url=canonical_url,
+        origin_chat_id=origin.chat_id,
+        origin_message_id=origin.message_id,
+        added_by=origin.added_by,
+        lang=lang or detect(parsed.text),
+    )
+
+
+def exit_with_parent() -> None:
+    """In a worker process: exit when the process that started it is gone (killed, crashed),
+    instead of waiting forever for work that will not come."""
+    parent = multiprocessing.parent_process()
+    if parent is not None:
+        threading.Thread(target=_exit_after, args=(parent,), daemon=True).start()
+
+
+def _exit_after(parent: multiprocessing.process.BaseProcess) -> None:
+    parent.join()
+    os._exit(1)
+
+
+def build_records(
+    chunk: Sequence[tuple[int, ImportRecord]], today: dt.date
+) -> tuple[list[NewArticle], list[str]]:
+    """The articles of numbered records, and why each refused one was refused."""
+    built: list[NewArticle] = []
+    refused: list[str] = []
+    for number, record in chunk:
+        try:
+            built.append(
+                build_article(
+                    record.text,
+                    today=today,
+                    published=record_date(record.date),
+                    title=record.title,
+                    source=record.source,
+                    url=record.url,
+                    external_id=record.external_id,
+                    lang=record.lang,
+                    canonical_url=record.canonical_url,
+                )
+            )
+        except RejectedInput as exc:
+            refused.append(f"{record.where or f'record {number}'}: {exc}")
+    return built, refused
+
+
+def record_date(value: str | None) -> dt.date | None:
+    """A record's date (YYYY-MM-DD, a time after it is fine); RejectedInput if it is not one.
+
+    Never silently today: an undated article stays dated by its text or the day it came,
+    but a date that cannot be read is the file's mistake, and the summary says so.
+    """
+    if value is None or not value.strip():
+        return None
+    try:
+        return dt.date.fromisoformat(value.strip()[:10])
+    except ValueError:
+        shown = one_line(value[:40]) or "?"
+        raise RejectedInput(f"its date “{shown}” is not a date (write YYYY-MM-DD)") from None
