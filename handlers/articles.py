@@ -10,6 +10,7 @@ from telegram import (
     InlineKeyboardButton,
     InlineKeyboardMarkup,
     Message,
+    MessageEntity,
     MessageOriginChannel,
     MessageOriginChat,
     MessageOriginHiddenUser,
@@ -23,7 +24,7 @@ from bot.articles.parsing import MessageKind, classify_message, date_line_notes
 from bot.context import Context
 from bot.render import duplicate_line, escape, no_article_line, saved_line
 from bot.web.fetch import FetchError
-from bot.web.urls import find_link
+from bot.web.urls import find_anchored_link, find_link
 from handlers.common import (
     REFUSE_EDITORS_ONLY,
     actor,
@@ -64,7 +65,7 @@ async def private_text(update: Update, context: Context) -> None:
     text = message.text or message.caption if message is not None else None
     if message is None or not text:
         return
-    link = find_link(text)
+    link = message_link(message)
     if link is not None:
         # A link (or a forwarded post that is mostly one) is an article to fetch, for editors.
         await ingest_link_as_editor(update, context)
@@ -129,7 +130,7 @@ async def add_command(update: Update, context: Context) -> None:
     if not text.strip():
         await reply(update, ADD_USAGE)
         return
-    link = find_link(text)
+    link = message_link(source_message) if source_message is not message else find_link(text)
     if link is not None:
         await ingest_link(update, context, source_message, link)
         return
@@ -296,10 +297,23 @@ async def ingest(update: Update, context: Context, source: Message, text: str) -
 async def ingest_link_as_editor(update: Update, context: Context) -> None:
     """The message is a link to an article: editors' links are fetched, anyone else is refused."""
     message = update.effective_message
-    text = message.text or message.caption if message is not None else None
-    link = find_link(text) if text else None
+    link = message_link(message) if message is not None else None
     if message is not None and link is not None:
         await ingest_link(update, context, message, link)
+
+
+def message_link(message: Message) -> str | None:
+    """The article address a message is mostly made of: written out, or behind its linked
+    words (a channel's "Read more"), in its text or a media caption."""
+    text = message.text or message.caption or ""
+    link = find_link(text) if text else None
+    if link is not None or not text:
+        return link
+    kinds: list[str | None] = [MessageEntity.TEXT_LINK]
+    linked = (
+        message.parse_entities(kinds) if message.text else message.parse_caption_entities(kinds)
+    )
+    return find_anchored_link(text, [(e.url, words) for e, words in linked.items() if e.url])
 
 
 async def ingest_link(update: Update, context: Context, source: Message, link: str) -> None:

@@ -143,3 +143,32 @@ async def test_without_allow_private_the_bot_refuses_local_addresses(
     finally:
         await stop_bot(harness)
     assert site.requests == []
+
+
+async def test_a_post_whose_words_link_to_the_article(bot: Harness, site: WebSite) -> None:
+    # Channels write "Read more" and link the words (a text_link entity): no address in the text.
+    titan = site.html("/titan", page(TITAN))
+    teaser = "🛰 Scientists unveil the first global map of Titan. Read more"
+    forwarded = await bot.send(
+        teaser, user_id=EDITOR, forward_from_channel="Space News", links=[("Read more", titan)]
+    )
+    assert forwarded == [TITAN_LINE]
+    # In a photo's caption too; the same page again is the same article.
+    again = await bot.send(
+        user_id=EDITOR, caption="Titan, mapped 🗺 details", links=[("details", titan)]
+    )
+    assert again == [
+        "Already in the archive as #1: The First Map of Saturn's Moon Titan Just Revealed Some "
+        "Tantalising Features — /read_1"
+    ]
+    # A long post that links a word is an article of its own, not a link to fetch.
+    long_post = "Raqqa residents describe the siege. " * 12 + "Source"
+    replies = await bot.send(long_post, user_id=EDITOR, links=[("Source", titan)])
+    assert replies[0].startswith("Saved #2:") and "Titan" not in replies[0]
+    # A reader's linked post is not fetched.
+    refused = await bot.send(teaser, user_id=READER, links=[("Read more", titan)])
+    assert [path for path, _ in site.requests].count("/titan") == 2
+    assert refused == [
+        "Sorry, only the newsroom's editors can add or change articles. You can ask me anything "
+        "about the archive, though."
+    ]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+from collections.abc import Sequence
 from typing import Any
 
 from telegram import Bot, Update
@@ -41,8 +42,10 @@ class UpdateFactory:
         date: dt.datetime | None = None,
         migrate_to_chat_id: int | None = None,
         language_code: str | None = None,
+        links: Sequence[tuple[str, str]] = (),
     ) -> Update:
-        """A new message from a user; `document` is (file_id, file_name, size)."""
+        """A new message from a user; `document` is (file_id, file_name, size); `links` are
+        (words, url): each first occurrence of the words in the text or caption is linked."""
         chat_id = chat_id if chat_id is not None else user_id
         data = self._message_data(text, chat_id, chat_type, chat_title, date)
         data["from"] = {"id": user_id, "is_bot": False, "first_name": f"User{user_id}"}
@@ -67,6 +70,10 @@ class UpdateFactory:
             }
         if caption is not None:
             data["caption"] = caption
+        if links:
+            linked = data.get("text") or caption or ""
+            key = "entities" if "text" in data else "caption_entities"
+            data[key] = [*data.get(key, []), *(_text_link(linked, w, url) for w, url in links)]
         if migrate_to_chat_id is not None:
             data["migrate_to_chat_id"] = migrate_to_chat_id
         return self._update("message", data)
@@ -163,3 +170,14 @@ class UpdateFactory:
         update = Update.de_json({"update_id": next(self._update_ids), kind: payload}, self._bot)
         assert update is not None
         return update
+
+
+def _text_link(text: str, words: str, url: str) -> dict[str, Any]:
+    """A text_link entity over `words` in `text` (offsets in UTF-16 code units, as Telegram's)."""
+    start = text.index(words)
+    return {
+        "type": "text_link",
+        "offset": len(text[:start].encode("utf-16-le")) // 2,
+        "length": len(words.encode("utf-16-le")) // 2,
+        "url": url,
+    }

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 URL = re.compile(r"https?://[^\s<>\"'\u00a0]+", re.IGNORECASE)
@@ -32,6 +33,19 @@ def find_link(text: str) -> str | None:
     link = links.pop()
     beside = URL.sub(" ", text).strip()
     return link if len(beside) <= MAX_TEXT_BESIDE_LINK else None
+
+
+def find_anchored_link(text: str, anchors: Iterable[tuple[str, str]]) -> str | None:
+    """The one address behind a message's linked words (Telegram's text links: (url, words)),
+    when the message is mostly that link ("Raqqa siege ends. Read more" with "Read more"
+    linked); None for anything else, or when the text has an address of its own."""
+    anchors = [(url, words) for url, words in anchors if URL.fullmatch(url)]
+    if len({url for url, _ in anchors}) != 1 or URL.search(text):
+        return None
+    beside = text
+    for _, words in anchors:
+        beside = beside.replace(words, " ", 1)
+    return anchors[0][0] if len(beside.strip()) <= MAX_TEXT_BESIDE_LINK else None
 
 
 def canonical_key(url: str) -> str | None:
