@@ -54,6 +54,8 @@ async def _add(update: Update, context: Context, url: str, topics: str) -> None:
         return
     feed = followed.feed
     name = escape(feed.title or feed.url)
+    if followed.discovered:
+        name = f"{name} ({escape(feed.url)}, the feed that page names)"
     if not followed.created:
         await reply(update, f"Already following that feed as #{feed.id}: {name}.")
         return

@@ -228,3 +228,23 @@ async def test_two_processes_never_poll_one_feed_at_once(bot: Harness, site: Web
     assert (report.feeds, report.stored) == (1, 2)
     # The dead process's late write is refused: the lease is no longer its.
     assert not await other.store.failed(1, "other", "late", next_poll_at=core.clock.now())
+
+
+async def test_a_sites_page_leads_to_the_feed_it_names(bot: Harness, site: WebSite) -> None:
+    site.pages["/news/feed.xml"] = Page(rss("Space Wire", serve_items(site, 2)), RSS)
+    home = site.html(
+        "/news/",
+        '<html><head><link rel="stylesheet" href="/a.css">'
+        '<link rel="alternate" type="application/rss+xml" title="Space Wire" href="feed.xml">'
+        "</head><body><h1>Space Wire</h1></body></html>",
+    )
+    assert await bot.send(f"/feed add {home}", user_id=EDITOR) == [
+        f"Following feed #1: Space Wire ({site.url('/news/feed.xml')}, the feed that page "
+        "names) (2 items now). New articles are fetched every 10 minutes."
+    ]
+    # The feed is followed, not the page; a page that names none is refused as before.
+    [feed] = await bot.services.feeds.listed()
+    assert feed.url == site.url("/news/feed.xml")
+    plain = site.html("/about", "<html><body><p>About us</p></body></html>")
+    [refused] = await bot.send(f"/feed add {plain}", user_id=EDITOR)
+    assert refused.startswith(f"Could not follow {plain}: That is not a feed")

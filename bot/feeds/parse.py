@@ -9,14 +9,22 @@ import json
 import time
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urljoin, urlsplit
 
 import feedparser
+import lxml.html
+from lxml import etree
 
 from bot.web.extract import html_to_text
 
 # Real feeds carry tens of items; a feed of thousands is a mistake or an attack, and is
 # refused whole rather than stored in part.
 MAX_FEED_ITEMS = 1_000
+# What a page's <link rel="alternate"> names when it is a feed.
+FEED_TYPES = frozenset(
+    {"application/rss+xml", "application/atom+xml", "application/feed+json", "application/json"}
+)
+_PAGE_PARSER = lxml.html.HTMLParser(no_network=True, huge_tree=False)
 
 
 class FeedError(Exception):
@@ -61,6 +69,25 @@ def parse_feed(body: bytes, content_type: str, url: str) -> ParsedFeed:
         raise FeedError(_too_many(len(entries)))
     title = parsed.feed.get("title") or None
     return ParsedFeed(title=title, entries=tuple(_entry(e) for e in entries))
+
+
+def discover_feeds(body: bytes, url: str) -> list[str]:
+    """The feeds a web page announces (<link rel="alternate" type="application/rss+xml"...>),
+    absolute, in page order: what readers find when given a site's address."""
+    try:
+        root = lxml.html.document_fromstring(body, parser=_PAGE_PARSER)
+    except (etree.ParserError, ValueError):
+        return []
+    found: list[str] = []
+    for link in root.iter("link"):
+        rel = (link.get("rel") or "").lower().split()
+        kind = (link.get("type") or "").lower().split(";")[0].strip()
+        href = (link.get("href") or "").strip()
+        if "alternate" in rel and kind in FEED_TYPES and href:
+            absolute = urljoin(url, href)
+            if urlsplit(absolute).scheme in ("http", "https") and absolute not in found:
+                found.append(absolute)
+    return found
 
 
 def _check_size(body: bytes) -> None:

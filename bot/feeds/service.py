@@ -19,7 +19,7 @@ from urllib.parse import urlsplit
 
 from bot.articles.archive import Actor, Archive, ImportRecord, RejectedInput
 from bot.clock import Clock
-from bot.feeds.parse import FeedEntry, FeedError, ParsedFeed, parse_feed
+from bot.feeds.parse import FeedEntry, FeedError, ParsedFeed, discover_feeds, parse_feed
 from bot.web.fetch import Fetched, FetchError
 from bot.web.reader import WebReader
 from bot.web.urls import canonical_key
@@ -54,6 +54,8 @@ class Followed:
     feed: FeedInfo
     created: bool
     items: int
+    # True when the address given was a page and the feed is the one it announces.
+    discovered: bool = False
 
 
 class FeedService:
@@ -80,9 +82,22 @@ class FeedService:
         self._pages = asyncio.Semaphore(PAGES_AT_ONCE)
 
     async def follow(self, url: str, topics: str = "", *, added_by: int | None = None) -> Followed:
-        """Check that `url` is a feed and follow it (polled at once); FetchError or FeedError."""
+        """Check that `url` is a feed, or a page that announces one, and follow the feed
+        (polled at once); FetchError or FeedError."""
         fetched = await self._reader.fetcher.fetch(url)
-        parsed = await _parse(fetched)
+        discovered = False
+        try:
+            parsed = await _parse(fetched)
+        except FeedError:
+            # A site's page, not its feed: follow the first feed the page announces.
+            announced = (
+                discover_feeds(fetched.body, fetched.url) if "html" in fetched.content_type else []
+            )
+            if not announced:
+                raise
+            url, discovered = announced[0], True
+            fetched = await self._reader.fetcher.fetch(url)
+            parsed = await _parse(fetched)
         feed, created = await self.store.add(
             url,
             title=parsed.title,
@@ -90,7 +105,7 @@ class FeedService:
             added_by=added_by,
             now=self._clock.now(),
         )
-        return Followed(feed, created, len(parsed.entries))
+        return Followed(feed, created, len(parsed.entries), discovered)
 
     async def listed(self) -> list[FeedInfo]:
         """Every feed followed, numbered, with its health (for /feeds)."""
