@@ -141,7 +141,7 @@ async def open_services(settings: Settings, *, clock: Clock | None = None) -> Se
         slot = IndexSlot.claim(index_dir)
         index_dir = slot.path
         await _seed_empty_slot(slot.path, ArticleStore(db))
-    index = await asyncio.to_thread(SearchIndex.open, index_dir)
+    index = await asyncio.to_thread(SearchIndex.open_or_replace, index_dir)
     if index.rebuilding:
         log.warning("search index was built by an older version; rebuilding it from the database")
     articles = ArticleStore(db)

@@ -7,6 +7,7 @@ import datetime
 import fcntl
 import functools
 import json
+import logging
 import os
 import pathlib
 import shutil
@@ -36,6 +37,9 @@ from storage.languages import (
 
 if TYPE_CHECKING:
     from collections.abc import Iterator, Sequence
+
+
+log = logging.getLogger(__name__)
 
 ID_FIELD = "id"
 DAY_FIELD = "day"
@@ -193,6 +197,8 @@ class SearchIndex:
         self._watermark = self._read_watermark()
         # Set when the index was emptied for being of an older schema (see `open`).
         self.rebuilding = False
+        # Set when the index on disk could not be opened nor replaced: this one is in memory.
+        self.problem: str | None = None
         self._index.reload()
         self._searcher: tantivy.Searcher = index.searcher()
 
@@ -221,6 +227,35 @@ class SearchIndex:
         opened = cls(index, path, lock_wait)
         opened.rebuilding = rebuilding
         return opened
+
+    @classmethod
+    def open_or_replace(cls, path: pathlib.Path | None) -> SearchIndex:
+        """Open the index at `path`; one that cannot be opened (damaged, unreadable) is moved
+        aside and started afresh, to be rebuilt from the database. Where not even that can be
+        written, the index is kept in memory and `problem` says why (for /healthz)."""
+        try:
+            return cls.open(path)
+        except Exception as exc:
+            if path is None:
+                raise
+            reason = _short(exc)
+            log.error("search index at %s cannot be opened (%s)", path, reason)
+        aside = path.with_name(f"{path.name}.unreadable-{time.strftime('%Y%m%d-%H%M%S')}")
+        try:
+            path.rename(aside)
+            index = cls.open(path)
+        except Exception as exc:
+            log.error("search index cannot be replaced at %s (%s); keeping it in memory", path, exc)
+            index = cls.open(None)
+            index.problem = (
+                f"search index at {path} cannot be opened or replaced ({reason}); searching a "
+                "copy in memory, rebuilt from the database at every start"
+            )
+            return index
+        log.warning(
+            "moved the unreadable search index to %s; rebuilding it from the database", aside
+        )
+        return index
 
     @property
     def schema(self) -> tantivy.Schema:
@@ -527,3 +562,9 @@ class SearchIndex:
             handle.flush()
             os.fsync(handle.fileno())
         pathlib.Path(tmp).replace(self._path / WATERMARK_FILE)
+
+
+def _short(exc: BaseException) -> str:
+    """An exception as one short line (tantivy's messages can run to pages)."""
+    text = " ".join(str(exc).split()) or type(exc).__name__
+    return text if len(text) <= 200 else f"{text[:199]}…"

@@ -205,3 +205,40 @@ async def full_then_room(settings: Settings, clock: ManualClock, filler: Path) -
         assert await found(bot, "marker7") == [7]
     finally:
         await stop_bot(bot)
+
+
+async def test_an_index_that_cannot_be_opened_is_replaced_and_rebuilt(
+    tmp_path: Path, clock: ManualClock
+) -> None:
+    settings = make_settings(tmp_path, index_dir=tmp_path / "index")
+    bot = await start_bot(settings, clock)
+    try:
+        assert (await bot.send(seed_text(), user_id=EDITOR))[0].startswith("Saved #1: ")
+    finally:
+        await stop_bot(bot)
+    # A damaged index (a disk error, a bad copy): its metadata is no longer JSON.
+    (tmp_path / "index" / "meta.json").write_text("\x00garbage", encoding="utf-8")
+    bot = await start_bot(settings, clock)
+    try:
+        assert await found(bot, "civilians trapped in Raqqa?") == [1]
+        assert bot.services.archive.index_problem is None
+    finally:
+        await stop_bot(bot)
+    [aside] = tmp_path.glob("index.unreadable-*")  # noqa: ASYNC240 (a test's own folder)
+    assert (aside / "meta.json").read_text(encoding="utf-8") == "\x00garbage"
+
+
+async def test_where_no_index_can_be_written_search_runs_from_memory(
+    tmp_path: Path, clock: ManualClock
+) -> None:
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("a file where the index's folder should be", encoding="utf-8")
+    settings = make_settings(tmp_path, index_dir=blocker / "index")
+    bot = await start_bot(settings, clock)
+    try:
+        assert (await bot.send(seed_text(), user_id=EDITOR))[0].startswith("Saved #1: ")
+        assert await found(bot, "civilians trapped in Raqqa?") == [1]
+        problem = bot.services.archive.index_problem
+        assert problem is not None and problem.startswith(f"search index at {blocker / 'index'}")
+    finally:
+        await stop_bot(bot)

@@ -118,7 +118,7 @@ class Archive:
     @property
     def index_problem(self) -> str | None:
         """Why search is behind the database right now, for /healthz (None when it is not)."""
-        return self._index_problem
+        return self._index_problem or self.index.problem
 
     def build(
         self,
