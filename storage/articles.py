@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import cast
 
-from sqlalchemy import Insert, Table, func, select, update
+from sqlalchemy import Insert, Table, func, select, true, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
@@ -468,9 +468,29 @@ class ArticleStore:
             )
             return int(value or 0)
 
-    async def changes_after(self, seq: int, *, limit: int) -> list[ArticleChange]:
-        """Changes the index has not seen yet, in order."""
+    async def changes_after(
+        self, seq: int, *, limit: int, max_chars: int | None = None
+    ) -> list[ArticleChange]:
+        """Changes the index has not seen yet, in order: at most `limit`, and with `max_chars`
+        no more than fit in that many characters of text (always at least one), so a run of
+        200,000-character articles costs no more memory than a run of short ones."""
         async with self._db.sessions() as session:
+            last: int | None = None
+            if max_chars is not None:
+                sizes = await session.execute(
+                    select(Article.change_seq, func.length(Article.text))
+                    .where(Article.change_seq > seq)
+                    .order_by(Article.change_seq)
+                    .limit(limit)
+                )
+                total = 0
+                for change, size in sizes:
+                    total += int(size or 0)
+                    if total > max_chars and last is not None:
+                        break
+                    last = int(change)
+                if last is None:
+                    return []
             rows = await session.execute(
                 select(
                     Article.change_seq,
@@ -483,7 +503,10 @@ class ArticleStore:
                     Article.lang,
                     Article.source,
                 )
-                .where(Article.change_seq > seq)
+                .where(
+                    Article.change_seq > seq,
+                    Article.change_seq <= last if last is not None else true(),
+                )
                 .order_by(Article.change_seq)
                 .limit(limit)
             )

@@ -132,11 +132,12 @@ class StoryStore:
                     [{"band_key": key, "article_id": article_id} for key in set(keys)],
                 )
 
-    async def unassigned(self, after_id: int, *, limit: int) -> list[tuple[int, str]]:
-        """Live articles with no story yet (id > after_id), oldest first: (id, text)."""
+    async def unassigned(self, after_id: int, *, limit: int, chars: int) -> list[tuple[int, str]]:
+        """Live articles with no story yet (id > after_id), oldest first: (id, the first
+        `chars` characters of the text, all that signatures read)."""
         async with self._db.sessions() as session:
             rows = await session.execute(
-                select(Article.id, Article.text)
+                select(Article.id, func.substr(Article.text, 1, chars))
                 .outerjoin(StoryMember, StoryMember.article_id == Article.id)
                 .where(
                     Article.id > after_id,

@@ -242,3 +242,32 @@ async def test_worker_processes_parse_as_the_importer_itself_would(tmp_path: Pat
             await services.close()
     assert stored[0][0] > 400 and len(stored[0][2]) == 2
     assert stored[0] == stored[1]
+
+
+async def test_index_catch_up_holds_a_bounded_amount_of_text(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from bot.articles import archive as archive_module
+
+    services = await open_bot(make_settings(tmp_path))
+    try:
+        long = [
+            ImportRecord(
+                text=f"Long report {n}: " + " ".join(map(str, range(3_000))), external_id=f"l{n}"
+            )
+            for n in range(5)
+        ]
+        assert (await services.archive.import_records(long)).added == 5
+        store = services.archive.articles
+        sizes = [len(c.text) for c in await store.changes_after(0, limit=100)]
+        assert len(sizes) == 5
+        two = await store.changes_after(0, limit=100, max_chars=sizes[0] + sizes[1])
+        assert [c.article_id for c in two] == [1, 2]
+        assert [c.article_id for c in await store.changes_after(2, limit=100, max_chars=1)] == [3]
+        assert await store.changes_after(5, limit=100, max_chars=1) == []
+        # A rebuild reading one article at a time still indexes them all.
+        monkeypatch.setattr(archive_module, "INDEX_BATCH_CHARS", 1)
+        assert await services.archive.rebuild_index() == 5
+        assert services.index.num_docs() == 5
+    finally:
+        await services.close()

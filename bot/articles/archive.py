@@ -54,6 +54,9 @@ log = logging.getLogger(__name__)
 
 RESTORE_DAYS = 30
 INDEX_BATCH = 5_000
+# ...and at most this much text at once (5,000 typical articles are ~35 million characters;
+# 5,000 of the longest would be a billion).
+INDEX_BATCH_CHARS = 50_000_000
 # An import commits the index this often (new articles), so a bot beside it sees progress.
 IMPORT_COMMIT_EVERY = 50_000
 # Worker processes parse an import's batches when a batch is at least this big (starting
@@ -481,7 +484,9 @@ class Archive:
                 if await asyncio.to_thread(self.index.bulk_writer_elsewhere):
                     log.debug("search index: an import in another process is writing it")
                     return applied
-                changes = await self.articles.changes_after(self.index.watermark, limit=INDEX_BATCH)
+                changes = await self.articles.changes_after(
+                    self.index.watermark, limit=INDEX_BATCH, max_chars=INDEX_BATCH_CHARS
+                )
                 if not changes:
                     if self.index.rebuilding:
                         self.index.rebuilding = False
@@ -506,7 +511,9 @@ class Archive:
     async def _stage_changes_after(self, seq: int) -> int:
         """Stage every change after `seq` from the database (writer open); returns the last."""
         while True:
-            changes = await self.articles.changes_after(seq, limit=INDEX_BATCH)
+            changes = await self.articles.changes_after(
+                seq, limit=INDEX_BATCH, max_chars=INDEX_BATCH_CHARS
+            )
             if not changes:
                 return seq
             await asyncio.to_thread(self.index.stage, _index_changes(changes))

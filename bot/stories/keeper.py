@@ -195,7 +195,7 @@ class StoryKeeper:
         """Give a story to every live article that has none (start-up; after a crash)."""
         done = 0
         after = 0
-        while page := await self.store.unassigned(after, limit=CATCH_UP_BATCH):
+        while page := await self.store.unassigned(after, limit=CATCH_UP_BATCH, chars=MAX_BYTES):
             await self.assign(page)
             done += len(page)
             after = page[-1][0]
