@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from bot.questions.analysis import AnswerType, Variant, analyze, answer_type
 
 
@@ -48,3 +51,14 @@ def test_answer_type_from_question_words() -> None:
     assert [
         answer_type(q) for q in ("How many died?", "When did it open?", "Where is it?", "Who won?")
     ] == [AnswerType.NUMBER, AnswerType.TIME, AnswerType.PLACE, AnswerType.PERSON]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.from_regex(r"\w{1,50}", fullmatch=True), max_size=30))
+def test_a_sentences_new_words_are_analyzed_together_as_each_alone(words: list[str]) -> None:
+    from bot.questions import analysis
+
+    analysis._STEMS.clear()
+    together = analysis.stems(words)
+    analysis._STEMS.clear()
+    assert together == [analysis.stem(word) for word in words]

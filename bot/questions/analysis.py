@@ -145,7 +145,24 @@ def stems(words: list[str]) -> list[str]:
     try:
         return [_STEMS[word] for word in words]  # the common case: every word seen before
     except KeyError:
-        return [stem(word) for word in words]
+        pass
+    # The words not seen yet, analyzed in one call rather than one call each.
+    new = list(dict.fromkeys(w for w in words if w not in _STEMS))
+    if len(_STEMS) + len(new) > _STEMS_MAX:
+        _STEMS.clear()
+        new = list(dict.fromkeys(words))
+    if all(w.isalpha() for w in new):
+        _STEMS.update(zip(new, _stem_letters(new), strict=True))
+    return [stem(word) for word in words]
+
+
+def _stem_letters(words: list[str]) -> list[str]:
+    """The analyzed forms of words made of letters, in one analyzer call where it gives one
+    token a word (a stop word gives none: then one call a word)."""
+    tokens: list[str] = _analyzer().analyze(" ".join(words))  # type: ignore[attr-defined]
+    if len(tokens) == len(words):
+        return tokens
+    return [stem(word) for word in words]
 
 
 def stem_many(words: list[str]) -> list[str]:
