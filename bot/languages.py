@@ -27,33 +27,10 @@ _ALIASES = {"nb": "no", "nn": "no", "arz": "ar", "ary": "ar", "apc": "ar", "acm"
 # spelled with Arabic yeh and kaf (as some agencies do).
 _PERSIAN_LETTERS = frozenset("پچژگ")
 # English's commonest words, for the shortcut in `detect`.
-_ENGLISH = frozenset(
-    [
-        "the",
-        "of",
-        "and",
-        "to",
-        "in",
-        "a",
-        "is",
-        "was",
-        "for",
-        "that",
-        "on",
-        "with",
-        "said",
-        "by",
-        "at",
-        "from",
-        "as",
-        "has",
-        "have",
-        "are",
-        "were",
-        "it",
-        "its",
-    ]
+_ENGLISH_WORDS = (
+    "the of and to in a is was for that on with said by at from as has have are were it its"
 )
+_ENGLISH = frozenset(_ENGLISH_WORDS.split())
 _ASCII_WORD = re.compile(r"[a-z]+")
 _NON_ASCII_LETTER = re.compile(r"[^\W\d_a-zA-Z]")
 # Letters only one of them writes: Persian's four and its own yeh and kaf; Arabic's ta marbuta
