@@ -15,7 +15,8 @@ the real import (`Archive.import_records` with the StoryKeeper, a fresh SQLite d
 Wrong joins: pairs of distinct originals on the same topic (FA-KES: the same location; else
 the same day) that ended in one story, over all such pairs.
 
-speed: the corpora are cycled up to --size articles (each cycle's texts changed a little, so
+speed: the corpora are cycled up to --size articles (parsed by --workers processes, as
+`newsbot import` does) (each cycle's texts changed a little, so
 every article after the first cycle is a near copy of one before: the costly case, where each
 new article has candidates to verify) and imported twice, each in a fresh process: without
 the story check and with it. Prints both rates and peak resident memory, and how long
@@ -43,6 +44,7 @@ from sqlalchemy import select
 
 from bench.speed import peak_rss_mb
 from bot.articles.archive import Archive, ImportRecord
+from bot.cli.main import IMPORT_WORKERS
 from bot.clock import SystemClock
 from bot.stories.keeper import StoryKeeper
 from bot.stories.trend import trend
@@ -244,7 +246,9 @@ def synthetic(source: Sequence[tuple[str, str, str]], size: int) -> Iterator[Imp
         yield ImportRecord(f"{text}\n\n({number})", title=title or None, date=date or None)
 
 
-async def timed_import(paths: Sequence[pathlib.Path], size: int, stories: bool) -> None:
+async def timed_import(
+    paths: Sequence[pathlib.Path], size: int, stories: bool, workers: int
+) -> None:
     source = corpus_texts(paths)
     with tempfile.TemporaryDirectory() as work:
         db = Database.from_url(f"sqlite:///{work}/bench.sqlite3")
@@ -254,7 +258,7 @@ async def timed_import(paths: Sequence[pathlib.Path], size: int, stories: bool) 
         archive = Archive(ArticleStore(db), index, SystemClock(), TombstoneStore(db), keeper)
         base = peak_rss_mb()
         started = time.perf_counter()
-        report = await archive.import_records(synthetic(source, size))
+        report = await archive.import_records(synthetic(source, size), workers=workers)
         elapsed = time.perf_counter() - started
         joined = 0
         trends: dict[str, float] = {}
@@ -291,7 +295,8 @@ def speed(args: argparse.Namespace) -> None:
     results = {}
     for stories in (False, True):
         command = [sys.executable, "-m", "bench.stories", "speed-worker", *map(str, args.corpora)]
-        command += ["--size", str(args.size)] + (["--stories"] if stories else [])
+        command += ["--size", str(args.size), "--workers", str(args.workers)]
+        command += ["--stories"] if stories else []
         done = subprocess.run(command, capture_output=True, text=True, check=True)
         results[stories] = json.loads(done.stdout.strip().splitlines()[-1])
         print(done.stdout.strip(), flush=True)
@@ -316,12 +321,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     s = sub.add_parser("speed")
     s.add_argument("corpora", type=pathlib.Path, nargs="+")
     s.add_argument("--size", type=int, default=100_000)
+    s.add_argument("--workers", type=int, default=IMPORT_WORKERS, help="as newsbot import's")
     s.set_defaults(run=speed)
     w = sub.add_parser("speed-worker")
     w.add_argument("corpora", type=pathlib.Path, nargs="+")
     w.add_argument("--size", type=int, default=100_000)
     w.add_argument("--stories", action="store_true")
-    w.set_defaults(run=lambda a: asyncio.run(timed_import(a.corpora, a.size, a.stories)))
+    w.add_argument("--workers", type=int, default=0)
+    w.set_defaults(run=lambda a: asyncio.run(timed_import(a.corpora, a.size, a.stories, a.workers)))
     args = parser.parse_args(argv)
     args.run(args)
     return 0
