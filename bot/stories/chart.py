@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import textwrap
+import warnings
 
 from bot.stories.trend import Trend
 
@@ -52,9 +53,13 @@ def trend_png(trend: Trend) -> bytes:
     axes.set_ylabel(f"stories per {trend.unit}")
     axes.set_title(f"“{trend.words}”", fontsize=11)
     axes.spines[["top", "right"]].set_visible(False)
-    figure.tight_layout()
     out = io.BytesIO()
-    figure.savefig(out, format="png")
+    with warnings.catch_warnings():
+        # A headline's emoji or a script the font lacks is drawn as a box: not worth a
+        # warning in the log for every chart.
+        warnings.filterwarnings("ignore", "Glyph .* missing from font", UserWarning)
+        figure.tight_layout()
+        figure.savefig(out, format="png")
     return out.getvalue()
 
 
