@@ -41,6 +41,21 @@ async def test_seed_question_finds_the_seed_sentence(bot: Harness) -> None:
     assert bot.fake.sent[-1].buttons == ["more:3"]
 
 
+async def test_a_lone_surrogate_in_a_question_is_a_typo_not_an_error(bot: Harness) -> None:
+    # Found by the 100,000-input fuzz: the language guess encoded the question as UTF-8.
+    seed_id = await load_sample(bot)
+    french = (
+        "Les habitants de Raqqa manquent d'eau et de pain depuis le début du siège de la ville."
+    )
+    assert (await bot.send(f"/add {french}", user_id=EDITOR))[0].startswith("Saved #")
+    answers = await bot.services.questions.ask("civilians \udede trapped in Raqqa?", limit=3)
+    assert seed_id in [hit.article.id for hit in answers.hits]
+    [reply] = await bot.send("/ask civilians trapped in Raqqa \ude3c\U000d9a1e?", user_id=READER)
+    assert "/read_" in reply
+    [trend] = await bot.send("/trend \udedeRaqqa\ud800", user_id=READER)
+    assert trend
+
+
 @pytest.mark.parametrize("spelling", ["Raqqa", "Raqa", "Rakka", "RAQQA", "Ráqqa"])
 async def test_spelling_variants_find_the_same_city(bot: Harness, spelling: str) -> None:
     seed_id = await load_sample(bot)

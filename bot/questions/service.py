@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from bot.articles.fields import storable
 from bot.clock import Clock, SystemClock
 from bot.questions.abstention import NO_COVERAGE, Coverage, answers, coverage
 from bot.questions.dates import find_dates
@@ -77,7 +78,8 @@ class QuestionService:
         with_answers: int | None = None,
     ) -> Answers:
         """Up to `limit` hits from `offset`; answer sentences for the first `with_answers`."""
-        question = " ".join(question.split())[:MAX_QUESTION_CHARS]
+        # Lone surrogates (which no UTF-8 encoder takes) and controls are typing accidents.
+        question = " ".join(storable(question).split())[:MAX_QUESTION_CHARS]
         parsed = parse(question)
         if parsed.problems:
             return Answers(question, (), offset, False, problems=parsed.problems)

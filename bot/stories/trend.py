@@ -13,6 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 import tantivy
 
+from bot.articles.fields import storable
 from bot.stories.keeper import StoryKeeper
 from storage.articles import ArticleStore
 from storage.search_index import BODY_FIELD, DAY_FIELD, TITLE_FIELD, SearchIndex, make_analyzer
@@ -95,7 +96,7 @@ async def trend(
     words: str, *, index: SearchIndex, stories: StoryKeeper, articles: ArticleStore
 ) -> Trend:
     """The timeline of the stories matching `words` (see the module docstring)."""
-    words = " ".join(words.split())[:200]
+    words = " ".join(storable(words).split())[:200]
     query, _ = words_query(index, words)
     empty = Trend(words, "week", (), (), 0, 0, ())
     if query is None:
