@@ -62,7 +62,8 @@ async def _add(update: Update, context: Context, url: str, topics: str) -> None:
     minutes = f"{core.settings.feed_poll_minutes:g}"
     await reply(
         update,
-        f"Following feed #{feed.id}: {name} ({followed.items} items now). "
+        f"Following feed #{feed.id}: {name} ({followed.items} item"
+        f"{'' if followed.items == 1 else 's'} now). "
         f"New articles are fetched every {minutes} minutes.",
     )
     job_queue = context.application.job_queue

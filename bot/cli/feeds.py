@@ -57,7 +57,9 @@ def _add(settings: Settings, args: argparse.Namespace) -> int:
             return 1
         feed = followed.feed
         verb = "Following" if followed.created else "Already following"
-        print(f"{verb} feed #{feed.id}: {feed.title or feed.url} ({followed.items} items now).")
+        found = f", the feed that page names: {feed.url}" if followed.discovered else ""
+        items = f"{followed.items} item{'' if followed.items == 1 else 's'}"
+        print(f"{verb} feed #{feed.id}: {feed.title or feed.url} ({items} now{found}).")
         return 0
 
     return _with_services(settings, work)
