@@ -78,7 +78,8 @@ def _list(settings: Settings, args: argparse.Namespace) -> int:
             )
             print(
                 f"#{feed.id}\t{feed.url}\t{feed.title or '-'}\ttopics: {feed.topics or '-'}\t"
-                f"{feed.item_count} articles\tlast success: {success}\t"
+                f"{feed.item_count} article{'' if feed.item_count == 1 else 's'}\t"
+                f"last success: {success}\t"
                 f"last error: {feed.last_error or '-'}"
             )
         return 0
