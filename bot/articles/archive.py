@@ -9,7 +9,6 @@ import datetime as dt
 import functools
 import itertools
 import logging
-import multiprocessing
 import shutil
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
 from concurrent.futures import ProcessPoolExecutor
@@ -25,9 +24,10 @@ from bot.articles.building import (
 from bot.articles.building import ImportRecord as ImportRecord
 from bot.articles.building import Origin as Origin
 from bot.articles.building import RejectedInput as RejectedInput
-from bot.articles.building import build_article, build_records, exit_with_parent
+from bot.articles.building import build_article, build_records
 from bot.articles.building import record_date as record_date
 from bot.articles.parsing import content_hash
+from bot.articles.workers import parse_pool
 from bot.clock import Clock
 from bot.languages import detect
 from storage.articles import (
@@ -553,11 +553,7 @@ class Archive:
         def start(chunk: list[tuple[int, ImportRecord]]) -> None:
             nonlocal pool
             if pool is None and workers and len(chunk) == size >= POOL_MIN_BATCH:
-                pool = ProcessPoolExecutor(
-                    workers,
-                    mp_context=multiprocessing.get_context("spawn"),
-                    initializer=exit_with_parent,
-                )
+                pool = parse_pool(workers)
             if pool is not None:
                 future = loop.run_in_executor(pool, build_records, chunk, today)
             else:

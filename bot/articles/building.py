@@ -7,9 +7,6 @@ the main process stores and indexes the batch before.
 from __future__ import annotations
 
 import datetime as dt
-import multiprocessing
-import os
-import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -120,19 +117,6 @@ def build_article(
         added_by=origin.added_by,
         lang=lang or detect(parsed.text),
     )
-
-
-def exit_with_parent() -> None:
-    """In a worker process: exit when the process that started it is gone (killed, crashed),
-    instead of waiting forever for work that will not come."""
-    parent = multiprocessing.parent_process()
-    if parent is not None:
-        threading.Thread(target=_exit_after, args=(parent,), daemon=True).start()
-
-
-def _exit_after(parent: multiprocessing.process.BaseProcess) -> None:
-    parent.join()
-    os._exit(1)
 
 
 def build_records(
