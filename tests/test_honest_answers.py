@@ -213,3 +213,32 @@ async def test_a_misspelt_word_the_article_spells_right_still_counts(bot: Harnes
     assert answers.hits[0].article.text.startswith("The Booker Prize")
     assert answers.answered
     assert not (await bot.services.questions.ask("bokkerr prize")).answered
+
+
+def test_a_question_read_in_several_languages_is_covered_in_the_articles_one() -> None:
+    # An archive that also holds Spanish articles searches "hurricane roslyn landfall" in
+    # English and Spanish (and as written): the English article holds every English form; the
+    # Spanish readings, with the high idf of a near-empty language, must not count as missing.
+    from bot.questions.abstention import answers, coverage
+    from bot.questions.analysis import Query, QueryTerm, Variant
+
+    def term(word: str, form: str, idf: float, lang: str) -> QueryTerm:
+        return QueryTerm(word, (Variant(form, 1.0),), idf, lang)
+
+    words = [
+        ("hurricane", "hurrican", 3.3),
+        ("roslyn", "roslyn", 7.6),
+        ("landfall", "landfal", 2.0),
+    ]
+    query = Query(
+        "hurricane roslyn landfall",
+        tuple(
+            [term(w, f, idf, "en") for w, f, idf in words]
+            + [term(w, w[:-1], 10.0, "es") for w, _, _ in words]
+        ),
+    )
+    text = "Hurricane Roslyn made landfall in Mexico on Sunday as a category 3 storm."
+    found = coverage(query, "Roslyn makes landfall", text)
+    assert (found.share, found.missing) == (1.0, 0) and answers(found)
+    # An article on something else is still not an answer, in either reading.
+    assert not answers(coverage(query, "Storm season", "A storm hit the coast on Sunday."))

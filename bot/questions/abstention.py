@@ -39,21 +39,38 @@ NO_COVERAGE = Coverage(0.0, 0)
 
 def coverage(query: Query, title: str, text: str, clutter: str | None = None) -> Coverage:
     """The idf share of the query's words (any analyzed form) in the article's title or text,
-    page clutter left out."""
+    page clutter left out.
+
+    A question searched in several candidate languages has its words once per language: the
+    article is in one of them, so the share is that of the language that fits it best (a
+    Spanish reading of an English question is not words the English article lacks).
+    """
     if query.is_empty:
         return Coverage(0.0, 0)
     text = without_clutter(text, clutter)
     words = set(_WORDS.findall(f"{title}\n{text}".lower()))
-    present = frozenset(stems(list(words)))
-    total = sum(term.idf for term in query.terms) or 1.0
+    # Analyzed forms, and the words as written (languages searched without stemming).
+    present = frozenset(stems(list(words))) | words
+    by_lang: dict[str, list[QueryTerm]] = {}
+    for term in query.terms:
+        by_lang.setdefault(term.lang, []).append(term)
+    return max((_share(terms, present, words) for terms in by_lang.values()), key=_best)
+
+
+def _share(terms: list[QueryTerm], present: frozenset[str], words: set[str]) -> Coverage:
+    total = sum(term.idf for term in terms) or 1.0
     found = 0.0
     missing = 0
-    for term in query.terms:
+    for term in terms:
         if term.terms & present or _misspelt_here(term, words):
             found += term.idf
         else:
             missing += 1
     return Coverage(found / total, missing)
+
+
+def _best(found: Coverage) -> tuple[float, int]:
+    return found.share, -found.missing
 
 
 def _misspelt_here(term: QueryTerm, words: set[str]) -> bool:
