@@ -44,7 +44,7 @@ from sqlalchemy import select
 
 from bench.speed import peak_rss_mb
 from bot.articles.archive import Archive, ImportRecord
-from bot.cli.main import IMPORT_WORKERS
+from bot.articles.workers import IMPORT_WORKERS
 from bot.clock import SystemClock
 from bot.stories.keeper import StoryKeeper
 from bot.stories.trend import trend

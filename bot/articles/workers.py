@@ -7,6 +7,9 @@ import os
 import threading
 from concurrent.futures import ProcessPoolExecutor
 
+# Parsing is most of an import's work: one process per core but the one that stores.
+IMPORT_WORKERS = max(0, min(4, (os.cpu_count() or 1) - 1))
+
 
 def parse_pool(workers: int) -> ProcessPoolExecutor:
     """`workers` fresh processes (spawned: the importer's threads and connections stay out)

@@ -29,6 +29,7 @@ from bot.articles.files import (
     read_records,
     shown_name,
 )
+from bot.articles.workers import IMPORT_WORKERS
 from bot.cli.backup import is_export_file, restore_export, write_export
 from bot.logs import setup_logging
 from bot.questions.filters import filter_words
@@ -40,8 +41,6 @@ from storage.schema import SchemaError
 
 SAMPLE_DIR = Path(__file__).parent.parent / "sample"
 RESULTS = 10
-# Parsing is most of an import's work: one process per core but the one that stores.
-IMPORT_WORKERS = max(0, min(4, (os.cpu_count() or 1) - 1))
 TOKEN_REJECTED = (
     "Telegram rejected TELEGRAM_BOT_TOKEN (revoked or mistyped?); "
     "copy the current one from @BotFather."
@@ -269,7 +268,7 @@ def _chat(settings: Settings, args: argparse.Namespace) -> int:
 
     async def chat() -> None:
         if args.sample:
-            await _import_async(settings, [SAMPLE_DIR], batch_size=2_000, quiet=False)
+            await _import_async(settings, sample_files(), batch_size=2_000, quiet=False)
         await run_chat(settings, as_reader=args.role == "reader")
 
     asyncio.run(chat())
@@ -327,6 +326,11 @@ class _Sources:
         self.problems.append(problem)
 
 
+def sample_files() -> list[Path]:
+    """The bundled sample's articles (its CREDITS file is no article to report as skipped)."""
+    return sorted(p for p in SAMPLE_DIR.iterdir() if p.suffix.lower() in SUPPORTED)
+
+
 def _expand(paths: Sequence[Path], sources: _Sources) -> Iterator[Path]:
     for path in paths:
         if path.is_dir():
@@ -343,7 +347,7 @@ def _expand(paths: Sequence[Path], sources: _Sources) -> Iterator[Path]:
 
 def _import(settings: Settings, args: argparse.Namespace) -> int:
     urls = [a for a in args.paths if a.lower().startswith(("http://", "https://"))]
-    paths = [Path(a) for a in args.paths if a not in urls] + ([SAMPLE_DIR] if args.sample else [])
+    paths = [Path(a) for a in args.paths if a not in urls] + (sample_files() if args.sample else [])
     if args.urls is not None:
         try:
             lines = args.urls.read_text(encoding="utf-8", errors="replace").splitlines()
