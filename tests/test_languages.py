@@ -76,6 +76,12 @@ async def test_each_language_is_detected_and_found_by_another_word_form(bot: Har
     ):
         answers = await ask(question)
         assert [hit.article.id for hit in answers.hits][:1] == [ids[lang]], question
+        # The quote marks the words of the question in the article's own forms.
+        quote = answers.hits[0].answer
+        marked = [quote.sentence[a:b] for a, b in quote.highlights]
+        assert marked, question
+    [reply] = await bot.send("наводнения разрушили дома", user_id=READER)
+    assert "<b>Наводнение</b> <b>разрушило</b>" in reply
 
 
 async def test_filters_narrow_the_search(bot: Harness) -> None:

@@ -13,6 +13,9 @@ from dataclasses import dataclass
 
 from bot.articles.boilerplate import without_clutter
 from bot.questions.analysis import Query, QueryTerm, stem, stems
+from bot.questions.languages import analyse_many
+from bot.questions.lexicon import is_common
+from storage.languages import ENGLISH, normalize
 
 # Splits as the index's tokenizer does in texts without "_" (faster than WORD_RE).
 _WORDS = re.compile(r"\w+")
@@ -48,13 +51,24 @@ def coverage(query: Query, title: str, text: str, clutter: str | None = None) ->
     if query.is_empty:
         return Coverage(0.0, 0)
     text = without_clutter(text, clutter)
-    words = set(_WORDS.findall(f"{title}\n{text}".lower()))
-    # Analyzed forms, and the words as written (languages searched without stemming).
-    present = frozenset(stems(list(words))) | words
+    whole = f"{title}\n{text}"
+    words = set(_WORDS.findall(whole.lower()))
     by_lang: dict[str, list[QueryTerm]] = {}
     for term in query.terms:
         by_lang.setdefault(term.lang, []).append(term)
-    return max((_share(terms, present, words) for terms in by_lang.values()), key=_best)
+    return max(
+        (_share(terms, _forms(lang, whole, words), words) for lang, terms in by_lang.items()),
+        key=_best,
+    )
+
+
+def _forms(lang: str, text: str, words: set[str]) -> frozenset[str]:
+    """The article's words as `lang`'s index field has them, and as written (languages
+    searched without stemming)."""
+    if lang == ENGLISH:
+        return frozenset(stems(list(words))) | words
+    own = set(_WORDS.findall(normalize(lang, text).lower()))
+    return frozenset(analyse_many(lang, sorted(own))) | words
 
 
 def _share(terms: list[QueryTerm], present: frozenset[str], words: set[str]) -> Coverage:
@@ -78,7 +92,7 @@ def _misspelt_here(term: QueryTerm, words: set[str]) -> bool:
     of the article ("boker" for "Booker"): the spelling variants searched are only the few
     commonest, and the article may spell the one meant."""
     typed = term.word
-    if len(typed) < TYPO_MIN_CHARS or stem(typed) in term.terms:
+    if len(typed) < TYPO_MIN_CHARS or stem(typed) in term.terms or is_common(typed, term.lang):
         return False
     return any(
         word[0] == typed[0] and abs(len(word) - len(typed)) <= 1 and _one_edit(typed, word)

@@ -9,6 +9,7 @@ from enum import Enum
 from functools import lru_cache
 from typing import Protocol
 
+from bot.questions.lexicon import is_common
 from storage.search_index import MAX_TOKEN_CHARS, make_analyzer
 
 
@@ -275,7 +276,8 @@ def _typo_candidates(word: str) -> set[str]:
 def _variants(word: str, term: str, stats: TermStats) -> tuple[Variant, ...]:
     """Return the analyzed forms to search for one query word; weights sum to at most 2."""
     df = stats.doc_freq(term)
-    unknown = df < RARE_DF and len(word) > 3
+    # A word the archive hardly knows may be a misspelling, unless English uses it often.
+    unknown = df < RARE_DF and len(word) > 3 and not is_common(word, "en")
     if not word.isalpha():
         return (Variant(term, 1.0),)
     # Known words take only a rarer spelling of theirs (Raqqa -> Raqa), never a commoner word,

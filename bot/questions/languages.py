@@ -18,6 +18,7 @@ from bot.questions.analysis import (
     idf,
     tokenize,
 )
+from bot.questions.lexicon import is_common
 from storage.languages import ENGLISH, LANGUAGES, OTHER, analyzer, normalize
 
 if TYPE_CHECKING:
@@ -87,7 +88,8 @@ def analyse_word(lang: str, word: str) -> str:
     return tokens[0] if len(tokens) == 1 else ""
 
 
-def _analyse_many(lang: str, words: list[str]) -> list[str]:
+def analyse_many(lang: str, words: list[str]) -> list[str]:
+    """The indexed forms of many words in `lang` (one analyzer call when none is a stop word)."""
     tokens: list[str] = analyzer(lang).analyze(" ".join(words))
     return tokens if len(tokens) == len(words) else [analyse_word(lang, w) for w in words]
 
@@ -98,12 +100,19 @@ def _variants(
     """The term, and for a word the archive hardly knows, the likeliest corrections."""
     df = stats.doc_freq(term)
     alphabet = _ALPHABETS.get(lang, _LATIN)
-    # Only words wholly in the language's letters are corrected (not names in another script).
-    if not correct or df >= RARE_DF or len(word) <= 3 or not set(word) <= set(alphabet):
+    # Only words wholly in the language's letters are corrected (not names in another script),
+    # and never a word the language uses often.
+    if (
+        not correct
+        or df >= RARE_DF
+        or len(word) <= 3
+        or not set(word) <= set(alphabet)
+        or is_common(word, lang)
+    ):
         return (Variant(term, 1.0),)
     candidates = sorted(edits(word, alphabet))
     found: dict[str, int] = {}
-    for cand_term in _analyse_many(lang, candidates):
+    for cand_term in analyse_many(lang, candidates):
         if cand_term and cand_term != term and cand_term not in found:
             found[cand_term] = stats.doc_freq(cand_term)
     ranked = sorted(

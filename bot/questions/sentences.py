@@ -22,6 +22,8 @@ from bot.questions.analysis import (
     tokenize,
     word_set,
 )
+from bot.questions.languages import analyse_word
+from storage.languages import ENGLISH, normalize
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -444,8 +446,19 @@ def best_sentence(
 
 
 def highlights(query: Query, sentence: str) -> tuple[tuple[int, int], ...]:
-    """Return the character spans of the words in `sentence` that match a query word."""
-    wanted: set[str] = set()
+    """Return the character spans of the words in `sentence` that match a query word, each
+    word analysed as the language of the query words it may match."""
+    wanted: dict[str, set[str]] = {}
     for term in query.terms:
-        wanted |= term.terms
-    return tuple(m.span() for m in tokenize(sentence) if stem(m.group()) in wanted)
+        wanted.setdefault(term.lang, set()).update(term.terms)
+    return tuple(
+        m.span()
+        for m in tokenize(sentence)
+        if any(_analysed(lang, m.group()) in terms for lang, terms in wanted.items())
+    )
+
+
+def _analysed(lang: str, word: str) -> str:
+    if lang == ENGLISH:
+        return stem(word)
+    return analyse_word(lang, normalize(lang, word.lower()))
