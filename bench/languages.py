@@ -26,6 +26,7 @@ import Stemmer
 import tantivy
 
 from bot.languages import detect
+from bot.questions.abstention import answers, coverage
 from bot.questions.retrieval import Retriever
 from storage.search_index import IndexChange, SearchIndex
 
@@ -81,6 +82,15 @@ class Bot:
         self.detect_seconds = time.perf_counter() - started
         self.index.apply(changes, len(changes))
         self.retriever = Retriever(self.index)
+        self.texts = [article["text"] for article in articles]
+
+    def answered(self, query: str) -> bool:
+        """Whether the bot would quote its top hit as the answer (bot/questions/abstention)."""
+        analysed = self.retriever.analyze(query)
+        found = self.retriever.search(analysed, as_of=None, limit=1)
+        if not found:
+            return False
+        return answers(coverage(analysed, "", self.texts[found[0].article_id - 1]))
 
     def search(self, query: str, k: int) -> list[int]:
         analysed = self.retriever.analyze(query)
@@ -188,6 +198,16 @@ def main() -> None:
                 clean = score(engine, asked, gold_of, "query")
                 typo = score(engine, asked, gold_of, "typo")
                 print(f"| {lang} | {half} ({len(asked)}) | {name} | {clean} | {typo} |", flush=True)
+            shares = [
+                sum(bot.answered(q.query if form == "query" else q.typo) for q in asked)
+                / max(len(asked), 1)
+                for form in ("query", "typo")
+            ]
+            print(
+                f"| {lang} | {half} ({len(asked)}) | bot: share answered | {shares[0]:.2f} "
+                f"| {shares[1]:.2f} |",
+                flush=True,
+            )
 
 
 if __name__ == "__main__":
