@@ -125,6 +125,7 @@ MOJIBAKE = (
     *"ÂÃÎÐØÙàâ€œŠš…¢£Ÿž\xa0\xad®©°·»«¿¡‘’“”–—´×²³ŒœΒΓΞΟβā√±∂†≠™≤≥¥µø≈‚Äìîïòôúùû",
     *"ВГРСвЂўабвгдежРСТяЁёЂђ\x80\x81\x8d\x9d╔═║░▒┐└",
     *"ابتثجحخدذرسشصضطظعغفقكلمنهوي",
+    *"پچژگیک،؛؟\u064b\u0650\u0652٠٩۰۹\u200c",
     *"aAzZeExX .,?!'\n\t0123",
 )
 MOJIBAKE_TEXT = st.text(st.sampled_from(MOJIBAKE), max_size=80)
@@ -178,3 +179,29 @@ def test_headline_repeat_is_the_first_definition(
 
     expected = first_headline_at(title, text, position, search=search)
     assert _headline_at(title, text, position, search=search) == expected
+
+
+def test_every_ftfy_pattern_needs_a_character_the_window_keeps() -> None:
+    # The windowed check is exact only if each alternative of ftfy's regex needs a character
+    # outside _PLAIN and the typography (or is the Cyrillic-capitals one, checked whole).
+    # Read ftfy's own regex, so that a new ftfy release with new patterns fails here.
+    from re import _compiler, _parser  # type: ignore[attr-defined]
+
+    from ftfy.badness import BADNESS_RE
+
+    plain = re.compile(f"[{parsing._PLAIN}{parsing._TYPOGRAPHY}]")
+    allowed = [chr(c) for c in range(0x3000) if plain.fullmatch(chr(c))]
+    parsed = _parser.parse(BADNESS_RE.pattern, BADNESS_RE.flags)
+    [(kind, (_, branches))] = parsed.data
+    assert kind == _parser.BRANCH
+    possible = []
+    for branch in branches:
+        elements = [
+            _compiler.compile(_parser.SubPattern(parsed.state, [e]), BADNESS_RE.flags)
+            for e in branch.data
+        ]
+        if all(any(e.fullmatch(c) for c in allowed) for e in elements):
+            possible.append(branch)
+    # Only [ВГРС][typography][ВГРС] can be made of such characters.
+    assert len(possible) == 1
+    assert parsing._CYRILLIC_QUOTED.fullmatch("В«Р") and BADNESS_RE.fullmatch("В«Р")
