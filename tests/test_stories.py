@@ -10,10 +10,12 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from bot.articles.archive import ImportRecord
 from bot.cli.main import main
-from bot.stories.signature import band_keys, shingles, similarity
+from bot.stories.signature import band_keys, shingles, signatures, similarity
 from bot.stories.trend import bars, trend
 from tests.conftest import EDITOR, READER, SAMPLE, SEED, Harness, seed_text
 
@@ -358,3 +360,23 @@ async def test_trend_counts_articles_when_too_many_match(
         "“Raqqa”: 4 articles (too many to merge copies into stories), by week from 2017-07-03 "
         "to 2017-07-10; busiest week: 3."
     )
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(
+        st.lists(st.sampled_from(["Raqqa", "aid", "convoy,", "é", "the", "\n", "42"]), max_size=120)
+        .map(" ".join),
+        min_size=1,
+        max_size=6,
+    )
+)
+def test_signatures_give_the_shingles_of_each_text_with_keys(texts: list[str]) -> None:
+    # The import verifies a new article against its candidates with these shingles.
+    keys, own = signatures(texts)
+    assert keys == band_keys(texts)
+    for text, found in zip(texts, own, strict=True):
+        if found is None:
+            assert band_keys([text]) == [()]
+        else:
+            assert np.array_equal(found, shingles(text))

@@ -18,7 +18,7 @@ import numpy as np
 import numpy.typing as npt
 
 from bot.clock import Clock
-from bot.stories.signature import MAX_BYTES, U64, band_keys, shingles, similarity
+from bot.stories.signature import MAX_BYTES, U64, band_keys, shingles, signatures, similarity
 from storage.audit import Actor
 from storage.stories import Copy, Membership, StoryStore
 
@@ -101,7 +101,7 @@ class StoryKeeper:
             return await self._assign(new)
 
     async def _assign(self, new: Sequence[tuple[int, str]]) -> list[Assignment]:
-        keys = await asyncio.to_thread(band_keys, [text for _, text in new])
+        keys, own = await asyncio.to_thread(signatures, [text for _, text in new])
         stored = await self.store.candidates(k for ks in keys for k in ks)
         batch_ids = {article_id for article_id, _ in new}
         outside = {
@@ -113,7 +113,7 @@ class StoryKeeper:
         }
         texts = await self.store.live_texts(outside, chars=MAX_BYTES) if outside else {}
         stories = await self.store.story_of(texts) if texts else {}
-        decided = await asyncio.to_thread(self._decide, new, keys, stored, texts, stories)
+        decided = await asyncio.to_thread(self._decide, new, keys, own, stored, texts, stories)
         members = [
             Membership(
                 a.article_id,
@@ -136,12 +136,13 @@ class StoryKeeper:
         self,
         new: Sequence[tuple[int, str]],
         keys: list[tuple[int, ...]],
+        own: list[U64 | None],
         stored: dict[int, list[int]],
         texts: dict[int, str],
         stories: dict[int, int],
     ) -> list[Assignment]:
         """The story of each new article (CPU only: runs on a thread)."""
-        cache: dict[int, U64] = {}
+        cache = {a: found for (a, _), found in zip(new, own, strict=True) if found is not None}
 
         def shingled(article_id: int, text: str) -> U64:
             found = cache.get(article_id)

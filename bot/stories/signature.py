@@ -88,21 +88,30 @@ def shingles(text: str) -> U64:
 
 def band_keys(texts: Sequence[str]) -> list[tuple[int, ...]]:
     """The LSH band keys of each text (none for a text too short to compare)."""
+    return signatures(texts)[0]
+
+
+def signatures(texts: Sequence[str]) -> tuple[list[tuple[int, ...]], list[U64 | None]]:
+    """The band keys of each text, and its `shingles` where it has keys (None elsewhere):
+    a new article with candidates is verified against them, and its shingles are at hand."""
     pieces = [_raw(t) for t in texts]
     keys: list[tuple[int, ...]] = []
+    own: list[U64 | None] = []
     start = 0
     while start < len(pieces):
         end, size = start + 1, len(pieces[start])
         while end < len(pieces) and size + len(pieces[end]) <= _BATCH_BYTES:
             size += len(pieces[end])
             end += 1
-        keys.extend(_band_keys(pieces[start:end]))
+        found, shingled = _band_keys(pieces[start:end])
+        keys.extend(found)
+        own.extend(shingled)
         start = end
-    return keys
+    return keys, own
 
 
-def _band_keys(pieces: Sequence[bytes]) -> list[tuple[int, ...]]:
-    """band_keys of texts already lower-cased, encoded and cut to MAX_BYTES."""
+def _band_keys(pieces: Sequence[bytes]) -> tuple[list[tuple[int, ...]], list[U64 | None]]:
+    """signatures of texts already lower-cased, encoded and cut to MAX_BYTES."""
     # One separator byte between texts, so no word runs from one text into the next.
     joined = np.frombuffer(b"\x00".join(pieces), dtype=np.uint8)
     hashed, starts = _words(joined)
@@ -113,6 +122,7 @@ def _band_keys(pieces: Sequence[bytes]) -> list[tuple[int, ...]]:
     mixed = _mix(hashed) if len(hashed) >= SHINGLE else np.zeros(0, dtype=np.uint64)
     counts = word_ends - first_word - SHINGLE + 1
     keys: list[tuple[int, ...]] = [()] * len(pieces)
+    own: list[U64 | None] = [None] * len(pieces)
     wanted = [i for i in range(len(pieces)) if counts[i] >= MIN_SHINGLES]
     at = 0
     while at < len(wanted):
@@ -125,6 +135,8 @@ def _band_keys(pieces: Sequence[bytes]) -> list[tuple[int, ...]]:
             chunk.append(wanted[at])
             at += 1
         segments = [mixed[first_word[i] : first_word[i] + counts[i]] for i in chunk]
+        for i, segment in zip(chunk, segments, strict=True):
+            own[i] = np.unique(segment)
         values = np.concatenate(segments)
         offsets = np.cumsum([0] + [len(s) for s in segments[:-1]])
         # Row j of the table: (a_j * x + b_j) mod 2**64 for every shingle x; MinHash takes
@@ -134,7 +146,7 @@ def _band_keys(pieces: Sequence[bytes]) -> list[tuple[int, ...]]:
         band = (signatures * _BAND_MIX).sum(axis=2, dtype=np.uint64) + _BAND_OFFSET
         for i, row in zip(chunk, (band & _MASK63).tolist(), strict=True):
             keys[i] = tuple(row)
-    return keys
+    return keys, own
 
 
 def similarity(a: U64, b: U64) -> float:
