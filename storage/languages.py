@@ -51,6 +51,10 @@ _ARABIC_SCRIPT = str.maketrans(
         **{chr(0x06F0 + d): str(d) for d in range(10)},
     }
 )
+# The same as replacements: str.translate looks up every character of a text in a dict (~130
+# us an article), while a replacement of a character the text lacks costs one fast scan (no
+# replacement puts in a character another one takes out).
+_ARABIC_REPLACEMENTS = tuple((chr(code), to or "") for code, to in _ARABIC_SCRIPT.items())
 
 
 def _words(text: str) -> tuple[str, ...]:
@@ -115,7 +119,9 @@ _ARABIC_LETTERS = re.compile(r"[\u0600-\u06FF]")
 def normalize(lang: str, text: str) -> str:
     """The text as the index sees it before tokenising (Arabic-script spelling unified)."""
     if lang in ("ar", "fa") or (lang == OTHER and _ARABIC_LETTERS.search(text)):
-        return text.translate(_ARABIC_SCRIPT)
+        for variant, common in _ARABIC_REPLACEMENTS:
+            if variant in text:
+                text = text.replace(variant, common)
     return text
 
 

@@ -8,6 +8,8 @@ from pathlib import Path
 import pytest
 from babel.messages.mofile import read_mo
 from babel.messages.pofile import read_po
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from bot.articles.archive import ImportRecord
 from bot.articles.files import parse_jsonl
@@ -288,3 +290,12 @@ def test_the_english_shortcut_says_what_the_model_says() -> None:
     agree = [t for t in shortcut if model.classify(t[: languages.SAMPLE_CHARS])[0] == "en"]
     # FA-KES has one article the model takes for Nigerian Pidgin; it is English.
     assert len(shortcut) > 300 and len(shortcut) - len(agree) <= 1
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(alphabet="اأإآٱةهىيیکكؤئـ\u200c\u064b\u0650\u0670٣۴ 9ab", max_size=60))
+def test_arabic_normalisation_is_the_translation_table(text: str) -> None:
+    # normalize replaces character by character; the table is the definition.
+    from storage.languages import _ARABIC_SCRIPT, normalize
+
+    assert normalize("ar", text) == text.translate(_ARABIC_SCRIPT)

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import datetime as dt
+import gc
 import itertools
 import json
 import logging
@@ -41,6 +43,8 @@ from storage.schema import SchemaError
 
 SAMPLE_DIR = Path(__file__).parent.parent / "sample"
 RESULTS = 10
+# The collector's thresholds during a bulk import (the default is 700, 10, 10).
+FEW_COLLECTIONS = (1_000_000, 100, 100)
 TOKEN_REJECTED = (
     "Telegram rejected TELEGRAM_BOT_TOKEN (revoked or mistyped?); "
     "copy the current one from @BotFather."
@@ -375,6 +379,25 @@ def _import(settings: Settings, args: argparse.Namespace) -> int:
     )
 
 
+@contextlib.contextmanager
+def _few_collections() -> Iterator[None]:
+    """Run the cyclic garbage collector rarely, and never over the start-up heap.
+
+    A bulk import allocates millions of short-lived objects (rows, parameters, parsed
+    articles), nearly all freed by reference counting at once; the collector's passes, over
+    the language model's and the libraries' objects too, cost about a third of the
+    importer's CPU (py-spy, docs/BENCHMARKS.md).
+    """
+    gc.freeze()
+    before = gc.get_threshold()
+    gc.set_threshold(*FEW_COLLECTIONS)
+    try:
+        yield
+    finally:
+        gc.set_threshold(*before)
+        gc.unfreeze()
+
+
 async def _import_async(
     settings: Settings,
     paths: Sequence[Path],
@@ -391,7 +414,10 @@ async def _import_async(
     services = await open_services(settings)
     sources = _Sources(settings.max_file_bytes)
     try:
-        with tqdm(unit=" articles", disable=quiet, file=sys.stderr, desc="import") as bar:
+        with (
+            tqdm(unit=" articles", disable=quiet, file=sys.stderr, desc="import") as bar,
+            _few_collections(),
+        ):
             fetched = await fetch_records(services.web, urls, sources.problems)
             records = itertools.chain(fetched, sources.records(paths))
             report = await services.archive.import_records(
