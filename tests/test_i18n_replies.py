@@ -120,9 +120,7 @@ async def test_a_russian_editor_is_told_in_russian_an_article_was_saved(bot: Har
 
 
 async def test_an_arabic_chat_gets_an_arabic_digest_that_telegram_accepts(bot: Harness) -> None:
-    assert await bot.send("/language ar", user_id=READER) == [
-        RLM + "ردودي هنا الآن بـالعربية."
-    ]
+    assert await bot.send("/language ar", user_id=READER) == [RLM + "ردودي هنا الآن بـالعربية."]
     subscribed = await bot.send("/subscribe 08:00", user_id=READER)
     assert subscribed[0].startswith(RLM + "تم الاشتراك: ملخص كل يوم في الساعة 08:00 (UTC).")
     await add_articles(bot, *THREE)
