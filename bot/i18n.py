@@ -46,6 +46,12 @@ class Texts:
         text = _catalogue(self.lang).gettext(message)
         return text.format(**values) if values else text
 
+    def plural(self, singular: str, plural: str, n: int, /, **values: object) -> str:
+        """The form of a text for `n` ("{n} new articles"): as many forms as the language has
+        (Russian three, Arabic six), chosen by the catalogue's Plural-Forms; `n` is put in."""
+        text = _catalogue(self.lang).ngettext(singular, plural, n)
+        return text.format(n=n, **values)
+
     @property
     def right_to_left(self) -> bool:
         """Whether the language is written right to left."""
@@ -99,9 +105,25 @@ class ChatLanguages:
         """The texts for a reply in this chat to this user."""
         if chat_id is None:
             return Texts(choose(None, user_code))
+        return Texts(choose(await self.chosen(chat_id), user_code))
+
+    async def chosen(self, chat_id: int) -> str | None:
+        """The chat's own choice of language (None: each user's own)."""
         if chat_id not in self._chosen:
             self._chosen[chat_id] = await self._store.get(chat_id)
-        return Texts(choose(self._chosen[chat_id], user_code))
+        return self._chosen[chat_id]
+
+    async def of_chat(self, chat_id: int) -> Texts:
+        """The texts for a message the bot sends on its own (a digest): the chat's language,
+        else English."""
+        return Texts(choose(await self.chosen(chat_id), None))
+
+    async def remember(self, chat_id: int, user_code: str | None, *, kind: str) -> None:
+        """Keep a private chat's language for what the bot sends unasked (digests): the
+        user's Telegram language, unless the chat chose one (or it is English, the default)."""
+        lang = choose(None, user_code)
+        if lang != DEFAULT and await self.chosen(chat_id) is None:
+            await self.choose(chat_id, lang, kind=kind)
 
     async def choose(self, chat_id: int, lang: str | None, *, kind: str) -> None:
         """Set the chat's language (None: each user's own)."""

@@ -8,6 +8,8 @@ import re
 from collections.abc import Iterable, Sequence
 from typing import Protocol
 
+from bot.i18n import ENGLISH, Texts
+
 MESSAGE_LIMIT = 4096
 PARAGRAPH = re.compile(r"\n\s*\n")
 
@@ -107,20 +109,29 @@ def split_plain(text: str, limit: int = MESSAGE_LIMIT) -> list[str]:
     return chunks
 
 
-def saved_line(article_id: int, title: str, published: str, source: str | None) -> str:
+def saved_line(
+    article_id: int, title: str, published: str, source: str | None, texts: Texts = ENGLISH
+) -> str:
     """'Saved #42: headline (2017-07-04, Reuters)' as HTML."""
     where = f"{published}, {source}" if source else published
-    return f"Saved #{article_id}: {escape(title)} ({escape(where)})"
+    return texts(
+        "Saved #{n}: {title} ({where})", n=article_id, title=escape(title), where=escape(where)
+    )
 
 
-def duplicate_line(article_id: int, title: str) -> str:
+def duplicate_line(article_id: int, title: str, texts: Texts = ENGLISH) -> str:
     """The reply when an article is already in the archive."""
-    return f"Already in the archive as #{article_id}: {escape(title)} — {read_command(article_id)}"
+    return texts(
+        "Already in the archive as #{n}: {title} — {read}",
+        n=article_id,
+        title=escape(title),
+        read=read_command(article_id),
+    )
 
 
-def no_article_line(number: int) -> str:
+def no_article_line(number: int, texts: Texts = ENGLISH) -> str:
     """The reply when an article number names nothing in the archive."""
-    return f"There is no article #{number} in the archive."
+    return texts("There is no article #{n} in the archive.", n=number)
 
 
 class FeedView(Protocol):
@@ -144,22 +155,31 @@ class FeedView(Protocol):
     def item_count(self) -> int: ...
 
 
-def feed_lines(feeds: Sequence[FeedView]) -> str:
+def feed_lines(feeds: Sequence[FeedView], texts: Texts = ENGLISH) -> str:
     """/feeds: each feed numbered, with its topics, last success, last error and item count."""
     if not feeds:
-        return "No feeds yet. Follow one with /feed add &lt;url&gt; [topic words]."
+        return escape(texts("No feeds yet. Follow one with /feed add <url> [topic words]."))
     blocks = []
     for feed in feeds:
         lines = [f"#{feed.id} {escape(feed.title or feed.url)}", f"   {escape(feed.url)}"]
-        details = [f"{feed.item_count} article{'s' if feed.item_count != 1 else ''}"]
+        details = [texts.plural("{n} article", "{n} articles", feed.item_count)]
         if feed.topics:
-            details.append(f"topics: {escape(feed.topics)}")
+            details.append(texts("topics: {topics}", topics=escape(feed.topics)))
         success = feed.last_success_at
-        details.append(f"last success: {_moment(success) if success else 'never'}")
+        details.append(
+            texts("last success: {when}", when=_moment(success))
+            if success
+            else texts("last success: never")
+        )
         lines.append("   " + "; ".join(details))
         if feed.last_error:
             lines.append(
-                f"   last error: {escape(feed.last_error)} (next try {_moment(feed.next_poll_at)})"
+                "   "
+                + texts(
+                    "last error: {error} (next try {when})",
+                    error=escape(feed.last_error),
+                    when=_moment(feed.next_poll_at),
+                )
             )
         blocks.append("\n".join(lines))
     return "\n\n".join(blocks)

@@ -72,6 +72,7 @@ class Services:
         settings = self.settings
         self.audit = AuditStore(self.db)
         self.languages = ChatLanguages(ChatLanguageStore(self.db))
+        self.dispatcher.languages = self.languages.of_chat  # digests in each chat's language
         self.roles = EditorRoles(
             settings.editor_ids,
             settings.newsroom_chat_ids,

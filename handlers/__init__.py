@@ -18,7 +18,7 @@ from bot.commands import COMMANDS
 from bot.context import Context
 from bot.settings import Settings
 from handlers import admin, articles, digests, feeds, languages, questions, stories
-from handlers.common import STALE_BUTTON
+from handlers.common import STALE_BUTTON, say, texts
 from handlers.errors import on_error
 
 COMMAND_CALLBACKS = {
@@ -109,21 +109,22 @@ async def _migrate(update: Update, context: Context) -> None:
 
 
 async def _unsupported(update: Update, context: Context) -> None:
-    message = update.effective_message
-    if message is not None:
-        await message.reply_text(
-            "I read text and text files (.txt, .md, .html, .jsonl). Send a question or an article."
+    if update.effective_message is not None:
+        await say(
+            update,
+            context,
+            "I read text and text files (.txt, .md, .html, .jsonl). Send a question or an article.",
         )
 
 
 async def _unknown_command(update: Update, context: Context) -> None:
-    message = update.effective_message
-    if message is not None:
-        await message.reply_text("I don't know that command; /help lists the ones I do.")
+    if update.effective_message is not None:
+        await say(update, context, "I don't know that command; /help lists the ones I do.")
 
 
 async def _unknown_button(update: Update, context: Context) -> None:
     # Telegram shows a spinner until a press is answered, even a press of a button we no
     # longer make (or one a client forged).
     if update.callback_query is not None:
-        await update.callback_query.answer(STALE_BUTTON)
+        language = await texts(update, context)
+        await update.callback_query.answer(language(STALE_BUTTON))

@@ -7,6 +7,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from bot.articles.archive import RESTORE_DAYS, Change
 from bot.commands import help_text
 from bot.context import Context
+from bot.i18n import N_
 from bot.render import escape, no_article_line
 from handlers.articles import not_yet_searchable
 from handlers.common import (
@@ -16,18 +17,19 @@ from handlers.common import (
     is_editor,
     number_argument,
     reply,
+    say,
     services,
     texts,
 )
 from handlers.permissions import editors_only, guarded_by
 
-START = (
+START = N_(
     "Hello! I keep this newsroom's archive and answer questions from it.\n"
     "Ask me anything, for example: <i>civilians trapped in Raqqa?</i>\n"
     "/subscribe 08:00 gets you a daily digest; /help lists everything."
 )
-DELETE_USAGE = escape("Usage: /delete <article number>, for example /delete 42")
-RESTORE_USAGE = escape("Usage: /restore <article number>, for example /restore 42")
+DELETE_USAGE = N_("Usage: /delete <article number>, for example /delete 42")
+RESTORE_USAGE = N_("Usage: /restore <article number>, for example /restore 42")
 DELETE_PREFIX = "delete:"
 KEEP = "delete:keep"
 AUDIT_LINES = 20
@@ -35,7 +37,7 @@ AUDIT_LINES = 20
 
 async def start(update: Update, context: Context) -> None:
     """/start."""
-    await reply(update, START)
+    await say(update, context, START)
 
 
 async def help_command(update: Update, context: Context) -> None:
@@ -47,103 +49,123 @@ async def help_command(update: Update, context: Context) -> None:
 @editors_only
 async def delete(update: Update, context: Context) -> None:
     """/delete <n> (editors): asks for confirmation with a button first."""
-    number = await number_argument(update, DELETE_USAGE)
+    number = await number_argument(update, context, DELETE_USAGE)
     if number is None:
         return
+    language = await texts(update, context)
     article = await services(context).archive.get(number)
     if article is None:
-        await reply(update, no_article_line(number))
+        await reply(update, language.html(no_article_line(number, language)))
         return
     buttons = InlineKeyboardMarkup(
         [
             [
-                InlineKeyboardButton(f"Delete #{number}", callback_data=f"{DELETE_PREFIX}{number}"),
-                InlineKeyboardButton("Keep it", callback_data=KEEP),
+                InlineKeyboardButton(
+                    language("Delete #{n}", n=number), callback_data=f"{DELETE_PREFIX}{number}"
+                ),
+                InlineKeyboardButton(language("Keep it"), callback_data=KEEP),
             ]
         ]
     )
-    await reply(
-        update,
-        f"Delete #{number}: {escape(article.title)}?\n"
-        f"An editor can /restore it within {RESTORE_DAYS} days.",
-        reply_markup=buttons,
+    question = language("Delete #{n}: {title}?", n=number, title=escape(article.title))
+    question += "\n" + language.plural(
+        "An editor can /restore it within {n} day.",
+        "An editor can /restore it within {n} days.",
+        RESTORE_DAYS,
     )
+    await reply(update, language.html(question), reply_markup=buttons)
 
 
-@guarded_by(is_editor, "Only the newsroom's editors can delete articles.")
+@guarded_by(is_editor, N_("Only the newsroom's editors can delete articles."))
 async def delete_callback(update: Update, context: Context) -> None:
     """The confirmation buttons of /delete."""
     query = update.callback_query
     if query is None or query.data is None:
         return
+    language = await texts(update, context)
     if query.data == KEEP:
-        await query.answer("Kept.")
-        await query.edit_message_text("Nothing was deleted.")
+        await query.answer(language("Kept."))
+        await query.edit_message_text(language.html(language("Nothing was deleted.")))
         return
     number = article_number(query.data.removeprefix(DELETE_PREFIX))
     if number is None:
-        await query.answer(STALE_BUTTON)
+        await query.answer(language(STALE_BUTTON))
         return
     # Answers leave a deleted article out at once whether or not the index has caught up.
     deleted = (await services(context).archive.delete(number, actor=actor(update))).value
     await query.answer()
     if deleted is None:
-        await query.edit_message_text(f"Article #{number} is already gone.")
+        await query.edit_message_text(
+            language.html(language("Article #{n} is already gone.", n=number))
+        )
         return
-    await query.edit_message_text(
-        f"Deleted #{deleted.id}: {escape(deleted.title)}\n"
-        f"/restore {deleted.id} brings it back within {RESTORE_DAYS} days."
+    text = language("Deleted #{n}: {title}", n=deleted.id, title=escape(deleted.title))
+    text += "\n" + language.plural(
+        "/restore {number} brings it back within {n} day.",
+        "/restore {number} brings it back within {n} days.",
+        RESTORE_DAYS,
+        number=deleted.id,
     )
+    await query.edit_message_text(language.html(text))
 
 
 @editors_only
 async def restore(update: Update, context: Context) -> None:
     """/restore <n> (editors): undo a delete from the last 30 days."""
-    number = await number_argument(update, RESTORE_USAGE)
+    number = await number_argument(update, context, RESTORE_USAGE)
     if number is None:
         return
+    language = await texts(update, context)
     written = await services(context).archive.restore(number, actor=actor(update))
     outcome, article = written.value
     if outcome is Change.RESTORED and article is not None:
-        text = f"Restored #{article.id}: {escape(article.title)}"
+        text = language("Restored #{n}: {title}", n=article.id, title=escape(article.title))
         if not written.searchable:
-            text += "\n" + not_yet_searchable("It is back in the archive")
-        await reply(update, text)
+            text += "\n" + not_yet_searchable(language, language("It is back in the archive"))
     elif outcome is Change.LIVE:
-        await reply(update, f"Article #{number} was not deleted.")
+        text = language("Article #{n} was not deleted.", n=number)
     elif outcome is Change.EXPIRED:
-        await reply(
-            update,
-            f"Article #{number} was deleted more than {RESTORE_DAYS} days ago; it stays gone.",
+        text = language.plural(
+            "Article #{number} was deleted more than {n} day ago; it stays gone.",
+            "Article #{number} was deleted more than {n} days ago; it stays gone.",
+            RESTORE_DAYS,
+            number=number,
         )
     elif outcome is Change.CLASH and article is not None:
-        await reply(
-            update, f"The same text is in the archive again as #{article.id}; nothing to restore."
+        text = language(
+            "The same text is in the archive again as #{n}; nothing to restore.", n=article.id
         )
     else:
-        await reply(update, f"There is no deleted article #{number}.")
+        text = language("There is no deleted article #{n}.", n=number)
+    await reply(update, language.html(text))
 
 
 @editors_only
 async def audit_log(update: Update, context: Context) -> None:
     """/audit (editors): the newest entries of the audit log."""
     entries = await services(context).audit.recent(AUDIT_LINES)
+    language = await texts(update, context)
     if not entries:
-        await reply(update, "The audit log is empty.")
+        await reply(update, language.html(language("The audit log is empty.")))
         return
-    lines = [f"Last {len(entries)} changes, newest first:"]
+    lines = [
+        language.plural(
+            "Last {n} change, newest first:", "Last {n} changes, newest first:", len(entries)
+        )
+    ]
     for entry in entries:
+        # The action names (add, delete, subscribe…) are the log's own words, kept as stored.
         who = (
-            f"user {entry.actor_id}"
+            language("user {id}", id=entry.actor_id)
             if entry.actor_id is not None
-            else f"chat {entry.chat_id}"
+            else language("chat {id}", id=entry.chat_id)
             if entry.chat_id is not None
-            else "system"
+            else language("system")
         )
         what = f" #{entry.article_id}" if entry.article_id is not None else ""
         detail = f": {escape(entry.detail[:80])}" if entry.detail else ""
         lines.append(f"{entry.at:%Y-%m-%d %H:%M} {who} {entry.action}{what}{detail}")
-    await reply(update, "\n".join(lines))
+    await reply(update, language.html("\n".join(lines)))
 
 
 @editors_only
@@ -153,15 +175,35 @@ async def stats(update: Update, context: Context) -> None:
     archive = await core.archive.stats()
     digests = await core.digest_subscriptions.stats()
     paused = digests.paused
+    language = await texts(update, context)
     lines = [
-        f"Articles: {archive.articles:,} from {archive.sources:,} sources "
-        f"({archive.deleted:,} deleted)",
-        f"Subscriptions: {digests.subscriptions:,} in {digests.chats:,} chats",
-        f"Digests sent: {digests.sent:,}; waiting: {digests.pending:,}",
+        language(
+            "Articles: {articles} from {sources} sources ({deleted} deleted)",
+            articles=f"{archive.articles:,}",
+            sources=f"{archive.sources:,}",
+            deleted=f"{archive.deleted:,}",
+        ),
+        language(
+            "Subscriptions: {subscriptions} in {chats} chats",
+            subscriptions=f"{digests.subscriptions:,}",
+            chats=f"{digests.chats:,}",
+        ),
+        language(
+            "Digests sent: {sent}; waiting: {pending}",
+            sent=f"{digests.sent:,}",
+            pending=f"{digests.pending:,}",
+        ),
     ]
     if paused:
-        lines.append(f"Paused chats (blocked or removed the bot): {len(paused)}")
+        lines.append(language("Paused chats (blocked or removed the bot): {n}", n=len(paused)))
         lines.extend(
-            f"  {p.chat_id}: {escape(p.reason[:80])} since {p.since:%Y-%m-%d}" for p in paused[:10]
+            "  "
+            + language(
+                "{chat}: {reason} since {date}",
+                chat=p.chat_id,
+                reason=escape(p.reason[:80]),
+                date=f"{p.since:%Y-%m-%d}",
+            )
+            for p in paused[:10]
         )
-    await reply(update, "\n".join(lines))
+    await reply(update, language.html("\n".join(lines)))

@@ -22,6 +22,7 @@ from bot.articles.archive import Change, Origin, RejectedInput, SaveResult, Writ
 from bot.articles.files import UnreadableFile, read_records, shown_name
 from bot.articles.parsing import MessageKind, classify_message, date_line_notes
 from bot.context import Context
+from bot.i18n import N_, Texts
 from bot.render import duplicate_line, escape, no_article_line, saved_line
 from bot.web.fetch import FetchError
 from bot.web.urls import find_anchored_link, find_link
@@ -32,7 +33,9 @@ from handlers.common import (
     article_number,
     is_editor,
     reply,
+    say,
     services,
+    texts,
     user_id,
 )
 from handlers.permissions import editors_only
@@ -41,20 +44,19 @@ from handlers.questions import answer_question
 log = logging.getLogger(__name__)
 
 
-def not_yet_searchable(stored: str) -> str:
+def not_yet_searchable(language: Texts, stored: str) -> str:
     """The second line of a reply when the database took a change but the index could not."""
-    return (
-        f"{stored}; search will find it once the search index catches up "
-        "(the index could not be updated just now)."
+    return language(
+        "{stored}; search will find it once the search index catches up "
+        "(the index could not be updated just now).",
+        stored=stored,
     )
 
 
-ADD_USAGE = escape(
-    "Usage: /add <article text>, or reply /add to the message that holds the article."
-)
+ADD_USAGE = N_("Usage: /add <article text>, or reply /add to the message that holds the article.")
 
 
-SAVE_OR_ASK = "Is this an article to save, or a question to answer?"
+SAVE_OR_ASK = N_("Is this an article to save, or a question to answer?")
 KIND_PREFIX = "as:"
 
 
@@ -76,11 +78,20 @@ async def private_text(update: Update, context: Context) -> None:
     if kind is MessageKind.QUESTION:
         await answer_question(update, context, text)
     elif kind is MessageKind.EITHER:
+        language = await texts(update, context)
         buttons = [
-            InlineKeyboardButton("Save as article", callback_data=f"{KIND_PREFIX}article"),
-            InlineKeyboardButton("Ask as question", callback_data=f"{KIND_PREFIX}question"),
+            InlineKeyboardButton(
+                language("Save as article"), callback_data=f"{KIND_PREFIX}article"
+            ),
+            InlineKeyboardButton(
+                language("Ask as question"), callback_data=f"{KIND_PREFIX}question"
+            ),
         ]
-        await reply(update, SAVE_OR_ASK, reply_markup=InlineKeyboardMarkup([buttons]))
+        await reply(
+            update,
+            language.html(language(SAVE_OR_ASK)),
+            reply_markup=InlineKeyboardMarkup([buttons]),
+        )
     else:
         await ingest_as_editor(update, context)
 
@@ -92,12 +103,13 @@ async def kind_callback(update: Update, context: Context) -> None:
         return
     original = getattr(query.message, "reply_to_message", None)
     text = (original.text or original.caption or "") if original is not None else ""
+    language = await texts(update, context)
     if not text.strip():
-        await query.answer("I can no longer see that message; please send it again.")
+        await query.answer(language("I can no longer see that message; please send it again."))
         return
     choice = query.data.removeprefix(KIND_PREFIX)
     if choice == "article" and not await is_editor(update, context):
-        await query.answer(REFUSE_EDITORS_ONLY)
+        await query.answer(language(REFUSE_EDITORS_ONLY))
         return
     await query.answer()
     await query.edit_message_reply_markup(reply_markup=None)
@@ -128,7 +140,7 @@ async def add_command(update: Update, context: Context) -> None:
         source_message = message.reply_to_message
         text = source_message.text or source_message.caption or ""
     if not text.strip():
-        await reply(update, ADD_USAGE)
+        await say(update, context, ADD_USAGE, plain=True)
         return
     link = message_link(source_message) if source_message is not message else find_link(text)
     if link is not None:
@@ -137,7 +149,7 @@ async def add_command(update: Update, context: Context) -> None:
     await ingest(update, context, source_message, text)
 
 
-EDIT_USAGE = escape(
+EDIT_USAGE = N_(
     "Usage: /edit <n> <new article text>, or reply /edit <n> to the message that holds it."
 )
 
@@ -153,29 +165,31 @@ async def edit_command(update: Update, context: Context) -> None:
     if not text.strip() and message.reply_to_message is not None:
         text = message.reply_to_message.text or message.reply_to_message.caption or ""
     if number is None or not text.strip():
-        await reply(update, EDIT_USAGE)
+        await say(update, context, EDIT_USAGE, plain=True)
         return
+    language = await texts(update, context)
     archive = services(context).archive
     current = await archive.get(number)
     if current is None:
-        await reply(update, no_article_line(number))
+        await reply(update, language.html(no_article_line(number, language)))
         return
     try:
         new = archive.build(text, published=current.published, source=current.source)
     except RejectedInput as exc:
-        await reply(update, escape(str(exc)))
+        # Why the text was refused comes from the core, in English.
+        await reply(update, language.html(escape(str(exc))))
         return
     written = await archive.replace(number, new, actor=actor(update))
     outcome, article = written.value
     if outcome is Change.CLASH and article is not None:
-        await reply(update, duplicate_line(article.id, article.title))
+        text = duplicate_line(article.id, article.title, language)
     elif outcome is Change.EDITED and article is not None:
-        text = f"Edited #{article.id}: {escape(article.title)}"
+        text = language("Edited #{n}: {title}", n=article.id, title=escape(article.title))
         if not written.searchable:
-            text += "\n" + not_yet_searchable("The new text is stored")
-        await reply(update, text)
+            text += "\n" + not_yet_searchable(language, language("The new text is stored"))
     else:
-        await reply(update, no_article_line(number))
+        text = no_article_line(number, language)
+    await reply(update, language.html(text))
 
 
 async def channel_post(update: Update, context: Context) -> None:
@@ -230,10 +244,14 @@ async def document(update: Update, context: Context) -> None:
         return
     doc = message.document
     limit = services(context).settings.max_file_bytes
+    language = await texts(update, context)
     if doc.file_size is not None and doc.file_size > limit:
-        await reply(
-            update, f"That file is too big ({doc.file_size:,} bytes; the limit is {limit:,})."
+        text = language(
+            "That file is too big ({size} bytes; the limit is {limit}).",
+            size=f"{doc.file_size:,}",
+            limit=f"{limit:,}",
         )
+        await reply(update, language.html(text))
         return
     name = doc.file_name or "file"
     telegram_file = await doc.get_file()
@@ -241,7 +259,7 @@ async def document(update: Update, context: Context) -> None:
     try:
         found = read_records(name, data[: limit + 1])
     except UnreadableFile as exc:
-        await reply(update, escape(str(exc)))
+        await reply(update, language.html(escape(str(exc))))
         return
     archive = services(context).archive
     if (
@@ -254,27 +272,52 @@ async def document(update: Update, context: Context) -> None:
     name = shown_name(name)
     report = await archive.import_records(found.records, actor=actor(update), origin=name)
     lines = [
-        f"Imported {report.added} article{'s' if report.added != 1 else ''} from {escape(name)}."
+        language.plural(
+            "Imported {n} article from {name}.",
+            "Imported {n} articles from {name}.",
+            report.added,
+            name=escape(name),
+        )
     ]
     if report.duplicates:
-        lines.append(f"{report.duplicates} were already in the archive.")
+        lines.append(
+            language.plural(
+                "{n} was already in the archive.",
+                "{n} were already in the archive.",
+                report.duplicates,
+            )
+        )
     if found.bad_lines:
         shown = ", ".join(str(n) for n in found.bad_lines[:10])
         more = "…" if len(found.bad_lines) > 10 else ""
         lines.append(
-            f"{len(found.bad_lines)} lines were not article objects (lines {shown}{more})."
+            language.plural(
+                "{n} line was not an article object (lines {lines}).",
+                "{n} lines were not article objects (lines {lines}).",
+                len(found.bad_lines),
+                lines=shown + more,
+            )
         )
     if report.rejected:
-        lines.append(f"{len(report.rejected)} could not be kept:")
+        lines.append(
+            language.plural(
+                "{n} could not be kept:", "{n} could not be kept:", len(report.rejected)
+            )
+        )
+        # The reasons come from the core, in English.
         lines.extend(escape(f"• {reason}") for reason in report.rejected[:5])
         if len(report.rejected) > 5:
-            lines.append(f"… and {len(report.rejected) - 5} more.")
+            lines.append(
+                language.plural("… and {n} more.", "… and {n} more.", len(report.rejected) - 5)
+            )
     if report.index_error:
         lines.append(
-            f"They are stored, but {escape(report.index_error)}: search finds them once it "
-            "catches up."
+            language(
+                "They are stored, but {error}: search finds them once it catches up.",
+                error=escape(report.index_error),
+            )
         )
-    await reply(update, "\n".join(lines))
+    await reply(update, language.html("\n".join(lines)))
 
 
 async def ingest(update: Update, context: Context, source: Message, text: str) -> None:
@@ -288,9 +331,11 @@ async def ingest(update: Update, context: Context, source: Message, text: str) -
             origin=Origin(source.chat_id, source.message_id, user_id(update)),
         )
     except RejectedInput as exc:
-        await reply(update, escape(str(exc)))
+        language = await texts(update, context)
+        await reply(update, language.html(escape(str(exc))))
         return
-    await _saved(update, await archive.add(new, actor=actor(update)), date_line_notes(text))
+    written = await archive.add(new, actor=actor(update))
+    await _saved(update, context, written, date_line_notes(text))
 
 
 @editors_only
@@ -322,21 +367,34 @@ async def ingest_link(update: Update, context: Context, source: Message, link: s
     try:
         written = await services(context).web.add_link(link, origin=origin, actor=actor(update))
     except (FetchError, RejectedInput) as exc:
-        await reply(update, escape(f"Could not add {link}: {exc}"))
+        # The reason comes from the fetcher or the core, in English.
+        await say(
+            update,
+            context,
+            "Could not add {link}: {reason}",
+            link=escape(link),
+            reason=escape(str(exc)),
+        )
         return
-    await _saved(update, written)
+    await _saved(update, context, written)
 
 
-async def _saved(update: Update, written: Written[SaveResult], notes: Sequence[str] = ()) -> None:
+async def _saved(
+    update: Update, context: Context, written: Written[SaveResult], notes: Sequence[str] = ()
+) -> None:
     article = written.value.article
+    language = await texts(update, context)
     if written.value.created:
-        text = saved_line(article.id, article.title, article.published.isoformat(), article.source)
+        text = saved_line(
+            article.id, article.title, article.published.isoformat(), article.source, language
+        )
         if not written.searchable:
-            text += "\n" + not_yet_searchable("It is stored")
+            text += "\n" + not_yet_searchable(language, language("It is stored"))
+        # The date-line notes come from the parser, in English.
         text += "".join("\n" + escape(note) for note in notes)
-        await reply(update, text)
     else:
-        await reply(update, duplicate_line(article.id, article.title))
+        text = duplicate_line(article.id, article.title, language)
+    await reply(update, language.html(text))
 
 
 def _published(message: Message) -> dt.date:

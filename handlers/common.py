@@ -11,14 +11,14 @@ from telegram.error import TelegramError
 
 from bot.articles.archive import Actor
 from bot.context import Context
-from bot.i18n import Texts
-from bot.render import MESSAGE_LIMIT, split_plain, telegram_length
+from bot.i18n import N_, Texts
+from bot.render import MESSAGE_LIMIT, escape, split_plain, telegram_length
 from bot.services import Services
 
 log = logging.getLogger(__name__)
 
-STALE_BUTTON = "That button is out of date."
-REFUSE_EDITORS_ONLY = (
+STALE_BUTTON = N_("That button is out of date.")
+REFUSE_EDITORS_ONLY = N_(
     "Sorry, only the newsroom's editors can add or change articles. "
     "You can ask me anything about the archive, though."
 )
@@ -57,6 +57,18 @@ async def texts(update: Update, context: Context) -> Texts:
     )
 
 
+async def say(
+    update: Update, context: Context, message: str, /, *, plain: bool = False, **values: object
+) -> Message | None:
+    """Reply with a fixed text in the chat's language: `message` is HTML with `values` (already
+    escaped) put in; `plain`: the text itself is plain ("Usage: /read <n>") and is escaped."""
+    language = await texts(update, context)
+    text = language(message)
+    if plain:
+        text = escape(text)
+    return await reply(update, language.html(text.format(**values) if values else text))
+
+
 def actor(update: Update) -> Actor:
     """Who sent this update and where: the audit entry of the change it makes names them."""
     chat = update.effective_chat
@@ -82,12 +94,13 @@ def article_number(text: str) -> int | None:
     return int(arg) if arg.isdecimal() and len(arg) <= 18 else None
 
 
-async def number_argument(update: Update, usage: str) -> int | None:
-    """The article number after the command; without one, the usage line is the reply."""
+async def number_argument(update: Update, context: Context, usage: str) -> int | None:
+    """The article number after the command; without one, the usage line (plain text, in the
+    chat's language) is the reply."""
     message = update.effective_message
     number = article_number(args_text(message)) if message is not None else None
     if number is None and message is not None:
-        await reply(update, usage)
+        await say(update, context, usage, plain=True)
     return number
 
 

@@ -2,20 +2,21 @@
 
 from __future__ import annotations
 
-from telegram import Update
+from telegram import Chat, Update
 
 from bot.context import Context
 from bot.digests.subscriptions import AlreadyExists, ChatRef, NotATime, TooMany
+from bot.i18n import N_
 from bot.render import escape
-from handlers.common import actor, args_text, reply, reply_parts, services
+from handlers.common import actor, args_text, reply, reply_parts, services, texts
 from handlers.permissions import chat_admins_only
 
-SUBSCRIBE_USAGE = (
+SUBSCRIBE_USAGE = N_(
     "Usage: /subscribe [time] [topic words], for example /subscribe 08:00, /subscribe 8am or "
     "/subscribe 7:30pm syria raqqa"
 )
-UNSUBSCRIBE_USAGE = escape("Usage: /unsubscribe <n|all>; /subscriptions lists the numbers.")
-TIMEZONE_USAGE = escape(
+UNSUBSCRIBE_USAGE = N_("Usage: /unsubscribe <n|all>; /subscriptions lists the numbers.")
+TIMEZONE_USAGE = N_(
     "Usage: /timezone <city or Area/City>, for example /timezone Beirut or /timezone UTC+3"
 )
 MAX_SUBSCRIPTIONS = 10
@@ -32,32 +33,57 @@ async def subscribe(update: Update, context: Context) -> None:
     chat, message = _chat_of(update), update.effective_message
     if chat is None or message is None:
         return
-    outcome = await services(context).digest_subscriptions.subscribe(
+    core = services(context)
+    outcome = await core.digest_subscriptions.subscribe(
         chat, args_text(message), actor=actor(update)
     )
+    language = await texts(update, context)
+    usage = escape(language(SUBSCRIBE_USAGE))
     if isinstance(outcome, NotATime):
-        await reply(update, f"“{escape(outcome.word)}” is not a time of day.\n{SUBSCRIBE_USAGE}")
+        text = language("“{word}” is not a time of day.", word=escape(outcome.word))
+        text += "\n" + usage
     elif isinstance(outcome, AlreadyExists):
         sub = outcome.subscription
-        about = f" about {escape(sub.topics)}" if sub.topics else ""
-        await reply(
-            update,
-            f"That digest already exists: every day at {sub.time_of_day}{about}. "
-            "/subscriptions lists this chat's digests.",
+        text = (
+            language(
+                "That digest already exists: every day at {time} about {topics}.",
+                time=sub.time_of_day,
+                topics=escape(sub.topics),
+            )
+            if sub.topics
+            else language("That digest already exists: every day at {time}.", time=sub.time_of_day)
         )
+        text += " " + language("/subscriptions lists this chat's digests.")
     elif isinstance(outcome, TooMany):
-        await reply(
-            update, f"This chat has {outcome.count} digests already; /unsubscribe one first."
+        text = language.plural(
+            "This chat has {n} digest already; /unsubscribe one first.",
+            "This chat has {n} digests already; /unsubscribe one first.",
+            outcome.count,
         )
     else:
         sub = outcome.subscription
-        about = f" about {escape(sub.topics)}" if sub.topics else ""
-        await reply(
-            update,
-            f"Subscribed: a digest{about} every day at {sub.time_of_day} "
-            f"({escape(outcome.timezone)}). "
-            "/timezone changes the time zone; /unsubscribe stops it.",
+        zone = escape(outcome.timezone)
+        text = (
+            language(
+                "Subscribed: a digest about {topics} every day at {time} ({zone}).",
+                topics=escape(sub.topics),
+                time=sub.time_of_day,
+                zone=zone,
+            )
+            if sub.topics
+            else language(
+                "Subscribed: a digest every day at {time} ({zone}).",
+                time=sub.time_of_day,
+                zone=zone,
+            )
         )
+        text += " " + language("/timezone changes the time zone; /unsubscribe stops it.")
+        user = update.effective_user
+        if chat.kind == Chat.PRIVATE and user is not None:
+            # Digests go out unasked, with no user's language to follow: a private chat keeps
+            # its subscriber's (the chat's own /language choice, if any, stays first).
+            await core.languages.remember(chat.id, user.language_code, kind=chat.kind)
+    await reply(update, language.html(text))
 
 
 async def subscriptions(update: Update, context: Context) -> None:
@@ -67,16 +93,18 @@ async def subscriptions(update: Update, context: Context) -> None:
         return
     chats = services(context).digest_subscriptions
     subs = await chats.of_chat(chat.id)
+    language = await texts(update, context)
     if not subs:
-        await reply(update, "This chat has no digests. " + SUBSCRIBE_USAGE)
+        text = language("This chat has no digests.") + " " + escape(language(SUBSCRIBE_USAGE))
+        await reply(update, language.html(text))
         return
-    lines = ["This chat's digests:"]
+    lines = [language("This chat's digests:")]
     for number, sub in enumerate(subs, start=1):
-        about = f" — {escape(sub.topics)}" if sub.topics else " — everything"
-        paused = "" if sub.active else " (paused)"
+        about = escape(sub.topics) if sub.topics else language("everything")
+        paused = " " + language("(paused)") if not sub.active else ""
         tz = escape(sub.timezone or chats.default_timezone)
-        lines.append(f"{number}. {sub.time_of_day} {tz}{about}{paused}")
-    await reply(update, "\n".join(lines))
+        lines.append(f"{number}. {sub.time_of_day} {tz} — {about}{paused}")
+    await reply(update, language.html("\n".join(lines)))
 
 
 @chat_admins_only
@@ -88,14 +116,17 @@ async def unsubscribe(update: Update, context: Context) -> None:
     outcome = await services(context).digest_subscriptions.unsubscribe(
         chat.id, args_text(message), actor=actor(update)
     )
+    language = await texts(update, context)
     if outcome.removed is None:
         has = (
-            f" This chat has {outcome.remaining}." if outcome.remaining else " This chat has none."
+            language.plural("This chat has {n}.", "This chat has {n}.", outcome.remaining)
+            if outcome.remaining
+            else language("This chat has none.")
         )
-        await reply(update, UNSUBSCRIBE_USAGE + has)
+        await reply(update, language.html(escape(language(UNSUBSCRIBE_USAGE)) + " " + has))
         return
-    removed = outcome.removed
-    await reply(update, f"Removed {removed} digest{'s' if removed != 1 else ''}.")
+    text = language.plural("Removed {n} digest.", "Removed {n} digests.", outcome.removed)
+    await reply(update, language.html(text))
 
 
 async def timezone(update: Update, context: Context) -> None:
@@ -107,7 +138,9 @@ async def timezone(update: Update, context: Context) -> None:
         await _set_timezone(update, context)
         return
     current = await services(context).digest_subscriptions.timezone(chat.id)
-    await reply(update, f"This chat's time zone is {escape(current)}.\n{TIMEZONE_USAGE}")
+    language = await texts(update, context)
+    text = language("This chat's time zone is {zone}.", zone=escape(current))
+    await reply(update, language.html(text + "\n" + escape(language(TIMEZONE_USAGE))))
 
 
 @chat_admins_only
@@ -117,14 +150,18 @@ async def _set_timezone(update: Update, context: Context) -> None:
         return
     name = args_text(message)
     found = await services(context).digest_subscriptions.set_timezone(chat, name)
+    language = await texts(update, context)
     if found.zone is None:
         close = ", ".join(found.suggestions)
-        hint = f" Did you mean: {escape(close)}?" if close else ""
-        await reply(
-            update, f"“{escape(name[:64])}” is not a time zone I know.{hint}\n{TIMEZONE_USAGE}"
-        )
+        text = language("“{name}” is not a time zone I know.", name=escape(name[:64]))
+        if close:
+            text += " " + language("Did you mean: {zones}?", zones=escape(close))
+        await reply(update, language.html(text + "\n" + escape(language(TIMEZONE_USAGE))))
         return
-    await reply(update, f"Time zone set to {escape(found.zone)}; digests follow it from now on.")
+    text = language(
+        "Time zone set to {zone}; digests follow it from now on.", zone=escape(found.zone)
+    )
+    await reply(update, language.html(text))
 
 
 async def digest_now(update: Update, context: Context) -> None:
@@ -132,5 +169,6 @@ async def digest_now(update: Update, context: Context) -> None:
     chat, message = update.effective_chat, update.effective_message
     if chat is None or message is None:
         return
-    parts = await services(context).digests.on_demand(chat.id, args_text(message))
+    language = await texts(update, context)
+    parts = await services(context).digests.on_demand(chat.id, args_text(message), language)
     await reply_parts(update, parts)

@@ -8,9 +8,10 @@ from telegram import Update
 
 from bot.context import Context, NewsApp
 from bot.feeds.parse import FeedError
+from bot.i18n import N_
 from bot.render import escape, feed_lines
 from bot.web.fetch import FetchError
-from handlers.common import args_text, article_number, reply, services, user_id
+from handlers.common import args_text, article_number, reply, say, services, texts, user_id
 from handlers.permissions import editors_only
 
 log = logging.getLogger(__name__)
@@ -18,9 +19,7 @@ log = logging.getLogger(__name__)
 POLL_JOB = "feeds:poll"
 # The job looks for due feeds this often; each feed is due every FEED_POLL_MINUTES.
 TICK_SECONDS = 60.0
-FEED_USAGE = escape(
-    "Usage: /feed add <url> [topic words], /feed remove <n>; /feeds lists the feeds."
-)
+FEED_USAGE = N_("Usage: /feed add <url> [topic words], /feed remove <n>; /feeds lists the feeds.")
 
 
 @editors_only
@@ -37,12 +36,17 @@ async def feed_command(update: Update, context: Context) -> None:
         number = article_number(words[1])
         removed = await services(context).feeds.remove(number or 0)
         if removed is None:
-            await reply(update, f"There is no feed #{number}; /feeds lists them.")
+            await say(update, context, "There is no feed #{n}; /feeds lists them.", n=number)
         else:
-            name = escape(removed.title or removed.url)
-            await reply(update, f"Stopped following feed #{removed.id}: {name}. Its articles stay.")
+            await say(
+                update,
+                context,
+                "Stopped following feed #{n}: {name}. Its articles stay.",
+                n=removed.id,
+                name=escape(removed.title or removed.url),
+            )
     else:
-        await reply(update, FEED_USAGE)
+        await say(update, context, FEED_USAGE, plain=True)
 
 
 async def _add(update: Update, context: Context, url: str, topics: str) -> None:
@@ -50,22 +54,40 @@ async def _add(update: Update, context: Context, url: str, topics: str) -> None:
     try:
         followed = await core.feeds.follow(url, topics, added_by=user_id(update))
     except (FetchError, FeedError) as exc:
-        await reply(update, escape(f"Could not follow {url}: {exc}"))
+        # The reason comes from the fetcher or the feed reader, in English.
+        await say(
+            update,
+            context,
+            "Could not follow {url}: {reason}",
+            url=escape(url),
+            reason=escape(str(exc)),
+        )
         return
+    language = await texts(update, context)
     feed = followed.feed
     name = escape(feed.title or feed.url)
     if followed.discovered:
-        name = f"{name} ({escape(feed.url)}, the feed that page names)"
+        name = language("{name} ({url}, the feed that page names)", name=name, url=escape(feed.url))
     if not followed.created:
-        await reply(update, f"Already following that feed as #{feed.id}: {name}.")
+        text = language("Already following that feed as #{n}: {name}.", n=feed.id, name=name)
+        await reply(update, language.html(text))
         return
-    minutes = f"{core.settings.feed_poll_minutes:g}"
-    await reply(
-        update,
-        f"Following feed #{feed.id}: {name} ({followed.items} item"
-        f"{'' if followed.items == 1 else 's'} now). "
-        f"New articles are fetched every {minutes} minutes.",
+    minutes = core.settings.feed_poll_minutes
+    text = language.plural(
+        "Following feed #{number}: {name} ({n} item now).",
+        "Following feed #{number}: {name} ({n} items now).",
+        followed.items,
+        number=feed.id,
+        name=name,
     )
+    # The form follows the whole number of minutes (a fraction takes the "few" form).
+    text += " " + language.plural(
+        "New articles are fetched every {minutes} minute.",
+        "New articles are fetched every {minutes} minutes.",
+        int(minutes) if minutes == int(minutes) else 2,
+        minutes=f"{minutes:g}",
+    )
+    await reply(update, language.html(text))
     job_queue = context.application.job_queue
     if job_queue is not None:
         job_queue.run_once(poll_job, when=0, name=f"{POLL_JOB}:now")
@@ -74,7 +96,8 @@ async def _add(update: Update, context: Context, url: str, topics: str) -> None:
 @editors_only
 async def feeds_command(update: Update, context: Context) -> None:
     """/feeds: the feeds, numbered, with their health (editors)."""
-    await reply(update, feed_lines(await services(context).feeds.listed()))
+    language = await texts(update, context)
+    await reply(update, language.html(feed_lines(await services(context).feeds.listed(), language)))
 
 
 async def schedule_feeds(app: NewsApp) -> None:

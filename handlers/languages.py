@@ -7,7 +7,7 @@ from telegram import Update
 from bot.context import Context
 from bot.i18n import LANGUAGES
 from bot.languages import known
-from bot.render import escape
+from bot.render import escape, no_article_line
 from handlers.articles import not_yet_searchable
 from handlers.common import (
     actor,
@@ -88,9 +88,7 @@ async def lang_command(update: Update, context: Context) -> None:
         return
     written = await services(context).archive.set_lang(number, code, actor=actor(update))
     if written.value is None:
-        await reply(
-            update, language.html(language("There is no article #{n} in the archive.", n=number))
-        )
+        await reply(update, language.html(no_article_line(number, language)))
         return
     text = language(
         "Article #{n} is now searched as {name}.",
@@ -98,5 +96,5 @@ async def lang_command(update: Update, context: Context) -> None:
         name=escape(language.language_name(code)),
     )
     if not written.searchable:
-        text += "\n" + not_yet_searchable("The language is saved")
+        text += "\n" + not_yet_searchable(language, language("The language is saved"))
     await reply(update, language.html(text))

@@ -9,16 +9,18 @@ from typing import Any
 from telegram import Update
 
 from bot.context import Context
-from handlers.common import REFUSE_EDITORS_ONLY, is_chat_admin, is_editor, reply
+from bot.i18n import N_
+from handlers.common import REFUSE_EDITORS_ONLY, is_chat_admin, is_editor, say, texts
 
 Handler = Callable[[Update, Context], Coroutine[Any, Any, None]]
 Check = Callable[[Update, Context], Awaitable[bool]]
 
-ADMINS_ONLY = "Only this chat's admins can change its digests."
+ADMINS_ONLY = N_("Only this chat's admins can change its digests.")
 
 
 def guarded_by(check: Check, refusal: str) -> Callable[[Handler], Handler]:
-    """Run the handler only when `check` passes; otherwise answer `refusal` and do nothing."""
+    """Run the handler only when `check` passes; otherwise answer `refusal` (a text marked
+    for the catalogue, said in the chat's language) and do nothing."""
 
     def decorate(handler: Handler) -> Handler:
         @functools.wraps(handler)
@@ -27,9 +29,10 @@ def guarded_by(check: Check, refusal: str) -> Callable[[Handler], Handler]:
                 await handler(update, context)
                 return
             if update.callback_query is not None:
-                await update.callback_query.answer(refusal)
+                language = await texts(update, context)
+                await update.callback_query.answer(language(refusal))
             else:
-                await reply(update, refusal)
+                await say(update, context, refusal)
 
         return guarded
 

@@ -16,6 +16,7 @@ from telegram import (
 
 from bot.articles.archive import RESTORE_DAYS
 from bot.context import Context
+from bot.i18n import N_, Texts
 from bot.questions.limits import Verdict, slow_down_button, slow_down_text
 from bot.questions.replies import answers_html
 from bot.questions.service import MAX_QUESTION_CHARS, PAGE_SIZE, Answers
@@ -27,47 +28,50 @@ from handlers.common import (
     is_editor,
     reply,
     reply_parts,
+    say,
     services,
     texts,
     user_id,
 )
 
-ASK_USAGE = escape("Usage: /ask <question>, for example /ask civilians trapped in Raqqa?")
-READ_USAGE = escape("Usage: /read <article number>, for example /read 42 (or tap /read_42).")
+ASK_USAGE = N_("Usage: /ask <question>, for example /ask civilians trapped in Raqqa?")
+READ_USAGE = N_("Usage: /read <article number>, for example /read 42 (or tap /read_42).")
 READ_PATTERN = re.compile(r"^/read_(\d{1,18})(?:@\w+)?\s*$")
 MORE_PREFIX = "more:"
 INLINE_RESULTS = 10
-INLINE_CLOSEST = "No answer in the archive; closest article, may not answer."
-TOO_LONG = (
-    f"That question is too long for me: please ask in under {MAX_QUESTION_CHARS:,} characters "
+INLINE_CLOSEST = N_("No answer in the archive; closest article, may not answer.")
+TOO_LONG = N_(
+    "That question is too long for me: please ask in under {limit} characters "
     "(the key words are enough)."
 )
 
 
-def more_button(answers: Answers) -> InlineKeyboardMarkup | None:
+def more_button(answers: Answers, language: Texts) -> InlineKeyboardMarkup | None:
     """A "More" button when there are further results."""
     if not answers.has_more:
         return None
     offset = answers.offset + len(answers.hits) or PAGE_SIZE
     return InlineKeyboardMarkup(
-        [[InlineKeyboardButton("More ▸", callback_data=f"{MORE_PREFIX}{offset}")]]
+        [[InlineKeyboardButton(language("More ▸"), callback_data=f"{MORE_PREFIX}{offset}")]]
     )
 
 
 async def answer_question(update: Update, context: Context, question: str) -> None:
     """Answer from the archive: the best sentence, its article, two more hits, a More button."""
     if not question.strip():
-        await reply(update, ASK_USAGE)
+        await say(update, context, ASK_USAGE, plain=True)
         return
     if not await within_limits(update, context):
         return
     if len(question) > MAX_QUESTION_CHARS:
-        await reply(update, TOO_LONG)
+        await say(update, context, TOO_LONG, limit=f"{MAX_QUESTION_CHARS:,}")
         return
     answers = await services(context).questions.ask(question, with_answers=1)
     language = await texts(update, context)
     await reply(
-        update, language.html(answers_html(answers, language)), reply_markup=more_button(answers)
+        update,
+        language.html(answers_html(answers, language)),
+        reply_markup=more_button(answers, language),
     )
 
 
@@ -120,14 +124,15 @@ async def more_callback(update: Update, context: Context) -> None:
     try:
         offset = int(query.data.removeprefix(MORE_PREFIX))
     except ValueError:
-        await query.answer(STALE_BUTTON)
+        await query.answer((await texts(update, context))(STALE_BUTTON))
         return
     message = query.message
     original = getattr(message, "reply_to_message", None)
     question = (original.text or original.caption or "") if original is not None else ""
     question = re.sub(r"^/ask(@\w+)?\s*", "", question)
+    language = await texts(update, context)
     if not question.strip() or not 0 < offset <= 1000:
-        await query.answer("I can no longer see the question; please ask again.")
+        await query.answer(language("I can no longer see the question; please ask again."))
         return
     # A page of "More" costs a search like a question, so it counts as one.
     verdict, wait = _count_question(update, context)
@@ -139,9 +144,8 @@ async def more_callback(update: Update, context: Context) -> None:
     if not answers.hits:
         await query.edit_message_reply_markup(reply_markup=None)
         return
-    language = await texts(update, context)
     await query.edit_message_text(
-        language.html(answers_html(answers, language)), reply_markup=more_button(answers)
+        language.html(answers_html(answers, language)), reply_markup=more_button(answers, language)
     )
 
 
@@ -166,29 +170,33 @@ async def send_article(update: Update, context: Context, number: str) -> None:
     """The whole article, split on paragraph boundaries into messages that fit."""
     article_id = article_number(number)
     if article_id is None:
-        await reply(update, READ_USAGE)
+        await say(update, context, READ_USAGE, plain=True)
         return
     archive = services(context).archive
     article = await archive.get(article_id)
+    language = await texts(update, context)
     if article is None:
         if await archive.was_deleted(article_id):
-            line = f"Article #{article_id} was deleted."
+            line = language("Article #{n} was deleted.", n=article_id)
             if await is_editor(update, context):
-                line += (
-                    f" /restore {article_id} brings it back (within {RESTORE_DAYS} days "
-                    "of deleting)."
+                line += " " + language.plural(
+                    "/restore {number} brings it back (within {n} day of deleting).",
+                    "/restore {number} brings it back (within {n} days of deleting).",
+                    RESTORE_DAYS,
+                    number=article_id,
                 )
-            await reply(update, line)
+            await reply(update, language.html(line))
         else:
-            await reply(update, no_article_line(article_id))
+            await reply(update, language.html(no_article_line(article_id, language)))
         return
+    # The article is sent as it is written: only the lines about it follow the reader's language.
     meta = byline(article.published.isoformat(), article.source, article.id)
     if article.lang:
-        language = await texts(update, context)
         name = escape(language.language_name(article.lang))
         meta += "\n" + language("Language: {name} ({code})", name=name, code=article.lang)
     if article.url:
-        meta += f'\n<a href="{escape(article.url)}">original</a>'
+        original = language("original")
+        meta += f'\n<a href="{escape(article.url)}">{original}</a>'
     await reply_parts(update, split_article(article.title, meta, article.text))
 
 
@@ -213,6 +221,8 @@ async def inline_query(update: Update, context: Context) -> None:
         await query.answer([], cache_time=0, button=notice)
         return
     answers = await services(context).questions.ask(text, limit=INLINE_RESULTS)
+    # No chat here: the asker's own Telegram language.
+    language = await services(context).languages.texts(None, query.from_user.language_code)
     results = []
     for hit in answers.hits:
         article = hit.article
@@ -226,7 +236,7 @@ async def inline_query(update: Update, context: Context) -> None:
             body = f"<b>{escape(article.title)}</b>\n“{escape(sentence)}”\n{meta}"
         else:
             # No quote offered as an answer: the article, said to be only the closest.
-            sentence = INLINE_CLOSEST
+            sentence = language(INLINE_CLOSEST)
             body = f"<b>{escape(article.title)}</b>\n{meta}"
         results.append(
             InlineQueryResultArticle(

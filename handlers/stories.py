@@ -7,32 +7,53 @@ import asyncio
 from telegram import Update
 
 from bot.context import Context
+from bot.i18n import N_, Texts
 from bot.render import escape, no_article_line
 from bot.stories.chart import trend_png
-from bot.stories.trend import trend
-from handlers.common import actor, args_text, article_number, number_argument, reply, services
+from bot.stories.trend import Trend, trend
+from handlers.common import (
+    actor,
+    args_text,
+    article_number,
+    number_argument,
+    reply,
+    say,
+    services,
+    texts,
+)
 from handlers.permissions import editors_only
 
-SPLIT_USAGE = escape("Usage: /split <article number>, for example /split 42")
-JOIN_USAGE = escape("Usage: /join <article> <article>, for example /join 42 57")
-TREND_USAGE = escape("Usage: /trend <words>, for example /trend Raqqa airstrikes")
+SPLIT_USAGE = N_("Usage: /split <article number>, for example /split 42")
+JOIN_USAGE = N_("Usage: /join <article> <article>, for example /join 42 57")
+TREND_USAGE = N_("Usage: /trend <words>, for example /trend Raqqa airstrikes")
 
 
 @editors_only
 async def split(update: Update, context: Context) -> None:
     """/split <n> (editors): article n leaves its story and starts one of its own."""
-    number = await number_argument(update, SPLIT_USAGE)
+    number = await number_argument(update, context, SPLIT_USAGE)
     if number is None:
         return
     core = services(context)
     if await core.archive.get(number) is None:
-        await reply(update, no_article_line(number))
+        await _no_article(update, context, number)
         return
     left = await core.stories.split(number, actor(update))
     if left is None:
-        await reply(update, f"Article #{number} is alone in its story already.")
+        await say(update, context, "Article #{n} is alone in its story already.", n=number)
     else:
-        await reply(update, f"Article #{number} left story {left}: it is a story of its own now.")
+        await say(
+            update,
+            context,
+            "Article #{n} left story {story}: it is a story of its own now.",
+            n=number,
+            story=left,
+        )
+
+
+async def _no_article(update: Update, context: Context, number: int) -> None:
+    language = await texts(update, context)
+    await reply(update, language.html(no_article_line(number, language)))
 
 
 @editors_only
@@ -44,19 +65,32 @@ async def join(update: Update, context: Context) -> None:
     words = args_text(message).split()
     numbers = [article_number(w) for w in words]
     if len(numbers) != 2 or None in numbers or numbers[0] == numbers[1]:
-        await reply(update, JOIN_USAGE)
+        await say(update, context, JOIN_USAGE, plain=True)
         return
     first, second = (n for n in numbers if n is not None)
     core = services(context)
     for number in (first, second):
         if await core.archive.get(number) is None:
-            await reply(update, no_article_line(number))
+            await _no_article(update, context, number)
             return
     story = await core.stories.join(first, second, actor(update))
     if story is None:
-        await reply(update, f"Articles #{first} and #{second} are in one story already.")
+        await say(
+            update,
+            context,
+            "Articles #{first} and #{second} are in one story already.",
+            first=first,
+            second=second,
+        )
     else:
-        await reply(update, f"Articles #{first} and #{second} are one story now (story {story}).")
+        await say(
+            update,
+            context,
+            "Articles #{first} and #{second} are one story now (story {story}).",
+            first=first,
+            second=second,
+            story=story,
+        )
 
 
 async def trend_command(update: Update, context: Context) -> None:
@@ -66,14 +100,64 @@ async def trend_command(update: Update, context: Context) -> None:
         return
     words = args_text(message)
     if not words:
-        await reply(update, TREND_USAGE)
+        await say(update, context, TREND_USAGE, plain=True)
         return
     core = services(context)
     found = await trend(
         words, index=core.index, stories=core.stories, articles=core.archive.articles
     )
+    language = await texts(update, context)
     if found.is_empty:
-        await reply(update, escape(found.caption()))
+        await reply_plain(update, language, trend_caption(found, language))
         return
     picture = await asyncio.to_thread(trend_png, found)
-    await message.reply_photo(picture, caption=found.caption())
+    # The picture's own words (axis, peaks) are drawn by bot/stories/chart.py, in English.
+    await message.reply_photo(
+        picture, caption=language.html(escape(trend_caption(found, language)))
+    )
+
+
+async def reply_plain(update: Update, language: Texts, text: str) -> None:
+    """Reply with plain text (escaped here), laid out for the language."""
+    await reply(update, language.html(escape(text)))
+
+
+def trend_caption(found: Trend, language: Texts) -> str:
+    """The totals in one line (plain text), as Trend.caption says them, in the language."""
+    if found.is_empty:
+        return language("Nothing in the archive matches “{words}”.", words=found.words)
+    copies = found.articles - found.stories
+    span = language(
+        "{first} to {last}", first=found.starts[0].isoformat(), last=found.starts[-1].isoformat()
+    )
+    busiest = max(found.counts)
+    if found.merged:
+        total = language.plural("{n} story", "{n} stories", found.stories)
+        if copies:
+            total += " " + language.plural(
+                "({articles} articles, {n} of them a copy)",
+                "({articles} articles, {n} of them copies)",
+                copies,
+                articles=found.articles,
+            )
+    else:
+        total = language.plural(
+            "{n} article (too many to merge copies into stories)",
+            "{n} articles (too many to merge copies into stories)",
+            found.articles,
+        )
+    if found.unit == "month":
+        return language(
+            "“{words}”: {total}, by month from {span}; busiest month: {busiest}.",
+            words=found.words,
+            total=total,
+            span=span,
+            busiest=busiest,
+        )
+    return language(
+        "“{words}”: {total}, by week from {span}; busiest week: {busiest}.",
+        words=found.words,
+        total=total,
+        span=span,
+        busiest=busiest,
+    )

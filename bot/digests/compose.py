@@ -13,6 +13,7 @@ from bot.articles.parsing import first_sentence, trim_headline
 from bot.clock import Clock
 from bot.digests.schedule import latest_slot, next_slot, parse_time_of_day, zone
 from bot.digests.window import ArticleWindow
+from bot.i18n import ENGLISH, LANGUAGES, N_, Texts
 from bot.render import MESSAGE_LIMIT, byline, escape, join_blocks
 from bot.stories.keeper import StoryKeeper
 from storage.articles import ArticleStore, StoredArticle
@@ -27,7 +28,32 @@ LEAD_CHARS = 300
 DAY = dt.timedelta(days=1)
 SINCE_LAST = "since your last digest"
 LAST_DAY = "in the last 24 hours"
+SINCE_SUBSCRIBED = "since you subscribed"
 SEPARATOR = "\n\n"
+# Each period's sentences whole (a translation may need another word order than the English).
+NOTHING_NEW = {
+    SINCE_LAST: N_("Nothing new since your last digest."),
+    LAST_DAY: N_("Nothing new in the last 24 hours."),
+    SINCE_SUBSCRIBED: N_("Nothing new since you subscribed."),
+}
+HEADER = {
+    SINCE_LAST: N_("{title} · {count} since your last digest, newest first"),
+    LAST_DAY: N_("{title} · {count} in the last 24 hours, newest first"),
+    SINCE_SUBSCRIBED: N_("{title} · {count} since you subscribed, newest first"),
+}
+TOPIC_HEADER = {
+    SINCE_LAST: N_(
+        "{title} · {count} on {topics} (of {brought} since your last digest), most relevant first"
+    ),
+    LAST_DAY: N_(
+        "{title} · {count} on {topics} (of {brought} in the last 24 hours), most relevant first"
+    ),
+    SINCE_SUBSCRIBED: N_(
+        "{title} · {count} on {topics} (of {brought} since you subscribed), most relevant first"
+    ),
+}
+# Where the count goes in a header, found after the header is laid out.
+_COUNT_MARK = "\x00"
 
 
 class DeliveryError(Exception):
@@ -75,7 +101,8 @@ class Period:
 
     after_article_id: int
     start: dt.datetime
-    # How replies name the period; never a "last digest" that never was.
+    # How replies name the period (SINCE_LAST, LAST_DAY or SINCE_SUBSCRIBED); never a "last
+    # digest" that never was.
     phrase: str
 
     @property
@@ -122,7 +149,7 @@ class DigestService:
         self._clock = clock
         self._default_tz = default_timezone
         self._matcher = TopicMatcher()
-        self._items: dict[int, tuple[StoredArticle, str, Block]] = {}
+        self._items: dict[tuple[int, str], tuple[StoredArticle, str, Block]] = {}
         self._topics: dict[str, set[str]] = {}
         self._slots_now: dt.datetime | None = None
         self._slots_cache: dict[tuple[str, str | None], tuple[dt.datetime, dt.datetime] | None] = {}
@@ -135,45 +162,65 @@ class DigestService:
             self._articles, after_article_id, upto_article_id, self._matcher.terms, stories
         )
 
-    def render(self, window: ArticleWindow, topics: str, period: Period, *, title: str) -> Digest:
-        """One digest from a window: what `period` brought on `topics`, best first."""
+    def render(
+        self,
+        window: ArticleWindow,
+        topics: str,
+        period: Period,
+        *,
+        title: str,
+        texts: Texts = ENGLISH,
+    ) -> Digest:
+        """One digest from a window: what `period` brought on `topics`, best first, in the
+        language of `texts` (`title` is given in it)."""
         terms = self._topic_terms(topics)
         stale = period.stale_before
         selection = window.select(terms, period.after_article_id, MAX_ITEMS, stale_before=stale)
         upto = window.upto_article_id
         if not selection.total:
-            return Digest((f"Nothing new {period.phrase}.",), upto, 0)
+            return Digest((texts.html(texts(NOTHING_NEW[period.phrase])),), upto, 0)
         total = selection.total
-        lead = f"<b>{escape(title)}</b> · "
-        header = lead + count_phrase(total)
+        values: dict[str, object] = {"title": f"<b>{escape(title)}</b>", "count": _COUNT_MARK}
         if terms:
             # The period's whole count, and the order, which is no longer by date.
             brought = window.select(set(), period.after_article_id, 0, stale_before=stale).total
-            header += (
-                f" on {escape(topics.strip())} (of {brought} {period.phrase}), most relevant first"
-            )
+            template = TOPIC_HEADER[period.phrase]
+            values.update(topics=escape(topics.strip()), brought=brought)
         else:
-            header += f" {period.phrase}, newest first"
-        count = (len(lead), len(lead) + len(count_phrase(total)), total)
+            template = HEADER[period.phrase]
+        laid_out = texts.html(texts(template, **values))
+        at = laid_out.index(_COUNT_MARK)
+        phrase = count_phrase(total, texts)
+        header = laid_out[:at] + phrase + laid_out[at + len(_COUNT_MARK) :]
         blocks = [
-            Block.of(header, count=count),
+            Block.of(header, count=(at, at + len(phrase), total)),
             *(
-                self._item(article, outlets)
+                self._item(article, outlets, texts)
                 for article, outlets in itertools.zip_longest(selection.shown, selection.outlets)
                 if article is not None
             ),
         ]
         if total > len(selection.shown):
-            blocks.append(Block.of(f"…and {total - len(selection.shown)} more. Ask me about them."))
+            more = total - len(selection.shown)
+            tail = texts.plural(
+                "…and {n} more. Ask me about them.", "…and {n} more. Ask me about them.", more
+            )
+            blocks.append(Block.of(texts.html(tail)))
         parts, layouts = pack_with_layouts(blocks)
         return Digest(tuple(parts), upto, total, tuple(layouts))
 
     async def compose(
-        self, topics: str, period: Period, upto_article_id: int, *, title: str
+        self,
+        topics: str,
+        period: Period,
+        upto_article_id: int,
+        *,
+        title: str,
+        texts: Texts = ENGLISH,
     ) -> Digest:
         """The digest of live articles of `period` up to `upto_article_id` on the topic words."""
         window = await self.window(period.after_article_id, upto_article_id)
-        return self.render(window, topics, period, title=title)
+        return self.render(window, topics, period, title=title, texts=texts)
 
     async def period_of(self, sub: SubscriptionInfo, slot: dt.datetime) -> Period:
         """What a subscription's digest at `slot` covers: since its previous digest, or for
@@ -189,7 +236,7 @@ class DigestService:
             if len(self._first_after) > 1_000:
                 self._first_after.clear()
             self._first_after[start] = first
-        return Period(first, start, LAST_DAY if start == slot - DAY else "since you subscribed")
+        return Period(first, start, LAST_DAY if start == slot - DAY else SINCE_SUBSCRIBED)
 
     def _topic_terms(self, topics: str) -> set[str]:
         terms = self._topics.get(topics)
@@ -200,13 +247,16 @@ class DigestService:
             self._topics[topics] = terms
         return terms
 
-    def _item(self, article: StoredArticle, outlets: str | None = None) -> Block:
-        # Thousands of digests show the same articles: render and measure each one once.
+    def _item(self, article: StoredArticle, outlets: str | None, texts: Texts) -> Block:
+        # Thousands of digests show the same articles: render and measure each one once (in
+        # each language).
         outlets = outlets or ""
-        cached = self._items.get(article.id)
+        key = (article.id, texts.lang)
+        cached = self._items.get(key)
         if cached is None or cached[0] is not article or cached[1] != outlets:
-            cached = (article, outlets, Block.of(_item(article, outlets), article_id=article.id))
-            self._items[article.id] = cached
+            item = texts.html(_item(article, outlets, texts))
+            cached = (article, outlets, Block.of(item, article_id=article.id))
+            self._items[key] = cached
             if len(self._items) > 20_000:
                 self._items.clear()
         return cached[2]
@@ -222,7 +272,7 @@ class DigestService:
             parts.extend(digest.parts)
         return parts
 
-    async def on_demand(self, chat_id: int, topics: str) -> list[str]:
+    async def on_demand(self, chat_id: int, topics: str, texts: Texts = ENGLISH) -> list[str]:
         """/digest: the chat's news since its last digest, or the last 24 hours if it had none."""
         upto = await self._articles.last_id()
         sent = [s for s in await self._subs.for_chat(chat_id) if s.last_slot is not None]
@@ -233,7 +283,8 @@ class DigestService:
         else:
             start = self._clock.now() - DAY
             period = Period(await self._articles.last_id_before(start), start, LAST_DAY)
-        return list((await self.compose(topics, period, upto, title="Digest")).parts)
+        digest = await self.compose(topics, period, upto, title=texts("Digest"), texts=texts)
+        return list(digest.parts)
 
     async def newest_article_id(self) -> int:
         """The newest article a digest composed now would cover."""
@@ -345,8 +396,8 @@ def cut(html: str, layout: PartLayout, deleted: Set[int]) -> str | None:
     """A composed message without the items of deleted articles; None if nothing is left.
 
     `deleted` holds the digest's deleted articles (all of them when this message has the
-    header, whose count goes down by as many). A message left with no item and no other
-    line, or a header counting 0 articles, is not worth sending.
+    header, whose count goes down by as many, said again in the header's language). A message
+    left with no item and no other line, or a header counting 0 articles, is not worth sending.
     """
     if not deleted or not layout.blocks:
         return html
@@ -360,24 +411,37 @@ def cut(html: str, layout: PartLayout, deleted: Set[int]) -> str | None:
             left = total - len(deleted)
             if left <= 0:
                 return None
-            text = html[start:count_start] + count_phrase(left) + html[count_end:end]
+            texts = _language_of_count(html[count_start:count_end], total)
+            text = html[start:count_start] + count_phrase(left, texts) + html[count_end:end]
         kept.append(text)
     return SEPARATOR.join(kept) if kept else None
 
 
-def count_phrase(total: int) -> str:
-    """'3 new articles'."""
-    return f"{total} new article{'s' if total != 1 else ''}"
+def count_phrase(total: int, texts: Texts = ENGLISH) -> str:
+    """'3 new articles', in the plural form the language wants for the number."""
+    return texts.plural("{n} new article", "{n} new articles", total)
 
 
-def title_of(sub: SubscriptionInfo) -> str:
+def _language_of_count(phrase: str, total: int) -> Texts:
+    """The language a stored header's count was written in (the digest does not record it):
+    the one whose phrase for `total` it is; English if none is."""
+    for lang in LANGUAGES:
+        texts = Texts(lang)
+        if count_phrase(total, texts) == phrase:
+            return texts
+    return ENGLISH
+
+
+def title_of(sub: SubscriptionInfo, texts: Texts = ENGLISH) -> str:
     """The heading of a subscription's digest."""
-    return f"Your {sub.time_of_day} digest"
+    return texts("Your {time} digest", time=sub.time_of_day)
 
 
-def _item(article: StoredArticle, outlets: str = "") -> str:
+def _item(article: StoredArticle, outlets: str = "", texts: Texts = ENGLISH) -> str:
     lead = trim_headline(_lead(article), LEAD_CHARS)
-    also = f"\n<i>also in: {escape(outlets)}</i>" if outlets else ""
+    also = (
+        "\n<i>" + texts("also in: {outlets}", outlets=escape(outlets)) + "</i>" if outlets else ""
+    )
     return (
         f"<b>{escape(article.title)}</b>\n"
         f"{byline(article.published.isoformat(), article.source, article.id)}{also}\n"

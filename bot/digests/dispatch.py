@@ -11,6 +11,7 @@ import asyncio
 import datetime as dt
 import enum
 import logging
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field, replace
 
 from bot.clock import Clock
@@ -27,6 +28,7 @@ from bot.digests.compose import (
     title_of,
 )
 from bot.digests.window import ArticleWindow
+from bot.i18n import ENGLISH, Texts
 from storage.deliveries import DeliveryStore, NewDelivery
 from storage.layouts import PartLayout
 from storage.subscriptions import DeliveryInfo, SubscriptionStore
@@ -42,6 +44,9 @@ RETRY_BASE = dt.timedelta(minutes=1)
 RETRY_CAP = dt.timedelta(hours=1)
 MAX_MIGRATIONS = 3
 DB_SLOTS = 4
+
+# The texts a chat's digests are written in (bot.i18n.ChatLanguages.of_chat).
+LanguageOf = Callable[[int], Awaitable[Texts]]
 
 
 class Outcome(enum.Enum):
@@ -77,6 +82,7 @@ class DigestDispatcher:
         worker: str,
         lease: dt.timedelta = dt.timedelta(minutes=5),
         concurrency: int = 32,
+        languages: LanguageOf | None = None,
     ) -> None:
         self.digests = digests
         self.deliveries = deliveries
@@ -85,6 +91,8 @@ class DigestDispatcher:
         self.worker = worker
         self.lease = lease
         self.concurrency = concurrency
+        # Without it (benches), every digest is in English.
+        self.languages = languages
         self._busy = False
         # Many deliveries wait on Telegram at once; few need the database at once.
         self._db_slots = asyncio.Semaphore(DB_SLOTS)
@@ -143,9 +151,15 @@ class DigestDispatcher:
                     low = min(p.after_article_id for p in periods.values())
                     if window is None or low < window_after:
                         window, window_after = await self.digests.window(low, upto), low
+                    languages = await self._languages({sub.chat_id for sub, _ in due})
                     for sub, slot in due:
+                        texts = languages.get(sub.chat_id, ENGLISH)
                         digest = self.digests.render(
-                            window, sub.topics, periods[sub.id], title=title_of(sub)
+                            window,
+                            sub.topics,
+                            periods[sub.id],
+                            title=title_of(sub, texts),
+                            texts=texts,
                         )
                         next_due = self.digests.next_due(sub, now)
                         new.append(
@@ -170,6 +184,12 @@ class DigestDispatcher:
             if writing is not None:
                 writing.cancel()
         return opened
+
+    async def _languages(self, chat_ids: set[int]) -> dict[int, Texts]:
+        """The language each chat's digest is written in (English when none is known)."""
+        if self.languages is None:
+            return {}
+        return {chat_id: await self.languages(chat_id) for chat_id in sorted(chat_ids)}
 
     async def _write(
         self, new: list[NewDelivery], idle: list[tuple[int, dt.datetime]], now: dt.datetime

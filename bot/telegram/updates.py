@@ -94,8 +94,16 @@ class UpdateFactory:
             data["edit_date"] = int(self.now.timestamp())
         return self._update("edited_channel_post" if edited else "channel_post", data)
 
-    def callback(self, data: str, sent: SentMessage, *, user_id: int = 1001) -> Update:
-        """A press on an inline button of a message the bot sent."""
+    def callback(
+        self,
+        data: str,
+        sent: SentMessage,
+        *,
+        user_id: int = 1001,
+        language_code: str | None = None,
+    ) -> Update:
+        """A press on an inline button of a message the bot sent (by a user whose Telegram
+        language is `language_code`, if given)."""
         message: dict[str, Any] = {
             "message_id": sent.message_id,
             "date": int(self.now.timestamp()),
@@ -107,9 +115,12 @@ class UpdateFactory:
         original = self._messages.get((sent.chat_id, int(reply.get("message_id", 0))))
         if original is not None:
             message["reply_to_message"] = original
+        user: dict[str, Any] = {"id": user_id, "is_bot": False, "first_name": f"User{user_id}"}
+        if language_code is not None:
+            user["language_code"] = language_code
         payload = {
             "id": str(next(self._update_ids)),
-            "from": {"id": user_id, "is_bot": False, "first_name": f"User{user_id}"},
+            "from": user,
             "chat_instance": "1",
             "message": message,
             "data": data,
