@@ -8,14 +8,12 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import cast
 
-from sqlalchemy import Insert, Table, func, select, true, update
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy import Table, func, select, true, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.audit import Actor, audit_entry
-from storage.db import Database
+from storage.db import Database, insert_rows
 from storage.models import Article, Counter
 
 CHANGE_COUNTER = "article_changes"
@@ -208,12 +206,12 @@ class ArticleStore:
             # The check above read before this transaction held the write lock: another
             # import, bot or feed may have stored the same article since. Such a row is
             # skipped here (a duplicate), never an error that costs the batch.
-            await session.execute(
-                _insert_new(self._db.is_sqlite),
-                [
-                    _values(new, now, first + offset) | {"backfill": backfill}
-                    for offset, new in enumerate(fresh)
-                ],
+            await insert_rows(
+                session,
+                cast(Table, Article.__table__),
+                _NEW_COLUMNS,
+                [_new_row(new, now, first + offset, backfill) for offset, new in enumerate(fresh)],
+                skip_conflicts=True,
             )
             # The ids, by the change numbers this transaction reserved (an indexed range);
             # a number whose row was skipped is left unused.
@@ -605,12 +603,48 @@ async def _known_keys(
     return known_hashes, known_external, known_urls
 
 
-def _insert_new(sqlite: bool) -> Insert:
-    """INSERT that skips a row clashing with a stored one (text, external id, origin)."""
-    table = cast(Table, Article.__table__)
-    if sqlite:
-        return sqlite_insert(table).on_conflict_do_nothing()
-    return pg_insert(table).on_conflict_do_nothing()
+_NEW_COLUMNS = (
+    "external_id",
+    "title",
+    "text",
+    "published",
+    "source",
+    "lang",
+    "url",
+    "clutter",
+    "canonical_url",
+    "content_hash",
+    "origin_chat_id",
+    "origin_message_id",
+    "added_by",
+    "created_at",
+    "updated_at",
+    "change_seq",
+    "backfill",
+)
+
+
+def _new_row(new: NewArticle, now: dt.datetime, seq: int, backfill: bool) -> tuple[object, ...]:
+    """A bulk import's row, in the order of _NEW_COLUMNS (the values of `_values`)."""
+    return (
+        new.external_id,
+        new.title,
+        new.text,
+        new.published,
+        new.source,
+        new.lang,
+        new.url,
+        new.clutter,
+        new.canonical_url,
+        new.content_hash,
+        new.origin_chat_id,
+        new.origin_message_id,
+        new.added_by,
+        now,
+        now,
+        seq,
+        backfill,
+    )
 
 
 def _values(new: NewArticle, now: dt.datetime, seq: int) -> dict[str, object]:

@@ -9,7 +9,7 @@ from collections.abc import AsyncIterator, Sequence
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import event
+from sqlalchemy import Table, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
@@ -102,6 +102,47 @@ def _sqlite_file(engine: AsyncEngine) -> str | None:
     if database == ":memory:" or "mode=memory" in str(url) or database.startswith("file:"):
         return None
     return database
+
+
+async def insert_rows(
+    session: AsyncSession,
+    table: Table,
+    columns: Sequence[str],
+    rows: Sequence[Sequence[Any]],
+    *,
+    skip_conflicts: bool = False,
+) -> None:
+    """Insert many rows of plain values in the session's transaction, as one executemany.
+
+    For bulk imports: SQLAlchemy's statement layer builds and processes a parameter dict
+    per row, several times the cost of the insert itself. Each value still goes through its
+    column type's bind processing (dates and times as SQLAlchemy stores them).
+    """
+    if not rows:
+        return
+    conn = await session.connection()
+    dialect = conn.dialect
+    processors = [
+        table.c[name].type.dialect_impl(dialect).bind_processor(dialect) for name in columns
+    ]
+    if any(processors):
+        rows = [
+            tuple(
+                value if process is None or value is None else process(value)
+                for process, value in zip(processors, row, strict=True)
+            )
+            for row in rows
+        ]
+    if dialect.paramstyle == "numeric_dollar":
+        marks = ", ".join(f"${n}" for n in range(1, len(columns) + 1))
+    else:
+        marks = ", ".join("?" * len(columns))
+    quote = dialect.identifier_preparer.quote
+    sql = (
+        f"INSERT INTO {quote(table.name)} ({', '.join(quote(c) for c in columns)}) "
+        f"VALUES ({marks})" + (" ON CONFLICT DO NOTHING" if skip_conflicts else "")
+    )
+    await conn.exec_driver_sql(sql, list(rows))
 
 
 class Database:

@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.articles import next_seq
 from storage.audit import Actor, audit_entry
-from storage.db import Database
+from storage.db import Database, insert_rows
 from storage.models import Article, StoryBand, StoryDecision, StoryMember
 
 STORY_COUNTER = "story_changes"
@@ -112,15 +112,16 @@ class StoryStore:
             if members:
                 last = await next_seq(session, len(members), STORY_COUNTER)
                 first = last - len(members) + 1
-                await session.execute(
-                    insert(cast(Table, StoryMember.__table__)),
-                    [_values(m, first + n) for n, m in enumerate(members)],
+                await insert_rows(
+                    session,
+                    cast(Table, StoryMember.__table__),
+                    _MEMBER_COLUMNS,
+                    [_row(m, first + n) for n, m in enumerate(members)],
                 )
-            if bands:
-                await session.execute(
-                    insert(cast(Table, StoryBand.__table__)),
-                    [{"band_key": key, "article_id": article} for key, article in bands],
-                )
+            # Ten rows an article: a bulk import writes millions.
+            await insert_rows(
+                session, cast(Table, StoryBand.__table__), ("band_key", "article_id"), bands
+            )
 
     async def replace_bands(self, article_id: int, keys: Sequence[int]) -> None:
         """An edited article's new band keys."""
@@ -316,6 +317,20 @@ def _values(member: Membership, seq: int) -> dict[str, object]:
         "similarity": member.similarity,
         "seq": seq,
     }
+
+
+_MEMBER_COLUMNS = ("article_id", "story_id", "reason", "matched_id", "similarity", "seq")
+
+
+def _row(member: Membership, seq: int) -> tuple[object, ...]:
+    return (
+        member.article_id,
+        member.story_id,
+        member.reason,
+        member.matched_id,
+        member.similarity,
+        seq,
+    )
 
 
 def _chunks(items: Sequence[int]) -> list[Sequence[int]]:
