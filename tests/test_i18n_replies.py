@@ -4,6 +4,7 @@ that Telegram's HTML parser accepts, plural forms, and catalogues with nothing l
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 from babel.messages.pofile import read_po
@@ -253,3 +254,29 @@ def test_every_text_is_translated_with_its_placeholders(lang: str) -> None:
 def test_failure_texts_marked_for_the_catalogue_are_the_ones_the_bot_says() -> None:
     assert FAILURE_TEXTS == (DISK_FULL, READ_ONLY, BUSY)
     assert Texts(RU)(DISK_FULL).startswith("Не удалось сохранить: диск архива заполнен.")
+
+
+def test_the_template_holds_every_text_the_code_marks() -> None:
+    # A reply text changed in code but not extracted would be shown in English to everyone.
+    from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_dir
+    from babel.messages.pofile import read_po
+
+    keywords = {
+        **DEFAULT_KEYWORDS,
+        "texts": None,
+        "language": None,
+        "N_": None,
+        "Command": (3,),
+        "plural": (1, 2),
+        "say": (3,),
+    }
+    root = Path(__file__).parent.parent
+    marked: set[object] = set()
+    for folder in ("bot", "handlers"):
+        for _, _, message, _, _ in extract_from_dir(
+            root / folder, method_map=[("**.py", "python")], keywords=keywords
+        ):
+            marked.add(message if isinstance(message, str) else tuple(message))
+    with (LOCALE_DIR / "bot.pot").open("rb") as handle:
+        template = {m.id if isinstance(m.id, str) else tuple(m.id) for m in read_po(handle) if m.id}
+    assert marked - template == set(), "run the pybabel commands of docs/TRANSLATING.md"
