@@ -205,3 +205,57 @@ def test_every_ftfy_pattern_needs_a_character_the_window_keeps() -> None:
     # Only [ВГРС][typography][ВГРС] can be made of such characters.
     assert len(possible) == 1
     assert parsing._CYRILLIC_QUOTED.fullmatch("В«Р") and BADNESS_RE.fullmatch("В«Р")
+
+
+def first_caption_and_byline_spans(text: str) -> tuple[list[object], list[object]]:
+    """The two passes over the lines before they were one (captions; bylines, "AFP - ")."""
+    from bot.articles import boilerplate as b
+
+    photos, spans = [], []
+    start = 0
+    for line in text.split("\n"):
+        if line.startswith(b._CAPTION_STARTS):
+            photos.append((start, start + len(line)))
+        start += len(line) + 1
+    start = 0
+    for line in text.split("\n"):
+        end = start + len(line)
+        if line.startswith("By ") and b._BYLINE.match(line):
+            spans.append((start, end))
+        else:
+            match = b._AGENCY_DASH.match(line)
+            if match is not None:
+                spans.append((start, start + match.end()))
+        start = end + 1
+    return photos, spans
+
+
+LINE_PIECES = st.sampled_from(
+    [
+        "By Jane Smith, CNN",
+        "By ",
+        "AFP - ",
+        "Reuters – ",
+        "AP —  ",
+        "REUTERS -",
+        "PHOTO: x",
+        "FILE PHOTO",
+        "Photo credit",
+        "APTN - ",
+        "Associated Press - ",
+        "dpa -",
+        "text",
+        " ",
+        "\n",
+    ]
+)
+
+
+@SETTINGS
+@given(st.lists(LINE_PIECES, max_size=12).map("".join))
+def test_one_pass_over_the_lines_finds_what_two_did(text: str) -> None:
+    from bot.articles import boilerplate as b
+
+    spans: list[tuple[int, int]] = []
+    photos = b._lines(text, spans)
+    assert (photos, spans) == first_caption_and_byline_spans(text)

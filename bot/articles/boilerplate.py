@@ -58,6 +58,8 @@ _DATELINE = re.compile(rf"\(({_AGENCY})\)\s*[-–—:]?\s*")
 _PLACE_BEFORE = re.compile(r"(?:[A-Z][A-Z.'-]+[ ,]+){1,3}$")
 # "Reuters - " / "AFP -" at the start of a paragraph.
 _AGENCY_DASH = re.compile(rf"({_AGENCY})\s+[-–—]\s+")
+# What such a line starts with (a cheap test before the regex).
+_AGENCY_NAMES = tuple(_AGENCY.removeprefix("(?:").removesuffix(")").split("|"))
 # "- REUTERS" signing off at the end.
 _SIGN_OFF = re.compile(rf"\s[-–—]\s*({_AGENCY})\s*$")
 # Everything after these is a list of other stories, share buttons or comments.
@@ -104,8 +106,7 @@ def clutter_spans(title: str, text: str) -> list[tuple[int, int] | tuple[int, in
     if position:
         spans.append((0, position))
     spans.extend(_tail(text))
-    photos = _captions(text)
-    spans.extend(_bylines(text))
+    photos = _lines(text, spans)
     found = text.find("Tags")
     while found != -1:
         match = _TAGS.match(text, found)
@@ -145,31 +146,23 @@ def _tail(text: str) -> list[Span]:
     return [(credit.start() if credit else start, len(text))]
 
 
-def _captions(text: str) -> list[Span]:
-    """Whole paragraphs that are photo captions."""
-    spans: list[Span] = []
-    start = 0
-    for line in text.split("\n"):
-        if line.startswith(_CAPTION_STARTS):
-            spans.append((start, start + len(line)))
-        start += len(line) + 1
-    return spans
-
-
-def _bylines(text: str) -> list[Span]:
-    """Whole paragraphs that are bylines, and "AFP - " openings."""
-    spans: list[Span] = []
+def _lines(text: str, spans: list[Span]) -> list[Span]:
+    """Whole paragraphs that are photo captions (returned) or bylines, and "AFP - " openings
+    (added to `spans`); one pass over the lines, a regex only where a line's start fits."""
+    photos: list[Span] = []
     start = 0
     for line in text.split("\n"):
         end = start + len(line)
+        if line.startswith(_CAPTION_STARTS):
+            photos.append((start, end))
         if line.startswith("By ") and _BYLINE.match(line):
             spans.append((start, end))
-        else:
+        elif line.startswith(_AGENCY_NAMES):
             match = _AGENCY_DASH.match(line)
             if match is not None:
                 spans.append((start, start + match.end()))
         start = end + 1
-    return spans
+    return photos
 
 
 def _lead_end(title: str, text: str) -> int:
