@@ -118,3 +118,17 @@ def test_stems_are_the_stems_of_each_word() -> None:
         == [stem(w) for w in words]
         == ["civilian", "trap", "in", "raqqa", "", "civilian"]
     )
+
+
+def test_a_question_in_the_text_is_not_quoted_as_the_answer() -> None:
+    # News quizzes print the question itself: it holds every word asked, and no answer.
+    query = _query(("toy", "toy", 3.0), ("relaunched", "relaunch", 3.0))
+    text = (
+        "Which iconic 1990s children's toy is set to be relaunched?\n\n"
+        "The Furby, the talking toy of the late 1990s, is coming back to shops this autumn.\n\n"
+        "Its maker said the new version would be relaunched with a simpler design."
+    )
+    chosen = best_sentence(query, "News quiz", text)
+    assert not chosen.endswith("?")
+    # With nothing else to quote, the question is still better than nothing.
+    assert best_sentence(query, "Quiz", "Which toy is set to be relaunched in the autumn?")

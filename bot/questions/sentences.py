@@ -56,6 +56,7 @@ STOP_TERMS = frozenset({"", *(stem(w) for w in STOP_WORDS)})
 _NOTHING: frozenset[str] = frozenset()
 # Opening quotation marks.
 _QUOTES = frozenset("\"'“‘«")
+_CLOSING = "\"'”’»)] "
 # Photo captions repeat the story's names but never say what happened.
 _CAPTION = re.compile(
     r"(?:FILE )?(?:PHOTO|IMAGE|PICTURE)\b|\(?(?:Photo|Image)(?: credit)?:", re.IGNORECASE
@@ -426,7 +427,9 @@ def best_sentence(
 ) -> str:
     """Return the sentence of `text` that best answers `query` (the earliest on ties)."""
     vector = weights.vector()
-    found = sentence_cues(query, title, text, stats, clutter)
+    cues = sentence_cues(query, title, text, stats, clutter)
+    # A question in the text (a news quiz, a rhetorical lead) is never its own answer.
+    found = [item for item in cues if not _asks(item[0])] or cues
     best = max(found, key=lambda item: sum(map(operator.mul, vector, item[1])), default=None)
     if (
         best is not None
@@ -443,6 +446,10 @@ def best_sentence(
         return best[0]
     # No sentence long enough to read: the longest piece there is, else the headline.
     return max(iter_sentences(text), key=len, default=title)
+
+
+def _asks(sentence: str) -> bool:
+    return sentence.rstrip(_CLOSING).endswith("?")
 
 
 def highlights(query: Query, sentence: str) -> tuple[tuple[int, int], ...]:
