@@ -176,8 +176,7 @@ async def edit_command(update: Update, context: Context) -> None:
     try:
         new = archive.build(text, published=current.published, source=current.source)
     except RejectedInput as exc:
-        # Why the text was refused comes from the core, in English.
-        await reply(update, language.html(escape(str(exc))))
+        await reply(update, language.html(escape(why(exc, language))))
         return
     written = await archive.replace(number, new, actor=actor(update))
     outcome, article = written.value
@@ -332,7 +331,7 @@ async def ingest(update: Update, context: Context, source: Message, text: str) -
         )
     except RejectedInput as exc:
         language = await texts(update, context)
-        await reply(update, language.html(escape(str(exc))))
+        await reply(update, language.html(escape(why(exc, language))))
         return
     written = await archive.add(new, actor=actor(update))
     await _saved(update, context, written, date_line_notes(text))
@@ -367,13 +366,13 @@ async def ingest_link(update: Update, context: Context, source: Message, link: s
     try:
         written = await services(context).web.add_link(link, origin=origin, actor=actor(update))
     except (FetchError, RejectedInput) as exc:
-        # The reason comes from the fetcher or the core, in English.
+        # The fetcher's reasons are in English; the core's in the reader's language.
         await say(
             update,
             context,
             "Could not add {link}: {reason}",
             link=escape(link),
-            reason=escape(str(exc)),
+            reason=escape(why(exc, await texts(update, context))),
         )
         return
     await _saved(update, context, written)
@@ -421,3 +420,10 @@ def _chat_name(message: Message) -> str | None:
 
 def _origin(message: Message) -> Origin:
     return Origin(message.chat_id, message.message_id, None)
+
+
+def why(exc: Exception, language: Texts) -> str:
+    """Why input was refused, in the reader's language where the core says it in a template."""
+    if isinstance(exc, RejectedInput):
+        return language(exc.template, **exc.values)
+    return str(exc)

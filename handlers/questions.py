@@ -79,7 +79,7 @@ async def within_limits(update: Update, context: Context) -> bool:
     """Count a question; over the limit, reply politely once and then stay silent."""
     verdict, wait = _count_question(update, context)
     if verdict is Verdict.WARN:
-        await reply(update, slow_down_text(wait))
+        await reply(update, slow_down_text(wait, await texts(update, context)))
     return verdict is Verdict.ALLOW
 
 
@@ -137,7 +137,8 @@ async def more_callback(update: Update, context: Context) -> None:
     # A page of "More" costs a search like a question, so it counts as one.
     verdict, wait = _count_question(update, context)
     if verdict is not Verdict.ALLOW:
-        await query.answer(slow_down_text(wait) if verdict is Verdict.WARN else None)
+        language = await texts(update, context)
+        await query.answer(slow_down_text(wait, language) if verdict is Verdict.WARN else None)
         return
     answers = await services(context).questions.ask(question, offset=offset, with_answers=0)
     await query.answer()
@@ -214,7 +215,9 @@ async def inline_query(update: Update, context: Context) -> None:
         # Inline mode has no message to reply with: the polite word is a button over the
         # (empty) results, shown once; later queries in the window get nothing at all.
         notice = (
-            InlineQueryResultsButton(text=slow_down_button(wait), start_parameter="help")
+            InlineQueryResultsButton(
+                text=slow_down_button(wait, await texts(update, context)), start_parameter="help"
+            )
             if verdict is Verdict.WARN
             else None
         )

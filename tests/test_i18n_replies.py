@@ -280,3 +280,10 @@ def test_the_template_holds_every_text_the_code_marks() -> None:
     with (LOCALE_DIR / "bot.pot").open("rb") as handle:
         template = {m.id if isinstance(m.id, str) else tuple(m.id) for m in read_po(handle) if m.id}
     assert marked - template == set(), "run the pybabel commands of docs/TRANSLATING.md"
+
+
+async def test_why_an_article_was_refused_is_said_in_russian(bot: Harness) -> None:
+    stuffed = "Жители покинули Ракку в понедельник. " + "Ракка " * 400
+    assert await bot.send(f"/add {stuffed}", user_id=EDITOR, language_code=RU) == [
+        "Этот текст почти целиком состоит из повторов одного слова («ракка»): это не статья."
+    ]

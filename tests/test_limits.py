@@ -128,3 +128,13 @@ async def test_inline_queries_count_with_one_notice_then_empty_answers(limited: 
     assert "button" not in limited.fake.last("answerInlineQuery")
     # Questions in a chat share the user's count.
     assert await limited.send("raqqa siege?", user_id=READER) == []
+
+
+async def test_the_polite_reply_speaks_the_users_language(limited: Harness) -> None:
+    for question in ("кто взял Ракку?", "а Мосул?"):
+        await limited.send(question, user_id=READER, language_code="ru")
+    limited.clock.advance(dt.timedelta(seconds=39))
+    assert await limited.send("а Алеппо?", user_id=READER, language_code="ru") == [
+        "Вы спрашиваете быстрее, чем я успеваю хорошо ответить. "
+        "Подождите 21 секунду; до тех пор я помолчу."
+    ]

@@ -21,6 +21,7 @@ from bot.articles.fields import (
     stuffed_word,
 )
 from bot.articles.parsing import content_hash, parse_article
+from bot.i18n import N_
 from bot.languages import detect
 from storage.articles import NewArticle
 
@@ -28,7 +29,16 @@ MAX_ARTICLE_CHARS = 200_000
 
 
 class RejectedInput(ValueError):
-    """Input that cannot become an article; the message is for the user."""
+    """Input that cannot become an article; the message is for the user.
+
+    `template` is the catalogue's text (English) and `values` what goes into it, so a reply
+    can say it in the reader's language; str() is the English message (logs, the CLI).
+    """
+
+    def __init__(self, template: str, /, **values: object) -> None:
+        super().__init__(template.format(**values) if values else template)
+        self.template = template
+        self.values = values
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,19 +94,26 @@ def build_article(
         size = normalised_length(raw)
     if size > MAX_ARTICLE_CHARS:
         raise RejectedInput(
-            f"That text is too long to be one article ({size:,} characters; "
-            f"the limit is {MAX_ARTICLE_CHARS:,})."
+            N_(
+                "That text is too long to be one article ({size:,} characters; "
+                "the limit is {limit:,})."
+            ),
+            size=size,
+            limit=MAX_ARTICLE_CHARS,
         )
     try:
         fields = (clean_source(source), clean_url(url), clean_external_id(external_id))
     except BadField as exc:
-        raise RejectedInput(f"That article cannot be stored: {exc}.") from None
+        raise RejectedInput(
+            N_("That article cannot be stored: {reason}."), reason=str(exc)
+        ) from None
     parsed = parse_article(raw, title=one_line(title))
     if len(parsed.text) < 20 or not any(ch.isalpha() for ch in parsed.text):
-        raise RejectedInput("That doesn't look like an article: there is no text to keep.")
+        raise RejectedInput(N_("That doesn't look like an article: there is no text to keep."))
     if word := stuffed_word(parsed.text):
         raise RejectedInput(
-            f"That text is mostly one word repeated (“{word[:40]}”): it is not an article."
+            N_("That text is mostly one word repeated (“{word}”): it is not an article."),
+            word=word[:40],
         )
     origin = origin or Origin()
     # A headline given, or the text's own first line, is a repeat when the text has it
@@ -157,4 +174,6 @@ def record_date(value: str | None) -> dt.date | None:
         return dt.date.fromisoformat(value.strip()[:10])
     except ValueError:
         shown = one_line(value[:40]) or "?"
-        raise RejectedInput(f"its date “{shown}” is not a date (write YYYY-MM-DD)") from None
+        raise RejectedInput(
+            N_("its date “{date}” is not a date (write YYYY-MM-DD)"), date=shown
+        ) from None

@@ -7,6 +7,7 @@ import enum
 from dataclasses import dataclass
 
 from bot.clock import Clock
+from bot.i18n import ENGLISH, Texts
 
 # Forget idle keys once this many are tracked, so a flood of new ids cannot grow memory forever.
 MAX_TRACKED = 10_000
@@ -85,15 +86,17 @@ class QuestionLimits:
         return Verdict.ALLOW, 0
 
 
-def slow_down_text(seconds: int) -> str:
+def slow_down_text(seconds: int, texts: Texts = ENGLISH) -> str:
     """The one polite reply when a limit is reached."""
-    wait = f"{seconds} seconds" if seconds != 1 else "a second"
-    return (
+    return texts.plural(
         "You're asking faster than I can answer well. "
-        f"Please wait {wait}; I'll stay quiet until then."
+        "Please wait a second; I'll stay quiet until then.",
+        "You're asking faster than I can answer well. "
+        "Please wait {n} seconds; I'll stay quiet until then.",
+        seconds,
     )
 
 
-def slow_down_button(seconds: int) -> str:
+def slow_down_button(seconds: int, texts: Texts = ENGLISH) -> str:
     """The same notice, short enough for a button over inline results."""
-    return f"Too many questions: please wait {seconds} s"
+    return texts("Too many questions: please wait {seconds} s", seconds=seconds)

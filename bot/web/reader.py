@@ -14,12 +14,13 @@ from bot.articles.archive import (
     Written,
     record_date,
 )
+from bot.i18n import N_
 from bot.web.extract import extract_page
 from bot.web.fetch import Fetcher, FetchError
 from bot.web.urls import canonical_key
 from storage.articles import SaveResult
 
-NO_ARTICLE = "I found no article text on that page."
+NO_ARTICLE = N_("I found no article text on that page.")
 
 
 class WebReader:
