@@ -59,6 +59,9 @@ async def test_the_baghdadi_quote_is_not_page_clutter(bot: Harness) -> None:
     await load_sample(bot)
     answers = await bot.services.questions.ask("Who is Abu Bakr al-Baghdadi?", limit=5)
     assert answers.answered
+    # The quote names him: not the lead of a story on air strikes that names him further down
+    # (its lead holds only a stray "Al", of Al Mayadeen).
+    assert "Baghdadi" in answers.hits[0].answer.sentence
     for hit in answers.hits:
         sentence = hit.answer.sentence
         assert sentence

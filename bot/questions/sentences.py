@@ -71,6 +71,8 @@ READ_TEXTS_KEPT = 256
 HEADLINE_SEARCH_CHARS = 400
 # Questions of at least this many words prefer a sentence holding all of them.
 MIN_WORDS_FOR_ALL = 3
+# A sentence holding less than this share of the question's weight holds none of what it asks.
+STRAY_SHARE = 0.05
 # ... when none of the first this many sentences holds any of them.
 LEAD_SENTENCES = 3
 # A quote is cut to this many characters (on a word boundary, with "…").
@@ -433,12 +435,13 @@ def best_sentence(
     best = max(found, key=lambda item: sum(map(operator.mul, vector, item[1])), default=None)
     if (
         best is not None
-        and best[1][0] == 0.0
+        and best[1][0] < STRAY_SHARE
         and len(query.terms) >= MIN_WORDS_FOR_ALL
-        and all(cues[0] == 0.0 for _, cues in found[:LEAD_SENTENCES])
+        and all(cues[0] < STRAY_SHARE for _, cues in found[:LEAD_SENTENCES])
     ):
-        # The story is about something else (its lead holds none of the question's words) and
-        # one sentence further down holds them all ("Khan Shaykhun sarin"): quote that one.
+        # The story is about something else (its lead holds none of the question's words, or
+        # a stray one: "Al" Mayadeen for "al-Baghdadi") and one sentence further down holds
+        # them all ("Khan Shaykhun sarin"): quote that one.
         complete = [item for item in found if item[1][0] >= 1.0]
         if complete:
             best = max(complete, key=lambda item: sum(map(operator.mul, vector, item[1])))
