@@ -132,3 +132,22 @@ def test_a_question_in_the_text_is_not_quoted_as_the_answer() -> None:
     assert not chosen.endswith("?")
     # With nothing else to quote, the question is still better than nothing.
     assert best_sentence(query, "Quiz", "Which toy is set to be relaunched in the autumn?")
+
+
+def test_a_sentence_holding_every_word_has_a_share_of_exactly_one() -> None:
+    # Sums of idfs in another order round differently (0.1 + 0.2 + 0.7 != 0.7 + 0.2 + 0.1);
+    # "holds them all" must not depend on the order a set of words happens to be read in.
+    import itertools
+
+    from bot.questions.sentences import sentence_cues
+
+    words = [
+        ("aleppo", "aleppo", 0.1),
+        ("convoy", "convoy", 0.2),
+        ("stuck", "stuck", 0.7),
+        ("border", "border", 0.3),
+    ]
+    text = "The aid convoy for Aleppo was stuck at the border for three days, officials said."
+    for order in itertools.permutations(words):
+        [(_, cues)] = sentence_cues(_query(*order), "Aid", text)
+        assert cues[0] == 1.0

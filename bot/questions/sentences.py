@@ -297,10 +297,12 @@ def sentence_cues(
         clutter = encode_spans(clutter_spans(title, text))
     weights = _query_weights(query)
     wanted = frozenset(weights)
-    total_idf = sum(term.idf for term in query.terms)
+    # Exactly rounded sums: a sentence holding every word has a share of exactly 1.0, whatever
+    # order the set of its words was read in (the order differs between processes).
+    total_idf = math.fsum(term.idf for term in query.terms)
     headline = _headline_idf(title, text, wanted, stats)
     headline_terms = frozenset(headline)
-    headline_total = sum(headline.values())
+    headline_total = math.fsum(headline.values())
     kind = query.answer_type
     readings: list[_Reading] = []
     for read in _read(text, clutter):
@@ -313,14 +315,14 @@ def sentence_cues(
                 number, weight = weights[term]
                 if weight > best.get(number, 0.0):
                     best[number] = weight
-            share = sum(w * query.terms[n].idf for n, w in best.items()) / total_idf
+            share = math.fsum(w * query.terms[n].idf for n, w in best.items()) / total_idf
         found = headline_terms.intersection(read.terms)
         readings.append(
             _Reading(
                 read.text,
                 share,
                 best,
-                sum(headline[t] for t in found) / headline_total if found else 0.0,
+                math.fsum(headline[t] for t in found) / headline_total if found else 0.0,
                 kind is not AnswerType.ANY and _has_answer_type(kind, read.text),
                 read.names - held if held else read.names,
                 read.names & held if held else _NOTHING,
@@ -337,7 +339,7 @@ def _score_cues(readings: list[_Reading], idfs: list[float]) -> list[tuple[str, 
     subject_asked = bool(asked) and max(asked.values()) >= max(counts.values(), default=0)
     holding = Counter(itertools.chain.from_iterable(r.matched for r in readings))
     local = {n: idfs[n] * math.log1p(len(readings) / k) for n, k in holding.items()}
-    local_total = sum(local.values())
+    local_total = math.fsum(local.values())
     most = max(counts.values(), default=1)
     shares = sorted((r.share for r in readings), reverse=True)
     top_share = shares[0] if shares else 0.0
@@ -351,7 +353,7 @@ def _score_cues(readings: list[_Reading], idfs: list[float]) -> list[tuple[str, 
         cues = (
             reading.share,
             reading.share / top_share if top_share else 0.0,
-            sum(w * local[n] for n, w in reading.matched.items()) / local_total
+            math.fsum(w * local[n] for n, w in reading.matched.items()) / local_total
             if local_total
             else 0.0,
             1.0 - runner_up / top_share if reading.share == top_share > 0 else 0.0,
