@@ -75,6 +75,20 @@ class Texts:
 ENGLISH = Texts(DEFAULT)
 
 
+class Explained(Exception):
+    """An error whose message is for the user: a catalogue text (English) and its values, so
+    a reply can say it in the reader's language; str() is the English (logs, the CLI)."""
+
+    def __init__(self, template: str, /, **values: object) -> None:
+        super().__init__(template.format(**values) if values else template)
+        self.template = template
+        self.values = values
+
+    def said(self, texts: Texts) -> str:
+        """The message in the language of `texts`."""
+        return texts(self.template, **self.values)
+
+
 @lru_cache(maxsize=64)
 def direction(lang: str) -> str:
     """'rtl' or 'ltr'."""

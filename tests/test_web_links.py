@@ -127,6 +127,14 @@ async def test_pages_without_an_article_or_unreachable_get_a_clear_answer(
     assert await bot.send(nested, user_id=EDITOR) == [
         f"Could not add {nested}: I found no article text on that page."
     ]
+    # In the editor's language, the reason too.
+    assert await bot.send(missing, user_id=EDITOR, language_code="ru") == [
+        f"Не удалось добавить {missing}: Сервер ответил 404 Not Found."
+    ]
+    closed = "http://127.0.0.1:9/gone"  # nothing listens on the discard port
+    assert await bot.send(closed, user_id=EDITOR) == [
+        f"Could not add {closed}: Could not fetch 127.0.0.1: the site could not be reached."
+    ]
     assert (await bot.services.archive.articles.stats()).articles == 0
 
 

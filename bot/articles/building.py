@@ -21,24 +21,15 @@ from bot.articles.fields import (
     stuffed_word,
 )
 from bot.articles.parsing import content_hash, parse_article
-from bot.i18n import N_
+from bot.i18n import N_, Explained
 from bot.languages import detect
 from storage.articles import NewArticle
 
 MAX_ARTICLE_CHARS = 200_000
 
 
-class RejectedInput(ValueError):
-    """Input that cannot become an article; the message is for the user.
-
-    `template` is the catalogue's text (English) and `values` what goes into it, so a reply
-    can say it in the reader's language; str() is the English message (logs, the CLI).
-    """
-
-    def __init__(self, template: str, /, **values: object) -> None:
-        super().__init__(template.format(**values) if values else template)
-        self.template = template
-        self.values = values
+class RejectedInput(Explained, ValueError):
+    """Input that cannot become an article; the message is for the user."""
 
 
 @dataclass(frozen=True, slots=True)

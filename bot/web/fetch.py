@@ -20,8 +20,10 @@ from aiohappyeyeballs import AddrInfoType
 from aiohttp.abc import AbstractResolver, ResolveResult
 from aiohttp.resolver import DefaultResolver
 
+from bot.i18n import N_, Explained
+
 MAX_REDIRECTS = 5
-PRIVATE = "{host} is not on the public internet; addresses there are not fetched."
+PRIVATE = N_("{host} is not on the public internet; addresses there are not fetched.")
 USER_AGENT = "newsroom-bot/0.1 (article archive for a newsroom; fetches pages its editors send)"
 ACCEPT = "text/html,application/xhtml+xml,application/xml;q=0.9,application/json;q=0.8"
 REDIRECTS = {301, 302, 303, 307, 308}
@@ -31,7 +33,7 @@ META_CHARSET = re.compile(rb"""<meta[^>]{0,200}?charset=["']?([A-Za-z0-9_\-:.]{1
 MAX_BAD_TEXT_SHARE = 0.02
 
 
-class FetchError(Exception):
+class FetchError(Explained):
     """A page could not be fetched or was refused; the message is for the user."""
 
 
@@ -78,7 +80,7 @@ class Fetched:
             pass
         text = self.body.decode(charset, errors="replace")
         if text.count("\ufffd") > MAX_BAD_TEXT_SHARE * max(len(text), 1):
-            raise FetchError(f"The page is not valid {charset} text.")
+            raise FetchError(N_("The page is not valid {charset} text."), charset=charset)
         return text
 
 
@@ -109,7 +111,7 @@ class PublicResolver(AbstractResolver):
         found = await self._inner.resolve(host, port, family)
         public = [entry for entry in found if self._allowed(entry["host"])]
         if not public:
-            raise RefusedAddress(PRIVATE.format(host=host))
+            raise RefusedAddress(PRIVATE, host=host)
         return public
 
     async def close(self) -> None:
@@ -175,18 +177,20 @@ class Fetcher:
                         result = await self._get(current, headers)
                 except TimeoutError:
                     raise FetchError(
-                        f"{host} did not answer within {self.limits.timeout:g} seconds."
+                        N_("{host} did not answer within {seconds:g} seconds."),
+                        host=host,
+                        seconds=self.limits.timeout,
                     ) from None
                 except aiohttp.ClientConnectorError as exc:
                     if isinstance(exc.os_error, BlockedConnection):
-                        raise RefusedAddress(PRIVATE.format(host=host)) from None
-                    raise FetchError(f"Could not fetch {host}: {_describe(exc)}.") from None
+                        raise RefusedAddress(PRIVATE, host=host) from None
+                    raise _unreachable(host, exc) from None
                 except aiohttp.ClientError as exc:
-                    raise FetchError(f"Could not fetch {host}: {_describe(exc)}.") from None
+                    raise _unreachable(host, exc) from None
             if isinstance(result, Fetched):
                 return result
             current = urljoin(current, result)
-        raise FetchError(f"Too many redirects (more than {MAX_REDIRECTS}).")
+        raise FetchError(N_("Too many redirects (more than {most})."), most=MAX_REDIRECTS)
 
     def _check_url(self, url: str) -> str:
         try:
@@ -194,13 +198,13 @@ class Fetcher:
             host = (parts.hostname or "").lower()
             parts.port  # noqa: B018 - raises ValueError on a malformed port
         except ValueError:
-            raise FetchError("That is not a valid web address.") from None
+            raise FetchError(N_("That is not a valid web address.")) from None
         if parts.scheme not in ("http", "https"):
-            raise FetchError("Only http and https addresses are fetched.")
+            raise FetchError(N_("Only http and https addresses are fetched."))
         if not host:
-            raise FetchError("That address has no host name.")
+            raise FetchError(N_("That address has no host name."))
         if not self.limits.allow_private and _is_literal_ip(host) and not self._allowed(host):
-            raise RefusedAddress(PRIVATE.format(host=host))
+            raise RefusedAddress(PRIVATE, host=host)
         return host
 
     async def _get(self, url: str, headers: dict[str, str]) -> Fetched | str:
@@ -209,7 +213,9 @@ class Fetcher:
             if response.status in REDIRECTS:
                 location = response.headers.get("Location")
                 if not location:
-                    raise FetchError(f"The server redirected ({response.status}) to nowhere.")
+                    raise FetchError(
+                        N_("The server redirected ({status}) to nowhere."), status=response.status
+                    )
                 return location
             validators = {
                 "etag": response.headers.get("ETag"),
@@ -219,15 +225,18 @@ class Fetcher:
                 return Fetched(str(response.url), 304, "", None, b"", **validators)
             if response.status >= 400:
                 raise FetchError(
-                    f"The server answered {response.status} {response.reason or ''}".strip() + "."
+                    N_("The server answered {status}."),
+                    status=f"{response.status} {response.reason or ''}".strip(),
                 )
             content_type = response.content_type.lower()
             if not _readable_type(content_type):
                 kind = content_type or "an unnamed type"
-                raise FetchError(f"That address holds {kind}, not a web page or feed.")
+                raise FetchError(
+                    N_("That address holds {kind}, not a web page or feed."), kind=kind
+                )
             declared = response.content_length
             if declared is not None and declared > self.limits.max_bytes:
-                raise FetchError(self._too_big())
+                raise self._too_big()
             body = await self._read_limited(response)
             return Fetched(
                 str(response.url),
@@ -244,7 +253,7 @@ class Fetcher:
         async for chunk in response.content.iter_chunked(CHUNK):
             size += len(chunk)
             if size > self.limits.max_bytes:
-                raise FetchError(self._too_big())
+                raise self._too_big()
             chunks.append(chunk)
         return b"".join(chunks)
 
@@ -255,8 +264,10 @@ class Fetcher:
             raise BlockedConnection(str(address[0]))
         return socket.socket(family=family, type=kind, proto=proto)
 
-    def _too_big(self) -> str:
-        return f"The page is larger than the limit ({self.limits.max_bytes:,} bytes)."
+    def _too_big(self) -> FetchError:
+        return FetchError(
+            N_("The page is larger than the limit ({limit:,} bytes)."), limit=self.limits.max_bytes
+        )
 
 
 def _readable_type(content_type: str) -> bool:
@@ -276,6 +287,22 @@ def _is_literal_ip(host: str) -> bool:
 def _meta_charset(body: bytes) -> str | None:
     match = META_CHARSET.search(body[:4096])
     return match.group(1).decode("ascii").lower() if match else None
+
+
+def _unreachable(host: str, exc: aiohttp.ClientError) -> FetchError:
+    """Why a site could not be reached, in words a reader knows."""
+    cause = exc.__cause__ or exc.__context__
+    if isinstance(cause, FetchError):
+        return cause
+    if isinstance(exc, aiohttp.ClientConnectorDNSError):
+        return FetchError(N_("Could not fetch {host}: no site has that name."), host=host)
+    if isinstance(exc, aiohttp.ClientConnectorCertificateError | aiohttp.ClientSSLError):
+        return FetchError(
+            N_("Could not fetch {host}: its secure connection is not valid."), host=host
+        )
+    if isinstance(exc, aiohttp.ClientConnectorError):
+        return FetchError(N_("Could not fetch {host}: the site could not be reached."), host=host)
+    return FetchError(N_("Could not fetch {host}: {reason}."), host=host, reason=_describe(exc))
 
 
 def _describe(exc: aiohttp.ClientError) -> str:

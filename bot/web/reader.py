@@ -41,7 +41,9 @@ class WebReader:
         """Fetch and extract the article at `url`; FetchError or RejectedInput if there is none."""
         fetched = await self.fetcher.fetch(url)
         if "html" not in fetched.content_type:
-            raise FetchError(f"That address holds {fetched.content_type}, not an article page.")
+            raise FetchError(
+                N_("That address holds {kind}, not an article page."), kind=fetched.content_type
+            )
         html = fetched.text()
         loop = asyncio.get_running_loop()
         page = await loop.run_in_executor(self._extractor, extract_page, html, fetched.url)
