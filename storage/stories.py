@@ -18,6 +18,18 @@ from storage.models import Article, StoryBand, StoryDecision, StoryMember
 STORY_COUNTER = "story_changes"
 # Ids or keys per IN (...): well under SQLite's and asyncpg's limits on parameters.
 CHUNK = 2_000
+# Every answer reads these (Database.sqlite_fetch): through SQLAlchemy's execution layer and
+# pool they cost several times the statements. `copies` as `StoryStore.copies` has it.
+SQLITE_STORY_OF = "SELECT article_id, story_id FROM story_members WHERE article_id IN ({})"
+SQLITE_COPIES = (
+    "SELECT a.id, m.story_id, a.source, a.published, length(a.text) FROM story_members AS m"
+    " JOIN articles AS a ON a.id = m.article_id"
+    " WHERE m.story_id IN ({marks}) AND a.deleted_at IS NULL"
+    " UNION ALL"
+    " SELECT a.id, coalesce(m.story_id, a.id), a.source, a.published, length(a.text)"
+    " FROM articles AS a LEFT JOIN story_members AS m ON m.article_id = a.id"
+    " WHERE a.id IN ({marks}) AND a.deleted_at IS NULL"
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,6 +100,16 @@ class StoryStore:
         """The story of each article (an article with no recorded story is its own)."""
         wanted = sorted(set(ids))
         stories = {i: i for i in wanted}
+        if self._db.is_sqlite:
+            for chunk in _chunks(wanted):
+                found = await self._db.sqlite_fetch(
+                    SQLITE_STORY_OF.format(",".join("?" * len(chunk))), chunk
+                )
+                if found is None:  # an in-memory database: only the engine sees it
+                    break
+                stories.update((int(a), int(s)) for a, s in found)
+            else:
+                return stories
         async with self._db.sessions() as session:
             for chunk in _chunks(wanted):
                 rows = await session.execute(
@@ -160,6 +182,25 @@ class StoryStore:
         wanted = sorted(set(story_ids))
         wanted_ids = set(wanted)
         found: dict[int, Copy] = {}
+        if self._db.is_sqlite and wanted:
+            for chunk in _chunks(wanted):
+                marks = ",".join("?" * len(chunk))
+                rows = await self._db.sqlite_fetch(
+                    SQLITE_COPIES.format(marks=marks), [*chunk, *chunk]
+                )
+                if rows is None:  # an in-memory database: only the engine sees it
+                    break
+                for article_id, story_id, source, published, length in rows:
+                    if int(story_id) in wanted_ids:
+                        found[int(article_id)] = Copy(
+                            int(article_id),
+                            int(story_id),
+                            source,
+                            dt.date.fromisoformat(published),
+                            int(length),
+                        )
+            else:
+                return sorted(found.values(), key=lambda c: c.article_id)
         async with self._db.sessions() as session:
             for chunk in _chunks(wanted):
                 columns = (

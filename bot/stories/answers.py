@@ -31,12 +31,17 @@ class StoryPick:
 
 
 async def one_per_story(
-    stories: StoryKeeper, ranked: Sequence[Ranked], *, as_of: dt.date | None
+    stories: StoryKeeper,
+    ranked: Sequence[Ranked],
+    *,
+    as_of: dt.date | None,
+    most: int | None = None,
 ) -> list[StoryPick]:
     """Keep the first hit of each story, in rank order, shown by the story's best copy.
 
     The best copy is the most complete text, else the earliest (bot.stories.keeper.best_copy),
-    among copies published by `as_of`; the others are listed as `also`.
+    among copies published by `as_of`; the others are listed as `also`. With `most`, only the
+    first `most` stories: reading a story's copies reads the length of each copy's text.
     """
     if not ranked:
         return []
@@ -48,6 +53,8 @@ async def one_per_story(
         if story not in seen:
             seen.add(story)
             order.append((story, item.score))
+    if most is not None:
+        del order[most:]
     copies = await stories.copies([story for story, _ in order])
     picks: list[StoryPick] = []
     first_hit = {story_of[r.article_id]: r.article_id for r in reversed(ranked)}
