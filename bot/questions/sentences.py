@@ -53,6 +53,8 @@ _TIME = re.compile(
     re.IGNORECASE,
 )
 STOP_TERMS = frozenset({"", *(stem(w) for w in STOP_WORDS)})
+# `_BELOW_A(word)`: "a" > word, that is word < "a".
+_BELOW_A = "a".__gt__
 _NOTHING: frozenset[str] = frozenset()
 # Opening quotation marks.
 _QUOTES = frozenset("\"'“‘«")
@@ -215,7 +217,7 @@ def _read(text: str, clutter: str = "") -> tuple[_Read, ...]:
     many questions (and the three forms of one), and this is most of the cost of choosing a
     sentence.
     """
-    found: list[_Read] = []
+    kept: list[tuple[str, list[str]]] = []
     spans = decode_spans(clutter) if clutter else []
     for begin, raw in _raw_sentences(text):
         if spans:
@@ -226,9 +228,19 @@ def _read(text: str, clutter: str = "") -> tuple[_Read, ...]:
         sentence = " ".join(raw.split())
         if words[0].lower() in _CAPTION_WORDS and _CAPTION.match(sentence):
             continue
-        found.append(_Read(sentence, stems(words), _names(words)))
-        if len(found) == MAX_SENTENCES:
+        kept.append((sentence, words))
+        if len(kept) == MAX_SENTENCES:
             break
+    # The words of every sentence kept analyzed at once: the words not seen yet then cost one
+    # analyzer call for the text, not one a sentence.
+    terms = stems(list(itertools.chain.from_iterable(words for _, words in kept)))
+    found: list[_Read] = []
+    at = 0
+    for sentence, words in kept:
+        end = at + len(words)
+        own = terms[at:end]
+        at = end
+        found.append(_Read(sentence, own, _names(words, own)))
     return tuple(found)
 
 
@@ -393,17 +405,22 @@ def _headline_idf(
     return {term: idf(stats.doc_freq(term), num_docs) for term in terms}
 
 
-def _names(words: list[str]) -> frozenset[str]:
-    """Analyzed forms of the capitalised words and numbers, stop words left out.
+def _names(words: list[str], terms: list[str]) -> frozenset[str]:
+    """Analyzed forms (`terms`, one a word) of the capitalised words and numbers, stop words
+    left out.
 
     The first word counts too: a capital there is often a name ("Rihanna revealed ..."), and
     the common words that start sentences are stop words.
     """
     # In ASCII a word starting below "a" starts with a capital or a digit; beyond ASCII ask.
-    capitals = [
-        w for w in words if w[0] < "a" or (w[0] > "\x7f" and (w[0].isupper() or w[0].isdigit()))
-    ]
-    return frozenset(stems(capitals)).difference(STOP_TERMS)
+    # A word sorts below "a" exactly when it starts below "a": tested in C, not word by word,
+    # when no word starts beyond ASCII (the greatest word sorts below "\x80").
+    capital = (
+        map(_BELOW_A, words)
+        if max(words) < "\x80"
+        else (w[0] < "a" or (w[0] > "\x7f" and (w[0].isupper() or w[0].isdigit())) for w in words)
+    )
+    return frozenset(itertools.compress(terms, capital)).difference(STOP_TERMS)
 
 
 def _has_answer_type(kind: AnswerType, sentence: str) -> bool:
