@@ -9,7 +9,7 @@ import operator
 import re
 from collections import Counter
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from bot.articles.boilerplate import clutter_spans, decode_spans, encode_spans
 from bot.questions.analysis import (
@@ -198,9 +198,11 @@ class SentenceWeights:
 DEFAULT_WEIGHTS = SentenceWeights()
 
 
-@dataclass(frozen=True, slots=True)
-class _Read:
-    """A sentence worth reading, analyzed as far as no question is needed."""
+class _Read(NamedTuple):
+    """A sentence worth reading, analyzed as far as no question is needed.
+
+    (Named tuples: several dozen are made for each article an answer reads.)
+    """
 
     text: str
     terms: list[str]
@@ -280,8 +282,7 @@ def cut_quote(sentence: str, limit: int = MAX_QUOTE_CHARS) -> str:
     return cut.rstrip(" ,;:-–—") + "…"
 
 
-@dataclass(frozen=True, slots=True)
-class _Reading:
+class _Reading(NamedTuple):
     """What the first pass over a sentence found: its text, query share and names."""
 
     text: str
@@ -323,7 +324,7 @@ def sentence_cues(
                 if weight > best.get(number, 0.0):
                     best[number] = weight
             share = sum(w * query.terms[n].idf for n, w in best.items()) / total_idf
-        found = headline_terms.intersection(read.terms)
+        found = headline_terms.intersection(read.terms) if headline_terms else _NOTHING
         readings.append(
             _Reading(
                 read.text,
