@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import itertools
 import math
+import operator
 import re
 from dataclasses import dataclass
 from enum import Enum
 from functools import lru_cache
-from typing import Protocol
+from typing import Protocol, cast
 
 from bot.questions.lexicon import is_common
 from storage.search_index import MAX_TOKEN_CHARS, make_analyzer
@@ -143,12 +145,13 @@ def stem(word: str) -> str:
 
 def stems(words: list[str]) -> list[str]:
     """Return the analyzed form of each word, as `stem` does ('' for words that have none)."""
-    try:
-        return list(map(_STEMS.__getitem__, words))  # the common case: every word seen before
-    except KeyError:
-        pass
-    # The words not seen yet, analyzed in one call rather than one call each.
-    new = [w for w in dict.fromkeys(words) if w not in _STEMS]
+    found = list(map(_STEMS.get, words))
+    if None not in found:
+        return cast("list[str]", found)  # the common case: every word seen before
+    # The words not seen yet, analyzed in one call rather than one call each (found without a
+    # Python loop: the cache is large, so each look-up is likely a cache miss of the CPU's).
+    unknown = map(operator.is_, found, itertools.repeat(None))
+    new = list(dict.fromkeys(itertools.compress(words, unknown)))
     if len(_STEMS) + len(new) > _STEMS_MAX:
         _STEMS.clear()
         new = list(dict.fromkeys(words))
