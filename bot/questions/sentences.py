@@ -469,11 +469,14 @@ def highlights(query: Query, sentence: str) -> tuple[tuple[int, int], ...]:
     wanted: dict[str, set[str]] = {}
     for term in query.terms:
         wanted.setdefault(term.lang, set()).update(term.terms)
-    return tuple(
-        m.span()
-        for m in tokenize(sentence)
-        if any(_analysed(lang, m.group()) in terms for lang, terms in wanted.items())
-    )
+    found = tokenize(sentence)
+    words = [m.group() for m in found]
+    matched = [False] * len(words)
+    for lang, terms in wanted.items():
+        # English words are analysed all at once (`stems`), as each would be alone.
+        forms = stems(words) if lang == ENGLISH else [_analysed(lang, w) for w in words]
+        matched = [m or form in terms for m, form in zip(matched, forms, strict=True)]
+    return tuple(m.span() for m, hit in zip(found, matched, strict=True) if hit)
 
 
 def _analysed(lang: str, word: str) -> str:
