@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import cast
@@ -29,6 +30,23 @@ SQLITE_COPIES = (
     " SELECT a.id, coalesce(m.story_id, a.id), a.source, a.published, length(a.text)"
     " FROM articles AS a LEFT JOIN story_members AS m ON m.article_id = a.id"
     " WHERE a.id IN ({marks}) AND a.deleted_at IS NULL"
+)
+# `page_copies` in one statement: each hit's story (rows with a hit), then the copies of the
+# first stories in the hits' order (rows without), read as `SQLITE_COPIES` reads them.
+SQLITE_PAGE_COPIES = (
+    "WITH hit(rank, id) AS (VALUES {values}),"
+    " st AS (SELECT hit.rank AS rank, hit.id AS hit, coalesce(m.story_id, hit.id) AS story"
+    " FROM hit LEFT JOIN story_members AS m ON m.article_id = hit.id),"
+    " shown AS (SELECT story, min(rank) AS first FROM st GROUP BY story ORDER BY first LIMIT ?)"
+    " SELECT st.hit, st.story, NULL, NULL, NULL, NULL FROM st"
+    " UNION ALL"
+    " SELECT NULL, m.story_id, a.id, a.source, a.published, length(a.text) FROM shown"
+    " JOIN story_members AS m ON m.story_id = shown.story"
+    " JOIN articles AS a ON a.id = m.article_id WHERE a.deleted_at IS NULL"
+    " UNION ALL"
+    " SELECT NULL, coalesce(m.story_id, a.id), a.id, a.source, a.published, length(a.text)"
+    " FROM shown JOIN articles AS a ON a.id = shown.story"
+    " LEFT JOIN story_members AS m ON m.article_id = a.id WHERE a.deleted_at IS NULL"
 )
 
 
@@ -176,6 +194,37 @@ class StoryStore:
         async with self._db.transaction() as session:
             await session.execute(delete(StoryBand))
             await session.execute(delete(StoryMember))
+
+    async def page_copies(
+        self, ids: Sequence[int], *, most: int | None = None
+    ) -> tuple[dict[int, int], list[Copy]] | None:
+        """`story_of(ids)`, and `copies` of the first `most` of those stories in the order of
+        `ids`, in one statement on SQLite's reader connection (an answer's page asks for them
+        together); None where there is none (PostgreSQL, an in-memory database) or for more
+        ids than a statement takes."""
+        if not self._db.is_sqlite or not ids or len(ids) > CHUNK:
+            return None
+        values = ",".join("(?, ?)" for _ in ids)
+        params = [*itertools.chain.from_iterable(enumerate(ids)), -1 if most is None else most]
+        rows = await self._db.sqlite_fetch(SQLITE_PAGE_COPIES.format(values=values), params)
+        if rows is None:
+            return None
+        stories: dict[int, int] = {}
+        found: dict[int, Copy] = {}
+        for hit, story_id, article_id, source, published, length in rows:
+            if hit is not None:
+                stories[int(hit)] = int(story_id)
+            else:
+                found[int(article_id)] = Copy(
+                    int(article_id),
+                    int(story_id),
+                    source,
+                    dt.date.fromisoformat(published),
+                    int(length),
+                )
+        shown = set(list(dict.fromkeys(stories[i] for i in ids))[:most])
+        copies = [c for _, c in sorted(found.items()) if c.story_id in shown]
+        return stories, copies
 
     async def copies(self, story_ids: Iterable[int]) -> list[Copy]:
         """Every live article of these stories (a story's first article included)."""

@@ -51,6 +51,15 @@ async def test_the_reader_connection_finds_what_the_engine_finds(bot: Harness) -
         stored = await bot.services.questions._articles.get_many([1, 2, 4])
         assert [c.length for c in copies] == [len(stored[c.article_id].text) for c in copies]
         assert await StoryStore(fast).copies([]) == []
+        # An answer's page: both reads at once, the copies of the first `most` stories only.
+        hits = [2, 99, 4, 1]
+        of_hits = {i: found[i] for i in hits}
+        assert await StoryStore(fast).page_copies(hits) == (of_hits, copies)
+        first = await StoryStore(fast).copies([1])
+        assert await StoryStore(fast).page_copies(hits, most=1) == (of_hits, first)
+        two = await StoryStore(fast).copies([1, 99])
+        assert await StoryStore(fast).page_copies(hits, most=2) == (of_hits, two)
+        assert await StoryStore(engine_only).page_copies(hits) is None
     finally:
         await fast.close()
         await engine_only.close()

@@ -45,7 +45,10 @@ async def one_per_story(
     """
     if not ranked:
         return []
-    story_of = await stories.stories_of([r.article_id for r in ranked])
+    ids = [r.article_id for r in ranked]
+    # On SQLite both reads are one statement: most of their cost is the trip to the database.
+    page = await stories.store.page_copies(ids, most=most)
+    story_of = await stories.stories_of(ids) if page is None else page[0]
     order: list[tuple[int, float]] = []
     seen: set[int] = set()
     for item in ranked:
@@ -55,7 +58,12 @@ async def one_per_story(
             order.append((story, item.score))
     if most is not None:
         del order[most:]
-    copies = await stories.copies([story for story, _ in order])
+    if page is None:
+        copies = await stories.copies([story for story, _ in order])
+    else:
+        copies = {}
+        for copy in page[1]:
+            copies.setdefault(copy.story_id, []).append(copy)
     picks: list[StoryPick] = []
     first_hit = {story_of[r.article_id]: r.article_id for r in reversed(ranked)}
     for story, score in order:
