@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import cast
@@ -18,6 +19,35 @@ from storage.models import Article, StoryBand, StoryDecision, StoryMember
 STORY_COUNTER = "story_changes"
 # Ids or keys per IN (...): well under SQLite's and asyncpg's limits on parameters.
 CHUNK = 2_000
+# Every answer reads these (Database.sqlite_fetch): through SQLAlchemy's execution layer and
+# pool they cost several times the statements. `copies` as `StoryStore.copies` has it.
+SQLITE_STORY_OF = "SELECT article_id, story_id FROM story_members WHERE article_id IN ({})"
+SQLITE_COPIES = (
+    "SELECT a.id, m.story_id, a.source, a.published, length(a.text) FROM story_members AS m"
+    " JOIN articles AS a ON a.id = m.article_id"
+    " WHERE m.story_id IN ({marks}) AND a.deleted_at IS NULL"
+    " UNION ALL"
+    " SELECT a.id, coalesce(m.story_id, a.id), a.source, a.published, length(a.text)"
+    " FROM articles AS a LEFT JOIN story_members AS m ON m.article_id = a.id"
+    " WHERE a.id IN ({marks}) AND a.deleted_at IS NULL"
+)
+# `page_copies` in one statement: each hit's story (rows with a hit), then the copies of the
+# first stories in the hits' order (rows without), read as `SQLITE_COPIES` reads them.
+SQLITE_PAGE_COPIES = (
+    "WITH hit(rank, id) AS (VALUES {values}),"
+    " st AS (SELECT hit.rank AS rank, hit.id AS hit, coalesce(m.story_id, hit.id) AS story"
+    " FROM hit LEFT JOIN story_members AS m ON m.article_id = hit.id),"
+    " shown AS (SELECT story, min(rank) AS first FROM st GROUP BY story ORDER BY first LIMIT ?)"
+    " SELECT st.hit, st.story, NULL, NULL, NULL, NULL FROM st"
+    " UNION ALL"
+    " SELECT NULL, m.story_id, a.id, a.source, a.published, length(a.text) FROM shown"
+    " JOIN story_members AS m ON m.story_id = shown.story"
+    " JOIN articles AS a ON a.id = m.article_id WHERE a.deleted_at IS NULL"
+    " UNION ALL"
+    " SELECT NULL, coalesce(m.story_id, a.id), a.id, a.source, a.published, length(a.text)"
+    " FROM shown JOIN articles AS a ON a.id = shown.story"
+    " LEFT JOIN story_members AS m ON m.article_id = a.id WHERE a.deleted_at IS NULL"
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,6 +118,16 @@ class StoryStore:
         """The story of each article (an article with no recorded story is its own)."""
         wanted = sorted(set(ids))
         stories = {i: i for i in wanted}
+        if self._db.is_sqlite:
+            for chunk in _chunks(wanted):
+                found = await self._db.sqlite_fetch(
+                    SQLITE_STORY_OF.format(",".join("?" * len(chunk))), chunk
+                )
+                if found is None:  # an in-memory database: only the engine sees it
+                    break
+                stories.update((int(a), int(s)) for a, s in found)
+            else:
+                return stories
         async with self._db.sessions() as session:
             for chunk in _chunks(wanted):
                 rows = await session.execute(
@@ -156,11 +196,61 @@ class StoryStore:
             await session.execute(delete(StoryBand))
             await session.execute(delete(StoryMember))
 
+    async def page_copies(
+        self, ids: Sequence[int], *, most: int | None = None
+    ) -> tuple[dict[int, int], list[Copy]] | None:
+        """`story_of(ids)`, and `copies` of the first `most` of those stories in the order of
+        `ids`, in one statement on SQLite's reader connection (an answer's page asks for them
+        together); None where there is none (PostgreSQL, an in-memory database) or for more
+        ids than a statement takes."""
+        if not self._db.is_sqlite or not ids or len(ids) > CHUNK:
+            return None
+        values = ",".join("(?, ?)" for _ in ids)
+        params = [*itertools.chain.from_iterable(enumerate(ids)), -1 if most is None else most]
+        rows = await self._db.sqlite_fetch(SQLITE_PAGE_COPIES.format(values=values), params)
+        if rows is None:
+            return None
+        stories: dict[int, int] = {}
+        found: dict[int, Copy] = {}
+        for hit, story_id, article_id, source, published, length in rows:
+            if hit is not None:
+                stories[int(hit)] = int(story_id)
+            else:
+                found[int(article_id)] = Copy(
+                    int(article_id),
+                    int(story_id),
+                    source,
+                    dt.date.fromisoformat(published),
+                    int(length),
+                )
+        shown = set(list(dict.fromkeys(stories[i] for i in ids))[:most])
+        copies = [c for _, c in sorted(found.items()) if c.story_id in shown]
+        return stories, copies
+
     async def copies(self, story_ids: Iterable[int]) -> list[Copy]:
         """Every live article of these stories (a story's first article included)."""
         wanted = sorted(set(story_ids))
         wanted_ids = set(wanted)
         found: dict[int, Copy] = {}
+        if self._db.is_sqlite and wanted:
+            for chunk in _chunks(wanted):
+                marks = ",".join("?" * len(chunk))
+                rows = await self._db.sqlite_fetch(
+                    SQLITE_COPIES.format(marks=marks), [*chunk, *chunk]
+                )
+                if rows is None:  # an in-memory database: only the engine sees it
+                    break
+                for article_id, story_id, source, published, length in rows:
+                    if int(story_id) in wanted_ids:
+                        found[int(article_id)] = Copy(
+                            int(article_id),
+                            int(story_id),
+                            source,
+                            dt.date.fromisoformat(published),
+                            int(length),
+                        )
+            else:
+                return sorted(found.values(), key=lambda c: c.article_id)
         async with self._db.sessions() as session:
             for chunk in _chunks(wanted):
                 columns = (

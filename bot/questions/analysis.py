@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import itertools
 import math
+import operator
 import re
 from dataclasses import dataclass
 from enum import Enum
 from functools import lru_cache
-from typing import Protocol
+from typing import Protocol, cast
 
 from bot.questions.lexicon import is_common
 from storage.search_index import MAX_TOKEN_CHARS, make_analyzer
@@ -143,23 +145,41 @@ def stem(word: str) -> str:
 
 def stems(words: list[str]) -> list[str]:
     """Return the analyzed form of each word, as `stem` does ('' for words that have none)."""
-    try:
-        return [_STEMS[word] for word in words]  # the common case: every word seen before
-    except KeyError:
-        pass
-    # The words not seen yet, analyzed in one call rather than one call each.
-    new = list(dict.fromkeys(w for w in words if w not in _STEMS))
+    found = list(map(_STEMS.get, words))
+    if None not in found:
+        return cast("list[str]", found)  # the common case: every word seen before
+    # The words not seen yet, analyzed in one call rather than one call each (found without a
+    # Python loop: the cache is large, so each look-up is likely a cache miss of the CPU's).
+    unknown = map(operator.is_, found, itertools.repeat(None))
+    new = list(dict.fromkeys(itertools.compress(words, unknown)))
     if len(_STEMS) + len(new) > _STEMS_MAX:
         _STEMS.clear()
         new = list(dict.fromkeys(words))
-    if all(w.isalpha() for w in new):
-        _STEMS.update(zip(new, _stem_letters(new), strict=True))
-    return [stem(word) for word in words]
+    # Numbers are common in news text: words of ASCII letters and digits are single tokens
+    # too. Any other word (or one the analyzer drops as too long) is analyzed alone by `stem`.
+    single = [w for w in new if _one_token(w)]
+    if single:
+        _STEMS.update(zip(single, _stem_letters(single), strict=True))
+    for word in new:
+        if word not in _STEMS:
+            stem(word)
+    try:
+        return list(map(_STEMS.__getitem__, words))
+    except KeyError:  # `stem` emptied the cache on the way (it was full)
+        return [stem(word) for word in words]
+
+
+def _one_token(word: str) -> bool:
+    """Whether the analyzer surely makes one token of the word, as it does of it alone: letters
+    (or ASCII digits), which its tokenizer never splits, and short enough to be kept."""
+    return (word.isalpha() or (word.isascii() and word.isalnum())) and len(
+        word.encode()
+    ) < MAX_TOKEN_CHARS
 
 
 def _stem_letters(words: list[str]) -> list[str]:
-    """The analyzed forms of words made of letters, in one analyzer call where it gives one
-    token a word (a stop word gives none: then one call a word)."""
+    """The analyzed forms of single-token words, in one analyzer call where it gives one
+    token a word (else one call a word)."""
     tokens: list[str] = _analyzer().analyze(" ".join(words))  # type: ignore[attr-defined]
     if len(tokens) == len(words):
         return tokens

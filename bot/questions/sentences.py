@@ -9,7 +9,7 @@ import operator
 import re
 from collections import Counter
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from bot.articles.boilerplate import clutter_spans, decode_spans, encode_spans
 from bot.questions.analysis import (
@@ -53,6 +53,8 @@ _TIME = re.compile(
     re.IGNORECASE,
 )
 STOP_TERMS = frozenset({"", *(stem(w) for w in STOP_WORDS)})
+# `_BELOW_A(word)`: "a" > word, that is word < "a".
+_BELOW_A = "a".__gt__
 _NOTHING: frozenset[str] = frozenset()
 # Opening quotation marks.
 _QUOTES = frozenset("\"'“‘«")
@@ -199,9 +201,11 @@ class SentenceWeights:
 DEFAULT_WEIGHTS = SentenceWeights()
 
 
-@dataclass(frozen=True, slots=True)
-class _Read:
-    """A sentence worth reading, analyzed as far as no question is needed."""
+class _Read(NamedTuple):
+    """A sentence worth reading, analyzed as far as no question is needed.
+
+    (Named tuples: several dozen are made for each article an answer reads.)
+    """
 
     text: str
     terms: list[str]
@@ -218,7 +222,7 @@ def _read(text: str, clutter: str = "") -> tuple[_Read, ...]:
     many questions (and the three forms of one), and this is most of the cost of choosing a
     sentence.
     """
-    found: list[_Read] = []
+    kept: list[tuple[str, list[str]]] = []
     spans = decode_spans(clutter) if clutter else []
     for begin, raw in _raw_sentences(text):
         if spans:
@@ -229,9 +233,19 @@ def _read(text: str, clutter: str = "") -> tuple[_Read, ...]:
         sentence = " ".join(raw.split())
         if words[0].lower() in _CAPTION_WORDS and _CAPTION.match(sentence):
             continue
-        found.append(_Read(sentence, stems(words), _names(words)))
-        if len(found) == MAX_SENTENCES:
+        kept.append((sentence, words))
+        if len(kept) == MAX_SENTENCES:
             break
+    # The words of every sentence kept analyzed at once: the words not seen yet then cost one
+    # analyzer call for the text, not one a sentence.
+    terms = stems(list(itertools.chain.from_iterable(words for _, words in kept)))
+    found: list[_Read] = []
+    at = 0
+    for sentence, words in kept:
+        end = at + len(words)
+        own = terms[at:end]
+        at = end
+        found.append(_Read(sentence, own, _names(words, own)))
     return tuple(found)
 
 
@@ -271,8 +285,7 @@ def cut_quote(sentence: str, limit: int = MAX_QUOTE_CHARS) -> str:
     return cut.rstrip(" ,;:-–—") + "…"
 
 
-@dataclass(frozen=True, slots=True)
-class _Reading:
+class _Reading(NamedTuple):
     """What the first pass over a sentence found: its text, query share and names."""
 
     text: str
@@ -316,7 +329,7 @@ def sentence_cues(
                 if weight > best.get(number, 0.0):
                     best[number] = weight
             share = math.fsum(w * query.terms[n].idf for n, w in best.items()) / total_idf
-        found = headline_terms.intersection(read.terms)
+        found = headline_terms.intersection(read.terms) if headline_terms else _NOTHING
         readings.append(
             _Reading(
                 read.text,
@@ -398,17 +411,22 @@ def _headline_idf(
     return {term: idf(stats.doc_freq(term), num_docs) for term in terms}
 
 
-def _names(words: list[str]) -> frozenset[str]:
-    """Analyzed forms of the capitalised words and numbers, stop words left out.
+def _names(words: list[str], terms: list[str]) -> frozenset[str]:
+    """Analyzed forms (`terms`, one a word) of the capitalised words and numbers, stop words
+    left out.
 
     The first word counts too: a capital there is often a name ("Rihanna revealed ..."), and
     the common words that start sentences are stop words.
     """
     # In ASCII a word starting below "a" starts with a capital or a digit; beyond ASCII ask.
-    capitals = [
-        w for w in words if w[0] < "a" or (w[0] > "\x7f" and (w[0].isupper() or w[0].isdigit()))
-    ]
-    return frozenset(stems(capitals)).difference(STOP_TERMS)
+    # A word sorts below "a" exactly when it starts below "a": tested in C, not word by word,
+    # when no word starts beyond ASCII (the greatest word sorts below "\x80").
+    capital = (
+        map(_BELOW_A, words)
+        if max(words) < "\x80"
+        else (w[0] < "a" or (w[0] > "\x7f" and (w[0].isupper() or w[0].isdigit())) for w in words)
+    )
+    return frozenset(itertools.compress(terms, capital)).difference(STOP_TERMS)
 
 
 def _has_answer_type(kind: AnswerType, sentence: str) -> bool:
@@ -463,11 +481,14 @@ def highlights(query: Query, sentence: str) -> tuple[tuple[int, int], ...]:
     wanted: dict[str, set[str]] = {}
     for term in query.terms:
         wanted.setdefault(term.lang, set()).update(term.terms)
-    return tuple(
-        m.span()
-        for m in tokenize(sentence)
-        if any(_analysed(lang, m.group()) in terms for lang, terms in wanted.items())
-    )
+    found = tokenize(sentence)
+    words = [m.group() for m in found]
+    matched = [False] * len(words)
+    for lang, terms in wanted.items():
+        # English words are analysed all at once (`stems`), as each would be alone.
+        forms = stems(words) if lang == ENGLISH else [_analysed(lang, w) for w in words]
+        matched = [m or form in terms for m, form in zip(matched, forms, strict=True)]
+    return tuple(m.span() for m, hit in zip(found, matched, strict=True) if hit)
 
 
 def _analysed(lang: str, word: str) -> str:

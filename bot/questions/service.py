@@ -119,7 +119,8 @@ class QuestionService:
                 days=dated.days,
                 filters=filters,
             )
-            picks = await one_per_story(self._stories, ranked, as_of=as_of)
+            # The page and one more (for "More") are all that is shown of the stories.
+            picks = await one_per_story(self._stories, ranked, as_of=as_of, most=offset + limit + 1)
             scored = [ScoredArticle(p.article_id, p.score) for p in picks][offset:]
             also = {p.article_id: p.also for p in picks}
         has_more = len(scored) > limit

@@ -31,16 +31,24 @@ class StoryPick:
 
 
 async def one_per_story(
-    stories: StoryKeeper, ranked: Sequence[Ranked], *, as_of: dt.date | None
+    stories: StoryKeeper,
+    ranked: Sequence[Ranked],
+    *,
+    as_of: dt.date | None,
+    most: int | None = None,
 ) -> list[StoryPick]:
     """Keep the first hit of each story, in rank order, shown by the story's best copy.
 
     The best copy is the most complete text, else the earliest (bot.stories.keeper.best_copy),
-    among copies published by `as_of`; the others are listed as `also`.
+    among copies published by `as_of`; the others are listed as `also`. With `most`, only the
+    first `most` stories: reading a story's copies reads the length of each copy's text.
     """
     if not ranked:
         return []
-    story_of = await stories.stories_of([r.article_id for r in ranked])
+    ids = [r.article_id for r in ranked]
+    # On SQLite both reads are one statement: most of their cost is the trip to the database.
+    page = await stories.store.page_copies(ids, most=most)
+    story_of = await stories.stories_of(ids) if page is None else page[0]
     order: list[tuple[int, float]] = []
     seen: set[int] = set()
     for item in ranked:
@@ -48,7 +56,14 @@ async def one_per_story(
         if story not in seen:
             seen.add(story)
             order.append((story, item.score))
-    copies = await stories.copies([story for story, _ in order])
+    if most is not None:
+        del order[most:]
+    if page is None:
+        copies = await stories.copies([story for story, _ in order])
+    else:
+        copies = {}
+        for copy in page[1]:
+            copies.setdefault(copy.story_id, []).append(copy)
     picks: list[StoryPick] = []
     first_hit = {story_of[r.article_id]: r.article_id for r in reversed(ranked)}
     for story, score in order:

@@ -1,0 +1,79 @@
+"""The story reads of every answer: on an SQLite file they take the database's own reader
+connection (`Database.sqlite_fetch`); they must find what SQLAlchemy's engine finds."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from bot.questions.retrieval import ScoredArticle
+from bot.stories.answers import one_per_story
+from bot.stories.keeper import StoryKeeper
+from storage.db import Database
+from storage.stories import StoryStore
+from tests.conftest import Harness
+from tests.test_stories import import_copies
+
+
+class _EngineOnly(Database):
+    """The same file read as an in-memory database is: through the engine only."""
+
+    async def sqlite_fetch(self, sql: str, params: Sequence[Any]) -> list[Any] | None:
+        return None
+
+
+async def test_the_reader_connection_finds_what_the_engine_finds(bot: Harness) -> None:
+    # Story 1: articles 1 (the seed), 2 and 3 (copies); story 4: article 4 alone.
+    await import_copies(bot)
+    written = await bot.services.archive.delete(3)
+    assert written.value is not None
+    url = bot.settings.database_url
+    fast, engine_only = Database.from_url(url), _EngineOnly.from_url(url)
+    try:
+        assert fast.is_sqlite and await fast.sqlite_fetch("SELECT 1", []) == [(1,)]
+        ids = [4, 2, 99, 1, 3]
+        found = await StoryStore(fast).story_of(ids)
+        assert found == await StoryStore(engine_only).story_of(ids)
+        assert found == {1: 1, 2: 1, 3: 1, 4: 4, 99: 99}
+        copies = await StoryStore(fast).copies([4, 1, 99])
+        assert copies == await StoryStore(engine_only).copies([4, 1, 99])
+        # The deleted copy is left out; each copy has its story, outlet, day and length.
+        assert [(c.article_id, c.story_id, c.source) for c in copies] == [
+            (1, 1, None),
+            (2, 1, "Indian Express"),
+            (4, 4, "AFP"),
+        ]
+        assert [c.published.isoformat() for c in copies] == [
+            "2017-07-04",
+            "2017-07-04",
+            "2017-07-10",
+        ]
+        stored = await bot.services.questions._articles.get_many([1, 2, 4])
+        assert [c.length for c in copies] == [len(stored[c.article_id].text) for c in copies]
+        assert await StoryStore(fast).copies([]) == []
+        # An answer's page: both reads at once, the copies of the first `most` stories only.
+        hits = [2, 99, 4, 1]
+        of_hits = {i: found[i] for i in hits}
+        assert await StoryStore(fast).page_copies(hits) == (of_hits, copies)
+        first = await StoryStore(fast).copies([1])
+        assert await StoryStore(fast).page_copies(hits, most=1) == (of_hits, first)
+        two = await StoryStore(fast).copies([1, 99])
+        assert await StoryStore(fast).page_copies(hits, most=2) == (of_hits, two)
+        assert await StoryStore(engine_only).page_copies(hits) is None
+    finally:
+        await fast.close()
+        await engine_only.close()
+
+
+async def test_only_the_stories_asked_for_are_read(bot: Harness) -> None:
+    await import_copies(bot)
+    keeper: StoryKeeper = bot.services.stories
+    ranked = [ScoredArticle(2, 3.0), ScoredArticle(4, 2.0), ScoredArticle(1, 1.0)]
+    every = await one_per_story(keeper, ranked, as_of=None)
+    # Story 1 is shown by its most complete copy (#1) with its other copies; then story 4.
+    assert [(p.article_id, p.score, [c.article_id for c in p.also]) for p in every] == [
+        (1, 3.0, [2, 3]),
+        (4, 2.0, []),
+    ]
+    assert await one_per_story(keeper, ranked, as_of=None, most=1) == every[:1]
+    assert await one_per_story(keeper, ranked, as_of=None, most=5) == every
