@@ -216,12 +216,8 @@ class StoryStore:
             if hit is not None:
                 stories[int(hit)] = int(story_id)
             else:
-                found[int(article_id)] = Copy(
-                    int(article_id),
-                    int(story_id),
-                    source,
-                    dt.date.fromisoformat(published),
-                    int(length),
+                found[int(article_id)] = _sqlite_copy(
+                    article_id, story_id, source, published, length
                 )
         shown = set(list(dict.fromkeys(stories[i] for i in ids))[:most])
         copies = [c for _, c in sorted(found.items()) if c.story_id in shown]
@@ -242,12 +238,8 @@ class StoryStore:
                     break
                 for article_id, story_id, source, published, length in rows:
                     if int(story_id) in wanted_ids:
-                        found[int(article_id)] = Copy(
-                            int(article_id),
-                            int(story_id),
-                            source,
-                            dt.date.fromisoformat(published),
-                            int(length),
+                        found[int(article_id)] = _sqlite_copy(
+                            article_id, story_id, source, published, length
                         )
             else:
                 return sorted(found.values(), key=lambda c: c.article_id)
@@ -407,6 +399,15 @@ def _values(member: Membership, seq: int) -> dict[str, object]:
         "similarity": member.similarity,
         "seq": seq,
     }
+
+
+def _sqlite_copy(
+    article_id: int, story_id: int, source: str | None, published: str, length: int
+) -> Copy:
+    """A copy from a row read on SQLite's own connection (dates come as text)."""
+    return Copy(
+        int(article_id), int(story_id), source, dt.date.fromisoformat(published), int(length)
+    )
 
 
 _MEMBER_COLUMNS = ("article_id", "story_id", "reason", "matched_id", "similarity", "seq")
