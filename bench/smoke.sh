@@ -21,7 +21,7 @@ else
 fi
 
 echo "-- bench/digest.py --small (2,000 digests through the rate-limited fake Bot API, 1% faults)"
-$py -m bench.digest "$data" --small --rate 100 --concurrency 200
+$py -m bench.digest "$data" --small --rate 400 --concurrency 200
 
 echo "-- bench/fuzz.py (500 hostile inputs through the real Application)"
 $py -m bench.fuzz --inputs 500 --seed 7

@@ -492,6 +492,5 @@ def highlights(query: Query, sentence: str) -> tuple[tuple[int, int], ...]:
 
 
 def _analysed(lang: str, word: str) -> str:
-    if lang == ENGLISH:
-        return stem(word)
+    """One word as the index of a language other than English has it."""
     return analyse_word(lang, normalize(lang, word.lower()))
