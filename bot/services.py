@@ -7,13 +7,13 @@ import datetime as dt
 import logging
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from bot.articles.archive import Archive
 from bot.clock import Clock, SystemClock
 from bot.digests.compose import DigestService
 from bot.digests.dispatch import DigestDispatcher
 from bot.digests.subscriptions import SubscriptionService
-from bot.feeds.service import FeedService
 from bot.i18n import ChatLanguages
 from bot.metrics import Metrics
 from bot.questions.limits import QuestionLimits
@@ -22,14 +22,11 @@ from bot.questions.service import QuestionService
 from bot.roles import EditorRoles
 from bot.settings import Settings, worker_id
 from bot.stories.keeper import StoryKeeper
-from bot.web.fetch import Fetcher, FetchLimits
-from bot.web.reader import WebReader
 from storage.articles import ArticleStore
 from storage.audit import AuditStore
 from storage.chat_languages import ChatLanguageStore
 from storage.db import Database
 from storage.deliveries import DeliveryStore
-from storage.feeds import FeedStore
 from storage.index_slots import IndexSlot, committed_watermark, seed_slot
 from storage.schema import ensure_schema
 from storage.search_index import SearchIndex
@@ -37,6 +34,11 @@ from storage.stories import StoryStore
 from storage.subscriptions import SubscriptionStore
 from storage.tombstones import TombstoneStore
 from storage.updates import UpdateLedger
+
+if TYPE_CHECKING:
+    from bot.feeds.service import FeedService
+    from bot.web.fetch import Fetcher
+    from bot.web.reader import WebReader
 
 log = logging.getLogger(__name__)
 
@@ -60,13 +62,15 @@ class Services:
     stories: StoryKeeper
     metrics: Metrics = field(default_factory=Metrics)
     index_slot: IndexSlot | None = None
-    fetcher: Fetcher = field(init=False)
-    web: WebReader = field(init=False)
-    feeds: FeedService = field(init=False)
     audit: AuditStore = field(init=False)
     roles: EditorRoles = field(init=False)
     question_limits: QuestionLimits = field(init=False)
     languages: ChatLanguages = field(init=False)
+    # Made at first use: a CLI command that never reads the web should not wait for aiohttp,
+    # trafilatura and feedparser to load (a third of a second).
+    _fetcher: Fetcher | None = field(default=None, init=False)
+    _web: WebReader | None = field(default=None, init=False)
+    _feeds: FeedService | None = field(default=None, init=False)
 
     def __post_init__(self) -> None:
         settings = self.settings
@@ -79,23 +83,6 @@ class Services:
             dt.timedelta(seconds=settings.admin_cache_seconds),
             self.clock,
         )
-        self.fetcher = Fetcher(
-            FetchLimits(
-                allow_private=settings.fetch_allow_private,
-                max_bytes=settings.fetch_max_bytes,
-                timeout=settings.fetch_timeout_seconds,
-                per_host=settings.fetch_per_host,
-            )
-        )
-        self.web = WebReader(self.fetcher, self.archive)
-        self.feeds = FeedService(
-            FeedStore(self.db),
-            self.web,
-            self.archive,
-            self.clock,
-            worker=worker_id(settings),
-            interval=dt.timedelta(minutes=settings.feed_poll_minutes),
-        )
         self.question_limits = QuestionLimits(
             settings.questions_per_user,
             settings.questions_per_chat,
@@ -103,10 +90,55 @@ class Services:
             self.clock,
         )
 
+    @property
+    def fetcher(self) -> Fetcher:
+        """The web client, within the limits the settings give."""
+        if self._fetcher is None:
+            from bot.web.fetch import Fetcher, FetchLimits
+
+            settings = self.settings
+            self._fetcher = Fetcher(
+                FetchLimits(
+                    allow_private=settings.fetch_allow_private,
+                    max_bytes=settings.fetch_max_bytes,
+                    timeout=settings.fetch_timeout_seconds,
+                    per_host=settings.fetch_per_host,
+                )
+            )
+        return self._fetcher
+
+    @property
+    def web(self) -> WebReader:
+        """Links fetched, read and stored."""
+        if self._web is None:
+            from bot.web.reader import WebReader
+
+            self._web = WebReader(self.fetcher, self.archive)
+        return self._web
+
+    @property
+    def feeds(self) -> FeedService:
+        """Subscribed feeds and their polling."""
+        if self._feeds is None:
+            from bot.feeds.service import FeedService
+            from storage.feeds import FeedStore
+
+            self._feeds = FeedService(
+                FeedStore(self.db),
+                self.web,
+                self.archive,
+                self.clock,
+                worker=worker_id(self.settings),
+                interval=dt.timedelta(minutes=self.settings.feed_poll_minutes),
+            )
+        return self._feeds
+
     async def close(self) -> None:
         """Close the web client, the index and the database."""
-        await self.fetcher.close()
-        self.web.close()
+        if self._fetcher is not None:
+            await self._fetcher.close()
+        if self._web is not None:
+            self._web.close()
         await asyncio.to_thread(self.index.close)
         await self.db.close()
         if self.index_slot is not None:

@@ -19,7 +19,6 @@ from typing import Any, TextIO
 
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError
-from telegram.error import InvalidToken
 
 from bot.articles.archive import Actor, ImportRecord
 from bot.articles.files import (
@@ -66,10 +65,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         return result
     except (SettingsError, SchemaError) as exc:
         print(exc, file=sys.stderr)
-        return 2
-    except InvalidToken:
-        # PTB's message quotes the whole token; say what to do instead.
-        print(TOKEN_REJECTED, file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         return 130
@@ -239,6 +234,17 @@ def _add_scale_commands(sub: Any) -> None:
 
 
 def _run(settings: Settings, args: argparse.Namespace) -> int:
+    # telegram is imported here, not at the top: the other commands start faster without it.
+    from telegram.error import InvalidToken
+
+    try:
+        return _run_bot(settings, args)
+    except InvalidToken:
+        # PTB's message quotes the whole token; say what to do instead.
+        raise SettingsError(TOKEN_REJECTED) from None
+
+
+def _run_bot(settings: Settings, args: argparse.Namespace) -> int:
     from telegram import Update
 
     from bot.app import build_application
