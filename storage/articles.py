@@ -443,6 +443,17 @@ class ArticleStore:
             )
             return int(value or 0)
 
+    async def newest_published(self) -> dt.date | None:
+        """The date of the newest live article (None for an empty archive)."""
+        async with self._db.sessions() as session:
+            # ORDER BY ... LIMIT 1 walks the date index backwards; max() with a WHERE would not.
+            return await session.scalar(
+                select(Article.published)
+                .where(Article.deleted_at.is_(None))
+                .order_by(Article.published.desc())
+                .limit(1)
+            )
+
     async def last_seq(self) -> int:
         """The newest change number."""
         async with self._db.sessions() as session:

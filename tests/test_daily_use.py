@@ -122,6 +122,22 @@ async def import_dated(bot: Harness, *dated: tuple[str, str]) -> None:
     assert report.added == len(records)
 
 
+async def test_digest_with_nothing_new_names_the_archive_s_newest_date(bot: Harness) -> None:
+    bot.clock.set(dt.datetime(2026, 11, 25, 6, 0, tzinfo=dt.UTC))
+    assert await bot.send("/digest", user_id=READER) == [
+        "Nothing new in the last 24 hours.\n"
+        "The archive is empty: send me an article, a link or a file."
+    ]
+    await import_dated(bot, ("Raqqa siege", "2017-07-04"), ("Manbij talks", "2016-06-14"))
+    # Imported today, but dated years ago: backfill, not news, and the reply says where to look.
+    assert await bot.send("/digest", user_id=READER) == [
+        "Nothing new in the last 24 hours.\n"
+        "The newest article in the archive is dated 2017-07-04: ask me a question to search it."
+    ]
+    [russian] = await bot.send("/digest", user_id=READER, language_code="ru")
+    assert "2017-07-04" in russian and "статья" in russian
+
+
 async def test_a_bulk_import_is_not_news_but_one_article_at_a_time_is(bot: Harness) -> None:
     await bot.send("/subscribe 08:00", user_id=READER)
     await import_dated(

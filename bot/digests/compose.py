@@ -284,7 +284,23 @@ class DigestService:
             start = self._clock.now() - DAY
             period = Period(await self._articles.last_id_before(start), start, LAST_DAY)
         digest = await self.compose(topics, period, upto, title=texts("Digest"), texts=texts)
-        return list(digest.parts)
+        parts = list(digest.parts)
+        if not digest.items:
+            # An archive imported from the past has nothing "new": say so, or a newcomer
+            # trying /digest on the sample takes the digest for broken.
+            newest = await self._articles.newest_published()
+            if newest is None:
+                hint = texts("The archive is empty: send me an article, a link or a file.")
+            elif newest < period.stale_before:
+                hint = texts(
+                    "The newest article in the archive is dated {date}: ask me a question "
+                    "to search it.",
+                    date=newest.isoformat(),
+                )
+            else:
+                return parts
+            parts[0] += "\n" + texts.html(hint)
+        return parts
 
     async def newest_article_id(self) -> int:
         """The newest article a digest composed now would cover."""
