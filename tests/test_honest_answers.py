@@ -167,6 +167,18 @@ def test_clutter_is_found_at_the_start_the_end_and_in_captions() -> None:
             "01.10.2017Get short URL 4016 At least 12 civilians were killed.",
             "01.10.2017Get short URL 4016 ",
         ),
+        (
+            # An embedded tweet's attribution, its punctuation lost, glued to the next sentence.
+            "Toll Rises in Aleppo httpst.co5rT60NqJDk pic.twitter.com0Zw6eHpmd4 The Syrian "
+            "Observer (observesyria) July 27 2016 The US has rejected calls to halt.",
+            "httpst.co5rT60NqJDk pic.twitter.com0Zw6eHpmd4 The Syrian Observer (observesyria) "
+            "July 27 2016",
+        ),
+        (
+            "Forecasts are updated hourly. pic.twitter.com/6AQdjJFG2n — NWS Prediction Center "
+            "(@NWSWPC) January 15, 2022\n\nSnow is expected.",
+            "pic.twitter.com/6AQdjJFG2n — NWS Prediction Center (@NWSWPC) January 15, 2022",
+        ),
     ):
         assert [glued[s[0] : s[1]] for s in clutter_spans("A headline", glued)] == [clutter]
     repeat = "Wed 05 Apr 2017 Syria attack symptoms consistent with nerve agent use WHO. Victims"

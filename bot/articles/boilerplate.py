@@ -93,6 +93,14 @@ _CREDIT = re.compile(r"\((?:Source|Photo|Image|Via)\s*:[^()\n]{1,80}\)(?:\s+(?:T
 _BYLINE = re.compile(r"By\s+[A-Z][\w.'-]*(?:\s+[A-Z][\w.'-]*){0,4}(?:,\s*[\w ]{1,40})?$")
 _SOURCE_MARK = re.compile(r"\((?:source|via)\s*:\s*([^()\n]{1,80}?)\s*\)", re.IGNORECASE)
 _NON_WORD = re.compile(r"\W+")
+# An embedded tweet's attribution: "pic.twitter.com/x — Name (@handle) July 27, 2016"; scraped
+# texts lose its punctuation and glue the next sentence to it ("...0Zw6 The Syrian Observer
+# (observesyria) July 27 2016 The US has rejected...").
+_TWEET = re.compile(
+    rf"pic\.twitter\.com/?\w*(?:\s*[-–—]?\s*[^()\n]{{0,60}}\(@?\w{{1,30}}\)\s*{_DATE})?",
+    re.IGNORECASE,
+)
+_TWEET_LINK = re.compile(r"(?:https?:?/{0,2})?t\.co/?\w+\s*$")
 
 Span = tuple[int, int]
 # The kind of a span that is a photo caption or credit (others have none).
@@ -125,6 +133,12 @@ def clutter_spans(title: str, text: str) -> list[tuple[int, int] | tuple[int, in
         for match in _DATELINE.finditer(text):
             place = _PLACE_BEFORE.search(text, max(0, match.start() - 40), match.start())
             spans.append((place.start() if place else match.start(), match.end()))
+    found = text.find("pic.twitter.com")
+    while found != -1:
+        end = _TWEET.match(text, found).end()  # type: ignore[union-attr]  # starts with it
+        link = _TWEET_LINK.search(text, max(0, found - 40), found)
+        spans.append((found if link is None else link.start(), end))
+        found = text.find("pic.twitter.com", end)
     sign_off = _SIGN_OFF.search(text, max(0, len(text) - 40))
     if sign_off is not None:
         spans.append(sign_off.span())
