@@ -55,6 +55,12 @@ def test_malformed_filters_are_reported_not_searched() -> None:
     assert parse("dam after:2017-08 before:2017-08").problems == (
         FilterProblem(Problem.EMPTY_RANGE, "after:2017-08-01 before:2017-08-01"),
     )
+    # Filters with no word to look for would search for nothing.
+    for question in ("source:reuters", "-Raqqa", "lang:ar  after:2017 ?"):
+        assert parse(question).problems == (
+            FilterProblem(Problem.NO_WORDS, " ".join(question.split())),
+        )
+    assert parse('"open hours"').problems == parse("source:reuters dam").problems == ()
 
 
 def test_flags_write_the_same_filters() -> None:

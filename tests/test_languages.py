@@ -118,6 +118,10 @@ async def test_malformed_filters_get_a_clear_line_in_the_users_language(bot: Har
         "<code>lang:zz</code> is not a language code I know: try lang:en, lang:ar or lang:fr.\n"
         "<code>source:</code> needs a value, for example source:reuters or lang:ar."
     ]
+    assert await bot.send("source:reuters", user_id=READER) == [
+        "Filters only narrow a search: add the words to look for, for example "
+        "<code>source:reuters</code> elections."
+    ]
     replies = await bot.send('budget "opening hours', user_id=READER, language_code="fr")
     assert replies == [
         "Un guillemet n'est pas fermé près de <code>\"opening hours</code> : mettez la phrase "

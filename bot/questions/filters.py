@@ -18,6 +18,7 @@ _FILTER = re.compile(r"(?<!\S)(source|lang|after|before):(\S*)", re.IGNORECASE)
 _PHRASE = re.compile(r"[\"“”„«]([^\"“”„«»]*)[\"“”»]")
 _QUOTES = re.compile(r"[\"“”„«»]")
 _EXCLUDED = re.compile(r"(?<!\S)-([^\W\d_][\w'’-]*)")
+_WORD = re.compile(r"\w")
 _DATE = re.compile(r"(\d{4})(?:-(\d{1,2}))?(?:-(\d{1,2}))?")
 
 
@@ -29,6 +30,7 @@ class Problem(Enum):
     BAD_LANGUAGE = "bad_language"
     UNCLOSED_QUOTE = "unclosed_quote"
     EMPTY_RANGE = "empty_range"
+    NO_WORDS = "no_words"
 
 
 @dataclass(frozen=True, slots=True)
@@ -121,6 +123,9 @@ def parse(question: str) -> ParsedQuestion:
     excluded = tuple(m.lower() for m in _EXCLUDED.findall(rest))
     rest = _EXCLUDED.sub(" ", rest)
     filters = Filters(tuple(sources), lang, after, before, phrases, excluded)
+    if not problems and filters.any and not _WORD.search(rest):
+        # Filters alone would search for nothing: say so, not "nothing found".
+        problems.append(FilterProblem(Problem.NO_WORDS, " ".join(question.split())[:80]))
     return ParsedQuestion(" ".join(rest.split()), filters, tuple(problems))
 
 

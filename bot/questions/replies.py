@@ -24,6 +24,9 @@ PROBLEM_TEXTS = {
         'A quote is not closed near {filter}: put the exact phrase in "...".'
     ),
     Problem.EMPTY_RANGE: N_("No date is both after and before in {filter}."),
+    Problem.NO_WORDS: N_(
+        "Filters only narrow a search: add the words to look for, for example {filter} elections."
+    ),
 }
 
 
