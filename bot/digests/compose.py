@@ -175,7 +175,9 @@ class DigestService:
         language of `texts` (`title` is given in it)."""
         terms = self._topic_terms(topics)
         stale = period.stale_before
-        selection = window.select(terms, period.after_article_id, MAX_ITEMS, stale_before=stale)
+        selection = window.select(
+            terms, period.after_article_id, MAX_ITEMS, stale_before=stale, texts=texts
+        )
         upto = window.upto_article_id
         if not selection.total:
             return Digest((texts.html(texts(NOTHING_NEW[period.phrase])),), upto, 0)

@@ -8,6 +8,7 @@ import itertools
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 
+from bot.i18n import ENGLISH, Texts
 from bot.questions.abstention import ANSWERED_SHARE
 from bot.questions.analysis import idf
 from bot.stories.keeper import outlets_line
@@ -92,6 +93,7 @@ class ArticleWindow:
         limit: int,
         *,
         stale_before: dt.date | None = None,
+        texts: Texts = ENGLISH,
     ) -> Selection:
         """The best `limit` articles newer than `after_article_id` for these topic words.
 
@@ -102,7 +104,9 @@ class ArticleWindow:
         ranked, positions = self._ranking(frozenset(topics))
         stale = self._stale_from(first, stale_before)
         if self._stories is not None:
-            return self._select_stories(frozenset(topics), ranked, after_article_id, limit, stale)
+            return self._select_stories(
+                frozenset(topics), ranked, after_article_id, limit, stale, texts
+            )
         total = len(positions) - bisect.bisect_left(positions, first)
         if stale:
             total -= sum(1 for p in stale if _contains(positions, p))
@@ -132,6 +136,7 @@ class ArticleWindow:
         after_article_id: int,
         limit: int,
         stale: frozenset[int],
+        texts: Texts,
     ) -> Selection:
         """One item per story, the story's best copy with its outlets; a story that began at
         or before `after_article_id` was news in an earlier digest, and its copies are not.
@@ -158,7 +163,7 @@ class ArticleWindow:
             article = self._articles[positions[copies.index(best)]]
             shown.append(article)
             others = sorted((c for c in copies if c is not best), key=lambda c: c.article_id)
-            outlets.append(outlets_line(others, article.source))
+            outlets.append(outlets_line(others, article.source, texts=texts))
         return Selection(tuple(shown), total, tuple(outlets))
 
     def _copy(self, position: int, story: int) -> Copy:

@@ -18,6 +18,7 @@ import numpy as np
 import numpy.typing as npt
 
 from bot.clock import Clock
+from bot.i18n import ENGLISH, Texts
 from bot.stories.signature import MAX_BYTES, U64, band_keys, shingles, signatures, similarity
 from storage.audit import Actor
 from storage.stories import Copy, Membership, StoryStore
@@ -257,7 +258,9 @@ def best_copy(copies: Sequence[Copy], as_of: dt.date | None = None) -> Copy | No
     return min(eligible, key=lambda c: (-c.length, c.published, c.article_id))
 
 
-def outlets_line(others: Sequence[Copy], shown_source: str | None, *, names: int = 2) -> str:
+def outlets_line(
+    others: Sequence[Copy], shown_source: str | None, *, names: int = 2, texts: Texts = ENGLISH
+) -> str:
     """'Reuters, Al Arabiya +3': the outlets of a story's other copies, then how many more.
 
     Plain text (the caller escapes it); empty when the story has no other copy.
@@ -269,5 +272,5 @@ def outlets_line(others: Sequence[Copy], shown_source: str | None, *, names: int
     named = named[:names]
     rest = sum(1 for c in others if c.source not in named)
     if not named:
-        return f"{rest} other cop{'ies' if rest > 1 else 'y'}" if rest else ""
+        return texts.plural("{n} other copy", "{n} other copies", rest) if rest else ""
     return ", ".join(named) + (f" +{rest}" if rest else "")
