@@ -9,11 +9,11 @@ from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
-from bot.feeds.opml import OpmlError, OpmlFeed, read_opml, write_opml
-from bot.feeds.parse import FeedError
 from bot.services import Services, open_services
 from bot.settings import Settings
-from bot.web.fetch import FetchError
+
+# The feed and web modules (feedparser, aiohttp: a third of a second) are imported by the
+# actions that use them, so that every other command starts without them.
 
 
 def add_commands(sub: Any) -> None:
@@ -49,6 +49,9 @@ def _with_services(settings: Settings, work: Callable[[Services], Awaitable[int]
 
 
 def _add(settings: Settings, args: argparse.Namespace) -> int:
+    from bot.feeds.parse import FeedError
+    from bot.web.fetch import FetchError
+
     async def work(services: Services) -> int:
         try:
             followed = await services.feeds.follow(args.url, " ".join(args.topics))
@@ -116,6 +119,10 @@ def _poll(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def _import_opml(settings: Settings, args: argparse.Namespace) -> int:
+    from bot.feeds.opml import OpmlError, read_opml
+    from bot.feeds.parse import FeedError
+    from bot.web.fetch import FetchError
+
     try:
         listed = read_opml(args.path.read_bytes())
     except (OSError, OpmlError) as exc:
@@ -141,6 +148,8 @@ def _import_opml(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def _export_opml(settings: Settings, args: argparse.Namespace) -> int:
+    from bot.feeds.opml import OpmlFeed, write_opml
+
     async def work(services: Services) -> int:
         feeds = await services.feeds.store.all()
         args.path.write_text(
