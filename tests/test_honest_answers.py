@@ -70,6 +70,34 @@ async def test_the_baghdadi_quote_is_not_page_clutter(bot: Harness) -> None:
         assert len(sentence) <= MAX_QUOTE_CHARS
 
 
+async def test_a_quote_holds_the_question_s_words_when_a_sentence_does(bot: Harness) -> None:
+    await load_sample(bot)
+    # The wedding-bombing story holds "Assad", "wife" and "name" far from its lead, which
+    # holds none of them: the lead quoted would read as a confident answer.
+    answers = await bot.services.questions.ask("Assad wife name", limit=1)
+    sentence = answers.hits[0].answer.sentence.lower()
+    assert any(word in sentence for word in ("assad", "wife", "name"))
+
+
+def _round_up(topic_sentence: str, fillers: int) -> str:
+    """A weekly round-up: many unrelated items before the one a question is about."""
+    items = [
+        f"Item {n} of the week was a council vote on the harbour budget number {n}."
+        for n in range(fillers)
+    ]
+    return " ".join([*items, topic_sentence, "The quiz closes on Friday as usual."])
+
+
+async def test_a_round_up_is_read_past_its_first_sentences(bot: Harness) -> None:
+    prize = "The Mercury Prize winner is Little Simz, for the best album of the last year."
+    [saved] = await bot.send(
+        "/add The week in review\n\n" + _round_up(prize, 40), user_id=EDITOR
+    )
+    assert saved.startswith("Saved #1")
+    [reply] = await bot.send("mercury prize winner", user_id=READER)
+    assert reply.startswith("“The <b>Mercury</b> <b>Prize</b> <b>winner</b> is Little Simz")
+
+
 async def test_khan_shaykhun_sarin_quotes_the_sarin_sentence(bot: Harness) -> None:
     await load_sample(bot)
     [reply] = await bot.send("Khan Shaykhun sarin", user_id=READER)

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, NamedTuple
 
 from bot.articles.boilerplate import clutter_spans, decode_spans, encode_spans
+from bot.questions.abstention import coverage
 from bot.questions.analysis import (
     STOP_WORDS,
     WORD_RE,
@@ -214,8 +215,8 @@ class _Read(NamedTuple):
 
 
 @functools.lru_cache(maxsize=READ_TEXTS_KEPT)
-def _read(text: str, clutter: str = "") -> tuple[_Read, ...]:
-    """The full sentences of a text worth reading (at most MAX_SENTENCES), analyzed.
+def _read(text: str, clutter: str = "", most: int | None = MAX_SENTENCES) -> tuple[_Read, ...]:
+    """The full sentences of a text worth reading (at most `most`; None: all), analyzed.
 
     `clutter` holds the spans of page clutter found at import (bot/articles/boilerplate.py):
     they are cut out of the sentences. Kept for the last few texts: the same story answers
@@ -234,7 +235,7 @@ def _read(text: str, clutter: str = "") -> tuple[_Read, ...]:
         if words[0].lower() in _CAPTION_WORDS and _CAPTION.match(sentence):
             continue
         kept.append((sentence, words))
-        if len(kept) == MAX_SENTENCES:
+        if len(kept) == most:
             break
     # The words of every sentence kept analyzed at once: the words not seen yet then cost one
     # analyzer call for the text, not one a sentence.
@@ -318,7 +319,12 @@ def sentence_cues(
     headline_total = math.fsum(headline.values())
     kind = query.answer_type
     readings: list[_Reading] = []
-    for read in _read(text, clutter):
+    reads = _read(text, clutter)
+    if len(reads) == MAX_SENTENCES and not any(wanted.intersection(r.terms) for r in reads):
+        # A round-up ("the week's news in ten stories") holds the question's words further
+        # down than a story's answer ever sits: read on rather than quote an unrelated lead.
+        reads = _read(text, clutter, None)
+    for read in reads:
         share = 0.0
         best: dict[int, float] = {}
         # The query's analyzed forms in the sentence (its names are among its terms).
@@ -465,6 +471,14 @@ def best_sentence(
         complete = [item for item in found if item[1][0] >= 1.0]
         if complete:
             best = max(complete, key=lambda item: sum(map(operator.mul, vector, item[1])))
+    if best is not None and not best[1][0] and not coverage(query, title, "").share:
+        # Neither the quote nor the headline would hold a word of the question: a lead about
+        # something else reads as a confident answer ("Assad wife name" quoting a wedding
+        # bombing). Quote a sentence that holds the most of it, so the reader can judge.
+        most = max(item[1][0] for item in found)
+        if most:
+            fullest = [item for item in found if item[1][0] >= most]
+            best = max(fullest, key=lambda item: sum(map(operator.mul, vector, item[1])))
     if best is not None:
         return best[0]
     # No sentence long enough to read: the longest piece there is, else the headline.
