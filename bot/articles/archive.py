@@ -29,6 +29,7 @@ from bot.articles.building import record_date as record_date
 from bot.articles.parsing import content_hash
 from bot.articles.workers import parse_pool
 from bot.clock import Clock
+from bot.i18n import Phrase
 from bot.languages import detect
 from storage.articles import (
     ArchiveStats,
@@ -65,7 +66,7 @@ POOL_MIN_BATCH = 200
 # Less free space than this on the index's disk: a failed index write is a full disk.
 FULL_DISK_BYTES = 1 << 20
 T = TypeVar("T")
-Built = tuple[list[NewArticle], list[str]]
+Built = tuple[list[NewArticle], list[Phrase]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,7 +92,7 @@ class ImportReport:
 
     added: int = 0
     duplicates: int = 0
-    rejected: list[str] = field(default_factory=list)
+    rejected: list[Phrase] = field(default_factory=list)
     index_error: str | None = None
 
 
