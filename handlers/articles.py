@@ -312,7 +312,7 @@ async def document(update: Update, context: Context) -> None:
         lines.append(
             language(
                 "They are stored, but {error}: search finds them once it catches up.",
-                error=escape(report.index_error),
+                error=escape(report.index_error.said(language)),
             )
         )
     await reply(update, language.html("\n".join(lines)))

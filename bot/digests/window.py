@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from bot.questions.abstention import ANSWERED_SHARE
 from bot.questions.analysis import idf
-from bot.stories.keeper import outlets_line
+from bot.stories.keeper import Outlets, outlets_of
 from storage.articles import ArticleStore, StoredArticle
 from storage.stories import Copy
 
@@ -23,8 +23,8 @@ class Selection:
 
     shown: tuple[StoredArticle, ...]
     total: int
-    # Per shown article, the outlets of its story's other copies ("" if none): one item a story.
-    outlets: tuple[str, ...] = ()
+    # Per shown article, the outlets of its story's other copies (empty if none): one item a story.
+    outlets: tuple[Outlets, ...] = ()
 
 
 StoryLookup = Callable[[list[int]], Awaitable[Mapping[int, int]]]
@@ -151,14 +151,14 @@ class ArticleWindow:
             len(members) if stale else len(matched) - bisect.bisect_right(matched, after_article_id)
         )
         shown: list[StoredArticle] = []
-        outlets: list[str] = []
+        outlets: list[Outlets] = []
         for story, positions in itertools.islice(members.items(), limit):
             copies = [self._copy(p, story) for p in positions]
             best = min(copies, key=lambda c: (-c.length, c.published, c.article_id))
             article = self._articles[positions[copies.index(best)]]
             shown.append(article)
             others = sorted((c for c in copies if c is not best), key=lambda c: c.article_id)
-            outlets.append(outlets_line(others, article.source))
+            outlets.append(outlets_of(others, article.source))
         return Selection(tuple(shown), total, tuple(outlets))
 
     def _copy(self, position: int, story: int) -> Copy:

@@ -5,11 +5,11 @@ from __future__ import annotations
 from bot.i18n import ENGLISH, N_, Texts
 from bot.questions.filters import FilterProblem, Problem
 from bot.questions.service import Answers, Hit
-from bot.render import bold_spans, byline, escape, read_command
-from bot.stories.keeper import outlets_line
+from bot.render import also_in, bold_spans, byline, escape, read_command
+from bot.stories.keeper import outlets_of
 
-NO_ANSWER = "The archive has no answer to that."
-CLOSEST = "Closest articles, may not answer:"
+NO_ANSWER = N_("The archive has no answer to that.")
+CLOSEST = N_("Closest articles, may not answer:")
 NOTHING_FOUND = N_("I found nothing in the archive for that.")
 # What each malformed filter gets (the filter as written goes in {filter}).
 PROBLEM_TEXTS = {
@@ -51,23 +51,23 @@ def answers_html(answers: Answers, texts: Texts = ENGLISH) -> str:
         first_number, last_number = answers.offset + 1, answers.offset + len(answers.hits)
         lines.append(texts("Results {first}–{last}:", first=first_number, last=last_number))
         for n, hit in enumerate(answers.hits, 1):
-            lines.extend((hit_line(answers.offset + n, hit), *also_in(hit)))
+            lines.extend((hit_line(answers.offset + n, hit), *also_in_hit(hit, texts)))
         return "\n".join(lines)
     if not answers.answered:
         # Never a quote presented as the answer: only what comes nearest, said to be so.
-        lines.append(NO_ANSWER)
-        lines.append(CLOSEST)
+        lines.append(texts(NO_ANSWER))
+        lines.append(texts(CLOSEST))
         lines.extend(hit_line(n, hit) for n, hit in enumerate(answers.hits, 1))
         return "\n".join(lines)
     lines.append(quote(first))
     lines.append(f"<b>{escape(first.article.title)}</b>")
     lines.append(_meta(first))
-    lines.extend(also_in(first))
+    lines.extend(also_in_hit(first, texts))
     if rest:
         lines.append("")
         lines.append(texts("Also:"))
         for n, hit in enumerate(rest, 2):
-            lines.extend((hit_line(n, hit), *also_in(hit)))
+            lines.extend((hit_line(n, hit), *also_in_hit(hit, texts)))
     return "\n".join(lines)
 
 
@@ -93,7 +93,7 @@ def _meta(hit: Hit) -> str:
     return byline(article.published.isoformat(), article.source, article.id)
 
 
-def also_in(hit: Hit) -> list[str]:
+def also_in_hit(hit: Hit, texts: Texts = ENGLISH) -> list[str]:
     """'also in: Reuters, Al Arabiya +3' when the hit's story has other copies."""
-    outlets = outlets_line(hit.also, hit.article.source)
-    return [f"<i>also in: {escape(outlets)}</i>"] if outlets else []
+    outlets = outlets_of(hit.also, hit.article.source)
+    return [also_in(outlets.said(texts), texts)] if outlets else []
