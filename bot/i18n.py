@@ -75,18 +75,50 @@ class Texts:
 ENGLISH = Texts(DEFAULT)
 
 
+@dataclass(frozen=True, slots=True)
+class Phrase:
+    """A catalogue text (English) and its values, to be said in any language later; a value
+    that is itself a Phrase is said in the same language. Plain data: it pickles (worker
+    processes return them) and compares by value."""
+
+    template: str
+    values: tuple[tuple[str, object], ...] = ()
+
+    @classmethod
+    def of(cls, template: str, /, **values: object) -> Phrase:
+        """`Phrase.of(N_("line {n}"), n=6)`."""
+        return cls(template, tuple(values.items()))
+
+    def said(self, texts: Texts) -> str:
+        """The text in the language of `texts`."""
+        values = {k: v.said(texts) if isinstance(v, Phrase) else v for k, v in self.values}
+        return texts(self.template, **values)
+
+    def __str__(self) -> str:
+        return self.said(ENGLISH)
+
+
 class Explained(Exception):
     """An error whose message is for the user: a catalogue text (English) and its values, so
-    a reply can say it in the reader's language; str() is the English (logs, the CLI)."""
+    a reply can say it in the reader's language; str() is the English (logs, the CLI).
+    A value that is an Explained or a Phrase (a reason inside a sentence) is translated too."""
 
     def __init__(self, template: str, /, **values: object) -> None:
         super().__init__(template.format(**values) if values else template)
         self.template = template
         self.values = values
 
+    @property
+    def phrase(self) -> Phrase:
+        """The message as plain data (for a report that outlives the exception)."""
+        return Phrase(
+            self.template,
+            tuple((k, v.phrase if isinstance(v, Explained) else v) for k, v in self.values.items()),
+        )
+
     def said(self, texts: Texts) -> str:
         """The message in the language of `texts`."""
-        return texts(self.template, **self.values)
+        return self.phrase.said(texts)
 
 
 @lru_cache(maxsize=64)

@@ -54,6 +54,11 @@ def read_command(article_id: int) -> str:
     return f"/read_{article_id}"
 
 
+def also_in(outlets: str, texts: Texts = ENGLISH) -> str:
+    """'<i>also in: Reuters, Al Arabiya +3</i>': the outlets (plain text) of a story's copies."""
+    return "<i>" + texts("also in: {outlets}", outlets=escape(outlets)) + "</i>"
+
+
 def byline(published: str, source: str | None, article_id: int) -> str:
     """'2017-07-04 · Reuters · /read_42', escaped."""
     parts = [published]

@@ -5,6 +5,7 @@ from __future__ import annotations
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 
 from bot.articles.archive import RESTORE_DAYS, Change
+from bot.audit import audit_line
 from bot.commands import help_text
 from bot.context import Context
 from bot.i18n import N_
@@ -153,18 +154,7 @@ async def audit_log(update: Update, context: Context) -> None:
             "Last {n} change, newest first:", "Last {n} changes, newest first:", len(entries)
         )
     ]
-    for entry in entries:
-        # The action names (add, delete, subscribe…) are the log's own words, kept as stored.
-        who = (
-            language("user {id}", id=entry.actor_id)
-            if entry.actor_id is not None
-            else language("chat {id}", id=entry.chat_id)
-            if entry.chat_id is not None
-            else language("system")
-        )
-        what = f" #{entry.article_id}" if entry.article_id is not None else ""
-        detail = f": {escape(entry.detail[:80])}" if entry.detail else ""
-        lines.append(f"{entry.at:%Y-%m-%d %H:%M} {who} {entry.action}{what}{detail}")
+    lines.extend(audit_line(entry, language) for entry in entries)
     await reply(update, language.html("\n".join(lines)))
 
 

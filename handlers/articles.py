@@ -22,7 +22,7 @@ from bot.articles.archive import Change, Origin, RejectedInput, SaveResult, Writ
 from bot.articles.files import UnreadableFile, read_records, shown_name
 from bot.articles.parsing import MessageKind, classify_message, date_line_notes
 from bot.context import Context
-from bot.i18n import N_, Explained, Texts
+from bot.i18n import N_, Explained, Phrase, Texts
 from bot.render import duplicate_line, escape, no_article_line, saved_line
 from bot.web.fetch import FetchError
 from bot.web.urls import find_anchored_link, find_link
@@ -258,7 +258,7 @@ async def document(update: Update, context: Context) -> None:
     try:
         found = read_records(name, data[: limit + 1])
     except UnreadableFile as exc:
-        await reply(update, language.html(escape(str(exc))))
+        await reply(update, language.html(escape(exc.said(language))))
         return
     archive = services(context).archive
     if (
@@ -303,8 +303,7 @@ async def document(update: Update, context: Context) -> None:
                 "{n} could not be kept:", "{n} could not be kept:", len(report.rejected)
             )
         )
-        # The reasons come from the core, in English.
-        lines.extend(escape(f"• {reason}") for reason in report.rejected[:5])
+        lines.extend(escape(f"• {reason.said(language)}") for reason in report.rejected[:5])
         if len(report.rejected) > 5:
             lines.append(
                 language.plural("… and {n} more.", "… and {n} more.", len(report.rejected) - 5)
@@ -313,7 +312,7 @@ async def document(update: Update, context: Context) -> None:
         lines.append(
             language(
                 "They are stored, but {error}: search finds them once it catches up.",
-                error=escape(report.index_error),
+                error=escape(report.index_error.said(language)),
             )
         )
     await reply(update, language.html("\n".join(lines)))
@@ -376,7 +375,7 @@ async def ingest_link(update: Update, context: Context, source: Message, link: s
 
 
 async def _saved(
-    update: Update, context: Context, written: Written[SaveResult], notes: Sequence[str] = ()
+    update: Update, context: Context, written: Written[SaveResult], notes: Sequence[Phrase] = ()
 ) -> None:
     article = written.value.article
     language = await texts(update, context)
@@ -386,8 +385,7 @@ async def _saved(
         )
         if not written.searchable:
             text += "\n" + not_yet_searchable(language, language("It is stored"))
-        # The date-line notes come from the parser, in English.
-        text += "".join("\n" + escape(note) for note in notes)
+        text += "".join("\n" + escape(note.said(language)) for note in notes)
     else:
         text = duplicate_line(article.id, article.title, language)
     await reply(update, language.html(text))

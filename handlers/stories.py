@@ -7,10 +7,10 @@ import asyncio
 from telegram import Update
 
 from bot.context import Context
-from bot.i18n import N_, Texts
+from bot.i18n import N_
 from bot.render import escape, no_article_line
 from bot.stories.chart import trend_png
-from bot.stories.trend import Trend, trend
+from bot.stories.trend import trend
 from handlers.common import (
     actor,
     args_text,
@@ -107,57 +107,9 @@ async def trend_command(update: Update, context: Context) -> None:
         words, index=core.index, stories=core.stories, articles=core.archive.articles
     )
     language = await texts(update, context)
+    caption = language.html(escape(found.caption(language)))
     if found.is_empty:
-        await reply_plain(update, language, trend_caption(found, language))
+        await reply(update, caption)
         return
-    picture = await asyncio.to_thread(trend_png, found)
-    # The picture's own words (axis, peaks) are drawn by bot/stories/chart.py, in English.
-    await message.reply_photo(
-        picture, caption=language.html(escape(trend_caption(found, language)))
-    )
-
-
-async def reply_plain(update: Update, language: Texts, text: str) -> None:
-    """Reply with plain text (escaped here), laid out for the language."""
-    await reply(update, language.html(escape(text)))
-
-
-def trend_caption(found: Trend, language: Texts) -> str:
-    """The totals in one line (plain text), as Trend.caption says them, in the language."""
-    if found.is_empty:
-        return language("Nothing in the archive matches “{words}”.", words=found.words)
-    copies = found.articles - found.stories
-    span = language(
-        "{first} to {last}", first=found.starts[0].isoformat(), last=found.starts[-1].isoformat()
-    )
-    busiest = max(found.counts)
-    if found.merged:
-        total = language.plural("{n} story", "{n} stories", found.stories)
-        if copies:
-            total += " " + language.plural(
-                "({articles} articles, {n} of them a copy)",
-                "({articles} articles, {n} of them copies)",
-                copies,
-                articles=found.articles,
-            )
-    else:
-        total = language.plural(
-            "{n} article (too many to merge copies into stories)",
-            "{n} articles (too many to merge copies into stories)",
-            found.articles,
-        )
-    if found.unit == "month":
-        return language(
-            "“{words}”: {total}, by month from {span}; busiest month: {busiest}.",
-            words=found.words,
-            total=total,
-            span=span,
-            busiest=busiest,
-        )
-    return language(
-        "“{words}”: {total}, by week from {span}; busiest week: {busiest}.",
-        words=found.words,
-        total=total,
-        span=span,
-        busiest=busiest,
-    )
+    picture = await asyncio.to_thread(trend_png, found, language)
+    await message.reply_photo(picture, caption=caption)

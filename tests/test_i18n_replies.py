@@ -309,10 +309,10 @@ async def test_a_russian_reader_is_told_in_russian_the_archive_has_no_answer(
 
 
 def test_other_copies_are_counted_in_the_readers_language() -> None:
-    from bot.stories.keeper import outlets_line
+    from bot.stories.keeper import outlets_of
     from storage.stories import Copy
 
     day = dt.date(2017, 7, 4)
     unnamed = [Copy(n, 1, None, day, 100) for n in (2, 3)]
-    assert outlets_line(unnamed[:1], None) == "1 other copy"
-    assert outlets_line(unnamed, None, texts=Texts(RU)) == "ещё 2 копии"
+    assert outlets_of(unnamed[:1], None).said() == "1 other copy"
+    assert outlets_of(unnamed, None).said(Texts(RU)) == "ещё 2 копии"

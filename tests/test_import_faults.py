@@ -74,7 +74,7 @@ async def test_bad_fields_are_cleaned_or_refused_with_their_line(settings: Setti
         records = iter_jsonl_lines(iter(hostile_file()), bad, label="events.jsonl")
         report = await services.archive.import_records(records, batch_size=7)
         assert bad == []
-        assert report.rejected == [
+        assert [str(reason) for reason in report.rejected] == [
             "events.jsonl line 10: That article cannot be stored: its id is 201 characters "
             "long; the limit is 200.",
             "events.jsonl line 11: its date “18 March” is not a date (write YYYY-MM-DD)",

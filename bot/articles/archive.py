@@ -29,6 +29,7 @@ from bot.articles.building import record_date as record_date
 from bot.articles.parsing import content_hash
 from bot.articles.workers import parse_pool
 from bot.clock import Clock
+from bot.i18n import N_, Phrase
 from bot.languages import detect
 from storage.articles import (
     ArchiveStats,
@@ -65,7 +66,7 @@ POOL_MIN_BATCH = 200
 # Less free space than this on the index's disk: a failed index write is a full disk.
 FULL_DISK_BYTES = 1 << 20
 T = TypeVar("T")
-Built = tuple[list[NewArticle], list[str]]
+Built = tuple[list[NewArticle], list[Phrase]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,8 +92,8 @@ class ImportReport:
 
     added: int = 0
     duplicates: int = 0
-    rejected: list[str] = field(default_factory=list)
-    index_error: str | None = None
+    rejected: list[Phrase] = field(default_factory=list)
+    index_error: Phrase | None = None
 
 
 class Archive:
@@ -598,10 +599,13 @@ class Archive:
                 pool.shutdown(wait=False, cancel_futures=True)
 
 
-def _index_failure(exc: BaseException, where: Path | None) -> str:
-    """One line on why the index could not be written (logged once with its traceback)."""
+def _index_failure(exc: BaseException, where: Path | None) -> Phrase:
+    """One line on why the index could not be written (logged once with its traceback); the
+    reason in brackets is the system's own words."""
     log.error("search index could not be written during an import", exc_info=exc)
-    return f"the search index could not be written ({_reason(exc, where)})"
+    return Phrase.of(
+        N_("the search index could not be written ({reason})"), reason=_reason(exc, where)
+    )
 
 
 def _reason(exc: BaseException, where: Path | None) -> str:

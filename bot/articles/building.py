@@ -21,7 +21,7 @@ from bot.articles.fields import (
     stuffed_word,
 )
 from bot.articles.parsing import content_hash, parse_article
-from bot.i18n import N_, Explained
+from bot.i18n import N_, Explained, Phrase
 from bot.languages import detect
 from storage.articles import NewArticle
 
@@ -51,11 +51,21 @@ class ImportRecord:
     source: str | None = None
     url: str | None = None
     external_id: str | None = None
-    # Where it was read, for the import summary ("events.jsonl line 6000").
+    # Where it was read, for the import summary: the file ("events.jsonl") and, in a file of
+    # many, its line ("events.jsonl line 6000").
     where: str | None = None
     # An ISO 639-1 code given by the file; None: detected from the text.
     lang: str | None = None
     canonical_url: str | None = None
+    line: int | None = None
+
+    def place(self, number: int) -> Phrase | str:
+        """Where the record was read, for a refusal: its file and line, else record `number`."""
+        if self.line is not None:
+            if self.where:
+                return Phrase.of(N_("{file} line {n}"), file=self.where, n=self.line)
+            return Phrase.of(N_("line {n}"), n=self.line)
+        return self.where or Phrase.of(N_("record {n}"), n=number)
 
 
 def build_article(
@@ -95,9 +105,7 @@ def build_article(
     try:
         fields = (clean_source(source), clean_url(url), clean_external_id(external_id))
     except BadField as exc:
-        raise RejectedInput(
-            N_("That article cannot be stored: {reason}."), reason=str(exc)
-        ) from None
+        raise RejectedInput(N_("That article cannot be stored: {reason}."), reason=exc) from None
     parsed = parse_article(raw, title=one_line(title))
     if len(parsed.text) < 20 or not any(ch.isalpha() for ch in parsed.text):
         raise RejectedInput(N_("That doesn't look like an article: there is no text to keep."))
@@ -129,10 +137,11 @@ def build_article(
 
 def build_records(
     chunk: Sequence[tuple[int, ImportRecord]], today: dt.date
-) -> tuple[list[NewArticle], list[str]]:
-    """The articles of numbered records, and why each refused one was refused."""
+) -> tuple[list[NewArticle], list[Phrase]]:
+    """The articles of numbered records, and why each refused one was refused (where it was
+    read, and why, to be said in the reader's language)."""
     built: list[NewArticle] = []
-    refused: list[str] = []
+    refused: list[Phrase] = []
     for number, record in chunk:
         try:
             built.append(
@@ -149,7 +158,9 @@ def build_records(
                 )
             )
         except RejectedInput as exc:
-            refused.append(f"{record.where or f'record {number}'}: {exc}")
+            refused.append(
+                Phrase.of(N_("{where}: {reason}"), where=record.place(number), reason=exc.phrase)
+            )
     return built, refused
 
 

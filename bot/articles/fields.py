@@ -11,6 +11,7 @@ import string
 from collections import Counter
 
 from bot.articles.parsing import UNPRINTABLE
+from bot.i18n import N_, Explained
 
 # The column sizes in storage/models.py (String(200)); URLs are Text, but none is this long.
 SOURCE_MAX = 200
@@ -29,8 +30,9 @@ _PUNCTUATION = string.punctuation + "«»“”‘’„‚…–—¡¿·"
 _SPACES = re.compile(r"\s+")
 
 
-class BadField(ValueError):
-    """A field that cannot be stored as given; the message names it, for the user."""
+class BadField(Explained, ValueError):
+    """A field that cannot be stored as given; the message names it, for the user (said in
+    their language inside the sentence that refuses the article)."""
 
 
 def storable(value: str) -> str:
@@ -61,7 +63,11 @@ def clean_external_id(value: str | None) -> str | None:
     """An id is an identity: one that does not fit is refused, never cut into another's."""
     value = one_line(value)
     if value is not None and len(value) > EXTERNAL_ID_MAX:
-        raise BadField(f"its id is {len(value):,} characters long; the limit is {EXTERNAL_ID_MAX}")
+        raise BadField(
+            N_("its id is {size:,} characters long; the limit is {limit}"),
+            size=len(value),
+            limit=EXTERNAL_ID_MAX,
+        )
     return value
 
 
@@ -69,7 +75,11 @@ def clean_url(value: str | None) -> str | None:
     """A URL on one line, refused when longer than any real page address."""
     value = one_line(value)
     if value is not None and len(value) > URL_MAX:
-        raise BadField(f"its url is {len(value):,} characters long; the limit is {URL_MAX:,}")
+        raise BadField(
+            N_("its url is {size:,} characters long; the limit is {limit:,}"),
+            size=len(value),
+            limit=URL_MAX,
+        )
     return value
 
 

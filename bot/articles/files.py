@@ -10,6 +10,7 @@ from pathlib import PurePath
 from typing import TextIO
 
 from bot.articles.archive import ImportRecord
+from bot.i18n import N_, Explained
 from bot.languages import known
 
 TEXT_SUFFIXES = {".txt", ".md", ".markdown", ".text"}
@@ -18,7 +19,7 @@ JSONL_SUFFIXES = {".jsonl", ".ndjson"}
 SUPPORTED = TEXT_SUFFIXES | HTML_SUFFIXES | JSONL_SUFFIXES
 
 
-class UnreadableFile(ValueError):
+class UnreadableFile(Explained, ValueError):
     """A file that is not text we can read; the message is for the user."""
 
 
@@ -37,12 +38,13 @@ def shown_name(path: object) -> str:
 def decode_text(data: bytes) -> str:
     """UTF-8 text (a BOM is fine); binary or other encodings are refused."""
     if b"\x00" in data[:8192]:
-        raise UnreadableFile("That file is binary, not text.")
+        raise UnreadableFile(N_("That file is binary, not text."))
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise UnreadableFile(
-            f"That file is not valid UTF-8 text (bad byte at position {exc.start})."
+            N_("That file is not valid UTF-8 text (bad byte at position {position})."),
+            position=exc.start,
         ) from None
 
 
@@ -57,9 +59,14 @@ def html_to_text(markup: str) -> str:
 def read_records(name: str, data: bytes) -> FileRecords:
     """The articles in one file, by its extension."""
     suffix = PurePath(name).suffix.lower()
+    if not suffix:
+        raise UnreadableFile(
+            N_("I can read .txt, .md, .html and .jsonl files, not files without an extension.")
+        )
     if suffix not in SUPPORTED:
-        what = suffix or "files without an extension"
-        raise UnreadableFile(f"I can read .txt, .md, .html and .jsonl files, not {what}.")
+        raise UnreadableFile(
+            N_("I can read .txt, .md, .html and .jsonl files, not {suffix}."), suffix=suffix
+        )
     text = decode_text(data)
     if suffix in JSONL_SUFFIXES:
         return parse_jsonl(text)
@@ -80,14 +87,13 @@ def iter_jsonl_lines(
 ) -> Iterator[ImportRecord]:
     """Stream records from a large file, noting line numbers that are not article objects.
 
-    Each record knows its line ("`label` line N"), so a record refused later is reported
+    Each record knows its file (`label`) and line, so a record refused later is reported
     where it is.
     """
-    prefix = f"{label} line" if label else "line"
     for number, line in enumerate(lines, start=1):
         if not line.strip():
             continue
-        record = _record(line, f"{prefix} {number}")
+        record = _record(line, label or None, number)
         if record is None:
             bad_lines.append(number)
         else:
@@ -110,7 +116,7 @@ def bounded_lines(handle: TextIO, limit: int) -> Iterator[str]:
 OVERLONG_LINE = "overlong"
 
 
-def _record(line: str, where: str) -> ImportRecord | None:
+def _record(line: str, where: str | None, number: int) -> ImportRecord | None:
     try:
         value = json.loads(line)
     except (ValueError, RecursionError):  # ValueError: also integers of over 4,300 digits
@@ -133,6 +139,7 @@ def _record(line: str, where: str) -> ImportRecord | None:
         external_id=text_field("id"),
         where=where,
         lang=_language(text_field("lang")),
+        line=number,
     )
 
 

@@ -13,6 +13,7 @@ import ftfy
 from ftfy.badness import is_bad
 
 from bot.articles.boilerplate import article_source
+from bot.i18n import N_, Phrase
 
 DATE_LINE = re.compile(r"^\s*date\s+(\d{4}-\d{2}-\d{2})\b[ \t:]*", re.IGNORECASE)
 # A date line anywhere: only the first line sets the date, so a later one is reported.
@@ -212,20 +213,26 @@ def classify_message(raw: str) -> MessageKind:
     return MessageKind.EITHER if asks else MessageKind.ARTICLE
 
 
-def date_line_notes(raw: str) -> list[str]:
+def date_line_notes(raw: str) -> list[Phrase]:
     """What the reader should know about `date` lines: a bad date, or one not on the first line.
 
     Only the first line sets an article's date; any other is kept as text.
     """
     text = clean_text(raw)
-    notes: list[str] = []
+    notes: list[Phrase] = []
     for number, match in enumerate(ANY_DATE_LINE.finditer(text)):
         line = match.group(0).strip()
         if number == 0 and match.start() == 0:
             if _parse_date(match.group(1)[:10]) is None:
-                notes.append(f"“{line}” is not a date I can read (use date YYYY-MM-DD).")
+                notes.append(
+                    Phrase.of(
+                        N_("“{line}” is not a date I can read (use date YYYY-MM-DD)."), line=line
+                    )
+                )
             continue
-        notes.append(f"“{line}” is not the first line, so it does not set the date.")
+        notes.append(
+            Phrase.of(N_("“{line}” is not the first line, so it does not set the date."), line=line)
+        )
     return notes
 
 

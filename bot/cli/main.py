@@ -456,7 +456,7 @@ async def _import_async(
     if sources.skipped:
         shown = ", ".join(sources.skipped[:5]) + (", …" if len(sources.skipped) > 5 else "")
         print(f"Skipped {len(sources.skipped)} file(s) that are not articles: {shown}")
-    problems = sources.problems + report.rejected
+    problems = [*sources.problems, *map(str, report.rejected)]
     for problem in problems[:20]:
         print(f"  {problem}", file=sys.stderr)
     if len(problems) > 20:

@@ -14,8 +14,8 @@ from bot.clock import Clock
 from bot.digests.schedule import latest_slot, next_slot, parse_time_of_day, zone
 from bot.digests.window import ArticleWindow
 from bot.i18n import ENGLISH, LANGUAGES, N_, Texts
-from bot.render import MESSAGE_LIMIT, byline, escape, join_blocks
-from bot.stories.keeper import StoryKeeper
+from bot.render import MESSAGE_LIMIT, also_in, byline, escape, join_blocks
+from bot.stories.keeper import Outlets, StoryKeeper
 from storage.articles import ArticleStore, StoredArticle
 from storage.layouts import PartLayout
 from storage.search_index import make_analyzer
@@ -149,7 +149,7 @@ class DigestService:
         self._clock = clock
         self._default_tz = default_timezone
         self._matcher = TopicMatcher()
-        self._items: dict[tuple[int, str], tuple[StoredArticle, str, Block]] = {}
+        self._items: dict[tuple[int, str], tuple[StoredArticle, Outlets, Block]] = {}
         self._topics: dict[str, set[str]] = {}
         self._slots_now: dt.datetime | None = None
         self._slots_cache: dict[tuple[str, str | None], tuple[dt.datetime, dt.datetime] | None] = {}
@@ -175,9 +175,7 @@ class DigestService:
         language of `texts` (`title` is given in it)."""
         terms = self._topic_terms(topics)
         stale = period.stale_before
-        selection = window.select(
-            terms, period.after_article_id, MAX_ITEMS, stale_before=stale, texts=texts
-        )
+        selection = window.select(terms, period.after_article_id, MAX_ITEMS, stale_before=stale)
         upto = window.upto_article_id
         if not selection.total:
             return Digest((texts.html(texts(NOTHING_NEW[period.phrase])),), upto, 0)
@@ -249,10 +247,10 @@ class DigestService:
             self._topics[topics] = terms
         return terms
 
-    def _item(self, article: StoredArticle, outlets: str | None, texts: Texts) -> Block:
+    def _item(self, article: StoredArticle, outlets: Outlets | None, texts: Texts) -> Block:
         # Thousands of digests show the same articles: render and measure each one once (in
         # each language).
-        outlets = outlets or ""
+        outlets = outlets or Outlets()
         key = (article.id, texts.lang)
         cached = self._items.get(key)
         if cached is None or cached[0] is not article or cached[1] != outlets:
@@ -455,11 +453,9 @@ def title_of(sub: SubscriptionInfo, texts: Texts = ENGLISH) -> str:
     return texts("Your {time} digest", time=sub.time_of_day)
 
 
-def _item(article: StoredArticle, outlets: str = "", texts: Texts = ENGLISH) -> str:
+def _item(article: StoredArticle, outlets: Outlets | None = None, texts: Texts = ENGLISH) -> str:
     lead = trim_headline(_lead(article), LEAD_CHARS)
-    also = (
-        "\n<i>" + texts("also in: {outlets}", outlets=escape(outlets)) + "</i>" if outlets else ""
-    )
+    also = "\n" + also_in(outlets.said(texts), texts) if outlets else ""
     return (
         f"<b>{escape(article.title)}</b>\n"
         f"{byline(article.published.isoformat(), article.source, article.id)}{also}\n"

@@ -8,10 +8,9 @@ import itertools
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 
-from bot.i18n import ENGLISH, Texts
 from bot.questions.abstention import ANSWERED_SHARE
 from bot.questions.analysis import idf
-from bot.stories.keeper import outlets_line
+from bot.stories.keeper import Outlets, outlets_of
 from storage.articles import ArticleStore, StoredArticle
 from storage.stories import Copy
 
@@ -24,8 +23,8 @@ class Selection:
 
     shown: tuple[StoredArticle, ...]
     total: int
-    # Per shown article, the outlets of its story's other copies ("" if none): one item a story.
-    outlets: tuple[str, ...] = ()
+    # Per shown article, the outlets of its story's other copies (empty if none): one item a story.
+    outlets: tuple[Outlets, ...] = ()
 
 
 StoryLookup = Callable[[list[int]], Awaitable[Mapping[int, int]]]
@@ -93,7 +92,6 @@ class ArticleWindow:
         limit: int,
         *,
         stale_before: dt.date | None = None,
-        texts: Texts = ENGLISH,
     ) -> Selection:
         """The best `limit` articles newer than `after_article_id` for these topic words.
 
@@ -104,9 +102,7 @@ class ArticleWindow:
         ranked, positions = self._ranking(frozenset(topics))
         stale = self._stale_from(first, stale_before)
         if self._stories is not None:
-            return self._select_stories(
-                frozenset(topics), ranked, after_article_id, limit, stale, texts
-            )
+            return self._select_stories(frozenset(topics), ranked, after_article_id, limit, stale)
         total = len(positions) - bisect.bisect_left(positions, first)
         if stale:
             total -= sum(1 for p in stale if _contains(positions, p))
@@ -136,7 +132,6 @@ class ArticleWindow:
         after_article_id: int,
         limit: int,
         stale: frozenset[int],
-        texts: Texts,
     ) -> Selection:
         """One item per story, the story's best copy with its outlets; a story that began at
         or before `after_article_id` was news in an earlier digest, and its copies are not.
@@ -156,14 +151,14 @@ class ArticleWindow:
             len(members) if stale else len(matched) - bisect.bisect_right(matched, after_article_id)
         )
         shown: list[StoredArticle] = []
-        outlets: list[str] = []
+        outlets: list[Outlets] = []
         for story, positions in itertools.islice(members.items(), limit):
             copies = [self._copy(p, story) for p in positions]
             best = min(copies, key=lambda c: (-c.length, c.published, c.article_id))
             article = self._articles[positions[copies.index(best)]]
             shown.append(article)
             others = sorted((c for c in copies if c is not best), key=lambda c: c.article_id)
-            outlets.append(outlets_line(others, article.source, texts=texts))
+            outlets.append(outlets_of(others, article.source))
         return Selection(tuple(shown), total, tuple(outlets))
 
     def _copy(self, position: int, story: int) -> Copy:

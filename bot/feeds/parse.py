@@ -15,6 +15,7 @@ import feedparser
 import lxml.html
 from lxml import etree
 
+from bot.i18n import N_, Explained
 from bot.web.extract import html_to_text
 
 # Real feeds carry tens of items; a feed of thousands is a mistake or an attack, and is
@@ -27,8 +28,8 @@ FEED_TYPES = frozenset(
 _PAGE_PARSER = lxml.html.HTMLParser(no_network=True, huge_tree=False)
 
 
-class FeedError(Exception):
-    """The body is not a usable feed; the message is for /feeds."""
+class FeedError(Explained):
+    """The body is not a usable feed; the message is for the user (/feed add, /feeds)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,9 +65,12 @@ def parse_feed(body: bytes, content_type: str, url: str) -> ParsedFeed:
     version = parsed.get("version") or ""
     if not entries and not version:
         problem = parsed.get("bozo_exception")
-        raise FeedError(f"That is not a feed ({problem or 'no items'}).")
+        if problem:
+            # The parser's own words (feedparser's exception) stay as it says them.
+            raise FeedError(N_("That is not a feed ({problem})."), problem=str(problem))
+        raise FeedError(N_("That is not a feed (no items)."))
     if len(entries) > MAX_FEED_ITEMS:
-        raise FeedError(_too_many(len(entries)))
+        raise _too_many(len(entries))
     title = parsed.feed.get("title") or None
     return ParsedFeed(title=title, entries=tuple(_entry(e) for e in entries))
 
@@ -94,10 +98,10 @@ def _check_size(body: bytes) -> None:
     """Refuse a huge feed before building every item (memory stays near the body's size),
     and one that declares its own entities (real feeds don't; "billion laughs" does)."""
     if b"<!ENTITY" in body:
-        raise FeedError("The feed declares XML entities, which feeds never need; refused.")
+        raise FeedError(N_("The feed declares XML entities, which feeds never need; refused."))
     count = body.count(b"<item") + body.count(b"<entry")
     if count > MAX_FEED_ITEMS:
-        raise FeedError(_too_many(count))
+        raise _too_many(count)
 
 
 def _json_feed(body: bytes) -> ParsedFeed:
@@ -105,12 +109,12 @@ def _json_feed(body: bytes) -> ParsedFeed:
     try:
         data = json.loads(body)
     except ValueError:
-        raise FeedError("That is not a feed (invalid JSON).") from None
+        raise FeedError(N_("That is not a feed (invalid JSON).")) from None
     items = data.get("items") if isinstance(data, dict) else None
     if not isinstance(items, list) or "jsonfeed.org" not in str(data.get("version", "")):
-        raise FeedError("That is not a feed (JSON, but not a JSON Feed).")
+        raise FeedError(N_("That is not a feed (JSON, but not a JSON Feed)."))
     if len(items) > MAX_FEED_ITEMS:
-        raise FeedError(_too_many(len(items)))
+        raise _too_many(len(items))
     entries = []
     for item in items:
         if not isinstance(item, dict):
@@ -147,8 +151,12 @@ def _escape(text: object) -> str:
     return value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
-def _too_many(count: int) -> str:
-    return f"The feed lists {count:,} items; the limit is {MAX_FEED_ITEMS:,}."
+def _too_many(count: int) -> FeedError:
+    return FeedError(
+        N_("The feed lists {count:,} items; the limit is {limit:,}."),
+        count=count,
+        limit=MAX_FEED_ITEMS,
+    )
 
 
 def _entry(entry: Any) -> FeedEntry:

@@ -20,6 +20,7 @@ from urllib.parse import urlsplit
 from bot.articles.archive import Actor, Archive, ImportRecord, RejectedInput
 from bot.clock import Clock
 from bot.feeds.parse import FeedEntry, FeedError, ParsedFeed, discover_feeds, parse_feed
+from bot.i18n import N_
 from bot.web.fetch import Fetched, FetchError
 from bot.web.reader import WebReader
 from bot.web.urls import canonical_key
@@ -252,7 +253,7 @@ class FeedService:
 
 async def _parse(fetched: Fetched) -> ParsedFeed:
     if fetched.not_modified:
-        raise FeedError("The server answered 'not modified' to a plain request.")
+        raise FeedError(N_("The server answered 'not modified' to a plain request."))
     return await asyncio.to_thread(parse_feed, fetched.body, fetched.content_type, fetched.url)
 
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 from bot.i18n import ENGLISH, N_, Texts
 from bot.questions.filters import FilterProblem, Problem
 from bot.questions.service import Answers, Hit
-from bot.render import bold_spans, byline, escape, read_command
-from bot.stories.keeper import outlets_line
+from bot.render import also_in, bold_spans, byline, escape, read_command
+from bot.stories.keeper import outlets_of
 
 NO_ANSWER = N_("The archive has no answer to that.")
 CLOSEST = N_("Closest articles, may not answer:")
@@ -54,7 +54,7 @@ def answers_html(answers: Answers, texts: Texts = ENGLISH) -> str:
         first_number, last_number = answers.offset + 1, answers.offset + len(answers.hits)
         lines.append(texts("Results {first}–{last}:", first=first_number, last=last_number))
         for n, hit in enumerate(answers.hits, 1):
-            lines.extend((hit_line(answers.offset + n, hit), *also_in(hit, texts)))
+            lines.extend((hit_line(answers.offset + n, hit), *also_in_hit(hit, texts)))
         return "\n".join(lines)
     if not answers.answered:
         # Never a quote presented as the answer: only what comes nearest, said to be so.
@@ -65,12 +65,12 @@ def answers_html(answers: Answers, texts: Texts = ENGLISH) -> str:
     lines.append(quote(first))
     lines.append(f"<b>{escape(first.article.title)}</b>")
     lines.append(_meta(first))
-    lines.extend(also_in(first, texts))
+    lines.extend(also_in_hit(first, texts))
     if rest:
         lines.append("")
         lines.append(texts("Also:"))
         for n, hit in enumerate(rest, 2):
-            lines.extend((hit_line(n, hit), *also_in(hit, texts)))
+            lines.extend((hit_line(n, hit), *also_in_hit(hit, texts)))
     return "\n".join(lines)
 
 
@@ -96,9 +96,7 @@ def _meta(hit: Hit) -> str:
     return byline(article.published.isoformat(), article.source, article.id)
 
 
-def also_in(hit: Hit, texts: Texts = ENGLISH) -> list[str]:
+def also_in_hit(hit: Hit, texts: Texts = ENGLISH) -> list[str]:
     """'also in: Reuters, Al Arabiya +3' when the hit's story has other copies."""
-    outlets = outlets_line(hit.also, hit.article.source, texts=texts)
-    if not outlets:
-        return []
-    return ["<i>" + texts("also in: {outlets}", outlets=escape(outlets)) + "</i>"]
+    outlets = outlets_of(hit.also, hit.article.source)
+    return [also_in(outlets.said(texts), texts)] if outlets else []

@@ -258,19 +258,32 @@ def best_copy(copies: Sequence[Copy], as_of: dt.date | None = None) -> Copy | No
     return min(eligible, key=lambda c: (-c.length, c.published, c.article_id))
 
 
-def outlets_line(
-    others: Sequence[Copy], shown_source: str | None, *, names: int = 2, texts: Texts = ENGLISH
-) -> str:
-    """'Reuters, Al Arabiya +3': the outlets of a story's other copies, then how many more.
+@dataclass(frozen=True, slots=True)
+class Outlets:
+    """The outlets of a story's other copies (up to a few names) and how many more there are."""
 
-    Plain text (the caller escapes it); empty when the story has no other copy.
-    """
+    names: tuple[str, ...] = ()
+    rest: int = 0
+
+    def __bool__(self) -> bool:
+        return bool(self.names or self.rest)
+
+    def said(self, texts: Texts = ENGLISH) -> str:
+        """'Reuters, Al Arabiya +3', or '2 other copies' when none is named; plain text (the
+        caller escapes it), empty when the story has no other copy."""
+        if not self.names:
+            return (
+                texts.plural("{n} other copy", "{n} other copies", self.rest) if self.rest else ""
+            )
+        return ", ".join(self.names) + (f" +{self.rest}" if self.rest else "")
+
+
+def outlets_of(others: Sequence[Copy], shown_source: str | None, *, names: int = 2) -> Outlets:
+    """The outlets of a story's other copies (`names` of them at most), then how many more."""
     named: list[str] = []
     for copy in others:
         if copy.source and copy.source != shown_source and copy.source not in named:
             named.append(copy.source)
     named = named[:names]
     rest = sum(1 for c in others if c.source not in named)
-    if not named:
-        return texts.plural("{n} other copy", "{n} other copies", rest) if rest else ""
-    return ", ".join(named) + (f" +{rest}" if rest else "")
+    return Outlets(tuple(named), rest)

@@ -14,6 +14,7 @@ import numpy as np
 import tantivy
 
 from bot.articles.fields import storable
+from bot.i18n import ENGLISH, Texts
 from bot.stories.keeper import StoryKeeper
 from storage.articles import ArticleStore
 from storage.search_index import BODY_FIELD, DAY_FIELD, TITLE_FIELD, SearchIndex, make_analyzer
@@ -57,20 +58,44 @@ class Trend:
         """Whether nothing matched."""
         return self.stories == 0
 
-    def caption(self) -> str:
-        """The totals in one line (plain text)."""
+    def caption(self, texts: Texts = ENGLISH) -> str:
+        """The totals in one line (plain text), in the language of `texts` (the CLI: English)."""
         if self.is_empty:
-            return f"Nothing in the archive matches “{self.words}”."
+            return texts("Nothing in the archive matches “{words}”.", words=self.words)
         copies = self.articles - self.stories
-        span = f"{self.starts[0].isoformat()} to {self.starts[-1].isoformat()}"
+        span = texts(
+            "{first} to {last}", first=self.starts[0].isoformat(), last=self.starts[-1].isoformat()
+        )
         busiest = max(self.counts)
         if self.merged:
-            extra = f" ({self.articles} articles, {copies} of them copies)" if copies else ""
-            total = f"{self.stories} stor{'ies' if self.stories != 1 else 'y'}{extra}"
+            total = texts.plural("{n} story", "{n} stories", self.stories)
+            if copies:
+                total += " " + texts.plural(
+                    "({articles} articles, {n} of them a copy)",
+                    "({articles} articles, {n} of them copies)",
+                    copies,
+                    articles=self.articles,
+                )
         else:
-            total = f"{self.articles} articles (too many to merge copies into stories)"
-        return (
-            f"“{self.words}”: {total}, by {self.unit} from {span}; busiest {self.unit}: {busiest}."
+            total = texts.plural(
+                "{n} article (too many to merge copies into stories)",
+                "{n} articles (too many to merge copies into stories)",
+                self.articles,
+            )
+        if self.unit == "month":
+            return texts(
+                "“{words}”: {total}, by month from {span}; busiest month: {busiest}.",
+                words=self.words,
+                total=total,
+                span=span,
+                busiest=busiest,
+            )
+        return texts(
+            "“{words}”: {total}, by week from {span}; busiest week: {busiest}.",
+            words=self.words,
+            total=total,
+            span=span,
+            busiest=busiest,
         )
 
 

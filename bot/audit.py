@@ -1,0 +1,113 @@
+"""The audit log as /audit shows it: each entry's action and detail in the reader's language.
+
+Entries store an action name and a detail written by storage/ in English ("left story 3",
+"2 removed (all)"); the shapes those details take are known, so they are read back here and
+said again in the reader's language. A detail of another shape (a title, a time and topics,
+a language code, or a row written by an older version) is shown as stored.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+from bot.i18n import N_, Texts
+from bot.render import escape
+from storage.audit import AuditRecord
+
+DETAIL_CHARS = 80
+
+# The action names as editors read them (storage keeps the English key).
+ACTIONS = {
+    "add": N_("add"),
+    "edit": N_("edit"),
+    "delete": N_("delete"),
+    "restore": N_("restore"),
+    "purge": N_("purge"),
+    "import": N_("import"),
+    "lang": N_("lang"),
+    "split": N_("split"),
+    "join": N_("join"),
+    "subscribe": N_("subscribe"),
+    "unsubscribe": N_("unsubscribe"),
+    "resume": N_("resume"),
+}
+
+
+def _left_story(match: re.Match[str], texts: Texts) -> str:
+    return texts("left story {story}", story=match["story"])
+
+
+def _joined(match: re.Match[str], texts: Texts) -> str:
+    return texts(
+        "stories {first} and {second} are story {story}",
+        first=match["first"],
+        second=match["second"],
+        story=match["story"],
+    )
+
+
+def _removed(match: re.Match[str], texts: Texts) -> str:
+    removed = texts.plural("{n} removed", "{n} removed", int(match["n"]))
+    return f"{removed} ({match['what']})" if match["what"] is not None else removed
+
+
+def _imported(match: re.Match[str], texts: Texts) -> str:
+    n = int(match["n"])
+    if match["origin"] is None:
+        return texts.plural("{n} added", "{n} added", n)
+    return texts.plural(
+        "{n} added from {origin}", "{n} added from {origin}", n, origin=match["origin"]
+    )
+
+
+def _purged(match: re.Match[str], texts: Texts) -> str:
+    ago = texts.plural("over {n} day ago", "over {n} days ago", int(match["days"]))
+    return texts.plural(
+        "{n} article deleted {ago}", "{n} articles deleted {ago}", int(match["n"]), ago=ago
+    )
+
+
+# What storage/ writes for each action whose detail is words rather than data.
+_DETAILS: dict[str, tuple[re.Pattern[str], Callable[[re.Match[str], Texts], str]]] = {
+    "split": (re.compile(r"left story (?P<story>\d+)"), _left_story),
+    "join": (
+        re.compile(r"stories (?P<first>\d+) and (?P<second>\d+) are story (?P<story>\d+)"),
+        _joined,
+    ),
+    "unsubscribe": (re.compile(r"(?P<n>\d+) removed(?: \((?P<what>.*)\))?"), _removed),
+    "import": (re.compile(r"(?P<n>\d+) added(?: from (?P<origin>.*))?", re.S), _imported),
+    "purge": (
+        re.compile(r"(?P<n>\d+) articles? deleted over (?P<days>\d+) days? ago"),
+        _purged,
+    ),
+}
+
+
+def action_name(action: str, texts: Texts) -> str:
+    """An action's name in the reader's language (an unknown one as stored)."""
+    name = ACTIONS.get(action)
+    return texts(name) if name is not None else action
+
+
+def detail(entry: AuditRecord, texts: Texts) -> str:
+    """An entry's detail in the reader's language where storage wrote it in words (plain)."""
+    known = _DETAILS.get(entry.action)
+    if known is not None and (match := known[0].fullmatch(entry.detail)):
+        return known[1](match, texts)
+    return entry.detail
+
+
+def audit_line(entry: AuditRecord, texts: Texts) -> str:
+    """One entry as an HTML line: when, who, what was done to which article, and the detail."""
+    who = (
+        texts("user {id}", id=entry.actor_id)
+        if entry.actor_id is not None
+        else texts("chat {id}", id=entry.chat_id)
+        if entry.chat_id is not None
+        else texts("system")
+    )
+    what = " " + texts("#{n}", n=entry.article_id) if entry.article_id is not None else ""
+    said = detail(entry, texts) if entry.detail else ""
+    shown = f": {escape(said[:DETAIL_CHARS])}" if said else ""
+    return f"{entry.at:%Y-%m-%d %H:%M} {who} {action_name(entry.action, texts)}{what}{shown}"
