@@ -3,7 +3,6 @@ that Telegram's HTML parser accepts, plural forms, and catalogues with nothing l
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from pathlib import Path
 
@@ -290,29 +289,11 @@ async def test_why_an_article_was_refused_is_said_in_russian(bot: Harness) -> No
     ]
 
 
-async def test_a_russian_reader_is_told_in_russian_the_archive_has_no_answer(
-    bot: Harness,
-) -> None:
+
+async def test_other_outlets_of_a_story_are_named_in_russian(bot: Harness) -> None:
     from tests.test_stories import import_copies
 
     await import_copies(bot)
     question = "civilians trapped in Raqqa Old City"
     [answer] = await bot.send(question, user_id=READER, language_code=RU)
     assert "<i>также в: Indian Express, Al Arabiya</i>" in answer.split("\n")
-    # The honest "no answer" reply matters most of all in the reader's language.
-    [closest] = await bot.send("Raqqa football league results", user_id=READER, language_code=RU)
-    assert closest.split("\n")[:2] == [
-        "В архиве нет ответа на этот вопрос.",
-        "Ближайшие статьи (могут не отвечать на вопрос):",
-    ]
-    assert "“" not in closest
-
-
-def test_other_copies_are_counted_in_the_readers_language() -> None:
-    from bot.stories.keeper import outlets_of
-    from storage.stories import Copy
-
-    day = dt.date(2017, 7, 4)
-    unnamed = [Copy(n, 1, None, day, 100) for n in (2, 3)]
-    assert outlets_of(unnamed[:1], None).said() == "1 other copy"
-    assert outlets_of(unnamed, None).said(Texts(RU)) == "ещё 2 копии"

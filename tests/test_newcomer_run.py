@@ -61,7 +61,12 @@ def test_import_subscribe_and_receive_the_first_digest(tmp_path: Path, fake_serv
         first = f"<b>Your {slot} digest</b> · 1 new article in the last 24 hours, newest first"
         digests = _until("the first digest", lambda: [t for t in sent_to(READER) if first in t], 90)
         assert "Dam repairs start" in digests[0]
-        on_demand = [t for t in sent_to(READER) if t.startswith("<b>Digest</b> ·")]
+        # The /digest reply and the scheduled digest are sent independently (the slot may be
+        # seconds away): wait for the reply rather than assume it came first.
+        on_demand = _until(
+            "the /digest reply",
+            lambda: [t for t in sent_to(READER) if t.startswith("<b>Digest</b> ·")],
+        )
         # /digest before any digest: the last 24 hours, the sample's old backfill left out.
         assert on_demand[0].startswith("<b>Digest</b> · 1 new article in the last 24 hours")
     finally:
