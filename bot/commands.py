@@ -94,6 +94,7 @@ FILTERS_HELP = N_(
     "<code>after:2017-06-01</code>, <code>before:2017-08</code> (before August), "
     '<code>"exact phrase"</code>, <code>-word</code> (leave out articles with it).'
 )
+FILTERS_ALONE_HELP = N_("Filters alone list the newest articles they pass: <code>lang:ar</code>.")
 
 
 def help_text(is_editor: bool, texts: Texts = ENGLISH) -> str:
@@ -109,7 +110,7 @@ def help_text(is_editor: bool, texts: Texts = ENGLISH) -> str:
         usage = command.usage.replace("<", "&lt;").replace(">", "&gt;")
         who = "" if command.who == ANYONE else f" ({texts(command.who)})"
         lines.append(f"{usage} — {texts(command.description)}{who}")
-    lines += ["", texts(FILTERS_HELP)]
+    lines += ["", texts(FILTERS_HELP) + " " + texts(FILTERS_ALONE_HELP)]
     if is_editor:
         lines += [
             "",

@@ -484,6 +484,32 @@ class SearchIndex:
             kept = self._top(filtered, limit)
         return self._hits(kept[:limit])
 
+    def newest(
+        self, query: tantivy.Query, *, as_of: datetime.date | None, limit: int, offset: int = 0
+    ) -> list[Hit]:
+        """The articles `query` matches, newest first (none published after `as_of`)."""
+        if as_of is not None:
+            later = tantivy.Query.range_query(
+                self._schema,
+                DAY_FIELD,
+                tantivy.FieldType.Integer,
+                lower_bound=day_number(as_of) + 1,
+            )
+            query = tantivy.Query.boolean_query(
+                [(tantivy.Occur.Must, query), (tantivy.Occur.MustNot, later)]
+            )
+        found = self._searcher.search(
+            query, limit, count=False, order_by_field=DAY_FIELD, offset=offset
+        ).hits
+        if not found:
+            return []
+        ids = self._searcher.fast_field_values(ID_FIELD, [address for _, address in found])
+        return [
+            Hit(int(article_id), 0.0, int(day))
+            for (day, _), article_id in zip(found, ids, strict=True)
+            if article_id is not None
+        ]
+
     def within_days(
         self, query: tantivy.Query, first: datetime.date, last: datetime.date
     ) -> tantivy.Query:

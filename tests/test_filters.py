@@ -55,12 +55,14 @@ def test_malformed_filters_are_reported_not_searched() -> None:
     assert parse("dam after:2017-08 before:2017-08").problems == (
         FilterProblem(Problem.EMPTY_RANGE, "after:2017-08-01 before:2017-08-01"),
     )
-    # Filters with no word to look for would search for nothing.
-    for question in ("source:reuters", "-Raqqa", "lang:ar  after:2017 ?"):
+    # Only words left out, nothing to look for: nothing would be searched.
+    for question in ("-Raqqa", "-Raqqa  -Aleppo ?"):
         assert parse(question).problems == (
             FilterProblem(Problem.NO_WORDS, " ".join(question.split())),
         )
-    assert parse('"open hours"').problems == parse("source:reuters dam").problems == ()
+    # A source, a language or dates alone pick articles (the newest are listed).
+    for question in ("source:reuters", "lang:ar after:2017 -Raqqa", '"open hours"'):
+        assert parse(question).problems == ()
 
 
 def test_flags_write_the_same_filters() -> None:

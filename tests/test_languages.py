@@ -109,6 +109,21 @@ async def test_filters_narrow_the_search(bot: Harness) -> None:
     assert await found("projet de loi retraites") == [5]
 
 
+async def test_filters_alone_list_the_newest_articles_they_pass(bot: Harness) -> None:
+    ids = await _archive(bot)
+    [reply] = await bot.send("lang:fr", user_id=READER)
+    # Newest first, nothing quoted as if it answered: the French story, then the older bill.
+    assert reply.split("\n")[0] == "Newest articles for lang:fr:"
+    listed = [line.split()[-1] for line in reply.split("\n")[1:]]
+    assert listed == [f"/read_{ids['fr']}", "/read_5"]
+    assert "“" not in reply
+    answers = await bot.services.questions.ask("source:reuters before:2017-09")
+    assert answers.listing and not answers.answered and answers.hits == ()
+    # July and August, without the French flood story: the Russian one alone.
+    [reply] = await bot.send("after:2017-07 before:2017-09 -inondation", user_id=READER)
+    assert [line.split()[-1] for line in reply.split("\n")[1:]] == [f"/read_{ids['ru']}"]
+
+
 async def test_malformed_filters_get_a_clear_line_in_the_users_language(bot: Harness) -> None:
     await _archive(bot)
     replies = await bot.send("budget after:2017-13-45 lang:zz source:", user_id=READER)
@@ -118,9 +133,9 @@ async def test_malformed_filters_get_a_clear_line_in_the_users_language(bot: Har
         "<code>lang:zz</code> is not a language code I know: try lang:en, lang:ar or lang:fr.\n"
         "<code>source:</code> needs a value, for example source:reuters or lang:ar."
     ]
-    assert await bot.send("source:reuters", user_id=READER) == [
+    assert await bot.send("-budget", user_id=READER) == [
         "Filters only narrow a search: add the words to look for, for example "
-        "<code>source:reuters</code> elections."
+        "<code>-budget</code> elections."
     ]
     replies = await bot.send('budget "opening hours', user_id=READER, language_code="fr")
     assert replies == [

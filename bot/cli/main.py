@@ -577,7 +577,7 @@ def _plain_answers(answers: Answers) -> str:
             else ""
         )
         return f"Nothing found.{hint}"
-    lines = [] if answers.answered else [NO_ANSWER, CLOSEST]
+    lines = [] if answers.answered or answers.listing else [NO_ANSWER, CLOSEST]
     for rank, hit in enumerate(answers.hits, start=1):
         article = hit.article
         lines.append(

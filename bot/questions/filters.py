@@ -54,6 +54,11 @@ class Filters:
     excluded: tuple[str, ...] = ()
 
     @property
+    def narrows(self) -> bool:
+        """Whether a filter alone picks articles (a source, a language or dates)."""
+        return bool(self.sources or self.lang or self.after or self.before)
+
+    @property
     def any(self) -> bool:
         """Whether any filter is set."""
         return bool(
@@ -123,8 +128,8 @@ def parse(question: str) -> ParsedQuestion:
     excluded = tuple(m.lower() for m in _EXCLUDED.findall(rest))
     rest = _EXCLUDED.sub(" ", rest)
     filters = Filters(tuple(sources), lang, after, before, phrases, excluded)
-    if not problems and filters.any and not _WORD.search(rest):
-        # Filters alone would search for nothing: say so, not "nothing found".
+    if not problems and filters.any and not filters.narrows and not _WORD.search(rest):
+        # "-word" alone would search for nothing: say so, not "nothing found".
         problems.append(FilterProblem(Problem.NO_WORDS, " ".join(question.split())[:80]))
     return ParsedQuestion(" ".join(rest.split()), filters, tuple(problems))
 

@@ -56,6 +56,10 @@ def answers_html(answers: Answers, texts: Texts = ENGLISH) -> str:
         for n, hit in enumerate(answers.hits, 1):
             lines.extend((hit_line(answers.offset + n, hit), *also_in_hit(hit, texts)))
         return "\n".join(lines)
+    if answers.listing:
+        lines.append(texts("Newest articles for {filters}:", filters=escape(answers.question)))
+        lines.extend(hit_line(n, hit) for n, hit in enumerate(answers.hits, 1))
+        return "\n".join(lines)
     if not answers.answered:
         # Never a quote presented as the answer: only what comes nearest, said to be so.
         lines.append(texts(NO_ANSWER))

@@ -132,11 +132,18 @@ class Retriever:
 
         With `days` (a date the question names), the articles of those days come first.
         """
-        if query.is_empty or limit <= 0:
+        if limit <= 0:
             return []
         if filters is not None and filters.before is not None:
             last = filters.before - datetime.timedelta(days=1)
             as_of = last if as_of is None else min(as_of, last)
+        if query.is_empty:
+            if filters is None or not filters.narrows:
+                return []
+            # Filters alone ("source:reuters", "lang:ar after:2017-06"): the newest they pass.
+            listed = self._filtered(tantivy.Query.all_query(), query, filters)
+            hits = self._index.newest(listed, as_of=as_of, limit=limit, offset=offset)
+            return [ScoredArticle(hit.article_id, hit.score) for hit in hits]
         if days is not None:
             return self._dated(query, as_of, limit, offset, days, filters)
         wanted = max(self._weights.candidates, offset + limit)
@@ -243,7 +250,12 @@ class Retriever:
                 )
             )
         # A quoted phrase needs all its words (the service then checks they are in order).
-        langs = sorted({term.lang for term in query.terms}) or [ENGLISH]
+        langs = sorted({term.lang for term in query.terms})
+        if not langs and filters.excluded:
+            # Filters alone ("lang:fr -inondation"): the words left out, read in their language.
+            left_out = self.analyze(" ".join(filters.excluded), lang=filters.lang)
+            langs = sorted({term.lang for term in left_out.terms})
+        langs = langs or [ENGLISH]
         for phrase in filters.phrases:
             for lang in langs:
                 for term in self._analyse_filter_words(phrase, lang):

@@ -51,6 +51,8 @@ class Answers:
     coverage: Coverage = NO_COVERAGE
     # Malformed filters: nothing was searched, the reply says what to fix.
     problems: tuple[FilterProblem, ...] = ()
+    # Filters and no words: the newest articles that pass them, nothing quoted.
+    listing: bool = False
 
 
 class QuestionService:
@@ -126,7 +128,8 @@ class QuestionService:
         has_more = len(scored) > limit
         scored = scored[:limit]
         stored = await self._articles.get_many([s.article_id for s in scored])
-        answered = limit if with_answers is None else with_answers
+        listing = query.is_empty
+        answered = 0 if listing else limit if with_answers is None else with_answers
         hits: list[Hit] = []
         for rank, item in enumerate(scored):
             article = stored.get(item.article_id)
@@ -154,8 +157,9 @@ class QuestionService:
             offset,
             has_more,
             suggestions,
-            answered=covered is not None and answers(covered),
+            answered=not listing and covered is not None and answers(covered),
             coverage=covered or NO_COVERAGE,
+            listing=listing,
         )
 
 
