@@ -237,6 +237,12 @@ async def inline_query(update: Update, context: Context) -> None:
         if answers.answered:
             sentence = hit.answer.sentence or article.title
             body = f"<b>{escape(article.title)}</b>\n“{escape(sentence)}”\n{meta}"
+        elif answers.listing:
+            # Filters alone: the newest articles they pass, by date and source.
+            sentence = article.published.isoformat() + (
+                f" · {article.source}" if article.source else ""
+            )
+            body = f"<b>{escape(article.title)}</b>\n{meta}"
         else:
             # No quote offered as an answer: the article, said to be only the closest.
             sentence = language(INLINE_CLOSEST)

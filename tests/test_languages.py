@@ -117,6 +117,9 @@ async def test_filters_alone_list_the_newest_articles_they_pass(bot: Harness) ->
     listed = [line.split()[-1] for line in reply.split("\n")[1:]]
     assert listed == [f"/read_{ids['fr']}", "/read_5"]
     assert "“" not in reply
+    await bot.process(bot.updates.inline("lang:fr", user_id=READER))
+    results = bot.fake.last("answerInlineQuery")["results"]
+    assert [r["description"] for r in results] == ["2017-08-10 · Orange Actu", "2017-05-01 · Other"]
     answers = await bot.services.questions.ask("source:reuters before:2017-09")
     assert answers.listing and not answers.answered and answers.hits == ()
     # July and August, without the French flood story: the Russian one alone.
