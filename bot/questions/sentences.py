@@ -78,6 +78,8 @@ MIN_WORDS_FOR_ALL = 3
 STRAY_SHARE = 0.05
 # ... when none of the first this many sentences holds any of them.
 LEAD_SENTENCES = 3
+# How many sentences on each side of a quote count as its context.
+NEIGHBOURS = 2
 # A quote is cut to this many characters (on a word boundary, with "…").
 MAX_QUOTE_CHARS = 400
 # Lines this short with no full stop are bylines, datelines and bullet headings, not answers.
@@ -471,10 +473,16 @@ def best_sentence(
         complete = [item for item in found if item[1][0] >= 1.0]
         if complete:
             best = max(complete, key=lambda item: sum(map(operator.mul, vector, item[1])))
-    if best is not None and not best[1][0] and not coverage(query, title, "").share:
-        # Neither the quote nor the headline would hold a word of the question: a lead about
-        # something else reads as a confident answer ("Assad wife name" quoting a wedding
-        # bombing). Quote a sentence that holds the most of it, so the reader can judge.
+    if (
+        best is not None
+        and not any(item[1][0] for item in _around(found, best))
+        and not coverage(query, title, "").share
+    ):
+        # Neither the quote, the sentences around it nor the headline would hold a word of
+        # the question: a lead about something else reads as a confident answer ("Assad wife
+        # name" quoting a wedding bombing). Quote a sentence that holds the most of it, so the
+        # reader can judge. (A subject named next to the words asked is an answer: "ice cream
+        # makeover" quotes "Baskin-Robbins is making some changes.")
         most = max(item[1][0] for item in found)
         if most:
             fullest = [item for item in found if item[1][0] >= most]
@@ -483,6 +491,14 @@ def best_sentence(
         return best[0]
     # No sentence long enough to read: the longest piece there is, else the headline.
     return max(iter_sentences(text), key=len, default=title)
+
+
+def _around(
+    found: list[tuple[str, tuple[float, ...]]], chosen: tuple[str, tuple[float, ...]]
+) -> list[tuple[str, tuple[float, ...]]]:
+    """The chosen sentence and the two before and after it."""
+    at = found.index(chosen)
+    return found[max(0, at - NEIGHBOURS) : at + NEIGHBOURS + 1]
 
 
 def _asks(sentence: str) -> bool:
