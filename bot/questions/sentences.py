@@ -222,30 +222,39 @@ def _read(text: str, clutter: str = "") -> tuple[_Read, ...]:
     many questions (and the three forms of one), and this is most of the cost of choosing a
     sentence.
     """
-    kept: list[tuple[str, list[str]]] = []
+    texts: list[str] = []
+    lists: list[list[str]] = []
     spans = decode_spans(clutter) if clutter else []
+    # Without "_" anywhere, no sentence needs WORD_RE (one look at the text, not one a sentence).
+    plain = "_" not in text
     for begin, raw in _raw_sentences(text):
         if spans:
             raw = _without_clutter(text, begin, raw, spans)
-        words = (WORD_RE if "_" in raw else _PLAIN_WORD).findall(raw)
+        words = (_PLAIN_WORD if plain or "_" not in raw else WORD_RE).findall(raw)
         if len(words) < MIN_SENTENCE_WORDS:
             continue
         sentence = " ".join(raw.split())
         if words[0].lower() in _CAPTION_WORDS and _CAPTION.match(sentence):
             continue
-        kept.append((sentence, words))
-        if len(kept) == MAX_SENTENCES:
+        texts.append(sentence)
+        lists.append(words)
+        if len(texts) == MAX_SENTENCES:
             break
+    if not texts:
+        return ()
     # The words of every sentence kept analyzed at once: the words not seen yet then cost one
-    # analyzer call for the text, not one a sentence.
-    terms = stems(list(itertools.chain.from_iterable(words for _, words in kept)))
+    # analyzer call for the text, not one a sentence; so are their capitals (`_capitals`).
+    every = list(itertools.chain.from_iterable(lists))
+    terms = stems(every)
+    capital = _capitals(every)
     found: list[_Read] = []
     at = 0
-    for sentence, words in kept:
+    for sentence, words in zip(texts, lists, strict=True):
         end = at + len(words)
         own = terms[at:end]
+        names = frozenset(itertools.compress(own, capital[at:end])) - STOP_TERMS
+        found.append(_Read(sentence, own, names))
         at = end
-        found.append(_Read(sentence, own, _names(words, own)))
     return tuple(found)
 
 
@@ -411,22 +420,19 @@ def _headline_idf(
     return {term: idf(stats.doc_freq(term), num_docs) for term in terms}
 
 
-def _names(words: list[str], terms: list[str]) -> frozenset[str]:
-    """Analyzed forms (`terms`, one a word) of the capitalised words and numbers, stop words
-    left out.
+def _capitals(words: list[str]) -> list[bool]:
+    """Whether each word is capitalised or a number: its analyzed form is then one of the
+    sentence's names (stop words left out).
 
-    The first word counts too: a capital there is often a name ("Rihanna revealed ..."), and
-    the common words that start sentences are stop words.
+    The first word of a sentence counts too: a capital there is often a name ("Rihanna
+    revealed ..."), and the common words that start sentences are stop words.
     """
     # In ASCII a word starting below "a" starts with a capital or a digit; beyond ASCII ask.
     # A word sorts below "a" exactly when it starts below "a": tested in C, not word by word,
     # when no word starts beyond ASCII (the greatest word sorts below "\x80").
-    capital = (
-        map(_BELOW_A, words)
-        if max(words) < "\x80"
-        else (w[0] < "a" or (w[0] > "\x7f" and (w[0].isupper() or w[0].isdigit())) for w in words)
-    )
-    return frozenset(itertools.compress(terms, capital)).difference(STOP_TERMS)
+    if max(words) < "\x80":
+        return list(map(_BELOW_A, words))
+    return [w[0] < "a" or (w[0] > "\x7f" and (w[0].isupper() or w[0].isdigit())) for w in words]
 
 
 def _has_answer_type(kind: AnswerType, sentence: str) -> bool:
