@@ -51,6 +51,8 @@ TITLE_FIELD = title_field(ENGLISH)
 BODY_FIELD = body_field(ENGLISH)
 TEXT_FIELDS = (TITLE_FIELD, BODY_FIELD)
 WATERMARK_FILE = "watermark.json"
+# Terms whose `doc_freq` is kept until the searcher changes (a few MiB at most).
+DOC_FREQS_KEPT = 50_000
 _EPOCH = datetime.date(1970, 1, 1)
 _WRITER_HEAP_BYTES = 128_000_000
 # An import's writer: larger in-memory segments mean fewer segment files and merges.
@@ -201,6 +203,8 @@ class SearchIndex:
         self.problem: str | None = None
         self._index.reload()
         self._searcher: tantivy.Searcher = index.searcher()
+        # `doc_freq` of the searcher above: every answer asks it for each headline word.
+        self._doc_freqs: dict[str, int] = {}
 
     @classmethod
     def open(
@@ -439,7 +443,14 @@ class SearchIndex:
 
     def doc_freq(self, term: str) -> int:
         """Return in how many articles the analyzed `term` occurs, in title or body."""
-        return max(self._searcher.doc_freq(field, term) for field in TEXT_FIELDS)
+        found = self._doc_freqs.get(term)
+        if found is None:
+            searcher = self._searcher
+            found = max(searcher.doc_freq(TITLE_FIELD, term), searcher.doc_freq(BODY_FIELD, term))
+            if len(self._doc_freqs) >= DOC_FREQS_KEPT:
+                self._doc_freqs.clear()
+            self._doc_freqs[term] = found
+        return found
 
     def doc_freq_in(self, lang: str, term: str) -> int:
         """Return in how many articles of `lang` the analyzed `term` occurs (title or body)."""
@@ -568,6 +579,7 @@ class SearchIndex:
     def _refresh(self) -> None:
         self._index.reload()
         self._searcher = self._index.searcher()
+        self._doc_freqs = {}
 
     def _read_watermark(self) -> int:
         if self._path is None:

@@ -307,3 +307,32 @@ async def test_a_common_word_the_archive_lacks_is_not_corrected_into_another(
     assert reply.split("\n")[:2] == [NO_ANSWER, CLOSEST]
     # A misspelling that is no word of English is still corrected.
     assert (await bot.services.questions.ask("convoi stuk border")).answered
+
+
+def test_coverage_is_that_of_the_language_holding_most_of_the_question() -> None:
+    # `coverage` stops at a language holding every word; it must be the best of each
+    # language's own coverage (the first of equals), whatever order the languages come in.
+    from bot.questions.abstention import Coverage, coverage
+    from bot.questions.analysis import Query, QueryTerm, Variant
+
+    def term(form: str, idf: float, lang: str) -> QueryTerm:
+        return QueryTerm(form, (Variant(form, 1.0),), idf, lang)
+
+    english = [term("storm", 2.0, "en"), term("coast", 3.0, "en")]
+    french = [term("tempête", 4.0, "fr"), term("côte", 1.0, "fr")]
+    texts = [
+        "A storm hit the coast on Sunday.",  # every English word
+        "La tempête a frappé la côte dimanche.",  # every French word
+        "A storm and a tempête, far from any shore.",  # one of each
+        "Nothing of the question here at all.",
+    ]
+    for terms in (english + french, french + english, english[:1] + french + english[1:]):
+        query = Query("storm coast", tuple(terms))
+        for text in texts:
+            alone: list[Coverage] = []
+            for lang in dict.fromkeys(t.lang for t in terms):
+                own = tuple(t for t in terms if t.lang == lang)
+                alone.append(coverage(Query("storm coast", own), "", text))
+            best = max(alone, key=lambda c: (c.share, -c.missing))
+            assert coverage(query, "", text) == best
+    assert coverage(Query("x", tuple(english + french)), "", texts[1]) == Coverage(1.0, 0)

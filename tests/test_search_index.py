@@ -36,6 +36,21 @@ def test_apply_upserts_by_id_and_is_idempotent() -> None:
     assert _ids(index, "drought") == [1]
 
 
+def test_doc_freq_follows_every_commit() -> None:
+    index = SearchIndex.open(None)
+    index.apply([_change(1, "flood warning")], watermark=1)
+    # Asked twice (the second answer is the one kept for the next questions).
+    assert [index.doc_freq("flood"), index.doc_freq("flood")] == [1, 1]
+    index.apply([_change(2, "flood defences")], watermark=2)
+    assert index.doc_freq("flood") == 2
+    index.apply([IndexChange(1, "", "", None, deleted=True)], watermark=3)
+    assert index.doc_freq("flood") == 1
+    # A word in titles only counts as one in bodies does.
+    assert index.doc_freq("storm") == 0
+    index.apply([IndexChange(3, "Storm", "rain", dt.date(2024, 1, 1))], watermark=4)
+    assert (index.doc_freq("storm"), index.doc_freq("rain")) == (1, 1)
+
+
 def test_delete_removes_the_article() -> None:
     index = SearchIndex.open(None)
     index.apply([_change(1, "flood"), _change(2, "flood")], watermark=1)

@@ -3,12 +3,14 @@ connection (`Database.sqlite_fetch`); they must find what SQLAlchemy's engine fi
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
 from typing import Any
 
 from bot.questions.retrieval import ScoredArticle
 from bot.stories.answers import one_per_story
 from bot.stories.keeper import StoryKeeper
+from storage.articles import ArticleStore
 from storage.db import Database
 from storage.stories import StoryStore
 from tests.conftest import Harness
@@ -20,6 +22,16 @@ class _EngineOnly(Database):
 
     async def sqlite_fetch(self, sql: str, params: Sequence[Any]) -> list[Any] | None:
         return None
+
+
+class _Reads(Database):
+    """Notes the statements read on the reader connection."""
+
+    statements: list[str]
+
+    async def sqlite_fetch(self, sql: str, params: Sequence[Any]) -> list[Any] | None:
+        self.statements.append(sql)
+        return await super().sqlite_fetch(sql, params)
 
 
 async def test_the_reader_connection_finds_what_the_engine_finds(bot: Harness) -> None:
@@ -60,6 +72,39 @@ async def test_the_reader_connection_finds_what_the_engine_finds(bot: Harness) -
         two = await StoryStore(fast).copies([1, 99])
         assert await StoryStore(fast).page_copies(hits, most=2) == (of_hits, two)
         assert await StoryStore(engine_only).page_copies(hits) is None
+    finally:
+        await fast.close()
+        await engine_only.close()
+
+
+async def test_the_articles_of_an_answer_are_read_as_the_engine_reads_them(bot: Harness) -> None:
+    # Article 1 from an editor's message, 2 to 4 from a bulk import (backfill); 3 deleted.
+    await import_copies(bot)
+    written = await bot.services.archive.delete(3)
+    assert written.value is not None
+    url = bot.settings.database_url
+    fast, engine_only = _Reads.from_url(url), _EngineOnly.from_url(url)
+    fast.statements = []
+    try:
+        ids = [4, 2, 99, 1, 3, 2]
+        found = await ArticleStore(fast).get_many(ids)
+        assert found == await ArticleStore(engine_only).get_many(ids)
+        assert sorted(found) == [1, 2, 4]
+        assert [found[i].backfill for i in (1, 2, 4)] == [False, True, True]
+        assert all(a.created_at.tzinfo is dt.UTC for a in found.values())
+        assert [found[i].published.isoformat() for i in (1, 2, 4)] == [
+            "2017-07-04",
+            "2017-07-04",
+            "2017-07-10",
+        ]
+        # Read on the reader connection, in one statement.
+        assert len(fast.statements) == 1
+        assert fast.statements[0].startswith("SELECT id, title, text")
+        # More ids than one statement takes.
+        many = [*range(5, 5000), 4]
+        assert await ArticleStore(fast).get_many(many) == {4: found[4]}
+        assert len(fast.statements) == 4
+        assert await ArticleStore(fast).get_many([]) == {}
     finally:
         await fast.close()
         await engine_only.close()

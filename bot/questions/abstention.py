@@ -56,10 +56,17 @@ def coverage(query: Query, title: str, text: str, clutter: str | None = None) ->
     by_lang: dict[str, list[QueryTerm]] = {}
     for term in query.terms:
         by_lang.setdefault(term.lang, []).append(term)
-    return max(
-        (_share(terms, _forms(lang, whole, words), words) for lang, terms in by_lang.items()),
-        key=_best,
-    )
+    best: Coverage | None = None
+    for lang, terms in by_lang.items():
+        found = _share(terms, _forms(lang, whole, words), words)
+        if best is None or _best(found) > _best(best):
+            best = found
+        if _best(best) == _COMPLETE:
+            # No language can hold more (the first keeps ties): the others' analysis of the
+            # whole text, the costly part, is not needed.
+            break
+    assert best is not None  # a query with terms has a language
+    return best
 
 
 def _forms(lang: str, text: str, words: set[str]) -> frozenset[str]:
@@ -85,6 +92,10 @@ def _share(terms: list[QueryTerm], present: frozenset[str], words: set[str]) -> 
 
 def _best(found: Coverage) -> tuple[float, int]:
     return found.share, -found.missing
+
+
+# `_best` of an article holding every word of a language's terms (their idf sum, so exactly 1).
+_COMPLETE = (1.0, 0)
 
 
 def _misspelt_here(term: QueryTerm, words: set[str]) -> bool:

@@ -202,6 +202,8 @@ class SentenceWeights:
 
 
 DEFAULT_WEIGHTS = SentenceWeights()
+# Its vector, read once (`vector` reads each weight by name: a tenth of an answer's scoring).
+_DEFAULT_VECTOR = DEFAULT_WEIGHTS.vector()
 
 
 class _Read(NamedTuple):
@@ -225,30 +227,39 @@ def _read(text: str, clutter: str = "", most: int | None = MAX_SENTENCES) -> tup
     many questions (and the three forms of one), and this is most of the cost of choosing a
     sentence.
     """
-    kept: list[tuple[str, list[str]]] = []
+    texts: list[str] = []
+    lists: list[list[str]] = []
     spans = decode_spans(clutter) if clutter else []
+    # Without "_" anywhere, no sentence needs WORD_RE (one look at the text, not one a sentence).
+    plain = "_" not in text
     for begin, raw in _raw_sentences(text):
         if spans:
             raw = _without_clutter(text, begin, raw, spans)
-        words = (WORD_RE if "_" in raw else _PLAIN_WORD).findall(raw)
+        words = (_PLAIN_WORD if plain or "_" not in raw else WORD_RE).findall(raw)
         if len(words) < MIN_SENTENCE_WORDS:
             continue
         sentence = " ".join(raw.split())
         if words[0].lower() in _CAPTION_WORDS and _CAPTION.match(sentence):
             continue
-        kept.append((sentence, words))
-        if len(kept) == most:
+        texts.append(sentence)
+        lists.append(words)
+        if len(texts) == most:
             break
+    if not texts:
+        return ()
     # The words of every sentence kept analyzed at once: the words not seen yet then cost one
-    # analyzer call for the text, not one a sentence.
-    terms = stems(list(itertools.chain.from_iterable(words for _, words in kept)))
+    # analyzer call for the text, not one a sentence; so are their capitals (`_capitals`).
+    every = list(itertools.chain.from_iterable(lists))
+    terms = stems(every)
+    capital = _capitals(every)
     found: list[_Read] = []
     at = 0
-    for sentence, words in kept:
+    for sentence, words in zip(texts, lists, strict=True):
         end = at + len(words)
         own = terms[at:end]
+        names = frozenset(itertools.compress(own, capital[at:end])) - STOP_TERMS
+        found.append(_Read(sentence, own, names))
         at = end
-        found.append(_Read(sentence, own, _names(words, own)))
     return tuple(found)
 
 
@@ -352,13 +363,19 @@ def sentence_cues(
     return _score_cues(readings, [term.idf for term in query.terms])
 
 
+# The fields of a `_Reading`, read in C.
+_NAMES = operator.attrgetter("names")
+_ASKED = operator.attrgetter("asked")
+_MATCHED = operator.attrgetter("matched")
+
+
 def _score_cues(readings: list[_Reading], idfs: list[float]) -> list[tuple[str, tuple[float, ...]]]:
     """The second pass: cues that depend on the other sentences."""
-    counts = Counter(itertools.chain.from_iterable(r.names for r in readings))
-    asked = Counter(itertools.chain.from_iterable(r.asked for r in readings))
+    counts = Counter(itertools.chain.from_iterable(map(_NAMES, readings)))
+    asked = Counter(itertools.chain.from_iterable(map(_ASKED, readings)))
     # Whether the question names (one of) the name(s) the story repeats most.
     subject_asked = bool(asked) and max(asked.values()) >= max(counts.values(), default=0)
-    holding = Counter(itertools.chain.from_iterable(r.matched for r in readings))
+    holding = Counter(itertools.chain.from_iterable(map(_MATCHED, readings)))
     local = {n: idfs[n] * math.log1p(len(readings) / k) for n, k in holding.items()}
     local_total = math.fsum(local.values())
     most = max(counts.values(), default=1)
@@ -367,10 +384,11 @@ def _score_cues(readings: list[_Reading], idfs: list[float]) -> list[tuple[str, 
     runner_up = shares[1] if len(shares) > 1 else 0.0
     seen: set[str] = set()
     found: list[tuple[str, tuple[float, ...]]] = []
+    count = counts.__getitem__  # every name is counted: never Counter's 0 for a missing one
     for rank, reading in enumerate(readings):
         new = reading.names - seen
         seen |= new
-        recurring = (max(counts[n] for n in new) - 1) / (most - 1) if new and most > 1 else 0.0
+        recurring = (max(map(count, new)) - 1) / (most - 1) if new and most > 1 else 0.0
         cues = (
             reading.share,
             reading.share / top_share if top_share else 0.0,
@@ -419,22 +437,19 @@ def _headline_idf(
     return {term: idf(stats.doc_freq(term), num_docs) for term in terms}
 
 
-def _names(words: list[str], terms: list[str]) -> frozenset[str]:
-    """Analyzed forms (`terms`, one a word) of the capitalised words and numbers, stop words
-    left out.
+def _capitals(words: list[str]) -> list[bool]:
+    """Whether each word is capitalised or a number: its analyzed form is then one of the
+    sentence's names (stop words left out).
 
-    The first word counts too: a capital there is often a name ("Rihanna revealed ..."), and
-    the common words that start sentences are stop words.
+    The first word of a sentence counts too: a capital there is often a name ("Rihanna
+    revealed ..."), and the common words that start sentences are stop words.
     """
     # In ASCII a word starting below "a" starts with a capital or a digit; beyond ASCII ask.
     # A word sorts below "a" exactly when it starts below "a": tested in C, not word by word,
     # when no word starts beyond ASCII (the greatest word sorts below "\x80").
-    capital = (
-        map(_BELOW_A, words)
-        if max(words) < "\x80"
-        else (w[0] < "a" or (w[0] > "\x7f" and (w[0].isupper() or w[0].isdigit())) for w in words)
-    )
-    return frozenset(itertools.compress(terms, capital)).difference(STOP_TERMS)
+    if max(words) < "\x80":
+        return list(map(_BELOW_A, words))
+    return [w[0] < "a" or (w[0] > "\x7f" and (w[0].isupper() or w[0].isdigit())) for w in words]
 
 
 def _has_answer_type(kind: AnswerType, sentence: str) -> bool:
@@ -456,7 +471,7 @@ def best_sentence(
     clutter: str | None = None,
 ) -> str:
     """Return the sentence of `text` that best answers `query` (the earliest on ties)."""
-    vector = weights.vector()
+    vector = _DEFAULT_VECTOR if weights is DEFAULT_WEIGHTS else weights.vector()
     cues = sentence_cues(query, title, text, stats, clutter)
     # A question in the text (a news quiz, a rhetorical lead) is never its own answer.
     found = [item for item in cues if not _asks(item[0])] or cues
