@@ -22,6 +22,10 @@ CHUNK = 2_000
 # Every answer reads these (Database.sqlite_fetch): through SQLAlchemy's execution layer and
 # pool they cost several times the statements. `copies` as `StoryStore.copies` has it.
 SQLITE_STORY_OF = "SELECT article_id, story_id FROM story_members WHERE article_id IN ({})"
+# The story map's pages (`changes_after`): a million rows at a bot's start-up.
+SQLITE_CHANGES = (
+    "SELECT seq, article_id, story_id FROM story_members WHERE seq > ? ORDER BY seq LIMIT ?"
+)
 SQLITE_COPIES = (
     "SELECT a.id, m.story_id, a.source, a.published, length(a.text) FROM story_members AS m"
     " JOIN articles AS a ON a.id = m.article_id"
@@ -273,6 +277,9 @@ class StoryStore:
 
     async def changes_after(self, seq: int, *, limit: int) -> list[tuple[int, int, int]]:
         """Membership rows changed after `seq`, in order: (seq, article_id, story_id)."""
+        fetched = await self._db.sqlite_fetch(SQLITE_CHANGES, (seq, limit))
+        if fetched is not None:
+            return fetched
         async with self._db.sessions() as session:
             rows = await session.execute(
                 select(StoryMember.seq, StoryMember.article_id, StoryMember.story_id)

@@ -217,6 +217,21 @@ async def test_split_and_join_are_audited_and_survive_a_rebuild(bot: Harness) ->
     assert await stories(bot) == before
 
 
+async def test_a_fresh_story_map_reads_every_move_in_one_page(bot: Harness) -> None:
+    from bot.stories.keeper import StoryMap
+
+    await import_copies(bot)
+    # Article 3 moves twice (out of story 1, then back): within one page its last row counts.
+    for command in ("/split 3", "/join 3 1", "/split 2", "/join 4 2"):
+        await bot.send(command, user_id=EDITOR)
+    fresh = StoryMap()
+    await fresh.refresh(bot.services.stories.store)
+    ids = [1, 2, 3, 4]
+    found = dict(zip(ids, fresh.stories(np.asarray(ids, dtype=np.int64)).tolist(), strict=True))
+    assert found == await stories(bot)
+    assert found[3] == 1 and found[2] == found[4] != 1
+
+
 async def stories(bot: Harness) -> dict[int, int]:
     return await bot.services.stories.stories_of([1, 2, 3, 4])
 

@@ -59,11 +59,24 @@ class StoryMap:
         self._seq = 0
 
     def set(self, article_id: int, story_id: int) -> None:
+        self._grow(article_id)
+        self._story[article_id] = story_id
+
+    def set_many(self, rows: Sequence[tuple[int, int, int]]) -> None:
+        """Take membership rows (seq, article_id, story_id) in the order of their seq."""
+        table = np.asarray(rows, dtype=np.int64).reshape(-1, 3)
+        articles, stories = table[:, 1], table[:, 2]
+        # An article moved twice in one page (split, then joined) is where its last row says:
+        # numpy does not promise which of repeated indices an assignment writes last.
+        last = len(articles) - 1 - np.unique(articles[::-1], return_index=True)[1]
+        self._grow(int(articles.max(initial=0)))
+        self._story[articles[last]] = stories[last]
+
+    def _grow(self, article_id: int) -> None:
         if article_id >= len(self._story):
             grown = np.zeros(max(article_id + 1, 2 * len(self._story)), dtype=np.int32)
             grown[: len(self._story)] = self._story
             self._story = grown
-        self._story[article_id] = story_id
 
     def stories(self, ids: npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:
         """The story of each article id (an article with none recorded is its own)."""
@@ -75,8 +88,7 @@ class StoryMap:
     async def refresh(self, store: StoryStore) -> None:
         """Take every membership change recorded since the last refresh."""
         while rows := await store.changes_after(self._seq, limit=MAP_PAGE):
-            for _, article_id, story_id in rows:
-                self.set(article_id, story_id)
+            self.set_many(rows)
             self._seq = rows[-1][0]
 
     def forget(self) -> None:
