@@ -34,12 +34,18 @@ class _Reads(Database):
         return await super().sqlite_fetch(sql, params)
 
 
-async def test_the_reader_connection_finds_what_the_engine_finds(bot: Harness) -> None:
-    # Story 1: articles 1 (the seed), 2 and 3 (copies); story 4: article 4 alone.
+async def _copies_one_deleted(bot: Harness) -> str:
+    """Story 1: articles 1 (the seed, from an editor's message), 2 and 3 (copies); story 4:
+    article 4 alone. 2 to 4 came in a bulk import (backfill); 3 is deleted. Returns the
+    database's URL."""
     await import_copies(bot)
     written = await bot.services.archive.delete(3)
     assert written.value is not None
-    url = bot.settings.database_url
+    return bot.settings.database_url
+
+
+async def test_the_reader_connection_finds_what_the_engine_finds(bot: Harness) -> None:
+    url = await _copies_one_deleted(bot)
     fast, engine_only = Database.from_url(url), _EngineOnly.from_url(url)
     try:
         assert fast.is_sqlite and await fast.sqlite_fetch("SELECT 1", []) == [(1,)]
@@ -78,11 +84,7 @@ async def test_the_reader_connection_finds_what_the_engine_finds(bot: Harness) -
 
 
 async def test_the_articles_of_an_answer_are_read_as_the_engine_reads_them(bot: Harness) -> None:
-    # Article 1 from an editor's message, 2 to 4 from a bulk import (backfill); 3 deleted.
-    await import_copies(bot)
-    written = await bot.services.archive.delete(3)
-    assert written.value is not None
-    url = bot.settings.database_url
+    url = await _copies_one_deleted(bot)
     fast, engine_only = _Reads.from_url(url), _EngineOnly.from_url(url)
     fast.statements = []
     try:
