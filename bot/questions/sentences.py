@@ -473,9 +473,13 @@ def best_sentence(
     """Return the sentence of `text` that best answers `query` (the earliest on ties)."""
     vector = _DEFAULT_VECTOR if weights is DEFAULT_WEIGHTS else weights.vector()
     cues = sentence_cues(query, title, text, stats, clutter)
+
+    def score(item: tuple[str, tuple[float, ...]]) -> float:
+        return float(sum(map(operator.mul, vector, item[1])))
+
     # A question in the text (a news quiz, a rhetorical lead) is never its own answer.
     found = [item for item in cues if not _asks(item[0])] or cues
-    best = max(found, key=lambda item: sum(map(operator.mul, vector, item[1])), default=None)
+    best = max(found, key=score, default=None)
     if (
         best is not None
         and best[1][0] < STRAY_SHARE
@@ -487,7 +491,7 @@ def best_sentence(
         # them all ("Khan Shaykhun sarin"): quote that one.
         complete = [item for item in found if item[1][0] >= 1.0]
         if complete:
-            best = max(complete, key=lambda item: sum(map(operator.mul, vector, item[1])))
+            best = max(complete, key=score)
     if (
         best is not None
         and not any(item[1][0] for item in _around(found, best))
@@ -501,7 +505,7 @@ def best_sentence(
         most = max(item[1][0] for item in found)
         if most:
             fullest = [item for item in found if item[1][0] >= most]
-            best = max(fullest, key=lambda item: sum(map(operator.mul, vector, item[1])))
+            best = max(fullest, key=score)
     if best is not None:
         return best[0]
     # No sentence long enough to read: the longest piece there is, else the headline.

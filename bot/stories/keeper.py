@@ -58,10 +58,6 @@ class StoryMap:
         self._story: npt.NDArray[np.int32] = np.zeros(1024, dtype=np.int32)
         self._seq = 0
 
-    def set(self, article_id: int, story_id: int) -> None:
-        self._grow(article_id)
-        self._story[article_id] = story_id
-
     def set_many(self, rows: Sequence[tuple[int, int, int]]) -> None:
         """Take membership rows (seq, article_id, story_id) in the order of their seq."""
         table = np.asarray(rows, dtype=np.int64).reshape(-1, 3)
