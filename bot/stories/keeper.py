@@ -19,7 +19,15 @@ import numpy.typing as npt
 
 from bot.clock import Clock
 from bot.i18n import ENGLISH, Texts
-from bot.stories.signature import MAX_BYTES, U64, band_keys, shingles, signatures, similarity
+from bot.stories.signature import (
+    MAX_BYTES,
+    U64,
+    band_keys,
+    shingles,
+    shingles_many,
+    signatures,
+    similarity,
+)
 from storage.audit import Actor
 from storage.stories import Copy, Membership, StoryStore
 
@@ -152,6 +160,11 @@ class StoryKeeper:
     ) -> list[Assignment]:
         """The story of each new article (CPU only: runs on a thread)."""
         cache = {a: found for (a, _), found in zip(new, own, strict=True) if found is not None}
+        # The stored candidates that may be verified, shingled together (one at a time costs
+        # several times more): per new article, each story's likeliest stored copy. The loop
+        # below verifies at most these (in-batch copies only ever take a story's place).
+        verified = sorted(_likeliest_stored(keys, stored, texts, stories) - cache.keys())
+        cache.update(zip(verified, shingles_many([texts[i] for i in verified]), strict=True))
 
         def shingled(article_id: int, text: str) -> U64:
             found = cache.get(article_id)
@@ -163,25 +176,9 @@ class StoryKeeper:
         new_texts = dict(new)
         decided: list[Assignment] = []
         for (article_id, text), ks in zip(new, keys, strict=True):
-            shared: dict[int, int] = {}  # candidate -> band keys it shares with this article
-            for key in ks:
-                found = stored.get(key, [])
-                if len(found) <= MAX_PER_KEY:
-                    for other in found:
-                        if other in texts:
-                            shared[other] = shared.get(other, 0) + 1
-                for other in local.get(key, ()):
-                    shared[other] = shared.get(other, 0) + 1
             # One candidate per story (the one sharing most bands), the likeliest first: a
             # story republished many times is verified once, not once per copy.
-            by_story: dict[int, tuple[int, int]] = {}
-            for other, count in shared.items():
-                story = stories[other]
-                if story not in by_story or (-count, other) < (
-                    -by_story[story][0],
-                    by_story[story][1],
-                ):
-                    by_story[story] = (count, other)
+            by_story = _per_story(_shared(ks, stored, texts, local), stories)
             ranked = sorted(by_story.values(), key=lambda c: (-c[0], c[1]))[:MAX_VERIFIED]
             best: tuple[float, int] | None = None
             if ranked:
@@ -256,6 +253,50 @@ class StoryKeeper:
     async def stories_of(self, ids: Sequence[int]) -> dict[int, int]:
         """Each article's story (its own when it has none recorded)."""
         return await self.store.story_of(ids)
+
+
+def _likeliest_stored(
+    keys: list[tuple[int, ...]],
+    stored: dict[int, list[int]],
+    texts: dict[int, str],
+    stories: dict[int, int],
+) -> set[int]:
+    """For each new article, the stored candidate of each story that `_per_story` would pick
+    among the stored ones: the only stored copies `StoryKeeper._decide` can verify."""
+    chosen: set[int] = set()
+    for ks in keys:
+        by_story = _per_story(_shared(ks, stored, texts, {}), stories)
+        chosen.update(other for _, other in by_story.values())
+    return chosen
+
+
+def _shared(
+    ks: tuple[int, ...],
+    stored: dict[int, list[int]],
+    texts: dict[int, str],
+    local: dict[int, list[int]],
+) -> dict[int, int]:
+    """Each candidate (stored with a text, or earlier in the batch) -> band keys shared."""
+    shared: dict[int, int] = {}
+    for key in ks:
+        found = stored.get(key, [])
+        if len(found) <= MAX_PER_KEY:
+            for other in found:
+                if other in texts:
+                    shared[other] = shared.get(other, 0) + 1
+        for other in local.get(key, ()):
+            shared[other] = shared.get(other, 0) + 1
+    return shared
+
+
+def _per_story(shared: dict[int, int], stories: dict[int, int]) -> dict[int, tuple[int, int]]:
+    """Each story's candidate sharing most band keys (the lowest id on a tie): (count, id)."""
+    by_story: dict[int, tuple[int, int]] = {}
+    for other, count in shared.items():
+        story = stories[other]
+        if story not in by_story or (-count, other) < (-by_story[story][0], by_story[story][1]):
+            by_story[story] = (count, other)
+    return by_story
 
 
 def best_copy(copies: Sequence[Copy], as_of: dt.date | None = None) -> Copy | None:
