@@ -6,7 +6,7 @@ import datetime as dt
 import itertools
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import cast
+from typing import Any, cast
 
 from sqlalchemy import Table, delete, func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -22,6 +22,11 @@ CHUNK = 2_000
 # Every answer reads these (Database.sqlite_fetch): through SQLAlchemy's execution layer and
 # pool they cost several times the statements. `copies` as `StoryStore.copies` has it.
 SQLITE_STORY_OF = "SELECT article_id, story_id FROM story_members WHERE article_id IN ({})"
+# The story check of every imported batch (`candidates`, `live_texts`).
+SQLITE_CANDIDATES = "SELECT band_key, article_id FROM story_bands WHERE band_key IN ({})"
+SQLITE_LIVE_TEXTS = (
+    "SELECT id, substr(text, 1, ?) FROM articles WHERE deleted_at IS NULL AND id IN ({})"
+)
 # The story map's pages (`changes_after`): a million rows at a bot's start-up.
 SQLITE_CHANGES = (
     "SELECT seq, article_id, story_id FROM story_members WHERE seq > ? ORDER BY seq LIMIT ?"
@@ -93,54 +98,78 @@ class StoryStore:
 
     async def candidates(self, keys: Iterable[int]) -> dict[int, list[int]]:
         """The articles stored under each of these band keys (keys with none left out)."""
+        wanted = sorted(set(keys))
         found: dict[int, list[int]] = {}
-        async with self._db.sessions() as session:
-            for chunk in _chunks(sorted(set(keys))):
-                rows = await session.execute(
-                    select(StoryBand.band_key, StoryBand.article_id).where(
-                        StoryBand.band_key.in_(chunk)
+        rows = await self._sqlite_rows(SQLITE_CANDIDATES, wanted)
+        if rows is None:
+            rows = []
+            async with self._db.sessions() as session:
+                for chunk in _chunks(wanted):
+                    rows.extend(
+                        await session.execute(
+                            select(StoryBand.band_key, StoryBand.article_id).where(
+                                StoryBand.band_key.in_(chunk)
+                            )
+                        )
                     )
-                )
-                for key, article_id in rows:
-                    found.setdefault(int(key), []).append(int(article_id))
+        for key, article_id in rows:
+            found.setdefault(int(key), []).append(int(article_id))
         return found
 
     async def live_texts(self, ids: Iterable[int], *, chars: int) -> dict[int, str]:
         """The first `chars` characters of the texts of these articles that are live."""
-        texts: dict[int, str] = {}
-        async with self._db.sessions() as session:
-            for chunk in _chunks(sorted(set(ids))):
-                rows = await session.execute(
-                    select(Article.id, func.substr(Article.text, 1, chars)).where(
-                        Article.id.in_(chunk), Article.deleted_at.is_(None)
+        wanted = sorted(set(ids))
+        rows = await self._sqlite_rows(SQLITE_LIVE_TEXTS, wanted, first=(chars,))
+        if rows is None:
+            rows = []
+            async with self._db.sessions() as session:
+                for chunk in _chunks(wanted):
+                    rows.extend(
+                        await session.execute(
+                            select(Article.id, func.substr(Article.text, 1, chars)).where(
+                                Article.id.in_(chunk), Article.deleted_at.is_(None)
+                            )
+                        )
                     )
-                )
-                texts.update((int(i), t) for i, t in rows)
-        return texts
+        return {int(i): t for i, t in rows}
 
     async def story_of(self, ids: Iterable[int]) -> dict[int, int]:
         """The story of each article (an article with no recorded story is its own)."""
         wanted = sorted(set(ids))
         stories = {i: i for i in wanted}
-        if self._db.is_sqlite:
-            for chunk in _chunks(wanted):
-                found = await self._db.sqlite_fetch(
-                    SQLITE_STORY_OF.format(",".join("?" * len(chunk))), chunk
-                )
-                if found is None:  # an in-memory database: only the engine sees it
-                    break
-                stories.update((int(a), int(s)) for a, s in found)
-            else:
-                return stories
-        async with self._db.sessions() as session:
-            for chunk in _chunks(wanted):
-                rows = await session.execute(
-                    select(StoryMember.article_id, StoryMember.story_id).where(
-                        StoryMember.article_id.in_(chunk)
+        rows = await self._sqlite_rows(SQLITE_STORY_OF, wanted)
+        if rows is None:
+            rows = []
+            async with self._db.sessions() as session:
+                for chunk in _chunks(wanted):
+                    rows.extend(
+                        await session.execute(
+                            select(StoryMember.article_id, StoryMember.story_id).where(
+                                StoryMember.article_id.in_(chunk)
+                            )
+                        )
                     )
-                )
-                stories.update((int(a), int(s)) for a, s in rows)
+        stories.update((int(a), int(s)) for a, s in rows)
         return stories
+
+    async def _sqlite_rows(
+        self, sql: str, values: list[int], *, first: tuple[object, ...] = ()
+    ) -> list[Any] | None:
+        """The rows of `sql` (its "IN ({})" filled a chunk of `values` at a time, after the
+        parameters `first`) on SQLite's reader connection: the story check reads these for
+        every batch of an import, and SQLAlchemy's execution layer costs several times the
+        statements. None where there is no such connection (PostgreSQL, in memory)."""
+        if not self._db.is_sqlite:
+            return None
+        rows: list[Any] = []
+        for chunk in _chunks(values):
+            found = await self._db.sqlite_fetch(
+                sql.format(",".join("?" * len(chunk))), [*first, *chunk]
+            )
+            if found is None:  # an in-memory database: only the engine sees it
+                return None
+            rows.extend(found)
+        return rows
 
     async def membership(self, article_id: int) -> Membership | None:
         """The recorded story of one article."""

@@ -197,8 +197,10 @@ def _band_keys(pieces: Sequence[bytes]) -> tuple[list[tuple[int, ...]], list[U64
         values = np.concatenate(segments)
         offsets = np.cumsum([0] + [len(s) for s in segments[:-1]])
         # Row j of the table: (a_j * x + b_j) mod 2**64 for every shingle x; MinHash takes
-        # each text's minimum per row.
-        table = (values * _PERM_A + _PERM_B) >> np.uint64(16)
+        # each text's minimum per row. In place: the table is the largest array here.
+        table = values * _PERM_A
+        table += _PERM_B
+        table >>= np.uint64(16)
         signatures = np.minimum.reduceat(table, offsets, axis=1).T.reshape(len(chunk), BANDS, ROWS)
         band = (signatures * _BAND_MIX).sum(axis=2, dtype=np.uint64) + _BAND_OFFSET
         for i, row in zip(chunk, (band & _MASK63).tolist(), strict=True):
