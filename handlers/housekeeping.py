@@ -9,10 +9,12 @@ from bot.context import Context, NewsApp
 FOLLOW_JOB = "index:follow"
 PRUNE_JOB = "updates:prune"
 PURGE_JOB = "tombstones:purge"
+WARM_JOB = "stories:warm"
 
 
 def schedule_scale_jobs(app: NewsApp) -> None:
-    """Follow the article change feed often; prune the update ledger hourly; purge daily."""
+    """Follow the article change feed often; prune the update ledger hourly; purge daily;
+    read the story map once, right after start-up."""
     if app.job_queue is None:
         return
     settings = app.bot_data.services.settings
@@ -23,6 +25,7 @@ def schedule_scale_jobs(app: NewsApp) -> None:
     app.job_queue.run_repeating(
         purge_tombstones_job, interval=dt.timedelta(days=1), first=600, name=PURGE_JOB
     )
+    app.job_queue.run_once(warm_stories_job, when=0, name=WARM_JOB)
 
 
 async def follow_index_job(context: Context) -> None:
@@ -43,3 +46,8 @@ async def prune_updates_job(context: Context) -> None:
 async def purge_tombstones_job(context: Context) -> None:
     """Erase the words of articles deleted more than RESTORE_DAYS ago (no longer restorable)."""
     await context.application.bot_data.services.archive.purge_deleted()
+
+
+async def warm_stories_job(context: Context) -> None:
+    """Read every article's story into memory while the bot is idle after start-up."""
+    await context.application.bot_data.services.stories.warm()

@@ -17,6 +17,7 @@ from bot.articles.archive import ImportRecord
 from bot.cli.main import main
 from bot.stories.signature import band_keys, shingles, signatures, similarity
 from bot.stories.trend import bars, trend
+from handlers.housekeeping import WARM_JOB
 from tests.conftest import EDITOR, READER, SAMPLE, SEED, Harness, seed_text
 
 BOTH_BACKENDS = True
@@ -317,6 +318,19 @@ async def test_trend_picture_for_a_small_archive(bot: Harness) -> None:
     assert await bot.send("/trend", user_id=READER) == [
         "Usage: /trend &lt;words&gt;, for example /trend Raqqa airstrikes"
     ]
+
+
+async def test_the_story_map_is_read_once_after_start_up(bot: Harness) -> None:
+    await import_copies(bot)
+    stories = bot.services.stories
+    assert stories.map.known == 0  # nothing has read it yet
+    [job] = bot.app.job_queue.get_jobs_by_name(WARM_JOB)
+    await job.run(bot.app)
+    read = stories.map.known
+    assert read > 0
+    # The copies' story, from memory: /trend and digests find the map already read.
+    assert await stories.story_lookup([1, 2, 3, 4]) == {1: 1, 2: 1, 3: 1, 4: 4}
+    assert stories.map.known == read
 
 
 def test_trend_command_line_writes_a_png(
