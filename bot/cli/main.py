@@ -33,6 +33,7 @@ from bot.articles.files import (
 from bot.articles.workers import IMPORT_WORKERS
 from bot.cli.backup import is_export_file, restore_export, write_export
 from bot.logs import setup_logging
+from bot.memory import keep_memory_flat
 from bot.questions.filters import filter_words
 from bot.questions.replies import CLOSEST, NO_ANSWER, PROBLEM_TEXTS
 from bot.questions.service import Answers
@@ -53,6 +54,7 @@ TOKEN_REJECTED = (
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the `newsbot` console script."""
     args = _parser().parse_args(argv)
+    keep_memory_flat()
     try:
         settings = load_settings()
         if getattr(args, "database_url", None):
