@@ -84,6 +84,12 @@ NEIGHBOURS = 2
 MAX_QUOTE_CHARS = 400
 # Lines this short with no full stop are bylines, datelines and bullet headings, not answers.
 MIN_SENTENCE_WORDS = 5
+# A story's first sentence opening with an article describes its subject before naming it ("A
+# copy of a Jane Austen novel sold..." / "The first edition of Emma..."), and a second sentence
+# opening with "The" refers back to what the first named ("Tom Cruise is choosing..." / "The
+# 'Top Gun' star, 62, received..."): either quoted alone leaves out who or what it is about.
+_DESCRIBES = frozenset({"A", "An", "The"})
+_REFERS_BACK = frozenset({"The"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -471,8 +477,48 @@ def best_sentence(
     clutter: str | None = None,
 ) -> str:
     """Return the sentence of `text` that best answers `query` (the earliest on ties)."""
-    vector = _DEFAULT_VECTOR if weights is DEFAULT_WEIGHTS else weights.vector()
     cues = sentence_cues(query, title, text, stats, clutter)
+    best = _choose(query, title, cues, weights)
+    if best is not None:
+        return best[0]
+    # No sentence long enough to read: the longest piece there is, else the headline.
+    return max(iter_sentences(text), key=len, default=title)
+
+
+def best_quote(
+    query: Query,
+    title: str,
+    text: str,
+    stats: TermStats | None = None,
+    clutter: str | None = None,
+    limit: int = MAX_QUOTE_CHARS,
+) -> str:
+    """Return what to quote as the answer: `best_sentence`, with the other sentence of the
+    story's lead when the chosen one is half of a lead that names its subject in the other
+    half (both within `limit` characters; else the sentence alone)."""
+    cues = sentence_cues(query, title, text, stats, clutter)
+    best = _choose(query, title, cues, DEFAULT_WEIGHTS)
+    if best is None:
+        return max(iter_sentences(text), key=len, default=title)
+    sentence = best[0]
+    at = cues.index(best)
+    first = sentence.split(" ", 1)[0]
+    if at == 0 and first in _DESCRIBES and len(cues) > 1:
+        pair = (sentence, cues[1][0])
+    elif at == 1 and first in _REFERS_BACK:
+        pair = (cues[0][0], sentence)
+    else:
+        return sentence
+    # A question in the lead (a quiz's) is no part of an answer.
+    joined = " ".join(pair)
+    return joined if len(joined) <= limit and not any(map(_asks, pair)) else sentence
+
+
+def _choose(
+    query: Query, title: str, cues: list[tuple[str, tuple[float, ...]]], weights: SentenceWeights
+) -> tuple[str, tuple[float, ...]] | None:
+    """The sentence (with its cues) that best answers `query`, None if there is none."""
+    vector = _DEFAULT_VECTOR if weights is DEFAULT_WEIGHTS else weights.vector()
 
     def score(item: tuple[str, tuple[float, ...]]) -> float:
         return float(sum(map(operator.mul, vector, item[1])))
@@ -506,10 +552,7 @@ def best_sentence(
         if most:
             fullest = [item for item in found if item[1][0] >= most]
             best = max(fullest, key=score)
-    if best is not None:
-        return best[0]
-    # No sentence long enough to read: the longest piece there is, else the headline.
-    return max(iter_sentences(text), key=len, default=title)
+    return best
 
 
 def _around(
