@@ -203,3 +203,17 @@ def test_a_lead_pair_longer_than_the_limit_is_quoted_as_the_sentence_alone() -> 
     assert best_quote(query, "Austen", _AUCTION, limit=len(first) + len(second) + 1) == (
         f"{first} {second}"
     )
+
+
+_GOALS = (
+    "England reached the World Cup final after beating Australia 3-1 in the semi-final.\n\n"
+    "It was a historic evening in Sydney, as goals from Toone, Hemp and Russo won it.\n\n"
+    "Sarina Wiegman's side will now be aiming to lift the trophy."
+)
+
+
+def test_a_lead_is_quoted_with_the_second_sentence_that_goes_on_about_it() -> None:
+    query = _query(("semi", "semi", 4.0), ("final", "final", 2.0), ("australia", "australia", 3.0))
+    assert best_sentence(query, "Lionesses roar", _GOALS) == _GOALS.split("\n\n")[0]
+    expected = " ".join(_GOALS.split("\n\n")[:2])
+    assert expected == best_quote(query, "Lionesses roar", _GOALS)

@@ -84,12 +84,15 @@ NEIGHBOURS = 2
 MAX_QUOTE_CHARS = 400
 # Lines this short with no full stop are bylines, datelines and bullet headings, not answers.
 MIN_SENTENCE_WORDS = 5
-# A story's first sentence opening with an article describes its subject before naming it ("A
-# copy of a Jane Austen novel sold..." / "The first edition of Emma..."), and a second sentence
-# opening with "The" refers back to what the first named ("Tom Cruise is choosing..." / "The
-# 'Top Gun' star, 62, received..."): either quoted alone leaves out who or what it is about.
+# The two sentences of a story's lead are quoted together when one refers to the other: a first
+# sentence opening with an article describes its subject before naming it ("A copy of a Jane
+# Austen novel sold..." / "The first edition of Emma..."), and a second one opening with "The"
+# or a pronoun refers back to what the first named ("Tom Cruise is choosing..." / "The 'Top
+# Gun' star, 62, received..."): either quoted alone leaves out who or what it is about.
 _DESCRIBES = frozenset({"A", "An", "The"})
-_REFERS_BACK = frozenset({"The"})
+_REFERS_BACK = frozenset(
+    {"The", "He", "She", "It", "It’s", "It's", "They", "His", "Her", "Its", "Their", "This"}
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -502,16 +505,15 @@ def best_quote(
         return max(iter_sentences(text), key=len, default=title)
     sentence = best[0]
     at = cues.index(best)
-    first = sentence.split(" ", 1)[0]
-    if at == 0 and first in _DESCRIBES and len(cues) > 1:
-        pair = (sentence, cues[1][0])
-    elif at == 1 and first in _REFERS_BACK:
-        pair = (cues[0][0], sentence)
-    else:
+    if at > 1 or len(cues) < 2:
         return sentence
+    lead, second = cues[0][0], cues[1][0]
+    joined = f"{lead} {second}"
+    refers = lead.split(" ", 1)[0] in _DESCRIBES or second.split(" ", 1)[0] in _REFERS_BACK
     # A question in the lead (a quiz's) is no part of an answer.
-    joined = " ".join(pair)
-    return joined if len(joined) <= limit and not any(map(_asks, pair)) else sentence
+    if not refers or len(joined) > limit or _asks(lead) or _asks(second):
+        return sentence
+    return joined
 
 
 def _choose(
