@@ -217,3 +217,17 @@ def test_a_lead_is_quoted_with_the_second_sentence_that_goes_on_about_it() -> No
     assert best_sentence(query, "Lionesses roar", _GOALS) == _GOALS.split("\n\n")[0]
     expected = " ".join(_GOALS.split("\n\n")[:2])
     assert expected == best_quote(query, "Lionesses roar", _GOALS)
+
+
+def test_the_second_sentence_of_a_lead_is_cut_when_a_good_part_of_it_fits() -> None:
+    query = _query(("austen", "austen", 6.0), ("auction", "auction", 3.0), ("sold", "sold", 1.0))
+    first = _AUCTION.split("\n\n")[0]
+    second = "The first edition of Emma, " + "bought by an American collector, " * 4 + "stays."
+    text = f"{first}\n\n{second}\n\nThe buyer insisted it stay in the UK."
+    limit = len(first) + 120
+    quote = best_quote(query, "Austen book sells", text, limit=limit)
+    assert quote.startswith(f"{first} The first edition of Emma, bought by")
+    assert quote.endswith("…")
+    assert len(quote) <= limit
+    # Less than that left for it: the lead alone.
+    assert best_quote(query, "Austen book sells", text, limit=len(first) + 99) == first

@@ -90,6 +90,8 @@ MIN_SENTENCE_WORDS = 5
 # or a pronoun refers back to what the first named ("Tom Cruise is choosing..." / "The 'Top
 # Gun' star, 62, received..."): either quoted alone leaves out who or what it is about.
 _DESCRIBES = frozenset({"A", "An", "The"})
+# A second sentence of the lead is quoted cut when at least this much of it fits.
+MIN_CUT_PARTNER_CHARS = 100
 _REFERS_BACK = frozenset(
     {"The", "He", "She", "It", "It’s", "It's", "They", "His", "Her", "Its", "Their", "This"}
 )
@@ -497,8 +499,8 @@ def best_quote(
     limit: int = MAX_QUOTE_CHARS,
 ) -> str:
     """Return what to quote as the answer: `best_sentence`, with the other sentence of the
-    story's lead when the chosen one is half of a lead that names its subject in the other
-    half (both within `limit` characters; else the sentence alone)."""
+    story's lead when one of the two refers to the other, within `limit` characters (a second
+    sentence that does not fit is cut with "…"; the chosen one never is)."""
     cues = sentence_cues(query, title, text, stats, clutter)
     best = _choose(query, title, cues, DEFAULT_WEIGHTS)
     if best is None:
@@ -511,9 +513,15 @@ def best_quote(
     joined = f"{lead} {second}"
     refers = lead.split(" ", 1)[0] in _DESCRIBES or second.split(" ", 1)[0] in _REFERS_BACK
     # A question in the lead (a quiz's) is no part of an answer.
-    if not refers or len(joined) > limit or _asks(lead) or _asks(second):
+    if not refers or _asks(lead) or _asks(second):
         return sentence
-    return joined
+    if len(joined) <= limit:
+        return joined
+    # Too long for both: the second sentence is cut when it is the partner and a good part of
+    # it fits (who or what the lead is about comes early in it), never the chosen sentence.
+    if at == 0 and len(lead) + MIN_CUT_PARTNER_CHARS <= limit:
+        return cut_quote(joined, limit)
+    return sentence
 
 
 def _choose(
