@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from bot.questions.analysis import AnswerType, Query, QueryTerm, Variant, stem, stems
 from bot.questions.sentences import (
     best_quote,
@@ -231,3 +234,39 @@ def test_the_second_sentence_of_a_lead_is_cut_when_a_good_part_of_it_fits() -> N
     assert len(quote) <= limit
     # Less than that left for it: the lead alone.
     assert best_quote(query, "Austen book sells", text, limit=len(first) + 99) == first
+
+
+def test_a_heading_before_the_chosen_sentence_is_not_quoted_with_it() -> None:
+    query = _query(("navy", "navi", 2.0), ("award", "award", 3.0), ("service", "servic", 2.0))
+    heading = "The best photos from the Navy award ceremony in Washington"
+    text = _HONOUR.replace(
+        "Tom Cruise is choosing to accept a major honor from the U.S. Navy.", heading
+    )
+    chosen = _HONOUR.split("\n\n")[1]
+    assert best_sentence(query, "Navy award", text) == chosen
+    assert best_quote(query, "Navy award", text) == chosen
+
+
+_OPENINGS = st.sampled_from(["A", "The", "It", "Officials", "Baskin-Robbins", "He"])
+_SENTENCE = st.builds(
+    lambda first, words: " ".join([first, *words]) + ".",
+    _OPENINGS,
+    st.lists(st.sampled_from(["ice", "cream", "makeover", "store", "said", "new"]), min_size=4),
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(_SENTENCE, min_size=1, max_size=6), st.integers(min_value=40, max_value=400))
+def test_a_quote_holds_the_chosen_sentence_whole_and_fits_the_limit(
+    sentences: list[str], limit: int
+) -> None:
+    query = _query(("ice", "ice", 3.0), ("cream", "cream", 4.0), ("makeover", "makeov", 5.0))
+    text = "\n\n".join(sentences)
+    chosen = best_sentence(query, "A new look", text)
+    quote = best_quote(query, "A new look", text, limit=limit)
+    if quote == chosen:
+        return
+    assert len(quote) <= limit
+    assert chosen in quote
+    lead, second = sentences[:2]
+    assert f"{lead} {second}".startswith(quote.removesuffix("…"))

@@ -512,8 +512,9 @@ def best_quote(
     lead, second = cues[0][0], cues[1][0]
     joined = f"{lead} {second}"
     refers = lead.split(" ", 1)[0] in _DESCRIBES or second.split(" ", 1)[0] in _REFERS_BACK
-    # A question in the lead (a quiz's) is no part of an answer.
-    if not refers or _asks(lead) or _asks(second):
+    # A lead that does not end as a statement (a quiz's question, a heading or a caption: "The
+    # best photos from the 2022 Tony Awards") is no part of an answer, nor a question after it.
+    if not refers or not _ends_sentence(lead) or _asks(second):
         return sentence
     if len(joined) <= limit:
         return joined
@@ -575,6 +576,11 @@ def _around(
 
 def _asks(sentence: str) -> bool:
     return sentence.rstrip(_CLOSING).endswith("?")
+
+
+def _ends_sentence(sentence: str) -> bool:
+    """Whether the text ends as a statement does (a full stop or "!", then quotes or brackets)."""
+    return sentence.rstrip(_CLOSING).endswith((".", "!"))
 
 
 def highlights(query: Query, sentence: str) -> tuple[tuple[int, int], ...]:
