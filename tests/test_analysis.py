@@ -34,6 +34,13 @@ def test_unknown_word_takes_its_closest_frequent_spelling() -> None:
     assert (Variant("island", 1.0),) == query.terms[0].variants
 
 
+def test_unknown_word_takes_a_third_spelling_when_commoner_words_are_as_close() -> None:
+    # "jonnes" is one letter from "jones" (analysed "jone"), and from "johns" and "joins".
+    query = analyze("jonnes", Stats({"john": 300, "join": 200, "jone": 40, "jonah": 1}))
+    expected = (Variant("john", 1.0), Variant("join", 0.5), Variant("jone", 0.5))
+    assert expected == query.terms[0].variants
+
+
 def test_name_spellings_find_each_other() -> None:
     stats = Stats({"raqqa": 80, "raqa": 10})
     rakka = analyze("Rakka", stats).terms[0].variants

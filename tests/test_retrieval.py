@@ -116,3 +116,15 @@ def test_a_rare_word_matching_nothing_leaves_the_common_ones_to_search(
 ) -> None:
     query = narrowing.analyze("civilians Raqqa xqzvbw")
     assert len(narrowing.search(query, as_of=None, limit=3)) == 3
+
+
+def test_an_answer_quotes_the_lead_naming_what_its_second_sentence_refers_to(
+    retriever: Retriever,
+) -> None:
+    lead = "Tom Cruise is choosing to accept a major honor from the U.S. Navy."
+    second = "The Top Gun star, 62, on Tuesday received the Navy's highest civilian award."
+    text = f"{lead}\n\n{second}\n\nThe navy secretary said it was an honor to present it."
+    answer = retriever.answer(retriever.analyze("navy civilian award"), "Navy honour", text)
+    assert answer.sentence == f"{lead} {second}"
+    words = [answer.sentence[a:b] for a, b in answer.highlights]
+    assert words == ["Navy", "Navy", "civilian", "award"]

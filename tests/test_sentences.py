@@ -2,8 +2,17 @@
 
 from __future__ import annotations
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from bot.questions.analysis import AnswerType, Query, QueryTerm, Variant, stem, stems
-from bot.questions.sentences import best_sentence, highlights, iter_sentences, split_sentences
+from bot.questions.sentences import (
+    best_quote,
+    best_sentence,
+    highlights,
+    iter_sentences,
+    split_sentences,
+)
 
 
 def test_split_keeps_abbreviations_and_initials_together() -> None:
@@ -151,3 +160,113 @@ def test_a_sentence_holding_every_word_has_a_share_of_exactly_one() -> None:
     for order in itertools.permutations(words):
         [(_, cues)] = sentence_cues(_query(*order), "Aid", text)
         assert cues[0] == 1.0
+
+
+_AUCTION = (
+    "A copy of a Jane Austen novel has become the most expensive of her works ever sold.\n\n"
+    "The first edition of Emma features a handwritten message from the author.\n\n"
+    "The buyer insisted it stay in the UK, the auction house said."
+)
+
+
+def test_a_lead_describing_its_subject_is_quoted_with_the_sentence_naming_it() -> None:
+    query = _query(("austen", "austen", 6.0), ("auction", "auction", 3.0), ("sold", "sold", 1.0))
+    assert best_sentence(query, "Austen book sells", _AUCTION) == _AUCTION.split("\n\n")[0]
+    expected = " ".join(_AUCTION.split("\n\n")[:2])
+    assert expected == best_quote(query, "Austen book sells", _AUCTION)
+
+
+_HONOUR = (
+    "Tom Cruise is choosing to accept a major honor from the U.S. Navy.\n\n"
+    "The Top Gun star, 62, on Tuesday received the Navy's Distinguished Public Service Award.\n\n"
+    "Del Toro said it was an honor to present the actor with the award."
+)
+
+
+def test_a_second_sentence_referring_back_is_quoted_with_the_lead_it_refers_to() -> None:
+    query = _query(("navy", "navi", 2.0), ("award", "award", 3.0), ("service", "servic", 2.0))
+    assert best_sentence(query, "Navy award", _HONOUR) == _HONOUR.split("\n\n")[1]
+    expected = " ".join(_HONOUR.split("\n\n")[:2])
+    assert expected == best_quote(query, "Navy award", _HONOUR)
+
+
+def test_other_sentences_are_quoted_alone() -> None:
+    query = _query(("baskin", "baskin", 6.0), ("store", "store", 2.0), ("1945", "1945", 6.0))
+    expected = "Baskin-Robbins opened its first store in California in 1945."
+    assert expected == best_quote(query, "A new look", _MAKEOVER)
+    # A lead naming its subject stands alone too.
+    text = "Baskin-Robbins is making a change to its 1945 store.\n\n" + _MAKEOVER
+    assert best_quote(query, "A new look", text) == text.split("\n\n")[0]
+
+
+def test_a_lead_pair_longer_than_the_limit_is_quoted_as_the_sentence_alone() -> None:
+    query = _query(("austen", "austen", 6.0), ("auction", "auction", 3.0), ("sold", "sold", 1.0))
+    first, second = _AUCTION.split("\n\n")[:2]
+    assert best_quote(query, "Austen book sells", _AUCTION, limit=len(first) + len(second)) == first
+    assert best_quote(query, "Austen", _AUCTION, limit=len(first) + len(second) + 1) == (
+        f"{first} {second}"
+    )
+
+
+_GOALS = (
+    "England reached the World Cup final after beating Australia 3-1 in the semi-final.\n\n"
+    "It was a historic evening in Sydney, as goals from Toone, Hemp and Russo won it.\n\n"
+    "Sarina Wiegman's side will now be aiming to lift the trophy."
+)
+
+
+def test_a_lead_is_quoted_with_the_second_sentence_that_goes_on_about_it() -> None:
+    query = _query(("semi", "semi", 4.0), ("final", "final", 2.0), ("australia", "australia", 3.0))
+    assert best_sentence(query, "Lionesses roar", _GOALS) == _GOALS.split("\n\n")[0]
+    expected = " ".join(_GOALS.split("\n\n")[:2])
+    assert expected == best_quote(query, "Lionesses roar", _GOALS)
+
+
+def test_the_second_sentence_of_a_lead_is_cut_when_a_good_part_of_it_fits() -> None:
+    query = _query(("austen", "austen", 6.0), ("auction", "auction", 3.0), ("sold", "sold", 1.0))
+    first = _AUCTION.split("\n\n")[0]
+    second = "The first edition of Emma, " + "bought by an American collector, " * 4 + "stays."
+    text = f"{first}\n\n{second}\n\nThe buyer insisted it stay in the UK."
+    limit = len(first) + 120
+    quote = best_quote(query, "Austen book sells", text, limit=limit)
+    assert quote.startswith(f"{first} The first edition of Emma, bought by")
+    assert quote.endswith("…")
+    assert len(quote) <= limit
+    # Less than that left for it: the lead alone.
+    assert best_quote(query, "Austen book sells", text, limit=len(first) + 99) == first
+
+
+def test_a_heading_before_the_chosen_sentence_is_not_quoted_with_it() -> None:
+    query = _query(("navy", "navi", 2.0), ("award", "award", 3.0), ("service", "servic", 2.0))
+    heading = "The best photos from the Navy award ceremony in Washington"
+    text = _HONOUR.replace(
+        "Tom Cruise is choosing to accept a major honor from the U.S. Navy.", heading
+    )
+    chosen = _HONOUR.split("\n\n")[1]
+    assert best_sentence(query, "Navy award", text) == chosen
+    assert best_quote(query, "Navy award", text) == chosen
+
+
+_OPENINGS = st.sampled_from(["A", "The", "It", "Officials", "Baskin-Robbins", "He"])
+_SENTENCE = st.builds(
+    lambda first, words: " ".join([first, *words]) + ".",
+    _OPENINGS,
+    st.lists(st.sampled_from(["ice", "cream", "makeover", "store", "said", "new"]), min_size=4),
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(_SENTENCE, min_size=1, max_size=6), st.integers(min_value=40, max_value=400))
+def test_a_quote_holds_the_chosen_sentence_whole_and_fits_the_limit(
+    sentences: list[str], limit: int
+) -> None:
+    query = _query(("ice", "ice", 3.0), ("cream", "cream", 4.0), ("makeover", "makeov", 5.0))
+    text = "\n\n".join(sentences)
+    chosen = best_sentence(query, "A new look", text)
+    quote = best_quote(query, "A new look", text, limit=limit)
+    if quote == chosen:
+        return
+    assert len(quote) <= limit
+    assert chosen in quote
+    lead, second = sentences[:2]
+    assert f"{lead} {second}".startswith(quote.removesuffix("…"))

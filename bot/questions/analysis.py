@@ -55,6 +55,9 @@ TYPO_DF_RATIO = 20
 # Spelling variants of a word the archive knows count this much of the word itself.
 VARIANT_WEIGHT = 0.5
 MAX_VARIANTS = 2
+# ... and of a word the archive does not know: the spelling meant is often not among the two
+# commonest one edit away ("jonnes": john and join are commoner than jones).
+MAX_TYPO_VARIANTS = 3
 # Another spelling of a known word counts this much of the word itself (before its idf).
 SPELLING_WEIGHT = 1.0
 # Vowel respellings are looked for in words this long, in at most this share of the articles.
@@ -328,7 +331,7 @@ def _variants(word: str, term: str, stats: TermStats) -> tuple[Variant, ...]:
         )
     ]
     variants = [Variant(term, 1.0)] if df > 0 else []
-    for cand_df, cand_term in ranked[:MAX_VARIANTS]:
+    for cand_df, cand_term in ranked[: MAX_TYPO_VARIANTS if unknown else MAX_VARIANTS]:
         if unknown and cand_df > df * TYPO_DF_RATIO:
             # Most likely what was meant: full weight for the first, half for a runner-up.
             weight = 1.0 if len(variants) == (1 if df > 0 else 0) else VARIANT_WEIGHT

@@ -18,7 +18,7 @@ from bot.questions.languages import (
     analyse_word,
     candidate_languages,
 )
-from bot.questions.sentences import best_sentence, cut_quote, highlights
+from bot.questions.sentences import best_quote, cut_quote, highlights
 from storage.languages import (
     ENGLISH,
     analysis_of,
@@ -222,7 +222,7 @@ class Retriever:
             own = tuple(term for term in query.terms if term.lang == code)
             if own and len(own) < len(query.terms):
                 query = dataclasses.replace(query, terms=own)
-        sentence = cut_quote(best_sentence(query, title, text, stats=self._index, clutter=clutter))
+        sentence = cut_quote(best_quote(query, title, text, stats=self._index, clutter=clutter))
         return Answer(sentence, highlights(query, sentence))
 
     def _filtered(

@@ -84,6 +84,17 @@ NEIGHBOURS = 2
 MAX_QUOTE_CHARS = 400
 # Lines this short with no full stop are bylines, datelines and bullet headings, not answers.
 MIN_SENTENCE_WORDS = 5
+# The two sentences of a story's lead are quoted together when one refers to the other: a first
+# sentence opening with an article describes its subject before naming it ("A copy of a Jane
+# Austen novel sold..." / "The first edition of Emma..."), and a second one opening with "The"
+# or a pronoun refers back to what the first named ("Tom Cruise is choosing..." / "The 'Top
+# Gun' star, 62, received..."): either quoted alone leaves out who or what it is about.
+_DESCRIBES = frozenset({"A", "An", "The"})
+# A second sentence of the lead is quoted cut when at least this much of it fits.
+MIN_CUT_PARTNER_CHARS = 100
+_REFERS_BACK = frozenset(
+    {"The", "He", "She", "It", "It’s", "It's", "They", "His", "Her", "Its", "Their", "This"}
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -471,8 +482,54 @@ def best_sentence(
     clutter: str | None = None,
 ) -> str:
     """Return the sentence of `text` that best answers `query` (the earliest on ties)."""
-    vector = _DEFAULT_VECTOR if weights is DEFAULT_WEIGHTS else weights.vector()
     cues = sentence_cues(query, title, text, stats, clutter)
+    best = _choose(query, title, cues, weights)
+    if best is not None:
+        return best[0]
+    # No sentence long enough to read: the longest piece there is, else the headline.
+    return max(iter_sentences(text), key=len, default=title)
+
+
+def best_quote(
+    query: Query,
+    title: str,
+    text: str,
+    stats: TermStats | None = None,
+    clutter: str | None = None,
+    limit: int = MAX_QUOTE_CHARS,
+) -> str:
+    """Return what to quote as the answer: `best_sentence`, with the other sentence of the
+    story's lead when one of the two refers to the other, within `limit` characters (a second
+    sentence that does not fit is cut with "…"; the chosen one never is)."""
+    cues = sentence_cues(query, title, text, stats, clutter)
+    best = _choose(query, title, cues, DEFAULT_WEIGHTS)
+    if best is None:
+        return max(iter_sentences(text), key=len, default=title)
+    sentence = best[0]
+    at = cues.index(best)
+    if at > 1 or len(cues) < 2:
+        return sentence
+    lead, second = cues[0][0], cues[1][0]
+    joined = f"{lead} {second}"
+    refers = lead.split(" ", 1)[0] in _DESCRIBES or second.split(" ", 1)[0] in _REFERS_BACK
+    # A lead that does not end as a statement (a quiz's question, a heading or a caption: "The
+    # best photos from the 2022 Tony Awards") is no part of an answer, nor a question after it.
+    if not refers or not _ends_sentence(lead) or _asks(second):
+        return sentence
+    if len(joined) <= limit:
+        return joined
+    # Too long for both: the second sentence is cut when it is the partner and a good part of
+    # it fits (who or what the lead is about comes early in it), never the chosen sentence.
+    if at == 0 and len(lead) + MIN_CUT_PARTNER_CHARS <= limit:
+        return cut_quote(joined, limit)
+    return sentence
+
+
+def _choose(
+    query: Query, title: str, cues: list[tuple[str, tuple[float, ...]]], weights: SentenceWeights
+) -> tuple[str, tuple[float, ...]] | None:
+    """The sentence (with its cues) that best answers `query`, None if there is none."""
+    vector = _DEFAULT_VECTOR if weights is DEFAULT_WEIGHTS else weights.vector()
 
     def score(item: tuple[str, tuple[float, ...]]) -> float:
         return float(sum(map(operator.mul, vector, item[1])))
@@ -506,10 +563,7 @@ def best_sentence(
         if most:
             fullest = [item for item in found if item[1][0] >= most]
             best = max(fullest, key=score)
-    if best is not None:
-        return best[0]
-    # No sentence long enough to read: the longest piece there is, else the headline.
-    return max(iter_sentences(text), key=len, default=title)
+    return best
 
 
 def _around(
@@ -522,6 +576,11 @@ def _around(
 
 def _asks(sentence: str) -> bool:
     return sentence.rstrip(_CLOSING).endswith("?")
+
+
+def _ends_sentence(sentence: str) -> bool:
+    """Whether the text ends as a statement does (a full stop or "!", then quotes or brackets)."""
+    return sentence.rstrip(_CLOSING).endswith((".", "!"))
 
 
 def highlights(query: Query, sentence: str) -> tuple[tuple[int, int], ...]:
