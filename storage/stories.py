@@ -185,15 +185,22 @@ class StoryStore:
             if members:
                 last = await next_seq(session, len(members), STORY_COUNTER)
                 first = last - len(members) + 1
+                # An article another process gave a story first (its start-up catches up on
+                # articles with none, and an import's batch has none until this) keeps it.
                 await insert_rows(
                     session,
                     cast(Table, StoryMember.__table__),
                     _MEMBER_COLUMNS,
                     [_row(m, first + n) for n, m in enumerate(members)],
+                    skip_conflicts=True,
                 )
             # Ten rows an article: a bulk import writes millions.
             await insert_rows(
-                session, cast(Table, StoryBand.__table__), ("band_key", "article_id"), bands
+                session,
+                cast(Table, StoryBand.__table__),
+                ("band_key", "article_id"),
+                bands,
+                skip_conflicts=True,
             )
 
     async def replace_bands(self, article_id: int, keys: Sequence[int]) -> None:

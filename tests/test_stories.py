@@ -14,10 +14,13 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bot.articles.archive import ImportRecord
+from bot.articles.building import build_article
 from bot.cli.main import main
+from bot.stories.keeper import StoryKeeper
 from bot.stories.signature import band_keys, shingles, signatures, similarity
 from bot.stories.trend import bars, trend
 from handlers.housekeeping import WARM_JOB
+from storage.stories import StoryStore
 from tests.conftest import EDITOR, READER, SAMPLE, SEED, Harness, seed_text
 
 BOTH_BACKENDS = True
@@ -331,6 +334,27 @@ async def test_the_story_map_is_read_once_after_start_up(bot: Harness) -> None:
     # The copies' story, from memory: /trend and digests find the map already read.
     assert await stories.story_lookup([1, 2, 3, 4]) == {1: 1, 2: 1, 3: 1, 4: 4}
     assert stories.map.known == read
+
+
+async def test_a_story_another_process_gave_first_is_kept(bot: Harness) -> None:
+    # An import stores a batch, then gives it stories; another process starting meanwhile
+    # (`newsbot import` beside it) gives stories to every article without one, that batch
+    # too. The import's own assignment must then keep theirs, not fail the import.
+    services = bot.services
+    today = services.clock.now().date()
+    created = await services.archive.articles.save_many(
+        [build_article(seed_text(), today=today), build_article(reuters_copy(), today=today)],
+        now=services.clock.now(),
+    )
+    other = StoryKeeper(StoryStore(services.db), services.clock)
+    assert await other.catch_up() == 2
+    await services.stories.assign([(c.article_id, c.text) for c in created])
+    members = [await services.stories.store.membership(c.article_id) for c in created]
+    assert [(m.story_id, m.reason) for m in members if m] == [(1, "first"), (1, "similar")]
+    # Each article's band keys are stored once.
+    keys = band_keys([created[0].text])[0]
+    found = await services.stories.store.candidates(keys)
+    assert all(ids.count(1) == 1 for ids in found.values()) and len(found) == len(set(keys))
 
 
 def test_trend_command_line_writes_a_png(
