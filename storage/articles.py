@@ -19,8 +19,8 @@ from storage.models import Article, Counter
 CHANGE_COUNTER = "article_changes"
 # StoredArticle's fields, in order, of live articles by id (asyncpg's own SQL).
 PG_GET_MANY = (
-    "SELECT id, title, text, published, source, url, external_id, created_at, clutter, lang"
-    " FROM articles"
+    "SELECT id, title, text, published, source, url, external_id, created_at, clutter, lang,"
+    " backfill FROM articles"
     " WHERE id = ANY($1::integer[]) AND deleted_at IS NULL"
 )
 # The same on SQLite's reader connection (Database.sqlite_fetch), with `backfill`: through
@@ -437,6 +437,7 @@ class ArticleStore:
                     created_at=r["created_at"].astimezone(dt.UTC),
                     clutter=r["clutter"],
                     lang=r["lang"],
+                    backfill=r["backfill"],
                 )
                 for r in rows
             }

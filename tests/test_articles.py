@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+from bot.articles.building import ImportRecord
 from bot.telegram.updates import GROUP
 from tests.conftest import CHANNEL, EDITOR, READER, Harness, seed_text
 
@@ -197,3 +198,17 @@ async def test_delete_and_stats_for_editors_only(bot: Harness) -> None:
     answers = await bot.services.questions.ask("civilians trapped in Raqqa")
     assert answers.hits == ()
     assert await bot.send("/read_1", user_id=READER) == ["Article #1 was deleted."]
+
+
+async def test_many_articles_read_at_once_are_those_read_one_by_one(bot: Harness) -> None:
+    # get_many has a fast path per database (SQLite's reader connection, PostgreSQL's
+    # driver): each must give what the ORM's `get` gives, the backfill mark included.
+    [saved] = await bot.send(seed_text(), user_id=EDITOR)
+    assert saved.startswith("Saved #1")
+    await bot.services.archive.import_records(
+        [ImportRecord("Food runs out in besieged Raqqa districts, residents say. " * 3)]
+    )
+    store = bot.services.archive.articles
+    one_by_one = {n: await store.get(n) for n in (1, 2)}
+    assert await store.get_many([2, 1, 3]) == one_by_one
+    assert [one_by_one[n].backfill for n in (1, 2)] == [False, True]  # type: ignore[union-attr]
