@@ -10,7 +10,7 @@ import functools
 import itertools
 import logging
 import shutil
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Mapping
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
@@ -24,10 +24,10 @@ from bot.articles.building import (
 from bot.articles.building import ImportRecord as ImportRecord
 from bot.articles.building import Origin as Origin
 from bot.articles.building import RejectedInput as RejectedInput
-from bot.articles.building import build_article, build_records
+from bot.articles.building import build_article
 from bot.articles.building import record_date as record_date
 from bot.articles.parsing import content_hash
-from bot.articles.workers import parse_pool
+from bot.articles.workers import Built, build_batch, parse_pool
 from bot.clock import Clock
 from bot.i18n import N_, Phrase
 from bot.languages import detect
@@ -50,6 +50,7 @@ from storage.tombstones import TombstoneStore
 
 if TYPE_CHECKING:
     from bot.stories.keeper import StoryKeeper
+    from bot.stories.signature import Signature
 
 log = logging.getLogger(__name__)
 
@@ -66,7 +67,6 @@ POOL_MIN_BATCH = 200
 # Less free space than this on the index's disk: a failed index write is a full disk.
 FULL_DISK_BYTES = 1 << 20
 T = TypeVar("T")
-Built = tuple[list[NewArticle], list[Phrase]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -338,10 +338,10 @@ class Archive:
 
     async def _import(
         self,
-        batches: AsyncIterator[list[NewArticle]],
+        batches: AsyncIterator[Built],
         report: ImportReport,
         commit_every: int,
-        save: Callable[[list[NewArticle], ImportReport], Awaitable[list[ArticleChange]]],
+        save: Callable[[Built, ImportReport], Awaitable[list[ArticleChange]]],
     ) -> None:
         async with self._sync_lock:
             try:
@@ -375,10 +375,10 @@ class Archive:
 
     async def _import_indexing(
         self,
-        batches: AsyncIterator[list[NewArticle]],
+        batches: AsyncIterator[Built],
         report: ImportReport,
         commit_every: int,
-        save: Callable[[list[NewArticle], ImportReport], Awaitable[list[ArticleChange]]],
+        save: Callable[[Built, ImportReport], Awaitable[list[ArticleChange]]],
     ) -> bool:
         """Store every batch, indexing as it goes; False when the index failed on the way.
 
@@ -416,7 +416,7 @@ class Archive:
 
     async def _save_batch(
         self,
-        batch: list[NewArticle],
+        batch: Built,
         report: ImportReport,
         *,
         actor: Actor | None,
@@ -424,15 +424,17 @@ class Archive:
         backfill: bool,
     ) -> list[ArticleChange]:
         created = await self.articles.save_many(
-            batch, now=self._clock.now(), actor=actor, origin=origin, backfill=backfill
+            batch.articles, now=self._clock.now(), actor=actor, origin=origin, backfill=backfill
         )
         crash_point("import:batch-stored")
-        await self._join_stories_later([(c.article_id, c.text) for c in created])
+        await self._join_stories_later([(c.article_id, c.text) for c in created], batch.signed)
         report.added += len(created)
-        report.duplicates += len(batch) - len(created)
+        report.duplicates += len(batch.articles) - len(created)
         return created
 
-    async def _join_stories(self, new: list[tuple[int, str]]) -> None:
+    async def _join_stories(
+        self, new: list[tuple[int, str]], signed: Mapping[str, Signature] | None = None
+    ) -> None:
         """New articles join the story of a near copy (see bot/stories).
 
         Never raises: the articles are stored; one left without a story gets it at the next
@@ -441,13 +443,15 @@ class Archive:
         if self.stories is None or not new:
             return
         try:
-            await self.stories.assign(new)
+            await self.stories.assign(new, signed)
         except Exception:
             log.exception(
                 "could not assign stories to %d new article(s); next start-up will", len(new)
             )
 
-    async def _join_stories_later(self, new: list[tuple[int, str]]) -> None:
+    async def _join_stories_later(
+        self, new: list[tuple[int, str]], signed: Mapping[str, Signature]
+    ) -> None:
         """Assign stories to a stored batch while the import stores and indexes the next.
 
         One batch at a time, in order (each one's copies may be of the one before, and
@@ -455,7 +459,7 @@ class Archive:
         """
         await self._stories_done()
         if self.stories is not None and new:
-            self._story_chain = asyncio.ensure_future(self._join_stories(new))
+            self._story_chain = asyncio.ensure_future(self._join_stories(new, signed))
 
     async def _stories_done(self) -> None:
         chain, self._story_chain = self._story_chain, None
@@ -533,7 +537,7 @@ class Archive:
         progress: Callable[[int], object] | None,
         size: int,
         workers: int,
-    ) -> AsyncIterator[list[NewArticle]]:
+    ) -> AsyncIterator[Built]:
         """Read `size` records at a time and parse them while the caller stores the batch
         before: on a thread (SQLite works without the GIL, so the two overlap), or, for an
         import of more than one batch with `workers`, in that many worker processes."""
@@ -556,9 +560,9 @@ class Archive:
             if pool is None and workers and len(chunk) == size >= POOL_MIN_BATCH:
                 pool = parse_pool(workers)
             if pool is not None:
-                future = loop.run_in_executor(pool, build_records, chunk, today)
+                future = loop.run_in_executor(pool, build_batch, chunk, today)
             else:
-                future = asyncio.ensure_future(asyncio.to_thread(build_records, chunk, today))
+                future = asyncio.ensure_future(asyncio.to_thread(build_batch, chunk, today))
             building.append((chunk, future))
 
         async def built(
@@ -573,7 +577,7 @@ class Archive:
                     log.warning("import worker process died; parsing in this process")
                     pool.shutdown(wait=False, cancel_futures=True)
                     pool = None
-                return await asyncio.to_thread(build_records, chunk, today)
+                return await asyncio.to_thread(build_batch, chunk, today)
 
         try:
             while True:
@@ -585,10 +589,10 @@ class Archive:
                     start(chunk)
                 if not building:
                     return
-                articles, refused = await built(*building.popleft())
-                report.rejected.extend(refused)
-                if articles:
-                    yield articles
+                batch = await built(*building.popleft())
+                report.rejected.extend(batch.refused)
+                if batch.articles:
+                    yield batch
         finally:
             # Stopped early (an error while storing): nothing is left running.
             for _, future in building:

@@ -2,13 +2,37 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import multiprocessing
 import os
 import threading
+from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+
+from bot.articles.building import ImportRecord, build_records
+from bot.i18n import Phrase
+from bot.stories.signature import Signature, signatures_by_text
+from storage.articles import NewArticle
 
 # Parsing is most of an import's work: one process per core but the one that stores.
 IMPORT_WORKERS = max(0, min(4, (os.cpu_count() or 1) - 1))
+
+
+@dataclass(frozen=True, slots=True)
+class Built:
+    """A batch of records made articles, why the others were refused, and the articles'
+    story signatures by text (the story check's hashing, done here beside the parse)."""
+
+    articles: list[NewArticle]
+    refused: list[Phrase]
+    signed: dict[str, Signature] = field(default_factory=dict)
+
+
+def build_batch(chunk: Sequence[tuple[int, ImportRecord]], today: dt.date) -> Built:
+    """Parse numbered records into articles and sign them for the story check."""
+    articles, refused = build_records(chunk, today)
+    return Built(articles, refused, signatures_by_text([a.text for a in articles]))
 
 
 def parse_pool(workers: int) -> ProcessPoolExecutor:

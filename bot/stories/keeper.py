@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import logging
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -22,10 +22,11 @@ from bot.i18n import ENGLISH, Texts
 from bot.stories.signature import (
     MAX_BYTES,
     U64,
+    Signature,
     band_keys,
     shingles,
     shingles_many,
-    signatures,
+    signatures_by_text,
     similarity,
 )
 from storage.audit import Actor
@@ -118,15 +119,22 @@ class StoryKeeper:
         self._threshold = threshold
         self._lock = asyncio.Lock()
 
-    async def assign(self, new: Sequence[tuple[int, str]]) -> list[Assignment]:
-        """Give each new article (id, text), oldest first, the story of its nearest copy."""
+    async def assign(
+        self, new: Sequence[tuple[int, str]], signed: Mapping[str, Signature] | None = None
+    ) -> list[Assignment]:
+        """Give each new article (id, text), oldest first, the story of its nearest copy.
+
+        `signed`: signatures already computed, by text (an import's workers make them).
+        """
         if not new:
             return []
         async with self._lock:
-            return await self._assign(new)
+            return await self._assign(new, signed or {})
 
-    async def _assign(self, new: Sequence[tuple[int, str]]) -> list[Assignment]:
-        keys, own = await asyncio.to_thread(signatures, [text for _, text in new])
+    async def _assign(
+        self, new: Sequence[tuple[int, str]], signed: Mapping[str, Signature]
+    ) -> list[Assignment]:
+        keys, own = await asyncio.to_thread(_signatures, [text for _, text in new], signed)
         stored = await self.store.candidates(k for ks in keys for k in ks)
         batch_ids = {article_id for article_id, _ in new}
         outside = {
@@ -268,6 +276,17 @@ class StoryKeeper:
     async def stories_of(self, ids: Sequence[int]) -> dict[int, int]:
         """Each article's story (its own when it has none recorded)."""
         return await self.store.story_of(ids)
+
+
+def _signatures(
+    texts: list[str], signed: Mapping[str, Signature]
+) -> tuple[list[tuple[int, ...]], list[U64 | None]]:
+    """`signatures` of the texts, those in `signed` taken from there."""
+    missing = [text for text in texts if text not in signed]
+    if missing:
+        signed = {**signed, **signatures_by_text(missing)}
+    found = [signed[text] for text in texts]
+    return [keys for keys, _ in found], [own for _, own in found]
 
 
 def _likeliest_stored(

@@ -34,6 +34,8 @@ _CHUNK_SHINGLES = 20_000
 _MASK63 = np.uint64((1 << 63) - 1)
 
 U64 = npt.NDArray[np.uint64]
+# A text's band keys and, where it has keys, its shingles (`signatures` of one text).
+Signature = tuple[tuple[int, ...], U64 | None]
 
 _rng = np.random.default_rng(20_151_015)
 _BY_POSITION = _rng.integers(1, 2**63, size=64, dtype=np.uint64) | np.uint64(1)
@@ -147,6 +149,12 @@ def signatures(texts: Sequence[str]) -> tuple[list[tuple[int, ...]], list[U64 | 
         keys.extend(found)
         own.extend(shingled)
     return keys, own
+
+
+def signatures_by_text(texts: Sequence[str]) -> dict[str, Signature]:
+    """`signatures` of each text, by the text (an import computes them beside its parse)."""
+    keys, own = signatures(texts)
+    return dict(zip(texts, zip(keys, own, strict=True), strict=True))
 
 
 def _spans(pieces: Sequence[bytes]) -> Iterator[tuple[int, int]]:
