@@ -181,7 +181,8 @@ class StoryKeeper:
         # The stored candidates that may be verified, shingled together (one at a time costs
         # several times more): per new article, each story's likeliest stored copy. The loop
         # below verifies at most these (in-batch copies only ever take a story's place).
-        verified = sorted(_likeliest_stored(keys, stored, texts, stories) - cache.keys())
+        outside = [_shared_stored(ks, stored, texts) for ks in keys]
+        verified = sorted(_likeliest_stored(outside, stories) - cache.keys())
         cache.update(zip(verified, shingles_many([texts[i] for i in verified]), strict=True))
 
         def shingled(article_id: int, text: str) -> U64:
@@ -193,10 +194,14 @@ class StoryKeeper:
         local: dict[int, list[int]] = {}
         new_texts = dict(new)
         decided: list[Assignment] = []
-        for (article_id, text), ks in zip(new, keys, strict=True):
+        for (article_id, text), ks, shared in zip(new, keys, outside, strict=True):
+            # Candidates earlier in the batch too.
+            for key in ks:
+                for other in local.get(key, ()):
+                    shared[other] = shared.get(other, 0) + 1
             # One candidate per story (the one sharing most bands), the likeliest first: a
             # story republished many times is verified once, not once per copy.
-            by_story = _per_story(_shared(ks, stored, texts, local), stories)
+            by_story = _per_story(shared, stories)
             ranked = sorted(by_story.values(), key=lambda c: (-c[0], c[1]))[:MAX_VERIFIED]
             best: tuple[float, int] | None = None
             if ranked:
@@ -289,28 +294,19 @@ def _signatures(
     return [keys for keys, _ in found], [own for _, own in found]
 
 
-def _likeliest_stored(
-    keys: list[tuple[int, ...]],
-    stored: dict[int, list[int]],
-    texts: dict[int, str],
-    stories: dict[int, int],
-) -> set[int]:
+def _likeliest_stored(outside: list[dict[int, int]], stories: dict[int, int]) -> set[int]:
     """For each new article, the stored candidate of each story that `_per_story` would pick
     among the stored ones: the only stored copies `StoryKeeper._decide` can verify."""
     chosen: set[int] = set()
-    for ks in keys:
-        by_story = _per_story(_shared(ks, stored, texts, {}), stories)
-        chosen.update(other for _, other in by_story.values())
+    for shared in outside:
+        chosen.update(other for _, other in _per_story(shared, stories).values())
     return chosen
 
 
-def _shared(
-    ks: tuple[int, ...],
-    stored: dict[int, list[int]],
-    texts: dict[int, str],
-    local: dict[int, list[int]],
+def _shared_stored(
+    ks: tuple[int, ...], stored: dict[int, list[int]], texts: dict[int, str]
 ) -> dict[int, int]:
-    """Each candidate (stored with a text, or earlier in the batch) -> band keys shared."""
+    """Each stored candidate (with a live text) -> the band keys it shares."""
     shared: dict[int, int] = {}
     for key in ks:
         found = stored.get(key, [])
@@ -318,8 +314,6 @@ def _shared(
             for other in found:
                 if other in texts:
                     shared[other] = shared.get(other, 0) + 1
-        for other in local.get(key, ()):
-            shared[other] = shared.get(other, 0) + 1
     return shared
 
 
