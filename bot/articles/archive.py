@@ -394,7 +394,7 @@ class Archive:
                 continue
             try:
                 if created[0].seq == indexed + 1:
-                    await asyncio.to_thread(index.stage, _index_changes(created))
+                    await asyncio.to_thread(index.stage, _index_changes(created), fresh=True)
                     indexed = created[-1].seq
                 else:
                     # Another process changed articles in between: take those too.
