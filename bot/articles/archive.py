@@ -557,9 +557,12 @@ class Archive:
 
         def start(chunk: list[tuple[int, ImportRecord]]) -> None:
             nonlocal pool
+            future: asyncio.Future[Built]
             if pool is None and workers and len(chunk) == size >= POOL_MIN_BATCH:
                 pool = parse_pool(workers)
-            if pool is not None:
+                # The first batch is parsed here while the workers start: nothing else runs yet.
+                future = asyncio.ensure_future(asyncio.to_thread(build_batch, chunk, today))
+            elif pool is not None:
                 future = loop.run_in_executor(pool, build_batch, chunk, today)
             else:
                 future = asyncio.ensure_future(asyncio.to_thread(build_batch, chunk, today))

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 from bot.articles.building import ImportRecord, build_records
 from bot.i18n import Phrase
+from bot.languages import detect
 from bot.stories.signature import Signature, signatures_by_text
 from storage.articles import NewArticle
 
@@ -37,10 +38,19 @@ def build_batch(chunk: Sequence[tuple[int, ImportRecord]], today: dt.date) -> Bu
 
 def parse_pool(workers: int) -> ProcessPoolExecutor:
     """`workers` fresh processes (spawned: the importer's threads and connections stay out)
-    that each exit when the importer is gone."""
-    return ProcessPoolExecutor(
+    that each exit when the importer is gone, started now with the language model loaded
+    (a second or two, while the importer parses its first batch itself)."""
+    pool = ProcessPoolExecutor(
         workers, mp_context=multiprocessing.get_context("spawn"), initializer=_exit_with_parent
     )
+    for _ in range(workers):
+        pool.submit(_warm_up)
+    return pool
+
+
+def _warm_up() -> None:
+    # The model loads at the first text that is not plainly English.
+    detect("Les forces soutenues par les États-Unis sont entrées dans la vieille ville.")
 
 
 def _exit_with_parent() -> None:
