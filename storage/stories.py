@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, cast
 
-from sqlalchemy import Table, delete, func, insert, select, update
+from sqlalchemy import Executable, Table, delete, func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.articles import next_seq
@@ -98,77 +98,71 @@ class StoryStore:
 
     async def candidates(self, keys: Iterable[int]) -> dict[int, list[int]]:
         """The articles stored under each of these band keys (keys with none left out)."""
-        wanted = sorted(set(keys))
         found: dict[int, list[int]] = {}
-        rows = await self._sqlite_rows(SQLITE_CANDIDATES, wanted)
-        if rows is None:
-            rows = []
-            async with self._db.sessions() as session:
-                for chunk in _chunks(wanted):
-                    rows.extend(
-                        await session.execute(
-                            select(StoryBand.band_key, StoryBand.article_id).where(
-                                StoryBand.band_key.in_(chunk)
-                            )
-                        )
-                    )
+        rows = await self._rows(
+            SQLITE_CANDIDATES,
+            sorted(set(keys)),
+            lambda chunk: select(StoryBand.band_key, StoryBand.article_id).where(
+                StoryBand.band_key.in_(chunk)
+            ),
+        )
         for key, article_id in rows:
             found.setdefault(int(key), []).append(int(article_id))
         return found
 
     async def live_texts(self, ids: Iterable[int], *, chars: int) -> dict[int, str]:
         """The first `chars` characters of the texts of these articles that are live."""
-        wanted = sorted(set(ids))
-        rows = await self._sqlite_rows(SQLITE_LIVE_TEXTS, wanted, first=(chars,))
-        if rows is None:
-            rows = []
-            async with self._db.sessions() as session:
-                for chunk in _chunks(wanted):
-                    rows.extend(
-                        await session.execute(
-                            select(Article.id, func.substr(Article.text, 1, chars)).where(
-                                Article.id.in_(chunk), Article.deleted_at.is_(None)
-                            )
-                        )
-                    )
+        rows = await self._rows(
+            SQLITE_LIVE_TEXTS,
+            sorted(set(ids)),
+            lambda chunk: select(Article.id, func.substr(Article.text, 1, chars)).where(
+                Article.id.in_(chunk), Article.deleted_at.is_(None)
+            ),
+            first=(chars,),
+        )
         return {int(i): t for i, t in rows}
 
     async def story_of(self, ids: Iterable[int]) -> dict[int, int]:
         """The story of each article (an article with no recorded story is its own)."""
         wanted = sorted(set(ids))
         stories = {i: i for i in wanted}
-        rows = await self._sqlite_rows(SQLITE_STORY_OF, wanted)
-        if rows is None:
-            rows = []
-            async with self._db.sessions() as session:
-                for chunk in _chunks(wanted):
-                    rows.extend(
-                        await session.execute(
-                            select(StoryMember.article_id, StoryMember.story_id).where(
-                                StoryMember.article_id.in_(chunk)
-                            )
-                        )
-                    )
+        rows = await self._rows(
+            SQLITE_STORY_OF,
+            wanted,
+            lambda chunk: select(StoryMember.article_id, StoryMember.story_id).where(
+                StoryMember.article_id.in_(chunk)
+            ),
+        )
         stories.update((int(a), int(s)) for a, s in rows)
         return stories
 
-    async def _sqlite_rows(
-        self, sql: str, values: list[int], *, first: tuple[object, ...] = ()
-    ) -> list[Any] | None:
-        """The rows of `sql` (its "IN ({})" filled a chunk of `values` at a time, after the
-        parameters `first`) on SQLite's reader connection: the story check reads these for
-        every batch of an import, and SQLAlchemy's execution layer costs several times the
-        statements. None where there is no such connection (PostgreSQL, in memory)."""
-        if not self._db.is_sqlite:
-            return None
+    async def _rows(
+        self,
+        sql: str,
+        values: list[int],
+        statement: Callable[[Sequence[int]], Executable],
+        *,
+        first: tuple[object, ...] = (),
+    ) -> list[Any]:
+        """The rows of a read by many values, a chunk at a time: `sql` (its "IN ({})" filled
+        with a chunk, after the parameters `first`) on SQLite's reader connection, where there
+        is one (the story check reads these for every batch of an import, and SQLAlchemy's
+        execution layer costs several times the statements), else `statement(chunk)`."""
         rows: list[Any] = []
-        for chunk in _chunks(values):
-            found = await self._db.sqlite_fetch(
-                sql.format(",".join("?" * len(chunk))), [*first, *chunk]
-            )
-            if found is None:  # an in-memory database: only the engine sees it
-                return None
-            rows.extend(found)
+        if self._db.is_sqlite:
+            for chunk in _chunks(values):
+                found = await self._db.sqlite_fetch(
+                    sql.format(",".join("?" * len(chunk))), [*first, *chunk]
+                )
+                if found is None:  # an in-memory database: only the engine sees it
+                    rows = []
+                    break
+                rows.extend(found)
+            else:
+                return rows
+        async with self._db.sessions() as session:
+            for chunk in _chunks(values):
+                rows.extend(await session.execute(statement(chunk)))
         return rows
 
     async def membership(self, article_id: int) -> Membership | None:
