@@ -190,6 +190,14 @@ def test_a_second_sentence_referring_back_is_quoted_with_the_lead_it_refers_to()
     assert expected == best_quote(query, "Navy award", _HONOUR)
 
 
+def test_a_lead_printed_twice_is_quoted_once() -> None:
+    # Some pages repeat their lead: quoting it with its repeat says nothing more.
+    lead = "The blast in Idleb killed 47 commanders, the Syrian Observatory reported."
+    text = f"{lead} {lead}\n\nExplosives were positioned near the meeting hall."
+    query = _query(("idleb", "idleb", 6.0), ("blast", "blast", 3.0))
+    assert best_quote(query, "Idleb blast", text) == lead
+
+
 def test_other_sentences_are_quoted_alone() -> None:
     query = _query(("baskin", "baskin", 6.0), ("store", "store", 2.0), ("1945", "1945", 6.0))
     expected = "Baskin-Robbins opened its first store in California in 1945."

@@ -514,7 +514,7 @@ def best_quote(
     refers = lead.split(" ", 1)[0] in _DESCRIBES or second.split(" ", 1)[0] in _REFERS_BACK
     # A lead that does not end as a statement (a quiz's question, a heading or a caption: "The
     # best photos from the 2022 Tony Awards") is no part of an answer, nor a question after it.
-    if not refers or not _ends_sentence(lead) or _asks(second):
+    if not refers or not _ends_sentence(lead) or _asks(second) or _repeats(lead, second):
         return sentence
     if len(joined) <= limit:
         return joined
@@ -576,6 +576,15 @@ def _around(
 
 def _asks(sentence: str) -> bool:
     return sentence.rstrip(_CLOSING).endswith("?")
+
+
+def _repeats(first: str, second: str) -> bool:
+    """Whether one sentence says nothing the other does not (pages that print the lead twice)."""
+    words, others = (
+        set(_PLAIN_WORD.findall(first.lower())),
+        set(_PLAIN_WORD.findall(second.lower())),
+    )
+    return words <= others or others <= words
 
 
 def _ends_sentence(sentence: str) -> bool:
