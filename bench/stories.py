@@ -46,6 +46,7 @@ from bench.speed import peak_rss_mb
 from bot.articles.archive import Archive, ImportRecord
 from bot.articles.workers import IMPORT_WORKERS
 from bot.clock import SystemClock
+from bot.memory import keep_memory_flat
 from bot.stories.keeper import StoryKeeper
 from bot.stories.trend import trend
 from storage.articles import ArticleStore
@@ -249,6 +250,7 @@ def synthetic(source: Sequence[tuple[str, str, str]], size: int) -> Iterator[Imp
 async def timed_import(
     paths: Sequence[pathlib.Path], size: int, stories: bool, workers: int
 ) -> None:
+    keep_memory_flat()  # as `newsbot` does at every start
     source = corpus_texts(paths)
     with tempfile.TemporaryDirectory() as work:
         db = Database.from_url(f"sqlite:///{work}/bench.sqlite3")
