@@ -22,9 +22,9 @@ from bot.articles.building import (
     MAX_ARTICLE_CHARS as MAX_ARTICLE_CHARS,  # re-exported: the limit users are told
 )
 from bot.articles.building import ImportRecord as ImportRecord
+from bot.articles.building import JsonLine, build_article
 from bot.articles.building import Origin as Origin
 from bot.articles.building import RejectedInput as RejectedInput
-from bot.articles.building import build_article
 from bot.articles.building import record_date as record_date
 from bot.articles.parsing import content_hash
 from bot.articles.workers import Built, build_batch, parse_pool
@@ -94,6 +94,8 @@ class ImportReport:
     duplicates: int = 0
     rejected: list[Phrase] = field(default_factory=list)
     index_error: Phrase | None = None
+    # Lines of `.jsonl` files given undecoded (JsonLine) that are not article objects.
+    unreadable: list[tuple[str | None, int]] = field(default_factory=list)
 
 
 class Archive:
@@ -309,7 +311,7 @@ class Archive:
 
     async def import_records(
         self,
-        records: Iterable[ImportRecord],
+        records: Iterable[ImportRecord | JsonLine],
         *,
         batch_size: int = 2_000,
         progress: Callable[[int], object] | None = None,
@@ -532,7 +534,7 @@ class Archive:
 
     async def _build_batches(
         self,
-        records: Iterable[ImportRecord],
+        records: Iterable[ImportRecord | JsonLine],
         report: ImportReport,
         progress: Callable[[int], object] | None,
         size: int,
@@ -545,17 +547,19 @@ class Archive:
         today = self._clock.now().date()
         loop = asyncio.get_running_loop()
 
-        def read_next() -> list[tuple[int, ImportRecord]]:
+        def read_next() -> list[tuple[int, ImportRecord | JsonLine]]:
             chunk = list(itertools.islice(numbered, size))
             if chunk and progress is not None:
                 progress(len(chunk))
             return chunk
 
         pool: ProcessPoolExecutor | None = None
-        building: collections.deque[tuple[list[tuple[int, ImportRecord]], asyncio.Future[Built]]]
+        building: collections.deque[
+            tuple[list[tuple[int, ImportRecord | JsonLine]], asyncio.Future[Built]]
+        ]
         building = collections.deque()
 
-        def start(chunk: list[tuple[int, ImportRecord]]) -> None:
+        def start(chunk: list[tuple[int, ImportRecord | JsonLine]]) -> None:
             nonlocal pool
             future: asyncio.Future[Built]
             if pool is None and workers and len(chunk) == size >= POOL_MIN_BATCH:
@@ -569,7 +573,7 @@ class Archive:
             building.append((chunk, future))
 
         async def built(
-            chunk: list[tuple[int, ImportRecord]], future: asyncio.Future[Built]
+            chunk: list[tuple[int, ImportRecord | JsonLine]], future: asyncio.Future[Built]
         ) -> Built:
             nonlocal pool
             try:
@@ -594,6 +598,7 @@ class Archive:
                     return
                 batch = await built(*building.popleft())
                 report.rejected.extend(batch.refused)
+                report.unreadable.extend(batch.unreadable)
                 if batch.articles:
                     yield batch
         finally:

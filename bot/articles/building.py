@@ -7,6 +7,7 @@ the main process stores and indexes the batch before.
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -22,7 +23,7 @@ from bot.articles.fields import (
 )
 from bot.articles.parsing import content_hash, parse_article
 from bot.i18n import N_, Explained, Phrase
-from bot.languages import detect
+from bot.languages import detect, known
 from storage.articles import NewArticle
 
 MAX_ARTICLE_CHARS = 200_000
@@ -66,6 +67,51 @@ class ImportRecord:
                 return Phrase.of(N_("{file} line {n}"), file=self.where, n=self.line)
             return Phrase.of(N_("line {n}"), n=self.line)
         return self.where or Phrase.of(N_("record {n}"), n=number)
+
+
+@dataclass(frozen=True, slots=True)
+class JsonLine:
+    """A line of a `.jsonl` file, read but not yet decoded: an import's workers decode it."""
+
+    text: str
+    where: str | None
+    number: int
+
+
+def decode_record(line: str, where: str | None, number: int) -> ImportRecord | None:
+    """The record a `.jsonl` line holds, None if it is not an article object."""
+    try:
+        value = json.loads(line)
+    except (ValueError, RecursionError):  # ValueError: also integers of over 4,300 digits
+        return None
+    if not isinstance(value, dict) or not isinstance(value.get("text"), str):
+        return None
+
+    def text_field(key: str) -> str | None:
+        item = value.get(key)
+        if item is None or isinstance(item, (dict, list, bool)):
+            return None
+        return item if isinstance(item, str) else json.dumps(item)
+
+    return ImportRecord(
+        text=value["text"],
+        title=text_field("title"),
+        date=text_field("date"),
+        source=text_field("source"),
+        url=text_field("url"),
+        external_id=text_field("id"),
+        where=where,
+        lang=_language(text_field("lang")),
+        line=number,
+    )
+
+
+def _language(value: str | None) -> str | None:
+    """A `lang` field's code ("fr", "pt-BR" -> "pt"); an unknown one is left to detection."""
+    if not value:
+        return None
+    code = value.strip().lower().replace("_", "-").split("-", 1)[0]
+    return code if known(code) else None
 
 
 def build_article(

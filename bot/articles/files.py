@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
@@ -10,8 +9,8 @@ from pathlib import PurePath
 from typing import TextIO
 
 from bot.articles.archive import ImportRecord
+from bot.articles.building import JsonLine, decode_record
 from bot.i18n import N_, Explained
-from bot.languages import known
 
 TEXT_SUFFIXES = {".txt", ".md", ".markdown", ".text"}
 HTML_SUFFIXES = {".html", ".htm"}
@@ -93,11 +92,19 @@ def iter_jsonl_lines(
     for number, line in enumerate(lines, start=1):
         if not line.strip():
             continue
-        record = _record(line, label or None, number)
+        record = decode_record(line, label or None, number)
         if record is None:
             bad_lines.append(number)
         else:
             yield record
+
+
+def undecoded_lines(lines: Iterator[str], *, label: str = "") -> Iterator[JsonLine]:
+    """The non-blank lines of a large file as they are, for an import's workers to decode
+    (`Archive.import_records` counts those that are not article objects)."""
+    for number, line in enumerate(lines, start=1):
+        if line.strip():
+            yield JsonLine(line, label or None, number)
 
 
 def bounded_lines(handle: TextIO, limit: int) -> Iterator[str]:
@@ -114,41 +121,6 @@ def bounded_lines(handle: TextIO, limit: int) -> Iterator[str]:
 
 # What bounded_lines gives for a line too long to read: not an article object.
 OVERLONG_LINE = "overlong"
-
-
-def _record(line: str, where: str | None, number: int) -> ImportRecord | None:
-    try:
-        value = json.loads(line)
-    except (ValueError, RecursionError):  # ValueError: also integers of over 4,300 digits
-        return None
-    if not isinstance(value, dict) or not isinstance(value.get("text"), str):
-        return None
-
-    def text_field(key: str) -> str | None:
-        item = value.get(key)
-        if item is None or isinstance(item, (dict, list, bool)):
-            return None
-        return item if isinstance(item, str) else json.dumps(item)
-
-    return ImportRecord(
-        text=value["text"],
-        title=text_field("title"),
-        date=text_field("date"),
-        source=text_field("source"),
-        url=text_field("url"),
-        external_id=text_field("id"),
-        where=where,
-        lang=_language(text_field("lang")),
-        line=number,
-    )
-
-
-def _language(value: str | None) -> str | None:
-    """A `lang` field's code ("fr", "pt-BR" -> "pt"); an unknown one is left to detection."""
-    if not value:
-        return None
-    code = value.strip().lower().replace("_", "-").split("-", 1)[0]
-    return code if known(code) else None
 
 
 class _TextExtractor(HTMLParser):

@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 
-from bot.articles.building import ImportRecord, build_records
+from bot.articles.building import ImportRecord, JsonLine, build_records, decode_record
 from bot.i18n import Phrase
 from bot.languages import detect
 from bot.stories.signature import Signature, signatures_by_text
@@ -22,18 +22,30 @@ IMPORT_WORKERS = max(0, min(4, (os.cpu_count() or 1) - 1))
 
 @dataclass(frozen=True, slots=True)
 class Built:
-    """A batch of records made articles, why the others were refused, and the articles'
-    story signatures by text (the story check's hashing, done here beside the parse)."""
+    """A batch of records made articles, why the others were refused, the articles' story
+    signatures by text (the story check's hashing, done here beside the parse), and the lines
+    that were no article objects (file, line)."""
 
     articles: list[NewArticle]
     refused: list[Phrase]
     signed: dict[str, Signature] = field(default_factory=dict)
+    unreadable: list[tuple[str | None, int]] = field(default_factory=list)
 
 
-def build_batch(chunk: Sequence[tuple[int, ImportRecord]], today: dt.date) -> Built:
-    """Parse numbered records into articles and sign them for the story check."""
-    articles, refused = build_records(chunk, today)
-    return Built(articles, refused, signatures_by_text([a.text for a in articles]))
+def build_batch(chunk: Sequence[tuple[int, ImportRecord | JsonLine]], today: dt.date) -> Built:
+    """Decode, parse and sign numbered records (decoding JSON here spares the importer)."""
+    records: list[tuple[int, ImportRecord]] = []
+    unreadable: list[tuple[str | None, int]] = []
+    for number, item in chunk:
+        if isinstance(item, JsonLine):
+            decoded = decode_record(item.text, item.where, item.number)
+            if decoded is None:
+                unreadable.append((item.where, item.number))
+                continue
+            item = decoded
+        records.append((number, item))
+    articles, refused = build_records(records, today)
+    return Built(articles, refused, signatures_by_text([a.text for a in articles]), unreadable)
 
 
 def parse_pool(workers: int) -> ProcessPoolExecutor:

@@ -21,14 +21,15 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError
 
 from bot.articles.archive import Actor, ImportRecord
+from bot.articles.building import JsonLine
 from bot.articles.files import (
     JSONL_SUFFIXES,
     SUPPORTED,
     UnreadableFile,
     bounded_lines,
-    iter_jsonl_lines,
     read_records,
     shown_name,
+    undecoded_lines,
 )
 from bot.articles.workers import IMPORT_WORKERS
 from bot.cli.backup import is_export_file, restore_export, write_export
@@ -298,25 +299,18 @@ class _Sources:
     bad_lines: int = 0
     skipped: list[str] = field(default_factory=list)  # other files in a folder (README...)
 
-    def records(self, paths: Sequence[Path]) -> Iterator[ImportRecord]:
+    def records(self, paths: Sequence[Path]) -> Iterator[ImportRecord | JsonLine]:
         for path in _expand(paths, self):
             self.files += 1
             name = shown_name(path)
             if path.suffix.lower() in JSONL_SUFFIXES:
-                bad: list[int] = []
+                # Decoded by the import's workers, which say which lines are no articles.
                 try:
                     with path.open(encoding="utf-8", errors="replace") as handle:
                         lines = bounded_lines(handle, self.max_file_bytes)
-                        yield from iter_jsonl_lines(lines, bad, label=name)
+                        yield from undecoded_lines(lines, label=name)
                 except OSError as exc:
                     self._refuse(f"{name}: {exc.strerror or exc}")
-                if bad:
-                    self.bad_lines += len(bad)
-                    first = ", ".join(str(n) for n in bad[:10])
-                    more = f" and {len(bad) - 10:,} more" if len(bad) > 10 else ""
-                    self.problems.append(
-                        f"{name}: {len(bad):,} line(s) are not article objects (line {first}{more})"
-                    )
                 continue
             try:
                 size = path.stat().st_size
@@ -332,6 +326,19 @@ class _Sources:
                 self._refuse(f"{name}: {reason}")
                 continue
             yield from (replace(r, where=name) for r in records)
+
+    def unreadable(self, lines: Sequence[tuple[str | None, int]]) -> None:
+        """Note the `.jsonl` lines that were no article objects, by file."""
+        by_file: dict[str | None, list[int]] = {}
+        for where, number in lines:
+            by_file.setdefault(where, []).append(number)
+        for name, bad in by_file.items():
+            self.bad_lines += len(bad)
+            first = ", ".join(str(n) for n in bad[:10])
+            more = f" and {len(bad) - 10:,} more" if len(bad) > 10 else ""
+            self.problems.append(
+                f"{name}: {len(bad):,} line(s) are not article objects (line {first}{more})"
+            )
 
     def _refuse(self, problem: str) -> None:
         self.refused_files += 1
@@ -440,6 +447,7 @@ async def _import_async(
             )
     finally:
         await services.close()
+    sources.unreadable(report.unreadable)
     origin = " and ".join(
         ([f"{sources.files} file(s)"] if sources.files or not urls else [])
         + ([f"{len(urls)} address(es)"] if urls else [])
