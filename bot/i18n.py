@@ -7,6 +7,7 @@ else English. Translators edit `bot/locales/<lang>/LC_MESSAGES/bot.po`; see docs
 from __future__ import annotations
 
 import gettext
+import json
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from pathlib import Path
@@ -96,6 +97,36 @@ class Phrase:
 
     def __str__(self) -> str:
         return self.said(ENGLISH)
+
+    def stored(self) -> str:
+        """The phrase as JSON, to keep (a feed's last error) and say later in any language."""
+        return json.dumps(_plain(self), ensure_ascii=False)
+
+    @classmethod
+    def from_stored(cls, text: str) -> Phrase | None:
+        """The phrase `stored` wrote; None for other text (kept before phrases were)."""
+        try:
+            value = json.loads(text)
+        except ValueError:
+            return None
+        return _phrase(value)
+
+
+def _plain(value: object) -> object:
+    if isinstance(value, Phrase):
+        return {"phrase": value.template, "values": {k: _plain(v) for k, v in value.values}}
+    return value if isinstance(value, (str, int, float)) or value is None else str(value)
+
+
+def _phrase(value: object) -> Phrase | None:
+    if not (
+        isinstance(value, dict)
+        and isinstance(value.get("phrase"), str)
+        and isinstance(value.get("values"), dict)
+    ):
+        return None
+    values = {k: _phrase(v) or v for k, v in value["values"].items()}
+    return Phrase(value["phrase"], tuple(values.items()))
 
 
 class Explained(Exception):

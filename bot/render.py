@@ -8,7 +8,7 @@ import re
 from collections.abc import Iterable, Sequence
 from typing import Protocol
 
-from bot.i18n import ENGLISH, Texts
+from bot.i18n import ENGLISH, Phrase, Texts
 
 MESSAGE_LIMIT = 4096
 PARAGRAPH = re.compile(r"\n\s*\n")
@@ -182,12 +182,18 @@ def feed_lines(feeds: Sequence[FeedView], texts: Texts = ENGLISH) -> str:
                 "   "
                 + texts(
                     "last error: {error} (next try {when})",
-                    error=escape(feed.last_error),
+                    error=escape(said_error(feed.last_error, texts)),
                     when=_moment(feed.next_poll_at),
                 )
             )
         blocks.append("\n".join(lines))
     return "\n\n".join(blocks)
+
+
+def said_error(stored: str, texts: Texts) -> str:
+    """A feed's last error in the reader's language (as it was kept, if kept as plain text)."""
+    phrase = Phrase.from_stored(stored)
+    return stored if phrase is None else phrase.said(texts)
 
 
 def _moment(value: dt.datetime) -> str:

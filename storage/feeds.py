@@ -25,6 +25,9 @@ from storage.models import Feed, FeedItem
 
 FEEDS = cast(Table, Feed.__table__)
 
+# A feed's last error is kept up to this long.
+MAX_ERROR_CHARS = 500
+
 
 @dataclass(frozen=True, slots=True)
 class FeedInfo:
@@ -209,7 +212,7 @@ class FeedStore:
         return await self._held(
             feed_id,
             worker,
-            last_error=error[:500],
+            last_error=error[:MAX_ERROR_CHARS],
             failures=Feed.failures + 1,
             next_poll_at=next_poll_at,
         )

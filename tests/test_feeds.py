@@ -147,6 +147,9 @@ async def test_a_failing_feed_backs_off_shows_its_error_and_spares_the_others(
     listing = await bot.send("/feeds", user_id=EDITOR)
     assert "last error: The server answered 404 Not Found." in listing[0]
     assert "#1 Bad" in listing[0] and "#2 Good" in listing[0]
+    # The error is kept as a phrase: each editor reads it in their language.
+    [russian] = await bot.send("/feeds", user_id=EDITOR, language_code="ru")
+    assert "последняя ошибка: Сервер ответил 404 Not Found." in russian
 
 
 async def test_hostile_feeds_get_an_error_and_store_nothing(bot: Harness, site: WebSite) -> None:

@@ -12,7 +12,7 @@ import pytest
 from matplotlib import ft2font
 
 from bot.audit import audit_line
-from bot.i18n import RLM, Texts
+from bot.i18n import N_, RLM, Phrase, Texts
 from bot.stories import chart
 from bot.stories.chart import ChartWords, chart_words
 from bot.stories.keeper import Outlets
@@ -267,3 +267,15 @@ def test_other_copies_are_counted_in_each_language(lang: str, expected: list[str
     assert [Outlets((), n).said(texts) for n in (1, 2, 5, 21)] == expected
     assert Outlets(("Reuters", "AFP"), 3).said(texts) == "Reuters, AFP +3"
     assert not Outlets()
+
+
+def test_a_phrase_kept_as_text_is_said_later_in_any_language() -> None:
+    reason = Phrase.of(N_("The server answered {status}."), status="404 Not Found")
+    kept = Phrase.of(N_("{where}: {reason}"), where="feed.xml", reason=reason).stored()
+    again = Phrase.from_stored(kept)
+    assert again is not None
+    assert again.said(Texts(RU)) == "feed.xml: Сервер ответил 404 Not Found."
+    assert str(again) == "feed.xml: The server answered 404 Not Found."
+    # Text kept before phrases were (or any other) is not a phrase.
+    for other in ("The server answered 404 Not Found.", "{}", "[1]", '{"phrase": 1}'):
+        assert Phrase.from_stored(other) is None

@@ -9,6 +9,8 @@ from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
+from bot.i18n import ENGLISH
+from bot.render import said_error
 from bot.services import Services, open_services
 from bot.settings import Settings
 
@@ -83,7 +85,7 @@ def _list(settings: Settings, args: argparse.Namespace) -> int:
                 f"#{feed.id}\t{feed.url}\t{feed.title or '-'}\ttopics: {feed.topics or '-'}\t"
                 f"{feed.item_count} article{'' if feed.item_count == 1 else 's'}\t"
                 f"last success: {success}\t"
-                f"last error: {feed.last_error or '-'}"
+                f"last error: {said_error(feed.last_error, ENGLISH) if feed.last_error else '-'}"
             )
         return 0
 

@@ -20,11 +20,11 @@ from urllib.parse import urlsplit
 from bot.articles.archive import Actor, Archive, ImportRecord, RejectedInput
 from bot.clock import Clock
 from bot.feeds.parse import FeedEntry, FeedError, ParsedFeed, discover_feeds, parse_feed
-from bot.i18n import N_
+from bot.i18n import N_, Phrase
 from bot.web.fetch import Fetched, FetchError
 from bot.web.reader import WebReader
 from bot.web.urls import canonical_key
-from storage.feeds import FeedInfo, FeedStore
+from storage.feeds import MAX_ERROR_CHARS, FeedInfo, FeedStore
 
 log = logging.getLogger(__name__)
 
@@ -151,11 +151,13 @@ class FeedService:
             parsed = await _parse(fetched)
             stored, unread = await self._store_new(feed, parsed)
         except (FetchError, FeedError) as exc:
-            await self._failed(feed, str(exc), report)
+            await self._failed(feed, exc.phrase, report)
             return
         except Exception:
             log.exception("feed %s (%s) could not be polled", feed.id, feed.url)
-            await self._failed(feed, "internal error while polling (see the bot's log)", report)
+            await self._failed(
+                feed, Phrase.of(N_("internal error while polling (see the bot's log)")), report
+            )
             return
         report.stored += stored
         report.items_failed += unread
@@ -243,12 +245,17 @@ class FeedService:
             title=title,
         )
 
-    async def _failed(self, feed: FeedInfo, error: str, report: PollReport) -> None:
+    async def _failed(self, feed: FeedInfo, error: Phrase, report: PollReport) -> None:
         report.failed += 1
         report.errors.append(f"{feed.url}: {error}")
         wait = min(self.interval * (2 ** min(feed.failures + 1, 20)), MAX_BACKOFF)
         log.info("feed %s failed (%s); next try in %s", feed.id, error, wait)
-        await self.store.failed(feed.id, self._worker, error, next_poll_at=self._clock.now() + wait)
+        # Kept as a phrase, so /feeds says it in each chat's language (in English when too
+        # long to keep whole).
+        kept = error.stored()
+        if len(kept) > MAX_ERROR_CHARS:
+            kept = str(error)
+        await self.store.failed(feed.id, self._worker, kept, next_poll_at=self._clock.now() + wait)
 
 
 async def _parse(fetched: Fetched) -> ParsedFeed:
