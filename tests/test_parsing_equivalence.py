@@ -93,6 +93,23 @@ def test_content_hash_is_the_first_definition(text: str) -> None:
     assert first_content_hash(text) == content_hash(text)
 
 
+# Words and every ASCII white space byte, so that runs of each shape meet the fast road.
+SPACED = st.lists(
+    st.sampled_from([*" \n\t\r\x0b\x0c\x1c", "a", "bc", "\n\n", "é"]), max_size=40
+).map("".join)
+
+
+@SETTINGS
+@given(SPACED)
+@example("a\n\nb c\nd")
+@example("a\n\n\nb")
+@example("\na")
+@example("a \nb")
+def test_single_spaced_is_the_join_of_the_split(text: str) -> None:
+    data = text.encode("utf-8")
+    assert b" ".join(data.split()) == parsing._single_spaced(data)
+
+
 def test_content_hash_refuses_lone_surrogates_as_the_first_definition_did() -> None:
     for hash_text in (first_content_hash, content_hash):
         with pytest.raises(UnicodeEncodeError):
