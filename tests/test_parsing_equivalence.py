@@ -276,3 +276,21 @@ def test_one_pass_over_the_lines_finds_what_two_did(text: str) -> None:
     spans: list[tuple[int, int]] = []
     photos = b._lines(text, spans)
     assert (photos, spans) == first_caption_and_byline_spans(text)
+
+
+MARK_PIECES = st.sampled_from(
+    [
+        *("Related News", "Read more", "Read", "Tags", "Tag", "Click here", "Print Tweet"),
+        *("Print", "pic.twitter.com", "pic.twitter", "Share on Facebook", "Sign up for"),
+        *"a \n",
+    ]
+)
+
+
+@SETTINGS
+@given(st.lists(MARK_PIECES, max_size=8).map("".join))
+def test_one_search_for_the_marks_finds_what_each_find_would(text: str) -> None:
+    from bot.articles import boilerplate as b
+
+    marks = [*b._TAIL_MARKS, "Tags", *b._PROMPTS, "pic.twitter.com"]
+    assert (b._MARKS.search(text) is None) == all(text.find(m) == -1 for m in marks)
