@@ -161,6 +161,20 @@ def test_windowed_mojibake_check_is_ftfys(text: str) -> None:
     assert parsing.looks_bad(text) == is_bad(text)
 
 
+def first_windows(text: str) -> str:
+    parts = re.split(f"([^{parsing._PLAIN}{parsing._TYPOGRAPHY}]+)", text)
+    return "".join(p if n % 2 or len(p) <= 8 else f"{p[:4]}\n{p[-4:]}" for n, p in enumerate(parts))
+
+
+@SETTINGS
+@given(st.one_of(MOJIBAKE_TEXT, TEXT, st.lists(MOJIBAKE_TEXT | ASCII, max_size=8).map("".join)))
+@example("é")
+@example("abcdefghijé")
+@example("éabcdefghijéé")
+def test_windows_are_the_split_at_suspect_runs(text: str) -> None:
+    assert first_windows(text) == parsing._windows(text)
+
+
 def first_headline_at(title: str, text: str, position: int, *, search: bool) -> object:
     words = re.split(r"\W+", title.removesuffix("…"))
     if title.endswith("…"):

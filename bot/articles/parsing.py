@@ -31,7 +31,9 @@ _PLAIN = (
 # capitals (Windows-1251), or beside another character outside _PLAIN.
 _TYPOGRAPHY = "‘’“”–—…«»"
 _UNTYPOGRAPHIC = re.compile(f"[^{_PLAIN}{_TYPOGRAPHY}]")
-_UNTYPOGRAPHIC_RUN = re.compile(f"([^{_PLAIN}{_TYPOGRAPHY}]+)")
+# A run of them: [^...]+ spelled so that it starts with a plain set and no group, as re then
+# skips to a run's first character with a test of the set alone (three times faster).
+_UNTYPOGRAPHIC_RUN = re.compile(f"[^{_PLAIN}{_TYPOGRAPHY}][^{_PLAIN}{_TYPOGRAPHY}]*")
 _CYRILLIC_QUOTED = re.compile(f"[ВГРС][{_TYPOGRAPHY}][ВГРС]")
 _CONTEXT = 4
 QUESTION_WORDS = frozenset(
@@ -135,13 +137,26 @@ def looks_bad(text: str) -> bool:
     beyond = others.decode("utf-8", "surrogatepass") if len(others) < len(text) // 4 else text
     if _UNTYPOGRAPHIC.search(beyond) is None:  # quotes, dashes and ellipses alone
         return False
-    parts = _UNTYPOGRAPHIC_RUN.split(text)  # plain, suspect, plain, ..., plain
-    return is_bad(
-        "".join(
-            p if n % 2 or len(p) <= 2 * _CONTEXT else f"{p[:_CONTEXT]}\n{p[-_CONTEXT:]}"
-            for n, p in enumerate(parts)
-        )
-    )
+    return is_bad(_windows(text))
+
+
+def _windows(text: str) -> str:
+    """The text with every stretch between two runs of suspect characters cut to its ends."""
+    pieces: list[str] = []  # plain, suspect, plain, ..., plain
+    position = 0
+    for run in _UNTYPOGRAPHIC_RUN.finditer(text):
+        pieces.append(_ends(text, position, run.start()))
+        pieces.append(run.group())
+        position = run.end()
+    pieces.append(_ends(text, position, len(text)))
+    return "".join(pieces)
+
+
+def _ends(text: str, start: int, end: int) -> str:
+    """text[start:end], or its first and last _CONTEXT characters when it is longer."""
+    if end - start <= 2 * _CONTEXT:
+        return text[start:end]
+    return f"{text[start : start + _CONTEXT]}\n{text[end - _CONTEXT : end]}"
 
 
 def clean_text(raw: str) -> str:
