@@ -308,3 +308,31 @@ def test_one_search_for_the_marks_finds_what_each_find_would(text: str) -> None:
 
     marks = [*b._TAIL_MARKS, "Tags", *b._PROMPTS, "pic.twitter.com"]
     assert (b._MARKS.search(text) is None) == all(text.find(m) == -1 for m in marks)
+
+
+def first_article_source(text: str) -> str | None:
+    from bot.articles import boilerplate as b
+
+    found = b.agency(text)
+    if found is not None:
+        return found
+    for line in text.split("\n"):
+        if line.startswith(b._CAPTION_STARTS) or "(" not in line:
+            continue
+        match = b._SOURCE_MARK.search(line)
+        if match is not None:
+            return match.group(1).strip()
+    return None
+
+
+SOURCE_PIECES = st.sampled_from(
+    [*("(Source: SANA)", "(via : x )", "(SOURCE:", "Syria)", "PHOTO: (source: y)"), *"a ()\n:"]
+)
+
+
+@SETTINGS
+@given(st.lists(SOURCE_PIECES, max_size=10).map("".join))
+@example("(source:\nSANA)")
+@example("PHOTO (source: x)\n(via: y)")
+def test_article_source_is_the_first_definition(text: str) -> None:
+    assert first_article_source(text) == article_source(text)

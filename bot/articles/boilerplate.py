@@ -323,7 +323,8 @@ def article_source(text: str) -> str | None:
     """The outlet or agency a text names as its own: its dateline's agency, else a
     "(Source: X)" outside photo captions (there it credits the photo), else None."""
     found = agency(text)
-    if found is not None:
+    # A mark in a line is one in the text: most texts have none, and one search says so.
+    if found is not None or _SOURCE_MARK.search(text) is None:
         return found
     for line in text.split("\n"):
         if line.startswith(_CAPTION_STARTS) or "(" not in line:
