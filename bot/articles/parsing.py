@@ -164,11 +164,12 @@ def clean_text(raw: str) -> str:
     if "\r" in raw:
         raw = raw.replace("\r\n", "\n").replace("\r", "\n")
     text = unicodedata.normalize("NFC", raw)
-    # Every character UNPRINTABLE matches is unprintable: when the rest of the text is
-    # printable (str.isprintable is a plain C loop), the regex need not scan it.
-    if not text.replace("\n", "").replace("\t", "").isprintable() and UNPRINTABLE.search(text):
-        text = UNPRINTABLE.sub("", text)
-    text = "\n".join([line.strip() for line in text.split("\n")])
+    lines = text.split("\n")
+    # Every character UNPRINTABLE matches is unprintable: when every line is printable
+    # (str.isprintable is a plain C loop), the regex need not scan the text.
+    if not all(map(str.isprintable, lines)) and UNPRINTABLE.search(text):
+        lines = UNPRINTABLE.sub("", text).split("\n")
+    text = "\n".join([line.strip() for line in lines])
     if "\n\n\n" in text:
         text = re.sub(r"\n{3,}", "\n\n", text)
     return text.strip()
@@ -200,13 +201,13 @@ def _single_spaced(data: bytes) -> bytes:
     """b" ".join(data.split()), without a list of every word for the common case.
 
     A parsed text's only white space is single spaces, line breaks and blank lines: with no
-    other ASCII white space (what bytes.split() splits at), turning the breaks into spaces
-    gives the same words in order, and when no two spaces meet and none is at an end, each
-    run of white space became one space, as the join makes it.
+    other ASCII white space (what bytes.split() splits at), joining its non-empty lines with
+    spaces gives the same words in order, and when no two spaces meet and none is at an end,
+    each run of white space became one space, as the join of the split makes it.
     """
     if b"\t" in data or b"\r" in data or b"\x0b" in data or b"\x0c" in data:
         return b" ".join(data.split())
-    flat = data.replace(b"\n\n", b" ").replace(b"\n", b" ")
+    flat = b" ".join(filter(None, data.split(b"\n")))  # a split at one byte is a memchr
     if b"  " in flat or flat.startswith(b" ") or flat.endswith(b" "):
         return b" ".join(data.split())
     return flat
