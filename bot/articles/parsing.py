@@ -129,12 +129,13 @@ def looks_bad(text: str) -> bool:
     """
     if text.isascii():
         return False
-    if any(capital in text for capital in "ВГРС") and _CYRILLIC_QUOTED.search(text):
-        return True
     # Where most characters are ASCII, look among the others only: a byte translation finds
-    # them at memory speed, and the regex then reads a few instead of thousands.
+    # them at memory speed, and the tests then read a few instead of thousands. (`beyond`
+    # holds every character that is not ASCII, the four capitals among them.)
     others = text.encode("utf-8", "surrogatepass").translate(None, _ASCII_BYTES)
     beyond = others.decode("utf-8", "surrogatepass") if len(others) < len(text) // 4 else text
+    if any(capital in beyond for capital in "ВГРС") and _CYRILLIC_QUOTED.search(text):
+        return True
     if _UNTYPOGRAPHIC.search(beyond) is None:  # quotes, dashes and ellipses alone
         return False
     return is_bad(_windows(text))
