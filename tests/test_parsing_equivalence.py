@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
+from collections.abc import Callable
 
 import pytest
 from ftfy.badness import is_bad
@@ -210,6 +211,34 @@ def test_headline_repeat_is_the_first_definition(
 
     expected = first_headline_at(title, text, position, search=search)
     assert _headline_at(title, text, position, search=search) == expected
+
+
+@SETTINGS
+@given(
+    st.lists(CASES.filter(lambda w: re.fullmatch(r"\w+", w) is not None), min_size=3, max_size=5),
+    st.lists(st.sampled_from([" ", "-", ". ", "’", ":", "", "\n"]), min_size=5, max_size=5),
+    st.sampled_from([str.lower, str.upper, str.title, str.swapcase]),
+    CASES,
+    CASES,
+    st.integers(0, 80),
+)
+def test_the_headline_prefilter_never_refuses_a_repeat(
+    words: list[str],
+    seps: list[str],
+    case: Callable[[str], str],
+    before: str,
+    after: str,
+    cut: int,
+) -> None:
+    from bot.articles.boilerplate import _headline_pattern, _may_follow
+
+    pattern = _headline_pattern(tuple(words))
+    said = "".join(case(w) + sep for w, sep in zip(words, seps, strict=False))
+    for text in (said + after, before + said + after):
+        if pattern.match(text):
+            assert _may_follow(text[:cut], tuple(words), opening=True)
+        if pattern.search(text):
+            assert _may_follow(text, tuple(words))
 
 
 def test_every_ftfy_pattern_needs_a_character_the_window_keeps() -> None:

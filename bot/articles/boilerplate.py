@@ -224,11 +224,14 @@ def _headline_at(title: str, text: str, position: int, *, search: bool = False) 
     # a plain test that a word it needs is there (as re.IGNORECASE compares letters).
     if search:
         end = position + len(title) + 400
-        if not _may_contain(text[position:end], *words):
+        window = text[position:end]
+        if not _may_contain(window, *words) or not _may_follow(window, words):
             return None
         match = _headline_pattern(words).search(text, position, end)
     else:
         if not _may_contain(text[position : position + len(words[0])], words[0]):
+            return None
+        if not _may_follow(text[position : position + len(title) + 40], words, opening=True):
             return None
         match = _headline_pattern(words).match(text, position)
     return match.span() if match is not None else None
@@ -257,6 +260,25 @@ def _may_contain(text: str, *words: str) -> bool:
         return True
     folded = text.casefold()
     return all(word.casefold() in folded for word in words)
+
+
+def _may_follow(text: str, words: tuple[str, ...], *, opening: bool = False) -> bool:
+    """False only when `words` cannot match in `text` one after another with only non-word
+    characters between them, as the headline's pattern needs (True: maybe); with `opening`,
+    at its start, in a `text` that may be cut short anywhere.
+
+    Without its non-word characters a match is the words run together, letter for letter
+    equal under casefold as in _may_contain (the Turkish i aside: there, maybe). At the
+    start, the words run together and what is kept of the cut text both start what is kept
+    of the whole: one of them starts the other.
+    """
+    if any(odd in text or any(odd in word for word in words) for odd in "\u0130\u0131"):
+        return True
+    joined = "".join(words).casefold()
+    kept = _NON_WORD.sub("", text).casefold()
+    if opening:
+        return kept.startswith(joined) or joined.startswith(kept)
+    return joined in kept
 
 
 def _merged(spans: list[Span]) -> list[Span]:
