@@ -339,6 +339,39 @@ def test_one_search_for_the_marks_finds_what_each_find_would(text: str) -> None:
     assert (b._MARKS.search(text) is None) == all(text.find(m) == -1 for m in marks)
 
 
+def first_agency(text: str) -> str | None:
+    from bot.articles import boilerplate as b
+
+    head = text[:2_000]
+    match = b._DATELINE.search(head)
+    if match is not None:
+        return b._agency_name(match.group(1))
+    for line in head.split("\n"):
+        match = b._AGENCY_DASH.match(line) or b._LEAD_AGENCY.match(line)
+        if match is not None:
+            return b._agency_name(match.group().split()[0])
+    sign_off = b._SIGN_OFF.search(text, max(0, len(text) - 40))
+    return b._agency_name(sign_off.group(1)) if sign_off is not None else None
+
+
+AGENCY_PIECES = st.sampled_from(
+    [
+        *("AFP", "afp", "Reuters", " REUTERS", "AP", "Associated Press", "TASS", "ſana", "İans"),
+        *("", " - ", " – ", " ", "\n", "\n\n", "Sat 21 Jun 2014", "5 June 2014", "x", "(AFP)"),
+    ]
+)
+
+
+@SETTINGS
+@given(st.lists(AGENCY_PIECES, max_size=10).map("".join))
+@example("AFP - x")
+@example("\n afp Sat 21 Jun 2014\n")
+def test_agency_is_the_first_definition(text: str) -> None:
+    from bot.articles.boilerplate import agency
+
+    assert first_agency(text) == agency(text)
+
+
 def first_article_source(text: str) -> str | None:
     from bot.articles import boilerplate as b
 

@@ -334,7 +334,11 @@ def agency(text: str) -> str | None:
     if match is not None:
         return _agency_name(match.group(1))
     for line in head.split("\n"):
-        match = _AGENCY_DASH.match(line) or _LEAD_AGENCY.match(line)
+        if not line:  # half the lines of a parsed text (blank lines part its paragraphs)
+            continue
+        # "AFP - " is matched case for case, so only a line that starts with a name can be one.
+        match = _AGENCY_DASH.match(line) if line.startswith(_AGENCY_NAMES) else None
+        match = match or _LEAD_AGENCY.match(line)
         if match is not None:
             return _agency_name(match.group().split()[0])
     sign_off = _SIGN_OFF.search(text, max(0, len(text) - 40))
