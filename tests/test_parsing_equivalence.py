@@ -88,6 +88,7 @@ def first_parse_article(raw: str, *, title: str | None = None) -> ParsedArticle:
 @example("a\x1cb")
 @example("A\x1fB C")
 @example("Straße ΣΑΣ")
+@example("Наводнение  РАЗРУШИЛО\n\nдома É")
 @example("“Quoted” – café\n\nÉcole ꭰ")
 @example("")
 def test_content_hash_is_the_first_definition(text: str) -> None:
@@ -109,6 +110,19 @@ SPACED = st.lists(
 def test_single_spaced_is_the_join_of_the_split(text: str) -> None:
     data = text.encode("utf-8")
     assert b" ".join(data.split()) == parsing._single_spaced(data)
+
+
+def test_casefold_keeps_white_space_white_and_the_rest_not() -> None:
+    # What lets content_hash fold a text before splitting it: checked on every character.
+    for code in range(0x110000):
+        if 0xD800 <= code < 0xE000:
+            continue
+        char = chr(code)
+        folded = char.casefold()
+        if char.isspace():
+            assert folded == char
+        else:
+            assert not any(c.isspace() for c in folded), hex(code)
 
 
 def test_content_hash_refuses_lone_surrogates_as_the_first_definition_did() -> None:
