@@ -31,8 +31,44 @@ _ENGLISH_WORDS = (
     "the of and to in a is was for that on with said by at from as has have are were it its"
 )
 _ENGLISH = frozenset(_ENGLISH_WORDS.split())
+# Common words no other language in Latin letters writes often (unlike "in", "is", "was",
+# "a", "as", "by", "to", "on", "for", "has", "of": Dutch, Afrikaans, Polish, Norwegian...).
+_ONLY_ENGLISH_WORDS = (
+    "the and that with said from have were its this which would could who what when after about"
+    " more than into there their they them been his her she but not you our out new year only"
+    " other people because"
+)
+_ONLY_ENGLISH = frozenset(_ONLY_ENGLISH_WORDS.split())
 _ASCII_WORD = re.compile(r"[a-z]+")
 _NON_ASCII_LETTER = re.compile(r"[^\W\d_a-zA-Z]")
+# The other shortcuts in `detect`: text in one language's letters (any other letter is left to
+# the model), with words or letters that only it, of the languages the model knows in that
+# script, writes often. French's letters, words only it writes, and its articles (which Latin
+# lacks: "et" and "est" are Latin too).
+_NOT_FRENCH_LETTER = re.compile(r"[^\W\d_a-zA-ZàâçéèêëîïôûùüÿœæÀÂÇÉÈÊËÎÏÔÛÙÜŸŒÆ]")
+_FRENCH_WORD = re.compile(r"[a-zàâçéèêëîïôûùüÿœæ]+")
+_ONLY_FRENCH_WORDS = (
+    "du et est une dans pour sur au aux ont sont été elle ce avec mais cette ces leur selon"
+)
+_ONLY_FRENCH = frozenset(_ONLY_FRENCH_WORDS.split())
+_FRENCH_ARTICLES = frozenset({"le", "la", "les", "des", "un", "une", "du"})
+# Russian: the basic Cyrillic letters and ё; ы or э, which Ukrainian and Bulgarian lack; its
+# commonest short words, which Cyrillic Central Asian languages lack.
+_NOT_RUSSIAN_LETTER = re.compile(r"[^\W\d_\u0410-\u044f\u0401\u0451]")
+_RUSSIAN_LETTERS = frozenset("ыэЭ")
+_RUSSIAN_WORD = re.compile(r"[а-яё]+")
+_RUSSIAN_WORDS = (
+    "и в на не что с по о для из к от как это он она также его а до за при но у же был была"
+    " были их они все уже после более так только или еще ещё года году"
+)
+_RUSSIAN = frozenset(_RUSSIAN_WORDS.split())
+# Arabic: the basic letters (hamza to yeh: none of Persian's, Urdu's or Kurdish's own), the
+# article starting three words, and ta marbuta, which Persian rarely writes.
+_NOT_ARABIC_LETTER = re.compile(r"[^\W\d_\u0621-\u064a]")
+_ARABIC_ARTICLE = re.compile(r"(?<!\S)ال")
+# Persian: the basic Arabic letters and Persian's six; two of its own four make it Persian
+# whatever Arabic-script language the model says (`_by_model`).
+_NOT_PERSIAN_LETTER = re.compile(r"[^\W\d_\u0621-\u064a\u067e\u0686\u0698\u06a9\u06af\u06cc]")
 # Letters only one of them writes: Persian's four and its own yeh and kaf; Arabic's ta marbuta
 # and alef maqsura.
 _PERSIAN_ONLY = frozenset("پچژگیک")
@@ -53,21 +89,60 @@ def detect(text: str) -> str | None:
     sample = text[:SAMPLE_CHARS]
     if not any(ch.isalpha() for ch in sample):
         return None
-    if _plainly_english(sample):
-        return "en"
+    return _plainly(sample) or _by_model(sample)
+
+
+def _by_model(sample: str) -> str:
     code = str(_identifier().classify(sample)[0])
     if code in _ARABIC_SCRIPT_LANGUAGES and code != "fa" and _persian(sample):
         return "fa"
     return _ALIASES.get(code, code)
 
 
+def _plainly(sample: str) -> str | None:
+    """The language a sample is plainly written in, or None: ask the model.
+
+    Each costs a few microseconds where the model costs 60 to 200. On the openings of the
+    benchmarks' 44,761 articles (41,450 distinct; tests/test_language_shortcuts.py) each says
+    what `_by_model` says wherever it speaks: English on 26,100 (but two, see
+    `_plainly_english`), French 2,646, Arabic 2,026, Persian 1,567, Russian 1,122.
+    """
+    if _plainly_english(sample):
+        return "en"
+    if _NOT_FRENCH_LETTER.search(sample) is None:
+        words = set(_FRENCH_WORD.findall(sample.lower()))
+        only = _ONLY_FRENCH.intersection(words)
+        if len(only) >= 2 and _FRENCH_ARTICLES.intersection(words) and not _ONLY_ENGLISH & words:
+            return "fr"
+        return None
+    if _NOT_RUSSIAN_LETTER.search(sample) is None:
+        words = set(_RUSSIAN_WORD.findall(sample.lower()))
+        if not _RUSSIAN_LETTERS.isdisjoint(sample) and len(_RUSSIAN.intersection(words)) >= 2:
+            return "ru"
+        return None
+    if _NOT_ARABIC_LETTER.search(sample) is None:
+        if "ة" in sample and len(_ARABIC_ARTICLE.findall(sample)) >= 3:
+            return "ar"
+        return None
+    if _NOT_PERSIAN_LETTER.search(sample) is None and _persian(sample):
+        return "fa"
+    return None
+
+
 def _plainly_english(sample: str) -> bool:
-    """Latin letters only, "the" and three more of English's commonest words: the model
-    would say English too (every such article of the benchmarks' 21,000), at 1/20 the cost."""
+    """Latin letters only, and "the" with three more of English's commonest words, or two
+    words only English writes among five common ones: the model would say English too, at
+    1/20 the cost. Of the benchmarks' 41,450 distinct openings (see `_plainly`) it takes
+    26,100, all English to the model but two the first rule ("the" and three) took (English
+    it reads as Nigerian Pidgin); four common words would take 3 it calls otherwise."""
     if not sample.isascii() and _NON_ASCII_LETTER.search(sample):
         return False
     words = set(_ASCII_WORD.findall(sample.lower()))
-    return "the" in words and len(words & _ENGLISH) >= 4
+    common = _ENGLISH.intersection(words)
+    if "the" in common and len(common) >= 4:
+        return True
+    only = _ONLY_ENGLISH.intersection(words)
+    return len(only) >= 2 and len(common | only) >= 5
 
 
 def _persian(text: str) -> bool:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
+from collections.abc import Callable
 
 import pytest
 from ftfy.badness import is_bad
@@ -87,10 +88,41 @@ def first_parse_article(raw: str, *, title: str | None = None) -> ParsedArticle:
 @example("a\x1cb")
 @example("A\x1fB C")
 @example("Straße ΣΑΣ")
+@example("Наводнение  РАЗРУШИЛО\n\nдома É")
 @example("“Quoted” – café\n\nÉcole ꭰ")
 @example("")
 def test_content_hash_is_the_first_definition(text: str) -> None:
     assert first_content_hash(text) == content_hash(text)
+
+
+# Words and every ASCII white space byte, so that runs of each shape meet the fast road.
+SPACED = st.lists(
+    st.sampled_from([*" \n\t\r\x0b\x0c\x1c", "a", "bc", "\n\n", "é"]), max_size=40
+).map("".join)
+
+
+@SETTINGS
+@given(SPACED)
+@example("a\n\nb c\nd")
+@example("a\n\n\nb")
+@example("\na")
+@example("a \nb")
+def test_single_spaced_is_the_join_of_the_split(text: str) -> None:
+    data = text.encode("utf-8")
+    assert b" ".join(data.split()) == parsing._single_spaced(data)
+
+
+def test_casefold_keeps_white_space_white_and_the_rest_not() -> None:
+    # What lets content_hash fold a text before splitting it: checked on every character.
+    for code in range(0x110000):
+        if 0xD800 <= code < 0xE000:
+            continue
+        char = chr(code)
+        folded = char.casefold()
+        if char.isspace():
+            assert folded == char
+        else:
+            assert not any(c.isspace() for c in folded), hex(code)
 
 
 def test_content_hash_refuses_lone_surrogates_as_the_first_definition_did() -> None:
@@ -144,6 +176,20 @@ def test_windowed_mojibake_check_is_ftfys(text: str) -> None:
     assert parsing.looks_bad(text) == is_bad(text)
 
 
+def first_windows(text: str) -> str:
+    parts = re.split(f"([^{parsing._PLAIN}{parsing._TYPOGRAPHY}]+)", text)
+    return "".join(p if n % 2 or len(p) <= 8 else f"{p[:4]}\n{p[-4:]}" for n, p in enumerate(parts))
+
+
+@SETTINGS
+@given(st.one_of(MOJIBAKE_TEXT, TEXT, st.lists(MOJIBAKE_TEXT | ASCII, max_size=8).map("".join)))
+@example("é")
+@example("abcdefghijé")
+@example("éabcdefghijéé")
+def test_windows_are_the_split_at_suspect_runs(text: str) -> None:
+    assert first_windows(text) == parsing._windows(text)
+
+
 def first_headline_at(title: str, text: str, position: int, *, search: bool) -> object:
     words = re.split(r"\W+", title.removesuffix("…"))
     if title.endswith("…"):
@@ -179,6 +225,34 @@ def test_headline_repeat_is_the_first_definition(
 
     expected = first_headline_at(title, text, position, search=search)
     assert _headline_at(title, text, position, search=search) == expected
+
+
+@SETTINGS
+@given(
+    st.lists(CASES.filter(lambda w: re.fullmatch(r"\w+", w) is not None), min_size=3, max_size=5),
+    st.lists(st.sampled_from([" ", "-", ". ", "’", ":", "", "\n"]), min_size=5, max_size=5),
+    st.sampled_from([str.lower, str.upper, str.title, str.swapcase]),
+    CASES,
+    CASES,
+    st.integers(0, 80),
+)
+def test_the_headline_prefilter_never_refuses_a_repeat(
+    words: list[str],
+    seps: list[str],
+    case: Callable[[str], str],
+    before: str,
+    after: str,
+    cut: int,
+) -> None:
+    from bot.articles.boilerplate import _headline_pattern, _may_follow
+
+    pattern = _headline_pattern(tuple(words))
+    said = "".join(case(w) + sep for w, sep in zip(words, seps, strict=False))
+    for text in (said + after, before + said + after):
+        if pattern.match(text):
+            assert _may_follow(text[:cut], tuple(words), opening=True)
+        if pattern.search(text):
+            assert _may_follow(text, tuple(words))
 
 
 def test_every_ftfy_pattern_needs_a_character_the_window_keeps() -> None:
@@ -259,3 +333,82 @@ def test_one_pass_over_the_lines_finds_what_two_did(text: str) -> None:
     spans: list[tuple[int, int]] = []
     photos = b._lines(text, spans)
     assert (photos, spans) == first_caption_and_byline_spans(text)
+
+
+MARK_PIECES = st.sampled_from(
+    [
+        *("Related News", "Read more", "Read", "Tags", "Tag", "Click here", "Print Tweet"),
+        *("Print", "pic.twitter.com", "pic.twitter", "Share on Facebook", "Sign up for"),
+        *"a \n",
+    ]
+)
+
+
+@SETTINGS
+@given(st.lists(MARK_PIECES, max_size=8).map("".join))
+def test_one_search_for_the_marks_finds_what_each_find_would(text: str) -> None:
+    from bot.articles import boilerplate as b
+
+    marks = [*b._TAIL_MARKS, "Tags", *b._PROMPTS, "pic.twitter.com"]
+    assert (b._MARKS.search(text) is None) == all(text.find(m) == -1 for m in marks)
+
+
+def first_agency(text: str) -> str | None:
+    from bot.articles import boilerplate as b
+
+    head = text[:2_000]
+    match = b._DATELINE.search(head)
+    if match is not None:
+        return b._agency_name(match.group(1))
+    for line in head.split("\n"):
+        match = b._AGENCY_DASH.match(line) or b._LEAD_AGENCY.match(line)
+        if match is not None:
+            return b._agency_name(match.group().split()[0])
+    sign_off = b._SIGN_OFF.search(text, max(0, len(text) - 40))
+    return b._agency_name(sign_off.group(1)) if sign_off is not None else None
+
+
+AGENCY_PIECES = st.sampled_from(
+    [
+        *("AFP", "afp", "Reuters", " REUTERS", "AP", "Associated Press", "TASS", "ſana", "İans"),
+        *("", " - ", " – ", " ", "\n", "\n\n", "Sat 21 Jun 2014", "5 June 2014", "x", "(AFP)"),
+    ]
+)
+
+
+@SETTINGS
+@given(st.lists(AGENCY_PIECES, max_size=10).map("".join))
+@example("AFP - x")
+@example("\n afp Sat 21 Jun 2014\n")
+def test_agency_is_the_first_definition(text: str) -> None:
+    from bot.articles.boilerplate import agency
+
+    assert first_agency(text) == agency(text)
+
+
+def first_article_source(text: str) -> str | None:
+    from bot.articles import boilerplate as b
+
+    found = b.agency(text)
+    if found is not None:
+        return found
+    for line in text.split("\n"):
+        if line.startswith(b._CAPTION_STARTS) or "(" not in line:
+            continue
+        match = b._SOURCE_MARK.search(line)
+        if match is not None:
+            return match.group(1).strip()
+    return None
+
+
+SOURCE_PIECES = st.sampled_from(
+    [*("(Source: SANA)", "(via : x )", "(SOURCE:", "Syria)", "PHOTO: (source: y)"), *"a ()\n:"]
+)
+
+
+@SETTINGS
+@given(st.lists(SOURCE_PIECES, max_size=10).map("".join))
+@example("(source:\nSANA)")
+@example("PHOTO (source: x)\n(via: y)")
+def test_article_source_is_the_first_definition(text: str) -> None:
+    assert first_article_source(text) == article_source(text)

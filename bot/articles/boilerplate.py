@@ -86,8 +86,17 @@ _PROMPTS = {
     "Sign up for": re.compile(r"Sign up for [^.!?]*[.!?]?"),
     "Print Tweet": re.compile(r"Print\s+Tweet(?:\s+Views\s+\d+)?(?:\s+Related\b)?"),
 }
+# Every literal clutter found anywhere in the text starts with: one scan for all of them (a
+# search gives the leftmost place any of them starts) finds none in most articles, and then
+# none of the searches for each can find anything.
+_MARKS = re.compile(
+    "|".join(re.escape(m) for m in (*_TAIL_MARKS, "Tags", *_PROMPTS, "pic.twitter.com"))
+)
 # A photo caption paragraph starts so.
 _CAPTION_STARTS = ("FILE PHOTO", "PHOTO", "IMAGE", "PICTURE", "Photo:", "Image:", "Photo credit")
+# A line _lines looks at starts with one of these (after a line break, or the text's start).
+_LINE_STARTS = (*_CAPTION_STARTS, "By ", *_AGENCY_NAMES)
+_LINE_START = re.compile("\n(?:" + "|".join(re.escape(start) for start in _LINE_STARTS) + ")")
 _CREDIT = re.compile(r"\((?:Source|Photo|Image|Via)\s*:[^()\n]{1,80}\)(?:\s+(?:Twitter|Facebook))?")
 # A byline on its own line: "By Jane Smith, CNN".
 _BYLINE = re.compile(r"By\s+[A-Z][\w.'-]*(?:\s+[A-Z][\w.'-]*){0,4}(?:,\s*[\w ]{1,40})?$")
@@ -113,8 +122,28 @@ def clutter_spans(title: str, text: str) -> list[tuple[int, int] | tuple[int, in
     position = _lead_end(title, text)
     if position:
         spans.append((0, position))
-    spans.extend(_tail(text))
     photos = _lines(text, spans)
+    if _MARKS.search(text) is not None:
+        spans.extend(_marked(text))
+    if "(" in text:
+        photos.extend(m.span() for m in _CREDIT.finditer(text))
+        for match in _DATELINE.finditer(text):
+            place = _PLACE_BEFORE.search(text, max(0, match.start() - 40), match.start())
+            spans.append((place.start() if place else match.start(), match.end()))
+    sign_off = _SIGN_OFF.search(text, max(0, len(text) - 40))
+    if sign_off is not None:
+        spans.append(sign_off.span())
+    repeat = _headline_at(title, text, position + 1, search=True)
+    if repeat is not None:
+        spans.append(repeat)
+    # Photo captions and credits are kept apart: never quoted, but searched (a caption names
+    # the story's places and people).
+    return sorted([*_merged(spans), *((s, e, PHOTO) for s, e in _merged(photos))])
+
+
+def _marked(text: str) -> list[Span]:
+    """The clutter found by what it starts with: the tail, tag lists, prompts, tweets."""
+    spans = _tail(text)
     found = text.find("Tags")
     while found != -1:
         match = _TAGS.match(text, found)
@@ -128,26 +157,13 @@ def clutter_spans(title: str, text: str) -> list[tuple[int, int] | tuple[int, in
             if match is not None:
                 spans.append(match.span())
             found = text.find(first, found + 1)
-    if "(" in text:
-        photos.extend(m.span() for m in _CREDIT.finditer(text))
-        for match in _DATELINE.finditer(text):
-            place = _PLACE_BEFORE.search(text, max(0, match.start() - 40), match.start())
-            spans.append((place.start() if place else match.start(), match.end()))
     found = text.find("pic.twitter.com")
     while found != -1:
         end = _TWEET.match(text, found).end()  # type: ignore[union-attr]  # starts with it
         link = _TWEET_LINK.search(text, max(0, found - 40), found)
         spans.append((found if link is None else link.start(), end))
         found = text.find("pic.twitter.com", end)
-    sign_off = _SIGN_OFF.search(text, max(0, len(text) - 40))
-    if sign_off is not None:
-        spans.append(sign_off.span())
-    repeat = _headline_at(title, text, position + 1, search=True)
-    if repeat is not None:
-        spans.append(repeat)
-    # Photo captions and credits are kept apart: never quoted, but searched (a caption names
-    # the story's places and people).
-    return sorted([*_merged(spans), *((s, e, PHOTO) for s, e in _merged(photos))])
+    return spans
 
 
 def _tail(text: str) -> list[Span]:
@@ -162,11 +178,16 @@ def _tail(text: str) -> list[Span]:
 
 def _lines(text: str, spans: list[Span]) -> list[Span]:
     """Whole paragraphs that are photo captions (returned) or bylines, and "AFP - " openings
-    (added to `spans`); one pass over the lines, a regex only where a line's start fits."""
+    (added to `spans`); only the lines that start with one of _LINE_STARTS are looked at."""
     photos: list[Span] = []
-    start = 0
-    for line in text.split("\n"):
-        end = start + len(line)
+    # No other line can be any of them: a regex that starts with a line break finds these (it
+    # skips from break to break) in a third of the time of a loop over every line.
+    starts = [0] if text.startswith(_LINE_STARTS) else []
+    starts.extend(match.start() + 1 for match in _LINE_START.finditer(text))
+    for start in starts:
+        end = text.find("\n", start)
+        end = len(text) if end == -1 else end
+        line = text[start:end]
         if line.startswith(_CAPTION_STARTS):
             photos.append((start, end))
         if line.startswith("By ") and _BYLINE.match(line):
@@ -175,7 +196,6 @@ def _lines(text: str, spans: list[Span]) -> list[Span]:
             match = _AGENCY_DASH.match(line)
             if match is not None:
                 spans.append((start, start + match.end()))
-        start = end + 1
     return photos
 
 
@@ -204,11 +224,14 @@ def _headline_at(title: str, text: str, position: int, *, search: bool = False) 
     # a plain test that a word it needs is there (as re.IGNORECASE compares letters).
     if search:
         end = position + len(title) + 400
-        if not _may_contain(text[position:end], *words):
+        window = text[position:end]
+        if not _may_contain(window, *words) or not _may_follow(window, words):
             return None
         match = _headline_pattern(words).search(text, position, end)
     else:
         if not _may_contain(text[position : position + len(words[0])], words[0]):
+            return None
+        if not _may_follow(text[position : position + len(title) + 40], words, opening=True):
             return None
         match = _headline_pattern(words).match(text, position)
     return match.span() if match is not None else None
@@ -237,6 +260,25 @@ def _may_contain(text: str, *words: str) -> bool:
         return True
     folded = text.casefold()
     return all(word.casefold() in folded for word in words)
+
+
+def _may_follow(text: str, words: tuple[str, ...], *, opening: bool = False) -> bool:
+    """False only when `words` cannot match in `text` one after another with only non-word
+    characters between them, as the headline's pattern needs (True: maybe); with `opening`,
+    at its start, in a `text` that may be cut short anywhere.
+
+    Without its non-word characters a match is the words run together, letter for letter
+    equal under casefold as in _may_contain (the Turkish i aside: there, maybe). At the
+    start, the words run together and what is kept of the cut text both start what is kept
+    of the whole: one of them starts the other.
+    """
+    if any(odd in text or any(odd in word for word in words) for odd in "\u0130\u0131"):
+        return True
+    joined = "".join(words).casefold()
+    kept = _NON_WORD.sub("", text).casefold()
+    if opening:
+        return kept.startswith(joined) or joined.startswith(kept)
+    return joined in kept
 
 
 def _merged(spans: list[Span]) -> list[Span]:
@@ -292,7 +334,11 @@ def agency(text: str) -> str | None:
     if match is not None:
         return _agency_name(match.group(1))
     for line in head.split("\n"):
-        match = _AGENCY_DASH.match(line) or _LEAD_AGENCY.match(line)
+        if not line:  # half the lines of a parsed text (blank lines part its paragraphs)
+            continue
+        # "AFP - " is matched case for case, so only a line that starts with a name can be one.
+        match = _AGENCY_DASH.match(line) if line.startswith(_AGENCY_NAMES) else None
+        match = match or _LEAD_AGENCY.match(line)
         if match is not None:
             return _agency_name(match.group().split()[0])
     sign_off = _SIGN_OFF.search(text, max(0, len(text) - 40))
@@ -303,7 +349,8 @@ def article_source(text: str) -> str | None:
     """The outlet or agency a text names as its own: its dateline's agency, else a
     "(Source: X)" outside photo captions (there it credits the photo), else None."""
     found = agency(text)
-    if found is not None:
+    # A mark in a line is one in the text: most texts have none, and one search says so.
+    if found is not None or _SOURCE_MARK.search(text) is None:
         return found
     for line in text.split("\n"):
         if line.startswith(_CAPTION_STARTS) or "(" not in line:

@@ -133,7 +133,11 @@ def build_article(
     reaches SQL is storable on SQLite and PostgreSQL alike.
     """
     # Lone surrogates cannot be stored as UTF-8: keep the rest of the text, mark the spot.
-    raw = raw.encode("utf-8", "replace").decode("utf-8")
+    # (A text the strict encoder takes has none: then the round trip gives it back unchanged.)
+    try:
+        raw.encode("utf-8")
+    except UnicodeEncodeError:
+        raw = raw.encode("utf-8", "replace").decode("utf-8")
     # White space does not count (HTML's block tags leave runs of blank lines); a text
     # far over the limit is refused before spending a copy of it on the measure.
     size = len(raw)
