@@ -10,7 +10,6 @@ from typing import TYPE_CHECKING
 from bot.languages import detect, question_languages
 from bot.questions.analysis import (
     RARE_DF,
-    TYPO_DF_RATIO,
     VARIANT_WEIGHT,
     QueryTerm,
     Variant,
@@ -25,6 +24,11 @@ if TYPE_CHECKING:
     from storage.search_index import SearchIndex
 
 MAX_VARIANTS = 2
+# A correction must be in this many times the articles the word typed is in (English's
+# TYPO_DF_RATIO is 20, tuned on an 11,000-article English archive): a language here often has
+# a few thousand articles, where the word meant is itself in only a few (bench/languages.py,
+# tune half: 3 recovers most typo questions, every clean one unchanged).
+OTHER_TYPO_DF_RATIO = 3
 # The letters a typo correction may put into a word, per language (after `normalize`: the
 # Arabic script has one yeh and one kaf there). A word is only ever corrected within these,
 # so never into another script.
@@ -116,7 +120,11 @@ def _variants(
         if cand_term and cand_term != term and cand_term not in found:
             found[cand_term] = stats.doc_freq(cand_term)
     ranked = sorted(
-        ((cand_df, t) for t, cand_df in found.items() if cand_df > max(df, 1) * TYPO_DF_RATIO),
+        (
+            (cand_df, t)
+            for t, cand_df in found.items()
+            if cand_df > max(df, 1) * OTHER_TYPO_DF_RATIO
+        ),
         reverse=True,
     )[:MAX_VARIANTS]
     variants = [Variant(term, 1.0)] if df > 0 else []
