@@ -133,6 +133,42 @@ def _variants(
     return tuple(variants) if variants else (Variant(term, 1.0),)
 
 
+# Persian has no Snowball stemmer (nor does PyStemmer). The suffixes of Lucene's PersianStemmer
+# (org.apache.lucene.analysis.fa; plural -ات -ان -ها, comparative -تر -ترين, the -ي of ezafe,
+# adjectives and indefinites; spelled as `normalize` leaves them), taken off in its order, each
+# only when two letters are left. Applied to questions only: the other forms of a stem that the
+# articles hold are searched beside the word asked (no Python work per article at import).
+_PERSIAN_SUFFIXES = ("ات", "ان", "ترين", "تر", "يي", "ي", "ها")
+# The forms searched: the stem with each suffix, and -هاي (plural with ezafe).
+_PERSIAN_FORMS = ("", "ات", "ان", "ترين", "تر", "ي", "ها", "هاي")
+
+
+def persian_stem(word: str) -> str:
+    """The (normalised) Persian word with Lucene's PersianStemmer suffixes taken off."""
+    for suffix in _PERSIAN_SUFFIXES:
+        if len(word) >= len(suffix) + 2 and word.endswith(suffix):
+            word = word[: -len(suffix)]
+    return word
+
+
+def _other_forms(
+    lang: str, variants: tuple[Variant, ...], stats: LanguageStats
+) -> tuple[Variant, ...]:
+    """The variants, and the other inflected forms of the first that the articles hold (for
+    Persian, as it has no stemmer), each counting VARIANT_WEIGHT of it."""
+    if lang != "fa":
+        return variants
+    first = variants[0]
+    stem = persian_stem(first.term)
+    have = {variant.term for variant in variants}
+    forms = (stem + suffix for suffix in _PERSIAN_FORMS)
+    return variants + tuple(
+        Variant(form, VARIANT_WEIGHT * first.weight)
+        for form in dict.fromkeys(forms)
+        if form not in have and stats.doc_freq(form) > 0
+    )
+
+
 def analyse_in(
     lang: str, question: str, stats: LanguageStats, *, correct: bool = True
 ) -> list[QueryTerm]:
@@ -152,6 +188,10 @@ def analyse_in(
             continue
         seen.add(term)
         variants = _variants(lang, word, term, stats, correct and lang != OTHER)
+        if correct:
+            # Only in the likeliest language, as corrections: an Arabic question is searched
+            # in the Persian fields too, where more forms of its words would outrank it.
+            variants = _other_forms(lang, variants, stats)
         df = max(stats.doc_freq(v.term) for v in variants)
         terms.append(QueryTerm(word, variants, idf(df, num_docs), lang=lang))
     return terms
