@@ -335,6 +335,7 @@ def test_a_persian_word_finds_the_articles_holding_another_form_of_it() -> None:
         "بازیکنان تیم ملی امروز در تهران تمرین کردند و مربی از آمادگی آنها راضی بود.",
         "کتابخانه‌های شهر از هفته آینده ساعت کار خود را افزایش می‌دهند.",
         "قیمت نان در بازار تهران دوباره بالا رفت.",
+        "تیم ایرانی در مسابقات آسیایی دوم شد.",
     ]
     index.apply(
         [
@@ -344,11 +345,12 @@ def test_a_persian_word_finds_the_articles_holding_another_form_of_it() -> None:
         len(stories),
     )
     retriever = Retriever(index)
-    # "player" finds "players", "prices" finds "price" (spelled with Arabic yeh and kaf, as
-    # the index holds Persian after `normalize`).
+    # "player" finds "players", "prices" finds "price", "Iran" finds "Iranian" (spelled with
+    # Arabic yeh and kaf, as the index holds Persian after `normalize`).
     for question, found, terms in (
         ("بازیکن", 1, ["بازيكن", "بازيكنان"]),
         ("قیمتها", 3, ["قيمتها", "قيمت"]),
+        ("ایران", 4, ["ايران", "ايراني"]),
     ):
         query = retriever.analyze(question)
         assert [[v.term for v in t.variants] for t in query.terms] == [terms]

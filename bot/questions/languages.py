@@ -155,13 +155,16 @@ def _other_forms(
     lang: str, variants: tuple[Variant, ...], stats: LanguageStats
 ) -> tuple[Variant, ...]:
     """The variants, and the other inflected forms of the first that the articles hold (for
-    Persian, as it has no stemmer), each counting VARIANT_WEIGHT of it."""
+    Persian, as it has no stemmer): the word and its stem with each suffix, each counting
+    VARIANT_WEIGHT of the word."""
     if lang != "fa":
         return variants
     first = variants[0]
     stem = persian_stem(first.term)
     have = {variant.term for variant in variants}
-    forms = (stem + suffix for suffix in _PERSIAN_FORMS)
+    # The word asked may itself take a suffix ("ايراني" of "ايران", which the stemmer would
+    # cut to "اير"), its stem may take the others.
+    forms = (base + suffix for base in (first.term, stem) for suffix in _PERSIAN_FORMS)
     return variants + tuple(
         Variant(form, VARIANT_WEIGHT * first.weight)
         for form in dict.fromkeys(forms)
