@@ -357,6 +357,31 @@ def test_a_persian_word_finds_the_articles_holding_another_form_of_it() -> None:
         assert [s.article_id for s in retriever.search(query, as_of=None)] == [found]
 
 
+def test_an_arabic_word_with_a_joined_preposition_finds_the_word_without_it() -> None:
+    # The stemmer keeps "لمنسوبي" (for the staff) and "والاتفاقية" (and the agreement) whole.
+    index = SearchIndex.open(None)
+    stories = [
+        "أعلنت الجامعة زيادة رواتب منسوبي الكليات الطبية اعتبارا من الشهر المقبل.",
+        "ناقش الوزراء الاتفاقية النووية في اجتماع طويل أمس.",
+        "افتتح معرض الكتاب أبوابه للزوار في العاصمة.",
+    ]
+    index.apply(
+        [
+            IndexChange(n, "", text, None, lang="ar", source="SPA")
+            for n, text in enumerate(stories, 1)
+        ],
+        len(stories),
+    )
+    retriever = Retriever(index)
+    for question, found, terms in (
+        ("لمنسوبي", 1, ["لمنسوب", "منسوب"]),
+        ("والاتفاقية", 2, ["والاتفاق", "اتفاقيه"]),
+    ):
+        query = retriever.analyze(question, lang="ar")
+        assert [[v.term for v in t.variants] for t in query.terms] == [terms]
+        assert [s.article_id for s in retriever.search(query, as_of=None)] == [found]
+
+
 def test_the_english_shortcut_says_what_the_model_says() -> None:
     import json
 

@@ -172,6 +172,42 @@ def _other_forms(
     )
 
 
+# Arabic writes its one-letter conjunctions (و ف) and prepositions (ب ل ك) joined to the next
+# word, and the Snowball stemmer takes them off only in some cases ("لمنسوبي", "والاتفاقية"
+# and "بالدم" stay whole): the word without one of them is searched too, as the same word.
+# (Arabic grammar's one-letter proclitics: wa-, fa-, bi-, li-, ka-.)
+_ARABIC_PROCLITICS = "وفبلك"
+
+
+def _without_proclitic(word: str) -> str:
+    """The (normalised) Arabic word without its joined conjunction or preposition, or ''.
+
+    Three letters at least must be left; "لل" is "ل" before the article ("للافلام": the films).
+    """
+    if len(word) < 4 or word[0] not in _ARABIC_PROCLITICS:
+        return ""
+    rest = word[1:]
+    return "ا" + rest if word[0] == "ل" and rest[0] == "ل" else rest
+
+
+def _bare_forms(
+    word: str, variants: tuple[Variant, ...], stats: LanguageStats
+) -> tuple[Variant, ...]:
+    """The variants, and those of the Arabic word without its proclitic that the articles hold
+    (a misspelled word's corrected there when the whole word found nothing)."""
+    bare = _without_proclitic(word)
+    term = analyse_word("ar", bare) if bare else ""
+    if not term:
+        return variants
+    found = any(stats.doc_freq(variant.term) > 0 for variant in variants)
+    have = {variant.term for variant in variants}
+    return variants + tuple(
+        variant
+        for variant in _variants("ar", bare, term, stats, not found)
+        if variant.term not in have and stats.doc_freq(variant.term) > 0
+    )
+
+
 def analyse_in(
     lang: str, question: str, stats: LanguageStats, *, correct: bool = True
 ) -> list[QueryTerm]:
@@ -194,6 +230,8 @@ def analyse_in(
         if correct:
             # Only in the likeliest language, as corrections: an Arabic question is searched
             # in the Persian fields too, where more forms of its words would outrank it.
+            if lang == "ar":
+                variants = _bare_forms(word, variants, stats)
             variants = _other_forms(lang, variants, stats)
         df = max(stats.doc_freq(v.term) for v in variants)
         terms.append(QueryTerm(word, variants, idf(df, num_docs), lang=lang))
