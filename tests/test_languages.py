@@ -304,6 +304,84 @@ def test_typos_are_corrected_within_the_language_and_its_script() -> None:
     assert [[v.term for v in t.variants] for t in query.terms] == [["табк"], ["tabqq"]]
 
 
+def test_a_typo_is_corrected_to_a_word_a_few_articles_of_its_language_hold() -> None:
+    # A language with a few thousand articles holds the word meant in only a few.
+    index = SearchIndex.open(None)
+    stories = [f"Le barrage de Tabqa a cédé le {n} juin, selon la mairie." for n in range(2)]
+    stories += ["La digue du port a tenu le 3 mai."]
+    stories += [f"Le marché de la ville a rouvert le {n} avril." for n in range(6)]
+    index.apply(
+        [
+            IndexChange(n, "", text, None, lang="fr", source="AFP")
+            for n, text in enumerate(stories, 1)
+        ],
+        len(stories),
+    )
+    retriever = Retriever(index)
+    # "barage": a letter dropped, meant "barrage" (2 articles); "dgue" stays as typed, as
+    # "digue" is in one article only, no evidence that it is commoner than "dgue".
+    query = retriever.analyze("barage dgue")
+    assert [(t.lang, [v.term for v in t.variants]) for t in query.terms] == [
+        ("fr", ["barrag"]),
+        ("fr", ["dgu"]),
+    ]
+    assert sorted(s.article_id for s in retriever.search(query, as_of=None)) == [1, 2]
+
+
+def test_a_persian_word_finds_the_articles_holding_another_form_of_it() -> None:
+    # Persian has no stemmer: the plural, ezafe and -ی forms of a question's word are searched.
+    index = SearchIndex.open(None)
+    stories = [
+        "بازیکنان تیم ملی امروز در تهران تمرین کردند و مربی از آمادگی آنها راضی بود.",
+        "کتابخانه‌های شهر از هفته آینده ساعت کار خود را افزایش می‌دهند.",
+        "قیمت نان در بازار تهران دوباره بالا رفت.",
+        "تیم ایرانی در مسابقات آسیایی دوم شد.",
+    ]
+    index.apply(
+        [
+            IndexChange(n, "", text, None, lang="fa", source="IRNA")
+            for n, text in enumerate(stories, 1)
+        ],
+        len(stories),
+    )
+    retriever = Retriever(index)
+    # "player" finds "players", "prices" finds "price", "Iran" finds "Iranian" (spelled with
+    # Arabic yeh and kaf, as the index holds Persian after `normalize`).
+    for question, found, terms in (
+        ("بازیکن", 1, ["بازيكن", "بازيكنان"]),
+        ("قیمتها", 3, ["قيمتها", "قيمت"]),
+        ("ایران", 4, ["ايران", "ايراني"]),
+    ):
+        query = retriever.analyze(question)
+        assert [[v.term for v in t.variants] for t in query.terms] == [terms]
+        assert [s.article_id for s in retriever.search(query, as_of=None)] == [found]
+
+
+def test_an_arabic_word_with_a_joined_preposition_finds_the_word_without_it() -> None:
+    # The stemmer keeps "لمنسوبي" (for the staff) and "والاتفاقية" (and the agreement) whole.
+    index = SearchIndex.open(None)
+    stories = [
+        "أعلنت الجامعة زيادة رواتب منسوبي الكليات الطبية اعتبارا من الشهر المقبل.",
+        "ناقش الوزراء الاتفاقية النووية في اجتماع طويل أمس.",
+        "افتتح معرض الكتاب أبوابه للزوار في العاصمة.",
+    ]
+    index.apply(
+        [
+            IndexChange(n, "", text, None, lang="ar", source="SPA")
+            for n, text in enumerate(stories, 1)
+        ],
+        len(stories),
+    )
+    retriever = Retriever(index)
+    for question, found, terms in (
+        ("لمنسوبي", 1, ["لمنسوب", "منسوب"]),
+        ("والاتفاقية", 2, ["والاتفاق", "اتفاقيه"]),
+    ):
+        query = retriever.analyze(question, lang="ar")
+        assert [[v.term for v in t.variants] for t in query.terms] == [terms]
+        assert [s.article_id for s in retriever.search(query, as_of=None)] == [found]
+
+
 def test_the_english_shortcut_says_what_the_model_says() -> None:
     import json
 

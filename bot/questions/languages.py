@@ -10,7 +10,6 @@ from typing import TYPE_CHECKING
 from bot.languages import detect, question_languages
 from bot.questions.analysis import (
     RARE_DF,
-    TYPO_DF_RATIO,
     VARIANT_WEIGHT,
     QueryTerm,
     Variant,
@@ -25,6 +24,13 @@ if TYPE_CHECKING:
     from storage.search_index import SearchIndex
 
 MAX_VARIANTS = 2
+# A correction must be in more than this many times the articles the word typed is in (at
+# least one): English's TYPO_DF_RATIO is 20, tuned on an 11,000-article English archive, but a
+# language here often has a few thousand articles, where the word meant is itself in only a
+# few. 1: the word meant is in more articles than the one typed, and in two at least
+# (bench/languages.py, tune half: 3 and 1 leave every clean question as it was, 1 recovers
+# more typo ones; wordfreq keeps a common word from being "corrected", see `is_common`).
+OTHER_TYPO_DF_RATIO = 1
 # The letters a typo correction may put into a word, per language (after `normalize`: the
 # Arabic script has one yeh and one kaf there). A word is only ever corrected within these,
 # so never into another script.
@@ -116,13 +122,92 @@ def _variants(
         if cand_term and cand_term != term and cand_term not in found:
             found[cand_term] = stats.doc_freq(cand_term)
     ranked = sorted(
-        ((cand_df, t) for t, cand_df in found.items() if cand_df > max(df, 1) * TYPO_DF_RATIO),
+        (
+            (cand_df, t)
+            for t, cand_df in found.items()
+            if cand_df > max(df, 1) * OTHER_TYPO_DF_RATIO
+        ),
         reverse=True,
     )[:MAX_VARIANTS]
     variants = [Variant(term, 1.0)] if df > 0 else []
     for n, (_, cand_term) in enumerate(ranked):
         variants.append(Variant(cand_term, 1.0 if n == 0 and df == 0 else VARIANT_WEIGHT))
     return tuple(variants) if variants else (Variant(term, 1.0),)
+
+
+# Persian has no Snowball stemmer (nor does PyStemmer). The suffixes of Lucene's PersianStemmer
+# (org.apache.lucene.analysis.fa; plural -ات -ان -ها, comparative -تر -ترين, the -ي of ezafe,
+# adjectives and indefinites; spelled as `normalize` leaves them), taken off in its order, each
+# only when two letters are left. Applied to questions only: the other forms of a stem that the
+# articles hold are searched beside the word asked (no Python work per article at import).
+_PERSIAN_SUFFIXES = ("ات", "ان", "ترين", "تر", "يي", "ي", "ها")
+# The forms searched: the stem with each suffix, and -هاي (plural with ezafe).
+_PERSIAN_FORMS = ("", "ات", "ان", "ترين", "تر", "ي", "ها", "هاي")
+
+
+def persian_stem(word: str) -> str:
+    """The (normalised) Persian word with Lucene's PersianStemmer suffixes taken off."""
+    for suffix in _PERSIAN_SUFFIXES:
+        if len(word) >= len(suffix) + 2 and word.endswith(suffix):
+            word = word[: -len(suffix)]
+    return word
+
+
+def _other_forms(
+    lang: str, variants: tuple[Variant, ...], stats: LanguageStats
+) -> tuple[Variant, ...]:
+    """The variants, and the other inflected forms of the first that the articles hold (for
+    Persian, as it has no stemmer): the word and its stem with each suffix, each counting
+    VARIANT_WEIGHT of the word."""
+    if lang != "fa":
+        return variants
+    first = variants[0]
+    stem = persian_stem(first.term)
+    have = {variant.term for variant in variants}
+    # The word asked may itself take a suffix ("ايراني" of "ايران", which the stemmer would
+    # cut to "اير"), its stem may take the others.
+    forms = (base + suffix for base in (first.term, stem) for suffix in _PERSIAN_FORMS)
+    return variants + tuple(
+        Variant(form, VARIANT_WEIGHT * first.weight)
+        for form in dict.fromkeys(forms)
+        if form not in have and stats.doc_freq(form) > 0
+    )
+
+
+# Arabic writes its one-letter conjunctions (و ف) and prepositions (ب ل ك) joined to the next
+# word, and the Snowball stemmer takes them off only in some cases ("لمنسوبي", "والاتفاقية"
+# and "بالدم" stay whole): the word without one of them is searched too, as the same word.
+# (Arabic grammar's one-letter proclitics: wa-, fa-, bi-, li-, ka-.)
+_ARABIC_PROCLITICS = "وفبلك"
+
+
+def _without_proclitic(word: str) -> str:
+    """The (normalised) Arabic word without its joined conjunction or preposition, or ''.
+
+    Three letters at least must be left; "لل" is "ل" before the article ("للافلام": the films).
+    """
+    if len(word) < 4 or word[0] not in _ARABIC_PROCLITICS:
+        return ""
+    rest = word[1:]
+    return "ا" + rest if word[0] == "ل" and rest[0] == "ل" else rest
+
+
+def _bare_forms(
+    word: str, variants: tuple[Variant, ...], stats: LanguageStats
+) -> tuple[Variant, ...]:
+    """The variants, and those of the Arabic word without its proclitic that the articles hold
+    (a misspelled word's corrected there when the whole word found nothing)."""
+    bare = _without_proclitic(word)
+    term = analyse_word("ar", bare) if bare else ""
+    if not term:
+        return variants
+    found = any(stats.doc_freq(variant.term) > 0 for variant in variants)
+    have = {variant.term for variant in variants}
+    return variants + tuple(
+        variant
+        for variant in _variants("ar", bare, term, stats, not found)
+        if variant.term not in have and stats.doc_freq(variant.term) > 0
+    )
 
 
 def analyse_in(
@@ -144,6 +229,12 @@ def analyse_in(
             continue
         seen.add(term)
         variants = _variants(lang, word, term, stats, correct and lang != OTHER)
+        if correct:
+            # Only in the likeliest language, as corrections: an Arabic question is searched
+            # in the Persian fields too, where more forms of its words would outrank it.
+            if lang == "ar":
+                variants = _bare_forms(word, variants, stats)
+            variants = _other_forms(lang, variants, stats)
         df = max(stats.doc_freq(v.term) for v in variants)
         terms.append(QueryTerm(word, variants, idf(df, num_docs), lang=lang))
     return terms
