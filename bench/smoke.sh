@@ -32,3 +32,6 @@ $py -m bench.stories speed "$data/syria-fakes/articles.jsonl" --size 2000
 
 echo "-- bench/feeds.py (3 feeds x 5 items from 127.0.0.1, full pages fetched)"
 $py -m bench.feeds "$data" --feeds 3 --items 5 --sample 15
+
+echo "-- bench/shortcuts.py (the language shortcuts agree with the model on every benchmark article)"
+$py -m bench.shortcuts "$data"
