@@ -103,7 +103,7 @@ def _plainly(sample: str) -> str | None:
     """The language a sample is plainly written in, or None: ask the model.
 
     Each costs a few microseconds where the model costs 60 to 200. On the openings of the
-    benchmarks' 44,761 articles (41,450 distinct; tests/test_language_shortcuts.py) each says
+    benchmarks' 44,761 articles (41,450 distinct; bench/shortcuts.py) each says
     what `_by_model` says wherever it speaks: English on 26,100 (but two, see
     `_plainly_english`), French 2,646, Arabic 2,026, Persian 1,567, Russian 1,122.
     """
