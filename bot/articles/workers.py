@@ -16,8 +16,11 @@ from bot.languages import detect
 from bot.stories.signature import Signature, signatures_by_text
 from storage.articles import NewArticle
 
-# Parsing is most of an import's work: one process per core but the one that stores.
-IMPORT_WORKERS = max(0, min(4, (os.cpu_count() or 1) - 1))
+# One parsing process per core (at most 4) where there are several: the importer's own work
+# is mostly tantivy's threads and SQLite's, and two workers on two cores kept both busier than
+# one (40,000 articles: 26.2 -> 23.1 s, docs/BENCHMARKS.md). One core: parse in the importer.
+_CORES = os.cpu_count() or 1
+IMPORT_WORKERS = min(4, _CORES) if _CORES > 1 else 0
 
 
 @dataclass(frozen=True, slots=True)
