@@ -328,23 +328,25 @@ def test_a_typo_is_corrected_to_a_word_a_few_articles_of_its_language_hold() -> 
     assert sorted(s.article_id for s in retriever.search(query, as_of=None)) == [1, 2]
 
 
+def _retriever_over(lang: str, stories: list[str]) -> Retriever:
+    """A retriever over an index of these texts in `lang` (ids from 1)."""
+    index = SearchIndex.open(None)
+    changes = [IndexChange(n, "", text, None, lang=lang) for n, text in enumerate(stories, 1)]
+    index.apply(changes, len(stories))
+    return Retriever(index)
+
+
 def test_a_persian_word_finds_the_articles_holding_another_form_of_it() -> None:
     # Persian has no stemmer: the plural, ezafe and -ی forms of a question's word are searched.
-    index = SearchIndex.open(None)
-    stories = [
-        "بازیکنان تیم ملی امروز در تهران تمرین کردند و مربی از آمادگی آنها راضی بود.",
-        "کتابخانه‌های شهر از هفته آینده ساعت کار خود را افزایش می‌دهند.",
-        "قیمت نان در بازار تهران دوباره بالا رفت.",
-        "تیم ایرانی در مسابقات آسیایی دوم شد.",
-    ]
-    index.apply(
+    retriever = _retriever_over(
+        "fa",
         [
-            IndexChange(n, "", text, None, lang="fa", source="IRNA")
-            for n, text in enumerate(stories, 1)
+            "بازیکنان تیم ملی امروز در تهران تمرین کردند و مربی از آمادگی آنها راضی بود.",
+            "کتابخانه‌های شهر از هفته آینده ساعت کار خود را افزایش می‌دهند.",
+            "قیمت نان در بازار تهران دوباره بالا رفت.",
+            "تیم ایرانی در مسابقات آسیایی دوم شد.",
         ],
-        len(stories),
     )
-    retriever = Retriever(index)
     # "player" finds "players", "prices" finds "price", "Iran" finds "Iranian" (spelled with
     # Arabic yeh and kaf, as the index holds Persian after `normalize`).
     for question, found, terms in (
@@ -359,20 +361,14 @@ def test_a_persian_word_finds_the_articles_holding_another_form_of_it() -> None:
 
 def test_an_arabic_word_with_a_joined_preposition_finds_the_word_without_it() -> None:
     # The stemmer keeps "لمنسوبي" (for the staff) and "والاتفاقية" (and the agreement) whole.
-    index = SearchIndex.open(None)
-    stories = [
-        "أعلنت الجامعة زيادة رواتب منسوبي الكليات الطبية اعتبارا من الشهر المقبل.",
-        "ناقش الوزراء الاتفاقية النووية في اجتماع طويل أمس.",
-        "افتتح معرض الكتاب أبوابه للزوار في العاصمة.",
-    ]
-    index.apply(
+    retriever = _retriever_over(
+        "ar",
         [
-            IndexChange(n, "", text, None, lang="ar", source="SPA")
-            for n, text in enumerate(stories, 1)
+            "أعلنت الجامعة زيادة رواتب منسوبي الكليات الطبية اعتبارا من الشهر المقبل.",
+            "ناقش الوزراء الاتفاقية النووية في اجتماع طويل أمس.",
+            "افتتح معرض الكتاب أبوابه للزوار في العاصمة.",
         ],
-        len(stories),
     )
-    retriever = Retriever(index)
     for question, found, terms in (
         ("لمنسوبي", 1, ["لمنسوب", "منسوب"]),
         ("والاتفاقية", 2, ["والاتفاق", "اتفاقيه"]),
