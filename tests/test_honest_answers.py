@@ -196,6 +196,11 @@ def test_clutter_is_found_at_the_start_the_end_and_in_captions() -> None:
             "01.10.2017Get short URL 4016 ",
         ),
         (
+            "Aleppo was cut off. Watch: Regional international diplomats struggle over Aleppo "
+            "Play Video Meagre food stocks The severing of the road created shortages.",
+            "Watch: Regional international diplomats struggle over Aleppo Play Video ",
+        ),
+        (
             # An embedded tweet's attribution, its punctuation lost, glued to the next sentence.
             "Toll Rises in Aleppo httpst.co5rT60NqJDk pic.twitter.com0Zw6eHpmd4 The Syrian "
             "Observer (observesyria) July 27 2016 The US has rejected calls to halt.",

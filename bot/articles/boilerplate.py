@@ -85,6 +85,8 @@ _PROMPTS = {
     "Click here": re.compile(r"Click here[^.!?]*[.!?]?"),
     "Sign up for": re.compile(r"Sign up for [^.!?]*[.!?]?"),
     "Print Tweet": re.compile(r"Print\s+Tweet(?:\s+Views\s+\d+)?(?:\s+Related\b)?"),
+    # An embedded video's teaser: "Watch: Diplomats struggle over Aleppo Play Video".
+    "Watch:": re.compile(r"Watch:[^.!?\n]{0,160}?\bPlay Video\b\s*"),
 }
 # Every literal clutter found anywhere in the text starts with: one scan for all of them (a
 # search gives the leftmost place any of them starts) finds none in most articles, and then
