@@ -18,8 +18,8 @@ def keep_memory_flat() -> bool:
     glibc raises the threshold each time a mapped block is freed (up to 32 MiB), after which
     such blocks come from the heaps of whichever threads allocated them and fragment them. The
     story check's arrays of a few hundred KiB, made on worker threads, grew an import's memory
-    by ~6 MiB a thousand articles that way (4.2 GiB at a million); with the threshold fixed it
-    stays flat (docs/BENCHMARKS.md).
+    by ~6 MiB a thousand articles that way (4.2 GiB at a million); with the threshold fixed, by
+    ~1.2 (docs/BENCHMARKS.md).
     """
     if not sys.platform.startswith("linux"):
         return False
