@@ -562,13 +562,13 @@ class Archive:
         def start(chunk: list[tuple[int, ImportRecord | JsonLine]]) -> None:
             nonlocal pool
             future: asyncio.Future[Built]
-            if pool is None and workers and len(chunk) == size >= POOL_MIN_BATCH:
+            starting = pool is None and workers and len(chunk) == size >= POOL_MIN_BATCH
+            if starting:
                 pool = parse_pool(workers)
-                # The first batch is parsed here while the workers start: nothing else runs yet.
-                future = asyncio.ensure_future(asyncio.to_thread(build_batch, chunk, today))
-            elif pool is not None:
+            if pool is not None and not starting:
                 future = loop.run_in_executor(pool, build_batch, chunk, today)
             else:
+                # No workers, or the first batch while they start: nothing else runs here yet.
                 future = asyncio.ensure_future(asyncio.to_thread(build_batch, chunk, today))
             building.append((chunk, future))
 

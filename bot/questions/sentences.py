@@ -484,10 +484,7 @@ def best_sentence(
     """Return the sentence of `text` that best answers `query` (the earliest on ties)."""
     cues = sentence_cues(query, title, text, stats, clutter)
     best = _choose(query, title, cues, weights)
-    if best is not None:
-        return best[0]
-    # No sentence long enough to read: the longest piece there is, else the headline.
-    return max(iter_sentences(text), key=len, default=title)
+    return _longest(text, title) if best is None else best[0]
 
 
 def best_quote(
@@ -504,7 +501,7 @@ def best_quote(
     cues = sentence_cues(query, title, text, stats, clutter)
     best = _choose(query, title, cues, DEFAULT_WEIGHTS)
     if best is None:
-        return max(iter_sentences(text), key=len, default=title)
+        return _longest(text, title)
     sentence = best[0]
     at = cues.index(best)
     if at > 1 or len(cues) < 2:
@@ -523,6 +520,12 @@ def best_quote(
     if at == 0 and len(lead) + MIN_CUT_PARTNER_CHARS <= limit:
         return cut_quote(joined, limit)
     return sentence
+
+
+def _longest(text: str, title: str) -> str:
+    """What to quote when no sentence is long enough to read: the longest piece there is,
+    else the headline."""
+    return max(iter_sentences(text), key=len, default=title)
 
 
 def _choose(
