@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import struct
+from collections.abc import Iterable
 from pathlib import Path
 
 import numpy as np
@@ -16,7 +17,7 @@ from hypothesis import strategies as st
 from bot.articles.archive import ImportRecord
 from bot.articles.building import build_article
 from bot.cli.main import main
-from bot.stories.keeper import StoryKeeper
+from bot.stories.keeper import MAX_PER_KEY, StoryKeeper, _best_stored
 from bot.stories.signature import band_keys, shingles, signatures, similarity
 from bot.stories.trend import bars, trend
 from handlers.housekeeping import WARM_JOB
@@ -357,6 +358,34 @@ async def test_a_story_another_process_gave_first_is_kept(bot: Harness) -> None:
     assert all(ids.count(1) == 1 for ids in found.values()) and len(found) == len(set(keys))
 
 
+async def test_a_copy_whose_likeliest_match_is_deleted_meanwhile_finds_another(
+    bot: Harness,
+) -> None:
+    # The story check reads which candidates are live, then the texts of those it may verify;
+    # an article deleted in between (an editor's /delete) is passed over for the next copy.
+    await import_copies(bot)
+    services = bot.services
+    deleted: list[int] = []
+
+    class DeletedMeanwhile(StoryStore):
+        async def live_texts(self, ids: Iterable[int], *, chars: int) -> dict[int, str]:
+            if not deleted:
+                deleted.extend(sorted(ids))
+                for article_id in deleted:
+                    assert (await services.archive.delete(article_id)).value is not None
+            return await super().live_texts(ids, chars=chars)
+
+    keeper = StoryKeeper(DeletedMeanwhile(services.db), services.clock)
+    seed = seed_body().split("\n\n")
+    late = "\n\n".join(["Raqqa wall breached", *seed[:-1], "Follow us on Telegram"])
+    created = await services.archive.articles.save_many(
+        [build_article(late, today=services.clock.now().date())], now=services.clock.now()
+    )
+    [assigned] = await keeper.assign([(c.article_id, c.text) for c in created])
+    assert deleted and set(deleted) < {1, 2, 3}
+    assert assigned.story_id == 1 and assigned.matched_id in {1, 2, 3} - set(deleted)
+
+
 def test_trend_command_line_writes_a_png(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -433,3 +462,35 @@ def test_signatures_give_the_shingles_of_each_text_with_keys(texts: list[str]) -
             assert band_keys([text]) == [()]
         else:
             assert np.array_equal(found, shingles(text))
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    keys=st.lists(st.lists(st.integers(0, 12), max_size=12).map(tuple), max_size=6),
+    stored=st.dictionaries(
+        st.integers(0, 12), st.lists(st.integers(1, 40), min_size=1, max_size=60), max_size=13
+    ),
+    stories=st.dictionaries(st.integers(1, 40), st.integers(1, 6), max_size=40),
+)
+def test_each_storys_best_candidate_is_counted_for_a_batch_at_once(
+    keys: list[tuple[int, ...]], stored: dict[int, list[int]], stories: dict[int, int]
+) -> None:
+    # The plain definition: per new article, each live candidate (a key of `stories`) under
+    # a key held by at most MAX_PER_KEY articles, counted once for each of its keys (a key
+    # twice in the article's keys counts twice), then the best of each story.
+    expected = []
+    for ks in keys:
+        shared: dict[int, int] = {}
+        for key in ks:
+            ids = stored.get(key, [])
+            if len(ids) <= MAX_PER_KEY:
+                for other in ids:
+                    if other in stories:
+                        shared[other] = shared.get(other, 0) + 1
+        best: dict[int, tuple[int, int]] = {}
+        for other, count in shared.items():
+            story = stories[other]
+            if story not in best or (-count, other) < (-best[story][0], best[story][1]):
+                best[story] = (count, other)
+        expected.append({other: count for count, other in best.values()})
+    assert _best_stored(keys, stored, stories) == expected

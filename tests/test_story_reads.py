@@ -10,6 +10,7 @@ from typing import Any
 from bot.questions.retrieval import ScoredArticle
 from bot.stories.answers import one_per_story
 from bot.stories.keeper import StoryKeeper
+from bot.stories.signature import band_keys
 from storage.articles import ArticleStore
 from storage.db import Database
 from storage.stories import StoryStore
@@ -53,6 +54,20 @@ async def test_the_reader_connection_finds_what_the_engine_finds(bot: Harness) -
         found = await StoryStore(fast).story_of(ids)
         assert found == await StoryStore(engine_only).story_of(ids)
         assert found == {1: 1, 2: 1, 3: 1, 4: 4, 99: 99}
+        # The story check's candidates: live ones only (3 is deleted, 99 was never stored).
+        live = await StoryStore(fast).live_stories(ids)
+        assert live == await StoryStore(engine_only).live_stories(ids)
+        assert live == {1: 1, 2: 1, 4: 4}
+        live_articles = await bot.services.questions._articles.get_many([1, 2, 4])
+        keys = [k for ks in band_keys([a.text for a in live_articles.values()]) for k in ks]
+        by_key = await StoryStore(fast).candidates([*keys, 12345])
+        assert by_key.keys() == set(keys)  # a key no article has is left out
+        assert {k: sorted(v) for k, v in by_key.items()} == {
+            k: sorted(v) for k, v in (await StoryStore(engine_only).candidates(keys)).items()
+        }
+        # The copies 1 and 2 share some keys; each article is under its own ten.
+        assert any(len(ids) > 1 for ids in by_key.values())
+        assert all(sum(a in ids for ids in by_key.values()) >= 5 for a in (1, 2, 3, 4))
         copies = await StoryStore(fast).copies([4, 1, 99])
         assert copies == await StoryStore(engine_only).copies([4, 1, 99])
         # The deleted copy is left out; each copy has its story, outlet, day and length.
