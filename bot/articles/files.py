@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import PurePath
-from typing import TextIO
+from typing import BinaryIO
 
 from bot.articles.archive import ImportRecord
 from bot.articles.building import JsonLine, decode_record
@@ -99,7 +99,7 @@ def iter_jsonl_lines(
             yield record
 
 
-def undecoded_lines(lines: Iterator[str], *, label: str = "") -> Iterator[JsonLine]:
+def undecoded_lines(lines: Iterator[bytes], *, label: str = "") -> Iterator[JsonLine]:
     """The non-blank lines of a large file as they are, for an import's workers to decode
     (`Archive.import_records` counts those that are not article objects)."""
     for number, line in enumerate(lines, start=1):
@@ -107,12 +107,12 @@ def undecoded_lines(lines: Iterator[str], *, label: str = "") -> Iterator[JsonLi
             yield JsonLine(line, label or None, number)
 
 
-def bounded_lines(handle: TextIO, limit: int) -> Iterator[str]:
-    """The lines of a text file, each line over `limit` characters given as "" and skipped
+def bounded_lines(handle: BinaryIO, limit: int) -> Iterator[bytes]:
+    """The lines of a file, each line over `limit` bytes given as OVERLONG_LINE and skipped
     without holding it (a file of one endless line must not fill the memory)."""
     while line := handle.readline(limit + 1):
-        if len(line) > limit and not line.endswith("\n"):
-            while (rest := handle.readline(limit)) and not rest.endswith("\n"):
+        if len(line) > limit and not line.endswith(b"\n"):
+            while (rest := handle.readline(limit)) and not rest.endswith(b"\n"):
                 pass
             yield OVERLONG_LINE
         else:
@@ -120,7 +120,7 @@ def bounded_lines(handle: TextIO, limit: int) -> Iterator[str]:
 
 
 # What bounded_lines gives for a line too long to read: not an article object.
-OVERLONG_LINE = "overlong"
+OVERLONG_LINE = b"overlong"
 
 
 class _TextExtractor(HTMLParser):

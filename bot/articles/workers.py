@@ -41,7 +41,10 @@ def build_batch(chunk: Sequence[tuple[int, ImportRecord | JsonLine]], today: dt.
     unreadable: list[tuple[str | None, int]] = []
     for number, item in chunk:
         if isinstance(item, JsonLine):
-            decoded = decode_record(item.text, item.where, item.number)
+            line = item.data.decode("utf-8", "replace")
+            if not line.strip():  # white space beyond ASCII's: a blank line
+                continue
+            decoded = decode_record(line, item.where, item.number)
             if decoded is None:
                 unreadable.append((item.where, item.number))
                 continue

@@ -306,7 +306,7 @@ class _Sources:
             if path.suffix.lower() in JSONL_SUFFIXES:
                 # Decoded by the import's workers, which say which lines are no articles.
                 try:
-                    with path.open(encoding="utf-8", errors="replace") as handle:
+                    with path.open("rb") as handle:
                         lines = bounded_lines(handle, self.max_file_bytes)
                         yield from undecoded_lines(lines, label=name)
                 except OSError as exc:
