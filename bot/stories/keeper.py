@@ -187,8 +187,11 @@ class StoryKeeper:
                 return shared, texts
             found = await self.store.live_texts(missing, chars=MAX_BYTES)
             texts.update(found)
-            for gone in missing - found.keys():
-                del stories[gone]
+            gone = missing - found.keys()
+            if not gone:
+                return shared, texts
+            for article_id in gone:
+                del stories[article_id]
 
     def _decide(
         self,
@@ -334,22 +337,27 @@ def _best_stored(
     article's live candidates, counted for the whole batch at once (a story republished
     forty times puts forty candidates under each key; counting them one by one was a sixth
     of an import's Python at 200,000 articles). `stories`: the live candidates' stories."""
-    found: list[int] = []
-    owners: list[int] = []
-    for owner, ks in enumerate(keys):
+    lists: list[list[int]] = []
+    per_owner: list[int] = []
+    for ks in keys:
+        before = len(lists)
         for key in ks:
             ids = stored.get(key)
             if ids is not None and len(ids) <= MAX_PER_KEY:
-                found.extend(ids)
-                owners.extend(itertools.repeat(owner, len(ids)))
+                lists.append(ids)
+        per_owner.append(sum(map(len, lists[before:])))
     best: list[dict[int, int]] = [{} for _ in keys]
-    if not found or not stories:
+    total = sum(per_owner)
+    if not total or not stories:
         return best
-    live = np.array(sorted(stories.items()), dtype=np.int64)
-    candidate = np.array(found, dtype=np.int64)
-    at = np.searchsorted(live[:, 0], candidate).clip(max=len(live) - 1)
-    alive = live[at, 0] == candidate
-    owner, candidate, story = np.array(owners)[alive], candidate[alive], live[at[alive], 1]
+    found = np.fromiter(itertools.chain.from_iterable(lists), dtype=np.int64, count=total)
+    owners = np.repeat(np.arange(len(keys), dtype=np.int64), per_owner)
+    live = np.fromiter(stories, dtype=np.int64, count=len(stories))
+    by_id = np.argsort(live)
+    live, live_story = live[by_id], np.fromiter(stories.values(), np.int64, len(stories))[by_id]
+    at = np.searchsorted(live, found).clip(max=len(live) - 1)
+    alive = live[at] == found
+    owner, candidate, story = owners[alive], found[alive], live_story[at[alive]]
     # Each (new article, candidate) once, with the number of keys they share.
     order = np.lexsort((candidate, owner))
     owner, candidate, story = owner[order], candidate[order], story[order]
