@@ -7,15 +7,21 @@ Two "processes" here are two sets of services over the same SQLite file and inde
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
+import json
+import pickle
 import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
 
+import numpy as np
 import pytest
 import tantivy
 
 from bot.articles.archive import ImportRecord
+from bot.articles.building import JsonLine
+from bot.articles.workers import Built, build_batch
 from bot.clock import ManualClock
 from bot.services import Services, open_services
 from bot.settings import Settings
@@ -23,7 +29,7 @@ from storage.articles import ArticleStore
 from storage.db import Database
 from storage.search_index import BODY_FIELD, IndexLocked, SearchIndex
 from storage.tombstones import TombstoneStore
-from tests.conftest import START, make_settings
+from tests.conftest import START, make_settings, seed_text
 
 
 def record(n: int) -> ImportRecord:
@@ -220,8 +226,6 @@ async def test_an_import_while_another_one_holds_the_writer_stores_and_indexes_l
 
 
 async def test_worker_processes_parse_as_the_importer_itself_would(tmp_path: Path) -> None:
-    import json
-
     from tests.conftest import SAMPLE
 
     lines = (SAMPLE / "fakes.jsonl").read_text(encoding="utf-8").splitlines()
@@ -237,11 +241,46 @@ async def test_worker_processes_parse_as_the_importer_itself_would(tmp_path: Pat
         try:
             report = await services.archive.import_records(records, batch_size=200, workers=workers)
             rows = [await services.archive.get(n) for n in range(1, report.added + 1)]
-            stored.append((report.added, report.duplicates, report.rejected, rows))
+            # The story check takes the signatures the workers computed.
+            stories = [
+                await services.stories.store.membership(n) for n in range(1, report.added + 1)
+            ]
+            stored.append((report.added, report.duplicates, report.rejected, rows, stories))
         finally:
             await services.close()
     assert stored[0][0] > 400 and len(stored[0][2]) == 2
+    assert any(m is not None and m.reason == "similar" for m in stored[0][4])
     assert stored[0] == stored[1]
+
+
+def test_a_parsed_batch_reaches_the_importer_as_it_left_the_worker() -> None:
+    lines = [
+        JsonLine(json.dumps({"text": seed_text(), "source": "AFP"}).encode(), "a.jsonl", 1),
+        JsonLine(b'{"text": "Too short to shingle, but an article all the same."}', "a.jsonl", 2),
+        JsonLine(b"[1, 2]", "a.jsonl", 3),
+        JsonLine(b'{"text": ""}', "a.jsonl", 4),
+    ]
+    built = build_batch(list(enumerate(lines, start=1)), dt.date(2026, 12, 4))
+    assert len(built.articles) == 2 and len(built.refused) == 1
+    assert built.unreadable == [("a.jsonl", 3)]
+    assert [len(keys) > 0 for keys, _ in built.signed.values()] == [True, False]
+    unsigned = Built(
+        built.articles,
+        built.refused,
+        {built.articles[0].text: built.signed[built.articles[0].text]},
+    )
+    for sent in (built, unsigned):
+        received = pickle.loads(pickle.dumps(sent))
+        assert (received.articles, received.refused, received.unreadable) == (
+            sent.articles,
+            sent.refused,
+            sent.unreadable,
+        )
+        assert received.signed.keys() == sent.signed.keys()
+        for text, (keys, own) in sent.signed.items():
+            assert received.signed[text][0] == keys
+            got = received.signed[text][1]
+            assert (got is None and own is None) or np.array_equal(got, own)
 
 
 async def test_index_catch_up_holds_a_bounded_amount_of_text(
