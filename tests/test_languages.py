@@ -328,6 +328,19 @@ def test_a_typo_is_corrected_to_a_word_a_few_articles_of_its_language_hold() -> 
     assert sorted(s.article_id for s in retriever.search(query, as_of=None)) == [1, 2]
 
 
+def test_a_letter_dropped_is_a_likelier_typo_than_a_letter_replaced() -> None:
+    # "barage": "barrage" with a letter dropped, "garage" with one replaced; more articles
+    # hold "garage", but the one meant comes first, at full weight.
+    stories = [f"Le barrage de Tabqa a cédé le {n} juin, selon la mairie." for n in range(2)]
+    stories += [f"Le garage de la rue {n} a brûlé cette nuit." for n in range(5)]
+    retriever = _retriever_over("fr", stories)
+    query = retriever.analyze("barage", lang="fr")
+    assert [[(v.term, v.weight) for v in t.variants] for t in query.terms] == [
+        [("barrag", 1.0), ("garag", 0.5)]
+    ]
+    assert sorted(s.article_id for s in retriever.search(query, as_of=None, limit=2)) == [1, 2]
+
+
 def _retriever_over(lang: str, stories: list[str]) -> Retriever:
     """A retriever over an index of these texts in `lang` (ids from 1)."""
     index = SearchIndex.open(None)
