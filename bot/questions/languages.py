@@ -123,19 +123,20 @@ def _variants(
     ):
         return (Variant(term, 1.0),)
     replaced = replacements(word, alphabet)
-    candidates = sorted(edits(word, alphabet))
     dfs: dict[str, int] = {}
     found: dict[str, float] = {}
-    for spelling, cand_term in zip(candidates, analyse_many(lang, candidates), strict=True):
-        if not cand_term or cand_term == term:
-            continue
-        cand_df = dfs.get(cand_term)
-        if cand_df is None:
-            cand_df = dfs[cand_term] = stats.doc_freq(cand_term)
-        if cand_df <= max(df, 1) * OTHER_TYPO_DF_RATIO:
-            continue
-        likely = cand_df * (REPLACEMENT_WEIGHT if spelling in replaced else 1.0)
-        found[cand_term] = max(found.get(cand_term, 0.0), likely)
+    for spellings, weight in (
+        (edits(word, alphabet) - replaced, 1.0),
+        (replaced, REPLACEMENT_WEIGHT),
+    ):
+        for cand_term in set(analyse_many(lang, list(spellings))):
+            if not cand_term or cand_term == term:
+                continue
+            cand_df = dfs.get(cand_term)
+            if cand_df is None:
+                cand_df = dfs[cand_term] = stats.doc_freq(cand_term)
+            if cand_df > max(df, 1) * OTHER_TYPO_DF_RATIO:
+                found[cand_term] = max(found.get(cand_term, 0.0), cand_df * weight)
     ranked = sorted(((likely, t) for t, likely in found.items()), reverse=True)[:MAX_VARIANTS]
     variants = [Variant(term, 1.0)] if df > 0 else []
     for n, (_, cand_term) in enumerate(ranked):
