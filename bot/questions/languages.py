@@ -72,20 +72,21 @@ class LanguageStats:
         return self.index.num_docs()
 
 
-def languages_present(index: SearchIndex) -> list[str]:
-    """The analysed languages the index holds articles of, most articles first."""
+def languages_present(index: SearchIndex) -> dict[str, int]:
+    """The analysed languages the index holds articles of, with their counts, most first."""
     counts = [(index.lang_count(f"@{code}"), code) for code in LANGUAGES]
-    return [code for count, code in sorted(counts, reverse=True) if count > 0]
+    return {code: count for count, code in sorted(counts, reverse=True) if count > 0}
 
 
 def candidate_languages(question: str, index: SearchIndex, only: str | None = None) -> list[str]:
     """The languages to analyse a question for (`only`: the one a `lang:` filter names)."""
     if only is not None:
         return [only]
-    present = languages_present(index)
+    counts = languages_present(index)
+    present = list(counts)
     if not present:
         return [ENGLISH]
-    chosen = question_languages(question, [code for code in present if code != OTHER])
+    chosen = question_languages(question, [code for code in present if code != OTHER], counts)
     # The fields shared by languages without analysis of their own: only for a question in
     # one of those (or one no analysed language of the archive is written like).
     if OTHER in present and (not chosen or detect(question) not in LANGUAGES):
