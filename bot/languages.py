@@ -11,6 +11,8 @@ from typing import TYPE_CHECKING
 from storage.languages import CODES
 
 if TYPE_CHECKING:
+    from collections.abc import Mapping
+
     from py3langid.langid import LanguageIdentifier
 
 # The detector reads this much of an article: news states its language in the first lines,
@@ -181,12 +183,16 @@ def script_of_language(code: str) -> str:
     return SCRIPTS.get(code, "latin")
 
 
-def question_languages(question: str, present: list[str]) -> list[str]:
+def question_languages(
+    question: str, present: list[str], counts: Mapping[str, int] | None = None
+) -> list[str]:
     """The languages to search a question in: the likeliest of those the archive holds.
 
     Only languages written in the question's script are candidates; among them the detector's
     ranking, cut at QUESTION_MARGIN of the best. Short questions are often misjudged, so the
-    runners-up are searched too rather than trusted or dropped.
+    runners-up are searched too rather than trusted or dropped. `counts` (articles per
+    language) adds the languages that are as likely once the archive's share of each is
+    taken as the prior: never fewer than the detector's own.
     """
     written = script(question)
     candidates = [code for code in present if script_of_language(code) == written]
@@ -209,6 +215,19 @@ def question_languages(question: str, present: list[str]) -> list[str]:
     chosen = sorted(((score.get(code, -math.inf), code) for code in candidates), reverse=True)
     best = chosen[0][0]
     kept = [code for s, code in chosen if s >= best + math.log(QUESTION_MARGIN)]
+    if counts:
+        # A headline in English words ("... the auction sale") in an archive of French
+        # articles is about as likely French; a French question to an English archive keeps
+        # French, as the detector chose it.
+        total = sum(max(counts.get(code, 0), 1) for code in candidates)
+        prior = sorted(
+            ((s + math.log(max(counts.get(code, 0), 1) / total), code) for s, code in chosen),
+            reverse=True,
+        )
+        top = prior[0][0]
+        kept += [
+            code for s, code in prior if s >= top + math.log(QUESTION_MARGIN) and code not in kept
+        ]
     return kept[:MAX_QUESTION_LANGUAGES]
 
 

@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 from bot.articles.archive import ImportRecord
 from bot.articles.files import parse_jsonl
 from bot.i18n import LOCALE_DIR, RLM
+from bot.languages import question_languages
 from bot.questions.retrieval import Retriever
 from storage.search_index import IndexChange, SearchIndex
 from tests.conftest import EDITOR, READER, SAMPLE, Harness, make_settings, start_bot, stop_bot
@@ -326,6 +327,48 @@ def test_a_typo_is_corrected_to_a_word_a_few_articles_of_its_language_hold() -> 
         ("fr", ["dgu"]),
     ]
     assert sorted(s.article_id for s in retriever.search(query, as_of=None)) == [1, 2]
+
+
+def test_a_letter_dropped_is_a_likelier_typo_than_a_letter_replaced() -> None:
+    # "barage": "barrage" with a letter dropped, "garage" with one replaced; more articles
+    # hold "garage", but the one meant comes first, at full weight.
+    stories = [f"Le barrage de Tabqa a cédé le {n} juin, selon la mairie." for n in range(2)]
+    stories += [f"Le garage de la rue {n} a brûlé cette nuit." for n in range(5)]
+    retriever = _retriever_over("fr", stories)
+    query = retriever.analyze("barage", lang="fr")
+    assert [[(v.term, v.weight) for v in t.variants] for t in query.terms] == [
+        [("barrag", 1.0), ("garag", 0.5)]
+    ]
+    assert sorted(s.article_id for s in retriever.search(query, as_of=None, limit=2)) == [1, 2]
+
+
+def test_the_archives_languages_weigh_in_on_a_questions_language() -> None:
+    # English words in a French archive: searched in French too (the detector alone says
+    # English); French words in an English archive: still French, never fewer languages.
+    question = "tesla recalls the model cars"
+    assert question_languages(question, ["fr", "en"]) == ["en"]
+    assert question_languages(question, ["fr", "en"], {"fr": 50, "en": 1}) == ["en", "fr"]
+    french = "les inondations ont détruit les maisons"
+    assert question_languages(french, ["en", "fr"], {"en": 1000, "fr": 2}) == ["fr"]
+
+
+def test_an_english_looking_question_finds_an_article_of_the_archives_language() -> None:
+    index = SearchIndex.open(None)
+    stories = [
+        ("fr", "Tesla rappelle 50 000 voitures Model 3 aux États-Unis pour un défaut de freins."),
+        ("fr", "La mairie a rouvert le marché couvert après deux ans de travaux."),
+        ("fr", "Le festival de jazz accueillera trente concerts cet été."),
+        ("en", "The city council approved the new budget on Monday."),
+    ]
+    stories += [("fr", f"Le conseil municipal a voté le budget le {n} mars.") for n in range(20)]
+    index.apply(
+        [IndexChange(n, "", text, None, lang=lang) for n, (lang, text) in enumerate(stories, 1)],
+        len(stories),
+    )
+    retriever = Retriever(index)
+    query = retriever.analyze("tesla recalls the model cars")
+    assert sorted({t.lang for t in query.terms}) == ["en", "fr"]
+    assert [s.article_id for s in retriever.search(query, as_of=None, limit=1)] == [1]
 
 
 def _retriever_over(lang: str, stories: list[str]) -> Retriever:

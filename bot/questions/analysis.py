@@ -232,6 +232,13 @@ def edits(word: str, alphabet: str = _ALPHABET) -> set[str]:
     return found
 
 
+def replacements(word: str, alphabet: str = _ALPHABET) -> set[str]:
+    """Return the words one replaced letter away from `word` (a part of `edits`)."""
+    found = {word[:i] + c + word[i + 1 :] for i in range(len(word)) for c in alphabet}
+    found.discard(word)
+    return found
+
+
 def sound_alikes(word: str) -> set[str]:
     """Return spellings one sound rewrite away: a letter doubled or undoubled, q/k/c, ph/f."""
     found = {word[:i] + word[i + 1 :] for i in range(len(word) - 1) if word[i] == word[i + 1]}

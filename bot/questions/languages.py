@@ -15,6 +15,7 @@ from bot.questions.analysis import (
     Variant,
     edits,
     idf,
+    replacements,
     tokenize,
 )
 from bot.questions.lexicon import is_common
@@ -31,6 +32,11 @@ MAX_VARIANTS = 2
 # (bench/languages.py, tune half: 3 and 1 leave every clean question as it was, 1 recovers
 # more typo ones; wordfreq keeps a common word from being "corrected", see `is_common`).
 OTHER_TYPO_DF_RATIO = 1
+# A correction by a replaced letter counts as this share of the articles holding it, one by a
+# letter dropped, added or swapped with its neighbour as all of them: in Arabic, Persian and
+# Russian most words one replaced letter away are other words of the same root or stem
+# (بدل, دول), and a replacement is the likelier typo only when nothing else is found.
+REPLACEMENT_WEIGHT = 0.1
 # The letters a typo correction may put into a word, per language (after `normalize`: the
 # Arabic script has one yeh and one kaf there). A word is only ever corrected within these,
 # so never into another script.
@@ -66,20 +72,21 @@ class LanguageStats:
         return self.index.num_docs()
 
 
-def languages_present(index: SearchIndex) -> list[str]:
-    """The analysed languages the index holds articles of, most articles first."""
+def languages_present(index: SearchIndex) -> dict[str, int]:
+    """The analysed languages the index holds articles of, with their counts, most first."""
     counts = [(index.lang_count(f"@{code}"), code) for code in LANGUAGES]
-    return [code for count, code in sorted(counts, reverse=True) if count > 0]
+    return {code: count for count, code in sorted(counts, reverse=True) if count > 0}
 
 
 def candidate_languages(question: str, index: SearchIndex, only: str | None = None) -> list[str]:
     """The languages to analyse a question for (`only`: the one a `lang:` filter names)."""
     if only is not None:
         return [only]
-    present = languages_present(index)
+    counts = languages_present(index)
+    present = list(counts)
     if not present:
         return [ENGLISH]
-    chosen = question_languages(question, [code for code in present if code != OTHER])
+    chosen = question_languages(question, [code for code in present if code != OTHER], counts)
     # The fields shared by languages without analysis of their own: only for a question in
     # one of those (or one no analysed language of the archive is written like).
     if OTHER in present and (not chosen or detect(question) not in LANGUAGES):
@@ -116,19 +123,22 @@ def _variants(
         or is_common(word, lang)
     ):
         return (Variant(term, 1.0),)
-    candidates = sorted(edits(word, alphabet))
-    found: dict[str, int] = {}
-    for cand_term in analyse_many(lang, candidates):
-        if cand_term and cand_term != term and cand_term not in found:
-            found[cand_term] = stats.doc_freq(cand_term)
-    ranked = sorted(
-        (
-            (cand_df, t)
-            for t, cand_df in found.items()
-            if cand_df > max(df, 1) * OTHER_TYPO_DF_RATIO
-        ),
-        reverse=True,
-    )[:MAX_VARIANTS]
+    replaced = replacements(word, alphabet)
+    dfs: dict[str, int] = {}
+    found: dict[str, float] = {}
+    for spellings, weight in (
+        (edits(word, alphabet) - replaced, 1.0),
+        (replaced, REPLACEMENT_WEIGHT),
+    ):
+        for cand_term in set(analyse_many(lang, list(spellings))):
+            if not cand_term or cand_term == term:
+                continue
+            cand_df = dfs.get(cand_term)
+            if cand_df is None:
+                cand_df = dfs[cand_term] = stats.doc_freq(cand_term)
+            if cand_df > max(df, 1) * OTHER_TYPO_DF_RATIO:
+                found[cand_term] = max(found.get(cand_term, 0.0), cand_df * weight)
+    ranked = sorted(((likely, t) for t, likely in found.items()), reverse=True)[:MAX_VARIANTS]
     variants = [Variant(term, 1.0)] if df > 0 else []
     for n, (_, cand_term) in enumerate(ranked):
         variants.append(Variant(cand_term, 1.0 if n == 0 and df == 0 else VARIANT_WEIGHT))
