@@ -103,6 +103,13 @@ async def test_copies_from_three_outlets_are_one_answer(bot: Harness) -> None:
         "Also:",
         "2. Food runs out in besieged Raqqa districts (2017-07-10, AFP) /read_4",
     ]
+    # Further down the list, a story's outlets are indented under its own line.
+    [listed] = await bot.send("food running out for civilians in Raqqa Old City", user_id=READER)
+    assert listed.split("\n")[-2:] == [
+        "2. US-backed forces in Syria have breached the wall surrounding the Old City of Raqa as "
+        "they try to retake the… (2017-07-04) /read_1",
+        "   <i>also in: Indian Express, Al Arabiya</i>",
+    ]
     # Any copy can still be read.
     [copy] = await bot.send("/read_3", user_id=READER)
     assert copy.startswith("<b>SDF enters Raqqa Old City</b>")

@@ -53,8 +53,8 @@ def answers_html(answers: Answers, texts: Texts = ENGLISH) -> str:
     if answers.offset:
         first_number, last_number = answers.offset + 1, answers.offset + len(answers.hits)
         lines.append(texts("Results {first}–{last}:", first=first_number, last=last_number))
-        for n, hit in enumerate(answers.hits, 1):
-            lines.extend((hit_line(answers.offset + n, hit), *also_in_hit(hit, texts)))
+        for n, hit in enumerate(answers.hits, answers.offset + 1):
+            lines.extend((hit_line(n, hit), *_under(n, also_in_hit(hit, texts))))
         return "\n".join(lines)
     if answers.listing:
         lines.append(texts("Newest articles for {filters}:", filters=escape(answers.question)))
@@ -74,8 +74,14 @@ def answers_html(answers: Answers, texts: Texts = ENGLISH) -> str:
         lines.append("")
         lines.append(texts("Also:"))
         for n, hit in enumerate(rest, 2):
-            lines.extend((hit_line(n, hit), *also_in_hit(hit, texts)))
+            lines.extend((hit_line(n, hit), *_under(n, also_in_hit(hit, texts))))
     return "\n".join(lines)
+
+
+def _under(number: int, lines: list[str]) -> list[str]:
+    """Lines indented under a numbered hit's text ("3. "), so they read as that hit's."""
+    indent = " " * (len(str(number)) + 2)
+    return [indent + line for line in lines]
 
 
 def quote(hit: Hit) -> str:
