@@ -3,6 +3,7 @@ size limit; at DEBUG the log never writes an article."""
 
 from __future__ import annotations
 
+import json
 import logging
 from pathlib import Path
 
@@ -119,3 +120,27 @@ async def test_at_debug_the_sql_log_does_not_write_articles(
         root.setLevel(level)  # through setLevel: loggers forget what they cached at DEBUG
     assert any("INSERT INTO articles" in line for line in seen)  # statements are logged
     assert not any("zanzibarite" in line for line in seen)
+
+
+def test_a_jsonl_file_as_windows_and_older_tools_write_it(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A byte order mark, CRLF line ends, a byte that is not UTF-8 (Latin-1's "é"), and a
+    # line of no-break spaces: four articles and a blank line, none of them refused.
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("INDEX_DIR", str(tmp_path / "index"))
+    texts = [
+        f"Report {n}: shelling resumed overnight near the airport, residents said." for n in "1234"
+    ]
+    lines = [json.dumps({"text": t}).encode() for t in texts]
+    lines[2] = lines[2].replace(b"residents", b"r\xe9sidents")
+    data = b"\xef\xbb\xbf" + b"\r\n".join([*lines[:2], "\u00a0\u00a0".encode(), *lines[2:]])
+    (tmp_path / "windows.jsonl").write_bytes(data + b"\r\n")
+    url = f"sqlite+aiosqlite:///{tmp_path / 'news.sqlite3'}"
+    assert main(["--database-url", url, "import", "--quiet", str(tmp_path / "windows.jsonl")]) == 0
+    captured = capsys.readouterr()
+    assert captured.out.strip() == "Imported from 1 file(s): 4 stored, 0 duplicates, 0 refused."
+    assert captured.err == ""
+    assert main(["--database-url", url, "ask", "--json", "r\ufffdsidents shelling"]) == 0
+    [hit] = json.loads(capsys.readouterr().out)["results"][:1]
+    assert hit["article_id"] == 3

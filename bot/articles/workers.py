@@ -89,6 +89,8 @@ def build_batch(chunk: Sequence[tuple[int, ImportRecord | JsonLine]], today: dt.
     for number, item in chunk:
         if isinstance(item, JsonLine):
             line = item.data.decode("utf-8", "replace")
+            if item.number == 1:  # a byte order mark, as Windows' editors write them
+                line = line.removeprefix("\ufeff")
             if not line.strip():  # white space beyond ASCII's: a blank line
                 continue
             decoded = decode_record(line, item.where, item.number)
