@@ -173,10 +173,10 @@ class StoryKeeper:
     async def _verifiable(
         self, keys: list[tuple[int, ...]], stored: dict[int, list[int]], stories: dict[int, int]
     ) -> tuple[list[dict[int, int]], dict[int, str]]:
-        """The live stored candidates of each new article (-> band keys shared), and the
-        texts of those `_decide` may verify, read by themselves: a story republished forty
-        times has forty candidates and one is verified (reading every candidate's text held
-        ~1 MiB more a thousand articles as the copies accumulated).
+        """Each new article's likeliest live stored candidate of each story (-> band keys
+        shared: `_best_stored`), and the texts of those, read by themselves: a story
+        republished forty times has forty candidates and one is verified (reading every
+        candidate's text held ~1 MiB more a thousand articles as the copies accumulated).
 
         `stories` (the live candidates) loses any deleted before its text was read."""
         texts: dict[int, str] = {}
@@ -203,7 +203,7 @@ class StoryKeeper:
         stories: dict[int, int],
     ) -> list[Assignment]:
         """The story of each new article (CPU only: runs on a thread); `outside`: each one's
-        live stored candidates (-> band keys shared), `texts` those it may verify."""
+        likeliest live stored candidate of each story (-> band keys shared), `texts` theirs."""
         cache = {a: found for (a, _), found in zip(new, own, strict=True) if found is not None}
         # The stored candidates that may be verified, shingled together (one at a time costs
         # several times more): per new article, each story's likeliest stored copy. The loop
