@@ -22,6 +22,12 @@ _WORDS = re.compile(r"\w+")
 # The question counts as answered when the top article holds at least this idf share of its
 # words (tuned on the even dev questions, checked on the odd ones: docs/BENCHMARKS.md).
 ANSWERED_SHARE = 0.65
+# ... or this share, for a question of more words that count than a chat question has (two to
+# six): a long question (a quiz's) states its context in words an article answering it need
+# not use ("What popular ice cream company is undergoing a dramatic makeover?"), while an
+# article on another topic rarely holds so many of its words anyway (docs/BENCHMARKS.md).
+LONG_ANSWERED_SHARE = 0.60
+LONG_QUESTION_WORDS = 6
 # Typed words this long that the archive does not know may be misspellings of an article's.
 TYPO_MIN_CHARS = 5
 
@@ -34,6 +40,8 @@ class Coverage:
     share: float
     # How many query words are missing.
     missing: int
+    # How many query words there are (in the language counted).
+    words: int = 0
 
 
 # What a question with no article to look at has.
@@ -87,7 +95,7 @@ def _share(terms: list[QueryTerm], present: frozenset[str], words: set[str]) -> 
             found += term.idf
         else:
             missing += 1
-    return Coverage(found / total, missing)
+    return Coverage(found / total, missing, len(terms))
 
 
 def _best(found: Coverage) -> tuple[float, int]:
@@ -133,6 +141,10 @@ def _one_edit(a: str, b: str) -> bool:
     )
 
 
-def answers(found: Coverage, threshold: float = ANSWERED_SHARE) -> bool:
-    """Whether an article with this coverage answers the question."""
+def answers(found: Coverage, threshold: float | None = None) -> bool:
+    """Whether an article with this coverage answers the question (`threshold`: the share
+    needed whatever the question's length)."""
+    if threshold is None:
+        long = found.words > LONG_QUESTION_WORDS
+        threshold = LONG_ANSWERED_SHARE if long else ANSWERED_SHARE
     return found.share >= threshold
