@@ -340,4 +340,26 @@ def test_coverage_is_that_of_the_language_holding_most_of_the_question() -> None
                 alone.append(coverage(Query("storm coast", own), "", text))
             best = max(alone, key=lambda c: (c.share, -c.missing))
             assert coverage(query, "", text) == best
-    assert coverage(Query("x", tuple(english + french)), "", texts[1]) == Coverage(1.0, 0)
+    assert coverage(Query("x", tuple(english + french)), "", texts[1]) == Coverage(1.0, 0, 2, "fr")
+
+
+def test_a_long_question_needs_less_of_its_words_than_a_chat_question() -> None:
+    # A quiz's question states its context in words the article need not use: with seven
+    # words that count, 62.5% of their weight is an answer; of six, it is not; nor in a
+    # language other than English, where long questions were answered without their article.
+    from bot.questions.abstention import answers, coverage
+    from bot.questions.analysis import Query, QueryTerm, Variant
+
+    def term(word: str, idf: float, lang: str = "en") -> QueryTerm:
+        return QueryTerm(word, (Variant(word, 1.0),), idf, lang)
+
+    held = [term(w, 1.5) for w in ("ice", "cream", "company", "makeover")]
+    text = "The ice cream company is getting a makeover, with a new logo."
+    long = Query("q", tuple(held + [term(w, 1.2) for w in ("popular", "dramatic", "undergo")]))
+    short = Query("q", tuple(held + [term(w, 1.8) for w in ("popular", "dramatic")]))
+    found_long, found_short = coverage(long, "", text), coverage(short, "", text)
+    assert (found_long.share, found_long.words) == (0.625, 7) and answers(found_long)
+    assert (found_short.share, found_short.words) == (0.625, 6) and not answers(found_short)
+    french = Query("q", tuple(term(t.word, t.idf, "fr") for t in long.terms))
+    found_french = coverage(french, "", text)
+    assert (found_french.share, found_french.words) == (0.625, 7) and not answers(found_french)

@@ -128,3 +128,33 @@ def test_an_answer_quotes_the_lead_naming_what_its_second_sentence_refers_to(
     assert answer.sentence == f"{lead} {second}"
     words = [answer.sentence[a:b] for a, b in answer.highlights]
     assert words == ["Navy", "Navy", "civilian", "award"]
+
+
+def test_the_headline_weight_is_english_only() -> None:
+    # `title` weighs English headlines (tuned on the English dev questions); the headlines of
+    # other languages keep `other_title`, whatever `title` is.
+    english = " ".join(["The council met on Monday and talked about roads and the budget."] * 3)
+    french = " ".join(["Le conseil s'est réuni lundi pour parler des routes et du budget."] * 3)
+    weather = [IndexChange(n, f"Weather {n}", f"Rain on day {n}.", None) for n in range(5, 40)]
+    meteo = [
+        IndexChange(n, f"Météo {n}", f"De la pluie le jour {n}.", None, lang="fr")
+        for n in range(40, 80)
+    ]
+    changes = [
+        IndexChange(1, "Ceasefire holds", english, None),
+        IndexChange(2, "Council news", english + " A ceasefire was mentioned.", None),
+        IndexChange(3, "Le cessez-le-feu tient", french, None, lang="fr"),
+        IndexChange(4, "Nouvelles", french + " Un cessez-le-feu évoqué.", None, lang="fr"),
+        *weather,
+        *meteo,
+    ]
+    index = SearchIndex.open(None)
+    index.apply(changes, watermark=len(changes))
+    found = {}
+    for title in (5.0, 0.1):
+        retriever = Retriever(index, RankingWeights(title=title))
+        english_ids = retriever.search(retriever.analyze("ceasefire"), as_of=None, limit=5)
+        french_query = retriever.analyze("cessez-le-feu", lang="fr")
+        french_ids = retriever.search(french_query, as_of=None, limit=5)
+        found[title] = ([a.article_id for a in english_ids], [a.article_id for a in french_ids])
+    assert found == {5.0: ([1, 2], [3, 4]), 0.1: ([2, 1], [3, 4])}

@@ -9,7 +9,7 @@ import re
 from dataclasses import dataclass
 from enum import Enum
 from functools import lru_cache
-from typing import Protocol, cast
+from typing import Protocol
 
 from bot.questions.lexicon import is_common
 from storage.search_index import MAX_TOKEN_CHARS, make_analyzer
@@ -148,9 +148,13 @@ def stem(word: str) -> str:
 
 def stems(words: list[str]) -> list[str]:
     """Return the analyzed form of each word, as `stem` does ('' for words that have none)."""
+    try:
+        # The common case: every word seen before, in one pass (a search for None among the
+        # results of `get` was a second pass, nearly half the look-ups' time).
+        return list(map(_STEMS.__getitem__, words))
+    except KeyError:
+        pass
     found = list(map(_STEMS.get, words))
-    if None not in found:
-        return cast("list[str]", found)  # the common case: every word seen before
     # The words not seen yet, analyzed in one call rather than one call each (found without a
     # Python loop: the cache is large, so each look-up is likely a cache miss of the CPU's).
     unknown = map(operator.is_, found, itertools.repeat(None))
