@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 
 from bot.articles.archive import ImportRecord
 from bot.articles.boilerplate import article_source, clutter_spans, decode_spans
+from bot.questions.abstention import holds_count
 from bot.questions.replies import CLOSEST, NO_ANSWER
 from bot.questions.sentences import MAX_QUOTE_CHARS, cut_quote
 from tests.conftest import EDITOR, READER, Harness, seed_text
@@ -40,6 +41,31 @@ async def test_on_topic_question_is_answered_with_a_quote(bot: Harness) -> None:
     [reply] = await bot.send("civilians trapped in Raqqa?", user_id=READER)
     assert reply.startswith("“The United Nations has expressed concern")
     assert NO_ANSWER not in reply
+
+
+async def test_how_many_is_answered_by_a_quote_with_a_count_only(bot: Harness) -> None:
+    fear = (
+        "date 2017-06-20\nLife under the siege of Raqqa\n\n"
+        "The people who still live in Raqqa say they fear the air strikes more than the "
+        "militants. Bread is scarce, and the water has come back for three days a week. "
+        "In 2014 the militants made the city their capital."
+    )
+    await bot.send(fear, user_id=EDITOR)
+    # The article holds the question's words, a year and a span of time, and no count: a
+    # sentence without one does not answer "how many", however many of its words it shares.
+    question = "how many people live in Raqqa?"
+    [reply] = await bot.send(question, user_id=READER)
+    assert reply.split("\n")[:2] == [NO_ANSWER, CLOSEST]
+    assert "“" not in reply
+    answers = await bot.services.questions.ask(question, with_answers=0)
+    assert not answers.answered  # the same without asking for quotes (`newsbot ask --json`)
+    # Once the article has a count, the sentence with it is quoted, not the lead that holds
+    # more of the question's words.
+    census = fear.replace("In 2014", "Some 200,000 lived in the city before the war. In 2014")
+    await bot.send(f"/edit 1 {census}", user_id=EDITOR)
+    [reply] = await bot.send(question, user_id=READER)
+    assert reply.startswith("“Some 200,000 <b>lived</b> in the city before the war.”")
+    assert holds_count("Dozens of civilians were killed") and not holds_count("ten days later")
 
 
 async def test_inline_mode_does_not_quote_when_the_archive_has_no_answer(bot: Harness) -> None:
@@ -90,9 +116,7 @@ def _round_up(topic_sentence: str, fillers: int) -> str:
 
 async def test_a_round_up_is_read_past_its_first_sentences(bot: Harness) -> None:
     prize = "The Mercury Prize winner is Little Simz, for the best album of the last year."
-    [saved] = await bot.send(
-        "/add The week in review\n\n" + _round_up(prize, 40), user_id=EDITOR
-    )
+    [saved] = await bot.send("/add The week in review\n\n" + _round_up(prize, 40), user_id=EDITOR)
     assert saved.startswith("Saved #1")
     [reply] = await bot.send("mercury prize winner", user_id=READER)
     assert reply.startswith("“The <b>Mercury</b> <b>Prize</b> <b>winner</b> is Little Simz")

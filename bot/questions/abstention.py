@@ -89,9 +89,7 @@ def _forms(lang: str, text: str, words: set[str]) -> frozenset[str]:
     return frozenset(analyse_many(lang, sorted(own))) | words
 
 
-def _share(
-    terms: list[QueryTerm], present: frozenset[str], words: set[str], lang: str
-) -> Coverage:
+def _share(terms: list[QueryTerm], present: frozenset[str], words: set[str], lang: str) -> Coverage:
     total = sum(term.idf for term in terms) or 1.0
     found = 0.0
     missing = 0
@@ -153,3 +151,20 @@ def answers(found: Coverage, threshold: float | None = None) -> bool:
         long = found.lang == ENGLISH and found.words > LONG_QUESTION_WORDS
         threshold = LONG_ANSWERED_SHARE if long else ANSWERED_SHARE
     return found.share >= threshold
+
+
+# A count: a number in figures (not a year) or in words, as news writes small and round ones
+# ("ten civilians", "dozens of"); not a span of time ("three years ago").
+_COUNT = re.compile(
+    r"(?:\b(?!(?:19|20)\d\d\b)\d[\d,.]*|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|"
+    r"eleven|twelve|fifteen|twenty|thirty|forty|fifty|hundreds?|thousands?|millions?|"
+    r"billions?|dozens?|scores))\b(?!\s+(?:years?|months?|weeks?|days?|hours?|minutes?|"
+    r"decades?|centuries)\b)",
+    re.IGNORECASE,
+)
+
+
+def holds_count(quote: str) -> bool:
+    """Whether a quote can answer "how many": it holds a count, in figures or in words (a
+    sentence with none answers another question, however many of its words it shares)."""
+    return _COUNT.search(quote) is not None

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, NamedTuple
 
 from bot.articles.boilerplate import clutter_spans, decode_spans, encode_spans
-from bot.questions.abstention import coverage
+from bot.questions.abstention import coverage, holds_count
 from bot.questions.analysis import (
     STOP_WORDS,
     WORD_RE,
@@ -539,6 +539,11 @@ def _choose(
 
     # A question in the text (a news quiz, a rhetorical lead) is never its own answer.
     found = [item for item in cues if not _asks(item[0])] or cues
+    if query.answer_type is AnswerType.NUMBER:
+        # "How many" is answered by a count: of the sentences holding a word of the question,
+        # those with a number, where there are any (a sentence without one cannot answer).
+        counted = [item for item in found if item[1][0] > 0 and holds_count(item[0])]
+        found = counted or found
     best = max(found, key=score, default=None)
     if (
         best is not None

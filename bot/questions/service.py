@@ -7,7 +7,8 @@ from dataclasses import dataclass
 
 from bot.articles.fields import storable
 from bot.clock import Clock, SystemClock
-from bot.questions.abstention import NO_COVERAGE, Coverage, answers, coverage
+from bot.questions.abstention import NO_COVERAGE, Coverage, answers, coverage, holds_count
+from bot.questions.analysis import AnswerType, Query
 from bot.questions.dates import find_dates
 from bot.questions.filters import FilterProblem, parse, phrase_in
 from bot.questions.retrieval import Answer, Retriever, ScoredArticle
@@ -129,7 +130,7 @@ class QuestionService:
         scored = scored[:limit]
         stored = await self._articles.get_many([s.article_id for s in scored])
         listing = query.is_empty
-        answered = 0 if listing else limit if with_answers is None else with_answers
+        quoted = 0 if listing else limit if with_answers is None else with_answers
         hits: list[Hit] = []
         for rank, item in enumerate(scored):
             article = stored.get(item.article_id)
@@ -139,7 +140,7 @@ class QuestionService:
                 self._retriever.answer(
                     query, article.title, article.text, article.clutter, article.lang
                 )
-                if rank < answered
+                if rank < quoted
                 else Answer(sentence="", highlights=())
             )
             hits.append(Hit(article, item.score, answer, also.get(article.id, ())))
@@ -151,16 +152,29 @@ class QuestionService:
         if hits:
             top = hits[0].article
             covered = coverage(query, top.title, top.text, top.clutter)
+        answered = not listing and covered is not None and answers(covered)
+        if answered and query.answer_type is AnswerType.NUMBER:
+            answered = holds_count(self._quote(query, hits[0]))
         return Answers(
             question,
             tuple(hits),
             offset,
             has_more,
             suggestions,
-            answered=not listing and covered is not None and answers(covered),
+            answered=answered,
             coverage=covered or NO_COVERAGE,
             listing=listing,
         )
+
+    def _quote(self, query: Query, hit: Hit) -> str:
+        """The sentence a chat reply would quote for this hit (found now if not asked for)."""
+        if hit.answer.sentence:
+            return hit.answer.sentence
+        article = hit.article
+        found = self._retriever.answer(
+            query, article.title, article.text, article.clutter, article.lang
+        )
+        return found.sentence
 
 
 def _full_text(article: StoredArticle) -> str:
