@@ -35,3 +35,6 @@ $py -m bench.feeds "$data" --feeds 3 --items 5 --sample 15
 
 echo "-- bench/shortcuts.py (the language shortcuts agree with the model on every benchmark article)"
 $py -m bench.shortcuts "$data"
+
+echo "-- bench/import_memory.py (newsbot import of 1,000, the importer's memory and CPU read from /proc)"
+$py -m bench.import_memory "$data/syria-fakes/articles.jsonl" --size 1000 --every 60
