@@ -45,7 +45,6 @@ _PARAGRAPH = re.compile(r"\n\s*\n|\n(?=\s*[-•*])")
 _LAST_WORD = re.compile(r"([A-Za-z]+)$")
 # Splits as WORD_RE does in text without "_", and faster.
 _PLAIN_WORD = re.compile(r"\w+")
-_NUMBER = re.compile(r"\d")
 _CAPITALIZED = re.compile(r"(?<![.!?]\s)(?<!^)\b[A-Z][a-z]+")
 _TIME = re.compile(
     r"\b(?:1[89]\d\d|20\d\d|january|february|march|april|may|june|july|august|september|"
@@ -465,7 +464,7 @@ def _capitals(words: list[str]) -> list[bool]:
 
 def _has_answer_type(kind: AnswerType, sentence: str) -> bool:
     if kind is AnswerType.NUMBER:
-        return _NUMBER.search(sentence) is not None
+        return holds_count(sentence)
     if kind is AnswerType.TIME:
         return _TIME.search(sentence) is not None
     if kind in (AnswerType.PERSON, AnswerType.PLACE):
