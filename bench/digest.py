@@ -31,6 +31,7 @@ from typing import Any
 import httpx
 from sqlalchemy import insert
 
+from bench.procfs import cpu_seconds, status_kib
 from bot.clock import SystemClock
 from bot.digests.compose import DigestService
 from bot.digests.dispatch import DigestDispatcher
@@ -158,20 +159,6 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def cpu_seconds(pid: int) -> float:
-    """User plus system CPU time the process has used so far."""
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-
-
-def peak_kib(pid: int) -> int:
-    """The process's peak resident memory (VmHWM), KiB."""
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmHWM:"):
-            return int(line.split()[1])
-    return 0
-
-
 def start_bot(workdir: Path, env: dict[str, str]) -> subprocess.Popen[bytes]:
     log = (workdir / "bot.log").open("ab")
     return subprocess.Popen(
@@ -245,7 +232,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
             time.sleep(0.5)
             stats = client.get("/_fake/stats").json()
             if args.kill_at and not kills and stats["sent"] >= args.kill_at * parts:
-                peaks.append(peak_kib(bot.pid))
+                peaks.append(status_kib(bot.pid, "VmHWM"))
                 bot_cpu += cpu_seconds(bot.pid)
                 bot.send_signal(signal.SIGKILL)
                 bot.wait()
@@ -253,7 +240,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
                 bot = start_bot(workdir, env)
             if stats["sent"] >= parts and pending(db_path) == 0:
                 break  # (later slots that fall due meanwhile are in the final count)
-        peaks.append(peak_kib(bot.pid))
+        peaks.append(status_kib(bot.pid, "VmHWM"))
         bot_cpu += cpu_seconds(bot.pid)
     finally:
         bot.terminate()

@@ -22,42 +22,8 @@ import tempfile
 import time
 from collections.abc import Sequence
 
+from bench.procfs import children, cpu_seconds, status_kib
 from bench.speed import sources, write_import_file
-
-_TICKS = os.sysconf("SC_CLK_TCK")
-
-
-def rss_anon_mib(pid: int) -> int | None:
-    """The process's RssAnon in MiB (None once it is gone)."""
-    try:
-        status = pathlib.Path(f"/proc/{pid}/status").read_text(encoding="ascii")
-    except OSError:
-        return None
-    for line in status.splitlines():
-        if line.startswith("RssAnon:"):
-            return int(line.split()[1]) // 1024
-    return None
-
-
-def cpu_seconds(pid: int) -> float | None:
-    """User and system CPU seconds the process has used so far (None once it is gone)."""
-    try:
-        stat = pathlib.Path(f"/proc/{pid}/stat").read_text(encoding="ascii")
-    except OSError:
-        return None
-    fields = stat.rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / _TICKS
-
-
-def children(pid: int) -> list[int]:
-    """The process's direct children (the import's workers)."""
-    found: list[int] = []
-    for task in pathlib.Path(f"/proc/{pid}/task").glob("*"):
-        try:
-            found += [int(c) for c in (task / "children").read_text().split()]
-        except OSError:
-            continue
-    return found
 
 
 def watch(articles: pathlib.Path, work: pathlib.Path, code: pathlib.Path, every: int) -> None:
@@ -80,15 +46,13 @@ def watch(articles: pathlib.Path, work: pathlib.Path, code: pathlib.Path, every:
     cpu: dict[int, float] = {}
     next_line = every
     while process.poll() is None:
-        rss = rss_anon_mib(process.pid)
-        if rss is not None:
-            peak = max(peak, rss)
+        rss = status_kib(process.pid, "RssAnon") // 1024
+        peak = max(peak, rss)
         for pid in [process.pid, *children(process.pid)]:
-            used = cpu_seconds(pid)
-            if used is not None:
-                cpu[pid] = used
+            # CPU time only grows: a worker gone since keeps its last reading.
+            cpu[pid] = max(cpu.get(pid, 0.0), cpu_seconds(pid))
         elapsed = time.perf_counter() - started
-        if elapsed >= next_line and rss is not None:
+        if elapsed >= next_line and rss:
             print(f"{elapsed:5.0f} s  RssAnon {rss:,} MiB", flush=True)
             next_line += every
         time.sleep(1)
