@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from bot.articles.archive import ImportRecord
 from bot.articles.boilerplate import article_source, clutter_spans, decode_spans
-from bot.questions.abstention import holds_count
+from bot.questions.abstention import counted_word, counts, holds_count
 from bot.questions.replies import CLOSEST, NO_ANSWER
 from bot.questions.sentences import MAX_QUOTE_CHARS, cut_quote
 from tests.conftest import EDITOR, READER, Harness, seed_text
@@ -66,6 +66,25 @@ async def test_how_many_is_answered_by_a_quote_with_a_count_only(bot: Harness) -
     [reply] = await bot.send(question, user_id=READER)
     assert reply.startswith("“Some 200,000 <b>lived</b> in the city before the war.”")
     assert holds_count("Dozens of civilians were killed") and not holds_count("ten days later")
+
+
+async def test_how_many_quotes_the_count_of_what_is_asked(bot: Harness) -> None:
+    wall = (
+        "date 2017-07-04\nRaqqa's Old City wall breached\n\n"
+        "US-backed forces breached the wall of Raqqa's Old City by opening two small gaps in "
+        "it, the coalition said. Its fighters met heavy resistance at the wall, where the "
+        "militants had planted mines. The United Nations has expressed concern for up to 100,000 "
+        "civilians it says are still trapped in the city."
+    )
+    await bot.send(wall, user_id=EDITOR)
+    # Both sentences hold a count and a word of the question; the lead's counts gaps.
+    [reply] = await bot.send("how many civilians are in Raqqa?", user_id=READER)
+    assert reply.startswith("“The United Nations has expressed concern for up to 100,000")
+    # And the other way round for a count of gaps.
+    [reply] = await bot.send("how many gaps in the Raqqa wall?", user_id=READER)
+    assert reply.startswith("“US-backed forces breached the <b>wall</b>")
+    assert counts("up to 100,000 civilians", "civilian") and not counts("two gaps", "civilian")
+    assert counted_word("How many more civilians fled?") == "civilian"
 
 
 async def test_inline_mode_does_not_quote_when_the_archive_has_no_answer(bot: Harness) -> None:

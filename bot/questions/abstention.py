@@ -164,7 +164,29 @@ _COUNT = re.compile(
 )
 
 
+# "How many civilians ...": the word counted, after the question words and an adjective or two.
+_COUNTED = re.compile(r"\bhow (?:many|much) (?:more )?(\w+)", re.IGNORECASE)
+# A count and the word it counts: "100,000 civilians", "at least 73 people", "dozens of fighters".
+COUNT_REACH = 3
+
+
 def holds_count(quote: str) -> bool:
     """Whether a quote can answer "how many": it holds a count, in figures or in words (a
     sentence with none answers another question, however many of its words it shares)."""
     return _COUNT.search(quote) is not None
+
+
+def counted_word(question: str) -> str | None:
+    """The analyzed form of what a "how many" question counts ("civilians"), None if none."""
+    found = _COUNTED.search(question)
+    return (stem(found.group(1)) or None) if found else None
+
+
+def counts(quote: str, counted: str) -> bool:
+    """Whether the quote holds a count of `counted` (an analyzed word) within a few words:
+    "up to 100,000 civilians" answers "how many civilians", "two small gaps" does not."""
+    for match in _COUNT.finditer(quote):
+        following = _WORDS.findall(quote, match.end(), match.end() + 60)[:COUNT_REACH]
+        if any(stem(word) == counted for word in following):
+            return True
+    return False

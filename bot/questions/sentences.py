@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, NamedTuple
 
 from bot.articles.boilerplate import clutter_spans, decode_spans, encode_spans
-from bot.questions.abstention import coverage, holds_count
+from bot.questions.abstention import counted_word, counts, coverage, holds_count
 from bot.questions.analysis import (
     STOP_WORDS,
     WORD_RE,
@@ -542,6 +542,10 @@ def _choose(
         # "How many" is answered by a count: of the sentences holding a word of the question,
         # those with a number, where there are any (a sentence without one cannot answer).
         counted = [item for item in found if item[1][0] > 0 and holds_count(item[0])]
+        # And of those, the ones that count what is asked, where there are any.
+        word = counted_word(query.text)
+        if word is not None:
+            counted = [item for item in counted if counts(item[0], word)] or counted
         found = counted or found
     best = max(found, key=score, default=None)
     if (
