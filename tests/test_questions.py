@@ -89,6 +89,10 @@ async def test_more_button_pages_through_results(bot: Harness) -> None:
 
 
 async def test_nothing_found_suggests_close_words(bot: Harness) -> None:
+    # A newcomer's first question, before anything is stored, is told why.
+    assert await bot.send("civilians trapped in Raqqa?", user_id=READER) == [
+        "The archive is empty: send me an article, a link or a file."
+    ]
     await bot.send(seed_text(), user_id=EDITOR)
     replies = await bot.send("/ask zzzqqq", user_id=READER)
     assert replies[0].startswith("I found nothing in the archive for that.")

@@ -11,6 +11,7 @@ from bot.stories.keeper import outlets_of
 NO_ANSWER = N_("The archive has no answer to that.")
 CLOSEST = N_("Closest articles, may not answer:")
 NOTHING_FOUND = N_("I found nothing in the archive for that.")
+EMPTY_ARCHIVE = N_("The archive is empty: send me an article, a link or a file.")
 # What each malformed filter gets (the filter as written goes in {filter}).
 PROBLEM_TEXTS = {
     Problem.EMPTY: N_("{filter} needs a value, for example source:reuters or lang:ar."),
@@ -43,6 +44,8 @@ def answers_html(answers: Answers, texts: Texts = ENGLISH) -> str:
     if answers.problems:
         return problems_html(answers.problems, texts)
     if not answers.hits:
+        if answers.empty_archive:
+            return texts(EMPTY_ARCHIVE)
         text = texts(NOTHING_FOUND)
         if answers.suggestions:
             words = ", ".join(f"<i>{escape(w)}</i>" for w in answers.suggestions)

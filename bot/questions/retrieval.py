@@ -200,6 +200,10 @@ class Retriever:
         ranked = first + [s for s in rest if s.article_id not in seen]
         return ranked[offset : offset + limit]
 
+    def is_empty(self) -> bool:
+        """Whether the index holds no article at all."""
+        return self._index.num_docs() == 0
+
     def suggest(self, query: Query, limit: int = 5) -> list[str]:
         """Return archive words spelled closest to the query words, for "nothing found"."""
         found: list[str] = []

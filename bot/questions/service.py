@@ -54,6 +54,8 @@ class Answers:
     problems: tuple[FilterProblem, ...] = ()
     # Filters and no words: the newest articles that pass them, nothing quoted.
     listing: bool = False
+    # Nothing found because nothing is stored yet (a newcomer's first question).
+    empty_archive: bool = False
 
 
 class QuestionService:
@@ -145,8 +147,10 @@ class QuestionService:
             )
             hits.append(Hit(article, item.score, answer, also.get(article.id, ())))
         suggestions: tuple[str, ...] = ()
+        empty_archive = False
         if not hits and offset == 0:
-            suggestions = tuple(self._retriever.suggest(query))
+            empty_archive = self._retriever.is_empty()
+            suggestions = () if empty_archive else tuple(self._retriever.suggest(query))
         # The first hit decides for the whole page: it is the one a reply quotes.
         covered = None
         if hits:
@@ -164,6 +168,7 @@ class QuestionService:
             answered=answered,
             coverage=covered or NO_COVERAGE,
             listing=listing,
+            empty_archive=empty_archive,
         )
 
     def _quote(self, query: Query, hit: Hit) -> str:
