@@ -87,7 +87,9 @@ async def _add(update: Update, context: Context, url: str, topics: str) -> None:
     await reply(update, language.html(text))
     job_queue = context.application.job_queue
     if job_queue is not None:
-        job_queue.run_once(poll_job, when=0, name=f"{POLL_JOB}:now")
+        job_queue.run_once(
+            poll_job, when=0, name=f"{POLL_JOB}:now", job_kwargs={"misfire_grace_time": None}
+        )
 
 
 @editors_only

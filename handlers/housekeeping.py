@@ -25,7 +25,11 @@ def schedule_scale_jobs(app: NewsApp) -> None:
     app.job_queue.run_repeating(
         purge_tombstones_job, interval=dt.timedelta(days=1), first=600, name=PURGE_JOB
     )
-    app.job_queue.run_once(warm_stories_job, when=0, name=WARM_JOB)
+    # Late is fine, dropped is not: APScheduler skips a job more than a second late by
+    # default, and a start on a busy machine takes longer than that.
+    app.job_queue.run_once(
+        warm_stories_job, when=0, name=WARM_JOB, job_kwargs={"misfire_grace_time": None}
+    )
 
 
 async def follow_index_job(context: Context) -> None:
