@@ -289,7 +289,6 @@ async def test_why_an_article_was_refused_is_said_in_russian(bot: Harness) -> No
     ]
 
 
-
 async def test_other_outlets_of_a_story_are_named_in_russian(bot: Harness) -> None:
     from tests.test_stories import import_copies
 

@@ -456,8 +456,9 @@ async def test_trend_counts_articles_when_too_many_match(
 @settings(max_examples=60, deadline=None)
 @given(
     st.lists(
-        st.lists(st.sampled_from(["Raqqa", "aid", "convoy,", "é", "the", "\n", "42"]), max_size=120)
-        .map(" ".join),
+        st.lists(
+            st.sampled_from(["Raqqa", "aid", "convoy,", "é", "the", "\n", "42"]), max_size=120
+        ).map(" ".join),
         min_size=1,
         max_size=6,
     )
