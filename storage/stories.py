@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+import sys
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, cast
@@ -27,7 +28,7 @@ SQLITE_STORY_OF = "SELECT article_id, story_id FROM story_members WHERE article_
 # SQLite joins them at a fraction of the cost of building each row in Python.
 SQLITE_CANDIDATES = (
     "SELECT band_key, group_concat(article_id) FROM story_bands WHERE band_key IN ({})"
-    " GROUP BY band_key"
+    " GROUP BY band_key HAVING count(*) <= {most}"
 )
 SQLITE_LIVE_STORIES = (
     "SELECT a.id, coalesce(m.story_id, a.id) FROM articles AS a"
@@ -106,11 +107,15 @@ class StoryStore:
     def __init__(self, db: Database) -> None:
         self._db = db
 
-    async def candidates(self, keys: Iterable[int]) -> dict[int, list[int]]:
-        """The articles stored under each of these band keys (keys with none left out)."""
+    async def candidates(
+        self, keys: Iterable[int], *, most: int = sys.maxsize
+    ) -> dict[int, list[int]]:
+        """The articles stored under each of these band keys, for the keys that hold at most
+        `most` (keys with none or more left out: at a million near copies, reading keys that
+        are then passed over was most of an import's transient memory)."""
         found: dict[int, list[int]] = {}
         rows = await self._rows(
-            SQLITE_CANDIDATES,
+            SQLITE_CANDIDATES.format("{}", most=int(most)),
             sorted(set(keys)),
             lambda chunk: select(StoryBand.band_key, StoryBand.article_id).where(
                 StoryBand.band_key.in_(chunk)
@@ -121,7 +126,7 @@ class StoryStore:
                 found[int(key)] = list(map(int, articles.split(",")))
             else:
                 found.setdefault(int(key), []).append(int(articles))
-        return found
+        return {key: ids for key, ids in found.items() if len(ids) <= most}
 
     async def live_stories(self, ids: Iterable[int]) -> dict[int, int]:
         """The story of each of these articles that is live (its own when none is recorded)."""

@@ -67,6 +67,13 @@ async def test_the_reader_connection_finds_what_the_engine_finds(bot: Harness) -
         }
         # The copies 1 and 2 share some keys; each article is under its own ten.
         assert any(len(ids) > 1 for ids in by_key.values())
+        # Keys held by more than `most` are left out, by both paths alike.
+        single = {k: v for k, v in by_key.items() if len(v) == 1}
+        assert single and len(single) < len(by_key)
+        for store in (StoryStore(fast), StoryStore(engine_only)):
+            assert {k: sorted(v) for k, v in (await store.candidates(keys, most=1)).items()} == {
+                k: sorted(v) for k, v in single.items()
+            }
         assert all(sum(a in ids for ids in by_key.values()) >= 5 for a in (1, 2, 3, 4))
         copies = await StoryStore(fast).copies([4, 1, 99])
         assert copies == await StoryStore(engine_only).copies([4, 1, 99])

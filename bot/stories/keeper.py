@@ -136,7 +136,7 @@ class StoryKeeper:
         self, new: Sequence[tuple[int, str]], signed: Mapping[str, Signature]
     ) -> list[Assignment]:
         keys, own = await asyncio.to_thread(_signatures, [text for _, text in new], signed)
-        stored = await self.store.candidates(k for ks in keys for k in ks)
+        stored = await self.store.candidates((k for ks in keys for k in ks), most=MAX_PER_KEY)
         batch_ids = {article_id for article_id, _ in new}
         outside = {
             other
