@@ -46,6 +46,9 @@ def test_run_without_token_says_what_to_set(workdir: Path) -> None:
 
 
 def test_import_then_ask_jsonl(workdir: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    # A newcomer who asks first is told what to do.
+    assert main(["ask", "civilians trapped in Raqqa?"]) == 0
+    assert capsys.readouterr().out.startswith("The archive is empty: import articles first")
     assert main(["import", "--quiet", str(SAMPLE / "fakes.jsonl"), str(SEED)]) == 0
     out = capsys.readouterr().out
     assert out.startswith("Imported from 2 file(s): 789 stored, 16 duplicates, 0 refused.")

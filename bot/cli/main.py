@@ -580,6 +580,11 @@ def result_object(answers: Answers) -> dict[str, Any]:
 
 
 def _plain_answers(answers: Answers) -> str:
+    if answers.empty_archive:
+        return (
+            "The archive is empty: import articles first (newsbot import FILE..., or "
+            "newsbot import --sample for the bundled sample)."
+        )
     if not answers.hits:
         hint = (
             f" Close words in the archive: {', '.join(answers.suggestions)}."
