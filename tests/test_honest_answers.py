@@ -239,6 +239,11 @@ def test_clutter_is_found_at_the_start_the_end_and_in_captions() -> None:
             "01.10.2017Get short URL 4016 ",
         ),
         (
+            # The time with its zone's offset: the quote once began "+3 A total of 1500".
+            "August 22 2013 1849 UTC+3 A total of 1500 people have fallen victims.",
+            "August 22 2013 1849 UTC+3 ",
+        ),
+        (
             "Aleppo was cut off. Watch: Regional international diplomats struggle over Aleppo "
             "Play Video Meagre food stocks The severing of the road created shortages.",
             "Watch: Regional international diplomats struggle over Aleppo Play Video ",

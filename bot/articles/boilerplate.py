@@ -27,7 +27,7 @@ _LEAD_DATE = re.compile(
     rf"(?:\s+at)?\s*:?\s*)?"
     rf"(?:{_WEEKDAY}\s+)?{_DATE}"
     r"(?:\s*\(updated[^)]{0,40}\))?"
-    r"(?:\s*(?:at\s+)?\d{1,2}:?\d{2}(?:\s*(?:gmt|utc|am|pm))?\b)?"
+    r"(?:\s*(?:at\s+)?\d{1,2}:?\d{2}(?:\s*(?:(?:gmt|utc)(?:\s*[+−-]\d{1,2}(?::?\d\d)?)?|am|pm))?\b)?"
     r"(?:\s*get short url\s*\d*)?(?:\s*video\b)?[\s.:|-]*",
     re.IGNORECASE,
 )
