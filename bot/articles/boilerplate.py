@@ -115,6 +115,12 @@ _CREDIT_TAIL = re.compile(
 _GALLERY = re.compile(r"Hide Caption \d+ of \d+[ \t]*$", re.MULTILINE)
 # A credit is at most this long.
 MAX_CREDIT_CHARS = 100
+# A link to another story, its label glued to the headline where the page had a link ("More:Ban
+# on Trump upheld by...", "Review:The gold is starting to rub off..."): a colon with a letter
+# (or a quote) before it and a capital (or a quote) after it, no space between.
+_LINK_QUOTES = "’'\")“‘"
+# A link line is at most this long (a sentence may hold a glued colon too).
+MAX_LINK_CHARS = 250
 # A caption is a line this long at most (an unbroken text ending with a credit is no caption).
 MAX_CAPTION_CHARS = 600
 _SOURCE_MARK = re.compile(r"\((?:source|via)\s*:\s*([^()\n]{1,80}?)\s*\)", re.IGNORECASE)
@@ -129,7 +135,8 @@ _TWEET = re.compile(
 _TWEET_LINK = re.compile(r"(?:https?:?/{0,2})?t\.co/?\w+\s*$")
 
 Span = tuple[int, int]
-# The kind of a span that is a photo caption or credit (others have none).
+# The kind of a span that is a photo caption or credit, or a link to another story (others
+# have none).
 PHOTO = "p"
 
 
@@ -143,6 +150,10 @@ def clutter_spans(title: str, text: str) -> list[tuple[int, int] | tuple[int, in
     if _MARKS.search(text) is not None:
         spans.extend(_marked(text))
     photos.extend(_credited(text))
+    if ":" in text:
+        # Searched like captions (left out of the index, they cost the dev questions' ranking:
+        # docs/BENCHMARKS.md), never quoted: another story's headline is no answer.
+        photos.extend(_links(text))
     if "(" in text:
         photos.extend(m.span() for m in _CREDIT.finditer(text))
         for match in _DATELINE.finditer(text):
@@ -154,8 +165,8 @@ def clutter_spans(title: str, text: str) -> list[tuple[int, int] | tuple[int, in
     repeat = _headline_at(title, text, position + 1, search=True)
     if repeat is not None:
         spans.append(repeat)
-    # Photo captions and credits are kept apart: never quoted, but searched (a caption names
-    # the story's places and people).
+    # Photo captions, credits and links are kept apart: never quoted, but searched (a caption
+    # names the story's places and people).
     return sorted([*_merged(spans), *((s, e, PHOTO) for s, e in _merged(photos))])
 
 
@@ -234,6 +245,28 @@ def _credited(text: str) -> list[Span]:
                     photos.append((start, end))
             at = text.find(mark, end)
     return photos
+
+
+def _links(text: str) -> list[Span]:
+    """Lines that are a link to another story ("More:Headline"), as scraped pages keep them."""
+    found: list[Span] = []
+    colon = text.find(":", 1)
+    while colon != -1:
+        after = text[colon + 1 : colon + 2]
+        if not after or not (after.isupper() or after in _LINK_QUOTES) or not (
+            text[colon - 1].isalpha() or text[colon - 1] in _LINK_QUOTES
+        ):
+            colon = text.find(":", colon + 1)
+            continue
+        start = text.rfind("\n", 0, colon) + 1
+        end = text.find("\n", colon)
+        end = len(text) if end == -1 else end
+        line = text[start:end].rstrip()
+        # A headline ends without a full stop; a sentence that glues a colon does not.
+        if end - start <= MAX_LINK_CHARS and line[-1] not in ".!?":
+            found.append((start, end))
+        colon = text.find(":", end)
+    return found
 
 
 def _lead_end(title: str, text: str) -> int:
