@@ -72,6 +72,18 @@ async def test_add_command_with_text_and_without(bot: Harness) -> None:
     assert replies == ["Saved #1: Floods in Deir ez-Zor (2020-01-02, SANA)"]
 
 
+async def test_a_dateline_on_its_own_line_is_not_the_headline(bot: Harness) -> None:
+    # Pages copied without their headline often open with the dateline alone ("CNN —"): the
+    # headline is then the first sentence, not the place and outlet.
+    replies = await bot.send(
+        "/add New York CNN Business —\n\nSpirit Airlines and Frontier Airlines plan to merge. "
+        "The deal would create the fifth-largest airline in the United States.",
+        user_id=EDITOR,
+    )
+    date = bot.clock.now().date().isoformat()
+    assert replies == [f"Saved #1: Spirit Airlines and Frontier Airlines plan to merge. ({date})"]
+
+
 async def test_forwarded_post_keeps_its_channel_as_source(bot: Harness) -> None:
     replies = await bot.send(
         "Ceasefire holds in Idlib\nNo violations were reported overnight, monitors said.",

@@ -141,6 +141,39 @@ async def test_a_round_up_is_read_past_its_first_sentences(bot: Harness) -> None
     assert reply.startswith("“The <b>Mercury</b> <b>Prize</b> <b>winner</b> is Little Simz")
 
 
+async def test_a_photo_caption_closed_by_its_credit_is_never_quoted(bot: Harness) -> None:
+    story = (
+        "/add Holmes found guilty of fraud\n\n"
+        "Elizabeth Holmes, the founder of Theranos, was found guilty on four charges of "
+        "defrauding investors.\n\n"
+        "Elizabeth Holmes leaves the federal court in San Jose after the verdict on Monday. "
+        "Nic Coury/AP\n\n"
+        "The jury in San Jose deliberated for more than 50 hours before the verdict."
+    )
+    await bot.send(story, user_id=EDITOR)
+    # The caption holds every word asked; its credit ("Name/Agency") tells it from a sentence.
+    [reply] = await bot.send("Holmes leaves court San Jose verdict", user_id=READER)
+    quote = reply.split("\n")[0]
+    assert quote.startswith("“Elizabeth <b>Holmes</b>, the founder of Theranos")
+    assert "leaves" not in quote and "Coury" not in quote
+
+
+async def test_a_link_to_another_story_is_never_quoted(bot: Harness) -> None:
+    story = (
+        "/add Meta cuts jobs\n\n"
+        "Meta will cut 11,000 jobs, its chief executive told staff in a letter on Wednesday.\n\n"
+        "Meta layoffs:Facebook parent company to lay off more than 11,000 employees worldwide\n\n"
+        "The cuts are the first broad layoffs in the history of the company, staff said."
+    )
+    await bot.send(story, user_id=EDITOR)
+    # The link (its label glued to another story's headline, as scraped pages keep them)
+    # holds every word asked; the story's own sentences are quoted.
+    [reply] = await bot.send("meta layoffs employees worldwide", user_id=READER)
+    quote = reply.split("\n")[0]
+    assert quote.startswith("“<b>Meta</b> will cut 11,000 jobs")
+    assert "Facebook" not in quote
+
+
 async def test_khan_shaykhun_sarin_quotes_the_sarin_sentence(bot: Harness) -> None:
     await load_sample(bot)
     [reply] = await bot.send("Khan Shaykhun sarin", user_id=READER)
@@ -262,6 +295,18 @@ def test_clutter_is_found_at_the_start_the_end_and_in_captions() -> None:
         ),
     ):
         assert [glued[s[0] : s[1]] for s in clutter_spans("A headline", glued)] == [clutter]
+    captions = (
+        "Troops crossed the river.\n\nSnow in Athens on Monday. Nikolas Kokovlis/NURPHO/AP\n\n"
+        "Ted S. Warren/AP/FILE\n\nA Reuters/Ipsos poll found it.\n\nIt rains 3/4 days a week\n\n"
+        "Kyiv on Monday. Hide Caption 1 of 266\n\nMore:Ban on Trump upheld by Facebook board\n\n"
+        "He wrote:This is a sentence.\n\nIt opens at 10:30 a.m. ET"
+    )
+    assert [captions[s[0] : s[1]] for s in clutter_spans("A headline", captions)] == [
+        "Snow in Athens on Monday. Nikolas Kokovlis/NURPHO/AP",
+        "Ted S. Warren/AP/FILE",
+        "Kyiv on Monday. Hide Caption 1 of 266",
+        "More:Ban on Trump upheld by Facebook board",
+    ]
     repeat = "Wed 05 Apr 2017 Syria attack symptoms consistent with nerve agent use WHO. Victims"
     spans = clutter_spans("Syria attack symptoms consistent with nerve agent use WHO", repeat)
     assert [repeat[s[0] : s[1]] for s in spans] == [repeat.removesuffix("Victims")]

@@ -102,6 +102,27 @@ _LINE_START = re.compile("\n(?:" + "|".join(re.escape(start) for start in _LINE_
 _CREDIT = re.compile(r"\((?:Source|Photo|Image|Via)\s*:[^()\n]{1,80}\)(?:\s+(?:Twitter|Facebook))?")
 # A byline on its own line: "By Jane Smith, CNN".
 _BYLINE = re.compile(r"By\s+[A-Z][\w.'-]*(?:\s+[A-Z][\w.'-]*){0,4}(?:,\s*[\w ]{1,40})?$")
+# A photo credit closing a caption paragraph, after the caption's last sentence: "... on
+# Monday, Jan. 3, 2022. Nic Coury/AP", "Omar Torres/AFP/Getty Images", "NASA/ESA/CSA":
+# capitalised words (and the particles of names) joined by "/", no full stop after them.
+_CREDIT_WORD = r"(?:[A-Z0-9][\w.'’&-]*|via|van|der|de|von|da|del|di|la|le|al|el|bin|of|the|and)"
+_CREDIT_TAIL = re.compile(
+    rf"(?:^|(?<=[.!?\"”’)])[ \t]+)(?P<credit>{_CREDIT_WORD}(?:[ \t]*/[ \t]*{_CREDIT_WORD}|"
+    rf"[ \t]+{_CREDIT_WORD}){{0,9}})(?<![.!?,;:])[ \t]*$",
+    re.MULTILINE,
+)
+# ... and a gallery's caption closes with "Hide Caption 3 of 26".
+_GALLERY = re.compile(r"Hide Caption \d+ of \d+[ \t]*$", re.MULTILINE)
+# A credit is at most this long.
+MAX_CREDIT_CHARS = 100
+# A link to another story, its label glued to the headline where the page had a link ("More:Ban
+# on Trump upheld by...", "Review:The gold is starting to rub off..."): a colon with a letter
+# (or a quote) before it and a capital (or a quote) after it, no space between.
+_LINK_QUOTES = "’'\")“‘"
+# A link line is at most this long (a sentence may hold a glued colon too).
+MAX_LINK_CHARS = 250
+# A caption is a line this long at most (an unbroken text ending with a credit is no caption).
+MAX_CAPTION_CHARS = 600
 _SOURCE_MARK = re.compile(r"\((?:source|via)\s*:\s*([^()\n]{1,80}?)\s*\)", re.IGNORECASE)
 _NON_WORD = re.compile(r"\W+")
 # An embedded tweet's attribution: "pic.twitter.com/x — Name (@handle) July 27, 2016"; scraped
@@ -114,7 +135,8 @@ _TWEET = re.compile(
 _TWEET_LINK = re.compile(r"(?:https?:?/{0,2})?t\.co/?\w+\s*$")
 
 Span = tuple[int, int]
-# The kind of a span that is a photo caption or credit (others have none).
+# The kind of a span that is a photo caption or credit, or a link to another story (others
+# have none).
 PHOTO = "p"
 
 
@@ -127,6 +149,11 @@ def clutter_spans(title: str, text: str) -> list[tuple[int, int] | tuple[int, in
     photos = _lines(text, spans)
     if _MARKS.search(text) is not None:
         spans.extend(_marked(text))
+    photos.extend(_credited(text))
+    if ":" in text:
+        # Searched like captions (left out of the index, they cost the dev questions' ranking:
+        # docs/BENCHMARKS.md), never quoted: another story's headline is no answer.
+        photos.extend(_links(text))
     if "(" in text:
         photos.extend(m.span() for m in _CREDIT.finditer(text))
         for match in _DATELINE.finditer(text):
@@ -138,8 +165,8 @@ def clutter_spans(title: str, text: str) -> list[tuple[int, int] | tuple[int, in
     repeat = _headline_at(title, text, position + 1, search=True)
     if repeat is not None:
         spans.append(repeat)
-    # Photo captions and credits are kept apart: never quoted, but searched (a caption names
-    # the story's places and people).
+    # Photo captions, credits and links are kept apart: never quoted, but searched (a caption
+    # names the story's places and people).
     return sorted([*_merged(spans), *((s, e, PHOTO) for s, e in _merged(photos))])
 
 
@@ -199,6 +226,47 @@ def _lines(text: str, spans: list[Span]) -> list[Span]:
             if match is not None:
                 spans.append((start, start + match.end()))
     return photos
+
+
+def _credited(text: str) -> list[Span]:
+    """The lines that close with a photo credit ("... in San Jose. Nic Coury/AP") or a
+    gallery's count: photo captions."""
+    photos: list[Span] = []
+    for mark, pattern in (("/", _CREDIT_TAIL), ("Hide Caption", _GALLERY)):
+        at = text.find(mark)
+        while at != -1:
+            end = text.find("\n", at)
+            end = len(text) if end == -1 else end
+            # A credit closes its line: a mark further from the end is in a sentence.
+            if end - at <= MAX_CREDIT_CHARS:
+                start = text.rfind("\n", 0, at) + 1
+                found = pattern.search(text, max(start, at - MAX_CREDIT_CHARS), end)
+                if found is not None and end - start <= MAX_CAPTION_CHARS and mark in found[0]:
+                    photos.append((start, end))
+            at = text.find(mark, end)
+    return photos
+
+
+def _links(text: str) -> list[Span]:
+    """Lines that are a link to another story ("More:Headline"), as scraped pages keep them."""
+    found: list[Span] = []
+    colon = text.find(":", 1)
+    while colon != -1:
+        after = text[colon + 1 : colon + 2]
+        if not after or not (after.isupper() or after in _LINK_QUOTES) or not (
+            text[colon - 1].isalpha() or text[colon - 1] in _LINK_QUOTES
+        ):
+            colon = text.find(":", colon + 1)
+            continue
+        start = text.rfind("\n", 0, colon) + 1
+        end = text.find("\n", colon)
+        end = len(text) if end == -1 else end
+        line = text[start:end].rstrip()
+        # A headline ends without a full stop; a sentence that glues a colon does not.
+        if end - start <= MAX_LINK_CHARS and line[-1] not in ".!?":
+            found.append((start, end))
+        colon = text.find(":", end)
+    return found
 
 
 def _lead_end(title: str, text: str) -> int:

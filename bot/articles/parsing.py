@@ -81,6 +81,9 @@ LOST_OPENING = re.compile(r"(?<![\w\ufffd])\ufffd[_\ufffd](?=\w)")
 LOST_CLOSING = re.compile(r"(?<=[\w.,!?])\ufffd[_\ufffd](?!\w)")
 LOST_COPYRIGHT = re.compile(r"(?<=Copyright )\ufffd\ufffd", re.IGNORECASE)
 CAPTION_START = re.compile(r"^(?:file\s+photo|photo|picture|image)\b\s*:", re.IGNORECASE)
+# A dateline on a line of its own ("CNN —", "New York CNN Business —", "BEIRUT -"): where the
+# story was filed from, its first sentence on the next line; no headline.
+DATELINE_ALONE = re.compile(r"^[^.!?]{1,60}\s[—–-]$")
 # Control characters except tab and newline, and the invisible ones that break matching.
 UNPRINTABLE = re.compile(
     r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff]"
@@ -295,6 +298,8 @@ def parse_article(raw: str, *, title: str | None = None) -> ParsedArticle:
 def guess_headline(paragraphs: list[str]) -> str:
     """The first line when it looks like a headline, else the trimmed first sentence."""
     content = [p for p in paragraphs if not _is_caption(p)] or paragraphs
+    if len(content) > 1 and DATELINE_ALONE.match(content[0]):
+        content = content[1:]
     if not content:
         return ""
     first = content[0]
