@@ -17,6 +17,9 @@ from bot.services import Services
 
 log = logging.getLogger(__name__)
 
+# Every job: late is fine, dropped is not. APScheduler skips a run more than a second late
+# by default (with a warning), and a busy machine's start or event loop is later than that.
+RUN_LATE: dict[str, Any] = {"misfire_grace_time": None}
 STALE_BUTTON = N_("That button is out of date.")
 REFUSE_EDITORS_ONLY = N_(
     "Sorry, only the newsroom's editors can add or change articles. "

@@ -11,7 +11,16 @@ from bot.feeds.parse import FeedError
 from bot.i18n import N_
 from bot.render import escape, feed_lines
 from bot.web.fetch import FetchError
-from handlers.common import args_text, article_number, reply, say, services, texts, user_id
+from handlers.common import (
+    RUN_LATE,
+    args_text,
+    article_number,
+    reply,
+    say,
+    services,
+    texts,
+    user_id,
+)
 from handlers.permissions import editors_only
 
 log = logging.getLogger(__name__)
@@ -87,9 +96,7 @@ async def _add(update: Update, context: Context, url: str, topics: str) -> None:
     await reply(update, language.html(text))
     job_queue = context.application.job_queue
     if job_queue is not None:
-        job_queue.run_once(
-            poll_job, when=0, name=f"{POLL_JOB}:now", job_kwargs={"misfire_grace_time": None}
-        )
+        job_queue.run_once(poll_job, when=0, name=f"{POLL_JOB}:now", job_kwargs=RUN_LATE)
 
 
 @editors_only
@@ -109,7 +116,9 @@ async def schedule_feeds(app: NewsApp) -> None:
         log.warning("no JobQueue: feeds will not be polled")
         return
     tick = min(TICK_SECONDS, feeds.interval.total_seconds())
-    app.job_queue.run_repeating(poll_job, interval=tick, first=tick, name=POLL_JOB)
+    app.job_queue.run_repeating(
+        poll_job, interval=tick, first=tick, name=POLL_JOB, job_kwargs=RUN_LATE
+    )
 
 
 async def poll_job(context: Context) -> None:

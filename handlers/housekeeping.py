@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from bot.context import Context, NewsApp
+from handlers.common import RUN_LATE
 
 FOLLOW_JOB = "index:follow"
 PRUNE_JOB = "updates:prune"
@@ -19,17 +20,22 @@ def schedule_scale_jobs(app: NewsApp) -> None:
         return
     settings = app.bot_data.services.settings
     app.job_queue.run_repeating(
-        follow_index_job, interval=settings.index_follow_seconds, name=FOLLOW_JOB
+        follow_index_job,
+        interval=settings.index_follow_seconds,
+        name=FOLLOW_JOB,
+        job_kwargs=RUN_LATE,
     )
-    app.job_queue.run_repeating(prune_updates_job, interval=3600, first=60, name=PRUNE_JOB)
     app.job_queue.run_repeating(
-        purge_tombstones_job, interval=dt.timedelta(days=1), first=600, name=PURGE_JOB
+        prune_updates_job, interval=3600, first=60, name=PRUNE_JOB, job_kwargs=RUN_LATE
     )
-    # Late is fine, dropped is not: APScheduler skips a job more than a second late by
-    # default, and a start on a busy machine takes longer than that.
-    app.job_queue.run_once(
-        warm_stories_job, when=0, name=WARM_JOB, job_kwargs={"misfire_grace_time": None}
+    app.job_queue.run_repeating(
+        purge_tombstones_job,
+        interval=dt.timedelta(days=1),
+        first=600,
+        name=PURGE_JOB,
+        job_kwargs=RUN_LATE,
     )
+    app.job_queue.run_once(warm_stories_job, when=0, name=WARM_JOB, job_kwargs=RUN_LATE)
 
 
 async def follow_index_job(context: Context) -> None:

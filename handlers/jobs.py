@@ -11,6 +11,7 @@ from bot.digests import compose as digests
 from bot.metrics import CountingSender
 from bot.telegram.pacing import Pacer
 from bot.telegram.rate_limiter import PacedCall
+from handlers.common import RUN_LATE
 
 log = logging.getLogger(__name__)
 
@@ -82,15 +83,12 @@ async def schedule_all(app: NewsApp) -> None:
         )
         return
     interval = services.settings.digest_tick_seconds
-    app.job_queue.run_repeating(dispatch_job, interval=interval, first=interval, name=DISPATCH_JOB)
+    app.job_queue.run_repeating(
+        dispatch_job, interval=interval, first=interval, name=DISPATCH_JOB, job_kwargs=RUN_LATE
+    )
     # A repeating trigger whose start passed before the JobQueue started waits a whole
     # interval; a one-off run may be late but is never dropped: the catch-up after downtime.
-    app.job_queue.run_once(
-        dispatch_job,
-        when=0,
-        name=f"{DISPATCH_JOB}:start",
-        job_kwargs={"misfire_grace_time": None},
-    )
+    app.job_queue.run_once(dispatch_job, when=0, name=f"{DISPATCH_JOB}:start", job_kwargs=RUN_LATE)
 
 
 async def dispatch_job(context: Context) -> None:
