@@ -34,7 +34,9 @@ _UNTYPOGRAPHIC = re.compile(f"[^{_PLAIN}{_TYPOGRAPHY}]")
 # A run of them: [^...]+ spelled so that it starts with a plain set and no group, as re then
 # skips to a run's first character with a test of the set alone (three times faster).
 _UNTYPOGRAPHIC_RUN = re.compile(f"[^{_PLAIN}{_TYPOGRAPHY}][^{_PLAIN}{_TYPOGRAPHY}]*")
-_CYRILLIC_QUOTED = re.compile(f"[ВГРС][{_TYPOGRAPHY}][ВГРС]")
+# Of those, the quotes that ftfy counts as punctuation of mojibake (not ’, dashes nor
+# ellipses: "В–В" is no mojibake to it).
+_CYRILLIC_QUOTED = re.compile("[ВГРС][‘“”«»][ВГРС]")
 _CONTEXT = 4
 QUESTION_WORDS = frozenset(
     [
