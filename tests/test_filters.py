@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from bot.questions.filters import (
     FilterProblem,
@@ -13,6 +17,7 @@ from bot.questions.filters import (
     parse,
     phrase_in,
 )
+from storage.languages import normalize
 
 
 def test_each_filter_is_taken_out_of_the_question() -> None:
@@ -80,3 +85,29 @@ def test_phrase_matches_words_in_order_whatever_the_punctuation() -> None:
     assert not phrase_in("dam Tabqa", "the Tabqa dam")
     assert not phrase_in("Tabqa dam", "the Tabqa dams")
     assert phrase_in("إغلاق المدارس", "قال إن اغلاق المدارس سيستمر")
+
+
+def _plain_phrase_in(phrase: str, text: str) -> bool:
+    """phrase_in's definition: the phrase's words, in order, among the text's words."""
+
+    def words(found: str) -> str:
+        return " ".join(re.findall(r"[^\W_]+", normalize("ar", found).lower()))
+
+    wanted = words(phrase)
+    return bool(wanted) and f" {wanted} " in f" {words(text)} "
+
+
+_PIECES = [
+    *("Tabqa", "TABQA", "dam", "dams", "Dam,", "am", "2", "اغلاق", "إغلاق"),
+    *(" ", "\n", ".", "-", "_"),
+]
+
+
+@settings(max_examples=500)
+@given(
+    st.lists(st.sampled_from(_PIECES), max_size=4).map(" ".join),
+    st.lists(st.sampled_from(_PIECES), max_size=30).map("".join),
+)
+def test_phrase_in_is_its_definition(phrase: str, text: str) -> None:
+    # One regex search of the text finds what the split of it into words would.
+    assert phrase_in(phrase, text) == _plain_phrase_in(phrase, text)

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from bot.articles.parsing import parse_article
-from bot.questions.retrieval import RankingWeights, Retriever
+from bot.questions.retrieval import Answer, RankingWeights, Retriever
 from storage.search_index import IndexChange, SearchIndex
 
 ROOT = Path(__file__).parent.parent
@@ -70,6 +70,12 @@ def test_seed_answer_sentence(retriever: Retriever) -> None:
     answer = retriever.answer(retriever.analyze("civilians trapped in Raqqa?"), title, body)
     assert answer.sentence == SEED_ANSWER
     assert [answer.sentence[a:b] for a, b in answer.highlights] == ["civilians", "trapped"]
+
+
+def test_an_answer_without_highlights_quotes_the_same_sentence(retriever: Retriever) -> None:
+    title, body = _seed()
+    query = retriever.analyze("civilians trapped in Raqqa?")
+    assert retriever.answer(query, title, body, highlight=False) == Answer(SEED_ANSWER, ())
 
 
 def test_spellings_of_raqqa_find_raqa(retriever: Retriever) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from dataclasses import dataclass, field
 from enum import Enum
@@ -19,6 +20,8 @@ _PHRASE = re.compile(r"[\"“”„«]([^\"“”„«»]*)[\"“”»]")
 _QUOTES = re.compile(r"[\"“”„«»]")
 _EXCLUDED = re.compile(r"(?<!\S)-([^\W\d_][\w'’-]*)")
 _WORD = re.compile(r"\w")
+# The words a phrase is matched on: letters and digits, as the index splits them.
+_PHRASE_WORD = re.compile(r"[^\W_]+")
 _DATE = re.compile(r"(\d{4})(?:-(\d{1,2}))?(?:-(\d{1,2}))?")
 
 
@@ -137,11 +140,24 @@ def parse(question: str) -> ParsedQuestion:
 def phrase_in(phrase: str, text: str) -> bool:
     """Whether `text` holds the phrase, ignoring case, punctuation and spacing between words."""
     wanted = _words(phrase)
-    return bool(wanted) and f" {wanted} " in f" {_words(text)} "
+    return bool(wanted) and _phrase_pattern(wanted).search(_lowered(text)) is not None
+
+
+@functools.lru_cache(maxsize=64)
+def _phrase_pattern(wanted: str) -> re.Pattern[str]:
+    """The phrase's words as whole words of a text, in order, with only what is no word
+    between them: what finding " wanted " among the text's words finds, in one search of the
+    text rather than a split of it into words (a phrase asked reads 200 candidates' texts)."""
+    words = (re.escape(word) for word in wanted.split(" "))
+    return re.compile(r"(?<![^\W_])" + r"[\W_]+".join(words) + r"(?![^\W_])")
 
 
 def _words(text: str) -> str:
-    return " ".join(re.findall(r"[^\W_]+", normalize("ar", text).lower()))
+    return " ".join(_PHRASE_WORD.findall(_lowered(text)))
+
+
+def _lowered(text: str) -> str:
+    return normalize("ar", text).lower()
 
 
 def filter_words(

@@ -45,7 +45,8 @@ class ScoredArticle:
 
 @dataclass(frozen=True, slots=True)
 class Answer:
-    """The sentence to quote and the spans in it of words matching the query."""
+    """The sentence to quote and the spans in it of words matching the query (none when they
+    were not asked for)."""
 
     sentence: str
     highlights: tuple[tuple[int, int], ...]
@@ -222,8 +223,11 @@ class Retriever:
         text: str,
         clutter: str | None = None,
         lang: str | None = None,
+        *,
+        highlight: bool = True,
     ) -> Answer:
-        """Return the sentence of this article that best answers `query`, with highlights.
+        """Return the sentence of this article that best answers `query`, with highlights
+        (`highlight=False`: none, for a reply that does not show them).
 
         `clutter` is the article's page clutter found at import (None: found now); `lang`, the
         article's language, keeps only the question's words read in it.
@@ -234,7 +238,7 @@ class Retriever:
             if own and len(own) < len(query.terms):
                 query = dataclasses.replace(query, terms=own)
         sentence = cut_quote(best_quote(query, title, text, stats=self._index, clutter=clutter))
-        return Answer(sentence, highlights(query, sentence))
+        return Answer(sentence, highlights(query, sentence) if highlight else ())
 
     def _filtered(
         self, found: tantivy.Query, query: Query, filters: Filters | None

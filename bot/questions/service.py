@@ -81,8 +81,11 @@ class QuestionService:
         limit: int = PAGE_SIZE,
         offset: int = 0,
         with_answers: int | None = None,
+        highlights: bool = True,
     ) -> Answers:
-        """Up to `limit` hits from `offset`; answer sentences for the first `with_answers`."""
+        """Up to `limit` hits from `offset`; answer sentences for the first `with_answers`,
+        with the spans of the question's words in them unless `highlights` is False (a reply
+        that does not show them: the CLI's)."""
         # Lone surrogates (which no UTF-8 encoder takes) and controls are typing accidents.
         question = " ".join(storable(question).split())[:MAX_QUESTION_CHARS]
         parsed = parse(question)
@@ -140,7 +143,12 @@ class QuestionService:
                 continue
             answer = (
                 self._retriever.answer(
-                    query, article.title, article.text, article.clutter, article.lang
+                    query,
+                    article.title,
+                    article.text,
+                    article.clutter,
+                    article.lang,
+                    highlight=highlights,
                 )
                 if rank < quoted
                 else Answer(sentence="", highlights=())
@@ -177,7 +185,7 @@ class QuestionService:
             return hit.answer.sentence
         article = hit.article
         found = self._retriever.answer(
-            query, article.title, article.text, article.clutter, article.lang
+            query, article.title, article.text, article.clutter, article.lang, highlight=False
         )
         return found.sentence
 
