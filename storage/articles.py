@@ -623,6 +623,7 @@ async def _rewrite(
 ) -> None:
     """Give a live article its new version: a new change number, and the "edit" audit entry."""
     row.title, row.text, row.published = new.title, new.text, new.published
+    row.text_chars = len(new.text)
     row.clutter = new.clutter
     row.source = new.source or row.source
     row.lang = new.lang or row.lang
@@ -668,6 +669,7 @@ _NEW_COLUMNS = (
     "external_id",
     "title",
     "text",
+    "text_chars",
     "published",
     "source",
     "lang",
@@ -691,6 +693,7 @@ def _new_row(new: NewArticle, now: dt.datetime, seq: int, backfill: bool) -> tup
         new.external_id,
         new.title,
         new.text,
+        len(new.text),
         new.published,
         new.source,
         new.lang,
@@ -713,6 +716,7 @@ def _values(new: NewArticle, now: dt.datetime, seq: int) -> dict[str, object]:
         "external_id": new.external_id,
         "title": new.title,
         "text": new.text,
+        "text_chars": len(new.text),
         "published": new.published,
         "source": new.source,
         "lang": new.lang,

@@ -73,6 +73,10 @@ class Article(Base):
     external_id: Mapped[str | None] = mapped_column(String(200), unique=True)
     title: Mapped[str] = mapped_column(Text)
     text: Mapped[str] = mapped_column(Text)
+    # len(text): which copy of a story is the fullest is read for every answer, and SQL's
+    # length(text) reads each whole text to count it (half that read's time). NULL: not
+    # stored yet (readers fall back to length(text)).
+    text_chars: Mapped[int | None] = mapped_column(Integer)
     published: Mapped[dt.date] = mapped_column(Date)
     source: Mapped[str | None] = mapped_column(String(200))
     # ISO 639-1 code, detected at import or set by an editor; NULL: not known yet.

@@ -42,12 +42,15 @@ SQLITE_LIVE_TEXTS = (
 SQLITE_CHANGES = (
     "SELECT seq, article_id, story_id FROM story_members WHERE seq > ? ORDER BY seq LIMIT ?"
 )
+# A copy's length (the fullest copy is shown) is stored: SQL's length(text) reads the text.
 SQLITE_COPIES = (
-    "SELECT a.id, m.story_id, a.source, a.published, length(a.text) FROM story_members AS m"
+    "SELECT a.id, m.story_id, a.source, a.published,"
+    " coalesce(a.text_chars, length(a.text)) FROM story_members AS m"
     " JOIN articles AS a ON a.id = m.article_id"
     " WHERE m.story_id IN ({marks}) AND a.deleted_at IS NULL"
     " UNION ALL"
-    " SELECT a.id, coalesce(m.story_id, a.id), a.source, a.published, length(a.text)"
+    " SELECT a.id, coalesce(m.story_id, a.id), a.source, a.published,"
+    " coalesce(a.text_chars, length(a.text))"
     " FROM articles AS a LEFT JOIN story_members AS m ON m.article_id = a.id"
     " WHERE a.id IN ({marks}) AND a.deleted_at IS NULL"
 )
@@ -60,11 +63,13 @@ SQLITE_PAGE_COPIES = (
     " shown AS (SELECT story, min(rank) AS first FROM st GROUP BY story ORDER BY first LIMIT ?)"
     " SELECT st.hit, st.story, NULL, NULL, NULL, NULL FROM st"
     " UNION ALL"
-    " SELECT NULL, m.story_id, a.id, a.source, a.published, length(a.text) FROM shown"
+    " SELECT NULL, m.story_id, a.id, a.source, a.published,"
+    " coalesce(a.text_chars, length(a.text)) FROM shown"
     " JOIN story_members AS m ON m.story_id = shown.story"
     " JOIN articles AS a ON a.id = m.article_id WHERE a.deleted_at IS NULL"
     " UNION ALL"
-    " SELECT NULL, coalesce(m.story_id, a.id), a.id, a.source, a.published, length(a.text)"
+    " SELECT NULL, coalesce(m.story_id, a.id), a.id, a.source, a.published,"
+    " coalesce(a.text_chars, length(a.text))"
     " FROM shown JOIN articles AS a ON a.id = shown.story"
     " LEFT JOIN story_members AS m ON m.article_id = a.id WHERE a.deleted_at IS NULL"
 )
@@ -315,7 +320,7 @@ class StoryStore:
                     func.coalesce(StoryMember.story_id, Article.id),
                     Article.source,
                     Article.published,
-                    func.length(Article.text),
+                    func.coalesce(Article.text_chars, func.length(Article.text)),
                 )
                 live = Article.deleted_at.is_(None)
                 for query in (

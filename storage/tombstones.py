@@ -32,7 +32,7 @@ class TombstoneStore:
             result = await session.execute(
                 update(Article)
                 .where(Article.deleted_at < deleted_before, Article.text != "")
-                .values(title="", text="", url=None)
+                .values(title="", text="", text_chars=0, url=None)
             )
             erased = int(cast(Any, result).rowcount or 0)
             if erased:

@@ -14,7 +14,7 @@ from bot.stories.signature import band_keys
 from storage.articles import ArticleStore
 from storage.db import Database
 from storage.stories import StoryStore
-from tests.conftest import Harness
+from tests.conftest import EDITOR, Harness
 from tests.test_stories import import_copies
 
 
@@ -43,6 +43,23 @@ async def _copies_one_deleted(bot: Harness) -> str:
     written = await bot.services.archive.delete(3)
     assert written.value is not None
     return bot.settings.database_url
+
+
+async def test_each_article_length_is_stored_as_its_text_changes(bot: Harness) -> None:
+    # The fullest copy is read from the stored length (SQL's length() reads the whole text),
+    # so every way in and every edit must keep it: a message, a bulk import, an edit.
+    await import_copies(bot)
+    await bot.send("/edit 2 A much shorter copy of the story, edited by hand.", user_id=EDITOR)
+    database = Database.from_url(bot.settings.database_url)
+    try:
+        rows = await database.sqlite_fetch(
+            "SELECT id, text_chars, length(text) FROM articles ORDER BY id", []
+        )
+    finally:
+        await database.close()
+    assert rows is not None and [r[0] for r in rows] == [1, 2, 3, 4]
+    assert all(chars == length for _, chars, length in rows), rows
+    assert rows[1][1] == len("A much shorter copy of the story, edited by hand.")
 
 
 async def test_the_reader_connection_finds_what_the_engine_finds(bot: Harness) -> None:
