@@ -7,6 +7,7 @@ import datetime as dt
 import json
 import string
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -141,37 +142,45 @@ async def test_a_round_up_is_read_past_its_first_sentences(bot: Harness) -> None
     assert reply.startswith("“The <b>Mercury</b> <b>Prize</b> <b>winner</b> is Little Simz")
 
 
-async def test_a_photo_caption_closed_by_its_credit_is_never_quoted(bot: Harness) -> None:
-    story = (
-        "/add Holmes found guilty of fraud\n\n"
-        "Elizabeth Holmes, the founder of Theranos, was found guilty on four charges of "
-        "defrauding investors.\n\n"
-        "Elizabeth Holmes leaves the federal court in San Jose after the verdict on Monday. "
-        "Nic Coury/AP\n\n"
-        "The jury in San Jose deliberated for more than 50 hours before the verdict."
-    )
+@pytest.mark.parametrize(
+    ("story", "question", "quoted", "left_out"),
+    [
+        pytest.param(
+            "/add Holmes found guilty of fraud\n\n"
+            "Elizabeth Holmes, the founder of Theranos, was found guilty on four charges of "
+            "defrauding investors.\n\n"
+            "Elizabeth Holmes leaves the federal court in San Jose after the verdict on Monday. "
+            "Nic Coury/AP\n\n"
+            "The jury in San Jose deliberated for more than 50 hours before the verdict.",
+            "Holmes leaves court San Jose verdict",
+            "“Elizabeth <b>Holmes</b>, the founder of Theranos",
+            ("leaves", "Coury"),
+            # The caption holds every word asked; its credit ("Name/Agency") tells it apart.
+            id="a photo caption closed by its credit",
+        ),
+        pytest.param(
+            "/add Meta cuts jobs\n\n"
+            "Meta will cut 11,000 jobs, its chief executive told staff in a letter on "
+            "Wednesday.\n\n"
+            "Meta layoffs:Facebook parent company to lay off more than 11,000 employees "
+            "worldwide\n\n"
+            "The cuts are the first broad layoffs in the history of the company, staff said.",
+            "meta layoffs employees worldwide",
+            "“<b>Meta</b> will cut 11,000 jobs",
+            ("Facebook",),
+            # A link: its label glued to another story's headline, as scraped pages keep them.
+            id="a link to another story",
+        ),
+    ],
+)
+async def test_page_clutter_holding_every_word_asked_is_never_quoted(
+    bot: Harness, story: str, question: str, quoted: str, left_out: tuple[str, ...]
+) -> None:
     await bot.send(story, user_id=EDITOR)
-    # The caption holds every word asked; its credit ("Name/Agency") tells it from a sentence.
-    [reply] = await bot.send("Holmes leaves court San Jose verdict", user_id=READER)
+    [reply] = await bot.send(question, user_id=READER)
     quote = reply.split("\n")[0]
-    assert quote.startswith("“Elizabeth <b>Holmes</b>, the founder of Theranos")
-    assert "leaves" not in quote and "Coury" not in quote
-
-
-async def test_a_link_to_another_story_is_never_quoted(bot: Harness) -> None:
-    story = (
-        "/add Meta cuts jobs\n\n"
-        "Meta will cut 11,000 jobs, its chief executive told staff in a letter on Wednesday.\n\n"
-        "Meta layoffs:Facebook parent company to lay off more than 11,000 employees worldwide\n\n"
-        "The cuts are the first broad layoffs in the history of the company, staff said."
-    )
-    await bot.send(story, user_id=EDITOR)
-    # The link (its label glued to another story's headline, as scraped pages keep them)
-    # holds every word asked; the story's own sentences are quoted.
-    [reply] = await bot.send("meta layoffs employees worldwide", user_id=READER)
-    quote = reply.split("\n")[0]
-    assert quote.startswith("“<b>Meta</b> will cut 11,000 jobs")
-    assert "Facebook" not in quote
+    assert quote.startswith(quoted)
+    assert not any(word in quote for word in left_out)
 
 
 async def test_khan_shaykhun_sarin_quotes_the_sarin_sentence(bot: Harness) -> None:
