@@ -253,8 +253,10 @@ def _links(text: str) -> list[Span]:
     colon = text.find(":", 1)
     while colon != -1:
         after = text[colon + 1 : colon + 2]
-        if not after or not (after.isupper() or after in _LINK_QUOTES) or not (
-            text[colon - 1].isalpha() or text[colon - 1] in _LINK_QUOTES
+        if (
+            not after
+            or not (after.isupper() or after in _LINK_QUOTES)
+            or not (text[colon - 1].isalpha() or text[colon - 1] in _LINK_QUOTES)
         ):
             colon = text.find(":", colon + 1)
             continue

@@ -162,6 +162,8 @@ CUES = (
     "subject",
     "quote",
 )
+# Where a sentence's cues say it holds the kind of answer asked (for "how many": a count).
+_TYPED = CUES.index("answer_type")
 
 
 @dataclass(frozen=True, slots=True)
@@ -541,7 +543,7 @@ def _choose(
     if query.answer_type is AnswerType.NUMBER:
         # "How many" is answered by a count: of the sentences holding a word of the question,
         # those with a number, where there are any (a sentence without one cannot answer).
-        counted = [item for item in found if item[1][0] > 0 and holds_count(item[0])]
+        counted = [item for item in found if item[1][0] > 0 and item[1][_TYPED]]
         # And of those, the ones that count what is asked, where there are any.
         word = counted_word(query.text)
         if word is not None:

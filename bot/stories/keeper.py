@@ -138,13 +138,8 @@ class StoryKeeper:
         keys, own = await asyncio.to_thread(_signatures, [text for _, text in new], signed)
         stored = await self.store.candidates((k for ks in keys for k in ks), most=MAX_PER_KEY)
         batch_ids = {article_id for article_id, _ in new}
-        outside = {
-            other
-            for ids in stored.values()
-            if len(ids) <= MAX_PER_KEY
-            for other in ids
-            if other not in batch_ids
-        }
+        # (Keys held by more than MAX_PER_KEY are not read at all.)
+        outside = {other for ids in stored.values() for other in ids if other not in batch_ids}
         stories = await self.store.live_stories(outside) if outside else {}
         outside_shared, texts = await self._verifiable(keys, stored, stories)
         decided = await asyncio.to_thread(
