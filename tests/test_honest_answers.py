@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 
 from bot.articles.archive import ImportRecord
 from bot.articles.boilerplate import article_source, clutter_spans, decode_spans
+from bot.articles.building import build_article
 from bot.questions.abstention import counted_word, counts, holds_count
 from bot.questions.replies import CLOSEST, NO_ANSWER
 from bot.questions.sentences import MAX_QUOTE_CHARS, cut_quote
@@ -114,6 +115,39 @@ async def test_the_baghdadi_quote_is_not_page_clutter(bot: Harness) -> None:
         for clutter in ("Related News", "Source AA", "Date of publication", "Published", "Tags "):
             assert clutter not in sentence
         assert len(sentence) <= MAX_QUOTE_CHARS
+
+
+async def test_a_lead_glued_to_its_tags_is_quoted_without_them(bot: Harness) -> None:
+    await load_sample(bot)
+    answers = await bot.services.questions.ask("overnight airstrikes Raqqa monitoring group")
+    assert answers.answered
+    assert answers.hits[0].answer.sentence.startswith("Overnight airstrikes on the Islamic State")
+
+
+async def test_headlines_lose_the_site_name_pages_add(bot: Harness) -> None:
+    await load_sample(bot)
+    answers = await bot.services.questions.ask("car bomb hits Syria evacuees", limit=5)
+    titles = [hit.article.title for hit in answers.hits]
+    assert "Dozens dead as car bomb hits Syria evacuees" in titles
+    # " - Region - World - Ahram Online": the site's name and its section names go.
+    answers = await bot.services.questions.ask("Mortar fire in Damascus kills 12", limit=5)
+    assert answers.hits[0].article.title == "Mortar fire in Damascus kills 12 wounds 50 State media"
+    # A headline whose last part does not name the source keeps it.
+    stored = build_article(
+        "Text of the story, long enough to keep.",
+        today=dt.date(2017, 1, 1),
+        title="Blasts in Homs - Governor",
+        source="nna",
+        url="https://www.nna-leb.gov.lb/en/1",
+    )
+    assert stored.title == "Blasts in Homs - Governor"
+    named = build_article(
+        "Text of the story, long enough to keep.",
+        today=dt.date(2017, 1, 1),
+        title="Blasts in Homs shake the city - NNA Lebanon",
+        url="https://www.nna-leb.gov.lb/en/1",
+    )
+    assert named.title == "Blasts in Homs shake the city"
 
 
 async def test_a_quote_holds_the_question_s_words_when_a_sentence_does(bot: Harness) -> None:
@@ -302,8 +336,29 @@ def test_clutter_is_found_at_the_start_the_end_and_in_captions() -> None:
             "(@NWSWPC) January 15, 2022\n\nSnow is expected.",
             "pic.twitter.com/6AQdjJFG2n — NWS Prediction Center (@NWSWPC) January 15, 2022",
         ),
+        (
+            # A tag list with lowercase tags glued to a lead that opens with a name: the quote
+            # once began "Tags Raqqa airstrikes IS Syria airstrikes Overnight airstrikes on...".
+            "Scores killed. Tags Raqqa airstrikes IS Syria airstrikes Overnight airstrikes on "
+            "the Syrian capital of the group killed 25 civilians, a monitor said.",
+            "Tags Raqqa airstrikes IS Syria airstrikes ",
+        ),
+        (
+            # A tag with "for" in it is no prose: the lead opens at "At".
+            "Tags Syria IS civilians barrel bombs Syrian Observatory for Human Rights At least "
+            "11 civilians were killed on Thursday.",
+            "Tags Syria IS civilians barrel bombs Syrian Observatory for Human Rights ",
+        ),
+        (
+            "Tags Syria Aleppo airstrike truce Mogambo aid convoy Syrian regime and Russian "
+            "airstrikes pounded the city on Tuesday.",
+            "Tags Syria Aleppo airstrike truce Mogambo aid convoy ",
+        ),
     ):
         assert [glued[s[0] : s[1]] for s in clutter_spans("A headline", glued)] == [clutter]
+    # A sentence that starts with the word is no tag list.
+    prose = "Parking is free. Tags will be available for purchase online and in person."
+    assert clutter_spans("A headline", prose) == []
     captions = (
         "Troops crossed the river.\n\nSnow in Athens on Monday. Nikolas Kokovlis/NURPHO/AP\n\n"
         "Ted S. Warren/AP/FILE\n\nA Reuters/Ipsos poll found it.\n\nIt rains 3/4 days a week\n\n"

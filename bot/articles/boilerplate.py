@@ -76,8 +76,34 @@ _TAIL_MARKS = (
 )
 # "Source AA" before a tail mark is the credit line of the page.
 _SOURCE_BEFORE = re.compile(r"Source\s+[A-Z]{2,}\s+$")
-# A tag list glued before the next sentence: "Tags Idlib Russia Syria Anti-government ...".
-_TAGS = re.compile(r"Tags\s+(?:[A-Z][\w'-]*\s+){1,8}?(?=[A-Z][\w'-]*\s+[a-z])|Tags\b[^.!?]*$")
+# A tag list glued before the lead: "Tags Syria warplane shelling pilot Jayrud Qalamoun At least
+# 43 people...". Tags are names and topic words, lowercase ones too, but never a phrase of
+# prose: the lead starts at the first word after a tag that is one of these openers or a
+# capitalised word that prose follows (`_prose_after`). Within this many words.
+MAX_TAG_WORDS = 25
+_TAG_WORD = re.compile(r"\S+")
+_LEAD_OPENERS = frozenset(
+    re.findall(
+        r"\w+",
+        """
+        The A An At In On As After Over Nearly Almost About More Some Several Many Dozens Scores
+        Hundreds Thousands Two Three Four Five Six Seven Eight Nine Ten Eleven Twelve Thirteen
+        Fourteen Fifteen Sixteen Seventeen Eighteen Nineteen Twenty Thirty Forty Fifty Sixty
+        Seventy Eighty Ninety
+        """,
+    )
+)
+_FUNCTION_WORDS = frozenset(
+    re.findall(
+        r"\w+",
+        "the a an of in on at to for from by with and or has have had was were is are be been "
+        "said say says",
+    )
+)
+# How many lowercase words after a capitalised one may come before a function word.
+_PROSE_REACH = 4
+# Tags with no sentence after them, to the end of the text.
+_TAGS_TO_END = re.compile(r"Tags\b[^.!?]*$")
 # Share prompts and short-link stubs, found by their first words.
 _PROMPTS = {
     "Get short URL": re.compile(r"Get short URL\s*\d*"),
@@ -175,9 +201,9 @@ def _marked(text: str) -> list[Span]:
     spans = _tail(text)
     found = text.find("Tags")
     while found != -1:
-        match = _TAGS.match(text, found)
-        if match is not None:
-            spans.append(match.span())
+        tags = _tag_list(text, found)
+        if tags is not None:
+            spans.append(tags)
         found = text.find("Tags", found + 4)
     for first, pattern in _PROMPTS.items():
         found = text.find(first)
@@ -193,6 +219,50 @@ def _marked(text: str) -> list[Span]:
         spans.append((found if link is None else link.start(), end))
         found = text.find("pic.twitter.com", end)
     return spans
+
+
+def _tag_list(text: str, start: int) -> Span | None:
+    """The tag list starting with the "Tags" at `start`, up to the lead glued after it."""
+    if (match := _TAGS_TO_END.match(text, start)) is not None:
+        return match.span()
+    if not text.startswith("Tags ", start):
+        return None
+    words = [
+        (m.start(), m.group())
+        for m, _ in zip(
+            _TAG_WORD.finditer(text, start + 4),
+            range(MAX_TAG_WORDS + _PROSE_REACH + 1),
+            strict=False,  # the text may end first
+        )
+    ]
+    for n, (at, word) in enumerate(words[1:MAX_TAG_WORDS], start=1):
+        if _prose(words[n - 1][1], word) or words[n - 1][1].endswith(("!", "?")):
+            return None  # "Tags will be available for purchase": a sentence, no tag list
+        if n > 1 and words[n - 2][1].endswith("."):
+            return None  # only the last tag may end with a full stop ("... war. A suicide")
+        if word in _LEAD_OPENERS or (
+            word[:1].isupper() and word[1:2].islower() and _prose_after(words, n)
+        ):
+            return start, at
+    return None
+
+
+def _prose(word: str, following: str) -> bool:
+    """Whether a function word and a lowercase word make these two a phrase of prose."""
+    return word in _FUNCTION_WORDS and following[:1].islower() and following not in _FUNCTION_WORDS
+
+
+def _prose_after(words: list[tuple[int, str]], n: int) -> bool:
+    """Whether lowercase words follow word n, one of them a function word that a lowercase
+    word follows ("and" any word): "Syrian rebels launched a huge...", "Syrian regime and
+    Russian...", not "Syrian Observatory for Human"."""
+    after = [w for _, w in words[n + 1 : n + 2 + _PROSE_REACH]]
+    for k, word in enumerate(after[:_PROSE_REACH]):
+        if not word[:1].islower():
+            return False
+        if word in _FUNCTION_WORDS:
+            return k + 1 < len(after) and (word == "and" or after[k + 1][:1].islower())
+    return False
 
 
 def _tail(text: str) -> list[Span]:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import urllib.parse
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -20,6 +21,7 @@ from bot.articles.fields import (
     normalised_length,
     one_line,
     stuffed_word,
+    without_site_name,
 )
 from bot.articles.parsing import content_hash, parse_article
 from bot.i18n import N_, Explained, Phrase
@@ -169,12 +171,14 @@ def build_article(
     # A headline given, or the text's own first line, is a repeat when the text has it
     # again; one cut from the first sentence is the lead itself, not clutter.
     given = bool(title and title.strip()) or parsed.text.startswith(f"{parsed.title}\n")
+    source = fields[0] or clean_source(parsed.source)
+    headline = without_site_name(one_line(parsed.title) or "", source, _host(fields[1]))
     return NewArticle(
-        title=one_line(parsed.title) or one_line(parsed.text[:80]) or "untitled",
+        title=headline or one_line(parsed.text[:80]) or "untitled",
         text=parsed.text,
         published=parsed.published or published or today,
         content_hash=content_hash(parsed.text),
-        source=fields[0] or clean_source(parsed.source),
+        source=source,
         clutter=encode_spans(clutter_spans(parsed.title if given else "", parsed.text)),
         url=fields[1],
         external_id=fields[2],
@@ -184,6 +188,21 @@ def build_article(
         added_by=origin.added_by,
         lang=lang or detect(parsed.text),
     )
+
+
+def _host(url: str | None) -> str | None:
+    """The name in a page's address ("ahram" of english.ahram.org.eg), to find in a headline."""
+    try:
+        labels = (urllib.parse.urlsplit(url or "").hostname or "").split(".")[:-1]
+    except ValueError:
+        return None
+    while len(labels) > 1 and labels[-1] in _SECOND_LEVEL:
+        labels.pop()
+    return labels[-1] if labels and labels[-1] != "www" else None
+
+
+# The labels under a country's domain that name no site (bbc.co.uk, ahram.org.eg).
+_SECOND_LEVEL = frozenset({"co", "com", "org", "net", "gov", "ac", "edu"})
 
 
 def build_records(

@@ -28,6 +28,12 @@ _GLUED = 20
 _VARIANTS = 4
 _PUNCTUATION = string.punctuation + "«»“”‘’„‚…–—¡¿·"
 _SPACES = re.compile(r"\s+")
+# The separators between a headline and the site's name or section (kept by the split).
+_TITLE_PARTS = re.compile(r"( [|\-–—] )")
+# A section name before the site's: "World", "Middle East".
+_SECTION = re.compile(r"[A-Z][\w&'.-]*(?: [A-Z][\w&'.-]*)?")
+# Source names shorter than this ("AP") are too short to find in a site's name.
+_MIN_SITE_KEY = 3
 
 
 class BadField(Explained, ValueError):
@@ -57,6 +63,32 @@ def clean_source(value: str | None) -> str | None:
     if value is None or len(value) <= SOURCE_MAX:
         return value
     return value[: SOURCE_MAX - 1].rsplit(" ", 1)[0].rstrip() + "…"
+
+
+def without_site_name(title: str, *names: str | None) -> str:
+    """The headline without the site's name that pages append to it ("… | Jordan Times",
+    "… - Region - World - Ahram Online"): a last part naming the source (or the page's host)
+    goes, with the one- or two-word section names before it. The first part always stays."""
+    parts = _TITLE_PARTS.split(title)
+    if len(parts) < 3:
+        return title
+    keys = [k for k in (_letters(name) for name in names if name) if len(k) >= _MIN_SITE_KEY]
+    last = _letters(parts[-1])
+    if not any(k in last for k in keys):
+        return title
+    del parts[-2:]
+    # A headline of a few words keeps its parts: "Syria - Aleppo" names no section.
+    while len(parts) >= 3 and _SECTION.fullmatch(parts[-1]) and _words_before(parts) >= 4:
+        del parts[-2:]
+    return "".join(parts)
+
+
+def _words_before(parts: list[str]) -> int:
+    return len("".join(parts[:-2]).split())
+
+
+def _letters(text: str) -> str:
+    return "".join(ch for ch in text.casefold() if ch.isalnum())
 
 
 def clean_external_id(value: str | None) -> str | None:
