@@ -124,7 +124,7 @@ async def _migrate_async(args: argparse.Namespace) -> int:
         await upgrade(source)
         await upgrade(target)
         total = await count_rows(source)
-        with tqdm(total=total, unit=" rows", disable=args.quiet, file=sys.stderr) as bar:
+        with tqdm(total=total, unit=" rows", disable=args.quiet or None, file=sys.stderr) as bar:
             report = await copy_database(
                 source, target, batch_size=args.batch_size, progress=bar.update
             )

@@ -429,8 +429,10 @@ async def _import_async(
     services = await open_services(settings)
     sources = _Sources(settings.max_file_bytes)
     try:
+        # disable=None: no bar where stderr is no terminal (a log or a pipe got every redraw
+        # glued on one line); the summary line says what was done.
         with (
-            tqdm(unit=" articles", disable=quiet, file=sys.stderr, desc="import") as bar,
+            tqdm(unit=" articles", disable=quiet or None, file=sys.stderr, desc="import") as bar,
             _few_collections(),
         ):
             fetched = await fetch_records(services.web, urls, sources.problems)
