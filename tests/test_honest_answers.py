@@ -337,6 +337,17 @@ def test_clutter_is_found_at_the_start_the_end_and_in_captions() -> None:
             "pic.twitter.com/6AQdjJFG2n — NWS Prediction Center (@NWSWPC) January 15, 2022",
         ),
         (
+            # An outlet's dateline: quotes began "New York (CNN Business) Tati Bruening...".
+            "New York (CNN Business) Tati Bruening was once the textbook example of a user.",
+            "New York (CNN Business) ",
+        ),
+        (
+            # Sputnik's share stub with its topic and counters: a quote began "110 In the...".
+            "Get short URL Topic Battle Against Daesh in Syria (180) 0 110 In the north-east of "
+            "Hama province units continue to fight.",
+            "Get short URL Topic Battle Against Daesh in Syria (180) 0 110",
+        ),
+        (
             # A tag list with lowercase tags glued to a lead that opens with a name: the quote
             # once began "Tags Raqqa airstrikes IS Syria airstrikes Overnight airstrikes on...".
             "Scores killed. Tags Raqqa airstrikes IS Syria airstrikes Overnight airstrikes on "
@@ -356,9 +367,13 @@ def test_clutter_is_found_at_the_start_the_end_and_in_captions() -> None:
         ),
     ):
         assert [glued[s[0] : s[1]] for s in clutter_spans("A headline", glued)] == [clutter]
-    # A sentence that starts with the word is no tag list.
-    prose = "Parking is free. Tags will be available for purchase online and in person."
-    assert clutter_spans("A headline", prose) == []
+    # A sentence that starts with the word is no tag list; brackets spelling the words before
+    # them are no outlet.
+    for prose in (
+        "Parking is free. Tags will be available for purchase online and in person.",
+        "The Islamic State (IS) Group said it held the town.",
+    ):
+        assert clutter_spans("A headline", prose) == []
     captions = (
         "Troops crossed the river.\n\nSnow in Athens on Monday. Nikolas Kokovlis/NURPHO/AP\n\n"
         "Ted S. Warren/AP/FILE\n\nA Reuters/Ipsos poll found it.\n\nIt rains 3/4 days a week\n\n"

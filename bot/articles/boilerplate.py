@@ -20,6 +20,9 @@ _DATE = (
     rf"(?:\d{{1,2}}[-./]\d{{1,2}}[-./]\d{{2,4}}|\d{{4}}-\d{{2}}-\d{{2}}|"
     rf"\d{{1,2}}\s+{_MONTH},?\s+\d{{4}}|{_MONTH}\s+\d{{1,2}},?\s*\d{{4}})"
 )
+# Sputnik's share stub: "Get short URL 0 110", "Get short URL Topic Battle Against Daesh in
+# Syria (180) 0 54" (its topic and counters; the lead follows).
+_SHORT_URL = r"get short url(?:\s+topic\s[^()]{0,80}\(\d+\))?(?:\s*\d+){0,3}"
 # A dateline at the start: "Date of publication 7 July 2016", "Wed 05 Apr 2017 at 0914",
 # "01.10.2017Get short URL 4016", "28.05.2017(updated 1549 28.05.2017)".
 _LEAD_DATE = re.compile(
@@ -28,7 +31,7 @@ _LEAD_DATE = re.compile(
     rf"(?:{_WEEKDAY}\s+)?{_DATE}"
     r"(?:\s*\(updated[^)]{0,40}\))?"
     r"(?:\s*(?:at\s+)?\d{1,2}:?\d{2}(?:\s*(?:(?:gmt|utc)(?:\s*[+−-]\d{1,2}(?::?\d\d)?)?|am|pm))?\b)?"
-    r"(?:\s*get short url\s*\d*)?(?:\s*video\b)?[\s.:|-]*",
+    rf"(?:\s*{_SHORT_URL})?(?:\s*video\b)?[\s.:|-]*",
     re.IGNORECASE,
 )
 AGENCIES = {
@@ -56,6 +59,13 @@ _LEAD_AGENCY = re.compile(rf"\s*{_AGENCY}\s+(?:{_WEEKDAY}\s+)?{_DATE}[\s.:-]*", 
 # An agency in brackets, with the place before it: "BEIRUT (Reuters) -", "MOSCOW (Sputnik)".
 _DATELINE = re.compile(rf"\(({_AGENCY})\)\s*[-–—:]?\s*")
 _PLACE_BEFORE = re.compile(r"(?:[A-Z][A-Z.'-]+[ ,]+){1,3}$")
+# An outlet's dateline opening the lead: "(CNN) The US...", "New York (CNN Business) Tati..."
+# (a place of a few capitalised words, the outlet in brackets, a capital after; "Asbury
+# Park (N.J.) Press" is a newspaper's name).
+_LEAD_OUTLET = re.compile(
+    r"\s*((?:[A-Z][\w.'-]*,?\s+){0,4})\(([A-Z][\w&'-]*(?:\s+[A-Z][\w&'-]*){0,2})\)"
+    r"\s*[-–—:]*\s*(?=[\"“‘']?[A-Z0-9])"
+)
 # "Reuters - " / "AFP -" at the start of a paragraph.
 _AGENCY_DASH = re.compile(rf"({_AGENCY})\s+[-–—]\s+")
 # What such a line starts with (a cheap test before the regex).
@@ -106,7 +116,7 @@ _PROSE_REACH = 4
 _TAGS_TO_END = re.compile(r"Tags\b[^.!?]*$")
 # Share prompts and short-link stubs, found by their first words.
 _PROMPTS = {
-    "Get short URL": re.compile(r"Get short URL\s*\d*"),
+    "Get short URL": re.compile(_SHORT_URL, re.IGNORECASE),
     "Follow us on": re.compile(r"Follow us on \w+"),
     "Click here": re.compile(r"Click here[^.!?]*[.!?]?"),
     "Sign up for": re.compile(r"Sign up for [^.!?]*[.!?]?"),
@@ -350,11 +360,20 @@ def _lead_end(title: str, text: str) -> int:
             match = pattern.match(text, position)
             if match is not None and match.end() > position:
                 position = match.end()
+        outlet = _LEAD_OUTLET.match(text, position)
+        if outlet is not None and not _initials(outlet.group(1), outlet.group(2)):
+            position = outlet.end()
         headline = _headline_at(title, text, position)
         if headline is not None:
             position = headline[1]
         if position == start:
             return position
+
+
+def _initials(words: str, bracket: str) -> bool:
+    """Whether the bracket spells the words before it ("Islamic State (IS)"): no outlet."""
+    letters = "".join(w[0] for w in words.split()).upper()
+    return len(bracket) > 1 and bracket.isupper() and letters.endswith(bracket)
 
 
 def _headline_at(title: str, text: str, position: int, *, search: bool = False) -> Span | None:
