@@ -59,12 +59,13 @@ _LEAD_AGENCY = re.compile(rf"\s*{_AGENCY}\s+(?:{_WEEKDAY}\s+)?{_DATE}[\s.:-]*", 
 # An agency in brackets, with the place before it: "BEIRUT (Reuters) -", "MOSCOW (Sputnik)".
 _DATELINE = re.compile(rf"\(({_AGENCY})\)\s*[-–—:]?\s*")
 _PLACE_BEFORE = re.compile(r"(?:[A-Z][A-Z.'-]+[ ,]+){1,3}$")
-# An outlet's dateline opening the lead: "(CNN) The US...", "New York (CNN Business) Tati..."
+# An outlet's dateline opening the lead: "(CNN) The US...", "New York (CNN Business) Tati...",
+# "(TRT World and Agencies) Two...", "DAMASCUS Syria (The Associated Press Albert Aji) Syrian..."
 # (a place of a few capitalised words, the outlet in brackets, a capital after; "Asbury
 # Park (N.J.) Press" is a newspaper's name).
 _LEAD_OUTLET = re.compile(
-    r"\s*((?:[A-Z][\w.'-]*,?\s+){0,4})\(([A-Z][\w&'-]*(?:\s+[A-Z][\w&'-]*){0,2})\)"
-    r"\s*[-–—:]*\s*(?=[\"“‘']?[A-Z0-9])"
+    r"\s*((?:[A-Z][\w.'-]*,?\s+){0,4})\(([A-Z][\w&'-]*(?:\s+(?:and\s+)?[A-Z][\w&'-]*){0,4})\)"
+    r"\s*[-–—]*\s*(?=[\"“‘']?[A-Z0-9])"
 )
 # "Reuters - " / "AFP -" at the start of a paragraph.
 _AGENCY_DASH = re.compile(rf"({_AGENCY})\s+[-–—]\s+")
