@@ -405,6 +405,25 @@ class ArticleStore:
                 return _stored(row)
             return None
 
+    async def reread(self, changes: Sequence[tuple[int, str, str]]) -> None:
+        """Store headlines and clutter read again by newer rules: (id, title, clutter) each.
+
+        Not an edit (no audit entry, the text is the same), but a new change number, so that
+        the index files the new headline.
+        """
+        if not changes:
+            return
+        async with self._db.transaction() as session:
+            last = await next_seq(session, len(changes))
+            for seq, (article_id, title, clutter) in enumerate(
+                changes, start=last - len(changes) + 1
+            ):
+                await session.execute(
+                    update(Article)
+                    .where(Article.id == article_id)
+                    .values(title=title, clutter=clutter, change_seq=seq)
+                )
+
     async def get(self, article_id: int) -> StoredArticle | None:
         """One live article."""
         async with self._db.sessions() as session:

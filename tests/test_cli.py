@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import sqlite3
 import subprocess
 import sys
 from pathlib import Path
@@ -120,10 +121,33 @@ def test_digest_preview_and_reindex(workdir: Path, capsys: pytest.CaptureFixture
     capsys.readouterr()
     assert main(["reindex"]) == 0
     assert capsys.readouterr().out == (
-        "Reindexed 1 article changes; stories rebuilt for 1 articles.\n"
+        "Headlines or clutter read anew in 0 articles; reindexed 1 article changes; stories "
+        "rebuilt for 1 articles.\n"
     )
     assert main(["ask", "civilians trapped in Raqqa?"]) == 0
     assert "#1 US-backed forces" in capsys.readouterr().out
+
+
+def test_reindex_reads_older_articles_headlines_and_clutter_anew(
+    workdir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    text = (
+        "Scores killed in Raqqa. Tags Raqqa airstrikes IS Syria airstrikes Overnight airstrikes "
+        "on the city killed 25 civilians, a monitoring group said on Wednesday."
+    )
+    record = {"title": "Strikes on Raqqa | Jordan Times", "source": "jordantimes", "text": text}
+    (workdir / "one.jsonl").write_text(json.dumps(record) + "\n", encoding="utf-8")
+    assert main(["import", "--quiet", str(workdir / "one.jsonl")]) == 0
+    # As an older version stored it: the site's name in the headline, the tags not found.
+    with sqlite3.connect(workdir / "data" / "newsbot.sqlite3") as db:
+        db.execute("UPDATE articles SET title = ?, clutter = ''", (record["title"],))
+    capsys.readouterr()
+    assert main(["reindex"]) == 0
+    assert capsys.readouterr().out.startswith("Headlines or clutter read anew in 1 articles;")
+    assert main(["ask", "overnight airstrikes on Raqqa", "--json"]) == 0
+    [hit] = json.loads(capsys.readouterr().out)["results"]
+    assert hit["title"] == "Strikes on Raqqa"
+    assert hit["answer"].startswith("Overnight airstrikes on the city killed 25 civilians")
 
 
 def test_every_command_is_in_the_readme() -> None:

@@ -10,7 +10,7 @@ import functools
 import itertools
 import logging
 import shutil
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Mapping
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
@@ -22,7 +22,7 @@ from bot.articles.building import (
     MAX_ARTICLE_CHARS as MAX_ARTICLE_CHARS,  # re-exported: the limit users are told
 )
 from bot.articles.building import ImportRecord as ImportRecord
-from bot.articles.building import JsonLine, build_article
+from bot.articles.building import JsonLine, build_article, reread
 from bot.articles.building import Origin as Origin
 from bot.articles.building import RejectedInput as RejectedInput
 from bot.articles.building import record_date as record_date
@@ -64,6 +64,8 @@ IMPORT_COMMIT_EVERY = 50_000
 # Worker processes parse an import's batches when a batch is at least this big (starting
 # one costs about a second: small imports parse on a thread).
 POOL_MIN_BATCH = 200
+# Articles read again at a time by `reread` (about 20 MiB of text).
+REREAD_PAGE = 2_000
 # Less free space than this on the index's disk: a failed index write is a full disk.
 FULL_DISK_BYTES = 1 << 20
 T = TypeVar("T")
@@ -526,6 +528,22 @@ class Archive:
             await asyncio.to_thread(self.index.stage, _index_changes(changes))
             seq = changes[-1].seq
 
+    async def reread(
+        self, *, progress: Callable[[int], object] | None = None, page: int = REREAD_PAGE
+    ) -> int:
+        """Read every live article's headline and clutter again by this version's rules and
+        store those that changed; how many did (`progress` gets page sizes)."""
+        changed = 0
+        after, last = 0, await self.articles.last_id()
+        while articles := await self.articles.added_after(after, last, limit=page):
+            found = await asyncio.to_thread(_reread_page, articles)
+            await self.articles.reread(found)
+            changed += len(found)
+            after = articles[-1].id
+            if progress is not None:
+                progress(len(articles))
+        return changed
+
     async def rebuild_index(self, *, progress: Callable[[int], object] | None = None) -> int:
         """Drop the index and build it again from the database (`progress` gets batch sizes)."""
         async with self._sync_lock:
@@ -657,3 +675,13 @@ def _index_changes(changes: Iterable[ArticleChange]) -> list[IndexChange]:
         )
         for c in changes
     ]
+
+
+def _reread_page(articles: Sequence[StoredArticle]) -> list[tuple[int, str, str]]:
+    """The (id, title, clutter) of the articles whose headline or clutter reads differently."""
+    found = []
+    for article in articles:
+        title, clutter = reread(article)
+        if (title, clutter) != (article.title, article.clutter):
+            found.append((article.id, title, clutter))
+    return found

@@ -12,7 +12,7 @@ import urllib.parse
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from bot.articles.boilerplate import clutter_spans, encode_spans
+from bot.articles.boilerplate import clutter_spans, decode_spans, encode_spans
 from bot.articles.fields import (
     BadField,
     clean_external_id,
@@ -26,7 +26,7 @@ from bot.articles.fields import (
 from bot.articles.parsing import content_hash, parse_article
 from bot.i18n import N_, Explained, Phrase
 from bot.languages import detect, known
-from storage.articles import NewArticle
+from storage.articles import NewArticle, StoredArticle
 
 MAX_ARTICLE_CHARS = 200_000
 
@@ -188,6 +188,30 @@ def build_article(
         added_by=origin.added_by,
         lang=lang or detect(parsed.text),
     )
+
+
+def reread(article: StoredArticle) -> tuple[str, str]:
+    """The headline and clutter spans of a stored article as this version finds them (the
+    rules improve: `newsbot reindex` brings older articles up to date)."""
+    title = without_site_name(article.title, article.source, _host(article.url))
+    text = article.text
+    given, cut = clutter_spans(title, text), clutter_spans("", text)
+    if given == cut:
+        return title, encode_spans(given)
+    # Where the headline's words open a sentence, they are clutter (a repeat) only if the
+    # headline was given, not cut from that sentence at import: as the older reading says.
+    if article.clutter is None:
+        repeat = not title.endswith("…")
+    else:
+        old = decode_spans(article.clutter)
+        repeat = all(_mostly_within(span[:2], old) for span in given if span not in cut)
+    return title, encode_spans(given if repeat else cut)
+
+
+def _mostly_within(span: tuple[int, int], spans: list[tuple[int, int]]) -> bool:
+    """Whether most of the characters of `span` are inside `spans`."""
+    inside = sum(max(0, min(span[1], e) - max(span[0], s)) for s, e in spans)
+    return 2 * inside >= span[1] - span[0]
 
 
 def _host(url: str | None) -> str | None:
