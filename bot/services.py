@@ -213,6 +213,8 @@ async def open_services(settings: Settings, *, clock: Clock | None = None) -> Se
         stories=stories,
         index_slot=slot,
     )
+    # Before the index catches up: headlines read anew are indexed with the rest.
+    await archive.reread_once()
     await archive.start_index()
     # Articles stored without a story (before stories existed, or a crash in between).
     assigned = await stories.catch_up()

@@ -405,6 +405,20 @@ class ArticleStore:
                 return _stored(row)
             return None
 
+    async def counter(self, name: str) -> int:
+        """A named counter's value (0 if it was never set)."""
+        async with self._db.sessions() as session:
+            return int(await session.scalar(select(Counter.value).where(Counter.name == name)) or 0)
+
+    async def set_counter(self, name: str, value: int) -> None:
+        """Set a named counter (a version the articles were brought up to)."""
+        async with self._db.transaction() as session:
+            row = await session.get(Counter, name)
+            if row is None:
+                session.add(Counter(name=name, value=value))
+            else:
+                row.value = value
+
     async def reread(self, changes: Sequence[tuple[int, str, str]]) -> None:
         """Store headlines and clutter read again by newer rules: (id, title, clutter) each.
 

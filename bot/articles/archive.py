@@ -66,6 +66,11 @@ IMPORT_COMMIT_EVERY = 50_000
 POOL_MIN_BATCH = 200
 # Articles read again at a time by `reread` (about 20 MiB of text).
 REREAD_PAGE = 2_000
+# The version of the rules that find headlines and page clutter (bot/articles/boilerplate.py,
+# `without_site_name`): raise it when they change, and archives read by older ones are read
+# anew at their next start (`reread_once`). 1: before it was recorded.
+READING_VERSION = 2
+READING_COUNTER = "article_reading"
 # Less free space than this on the index's disk: a failed index write is a full disk.
 FULL_DISK_BYTES = 1 << 20
 T = TypeVar("T")
@@ -527,6 +532,24 @@ class Archive:
                 return seq
             await asyncio.to_thread(self.index.stage, _index_changes(changes))
             seq = changes[-1].seq
+
+    async def reread_once(self) -> int:
+        """At start-up: an archive whose articles older rules read gets them read anew, once
+        (`reread`); how many changed."""
+        try:
+            if await self.articles.counter(READING_COUNTER) >= READING_VERSION:
+                return 0
+            if await self.articles.last_id():
+                log.warning("reading every article's headline and clutter anew (once)")
+            changed = await self.reread()
+            await self.articles.set_counter(READING_COUNTER, READING_VERSION)
+        except Exception:
+            # The articles stay as they were read; the next start tries again.
+            log.exception("articles could not be read anew")
+            return 0
+        if changed:
+            log.warning("headlines or clutter read anew in %d articles", changed)
+        return changed
 
     async def reread(
         self, *, progress: Callable[[int], object] | None = None, page: int = REREAD_PAGE
