@@ -87,6 +87,26 @@ async def test_each_language_is_detected_and_found_by_another_word_form(bot: Har
     assert "<b>Наводнение</b> <b>разрушило</b>" in reply
 
 
+async def test_question_words_of_each_language_neither_block_nor_blur_the_answer(
+    bot: Harness,
+) -> None:
+    ids = await _archive(bot)
+    ask = bot.services.questions.ask
+    # "How many", "when", "who" in the question: not words the answer holds. The quote is the
+    # sentence that answers, cut from the others at a Cyrillic or Arabic sentence's end.
+    for question, lang, quote in (
+        ("сколько домов разрушило наводнение в Ракке?", "ru", RUSSIAN.split(". ")[0] + "."),
+        ("когда школы в Ракке закрыты?", "ru", RUSSIAN.split(". ")[1]),
+        ("متى دمرت الفيضانات المنازل في الرقة؟", "ar", ARABIC.split(". ")[0] + "."),
+        ("الى متى اغلاق المدارس؟", "ar", ARABIC.split(". ")[1]),
+        ("quand les écoles de Raqqa resteront-elles fermées ?", "fr", FRENCH.split(". ")[1]),
+    ):
+        answers = await ask(question)
+        assert answers.answered, question
+        assert answers.hits[0].article.id == ids[lang], question
+        assert answers.hits[0].answer.sentence == quote, question
+
+
 async def test_filters_narrow_the_search(bot: Harness) -> None:
     ids = await _archive(bot)
     ask = bot.services.questions.ask

@@ -209,16 +209,31 @@ def idf(doc_freq: int, num_docs: int) -> float:
     return math.log(1.0 + (num_docs - doc_freq + 0.5) / (doc_freq + 0.5))
 
 
+# The question words asking for a count, a time or a place in the other languages readers
+# ask in (Russian, Ukrainian, Arabic, Persian, French, German, Spanish, Italian, Portuguese,
+# Turkish): whole words.
+_ASKS_NUMBER = re.compile(
+    r"(?<!\w)(?:сколько|скільки|كم|بكم|چند|چندتا|combien|wie viele|wieviele|cuántos|cuántas|"
+    r"cuánto|cuánta|quanti|quante|quantos|quantas|kaç)(?!\w)"
+)
+_ASKS_TIME = re.compile(r"(?<!\w)(?:когда|коли|متى|quand|wann|cuándo|quando|ne zaman)(?!\w)")
+_ASKS_PLACE = re.compile(r"(?<!\w)(?:где|куда|де|أين|اين|کجا|où|wo|dónde|dove|onde|nerede)(?!\w)")
+
+
 def answer_type(question: str) -> AnswerType:
     """Guess what kind of answer the question wants from its question words."""
     lowered = question.lower()
     if re.search(
         r"\bhow (many|much|long|old|far|big|large|high)\b|\bwhat (percent|number)", lowered
-    ):
+    ) or _ASKS_NUMBER.search(lowered):
         return AnswerType.NUMBER
-    if re.search(r"\bwhen\b|\bwhat (year|day|date|month|time)\b", lowered):
+    if re.search(r"\bwhen\b|\bwhat (year|day|date|month|time)\b", lowered) or _ASKS_TIME.search(
+        lowered
+    ):
         return AnswerType.TIME
-    if re.search(r"\bwhere\b|\bwhich (country|city|state|nation|region|island|county)\b", lowered):
+    if re.search(
+        r"\bwhere\b|\bwhich (country|city|state|nation|region|island|county)\b", lowered
+    ) or _ASKS_PLACE.search(lowered):
         return AnswerType.PLACE
     if re.search(r"\bwho(m|se)?\b", lowered):
         return AnswerType.PERSON

@@ -55,6 +55,28 @@ _ALPHABETS = {
     "tr": _LATIN + "çğıöşü",
 }
 
+# The question words of each language (written for this project, as its readers ask): not
+# what the question is about, so neither searched for nor needed in an answer ("сколько" is in
+# no article that answers "сколько мирных жителей в Ракке?"). English's are its stop words.
+QUESTION_WORDS = {
+    lang: frozenset(normalize(lang, words).split())
+    for lang, words in {
+        "ru": "сколько почему зачем кто что где куда откуда когда как какой какая какое какие "
+        "каких каким каков какова каковы который которая которое которые чей чья чьё чьи ли",
+        "uk": "скільки чому навіщо хто що де куди звідки коли як який яка яке які яких чий "
+        "чия чиє чиї чи",
+        "ar": "كم بكم متى أين اين ماذا لماذا كيف ما من هل أي اي ماهو ماهي",
+        "fa": "چند چندتا چه چرا کی کجا چگونه چطور آیا کدام چی",
+        "fr": "combien pourquoi quand où comment quel quelle quels quelles qui que quoi",
+        "de": "wie viele wieviele warum wann wo woher wohin wer wen wem was welche welcher welches",
+        "es": "cuántos cuántas cuánto cuánta por qué cuándo dónde cómo quién quiénes qué cuál "
+        "cuáles",
+        "it": "quanti quante quanto quanta perché quando dove come chi che quale quali",
+        "pt": "quantos quantas quanto quanta porque por que quando onde como quem que qual quais",
+        "tr": "kaç neden niçin ne nerede nereye nereden kim nasıl hangi",
+    }.items()
+}
+
 
 @dataclass(frozen=True, slots=True)
 class LanguageStats:
@@ -232,8 +254,11 @@ def analyse_in(
     num_docs = max(stats.num_docs(), 1)
     terms: list[QueryTerm] = []
     seen: set[str] = set()
+    asks = QUESTION_WORDS.get(lang, frozenset())
     for match in tokenize(normalize(lang, question)):
         word = match.group().lower()
+        if word in asks:
+            continue
         term = analyse_word(lang, word)
         if not term or term in seen:
             continue

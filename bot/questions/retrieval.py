@@ -237,7 +237,9 @@ class Retriever:
             own = tuple(term for term in query.terms if term.lang == code)
             if own and len(own) < len(query.terms):
                 query = dataclasses.replace(query, terms=own)
-        sentence = cut_quote(best_quote(query, title, text, stats=self._index, clutter=clutter))
+        sentence = cut_quote(
+            best_quote(query, title, text, stats=self._index, clutter=clutter, lang=lang)
+        )
         return Answer(sentence, highlights(query, sentence) if highlight else ())
 
     def _filtered(

@@ -24,7 +24,7 @@ from bot.questions.analysis import (
     word_set,
 )
 from bot.questions.languages import analyse_word
-from storage.languages import ENGLISH, normalize
+from storage.languages import ENGLISH, analysis_of, normalize
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -39,10 +39,21 @@ _ABBREVIATIONS = word_set(
     aug sep sept oct nov dec mon tue tues wed thu thur thurs fri sat sun ft mt ave blvd rd hwy
     """
 )
-# A sentence ends at . ! or ? (and closing quotes or brackets) before a space and a capital.
-_BOUNDARY = re.compile(r"""[.!?]+["'”’)\]]*\s+(?=["'“‘(\[]?[A-Z0-9])""")
+
+
+def _openers() -> str:
+    """What a sentence opens with, as a character class: a digit, a capital of any script
+    with case (Latin, Cyrillic, Greek), a letter of a script without (Arabic, Persian)."""
+    found = "".join(c for c in map(chr, range(0x80, 0x3000)) if c.isalpha() and not c.islower())
+    # ... and the CJK and Hangul letters, written in ranges.
+    return "A-Z0-9" + re.escape(found) + "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7a3"
+
+
+# A sentence ends at . ! ? or Arabic's question mark (and closing quotes or brackets) before a
+# space and a capital ("ловушке. ООН", "Alep. À"), or a letter of a script without capitals.
+_BOUNDARY = re.compile(rf"""[.!?؟]+["'”’»)\]]*\s+(?=["'“‘«(\[]?[{_openers()}])""")
 _PARAGRAPH = re.compile(r"\n\s*\n|\n(?=\s*[-•*])")
-_LAST_WORD = re.compile(r"([A-Za-z]+)$")
+_LAST_WORD = re.compile(r"([^\W\d_]+)$")
 # Splits as WORD_RE does in text without "_", and faster.
 _PLAIN_WORD = re.compile(r"\w+")
 _CAPITALIZED = re.compile(r"(?<![.!?]\s)(?<!^)\b[A-Z][a-z]+")
@@ -231,8 +242,11 @@ class _Read(NamedTuple):
 
 
 @functools.lru_cache(maxsize=READ_TEXTS_KEPT)
-def _read(text: str, clutter: str = "", most: int | None = MAX_SENTENCES) -> tuple[_Read, ...]:
-    """The full sentences of a text worth reading (at most `most`; None: all), analyzed.
+def _read(
+    text: str, clutter: str = "", most: int | None = MAX_SENTENCES, lang: str = ENGLISH
+) -> tuple[_Read, ...]:
+    """The full sentences of a text worth reading (at most `most`; None: all), analyzed as
+    `lang`'s index field has its words (the question's words are, in that language).
 
     `clutter` holds the spans of page clutter found at import (bot/articles/boilerplate.py):
     they are cut out of the sentences. Kept for the last few texts: the same story answers
@@ -247,7 +261,8 @@ def _read(text: str, clutter: str = "", most: int | None = MAX_SENTENCES) -> tup
     for begin, raw in _raw_sentences(text):
         if spans:
             raw = _without_clutter(text, begin, raw, spans)
-        words = (_PLAIN_WORD if plain or "_" not in raw else WORD_RE).findall(raw)
+        seen = raw if lang == ENGLISH else normalize(lang, raw)
+        words = (_PLAIN_WORD if plain or "_" not in seen else WORD_RE).findall(seen)
         if len(words) < MIN_SENTENCE_WORDS:
             continue
         sentence = " ".join(raw.split())
@@ -262,7 +277,7 @@ def _read(text: str, clutter: str = "", most: int | None = MAX_SENTENCES) -> tup
     # The words of every sentence kept analyzed at once: the words not seen yet then cost one
     # analyzer call for the text, not one a sentence; so are their capitals (`_capitals`).
     every = list(itertools.chain.from_iterable(lists))
-    terms = stems(every)
+    terms = stems(every) if lang == ENGLISH else _analysed_words(lang, every)
     capital = _capitals(every)
     found: list[_Read] = []
     at = 0
@@ -273,6 +288,11 @@ def _read(text: str, clutter: str = "", most: int | None = MAX_SENTENCES) -> tup
         found.append(_Read(sentence, own, names))
         at = end
     return tuple(found)
+
+
+def _analysed_words(lang: str, words: list[str]) -> list[str]:
+    """Each word as `lang`'s index field has it ('' for stop words)."""
+    return [analyse_word(lang, word.lower()) for word in words]
 
 
 def _without_clutter(text: str, begin: int, raw: str, spans: list[tuple[int, int]]) -> str:
@@ -325,13 +345,20 @@ class _Reading(NamedTuple):
 
 
 def sentence_cues(
-    query: Query, title: str, text: str, stats: TermStats | None = None, clutter: str | None = None
+    query: Query,
+    title: str,
+    text: str,
+    stats: TermStats | None = None,
+    clutter: str | None = None,
+    lang: str | None = None,
 ) -> list[tuple[str, tuple[float, ...]]]:
     """Return the full sentences worth reading (at most MAX_SENTENCES) with their cues.
 
     `stats` gives the rarity of the headline's words; without it they all count the same.
-    `clutter` is the article's stored clutter spans (None: found now).
+    `clutter` is the article's stored clutter spans (None: found now); `lang` the article's
+    language (None: English), whose analysis its words are read with.
     """
+    code = ENGLISH if lang is None else analysis_of(lang).code
     if clutter is None:
         clutter = encode_spans(clutter_spans(title, text))
     weights = _query_weights(query)
@@ -339,16 +366,16 @@ def sentence_cues(
     # Exactly rounded sums: a sentence holding every word has a share of exactly 1.0, whatever
     # order the set of its words was read in (the order differs between processes).
     total_idf = math.fsum(term.idf for term in query.terms)
-    headline = _headline_idf(title, text, wanted, stats)
+    headline = _headline_idf(title, text, wanted, stats, code)
     headline_terms = frozenset(headline)
     headline_total = math.fsum(headline.values())
     kind = query.answer_type
     readings: list[_Reading] = []
-    reads = _read(text, clutter)
+    reads = _read(text, clutter, MAX_SENTENCES, code)
     if len(reads) == MAX_SENTENCES and not any(wanted.intersection(r.terms) for r in reads):
         # A round-up ("the week's news in ten stories") holds the question's words further
         # down than a story's answer ever sits: read on rather than quote an unrelated lead.
-        reads = _read(text, clutter, None)
+        reads = _read(text, clutter, None, code)
     for read in reads:
         share = 0.0
         best: dict[int, float] = {}
@@ -432,7 +459,7 @@ def _query_weights(query: Query) -> dict[str, tuple[int, float]]:
 
 
 def _headline_idf(
-    title: str, text: str, wanted: frozenset[str], stats: TermStats | None
+    title: str, text: str, wanted: frozenset[str], stats: TermStats | None, lang: str = ENGLISH
 ) -> dict[str, float]:
     """The headline's analyzed words the question does not use, with their idf.
 
@@ -442,7 +469,11 @@ def _headline_idf(
     cut = title.removesuffix("…").strip()
     if not cut or cut in text[: len(cut) + HEADLINE_SEARCH_CHARS]:
         return {}
-    terms = set(stems(WORD_RE.findall(title))) - wanted - STOP_TERMS
+    if lang == ENGLISH:
+        analysed = stems(WORD_RE.findall(title))
+    else:
+        analysed = _analysed_words(lang, WORD_RE.findall(normalize(lang, title)))
+    terms = set(analysed) - wanted - STOP_TERMS - {""}
     if stats is None:
         return dict.fromkeys(terms, 1.0)
     num_docs = max(stats.num_docs(), 1)
@@ -481,9 +512,10 @@ def best_sentence(
     weights: SentenceWeights = DEFAULT_WEIGHTS,
     stats: TermStats | None = None,
     clutter: str | None = None,
+    lang: str | None = None,
 ) -> str:
     """Return the sentence of `text` that best answers `query` (the earliest on ties)."""
-    cues = sentence_cues(query, title, text, stats, clutter)
+    cues = sentence_cues(query, title, text, stats, clutter, lang)
     best = _choose(query, title, cues, weights)
     return _longest(text, title) if best is None else best[0]
 
@@ -495,11 +527,13 @@ def best_quote(
     stats: TermStats | None = None,
     clutter: str | None = None,
     limit: int = MAX_QUOTE_CHARS,
+    lang: str | None = None,
 ) -> str:
     """Return what to quote as the answer: `best_sentence`, with the other sentence of the
     story's lead when one of the two refers to the other, within `limit` characters (a second
-    sentence that does not fit is cut with "…"; the chosen one never is)."""
-    cues = sentence_cues(query, title, text, stats, clutter)
+    sentence that does not fit is cut with "…"; the chosen one never is). `lang`: the
+    article's language (None: English)."""
+    cues = sentence_cues(query, title, text, stats, clutter, lang)
     best = _choose(query, title, cues, DEFAULT_WEIGHTS)
     if best is None:
         return _longest(text, title)
