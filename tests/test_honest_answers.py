@@ -148,6 +148,13 @@ async def test_headlines_lose_the_site_name_pages_add(bot: Harness) -> None:
         url="https://www.nna-leb.gov.lb/en/1",
     )
     assert named.title == "Blasts in Homs shake the city"
+    clause = build_article(
+        "Text of the story, long enough to keep.",
+        today=dt.date(2017, 1, 1),
+        title="Putin meets Assad - Sputnik says the talks went well",
+        source="sputnik",
+    )
+    assert clause.title == "Putin meets Assad - Sputnik says the talks went well"
 
 
 async def test_a_quote_holds_the_question_s_words_when_a_sentence_does(bot: Harness) -> None:

@@ -34,6 +34,7 @@ _TITLE_PARTS = re.compile(r"( [|\-–—] )")
 _SECTION = re.compile(r"[A-Z][\w&'.-]*(?: [A-Z][\w&'.-]*)?")
 # Source names shorter than this ("AP") are too short to find in a site's name.
 _MIN_SITE_KEY = 3
+_SITE_WORDS = 4
 
 
 class BadField(Explained, ValueError):
@@ -74,7 +75,8 @@ def without_site_name(title: str, *names: str | None) -> str:
         return title
     keys = [k for k in (_letters(name) for name in names if name) if len(k) >= _MIN_SITE_KEY]
     last = _letters(parts[-1])
-    if not any(k in last for k in keys):
+    # A site's name is a few words ("The New York Times"), not a clause that names it.
+    if len(parts[-1].split()) > _SITE_WORDS or not any(k in last for k in keys):
         return title
     del parts[-2:]
     # A headline of a few words keeps its parts: "Syria - Aleppo" names no section.
