@@ -412,12 +412,19 @@ class ArticleStore:
 
     async def set_counter(self, name: str, value: int) -> None:
         """Set a named counter (a version the articles were brought up to)."""
-        async with self._db.transaction() as session:
-            row = await session.get(Counter, name)
-            if row is None:
-                session.add(Counter(name=name, value=value))
-            else:
-                row.value = value
+        try:
+            async with self._db.transaction() as session:
+                row = await session.get(Counter, name)
+                if row is None:
+                    session.add(Counter(name=name, value=value))
+                else:
+                    row.value = value
+        except IntegrityError:
+            # Another process set it first (both starting at once): set it over theirs.
+            async with self._db.transaction() as session:
+                await session.execute(
+                    update(Counter).where(Counter.name == name).values(value=value)
+                )
 
     async def reread(self, changes: Sequence[tuple[int, str, str]]) -> None:
         """Store headlines and clutter read again by newer rules: (id, title, clutter) each.
