@@ -60,7 +60,13 @@ _CAPITALIZED = re.compile(r"(?<![.!?]\s)(?<!^)\b[A-Z][a-z]+")
 _TIME = re.compile(
     r"\b(?:1[89]\d\d|20\d\d|january|february|march|april|may|june|july|august|september|"
     r"october|november|december|monday|tuesday|wednesday|thursday|friday|saturday|sunday|"
-    r"yesterday|today)\b",
+    r"yesterday|today)\b"
+    # ... and in the other languages readers ask in: Russian (words begin so), French, Arabic.
+    r"|(?<!\w)(?:январ|феврал|март|апрел|ма[яйе]\b|июн|июл|август|сентябр|октябр|ноябр|декабр|"
+    r"понедельник|вторник|сред[уаы]\b|четверг|пятниц|суббот|воскресень|вчера\b|сегодня\b|"
+    r"(?:janvier|février|mars|avril|mai|juin|juillet|août|septembre|octobre|novembre|"
+    r"décembre|lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche|hier|aujourd'hui)\b|"
+    r"(?:ال)?(?:اثنين|ثلاثاء|اربعاء|أربعاء|خميس|جمعة|سبت|أحد|احد)\b|أمس\b|امس\b)",
     re.IGNORECASE,
 )
 STOP_TERMS = frozenset({"", *(stem(w) for w in STOP_WORDS)})
