@@ -325,6 +325,36 @@ def test_typos_are_corrected_within_the_language_and_its_script() -> None:
     assert [[v.term for v in t.variants] for t in query.terms] == [["табк"], ["tabqq"]]
 
 
+def test_question_words_are_left_out_only_where_they_ask() -> None:
+    index = SearchIndex.open(None)
+    stories = [
+        "Почему в Киеве массово увольняются чиновники: объяснение экспертов.",
+        "Генсек ООН встретился с лидером оппозиции в Киеве.",
+        "Власти объяснили, почему школы закрыты до конца недели.",
+    ]
+    index.apply(
+        [IndexChange(n, "", text, None, lang="ru") for n, text in enumerate(stories, 1)],
+        len(stories),
+    )
+    retriever = Retriever(index)
+
+    def words(question: str) -> list[str]:
+        return [t.word for t in retriever.analyze(question).terms if t.lang == "ru"]
+
+    # Opening a question, or in one that ends with "?": not what it is about.
+    assert words("почему школы закрыты") == ["школы", "закрыты"]
+    assert words("школы закрыты почему?") == ["школы", "закрыты"]
+    # Inside a headline it is the story's own word.
+    assert words("украинская рулетка почему в киеве увольняются чиновники") == [
+        "украинская",
+        "рулетка",
+        "почему",
+        "киеве",
+        "увольняются",
+        "чиновники",
+    ]
+
+
 def test_a_typo_is_corrected_to_a_word_a_few_articles_of_its_language_hold() -> None:
     # A language with a few thousand articles holds the word meant in only a few.
     index = SearchIndex.open(None)

@@ -57,7 +57,10 @@ _ALPHABETS = {
 
 # The question words of each language (written for this project, as its readers ask): not
 # what the question is about, so neither searched for nor needed in an answer ("сколько" is in
-# no article that answers "сколько мирных жителей в Ракке?"). English's are its stop words.
+# no article that answers "сколько мирных жителей в Ракке?"), where they ask: in a question
+# that opens with one or ends with a question mark (in a headline "почему" is its subject's
+# word). English's are its stop words. Persian's "کی" is left out: it is also a name's part
+# ("بان کی‌مون").
 QUESTION_WORDS = {
     lang: frozenset(normalize(lang, words).split())
     for lang, words in {
@@ -66,7 +69,7 @@ QUESTION_WORDS = {
         "uk": "скільки чому навіщо хто що де куди звідки коли як який яка яке які яких чий "
         "чия чиє чиї чи",
         "ar": "كم بكم متى أين اين ماذا لماذا كيف ما من هل أي اي ماهو ماهي",
-        "fa": "چند چندتا چه چرا کی کجا چگونه چطور آیا کدام چی",
+        "fa": "چند چندتا چه چرا کجا چگونه چطور آیا کدام",
         "fr": "combien pourquoi quand où comment quel quelle quels quelles qui que quoi",
         "de": "wie viele wieviele warum wann wo woher wohin wer wen wem was welche welcher welches",
         "es": "cuántos cuántas cuánto cuánta por qué cuándo dónde cómo quién quiénes qué cuál "
@@ -242,6 +245,14 @@ def _bare_forms(
     )
 
 
+def _asks(lang: str, question: str) -> bool:
+    """Whether the question's question words ask: it opens with one or ends with "?"."""
+    if question.rstrip().endswith(("?", "؟")):
+        return True
+    first = next(iter(tokenize(normalize(lang, question))), None)
+    return first is not None and first.group().lower() in QUESTION_WORDS.get(lang, ())
+
+
 def analyse_in(
     lang: str, question: str, stats: LanguageStats, *, correct: bool = True
 ) -> list[QueryTerm]:
@@ -254,7 +265,7 @@ def analyse_in(
     num_docs = max(stats.num_docs(), 1)
     terms: list[QueryTerm] = []
     seen: set[str] = set()
-    asks = QUESTION_WORDS.get(lang, frozenset())
+    asks = QUESTION_WORDS.get(lang, frozenset()) if _asks(lang, question) else frozenset()
     for match in tokenize(normalize(lang, question)):
         word = match.group().lower()
         if word in asks:
