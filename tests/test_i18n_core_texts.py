@@ -11,6 +11,7 @@ import struct
 import pytest
 from matplotlib import ft2font
 
+from bot.articles.archive import ImportRecord
 from bot.audit import audit_line
 from bot.i18n import N_, RLM, Phrase, Texts
 from bot.stories import chart
@@ -68,6 +69,23 @@ async def test_a_russian_chat_gets_the_trend_caption_and_picture_in_russian(bot:
     assert await bot.send("/trend zzzqqq", user_id=READER, language_code=RU) == [
         "В архиве нет ничего по запросу «zzzqqq»."
     ]
+
+
+async def test_trend_finds_the_words_of_every_language(bot: Harness) -> None:
+    texts = {
+        "2017-07-03": "Силы, поддерживаемые США, прорвали стену вокруг Старого города Ракки. "
+        "Жители города ждут помощи.",
+        "2017-07-10": "Мирные жители Ракки остаются в ловушке, сообщила ООН во вторник. "
+        "Бои в городе продолжаются.",
+    }
+    records = [ImportRecord(text=t, title="", date=d, lang="ru") for d, t in texts.items()]
+    assert (await bot.services.archive.import_records(records)).added == 2
+    # Another form of the name, as the Russian analysis reads it.
+    caption, png = await trend_reply(bot, "Ракка", user_id=READER, language_code=RU)
+    assert caption == (
+        "«Ракка»: 2 сюжета, по неделям с 2017-07-03 по 2017-07-10; больше всего за неделю: 1."
+    )
+    assert png_size(png) == (1000, 480)
 
 
 async def test_an_arabic_chat_gets_a_trend_caption_telegram_accepts(bot: Harness) -> None:

@@ -17,7 +17,8 @@ from bot.articles.fields import storable
 from bot.i18n import ENGLISH, Texts
 from bot.stories.keeper import StoryKeeper
 from storage.articles import ArticleStore
-from storage.search_index import BODY_FIELD, DAY_FIELD, TITLE_FIELD, SearchIndex, make_analyzer
+from storage.languages import LANGUAGES, analyzer, body_field, normalize, title_field
+from storage.search_index import DAY_FIELD, SearchIndex
 
 # Past this span, weekly bars are too thin to read: one bar a month.
 WEEKLY_SPAN_DAYS = 2 * 365
@@ -100,21 +101,32 @@ class Trend:
 
 
 def words_query(index: SearchIndex, words: str) -> tuple[tantivy.Query | None, list[str]]:
-    """Articles holding every word (headline or body), as the index analyses them."""
-    terms = list(dict.fromkeys(make_analyzer().analyze(words)))
-    if not terms:
-        return None, []
+    """Articles holding every word (headline or body) as their language's field has them:
+    "/trend Ракка" finds the Russian articles, "/trend Raqqa" the English ones."""
     schema = index.schema
-    per_word = [
-        tantivy.Query.boolean_query(
-            [
-                (tantivy.Occur.Should, tantivy.Query.term_query(schema, field, term, "freq"))
-                for field in (BODY_FIELD, TITLE_FIELD)
-            ]
+    per_language: list[tantivy.Query] = []
+    shown: list[str] = []
+    for lang in LANGUAGES:
+        terms = list(dict.fromkeys(analyzer(lang).analyze(normalize(lang, words))))
+        if not terms:
+            continue
+        shown = shown or terms
+        per_word = [
+            tantivy.Query.boolean_query(
+                [
+                    (tantivy.Occur.Should, tantivy.Query.term_query(schema, field, term, "freq"))
+                    for field in (body_field(lang), title_field(lang))
+                ]
+            )
+            for term in terms
+        ]
+        per_language.append(
+            tantivy.Query.boolean_query([(tantivy.Occur.Must, q) for q in per_word])
         )
-        for term in terms
-    ]
-    return tantivy.Query.boolean_query([(tantivy.Occur.Must, q) for q in per_word]), terms
+    if not per_language:
+        return None, []
+    query = tantivy.Query.boolean_query([(tantivy.Occur.Should, q) for q in per_language])
+    return query, shown
 
 
 async def trend(
