@@ -325,6 +325,17 @@ def test_typos_are_corrected_within_the_language_and_its_script() -> None:
     assert [[v.term for v in t.variants] for t in query.terms] == [["табк"], ["tabqq"]]
 
 
+def test_a_headline_guessed_from_a_text_is_its_first_sentence_in_any_script() -> None:
+    from bot.articles.parsing import guess_headline
+
+    for first, second in (
+        ("В Ракке мирные жители оказались в ловушке.", "ООН выразила обеспокоенность."),
+        ("قتل 12 مدنيا في غارات على حلب.", "وأضافت المصادر أن الفرق تبحث عن ناجين."),
+        ("Les frappes ont tué douze civils.", "À Alep, les secours cherchent des survivants."),
+    ):
+        assert guess_headline([f"{first} {second}"]) == first
+
+
 def test_question_words_are_left_out_only_where_they_ask() -> None:
     index = SearchIndex.open(None)
     stories = [

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, NamedTuple
 
 from bot.articles.boilerplate import clutter_spans, decode_spans, encode_spans
+from bot.articles.parsing import SENTENCE_OPENERS
 from bot.questions.abstention import counted_word, counts, coverage, holds_count
 from bot.questions.analysis import (
     STOP_WORDS,
@@ -41,17 +42,9 @@ _ABBREVIATIONS = word_set(
 )
 
 
-def _openers() -> str:
-    """What a sentence opens with, as a character class: a digit, a capital of any script
-    with case (Latin, Cyrillic, Greek), a letter of a script without (Arabic, Persian)."""
-    found = "".join(c for c in map(chr, range(0x80, 0x3000)) if c.isalpha() and not c.islower())
-    # ... and the CJK and Hangul letters, written in ranges.
-    return "A-Z0-9" + re.escape(found) + "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7a3"
-
-
 # A sentence ends at . ! ? or Arabic's question mark (and closing quotes or brackets) before a
 # space and a capital ("ловушке. ООН", "Alep. À"), or a letter of a script without capitals.
-_BOUNDARY = re.compile(rf"""[.!?؟]+["'”’»)\]]*\s+(?=["'“‘«(\[]?[{_openers()}])""")
+_BOUNDARY = re.compile(rf"""[.!?؟]+["'”’»)\]]*\s+(?=["'“‘«(\[]?[{SENTENCE_OPENERS}])""")
 _PARAGRAPH = re.compile(r"\n\s*\n|\n(?=\s*[-•*])")
 _LAST_WORD = re.compile(r"([^\W\d_]+)$")
 # Splits as WORD_RE does in text without "_", and faster.
