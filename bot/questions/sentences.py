@@ -54,10 +54,11 @@ _TIME = re.compile(
     r"\b(?:1[89]\d\d|20\d\d|january|february|march|april|may|june|july|august|september|"
     r"october|november|december|monday|tuesday|wednesday|thursday|friday|saturday|sunday|"
     r"yesterday|today)\b"
-    # ... and in the other languages readers ask in: Russian (words begin so), French, Arabic.
+    # ... and in the other languages readers ask in: Russian (words begin so), French (not
+    # "mars": English news names the planet), Arabic.
     r"|(?<!\w)(?:январ|феврал|март|апрел|ма[яйе]\b|июн|июл|август|сентябр|октябр|ноябр|декабр|"
     r"понедельник|вторник|сред[уаы]\b|четверг|пятниц|суббот|воскресень|вчера\b|сегодня\b|"
-    r"(?:janvier|février|mars|avril|mai|juin|juillet|août|septembre|octobre|novembre|"
+    r"(?:janvier|février|avril|mai|juin|juillet|août|septembre|octobre|novembre|"
     r"décembre|lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche|hier|aujourd'hui)\b|"
     r"(?:ال)?(?:اثنين|ثلاثاء|اربعاء|أربعاء|خميس|جمعة|سبت|أحد|احد)\b|أمس\b|امس\b)",
     re.IGNORECASE,
