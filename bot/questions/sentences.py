@@ -49,7 +49,13 @@ _PARAGRAPH = re.compile(r"\n\s*\n|\n(?=\s*[-•*])")
 _LAST_WORD = re.compile(r"([^\W\d_]+)$")
 # Splits as WORD_RE does in text without "_", and faster.
 _PLAIN_WORD = re.compile(r"\w+")
-_CAPITALIZED = re.compile(r"(?<![.!?]\s)(?<!^)\b[A-Z][a-z]+")
+# A name inside a sentence (for "who" and "where"): a capital and small letters, of any script
+# with case ("Raqqa", "Ракка").
+_CAPITALS = "".join(c for c in map(chr, range(0x80, 0x3000)) if c.isupper())
+_SMALL = "".join(c for c in map(chr, range(0x80, 0x3000)) if c.islower())
+_CAPITALIZED = re.compile(
+    rf"(?<![.!?]\s)(?<!^)\b[A-Z{re.escape(_CAPITALS)}][a-z{re.escape(_SMALL)}]+"
+)
 _TIME = re.compile(
     r"\b(?:1[89]\d\d|20\d\d|january|february|march|april|may|june|july|august|september|"
     r"october|november|december|monday|tuesday|wednesday|thursday|friday|saturday|sunday|"
