@@ -155,6 +155,13 @@ async def test_headlines_lose_the_site_name_pages_add(bot: Harness) -> None:
         source="sputnik",
     )
     assert clause.title == "Putin meets Assad - Sputnik says the talks went well"
+    short = build_article(
+        "Text of the story, long enough to keep.",
+        today=dt.date(2017, 1, 1),
+        title="Why the talks failed - The ...",
+        source="theweek.co.uk",
+    )
+    assert short.title == "Why the talks failed"
 
 
 async def test_a_quote_holds_the_question_s_words_when_a_sentence_does(bot: Harness) -> None:

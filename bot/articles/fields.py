@@ -75,8 +75,12 @@ def without_site_name(title: str, *names: str | None) -> str:
         return title
     keys = [k for k in (_letters(name) for name in names if name) if len(k) >= _MIN_SITE_KEY]
     last = _letters(parts[-1])
-    # A site's name is a few words ("The New York Times"), not a clause that names it.
-    if len(parts[-1].split()) > _SITE_WORDS or not any(k in last for k in keys):
+    # A site's name is a few words ("The New York Times"), not a clause that names it; cut
+    # short with the headline, its start ("… - The ...", of The Week).
+    cut = parts[-1].rstrip().endswith(("...", "…")) and len(last) >= _MIN_SITE_KEY
+    if len(parts[-1].split()) > _SITE_WORDS or not any(
+        k in last or (cut and k.startswith(last)) for k in keys
+    ):
         return title
     del parts[-2:]
     # A headline of a few words keeps its parts: "Syria - Aleppo" names no section.
