@@ -117,6 +117,15 @@ async def test_the_baghdadi_quote_is_not_page_clutter(bot: Harness) -> None:
         assert len(sentence) <= MAX_QUOTE_CHARS
 
 
+async def test_when_did_it_happen_asks_for_the_event_not_the_word(bot: Harness) -> None:
+    await load_sample(bot)
+    # "happen" is the question's filler: an article that "happened" to use it came first.
+    answers = await bot.services.questions.ask("when did the chemical attack in Ghouta happen?")
+    assert answers.answered
+    first = answers.hits[0].article
+    assert (first.published.isoformat(), "Ghouta" in first.title) == ("2013-08-21", True)
+
+
 async def test_a_lead_glued_to_its_tags_is_quoted_without_them(bot: Harness) -> None:
     await load_sample(bot)
     answers = await bot.services.questions.ask("overnight airstrikes Raqqa monitoring group")

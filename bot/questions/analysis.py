@@ -28,7 +28,8 @@ QUESTION_WORDS = word_set(
     who whom whose what which when where why how whats whos hows
     """
 )
-# Function words plus the filler of quiz questions ("this week", "according to reports").
+# Function words plus the filler of quiz questions ("this week", "according to reports") and
+# of questions ("when did it happen?").
 STOP_WORDS = QUESTION_WORDS | word_set(
     """
     a about above after again against all also am an and any are aren as at be because been
@@ -40,7 +41,7 @@ STOP_WORDS = QUESTION_WORDS | word_set(
     theirs them themselves then there these they this those through to too under until up upon
     us ve very was wasn we were weren while will with won would wouldn you your yours yourself
     yourselves d m o y ain ma according reportedly recently week weeks this past last latest
-    news did does do many
+    news did does do many happen happened happens happening occur occurred occurs
     """
 )
 
