@@ -4,12 +4,26 @@ from __future__ import annotations
 
 import ctypes
 import ctypes.util
+import functools
 import sys
 
 # mallopt's parameter for the size from which a block is mapped on its own (malloc.h).
 _M_MMAP_THRESHOLD = -3
 # glibc's own starting value: blocks from here on go back to the system when freed.
 MMAP_THRESHOLD_BYTES = 128 * 1024
+
+
+@functools.cache
+def _libc() -> ctypes.CDLL | None:
+    if not sys.platform.startswith("linux"):
+        return None
+    name = ctypes.util.find_library("c")
+    if name is None:
+        return None
+    try:
+        return ctypes.CDLL(name)
+    except OSError:
+        return None
 
 
 def keep_memory_flat() -> bool:
@@ -21,16 +35,28 @@ def keep_memory_flat() -> bool:
     by ~6 MiB a thousand articles that way (4.2 GiB at a million); with the threshold fixed, by
     ~1.2 (docs/BENCHMARKS.md).
     """
-    if not sys.platform.startswith("linux"):
-        return False
-    name = ctypes.util.find_library("c")
-    if name is None:
-        return False
-    try:
-        libc = ctypes.CDLL(name)
-        mallopt = libc.mallopt
-    except (OSError, AttributeError):  # musl and others have no mallopt
+    libc = _libc()
+    mallopt = getattr(libc, "mallopt", None)  # musl and others have none
+    if mallopt is None:
         return False
     mallopt.argtypes = (ctypes.c_int, ctypes.c_int)
     mallopt.restype = ctypes.c_int
     return bool(mallopt(_M_MMAP_THRESHOLD, MMAP_THRESHOLD_BYTES))
+
+
+def release_free_memory() -> None:
+    """Give the system back the free pages inside glibc's heaps (malloc_trim; nothing where
+    there is none).
+
+    free() returns memory only from the top of a heap: a block still in use above freed ones
+    keeps them resident. A bulk import's batches free hundreds of MiB in the heaps of the
+    threads that made them (the story check's candidates, texts and shingles, the index's and
+    the database's buffers), and without this the importer's memory stays at the most each
+    heap ever held (docs/BENCHMARKS.md, stop 25).
+    """
+    libc = _libc()
+    trim = getattr(libc, "malloc_trim", None)
+    if trim is not None:
+        trim.argtypes = (ctypes.c_size_t,)
+        trim.restype = ctypes.c_int
+        trim(0)

@@ -187,8 +187,9 @@ class StoryStore:
         rows: list[Any] = []
         if self._db.is_sqlite:
             for chunk in _chunks(values):
+                padded = _padded(chunk)
                 found = await self._db.sqlite_fetch(
-                    sql.format(",".join("?" * len(chunk))), [*first, *chunk]
+                    sql.format(",".join("?" * len(padded))), [*first, *padded]
                 )
                 if found is None:  # an in-memory database: only the engine sees it
                     rows = []
@@ -499,3 +500,12 @@ def _row(member: Membership, seq: int) -> tuple[object, ...]:
 
 def _chunks(items: Sequence[int]) -> list[Sequence[int]]:
     return [items[i : i + CHUNK] for i in range(0, len(items), CHUNK)]
+
+
+def _padded(chunk: Sequence[int]) -> Sequence[int]:
+    """The chunk with its last value repeated up to a power of two (or CHUNK): an IN list's
+    repeats match nothing more. The reader connection caches 128 prepared statements, one for
+    each length of IN list it sees, and with a length for each batch's last chunk it held
+    ~30 MiB of them (~220 KiB for 2,000 values) by 100,000 articles; now 12 lengths a read."""
+    size = min(CHUNK, 1 << max(len(chunk) - 1, 0).bit_length())
+    return [*chunk, *[chunk[-1]] * (size - len(chunk))] if len(chunk) < size else chunk

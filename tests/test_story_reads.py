@@ -122,6 +122,34 @@ async def test_the_reader_connection_finds_what_the_engine_finds(bot: Harness) -
         await engine_only.close()
 
 
+async def test_the_story_check_reads_take_a_few_statement_shapes(bot: Harness) -> None:
+    # The reader connection keeps a prepared statement per distinct text; one per length of
+    # IN list would hold ~30 MiB of them by 100,000 imported articles.
+    url = await _copies_one_deleted(bot)
+    fast, engine_only = _Reads.from_url(url), _EngineOnly.from_url(url)
+    fast.statements = []
+    try:
+        for n in range(0, 4100, 7):
+            ids = [*range(n, 0, -1), 99]
+            live = await StoryStore(fast).live_stories(ids)
+            assert live == {i: s for i, s in {1: 1, 2: 1, 4: 4}.items() if i <= n}
+        # Lengths 1, 2, 4 ... 1024 and 2,000 (CHUNK) only.
+        assert len(set(fast.statements)) == 12
+        seed = (await bot.services.questions._articles.get_many([1]))[1]
+        keys = band_keys([seed.text])[0]
+        for extra in (0, 1, 5, 2500):
+            asked = [*range(10**6, 10**6 + extra), *keys]
+            found = await StoryStore(fast).candidates(asked)
+            by_engine = await StoryStore(engine_only).candidates(asked)
+            assert {k: sorted(v) for k, v in found.items()} == {
+                k: sorted(v) for k, v in by_engine.items()
+            }
+            assert found.keys() == set(keys)
+    finally:
+        await fast.close()
+        await engine_only.close()
+
+
 async def test_the_articles_of_an_answer_are_read_as_the_engine_reads_them(bot: Harness) -> None:
     url = await _copies_one_deleted(bot)
     fast, engine_only = _Reads.from_url(url), _EngineOnly.from_url(url)

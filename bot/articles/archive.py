@@ -31,6 +31,7 @@ from bot.articles.workers import Built, build_batch, parse_pool
 from bot.clock import Clock
 from bot.i18n import N_, Phrase
 from bot.languages import detect
+from bot.memory import release_free_memory
 from storage.articles import (
     ArchiveStats,
     ArticleChange,
@@ -437,6 +438,9 @@ class Archive:
         )
         crash_point("import:batch-stored")
         await self._join_stories_later([(c.article_id, c.text) for c in created], batch.signed)
+        # The batch before this one is stored, indexed and its stories assigned: what it
+        # freed goes back to the system, or the heaps stay at their largest.
+        await asyncio.to_thread(release_free_memory)
         report.added += len(created)
         report.duplicates += len(batch.articles) - len(created)
         return created
