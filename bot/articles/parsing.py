@@ -13,6 +13,7 @@ import ftfy
 from ftfy.badness import is_bad
 
 from bot.articles.boilerplate import article_source
+from bot.articles.letters import SENTENCE_OPENERS
 from bot.i18n import N_, Phrase
 
 DATE_LINE = re.compile(r"^\s*date\s+(\d{4}-\d{2}-\d{2})\b[ \t:]*", re.IGNORECASE)
@@ -91,16 +92,6 @@ UNPRINTABLE = re.compile(
     r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff]"
 )
 
-
-def _openers() -> str:
-    """What a sentence opens with, as a character class: a digit, a capital of any script
-    with case (Latin, Cyrillic, Greek), a letter of a script without (Arabic, Persian)."""
-    found = "".join(c for c in map(chr, range(0x80, 0x3000)) if c.isalpha() and not c.islower())
-    # ... and the CJK and Hangul letters, written in ranges.
-    return "A-Z0-9" + re.escape(found) + "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7a3"
-
-
-SENTENCE_OPENERS = _openers()
 SENTENCE_END = re.compile(rf"(?<=[.!?…؟])[\"'”’»)]*\s+(?=[\"'“‘«(]*[{SENTENCE_OPENERS}])")
 WHITESPACE = re.compile(r"\s+")
 _ASCII_BYTES = bytes(range(128))

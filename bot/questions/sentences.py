@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, NamedTuple
 
 from bot.articles.boilerplate import clutter_spans, decode_spans, encode_spans
-from bot.articles.parsing import SENTENCE_OPENERS
+from bot.articles.letters import CAPITALS, SENTENCE_OPENERS, SMALL
 from bot.questions.abstention import counted_word, counts, coverage, holds_count
 from bot.questions.analysis import (
     STOP_WORDS,
@@ -51,11 +51,7 @@ _LAST_WORD = re.compile(r"([^\W\d_]+)$")
 _PLAIN_WORD = re.compile(r"\w+")
 # A name inside a sentence (for "who" and "where"): a capital and small letters, of any script
 # with case ("Raqqa", "Ракка").
-_CAPITALS = "".join(c for c in map(chr, range(0x80, 0x3000)) if c.isupper())
-_SMALL = "".join(c for c in map(chr, range(0x80, 0x3000)) if c.islower())
-_CAPITALIZED = re.compile(
-    rf"(?<![.!?]\s)(?<!^)\b[A-Z{re.escape(_CAPITALS)}][a-z{re.escape(_SMALL)}]+"
-)
+_CAPITALIZED = re.compile(rf"(?<![.!?]\s)(?<!^)\b[{CAPITALS}][{SMALL}]+")
 _TIME = re.compile(
     r"\b(?:1[89]\d\d|20\d\d|january|february|march|april|may|june|july|august|september|"
     r"october|november|december|monday|tuesday|wednesday|thursday|friday|saturday|sunday|"
