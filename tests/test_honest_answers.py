@@ -449,6 +449,26 @@ async def test_a_misspelt_word_the_article_spells_right_still_counts(bot: Harnes
     assert not (await bot.services.questions.ask("bokkerr prize")).answered
 
 
+async def test_an_irregular_form_holds_the_word_asked(bot: Harness) -> None:
+    # A newcomer's first article: the question's "say" and "flee" are its "said" and "fled",
+    # which the stemmer does not join; without them the question read as one on another topic.
+    afrin = (
+        "Turkish forces enter Afrin\n\nTurkish troops and allied Syrian rebels entered the "
+        "centre of the Kurdish-held town of Afrin on Sunday, President Tayyip Erdogan said, "
+        "after an eight-week offensive. Thousands of civilians fled the town in the days "
+        "before the assault."
+    )
+    await bot.send(f"/add {afrin}", user_id=EDITOR)
+    [reply] = await bot.send("what did Erdogan say about Afrin?", user_id=READER)
+    assert reply.startswith("“Turkish troops and allied Syrian rebels entered")
+    assert "<b>said</b>" in reply
+    [reply] = await bot.send("why do civilians flee Afrin?", user_id=READER)
+    assert reply.startswith("“Thousands of <b>civilians</b> <b>fled</b> the town")
+    # Words with no such form in the article still count as missing.
+    [reply] = await bot.send("what did Erdogan tell children in Afrin?", user_id=READER)
+    assert reply.split("\n")[:2] == [NO_ANSWER, CLOSEST]
+
+
 def test_a_question_read_in_several_languages_is_covered_in_the_articles_one() -> None:
     # An archive that also holds Spanish articles searches "hurricane roslyn landfall" in
     # English and Spanish (and as written): the English article holds every English form; the
