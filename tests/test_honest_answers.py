@@ -469,6 +469,35 @@ async def test_an_irregular_form_holds_the_word_asked(bot: Harness) -> None:
     assert reply.split("\n")[:2] == [NO_ANSWER, CLOSEST]
 
 
+async def test_a_country_asked_finds_its_adjective(bot: Harness) -> None:
+    texts = [
+        "Talks in Geneva\n\nSyrian President Bashar al-Assad said on Monday that talks in "
+        "Geneva would fail unless the rebels laid down their arms first.",
+        "Aid to Aleppo\n\nA convoy of 30 trucks reached eastern Aleppo on Monday, the "
+        "United Nations said, the first in three months.",
+    ]
+    await bot.services.archive.import_records([ImportRecord(text=t) for t in texts])
+    # Asked with the country's name, the archive's adjective ("Syrian") holds it.
+    [reply] = await bot.send("what did the president of Syria say about Geneva?", user_id=READER)
+    assert reply.startswith("“<b>Syrian</b> <b>President</b> Bashar al-Assad <b>said</b>")
+
+
+def test_a_headline_s_words_inside_a_sentence_are_no_repeat_of_it() -> None:
+    title = "Talks in Geneva fail"
+    glued = "Posted on April 2 2017 by Youssef Diab Talks in Geneva fail Talks broke down."
+    spans = [glued[s[0] : s[1]] for s in clutter_spans(title, glued)]
+    assert spans[-1] == "Talks in Geneva fail "
+    # The same words in running text: small letters where the headline has capitals, or the
+    # sentence going on after them.
+    for text in (
+        "The envoy said on Monday that talks in Geneva fail when the rebels walk out.",
+        "Talks in Geneva fail more often than not, the envoy said on Monday.",
+    ):
+        assert clutter_spans(title, text) == []
+    text = "The University of Delaware joins Conference USA, the league said on Tuesday."
+    assert clutter_spans("Delaware joins Conference USA", text) == []
+
+
 def test_a_question_read_in_several_languages_is_covered_in_the_articles_one() -> None:
     # An archive that also holds Spanish articles searches "hurricane roslyn landfall" in
     # English and Spanish (and as written): the English article holds every English form; the

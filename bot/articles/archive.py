@@ -69,8 +69,9 @@ POOL_MIN_BATCH = 200
 REREAD_PAGE = 2_000
 # The version of the rules that find headlines and page clutter (bot/articles/boilerplate.py,
 # `without_site_name`): raise it when they change, and archives read by older ones are read
-# anew at their next start (`reread_once`). 1: before it was recorded.
-READING_VERSION = 2
+# anew at their next start (`reread_once`). 1: before it was recorded; 3: a headline's words
+# inside a sentence are no repeat of it.
+READING_VERSION = 3
 READING_COUNTER = "article_reading"
 # Less free space than this on the index's disk: a failed index write is a full disk.
 FULL_DISK_BYTES = 1 << 20

@@ -396,7 +396,30 @@ def _headline_at(title: str, text: str, position: int, *, search: bool = False) 
         if not _may_follow(text[position : position + len(title) + 40], words, opening=True):
             return None
         match = _headline_pattern(words).match(text, position)
-    return match.span() if match is not None else None
+    if match is None or _inside_sentence(title, text, match.start(), match.end()):
+        return None
+    return match.span()
+
+
+def _inside_sentence(title: str, text: str, start: int, end: int) -> bool:
+    """Whether the headline's words found here are part of a sentence, not a repeat of it:
+    the sentence goes on after them ("Talks in Geneva collapsed..."), they start with a small
+    letter where the headline has a capital ("...said that talks in Geneva would fail": a
+    repeat keeps the headline's case), or a small word before them and a comma after them
+    place them inside one ("The University of Delaware is joining..., the league said").
+    (A sentence opening with the headline and a comma says it again: "France's mustard is
+    running out, and ..." under that headline.)"""
+    if end < len(text) and text[end].islower():
+        return True
+    if text[start].islower() and not title[:1].islower():
+        return True
+    before = text[max(0, start - 2) : start].rstrip()
+    return (
+        end < len(text)
+        and text[end] in ",;"
+        and bool(before)
+        and (before[-1].islower() or before[-1] == ",")
+    )
 
 
 def _headline_words(title: str) -> tuple[str, ...]:

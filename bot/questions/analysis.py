@@ -411,7 +411,13 @@ def analyze(question: str, stats: TermStats) -> Query:
         if not term or term in seen or term in STOP_WORDS:
             continue
         seen.add(term)
-        variants = _variants(word, term, stats) + _inflections(word, term, stats)
+        variants = _variants(word, term, stats)
         df = max(stats.doc_freq(v.term) for v in variants)
+        forms = _inflections(word, term, stats)
+        if forms:
+            variants += forms
+            # The word's rarity is its own (its other forms may be far commoner: "Chinese",
+            # "China"), unless the archive holds only those.
+            df = df or max(stats.doc_freq(v.term) for v in forms)
         terms.append(QueryTerm(word, variants, idf(df, num_docs)))
     return Query(question, tuple(terms), answer_type(question))

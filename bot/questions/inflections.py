@@ -147,11 +147,70 @@ wolf wolves
 woman women
 """
 
+# A country's people and adjective: asked "president of Syria", the archive says "Syrian
+# President Bashar al-Assad".
+_DEMONYMS = """
+afghanistan afghan afghans
+algeria algerian algerians
+america american americans
+armenia armenian armenians
+azerbaijan azerbaijani azerbaijanis
+bahrain bahraini bahrainis
+belgium belgian belgians
+brazil brazilian brazilians
+britain british briton britons
+canada canadian canadians
+china chinese
+cyprus cypriot cypriots
+egypt egyptian egyptians
+ethiopia ethiopian ethiopians
+europe european europeans
+france french
+georgia georgian georgians
+germany german germans
+greece greek greeks
+india indian indians
+indonesia indonesian indonesians
+iran iranian iranians
+iraq iraqi iraqis
+ireland irish
+israel israeli israelis
+italy italian italians
+japan japanese
+jordan jordanian jordanians
+korea korean koreans
+kurdistan kurdish kurd kurds
+kuwait kuwaiti kuwaitis
+lebanon lebanese
+libya libyan libyans
+mexico mexican mexicans
+morocco moroccan moroccans
+netherlands dutch
+nigeria nigerian nigerians
+oman omani omanis
+pakistan pakistani pakistanis
+palestine palestinian palestinians
+poland polish
+qatar qatari qataris
+russia russian russians
+saudi saudis
+somalia somali somalis
+spain spanish
+sudan sudanese
+sweden swedish swede swedes
+switzerland swiss
+syria syrian syrians
+tunisia tunisian tunisians
+turkey turkish turk turks
+ukraine ukrainian ukrainians
+yemen yemeni yemenis
+"""
+
 
 @cache
 def _forms() -> dict[str, frozenset[str]]:
     found: dict[str, frozenset[str]] = {}
-    for line in _FAMILIES.strip().splitlines():
+    for line in (_FAMILIES + _DEMONYMS).strip().splitlines():
         family = frozenset(line.split())
         for word in family:
             found[word] = family - {word}
