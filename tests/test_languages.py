@@ -482,6 +482,24 @@ def test_an_arabic_word_with_a_joined_preposition_finds_the_word_without_it() ->
         assert [s.article_id for s in retriever.search(query, as_of=None)] == [found]
 
 
+def test_a_misspelt_arabic_word_is_corrected_with_and_without_its_conjunction() -> None:
+    # "والمخالفات" (and the violations) with two letters swapped: corrected, it is searched
+    # as the word typed right is, with its "و" and without it. Only the form without it is in
+    # the articles that do not join the conjunction to it.
+    retriever = _retriever_over(
+        "ar",
+        [
+            *(f"ارتفعت المخالفات المرورية في المدينة بنسبة {n} في المئة." for n in range(3)),
+            *(f"سجلت الشرطة الحوادث والمخالفات في تقريرها رقم {n}." for n in range(3)),
+            "افتتح معرض الكتاب أبوابه للزوار في العاصمة.",
+        ],
+    )
+    typed = retriever.analyze("والمخالافت", lang="ar")
+    right = retriever.analyze("والمخالفات", lang="ar")
+    assert {v.term for v in right.terms[0].variants} <= {v.term for v in typed.terms[0].variants}
+    assert sorted(s.article_id for s in retriever.search(typed, as_of=None)) == [1, 2, 3, 4, 5, 6]
+
+
 def test_the_english_shortcut_says_what_the_model_says() -> None:
     import json
 

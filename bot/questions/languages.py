@@ -231,16 +231,18 @@ def _bare_forms(
     word: str, variants: tuple[Variant, ...], stats: LanguageStats
 ) -> tuple[Variant, ...]:
     """The variants, and those of the Arabic word without its proclitic that the articles hold
-    (a misspelled word's corrected there when the whole word found nothing)."""
+    (corrected there too when the word as typed is unknown: a correction of the whole word,
+    "والمخالافت" to "والمخالفات", is searched with and without its "و", as the word typed
+    right is)."""
     bare = _without_proclitic(word)
     term = analyse_word("ar", bare) if bare else ""
     if not term:
         return variants
-    found = any(stats.doc_freq(variant.term) > 0 for variant in variants)
+    known = stats.doc_freq(analyse_word("ar", word)) > 0
     have = {variant.term for variant in variants}
     return variants + tuple(
         variant
-        for variant in _variants("ar", bare, term, stats, not found)
+        for variant in _variants("ar", bare, term, stats, not known)
         if variant.term not in have and stats.doc_freq(variant.term) > 0
     )
 
