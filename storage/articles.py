@@ -426,8 +426,9 @@ class ArticleStore:
                     update(Counter).where(Counter.name == name).values(value=value)
                 )
 
-    async def reread(self, changes: Sequence[tuple[int, str, str]]) -> None:
-        """Store headlines and clutter read again by newer rules: (id, title, clutter) each.
+    async def reread(self, changes: Sequence[tuple[int, str, str, str | None]]) -> None:
+        """Store headlines, clutter and sources read again by newer rules: (id, title,
+        clutter, source) each.
 
         Not an edit (no audit entry, the text is the same), but a new change number, so that
         the index files the new headline.
@@ -436,13 +437,13 @@ class ArticleStore:
             return
         async with self._db.transaction() as session:
             last = await next_seq(session, len(changes))
-            for seq, (article_id, title, clutter) in enumerate(
+            for seq, (article_id, title, clutter, source) in enumerate(
                 changes, start=last - len(changes) + 1
             ):
                 await session.execute(
                     update(Article)
                     .where(Article.id == article_id)
-                    .values(title=title, clutter=clutter, change_seq=seq)
+                    .values(title=title, clutter=clutter, source=source, change_seq=seq)
                 )
 
     async def get(self, article_id: int) -> StoredArticle | None:

@@ -121,7 +121,8 @@ def test_digest_preview_and_reindex(workdir: Path, capsys: pytest.CaptureFixture
     capsys.readouterr()
     assert main(["reindex"]) == 0
     assert capsys.readouterr().out == (
-        "Headlines or clutter read anew in 0 articles; reindexed 1 article changes; stories "
+        "Headlines, clutter or sources read anew in 0 articles; reindexed 1 article changes; "
+        "stories "
         "rebuilt for 1 articles.\n"
     )
     assert main(["ask", "civilians trapped in Raqqa?"]) == 0
@@ -163,8 +164,27 @@ def test_reindex_reads_older_articles_headlines_and_clutter_anew(
     # And by `newsbot reindex`, whatever the version recorded.
     store_as_an_older_version_did(recorded=True)
     assert main(["reindex"]) == 0
-    assert capsys.readouterr().out.startswith("Headlines or clutter read anew in 1 articles;")
+    assert capsys.readouterr().out.startswith(
+        "Headlines, clutter or sources read anew in 1 articles;"
+    )
     assert answer() == read_anew
+
+
+def test_an_older_archive_finds_the_source_its_datelines_name_now(
+    workdir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    text = "Бейрут (Рейтер) - Силы, поддерживаемые США, прорвали стену вокруг Старого города Ракки."
+    (workdir / "one.jsonl").write_text(json.dumps({"text": text}) + "\n", encoding="utf-8")
+    assert main(["import", "--quiet", str(workdir / "one.jsonl")]) == 0
+    with sqlite3.connect(workdir / "data" / "newsbot.sqlite3") as db:
+        # As a version that read no Russian datelines stored it.
+        db.execute("UPDATE articles SET source = NULL, clutter = ''")
+        db.execute("DELETE FROM counters WHERE name = 'article_reading'")
+    capsys.readouterr()
+    assert main(["ask", "стену Ракки source:reuters", "--json"]) == 0
+    [hit] = json.loads(capsys.readouterr().out)["results"]
+    assert hit["source"] == "Reuters"
+    assert hit["answer"].startswith("Силы, поддерживаемые США")
 
 
 def test_every_command_is_in_the_readme() -> None:

@@ -498,6 +498,21 @@ def test_a_headline_s_words_inside_a_sentence_are_no_repeat_of_it() -> None:
     assert clutter_spans("Delaware joins Conference USA", text) == []
 
 
+def test_agency_datelines_in_other_scripts_are_clutter_and_name_the_source() -> None:
+    for text, dateline in (
+        ("Бейрут (Рейтер) - Силы прорвали стену вокруг города.", "Бейрут (Рейтер) - "),
+        ("МОСКВА, 4 июля (Рейтер) - Россия заявила о переговорах.", "МОСКВА, 4 июля (Рейтер) - "),
+        ("بيروت (رويترز) - قالت الأمم المتحدة إن المدنيين محاصرون.", "بيروت (رويترز) - "),
+    ):
+        [span] = clutter_spans("", text)
+        assert text[span[0] : span[1]] == dateline
+        assert article_source(text) == "Reuters"
+    # Without the dash, the words before the agency are a sentence's: only the bracket goes.
+    text = "Официальное агентство (ТАСС) сообщило о переговорах."
+    [span] = clutter_spans("", text)
+    assert text[span[0] : span[1]] == "(ТАСС) "
+
+
 def test_a_question_read_in_several_languages_is_covered_in_the_articles_one() -> None:
     # An archive that also holds Spanish articles searches "hurricane roslyn landfall" in
     # English and Spanish (and as written): the English article holds every English form; the

@@ -70,8 +70,8 @@ REREAD_PAGE = 2_000
 # The version of the rules that find headlines and page clutter (bot/articles/boilerplate.py,
 # `without_site_name`): raise it when they change, and archives read by older ones are read
 # anew at their next start (`reread_once`). 1: before it was recorded; 3: a headline's words
-# inside a sentence are no repeat of it.
-READING_VERSION = 3
+# inside a sentence are no repeat of it; 4: Russian, Arabic and Persian agency datelines.
+READING_VERSION = 4
 READING_COUNTER = "article_reading"
 # Less free space than this on the index's disk: a failed index write is a full disk.
 FULL_DISK_BYTES = 1 << 20
@@ -559,8 +559,8 @@ class Archive:
     async def reread(
         self, *, progress: Callable[[int], object] | None = None, page: int = REREAD_PAGE
     ) -> int:
-        """Read every live article's headline and clutter again by this version's rules and
-        store those that changed; how many did (`progress` gets page sizes)."""
+        """Read every live article's headline, clutter and source again by this version's
+        rules and store those that changed; how many did (`progress` gets page sizes)."""
         changed = 0
         after, last = 0, await self.articles.last_id()
         while articles := await self.articles.added_after(after, last, limit=page):
@@ -705,11 +705,12 @@ def _index_changes(changes: Iterable[ArticleChange]) -> list[IndexChange]:
     ]
 
 
-def _reread_page(articles: Sequence[StoredArticle]) -> list[tuple[int, str, str]]:
-    """The (id, title, clutter) of the articles whose headline or clutter reads differently."""
+def _reread_page(articles: Sequence[StoredArticle]) -> list[tuple[int, str, str, str | None]]:
+    """The (id, title, clutter, source) of the articles whose headline, clutter or source
+    reads differently."""
     found = []
     for article in articles:
-        title, clutter = reread(article)
-        if (title, clutter) != (article.title, article.clutter):
-            found.append((article.id, title, clutter))
+        read = reread(article)
+        if read != (article.title, article.clutter, article.source):
+            found.append((article.id, *read))
     return found

@@ -49,16 +49,41 @@ AGENCIES = {
     "upi": "UPI",
     "ians": "IANS",
     "pti": "PTI",
+    # ... as Russian, Arabic and Persian outlets write them.
+    "рейтер": "Reuters",
+    "рейтерс": "Reuters",
+    "франс пресс": "AFP",
+    "тасс": "TASS",
+    "риа новости": "RIA Novosti",
+    "интерфакс": "Interfax",
+    "синьхуа": "Xinhua",
+    "رويترز": "Reuters",
+    "فرانس برس": "AFP",
+    "أ ف ب": "AFP",
+    "سانا": "SANA",
+    "الأناضول": "Anadolu",
+    "رویترز": "Reuters",
+    "ایرنا": "IRNA",
+    "ایسنا": "ISNA",
 }
 _AGENCY = (
     r"(?:AFP|Reuters|REUTERS|AP|Associated Press|dpa|DPA|Xinhua|Sputnik|TASS|Anadolu|AA|SANA|"
-    r"UPI|IANS|PTI)"
+    r"UPI|IANS|PTI|Рейтерс|Рейтер|Франс Пресс|ТАСС|РИА Новости|Интерфакс|Синьхуа|رويترز|"
+    r"فرانس برس|أ ف ب|سانا|الأناضول|رویترز|ایرنا|ایسنا)"
 )
 # An agency and date after the headline: "AFP Saturday 21 Jun 2014".
 _LEAD_AGENCY = re.compile(rf"\s*{_AGENCY}\s+(?:{_WEEKDAY}\s+)?{_DATE}[\s.:-]*", re.IGNORECASE)
 # An agency in brackets, with the place before it: "BEIRUT (Reuters) -", "MOSCOW (Sputnik)".
 _DATELINE = re.compile(rf"\(({_AGENCY})\)\s*[-–—:]?\s*")
 _PLACE_BEFORE = re.compile(r"(?:[A-Z][A-Z.'-]+[ ,]+){1,3}$")
+# In scripts other than Latin (some without capitals), a line's first few words, a date among
+# them, before an agency and a dash: "Бейрут (Рейтер) -", "МОСКВА, 4 июля (Рейтер) -",
+# "بيروت (رويترز) -" (without the dash they are a sentence's subject: "the official agency
+# (SANA) reported").
+_LINE_PLACE_BEFORE = re.compile(
+    r"(?:^|(?<=\n))\s*[^\W\d_a-zA-Z][\w.'-]*(?:[ ,]+[\w.'-]+){0,3}[ ,]+$"
+)
+_DASHED = re.compile(r"\)\s*[-–—]")
 # An outlet's dateline opening the lead: "(CNN) The US...", "New York (CNN Business) Tati...",
 # "(TRT World and Agencies) Two...", "DAMASCUS Syria (The Associated Press Albert Aji) Syrian..."
 # (a place of a few capitalised words, the outlet in brackets, a capital after; "Asbury
@@ -195,6 +220,8 @@ def clutter_spans(title: str, text: str) -> list[tuple[int, int] | tuple[int, in
         photos.extend(m.span() for m in _CREDIT.finditer(text))
         for match in _DATELINE.finditer(text):
             place = _PLACE_BEFORE.search(text, max(0, match.start() - 40), match.start())
+            if place is None and _DASHED.match(text, match.end(1)):
+                place = _LINE_PLACE_BEFORE.search(text, max(0, match.start() - 40), match.start())
             spans.append((place.start() if place else match.start(), match.end()))
     sign_off = _SIGN_OFF.search(text, max(0, len(text) - 40))
     if sign_off is not None:

@@ -12,7 +12,7 @@ import urllib.parse
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from bot.articles.boilerplate import clutter_spans, decode_spans, encode_spans
+from bot.articles.boilerplate import article_source, clutter_spans, decode_spans, encode_spans
 from bot.articles.fields import (
     BadField,
     clean_external_id,
@@ -190,14 +190,16 @@ def build_article(
     )
 
 
-def reread(article: StoredArticle) -> tuple[str, str]:
-    """The headline and clutter spans of a stored article as this version finds them (the
-    rules improve: `newsbot reindex` brings older articles up to date)."""
-    title = without_site_name(article.title, article.source, _host(article.url))
+def reread(article: StoredArticle) -> tuple[str, str, str | None]:
+    """The headline, clutter spans and source of a stored article as this version finds them
+    (the rules improve: `newsbot reindex` brings older articles up to date). A source given
+    with the article is kept; one read from its dateline may be found now."""
+    source = article.source or clean_source(article_source(article.text))
+    title = without_site_name(article.title, source, _host(article.url))
     text = article.text
     given, cut = clutter_spans(title, text), clutter_spans("", text)
     if given == cut:
-        return title, encode_spans(given)
+        return title, encode_spans(given), source
     # Where the headline's words open a sentence, they are clutter (a repeat) only if the
     # headline was given, not cut from that sentence at import: as the older reading says.
     if article.clutter is None:
@@ -205,7 +207,7 @@ def reread(article: StoredArticle) -> tuple[str, str]:
     else:
         old = decode_spans(article.clutter)
         repeat = all(_mostly_within(span[:2], old) for span in given if span not in cut)
-    return title, encode_spans(given if repeat else cut)
+    return title, encode_spans(given if repeat else cut), source
 
 
 def _mostly_within(span: tuple[int, int], spans: list[tuple[int, int]]) -> bool:

@@ -651,7 +651,7 @@ def _reindex(settings: Settings, args: argparse.Namespace) -> int:
 
     reread, count, grouped = asyncio.run(reindex())
     print(
-        f"Headlines or clutter read anew in {reread} articles; reindexed {count} article "
+        f"Headlines, clutter or sources read anew in {reread} articles; reindexed {count} article "
         f"changes; stories rebuilt for {grouped} articles."
     )
     return 0
