@@ -20,6 +20,32 @@ class Command:
     editors_only: bool = False
     who: str = ANYONE
 
+    def local_usage(self, texts: Texts) -> str:
+        """The usage line with its placeholders in the reader's language ("/digest [mots du
+        sujet]"); the command and the literal words (`add`, language codes) as they are."""
+        command, _, arguments = self.usage.partition(" ")
+        if not arguments:
+            return command
+        return f"{command} {texts(arguments) if arguments in _PLACEHOLDERS else arguments}"
+
+
+# The usage lines' placeholders, for the catalogues (`local_usage`).
+_PLACEHOLDERS = frozenset(
+    {
+        N_("<question>"),
+        N_("<n>"),
+        N_("[topic words]"),
+        N_("[time] [topic words]"),
+        N_("<n|all>"),
+        N_("[city or Area/City]"),
+        N_("<words>"),
+        N_("<text>"),
+        N_("<n> <text>"),
+        N_("<n> <m>"),
+        N_("<n> <code>"),
+        N_("add <url> [topic words]"),
+    }
+)
 
 COMMANDS: tuple[Command, ...] = (
     Command("start", "/start", "What this bot does"),
@@ -107,7 +133,7 @@ def help_text(is_editor: bool, texts: Texts = ENGLISH) -> str:
     for command in COMMANDS:
         if command.editors_only and not is_editor:
             continue
-        usage = command.usage.replace("<", "&lt;").replace(">", "&gt;")
+        usage = command.local_usage(texts).replace("<", "&lt;").replace(">", "&gt;")
         who = "" if command.who == ANYONE else f" ({texts(command.who)})"
         lines.append(f"{usage} — {texts(command.description)}{who}")
     lines += ["", texts(FILTERS_HELP) + " " + texts(FILTERS_ALONE_HELP)]

@@ -208,6 +208,10 @@ async def test_help_lists_the_filters(bot: Harness) -> None:
         "<code>after:2017-06-01</code>, <code>before:2017-08</code> (before August), "
         '<code>"exact phrase"</code>, <code>-word</code> (leave out articles with it).'
     ) in help_text
+    # In the reader's language, the usage lines' placeholders too (the commands as they are).
+    french = (await bot.send("/help", user_id=READER, language_code="fr"))[0]
+    assert "/digest [mots du sujet] — Un résumé des nouveautés, maintenant" in french
+    assert "/subscribe [heure] [mots du sujet] — " in french
 
 
 async def test_editor_corrects_an_articles_language(bot: Harness) -> None:
