@@ -12,6 +12,10 @@ dataset's ids through their external id. A question the bot says the archive doe
 Abstention: the share of `short` and `typo` questions answered (`answered` true) when asked of
 the news-qa archive as of their date (on-topic), and, with `--off-topic`, the share left
 unanswered when asked of an archive holding only those files (e.g. FA-KES and the seed).
+With `--near-topic`, the share left unanswered when a question is asked of the news-qa archive
+the day before its article's date, for the questions whose answer string no article of that day
+or before holds: the archive has stories on the topic ("theranos holmes verdict" before the
+verdict), but not the answer.
 """
 
 from __future__ import annotations
@@ -184,10 +188,12 @@ async def bot_report(
     tmp: pathlib.Path,
     off_topic: Sequence[pathlib.Path] = (),
     forms: Sequence[str] = FORMS,
-) -> tuple[Report, list[dict[str, object]]]:
+    near_topic: Sequence[tuple[Question, datetime.date]] = (),
+) -> tuple[Report, list[dict[str, object]], Report]:
     """Import the articles into a fresh database as `newsbot import` does, ask as `newsbot ask`.
 
-    With `off_topic` files, the archive holds those instead of the dataset's articles.
+    With `off_topic` files, the archive holds those instead of the dataset's articles. The
+    `near_topic` questions are asked too, each as of its date, in the chat forms (third report).
     """
     settings = load_settings(
         database_url=f"sqlite+aiosqlite:///{tmp / 'qa.sqlite3'}",
@@ -206,9 +212,32 @@ async def bot_report(
             f"{time.perf_counter() - started:.1f}s",
             file=sys.stderr,
         )
-        return await _ask_all(services.questions, data, forms)
+        report, rows = await _ask_all(services.questions, data, forms)
+        near = Report("bot, near-topic")
+        for number, (q, day) in enumerate(near_topic):
+            for form in CHAT_FORMS:
+                answers = await services.questions.ask(q.forms[form], as_of=day, limit=RESULTS)
+                near.add(form, number, q, [], None, answers.answered)
+        return report, rows, near
     finally:
         await services.close()
+
+
+def near_topic_questions(data: Dataset) -> list[tuple[Question, datetime.date]]:
+    """The questions with an answer string, each with the day before its (first) article's
+    date, when no article of that day or before holds the answer string."""
+    dated = [(d.date, f"{d.title}\n{d.text}".lower()) for d in data.docs if d.date is not None]
+    dates = {d.doc_id: d.date for d in data.docs}
+    found: list[tuple[Question, datetime.date]] = []
+    for q in data.questions:
+        days = [day for g in q.gold if (day := dates.get(g)) is not None]
+        if q.answer is None or not days:
+            continue
+        before = min(days) - datetime.timedelta(days=1)
+        answer = q.answer.lower()
+        if not any(day <= before and answer in text for day, text in dated):
+            found.append((q, before))
+    return found
 
 
 def _file_records(paths: Sequence[pathlib.Path]) -> Iterator[ImportRecord]:
@@ -303,16 +332,22 @@ def main(argv: Sequence[str] | None = None) -> int:
         default=[],
         help="files of an archive on other topics: measure how often the bot says it has no answer",
     )
+    parser.add_argument(
+        "--near-topic",
+        action="store_true",
+        help="also ask the questions the day before their article: how often no answer is said",
+    )
     args = parser.parse_args(argv)
 
     data = load(args.articles, args.questions, args.n_questions, args.n_articles)
     print(f"{len(data.docs)} articles, {len(data.questions)} questions", file=sys.stderr)
+    near_topic = near_topic_questions(data) if args.near_topic else []
     with tempfile.TemporaryDirectory() as tmp:
-        bot, rows = asyncio.run(bot_report(data, pathlib.Path(tmp)))
+        bot, rows, near = asyncio.run(bot_report(data, pathlib.Path(tmp), near_topic=near_topic))
     off: Report | None = None
     if args.off_topic:
         with tempfile.TemporaryDirectory() as tmp:
-            off, off_rows = asyncio.run(
+            off, off_rows, _ = asyncio.run(
                 bot_report(data, pathlib.Path(tmp), args.off_topic, CHAT_FORMS)
             )
         rows += [{**r, "off_topic": True} for r in off_rows]
@@ -328,6 +363,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     labels = [*LABELS, "half0", "half1"] if args.halves else LABELS
     print_reports(reports, labels)
     print_abstention(bot, off, labels)
+    if near_topic:
+        for form in CHAT_FORMS:
+            for label in labels:
+                left = 1 - near.answered_share(form, label)
+                asked = near.tallies.get((form, label), Tally()).asked
+                print(f"{form:<6} {label:<7} near-topic unanswered {left:.3f} ({asked} asked)")
     return 0
 
 
