@@ -504,6 +504,16 @@ def test_a_misspelt_arabic_word_is_corrected_with_and_without_its_conjunction() 
     assert sorted(s.article_id for s in retriever.search(typed, as_of=None)) == [1, 2, 3, 4, 5, 6]
 
 
+def test_a_long_question_ending_with_the_arabic_question_mark_may_be_one() -> None:
+    from bot.articles.parsing import MessageKind, classify_message
+
+    asked = " ".join(["هل قالت الأمم المتحدة إن آلاف المدنيين ما زالوا محاصرين في الرقة"] * 5)
+    assert len(asked) >= 280
+    # Long enough for an article, but asking: the editor is asked which it is.
+    assert classify_message(asked + "؟") is MessageKind.EITHER
+    assert classify_message(asked + ".") is MessageKind.ARTICLE
+
+
 def test_the_english_shortcut_says_what_the_model_says() -> None:
     import json
 

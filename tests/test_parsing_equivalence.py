@@ -204,7 +204,18 @@ def first_headline_at(title: str, text: str, position: int, *, search: bool) -> 
         match = pattern.search(text, position, position + len(title) + 400)
     else:
         match = pattern.match(text, position)
-    return match.span() if match is not None else None
+    if match is None:
+        return None
+    # Words of a sentence, not a repeat: the sentence goes on after them, or they are in small
+    # letters where the headline has a capital, or a small word before and a comma after.
+    start, end = match.span()
+    after = text[end : end + 1]
+    before = text[max(0, start - 2) : start].rstrip()
+    if after.islower() or (text[start].islower() and not title[:1].islower()):
+        return None
+    if after in (",", ";") and before and (before[-1].islower() or before[-1] == ","):
+        return None
+    return match.span()
 
 
 # Letters re.IGNORECASE pairs beyond lower() (s/ſ, k/K, в/ᲀ, i/ı/İ, µ/μ, ß/ẞ...).

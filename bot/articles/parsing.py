@@ -246,7 +246,7 @@ def classify_message(raw: str) -> MessageKind:
     paragraphs = [p for p in text.split("\n") if p.strip()]
     words = text.split(None, 1)
     first = words[0].strip("¿¡\"'“‘(").casefold() if words else ""
-    asks = text.endswith("?") or first in QUESTION_WORDS
+    asks = text.endswith(("?", "؟")) or first in QUESTION_WORDS
     if len(paragraphs) <= 1 and asks:
         return MessageKind.QUESTION
     long_enough = len(text) >= MIN_ARTICLE_CHARS or (len(paragraphs) >= 2 and len(text) >= 150)
