@@ -509,8 +509,10 @@ def test_a_long_question_ending_with_the_arabic_question_mark_may_be_one() -> No
 
     asked = " ".join(["هل قالت الأمم المتحدة إن آلاف المدنيين ما زالوا محاصرين في الرقة"] * 5)
     assert len(asked) >= 280
-    # Long enough for an article, but asking: the editor is asked which it is.
-    assert classify_message(asked + "؟") is MessageKind.EITHER
+    # Long enough for an article, but asking: a question in one paragraph; in two, the editor
+    # is asked which it is.
+    assert classify_message(asked + "؟") is MessageKind.QUESTION
+    assert classify_message(f"الرقة\n\n{asked}؟") is MessageKind.EITHER
     assert classify_message(asked + ".") is MessageKind.ARTICLE
 
 
