@@ -32,8 +32,11 @@ from bot.stories.signature import (
 )
 from storage.audit import Actor
 from storage.stories import Copy, Membership, StoryStore
+from storage.story_candidates import Candidates, Ids, LiveStories
 
 log = logging.getLogger(__name__)
+
+_NONE_LIVE = LiveStories(np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64))
 
 # A new article joins a candidate's story when this share of the shorter text's shingles is
 # in the other (tuned on half of the copies, bench/stories.py; figures in docs/BENCHMARKS.md).
@@ -44,6 +47,10 @@ MAX_PER_KEY = 50
 # Candidate stories verified per new article at most (those sharing the most bands first).
 MAX_VERIFIED = 5
 CATCH_UP_BATCH = 2_000
+# New articles whose candidates are counted together, and candidates' texts read and
+# shingled together: a few MiB of arrays each, and as fast as a whole batch at once.
+OWNERS_AT_ONCE = 250
+TEXTS_AT_ONCE = 500
 MAP_PAGE = 50_000
 
 
@@ -137,13 +144,14 @@ class StoryKeeper:
     ) -> list[Assignment]:
         keys, own = await asyncio.to_thread(_signatures, [text for _, text in new], signed)
         stored = await self.store.candidates((k for ks in keys for k in ks), most=MAX_PER_KEY)
-        batch_ids = {article_id for article_id, _ in new}
         # (Keys held by more than MAX_PER_KEY are not read at all.)
-        outside = {other for ids in stored.values() for other in ids if other not in batch_ids}
-        stories = await self.store.live_stories(outside) if outside else {}
-        outside_shared, texts = await self._verifiable(keys, stored, stories)
+        batch_ids = np.fromiter((article_id for article_id, _ in new), np.int64, len(new))
+        outside = np.setdiff1d(stored.ids, batch_ids)
+        live = await self.store.live_stories(outside) if len(outside) else _NONE_LIVE
+        outside_shared, stories, cache = await self._verifiable(keys, stored, live)
+        del stored, live, outside
         decided = await asyncio.to_thread(
-            self._decide, new, keys, own, outside_shared, texts, stories
+            self._decide, new, keys, own, outside_shared, cache, stories
         )
         members = [
             Membership(
@@ -166,27 +174,34 @@ class StoryKeeper:
         return decided
 
     async def _verifiable(
-        self, keys: list[tuple[int, ...]], stored: dict[int, list[int]], stories: dict[int, int]
-    ) -> tuple[list[dict[int, int]], dict[int, str]]:
+        self, keys: list[tuple[int, ...]], stored: Candidates, live: LiveStories
+    ) -> tuple[list[dict[int, int]], dict[int, int], dict[int, U64]]:
         """Each new article's likeliest live stored candidate of each story (-> band keys
-        shared: `_best_stored`), and the texts of those, read by themselves: a story
-        republished forty times has forty candidates and one is verified (reading every
-        candidate's text held ~1 MiB more a thousand articles as the copies accumulated).
+        shared: `_best_stored`), the stories of those, and their shingles, their texts read
+        and shingled TEXTS_AT_ONCE at a time: a story republished forty times has forty
+        candidates and one is verified (reading every candidate's text held ~1 MiB more a
+        thousand articles as the copies accumulated), and a batch's texts and their shingles
+        all at once were a fifth of what it held.
 
-        `stories` (the live candidates) loses any deleted before its text was read."""
-        texts: dict[int, str] = {}
+        `live` (the live candidates) loses any deleted before its text was read."""
+        shingled: dict[int, U64] = {}
         while True:
-            shared = _best_stored(keys, stored, stories)
-            missing = _likeliest_stored(shared, stories) - texts.keys()
-            if not missing:
-                return shared, texts
-            found = await self.store.live_texts(missing, chars=MAX_BYTES)
-            texts.update(found)
-            gone = missing - found.keys()
+            shared, stories = _best_stored(keys, stored, live)
+            missing = sorted(stories.keys() - shingled.keys())
+            gone: list[int] = []
+            for start in range(0, len(missing), TEXTS_AT_ONCE):
+                wanted = missing[start : start + TEXTS_AT_ONCE]
+                found = await self.store.live_texts(wanted, chars=MAX_BYTES)
+                ids, texts = list(found), list(found.values())
+                del found
+                shingled.update(
+                    zip(ids, await asyncio.to_thread(shingles_many, texts), strict=True)
+                )
+                del texts
+                gone.extend(set(wanted).difference(ids))
             if not gone:
-                return shared, texts
-            for article_id in gone:
-                del stories[article_id]
+                return shared, stories, shingled
+            live = live.without(gone)
 
     def _decide(
         self,
@@ -194,28 +209,28 @@ class StoryKeeper:
         keys: list[tuple[int, ...]],
         own: list[U64 | None],
         outside: list[dict[int, int]],
-        texts: dict[int, str],
+        verifiable: dict[int, U64],
         stories: dict[int, int],
     ) -> list[Assignment]:
         """The story of each new article (CPU only: runs on a thread); `outside`: each one's
-        likeliest live stored candidate of each story (-> band keys shared), `texts` theirs."""
-        cache = {a: found for (a, _), found in zip(new, own, strict=True) if found is not None}
-        # The stored candidates that may be verified, shingled together (one at a time costs
-        # several times more): per new article, each story's likeliest stored copy. The loop
-        # below verifies at most these (in-batch copies only ever take a story's place).
-        verified = sorted(_likeliest_stored(outside, stories) - cache.keys())
-        cache.update(zip(verified, shingles_many([texts[i] for i in verified]), strict=True))
+        likeliest live stored candidate of each story (-> band keys shared), `verifiable`
+        their shingles, `stories` their stories (the batch's are added as they are decided)."""
+        cache = dict(verifiable)
+        cache.update(
+            (a, found) for (a, _), found in zip(new, own, strict=True) if found is not None
+        )
 
-        def shingled(article_id: int, text: str) -> U64:
+        new_texts = dict(new)
+
+        def shingled(article_id: int) -> U64:
             found = cache.get(article_id)
             if found is None:
-                found = cache[article_id] = shingles(text)
+                found = cache[article_id] = shingles(new_texts[article_id])
             return found
 
         local: dict[int, list[int]] = {}
-        new_texts = dict(new)
         decided: list[Assignment] = []
-        for (article_id, text), ks, shared in zip(new, keys, outside, strict=True):
+        for (article_id, _), ks, shared in zip(new, keys, outside, strict=True):
             # Candidates earlier in the batch too.
             for key in ks:
                 for other in local.get(key, ()):
@@ -226,10 +241,9 @@ class StoryKeeper:
             ranked = sorted(by_story.values(), key=lambda c: (-c[0], c[1]))[:MAX_VERIFIED]
             best: tuple[float, int] | None = None
             if ranked:
-                mine = shingled(article_id, text)
+                mine = shingled(article_id)
                 for _, other in ranked:
-                    other_text = texts[other] if other in texts else new_texts[other]
-                    score = similarity(mine, shingled(other, other_text))
+                    score = similarity(mine, shingled(other))
                     if score >= self._threshold and (best is None or score > best[0]):
                         best = (score, other)
             if best is None:
@@ -315,44 +329,65 @@ def _signatures(
     return [keys for keys, _ in found], [own for _, own in found]
 
 
-def _likeliest_stored(outside: list[dict[int, int]], stories: dict[int, int]) -> set[int]:
-    """For each new article, the stored candidate of each story that `_per_story` would pick
-    among the stored ones: the only stored copies `StoryKeeper._decide` can verify."""
-    chosen: set[int] = set()
-    for shared in outside:
-        chosen.update(other for _, other in _per_story(shared, stories).values())
-    return chosen
-
-
 def _best_stored(
-    keys: list[tuple[int, ...]], stored: dict[int, list[int]], stories: dict[int, int]
-) -> list[dict[int, int]]:
+    keys: list[tuple[int, ...]],
+    stored: Candidates,
+    live: LiveStories,
+    *,
+    at_once: int = OWNERS_AT_ONCE,
+) -> tuple[list[dict[int, int]], dict[int, int]]:
     """For each new article (its band keys), each story's live stored candidate that shares
     the most keys (the lowest id on a tie) -> how many it shares: `_per_story` of each
-    article's live candidates, counted for the whole batch at once (a story republished
-    forty times puts forty candidates under each key; counting them one by one was a sixth
-    of an import's Python at 200,000 articles). `stories`: the live candidates' stories."""
-    lists: list[list[int]] = []
-    per_owner: list[int] = []
-    for ks in keys:
-        before = len(lists)
-        for key in ks:
-            ids = stored.get(key)
-            if ids is not None and len(ids) <= MAX_PER_KEY:
-                lists.append(ids)
-        per_owner.append(sum(map(len, lists[before:])))
+    article's live candidates, counted with numpy (a story republished forty times puts forty
+    candidates under each key; counting them one by one was a sixth of an import's Python
+    at 200,000 articles). And the story of each candidate chosen.
+
+    `at_once` new articles at a time: a batch's (article, candidate) pairs at once, a
+    million at 45 copies a story, made this the largest of a batch's moments (~36 MiB)."""
     best: list[dict[int, int]] = [{} for _ in keys]
-    total = sum(per_owner)
-    if not total or not stories:
-        return best
-    found = np.fromiter(itertools.chain.from_iterable(lists), dtype=np.int64, count=total)
+    stories: dict[int, int] = {}
+    if not len(stored.keys) or not len(live):
+        return best, stories
+    for start in range(0, len(keys), at_once):
+        owner, candidate, story, shared = _best_of(keys[start : start + at_once], stored, live)
+        for o, c, s, n in zip(
+            (owner + start).tolist(),
+            candidate.tolist(),
+            story.tolist(),
+            shared.tolist(),
+            strict=True,
+        ):
+            best[o][c] = n
+            stories[c] = s
+    return best, stories
+
+
+def _best_of(
+    keys: list[tuple[int, ...]], stored: Candidates, live: LiveStories
+) -> tuple[Ids, Ids, Ids, Ids]:
+    """`_best_stored` of some new articles: (article's place in `keys`, candidate, its story,
+    keys shared), one row for each article's best of each story."""
+    per_owner = np.fromiter(map(len, keys), dtype=np.int64, count=len(keys))
+    asked = np.fromiter(
+        itertools.chain.from_iterable(keys), dtype=np.int64, count=int(per_owner.sum())
+    )
     owners = np.repeat(np.arange(len(keys), dtype=np.int64), per_owner)
-    live = np.fromiter(stories, dtype=np.int64, count=len(stories))
-    by_id = np.argsort(live)
-    live, live_story = live[by_id], np.fromiter(stories.values(), np.int64, len(stories))[by_id]
-    at = np.searchsorted(live, found).clip(max=len(live) - 1)
-    alive = live[at] == found
-    owner, candidate, story = owners[alive], found[alive], live_story[at[alive]]
+    # Each of the articles' keys that was read: where its candidates are in `stored.ids`.
+    at = np.searchsorted(stored.keys, asked).clip(max=len(stored.keys) - 1)
+    hit = stored.keys[at] == asked
+    owners, at = owners[hit], at[hit]
+    lengths = stored.bounds[at + 1] - stored.bounds[at]
+    total = int(lengths.sum())
+    # Every (article, candidate under one of its keys): runs of consecutive places.
+    run_starts = np.cumsum(lengths) - lengths
+    places = np.arange(total, dtype=np.int64) + np.repeat(stored.bounds[at] - run_starts, lengths)
+    found = stored.ids[places]
+    owners = np.repeat(owners, lengths)
+    del places, at, lengths
+    where = np.searchsorted(live.ids, found).clip(max=len(live.ids) - 1)
+    alive = live.ids[where] == found
+    owner, candidate, story = owners[alive], found[alive], live.stories[where[alive]]
+    del owners, found, where, alive
     # Each (new article, candidate) once, with the number of keys they share.
     order = np.lexsort((candidate, owner))
     owner, candidate, story = owner[order], candidate[order], story[order]
@@ -363,11 +398,7 @@ def _best_stored(
     order = np.lexsort((candidate, -shared, story, owner))
     owner, candidate, story, shared = owner[order], candidate[order], story[order], shared[order]
     first = _changes(owner, story)
-    for o, c, n in zip(
-        owner[first].tolist(), candidate[first].tolist(), shared[first].tolist(), strict=True
-    ):
-        best[o][c] = n
-    return best
+    return owner[first], candidate[first], story[first], shared[first]
 
 
 def _changes(a: npt.NDArray[np.int64], b: npt.NDArray[np.int64]) -> npt.NDArray[np.bool_]:
