@@ -47,10 +47,11 @@ MAX_PER_KEY = 50
 # Candidate stories verified per new article at most (those sharing the most bands first).
 MAX_VERIFIED = 5
 CATCH_UP_BATCH = 2_000
-# New articles whose candidates are counted together, and candidates' texts read and
-# shingled together: a few MiB of arrays each, and as fast as a whole batch at once.
+# New articles whose candidates are counted together (a few MiB of arrays), and decided
+# together (their candidates' texts read and shingled together, which costs several times
+# less than one at a time): as fast as a whole batch at once.
 OWNERS_AT_ONCE = 250
-TEXTS_AT_ONCE = 500
+WINDOW = 250
 MAP_PAGE = 50_000
 
 
@@ -148,11 +149,22 @@ class StoryKeeper:
         batch_ids = np.fromiter((article_id for article_id, _ in new), np.int64, len(new))
         outside = np.setdiff1d(stored.ids, batch_ids)
         live = await self.store.live_stories(outside) if len(outside) else _NONE_LIVE
-        outside_shared, stories, cache = await self._verifiable(keys, stored, live)
-        del stored, live, outside
-        decided = await asyncio.to_thread(
-            self._decide, new, keys, own, outside_shared, cache, stories
-        )
+        del outside
+        decisions = _Decisions(new, keys, own, self._threshold)
+        shared, stories = _best_stored(keys, stored, live)
+        verifiable: dict[int, U64] = {}
+        for start in range(0, len(new), WINDOW):
+            end = start + WINDOW
+            while gone := await self._shingle(shared[start:end], verifiable):
+                # Deleted since `live_stories` read them: the next likeliest copies instead.
+                live = live.without(gone)
+                shared, stories = _best_stored(keys, stored, live)
+            await asyncio.to_thread(decisions.decide, start, end, shared, stories, verifiable)
+            # Only the candidates of articles not decided yet may be verified from here on.
+            later = {other for candidates in shared[end:] for other in candidates}
+            for other in verifiable.keys() - later:
+                del verifiable[other]
+        del stored, live, verifiable
         members = [
             Membership(
                 a.article_id,
@@ -161,7 +173,7 @@ class StoryKeeper:
                 a.matched_id,
                 None if a.similarity is None else round(a.similarity, 4),
             )
-            for a in decided
+            for a in decisions.decided
         ]
         # In key order: random keys each dirty a page of the key index, and a large index has
         # far more pages than a batch has keys (3x less time at 600,000 articles, sorted).
@@ -171,90 +183,27 @@ class StoryKeeper:
             for key in set(ks)
         )
         await self.store.record(members, bands)
-        return decided
+        return decisions.decided
 
-    async def _verifiable(
-        self, keys: list[tuple[int, ...]], stored: Candidates, live: LiveStories
-    ) -> tuple[list[dict[int, int]], dict[int, int], dict[int, U64]]:
-        """Each new article's likeliest live stored candidate of each story (-> band keys
-        shared: `_best_stored`), the stories of those, and their shingles, their texts read
-        and shingled TEXTS_AT_ONCE at a time: a story republished forty times has forty
-        candidates and one is verified (reading every candidate's text held ~1 MiB more a
-        thousand articles as the copies accumulated), and a batch's texts and their shingles
-        all at once were a fifth of what it held.
+    async def _shingle(
+        self, shared: Sequence[dict[int, int]], verifiable: dict[int, U64]
+    ) -> set[int]:
+        """Read and shingle the texts of these articles' likeliest stored candidates (one of
+        each story: `_best_stored`; a story republished forty times has forty candidates and
+        one is verified) that `verifiable` lacks, into it; returns those no longer live.
 
-        `live` (the live candidates) loses any deleted before its text was read."""
-        shingled: dict[int, U64] = {}
-        while True:
-            shared, stories = _best_stored(keys, stored, live)
-            missing = sorted(stories.keys() - shingled.keys())
-            gone: list[int] = []
-            for start in range(0, len(missing), TEXTS_AT_ONCE):
-                wanted = missing[start : start + TEXTS_AT_ONCE]
-                found = await self.store.live_texts(wanted, chars=MAX_BYTES)
-                ids, texts = list(found), list(found.values())
-                del found
-                shingled.update(
-                    zip(ids, await asyncio.to_thread(shingles_many, texts), strict=True)
-                )
-                del texts
-                gone.extend(set(wanted).difference(ids))
-            if not gone:
-                return shared, stories, shingled
-            live = live.without(gone)
-
-    def _decide(
-        self,
-        new: Sequence[tuple[int, str]],
-        keys: list[tuple[int, ...]],
-        own: list[U64 | None],
-        outside: list[dict[int, int]],
-        verifiable: dict[int, U64],
-        stories: dict[int, int],
-    ) -> list[Assignment]:
-        """The story of each new article (CPU only: runs on a thread); `outside`: each one's
-        likeliest live stored candidate of each story (-> band keys shared), `verifiable`
-        their shingles, `stories` their stories (the batch's are added as they are decided)."""
-        cache = dict(verifiable)
-        cache.update(
-            (a, found) for (a, _), found in zip(new, own, strict=True) if found is not None
+        A window of new articles at a time: a batch's candidates' texts and shingles all at
+        once were a third of what its story check held."""
+        wanted = sorted(
+            {other for candidates in shared for other in candidates} - verifiable.keys()
         )
-
-        new_texts = dict(new)
-
-        def shingled(article_id: int) -> U64:
-            found = cache.get(article_id)
-            if found is None:
-                found = cache[article_id] = shingles(new_texts[article_id])
-            return found
-
-        local: dict[int, list[int]] = {}
-        decided: list[Assignment] = []
-        for (article_id, _), ks, shared in zip(new, keys, outside, strict=True):
-            # Candidates earlier in the batch too.
-            for key in ks:
-                for other in local.get(key, ()):
-                    shared[other] = shared.get(other, 0) + 1
-            # One candidate per story (the one sharing most bands), the likeliest first: a
-            # story republished many times is verified once, not once per copy.
-            by_story = _per_story(shared, stories)
-            ranked = sorted(by_story.values(), key=lambda c: (-c[0], c[1]))[:MAX_VERIFIED]
-            best: tuple[float, int] | None = None
-            if ranked:
-                mine = shingled(article_id)
-                for _, other in ranked:
-                    score = similarity(mine, shingled(other))
-                    if score >= self._threshold and (best is None or score > best[0]):
-                        best = (score, other)
-            if best is None:
-                assignment = Assignment(article_id, article_id, None, None)
-            else:
-                assignment = Assignment(article_id, stories[best[1]], best[1], best[0])
-            stories[article_id] = assignment.story_id
-            decided.append(assignment)
-            for key in ks:
-                local.setdefault(key, []).append(article_id)
-        return decided
+        if not wanted:
+            return set()
+        found = await self.store.live_texts(wanted, chars=MAX_BYTES)
+        ids, texts = list(found), list(found.values())
+        del found
+        verifiable.update(zip(ids, await asyncio.to_thread(shingles_many, texts), strict=True))
+        return set(wanted).difference(ids)
 
     async def catch_up(self) -> int:
         """Give a story to every live article that has none (start-up; after a crash)."""
@@ -316,6 +265,77 @@ class StoryKeeper:
     async def stories_of(self, ids: Sequence[int]) -> dict[int, int]:
         """Each article's story (its own when it has none recorded)."""
         return await self.store.story_of(ids)
+
+
+class _Decisions:
+    """One batch's story check, decided a window of new articles (oldest first) at a time."""
+
+    def __init__(
+        self,
+        new: Sequence[tuple[int, str]],
+        keys: list[tuple[int, ...]],
+        own: list[U64 | None],
+        threshold: float,
+    ) -> None:
+        self._new = new
+        self._keys = keys
+        self._texts = dict(new)
+        self._own = {a: found for (a, _), found in zip(new, own, strict=True) if found is not None}
+        self._threshold = threshold
+        # Band key -> the batch's articles decided so far (candidates of the later ones).
+        self._local: dict[int, list[int]] = {}
+        self._stories: dict[int, int] = {}
+        self.decided: list[Assignment] = []
+
+    def decide(
+        self,
+        start: int,
+        end: int,
+        outside: list[dict[int, int]],
+        stories: dict[int, int],
+        verifiable: dict[int, U64],
+    ) -> None:
+        """The story of new articles start..end (CPU only: runs on a thread); `outside`: each
+        new article's likeliest live stored candidate of each story (-> band keys shared),
+        `stories` theirs, `verifiable` their shingles (those of these articles at least)."""
+        self._stories.update(stories)
+        stories = self._stories
+
+        def shingled(article_id: int) -> U64:
+            found = verifiable.get(article_id)
+            if found is None:
+                found = self._own.get(article_id)
+            if found is None:
+                found = self._own[article_id] = shingles(self._texts[article_id])
+            return found
+
+        local = self._local
+        for (article_id, _), ks, shared in zip(
+            self._new[start:end], self._keys[start:end], outside[start:end], strict=True
+        ):
+            # Candidates earlier in the batch too.
+            for key in ks:
+                for other in local.get(key, ()):
+                    shared[other] = shared.get(other, 0) + 1
+            # One candidate per story (the one sharing most bands), the likeliest first: a
+            # story republished many times is verified once, not once per copy.
+            by_story = _per_story(shared, stories)
+            ranked = sorted(by_story.values(), key=lambda c: (-c[0], c[1]))[:MAX_VERIFIED]
+            best: tuple[float, int] | None = None
+            if ranked:
+                mine = shingled(article_id)
+                for _, other in ranked:
+                    score = similarity(mine, shingled(other))
+                    if score >= self._threshold and (best is None or score > best[0]):
+                        best = (score, other)
+            if best is None:
+                assignment = Assignment(article_id, article_id, None, None)
+            else:
+                assignment = Assignment(article_id, stories[best[1]], best[1], best[0])
+            stories[article_id] = assignment.story_id
+            self.decided.append(assignment)
+            for key in ks:
+                local.setdefault(key, []).append(article_id)
 
 
 def _signatures(
