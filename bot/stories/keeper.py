@@ -362,8 +362,8 @@ def _best_stored(
     candidates under each key; counting them one by one was a sixth of an import's Python
     at 200,000 articles). And the story of each candidate chosen.
 
-    `at_once` new articles at a time: a batch's (article, candidate) pairs at once, a
-    million at 45 copies a story, made this the largest of a batch's moments (~36 MiB)."""
+    `at_once` new articles at a time: a whole batch's (article, candidate) pairs at once
+    (~480,000 at 45 copies a story) made this a batch's largest moment (+36 MiB)."""
     best: list[dict[int, int]] = [{} for _ in keys]
     stories: dict[int, int] = {}
     if not len(stored.keys) or not len(live):
