@@ -7,8 +7,9 @@ import itertools
 import sys
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any, cast
+from typing import Any, TypeVar, cast
 
+import numpy as np
 from sqlalchemy import Executable, Table, delete, func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -16,6 +17,9 @@ from storage.articles import next_seq
 from storage.audit import Actor, audit_entry
 from storage.db import Database, insert_rows
 from storage.models import Article, StoryBand, StoryDecision, StoryMember
+from storage.story_candidates import Candidates, Ids, LiveStories, ids_of
+
+_Chunk = TypeVar("_Chunk")
 
 STORY_COUNTER = "story_changes"
 # Ids or keys per IN (...): well under SQLite's and asyncpg's limits on parameters.
@@ -27,7 +31,7 @@ SQLITE_STORY_OF = "SELECT article_id, story_id FROM story_members WHERE article_
 # A key's articles in one row: at a million articles a batch's keys hold a million rows, and
 # SQLite joins them at a fraction of the cost of building each row in Python.
 SQLITE_CANDIDATES = (
-    "SELECT band_key, group_concat(article_id) FROM story_bands WHERE band_key IN ({})"
+    "SELECT band_key, count(*), group_concat(article_id) FROM story_bands WHERE band_key IN ({})"
     " GROUP BY band_key HAVING count(*) <= {most}"
 )
 SQLITE_LIVE_STORIES = (
@@ -112,39 +116,37 @@ class StoryStore:
     def __init__(self, db: Database) -> None:
         self._db = db
 
-    async def candidates(
-        self, keys: Iterable[int], *, most: int = sys.maxsize
-    ) -> dict[int, list[int]]:
+    async def candidates(self, keys: Iterable[int], *, most: int = sys.maxsize) -> Candidates:
         """The articles stored under each of these band keys, for the keys that hold at most
         `most` (keys with none or more left out: at a million near copies, reading keys that
         are then passed over was most of an import's transient memory)."""
-        found: dict[int, list[int]] = {}
-        rows = await self._rows(
+        chunks = await self._read(
             SQLITE_CANDIDATES.format("{}", most=int(most)),
-            sorted(set(keys)),
+            ids_of(keys),
             lambda chunk: select(StoryBand.band_key, StoryBand.article_id).where(
                 StoryBand.band_key.in_(chunk)
             ),
+            _key_runs,
         )
-        for key, articles in rows:
-            if isinstance(articles, str):  # SQLite's group_concat
-                found[int(key)] = list(map(int, articles.split(",")))
-            else:
-                found.setdefault(int(key), []).append(int(articles))
-        return {key: ids for key, ids in found.items() if len(ids) <= most}
+        if not chunks:
+            return Candidates.of_runs(*(np.zeros(0, dtype=np.int64),) * 3)
+        runs = [np.concatenate(column) for column in zip(*chunks, strict=True)]
+        del chunks
+        return Candidates.of_runs(*runs, most=most)
 
-    async def live_stories(self, ids: Iterable[int]) -> dict[int, int]:
+    async def live_stories(self, ids: Iterable[int]) -> LiveStories:
         """The story of each of these articles that is live (its own when none is recorded)."""
-        rows = await self._rows(
+        chunks = await self._read(
             SQLITE_LIVE_STORIES,
-            sorted(set(ids)),
+            ids_of(ids),
             lambda chunk: (
                 select(Article.id, func.coalesce(StoryMember.story_id, Article.id))
                 .outerjoin(StoryMember, StoryMember.article_id == Article.id)
                 .where(Article.id.in_(chunk), Article.deleted_at.is_(None))
             ),
+            _int_pairs,
         )
-        return {int(i): int(s) for i, s in rows}
+        return LiveStories.of_pairs(*_joined(chunks))
 
     async def live_texts(self, ids: Iterable[int], *, chars: int) -> dict[int, str]:
         """The first `chars` characters of the texts of these articles that are live."""
@@ -175,16 +177,31 @@ class StoryStore:
     async def _rows(
         self,
         sql: str,
-        values: list[int],
+        values: Sequence[int],
         statement: Callable[[Sequence[int]], Executable],
         *,
         first: tuple[object, ...] = (),
     ) -> list[Any]:
-        """The rows of a read by many values, a chunk at a time: `sql` (its "IN ({})" filled
-        with a chunk, after the parameters `first`) on SQLite's reader connection, where there
-        is one (the story check reads these for every batch of an import, and SQLAlchemy's
-        execution layer costs several times the statements), else `statement(chunk)`."""
-        rows: list[Any] = []
+        """`_read`'s rows, every chunk's in one list."""
+        chunks = await self._read(sql, values, statement, list, first=first)
+        return [row for rows in chunks for row in rows]
+
+    async def _read(
+        self,
+        sql: str,
+        values: Sequence[int] | Ids,
+        statement: Callable[[Sequence[int]], Executable],
+        convert: Callable[[list[Any]], _Chunk],
+        *,
+        first: tuple[object, ...] = (),
+    ) -> list[_Chunk]:
+        """`convert` of the rows of a read by many values, a chunk at a time: `sql` (its
+        "IN ({})" filled with a chunk, after the parameters `first`) on SQLite's reader
+        connection, where there is one (the story check reads these for every batch of an
+        import, and SQLAlchemy's execution layer costs several times the statements), else
+        `statement(chunk)`. A chunk's rows are converted as they come: a batch's candidates
+        as Python rows were more than their arrays."""
+        converted: list[_Chunk] = []
         if self._db.is_sqlite:
             for chunk in _chunks(values):
                 padded = _padded(chunk)
@@ -192,15 +209,15 @@ class StoryStore:
                     sql.format(",".join("?" * len(padded))), [*first, *padded]
                 )
                 if found is None:  # an in-memory database: only the engine sees it
-                    rows = []
+                    converted = []
                     break
-                rows.extend(found)
+                converted.append(convert(found))
             else:
-                return rows
+                return converted
         async with self._db.sessions() as session:
             for chunk in _chunks(values):
-                rows.extend(await session.execute(statement(chunk)))
-        return rows
+                converted.append(convert(list(await session.execute(statement(chunk)))))
+        return converted
 
     async def membership(self, article_id: int) -> Membership | None:
         """The recorded story of one article."""
@@ -498,8 +515,36 @@ def _row(member: Membership, seq: int) -> tuple[object, ...]:
     )
 
 
-def _chunks(items: Sequence[int]) -> list[Sequence[int]]:
-    return [items[i : i + CHUNK] for i in range(0, len(items), CHUNK)]
+def _chunks(items: Sequence[int] | Ids) -> list[list[int]]:
+    """CHUNK values at a time, as Python ints (the drivers' parameters)."""
+    if isinstance(items, np.ndarray):
+        return [items[i : i + CHUNK].tolist() for i in range(0, len(items), CHUNK)]
+    return [list(items[i : i + CHUNK]) for i in range(0, len(items), CHUNK)]
+
+
+def _int_pairs(rows: list[Any]) -> tuple[Ids, Ids]:
+    """Rows of two integers as two arrays."""
+    flat = np.fromiter(itertools.chain.from_iterable(rows), dtype=np.int64, count=2 * len(rows))
+    return flat[0::2], flat[1::2]
+
+
+def _key_runs(rows: list[Any]) -> tuple[Ids, Ids, Ids]:
+    """`Candidates.of_runs`' keys, counts and ids of `SQLITE_CANDIDATES`' rows (a key's
+    articles in one text), or of the engine's (a key and an article a row)."""
+    if rows and not isinstance(rows[0][-1], str):
+        pairs = Candidates.of_pairs(*_int_pairs(rows))
+        return pairs.keys, np.diff(pairs.bounds), pairs.ids
+    keys = np.fromiter((r[0] for r in rows), dtype=np.int64, count=len(rows))
+    counts = np.fromiter((r[1] for r in rows), dtype=np.int64, count=len(rows))
+    ids = np.fromstring(",".join([r[2] for r in rows]), dtype=np.int64, sep=",")
+    return keys, counts, ids
+
+
+def _joined(chunks: list[tuple[Ids, Ids]]) -> tuple[Ids, Ids]:
+    """Every chunk's pairs of arrays as one pair."""
+    if not chunks:
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+    return np.concatenate([a for a, _ in chunks]), np.concatenate([b for _, b in chunks])
 
 
 def _padded(chunk: Sequence[int]) -> Sequence[int]:

@@ -22,6 +22,7 @@ from bot.stories.signature import band_keys, shingles, signatures, similarity
 from bot.stories.trend import bars, trend
 from handlers.housekeeping import WARM_JOB
 from storage.stories import StoryStore
+from storage.story_candidates import Candidates, LiveStories
 from tests.conftest import EDITOR, READER, SAMPLE, SEED, Harness, seed_text
 
 BOTH_BACKENDS = True
@@ -361,7 +362,7 @@ async def test_a_story_another_process_gave_first_is_kept(bot: Harness) -> None:
     assert [(m.story_id, m.reason) for m in members if m] == [(1, "first"), (1, "similar")]
     # Each article's band keys are stored once.
     keys = band_keys([created[0].text])[0]
-    found = await services.stories.store.candidates(keys)
+    found = (await services.stories.store.candidates(keys)).as_lists()
     assert all(ids.count(1) == 1 for ids in found.values()) and len(found) == len(set(keys))
 
 
@@ -416,14 +417,16 @@ async def test_an_edited_article_is_found_by_its_new_text(bot: Harness) -> None:
     await import_copies(bot)
     old = band_keys([reuters_copy()])[0]
     assert 2 in {
-        a for ids in (await bot.services.stories.store.candidates(old)).values() for a in ids
+        a
+        for ids in (await bot.services.stories.store.candidates(old)).as_lists().values()
+        for a in ids
     }
     new_text = " ".join(f"word{n} of a wholly different report" for n in range(40))
     [edited] = await bot.send(f"/edit 2 {new_text}", user_id=EDITOR)
     assert edited.startswith("Edited #2")
-    found = await bot.services.stories.store.candidates(old)
+    found = (await bot.services.stories.store.candidates(old)).as_lists()
     assert 2 not in {a for ids in found.values() for a in ids}
-    renewed = await bot.services.stories.store.candidates(band_keys([new_text])[0])
+    renewed = (await bot.services.stories.store.candidates(band_keys([new_text])[0])).as_lists()
     assert {a for ids in renewed.values() for a in ids} == {2}
 
 
@@ -479,9 +482,13 @@ def test_signatures_give_the_shingles_of_each_text_with_keys(texts: list[str]) -
         st.integers(0, 12), st.lists(st.integers(1, 40), min_size=1, max_size=60), max_size=13
     ),
     stories=st.dictionaries(st.integers(1, 40), st.integers(1, 6), max_size=40),
+    at_once=st.integers(1, 7),
 )
 def test_each_storys_best_candidate_is_counted_for_a_batch_at_once(
-    keys: list[tuple[int, ...]], stored: dict[int, list[int]], stories: dict[int, int]
+    keys: list[tuple[int, ...]],
+    stored: dict[int, list[int]],
+    stories: dict[int, int],
+    at_once: int,
 ) -> None:
     # The plain definition: per new article, each live candidate (a key of `stories`) under
     # a key held by at most MAX_PER_KEY articles, counted once for each of its keys (a key
@@ -501,4 +508,8 @@ def test_each_storys_best_candidate_is_counted_for_a_batch_at_once(
             if story not in best or (-count, other) < (-best[story][0], best[story][1]):
                 best[story] = (count, other)
         expected.append({other: count for count, other in best.values()})
-    assert _best_stored(keys, stored, stories) == expected
+    live = LiveStories.of_dict(stories)
+    candidates = Candidates.of_lists(stored, most=MAX_PER_KEY)
+    best, chosen = _best_stored(keys, candidates, live, at_once=at_once)
+    assert best == expected
+    assert chosen == {other: stories[other] for shared in expected for other in shared}

@@ -72,15 +72,16 @@ async def test_the_reader_connection_finds_what_the_engine_finds(bot: Harness) -
         assert found == await StoryStore(engine_only).story_of(ids)
         assert found == {1: 1, 2: 1, 3: 1, 4: 4, 99: 99}
         # The story check's candidates: live ones only (3 is deleted, 99 was never stored).
-        live = await StoryStore(fast).live_stories(ids)
-        assert live == await StoryStore(engine_only).live_stories(ids)
+        live = (await StoryStore(fast).live_stories(ids)).as_dict()
+        assert live == (await StoryStore(engine_only).live_stories(ids)).as_dict()
         assert live == {1: 1, 2: 1, 4: 4}
         live_articles = await bot.services.questions._articles.get_many([1, 2, 4])
         keys = [k for ks in band_keys([a.text for a in live_articles.values()]) for k in ks]
-        by_key = await StoryStore(fast).candidates([*keys, 12345])
+        by_key = (await StoryStore(fast).candidates([*keys, 12345])).as_lists()
         assert by_key.keys() == set(keys)  # a key no article has is left out
         assert {k: sorted(v) for k, v in by_key.items()} == {
-            k: sorted(v) for k, v in (await StoryStore(engine_only).candidates(keys)).items()
+            k: sorted(v)
+            for k, v in (await StoryStore(engine_only).candidates(keys)).as_lists().items()
         }
         # The copies 1 and 2 share some keys; each article is under its own ten.
         assert any(len(ids) > 1 for ids in by_key.values())
@@ -88,7 +89,8 @@ async def test_the_reader_connection_finds_what_the_engine_finds(bot: Harness) -
         single = {k: v for k, v in by_key.items() if len(v) == 1}
         assert single and len(single) < len(by_key)
         for store in (StoryStore(fast), StoryStore(engine_only)):
-            assert {k: sorted(v) for k, v in (await store.candidates(keys, most=1)).items()} == {
+            few = (await store.candidates(keys, most=1)).as_lists()
+            assert {k: sorted(v) for k, v in few.items()} == {
                 k: sorted(v) for k, v in single.items()
             }
         assert all(sum(a in ids for ids in by_key.values()) >= 5 for a in (1, 2, 3, 4))
@@ -131,7 +133,7 @@ async def test_the_story_check_reads_take_a_few_statement_shapes(bot: Harness) -
     try:
         for n in range(0, 4100, 7):
             ids = [*range(n, 0, -1), 99]
-            live = await StoryStore(fast).live_stories(ids)
+            live = (await StoryStore(fast).live_stories(ids)).as_dict()
             assert live == {i: s for i, s in {1: 1, 2: 1, 4: 4}.items() if i <= n}
         # Lengths 1, 2, 4 ... 1024 and 2,000 (CHUNK) only.
         assert len(set(fast.statements)) == 12
@@ -139,8 +141,8 @@ async def test_the_story_check_reads_take_a_few_statement_shapes(bot: Harness) -
         keys = band_keys([seed.text])[0]
         for extra in (0, 1, 5, 2500):
             asked = [*range(10**6, 10**6 + extra), *keys]
-            found = await StoryStore(fast).candidates(asked)
-            by_engine = await StoryStore(engine_only).candidates(asked)
+            found = (await StoryStore(fast).candidates(asked)).as_lists()
+            by_engine = (await StoryStore(engine_only).candidates(asked)).as_lists()
             assert {k: sorted(v) for k, v in found.items()} == {
                 k: sorted(v) for k, v in by_engine.items()
             }

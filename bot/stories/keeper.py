@@ -32,8 +32,11 @@ from bot.stories.signature import (
 )
 from storage.audit import Actor
 from storage.stories import Copy, Membership, StoryStore
+from storage.story_candidates import Candidates, Ids, LiveStories
 
 log = logging.getLogger(__name__)
+
+_NONE_LIVE = LiveStories(np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64))
 
 # A new article joins a candidate's story when this share of the shorter text's shingles is
 # in the other (tuned on half of the copies, bench/stories.py; figures in docs/BENCHMARKS.md).
@@ -44,6 +47,11 @@ MAX_PER_KEY = 50
 # Candidate stories verified per new article at most (those sharing the most bands first).
 MAX_VERIFIED = 5
 CATCH_UP_BATCH = 2_000
+# New articles whose candidates are counted together (a few MiB of arrays), and decided
+# together (their candidates' texts read and shingled together, which costs several times
+# less than one at a time): as fast as a whole batch at once.
+OWNERS_AT_ONCE = 250
+WINDOW = 250
 MAP_PAGE = 50_000
 
 
@@ -137,14 +145,26 @@ class StoryKeeper:
     ) -> list[Assignment]:
         keys, own = await asyncio.to_thread(_signatures, [text for _, text in new], signed)
         stored = await self.store.candidates((k for ks in keys for k in ks), most=MAX_PER_KEY)
-        batch_ids = {article_id for article_id, _ in new}
         # (Keys held by more than MAX_PER_KEY are not read at all.)
-        outside = {other for ids in stored.values() for other in ids if other not in batch_ids}
-        stories = await self.store.live_stories(outside) if outside else {}
-        outside_shared, texts = await self._verifiable(keys, stored, stories)
-        decided = await asyncio.to_thread(
-            self._decide, new, keys, own, outside_shared, texts, stories
-        )
+        batch_ids = np.fromiter((article_id for article_id, _ in new), np.int64, len(new))
+        outside = np.setdiff1d(stored.ids, batch_ids)
+        live = await self.store.live_stories(outside) if len(outside) else _NONE_LIVE
+        del outside
+        decisions = _Decisions(new, keys, own, self._threshold)
+        shared, stories = _best_stored(keys, stored, live)
+        verifiable: dict[int, U64] = {}
+        for start in range(0, len(new), WINDOW):
+            end = start + WINDOW
+            while gone := await self._shingle(shared[start:end], verifiable):
+                # Deleted since `live_stories` read them: the next likeliest copies instead.
+                live = live.without(gone)
+                shared, stories = _best_stored(keys, stored, live)
+            await asyncio.to_thread(decisions.decide, start, end, shared, stories, verifiable)
+            # Only the candidates of articles not decided yet may be verified from here on.
+            later = {other for candidates in shared[end:] for other in candidates}
+            for other in verifiable.keys() - later:
+                del verifiable[other]
+        del stored, live, verifiable
         members = [
             Membership(
                 a.article_id,
@@ -153,7 +173,7 @@ class StoryKeeper:
                 a.matched_id,
                 None if a.similarity is None else round(a.similarity, 4),
             )
-            for a in decided
+            for a in decisions.decided
         ]
         # In key order: random keys each dirty a page of the key index, and a large index has
         # far more pages than a batch has keys (3x less time at 600,000 articles, sorted).
@@ -163,84 +183,27 @@ class StoryKeeper:
             for key in set(ks)
         )
         await self.store.record(members, bands)
-        return decided
+        return decisions.decided
 
-    async def _verifiable(
-        self, keys: list[tuple[int, ...]], stored: dict[int, list[int]], stories: dict[int, int]
-    ) -> tuple[list[dict[int, int]], dict[int, str]]:
-        """Each new article's likeliest live stored candidate of each story (-> band keys
-        shared: `_best_stored`), and the texts of those, read by themselves: a story
-        republished forty times has forty candidates and one is verified (reading every
-        candidate's text held ~1 MiB more a thousand articles as the copies accumulated).
+    async def _shingle(
+        self, shared: Sequence[dict[int, int]], verifiable: dict[int, U64]
+    ) -> set[int]:
+        """Read and shingle the texts of these articles' likeliest stored candidates (one of
+        each story: `_best_stored`; a story republished forty times has forty candidates and
+        one is verified) that `verifiable` lacks, into it; returns those no longer live.
 
-        `stories` (the live candidates) loses any deleted before its text was read."""
-        texts: dict[int, str] = {}
-        while True:
-            shared = _best_stored(keys, stored, stories)
-            missing = _likeliest_stored(shared, stories) - texts.keys()
-            if not missing:
-                return shared, texts
-            found = await self.store.live_texts(missing, chars=MAX_BYTES)
-            texts.update(found)
-            gone = missing - found.keys()
-            if not gone:
-                return shared, texts
-            for article_id in gone:
-                del stories[article_id]
-
-    def _decide(
-        self,
-        new: Sequence[tuple[int, str]],
-        keys: list[tuple[int, ...]],
-        own: list[U64 | None],
-        outside: list[dict[int, int]],
-        texts: dict[int, str],
-        stories: dict[int, int],
-    ) -> list[Assignment]:
-        """The story of each new article (CPU only: runs on a thread); `outside`: each one's
-        likeliest live stored candidate of each story (-> band keys shared), `texts` theirs."""
-        cache = {a: found for (a, _), found in zip(new, own, strict=True) if found is not None}
-        # The stored candidates that may be verified, shingled together (one at a time costs
-        # several times more): per new article, each story's likeliest stored copy. The loop
-        # below verifies at most these (in-batch copies only ever take a story's place).
-        verified = sorted(_likeliest_stored(outside, stories) - cache.keys())
-        cache.update(zip(verified, shingles_many([texts[i] for i in verified]), strict=True))
-
-        def shingled(article_id: int, text: str) -> U64:
-            found = cache.get(article_id)
-            if found is None:
-                found = cache[article_id] = shingles(text)
-            return found
-
-        local: dict[int, list[int]] = {}
-        new_texts = dict(new)
-        decided: list[Assignment] = []
-        for (article_id, text), ks, shared in zip(new, keys, outside, strict=True):
-            # Candidates earlier in the batch too.
-            for key in ks:
-                for other in local.get(key, ()):
-                    shared[other] = shared.get(other, 0) + 1
-            # One candidate per story (the one sharing most bands), the likeliest first: a
-            # story republished many times is verified once, not once per copy.
-            by_story = _per_story(shared, stories)
-            ranked = sorted(by_story.values(), key=lambda c: (-c[0], c[1]))[:MAX_VERIFIED]
-            best: tuple[float, int] | None = None
-            if ranked:
-                mine = shingled(article_id, text)
-                for _, other in ranked:
-                    other_text = texts[other] if other in texts else new_texts[other]
-                    score = similarity(mine, shingled(other, other_text))
-                    if score >= self._threshold and (best is None or score > best[0]):
-                        best = (score, other)
-            if best is None:
-                assignment = Assignment(article_id, article_id, None, None)
-            else:
-                assignment = Assignment(article_id, stories[best[1]], best[1], best[0])
-            stories[article_id] = assignment.story_id
-            decided.append(assignment)
-            for key in ks:
-                local.setdefault(key, []).append(article_id)
-        return decided
+        A window of new articles at a time: a batch's candidates' texts and shingles all at
+        once were a third of what its story check held."""
+        wanted = sorted(
+            {other for candidates in shared for other in candidates} - verifiable.keys()
+        )
+        if not wanted:
+            return set()
+        found = await self.store.live_texts(wanted, chars=MAX_BYTES)
+        ids, texts = list(found), list(found.values())
+        del found
+        verifiable.update(zip(ids, await asyncio.to_thread(shingles_many, texts), strict=True))
+        return set(wanted).difference(ids)
 
     async def catch_up(self) -> int:
         """Give a story to every live article that has none (start-up; after a crash)."""
@@ -304,6 +267,77 @@ class StoryKeeper:
         return await self.store.story_of(ids)
 
 
+class _Decisions:
+    """One batch's story check, decided a window of new articles (oldest first) at a time."""
+
+    def __init__(
+        self,
+        new: Sequence[tuple[int, str]],
+        keys: list[tuple[int, ...]],
+        own: list[U64 | None],
+        threshold: float,
+    ) -> None:
+        self._new = new
+        self._keys = keys
+        self._texts = dict(new)
+        self._own = {a: found for (a, _), found in zip(new, own, strict=True) if found is not None}
+        self._threshold = threshold
+        # Band key -> the batch's articles decided so far (candidates of the later ones).
+        self._local: dict[int, list[int]] = {}
+        self._stories: dict[int, int] = {}
+        self.decided: list[Assignment] = []
+
+    def decide(
+        self,
+        start: int,
+        end: int,
+        outside: list[dict[int, int]],
+        stories: dict[int, int],
+        verifiable: dict[int, U64],
+    ) -> None:
+        """The story of new articles start..end (CPU only: runs on a thread); `outside`: each
+        new article's likeliest live stored candidate of each story (-> band keys shared),
+        `stories` theirs, `verifiable` their shingles (those of these articles at least)."""
+        self._stories.update(stories)
+        stories = self._stories
+
+        def shingled(article_id: int) -> U64:
+            found = verifiable.get(article_id)
+            if found is None:
+                found = self._own.get(article_id)
+            if found is None:
+                found = self._own[article_id] = shingles(self._texts[article_id])
+            return found
+
+        local = self._local
+        for (article_id, _), ks, shared in zip(
+            self._new[start:end], self._keys[start:end], outside[start:end], strict=True
+        ):
+            # Candidates earlier in the batch too.
+            for key in ks:
+                for other in local.get(key, ()):
+                    shared[other] = shared.get(other, 0) + 1
+            # One candidate per story (the one sharing most bands), the likeliest first: a
+            # story republished many times is verified once, not once per copy.
+            by_story = _per_story(shared, stories)
+            ranked = sorted(by_story.values(), key=lambda c: (-c[0], c[1]))[:MAX_VERIFIED]
+            best: tuple[float, int] | None = None
+            if ranked:
+                mine = shingled(article_id)
+                for _, other in ranked:
+                    score = similarity(mine, shingled(other))
+                    if score >= self._threshold and (best is None or score > best[0]):
+                        best = (score, other)
+            if best is None:
+                assignment = Assignment(article_id, article_id, None, None)
+            else:
+                assignment = Assignment(article_id, stories[best[1]], best[1], best[0])
+            stories[article_id] = assignment.story_id
+            self.decided.append(assignment)
+            for key in ks:
+                local.setdefault(key, []).append(article_id)
+
+
 def _signatures(
     texts: list[str], signed: Mapping[str, Signature]
 ) -> tuple[list[tuple[int, ...]], list[U64 | None]]:
@@ -315,44 +349,65 @@ def _signatures(
     return [keys for keys, _ in found], [own for _, own in found]
 
 
-def _likeliest_stored(outside: list[dict[int, int]], stories: dict[int, int]) -> set[int]:
-    """For each new article, the stored candidate of each story that `_per_story` would pick
-    among the stored ones: the only stored copies `StoryKeeper._decide` can verify."""
-    chosen: set[int] = set()
-    for shared in outside:
-        chosen.update(other for _, other in _per_story(shared, stories).values())
-    return chosen
-
-
 def _best_stored(
-    keys: list[tuple[int, ...]], stored: dict[int, list[int]], stories: dict[int, int]
-) -> list[dict[int, int]]:
+    keys: list[tuple[int, ...]],
+    stored: Candidates,
+    live: LiveStories,
+    *,
+    at_once: int = OWNERS_AT_ONCE,
+) -> tuple[list[dict[int, int]], dict[int, int]]:
     """For each new article (its band keys), each story's live stored candidate that shares
     the most keys (the lowest id on a tie) -> how many it shares: `_per_story` of each
-    article's live candidates, counted for the whole batch at once (a story republished
-    forty times puts forty candidates under each key; counting them one by one was a sixth
-    of an import's Python at 200,000 articles). `stories`: the live candidates' stories."""
-    lists: list[list[int]] = []
-    per_owner: list[int] = []
-    for ks in keys:
-        before = len(lists)
-        for key in ks:
-            ids = stored.get(key)
-            if ids is not None and len(ids) <= MAX_PER_KEY:
-                lists.append(ids)
-        per_owner.append(sum(map(len, lists[before:])))
+    article's live candidates, counted with numpy (a story republished forty times puts forty
+    candidates under each key; counting them one by one was a sixth of an import's Python
+    at 200,000 articles). And the story of each candidate chosen.
+
+    `at_once` new articles at a time: a whole batch's (article, candidate) pairs at once
+    (~480,000 at 45 copies a story) made this a batch's largest moment (+36 MiB)."""
     best: list[dict[int, int]] = [{} for _ in keys]
-    total = sum(per_owner)
-    if not total or not stories:
-        return best
-    found = np.fromiter(itertools.chain.from_iterable(lists), dtype=np.int64, count=total)
+    stories: dict[int, int] = {}
+    if not len(stored.keys) or not len(live):
+        return best, stories
+    for start in range(0, len(keys), at_once):
+        owner, candidate, story, shared = _best_of(keys[start : start + at_once], stored, live)
+        for o, c, s, n in zip(
+            (owner + start).tolist(),
+            candidate.tolist(),
+            story.tolist(),
+            shared.tolist(),
+            strict=True,
+        ):
+            best[o][c] = n
+            stories[c] = s
+    return best, stories
+
+
+def _best_of(
+    keys: list[tuple[int, ...]], stored: Candidates, live: LiveStories
+) -> tuple[Ids, Ids, Ids, Ids]:
+    """`_best_stored` of some new articles: (article's place in `keys`, candidate, its story,
+    keys shared), one row for each article's best of each story."""
+    per_owner = np.fromiter(map(len, keys), dtype=np.int64, count=len(keys))
+    asked = np.fromiter(
+        itertools.chain.from_iterable(keys), dtype=np.int64, count=int(per_owner.sum())
+    )
     owners = np.repeat(np.arange(len(keys), dtype=np.int64), per_owner)
-    live = np.fromiter(stories, dtype=np.int64, count=len(stories))
-    by_id = np.argsort(live)
-    live, live_story = live[by_id], np.fromiter(stories.values(), np.int64, len(stories))[by_id]
-    at = np.searchsorted(live, found).clip(max=len(live) - 1)
-    alive = live[at] == found
-    owner, candidate, story = owners[alive], found[alive], live_story[at[alive]]
+    # Each of the articles' keys that was read: where its candidates are in `stored.ids`.
+    at = np.searchsorted(stored.keys, asked).clip(max=len(stored.keys) - 1)
+    hit = stored.keys[at] == asked
+    owners, at = owners[hit], at[hit]
+    lengths = stored.bounds[at + 1] - stored.bounds[at]
+    total = int(lengths.sum())
+    # Every (article, candidate under one of its keys): runs of consecutive places.
+    run_starts = np.cumsum(lengths) - lengths
+    places = np.arange(total, dtype=np.int64) + np.repeat(stored.bounds[at] - run_starts, lengths)
+    found = stored.ids[places]
+    owners = np.repeat(owners, lengths)
+    del places, at, lengths
+    where = np.searchsorted(live.ids, found).clip(max=len(live.ids) - 1)
+    alive = live.ids[where] == found
+    owner, candidate, story = owners[alive], found[alive], live.stories[where[alive]]
+    del owners, found, where, alive
     # Each (new article, candidate) once, with the number of keys they share.
     order = np.lexsort((candidate, owner))
     owner, candidate, story = owner[order], candidate[order], story[order]
@@ -363,11 +418,7 @@ def _best_stored(
     order = np.lexsort((candidate, -shared, story, owner))
     owner, candidate, story, shared = owner[order], candidate[order], story[order], shared[order]
     first = _changes(owner, story)
-    for o, c, n in zip(
-        owner[first].tolist(), candidate[first].tolist(), shared[first].tolist(), strict=True
-    ):
-        best[o][c] = n
-    return best
+    return owner[first], candidate[first], story[first], shared[first]
 
 
 def _changes(a: npt.NDArray[np.int64], b: npt.NDArray[np.int64]) -> npt.NDArray[np.bool_]:
