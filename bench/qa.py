@@ -218,6 +218,18 @@ async def bot_report(
             for form in CHAT_FORMS:
                 answers = await services.questions.ask(q.forms[form], as_of=day, limit=RESULTS)
                 near.add(form, number, q, [], None, answers.answered)
+                rows.append(
+                    {
+                        "qid": q.qid,
+                        "form": form,
+                        "near_topic": True,
+                        "answered": answers.answered,
+                        "share": round(answers.coverage.share, 4),
+                        "missing": answers.coverage.missing,
+                        "absent": list(answers.coverage.absent),
+                        "lang": answers.coverage.lang,
+                    }
+                )
         return report, rows, near
     finally:
         await services.close()
@@ -274,6 +286,8 @@ async def _ask_all(
                     "answered": answers.answered,
                     "share": round(answers.coverage.share, 4),
                     "missing": answers.coverage.missing,
+                    "absent": list(answers.coverage.absent),
+                    "lang": answers.coverage.lang,
                 }
             )
     return report, rows

@@ -15,7 +15,7 @@ from bot.articles.archive import ImportRecord
 from bot.articles.boilerplate import article_source, clutter_spans, decode_spans
 from bot.articles.building import build_article
 from bot.questions.abstention import counted_word, counts, holds_count
-from bot.questions.replies import CLOSEST, NO_ANSWER
+from bot.questions.replies import CLOSEST, NO_ANSWER, NOTHING_THOSE_DAYS
 from bot.questions.sentences import MAX_QUOTE_CHARS, cut_quote
 from tests.conftest import EDITOR, READER, Harness, seed_text
 from tests.test_questions import load_sample
@@ -256,6 +256,22 @@ async def test_yesterday_and_last_week_count_from_the_asking_day(bot: Harness) -
     assert answers.hits[0].article.published == dt.date(2026, 11, 24)
     answers = await bot.services.questions.ask("Tartus flooding last week")
     assert answers.hits[0].article.published == dt.date(2026, 11, 17)
+
+
+async def test_a_day_named_without_an_article_of_that_day_is_no_answer(bot: Harness) -> None:
+    await load_sample(bot)
+    # The sample's sarin stories are of 2017; the bot's clock says 2026-11-25.
+    answers = await bot.services.questions.ask("sarin attack yesterday")
+    assert answers.hits and not answers.answered
+    assert answers.other_days is not None and str(answers.other_days) == "2026-11-24"
+    [reply] = await bot.send("sarin attack yesterday", user_id=READER)
+    lines = reply.split("\n")
+    assert lines[:2] == [NOTHING_THOSE_DAYS.format(days="2026-11-24"), CLOSEST]
+    assert "“" not in reply and lines[2].startswith("1. ")
+    [reply] = await bot.send("Aleppo in May 2009", user_id=READER)
+    assert reply.startswith(NOTHING_THOSE_DAYS.format(days="2009-05-01 – 2009-05-31"))
+    # A day that has the story is answered as before.
+    assert (await bot.services.questions.ask("sarin attack 2017-04-13")).answered
 
 
 async def test_idleb_also_finds_idlib(bot: Harness) -> None:

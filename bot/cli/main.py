@@ -36,7 +36,7 @@ from bot.cli.backup import is_export_file, restore_export, write_export
 from bot.logs import setup_logging
 from bot.memory import keep_memory_flat
 from bot.questions.filters import filter_words
-from bot.questions.replies import CLOSEST, NO_ANSWER, PROBLEM_TEXTS
+from bot.questions.replies import CLOSEST, NO_ANSWER, NOTHING_THOSE_DAYS, PROBLEM_TEXTS
 from bot.questions.service import Answers
 from bot.services import Services, open_services
 from bot.settings import Settings, SettingsError, load_settings
@@ -602,6 +602,8 @@ def _plain_answers(answers: Answers) -> str:
         )
         return f"Nothing found.{hint}"
     lines = [] if answers.answered or answers.listing else [NO_ANSWER, CLOSEST]
+    if lines and answers.other_days is not None:
+        lines[0] = NOTHING_THOSE_DAYS.format(days=answers.other_days)
     for rank, hit in enumerate(answers.hits, start=1):
         article = hit.article
         lines.append(

@@ -45,6 +45,8 @@ class Coverage:
     # How many query words there are, and the language they were counted in.
     words: int = 0
     lang: str = ""
+    # The missing words as typed (for diagnosis).
+    absent: tuple[str, ...] = ()
 
 
 # What a question with no article to look at has.
@@ -93,12 +95,14 @@ def _share(terms: list[QueryTerm], present: frozenset[str], words: set[str], lan
     total = sum(term.idf for term in terms) or 1.0
     found = 0.0
     missing = 0
+    absent = []
     for term in terms:
         if term.terms & present or _misspelt_here(term, words):
             found += term.idf
         else:
             missing += 1
-    return Coverage(found / total, missing, len(terms), lang)
+            absent.append(term.word)
+    return Coverage(found / total, missing, len(terms), lang, tuple(absent))
 
 
 def _best(found: Coverage) -> tuple[float, int]:

@@ -38,6 +38,12 @@ class DateRange:
     first: dt.date
     last: dt.date
 
+    def __str__(self) -> str:
+        """ "2017-07-04", or "2017-07-01 – 2017-07-31" for several days."""
+        if self.first == self.last:
+            return self.first.isoformat()
+        return f"{self.first.isoformat()} – {self.last.isoformat()}"
+
 
 @dataclass(frozen=True, slots=True)
 class DatedQuestion:

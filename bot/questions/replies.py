@@ -10,6 +10,8 @@ from bot.stories.keeper import outlets_of
 
 NO_ANSWER = N_("The archive has no answer to that.")
 CLOSEST = N_("Closest articles, may not answer:")
+# A question naming days ("yesterday", "2016-06-14") none of whose articles match it.
+NOTHING_THOSE_DAYS = N_("Nothing in the archive from {days} answers that.")
 NOTHING_FOUND = N_("I found nothing in the archive for that.")
 EMPTY_ARCHIVE = N_("The archive is empty: send me an article, a link or a file.")
 # What each malformed filter gets (the filter as written goes in {filter}).
@@ -65,7 +67,10 @@ def answers_html(answers: Answers, texts: Texts = ENGLISH) -> str:
         return "\n".join(lines)
     if not answers.answered:
         # Never a quote presented as the answer: only what comes nearest, said to be so.
-        lines.append(texts(NO_ANSWER))
+        if answers.other_days is not None:
+            lines.append(texts(NOTHING_THOSE_DAYS, days=escape(str(answers.other_days))))
+        else:
+            lines.append(texts(NO_ANSWER))
         lines.append(texts(CLOSEST))
         lines.extend(hit_line(n, hit) for n, hit in enumerate(answers.hits, 1))
         return "\n".join(lines)

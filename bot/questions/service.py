@@ -9,7 +9,7 @@ from bot.articles.fields import storable
 from bot.clock import Clock, SystemClock
 from bot.questions.abstention import NO_COVERAGE, Coverage, answers, coverage, holds_count
 from bot.questions.analysis import AnswerType, Query
-from bot.questions.dates import find_dates
+from bot.questions.dates import DateRange, find_dates
 from bot.questions.filters import FilterProblem, parse, phrase_in
 from bot.questions.retrieval import Answer, Retriever, ScoredArticle
 from bot.stories.answers import one_per_story
@@ -56,6 +56,8 @@ class Answers:
     listing: bool = False
     # Nothing found because nothing is stored yet (a newcomer's first question).
     empty_archive: bool = False
+    # The days the question names ("yesterday"), when no article of those days matches it.
+    other_days: DateRange | None = None
 
 
 class QuestionService:
@@ -165,6 +167,12 @@ class QuestionService:
             top = hits[0].article
             covered = coverage(query, top.title, top.text, top.clutter)
         answered = not listing and covered is not None and answers(covered)
+        # "sarin attack yesterday": no article of that day matches (they would come first),
+        # and one of another day answers another question.
+        days = dated.days
+        other_days = None
+        if days is not None and hits and not listing and not _within(hits[0].article, days):
+            other_days, answered = days, False
         if answered and query.answer_type is AnswerType.NUMBER:
             answered = holds_count(self._quote(query, hits[0]))
         return Answers(
@@ -177,6 +185,7 @@ class QuestionService:
             coverage=covered or NO_COVERAGE,
             listing=listing,
             empty_archive=empty_archive,
+            other_days=other_days,
         )
 
     def _quote(self, query: Query, hit: Hit) -> str:
@@ -188,6 +197,10 @@ class QuestionService:
             query, article.title, article.text, article.clutter, article.lang, highlight=False
         )
         return found.sentence
+
+
+def _within(article: StoredArticle, days: DateRange) -> bool:
+    return days.first <= article.published <= days.last
 
 
 def _full_text(article: StoredArticle) -> str:
