@@ -12,7 +12,7 @@ from functools import lru_cache
 from typing import Protocol
 
 from bot.questions.inflections import other_forms
-from bot.questions.lexicon import is_common
+from bot.questions.lexicon import frequency, is_common
 from storage.search_index import MAX_TOKEN_CHARS, make_analyzer
 
 
@@ -324,8 +324,52 @@ def _typo_candidates(word: str) -> set[str]:
     return found
 
 
-def _variants(word: str, term: str, stats: TermStats) -> tuple[Variant, ...]:
-    """Return the analyzed forms to search for one query word; weights sum to at most 2."""
+_ANY_SLIP = (0, 0.0)
+
+
+def typing_slip(typed: str, meant: str) -> int:
+    """How unlikely a typist meaning `meant` types `typed` (one edit or sound rewrite apart):
+    0 a doubled letter typed once (or a single one twice), two letters swapped, or a sound
+    spelled another way (q/k/c, ph/f); 1 a letter left out; 2 another slip that keeps the
+    first letter; 3 one that changes the first letter, which people rarely get wrong."""
+    if typed[:1] != meant[:1]:
+        return 3
+    shorter, longer = sorted((typed, meant), key=len)
+    if len(longer) == len(shorter) + 1:
+        pairs = zip(shorter, longer, strict=False)
+        at = next((i for i, (a, b) in enumerate(pairs) if a != b), len(shorter))
+        # The extra letter repeats its neighbour: a double typed once, or a single twice.
+        if longer[at] == longer[at - 1 : at] or longer[at] == longer[at + 1 : at + 2]:
+            return 0
+        if longer == meant:
+            return 1
+    elif len(typed) == len(meant):
+        diffs = [i for i, (a, b) in enumerate(zip(typed, meant, strict=True)) if a != b]
+        if len(diffs) == 2 and diffs[1] == diffs[0] + 1 and typed[diffs[0]] == meant[diffs[1]]:
+            return 0
+    if _sound_key(meant) == _sound_key(typed):
+        return 0
+    return 2
+
+
+def _sound_key(word: str) -> str:
+    """The word with q/k/c and ph/f written one way and doubled letters once: equal for the
+    spellings of one sound (Rakka, Raqqa, Raqa)."""
+    key = word.replace("ph", "f").translate(_ONE_K)
+    return "".join(letter for letter, _ in itertools.groupby(key))
+
+
+_ONE_K = str.maketrans("qc", "kk")
+
+
+def _variants(
+    word: str, term: str, stats: TermStats, meant: list[str] | None = None
+) -> tuple[Variant, ...]:
+    """Return the analyzed forms to search for one query word; weights sum to at most 2.
+
+    `meant` (one item: the word itself) is set to the word most likely meant when the
+    archive does not know the word typed."""
+    meant = meant if meant is not None else [word]
     df = stats.doc_freq(term)
     # A word the archive hardly knows may be a misspelling, unless English uses it often.
     unknown = df < RARE_DF and len(word) > 3 and not is_common(word, "en")
@@ -342,12 +386,22 @@ def _variants(word: str, term: str, stats: TermStats) -> tuple[Variant, ...]:
     candidates = _typo_candidates(word) if unknown else alikes
     alike_terms = {stem(alike) for alike in alikes} | vowels
     found: dict[str, int] = {}
-    for cand_term in set(stem_many(sorted(candidates))):
+    # For a word the archive does not know: how likely each term was meant, as the slip of
+    # the fingers that typed it and how common its word is in English (less is likelier).
+    likely: dict[str, tuple[int, float]] = {}
+    ordered = sorted(candidates)
+    for cand_word, cand_term in zip(ordered, stem_many(ordered), strict=True):
         if cand_term and cand_term != term:
             found[cand_term] = stats.doc_freq(cand_term)
+            if unknown:
+                odds = (typing_slip(word, cand_word), -frequency(cand_word, "en"))
+                likely[cand_term] = min(odds, likely.get(cand_term, odds))
+    # The commonest in the archive first; for an unknown word the likeliest slip first
+    # ("arested": "arrested", a double typed once, before the commoner "rested"), and of
+    # two alike slips the commoner word ("civilans": "civilians", not "civilants").
     ranked = sorted(
         ((cand_df, cand_term) for cand_term, cand_df in found.items() if cand_df > 0),
-        reverse=True,
+        key=lambda r: (likely.get(r[1], _ANY_SLIP), -r[0], r[1]),
     )
     ranked = [
         r
@@ -359,6 +413,12 @@ def _variants(word: str, term: str, stats: TermStats) -> tuple[Variant, ...]:
         )
     ]
     variants = [Variant(term, 1.0)] if df > 0 else []
+    if unknown and ranked and ranked[0][0] > df * TYPO_DF_RATIO:
+        # The word meant, whose irregular forms and country adjective count too.
+        meant[0] = min(
+            (w for w in ordered if stem(w) == ranked[0][1]),
+            key=lambda w: (typing_slip(word, w), -frequency(w, "en"), w),
+        )
     for cand_df, cand_term in ranked[: MAX_TYPO_VARIANTS if unknown else MAX_VARIANTS]:
         if unknown and cand_df > df * TYPO_DF_RATIO:
             # Most likely what was meant: full weight for the first, half for a runner-up.
@@ -411,9 +471,10 @@ def analyze(question: str, stats: TermStats) -> Query:
         if not term or term in seen or term in STOP_WORDS:
             continue
         seen.add(term)
-        variants = _variants(word, term, stats)
+        meant = [word]
+        variants = _variants(word, term, stats, meant)
         df = max(stats.doc_freq(v.term) for v in variants)
-        forms = _inflections(word, term, stats)
+        forms = _inflections(meant[0], term if meant[0] == word else stem(meant[0]), stats)
         if forms:
             variants += forms
             # The word's rarity is its own (its other forms may be far commoner: "Chinese",

@@ -26,8 +26,14 @@ def _languages() -> frozenset[str]:
 @lru_cache(maxsize=65_536)
 def is_common(word: str, lang: str) -> bool:
     """Whether `word` (lower case) is a common word of language `lang` (ISO 639-1)."""
+    return frequency(word, lang) >= COMMON_ZIPF
+
+
+def frequency(word: str, lang: str) -> float:
+    """How often language `lang` uses `word` (lower case), on wordfreq's Zipf scale (0: never
+    seen, or a language it has no list for)."""
     if lang not in _languages():
-        return False
+        return 0.0
     from wordfreq import zipf_frequency
 
-    return zipf_frequency(word, lang, wordlist=_WORDLIST) >= COMMON_ZIPF
+    return float(zipf_frequency(word, lang, wordlist=_WORDLIST))
