@@ -533,30 +533,76 @@ def best_quote(
 ) -> str:
     """Return what to quote as the answer: `best_sentence`, with the other sentence of the
     story's lead when one of the two refers to the other, within `limit` characters (a second
-    sentence that does not fit is cut with "…"; the chosen one never is). `lang`: the
-    article's language (None: English)."""
+    sentence that does not fit is cut with "…"; the chosen one never is); else with the
+    sentence that answers next best, when both fit ("…" between them unless it follows the
+    chosen one in the text). `lang`: the article's language (None: English)."""
     cues = sentence_cues(query, title, text, stats, clutter, lang)
     best = _choose(query, title, cues, DEFAULT_WEIGHTS)
     if best is None:
         return _longest(text, title)
-    sentence = best[0]
     at = cues.index(best)
-    if at > 1 or len(cues) < 2:
-        return sentence
+    if at <= 1 and len(cues) >= 2:
+        joined = _with_lead_partner(cues, at, limit)
+        if joined is not None:
+            return joined
+    return _with_runner_up(query, title, cues, best, limit)
+
+
+def _with_lead_partner(
+    cues: list[tuple[str, tuple[float, ...]]], at: int, limit: int
+) -> str | None:
+    """The story's first two sentences as one quote when one refers to the other (the chosen
+    one is sentence `at`), None when they do not go together."""
     lead, second = cues[0][0], cues[1][0]
     joined = f"{lead} {second}"
     refers = lead.split(" ", 1)[0] in _DESCRIBES or second.split(" ", 1)[0] in _REFERS_BACK
     # A lead that does not end as a statement (a quiz's question, a heading or a caption: "The
     # best photos from the 2022 Tony Awards") is no part of an answer, nor a question after it.
     if not refers or not _ends_sentence(lead) or _asks(second) or _repeats(lead, second):
-        return sentence
+        return None
     if len(joined) <= limit:
         return joined
     # Too long for both: the second sentence is cut when it is the partner and a good part of
     # it fits (who or what the lead is about comes early in it), never the chosen sentence.
     if at == 0 and len(lead) + MIN_CUT_PARTNER_CHARS <= limit:
         return cut_quote(joined, limit)
-    return sentence
+    return None
+
+
+def _with_runner_up(
+    query: Query,
+    title: str,
+    cues: list[tuple[str, tuple[float, ...]]],
+    best: tuple[str, tuple[float, ...]],
+    limit: int,
+) -> str:
+    """The chosen sentence and the next best answer of the same kind, when both fit."""
+    # Not the sentence the reply's headline shows again (cut from the lead, or repeated).
+    shown = title.removesuffix("…").strip()
+    others = [
+        item
+        for item in _pool(query, cues)
+        if item is not best
+        and not (shown and (item[0].startswith(shown) or _repeats(shown, item[0])))
+    ]
+    if not others:
+        return best[0]
+    vector = _DEFAULT_VECTOR
+    runner = max(others, key=lambda item: float(sum(map(operator.mul, vector, item[1]))))
+    # Only a statement that holds a word of the question, says something the chosen one does
+    # not, and fits beside it (no heading, no page's repeat of its lead).
+    if (
+        runner[1][0] <= 0
+        or len(best[0]) + 3 + MIN_CUT_PARTNER_CHARS > limit
+        or not _ends_sentence(runner[0])
+        or _repeats(best[0], runner[0])
+    ):
+        return best[0]
+    # The answer first, where the reader looks; "…" unless the other follows it in the text.
+    follows = cues.index(runner) == cues.index(best) + 1
+    joined = f"{best[0]} {runner[0]}" if follows else f"{best[0]} … {runner[0]}"
+    # The other one cut when it does not fit whole (a good part of it does).
+    return cut_quote(joined, limit)
 
 
 def _longest(text: str, title: str) -> str:
@@ -574,17 +620,7 @@ def _choose(
     def score(item: tuple[str, tuple[float, ...]]) -> float:
         return float(sum(map(operator.mul, vector, item[1])))
 
-    # A question in the text (a news quiz, a rhetorical lead) is never its own answer.
-    found = [item for item in cues if not _asks(item[0])] or cues
-    if query.answer_type is AnswerType.NUMBER:
-        # "How many" is answered by a count: of the sentences holding a word of the question,
-        # those with a number, where there are any (a sentence without one cannot answer).
-        counted = [item for item in found if item[1][0] > 0 and item[1][_TYPED]]
-        # And of those, the ones that count what is asked, where there are any.
-        word = counted_word(query.text)
-        if word is not None:
-            counted = [item for item in counted if counts(item[0], word)] or counted
-        found = counted or found
+    found = _pool(query, cues)
     best = max(found, key=score, default=None)
     if (
         best is not None
@@ -613,6 +649,24 @@ def _choose(
             fullest = [item for item in found if item[1][0] >= most]
             best = max(fullest, key=score)
     return best
+
+
+def _pool(
+    query: Query, cues: list[tuple[str, tuple[float, ...]]]
+) -> list[tuple[str, tuple[float, ...]]]:
+    """The sentences that may answer the question."""
+    # A question in the text (a news quiz, a rhetorical lead) is never its own answer.
+    found = [item for item in cues if not _asks(item[0])] or cues
+    if query.answer_type is AnswerType.NUMBER:
+        # "How many" is answered by a count: of the sentences holding a word of the question,
+        # those with a number, where there are any (a sentence without one cannot answer).
+        counted = [item for item in found if item[1][0] > 0 and item[1][_TYPED]]
+        # And of those, the ones that count what is asked, where there are any.
+        word = counted_word(query.text)
+        if word is not None:
+            counted = [item for item in counted if counts(item[0], word)] or counted
+        found = counted or found
+    return found
 
 
 def _around(
