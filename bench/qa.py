@@ -70,6 +70,9 @@ class Tally:
     answerable: int = 0
     answer1: int = 0
     answered: int = 0
+    # The gold article shown or listed under a shown hit's "also in" (its story's copies).
+    story1: int = 0
+    story5: int = 0
 
     def row(self) -> tuple[float, float, float]:
         """Return hit@1, hit@5 and answer hit@1 as fractions."""
@@ -95,14 +98,20 @@ class Report:
         ranked: list[int],
         sentence: str | None,
         answered: bool = True,
+        also: Sequence[Sequence[int]] = (),
     ) -> None:
-        """Count one question asked, the `number`-th of the set (no answer: `sentence` None)."""
+        """Count one question asked, the `number`-th of the set (no answer: `sentence` None);
+        `also`: each hit's other copies of its story (the bot's answers list them)."""
+        padded = [*also, *([()] * (len(ranked) - len(also)))]
+        shown = [{r, *copies} for r, copies in zip(ranked, padded, strict=False)]
         for label in (q.label, "all", f"half{number % 2}"):
             t = self.tallies.setdefault((form, label), Tally())
             t.asked += 1
             t.answered += answered
             t.hit1 += bool(ranked[:1] and ranked[0] in q.gold)
             t.hit5 += bool(set(ranked[:5]) & q.gold)
+            t.story1 += bool(shown[:1] and shown[0] & q.gold)
+            t.story5 += any(story & q.gold for story in shown[:5])
             if q.answer is not None:
                 t.answerable += 1
                 t.answer1 += bool(sentence and q.answer.lower() in sentence.lower())
@@ -110,6 +119,11 @@ class Report:
     def get(self, form: str, label: str) -> tuple[float, float, float]:
         """Return the measures of one cell."""
         return self.tallies.get((form, label), Tally()).row()
+
+    def stories(self, form: str, label: str) -> tuple[float, float]:
+        """Story hit@1 and hit@5 of one cell."""
+        t = self.tallies.get((form, label), Tally())
+        return t.story1 / max(t.asked, 1), t.story5 / max(t.asked, 1)
 
     def answered_share(self, form: str, label: str = "all") -> float:
         """The share of the questions of one cell the bot said the archive answers."""
@@ -271,15 +285,28 @@ async def _ask_all(
         for form in forms:
             answers = await questions.ask(q.forms[form], as_of=q.as_of, limit=RESULTS)
             ranked = [data.ids.get(h.article.external_id or "", 0) for h in answers.hits]
+            copies = [[c.article_id for c in h.also] for h in answers.hits[:5]]
+            stored = await questions.articles(sorted({a for ids in copies for a in ids}))
+            also = [
+                [data.ids.get(stored[a].external_id or "", 0) for a in ids if a in stored]
+                for ids in copies
+            ]
             sentence = answers.hits[0].answer.sentence if answers.hits else None
             report.add(
-                form, number, q, ranked, sentence if answers.answered else None, answers.answered
+                form,
+                number,
+                q,
+                ranked,
+                sentence if answers.answered else None,
+                answers.answered,
+                also,
             )
             rows.append(
                 {
                     "qid": q.qid,
                     "form": form,
                     "ranked": ranked[:5],
+                    "also": also,
                     "answer": q.answer,
                     "sentence": sentence,
                     "gold": sorted(q.gold),
@@ -327,6 +354,12 @@ def print_reports(
             )
             out(f"{form:<6} {label:<7} {cells}")
     out("cells: article hit@1 / hit@5 / answer hit@1")
+    bot = reports[0]
+    for form in FORMS:
+        cells = " ".join(
+            "{}={:.3f}/{:.3f}".format(label, *bot.stories(form, label)) for label in labels
+        )
+        out(f"{form:<6} story hit@1/hit@5 (the gold article shown or under its 'also in') {cells}")
 
 
 def main(argv: Sequence[str] | None = None) -> int:

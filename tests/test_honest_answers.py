@@ -314,6 +314,18 @@ async def test_cli_json_carries_answered(bot: Harness) -> None:
     json.dumps(on)
 
 
+async def test_an_outlet_s_agencies_credit_is_never_quoted(bot: Harness) -> None:
+    await load_sample(bot)
+    # TRT's pages close a photo caption with "(TRT World and Agencies)": the flattened text
+    # then read "(TRT World and Agencies) International leaders have condemned ...".
+    answers = await bot.services.questions.ask("how many people died in Khan Shaykhun?")
+    assert answers.answered
+    quote = answers.hits[0].answer.sentence
+    assert "Agencies)" not in quote and "58 people" in quote
+    text = "A boy in Aleppo. (TRT World and Agencies) At least 15 civilians were killed."
+    assert [text[s[0] : s[1]] for s in clutter_spans("", text)] == ["(TRT World and Agencies) "]
+
+
 def test_clutter_is_found_at_the_start_the_end_and_in_captions() -> None:
     title = "Dozens dead after suspected Russian strike on Idlib marketplace"
     text = (

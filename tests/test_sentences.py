@@ -257,7 +257,10 @@ def test_a_heading_before_the_chosen_sentence_is_not_quoted_with_it() -> None:
     )
     chosen = _HONOUR.split("\n\n")[1]
     assert best_sentence(query, "Navy award", text) == chosen
-    assert best_quote(query, "Navy award", text) == chosen
+    # Quoted with the sentence that answers next best, never with the heading.
+    quote = best_quote(query, "Navy award", text)
+    assert quote == f"{chosen} {_HONOUR.split(chr(10) * 2)[2]}"
+    assert heading not in quote
 
 
 _OPENINGS = st.sampled_from(["A", "The", "It", "Officials", "Baskin-Robbins", "He"])
@@ -282,8 +285,11 @@ def test_a_quote_holds_the_chosen_sentence_whole_and_fits_the_limit(
     assert len(quote) <= limit
     assert chosen in quote
     lead, second = sentences[:2]
-    # The story's lead pair (its second sentence may be cut), or the chosen sentence whole and
-    # then another one of the text.
+    # The story's lead pair, or the chosen sentence whole and then another one of the text
+    # (the second sentence may be cut on a word, with "…").
     pair = f"{lead} {second}".startswith(quote.removesuffix("…"))
     rest = quote.removeprefix(chosen).removeprefix(" … ").removeprefix(" ")
-    assert pair or (quote.startswith(chosen) and rest in sentences)
+    other = rest in sentences or (
+        rest.endswith("…") and any(s.startswith(rest.removesuffix("…")) for s in sentences)
+    )
+    assert pair or (quote.startswith(chosen) and other)

@@ -162,6 +162,9 @@ _CAPTION_STARTS = ("FILE PHOTO", "PHOTO", "IMAGE", "PICTURE", "Photo:", "Image:"
 _LINE_STARTS = (*_CAPTION_STARTS, "By ", *_AGENCY_NAMES)
 _LINE_START = re.compile("\n(?:" + "|".join(re.escape(start) for start in _LINE_STARTS) + ")")
 _CREDIT = re.compile(r"\((?:Source|Photo|Image|Via)\s*:[^()\n]{1,80}\)(?:\s+(?:Twitter|Facebook))?")
+# An outlet's credit for what its wire services gave ("(TRT World and Agencies)"), closing a
+# photo caption or opening the text: clutter, never the start of a quote.
+_AGENCIES_CREDIT = re.compile(r"\((?:[A-Z][\w.'-]*\s+){0,4}(?:and\s+)?[Aa]gencies\)\s*")
 # A byline on its own line: "By Jane Smith, CNN".
 _BYLINE = re.compile(r"By\s+[A-Z][\w.'-]*(?:\s+[A-Z][\w.'-]*){0,4}(?:,\s*[\w ]{1,40})?$")
 # A photo credit closing a caption paragraph, after the caption's last sentence: "... on
@@ -218,6 +221,7 @@ def clutter_spans(title: str, text: str) -> list[tuple[int, int] | tuple[int, in
         photos.extend(_links(text))
     if "(" in text:
         photos.extend(m.span() for m in _CREDIT.finditer(text))
+        spans.extend(m.span() for m in _AGENCIES_CREDIT.finditer(text))
         for match in _DATELINE.finditer(text):
             place = _PLACE_BEFORE.search(text, max(0, match.start() - 40), match.start())
             if place is None and _DASHED.match(text, match.end(1)):
