@@ -386,16 +386,19 @@ def _variants(
     candidates = _typo_candidates(word) if unknown else alikes
     alike_terms = {stem(alike) for alike in alikes} | vowels
     found: dict[str, int] = {}
-    # For a word the archive does not know: how likely each term was meant, as the slip of
-    # the fingers that typed it and how common its word is in English (less is likelier).
-    likely: dict[str, tuple[int, float]] = {}
+    spelled: dict[str, list[str]] = {}
     ordered = sorted(candidates)
     for cand_word, cand_term in zip(ordered, stem_many(ordered), strict=True):
         if cand_term and cand_term != term:
             found[cand_term] = stats.doc_freq(cand_term)
-            if unknown:
-                odds = (typing_slip(word, cand_word), -frequency(cand_word, "en"))
-                likely[cand_term] = min(odds, likely.get(cand_term, odds))
+            spelled.setdefault(cand_term, []).append(cand_word)
+    # For a word the archive does not know: how likely each term it holds was meant, as the
+    # slip of the fingers that typed it and how common its word is in English (less: likelier).
+    likely = {
+        cand_term: min((typing_slip(word, w), -frequency(w, "en")) for w in spelled[cand_term])
+        for cand_term, cand_df in found.items()
+        if unknown and cand_df > 0
+    }
     # The commonest in the archive first; for an unknown word the likeliest slip first
     # ("arested": "arrested", a double typed once, before the commoner "rested"), and of
     # two alike slips the commoner word ("civilans": "civilians", not "civilants").
@@ -416,8 +419,7 @@ def _variants(
     if unknown and ranked and ranked[0][0] > df * TYPO_DF_RATIO:
         # The word meant, whose irregular forms and country adjective count too.
         meant[0] = min(
-            (w for w in ordered if stem(w) == ranked[0][1]),
-            key=lambda w: (typing_slip(word, w), -frequency(w, "en"), w),
+            spelled[ranked[0][1]], key=lambda w: (typing_slip(word, w), -frequency(w, "en"), w)
         )
     for cand_df, cand_term in ranked[: MAX_TYPO_VARIANTS if unknown else MAX_VARIANTS]:
         if unknown and cand_df > df * TYPO_DF_RATIO:

@@ -29,6 +29,7 @@ def is_common(word: str, lang: str) -> bool:
     return frequency(word, lang) >= COMMON_ZIPF
 
 
+@lru_cache(maxsize=65_536)
 def frequency(word: str, lang: str) -> float:
     """How often language `lang` uses `word` (lower case), on wordfreq's Zipf scale (0: never
     seen, or a language it has no list for)."""

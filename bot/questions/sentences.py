@@ -577,22 +577,23 @@ def _with_runner_up(
     limit: int,
 ) -> str:
     """The chosen sentence and the next best answer of the same kind, when both fit."""
+    vector = _DEFAULT_VECTOR
+    others = sorted(
+        (item for item in _pool(query, cues) if item is not best),
+        key=lambda item: float(sum(map(operator.mul, vector, item[1]))),
+        reverse=True,
+    )
     # Not the sentence the reply's headline shows again (cut from the lead, or repeated).
     shown = title.removesuffix("…").strip()
-    others = [
-        item
-        for item in _pool(query, cues)
-        if item is not best
-        and not (shown and (item[0].startswith(shown) or _repeats(shown, item[0])))
-    ]
-    if not others:
-        return best[0]
-    vector = _DEFAULT_VECTOR
-    runner = max(others, key=lambda item: float(sum(map(operator.mul, vector, item[1]))))
+    runner = next(
+        (o for o in others if not (shown and (o[0].startswith(shown) or _repeats(shown, o[0])))),
+        None,
+    )
     # Only a statement that holds a word of the question, says something the chosen one does
-    # not, and fits beside it (no heading, no page's repeat of its lead).
+    # not, and of which a good part fits beside it (no heading, no page's repeat of its lead).
     if (
-        runner[1][0] <= 0
+        runner is None
+        or runner[1][0] <= 0
         or len(best[0]) + 3 + MIN_CUT_PARTNER_CHARS > limit
         or not _ends_sentence(runner[0])
         or _repeats(best[0], runner[0])
@@ -601,7 +602,7 @@ def _with_runner_up(
     # The answer first, where the reader looks; "…" unless the other follows it in the text.
     follows = cues.index(runner) == cues.index(best) + 1
     joined = f"{best[0]} {runner[0]}" if follows else f"{best[0]} … {runner[0]}"
-    # The other one cut when it does not fit whole (a good part of it does).
+    # The other one cut when it does not fit whole.
     return cut_quote(joined, limit)
 
 
