@@ -421,9 +421,13 @@ def _variants(
         meant[0] = min(
             spelled[ranked[0][1]], key=lambda w: (typing_slip(word, w), -frequency(w, "en"), w)
         )
+    first_slip = likely[ranked[0][1]][0] if unknown and ranked else 0
     for cand_df, cand_term in ranked[: MAX_TYPO_VARIANTS if unknown else MAX_VARIANTS]:
         if unknown and cand_df > df * TYPO_DF_RATIO:
-            # Most likely what was meant: full weight for the first, half for a runner-up.
+            # Most likely what was meant: full weight for the first, half for a runner-up as
+            # likely a slip (a double typed once makes "raja" for "raqa" no likely reading).
+            if likely[cand_term][0] > first_slip:
+                continue
             weight = 1.0 if len(variants) == (1 if df > 0 else 0) else VARIANT_WEIGHT
         elif df > 0 and cand_term in alike_terms:
             # Another spelling of a known word: the same name (Raqqa, Raqa), so an article
