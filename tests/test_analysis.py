@@ -52,6 +52,15 @@ def test_an_unknown_word_takes_the_likeliest_slips_then_commoner_words() -> None
     assert [v.term for v in typed.variants] == ["afghanistan", "afghan"]
 
 
+def test_a_rare_word_is_also_read_as_its_likely_slip_the_archive_holds_more() -> None:
+    # "Shaykun" is in one article, "Shaykhun" in three: a letter left out.
+    variants = analyze("shaykun", Stats({"shaykun": 1, "shaykhun": 3})).terms[0].variants
+    assert [v.term for v in variants] == ["shaykun", "shaykhun"]
+    # Not a less likely slip that is as rare ("shaykan": a letter changed).
+    variants = analyze("shaykun", Stats({"shaykun": 1, "shaykan": 3})).terms[0].variants
+    assert [v.term for v in variants] == ["shaykun"]
+
+
 def test_name_spellings_find_each_other() -> None:
     stats = Stats({"raqqa": 80, "raqa": 10})
     rakka = analyze("Rakka", stats).terms[0].variants

@@ -232,6 +232,11 @@ async def test_khan_shaykhun_sarin_quotes_the_sarin_sentence(bot: Harness) -> No
     [reply] = await bot.send("Khan Shaykhun sarin", user_id=READER)
     quote = reply.split("\n")[0]
     assert "<b>sarin</b>" in quote and "<b>Khan</b> <b>Shaykhun</b>" in quote
+    # Typed with a letter left out, as one article of the sample spells it too: read as the
+    # spelling the others use as well.
+    answers = await bot.services.questions.ask("khan shaykun sarin")
+    assert answers.answered
+    assert "Shaykhun" in answers.hits[0].answer.sentence
 
 
 async def test_a_date_in_the_question_ranks_that_day_first(bot: Harness) -> None:

@@ -325,6 +325,14 @@ def _typo_candidates(word: str) -> set[str]:
 
 
 _ANY_SLIP = (0, 0.0)
+# A rare word one likely slip from a spelling the archive holds more often ("Shaykun" once,
+# "Shaykhun" three times) is read as that one too from this ratio on (TYPO_DF_RATIO else).
+LIKELY_SLIP_RATIO = 2
+
+
+def _ratio(slip: int) -> int:
+    """How much commoner a reading of a rare word must be, by how likely a slip it is."""
+    return LIKELY_SLIP_RATIO if slip <= 1 else TYPO_DF_RATIO
 
 
 def typing_slip(typed: str, meant: str) -> int:
@@ -409,21 +417,21 @@ def _variants(
     ranked = [
         r
         for r in ranked
-        if r[0] > df * TYPO_DF_RATIO
+        if r[0] > df * (_ratio(likely[r[1]][0]) if r[1] in likely else TYPO_DF_RATIO)
         or (
             r[1] in alike_terms
             and (unknown or r[0] <= df or _sounds_same(word) or _name_pair(r, vowels, num_docs))
         )
     ]
     variants = [Variant(term, 1.0)] if df > 0 else []
-    if unknown and ranked and ranked[0][0] > df * TYPO_DF_RATIO:
+    if unknown and ranked and ranked[0][0] > df * _ratio(likely[ranked[0][1]][0]):
         # The word meant, whose irregular forms and country adjective count too.
         meant[0] = min(
             spelled[ranked[0][1]], key=lambda w: (typing_slip(word, w), -frequency(w, "en"), w)
         )
     first_slip = likely[ranked[0][1]][0] if unknown and ranked else 0
     for cand_df, cand_term in ranked[: MAX_TYPO_VARIANTS if unknown else MAX_VARIANTS]:
-        if unknown and cand_df > df * TYPO_DF_RATIO:
+        if unknown and cand_df > df * _ratio(likely[cand_term][0]):
             # Most likely what was meant: full weight for the first, half for a runner-up as
             # likely a slip (a double typed once makes "raja" for "raqa" no likely reading).
             if likely[cand_term][0] > first_slip:
