@@ -537,7 +537,8 @@ def best_quote(
     sentence that answers next best, when both fit ("…" between them unless it follows the
     chosen one in the text). `lang`: the article's language (None: English)."""
     cues = sentence_cues(query, title, text, stats, clutter, lang)
-    best = _choose(query, title, cues, DEFAULT_WEIGHTS)
+    pool = _pool(query, cues)
+    best = _choose(query, title, cues, DEFAULT_WEIGHTS, pool)
     if best is None:
         return _longest(text, title)
     at = cues.index(best)
@@ -545,7 +546,7 @@ def best_quote(
         joined = _with_lead_partner(cues, at, limit)
         if joined is not None:
             return joined
-    return _with_runner_up(query, title, cues, best, limit)
+    return _with_runner_up(title, cues, pool, best, limit)
 
 
 def _with_lead_partner(
@@ -570,16 +571,17 @@ def _with_lead_partner(
 
 
 def _with_runner_up(
-    query: Query,
     title: str,
     cues: list[tuple[str, tuple[float, ...]]],
+    pool: list[tuple[str, tuple[float, ...]]],
     best: tuple[str, tuple[float, ...]],
     limit: int,
 ) -> str:
-    """The chosen sentence and the next best answer of the same kind, when both fit."""
+    """The chosen sentence and the next best answer of the `pool` it was chosen from, when
+    both fit."""
     vector = _DEFAULT_VECTOR
     others = sorted(
-        (item for item in _pool(query, cues) if item is not best),
+        (item for item in pool if item is not best),
         key=lambda item: float(sum(map(operator.mul, vector, item[1]))),
         reverse=True,
     )
@@ -613,15 +615,21 @@ def _longest(text: str, title: str) -> str:
 
 
 def _choose(
-    query: Query, title: str, cues: list[tuple[str, tuple[float, ...]]], weights: SentenceWeights
+    query: Query,
+    title: str,
+    cues: list[tuple[str, tuple[float, ...]]],
+    weights: SentenceWeights,
+    found: list[tuple[str, tuple[float, ...]]] | None = None,
 ) -> tuple[str, tuple[float, ...]] | None:
-    """The sentence (with its cues) that best answers `query`, None if there is none."""
+    """The sentence (with its cues) that best answers `query`, None if there is none;
+    `found`: the `_pool` of the cues, when already read."""
     vector = _DEFAULT_VECTOR if weights is DEFAULT_WEIGHTS else weights.vector()
 
     def score(item: tuple[str, tuple[float, ...]]) -> float:
         return float(sum(map(operator.mul, vector, item[1])))
 
-    found = _pool(query, cues)
+    if found is None:
+        found = _pool(query, cues)
     best = max(found, key=score, default=None)
     if (
         best is not None
