@@ -109,7 +109,7 @@ def test_chat_answers_in_the_terminal(workdir: Path) -> None:
     assert "Saved #1: US-backed forces in Syria" in result.stdout
     assert (
         "“The United Nations has expressed concern for up to 100,000 civilians it says are still "
-        "trapped in the city. … " in result.stdout
+        "trapped in the city.”" in result.stdout
     )
     assert "Subscribed: a digest every day at 08:00 (UTC)" in result.stdout
 

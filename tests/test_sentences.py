@@ -212,6 +212,21 @@ def test_a_sentence_is_quoted_with_the_next_best_answer_when_both_fit() -> None:
     assert quote.startswith(text.split("\n\n")[0] + " ")
 
 
+def test_two_sentences_each_holding_another_part_of_the_question_are_not_quoted_together() -> None:
+    query = _query(("president", "presid", 2.0), ("france", "franc", 3.0))
+    text = (
+        "France and Britain said on Wednesday that inspectors should be allowed in.\n\n"
+        "Weather in the region was mild for the season, officials noted.\n\n"
+        "The government of President Bashar al-Assad denied using chemical weapons."
+    )
+    assert best_quote(query, "Inspectors", text) == text.split("\n\n")[0]
+    # One sharing a word of the question with the chosen one goes on with it.
+    also = "France's foreign minister said he expected a vote within days."
+    assert best_quote(query, "Inspectors", f"{text}\n\n{also}") == (
+        f"{text.split(chr(10) * 2)[0]} … {also}"
+    )
+
+
 def test_a_lead_pair_longer_than_the_limit_is_quoted_as_the_sentence_alone() -> None:
     query = _query(("austen", "austen", 6.0), ("auction", "auction", 3.0), ("sold", "sold", 1.0))
     first, second = _AUCTION.split("\n\n")[:2]

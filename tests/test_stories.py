@@ -95,10 +95,8 @@ async def test_copies_from_three_outlets_are_one_answer(bot: Harness) -> None:
     assert answer.split("\n") == [
         "“US-backed forces in Syria have breached the wall surrounding the <b>Old</b> <b>City</b> "
         "of <b>Raqa</b> as they try to retake the <b>city</b> from the Islamic State group, the "
-        "US Central Command has said. “Coalition forces supported the SDF advance into the most "
-        "heavily fortified portion of <b>Raqa</b> by opening two small gaps in the Rafiqah Wall "
-        "that surrounds the <b>Old</b> <b>City</b>,” Centcom said in a statement, referring to "
-        "the Syrian…”",
+        "US Central Command has said. … The United Nations has expressed concern for up to "
+        "100,000 <b>civilians</b> it says are still <b>trapped</b> in the <b>city</b>.”",
         "<b>US-backed forces in Syria have breached the wall surrounding the Old City of Raqa as "
         "they try to retake the…</b>",
         "2017-07-04 · /read_1",

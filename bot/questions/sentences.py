@@ -534,8 +534,9 @@ def best_quote(
     """Return what to quote as the answer: `best_sentence`, with the other sentence of the
     story's lead when one of the two refers to the other, within `limit` characters (a second
     sentence that does not fit is cut with "…"; the chosen one never is); else with the
-    sentence that answers next best, when both fit ("…" between them unless it follows the
-    chosen one in the text). `lang`: the article's language (None: English)."""
+    sentence that answers next best and goes with it, when both fit whole ("…" between them
+    unless it follows the chosen one in the text). `lang`: the article's language (None:
+    English)."""
     cues = sentence_cues(query, title, text, stats, clutter, lang)
     pool = _pool(query, cues)
     best = _choose(query, title, cues, DEFAULT_WEIGHTS, pool)
@@ -546,7 +547,7 @@ def best_quote(
         joined = _with_lead_partner(cues, at, limit)
         if joined is not None:
             return joined
-    return _with_runner_up(title, cues, pool, best, limit)
+    return _with_runner_up(query, title, cues, pool, best, limit)
 
 
 def _with_lead_partner(
@@ -571,41 +572,52 @@ def _with_lead_partner(
 
 
 def _with_runner_up(
+    query: Query,
     title: str,
     cues: list[tuple[str, tuple[float, ...]]],
     pool: list[tuple[str, tuple[float, ...]]],
     best: tuple[str, tuple[float, ...]],
     limit: int,
 ) -> str:
-    """The chosen sentence and the next best answer of the `pool` it was chosen from, when
-    both fit."""
+    """The chosen sentence and the next best answer of the `pool` it was chosen from that
+    goes with it and fits beside it whole, if any."""
     vector = _DEFAULT_VECTOR
     others = sorted(
-        (item for item in pool if item is not best),
+        (item for item in pool if item is not best and item[1][0] > 0),
         key=lambda item: float(sum(map(operator.mul, vector, item[1]))),
         reverse=True,
     )
-    # Not the sentence the reply's headline shows again (cut from the lead, or repeated).
+    at = cues.index(best)
     shown = title.removesuffix("…").strip()
-    runner = next(
-        (o for o in others if not (shown and (o[0].startswith(shown) or _repeats(shown, o[0])))),
-        None,
-    )
-    # Only a statement that holds a word of the question, says something the chosen one does
-    # not, and of which a good part fits beside it (no heading, no page's repeat of its lead).
-    if (
-        runner is None
-        or runner[1][0] <= 0
-        or len(best[0]) + 3 + MIN_CUT_PARTNER_CHARS > limit
-        or not _ends_sentence(runner[0])
-        or _repeats(best[0], runner[0])
-    ):
-        return best[0]
-    # The answer first, where the reader looks; "…" unless the other follows it in the text.
-    follows = cues.index(runner) == cues.index(best) + 1
-    joined = f"{best[0]} {runner[0]}" if follows else f"{best[0]} … {runner[0]}"
-    # The other one cut when it does not fit whole.
-    return cut_quote(joined, limit)
+    held: set[int] | None = None
+    for other in others:
+        # Whole beside the chosen one (a cut sentence reads badly after a whole one, and
+        # answered less often); not the sentence the reply's headline shows again (cut from
+        # the lead, or repeated), a heading, or one that says nothing the chosen one does not.
+        if len(best[0]) + len(other[0]) + 3 > limit:
+            continue
+        if shown and (other[0].startswith(shown) or _repeats(shown, other[0])):
+            continue
+        if not _ends_sentence(other[0]) or _repeats(best[0], other[0]):
+            continue
+        follows = cues.index(other) == at + 1
+        if not follows:
+            # From elsewhere in the text, one sharing a word of the question with the chosen
+            # one: two sentences each holding another part of it read as one answer to the
+            # whole ("who is the president of France?": "France and Britain said..." ...
+            # "President Bashar al-Assad denied...").
+            held = _words_held(query, best[0]) if held is None else held
+            if not held & _words_held(query, other[0]):
+                continue
+        # The answer first, where the reader looks; "…" unless the other follows it.
+        return f"{best[0]} {other[0]}" if follows else f"{best[0]} … {other[0]}"
+    return best[0]
+
+
+def _words_held(query: Query, sentence: str) -> set[int]:
+    """The numbers of the query's words that the sentence holds (any analyzed form)."""
+    found = set(stems(_PLAIN_WORD.findall(sentence.lower())))
+    return {n for n, term in enumerate(query.terms) if term.terms & found}
 
 
 def _longest(text: str, title: str) -> str:
