@@ -589,16 +589,21 @@ def _with_runner_up(
     )
     at = cues.index(best)
     shown = title.removesuffix("…").strip()
-    held: set[int] | None = None
+    shown_words = _word_set(shown) if shown else None
+    best_words = _word_set(best[0])
+    best_held: set[int] | None = None
     for other in others:
         # Whole beside the chosen one (a cut sentence reads badly after a whole one, and
         # answered less often); not the sentence the reply's headline shows again (cut from
         # the lead, or repeated), a heading, or one that says nothing the chosen one does not.
-        if len(best[0]) + len(other[0]) + 3 > limit:
+        if len(best[0]) + len(other[0]) + 3 > limit or not _ends_sentence(other[0]):
             continue
-        if shown and (other[0].startswith(shown) or _repeats(shown, other[0])):
+        if shown and other[0].startswith(shown):
             continue
-        if not _ends_sentence(other[0]) or _repeats(best[0], other[0]):
+        words = _word_set(other[0])
+        if _either_within(words, best_words) or (
+            shown_words is not None and _either_within(words, shown_words)
+        ):
             continue
         follows = cues.index(other) == at + 1
         if not follows:
@@ -606,17 +611,26 @@ def _with_runner_up(
             # one: two sentences each holding another part of it read as one answer to the
             # whole ("who is the president of France?": "France and Britain said..." ...
             # "President Bashar al-Assad denied...").
-            held = _words_held(query, best[0]) if held is None else held
-            if not held & _words_held(query, other[0]):
+            best_held = _held(query, best_words) if best_held is None else best_held
+            if not best_held & _held(query, words):
                 continue
         # The answer first, where the reader looks; "…" unless the other follows it.
         return f"{best[0]} {other[0]}" if follows else f"{best[0]} … {other[0]}"
     return best[0]
 
 
-def _words_held(query: Query, sentence: str) -> set[int]:
-    """The numbers of the query's words that the sentence holds (any analyzed form)."""
-    found = set(stems(_PLAIN_WORD.findall(sentence.lower())))
+def _word_set(text: str) -> set[str]:
+    return set(_PLAIN_WORD.findall(text.lower()))
+
+
+def _either_within(a: set[str], b: set[str]) -> bool:
+    """Whether one text's words are all in the other's (`_repeats` of their word sets)."""
+    return a <= b or b <= a
+
+
+def _held(query: Query, words: set[str]) -> set[int]:
+    """The numbers of the query's words that these words hold (any analyzed form)."""
+    found = set(stems(list(words)))
     return {n for n, term in enumerate(query.terms) if term.terms & found}
 
 
