@@ -540,6 +540,27 @@ def test_agency_datelines_in_other_scripts_are_clutter_and_name_the_source() -> 
         [span] = clutter_spans("", text)
         assert text[span[0] : span[1]] == dateline
         assert article_source(text) == "Reuters"
+    # Russian agencies' own datelines.
+    for text, dateline, source in (
+        (
+            "МОСКВА, 5 декабря. /ТАСС/. Президент провёл совещание.",
+            "МОСКВА, 5 декабря. /ТАСС/. ",
+            "TASS",
+        ),
+        (
+            "ВАШИНГТОН, 5 декабря. /Корр. ТАСС Иван Лебедев/. Конгресс продлил бюджет.",
+            "ВАШИНГТОН, 5 декабря. /Корр. ТАСС Иван Лебедев/. ",
+            "TASS",
+        ),
+        (
+            "МОСКВА, 5 дек — РИА Новости. Президент провёл совещание.",
+            "МОСКВА, 5 дек — РИА Новости. ",
+            "RIA Novosti",
+        ),
+    ):
+        [span] = clutter_spans("", text)
+        assert text[span[0] : span[1]] == dateline
+        assert article_source(text) == source
     # Without the dash, the words before the agency are a sentence's: only the bracket goes.
     text = "Официальное агентство (ТАСС) сообщило о переговорах."
     [span] = clutter_spans("", text)

@@ -56,6 +56,7 @@ AGENCIES = {
     "тасс": "TASS",
     "риа новости": "RIA Novosti",
     "интерфакс": "Interfax",
+    "прайм": "Prime",
     "синьхуа": "Xinhua",
     "رويترز": "Reuters",
     "فرانس برس": "AFP",
@@ -96,6 +97,13 @@ _LEAD_OUTLET = re.compile(
 _AGENCY_DASH = re.compile(rf"({_AGENCY})\s+[-–—]\s+")
 # What such a line starts with (a cheap test before the regex).
 _AGENCY_NAMES = tuple(_AGENCY.removeprefix("(?:").removesuffix(")").split("|"))
+# Russian agencies' own datelines, a place in capitals and a date before them: "МОСКВА, 5
+# декабря. /ТАСС/. ", "ВАШИНГТОН, 5 декабря. /Корр. ТАСС Иван Лебедев/. ", "МОСКВА, 5 дек —
+# РИА Новости. ".
+_RUSSIAN_DATELINE = re.compile(
+    r"(?:^|(?<=\n))[А-ЯЁ][А-ЯЁ.-]*(?: [А-ЯЁ][А-ЯЁ.-]*){0,2}, \d{1,2} [а-яё]{3,9}\.?"
+    r"(?: \d{4}\.?)?\s*(?:/(?:Корр\.\s+)?(ТАСС)[^/\n]{0,60}/|[—–-]\s*(РИА Новости|Прайм))\.?\s*"
+)
 # "- REUTERS" signing off at the end.
 _SIGN_OFF = re.compile(rf"\s[-–—]\s*({_AGENCY})\s*$")
 # Everything after these is a list of other stories, share buttons or comments.
@@ -219,6 +227,8 @@ def clutter_spans(title: str, text: str) -> list[tuple[int, int] | tuple[int, in
         # Searched like captions (left out of the index, they cost the dev questions' ranking:
         # docs/BENCHMARKS.md), never quoted: another story's headline is no answer.
         photos.extend(_links(text))
+    if "ТАСС" in text or "РИА" in text or "Прайм" in text:
+        spans.extend(m.span() for m in _RUSSIAN_DATELINE.finditer(text, 0, 2_000))
     if "(" in text:
         photos.extend(m.span() for m in _CREDIT.finditer(text))
         spans.extend(m.span() for m in _AGENCIES_CREDIT.finditer(text))
@@ -549,6 +559,9 @@ def agency(text: str) -> str | None:
     match = _DATELINE.search(head)
     if match is not None:
         return _agency_name(match.group(1))
+    match = _RUSSIAN_DATELINE.search(head)
+    if match is not None:
+        return _agency_name(match.group(1) or match.group(2))
     for line in head.split("\n"):
         if not line:  # half the lines of a parsed text (blank lines part its paragraphs)
             continue
