@@ -38,6 +38,7 @@ from bot.articles.parsing import content_hash
 from bot.questions.service import QuestionService
 from bot.services import open_services
 from bot.settings import load_settings
+from storage.articles import ArticleStore
 from storage.search_index import IndexChange, SearchIndex
 
 FORMS = ("quiz", "short", "typo")
@@ -226,7 +227,7 @@ async def bot_report(
             f"{time.perf_counter() - started:.1f}s",
             file=sys.stderr,
         )
-        report, rows = await _ask_all(services.questions, data, forms)
+        report, rows = await _ask_all(services.questions, services.archive.articles, data, forms)
         near = Report("bot, near-topic")
         for number, (q, day) in enumerate(near_topic):
             for form in CHAT_FORMS:
@@ -277,7 +278,7 @@ def _file_records(paths: Sequence[pathlib.Path]) -> Iterator[ImportRecord]:
 
 
 async def _ask_all(
-    questions: QuestionService, data: Dataset, forms: Sequence[str]
+    questions: QuestionService, store: ArticleStore, data: Dataset, forms: Sequence[str]
 ) -> tuple[Report, list[dict[str, object]]]:
     report = Report("bot")
     rows: list[dict[str, object]] = []
@@ -286,7 +287,7 @@ async def _ask_all(
             answers = await questions.ask(q.forms[form], as_of=q.as_of, limit=RESULTS)
             ranked = [data.ids.get(h.article.external_id or "", 0) for h in answers.hits]
             copies = [[c.article_id for c in h.also] for h in answers.hits[:5]]
-            stored = await questions.articles(sorted({a for ids in copies for a in ids}))
+            stored = await store.get_many(sorted({a for ids in copies for a in ids}))
             also = [
                 [data.ids.get(stored[a].external_id or "", 0) for a in ids if a in stored]
                 for ids in copies

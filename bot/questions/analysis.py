@@ -324,7 +324,6 @@ def _typo_candidates(word: str) -> set[str]:
     return found
 
 
-_ANY_SLIP = (0, 0.0)
 # A rare word one likely slip from a spelling the archive holds more often ("Shaykun" once,
 # "Shaykhun" three times) is read as that one too from this ratio on (TYPO_DF_RATIO else).
 LIKELY_SLIP_RATIO = 2
@@ -370,19 +369,14 @@ def _sound_key(word: str) -> str:
 _ONE_K = str.maketrans("qc", "kk")
 
 
-def _variants(
-    word: str, term: str, stats: TermStats, meant: list[str] | None = None
-) -> tuple[Variant, ...]:
-    """Return the analyzed forms to search for one query word; weights sum to at most 2.
-
-    `meant` (one item: the word itself) is set to the word most likely meant when the
-    archive does not know the word typed."""
-    meant = meant if meant is not None else [word]
+def _variants(word: str, term: str, stats: TermStats) -> tuple[tuple[Variant, ...], str]:
+    """Return the analyzed forms to search for one query word (weights sum to at most 2), and
+    the word meant: the word itself, or the likeliest one when the archive does not know it."""
     df = stats.doc_freq(term)
     # A word the archive hardly knows may be a misspelling, unless English uses it often.
     unknown = df < RARE_DF and len(word) > 3 and not is_common(word, "en")
     if not word.isalpha():
-        return (Variant(term, 1.0),)
+        return (Variant(term, 1.0),), word
     # Known words take only a rarer spelling of theirs (Raqqa -> Raqa), never a commoner word,
     # except a name's other vowels, both ways (Idleb <-> Idlib), when the word is a rare one.
     alikes = sound_alikes(word) if unknown else _respellings(word)
@@ -401,9 +395,10 @@ def _variants(
             found[cand_term] = stats.doc_freq(cand_term)
             spelled.setdefault(cand_term, []).append(cand_word)
     # For a word the archive does not know: how likely each term it holds was meant, as the
-    # slip of the fingers that typed it and how common its word is in English (less: likelier).
+    # slip of the fingers that typed it and how common its word is in English (less: likelier),
+    # with that word.
     likely = {
-        cand_term: min((typing_slip(word, w), -frequency(w, "en")) for w in spelled[cand_term])
+        cand_term: min((typing_slip(word, w), -frequency(w, "en"), w) for w in spelled[cand_term])
         for cand_term, cand_df in found.items()
         if unknown and cand_df > 0
     }
@@ -412,7 +407,7 @@ def _variants(
     # two alike slips the commoner word ("civilans": "civilians", not "civilants").
     ranked = sorted(
         ((cand_df, cand_term) for cand_term, cand_df in found.items() if cand_df > 0),
-        key=lambda r: (likely.get(r[1], _ANY_SLIP), -r[0], r[1]),
+        key=lambda r: (likely[r[1]][:2] if r[1] in likely else (0, 0.0), -r[0], r[1]),
     )
     ranked = [
         r
@@ -424,11 +419,10 @@ def _variants(
         )
     ]
     variants = [Variant(term, 1.0)] if df > 0 else []
+    meant = word
     if unknown and ranked and ranked[0][0] > df * _ratio(likely[ranked[0][1]][0]):
         # The word meant, whose irregular forms and country adjective count too.
-        meant[0] = min(
-            spelled[ranked[0][1]], key=lambda w: (typing_slip(word, w), -frequency(w, "en"), w)
-        )
+        meant = likely[ranked[0][1]][2]
     first_slip = likely[ranked[0][1]][0] if unknown and ranked else 0
     for cand_df, cand_term in ranked[: MAX_TYPO_VARIANTS if unknown else MAX_VARIANTS]:
         if unknown and cand_df > df * _ratio(likely[cand_term][0]):
@@ -445,7 +439,7 @@ def _variants(
         else:
             continue
         variants.append(Variant(cand_term, weight))
-    return tuple(variants) if variants else (Variant(term, 1.0),)
+    return (tuple(variants) if variants else (Variant(term, 1.0),)), meant
 
 
 def _inflections(word: str, term: str, stats: TermStats) -> tuple[Variant, ...]:
@@ -485,10 +479,9 @@ def analyze(question: str, stats: TermStats) -> Query:
         if not term or term in seen or term in STOP_WORDS:
             continue
         seen.add(term)
-        meant = [word]
-        variants = _variants(word, term, stats, meant)
+        variants, meant = _variants(word, term, stats)
         df = max(stats.doc_freq(v.term) for v in variants)
-        forms = _inflections(meant[0], term if meant[0] == word else stem(meant[0]), stats)
+        forms = _inflections(meant, term if meant == word else stem(meant), stats)
         if forms:
             variants += forms
             # The word's rarity is its own (its other forms may be far commoner: "Chinese",

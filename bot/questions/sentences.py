@@ -547,7 +547,7 @@ def best_quote(
         joined = _with_lead_partner(cues, at, limit)
         if joined is not None:
             return joined
-    return _with_runner_up(query, title, cues, pool, best, limit)
+    return _with_runner_up(query, title, cues, pool, at, limit)
 
 
 def _with_lead_partner(
@@ -576,18 +576,18 @@ def _with_runner_up(
     title: str,
     cues: list[tuple[str, tuple[float, ...]]],
     pool: list[tuple[str, tuple[float, ...]]],
-    best: tuple[str, tuple[float, ...]],
+    at: int,
     limit: int,
 ) -> str:
-    """The chosen sentence and the next best answer of the `pool` it was chosen from that
-    goes with it and fits beside it whole, if any."""
+    """The chosen sentence (`cues[at]`) and the next best answer of the `pool` it was chosen
+    from that goes with it and fits beside it whole, if any."""
+    best = cues[at]
     vector = _DEFAULT_VECTOR
     others = sorted(
         (item for item in pool if item is not best and item[1][0] > 0),
         key=lambda item: float(sum(map(operator.mul, vector, item[1]))),
         reverse=True,
     )
-    at = cues.index(best)
     shown = title.removesuffix("…").strip()
     shown_words = _word_set(shown) if shown else None
     best_words = _word_set(best[0])
@@ -624,7 +624,7 @@ def _word_set(text: str) -> set[str]:
 
 
 def _either_within(a: set[str], b: set[str]) -> bool:
-    """Whether one text's words are all in the other's (`_repeats` of their word sets)."""
+    """Whether one text's words are all in the other's."""
     return a <= b or b <= a
 
 
@@ -718,11 +718,7 @@ def _asks(sentence: str) -> bool:
 
 def _repeats(first: str, second: str) -> bool:
     """Whether one sentence says nothing the other does not (pages that print the lead twice)."""
-    words, others = (
-        set(_PLAIN_WORD.findall(first.lower())),
-        set(_PLAIN_WORD.findall(second.lower())),
-    )
-    return words <= others or others <= words
+    return _either_within(_word_set(first), _word_set(second))
 
 
 def _ends_sentence(sentence: str) -> bool:

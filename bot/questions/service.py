@@ -188,10 +188,6 @@ class QuestionService:
             other_days=other_days,
         )
 
-    async def articles(self, ids: list[int]) -> dict[int, StoredArticle]:
-        """The stored articles of these ids (those still there)."""
-        return await self._articles.get_many(ids)
-
     def _quote(self, query: Query, hit: Hit) -> str:
         """The sentence a chat reply would quote for this hit (found now if not asked for)."""
         if hit.answer.sentence:
