@@ -268,10 +268,10 @@ def run_size(
     )
     bot = json.loads(measured.stdout)
     questions = _questions(questions_path, n_queries)
-    jsonl_ms, answered = measure_jsonl(work, questions_path, n_queries)
+    jsonl_ms, jsonl_cpu_ms, answered = measure_jsonl(work, questions_path, n_queries)
     print(
         f"newsbot ask --jsonl (short form, ten results with answers): {jsonl_ms:.1f} ms mean a "
-        f"question; {answered} of {n_queries} answered"
+        f"question ({jsonl_cpu_ms:.1f} ms CPU); {answered} of {n_queries} answered"
     )
     print(
         f"bot start-up {bot['startup_ms']:.0f} ms (open the index, answer one question); "
@@ -296,9 +296,12 @@ def run_size(
             print(f"{form:<5} {kind:<4} ms: {cells}", flush=True)
 
 
-def measure_jsonl(work: pathlib.Path, questions_path: pathlib.Path, n: int) -> tuple[float, int]:
+def measure_jsonl(
+    work: pathlib.Path, questions_path: pathlib.Path, n: int
+) -> tuple[float, float, int]:
     """`newsbot ask --jsonl` on the bot's archive (ten results, each with its answer sentence):
-    mean milliseconds a question, and how many were answered (`answered` true).
+    mean milliseconds a question in wall time and in CPU time (the process's user + system: a
+    shared machine moves the first more), and how many were answered (`answered` true).
 
     Two runs in fresh processes, one question and then `n`; the difference divided by n - 1
     leaves out start-up. Every index file and the database are read once first.
@@ -318,8 +321,10 @@ def measure_jsonl(work: pathlib.Path, questions_path: pathlib.Path, n: int) -> t
         for q, as_of in _questions(questions_path, n)
     ]
     timings: list[float] = []
+    cpu: list[float] = []
     out = ""
     for count in (1, len(lines)):
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
         started = time.perf_counter()
         out = subprocess.run(
             [sys.executable, "-m", "bot", "ask", "--jsonl"],
@@ -330,8 +335,11 @@ def measure_jsonl(work: pathlib.Path, questions_path: pathlib.Path, n: int) -> t
             text=True,
         ).stdout
         timings.append(time.perf_counter() - started)
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        cpu.append(after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime)
     answered = sum(bool(json.loads(line).get("answered")) for line in out.splitlines())
-    return (timings[1] - timings[0]) / max(len(lines) - 1, 1) * 1000, answered
+    per = max(len(lines) - 1, 1)
+    return (timings[1] - timings[0]) / per * 1000, (cpu[1] - cpu[0]) / per * 1000, answered
 
 
 def _questions(path: pathlib.Path, n: int) -> list[tuple[dict[str, str], datetime.date]]:
