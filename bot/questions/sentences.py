@@ -539,7 +539,10 @@ def best_quote(
     English)."""
     cues = sentence_cues(query, title, text, stats, clutter, lang)
     pool = _pool(query, cues)
-    best = _choose(query, title, cues, DEFAULT_WEIGHTS, pool)
+    # Each sentence's score, by the identity of its cues: the chosen one's and the second's
+    # choice read them both (ten answers a `--jsonl` question).
+    scores = {id(item): float(sum(map(operator.mul, _DEFAULT_VECTOR, item[1]))) for item in pool}
+    best = _choose(query, title, cues, DEFAULT_WEIGHTS, pool, scores)
     if best is None:
         return _longest(text, title)
     at = cues.index(best)
@@ -547,7 +550,7 @@ def best_quote(
         joined = _with_lead_partner(cues, at, limit)
         if joined is not None:
             return joined
-    return _with_runner_up(query, title, cues, pool, at, limit)
+    return _with_runner_up(query, title, cues, pool, scores, at, limit)
 
 
 def _with_lead_partner(
@@ -576,16 +579,16 @@ def _with_runner_up(
     title: str,
     cues: list[tuple[str, tuple[float, ...]]],
     pool: list[tuple[str, tuple[float, ...]]],
+    scores: dict[int, float],
     at: int,
     limit: int,
 ) -> str:
     """The chosen sentence (`cues[at]`) and the next best answer of the `pool` it was chosen
     from that goes with it and fits beside it whole, if any."""
     best = cues[at]
-    vector = _DEFAULT_VECTOR
     others = sorted(
         (item for item in pool if item is not best and item[1][0] > 0),
-        key=lambda item: float(sum(map(operator.mul, vector, item[1]))),
+        key=lambda item: scores[id(item)],
         reverse=True,
     )
     shown = title.removesuffix("…").strip()
@@ -646,13 +649,15 @@ def _choose(
     cues: list[tuple[str, tuple[float, ...]]],
     weights: SentenceWeights,
     found: list[tuple[str, tuple[float, ...]]] | None = None,
+    scores: dict[int, float] | None = None,
 ) -> tuple[str, tuple[float, ...]] | None:
     """The sentence (with its cues) that best answers `query`, None if there is none;
-    `found`: the `_pool` of the cues, when already read."""
+    `found`: the `_pool` of the cues, when already read, and `scores` theirs by `id`."""
     vector = _DEFAULT_VECTOR if weights is DEFAULT_WEIGHTS else weights.vector()
 
     def score(item: tuple[str, tuple[float, ...]]) -> float:
-        return float(sum(map(operator.mul, vector, item[1])))
+        known = None if scores is None else scores.get(id(item))
+        return float(sum(map(operator.mul, vector, item[1]))) if known is None else known
 
     if found is None:
         found = _pool(query, cues)
