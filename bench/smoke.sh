@@ -38,3 +38,6 @@ $py -m bench.shortcuts "$data"
 
 echo "-- bench/import_memory.py (newsbot import of 1,000, the importer's memory and CPU read from /proc)"
 $py -m bench.import_memory "$data/syria-fakes/articles.jsonl" --size 1000 --every 60
+
+echo "-- bench/import_cost.py (an import of 1,000 with and without the index, and raw tantivy)"
+$py -m bench.import_cost "$data/syria-fakes/articles.jsonl" --size 1000 --runs full,index
