@@ -487,6 +487,26 @@ def test_an_arabic_word_with_a_joined_preposition_finds_the_word_without_it() ->
         assert [s.article_id for s in retriever.search(query, as_of=None)] == [found]
 
 
+def test_an_arabic_word_in_ta_marbuta_finds_it_with_and_without_the_article() -> None:
+    # Ta marbuta is indexed as heh, which the stemmer keeps after the article only: "الاتفاقية"
+    # (the agreement) is "اتفاقيه" in the index, "اتفاقية" (an agreement) "اتفاق".
+    retriever = _retriever_over(
+        "ar",
+        [
+            "ناقش الوزراء الاتفاقية النووية في اجتماع طويل أمس.",
+            "وقعت الحكومة اتفاقية تجارية مع جارتها.",
+            "افتتح معرض الكتاب أبوابه للزوار في العاصمة.",
+        ],
+    )
+    for question, found, terms in (
+        ("الاتفاقية", [1, 2], ["اتفاقيه", "اتفاق"]),
+        ("اتفاقية", [2, 1], ["اتفاق", "اتفاقيه"]),
+    ):
+        query = retriever.analyze(question, lang="ar")
+        assert [[v.term for v in t.variants] for t in query.terms] == [terms]
+        assert [s.article_id for s in retriever.search(query, as_of=None)] == found
+
+
 def test_persian_heh_with_yeh_above_is_heh() -> None:
     # The ezafe is written "خانۀ", "خانهٔ" or "خانه" (the house of).
     retriever = _retriever_over(
