@@ -29,8 +29,10 @@ class LanguageAnalysis:
 
 _ZWNJ = "\u200c"
 # Arabic-script spellings that vary between writers and countries, mapped to one form: alef
-# with hamza or madda, ta marbuta, alef maqsura, Arabic vs Persian yeh and kaf, hamza on waw;
-# tatweel (kashida) and the short-vowel diacritics dropped; Arabic-Indic digits to 0-9.
+# with hamza or madda, ta marbuta, alef maqsura, Arabic vs Persian yeh and kaf, hamza on waw,
+# Persian heh with yeh above (the ezafe of "خانۀ", also written "خانه"); tatweel (kashida),
+# the short-vowel diacritics and the hamza mark above ("خانهٔ") dropped; Arabic-Indic digits
+# to 0-9. (Lucene's PersianNormalizer maps ۀ and drops the hamza mark too.)
 _ARABIC_SCRIPT = str.maketrans(
     {
         "أ": "ا",
@@ -38,6 +40,8 @@ _ARABIC_SCRIPT = str.maketrans(
         "آ": "ا",
         "ٱ": "ا",
         "ة": "ه",
+        "ۀ": "ه",
+        "\u0654": None,
         "ى": "ي",
         "ی": "ي",
         "ک": "ك",

@@ -247,6 +247,27 @@ def _bare_forms(
     )
 
 
+def _article_forms(
+    word: str, variants: tuple[Variant, ...], stats: LanguageStats
+) -> tuple[Variant, ...]:
+    """The variants, and for an Arabic word ending in ta marbuta the stem of the same word
+    with the article "ال" put on or taken off, at VARIANT_WEIGHT, when the articles hold it.
+
+    `normalize` writes ta marbuta as heh (writers use both), and the Snowball stemmer then
+    keeps the heh after the article: "الجديدة" is indexed as "جديده", "جديدة" as "جديد".
+    """
+    have = {variant.term for variant in variants}
+    extra: list[Variant] = []
+    for base in dict.fromkeys((word, _without_proclitic(word))):
+        if len(base) < 4 or not base.endswith("ه"):
+            continue
+        term = analyse_word("ar", base[2:] if base.startswith("ال") else "ال" + base)
+        if term and term not in have and stats.doc_freq(term) > 0:
+            have.add(term)
+            extra.append(Variant(term, VARIANT_WEIGHT))
+    return variants + tuple(extra)
+
+
 def _asks(lang: str, question: str) -> bool:
     """Whether the question's question words ask: it opens with one or ends with "?"."""
     if question.rstrip().endswith(("?", "؟")):
@@ -282,6 +303,7 @@ def analyse_in(
             # in the Persian fields too, where more forms of its words would outrank it.
             if lang == "ar":
                 variants = _bare_forms(word, variants, stats)
+                variants = _article_forms(word, variants, stats)
             variants = _other_forms(lang, variants, stats)
         df = max(stats.doc_freq(v.term) for v in variants)
         terms.append(QueryTerm(word, variants, idf(df, num_docs), lang=lang))
