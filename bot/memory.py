@@ -54,21 +54,3 @@ def keep_memory_flat() -> bool:
     mallopt.restype = ctypes.c_int
     threshold = bool(mallopt(_M_MMAP_THRESHOLD, MMAP_THRESHOLD_BYTES))
     return bool(mallopt(_M_ARENA_MAX, ARENAS)) and threshold
-
-
-def release_free_memory() -> None:
-    """Give the system back the free pages inside glibc's heaps (malloc_trim; nothing where
-    there is none).
-
-    free() returns memory only from the top of a heap: a block still in use above freed ones
-    keeps them resident. A bulk import's batches free hundreds of MiB in the heaps of the
-    threads that made them (the story check's candidates, texts and shingles, the index's and
-    the database's buffers), and without this the importer's memory stays at the most each
-    heap ever held (docs/BENCHMARKS.md, stop 25).
-    """
-    libc = _libc()
-    trim = getattr(libc, "malloc_trim", None)
-    if trim is not None:
-        trim.argtypes = (ctypes.c_size_t,)
-        trim.restype = ctypes.c_int
-        trim(0)

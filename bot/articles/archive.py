@@ -31,7 +31,6 @@ from bot.articles.workers import Built, build_batch, parse_pool
 from bot.clock import Clock
 from bot.i18n import N_, Phrase
 from bot.languages import detect
-from bot.memory import release_free_memory
 from storage.articles import (
     ArchiveStats,
     ArticleChange,
@@ -439,10 +438,10 @@ class Archive:
             batch.articles, now=self._clock.now(), actor=actor, origin=origin, backfill=backfill
         )
         crash_point("import:batch-stored")
+        # (The heaps' free pages are not trimmed after each batch: the next batch faulted
+        # them back in, 5% of an import's CPU, and with two heaps (bot/memory.py) the story
+        # check adds nothing to the peak at 400,000 without it: docs/BENCHMARKS.md, stop 28.)
         await self._join_stories_later([(c.article_id, c.text) for c in created], batch.signed)
-        # The batch before this one is stored, indexed and its stories assigned: what it
-        # freed goes back to the system, or the heaps stay at their largest.
-        await asyncio.to_thread(release_free_memory)
         report.added += len(created)
         report.duplicates += len(batch.articles) - len(created)
         return created
