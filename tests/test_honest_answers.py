@@ -263,6 +263,29 @@ async def test_yesterday_and_last_week_count_from_the_asking_day(bot: Harness) -
     assert answers.hits[0].article.published == dt.date(2026, 11, 17)
 
 
+async def test_a_long_questions_date_is_its_storys_background(bot: Harness) -> None:
+    records = [
+        ImportRecord(text="Flooding in Tartus port: water reached the docks.", date="2026-11-17"),
+        ImportRecord(
+            text="Tartus port reopened after the flooding, and fishermen returned to the docks, "
+            "the harbour master said.",
+            date="2026-11-24",
+        ),
+    ]
+    await bot.services.archive.import_records(records)
+    # The bot's clock says 2026-11-25: "last week" is when the flooding was, not the answer.
+    question = (
+        "Following the flooding in Tartus last week, which port reopened for fishermen, "
+        "according to the harbour master?"
+    )
+    answers = await bot.services.questions.ask(question)
+    assert answers.hits[0].article.published == dt.date(2026, 11, 24)
+    assert answers.answered and answers.other_days is None
+    # A chat question's date still names the article's days.
+    answers = await bot.services.questions.ask("Tartus port flooding last week")
+    assert answers.hits[0].article.published == dt.date(2026, 11, 17)
+
+
 async def test_a_day_named_without_an_article_of_that_day_is_no_answer(bot: Harness) -> None:
     await load_sample(bot)
     # The sample's sarin stories are of 2017; the bot's clock says 2026-11-25.

@@ -7,9 +7,16 @@ from dataclasses import dataclass
 
 from bot.articles.fields import storable
 from bot.clock import Clock, SystemClock
-from bot.questions.abstention import NO_COVERAGE, Coverage, answers, coverage, holds_count
+from bot.questions.abstention import (
+    NO_COVERAGE,
+    Coverage,
+    answers,
+    coverage,
+    holds_count,
+    is_long,
+)
 from bot.questions.analysis import AnswerType, Query
-from bot.questions.dates import DateRange, find_dates
+from bot.questions.dates import DatedQuestion, DateRange, find_dates
 from bot.questions.filters import FilterProblem, parse, phrase_in
 from bot.questions.retrieval import Answer, Retriever, ScoredArticle
 from bot.stories.answers import one_per_story
@@ -97,6 +104,11 @@ class QuestionService:
         # "yesterday" is the day before the question was asked (or the `as_of` day).
         dated = find_dates(parsed.text, as_of or self._clock.now().date())
         query = self._retriever.analyze(dated.text, lang=filters.lang)
+        if dated.days is not None and is_long(query):
+            # A long question states its story's background ("after sealing its borders in
+            # March 2020", "following the attack last week"): its date is no article's.
+            dated = DatedQuestion(parsed.text, None)
+            query = self._retriever.analyze(dated.text, lang=filters.lang)
         # One more than asked tells whether a "More" button makes sense.
         also: dict[int, tuple[Copy, ...]] = {}
         if filters.phrases:
