@@ -43,10 +43,20 @@ def test_an_unknown_word_takes_the_likeliest_slips_then_commoner_words() -> None
     # A double typed once, not a first letter left out ("rested") nor another letter changed.
     arested = analyze("arested", Stats({"rest": 300, "arrest": 40, "crest": 10})).terms[0]
     assert arested.variants == (Variant("arrest", 1.0),)
-    # Of two letters left out, the commoner word first ("civilians", not "civilants": "civil"),
-    # the other as likely a slip at half weight.
+    # Of two letters left out, the word English uses ("civilians"), not one it rarely does
+    # ("civilants", analysed "civil"), even as a runner-up.
     civilans = analyze("civilans", Stats({"civil": 300, "civilian": 40})).terms[0]
-    assert civilans.variants == (Variant("civilian", 1.0), Variant("civil", 0.5))
+    assert civilans.variants == (Variant("civilian", 1.0),)
+    # A stop word is no reading ("hering", analysed "here"); a double moved ("herring") is no
+    # likelier than a letter changed ("hearing"), nor is a rare word one letter left out
+    # ("hedering"): the commonest of the three first, the others as runners-up.
+    stats = Stats({"here": 900, "hear": 300, "herring": 40, "heder": 40})
+    heering = analyze("heering", stats).terms[0]
+    assert heering.variants == (
+        Variant("hear", 1.0),
+        Variant("herring", 0.5),
+        Variant("heder", 0.5),
+    )
     # The word meant brings its country adjective, as the word itself would.
     typed = analyze("afhganistan", Stats({"afghanistan": 30, "afghan": 40})).terms[0]
     assert [v.term for v in typed.variants] == ["afghanistan", "afghan"]
