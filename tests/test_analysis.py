@@ -71,6 +71,19 @@ def test_a_rare_word_is_also_read_as_its_likely_slip_the_archive_holds_more() ->
     assert [v.term for v in variants] == ["shaykun"]
 
 
+def test_a_rare_word_known_as_another_words_stem_is_also_read_as_its_likely_slip() -> None:
+    # "mathes" is analysed "math" (which the archive holds), "staf" is the stem of "staffing":
+    # a common word a letter left out or a double typed once away, held far more, counts too.
+    mathes = analyze("mathes", Stats({"math": 115, "match": 927})).terms[0]
+    assert mathes.variants == (Variant("math", 1.0), Variant("match", 1.0))
+    staf = analyze("staf", Stats({"staf": 253, "staff": 1461})).terms[0]
+    assert staf.variants == (Variant("staf", 1.0), Variant("staff", 1.0))
+    # Not when the archive holds the word about as often as that reading.
+    assert analyze("staf", Stats({"staf": 253, "staff": 400})).terms[0].variants == (
+        Variant("staf", 1.0),
+    )
+
+
 def test_name_spellings_find_each_other() -> None:
     stats = Stats({"raqqa": 80, "raqa": 10})
     rakka = analyze("Rakka", stats).terms[0].variants

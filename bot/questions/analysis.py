@@ -390,19 +390,23 @@ def _variants(word: str, term: str, stats: TermStats) -> tuple[tuple[Variant, ..
     """Return the analyzed forms to search for one query word (weights sum to at most 2), and
     the word meant: the word itself, or the likeliest one when the archive does not know it."""
     df = stats.doc_freq(term)
-    # A word the archive hardly knows may be a misspelling, unless English uses it often.
-    unknown = df < RARE_DF and len(word) > 3 and not is_common(word, "en")
     if not word.isalpha():
         return (Variant(term, 1.0),), word
-    # Known words take only a rarer spelling of theirs (Raqqa -> Raqa), never a commoner word,
-    # except a name's other vowels, both ways (Idleb <-> Idlib), when the word is a rare one.
-    alikes = sound_alikes(word) if unknown else _respellings(word)
+    # A word the archive hardly holds may be a misspelling, unless English uses it often; so
+    # may a rare word the archive knows as another's stem.
+    rare = len(word) > 3 and not is_common(word, "en")
+    unheld = rare and df < RARE_DF
+    unknown = unheld or (rare and _slip_of_common(word, term))
+    # Known words take only a rarer spelling of theirs (Raqqa -> Raqa), never a commoner word
+    # (but as a likely slip, above), except a name's other vowels, both ways (Idleb <-> Idlib),
+    # when the word is a rare one.
+    alikes = sound_alikes(word) if unheld else _respellings(word)
     num_docs = max(stats.num_docs(), 1)
     vowels: set[str] = set()
-    if not unknown and len(word) >= NAME_MIN_CHARS and df <= num_docs * NAME_MAX_SHARE:
+    if not unheld and len(word) >= NAME_MIN_CHARS and df <= num_docs * NAME_MAX_SHARE:
         vowels = {stem(v) for v in vowel_swaps(word)}
     alikes |= vowels
-    candidates = _typo_candidates(word) if unknown else alikes
+    candidates = _typo_candidates(word) | alikes if unknown else alikes
     alike_terms = {stem(alike) for alike in alikes} | vowels
     found: dict[str, int] = {}
     spelled: dict[str, list[str]] = {}
@@ -436,7 +440,7 @@ def _variants(word: str, term: str, stats: TermStats) -> tuple[tuple[Variant, ..
         if r[0] > df * (_ratio(likely[r[1]][3]) if r[1] in likely else TYPO_DF_RATIO)
         or (
             r[1] in alike_terms
-            and (unknown or r[0] <= df or _sounds_same(word) or _name_pair(r, vowels, num_docs))
+            and (unheld or r[0] <= df or _sounds_same(word) or _name_pair(r, vowels, num_docs))
         )
     ]
     variants = [Variant(term, 1.0)] if df > 0 else []
@@ -461,6 +465,16 @@ def _variants(word: str, term: str, stats: TermStats) -> tuple[tuple[Variant, ..
             continue
         variants.append(Variant(cand_term, weight))
     return (tuple(variants) if variants else (Variant(term, 1.0),)), meant
+
+
+def _slip_of_common(word: str, term: str) -> bool:
+    """Whether a word English rarely uses is read as a common word and an ending ("mathes":
+    "math"), or is a common word with a double typed once ("staf" for "staff"; the archive
+    holds "staf" as the stem of "staffing"): the archive's count of its stem is then no sign
+    that it was meant, and it may be a slip of another word ("matches", "staff")."""
+    if len(term) < len(word) - 1 and is_common(term, "en"):
+        return True
+    return any(is_common(word[: i + 1] + word[i:], "en") for i in range(len(word)))
 
 
 def _inflections(word: str, term: str, stats: TermStats) -> tuple[Variant, ...]:
