@@ -92,6 +92,14 @@ def test_name_spellings_find_each_other() -> None:
     assert [v.term for v in analyze("Raqqa", stats).terms[0].variants] == ["raqqa", "raqa"]
 
 
+def test_a_common_word_takes_no_other_spelling() -> None:
+    # A name spelled with a k is no other spelling of a word English uses often.
+    stats = Stats({"compani": 300, "kompani": 3})
+    assert analyze("company", stats).terms[0].variants == (Variant("compani", 1.0),)
+    # A name's other spellings are searched (test_name_spellings_find_each_other).
+    assert [v.term for v in analyze("Kompany", stats).terms[0].variants] == ["kompani", "compani"]
+
+
 def test_known_word_does_not_turn_into_a_commoner_word() -> None:
     query = analyze("pitt", Stats({"pitt": 20, "pit": 400}))
     assert (Variant("pitt", 1.0),) == query.terms[0].variants

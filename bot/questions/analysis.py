@@ -394,13 +394,15 @@ def _variants(word: str, term: str, stats: TermStats) -> tuple[tuple[Variant, ..
         return (Variant(term, 1.0),), word
     # A word the archive hardly holds may be a misspelling, unless English uses it often; so
     # may a rare word the archive knows as another's stem.
-    rare = len(word) > 3 and not is_common(word, "en")
+    common = is_common(word, "en")
+    rare = len(word) > 3 and not common
     unheld = rare and df < RARE_DF
     unknown = unheld or (rare and _slip_of_common(word, term))
     # Known words take only a rarer spelling of theirs (Raqqa -> Raqa), never a commoner word
     # (but as a likely slip, above), except a name's other vowels, both ways (Idleb <-> Idlib),
-    # when the word is a rare one.
-    alikes = sound_alikes(word) if unheld else _respellings(word)
+    # when the word is a rare one. Other spellings are a name's: a word English uses often has
+    # one ("company" is no "Kompany", "UK" no "UC").
+    alikes = sound_alikes(word) if unheld else set() if common else _respellings(word)
     num_docs = max(stats.num_docs(), 1)
     vowels: set[str] = set()
     if not unheld and len(word) >= NAME_MIN_CHARS and df <= num_docs * NAME_MAX_SHARE:
