@@ -43,10 +43,20 @@ def test_an_unknown_word_takes_the_likeliest_slips_then_commoner_words() -> None
     # A double typed once, not a first letter left out ("rested") nor another letter changed.
     arested = analyze("arested", Stats({"rest": 300, "arrest": 40, "crest": 10})).terms[0]
     assert arested.variants == (Variant("arrest", 1.0),)
-    # Of two letters left out, the commoner word first ("civilians", not "civilants": "civil"),
-    # the other as likely a slip at half weight.
+    # Of two letters left out, the word English uses ("civilians"), not one it rarely does
+    # ("civilants", analysed "civil"), even as a runner-up.
     civilans = analyze("civilans", Stats({"civil": 300, "civilian": 40})).terms[0]
-    assert civilans.variants == (Variant("civilian", 1.0), Variant("civil", 0.5))
+    assert civilans.variants == (Variant("civilian", 1.0),)
+    # A stop word is no reading ("hering", analysed "here"); a double moved ("herring") is no
+    # likelier than a letter changed ("hearing"), nor is a rare word one letter left out
+    # ("hedering"): the commonest of the three first, the others as runners-up.
+    stats = Stats({"here": 900, "hear": 300, "herring": 40, "heder": 40})
+    heering = analyze("heering", stats).terms[0]
+    assert heering.variants == (
+        Variant("hear", 1.0),
+        Variant("herring", 0.5),
+        Variant("heder", 0.5),
+    )
     # The word meant brings its country adjective, as the word itself would.
     typed = analyze("afhganistan", Stats({"afghanistan": 30, "afghan": 40})).terms[0]
     assert [v.term for v in typed.variants] == ["afghanistan", "afghan"]
@@ -61,12 +71,33 @@ def test_a_rare_word_is_also_read_as_its_likely_slip_the_archive_holds_more() ->
     assert [v.term for v in variants] == ["shaykun"]
 
 
+def test_a_rare_word_known_as_another_words_stem_is_also_read_as_its_likely_slip() -> None:
+    # "mathes" is analysed "math" (which the archive holds), "staf" is the stem of "staffing":
+    # a common word a letter left out or a double typed once away, held far more, counts too.
+    mathes = analyze("mathes", Stats({"math": 115, "match": 927})).terms[0]
+    assert mathes.variants == (Variant("math", 1.0), Variant("match", 1.0))
+    staf = analyze("staf", Stats({"staf": 253, "staff": 1461})).terms[0]
+    assert staf.variants == (Variant("staf", 1.0), Variant("staff", 1.0))
+    # Not when the archive holds the word about as often as that reading.
+    assert analyze("staf", Stats({"staf": 253, "staff": 400})).terms[0].variants == (
+        Variant("staf", 1.0),
+    )
+
+
 def test_name_spellings_find_each_other() -> None:
     stats = Stats({"raqqa": 80, "raqa": 10})
     rakka = analyze("Rakka", stats).terms[0].variants
     assert [v.term for v in rakka] == ["raqqa", "raqa"]
     assert [v.term for v in analyze("Raqa", stats).terms[0].variants] == ["raqa", "raqqa"]
     assert [v.term for v in analyze("Raqqa", stats).terms[0].variants] == ["raqqa", "raqa"]
+
+
+def test_a_common_word_takes_no_other_spelling() -> None:
+    # A name spelled with a k is no other spelling of a word English uses often.
+    stats = Stats({"compani": 300, "kompani": 3})
+    assert analyze("company", stats).terms[0].variants == (Variant("compani", 1.0),)
+    # A name's other spellings are searched (test_name_spellings_find_each_other).
+    assert [v.term for v in analyze("Kompany", stats).terms[0].variants] == ["kompani", "compani"]
 
 
 def test_known_word_does_not_turn_into_a_commoner_word() -> None:

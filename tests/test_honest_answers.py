@@ -263,6 +263,46 @@ async def test_yesterday_and_last_week_count_from_the_asking_day(bot: Harness) -
     assert answers.hits[0].article.published == dt.date(2026, 11, 17)
 
 
+async def test_a_long_questions_date_is_its_storys_background(bot: Harness) -> None:
+    records = [
+        ImportRecord(text="Flooding in Tartus port: water reached the docks.", date="2026-11-17"),
+        ImportRecord(
+            text="Tartus port reopened after the flooding, and fishermen returned to the docks, "
+            "the harbour master said.",
+            date="2026-11-24",
+        ),
+    ]
+    await bot.services.archive.import_records(records)
+    # The bot's clock says 2026-11-25: "last week" is when the flooding was, not the answer.
+    question = (
+        "Following the flooding in Tartus last week, which port reopened for fishermen, "
+        "according to the harbour master?"
+    )
+    answers = await bot.services.questions.ask(question)
+    assert answers.hits[0].article.published == dt.date(2026, 11, 24)
+    assert answers.answered and answers.other_days is None
+    # A chat question's date still names the article's days.
+    answers = await bot.services.questions.ask("Tartus port flooding last week")
+    assert answers.hits[0].article.published == dt.date(2026, 11, 17)
+
+
+async def test_a_quoted_phrase_no_article_holds_leaves_its_words_unanswered(bot: Harness) -> None:
+    repairs = "Repairs at the Tabqa dam began after the militants left, engineers said."
+    await bot.services.archive.import_records([ImportRecord(text=repairs, date="2017-06-01")])
+    # A long question's quotation worded otherwise in the story: the closest article, not
+    # taken for the answer.
+    question = 'When did engineers begin "repairs of the Tabqa dam" after the militants left?'
+    answers = await bot.services.questions.ask(question)
+    assert [h.article.text for h in answers.hits] == [repairs]
+    assert not answers.answered
+    [reply] = await bot.send(question, user_id=READER)
+    assert reply.split("\n")[:2] == [NO_ANSWER, CLOSEST]
+    # A phrase it holds is answered; in a chat question, a phrase stays a filter.
+    held = 'When did engineers begin "Tabqa dam" repairs after the militants left?'
+    assert (await bot.services.questions.ask(held)).answered
+    assert not (await bot.services.questions.ask('"repairs of the Tabqa dam"')).hits
+
+
 async def test_a_day_named_without_an_article_of_that_day_is_no_answer(bot: Harness) -> None:
     await load_sample(bot)
     # The sample's sarin stories are of 2017; the bot's clock says 2026-11-25.

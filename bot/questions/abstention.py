@@ -148,6 +148,11 @@ def _one_edit(a: str, b: str) -> bool:
     )
 
 
+def is_long(query: Query) -> bool:
+    """Whether the question has more words that count than a chat question has (a quiz's)."""
+    return len({term.word for term in query.terms}) > LONG_QUESTION_WORDS
+
+
 def answers(found: Coverage, threshold: float | None = None) -> bool:
     """Whether an article with this coverage answers the question (`threshold`: the share
     needed whatever the question's length)."""

@@ -148,6 +148,10 @@ def stem(word: str) -> str:
     return found
 
 
+# The analyzed forms of the stop words ("" for those the analyzer drops).
+STOP_TERMS = frozenset({"", *(stem(w) for w in STOP_WORDS)})
+
+
 def stems(words: list[str]) -> list[str]:
     """Return the analyzed form of each word, as `stem` does ('' for words that have none)."""
     try:
@@ -354,16 +358,29 @@ def typing_slip(typed: str, meant: str) -> int:
         diffs = [i for i, (a, b) in enumerate(zip(typed, meant, strict=True)) if a != b]
         if len(diffs) == 2 and diffs[1] == diffs[0] + 1 and typed[diffs[0]] == meant[diffs[1]]:
             return 0
-    if _sound_key(meant) == _sound_key(typed):
+    # A sound spelled another way; not a double moved to another letter ("heering" for
+    # "herring"), which takes two slips of the fingers.
+    if _sound_key(meant) == _sound_key(typed) and _once(meant) != _once(typed):
         return 0
     return 2
+
+
+def _odds(typed: str, meant: str) -> int:
+    """How unlikely a reading of a word the archive does not know is: its `typing_slip`, one
+    more for a word English rarely uses (a common word one slip further is the likelier:
+    "heering" is "hearing", not "hedering")."""
+    return typing_slip(typed, meant) + (0 if is_common(meant, "en") else 1)
 
 
 def _sound_key(word: str) -> str:
     """The word with q/k/c and ph/f written one way and doubled letters once: equal for the
     spellings of one sound (Rakka, Raqqa, Raqa)."""
-    key = word.replace("ph", "f").translate(_ONE_K)
-    return "".join(letter for letter, _ in itertools.groupby(key))
+    return _once(word.replace("ph", "f").translate(_ONE_K))
+
+
+def _once(word: str) -> str:
+    """The word with its doubled letters written once."""
+    return "".join(letter for letter, _ in itertools.groupby(word))
 
 
 _ONE_K = str.maketrans("qc", "kk")
@@ -373,32 +390,42 @@ def _variants(word: str, term: str, stats: TermStats) -> tuple[tuple[Variant, ..
     """Return the analyzed forms to search for one query word (weights sum to at most 2), and
     the word meant: the word itself, or the likeliest one when the archive does not know it."""
     df = stats.doc_freq(term)
-    # A word the archive hardly knows may be a misspelling, unless English uses it often.
-    unknown = df < RARE_DF and len(word) > 3 and not is_common(word, "en")
     if not word.isalpha():
         return (Variant(term, 1.0),), word
-    # Known words take only a rarer spelling of theirs (Raqqa -> Raqa), never a commoner word,
-    # except a name's other vowels, both ways (Idleb <-> Idlib), when the word is a rare one.
-    alikes = sound_alikes(word) if unknown else _respellings(word)
+    # A word the archive hardly holds may be a misspelling, unless English uses it often; so
+    # may a rare word the archive knows as another's stem.
+    common = is_common(word, "en")
+    rare = len(word) > 3 and not common
+    unheld = rare and df < RARE_DF
+    unknown = unheld or (rare and _slip_of_common(word, term))
+    # Known words take only a rarer spelling of theirs (Raqqa -> Raqa), never a commoner word
+    # (but as a likely slip, above), except a name's other vowels, both ways (Idleb <-> Idlib),
+    # when the word is a rare one. Other spellings are a name's: a word English uses often has
+    # one ("company" is no "Kompany", "UK" no "UC").
+    alikes = sound_alikes(word) if unheld else set() if common else _respellings(word)
     num_docs = max(stats.num_docs(), 1)
     vowels: set[str] = set()
-    if not unknown and len(word) >= NAME_MIN_CHARS and df <= num_docs * NAME_MAX_SHARE:
+    if not unheld and len(word) >= NAME_MIN_CHARS and df <= num_docs * NAME_MAX_SHARE:
         vowels = {stem(v) for v in vowel_swaps(word)}
     alikes |= vowels
-    candidates = _typo_candidates(word) if unknown else alikes
+    candidates = _typo_candidates(word) | alikes if unknown else alikes
     alike_terms = {stem(alike) for alike in alikes} | vowels
     found: dict[str, int] = {}
     spelled: dict[str, list[str]] = {}
     ordered = sorted(candidates)
     for cand_word, cand_term in zip(ordered, stem_many(ordered), strict=True):
-        if cand_term and cand_term != term:
+        # A stop word is no reading of a word that counts ("heering" as "hering": "here").
+        if cand_term and cand_term != term and cand_term not in STOP_TERMS:
             found[cand_term] = stats.doc_freq(cand_term)
             spelled.setdefault(cand_term, []).append(cand_word)
     # For a word the archive does not know: how likely each term it holds was meant, as the
-    # slip of the fingers that typed it and how common its word is in English (less: likelier),
-    # with that word.
+    # odds of the slip of the fingers that typed it and how common its word is in English
+    # (less: likelier), with that word and the slip itself.
     likely = {
-        cand_term: min((typing_slip(word, w), -frequency(w, "en"), w) for w in spelled[cand_term])
+        cand_term: min(
+            (_odds(word, w), -frequency(w, "en"), w, typing_slip(word, w))
+            for w in spelled[cand_term]
+        )
         for cand_term, cand_df in found.items()
         if unknown and cand_df > 0
     }
@@ -412,20 +439,20 @@ def _variants(word: str, term: str, stats: TermStats) -> tuple[tuple[Variant, ..
     ranked = [
         r
         for r in ranked
-        if r[0] > df * (_ratio(likely[r[1]][0]) if r[1] in likely else TYPO_DF_RATIO)
+        if r[0] > df * (_ratio(likely[r[1]][3]) if r[1] in likely else TYPO_DF_RATIO)
         or (
             r[1] in alike_terms
-            and (unknown or r[0] <= df or _sounds_same(word) or _name_pair(r, vowels, num_docs))
+            and (unheld or r[0] <= df or _sounds_same(word) or _name_pair(r, vowels, num_docs))
         )
     ]
     variants = [Variant(term, 1.0)] if df > 0 else []
     meant = word
-    if unknown and ranked and ranked[0][0] > df * _ratio(likely[ranked[0][1]][0]):
+    if unknown and ranked and ranked[0][0] > df * _ratio(likely[ranked[0][1]][3]):
         # The word meant, whose irregular forms and country adjective count too.
         meant = likely[ranked[0][1]][2]
     first_slip = likely[ranked[0][1]][0] if unknown and ranked else 0
     for cand_df, cand_term in ranked[: MAX_TYPO_VARIANTS if unknown else MAX_VARIANTS]:
-        if unknown and cand_df > df * _ratio(likely[cand_term][0]):
+        if unknown and cand_df > df * _ratio(likely[cand_term][3]):
             # Most likely what was meant: full weight for the first, half for a runner-up as
             # likely a slip (a double typed once makes "raja" for "raqa" no likely reading).
             if likely[cand_term][0] > first_slip:
@@ -440,6 +467,16 @@ def _variants(word: str, term: str, stats: TermStats) -> tuple[tuple[Variant, ..
             continue
         variants.append(Variant(cand_term, weight))
     return (tuple(variants) if variants else (Variant(term, 1.0),)), meant
+
+
+def _slip_of_common(word: str, term: str) -> bool:
+    """Whether a word English rarely uses is read as a common word and an ending ("mathes":
+    "math"), or is a common word with a double typed once ("staf" for "staff"; the archive
+    holds "staf" as the stem of "staffing"): the archive's count of its stem is then no sign
+    that it was meant, and it may be a slip of another word ("matches", "staff")."""
+    if len(term) < len(word) - 1 and is_common(term, "en"):
+        return True
+    return any(is_common(word[: i + 1] + word[i:], "en") for i in range(len(word)))
 
 
 def _inflections(word: str, term: str, stats: TermStats) -> tuple[Variant, ...]:

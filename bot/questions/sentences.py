@@ -15,11 +15,10 @@ from bot.articles.boilerplate import clutter_spans, decode_spans, encode_spans
 from bot.articles.letters import CAPITALS, SENTENCE_OPENERS, SMALL
 from bot.questions.abstention import counted_word, counts, coverage, holds_count
 from bot.questions.analysis import (
-    STOP_WORDS,
+    STOP_TERMS,
     WORD_RE,
     AnswerType,
     idf,
-    stem,
     stems,
     tokenize,
     word_set,
@@ -65,7 +64,6 @@ _TIME = re.compile(
     r"(?:ال)?(?:اثنين|ثلاثاء|اربعاء|أربعاء|خميس|جمعة|سبت|أحد|احد)\b|أمس\b|امس\b)",
     re.IGNORECASE,
 )
-STOP_TERMS = frozenset({"", *(stem(w) for w in STOP_WORDS)})
 # `_BELOW_A(word)`: "a" > word, that is word < "a".
 _BELOW_A = "a".__gt__
 _NOTHING: frozenset[str] = frozenset()

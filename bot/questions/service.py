@@ -2,15 +2,23 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from dataclasses import dataclass
 
 from bot.articles.fields import storable
 from bot.clock import Clock, SystemClock
-from bot.questions.abstention import NO_COVERAGE, Coverage, answers, coverage, holds_count
+from bot.questions.abstention import (
+    NO_COVERAGE,
+    Coverage,
+    answers,
+    coverage,
+    holds_count,
+    is_long,
+)
 from bot.questions.analysis import AnswerType, Query
-from bot.questions.dates import DateRange, find_dates
-from bot.questions.filters import FilterProblem, parse, phrase_in
+from bot.questions.dates import DatedQuestion, DateRange, find_dates
+from bot.questions.filters import FilterProblem, Filters, parse, phrase_in
 from bot.questions.retrieval import Answer, Retriever, ScoredArticle
 from bot.stories.answers import one_per_story
 from bot.stories.keeper import StoryKeeper
@@ -97,20 +105,24 @@ class QuestionService:
         # "yesterday" is the day before the question was asked (or the `as_of` day).
         dated = find_dates(parsed.text, as_of or self._clock.now().date())
         query = self._retriever.analyze(dated.text, lang=filters.lang)
+        if dated.days is not None and is_long(query):
+            # A long question states its story's background ("after sealing its borders in
+            # March 2020", "following the attack last week"): its date is no article's.
+            dated = DatedQuestion(parsed.text, None)
+            query = self._retriever.analyze(dated.text, lang=filters.lang)
         # One more than asked tells whether a "More" button makes sense.
         also: dict[int, tuple[Copy, ...]] = {}
+        held: list[ScoredArticle] | None = None
         if filters.phrases:
-            # Word order is checked on the text: take every candidate, keep those in order.
-            found = self._retriever.search(
-                query, as_of=as_of, limit=PHRASE_CANDIDATES, days=dated.days, filters=filters
-            )
-            stored = await self._articles.get_many([s.article_id for s in found])
-            scored = [
-                s
-                for s in found
-                if s.article_id in stored
-                and all(phrase_in(p, _full_text(stored[s.article_id])) for p in filters.phrases)
-            ][offset : offset + limit + 1]
+            held = await self._holding_phrases(query, as_of, dated.days, filters)
+        # A long question's quotation no article holds (worded otherwise in the story: "tested
+        # the limits" for "testing the limits") leaves its words to find the closest articles,
+        # none of them taken for the answer; in a chat question a phrase stays a filter.
+        unheld = held == [] and is_long(query)
+        if unheld:
+            held, filters = None, dataclasses.replace(filters, phrases=())
+        if held is not None:
+            scored = held[offset : offset + limit + 1]
         elif self._stories is None:
             scored = self._retriever.search(
                 query,
@@ -166,7 +178,7 @@ class QuestionService:
         if hits:
             top = hits[0].article
             covered = coverage(query, top.title, top.text, top.clutter)
-        answered = not listing and covered is not None and answers(covered)
+        answered = not listing and not unheld and covered is not None and answers(covered)
         # "sarin attack yesterday": no article of that day matches (they would come first),
         # and one of another day answers another question.
         days = dated.days
@@ -187,6 +199,22 @@ class QuestionService:
             empty_archive=empty_archive,
             other_days=other_days,
         )
+
+    async def _holding_phrases(
+        self, query: Query, as_of: dt.date | None, days: DateRange | None, filters: Filters
+    ) -> list[ScoredArticle]:
+        """The best candidates that hold the filters' phrases, best first."""
+        # Word order is checked on the text: take every candidate, keep those in order.
+        found = self._retriever.search(
+            query, as_of=as_of, limit=PHRASE_CANDIDATES, days=days, filters=filters
+        )
+        stored = await self._articles.get_many([s.article_id for s in found])
+        return [
+            s
+            for s in found
+            if s.article_id in stored
+            and all(phrase_in(p, _full_text(stored[s.article_id])) for p in filters.phrases)
+        ]
 
     def _quote(self, query: Query, hit: Hit) -> str:
         """The sentence a chat reply would quote for this hit (found now if not asked for)."""
