@@ -303,6 +303,36 @@ async def test_a_quoted_phrase_no_article_holds_leaves_its_words_unanswered(bot:
     assert not (await bot.services.questions.ask('"repairs of the Tabqa dam"')).hits
 
 
+async def test_a_long_questions_date_counts_when_its_days_answer_it(bot: Harness) -> None:
+    texts = {
+        "2026-11-10": "A sarin attack on Khan Shaykhun killed at least 58 people on Tuesday, the "
+        "Observatory said. Medics treated dozens of victims in the town.",
+        "2026-11-24": "Rebels shelled a market in Idlib on Monday, killing 12 people, the "
+        "Observatory said, following the sarin attack on Khan Shaykhun that killed dozens.",
+        # Others, so that "following" and "died" are common words here as in any archive.
+        "2026-11-20": "Floods in Tartus port reached the docks on Sunday and two fishermen died, "
+        "the harbour master said, following days of rain.",
+        "2026-11-21": "The city council met on Wednesday to discuss the budget for schools and "
+        "roads, following a long debate.",
+        "2026-11-22": "A fire in a textile factory near Aleppo injured five workers, and three "
+        "died in hospital, civil defence said.",
+        "2026-11-23": "Farmers in Hama said the harvest was the best in a decade, though old "
+        "olive trees died in the frost.",
+    }
+    await bot.services.archive.import_records(
+        [ImportRecord(text=text, date=day) for day, text in texts.items()]
+    )
+    # The later article holds one word more of the question ("following") than the day's,
+    # which holds all but that and "died": the date is the answer's day, not a background.
+    question = (
+        "Following the sarin attack in Khan Shaykhun on 2026-11-10, how many people died "
+        "according to the Observatory?"
+    )
+    answers = await bot.services.questions.ask(question)
+    assert answers.hits[0].article.published == dt.date(2026, 11, 10)
+    assert answers.answered and answers.other_days is None
+
+
 async def test_a_day_named_without_an_article_of_that_day_is_no_answer(bot: Harness) -> None:
     await load_sample(bot)
     # The sample's sarin stories are of 2017; the bot's clock says 2026-11-25.

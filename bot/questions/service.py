@@ -105,9 +105,15 @@ class QuestionService:
         # "yesterday" is the day before the question was asked (or the `as_of` day).
         dated = find_dates(parsed.text, as_of or self._clock.now().date())
         query = self._retriever.analyze(dated.text, lang=filters.lang)
-        if dated.days is not None and is_long(query):
-            # A long question states its story's background ("after sealing its borders in
-            # March 2020", "following the attack last week"): its date is no article's.
+        if (
+            dated.days is not None
+            and is_long(query)
+            and not await self._date_counts(query, as_of, dated.days, filters)
+        ):
+            # A long question may state its story's background ("after sealing its borders in
+            # March 2020", "following the attack last week") rather than the days of its
+            # answer ("... the sarin attack in Khan Shaykhun in April 2017, how many died?"):
+            # its date counts only when an article of those days answers it as well as any.
             dated = DatedQuestion(parsed.text, None)
             query = self._retriever.analyze(dated.text, lang=filters.lang)
         # One more than asked tells whether a "More" button makes sense.
@@ -199,6 +205,33 @@ class QuestionService:
             empty_archive=empty_archive,
             other_days=other_days,
         )
+
+    async def _date_counts(
+        self, query: Query, as_of: dt.date | None, days: DateRange, filters: Filters
+    ) -> bool:
+        """Whether the best article of these days answers the question and lacks at most one
+        word more of it than the best article of any day (the days' articles then rank first).
+
+        "Following the attack on Salman Rushdie last week, which fellow author did J. K. Rowling
+        get in a Twitter row with?": last week's best lacks Rowling, Twitter and three more,
+        the answer two; "... the sarin attack in Khan Shaykhun in April 2017, how many people
+        died according to the Observatory?": April 2017's best lacks "sarin", a later
+        article that recalls the attack lacks "following"."""
+        within = self._retriever.search(query, as_of=as_of, limit=1, days=days, filters=filters)
+        if not within:
+            return False
+        anywhen = self._retriever.search(query, as_of=as_of, limit=1, filters=filters)
+        ids = [hit.article_id for hit in (*within, *anywhen)]
+        stored = await self._articles.get_many(ids)
+        dated, best = stored.get(ids[0]), stored.get(ids[-1])
+        if dated is None or not _within(dated, days):
+            return False
+        held = coverage(query, dated.title, dated.text, dated.clutter)
+        if not answers(held):
+            return False
+        if best is None or best.id == dated.id:
+            return True
+        return held.missing <= coverage(query, best.title, best.text, best.clutter).missing + 1
 
     async def _holding_phrases(
         self, query: Query, as_of: dt.date | None, days: DateRange | None, filters: Filters
