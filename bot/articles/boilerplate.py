@@ -227,7 +227,8 @@ def clutter_spans(title: str, text: str) -> list[tuple[int, int] | tuple[int, in
         # Searched like captions (left out of the index, they cost the dev questions' ranking:
         # docs/BENCHMARKS.md), never quoted: another story's headline is no answer.
         photos.extend(_links(text))
-    if _names_russian_agency(text):
+    # (Only the first 2,000 characters can hold one: the name is looked for there alone.)
+    if _names_russian_agency(text[:2_000]):
         spans.extend(m.span() for m in _RUSSIAN_DATELINE.finditer(text, 0, 2_000))
     if "(" in text:
         photos.extend(m.span() for m in _CREDIT.finditer(text))
