@@ -89,6 +89,30 @@ async def test_how_many_quotes_the_count_of_what_is_asked(bot: Harness) -> None:
     assert counted_word("How many more civilians fled?") == "civilian"
 
 
+async def test_how_many_is_not_answered_by_a_count_of_something_else(bot: Harness) -> None:
+    border = (
+        "date 2016-10-06\nSuicide bombing kills 29 at Syria-Turkey border\n\n"
+        "At least 29 people were killed and dozens wounded in a suicide bombing that targeted "
+        "a Syria-Turkey border crossing on Thursday. Turkey has closed the crossing to "
+        "refugees since the start of the year, officials said."
+    )
+    await bot.send(border, user_id=EDITOR)
+    # The article holds every word of the question and a count, of the people killed: it
+    # does not say how many refugees Turkey has taken in.
+    question = "how many refugees has Turkey taken in?"
+    [reply] = await bot.send(question, user_id=READER)
+    assert reply.split("\n")[:2] == [NO_ANSWER, CLOSEST]
+    assert not (await bot.services.questions.ask(question, with_answers=0)).answered
+    hosts = (
+        "date 2017-03-15\nTurkey hosts most Syrian refugees\n\n"
+        "Turkey has taken in 2.9 million Syrian refugees since 2011, the UN refugee agency "
+        "said on Wednesday. Most of them live in cities rather than camps."
+    )
+    await bot.send(hosts, user_id=EDITOR)
+    [reply] = await bot.send(question, user_id=READER)
+    assert reply.startswith("“<b>Turkey</b> has <b>taken</b> in 2.9 million Syrian <b>refugees</b>")
+
+
 async def test_inline_mode_does_not_quote_when_the_archive_has_no_answer(bot: Harness) -> None:
     await load_sample(bot)
     await bot.process(bot.updates.inline("who won the 2014 world cup?", user_id=READER))

@@ -12,13 +12,15 @@ from bot.questions.abstention import (
     NO_COVERAGE,
     Coverage,
     answers,
+    counted_word,
     coverage,
     holds_count,
     is_long,
 )
-from bot.questions.analysis import AnswerType, Query
+from bot.questions.analysis import AnswerType, Query, stem
 from bot.questions.dates import DatedQuestion, DateRange, find_dates
 from bot.questions.filters import FilterProblem, Filters, parse, phrase_in
+from bot.questions.lexicon import frequency
 from bot.questions.retrieval import Answer, Retriever, ScoredArticle
 from bot.stories.answers import one_per_story
 from bot.stories.keeper import StoryKeeper
@@ -30,6 +32,9 @@ MAX_QUESTION_CHARS = 1_000
 PAGE_SIZE = 3
 # A question with a quoted phrase looks for it in this many of the best articles.
 PHRASE_CANDIDATES = 200
+# A word counted by "how many" this common (wordfreq's Zipf scale: "people" 6.3, "years" 6.0,
+# "children" 5.5, "refugees" 4.3) need not be named by the quote that counts it.
+GENERIC_ZIPF = 6.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -192,7 +197,10 @@ class QuestionService:
         if days is not None and hits and not listing and not _within(hits[0].article, days):
             other_days, answered = days, False
         if answered and query.answer_type is AnswerType.NUMBER:
-            answered = holds_count(self._quote(query, hits[0]))
+            quote = self._quote(query, hits[0])
+            answered = holds_count(quote) and _names_the_counted(
+                query, hits[0].article.title, quote
+            )
         return Answers(
             question,
             tuple(hits),
@@ -258,6 +266,26 @@ class QuestionService:
             query, article.title, article.text, article.clutter, article.lang, highlight=False
         )
         return found.sentence
+
+
+def _names_the_counted(query: Query, title: str, quote: str) -> bool:
+    """Whether the quote or its headline names what a chat question counts: "how many
+    refugees has Turkey taken in?" is not answered by "At least 29 people were killed at the
+    Syria-Turkey border", whatever count it holds. (A quiz question's quote may answer in
+    other words: "how many passengers were aboard?", "the four members of the crew".) A word
+    as common as "people" names nothing in particular: "Some 200,000 lived in the city"
+    answers "how many people live in Raqqa?"."""
+    counted = counted_word(query.text)
+    if counted is None or is_long(query):
+        return True
+    asked = tuple(
+        term
+        for term in query.terms
+        if stem(term.word) == counted and frequency(term.word, term.lang) < GENERIC_ZIPF
+    )
+    if not asked:  # "how much did it cost?", "how many people live there?": any count
+        return True
+    return coverage(dataclasses.replace(query, terms=asked), title, quote).missing == 0
 
 
 def _within(article: StoredArticle, days: DateRange) -> bool:
