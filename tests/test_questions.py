@@ -156,3 +156,38 @@ async def test_as_of_ignores_later_articles(bot: Harness, tmp_path: Path) -> Non
     late = await bot.services.questions.ask("tabqa dam", limit=10)
     assert [h.article.title for h in early.hits] == ["Tabqa dam"]
     assert sorted(h.article.title for h in late.hits) == ["Tabqa dam", "Tabqa repairs"]
+
+
+async def test_a_request_for_the_news_lists_the_newest_articles(bot: Harness) -> None:
+    stories = {
+        "2017-04-03": "Aid convoy reaches Madaya after months of siege",
+        "2017-04-04": "Gas attack on Khan Shaykhun kills dozens",
+        "2017-04-05": "Security Council meets on the Khan Shaykhun attack",
+    }
+    for day, headline in stories.items():
+        text = f"date {day}\n{headline}\n\n{headline}, officials in New York said on the day."
+        assert (await bot.send(text, user_id=EDITOR))[0].startswith("Saved #")
+    newest = ["Security Council meets", "Gas attack on Khan", "Aid convoy reaches"]
+    # Asking for the news is no search for the word "new" (nor an empty one for "latest news").
+    for question in ("what's new?", "latest news", "headlines?", "Что нового?"):
+        [reply] = await bot.send(question, user_id=READER)
+        lines = reply.split("\n")
+        assert lines[0] in ("The newest articles:", "Самые свежие статьи:"), question
+        assert [
+            line.split(" ", 1)[1][: len(n)] for line, n in zip(lines[1:4], newest, strict=True)
+        ] == newest
+        assert "“" not in reply
+    [reply] = await bot.send("what's new?", user_id=READER, language_code="ru")
+    assert reply.startswith("Самые свежие статьи:")
+    # Days without an article: the newest of any day, said to be so.
+    [reply] = await bot.send("today's news", user_id=READER)
+    lines = reply.split("\n")
+    assert lines[0].startswith("The archive has nothing from 20")
+    assert lines[1] == "The newest articles:"
+    assert lines[2].startswith("1. Security Council meets")
+    # With a date, the newest of those days; a word that names a subject is searched.
+    [reply] = await bot.send("news 2017-04-04", user_id=READER)
+    assert reply.split("\n")[1].startswith("1. Gas attack on Khan Shaykhun kills dozens")
+    assert len(reply.split("\n")) == 2
+    [reply] = await bot.send("New York Security Council", user_id=READER)
+    assert reply.startswith("“") and "Security Council meets" in reply

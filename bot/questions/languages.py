@@ -22,6 +22,8 @@ from bot.questions.lexicon import is_common
 from storage.languages import ENGLISH, LANGUAGES, OTHER, analyzer, normalize
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from storage.search_index import SearchIndex
 
 MAX_VARIANTS = 2
@@ -79,6 +81,25 @@ QUESTION_WORDS = {
         "tr": "kaç neden niçin ne nerede nereye nereden kim nasıl hangi",
     }.items()
 }
+
+_ANY_QUESTION_WORD = frozenset().union(*QUESTION_WORDS.values())
+# The words of a request for the news itself ("what's new?", "today's headlines", "что
+# нового?", "quoi de neuf ?", "ما الجديد؟"), besides the stop and question words ("latest
+# news"): a question of these alone asks for the newest articles, not for articles using them.
+_NEWS = """
+    new news headline headlines story stories article articles update updates recent today
+    новости новостей новое нового новенького свежие последние сегодня
+    de neuf nouveau nouvelles nouveautés actualité actualités actu actus infos dernières
+    جديد الجديد أخبار الأخبار آخر
+"""
+NEWS_WORDS = frozenset(normalize("ar", _NEWS).split())
+
+
+def asks_for_news(terms: Sequence[QueryTerm]) -> bool:
+    """Whether the question asks for the news itself: no word it holds names a subject."""
+    return all(
+        term.word.lower() in NEWS_WORDS or term.word.lower() in _ANY_QUESTION_WORD for term in terms
+    )
 
 
 @dataclass(frozen=True, slots=True)

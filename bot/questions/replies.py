@@ -9,6 +9,8 @@ from bot.render import also_in, bold_spans, byline, escape, read_command
 from bot.stories.keeper import outlets_of
 
 NO_ANSWER = N_("The archive has no answer to that.")
+# A request for the news of days the archive has no article of.
+NOTHING_FROM = N_("The archive has nothing from {days}.")
 CLOSEST = N_("Closest articles, may not answer:")
 # A question naming days ("yesterday", "2016-06-14") none of whose articles match it.
 NOTHING_THOSE_DAYS = N_("Nothing in the archive from {days} answers that.")
@@ -62,7 +64,12 @@ def answers_html(answers: Answers, texts: Texts = ENGLISH) -> str:
             lines.extend((hit_line(n, hit), *_under(n, also_in_hit(hit, texts))))
         return "\n".join(lines)
     if answers.listing:
-        lines.append(texts("Newest articles for {filters}:", filters=escape(answers.question)))
+        if answers.other_days is not None:
+            lines.append(texts(NOTHING_FROM, days=escape(str(answers.other_days))))
+        if answers.news:
+            lines.append(texts("The newest articles:"))
+        else:
+            lines.append(texts("Newest articles for {filters}:", filters=escape(answers.question)))
         lines.extend(hit_line(n, hit) for n, hit in enumerate(answers.hits, 1))
         return "\n".join(lines)
     if not answers.answered:

@@ -137,11 +137,14 @@ class Retriever:
         offset: int = 0,
         days: DateRange | None = None,
         filters: Filters | None = None,
+        newest: bool = False,
     ) -> list[ScoredArticle]:
         """Rank articles for `query`, best first, leaving out those published after `as_of`
         and those `filters` leave out.
 
-        With `days` (a date the question names), the articles of those days come first.
+        With `days` (a date the question names), the articles of those days come first. A
+        query without words lists the newest articles its filters pass: with `newest`, also
+        when there are none (a request for the news), else none.
         """
         if limit <= 0:
             return []
@@ -149,7 +152,7 @@ class Retriever:
             last = filters.before - datetime.timedelta(days=1)
             as_of = last if as_of is None else min(as_of, last)
         if query.is_empty:
-            if filters is None or not filters.narrows:
+            if not newest and (filters is None or not filters.narrows):
                 return []
             # Filters alone ("source:reuters", "lang:ar after:2017-06"): the newest they pass.
             listed = self._filtered(tantivy.Query.all_query(), query, filters)

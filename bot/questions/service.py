@@ -20,6 +20,7 @@ from bot.questions.abstention import (
 from bot.questions.analysis import AnswerType, Query, stem
 from bot.questions.dates import DatedQuestion, DateRange, find_dates
 from bot.questions.filters import FilterProblem, Filters, parse, phrase_in
+from bot.questions.languages import asks_for_news
 from bot.questions.lexicon import frequency
 from bot.questions.retrieval import Answer, Retriever, ScoredArticle
 from bot.stories.answers import one_per_story
@@ -69,6 +70,8 @@ class Answers:
     listing: bool = False
     # Nothing found because nothing is stored yet (a newcomer's first question).
     empty_archive: bool = False
+    # A request for the news itself ("what's new?"), no filter given: the newest articles.
+    news: bool = False
     # The days the question names ("yesterday"), when no article of those days matches it.
     other_days: DateRange | None = None
 
@@ -121,6 +124,20 @@ class QuestionService:
             # its date counts only when an article of those days answers it as well as any.
             dated = DatedQuestion(parsed.text, None)
             query = self._retriever.analyze(dated.text, lang=filters.lang)
+        # "what's new?", "latest news", "news yesterday": the newest articles (of those days).
+        news = not filters.phrases and asks_for_news(query.terms)
+        news_elsewhen: DateRange | None = None
+        if news:
+            query = dataclasses.replace(query, terms=())
+            if dated.days is not None:
+                # Days without an article ("today's news" before today's are in): the newest
+                # of any day, said to be so.
+                within = _within_days(filters, dated.days)
+                if self._retriever.search(query, as_of=as_of, limit=1, filters=within, newest=True):
+                    filters = within
+                else:
+                    news_elsewhen = dated.days
+                dated = DatedQuestion(dated.text, None)
         # One more than asked tells whether a "More" button makes sense.
         also: dict[int, tuple[Copy, ...]] = {}
         held: list[ScoredArticle] | None = None
@@ -142,6 +159,7 @@ class QuestionService:
                 offset=offset,
                 days=dated.days,
                 filters=filters,
+                newest=news,
             )
         else:
             # One hit per story: rank every copy, keep each story's best, then page.
@@ -151,6 +169,7 @@ class QuestionService:
                 limit=(offset + limit + 1) * 3,
                 days=dated.days,
                 filters=filters,
+                newest=news,
             )
             # The page and one more (for "More") are all that is shown of the stories.
             picks = await one_per_story(self._stories, ranked, as_of=as_of, most=offset + limit + 1)
@@ -193,7 +212,7 @@ class QuestionService:
         # "sarin attack yesterday": no article of that day matches (they would come first),
         # and one of another day answers another question.
         days = dated.days
-        other_days = None
+        other_days = news_elsewhen
         if days is not None and hits and not listing and not _within(hits[0].article, days):
             other_days, answered = days, False
         if answered and query.answer_type is AnswerType.NUMBER:
@@ -210,6 +229,7 @@ class QuestionService:
             answered=answered,
             coverage=covered or NO_COVERAGE,
             listing=listing,
+            news=news and not filters.narrows,
             empty_archive=empty_archive,
             other_days=other_days,
         )
@@ -286,6 +306,16 @@ def _names_the_counted(query: Query, title: str, quote: str) -> bool:
     if not asked:  # "how much did it cost?", "how many people live there?": any count
         return True
     return coverage(dataclasses.replace(query, terms=asked), title, quote).missing == 0
+
+
+def _within_days(filters: Filters, days: DateRange) -> Filters:
+    """The filters narrowed to these days ("news yesterday")."""
+    after, before = days.first, days.last + dt.timedelta(days=1)
+    return dataclasses.replace(
+        filters,
+        after=max(after, filters.after) if filters.after else after,
+        before=min(before, filters.before) if filters.before else before,
+    )
 
 
 def _within(article: StoredArticle, days: DateRange) -> bool:
