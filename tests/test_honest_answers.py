@@ -760,3 +760,19 @@ def test_a_long_question_needs_less_of_its_words_than_a_chat_question() -> None:
     french = Query("q", tuple(term(t.word, t.idf, "fr") for t in long.terms))
     found_french = coverage(french, "", text)
     assert (found_french.share, found_french.words) == (0.625, 7) and not answers(found_french)
+
+
+async def test_a_text_that_is_only_its_date_and_headline_quotes_nothing(bot: Harness) -> None:
+    # SANA's pages for a picture story: the text is the date and the headline again.
+    record = ImportRecord(
+        "25 April 2017 51 martyrs escorted from Military Hospital in Aleppo",
+        title="51 martyrs escorted from Military Hospital in Aleppo",
+        date="2017-04-25",
+        source="sana",
+    )
+    report = await bot.services.archive.import_records([record])
+    assert report.added == 1
+    [reply] = await bot.send("martyrs Aleppo hospital", user_id=READER)
+    # The headline and the article, not the headline again in quotes as if it answered.
+    assert reply.startswith("<b>51 martyrs escorted from Military Hospital in Aleppo</b>\n")
+    assert "“" not in reply

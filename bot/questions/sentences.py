@@ -517,7 +517,7 @@ def best_sentence(
     """Return the sentence of `text` that best answers `query` (the earliest on ties)."""
     cues = sentence_cues(query, title, text, stats, clutter, lang)
     best = _choose(query, title, cues, weights)
-    return _longest(text, title) if best is None else best[0]
+    return _longest(text, title, clutter) if best is None else best[0]
 
 
 def best_quote(
@@ -542,7 +542,7 @@ def best_quote(
     scores = {id(item): float(sum(map(operator.mul, _DEFAULT_VECTOR, item[1]))) for item in pool}
     best = _choose(query, title, cues, DEFAULT_WEIGHTS, pool, scores)
     if best is None:
-        return _longest(text, title)
+        return _longest(text, title, clutter)
     at = cues.index(best)
     if at <= 1 and len(cues) >= 2:
         joined = _with_lead_partner(cues, at, limit)
@@ -635,10 +635,16 @@ def _held(query: Query, words: set[str]) -> set[int]:
     return {n for n, term in enumerate(query.terms) if term.terms & found}
 
 
-def _longest(text: str, title: str) -> str:
-    """What to quote when no sentence is long enough to read: the longest piece there is,
-    else the headline."""
-    return max(iter_sentences(text), key=len, default=title)
+def _longest(text: str, title: str, clutter: str | None) -> str:
+    """What to quote when no sentence is long enough to read: the longest piece there is
+    outside page clutter and photo captions, else nothing (a text that is only its date and
+    headline again has nothing to quote: the reply shows the headline anyway)."""
+    if clutter is None:
+        clutter = encode_spans(clutter_spans(title, text))
+    kept = list(text)
+    for start, end in decode_spans(clutter):
+        kept[start:end] = " " * (end - start)
+    return max(iter_sentences("".join(kept)), key=len, default="")
 
 
 def _choose(
