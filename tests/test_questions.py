@@ -191,3 +191,24 @@ async def test_a_request_for_the_news_lists_the_newest_articles(bot: Harness) ->
     assert len(reply.split("\n")) == 2
     [reply] = await bot.send("New York Security Council", user_id=READER)
     assert reply.startswith("“") and "Security Council meets" in reply
+
+
+@pytest.mark.parametrize(
+    ("message", "language_code", "start"),
+    [
+        ("hello", "en", "Ask me about the news in the archive"),
+        ("Thanks!", "en", "Ask me about the news in the archive"),
+        ("спасибо", "ru", "Спросите меня о новостях"),
+        ("merci beaucoup", "fr", "Posez-moi une question"),
+    ],
+)
+async def test_greetings_and_thanks_get_a_hint_not_a_search(
+    bot: Harness, message: str, language_code: str, start: str
+) -> None:
+    await load_sample(bot)  # holds "thank God": no quote of it
+    [reply] = await bot.send(message, user_id=READER, language_code=language_code)
+    assert reply.startswith(start) and "/help" in reply
+    assert "“" not in reply
+    # A question that starts with a greeting's word is a question.
+    [reply] = await bot.send("thanks to whom did the convoy reach Madaya?", user_id=READER)
+    assert not reply.startswith("Ask me")
