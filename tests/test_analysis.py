@@ -73,15 +73,30 @@ def test_a_rare_word_is_also_read_as_its_likely_slip_the_archive_holds_more() ->
 
 def test_a_rare_word_known_as_another_words_stem_is_also_read_as_its_likely_slip() -> None:
     # "mathes" is analysed "math" (which the archive holds), "staf" is the stem of "staffing":
-    # a common word a letter left out or a double typed once away, held far more, counts too.
+    # a common word a letter left out or a double typed once away, held more, is the reading,
+    # the word itself (another word's stem) the runner-up.
     mathes = analyze("mathes", Stats({"math": 115, "match": 927})).terms[0]
-    assert mathes.variants == (Variant("math", 1.0), Variant("match", 1.0))
+    assert mathes.variants == (Variant("math", 0.5), Variant("match", 1.0))
     staf = analyze("staf", Stats({"staf": 253, "staff": 1461})).terms[0]
-    assert staf.variants == (Variant("staf", 1.0), Variant("staff", 1.0))
-    # Not when the archive holds the word about as often as that reading.
-    assert analyze("staf", Stats({"staf": 253, "staff": 400})).terms[0].variants == (
+    assert staf.variants == (Variant("staf", 0.5), Variant("staff", 1.0))
+    # Not when the archive holds the word more often than that reading.
+    assert analyze("staf", Stats({"staf": 253, "staff": 200})).terms[0].variants == (
         Variant("staf", 1.0),
     )
+
+
+def test_a_word_known_as_a_common_words_stem_counts_its_reading_however_rare_the_stem() -> None:
+    # "employes" is "employ" to the stemmer (706 articles, of "employ", "employed"...): that
+    # count is not the typed word's, so "employees" held more often at all is the reading.
+    employes = analyze("employes", Stats({"employ": 706, "employe": 1115})).terms[0]
+    assert employes.variants == (Variant("employ", 0.5), Variant("employe", 1.0))
+
+
+def test_a_word_known_as_a_common_words_stem_is_read_only_as_a_common_word() -> None:
+    # "minted" is "mint" to the stemmer; "minuted" (a letter left out, analysed "minut" as
+    # "minute" is) is a word English rarely uses: no likelier than "minted" itself.
+    minted = analyze("minted", Stats({"mint": 71, "minut": 1619})).terms[0]
+    assert minted.variants == (Variant("mint", 1.0),)
 
 
 def test_name_spellings_find_each_other() -> None:

@@ -81,6 +81,33 @@ async def import_copies(bot: Harness) -> None:
     assert (report.added, report.rejected) == (3, [])
 
 
+async def test_copies_alike_in_length_and_day_show_the_one_the_question_found(bot: Harness) -> None:
+    # One page stored from two addresses, its headline restyled and a quote mark changed: as
+    # complete and as early as each other, so the copy whose headline the question matches
+    # stands for the story, not the one stored first.
+    body = seed_body()
+    report = await bot.services.archive.import_records(
+        [
+            ImportRecord(body, title="Raqqa wall breached", source="CNN", date="2017-07-04"),
+            ImportRecord(
+                body.replace("“", '"', 1),
+                title="Thousands of civilians still trapped in Raqqa, UN says",
+                source="CNN",
+                date="2017-07-04",
+            ),
+        ]
+    )
+    assert (report.added, report.rejected) == (2, [])
+    members = [await bot.services.stories.store.membership(n) for n in (1, 2)]
+    assert [(m.story_id, m.reason) for m in members if m] == [(1, "first"), (1, "similar")]
+    [answer] = await bot.send("thousands of civilians still trapped", user_id=READER)
+    assert answer.split("\n")[1:] == [
+        "<b>Thousands of civilians still trapped in Raqqa, UN says</b>",
+        "2017-07-04 · CNN · /read_2",
+        "<i>also in: 1 other copy</i>",
+    ]
+
+
 async def test_copies_from_three_outlets_are_one_answer(bot: Harness) -> None:
     await import_copies(bot)
     members = [await bot.services.stories.store.membership(n) for n in (1, 2, 3, 4)]

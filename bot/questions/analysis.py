@@ -331,11 +331,18 @@ def _typo_candidates(word: str) -> set[str]:
 # A rare word one likely slip from a spelling the archive holds more often ("Shaykun" once,
 # "Shaykhun" three times) is read as that one too from this ratio on (TYPO_DF_RATIO else).
 LIKELY_SLIP_RATIO = 2
+# ... and from this one when the archive holds the word only as a common word's stem: its
+# count is then that word's ("employes" is "employ" to the stemmer, in 706 articles), not
+# the count of the word typed, which is rarer.
+STEM_SLIP_RATIO = 1
 
 
-def _ratio(slip: int) -> int:
-    """How much commoner a reading of a rare word must be, by how likely a slip it is."""
-    return LIKELY_SLIP_RATIO if slip <= 1 else TYPO_DF_RATIO
+def _ratio(slip: int, stem_only: bool = False) -> int:
+    """How much commoner a reading of a rare word must be, by how likely a slip it is (and
+    whether the archive's count of the word is a common word's, `stem_only`)."""
+    if slip > 1:
+        return TYPO_DF_RATIO
+    return STEM_SLIP_RATIO if stem_only else LIKELY_SLIP_RATIO
 
 
 def typing_slip(typed: str, meant: str) -> int:
@@ -397,7 +404,8 @@ def _variants(word: str, term: str, stats: TermStats) -> tuple[tuple[Variant, ..
     common = is_common(word, "en")
     rare = len(word) > 3 and not common
     unheld = rare and df < RARE_DF
-    unknown = unheld or (rare and _slip_of_common(word, term))
+    stem_only = rare and not unheld and _slip_of_common(word, term)
+    unknown = unheld or stem_only
     # Known words take only a rarer spelling of theirs (Raqqa -> Raqa), never a commoner word
     # (but as a likely slip, above), except a name's other vowels, both ways (Idleb <-> Idlib),
     # when the word is a rare one. Other spellings are a name's: a word English uses often has
@@ -418,6 +426,14 @@ def _variants(word: str, term: str, stats: TermStats) -> tuple[tuple[Variant, ..
         if cand_term and cand_term != term and cand_term not in STOP_TERMS:
             found[cand_term] = stats.doc_freq(cand_term)
             spelled.setdefault(cand_term, []).append(cand_word)
+    if stem_only:
+        # The archive's count of such a word is another's: a reading of it needs a word English
+        # uses often ("minted" is no slip of the rare "minuted"), but for its other spellings.
+        found = {
+            t: n
+            for t, n in found.items()
+            if t in alike_terms or any(is_common(w, "en") for w in spelled[t])
+        }
     # For a word the archive does not know: how likely each term it holds was meant, as the
     # odds of the slip of the fingers that typed it and how common its word is in English
     # (less: likelier), with that word and the slip itself.
@@ -439,20 +455,23 @@ def _variants(word: str, term: str, stats: TermStats) -> tuple[tuple[Variant, ..
     ranked = [
         r
         for r in ranked
-        if r[0] > df * (_ratio(likely[r[1]][3]) if r[1] in likely else TYPO_DF_RATIO)
+        if r[0] > df * (_ratio(likely[r[1]][3], stem_only) if r[1] in likely else TYPO_DF_RATIO)
         or (
             r[1] in alike_terms
             and (unheld or r[0] <= df or _sounds_same(word) or _name_pair(r, vowels, num_docs))
         )
     ]
-    variants = [Variant(term, 1.0)] if df > 0 else []
     meant = word
-    if unknown and ranked and ranked[0][0] > df * _ratio(likely[ranked[0][1]][3]):
+    if unknown and ranked and ranked[0][0] > df * _ratio(likely[ranked[0][1]][3], stem_only):
         # The word meant, whose irregular forms and country adjective count too.
         meant = likely[ranked[0][1]][2]
+    # A word held only as a common word's stem, read as a likelier slip, is that common word
+    # less surely than it is the slip: "employes" means "employees" more than "employ".
+    own = VARIANT_WEIGHT if stem_only and meant != word else 1.0
+    variants = [Variant(term, own)] if df > 0 else []
     first_slip = likely[ranked[0][1]][0] if unknown and ranked else 0
     for cand_df, cand_term in ranked[: MAX_TYPO_VARIANTS if unknown else MAX_VARIANTS]:
-        if unknown and cand_df > df * _ratio(likely[cand_term][3]):
+        if unknown and cand_df > df * _ratio(likely[cand_term][3], stem_only):
             # Most likely what was meant: full weight for the first, half for a runner-up as
             # likely a slip (a double typed once makes "raja" for "raqa" no likely reading).
             if likely[cand_term][0] > first_slip:

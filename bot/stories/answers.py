@@ -39,9 +39,10 @@ async def one_per_story(
 ) -> list[StoryPick]:
     """Keep the first hit of each story, in rank order, shown by the story's best copy.
 
-    The best copy is the most complete text, else the earliest (bot.stories.keeper.best_copy),
-    among copies published by `as_of`; the others are listed as `also`. With `most`, only the
-    first `most` stories: reading a story's copies reads the length of each copy's text.
+    The best copy is the most complete text, else the earliest, else the first ranked
+    (bot.stories.keeper.best_copy), among copies published by `as_of`; the others are listed
+    as `also`. With `most`, only the first `most` stories: reading a story's copies reads the
+    length of each copy's text.
     """
     if not ranked:
         return []
@@ -66,9 +67,12 @@ async def one_per_story(
             copies.setdefault(copy.story_id, []).append(copy)
     picks: list[StoryPick] = []
     first_hit = {story_of[r.article_id]: r.article_id for r in reversed(ranked)}
+    place = {r.article_id: n for n, r in enumerate(ranked)}
     for story, score in order:
         members = [c for c in copies.get(story, []) if as_of is None or c.published <= as_of]
-        shown = best_copy(members)
+        # Copies alike in length and day (one page stored from two addresses): the one the
+        # question found first, whose headline or text matched it best.
+        shown = best_copy(members, rank=place)
         if shown is None:  # deleted since: keep the hit as the index had it
             picks.append(StoryPick(first_hit[story], score, ()))
             continue

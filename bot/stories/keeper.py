@@ -438,12 +438,24 @@ def _per_story(shared: dict[int, int], stories: dict[int, int]) -> dict[int, tup
     return by_story
 
 
-def best_copy(copies: Sequence[Copy], as_of: dt.date | None = None) -> Copy | None:
-    """The copy to show: the most complete text, else the earliest (none after `as_of`)."""
+def best_copy(
+    copies: Sequence[Copy], as_of: dt.date | None = None, rank: Mapping[int, int] | None = None
+) -> Copy | None:
+    """The copy to show: the most complete text, else the earliest (none after `as_of`), else
+    the one a question ranked first (`rank`: article id -> place; unranked ones after)."""
     eligible = [c for c in copies if as_of is None or c.published <= as_of]
     if not eligible:
         return None
-    return min(eligible, key=lambda c: (-c.length, c.published, c.article_id))
+    last = len(rank) if rank is not None else 0
+    return min(
+        eligible,
+        key=lambda c: (
+            -c.length,
+            c.published,
+            rank.get(c.article_id, last) if rank is not None else 0,
+            c.article_id,
+        ),
+    )
 
 
 @dataclass(frozen=True, slots=True)
