@@ -121,6 +121,7 @@ FILTERS_HELP = N_(
     '<code>"exact phrase"</code>, <code>-word</code> (leave out articles with it).'
 )
 FILTERS_ALONE_HELP = N_("Filters alone list the newest articles they pass: <code>lang:ar</code>.")
+NEWS_HELP = N_("<code>what's new?</code> lists the newest articles.")
 
 
 def help_text(is_editor: bool, texts: Texts = ENGLISH) -> str:
@@ -136,7 +137,7 @@ def help_text(is_editor: bool, texts: Texts = ENGLISH) -> str:
         usage = command.local_usage(texts).replace("<", "&lt;").replace(">", "&gt;")
         who = "" if command.who == ANYONE else f" ({texts(command.who)})"
         lines.append(f"{usage} — {texts(command.description)}{who}")
-    lines += ["", texts(FILTERS_HELP) + " " + texts(FILTERS_ALONE_HELP)]
+    lines += ["", texts(FILTERS_HELP) + " " + texts(FILTERS_ALONE_HELP) + " " + texts(NEWS_HELP)]
     if is_editor:
         lines += [
             "",
