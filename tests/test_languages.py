@@ -507,6 +507,22 @@ def test_an_arabic_word_in_ta_marbuta_finds_it_with_and_without_the_article() ->
         assert [s.article_id for s in retriever.search(query, as_of=None)] == found
 
 
+def test_an_arabic_word_starting_like_a_preposition_finds_it_after_the_article() -> None:
+    # Without the article the stemmer cuts a root letter it takes for a preposition or a
+    # conjunction: "وزير" (minister) is "زير" in the index, "الوزير" (the minister) "وزير".
+    retriever = _retriever_over(
+        "ar",
+        [
+            "قال الوزير إن المدارس ستفتح أبوابها الأسبوع المقبل.",
+            "افتتح معرض الكتاب أبوابه للزوار في العاصمة.",
+            "ارتفعت أسعار الخبز في الأسواق.",
+        ],
+    )
+    query = retriever.analyze("وزير", lang="ar")
+    assert [[v.term for v in t.variants] for t in query.terms] == [["زير", "وزير"]]
+    assert [s.article_id for s in retriever.search(query, as_of=None)] == [1]
+
+
 def test_persian_heh_with_yeh_above_is_heh() -> None:
     # The ezafe is written "خانۀ", "خانهٔ" or "خانه" (the house of).
     retriever = _retriever_over(
