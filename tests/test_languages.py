@@ -16,7 +16,8 @@ from bot.articles.files import parse_jsonl
 from bot.i18n import LOCALE_DIR, RLM
 from bot.languages import question_languages
 from bot.questions.retrieval import Retriever
-from storage.search_index import IndexChange, SearchIndex
+from storage.languages import analyzer
+from storage.search_index import SCHEMA_VERSION, IndexChange, SearchIndex
 from tests.conftest import EDITOR, READER, SAMPLE, Harness, make_settings, start_bot, stop_bot
 
 # Written for these tests (no outlet's text): the same story in three languages, and others.
@@ -285,7 +286,9 @@ async def test_an_index_of_an_older_schema_is_rebuilt_once(
         assert [hit.article.lang for hit in answers.hits] == ["ru"]
     finally:
         await stop_bot(bot)
-    assert (tmp_path / "index" / "schema_version").read_text(encoding="utf-8") == "3"
+    assert (tmp_path / "index" / "schema_version").read_text(encoding="utf-8") == str(
+        SCHEMA_VERSION
+    )
     caplog.clear()
     reopened = SearchIndex.open(tmp_path / "index")
     assert not reopened.rebuilding and reopened.num_docs() == 7
@@ -521,6 +524,15 @@ def test_an_arabic_word_starting_like_a_preposition_finds_it_after_the_article()
     query = retriever.analyze("وزير", lang="ar")
     assert [[v.term for v in t.variants] for t in query.terms] == [["زير", "وزير"]]
     assert [s.article_id for s in retriever.search(query, as_of=None)] == [1]
+
+
+def test_russian_stop_words_are_stop_words_spelled_with_yo_too() -> None:
+    # "её", "ещё", "всё" escaped Snowball's list ("ее", "еще", "все") and were indexed as
+    # "е", "ещ", "все"; the words around them are kept as before.
+    assert analyzer("ru").analyze("её дом ещё стоит, всё в нём цело") == (
+        analyzer("ru").analyze("ее дом еще стоит, все в нем цело")
+    )
+    assert analyzer("ru").analyze("её ещё всё чём неё") == []
 
 
 def test_persian_heh_with_yeh_above_is_heh() -> None:
