@@ -490,6 +490,26 @@ def test_an_arabic_word_with_a_joined_preposition_finds_the_word_without_it() ->
         assert [s.article_id for s in retriever.search(query, as_of=None)] == [found]
 
 
+def test_an_arabic_prefix_read_off_a_commoner_whole_word_counts_half() -> None:
+    # "لجان" (committees) is in more articles than "جان" (Jean) is: the "ل" is a root letter
+    # there, and reading it as "for" counts half. "لمنسوبي" is in no article: "منسوبي" counts
+    # whole.
+    retriever = _retriever_over(
+        "ar",
+        [
+            *(f"شكلت الوزارة لجان تحقيق في الحادث رقم {n}." for n in range(3)),
+            "قال جان بيير إن الفيلم سيعرض الشهر المقبل.",
+            "أعلنت الجامعة زيادة رواتب منسوبي الكليات الطبية.",
+        ],
+    )
+    for question, variants in (
+        ("لجان", [("لجان", 1.0), ("جان", 0.5)]),
+        ("لمنسوبي", [("لمنسوب", 1.0), ("منسوب", 1.0)]),
+    ):
+        query = retriever.analyze(question, lang="ar")
+        assert [[(v.term, v.weight) for v in t.variants] for t in query.terms] == [variants]
+
+
 def test_an_arabic_word_in_ta_marbuta_finds_it_with_and_without_the_article() -> None:
     # Ta marbuta is indexed as heh, which the stemmer keeps after the article only: "الاتفاقية"
     # (the agreement) is "اتفاقيه" in the index, "اتفاقية" (an agreement) "اتفاق".

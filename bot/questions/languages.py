@@ -233,18 +233,22 @@ def _bare_forms(
     """The variants, and those of the Arabic word without its proclitic that the articles hold
     (corrected there too when the word as typed is unknown: a correction of the whole word,
     "والمخالافت" to "والمخالفات", is searched with and without its "و", as the word typed
-    right is)."""
+    right is); at half weight when the archive holds them less often than the whole word."""
     bare = _without_proclitic(word)
     term = analyse_word("ar", bare) if bare else ""
     if not term:
         return variants
-    known = stats.doc_freq(analyse_word("ar", word)) > 0
+    whole = stats.doc_freq(analyse_word("ar", word))
     have = {variant.term for variant in variants}
-    return variants + tuple(
-        variant
-        for variant in _variants("ar", bare, term, stats, not known)
-        if variant.term not in have and stats.doc_freq(variant.term) > 0
-    )
+    extra: list[Variant] = []
+    for variant in _variants("ar", bare, term, stats, whole == 0):
+        df = stats.doc_freq(variant.term) if variant.term not in have else 0
+        if df == 0:
+            continue
+        # The first letter is likelier a root letter when the archive holds the whole word
+        # more often than the rest ("لجان", committees: "جان"); that reading counts half.
+        extra.append(variant if df >= whole else Variant(variant.term, variant.weight / 2))
+    return variants + tuple(extra)
 
 
 def _article_forms(
