@@ -8,6 +8,8 @@ article, as `newsbot import` does), asks each `{lang}-dev-questions.jsonl` query
 same run on the same articles, the reference engines: tantivy's default analyser, tantivy with
 the language's Snowball stemmer, bm25s with PyStemmer. `--halves` picks the question
 halves reported (by a hash of the id: tuned on `tune`, checked on `check`; `all`: both).
+`--dump PATH` writes one JSON line a question and form: its gold article's id, the bot's first
+ten ids and the gold's place in its first 100, and each reference engine's first five.
 """
 
 from __future__ import annotations
@@ -151,16 +153,55 @@ class Bm25sEngine:
         return [self.ids[int(i)] for i in found[0]]
 
 
-def score(engine: object, questions: list[Question], gold_of: dict[str, int], form: str) -> str:
+def score(
+    engine: object,
+    questions: list[Question],
+    gold_of: dict[str, int],
+    form: str,
+    found_by: dict[tuple[str, str], list[int]] | None = None,
+) -> str:
+    """hit@1 / hit@5 of one engine; each question's first five go into `found_by` if given."""
     at1 = at5 = 0
     for q in questions:
         text = q.query if form == "query" else q.typo
         found = engine.search(text, 5)  # type: ignore[attr-defined]
+        if found_by is not None:
+            found_by[(q.qid, form)] = found
         gold = gold_of[q.gold]
         at1 += bool(found) and found[0] == gold
         at5 += gold in found
     n = max(len(questions), 1)
     return f"{at1 / n:.2f} / {at5 / n:.2f}"
+
+
+def dump_lines(
+    bot: Bot,
+    asked: list[Question],
+    ids: list[str],
+    gold_of: dict[str, int],
+    found: dict[str, dict[tuple[str, str], list[int]]],
+    half: str,
+) -> list[str]:
+    """One JSON line a question and form: the gold, the bot's ranking, the references' top 5."""
+    lines = []
+    for q in asked:
+        for form in ("query", "typo"):
+            text = q.query if form == "query" else q.typo
+            ranked = bot.search(text, 100)
+            gold = gold_of[q.gold]
+            record = {
+                "qid": q.qid,
+                "lang": q.lang,
+                "half": half,
+                "form": form,
+                "question": text,
+                "gold": q.gold,
+                "bot_rank": ranked.index(gold) + 1 if gold in ranked else None,
+                "bot": [ids[n - 1] for n in ranked[:10]],
+                **{name: [ids[n - 1] for n in got[(q.qid, form)]] for name, got in found.items()},
+            }
+            lines.append(json.dumps(record, ensure_ascii=False))
+    return lines
 
 
 def main() -> None:
@@ -169,6 +210,7 @@ def main() -> None:
     parser.add_argument("--langs", default="ar,ru,fr,fa")
     parser.add_argument("--halves", default="tune,check", help="question halves: tune,check,all")
     parser.add_argument("--no-references", action="store_true")
+    parser.add_argument("--dump", type=pathlib.Path, help="each question's rankings (JSON lines)")
     args = parser.parse_args()
     langs = args.langs.split(",")
     articles, questions = load(args.folder, langs)
@@ -184,6 +226,8 @@ def main() -> None:
     print("| lang | half | engine | hit@1 / hit@5 | typo hit@1 / hit@5 |")
     print("|---|---|---|---|---|")
     plain = None if args.no_references else TantivyEngine(articles, None, "tantivy default")
+    ids = [a["id"] for a in articles]
+    dumped: list[str] = []
     for lang in langs:
         engines: list[object] = [bot]
         if plain is not None:
@@ -193,11 +237,16 @@ def main() -> None:
             engines.append(Bm25sEngine(articles, lang, STEMMERS.get(lang)))
         for half in halves:
             asked = [q for q in questions if q.lang == lang and in_half(q.qid, half)]
+            found: dict[str, dict[tuple[str, str], list[int]]] = {}
             for engine in engines:
                 name = engine.name  # type: ignore[attr-defined]
-                clean = score(engine, asked, gold_of, "query")
-                typo = score(engine, asked, gold_of, "typo")
+                got = found[name] = {}
+                clean = score(engine, asked, gold_of, "query", got)
+                typo = score(engine, asked, gold_of, "typo", got)
                 print(f"| {lang} | {half} ({len(asked)}) | {name} | {clean} | {typo} |", flush=True)
+            if args.dump is not None:
+                del found["bot"]
+                dumped.extend(dump_lines(bot, asked, ids, gold_of, found, half))
             shares = [
                 sum(bot.answered(q.query if form == "query" else q.typo) for q in asked)
                 / max(len(asked), 1)
@@ -208,6 +257,8 @@ def main() -> None:
                 f"| {shares[1]:.2f} |",
                 flush=True,
             )
+    if args.dump is not None:
+        args.dump.write_text("".join(line + "\n" for line in dumped), encoding="utf-8")
 
 
 if __name__ == "__main__":

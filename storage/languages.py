@@ -87,13 +87,18 @@ _UKRAINIAN_STOP = _words(
     """
 )
 
+# Snowball's Russian stop words are spelled with е for ё, as most Russian is printed; those
+# that ё changes, as the writers who print ё spell them (RT does): "её" was indexed as "е",
+# "всё" as "все", "ещё" as "ещ", while "ее", "все", "еще" are stop words.
+_RUSSIAN_YO_STOP = ("её", "неё", "ещё", "всё", "чём")
+
 LANGUAGES: dict[str, LanguageAnalysis] = {
     a.code: a
     for a in (
         LanguageAnalysis("en", "english", None, fold=True),
         LanguageAnalysis("ar", "arabic", None, _ARABIC_STOP),
         LanguageAnalysis("fa", None, None, _PERSIAN_STOP),
-        LanguageAnalysis("ru", "russian", "russian"),
+        LanguageAnalysis("ru", "russian", "russian", _RUSSIAN_YO_STOP),
         # Ukrainian has no Snowball stemmer; the Russian one would cut its words wrongly.
         LanguageAnalysis("uk", None, None, _UKRAINIAN_STOP),
         LanguageAnalysis("fr", "french", "french", fold=True),

@@ -147,8 +147,8 @@ def _source_analyzer() -> tantivy.TextAnalyzer:
 
 # Bumped whenever the fields or their analysis change: an index written by another version is
 # rebuilt from the database (see `outdated_index`). 2: a field pair per language, no positions;
-# 3: Persian ۀ indexed as ه, the hamza mark above dropped.
-SCHEMA_VERSION = 3
+# 3: Persian ۀ indexed as ه, the hamza mark above dropped; 4: Russian stop words spelled with ё.
+SCHEMA_VERSION = 4
 SCHEMA_VERSION_FILE = "schema_version"
 
 

@@ -16,7 +16,8 @@ from bot.articles.files import parse_jsonl
 from bot.i18n import LOCALE_DIR, RLM
 from bot.languages import question_languages
 from bot.questions.retrieval import Retriever
-from storage.search_index import IndexChange, SearchIndex
+from storage.languages import analyzer
+from storage.search_index import SCHEMA_VERSION, IndexChange, SearchIndex
 from tests.conftest import EDITOR, READER, SAMPLE, Harness, make_settings, start_bot, stop_bot
 
 # Written for these tests (no outlet's text): the same story in three languages, and others.
@@ -285,7 +286,9 @@ async def test_an_index_of_an_older_schema_is_rebuilt_once(
         assert [hit.article.lang for hit in answers.hits] == ["ru"]
     finally:
         await stop_bot(bot)
-    assert (tmp_path / "index" / "schema_version").read_text(encoding="utf-8") == "3"
+    assert (tmp_path / "index" / "schema_version").read_text(encoding="utf-8") == str(
+        SCHEMA_VERSION
+    )
     caplog.clear()
     reopened = SearchIndex.open(tmp_path / "index")
     assert not reopened.rebuilding and reopened.num_docs() == 7
@@ -487,6 +490,26 @@ def test_an_arabic_word_with_a_joined_preposition_finds_the_word_without_it() ->
         assert [s.article_id for s in retriever.search(query, as_of=None)] == [found]
 
 
+def test_an_arabic_prefix_read_off_a_commoner_whole_word_counts_half() -> None:
+    # "لجان" (committees) is in more articles than "جان" (Jean) is: the "ل" is a root letter
+    # there, and reading it as "for" counts half. "لمنسوبي" is in no article: "منسوبي" counts
+    # whole.
+    retriever = _retriever_over(
+        "ar",
+        [
+            *(f"شكلت الوزارة لجان تحقيق في الحادث رقم {n}." for n in range(3)),
+            "قال جان بيير إن الفيلم سيعرض الشهر المقبل.",
+            "أعلنت الجامعة زيادة رواتب منسوبي الكليات الطبية.",
+        ],
+    )
+    for question, variants in (
+        ("لجان", [("لجان", 1.0), ("جان", 0.5)]),
+        ("لمنسوبي", [("لمنسوب", 1.0), ("منسوب", 1.0)]),
+    ):
+        query = retriever.analyze(question, lang="ar")
+        assert [[(v.term, v.weight) for v in t.variants] for t in query.terms] == [variants]
+
+
 def test_an_arabic_word_in_ta_marbuta_finds_it_with_and_without_the_article() -> None:
     # Ta marbuta is indexed as heh, which the stemmer keeps after the article only: "الاتفاقية"
     # (the agreement) is "اتفاقيه" in the index, "اتفاقية" (an agreement) "اتفاق".
@@ -505,6 +528,31 @@ def test_an_arabic_word_in_ta_marbuta_finds_it_with_and_without_the_article() ->
         query = retriever.analyze(question, lang="ar")
         assert [[v.term for v in t.variants] for t in query.terms] == [terms]
         assert [s.article_id for s in retriever.search(query, as_of=None)] == found
+
+
+def test_an_arabic_word_starting_like_a_preposition_finds_it_after_the_article() -> None:
+    # Without the article the stemmer cuts a root letter it takes for a preposition or a
+    # conjunction: "وزير" (minister) is "زير" in the index, "الوزير" (the minister) "وزير".
+    retriever = _retriever_over(
+        "ar",
+        [
+            "قال الوزير إن المدارس ستفتح أبوابها الأسبوع المقبل.",
+            "افتتح معرض الكتاب أبوابه للزوار في العاصمة.",
+            "ارتفعت أسعار الخبز في الأسواق.",
+        ],
+    )
+    query = retriever.analyze("وزير", lang="ar")
+    assert [[v.term for v in t.variants] for t in query.terms] == [["زير", "وزير"]]
+    assert [s.article_id for s in retriever.search(query, as_of=None)] == [1]
+
+
+def test_russian_stop_words_are_stop_words_spelled_with_yo_too() -> None:
+    # "её", "ещё", "всё" escaped Snowball's list ("ее", "еще", "все") and were indexed as
+    # "е", "ещ", "все"; the words around them are kept as before.
+    assert analyzer("ru").analyze("её дом ещё стоит, всё в нём цело") == (
+        analyzer("ru").analyze("ее дом еще стоит, все в нем цело")
+    )
+    assert analyzer("ru").analyze("её ещё всё чём неё") == []
 
 
 def test_persian_heh_with_yeh_above_is_heh() -> None:

@@ -254,35 +254,47 @@ def _bare_forms(
     """The variants, and those of the Arabic word without its proclitic that the articles hold
     (corrected there too when the word as typed is unknown: a correction of the whole word,
     "والمخالافت" to "والمخالفات", is searched with and without its "و", as the word typed
-    right is)."""
+    right is); at half weight when the archive holds them less often than the whole word."""
     bare = _without_proclitic(word)
     term = analyse_word("ar", bare) if bare else ""
     if not term:
         return variants
-    known = stats.doc_freq(analyse_word("ar", word)) > 0
+    whole = stats.doc_freq(analyse_word("ar", word))
     have = {variant.term for variant in variants}
-    return variants + tuple(
-        variant
-        for variant in _variants("ar", bare, term, stats, not known)
-        if variant.term not in have and stats.doc_freq(variant.term) > 0
-    )
+    extra: list[Variant] = []
+    for variant in _variants("ar", bare, term, stats, whole == 0):
+        df = stats.doc_freq(variant.term) if variant.term not in have else 0
+        if df == 0:
+            continue
+        # The first letter is likelier a root letter when the archive holds the whole word
+        # more often than the rest ("لجان", committees: "جان"); that reading counts half.
+        extra.append(variant if df >= whole else Variant(variant.term, variant.weight / 2))
+    return variants + tuple(extra)
 
 
 def _article_forms(
     word: str, variants: tuple[Variant, ...], stats: LanguageStats
 ) -> tuple[Variant, ...]:
-    """The variants, and for an Arabic word ending in ta marbuta the stem of the same word
-    with the article "ال" put on or taken off, at VARIANT_WEIGHT, when the articles hold it.
+    """The variants, and the stem of the Arabic word with the article "ال" put on (for a word
+    ending in ta marbuta, also taken off), at VARIANT_WEIGHT, when the articles hold it.
 
-    `normalize` writes ta marbuta as heh (writers use both), and the Snowball stemmer then
-    keeps the heh after the article: "الجديدة" is indexed as "جديده", "جديدة" as "جديد".
+    The Snowball stemmer reads a word's first letter as a joined conjunction or preposition
+    (و ف ب ك ل) only when no article follows it, so a root letter is cut off a word written
+    without the article: "وزير" (minister) is indexed as "زير", "الوزير" as "وزير"; "فنون"
+    as "نون". And `normalize` writes ta marbuta as heh (writers use both), which the stemmer
+    keeps after the article: "الجديدة" is indexed as "جديده", "جديدة" as "جديد".
     """
     have = {variant.term for variant in variants}
     extra: list[Variant] = []
     for base in dict.fromkeys((word, _without_proclitic(word))):
-        if len(base) < 4 or not base.endswith("ه"):
+        if len(base) < 4:
             continue
-        term = analyse_word("ar", base[2:] if base.startswith("ال") else "ال" + base)
+        if base.startswith("ال"):
+            if not base.endswith("ه"):
+                continue
+            term = analyse_word("ar", base[2:])
+        else:
+            term = analyse_word("ar", "ال" + base)
         if term and term not in have and stats.doc_freq(term) > 0:
             have.add(term)
             extra.append(Variant(term, VARIANT_WEIGHT))
