@@ -776,3 +776,32 @@ async def test_a_text_that_is_only_its_date_and_headline_quotes_nothing(bot: Har
     # The headline and the article, not the headline again in quotes as if it answered.
     assert reply.startswith("<b>51 martyrs escorted from Military Hospital in Aleppo</b>\n")
     assert "“" not in reply
+
+
+async def test_a_two_word_question_is_answered_where_a_sentence_holds_both(bot: Harness) -> None:
+    inspectors = (
+        "date 2013-08-21\nFrance and Britain say inspectors must reach the attack site\n\n"
+        "France and Britain said on Wednesday that United Nations inspectors in Syria should "
+        "be allowed immediate access to the site of the attack. The Security Council will hold "
+        "an emergency meeting on it in New York tonight. Opposition activists said hundreds "
+        "died in the attack, and the government of President Bashar al-Assad denied using "
+        "chemical weapons."
+    )
+    await bot.send(inspectors, user_id=EDITOR)
+    question = "who is the president of France?"
+    # The article names a president and France, no sentence of it France's president.
+    [reply] = await bot.send(question, user_id=READER)
+    assert reply.split("\n")[:2] == [NO_ANSWER, CLOSEST]
+    assert not (await bot.services.questions.ask(question, with_answers=0)).answered
+    vote = (
+        "date 2015-07-13\nU.S. leaves door open to a new U.N. vote on Syria\n\n"
+        "The United States left the door open on Monday to a new vote at the Security Council. "
+        "French President Francois Hollande is under pressure at home to seek a U.N. mandate."
+    )
+    await bot.send(vote, user_id=EDITOR)
+    # The sentence that holds both words answers, from the article ranked below the first.
+    [reply] = await bot.send(question, user_id=READER)
+    assert reply.startswith("“The United States left the door open")
+    assert "<b>French</b> <b>President</b> Francois Hollande" in reply.split("\n")[0]
+    answers = await bot.services.questions.ask(question, with_answers=0)
+    assert answers.answered and answers.hits[0].article.title.startswith("U.S. leaves door")
