@@ -13,6 +13,7 @@ from bot.questions.abstention import (
     Coverage,
     answers,
     counted_word,
+    counts,
     coverage,
     holds_count,
     is_long,
@@ -222,7 +223,7 @@ class QuestionService:
             other_days, answered = days, False
         if answered and query.answer_type is AnswerType.NUMBER:
             quote = self._quote(query, hits[0])
-            answered = holds_count(quote) and _names_the_counted(
+            answered = holds_count(quote) and _counts_the_counted(
                 query, hits[0].article.title, quote
             )
         if answered and _few_words(query):
@@ -336,10 +337,11 @@ def _few_words(query: Query) -> bool:
     return 0 < len({term.word for term in query.terms}) <= TOGETHER_WORDS
 
 
-def _names_the_counted(query: Query, title: str, quote: str) -> bool:
-    """Whether the quote or its headline names what a chat question counts: "how many
+def _counts_the_counted(query: Query, title: str, quote: str) -> bool:
+    """Whether the quote or its headline counts what a chat question counts: "how many
     refugees has Turkey taken in?" is not answered by "At least 29 people were killed at the
-    Syria-Turkey border", whatever count it holds. (A quiz question's quote may answer in
+    Syria-Turkey border", nor "how many chemical attacks ...?" by "a chemical attack killed
+    dozens of civilians", whatever count they hold. (A quiz question's quote may answer in
     other words: "how many passengers were aboard?", "the four members of the crew".) A word
     as common as "people" names nothing in particular: "Some 200,000 lived in the city"
     answers "how many people live in Raqqa?"."""
@@ -353,7 +355,10 @@ def _names_the_counted(query: Query, title: str, quote: str) -> bool:
     )
     if not asked:  # "how much did it cost?", "how many people live there?": any count
         return True
-    return coverage(dataclasses.replace(query, terms=asked), title, quote).missing == 0
+    # Any analysed form or correction of the word ("civilans" counts civilians).
+    return any(
+        counts(text, form) for text in (quote, title) for term in asked for form in term.terms
+    )
 
 
 def _within_days(filters: Filters, days: DateRange) -> Filters:
