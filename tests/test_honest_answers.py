@@ -89,6 +89,18 @@ async def test_how_many_quotes_the_count_of_what_is_asked(bot: Harness) -> None:
     assert counted_word("How many more civilians fled?") == "civilian"
 
 
+async def _no_answer_until(bot: Harness, question: str, lacking: str, answering: str) -> str:
+    """Asked with only `lacking` stored, the question gets the no-answer reply (and the CLI's
+    `answered` is false); the reply once `answering` is stored too."""
+    await bot.send(lacking, user_id=EDITOR)
+    [reply] = await bot.send(question, user_id=READER)
+    assert reply.split("\n")[:2] == [NO_ANSWER, CLOSEST]
+    assert not (await bot.services.questions.ask(question, with_answers=0)).answered
+    await bot.send(answering, user_id=EDITOR)
+    [reply] = await bot.send(question, user_id=READER)
+    return reply
+
+
 async def test_how_many_is_not_answered_by_a_count_of_something_else(bot: Harness) -> None:
     border = (
         "date 2016-10-06\nSuicide bombing kills 29 at Syria-Turkey border\n\n"
@@ -96,20 +108,14 @@ async def test_how_many_is_not_answered_by_a_count_of_something_else(bot: Harnes
         "a Syria-Turkey border crossing on Thursday. Turkey has closed the crossing to "
         "refugees since the start of the year, officials said."
     )
-    await bot.send(border, user_id=EDITOR)
-    # The article holds every word of the question and a count, of the people killed: it
-    # does not say how many refugees Turkey has taken in.
-    question = "how many refugees has Turkey taken in?"
-    [reply] = await bot.send(question, user_id=READER)
-    assert reply.split("\n")[:2] == [NO_ANSWER, CLOSEST]
-    assert not (await bot.services.questions.ask(question, with_answers=0)).answered
     hosts = (
         "date 2017-03-15\nTurkey hosts most Syrian refugees\n\n"
         "Turkey has taken in 2.9 million Syrian refugees since 2011, the UN refugee agency "
         "said on Wednesday. Most of them live in cities rather than camps."
     )
-    await bot.send(hosts, user_id=EDITOR)
-    [reply] = await bot.send(question, user_id=READER)
+    # The first article holds every word of the question and a count, of the people killed:
+    # it does not say how many refugees Turkey has taken in; the second does.
+    reply = await _no_answer_until(bot, "how many refugees has Turkey taken in?", border, hosts)
     assert reply.startswith("“<b>Turkey</b> has <b>taken</b> in 2.9 million Syrian <b>refugees</b>")
 
 
@@ -787,20 +793,15 @@ async def test_a_two_word_question_is_answered_where_a_sentence_holds_both(bot: 
         "died in the attack, and the government of President Bashar al-Assad denied using "
         "chemical weapons."
     )
-    await bot.send(inspectors, user_id=EDITOR)
-    question = "who is the president of France?"
-    # The article names a president and France, no sentence of it France's president.
-    [reply] = await bot.send(question, user_id=READER)
-    assert reply.split("\n")[:2] == [NO_ANSWER, CLOSEST]
-    assert not (await bot.services.questions.ask(question, with_answers=0)).answered
     vote = (
         "date 2015-07-13\nU.S. leaves door open to a new U.N. vote on Syria\n\n"
         "The United States left the door open on Monday to a new vote at the Security Council. "
         "French President Francois Hollande is under pressure at home to seek a U.N. mandate."
     )
-    await bot.send(vote, user_id=EDITOR)
-    # The sentence that holds both words answers, from the article ranked below the first.
-    [reply] = await bot.send(question, user_id=READER)
+    # The first article names a president and France, no sentence of it France's president;
+    # the second's sentence that holds both answers, though its article ranks below.
+    question = "who is the president of France?"
+    reply = await _no_answer_until(bot, question, inspectors, vote)
     assert reply.startswith("“The United States left the door open")
     assert "<b>French</b> <b>President</b> Francois Hollande" in reply.split("\n")[0]
     answers = await bot.services.questions.ask(question, with_answers=0)
