@@ -537,15 +537,16 @@ def decode_spans(stored: str, *, photos: bool = True) -> list[Span]:
     return spans
 
 
-def without_clutter(text: str, clutter: str | None) -> str:
+def without_clutter(text: str, clutter: str | None, *, photos: bool = False) -> str:
     """The text with its clutter blanked out (the same length); photo captions are kept, as
-    they are searched."""
+    they are searched, unless `photos` (what is left may then be quoted)."""
     if not clutter:
         return text
     pieces: list[str] = []
     position = 0
-    for start, end in decode_spans(clutter, photos=False):
-        if start < position:
+    for span_start, end in sorted(decode_spans(clutter, photos=photos)):
+        start = max(span_start, position)  # (captions and other clutter may overlap)
+        if end <= start:
             continue
         pieces.append(text[position:start])
         pieces.append(" " * (end - start))

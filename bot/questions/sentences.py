@@ -11,7 +11,7 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, NamedTuple
 
-from bot.articles.boilerplate import clutter_spans, decode_spans, encode_spans
+from bot.articles.boilerplate import clutter_spans, decode_spans, encode_spans, without_clutter
 from bot.articles.letters import CAPITALS, SENTENCE_OPENERS, SMALL
 from bot.questions.abstention import counted_word, counts, coverage, holds_count
 from bot.questions.analysis import (
@@ -641,10 +641,7 @@ def _longest(text: str, title: str, clutter: str | None) -> str:
     headline again has nothing to quote: the reply shows the headline anyway)."""
     if clutter is None:
         clutter = encode_spans(clutter_spans(title, text))
-    kept = list(text)
-    for start, end in decode_spans(clutter):
-        kept[start:end] = " " * (end - start)
-    return max(iter_sentences("".join(kept)), key=len, default="")
+    return max(iter_sentences(without_clutter(text, clutter, photos=True)), key=len, default="")
 
 
 def _choose(

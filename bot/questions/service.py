@@ -207,8 +207,13 @@ class QuestionService:
         if not hits and offset == 0:
             empty_archive = self._retriever.is_empty()
             suggestions = () if empty_archive else tuple(self._retriever.suggest(query))
+        # Quotes found for deciding, not shown: by article, so that each is found once.
+        quotes: dict[int, str] = {}
+        together = True
         if hits and not listing and offset == 0 and _few_words(query):
-            hits = self._together_first(query, hits, quoted=quoted, highlight=highlights)
+            hits, together = self._together_first(
+                query, hits, quotes, quoted=quoted, highlight=highlights
+            )
         # The first hit decides for the whole page: it is the one a reply quotes.
         covered = None
         if hits:
@@ -222,16 +227,14 @@ class QuestionService:
         if days is not None and hits and not listing and not _within(hits[0].article, days):
             other_days, answered = days, False
         if answered and query.answer_type is AnswerType.NUMBER:
-            quote = self._quote(query, hits[0])
+            quote = self._quote(query, hits[0], quotes)
             answered = holds_count(quote) and _counts_the_counted(
                 query, hits[0].article.title, quote
             )
-        if answered and _few_words(query):
-            # "who is the president of France?": the article names a president (Assad) and
-            # France, the quote France alone. With so few words, the quote and its headline
-            # hold them all when it answers (every dev question answered right does).
-            top = hits[0].article
-            answered = coverage(query, top.title, self._quote(query, hits[0])).missing == 0
+        # "who is the president of France?": the article names a president (Assad) and France,
+        # no quote of the first page both: with so few words, the quote and its headline hold
+        # them all when it answers (every dev question answered right does).
+        answered = answered and together
         return Answers(
             question,
             tuple(hits),
@@ -290,9 +293,10 @@ class QuestionService:
         ]
 
     def _together_first(
-        self, query: Query, hits: list[Hit], *, quoted: int, highlight: bool
-    ) -> list[Hit]:
-        """The first page's hits, the first whose quote and headline hold every word first.
+        self, query: Query, hits: list[Hit], quotes: dict[int, str], *, quoted: int, highlight: bool
+    ) -> tuple[list[Hit], bool]:
+        """The first page's hits, the first whose quote and headline hold every word first,
+        and whether there is one.
 
         "Raqqa civilians": the Raqqa story's best sentence names Raqa, its civilians are
         "trapped in the city"; the next hit's "At least 10 civilians were killed ... near
@@ -300,14 +304,14 @@ class QuestionService:
         answers stay the same.
         """
         for rank, hit in enumerate(hits[:PAGE_SIZE]):
-            if coverage(query, hit.article.title, self._quote(query, hit)).missing == 0:
+            if coverage(query, hit.article.title, self._quote(query, hit, quotes)).missing == 0:
                 if rank == 0:
-                    return hits
+                    return hits, True
                 ordered = [hit, *hits[:rank], *hits[rank + 1 :]]
                 return [
                     self._quoted(query, h, n < quoted, highlight) for n, h in enumerate(ordered)
-                ]
-        return hits
+                ], True
+        return hits, False
 
     def _quoted(self, query: Query, hit: Hit, quote: bool, highlight: bool) -> Hit:
         """The hit with its answer sentence when its place quotes one, else without."""
@@ -321,15 +325,17 @@ class QuestionService:
         )
         return dataclasses.replace(hit, answer=answer)
 
-    def _quote(self, query: Query, hit: Hit) -> str:
-        """The sentence a chat reply would quote for this hit (found now if not asked for)."""
+    def _quote(self, query: Query, hit: Hit, quotes: dict[int, str]) -> str:
+        """The sentence a chat reply would quote for this hit (found now, once, if not asked
+        for: `quotes` keeps those found)."""
         if hit.answer.sentence:
             return hit.answer.sentence
         article = hit.article
-        found = self._retriever.answer(
-            query, article.title, article.text, article.clutter, article.lang, highlight=False
-        )
-        return found.sentence
+        if article.id not in quotes:
+            quotes[article.id] = self._retriever.answer(
+                query, article.title, article.text, article.clutter, article.lang, highlight=False
+            ).sentence
+        return quotes[article.id]
 
 
 def _few_words(query: Query) -> bool:
