@@ -85,7 +85,7 @@ class Membership:
 
     article_id: int
     story_id: int
-    reason: str  # "first", "similar", "split" or "join"
+    reason: str  # "first", "similar", "bands", "split" or "join"
     matched_id: int | None = None
     similarity: float | None = None
 

@@ -99,7 +99,7 @@ async def test_copies_alike_in_length_and_day_show_the_one_the_question_found(bo
     )
     assert (report.added, report.rejected) == (2, [])
     members = [await bot.services.stories.store.membership(n) for n in (1, 2)]
-    assert [(m.story_id, m.reason) for m in members if m] == [(1, "first"), (1, "similar")]
+    assert [(m.story_id, m.reason) for m in members if m] == [(1, "first"), (1, "bands")]
     [answer] = await bot.send("thousands of civilians still trapped", user_id=READER)
     assert answer.split("\n")[1:] == [
         "<b>Thousands of civilians still trapped in Raqqa, UN says</b>",

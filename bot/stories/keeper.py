@@ -3,7 +3,8 @@
 Finding candidates: each article's MinHash band keys are stored in the database (story_bands,
 indexed by key), so a million articles cost disk, not memory; an article sharing a band key
 with a new one is a candidate. Deciding: the candidate's text is shingled again and compared
-exactly (`similarity`), so a chance band collision never joins two stories.
+exactly (`similarity`), so a chance band collision never joins two stories; only a candidate
+that shares every band key is taken unread (`_SAME_BANDS`).
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ import numpy.typing as npt
 from bot.clock import Clock
 from bot.i18n import ENGLISH, Texts
 from bot.stories.signature import (
+    BANDS,
     MAX_BYTES,
     U64,
     Signature,
@@ -46,6 +48,11 @@ THRESHOLD = 0.7
 MAX_PER_KEY = 50
 # Candidate stories verified per new article at most (those sharing the most bands first).
 MAX_VERIFIED = 5
+# A candidate sharing all BANDS keys is a near-identical text (republished wire copy): with
+# ROWS hashes a band, a pair of Jaccard similarity J shares every band with probability
+# J ** (BANDS * ROWS), under 0.001 below THRESHOLD, so its text is neither read nor shingled
+# (a tenth of an import's CPU where most articles are such copies: docs/BENCHMARKS.md).
+_SAME_BANDS = BANDS
 CATCH_UP_BATCH = 2_000
 # New articles whose candidates are counted together (a few MiB of arrays), and decided
 # together (their candidates' texts read and shingled together, which costs several times
@@ -155,7 +162,7 @@ class StoryKeeper:
         verifiable: dict[int, U64] = {}
         for start in range(0, len(new), WINDOW):
             end = start + WINDOW
-            while gone := await self._shingle(shared[start:end], verifiable):
+            while gone := await self._shingle(shared[start:end], keys[start:end], verifiable):
                 # Deleted since `live_stories` read them: the next likeliest copies instead.
                 live = live.without(gone)
                 shared, stories = _best_stored(keys, stored, live)
@@ -169,7 +176,7 @@ class StoryKeeper:
             Membership(
                 a.article_id,
                 a.story_id,
-                "first" if a.matched_id is None else "similar",
+                _reason(a),
                 a.matched_id,
                 None if a.similarity is None else round(a.similarity, 4),
             )
@@ -186,24 +193,37 @@ class StoryKeeper:
         return decisions.decided
 
     async def _shingle(
-        self, shared: Sequence[dict[int, int]], verifiable: dict[int, U64]
+        self,
+        shared: Sequence[dict[int, int]],
+        keys: Sequence[tuple[int, ...]],
+        verifiable: dict[int, U64],
     ) -> set[int]:
         """Read and shingle the texts of these articles' likeliest stored candidates (one of
         each story: `_best_stored`; a story republished forty times has forty candidates and
         one is verified) that `verifiable` lacks, into it; returns those no longer live.
+        An article with a candidate sharing every band key has nothing read but whether that
+        candidate is still live.
 
         A window of new articles at a time: a batch's candidates' texts and shingles all at
         once were a third of what its story check held."""
-        wanted = sorted(
-            {other for candidates in shared for other in candidates} - verifiable.keys()
-        )
+        unread: set[int] = set()
+        read: set[int] = set()
+        for candidates, ks in zip(shared, keys, strict=True):
+            if _taken_unread(candidates, ks):
+                unread.update(c for c, n in candidates.items() if _same_bands(n, ks))
+            else:
+                read.update(candidates)
+        gone: set[int] = set()
+        if unread:
+            gone = unread.difference(await self.store.live_texts(unread, chars=0))
+        wanted = sorted(read - verifiable.keys())
         if not wanted:
-            return set()
+            return gone
         found = await self.store.live_texts(wanted, chars=MAX_BYTES)
         ids, texts = list(found), list(found.values())
         del found
         verifiable.update(zip(ids, await asyncio.to_thread(shingles_many, texts), strict=True))
-        return set(wanted).difference(ids)
+        return gone.union(set(wanted).difference(ids))
 
     async def catch_up(self) -> int:
         """Give a story to every live article that has none (start-up; after a crash)."""
@@ -321,13 +341,16 @@ class _Decisions:
             # story republished many times is verified once, not once per copy.
             by_story = _per_story(shared, stories)
             ranked = sorted(by_story.values(), key=lambda c: (-c[0], c[1]))[:MAX_VERIFIED]
-            best: tuple[float, int] | None = None
-            if ranked:
+            best: tuple[float | None, int] | None = None
+            if ranked and _same_bands(ranked[0][0], ks):
+                best = (None, ranked[0][1])
+            elif ranked:
                 mine = shingled(article_id)
-                for _, other in ranked:
-                    score = similarity(mine, shingled(other))
-                    if score >= self._threshold and (best is None or score > best[0]):
-                        best = (score, other)
+                scores = [(similarity(mine, shingled(other)), other) for _, other in ranked]
+                # The most similar; of equals, the likeliest (max keeps the first).
+                score, other = max(scores, key=lambda pair: pair[0])
+                if score >= self._threshold:
+                    best = (score, other)
             if best is None:
                 assignment = Assignment(article_id, article_id, None, None)
             else:
@@ -336,6 +359,25 @@ class _Decisions:
             self.decided.append(assignment)
             for key in ks:
                 local.setdefault(key, []).append(article_id)
+
+
+def _same_bands(shared: int, keys: tuple[int, ...]) -> bool:
+    """Whether a candidate sharing `shared` of an article's band `keys` shares all of them."""
+    return shared >= _SAME_BANDS and len(set(keys)) == _SAME_BANDS
+
+
+def _taken_unread(candidates: dict[int, int], keys: tuple[int, ...]) -> bool:
+    """Whether an article's stored candidates (-> keys shared) hold one that shares every key:
+    it is the article's match, and no candidate's text need be read."""
+    return bool(candidates) and _same_bands(max(candidates.values()), keys)
+
+
+def _reason(assignment: Assignment) -> str:
+    """Why an article is in its story, as recorded: "first" of its own, "similar" (measured),
+    "bands" (every band key shared: a near-identical text, not measured)."""
+    if assignment.matched_id is None:
+        return "first"
+    return "similar" if assignment.similarity is not None else "bands"
 
 
 def _signatures(
