@@ -3,9 +3,10 @@
     python -m bench.languages ../shared/data/multilingual [--langs ar,ru,fr,fa] [--halves all]
 
 Imports each `{lang}-articles.jsonl` without titles into one index (language detected per
-article, as `newsbot import` does), asks each `{lang}-dev-questions.jsonl` query (and its
-`typo` form) and prints article hit@1 / hit@5 per language for the bot and, measured in the
-same run on the same articles, the reference engines: tantivy's default analyser, tantivy with
+article and page clutter left out, as `newsbot import` does), asks each
+`{lang}-dev-questions.jsonl` query (and its `typo` form) and prints article hit@1 / hit@5 per
+language for the bot and, measured in the same run on the same articles (their whole texts),
+the reference engines: tantivy's default analyser, tantivy with
 the language's Snowball stemmer, bm25s with PyStemmer. `--halves` picks the question
 halves reported (by a hash of the id: tuned on `tune`, checked on `check`; `all`: both).
 `--dump PATH` writes one JSON line a question and form: its gold article's id, the bot's first
@@ -27,6 +28,7 @@ import bm25s
 import Stemmer
 import tantivy
 
+from bot.articles.boilerplate import clutter_spans, encode_spans, without_clutter
 from bot.languages import detect
 from bot.questions.abstention import answers, coverage
 from bot.questions.retrieval import Retriever
@@ -72,16 +74,18 @@ class Bot:
     def __init__(self, articles: list[dict[str, str]]) -> None:
         self.index = SearchIndex.open(None)
         started = time.perf_counter()
-        changes = []
-        self.detected: Counter[tuple[str, str]] = Counter()
-        for number, article in enumerate(articles, 1):
-            lang = detect(article["text"]) or "xx"
-            self.detected[(article["lang"], lang)] += 1
-            date = dt.date.fromisoformat(article["date"]) if article.get("date") else None
-            changes.append(
-                IndexChange(number, "", article["text"], date, lang=lang, source=article["source"])
-            )
+        langs = [detect(article["text"]) or "xx" for article in articles]
         self.detect_seconds = time.perf_counter() - started
+        self.detected = Counter((a["lang"], lang) for a, lang in zip(articles, langs, strict=True))
+        # Page clutter (a "see also" link's headline...) is not searched, as in `newsbot import`.
+        self.clutter = [encode_spans(clutter_spans("", a["text"])) for a in articles]
+        changes = []
+        for number, (article, lang, clutter) in enumerate(
+            zip(articles, langs, self.clutter, strict=True), 1
+        ):
+            date = dt.date.fromisoformat(article["date"]) if article.get("date") else None
+            body = without_clutter(article["text"], clutter)
+            changes.append(IndexChange(number, "", body, date, lang=lang, source=article["source"]))
         self.index.apply(changes, len(changes))
         self.retriever = Retriever(self.index)
         self.texts = [article["text"] for article in articles]
@@ -92,7 +96,8 @@ class Bot:
         found = self.retriever.search(analysed, as_of=None, limit=1)
         if not found:
             return False
-        return answers(coverage(analysed, "", self.texts[found[0].article_id - 1]))
+        top = found[0].article_id - 1
+        return answers(coverage(analysed, "", self.texts[top], self.clutter[top]))
 
     def search(self, query: str, k: int) -> list[int]:
         analysed = self.retriever.analyze(query)
