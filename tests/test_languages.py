@@ -109,6 +109,32 @@ async def test_question_words_of_each_language_neither_block_nor_blur_the_answer
         assert quoted == quote or quoted.startswith(f"{quote} "), question
 
 
+async def test_a_see_also_link_is_no_word_of_the_article_linking(bot: Harness) -> None:
+    # A page links another story between its paragraphs ("Также по теме" and its headline):
+    # asked that headline, the story comes first, and the page is not found by it at all.
+    story = (
+        "Министр обороны Литвы предложил упростить перемещение военной техники между "
+        "странами Евросоюза. Это предложение обсудят на саммите в декабре."
+    )
+    linking = (
+        "Учения прошли на полигоне под Вильнюсом, сообщили в штабе.\n"
+        "Также по теме\n"
+        "Литва призвала ЕС обсудить военный шенген и перемещение техники\n"
+        "В учениях участвовали несколько тысяч военнослужащих."
+    )
+    records = [
+        ImportRecord(text=story, title="", source="RT"),
+        ImportRecord(text=linking, title="", source="RT"),
+        *(ImportRecord(text=text, title="", source="Other") for text in OTHERS),
+    ]
+    await bot.services.archive.import_records(records)
+    answers = await bot.services.questions.ask("Литва призвала ЕС обсудить военный шенген")
+    assert [hit.article.text for hit in answers.hits] == [story]
+    # The rest of the page is searched as before.
+    answers = await bot.services.questions.ask("учения под Вильнюсом")
+    assert [hit.article.text[:20] for hit in answers.hits] == [linking[:20]]
+
+
 async def test_filters_narrow_the_search(bot: Harness) -> None:
     ids = await _archive(bot)
     ask = bot.services.questions.ask
