@@ -466,6 +466,42 @@ def test_an_english_looking_question_finds_an_article_of_the_archives_language()
     assert [s.article_id for s in retriever.search(query, as_of=None, limit=1)] == [1]
 
 
+# A story and a sibling of the same event: the sibling holds the question's stems as often,
+# in a shorter text, the story its words as typed ("мерседесы упустили победу").
+SIBLING = "Мерседес упустил победу в Монце: победа ушла к Феррари."
+STORY = "Мерседесы запутались в двух машинах и упустили победу в Будапеште."
+WEATHER = [
+    f"Погода в городе {n}: дожди и ветер до конца недели, сообщили синоптики." for n in range(12)
+]
+
+
+def test_the_words_as_typed_put_the_story_before_its_sibling() -> None:
+    retriever = _retriever_over("ru", [SIBLING, STORY, *WEATHER])
+    query = retriever.analyze("мерседесы упустили победу")
+    found = retriever.search(query, as_of=None)
+    assert [s.article_id for s in found[:2]] == [1, 2]
+    texts = {1: ("ru", f"\n{SIBLING}"), 2: ("ru", f"\n{STORY}")}
+    again = retriever.by_exact_words(query, found, texts)
+    assert [s.article_id for s in again[:2]] == [2, 1]
+    assert [s.score for s in again] == sorted((s.score for s in again), reverse=True)
+    # A word inside another is not held as typed ("победу" in "победушка").
+    texts[1] = ("ru", "\nМерседесы, победушка, упустили")
+    assert [s.article_id for s in retriever.by_exact_words(query, found, texts)[:2]] == [1, 2]
+    # English questions are ranked as the engine ranks them.
+    english = Retriever(SearchIndex.open(None)).analyze("mercedes lost the race")
+    assert retriever.reranks(english) == 0
+
+
+async def test_a_question_finds_the_story_holding_its_words_as_typed(bot: Harness) -> None:
+    records = [ImportRecord(text=text, title="") for text in (SIBLING, STORY, *WEATHER)]
+    await bot.services.archive.import_records(records)
+    answers = await bot.services.questions.ask("мерседесы упустили победу")
+    assert [hit.article.text for hit in answers.hits[:2]] == [STORY, SIBLING]
+    # The second page goes on from the same ranking.
+    more = await bot.services.questions.ask("мерседесы упустили победу", offset=1, limit=1)
+    assert [hit.article.text for hit in more.hits] == [SIBLING]
+
+
 def _retriever_over(lang: str, stories: list[str]) -> Retriever:
     """A retriever over an index of these texts in `lang` (ids from 1)."""
     index = SearchIndex.open(None)
