@@ -3,9 +3,10 @@
     python -m bench.languages ../shared/data/multilingual [--langs ar,ru,fr,fa] [--halves all]
 
 Imports each `{lang}-articles.jsonl` without titles into one index (language detected per
-article, as `newsbot import` does), asks each `{lang}-dev-questions.jsonl` query (and its
-`typo` form) and prints article hit@1 / hit@5 per language for the bot and, measured in the
-same run on the same articles, the reference engines: tantivy's default analyser, tantivy with
+article and page clutter left out, as `newsbot import` does), asks each
+`{lang}-dev-questions.jsonl` query (and its `typo` form) and prints article hit@1 / hit@5 per
+language for the bot and, measured in the same run on the same articles (their whole texts),
+the reference engines: tantivy's default analyser, tantivy with
 the language's Snowball stemmer, bm25s with PyStemmer. `--halves` picks the question
 halves reported (by a hash of the id: tuned on `tune`, checked on `check`; `all`: both).
 `--dump PATH` writes one JSON line a question and form: its gold article's id, the bot's first
@@ -27,8 +28,10 @@ import bm25s
 import Stemmer
 import tantivy
 
+from bot.articles.boilerplate import clutter_spans, encode_spans, without_clutter
 from bot.languages import detect
 from bot.questions.abstention import answers, coverage
+from bot.questions.analysis import Query
 from bot.questions.retrieval import Retriever
 from storage.search_index import IndexChange, SearchIndex
 
@@ -72,16 +75,22 @@ class Bot:
     def __init__(self, articles: list[dict[str, str]]) -> None:
         self.index = SearchIndex.open(None)
         started = time.perf_counter()
-        changes = []
-        self.detected: Counter[tuple[str, str]] = Counter()
-        for number, article in enumerate(articles, 1):
-            lang = detect(article["text"]) or "xx"
-            self.detected[(article["lang"], lang)] += 1
-            date = dt.date.fromisoformat(article["date"]) if article.get("date") else None
-            changes.append(
-                IndexChange(number, "", article["text"], date, lang=lang, source=article["source"])
-            )
+        langs = [detect(article["text"]) or "xx" for article in articles]
         self.detect_seconds = time.perf_counter() - started
+        self.detected = Counter((a["lang"], lang) for a, lang in zip(articles, langs, strict=True))
+        # Page clutter (a "see also" link's headline...) is not searched, as in `newsbot import`.
+        self.clutter = [encode_spans(clutter_spans("", a["text"])) for a in articles]
+        self.langs = langs
+        self.bodies = [
+            without_clutter(a["text"], clutter)
+            for a, clutter in zip(articles, self.clutter, strict=True)
+        ]
+        changes = []
+        for number, (article, lang, body) in enumerate(
+            zip(articles, langs, self.bodies, strict=True), 1
+        ):
+            date = dt.date.fromisoformat(article["date"]) if article.get("date") else None
+            changes.append(IndexChange(number, "", body, date, lang=lang, source=article["source"]))
         self.index.apply(changes, len(changes))
         self.retriever = Retriever(self.index)
         self.texts = [article["text"] for article in articles]
@@ -89,14 +98,25 @@ class Bot:
     def answered(self, query: str) -> bool:
         """Whether the bot would quote its top hit as the answer (bot/questions/abstention)."""
         analysed = self.retriever.analyze(query)
-        found = self.retriever.search(analysed, as_of=None, limit=1)
+        found = self.ranked(analysed, 1)
         if not found:
             return False
-        return answers(coverage(analysed, "", self.texts[found[0].article_id - 1]))
+        top = found[0] - 1
+        return answers(coverage(analysed, "", self.texts[top], self.clutter[top]))
 
     def search(self, query: str, k: int) -> list[int]:
-        analysed = self.retriever.analyze(query)
-        return [s.article_id for s in self.retriever.search(analysed, as_of=None, limit=k)]
+        return self.ranked(self.retriever.analyze(query), k)
+
+    def ranked(self, analysed: Query, k: int) -> list[int]:
+        """The first k articles, the first few ranked again by their words as typed, as
+        `QuestionService.ask` does (with a headline: none here)."""
+        head = self.retriever.reranks(analysed)
+        found = self.retriever.search(analysed, as_of=None, limit=max(k, head))
+        texts = {
+            s.article_id: (self.langs[s.article_id - 1], "\n" + self.bodies[s.article_id - 1])
+            for s in found[:head]
+        }
+        return [s.article_id for s in self.retriever.by_exact_words(analysed, found, texts)][:k]
 
 
 class TantivyEngine:

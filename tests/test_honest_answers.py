@@ -634,6 +634,19 @@ def test_a_headline_s_words_inside_a_sentence_are_no_repeat_of_it() -> None:
     assert clutter_spans("Delaware joins Conference USA", text) == []
 
 
+def test_a_see_also_label_and_the_link_after_it_are_clutter() -> None:
+    link = "Литва призвала ЕС обсудить военный шенген"
+    for label in ("Также по теме", "Читайте также:", "Lire aussi", "اقرأ أيضا"):
+        text = f"Первый абзац статьи.\n{label}\n\n{link}\nВторой абзац статьи."
+        spans = [text[s[0] : s[1]] for s in clutter_spans("", text)]
+        assert spans == [f"{label}\n\n{link}"], label
+    # The label alone closing the text, and the label's words opening a sentence: no link.
+    text = "Первый абзац статьи.\nЧитайте также:"
+    assert [text[s[0] : s[1]] for s in clutter_spans("", text)] == ["Читайте также:"]
+    text = "Первый абзац.\nТакже по теме выступил министр обороны.\nВторой абзац."
+    assert clutter_spans("", text) == []
+
+
 def test_agency_datelines_in_other_scripts_are_clutter_and_name_the_source() -> None:
     for text, dateline in (
         ("Бейрут (Рейтер) - Силы прорвали стену вокруг города.", "Бейрут (Рейтер) - "),

@@ -109,6 +109,32 @@ async def test_question_words_of_each_language_neither_block_nor_blur_the_answer
         assert quoted == quote or quoted.startswith(f"{quote} "), question
 
 
+async def test_a_see_also_link_is_no_word_of_the_article_linking(bot: Harness) -> None:
+    # A page links another story between its paragraphs ("Также по теме" and its headline):
+    # asked that headline, the story comes first, and the page is not found by it at all.
+    story = (
+        "Министр обороны Литвы предложил упростить перемещение военной техники между "
+        "странами Евросоюза. Это предложение обсудят на саммите в декабре."
+    )
+    linking = (
+        "Учения прошли на полигоне под Вильнюсом, сообщили в штабе.\n"
+        "Также по теме\n"
+        "Литва призвала ЕС обсудить военный шенген и перемещение техники\n"
+        "В учениях участвовали несколько тысяч военнослужащих."
+    )
+    records = [
+        ImportRecord(text=story, title="", source="RT"),
+        ImportRecord(text=linking, title="", source="RT"),
+        *(ImportRecord(text=text, title="", source="Other") for text in OTHERS),
+    ]
+    await bot.services.archive.import_records(records)
+    answers = await bot.services.questions.ask("Литва призвала ЕС обсудить военный шенген")
+    assert [hit.article.text for hit in answers.hits] == [story]
+    # The rest of the page is searched as before.
+    answers = await bot.services.questions.ask("учения под Вильнюсом")
+    assert [hit.article.text[:20] for hit in answers.hits] == [linking[:20]]
+
+
 async def test_filters_narrow_the_search(bot: Harness) -> None:
     ids = await _archive(bot)
     ask = bot.services.questions.ask
@@ -438,6 +464,42 @@ def test_an_english_looking_question_finds_an_article_of_the_archives_language()
     query = retriever.analyze("tesla recalls the model cars")
     assert sorted({t.lang for t in query.terms}) == ["en", "fr"]
     assert [s.article_id for s in retriever.search(query, as_of=None, limit=1)] == [1]
+
+
+# A story and a sibling of the same event: the sibling holds the question's stems as often,
+# in a shorter text, the story its words as typed ("мерседесы упустили победу").
+SIBLING = "Мерседес упустил победу в Монце: победа ушла к Феррари."
+STORY = "Мерседесы запутались в двух машинах и упустили победу в Будапеште."
+WEATHER = [
+    f"Погода в городе {n}: дожди и ветер до конца недели, сообщили синоптики." for n in range(12)
+]
+
+
+def test_the_words_as_typed_put_the_story_before_its_sibling() -> None:
+    retriever = _retriever_over("ru", [SIBLING, STORY, *WEATHER])
+    query = retriever.analyze("мерседесы упустили победу")
+    found = retriever.search(query, as_of=None)
+    assert [s.article_id for s in found[:2]] == [1, 2]
+    texts = {1: ("ru", f"\n{SIBLING}"), 2: ("ru", f"\n{STORY}")}
+    again = retriever.by_exact_words(query, found, texts)
+    assert [s.article_id for s in again[:2]] == [2, 1]
+    assert [s.score for s in again] == sorted((s.score for s in again), reverse=True)
+    # A word inside another is not held as typed ("победу" in "победушка").
+    texts[1] = ("ru", "\nМерседесы, победушка, упустили")
+    assert [s.article_id for s in retriever.by_exact_words(query, found, texts)[:2]] == [1, 2]
+    # English questions are ranked as the engine ranks them.
+    english = Retriever(SearchIndex.open(None)).analyze("mercedes lost the race")
+    assert retriever.reranks(english) == 0
+
+
+async def test_a_question_finds_the_story_holding_its_words_as_typed(bot: Harness) -> None:
+    records = [ImportRecord(text=text, title="") for text in (SIBLING, STORY, *WEATHER)]
+    await bot.services.archive.import_records(records)
+    answers = await bot.services.questions.ask("мерседесы упустили победу")
+    assert [hit.article.text for hit in answers.hits[:2]] == [STORY, SIBLING]
+    # The second page goes on from the same ranking.
+    more = await bot.services.questions.ask("мерседесы упустили победу", offset=1, limit=1)
+    assert [hit.article.text for hit in more.hits] == [SIBLING]
 
 
 def _retriever_over(lang: str, stories: list[str]) -> Retriever:

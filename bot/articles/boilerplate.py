@@ -194,6 +194,21 @@ MAX_CREDIT_CHARS = 100
 _LINK_QUOTES = "’'\")“‘"
 # A link line is at most this long (a sentence may hold a glued colon too).
 MAX_LINK_CHARS = 250
+# A "see also" label on a line of its own between paragraphs, the next line a link to another
+# story (RT's "Также по теме"; English pages end with theirs: _TAIL_MARKS). Both are clutter,
+# neither searched nor quoted: the linked headline's words are another story's (asked as a
+# question, that headline found the page linking to the story before the story itself:
+# docs/BENCHMARKS.md, "Languages, helper branch `lang30`").
+_SEE_ALSO = (
+    "Также по теме",
+    "Читайте также",
+    "Смотрите также",
+    "Lire aussi",
+    "À lire aussi",
+    "Voir aussi",
+    "اقرأ أيضا",
+    "بیشتر بخوانید",
+)
 # A caption is a line this long at most (an unbroken text ending with a credit is no caption).
 MAX_CAPTION_CHARS = 600
 _SOURCE_MARK = re.compile(r"\((?:source|via)\s*:\s*([^()\n]{1,80}?)\s*\)", re.IGNORECASE)
@@ -223,6 +238,7 @@ def clutter_spans(title: str, text: str) -> list[tuple[int, int] | tuple[int, in
     if _MARKS.search(text) is not None:
         spans.extend(_marked(text))
     photos.extend(_credited(text))
+    spans.extend(_see_also(text))
     if ":" in text:
         # Searched like captions (left out of the index, they cost the dev questions' ranking:
         # docs/BENCHMARKS.md), never quoted: another story's headline is no answer.
@@ -391,6 +407,28 @@ def _links(text: str) -> list[Span]:
         if end - start <= MAX_LINK_CHARS and line[-1] not in ".!?":
             found.append((start, end))
         colon = text.find(":", end)
+    return found
+
+
+def _see_also(text: str) -> list[Span]:
+    """A "see also" label alone on its line and the link on the next line with text."""
+    found: list[Span] = []
+    for label in _SEE_ALSO:
+        at = text.find(label)
+        while at != -1:
+            line_end = text.find("\n", at)
+            line_end = len(text) if line_end == -1 else line_end
+            if (at == 0 or text[at - 1] == "\n") and not text[at + len(label) : line_end].strip(
+                " :"
+            ):
+                start = line_end
+                while start < len(text) and text[start].isspace():
+                    start += 1
+                end = text.find("\n", start)
+                end = len(text) if end == -1 else end
+                # A link is one short line; a longer one is the text going on.
+                found.append((at, end if 0 < end - start <= MAX_LINK_CHARS else line_end))
+            at = text.find(label, line_end)
     return found
 
 

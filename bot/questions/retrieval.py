@@ -30,7 +30,7 @@ from storage.languages import (
 from storage.search_index import DAY_FIELD, LANG_FIELD, SOURCE_FIELD, day_number
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
+    from collections.abc import Mapping, Sequence
 
     from storage.search_index import Hit, SearchIndex
 
@@ -80,6 +80,14 @@ class RankingWeights:
     other_coordination: float = 0.5
     # Candidates taken from the engine before reranking.
     candidates: int = 100
+    # A question in languages other than English: its first `exact_candidates` articles are
+    # ranked again, each score times 1 + `exact` x the idf share of the question's words its
+    # text holds as typed, not only as a stem (`by_exact_words`). A headline or a question
+    # mostly uses its story's own word forms, a sibling story of the same event others
+    # ("Мерседес" / "мерседесы"). Tuned on bench/languages.py's tune half (0.1-1.0, 5-20
+    # candidates: docs/BENCHMARKS.md, "Languages, helper branch `lang30`").
+    exact: float = 0.2
+    exact_candidates: int = 10
     # Coordination counts only words in less than this share of the articles:
     # commoner words add little to them (low idf) and would cost most of the search time
     # (ranking is the same within 0.01 at 0.01 and 1.0 on the dev set).
@@ -180,6 +188,45 @@ class Retriever:
             reverse=True,
         )
         return [ScoredArticle(a, s) for s, _, a in ranked[offset : offset + limit]]
+
+    def reranks(self, query: Query) -> int:
+        """How many of the first articles found `by_exact_words` ranks again (0: none): only
+        for a question read in languages other than English alone (English ranking is tuned
+        without it, and its articles would lose to others' that get the bonus)."""
+        if self._weights.exact <= 0 or query.is_empty:
+            return 0
+        if any(term.lang == ENGLISH for term in query.terms):
+            return 0
+        return self._weights.exact_candidates
+
+    def by_exact_words(
+        self,
+        query: Query,
+        ranked: Sequence[ScoredArticle],
+        texts: Mapping[int, tuple[str | None, str]],
+    ) -> list[ScoredArticle]:
+        """`ranked` with its first `reranks(query)` articles ordered again by their scores
+        raised for the question's words their text holds as typed; `texts`: each of those
+        articles' language and searched text (headline and body, page clutter left out)."""
+        head = self.reranks(query)
+        if head < 2 or len(ranked) < 2:
+            return list(ranked)
+        by_lang: dict[str, list[QueryTerm]] = {}
+        for term in query.terms:
+            by_lang.setdefault(term.lang, []).append(term)
+        rescored = []
+        for place, found in enumerate(ranked[:head]):
+            share = 0.0
+            if (article := texts.get(found.article_id)) is not None:
+                code = analysis_of(article[0]).code
+                if terms := by_lang.get(code):
+                    share = _share_as_typed(terms, normalize(code, article[1]).lower())
+            rescored.append((found.score * (1.0 + self._weights.exact * share), -place, found))
+        rescored.sort(key=lambda item: item[:2], reverse=True)
+        # Every score only rises: the rest stay below.
+        return [ScoredArticle(f.article_id, score) for score, _, f in rescored] + list(
+            ranked[head:]
+        )
 
     def _dated(
         self,
@@ -397,3 +444,24 @@ class Retriever:
                 ]
                 clauses.append(tantivy.Query.disjunction_max_query(present))
         return clauses
+
+
+def _share_as_typed(terms: Sequence[QueryTerm], text: str) -> float:
+    """The idf share of the words (normalised, lower case) that `text` (the same) holds as
+    whole words."""
+    total = sum(term.idf for term in terms)
+    if total <= 0:
+        return 0.0
+    return sum(term.idf for term in terms if _holds_word(text, term.word)) / total
+
+
+def _holds_word(text: str, word: str) -> bool:
+    """Whether `word` is in `text` as a whole word (as the index's tokenizer splits them)."""
+    at = text.find(word)
+    while at != -1:
+        end = at + len(word)
+        before = at == 0 or not text[at - 1].isalnum()
+        if before and (end == len(text) or not text[end].isalnum()):
+            return True
+        at = text.find(word, at + 1)
+    return False

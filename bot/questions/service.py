@@ -6,6 +6,7 @@ import dataclasses
 import datetime as dt
 from dataclasses import dataclass
 
+from bot.articles.boilerplate import without_clutter
 from bot.articles.fields import storable
 from bot.clock import Clock, SystemClock
 from bot.questions.abstention import (
@@ -153,9 +154,13 @@ class QuestionService:
         unheld = held == [] and is_long(query)
         if unheld:
             held, filters = None, dataclasses.replace(filters, phrases=())
+        # The first few articles of a question in another language than English are ranked
+        # again by the words their texts hold as typed (whatever the page: it pages them).
+        reranked = 0 if dated.days is not None else self._retriever.reranks(query)
+        fetched: dict[int, StoredArticle] = {}
         if held is not None:
             scored = held[offset : offset + limit + 1]
-        elif self._stories is None:
+        elif self._stories is None and not reranked:
             scored = self._retriever.search(
                 query,
                 as_of=as_of,
@@ -165,23 +170,36 @@ class QuestionService:
                 filters=filters,
                 newest=news,
             )
+        elif self._stories is None:
+            ranked = self._retriever.search(
+                query, as_of=as_of, limit=max(reranked, offset + limit + 1), filters=filters
+            )
+            ranked, fetched = await self._as_typed_first(query, ranked, reranked)
+            scored = ranked[offset : offset + limit + 1]
         else:
             # One hit per story: rank every copy, keep each story's best, then page.
             ranked = self._retriever.search(
                 query,
                 as_of=as_of,
-                limit=(offset + limit + 1) * 3,
+                limit=max(reranked, (offset + limit + 1) * 3),
                 days=dated.days,
                 filters=filters,
                 newest=news,
             )
+            if reranked:
+                ranked, fetched = await self._as_typed_first(query, ranked, reranked)
             # The page and one more (for "More") are all that is shown of the stories.
             picks = await one_per_story(self._stories, ranked, as_of=as_of, most=offset + limit + 1)
             scored = [ScoredArticle(p.article_id, p.score) for p in picks][offset:]
             also = {p.article_id: p.also for p in picks}
         has_more = len(scored) > limit
         scored = scored[:limit]
-        stored = await self._articles.get_many([s.article_id for s in scored])
+        stored = {i: fetched[i] for i in (s.article_id for s in scored) if i in fetched}
+        stored.update(
+            await self._articles.get_many(
+                [s.article_id for s in scored if s.article_id not in stored]
+            )
+        )
         listing = query.is_empty
         quoted = 0 if listing else limit if with_answers is None else with_answers
         hits: list[Hit] = []
@@ -248,6 +266,21 @@ class QuestionService:
             empty_archive=empty_archive,
             other_days=other_days,
         )
+
+    async def _as_typed_first(
+        self, query: Query, ranked: list[ScoredArticle], head: int
+    ) -> tuple[list[ScoredArticle], dict[int, StoredArticle]]:
+        """`ranked` with its first `head` articles ranked again by the question's words their
+        texts hold as typed (`Retriever.by_exact_words`), and those articles as stored."""
+        stored = await self._articles.get_many([s.article_id for s in ranked[:head]])
+        texts = {
+            number: (
+                article.lang,
+                f"{article.title}\n{without_clutter(article.text, article.clutter)}",
+            )
+            for number, article in stored.items()
+        }
+        return self._retriever.by_exact_words(query, ranked, texts), stored
 
     async def _date_counts(
         self, query: Query, as_of: dt.date | None, days: DateRange, filters: Filters
