@@ -80,6 +80,11 @@ class JsonLine:
     where: str | None
     number: int
 
+    def __reduce__(self) -> tuple[type[JsonLine], tuple[bytes, str | None, int]]:
+        # Sent to a worker as a plain tuple: a slotted dataclass pickles through Python code
+        # that lists its fields for every line (5 us a line of the importer's time, 1.5 here).
+        return JsonLine, (self.data, self.where, self.number)
+
 
 def decode_record(line: str, where: str | None, number: int) -> ImportRecord | None:
     """The record a `.jsonl` line holds, None if it is not an article object."""
