@@ -210,7 +210,7 @@ class StoryKeeper:
         read: set[int] = set()
         for candidates, ks in zip(shared, keys, strict=True):
             if _taken_unread(candidates, ks):
-                unread.update(c for c, n in candidates.items() if _same_bands(n, ks))
+                unread.update(c for c, n in candidates.items() if n >= _SAME_BANDS)
             else:
                 read.update(candidates)
         gone: set[int] = set()
