@@ -275,7 +275,7 @@ def _read(
             words = WORD_RE.findall(seen)
         if len(words) < MIN_SENTENCE_WORDS:
             continue
-        sentence = " ".join(raw.split())
+        sentence = _one_line(raw)
         if words[0].lower() in _CAPTION_WORDS and _CAPTION.match(sentence):
             continue
         texts.append(sentence)
@@ -298,6 +298,16 @@ def _read(
         found.append(_Read(sentence, own, names))
         at = end
     return tuple(found)
+
+
+def _one_line(raw: str) -> str:
+    """`" ".join(raw.split())`: the text with each run of white space one space, none at the
+    ends; in twice less time for the sentences whose only white space inside is single spaces
+    (nearly all): every other white space character is unprintable."""
+    core = raw.strip()
+    if core.isprintable() and "  " not in core:
+        return core
+    return " ".join(raw.split())
 
 
 def _analysed_words(lang: str, words: list[str]) -> list[str]:
