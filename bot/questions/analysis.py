@@ -172,7 +172,7 @@ def stems(words: list[str]) -> list[str]:
         places = list(range(len(words)))
     # Numbers are common in news text: words of ASCII letters and digits are single tokens
     # too. Any other word (or one the analyzer drops as too long) is analyzed alone by `stem`.
-    single = [w for w in new if _one_token(w)]
+    single = new if _all_one_token(new) else [w for w in new if _one_token(w)]
     if single:
         _STEMS.update(zip(single, _stem_letters(single), strict=True))
     for word in new:
@@ -194,6 +194,18 @@ def _one_token(word: str) -> bool:
     return (word.isalpha() or (word.isascii() and word.isalnum())) and len(
         word.encode()
     ) < MAX_TOKEN_CHARS
+
+
+def _all_one_token(words: list[str]) -> bool:
+    """Whether `_one_token` holds for every word, tested in C for the usual case: all of them
+    ASCII letters and digits, none empty or too long."""
+    packed = "".join(words)
+    return (
+        packed.isascii()
+        and packed.isalnum()
+        and min(map(len, words), default=0) > 0
+        and max(map(len, words), default=0) < MAX_TOKEN_CHARS
+    )
 
 
 def _stem_letters(words: list[str]) -> list[str]:

@@ -671,7 +671,7 @@ def _choose(
     scores: dict[int, float] | None = None,
 ) -> tuple[str, tuple[float, ...]] | None:
     """The sentence (with its cues) that best answers `query`, None if there is none;
-    `found`: the `_pool` of the cues, when already read, and `scores` theirs by `id`."""
+    `found`: the `_pool` of the cues, when already read, and `scores` all of theirs by `id`."""
     vector = _DEFAULT_VECTOR if weights is DEFAULT_WEIGHTS else weights.vector()
 
     def score(item: tuple[str, tuple[float, ...]]) -> float:
@@ -680,7 +680,12 @@ def _choose(
 
     if found is None:
         found = _pool(query, cues)
-    best = max(found, key=score, default=None)
+    if scores is not None and found:
+        # The scores read in C: the first best, as `max` takes it.
+        values = list(map(scores.__getitem__, map(id, found)))
+        best: tuple[str, tuple[float, ...]] | None = found[values.index(max(values))]
+    else:
+        best = max(found, key=score, default=None)
     if (
         best is not None
         and best[1][0] < STRAY_SHARE
@@ -715,7 +720,7 @@ def _pool(
 ) -> list[tuple[str, tuple[float, ...]]]:
     """The sentences that may answer the question."""
     # A question in the text (a news quiz, a rhetorical lead) is never its own answer.
-    found = [item for item in cues if not _asks(item[0])] or cues
+    found = [item for item in cues if not item[0].rstrip(_CLOSING).endswith("?")] or cues  # _asks
     if query.answer_type is AnswerType.NUMBER:
         # "How many" is answered by a count: of the sentences holding a word of the question,
         # those with a number, where there are any (a sentence without one cannot answer).
