@@ -206,6 +206,8 @@ class SearchIndex:
         self._searcher: tantivy.Searcher = index.searcher()
         # `doc_freq` of the searcher above: every answer asks it for each headline word.
         self._doc_freqs: dict[str, int] = {}
+        # `lang_count` by language, for this searcher: every question reads all of them.
+        self._lang_counts: dict[str, int] = {}
 
     @classmethod
     def open(
@@ -468,7 +470,10 @@ class SearchIndex:
 
     def lang_count(self, lang: str) -> int:
         """Return how many articles are indexed as being in `lang` ("@en": in its fields)."""
-        return int(self._searcher.doc_freq(LANG_FIELD, lang))
+        found = self._lang_counts.get(lang)
+        if found is None:
+            found = self._lang_counts[lang] = int(self._searcher.doc_freq(LANG_FIELD, lang))
+        return found
 
     def source_terms(self, source: str) -> list[str]:
         """The words of a source's name as the `source` field holds them."""
@@ -587,6 +592,7 @@ class SearchIndex:
         self._index.reload()
         self._searcher = self._index.searcher()
         self._doc_freqs = {}
+        self._lang_counts = {}
 
     def _read_watermark(self) -> int:
         if self._path is None:

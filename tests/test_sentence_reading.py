@@ -9,6 +9,9 @@ from __future__ import annotations
 
 import json
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from bot.articles.boilerplate import clutter_spans, decode_spans, encode_spans
 from bot.questions import analysis, sentences
 from bot.questions.analysis import WORD_RE, stem, stems
@@ -19,6 +22,7 @@ from bot.questions.sentences import (
     MAX_SENTENCES,
     MIN_SENTENCE_WORDS,
     STOP_TERMS,
+    _one_line,
     _raw_sentences,
     _without_clutter,
 )
@@ -132,3 +136,14 @@ def test_stems_of_mixed_words_are_each_words_own() -> None:
         analysis._STEMS.clear()
         assert stems(order) == [_alone(w) for w in order]
         assert stems(order) == [stem(w) for w in order]
+
+
+# Every white space character str.split() knows, other unprintable ones, and words.
+_SPACES = " \t\n\r\x0b\x0c\x1c\x1d\x1e\x1f\x85\xa0\u1680\u2000\u200a\u2028\u2029\u202f\u205f\u3000"
+_PIECES = st.sampled_from([*_SPACES, "\u200b", "\xad", "\x00", "a", "Bc", "é", "“", "."])
+
+
+@settings(max_examples=1000, deadline=None)
+@given(st.lists(_PIECES | st.characters(blacklist_categories=("Cs",)), max_size=30).map("".join))
+def test_one_line_is_the_join_of_the_split(raw: str) -> None:
+    assert _one_line(raw) == " ".join(raw.split())
