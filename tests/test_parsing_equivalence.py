@@ -425,3 +425,67 @@ SOURCE_PIECES = st.sampled_from(
 @example("PHOTO (source: x)\n(via: y)")
 def test_article_source_is_the_first_definition(text: str) -> None:
     assert first_article_source(text) == article_source(text)
+
+
+def first_stuffed_word(text: str) -> str | None:
+    """stuffed_word before its bytes-level bound (`_no_token_stuffed`)."""
+    from collections import Counter
+
+    from bot.articles import fields as f
+
+    tokens = text.split()
+    if len(text) > f._GLUED * len(tokens):
+        tokens = f._WORD.findall(text)
+    if len(tokens) < f.STUFFING_MIN_WORDS:
+        return None
+    counts = Counter(tokens)
+    least = f.STUFFING_SHARE * len(tokens) / f._VARIANTS
+    if max(counts.values()) <= least:
+        return None
+    words: Counter[str] = Counter()
+    for token, count in counts.items():
+        if count > least:
+            words[token.strip(f._PUNCTUATION).casefold()] += count
+    words.pop("", None)
+    word, count = max(words.items(), key=lambda item: item[1], default=("", 0))
+    return word if count > f.STUFFING_SHARE * len(tokens) else None
+
+
+# Few distinct tokens, so that some are often over the share: the bound must then say count.
+STUFFING = st.lists(
+    st.one_of(
+        st.sampled_from(["Raqqa", "raqqa,", "the", "a", "«Raqqa»", "—", "Raqqa\u2009Raqqa", ""]),
+        TEXT,
+    ),
+    max_size=200,
+).map(lambda words: " ".join(words))
+
+
+@SETTINGS
+@given(
+    st.one_of(TEXT, STUFFING, LINES.map("\n".join), STUFFING.map(lambda t: t.replace(" ", "\n")))
+)
+@example("Raqqa " * 100)
+@example("Raqqa\xa0" * 100)
+@example("Raqqa\u3000x " * 100)
+@example("Raqqa\x1c" * 100)
+@example("Raqqa,Raqqa;Raqqa/" * 400)
+@example("Raqqa \ud800 " * 80)
+def test_stuffing_bound_never_hides_a_stuffed_word(text: str) -> None:
+    from bot.articles.fields import _no_token_stuffed, stuffed_word
+
+    assert stuffed_word(text) == first_stuffed_word(text)
+    if _no_token_stuffed(text):
+        assert first_stuffed_word(text) is None
+
+
+def test_the_stuffing_bound_splits_where_str_split_does() -> None:
+    from bot.articles.fields import _SPLIT_BYTES, _WIDE_SPACE
+
+    for code in range(0x110000):
+        char = chr(code)
+        split = _SPLIT_BYTES[code] == 1 if code < 128 else _WIDE_SPACE.match(char) is not None
+        assert split == char.isspace(), hex(code)
+        # The test that skips the search: every white space but " " and "\n" is unprintable.
+        if char.isspace() and char not in " \n":
+            assert not char.isprintable(), hex(code)
