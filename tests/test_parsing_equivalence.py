@@ -385,6 +385,7 @@ AGENCY_PIECES = st.sampled_from(
     [
         *("AFP", "afp", "Reuters", " REUTERS", "AP", "Associated Press", "TASS", "ſana", "İans"),
         *("", " - ", " – ", " ", "\n", "\n\n", "Sat 21 Jun 2014", "5 June 2014", "x", "(AFP)"),
+        *("\t", "\xa0", "\u2003", "\r"),
     ]
 )
 
@@ -489,3 +490,41 @@ def test_the_stuffing_bound_splits_where_str_split_does() -> None:
         # The test that skips the search: every white space but " " and "\n" is unprintable.
         if char.isspace() and char not in " \n":
             assert not char.isprintable(), hex(code)
+
+
+def first_see_also(text: str) -> list[tuple[int, int]]:
+    """boilerplate._see_also before its one search at line starts."""
+    from bot.articles import boilerplate as b
+
+    found: list[tuple[int, int]] = []
+    for label in b._SEE_ALSO:
+        at = text.find(label)
+        while at != -1:
+            line_end = text.find("\n", at)
+            line_end = len(text) if line_end == -1 else line_end
+            if (at == 0 or text[at - 1] == "\n") and not text[at + len(label) : line_end].strip(
+                " :"
+            ):
+                start = line_end
+                while start < len(text) and text[start].isspace():
+                    start += 1
+                end = text.find("\n", start)
+                end = len(text) if end == -1 else end
+                found.append((at, end if 0 < end - start <= b.MAX_LINK_CHARS else line_end))
+            at = text.find(label, line_end)
+    return found
+
+
+SEE_ALSO_PIECES = st.sampled_from(
+    ["Также по теме", "Lire aussi", "À lire aussi", "اقرأ أيضا", "\n", "\n\n", " :", " ", "x"]
+)
+
+
+@SETTINGS
+@given(st.lists(st.one_of(SEE_ALSO_PIECES, TEXT), max_size=12).map("".join))
+@example("Также по теме\nЗаголовок")
+@example("x Lire aussi\nTitre")
+def test_see_also_is_the_first_definition(text: str) -> None:
+    from bot.articles.boilerplate import _see_also
+
+    assert _see_also(text) == first_see_also(text)

@@ -93,6 +93,10 @@ _LEAD_OUTLET = re.compile(
     r"\s*((?:[A-Z][\w.'-]*,?\s+){0,4})\(([A-Z][\w&'-]*(?:\s+(?:and\s+)?[A-Z][\w&'-]*){0,4})\)"
     r"\s*[-–—]*\s*(?=[\"“‘']?[A-Z0-9])"
 )
+# An agency named at a line's start, in any case, after white space: where a line of
+# `agency` can match _AGENCY_DASH or _LEAD_AGENCY (one search instead of two tries a line).
+_LINE_AGENCY = re.compile(rf"\n[^\S\n]*(?i:{_AGENCY})")
+_FIRST_LINE_AGENCY = re.compile(rf"[^\S\n]*(?i:{_AGENCY})")
 # "Reuters - " / "AFP -" at the start of a paragraph.
 _AGENCY_DASH = re.compile(rf"({_AGENCY})\s+[-–—]\s+")
 # What such a line starts with (a cheap test before the regex).
@@ -209,6 +213,9 @@ _SEE_ALSO = (
     "اقرأ أيضا",
     "بیشتر بخوانید",
 )
+# Only a label that starts a line counts: one search for all of them at line starts finds
+# none in most texts (a search for each anywhere cost 8 scans of the text).
+_SEE_ALSO_LINE = re.compile("\n(?:" + "|".join(re.escape(label) for label in _SEE_ALSO) + ")")
 # A caption is a line this long at most (an unbroken text ending with a credit is no caption).
 MAX_CAPTION_CHARS = 600
 _SOURCE_MARK = re.compile(r"\((?:source|via)\s*:\s*([^()\n]{1,80}?)\s*\)", re.IGNORECASE)
@@ -413,6 +420,8 @@ def _links(text: str) -> list[Span]:
 def _see_also(text: str) -> list[Span]:
     """A "see also" label alone on its line and the link on the next line with text."""
     found: list[Span] = []
+    if not text.startswith(_SEE_ALSO) and _SEE_ALSO_LINE.search(text) is None:
+        return found
     for label in _SEE_ALSO:
         at = text.find(label)
         while at != -1:
@@ -604,14 +613,15 @@ def agency(text: str) -> str | None:
     match = _RUSSIAN_DATELINE.search(head) if _names_russian_agency(head) else None
     if match is not None:
         return _agency_name(match.group(1) or match.group(2))
-    for line in head.split("\n"):
-        if not line:  # half the lines of a parsed text (blank lines part its paragraphs)
-            continue
-        # "AFP - " is matched case for case, so only a line that starts with a name can be one.
-        match = _AGENCY_DASH.match(line) if line.startswith(_AGENCY_NAMES) else None
-        match = match or _LEAD_AGENCY.match(line)
-        if match is not None:
-            return _agency_name(match.group().split()[0])
+    if _FIRST_LINE_AGENCY.match(head) is not None or _LINE_AGENCY.search(head) is not None:
+        for line in head.split("\n"):
+            if not line:  # half the lines of a parsed text (blank lines part its paragraphs)
+                continue
+            # "AFP - " is matched case for case: only a line that starts with a name can be one.
+            match = _AGENCY_DASH.match(line) if line.startswith(_AGENCY_NAMES) else None
+            match = match or _LEAD_AGENCY.match(line)
+            if match is not None:
+                return _agency_name(match.group().split()[0])
     sign_off = _SIGN_OFF.search(text, max(0, len(text) - 40))
     return _agency_name(sign_off.group(1)) if sign_off is not None else None
 
