@@ -528,3 +528,24 @@ def test_see_also_is_the_first_definition(text: str) -> None:
     from bot.articles.boilerplate import _see_also
 
     assert _see_also(text) == first_see_also(text)
+
+
+@SETTINGS
+@given(
+    st.one_of(TEXT, ASCII, st.lists(st.sampled_from(["a", " ", "  ", "\t", "\xa0"])).map("".join))
+)
+@example("  ")
+@example("a\ud800b")
+@example("x\u200by")
+def test_one_line_is_the_first_definition(value: str) -> None:
+    from bot.articles.fields import _SPACES, one_line, storable
+
+    assert one_line(value) == (storable(_SPACES.sub(" ", value)).strip() or None)
+
+
+def test_every_character_storable_drops_is_unprintable() -> None:
+    # one_line's shortcut: a printable value is storable as it is.
+    for code in range(0x110000):
+        char = chr(code)
+        if parsing.UNPRINTABLE.match(char) or 0xD800 <= code <= 0xDFFF:
+            assert not char.isprintable(), hex(code)

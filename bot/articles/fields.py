@@ -62,6 +62,10 @@ def one_line(value: str | None) -> str | None:
     """A storable, single-line, trimmed field; None when nothing is left."""
     if value is None:
         return None
+    # A printable value has no white space but " ", no surrogate and nothing UNPRINTABLE
+    # matches: without two spaces in a row, only the strip changes it (most fields).
+    if value.isprintable() and "  " not in value:
+        return value.strip() or None
     value = storable(_SPACES.sub(" ", value)).strip()
     return value or None
 
