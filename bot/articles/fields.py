@@ -12,7 +12,7 @@ from collections import Counter
 
 import numpy as np
 
-from bot.articles.parsing import UNPRINTABLE
+from bot.articles.parsing import UNPRINTABLE, utf8
 from bot.i18n import N_, Explained
 
 # The column sizes in storage/models.py (String(200)); URLs are Text, but none is this long.
@@ -178,7 +178,10 @@ def _no_token_stuffed(text: str) -> bool:
     # text (line breaks aside) has none, else it is looked for.
     if not text.replace("\n", " ").isprintable() and _WIDE_SPACE.search(text) is not None:
         return False
-    data = b" " + text.encode("utf-8", "surrogatepass") + b" "
+    try:
+        data = b" " + utf8(text) + b" "
+    except UnicodeEncodeError:
+        return False  # a lone surrogate (none in a parsed text): stuffed_word's own road
     split = np.frombuffer(data.translate(_SPLIT_BYTES), dtype=np.int8)
     # Where a token starts or ends: it alternates, as the data starts and ends with a space.
     edges = np.flatnonzero(split[1:] != split[:-1])
