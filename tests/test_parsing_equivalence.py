@@ -549,3 +549,23 @@ def test_every_character_storable_drops_is_unprintable() -> None:
         char = chr(code)
         if parsing.UNPRINTABLE.match(char) or 0xD800 <= code <= 0xDFFF:
             assert not char.isprintable(), hex(code)
+
+
+NAME_PIECES = st.sampled_from(
+    ["A", "a", "AP", "AFP", "Рейтер", "с", "С", "ſ", "İ", "PHOTO", "Photo", " "]
+)
+
+
+@SETTINGS
+@given(st.lists(NAME_PIECES, max_size=4).map("".join), st.booleans())
+@example("Рейтерс", False)
+@example("afp", True)
+def test_a_tree_of_names_matches_what_the_list_did(text: str, any_case: bool) -> None:
+    from bot.articles import boilerplate as b
+
+    flags = re.IGNORECASE if any_case else 0
+    for words in (b._LINE_STARTS, b._AGENCY_NAMES, ("AP", "AFP", "A", "Рейтер", "Рейтерс")):
+        listed = re.compile("|".join(re.escape(w) for w in words), flags)
+        tree = re.compile(b._one_of(words), flags)
+        assert (listed.fullmatch(text) is None) == (tree.fullmatch(text) is None)
+        assert (listed.match(text) is None) == (tree.match(text) is None)

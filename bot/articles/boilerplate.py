@@ -11,6 +11,29 @@ from __future__ import annotations
 import functools
 import re
 
+
+def _one_of(words: tuple[str, ...] | list[str]) -> str:
+    """A regex of any of `words` as a tree of their letters, "A(?:FP|P)" for "AFP|AP": re tries
+    the alternatives of a list one by one at each place, and a place after a line break tried
+    forty in a list of names (the strings matched are the list's, in any order)."""
+    by_first: dict[str, list[str]] = {}
+    for word in words:
+        if word:
+            by_first.setdefault(word[0], []).append(word[1:])
+    parts = []
+    for first, rests in sorted(by_first.items()):
+        rest = _one_of(rests)
+        if not rest:
+            parts.append(re.escape(first))
+        elif "" in rests:
+            parts.append(f"{re.escape(first)}(?:{rest})?")
+        elif len({r[0] for r in rests}) > 1:
+            parts.append(f"{re.escape(first)}(?:{rest})")
+        else:
+            parts.append(re.escape(first) + rest)
+    return "|".join(parts)
+
+
 _MONTH = (
     r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
     r"sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
@@ -93,14 +116,14 @@ _LEAD_OUTLET = re.compile(
     r"\s*((?:[A-Z][\w.'-]*,?\s+){0,4})\(([A-Z][\w&'-]*(?:\s+(?:and\s+)?[A-Z][\w&'-]*){0,4})\)"
     r"\s*[-–—]*\s*(?=[\"“‘']?[A-Z0-9])"
 )
-# An agency named at a line's start, in any case, after white space: where a line of
-# `agency` can match _AGENCY_DASH or _LEAD_AGENCY (one search instead of two tries a line).
-_LINE_AGENCY = re.compile(rf"\n[^\S\n]*(?i:{_AGENCY})")
-_FIRST_LINE_AGENCY = re.compile(rf"[^\S\n]*(?i:{_AGENCY})")
 # "Reuters - " / "AFP -" at the start of a paragraph.
 _AGENCY_DASH = re.compile(rf"({_AGENCY})\s+[-–—]\s+")
 # What such a line starts with (a cheap test before the regex).
 _AGENCY_NAMES = tuple(_AGENCY.removeprefix("(?:").removesuffix(")").split("|"))
+# An agency named at a line's start, in any case, after white space: where a line of
+# `agency` can match _AGENCY_DASH or _LEAD_AGENCY (one search instead of two tries a line).
+_LINE_AGENCY = re.compile(rf"\n[^\S\n]*(?i:{_one_of(_AGENCY_NAMES)})")
+_FIRST_LINE_AGENCY = re.compile(rf"[^\S\n]*(?i:{_one_of(_AGENCY_NAMES)})")
 # Russian agencies' own datelines, a place in capitals and a date before them: "МОСКВА, 5
 # декабря. /ТАСС/. ", "ВАШИНГТОН, 5 декабря. /Корр. ТАСС Иван Лебедев/. ", "МОСКВА, 5 дек —
 # РИА Новости. ".
@@ -172,7 +195,7 @@ _MARKS = re.compile(
 _CAPTION_STARTS = ("FILE PHOTO", "PHOTO", "IMAGE", "PICTURE", "Photo:", "Image:", "Photo credit")
 # A line _lines looks at starts with one of these (after a line break, or the text's start).
 _LINE_STARTS = (*_CAPTION_STARTS, "By ", *_AGENCY_NAMES)
-_LINE_START = re.compile("\n(?:" + "|".join(re.escape(start) for start in _LINE_STARTS) + ")")
+_LINE_START = re.compile(f"\n(?:{_one_of(_LINE_STARTS)})")
 _CREDIT = re.compile(r"\((?:Source|Photo|Image|Via)\s*:[^()\n]{1,80}\)(?:\s+(?:Twitter|Facebook))?")
 # An outlet's credit for what its wire services gave ("(TRT World and Agencies)"), closing a
 # photo caption or opening the text: clutter, never the start of a quote.
