@@ -190,6 +190,9 @@ def first_windows(text: str) -> str:
 @example("éabcdefghijéé")
 def test_windows_are_the_split_at_suspect_runs(text: str) -> None:
     assert first_windows(text) == parsing._windows(text)
+    # Each window after the first starts at a cut's line break (judged alone, see looks_bad).
+    windows = parsing._window_list(text)
+    assert all(w.startswith("\n") for w in windows[1:])
 
 
 def first_headline_at(title: str, text: str, position: int, *, search: bool) -> object:
