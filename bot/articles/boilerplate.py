@@ -534,6 +534,7 @@ def _inside_sentence(title: str, text: str, start: int, end: int) -> bool:
     )
 
 
+@functools.lru_cache(maxsize=16)  # one title is looked for several times in a text
 def _headline_words(title: str) -> tuple[str, ...]:
     words = _NON_WORD.split(title.removesuffix("…"))
     if title.endswith("…"):
@@ -553,10 +554,20 @@ def _may_contain(text: str, *words: str) -> bool:
     Letters re.IGNORECASE takes as one casefold() takes as one too (s and ſ, в and ᲀ, K and
     the Kelvin sign), except the Turkish dotted and dotless i.
     """
-    if any(odd in text or any(odd in word for word in words) for odd in "\u0130\u0131"):
+    if _turkish_i(text, words):
         return True
     folded = text.casefold()
     return all(word.casefold() in folded for word in words)
+
+
+def _turkish_i(text: str, words: tuple[str, ...]) -> bool:
+    """Whether a Turkish dotted or dotless i is in `text` or one of `words`."""
+    return "\u0130" in text or "\u0131" in text or _turkish_i_in(words)
+
+
+@functools.lru_cache(maxsize=16)  # a headline's words are tested with every window
+def _turkish_i_in(words: tuple[str, ...]) -> bool:
+    return any("\u0130" in word or "\u0131" in word for word in words)
 
 
 def _may_follow(text: str, words: tuple[str, ...], *, opening: bool = False) -> bool:
@@ -569,7 +580,7 @@ def _may_follow(text: str, words: tuple[str, ...], *, opening: bool = False) -> 
     start, the words run together and what is kept of the cut text both start what is kept
     of the whole: one of them starts the other.
     """
-    if any(odd in text or any(odd in word for word in words) for odd in "\u0130\u0131"):
+    if _turkish_i(text, words):
         return True
     joined = "".join(words).casefold()
     kept = _NON_WORD.sub("", text).casefold()
