@@ -572,3 +572,14 @@ def test_a_tree_of_names_matches_what_the_list_did(text: str, any_case: bool) ->
         tree = re.compile(b._one_of(words), flags)
         assert (listed.fullmatch(text) is None) == (tree.fullmatch(text) is None)
         assert (listed.match(text) is None) == (tree.match(text) is None)
+
+
+@SETTINGS
+@given(st.lists(st.sampled_from(["a", " ", "  ", "\n", "é"]), max_size=1_500).map("".join))
+@example("a " * 600 + " ")
+@example(" " + "a " * 600)
+@example("a " * 600)
+def test_two_spaces_is_a_search_for_them(text: str) -> None:
+    data = text.encode("utf-8")
+    assert parsing._two_spaces(data) == (b"  " in data)
+    assert b" ".join(data.split()) == parsing._single_spaced(data)
