@@ -12,7 +12,7 @@ from collections import Counter
 
 import numpy as np
 
-from bot.articles.parsing import UNPRINTABLE, utf8
+from bot.articles.parsing import UNPRINTABLE, beyond_ascii, utf8
 from bot.i18n import N_, Explained
 
 # The column sizes in storage/models.py (String(200)); URLs are Text, but none is this long.
@@ -174,11 +174,11 @@ def _no_token_stuffed(text: str) -> bool:
     bucket by its length and first and last bytes: equal tokens share a bucket, so no token is
     more frequent than the fullest bucket, and in running text that is below the share.
     """
-    # Every character str.split() splits at but the ASCII ones is unprintable: a printable
-    # text (line breaks aside) has none, else it is looked for.
-    if not text.replace("\n", " ").isprintable() and _WIDE_SPACE.search(text) is not None:
-        return False
     try:
+        # Every character str.split() splits at beyond ASCII is unprintable: where those
+        # characters are printable there is none, else they are looked for.
+        if not beyond_ascii(text).isprintable() and _WIDE_SPACE.search(text) is not None:
+            return False
         data = b" " + utf8(text) + b" "
     except UnicodeEncodeError:
         return False  # a lone surrogate (none in a parsed text): stuffed_word's own road

@@ -235,6 +235,21 @@ def utf8(text: str) -> bytes:
     return data
 
 
+_last_beyond: tuple[str, str] = ("", "")
+
+
+def beyond_ascii(text: str) -> str:
+    """The characters of `text` that are not ASCII, in order (UnicodeEncodeError at a lone
+    surrogate), the last one's kept: the stuffing check and the content hash both read them."""
+    global _last_beyond
+    last = _last_beyond
+    if last[0] is text:
+        return last[1]
+    others = utf8(text).translate(None, _ASCII_BYTES).decode("utf-8")
+    _last_beyond = (text, others)
+    return others
+
+
 def content_hash(text: str) -> str:
     """The identity of an article's text: white space and case do not count.
 
@@ -250,7 +265,7 @@ def content_hash(text: str) -> str:
     if b"\x1c" not in data and b"\x1d" not in data and b"\x1e" not in data and b"\x1f" not in data:
         if data.isascii():
             return hashlib.sha256(_single_spaced(data).lower()).hexdigest()
-        others = data.translate(None, _ASCII_BYTES).decode("utf-8")
+        others = beyond_ascii(text)
         if others.isprintable():
             if others.casefold() != others:
                 data = text.casefold().encode("utf-8")
