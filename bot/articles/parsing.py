@@ -204,6 +204,12 @@ def _window_list(text: str) -> list[str]:
 
 def clean_text(raw: str) -> str:
     """Normalise Unicode, drop control and zero-width characters, tidy blank lines."""
+    return _cleaned(raw)[0]
+
+
+def _cleaned(raw: str) -> tuple[str, list[str]]:
+    """clean_text's text, and its lines before the blank ones were tidied: the same lines that
+    are not empty (a line is stripped, so the text's strip and the tidying take empty ones)."""
     if "\r" in raw:
         raw = raw.replace("\r\n", "\n").replace("\r", "\n")
     text = unicodedata.normalize("NFC", raw)
@@ -212,10 +218,11 @@ def clean_text(raw: str) -> str:
     # (str.isprintable is a plain C loop), the regex need not scan the text.
     if not all(map(str.isprintable, lines)) and UNPRINTABLE.search(text):
         lines = UNPRINTABLE.sub("", text).split("\n")
-    text = "\n".join([line.strip() for line in lines])
+    lines = [line.strip() for line in lines]
+    text = "\n".join(lines)
     if _THREE_BREAKS.search(text) is not None:
         text = re.sub(r"\n{3,}", "\n\n", text)
-    return text.strip()
+    return text.strip(), lines
 
 
 # The last text `utf8` encoded, and its bytes: a parse reads each text's twice in a row (the
@@ -359,15 +366,16 @@ def parse_article(raw: str, *, title: str | None = None) -> ParsedArticle:
 
     Mojibake is repaired first, on every road in (messages, files, imports, links, feeds).
     """
-    text = clean_text(repair_mojibake(raw))
+    text, lines = _cleaned(repair_mojibake(raw))
     title = repair_mojibake(title) if title else title
     published = None
     if match := DATE_LINE.match(text):
         published = _parse_date(match.group(1))
         if published is not None:
             text = text[match.end() :].lstrip()
+            lines = text.split("\n")
     # clean_text stripped every line, so the paragraphs are the non-empty lines.
-    paragraphs = [_once(p) for p in text.split("\n") if p]
+    paragraphs = [_once(p) for p in lines if p]
     paragraphs = _drop_repeats(paragraphs)
     body = "\n\n".join(paragraphs)
     source = article_source(body)
