@@ -190,6 +190,9 @@ def first_windows(text: str) -> str:
 @example("éabcdefghijéé")
 def test_windows_are_the_split_at_suspect_runs(text: str) -> None:
     assert first_windows(text) == parsing._windows(text)
+    # Each window after the first starts at a cut's line break (judged alone, see looks_bad).
+    windows = parsing._window_list(text)
+    assert all(w.startswith("\n") for w in windows[1:])
 
 
 def first_headline_at(title: str, text: str, position: int, *, search: bool) -> object:
@@ -385,6 +388,7 @@ AGENCY_PIECES = st.sampled_from(
     [
         *("AFP", "afp", "Reuters", " REUTERS", "AP", "Associated Press", "TASS", "ſana", "İans"),
         *("", " - ", " – ", " ", "\n", "\n\n", "Sat 21 Jun 2014", "5 June 2014", "x", "(AFP)"),
+        *("\t", "\xa0", "\u2003", "\r"),
     ]
 )
 
@@ -425,3 +429,157 @@ SOURCE_PIECES = st.sampled_from(
 @example("PHOTO (source: x)\n(via: y)")
 def test_article_source_is_the_first_definition(text: str) -> None:
     assert first_article_source(text) == article_source(text)
+
+
+def first_stuffed_word(text: str) -> str | None:
+    """stuffed_word before its bytes-level bound (`_no_token_stuffed`)."""
+    from collections import Counter
+
+    from bot.articles import fields as f
+
+    tokens = text.split()
+    if len(text) > f._GLUED * len(tokens):
+        tokens = f._WORD.findall(text)
+    if len(tokens) < f.STUFFING_MIN_WORDS:
+        return None
+    counts = Counter(tokens)
+    least = f.STUFFING_SHARE * len(tokens) / f._VARIANTS
+    if max(counts.values()) <= least:
+        return None
+    words: Counter[str] = Counter()
+    for token, count in counts.items():
+        if count > least:
+            words[token.strip(f._PUNCTUATION).casefold()] += count
+    words.pop("", None)
+    word, count = max(words.items(), key=lambda item: item[1], default=("", 0))
+    return word if count > f.STUFFING_SHARE * len(tokens) else None
+
+
+# Few distinct tokens, so that some are often over the share: the bound must then say count.
+STUFFING = st.lists(
+    st.one_of(
+        st.sampled_from(["Raqqa", "raqqa,", "the", "a", "«Raqqa»", "—", "Raqqa\u2009Raqqa", ""]),
+        TEXT,
+    ),
+    max_size=200,
+).map(lambda words: " ".join(words))
+
+
+@SETTINGS
+@given(
+    st.one_of(TEXT, STUFFING, LINES.map("\n".join), STUFFING.map(lambda t: t.replace(" ", "\n")))
+)
+@example("Raqqa " * 100)
+@example("Raqqa\xa0" * 100)
+@example("Raqqa\u3000x " * 100)
+@example("Raqqa\x1c" * 100)
+@example("Raqqa,Raqqa;Raqqa/" * 400)
+@example("Raqqa \ud800 " * 80)
+def test_stuffing_bound_never_hides_a_stuffed_word(text: str) -> None:
+    from bot.articles.fields import _no_token_stuffed, stuffed_word
+
+    assert stuffed_word(text) == first_stuffed_word(text)
+    if _no_token_stuffed(text):
+        assert first_stuffed_word(text) is None
+
+
+def test_the_stuffing_bound_splits_where_str_split_does() -> None:
+    from bot.articles.fields import _SPLIT_BYTES, _WIDE_SPACE
+
+    for code in range(0x110000):
+        char = chr(code)
+        split = _SPLIT_BYTES[code] == 1 if code < 128 else _WIDE_SPACE.match(char) is not None
+        assert split == char.isspace(), hex(code)
+        # The test that skips the search: every white space but " " and "\n" is unprintable.
+        if char.isspace() and char not in " \n":
+            assert not char.isprintable(), hex(code)
+
+
+def first_see_also(text: str) -> list[tuple[int, int]]:
+    """boilerplate._see_also before its one search at line starts."""
+    from bot.articles import boilerplate as b
+
+    found: list[tuple[int, int]] = []
+    for label in b._SEE_ALSO:
+        at = text.find(label)
+        while at != -1:
+            line_end = text.find("\n", at)
+            line_end = len(text) if line_end == -1 else line_end
+            if (at == 0 or text[at - 1] == "\n") and not text[at + len(label) : line_end].strip(
+                " :"
+            ):
+                start = line_end
+                while start < len(text) and text[start].isspace():
+                    start += 1
+                end = text.find("\n", start)
+                end = len(text) if end == -1 else end
+                found.append((at, end if 0 < end - start <= b.MAX_LINK_CHARS else line_end))
+            at = text.find(label, line_end)
+    return found
+
+
+SEE_ALSO_PIECES = st.sampled_from(
+    ["Также по теме", "Lire aussi", "À lire aussi", "اقرأ أيضا", "\n", "\n\n", " :", " ", "x"]
+)
+
+
+@SETTINGS
+@given(st.lists(st.one_of(SEE_ALSO_PIECES, TEXT), max_size=12).map("".join))
+@example("Также по теме\nЗаголовок")
+@example("x Lire aussi\nTitre")
+def test_see_also_is_the_first_definition(text: str) -> None:
+    from bot.articles.boilerplate import _see_also
+
+    assert _see_also(text) == first_see_also(text)
+
+
+@SETTINGS
+@given(
+    st.one_of(TEXT, ASCII, st.lists(st.sampled_from(["a", " ", "  ", "\t", "\xa0"])).map("".join))
+)
+@example("  ")
+@example("a\ud800b")
+@example("x\u200by")
+def test_one_line_is_the_first_definition(value: str) -> None:
+    from bot.articles.fields import _SPACES, one_line, storable
+
+    assert one_line(value) == (storable(_SPACES.sub(" ", value)).strip() or None)
+
+
+def test_every_character_storable_drops_is_unprintable() -> None:
+    # one_line's shortcut: a printable value is storable as it is.
+    for code in range(0x110000):
+        char = chr(code)
+        if parsing.UNPRINTABLE.match(char) or 0xD800 <= code <= 0xDFFF:
+            assert not char.isprintable(), hex(code)
+
+
+NAME_PIECES = st.sampled_from(
+    ["A", "a", "AP", "AFP", "Рейтер", "с", "С", "ſ", "İ", "PHOTO", "Photo", " "]
+)
+
+
+@SETTINGS
+@given(st.lists(NAME_PIECES, max_size=4).map("".join), st.booleans())
+@example("Рейтерс", False)
+@example("afp", True)
+def test_a_tree_of_names_matches_what_the_list_did(text: str, any_case: bool) -> None:
+    from bot.articles import boilerplate as b
+
+    flags = re.IGNORECASE if any_case else 0
+    for words in (b._LINE_STARTS, b._AGENCY_NAMES, ("AP", "AFP", "A", "Рейтер", "Рейтерс")):
+        listed = re.compile("|".join(re.escape(w) for w in words), flags)
+        tree = re.compile(b._one_of(words), flags)
+        assert (listed.fullmatch(text) is None) == (tree.fullmatch(text) is None)
+        assert (listed.match(text) is None) == (tree.match(text) is None)
+
+
+@SETTINGS
+@given(st.lists(st.sampled_from(["a", " ", "  ", "\n", "é"]), max_size=1_500).map("".join))
+@example("a " * 600 + " ")
+@example(" " + "a " * 600)
+@example("a " * 600)
+def test_two_spaces_is_a_search_for_them(text: str) -> None:
+    data = text.encode("utf-8")
+    assert parsing._two_spaces(data) == (b"  " in data)
+    assert b" ".join(data.split()) == parsing._single_spaced(data)

@@ -11,6 +11,29 @@ from __future__ import annotations
 import functools
 import re
 
+
+def _one_of(words: tuple[str, ...] | list[str]) -> str:
+    """A regex of any of `words` as a tree of their letters, "A(?:FP|P)" for "AFP|AP": re tries
+    the alternatives of a list one by one at each place, and a place after a line break tried
+    forty in a list of names (the strings matched are the list's, in any order)."""
+    by_first: dict[str, list[str]] = {}
+    for word in words:
+        if word:
+            by_first.setdefault(word[0], []).append(word[1:])
+    parts = []
+    for first, rests in sorted(by_first.items()):
+        rest = _one_of(rests)
+        if not rest:
+            parts.append(re.escape(first))
+        elif "" in rests:
+            parts.append(f"{re.escape(first)}(?:{rest})?")
+        elif len({r[0] for r in rests}) > 1:
+            parts.append(f"{re.escape(first)}(?:{rest})")
+        else:
+            parts.append(re.escape(first) + rest)
+    return "|".join(parts)
+
+
 _MONTH = (
     r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
     r"sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
@@ -97,6 +120,10 @@ _LEAD_OUTLET = re.compile(
 _AGENCY_DASH = re.compile(rf"({_AGENCY})\s+[-–—]\s+")
 # What such a line starts with (a cheap test before the regex).
 _AGENCY_NAMES = tuple(_AGENCY.removeprefix("(?:").removesuffix(")").split("|"))
+# An agency named at a line's start, in any case, after white space: where a line of
+# `agency` can match _AGENCY_DASH or _LEAD_AGENCY (one search instead of two tries a line).
+_LINE_AGENCY = re.compile(rf"\n[^\S\n]*(?i:{_one_of(_AGENCY_NAMES)})")
+_FIRST_LINE_AGENCY = re.compile(rf"[^\S\n]*(?i:{_one_of(_AGENCY_NAMES)})")
 # Russian agencies' own datelines, a place in capitals and a date before them: "МОСКВА, 5
 # декабря. /ТАСС/. ", "ВАШИНГТОН, 5 декабря. /Корр. ТАСС Иван Лебедев/. ", "МОСКВА, 5 дек —
 # РИА Новости. ".
@@ -168,7 +195,7 @@ _MARKS = re.compile(
 _CAPTION_STARTS = ("FILE PHOTO", "PHOTO", "IMAGE", "PICTURE", "Photo:", "Image:", "Photo credit")
 # A line _lines looks at starts with one of these (after a line break, or the text's start).
 _LINE_STARTS = (*_CAPTION_STARTS, "By ", *_AGENCY_NAMES)
-_LINE_START = re.compile("\n(?:" + "|".join(re.escape(start) for start in _LINE_STARTS) + ")")
+_LINE_START = re.compile(f"\n(?:{_one_of(_LINE_STARTS)})")
 _CREDIT = re.compile(r"\((?:Source|Photo|Image|Via)\s*:[^()\n]{1,80}\)(?:\s+(?:Twitter|Facebook))?")
 # An outlet's credit for what its wire services gave ("(TRT World and Agencies)"), closing a
 # photo caption or opening the text: clutter, never the start of a quote.
@@ -209,6 +236,9 @@ _SEE_ALSO = (
     "اقرأ أيضا",
     "بیشتر بخوانید",
 )
+# Only a label that starts a line counts: one search for all of them at line starts finds
+# none in most texts (a search for each anywhere cost 8 scans of the text).
+_SEE_ALSO_LINE = re.compile("\n(?:" + "|".join(re.escape(label) for label in _SEE_ALSO) + ")")
 # A caption is a line this long at most (an unbroken text ending with a credit is no caption).
 MAX_CAPTION_CHARS = 600
 _SOURCE_MARK = re.compile(r"\((?:source|via)\s*:\s*([^()\n]{1,80}?)\s*\)", re.IGNORECASE)
@@ -413,6 +443,8 @@ def _links(text: str) -> list[Span]:
 def _see_also(text: str) -> list[Span]:
     """A "see also" label alone on its line and the link on the next line with text."""
     found: list[Span] = []
+    if not text.startswith(_SEE_ALSO) and _SEE_ALSO_LINE.search(text) is None:
+        return found
     for label in _SEE_ALSO:
         at = text.find(label)
         while at != -1:
@@ -502,6 +534,7 @@ def _inside_sentence(title: str, text: str, start: int, end: int) -> bool:
     )
 
 
+@functools.lru_cache(maxsize=16)  # one title is looked for several times in a text
 def _headline_words(title: str) -> tuple[str, ...]:
     words = _NON_WORD.split(title.removesuffix("…"))
     if title.endswith("…"):
@@ -521,10 +554,20 @@ def _may_contain(text: str, *words: str) -> bool:
     Letters re.IGNORECASE takes as one casefold() takes as one too (s and ſ, в and ᲀ, K and
     the Kelvin sign), except the Turkish dotted and dotless i.
     """
-    if any(odd in text or any(odd in word for word in words) for odd in "\u0130\u0131"):
+    if _turkish_i(text, words):
         return True
     folded = text.casefold()
     return all(word.casefold() in folded for word in words)
+
+
+def _turkish_i(text: str, words: tuple[str, ...]) -> bool:
+    """Whether a Turkish dotted or dotless i is in `text` or one of `words`."""
+    return "\u0130" in text or "\u0131" in text or _turkish_i_in(words)
+
+
+@functools.lru_cache(maxsize=16)  # a headline's words are tested with every window
+def _turkish_i_in(words: tuple[str, ...]) -> bool:
+    return any("\u0130" in word or "\u0131" in word for word in words)
 
 
 def _may_follow(text: str, words: tuple[str, ...], *, opening: bool = False) -> bool:
@@ -537,7 +580,7 @@ def _may_follow(text: str, words: tuple[str, ...], *, opening: bool = False) -> 
     start, the words run together and what is kept of the cut text both start what is kept
     of the whole: one of them starts the other.
     """
-    if any(odd in text or any(odd in word for word in words) for odd in "\u0130\u0131"):
+    if _turkish_i(text, words):
         return True
     joined = "".join(words).casefold()
     kept = _NON_WORD.sub("", text).casefold()
@@ -604,14 +647,15 @@ def agency(text: str) -> str | None:
     match = _RUSSIAN_DATELINE.search(head) if _names_russian_agency(head) else None
     if match is not None:
         return _agency_name(match.group(1) or match.group(2))
-    for line in head.split("\n"):
-        if not line:  # half the lines of a parsed text (blank lines part its paragraphs)
-            continue
-        # "AFP - " is matched case for case, so only a line that starts with a name can be one.
-        match = _AGENCY_DASH.match(line) if line.startswith(_AGENCY_NAMES) else None
-        match = match or _LEAD_AGENCY.match(line)
-        if match is not None:
-            return _agency_name(match.group().split()[0])
+    if _FIRST_LINE_AGENCY.match(head) is not None or _LINE_AGENCY.search(head) is not None:
+        for line in head.split("\n"):
+            if not line:  # half the lines of a parsed text (blank lines part its paragraphs)
+                continue
+            # "AFP - " is matched case for case: only a line that starts with a name can be one.
+            match = _AGENCY_DASH.match(line) if line.startswith(_AGENCY_NAMES) else None
+            match = match or _LEAD_AGENCY.match(line)
+            if match is not None:
+                return _agency_name(match.group().split()[0])
     sign_off = _SIGN_OFF.search(text, max(0, len(text) - 40))
     return _agency_name(sign_off.group(1)) if sign_off is not None else None
 

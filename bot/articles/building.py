@@ -23,7 +23,7 @@ from bot.articles.fields import (
     stuffed_word,
     without_site_name,
 )
-from bot.articles.parsing import content_hash, parse_article
+from bot.articles.parsing import content_hash, parse_article, utf8
 from bot.i18n import N_, Explained, Phrase
 from bot.languages import detect, known
 from storage.articles import NewArticle, StoredArticle
@@ -143,7 +143,7 @@ def build_article(
     # Lone surrogates cannot be stored as UTF-8: keep the rest of the text, mark the spot.
     # (A text the strict encoder takes has none: then the round trip gives it back unchanged.)
     try:
-        raw.encode("utf-8")
+        utf8(raw)  # (kept: the mojibake check reads the same bytes)
     except UnicodeEncodeError:
         raw = raw.encode("utf-8", "replace").decode("utf-8")
     # White space does not count (HTML's block tags leave runs of blank lines); a text

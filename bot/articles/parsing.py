@@ -10,6 +10,7 @@ import unicodedata
 from dataclasses import dataclass
 
 import ftfy
+import numpy as np
 from ftfy.badness import is_bad
 
 from bot.articles.boilerplate import article_source
@@ -94,6 +95,8 @@ UNPRINTABLE = re.compile(
 
 SENTENCE_END = re.compile(rf"(?<=[.!?…؟])[\"'”’»)]*\s+(?=[\"'“‘«(]*[{SENTENCE_OPENERS}])")
 WHITESPACE = re.compile(r"\s+")
+# Searched for by re (its literal prefix: a scan for line breaks), not `in`: half the time.
+_THREE_BREAKS = re.compile("\n\n\n")
 _ASCII_BYTES = bytes(range(128))
 
 HEADLINE_MAX = 150
@@ -139,36 +142,74 @@ def looks_bad(text: str) -> bool:
     # Where most characters are ASCII, look among the others only: a byte translation finds
     # them at memory speed, and the tests then read a few instead of thousands. (`beyond`
     # holds every character that is not ASCII, the four capitals among them.)
-    others = text.encode("utf-8", "surrogatepass").translate(None, _ASCII_BYTES)
+    try:
+        data = utf8(text)  # encoded already by build_article's test for lone surrogates
+    except UnicodeEncodeError:
+        data = text.encode("utf-8", "surrogatepass")
+    others = data.translate(None, _ASCII_BYTES)
     beyond = others.decode("utf-8", "surrogatepass") if len(others) < len(text) // 4 else text
     if any(capital in beyond for capital in "ВГРС") and _CYRILLIC_QUOTED.search(text):
         return True
     if _UNTYPOGRAPHIC.search(beyond) is None:  # quotes, dashes and ellipses alone
         return False
-    return is_bad(_windows(text))
+    # As no pattern reaches across a cut, each window between two cuts is judged alone (the
+    # cut's line break kept before it, so that ^ stays the text's start), and once: articles
+    # share most of theirs (the same accented words), and the regex costs ~0.2 us a character.
+    for window in _window_list(text):
+        bad = _JUDGED.get(window)
+        if bad is None:
+            if len(_JUDGED) >= _JUDGED_MAX:
+                _JUDGED.clear()
+            bad = _JUDGED[window] = is_bad(window)
+        if bad:
+            return True
+    return False
+
+
+# is_bad of the windows seen, in this process (a window is some twenty characters).
+_JUDGED: dict[str, bool] = {}
+_JUDGED_MAX = 100_000
 
 
 def _windows(text: str) -> str:
     """The text with every stretch between two runs of suspect characters cut to its ends."""
-    pieces: list[str] = []  # plain, suspect, plain, ..., plain
+    return "".join(_window_list(text))
+
+
+def _window_list(text: str) -> list[str]:
+    """`_windows` split before each cut's line break: what lies between two cuts."""
+    windows: list[str] = []
+    pieces: list[str] = []  # plain, suspect, plain, ..., of the window at hand
     position = 0
     for run in _UNTYPOGRAPHIC_RUN.finditer(text):
-        pieces.append(_ends(text, position, run.start()))
+        start = run.start()
+        if start - position <= 2 * _CONTEXT:
+            pieces.append(text[position:start])
+        else:
+            pieces.append(text[position : position + _CONTEXT])
+            windows.append("".join(pieces))
+            pieces = ["\n", text[start - _CONTEXT : start]]
         pieces.append(run.group())
         position = run.end()
-    pieces.append(_ends(text, position, len(text)))
-    return "".join(pieces)
-
-
-def _ends(text: str, start: int, end: int) -> str:
-    """text[start:end], or its first and last _CONTEXT characters when it is longer."""
-    if end - start <= 2 * _CONTEXT:
-        return text[start:end]
-    return f"{text[start : start + _CONTEXT]}\n{text[end - _CONTEXT : end]}"
+    end = len(text)
+    if end - position <= 2 * _CONTEXT:
+        pieces.append(text[position:end])
+        windows.append("".join(pieces))
+    else:
+        pieces.append(text[position : position + _CONTEXT])
+        windows.append("".join(pieces))
+        windows.append(f"\n{text[end - _CONTEXT : end]}")
+    return windows
 
 
 def clean_text(raw: str) -> str:
     """Normalise Unicode, drop control and zero-width characters, tidy blank lines."""
+    return _cleaned(raw)[0]
+
+
+def _cleaned(raw: str) -> tuple[str, list[str]]:
+    """clean_text's text, and its lines before the blank ones were tidied: the same lines that
+    are not empty (a line is stripped, so the text's strip and the tidying take empty ones)."""
     if "\r" in raw:
         raw = raw.replace("\r\n", "\n").replace("\r", "\n")
     text = unicodedata.normalize("NFC", raw)
@@ -177,10 +218,43 @@ def clean_text(raw: str) -> str:
     # (str.isprintable is a plain C loop), the regex need not scan the text.
     if not all(map(str.isprintable, lines)) and UNPRINTABLE.search(text):
         lines = UNPRINTABLE.sub("", text).split("\n")
-    text = "\n".join([line.strip() for line in lines])
-    if "\n\n\n" in text:
+    lines = [line.strip() for line in lines]
+    text = "\n".join(lines)
+    if _THREE_BREAKS.search(text) is not None:
         text = re.sub(r"\n{3,}", "\n\n", text)
-    return text.strip()
+    return text.strip(), lines
+
+
+# The last text `utf8` encoded, and its bytes: a parse reads each text's twice in a row (the
+# test for lone surrogates, then the mojibake check; the stuffing check, then the content
+# hash), and an encoding is 5 us of an article's.
+_last_encoded: tuple[str, bytes] = ("", b"")
+
+
+def utf8(text: str) -> bytes:
+    """text.encode("utf-8") (UnicodeEncodeError at a lone surrogate), the last one's kept."""
+    global _last_encoded
+    last = _last_encoded
+    if last[0] is text:
+        return last[1]
+    data = text.encode("utf-8")
+    _last_encoded = (text, data)
+    return data
+
+
+_last_beyond: tuple[str, str] = ("", "")
+
+
+def beyond_ascii(text: str) -> str:
+    """The characters of `text` that are not ASCII, in order (UnicodeEncodeError at a lone
+    surrogate), the last one's kept: the stuffing check and the content hash both read them."""
+    global _last_beyond
+    last = _last_beyond
+    if last[0] is text:
+        return last[1]
+    others = utf8(text).translate(None, _ASCII_BYTES).decode("utf-8")
+    _last_beyond = (text, others)
+    return others
 
 
 def content_hash(text: str) -> str:
@@ -194,11 +268,11 @@ def content_hash(text: str) -> str:
     folding commutes with the split; where every character beyond ASCII folds to itself (most
     texts), lowering the ASCII letters of the UTF-8 is the fold.
     """
-    data = text.encode("utf-8")
+    data = utf8(text)
     if b"\x1c" not in data and b"\x1d" not in data and b"\x1e" not in data and b"\x1f" not in data:
         if data.isascii():
             return hashlib.sha256(_single_spaced(data).lower()).hexdigest()
-        others = data.translate(None, _ASCII_BYTES).decode("utf-8")
+        others = beyond_ascii(text)
         if others.isprintable():
             if others.casefold() != others:
                 data = text.casefold().encode("utf-8")
@@ -218,9 +292,18 @@ def _single_spaced(data: bytes) -> bytes:
     if b"\t" in data or b"\r" in data or b"\x0b" in data or b"\x0c" in data:
         return b" ".join(data.split())
     flat = b" ".join(filter(None, data.split(b"\n")))  # a split at one byte is a memchr
-    if b"  " in flat or flat.startswith(b" ") or flat.endswith(b" "):
+    if _two_spaces(flat) or flat.startswith(b" ") or flat.endswith(b" "):
         return b" ".join(data.split())
     return flat
+
+
+def _two_spaces(data: bytes) -> bool:
+    """b"  " in data: tested on every pair of bytes at once in a long text, where a search
+    stops at each of its thousand spaces (8 us an article, 3 here)."""
+    if len(data) < 1_024:
+        return b"  " in data
+    spaces = np.frombuffer(data, dtype=np.uint8) == ord(" ")
+    return bool((spaces[1:] & spaces[:-1]).any())
 
 
 def looks_like_article(raw: str) -> bool:
@@ -283,15 +366,16 @@ def parse_article(raw: str, *, title: str | None = None) -> ParsedArticle:
 
     Mojibake is repaired first, on every road in (messages, files, imports, links, feeds).
     """
-    text = clean_text(repair_mojibake(raw))
+    text, lines = _cleaned(repair_mojibake(raw))
     title = repair_mojibake(title) if title else title
     published = None
     if match := DATE_LINE.match(text):
         published = _parse_date(match.group(1))
         if published is not None:
             text = text[match.end() :].lstrip()
+            lines = text.split("\n")
     # clean_text stripped every line, so the paragraphs are the non-empty lines.
-    paragraphs = [_once(p) for p in text.split("\n") if p]
+    paragraphs = [_once(p) for p in lines if p]
     paragraphs = _drop_repeats(paragraphs)
     body = "\n\n".join(paragraphs)
     source = article_source(body)
