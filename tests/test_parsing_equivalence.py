@@ -496,25 +496,17 @@ def test_the_stuffing_bound_splits_where_str_split_does() -> None:
 
 
 def first_see_also(text: str) -> list[tuple[int, int]]:
-    """boilerplate._see_also before its one search at line starts."""
+    """boilerplate._see_also as first written, here as patterns: each label alone on a line
+    (spaces and colons after it at most) and the next line with text, if one line short."""
     from bot.articles import boilerplate as b
 
     found: list[tuple[int, int]] = []
     for label in b._SEE_ALSO:
-        at = text.find(label)
-        while at != -1:
-            line_end = text.find("\n", at)
-            line_end = len(text) if line_end == -1 else line_end
-            if (at == 0 or text[at - 1] == "\n") and not text[at + len(label) : line_end].strip(
-                " :"
-            ):
-                start = line_end
-                while start < len(text) and text[start].isspace():
-                    start += 1
-                end = text.find("\n", start)
-                end = len(text) if end == -1 else end
-                found.append((at, end if 0 < end - start <= b.MAX_LINK_CHARS else line_end))
-            at = text.find(label, line_end)
+        for line in re.finditer(rf"(?m)^{re.escape(label)}[ :]*$", text):
+            start = len(text) - len(text[line.end() :].lstrip())
+            end = text.find("\n", start)
+            end = len(text) if end == -1 else end
+            found.append((line.start(), end if 0 < end - start <= b.MAX_LINK_CHARS else line.end()))
     return found
 
 
