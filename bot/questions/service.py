@@ -160,22 +160,21 @@ class QuestionService:
         fetched: dict[int, StoredArticle] = {}
         if held is not None:
             scored = held[offset : offset + limit + 1]
-        elif self._stories is None and not reranked:
-            scored = self._retriever.search(
+        elif self._stories is None:
+            # The engine pages, unless the first `reranked` are ranked again here first.
+            start = 0 if reranked else offset
+            ranked = self._retriever.search(
                 query,
                 as_of=as_of,
-                limit=limit + 1,
-                offset=offset,
+                limit=max(reranked, offset + limit + 1) - start,
+                offset=start,
                 days=dated.days,
                 filters=filters,
                 newest=news,
             )
-        elif self._stories is None:
-            ranked = self._retriever.search(
-                query, as_of=as_of, limit=max(reranked, offset + limit + 1), filters=filters
-            )
-            ranked, fetched = await self._as_typed_first(query, ranked, reranked)
-            scored = ranked[offset : offset + limit + 1]
+            if reranked:
+                ranked, fetched = await self._as_typed_first(query, ranked, reranked)
+            scored = ranked[offset - start : offset + limit + 1 - start]
         else:
             # One hit per story: rank every copy, keep each story's best, then page.
             ranked = self._retriever.search(
