@@ -434,6 +434,68 @@ async def test_an_outlet_s_agencies_credit_is_never_quoted(bot: Harness) -> None
     assert [text[s[0] : s[1]] for s in clutter_spans("", text)] == ["(TRT World and Agencies) "]
 
 
+async def test_a_caption_inside_a_paragraph_is_never_quoted(bot: Harness) -> None:
+    # Scraped pages lose a caption's line breaks: its credit then sits between sentences.
+    story = (
+        "date 2016-12-19\nKurdish-led forces press on near Raqqa\n\n"
+        "The fighters took two villages north of the city, a monitor said on Monday. "
+        "Fighters walk in Tal Samin village north of Raqqa city November 19 2016. "
+        "REUTERS/Rodi Said The advance is part of a campaign to drive the militants from "
+        "their capital, and the villages were taken after a week of fighting."
+    )
+    await bot.send(story, user_id=EDITOR)
+    [reply] = await bot.send("fighters in Tal Samin village", user_id=READER)
+    # The caption holds the question's words; the article answers, the caption is not quoted.
+    assert reply.startswith("“") and "Samin" not in reply.split("\n")[0]
+    assert "REUTERS/" not in reply and "Said The" not in reply
+    # ... but it is searched: it names the story's places.
+    answers = await bot.services.questions.ask("Tal Samin")
+    assert answers.hits and answers.hits[0].article.title.startswith("Kurdish-led")
+
+
+def test_inline_photo_credits_close_their_caption_only() -> None:
+    for text, captions in (
+        (
+            "Talks went on. U.S. President Barack Obama speaks in Washington September 12 "
+            "2013. REUTERS/Jason Reed Secretary of State John Kerry was to meet Lavrov.",
+            [
+                "U.S. President Barack Obama speaks in Washington September 12 2013. "
+                "REUTERS/Jason Reed"
+            ],
+        ),
+        (
+            "The base fell on Sunday. Residents tour the streets August 24 2014. "
+            "REUTERS/Stringer The army sent reinforcements.",
+            ["Residents tour the streets August 24 2014. REUTERS/Stringer"],
+        ),
+        (
+            # A gallery: each caption closed by its credit, the next caption right after it.
+            "Storm surge hit the coast. A broken road in Matlacha on October 1. Ricardo "
+            "Arduengo/AFP/Getty Images President Joe Biden talks to people in Fort Myers on "
+            "October 5. Evan Vucci/AP Greg Guidi unloads supplies on Pine Island.",
+            [
+                "A broken road in Matlacha on October 1. Ricardo Arduengo/AFP/Getty Images "
+                "President Joe Biden talks to people in Fort Myers on October 5. Evan Vucci/AP"
+            ],
+        ),
+        (
+            # A credit opening a line, before its caption (a gallery's first photo).
+            "Jacquelyn Martin/AP Judge Ketanji Brown Jackson poses in her office in February "
+            "2022. In pictures: Supreme Court Justice Ketanji Brown Jackson",
+            [
+                "Jacquelyn Martin/AP Judge Ketanji Brown Jackson poses in her office in February "
+                "2022."
+            ],
+        ),
+        # Slashes that credit no photo agency, or with no sentence after them.
+        ("Funding was cut. HIV/AIDS Programs lost staff. AC/DC will tour in May.", []),
+        ("New York/London (CNN Business) Elon Musk made an offer.", []),
+        ("Prices rose. See www.example.com/News for more.", []),
+    ):
+        found = [text[s[0] : s[1]] for s in clutter_spans("", text) if len(s) > 2]
+        assert found == captions, text
+
+
 def test_clutter_is_found_at_the_start_the_end_and_in_captions() -> None:
     title = "Dozens dead after suspected Russian strike on Idlib marketplace"
     text = (

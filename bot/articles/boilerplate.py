@@ -211,6 +211,32 @@ _CREDIT_TAIL = re.compile(
     rf"[ \t]+{_CREDIT_WORD}){{0,9}})(?<![.!?,;:])[ \t]*$",
     re.MULTILINE,
 )
+# A photo credit inside a paragraph, after its caption's last sentence and before the next
+# sentence (scraped pages lose the caption's line breaks): "... Damascus August 21 2013.
+# REUTERS/Bassam Khabieh We hope ...", "... on Saturday, October 1. Ricardo Arduengo/AFP/Getty
+# Images President Joe Biden ...". Only credits naming a photo agency count ("HIV/AIDS" names
+# none); the photographer's name after an agency in capitals is one or two words.
+_PHOTO_AGENCIES = (
+    "AFP|AP|Reuters|REUTERS|Getty Images|EPA|EPA-EFE|Sputnik|TASS|Pool|POOL|Abaca|Xinhua|"
+    "Anadolu Agency|Anadolu|SANA|DPA|dpa|Picture Alliance|picture alliance|Shutterstock|"
+    "Bloomberg|NurPhoto|SOPA Images|LightRocket|ZUMA Press|Redux|Alamy|Handout|File"
+)
+_PHOTO_CREDIT = (
+    r"(?:REUTERS|AFP|AP|EPA|SANA)/(?:Stringer|Handout|Staff|Pool|File(?: Photo)?|"
+    r"[A-Z][\w'’-]+(?: [A-Z][\w'’-]+)?)(?:/(?:File(?: Photo)?|Handout|Pool))?"
+    r"|(?:[A-Z][\w.'’-]*[ \t]){0,3}[A-Z][\w.'’-]*"
+    rf"(?:[ \t]*/[ \t]*(?:{_PHOTO_AGENCIES}))+"
+)
+_CREDITED_AGENCIES = tuple(_PHOTO_AGENCIES.split("|"))
+_CREDITING_AGENCIES = ("REUTERS", "AFP", "AP", "EPA", "SANA")
+_INLINE_CREDIT = re.compile(
+    rf"[.!?][\"”’)]?[ \t]+(?P<credit>{_PHOTO_CREDIT})(?=[ \t]+[\"“‘(]?[A-Z]|[ \t]*(?:\n|\Z))"
+)
+# ... and one opening a line, before its caption: "Jacquelyn Martin/AP Judge Ketanji Brown
+# Jackson poses for a portrait in her office in Washington, DC, in February 2022."
+_LINE_CREDIT = re.compile(rf"[ \t]*(?P<credit>{_PHOTO_CREDIT})(?=[ \t]+[\"“‘(]?[A-Z])")
+# The end of the sentence before a caption (not an initial's or a "U.S." full stop).
+_CAPTION_START = re.compile(r"(?<![A-Z])[.!?][\"”’)]?[ \t]+(?=[\"“‘(]?[A-Z])")
 # ... and a gallery's caption closes with "Hide Caption 3 of 26".
 _GALLERY = re.compile(r"Hide Caption \d+ of \d+[ \t]*$", re.MULTILINE)
 # A credit is at most this long.
@@ -268,6 +294,7 @@ def clutter_spans(title: str, text: str) -> list[tuple[int, int] | tuple[int, in
     if _MARKS.search(text) is not None:
         spans.extend(_marked(text))
     photos.extend(_credited(text))
+    photos.extend(_inline_captions(text))
     spans.extend(_see_also(text))
     if ":" in text:
         # Searched like captions (left out of the index, they cost the dev questions' ranking:
@@ -414,6 +441,56 @@ def _credited(text: str) -> list[Span]:
                     photos.append((start, end))
             at = text.find(mark, end)
     return photos
+
+
+def _inline_captions(text: str) -> list[Span]:
+    """Photo captions inside a paragraph, each with the credit that closes it (see
+    _INLINE_CREDIT); a caption is the sentence before the credit, after the last sentence end
+    or the credit before it."""
+    photos: list[Span] = []
+    after = 0  # the end of the last credit found
+    at = text.find("/")
+    while at != -1:
+        # Most slashes are in links and dates: an agency after it, or one in capitals before
+        # it, says it may be a credit (str methods, as a regex scan costs twice the time).
+        if at >= after and (
+            text.startswith(_CREDITED_AGENCIES, at + 1) or text.endswith(_CREDITING_AGENCIES, 0, at)
+        ):
+            found = None
+            for match in _INLINE_CREDIT.finditer(text, max(after, at - 80), at + 120):
+                if match.start("credit") <= at < match.end("credit"):
+                    found = match
+                    break
+            if found is not None:
+                low = max(after, text.rfind("\n", 0, found.start()) + 1)
+                low = max(low, found.start() - MAX_CAPTION_CHARS)
+                start = low
+                for boundary in _CAPTION_START.finditer(text, low, found.start()):
+                    start = boundary.end()
+                if found.start() - start < MAX_CAPTION_CHARS and start < found.start():
+                    photos.append((start, found.end("credit")))
+                after = found.end("credit")
+            elif (caption := _caption_after(text, at)) is not None:
+                photos.append(caption)
+                after = caption[1]
+        at = text.find("/", at + 1)
+    return photos
+
+
+def _caption_after(text: str, at: int) -> Span | None:
+    """A credit opening the line of the slash at `at`, with the sentence after it."""
+    line = text.rfind("\n", 0, at) + 1
+    found = _LINE_CREDIT.match(text, line) if at - line <= MAX_CREDIT_CHARS else None
+    if found is None or found.end("credit") <= at:
+        return None
+    limit = min(len(text), found.end() + MAX_CAPTION_CHARS)
+    boundary = _CAPTION_START.search(text, found.end(), limit)
+    if boundary is not None:
+        return found.start("credit"), boundary.start() + 1
+    end = text.find("\n", found.end(), limit)
+    if end == -1 and limit == len(text):
+        end = limit
+    return (found.start("credit"), end) if end != -1 else None
 
 
 def _links(text: str) -> list[Span]:
