@@ -78,6 +78,19 @@ async def lang_command(update: Update, context: Context) -> None:
     words = args_text(message).split()
     number = article_number(words[0]) if len(words) == 2 else None
     code = words[1].lower() if len(words) == 2 else ""
+    if number is not None and code and not known(code):
+        await reply(
+            update,
+            language.html(
+                escape(
+                    language(
+                        "{code} is not a language code I know: try en, ar, ru, fr or fa.",
+                        code=code,
+                    )
+                )
+            ),
+        )
+        return
     if number is None or not known(code):
         await reply(
             update,

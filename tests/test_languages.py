@@ -156,6 +156,12 @@ async def test_filters_narrow_the_search(bot: Harness) -> None:
     assert await found('"hours opening"') == []
     assert await found("projet de loi retraites -grève") == []
     assert await found("projet de loi retraites") == [5]
+    # Nothing passes the filters: the reply says so, with no "close words" to try (the
+    # words may well be in the archive).
+    for question in ('"hours opened"', "budget source:rt", "budget -council"):
+        assert await bot.send(question, user_id=READER) == [
+            "No article matches that with these filters: try fewer of them."
+        ], question
 
 
 async def test_filters_alone_list_the_newest_articles_they_pass(bot: Harness) -> None:
@@ -254,6 +260,9 @@ async def test_editor_corrects_an_articles_language(bot: Harness) -> None:
     ]
     assert await bot.send(f"/lang {english}", user_id=EDITOR) == [
         "Usage: /lang &lt;article number&gt; &lt;language code&gt;, e.g. /lang 42 fr"
+    ]
+    assert await bot.send(f"/lang {english} <xx>", user_id=EDITOR) == [
+        "&lt;xx&gt; is not a language code I know: try en, ar, ru, fr or fa."
     ]
     assert await bot.send(f"/lang {english} fr", user_id=EDITOR) == [
         f"Article #{english} is now searched as French."

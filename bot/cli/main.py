@@ -600,6 +600,8 @@ def _plain_answers(answers: Answers) -> str:
             if answers.suggestions
             else ""
         )
+        if answers.filtered:
+            return "Nothing found with these filters: try fewer of them."
         return f"Nothing found.{hint}"
     lines = [] if answers.answered or answers.listing else [NO_ANSWER, CLOSEST]
     if lines and answers.other_days is not None:

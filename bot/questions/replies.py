@@ -15,6 +15,7 @@ CLOSEST = N_("Closest articles, may not answer:")
 # A question naming days ("yesterday", "2016-06-14") none of whose articles match it.
 NOTHING_THOSE_DAYS = N_("Nothing in the archive from {days} answers that.")
 NOTHING_FOUND = N_("I found nothing in the archive for that.")
+NOTHING_FILTERED = N_("No article matches that with these filters: try fewer of them.")
 EMPTY_ARCHIVE = N_("The archive is empty: send me an article, a link or a file.")
 # What each malformed filter gets (the filter as written goes in {filter}).
 PROBLEM_TEXTS = {
@@ -50,7 +51,7 @@ def answers_html(answers: Answers, texts: Texts = ENGLISH) -> str:
     if not answers.hits:
         if answers.empty_archive:
             return texts(EMPTY_ARCHIVE)
-        text = texts(NOTHING_FOUND)
+        text = texts(NOTHING_FILTERED if answers.filtered else NOTHING_FOUND)
         if answers.suggestions:
             words = ", ".join(f"<i>{escape(w)}</i>" for w in answers.suggestions)
             text += "\n" + texts("The archive has these close words: {words}.", words=words)

@@ -79,6 +79,8 @@ class Answers:
     news: bool = False
     # The days the question names ("yesterday"), when no article of those days matches it.
     other_days: DateRange | None = None
+    # Filters narrowed the search (nothing found may be their doing, not the words').
+    filtered: bool = False
 
 
 class QuestionService:
@@ -223,7 +225,9 @@ class QuestionService:
         empty_archive = False
         if not hits and offset == 0:
             empty_archive = self._retriever.is_empty()
-            suggestions = () if empty_archive else tuple(self._retriever.suggest(query))
+            # With filters, the words may well be in the archive: no spellings to offer.
+            if not empty_archive and not filters.any:
+                suggestions = tuple(self._retriever.suggest(query))
         # Quotes found for deciding, not shown: by article, so that each is found once.
         quotes: dict[int, str] = {}
         together = True
@@ -264,6 +268,7 @@ class QuestionService:
             news=news and not filters.narrows,
             empty_archive=empty_archive,
             other_days=other_days,
+            filtered=filters.any,
         )
 
     async def _as_typed_first(
