@@ -487,6 +487,11 @@ def test_inline_photo_credits_close_their_caption_only() -> None:
                 "2022."
             ],
         ),
+        (
+            "Airstrikes went on. A fighter walks in Manbij July 1 2016. (Reuters Photo) "
+            "Airstrikes on villages killed 85 civilians.",
+            ["A fighter walks in Manbij July 1 2016. (Reuters Photo)"],
+        ),
         # Slashes that credit no photo agency, or with no sentence after them.
         ("Funding was cut. HIV/AIDS Programs lost staff. AC/DC will tour in May.", []),
         ("New York/London (CNN Business) Elon Musk made an offer.", []),

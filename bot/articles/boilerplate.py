@@ -196,7 +196,12 @@ _CAPTION_STARTS = ("FILE PHOTO", "PHOTO", "IMAGE", "PICTURE", "Photo:", "Image:"
 # A line _lines looks at starts with one of these (after a line break, or the text's start).
 _LINE_STARTS = (*_CAPTION_STARTS, "By ", *_AGENCY_NAMES)
 _LINE_START = re.compile(f"\n(?:{_one_of(_LINE_STARTS)})")
-_CREDIT = re.compile(r"\((?:Source|Photo|Image|Via)\s*:[^()\n]{1,80}\)(?:\s+(?:Twitter|Facebook))?")
+_CREDIT = re.compile(
+    r"\((?:Source|Photo|Image|Via)\s*:[^()\n]{1,80}\)(?:\s+(?:Twitter|Facebook))?"
+    # ... and after a caption's last sentence: "... Syria July 1 2016. (Reuters Photo) Airstrikes
+    # on ...", closing that caption.
+    r"|(?<=[.!?] )(?P<credit>\((?:[A-Z][\w-]*[ \t]){1,2}[Pp]hoto\))(?=[ \t]+[\"“‘(]?[A-Z]|\s*\Z)"
+)
 # An outlet's credit for what its wire services gave ("(TRT World and Agencies)"), closing a
 # photo caption or opening the text: clutter, never the start of a quote.
 _AGENCIES_CREDIT = re.compile(r"\((?:[A-Z][\w.'-]*\s+){0,4}(?:and\s+)?[Aa]gencies\)\s*")
@@ -304,7 +309,10 @@ def clutter_spans(title: str, text: str) -> list[tuple[int, int] | tuple[int, in
     if _names_russian_agency(text[:2_000]):
         spans.extend(m.span() for m in _RUSSIAN_DATELINE.finditer(text, 0, 2_000))
     if "(" in text:
-        photos.extend(m.span() for m in _CREDIT.finditer(text))
+        for credit in _CREDIT.finditer(text):
+            photos.extend(
+                _caption_before(text, credit, 0) if credit["credit"] else (credit.span(),)
+            )
         spans.extend(m.span() for m in _AGENCIES_CREDIT.finditer(text))
         for match in _DATELINE.finditer(text):
             place = _PLACE_BEFORE.search(text, max(0, match.start() - 40), match.start())
@@ -462,19 +470,27 @@ def _inline_captions(text: str) -> list[Span]:
                     found = match
                     break
             if found is not None:
-                low = max(after, text.rfind("\n", 0, found.start()) + 1)
-                low = max(low, found.start() - MAX_CAPTION_CHARS)
-                start = low
-                for boundary in _CAPTION_START.finditer(text, low, found.start()):
-                    start = boundary.end()
-                if found.start() - start < MAX_CAPTION_CHARS and start < found.start():
-                    photos.append((start, found.end("credit")))
+                photos.extend(_caption_before(text, found, after))
                 after = found.end("credit")
             elif (caption := _caption_after(text, at)) is not None:
                 photos.append(caption)
                 after = caption[1]
         at = text.find("/", at + 1)
     return photos
+
+
+def _caption_before(text: str, found: re.Match[str], after: int) -> list[Span]:
+    """The caption that the credit `found` closes: from the last sentence end (or the credit
+    before it, at `after`) to the credit's end; none when that is no sentence's length."""
+    credit = found.start("credit")
+    low = max(after, text.rfind("\n", 0, credit) + 1, credit - MAX_CAPTION_CHARS)
+    start = low
+    for boundary in _CAPTION_START.finditer(text, low, credit):
+        if boundary.end() < credit:  # (not the caption's own end)
+            start = boundary.end()
+    if start < credit and credit - start < MAX_CAPTION_CHARS:
+        return [(start, found.end("credit"))]
+    return []
 
 
 def _caption_after(text: str, at: int) -> Span | None:
