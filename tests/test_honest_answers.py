@@ -492,6 +492,11 @@ def test_inline_photo_credits_close_their_caption_only() -> None:
             "Airstrikes on villages killed 85 civilians.",
             ["A fighter walks in Manbij July 1 2016. (Reuters Photo)"],
         ),
+        (
+            "A fighter jet crashed in Ariha August 3 2015(Reuters Photo) Thirty-five people "
+            "were killed.",
+            ["A fighter jet crashed in Ariha August 3 2015(Reuters Photo)"],
+        ),
         # Slashes that credit no photo agency, or with no sentence after them.
         ("Funding was cut. HIV/AIDS Programs lost staff. AC/DC will tour in May.", []),
         ("New York/London (CNN Business) Elon Musk made an offer.", []),
@@ -522,6 +527,17 @@ def test_clutter_is_found_at_the_start_the_end_and_in_captions() -> None:
         (
             "Print Tweet Views 458 Related Lebanon charges 43 Syrians.",
             "Print Tweet Views 458 Related",
+        ),
+        (
+            "Rebels are battling regime advances. [Click to enlarge] Factions sent help.",
+            "[Click to enlarge]",
+        ),
+        (
+            # Sputnik's related headlines after the view count, then its tags and comments.
+            "Aid is airdropped daily. ... 55 Related Syrian Army Kills Dozens Near Deir ez-Zor "
+            "Offensive Against Daesh (VIDEO) Tags Daesh Syria Community standards Discussion",
+            "... 55 Related Syrian Army Kills Dozens Near Deir ez-Zor Offensive Against Daesh "
+            "(VIDEO) Tags Daesh Syria Community standards Discussion",
         ),
         (
             "01.10.2017Get short URL 4016 At least 12 civilians were killed.",

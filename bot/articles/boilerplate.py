@@ -145,6 +145,9 @@ _TAIL_MARKS = (
     "Share this article",
     "Share on Facebook",
 )
+# A view count and "Related" before a tail mark, within this many characters of it.
+_VIEWS_RELATED = re.compile(r"(?:\.\.\.\s+)?\b\d+ Related ")
+MAX_RELATED_CHARS = 1_500
 # "Source AA" before a tail mark is the credit line of the page.
 _SOURCE_BEFORE = re.compile(r"Source\s+[A-Z]{2,}\s+$")
 # A tag list glued before the lead: "Tags Syria warplane shelling pilot Jayrud Qalamoun At least
@@ -182,6 +185,7 @@ _PROMPTS = {
     "Click here": re.compile(r"Click here[^.!?]*[.!?]?"),
     "Sign up for": re.compile(r"Sign up for [^.!?]*[.!?]?"),
     "Print Tweet": re.compile(r"Print\s+Tweet(?:\s+Views\s+\d+)?(?:\s+Related\b)?"),
+    "Click to enlarge": re.compile(r"Click to enlarge[\])]?"),
     # An embedded video's teaser: "Watch: Diplomats struggle over Aleppo Play Video".
     "Watch:": re.compile(r"Watch:[^.!?\n]{0,160}?\bPlay Video\b\s*"),
 }
@@ -198,9 +202,9 @@ _LINE_STARTS = (*_CAPTION_STARTS, "By ", *_AGENCY_NAMES)
 _LINE_START = re.compile(f"\n(?:{_one_of(_LINE_STARTS)})")
 _CREDIT = re.compile(
     r"\((?:Source|Photo|Image|Via)\s*:[^()\n]{1,80}\)(?:\s+(?:Twitter|Facebook))?"
-    # ... and after a caption's last sentence: "... Syria July 1 2016. (Reuters Photo) Airstrikes
-    # on ...", closing that caption.
-    r"|(?<=[.!?] )(?P<credit>\((?:[A-Z][\w-]*[ \t]){1,2}[Pp]hoto\))(?=[ \t]+[\"“‘(]?[A-Z]|\s*\Z)"
+    # ... and after a caption ("... Syria July 1 2016. (Reuters Photo) Airstrikes on ...",
+    # "... August 3 2015(Reuters Photo) Thirty-five people..."), closing it.
+    r"|(?P<credit>\((?:[A-Z][\w-]*[ \t]){1,2}[Pp]hoto\))(?=[ \t]+[\"“‘(]?[A-Z]|\s*\Z)"
 )
 # An outlet's credit for what its wire services gave ("(TRT World and Agencies)"), closing a
 # photo caption or opening the text: clutter, never the start of a quote.
@@ -344,7 +348,9 @@ def _marked(text: str) -> list[Span]:
         while found != -1:
             match = pattern.match(text, found)
             if match is not None:
-                spans.append(match.span())
+                # ... with the bracket before it: "[Click to enlarge]".
+                opened = found > 0 and text[found - 1] in "[("
+                spans.append((found - opened, match.end()))
             found = text.find(first, found + 1)
     found = text.find("pic.twitter.com")
     while found != -1:
@@ -406,7 +412,12 @@ def _tail(text: str) -> list[Span]:
         return []
     start = min(ends)
     credit = _SOURCE_BEFORE.search(text, max(0, start - 20), start)
-    return [(credit.start() if credit else start, len(text))]
+    if credit is not None:
+        start = credit.start()
+    # Sputnik's list of related headlines, after the story's view count: "... 154 Related
+    # Russian Military Delivers ... Tags ... Community standards".
+    related = _VIEWS_RELATED.search(text, max(0, start - MAX_RELATED_CHARS), start)
+    return [(related.start() if related else start, len(text))]
 
 
 def _lines(text: str, spans: list[Span]) -> list[Span]:
