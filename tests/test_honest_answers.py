@@ -566,6 +566,11 @@ def test_clutter_is_found_at_the_start_the_end_and_in_captions() -> None:
             "pic.twitter.com/6AQdjJFG2n — NWS Prediction Center (@NWSWPC) January 15, 2022",
         ),
         (
+            # ... on a line of its own: a quote began "Moscow and Kyiv, Ukraine CNN — Russia...".
+            "Moscow and Kyiv, Ukraine CNN —\n\nRussia has launched an assault on Ukraine.",
+            "Moscow and Kyiv, Ukraine CNN —",
+        ),
+        (
             # An outlet's dateline: quotes began "New York (CNN Business) Tati Bruening...".
             "New York (CNN Business) Tati Bruening was once the textbook example of a user.",
             "New York (CNN Business) ",
@@ -603,6 +608,10 @@ def test_clutter_is_found_at_the_start_the_end_and_in_captions() -> None:
         "The Islamic State (IS) Group said it held the town.",
     ):
         assert clutter_spans("A headline", prose) == []
+    links = "Detroit burned.\n\n►Related: Witnesses to history tell stories\n\nNote: it rained."
+    assert [links[s[0] : s[1]] for s in clutter_spans("A headline", links)] == [
+        "►Related: Witnesses to history tell stories"
+    ]
     captions = (
         "Troops crossed the river.\n\nSnow in Athens on Monday. Nikolas Kokovlis/NURPHO/AP\n\n"
         "Ted S. Warren/AP/FILE\n\nA Reuters/Ipsos poll found it.\n\nIt rains 3/4 days a week\n\n"
