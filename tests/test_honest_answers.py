@@ -561,6 +561,13 @@ def test_clutter_is_found_at_the_start_the_end_and_in_captions() -> None:
             "July 27 2016",
         ),
         (
+            # ... whose link the page lost: a quote went on "The White Helmets
+            # (SyriaCivilDef) April 29 2017 The air strike was one of the worst ...".
+            "Where will it end? The White Helmets (SyriaCivilDef) April 29 2017 The air "
+            "strike was one of the worst.",
+            "The White Helmets (SyriaCivilDef) April 29 2017",
+        ),
+        (
             "Forecasts are updated hourly. pic.twitter.com/6AQdjJFG2n — NWS Prediction Center "
             "(@NWSWPC) January 15, 2022\n\nSnow is expected.",
             "pic.twitter.com/6AQdjJFG2n — NWS Prediction Center (@NWSWPC) January 15, 2022",

@@ -211,8 +211,13 @@ _CREDIT = re.compile(
     # ... and after a caption ("... Syria July 1 2016. (Reuters Photo) Airstrikes on ...",
     # "... August 3 2015(Reuters Photo) Thirty-five people..."), closing it. (One "(" before
     # both: a pattern that opens with a literal is searched for it in C, 15x faster.)
-    r"|(?P<closing>(?:[A-Z][\w-]*[ \t]){1,2}[Pp]hoto\)(?=[ \t]+[\"“‘(]?[A-Z]|\s*\Z)))"
+    r"|(?P<closing>(?:[A-Z][\w-]*[ \t]){1,2}[Pp]hoto\)(?=[ \t]+[\"“‘(]?[A-Z]|\s*\Z))"
+    # ... and an embedded tweet's attribution whose link the page lost: "... The White
+    # Helmets (SyriaCivilDef) April 29 2017 The air strike was ..." (the name is before it).
+    rf"|(?P<tweet>@?\w{{3,30}}\)[ \t]*(?i:{_MONTH})[ \t]+\d{{1,2}},?[ \t]+\d{{4}}))"
 )
+# The tweet's author before its handle: "The White Helmets ", "UN Refugee Agency ".
+_TWEET_AUTHOR = re.compile(r"(?:[A-Z][\w&.'’-]*[ \t]+){1,5}$")
 # An outlet's credit for what its wire services gave ("(TRT World and Agencies)"), closing a
 # photo caption or opening the text: clutter, never the start of a quote.
 _AGENCIES_CREDIT = re.compile(r"\((?:[A-Z][\w.'-]*\s+){0,4}(?:and\s+)?[Aa]gencies\)\s*")
@@ -334,6 +339,10 @@ def clutter_spans(title: str, text: str) -> list[tuple[int, int] | tuple[int, in
         for credit in _CREDIT.finditer(text):
             if credit["closing"]:
                 photos.extend(_caption_before(text, credit.start(), credit.end(), 0))
+            elif credit["tweet"]:
+                author = _TWEET_AUTHOR.search(text, max(0, credit.start() - 60), credit.start())
+                if author is not None:
+                    spans.append((author.start(), credit.end()))
             else:
                 photos.append(credit.span())
         spans.extend(m.span() for m in _AGENCIES_CREDIT.finditer(text))
