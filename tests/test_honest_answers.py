@@ -497,6 +497,33 @@ def test_inline_photo_credits_close_their_caption_only() -> None:
             "were killed.",
             ["A fighter jet crashed in Ariha August 3 2015(Reuters Photo)"],
         ),
+        (
+            "Biden took office. Joe Biden arrives at his inauguration on January 20. Chang W. "
+            "Lee/Pool/The New York Times/DPA/AP Biden pledged to be a president for all.",
+            [
+                "Joe Biden arrives at his inauguration on January 20. Chang W. Lee/Pool/The New "
+                "York Times/DPA/AP"
+            ],
+        ),
+        (
+            "The Rams won. Super Bowl LVI will be held at SoFi Stadium (Image credit: Getty "
+            "Images) The Rams beat the 49ers.\n\n(Image credit: Adam Butler/Pool/AFP)\n\nEnd.",
+            [
+                "Super Bowl LVI will be held at SoFi Stadium (Image credit: Getty Images)",
+                "(Image credit: Adam Butler/Pool/AFP)",
+            ],
+        ),
+        (
+            # A gallery flattened into one paragraph, each caption closed by its count.
+            "Her reign ended.\nPhotos: The life of Queen Elizabeth II Elizabeth was born in "
+            "1926. Hide Caption 1 of 66 Photos: The life of Queen Elizabeth II She was "
+            "crowned in 1953. Hide Caption 2 of 66\nShe died in 2022.",
+            [
+                "Photos: The life of Queen Elizabeth II Elizabeth was born in 1926. Hide Caption "
+                "1 of 66 Photos: The life of Queen Elizabeth II She was crowned in 1953. Hide "
+                "Caption 2 of 66"
+            ],
+        ),
         # Slashes that credit no photo agency, or with no sentence after them.
         ("Funding was cut. HIV/AIDS Programs lost staff. AC/DC will tour in May.", []),
         ("New York/London (CNN Business) Elon Musk made an offer.", []),
@@ -531,6 +558,18 @@ def test_clutter_is_found_at_the_start_the_end_and_in_captions() -> None:
         (
             "Rebels are battling regime advances. [Click to enlarge] Factions sent help.",
             "[Click to enlarge]",
+        ),
+        (
+            "Here is the news. Sign up here for the '5 Things' newsletter. Now the weather.",
+            "Sign up here for the '5 Things' newsletter.",
+        ),
+        (
+            "Sign up now to get football news delivered to your inbox\n\nHere is the latest.",
+            "Sign up now to get football news delivered to your inbox",
+        ),
+        (
+            "Subscribe to CNN’s Fitness, But Better newsletter. Rock climbing may seem niche.",
+            "Subscribe to CNN’s Fitness, But Better newsletter.",
         ),
         (
             # Sputnik's related headlines after the view count, then its tags and comments.

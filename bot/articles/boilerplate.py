@@ -190,7 +190,10 @@ _PROMPTS = {
     "Get short URL": re.compile(_SHORT_URL, re.IGNORECASE),
     "Follow us on": re.compile(r"Follow us on \w+"),
     "Click ": re.compile(r"Click (?:here[^.!?]*[.!?]?|to enlarge[\])]?)"),
-    "Sign up for": re.compile(r"Sign up for [^.!?]*[.!?]?"),
+    # (to the sentence's end, or its line's: "Sign up now to get football news delivered
+    # to your inbox" has no full stop, the next paragraph is the story's)
+    "Sign up ": re.compile(r"Sign up (?:here |now )?(?:for|to) [^.!?\n]*[.!?]?"),
+    "Subscribe to ": re.compile(r"Subscribe to [^.!?\n]{0,120}\bnewsletter\b[^.!?\n]*[.!?]?"),
     "Print Tweet": re.compile(r"Print\s+Tweet(?:\s+Views\s+\d+)?(?:\s+Related\b)?"),
     # An embedded video's teaser: "Watch: Diplomats struggle over Aleppo Play Video".
     "Watch:": re.compile(r"Watch:[^.!?\n]{0,160}?\bPlay Video\b\s*"),
@@ -208,6 +211,8 @@ _LINE_STARTS = (*_CAPTION_STARTS, "By ", *_AGENCY_NAMES)
 _LINE_START = re.compile(f"\n(?:{_one_of(_LINE_STARTS)})")
 _CREDIT = re.compile(
     r"\((?:(?:Source|Photo|Image|Via)\s*:[^()\n]{1,80}\)(?:\s+(?:Twitter|Facebook))?"
+    # "Super Bowl LVI will be held at SoFi Stadium (Image credit: Getty Images)", closing it.
+    r"|(?P<credited>(?:Image|Photo) credit\s*:[^()\n]{1,80}\))"
     # ... and after a caption ("... Syria July 1 2016. (Reuters Photo) Airstrikes on ...",
     # "... August 3 2015(Reuters Photo) Thirty-five people..."), closing it. (One "(" before
     # both: a pattern that opens with a literal is searched for it in C, 15x faster.)
@@ -246,7 +251,9 @@ _PHOTO_CREDIT = (
     r"(?:REUTERS|AFP|AP|EPA|SANA)/(?:Stringer|Handout|Staff|Pool|File(?: Photo)?|"
     r"[A-Z][\w'’-]+(?: [A-Z][\w'’-]+)?)(?:/(?:File(?: Photo)?|Handout|Pool))?"
     r"|(?:[A-Z][\w.'’-]*[ \t]){0,3}[A-Z][\w.'’-]*"
-    rf"(?:[ \t]*/[ \t]*(?:{_PHOTO_AGENCIES}))+"
+    # (other credits between: "Chang W. Lee/Pool/The New York Times/DPA/AP")
+    r"(?:[ \t]*/[ \t]*[A-Z][\w.'’&-]*(?:[ \t][A-Z][\w.'’&-]*){0,3})*?"
+    rf"[ \t]*/[ \t]*(?:{_PHOTO_AGENCIES})"
 )
 _CREDITED_AGENCIES = tuple(_PHOTO_AGENCIES.split("|"))
 _CREDITING_AGENCIES = ("REUTERS", "AFP", "AP", "EPA", "SANA")
@@ -260,6 +267,7 @@ _LINE_CREDIT = re.compile(rf"[ \t]*(?P<credit>{_PHOTO_CREDIT})(?=[ \t]+[\"“‘
 _CAPTION_START = re.compile(r"(?<![A-Z])[.!?][\"”’)]?[ \t]+(?=[\"“‘(]?[A-Z])")
 # ... and a gallery's caption closes with "Hide Caption 3 of 26".
 _GALLERY = re.compile(r"Hide Caption \d+ of \d+[ \t]*$", re.MULTILINE)
+_GALLERY_COUNT = re.compile(r"Hide Caption \d+ of \d+")
 # A credit is at most this long.
 MAX_CREDIT_CHARS = 100
 # A link to another story, its label glued to the headline where the page had a link ("More:Ban
@@ -337,8 +345,10 @@ def clutter_spans(title: str, text: str) -> list[tuple[int, int] | tuple[int, in
         spans.extend(m.span() for m in _RUSSIAN_DATELINE.finditer(text, 0, 2_000))
     if "(" in text:
         for credit in _CREDIT.finditer(text):
-            if credit["closing"]:
-                photos.extend(_caption_before(text, credit.start(), credit.end(), 0))
+            if credit["closing"] or credit["credited"]:
+                # (a credit on a line of its own closes no sentence: itself alone)
+                caption = _caption_before(text, credit.start(), credit.end(), 0)
+                photos.extend(caption or (credit.span(),))
             elif credit["tweet"]:
                 author = _TWEET_AUTHOR.search(text, max(0, credit.start() - 60), credit.start())
                 if author is not None:
@@ -480,12 +490,19 @@ def _credited(text: str) -> list[Span]:
         while at != -1:
             end = text.find("\n", at)
             end = len(text) if end == -1 else end
-            # A credit closes its line: a mark further from the end is in a sentence.
+            # A credit closes its line: a mark further from the end is in a sentence...
             if end - at <= MAX_CREDIT_CHARS:
                 start = text.rfind("\n", 0, at) + 1
                 found = pattern.search(text, max(start, at - MAX_CREDIT_CHARS), end)
                 if found is not None and end - start <= MAX_CAPTION_CHARS and mark in found[0]:
                     photos.append((start, end))
+            elif mark == "Hide Caption":
+                # ... but for a gallery flattened into one paragraph: "Photos: The life of
+                # Queen Elizabeth II Queen Elizabeth II was ... Hide Caption 1 of 66 Photos: ...".
+                start = text.rfind("\n", 0, at) + 1
+                if text.startswith("Photos:", start):
+                    last = _GALLERY_COUNT.match(text, text.rfind(mark, start, end))
+                    photos.append((start, last.end() if last is not None else end))
             at = text.find(mark, end)
     return photos
 
