@@ -524,6 +524,18 @@ def test_inline_photo_credits_close_their_caption_only() -> None:
                 "Caption 2 of 66"
             ],
         ),
+        (
+            # A gallery whose credits stand before their captions: the whole paragraph.
+            "It went to a run-off.\nErnesto Benavides /AFP/Getty Images Lula kisses his "
+            "ticket in São Paulo on October 2. Andre Penner/AP Incumbent President Jair "
+            "Bolsonaro votes in Rio on October 2. Hussain Ali/Anadolu Agency/Getty Images "
+            "Voters queue in Brasília.\nThe count went on.",
+            [
+                "Ernesto Benavides /AFP/Getty Images Lula kisses his ticket in São Paulo on "
+                "October 2. Andre Penner/AP Incumbent President Jair Bolsonaro votes in Rio on "
+                "October 2. Hussain Ali/Anadolu Agency/Getty Images Voters queue in Brasília."
+            ],
+        ),
         # Slashes that credit no photo agency, or with no sentence after them.
         ("Funding was cut. HIV/AIDS Programs lost staff. AC/DC will tour in May.", []),
         ("New York/London (CNN Business) Elon Musk made an offer.", []),

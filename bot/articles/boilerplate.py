@@ -251,8 +251,9 @@ _PHOTO_CREDIT = (
     r"(?:REUTERS|AFP|AP|EPA|SANA)/(?:Stringer|Handout|Staff|Pool|File(?: Photo)?|"
     r"[A-Z][\w'’-]+(?: [A-Z][\w'’-]+)?)(?:/(?:File(?: Photo)?|Handout|Pool))?"
     r"|(?:[A-Z][\w.'’-]*[ \t]){0,3}[A-Z][\w.'’-]*"
-    # (other credits between: "Chang W. Lee/Pool/The New York Times/DPA/AP")
-    r"(?:[ \t]*/[ \t]*[A-Z][\w.'’&-]*(?:[ \t][A-Z][\w.'’&-]*){0,3})*?"
+    # (other credits between: "Chang W. Lee/Pool/The New York Times/DPA/AP", "Hugo
+    # Burnand/Royal Household 2023/AP")
+    r"(?:[ \t]*/[ \t]*[A-Z0-9][\w.'’&-]*(?:[ \t][A-Z0-9][\w.'’&-]*){0,3})*"
     rf"[ \t]*/[ \t]*(?:{_PHOTO_AGENCIES})"
 )
 _CREDITED_AGENCIES = tuple(_PHOTO_AGENCIES.split("|"))
@@ -260,6 +261,9 @@ _CREDITING_AGENCIES = ("REUTERS", "AFP", "AP", "EPA", "SANA")
 _INLINE_CREDIT = re.compile(
     rf"[.!?][\"”’)]?[ \t]+(?P<credit>{_PHOTO_CREDIT})(?=[ \t]+[\"“‘(]?[A-Z]|[ \t]*(?:\n|\Z))"
 )
+# A paragraph with this many credits, one every so many characters at most, is a gallery.
+GALLERY_CREDITS = 3
+GALLERY_SPACING = 400
 # ... and one opening a line, before its caption: "Jacquelyn Martin/AP Judge Ketanji Brown
 # Jackson poses for a portrait in her office in Washington, DC, in February 2022."
 _LINE_CREDIT = re.compile(rf"[ \t]*(?P<credit>{_PHOTO_CREDIT})(?=[ \t]+[\"“‘(]?[A-Z])")
@@ -513,6 +517,7 @@ def _inline_captions(text: str) -> list[Span]:
     or the credit before it."""
     photos: list[Span] = []
     after = 0  # the end of the last credit found
+    credits: list[int] = []  # where each credit ends
     at = text.find("/")
     while at != -1:
         # Most slashes are in links and dates: an agency after it, or one in capitals before
@@ -521,7 +526,8 @@ def _inline_captions(text: str) -> list[Span]:
             text.startswith(_CREDITED_AGENCIES, at + 1) or text.endswith(_CREDITING_AGENCIES, 0, at)
         ):
             found = None
-            for match in _INLINE_CREDIT.finditer(text, max(after, at - 80), at + 120):
+            # (from the full stop closing the caption before, if that ends at `after`)
+            for match in _INLINE_CREDIT.finditer(text, max(0, after - 1, at - 80), at + 120):
                 if match.start("credit") <= at < match.end("credit"):
                     found = match
                     break
@@ -530,11 +536,32 @@ def _inline_captions(text: str) -> list[Span]:
                     _caption_before(text, found.start("credit"), found.end("credit"), after)
                 )
                 after = found.end("credit")
+                credits.append(after)
             elif (caption := _caption_after(text, at)) is not None:
                 photos.append(caption)
                 after = caption[1]
+                credits.append(after)
         at = text.find("/", at + 1)
-    return photos
+    return photos + _galleries(text, credits) if len(credits) >= GALLERY_CREDITS else photos
+
+
+def _galleries(text: str, credits: list[int]) -> list[Span]:
+    """Whole paragraphs of captions, each credited: a gallery flattened into one paragraph
+    ("... on October 2. Andre Penner/AP Incumbent Brazilian President Jair Bolsonaro votes
+    ..."), where credits stand before or after their captions and so no sentence of it is the
+    story's. At least GALLERY_CREDITS credits, one every GALLERY_SPACING characters or less
+    (an article flattened into one line has a caption or two in thousands of characters)."""
+    found: list[Span] = []
+    by_line: dict[int, int] = {}
+    for end in credits:
+        line = text.rfind("\n", 0, end) + 1
+        by_line[line] = by_line.get(line, 0) + 1
+    for line, count in by_line.items():
+        end = text.find("\n", line)
+        end = len(text) if end == -1 else end
+        if count >= GALLERY_CREDITS and end - line <= count * GALLERY_SPACING:
+            found.append((line, end))
+    return found
 
 
 def _caption_before(text: str, credit: int, end: int, after: int) -> list[Span]:
