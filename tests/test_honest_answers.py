@@ -536,6 +536,11 @@ def test_inline_photo_credits_close_their_caption_only() -> None:
                 "October 2. Hussain Ali/Anadolu Agency/Getty Images Voters queue in Brasília."
             ],
         ),
+        (
+            "Talks failed.\n\nThe Queen during her last engagement Steve Parsons/AFP/Getty "
+            "Images\n\nShe canceled her audience.",
+            ["The Queen during her last engagement Steve Parsons/AFP/Getty Images"],
+        ),
         # Slashes that credit no photo agency, or with no sentence after them.
         ("Funding was cut. HIV/AIDS Programs lost staff. AC/DC will tour in May.", []),
         ("New York/London (CNN Business) Elon Musk made an offer.", []),

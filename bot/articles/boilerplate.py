@@ -261,6 +261,8 @@ _CREDITING_AGENCIES = ("REUTERS", "AFP", "AP", "EPA", "SANA")
 _INLINE_CREDIT = re.compile(
     rf"[.!?][\"”’)]?[ \t]+(?P<credit>{_PHOTO_CREDIT})(?=[ \t]+[\"“‘(]?[A-Z]|[ \t]*(?:\n|\Z))"
 )
+# ... and closing a line: a caption even without a full stop before it.
+_AGENCY_TAIL = re.compile(rf"[ \t](?:{_PHOTO_CREDIT})[ \t]*$", re.MULTILINE)
 # A paragraph with this many credits, one every so many characters at most, is a gallery.
 GALLERY_CREDITS = 3
 GALLERY_SPACING = 400
@@ -498,6 +500,10 @@ def _credited(text: str) -> list[Span]:
             if end - at <= MAX_CREDIT_CHARS:
                 start = text.rfind("\n", 0, at) + 1
                 found = pattern.search(text, max(start, at - MAX_CREDIT_CHARS), end)
+                if found is None and mark == "/":
+                    # "... days before she tested positive for coronavirus Steve
+                    # Parsons/AFP/Getty Images": no full stop before a photo agency's credit.
+                    found = _AGENCY_TAIL.search(text, max(start, at - MAX_CREDIT_CHARS), end)
                 if found is not None and end - start <= MAX_CAPTION_CHARS and mark in found[0]:
                     photos.append((start, end))
             elif mark == "Hide Caption":
