@@ -36,7 +36,7 @@ from bot.articles.archive import ImportRecord
 from bot.articles.files import iter_jsonl_lines, read_records
 from bot.articles.parsing import content_hash
 from bot.questions.service import QuestionService
-from bot.services import open_services
+from bot.services import Services, open_services
 from bot.settings import load_settings
 from storage.articles import ArticleStore
 from storage.search_index import IndexChange, SearchIndex
@@ -210,12 +210,7 @@ async def bot_report(
     With `off_topic` files, the archive holds those instead of the dataset's articles. The
     `near_topic` questions are asked too, each as of its date, in the chat forms (third report).
     """
-    settings = load_settings(
-        database_url=f"sqlite+aiosqlite:///{tmp / 'qa.sqlite3'}",
-        index_dir=tmp / "qa.index",
-        telegram_bot_token=None,
-    )
-    services = await open_services(settings)
+    services = await fresh_services(tmp)
     try:
         started = time.perf_counter()
         bad: list[int] = []
@@ -248,6 +243,16 @@ async def bot_report(
         return report, rows, near
     finally:
         await services.close()
+
+
+async def fresh_services(tmp: pathlib.Path) -> Services:
+    """The bot's services on a new SQLite archive and index in `tmp` (no Telegram)."""
+    settings = load_settings(
+        database_url=f"sqlite+aiosqlite:///{tmp / 'qa.sqlite3'}",
+        index_dir=tmp / "qa.index",
+        telegram_bot_token=None,
+    )
+    return await open_services(settings)
 
 
 def near_topic_questions(data: Dataset) -> list[tuple[Question, datetime.date]]:

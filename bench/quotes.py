@@ -22,9 +22,8 @@ import sys
 import tempfile
 from collections.abc import Sequence
 
+from bench.qa import fresh_services
 from bot.articles.archive import ImportRecord
-from bot.services import open_services
-from bot.settings import load_settings
 
 SUSPECT = re.compile(
     r"REUTERS/|/AP\b|/AFP\b|Getty Images|[Pp]hoto\)|\bTags\b|\bRelated\b|Click (?:here|to)|"
@@ -57,13 +56,7 @@ def read_records(paths: Sequence[pathlib.Path], limit: int) -> list[ImportRecord
 
 async def sweep(records: list[ImportRecord], show: int) -> None:
     with tempfile.TemporaryDirectory() as tmp:
-        work = pathlib.Path(tmp)
-        settings = load_settings(
-            database_url=f"sqlite+aiosqlite:///{work / 'quotes.sqlite3'}",
-            index_dir=work / "index",
-            telegram_bot_token=None,
-        )
-        services = await open_services(settings)
+        services = await fresh_services(pathlib.Path(tmp))
         try:
             await services.archive.import_records(records)
             asked = answered = suspect = longest = 0
