@@ -671,6 +671,17 @@ def test_clutter_is_found_at_the_start_the_end_and_in_captions() -> None:
         "The Islamic State (IS) Group said it held the town.",
     ):
         assert clutter_spans("A headline", prose) == []
+    # A prompt's blurb to its line's end; the outlet opening the next paragraph.
+    prompt = (
+        "Sign up for CNN's Wonder Theory science newsletter. Explore the universe with news on "
+        "discoveries and more\n\n(CNN) Almost 100 years after its extinction, the Tasmanian "
+        "tiger may live once again."
+    )
+    assert [prompt[s[0] : s[1]] for s in clutter_spans("A headline", prompt)] == [
+        "Sign up for CNN's Wonder Theory science newsletter. Explore the universe with news on "
+        "discoveries and more",
+        "(CNN) ",
+    ]
     links = "Detroit burned.\n\n►Related: Witnesses to history tell stories\n\nNote: it rained."
     assert [links[s[0] : s[1]] for s in clutter_spans("A headline", links)] == [
         "►Related: Witnesses to history tell stories"

@@ -123,6 +123,10 @@ _DASHES = ("-", "–", "—")
 _LEAD_OUTLET_LINE = re.compile(
     r"[^\n]{0,80}?\b[A-Z]{2,}(?: [A-Z][a-z]+)?[ \t]*[-–—][ \t]*(?=\n|\Z)"
 )
+# ... and an outlet in brackets opening a later paragraph, nothing before it on its line.
+_PARAGRAPH_OUTLET = re.compile(
+    r"\n\([A-Z][\w&'-]*(?:[ \t]+[A-Z][\w&'-]*){0,2}\)[ \t]*[-–—]?[ \t]*(?=[\"“‘']?[A-Z0-9])"
+)
 # "Reuters - " / "AFP -" at the start of a paragraph.
 _AGENCY_DASH = re.compile(rf"({_AGENCY})\s+[-–—]\s+")
 # What such a line starts with (a cheap test before the regex).
@@ -192,7 +196,13 @@ _PROMPTS = {
     "Click ": re.compile(r"Click (?:here[^.!?]*[.!?]?|to enlarge[\])]?)"),
     # (to the sentence's end, or its line's: "Sign up now to get football news delivered
     # to your inbox" has no full stop, the next paragraph is the story's)
-    "Sign up ": re.compile(r"Sign up (?:here |now )?(?:for|to) [^.!?\n]*[.!?]?"),
+    # ... and the blurb after it, which ends its line with no full stop (prose has one):
+    # "Sign up for CNN's Wonder Theory science newsletter. Explore the universe with news on
+    # fascinating discoveries, scientific advancements and more"
+    "Sign up ": re.compile(
+        r"Sign up (?:here |now )?(?:for|to) [^.!?\n]*[.!?]?"
+        r"(?:[^\n]{0,200}(?<![.!?\"”’])(?=\n|\Z))?"
+    ),
     "Subscribe to ": re.compile(r"Subscribe to [^.!?\n]{0,120}\bnewsletter\b[^.!?\n]*[.!?]?"),
     "Print Tweet": re.compile(r"Print\s+Tweet(?:\s+Views\s+\d+)?(?:\s+Related\b)?"),
     # An embedded video's teaser: "Watch: Diplomats struggle over Aleppo Play Video".
@@ -336,6 +346,11 @@ def clutter_spans(title: str, text: str) -> list[tuple[int, int] | tuple[int, in
     position = _lead_end(title, text)
     if position:
         spans.append((0, position))
+    # The outlet opening a paragraph after a newsletter prompt or a stand-first: "... and
+    # more\n\n(CNN) Almost 100 years after its extinction, ..." (the first 2,000 characters).
+    outlet = _PARAGRAPH_OUTLET.search(text, position, 2_000)
+    if outlet is not None:
+        spans.append((outlet.start() + 1, outlet.end()))
     photos = _lines(text, spans)
     if _MARKS.search(text) is not None:
         spans.extend(_marked(text))
