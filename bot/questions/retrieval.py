@@ -213,8 +213,9 @@ class Retriever:
         texts: Mapping[int, tuple[str | None, str]],
     ) -> list[ScoredArticle]:
         """`ranked` with its first `reranks(query)` articles ordered again by their scores
-        raised for the question's words their text holds as typed; `texts`: each of those
-        articles' language and searched text (headline and body, page clutter left out)."""
+        raised for the question's words their text holds as typed, and more for those it
+        holds side by side; `texts`: each of those articles' language and searched text
+        (headline and body, page clutter left out)."""
         head = self.reranks(query)
         if head < 2 or len(ranked) < 2:
             return list(ranked)
@@ -465,18 +466,21 @@ def _shares_as_typed(terms: Sequence[QueryTerm], text: str, width: int) -> tuple
         return 0.0, 0.0
     places = sorted((at, n) for n, term in enumerate(terms) for at in _word_places(text, term.word))
     held = sum(terms[n].idf for n in {n for _, n in places}) / total
-    # The words inside a window sliding over their places, with their counts in it.
-    inside: dict[int, int] = {}
-    near, first = 0.0, 0
+    # A window sliding over the places: each word's count in it, and their idf summed.
+    inside = [0] * len(terms)
+    near = within = 0.0
+    first = 0
     for at, n in places:
-        inside[n] = inside.get(n, 0) + 1
+        if not inside[n]:
+            within += terms[n].idf
+        inside[n] += 1
         while at - places[first][0] >= width:
             gone = places[first][1]
             inside[gone] -= 1
             if not inside[gone]:
-                del inside[gone]
+                within -= terms[gone].idf
             first += 1
-        near = max(near, sum(terms[k].idf for k in inside))
+        near = max(near, within)
     return held, near / total
 
 
