@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 from pathlib import Path
 
@@ -15,7 +16,7 @@ from bot.articles.archive import ImportRecord
 from bot.articles.files import parse_jsonl
 from bot.i18n import LOCALE_DIR, RLM
 from bot.languages import question_languages
-from bot.questions.retrieval import Retriever
+from bot.questions.retrieval import DEFAULT_RANKING, Retriever
 from storage.languages import analyzer
 from storage.search_index import SCHEMA_VERSION, IndexChange, SearchIndex
 from tests.conftest import EDITOR, READER, SAMPLE, Harness, make_settings, start_bot, stop_bot
@@ -493,9 +494,11 @@ def test_the_words_as_typed_put_the_story_before_its_sibling() -> None:
     again = retriever.by_exact_words(query, found, texts)
     assert [s.article_id for s in again[:2]] == [2, 1]
     assert [s.score for s in again] == sorted((s.score for s in again), reverse=True)
-    # A word inside another is not held as typed ("победу" in "победушка").
+    # A word inside another is not held as typed ("победу" in "победушка"; the words' places
+    # left out, which would count the two found side by side).
     texts[1] = ("ru", "\nМерседесы, победушка, упустили")
-    assert [s.article_id for s in retriever.by_exact_words(query, found, texts)[:2]] == [1, 2]
+    held = _retriever_over("ru", [SIBLING, STORY, *WEATHER], near=0.0)
+    assert [s.article_id for s in held.by_exact_words(query, found, texts)[:2]] == [1, 2]
     # English questions are ranked as the engine ranks them.
     english = Retriever(SearchIndex.open(None)).analyze("mercedes lost the race")
     assert retriever.reranks(english) == 0
@@ -511,12 +514,50 @@ async def test_a_question_finds_the_story_holding_its_words_as_typed(bot: Harnes
     assert [hit.article.text for hit in more.hits] == [SIBLING]
 
 
-def _retriever_over(lang: str, stories: list[str]) -> Retriever:
-    """A retriever over an index of these texts in `lang` (ids from 1)."""
+# A story holding the question's words in one sentence, and a sibling holding them too (as
+# typed, as often), a little shorter, but apart; the same first sentence (the headline
+# guessed at import) in both.
+APART = (
+    "Городские новости за вторник. Всю ночь жители слышали сирены. Склады проверили "
+    "пожарные, власти города обещают новые правила хранения топлива у причалов. В порту "
+    "горели два катера."
+)
+TOGETHER = (
+    "Городские новости за вторник. Склады в порту горели всю ночь, сообщили пожарные. Власти "
+    "города обещают новые правила хранения топлива у причалов. Тушение заняло несколько "
+    "часов, пострадавших нет."
+)
+
+
+def test_the_words_as_typed_side_by_side_put_the_story_before_its_sibling() -> None:
+    question = "склады в порту горели всю ночь"
+    texts = {1: ("ru", f"\n{APART}"), 2: ("ru", f"\n{TOGETHER}")}
+    retriever = _retriever_over("ru", [APART, TOGETHER, *WEATHER])
+    query = retriever.analyze(question)
+    found = retriever.search(query, as_of=None)
+    assert [s.article_id for s in found[:2]] == [1, 2]
+    assert [s.article_id for s in retriever.by_exact_words(query, found, texts)[:2]] == [2, 1]
+    # Without the bonus for words near each other, both hold every word as typed: no change.
+    apart = _retriever_over("ru", [APART, TOGETHER, *WEATHER], near=0.0)
+    assert [s.article_id for s in apart.by_exact_words(query, found, texts)[:2]] == [1, 2]
+
+
+async def test_a_question_finds_the_story_holding_its_words_side_by_side(bot: Harness) -> None:
+    records = [ImportRecord(text=text, title="") for text in (APART, TOGETHER, *WEATHER)]
+    await bot.services.archive.import_records(records)
+    answers = await bot.services.questions.ask("склады в порту горели всю ночь")
+    assert [hit.article.text for hit in answers.hits[:2]] == [TOGETHER, APART]
+
+
+def _retriever_over(lang: str, stories: list[str], near: float | None = None) -> Retriever:
+    """A retriever over an index of these texts in `lang` (ids from 1); `near`: the ranking's
+    weight of words found side by side, if not the default."""
     index = SearchIndex.open(None)
     changes = [IndexChange(n, "", text, None, lang=lang) for n, text in enumerate(stories, 1)]
     index.apply(changes, len(stories))
-    return Retriever(index)
+    if near is None:
+        return Retriever(index)
+    return Retriever(index, dataclasses.replace(DEFAULT_RANKING, near=near))
 
 
 def test_a_persian_word_finds_the_articles_holding_another_form_of_it() -> None:

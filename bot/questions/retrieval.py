@@ -88,6 +88,13 @@ class RankingWeights:
     # candidates: docs/BENCHMARKS.md, "Languages, helper branch `lang30`").
     exact: float = 0.2
     exact_candidates: int = 10
+    # ... and times 1 + `near` x the idf share of those words found as typed within
+    # `near_chars` characters of each other (one sentence or clause): a headline often takes
+    # a phrase of its story's ("все его успехи были ещё впереди"), a sibling story uses the
+    # words apart. Tuned on bench/languages.py's tune half (60-120 characters, 0.15-0.25:
+    # docs/BENCHMARKS.md, "Languages, helper branch `lang31`").
+    near: float = 0.2
+    near_chars: int = 100
     # Coordination counts only words in less than this share of the articles:
     # commoner words add little to them (low idf) and would cost most of the search time
     # (ranking is the same within 0.01 at 0.01 and 1.0 on the dev set).
@@ -206,22 +213,27 @@ class Retriever:
         texts: Mapping[int, tuple[str | None, str]],
     ) -> list[ScoredArticle]:
         """`ranked` with its first `reranks(query)` articles ordered again by their scores
-        raised for the question's words their text holds as typed; `texts`: each of those
-        articles' language and searched text (headline and body, page clutter left out)."""
+        raised for the question's words their text holds as typed, and more for those it
+        holds side by side; `texts`: each of those articles' language and searched text
+        (headline and body, page clutter left out)."""
         head = self.reranks(query)
         if head < 2 or len(ranked) < 2:
             return list(ranked)
         by_lang: dict[str, list[QueryTerm]] = {}
         for term in query.terms:
             by_lang.setdefault(term.lang, []).append(term)
+        weights = self._weights
         rescored = []
         for place, found in enumerate(ranked[:head]):
-            share = 0.0
+            raised = 1.0
             if (article := texts.get(found.article_id)) is not None:
                 code = analysis_of(article[0]).code
                 if terms := by_lang.get(code):
-                    share = _share_as_typed(terms, normalize(code, article[1]).lower())
-            rescored.append((found.score * (1.0 + self._weights.exact * share), -place, found))
+                    held, near = _shares_as_typed(
+                        terms, normalize(code, article[1]).lower(), weights.near_chars
+                    )
+                    raised = (1.0 + weights.exact * held) * (1.0 + weights.near * near)
+            rescored.append((found.score * raised, -place, found))
         rescored.sort(key=lambda item: item[:2], reverse=True)
         # Every score only rises: the rest stay below.
         return [ScoredArticle(f.article_id, score) for score, _, f in rescored] + list(
@@ -446,22 +458,40 @@ class Retriever:
         return clauses
 
 
-def _share_as_typed(terms: Sequence[QueryTerm], text: str) -> float:
+def _shares_as_typed(terms: Sequence[QueryTerm], text: str, width: int) -> tuple[float, float]:
     """The idf share of the words (normalised, lower case) that `text` (the same) holds as
-    whole words."""
+    whole words, and the largest share of them starting less than `width` characters apart."""
     total = sum(term.idf for term in terms)
     if total <= 0:
-        return 0.0
-    return sum(term.idf for term in terms if _holds_word(text, term.word)) / total
+        return 0.0, 0.0
+    places = sorted((at, n) for n, term in enumerate(terms) for at in _word_places(text, term.word))
+    held = sum(terms[n].idf for n in {n for _, n in places}) / total
+    # A window sliding over the places: each word's count in it, and their idf summed.
+    inside = [0] * len(terms)
+    near = within = 0.0
+    first = 0
+    for at, n in places:
+        if not inside[n]:
+            within += terms[n].idf
+        inside[n] += 1
+        while at - places[first][0] >= width:
+            gone = places[first][1]
+            inside[gone] -= 1
+            if not inside[gone]:
+                within -= terms[gone].idf
+            first += 1
+        near = max(near, within)
+    return held, near / total
 
 
-def _holds_word(text: str, word: str) -> bool:
-    """Whether `word` is in `text` as a whole word (as the index's tokenizer splits them)."""
+def _word_places(text: str, word: str) -> list[int]:
+    """Where `word` starts in `text` as a whole word (as the index's tokenizer splits them)."""
+    places = []
     at = text.find(word)
     while at != -1:
         end = at + len(word)
         before = at == 0 or not text[at - 1].isalnum()
         if before and (end == len(text) or not text[end].isalnum()):
-            return True
+            places.append(at)
         at = text.find(word, at + 1)
-    return False
+    return places
