@@ -15,6 +15,7 @@ import itertools
 import logging
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import cast
 
 import numpy as np
 import numpy.typing as npt
@@ -29,7 +30,7 @@ from bot.stories.signature import (
     band_keys,
     shingles,
     shingles_many,
-    signatures_by_text,
+    signatures,
     similarity,
 )
 from storage.audit import Actor
@@ -136,19 +137,20 @@ class StoryKeeper:
         self._lock = asyncio.Lock()
 
     async def assign(
-        self, new: Sequence[tuple[int, str]], signed: Mapping[str, Signature] | None = None
+        self, new: Sequence[tuple[int, str]], signed: Sequence[Signature | None] | None = None
     ) -> list[Assignment]:
         """Give each new article (id, text), oldest first, the story of its nearest copy.
 
-        `signed`: signatures already computed, by text (an import's workers make them).
+        `signed`: each article's signature where already computed, in its place (an import's
+        workers make them; None: computed here).
         """
         if not new:
             return []
         async with self._lock:
-            return await self._assign(new, signed or {})
+            return await self._assign(new, signed or ())
 
     async def _assign(
-        self, new: Sequence[tuple[int, str]], signed: Mapping[str, Signature]
+        self, new: Sequence[tuple[int, str]], signed: Sequence[Signature | None]
     ) -> list[Assignment]:
         keys, own = await asyncio.to_thread(_signatures, [text for _, text in new], signed)
         per_article = np.fromiter(map(len, keys), np.int64, len(keys))
@@ -336,8 +338,11 @@ class _Decisions:
                     shared[other] = shared.get(other, 0) + 1
             # One candidate per story (the one sharing most bands), the likeliest first: a
             # story republished many times is verified once, not once per copy.
-            by_story = _per_story(shared, stories)
-            ranked = sorted(by_story.values(), key=lambda c: (-c[0], c[1]))[:MAX_VERIFIED]
+            ranked = (
+                sorted(_per_story(shared, stories).values(), key=_likeliest)[:MAX_VERIFIED]
+                if shared
+                else []
+            )
             best: tuple[float | None, int] | None = None
             if ranked and _same_bands(ranked[0][0], ks):
                 best = (None, ranked[0][1])
@@ -355,7 +360,11 @@ class _Decisions:
             stories[article_id] = assignment.story_id
             self.decided.append(assignment)
             for key in ks:
-                local.setdefault(key, []).append(article_id)
+                holders = local.get(key)
+                if holders is None:
+                    local[key] = [article_id]
+                else:
+                    holders.append(article_id)
 
 
 def _band_rows(
@@ -372,6 +381,11 @@ def _band_rows(
     keys, owners = keys[order], owners[order]
     distinct = _changes(keys, owners)
     return list(zip(keys[distinct].tolist(), owners[distinct].tolist(), strict=True))
+
+
+def _likeliest(candidate: tuple[int, int]) -> tuple[int, int]:
+    """The order of (band keys shared, id) candidates: most shared first, then lowest id."""
+    return -candidate[0], candidate[1]
 
 
 def _same_bands(shared: int, keys: tuple[int, ...]) -> bool:
@@ -394,14 +408,19 @@ def _reason(assignment: Assignment) -> str:
 
 
 def _signatures(
-    texts: list[str], signed: Mapping[str, Signature]
+    texts: list[str], signed: Sequence[Signature | None]
 ) -> tuple[list[tuple[int, ...]], list[U64 | None]]:
-    """`signatures` of the texts, those in `signed` taken from there."""
-    missing = [text for text in texts if text not in signed]
+    """`signatures` of the texts, those given in their place in `signed` taken from there."""
+    found: list[Signature | None] = list(signed) if signed else [None] * len(texts)
+    if len(found) != len(texts):
+        raise ValueError(f"{len(found)} signatures for {len(texts)} texts")
+    missing = [n for n, signature in enumerate(found) if signature is None]
     if missing:
-        signed = {**signed, **signatures_by_text(missing)}
-    found = [signed[text] for text in texts]
-    return [keys for keys, _ in found], [own for _, own in found]
+        keys, own = signatures([texts[n] for n in missing])
+        for n, signature in zip(missing, zip(keys, own, strict=True), strict=True):
+            found[n] = signature
+    complete = cast(list[Signature], found)
+    return [keys for keys, _ in complete], [own for _, own in complete]
 
 
 def _best_stored(
