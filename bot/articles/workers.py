@@ -46,12 +46,12 @@ class Built:
         # importer unpickled dataclasses field by field and two thousand small arrays at a
         # third more cost (its share of an import is the neck).
         rows = [_FIELDS(a) for a in self.articles]
-        signatures = self.signed or [None] * len(self.articles)
-        keys = [() if signed is None else signed[0] for signed in signatures]
-        own = [None if signed is None else signed[1] for signed in signatures]
+        found = self.signed or [None] * len(self.articles)
+        keys = [() if signed is None else signed[0] for signed in found]
+        own = [None if signed is None else signed[1] for signed in found]
         lengths = [
             _UNSIGNED if signed is None else _NONE if shingled is None else len(shingled)
-            for signed, shingled in zip(signatures, own, strict=True)
+            for signed, shingled in zip(found, own, strict=True)
         ]
         flat = np.concatenate([s for s in own if s is not None] or [np.zeros(0, np.uint64)])
         return _unpack, (rows, keys, lengths, flat, self.refused, self.unreadable)
