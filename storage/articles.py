@@ -13,7 +13,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.audit import Actor, audit_entry
-from storage.db import Database, insert_rows
+from storage.db import Database, insert_rows, stored_values
 from storage.models import Article, Counter
 
 CHANGE_COUNTER = "article_changes"
@@ -685,25 +685,16 @@ async def _known_keys(
     session: AsyncSession, batch: Sequence[NewArticle]
 ) -> tuple[set[str], set[str], set[str]]:
     """The content hashes, external ids and canonical URLs of this batch stored already."""
-    known_hashes: set[str] = set()
-    for chunk in _chunks([a.content_hash for a in batch], 500):
-        found = await session.scalars(
-            select(Article.content_hash).where(Article.content_hash.in_(chunk))
-        )
-        known_hashes.update(found)
-    known_external: set[str] = set()
-    for chunk in _chunks([a.external_id for a in batch if a.external_id], 500):
-        found_ids = await session.scalars(
-            select(Article.external_id).where(Article.external_id.in_(chunk))
-        )
-        known_external.update(i for i in found_ids if i)
-    known_urls: set[str] = set()
-    for chunk in _chunks([a.canonical_url for a in batch if a.canonical_url], 500):
-        found_urls = await session.scalars(
-            select(Article.canonical_url).where(Article.canonical_url.in_(chunk))
-        )
-        known_urls.update(u for u in found_urls if u)
-    return known_hashes, known_external, known_urls
+    table = cast(Table, Article.__table__)
+    return (
+        await stored_values(session, table, "content_hash", [a.content_hash for a in batch]),
+        await stored_values(
+            session, table, "external_id", [a.external_id for a in batch if a.external_id]
+        ),
+        await stored_values(
+            session, table, "canonical_url", [a.canonical_url for a in batch if a.canonical_url]
+        ),
+    )
 
 
 _NEW_COLUMNS = (
@@ -772,10 +763,6 @@ def _values(new: NewArticle, now: dt.datetime, seq: int) -> dict[str, object]:
         "updated_at": now,
         "change_seq": seq,
     }
-
-
-def _chunks(items: list[str], size: int) -> list[list[str]]:
-    return [items[i : i + size] for i in range(0, len(items), size)]
 
 
 def _unique(batch: Sequence[NewArticle]) -> list[NewArticle]:

@@ -144,6 +144,39 @@ async def insert_rows(
     await conn.exec_driver_sql(sql, list(rows))
 
 
+async def stored_values(
+    session: AsyncSession, table: Table, column: str, values: Sequence[str], *, chunk: int = 500
+) -> set[str]:
+    """Which of these text `values` the `column` of `table` holds, read in the session's
+    transaction, `chunk` at a time.
+
+    For bulk imports: a `select(...).where(column.in_(values))` coerces and compiles every
+    value on each call, several times what the read costs; this is one plain statement.
+    """
+    found: set[str] = set()
+    if not values:
+        return found
+    conn = await session.connection()
+    dialect = conn.dialect
+    quote = dialect.identifier_preparer.quote
+    for at in range(0, len(values), chunk):
+        part = list(values[at : at + chunk])
+        # The last value repeated up to a power of two (or `chunk`): one prepared statement
+        # for each of a few lengths, not one for every batch's last chunk.
+        size = min(chunk, 1 << max(len(part) - 1, 0).bit_length())
+        part += [part[-1]] * (size - len(part))
+        if dialect.paramstyle == "numeric_dollar":
+            marks = ", ".join(f"${n}" for n in range(1, len(part) + 1))
+        else:
+            marks = ", ".join("?" * len(part))
+        name = quote(column)
+        result = await conn.exec_driver_sql(
+            f"SELECT {name} FROM {quote(table.name)} WHERE {name} IN ({marks})", tuple(part)
+        )
+        found.update(value for (value,) in result if value is not None)
+    return found
+
+
 def _process_column(rows: list[list[Any]], column: int, process: Callable[[Any], Any]) -> None:
     """Bind-process one column of every row, each distinct date or time once: a batch's rows
     share a few, and formatting each again was a tenth of an import's inserts."""

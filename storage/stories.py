@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+import operator
 import sys
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
@@ -528,15 +529,18 @@ def _int_pairs(rows: list[Any]) -> tuple[Ids, Ids]:
     return flat[0::2], flat[1::2]
 
 
+_FIRST, _SECOND, _THIRD = operator.itemgetter(0), operator.itemgetter(1), operator.itemgetter(2)
+
+
 def _key_runs(rows: list[Any]) -> tuple[Ids, Ids, Ids]:
     """`Candidates.of_runs`' keys, counts and ids of `SQLITE_CANDIDATES`' rows (a key's
     articles in one text), or of the engine's (a key and an article a row)."""
     if rows and not isinstance(rows[0][-1], str):
         pairs = Candidates.of_pairs(*_int_pairs(rows))
         return pairs.keys, np.diff(pairs.bounds), pairs.ids
-    keys = np.fromiter((r[0] for r in rows), dtype=np.int64, count=len(rows))
-    counts = np.fromiter((r[1] for r in rows), dtype=np.int64, count=len(rows))
-    ids = np.fromstring(",".join([r[2] for r in rows]), dtype=np.int64, sep=",")
+    keys = np.fromiter(map(_FIRST, rows), dtype=np.int64, count=len(rows))
+    counts = np.fromiter(map(_SECOND, rows), dtype=np.int64, count=len(rows))
+    ids = np.fromstring(",".join(map(_THIRD, rows)), dtype=np.int64, sep=",")
     return keys, counts, ids
 
 

@@ -19,13 +19,14 @@ import numpy as np
 import pytest
 import tantivy
 
-from bot.articles.archive import ImportRecord
+from bot.articles.archive import ImportRecord, _signatures_of
 from bot.articles.building import JsonLine
 from bot.articles.workers import Built, build_batch
 from bot.clock import ManualClock
 from bot.services import Services, open_services
 from bot.settings import Settings
-from storage.articles import ArticleStore
+from bot.stories.keeper import _signatures
+from storage.articles import ArticleChange, ArticleStore
 from storage.db import Database
 from storage.search_index import BODY_FIELD, IndexLocked, SearchIndex
 from storage.tombstones import TombstoneStore
@@ -263,12 +264,8 @@ def test_a_parsed_batch_reaches_the_importer_as_it_left_the_worker() -> None:
     built = build_batch(list(enumerate(lines, start=1)), dt.date(2026, 12, 4))
     assert len(built.articles) == 2 and len(built.refused) == 1
     assert built.unreadable == [("a.jsonl", 3)]
-    assert [len(keys) > 0 for keys, _ in built.signed.values()] == [True, False]
-    unsigned = Built(
-        built.articles,
-        built.refused,
-        {built.articles[0].text: built.signed[built.articles[0].text]},
-    )
+    assert [s is not None and len(s[0]) > 0 for s in built.signed] == [True, False]
+    unsigned = Built(built.articles, built.refused, [built.signed[0], None])
     for sent in (built, unsigned):
         received = pickle.loads(pickle.dumps(sent))
         assert (received.articles, received.refused, received.unreadable) == (
@@ -276,11 +273,41 @@ def test_a_parsed_batch_reaches_the_importer_as_it_left_the_worker() -> None:
             sent.refused,
             sent.unreadable,
         )
-        assert received.signed.keys() == sent.signed.keys()
-        for text, (keys, own) in sent.signed.items():
-            assert received.signed[text][0] == keys
-            got = received.signed[text][1]
+        assert len(received.signed) == len(sent.signed)
+        for signed, got_signed in zip(sent.signed, received.signed, strict=True):
+            if signed is None:
+                assert got_signed is None
+                continue
+            assert got_signed is not None and got_signed[0] == signed[0]
+            own, got = signed[1], got_signed[1]
             assert (got is None and own is None) or np.array_equal(got, own)
+
+
+def test_the_workers_signatures_reach_the_story_check_in_the_stored_articles_places() -> None:
+    texts = [seed_text(), seed_text() + " A second paragraph.", "Short, but an article."]
+    lines = [
+        JsonLine(json.dumps({"text": text}).encode(), "a.jsonl", n)
+        for n, text in enumerate(texts, start=1)
+    ]
+    built = build_batch(list(enumerate(lines, start=1)), dt.date(2026, 12, 4))
+    # The second article was stored already: only the first and the third are new.
+    created = [
+        ArticleChange(7 + n, 40 + n, a.title, a.text, a.published, False)
+        for n, a in enumerate(built.articles)
+        if n != 1
+    ]
+    assert _signatures_of(created, built) == [built.signed[0], built.signed[2]]
+    unsigned = Built(built.articles, built.refused)
+    assert _signatures_of(created, unsigned) == [None, None]
+    # What the story check computes itself is what the workers sent.
+    keys, own = _signatures([c.text for c in created], [None, built.signed[2]])
+    sent = [built.signed[0], built.signed[2]]
+    assert keys == [s[0] for s in sent if s is not None]
+    assert all(
+        (a is None and s is not None and s[1] is None)
+        or (a is not None and s is not None and np.array_equal(a, s[1]))
+        for a, s in zip(own, sent, strict=True)
+    )
 
 
 async def test_index_catch_up_holds_a_bounded_amount_of_text(

@@ -10,7 +10,7 @@ import functools
 import itertools
 import logging
 import shutil
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Mapping, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
@@ -443,13 +443,15 @@ class Archive:
         # (The heaps' free pages are not trimmed after each batch: the next batch faulted
         # them back in, 5% of an import's CPU, and with two heaps (bot/memory.py) the story
         # check adds nothing to the peak at 400,000 without it: docs/BENCHMARKS.md, stop 28.)
-        await self._join_stories_later([(c.article_id, c.text) for c in created], batch.signed)
+        await self._join_stories_later(
+            [(c.article_id, c.text) for c in created], _signatures_of(created, batch)
+        )
         report.added += len(created)
         report.duplicates += len(batch.articles) - len(created)
         return created
 
     async def _join_stories(
-        self, new: list[tuple[int, str]], signed: Mapping[str, Signature] | None = None
+        self, new: list[tuple[int, str]], signed: Sequence[Signature | None] | None = None
     ) -> None:
         """New articles join the story of a near copy (see bot/stories).
 
@@ -466,7 +468,7 @@ class Archive:
             )
 
     async def _join_stories_later(
-        self, new: list[tuple[int, str]], signed: Mapping[str, Signature]
+        self, new: list[tuple[int, str]], signed: Sequence[Signature | None]
     ) -> None:
         """Assign stories to a stored batch while the import stores and indexes the next.
 
@@ -688,6 +690,17 @@ def _log_rebuild_progress(applied: int, last_seq: int) -> None:
     log.info(
         "rebuilding the search index for the new schema: %d of %d change(s)", applied, last_seq
     )
+
+
+def _signatures_of(created: Sequence[ArticleChange], batch: Built) -> list[Signature | None]:
+    """The workers' signature of each stored article of a batch (None where there is none).
+
+    Found by the text itself (`save_many` keeps each article's text object), not its value:
+    hashing every text for a dict cost ~3 us an article."""
+    if not batch.signed:
+        return [None] * len(created)
+    by_text = {id(a.text): s for a, s in zip(batch.articles, batch.signed, strict=True)}
+    return [by_text.get(id(c.text)) for c in created]
 
 
 def _index_changes(changes: Iterable[ArticleChange]) -> list[IndexChange]:

@@ -17,7 +17,7 @@ import numpy as np
 from bot.articles.building import ImportRecord, JsonLine, build_records, decode_record
 from bot.i18n import Phrase
 from bot.languages import detect
-from bot.stories.signature import U64, Signature, signatures_by_text
+from bot.stories.signature import U64, Signature, signatures
 from storage.articles import NewArticle
 
 # One parsing process per core (at most 4) where there are several: the importer's own work
@@ -29,13 +29,16 @@ IMPORT_WORKERS = min(4, _CORES) if _CORES > 1 else 0
 
 @dataclass(frozen=True, slots=True)
 class Built:
-    """A batch of records made articles, why the others were refused, the articles' story
-    signatures by text (the story check's hashing, done here beside the parse), and the lines
-    that were no article objects (file, line)."""
+    """A batch of records made articles, why the others were refused, each article's story
+    signature in its place (the story check's hashing, done here beside the parse; none when
+    empty), and the lines that were no article objects (file, line).
+
+    (In places, not by text: a dict by text hashed every text in both processes, ~3 us an
+    article in each.)"""
 
     articles: list[NewArticle]
     refused: list[Phrase]
-    signed: dict[str, Signature] = field(default_factory=dict)
+    signed: list[Signature | None] = field(default_factory=list)
     unreadable: list[tuple[str | None, int]] = field(default_factory=list)
 
     def __reduce__(self) -> tuple[Callable[..., Built], tuple[object, ...]]:
@@ -43,12 +46,12 @@ class Built:
         # importer unpickled dataclasses field by field and two thousand small arrays at a
         # third more cost (its share of an import is the neck).
         rows = [_FIELDS(a) for a in self.articles]
-        signatures = [self.signed.get(a.text) for a in self.articles]
-        keys = [() if signed is None else signed[0] for signed in signatures]
-        own = [None if signed is None else signed[1] for signed in signatures]
+        found = self.signed or [None] * len(self.articles)
+        keys = [() if signed is None else signed[0] for signed in found]
+        own = [None if signed is None else signed[1] for signed in found]
         lengths = [
             _UNSIGNED if signed is None else _NONE if shingled is None else len(shingled)
-            for signed, shingled in zip(signatures, own, strict=True)
+            for signed, shingled in zip(found, own, strict=True)
         ]
         flat = np.concatenate([s for s in own if s is not None] or [np.zeros(0, np.uint64)])
         return _unpack, (rows, keys, lengths, flat, self.refused, self.unreadable)
@@ -71,14 +74,16 @@ def _unpack(
     unreadable: list[tuple[str | None, int]],
 ) -> Built:
     articles = [NewArticle(*row) for row in rows]
-    signed: dict[str, Signature] = {}
+    signed: list[Signature | None] = []
     start = 0
-    for article, ks, length in zip(articles, keys, lengths, strict=True):
+    for ks, length in zip(keys, lengths, strict=True):
         if length == _NONE:
-            signed[article.text] = (ks, None)
+            signed.append((ks, None))
         elif length >= 0:
-            signed[article.text] = (ks, flat[start : start + length])
+            signed.append((ks, flat[start : start + length]))
             start += length
+        else:
+            signed.append(None)
     return Built(articles, refused, signed, unreadable)
 
 
@@ -100,7 +105,8 @@ def build_batch(chunk: Sequence[tuple[int, ImportRecord | JsonLine]], today: dt.
             item = decoded
         records.append((number, item))
     articles, refused = build_records(records, today)
-    return Built(articles, refused, signatures_by_text([a.text for a in articles]), unreadable)
+    keys, own = signatures([a.text for a in articles])
+    return Built(articles, refused, list(zip(keys, own, strict=True)), unreadable)
 
 
 def parse_pool(workers: int) -> ProcessPoolExecutor:

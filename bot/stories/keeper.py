@@ -15,6 +15,7 @@ import itertools
 import logging
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import cast
 
 import numpy as np
 import numpy.typing as npt
@@ -29,7 +30,7 @@ from bot.stories.signature import (
     band_keys,
     shingles,
     shingles_many,
-    signatures_by_text,
+    signatures,
     similarity,
 )
 from storage.audit import Actor
@@ -136,22 +137,27 @@ class StoryKeeper:
         self._lock = asyncio.Lock()
 
     async def assign(
-        self, new: Sequence[tuple[int, str]], signed: Mapping[str, Signature] | None = None
+        self, new: Sequence[tuple[int, str]], signed: Sequence[Signature | None] | None = None
     ) -> list[Assignment]:
         """Give each new article (id, text), oldest first, the story of its nearest copy.
 
-        `signed`: signatures already computed, by text (an import's workers make them).
+        `signed`: each article's signature where already computed, in its place (an import's
+        workers make them; None: computed here).
         """
         if not new:
             return []
         async with self._lock:
-            return await self._assign(new, signed or {})
+            return await self._assign(new, signed or ())
 
     async def _assign(
-        self, new: Sequence[tuple[int, str]], signed: Mapping[str, Signature]
+        self, new: Sequence[tuple[int, str]], signed: Sequence[Signature | None]
     ) -> list[Assignment]:
         keys, own = await asyncio.to_thread(_signatures, [text for _, text in new], signed)
-        stored = await self.store.candidates((k for ks in keys for k in ks), most=MAX_PER_KEY)
+        per_article = np.fromiter(map(len, keys), np.int64, len(keys))
+        every_key = np.fromiter(
+            itertools.chain.from_iterable(keys), np.int64, int(per_article.sum())
+        )
+        stored = await self.store.candidates(every_key, most=MAX_PER_KEY)
         # (Keys held by more than MAX_PER_KEY are not read at all.)
         batch_ids = np.fromiter((article_id for article_id, _ in new), np.int64, len(new))
         outside = np.setdiff1d(stored.ids, batch_ids)
@@ -182,14 +188,7 @@ class StoryKeeper:
             )
             for a in decisions.decided
         ]
-        # In key order: random keys each dirty a page of the key index, and a large index has
-        # far more pages than a batch has keys (3x less time at 600,000 articles, sorted).
-        bands = sorted(
-            (key, article_id)
-            for (article_id, _), ks in zip(new, keys, strict=True)
-            for key in set(ks)
-        )
-        await self.store.record(members, bands)
+        await self.store.record(members, _band_rows(batch_ids, per_article, every_key))
         return decisions.decided
 
     async def _shingle(
@@ -339,8 +338,11 @@ class _Decisions:
                     shared[other] = shared.get(other, 0) + 1
             # One candidate per story (the one sharing most bands), the likeliest first: a
             # story republished many times is verified once, not once per copy.
-            by_story = _per_story(shared, stories)
-            ranked = sorted(by_story.values(), key=lambda c: (-c[0], c[1]))[:MAX_VERIFIED]
+            ranked = (
+                sorted(_per_story(shared, stories).values(), key=_likeliest)[:MAX_VERIFIED]
+                if shared
+                else []
+            )
             best: tuple[float | None, int] | None = None
             if ranked and _same_bands(ranked[0][0], ks):
                 best = (None, ranked[0][1])
@@ -358,7 +360,32 @@ class _Decisions:
             stories[article_id] = assignment.story_id
             self.decided.append(assignment)
             for key in ks:
-                local.setdefault(key, []).append(article_id)
+                holders = local.get(key)
+                if holders is None:
+                    local[key] = [article_id]
+                else:
+                    holders.append(article_id)
+
+
+def _band_rows(
+    ids: npt.NDArray[np.int64], per_article: npt.NDArray[np.int64], keys: npt.NDArray[np.int64]
+) -> list[tuple[int, int]]:
+    """The rows of story_bands: each article's distinct band keys (`per_article` of `keys`
+    each, in the order of `ids`) as (key, article id), in key order, then article.
+
+    In key order: random keys each dirty a page of the key index, and a large index has far
+    more pages than a batch has keys (3x less time at 600,000 articles, sorted). Sorted with
+    numpy: a batch's 20,000 tuples of large ints in Python cost 15-35 us an article."""
+    owners = np.repeat(ids, per_article)
+    order = np.lexsort((owners, keys))
+    keys, owners = keys[order], owners[order]
+    distinct = _changes(keys, owners)
+    return list(zip(keys[distinct].tolist(), owners[distinct].tolist(), strict=True))
+
+
+def _likeliest(candidate: tuple[int, int]) -> tuple[int, int]:
+    """The order of (band keys shared, id) candidates: most shared first, then lowest id."""
+    return -candidate[0], candidate[1]
 
 
 def _same_bands(shared: int, keys: tuple[int, ...]) -> bool:
@@ -381,14 +408,19 @@ def _reason(assignment: Assignment) -> str:
 
 
 def _signatures(
-    texts: list[str], signed: Mapping[str, Signature]
+    texts: list[str], signed: Sequence[Signature | None]
 ) -> tuple[list[tuple[int, ...]], list[U64 | None]]:
-    """`signatures` of the texts, those in `signed` taken from there."""
-    missing = [text for text in texts if text not in signed]
+    """`signatures` of the texts, those given in their place in `signed` taken from there."""
+    found: list[Signature | None] = list(signed) if signed else [None] * len(texts)
+    if len(found) != len(texts):
+        raise ValueError(f"{len(found)} signatures for {len(texts)} texts")
+    missing = [n for n, signature in enumerate(found) if signature is None]
     if missing:
-        signed = {**signed, **signatures_by_text(missing)}
-    found = [signed[text] for text in texts]
-    return [keys for keys, _ in found], [own for _, own in found]
+        keys, own = signatures([texts[n] for n in missing])
+        for n, signature in zip(missing, zip(keys, own, strict=True), strict=True):
+            found[n] = signature
+    complete = cast(list[Signature], found)
+    return [keys for keys, _ in complete], [own for _, own in complete]
 
 
 def _best_stored(
