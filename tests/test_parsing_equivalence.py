@@ -136,8 +136,25 @@ def test_content_hash_refuses_lone_surrogates_as_the_first_definition_did() -> N
 @example("a\n\u2028\nb")
 @example("date\n2017-07-04\n\nBody\n\n\n\nmore")
 @example("x\xa0\x00y")
+@example("cafe\u0301 and \u212b")  # a mark that composes with the ASCII before it; a singleton
+@example("a\u0308\u0301 o\u0327\u0301 “x”")  # marks out of canonical order, after ASCII
+@example(" a\n b \n\tc")
+@example("x\u200by\u2028z\x85")
 def test_clean_text_is_the_first_definition(raw: str) -> None:
     assert first_clean_text(raw) == clean_text(raw)
+
+
+@SETTINGS
+@given(st.one_of(TEXT, ASCII, LINES.map("\n".join)))
+@example("cafe\u0301")
+@example("\u0301")
+@example("é\u0301")
+@example("a\u0327\u0301b\u0301\u0327")
+def test_a_quiet_text_is_in_nfc_with_nothing_unprintable(text: str) -> None:
+    # What lets clean_text keep a text as it is without normalising or searching it.
+    if parsing._quiet(text):
+        assert unicodedata.normalize("NFC", text) == text
+        assert parsing.UNPRINTABLE.search(text) is None
 
 
 @SETTINGS
@@ -174,6 +191,8 @@ MOJIBAKE_TEXT = st.text(st.sampled_from(MOJIBAKE), max_size=80)
 @example("В“Р and “quotes” – dashes…")
 @example("В–В")  # found by hypothesis: a dash between Cyrillic capitals is no mojibake
 @example("В’В")
+@example("Это В«Р» и «Р»")
+@example("СЂ“С")
 def test_windowed_mojibake_check_is_ftfys(text: str) -> None:
     assert parsing.looks_bad(text) == is_bad(text)
 
@@ -183,13 +202,46 @@ def first_windows(text: str) -> str:
     return "".join(p if n % 2 or len(p) <= 8 else f"{p[:4]}\n{p[-4:]}" for n, p in enumerate(parts))
 
 
+def first_window_list(text: str) -> list[str]:
+    """The windows as a loop over the suspect runs made them (before the cuts were found by
+    one regex): the same strings are the keys of the judged windows."""
+    run = re.compile(f"[^{parsing._PLAIN}{parsing._TYPOGRAPHY}]+")
+    windows: list[str] = []
+    pieces: list[str] = []
+    position = 0
+    for found in run.finditer(text):
+        start = found.start()
+        if start - position <= 8:
+            pieces.append(text[position:start])
+        else:
+            pieces.append(text[position : position + 4])
+            windows.append("".join(pieces))
+            pieces = ["\n", text[start - 4 : start]]
+        pieces.append(found.group())
+        position = found.end()
+    end = len(text)
+    if end - position <= 8:
+        pieces.append(text[position:end])
+        windows.append("".join(pieces))
+    else:
+        pieces.append(text[position : position + 4])
+        windows.append("".join(pieces))
+        windows.append(f"\n{text[end - 4 : end]}")
+    return windows
+
+
 @SETTINGS
 @given(st.one_of(MOJIBAKE_TEXT, TEXT, st.lists(MOJIBAKE_TEXT | ASCII, max_size=8).map("".join)))
 @example("é")
 @example("abcdefghijé")
 @example("éabcdefghijéé")
+@example("abcdefghi")
+@example("abcdefgh")
+@example("éabcdefghé")
+@example("éabcdefgh")
 def test_windows_are_the_split_at_suspect_runs(text: str) -> None:
     assert first_windows(text) == parsing._windows(text)
+    assert first_window_list(text) == parsing._window_list(text)
     # Each window after the first starts at a cut's line break (judged alone, see looks_bad).
     windows = parsing._window_list(text)
     assert all(w.startswith("\n") for w in windows[1:])
