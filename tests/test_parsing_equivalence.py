@@ -64,6 +64,19 @@ def first_clean_text(raw: str) -> str:
     return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
 
 
+def first_drop_repeats(paragraphs: list[str]) -> list[str]:
+    kept: list[str] = []
+    for paragraph in paragraphs:
+        if not kept or kept[-1] != paragraph:
+            kept.append(paragraph)
+    return kept
+
+
+@given(st.lists(st.sampled_from(["", "a", "b", "a b"]), max_size=12))
+def test_drop_repeats_is_the_first_definition(paragraphs: list[str]) -> None:
+    assert first_drop_repeats(paragraphs) == parsing._drop_repeats(paragraphs)
+
+
 def first_parse_article(raw: str, *, title: str | None = None) -> ParsedArticle:
     text = first_clean_text(raw)
     published = None
@@ -72,7 +85,7 @@ def first_parse_article(raw: str, *, title: str | None = None) -> ParsedArticle:
         if published is not None:
             text = text[match.end() :].lstrip()
     paragraphs = [parsing._once(p) for p in re.split(r"\n\s*\n|\n", text) if p.strip()]
-    paragraphs = parsing._drop_repeats(paragraphs)
+    paragraphs = first_drop_repeats(paragraphs)
     body = "\n\n".join(paragraphs)
     source = article_source(body)
     headline = (

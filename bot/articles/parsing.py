@@ -308,8 +308,13 @@ def content_hash(text: str) -> str:
             return hashlib.sha256(_single_spaced(data).lower()).hexdigest()
         others = beyond_ascii(text)
         if others.isprintable():
-            if others.casefold() != others:
-                data = text.casefold().encode("utf-8")
+            if 4 * len(others) < len(text):
+                if others.casefold() != others:  # a few characters to fold, if any
+                    data = text.casefold().encode("utf-8")
+            else:  # mostly beyond ASCII (Cyrillic has capitals): fold the text once
+                folded = text.casefold()
+                if folded != text:
+                    data = folded.encode("utf-8")
             return hashlib.sha256(_single_spaced(data).lower()).hexdigest()
     normal = " ".join(text.split()).casefold()
     return hashlib.sha256(normal.encode("utf-8")).hexdigest()
@@ -408,8 +413,11 @@ def parse_article(raw: str, *, title: str | None = None) -> ParsedArticle:
         if published is not None:
             text = text[match.end() :].lstrip()
             lines = text.split("\n")
-    # clean_text stripped every line, so the paragraphs are the non-empty lines.
-    paragraphs = [_once(p) for p in lines if p]
+    # clean_text stripped every line, so the paragraphs are the non-empty lines. (_once's
+    # first tests, inline: a call a paragraph cost more than they do.)
+    paragraphs = [
+        p if len(p) < 40 or p.find(p[:20], len(p) // 2 - 4) == -1 else _once(p) for p in lines if p
+    ]
     paragraphs = _drop_repeats(paragraphs)
     body = "\n\n".join(paragraphs)
     source = article_source(body)
@@ -480,11 +488,8 @@ def _once(paragraph: str) -> str:
 
 
 def _drop_repeats(paragraphs: list[str]) -> list[str]:
-    kept: list[str] = []
-    for paragraph in paragraphs:
-        if not kept or kept[-1] != paragraph:
-            kept.append(paragraph)
-    return kept
+    # The last one kept is the one before (a dropped one equals it).
+    return [p for before, p in zip([None, *paragraphs], paragraphs, strict=False) if p != before]
 
 
 def _parse_date(value: str) -> dt.date | None:
