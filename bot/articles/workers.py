@@ -17,7 +17,7 @@ import numpy as np
 from bot.articles.building import ImportRecord, JsonLine, build_records, decode_record
 from bot.i18n import Phrase
 from bot.languages import detect
-from bot.stories.signature import U64, Signature, signatures_by_text
+from bot.stories.signature import U64, Signature, signatures
 from storage.articles import NewArticle
 
 # One parsing process per core (at most 4) where there are several: the importer's own work
@@ -30,20 +30,37 @@ IMPORT_WORKERS = min(4, _CORES) if _CORES > 1 else 0
 @dataclass(frozen=True, slots=True)
 class Built:
     """A batch of records made articles, why the others were refused, the articles' story
-    signatures by text (the story check's hashing, done here beside the parse), and the lines
-    that were no article objects (file, line)."""
+    signatures (the story check's hashing, done here beside the parse), and the lines that
+    were no article objects (file, line)."""
 
     articles: list[NewArticle]
     refused: list[Phrase]
-    signed: dict[str, Signature] = field(default_factory=dict)
+    # The story signature of each article, in the order of `articles` (None: not computed).
+    signatures: list[Signature | None] = field(default_factory=list)
     unreadable: list[tuple[str | None, int]] = field(default_factory=list)
+    # Each article's text in UTF-8, as the parse encoded it: sent so, not encoded again.
+    encoded: list[bytes] | None = field(default=None, compare=False, repr=False)
+
+    @property
+    def signed(self) -> dict[str, Signature]:
+        """The signatures by text, as the story check takes them (made when asked for: a
+        worker need not hash every text for a dict only the importer reads)."""
+        return {
+            article.text: signed
+            for article, signed in zip(self.articles, self.signatures, strict=False)
+            if signed is not None
+        }
 
     def __reduce__(self) -> tuple[Callable[..., Built], tuple[object, ...]]:
-        # Sent from a worker as plain rows and one array of every article's shingles: the
-        # importer unpickled dataclasses field by field and two thousand small arrays at a
-        # third more cost (its share of an import is the neck).
-        rows = [_FIELDS(a) for a in self.articles]
-        signatures = [self.signed.get(a.text) for a in self.articles]
+        # Sent from a worker as plain rows, the texts' UTF-8 and one array of every article's
+        # shingles: the importer unpickled dataclasses field by field and two thousand small
+        # arrays at a third more cost (its share of an import is the neck), and pickling a
+        # text encodes it (7 us an article) where the parse had its bytes already.
+        rows = [_OTHER_FIELDS(a) for a in self.articles]
+        texts = self.encoded
+        if texts is None or len(texts) != len(self.articles):
+            texts = [a.text.encode("utf-8", "surrogatepass") for a in self.articles]
+        signatures = self.signatures or [None] * len(self.articles)
         keys = [() if signed is None else signed[0] for signed in signatures]
         own = [None if signed is None else signed[1] for signed in signatures]
         lengths = [
@@ -51,7 +68,7 @@ class Built:
             for signed, shingled in zip(signatures, own, strict=True)
         ]
         flat = np.concatenate([s for s in own if s is not None] or [np.zeros(0, np.uint64)])
-        return _unpack, (rows, keys, lengths, flat, self.refused, self.unreadable)
+        return _unpack, (rows, texts, keys, lengths, flat, self.refused, self.unreadable)
 
 
 # `lengths` of `_unpack`: a text with no shingles (too short), a text with no signature.
@@ -59,27 +76,37 @@ _NONE = -1
 _UNSIGNED = -2
 
 
-_FIELDS = operator.attrgetter(*(f.name for f in fields(NewArticle)))
+# Every field of an article but its text, which is sent apart (encoded), and its place.
+_NAMES = [f.name for f in fields(NewArticle)]
+_TEXT_AT = _NAMES.index("text")
+_OTHER_FIELDS = operator.attrgetter(*(name for name in _NAMES if name != "text"))
 
 
 def _unpack(
     rows: list[tuple[Any, ...]],
+    texts: list[bytes],
     keys: list[tuple[int, ...]],
     lengths: list[int],
     flat: U64,
     refused: list[Phrase],
     unreadable: list[tuple[str | None, int]],
 ) -> Built:
-    articles = [NewArticle(*row) for row in rows]
-    signed: dict[str, Signature] = {}
+    at = _TEXT_AT
+    articles = [
+        NewArticle(*(*row[:at], text.decode("utf-8", "surrogatepass"), *row[at:]))
+        for row, text in zip(rows, texts, strict=True)
+    ]
+    signatures: list[Signature | None] = []
     start = 0
-    for article, ks, length in zip(articles, keys, lengths, strict=True):
+    for ks, length in zip(keys, lengths, strict=True):
         if length == _NONE:
-            signed[article.text] = (ks, None)
+            signatures.append((ks, None))
         elif length >= 0:
-            signed[article.text] = (ks, flat[start : start + length])
+            signatures.append((ks, flat[start : start + length]))
             start += length
-    return Built(articles, refused, signed, unreadable)
+        else:
+            signatures.append(None)
+    return Built(articles, refused, signatures, unreadable)
 
 
 def build_batch(chunk: Sequence[tuple[int, ImportRecord | JsonLine]], today: dt.date) -> Built:
@@ -99,8 +126,10 @@ def build_batch(chunk: Sequence[tuple[int, ImportRecord | JsonLine]], today: dt.
                 continue
             item = decoded
         records.append((number, item))
-    articles, refused = build_records(records, today)
-    return Built(articles, refused, signatures_by_text([a.text for a in articles]), unreadable)
+    encoded: list[bytes] = []
+    articles, refused = build_records(records, today, encoded)
+    keys, own = signatures([a.text for a in articles])
+    return Built(articles, refused, list(zip(keys, own, strict=True)), unreadable, encoded)
 
 
 def parse_pool(workers: int) -> ProcessPoolExecutor:
