@@ -128,7 +128,7 @@ def build_batch(chunk: Sequence[tuple[int, ImportRecord | JsonLine]], today: dt.
         records.append((number, item))
     encoded: list[bytes] = []
     articles, refused = build_records(records, today, encoded)
-    keys, own = signatures([a.text for a in articles])
+    keys, own = signatures([a.text for a in articles], encoded)
     return Built(articles, refused, list(zip(keys, own, strict=True)), unreadable, encoded)
 
 
