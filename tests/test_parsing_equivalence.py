@@ -420,6 +420,8 @@ MARK_PIECES = st.sampled_from(
     [
         *("Related News", "Read more", "Read", "Tags", "Tag", "Click here", "Print Tweet"),
         *("Print", "pic.twitter.com", "pic.twitter", "Share on Facebook", "Sign up for"),
+        # Words whose first letter is translated as a mark's is (C, F, G, M, P, R, S, T, W).
+        *("Sags", "Cead more", "Wlick here", "Get", "Get short URL", "é"),
         *"a \n",
     ]
 )
@@ -432,6 +434,9 @@ def test_one_search_for_the_marks_finds_what_each_find_would(text: str) -> None:
 
     marks = [*b._TAIL_MARKS, "Tags", *b._PROMPTS, "pic.twitter.com"]
     assert (b._MARKS.search(text) is None) == all(text.find(m) == -1 for m in marks)
+    found = b._MARKS.search(text) is not None
+    assert b._marked_somewhere(text, text.encode("utf-8")) == found
+    assert b._marked_somewhere(text, None) == found
 
 
 def first_agency(text: str) -> str | None:

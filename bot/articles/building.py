@@ -184,7 +184,9 @@ def build_article(
         published=parsed.published or published or today,
         content_hash=content_hash(parsed.text),
         source=source,
-        clutter=encode_spans(clutter_spans(parsed.title if given else "", parsed.text)),
+        clutter=encode_spans(
+            clutter_spans(parsed.title if given else "", parsed.text, utf8(parsed.text))
+        ),
         url=fields[1],
         external_id=fields[2],
         canonical_url=canonical_url,
