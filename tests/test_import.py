@@ -265,9 +265,12 @@ def test_a_parsed_batch_reaches_the_importer_as_it_left_the_worker() -> None:
     assert len(built.articles) == 2 and len(built.refused) == 1
     assert built.unreadable == [("a.jsonl", 3)]
     assert [s is not None and len(s[0]) > 0 for s in built.signed] == [True, False]
+    # One article not signed, and no texts kept encoded (the worker's are sent as they are).
     unsigned = Built(built.articles, built.refused, [built.signed[0], None])
+    assert built.encoded == [a.text.encode() for a in built.articles]
     for sent in (built, unsigned):
         received = pickle.loads(pickle.dumps(sent))
+        assert received.encoded is None
         assert (received.articles, received.refused, received.unreadable) == (
             sent.articles,
             sent.refused,

@@ -64,6 +64,19 @@ def first_clean_text(raw: str) -> str:
     return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
 
 
+def first_drop_repeats(paragraphs: list[str]) -> list[str]:
+    kept: list[str] = []
+    for paragraph in paragraphs:
+        if not kept or kept[-1] != paragraph:
+            kept.append(paragraph)
+    return kept
+
+
+@given(st.lists(st.sampled_from(["", "a", "b", "a b"]), max_size=12))
+def test_drop_repeats_is_the_first_definition(paragraphs: list[str]) -> None:
+    assert first_drop_repeats(paragraphs) == parsing._drop_repeats(paragraphs)
+
+
 def first_parse_article(raw: str, *, title: str | None = None) -> ParsedArticle:
     text = first_clean_text(raw)
     published = None
@@ -72,7 +85,7 @@ def first_parse_article(raw: str, *, title: str | None = None) -> ParsedArticle:
         if published is not None:
             text = text[match.end() :].lstrip()
     paragraphs = [parsing._once(p) for p in re.split(r"\n\s*\n|\n", text) if p.strip()]
-    paragraphs = parsing._drop_repeats(paragraphs)
+    paragraphs = first_drop_repeats(paragraphs)
     body = "\n\n".join(paragraphs)
     source = article_source(body)
     headline = (
@@ -136,8 +149,25 @@ def test_content_hash_refuses_lone_surrogates_as_the_first_definition_did() -> N
 @example("a\n\u2028\nb")
 @example("date\n2017-07-04\n\nBody\n\n\n\nmore")
 @example("x\xa0\x00y")
+@example("cafe\u0301 and \u212b")  # a mark that composes with the ASCII before it; a singleton
+@example("a\u0308\u0301 o\u0327\u0301 “x”")  # marks out of canonical order, after ASCII
+@example(" a\n b \n\tc")
+@example("x\u200by\u2028z\x85")
 def test_clean_text_is_the_first_definition(raw: str) -> None:
     assert first_clean_text(raw) == clean_text(raw)
+
+
+@SETTINGS
+@given(st.one_of(TEXT, ASCII, LINES.map("\n".join)))
+@example("cafe\u0301")
+@example("\u0301")
+@example("é\u0301")
+@example("a\u0327\u0301b\u0301\u0327")
+def test_a_quiet_text_is_in_nfc_with_nothing_unprintable(text: str) -> None:
+    # What lets clean_text keep a text as it is without normalising or searching it.
+    if parsing._quiet(text):
+        assert unicodedata.normalize("NFC", text) == text
+        assert parsing.UNPRINTABLE.search(text) is None
 
 
 @SETTINGS
@@ -174,6 +204,8 @@ MOJIBAKE_TEXT = st.text(st.sampled_from(MOJIBAKE), max_size=80)
 @example("В“Р and “quotes” – dashes…")
 @example("В–В")  # found by hypothesis: a dash between Cyrillic capitals is no mojibake
 @example("В’В")
+@example("Это В«Р» и «Р»")
+@example("СЂ“С")
 def test_windowed_mojibake_check_is_ftfys(text: str) -> None:
     assert parsing.looks_bad(text) == is_bad(text)
 
@@ -183,13 +215,46 @@ def first_windows(text: str) -> str:
     return "".join(p if n % 2 or len(p) <= 8 else f"{p[:4]}\n{p[-4:]}" for n, p in enumerate(parts))
 
 
+def first_window_list(text: str) -> list[str]:
+    """The windows as a loop over the suspect runs made them (before the cuts were found by
+    one regex): the same strings are the keys of the judged windows."""
+    run = re.compile(f"[^{parsing._PLAIN}{parsing._TYPOGRAPHY}]+")
+    windows: list[str] = []
+    pieces: list[str] = []
+    position = 0
+    for found in run.finditer(text):
+        start = found.start()
+        if start - position <= 8:
+            pieces.append(text[position:start])
+        else:
+            pieces.append(text[position : position + 4])
+            windows.append("".join(pieces))
+            pieces = ["\n", text[start - 4 : start]]
+        pieces.append(found.group())
+        position = found.end()
+    end = len(text)
+    if end - position <= 8:
+        pieces.append(text[position:end])
+        windows.append("".join(pieces))
+    else:
+        pieces.append(text[position : position + 4])
+        windows.append("".join(pieces))
+        windows.append(f"\n{text[end - 4 : end]}")
+    return windows
+
+
 @SETTINGS
 @given(st.one_of(MOJIBAKE_TEXT, TEXT, st.lists(MOJIBAKE_TEXT | ASCII, max_size=8).map("".join)))
 @example("é")
 @example("abcdefghijé")
 @example("éabcdefghijéé")
+@example("abcdefghi")
+@example("abcdefgh")
+@example("éabcdefghé")
+@example("éabcdefgh")
 def test_windows_are_the_split_at_suspect_runs(text: str) -> None:
     assert first_windows(text) == parsing._windows(text)
+    assert first_window_list(text) == parsing._window_list(text)
     # Each window after the first starts at a cut's line break (judged alone, see looks_bad).
     windows = parsing._window_list(text)
     assert all(w.startswith("\n") for w in windows[1:])
@@ -355,6 +420,8 @@ MARK_PIECES = st.sampled_from(
     [
         *("Related News", "Read more", "Read", "Tags", "Tag", "Click here", "Print Tweet"),
         *("Print", "pic.twitter.com", "pic.twitter", "Share on Facebook", "Sign up for"),
+        # Words whose first letter is translated as a mark's is (C, F, G, M, P, R, S, T, W).
+        *("Sags", "Cead more", "Wlick here", "Get", "Get short URL", "é"),
         *"a \n",
     ]
 )
@@ -367,6 +434,9 @@ def test_one_search_for_the_marks_finds_what_each_find_would(text: str) -> None:
 
     marks = [*b._TAIL_MARKS, "Tags", *b._PROMPTS, "pic.twitter.com"]
     assert (b._MARKS.search(text) is None) == all(text.find(m) == -1 for m in marks)
+    found = b._MARKS.search(text) is not None
+    assert b._marked_somewhere(text, text.encode("utf-8")) == found
+    assert b._marked_somewhere(text, None) == found
 
 
 def first_agency(text: str) -> str | None:

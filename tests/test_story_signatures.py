@@ -16,7 +16,9 @@ from bot.stories.signature import (
     _BY_POSITION,
     _CODE,
     _MIX,
+    MAX_BYTES,
     SHINGLE,
+    _raw,
     shingles,
     shingles_many,
     signatures,
@@ -70,6 +72,21 @@ def test_shingles_equal_their_definition_alone_or_together(texts: list[str]) -> 
     _, own = signatures(texts)
     for text, kept in zip(texts, own, strict=True):
         assert kept is None or kept.tolist() == _reference_shingles(text)
+
+
+# Characters whose lower case is another (or two: İ), Σ (lowered by its place), and
+# characters of one to four bytes, in runs that reach past MAX_BYTES.
+_CASED = st.sampled_from([*"aA éÉßẞΣσİǅжЖ€", "😀"])
+_LONG = st.lists(st.tuples(_CASED, st.integers(1, 1500)), max_size=8).map(
+    lambda runs: "".join(piece * count for piece, count in runs)
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.one_of(_TEXTS, _LONG), st.integers(0, 8))
+def test_a_text_lowered_from_its_bytes_is_the_text_lowered(text: str, pad: int) -> None:
+    text = "a" * (MAX_BYTES - pad) + text if pad else text  # a character across the cut
+    assert _raw(text, text.encode("utf-8")) == _raw(text)
 
 
 def test_stored_band_keys_do_not_change() -> None:

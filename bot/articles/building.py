@@ -184,7 +184,9 @@ def build_article(
         published=parsed.published or published or today,
         content_hash=content_hash(parsed.text),
         source=source,
-        clutter=encode_spans(clutter_spans(parsed.title if given else "", parsed.text)),
+        clutter=encode_spans(
+            clutter_spans(parsed.title if given else "", parsed.text, utf8(parsed.text))
+        ),
         url=fields[1],
         external_id=fields[2],
         canonical_url=canonical_url,
@@ -237,16 +239,19 @@ _SECOND_LEVEL = frozenset({"co", "com", "org", "net", "gov", "ac", "edu"})
 
 
 def build_records(
-    chunk: Sequence[tuple[int, ImportRecord]], today: dt.date
+    chunk: Sequence[tuple[int, ImportRecord]],
+    today: dt.date,
+    encoded: list[bytes] | None = None,
 ) -> tuple[list[NewArticle], list[Phrase]]:
     """The articles of numbered records, and why each refused one was refused (where it was
-    read, and why, to be said in the reader's language)."""
+    read, and why, to be said in the reader's language); `encoded`, when given, gets each
+    article's text in UTF-8 (the parse has it: the content hash reads it)."""
     built: list[NewArticle] = []
     refused: list[Phrase] = []
     for number, record in chunk:
         try:
             built.append(
-                build_article(
+                article := build_article(
                     record.text,
                     today=today,
                     published=record_date(record.date),
@@ -258,6 +263,8 @@ def build_records(
                     canonical_url=record.canonical_url,
                 )
             )
+            if encoded is not None:
+                encoded.append(utf8(article.text))
         except RejectedInput as exc:
             refused.append(
                 Phrase.of(N_("{where}: {reason}"), where=record.place(number), reason=exc.phrase)

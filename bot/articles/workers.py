@@ -40,12 +40,18 @@ class Built:
     refused: list[Phrase]
     signed: list[Signature | None] = field(default_factory=list)
     unreadable: list[tuple[str | None, int]] = field(default_factory=list)
+    # Each article's text in UTF-8, as the parse encoded it: sent so, not encoded again.
+    encoded: list[bytes] | None = field(default=None, compare=False, repr=False)
 
     def __reduce__(self) -> tuple[Callable[..., Built], tuple[object, ...]]:
-        # Sent from a worker as plain rows and one array of every article's shingles: the
-        # importer unpickled dataclasses field by field and two thousand small arrays at a
-        # third more cost (its share of an import is the neck).
-        rows = [_FIELDS(a) for a in self.articles]
+        # Sent from a worker as plain rows, the texts' UTF-8 and one array of every article's
+        # shingles: the importer unpickled dataclasses field by field and two thousand small
+        # arrays at a third more cost (its share of an import is the neck), and pickling a
+        # text encodes it (7 us an article) where the parse had its bytes already.
+        rows = [_OTHER_FIELDS(a) for a in self.articles]
+        texts = self.encoded
+        if texts is None or len(texts) != len(self.articles):
+            texts = [a.text.encode("utf-8", "surrogatepass") for a in self.articles]
         found = self.signed or [None] * len(self.articles)
         keys = [() if signed is None else signed[0] for signed in found]
         own = [None if signed is None else signed[1] for signed in found]
@@ -54,7 +60,7 @@ class Built:
             for signed, shingled in zip(found, own, strict=True)
         ]
         flat = np.concatenate([s for s in own if s is not None] or [np.zeros(0, np.uint64)])
-        return _unpack, (rows, keys, lengths, flat, self.refused, self.unreadable)
+        return _unpack, (rows, texts, keys, lengths, flat, self.refused, self.unreadable)
 
 
 # `lengths` of `_unpack`: a text with no shingles (too short), a text with no signature.
@@ -62,18 +68,26 @@ _NONE = -1
 _UNSIGNED = -2
 
 
-_FIELDS = operator.attrgetter(*(f.name for f in fields(NewArticle)))
+# Every field of an article but its text, which is sent apart (encoded), and its place.
+_NAMES = [f.name for f in fields(NewArticle)]
+_TEXT_AT = _NAMES.index("text")
+_OTHER_FIELDS = operator.attrgetter(*(name for name in _NAMES if name != "text"))
 
 
 def _unpack(
     rows: list[tuple[Any, ...]],
+    texts: list[bytes],
     keys: list[tuple[int, ...]],
     lengths: list[int],
     flat: U64,
     refused: list[Phrase],
     unreadable: list[tuple[str | None, int]],
 ) -> Built:
-    articles = [NewArticle(*row) for row in rows]
+    at = _TEXT_AT
+    articles = [
+        NewArticle(*(*row[:at], text.decode("utf-8", "surrogatepass"), *row[at:]))
+        for row, text in zip(rows, texts, strict=True)
+    ]
     signed: list[Signature | None] = []
     start = 0
     for ks, length in zip(keys, lengths, strict=True):
@@ -104,9 +118,10 @@ def build_batch(chunk: Sequence[tuple[int, ImportRecord | JsonLine]], today: dt.
                 continue
             item = decoded
         records.append((number, item))
-    articles, refused = build_records(records, today)
-    keys, own = signatures([a.text for a in articles])
-    return Built(articles, refused, list(zip(keys, own, strict=True)), unreadable)
+    encoded: list[bytes] = []
+    articles, refused = build_records(records, today, encoded)
+    keys, own = signatures([a.text for a in articles], encoded)
+    return Built(articles, refused, list(zip(keys, own, strict=True)), unreadable, encoded)
 
 
 def parse_pool(workers: int) -> ProcessPoolExecutor:
