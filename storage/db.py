@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Table, event
-from sqlalchemy.engine import make_url
+from sqlalchemy.engine import Dialect, make_url
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
     AsyncSession,
@@ -132,10 +132,7 @@ async def insert_rows(
             if process is not None:
                 _process_column(processed, column, process)
         rows = [tuple(row) for row in processed]
-    if dialect.paramstyle == "numeric_dollar":
-        marks = ", ".join(f"${n}" for n in range(1, len(columns) + 1))
-    else:
-        marks = ", ".join("?" * len(columns))
+    marks = _placeholders(dialect, len(columns))
     quote = dialect.identifier_preparer.quote
     sql = (
         f"INSERT INTO {quote(table.name)} ({', '.join(quote(c) for c in columns)}) "
@@ -157,24 +154,27 @@ async def stored_values(
     if not values:
         return found
     conn = await session.connection()
-    dialect = conn.dialect
-    quote = dialect.identifier_preparer.quote
+    quote = conn.dialect.identifier_preparer.quote
+    name, source = quote(column), quote(table.name)
     for at in range(0, len(values), chunk):
         part = list(values[at : at + chunk])
         # The last value repeated up to a power of two (or `chunk`): one prepared statement
         # for each of a few lengths, not one for every batch's last chunk.
         size = min(chunk, 1 << max(len(part) - 1, 0).bit_length())
         part += [part[-1]] * (size - len(part))
-        if dialect.paramstyle == "numeric_dollar":
-            marks = ", ".join(f"${n}" for n in range(1, len(part) + 1))
-        else:
-            marks = ", ".join("?" * len(part))
-        name = quote(column)
+        marks = _placeholders(conn.dialect, len(part))
         result = await conn.exec_driver_sql(
-            f"SELECT {name} FROM {quote(table.name)} WHERE {name} IN ({marks})", tuple(part)
+            f"SELECT {name} FROM {source} WHERE {name} IN ({marks})", tuple(part)
         )
         found.update(value for (value,) in result if value is not None)
     return found
+
+
+def _placeholders(dialect: Dialect, count: int) -> str:
+    """`count` bind markers in the driver's own style (asyncpg numbers them)."""
+    if dialect.paramstyle == "numeric_dollar":
+        return ", ".join(f"${n}" for n in range(1, count + 1))
+    return ", ".join("?" * count)
 
 
 def _process_column(rows: list[list[Any]], column: int, process: Callable[[Any], Any]) -> None:

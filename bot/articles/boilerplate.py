@@ -194,11 +194,10 @@ _PROMPTS = {
     "Get short URL": re.compile(_SHORT_URL, re.IGNORECASE),
     "Follow us on": re.compile(r"Follow us on \w+"),
     "Click ": re.compile(r"Click (?:here[^.!?]*[.!?]?|to enlarge[\])]?)"),
-    # (to the sentence's end, or its line's: "Sign up now to get football news delivered
-    # to your inbox" has no full stop, the next paragraph is the story's)
-    # ... and the blurb after it, which ends its line with no full stop (prose has one):
-    # "Sign up for CNN's Wonder Theory science newsletter. Explore the universe with news on
-    # fascinating discoveries, scientific advancements and more"
+    # To the sentence's end or its line's ("Sign up now to get football news delivered to
+    # your inbox" has no full stop; the next paragraph is the story's), then the blurb after
+    # it when that ends its line with no full stop, as prose would not: "Sign up for CNN's
+    # Wonder Theory science newsletter. Explore the universe with news on ... and more"
     "Sign up ": re.compile(
         r"Sign up (?:here |now )?(?:for|to) [^.!?\n]*[.!?]?"
         r"(?:[^\n]{0,200}(?<![.!?\"”’])(?=\n|\Z))?"
