@@ -26,10 +26,11 @@ from bench.qa import fresh_services
 from bot.articles.archive import ImportRecord
 
 SUSPECT = re.compile(
-    r"REUTERS/|/AP\b|/AFP\b|Getty Images|[Pp]hoto\)|\bTags\b|\bRelated\b|Click (?:here|to)|"
-    r"Read more|Follow us|Subscribe|Copyright|©|All rights reserved|\bFILE PHOTO\b|"
-    r"pic\.twitter|https?:|www\.|\(Source:|Last updated|Published|Date of publication|"
-    r"Hide Caption|Sign up|Newsletter|Advertisement|\bCNN(?: Business)? —|\(@?\w+\) [A-Z][a-z]+ \d"
+    r"REUTERS/|REUTERS [A-Z]|/AP\b|/AFP\b|Getty Images|[Pp]hoto\)|\bTags\b|\bRelated\b|"
+    r"Click (?:here|to)|Read more|Follow us|Subscribe|Copyright|©|All rights reserved|"
+    r"\bFILE PHOTO\b|pic\.twitter|https?:|www\.|\(Source:|Last updated|Published|"
+    r"Date of publication|Hide Caption|Sign up|Newsletter|Advertisement|\bCNN(?: Business)? —|"
+    r"\(@?\w+\) [A-Z][a-z]+ \d"
 )
 
 

@@ -453,6 +453,34 @@ async def test_a_caption_inside_a_paragraph_is_never_quoted(bot: Harness) -> Non
     assert answers.hits and answers.hits[0].article.title.startswith("Kurdish-led")
 
 
+async def test_a_related_story_s_box_between_sentences_is_never_quoted(bot: Harness) -> None:
+    # Sputnik's pages, flattened: a photo credit that lost its slash, another story's headline
+    # in title case, then the sentence that goes on with this story.
+    story = (
+        "date 2017-04-13\nCoalition strike hits allied fighters near Tabqa\n\n"
+        "A coalition air strike hit a forward position of allied fighters near Tabqa, the "
+        "command said. REUTERS Rodi Said Battle for Raqqa Kurdish Forces Take Another Village "
+        "From Daesh Near al-Tabqa The coalition is probing the cause of the strike near Tabqa. "
+        "Eighteen fighters were killed. REUTERS Rodi Said Daesh Trying to Launch "
+        "Counteroffensive Near Al Tabqa Reports On Saturday reports emerged of a counterattack."
+    )
+    await bot.send(story, user_id=EDITOR)
+    [reply] = await bot.send("coalition probing cause of strike near Tabqa", user_id=READER)
+    quote = reply.split("\n")[0]
+    assert "The <b>coalition</b> is <b>probing</b>" in quote, reply
+    assert "REUTERS" not in reply and "Battle for Raqqa" not in reply
+    spans = [story[span[0] : span[1]] for span in clutter_spans("", story)]
+    boxes = [span for span in spans if "REUTERS" in span]
+    assert boxes == [
+        "REUTERS Rodi Said Battle for Raqqa Kurdish Forces Take Another Village From Daesh "
+        "Near al-Tabqa ",
+        "REUTERS Rodi Said Daesh Trying to Launch Counteroffensive Near Al Tabqa Reports ",
+    ]
+    # Reuters named in prose is no box.
+    prose = "Fighting went on. Reuters reported Kurdish Forces Took Another Village on Monday."
+    assert clutter_spans("", prose) == []
+
+
 def test_inline_photo_credits_close_their_caption_only() -> None:
     for text, captions in (
         (

@@ -330,6 +330,27 @@ _SEE_ALSO = (
 # Only a label that starts a line counts: one search for all of them at line starts finds
 # none in most texts (a search for each anywhere cost 8 scans of the text).
 _SEE_ALSO_LINE = re.compile("\n(?:" + "|".join(re.escape(label) for label in _SEE_ALSO) + ")")
+# Sputnik's pages, flattened, keep a related story's box between sentences: the photo's
+# credit with its slash lost, then that story's headline in title case, then the next
+# sentence ("... the release said. REUTERS Rodi Said Battle for Raqqa Syrian Democratic
+# Forces Liberate Another Village From Daesh Near al-Tabqa The coalition is probing ...").
+# Agencies in capitals name no one in prose ("Reuters reported"): these open such a box.
+_CAPS_CREDIT = re.compile(r"(?:(?<=[.!?\"”’)] )|^)REUTERS (?=[A-Z])", re.MULTILINE)
+# The words of a headline in title case: capitalised ones, figures, "al-" names and the small
+# words titles keep in lower case.
+_TITLE_WORD = re.compile(
+    r"(?:[A-Z0-9][\w'’.,-]*|al-\w+|(?:a|an|the|of|to|for|in|on|at|from|by|with|as|and|or|"
+    r"vs|via|into|over|after|amid|near|against|its|is|are|be)\b)[ \t]*"
+)
+# Words that open the sentence after such a headline rather than end it ("... Near Al Tabqa
+# Reports On Saturday reports emerged ..."): the sentence starts at the last of them.
+_OPENERS = frozenset(
+    ("The", "A", "An", "On", "In", "At", "According", "Earlier", "Last", "Late", "This",
+     "Meanwhile", "However", "Since", "After", "During", "While", "Local", "It", "He", "She",
+     "They", "We", "Some", "Many", "Several", "Syrian", "Turkish", "Russian", "Kurdish")
+)  # fmt: skip
+# A dateline in capitals ("MOSCOW (Sputnik)") ends the headline before it.
+_CAPS_DATELINE = re.compile(r"[A-Z]{3,}[ \t]*\(")
 # A caption is a line this long at most (an unbroken text ending with a credit is no caption).
 MAX_CAPTION_CHARS = 600
 _SOURCE_MARK = re.compile(r"\((?:source|via)\s*:\s*([^()\n]{1,80}?)\s*\)", re.IGNORECASE)
@@ -368,6 +389,8 @@ def clutter_spans(
         spans.extend(_marked(text))
     photos.extend(_credited(text))
     photos.extend(_inline_captions(text))
+    if "REUTERS " in text:
+        photos.extend(_credit_boxes(text))
     spans.extend(_see_also(text))
     if ":" in text:
         # Searched like captions (left out of the index, they cost the dev questions' ranking:
@@ -589,6 +612,32 @@ def _inline_captions(text: str) -> list[Span]:
                 credits.append(after)
         at = text.find("/", at + 1)
     return photos + _galleries(text, credits) if len(credits) >= GALLERY_CREDITS else photos
+
+
+def _credit_boxes(text: str) -> list[Span]:
+    """Related stories' boxes between sentences (_CAPS_CREDIT): the credit and the headline
+    after it, up to the sentence that goes on with the story."""
+    found: list[Span] = []
+    for credit in _CAPS_CREDIT.finditer(text):
+        words: list[re.Match[str]] = []
+        at = credit.end()
+        while (word := _TITLE_WORD.match(text, at)) is not None and at - credit.end() < 400:
+            if _CAPS_DATELINE.match(text, at):
+                break
+            words.append(word)
+            at = word.end()
+        if at >= len(text) or text[at] == "\n" or _CAPS_DATELINE.match(text, at):
+            found.append((credit.start(), at))
+            continue
+        # `at` is a word in lower case: the sentence it is in started at a capital before it.
+        capitals = [w for w in words[-6:] if w.group()[0].isupper()]
+        start = next(
+            (w for w in reversed(capitals) if w.group().strip() in _OPENERS),
+            capitals[-1] if capitals else None,
+        )
+        if start is not None and start.start() > credit.end():
+            found.append((credit.start(), start.start()))
+    return found
 
 
 def _galleries(text: str, credits: list[int]) -> list[Span]:
