@@ -165,6 +165,21 @@ async def test_filters_narrow_the_search(bot: Harness) -> None:
         ], question
 
 
+async def test_a_phrase_is_found_in_one_language_s_fields(bot: Harness) -> None:
+    # English read as Nigerian Pidgin (py3langid does so with short English texts): a question
+    # the model does not read as English ("public libraries": Latin) is searched in English's
+    # fields and in those shared by languages without analysis, and its phrase was required in
+    # both at once.
+    ids = await _archive(bot)
+    pidgin = "New public reading rooms and libraries were approved on Friday."
+    await bot.services.archive.import_records([ImportRecord(text=pidgin, title="", lang="pcm")])
+    answers = await bot.services.questions.ask('"public libraries"', limit=10)
+    assert [hit.article.id for hit in answers.hits] == [ids["en"]]
+    # ... and through the chat, as a reporter types it.
+    [reply] = await bot.send('"public libraries"', user_id=READER)
+    assert "public libraries" in reply.split("\n")[0].replace("<b>", "").replace("</b>", "")
+
+
 async def test_filters_alone_list_the_newest_articles_they_pass(bot: Harness) -> None:
     ids = await _archive(bot)
     [reply] = await bot.send("lang:fr", user_id=READER)

@@ -339,9 +339,20 @@ class Retriever:
             langs = sorted({term.lang for term in left_out.terms})
         langs = langs or [ENGLISH]
         for phrase in filters.phrases:
-            for lang in langs:
-                for term in self._analyse_filter_words(phrase, lang):
-                    must.append(self._any_field(term, [lang]))
+            # Every word in one language's fields: the article is in one language, and a
+            # question read as English and as Nigerian Pidgin matched nothing when the words
+            # were needed in both.
+            readings = [
+                tantivy.Query.boolean_query(
+                    [(tantivy.Occur.Must, self._any_field(term, [lang])) for term in terms]
+                )
+                for lang in langs
+                if (terms := self._analyse_filter_words(phrase, lang))
+            ]
+            if readings:
+                must.append(
+                    tantivy.Query.boolean_query([(tantivy.Occur.Should, q) for q in readings])
+                )
         clauses = [(tantivy.Occur.Must, found)]
         clauses.extend((tantivy.Occur.Must, q) for q in must)
         for word in filters.excluded:
