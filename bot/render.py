@@ -34,6 +34,16 @@ def escape(text: str) -> str:
     return html.escape(text, quote=False)
 
 
+# Quotation marks inside a quote become single ones, as in print ("““Coalition forces ...,”
+# Centcom said.”" read as a typo): one character for one, so highlight spans stay put.
+_NESTED = str.maketrans({"“": "‘", "”": "’"})
+
+
+def quoted(text: str) -> str:
+    """`text` in quotation marks, its own double ones made single."""
+    return f"“{text.translate(_NESTED)}”"
+
+
 def bold_spans(text: str, spans: Sequence[tuple[int, int]]) -> str:
     """Escape `text`, wrapping the given character spans in <b>."""
     out: list[str] = []

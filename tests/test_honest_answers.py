@@ -45,6 +45,19 @@ async def test_on_topic_question_is_answered_with_a_quote(bot: Harness) -> None:
     assert NO_ANSWER not in reply
 
 
+async def test_a_quotation_inside_a_quote_takes_single_marks(bot: Harness) -> None:
+    story = (
+        "date 2017-07-04\nForces breach the Old City wall\n\n"
+        "“Coalition forces opened two small gaps in the Rafiqah Wall,” the command said in a "
+        "statement on Tuesday. Fighting went on in the east of the city."
+    )
+    await bot.send(story, user_id=EDITOR)
+    [reply] = await bot.send("gaps in the Rafiqah Wall", user_id=READER)
+    first = reply.split("\n")[0].replace("<b>", "").replace("</b>", "")
+    assert first.startswith("“‘Coalition forces opened two small gaps in the Rafiqah Wall,’ the")
+    assert first.endswith("statement on Tuesday.”")
+
+
 async def test_how_many_is_answered_by_a_quote_with_a_count_only(bot: Harness) -> None:
     fear = (
         "date 2017-06-20\nLife under the siege of Raqqa\n\n"

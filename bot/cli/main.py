@@ -38,6 +38,7 @@ from bot.memory import keep_memory_flat
 from bot.questions.filters import filter_words
 from bot.questions.replies import CLOSEST, NO_ANSWER, NOTHING_THOSE_DAYS, PROBLEM_TEXTS
 from bot.questions.service import Answers
+from bot.render import quoted
 from bot.services import Services, open_services
 from bot.settings import Settings, SettingsError, load_settings
 from storage.schema import SchemaError
@@ -616,7 +617,7 @@ def _plain_answers(answers: Answers) -> str:
             f"{rank}. #{article.id} {article.title} ({article.published}, {article.source or '-'})"
         )
         if hit.answer.sentence and answers.answered:
-            lines.append(f"   “{hit.answer.sentence}”")
+            lines.append(f"   {quoted(hit.answer.sentence)}")
     return "\n".join(lines)
 
 

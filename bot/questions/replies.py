@@ -5,7 +5,7 @@ from __future__ import annotations
 from bot.i18n import ENGLISH, N_, Texts
 from bot.questions.filters import FilterProblem, Problem
 from bot.questions.service import Answers, Hit
-from bot.render import also_in, bold_spans, byline, escape, read_command
+from bot.render import also_in, bold_spans, byline, escape, quoted, read_command
 from bot.stories.keeper import outlets_of
 
 NO_ANSWER = N_("The archive has no answer to that.")
@@ -105,7 +105,7 @@ def quote(hit: Hit) -> str:
     """The answer sentence in quotes with the matching words in bold."""
     if not hit.answer.sentence:
         return ""
-    return f"“{bold_spans(hit.answer.sentence, hit.answer.highlights)}”"
+    return quoted(bold_spans(hit.answer.sentence, hit.answer.highlights))
 
 
 def hit_line(number: int, hit: Hit) -> str:
