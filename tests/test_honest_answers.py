@@ -45,6 +45,29 @@ async def test_on_topic_question_is_answered_with_a_quote(bot: Harness) -> None:
     assert NO_ANSWER not in reply
 
 
+async def test_a_story_of_the_day_holding_one_word_does_not_silence_the_answer(
+    bot: Harness,
+) -> None:
+    await load_sample(bot)
+    # An editor adds today's story: it names Raqqa and nothing else of the question, and
+    # today's stories rank up to four times higher.
+    museum = (
+        "Raqqa reopens its museum\n\nRAQQA (Reuters) - The museum of Raqqa opened its doors "
+        "again on Saturday, with a hall of mosaics restored by volunteers from the city."
+    )
+    [saved] = await bot.send(museum, user_id=EDITOR)
+    assert saved.startswith("Saved #")
+    [reply] = await bot.send("civilians trapped in Raqqa?", user_id=READER)
+    assert reply.startswith("“The United Nations has expressed concern"), reply
+    answers = await bot.services.questions.ask("civilians trapped in Raqqa?")
+    assert answers.answered
+    # ... and it is still found, under the answer.
+    assert "museum" in "\n".join(hit.article.title for hit in answers.hits)
+    # A question it does answer has it first.
+    [reply] = await bot.send("Raqqa museum mosaics", user_id=READER)
+    assert "museum" in reply.split("\n")[0], reply
+
+
 async def test_a_quotation_inside_a_quote_takes_single_marks(bot: Harness) -> None:
     story = (
         "date 2017-07-04\nForces breach the Old City wall\n\n"
@@ -81,6 +104,27 @@ async def test_how_many_is_answered_by_a_quote_with_a_count_only(bot: Harness) -
     [reply] = await bot.send(question, user_id=READER)
     assert reply.startswith("“Some 200,000 <b>lived</b> in the city before the war.”")
     assert holds_count("Dozens of civilians were killed") and not holds_count("ten days later")
+
+
+async def test_how_many_people_is_not_answered_by_a_count_of_something_else(
+    bot: Harness,
+) -> None:
+    # "people" is too common a word to be required after the count; a count of something the
+    # question does not name ("two small gaps") still does not answer it.
+    wall = (
+        "date 2017-07-04\nRaqqa's Old City wall breached\n\n"
+        "US-backed forces opened two small gaps in the wall of Raqqa's Old City, where people "
+        "live in fear of the fighting, the coalition said."
+    )
+    await bot.send(wall, user_id=EDITOR)
+    question = "how many people live in Raqqa?"
+    [reply] = await bot.send(question, user_id=READER)
+    assert reply.split("\n")[:2] == [NO_ANSWER, CLOSEST], reply
+    census = wall.replace("the coalition said.", "the coalition said. Some 200,000 lived there.")
+    await bot.send(f"/edit 1 {census}", user_id=EDITOR)
+    [reply] = await bot.send(question, user_id=READER)
+    assert reply.startswith("“"), reply
+    assert "200,000" in reply.split("\n")[0]
 
 
 async def test_how_many_quotes_the_count_of_what_is_asked(bot: Harness) -> None:
