@@ -607,6 +607,26 @@ def test_a_persian_name_finds_its_other_spelling_with_a_vowel_letter() -> None:
     assert 4 not in [s.article_id for s in retriever.search(query, as_of=None)]
 
 
+def test_a_french_verb_in_ion_finds_its_noun_and_the_noun_the_verb() -> None:
+    # Snowball keeps "-ion" in the verb's stem ("démissionner": "demission") and cuts it from
+    # the noun's ("démission": "demiss"): each finds the other at half weight.
+    retriever = _retriever_over(
+        "fr",
+        [
+            "Le ministre a présenté sa démission au président mardi soir.",
+            "Le maire menace de démissionner si le budget est coupé.",
+            "Les écoles resteront fermées jusqu'à la fin de la semaine.",
+        ],
+    )
+    for question, found, variants in (
+        ("démissionner", [2, 1], [("demission", 1.0), ("demiss", 0.5)]),
+        ("démission", [1, 2], [("demiss", 1.0), ("demission", 0.5)]),
+    ):
+        query = retriever.analyze(question, lang="fr")
+        assert [[(v.term, v.weight) for v in t.variants] for t in query.terms] == [variants]
+        assert [s.article_id for s in retriever.search(query, as_of=None)] == found
+
+
 def test_an_arabic_word_with_a_joined_preposition_finds_the_word_without_it() -> None:
     # The stemmer keeps "لمنسوبي" (for the staff) and "والاتفاقية" (and the agreement) whole.
     retriever = _retriever_over(

@@ -367,6 +367,24 @@ def _name_spellings(
     )
 
 
+def _ion_forms(variants: tuple[Variant, ...], stats: LanguageStats) -> tuple[Variant, ...]:
+    """The variants, and the French stem of the same word family cut once more or once less
+    (Snowball keeps "-ion" in a verb's stem, "démissionner" -> "demission", and cuts it from
+    the noun, "démission" -> "demiss"), at VARIANT_WEIGHT where the articles hold it."""
+    term = variants[0].term
+    if term.endswith("ion"):
+        other = analyse_word("fr", term)
+    elif analyse_word("fr", term + "ion") == term:
+        other = term + "ion"
+    else:
+        return variants
+    if not other or other == term or other in {v.term for v in variants}:
+        return variants
+    if stats.doc_freq(other) == 0:
+        return variants
+    return (*variants, Variant(other, VARIANT_WEIGHT * variants[0].weight))
+
+
 def _asks(lang: str, question: str) -> bool:
     """Whether the question's question words ask: it opens with one or ends with "?"."""
     if question.rstrip().endswith(("?", "؟")):
@@ -403,6 +421,8 @@ def analyse_in(
             if lang == "ar":
                 variants = _bare_forms(word, variants, stats)
                 variants = _article_forms(word, variants, stats)
+            if lang == "fr":
+                variants = _ion_forms(variants, stats)
             if lang == "fa":
                 variants = _name_spellings(word, variants, stats)
             variants = _other_forms(lang, variants, stats)
