@@ -72,8 +72,9 @@ REREAD_PAGE = 2_000
 # inside a sentence are no repeat of it; 4: Russian, Arabic and Persian agency datelines;
 # 5: an outlet's "(... and Agencies)" credit, TASS's and RIA Novosti's datelines; 6: a "see
 # also" label and the link after it ("Также по теме"); 7: photo captions inside a paragraph,
-# closed by their credit ("... August 21 2013. REUTERS/Bassam Khabieh We hope ...").
-READING_VERSION = 7
+# closed by their credit ("... August 21 2013. REUTERS/Bassam Khabieh We hope ...");
+# 8: a quote glued to its colon and closed after its full stop is no link ('گفت:"...!"').
+READING_VERSION = 8
 READING_COUNTER = "article_reading"
 # Less free space than this on the index's disk: a failed index write is a full disk.
 FULL_DISK_BYTES = 1 << 20
