@@ -783,6 +783,14 @@ def test_clutter_is_found_at_the_start_the_end_and_in_captions() -> None:
         "Kyiv on Monday. Hide Caption 1 of 266",
         "More:Ban on Trump upheld by Facebook board",
     ]
+    # A quote glued to its verb's colon and closed after its stop is a sentence, in any script;
+    # a quoted headline glued to its label is still a link.
+    for quoted in ('The coach said:"We will win the cup."', 'مربی گفت:"ما قهرمان می شویم!"'):
+        assert clutter_spans("A headline", f"Rain fell.\n\n{quoted}") == []
+    quoted_link = 'Rain fell.\n\nMore:"Ban on Trump upheld"'
+    assert [quoted_link[s[0] : s[1]] for s in clutter_spans("A headline", quoted_link)] == [
+        'More:"Ban on Trump upheld"'
+    ]
     repeat = "Wed 05 Apr 2017 Syria attack symptoms consistent with nerve agent use WHO. Victims"
     spans = clutter_spans("Syria attack symptoms consistent with nerve agent use WHO", repeat)
     assert [repeat[s[0] : s[1]] for s in spans] == [repeat.removesuffix("Victims")]

@@ -598,6 +598,50 @@ def test_a_persian_word_finds_the_articles_holding_another_form_of_it() -> None:
         assert [s.article_id for s in retriever.search(query, as_of=None)] == [found]
 
 
+def test_a_persian_name_finds_its_other_spelling_with_a_vowel_letter() -> None:
+    # Persian writes a foreign name's vowels or leaves them out: "وستهام" and "وسیتهام" (West
+    # Ham). A common word is never respelled so: "ایران" (Iran) is no "ایروان" (Yerevan).
+    # (A name in more than a quarter of the articles is no rare name: six others.)
+    retriever = _retriever_over(
+        "fa",
+        [
+            "تیم وسیتهام دیشب در لندن با دو گل برد.",
+            "هواداران وستهام پس از بازی در خیابان جشن گرفتند.",
+            "مربی وستهام از داوری انتقاد کرد.",
+            "هیئت دولت امروز وارد ایروان شد.",
+            "قیمت نان در بازار ایران دوباره بالا رفت.",
+            *(f"باران در روز {n} هفته در شهر بارید." for n in range(6)),
+        ],
+    )
+    query = retriever.analyze("وستهام", lang="fa")
+    [term] = query.terms
+    assert [v.term for v in term.variants] == ["وستهام", "وسيتهام"]
+    assert sorted(s.article_id for s in retriever.search(query, as_of=None)) == [1, 2, 3]
+    query = retriever.analyze("ایران", lang="fa")
+    assert "ايروان" not in query.terms[0].terms
+    assert 4 not in [s.article_id for s in retriever.search(query, as_of=None)]
+
+
+def test_a_french_verb_in_ion_finds_its_noun_and_the_noun_the_verb() -> None:
+    # Snowball keeps "-ion" in the verb's stem ("démissionner": "demission") and cuts it from
+    # the noun's ("démission": "demiss"): each finds the other at half weight.
+    retriever = _retriever_over(
+        "fr",
+        [
+            "Le ministre a présenté sa démission au président mardi soir.",
+            "Le maire menace de démissionner si le budget est coupé.",
+            "Les écoles resteront fermées jusqu'à la fin de la semaine.",
+        ],
+    )
+    for question, found, variants in (
+        ("démissionner", [2, 1], [("demission", 1.0), ("demiss", 0.5)]),
+        ("démission", [1, 2], [("demiss", 1.0), ("demission", 0.5)]),
+    ):
+        query = retriever.analyze(question, lang="fr")
+        assert [[(v.term, v.weight) for v in t.variants] for t in query.terms] == [variants]
+        assert [s.article_id for s in retriever.search(query, as_of=None)] == found
+
+
 def test_an_arabic_word_with_a_joined_preposition_finds_the_word_without_it() -> None:
     # The stemmer keeps "لمنسوبي" (for the staff) and "والاتفاقية" (and the agreement) whole.
     retriever = _retriever_over(

@@ -73,8 +73,9 @@ REREAD_PAGE = 2_000
 # 5: an outlet's "(... and Agencies)" credit, TASS's and RIA Novosti's datelines; 6: a "see
 # also" label and the link after it ("Также по теме"); 7: photo captions inside a paragraph,
 # closed by their credit ("... August 21 2013. REUTERS/Bassam Khabieh We hope ..."); 8: a
-# related story's box, its credit's slash lost ("... said. REUTERS Rodi Said Battle for ...").
-READING_VERSION = 8
+# related story's box, its credit's slash lost ("... said. REUTERS Rodi Said Battle for ...");
+# 9: a quote glued to its colon and closed after its full stop is no link ('گفت:"...!"').
+READING_VERSION = 9
 READING_COUNTER = "article_reading"
 # Less free space than this on the index's disk: a failed index write is a full disk.
 FULL_DISK_BYTES = 1 << 20

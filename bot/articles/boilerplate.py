@@ -299,6 +299,8 @@ MAX_CREDIT_CHARS = 100
 # on Trump upheld by...", "Review:The gold is starting to rub off..."): a colon with a letter
 # (or a quote) before it and a capital (or a quote) after it, no space between.
 _LINK_QUOTES = "’'\")“‘"
+# How a sentence ends, in the scripts the archive holds ("؟": Arabic and Persian).
+_SENTENCE_ENDS = tuple(".!?؟…")
 # A link line is at most this long (a sentence may hold a glued colon too).
 MAX_LINK_CHARS = 250
 # ... or the line opens with a label and a colon ("►Related: ..."): these labels.
@@ -713,9 +715,11 @@ def _links(text: str) -> list[Span]:
         start = text.rfind("\n", 0, colon) + 1
         end = text.find("\n", colon)
         end = len(text) if end == -1 else end
-        line = text[start:end].rstrip()
-        # A headline ends without a full stop; a sentence that glues a colon does not.
-        if end - start <= MAX_LINK_CHARS and line[-1] not in ".!?":
+        # A headline ends without a full stop; a sentence that glues a colon does not, nor a
+        # quote glued to its verb's colon, which closes after its stop (Persian prints
+        # 'گفت:"...!"', "he said:"): the closing quotes are not its end.
+        line = text[start:end].rstrip().rstrip(_LINK_QUOTES)
+        if end - start <= MAX_LINK_CHARS and line[-1:] not in _SENTENCE_ENDS:
             found.append((start, end))
         colon = text.find(":", end)
     return found

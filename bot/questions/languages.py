@@ -9,7 +9,10 @@ from typing import TYPE_CHECKING
 
 from bot.languages import detect, question_languages
 from bot.questions.analysis import (
+    NAME_MAX_SHARE,
+    NAME_MIN_CHARS,
     RARE_DF,
+    SPELLING_WEIGHT,
     VARIANT_WEIGHT,
     QueryTerm,
     Variant,
@@ -301,6 +304,87 @@ def _article_forms(
     return variants + tuple(extra)
 
 
+# Persian writes a foreign name's vowels with these letters or leaves them out, one writer
+# one way and another the other ("وستهام" and "وسیتهام", West Ham): as English's vowel
+# respellings of names (`analysis.vowel_swaps`), another spelling of a rare name the archive
+# holds counts as the name (bench/languages.py: one Persian `tune` question moves up, in its
+# typo form; docs/BENCHMARKS.md, "Languages, helper branch `lang32`"). Not Arabic: there a
+# long vowel put in or taken out makes another word of the root (كتب, كاتب, كتاب).
+_PERSIAN_VOWEL_LETTERS = "اوي"
+# wordfreq spells Persian with Persian yeh and kaf, which `normalize` writes as Arabic's.
+_PERSIAN_LETTERS = str.maketrans({"ي": "ی", "ك": "ک"})
+
+
+def _vowel_respellings(word: str) -> set[str]:
+    """The (normalised) Persian word with one vowel letter put in or taken out inside it (not
+    first nor last: a last letter is mostly an ending, "رونالدوي" is Ronaldo's ezafe)."""
+    found = {
+        word[:i] + letter + word[i:]
+        for i in range(1, len(word))
+        for letter in _PERSIAN_VOWEL_LETTERS
+    }
+    found |= {
+        word[:i] + word[i + 1 :]
+        for i in range(1, len(word) - 1)
+        if word[i] in _PERSIAN_VOWEL_LETTERS
+    }
+    found.discard(word)
+    return found
+
+
+def _name_spellings(
+    word: str, variants: tuple[Variant, ...], stats: LanguageStats
+) -> tuple[Variant, ...]:
+    """The variants, and the Persian name's other spellings the archive holds (a vowel letter
+    put in or left out), each as the name itself but for its rarer idf: only for a known word
+    Persian does not use often, and only spellings that are no common word either."""
+    first = variants[0]
+    df = stats.doc_freq(first.term)
+    num_docs = max(stats.num_docs(), 1)
+    if (
+        len(word) < NAME_MIN_CHARS
+        or df == 0
+        or df > num_docs * NAME_MAX_SHARE
+        or is_common(word.translate(_PERSIAN_LETTERS), "fa")
+    ):
+        return variants
+    have = {variant.term for variant in variants}
+    found: dict[str, int] = {}
+    spellings = sorted(_vowel_respellings(word))
+    for spelling, term in zip(spellings, analyse_many("fa", spellings), strict=True):
+        if not term or term in have or term in found:
+            continue
+        cand_df = stats.doc_freq(term)
+        if 0 < cand_df <= num_docs * NAME_MAX_SHARE and not is_common(
+            spelling.translate(_PERSIAN_LETTERS), "fa"
+        ):
+            found[term] = cand_df
+    ranked = sorted(found.items(), key=lambda item: (-item[1], item[0]))[:MAX_VARIANTS]
+    own = idf(df, num_docs)
+    return variants + tuple(
+        Variant(term, SPELLING_WEIGHT * min(1.0, own / idf(cand_df, num_docs)))
+        for term, cand_df in ranked
+    )
+
+
+def _ion_forms(variants: tuple[Variant, ...], stats: LanguageStats) -> tuple[Variant, ...]:
+    """The variants, and the French stem of the same word family cut once more or once less
+    (Snowball keeps "-ion" in a verb's stem, "démissionner" -> "demission", and cuts it from
+    the noun, "démission" -> "demiss"), at VARIANT_WEIGHT where the articles hold it."""
+    term = variants[0].term
+    if term.endswith("ion"):
+        other = analyse_word("fr", term)
+    elif analyse_word("fr", term + "ion") == term:
+        other = term + "ion"
+    else:
+        return variants
+    if not other or other == term or other in {v.term for v in variants}:
+        return variants
+    if stats.doc_freq(other) == 0:
+        return variants
+    return (*variants, Variant(other, VARIANT_WEIGHT * variants[0].weight))
+
+
 def _asks(lang: str, question: str) -> bool:
     """Whether the question's question words ask: it opens with one or ends with "?"."""
     if question.rstrip().endswith(("?", "؟")):
@@ -337,6 +421,10 @@ def analyse_in(
             if lang == "ar":
                 variants = _bare_forms(word, variants, stats)
                 variants = _article_forms(word, variants, stats)
+            if lang == "fr":
+                variants = _ion_forms(variants, stats)
+            if lang == "fa":
+                variants = _name_spellings(word, variants, stats)
             variants = _other_forms(lang, variants, stats)
         df = max(stats.doc_freq(v.term) for v in variants)
         terms.append(QueryTerm(word, variants, idf(df, num_docs), lang=lang))
