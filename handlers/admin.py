@@ -22,7 +22,7 @@ from handlers.common import (
     services,
     texts,
 )
-from handlers.permissions import editors_only, guarded_by
+from handlers.permissions import editors_only, editors_view, guarded_by
 
 START = N_(
     "Hello! I keep this newsroom's archive and answer questions from it.\n"
@@ -141,7 +141,7 @@ async def restore(update: Update, context: Context) -> None:
     await reply(update, language.html(text))
 
 
-@editors_only
+@editors_view
 async def audit_log(update: Update, context: Context) -> None:
     """/audit (editors): the newest entries of the audit log."""
     entries = await services(context).audit.recent(AUDIT_LINES)
@@ -158,7 +158,7 @@ async def audit_log(update: Update, context: Context) -> None:
     await reply(update, language.html("\n".join(lines)))
 
 
-@editors_only
+@editors_view
 async def stats(update: Update, context: Context) -> None:
     """/stats (editors): articles, sources, subscriptions and paused chats."""
     core = services(context)

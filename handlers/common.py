@@ -25,6 +25,11 @@ REFUSE_EDITORS_ONLY = N_(
     "Sorry, only the newsroom's editors can add or change articles. "
     "You can ask me anything about the archive, though."
 )
+# ... for the editors' views (/stats, /audit, /feeds), which change nothing.
+REFUSE_EDITORS_VIEW = N_(
+    "Sorry, only the newsroom's editors can use that command. "
+    "You can ask me anything about the archive, though."
+)
 
 
 def services(context: Context) -> Services:

@@ -21,7 +21,7 @@ from handlers.common import (
     texts,
     user_id,
 )
-from handlers.permissions import editors_only
+from handlers.permissions import editors_only, editors_view
 
 log = logging.getLogger(__name__)
 
@@ -99,7 +99,7 @@ async def _add(update: Update, context: Context, url: str, topics: str) -> None:
         job_queue.run_once(poll_job, when=0, name=f"{POLL_JOB}:now", job_kwargs=RUN_LATE)
 
 
-@editors_only
+@editors_view
 async def feeds_command(update: Update, context: Context) -> None:
     """/feeds: the feeds, numbered, with their health (editors)."""
     language = await texts(update, context)

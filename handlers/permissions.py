@@ -10,7 +10,14 @@ from telegram import Update
 
 from bot.context import Context
 from bot.i18n import N_
-from handlers.common import REFUSE_EDITORS_ONLY, is_chat_admin, is_editor, say, texts
+from handlers.common import (
+    REFUSE_EDITORS_ONLY,
+    REFUSE_EDITORS_VIEW,
+    is_chat_admin,
+    is_editor,
+    say,
+    texts,
+)
 
 Handler = Callable[[Update, Context], Coroutine[Any, Any, None]]
 Check = Callable[[Update, Context], Awaitable[bool]]
@@ -40,4 +47,5 @@ def guarded_by(check: Check, refusal: str) -> Callable[[Handler], Handler]:
 
 
 editors_only = guarded_by(is_editor, REFUSE_EDITORS_ONLY)
+editors_view = guarded_by(is_editor, REFUSE_EDITORS_VIEW)
 chat_admins_only = guarded_by(is_chat_admin, ADMINS_ONLY)

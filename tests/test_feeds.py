@@ -196,7 +196,10 @@ async def test_feed_commands_are_for_editors(bot: Harness, site: WebSite) -> Non
         "You can ask me anything about the archive, though."
     ]
     assert await bot.send(f"/feed add {site.url('/x')}", user_id=READER) == refusal
-    assert await bot.send("/feeds", user_id=READER) == refusal
+    assert await bot.send("/feeds", user_id=READER) == [
+        "Sorry, only the newsroom's editors can use that command. "
+        "You can ask me anything about the archive, though."
+    ]
     assert await bot.send("/feed", user_id=EDITOR) == [
         "Usage: /feed add &lt;url&gt; [topic words], /feed remove &lt;n&gt;; "
         "/feeds lists the feeds."
