@@ -5,6 +5,7 @@ from __future__ import annotations
 from telegram import Chat, Update
 
 from bot.context import Context
+from bot.digests.requests import zone_label
 from bot.digests.subscriptions import AlreadyExists, ChatRef, NotATime, TooMany
 from bot.i18n import N_
 from bot.render import escape
@@ -62,7 +63,7 @@ async def subscribe(update: Update, context: Context) -> None:
         )
     else:
         sub = outcome.subscription
-        zone = escape(outcome.timezone)
+        zone = escape(zone_label(outcome.timezone))
         text = (
             language(
                 "Subscribed: a digest about {topics} every day at {time} ({zone}).",
@@ -102,7 +103,7 @@ async def subscriptions(update: Update, context: Context) -> None:
     for number, sub in enumerate(subs, start=1):
         about = escape(sub.topics) if sub.topics else language("everything")
         paused = " " + language("(paused)") if not sub.active else ""
-        tz = escape(sub.timezone or chats.default_timezone)
+        tz = escape(zone_label(sub.timezone or chats.default_timezone))
         lines.append(f"{number}. {sub.time_of_day} {tz} — {about}{paused}")
     await reply(update, language.html("\n".join(lines)))
 
@@ -139,7 +140,7 @@ async def timezone(update: Update, context: Context) -> None:
         return
     current = await services(context).digest_subscriptions.timezone(chat.id)
     language = await texts(update, context)
-    text = language("This chat's time zone is {zone}.", zone=escape(current))
+    text = language("This chat's time zone is {zone}.", zone=escape(zone_label(current)))
     await reply(update, language.html(text + "\n" + escape(language(TIMEZONE_USAGE))))
 
 
@@ -159,7 +160,8 @@ async def _set_timezone(update: Update, context: Context) -> None:
         await reply(update, language.html(text + "\n" + escape(language(TIMEZONE_USAGE))))
         return
     text = language(
-        "Time zone set to {zone}; digests follow it from now on.", zone=escape(found.zone)
+        "Time zone set to {zone}; digests follow it from now on.",
+        zone=escape(zone_label(found.zone)),
     )
     await reply(update, language.html(text))
 

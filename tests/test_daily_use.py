@@ -205,13 +205,26 @@ async def test_timezone_finds_a_zone_from_a_city_or_an_offset(bot: Harness) -> N
         "Beirut": "Asia/Beirut",
         "london": "Europe/London",
         "EST": "EST",
-        "UTC+3": "Etc/GMT-3",
+        # Stored as POSIX's Etc/GMT-3 (three hours east), said as a reader names it.
+        "UTC+3": "UTC+3",
+        "utc-5": "UTC-5",
+        "UTC+0": "UTC",
         "asia/damascus": "Asia/Damascus",
     }
     for name, zone in found.items():
         assert await bot.send(f"/timezone {name}", user_id=READER) == [
             f"Time zone set to {zone}; digests follow it from now on."
         ]
+    await bot.send("/timezone UTC+3", user_id=READER)
+    assert await bot.services.digest_subscriptions.timezone(READER) == "Etc/GMT-3"
+    assert (await bot.send("/timezone", user_id=READER))[0].startswith(
+        "This chat's time zone is UTC+3."
+    )
+    assert (
+        "08:00 UTC+3"
+        in (await bot.send("/subscribe 08:00", user_id=READER))[0]
+        + (await bot.send("/subscriptions", user_id=READER))[0]
+    )
     assert await bot.send("/timezone Beyrouth", user_id=READER) == [
         "“Beyrouth” is not a time zone I know. Did you mean: Asia/Beirut?\n"
         "Usage: /timezone &lt;city or Area/City&gt;, for example /timezone Beirut or "

@@ -79,6 +79,17 @@ def _zones() -> tuple[str, ...]:
     return tuple(sorted(zoneinfo.available_timezones()))
 
 
+_ETC_OFFSET = re.compile(r"Etc/GMT([+-])(\d{1,2})")
+
+
+def zone_label(zone: str) -> str:
+    """A zone as a reader names it: POSIX's `Etc/GMT-3` (three hours east) is UTC+3."""
+    found = _ETC_OFFSET.fullmatch(zone)
+    if found is not None:
+        return f"UTC{'-' if found.group(1) == '+' else '+'}{int(found.group(2))}"
+    return "UTC" if zone in ("Etc/GMT", "Etc/UTC", "Etc/Zulu", "GMT") else zone
+
+
 def find_timezone(name: str) -> ZoneMatch:
     """`Asia/Beirut` from 'Asia/Beirut', 'beirut', 'Beirut'; `Etc/GMT-3` from 'UTC+3'."""
     wanted = name.strip()
