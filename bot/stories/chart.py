@@ -77,7 +77,9 @@ def trend_png(trend: Trend, texts: Texts = ENGLISH) -> bytes:
     of `texts`; the trend must not be empty."""
     # Imported here: matplotlib takes a moment to load, and only this picture needs it.
     from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.dates import AutoDateLocator, ConciseDateFormatter
     from matplotlib.figure import Figure
+    from matplotlib.ticker import MaxNLocator
 
     words = chart_words(trend, texts)
 
@@ -108,6 +110,13 @@ def trend_png(trend: Trend, texts: Texts = ENGLISH) -> bytes:
             arrowprops={"arrowstyle": "-", "color": "#888888", "shrinkB": 2},
         )
     axes.xaxis_date()
+    # Whole stories on the count axis ("2.5 stories a week" is no count), and dates that do not
+    # overlap (matplotlib's default date ticks collided on a month's bars).
+    axes.yaxis.set_major_locator(MaxNLocator(integer=True))
+    # (matplotlib.dates has no annotations for these two)
+    locator = AutoDateLocator()  # type: ignore[no-untyped-call]
+    axes.xaxis.set_major_locator(locator)
+    axes.xaxis.set_major_formatter(ConciseDateFormatter(locator))  # type: ignore[no-untyped-call]
     axes.set_ylabel(words.axis)
     axes.set_title(words.title, fontsize=11)
     axes.spines[["top", "right"]].set_visible(False)
