@@ -439,6 +439,10 @@ def test_trend_command_line_writes_a_png(
     assert out.read_bytes().startswith(PNG_MAGIC)
     assert main(["trend", "zzzqqq", "--out", str(tmp_path / "none.png")]) == 1
     assert not (tmp_path / "none.png").exists()
+    # No words: the usage, not "Nothing in the archive matches “”".
+    assert main(["trend", " ", "--out", str(tmp_path / "none.png")]) == 2
+    assert capsys.readouterr().err.startswith("newsbot trend: give the words")
+    assert not (tmp_path / "none.png").exists()
 
 
 async def test_an_edited_article_is_found_by_its_new_text(bot: Harness) -> None:

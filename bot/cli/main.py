@@ -670,6 +670,13 @@ def _trend(settings: Settings, args: argparse.Namespace) -> int:
     from bot.stories.chart import trend_png
     from bot.stories.trend import trend
 
+    if not args.words.strip():
+        print(
+            'newsbot trend: give the words, e.g. newsbot trend "Raqqa" --out raqqa.png',
+            file=sys.stderr,
+        )
+        return 2
+
     async def compute() -> Any:
         services = await open_services(settings)
         try:
