@@ -70,6 +70,14 @@ async def test_add_command_with_text_and_without(bot: Harness) -> None:
         user_id=EDITOR,
     )
     assert replies == ["Saved #1: Floods in Deir ez-Zor (2020-01-02, SANA)"]
+    # A word or two is no article, and the refusal says so rather than "there is no text".
+    too_short = (
+        "That is too short to keep as an article: an article has at least a sentence of text "
+        "besides its headline."
+    )
+    assert await bot.send("/add short", user_id=EDITOR) == [too_short]
+    report = await bot.services.archive.import_records([ImportRecord(text="hello")])
+    assert report.added == 0 and str(report.rejected[0]).endswith(too_short), report
 
 
 async def test_a_dateline_on_its_own_line_is_not_the_headline(bot: Harness) -> None:

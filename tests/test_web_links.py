@@ -109,7 +109,8 @@ async def test_pages_without_an_article_or_unreachable_get_a_clear_answer(
 ) -> None:
     empty = site.html("/empty", "<html><body><nav><a href='/'>Home</a></nav></body></html>")
     assert await bot.send(empty, user_id=EDITOR) == [
-        f"Could not add {empty}: That doesn't look like an article: there is no text to keep."
+        f"Could not add {empty}: That is too short to keep as an article: an article has at "
+        "least a sentence of text besides its headline."
     ]
     missing = site.url("/gone")
     assert await bot.send(missing, user_id=EDITOR) == [

@@ -166,6 +166,14 @@ def build_article(
         raise RejectedInput(N_("That article cannot be stored: {reason}."), reason=exc) from None
     parsed = parse_article(raw, title=one_line(title))
     if len(parsed.text) < 20 or not any(ch.isalpha() for ch in parsed.text):
+        if any(ch.isalpha() for ch in raw):
+            # ("short", '{"text": "hello"}': words, too few to be more than a headline)
+            raise RejectedInput(
+                N_(
+                    "That is too short to keep as an article: an article has at least a "
+                    "sentence of text besides its headline."
+                )
+            )
         raise RejectedInput(N_("That doesn't look like an article: there is no text to keep."))
     if word := stuffed_word(parsed.text):
         raise RejectedInput(
