@@ -108,8 +108,9 @@ async def test_digest_without_a_previous_digest_covers_the_last_day(bot: Harness
         "<b>Digest</b> · 1 new article in the last 24 hours, newest first\n\n"
         "<b>Dam repairs start</b>"
     )
+    # A topic digest with nothing says which it is (a chat may have several).
     assert await bot.send("/digest schools", user_id=READER) == [
-        "Nothing new in the last 24 hours."
+        "Nothing new on schools in the last 24 hours."
     ]
     bot.clock.set(dt.datetime(2026, 11, 25, 8, 0, 1, tzinfo=dt.UTC))
     await run_digest_job(bot)

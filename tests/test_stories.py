@@ -205,7 +205,7 @@ async def test_a_story_is_one_digest_item_and_a_late_copy_is_not_news(bot: Harne
     assert (await stories(bot))[1] == 1
     assert (await bot.services.stories.stories_of([5]))[5] == 1
     bot.clock.set(dt.datetime(2026, 11, 26, 8, 0, 1, tzinfo=dt.UTC))
-    assert await run_digest_job(bot) == ["Nothing new since your last digest."]
+    assert await run_digest_job(bot) == ["Nothing new on raqqa since your last digest."]
 
 
 async def story_headlines(bot: Harness) -> set[str]:

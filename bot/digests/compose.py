@@ -36,6 +36,12 @@ NOTHING_NEW = {
     LAST_DAY: N_("Nothing new in the last 24 hours."),
     SINCE_SUBSCRIBED: N_("Nothing new since you subscribed."),
 }
+# ... and a topic digest's, which says which digest it is (a chat may have several).
+TOPIC_NOTHING_NEW = {
+    SINCE_LAST: N_("Nothing new on {topics} since your last digest."),
+    LAST_DAY: N_("Nothing new on {topics} in the last 24 hours."),
+    SINCE_SUBSCRIBED: N_("Nothing new on {topics} since you subscribed."),
+}
 HEADER = {
     SINCE_LAST: N_("{title} · {count} since your last digest, newest first"),
     LAST_DAY: N_("{title} · {count} in the last 24 hours, newest first"),
@@ -178,7 +184,11 @@ class DigestService:
         selection = window.select(terms, period.after_article_id, MAX_ITEMS, stale_before=stale)
         upto = window.upto_article_id
         if not selection.total:
-            return Digest((texts.html(texts(NOTHING_NEW[period.phrase])),), upto, 0)
+            if terms:
+                nothing = texts(TOPIC_NOTHING_NEW[period.phrase], topics=escape(topics.strip()))
+            else:
+                nothing = texts(NOTHING_NEW[period.phrase])
+            return Digest((texts.html(nothing),), upto, 0)
         total = selection.total
         values: dict[str, object] = {"title": f"<b>{escape(title)}</b>", "count": _COUNT_MARK}
         if terms:
