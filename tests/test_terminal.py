@@ -14,10 +14,13 @@ import threading
 from pathlib import Path
 
 import pytest
+from telegram import Bot
 
+from bot.app import OFFLINE_TOKEN
 from bot.cli.chat import run_chat
 from bot.cli.main import _parser, main
 from bot.clock import ManualClock
+from bot.telegram.offline import FakeBotApi
 from tests.conftest import SAMPLE, make_settings
 from tests.test_cli import SEED, newsbot
 from tests.test_daily_use import story
@@ -115,6 +118,31 @@ def test_buttons_are_numbered_labels_pressed_by_number_or_label(tmp_path: Path) 
     chat.type("quit")
     chat.close()
     assert "Traceback" not in chat.screen.getvalue()
+
+
+def test_more_pages_on_and_a_button_s_notice_shows(tmp_path: Path) -> None:
+    chat = Terminal(tmp_path, ManualClock(dt.datetime(2027, 3, 1, 9, 0, tzinfo=dt.UTC)))
+    towns = ("Hama", "Homs", "Idlib", "Deraa", "Raqqa", "Tabqa", "Manbij", "Afrin", "Kobani")
+    for number, town in enumerate(towns, start=1):
+        chat.paste(story(f"Dam repairs start in {town}"), f"Saved #{number}")
+    chat.type("dam repairs", "[1] More ▸")
+    chat.type("more", "Results 4–6:", "[1] More ▸")
+    # The page was edited in place: its button still knows the question (it lost it once).
+    chat.type("more", "Results 7–9:")
+    chat.close()
+    assert "Traceback" not in chat.screen.getvalue()
+
+
+async def test_a_button_s_notice_reaches_the_terminal() -> None:
+    # Telegram shows it over the chat ("That button is out of date."); the fake hands it to the
+    # terminal, which prints it, where it was dropped.
+    fake = FakeBotApi()
+    notices: list[str] = []
+    fake.toast_listeners.append(notices.append)
+    async with Bot(OFFLINE_TOKEN, request=fake.request()) as bot:
+        await bot.answer_callback_query("1")
+        await bot.answer_callback_query("2", text="That button is out of date.")
+    assert notices == ["That button is out of date."]
 
 
 def test_chat_as_a_reader(tmp_path: Path) -> None:

@@ -119,7 +119,12 @@ async def run_chat(
         )
         out.flush()
 
+    def toast(text: str) -> None:
+        out.write(f"({text})\n\n")
+        out.flush()
+
     fake.listeners.append(show)
+    fake.toast_listeners.append(toast)
     app = build_application(
         settings, token=OFFLINE_TOKEN, request=fake.request(), rate_limit=False, clock=clock
     )

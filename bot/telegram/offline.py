@@ -84,6 +84,7 @@ class FakeBotApi:
         self.chat_members: dict[tuple[int, int], str] = {}
         self.failures: dict[int, list[Failure]] = {}
         self.listeners: list[Callable[[SentMessage], None]] = []
+        self.toast_listeners: list[Callable[[str], None]] = []
         self._message_ids = itertools.count(10_000)
         self._file_ids = itertools.count(1)
         self._updates: list[dict[str, Any]] = []
@@ -216,7 +217,24 @@ class FakeBotApi:
 
     def _m_editMessageText(self, params: dict[str, Any]) -> Any:
         chat_id = int(params.get("chat_id", 0))
-        return self._record("editMessageText", chat_id, int(params.get("message_id", 0)), params)
+        message_id = int(params.get("message_id", 0))
+        # An edited message is still the reply it was (Telegram's callback queries carry its
+        # reply_to_message): a second "More" on the edited page finds the question again.
+        for earlier in reversed(self.sent):
+            if (earlier.chat_id, earlier.message_id) == (chat_id, message_id):
+                if "reply_parameters" in earlier.params:
+                    params = {"reply_parameters": earlier.params["reply_parameters"], **params}
+                break
+        return self._record("editMessageText", chat_id, message_id, params)
+
+    def _m_answerCallbackQuery(self, params: dict[str, Any]) -> Any:
+        # The toast a button press may show ("That button is out of date."): a terminal
+        # prints it (`toast_listeners`); Telegram shows it over the chat, not in it.
+        text = str(params.get("text") or "")
+        if text:
+            for listener in self.toast_listeners:
+                listener(text)
+        return True
 
     def _m_editMessageReplyMarkup(self, params: dict[str, Any]) -> Any:
         return True
