@@ -538,6 +538,44 @@ async def test_a_related_story_s_box_between_sentences_is_never_quoted(bot: Harn
     assert clutter_spans("", prose) == []
 
 
+def test_embedded_videos_links_and_boxes_between_sentences_are_clutter() -> None:
+    # Written after the pages of the bundled sample (TRT, The New Arab, Sputnik, Daily Sabah).
+    for text, clutter in (
+        (
+            "Talks went on. Battle rages near the dam Ali Hassan reports - YouTube The envoy "
+            "said he was still hopeful.",
+            "Battle rages near the dam Ali Hassan reports - YouTube",
+        ),
+        (
+            "The toll is higher. Read also August deadliest month for the city The water has "
+            "been cut for weeks. Even so, residents stayed.",
+            "Read also August deadliest month for the city The water has been cut for weeks.",
+        ),
+        (
+            "The toll rose to 20, media reported. Flickr U.S. Army Dozens Die in Strikes Near "
+            "the Dam - Reports DAMASCUS (Sputnik) Earlier in the day ten were reported dead.",
+            "Flickr U.S. Army Dozens Die in Strikes Near the Dam - Reports ",
+        ),
+        (
+            "The army advanced. ... 43 Topic Violence in the North (1881) Related Forces Deny "
+            "Killing Civilians Talks Can Begin in May Tags airstrikes Community standards",
+            "... 43 Topic Violence in the North (1881) Related Forces Deny Killing Civilians "
+            "Talks Can Begin in May Tags airstrikes Community standards",
+        ),
+        (
+            "Published July 27 2016 SEND httpsabahdai.ly912r3U DHA Photo A bombing struck a "
+            "crowd in the town on Wednesday.",
+            "SEND httpsabahdai.ly912r3U DHA Photo ",
+        ),
+    ):
+        spans = [text[s[0] : s[1]] for s in clutter_spans("", text)]
+        assert any(clutter in span for span in spans), (text, spans)
+        assert not any(span in ("", text) for span in spans)
+    # A dateline after a sentence of prose takes nothing before it.
+    prose = "The army said it took the village. MOSCOW (Sputnik) The talks went on."
+    assert all("village" not in prose[s[0] : s[1]] for s in clutter_spans("", prose))
+
+
 def test_inline_photo_credits_close_their_caption_only() -> None:
     for text, captions in (
         (

@@ -74,8 +74,10 @@ REREAD_PAGE = 2_000
 # also" label and the link after it ("Также по теме"); 7: photo captions inside a paragraph,
 # closed by their credit ("... August 21 2013. REUTERS/Bassam Khabieh We hope ..."); 8: a
 # related story's box, its credit's slash lost ("... said. REUTERS Rodi Said Battle for ...");
-# 9: a quote glued to its colon and closed after its full stop is no link ('گفت:"...!"').
-READING_VERSION = 9
+# 9: a quote glued to its colon and closed after its full stop is no link ('گفت:"...!"');
+# 10: embedded videos' titles ("... - YouTube"), inline "Read also" links, related stories'
+# boxes before a Sputnik dateline, Sputnik's "Topic X (1881) Related" list, "SEND <link>".
+READING_VERSION = 10
 READING_COUNTER = "article_reading"
 # Less free space than this on the index's disk: a failed index write is a full disk.
 FULL_DISK_BYTES = 1 << 20

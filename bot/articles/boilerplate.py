@@ -156,8 +156,13 @@ _TAIL_MARKS = (
     "Share this article",
     "Share on Facebook",
 )
-# A view count and "Related" before a tail mark, within this many characters of it.
-_VIEWS_RELATED = re.compile(r"(?:\.\.\.\s+)?\b\d+ Related ")
+# A view count and "Related" before a tail mark, within this many characters of it; the page's
+# topic with its story count may stand between ("... 43 Topic Violence Erupts as Islamic State
+# Rises (1881) Related ...").
+_VIEWS_RELATED = re.compile(
+    r"(?:\.\.\.\s+)?(?:\b\d+ (?:Topic [^()\n]{1,150} \(\d+\) )?|\bTopic [^()\n]{1,150} \(\d+\) )"
+    r"Related "
+)
 MAX_RELATED_CHARS = 1_500
 # "Source AA" before a tail mark is the credit line of the page.
 _SOURCE_BEFORE = re.compile(r"Source\s+[A-Z]{2,}\s+$")
@@ -353,6 +358,19 @@ _OPENERS = frozenset(
 )  # fmt: skip
 # A dateline in capitals ("MOSCOW (Sputnik)") ends the headline before it.
 _CAPS_DATELINE = re.compile(r"[A-Z]{3,}[ \t]*\(")
+# An embedded video's title between sentences ("... said. Battle rages near Aleppo Ali Mustafa
+# reports - YouTube The Observatory said ..."), and a share prompt with its short link and the
+# photo's credit ("Published July 27 2016 SEND httpsabahdai.ly912r3U DHA Photo A twin ...").
+_VIDEO = re.compile(r" - YouTube(?: Watch On)?")
+_SEND = re.compile(r"\bSEND https?\S+(?: [A-Z]{2,5})?(?: Photo)?[ \t]*")
+# An inline link to another story, its headline glued to the next sentence ("... much higher.
+# Read also September deadliest month for Syrians in 2017 Raqqa has faced ..."): to the next
+# full stop, as the headline's end cannot be told.
+_READ_ALSO = re.compile(r"(?<=[.!?\"”] )Read also [^.!?\n]{1,300}[.!?]?")
+# A related story's box before a dateline of Sputnik's: "... reported Saturday. Flickr U.S.
+# Department of Defense At Least 10 Civilians Die ... Near Raqqa - Reports DAMASCUS (Sputnik)".
+_AGENCY_DATELINE = re.compile(r"[A-Z]{3,}(?: [A-Z]{3,})? \((?:Sputnik|RIA Novosti)\)")
+_BOX_WORD = re.compile(r"[A-Z0-9]|(?:a|an|the|of|to|for|in|on|at|from|by|with|as|and|or|-)$")
 # A caption is a line this long at most (an unbroken text ending with a credit is no caption).
 MAX_CAPTION_CHARS = 600
 _SOURCE_MARK = re.compile(r"\((?:source|via)\s*:\s*([^()\n]{1,80}?)\s*\)", re.IGNORECASE)
@@ -393,6 +411,9 @@ def clutter_spans(
     photos.extend(_inline_captions(text))
     if "REUTERS " in text:
         photos.extend(_credit_boxes(text))
+    photos.extend(_embeds(text))
+    if "SEND http" in text:
+        spans.extend(match.span() for match in _SEND.finditer(text))
     spans.extend(_see_also(text))
     if ":" in text:
         # Searched like captions (left out of the index, they cost the dev questions' ranking:
@@ -639,6 +660,25 @@ def _credit_boxes(text: str) -> list[Span]:
         )
         if start is not None and start.start() > credit.end():
             found.append((credit.start(), start.start()))
+    return found
+
+
+def _embeds(text: str) -> list[Span]:
+    """Embedded videos' titles, "Read also" links and related stories' boxes before an agency's
+    dateline, between a story's sentences (searched, never quoted)."""
+    found: list[Span] = []
+    if "YouTube" in text:
+        for video in _VIDEO.finditer(text):
+            found.extend(_caption_before(text, video.start(), video.end(), 0))
+    if "Read also " in text:
+        found.extend(match.span() for match in _READ_ALSO.finditer(text))
+    if "(Sputnik)" in text or "(RIA Novosti)" in text:
+        for dateline in _AGENCY_DATELINE.finditer(text):
+            for start, end in _caption_before(text, dateline.start(), dateline.start(), 0):
+                words = text[start:end].split()
+                boxed = sum(_BOX_WORD.match(word) is not None for word in words)
+                if len(words) >= 4 and boxed >= 0.8 * len(words):
+                    found.append((start, end))
     return found
 
 
