@@ -68,6 +68,20 @@ async def test_a_story_of_the_day_holding_one_word_does_not_silence_the_answer(
     assert "museum" in reply.split("\n")[0], reply
 
 
+async def test_a_bare_year_is_held_by_an_article_of_that_year(bot: Harness) -> None:
+    story = (
+        "date 2017-10-01\nStrike kills civilians in Raqqa\n\n"
+        "A coalition air strike killed at least 18 civilians in Raqqa on Tuesday, a monitor "
+        "said. Water wells north of the city were hit where families had gathered."
+    )
+    await bot.send(story, user_id=EDITOR)
+    # The text never writes 2017: the article's date does.
+    [reply] = await bot.send("Raqqa 2017", user_id=READER)
+    assert reply.startswith("“"), reply
+    [reply] = await bot.send("Raqqa 2016", user_id=READER)
+    assert reply.split("\n")[:2] == [NO_ANSWER, CLOSEST], reply
+
+
 async def test_a_quotation_inside_a_quote_takes_single_marks(bot: Harness) -> None:
     story = (
         "date 2017-07-04\nForces breach the Old City wall\n\n"

@@ -53,9 +53,12 @@ class Coverage:
 NO_COVERAGE = Coverage(0.0, 0)
 
 
-def coverage(query: Query, title: str, text: str, clutter: str | None = None) -> Coverage:
+def coverage(
+    query: Query, title: str, text: str, clutter: str | None = None, *, year: int | None = None
+) -> Coverage:
     """The idf share of the query's words (any analyzed form) in the article's title or text,
-    page clutter left out.
+    page clutter left out; a bare year ("Raqqa 2017") is held by an article of that `year`
+    (its publication's), whether or not the text writes it.
 
     A question searched in several candidate languages has its words once per language: the
     article is in one of them, so the share is that of the language that fits it best (a
@@ -71,7 +74,7 @@ def coverage(query: Query, title: str, text: str, clutter: str | None = None) ->
         by_lang.setdefault(term.lang, []).append(term)
     best: Coverage | None = None
     for lang, terms in by_lang.items():
-        found = _share(terms, _forms(lang, whole, words), words, lang)
+        found = _share(terms, _forms(lang, whole, words), words, lang, year)
         if best is None or _best(found) > _best(best):
             best = found
         if _best(best) == _COMPLETE:
@@ -91,13 +94,20 @@ def _forms(lang: str, text: str, words: set[str]) -> frozenset[str]:
     return frozenset(analyse_many(lang, sorted(own))) | words
 
 
-def _share(terms: list[QueryTerm], present: frozenset[str], words: set[str], lang: str) -> Coverage:
+def _share(
+    terms: list[QueryTerm],
+    present: frozenset[str],
+    words: set[str],
+    lang: str,
+    year: int | None = None,
+) -> Coverage:
     total = sum(term.idf for term in terms) or 1.0
     found = 0.0
     missing = 0
     absent = []
+    held_year = str(year) if year is not None else None
     for term in terms:
-        if term.terms & present or _misspelt_here(term, words):
+        if term.terms & present or term.word == held_year or _misspelt_here(term, words):
             found += term.idf
         else:
             missing += 1

@@ -244,7 +244,7 @@ class QuestionService:
         covered = None
         if hits:
             top = hits[0].article
-            covered = coverage(query, top.title, top.text, top.clutter)
+            covered = coverage(query, top.title, top.text, top.clutter, year=top.published.year)
             if not listing and offset == 0 and together and covered.share < STRAY_SHARE:
                 hits, covered = self._answering_first(
                     query, hits, covered, quoted=quoted, highlight=highlights
@@ -350,7 +350,9 @@ class QuestionService:
         answers stay the same.
         """
         for rank, hit in enumerate(hits[:PAGE_SIZE]):
-            if coverage(query, hit.article.title, self._quote(query, hit, quotes)).missing == 0:
+            quote = self._quote(query, hit, quotes)
+            year = hit.article.published.year
+            if coverage(query, hit.article.title, quote, year=year).missing == 0:
                 return self._first(query, hits, rank, quoted=quoted, highlight=highlight), True
         return hits, False
 
@@ -367,7 +369,9 @@ class QuestionService:
         """
         for rank, hit in enumerate(hits[1:PAGE_SIZE], start=1):
             article = hit.article
-            found = coverage(query, article.title, article.text, article.clutter)
+            found = coverage(
+                query, article.title, article.text, article.clutter, year=article.published.year
+            )
             if found.missing == 0:
                 return self._first(query, hits, rank, quoted=quoted, highlight=highlight), found
         return hits, covered
