@@ -180,6 +180,29 @@ async def test_a_phrase_is_found_in_one_language_s_fields(bot: Harness) -> None:
     assert "public libraries" in reply.split("\n")[0].replace("<b>", "").replace("</b>", "")
 
 
+async def test_a_question_in_a_language_the_archive_lacks_is_told_so(bot: Harness) -> None:
+    await bot.services.archive.import_records([ImportRecord(text=ENGLISH, title="", lang="en")])
+    assert await bot.send("сколько мирных жителей в Ракке?", user_id=READER) == [
+        "I found nothing in the archive for that.\nThe archive holds no articles in Russian."
+    ]
+    assert await bot.send("lang:ar", user_id=READER) == [
+        "No article matches that with these filters: try fewer of them.\n"
+        "The archive holds no articles in Arabic."
+    ]
+    # In the chat's language, with the language's own name.
+    [reply] = await bot.send("lang:ar budget", user_id=READER, language_code="fr")
+    assert reply.endswith("Les archives ne contiennent aucun article en arabe.")
+    # A Latin question that finds nothing may be misspelt English: no language is named.
+    assert await bot.send("zzyzx qwrtp", user_id=READER) == [
+        "I found nothing in the archive for that."
+    ]
+    # Once the archive holds Russian, nothing more is said of it.
+    await bot.services.archive.import_records([ImportRecord(text=RUSSIAN, title="", lang="ru")])
+    assert await bot.send("lang:ru budget", user_id=READER) == [
+        "No article matches that with these filters: try fewer of them."
+    ]
+
+
 async def test_filters_alone_list_the_newest_articles_they_pass(bot: Harness) -> None:
     ids = await _archive(bot)
     [reply] = await bot.send("lang:fr", user_id=READER)

@@ -33,6 +33,7 @@ from bot.articles.files import (
 )
 from bot.articles.workers import IMPORT_WORKERS
 from bot.cli.backup import is_export_file, restore_export, write_export
+from bot.i18n import ENGLISH as ENGLISH_TEXTS
 from bot.logs import setup_logging
 from bot.memory import keep_memory_flat
 from bot.questions.filters import filter_words
@@ -605,8 +606,11 @@ def _plain_answers(answers: Answers) -> str:
             if answers.suggestions
             else ""
         )
+        if answers.unheld_lang is not None:
+            name = ENGLISH_TEXTS.language_name(answers.unheld_lang)
+            hint += f" The archive holds no articles in {name}."
         if answers.filtered:
-            return "Nothing found with these filters: try fewer of them."
+            return f"Nothing found with these filters: try fewer of them.{hint}"
         return f"Nothing found.{hint}"
     lines = [] if answers.answered or answers.listing else [NO_ANSWER, CLOSEST]
     if lines and answers.other_days is not None:

@@ -22,7 +22,7 @@ from bot.questions.analysis import (
     tokenize,
 )
 from bot.questions.lexicon import is_common
-from storage.languages import ENGLISH, LANGUAGES, OTHER, analyzer, normalize
+from storage.languages import CODES, ENGLISH, LANGUAGES, OTHER, analyzer, normalize
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -125,6 +125,20 @@ def languages_present(index: SearchIndex) -> dict[str, int]:
     """The analysed languages the index holds articles of, with their counts, most first."""
     counts = [(index.lang_count(f"@{code}"), code) for code in LANGUAGES]
     return {code: count for count, code in sorted(counts, reverse=True) if count > 0}
+
+
+def unheld_language(question: str, index: SearchIndex, only: str | None = None) -> str | None:
+    """The language a question asks in (`only`: its `lang:` filter's) when the archive holds
+    no article in it, else None. A question is taken to be in a language by its script only
+    (Arabic, Cyrillic...): a Latin one may be a misspelt English one, read as German."""
+    if only is not None:
+        return None if index.lang_count(only) else only
+    if any("a" <= ch <= "z" for ch in question.lower()):
+        return None
+    code = detect(question)
+    if code is None or code not in CODES:
+        return None
+    return None if index.lang_count(code) else code
 
 
 def candidate_languages(question: str, index: SearchIndex, only: str | None = None) -> list[str]:

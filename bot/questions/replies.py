@@ -17,6 +17,8 @@ NOTHING_THOSE_DAYS = N_("Nothing in the archive from {days} answers that.")
 NOTHING_FOUND = N_("I found nothing in the archive for that.")
 NOTHING_FILTERED = N_("No article matches that with these filters: try fewer of them.")
 EMPTY_ARCHIVE = N_("The archive is empty: send me an article, a link or a file.")
+# ... and the archive holds no article in the question's language (or its lang: filter's).
+UNHELD_LANGUAGE = N_("The archive holds no articles in {language}.")
 # What each malformed filter gets (the filter as written goes in {filter}).
 PROBLEM_TEXTS = {
     Problem.EMPTY: N_("{filter} needs a value, for example source:reuters or lang:ar."),
@@ -52,6 +54,9 @@ def answers_html(answers: Answers, texts: Texts = ENGLISH) -> str:
         if answers.empty_archive:
             return texts(EMPTY_ARCHIVE)
         text = texts(NOTHING_FILTERED if answers.filtered else NOTHING_FOUND)
+        if answers.unheld_lang is not None:
+            name = texts.language_name(answers.unheld_lang)
+            text += "\n" + texts(UNHELD_LANGUAGE, language=escape(name))
         if answers.suggestions:
             words = ", ".join(f"<i>{escape(w)}</i>" for w in answers.suggestions)
             text += "\n" + texts("The archive has these close words: {words}.", words=words)

@@ -17,6 +17,7 @@ from bot.questions.languages import (
     analyse_in,
     analyse_word,
     candidate_languages,
+    unheld_language,
 )
 from bot.questions.sentences import best_quote, cut_quote, highlights
 from storage.languages import (
@@ -269,6 +270,10 @@ class Retriever:
     def is_empty(self) -> bool:
         """Whether the index holds no article at all."""
         return self._index.num_docs() == 0
+
+    def unheld_language(self, question: str, only: str | None = None) -> str | None:
+        """The language the question asks in (or filters on) when no article is in it."""
+        return unheld_language(question, self._index, only)
 
     def suggest(self, query: Query, limit: int = 5) -> list[str]:
         """Return archive words spelled closest to the query words, for "nothing found"."""

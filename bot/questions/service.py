@@ -86,6 +86,9 @@ class Answers:
     other_days: DateRange | None = None
     # Filters narrowed the search (nothing found may be their doing, not the words').
     filtered: bool = False
+    # Nothing found, and the archive holds no article in the language the question asks in
+    # (its script's) or filters on (`lang:ar`): that language's code.
+    unheld_lang: str | None = None
 
 
 class QuestionService:
@@ -228,11 +231,14 @@ class QuestionService:
             hits.append(Hit(article, item.score, answer, also.get(article.id, ())))
         suggestions: tuple[str, ...] = ()
         empty_archive = False
+        unheld_lang = None
         if not hits and offset == 0:
             empty_archive = self._retriever.is_empty()
             # With filters, the words may well be in the archive: no spellings to offer.
             if not empty_archive and not filters.any:
                 suggestions = tuple(self._retriever.suggest(query))
+            if not empty_archive:
+                unheld_lang = self._retriever.unheld_language(dated.text, filters.lang)
         # Quotes found for deciding, not shown: by article, so that each is found once.
         quotes: dict[int, str] = {}
         together = True
@@ -278,6 +284,7 @@ class QuestionService:
             empty_archive=empty_archive,
             other_days=other_days,
             filtered=filters.any,
+            unheld_lang=unheld_lang,
         )
 
     async def _as_typed_first(
