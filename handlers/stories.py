@@ -104,7 +104,11 @@ async def trend_command(update: Update, context: Context) -> None:
         return
     core = services(context)
     found = await trend(
-        words, index=core.index, stories=core.stories, articles=core.archive.articles
+        words,
+        index=core.index,
+        stories=core.stories,
+        articles=core.archive.articles,
+        forms=core.questions.word_forms(words),
     )
     language = await texts(update, context)
     caption = language.html(escape(found.caption(language)))

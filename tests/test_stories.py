@@ -355,6 +355,11 @@ async def test_trend_picture_for_a_small_archive(bot: Harness) -> None:
     assert await bot.send("/trend zzzqqq", user_id=READER) == [
         "Nothing in the archive matches “zzzqqq”."
     ]
+    # Another spelling of the name counts what a question with it finds: both stories (the
+    # seed writes Raqa, the food story Raqqa).
+    before = len(bot.fake.sent)
+    await bot.app.process_update(bot.updates.message("/trend Raqa", user_id=READER))
+    assert bot.fake.sent[before].text.startswith("“Raqa”: 2 stories (4 articles")
     assert await bot.send("/trend", user_id=READER) == [
         "Usage: /trend &lt;words&gt;, for example /trend Raqqa airstrikes"
     ]

@@ -689,6 +689,7 @@ def _trend(settings: Settings, args: argparse.Namespace) -> int:
                 index=services.index,
                 stories=services.stories,
                 articles=services.archive.articles,
+                forms=services.questions.word_forms(args.words),
             )
         finally:
             await services.close()

@@ -363,6 +363,14 @@ class QuestionService:
                 return self._first(query, hits, rank, quoted=quoted, highlight=highlight), True
         return hits, False
 
+    def word_forms(self, words: str) -> list[tuple[str, tuple[str, ...]]]:
+        """Each of the words that counts, with its language and the index terms any of which
+        will do: its other spellings in the archive, as a question takes them (Raqqa, Raqa,
+        Rakka), so that /trend counts what a question finds. Stop words drop out."""
+        text = " ".join(storable(words).split())[:MAX_QUESTION_CHARS]
+        query = self._retriever.analyze(text)
+        return [(term.lang, tuple(sorted(term.terms))) for term in query.terms]
+
     def _answering_first(
         self, query: Query, hits: list[Hit], covered: Coverage, *, quoted: int, highlight: bool
     ) -> tuple[list[Hit], Coverage]:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -129,12 +130,56 @@ def words_query(index: SearchIndex, words: str) -> tuple[tantivy.Query | None, l
     return query, shown
 
 
+# One of the words, as a language's fields hold it: the terms any of which will do (its other
+# spellings in the archive, as a question reads them: "Raqa" and "Rakka" for "Raqqa").
+WordForms = tuple[str, tuple[str, ...]]
+
+
+def forms_query(index: SearchIndex, forms: Sequence[WordForms]) -> tantivy.Query | None:
+    """Articles holding every word in one of its forms, in their language's fields."""
+    schema = index.schema
+    by_lang: dict[str, list[tuple[str, ...]]] = {}
+    for lang, terms in forms:
+        if terms:
+            by_lang.setdefault(lang, []).append(terms)
+    per_language = [
+        tantivy.Query.boolean_query(
+            [
+                (
+                    tantivy.Occur.Must,
+                    tantivy.Query.boolean_query(
+                        [
+                            (
+                                tantivy.Occur.Should,
+                                tantivy.Query.term_query(schema, field, term, "freq"),
+                            )
+                            for term in terms
+                            for field in (body_field(lang), title_field(lang))
+                        ]
+                    ),
+                )
+                for terms in words
+            ]
+        )
+        for lang, words in by_lang.items()
+    ]
+    if not per_language:
+        return None
+    return tantivy.Query.boolean_query([(tantivy.Occur.Should, q) for q in per_language])
+
+
 async def trend(
-    words: str, *, index: SearchIndex, stories: StoryKeeper, articles: ArticleStore
+    words: str,
+    *,
+    index: SearchIndex,
+    stories: StoryKeeper,
+    articles: ArticleStore,
+    forms: Sequence[WordForms] | None = None,
 ) -> Trend:
-    """The timeline of the stories matching `words` (see the module docstring)."""
+    """The timeline of the stories matching `words` (see the module docstring); `forms`: the
+    words as a question reads them (QuestionService.word_forms), else as the fields hold them."""
     words = " ".join(storable(words).split())[:200]
-    query, _ = words_query(index, words)
+    query = words_query(index, words)[0] if forms is None else forms_query(index, forms)
     empty = Trend(words, "week", (), (), 0, 0, ())
     if query is None:
         return empty
