@@ -203,6 +203,21 @@ async def test_a_question_in_a_language_the_archive_lacks_is_told_so(bot: Harnes
     ]
 
 
+async def test_a_word_left_out_takes_its_other_spellings_with_it(bot: Harness) -> None:
+    texts = (
+        "Civilians fled the fighting in Raqa on Monday as the offensive on the city went on.",
+        "Civilians fled the fighting in Raqqa on Tuesday, crossing the river to the south.",
+        "Civilians fled the fighting in Deir ez-Zor on Wednesday, aid workers said.",
+    )
+    report = await bot.services.archive.import_records(
+        [ImportRecord(text=text, title="", lang="en") for text in texts]
+    )
+    assert report.added == 3
+    for question in ("civilians fled -Raqqa", "civilians fled -Raqa"):
+        answers = await bot.services.questions.ask(question, limit=10)
+        assert [hit.article.text for hit in answers.hits] == [texts[2]], question
+
+
 async def test_filters_alone_list_the_newest_articles_they_pass(bot: Harness) -> None:
     ids = await _archive(bot)
     [reply] = await bot.send("lang:fr", user_id=READER)

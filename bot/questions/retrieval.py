@@ -361,9 +361,19 @@ class Retriever:
         clauses = [(tantivy.Occur.Must, found)]
         clauses.extend((tantivy.Occur.Must, q) for q in must)
         for word in filters.excluded:
-            for lang in langs:
-                for term in self._analyse_filter_words(word, lang):
-                    clauses.append((tantivy.Occur.MustNot, self._any_field(term, [lang])))
+            unwanted = {
+                (lang, term) for lang in langs for term in self._analyse_filter_words(word, lang)
+            }
+            # ... and its other spellings the archive holds, as a question takes them ("-Raqqa"
+            # leaves out Raqa too).
+            unwanted.update(
+                (term.lang, variant.term)
+                for term in self.analyze(word, lang=filters.lang).terms
+                if term.lang in langs
+                for variant in term.variants
+            )
+            for lang, term in sorted(unwanted):
+                clauses.append((tantivy.Occur.MustNot, self._any_field(term, [lang])))
         return tantivy.Query.boolean_query(clauses)
 
     @staticmethod
