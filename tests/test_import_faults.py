@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import itertools
 import json
+import os
 import tracemalloc
 from pathlib import Path
 
@@ -122,9 +123,20 @@ def test_the_import_command_counts_stored_duplicates_and_refused(
     assert problems[1] == f"  {folder}/events.jsonl: 1 line(s) are not article objects (line 41)"
     # The newline in a name is shown escaped: it cannot start a line of its own.
     assert not any(p.startswith("Imported") for p in problems)
-    assert "fake\\nImported from 9 file(s): 999 stored.txt: That doesn't look like" in (
+    assert "fake\\nImported from 9 file(s): 999 stored.txt: That is too short to keep" in (
         captured.err
     )
+
+
+def test_a_path_that_is_no_file_is_named_for_what_it_is(
+    settings: Settings, tmp_path: Path, cli: None, capsys: pytest.CaptureFixture[str]
+) -> None:
+    url = ["--database-url", settings.database_url]
+    assert main([*url, "import", "--quiet", os.devnull, str(tmp_path / "gone.jsonl")]) == 1
+    assert capsys.readouterr().err.splitlines() == [
+        f"  {os.devnull}: not a file or folder",
+        f"  {tmp_path}/gone.jsonl: no such file or folder",
+    ]
 
 
 async def test_two_imports_of_the_same_articles_at_once_both_finish(

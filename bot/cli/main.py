@@ -366,6 +366,8 @@ def _expand(paths: Sequence[Path], sources: _Sources) -> Iterator[Path]:
                     sources.skipped.append(shown_name(found.name))
         elif path.is_file():
             yield path
+        elif path.exists():  # /dev/null, a pipe, a socket: nothing an article is kept in
+            sources._refuse(f"{shown_name(path)}: not a file or folder")
         else:
             sources._refuse(f"{shown_name(path)}: no such file or folder")
 
