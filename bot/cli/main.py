@@ -444,6 +444,7 @@ async def _import_async(
             _few_collections(),
         ):
             fetched = await fetch_records(services.web, urls, sources.problems)
+            unfetched = len(urls) - len(fetched)  # each said in `problems`, with its reason
             records = itertools.chain(fetched, sources.records(paths))
             report = await services.archive.import_records(
                 records,
@@ -462,13 +463,14 @@ async def _import_async(
         ([f"{sources.files} file(s)"] if sources.files or not urls else [])
         + ([f"{len(urls)} address(es)"] if urls else [])
     )
-    refused = len(report.rejected) + sources.bad_lines + sources.refused_files
+    refused = len(report.rejected) + sources.bad_lines + sources.refused_files + unfetched
+    addresses = f", {unfetched} address(es)" if urls else ""
     print(
         f"Imported from {origin}: {report.added} stored, "
         f"{report.duplicates} duplicates, {refused} refused"
         + (
             f" ({len(report.rejected)} records, {sources.bad_lines} unreadable lines, "
-            f"{sources.refused_files} files)."
+            f"{sources.refused_files} files{addresses})."
             if refused
             else "."
         )
