@@ -105,5 +105,11 @@ def export_lines(handle: TextIO) -> Iterator[dict[str, Any]]:
 
 
 def _summary(counts: dict[str, int]) -> str:
-    shown = ("articles", "subscriptions", "chats", "audit_log")
-    return ", ".join(f"{counts.get(name, 0)} {name.replace('_', ' ')}" for name in shown)
+    # (the tables' names, said as counts: "35 audit entries", not "35 audit log")
+    shown = (
+        ("articles", "articles"),
+        ("subscriptions", "subscriptions"),
+        ("chats", "chats"),
+        ("audit_log", "audit entries"),
+    )
+    return ", ".join(f"{counts.get(table, 0)} {said}" for table, said in shown)
