@@ -345,10 +345,11 @@ _SEE_ALSO_LINE = re.compile("\n(?:" + "|".join(re.escape(label) for label in _SE
 _CAPS_CREDIT = re.compile(r"(?:(?<=[.!?\"”’)] )|^)REUTERS (?=[A-Z])", re.MULTILINE)
 # The words of a headline in title case: capitalised ones, figures, "al-" names and the small
 # words titles keep in lower case.
-_TITLE_WORD = re.compile(
-    r"(?:[A-Z0-9][\w'’.,-]*|al-\w+|(?:a|an|the|of|to|for|in|on|at|from|by|with|as|and|or|"
-    r"vs|via|into|over|after|amid|near|against|its|is|are|be)\b)[ \t]*"
+_TITLE_SMALL = (
+    "a|an|the|of|to|for|in|on|at|from|by|with|as|and|or|vs|via|into|over|after|amid|near|"
+    "against|its|is|are|be"
 )
+_TITLE_WORD = re.compile(rf"(?:[A-Z0-9][\w'’.,-]*|al-\w+|(?:{_TITLE_SMALL})\b)[ \t]*")
 # Words that open the sentence after such a headline rather than end it ("... Near Al Tabqa
 # Reports On Saturday reports emerged ..."): the sentence starts at the last of them.
 _OPENERS = frozenset(
@@ -370,7 +371,7 @@ _READ_ALSO = re.compile(r"(?<=[.!?\"”] )Read also [^.!?\n]{1,300}[.!?]?")
 # A related story's box before a dateline of Sputnik's: "... reported Saturday. Flickr U.S.
 # Department of Defense At Least 10 Civilians Die ... Near Raqqa - Reports DAMASCUS (Sputnik)".
 _AGENCY_DATELINE = re.compile(r"[A-Z]{3,}(?: [A-Z]{3,})? \((?:Sputnik|RIA Novosti)\)")
-_BOX_WORD = re.compile(r"[A-Z0-9]|(?:a|an|the|of|to|for|in|on|at|from|by|with|as|and|or|-)$")
+_BOX_WORD = re.compile(rf"[A-Z0-9]|(?:{_TITLE_SMALL}|-)$")
 # A caption is a line this long at most (an unbroken text ending with a credit is no caption).
 MAX_CAPTION_CHARS = 600
 _SOURCE_MARK = re.compile(r"\((?:source|via)\s*:\s*([^()\n]{1,80}?)\s*\)", re.IGNORECASE)
