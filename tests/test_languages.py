@@ -17,7 +17,7 @@ from bot.articles.files import parse_jsonl
 from bot.i18n import LOCALE_DIR, RLM
 from bot.languages import question_languages
 from bot.questions.retrieval import DEFAULT_RANKING, Retriever
-from storage.languages import analyzer
+from storage.languages import analyzer, normalize
 from storage.search_index import SCHEMA_VERSION, IndexChange, SearchIndex
 from tests.conftest import EDITOR, READER, SAMPLE, Harness, make_settings, start_bot, stop_bot
 
@@ -216,6 +216,22 @@ async def test_a_word_left_out_takes_its_other_spellings_with_it(bot: Harness) -
     for question in ("civilians fled -Raqqa", "civilians fled -Raqa"):
         answers = await bot.services.questions.ask(question, limit=10)
         assert [hit.article.text for hit in answers.hits] == [texts[2]], question
+
+
+async def test_a_common_persian_word_is_never_corrected_into_another(bot: Harness) -> None:
+    # "پرکار" (hard-working) is common Persian; the archive holds only "پیکار" (battle), one
+    # letter away. wordfreq spells it with Persian's kaf, the index with Arabic's: looked up as
+    # the index spells it, it was taken for a misspelling and "corrected" into the battle.
+    battle = (
+        "پیکار نیروهای دولتی با شورشیان در حومه شهر ادامه دارد و ساکنان از خانه های خود "
+        "گریخته اند. پیکار از بامداد دوشنبه آغاز شد."
+    )
+    other = "پیکار در مرز شمالی شدت گرفت و دست کم ده نفر کشته شدند، به گفته مقام های محلی."
+    await bot.services.archive.import_records(
+        [ImportRecord(text=text, title="", lang="fa") for text in (battle, other)]
+    )
+    forms = [terms for lang, terms in bot.services.questions.word_forms("پرکار") if lang == "fa"]
+    assert forms == [(normalize("fa", "پرکار"),)]
 
 
 async def test_filters_alone_list_the_newest_articles_they_pass(bot: Harness) -> None:

@@ -8,7 +8,10 @@ in the small lists) tell a common word from a mistyped one ("civilans", "boker")
 
 from __future__ import annotations
 
+import math
 from functools import cache, lru_cache
+
+from storage.languages import normalize
 
 # Zipf frequency (log10 of uses per billion words) from which a word is a common one: about
 # once in a million words ("lasagna" 3.1, "stock" 4.9; "sarin" 2.8 and "boker" 1.9 are not).
@@ -32,9 +35,32 @@ def is_common(word: str, lang: str) -> bool:
 @lru_cache(maxsize=65_536)
 def frequency(word: str, lang: str) -> float:
     """How often language `lang` uses `word` (lower case), on wordfreq's Zipf scale (0: never
-    seen, or a language it has no list for)."""
+    seen, or a language it has no list for). Arabic and Persian words are looked up as the
+    index spells them too (`normalize`: one yeh, one kaf, hamza forms unified...): a question's
+    words are so spelt, and wordfreq holds "الرئيس" and "پرکار", not "الرييس" and "پركار" (the
+    common word was then "corrected" into another, "پرکار" into "پیکار")."""
     if lang not in _languages():
         return 0.0
     from wordfreq import zipf_frequency
 
-    return float(zipf_frequency(word, lang, wordlist=_WORDLIST))
+    found = float(zipf_frequency(word, lang, wordlist=_WORDLIST))
+    if lang in _NORMALISED:
+        found = max(found, _normalised(lang).get(word, 0.0))
+    return found
+
+
+_NORMALISED = frozenset({"ar", "fa"})
+
+
+@cache
+def _normalised(lang: str) -> dict[str, float]:
+    """The language's common words (Zipf >= COMMON_ZIPF) by their normalised spelling."""
+    from wordfreq import get_frequency_dict
+
+    table: dict[str, float] = {}
+    for listed, share in get_frequency_dict(lang, wordlist=_WORDLIST).items():
+        zipf = round(math.log10(share * 1e9), 2)  # as zipf_frequency rounds it
+        if zipf >= COMMON_ZIPF:
+            key = normalize(lang, listed)
+            table[key] = max(table.get(key, 0.0), zipf)
+    return table
