@@ -325,8 +325,6 @@ def _article_forms(
 # typo form; docs/BENCHMARKS.md, "Languages, helper branch `lang32`"). Not Arabic: there a
 # long vowel put in or taken out makes another word of the root (كتب, كاتب, كتاب).
 _PERSIAN_VOWEL_LETTERS = "اوي"
-# wordfreq spells Persian with Persian yeh and kaf, which `normalize` writes as Arabic's.
-_PERSIAN_LETTERS = str.maketrans({"ي": "ی", "ك": "ک"})
 
 
 def _vowel_respellings(word: str) -> set[str]:
@@ -359,7 +357,7 @@ def _name_spellings(
         len(word) < NAME_MIN_CHARS
         or df == 0
         or df > num_docs * NAME_MAX_SHARE
-        or is_common(word.translate(_PERSIAN_LETTERS), "fa")
+        or is_common(word, "fa")
     ):
         return variants
     have = {variant.term for variant in variants}
@@ -369,9 +367,7 @@ def _name_spellings(
         if not term or term in have or term in found:
             continue
         cand_df = stats.doc_freq(term)
-        if 0 < cand_df <= num_docs * NAME_MAX_SHARE and not is_common(
-            spelling.translate(_PERSIAN_LETTERS), "fa"
-        ):
+        if 0 < cand_df <= num_docs * NAME_MAX_SHARE and not is_common(spelling, "fa"):
             found[term] = cand_df
     ranked = sorted(found.items(), key=lambda item: (-item[1], item[0]))[:MAX_VARIANTS]
     own = idf(df, num_docs)

@@ -119,8 +119,7 @@ class QuestionService:
         """Up to `limit` hits from `offset`; answer sentences for the first `with_answers`,
         with the spans of the question's words in them unless `highlights` is False (a reply
         that does not show them: the CLI's)."""
-        # Lone surrogates (which no UTF-8 encoder takes) and controls are typing accidents.
-        question = " ".join(storable(question).split())[:MAX_QUESTION_CHARS]
+        question = _cleaned(question)
         parsed = parse(question)
         if parsed.problems:
             return Answers(question, (), offset, False, problems=parsed.problems)
@@ -367,8 +366,7 @@ class QuestionService:
         """Each of the words that counts, with its language and the index terms any of which
         will do: its other spellings in the archive, as a question takes them (Raqqa, Raqa,
         Rakka), so that /trend counts what a question finds. Stop words drop out."""
-        text = " ".join(storable(words).split())[:MAX_QUESTION_CHARS]
-        query = self._retriever.analyze(text)
+        query = self._retriever.analyze(_cleaned(words))
         return [(term.lang, tuple(sorted(term.terms))) for term in query.terms]
 
     def _answering_first(
@@ -423,6 +421,13 @@ class QuestionService:
                 query, article.title, article.text, article.clutter, article.lang, highlight=False
             ).sentence
         return quotes[article.id]
+
+
+def _cleaned(question: str) -> str:
+    """A question as it is searched: lone surrogates (which no UTF-8 encoder takes) and
+    controls are typing accidents; runs of white space are one space; at most
+    MAX_QUESTION_CHARS."""
+    return " ".join(storable(question).split())[:MAX_QUESTION_CHARS]
 
 
 def _few_words(query: Query) -> bool:

@@ -101,42 +101,14 @@ class Trend:
         )
 
 
-def words_query(index: SearchIndex, words: str) -> tuple[tantivy.Query | None, list[str]]:
-    """Articles holding every word (headline or body) as their language's field has them:
-    "/trend Ракка" finds the Russian articles, "/trend Raqqa" the English ones."""
-    schema = index.schema
-    per_language: list[tantivy.Query] = []
-    shown: list[str] = []
-    for lang in LANGUAGES:
-        terms = list(dict.fromkeys(analyzer(lang).analyze(normalize(lang, words))))
-        if not terms:
-            continue
-        shown = shown or terms
-        per_word = [
-            tantivy.Query.boolean_query(
-                [
-                    (tantivy.Occur.Should, tantivy.Query.term_query(schema, field, term, "freq"))
-                    for field in (body_field(lang), title_field(lang))
-                ]
-            )
-            for term in terms
-        ]
-        per_language.append(
-            tantivy.Query.boolean_query([(tantivy.Occur.Must, q) for q in per_word])
-        )
-    if not per_language:
-        return None, []
-    query = tantivy.Query.boolean_query([(tantivy.Occur.Should, q) for q in per_language])
-    return query, shown
-
-
 # One of the words, as a language's fields hold it: the terms any of which will do (its other
 # spellings in the archive, as a question reads them: "Raqa" and "Rakka" for "Raqqa").
 WordForms = tuple[str, tuple[str, ...]]
 
 
 def forms_query(index: SearchIndex, forms: Sequence[WordForms]) -> tantivy.Query | None:
-    """Articles holding every word in one of its forms, in their language's fields."""
+    """Articles holding every word in one of its forms, in their language's fields: "/trend
+    Ракка" finds the Russian articles, "/trend Raqqa" the English ones."""
     schema = index.schema
     by_lang: dict[str, list[tuple[str, ...]]] = {}
     for lang, terms in forms:
@@ -177,9 +149,16 @@ async def trend(
     forms: Sequence[WordForms] | None = None,
 ) -> Trend:
     """The timeline of the stories matching `words` (see the module docstring); `forms`: the
-    words as a question reads them (QuestionService.word_forms), else as the fields hold them."""
+    words as a question reads them (QuestionService.word_forms), else as each language's
+    fields hold them."""
     words = " ".join(storable(words).split())[:200]
-    query = words_query(index, words)[0] if forms is None else forms_query(index, forms)
+    if forms is None:
+        forms = [
+            (lang, (term,))
+            for lang in LANGUAGES
+            for term in dict.fromkeys(analyzer(lang).analyze(normalize(lang, words)))
+        ]
+    query = forms_query(index, forms)
     empty = Trend(words, "week", (), (), 0, 0, ())
     if query is None:
         return empty
