@@ -86,6 +86,11 @@ def _identifier() -> LanguageIdentifier:
     return LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=False)
 
 
+def load_model() -> None:
+    """Load the language model now (half a second), not at the first text that needs it."""
+    _identifier()
+
+
 def detect(text: str) -> str | None:
     """The ISO 639-1 code of the language of an article's text, or None without letters."""
     sample = text[:SAMPLE_CHARS]

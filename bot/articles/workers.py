@@ -16,7 +16,7 @@ import numpy as np
 
 from bot.articles.building import ImportRecord, JsonLine, build_records, decode_record
 from bot.i18n import Phrase
-from bot.languages import detect
+from bot.languages import load_model
 from bot.stories.signature import U64, Signature, signatures
 from storage.articles import NewArticle
 
@@ -137,8 +137,8 @@ def parse_pool(workers: int) -> ProcessPoolExecutor:
 
 
 def _warm_up() -> None:
-    # The model loads at the first text that is not plainly English.
-    detect("Les forces soutenues par les États-Unis sont entrées dans la vieille ville.")
+    # (Else the model loads at the first text no shortcut of `detect` reads.)
+    load_model()
 
 
 def _exit_with_parent() -> None:

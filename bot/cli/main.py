@@ -510,6 +510,7 @@ async def _ask_async(settings: Settings, args: argparse.Namespace) -> int:
             # Each question leaves thousands of objects to reference counting; the collector's
             # passes over them and the start-up heap were ~0.3 ms of a question's CPU, and
             # the peak memory of 2,000 questions is the same without them (389 MiB).
+            await services.questions.warm_up()
             with _few_collections():
                 await _ask_lines(services, sys.stdin, sys.stdout)
             return 0

@@ -52,6 +52,11 @@ def frequency(word: str, lang: str) -> float:
 _NORMALISED = frozenset({"ar", "fa"})
 
 
+def load(lang: str) -> None:
+    """Read the language's word list now (a first question in it would: tens of ms)."""
+    frequency("the", lang)
+
+
 @cache
 def _normalised(lang: str) -> dict[str, float]:
     """The language's common words (Zipf >= COMMON_ZIPF) by their normalised spelling."""

@@ -9,6 +9,8 @@ from typing import TYPE_CHECKING
 
 import tantivy
 
+from bot.languages import load_model
+from bot.questions import lexicon
 from bot.questions.analysis import Query, QueryTerm, TermStats, analyze, idf, stem, tokenize
 from bot.questions.dates import DateRange
 from bot.questions.filters import Filters
@@ -17,6 +19,7 @@ from bot.questions.languages import (
     analyse_in,
     analyse_word,
     candidate_languages,
+    languages_present,
     unheld_language,
 )
 from bot.questions.sentences import best_quote, cut_quote, highlights
@@ -123,6 +126,14 @@ class Retriever:
     def stats(self) -> TermStats:
         """The archive's term statistics (how rare a word is, for choosing sentences)."""
         return self._index
+
+    def warm_up(self) -> None:
+        """Load what a first question of a kind loads once: the language model (half a
+        second) and the word lists of the archive's languages. For a batch of questions,
+        whose first ones would otherwise pay for it."""
+        load_model()
+        for code in (ENGLISH, *languages_present(self._index)):
+            lexicon.load(code)
 
     def analyze(self, question: str, *, lang: str | None = None) -> Query:
         """Analyze a question against the archive's vocabulary, in each language it may be in

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 import datetime as dt
 from dataclasses import dataclass
@@ -105,6 +106,10 @@ class QuestionService:
         self._retriever = retriever
         self._clock = clock or SystemClock()
         self._stories = stories
+
+    async def warm_up(self) -> None:
+        """Load the models questions need now rather than at the first that needs each."""
+        await asyncio.to_thread(self._retriever.warm_up)
 
     async def ask(
         self,
