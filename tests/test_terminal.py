@@ -18,7 +18,7 @@ from telegram import Bot
 
 from bot.app import OFFLINE_TOKEN
 from bot.cli.chat import run_chat
-from bot.cli.main import _parser, main
+from bot.cli.main import _import_async, _parser, main, sample_files
 from bot.clock import ManualClock
 from bot.telegram.offline import FakeBotApi
 from tests.conftest import SAMPLE, make_settings
@@ -250,3 +250,18 @@ def test_every_argument_of_every_subcommand_is_described() -> None:
         and not action.help
     ]
     assert undescribed == []
+
+
+async def test_a_second_chat_sample_says_the_sample_is_stored(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    settings = make_settings(tmp_path, index_dir=tmp_path / "index")
+    for _ in range(2):
+        assert (
+            await _import_async(settings, sample_files(), batch_size=2_000, quiet=True, sample=True)
+            == 0
+        )
+    first, second = capsys.readouterr().out.splitlines()
+    assert first == "Imported from 2 file(s): 789 stored, 16 duplicates, 0 refused."
+    # Not "0 stored, 805 duplicates", which reads as something gone wrong.
+    assert second == "The sample is in the archive already: nothing new to store."

@@ -285,7 +285,9 @@ def _chat(settings: Settings, args: argparse.Namespace) -> int:
 
     async def chat() -> None:
         if args.sample:
-            await _import_async(settings, sample_files(), batch_size=2_000, quiet=False)
+            await _import_async(
+                settings, sample_files(), batch_size=2_000, quiet=False, sample=True
+            )
         await run_chat(settings, as_reader=args.role == "reader")
 
     asyncio.run(chat())
@@ -429,7 +431,10 @@ async def _import_async(
     quiet: bool,
     urls: Sequence[str] = (),
     workers: int = 0,
+    sample: bool = False,
 ) -> int:
+    """Import files and addresses and print what was done; `sample`: they are the bundled
+    sample, which a second `chat --sample` finds stored already (said so, not as duplicates)."""
     from tqdm import tqdm
 
     from bot.cli.web import fetch_records
@@ -465,6 +470,9 @@ async def _import_async(
     )
     refused = len(report.rejected) + sources.bad_lines + sources.refused_files + unfetched
     addresses = f", {unfetched} address(es)" if urls else ""
+    if sample and not report.added and report.duplicates and not refused:
+        print("The sample is in the archive already: nothing new to store.")
+        return 0
     print(
         f"Imported from {origin}: {report.added} stored, "
         f"{report.duplicates} duplicates, {refused} refused"
