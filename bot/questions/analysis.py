@@ -433,6 +433,10 @@ def _variants(word: str, term: str, stats: TermStats) -> tuple[tuple[Variant, ..
     vowels: set[str] = set()
     if not unheld and len(word) >= NAME_MIN_CHARS and df <= num_docs * NAME_MAX_SHARE:
         vowels = {stem(v) for v in vowel_swaps(word)}
+    if not common and len(word) >= NAME_MIN_CHARS and df <= num_docs * NAME_MAX_SHARE:
+        # Any vowel of a name English does not use (held or not), written as another
+        # transliteration writes it, but never into a word English uses ("house": "hose").
+        vowels |= {stem(v) for v in transliterations(word) if not is_common(v, "en")}
     alikes |= vowels
     candidates = _typo_candidates(word) | alikes if unknown else alikes
     alike_terms = {stem(alike) for alike in alikes} | vowels
@@ -533,6 +537,42 @@ def _inflections(word: str, term: str, stats: TermStats) -> tuple[Variant, ...]:
             weight = min(1.0, idf(df, num_docs) / idf(form_df, num_docs)) if df else 1.0
             found.append(Variant(form, VARIANT_WEIGHT * weight))
     return tuple(found)
+
+
+# The ways one Arabic or Persian vowel is written in Latin letters (Khan Shaykhun, Sheikhun,
+# Sheikhoun, Shaikhoun; Deir, Dair): a vowel spelled one way may be spelled another of its
+# group. The long u and i and the diphthong of "sheikh"; a run of vowels in no group is kept.
+_TRANSLITERATED = (
+    frozenset({"ay", "ai", "ei", "ey"}),
+    frozenset({"u", "ou", "oo"}),
+    frozenset({"i", "ee", "ie"}),
+)
+_VOWEL_RUN = re.compile(r"[aeiou]+y?(?![aeiou])")
+
+
+def transliterations(word: str) -> set[str]:
+    """Spellings of a name with one or two of its vowels written as another transliteration
+    writes them (`_TRANSLITERATED`): "shaykhun" gives "sheikhun", "sheikhoun", "shaikhoun"..."""
+    runs = [
+        (match.start(), match.end(), group)
+        for match in _VOWEL_RUN.finditer(word)
+        for group in _TRANSLITERATED
+        if match.group() in group
+    ]
+    found: set[str] = set()
+    for count in (1, 2):
+        for chosen in itertools.combinations(runs, count):
+            if len({start for start, _, _ in chosen}) < count:
+                continue
+            spellings = [[(s, e, v) for v in sorted(g - {word[s:e]})] for s, e, g in chosen]
+            for choice in itertools.product(*spellings):
+                spelled, last = [], 0
+                for start, end, vowel in choice:
+                    spelled += [word[last:start], vowel]
+                    last = end
+                found.add("".join(spelled) + word[last:])
+    found.discard(word)
+    return found
 
 
 def _name_pair(found: tuple[int, str], vowels: set[str], num_docs: int) -> bool:
