@@ -12,7 +12,7 @@ from functools import lru_cache
 from typing import Protocol, cast
 
 from bot.questions.inflections import other_forms
-from bot.questions.lexicon import frequency, is_common
+from bot.questions.lexicon import commonest, frequency, is_common
 from storage.search_index import MAX_TOKEN_CHARS, make_analyzer
 
 
@@ -186,6 +186,20 @@ def stems(words: list[str]) -> list[str]:
     except KeyError:  # `stem` emptied the cache on the way (it was full)
         return [stem(word) for word in words]
     return cast("list[str]", found)  # every None was filled
+
+
+# English words analysed ahead of a batch of questions (see `warm_up`).
+WARM_WORDS = 50_000
+
+
+def warm_up() -> None:
+    """Analyse English's commonest words now, as they are written in lower case and in
+    sentences' capitals: a batch's answers read them in every article, and the first
+    questions of a fresh process analysed them one article at a time (a sixth of the
+    sentence work of 200 questions; 0.2 s here, 10 MB)."""
+    words = [word for word in commonest("en", WARM_WORDS) if word.isalpha()]
+    stems(words)
+    stems([word.capitalize() for word in words])
 
 
 def _one_token(word: str) -> bool:

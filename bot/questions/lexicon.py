@@ -57,6 +57,15 @@ def load(lang: str) -> None:
     frequency("the", lang)
 
 
+def commonest(lang: str, count: int) -> list[str]:
+    """The language's `count` commonest words (fewer where its list is shorter)."""
+    if lang not in _languages():
+        return []
+    from wordfreq import top_n_list
+
+    return list(top_n_list(lang, count, wordlist=_WORDLIST))
+
+
 @cache
 def _normalised(lang: str) -> dict[str, float]:
     """The language's common words (Zipf >= COMMON_ZIPF) by their normalised spelling."""

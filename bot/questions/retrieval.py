@@ -12,6 +12,7 @@ import tantivy
 from bot.languages import load_model
 from bot.questions import lexicon
 from bot.questions.analysis import Query, QueryTerm, TermStats, analyze, idf, stem, tokenize
+from bot.questions.analysis import warm_up as warm_stems
 from bot.questions.dates import DateRange
 from bot.questions.filters import Filters
 from bot.questions.languages import (
@@ -129,11 +130,12 @@ class Retriever:
 
     def warm_up(self) -> None:
         """Load what a first question of a kind loads once: the language model (half a
-        second) and the word lists of the archive's languages. For a batch of questions,
-        whose first ones would otherwise pay for it."""
+        second), the word lists of the archive's languages and the analysis of English's
+        commonest words. For a batch of questions, whose first ones would otherwise pay."""
         load_model()
         for code in (ENGLISH, *languages_present(self._index)):
             lexicon.load(code)
+        warm_stems()
 
     def analyze(self, question: str, *, lang: str | None = None) -> Query:
         """Analyze a question against the archive's vocabulary, in each language it may be in
