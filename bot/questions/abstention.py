@@ -15,6 +15,7 @@ from bot.articles.boilerplate import without_clutter
 from bot.questions.analysis import Query, QueryTerm, stem, stems
 from bot.questions.languages import analyse_many
 from bot.questions.lexicon import is_common
+from bot.questions.links import find_links, unlinked
 from storage.languages import ENGLISH, normalize
 
 # Splits as the index's tokenizer does in texts without "_" (faster than WORD_RE).
@@ -63,18 +64,23 @@ def coverage(
     A question searched in several candidate languages has its words once per language: the
     article is in one of them, so the share is that of the language that fits it best (a
     Spanish reading of an English question is not words the English article lacks).
+
+    A name's words count only as typed ("Islam" is not "Islamic"), and the X of a chat
+    question's "X of Y" only where it stands by Y (bot/questions/links.py).
     """
     if query.is_empty:
         return Coverage(0.0, 0)
     text = without_clutter(text, clutter)
     whole = f"{title}\n{text}"
     words = set(_WORDS.findall(whole.lower()))
+    links = find_links(query, with_ofs=not is_long(query))
     by_lang: dict[str, list[QueryTerm]] = {}
     for term in query.terms:
         by_lang.setdefault(term.lang, []).append(term)
     best: Coverage | None = None
     for lang, terms in by_lang.items():
-        found = _share(terms, _forms(lang, whole, words), words, lang, year)
+        apart = unlinked(links, terms, whole) if links and lang == ENGLISH else frozenset()
+        found = _share(terms, _forms(lang, whole, words), words, lang, year, apart)
         if best is None or _best(found) > _best(best):
             best = found
         if _best(best) == _COMPLETE:
@@ -100,6 +106,7 @@ def _share(
     words: set[str],
     lang: str,
     year: int | None = None,
+    apart: frozenset[str] = frozenset(),
 ) -> Coverage:
     total = sum(term.idf for term in terms) or 1.0
     found = 0.0
@@ -107,7 +114,9 @@ def _share(
     absent = []
     held_year = str(year) if year is not None else None
     for term in terms:
-        if term.terms & present or term.word == held_year or _misspelt_here(term, words):
+        if term.word not in apart and (
+            term.terms & present or term.word == held_year or _misspelt_here(term, words)
+        ):
             found += term.idf
         else:
             missing += 1

@@ -1,0 +1,187 @@
+"""Words of a question that count only together: a name's words, a noun and what it is "of".
+
+Coverage counts each word of a question wherever the article has any form of it. Two kinds
+of words mean something only together, and an article holding them apart answers another
+question (a confident wrong quote):
+
+- a name of several capitalised words ("Islamic State"): "Islam" of "Jaish al-Islam" is not
+  the name. Each of its words counts where the article has it as typed (or its plural, or
+  another spelling of it), not as another word of the same stem. (Not only where they stand
+  together: "White Helmets Aleppo" or "Trump Biden debate" run several names into one.)
+- "X of Y" in a chat question ("the population of Aleppo", "the leader of ISIS"): X is held
+  only where it stands by Y with nothing but function words between ("Aleppo's population",
+  "ISIS leader"), not "densely populated" nor "between ISIS and Assyrian leaders".
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from bot.questions.analysis import STOP_WORDS, WORD_RE, Query, QueryTerm, stem
+
+# "X of Y": at most this many function words between X and Y in the article, in either order
+# ("population of Aleppo", "Aleppo's population", "leader of the group").
+LINK_REACH = 3
+_ARTICLES = frozenset({"the", "a", "an"})
+
+
+@dataclass(frozen=True, slots=True)
+class Links:
+    """A question's words that count only together (as their `QueryTerm.word`s)."""
+
+    # Each name's words, in order.
+    names: tuple[tuple[str, ...], ...] = ()
+    # (X, Y) of each "X of Y".
+    ofs: tuple[tuple[str, str], ...] = ()
+
+    def __bool__(self) -> bool:
+        return bool(self.names or self.ofs)
+
+
+def find_links(query: Query, *, with_ofs: bool = True, written: str = "") -> Links:
+    """The names and, if `with_ofs`, the "X of Y" of the question's words (not of a long
+    question, a quiz's, which states its context in words of its own); with `written`
+    (an article), two words of the question that it writes as a name count as one too
+    ("islamic state", as a chat question is typed, where it has "Islamic State")."""
+    words = {term.word for term in query.terms}
+    tokens = list(WORD_RE.finditer(query.text))
+    names: list[tuple[str, ...]] = []
+    ofs: list[tuple[str, str]] = []
+    run: list[str] = []
+    for i, token in enumerate(tokens):
+        word = token.group()
+        named = word[0].isupper() and word.lower() in words
+        joined = i > 0 and query.text[tokens[i - 1].end() : token.start()].isspace()
+        if not (named and joined):
+            # A lower-case or function word ("Bank Of England"), or punctuation, ends a name.
+            _end_name(run, names)
+            run = []
+        if named:
+            run.append(word.lower())
+    _end_name(run, names)
+    if written:
+        names.extend(_written_names(tokens, query.text, words, written))
+    if with_ofs:
+        lowered = [token.group().lower() for token in tokens]
+        for i, word in enumerate(lowered):
+            if word != "of" or i == 0:
+                continue
+            after = i + 1
+            while after < len(lowered) and lowered[after] in _ARTICLES:
+                after += 1
+            if lowered[i - 1] in words and after < len(lowered) and lowered[after] in words:
+                ofs.append((lowered[i - 1], lowered[after]))
+    return Links(tuple(names), tuple(ofs))
+
+
+def _written_names(
+    tokens: list[re.Match[str]], question: str, words: set[str], written: str
+) -> list[tuple[str, ...]]:
+    """The question's pairs of words, one after the other, that `written` has capitalised."""
+    pairs = [
+        (first.group().lower(), second.group().lower())
+        for first, second in itertools.pairwise(tokens)
+        if question[first.end() : second.start()].isspace()
+    ]
+    pairs = [(a, b) for a, b in pairs if a in words and b in words and a != b]
+    if not pairs:
+        return []
+    found = list(WORD_RE.finditer(written))
+    capitalised = {
+        (first.group().lower(), second.group().lower())
+        for first, second in itertools.pairwise(found)
+        if first.group()[0].isupper()
+        and second.group()[0].isupper()
+        and written[first.end() : second.start()].isspace()
+    }
+    return [
+        (a, b)
+        for a, b in pairs
+        if any(pair in capitalised for pair in ((a, b), (a, _plural(b)), (_plural(a), b)))
+    ]
+
+
+def _end_name(run: list[str], names: list[tuple[str, ...]]) -> None:
+    if len(set(run)) > 1:
+        names.append(tuple(run))
+
+
+def unlinked(links: Links, terms: Sequence[QueryTerm], text: str) -> frozenset[str]:
+    """The words of `terms` (English ones) that `text` holds only apart from the words they
+    count with, which therefore do not count as held."""
+    by_word = {term.word: term for term in terms}
+    tokens = WORD_RE.findall(text.lower())
+    stemmed = [stem(token) for token in tokens]
+    missing: set[str] = set()
+    for name in links.names:
+        if not all(word in by_word for word in name):
+            continue
+        missing.update(word for word in name if not _as_typed(by_word[word], tokens, stemmed))
+    for head, tail in links.ofs:
+        linked = head in by_word and tail in by_word
+        if linked and not _linked(by_word[head], by_word[tail], tokens, stemmed):
+            missing.add(head)
+    return frozenset(missing)
+
+
+def stand_ins(links: Links, terms: Sequence[QueryTerm], text: str) -> frozenset[str]:
+    """The words of the question's names that `text` holds only as another name's word of
+    their stem ("Islam" of "Jaish al-Islam" for "Islamic"; not "marking" for "Mark"): a quote
+    chosen for such a word is about another name."""
+    by_word = {term.word: term for term in terms}
+    written = WORD_RE.findall(text)
+    tokens = [token.lower() for token in written]
+    stemmed = [stem(token) for token in tokens]
+    named = {word for name in links.names for word in name if word in by_word}
+    return frozenset(
+        word
+        for word in named
+        if not _as_typed(by_word[word], tokens, stemmed)
+        and any(
+            analysed == stem(word) and token[0].isupper()
+            for token, analysed in zip(written, stemmed, strict=True)
+        )
+    )
+
+
+def _as_typed(term: QueryTerm, tokens: list[str], stemmed: list[str]) -> bool:
+    """Whether a token is the word as typed, its plural or another spelling of it: not another
+    word of its stem ("Islam" for "Islamic")."""
+    own = stem(term.word)
+    for token, analysed in zip(tokens, stemmed, strict=True):
+        if analysed not in term.terms and token not in term.terms:
+            continue
+        if analysed != own or _same_word(term.word, token):
+            return True
+    return False
+
+
+def _same_word(typed: str, token: str) -> bool:
+    """Whether `token` is `typed` or its plural ("states", "dictionaries"), or the reverse."""
+    return token == typed or _plural(typed) == token or _plural(token) == typed
+
+
+def _plural(word: str) -> str:
+    """The regular English plural of a word."""
+    if word.endswith("y") and len(word) > 2 and word[-2] not in "aeiou":
+        return word[:-1] + "ies"
+    return word + ("es" if word.endswith(("s", "x", "z", "ch", "sh")) else "s")
+
+
+def _linked(head: QueryTerm, tail: QueryTerm, tokens: list[str], stemmed: list[str]) -> bool:
+    """Whether `head` stands by `tail` with only function words between, in either order."""
+    heads = [i for i, s in enumerate(stemmed) if s in head.terms or tokens[i] in head.terms]
+    if not heads:
+        return False
+    tails = {i for i, s in enumerate(stemmed) if s in tail.terms or tokens[i] in tail.terms}
+    for i in heads:
+        for j in tails:
+            low, high = min(i, j), max(i, j)
+            if 0 < high - low <= LINK_REACH + 1 and all(
+                tokens[k] in STOP_WORDS for k in range(low + 1, high)
+            ):
+                return True
+    return False
