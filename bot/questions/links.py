@@ -20,7 +20,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from bot.questions.analysis import STOP_WORDS, WORD_RE, Query, QueryTerm, stem
+from bot.questions.analysis import STOP_WORDS, WORD_RE, Query, QueryTerm, stem, stems
 
 # "X of Y": at most this many function words between X and Y in the article, in either order
 # ("population of Aleppo", "Aleppo's population", "leader of the group").
@@ -89,6 +89,44 @@ def _written_names(
     pairs = [(a, b) for a, b in pairs if a in words and b in words and a != b]
     if not pairs:
         return []
+    lowered = written.lower()
+    if len(lowered) != len(written):  # a letter whose lower case is longer ("İ")
+        return _written_names_by_word(pairs, written)
+    return [
+        (a, b)
+        for a, b in pairs
+        if any(
+            _capitalised(written, lowered, *pair)
+            for pair in ((a, b), (a, _plural(b)), (_plural(a), b))
+        )
+    ]
+
+
+def _capitalised(written: str, lowered: str, first: str, second: str) -> bool:
+    """Whether `written` has the words `first` and `second` (lower case) one after the other,
+    each capitalised, with only white space between. Found by searching `lowered` (`written`
+    in lower case, as long) for the first word, not by reading every word of a long text."""
+    at = lowered.find(first)
+    while at != -1:
+        end = at + len(first)
+        if (at == 0 or not lowered[at - 1].isalnum()) and written[at].isupper():
+            gap = end
+            while gap < len(lowered) and lowered[gap].isspace():
+                gap += 1
+            after = gap + len(second)
+            if (
+                gap > end
+                and lowered.startswith(second, gap)
+                and (after == len(lowered) or not lowered[after].isalnum())
+                and written[gap].isupper()
+            ):
+                return True
+        at = lowered.find(first, at + 1)
+    return False
+
+
+def _written_names_by_word(pairs: list[tuple[str, str]], written: str) -> list[tuple[str, ...]]:
+    """`_written_names`'s pairs found word by word (the text changes length in lower case)."""
     found = list(WORD_RE.finditer(written))
     capitalised = {
         (first.group().lower(), second.group().lower())
@@ -114,7 +152,7 @@ def unlinked(links: Links, terms: Sequence[QueryTerm], text: str) -> frozenset[s
     count with, which therefore do not count as held."""
     by_word = {term.word: term for term in terms}
     tokens = WORD_RE.findall(text.lower())
-    stemmed = [stem(token) for token in tokens]
+    stemmed = stems(tokens)
     missing: set[str] = set()
     for name in links.names:
         if not all(word in by_word for word in name):
@@ -134,7 +172,7 @@ def stand_ins(links: Links, terms: Sequence[QueryTerm], text: str) -> frozenset[
     by_word = {term.word: term for term in terms}
     written = WORD_RE.findall(text)
     tokens = [token.lower() for token in written]
-    stemmed = [stem(token) for token in tokens]
+    stemmed = stems(tokens)
     named = {word for name in links.names for word in name if word in by_word}
     return frozenset(
         word
@@ -151,8 +189,9 @@ def _as_typed(term: QueryTerm, tokens: list[str], stemmed: list[str]) -> bool:
     """Whether a token is the word as typed, its plural or another spelling of it: not another
     word of its stem ("Islam" for "Islamic")."""
     own = stem(term.word)
+    forms = term.terms  # (a property: a new set at each read)
     for token, analysed in zip(tokens, stemmed, strict=True):
-        if analysed not in term.terms and token not in term.terms:
+        if analysed not in forms and token not in forms:
             continue
         if analysed != own or _same_word(term.word, token):
             return True
@@ -173,10 +212,11 @@ def _plural(word: str) -> str:
 
 def _linked(head: QueryTerm, tail: QueryTerm, tokens: list[str], stemmed: list[str]) -> bool:
     """Whether `head` stands by `tail` with only function words between, in either order."""
-    heads = [i for i, s in enumerate(stemmed) if s in head.terms or tokens[i] in head.terms]
+    head_forms, tail_forms = head.terms, tail.terms
+    heads = [i for i, s in enumerate(stemmed) if s in head_forms or tokens[i] in head_forms]
     if not heads:
         return False
-    tails = {i for i, s in enumerate(stemmed) if s in tail.terms or tokens[i] in tail.terms}
+    tails = {i for i, s in enumerate(stemmed) if s in tail_forms or tokens[i] in tail_forms}
     for i in heads:
         for j in tails:
             low, high = min(i, j), max(i, j)
