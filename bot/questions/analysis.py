@@ -450,7 +450,7 @@ def _variants(word: str, term: str, stats: TermStats) -> tuple[tuple[Variant, ..
     if not common and len(word) >= NAME_MIN_CHARS and df <= num_docs * NAME_MAX_SHARE:
         # Any vowel of a name English does not use (held or not), written as another
         # transliteration writes it, but never into a word English uses ("house": "hose").
-        vowels |= {stem(v) for v in transliterations(word) if not is_common(v, "en")}
+        vowels |= _held_transliterations(word, stats)
     alikes |= vowels
     candidates = _typo_candidates(word) | alikes if unknown else alikes
     alike_terms = {stem(alike) for alike in alikes} | vowels
@@ -587,6 +587,18 @@ def transliterations(word: str) -> set[str]:
                 found.add("".join(spelled) + word[last:])
     found.discard(word)
     return found
+
+
+def _held_transliterations(word: str, stats: TermStats) -> set[str]:
+    """The analysed forms of the word's `transliterations` that the archive holds, from a
+    spelling English does not use often (the archive is asked first: a word list's look-up of
+    a made-up spelling costs more than the index's)."""
+    spellings = sorted(transliterations(word))
+    held: set[str] = set()
+    for spelling, term in zip(spellings, stem_many(spellings), strict=True):
+        if term and term not in held and stats.doc_freq(term) > 0 and not is_common(spelling, "en"):
+            held.add(term)
+    return held
 
 
 def _name_pair(found: tuple[int, str], vowels: set[str], num_docs: int) -> bool:
