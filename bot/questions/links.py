@@ -152,16 +152,18 @@ def unlinked(links: Links, terms: Sequence[QueryTerm], text: str) -> frozenset[s
     count with, which therefore do not count as held."""
     by_word = {term.word: term for term in terms}
     tokens = WORD_RE.findall(text.lower())
-    stemmed = stems(tokens)
     missing: set[str] = set()
-    for name in links.names:
-        if not all(word in by_word for word in name):
-            continue
-        missing.update(word for word in name if not _as_typed(by_word[word], tokens, stemmed))
-    for head, tail in links.ofs:
-        linked = head in by_word and tail in by_word
-        if linked and not _linked(by_word[head], by_word[tail], tokens, stemmed):
-            missing.add(head)
+    if links.names:
+        held = _by_form(tokens)
+        for name in links.names:
+            if all(word in by_word for word in name):
+                missing.update(word for word in name if not _as_typed(by_word[word], held))
+    if links.ofs:
+        stemmed = stems(tokens)
+        for head, tail in links.ofs:
+            linked = head in by_word and tail in by_word
+            if linked and not _linked(by_word[head], by_word[tail], tokens, stemmed):
+                missing.add(head)
     return frozenset(missing)
 
 
@@ -174,10 +176,11 @@ def stand_ins(links: Links, terms: Sequence[QueryTerm], text: str) -> frozenset[
     tokens = [token.lower() for token in written]
     stemmed = stems(tokens)
     named = {word for name in links.names for word in name if word in by_word}
+    held = _by_form(tokens)
     return frozenset(
         word
         for word in named
-        if not _as_typed(by_word[word], tokens, stemmed)
+        if not _as_typed(by_word[word], held)
         and any(
             analysed == stem(word) and token[0].isupper()
             for token, analysed in zip(written, stemmed, strict=True)
@@ -185,16 +188,25 @@ def stand_ins(links: Links, terms: Sequence[QueryTerm], text: str) -> frozenset[
     )
 
 
-def _as_typed(term: QueryTerm, tokens: list[str], stemmed: list[str]) -> bool:
-    """Whether a token is the word as typed, its plural or another spelling of it: not another
-    word of its stem ("Islam" for "Islamic")."""
+def _by_form(tokens: list[str]) -> dict[str, list[str]]:
+    """A text's words (lower case) by their analysed form, and each word by itself: each word
+    of the text looked at once, for all of a question's words."""
+    words = list(set(tokens))
+    found: dict[str, list[str]] = {word: [word] for word in words}
+    for word, analysed in zip(words, stems(words), strict=True):
+        if analysed != word:
+            found.setdefault(analysed, []).append(word)
+    return found
+
+
+def _as_typed(term: QueryTerm, held: dict[str, list[str]]) -> bool:
+    """Whether a word of the text (`held`, see `_by_form`) is the word as typed, its plural or
+    another spelling of it: not another word of its stem ("Islam" for "Islamic")."""
     own = stem(term.word)
-    forms = term.terms  # (a property: a new set at each read)
-    for token, analysed in zip(tokens, stemmed, strict=True):
-        if analysed not in forms and token not in forms:
-            continue
-        if analysed != own or _same_word(term.word, token):
-            return True
+    for form in term.terms:
+        for token in held.get(form, ()):
+            if stem(token) != own or _same_word(term.word, token):
+                return True
     return False
 
 
