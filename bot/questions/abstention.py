@@ -79,7 +79,7 @@ def coverage(
         by_lang.setdefault(term.lang, []).append(term)
     best: Coverage | None = None
     for lang, terms in by_lang.items():
-        apart = unlinked(links, terms, whole) if links and lang == ENGLISH else frozenset()
+        apart = unlinked(links, terms, whole, words) if links and lang == ENGLISH else frozenset()
         found = _share(terms, _forms(lang, whole, words), words, lang, year, apart)
         if best is None or _best(found) > _best(best):
             best = found

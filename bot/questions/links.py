@@ -147,18 +147,23 @@ def _end_name(run: list[str], names: list[tuple[str, ...]]) -> None:
         names.append(tuple(run))
 
 
-def unlinked(links: Links, terms: Sequence[QueryTerm], text: str) -> frozenset[str]:
-    """The words of `terms` (English ones) that `text` holds only apart from the words they
-    count with, which therefore do not count as held."""
+def unlinked(
+    links: Links, terms: Sequence[QueryTerm], text: str, words: set[str] | None = None
+) -> frozenset[str]:
+    r"""The words of `terms` (English ones) that `text` holds only apart from the words they
+    count with, which therefore do not count as held. `words`: the text's distinct words in
+    lower case, where the caller has them (`\w+`: the same words where the text has no "_")."""
     by_word = {term.word: term for term in terms}
-    tokens = WORD_RE.findall(text.lower())
     missing: set[str] = set()
     if links.names:
-        held = _by_form(tokens)
+        if words is None or "_" in text:
+            words = set(WORD_RE.findall(text.lower()))
+        held = _by_form(list(words))
         for name in links.names:
             if all(word in by_word for word in name):
                 missing.update(word for word in name if not _as_typed(by_word[word], held))
     if links.ofs:
+        tokens = WORD_RE.findall(text.lower())
         stemmed = stems(tokens)
         for head, tail in links.ofs:
             linked = head in by_word and tail in by_word
