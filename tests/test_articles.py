@@ -198,6 +198,15 @@ async def test_binary_and_oversized_files_are_refused(bot: Harness) -> None:
     assert (await bot.services.archive.articles.stats()).articles == 0
 
 
+async def test_stats_count_one_source_and_one_chat_in_the_singular(bot: Harness) -> None:
+    await bot.send("date 2026-11-20\n" + seed_text() + "\n(Source: Reuters)", user_id=EDITOR)
+    await bot.send("/subscribe 08:00", user_id=READER)
+    assert await bot.send("/stats", user_id=EDITOR) == [
+        "Articles: 1 from 1 source (0 deleted)\nSubscriptions: 1 in 1 chat\n"
+        "Digests sent: 0; waiting: 0"
+    ]
+
+
 async def test_delete_and_stats_for_editors_only(bot: Harness) -> None:
     await bot.send(seed_text(), user_id=EDITOR)
     assert await bot.send("/stats", user_id=EDITOR) == [
