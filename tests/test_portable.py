@@ -134,3 +134,17 @@ def test_damaged_export_is_refused_whole(workdir: Path, capsys: pytest.CaptureFi
     url = f"sqlite+aiosqlite:///{workdir / 'db' / 'news.sqlite3'}"
     assert main(["--database-url", url, "import", str(export)]) == 1
     assert capsys.readouterr().err == f"newsbot import: {export} line 3 is not JSON\n"
+
+
+def test_export_to_a_folder_says_to_name_a_file_and_leaves_nothing_behind(
+    workdir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    folder = workdir / "backups"
+    folder.mkdir()
+    url = f"sqlite+aiosqlite:///{workdir / 'news.sqlite3'}"
+    assert main(["--database-url", url, "export", str(folder)]) == 1
+    assert capsys.readouterr().err == (
+        f"newsbot export: {folder} is a folder; name the file to write, "
+        f"e.g. {folder / 'newsbot-export.jsonl'}\n"
+    )
+    assert sorted(p.name for p in workdir.iterdir() if p.name.startswith("backups")) == ["backups"]
