@@ -109,9 +109,15 @@ def _poll(settings: Settings, args: argparse.Namespace) -> int:
         # A stable DIGEST_WORKER_ID resumes at once the feeds a killed run left leased.
         await services.feeds.start()
         report = await services.feeds.poll_due()
+        unread = (
+            f"; {report.items_failed} new item(s) whose page could not be read, "
+            "tried again at the next poll"
+            if report.items_failed
+            else ""
+        )
         print(
             f"Polled {report.feeds} feed(s): {report.stored} new articles, "
-            f"{report.unchanged} unchanged, {report.failed} failed."
+            f"{report.unchanged} unchanged, {report.failed} failed{unread}."
         )
         for error in report.errors[:20]:
             print(f"  {error}", file=sys.stderr)
