@@ -285,4 +285,14 @@ async def test_a_sites_page_leads_to_the_feed_it_names(bot: Harness, site: WebSi
     assert feed.url == site.url("/news/feed.xml")
     plain = site.html("/about", "<html><body><p>About us</p></body></html>")
     [refused] = await bot.send(f"/feed add {plain}", user_id=EDITOR)
-    assert refused.startswith(f"Could not follow {plain}: That is not a feed")
+    assert refused == (
+        f"Could not follow {plain}: That is a web page, not a feed, and it names no feed: "
+        "give the address of the site's RSS or Atom feed."
+    )
+    # A news page's markup, which the feed parser called a "mismatched tag", is a page too.
+    article = site.html("/story", page(TITAN))
+    [refused] = await bot.send(f"/feed add {article}", user_id=EDITOR)
+    assert refused.endswith(
+        ": That is a web page, not a feed, and it names no feed: "
+        "give the address of the site's RSS or Atom feed."
+    )

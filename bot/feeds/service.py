@@ -65,6 +65,12 @@ UNREAD_ITEMS = N_(
 )
 
 
+NO_FEED_ON_PAGE = N_(
+    "That is a web page, not a feed, and it names no feed: "
+    "give the address of the site's RSS or Atom feed."
+)
+
+
 @dataclass(frozen=True, slots=True)
 class Followed:
     feed: FeedInfo
@@ -106,9 +112,12 @@ class FeedService:
             parsed = await _parse(fetched)
         except FeedError:
             # A site's page, not its feed: follow the first feed the page announces.
-            announced = (
-                discover_feeds(fetched.body, fetched.url) if "html" in fetched.content_type else []
-            )
+            page = "html" in fetched.content_type
+            announced = discover_feeds(fetched.body, fetched.url) if page else []
+            if page and not announced:
+                # The parser's words about a page ("<unknown>:2:13499: mismatched tag") would
+                # tell an editor nothing.
+                raise FeedError(NO_FEED_ON_PAGE) from None
             if not announced:
                 raise
             url, discovered = announced[0], True
