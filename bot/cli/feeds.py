@@ -133,8 +133,17 @@ def _import_opml(settings: Settings, args: argparse.Namespace) -> int:
 
     try:
         listed = read_opml(args.path.read_bytes())
-    except (OSError, OpmlError) as exc:
+    except OSError as exc:
+        print(f"newsbot feeds import-opml: {args.path}: {exc.strerror or exc}", file=sys.stderr)
+        return 1
+    except OpmlError as exc:
         print(f"newsbot feeds import-opml: {args.path}: {exc}", file=sys.stderr)
+        return 1
+    if not listed:
+        print(
+            f"newsbot feeds import-opml: {args.path}: no feeds in it (no outline has an xmlUrl)",
+            file=sys.stderr,
+        )
         return 1
 
     async def work(services: Services) -> int:
