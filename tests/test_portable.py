@@ -69,12 +69,12 @@ def test_export_import_round_trip_is_lossless(
     export = workdir / "archive.jsonl"
     assert main(["--database-url", settings.database_url, "export", str(export)]) == 0
     assert capsys.readouterr().out == (
-        f"Exported 3 articles, 1 subscriptions, 1 chats, 4 audit entries to {export}.\n"
+        f"Exported 3 articles, 1 subscription, 1 chat, 4 audit entries to {export}.\n"
     )
     second_url = f"sqlite+aiosqlite:///{workdir / 'second' / 'news.sqlite3'}"
     assert main(["--database-url", second_url, "import", str(export)]) == 0
     assert capsys.readouterr().out == (
-        f"Restored 3 articles, 1 subscriptions, 1 chats, 4 audit entries from {export}.\n"
+        f"Restored 3 articles, 1 subscription, 1 chat, 4 audit entries from {export}.\n"
     )
     again = workdir / "again.jsonl"
     assert main(["--database-url", second_url, "export", str(again)]) == 0

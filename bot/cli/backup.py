@@ -119,9 +119,13 @@ def export_lines(handle: TextIO) -> Iterator[dict[str, Any]]:
 def _summary(counts: dict[str, int]) -> str:
     # (the tables' names, said as counts: "35 audit entries", not "35 audit log")
     shown = (
-        ("articles", "articles"),
-        ("subscriptions", "subscriptions"),
-        ("chats", "chats"),
-        ("audit_log", "audit entries"),
+        ("articles", "article", "articles"),
+        ("subscriptions", "subscription", "subscriptions"),
+        ("chats", "chat", "chats"),
+        ("audit_log", "audit entry", "audit entries"),
     )
-    return ", ".join(f"{counts.get(table, 0)} {said}" for table, said in shown)
+    return ", ".join(
+        f"{n} {one if n == 1 else many}"
+        for table, one, many in shown
+        for n in (counts.get(table, 0),)
+    )
