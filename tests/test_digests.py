@@ -65,6 +65,7 @@ async def test_subscribe_list_and_unsubscribe(bot: Harness) -> None:
         "Usage: /unsubscribe &lt;n|all&gt;; /subscriptions lists the numbers. This chat has 1."
     ]
     assert await bot.send("/unsubscribe all", user_id=READER) == ["Removed 1 digest."]
+    assert await bot.send("/unsubscribe all", user_id=READER) == ["This chat has no digests."]
     bot.clock.set(dt.datetime(2026, 11, 26, 9, 0, tzinfo=dt.UTC))
     assert await run_digest_job(bot) == []
 
