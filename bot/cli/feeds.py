@@ -109,6 +109,15 @@ def _poll(settings: Settings, args: argparse.Namespace) -> int:
         # A stable DIGEST_WORKER_ID resumes at once the feeds a killed run left leased.
         await services.feeds.start()
         report = await services.feeds.poll_due()
+        if not report.feeds:
+            # "Polled 0 feed(s)" read as if polling had failed.
+            feeds = await services.feeds.store.all()
+            if not feeds:
+                print("No feeds are followed: newsbot feeds add URL follows one.")
+            else:
+                due = min(f.next_poll_at for f in feeds)
+                print(f"No feed is due; the next is polled at {due:%Y-%m-%d %H:%M} UTC.")
+            return 0
         unread = (
             f"; {report.items_failed} new item(s) whose page could not be read, "
             "tried again at the next poll"
