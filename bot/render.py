@@ -100,8 +100,15 @@ def join_blocks(blocks: Iterable[str], limit: int = MESSAGE_LIMIT, sep: str = "\
 def split_article(title: str, meta: str, text: str, limit: int = MESSAGE_LIMIT) -> list[str]:
     """A whole article as HTML messages, split on paragraph boundaries."""
     head = f"<b>{escape(title)}</b>\n{meta}"
-    paragraphs = [escape(p.strip()) for p in PARAGRAPH.split(text) if p.strip()]
-    return join_blocks([head, *paragraphs], limit)
+    paragraphs = [p.strip() for p in PARAGRAPH.split(text) if p.strip()]
+    if paragraphs and _same_line(paragraphs[0], title):
+        # A text's first line is its headline, already shown in bold above.
+        paragraphs = paragraphs[1:]
+    return join_blocks([head, *(escape(p) for p in paragraphs)], limit)
+
+
+def _same_line(a: str, b: str) -> bool:
+    return " ".join(a.split()).casefold() == " ".join(b.split()).casefold()
 
 
 def split_plain(text: str, limit: int = MESSAGE_LIMIT) -> list[str]:

@@ -85,6 +85,15 @@ def register_handlers(app: Application[Any, Any, Any, Any, Any, Any], settings: 
             questions.group_text,
         )
     )
+    app.add_handler(
+        MessageHandler(
+            filters.ChatType.PRIVATE
+            & filters.UpdateType.EDITED_MESSAGE
+            & (filters.TEXT | filters.CAPTION)
+            & ~filters.COMMAND,
+            articles.edited_private_text,
+        )
+    )
     app.add_handler(MessageHandler(private & ~filters.TEXT & ~filters.CAPTION, _unsupported))
     app.add_handler(MessageHandler(private & filters.COMMAND, _unknown_command))
     app.add_handler(

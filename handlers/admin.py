@@ -167,14 +167,18 @@ async def stats(update: Update, context: Context) -> None:
     paused = digests.paused
     language = await texts(update, context)
     lines = [
-        language(
+        language.plural(
+            "Articles: {articles} from {sources} source ({deleted} deleted)",
             "Articles: {articles} from {sources} sources ({deleted} deleted)",
+            archive.sources,
             articles=f"{archive.articles:,}",
             sources=f"{archive.sources:,}",
             deleted=f"{archive.deleted:,}",
         ),
-        language(
+        language.plural(
+            "Subscriptions: {subscriptions} in {chats} chat",
             "Subscriptions: {subscriptions} in {chats} chats",
+            digests.chats,
             subscriptions=f"{digests.subscriptions:,}",
             chats=f"{digests.chats:,}",
         ),

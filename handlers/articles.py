@@ -235,6 +235,41 @@ async def edited_channel_post(update: Update, context: Context) -> None:
         await archive.add(new, actor=actor(update))
 
 
+async def edited_private_text(update: Update, context: Context) -> None:
+    """An editor's edit of a private message that became an article updates the article.
+
+    An edit of any other message (a question, a reader's) changes nothing and gets no reply.
+    """
+    message = update.edited_message
+    if message is None:
+        return
+    text = message.text or message.caption
+    if not text or not await is_editor(update, context):
+        return
+    archive = services(context).archive
+    try:
+        new = archive.build(
+            text,
+            published=_published(message),
+            source=_forward_source(message),
+            origin=Origin(message.chat_id, message.message_id, user_id(update)),
+        )
+    except RejectedInput as exc:
+        log.info("edit of message %s not applied: %s", message.message_id, exc)
+        return
+    written = await archive.update_from_origin(
+        message.chat_id, message.message_id, new, actor=actor(update)
+    )
+    article = written.value
+    if article is None:
+        return
+    language = await texts(update, context)
+    line = language("Edited #{n}: {title}", n=article.id, title=escape(article.title))
+    if not written.searchable:
+        line += "\n" + not_yet_searchable(language, language("The new text is stored"))
+    await reply(update, language.html(line))
+
+
 @editors_only
 async def document(update: Update, context: Context) -> None:
     """A file from an editor: one article, or many from .jsonl."""

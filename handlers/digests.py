@@ -126,6 +126,10 @@ async def unsubscribe(update: Update, context: Context) -> None:
         )
         await reply(update, language.html(escape(language(UNSUBSCRIBE_USAGE)) + " " + has))
         return
+    if outcome.removed == 0:
+        # ("Removed 0 digests." read as if something had gone wrong.)
+        await reply(update, language.html(language("This chat has no digests.")))
+        return
     text = language.plural("Removed {n} digest.", "Removed {n} digests.", outcome.removed)
     await reply(update, language.html(text))
 

@@ -190,11 +190,13 @@ class FeedStore:
         etag: str | None,
         last_modified: str | None,
         title: str | None = None,
+        error: str | None = None,
     ) -> bool:
-        """End a poll that worked; False if the lease was lost meanwhile."""
+        """End a poll that worked (`error`: what went wrong with some of its items, shown as
+        the feed's last error); False if the lease was lost meanwhile."""
         values: dict[str, Any] = {
             "last_success_at": now,
-            "last_error": None,
+            "last_error": error[:MAX_ERROR_CHARS] if error else None,
             "failures": 0,
             "next_poll_at": next_poll_at,
             "item_count": Feed.item_count + new_items,

@@ -198,6 +198,49 @@ async def test_binary_and_oversized_files_are_refused(bot: Harness) -> None:
     assert (await bot.services.archive.articles.stats()).articles == 0
 
 
+async def test_an_editor_s_edit_of_an_article_message_updates_the_article(bot: Harness) -> None:
+    sent = bot.updates.message(
+        "date 2026-11-20\nDam talks collapse\n\nNegotiators left the talks on the Tabqa dam "
+        "on Fridy.\n\nBoth sides blamed the other.",
+        user_id=EDITOR,
+    )
+    assert await bot.process(sent) == ["Saved #1: Dam talks collapse (2026-11-20)"]
+    fixed = bot.updates.message(
+        "date 2026-11-20\nDam talks collapse\n\nNegotiators left the talks on the Tabqa dam "
+        "on Friday.\n\nBoth sides blamed the other.",
+        user_id=EDITOR,
+        edit_of=sent.message.message_id,
+    )
+    assert await bot.process(fixed) == ["Edited #1: Dam talks collapse"]
+    article = await bot.services.archive.get(1)
+    assert article is not None and "on Friday." in article.text and "Fridy" not in article.text
+    assert [(e.action, e.article_id) for e in await bot.services.audit.recent(limit=1)] == [
+        ("edit", 1)
+    ]
+    # An edited question, or a reader's edit, changes nothing and gets no reply.
+    question = bot.updates.message("dam talks?", user_id=EDITOR)
+    await bot.process(question)
+    edited = bot.updates.message(
+        "Tabqa talks?", user_id=EDITOR, edit_of=question.message.message_id
+    )
+    assert await bot.process(edited) == []
+    mine = bot.updates.message("dam?", user_id=READER)
+    await bot.process(mine)
+    assert (
+        await bot.process(bot.updates.message("x", user_id=READER, edit_of=mine.message.message_id))
+        == []
+    )
+
+
+async def test_stats_count_one_source_and_one_chat_in_the_singular(bot: Harness) -> None:
+    await bot.send("date 2026-11-20\n" + seed_text() + "\n(Source: Reuters)", user_id=EDITOR)
+    await bot.send("/subscribe 08:00", user_id=READER)
+    assert await bot.send("/stats", user_id=EDITOR) == [
+        "Articles: 1 from 1 source (0 deleted)\nSubscriptions: 1 in 1 chat\n"
+        "Digests sent: 0; waiting: 0"
+    ]
+
+
 async def test_delete_and_stats_for_editors_only(bot: Harness) -> None:
     await bot.send(seed_text(), user_id=EDITOR)
     assert await bot.send("/stats", user_id=EDITOR) == [

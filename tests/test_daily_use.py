@@ -179,6 +179,11 @@ async def test_subscribe_reads_times_as_people_type_them(bot: Harness) -> None:
         "/subscribe 20.30 dam": "20:30 UTC — dam",
         "/subscribe 8h aleppo": "08:00 UTC — aleppo",
         "/subscribe 7 pm raqqa": "19:00 UTC — raqqa",
+        "/subscribe 0730 manbij": "07:30 UTC — manbij",
+        "/subscribe noon": "12:00 UTC — everything",
+        "/subscribe midnight homs": "00:00 UTC — homs",
+        # Without a leading zero four digits may be a year: a topic word, as typed.
+        "/subscribe 2017 raqqa": "08:00 UTC — 2017 raqqa",
     }
     for command in expected:
         replies = await bot.send(command, user_id=READER)

@@ -25,7 +25,10 @@ PERIOD = " in the last 24 hours, newest first"
 
 def item(number: int, title: str) -> str:
     """A digest item as composed from `add_articles`."""
-    return f"<b>{title}</b>\n2026-11-24 · /read_{number}\n{title}."
+    return (
+        f"<b>{title}</b>\n2026-11-24 · /read_{number}\n"
+        f"Details of the story about {title.lower()} follow here."
+    )
 
 
 async def delete_article(bot: Harness, number: int) -> None:

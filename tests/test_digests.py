@@ -65,6 +65,7 @@ async def test_subscribe_list_and_unsubscribe(bot: Harness) -> None:
         "Usage: /unsubscribe &lt;n|all&gt;; /subscriptions lists the numbers. This chat has 1."
     ]
     assert await bot.send("/unsubscribe all", user_id=READER) == ["Removed 1 digest."]
+    assert await bot.send("/unsubscribe all", user_id=READER) == ["This chat has no digests."]
     bot.clock.set(dt.datetime(2026, 11, 26, 9, 0, tzinfo=dt.UTC))
     assert await run_digest_job(bot) == []
 
@@ -224,3 +225,30 @@ BLOCKS = st.lists(
 @given(BLOCKS, st.sampled_from([4096, 700, 50]))
 def test_packing_measured_blocks_matches_join_blocks(blocks: list[str], limit: int) -> None:
     assert pack([Block.of(b) for b in blocks], limit) == join_blocks(blocks, limit)
+
+
+async def test_a_digest_item_leads_with_the_story_not_its_dateline(bot: Harness) -> None:
+    # Page clutter found at import (the headline again, a dateline, a byline) is no lead.
+    await bot.services.archive.import_records(
+        [
+            ImportRecord(
+                text="Наводнение под Раккой\n\nРАККА, 5 декабря. /ТАСС/. Прорыв дамбы затопил "
+                "четыре деревни под Раккой, сообщили местные власти. Сотни семей эвакуированы.",
+                date="2026-11-25",
+            ),
+            ImportRecord(
+                text="Sondland to face questions\n\nBy Associated Press\n\nWASHINGTON (AP) — "
+                "Ambassador Gordon Sondland is likely to be unpredictable when he faces "
+                "questions. He testifies on Wednesday.",
+                date="2026-11-25",
+            ),
+        ]
+    )
+    sent = await bot.send("/digest", user_id=READER)
+    assert sent == [
+        "<b>Digest</b> · 2 new articles in the last 24 hours, newest first\n\n"
+        "<b>Sondland to face questions</b>\n2026-11-25 · AP · /read_2\n"
+        "Ambassador Gordon Sondland is likely to be unpredictable when he faces questions.\n\n"
+        "<b>Наводнение под Раккой</b>\n2026-11-25 · TASS · /read_1\n"
+        "Прорыв дамбы затопил четыре деревни под Раккой, сообщили местные власти."
+    ]

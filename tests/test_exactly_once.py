@@ -202,10 +202,12 @@ async def test_a_digest_still_unsent_at_the_next_slot_is_not_repeated_by_it(
         [
             "<b>Your 08:00 digest</b> · 1 new article in the last 24 hours, newest first\n\n"
             "<b>Dam repairs start</b>\n"
-            "2026-11-24 · /read_1\nDam repairs start.",
+            "2026-11-24 · /read_1\n"
+            "Details of the story about dam repairs start follow here.",
             "<b>Your 08:00 digest</b> · 1 new article since your last digest, newest first\n\n"
             "<b>Schools reopen</b>\n"
-            "2026-11-24 · /read_2\nSchools reopen.",
+            "2026-11-24 · /read_2\n"
+            "Details of the story about schools reopen follow here.",
         ]
     )
     await stop_bot(bot)

@@ -155,6 +155,35 @@ async def test_a_failing_feed_backs_off_shows_its_error_and_spares_the_others(
     assert "последняя ошибка: Сервер ответил 404 Not Found." in russian
 
 
+async def test_items_whose_page_cannot_be_read_show_in_feeds_until_read(
+    bot: Harness, site: WebSite
+) -> None:
+    items = serve_items(site, 2)
+    missing = site.url("/story/gone")
+    site.pages["/feed"] = Page(rss("Wire", [*items, Item("g-gone", missing, "Gone")]), RSS)
+    url = site.url("/feed")
+    await bot.send(f"/feed add {url}", user_id=EDITOR)
+    await poll(bot)
+    # The poll worked, but one item brought nothing: said, or the feed looks healthy.
+    assert await bot.send("/feeds", user_id=EDITOR) == [
+        f"#1 Wire\n   {url}\n   2 articles; last success: 2026-11-25 06:00 UTC\n"
+        "   last error: new items whose page could not be read: 1 (the first, "
+        f"{missing}: The server answered 404 Not Found.); tried again at the next poll "
+        "(next try 2026-11-25 06:10 UTC)"
+    ]
+    [russian] = await bot.send("/feeds", user_id=EDITOR, language_code="ru")
+    assert (
+        "новые записи, страницу которых не удалось прочитать: 1 (первая — "
+        f"{missing}: Сервер ответил 404 Not Found.)"
+    ) in russian
+    site.html("/story/gone", article_page(TITAN, "gone"))
+    bot.clock.advance(dt.timedelta(minutes=10))
+    await poll(bot)
+    assert await bot.send("/feeds", user_id=EDITOR) == [
+        f"#1 Wire\n   {url}\n   3 articles; last success: 2026-11-25 06:10 UTC"
+    ]
+
+
 async def test_hostile_feeds_get_an_error_and_store_nothing(bot: Harness, site: WebSite) -> None:
     laughs = (
         b'<?xml version="1.0"?><!DOCTYPE rss [<!ENTITY a "lol">'
@@ -256,4 +285,14 @@ async def test_a_sites_page_leads_to_the_feed_it_names(bot: Harness, site: WebSi
     assert feed.url == site.url("/news/feed.xml")
     plain = site.html("/about", "<html><body><p>About us</p></body></html>")
     [refused] = await bot.send(f"/feed add {plain}", user_id=EDITOR)
-    assert refused.startswith(f"Could not follow {plain}: That is not a feed")
+    assert refused == (
+        f"Could not follow {plain}: That is a web page, not a feed, and it names no feed: "
+        "give the address of the site's RSS or Atom feed."
+    )
+    # A news page's markup, which the feed parser called a "mismatched tag", is a page too.
+    article = site.html("/story", page(TITAN))
+    [refused] = await bot.send(f"/feed add {article}", user_id=EDITOR)
+    assert refused.endswith(
+        ": That is a web page, not a feed, and it names no feed: "
+        "give the address of the site's RSS or Atom feed."
+    )

@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 from aiohttp import web
 
+from bot.cli.main import main
 from tests.support.web import Item, Page, WebSite, rss
 from tests.test_cli import newsbot
 from tests.test_feeds import RSS, article_page, serve_items
@@ -63,6 +64,10 @@ def test_feeds_add_poll_list_export_remove_import(
     assert (added.returncode, added.stdout) == (0, "Following feed #1: Space Wire (2 items now).\n")
     polled = newsbot("feeds", "poll", cwd=tmp_path, env=env)
     assert polled.stdout == "Polled 1 feed(s): 2 new articles, 0 unchanged, 0 failed.\n"
+    again = newsbot("feeds", "poll", cwd=tmp_path, env=env).stdout
+    assert again.startswith("No feed is due; the next is polled at 20") and again.endswith(
+        " UTC.\n"
+    )
     listed = newsbot("feeds", "list", cwd=tmp_path, env=env).stdout
     assert listed.startswith(f"#1\t{url}\tSpace Wire\ttopics: -\t2 articles\tlast success: 20")
     opml = tmp_path / "feeds.opml"
@@ -70,6 +75,8 @@ def test_feeds_add_poll_list_export_remove_import(
     assert f'xmlUrl="{url}"' in opml.read_text()
     removed = newsbot("feeds", "remove", "1", cwd=tmp_path, env=env)
     assert removed.stdout == "Stopped following feed #1: Space Wire.\n"
+    none = newsbot("feeds", "poll", cwd=tmp_path, env=env).stdout
+    assert none == "No feeds are followed: newsbot feeds add URL follows one.\n"
     imported = newsbot("feeds", "import-opml", str(opml), cwd=tmp_path, env=env)
     assert imported.stdout == "Following 1 new feed(s); 0 followed already; 0 failed.\n"
     bad = newsbot("feeds", "add", site.url("/missing"), cwd=tmp_path, env=env)
@@ -146,3 +153,22 @@ def test_kill_9_mid_poll_then_again_stores_every_item_once(
     assert sorted(t.split(".")[0] for t in texts) == [
         "stalled", "story0", "story1", "story2", "story3", "story4"
     ]  # fmt: skip
+
+
+def test_import_opml_of_a_file_that_lists_no_feeds_says_why(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    url = f"sqlite+aiosqlite:///{tmp_path / 'news.sqlite3'}"
+    feed = tmp_path / "feed.xml"  # a feed, not a list of feeds
+    feed.write_bytes(rss("Space Wire", [Item("g1", "https://example.org/1", "One")]))
+    empty = tmp_path / "empty.opml"
+    empty.write_text('<?xml version="1.0"?><opml version="2.0"><body/></opml>')
+    missing = tmp_path / "missing.opml"
+    for path in (feed, empty, missing):
+        assert main(["--database-url", url, "feeds", "import-opml", str(path)]) == 1
+    assert capsys.readouterr() == (
+        "",
+        f"newsbot feeds import-opml: {feed}: not an OPML file (it is <rss>, not <opml>)\n"
+        f"newsbot feeds import-opml: {empty}: no feeds in it (no outline has an xmlUrl)\n"
+        f"newsbot feeds import-opml: {missing}: No such file or directory\n",
+    )

@@ -29,7 +29,8 @@ TAG = re.compile(r'</?(?:b|i|u|s|code|pre)>|<a href="[^"]*">|</a>')
 
 def item(number: int, title: str, mark: str = "") -> str:
     """A digest item as composed from `add_articles`, each line started with `mark`."""
-    lines = [f"<b>{title}</b>", f"2026-11-24 · /read_{number}", f"{title}."]
+    lead = f"Details of the story about {title.lower()} follow here."
+    lines = [f"<b>{title}</b>", f"2026-11-24 · /read_{number}", lead]
     return "\n".join(mark + line for line in lines)
 
 

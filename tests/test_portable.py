@@ -69,12 +69,12 @@ def test_export_import_round_trip_is_lossless(
     export = workdir / "archive.jsonl"
     assert main(["--database-url", settings.database_url, "export", str(export)]) == 0
     assert capsys.readouterr().out == (
-        f"Exported 3 articles, 1 subscriptions, 1 chats, 4 audit entries to {export}.\n"
+        f"Exported 3 articles, 1 subscription, 1 chat, 4 audit entries to {export}.\n"
     )
     second_url = f"sqlite+aiosqlite:///{workdir / 'second' / 'news.sqlite3'}"
     assert main(["--database-url", second_url, "import", str(export)]) == 0
     assert capsys.readouterr().out == (
-        f"Restored 3 articles, 1 subscriptions, 1 chats, 4 audit entries from {export}.\n"
+        f"Restored 3 articles, 1 subscription, 1 chat, 4 audit entries from {export}.\n"
     )
     again = workdir / "again.jsonl"
     assert main(["--database-url", second_url, "export", str(again)]) == 0
@@ -134,3 +134,17 @@ def test_damaged_export_is_refused_whole(workdir: Path, capsys: pytest.CaptureFi
     url = f"sqlite+aiosqlite:///{workdir / 'db' / 'news.sqlite3'}"
     assert main(["--database-url", url, "import", str(export)]) == 1
     assert capsys.readouterr().err == f"newsbot import: {export} line 3 is not JSON\n"
+
+
+def test_export_to_a_folder_says_to_name_a_file_and_leaves_nothing_behind(
+    workdir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    folder = workdir / "backups"
+    folder.mkdir()
+    url = f"sqlite+aiosqlite:///{workdir / 'news.sqlite3'}"
+    assert main(["--database-url", url, "export", str(folder)]) == 1
+    assert capsys.readouterr().err == (
+        f"newsbot export: {folder} is a folder; name the file to write, "
+        f"e.g. {folder / 'newsbot-export.jsonl'}\n"
+    )
+    assert sorted(p.name for p in workdir.iterdir() if p.name.startswith("backups")) == ["backups"]

@@ -117,6 +117,18 @@ async def test_read_sends_the_whole_article_in_parts(bot: Harness) -> None:
     ]
 
 
+async def test_read_shows_the_headline_once(bot: Harness) -> None:
+    text = (
+        "date 2026-11-20\nDam talks collapse\n\nNegotiators left the talks on the Tabqa dam "
+        "on Friday.\n\nBoth sides blamed the other."
+    )
+    assert await bot.send(text, user_id=EDITOR) == ["Saved #1: Dam talks collapse (2026-11-20)"]
+    assert await bot.send("/read_1", user_id=READER) == [
+        "<b>Dam talks collapse</b>\n2026-11-20 · /read_1\nLanguage: English (en)\n\n"
+        "Negotiators left the talks on the Tabqa dam on Friday.\n\nBoth sides blamed the other."
+    ]
+
+
 async def test_group_answers_only_when_mentioned_or_replied_to(bot: Harness) -> None:
     await bot.send(seed_text(), user_id=EDITOR)
     group = dict(user_id=READER, chat_id=-100555, chat_type=GROUP)

@@ -120,6 +120,25 @@ def test_buttons_are_numbered_labels_pressed_by_number_or_label(tmp_path: Path) 
     assert "Traceback" not in chat.screen.getvalue()
 
 
+def test_read_shows_the_address_of_the_original(tmp_path: Path) -> None:
+    chat = Terminal(tmp_path, ManualClock(dt.datetime(2027, 3, 1, 9, 0, tzinfo=dt.UTC)))
+    wire = tmp_path / "wire.jsonl"
+    record = {
+        "title": "Dam repairs start",
+        "text": "Engineers began repairing the Tabqa dam on Monday, officials said.",
+        "date": "2027-03-01",
+        "url": "https://example.org/dam?a=1&b=2",
+    }
+    wire.write_text(json.dumps(record) + "\n", encoding="utf-8")
+    chat.type(f"/file {wire}", "Imported 1 article")
+    chat.type(
+        "/read 1",
+        "Dam repairs start\n2027-03-01 · /read_1\nLanguage: English (en)\n"
+        "original (https://example.org/dam?a=1&b=2)\n",
+    )
+    chat.close()
+
+
 def test_more_pages_on_and_a_button_s_notice_shows(tmp_path: Path) -> None:
     chat = Terminal(tmp_path, ManualClock(dt.datetime(2027, 3, 1, 9, 0, tzinfo=dt.UTC)))
     towns = ("Hama", "Homs", "Idlib", "Deraa", "Raqqa", "Tabqa", "Manbij", "Afrin", "Kobani")

@@ -43,6 +43,14 @@ async def write_export(settings: Settings, path: Path) -> int:
             file=sys.stderr,
         )
         return 1
+    if path.is_dir():  # noqa: ASYNC240 - one stat before the export starts
+        # Found only at the end otherwise, after the whole export, naming the temporary file.
+        print(
+            f"newsbot export: {path} is a folder; name the file to write, "
+            f"e.g. {path / 'newsbot-export.jsonl'}",
+            file=sys.stderr,
+        )
+        return 1
 
     services = await open_services(settings)
     counts: dict[str, int] = {}
@@ -60,6 +68,10 @@ async def write_export(settings: Settings, path: Path) -> int:
             out.flush()
             os.fsync(out.fileno())
         partial.replace(path)
+    except OSError as exc:
+        partial.unlink(missing_ok=True)
+        print(f"newsbot export: cannot write {path}: {exc.strerror or exc}", file=sys.stderr)
+        return 1
     finally:
         await services.close()
     print(f"Exported {_summary(counts)} to {path}.")
@@ -107,9 +119,13 @@ def export_lines(handle: TextIO) -> Iterator[dict[str, Any]]:
 def _summary(counts: dict[str, int]) -> str:
     # (the tables' names, said as counts: "35 audit entries", not "35 audit log")
     shown = (
-        ("articles", "articles"),
-        ("subscriptions", "subscriptions"),
-        ("chats", "chats"),
-        ("audit_log", "audit entries"),
+        ("articles", "article", "articles"),
+        ("subscriptions", "subscription", "subscriptions"),
+        ("chats", "chat", "chats"),
+        ("audit_log", "audit entry", "audit entries"),
     )
-    return ", ".join(f"{counts.get(table, 0)} {said}" for table, said in shown)
+    return ", ".join(
+        f"{n} {one if n == 1 else many}"
+        for table, one, many in shown
+        for n in (counts.get(table, 0),)
+    )

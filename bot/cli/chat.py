@@ -43,8 +43,15 @@ def render_for_terminal(text: str, color: bool) -> str:
     """Telegram HTML as terminal text: bold stays bold when the terminal shows colour."""
     bold, plain = ("\033[1m", "\033[0m") if color else ("", "")
     text = re.sub(r"<b>(.*?)</b>", lambda m: f"{bold}{m.group(1)}{plain}", text, flags=re.S)
+    # A link's address, which Telegram opens on a tap, is shown: "original" alone leads nowhere.
+    text = re.sub(r'<a href="([^"]*)">(.*?)</a>', _link, text, flags=re.S)
     text = re.sub(r"</?[a-z-]+[^>]*>", "", text)
     return html.unescape(text)
+
+
+def _link(match: re.Match[str]) -> str:
+    address, label = match.group(1), match.group(2)
+    return label if html.unescape(label) == html.unescape(address) else f"{label} ({address})"
 
 
 def button_line(message: SentMessage) -> str:

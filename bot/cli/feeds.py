@@ -109,9 +109,24 @@ def _poll(settings: Settings, args: argparse.Namespace) -> int:
         # A stable DIGEST_WORKER_ID resumes at once the feeds a killed run left leased.
         await services.feeds.start()
         report = await services.feeds.poll_due()
+        if not report.feeds:
+            # "Polled 0 feed(s)" read as if polling had failed.
+            feeds = await services.feeds.store.all()
+            if not feeds:
+                print("No feeds are followed: newsbot feeds add URL follows one.")
+            else:
+                due = min(f.next_poll_at for f in feeds)
+                print(f"No feed is due; the next is polled at {due:%Y-%m-%d %H:%M} UTC.")
+            return 0
+        unread = (
+            f"; {report.items_failed} new item(s) whose page could not be read, "
+            "tried again at the next poll"
+            if report.items_failed
+            else ""
+        )
         print(
             f"Polled {report.feeds} feed(s): {report.stored} new articles, "
-            f"{report.unchanged} unchanged, {report.failed} failed."
+            f"{report.unchanged} unchanged, {report.failed} failed{unread}."
         )
         for error in report.errors[:20]:
             print(f"  {error}", file=sys.stderr)
@@ -127,8 +142,17 @@ def _import_opml(settings: Settings, args: argparse.Namespace) -> int:
 
     try:
         listed = read_opml(args.path.read_bytes())
-    except (OSError, OpmlError) as exc:
+    except OSError as exc:
+        print(f"newsbot feeds import-opml: {args.path}: {exc.strerror or exc}", file=sys.stderr)
+        return 1
+    except OpmlError as exc:
         print(f"newsbot feeds import-opml: {args.path}: {exc}", file=sys.stderr)
+        return 1
+    if not listed:
+        print(
+            f"newsbot feeds import-opml: {args.path}: no feeds in it (no outline has an xmlUrl)",
+            file=sys.stderr,
+        )
         return 1
 
     async def work(services: Services) -> int:

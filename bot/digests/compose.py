@@ -9,6 +9,7 @@ from collections.abc import Awaitable, Callable, Sequence, Set
 from dataclasses import dataclass
 from typing import Protocol
 
+from bot.articles.boilerplate import clutter_spans, encode_spans, without_clutter
 from bot.articles.parsing import first_sentence, trim_headline
 from bot.clock import Clock
 from bot.digests.schedule import latest_slot, next_slot, parse_time_of_day, zone
@@ -474,15 +475,24 @@ def _item(article: StoredArticle, outlets: Outlets | None = None, texts: Texts =
 
 
 def _lead(article: StoredArticle) -> str:
-    for paragraph in article.text.split("\n"):
+    # The page clutter found at import (the headline again, a dateline, a byline) is no lead:
+    # "МОСКВА, 5 декабря. /ТАСС/." or "By Associated Press" told a reader nothing.
+    clutter = article.clutter
+    if clutter is None:
+        clutter = encode_spans(clutter_spans(article.title, article.text))
+    headline = _said(article.title)
+    for paragraph in without_clutter(article.text, clutter, photos=True).split("\n"):
         sentence = first_sentence(paragraph)
-        if (
-            sentence
-            and sentence != article.title
-            and not sentence.upper().startswith(("FILE PHOTO", "PHOTO:"))
-        ):
+        if sentence and _said(sentence) == headline:
+            # The headline opening the text as a sentence: the lead is the one after it.
+            sentence = first_sentence(paragraph.strip()[len(sentence) :])
+        if sentence and not sentence.upper().startswith(("FILE PHOTO", "PHOTO:")):
             return sentence
     return article.text[:LEAD_CHARS]
+
+
+def _said(sentence: str) -> str:
+    return sentence.rstrip(".!?…").casefold()
 
 
 def topics_of(words: Sequence[str]) -> str:

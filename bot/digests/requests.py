@@ -14,6 +14,9 @@ from dataclasses import dataclass
 CLOCK = re.compile(
     r"^(?P<hour>\d{1,2})(?:[:.h](?P<minute>\d{1,2})?)?\s*(?P<half>[ap]\.?m\.?)?$", re.IGNORECASE
 )
+# 0800, 0730: a newsroom's 24-hour clock. Only with a leading zero: 1800 or 2017 may be a year.
+FOUR_DIGITS = re.compile(r"^0(?P<hour>\d)(?P<minute>[0-5]\d)$")
+WORDS = {"noon": dt.time(12, 0), "midday": dt.time(12, 0), "midnight": dt.time(0, 0)}
 # Anything a reader means as a time, valid or not: a topic word never looks like this.
 TIME_LIKE = re.compile(r"^\d{1,2}(?:[:.h]\d*)?\s*(?:[ap]\.?m\.?)?$|^\d+[:.]\d+$", re.IGNORECASE)
 OFFSET = re.compile(r"^(?:utc|gmt)\s*(?P<sign>[+\-−])\s*(?P<hours>\d{1,2})(?::?(?P<minutes>00))?$")
@@ -33,8 +36,15 @@ class InvalidTime(ValueError):
 
 
 def parse_clock(value: str) -> dt.time | None:
-    """'8am', '8:30pm', '20.30', '8h', '08:00' as a time of day; None if it is not one."""
-    match = CLOCK.match(value.strip())
+    """'8am', '8:30pm', '20.30', '8h', '08:00', '0800', 'noon' as a time of day; None if it
+    is not one."""
+    value = value.strip()
+    if value.casefold() in WORDS:
+        return WORDS[value.casefold()]
+    four = FOUR_DIGITS.match(value)
+    if four is not None:
+        return dt.time(int(four.group("hour")), int(four.group("minute")))
+    match = CLOCK.match(value)
     if match is None:
         return None
     hour, minute = int(match.group("hour")), int(match.group("minute") or 0)
@@ -53,6 +63,8 @@ def parse_subscribe(words: Sequence[str]) -> SubscribeRequest:
     words = list(words)
     if len(words) >= 2 and words[1].lower() in AM_PM:  # "8 am"
         words = [words[0] + words[1], *words[2:]]
+    if words and (words[0].casefold() in WORDS or FOUR_DIGITS.match(words[0])):
+        return SubscribeRequest(parse_clock(words[0]), tuple(words[1:]))
     if words and TIME_LIKE.match(words[0]):
         at = parse_clock(words[0])
         if at is None:

@@ -25,6 +25,10 @@ def read_opml(data: bytes) -> list[OpmlFeed]:
         root = etree.fromstring(data, parser)
     except etree.XMLSyntaxError as exc:
         raise OpmlError(f"not an OPML file: {exc}") from None
+    tag = etree.QName(root).localname if isinstance(root.tag, str) else ""
+    if tag.lower() != "opml":
+        # A feed itself, say: read as OPML it listed nothing, and the import said "0 new".
+        raise OpmlError(f"not an OPML file (it is <{tag}>, not <opml>)")
     feeds = []
     for outline in root.iter("outline"):
         url = outline.get("xmlUrl")

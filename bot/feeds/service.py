@@ -51,6 +51,27 @@ class PollReport:
 
 
 @dataclass(frozen=True, slots=True)
+class Unread:
+    """A new item whose page could not be read, and why."""
+
+    link: str
+    reason: Phrase
+
+
+# Said in /feeds: without it a feed whose item pages all fail looks healthy and brings nothing.
+UNREAD_ITEMS = N_(
+    "new items whose page could not be read: {n} (the first, {url}: {reason}); "
+    "tried again at the next poll"
+)
+
+
+NO_FEED_ON_PAGE = N_(
+    "That is a web page, not a feed, and it names no feed: "
+    "give the address of the site's RSS or Atom feed."
+)
+
+
+@dataclass(frozen=True, slots=True)
 class Followed:
     feed: FeedInfo
     created: bool
@@ -91,9 +112,12 @@ class FeedService:
             parsed = await _parse(fetched)
         except FeedError:
             # A site's page, not its feed: follow the first feed the page announces.
-            announced = (
-                discover_feeds(fetched.body, fetched.url) if "html" in fetched.content_type else []
-            )
+            page = "html" in fetched.content_type
+            announced = discover_feeds(fetched.body, fetched.url) if page else []
+            if page and not announced:
+                # The parser's words about a page ("<unknown>:2:13499: mismatched tag") would
+                # tell an editor nothing.
+                raise FeedError(NO_FEED_ON_PAGE) from None
             if not announced:
                 raise
             url, discovered = announced[0], True
@@ -160,23 +184,30 @@ class FeedService:
             )
             return
         report.stored += stored
-        report.items_failed += unread
+        report.items_failed += len(unread)
         # An item that failed is tried again at the next poll: without validators the
         # server cannot answer "unchanged" and hide it.
         etag, modified = (fetched.etag, fetched.last_modified) if not unread else (None, None)
-        await self._succeeded(feed, started, stored, etag, modified, parsed.title)
+        error = None
+        if unread:
+            first = unread[0]
+            error = Phrase.of(UNREAD_ITEMS, n=len(unread), url=first.link, reason=first.reason)
+            report.errors.append(f"{feed.url}: {error}")
+        await self._succeeded(feed, started, stored, etag, modified, parsed.title, error)
 
-    async def _store_new(self, feed: FeedInfo, parsed: ParsedFeed) -> tuple[int, int]:
-        """Store the items no poll has handled; returns how many were new, and how many
-        could not be read."""
+    async def _store_new(self, feed: FeedInfo, parsed: ParsedFeed) -> tuple[int, list[Unread]]:
+        """Store the items no poll has handled; returns how many were new, and the items
+        whose page could not be read."""
         unseen = await self.store.unseen(feed.id, [e.guid for e in parsed.entries])
         entries = list({e.guid: e for e in parsed.entries if e.guid in unseen}.values())
         if not entries:
-            return 0, 0
+            return 0, []
         outlet = feed.title or parsed.title or urlsplit(feed.url).hostname
         results = await asyncio.gather(*(self._record(feed, e, outlet) for e in entries))
         records = [r for r in results if isinstance(r, ImportRecord)]
-        handled = [e.guid for e, r in zip(entries, results, strict=True) if r is not False]
+        handled = [
+            e.guid for e, r in zip(entries, results, strict=True) if not isinstance(r, Unread)
+        ]
         added = 0
         if records:
             # A feed's new items are news when they arrive, not backfill.
@@ -190,12 +221,13 @@ class FeedService:
                 )
             ).added
         await self.store.mark_seen(feed.id, handled, now=self._clock.now())
-        return added, len(entries) - len(handled)
+        return added, [r for r in results if isinstance(r, Unread)]
 
     async def _record(
         self, feed: FeedInfo, entry: FeedEntry, outlet: str | None
-    ) -> ImportRecord | bool:
-        """The item as an article to store; True: handled, nothing to store; False: failed."""
+    ) -> ImportRecord | bool | Unread:
+        """The item as an article to store; True: handled, nothing to store; Unread: its page
+        could not be read."""
         date = entry.published.isoformat() if entry.published else None
         if len(entry.content) >= FULL_TEXT_CHARS or not entry.link:
             if feed.topics and not _matches(feed.topics, entry.title, entry.summary, entry.content):
@@ -218,7 +250,7 @@ class FeedService:
                 page = await self._reader.read(entry.link)
         except (FetchError, RejectedInput) as exc:
             log.info("feed %s: item %s not read: %s", feed.id, entry.link, exc)
-            return False
+            return Unread(entry.link, exc.phrase)
         if feed.topics and not _matches(feed.topics, entry.title, page.title or "", page.text):
             return True
         return dataclasses.replace(
@@ -233,7 +265,13 @@ class FeedService:
         etag: str | None,
         modified: str | None,
         title: str | None,
+        error: Phrase | None = None,
     ) -> None:
+        kept = None
+        if error is not None:
+            kept = error.stored()
+            if len(kept) > MAX_ERROR_CHARS:
+                kept = str(error)
         await self.store.succeeded(
             feed.id,
             self._worker,
@@ -243,6 +281,7 @@ class FeedService:
             etag=etag,
             last_modified=modified,
             title=title,
+            error=kept,
         )
 
     async def _failed(self, feed: FeedInfo, error: Phrase, report: PollReport) -> None:

@@ -43,11 +43,13 @@ class UpdateFactory:
         migrate_to_chat_id: int | None = None,
         language_code: str | None = None,
         links: Sequence[tuple[str, str]] = (),
+        edit_of: int | None = None,
     ) -> Update:
         """A new message from a user; `document` is (file_id, file_name, size); `links` are
-        (words, url): each first occurrence of the words in the text or caption is linked."""
+        (words, url): each first occurrence of the words in the text or caption is linked;
+        `edit_of` makes it the edit of that earlier message (its message_id)."""
         chat_id = chat_id if chat_id is not None else user_id
-        data = self._message_data(text, chat_id, chat_type, chat_title, date)
+        data = self._message_data(text, chat_id, chat_type, chat_title, date, message_id=edit_of)
         data["from"] = {"id": user_id, "is_bot": False, "first_name": f"User{user_id}"}
         if language_code is not None:
             data["from"]["language_code"] = language_code
@@ -76,6 +78,9 @@ class UpdateFactory:
             data[key] = [*data.get(key, []), *(_text_link(linked, w, url) for w, url in links)]
         if migrate_to_chat_id is not None:
             data["migrate_to_chat_id"] = migrate_to_chat_id
+        if edit_of is not None:
+            data["edit_date"] = int(self.now.timestamp())
+            return self._update("edited_message", data)
         return self._update("message", data)
 
     def channel_post(
