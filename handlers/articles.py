@@ -18,7 +18,7 @@ from telegram import (
     Update,
 )
 
-from bot.articles.archive import Change, Origin, RejectedInput, SaveResult, Written
+from bot.articles.archive import Change, NewArticle, Origin, RejectedInput, SaveResult, Written
 from bot.articles.files import UnreadableFile, read_records, shown_name
 from bot.articles.parsing import MessageKind, classify_message, date_line_notes
 from bot.context import Context
@@ -248,12 +248,7 @@ async def edited_private_text(update: Update, context: Context) -> None:
         return
     archive = services(context).archive
     try:
-        new = archive.build(
-            text,
-            published=_published(message),
-            source=_forward_source(message),
-            origin=Origin(message.chat_id, message.message_id, user_id(update)),
-        )
+        new = _article_of(update, context, message, text)
     except RejectedInput as exc:
         log.info("edit of message %s not applied: %s", message.message_id, exc)
         return
@@ -353,16 +348,22 @@ async def document(update: Update, context: Context) -> None:
     await reply(update, language.html("\n".join(lines)))
 
 
+def _article_of(update: Update, context: Context, message: Message, text: str) -> NewArticle:
+    """The article a message's text makes, dated and credited by the message (RejectedInput
+    when it makes none)."""
+    return services(context).archive.build(
+        text,
+        published=_published(message),
+        source=_forward_source(message),
+        origin=Origin(message.chat_id, message.message_id, user_id(update)),
+    )
+
+
 async def ingest(update: Update, context: Context, source: Message, text: str) -> None:
     """Parse, store once and answer 'Saved #N …' or where it already is."""
     archive = services(context).archive
     try:
-        new = archive.build(
-            text,
-            published=_published(source),
-            source=_forward_source(source),
-            origin=Origin(source.chat_id, source.message_id, user_id(update)),
-        )
+        new = _article_of(update, context, source, text)
     except RejectedInput as exc:
         language = await texts(update, context)
         await reply(update, language.html(escape(why(exc, language))))

@@ -35,12 +35,12 @@ from storage.articles import (
     ArchiveStats,
     ArticleChange,
     ArticleStore,
-    NewArticle,
     StoredArticle,
 )
 from storage.articles import (
     Change as Change,  # re-exported: handlers read outcomes
 )
+from storage.articles import NewArticle as NewArticle  # re-exported: what a message makes
 from storage.articles import SaveResult as SaveResult  # re-exported: what handlers are told
 from storage.audit import Actor as Actor  # re-exported: handlers name who makes a change
 from storage.faults import crash_point
