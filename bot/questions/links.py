@@ -90,8 +90,8 @@ def _written_names(
     if not pairs:
         return []
     lowered = written.lower()
-    if len(lowered) != len(written):  # a letter whose lower case is longer ("İ")
-        return _written_names_by_word(pairs, written)
+    if len(lowered) != len(written):  # a letter whose lower case is longer ("İ") kept as it is
+        lowered = "".join(ch if len(ch.lower()) > 1 else ch.lower() for ch in written)
     return [
         (a, b)
         for a, b in pairs
@@ -123,23 +123,6 @@ def _capitalised(written: str, lowered: str, first: str, second: str) -> bool:
                 return True
         at = lowered.find(first, at + 1)
     return False
-
-
-def _written_names_by_word(pairs: list[tuple[str, str]], written: str) -> list[tuple[str, ...]]:
-    """`_written_names`'s pairs found word by word (the text changes length in lower case)."""
-    found = list(WORD_RE.finditer(written))
-    capitalised = {
-        (first.group().lower(), second.group().lower())
-        for first, second in itertools.pairwise(found)
-        if first.group()[0].isupper()
-        and second.group()[0].isupper()
-        and written[first.end() : second.start()].isspace()
-    }
-    return [
-        (a, b)
-        for a, b in pairs
-        if any(pair in capitalised for pair in ((a, b), (a, _plural(b)), (_plural(a), b)))
-    ]
 
 
 def _end_name(run: list[str], names: list[tuple[str, ...]]) -> None:
