@@ -1151,11 +1151,16 @@ async def test_the_sample_does_not_quote_for_isis_s_leader_nor_aleppo_s_populati
         "who leads the Islamic State?",
         "who is the leader of ISIS?",
         "what is the population of Aleppo?",
+        # The same typed as keywords ("between ISIS and Assyrian leaders", "densely populated").
+        "ISIS leader",
+        "Aleppo population",
     ):
         [reply] = await bot.send(question, user_id=READER)
         assert reply.split("\n")[:2] == [NO_ANSWER, CLOSEST], (question, reply)
         assert "<b>" not in reply
         assert not (await bot.services.questions.ask(question, with_answers=0)).answered
+    # Two keywords of another kind are not an "X of Y": the civilians may be anywhere in Raqqa.
+    assert (await bot.services.questions.ask("Raqqa civilians", with_answers=0)).answered
 
 
 async def test_a_name_in_the_question_is_in_the_quote_as_typed(bot: Harness) -> None:
@@ -1229,6 +1234,12 @@ def test_a_name_s_stand_in_is_another_name_not_a_common_word() -> None:
     # "X of Y" in a question: X is held where it stands by Y.
     population = query("what is the population of Aleppo?", "population", "aleppo")
     assert find_links(population).ofs == (("population", "aleppo"),)
+    # ... and two keywords, the second a noun of one thing of the first.
+    keywords = query("Aleppo population", "aleppo", "population")
+    assert find_links(keywords).ofs == (("population", "aleppo"),)
+    assert find_links(query("ISIS leaders", "isis", "leaders")).ofs == (("leaders", "isis"),)
+    assert find_links(query("Raqqa civilians", "raqqa", "civilians")).ofs == ()
+    assert find_links(query("Aleppo population today", "aleppo", "population", "today")).ofs == ()
 
 
 async def test_the_x_of_y_of_a_question_is_held_where_x_stands_by_y(bot: Harness) -> None:
@@ -1243,6 +1254,8 @@ async def test_the_x_of_y_of_a_question_is_held_where_x_stands_by_y(bot: Harness
     )
     # "populated" is a form of "population", but not the population of Aleppo.
     reply = await _no_answer_until(bot, "what is the population of Aleppo?", shelling, census)
+    assert reply.startswith("“<b>Aleppo</b>'s <b>population</b> was about 4.5 million"), reply
+    [reply] = await bot.send("aleppo population", user_id=READER)
     assert reply.startswith("“<b>Aleppo</b>'s <b>population</b> was about 4.5 million"), reply
 
 

@@ -16,7 +16,7 @@ from bot.questions.analysis import Query, QueryTerm, stem, stems
 from bot.questions.languages import analyse_many
 from bot.questions.lexicon import is_common
 from bot.questions.links import find_links, unlinked
-from storage.languages import ENGLISH, normalize
+from storage.languages import ENGLISH, OTHER, normalize
 
 # Splits as the index's tokenizer does in texts without "_" (faster than WORD_RE).
 _WORDS = re.compile(r"\w+")
@@ -79,7 +79,10 @@ def coverage(
         by_lang.setdefault(term.lang, []).append(term)
     best: Coverage | None = None
     for lang, terms in by_lang.items():
-        apart = unlinked(links, terms, whole, words) if links and lang == ENGLISH else frozenset()
+        # The links are English's; so are the words of the same question read as typed (a
+        # short question is searched so too, and "Aleppo population" held apart got through).
+        linked = links and lang in (ENGLISH, OTHER)
+        apart = unlinked(links, terms, whole, words) if linked else frozenset()
         found = _share(terms, _forms(lang, whole, words), words, lang, year, apart)
         if best is None or _best(found) > _best(best):
             best = found

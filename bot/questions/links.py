@@ -10,7 +10,10 @@ question (a confident wrong quote):
   together: "White Helmets Aleppo" or "Trump Biden debate" run several names into one.)
 - "X of Y" in a chat question ("the population of Aleppo", "the leader of ISIS"): X is held
   only where it stands by Y with nothing but function words between ("Aleppo's population",
-  "ISIS leader"), not "densely populated" nor "between ISIS and Assyrian leaders".
+  "ISIS leader"), not "densely populated" nor "between ISIS and Assyrian leaders". Two words
+  typed as keywords, the second a noun that names one thing of the first ("Aleppo
+  population", "ISIS leader"), are such an "of" too; other pairs are not ("Raqqa civilians"
+  is answered by the civilians trapped in the city of a Raqqa story).
 """
 
 from __future__ import annotations
@@ -20,12 +23,23 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from bot.questions.analysis import STOP_WORDS, WORD_RE, Query, QueryTerm, stem, stems
+from bot.questions.analysis import STOP_WORDS, WORD_RE, Query, QueryTerm, stem, stems, word_set
 
 # "X of Y": at most this many function words between X and Y in the article, in either order
 # ("population of Aleppo", "Aleppo's population", "leader of the group").
 LINK_REACH = 3
 _ARTICLES = frozenset({"the", "a", "an"})
+# Nouns naming one thing of what they are of (its leader, its population): asked as keywords,
+# "Aleppo population" is "the population of Aleppo". A small closed class, like stop words.
+_OF_NOUNS = frozenset(
+    stem(word)
+    for word in word_set(
+        """leader head chief president premier minister mayor governor king queen emir ruler
+        commander spokesman spokeswoman spokesperson founder owner ceo chairman director
+        ambassador envoy successor deputy population capital currency language area size age
+        birthday wife husband son daughter father mother brother sister budget headquarters"""
+    )
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,6 +88,8 @@ def find_links(query: Query, *, with_ofs: bool = True, written: str = "") -> Lin
                 after += 1
             if lowered[i - 1] in words and after < len(lowered) and lowered[after] in words:
                 ofs.append((lowered[i - 1], lowered[after]))
+        if len(lowered) == 2 and set(lowered) <= words and stem(lowered[1]) in _OF_NOUNS:
+            ofs.append((lowered[1], lowered[0]))  # "ISIS leader"
     return Links(tuple(names), tuple(ofs))
 
 
