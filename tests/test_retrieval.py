@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from bot.articles.parsing import parse_article
+from bot.questions.analysis import regional_spellings
 from bot.questions.retrieval import Answer, RankingWeights, Retriever
 from storage.search_index import IndexChange, SearchIndex
 
@@ -109,6 +110,22 @@ def test_a_name_s_transliterations_find_each_other(
         only_other = {n for n, text in texts.items() if other in text and asked not in text}
         assert only_other and only_other & found, asked
     assert "hose" not in {v.term for v in retriever.analyze("house").terms[0].variants}
+
+
+def test_british_and_american_spellings_find_each_other(retriever: Retriever) -> None:
+    # The sample has "Defense Ministry" (Sputnik, SANA) and "defence ministry" (Reuters): a
+    # newsroom asking in either spelling finds both; a short word's look-alike is no spelling.
+    texts = {n: text.lower() for n, text in _texts().items()}
+    for asked, other in (("defence", "defense"), ("defense", "defence")):
+        query = retriever.analyze(asked)
+        found = {hit.article_id for hit in retriever.search(query, as_of=None, limit=200)}
+        only_other = {n for n, text in texts.items() if other in text and asked not in text}
+        assert only_other and only_other <= found, asked
+    assert regional_spellings("colour") == {"color"}
+    assert regional_spellings("organization") == {"organisation"}
+    assert regional_spellings("four") == set()
+    # A spelling that is no English word is not searched ("sense" has no "sence").
+    assert [v.term for v in retriever.analyze("sense").terms[0].variants] == ["sens"]
 
 
 def _texts() -> dict[int, str]:

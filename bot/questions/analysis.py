@@ -553,6 +553,71 @@ def _inflections(word: str, term: str, stats: TermStats) -> tuple[Variant, ...]:
     return tuple(found)
 
 
+# The endings British and American English spell apart (defence, defense; colour, color;
+# organise, organize; analyse, analyze; centre, center; catalogue, catalog): agencies write
+# one or the other, and a newsroom asks in its own.
+_REGIONAL_ENDINGS = (
+    ("ence", "ense"),
+    ("ences", "enses"),
+    ("our", "or"),
+    ("ours", "ors"),
+    ("oured", "ored"),
+    ("ouring", "oring"),
+    ("ourite", "orite"),
+    ("ise", "ize"),
+    ("ised", "ized"),
+    ("ises", "izes"),
+    ("ising", "izing"),
+    ("isation", "ization"),
+    ("isations", "izations"),
+    ("yse", "yze"),
+    ("ysed", "yzed"),
+    ("entre", "enter"),
+    ("entres", "enters"),
+    ("etre", "eter"),
+    ("etres", "eters"),
+    ("atre", "ater"),
+    ("atres", "aters"),
+    ("itre", "iter"),
+    ("itres", "iters"),
+    ("ibre", "iber"),
+    ("ogue", "og"),
+    ("ogues", "ogs"),
+)
+# Shorter words are left alone ("four" is no "for", "tour" no "tor").
+REGIONAL_MIN_CHARS = 5
+
+
+def regional_spellings(word: str) -> set[str]:
+    """The word as the other side of the Atlantic spells it, by its ending (none if neither's
+    ending is there); whether that is a word at all is for the caller to ask."""
+    if len(word) < REGIONAL_MIN_CHARS:
+        return set()
+    found = set()
+    for british, american in _REGIONAL_ENDINGS:
+        for ending, other in ((british, american), (american, british)):
+            if word.endswith(ending) and len(word) > len(ending):
+                found.add(word[: -len(ending)] + other)
+    return found
+
+
+def _regional(word: str, term: str, stats: TermStats) -> tuple[Variant, ...]:
+    """The word's other regional spellings (`regional_spellings`) that English uses often and
+    the archive holds, weighed as another spelling of a name is: the same word."""
+    num_docs = max(stats.num_docs(), 1)
+    df = stats.doc_freq(term)
+    found: list[Variant] = []
+    spellings = sorted(regional_spellings(word))
+    for spelling, other in zip(spellings, stem_many(spellings), strict=True):
+        if not other or other == term or other in STOP_TERMS or not is_common(spelling, "en"):
+            continue
+        other_df = stats.doc_freq(other)
+        if other_df > 0:
+            weight = SPELLING_WEIGHT * min(1.0, idf(df, num_docs) / idf(other_df, num_docs))
+            found.append(Variant(other, weight if df else SPELLING_WEIGHT))
+    return tuple(found)
+
+
 # The ways one Arabic or Persian vowel is written in Latin letters (Khan Shaykhun, Sheikhun,
 # Sheikhoun, Shaikhoun; Deir, Dair): a vowel spelled one way may be spelled another of its
 # group. The long u and i and the diphthong of "sheikh"; a run of vowels in no group is kept.
@@ -622,6 +687,7 @@ def analyze(question: str, stats: TermStats) -> Query:
         variants, meant = _variants(word, term, stats)
         df = max(stats.doc_freq(v.term) for v in variants)
         forms = _inflections(meant, term if meant == word else stem(meant), stats)
+        forms += _regional(meant, term if meant == word else stem(meant), stats)
         if forms:
             variants += forms
             # The word's rarity is its own (its other forms may be far commoner: "Chinese",
