@@ -10,7 +10,6 @@ import contextlib
 import datetime as dt
 import os
 import signal
-import socket
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -23,17 +22,12 @@ from bot.clock import ManualClock
 from storage.db import Database
 from storage.deliveries import DeliveryStore
 from tests.conftest import READER, make_settings, start_bot, stop_bot
+from tests.support.ports import free_port
 from tests.test_delivery import subscribe_private
 from tests.test_digests import add_articles
 from tests.test_exactly_once import LONG
 
 ROOT = Path(__file__).parent.parent
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 @pytest.fixture

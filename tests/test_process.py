@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import json
 import os
-import random
 import signal
-import socket
 import subprocess
 import sys
 import threading
@@ -19,6 +17,7 @@ import httpx
 import pytest
 
 from tests.conftest import SEED
+from tests.support.ports import free_port
 
 TOKEN = "7654321098:AAH-secret_tokenValue0123456789abcdefXYZ"
 EDITOR = 1001
@@ -78,33 +77,6 @@ def test_saved_article_survives_kill_9_the_next_instant(tmp_path: Path) -> None:
     assert [r["article_id"] for r in results][:1] == [1]
 
 
-def _free_port() -> int:
-    """A port free now, for a server another process starts later: below the range the
-    system gives outgoing connections their ports from, where a test running beside this one
-    (its database connections, its clients) could take it in between (a flaky start)."""
-    first, _ = _ephemeral_ports()
-    if first <= 11_000:  # no room below it: any free port
-        with socket.socket() as sock:
-            sock.bind(("127.0.0.1", 0))
-            return int(sock.getsockname()[1])
-    while True:
-        port = random.randrange(10_000, first)
-        with socket.socket() as sock:
-            try:
-                sock.bind(("127.0.0.1", port))
-            except OSError:
-                continue
-            return port
-
-
-def _ephemeral_ports() -> tuple[int, int]:
-    try:
-        low, high = Path("/proc/sys/net/ipv4/ip_local_port_range").read_text().split()
-        return int(low), int(high)
-    except (OSError, ValueError):
-        return 32_768, 60_999  # Linux's default
-
-
 def _until(what: str, check: Any, seconds: float = 30.0) -> Any:
     """Wait for another process to do something (it cannot tell us otherwise)."""
     deadline = time.monotonic() + seconds
@@ -121,7 +93,7 @@ def _until(what: str, check: Any, seconds: float = 30.0) -> Any:
 
 @pytest.fixture
 def fake_server(tmp_path: Path) -> Iterator[str]:
-    port = _free_port()
+    port = free_port()
     server = subprocess.Popen(
         [sys.executable, "-m", "tests.support.server", "--port", str(port)],
         cwd=Path(__file__).parent.parent,

@@ -16,7 +16,8 @@ from telegram.error import NetworkError
 
 from bot.telegram.outage import MAX_RETRY_SECONDS, OUTAGE_GAP_SECONDS, Outage, retry_delays
 from tests.conftest import EDITOR, READER, Harness
-from tests.test_process import TOKEN, _env, _free_port, _message, _until
+from tests.support.ports import free_port
+from tests.test_process import TOKEN, _env, _message, _until
 
 
 class Unreachable:
@@ -73,7 +74,7 @@ def _server(port: int) -> subprocess.Popen[bytes]:
 
 @pytest.fixture
 def offline_port() -> Iterator[int]:
-    yield _free_port()
+    yield free_port()
 
 
 @pytest.mark.parametrize("mode", ["polling", "webhook"])
@@ -92,7 +93,7 @@ def test_run_starts_once_telegram_can_be_reached(
     args = ["run"]
     if mode == "webhook":
         args.append("--webhook")
-        env.update(WEBHOOK_SECRET="s3cret", WEBHOOK_PORT=str(_free_port()))
+        env.update(WEBHOOK_SECRET="s3cret", WEBHOOK_PORT=str(free_port()))
     log_file = tmp_path / "bot.log"
     with log_file.open("w") as log_out:
         bot = subprocess.Popen(

@@ -6,7 +6,6 @@ import asyncio
 import contextlib
 import datetime as dt
 import json
-import socket
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -20,6 +19,7 @@ from bot.cli.webhook import SECRET_HEADER, create_webhook_app
 from bot.telegram.aiohttp_request import AiohttpRequest
 from bot.telegram.offline import Failure
 from tests.conftest import EDITOR, READER, Harness, make_settings, start_bot, stop_bot
+from tests.support.ports import free_port
 from tests.support.postgres import fresh_database, postgres_url_or_skip
 from tests.test_cli import newsbot
 
@@ -280,12 +280,6 @@ async def test_the_webhook_servers_bot_api_client_keeps_connections_and_reads_an
     with pytest.raises(NetworkError):  # nothing listens there any more
         async with AiohttpRequest() as closed:
             await closed.post(f"http://127.0.0.1:{free_port()}/bot{token}/getMe")
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 async def test_the_webhook_servers_bot_api_client_uploads_files_as_multipart() -> None:
