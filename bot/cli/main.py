@@ -228,7 +228,9 @@ def _parser() -> argparse.ArgumentParser:
     _add_scale_commands(sub)
 
     export = sub.add_parser("export", help="write everything (archive, subscriptions) as JSONL")
-    export.add_argument("path", type=Path, help="the .jsonl file to write (its folder must exist)")
+    export.add_argument(
+        "path", type=Path, help="the .jsonl file to write (its folder must exist), or - for stdout"
+    )
     export.set_defaults(handler=_export)
     return parser
 
