@@ -139,6 +139,36 @@ async def test_pages_without_an_article_or_unreachable_get_a_clear_answer(
     assert (await bot.services.archive.articles.stats()).articles == 0
 
 
+@pytest.mark.parametrize(
+    ("message", "reason"),
+    [
+        ("/add http://256.1.1.1/", "256.1.1.1 is not a valid host name or IP address."),
+        ("/add http://999.0.0.1:80/x", "999.0.0.1 is not a valid host name or IP address."),
+        ("/add http://[::1", "That is not a valid web address."),
+    ],
+)
+async def test_malformed_addresses_are_refused_in_words_before_connecting(
+    bot: Harness, message: str, reason: str
+) -> None:
+    # (Each is refused before any name is looked up: these tests never reach the network.)
+    address = message.removeprefix("/add ")
+    assert await bot.send(message, user_id=EDITOR) == [f"Could not add {address}: {reason}"]
+    assert await bot.send(message, user_id=EDITOR, language_code="fr") == [
+        f"Impossible d'ajouter {address} : {FRENCH[reason]}"
+    ]
+
+
+FRENCH = {
+    "256.1.1.1 is not a valid host name or IP address.": (
+        "256.1.1.1 n’est ni un nom d’hôte ni une adresse IP valide."
+    ),
+    "999.0.0.1 is not a valid host name or IP address.": (
+        "999.0.0.1 n’est ni un nom d’hôte ni une adresse IP valide."
+    ),
+    "That is not a valid web address.": "Ce n’est pas une adresse web valide.",
+}
+
+
 async def test_without_allow_private_the_bot_refuses_local_addresses(
     tmp_path: Path, clock: ManualClock, site: WebSite
 ) -> None:
