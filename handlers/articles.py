@@ -25,7 +25,7 @@ from bot.context import Context
 from bot.i18n import N_, Explained, Phrase, Texts
 from bot.render import duplicate_line, escape, no_article_line, saved_line
 from bot.web.fetch import FetchError
-from bot.web.urls import find_anchored_link, find_link
+from bot.web.urls import find_address, find_anchored_link
 from handlers.common import (
     REFUSE_EDITORS_ONLY,
     actor,
@@ -142,7 +142,7 @@ async def add_command(update: Update, context: Context) -> None:
     if not text.strip():
         await say(update, context, ADD_USAGE, plain=True)
         return
-    link = message_link(source_message) if source_message is not message else find_link(text)
+    link = message_link(source_message) if source_message is not message else find_address(text)
     if link is not None:
         await ingest_link(update, context, source_message, link)
         return
@@ -385,7 +385,7 @@ def message_link(message: Message) -> str | None:
     """The article address a message is mostly made of: written out, or behind its linked
     words (a channel's "Read more"), in its text or a media caption."""
     text = message.text or message.caption or ""
-    link = find_link(text) if text else None
+    link = find_address(text) if text else None
     if link is not None or not text:
         return link
     kinds: list[str | None] = [MessageEntity.TEXT_LINK]

@@ -144,7 +144,10 @@ async def test_pages_without_an_article_or_unreachable_get_a_clear_answer(
     [
         ("/add http://256.1.1.1/", "256.1.1.1 is not a valid host name or IP address."),
         ("/add http://999.0.0.1:80/x", "999.0.0.1 is not a valid host name or IP address."),
+        ("/add http://", "That address has no host name."),
         ("/add http://[::1", "That is not a valid web address."),
+        ("/add ftp://x", "Only http and https addresses are fetched."),
+        ("ftp://files.example.org/report.txt", "Only http and https addresses are fetched."),
     ],
 )
 async def test_malformed_addresses_are_refused_in_words_before_connecting(
@@ -165,7 +168,11 @@ FRENCH = {
     "999.0.0.1 is not a valid host name or IP address.": (
         "999.0.0.1 n’est ni un nom d’hôte ni une adresse IP valide."
     ),
+    "That address has no host name.": "Cette adresse n’a pas de nom d’hôte.",
     "That is not a valid web address.": "Ce n’est pas une adresse web valide.",
+    "Only http and https addresses are fetched.": (
+        "Seules les adresses http et https sont consultées."
+    ),
 }
 
 

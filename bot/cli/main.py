@@ -42,6 +42,7 @@ from bot.questions.service import Answers
 from bot.render import quoted
 from bot.services import Services, open_services
 from bot.settings import Settings, SettingsError, load_settings
+from bot.web.urls import ADDRESS_LIKE
 from storage.schema import SchemaError
 
 SAMPLE_DIR = Path(__file__).parent.parent / "sample"
@@ -377,7 +378,9 @@ def _expand(paths: Sequence[Path], sources: _Sources) -> Iterator[Path]:
 
 
 def _import(settings: Settings, args: argparse.Namespace) -> int:
-    urls = [a for a in args.paths if a.lower().startswith(("http://", "https://"))]
+    # Any scheme's address goes to the fetcher, which says that only http(s) ones are fetched
+    # (as a path, `ftp://x` was "ftp:/x: no such file or folder").
+    urls = [a for a in args.paths if ADDRESS_LIKE.match(a) and not Path(a).exists()]
     paths = [Path(a) for a in args.paths if a not in urls] + (sample_files() if args.sample else [])
     if args.urls is not None:
         try:
