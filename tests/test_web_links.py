@@ -218,3 +218,33 @@ async def test_a_post_whose_words_link_to_the_article(bot: Harness, site: WebSit
         "Sorry, only the newsroom's editors can add or change articles. You can ask me anything "
         "about the archive, though."
     ]
+
+
+WIRE_PAGE = """<html><head><title>Quake hits the coast</title>
+<link rel="canonical" href="https://{host}/article/quake-hits-the-coast">
+</head><body><article><h1>Quake hits the coast</h1><p>Published 2019-11-20</p>
+{paragraphs}</article></body></html>"""
+QUAKE = (
+    "<p>A strong earthquake struck the coast on Monday, officials said, and rescue teams were "
+    "sent to the area to search for survivors in the rubble of the old town.</p>"
+)
+
+
+@pytest.mark.parametrize(
+    ("host", "source"),
+    [
+        ("hosted.ap.org", "AP"),
+        ("edition.cnn.com", "CNN"),
+        ("m.bbc.co.uk", "BBC"),
+        ("amp.theguardian.com", "theguardian.com"),
+        ("english.ahram.org.eg", "ahram.org.eg"),
+    ],
+)
+async def test_a_page_that_names_no_outlet_is_credited_to_its_sites_domain(
+    bot: Harness, site: WebSite, host: str, source: str
+) -> None:
+    # The wire story's page names no site: its address does, under a service's subdomain.
+    url = site.html("/quake", WIRE_PAGE.format(host=host, paragraphs=QUAKE * 3))
+    assert await bot.send(url, user_id=EDITOR) == [
+        f"Saved #1: Quake hits the coast (2019-11-20, {source})"
+    ]

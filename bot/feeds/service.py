@@ -23,7 +23,7 @@ from bot.feeds.parse import FeedEntry, FeedError, ParsedFeed, discover_feeds, pa
 from bot.i18n import N_, Phrase
 from bot.web.fetch import Fetched, FetchError
 from bot.web.reader import WebReader
-from bot.web.urls import canonical_key
+from bot.web.urls import canonical_key, outlet_of_host
 from storage.feeds import MAX_ERROR_CHARS, FeedInfo, FeedStore
 
 log = logging.getLogger(__name__)
@@ -202,7 +202,8 @@ class FeedService:
         entries = list({e.guid: e for e in parsed.entries if e.guid in unseen}.values())
         if not entries:
             return 0, []
-        outlet = feed.title or parsed.title or urlsplit(feed.url).hostname
+        host = urlsplit(feed.url).hostname
+        outlet = feed.title or parsed.title or outlet_of_host(host) or host
         results = await asyncio.gather(*(self._record(feed, e, outlet) for e in entries))
         records = [r for r in results if isinstance(r, ImportRecord)]
         handled = [

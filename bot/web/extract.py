@@ -18,6 +18,7 @@ import trafilatura
 from readability import Document
 
 from bot.articles.archive import record_date
+from bot.web.urls import is_host_outlet, outlet_of_host
 
 log = logging.getLogger(__name__)
 
@@ -62,12 +63,14 @@ def extract_page(html: str, url: str) -> ExtractedPage | None:
     title = _clean(found.get("title"))
     if not title:
         title = _readability_title(html)
+    canonical = _canonical(found.get("url"), url)
     return ExtractedPage(
         title=title or None,
         text=_without_headline(text, title),
         published=record_date(found.get("date")),
-        outlet=_outlet(found.get("sitename"), url),
-        canonical_url=_canonical(found.get("url"), url),
+        # (the page's own address names the outlet: a copy may be served from anywhere)
+        outlet=_outlet(found.get("sitename"), canonical),
+        canonical_url=canonical,
     )
 
 
@@ -119,10 +122,10 @@ def _clean(value: str | None) -> str | None:
 
 def _outlet(sitename: str | None, url: str) -> str | None:
     name = _clean(sitename)
-    if name:
+    host = urlsplit(url).hostname
+    if name and not is_host_outlet(name, host):
         return name[:200]
-    host = (urlsplit(url).hostname or "").lower()
-    return host.removeprefix("www.") or None
+    return outlet_of_host(host)
 
 
 def _canonical(declared: str | None, url: str) -> str:
