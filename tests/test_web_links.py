@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from bot.cli.main import main
 from bot.clock import ManualClock
 from bot.settings import Settings
 from tests.conftest import EDITOR, FIXTURES, READER, Harness, make_settings, start_bot, stop_bot
@@ -54,6 +55,35 @@ async def test_an_editors_link_is_fetched_and_saved(bot: Harness, site: WebSite)
     # And the archive answers from it.
     answers = await bot.send("titan geological map", user_id=READER)
     assert "/read_1" in answers[0]
+
+
+async def test_a_saved_page_sent_as_a_file_is_read_like_its_link(bot: Harness) -> None:
+    # Not its menus ("Trending") as the headline and the upload's day as its date.
+    html = page(TITAN).encode()
+    file_id, _ = bot.fake.add_file(html)
+    assert await bot.send(user_id=EDITOR, document=(file_id, "titan.html", len(html))) == [
+        TITAN_LINE
+    ]
+    article = await bot.services.archive.articles.get(1)
+    assert article is not None
+    assert article.url == (
+        "https://www.sciencealert.com/we-finally-have-a-global-geological-map-of-saturn-s-moon-titan"
+    )
+    assert article.text.startswith("WASHINGTON (Reuters) - Scientists on Monday unveiled")
+
+
+def test_import_reads_a_saved_page_like_its_link(
+    workdir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    saved = workdir / "titan.html"
+    saved.write_text(page(TITAN), encoding="utf-8")
+    assert main(["import", "--quiet", str(saved)]) == 0
+    capsys.readouterr()
+    assert main(["ask", "titan geological map"]) == 0
+    assert capsys.readouterr().out.startswith(
+        "1. #1 The First Map of Saturn's Moon Titan Just Revealed Some Tantalising Features "
+        "(2019-11-19, ScienceAlert)\n"
+    )
 
 
 async def test_add_and_a_forwarded_link_post(bot: Harness, site: WebSite) -> None:

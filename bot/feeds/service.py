@@ -18,12 +18,13 @@ from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
 from bot.articles.archive import Actor, Archive, ImportRecord, RejectedInput
+from bot.articles.pages import outlet_of_host
 from bot.clock import Clock
 from bot.feeds.parse import FeedEntry, FeedError, ParsedFeed, discover_feeds, parse_feed
 from bot.i18n import N_, Phrase
 from bot.web.fetch import Fetched, FetchError
 from bot.web.reader import WebReader
-from bot.web.urls import canonical_key, outlet_of_host
+from bot.web.urls import canonical_key
 from storage.feeds import MAX_ERROR_CHARS, FeedInfo, FeedStore
 
 log = logging.getLogger(__name__)

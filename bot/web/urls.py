@@ -22,10 +22,6 @@ TRACKING_NAMES = frozenset(
 # Only parameters that never pick a different page: dropping a real one would merge articles.
 # Host prefixes of the same site's mobile and AMP copies.
 MIRROR_PREFIXES = ("www.", "m.", "mobile.", "amp.", "www1.")
-# The labels under a country's domain that name no site (bbc.co.uk, ahram.org.eg).
-SECOND_LEVEL = frozenset({"co", "com", "org", "net", "gov", "ac", "edu"})
-# A site name this short is an acronym: "AP" of hosted.ap.org, "BBC", "CNN".
-MAX_ACRONYM = 3
 TRAILING_PUNCTUATION = ".,;:!?)]}»”’'"
 # Something written as an address of any scheme ("ftp://x", "http://"), which URL does not
 # find: alone in a message, it is refused as an address rather than read as a tiny article.
@@ -63,42 +59,6 @@ def find_anchored_link(text: str, anchors: Iterable[tuple[str, str]]) -> str | N
     for _, words in anchors:
         beside = beside.replace(words, " ", 1)
     return anchors[0][0] if len(beside.strip()) <= MAX_TEXT_BESIDE_LINK else None
-
-
-def outlet_of_host(host: str | None) -> str | None:
-    """The outlet a page's host names, for a page that names none: its registered domain,
-    whatever service or copy the subdomain serves (hosted., www., m., amp., edition.,
-    english.), and an acronym's capitals for a short one ("AP" of hosted.ap.org)."""
-    labels = _labels(host)
-    if len(labels) < 2 or labels[-1].isdigit():
-        return None  # localhost, an IP address
-    name = _name_at(labels)
-    if labels[name].isalpha() and len(labels[name]) <= MAX_ACRONYM:
-        return labels[name].upper()
-    return ".".join(labels[name:])
-
-
-def is_host_outlet(outlet: str, host: str | None) -> bool:
-    """Whether a page's "site name" is only its host or a subdomain's label ("Hosted" of
-    hosted.ap.org, as extractors make one from the address), not a name the site gives."""
-    labels = _labels(host)
-    said = outlet.strip().lower()
-    if said.removeprefix("www.") == ".".join(labels).removeprefix("www."):
-        return True
-    return len(labels) >= 2 and said in labels[: _name_at(labels)]
-
-
-def _labels(host: str | None) -> list[str]:
-    return [label for label in (host or "").lower().rstrip(".").split(".") if label]
-
-
-def _name_at(labels: list[str]) -> int:
-    """Where the site's name is among a host's labels: before the public suffix, a top-level
-    domain with a country's second level under it (co.uk, org.eg) when a name comes first."""
-    name = len(labels) - 2
-    if name >= 1 and labels[name] in SECOND_LEVEL and len(labels[-1]) == 2:
-        name -= 1
-    return max(name, 0)
 
 
 def canonical_key(url: str) -> str | None:

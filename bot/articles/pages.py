@@ -1,5 +1,5 @@
 """The article in a web page: body (trafilatura, readability-lxml as fallback), headline, date,
-outlet and canonical address.
+outlet and canonical address; of a page fetched from its link, a feed's item or a file.
 
 CPU-bound and synchronous: callers run it on a thread.
 """
@@ -17,8 +17,7 @@ import lxml.html
 import trafilatura
 from readability import Document
 
-from bot.articles.archive import record_date
-from bot.web.urls import is_host_outlet, outlet_of_host
+from bot.articles.building import record_date
 
 log = logging.getLogger(__name__)
 
@@ -26,6 +25,10 @@ log = logging.getLogger(__name__)
 MIN_BODY_CHARS = 200
 BLOCKS = frozenset({"p", "div", "br", "li", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "blockquote"})
 SPACE = re.compile(r"\s+")
+# The labels under a country's domain that name no site (bbc.co.uk, ahram.org.eg).
+SECOND_LEVEL = frozenset({"co", "com", "org", "net", "gov", "ac", "edu"})
+# A site name this short is an acronym: "AP" of hosted.ap.org, "BBC", "CNN".
+MAX_ACRONYM = 3
 
 
 @dataclass(frozen=True, slots=True)
@@ -135,3 +138,39 @@ def _canonical(declared: str | None, url: str) -> str:
         if urlsplit(absolute).scheme in ("http", "https"):
             return absolute
     return url
+
+
+def outlet_of_host(host: str | None) -> str | None:
+    """The outlet a page's host names, for a page that names none: its registered domain,
+    whatever service or copy the subdomain serves (hosted., www., m., amp., edition.,
+    english.), and an acronym's capitals for a short one ("AP" of hosted.ap.org)."""
+    labels = _labels(host)
+    if len(labels) < 2 or labels[-1].isdigit():
+        return None  # localhost, an IP address
+    name = _name_at(labels)
+    if labels[name].isalpha() and len(labels[name]) <= MAX_ACRONYM:
+        return labels[name].upper()
+    return ".".join(labels[name:])
+
+
+def is_host_outlet(outlet: str, host: str | None) -> bool:
+    """Whether a page's "site name" is only its host or a subdomain's label ("Hosted" of
+    hosted.ap.org, as extractors make one from the address), not a name the site gives."""
+    labels = _labels(host)
+    said = outlet.strip().lower()
+    if said.removeprefix("www.") == ".".join(labels).removeprefix("www."):
+        return True
+    return len(labels) >= 2 and said in labels[: _name_at(labels)]
+
+
+def _labels(host: str | None) -> list[str]:
+    return [label for label in (host or "").lower().rstrip(".").split(".") if label]
+
+
+def _name_at(labels: list[str]) -> int:
+    """Where the site's name is among a host's labels: before the public suffix, a top-level
+    domain with a country's second level under it (co.uk, org.eg) when a name comes first."""
+    name = len(labels) - 2
+    if name >= 1 and labels[name] in SECOND_LEVEL and len(labels[-1]) == 2:
+        name -= 1
+    return max(name, 0)
