@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gzip
 import json
+import logging
 from pathlib import Path
 
 import pytest
@@ -70,6 +71,27 @@ async def test_a_saved_page_sent_as_a_file_is_read_like_its_link(bot: Harness) -
         "https://www.sciencealert.com/we-finally-have-a-global-geological-map-of-saturn-s-moon-titan"
     )
     assert article.text.startswith("WASHINGTON (Reuters) - Scientists on Monday unveiled")
+
+
+async def test_html_files_that_are_no_pages_are_answered_without_logged_errors(
+    bot: Harness, caplog: pytest.LogCaptureFixture
+) -> None:
+    # The extractors log an ERROR for an empty document or a fragment; an operator would be
+    # alerted for every such upload.
+    fragment = (
+        "<p>Port of Tartus expands</p><p>Russia will lease the port for 49 years and expand "
+        "it, officials said on Tuesday.</p>"
+    )
+    for markup, answer in (
+        ("<!DOCTYPE html>", "That doesn't look like an article: there is no text to keep."),
+        ("👩🇾 Raqqa", "That is too short to keep as an article"),
+        (fragment, "Saved #1: Port of Tartus expands ("),
+    ):
+        data = markup.encode()
+        file_id, _ = bot.fake.add_file(data)
+        [reply] = await bot.send(user_id=EDITOR, document=(file_id, "page.html", len(data)))
+        assert reply.startswith(answer), reply
+    assert [r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR] == []
 
 
 def test_import_reads_a_saved_page_like_its_link(

@@ -81,7 +81,8 @@ def page_record(markup: str) -> ImportRecord:
     # only a page needs.
     from bot.articles.pages import extract_page
 
-    page = extract_page(markup, "")
+    # (Text with no tag at all is no page: read as it is.)
+    page = extract_page(markup, "") if "<" in markup else None
     if page is None:
         return ImportRecord(text=html_to_text(markup))
     return ImportRecord(

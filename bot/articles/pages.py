@@ -25,6 +25,10 @@ log = logging.getLogger(__name__)
 MIN_BODY_CHARS = 200
 BLOCKS = frozenset({"p", "div", "br", "li", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "blockquote"})
 SPACE = re.compile(r"\s+")
+_MARKUP = re.compile(r"<[^>]*>")
+# A page opens with these within its first characters; a fragment does not.
+_DOCUMENT = re.compile(r"<(?:!doctype|html)\b", re.IGNORECASE)
+DOCUMENT_START_CHARS = 1024
 # The labels under a country's domain that name no site (bbc.co.uk, ahram.org.eg).
 SECOND_LEVEL = frozenset({"co", "com", "org", "net", "gov", "ac", "edu"})
 # A site name this short is an acronym: "AP" of hosted.ap.org, "BBC", "CNN".
@@ -48,6 +52,12 @@ def extract_page(html: str, url: str) -> ExtractedPage | None:
     Comments are left out and precision favoured: measured on real pages (bench/extract.py),
     both remove boilerplate that trafilatura's defaults keep, at no cost in recall.
     """
+    if not _MARKUP.sub("", html).strip():
+        return None  # nothing but tags: the extractors would log an error for each such page
+    if not _DOCUMENT.search(html, 0, DOCUMENT_START_CHARS):
+        # A fragment ("<p>...</p>" in an uploaded file): trafilatura logs one as an error
+        # ("not valid HTML"); wrapped, it reads it.
+        html = f"<html><body>{html}</body></html>"
     try:
         document = trafilatura.bare_extraction(
             html, url=url, with_metadata=True, include_comments=False, favor_precision=True
