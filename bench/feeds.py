@@ -23,10 +23,10 @@ from functools import partial
 from pathlib import Path
 
 from bench.web_pages import Routes, WebPage, load_pages, serve_in_process, unique_page
+from bot.articles.pages import extract_page
 from bot.clock import ManualClock
 from bot.services import open_services
 from bot.settings import Settings
-from bot.web.extract import extract_page
 
 START = dt.datetime(2026, 12, 2, 12, 0, tzinfo=dt.UTC)
 

@@ -18,14 +18,23 @@ from telegram import (
     Update,
 )
 
-from bot.articles.archive import Change, NewArticle, Origin, RejectedInput, SaveResult, Written
-from bot.articles.files import UnreadableFile, read_records, shown_name
+from bot.articles.archive import (
+    Change,
+    ImportRecord,
+    NewArticle,
+    Origin,
+    RejectedInput,
+    SaveResult,
+    Written,
+    record_date,
+)
+from bot.articles.files import UnreadableFile, shown_name
 from bot.articles.parsing import MessageKind, classify_message, date_line_notes
 from bot.context import Context
 from bot.i18n import N_, Explained, Phrase, Texts
 from bot.render import duplicate_line, escape, no_article_line, saved_line
 from bot.web.fetch import FetchError
-from bot.web.urls import find_anchored_link, find_link
+from bot.web.urls import find_address, find_anchored_link
 from handlers.common import (
     REFUSE_EDITORS_ONLY,
     actor,
@@ -142,7 +151,7 @@ async def add_command(update: Update, context: Context) -> None:
     if not text.strip():
         await say(update, context, ADD_USAGE, plain=True)
         return
-    link = message_link(source_message) if source_message is not message else find_link(text)
+    link = message_link(source_message) if source_message is not message else find_address(text)
     if link is not None:
         await ingest_link(update, context, source_message, link)
         return
@@ -286,7 +295,7 @@ async def document(update: Update, context: Context) -> None:
     telegram_file = await doc.get_file()
     data = bytes(await telegram_file.download_as_bytearray())
     try:
-        found = read_records(name, data[: limit + 1])
+        found = await services(context).web.read_file(name, data[: limit + 1])
     except UnreadableFile as exc:
         await reply(update, language.html(escape(exc.said(language))))
         return
@@ -296,7 +305,8 @@ async def document(update: Update, context: Context) -> None:
         and not found.bad_lines
         and not name.lower().endswith((".jsonl", ".ndjson"))
     ):
-        await ingest(update, context, message, found.records[0].text)
+        record = found.records[0]
+        await ingest(update, context, message, record.text, found=record)
         return
     name = shown_name(name)
     report = await archive.import_records(found.records, actor=actor(update), origin=name)
@@ -348,22 +358,39 @@ async def document(update: Update, context: Context) -> None:
     await reply(update, language.html("\n".join(lines)))
 
 
-def _article_of(update: Update, context: Context, message: Message, text: str) -> NewArticle:
-    """The article a message's text makes, dated and credited by the message (RejectedInput
-    when it makes none)."""
+def _article_of(
+    update: Update,
+    context: Context,
+    message: Message,
+    text: str,
+    found: ImportRecord | None = None,
+) -> NewArticle:
+    """The article a message's text makes, dated and credited by the message, or by what its
+    file says (a web page's headline, date and outlet) where it says it (RejectedInput when it
+    makes none)."""
+    found = found or ImportRecord(text=text)
     return services(context).archive.build(
         text,
-        published=_published(message),
-        source=_forward_source(message),
+        published=record_date(found.date) or _published(message),
+        title=found.title,
+        source=found.source or _forward_source(message),
+        url=found.url,
         origin=Origin(message.chat_id, message.message_id, user_id(update)),
     )
 
 
-async def ingest(update: Update, context: Context, source: Message, text: str) -> None:
+async def ingest(
+    update: Update,
+    context: Context,
+    source: Message,
+    text: str,
+    *,
+    found: ImportRecord | None = None,
+) -> None:
     """Parse, store once and answer 'Saved #N …' or where it already is."""
     archive = services(context).archive
     try:
-        new = _article_of(update, context, source, text)
+        new = _article_of(update, context, source, text, found)
     except RejectedInput as exc:
         language = await texts(update, context)
         await reply(update, language.html(escape(why(exc, language))))
@@ -385,7 +412,7 @@ def message_link(message: Message) -> str | None:
     """The article address a message is mostly made of: written out, or behind its linked
     words (a channel's "Read more"), in its text or a media caption."""
     text = message.text or message.caption or ""
-    link = find_link(text) if text else None
+    link = find_address(text) if text else None
     if link is not None or not text:
         return link
     kinds: list[str | None] = [MessageEntity.TEXT_LINK]

@@ -17,7 +17,7 @@ from telegram import (
 from bot.articles.archive import RESTORE_DAYS
 from bot.context import Context
 from bot.i18n import N_, Texts
-from bot.questions.courtesy import COURTESY_REPLY, is_courtesy
+from bot.questions.courtesy import courtesy_reply
 from bot.questions.limits import Verdict, slow_down_button, slow_down_text
 from bot.questions.replies import answers_html
 from bot.questions.service import MAX_QUESTION_CHARS, PAGE_SIZE, Answers
@@ -67,8 +67,9 @@ async def answer_question(update: Update, context: Context, question: str) -> No
     if len(question) > MAX_QUESTION_CHARS:
         await say(update, context, TOO_LONG, limit=f"{MAX_QUESTION_CHARS:,}")
         return
-    if is_courtesy(question):
-        await say(update, context, COURTESY_REPLY, plain=True)
+    courtesy = courtesy_reply(question)
+    if courtesy is not None:
+        await say(update, context, courtesy, plain=True)
         return
     answers = await services(context).questions.ask(question, with_answers=1)
     language = await texts(update, context)

@@ -568,6 +568,15 @@ class ArticleStore:
             )
             return int(value or 0)
 
+    async def feed_count(self, *, upto_seq: int) -> int:
+        """How many changes a rebuilt index is given up to change `upto_seq`: one an article,
+        its latest (deleted ones too: the index learns they are gone), not every change made."""
+        async with self._db.sessions() as session:
+            value = await session.scalar(
+                select(func.count()).where(Article.change_seq > 0, Article.change_seq <= upto_seq)
+            )
+            return int(value or 0)
+
     async def changes_after(
         self, seq: int, *, limit: int, max_chars: int | None = None
     ) -> list[ArticleChange]:

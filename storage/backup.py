@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import AsyncIterator, Iterable
+from collections.abc import AsyncGenerator, Iterable
 from typing import Any
 
 from sqlalchemy import Column, Table, func, insert, select, text
@@ -52,7 +52,7 @@ def _tables() -> list[Table]:
     return list(Base.metadata.sorted_tables)
 
 
-async def export_rows(db: Database) -> AsyncIterator[dict[str, Any]]:
+async def export_rows(db: Database) -> AsyncGenerator[dict[str, Any]]:
     """A header line, then every row of every table as {"table": name, "row": {...}}."""
     yield {HEADER_KEY: FORMAT, "tables": [t.name for t in _tables()]}
     async with db.sessions() as session:

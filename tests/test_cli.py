@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import os
+import re
 import sqlite3
 import subprocess
 import sys
@@ -12,6 +14,8 @@ from pathlib import Path
 import pytest
 
 from bot.cli.main import main
+from bot.services import open_services
+from bot.settings import Settings, load_settings
 from tests.conftest import SAMPLE, SEED
 
 
@@ -127,6 +131,32 @@ def test_digest_preview_and_reindex(workdir: Path, capsys: pytest.CaptureFixture
     )
     assert main(["ask", "civilians trapped in Raqqa?"]) == 0
     assert "#1 US-backed forces" in capsys.readouterr().out
+
+
+def test_reindex_progress_ends_at_100_percent(
+    workdir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # Three changes, two of one article (added, then deleted): two to index, not three.
+    second = workdir / "dam.txt"
+    second.write_text(
+        "Mosul dam repairs resume\n\nEngineers resumed grouting work at the Mosul dam on "
+        "Friday after a two-week pause.",
+        encoding="utf-8",
+    )
+    assert main(["import", "--quiet", str(SEED), str(second)]) == 0
+    asyncio.run(delete_article(load_settings(), 1))
+    capsys.readouterr()
+    assert main(["reindex"]) == 0
+    bars = [line for line in re.split(r"[\r\n]", capsys.readouterr().err) if "reindex:" in line]
+    assert bars[-1].startswith("reindex: 100%|██████████| 2/2 "), bars
+
+
+async def delete_article(settings: Settings, article_id: int) -> None:
+    services = await open_services(settings)
+    try:
+        assert (await services.archive.delete(article_id)).value is not None
+    finally:
+        await services.close()
 
 
 def test_reindex_reads_older_articles_headlines_and_clutter_anew(

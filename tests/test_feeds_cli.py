@@ -172,3 +172,23 @@ def test_import_opml_of_a_file_that_lists_no_feeds_says_why(
         f"newsbot feeds import-opml: {empty}: no feeds in it (no outline has an xmlUrl)\n"
         f"newsbot feeds import-opml: {missing}: No such file or directory\n",
     )
+
+
+def test_import_refuses_malformed_addresses_in_words(
+    workdir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # None of them is looked up or connected to.
+    addresses = ["http://256.1.1.1/", "http://a b/", "http://", "http://[::1", "ftp://x"]
+    assert main(["import", *addresses]) == 1
+    captured = capsys.readouterr()
+    assert captured.out == (
+        "Imported from 5 address(es): 0 stored, 0 duplicates, 5 refused (0 records, "
+        "0 unreadable lines, 0 files, 5 address(es)).\n"
+    )
+    assert captured.err.splitlines()[-5:] == [
+        "  http://256.1.1.1/: 256.1.1.1 is not a valid host name or IP address.",
+        "  http://a b/: a b is not a valid host name or IP address.",
+        "  http://: That address has no host name.",
+        "  http://[::1: That is not a valid web address.",
+        "  ftp://x: Only http and https addresses are fetched.",
+    ]

@@ -237,6 +237,14 @@ async def test_a_lead_glued_to_its_tags_is_quoted_without_them(bot: Harness) -> 
     assert answers.hits[0].answer.sentence.startswith("Overnight airstrikes on the Islamic State")
 
 
+async def test_al_ahrams_lead_is_quoted_without_the_headlines_glued_before_it(
+    bot: Harness,
+) -> None:
+    await load_sample(bot)
+    [reply] = await bot.send("tunnel blast Aleppo regime forces", user_id=READER)
+    assert reply.startswith("“Nearly 40 Syrian soldiers and pro-<b>regime</b> fighters were killed")
+
+
 async def test_headlines_lose_the_site_name_pages_add(bot: Harness) -> None:
     await load_sample(bot)
     answers = await bot.services.questions.ask("car bomb hits Syria evacuees", limit=5)
@@ -694,6 +702,53 @@ def test_inline_photo_credits_close_their_caption_only() -> None:
     ):
         found = [text[s[0] : s[1]] for s in clutter_spans("", text) if len(s) > 2]
         assert found == captions, text
+
+
+@pytest.mark.parametrize(
+    ("title", "text", "clutter"),
+    [
+        (
+            # The header, the bar, the related headlines, then the lead (its opening word).
+            "Aleppo rebel tunnel blast killed 38 regime forces monitor",
+            "AFP Friday 22 Jul 2016 Aleppo rebel tunnel blast killed 38 regime forces monitor "
+            "Print Tweet Views 1430 Related Syrias Assad says Turkeys Erdogan exploiting coup "
+            "UN pleads for weekly 48-hour truce in Syrias Aleppo Nearly 40 Syrian soldiers "
+            "were killed when rebels blew up a tunnel a monitor said Friday. The blast hit.",
+            "AFP Friday 22 Jul 2016 Aleppo rebel tunnel blast killed 38 regime forces monitor "
+            "Print Tweet Views 1430 Related Syrias Assad says Turkeys Erdogan exploiting coup "
+            "UN pleads for weekly 48-hour truce in Syrias Aleppo ",
+        ),
+        (
+            # ... its subject before the first small words that reach an article.
+            "Rebels in Aleppo attack",
+            "The city was shelled. Print Tweet Views 2494 Related Russian US jets had near "
+            "miss over Syria UN chief demands probe into Syria school attack Syrian rebels "
+            "launched a major assault Friday. Rebel groups fired rockets.",
+            "Print Tweet Views 2494 Related Russian US jets had near miss over Syria UN chief "
+            "demands probe into Syria school attack ",
+        ),
+        (
+            # ... the article's own headline repeated (itself clutter too).
+            "Double bomb attack kills 31 in Qamishli",
+            "Print Tweet Views 729 Related IS group claims responsibility for attack on Syrian "
+            "town Double bomb attack kills 31 in Qamishli -A double bomb attack killed 31 "
+            "people in the city. Rescuers were still at work.",
+            "Print Tweet Views 729 Related IS group claims responsibility for attack on Syrian "
+            "town Double bomb attack kills 31 in Qamishli -",
+        ),
+        (
+            # No lead start before the first full stop: only the bar.
+            "Lebanon charges Syrians",
+            "Print Tweet Views 458 Related Lebanon charges 43 Syrians. More follows here.",
+            "Print Tweet Views 458 Related",
+        ),
+    ],
+)
+def test_al_ahrams_header_and_related_headlines_are_clutter(
+    title: str, text: str, clutter: str
+) -> None:
+    # The bundled sample's Al-Ahram pages: the quotes and digests began with other stories.
+    assert [text[s[0] : s[1]] for s in clutter_spans(title, text)][:1] == [clutter]
 
 
 def test_clutter_is_found_at_the_start_the_end_and_in_captions() -> None:

@@ -4,7 +4,11 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import gc
 import json
+import logging
+import os
+import sys
 from collections import Counter
 from pathlib import Path
 
@@ -14,7 +18,7 @@ from bot.articles.archive import ImportRecord
 from bot.cli.main import main
 from bot.clock import ManualClock
 from bot.settings import Settings
-from tests.conftest import EDITOR, READER, make_settings, seed_text, start_bot, stop_bot
+from tests.conftest import EDITOR, READER, SEED, make_settings, seed_text, start_bot, stop_bot
 from tests.test_digests import run_digest_job
 
 WIRE = "Raqqa wire\n\nCoalition aircraft struck targets near the Raqqa stadium overnight."
@@ -148,3 +152,58 @@ def test_export_to_a_folder_says_to_name_a_file_and_leaves_nothing_behind(
         f"e.g. {folder / 'newsbot-export.jsonl'}\n"
     )
     assert sorted(p.name for p in workdir.iterdir() if p.name.startswith("backups")) == ["backups"]
+
+
+def test_export_to_dash_writes_standard_output(
+    workdir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["import", "--quiet", str(SEED)]) == 0
+    capsys.readouterr()
+    assert main(["export", "-"]) == 0
+    captured = capsys.readouterr()
+    lines = [json.loads(line) for line in captured.out.splitlines()]
+    assert (lines[0]["newsbot_export"], lines[1]["table"]) == (1, "articles")
+    assert captured.err.endswith(
+        "Exported 1 article, 0 subscriptions, 0 chats, 1 audit entry to standard output.\n"
+    )
+    assert not (workdir / "-").exists()
+
+
+def test_export_to_a_closed_pipe_stops_quietly(
+    workdir: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    assert main(["import", "--quiet", str(SEED)]) == 0
+    capsys.readouterr()
+    stdout = HeadOne()
+    monkeypatch.setattr(sys, "stdout", stdout)
+    try:
+        assert main(["export", "-"]) == 141
+    finally:
+        stdout.pipe.close()
+    gc.collect()  # an export left open mid-table logged a traceback when it was collected
+    assert capsys.readouterr().err == ""
+    assert [r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING] == []
+
+
+class HeadOne:
+    """Standard output piped to `head -1`: the reader closes its end after the first line."""
+
+    def __init__(self) -> None:
+        self.read_end, write_end = os.pipe()
+        self.pipe = os.fdopen(write_end, "w", buffering=1, encoding="utf-8")
+        self.lines = 0
+
+    def write(self, text: str) -> int:
+        if self.lines == 1:
+            os.close(self.read_end)
+        self.lines += 1
+        return self.pipe.write(text)
+
+    def flush(self) -> None:
+        self.pipe.flush()
+
+    def fileno(self) -> int:
+        return self.pipe.fileno()

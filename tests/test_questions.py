@@ -209,9 +209,11 @@ async def test_a_request_for_the_news_lists_the_newest_articles(bot: Harness) ->
     ("message", "language_code", "start"),
     [
         ("hello", "en", "Ask me about the news in the archive"),
-        ("Thanks!", "en", "Ask me about the news in the archive"),
-        ("спасибо", "ru", "Спросите меня о новостях"),
-        ("merci beaucoup", "fr", "Posez-moi une question"),
+        # Thanks follow an answer: no newcomer's hint, as if it had been missed.
+        ("Thanks!", "en", "You're welcome. Ask me anything else about the archive"),
+        ("спасибо", "ru", "Пожалуйста. Спрашивайте об архиве что угодно ещё"),
+        ("merci beaucoup", "fr", "Je vous en prie."),
+        ("شكرا", "ar", "\u200fعلى الرحب والسعة."),
     ],
 )
 async def test_greetings_and_thanks_get_a_hint_not_a_search(

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import gzip
 import json
+import logging
 from pathlib import Path
 
 import pytest
 
+from bot.cli.main import main
 from bot.clock import ManualClock
 from bot.settings import Settings
 from tests.conftest import EDITOR, FIXTURES, READER, Harness, make_settings, start_bot, stop_bot
@@ -54,6 +56,56 @@ async def test_an_editors_link_is_fetched_and_saved(bot: Harness, site: WebSite)
     # And the archive answers from it.
     answers = await bot.send("titan geological map", user_id=READER)
     assert "/read_1" in answers[0]
+
+
+async def test_a_saved_page_sent_as_a_file_is_read_like_its_link(bot: Harness) -> None:
+    # Not its menus ("Trending") as the headline and the upload's day as its date.
+    html = page(TITAN).encode()
+    file_id, _ = bot.fake.add_file(html)
+    assert await bot.send(user_id=EDITOR, document=(file_id, "titan.html", len(html))) == [
+        TITAN_LINE
+    ]
+    article = await bot.services.archive.articles.get(1)
+    assert article is not None
+    assert article.url == (
+        "https://www.sciencealert.com/we-finally-have-a-global-geological-map-of-saturn-s-moon-titan"
+    )
+    assert article.text.startswith("WASHINGTON (Reuters) - Scientists on Monday unveiled")
+
+
+async def test_html_files_that_are_no_pages_are_answered_without_logged_errors(
+    bot: Harness, caplog: pytest.LogCaptureFixture
+) -> None:
+    # The extractors log an ERROR for an empty document or a fragment; an operator would be
+    # alerted for every such upload.
+    fragment = (
+        "<p>Port of Tartus expands</p><p>Russia will lease the port for 49 years and expand "
+        "it, officials said on Tuesday.</p>"
+    )
+    for markup, answer in (
+        ("<!DOCTYPE html>", "That doesn't look like an article: there is no text to keep."),
+        ("👩🇾 Raqqa", "That is too short to keep as an article"),
+        (fragment, "Saved #1: Port of Tartus expands ("),
+    ):
+        data = markup.encode()
+        file_id, _ = bot.fake.add_file(data)
+        [reply] = await bot.send(user_id=EDITOR, document=(file_id, "page.html", len(data)))
+        assert reply.startswith(answer), reply
+    assert [r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR] == []
+
+
+def test_import_reads_a_saved_page_like_its_link(
+    workdir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    saved = workdir / "titan.html"
+    saved.write_text(page(TITAN), encoding="utf-8")
+    assert main(["import", "--quiet", str(saved)]) == 0
+    capsys.readouterr()
+    assert main(["ask", "titan geological map"]) == 0
+    assert capsys.readouterr().out.startswith(
+        "1. #1 The First Map of Saturn's Moon Titan Just Revealed Some Tantalising Features "
+        "(2019-11-19, ScienceAlert)\n"
+    )
 
 
 async def test_add_and_a_forwarded_link_post(bot: Harness, site: WebSite) -> None:
@@ -139,6 +191,43 @@ async def test_pages_without_an_article_or_unreachable_get_a_clear_answer(
     assert (await bot.services.archive.articles.stats()).articles == 0
 
 
+@pytest.mark.parametrize(
+    ("message", "reason"),
+    [
+        ("/add http://256.1.1.1/", "256.1.1.1 is not a valid host name or IP address."),
+        ("/add http://999.0.0.1:80/x", "999.0.0.1 is not a valid host name or IP address."),
+        ("/add http://", "That address has no host name."),
+        ("/add http://[::1", "That is not a valid web address."),
+        ("/add ftp://x", "Only http and https addresses are fetched."),
+        ("ftp://files.example.org/report.txt", "Only http and https addresses are fetched."),
+    ],
+)
+async def test_malformed_addresses_are_refused_in_words_before_connecting(
+    bot: Harness, message: str, reason: str
+) -> None:
+    # (Each is refused before any name is looked up: these tests never reach the network.)
+    address = message.removeprefix("/add ")
+    assert await bot.send(message, user_id=EDITOR) == [f"Could not add {address}: {reason}"]
+    assert await bot.send(message, user_id=EDITOR, language_code="fr") == [
+        f"Impossible d'ajouter {address} : {FRENCH[reason]}"
+    ]
+
+
+FRENCH = {
+    "256.1.1.1 is not a valid host name or IP address.": (
+        "256.1.1.1 n’est ni un nom d’hôte ni une adresse IP valide."
+    ),
+    "999.0.0.1 is not a valid host name or IP address.": (
+        "999.0.0.1 n’est ni un nom d’hôte ni une adresse IP valide."
+    ),
+    "That address has no host name.": "Cette adresse n’a pas de nom d’hôte.",
+    "That is not a valid web address.": "Ce n’est pas une adresse web valide.",
+    "Only http and https addresses are fetched.": (
+        "Seules les adresses http et https sont consultées."
+    ),
+}
+
+
 async def test_without_allow_private_the_bot_refuses_local_addresses(
     tmp_path: Path, clock: ManualClock, site: WebSite
 ) -> None:
@@ -180,4 +269,34 @@ async def test_a_post_whose_words_link_to_the_article(bot: Harness, site: WebSit
     assert refused == [
         "Sorry, only the newsroom's editors can add or change articles. You can ask me anything "
         "about the archive, though."
+    ]
+
+
+WIRE_PAGE = """<html><head><title>Quake hits the coast</title>
+<link rel="canonical" href="https://{host}/article/quake-hits-the-coast">
+</head><body><article><h1>Quake hits the coast</h1><p>Published 2019-11-20</p>
+{paragraphs}</article></body></html>"""
+QUAKE = (
+    "<p>A strong earthquake struck the coast on Monday, officials said, and rescue teams were "
+    "sent to the area to search for survivors in the rubble of the old town.</p>"
+)
+
+
+@pytest.mark.parametrize(
+    ("host", "source"),
+    [
+        ("hosted.ap.org", "AP"),
+        ("edition.cnn.com", "CNN"),
+        ("m.bbc.co.uk", "BBC"),
+        ("amp.theguardian.com", "theguardian.com"),
+        ("english.ahram.org.eg", "ahram.org.eg"),
+    ],
+)
+async def test_a_page_that_names_no_outlet_is_credited_to_its_sites_domain(
+    bot: Harness, site: WebSite, host: str, source: str
+) -> None:
+    # The wire story's page names no site: its address does, under a service's subdomain.
+    url = site.html("/quake", WIRE_PAGE.format(host=host, paragraphs=QUAKE * 3))
+    assert await bot.send(url, user_id=EDITOR) == [
+        f"Saved #1: Quake hits the coast (2019-11-20, {source})"
     ]

@@ -76,8 +76,9 @@ REREAD_PAGE = 2_000
 # related story's box, its credit's slash lost ("... said. REUTERS Rodi Said Battle for ...");
 # 9: a quote glued to its colon and closed after its full stop is no link ('گفت:"...!"');
 # 10: embedded videos' titles ("... - YouTube"), inline "Read also" links, related stories'
-# boxes before a Sputnik dateline, Sputnik's "Topic X (1881) Related" list, "SEND <link>".
-READING_VERSION = 10
+# boxes before a Sputnik dateline, Sputnik's "Topic X (1881) Related" list, "SEND <link>";
+# 11: Al-Ahram's header around "Print Tweet Views N Related" and the headlines after it.
+READING_VERSION = 11
 READING_COUNTER = "article_reading"
 # Less free space than this on the index's disk: a failed index write is a full disk.
 FULL_DISK_BYTES = 1 << 20
@@ -533,7 +534,9 @@ class Archive:
                 if progress is not None:
                     progress(len(changes))
                 if self.index.rebuilding:
-                    _log_rebuild_progress(applied, await self.articles.last_seq())
+                    # (one change an article, as the index is given them: not the last number)
+                    total = await self.articles.feed_count(upto_seq=await self.articles.last_seq())
+                    _log_rebuild_progress(applied, total)
 
     async def _stage_changes_after(self, seq: int) -> int:
         """Stage every change after `seq` from the database (writer open); returns the last."""
@@ -689,11 +692,9 @@ def _reason(exc: BaseException, where: Path | None) -> str:
     return type(exc).__name__
 
 
-def _log_rebuild_progress(applied: int, last_seq: int) -> None:
-    """The progress line of a rebuild after a schema change (changes applied of the last)."""
-    log.info(
-        "rebuilding the search index for the new schema: %d of %d change(s)", applied, last_seq
-    )
+def _log_rebuild_progress(applied: int, total: int) -> None:
+    """The progress line of a rebuild after a schema change (changes applied of all)."""
+    log.info("rebuilding the search index for the new schema: %d of %d change(s)", applied, total)
 
 
 def _signatures_of(created: Sequence[ArticleChange], batch: Built) -> list[Signature | None]:

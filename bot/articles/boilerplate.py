@@ -190,6 +190,13 @@ _FUNCTION_WORDS = frozenset(
         "said say says",
     )
 )
+# Al-Ahram's bar of buttons and counters, between its header and the lead ("Print Tweet Views
+# 729 Related IS group claims ... Double bomb attack kills 31 ... -A double bomb attack..."),
+# and how long the header before it may be (its headline, agency and date: no sentence).
+_PRINT_BAR = re.compile(r"Print\s+Tweet(?:\s+Views\s+\d+)?(?:\s+Related\b)?")
+MAX_HEADER_CHARS = 200
+_SENTENCE_END = re.compile(r"[.!?](?=\s|$)")
+_ARTICLES = frozenset({"a", "an", "the"})
 # How many lowercase words after a capitalised one may come before a function word.
 _PROSE_REACH = 4
 # Tags with no sentence after them, to the end of the text.
@@ -208,7 +215,7 @@ _PROMPTS = {
         r"(?:[^\n]{0,200}(?<![.!?\"”’])(?=\n|\Z))?"
     ),
     "Subscribe to ": re.compile(r"Subscribe to [^.!?\n]{0,120}\bnewsletter\b[^.!?\n]*[.!?]?"),
-    "Print Tweet": re.compile(r"Print\s+Tweet(?:\s+Views\s+\d+)?(?:\s+Related\b)?"),
+    "Print Tweet": _PRINT_BAR,
     # An embedded video's teaser: "Watch: Diplomats struggle over Aleppo Play Video".
     "Watch:": re.compile(r"Watch:[^.!?\n]{0,160}?\bPlay Video\b\s*"),
 }
@@ -416,6 +423,8 @@ def clutter_spans(
     if "SEND http" in text:
         spans.extend(match.span() for match in _SEND.finditer(text))
     spans.extend(_see_also(text))
+    if "Print" in text:
+        spans.extend(_print_bar(title, text))
     if ":" in text:
         # Searched like captions (left out of the index, they cost the dev questions' ranking:
         # docs/BENCHMARKS.md), never quoted: another story's headline is no answer.
@@ -490,6 +499,49 @@ def _marked(text: str) -> list[Span]:
         spans.append((found if link is None else link.start(), end))
         found = text.find("pic.twitter.com", end)
     return spans
+
+
+def _print_bar(title: str, text: str) -> list[Span]:
+    """Al-Ahram's header around its "Print Tweet Views N Related" bar (the bar itself is a
+    prompt): the headline, agency and date before it, and the other stories' headlines after
+    it, up to the lead they are glued to."""
+    spans: list[Span] = []
+    for bar in _PRINT_BAR.finditer(text):
+        header = text[: bar.start()]
+        if len(header) <= MAX_HEADER_CHARS and not _SENTENCE_END.search(header):
+            spans.append((0, bar.start()))
+        if bar.group().endswith("Related"):
+            lead = _lead_after_headlines(title, text, bar.end())
+            if lead is not None:
+                spans.append((bar.end(), lead))
+    return spans
+
+
+def _lead_after_headlines(title: str, text: str, start: int) -> int | None:
+    """Where the lead starts after a list of headlines glued to it (None: not found before
+    its first sentence's end). Headlines have no full stop and, in headline style, no "a" or
+    "the": the lead starts at the article's own headline repeated, at the first word that
+    opens leads ("Nearly 40 Syrian soldiers..."), or at the capitalised word before the first
+    small words that end in an article ("Syrian rebels launched a major assault...")."""
+    stop = _SENTENCE_END.search(text, start, start + MAX_RELATED_CHARS)
+    end = stop.start() if stop is not None else min(len(text), start + MAX_RELATED_CHARS)
+    found: list[int] = []
+    repeat = _headline_at(title, text, start, search=True)
+    if repeat is not None and repeat[0] < end:
+        found.append(repeat[0])
+    words = list(_TAG_WORD.finditer(text, start, end))
+    for n, word in enumerate(words):
+        if word.group() in _LEAD_OPENERS:
+            found.append(word.start())
+            break
+        if word.group() in _ARTICLES:
+            small = n
+            while small > 0 and words[small - 1].group()[:1].islower():
+                small -= 1
+            if 0 < small < n and words[small - 1].group()[:1].isupper():
+                found.append(words[small - 1].start())
+                break
+    return min(found, default=None)
 
 
 def _tag_list(text: str, start: int) -> Span | None:

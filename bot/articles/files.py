@@ -70,8 +70,28 @@ def read_records(name: str, data: bytes) -> FileRecords:
     if suffix in JSONL_SUFFIXES:
         return parse_jsonl(text)
     if suffix in HTML_SUFFIXES:
-        text = html_to_text(text)
+        return FileRecords([page_record(text)])
     return FileRecords([ImportRecord(text=text)])
+
+
+def page_record(markup: str) -> ImportRecord:
+    """The article of a saved web page, read as its link would be: its headline, date and
+    outlet, not its menus (a page the extractor finds no article in is read as plain text)."""
+    # Imported here: the extractor's libraries take a quarter of a second to load, which
+    # only a page needs.
+    from bot.articles.pages import extract_page
+
+    # (Text with no tag at all is no page: read as it is.)
+    page = extract_page(markup, "") if "<" in markup else None
+    if page is None:
+        return ImportRecord(text=html_to_text(markup))
+    return ImportRecord(
+        text=page.text,
+        title=page.title,
+        date=page.published.isoformat() if page.published else None,
+        source=page.outlet,
+        url=page.canonical_url or None,
+    )
 
 
 def parse_jsonl(text: str) -> FileRecords:

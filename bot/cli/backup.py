@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import sys
@@ -33,10 +34,18 @@ def is_export_file(path: Path) -> bool:
     return isinstance(header, dict) and is_export_header(header)
 
 
+STDOUT = Path("-")
+
+
 async def write_export(settings: Settings, path: Path) -> int:
-    """Write every table to `path` (through a temporary file, so a crash leaves no half export)."""
+    """Write every table to `path` (through a temporary file, so a crash leaves no half export).
+
+    `-` writes to standard output, as Unix tools do, and says what it wrote on standard error.
+    """
     from tqdm import tqdm
 
+    if path == STDOUT:
+        return await _write_to_stdout(settings)
     if not path.parent.is_dir():
         print(
             f"newsbot export: there is no folder {path.parent} to write {path.name} in",
@@ -75,6 +84,25 @@ async def write_export(settings: Settings, path: Path) -> int:
     finally:
         await services.close()
     print(f"Exported {_summary(counts)} to {path}.")
+    return 0
+
+
+async def _write_to_stdout(settings: Settings) -> int:
+    # A closed pipe (`newsbot export - | head -1`) raises BrokenPipeError, which the
+    # command's entry point turns into a quiet exit; the rows' generator is closed first, so
+    # its session is not left to be collected after the event loop has gone.
+    services = await open_services(settings)
+    counts: dict[str, int] = {}
+    try:
+        async with contextlib.aclosing(export_rows(services.db)) as rows:
+            async for line in rows:
+                if "table" in line:
+                    counts[line["table"]] = counts.get(line["table"], 0) + 1
+                sys.stdout.write(json.dumps(line, ensure_ascii=False) + "\n")
+            sys.stdout.flush()
+    finally:
+        await services.close()
+    print(f"Exported {_summary(counts)} to standard output.", file=sys.stderr)
     return 0
 
 

@@ -42,6 +42,7 @@ from bot.questions.service import Answers
 from bot.render import quoted
 from bot.services import Services, open_services
 from bot.settings import Settings, SettingsError, load_settings
+from bot.web.urls import ADDRESS_LIKE
 from storage.schema import SchemaError
 
 SAMPLE_DIR = Path(__file__).parent.parent / "sample"
@@ -228,7 +229,9 @@ def _parser() -> argparse.ArgumentParser:
     _add_scale_commands(sub)
 
     export = sub.add_parser("export", help="write everything (archive, subscriptions) as JSONL")
-    export.add_argument("path", type=Path, help="the .jsonl file to write (its folder must exist)")
+    export.add_argument(
+        "path", type=Path, help="the .jsonl file to write (its folder must exist), or - for stdout"
+    )
     export.set_defaults(handler=_export)
     return parser
 
@@ -375,7 +378,9 @@ def _expand(paths: Sequence[Path], sources: _Sources) -> Iterator[Path]:
 
 
 def _import(settings: Settings, args: argparse.Namespace) -> int:
-    urls = [a for a in args.paths if a.lower().startswith(("http://", "https://"))]
+    # Any scheme's address goes to the fetcher, which says that only http(s) ones are fetched
+    # (as a path, `ftp://x` was "ftp:/x: no such file or folder").
+    urls = [a for a in args.paths if ADDRESS_LIKE.match(a) and not Path(a).exists()]
     paths = [Path(a) for a in args.paths if a not in urls] + (sample_files() if args.sample else [])
     if args.urls is not None:
         try:
@@ -668,7 +673,10 @@ def _reindex(settings: Settings, args: argparse.Namespace) -> int:
             )
             with tqdm(total=total, unit=" articles", file=sys.stderr, desc="reread") as bar:
                 reread = await services.archive.reread(progress=bar.update)
-            total = await services.archive.articles.last_seq()
+            # (Not the last change's number: an edited or deleted article is one change to
+            # index, and the bar stopped at 67% when two of three changes were one article's.)
+            articles = services.archive.articles
+            total = await articles.feed_count(upto_seq=await articles.last_seq())
             with tqdm(total=total, unit=" changes", file=sys.stderr, desc="reindex") as bar:
                 changes = await services.archive.rebuild_index(progress=bar.update)
             return reread, changes, await services.stories.rebuild()

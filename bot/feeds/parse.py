@@ -15,8 +15,8 @@ import feedparser
 import lxml.html
 from lxml import etree
 
+from bot.articles.pages import html_to_text
 from bot.i18n import N_, Explained
-from bot.web.extract import html_to_text
 
 # Real feeds carry tens of items; a feed of thousands is a mistake or an attack, and is
 # refused whole rather than stored in part.

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
 from bot.articles.archive import Actor, Archive, ImportRecord, RejectedInput
+from bot.articles.pages import outlet_of_host
 from bot.clock import Clock
 from bot.feeds.parse import FeedEntry, FeedError, ParsedFeed, discover_feeds, parse_feed
 from bot.i18n import N_, Phrase
@@ -202,7 +203,8 @@ class FeedService:
         entries = list({e.guid: e for e in parsed.entries if e.guid in unseen}.values())
         if not entries:
             return 0, []
-        outlet = feed.title or parsed.title or urlsplit(feed.url).hostname
+        host = urlsplit(feed.url).hostname
+        outlet = feed.title or parsed.title or outlet_of_host(host) or host
         results = await asyncio.gather(*(self._record(feed, e, outlet) for e in entries))
         records = [r for r in results if isinstance(r, ImportRecord)]
         handled = [

@@ -29,6 +29,8 @@ ACCEPT = "text/html,application/xhtml+xml,application/xml;q=0.9,application/json
 REDIRECTS = {301, 302, 303, 307, 308}
 CHUNK = 64 * 1024
 META_CHARSET = re.compile(rb"""<meta[^>]{0,200}?charset=["']?([A-Za-z0-9_\-:.]{1,40})""", re.I)
+# One label of a host name (underscores too: some real hosts have them).
+HOST_LABEL = re.compile(r"[a-z0-9_](?:[a-z0-9_-]{0,61}[a-z0-9_])?", re.IGNORECASE)
 # Share of undecodable bytes above which a page is refused rather than stored garbled.
 MAX_BAD_TEXT_SHARE = 0.02
 
@@ -203,6 +205,10 @@ class Fetcher:
             raise FetchError(N_("Only http and https addresses are fetched."))
         if not host:
             raise FetchError(N_("That address has no host name."))
+        if not _is_literal_ip(host) and not _is_host_name(host):
+            # Said here: the resolver's and the URL library's own words ("is not a canonical
+            # IPv4 address") would reach the user otherwise, and nothing is looked up.
+            raise FetchError(N_("{host} is not a valid host name or IP address."), host=host)
         if not self.limits.allow_private and _is_literal_ip(host) and not self._allowed(host):
             raise RefusedAddress(PRIVATE, host=host)
         return host
@@ -282,6 +288,17 @@ def _is_literal_ip(host: str) -> bool:
     except ValueError:
         return False
     return True
+
+
+def _is_host_name(host: str) -> bool:
+    """Whether `host` can be a DNS name: letters, digits and hyphens in labels of at most 63,
+    and a last label that is not all digits (256.1.1.1 is a broken IP address, not a name)."""
+    try:
+        ascii_host = host.rstrip(".").encode("idna").decode("ascii")
+    except UnicodeError:
+        return False
+    labels = ascii_host.split(".")
+    return all(HOST_LABEL.fullmatch(label) for label in labels) and not labels[-1].isdigit()
 
 
 def _meta_charset(body: bytes) -> str | None:

@@ -14,8 +14,9 @@ from bot.articles.archive import (
     Written,
     record_date,
 )
+from bot.articles.files import FileRecords, read_records
+from bot.articles.pages import extract_page
 from bot.i18n import N_
-from bot.web.extract import extract_page
 from bot.web.fetch import Fetcher, FetchError
 from bot.web.urls import canonical_key
 from storage.articles import SaveResult
@@ -57,6 +58,12 @@ class WebReader:
             url=page.canonical_url,
             canonical_url=canonical_key(page.canonical_url) or canonical_key(fetched.url),
         )
+
+    async def read_file(self, name: str, data: bytes) -> FileRecords:
+        """The articles in an uploaded file (read_records), read on the extraction thread: a
+        saved web page goes through the same extractor as a link's page."""
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(self._extractor, read_records, name, data)
 
     async def stored(self, url: str) -> SaveResult | None:
         """The article already stored from this address (before fetching it again), if any."""

@@ -23,6 +23,9 @@ TRACKING_NAMES = frozenset(
 # Host prefixes of the same site's mobile and AMP copies.
 MIRROR_PREFIXES = ("www.", "m.", "mobile.", "amp.", "www1.")
 TRAILING_PUNCTUATION = ".,;:!?)]}»”’'"
+# Something written as an address of any scheme ("ftp://x", "http://"), which URL does not
+# find: alone in a message, it is refused as an address rather than read as a tiny article.
+ADDRESS_LIKE = re.compile(r"[a-z][a-z0-9+.\-]*://\S*", re.IGNORECASE)
 
 
 def find_link(text: str) -> str | None:
@@ -33,6 +36,16 @@ def find_link(text: str) -> str | None:
     link = links.pop()
     beside = URL.sub(" ", text).strip()
     return link if len(beside) <= MAX_TEXT_BESIDE_LINK else None
+
+
+def find_address(text: str) -> str | None:
+    """find_link's address, else the whole message when it is one address-like word (an
+    `ftp://` address, a bare `http://`): fetching it says why it cannot be fetched."""
+    link = find_link(text)
+    if link is not None:
+        return link
+    stripped = text.strip()
+    return stripped if ADDRESS_LIKE.fullmatch(stripped) else None
 
 
 def find_anchored_link(text: str, anchors: Iterable[tuple[str, str]]) -> str | None:

@@ -1,5 +1,5 @@
 """The article in a web page: body (trafilatura, readability-lxml as fallback), headline, date,
-outlet and canonical address.
+outlet and canonical address; of a page fetched from its link, a feed's item or a file.
 
 CPU-bound and synchronous: callers run it on a thread.
 """
@@ -17,7 +17,7 @@ import lxml.html
 import trafilatura
 from readability import Document
 
-from bot.articles.archive import record_date
+from bot.articles.building import record_date
 
 log = logging.getLogger(__name__)
 
@@ -25,6 +25,14 @@ log = logging.getLogger(__name__)
 MIN_BODY_CHARS = 200
 BLOCKS = frozenset({"p", "div", "br", "li", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "blockquote"})
 SPACE = re.compile(r"\s+")
+_MARKUP = re.compile(r"<[^>]*>")
+# A page opens with these within its first characters; a fragment does not.
+_DOCUMENT = re.compile(r"<(?:!doctype|html)\b", re.IGNORECASE)
+DOCUMENT_START_CHARS = 1024
+# The labels under a country's domain that name no site (bbc.co.uk, ahram.org.eg).
+SECOND_LEVEL = frozenset({"co", "com", "org", "net", "gov", "ac", "edu"})
+# A site name this short is an acronym: "AP" of hosted.ap.org, "BBC", "CNN".
+MAX_ACRONYM = 3
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,6 +52,12 @@ def extract_page(html: str, url: str) -> ExtractedPage | None:
     Comments are left out and precision favoured: measured on real pages (bench/extract.py),
     both remove boilerplate that trafilatura's defaults keep, at no cost in recall.
     """
+    if not _MARKUP.sub("", html).strip():
+        return None  # nothing but tags: the extractors would log an error for each such page
+    if not _DOCUMENT.search(html, 0, DOCUMENT_START_CHARS):
+        # A fragment ("<p>...</p>" in an uploaded file): trafilatura logs one as an error
+        # ("not valid HTML"); wrapped, it reads it.
+        html = f"<html><body>{html}</body></html>"
     try:
         document = trafilatura.bare_extraction(
             html, url=url, with_metadata=True, include_comments=False, favor_precision=True
@@ -62,12 +76,14 @@ def extract_page(html: str, url: str) -> ExtractedPage | None:
     title = _clean(found.get("title"))
     if not title:
         title = _readability_title(html)
+    canonical = _canonical(found.get("url"), url)
     return ExtractedPage(
         title=title or None,
         text=_without_headline(text, title),
         published=record_date(found.get("date")),
-        outlet=_outlet(found.get("sitename"), url),
-        canonical_url=_canonical(found.get("url"), url),
+        # (the page's own address names the outlet: a copy may be served from anywhere)
+        outlet=_outlet(found.get("sitename"), canonical),
+        canonical_url=canonical,
     )
 
 
@@ -119,10 +135,10 @@ def _clean(value: str | None) -> str | None:
 
 def _outlet(sitename: str | None, url: str) -> str | None:
     name = _clean(sitename)
-    if name:
+    host = urlsplit(url).hostname
+    if name and not is_host_outlet(name, host):
         return name[:200]
-    host = (urlsplit(url).hostname or "").lower()
-    return host.removeprefix("www.") or None
+    return outlet_of_host(host)
 
 
 def _canonical(declared: str | None, url: str) -> str:
@@ -132,3 +148,39 @@ def _canonical(declared: str | None, url: str) -> str:
         if urlsplit(absolute).scheme in ("http", "https"):
             return absolute
     return url
+
+
+def outlet_of_host(host: str | None) -> str | None:
+    """The outlet a page's host names, for a page that names none: its registered domain,
+    whatever service or copy the subdomain serves (hosted., www., m., amp., edition.,
+    english.), and an acronym's capitals for a short one ("AP" of hosted.ap.org)."""
+    labels = _labels(host)
+    if len(labels) < 2 or labels[-1].isdigit():
+        return None  # localhost, an IP address
+    name = _name_at(labels)
+    if labels[name].isalpha() and len(labels[name]) <= MAX_ACRONYM:
+        return labels[name].upper()
+    return ".".join(labels[name:])
+
+
+def is_host_outlet(outlet: str, host: str | None) -> bool:
+    """Whether a page's "site name" is only its host or a subdomain's label ("Hosted" of
+    hosted.ap.org, as extractors make one from the address), not a name the site gives."""
+    labels = _labels(host)
+    said = outlet.strip().lower()
+    if said.removeprefix("www.") == ".".join(labels).removeprefix("www."):
+        return True
+    return len(labels) >= 2 and said in labels[: _name_at(labels)]
+
+
+def _labels(host: str | None) -> list[str]:
+    return [label for label in (host or "").lower().rstrip(".").split(".") if label]
+
+
+def _name_at(labels: list[str]) -> int:
+    """Where the site's name is among a host's labels: before the public suffix, a top-level
+    domain with a country's second level under it (co.uk, org.eg) when a name comes first."""
+    name = len(labels) - 2
+    if name >= 1 and labels[name] in SECOND_LEVEL and len(labels[-1]) == 2:
+        name -= 1
+    return max(name, 0)
