@@ -123,3 +123,40 @@ def test_run_starts_once_telegram_can_be_reached(
     assert "Telegram reached; starting" in logs
     assert "Traceback" not in logs and "Unclosed" not in logs, logs
     assert TOKEN not in logs
+
+
+@pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM])
+def test_a_webhook_bot_stopped_while_starting_stops_at_once_and_quietly(
+    tmp_path: Path, offline_port: int, signum: int
+) -> None:
+    # Telegram is out of reach: the bot waits to try again, and Ctrl-C (or a service
+    # manager's SIGTERM) must end that wait, not raise through the start-up half way.
+    base = f"http://127.0.0.1:{offline_port}"
+    env = _env(
+        tmp_path,
+        TELEGRAM_BOT_TOKEN=TOKEN,
+        TELEGRAM_API_BASE_URL=f"{base}/bot",
+        TELEGRAM_FILE_BASE_URL=f"{base}/file/bot",
+        WEBHOOK_SECRET="s3cret",
+        WEBHOOK_PORT=str(free_port()),
+        LOG_LEVEL="INFO",
+    )
+    log_file = tmp_path / "bot.log"
+    with log_file.open("w") as log_out:
+        bot = subprocess.Popen(
+            [sys.executable, "-m", "bot", "run", "--webhook"],
+            cwd=tmp_path,
+            env=env,
+            stdout=log_out,
+            stderr=subprocess.STDOUT,
+        )
+    try:
+        _until("the first failure", lambda: "cannot be reached" in log_file.read_text())
+        bot.send_signal(signum)
+        assert bot.wait(timeout=30) == 0
+    finally:
+        if bot.poll() is None:
+            bot.kill()
+    logs = log_file.read_text(encoding="utf-8")
+    assert "stopped while starting" in logs, logs
+    assert "Traceback" not in logs and "Unclosed" not in logs, logs

@@ -12,9 +12,11 @@ import contextlib
 import hmac
 import json
 import logging
+import signal
 import socket
 import time
-from collections.abc import Iterator
+from collections.abc import Coroutine, Iterator
+from typing import Any
 
 import uvicorn
 from starlette.applications import Starlette
@@ -31,6 +33,8 @@ from bot.telegram.aiohttp_request import AiohttpRequest
 from bot.telegram.outage import reach_telegram
 
 log = logging.getLogger(__name__)
+
+_STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
 
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 SECRET_HEADER_KEY = SECRET_HEADER.lower().encode()  # as ASGI gives header names
@@ -212,19 +216,17 @@ async def serve(settings: Settings, *, app: NewsApp | None = None) -> None:
         rate_limit=settings.rate_limit,
         concurrent_updates=CONCURRENT_UPDATES,
     )
+    # Until uvicorn takes SIGINT and SIGTERM over, they stop the start-up here: raised as
+    # KeyboardInterrupt half way through it, they left tasks and a traceback behind.
+    stopping = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    with contextlib.suppress(NotImplementedError):  # Windows' loops have no signal handlers
+        for signum in _STOP_SIGNALS:
+            loop.add_signal_handler(signum, stopping.set)
     try:
-        await reach_telegram(app.bot)
-        await app.initialize()
-        if app.post_init is not None:
-            await app.post_init(app)
-        await app.start()
-        if settings.webhook_url and settings.set_webhook:
-            # Every process may do this at start: setWebhook with the same values is idempotent.
-            await app.bot.set_webhook(
-                settings.webhook_url,
-                secret_token=webhook_secret(settings),
-                allowed_updates=Update.ALL_TYPES,
-            )
+        if not await _unless_stopped(_start(app, settings), stopping):
+            log.info("stopped while starting")
+            return
         server = _Server(
             uvicorn.Config(
                 create_webhook_app(app, settings),
@@ -239,12 +241,46 @@ async def serve(settings: Settings, *, app: NewsApp | None = None) -> None:
         log.info("webhook server listening on %s:%d", host, port)
         await server.serve(sockets=[sock])
     finally:
+        with contextlib.suppress(NotImplementedError):
+            for signum in _STOP_SIGNALS:
+                loop.remove_signal_handler(signum)
         if app.running:
             await app.stop()
         await app.shutdown()
         await app.bot.shutdown()  # when start-up stopped half way (app.shutdown skips it)
         if app.post_shutdown is not None:
             await app.post_shutdown(app)
+
+
+async def _start(app: NewsApp, settings: Settings) -> None:
+    """Reach Telegram, start the Application and set the webhook."""
+    await reach_telegram(app.bot)
+    await app.initialize()
+    if app.post_init is not None:
+        await app.post_init(app)
+    await app.start()
+    if settings.webhook_url and settings.set_webhook:
+        # Every process may do this at start: setWebhook with the same values is idempotent.
+        await app.bot.set_webhook(
+            settings.webhook_url,
+            secret_token=webhook_secret(settings),
+            allowed_updates=Update.ALL_TYPES,
+        )
+
+
+async def _unless_stopped(work: Coroutine[Any, Any, None], stopping: asyncio.Event) -> bool:
+    """Do `work`; False if `stopping` is set first (the work is then cancelled)."""
+    task = asyncio.ensure_future(work)
+    stop = asyncio.ensure_future(stopping.wait())
+    await asyncio.wait({task, stop}, return_when=asyncio.FIRST_COMPLETED)
+    if task.done():
+        stop.cancel()
+        task.result()
+        return True
+    task.cancel()
+    with contextlib.suppress(asyncio.CancelledError):
+        await task
+    return False
 
 
 class _Server(uvicorn.Server):
