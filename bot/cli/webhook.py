@@ -239,7 +239,13 @@ async def serve(settings: Settings, *, app: NewsApp | None = None) -> None:
         sock = _listen(settings.webhook_listen, settings.webhook_port)
         host, port = sock.getsockname()[:2]
         log.info("webhook server listening on %s:%d", host, port)
-        await server.serve(sockets=[sock])
+        # A signal caught here after the start-up but before uvicorn took the signals over
+        # (it takes them as it starts serving) stops the server as uvicorn's own would.
+        watcher = asyncio.ensure_future(_exit_when(stopping, server))
+        try:
+            await server.serve(sockets=[sock])
+        finally:
+            watcher.cancel()
     finally:
         with contextlib.suppress(NotImplementedError):
             for signum in _STOP_SIGNALS:
@@ -281,6 +287,11 @@ async def _unless_stopped(work: Coroutine[Any, Any, None], stopping: asyncio.Eve
     with contextlib.suppress(asyncio.CancelledError):
         await task
     return False
+
+
+async def _exit_when(stopping: asyncio.Event, server: uvicorn.Server) -> None:
+    await stopping.wait()
+    server.should_exit = True
 
 
 class _Server(uvicorn.Server):
