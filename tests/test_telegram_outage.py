@@ -77,11 +77,12 @@ def offline_port() -> Iterator[int]:
     yield free_port()
 
 
-@pytest.mark.parametrize("mode", ["polling", "webhook"])
-def test_run_starts_once_telegram_can_be_reached(
-    tmp_path: Path, offline_port: int, mode: str
-) -> None:
-    base = f"http://127.0.0.1:{offline_port}"
+def _run_offline(
+    tmp_path: Path, port: int, *, webhook: bool
+) -> tuple[subprocess.Popen[bytes], Path]:
+    """`newsbot run` (with `--webhook`) against a Bot API at `port` that is not there yet,
+    and the file its log goes to."""
+    base = f"http://127.0.0.1:{port}"
     env = _env(
         tmp_path,
         TELEGRAM_BOT_TOKEN=TOKEN,
@@ -91,7 +92,7 @@ def test_run_starts_once_telegram_can_be_reached(
         LOG_LEVEL="INFO",
     )
     args = ["run"]
-    if mode == "webhook":
+    if webhook:
         args.append("--webhook")
         env.update(WEBHOOK_SECRET="s3cret", WEBHOOK_PORT=str(free_port()))
     log_file = tmp_path / "bot.log"
@@ -103,6 +104,15 @@ def test_run_starts_once_telegram_can_be_reached(
             stdout=log_out,
             stderr=subprocess.STDOUT,
         )
+    return bot, log_file
+
+
+@pytest.mark.parametrize("mode", ["polling", "webhook"])
+def test_run_starts_once_telegram_can_be_reached(
+    tmp_path: Path, offline_port: int, mode: str
+) -> None:
+    base = f"http://127.0.0.1:{offline_port}"
+    bot, log_file = _run_offline(tmp_path, offline_port, webhook=mode == "webhook")
     server = None
     try:
         _until("the first failure", lambda: "cannot be reached" in log_file.read_text())
@@ -131,25 +141,7 @@ def test_a_webhook_bot_stopped_while_starting_stops_at_once_and_quietly(
 ) -> None:
     # Telegram is out of reach: the bot waits to try again, and Ctrl-C (or a service
     # manager's SIGTERM) must end that wait, not raise through the start-up half way.
-    base = f"http://127.0.0.1:{offline_port}"
-    env = _env(
-        tmp_path,
-        TELEGRAM_BOT_TOKEN=TOKEN,
-        TELEGRAM_API_BASE_URL=f"{base}/bot",
-        TELEGRAM_FILE_BASE_URL=f"{base}/file/bot",
-        WEBHOOK_SECRET="s3cret",
-        WEBHOOK_PORT=str(free_port()),
-        LOG_LEVEL="INFO",
-    )
-    log_file = tmp_path / "bot.log"
-    with log_file.open("w") as log_out:
-        bot = subprocess.Popen(
-            [sys.executable, "-m", "bot", "run", "--webhook"],
-            cwd=tmp_path,
-            env=env,
-            stdout=log_out,
-            stderr=subprocess.STDOUT,
-        )
+    bot, log_file = _run_offline(tmp_path, offline_port, webhook=True)
     try:
         _until("the first failure", lambda: "cannot be reached" in log_file.read_text())
         bot.send_signal(signum)
