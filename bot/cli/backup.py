@@ -6,13 +6,14 @@ import contextlib
 import json
 import os
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any, TextIO
 
 from bot.services import open_services
 from bot.settings import Settings
 from storage.backup import NotEmpty, OutOfOrder, export_rows, import_rows, is_export_header
+from storage.db import Database
 
 HEADER_BYTES = 4096
 
@@ -62,18 +63,13 @@ async def write_export(settings: Settings, path: Path) -> int:
         return 1
 
     services = await open_services(settings)
-    counts: dict[str, int] = {}
     partial = path.with_name(path.name + ".partial")
     try:
         with (
             partial.open("w", encoding="utf-8") as out,
             tqdm(unit=" rows", file=sys.stderr, desc="export") as bar,
         ):
-            async for line in export_rows(services.db):
-                if "table" in line:
-                    counts[line["table"]] = counts.get(line["table"], 0) + 1
-                    bar.update()
-                out.write(json.dumps(line, ensure_ascii=False) + "\n")
+            counts = await _write_rows(services.db, out, bar.update)
             out.flush()
             os.fsync(out.fileno())
         partial.replace(path)
@@ -89,21 +85,31 @@ async def write_export(settings: Settings, path: Path) -> int:
 
 async def _write_to_stdout(settings: Settings) -> int:
     # A closed pipe (`newsbot export - | head -1`) raises BrokenPipeError, which the
-    # command's entry point turns into a quiet exit; the rows' generator is closed first, so
-    # its session is not left to be collected after the event loop has gone.
+    # command's entry point turns into a quiet exit.
     services = await open_services(settings)
-    counts: dict[str, int] = {}
     try:
-        async with contextlib.aclosing(export_rows(services.db)) as rows:
-            async for line in rows:
-                if "table" in line:
-                    counts[line["table"]] = counts.get(line["table"], 0) + 1
-                sys.stdout.write(json.dumps(line, ensure_ascii=False) + "\n")
-            sys.stdout.flush()
+        counts = await _write_rows(services.db, sys.stdout)
+        sys.stdout.flush()
     finally:
         await services.close()
     print(f"Exported {_summary(counts)} to standard output.", file=sys.stderr)
     return 0
+
+
+async def _write_rows(
+    db: Database, out: TextIO, written: Callable[[], object] = lambda: None
+) -> dict[str, int]:
+    """Every row as a JSON line on `out` (`written` after each table row); how many rows of
+    each table. The rows' generator is closed even when a write fails (a full disk, a closed
+    pipe), so its session is not left to be collected after the event loop has gone."""
+    counts: dict[str, int] = {}
+    async with contextlib.aclosing(export_rows(db)) as rows:
+        async for line in rows:
+            if "table" in line:
+                counts[line["table"]] = counts.get(line["table"], 0) + 1
+                written()
+            out.write(json.dumps(line, ensure_ascii=False) + "\n")
+    return counts
 
 
 async def restore_export(settings: Settings, path: Path) -> int:

@@ -686,8 +686,8 @@ def analyze(question: str, stats: TermStats) -> Query:
         seen.add(term)
         variants, meant = _variants(word, term, stats)
         df = max(stats.doc_freq(v.term) for v in variants)
-        forms = _inflections(meant, term if meant == word else stem(meant), stats)
-        forms += _regional(meant, term if meant == word else stem(meant), stats)
+        meant_term = term if meant == word else stem(meant)
+        forms = _inflections(meant, meant_term, stats) + _regional(meant, meant_term, stats)
         if forms:
             variants += forms
             # The word's rarity is its own (its other forms may be far commoner: "Chinese",
