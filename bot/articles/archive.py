@@ -506,6 +506,7 @@ class Archive:
         every IMPORT_COMMIT_EVERY articles; a later sync (the follow job) takes that over.
         """
         applied = 0
+        total: int | None = None  # of a rebuild's progress lines
         async with self._sync_lock:
             await asyncio.to_thread(self.index.follow)
             while True:
@@ -534,9 +535,11 @@ class Archive:
                 if progress is not None:
                     progress(len(changes))
                 if self.index.rebuilding:
-                    # (one change an article, as the index is given them: not the last number)
-                    total = await self.articles.feed_count(upto_seq=await self.articles.last_seq())
-                    _log_rebuild_progress(applied, total)
+                    if total is None:  # counted once: a count of every article at each batch
+                        # (one change an article, as the index is given them: not the last number)
+                        last = await self.articles.last_seq()
+                        total = await self.articles.feed_count(upto_seq=last)
+                    _log_rebuild_progress(applied, max(total, applied))
 
     async def _stage_changes_after(self, seq: int) -> int:
         """Stage every change after `seq` from the database (writer open); returns the last."""
