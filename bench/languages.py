@@ -102,7 +102,8 @@ class Bot:
         if not found:
             return False
         top = found[0] - 1
-        return answers(coverage(analysed, "", self.texts[top], self.clutter[top]))
+        found = coverage(analysed, "", self.texts[top], self.clutter[top], lang=self.langs[top])
+        return answers(found)
 
     def search(self, query: str, k: int) -> list[int]:
         return self.ranked(self.retriever.analyze(query), k)

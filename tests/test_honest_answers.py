@@ -17,7 +17,7 @@ from bot.articles.boilerplate import article_source, clutter_spans, decode_spans
 from bot.articles.building import build_article
 from bot.questions.abstention import counted_word, counts, holds_count
 from bot.questions.analysis import Query, QueryTerm, Variant, stem
-from bot.questions.links import find_links, stand_ins
+from bot.questions.links import find_links, stand_ins, unlinked
 from bot.questions.replies import CLOSEST, NO_ANSWER, NOTHING_THOSE_DAYS
 from bot.questions.sentences import MAX_QUOTE_CHARS, cut_quote
 from tests.conftest import EDITOR, READER, Harness, seed_text
@@ -1209,6 +1209,10 @@ async def test_the_sample_does_not_quote_for_isis_s_leader_nor_aleppo_s_populati
         # The same typed as keywords ("between ISIS and Assyrian leaders", "densely populated").
         "ISIS leader",
         "Aleppo population",
+        # "civil defence official ... foreign ministers"; an article without Erdogan (counted
+        # as words typed, where each weighs the same, the English article held two of three).
+        "Russia defence minister",
+        "Putin Erdogan meeting",
     ):
         [reply] = await bot.send(question, user_id=READER)
         assert reply.split("\n")[:2] == [NO_ANSWER, CLOSEST], (question, reply)
@@ -1294,7 +1298,19 @@ def test_a_name_s_stand_in_is_another_name_not_a_common_word() -> None:
     assert find_links(keywords).ofs == (("population", "aleppo"),)
     assert find_links(query("ISIS leaders", "isis", "leaders")).ofs == (("leaders", "isis"),)
     assert find_links(query("Raqqa civilians", "raqqa", "civilians")).ofs == ()
-    assert find_links(query("Aleppo population today", "aleppo", "population", "today")).ofs == ()
+    # Typed right before its noun, in a question of any length: "defence minister".
+    minister = query("Russia defence minister", "russia", "defence", "minister")
+    assert find_links(minister).ofs == (("minister", "defence"),)
+    of_russia = query("who is the defense minister of Russia?", "defense", "minister")
+    russia = QueryTerm("russia", (Variant("russia", 1.0), Variant("russian", 0.5)), 1.0)
+    of_russia = Query(of_russia.text, (*of_russia.terms, russia))
+    links = find_links(of_russia)
+    assert links.ofs == (("minister", "russia"), ("minister", "defense"))
+    # ... which may stand between the noun and what it is of.
+    shoigu = "Russian Defense Minister Sergei Shoigu said the strikes would go on."
+    assert unlinked(links, of_russia.terms, shoigu) == set()
+    civil = "A civil defense official in Russia said foreign ministers would meet."
+    assert unlinked(links, of_russia.terms, civil) == {"minister"}
 
 
 async def test_the_x_of_y_of_a_question_is_held_where_x_stands_by_y(bot: Harness) -> None:
@@ -1312,6 +1328,32 @@ async def test_the_x_of_y_of_a_question_is_held_where_x_stands_by_y(bot: Harness
     assert reply.startswith("“<b>Aleppo</b>'s <b>population</b> was about 4.5 million"), reply
     [reply] = await bot.send("aleppo population", user_id=READER)
     assert reply.startswith("“<b>Aleppo</b>'s <b>population</b> was about 4.5 million"), reply
+
+
+async def test_a_noun_s_own_word_stands_by_it_and_may_stand_between_it_and_its_of(
+    bot: Harness,
+) -> None:
+    strikes = (
+        "date 2016-10-13\nRussian and Syrian jets pound Aleppo\n\n"
+        "Russian jets pounded Aleppo on Thursday, a civil defense official said. Foreign "
+        "ministers of Russia and Turkey are to meet in Moscow next week."
+    )
+    shoigu = (
+        "date 2016-11-16\nSyrian and Russian jets pound rebel areas\n\n"
+        "Russian Defense Minister Sergei Shoigu spoke of a major operation from the Admiral "
+        "Kuznetsov aircraft carrier."
+    )
+    for day, town in (("03", "Homs"), ("04", "Hama"), ("05", "Idlib")):
+        await bot.send(
+            f"date 2016-10-{day}\nJets strike {town}\n\nRussian jets struck {town} on "
+            f"Monday, Russia's army said; rebels said eight civilians were killed.",
+            user_id=EDITOR,
+        )
+    question = "who is the defense minister of Russia?"
+    reply = await _no_answer_until(bot, question, strikes, shoigu)
+    assert reply.startswith("“<b>Russian</b> <b>Defense</b> <b>Minister</b> Sergei Shoigu"), reply
+    [reply] = await bot.send("Russia defense minister", user_id=READER)
+    assert reply.startswith("“<b>Russian</b> <b>Defense</b> <b>Minister</b> Sergei Shoigu"), reply
 
 
 async def test_the_leader_of_a_group_is_not_a_leader_named_beside_it(bot: Harness) -> None:

@@ -16,7 +16,7 @@ from bot.questions.analysis import Query, QueryTerm, stem, stems
 from bot.questions.languages import analyse_many
 from bot.questions.lexicon import is_common
 from bot.questions.links import find_links, unlinked
-from storage.languages import ENGLISH, OTHER, normalize
+from storage.languages import ENGLISH, OTHER, analysis_of, normalize
 
 # Splits as the index's tokenizer does in texts without "_" (faster than WORD_RE).
 _WORDS = re.compile(r"\w+")
@@ -55,7 +55,13 @@ NO_COVERAGE = Coverage(0.0, 0)
 
 
 def coverage(
-    query: Query, title: str, text: str, clutter: str | None = None, *, year: int | None = None
+    query: Query,
+    title: str,
+    text: str,
+    clutter: str | None = None,
+    *,
+    year: int | None = None,
+    lang: str | None = None,
 ) -> Coverage:
     """The idf share of the query's words (any analyzed form) in the article's title or text,
     page clutter left out; a bare year ("Raqqa 2017") is held by an article of that `year`
@@ -63,7 +69,10 @@ def coverage(
 
     A question searched in several candidate languages has its words once per language: the
     article is in one of them, so the share is that of the language that fits it best (a
-    Spanish reading of an English question is not words the English article lacks).
+    Spanish reading of an English question is not words the English article lacks). An
+    article in one of those languages (`lang`, as stored) is read in its own: the words of
+    an English article count as English words, not as typed, where every word weighs the
+    same ("Putin Erdogan meeting" is not answered by an article without Erdogan).
 
     A name's words count only as typed ("Islam" is not "Islamic"), and the X of a chat
     question's "X of Y" only where it stands by Y (bot/questions/links.py).
@@ -77,6 +86,9 @@ def coverage(
     by_lang: dict[str, list[QueryTerm]] = {}
     for term in query.terms:
         by_lang.setdefault(term.lang, []).append(term)
+    own = analysis_of(lang).code if lang is not None else None
+    if own in by_lang:
+        by_lang = {own: by_lang[own]}
     best: Coverage | None = None
     for lang, terms in by_lang.items():
         # The links are English's; so are the words of the same question read as typed (a

@@ -50,6 +50,9 @@ class Links:
     names: tuple[tuple[str, ...], ...] = ()
     # (X, Y) of each "X of Y".
     ofs: tuple[tuple[str, str], ...] = ()
+    # (X, M) of each X typed right after a word M that says which X ("defense minister of
+    # Russia"), also in `ofs`: M may stand between X and its Y ("Russian Defense Minister").
+    modifiers: tuple[tuple[str, str], ...] = ()
 
     def __bool__(self) -> bool:
         return bool(self.names or self.ofs)
@@ -88,8 +91,12 @@ def find_links(query: Query, *, with_ofs: bool = True, written: str = "") -> Lin
                 after += 1
             if lowered[i - 1] in words and after < len(lowered) and lowered[after] in words:
                 ofs.append((lowered[i - 1], lowered[after]))
-        if len(lowered) == 2 and set(lowered) <= words and stem(lowered[1]) in _OF_NOUNS:
-            ofs.append((lowered[1], lowered[0]))  # "ISIS leader"
+        # A noun of one thing typed after the word it is of: "ISIS leader", "defence
+        # minister" (not "civil defence official ... foreign ministers").
+        typed = [(word, before) for before, word in _typed_pairs(tokens, query.text, words)]
+        compounds = [(word, before) for word, before in typed if stem(word) in _OF_NOUNS]
+        ofs.extend(compound for compound in compounds if compound not in ofs)
+        return Links(tuple(names), tuple(ofs), tuple(compounds))
     return Links(tuple(names), tuple(ofs))
 
 
@@ -97,12 +104,7 @@ def _written_names(
     tokens: list[re.Match[str]], question: str, words: set[str], written: str
 ) -> list[tuple[str, ...]]:
     """The question's pairs of words, one after the other, that `written` has capitalised."""
-    pairs = [
-        (first.group().lower(), second.group().lower())
-        for first, second in itertools.pairwise(tokens)
-        if question[first.end() : second.start()].isspace()
-    ]
-    pairs = [(a, b) for a, b in pairs if a in words and b in words and a != b]
+    pairs = _typed_pairs(tokens, question, words)
     if not pairs:
         return []
     lowered = written.lower()
@@ -116,6 +118,18 @@ def _written_names(
             for pair in ((a, b), (a, _plural(b)), (_plural(a), b))
         )
     ]
+
+
+def _typed_pairs(
+    tokens: list[re.Match[str]], question: str, words: set[str]
+) -> list[tuple[str, str]]:
+    """The question's pairs of words that count, typed one after the other (lower case)."""
+    pairs = [
+        (first.group().lower(), second.group().lower())
+        for first, second in itertools.pairwise(tokens)
+        if question[first.end() : second.start()].isspace()
+    ]
+    return [(a, b) for a, b in pairs if a in words and b in words and a != b]
 
 
 def _capitalised(written: str, lowered: str, first: str, second: str) -> bool:
@@ -166,7 +180,13 @@ def unlinked(
         stemmed = stems(tokens)
         for head, tail in links.ofs:
             linked = head in by_word and tail in by_word
-            if linked and not _linked(by_word[head], by_word[tail], tokens, stemmed):
+            between = frozenset(
+                form
+                for named, modifier in links.modifiers
+                if named == head and modifier in by_word
+                for form in by_word[modifier].terms
+            )
+            if linked and not _linked(by_word[head], by_word[tail], tokens, stemmed, between):
                 missing.add(head)
     return frozenset(missing)
 
@@ -226,8 +246,15 @@ def _plural(word: str) -> str:
     return word + ("es" if word.endswith(("s", "x", "z", "ch", "sh")) else "s")
 
 
-def _linked(head: QueryTerm, tail: QueryTerm, tokens: list[str], stemmed: list[str]) -> bool:
-    """Whether `head` stands by `tail` with only function words between, in either order."""
+def _linked(
+    head: QueryTerm,
+    tail: QueryTerm,
+    tokens: list[str],
+    stemmed: list[str],
+    between: frozenset[str] = frozenset(),
+) -> bool:
+    """Whether `head` stands by `tail` with only function words (or a word of `between`, as
+    analysed) between, in either order."""
     head_forms, tail_forms = head.terms, tail.terms
     heads = [i for i, s in enumerate(stemmed) if s in head_forms or tokens[i] in head_forms]
     if not heads:
@@ -237,7 +264,7 @@ def _linked(head: QueryTerm, tail: QueryTerm, tokens: list[str], stemmed: list[s
         for j in tails:
             low, high = min(i, j), max(i, j)
             if 0 < high - low <= LINK_REACH + 1 and all(
-                tokens[k] in STOP_WORDS for k in range(low + 1, high)
+                tokens[k] in STOP_WORDS or stemmed[k] in between for k in range(low + 1, high)
             ):
                 return True
     return False

@@ -256,7 +256,9 @@ class QuestionService:
         covered = None
         if hits:
             top = hits[0].article
-            covered = coverage(query, top.title, top.text, top.clutter, year=top.published.year)
+            covered = coverage(
+                query, top.title, top.text, top.clutter, year=top.published.year, lang=top.lang
+            )
             if not listing and offset == 0 and together and covered.share < STRAY_SHARE:
                 hits, covered = self._answering_first(
                     query, hits, covered, quoted=quoted, highlight=highlights
@@ -330,12 +332,13 @@ class QuestionService:
         dated, best = stored.get(ids[0]), stored.get(ids[-1])
         if dated is None or not _within(dated, days):
             return False
-        held = coverage(query, dated.title, dated.text, dated.clutter)
+        held = coverage(query, dated.title, dated.text, dated.clutter, lang=dated.lang)
         if not answers(held):
             return False
         if best is None or best.id == dated.id:
             return True
-        return held.missing <= coverage(query, best.title, best.text, best.clutter).missing + 1
+        best_held = coverage(query, best.title, best.text, best.clutter, lang=best.lang)
+        return held.missing <= best_held.missing + 1
 
     async def _holding_phrases(
         self, query: Query, as_of: dt.date | None, days: DateRange | None, filters: Filters
@@ -367,7 +370,8 @@ class QuestionService:
         for rank, hit in enumerate(hits[:PAGE_SIZE]):
             quote = self._quote(query, hit, quotes)
             year = hit.article.published.year
-            if coverage(query, hit.article.title, quote, year=year).missing == 0:
+            lang = hit.article.lang
+            if coverage(query, hit.article.title, quote, year=year, lang=lang).missing == 0:
                 return self._first(query, hits, rank, quoted=quoted, highlight=highlight), True
         return hits, False
 
@@ -392,7 +396,12 @@ class QuestionService:
         for rank, hit in enumerate(hits[1:PAGE_SIZE], start=1):
             article = hit.article
             found = coverage(
-                query, article.title, article.text, article.clutter, year=article.published.year
+                query,
+                article.title,
+                article.text,
+                article.clutter,
+                year=article.published.year,
+                lang=article.lang,
             )
             if found.missing == 0:
                 return self._first(query, hits, rank, quoted=quoted, highlight=highlight), found
