@@ -287,7 +287,11 @@ def first_headline_at(title: str, text: str, position: int, *, search: bool) -> 
 
 
 # Letters re.IGNORECASE pairs beyond lower() (s/ſ, k/K, в/ᲀ, i/ı/İ, µ/μ, ß/ẞ...).
-CASES = st.text(st.sampled_from([*"sSſkKKвВᲀiIıİµμΜßẞσςΣ", *"ab Raqqa-: .…"]), max_size=12)
+_LETTERS = [*"sSſkKKвВᲀiIıİµμΜßẞσςΣ", *"abRaqqa"]
+CASES = st.text(st.sampled_from([*_LETTERS, *" -: .…"]), max_size=12)
+# Words of those letters, drawn as such: filtering CASES for them rejected most draws, and
+# Hypothesis' health check for too many rejected draws failed the test now and then.
+WORDS = st.text(st.sampled_from(_LETTERS), min_size=1, max_size=12)
 
 
 @SETTINGS
@@ -310,7 +314,7 @@ def test_headline_repeat_is_the_first_definition(
 
 @SETTINGS
 @given(
-    st.lists(CASES.filter(lambda w: re.fullmatch(r"\w+", w) is not None), min_size=3, max_size=5),
+    st.lists(WORDS, min_size=3, max_size=5),
     st.lists(st.sampled_from([" ", "-", ". ", "’", ":", "", "\n"]), min_size=5, max_size=5),
     st.sampled_from([str.lower, str.upper, str.title, str.swapcase]),
     CASES,
