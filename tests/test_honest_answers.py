@@ -1223,6 +1223,19 @@ async def test_the_sample_does_not_quote_for_isis_s_leader_nor_aleppo_s_populati
     assert (await bot.services.questions.ask("Raqqa civilians", with_answers=0)).answered
 
 
+async def test_keywords_asked_of_the_sample_are_quoted_where_a_sentence_holds_them_all(
+    bot: Harness,
+) -> None:
+    # A newcomer's keywords, each once quoted from a lead holding one of them.
+    await load_sample(bot)
+    for question, quoted in (
+        ("Al-Bab captured", "now attempting to <b>capture</b> the city of <b>al</b>-<b>Bab</b>"),
+        ("siege of Madaya starvation", "<b>siege</b> of <b>Madaya</b> saw dozens die of"),
+    ):
+        [reply] = await bot.send(question, user_id=READER)
+        assert quoted in reply.split("\n")[0], (question, reply)
+
+
 async def test_a_name_in_the_question_is_in_the_quote_as_typed(bot: Harness) -> None:
     bombing = (
         "date 2016-07-10\nRebel fighters killed in suicide bomb attack near Damascus\n\n"

@@ -104,9 +104,34 @@ _MAKEOVER = (
 )
 
 
-def test_keywords_not_naming_the_story_subject_get_the_sentence_that_names_it() -> None:
+def test_keywords_not_naming_the_story_subject_get_a_quote_that_names_it() -> None:
+    # Keywords get the sentence holding them all, quoted with the lead it refers back to.
     query = _query(("ice", "ice", 3.0), ("cream", "cream", 4.0), ("makeover", "makeov", 5.0))
-    assert best_sentence(query, "A new look", _MAKEOVER) == "Baskin-Robbins is making some changes."
+    chain = "The ice cream chain is getting a makeover of its logo and its stores."
+    assert best_sentence(query, "A new look", _MAKEOVER) == chain
+    assert (
+        best_quote(query, "A new look", _MAKEOVER)
+        == f"Baskin-Robbins is making some changes. {chain}"
+    )
+    # A question word asks for what the words lack: the subject's sentence.
+    asked = Query("which ice cream company is getting a makeover?", query.terms, AnswerType.PERSON)
+    assert best_sentence(asked, "A new look", _MAKEOVER) == "Baskin-Robbins is making some changes."
+
+
+def test_keywords_get_the_sentence_holding_them_all_over_a_lead_holding_some() -> None:
+    text = (
+        "Several villages held by Islamic State have been captured by the Syrian Democratic "
+        "Forces, a monitoring group said on Monday.\n\n"
+        "The advance is part of a campaign backed by a US-led coalition.\n\n"
+        "Islamic State had been on the back foot in both Syria and Iraq.\n\n"
+        "Turkish-backed rebels are now attempting to capture the city of al-Bab from "
+        "Islamic State."
+    )
+    query = _query(("al", "al", 0.3), ("bab", "bab", 2.7), ("captured", "captur", 2.2))
+    expected = (
+        "Turkish-backed rebels are now attempting to capture the city of al-Bab from Islamic State."
+    )
+    assert best_sentence(query, "Kurd-led forces press Islamic State", text) == expected
 
 
 def test_keywords_naming_the_story_subject_get_the_sentence_that_matches_them() -> None:

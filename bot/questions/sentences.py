@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, NamedTuple
 
 from bot.articles.boilerplate import clutter_spans, decode_spans, encode_spans, without_clutter
 from bot.articles.letters import CAPITALS, SENTENCE_OPENERS, SMALL
-from bot.questions.abstention import counted_word, counts, coverage, holds_count
+from bot.questions.abstention import counted_word, counts, coverage, holds_count, is_long
 from bot.questions.analysis import (
     STOP_TERMS,
     WORD_RE,
@@ -695,6 +695,19 @@ def _choose(
         # The story is about something else (its lead holds none of the question's words, or
         # a stray one: "Al" Mayadeen for "al-Baghdadi") and one sentence further down holds
         # them all ("Khan Shaykhun sarin"): quote that one.
+        complete = [item for item in found if item[1][0] >= 1.0]
+        if complete:
+            best = max(complete, key=score)
+    elif (
+        best is not None
+        and best[1][0] < 1.0
+        and query.answer_type is AnswerType.ANY
+        and not is_long(query)
+    ):
+        # Keywords typed in a chat ask for the story of those words, not for a name they lack
+        # (as a question word does, or a quiz's long question): where one sentence holds them
+        # all, it answers them ("Al-Bab captured": "... attempting to capture the city of
+        # al-Bab", not the lead's "Several villages held by Islamic State have been captured").
         complete = [item for item in found if item[1][0] >= 1.0]
         if complete:
             best = max(complete, key=score)
