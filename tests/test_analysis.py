@@ -29,6 +29,20 @@ def test_question_and_stop_words_do_not_count() -> None:
     assert tuple(t.variants[0].term for t in query.terms) == ("civilian", "trap", "citi")
 
 
+def test_a_stop_word_typed_in_capitals_is_a_name() -> None:
+    stats = Stats({"us": 300, "strike": 50, "syria": 600, "who": 400})
+    words = [t.word for t in analyze("why did the US strike Syria?", stats).terms]
+    assert words == ["us", "strike", "syria"]
+    assert [t.word for t in analyze("WHO warns of cholera", stats).terms] == [
+        "who",
+        "warns",
+        "cholera",
+    ]
+    # Typed in lower case it is the pronoun; a question all in capitals says nothing by them.
+    assert [t.word for t in analyze("why did they strike us?", stats).terms] == ["strike"]
+    assert [t.word for t in analyze("WHY DID THE US STRIKE?", stats).terms] == ["strike"]
+
+
 def test_unknown_word_takes_its_closest_frequent_spelling() -> None:
     query = analyze("isladns", Stats({"island": 50, "islay": 1}))
     assert (Variant("island", 1.0),) == query.terms[0].variants

@@ -1236,6 +1236,26 @@ async def test_keywords_asked_of_the_sample_are_quoted_where_a_sentence_holds_th
         assert quoted in reply.split("\n")[0], (question, reply)
 
 
+async def test_the_us_typed_in_capitals_is_searched(bot: Harness) -> None:
+    # "US" is no pronoun here: without it "why did the US strike Syria?" searched "strike
+    # Syria" and quoted the likeliest strike on Syria (the sample: air strikes on Aleppo).
+    strikes = [
+        f"date 2014-04-{day:02d}\nAir strikes kill dozens in {town}\n\nAir strikes on {town} in "
+        f"Syria killed dozens of people on {weekday}, a monitoring group said; the strike hit "
+        f"a market, and a second strike hit a school."
+        for day, town, weekday in ((21, "Aleppo", "Monday"), (22, "Homs", "Tuesday"))
+    ]
+    shayrat = (
+        "date 2017-04-07\nUS missiles hit Syrian air base\n\nThe US fired 59 Tomahawk missiles "
+        "at Syria's Shayrat air base on Friday, in a strike the US said answered a chemical "
+        "attack on Khan Shaykhun."
+    )
+    for text in (*strikes, shayrat):
+        await bot.send(text, user_id=EDITOR)
+    [reply] = await bot.send("why did the US strike Syria?", user_id=READER)
+    assert reply.startswith("“The <b>US</b> fired 59 Tomahawk missiles"), reply
+
+
 async def test_a_name_in_the_question_is_in_the_quote_as_typed(bot: Harness) -> None:
     bombing = (
         "date 2016-07-10\nRebel fighters killed in suicide bomb attack near Damascus\n\n"

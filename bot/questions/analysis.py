@@ -671,17 +671,24 @@ def _name_pair(found: tuple[int, str], vowels: set[str], num_docs: int) -> bool:
     return found[1] in vowels and found[0] <= num_docs * NAME_MAX_SHARE
 
 
+_ACRONYM = re.compile(r"[A-Z]{2,5}")
+
+
 def analyze(question: str, stats: TermStats) -> Query:
     """Turn a question into the query terms that count, with spelling variants from `stats`."""
     num_docs = max(stats.num_docs(), 1)
     terms: list[QueryTerm] = []
     seen: set[str] = set()
+    typed_case = question != question.upper()
     for match in tokenize(question):
         word = match.group().lower()
-        if word in STOP_WORDS:
+        # A stop word typed in capitals in a question that is not is a name: "the US",
+        # "IS fighters", "WHO warns".
+        named = typed_case and _ACRONYM.fullmatch(match.group()) is not None
+        if word in STOP_WORDS and not named:
             continue
         term = stem(word)
-        if not term or term in seen or term in STOP_WORDS:
+        if not term or term in seen or (term in STOP_WORDS and not named):
             continue
         seen.add(term)
         variants, meant = _variants(word, term, stats)
