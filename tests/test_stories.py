@@ -448,6 +448,16 @@ def test_trend_command_line_writes_a_png(
     assert main(["trend", " ", "--out", str(tmp_path / "none.png")]) == 2
     assert capsys.readouterr().err.startswith("newsbot trend: give the words")
     assert not (tmp_path / "none.png").exists()
+    # A place it cannot write is said before the archive is searched, as export says it.
+    assert main(["trend", "Raqqa", "--out", str(tmp_path / "no" / "t.png")]) == 2
+    assert capsys.readouterr() == (
+        "",
+        f"newsbot trend: there is no folder {tmp_path / 'no'} to write t.png in\n",
+    )
+    assert main(["trend", "Raqqa", "--out", str(tmp_path)]) == 2
+    assert capsys.readouterr().err == (
+        f"newsbot trend: {tmp_path} is a folder; name the file to write, e.g. {tmp_path / 'trend.png'}\n"
+    )
 
 
 async def test_an_edited_article_is_found_by_its_new_text(bot: Harness) -> None:

@@ -10,6 +10,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any, TextIO
 
+from bot.cli.paths import output_problem
 from bot.services import open_services
 from bot.settings import Settings
 from storage.backup import NotEmpty, OutOfOrder, export_rows, import_rows, is_export_header
@@ -47,19 +48,10 @@ async def write_export(settings: Settings, path: Path) -> int:
 
     if path == STDOUT:
         return await _write_to_stdout(settings)
-    if not path.parent.is_dir():
-        print(
-            f"newsbot export: there is no folder {path.parent} to write {path.name} in",
-            file=sys.stderr,
-        )
-        return 1
-    if path.is_dir():  # noqa: ASYNC240 - one stat before the export starts
-        # Found only at the end otherwise, after the whole export, naming the temporary file.
-        print(
-            f"newsbot export: {path} is a folder; name the file to write, "
-            f"e.g. {path / 'newsbot-export.jsonl'}",
-            file=sys.stderr,
-        )
+    # Found only at the end otherwise, after the whole export, naming the temporary file.
+    problem = output_problem(path, "newsbot-export.jsonl")
+    if problem is not None:
+        print(f"newsbot export: {problem}", file=sys.stderr)
         return 1
 
     services = await open_services(settings)

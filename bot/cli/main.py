@@ -33,6 +33,7 @@ from bot.articles.files import (
 )
 from bot.articles.workers import IMPORT_WORKERS
 from bot.cli.backup import is_export_file, restore_export, write_export
+from bot.cli.paths import output_problem
 from bot.i18n import ENGLISH as ENGLISH_TEXTS
 from bot.logs import setup_logging
 from bot.memory import keep_memory_flat
@@ -700,6 +701,10 @@ def _trend(settings: Settings, args: argparse.Namespace) -> int:
             'newsbot trend: give the words, e.g. newsbot trend "Raqqa" --out raqqa.png',
             file=sys.stderr,
         )
+        return 2
+    problem = output_problem(args.out, "trend.png")
+    if problem is not None:
+        print(f"newsbot trend: {problem}", file=sys.stderr)
         return 2
 
     async def compute() -> Any:
