@@ -365,7 +365,7 @@ async def test_a_date_in_the_question_ranks_that_day_first(bot: Harness) -> None
     answers = await bot.services.questions.ask("Aleppo in May 2016")
     assert [h.article.published.strftime("%Y-%m") for h in answers.hits] == ["2016-05"] * 3
     [reply] = await bot.send("Manbij 2016-06-14", user_id=READER)
-    assert "2016-06-14 · trt · " in reply.split("\n")[2]
+    assert "2016-06-14 · TRT World · " in reply.split("\n")[2]
 
 
 async def test_yesterday_and_last_week_count_from_the_asking_day(bot: Harness) -> None:
