@@ -43,6 +43,15 @@ def test_a_stop_word_typed_in_capitals_is_a_name() -> None:
     assert [t.word for t in analyze("WHY DID THE US STRIKE?", stats).terms] == ["strike"]
 
 
+def test_a_word_with_letters_english_does_not_write_is_no_slip_of_a_common_english_word() -> None:
+    # "piégés" (French, trapped) is one letter from "piéces", read "pieces" by the index.
+    stats = Stats({"piec": 300, "sutamarchan": 3})
+    assert [v.term for v in analyze("piégés", stats).terms[0].variants] == ["pieg"]
+    # A name's slip is still read as the name ("sutamacrhán": Sutamarchán).
+    terms = [v.term for v in analyze("sutamacrhán", stats).terms[0].variants]
+    assert terms == ["sutamarchan"]
+
+
 def test_unknown_word_takes_its_closest_frequent_spelling() -> None:
     query = analyze("isladns", Stats({"island": 50, "islay": 1}))
     assert (Variant("island", 1.0),) == query.terms[0].variants

@@ -1256,6 +1256,17 @@ async def test_the_us_typed_in_capitals_is_searched(bot: Harness) -> None:
     assert reply.startswith("“The <b>US</b> fired 59 Tomahawk missiles"), reply
 
 
+async def test_a_name_typed_with_its_accents_is_the_name_written_without(bot: Harness) -> None:
+    await bot.send(
+        "date 2017-04-05\nLeaders discuss attack\n\nTurkish President Recep Tayyip Erdogan and "
+        "Russian President Vladimir Putin discussed Tuesday's attack by telephone.",
+        user_id=EDITOR,
+    )
+    for question in ("Erdoğan Putin", "Erdogan Putin"):
+        [reply] = await bot.send(question, user_id=READER)
+        assert reply.startswith("“Turkish President Recep Tayyip <b>Erdogan</b>"), (question, reply)
+
+
 async def test_a_name_in_the_question_is_in_the_quote_as_typed(bot: Harness) -> None:
     bombing = (
         "date 2016-07-10\nRebel fighters killed in suicide bomb attack near Damascus\n\n"

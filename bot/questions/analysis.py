@@ -6,6 +6,7 @@ import itertools
 import math
 import operator
 import re
+import unicodedata
 from dataclasses import dataclass
 from enum import Enum
 from functools import lru_cache
@@ -462,6 +463,15 @@ def _variants(word: str, term: str, stats: TermStats) -> tuple[tuple[Variant, ..
         if cand_term and cand_term != term and cand_term not in STOP_TERMS:
             found[cand_term] = stats.doc_freq(cand_term)
             spelled.setdefault(cand_term, []).append(cand_word)
+    if not word.isascii():
+        # A word with letters English does not write (é, ğ) is a name or another language's
+        # word: a slip of another such word ("sutamacrhán", Sutamarchán), not of a word English
+        # uses often ("civils piégés" is no question about "pieces").
+        found = {
+            t: n
+            for t, n in found.items()
+            if not any(is_common(folded(w), "en") for w in spelled[t])
+        }
     if stem_only:
         # The archive's count of such a word is another's: a reading of it needs a word English
         # uses often ("minted" is no slip of the rare "minuted"), but for its other spellings.
@@ -522,6 +532,13 @@ def _variants(word: str, term: str, stats: TermStats) -> tuple[tuple[Variant, ..
             continue
         variants.append(Variant(cand_term, weight))
     return (tuple(variants) if variants else (Variant(term, 1.0),)), meant
+
+
+def folded(word: str) -> str:
+    """The word without its accents ("piéces": "pieces"), as the index folds it."""
+    return "".join(
+        ch for ch in unicodedata.normalize("NFKD", word) if not unicodedata.combining(ch)
+    )
 
 
 def _slip_of_common(word: str, term: str) -> bool:

@@ -23,7 +23,16 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from bot.questions.analysis import STOP_WORDS, WORD_RE, Query, QueryTerm, stem, stems, word_set
+from bot.questions.analysis import (
+    STOP_WORDS,
+    WORD_RE,
+    Query,
+    QueryTerm,
+    folded,
+    stem,
+    stems,
+    word_set,
+)
 
 # "X of Y": at most this many function words between X and Y in the article, in either order
 # ("population of Aleppo", "Aleppo's population", "leader of the group").
@@ -235,7 +244,12 @@ def _as_typed(term: QueryTerm, held: dict[str, list[str]]) -> bool:
 
 
 def _same_word(typed: str, token: str) -> bool:
-    """Whether `token` is `typed` or its plural ("states", "dictionaries"), or the reverse."""
+    """Whether `token` is `typed` or its plural ("states", "dictionaries"), or the reverse,
+    accents aside as the index has them ("Erdoğan" is written "Erdogan")."""
+    if token == typed:
+        return True
+    if not typed.isascii():
+        typed = folded(typed)
     return token == typed or _plural(typed) == token or _plural(token) == typed
 
 
