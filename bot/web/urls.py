@@ -28,14 +28,39 @@ TRAILING_PUNCTUATION = ".,;:!?)]}»”’'"
 ADDRESS_LIKE = re.compile(r"[a-z][a-z0-9+.\-]*://\S*", re.IGNORECASE)
 
 
+# The word after an address on its line that goes on as an address does (a path, a query, a
+# page's ending), where the first word of a headline beside it would not: "http://a b/" and
+# "https://x.org/syria- raqqa.html" are addresses with a space typed or pasted into them
+# ("24/7", "9/11" and "2017/07/04" are a headline's).
+RUNS_ON = re.compile(
+    r"""[ \t]+(?:
+        (?![\d/]+[\s.,;:!?)]*(?:\s|$)) [^\s/]*/\S*         # a path: b/, raqqa/dam
+        | \S*\?\S*=\S*                                      # a query: ?id=3
+        | \S+\.(?:s?html?|php|aspx?|jsp)(?:[?\#]\S*)?        # a page: raqqa-dam.html
+    )(?=\s|$)""",
+    re.IGNORECASE | re.VERBOSE,
+)
+
+
 def find_link(text: str) -> str | None:
-    """The one address in a message that is mostly a link; None for anything else."""
-    links = {match.rstrip(TRAILING_PUNCTUATION) for match in URL.findall(text)}
+    """The one address in a message that is mostly a link; None for anything else.
+
+    An address a space cuts in two is found whole, space and all ("http://a b/"): fetching
+    it says so, where fetching its first part would fetch the wrong page.
+    """
+    found = [_with_run_on(text, match) for match in URL.finditer(text)]
+    links = {written.rstrip(TRAILING_PUNCTUATION) for written in found}
     if len(links) != 1:
         return None
-    link = links.pop()
-    beside = URL.sub(" ", text).strip()
-    return link if len(beside) <= MAX_TEXT_BESIDE_LINK else None
+    beside = text
+    for written in found:
+        beside = beside.replace(written, " ", 1)
+    return links.pop() if len(beside.strip()) <= MAX_TEXT_BESIDE_LINK else None
+
+
+def _with_run_on(text: str, match: re.Match[str]) -> str:
+    run_on = RUNS_ON.match(text, match.end())
+    return match.group() + run_on.group() if run_on is not None else match.group()
 
 
 def find_address(text: str) -> str | None:
