@@ -318,3 +318,29 @@ async def test_a_page_that_names_no_outlet_is_credited_to_its_sites_domain(
     assert await bot.send(url, user_id=EDITOR) == [
         f"Saved #1: Quake hits the coast (2019-11-20, {source})"
     ]
+
+
+async def test_several_addresses_in_one_message_are_each_fetched(
+    bot: Harness, site: WebSite
+) -> None:
+    # They were stored as one article whose text was the addresses themselves.
+    vw, titan = site.html("/vw", page(VW)), site.html("/titan", page(TITAN))
+    assert await bot.send(f"/add {vw} {titan}", user_id=EDITOR) == [
+        "Saved #1: The VW ID. SPACE VIZZION is a weird EV sports wagon with a secret message "
+        "(2019-11-20, SlashGear)",
+        TITAN_LINE.replace("#1", "#2"),
+    ]
+    # A line each, in a private message, the same; a reader's are refused once.
+    again = [site.html(f"/titan-{n}", page(TITAN)) for n in range(11)]
+    duplicate = (
+        "Already in the archive as #2: The First Map of Saturn's Moon Titan Just Revealed "
+        "Some Tantalising Features — /read_2"
+    )
+    assert await bot.send("\n".join(again), user_id=EDITOR) == [duplicate] * 10 + [
+        "Only the first 10 addresses of a message are fetched; send the others again."
+    ]
+    assert await bot.send(f"{vw}\n{titan}", user_id=READER) == [
+        "Sorry, only the newsroom's editors can add or change articles. You can ask me anything "
+        "about the archive, though."
+    ]
+    assert (await bot.services.archive.articles.stats()).articles == 2
