@@ -235,6 +235,22 @@ async def test_digest_now_and_preview(bot: Harness) -> None:
     assert len(sent) == 1 and "Dam repairs start" in sent[0] and "Schools reopen" not in sent[0]
 
 
+async def test_digest_and_subscribe_with_thousands_of_topic_words(bot: Harness) -> None:
+    # The reply named them all: over Telegram's 4,096 characters, it failed ("Sorry, something
+    # went wrong"). Both keep 200 characters of them, cut between words.
+    words = " ".join(f"w{n}" for n in range(1500))
+    kept = " ".join(f"w{n}" for n in range(52))
+    assert (len(words), len(kept)) == (7889, 197)
+    assert await bot.send(f"/digest {words}", user_id=READER) == [
+        f"Nothing new on {kept} in the last 24 hours.\n"
+        "The archive is empty: send me an article, a link or a file."
+    ]
+    assert await bot.send(f"/subscribe 08:00 {words}", user_id=READER) == [
+        f"Subscribed: a digest about {kept} every day at 08:00 (UTC). /timezone changes the "
+        "time zone; /unsubscribe stops it."
+    ]
+
+
 async def test_a_channel_subscribes_by_posting_the_command(bot: Harness) -> None:
     channel = -100888
     update = bot.updates.channel_post("/subscribe 06:30 dam", chat_id=channel, title="Our channel")
