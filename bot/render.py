@@ -11,6 +11,8 @@ from typing import Protocol
 from bot.i18n import ENGLISH, Phrase, Texts
 
 MESSAGE_LIMIT = 4096
+# The callback data of an answer's "More ▸" button starts with this (then the offset).
+MORE_PREFIX = "more:"
 PARAGRAPH = re.compile(r"\n\s*\n")
 
 
