@@ -36,6 +36,16 @@ def escape(text: str) -> str:
     return html.escape(text, quote=False)
 
 
+# What a reply repeats of a user's argument: an address, a code or a word they typed (4,000
+# characters of it would be the reply, in several messages).
+ECHO_LIMIT = 200
+
+
+def echoed(text: str, limit: int = ECHO_LIMIT) -> str:
+    """A user's argument as a reply repeats it: at most `limit` characters, `…` where cut."""
+    return text if len(text) <= limit else text[:limit].rstrip() + "…"
+
+
 # Quotation marks inside a quote become single ones, as in print ("““Coalition forces ...,”
 # Centcom said.”" read as a typo): one character for one, so highlight spans stay put.
 _NESTED = str.maketrans({"“": "‘", "”": "’"})

@@ -32,7 +32,7 @@ from bot.articles.files import UnreadableFile, shown_name
 from bot.articles.parsing import MessageKind, classify_message, date_line_notes
 from bot.context import Context
 from bot.i18n import N_, Explained, Phrase, Texts
-from bot.render import duplicate_line, escape, no_article_line, saved_line
+from bot.render import duplicate_line, echoed, escape, no_article_line, saved_line
 from bot.web.fetch import FetchError
 from bot.web.urls import MAX_LINKS, find_addresses, find_anchored_link
 from handlers.common import (
@@ -451,7 +451,11 @@ async def ingest_link(
         # Worked out first: the catalogue's extractor skips a call with a call of texts in it.
         reason = escape(why(exc, await texts(update, context)))
         await say(
-            update, context, "Could not add {link}: {reason}", link=escape(link), reason=reason
+            update,
+            context,
+            "Could not add {link}: {reason}",
+            link=escape(echoed(link)),
+            reason=reason,
         )
         return
     await _saved(update, context, written)

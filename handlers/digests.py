@@ -17,7 +17,7 @@ from bot.digests.subscriptions import (
     TooMany,
 )
 from bot.i18n import N_, Texts
-from bot.render import escape
+from bot.render import echoed, escape
 from handlers.common import actor, args_text, reply, reply_parts, services, texts
 from handlers.permissions import chat_admins_only
 
@@ -32,8 +32,6 @@ TIMEZONE_USAGE = N_(
     "Usage: /timezone <city or Area/City>, for example /timezone Beirut or /timezone UTC+3"
 )
 MAX_SUBSCRIPTIONS = 10
-# An argument echoed back is cut to this many characters (it may be 4,000 of them).
-ECHO_CHARACTERS = 64
 
 
 def _chat_of(update: Update) -> ChatRef | None:
@@ -155,9 +153,7 @@ def _not_named(language: Texts, outcome: NotNamed, context: Context) -> str:
     """What to answer an /unsubscribe that named no one digest: the ones it could name."""
     if not outcome.choices:
         return language("This chat has no digests.")
-    asked = outcome.asked
-    if len(asked) > ECHO_CHARACTERS:
-        asked = asked[:ECHO_CHARACTERS].rstrip() + "…"
+    asked = echoed(outcome.asked, 64)
     if outcome.several:
         head = language.plural(
             "“{what}” fits {n} digest; /unsubscribe with its number:",
