@@ -103,10 +103,18 @@ async def test_unsubscribe_names_a_digest_as_subscriptions_shows_it(bot: Harness
         "this list, or all:\n1. 08:00 UTC — everything"
     ]
     assert await bot.send("/unsubscribe 8am", user_id=READER) == ["Removed 1 digest."]
+    # Four digits with a leading zero are a time, as /subscribe reads them.
+    await bot.send("/subscribe 0730", user_id=READER)
+    assert await bot.send("/unsubscribe 0730", user_id=READER) == ["Removed 1 digest."]
     assert await bot.send("/unsubscribe 1", user_id=READER) == ["This chat has no digests."]
     assert await bot.send("/unsubscribe", user_id=READER) == ["This chat has no digests."]
     entries = [e.detail for e in await bot.services.audit.recent(10) if e.action == "unsubscribe"]
-    assert entries == ["1 removed (8am)", "1 removed (20:00 raqqa)", "1 removed (7:30pm)"]
+    assert entries == [
+        "1 removed (0730)",
+        "1 removed (8am)",
+        "1 removed (20:00 raqqa)",
+        "1 removed (7:30pm)",
+    ]
 
 
 async def test_daily_digest_is_sent_once_with_what_arrived(bot: Harness) -> None:

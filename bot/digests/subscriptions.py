@@ -167,8 +167,8 @@ class SubscriptionService:
         numbered = tuple(enumerate(subs, start=1))
         if arg == "all":
             chosen = subs
-        elif arg.isdecimal():
-            if not (len(arg) < 4 and 1 <= int(arg) <= len(subs)):
+        elif arg.isdecimal() and len(arg) < 4:  # (0730 is a time, as /subscribe reads it)
+            if not 1 <= int(arg) <= len(subs):
                 return NotNamed(typed, numbered)
             chosen = [subs[int(arg) - 1]]
         else:
