@@ -52,13 +52,19 @@ def _removed(match: re.Match[str], texts: Texts) -> str:
     return f"{removed} ({match['what']})" if match["what"] is not None else removed
 
 
+# The origin `newsbot import` writes: "the command line (fakes.jsonl, raqqa.txt)".
+_COMMAND_LINE = re.compile(r"the command line \((?P<names>.*)\)", re.S)
+
+
 def _imported(match: re.Match[str], texts: Texts) -> str:
     n = int(match["n"])
     if match["origin"] is None:
         return texts.plural("{n} added", "{n} added", n)
-    return texts.plural(
-        "{n} added from {origin}", "{n} added from {origin}", n, origin=match["origin"]
-    )
+    origin = match["origin"]
+    if command_line := _COMMAND_LINE.fullmatch(origin):
+        # (a file's name stays as it is, the words around it do not)
+        origin = texts("the command line ({names})", names=command_line["names"])
+    return texts.plural("{n} added from {origin}", "{n} added from {origin}", n, origin=origin)
 
 
 def _purged(match: re.Match[str], texts: Texts) -> str:

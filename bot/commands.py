@@ -36,7 +36,7 @@ _PLACEHOLDERS = frozenset(
         N_("<n>"),
         N_("[topic words]"),
         N_("[time] [topic words]"),
-        N_("<n|all>"),
+        N_("<n|time|all>"),
         N_("[city or Area/City]"),
         N_("<words>"),
         N_("<text>"),
@@ -61,7 +61,10 @@ COMMANDS: tuple[Command, ...] = (
     ),
     Command("subscriptions", "/subscriptions", "This chat's digests, numbered"),
     Command(
-        "unsubscribe", "/unsubscribe <n|all>", "Stop digest n, or all of them", who=CHAT_ADMINS
+        "unsubscribe",
+        "/unsubscribe <n|time|all>",
+        "Stop digest n (or the one at that time), or all of them",
+        who=CHAT_ADMINS,
     ),
     Command(
         "timezone",

@@ -11,6 +11,8 @@ from typing import Protocol
 from bot.i18n import ENGLISH, Phrase, Texts
 
 MESSAGE_LIMIT = 4096
+# The callback data of an answer's "More ▸" button starts with this (then the offset).
+MORE_PREFIX = "more:"
 PARAGRAPH = re.compile(r"\n\s*\n")
 
 
@@ -32,6 +34,16 @@ def _fitting_prefix(text: str, limit: int) -> int:
 def escape(text: str) -> str:
     """Escape text for Telegram's HTML parse mode."""
     return html.escape(text, quote=False)
+
+
+# What a reply repeats of a user's argument: an address, a code or a word they typed (4,000
+# characters of it would be the reply, in several messages).
+ECHO_LIMIT = 200
+
+
+def echoed(text: str, limit: int = ECHO_LIMIT) -> str:
+    """A user's argument as a reply repeats it: at most `limit` characters, `…` where cut."""
+    return text if len(text) <= limit else text[:limit].rstrip() + "…"
 
 
 # Quotation marks inside a quote become single ones, as in print ("““Coalition forces ...,”

@@ -16,6 +16,7 @@ from telegram.ext import (
 
 from bot.commands import COMMANDS
 from bot.context import Context
+from bot.render import MORE_PREFIX
 from bot.settings import Settings
 from handlers import admin, articles, digests, feeds, languages, questions, stories
 from handlers.common import STALE_BUTTON, say, texts
@@ -96,9 +97,7 @@ def register_handlers(app: Application[Any, Any, Any, Any, Any, Any], settings: 
     )
     app.add_handler(MessageHandler(private & ~filters.TEXT & ~filters.CAPTION, _unsupported))
     app.add_handler(MessageHandler(private & filters.COMMAND, _unknown_command))
-    app.add_handler(
-        CallbackQueryHandler(questions.more_callback, pattern=f"^{questions.MORE_PREFIX}")
-    )
+    app.add_handler(CallbackQueryHandler(questions.more_callback, pattern=f"^{MORE_PREFIX}"))
     app.add_handler(CallbackQueryHandler(admin.delete_callback, pattern=f"^{admin.DELETE_PREFIX}"))
     app.add_handler(
         CallbackQueryHandler(articles.kind_callback, pattern=f"^{articles.KIND_PREFIX}")

@@ -32,9 +32,9 @@ from bot.articles.files import UnreadableFile, shown_name
 from bot.articles.parsing import MessageKind, classify_message, date_line_notes
 from bot.context import Context
 from bot.i18n import N_, Explained, Phrase, Texts
-from bot.render import duplicate_line, escape, no_article_line, saved_line
+from bot.render import duplicate_line, echoed, escape, no_article_line, saved_line
 from bot.web.fetch import FetchError
-from bot.web.urls import find_address, find_anchored_link
+from bot.web.urls import MAX_LINKS, find_addresses, find_anchored_link
 from handlers.common import (
     REFUSE_EDITORS_ONLY,
     actor,
@@ -76,8 +76,7 @@ async def private_text(update: Update, context: Context) -> None:
     text = message.text or message.caption if message is not None else None
     if message is None or not text:
         return
-    link = message_link(message)
-    if link is not None:
+    if message_links(message):
         # A link (or a forwarded post that is mostly one) is an article to fetch, for editors.
         await ingest_link_as_editor(update, context)
         return
@@ -151,9 +150,9 @@ async def add_command(update: Update, context: Context) -> None:
     if not text.strip():
         await say(update, context, ADD_USAGE, plain=True)
         return
-    link = message_link(source_message) if source_message is not message else find_address(text)
-    if link is not None:
-        await ingest_link(update, context, source_message, link)
+    links = message_links(source_message) if source_message is not message else find_addresses(text)
+    if links:
+        await ingest_links(update, context, source_message, links)
         return
     await ingest(update, context, source_message, text)
 
@@ -403,35 +402,60 @@ async def ingest(
 async def ingest_link_as_editor(update: Update, context: Context) -> None:
     """The message is a link to an article: editors' links are fetched, anyone else is refused."""
     message = update.effective_message
-    link = message_link(message) if message is not None else None
-    if message is not None and link is not None:
-        await ingest_link(update, context, message, link)
+    links = message_links(message) if message is not None else []
+    if message is not None and links:
+        await ingest_links(update, context, message, links)
 
 
-def message_link(message: Message) -> str | None:
-    """The article address a message is mostly made of: written out, or behind its linked
+def message_links(message: Message) -> list[str]:
+    """The article addresses a message is mostly made of: written out, or behind its linked
     words (a channel's "Read more"), in its text or a media caption."""
     text = message.text or message.caption or ""
-    link = find_address(text) if text else None
-    if link is not None or not text:
-        return link
+    links = find_addresses(text) if text else []
+    if links or not text:
+        return links
     kinds: list[str | None] = [MessageEntity.TEXT_LINK]
     linked = (
         message.parse_entities(kinds) if message.text else message.parse_caption_entities(kinds)
     )
-    return find_anchored_link(text, [(e.url, words) for e, words in linked.items() if e.url])
+    link = find_anchored_link(text, [(e.url, words) for e, words in linked.items() if e.url])
+    return [link] if link is not None else []
 
 
-async def ingest_link(update: Update, context: Context, source: Message, link: str) -> None:
+async def ingest_links(
+    update: Update, context: Context, source: Message, links: Sequence[str]
+) -> None:
+    """Fetch each article address of a message (at most MAX_LINKS), a reply each."""
+    for link in links[:MAX_LINKS]:
+        await ingest_link(update, context, source, link, one_of_several=len(links) > 1)
+    if len(links) > MAX_LINKS:
+        await say(
+            update,
+            context,
+            "Only the first {most} addresses of a message are fetched; send the others again.",
+            most=MAX_LINKS,
+        )
+
+
+async def ingest_link(
+    update: Update, context: Context, source: Message, link: str, *, one_of_several: bool = False
+) -> None:
     """Fetch the article at `link`, store it once and answer 'Saved #N …' or why not."""
-    origin = Origin(source.chat_id, source.message_id, user_id(update))
+    # A message is the origin of one article (its edits edit that one): one of several
+    # addresses in it has the chat and who sent it, not the message.
+    message_id = None if one_of_several else source.message_id
+    origin = Origin(source.chat_id, message_id, user_id(update))
     try:
         written = await services(context).web.add_link(link, origin=origin, actor=actor(update))
     except (FetchError, RejectedInput) as exc:
         # Worked out first: the catalogue's extractor skips a call with a call of texts in it.
         reason = escape(why(exc, await texts(update, context)))
         await say(
-            update, context, "Could not add {link}: {reason}", link=escape(link), reason=reason
+            update,
+            context,
+            "Could not add {link}: {reason}",
+            link=escape(echoed(link)),
+            reason=reason,
         )
         return
     await _saved(update, context, written)

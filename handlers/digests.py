@@ -2,13 +2,22 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from telegram import Chat, Update
 
 from bot.context import Context
 from bot.digests.requests import zone_label
-from bot.digests.subscriptions import AlreadyExists, ChatRef, NotATime, TooMany
-from bot.i18n import N_
-from bot.render import escape
+from bot.digests.subscriptions import (
+    AlreadyExists,
+    ChatRef,
+    NotATime,
+    NotNamed,
+    SubscriptionInfo,
+    TooMany,
+)
+from bot.i18n import N_, Texts
+from bot.render import echoed, escape
 from handlers.common import actor, args_text, reply, reply_parts, services, texts
 from handlers.permissions import chat_admins_only
 
@@ -16,7 +25,9 @@ SUBSCRIBE_USAGE = N_(
     "Usage: /subscribe [time] [topic words], for example /subscribe 08:00, /subscribe 8am or "
     "/subscribe 7:30pm syria raqqa"
 )
-UNSUBSCRIBE_USAGE = N_("Usage: /unsubscribe <n|all>; /subscriptions lists the numbers.")
+UNSUBSCRIBE_USAGE = N_(
+    "Usage: /unsubscribe <n|time|all>, for example /unsubscribe 2 or /unsubscribe 08:00"
+)
 TIMEZONE_USAGE = N_(
     "Usage: /timezone <city or Area/City>, for example /timezone Beirut or /timezone UTC+3"
 )
@@ -100,12 +111,21 @@ async def subscriptions(update: Update, context: Context) -> None:
         await reply(update, language.html(text))
         return
     lines = [language("This chat's digests:")]
-    for number, sub in enumerate(subs, start=1):
+    lines += _digest_lines(language, enumerate(subs, start=1), chats.default_timezone)
+    await reply(update, language.html("\n".join(lines)))
+
+
+def _digest_lines(
+    language: Texts, numbered: Iterable[tuple[int, SubscriptionInfo]], default_timezone: str
+) -> list[str]:
+    """One line a digest, as /subscriptions numbers them: `2. 07:30 UTC — raqqa dam`."""
+    lines = []
+    for number, sub in numbered:
         about = escape(sub.topics) if sub.topics else language("everything")
         paused = " " + language("(paused)") if not sub.active else ""
-        tz = escape(zone_label(sub.timezone or chats.default_timezone))
+        tz = escape(zone_label(sub.timezone or default_timezone))
         lines.append(f"{number}. {sub.time_of_day} {tz} — {about}{paused}")
-    await reply(update, language.html("\n".join(lines)))
+    return lines
 
 
 @chat_admins_only
@@ -118,13 +138,8 @@ async def unsubscribe(update: Update, context: Context) -> None:
         chat.id, args_text(message), actor=actor(update)
     )
     language = await texts(update, context)
-    if outcome.removed is None:
-        has = (
-            language.plural("This chat has {n}.", "This chat has {n}.", outcome.remaining)
-            if outcome.remaining
-            else language("This chat has none.")
-        )
-        await reply(update, language.html(escape(language(UNSUBSCRIBE_USAGE)) + " " + has))
+    if isinstance(outcome, NotNamed):
+        await reply(update, language.html(_not_named(language, outcome, context)))
         return
     if outcome.removed == 0:
         # ("Removed 0 digests." read as if something had gone wrong.)
@@ -132,6 +147,30 @@ async def unsubscribe(update: Update, context: Context) -> None:
         return
     text = language.plural("Removed {n} digest.", "Removed {n} digests.", outcome.removed)
     await reply(update, language.html(text))
+
+
+def _not_named(language: Texts, outcome: NotNamed, context: Context) -> str:
+    """What to answer an /unsubscribe that named no one digest: the ones it could name."""
+    if not outcome.choices:
+        return language("This chat has no digests.")
+    asked = echoed(outcome.asked, 64)
+    if outcome.several:
+        head = language.plural(
+            "“{what}” fits {n} digest; /unsubscribe with its number:",
+            "“{what}” fits {n} digests; /unsubscribe with the number of one:",
+            len(outcome.choices),
+            what=escape(asked),
+        )
+    elif asked:
+        head = language(
+            "This chat has no digest “{what}”; /unsubscribe takes a number or a time from "
+            "this list, or all:",
+            what=escape(asked),
+        )
+    else:
+        head = escape(language(UNSUBSCRIBE_USAGE)) + "\n" + language("This chat's digests:")
+    default_timezone = services(context).digest_subscriptions.default_timezone
+    return "\n".join([head, *_digest_lines(language, outcome.choices, default_timezone)])
 
 
 async def timezone(update: Update, context: Context) -> None:

@@ -9,7 +9,7 @@ from telegram import Update
 from bot.context import Context, NewsApp
 from bot.feeds.parse import FeedError
 from bot.i18n import N_
-from bot.render import escape, feed_lines
+from bot.render import echoed, escape, feed_lines
 from bot.web.fetch import FetchError
 from handlers.common import (
     RUN_LATE,
@@ -66,7 +66,11 @@ async def _add(update: Update, context: Context, url: str, topics: str) -> None:
         # Worked out first: the catalogue's extractor skips a call with a call of texts in it.
         reason = escape(exc.said(await texts(update, context)))
         await say(
-            update, context, "Could not follow {url}: {reason}", url=escape(url), reason=reason
+            update,
+            context,
+            "Could not follow {url}: {reason}",
+            url=escape(echoed(url)),
+            reason=reason,
         )
         return
     language = await texts(update, context)

@@ -7,7 +7,7 @@ from telegram import Update
 from bot.context import Context
 from bot.i18n import LANGUAGES
 from bot.languages import known
-from bot.render import escape, no_article_line
+from bot.render import echoed, escape, no_article_line
 from handlers.articles import not_yet_searchable
 from handlers.common import (
     actor,
@@ -85,7 +85,7 @@ async def lang_command(update: Update, context: Context) -> None:
                 escape(
                     language(
                         "{code} is not a language code I know: try en, ar, ru, fr or fa.",
-                        code=code,
+                        code=echoed(code, 20),
                     )
                 )
             ),

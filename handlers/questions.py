@@ -21,7 +21,7 @@ from bot.questions.courtesy import courtesy_reply
 from bot.questions.limits import Verdict, slow_down_button, slow_down_text
 from bot.questions.replies import answers_html
 from bot.questions.service import MAX_QUESTION_CHARS, PAGE_SIZE, Answers
-from bot.render import byline, escape, no_article_line, split_article
+from bot.render import MORE_PREFIX, byline, escape, no_article_line, split_article
 from handlers.common import (
     STALE_BUTTON,
     args_text,
@@ -38,7 +38,6 @@ from handlers.common import (
 ASK_USAGE = N_("Usage: /ask <question>, for example /ask civilians trapped in Raqqa?")
 READ_USAGE = N_("Usage: /read <article number>, for example /read 42 (or tap /read_42).")
 READ_PATTERN = re.compile(r"^/read_(\d{1,18})(?:@\w+)?\s*$")
-MORE_PREFIX = "more:"
 INLINE_RESULTS = 10
 INLINE_CLOSEST = N_("No answer in the archive; closest article, may not answer.")
 TOO_LONG = N_(

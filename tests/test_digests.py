@@ -62,12 +62,59 @@ async def test_subscribe_list_and_unsubscribe(bot: Harness) -> None:
         "This chat's digests:\n1. 07:30 UTC — raqqa dam"
     ]
     assert await bot.send("/unsubscribe 5", user_id=READER) == [
-        "Usage: /unsubscribe &lt;n|all&gt;; /subscriptions lists the numbers. This chat has 1."
+        "This chat has no digest “5”; /unsubscribe takes a number or a time from this list, "
+        "or all:\n1. 07:30 UTC — raqqa dam"
     ]
     assert await bot.send("/unsubscribe all", user_id=READER) == ["Removed 1 digest."]
     assert await bot.send("/unsubscribe all", user_id=READER) == ["This chat has no digests."]
     bot.clock.set(dt.datetime(2026, 11, 26, 9, 0, tzinfo=dt.UTC))
     assert await run_digest_job(bot) == []
+
+
+async def test_unsubscribe_names_a_digest_as_subscriptions_shows_it(bot: Harness) -> None:
+    await bot.send("/subscribe 08:00", user_id=READER)
+    await bot.send("/subscribe 19:30 raqqa", user_id=READER)
+    await bot.send("/subscribe 8pm Raqqa", user_id=READER)
+    listing = "1. 08:00 UTC — everything\n2. 19:30 UTC — raqqa\n3. 20:00 UTC — Raqqa"
+    assert await bot.send("/unsubscribe", user_id=READER) == [
+        "Usage: /unsubscribe &lt;n|time|all&gt;, for example /unsubscribe 2 or /unsubscribe "
+        "08:00\nThis chat's digests:\n" + listing
+    ]
+    # A number past the list, a time or words no digest has: nothing goes, the list shows.
+    for wrong in ("5", "9:15", "25:00", "Dam"):
+        assert await bot.send(f"/unsubscribe {wrong}", user_id=READER) == [
+            f"This chat has no digest “{wrong}”; /unsubscribe takes a number or a time from "
+            "this list, or all:\n" + listing
+        ], wrong
+    # Words two digests share name neither.
+    assert await bot.send("/unsubscribe raqqa", user_id=READER) == [
+        "“raqqa” fits 2 digests; /unsubscribe with the number of one:\n"
+        "2. 19:30 UTC — raqqa\n3. 20:00 UTC — Raqqa"
+    ]
+    # Its time as /subscribe takes it, with or without its words, names one.
+    assert await bot.send("/unsubscribe 7:30pm", user_id=READER) == ["Removed 1 digest."]
+    assert await bot.send("/unsubscribe 20:00 raqqa", user_id=READER) == ["Removed 1 digest."]
+    assert await bot.send("/subscriptions", user_id=READER) == [
+        "This chat's digests:\n1. 08:00 UTC — everything"
+    ]
+    huge = "x" * 5000
+    assert await bot.send(f"/unsubscribe {huge}", user_id=READER) == [
+        f"This chat has no digest “{'x' * 64}…”; /unsubscribe takes a number or a time from "
+        "this list, or all:\n1. 08:00 UTC — everything"
+    ]
+    assert await bot.send("/unsubscribe 8am", user_id=READER) == ["Removed 1 digest."]
+    # Four digits with a leading zero are a time, as /subscribe reads them.
+    await bot.send("/subscribe 0730", user_id=READER)
+    assert await bot.send("/unsubscribe 0730", user_id=READER) == ["Removed 1 digest."]
+    assert await bot.send("/unsubscribe 1", user_id=READER) == ["This chat has no digests."]
+    assert await bot.send("/unsubscribe", user_id=READER) == ["This chat has no digests."]
+    entries = [e.detail for e in await bot.services.audit.recent(10) if e.action == "unsubscribe"]
+    assert entries == [
+        "1 removed (0730)",
+        "1 removed (8am)",
+        "1 removed (20:00 raqqa)",
+        "1 removed (7:30pm)",
+    ]
 
 
 async def test_daily_digest_is_sent_once_with_what_arrived(bot: Harness) -> None:
@@ -194,6 +241,22 @@ async def test_digest_now_and_preview(bot: Harness) -> None:
     await add_articles(bot, "Dam repairs start", "Schools reopen")
     sent = await bot.send("/digest dam", user_id=READER)
     assert len(sent) == 1 and "Dam repairs start" in sent[0] and "Schools reopen" not in sent[0]
+
+
+async def test_digest_and_subscribe_with_thousands_of_topic_words(bot: Harness) -> None:
+    # The reply named them all: over Telegram's 4,096 characters, it failed ("Sorry, something
+    # went wrong"). Both keep 200 characters of them, cut between words.
+    words = " ".join(f"w{n}" for n in range(1500))
+    kept = " ".join(f"w{n}" for n in range(52))
+    assert (len(words), len(kept)) == (7889, 197)
+    assert await bot.send(f"/digest {words}", user_id=READER) == [
+        f"Nothing new on {kept} in the last 24 hours.\n"
+        "The archive is empty: send me an article, a link or a file."
+    ]
+    assert await bot.send(f"/subscribe 08:00 {words}", user_id=READER) == [
+        f"Subscribed: a digest about {kept} every day at 08:00 (UTC). /timezone changes the "
+        "time zone; /unsubscribe stops it."
+    ]
 
 
 async def test_a_channel_subscribes_by_posting_the_command(bot: Harness) -> None:

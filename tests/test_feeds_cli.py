@@ -187,7 +187,8 @@ def test_import_refuses_malformed_addresses_in_words(
     )
     assert captured.err.splitlines()[-5:] == [
         "  http://256.1.1.1/: 256.1.1.1 is not a valid host name or IP address.",
-        "  http://a b/: a b is not a valid host name or IP address.",
+        "  http://a b/: That address has a space in it, so nothing was fetched; write it "
+        "without the space.",
         "  http://: That address has no host name.",
         "  http://[::1: That is not a valid web address.",
         "  ftp://x: Only http and https addresses are fetched.",

@@ -54,6 +54,21 @@ async def test_hostile_message_gets_a_clear_reply(
     assert 1 in [h.article.id for h in hits]
 
 
+async def test_a_huge_argument_is_repeated_cut_in_one_message(bot: Harness) -> None:
+    # The whole argument was repeated: three messages for a 5,000-character address.
+    address = "ftp://example.org/" + "a" * 5000
+    shown = "ftp://example.org/" + "a" * 182 + "…"
+    assert await bot.send(f"/add {address}", user_id=EDITOR) == [
+        f"Could not add {shown}: Only http and https addresses are fetched."
+    ]
+    assert await bot.send(f"/feed add {address}", user_id=EDITOR) == [
+        f"Could not follow {shown}: Only http and https addresses are fetched."
+    ]
+    assert await bot.send("/lang 1 " + "f" * 5000, user_id=EDITOR) == [
+        "ffffffffffffffffffff… is not a language code I know: try en, ar, ru, fr or fa."
+    ]
+
+
 FILE_REPLIES = {
     "at the size limit": "That text is too long to be one article (20,971,520 characters; "
     "the limit is 200,000).",

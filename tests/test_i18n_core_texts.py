@@ -194,6 +194,11 @@ def entry(action: str, detail: str) -> AuditRecord:
         ),
         ("import", "5 added", "импорт: добавлено 5 статей"),
         ("import", "21 added from a.jsonl", "импорт: добавлена 21 статья из a.jsonl"),
+        (
+            "import",
+            "789 added from the command line (fakes.jsonl, raqqa-2017-07-04.txt)",
+            "импорт: добавлено 789 статей из командной строки (fakes.jsonl, raqqa-2017-07-04.txt)",
+        ),
         ("unsubscribe", "2 removed", "отписка: отменено 2 дайджеста"),
         # A detail that is data, or of a shape this version does not write, is shown as kept.
         ("lang", "fr", "язык: fr"),

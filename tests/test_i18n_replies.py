@@ -61,8 +61,8 @@ async def test_a_russian_reader_subscribes_and_unsubscribes_in_russian(bot: Harn
         "Дайджесты этого чата:\n1. 08:00 UTC — всё подряд\n2. 07:30 UTC — raqqa dam"
     ]
     assert await bot.send("/unsubscribe 9", user_id=READER, language_code=RU) == [
-        "Использование: /unsubscribe &lt;n|all&gt;; номера показывает /subscriptions. "
-        "В этом чате 2 дайджеста."
+        "В этом чате нет дайджеста «9»; /unsubscribe принимает номер или время из этого "
+        "списка либо all:\n1. 08:00 UTC — всё подряд\n2. 07:30 UTC — raqqa dam"
     ]
     assert await bot.send("/unsubscribe all", user_id=READER, language_code=RU) == [
         "Отменено 2 дайджеста."

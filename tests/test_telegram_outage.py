@@ -135,13 +135,15 @@ def test_run_starts_once_telegram_can_be_reached(
     assert TOKEN not in logs
 
 
+@pytest.mark.parametrize("mode", ["polling", "webhook"])
 @pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM])
-def test_a_webhook_bot_stopped_while_starting_stops_at_once_and_quietly(
-    tmp_path: Path, offline_port: int, signum: int
+def test_a_bot_stopped_while_starting_stops_at_once_and_quietly(
+    tmp_path: Path, offline_port: int, signum: int, mode: str
 ) -> None:
     # Telegram is out of reach: the bot waits to try again, and Ctrl-C (or a service
-    # manager's SIGTERM) must end that wait, not raise through the start-up half way.
-    bot, log_file = _run_offline(tmp_path, offline_port, webhook=True)
+    # manager's SIGTERM) must end that wait, not raise through the start-up half way
+    # (polling was killed by SIGTERM, exit -15, with no line in the log).
+    bot, log_file = _run_offline(tmp_path, offline_port, webhook=mode == "webhook")
     try:
         _until("the first failure", lambda: "cannot be reached" in log_file.read_text())
         bot.send_signal(signum)
@@ -151,4 +153,30 @@ def test_a_webhook_bot_stopped_while_starting_stops_at_once_and_quietly(
             bot.kill()
     logs = log_file.read_text(encoding="utf-8")
     assert "stopped while starting" in logs, logs
+    assert "Traceback" not in logs and "Unclosed" not in logs, logs
+
+
+@pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM])
+def test_a_polling_bot_stops_cleanly_on_a_signal(
+    tmp_path: Path, offline_port: int, signum: int
+) -> None:
+    base = f"http://127.0.0.1:{offline_port}"
+    server = _server(offline_port)
+    try:
+        _until("the fake Bot API", lambda: httpx.get(f"{base}/_fake/sent").status_code == 200)
+        bot, log_file = _run_offline(tmp_path, offline_port, webhook=False)
+        try:
+            # Answered: polling runs, and the signal is PTB's to handle.
+            httpx.post(f"{base}/_fake/updates", json=_message(1, "/help"))
+            _until("the answer", lambda: httpx.get(f"{base}/_fake/sent").json(), seconds=60)
+            bot.send_signal(signum)
+            assert bot.wait(timeout=30) == 0
+        finally:
+            if bot.poll() is None:
+                bot.kill()
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    logs = log_file.read_text(encoding="utf-8")
+    assert "newsroom bot ready" in logs and "newsroom bot stopped" in logs, logs
     assert "Traceback" not in logs and "Unclosed" not in logs, logs

@@ -148,6 +148,10 @@ def test_more_pages_on_and_a_button_s_notice_shows(tmp_path: Path) -> None:
     chat.type("more", "Results 4–6:", "[1] More ▸")
     # The page was edited in place: its button still knows the question (it lost it once).
     chat.type("more", "Results 7–9:")
+    # In another language too: the button's label is "Ещё ▸" (it said there was no button).
+    chat.type("/language ru", "Теперь мои ответы здесь на языке: русский.")
+    chat.type("dam repairs", "[1] Ещё ▸")
+    chat.type("more", "Результаты 4–6:", "[1] Ещё ▸")
     chat.close()
     assert "Traceback" not in chat.screen.getvalue()
 

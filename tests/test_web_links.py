@@ -122,6 +122,14 @@ async def test_add_and_a_forwarded_link_post(bot: Harness, site: WebSite) -> Non
         forward_from_channel="Space News",
     )
     assert forwarded == [TITAN_LINE.replace("#1", "#2")]
+    # A headline beside the address, on its line, is no part of it (an address's own next
+    # words would be: "http://a b/"); "24/7" is a headline's.
+    for n, beside in enumerate(("Titan's map", "24/7 coverage of Titan"), start=3):
+        titan = site.html(f"/titan-{n}", page(TITAN))
+        assert await bot.send(f"/add {titan} {beside}", user_id=EDITOR) == [
+            "Already in the archive as #2: The First Map of Saturn's Moon Titan Just Revealed "
+            "Some Tantalising Features — /read_2"
+        ]
 
 
 async def test_the_same_article_by_other_addresses_is_stored_once(
@@ -191,6 +199,9 @@ async def test_pages_without_an_article_or_unreachable_get_a_clear_answer(
     assert (await bot.services.archive.articles.stats()).articles == 0
 
 
+SPACED = "That address has a space in it, so nothing was fetched; write it without the space."
+
+
 @pytest.mark.parametrize(
     ("message", "reason"),
     [
@@ -198,6 +209,10 @@ async def test_pages_without_an_article_or_unreachable_get_a_clear_answer(
         ("/add http://999.0.0.1:80/x", "999.0.0.1 is not a valid host name or IP address."),
         ("/add http://", "That address has no host name."),
         ("/add http://[::1", "That is not a valid web address."),
+        # A space typed or pasted into an address: never the part before it (http://a).
+        ("/add http://a b/", SPACED),
+        ("/add https://www.reuters.com/world/syria- raqqa-dam-2017.html", SPACED),
+        ("http://a b/", SPACED),
         ("/add ftp://x", "Only http and https addresses are fetched."),
         ("ftp://files.example.org/report.txt", "Only http and https addresses are fetched."),
     ],
@@ -214,6 +229,9 @@ async def test_malformed_addresses_are_refused_in_words_before_connecting(
 
 
 FRENCH = {
+    SPACED: (
+        "Cette adresse contient une espace, rien n’a donc été récupéré ; écrivez-la sans l’espace."
+    ),
     "256.1.1.1 is not a valid host name or IP address.": (
         "256.1.1.1 n’est ni un nom d’hôte ni une adresse IP valide."
     ),
@@ -300,3 +318,29 @@ async def test_a_page_that_names_no_outlet_is_credited_to_its_sites_domain(
     assert await bot.send(url, user_id=EDITOR) == [
         f"Saved #1: Quake hits the coast (2019-11-20, {source})"
     ]
+
+
+async def test_several_addresses_in_one_message_are_each_fetched(
+    bot: Harness, site: WebSite
+) -> None:
+    # They were stored as one article whose text was the addresses themselves.
+    vw, titan = site.html("/vw", page(VW)), site.html("/titan", page(TITAN))
+    assert await bot.send(f"/add {vw} {titan}", user_id=EDITOR) == [
+        "Saved #1: The VW ID. SPACE VIZZION is a weird EV sports wagon with a secret message "
+        "(2019-11-20, SlashGear)",
+        TITAN_LINE.replace("#1", "#2"),
+    ]
+    # A line each, in a private message, the same; a reader's are refused once.
+    again = [site.html(f"/titan-{n}", page(TITAN)) for n in range(11)]
+    duplicate = (
+        "Already in the archive as #2: The First Map of Saturn's Moon Titan Just Revealed "
+        "Some Tantalising Features — /read_2"
+    )
+    assert await bot.send("\n".join(again), user_id=EDITOR) == [duplicate] * 10 + [
+        "Only the first 10 addresses of a message are fetched; send the others again."
+    ]
+    assert await bot.send(f"{vw}\n{titan}", user_id=READER) == [
+        "Sorry, only the newsroom's editors can add or change articles. You can ask me anything "
+        "about the archive, though."
+    ]
+    assert (await bot.services.archive.articles.stats()).articles == 2

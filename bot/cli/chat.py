@@ -21,6 +21,7 @@ from telegram import Update
 
 from bot.app import OFFLINE_TOKEN, build_application
 from bot.clock import Clock, SystemClock
+from bot.render import MORE_PREFIX
 from bot.settings import Settings
 from bot.telegram.offline import FakeBotApi, SentMessage
 from bot.telegram.updates import UpdateFactory
@@ -67,8 +68,8 @@ def pressed_button(text: str, message: SentMessage | None) -> str | None:
     for number, (label, data) in enumerate(message.keyboard, start=1):
         if wanted == str(number) or wanted == label.casefold().rstrip(" ▸"):
             return data
-    if wanted in {"more", "/more"}:  # only the More button, never another one
-        return next((d for label, d in message.keyboard if label.startswith("More")), None)
+    if wanted in {"more", "/more"}:  # only the More button (in any language), never another
+        return next((d for _, d in message.keyboard if d.startswith(MORE_PREFIX)), None)
     return None
 
 

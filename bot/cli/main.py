@@ -46,6 +46,8 @@ from bot.settings import Settings, SettingsError, load_settings
 from bot.web.urls import ADDRESS_LIKE
 from storage.schema import SchemaError
 
+log = logging.getLogger(__name__)
+
 SAMPLE_DIR = Path(__file__).parent.parent / "sample"
 RESULTS = 10
 # The collector's thresholds during a bulk import (the default is 700, 10, 10).
@@ -265,6 +267,7 @@ def _run_bot(settings: Settings, args: argparse.Namespace) -> int:
         from bot.cli.webhook import run_webhook
 
         return run_webhook(settings)
+    from bot.cli.stopping import catch_stop_signals, release_stop_signals, unless_stopped
     from bot.telegram.outage import reach_telegram
 
     app = build_application(settings)
@@ -272,15 +275,27 @@ def _run_bot(settings: Settings, args: argparse.Namespace) -> int:
     # so the HTTP client opened here is the one it keeps.
     loop = asyncio.new_event_loop()
     asyncio.set_event_loop(loop)
+    # SIGINT or SIGTERM while Telegram is out of reach ends the wait here (SIGTERM killed the
+    # process); run_polling's own handlers replace these as it starts, with no gap between.
+    stopping = asyncio.Event()
+    catch_stop_signals(loop, stopping.set)
+    reached = False
     try:
-        loop.run_until_complete(reach_telegram(app.bot))
-    except BaseException:
-        loop.run_until_complete(app.bot.shutdown())
-        loop.close()
-        raise
-    # Should Telegram go away again before polling starts, PTB retries too (-1: forever).
+        reached = loop.run_until_complete(unless_stopped(reach_telegram(app.bot), stopping))
+        reached = reached and not stopping.is_set()
+    finally:
+        if not reached:  # stopped, or an error on its way out
+            release_stop_signals(loop)
+            loop.run_until_complete(app.bot.shutdown())
+            loop.close()
+    if not reached:
+        log.info("stopped while starting")
+        return 0
+    # Should Telegram go away again before polling starts, PTB retries too (-1: forever), and
+    # a stop signal from here on is PTB's: it stops polling, then the Application, cleanly.
     # Polling errors reach handlers/errors.py: an outage is one log line there.
     app.run_polling(allowed_updates=Update.ALL_TYPES, bootstrap_retries=-1)
+    log.info("newsroom bot stopped")
     return 0
 
 

@@ -12,11 +12,9 @@ import contextlib
 import hmac
 import json
 import logging
-import signal
 import socket
 import time
-from collections.abc import Coroutine, Iterator
-from typing import Any
+from collections.abc import Iterator
 
 import uvicorn
 from starlette.applications import Starlette
@@ -27,14 +25,13 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from telegram import Update
 
 from bot.app import build_application
+from bot.cli.stopping import catch_stop_signals, release_stop_signals, unless_stopped
 from bot.context import NewsApp
 from bot.settings import Settings, SettingsError
 from bot.telegram.aiohttp_request import AiohttpRequest
 from bot.telegram.outage import reach_telegram
 
 log = logging.getLogger(__name__)
-
-_STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
 
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 SECRET_HEADER_KEY = SECRET_HEADER.lower().encode()  # as ASGI gives header names
@@ -220,11 +217,9 @@ async def serve(settings: Settings, *, app: NewsApp | None = None) -> None:
     # KeyboardInterrupt half way through it, they left tasks and a traceback behind.
     stopping = asyncio.Event()
     loop = asyncio.get_running_loop()
-    with contextlib.suppress(NotImplementedError):  # Windows' loops have no signal handlers
-        for signum in _STOP_SIGNALS:
-            loop.add_signal_handler(signum, stopping.set)
+    catch_stop_signals(loop, stopping.set)
     try:
-        if not await _unless_stopped(_start(app, settings), stopping):
+        if not await unless_stopped(_start(app, settings), stopping):
             log.info("stopped while starting")
             return
         server = _Server(
@@ -247,9 +242,7 @@ async def serve(settings: Settings, *, app: NewsApp | None = None) -> None:
         finally:
             watcher.cancel()
     finally:
-        with contextlib.suppress(NotImplementedError):
-            for signum in _STOP_SIGNALS:
-                loop.remove_signal_handler(signum)
+        release_stop_signals(loop)
         if app.running:
             await app.stop()
         await app.shutdown()
@@ -272,21 +265,6 @@ async def _start(app: NewsApp, settings: Settings) -> None:
             secret_token=webhook_secret(settings),
             allowed_updates=Update.ALL_TYPES,
         )
-
-
-async def _unless_stopped(work: Coroutine[Any, Any, None], stopping: asyncio.Event) -> bool:
-    """Do `work`; False if `stopping` is set first (the work is then cancelled)."""
-    task = asyncio.ensure_future(work)
-    stop = asyncio.ensure_future(stopping.wait())
-    await asyncio.wait({task, stop}, return_when=asyncio.FIRST_COMPLETED)
-    if task.done():
-        stop.cancel()
-        task.result()
-        return True
-    task.cancel()
-    with contextlib.suppress(asyncio.CancelledError):
-        await task
-    return False
 
 
 async def _exit_when(stopping: asyncio.Event, server: uvicorn.Server) -> None:

@@ -26,6 +26,8 @@ log = logging.getLogger(__name__)
 
 MAX_ITEMS = 40
 LEAD_CHARS = 300
+# Topic words kept of a subscription or a /digest (the rest would not fit a reply naming them).
+MAX_TOPIC_CHARACTERS = 200
 DAY = dt.timedelta(days=1)
 SINCE_LAST = "since your last digest"
 LAST_DAY = "in the last 24 hours"
@@ -294,6 +296,9 @@ class DigestService:
         else:
             start = self._clock.now() - DAY
             period = Period(await self._articles.last_id_before(start), start, LAST_DAY)
+        # Cut as a subscription's are: a reply that names 5,000 characters of topic words
+        # was over Telegram's 4,096 and failed.
+        topics = topics_of(topics.split())
         digest = await self.compose(topics, period, upto, title=texts("Digest"), texts=texts)
         parts = list(digest.parts)
         if not digest.items:
@@ -496,5 +501,10 @@ def _said(sentence: str) -> str:
 
 
 def topics_of(words: Sequence[str]) -> str:
-    """Topic words as stored: single spaces, at most 200 characters."""
-    return " ".join(words)[:200]
+    """Topic words as stored: single spaces, at most 200 characters (whole words where the
+    first is not longer)."""
+    joined = " ".join(words)
+    if len(joined) <= MAX_TOPIC_CHARACTERS:
+        return joined
+    cut = joined[: MAX_TOPIC_CHARACTERS + 1].rsplit(" ", 1)[0]
+    return cut if len(cut) <= MAX_TOPIC_CHARACTERS else joined[:MAX_TOPIC_CHARACTERS]

@@ -11,7 +11,8 @@ from bot.digests.requests import InvalidTime, find_timezone, parse_subscribe, sa
 from bot.digests.schedule import format_time
 from storage.articles import ArticleStore
 from storage.audit import Actor
-from storage.subscriptions import PausedChat, SubscriptionInfo, SubscriptionStore
+from storage.subscriptions import PausedChat, SubscriptionStore
+from storage.subscriptions import SubscriptionInfo as SubscriptionInfo  # re-exported: handlers
 
 MAX_SUBSCRIPTIONS = 10
 
@@ -64,10 +65,23 @@ class TooMany:
 
 @dataclass(frozen=True, slots=True)
 class Unsubscribed:
-    """How many subscriptions went (None: the argument named none of them)."""
+    """How many subscriptions went."""
 
-    removed: int | None
+    removed: int
     remaining: int
+
+
+@dataclass(frozen=True, slots=True)
+class NotNamed:
+    """The argument named no digest of the chat (`asked` empty: there was none), or several.
+
+    `choices` are the digests to choose from, each with its number in the chat's list: all of
+    them, or only those the argument fits when it fits more than one.
+    """
+
+    asked: str
+    choices: tuple[tuple[int, SubscriptionInfo], ...]
+    several: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -138,16 +152,32 @@ class SubscriptionService:
         """The chat's subscriptions, in their list order."""
         return await self._store.for_chat(chat_id)
 
-    async def unsubscribe(self, chat_id: int, which: str, *, actor: Actor) -> Unsubscribed:
-        """Remove subscription number `which` (as /subscriptions numbers them) or `all`."""
+    async def unsubscribe(
+        self, chat_id: int, which: str, *, actor: Actor
+    ) -> Unsubscribed | NotNamed:
+        """Remove the subscription `which` names, or `all`.
+
+        A digest is named as the chat sees it in /subscriptions: by its number, or as it was
+        subscribed, by its time of day (`08:00`, `8am`), its topic words, or both. An argument
+        that fits none, or several, removes nothing: the outcome lists what to choose from.
+        """
         subs = await self._store.for_chat(chat_id)
-        arg = which.strip().lower()
+        typed = " ".join(which.split())
+        arg = typed.lower()
+        numbered = tuple(enumerate(subs, start=1))
         if arg == "all":
             chosen = subs
-        elif arg.isdecimal() and len(arg) < 4 and 1 <= int(arg) <= len(subs):
+        elif arg.isdecimal() and len(arg) < 4:  # (0730 is a time, as /subscribe reads it)
+            if not 1 <= int(arg) <= len(subs):
+                return NotNamed(typed, numbered)
             chosen = [subs[int(arg) - 1]]
         else:
-            return Unsubscribed(None, len(subs))
+            fits = _fitting(numbered, arg)
+            if len(fits) != 1:
+                return NotNamed(typed, fits or numbered, several=len(fits) > 1)
+            chosen = [fits[0][1]]
+        if not subs:
+            return Unsubscribed(0, 0)
         removed = await self._store.unsubscribe(
             chat_id, [s.id for s in chosen], now=self._clock.now(), actor=actor, detail=arg
         )
@@ -175,3 +205,22 @@ class SubscriptionService:
         sent, pending = await self._store.delivered_count()
         paused = await self._store.paused_chats()
         return DigestStats(subscriptions, chats, sent, pending, paused)
+
+
+def _fitting(
+    numbered: tuple[tuple[int, SubscriptionInfo], ...], arg: str
+) -> tuple[tuple[int, SubscriptionInfo], ...]:
+    """The digests `arg` describes as /subscribe takes it: `[time] [topic words]`."""
+    try:
+        request = parse_subscribe(arg.split())
+    except InvalidTime:
+        return ()
+    if request.at is None and not request.topics:
+        return ()
+    at, topics = request.at, topics_of(request.topics)
+    return tuple(
+        (number, sub)
+        for number, sub in numbered
+        if (at is None or sub.time_of_day == format_time(at))
+        and (not topics or same_topics(sub.topics, topics))
+    )

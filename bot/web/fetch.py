@@ -29,6 +29,9 @@ ACCEPT = "text/html,application/xhtml+xml,application/xml;q=0.9,application/json
 REDIRECTS = {301, 302, 303, 307, 308}
 CHUNK = 64 * 1024
 META_CHARSET = re.compile(rb"""<meta[^>]{0,200}?charset=["']?([A-Za-z0-9_\-:.]{1,40})""", re.I)
+SPACED_ADDRESS = N_(
+    "That address has a space in it, so nothing was fetched; write it without the space."
+)
 # One label of a host name (underscores too: some real hosts have them).
 HOST_LABEL = re.compile(r"[a-z0-9_](?:[a-z0-9_-]{0,61}[a-z0-9_])?", re.IGNORECASE)
 # Share of undecodable bytes above which a page is refused rather than stored garbled.
@@ -195,6 +198,9 @@ class Fetcher:
         raise FetchError(N_("Too many redirects (more than {most})."), most=MAX_REDIRECTS)
 
     def _check_url(self, url: str) -> str:
+        if any(character.isspace() for character in url.strip()):
+            # A typo or a broken paste: the page meant is not the one before the space.
+            raise FetchError(SPACED_ADDRESS)
         try:
             parts = urlsplit(url)
             host = (parts.hostname or "").lower()

@@ -9,6 +9,8 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 URL = re.compile(r"https?://[^\s<>\"'\u00a0]+", re.IGNORECASE)
 # Besides the link, a message that is "mostly a link" carries at most a line like a headline.
 MAX_TEXT_BESIDE_LINK = 200
+# The addresses of one message that are fetched (each is a request and a reply).
+MAX_LINKS = 10
 MAX_KEY_CHARS = 2048
 TRACKING_PREFIXES = ("utm_", "mc_", "pk_", "hsa_", "_hs", "vero_", "oly_")
 TRACKING_NAMES = frozenset(
@@ -28,24 +30,54 @@ TRAILING_PUNCTUATION = ".,;:!?)]}»”’'"
 ADDRESS_LIKE = re.compile(r"[a-z][a-z0-9+.\-]*://\S*", re.IGNORECASE)
 
 
+# The word after an address on its line that goes on as an address does (a path, a query, a
+# page's ending), where the first word of a headline beside it would not: "http://a b/" and
+# "https://x.org/syria- raqqa.html" are addresses with a space typed or pasted into them
+# ("24/7", "9/11" and "2017/07/04" are a headline's).
+RUNS_ON = re.compile(
+    r"""[ \t]+(?![a-z][a-z0-9+.\-]*://)(?:                # (the next address is not)
+        (?![\d/]+[\s.,;:!?)]*(?:\s|$)) [^\s/]*/\S*         # a path: b/, raqqa/dam
+        | \S*\?\S*=\S*                                      # a query: ?id=3
+        | \S+\.(?:s?html?|php|aspx?|jsp)(?:[?\#]\S*)?        # a page: raqqa-dam.html
+    )(?=\s|$)""",
+    re.IGNORECASE | re.VERBOSE,
+)
+
+
+def find_links(text: str) -> list[str]:
+    """The addresses of a message that is mostly links: one, or several side by side or a line
+    each, with at most a headline's words beside them; [] for anything else.
+
+    An address a space cuts in two is found whole, space and all ("http://a b/"): fetching
+    it says so, where fetching its first part would fetch the wrong page.
+    """
+    found = [_with_run_on(text, match) for match in URL.finditer(text)]
+    links = list(dict.fromkeys(written.rstrip(TRAILING_PUNCTUATION) for written in found))
+    beside = text
+    for written in found:
+        beside = beside.replace(written, " ", 1)
+    return links if len(beside.strip()) <= MAX_TEXT_BESIDE_LINK else []
+
+
 def find_link(text: str) -> str | None:
     """The one address in a message that is mostly a link; None for anything else."""
-    links = {match.rstrip(TRAILING_PUNCTUATION) for match in URL.findall(text)}
-    if len(links) != 1:
-        return None
-    link = links.pop()
-    beside = URL.sub(" ", text).strip()
-    return link if len(beside) <= MAX_TEXT_BESIDE_LINK else None
+    links = find_links(text)
+    return links[0] if len(links) == 1 else None
 
 
-def find_address(text: str) -> str | None:
-    """find_link's address, else the whole message when it is one address-like word (an
+def _with_run_on(text: str, match: re.Match[str]) -> str:
+    run_on = RUNS_ON.match(text, match.end())
+    return match.group() + run_on.group() if run_on is not None else match.group()
+
+
+def find_addresses(text: str) -> list[str]:
+    """find_links' addresses, else the whole message when it is one address-like word (an
     `ftp://` address, a bare `http://`): fetching it says why it cannot be fetched."""
-    link = find_link(text)
-    if link is not None:
-        return link
+    links = find_links(text)
+    if links:
+        return links
     stripped = text.strip()
-    return stripped if ADDRESS_LIKE.fullmatch(stripped) else None
+    return [stripped] if ADDRESS_LIKE.fullmatch(stripped) else []
 
 
 def find_anchored_link(text: str, anchors: Iterable[tuple[str, str]]) -> str | None:
