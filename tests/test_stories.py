@@ -456,7 +456,8 @@ def test_trend_command_line_writes_a_png(
     )
     assert main(["trend", "Raqqa", "--out", str(tmp_path)]) == 2
     assert capsys.readouterr().err == (
-        f"newsbot trend: {tmp_path} is a folder; name the file to write, e.g. {tmp_path / 'trend.png'}\n"
+        f"newsbot trend: {tmp_path} is a folder; name the file to write, "
+        f"e.g. {tmp_path / 'trend.png'}\n"
     )
 
 
