@@ -90,12 +90,12 @@ def coverage(
     if own in by_lang:
         by_lang = {own: by_lang[own]}
     best: Coverage | None = None
-    for lang, terms in by_lang.items():
+    for reading, terms in by_lang.items():
         # The links are English's; so are the words of the same question read as typed (a
         # short question is searched so too, and "Aleppo population" held apart got through).
-        linked = links and lang in (ENGLISH, OTHER)
+        linked = links and reading in (ENGLISH, OTHER)
         apart = unlinked(links, terms, whole, words) if linked else frozenset()
-        found = _share(terms, _forms(lang, whole, words), words, lang, year, apart)
+        found = _share(terms, _forms(reading, whole, words), words, reading, year, apart)
         if best is None or _best(found) > _best(best):
             best = found
         if _best(best) == _COMPLETE:
