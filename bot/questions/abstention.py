@@ -83,12 +83,11 @@ def coverage(
     whole = f"{title}\n{text}"
     words = set(_WORDS.findall(whole.lower()))
     links = find_links(query, with_ofs=not is_long(query))
+    if lang is not None:
+        query = query.read_in(analysis_of(lang).code)
     by_lang: dict[str, list[QueryTerm]] = {}
     for term in query.terms:
         by_lang.setdefault(term.lang, []).append(term)
-    own = analysis_of(lang).code if lang is not None else None
-    if own in by_lang:
-        by_lang = {own: by_lang[own]}
     best: Coverage | None = None
     for reading, terms in by_lang.items():
         # The links are English's; so are the words of the same question read as typed (a

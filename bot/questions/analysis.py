@@ -125,6 +125,15 @@ class Query:
         """Whether no word of the question can be searched."""
         return not self.terms
 
+    def read_in(self, code: str) -> Query:
+        """The question as an article of the analysis `code` reads it: only its words read
+        in that language, where it has some (an English article's are English words, not the
+        same question read as typed nor in Spanish); else the question as it is."""
+        own = tuple(term for term in self.terms if term.lang == code)
+        if not own or len(own) == len(self.terms):
+            return self
+        return Query(self.text, own, self.answer_type)
+
 
 @lru_cache(maxsize=1)
 def _analyzer() -> object:
@@ -535,7 +544,8 @@ def _variants(word: str, term: str, stats: TermStats) -> tuple[tuple[Variant, ..
 
 
 def folded(word: str) -> str:
-    """The word without its accents ("piéces": "pieces"), as the index folds it."""
+    """The word without its accents ("piéces": "pieces"; decomposed and the marks dropped,
+    which is the index's ASCII folding for accented letters, not for "ø" or "ł")."""
     return "".join(
         ch for ch in unicodedata.normalize("NFKD", word) if not unicodedata.combining(ch)
     )

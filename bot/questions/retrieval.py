@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import datetime
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -316,10 +315,7 @@ class Retriever:
         article's language, keeps only the question's words read in it.
         """
         if lang is not None:
-            code = analysis_of(lang).code
-            own = tuple(term for term in query.terms if term.lang == code)
-            if own and len(own) < len(query.terms):
-                query = dataclasses.replace(query, terms=own)
+            query = query.read_in(analysis_of(lang).code)
         sentence = cut_quote(
             best_quote(query, title, text, stats=self._index, clutter=clutter, lang=lang)
         )

@@ -686,28 +686,21 @@ def _choose(
         best: tuple[str, tuple[float, ...]] | None = found[values.index(max(values))]
     else:
         best = max(found, key=score, default=None)
-    if (
+    # The story is about something else (its lead holds none of the question's words, or a
+    # stray one: "Al" Mayadeen for "al-Baghdadi") and one sentence further down holds them all
+    # ("Khan Shaykhun sarin"). Or keywords typed in a chat, which ask for the story of those
+    # words, not for a name they lack (as a question word does, or a quiz's long question):
+    # "Al-Bab captured" is answered by "... attempting to capture the city of al-Bab", not by
+    # the lead's "Several villages held by Islamic State have been captured". Either way, a
+    # sentence holding every word, where there is one, is quoted.
+    stray = (
         best is not None
         and best[1][0] < STRAY_SHARE
         and len(query.terms) >= MIN_WORDS_FOR_ALL
         and all(cues[0] < STRAY_SHARE for _, cues in found[:LEAD_SENTENCES])
-    ):
-        # The story is about something else (its lead holds none of the question's words, or
-        # a stray one: "Al" Mayadeen for "al-Baghdadi") and one sentence further down holds
-        # them all ("Khan Shaykhun sarin"): quote that one.
-        complete = [item for item in found if item[1][0] >= 1.0]
-        if complete:
-            best = max(complete, key=score)
-    elif (
-        best is not None
-        and best[1][0] < 1.0
-        and query.answer_type is AnswerType.ANY
-        and not is_long(query)
-    ):
-        # Keywords typed in a chat ask for the story of those words, not for a name they lack
-        # (as a question word does, or a quiz's long question): where one sentence holds them
-        # all, it answers them ("Al-Bab captured": "... attempting to capture the city of
-        # al-Bab", not the lead's "Several villages held by Islamic State have been captured").
+    )
+    keywords = query.answer_type is AnswerType.ANY and not is_long(query)
+    if best is not None and best[1][0] < 1.0 and (stray or keywords):
         complete = [item for item in found if item[1][0] >= 1.0]
         if complete:
             best = max(complete, key=score)
