@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.questions.analysis import AnswerType, Variant, analyze, answer_type
+from bot.questions.analysis import AnswerType, Variant, analyze, answer_type, typed_names
 
 
 @dataclass
@@ -50,6 +50,17 @@ def test_a_word_with_letters_english_does_not_write_is_no_slip_of_a_common_engli
     # A name's slip is still read as the name ("sutamacrhán": Sutamarchán).
     terms = [v.term for v in analyze("sutamacrhán", stats).terms[0].variants]
     assert terms == ["sutamarchan"]
+
+
+def test_names_are_the_words_capitalised_inside_a_question() -> None:
+    assert typed_names("how many people fled Aleppo?") == {"aleppo"}
+    assert typed_names("what did Russia say about Deir ez-Zor?") == {"russia", "deir", "zor"}
+    # A phone capitalises the first word; a headline's case and acronyms (written "U.S.",
+    # "United States") name nothing the article must write so.
+    assert typed_names("Jordan border attack") == frozenset()
+    assert typed_names("Putin Erdogan Meeting") == frozenset()
+    assert typed_names("why did the US strike Syria?") == {"syria"}
+    assert typed_names("how many people fled aleppo?") == frozenset()
 
 
 def test_unknown_word_takes_its_closest_frequent_spelling() -> None:

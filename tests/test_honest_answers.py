@@ -1414,3 +1414,33 @@ async def test_the_leader_of_a_group_is_not_a_leader_named_beside_it(bot: Harnes
     )
     reply = await _no_answer_until(bot, "who is the leader of ISIS?", hostages, killed)
     assert reply.startswith("“The <b>leader</b> of <b>ISIS</b>, Abu Bakr al-Baghdadi"), reply
+
+
+async def test_an_article_without_a_name_the_question_types_does_not_answer(bot: Harness) -> None:
+    # Fleeing is rare in this archive and Aleppo common: the Daraa story held the question's
+    # weightier words and was quoted, with confidence, for Aleppo.
+    daraa = (
+        "date 2014-06-18\nAir raid on camp kills 12\n\nAn air raid killed 12 people on Wednesday "
+        "in a camp near the Jordanian border. Some 3,000 people fled the violence in Daraa "
+        "province this month, a monitoring group said."
+    )
+    aleppo = [
+        f"date 2016-0{month}-10\nAir strikes on Aleppo\n\nAir strikes on Aleppo killed {dead} "
+        f"people on Sunday, a monitoring group said."
+        for month, dead in ((5, 20), (6, 31), (7, 12))
+    ]
+    for text in (daraa, *aleppo):
+        await bot.send(text, user_id=EDITOR)
+    [reply] = await bot.send("how many people fled Aleppo?", user_id=READER)
+    assert reply.split("\n")[:2] == [NO_ANSWER, CLOSEST], reply
+    answers = await bot.services.questions.ask("how many people fled Aleppo?", with_answers=0)
+    assert not answers.answered and answers.coverage.unnamed == ("aleppo",)
+    [reply] = await bot.send("how many people fled Daraa?", user_id=READER)
+    assert "Some 3,000 <b>people</b> <b>fled</b>" in reply.split("\n")[0], reply
+
+
+async def test_the_sample_does_not_quote_another_place_for_the_place_asked(bot: Harness) -> None:
+    await load_sample(bot)
+    # Once "Syria air raid on displaced persons camp ... near the Jordanian border".
+    [reply] = await bot.send("how many people fled Aleppo?", user_id=READER)
+    assert reply.split("\n")[:2] == [NO_ANSWER, CLOSEST], reply

@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 
 from bot.articles.boilerplate import without_clutter
-from bot.questions.analysis import Query, QueryTerm, stem, stems
+from bot.questions.analysis import Query, QueryTerm, stem, stems, typed_names
 from bot.questions.languages import analyse_many
 from bot.questions.lexicon import is_common
 from bot.questions.links import find_links, unlinked
@@ -31,6 +31,8 @@ ANSWERED_SHARE = 0.65
 # more often without their article than with it (docs/BENCHMARKS.md).
 LONG_ANSWERED_SHARE = 0.60
 LONG_QUESTION_WORDS = 6
+# The one language whose capitals name nothing: it capitalises every noun.
+_GERMAN = "de"
 # Typed words this long that the archive does not know may be misspellings of an article's.
 TYPO_MIN_CHARS = 5
 
@@ -48,6 +50,8 @@ class Coverage:
     lang: str = ""
     # The missing words as typed (for diagnosis).
     absent: tuple[str, ...] = ()
+    # ... of them, those typed as names (bot/questions/analysis.py: `typed_names`).
+    unnamed: tuple[str, ...] = ()
 
 
 # What a question with no article to look at has.
@@ -75,7 +79,8 @@ def coverage(
     same ("Putin Erdogan meeting" is not answered by an article without Erdogan).
 
     A name's words count only as typed ("Islam" is not "Islamic"), and the X of a chat
-    question's "X of Y" only where it stands by Y (bot/questions/links.py).
+    question's "X of Y" only where it stands by Y (bot/questions/links.py). The words typed
+    as names that the article lacks are counted apart (`unnamed`: see `answers`).
     """
     if query.is_empty:
         return Coverage(0.0, 0)
@@ -83,6 +88,7 @@ def coverage(
     whole = f"{title}\n{text}"
     words = set(_WORDS.findall(whole.lower()))
     links = find_links(query, with_ofs=not is_long(query))
+    names = typed_names(query.text)
     if lang is not None:
         query = query.read_in(analysis_of(lang).code)
     by_lang: dict[str, list[QueryTerm]] = {}
@@ -94,7 +100,8 @@ def coverage(
         # short question is searched so too, and "Aleppo population" held apart got through).
         linked = links and reading in (ENGLISH, OTHER)
         apart = unlinked(links, terms, whole, words) if linked else frozenset()
-        found = _share(terms, _forms(reading, whole, words), words, reading, year, apart)
+        named = names if reading != _GERMAN else frozenset()
+        found = _share(terms, _forms(reading, whole, words), words, reading, year, apart, named)
         if best is None or _best(found) > _best(best):
             best = found
         if _best(best) == _COMPLETE:
@@ -121,21 +128,24 @@ def _share(
     lang: str,
     year: int | None = None,
     apart: frozenset[str] = frozenset(),
+    names: frozenset[str] = frozenset(),
 ) -> Coverage:
     total = sum(term.idf for term in terms) or 1.0
     found = 0.0
     missing = 0
     absent = []
+    unnamed = []
     held_year = str(year) if year is not None else None
     for term in terms:
-        if term.word not in apart and (
-            term.terms & present or term.word == held_year or _misspelt_here(term, words)
-        ):
+        held = bool(term.terms & present or term.word == held_year or _misspelt_here(term, words))
+        if held and term.word not in apart:
             found += term.idf
         else:
             missing += 1
             absent.append(term.word)
-    return Coverage(found / total, missing, len(terms), lang, tuple(absent))
+            if not held and term.word in names:
+                unnamed.append(term.word)
+    return Coverage(found / total, missing, len(terms), lang, tuple(absent), tuple(unnamed))
 
 
 def _best(found: Coverage) -> tuple[float, int]:
@@ -188,11 +198,16 @@ def is_long(query: Query) -> bool:
 
 def answers(found: Coverage, threshold: float | None = None) -> bool:
     """Whether an article with this coverage answers the question (`threshold`: the share
-    needed whatever the question's length)."""
+    needed whatever the question's length).
+
+    An article without a name a chat question types is about something else, however much
+    of the rest it holds: "how many people fled Aleppo?" is not answered by people fleeing
+    Daraa (a common place weighs little beside "fled"). A long question (a quiz's) names
+    context an answer need not repeat."""
+    long = found.words > LONG_QUESTION_WORDS
     if threshold is None:
-        long = found.lang == ENGLISH and found.words > LONG_QUESTION_WORDS
-        threshold = LONG_ANSWERED_SHARE if long else ANSWERED_SHARE
-    return found.share >= threshold
+        threshold = LONG_ANSWERED_SHARE if long and found.lang == ENGLISH else ANSWERED_SHARE
+    return found.share >= threshold and (long or not found.unnamed)
 
 
 # A count: a number in figures (not a year) or in words, as news writes small and round ones
