@@ -133,7 +133,9 @@ async def test_copies_from_three_outlets_are_one_answer(bot: Harness) -> None:
         "2. Food runs out in besieged Raqqa districts (2017-07-10, AFP) /read_4",
     ]
     # Further down the list, a story's outlets are indented under its own line.
-    [listed] = await bot.send("food running out for civilians in Raqqa Old City", user_id=READER)
+    # (Typed "Old City", a name the food story lacks, the question has no answer: a list of
+    # the closest without the quote.)
+    [listed] = await bot.send("food running out for civilians in Raqqa old city", user_id=READER)
     assert listed.split("\n")[-2:] == [
         "2. US-backed forces in Syria have breached the wall surrounding the Old City of Raqa as "
         "they try to retake the… (2017-07-04) /read_1",
