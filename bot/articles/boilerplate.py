@@ -116,6 +116,34 @@ _LEAD_OUTLET = re.compile(
     r"\s*((?:[A-Z][\w.'-]*,?\s+){0,4})\(([A-Z][\w&'-]*(?:\s+(?:and\s+)?[A-Z][\w&'-]*){0,4})\)"
     r"\s*[-–—]*\s*(?=[\"“‘']?[A-Z0-9])"
 )
+# A bare dateline opening the lead, its brackets and dashes lost in scraping: a place in
+# capitals, maybe its country ("BEIRUT Syrian government forces...", "KHAN SHEIKHUN Syria A
+# suspected chemical attack...", "AMMAN Nearly 50 air strikes..."), an agency ("AFP Eleven
+# children...", "SANA Members of ISIS...") or a page's label ("UPDATED"). Capitals the text
+# writes again are an acronym, its subject ("ISIL Kills over 50..."), unless an agency's.
+_CAPS_RUN = r"[ \t]*([A-Z][A-Z'’-]*[A-Z](?:[ \t]+[A-Z][A-Z'’-]*[A-Z]){0,2})"
+# ... with a dash after it and maybe its state or country: "WASHINGTON — ", "ROCHESTER, N.Y. — "
+_LEAD_CAPS_DASHED = re.compile(
+    _CAPS_RUN + r"(?:,[ \t]*[A-Z][\w.]*(?:[ \t]+[A-Z][\w.]*)?)?[ \t]*(?:--|[-–—−―‒])[ \t]+"
+    r"(?=[\"“‘']?[A-Z0-9])"
+)
+# ... or without: a sentence opening after it ("BEIRUT Syrian...", "JISREEN Syria At least").
+_LEAD_CAPS = re.compile(
+    _CAPS_RUN + r"(?:,?[ \t]+[A-Z][a-z]+(?=[ \t]+(?:A|An|At|The|In|On|Some|More|Two|Three|\d)\b))?"
+    r",?[ \t]+(?=[\"“‘']?(?:[A-Z][a-z]|A\b|\d))"
+)
+# A place's letters at least (shorter capitals are acronyms: "UN", "SDF", "YPG").
+MIN_DATELINE_PLACE = 4
+_PAGE_LABELS = frozenset({"UPDATED", "BREAKING", "EXCLUSIVE", "WATCH"})
+# A title and a name after capitals: an acronym's office ("UNICEF Director Alan Lane said",
+# "NATO Secretary General Jens..."), where a dateline's sentence goes on in small letters.
+_TITLE_AND_NAME = re.compile(r"[A-Z][\w-]*\s+[A-Z]")
+_OPENERS = frozenset({"A", "An", "At", "The", "In", "On", "Some", "More", "Two", "Three"})
+# A dateline with its byline in the brackets, after the lead a page printed once before the
+# story: '... "as their last card." DAMASCUS Syria (The Associated Press Albert Aji) Syrian
+# state media accused...'.
+_BYLINED = re.compile(rf"\((?:The\s+)?{_AGENCY}\s[^()\n]{{1,50}}\)\s*[-–—:]?\s*")
+_PLACE_AND_COUNTRY_BEFORE = re.compile(r"(?:[A-Z][A-Z.'-]+[ ,]+){1,3}(?:[A-Z][a-z]+[ ,]+)?$")
 # ... and on a line of its own, with the place before it: "Moscow and Kyiv, Ukraine CNN —",
 # "New York CNN Business —" (an outlet in capitals, then a dash ending the line).
 MAX_OUTLET_LINE_CHARS = 100
@@ -450,6 +478,12 @@ def clutter_spans(
             if place is None and _DASHED.match(text, match.end(1)):
                 place = _LINE_PLACE_BEFORE.search(text, max(0, match.start() - 40), match.start())
             spans.append((place.start() if place else match.start(), match.end()))
+        for match in _BYLINED.finditer(text):
+            place = _PLACE_AND_COUNTRY_BEFORE.search(
+                text, max(0, match.start() - 50), match.start()
+            )
+            if place is not None:
+                spans.append((place.start(), match.end()))
     sign_off = _SIGN_OFF.search(text, max(0, len(text) - 40))
     if sign_off is not None:
         spans.append(sign_off.span())
@@ -869,10 +903,31 @@ def _lead_end(title: str, text: str) -> int:
         if outlet is not None and not _initials(outlet.group(1), outlet.group(2)):
             position = outlet.end()
         headline = _headline_at(title, text, position)
-        if headline is not None:
-            position = headline[1]
+        position = headline[1] if headline is not None else _caps_dateline_end(text, position)
         if position == start:
             return position
+
+
+def _caps_dateline_end(text: str, position: int) -> int:
+    """Past a bare dateline in capitals at `position` ("BEIRUT ", "AFP "), else `position`."""
+    match = _LEAD_CAPS_DASHED.match(text, position)
+    dashed = match is not None
+    if match is None:
+        match = _LEAD_CAPS.match(text, position)
+        if match is None:
+            return position
+    caps = match.group(1)
+    after = match.end()
+    title_and_name = not dashed and _TITLE_AND_NAME.match(text, after) is not None
+    if title_and_name and text[after:].split(None, 1)[0] not in _OPENERS:
+        return position
+    if caps in _PAGE_LABELS or caps.lower() in AGENCIES:
+        return after
+    if sum(map(str.isalpha, caps)) < MIN_DATELINE_PLACE:
+        return position
+    # Written again in capitals, it is what the story is about.
+    again = re.compile(rf"\b(?:{'|'.join(map(re.escape, caps.split()))})\b")
+    return position if again.search(text, after) else after
 
 
 def _outlet_line_end(text: str, position: int) -> int:
