@@ -1461,3 +1461,11 @@ async def test_the_sample_does_not_quote_another_place_for_the_place_asked(bot: 
     [reply] = await bot.send("how many people fled Aleppo?", user_id=READER)
     assert reply.split("\n")[:2] == [NO_ANSWER, CLOSEST], reply
 
+
+async def test_how_many_is_answered_by_a_count_of_the_event_asked(bot: Harness) -> None:
+    await load_sample(bot)
+    # Once "up to 100,000 civilians it says are still trapped in the city", for "killed".
+    [reply] = await bot.send("how many civilians were killed in Raqqa?", user_id=READER)
+    assert reply.split("\n")[:2] == [NO_ANSWER, CLOSEST], reply
+    [reply] = await bot.send("how many civilians are trapped in Raqqa?", user_id=READER)
+    assert reply.startswith("“The United Nations has expressed concern for up to 100,000"), reply

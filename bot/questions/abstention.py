@@ -247,3 +247,32 @@ def counts(quote: str, counted: str) -> bool:
         if any(stem(word) == counted for word in following):
             return True
     return False
+
+
+# What happened to those counted, in the words news uses for each event (stems): "how many
+# civilians were killed?" is not answered by "up to 100,000 civilians ... are still trapped".
+_EVENTS = (
+    frozenset({"kill", "die", "dead", "death", "toll"}),
+    frozenset({"wound", "injur", "injuri", "hurt"}),
+    frozenset({"flee", "fled", "displac", "evacu", "refuge"}),
+    frozenset({"trap", "besieg", "stuck"}),
+    frozenset({"arrest", "detain", "detent", "jail"}),
+    frozenset({"abduct", "kidnap", "hostag"}),
+    frozenset({"execut", "behead"}),
+)
+
+
+def holds_the_event(query: Query, texts: tuple[str, ...]) -> bool:
+    """Whether the texts (a quote and its headline) name each event a chat question counts
+    (killed, wounded, fled...), in any of its words; a question naming none asks no event."""
+    if is_long(query):
+        return True
+    asked = [
+        group
+        for group in _EVENTS
+        if any(term.lang == ENGLISH and stem(term.word) in group for term in query.terms)
+    ]
+    if not asked:
+        return True
+    held = set(stems([word for text in texts for word in _WORDS.findall(text.lower())]))
+    return all(group & held for group in asked)

@@ -18,6 +18,7 @@ from bot.questions.abstention import (
     counts,
     coverage,
     holds_count,
+    holds_the_event,
     is_long,
 )
 from bot.questions.analysis import AnswerType, Query, stem
@@ -272,8 +273,11 @@ class QuestionService:
             other_days, answered = days, False
         if answered and query.answer_type is AnswerType.NUMBER:
             quote = self._quote(query, hits[0], quotes)
-            answered = holds_count(quote) and _counts_the_counted(
-                query, hits[0].article.title, quote
+            title = hits[0].article.title
+            answered = (
+                holds_count(quote)
+                and _counts_the_counted(query, title, quote)
+                and holds_the_event(query, (quote, title))
             )
         if answered:
             answered = self._names_itself(query, hits[0], quotes)
