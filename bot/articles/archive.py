@@ -77,8 +77,10 @@ REREAD_PAGE = 2_000
 # 9: a quote glued to its colon and closed after its full stop is no link ('گفت:"...!"');
 # 10: embedded videos' titles ("... - YouTube"), inline "Read also" links, related stories'
 # boxes before a Sputnik dateline, Sputnik's "Topic X (1881) Related" list, "SEND <link>";
-# 11: Al-Ahram's header around "Print Tweet Views N Related" and the headlines after it.
-READING_VERSION = 11
+# 11: Al-Ahram's header around "Print Tweet Views N Related" and the headlines after it;
+# 12: scraped datelines in capitals ("BEIRUT ", "ROCHESTER, N.Y. — ", "AFP ") and bylined ones
+# ("DAMASCUS Syria (The Associated Press Albert Aji)").
+READING_VERSION = 12
 READING_COUNTER = "article_reading"
 # Less free space than this on the index's disk: a failed index write is a full disk.
 FULL_DISK_BYTES = 1 << 20
