@@ -142,7 +142,11 @@ _OPENERS = frozenset({"A", "An", "At", "The", "In", "On", "Some", "More", "Two",
 # A dateline with its byline in the brackets, after the lead a page printed once before the
 # story: '... "as their last card." DAMASCUS Syria (The Associated Press Albert Aji) Syrian
 # state media accused...'.
-_BYLINED = re.compile(rf"\((?:The\s+)?{_AGENCY}\s[^()\n]{{1,50}}\)\s*[-–—:]?\s*")
+_BYLINED = re.compile(
+    rf"\((?:The\s+)?(?:{_one_of(_AGENCY.removeprefix('(?:').removesuffix(')').split('|'))})"
+    r"\s[^()\n]{1,50}\)\s*[-–—:]?\s*"
+)
+BYLINED_WITHIN = 3_000
 _PLACE_AND_COUNTRY_BEFORE = re.compile(r"(?:[A-Z][A-Z.'-]+[ ,]+){1,3}(?:[A-Z][a-z]+[ ,]+)?$")
 # ... and on a line of its own, with the place before it: "Moscow and Kyiv, Ukraine CNN —",
 # "New York CNN Business —" (an outlet in capitals, then a dash ending the line).
@@ -478,7 +482,8 @@ def clutter_spans(
             if place is None and _DASHED.match(text, match.end(1)):
                 place = _LINE_PLACE_BEFORE.search(text, max(0, match.start() - 40), match.start())
             spans.append((place.start() if place else match.start(), match.end()))
-        for match in _BYLINED.finditer(text):
+        # (A dateline stands near the top: after a lead or stand-first printed before it.)
+        for match in _BYLINED.finditer(text, 0, BYLINED_WITHIN):
             place = _PLACE_AND_COUNTRY_BEFORE.search(
                 text, max(0, match.start() - 50), match.start()
             )
@@ -926,8 +931,18 @@ def _caps_dateline_end(text: str, position: int) -> int:
     if sum(map(str.isalpha, caps)) < MIN_DATELINE_PLACE:
         return position
     # Written again in capitals, it is what the story is about.
-    again = re.compile(rf"\b(?:{'|'.join(map(re.escape, caps.split()))})\b")
-    return position if again.search(text, after) else after
+    return position if any(_written_again(text, word, after) for word in caps.split()) else after
+
+
+def _written_again(text: str, word: str, start: int) -> bool:
+    """Whether `word` stands in `text` after `start` as a word of its own."""
+    at = text.find(word, start)
+    while at != -1:
+        end = at + len(word)
+        if not (at and text[at - 1].isalnum()) and not (end < len(text) and text[end].isalnum()):
+            return True
+        at = text.find(word, end)
+    return False
 
 
 def _outlet_line_end(text: str, position: int) -> int:
