@@ -1469,3 +1469,16 @@ async def test_how_many_is_answered_by_a_count_of_the_event_asked(bot: Harness) 
     assert reply.split("\n")[:2] == [NO_ANSWER, CLOSEST], reply
     [reply] = await bot.send("how many civilians are trapped in Raqqa?", user_id=READER)
     assert reply.startswith("“The United Nations has expressed concern for up to 100,000"), reply
+
+
+async def test_what_did_x_say_quotes_a_sentence_naming_x(bot: Harness) -> None:
+    # Once the lead, Trump's words on the same attack (the sample's answer for Russia).
+    await bot.send(
+        "date 2017-04-05\nTrump says Syria attack cannot be tolerated\n\nPresident Donald Trump "
+        "declared on Wednesday that a chemical attack in Syria cannot be tolerated, but did not "
+        "say what the US might do. He blamed the attack on Syrian President Bashar Assad. "
+        "Russia said the attack was staged by rebels and called the accusations unfounded.",
+        user_id=EDITOR,
+    )
+    [reply] = await bot.send("what did Russia say about the chemical attack?", user_id=READER)
+    assert reply.startswith("“<b>Russia</b> <b>said</b> the <b>attack</b> was staged"), reply

@@ -80,6 +80,11 @@ _CAPTION = re.compile(
 )
 # Captions start with one of these words (a cheap test before the pattern).
 _CAPTION_WORDS = word_set("file photo image picture")
+# "What did Russia say about ...?": who is asked to have said it (English).
+_SAID_BY = re.compile(
+    r"\bwhat (?:did|does|do|has|have|will) (.+?) (?:say|said|tell|told|think|claim)\b",
+    re.IGNORECASE,
+)
 # Answers sit near the top of news stories; reading further costs time and rarely pays.
 MAX_SENTENCES = 30
 # Analyzed texts kept for the next questions (about 25 KiB each on news-qa articles).
@@ -704,6 +709,16 @@ def _choose(
         complete = [item for item in found if item[1][0] >= 1.0]
         if complete:
             best = max(complete, key=score)
+    speaker = _speaker(query)
+    if best is not None and speaker and not speaker <= _held(query, _word_set(best[0])):
+        # "What did Russia say about the chemical attack?" asks for Russia's words: a sentence
+        # naming it ("... Russia disagreed"), not another's on the same attack ("President
+        # Donald Trump declared ...").
+        naming = [
+            item for item in found if item[1][0] > 0 and speaker <= _held(query, _word_set(item[0]))
+        ]
+        if naming:
+            best = max(naming, key=score)
     if (
         best is not None
         and not any(item[1][0] for item in _around(found, best))
@@ -719,6 +734,15 @@ def _choose(
             fullest = [item for item in found if item[1][0] >= most]
             best = max(fullest, key=score)
     return best
+
+
+def _speaker(query: Query) -> set[int]:
+    """The numbers of the query's words naming who a "what did X say" question asks about."""
+    said = _SAID_BY.search(query.text)
+    if said is None:
+        return set()
+    words = {word.lower() for word in _PLAIN_WORD.findall(said.group(1))}
+    return {n for n, term in enumerate(query.terms) if term.word in words}
 
 
 def _pool(
