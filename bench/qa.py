@@ -1,7 +1,7 @@
 """Answer quality on the news-qa questions: the bot against reference BM25 engines.
 
 Usage: python -m bench.qa ARTICLES QUESTIONS [--questions N] [--articles N] [--no-reference]
-    [--halves] [--dump PATH] [--off-topic PATH...]
+    [--halves] [--dump PATH] [--off-topic PATH...] [--near-topic] [--cased]
 
 The bot is measured through its real pipeline: the articles are imported into a fresh temporary
 database with `Archive.import_records` (as `newsbot import` does) and each question is asked with
@@ -15,7 +15,9 @@ unanswered when asked of an archive holding only those files (e.g. FA-KES and th
 With `--near-topic`, the share left unanswered when a question is asked of the news-qa archive
 the day before its article's date, for the questions whose answer string no article of that day
 or before holds: the archive has stories on the topic ("theranos holmes verdict" before the
-verdict), but not the answer.
+verdict), but not the answer. With `--cased`, the `short` and `typo` forms (all small letters in
+the question set) are typed with names capitalised, as their gold article writes them: the bot
+reads a capitalised word inside a question as a name its answer must hold.
 """
 
 from __future__ import annotations
@@ -25,9 +27,11 @@ import asyncio
 import datetime
 import json
 import pathlib
+import re
 import sys
 import tempfile
 import time
+from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 
@@ -143,13 +147,19 @@ class Dataset:
 
 
 def load(
-    articles_path: pathlib.Path, questions_path: pathlib.Path, n_questions: int, n_articles: int
+    articles_path: pathlib.Path,
+    questions_path: pathlib.Path,
+    n_questions: int,
+    n_articles: int,
+    *,
+    cased: bool = False,
 ) -> Dataset:
     """Read articles (ids = line numbers) and questions, optionally a subset of each.
 
     With `n_articles`, the first that many articles are kept plus every gold article. The
     dataset holds some texts under several ids; the archive keeps such a text once, so every
-    article with the same text as a gold article counts as gold.
+    article with the same text as a gold article counts as gold. With `cased`, the chat
+    forms are typed as a journalist types names (`typed_as_written`).
     """
     raw_questions = [json.loads(line) for line in questions_path.open(encoding="utf-8")]
     if n_questions:
@@ -170,6 +180,14 @@ def load(
             docs.append(Doc(number, a.get("title") or "", a["text"], date))
             lines.append(line)
     twins = {number: group for group in same_text.values() for number in group}
+    if cased:
+        texts = {a_id: docs[number - 1] for a_id, number in ids.items()}
+        for q in raw_questions:
+            gold = " ".join(
+                f"{texts[g].title}. {texts[g].text}" for g in q["gold_doc_ids"] if g in texts
+            )
+            for form in CHAT_FORMS:
+                q[form] = typed_as_written(q[form], gold)
     questions = [
         Question(
             q["qid"],
@@ -182,6 +200,24 @@ def load(
         for q in raw_questions
     ]
     return Dataset(docs, lines, ids, questions)
+
+
+# A word inside a sentence, after a small word: where English capitalises only names.
+_INSIDE = re.compile(r"(?<=[a-z,] )(\w+)")
+
+
+def typed_as_written(question: str, text: str) -> str:
+    """The question with each word in small letters that the text writes capitalised more
+    often than not inside its sentences, capitalised (names, as people type them: "theranos
+    holmes verdict" -> "Theranos Holmes verdict"); misspelt words stay as typed."""
+    inside = Counter(_INSIDE.findall(text))
+    words = question.split(" ")
+    return " ".join(
+        word[:1].upper() + word[1:]
+        if word.islower() and inside[word[:1].upper() + word[1:]] > inside[word]
+        else word
+        for word in words
+    )
 
 
 def build_bot(docs: Sequence[Doc], path: pathlib.Path | None) -> SearchIndex:
@@ -386,13 +422,18 @@ def main(argv: Sequence[str] | None = None) -> int:
         help="files of an archive on other topics: measure how often the bot says it has no answer",
     )
     parser.add_argument(
+        "--cased",
+        action="store_true",
+        help="type the chat forms' names capitalised, as the gold article writes them",
+    )
+    parser.add_argument(
         "--near-topic",
         action="store_true",
         help="also ask the questions the day before their article: how often no answer is said",
     )
     args = parser.parse_args(argv)
 
-    data = load(args.articles, args.questions, args.n_questions, args.n_articles)
+    data = load(args.articles, args.questions, args.n_questions, args.n_articles, cased=args.cased)
     print(f"{len(data.docs)} articles, {len(data.questions)} questions", file=sys.stderr)
     near_topic = near_topic_questions(data) if args.near_topic else []
     with tempfile.TemporaryDirectory() as tmp:
