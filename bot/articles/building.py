@@ -192,8 +192,9 @@ def build_article(
         published=parsed.published or published or today,
         content_hash=content_hash(parsed.text),
         source=source,
+        # (The headline as shown, its site name cut: the text repeats it so, as `reread` has it.)
         clutter=encode_spans(
-            clutter_spans(parsed.title if given else "", parsed.text, utf8(parsed.text))
+            clutter_spans(headline if given else "", parsed.text, utf8(parsed.text))
         ),
         url=fields[1],
         external_id=fields[2],
