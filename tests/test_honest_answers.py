@@ -1464,8 +1464,12 @@ async def test_the_sample_does_not_quote_another_place_for_the_place_asked(bot: 
 
 async def test_how_many_is_answered_by_a_count_of_the_event_asked(bot: Harness) -> None:
     await load_sample(bot)
-    # Once "up to 100,000 civilians it says are still trapped in the city", for "killed".
+    # Once "up to 100,000 civilians it says are still trapped in the city", for "killed": now
+    # the page's next story, which counts the civilians killed.
     [reply] = await bot.send("how many civilians were killed in Raqqa?", user_id=READER)
+    assert reply.startswith("“A US-led coalition airstrike <b>killed</b> at least 18"), reply
+    # With no count of the deaths asked anywhere on the first page, no answer.
+    [reply] = await bot.send("how many civilians were killed in Raqqa's museum?", user_id=READER)
     assert reply.split("\n")[:2] == [NO_ANSWER, CLOSEST], reply
     [reply] = await bot.send("how many civilians are trapped in Raqqa?", user_id=READER)
     assert reply.startswith("“The United Nations has expressed concern for up to 100,000"), reply
@@ -1482,3 +1486,40 @@ async def test_what_did_x_say_quotes_a_sentence_naming_x(bot: Harness) -> None:
     )
     [reply] = await bot.send("what did Russia say about the chemical attack?", user_id=READER)
     assert reply.startswith("“<b>Russia</b> <b>said</b> the <b>attack</b> was staged"), reply
+
+
+async def test_how_many_quotes_the_count_of_the_named_event(bot: Harness) -> None:
+    await load_sample(bot)
+    # Once the lead's "18 civilians including five children" of another strike in Idlib,
+    # from the story that names the Khan Sheikhun attack further down.
+    question = "how many children died in the Khan Sheikhoun attack?"
+    [reply] = await bot.send(question, user_id=READER)
+    first = reply.split("\n")[0]
+    assert first.startswith("“Earlier this week a chemical <b>attack</b> hit the town of"), reply
+    assert "31 <b>children</b>" in first
+
+
+async def test_how_many_looks_down_the_page_for_the_count_asked(bot: Harness) -> None:
+    # The first hit holds every word, and counts the civilians trapped.
+    trapped = (
+        "date 2017-07-04\nCivilians trapped in Raqqa as fighting rages\n\nCivilians trapped in "
+        "Raqqa fear being killed by mines and air strikes. Civilians who try to leave Raqqa risk "
+        "being killed. Up to 100,000 civilians are still trapped in Raqqa, the UN said."
+    )
+    killed = (
+        "date 2017-07-06\nAir strikes on Raqqa\n\nAir strikes killed 20 civilians in Raqqa on "
+        "Wednesday, a monitoring group said."
+    )
+    for text in (trapped, killed):
+        await bot.send(text, user_id=EDITOR)
+    [reply] = await bot.send("how many civilians were killed in Raqqa?", user_id=READER)
+    assert reply.startswith("“Air strikes <b>killed</b> 20 <b>civilians</b>"), reply
+
+
+async def test_when_is_answered_by_a_quote_naming_a_time(bot: Harness) -> None:
+    await load_sample(bot)
+    # Once "Russia's actions in Syria ... since the start of Syrian revolution ...".
+    [reply] = await bot.send("when did Russia start bombing Syria?", user_id=READER)
+    assert reply.split("\n")[:2] == [NO_ANSWER, CLOSEST], reply
+    [reply] = await bot.send("when was Palmyra recaptured?", user_id=READER)
+    assert "<b>recaptured</b> from the extremist group in March" in reply.split("\n")[0], reply

@@ -21,6 +21,7 @@ from bot.questions.analysis import (
     idf,
     stems,
     tokenize,
+    typed_names,
     word_set,
 )
 from bot.questions.languages import analyse_word
@@ -518,6 +519,12 @@ def _capitals(words: list[str]) -> list[bool]:
     return [w[0] < "a" or (w[0] > "\x7f" and (w[0].isupper() or w[0].isdigit())) for w in words]
 
 
+def holds_time(text: str) -> bool:
+    """Whether a text can answer "when": it names a year, a month, a day of the week or a
+    day relative to the story's ("yesterday"), in the languages readers ask in."""
+    return _TIME.search(text) is not None
+
+
 def _has_answer_type(kind: AnswerType, sentence: str) -> bool:
     if kind is AnswerType.NUMBER:
         return holds_count(sentence)
@@ -757,8 +764,16 @@ def _pool(
         counted = [item for item in found if item[1][0] > 0 and item[1][_TYPED]]
         # And of those, the ones that count what is asked, where there are any.
         word = counted_word(query.text)
-        if word is not None:
-            counted = [item for item in counted if counts(item[0], word)] or counted
+        counting = [item for item in counted if counts(item[0], word)] if word else []
+        # And of those, a chat question's, the ones naming what it names: "how many children
+        # died in the Khan Sheikhoun attack?" asks for that attack's count ("... hit the town
+        # of Khan Sheikhun in Idlib killing at least 87 civilians including 31 children"),
+        # not the lead's count of another strike. (A quiz's answer may count in other words.)
+        names = typed_names(query.text)
+        named = {n for n, term in enumerate(query.terms) if term.word in names}
+        if named and counting and not is_long(query):
+            counting = [i for i in counting if named <= _held(query, _word_set(i[0]))] or counting
+        counted = counting or counted
         found = counted or found
     return found
 

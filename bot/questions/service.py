@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import datetime as dt
+import itertools
 from dataclasses import dataclass
 
 from bot.articles.boilerplate import without_clutter
@@ -21,13 +22,14 @@ from bot.questions.abstention import (
     holds_the_event,
     is_long,
 )
-from bot.questions.analysis import AnswerType, Query, stem
+from bot.questions.analysis import AnswerType, Query, stem, typed_names
 from bot.questions.dates import DatedQuestion, DateRange, find_dates
 from bot.questions.filters import FilterProblem, Filters, parse, phrase_in
 from bot.questions.languages import asks_for_news
 from bot.questions.lexicon import frequency
 from bot.questions.links import find_links, stand_ins
 from bot.questions.retrieval import Answer, Retriever, ScoredArticle
+from bot.questions.sentences import holds_time, iter_sentences
 from bot.stories.answers import one_per_story
 from bot.stories.keeper import StoryKeeper
 from storage.articles import ArticleStore, StoredArticle
@@ -47,6 +49,8 @@ STRAY_SHARE = 0.4
 # A question of at most this many words that count is answered only by a quote that, with
 # its headline, holds them all.
 TOGETHER_WORDS = 2
+# A story's lead: the sentences that name what its counts are of.
+LEAD_SENTENCES = 2
 # A word counted by "how many" this common (wordfreq's Zipf scale: "people" 6.3, "years" 6.0,
 # "children" 5.5, "refugees" 4.3) need not be named by the quote that counts it.
 GENERIC_ZIPF = 6.0
@@ -272,13 +276,14 @@ class QuestionService:
         if days is not None and hits and not listing and not _within(hits[0].article, days):
             other_days, answered = days, False
         if answered and query.answer_type is AnswerType.NUMBER:
-            quote = self._quote(query, hits[0], quotes)
-            title = hits[0].article.title
-            answered = (
-                holds_count(quote)
-                and _counts_the_counted(query, title, quote)
-                and holds_the_event(query, (quote, title))
+            hits, answered = self._counting_first(
+                query, hits, quotes, quoted=quoted, highlight=highlights
             )
+        if answered and query.answer_type is AnswerType.TIME and not is_long(query):
+            # "when did Russia start bombing Syria?" is not answered by a sentence without a
+            # time ("Russia's actions ... since the start of the Syrian revolution").
+            quote = self._quote(query, hits[0], quotes)
+            answered = holds_time(quote) or holds_time(hits[0].article.title)
         if answered:
             answered = self._names_itself(query, hits[0], quotes)
         # "who is the president of France?": the article names a president (Assad) and France,
@@ -446,6 +451,39 @@ class QuestionService:
         text = f"{article.title}\n{self._quote(query, hit, quotes)}"
         english = [term for term in query.terms if term.lang == ENGLISH]
         return not stand_ins(links, english, text)
+
+    def _counting_first(
+        self, query: Query, hits: list[Hit], quotes: dict[int, str], *, quoted: int, highlight: bool
+    ) -> tuple[list[Hit], bool]:
+        """The first page's hits, the first whose quote counts what a "how many" question
+        asks first, and whether there is one (`_counts`)."""
+        for rank, hit in enumerate(hits[:PAGE_SIZE]):
+            if self._counts(query, hit, self._quote(query, hit, quotes)):
+                return self._first(query, hits, rank, quoted=quoted, highlight=highlight), True
+            if is_long(query):
+                break  # a quiz's answer may count in other words: its first hit decides
+        return hits, False
+
+    @staticmethod
+    def _counts(query: Query, hit: Hit, quote: str) -> bool:
+        """Whether a hit's quote answers "how many": it holds a count, of what is counted
+        (`_counts_the_counted`), of the event asked ("killed", not "trapped") and, with its
+        headline and the story's lead, the names a chat question types ("how many children
+        died in the Khan Sheikhoun attack?" is not answered by the lead's count of another
+        strike in Idlib, its story naming Khan Sheikhun further down)."""
+        article = hit.article
+        title = article.title
+        if not (
+            holds_count(quote)
+            and _counts_the_counted(query, title, quote)
+            and holds_the_event(query, (quote, title))
+        ):
+            return False
+        if is_long(query) or not typed_names(query.text):
+            return True
+        text = without_clutter(article.text, article.clutter, photos=True)
+        lead = " ".join(itertools.islice(iter_sentences(text), LEAD_SENTENCES))
+        return not coverage(query, title, f"{lead}\n{quote}", lang=article.lang).unnamed
 
     def _quote(self, query: Query, hit: Hit, quotes: dict[int, str]) -> str:
         """The sentence a chat reply would quote for this hit (found now, once, if not asked
