@@ -61,6 +61,7 @@ def test_names_are_the_words_capitalised_inside_a_question() -> None:
     assert typed_names("Putin Erdogan Meeting") == frozenset()
     assert typed_names("why did the US strike Syria?") == {"syria"}
     assert typed_names("how many people fled aleppo?") == frozenset()
+    assert typed_names("what happened in Aleppo on Tuesday in May?") == {"aleppo"}
 
 
 def test_unknown_word_takes_its_closest_frequent_spelling() -> None:

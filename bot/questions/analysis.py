@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import calendar
 import itertools
 import math
 import operator
@@ -701,18 +702,30 @@ def _name_pair(found: tuple[int, str], vowels: set[str], num_docs: int) -> bool:
 _ACRONYM = re.compile(r"[A-Z]{2,5}")
 
 
+# English capitalises the days and months: a date, not a name an answer must hold.
+_CALENDAR = frozenset(
+    word.lower()
+    for word in (*calendar.day_name, *calendar.month_name, *calendar.month_abbr)
+    if word
+)
+
+
 @lru_cache(maxsize=1024)
 def typed_names(question: str) -> frozenset[str]:
     """The words (lower case) typed as names: capitalised inside the question ("how many
     people fled Aleppo?"). Not the first word (a phone capitalises it), nor any in a question
-    typed with every word capitalised (a headline's case says nothing of names), nor
-    acronyms: articles write them several ways ("US": "U.S.", "United States", "American";
-    "ISIS": "Islamic State", "Daesh")."""
+    typed with every word capitalised (a headline's case says nothing of names), nor days
+    and months, nor acronyms: articles write them several ways ("US": "U.S.", "United
+    States", "American"; "ISIS": "Islamic State", "Daesh")."""
     words = [match.group() for match in tokenize(question)]
     lettered = [word for word in words if word[0].isalpha()]
     if len(lettered) > 1 and all(word[0].isupper() for word in lettered):
         return frozenset()
-    return frozenset(word.lower() for word in words[1:] if word[0].isupper() and not word.isupper())
+    return frozenset(
+        word.lower()
+        for word in words[1:]
+        if word[0].isupper() and not word.isupper() and word.lower() not in _CALENDAR
+    )
 
 
 def analyze(question: str, stats: TermStats) -> Query:
