@@ -30,7 +30,7 @@ from bot.questions.lexicon import frequency
 from bot.questions.links import find_links, stand_ins
 from bot.questions.retrieval import Answer, Retriever, ScoredArticle
 from bot.questions.sentences import holds_time, iter_sentences
-from bot.stories.answers import one_per_story
+from bot.stories.answers import StoryPick, one_per_story
 from bot.stories.keeper import StoryKeeper
 from storage.articles import ArticleStore, StoredArticle
 from storage.languages import ENGLISH
@@ -39,6 +39,8 @@ from storage.stories import Copy
 # Telegram allows 4,096 characters; a question needs far fewer, and long ones cost search time.
 MAX_QUESTION_CHARS = 1_000
 PAGE_SIZE = 3
+# How far down the ranking an "X of Y" question no article of its page answers looks.
+LINKED_CANDIDATES = 30
 # A question with a quoted phrase looks for it in this many of the best articles.
 PHRASE_CANDIDATES = 200
 # A first hit holding less than this idf share of the question was lifted by a word or two
@@ -269,6 +271,26 @@ class QuestionService:
                     query, hits, covered, quoted=quoted, highlight=highlights
                 )
         answered = not listing and not unheld and covered is not None and answers(covered)
+        if (
+            not answered
+            and covered is not None
+            and not listing
+            and not unheld
+            and offset == 0
+            and together
+            and find_links(query, with_ofs=not is_long(query)).ofs
+        ):
+            hits, covered = await self._linked_further(
+                query,
+                hits,
+                covered,
+                as_of,
+                dated.days,
+                filters,
+                quoted=quoted,
+                highlight=highlights,
+            )
+            answered = answers(covered)
         # "sarin attack yesterday": no article of that day matches (they would come first),
         # and one of another day answers another question.
         days = dated.days
@@ -414,6 +436,62 @@ class QuestionService:
             )
             if found.missing == 0:
                 return self._first(query, hits, rank, quoted=quoted, highlight=highlight), found
+        return hits, covered
+
+    async def _linked_further(
+        self,
+        query: Query,
+        hits: list[Hit],
+        covered: Coverage,
+        as_of: dt.date | None,
+        days: DateRange | None,
+        filters: Filters,
+        *,
+        quoted: int,
+        highlight: bool,
+    ) -> tuple[list[Hit], Coverage]:
+        """The page with the first article further down the ranking that answers an "X of Y"
+        question first, and its coverage (`covered`, the page's, when none does).
+
+        "who is the defense minister of Russia?": stories naming Russia's Defense Ministry
+        and some minister rank above the one story that names "Russian Defense Minister
+        Sergei Shoigu" (twelfth in the sample), and none of them answers.
+        """
+        ranked = self._retriever.search(
+            query, as_of=as_of, limit=LINKED_CANDIDATES, days=days, filters=filters
+        )
+        shown = {h.article.id for h in hits} | {c.article_id for h in hits for c in h.also}
+        if self._stories is None:
+            picks = [StoryPick(r.article_id, r.score, ()) for r in ranked]
+        else:
+            picks = await one_per_story(self._stories, ranked, as_of=as_of)
+        picks = [
+            p
+            for p in picks
+            if p.article_id not in shown and shown.isdisjoint(c.article_id for c in p.also)
+        ]
+        stored = await self._articles.get_many([p.article_id for p in picks])
+        for pick in picks:
+            article = stored.get(pick.article_id)
+            if article is None:
+                continue
+            found = coverage(
+                query,
+                article.title,
+                article.text,
+                article.clutter,
+                year=article.published.year,
+                lang=article.lang,
+            )
+            # Every word, not the share that answers on the page: of thirty articles, one
+            # holds most words of almost any question ("2023 grammys album of the year" by
+            # Usher's "2004 album", "white house chief of staff?" in the Syria archive).
+            if found.missing == 0 and answers(found):
+                first = Hit(article, pick.score, Answer(sentence="", highlights=()), pick.also)
+                page = [first, *hits[: max(len(hits) - 1, 1)]]
+                return [
+                    self._quoted(query, h, n < quoted, highlight) for n, h in enumerate(page)
+                ], found
         return hits, covered
 
     def _first(
