@@ -110,6 +110,39 @@ async def test_question_words_of_each_language_neither_block_nor_blur_the_answer
         assert quoted == quote or quoted.startswith(f"{quote} "), question
 
 
+async def test_sentences_glued_where_paragraphs_were_joined_are_quoted_one_by_one(
+    bot: Harness,
+) -> None:
+    # Pages whose paragraphs were joined glue them without a space ("...place Bellecour.Les
+    # syndicats"): read as one sentence, the quote was the paragraph's first 400 characters,
+    # cut before the words asked. Now each sentence is one, and the one asked is quoted.
+    paragraphs = (
+        "Le conseil municipal de Lyon a voté mardi soir un nouveau budget pour les "
+        "bibliothèques publiques de la ville, avec des horaires d'ouverture plus longs le "
+        "samedi et le dimanche, des programmes de lecture pour les enfants dans chaque "
+        "arrondissement et la rénovation de trois salles anciennes du centre.",
+        "Les syndicats du personnel ont salué une décision attendue depuis des années, tout "
+        "en demandant des embauches, selon le site Lyonmag.Com, pour assurer ces horaires.",
+        "La mairie suivra aussi la nuit de l'élection présidentielle américaine sur un grand "
+        "écran installé place Bellecour.",
+        "L'opposition a voté contre le budget.",
+    )
+    await bot.services.archive.import_records(
+        [
+            ImportRecord(text=".".join(p.rstrip(".") for p in paragraphs) + ".", title=""),
+            *(ImportRecord(text=text, title="", date="2017-05-01") for text in OTHERS),
+        ]
+    )
+    [reply] = await bot.send("élection présidentielle américaine", user_id=READER)
+    assert reply.split("\n")[0] == (
+        "“La mairie suivra aussi la nuit de l'<b>élection</b> <b>présidentielle</b> "
+        "<b>américaine</b> sur un grand écran installé place Bellecour.”"
+    )
+    # A web address's capitalised last part is no sentence glued to it.
+    answers = await bot.services.questions.ask("syndicats personnel embauches")
+    assert answers.hits[0].answer.sentence == paragraphs[1]
+
+
 async def test_a_see_also_link_is_no_word_of_the_article_linking(bot: Harness) -> None:
     # A page links another story between its paragraphs ("Также по теме" and its headline):
     # asked that headline, the story comes first, and the page is not found by it at all.
