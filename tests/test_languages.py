@@ -143,6 +143,35 @@ async def test_sentences_glued_where_paragraphs_were_joined_are_quoted_one_by_on
     assert answers.hits[0].answer.sentence == paragraphs[1]
 
 
+async def test_an_arabic_question_without_arabic_only_letters_is_not_read_as_persian(
+    bot: Harness,
+) -> None:
+    # "How many pilgrims this year?" has no ة or ى, so it was searched as Persian too, where
+    # "كم" (few) and "عدد" (number) are words of a story on wrestling: listed beside the
+    # answer (in a larger archive, before it). "هذا" and "العام" are words Persian does not
+    # write: the question is Arabic. A Persian headline spelled with Arabic yeh and kaf is
+    # still Persian ("نيست", is not).
+    pilgrims = (
+        "أعلنت الهيئة العامة للإحصاء أن عدد الحجاج هذا العام بلغ مليوني حاج، قدم أكثرهم من "
+        "خارج المملكة عبر المطارات والموانئ. وقالت الهيئة إن العدد يقارب عدد العام الماضي."
+    )
+    wrestling = (
+        "تیم ملی کشتی با تعداد کم بازیکن به مسابقات رفت و عدد مدال‌ها کم بود. "
+        "سرمربی گفت کم کم تیم جوان‌تر می‌شود و نتیجه این اردو هنوز روشن نیست."
+    )
+    await bot.services.archive.import_records(
+        [
+            ImportRecord(text=pilgrims, title="", date="2015-08-01"),
+            ImportRecord(text=wrestling, title="", date="2015-08-02"),
+            *(ImportRecord(text=text, title="", date="2017-05-01") for text in OTHERS),
+        ]
+    )
+    [reply] = await bot.send("كم عدد الحجاج هذا العام؟", user_id=READER)
+    assert "/read_1" in reply and "/read_2" not in reply, reply
+    persian = await bot.services.questions.ask("نتيجه اردو روشن نيست")
+    assert [hit.article.id for hit in persian.hits] == [2]
+
+
 async def test_a_see_also_link_is_no_word_of_the_article_linking(bot: Harness) -> None:
     # A page links another story between its paragraphs ("Также по теме" and its headline):
     # asked that headline, the story comes first, and the page is not found by it at all.

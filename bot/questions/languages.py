@@ -150,11 +150,29 @@ def candidate_languages(question: str, index: SearchIndex, only: str | None = No
     if not present:
         return [ENGLISH]
     chosen = question_languages(question, [code for code in present if code != OTHER], counts)
+    if len(chosen) > 1 and set(chosen) <= {"ar", "fa"}:
+        chosen = _arabic_or_persian(question, chosen)
     # The fields shared by languages without analysis of their own: only for a question in
     # one of those (or one no analysed language of the archive is written like).
     if OTHER in present and (not chosen or detect(question) not in LANGUAGES):
         chosen.append(OTHER)
     return chosen or [present[0]]
+
+
+def _arabic_or_persian(question: str, chosen: list[str]) -> list[str]:
+    """Of Arabic and Persian, both searched for a question holding no letter only one of them
+    writes: the one whose common words it holds where it holds none of the other's only
+    (wordfreq's lists). "كم عدد الحجاج هذا العام؟" (how many pilgrims this year?) holds
+    "هذا" and "العام", which Persian does not write, and was searched in Persian too, where
+    "كم" (few) and "عدد" ranked a wrestling story first; a Persian headline spelled with
+    Arabic yeh and kaf holds "نيست" or "شوراها". Both when neither or each has some."""
+    words = {match.group().lower() for match in tokenize(normalize("ar", question))}
+    only = [
+        lang
+        for lang, other in (("ar", "fa"), ("fa", "ar"))
+        if any(is_common(word, lang) and not is_common(word, other) for word in words)
+    ]
+    return only if len(only) == 1 else chosen
 
 
 @lru_cache(maxsize=100_000)
