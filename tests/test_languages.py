@@ -172,6 +172,39 @@ async def test_an_arabic_question_without_arabic_only_letters_is_not_read_as_per
     assert [hit.article.id for hit in persian.hits] == [2]
 
 
+async def test_who_is_and_what_is_in_one_word_ask_and_are_no_word_of_the_answer(
+    bot: Harness,
+) -> None:
+    # Persian writes "who is" in one word ("سرمربی پرسپولیس کیست؟": who is Persepolis's head
+    # coach?), Russian asks "что такое ...?" (what is ...?): no article holds "کیست", and the
+    # answer was "no answer" for want of it.
+    coach = (
+        "باشگاه پرسپولیس یحیی گل محمدی را به عنوان سرمربی جدید این تیم معرفی کرد. "
+        "قرارداد او دو فصل است و از هفته آینده تمرینات را آغاز خواهد کرد."
+    )
+    schengen = (
+        "Президент Литвы призвала Евросоюз создать военный шенген для быстрой переброски "
+        "войск между странами союза. Предложение обсудят на саммите в декабре."
+    )
+    await bot.services.archive.import_records(
+        [
+            ImportRecord(text=coach, title="", date="2019-12-01"),
+            ImportRecord(text=schengen, title="", date="2018-01-10"),
+            *(ImportRecord(text=text, title="", date="2017-05-01") for text in OTHERS),
+        ]
+    )
+    for question, quote in (
+        ("سرمربی پرسپولیس کیست؟", coach.split(". ")[0] + "."),
+        ("چه کسی سرمربی پرسپولیس است؟", coach.split(". ")[0] + "."),
+        ("что такое военный шенген?", schengen.split(". ")[0] + "."),
+    ):
+        answers = await bot.services.questions.ask(question, highlights=False)
+        assert answers.answered, question
+        [reply] = await bot.send(question, user_id=READER)
+        assert reply.startswith("“"), question
+        assert answers.hits[0].answer.sentence.startswith(quote), question
+
+
 async def test_a_see_also_link_is_no_word_of_the_article_linking(bot: Harness) -> None:
     # A page links another story between its paragraphs ("Также по теме" and its headline):
     # asked that headline, the story comes first, and the page is not found by it at all.

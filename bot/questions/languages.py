@@ -65,17 +65,20 @@ _ALPHABETS = {
 # no article that answers "сколько мирных жителей в Ракке?"), where they ask: in a question
 # that opens with one or ends with a question mark (in a headline "почему" is its subject's
 # word). English's are its stop words. Persian's "کی" is left out: it is also a name's part
-# ("بان کی‌مون").
+# ("بان کی‌مون"); its "کیست", "چیست", "کجاست" are "who / what / where is" in one word, "کسی"
+# the "who" of "چه کسی"; Russian's "такое" that of "что такое ...?" (what is ...?).
 QUESTION_WORDS = {
     lang: frozenset(normalize(lang, words).split())
     for lang, words in {
         "ru": "сколько почему зачем кто что где куда откуда когда как какой какая какое какие "
-        "каких каким каков какова каковы который которая которое которые чей чья чьё чьи ли",
+        "каких каким каков какова каковы который которая которое которые чей чья чьё чьи ли "
+        "такое такая такие",
         "uk": "скільки чому навіщо хто що де куди звідки коли як який яка яке які яких чий "
         "чия чиє чиї чи",
         "ar": "كم بكم متى أين اين ماذا لماذا كيف ما من هل أي اي ماهو ماهي",
-        "fa": "چند چندتا چه چرا کجا چگونه چطور آیا کدام",
-        "fr": "combien pourquoi quand où comment quel quelle quels quelles qui que quoi",
+        "fa": "چند چندتا چندمین چه چرا کجا کجاست چگونه چطور چطوری چقدر آیا کدام کدوم کیست چیست کسی",
+        "fr": "combien pourquoi quand où comment quel quelle quels quelles qui que quoi lequel "
+        "laquelle lesquels lesquelles",
         "de": "wie viele wieviele warum wann wo woher wohin wer wen wem was welche welcher welches",
         "es": "cuántos cuántas cuánto cuánta por qué cuándo dónde cómo quién quiénes qué cuál "
         "cuáles",
