@@ -16,6 +16,7 @@ from bot.articles.archive import ImportRecord
 from bot.articles.files import parse_jsonl
 from bot.i18n import LOCALE_DIR, RLM
 from bot.languages import question_languages
+from bot.questions.replies import CLOSEST, NO_ANSWER
 from bot.questions.retrieval import DEFAULT_RANKING, Retriever
 from storage.languages import analyzer, normalize
 from storage.search_index import SCHEMA_VERSION, IndexChange, SearchIndex
@@ -27,7 +28,7 @@ ARABIC = (
     "وقال مسؤول محلي إن إغلاق المدارس سيستمر حتى نهاية الأسبوع بسبب ارتفاع منسوب المياه."
 )
 RUSSIAN = (
-    "Наводнение разрушило несколько домов в городе Ракка во вторник, сообщили жители, "
+    "Наводнение разрушило 12 домов в городе Ракка во вторник, сообщили жители, "
     "бежавшие на север. Местный чиновник сказал, что школы закрыты до конца недели."
 )
 FRENCH = (
@@ -108,6 +109,11 @@ async def test_question_words_of_each_language_neither_block_nor_blur_the_answer
         assert answers.hits[0].article.id == ids[lang], question
         quoted = answers.hits[0].answer.sentence
         assert quoted == quote or quoted.startswith(f"{quote} "), question
+    # "How many" asks for a count in every language, of what it counts: "школы закрыты"
+    # (schools are closed) counts none, "12 домов" (12 houses) no schools; the archive has
+    # no answer (the schools' sentence was quoted as if it were one).
+    [reply] = await bot.send("сколько школ закрыто в Ракке?")
+    assert reply.split("\n")[:2] == [NO_ANSWER, CLOSEST]
 
 
 async def test_sentences_glued_where_paragraphs_were_joined_are_quoted_one_by_one(

@@ -584,7 +584,7 @@ def best_quote(
     unless it follows the chosen one in the text). `lang`: the article's language (None:
     English)."""
     cues = sentence_cues(query, title, text, stats, clutter, lang)
-    pool = _pool(query, cues)
+    pool = _pool(query, cues, ENGLISH if lang is None else analysis_of(lang).code)
     # Each sentence's score, by the identity of its cues: the chosen one's and the second's
     # choice read them both (ten answers a `--jsonl` question).
     scores = {id(item): float(sum(map(operator.mul, _DEFAULT_VECTOR, item[1]))) for item in pool}
@@ -771,9 +771,9 @@ def _speaker(query: Query) -> set[int]:
 
 
 def _pool(
-    query: Query, cues: list[tuple[str, tuple[float, ...]]]
+    query: Query, cues: list[tuple[str, tuple[float, ...]]], lang: str = ENGLISH
 ) -> list[tuple[str, tuple[float, ...]]]:
-    """The sentences that may answer the question."""
+    """The sentences that may answer the question (of an article read as `lang`)."""
     # A question in the text (a news quiz, a rhetorical lead) is never its own answer.
     found = [item for item in cues if not item[0].rstrip(_CLOSING).endswith("?")] or cues  # _asks
     if query.answer_type is AnswerType.NUMBER:
@@ -781,8 +781,8 @@ def _pool(
         # those with a number, where there are any (a sentence without one cannot answer).
         counted = [item for item in found if item[1][0] > 0 and item[1][_TYPED]]
         # And of those, the ones that count what is asked, where there are any.
-        word = counted_word(query.text)
-        counting = [item for item in counted if counts(item[0], word)] if word else []
+        word = counted_word(query.text, lang)
+        counting = [item for item in counted if counts(item[0], word, lang)] if word else []
         # And of those, a chat question's, the ones naming what it names: "how many children
         # died in the Khan Sheikhoun attack?" asks for that attack's count ("... hit the town
         # of Khan Sheikhun in Idlib killing at least 87 civilians including 31 children"),
