@@ -211,6 +211,35 @@ async def test_who_is_and_what_is_in_one_word_ask_and_are_no_word_of_the_answer(
         assert answers.hits[0].answer.sentence.startswith(quote), question
 
 
+async def test_a_count_in_words_answers_how_many_and_a_day_of_a_month_does_not(
+    bot: Harness,
+) -> None:
+    # News writes small counts in words ("семь медалей", seven medals): a count, as English's
+    # "seven" is; "18 октября" (18 October) is a date, no count of anything.
+    medals = (
+        "Сборная России завоевала семь медалей на чемпионате мира по тхэквондо в Москве. "
+        "Тренеры назвали выступление команды лучшим за последние годы."
+    )
+    strike = (
+        "Пресс-служба ведомства сообщила, что 18 октября авиаудар разрушил школу в пригороде "
+        "Алеппо. Жители окрестных сёл бежали на север."
+    )
+    await bot.services.archive.import_records(
+        [
+            ImportRecord(text=medals, title="", date="2017-07-01"),
+            ImportRecord(text=strike, title="", date="2016-10-20"),
+            *(ImportRecord(text=text, title="", date="2017-05-01") for text in OTHERS),
+        ]
+    )
+    [reply] = await bot.send("сколько медалей завоевала сборная?", user_id=READER)
+    assert reply.split("\n")[0] == (
+        "“<b>Сборная</b> России <b>завоевала</b> семь <b>медалей</b> на чемпионате мира по "
+        "тхэквондо в Москве.”"
+    )
+    [reply] = await bot.send("сколько человек бежало из пригорода Алеппо?", user_id=READER)
+    assert reply.split("\n")[:2] == [NO_ANSWER, CLOSEST], reply
+
+
 async def test_a_see_also_link_is_no_word_of_the_article_linking(bot: Harness) -> None:
     # A page links another story between its paragraphs ("Также по теме" and its headline):
     # asked that headline, the story comes first, and the page is not found by it at all.

@@ -211,12 +211,29 @@ def answers(found: Coverage, threshold: float | None = None) -> bool:
 
 
 # A count: a number in figures (not a year) or in words, as news writes small and round ones
-# ("ten civilians", "dozens of"); not a span of time ("three years ago").
+# ("ten civilians", "dozens of"); not a span of time ("three years ago") nor a day of a month
+# ("18 октября"; not English's: "thousands march", "hundreds may have died"). In the other
+# languages readers ask "how many" in too (Russian, French,
+# Arabic, Persian): "семь медалей", "trois morts", "عشرات القتلى", "پنج گل" (not French
+# "sept" nor "cent", English's "Sept." and "per cent"; not Persian "نه" and "ده", also "no"
+# and "village").
 _COUNT = re.compile(
     r"(?:\b(?!(?:19|20)\d\d\b)\d[\d,.]*|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|"
     r"eleven|twelve|fifteen|twenty|thirty|forty|fifty|hundreds?|thousands?|millions?|"
-    r"billions?|dozens?|scores))\b(?!\s+(?:years?|months?|weeks?|days?|hours?|minutes?|"
-    r"decades?|centuries)\b)",
+    r"billions?|dozens?|scores"
+    r"|два|две|три|четыре|пять|шесть|семь|восемь|девять|десять|двадцать|тридцать|сорок|"
+    r"пятьдесят|сто|десятки|десятков|сотни|сотен|тысяч[аиу]?|миллион(?:а|ов)?"
+    r"|deux|trois|quatre|cinq|huit|neuf|dix|vingt|trente|quarante|cinquante|dizaines?|"
+    r"centaines?|milliers?"
+    r"|اثنان|اثنين|ثلاثة|أربعة|خمسة|ستة|سبعة|ثمانية|تسعة|عشرة|عشرات|مئات|آلاف|ألف|مليون"
+    r"|دو|سه|چهار|پنج|شش|هفت|هشت|صد|هزار|میلیون|دهها|صدها|هزاران"
+    r"))\b(?!\s+(?:years?|months?|weeks?|days?|hours?|minutes?|decades?|centuries"
+    r"|лет|года?|месяц\w*|недел\w*|дн(?:я|ей)|час\w*|минут\w*"
+    r"|января|февраля|марта|апреля|мая|июня|июля|августа|сентября|октября|ноября|декабря"
+    r"|ans?|années?|mois|semaines?|jours?|heures?|minutes?"
+    r"|janvier|février|mars|avril|mai|juin|juillet|août|septembre|octobre|novembre|décembre"
+    r"|عام|أعوام|سنة|سنوات|شهر|أشهر|أسابيع|أيام|يوما|ساعة|ساعات|دقيقة|دقائق"
+    r"|سال|ماه|هفته|روز|ساعت|دقیقه)\b)",
     re.IGNORECASE,
 )
 
