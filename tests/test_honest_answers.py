@@ -1122,6 +1122,28 @@ async def test_a_common_word_the_archive_lacks_is_not_corrected_into_another(
     assert (await bot.services.questions.ask("convoi stuk border")).answered
 
 
+async def test_french_words_asked_of_an_english_archive_are_no_slips_of_english_words(
+    bot: Harness,
+) -> None:
+    # "civils piégés à Raqqa" (civilians trapped in Raqqa): "piégés" is one letter from
+    # "siégés", which the index reads "sieges", and "tués" (killed) from "trués", read "true".
+    # Both are French words, not slips of English ones: no article here says what is asked,
+    # and the car bomb near the besieged towns is no answer, nor the true reports.
+    texts = [
+        "A car bomb hit buses carrying families evacuated from two towns near Raqqa on "
+        "Saturday. The sieges of the two towns had lasted two years, and civil servants left.",
+        "Civil defence teams in Raqqa said the reports were true, and cleared the rubble.",
+        "Aid agencies delivered food to the eastern districts of Aleppo on Monday.",
+    ]
+    await bot.services.archive.import_records([ImportRecord(text=t) for t in texts])
+    for question in ("civils piégés à Raqqa", "civils tués à Raqqa"):
+        [reply] = await bot.send(question, user_id=READER)
+        assert reply.split("\n")[:2] == [NO_ANSWER, CLOSEST], question
+    # An English slip of the same words is still read as the word meant.
+    [reply] = await bot.send("civil sieeges Raqqa", user_id=READER)
+    assert reply.startswith("“A car bomb hit buses"), reply
+
+
 def test_coverage_is_that_of_the_language_holding_most_of_the_question() -> None:
     # `coverage` stops at a language holding every word; it must be the best of each
     # language's own coverage (the first of equals), whatever order the languages come in.

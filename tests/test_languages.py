@@ -16,6 +16,7 @@ from bot.articles.archive import ImportRecord
 from bot.articles.files import parse_jsonl
 from bot.i18n import LOCALE_DIR, RLM
 from bot.languages import question_languages
+from bot.questions.replies import CLOSEST, NO_ANSWER
 from bot.questions.retrieval import DEFAULT_RANKING, Retriever
 from storage.languages import analyzer, normalize
 from storage.search_index import SCHEMA_VERSION, IndexChange, SearchIndex
@@ -27,7 +28,7 @@ ARABIC = (
     "وقال مسؤول محلي إن إغلاق المدارس سيستمر حتى نهاية الأسبوع بسبب ارتفاع منسوب المياه."
 )
 RUSSIAN = (
-    "Наводнение разрушило несколько домов в городе Ракка во вторник, сообщили жители, "
+    "Наводнение разрушило 12 домов в городе Ракка во вторник, сообщили жители, "
     "бежавшие на север. Местный чиновник сказал, что школы закрыты до конца недели."
 )
 FRENCH = (
@@ -108,6 +109,135 @@ async def test_question_words_of_each_language_neither_block_nor_blur_the_answer
         assert answers.hits[0].article.id == ids[lang], question
         quoted = answers.hits[0].answer.sentence
         assert quoted == quote or quoted.startswith(f"{quote} "), question
+    # "How many" asks for a count in every language, of what it counts: "школы закрыты"
+    # (schools are closed) counts none, "12 домов" (12 houses) no schools; the archive has
+    # no answer (the schools' sentence was quoted as if it were one).
+    [reply] = await bot.send("сколько школ закрыто в Ракке?")
+    assert reply.split("\n")[:2] == [NO_ANSWER, CLOSEST]
+
+
+async def test_sentences_glued_where_paragraphs_were_joined_are_quoted_one_by_one(
+    bot: Harness,
+) -> None:
+    # Pages whose paragraphs were joined glue them without a space ("...place Bellecour.Les
+    # syndicats"): read as one sentence, the quote was the paragraph's first 400 characters,
+    # cut before the words asked. Now each sentence is one, and the one asked is quoted.
+    paragraphs = (
+        "Le conseil municipal de Lyon a voté mardi soir un nouveau budget pour les "
+        "bibliothèques publiques de la ville, avec des horaires d'ouverture plus longs le "
+        "samedi et le dimanche, des programmes de lecture pour les enfants dans chaque "
+        "arrondissement et la rénovation de trois salles anciennes du centre.",
+        "Les syndicats du personnel ont salué une décision attendue depuis des années, tout "
+        "en demandant des embauches, selon le site Lyonmag.Com, pour assurer ces horaires.",
+        "La mairie suivra aussi la nuit de l'élection présidentielle américaine sur un grand "
+        "écran installé place Bellecour.",
+        "L'opposition a voté contre le budget.",
+    )
+    await bot.services.archive.import_records(
+        [
+            ImportRecord(text=".".join(p.rstrip(".") for p in paragraphs) + ".", title=""),
+            *(ImportRecord(text=text, title="", date="2017-05-01") for text in OTHERS),
+        ]
+    )
+    [reply] = await bot.send("élection présidentielle américaine", user_id=READER)
+    assert reply.split("\n")[0] == (
+        "“La mairie suivra aussi la nuit de l'<b>élection</b> <b>présidentielle</b> "
+        "<b>américaine</b> sur un grand écran installé place Bellecour.”"
+    )
+    # A web address's capitalised last part is no sentence glued to it.
+    answers = await bot.services.questions.ask("syndicats personnel embauches")
+    assert answers.hits[0].answer.sentence == paragraphs[1]
+
+
+async def test_an_arabic_question_without_arabic_only_letters_is_not_read_as_persian(
+    bot: Harness,
+) -> None:
+    # "How many pilgrims this year?" has no ة or ى, so it was searched as Persian too, where
+    # "كم" (few) and "عدد" (number) are words of a story on wrestling: listed beside the
+    # answer (in a larger archive, before it). "هذا" and "العام" are words Persian does not
+    # write: the question is Arabic. A Persian headline spelled with Arabic yeh and kaf is
+    # still Persian ("نيست", is not).
+    pilgrims = (
+        "أعلنت الهيئة العامة للإحصاء أن عدد الحجاج هذا العام بلغ مليوني حاج، قدم أكثرهم من "
+        "خارج المملكة عبر المطارات والموانئ. وقالت الهيئة إن العدد يقارب عدد العام الماضي."
+    )
+    wrestling = (
+        "تیم ملی کشتی با تعداد کم بازیکن به مسابقات رفت و عدد مدال‌ها کم بود. "
+        "سرمربی گفت کم کم تیم جوان‌تر می‌شود و نتیجه این اردو هنوز روشن نیست."
+    )
+    await bot.services.archive.import_records(
+        [
+            ImportRecord(text=pilgrims, title="", date="2015-08-01"),
+            ImportRecord(text=wrestling, title="", date="2015-08-02"),
+            *(ImportRecord(text=text, title="", date="2017-05-01") for text in OTHERS),
+        ]
+    )
+    [reply] = await bot.send("كم عدد الحجاج هذا العام؟", user_id=READER)
+    assert "/read_1" in reply and "/read_2" not in reply, reply
+    persian = await bot.services.questions.ask("نتيجه اردو روشن نيست")
+    assert [hit.article.id for hit in persian.hits] == [2]
+
+
+async def test_who_is_and_what_is_in_one_word_ask_and_are_no_word_of_the_answer(
+    bot: Harness,
+) -> None:
+    # Persian writes "who is" in one word ("سرمربی پرسپولیس کیست؟": who is Persepolis's head
+    # coach?), Russian asks "что такое ...?" (what is ...?): no article holds "کیست", and the
+    # answer was "no answer" for want of it.
+    coach = (
+        "باشگاه پرسپولیس یحیی گل محمدی را به عنوان سرمربی جدید این تیم معرفی کرد. "
+        "قرارداد او دو فصل است و از هفته آینده تمرینات را آغاز خواهد کرد."
+    )
+    schengen = (
+        "Президент Литвы призвала Евросоюз создать военный шенген для быстрой переброски "
+        "войск между странами союза. Предложение обсудят на саммите в декабре."
+    )
+    await bot.services.archive.import_records(
+        [
+            ImportRecord(text=coach, title="", date="2019-12-01"),
+            ImportRecord(text=schengen, title="", date="2018-01-10"),
+            *(ImportRecord(text=text, title="", date="2017-05-01") for text in OTHERS),
+        ]
+    )
+    for question, quote in (
+        ("سرمربی پرسپولیس کیست؟", coach.split(". ")[0] + "."),
+        ("چه کسی سرمربی پرسپولیس است؟", coach.split(". ")[0] + "."),
+        ("что такое военный шенген?", schengen.split(". ")[0] + "."),
+    ):
+        answers = await bot.services.questions.ask(question, highlights=False)
+        assert answers.answered, question
+        [reply] = await bot.send(question, user_id=READER)
+        assert reply.startswith("“"), question
+        assert answers.hits[0].answer.sentence.startswith(quote), question
+
+
+async def test_a_count_in_words_answers_how_many_and_a_day_of_a_month_does_not(
+    bot: Harness,
+) -> None:
+    # News writes small counts in words ("семь медалей", seven medals): a count, as English's
+    # "seven" is; "18 октября" (18 October) is a date, no count of anything.
+    medals = (
+        "Сборная России завоевала семь медалей на чемпионате мира по тхэквондо в Москве. "
+        "Тренеры назвали выступление команды лучшим за последние годы."
+    )
+    strike = (
+        "Пресс-служба ведомства сообщила, что 18 октября авиаудар разрушил школу в пригороде "
+        "Алеппо. Жители окрестных сёл бежали на север."
+    )
+    await bot.services.archive.import_records(
+        [
+            ImportRecord(text=medals, title="", date="2017-07-01"),
+            ImportRecord(text=strike, title="", date="2016-10-20"),
+            *(ImportRecord(text=text, title="", date="2017-05-01") for text in OTHERS),
+        ]
+    )
+    [reply] = await bot.send("сколько медалей завоевала сборная?", user_id=READER)
+    assert reply.split("\n")[0] == (
+        "“<b>Сборная</b> России <b>завоевала</b> семь <b>медалей</b> на чемпионате мира по "
+        "тхэквондо в Москве.”"
+    )
+    [reply] = await bot.send("сколько человек бежало из пригорода Алеппо?", user_id=READER)
+    assert reply.split("\n")[:2] == [NO_ANSWER, CLOSEST], reply
 
 
 async def test_a_see_also_link_is_no_word_of_the_article_linking(bot: Harness) -> None:

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from bot.articles.boilerplate import without_clutter
 from bot.questions.analysis import Query, QueryTerm, stem, stems, typed_names
-from bot.questions.languages import analyse_many
+from bot.questions.languages import analyse_many, analyse_word
 from bot.questions.lexicon import is_common
 from bot.questions.links import find_links, unlinked
 from storage.languages import ENGLISH, OTHER, analysis_of, normalize
@@ -211,12 +211,29 @@ def answers(found: Coverage, threshold: float | None = None) -> bool:
 
 
 # A count: a number in figures (not a year) or in words, as news writes small and round ones
-# ("ten civilians", "dozens of"); not a span of time ("three years ago").
+# ("ten civilians", "dozens of"); not a span of time ("three years ago") nor a day of a month
+# ("18 октября"; not English's: "thousands march", "hundreds may have died"). In the other
+# languages readers ask "how many" in too (Russian, French,
+# Arabic, Persian): "семь медалей", "trois morts", "عشرات القتلى", "پنج گل" (not French
+# "sept" nor "cent", English's "Sept." and "per cent"; not Persian "نه" and "ده", also "no"
+# and "village").
 _COUNT = re.compile(
     r"(?:\b(?!(?:19|20)\d\d\b)\d[\d,.]*|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|"
     r"eleven|twelve|fifteen|twenty|thirty|forty|fifty|hundreds?|thousands?|millions?|"
-    r"billions?|dozens?|scores))\b(?!\s+(?:years?|months?|weeks?|days?|hours?|minutes?|"
-    r"decades?|centuries)\b)",
+    r"billions?|dozens?|scores"
+    r"|два|две|три|четыре|пять|шесть|семь|восемь|девять|десять|двадцать|тридцать|сорок|"
+    r"пятьдесят|сто|десятки|десятков|сотни|сотен|тысяч[аиу]?|миллион(?:а|ов)?"
+    r"|deux|trois|quatre|cinq|huit|neuf|dix|vingt|trente|quarante|cinquante|dizaines?|"
+    r"centaines?|milliers?"
+    r"|اثنان|اثنين|ثلاثة|أربعة|خمسة|ستة|سبعة|ثمانية|تسعة|عشرة|عشرات|مئات|آلاف|ألف|مليون"
+    r"|دو|سه|چهار|پنج|شش|هفت|هشت|صد|هزار|میلیون|دهها|صدها|هزاران"
+    r"))\b(?!\s+(?:years?|months?|weeks?|days?|hours?|minutes?|decades?|centuries"
+    r"|лет|года?|месяц\w*|недел\w*|дн(?:я|ей)|час\w*|минут\w*"
+    r"|января|февраля|марта|апреля|мая|июня|июля|августа|сентября|октября|ноября|декабря"
+    r"|ans?|années?|mois|semaines?|jours?|heures?|minutes?"
+    r"|janvier|février|mars|avril|mai|juin|juillet|août|septembre|octobre|novembre|décembre"
+    r"|عام|أعوام|سنة|سنوات|شهر|أشهر|أسابيع|أيام|يوما|ساعة|ساعات|دقيقة|دقائق"
+    r"|سال|ماه|هفته|روز|ساعت|دقیقه)\b)",
     re.IGNORECASE,
 )
 
@@ -233,18 +250,33 @@ def holds_count(quote: str) -> bool:
     return _COUNT.search(quote) is not None
 
 
-def counted_word(question: str) -> str | None:
-    """The analyzed form of what a "how many" question counts ("civilians"), None if none."""
-    found = _COUNTED.search(question)
-    return (stem(found.group(1)) or None) if found else None
+# ... in the other languages readers ask in, where the word counted keeps its stem after a
+# number ("сколько школ", "5 школ"; "combien de morts", "127 morts"; "چند گل", "16 گل").
+# Not Arabic: a noun counted takes another form after each kind of number (منازل, منزلا).
+_COUNTED_IN = {
+    "ru": re.compile(r"(?<!\w)сколько\s+(\w+)", re.IGNORECASE),
+    "fr": re.compile(r"(?<!\w)combien\s+(?:de\s+|d['’]\s*)(\w+)", re.IGNORECASE),
+    "fa": re.compile(r"(?<!\w)چند\s+(?:تا\s+)?(\w+)"),
+}
 
 
-def counts(quote: str, counted: str) -> bool:
-    """Whether the quote holds a count of `counted` (an analyzed word) within a few words:
-    "up to 100,000 civilians" answers "how many civilians", "two small gaps" does not."""
+def counted_word(question: str, lang: str = ENGLISH) -> str | None:
+    """The analyzed form of what a "how many" question counts ("civilians"), None if none;
+    `lang`: the analysis of the article whose words are counted (its question words)."""
+    if lang == ENGLISH:
+        found = _COUNTED.search(question)
+        return (stem(found.group(1)) or None) if found else None
+    pattern = _COUNTED_IN.get(lang)
+    found = pattern.search(normalize(lang, question)) if pattern is not None else None
+    return (_analysed(lang, found.group(1)) or None) if found else None
+
+
+def counts(quote: str, counted: str, lang: str = ENGLISH) -> bool:
+    """Whether the quote holds a count of `counted` (an analyzed word of `lang`) within a few
+    words: "up to 100,000 civilians" answers "how many civilians", "two small gaps" does not."""
     for match in _COUNT.finditer(quote):
         following = _WORDS.findall(quote, match.end(), match.end() + 60)[:COUNT_REACH]
-        if any(stem(word) == counted for word in following):
+        if any(_analysed(lang, word) == counted for word in following):
             return True
     return False
 
@@ -276,3 +308,10 @@ def holds_the_event(query: Query, texts: tuple[str, ...]) -> bool:
         return True
     held = set(stems([word for text in texts for word in _WORDS.findall(text.lower())]))
     return all(group & held for group in asked)
+
+
+def _analysed(lang: str, word: str) -> str:
+    """One word of a text as `lang`'s index field has it."""
+    if lang == ENGLISH:
+        return stem(word)
+    return analyse_word(lang, normalize(lang, word.lower()))

@@ -13,8 +13,10 @@ from enum import Enum
 from functools import lru_cache
 from typing import Protocol, cast
 
+from bot.languages import script_of_language
 from bot.questions.inflections import other_forms
 from bot.questions.lexicon import commonest, frequency, is_common
+from storage.languages import CODES, ENGLISH
 from storage.search_index import MAX_TOKEN_CHARS, make_analyzer
 
 
@@ -476,12 +478,18 @@ def _variants(word: str, term: str, stats: TermStats) -> tuple[tuple[Variant, ..
     if not word.isascii():
         # A word with letters English does not write (é, ğ) is a name or another language's
         # word: a slip of another such word ("sutamacrhán", Sutamarchán), not of a word English
-        # uses often ("civils piégés" is no question about "pieces").
-        found = {
-            t: n
-            for t, n in found.items()
-            if not any(is_common(folded(w), "en") for w in spelled[t])
-        }
+        # uses often ("civils piégés" is no question about "pieces"); and a word another
+        # language uses often is that language's, no slip at all ("piégés" is no "sièges",
+        # "tués" no "trues": French words in a question to an English archive).
+        found = (
+            {}
+            if _foreign_word(word)
+            else {
+                t: n
+                for t, n in found.items()
+                if not any(is_common(folded(w), "en") for w in spelled[t])
+            }
+        )
     if stem_only:
         # The archive's count of such a word is another's: a reading of it needs a word English
         # uses often ("minted" is no slip of the rare "minuted"), but for its other spellings.
@@ -542,6 +550,17 @@ def _variants(word: str, term: str, stats: TermStats) -> tuple[tuple[Variant, ..
             continue
         variants.append(Variant(cand_term, weight))
     return (tuple(variants) if variants else (Variant(term, 1.0),)), meant
+
+
+# The other languages written in Latin letters that the archive may hold (storage.languages).
+_LATIN_LANGUAGES = tuple(
+    sorted(code for code in CODES if code != ENGLISH and script_of_language(code) == "latin")
+)
+
+
+def _foreign_word(word: str) -> bool:
+    """Whether another language written in Latin letters uses this word often."""
+    return any(is_common(word, lang) for lang in _LATIN_LANGUAGES)
 
 
 def folded(word: str) -> str:

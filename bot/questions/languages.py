@@ -65,17 +65,20 @@ _ALPHABETS = {
 # no article that answers "сколько мирных жителей в Ракке?"), where they ask: in a question
 # that opens with one or ends with a question mark (in a headline "почему" is its subject's
 # word). English's are its stop words. Persian's "کی" is left out: it is also a name's part
-# ("بان کی‌مون").
+# ("بان کی‌مون"); its "کیست", "چیست", "کجاست" are "who / what / where is" in one word, "کسی"
+# the "who" of "چه کسی"; Russian's "такое" that of "что такое ...?" (what is ...?).
 QUESTION_WORDS = {
     lang: frozenset(normalize(lang, words).split())
     for lang, words in {
         "ru": "сколько почему зачем кто что где куда откуда когда как какой какая какое какие "
-        "каких каким каков какова каковы который которая которое которые чей чья чьё чьи ли",
+        "каких каким каков какова каковы который которая которое которые чей чья чьё чьи ли "
+        "такое такая такие",
         "uk": "скільки чому навіщо хто що де куди звідки коли як який яка яке які яких чий "
         "чия чиє чиї чи",
         "ar": "كم بكم متى أين اين ماذا لماذا كيف ما من هل أي اي ماهو ماهي",
-        "fa": "چند چندتا چه چرا کجا چگونه چطور آیا کدام",
-        "fr": "combien pourquoi quand où comment quel quelle quels quelles qui que quoi",
+        "fa": "چند چندتا چندمین چه چرا کجا کجاست چگونه چطور چطوری چقدر آیا کدام کدوم کیست چیست کسی",
+        "fr": "combien pourquoi quand où comment quel quelle quels quelles qui que quoi lequel "
+        "laquelle lesquels lesquelles",
         "de": "wie viele wieviele warum wann wo woher wohin wer wen wem was welche welcher welches",
         "es": "cuántos cuántas cuánto cuánta por qué cuándo dónde cómo quién quiénes qué cuál "
         "cuáles",
@@ -150,11 +153,29 @@ def candidate_languages(question: str, index: SearchIndex, only: str | None = No
     if not present:
         return [ENGLISH]
     chosen = question_languages(question, [code for code in present if code != OTHER], counts)
+    if len(chosen) > 1 and set(chosen) <= {"ar", "fa"}:
+        chosen = _arabic_or_persian(question, chosen)
     # The fields shared by languages without analysis of their own: only for a question in
     # one of those (or one no analysed language of the archive is written like).
     if OTHER in present and (not chosen or detect(question) not in LANGUAGES):
         chosen.append(OTHER)
     return chosen or [present[0]]
+
+
+def _arabic_or_persian(question: str, chosen: list[str]) -> list[str]:
+    """Of Arabic and Persian, both searched for a question holding no letter only one of them
+    writes: the one whose common words it holds where it holds none of the other's only
+    (wordfreq's lists). "كم عدد الحجاج هذا العام؟" (how many pilgrims this year?) holds
+    "هذا" and "العام", which Persian does not write, and was searched in Persian too, where
+    "كم" (few) and "عدد" ranked a wrestling story first; a Persian headline spelled with
+    Arabic yeh and kaf holds "نيست" or "شوراها". Both when neither or each has some."""
+    words = {match.group().lower() for match in tokenize(normalize("ar", question))}
+    only = [
+        lang
+        for lang, other in (("ar", "fa"), ("fa", "ar"))
+        if any(is_common(word, lang) and not is_common(word, other) for word in words)
+    ]
+    return only if len(only) == 1 else chosen
 
 
 @lru_cache(maxsize=100_000)

@@ -10,7 +10,16 @@ import tantivy
 
 from bot.languages import load_model
 from bot.questions import lexicon
-from bot.questions.analysis import Query, QueryTerm, TermStats, analyze, idf, stem, tokenize
+from bot.questions.analysis import (
+    Query,
+    QueryTerm,
+    TermStats,
+    analyze,
+    answer_type,
+    idf,
+    stem,
+    tokenize,
+)
 from bot.questions.analysis import warm_up as warm_stems
 from bot.questions.dates import DateRange
 from bot.questions.filters import Filters
@@ -143,18 +152,15 @@ class Retriever:
         if langs == [ENGLISH]:
             return analyze(question, self._index)
         terms: list[QueryTerm] = []
-        answer_type = None
         for rank, code in enumerate(langs):
             if code == ENGLISH:
-                english = analyze(question, self._index)
-                terms.extend(english.terms)
-                answer_type = english.answer_type
+                terms.extend(analyze(question, self._index).terms)
             else:
                 stats = LanguageStats(self._index, code)
                 terms.extend(analyse_in(code, question, stats, correct=rank == 0))
-        if answer_type is None:
-            return Query(question, tuple(terms))
-        return Query(question, tuple(terms), answer_type)
+        # In every language its question words ask for what English's do ("сколько погибло в
+        # Алеппо?" wants a count: the quote holds one, or the archive has no answer).
+        return Query(question, tuple(terms), answer_type(question))
 
     def search(
         self,

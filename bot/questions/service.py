@@ -33,7 +33,7 @@ from bot.questions.sentences import holds_time, iter_sentences
 from bot.stories.answers import StoryPick, one_per_story
 from bot.stories.keeper import StoryKeeper
 from storage.articles import ArticleStore, StoredArticle
-from storage.languages import ENGLISH
+from storage.languages import ENGLISH, analysis_of
 from storage.stories import Copy
 
 # Telegram allows 4,096 characters; a question needs far fewer, and long ones cost search time.
@@ -553,7 +553,7 @@ class QuestionService:
         title = article.title
         if not (
             holds_count(quote)
-            and _counts_the_counted(query, title, quote)
+            and _counts_the_counted(query, title, quote, article.lang)
             and holds_the_event(query, (quote, title))
         ):
             return False
@@ -588,18 +588,24 @@ def _few_words(query: Query) -> bool:
     return 0 < len({term.word for term in query.terms}) <= TOGETHER_WORDS
 
 
-def _counts_the_counted(query: Query, title: str, quote: str) -> bool:
+def _counts_the_counted(query: Query, title: str, quote: str, lang: str | None) -> bool:
     """Whether the quote or its headline counts what a chat question counts: "how many
     refugees has Turkey taken in?" is not answered by "At least 29 people were killed at the
     Syria-Turkey border", nor "how many chemical attacks ...?" by "a chemical attack killed
     dozens of civilians", whatever count they hold. (A quiz question's quote may answer in
     other words: "how many passengers were aboard?", "the four members of the crew".) A word
     as common as "people" names nothing in particular: a count of any of the question's words
-    will do ("Some 200,000 lived in the city" answers "how many people live in Raqqa?")."""
-    counted = counted_word(query.text)
+    will do ("Some 200,000 lived in the city" answers "how many people live in Raqqa?").
+    In the article's language (`lang`, as stored): "сколько школ закрыто?" is not answered by
+    "Наводнение разрушило 12 домов" (12 houses)."""
+    code = analysis_of(lang).code
+    counted = counted_word(query.text, code)
     if counted is None or is_long(query):
         return True
-    named = [term for term in query.terms if stem(term.word) == counted]
+    if code == ENGLISH:
+        named = [term for term in query.terms if stem(term.word) == counted]
+    else:
+        named = [term for term in query.terms if term.lang == code and counted in term.terms]
     asked = tuple(term for term in named if frequency(term.word, term.lang) < GENERIC_ZIPF)
     if not named:  # "how much did it cost?": any count
         return True
@@ -609,7 +615,10 @@ def _counts_the_counted(query: Query, title: str, quote: str) -> bool:
         asked = query.terms
     # Any analysed form or correction of the word ("civilans" counts civilians).
     return any(
-        counts(text, form) for text in (quote, title) for term in asked for form in term.terms
+        counts(text, form, term.lang)
+        for text in (quote, title)
+        for term in asked
+        for form in term.terms
     )
 
 
