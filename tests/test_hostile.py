@@ -13,7 +13,7 @@ from bot.render import MESSAGE_LIMIT
 from bot.settings import Settings
 from bot.telegram.updates import GROUP
 from tests.conftest import EDITOR, READER, Harness, seed_text
-from tests.support.hostile import FIXED, file_cases
+from tests.support.hostile import BYTES_AS_LATIN1, FIXED, file_cases
 
 SORRY = "Sorry, something went wrong on my side. Nothing you sent was lost; please try again."
 GROUP_ID = -100321
@@ -81,6 +81,8 @@ FILE_REPLIES = {
     "HTML with a bogus <![ section": "Saved #1: Raqqa siege notes (2026-11-25)",
     "broken JSONL": "That file is not valid UTF-8 text (bad byte at position 22).",
     "unknown extension": "I can read .txt, .md, .html and .jsonl files, not .exe.",
+    "binary read as Latin-1": "That looks like binary data, not an article: much of it is "
+    "control characters, symbols or unreadable bytes.",
 }
 
 
@@ -95,6 +97,32 @@ async def test_hostile_file_gets_a_clear_reply(
     assert answer == [FILE_REPLIES[case]]
     expected_articles = 1 if answer[0].startswith("Saved") else 0
     assert (await bot.services.archive.articles.stats()).articles == expected_articles
+
+
+BINARY = (
+    "That looks like binary data, not an article: much of it is control characters, symbols "
+    "or unreadable bytes."
+)
+
+
+@pytest.mark.parametrize(
+    "junk",
+    [
+        "".join(map(chr, (*range(1, 9), *range(14, 32), *range(127, 160)))) * 4,
+        BYTES_AS_LATIN1,
+        bytes(range(256)).decode("utf-8", "replace") * 2,
+        "".join(chr(code) for code in range(0x2000, 0x3000, 7)),
+    ],
+    ids=["control codes", "bytes as Latin-1", "bytes as UTF-8", "symbols"],
+)
+async def test_binary_junk_is_refused_and_nothing_is_stored(bot: Harness, junk: str) -> None:
+    # It was stored: "Saved #1: š – ›ƒ' ‡"™€ž Žš‡š€Ž'žƒ ‰€ŠŒ‹›€œ‰žŠ'™š"†Ÿ..."
+    assert await bot.send(f"/add {junk}", user_id=EDITOR) == [BINARY]
+    assert await bot.send(f"Raqqa report\n\n{junk}\n\n{junk}", user_id=EDITOR) == [BINARY]
+    assert (await bot.services.archive.articles.stats()).articles == 0
+    # Symbols an article does use are no junk: emoji bullets, arrows, a degree sign.
+    post = "✅ Aid reached Raqqa ➡ 40 trucks crossed at 35° heat, ☎ hotline open ✅ " * 3
+    assert (await bot.send(f"/add {post}", user_id=EDITOR))[0].startswith("Saved #1: ")
 
 
 async def test_file_over_the_limit_is_refused_before_download(bot: Harness) -> None:
