@@ -64,15 +64,24 @@ async def join(update: Update, context: Context) -> None:
         return
     words = args_text(message).split()
     numbers = [article_number(w) for w in words]
-    if len(numbers) != 2 or None in numbers or numbers[0] == numbers[1]:
+    if len(numbers) != 2 or None in numbers:
         await say(update, context, JOIN_USAGE, plain=True)
         return
     first, second = (n for n in numbers if n is not None)
     core = services(context)
-    for number in (first, second):
+    for number in dict.fromkeys((first, second)):
         if await core.archive.get(number) is None:
             await _no_article(update, context, number)
             return
+    if first == second:
+        await say(
+            update,
+            context,
+            "Article #{n} cannot be joined to itself: name two different articles, for "
+            "example /join 42 57.",
+            n=first,
+        )
+        return
     story = await core.stories.join(first, second, actor(update))
     if story is None:
         await say(

@@ -247,6 +247,14 @@ async def test_split_and_join_are_audited_and_survive_a_rebuild(bot: Harness) ->
     assert await bot.send("/join 4 99", user_id=EDITOR) == [
         "There is no article #99 in the archive."
     ]
+    # A story joined to itself was answered with the usage line, as if mistyped.
+    assert await bot.send("/join 4 4", user_id=EDITOR) == [
+        "Article #4 cannot be joined to itself: name two different articles, for example "
+        "/join 42 57."
+    ]
+    assert await bot.send("/join 99 99", user_id=EDITOR) == [
+        "There is no article #99 in the archive."
+    ]
     entries = await bot.services.audit.recent()
     assert [(e.action, e.article_id, e.actor_id, e.detail) for e in entries[:2]] == [
         ("join", 4, EDITOR, "stories 4 and 1 are story 1"),
