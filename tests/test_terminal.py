@@ -168,6 +168,22 @@ async def test_a_button_s_notice_reaches_the_terminal() -> None:
     assert notices == ["That button is out of date."]
 
 
+def test_a_second_session_adds_articles_too(tmp_path: Path) -> None:
+    # Each session numbered its messages from 1, and an article is kept with the message it
+    # came from: the second session's first article clashed with the first's ("Sorry, something
+    # went wrong on my side").
+    clock = ManualClock(dt.datetime(2027, 3, 1, 9, 0, tzinfo=dt.UTC))
+    for headline, saved in (("Dam repairs start", "Saved #1"), ("Bridge reopens", "Saved #2")):
+        chat = Terminal(tmp_path, clock)
+        chat.paste(story(headline), f"{saved}: {headline} (2027-03-01)")
+        chat.type("/delete 1", "[1] Delete #1  [2] Keep it")
+        chat.close()
+        assert "Sorry" not in chat.screen.getvalue()
+    chat = Terminal(tmp_path, clock)
+    chat.paste(story("Power cut"), "Saved #3: Power cut (2027-03-01)")
+    chat.close()
+
+
 def test_chat_as_a_reader(tmp_path: Path) -> None:
     chat = Terminal(
         tmp_path, ManualClock(dt.datetime(2027, 3, 1, 9, 0, tzinfo=dt.UTC)), as_reader=True
