@@ -456,9 +456,7 @@ class ArticleStore:
         """The highest message id of this chat an article came from, deleted ones too (0: none)."""
         async with self._db.sessions() as session:
             found = await session.scalar(
-                select(func.max(Article.origin_message_id)).where(
-                    Article.origin_chat_id == chat_id
-                )
+                select(func.max(Article.origin_message_id)).where(Article.origin_chat_id == chat_id)
             )
             return int(found or 0)
 
