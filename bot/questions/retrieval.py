@@ -172,7 +172,8 @@ class Retriever:
 
         With `days` (a date the question names), the articles of those days come first. A
         query without words lists the newest articles its filters pass: with `newest`, also
-        when there are none (a request for the news), else none.
+        when there are none (a request for the news), else none; one with words and `newest`
+        lists the newest articles holding each of them (in any of its forms).
         """
         if limit <= 0:
             return []
@@ -184,6 +185,12 @@ class Retriever:
                 return []
             # Filters alone ("source:reuters", "lang:ar after:2017-06"): the newest they pass.
             listed = self._filtered(tantivy.Query.all_query(), query, filters)
+            hits = self._index.newest(listed, as_of=as_of, limit=limit, offset=offset)
+            return [ScoredArticle(hit.article_id, hit.score) for hit in hits]
+        if newest:
+            # The news of a subject ("latest news about Aleppo"): the articles holding every
+            # word of it, newest first.
+            listed = self._filtered(self._every_word(query.terms), query, filters)
             hits = self._index.newest(listed, as_of=as_of, limit=limit, offset=offset)
             return [ScoredArticle(hit.article_id, hit.score) for hit in hits]
         if days is not None:
@@ -429,6 +436,15 @@ class Retriever:
                         )
                     )
         return tantivy.Query.boolean_query(clauses)
+
+    def _every_word(self, terms: Sequence[QueryTerm]) -> tantivy.Query:
+        """The articles holding each word typed (in any language it was read in)."""
+        by_word: dict[str, list[QueryTerm]] = {}
+        for term in terms:
+            by_word.setdefault(term.word.lower(), []).append(term)
+        return tantivy.Query.boolean_query(
+            [(tantivy.Occur.Must, self._terms_query(same)) for same in by_word.values()]
+        )
 
     def _full_query(self, query: Query, min_idf: float) -> tantivy.Query:
         """BM25 of the query words, plus coordination of the rarer ones."""
