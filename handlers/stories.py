@@ -8,13 +8,14 @@ from telegram import Update
 
 from bot.context import Context
 from bot.i18n import N_
-from bot.render import escape, no_article_line
+from bot.render import escape
 from bot.stories.chart import trend_png
 from bot.stories.trend import trend
 from handlers.common import (
     actor,
     args_text,
     article_number,
+    no_such_article,
     number_argument,
     reply,
     say,
@@ -36,7 +37,7 @@ async def split(update: Update, context: Context) -> None:
         return
     core = services(context)
     if await core.archive.get(number) is None:
-        await _no_article(update, context, number)
+        await no_such_article(update, context, number)
         return
     left = await core.stories.split(number, actor(update))
     if left is None:
@@ -49,11 +50,6 @@ async def split(update: Update, context: Context) -> None:
             n=number,
             story=left,
         )
-
-
-async def _no_article(update: Update, context: Context, number: int) -> None:
-    language = await texts(update, context)
-    await reply(update, language.html(no_article_line(number, language)))
 
 
 @editors_only
@@ -71,7 +67,7 @@ async def join(update: Update, context: Context) -> None:
     core = services(context)
     for number in dict.fromkeys((first, second)):
         if await core.archive.get(number) is None:
-            await _no_article(update, context, number)
+            await no_such_article(update, context, number)
             return
     if first == second:
         await say(

@@ -158,6 +158,16 @@ async def test_article_numbers_are_read_in_any_script_and_superscripts_refused(
     ]
 
 
+async def test_a_number_too_long_for_any_article_names_no_article(bot: Harness) -> None:
+    # "/read_99999999999999999999" was "I don't know that command", "/read 999…" the usage line.
+    huge = "9" * 20
+    line = f"There is no article #{huge} in the archive."
+    assert await bot.send(f"/read_{huge}", user_id=READER) == [line]
+    assert await bot.send(f"/read {huge}", user_id=READER) == [line]
+    for command in ("/delete", "/restore", "/split"):
+        assert await bot.send(f"{command} {huge}", user_id=EDITOR) == [line]
+
+
 async def test_unknown_command_in_private_gets_pointed_to_help(bot: Harness) -> None:
     assert await bot.send("/frobnicate", user_id=READER) == [
         "I don't know that command; /help lists the ones I do."
