@@ -248,6 +248,29 @@ def test_cli_mistakes_get_one_line_each(
     assert "'someday' is not a date: use YYYY-MM-DD, today or yesterday" in capsys.readouterr().err
 
 
+def test_reading_an_archive_in_a_missing_folder_makes_nothing(
+    workdir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # A mistyped --database-url made the folders and an empty archive, and `ask` said "The
+    # archive is empty: import articles first" of an archive that was elsewhere.
+    url = f"sqlite+aiosqlite:///{workdir / 'dat' / 'newsbot.sqlite3'}"
+    for command in (
+        ["ask", "dam"],
+        ["ask", "--json", "dam"],
+        ["trend", "dam", "--out", "dam.png"],
+        ["digest", "--chat", "1", "--preview"],
+        ["export", "out.jsonl"],
+    ):
+        assert main(["--database-url", url, *command]) == 1
+        assert capsys.readouterr().err == (
+            f"newsbot {command[0]}: there is no folder {workdir / 'dat'}, so no archive in it: "
+            "check --database-url or DATABASE_URL (newsbot import starts a new archive)\n"
+        )
+    assert list(workdir.iterdir()) == []
+    assert main(["--database-url", url, "import", "--quiet", str(SEED)]) == 0
+    assert main(["--database-url", url, "ask", "civilians trapped in Raqqa?"]) == 0
+
+
 def test_a_jsonl_line_without_query_names_the_key(workdir: Path) -> None:
     result = newsbot("ask", "--jsonl", cwd=workdir, stdin='{"question": "dam"}\n')
     assert json.loads(result.stdout) == {

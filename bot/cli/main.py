@@ -33,7 +33,7 @@ from bot.articles.files import (
 )
 from bot.articles.workers import IMPORT_WORKERS
 from bot.cli.backup import is_export_file, restore_export, write_export
-from bot.cli.paths import output_problem
+from bot.cli.paths import missing_folder, no_folder_line, output_problem
 from bot.i18n import ENGLISH as ENGLISH_TEXTS
 from bot.logs import setup_logging
 from bot.memory import keep_memory_flat
@@ -42,7 +42,13 @@ from bot.questions.replies import CLOSEST, NO_ANSWER, NOTHING_THOSE_DAYS, PROBLE
 from bot.questions.service import Answers
 from bot.render import quoted
 from bot.services import Services, open_services
-from bot.settings import Settings, SettingsError, load_settings
+from bot.settings import (
+    DEFAULT_DATABASE_URL,
+    Settings,
+    SettingsError,
+    load_settings,
+    sqlite_path,
+)
 from bot.web.urls import ADDRESS_LIKE
 from storage.schema import SchemaError
 
@@ -522,6 +528,17 @@ async def _import_async(
     return 1 if sources.problems and not report.added else 0
 
 
+def _reads_nothing(settings: Settings, command: str) -> bool:
+    """Whether the archive a reading command was pointed at (--database-url, DATABASE_URL)
+    is in a folder that does not exist (said on stderr)."""
+    if settings.database_url == DEFAULT_DATABASE_URL:
+        return False  # a newcomer's first command in a fresh folder: "the archive is empty"
+    folder = missing_folder(sqlite_path(settings.database_url))
+    if folder is not None:
+        print(f"newsbot {command}: {no_folder_line(folder)}", file=sys.stderr)
+    return folder is not None
+
+
 def _ask(settings: Settings, args: argparse.Namespace) -> int:
     if not args.jsonl and not args.question:
         print(
@@ -529,6 +546,8 @@ def _ask(settings: Settings, args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return 2
+    if _reads_nothing(settings, "ask"):
+        return 1
     return asyncio.run(_ask_async(settings, args))
 
 
@@ -669,6 +688,8 @@ def _digest(settings: Settings, args: argparse.Namespace) -> int:
 
     from bot.cli.chat import render_for_terminal
 
+    if _reads_nothing(settings, "digest"):
+        return 1
     parts = asyncio.run(preview())
     if not parts:
         print(f"Chat {args.chat} has no subscriptions.")
@@ -722,6 +743,9 @@ def _trend(settings: Settings, args: argparse.Namespace) -> int:
         print(f"newsbot trend: {problem}", file=sys.stderr)
         return 2
 
+    if _reads_nothing(settings, "trend"):
+        return 1
+
     async def compute() -> Any:
         services = await open_services(settings)
         try:
@@ -745,4 +769,6 @@ def _trend(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def _export(settings: Settings, args: argparse.Namespace) -> int:
+    if _reads_nothing(settings, "export"):
+        return 1
     return asyncio.run(write_export(settings, args.path))
