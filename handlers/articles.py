@@ -258,7 +258,16 @@ async def edited_private_text(update: Update, context: Context) -> None:
     try:
         new = _article_of(update, context, message, text)
     except RejectedInput as exc:
-        log.info("edit of message %s not applied: %s", message.message_id, exc)
+        # Said only for a message that became an article: an edited question gets no reply.
+        kept = await archive.from_origin(message.chat_id, message.message_id)
+        if kept is not None:
+            language = await texts(update, context)
+            line = language(
+                "The edit was not saved: article #{n} keeps its earlier text. {reason}",
+                n=kept.id,
+                reason=why(exc, language),
+            )
+            await reply(update, language.html(escape(line)))
         return
     written = await archive.update_from_origin(
         message.chat_id, message.message_id, new, actor=actor(update)
