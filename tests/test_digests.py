@@ -282,6 +282,12 @@ async def test_topic_words_no_article_could_be_on_are_refused(bot: Harness) -> N
         )
         assert await bot.send(f"/subscribe 08:00 {typed}", user_id=READER) == [line]
         assert await bot.send(f"/digest {typed}", user_id=READER) == [line]
+    # A second time was taken for a topic word: "a digest about 9pm every day at 20:00".
+    for typed in ("8pm 9pm", "08:00 21:30 syria"):
+        word = typed.split()[1]
+        assert await bot.send(f"/subscribe {typed}", user_id=READER) == [
+            f"“{word}” is a time, not a topic word: a digest has one time; subscribe once for each."
+        ]
     assert await bot.services.digest_subscriptions.of_chat(READER) == []
 
 

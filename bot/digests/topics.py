@@ -8,6 +8,7 @@ names them; a page of words would leave it empty every day, and nothing would sa
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
@@ -20,6 +21,8 @@ from bot.render import escape
 MAX_TOPIC_WORDS = 10
 # How much of the typed words a reply repeats.
 _SHOWN_CHARS = 60
+# A second time ("/subscribe 8am 9pm"): written as one, never a topic word.
+_CLOCK_TIME = re.compile(r"^\d{1,2}(?:[:.h]\d{0,2})?[ap]\.?m\.?$|^\d{1,2}[:h]\d\d$", re.IGNORECASE)
 NO_TOPIC_WORDS = N_(
     "“{topics}” holds no word to look for: topic words are words an article would use, "
     "for example syria raqqa."
@@ -34,13 +37,20 @@ class NoTopicWords:
 
 
 @dataclass(frozen=True, slots=True)
+class TimeAsTopic:
+    """A topic word that is a time of day: a second time, taken for a topic before."""
+
+    word: str
+
+
+@dataclass(frozen=True, slots=True)
 class TooManyTopicWords:
     """More topic words than a topic has."""
 
     count: int
 
 
-TopicProblem = NoTopicWords | TooManyTopicWords
+TopicProblem = NoTopicWords | TimeAsTopic | TooManyTopicWords
 
 
 def topic_problem(words: Sequence[str], terms: Callable[[str], set[str]]) -> TopicProblem | None:
@@ -50,6 +60,8 @@ def topic_problem(words: Sequence[str], terms: Callable[[str], set[str]]) -> Top
         return None
     if len(words) > MAX_TOPIC_WORDS:
         return TooManyTopicWords(len(words))
+    if clock := next((word for word in words if _CLOCK_TIME.match(word)), None):
+        return TimeAsTopic(clock)
     typed = " ".join(words)
     if terms(typed):
         return None
@@ -63,6 +75,11 @@ def topic_problem_line(problem: TopicProblem, texts: Texts) -> str:
     """The reply's line (HTML) saying what is wrong with the topic words."""
     if isinstance(problem, NoTopicWords):
         return texts(NO_TOPIC_WORDS, topics=escape(problem.typed))
+    if isinstance(problem, TimeAsTopic):
+        return texts(
+            "“{word}” is a time, not a topic word: a digest has one time; subscribe once for each.",
+            word=escape(problem.word),
+        )
     return texts.plural(
         "That is {n} topic word: a topic is at most {most} words (an article is on it when "
         "it holds most of them).",
