@@ -6,6 +6,7 @@ import asyncio
 
 from telegram import Update
 
+from bot.articles.fields import storable
 from bot.context import Context
 from bot.i18n import N_
 from bot.render import escape
@@ -103,7 +104,8 @@ async def trend_command(update: Update, context: Context) -> None:
     message = update.effective_message
     if message is None:
         return
-    words = args_text(message)
+    # (Control codes are no words: "/trend \x07" was "Nothing in the archive matches “”.")
+    words = storable(args_text(message)).strip()
     if not words:
         await say(update, context, TREND_USAGE, plain=True)
         return
