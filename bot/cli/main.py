@@ -386,11 +386,16 @@ def sample_files() -> list[Path]:
 def _expand(paths: Sequence[Path], sources: _Sources) -> Iterator[Path]:
     for path in paths:
         if path.is_dir():
+            read = 0
             for found in sorted(p for p in path.rglob("*") if p.is_file()):
                 if found.suffix.lower() in SUPPORTED:
+                    read += 1
                     yield found
                 elif not found.name.startswith("."):
                     sources.skipped.append(shown_name(found.name))
+            if not read:
+                # (It was "Imported from 0 file(s): 0 stored": the wrong folder, said nowhere.)
+                sources._refuse(f"{shown_name(path)}: no .jsonl, .txt, .md or .html file in it")
         elif path.is_file():
             yield path
         elif path.exists():  # /dev/null, a pipe, a socket: nothing an article is kept in
