@@ -288,6 +288,9 @@ async def test_topic_words_no_article_could_be_on_are_refused(bot: Harness) -> N
         assert await bot.send(f"/subscribe {typed}", user_id=READER) == [
             f"“{word}” is a time, not a topic word: a digest has one time; subscribe once for each."
         ]
+    assert await bot.send("/digest 08:00", user_id=READER) == [
+        "“08:00” is a time, not a topic word: /digest shows what is new now."
+    ]
     assert await bot.services.digest_subscriptions.of_chat(READER) == []
 
 

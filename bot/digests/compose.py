@@ -298,7 +298,7 @@ class DigestService:
             start = self._clock.now() - DAY
             period = Period(await self._articles.last_id_before(start), start, LAST_DAY)
         if problem := topic_problem(topics.split(), self._matcher.terms):
-            return [texts.html(topic_problem_line(problem, texts))]
+            return [texts.html(topic_problem_line(problem, texts, on_demand=True))]
         # Cut as a subscription's are: a reply that names 5,000 characters of topic words
         # was over Telegram's 4,096 and failed.
         topics = topics_of(topics.split())

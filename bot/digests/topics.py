@@ -71,10 +71,16 @@ def topic_problem(words: Sequence[str], terms: Callable[[str], set[str]]) -> Top
     return NoTopicWords(shown)
 
 
-def topic_problem_line(problem: TopicProblem, texts: Texts) -> str:
-    """The reply's line (HTML) saying what is wrong with the topic words."""
+def topic_problem_line(problem: TopicProblem, texts: Texts, *, on_demand: bool = False) -> str:
+    """The reply's line (HTML) saying what is wrong with the topic words (`on_demand`: those
+    of a /digest, which takes no time)."""
     if isinstance(problem, NoTopicWords):
         return texts(NO_TOPIC_WORDS, topics=escape(problem.typed))
+    if isinstance(problem, TimeAsTopic) and on_demand:
+        return texts(
+            "“{word}” is a time, not a topic word: /digest shows what is new now.",
+            word=escape(problem.word),
+        )
     if isinstance(problem, TimeAsTopic):
         return texts(
             "“{word}” is a time, not a topic word: a digest has one time; subscribe once for each.",
