@@ -15,6 +15,7 @@ from telegram import (
 )
 
 from bot.articles.archive import RESTORE_DAYS
+from bot.articles.fields import storable
 from bot.context import Context
 from bot.i18n import N_, Texts
 from bot.questions.courtesy import courtesy_reply
@@ -60,7 +61,8 @@ def more_button(answers: Answers, language: Texts) -> InlineKeyboardMarkup | Non
 
 async def answer_question(update: Update, context: Context, question: str) -> None:
     """Answer from the archive: the best sentence, its article, two more hits, a More button."""
-    if not question.strip():
+    # (Zero-width and control characters alone are no question: they listed the newest articles.)
+    if not storable(question).strip():
         await say(update, context, ASK_USAGE, plain=True)
         return
     if not await within_limits(update, context):

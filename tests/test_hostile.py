@@ -168,6 +168,14 @@ async def test_a_number_too_long_for_any_article_names_no_article(bot: Harness) 
         assert await bot.send(f"{command} {huge}", user_id=EDITOR) == [line]
 
 
+async def test_a_question_of_invisible_characters_gets_the_usage_line(bot: Harness) -> None:
+    # Zero-width spaces alone were a request for the news: "The newest articles: ...".
+    await bot.send(seed_text(), user_id=EDITOR)
+    usage = "Usage: /ask &lt;question&gt;, for example /ask civilians trapped in Raqqa?"
+    assert await bot.send("/ask " + "\u200b" * 10, user_id=READER) == [usage]
+    assert await bot.send("\u200b\u2060\u200b", user_id=READER) == [usage]
+
+
 async def test_unknown_command_in_private_gets_pointed_to_help(bot: Harness) -> None:
     assert await bot.send("/frobnicate", user_id=READER) == [
         "I don't know that command; /help lists the ones I do."
