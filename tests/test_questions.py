@@ -250,6 +250,29 @@ async def test_the_news_of_a_year_or_a_subject_lists_its_newest_articles(bot: Ha
         assert not reply.startswith("Newest articles"), question
 
 
+async def test_the_news_of_a_subject_is_asked_for_in_other_languages_too(bot: Harness) -> None:
+    texts = {
+        "2017-03-01": "Бои в Ракке продолжаются\n\nБои в Ракке продолжаются третий день, "
+        "сообщили местные жители в четверг.",
+        "2017-06-01": "В Ракке открылся рынок\n\nВ Ракке после долгого перерыва открылся рынок, "
+        "рассказали жители города.",
+        "2017-05-01": "معارك في الرقة\n\nتجددت المعارك في مدينة الرقة يوم الثلاثاء "
+        "بحسب سكان المدينة.",
+    }
+    for day, text in texts.items():
+        assert (await bot.send(f"date {day}\n{text}", user_id=EDITOR))[0].startswith("Saved #")
+    russian = [
+        "1. В Ракке открылся рынок (2017-06-01) /read_2",
+        "2. Бои в Ракке продолжаются (2017-03-01) /read_1",
+    ]
+    for question in ("новости Ракки", "что нового в Ракке?"):
+        [reply] = await bot.send(question, user_id=READER)
+        assert reply.split("\n") == [f"Newest articles for {question.rstrip('?')}:", *russian]
+    assert await bot.send("ما الجديد في الرقة؟", user_id=READER) == [
+        "Newest articles for ما الجديد في الرقة:\n1. معارك في الرقة (2017-05-01) /read_3"
+    ]
+
+
 @pytest.mark.parametrize(
     ("message", "language_code", "start"),
     [
