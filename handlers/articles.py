@@ -40,7 +40,9 @@ from handlers.common import (
     actor,
     args_text,
     article_number,
+    beyond_ids,
     is_editor,
+    no_such_article,
     reply,
     say,
     services,
@@ -172,6 +174,9 @@ async def edit_command(update: Update, context: Context) -> None:
     number = article_number(first)
     if not text.strip() and message.reply_to_message is not None:
         text = message.reply_to_message.text or message.reply_to_message.caption or ""
+    if number is None and text.strip() and (huge := beyond_ids(first)) is not None:
+        await no_such_article(update, context, huge)
+        return
     if number is None or not text.strip():
         await say(update, context, EDIT_USAGE, plain=True)
         return

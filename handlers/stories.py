@@ -16,6 +16,7 @@ from handlers.common import (
     actor,
     args_text,
     article_number,
+    beyond_ids,
     no_such_article,
     number_argument,
     reply,
@@ -61,6 +62,10 @@ async def join(update: Update, context: Context) -> None:
         return
     words = args_text(message).split()
     numbers = [article_number(w) for w in words]
+    huge = next((n for w in words if (n := beyond_ids(w)) is not None), None)
+    if len(numbers) == 2 and huge is not None:
+        await no_such_article(update, context, huge)
+        return
     if len(numbers) != 2 or None in numbers:
         await say(update, context, JOIN_USAGE, plain=True)
         return

@@ -164,8 +164,11 @@ async def test_a_number_too_long_for_any_article_names_no_article(bot: Harness) 
     line = f"There is no article #{huge} in the archive."
     assert await bot.send(f"/read_{huge}", user_id=READER) == [line]
     assert await bot.send(f"/read {huge}", user_id=READER) == [line]
-    for command in ("/delete", "/restore", "/split"):
-        assert await bot.send(f"{command} {huge}", user_id=EDITOR) == [line]
+    for command in ("/delete", "/restore", "/split", "/join 1", "/edit", "/lang"):
+        tail = {"/join 1": "", "/edit": " New text of the article.", "/lang": " fr"}.get(
+            command, ""
+        )
+        assert await bot.send(f"{command} {huge}{tail}", user_id=EDITOR) == [line], command
 
 
 async def test_a_question_of_invisible_characters_gets_the_usage_line(bot: Harness) -> None:
