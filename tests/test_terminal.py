@@ -271,6 +271,24 @@ def test_reading_an_archive_in_a_missing_folder_makes_nothing(
     assert main(["--database-url", url, "ask", "civilians trapped in Raqqa?"]) == 0
 
 
+def test_an_id_too_long_for_sql_is_a_usage_error(
+    workdir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # It reached SQLite: "OverflowError: Python int too large to convert to SQLite INTEGER",
+    # under a traceback.
+    huge = "9" * 20
+    for argv, where in (
+        (["digest", "--chat", huge, "--preview"], "newsbot digest: error: argument --chat"),
+        (["feeds", "remove", huge], "newsbot feeds remove: error: argument number"),
+    ):
+        with pytest.raises(SystemExit) as stopped:
+            main(argv)
+        assert stopped.value.code == 2
+        err = capsys.readouterr().err
+        assert err.endswith(f"{where}: '{huge}' is too large to be an id\n"), err
+        assert "Traceback" not in err
+
+
 def test_a_jsonl_line_without_query_names_the_key(workdir: Path) -> None:
     result = newsbot("ask", "--jsonl", cwd=workdir, stdin='{"question": "dam"}\n')
     assert json.loads(result.stdout) == {

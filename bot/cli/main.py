@@ -32,6 +32,7 @@ from bot.articles.files import (
     undecoded_lines,
 )
 from bot.articles.workers import IMPORT_WORKERS
+from bot.cli.arguments import whole_number
 from bot.cli.backup import is_export_file, restore_export, write_export
 from bot.cli.paths import missing_folder, no_folder_line, output_problem
 from bot.i18n import ENGLISH as ENGLISH_TEXTS
@@ -221,7 +222,7 @@ def _parser() -> argparse.ArgumentParser:
     digest = sub.add_parser("digest", help="show a chat's digest without sending it")
     digest.add_argument(
         "--chat",
-        type=int,
+        type=whole_number,
         required=True,
         metavar="CHAT",
         help="the Telegram chat id (a user's id for a private chat; -100… for a group/channel)",
