@@ -216,16 +216,22 @@ async def test_the_news_of_a_year_or_a_subject_lists_its_newest_articles(bot: Ha
     for day, headline in stories.items():
         text = f"date {day}\n{headline}\n\n{headline}, officials said on the day."
         assert (await bot.send(text, user_id=EDITOR))[0].startswith("Saved #")
+    # The newest of all names Aleppo in passing only: no news about Aleppo.
+    passing = (
+        "date 2017-10-01\nFighting spreads in Idlib\n\nFighting spread across Idlib, as it "
+        "had in Aleppo and Hama before, officials said."
+    )
+    assert (await bot.send(passing, user_id=EDITOR))[0].startswith("Saved #6")
     # A bare year in a request for the news names its days: "news from 2017" was a search
     # for the word "2017", answered with a quote.
     assert await bot.send("news from 2017", user_id=READER) == [
         "Newest articles for news from 2017:\n"
-        "1. Deir ez-Zor siege broken by the army (2017-09-09) /read_5\n"
-        "2. Aleppo markets reopen after the siege (2017-06-12) /read_4\n"
-        "3. Raqqa offensive begins from the north (2017-03-01) /read_3"
+        "1. Fighting spreads in Idlib (2017-10-01) /read_6\n"
+        "2. Deir ez-Zor siege broken by the army (2017-09-09) /read_5\n"
+        "3. Aleppo markets reopen after the siege (2017-06-12) /read_4"
     ]
-    # The news of a subject: the newest articles holding its words, nothing quoted ("latest
-    # news about Aleppo" was a search for "news" and "Aleppo").
+    # The news of a subject: the newest articles whose headlines hold its words, nothing
+    # quoted ("latest news about Aleppo" was a search for "news" and "Aleppo").
     aleppo = [
         "1. Aleppo markets reopen after the siege (2017-06-12) /read_4",
         "2. Aleppo siege tightens as rebels lose ground (2016-11-20) /read_2",
@@ -243,6 +249,13 @@ async def test_the_news_of_a_year_or_a_subject_lists_its_newest_articles(bot: Ha
         "Newest articles for news about Aleppo in 2016:\n"
         "1. Aleppo siege tightens as rebels lose ground (2016-11-20) /read_2\n"
         "2. Aleppo hospital hit by air strikes (2016-05-02) /read_1"
+    ]
+    # Words no headline holds: the newest articles whose texts do.
+    [reply] = await bot.send("latest news about officials", user_id=READER)
+    assert reply.split("\n")[1:] == [
+        "1. Fighting spreads in Idlib (2017-10-01) /read_6",
+        "2. Deir ez-Zor siege broken by the army (2017-09-09) /read_5",
+        "3. Aleppo markets reopen after the siege (2017-06-12) /read_4",
     ]
     # A question that asks something stays a question.
     for question in ("what is the latest on the Aleppo siege?", "which news reached Aleppo?"):
