@@ -124,7 +124,10 @@ FILTERS_HELP = N_(
     '<code>"exact phrase"</code>, <code>-word</code> (leave out articles with it).'
 )
 FILTERS_ALONE_HELP = N_("Filters alone list the newest articles they pass: <code>lang:ar</code>.")
-NEWS_HELP = N_("<code>what's new?</code> lists the newest articles.")
+NEWS_HELP = N_(
+    "<code>what's new?</code> lists the newest articles; <code>latest news about Aleppo</code>, "
+    "the newest on Aleppo."
+)
 
 
 def help_text(is_editor: bool, texts: Texts = ENGLISH) -> str:

@@ -40,7 +40,9 @@ from handlers.common import (
     actor,
     args_text,
     article_number,
+    beyond_ids,
     is_editor,
+    no_such_article,
     reply,
     say,
     services,
@@ -172,6 +174,9 @@ async def edit_command(update: Update, context: Context) -> None:
     number = article_number(first)
     if not text.strip() and message.reply_to_message is not None:
         text = message.reply_to_message.text or message.reply_to_message.caption or ""
+    if number is None and text.strip() and (huge := beyond_ids(first)) is not None:
+        await no_such_article(update, context, huge)
+        return
     if number is None or not text.strip():
         await say(update, context, EDIT_USAGE, plain=True)
         return
@@ -258,7 +263,16 @@ async def edited_private_text(update: Update, context: Context) -> None:
     try:
         new = _article_of(update, context, message, text)
     except RejectedInput as exc:
-        log.info("edit of message %s not applied: %s", message.message_id, exc)
+        # Said only for a message that became an article: an edited question gets no reply.
+        kept = await archive.from_origin(message.chat_id, message.message_id)
+        if kept is not None:
+            language = await texts(update, context)
+            line = language(
+                "The edit was not saved: article #{n} keeps its earlier text. {reason}",
+                n=kept.id,
+                reason=why(exc, language),
+            )
+            await reply(update, language.html(escape(line)))
         return
     written = await archive.update_from_origin(
         message.chat_id, message.message_id, new, actor=actor(update)

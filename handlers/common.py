@@ -12,7 +12,7 @@ from telegram.error import TelegramError
 from bot.articles.archive import Actor
 from bot.context import Context
 from bot.i18n import N_, Texts
-from bot.render import MESSAGE_LIMIT, escape, split_plain, telegram_length
+from bot.render import MESSAGE_LIMIT, escape, no_article_line, split_plain, telegram_length
 from bot.services import Services
 
 log = logging.getLogger(__name__)
@@ -99,16 +99,36 @@ def article_number(text: str) -> int | None:
     other scripts ('١٢') are numbers int() reads.
     """
     arg = text.strip().lstrip("#")
-    return int(arg) if arg.isdecimal() and len(arg) <= 18 else None
+    return int(arg) if arg.isdecimal() and len(arg) <= MAX_NUMBER_DIGITS else None
+
+
+# Article ids are 64-bit integers: a longer number names no article (and overflows SQL's).
+MAX_NUMBER_DIGITS = 18
+
+
+def beyond_ids(text: str) -> int | None:
+    """A number typed too long to be any article's ('/read 99999999999999999999'), else None."""
+    arg = text.strip().lstrip("#")
+    return int(arg) if arg.isdecimal() and len(arg) > MAX_NUMBER_DIGITS else None
+
+
+async def no_such_article(update: Update, context: Context, number: int) -> None:
+    """Reply that there is no article with this number."""
+    language = await texts(update, context)
+    await reply(update, language.html(no_article_line(number, language)))
 
 
 async def number_argument(update: Update, context: Context, usage: str) -> int | None:
     """The article number after the command; without one, the usage line (plain text, in the
-    chat's language) is the reply."""
+    chat's language) is the reply, and for a number too long to be one, that it is none."""
     message = update.effective_message
-    number = article_number(args_text(message)) if message is not None else None
+    typed = args_text(message) if message is not None else ""
+    number = article_number(typed)
     if number is None and message is not None:
-        await say(update, context, usage, plain=True)
+        if (huge := beyond_ids(typed)) is not None:
+            await no_such_article(update, context, huge)
+        else:
+            await say(update, context, usage, plain=True)
     return number
 
 

@@ -16,6 +16,12 @@ from bot.digests.subscriptions import (
     SubscriptionInfo,
     TooMany,
 )
+from bot.digests.topics import (
+    NoTopicWords,
+    TimeAsTopic,
+    TooManyTopicWords,
+    topic_problem_line,
+)
 from bot.i18n import N_, Texts
 from bot.render import echoed, escape
 from handlers.common import actor, args_text, reply, reply_parts, services, texts
@@ -54,6 +60,8 @@ async def subscribe(update: Update, context: Context) -> None:
     if isinstance(outcome, NotATime):
         text = language("“{word}” is not a time of day.", word=escape(outcome.word))
         text += "\n" + usage
+    elif isinstance(outcome, NoTopicWords | TimeAsTopic | TooManyTopicWords):
+        text = topic_problem_line(outcome, language)
     elif isinstance(outcome, AlreadyExists):
         sub = outcome.subscription
         text = (

@@ -13,6 +13,8 @@ from handlers.common import (
     actor,
     args_text,
     article_number,
+    beyond_ids,
+    no_such_article,
     reply,
     services,
     texts,
@@ -78,6 +80,9 @@ async def lang_command(update: Update, context: Context) -> None:
     words = args_text(message).split()
     number = article_number(words[0]) if len(words) == 2 else None
     code = words[1].lower() if len(words) == 2 else ""
+    if len(words) == 2 and (huge := beyond_ids(words[0])) is not None:
+        await no_such_article(update, context, huge)
+        return
     if number is not None and code and not known(code):
         await reply(
             update,

@@ -15,6 +15,7 @@ from telegram import (
 )
 
 from bot.articles.archive import RESTORE_DAYS
+from bot.articles.fields import storable
 from bot.context import Context
 from bot.i18n import N_, Texts
 from bot.questions.courtesy import courtesy_reply
@@ -26,7 +27,9 @@ from handlers.common import (
     STALE_BUTTON,
     args_text,
     article_number,
+    beyond_ids,
     is_editor,
+    no_such_article,
     reply,
     reply_parts,
     say,
@@ -37,7 +40,7 @@ from handlers.common import (
 
 ASK_USAGE = N_("Usage: /ask <question>, for example /ask civilians trapped in Raqqa?")
 READ_USAGE = N_("Usage: /read <article number>, for example /read 42 (or tap /read_42).")
-READ_PATTERN = re.compile(r"^/read_(\d{1,18})(?:@\w+)?\s*$")
+READ_PATTERN = re.compile(r"^/read_(\d+)(?:@\w+)?\s*$")
 INLINE_RESULTS = 10
 INLINE_CLOSEST = N_("No answer in the archive; closest article, may not answer.")
 TOO_LONG = N_(
@@ -58,7 +61,8 @@ def more_button(answers: Answers, language: Texts) -> InlineKeyboardMarkup | Non
 
 async def answer_question(update: Update, context: Context, question: str) -> None:
     """Answer from the archive: the best sentence, its article, two more hits, a More button."""
-    if not question.strip():
+    # (Zero-width and control characters alone are no question: they listed the newest articles.)
+    if not storable(question).strip():
         await say(update, context, ASK_USAGE, plain=True)
         return
     if not await within_limits(update, context):
@@ -175,7 +179,10 @@ async def send_article(update: Update, context: Context, number: str) -> None:
     """The whole article, split on paragraph boundaries into messages that fit."""
     article_id = article_number(number)
     if article_id is None:
-        await say(update, context, READ_USAGE, plain=True)
+        if (huge := beyond_ids(number)) is not None:
+            await no_such_article(update, context, huge)
+        else:
+            await say(update, context, READ_USAGE, plain=True)
         return
     archive = services(context).archive
     article = await archive.get(article_id)

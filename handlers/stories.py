@@ -6,15 +6,18 @@ import asyncio
 
 from telegram import Update
 
+from bot.articles.fields import storable
 from bot.context import Context
 from bot.i18n import N_
-from bot.render import escape, no_article_line
+from bot.render import escape
 from bot.stories.chart import trend_png
 from bot.stories.trend import trend
 from handlers.common import (
     actor,
     args_text,
     article_number,
+    beyond_ids,
+    no_such_article,
     number_argument,
     reply,
     say,
@@ -36,7 +39,7 @@ async def split(update: Update, context: Context) -> None:
         return
     core = services(context)
     if await core.archive.get(number) is None:
-        await _no_article(update, context, number)
+        await no_such_article(update, context, number)
         return
     left = await core.stories.split(number, actor(update))
     if left is None:
@@ -51,11 +54,6 @@ async def split(update: Update, context: Context) -> None:
         )
 
 
-async def _no_article(update: Update, context: Context, number: int) -> None:
-    language = await texts(update, context)
-    await reply(update, language.html(no_article_line(number, language)))
-
-
 @editors_only
 async def join(update: Update, context: Context) -> None:
     """/join <n> <m> (editors): the stories of articles n and m become one."""
@@ -64,15 +62,28 @@ async def join(update: Update, context: Context) -> None:
         return
     words = args_text(message).split()
     numbers = [article_number(w) for w in words]
-    if len(numbers) != 2 or None in numbers or numbers[0] == numbers[1]:
+    huge = next((n for w in words if (n := beyond_ids(w)) is not None), None)
+    if len(numbers) == 2 and huge is not None:
+        await no_such_article(update, context, huge)
+        return
+    if len(numbers) != 2 or None in numbers:
         await say(update, context, JOIN_USAGE, plain=True)
         return
     first, second = (n for n in numbers if n is not None)
     core = services(context)
-    for number in (first, second):
+    for number in dict.fromkeys((first, second)):
         if await core.archive.get(number) is None:
-            await _no_article(update, context, number)
+            await no_such_article(update, context, number)
             return
+    if first == second:
+        await say(
+            update,
+            context,
+            "Article #{n} cannot be joined to itself: name two different articles, for "
+            "example /join 42 57.",
+            n=first,
+        )
+        return
     story = await core.stories.join(first, second, actor(update))
     if story is None:
         await say(
@@ -98,7 +109,8 @@ async def trend_command(update: Update, context: Context) -> None:
     message = update.effective_message
     if message is None:
         return
-    words = args_text(message)
+    # (Control codes are no words: "/trend \x07" was "Nothing in the archive matches “”.")
+    words = storable(args_text(message)).strip()
     if not words:
         await say(update, context, TREND_USAGE, plain=True)
         return

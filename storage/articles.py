@@ -452,6 +452,26 @@ class ArticleStore:
             row = await session.get(Article, article_id)
             return None if row is None or row.deleted_at is not None else _stored(row)
 
+    async def by_origin(self, chat_id: int, message_id: int) -> StoredArticle | None:
+        """The live article that came from this message, if any."""
+        async with self._db.sessions() as session:
+            row = await session.scalar(
+                select(Article).where(
+                    Article.origin_chat_id == chat_id,
+                    Article.origin_message_id == message_id,
+                    Article.deleted_at.is_(None),
+                )
+            )
+            return None if row is None else _stored(row)
+
+    async def last_origin_message(self, chat_id: int) -> int:
+        """The highest message id of this chat an article came from, deleted ones too (0: none)."""
+        async with self._db.sessions() as session:
+            found = await session.scalar(
+                select(func.max(Article.origin_message_id)).where(Article.origin_chat_id == chat_id)
+            )
+            return int(found or 0)
+
     async def deleted_text(self, article_id: int) -> str | None:
         """The text of a deleted article (None if it is live or absent)."""
         async with self._db.sessions() as session:

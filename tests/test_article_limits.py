@@ -92,6 +92,25 @@ def test_text_and_html_files_have_a_size_limit(
     assert "big.txt: 0.0 MiB; the limit for one article file is 0.0 MiB" in captured.err
 
 
+def test_import_refuses_binary_read_as_text(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("INDEX_DIR", str(tmp_path / "index"))
+    (tmp_path / "photo.txt").write_bytes(bytes(range(1, 256)).decode("latin-1").encode() * 8)
+    url = f"sqlite+aiosqlite:///{tmp_path / 'news.sqlite3'}"
+    assert main(["--database-url", url, "import", "--quiet", str(tmp_path / "photo.txt")]) == 0
+    captured = capsys.readouterr()
+    assert captured.out == (
+        "Imported from 1 file(s): 0 stored, 0 duplicates, 1 refused (1 records, "
+        "0 unreadable lines, 0 files).\n"
+    )
+    assert captured.err == (
+        f"  {tmp_path / 'photo.txt'}: That looks like binary data, not an article: much of it "
+        "is control characters, symbols or unreadable bytes.\n"
+    )
+
+
 async def test_at_debug_the_sql_log_does_not_write_articles(
     settings: Settings, monkeypatch: pytest.MonkeyPatch
 ) -> None:

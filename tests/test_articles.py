@@ -230,6 +230,14 @@ async def test_an_editor_s_edit_of_an_article_message_updates_the_article(bot: H
         await bot.process(bot.updates.message("x", user_id=READER, edit_of=mine.message.message_id))
         == []
     )
+    # An edit the archive cannot take was dropped without a word, as if it had been saved.
+    cut = bot.updates.message("Dam talks", user_id=EDITOR, edit_of=sent.message.message_id)
+    assert await bot.process(cut) == [
+        "The edit was not saved: article #1 keeps its earlier text. That is too short to keep "
+        "as an article: an article has at least a sentence of text besides its headline."
+    ]
+    article = await bot.services.archive.get(1)
+    assert article is not None and "on Friday." in article.text
 
 
 async def test_stats_count_one_source_and_one_chat_in_the_singular(bot: Harness) -> None:

@@ -243,12 +243,12 @@ async def test_digest_now_and_preview(bot: Harness) -> None:
     assert len(sent) == 1 and "Dam repairs start" in sent[0] and "Schools reopen" not in sent[0]
 
 
-async def test_digest_and_subscribe_with_thousands_of_topic_words(bot: Harness) -> None:
+async def test_digest_and_subscribe_keep_200_characters_of_topic_words(bot: Harness) -> None:
     # The reply named them all: over Telegram's 4,096 characters, it failed ("Sorry, something
     # went wrong"). Both keep 200 characters of them, cut between words.
-    words = " ".join(f"w{n}" for n in range(1500))
-    kept = " ".join(f"w{n}" for n in range(52))
-    assert (len(words), len(kept)) == (7889, 197)
+    words = " ".join(f"{'abcdefghij' * 3}{n}" for n in range(10))
+    kept = words[:191]
+    assert (len(words), words[191]) == (319, " ")
     assert await bot.send(f"/digest {words}", user_id=READER) == [
         f"Nothing new on {kept} in the last 24 hours.\n"
         "The archive is empty: send me an article, a link or a file."
@@ -257,6 +257,41 @@ async def test_digest_and_subscribe_with_thousands_of_topic_words(bot: Harness) 
         f"Subscribed: a digest about {kept} every day at 08:00 (UTC). /timezone changes the "
         "time zone; /unsubscribe stops it."
     ]
+
+
+async def test_topic_words_no_article_could_be_on_are_refused(bot: Harness) -> None:
+    # Thousands of words were subscribed (200 characters of them): an article is on a topic
+    # when it holds most of its words' weight, so every digest said "Nothing new on w0 w1 …".
+    words = " ".join(f"w{n}" for n in range(1500))
+    too_many = (
+        "That is 1500 topic words: a topic is at most 10 words (an article is on it when it "
+        "holds most of them)."
+    )
+    assert await bot.send(f"/subscribe 08:00 {words}", user_id=READER) == [too_many]
+    assert await bot.send(f"/digest {words}", user_id=READER) == [too_many]
+    # Words with nothing to look for were subscribed, and their digest held every article
+    # under a header naming them.
+    for typed, shown in (
+        ("!!!! ####", "!!!! ####"),
+        ("\x07\x1b \x1f", "?"),
+        ("x" * 5000, "x" * 59 + "…"),
+    ):
+        line = (
+            f"“{shown}” holds no word to look for: topic words are words an article would use, "
+            "for example syria raqqa."
+        )
+        assert await bot.send(f"/subscribe 08:00 {typed}", user_id=READER) == [line]
+        assert await bot.send(f"/digest {typed}", user_id=READER) == [line]
+    # A second time was taken for a topic word: "a digest about 9pm every day at 20:00".
+    for typed in ("8pm 9pm", "08:00 21:30 syria"):
+        word = typed.split()[1]
+        assert await bot.send(f"/subscribe {typed}", user_id=READER) == [
+            f"“{word}” is a time, not a topic word: a digest has one time; subscribe once for each."
+        ]
+    assert await bot.send("/digest 08:00", user_id=READER) == [
+        "“08:00” is a time, not a topic word: /digest shows what is new now."
+    ]
+    assert await bot.services.digest_subscriptions.of_chat(READER) == []
 
 
 async def test_a_channel_subscribes_by_posting_the_command(bot: Harness) -> None:

@@ -13,7 +13,7 @@ from bot.render import MESSAGE_LIMIT
 from bot.settings import Settings
 from bot.telegram.updates import GROUP
 from tests.conftest import EDITOR, READER, Harness, seed_text
-from tests.support.hostile import FIXED, file_cases
+from tests.support.hostile import BYTES_AS_LATIN1, FIXED, file_cases
 
 SORRY = "Sorry, something went wrong on my side. Nothing you sent was lost; please try again."
 GROUP_ID = -100321
@@ -81,6 +81,8 @@ FILE_REPLIES = {
     "HTML with a bogus <![ section": "Saved #1: Raqqa siege notes (2026-11-25)",
     "broken JSONL": "That file is not valid UTF-8 text (bad byte at position 22).",
     "unknown extension": "I can read .txt, .md, .html and .jsonl files, not .exe.",
+    "binary read as Latin-1": "That looks like binary data, not an article: much of it is "
+    "control characters, symbols or unreadable bytes.",
 }
 
 
@@ -95,6 +97,32 @@ async def test_hostile_file_gets_a_clear_reply(
     assert answer == [FILE_REPLIES[case]]
     expected_articles = 1 if answer[0].startswith("Saved") else 0
     assert (await bot.services.archive.articles.stats()).articles == expected_articles
+
+
+BINARY = (
+    "That looks like binary data, not an article: much of it is control characters, symbols "
+    "or unreadable bytes."
+)
+
+
+@pytest.mark.parametrize(
+    "junk",
+    [
+        "".join(map(chr, (*range(1, 9), *range(14, 32), *range(127, 160)))) * 4,
+        BYTES_AS_LATIN1,
+        bytes(range(256)).decode("utf-8", "replace") * 2,
+        "".join(chr(code) for code in range(0x2000, 0x3000, 7)),
+    ],
+    ids=["control codes", "bytes as Latin-1", "bytes as UTF-8", "symbols"],
+)
+async def test_binary_junk_is_refused_and_nothing_is_stored(bot: Harness, junk: str) -> None:
+    # It was stored: "Saved #1: š – ›ƒ' ‡"™€ž Žš‡š€Ž'žƒ ‰€ŠŒ‹›€œ‰žŠ'™š"†Ÿ..."
+    assert await bot.send(f"/add {junk}", user_id=EDITOR) == [BINARY]
+    assert await bot.send(f"Raqqa report\n\n{junk}\n\n{junk}", user_id=EDITOR) == [BINARY]
+    assert (await bot.services.archive.articles.stats()).articles == 0
+    # Symbols an article does use are no junk: emoji bullets, arrows, a degree sign.
+    post = "✅ Aid reached Raqqa ➡ 40 trucks crossed at 35° heat, ☎ hotline open ✅ " * 3
+    assert (await bot.send(f"/add {post}", user_id=EDITOR))[0].startswith("Saved #1: ")
 
 
 async def test_file_over_the_limit_is_refused_before_download(bot: Harness) -> None:
@@ -128,6 +156,27 @@ async def test_article_numbers_are_read_in_any_script_and_superscripts_refused(
     assert await bot.send("/delete ¹", user_id=EDITOR) == [
         "Usage: /delete &lt;article number&gt;, for example /delete 42"
     ]
+
+
+async def test_a_number_too_long_for_any_article_names_no_article(bot: Harness) -> None:
+    # "/read_99999999999999999999" was "I don't know that command", "/read 999…" the usage line.
+    huge = "9" * 20
+    line = f"There is no article #{huge} in the archive."
+    assert await bot.send(f"/read_{huge}", user_id=READER) == [line]
+    assert await bot.send(f"/read {huge}", user_id=READER) == [line]
+    for command in ("/delete", "/restore", "/split", "/join 1", "/edit", "/lang"):
+        tail = {"/join 1": "", "/edit": " New text of the article.", "/lang": " fr"}.get(
+            command, ""
+        )
+        assert await bot.send(f"{command} {huge}{tail}", user_id=EDITOR) == [line], command
+
+
+async def test_a_question_of_invisible_characters_gets_the_usage_line(bot: Harness) -> None:
+    # Zero-width spaces alone were a request for the news: "The newest articles: ...".
+    await bot.send(seed_text(), user_id=EDITOR)
+    usage = "Usage: /ask &lt;question&gt;, for example /ask civilians trapped in Raqqa?"
+    assert await bot.send("/ask " + "\u200b" * 10, user_id=READER) == [usage]
+    assert await bot.send("\u200b\u2060\u200b", user_id=READER) == [usage]
 
 
 async def test_unknown_command_in_private_gets_pointed_to_help(bot: Harness) -> None:

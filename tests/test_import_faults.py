@@ -132,10 +132,23 @@ def test_a_path_that_is_no_file_is_named_for_what_it_is(
     settings: Settings, tmp_path: Path, cli: None, capsys: pytest.CaptureFixture[str]
 ) -> None:
     url = ["--database-url", settings.database_url]
-    assert main([*url, "import", "--quiet", os.devnull, str(tmp_path / "gone.jsonl")]) == 1
-    assert capsys.readouterr().err.splitlines() == [
+    # A folder of no article file was "Imported from 0 file(s): 0 stored", exit status 0.
+    (tmp_path / "empty").mkdir()
+    (tmp_path / "notes").mkdir()
+    (tmp_path / "notes" / "README").write_text("not an article", encoding="utf-8")
+    paths = [os.devnull, str(tmp_path / "gone.jsonl"), str(tmp_path / "empty")]
+    assert main([*url, "import", "--quiet", *paths, str(tmp_path / "notes")]) == 1
+    captured = capsys.readouterr()
+    assert captured.out.splitlines() == [
+        "Imported from 0 file(s): 0 stored, 0 duplicates, 4 refused (0 records, "
+        "0 unreadable lines, 4 files).",
+        "Skipped 1 file(s) that are not articles: README",
+    ]
+    assert captured.err.splitlines() == [
         f"  {os.devnull}: not a file or folder",
         f"  {tmp_path}/gone.jsonl: no such file or folder",
+        f"  {tmp_path}/empty: no .jsonl, .txt, .md or .html file in it",
+        f"  {tmp_path}/notes: no .jsonl, .txt, .md or .html file in it",
     ]
 
 

@@ -205,6 +205,87 @@ async def test_a_request_for_the_news_lists_the_newest_articles(bot: Harness) ->
     assert reply.startswith("“") and "Security Council meets" in reply
 
 
+async def test_the_news_of_a_year_or_a_subject_lists_its_newest_articles(bot: Harness) -> None:
+    stories = {
+        "2016-05-02": "Aleppo hospital hit by air strikes",
+        "2016-11-20": "Aleppo siege tightens as rebels lose ground",
+        "2017-03-01": "Raqqa offensive begins from the north",
+        "2017-06-12": "Aleppo markets reopen after the siege",
+        "2017-09-09": "Deir ez-Zor siege broken by the army",
+    }
+    for day, headline in stories.items():
+        text = f"date {day}\n{headline}\n\n{headline}, officials said on the day."
+        assert (await bot.send(text, user_id=EDITOR))[0].startswith("Saved #")
+    # The newest of all names Aleppo in passing only: no news about Aleppo.
+    passing = (
+        "date 2017-10-01\nFighting spreads in Idlib\n\nFighting spread across Idlib, as it "
+        "had in Aleppo and Hama before, officials said."
+    )
+    assert (await bot.send(passing, user_id=EDITOR))[0].startswith("Saved #6")
+    # A bare year in a request for the news names its days: "news from 2017" was a search
+    # for the word "2017", answered with a quote.
+    assert await bot.send("news from 2017", user_id=READER) == [
+        "Newest articles for news from 2017:\n"
+        "1. Fighting spreads in Idlib (2017-10-01) /read_6\n"
+        "2. Deir ez-Zor siege broken by the army (2017-09-09) /read_5\n"
+        "3. Aleppo markets reopen after the siege (2017-06-12) /read_4"
+    ]
+    # The news of a subject: the newest articles whose headlines hold its words, nothing
+    # quoted ("latest news about Aleppo" was a search for "news" and "Aleppo").
+    aleppo = [
+        "1. Aleppo markets reopen after the siege (2017-06-12) /read_4",
+        "2. Aleppo siege tightens as rebels lose ground (2016-11-20) /read_2",
+        "3. Aleppo hospital hit by air strikes (2016-05-02) /read_1",
+    ]
+    for question in (
+        "latest news about Aleppo",
+        "What is the latest news on Aleppo?",
+        "what's new in Aleppo?",
+        "Aleppo headlines",
+    ):
+        [reply] = await bot.send(question, user_id=READER)
+        assert reply.split("\n") == [f"Newest articles for {question.rstrip('?')}:", *aleppo]
+    assert await bot.send("news about Aleppo in 2016", user_id=READER) == [
+        "Newest articles for news about Aleppo in 2016:\n"
+        "1. Aleppo siege tightens as rebels lose ground (2016-11-20) /read_2\n"
+        "2. Aleppo hospital hit by air strikes (2016-05-02) /read_1"
+    ]
+    # Words no headline holds: the newest articles whose texts do.
+    [reply] = await bot.send("latest news about officials", user_id=READER)
+    assert reply.split("\n")[1:] == [
+        "1. Fighting spreads in Idlib (2017-10-01) /read_6",
+        "2. Deir ez-Zor siege broken by the army (2017-09-09) /read_5",
+        "3. Aleppo markets reopen after the siege (2017-06-12) /read_4",
+    ]
+    # A question that asks something stays a question.
+    for question in ("what is the latest on the Aleppo siege?", "which news reached Aleppo?"):
+        [reply] = await bot.send(question, user_id=READER)
+        assert not reply.startswith("Newest articles"), question
+
+
+async def test_the_news_of_a_subject_is_asked_for_in_other_languages_too(bot: Harness) -> None:
+    texts = {
+        "2017-03-01": "Бои в Ракке продолжаются\n\nБои в Ракке продолжаются третий день, "
+        "сообщили местные жители в четверг.",
+        "2017-06-01": "В Ракке открылся рынок\n\nВ Ракке после долгого перерыва открылся рынок, "
+        "рассказали жители города.",
+        "2017-05-01": "معارك في الرقة\n\nتجددت المعارك في مدينة الرقة يوم الثلاثاء "
+        "بحسب سكان المدينة.",
+    }
+    for day, text in texts.items():
+        assert (await bot.send(f"date {day}\n{text}", user_id=EDITOR))[0].startswith("Saved #")
+    russian = [
+        "1. В Ракке открылся рынок (2017-06-01) /read_2",
+        "2. Бои в Ракке продолжаются (2017-03-01) /read_1",
+    ]
+    for question in ("новости Ракки", "что нового в Ракке?"):
+        [reply] = await bot.send(question, user_id=READER)
+        assert reply.split("\n") == [f"Newest articles for {question.rstrip('?')}:", *russian]
+    assert await bot.send("ما الجديد في الرقة؟", user_id=READER) == [
+        "Newest articles for ما الجديد في الرقة:\n1. معارك في الرقة (2017-05-01) /read_3"
+    ]
+
+
 @pytest.mark.parametrize(
     ("message", "language_code", "start"),
     [

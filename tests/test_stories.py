@@ -249,6 +249,14 @@ async def test_split_and_join_are_audited_and_survive_a_rebuild(bot: Harness) ->
     assert await bot.send("/join 4 99", user_id=EDITOR) == [
         "There is no article #99 in the archive."
     ]
+    # A story joined to itself was answered with the usage line, as if mistyped.
+    assert await bot.send("/join 4 4", user_id=EDITOR) == [
+        "Article #4 cannot be joined to itself: name two different articles, for example "
+        "/join 42 57."
+    ]
+    assert await bot.send("/join 99 99", user_id=EDITOR) == [
+        "There is no article #99 in the archive."
+    ]
     entries = await bot.services.audit.recent()
     assert [(e.action, e.article_id, e.actor_id, e.detail) for e in entries[:2]] == [
         ("join", 4, EDITOR, "stories 4 and 1 are story 1"),
@@ -362,9 +370,10 @@ async def test_trend_picture_for_a_small_archive(bot: Harness) -> None:
     before = len(bot.fake.sent)
     await bot.app.process_update(bot.updates.message("/trend Raqa", user_id=READER))
     assert bot.fake.sent[before].text.startswith("“Raqa”: 2 stories (4 articles")
-    assert await bot.send("/trend", user_id=READER) == [
-        "Usage: /trend &lt;words&gt;, for example /trend Raqqa airstrikes"
-    ]
+    for empty in ("/trend", "/trend \x07\x08"):  # the second was 'matches “”'
+        assert await bot.send(empty, user_id=READER) == [
+            "Usage: /trend &lt;words&gt;, for example /trend Raqqa airstrikes"
+        ]
 
 
 async def test_the_story_map_is_read_once_after_start_up(bot: Harness) -> None:

@@ -168,6 +168,22 @@ async def test_a_button_s_notice_reaches_the_terminal() -> None:
     assert notices == ["That button is out of date."]
 
 
+def test_a_second_session_adds_articles_too(tmp_path: Path) -> None:
+    # Each session numbered its messages from 1, and an article is kept with the message it
+    # came from: the second session's first article clashed with the first's ("Sorry, something
+    # went wrong on my side").
+    clock = ManualClock(dt.datetime(2027, 3, 1, 9, 0, tzinfo=dt.UTC))
+    for headline, saved in (("Dam repairs start", "Saved #1"), ("Bridge reopens", "Saved #2")):
+        chat = Terminal(tmp_path, clock)
+        chat.paste(story(headline), f"{saved}: {headline} (2027-03-01)")
+        chat.type("/delete 1", "[1] Delete #1  [2] Keep it")
+        chat.close()
+        assert "Sorry" not in chat.screen.getvalue()
+    chat = Terminal(tmp_path, clock)
+    chat.paste(story("Power cut"), "Saved #3: Power cut (2027-03-01)")
+    chat.close()
+
+
 def test_chat_as_a_reader(tmp_path: Path) -> None:
     chat = Terminal(
         tmp_path, ManualClock(dt.datetime(2027, 3, 1, 9, 0, tzinfo=dt.UTC)), as_reader=True
@@ -230,6 +246,47 @@ def test_cli_mistakes_get_one_line_each(
     with pytest.raises(SystemExit):
         main(["ask", "dam", "--as-of", "someday"])
     assert "'someday' is not a date: use YYYY-MM-DD, today or yesterday" in capsys.readouterr().err
+
+
+def test_reading_an_archive_in_a_missing_folder_makes_nothing(
+    workdir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # A mistyped --database-url made the folders and an empty archive, and `ask` said "The
+    # archive is empty: import articles first" of an archive that was elsewhere.
+    url = f"sqlite+aiosqlite:///{workdir / 'dat' / 'newsbot.sqlite3'}"
+    for command in (
+        ["ask", "dam"],
+        ["ask", "--json", "dam"],
+        ["trend", "dam", "--out", "dam.png"],
+        ["digest", "--chat", "1", "--preview"],
+        ["export", "out.jsonl"],
+    ):
+        assert main(["--database-url", url, *command]) == 1
+        assert capsys.readouterr().err == (
+            f"newsbot {command[0]}: there is no folder {workdir / 'dat'}, so no archive in it: "
+            "check --database-url or DATABASE_URL (newsbot import starts a new archive)\n"
+        )
+    assert list(workdir.iterdir()) == []
+    assert main(["--database-url", url, "import", "--quiet", str(SEED)]) == 0
+    assert main(["--database-url", url, "ask", "civilians trapped in Raqqa?"]) == 0
+
+
+def test_an_id_too_long_for_sql_is_a_usage_error(
+    workdir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # It reached SQLite: "OverflowError: Python int too large to convert to SQLite INTEGER",
+    # under a traceback.
+    huge = "9" * 20
+    for argv, where in (
+        (["digest", "--chat", huge, "--preview"], "newsbot digest: error: argument --chat"),
+        (["feeds", "remove", huge], "newsbot feeds remove: error: argument number"),
+    ):
+        with pytest.raises(SystemExit) as stopped:
+            main(argv)
+        assert stopped.value.code == 2
+        err = capsys.readouterr().err
+        assert err.endswith(f"{where}: '{huge}' is too large to be an id\n"), err
+        assert "Traceback" not in err
 
 
 def test_a_jsonl_line_without_query_names_the_key(workdir: Path) -> None:

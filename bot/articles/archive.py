@@ -202,6 +202,10 @@ class Archive:
             await self._refresh_story_bands(stored.id, stored.text)
         return Written(stored, await self.catch_up() if stored is not None else True)
 
+    async def from_origin(self, chat_id: int, message_id: int) -> StoredArticle | None:
+        """The live article that came from this message (an edit of it may update it)."""
+        return await self.articles.by_origin(chat_id, message_id)
+
     async def replace(
         self, article_id: int, new: NewArticle, *, actor: Actor | None = None
     ) -> Written[tuple[Change, StoredArticle | None]]:

@@ -23,6 +23,7 @@ from bot.articles.fields import (
     stuffed_word,
     without_site_name,
 )
+from bot.articles.junk import looks_binary
 from bot.articles.parsing import content_hash, parse_article, utf8
 from bot.i18n import N_, Explained, Phrase
 from bot.languages import detect, known
@@ -159,6 +160,13 @@ def build_article(
             ),
             size=size,
             limit=MAX_ARTICLE_CHARS,
+        )
+    if looks_binary(raw):
+        raise RejectedInput(
+            N_(
+                "That looks like binary data, not an article: much of it is control "
+                "characters, symbols or unreadable bytes."
+            )
         )
     try:
         fields = (clean_source(source), clean_url(url), clean_external_id(external_id))

@@ -136,11 +136,14 @@ async def run_chat(
     app = build_application(
         settings, token=OFFLINE_TOKEN, request=fake.request(), rate_limit=False, clock=clock
     )
-    factory = UpdateFactory(app.bot, now=clock.now())
     keyboard = _Keyboard(inp, asyncio.get_running_loop())
     await app.initialize()
     assert app.post_init is not None
     await app.post_init(app)
+    # Message ids go on from the last session's on this database: an article is kept with the
+    # message it came from, and a new one under an old id clashed ("something went wrong").
+    earlier = await app.bot_data.services.archive.articles.last_origin_message(user_id)
+    factory = UpdateFactory(app.bot, now=clock.now(), first_message_id=earlier + 1)
     await app.start()  # the job queue: digests fall due here too, while the prompt waits
     try:
         out.write(INTRO + "\n")

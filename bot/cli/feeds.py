@@ -9,6 +9,7 @@ from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
+from bot.cli.arguments import whole_number
 from bot.i18n import ENGLISH
 from bot.render import said_error
 from bot.services import Services, open_services
@@ -28,7 +29,9 @@ def add_commands(sub: Any) -> None:
     add.set_defaults(handler=_add)
     actions.add_parser("list", help="the feeds, with their health").set_defaults(handler=_list)
     remove = actions.add_parser("remove", help="stop following feed n (its articles stay)")
-    remove.add_argument("number", type=int, help="the feed's number, as `feeds list` shows it")
+    remove.add_argument(
+        "number", type=whole_number, help="the feed's number, as `feeds list` shows it"
+    )
     remove.set_defaults(handler=_remove)
     actions.add_parser("poll", help="poll the due feeds now").set_defaults(handler=_poll)
     imp = actions.add_parser("import-opml", help="follow every feed in an OPML file")

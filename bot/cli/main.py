@@ -32,8 +32,9 @@ from bot.articles.files import (
     undecoded_lines,
 )
 from bot.articles.workers import IMPORT_WORKERS
+from bot.cli.arguments import whole_number
 from bot.cli.backup import is_export_file, restore_export, write_export
-from bot.cli.paths import output_problem
+from bot.cli.paths import missing_folder, no_folder_line, output_problem
 from bot.i18n import ENGLISH as ENGLISH_TEXTS
 from bot.logs import setup_logging
 from bot.memory import keep_memory_flat
@@ -42,7 +43,13 @@ from bot.questions.replies import CLOSEST, NO_ANSWER, NOTHING_THOSE_DAYS, PROBLE
 from bot.questions.service import Answers
 from bot.render import quoted
 from bot.services import Services, open_services
-from bot.settings import Settings, SettingsError, load_settings
+from bot.settings import (
+    DEFAULT_DATABASE_URL,
+    Settings,
+    SettingsError,
+    load_settings,
+    sqlite_path,
+)
 from bot.web.urls import ADDRESS_LIKE
 from storage.schema import SchemaError
 
@@ -215,7 +222,7 @@ def _parser() -> argparse.ArgumentParser:
     digest = sub.add_parser("digest", help="show a chat's digest without sending it")
     digest.add_argument(
         "--chat",
-        type=int,
+        type=whole_number,
         required=True,
         metavar="CHAT",
         help="the Telegram chat id (a user's id for a private chat; -100… for a group/channel)",
@@ -380,11 +387,16 @@ def sample_files() -> list[Path]:
 def _expand(paths: Sequence[Path], sources: _Sources) -> Iterator[Path]:
     for path in paths:
         if path.is_dir():
+            read = 0
             for found in sorted(p for p in path.rglob("*") if p.is_file()):
                 if found.suffix.lower() in SUPPORTED:
+                    read += 1
                     yield found
                 elif not found.name.startswith("."):
                     sources.skipped.append(shown_name(found.name))
+            if not read:
+                # (It was "Imported from 0 file(s): 0 stored": the wrong folder, said nowhere.)
+                sources._refuse(f"{shown_name(path)}: no .jsonl, .txt, .md or .html file in it")
         elif path.is_file():
             yield path
         elif path.exists():  # /dev/null, a pipe, a socket: nothing an article is kept in
@@ -522,6 +534,17 @@ async def _import_async(
     return 1 if sources.problems and not report.added else 0
 
 
+def _reads_nothing(settings: Settings, command: str) -> bool:
+    """Whether the archive a reading command was pointed at (--database-url, DATABASE_URL)
+    is in a folder that does not exist (said on stderr)."""
+    if settings.database_url == DEFAULT_DATABASE_URL:
+        return False  # a newcomer's first command in a fresh folder: "the archive is empty"
+    folder = missing_folder(sqlite_path(settings.database_url))
+    if folder is not None:
+        print(f"newsbot {command}: {no_folder_line(folder)}", file=sys.stderr)
+    return folder is not None
+
+
 def _ask(settings: Settings, args: argparse.Namespace) -> int:
     if not args.jsonl and not args.question:
         print(
@@ -529,6 +552,8 @@ def _ask(settings: Settings, args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return 2
+    if _reads_nothing(settings, "ask"):
+        return 1
     return asyncio.run(_ask_async(settings, args))
 
 
@@ -669,6 +694,8 @@ def _digest(settings: Settings, args: argparse.Namespace) -> int:
 
     from bot.cli.chat import render_for_terminal
 
+    if _reads_nothing(settings, "digest"):
+        return 1
     parts = asyncio.run(preview())
     if not parts:
         print(f"Chat {args.chat} has no subscriptions.")
@@ -722,6 +749,9 @@ def _trend(settings: Settings, args: argparse.Namespace) -> int:
         print(f"newsbot trend: {problem}", file=sys.stderr)
         return 2
 
+    if _reads_nothing(settings, "trend"):
+        return 1
+
     async def compute() -> Any:
         services = await open_services(settings)
         try:
@@ -745,4 +775,6 @@ def _trend(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def _export(settings: Settings, args: argparse.Namespace) -> int:
+    if _reads_nothing(settings, "export"):
+        return 1
     return asyncio.run(write_export(settings, args.path))

@@ -1,4 +1,4 @@
-"""What is wrong with a file the CLI is asked to write, said before any work is done."""
+"""What is wrong with a file the CLI is asked to write or read, said before any work is done."""
 
 from __future__ import annotations
 
@@ -13,3 +13,21 @@ def output_problem(path: Path, example_name: str) -> str | None:
     if path.is_dir():
         return f"{path} is a folder; name the file to write, e.g. {path / example_name}"
     return None
+
+
+def missing_folder(database: str | None) -> Path | None:
+    """The folder of the SQLite file `database` (settings.sqlite_path's) when it does not
+    exist; None when it does, or there is no file. A command that only reads says so, rather
+    than make that folder and an empty archive where a mistyped --database-url points."""
+    if database is None or database == ":memory:" or "mode=memory" in database:
+        return None
+    folder = Path(database.split("?", 1)[0]).parent
+    return None if folder.is_dir() else folder
+
+
+def no_folder_line(folder: Path) -> str:
+    """What to do about a database whose folder is not there."""
+    return (
+        f"there is no folder {folder}, so no archive in it: check --database-url or "
+        "DATABASE_URL (newsbot import starts a new archive)"
+    )

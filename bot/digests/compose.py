@@ -13,6 +13,7 @@ from bot.articles.boilerplate import clutter_spans, encode_spans, without_clutte
 from bot.articles.parsing import first_sentence, trim_headline
 from bot.clock import Clock
 from bot.digests.schedule import latest_slot, next_slot, parse_time_of_day, zone
+from bot.digests.topics import topic_problem, topic_problem_line
 from bot.digests.window import ArticleWindow
 from bot.i18n import ENGLISH, LANGUAGES, N_, Texts
 from bot.render import MESSAGE_LIMIT, also_in, byline, escape, join_blocks
@@ -296,6 +297,8 @@ class DigestService:
         else:
             start = self._clock.now() - DAY
             period = Period(await self._articles.last_id_before(start), start, LAST_DAY)
+        if problem := topic_problem(topics.split(), self._matcher.terms):
+            return [texts.html(topic_problem_line(problem, texts, on_demand=True))]
         # Cut as a subscription's are: a reply that names 5,000 characters of topic words
         # was over Telegram's 4,096 and failed.
         topics = topics_of(topics.split())

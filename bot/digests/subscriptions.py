@@ -6,9 +6,10 @@ import datetime as dt
 from dataclasses import dataclass
 
 from bot.clock import Clock
-from bot.digests.compose import topics_of
+from bot.digests.compose import TopicMatcher, topics_of
 from bot.digests.requests import InvalidTime, find_timezone, parse_subscribe, same_topics
 from bot.digests.schedule import format_time
+from bot.digests.topics import TopicProblem, topic_problem
 from storage.articles import ArticleStore
 from storage.audit import Actor
 from storage.subscriptions import PausedChat, SubscriptionStore
@@ -112,19 +113,23 @@ class SubscriptionService:
         self._clock = clock
         self.default_time = default_time
         self.default_timezone = default_timezone
+        self._matcher = TopicMatcher()
 
     async def subscribe(
         self, chat: ChatRef, args: str, *, actor: Actor
-    ) -> Subscribed | NotATime | TooMany | AlreadyExists:
+    ) -> Subscribed | NotATime | TooMany | AlreadyExists | TopicProblem:
         """Subscribe the chat: `[time] [topic words]`, the default time when none is given.
 
         The time as people type it (08:00, 8am, 8:30pm, 20.30, 8h); a time-like first word
-        that is no time is refused, never taken as a topic word.
+        that is no time is refused, never taken as a topic word; so are topic words no article
+        could be on (bot/digests/topics.py).
         """
         try:
             request = parse_subscribe(args.split())
         except InvalidTime as exc:
             return NotATime(str(exc))
+        if problem := topic_problem(request.topics, self._matcher.terms):
+            return problem
         at, topics = request.at or self.default_time, topics_of(request.topics)
         existing = await self._store.for_chat(chat.id)
         for sub in existing:

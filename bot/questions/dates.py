@@ -1,7 +1,8 @@
 """Dates written in a question ("2016-06-14", "in May 2016", "yesterday", "last week").
 
 They are taken out of the words searched and rank the articles of those days first. A bare
-year ("the 2014 world cup") stays a word: it names an event as often as a time.
+year ("the 2014 world cup") stays a word: it names an event as often as a time, except in a
+request for the news ("news from 2017": `find_year`).
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ _MONTH_DAY_YEAR = re.compile(
     re.IGNORECASE,
 )
 _MONTH_YEAR = re.compile(rf"\b(?:in\s+)?{_MONTH},?\s+(?P<year>(?:19|20)\d\d)\b", re.IGNORECASE)
+_YEAR = re.compile(r"\b(?:(?:in|from|of)\s+)?(?P<year>(?:19|20)\d\d)\b", re.IGNORECASE)
 _RELATIVE = re.compile(r"\b(?P<which>yesterday|today|last\s+week|last\s+month)\b", re.IGNORECASE)
 
 
@@ -66,6 +68,18 @@ def find_dates(question: str, asked_on: dt.date) -> DatedQuestion:
         rest = f"{question[: match.start()]} {question[match.end() :]}"
         return DatedQuestion(" ".join(rest.split()), days)
     return DatedQuestion(question, None)
+
+
+def find_year(question: str) -> DatedQuestion:
+    """Take a bare year ("from 2017") out of the question as that year's days."""
+    match = _YEAR.search(question)
+    if match is None:
+        return DatedQuestion(question, None)
+    year = int(match.group("year"))
+    rest = f"{question[: match.start()]} {question[match.end() :]}"
+    return DatedQuestion(
+        " ".join(rest.split()), DateRange(dt.date(year, 1, 1), dt.date(year, 12, 31))
+    )
 
 
 def _days(match: re.Match[str], asked_on: dt.date) -> DateRange | None:

@@ -3,6 +3,7 @@ with typo corrections found in that language's field and spelled in its script."
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING
@@ -21,6 +22,7 @@ from bot.questions.analysis import (
     replacements,
     tokenize,
 )
+from bot.questions.analysis import QUESTION_WORDS as ENGLISH_QUESTION_WORDS
 from bot.questions.lexicon import is_common
 from storage.languages import CODES, ENGLISH, LANGUAGES, OTHER, analyzer, normalize
 
@@ -103,9 +105,62 @@ NEWS_WORDS = frozenset(normalize("ar", _NEWS).split())
 
 def asks_for_news(terms: Sequence[QueryTerm]) -> bool:
     """Whether the question asks for the news itself: no word it holds names a subject."""
-    return all(
-        term.word.lower() in NEWS_WORDS or term.word.lower() in _ANY_QUESTION_WORD for term in terms
+    return all(_news_or_question_word(term) for term in terms)
+
+
+def _news_or_question_word(term: QueryTerm) -> bool:
+    return term.word.lower() in NEWS_WORDS or term.word.lower() in _ANY_QUESTION_WORD
+
+
+# A question with a subject asks for its news ("latest news about Aleppo", "Raqqa headlines",
+# "новости Ракки", "actualités de Raqqa", "أخبار الرقة", "what's new in Raqqa?") when it names
+# the news and asks nothing else: "which news agency reported ...?" and "what is the latest
+# death toll?" ask a question; "latest news" is a request even inside one ("what is the latest
+# news on Aleppo?"). Not "new" alone ("new refugees" is a subject), nor "nouvelles" ("nouvelles
+# Alpina B5" are new cars).
+_NEWS_NOUNS = frozenset(
+    normalize(
+        "ar",
+        "news headlines новости новостей actualités actualité actus أخبار الأخبار",
+    ).split()
+)
+_NEWS_ADJECTIVES = frozenset(
+    normalize("ar", "latest newest последние свежие dernières آخر").split()
+)
+_NEWS_PHRASES = tuple(
+    tuple(normalize("ar", phrase).split())
+    for phrase in ("what s new", "what is new", "что нового", "quoi de neuf", "ما الجديد")
+)
+_ASKING = frozenset(word.lower() for word in _ANY_QUESTION_WORD | ENGLISH_QUESTION_WORDS)
+
+
+def news_subject(question: str, terms: Sequence[QueryTerm]) -> tuple[QueryTerm, ...] | None:
+    """The words naming the subject of a request for its news ("latest news about Aleppo":
+    Aleppo), or None when the question is no such request (or names no subject)."""
+    # (A short question is read in other languages too, where "latest" is no stop word.)
+    subject = tuple(
+        term
+        for term in terms
+        if not _news_or_question_word(term) and term.word.lower() not in _NEWS_ADJECTIVES
     )
+    if not subject:
+        return None
+    words = [match.group().lower() for match in tokenize(normalize("ar", question))]
+    for phrase in _NEWS_PHRASES:
+        for i in range(len(words) - len(phrase) + 1):
+            if tuple(words[i : i + len(phrase)]) == phrase:
+                return subject
+    if any(
+        first in _NEWS_ADJECTIVES and second in _NEWS_NOUNS
+        for first, second in itertools.pairwise(words)
+    ):
+        return subject
+    if not _ASKING.isdisjoint(words):
+        return None
+    if not _NEWS_NOUNS.isdisjoint(words):
+        return subject
+    asked = question.rstrip().endswith(("?", "؟", "？"))
+    return subject if not asked and not _NEWS_ADJECTIVES.isdisjoint(words) else None
 
 
 @dataclass(frozen=True, slots=True)

@@ -75,7 +75,9 @@ def answers_html(answers: Answers, texts: Texts = ENGLISH) -> str:
         if answers.news:
             lines.append(texts("The newest articles:"))
         else:
-            lines.append(texts("Newest articles for {filters}:", filters=escape(answers.question)))
+            # ("what's new in Raqqa?" is not shown as "... Raqqa?:")
+            asked = answers.question.rstrip("?？؟!. ") or answers.question
+            lines.append(texts("Newest articles for {filters}:", filters=escape(asked)))
         lines.extend(hit_line(n, hit) for n, hit in enumerate(answers.hits, 1))
         return "\n".join(lines)
     if not answers.answered:

@@ -178,7 +178,8 @@ class Retriever:
 
         With `days` (a date the question names), the articles of those days come first. A
         query without words lists the newest articles its filters pass: with `newest`, also
-        when there are none (a request for the news), else none.
+        when there are none (a request for the news), else none; one with words and `newest`
+        lists the newest articles holding each of them (in any of its forms).
         """
         if limit <= 0:
             return []
@@ -190,6 +191,16 @@ class Retriever:
                 return []
             # Filters alone ("source:reuters", "lang:ar after:2017-06"): the newest they pass.
             listed = self._filtered(tantivy.Query.all_query(), query, filters)
+            hits = self._index.newest(listed, as_of=as_of, limit=limit, offset=offset)
+            return [ScoredArticle(hit.article_id, hit.score) for hit in hits]
+        if newest:
+            # The news of a subject ("latest news about Aleppo"): the articles whose headlines
+            # hold every word of it, newest first, when there are any (a story naming Aleppo
+            # in passing, "... major cities Damascus, Aleppo, Homs", is no news about it); else
+            # those whose texts do.
+            listed = self._filtered(self._every_word(query.terms, titles=True), query, filters)
+            if not self._index.newest(listed, as_of=as_of, limit=1):
+                listed = self._filtered(self._every_word(query.terms), query, filters)
             hits = self._index.newest(listed, as_of=as_of, limit=limit, offset=offset)
             return [ScoredArticle(hit.article_id, hit.score) for hit in hits]
         if days is not None:
@@ -435,6 +446,33 @@ class Retriever:
                         )
                     )
         return tantivy.Query.boolean_query(clauses)
+
+    def _every_word(self, terms: Sequence[QueryTerm], *, titles: bool = False) -> tantivy.Query:
+        """The articles holding each word typed (in any language it was read in); with
+        `titles`, in their headlines."""
+        by_word: dict[str, list[QueryTerm]] = {}
+        for term in terms:
+            by_word.setdefault(term.word.lower(), []).append(term)
+        schema = self._index.schema
+        musts: list[tuple[tantivy.Occur, tantivy.Query]] = []
+        for same in by_word.values():
+            if titles:
+                held = tantivy.Query.boolean_query(
+                    [
+                        (
+                            tantivy.Occur.Should,
+                            tantivy.Query.term_query(
+                                schema, title_field(term.lang), variant.term, "basic"
+                            ),
+                        )
+                        for term in same
+                        for variant in term.variants
+                    ]
+                )
+            else:
+                held = self._terms_query(same)
+            musts.append((tantivy.Occur.Must, held))
+        return tantivy.Query.boolean_query(musts)
 
     def _full_query(self, query: Query, min_idf: float) -> tantivy.Query:
         """BM25 of the query words, plus coordination of the rarer ones."""

@@ -23,9 +23,9 @@ from bot.questions.abstention import (
     is_long,
 )
 from bot.questions.analysis import AnswerType, Query, stem, typed_names
-from bot.questions.dates import DatedQuestion, DateRange, find_dates
+from bot.questions.dates import DatedQuestion, DateRange, find_dates, find_year
 from bot.questions.filters import FilterProblem, Filters, parse, phrase_in
-from bot.questions.languages import asks_for_news
+from bot.questions.languages import asks_for_news, news_subject
 from bot.questions.lexicon import frequency
 from bot.questions.links import find_links, stand_ins
 from bot.questions.retrieval import Answer, Retriever, ScoredArticle
@@ -154,6 +154,24 @@ class QuestionService:
             query = self._retriever.analyze(dated.text, lang=filters.lang)
         # "what's new?", "latest news", "news yesterday": the newest articles (of those days).
         news = not filters.phrases and asks_for_news(query.terms)
+        subject = None if news or filters.phrases else news_subject(dated.text, query.terms)
+        if dated.days is None and (news or subject is not None):
+            # "news from 2017": in a request for the news, a bare year names its days.
+            yearly = find_year(dated.text)
+            if yearly.days is not None:
+                dated = yearly
+                query = self._retriever.analyze(dated.text, lang=filters.lang)
+                news = asks_for_news(query.terms)
+                subject = None if news else news_subject(dated.text, query.terms)
+        # "latest news about Aleppo": the newest articles holding every word of the subject
+        # (of the days named), when there are any; else the question is answered as asked.
+        topical = False
+        if subject is not None:
+            about = dataclasses.replace(query, terms=subject)
+            within = filters if dated.days is None else _within_days(filters, dated.days)
+            if self._retriever.search(about, as_of=as_of, limit=1, filters=within, newest=True):
+                query, filters, topical = about, within, True
+                dated = DatedQuestion(dated.text, None)
         news_elsewhen: DateRange | None = None
         if news:
             query = dataclasses.replace(query, terms=())
@@ -179,7 +197,7 @@ class QuestionService:
             held, filters = None, dataclasses.replace(filters, phrases=())
         # The first few articles of a question in another language than English are ranked
         # again by the words their texts hold as typed (whatever the page: it pages them).
-        reranked = 0 if dated.days is not None else self._retriever.reranks(query)
+        reranked = 0 if dated.days is not None or topical else self._retriever.reranks(query)
         fetched: dict[int, StoredArticle] = {}
         if held is not None:
             scored = held[offset : offset + limit + 1]
@@ -193,7 +211,7 @@ class QuestionService:
                 offset=start,
                 days=dated.days,
                 filters=filters,
-                newest=news,
+                newest=news or topical,
             )
             if reranked:
                 ranked, fetched = await self._as_typed_first(query, ranked, reranked)
@@ -206,7 +224,7 @@ class QuestionService:
                 limit=max(reranked, (offset + limit + 1) * 3),
                 days=dated.days,
                 filters=filters,
-                newest=news,
+                newest=news or topical,
             )
             if reranked:
                 ranked, fetched = await self._as_typed_first(query, ranked, reranked)
@@ -222,7 +240,7 @@ class QuestionService:
                 [s.article_id for s in scored if s.article_id not in stored]
             )
         )
-        listing = query.is_empty
+        listing = query.is_empty or topical
         quoted = 0 if listing else limit if with_answers is None else with_answers
         hits: list[Hit] = []
         for rank, item in enumerate(scored):

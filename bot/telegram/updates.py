@@ -19,10 +19,12 @@ CHANNEL = "channel"
 class UpdateFactory:
     """Makes updates from plain arguments and remembers messages so replies can point at them."""
 
-    def __init__(self, bot: Bot, *, now: dt.datetime | None = None) -> None:
+    def __init__(
+        self, bot: Bot, *, now: dt.datetime | None = None, first_message_id: int = 1
+    ) -> None:
         self._bot = bot
         self._update_ids = itertools.count(1)
-        self._message_ids = itertools.count(1)
+        self._message_ids = itertools.count(first_message_id)
         self._messages: dict[tuple[int, int], dict[str, Any]] = {}
         self.now = now or dt.datetime(2026, 11, 25, 9, 0, tzinfo=dt.UTC)
 

@@ -180,4 +180,10 @@ def file_cases(limit: int) -> dict[str, tuple[str, bytes]]:
         ),
         "broken JSONL": ("many.jsonl", b'{"text": 1}\n{not json\n\xff\xfe\n[]\n'),
         "unknown extension": ("x.exe", b"MZ\x90\x00"),
+        # Bytes with no NUL, saved as UTF-8 after being read as Latin-1: valid text to a decoder.
+        "binary read as Latin-1": ("photo.txt", BYTES_AS_LATIN1.encode() * 8),
     }
+
+
+# Every byte but NUL read as Latin-1: what a binary file opened as text and pasted becomes.
+BYTES_AS_LATIN1 = bytes(range(1, 256)).decode("latin-1")

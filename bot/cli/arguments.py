@@ -1,0 +1,20 @@
+"""Argument types the `newsbot` subcommands share."""
+
+from __future__ import annotations
+
+import argparse
+
+# SQL's integers are 64-bit: a longer number names no feed or chat (and overflowed SQLite's,
+# a traceback).
+_LARGEST = 2**63 - 1
+
+
+def whole_number(value: str) -> int:
+    """An id as typed (`--chat -100123`, `feeds remove 2`): a whole number SQL can hold."""
+    try:
+        number = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{value}' is not a whole number") from None
+    if abs(number) > _LARGEST:
+        raise argparse.ArgumentTypeError(f"'{value}' is too large to be an id")
+    return number

@@ -1,0 +1,96 @@
+"""Topic words of a subscription or a /digest: those no article could be on are refused.
+
+A digest on topic words lists the articles that hold most of their weight (the rule of
+answers, bot/questions/abstention.py). Words the analyser keeps nothing of ("!!!! ####",
+control codes, one 5,000-letter word) would leave the digest unfiltered under a header that
+names them; a page of words would leave it empty every day, and nothing would say why.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from bot.articles.fields import one_line
+from bot.i18n import N_, Texts
+from bot.render import escape
+
+# More topic words than this is a text, not a topic: an article is on a topic only when it
+# holds most of the words' weight.
+MAX_TOPIC_WORDS = 10
+# How much of the typed words a reply repeats.
+_SHOWN_CHARS = 60
+# A second time ("/subscribe 8am 9pm"): written as one, never a topic word.
+_CLOCK_TIME = re.compile(r"^\d{1,2}(?:[:.h]\d{0,2})?[ap]\.?m\.?$|^\d{1,2}[:h]\d\d$", re.IGNORECASE)
+NO_TOPIC_WORDS = N_(
+    "“{topics}” holds no word to look for: topic words are words an article would use, "
+    "for example syria raqqa."
+)
+
+
+@dataclass(frozen=True, slots=True)
+class NoTopicWords:
+    """The topic words hold no word an article could hold (`typed`: as shown back)."""
+
+    typed: str
+
+
+@dataclass(frozen=True, slots=True)
+class TimeAsTopic:
+    """A topic word that is a time of day: a second time, taken for a topic before."""
+
+    word: str
+
+
+@dataclass(frozen=True, slots=True)
+class TooManyTopicWords:
+    """More topic words than a topic has."""
+
+    count: int
+
+
+TopicProblem = NoTopicWords | TimeAsTopic | TooManyTopicWords
+
+
+def topic_problem(words: Sequence[str], terms: Callable[[str], set[str]]) -> TopicProblem | None:
+    """Why these topic words cannot make a digest's topic, None when they can (or there are
+    none); `terms`: the words as the digests' analyser keeps them."""
+    if not words:
+        return None
+    if len(words) > MAX_TOPIC_WORDS:
+        return TooManyTopicWords(len(words))
+    if clock := next((word for word in words if _CLOCK_TIME.match(word)), None):
+        return TimeAsTopic(clock)
+    typed = " ".join(words)
+    if terms(typed):
+        return None
+    shown = one_line(typed) or "?"
+    if len(shown) > _SHOWN_CHARS:
+        shown = shown[: _SHOWN_CHARS - 1] + "…"
+    return NoTopicWords(shown)
+
+
+def topic_problem_line(problem: TopicProblem, texts: Texts, *, on_demand: bool = False) -> str:
+    """The reply's line (HTML) saying what is wrong with the topic words (`on_demand`: those
+    of a /digest, which takes no time)."""
+    if isinstance(problem, NoTopicWords):
+        return texts(NO_TOPIC_WORDS, topics=escape(problem.typed))
+    if isinstance(problem, TimeAsTopic) and on_demand:
+        return texts(
+            "“{word}” is a time, not a topic word: /digest shows what is new now.",
+            word=escape(problem.word),
+        )
+    if isinstance(problem, TimeAsTopic):
+        return texts(
+            "“{word}” is a time, not a topic word: a digest has one time; subscribe once for each.",
+            word=escape(problem.word),
+        )
+    return texts.plural(
+        "That is {n} topic word: a topic is at most {most} words (an article is on it when "
+        "it holds most of them).",
+        "That is {n} topic words: a topic is at most {most} words (an article is on it when "
+        "it holds most of them).",
+        problem.count,
+        most=MAX_TOPIC_WORDS,
+    )
