@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import math
 import re
 import unicodedata
@@ -11,7 +12,7 @@ from typing import TYPE_CHECKING
 from storage.languages import CODES
 
 if TYPE_CHECKING:
-    from collections.abc import Mapping
+    from collections.abc import Collection, Mapping
 
     from py3langid.langid import LanguageIdentifier
 
@@ -97,6 +98,13 @@ def detect(text: str) -> str | None:
     if not any(ch.isalpha() for ch in sample):
         return None
     return _plainly(sample) or _by_model(sample)
+
+
+def likeliest(text: str, among: Collection[str], most: int) -> list[str]:
+    """Of the languages `among`, the (at most) `most` the model finds the text likeliest in,
+    likeliest first."""
+    ranked = (_ALIASES.get(code, code) for code, _ in _identifier().rank(text))
+    return list(itertools.islice((code for code in ranked if code in among), most))
 
 
 def _by_model(sample: str) -> str:

@@ -13,7 +13,7 @@ from enum import Enum
 from functools import lru_cache
 from typing import Protocol, cast
 
-from bot.languages import script_of_language
+from bot.languages import detect, likeliest, script_of_language
 from bot.questions.inflections import other_forms
 from bot.questions.lexicon import commonest, frequency, is_common
 from storage.languages import CODES, ENGLISH
@@ -438,7 +438,9 @@ def _once(word: str) -> str:
 _ONE_K = str.maketrans("qc", "kk")
 
 
-def _variants(word: str, term: str, stats: TermStats) -> tuple[tuple[Variant, ...], str]:
+def _variants(
+    word: str, term: str, stats: TermStats, question: str = ""
+) -> tuple[tuple[Variant, ...], str]:
     """Return the analyzed forms to search for one query word (weights sum to at most 2), and
     the word meant: the word itself, or the likeliest one when the archive does not know it."""
     df = stats.doc_freq(term)
@@ -483,7 +485,7 @@ def _variants(word: str, term: str, stats: TermStats) -> tuple[tuple[Variant, ..
         # "tués" no "trues": French words in a question to an English archive).
         found = (
             {}
-            if _foreign_word(word)
+            if _foreign_word(word, question)
             else {
                 t: n
                 for t, n in found.items()
@@ -558,9 +560,23 @@ _LATIN_LANGUAGES = tuple(
 )
 
 
-def _foreign_word(word: str) -> bool:
-    """Whether another language written in Latin letters uses this word often."""
-    return any(is_common(word, lang) for lang in _LATIN_LANGUAGES)
+# How many of them a question's words are looked up in: a language's word list costs about
+# 4 MiB and a tenth of a second once loaded (all twelve, a question with "é" in it: +45 MiB).
+FOREIGN_LISTS = 3
+
+
+def _foreign_word(word: str, question: str) -> bool:
+    """Whether another language written in Latin letters uses this word often: one of the
+    few the question is likeliest written in."""
+    return any(is_common(word, lang) for lang in _likeliest_latin(question))
+
+
+@lru_cache(maxsize=256)
+def _likeliest_latin(question: str) -> tuple[str, ...]:
+    # A question the model reads as English ("Pokémon card sale") loads no list.
+    if detect(question) == ENGLISH:
+        return ()
+    return tuple(likeliest(question, _LATIN_LANGUAGES, FOREIGN_LISTS))
 
 
 def folded(word: str) -> str:
@@ -764,7 +780,7 @@ def analyze(question: str, stats: TermStats) -> Query:
         if not term or term in seen or (term in STOP_WORDS and not named):
             continue
         seen.add(term)
-        variants, meant = _variants(word, term, stats)
+        variants, meant = _variants(word, term, stats, question)
         df = max(stats.doc_freq(v.term) for v in variants)
         meant_term = term if meant == word else stem(meant)
         forms = _inflections(meant, meant_term, stats) + _regional(meant, meant_term, stats)
