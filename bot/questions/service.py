@@ -280,10 +280,7 @@ class QuestionService:
         # The first hit decides for the whole page: it is the one a reply quotes.
         covered = None
         if hits:
-            top = hits[0].article
-            covered = coverage(
-                query, top.title, top.text, top.clutter, year=top.published.year, lang=top.lang
-            )
+            covered = _covered(query, hits[0].article)
             if not listing and offset == 0 and together and covered.share < STRAY_SHARE:
                 hits, covered = self._answering_first(
                     query, hits, covered, quoted=quoted, highlight=highlights
@@ -444,14 +441,7 @@ class QuestionService:
         """
         for rank, hit in enumerate(hits[1:PAGE_SIZE], start=1):
             article = hit.article
-            found = coverage(
-                query,
-                article.title,
-                article.text,
-                article.clutter,
-                year=article.published.year,
-                lang=article.lang,
-            )
+            found = _covered(query, article)
             if found.missing == 0:
                 return self._first(query, hits, rank, quoted=quoted, highlight=highlight), found
         return hits, covered
@@ -493,14 +483,7 @@ class QuestionService:
             article = stored.get(pick.article_id)
             if article is None:
                 continue
-            found = coverage(
-                query,
-                article.title,
-                article.text,
-                article.clutter,
-                year=article.published.year,
-                lang=article.lang,
-            )
+            found = _covered(query, article)
             # Every word, not the share that answers on the page: of thirty articles, one
             # holds most words of almost any question ("2023 grammys album of the year" by
             # Usher's "2004 album", "white house chief of staff?" in the Syria archive).
@@ -599,6 +582,18 @@ def _cleaned(question: str) -> str:
     controls are typing accidents; runs of white space are one space; at most
     MAX_QUESTION_CHARS."""
     return " ".join(storable(question).split())[:MAX_QUESTION_CHARS]
+
+
+def _covered(query: Query, article: StoredArticle) -> Coverage:
+    """How much of the question an article holds, read in its language, its year held."""
+    return coverage(
+        query,
+        article.title,
+        article.text,
+        article.clutter,
+        year=article.published.year,
+        lang=article.lang,
+    )
 
 
 def _few_words(query: Query) -> bool:
