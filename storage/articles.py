@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any, cast
 
-from sqlalchemy import Table, func, select, true, update
+from sqlalchemy import Select, Table, func, select, true, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -283,13 +283,7 @@ class ArticleStore:
         With an `actor`, the "edit" audit entry is written in the same transaction.
         """
         async with self._db.transaction() as session:
-            row = await session.scalar(
-                select(Article).where(
-                    Article.origin_chat_id == chat_id,
-                    Article.origin_message_id == message_id,
-                    Article.deleted_at.is_(None),
-                )
-            )
+            row = await session.scalar(_live_from(chat_id, message_id))
             if row is None:
                 return None
             clash = await session.scalar(
@@ -455,13 +449,7 @@ class ArticleStore:
     async def by_origin(self, chat_id: int, message_id: int) -> StoredArticle | None:
         """The live article that came from this message, if any."""
         async with self._db.sessions() as session:
-            row = await session.scalar(
-                select(Article).where(
-                    Article.origin_chat_id == chat_id,
-                    Article.origin_message_id == message_id,
-                    Article.deleted_at.is_(None),
-                )
-            )
+            row = await session.scalar(_live_from(chat_id, message_id))
             return None if row is None else _stored(row)
 
     async def last_origin_message(self, chat_id: int) -> int:
@@ -813,3 +801,12 @@ def _unique(batch: Sequence[NewArticle]) -> list[NewArticle]:
             seen_urls.add(new.canonical_url)
         kept.append(new)
     return kept
+
+
+def _live_from(chat_id: int, message_id: int) -> Select[tuple[Article]]:
+    """The live article that came from this message."""
+    return select(Article).where(
+        Article.origin_chat_id == chat_id,
+        Article.origin_message_id == message_id,
+        Article.deleted_at.is_(None),
+    )
