@@ -803,7 +803,7 @@ def _unique(batch: Sequence[NewArticle]) -> list[NewArticle]:
     return kept
 
 
-def _live_from(chat_id: int, message_id: int) -> Select[tuple[Article]]:
+def _live_from(chat_id: int, message_id: int) -> Select[Article]:
     """The live article that came from this message."""
     return select(Article).where(
         Article.origin_chat_id == chat_id,
