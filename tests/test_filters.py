@@ -85,6 +85,9 @@ def test_phrase_matches_words_in_order_whatever_the_punctuation() -> None:
     assert not phrase_in("dam Tabqa", "the Tabqa dam")
     assert not phrase_in("Tabqa dam", "the Tabqa dams")
     assert phrase_in("إغلاق المدارس", "قال إن اغلاق المدارس سيستمر")
+    # The first word inside a longer one first, then as a word of its own.
+    assert phrase_in("am dam", "the Tabqam dam, a dam am dam")
+    assert not phrase_in("am dam", "the Tabqam dam")
 
 
 def _plain_phrase_in(phrase: str, text: str) -> bool:
