@@ -912,6 +912,44 @@ def test_russian_stop_words_are_stop_words_spelled_with_yo_too() -> None:
     assert analyzer("ru").analyze("её ещё всё чём неё") == []
 
 
+def test_persian_function_words_are_stop_words_and_its_content_words_are_not() -> None:
+    # "is not", "still", "must", "more", "does" are no subject of a question (Savoy's list);
+    # "best", "people" (nouns and adjectives of that list) are.
+    fa = analyzer("fa")
+    assert fa.analyze(normalize("fa", "چرا تیم ملی هنوز آماده نیست و باید بیشتر تمرین کند؟")) == [
+        "تيم",
+        "ملي",
+        "اماده",
+        "تمرين",
+    ]
+    assert fa.analyze(normalize("fa", "بازیکن بهترین گل فصل را زد و مردم خوشحال شدند")) == [
+        "بازيكن",
+        "بهترين",
+        "گل",
+        "فصل",
+        "زد",
+        "مردم",
+        "خوشحال",
+    ]
+
+
+def test_a_persian_story_repeating_function_words_is_no_better_answer() -> None:
+    # The question's "not", "still" and "must" were searched: a short story saying them over
+    # and over came before the one about the team's training camp.
+    retriever = _retriever_over(
+        "fa",
+        [
+            "هنوز معلوم نیست؛ هنوز نیست و باید باشد، باید صبر کرد. تیم",
+            "اردوی تیم ملی در تهران ادامه دارد و بازیکنان برای بازی آماده می‌شوند و تیم "
+            "ملی تمرین سختی را پشت سر گذاشت و سرمربی از آمادگی تیم ملی راضی بود.",
+            *(f"باران در روز {n} هفته در شهر بارید." for n in range(4)),
+        ],
+    )
+    query = retriever.analyze("تیم ملی هنوز آماده نیست باید تمرین کند", lang="fa")
+    assert [t.word for t in query.terms] == ["تيم", "ملي", "اماده", "تمرين"]
+    assert [s.article_id for s in retriever.search(query, as_of=None)][:2] == [2, 1]
+
+
 def test_persian_heh_with_yeh_above_is_heh() -> None:
     # The ezafe is written "خانۀ", "خانهٔ" or "خانه" (the house of).
     retriever = _retriever_over(
