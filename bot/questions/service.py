@@ -260,6 +260,11 @@ class QuestionService:
                 else Answer(sentence="", highlights=())
             )
             hits.append(Hit(article, item.score, answer, also.get(article.id, ())))
+        if listing and also:
+            # Stories come newest first by their newest copy, each shown by its most complete
+            # one, which may be older ("Raqqa strike (2017-10-01)" above "(2017-10-03)"): a
+            # page of a newest-first list reads newest first by the dates it shows.
+            hits.sort(key=lambda hit: hit.article.published, reverse=True)
         suggestions: tuple[str, ...] = ()
         empty_archive = False
         unheld_lang = None
