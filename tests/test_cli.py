@@ -250,3 +250,14 @@ def test_ask_flags_are_the_question_filters(
         "newsbot ask: I could not read the date in after:2017-13: write it as 2017-06-01, "
         "2017-06 or 2017.\n"
     )
+
+
+def test_ask_without_a_word_asks_for_a_question(
+    workdir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # `newsbot ask "?"` listed the newest articles.
+    for question in ("", "?", "..."):
+        assert main(["ask", question]) == 2
+        assert capsys.readouterr().err == (
+            'newsbot ask: give a question, e.g. newsbot ask "civilians trapped in Raqqa?"\n'
+        )

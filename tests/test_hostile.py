@@ -236,6 +236,21 @@ async def test_a_question_of_invisible_characters_gets_the_usage_line(bot: Harne
     assert await bot.send("\u200b\u2060\u200b", user_id=READER) == [usage]
 
 
+async def test_a_question_of_no_word_gets_a_hint_not_the_newest_articles(bot: Harness) -> None:
+    # "?", "!!!" or an emoji alone listed the newest articles: "The newest articles: 1. ...".
+    await bot.send(seed_text(), user_id=EDITOR)
+    hint = (
+        "Ask me about the news in the archive, for example: civilians trapped in Raqqa? "
+        "Or send me an article. /help lists everything I do."
+    )
+    for message in ("?", "!!!", "/ask ...", "👍", "-- *"):
+        assert await bot.send(message, user_id=READER) == [hint], message
+    mention = "@newsroom_test_bot ?"
+    assert await bot.send(mention, user_id=READER, chat_id=GROUP_ID, chat_type=GROUP) == [hint]
+    # A number is a word: it is searched.
+    assert await bot.send("2017", user_id=READER) == ["I found nothing in the archive for that."]
+
+
 async def test_unknown_command_in_private_gets_pointed_to_help(bot: Harness) -> None:
     assert await bot.send("/frobnicate", user_id=READER) == [
         "I don't know that command; /help lists the ones I do."

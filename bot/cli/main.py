@@ -38,6 +38,7 @@ from bot.cli.paths import missing_folder, no_folder_line, output_problem
 from bot.i18n import ENGLISH as ENGLISH_TEXTS
 from bot.logs import setup_logging
 from bot.memory import keep_memory_flat
+from bot.questions.courtesy import wordless
 from bot.questions.filters import filter_words
 from bot.questions.replies import CLOSEST, NO_ANSWER, NOTHING_THOSE_DAYS, PROBLEM_TEXTS
 from bot.questions.service import Answers
@@ -546,7 +547,8 @@ def _reads_nothing(settings: Settings, command: str) -> bool:
 
 
 def _ask(settings: Settings, args: argparse.Namespace) -> int:
-    if not args.jsonl and not args.question:
+    # A question of no word ("?") listed the newest articles.
+    if not args.jsonl and wordless(args.question or ""):
         print(
             'newsbot ask: give a question, e.g. newsbot ask "civilians trapped in Raqqa?"',
             file=sys.stderr,
