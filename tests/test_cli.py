@@ -261,3 +261,16 @@ def test_ask_without_a_word_asks_for_a_question(
         assert capsys.readouterr().err == (
             'newsbot ask: give a question, e.g. newsbot ask "civilians trapped in Raqqa?"\n'
         )
+
+
+def test_ask_as_of_a_day_before_the_archive_says_so(
+    workdir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # It offered spellings the archive holds ("Close words in the archive: raqa."), which
+    # find nothing of those days either.
+    assert main(["import", "--quiet", str(SEED)]) == 0
+    capsys.readouterr()
+    assert main(["ask", "raqqa", "--as-of", "2017-07-01"]) == 0
+    assert capsys.readouterr().out == "Nothing found dated 2017-07-01 or before.\n"
+    assert main(["ask", "raqqa"]) == 0
+    assert capsys.readouterr().out.startswith("1. #1 US-backed forces")

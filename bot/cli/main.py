@@ -596,7 +596,7 @@ async def _ask_async(settings: Settings, args: argparse.Namespace) -> int:
         if args.json:
             print(json.dumps(result_object(answers), ensure_ascii=False))
         else:
-            print(_plain_answers(answers))
+            print(_plain_answers(answers, as_of=args.as_of))
         return 0
     finally:
         await services.close()
@@ -655,7 +655,7 @@ def result_object(answers: Answers) -> dict[str, Any]:
     }
 
 
-def _plain_answers(answers: Answers) -> str:
+def _plain_answers(answers: Answers, *, as_of: dt.date | None = None) -> str:
     if answers.empty_archive:
         return (
             "The archive is empty: import articles first (newsbot import FILE..., or "
@@ -672,6 +672,8 @@ def _plain_answers(answers: Answers) -> str:
             hint += f" The archive holds no articles in {name}."
         if answers.filtered:
             return f"Nothing found with these filters: try fewer of them.{hint}"
+        if as_of is not None:
+            return f"Nothing found dated {as_of} or before.{hint}"
         return f"Nothing found.{hint}"
     lines = [] if answers.answered or answers.listing else [NO_ANSWER, CLOSEST]
     if lines and answers.other_days is not None:

@@ -270,8 +270,9 @@ class QuestionService:
         unheld_lang = None
         if not hits and offset == 0:
             empty_archive = self._retriever.is_empty()
-            # With filters, the words may well be in the archive: no spellings to offer.
-            if not empty_archive and not filters.any:
+            # With filters, or up to a day (`as_of`), the words may well be in the archive: no
+            # spellings to offer ("raqqa" up to 2010 offered "raqa", found no earlier).
+            if not empty_archive and not filters.any and as_of is None:
                 suggestions = tuple(self._retriever.suggest(query))
             if not empty_archive:
                 unheld_lang = self._retriever.unheld_language(dated.text, filters.lang)
