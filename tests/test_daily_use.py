@@ -293,6 +293,12 @@ async def test_reading_a_deleted_article_says_so_and_how_to_restore_it(bot: Harn
     ]
     assert await bot.send("/read 1", user_id=READER) == ["Article #1 was deleted."]
     assert await bot.send("/read_2", user_id=READER) == ["There is no article #2 in the archive."]
+    # Deleting, editing or relabelling it again said "There is no article #1 in the archive."
+    for command in ("/delete 1", f"/edit 1 {story('Dam repairs end')}", "/lang 1 fr"):
+        assert await bot.send(command, user_id=EDITOR) == [
+            "Article #1 was deleted. /restore 1 brings it back (within 30 days of deleting)."
+        ], command
+    assert await bot.send("/delete 2", user_id=EDITOR) == ["There is no article #2 in the archive."]
 
 
 async def test_a_date_line_that_is_not_first_is_reported(bot: Harness) -> None:
