@@ -261,6 +261,9 @@ def test_ask_without_a_word_asks_for_a_question(
         assert capsys.readouterr().err == (
             'newsbot ask: give a question, e.g. newsbot ask "civilians trapped in Raqqa?"\n'
         )
+    # Filters alone list the newest articles they pass, as in the chat ("source:reuters").
+    assert main(["ask", "--source", "reuters"]) == 0
+    assert capsys.readouterr().out.startswith("The archive is empty: import articles first")
 
 
 def test_ask_as_of_a_day_before_the_archive_says_so(

@@ -547,8 +547,10 @@ def _reads_nothing(settings: Settings, command: str) -> bool:
 
 
 def _ask(settings: Settings, args: argparse.Namespace) -> int:
-    # A question of no word ("?") listed the newest articles.
-    if not args.jsonl and wordless(args.question or ""):
+    # A question of no word ("?") listed the newest articles; filters alone list those they
+    # pass, as in the chat (`newsbot ask --source reuters`).
+    filtered = args.source or args.lang or args.after or args.before or args.phrase
+    if not args.jsonl and wordless(args.question or "") and not filtered:
         print(
             'newsbot ask: give a question, e.g. newsbot ask "civilians trapped in Raqqa?"',
             file=sys.stderr,
