@@ -308,8 +308,16 @@ async def test_a_date_line_that_is_not_first_is_reported(bot: Harness) -> None:
         "\n“date 2017-07-04” is not the first line, so it does not set the date."
     )
     assert "2026-11-25" in replies[0]
-    replies = await bot.send("date 4 July\n" + story("Schools reopen"), user_id=EDITOR)
-    assert replies[0].endswith("\n“date 4 July” is not a date I can read (use date YYYY-MM-DD).")
+    # A first line that is an unreadable date was the headline: "Saved #2: date 4 July".
+    for number, line, title in (
+        (2, "date 4 July", "Schools reopen"),
+        (3, "date 2017-02-30", "Roads reopen"),
+    ):
+        replies = await bot.send(f"{line}\n{story(title)}", user_id=EDITOR)
+        assert replies == [
+            f"Saved #{number}: {title} (2026-11-25)\n"
+            f"“{line}” is not a date I can read (use date YYYY-MM-DD)."
+        ]
 
 
 async def test_mojibake_is_repaired_on_every_import(bot: Harness) -> None:
