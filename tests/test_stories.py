@@ -365,6 +365,11 @@ async def test_trend_picture_for_a_small_archive(bot: Harness) -> None:
     assert await bot.send("/trend zzzqqq", user_id=READER) == [
         "Nothing in the archive matches “zzzqqq”."
     ]
+    # Stop words alone were "Nothing in the archive matches “of and”", as if none held them.
+    assert await bot.send("/trend of and", user_id=READER) == [
+        "“of and” holds no word to look for: topic words are words an article would use, "
+        "for example syria raqqa."
+    ]
     # Another spelling of the name counts what a question with it finds: both stories (the
     # seed writes Raqa, the food story Raqqa).
     before = len(bot.fake.sent)
@@ -454,6 +459,9 @@ def test_trend_command_line_writes_a_png(
     )
     assert out.read_bytes().startswith(PNG_MAGIC)
     assert main(["trend", "zzzqqq", "--out", str(tmp_path / "none.png")]) == 1
+    assert not (tmp_path / "none.png").exists()
+    assert main(["trend", "of  and", "--out", str(tmp_path / "none.png")]) == 2
+    assert capsys.readouterr().err == "newsbot trend: “of and” holds no word to look for\n"
     assert not (tmp_path / "none.png").exists()
     # No words: the usage, not "Nothing in the archive matches “”".
     assert main(["trend", " ", "--out", str(tmp_path / "none.png")]) == 2

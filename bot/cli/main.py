@@ -761,17 +761,25 @@ def _trend(settings: Settings, args: argparse.Namespace) -> int:
     async def compute() -> Any:
         services = await open_services(settings)
         try:
+            forms = services.questions.word_forms(args.words)
+            if not forms:
+                return None
             return await trend(
                 args.words,
                 index=services.index,
                 stories=services.stories,
                 articles=services.archive.articles,
-                forms=services.questions.word_forms(args.words),
+                forms=forms,
             )
         finally:
             await services.close()
 
     found = asyncio.run(compute())
+    if found is None:
+        # Stop words alone ("of and"): not "Nothing in the archive matches" them.
+        words = " ".join(args.words.split())
+        print(f"newsbot trend: “{words}” holds no word to look for", file=sys.stderr)
+        return 2
     print(found.caption())
     if found.is_empty:
         return 1
