@@ -9,13 +9,14 @@ from bot.audit import audit_line
 from bot.commands import help_text
 from bot.context import Context
 from bot.i18n import N_
-from bot.render import escape, no_article_line
+from bot.render import escape
 from handlers.articles import not_yet_searchable
 from handlers.common import (
     STALE_BUTTON,
     actor,
     article_number,
     is_editor,
+    missing_article,
     number_argument,
     reply,
     say,
@@ -56,7 +57,7 @@ async def delete(update: Update, context: Context) -> None:
     language = await texts(update, context)
     article = await services(context).archive.get(number)
     if article is None:
-        await reply(update, language.html(no_article_line(number, language)))
+        await missing_article(update, context, number)
         return
     buttons = InlineKeyboardMarkup(
         [

@@ -42,6 +42,7 @@ from handlers.common import (
     article_number,
     beyond_ids,
     is_editor,
+    missing_article,
     no_such_article,
     reply,
     say,
@@ -184,7 +185,7 @@ async def edit_command(update: Update, context: Context) -> None:
     archive = services(context).archive
     current = await archive.get(number)
     if current is None:
-        await reply(update, language.html(no_article_line(number, language)))
+        await missing_article(update, context, number)
         return
     try:
         new = archive.build(text, published=current.published, source=current.source)

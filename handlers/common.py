@@ -9,7 +9,7 @@ from typing import Any
 from telegram import Chat, Message, Update
 from telegram.error import TelegramError
 
-from bot.articles.archive import Actor
+from bot.articles.archive import RESTORE_DAYS, Actor
 from bot.context import Context
 from bot.i18n import N_, Texts
 from bot.render import MESSAGE_LIMIT, escape, no_article_line, split_plain, telegram_length
@@ -116,6 +116,26 @@ async def no_such_article(update: Update, context: Context, number: int) -> None
     """Reply that there is no article with this number."""
     language = await texts(update, context)
     await reply(update, language.html(no_article_line(number, language)))
+
+
+async def missing_article(
+    update: Update, context: Context, number: int, *, editor: bool = True
+) -> None:
+    """Reply that there is no article `number`, or that it was deleted (and, to an editor,
+    how to bring it back): "There is no article #1" just after deleting #1 read as lost."""
+    language = await texts(update, context)
+    if not await services(context).archive.was_deleted(number):
+        await reply(update, language.html(no_article_line(number, language)))
+        return
+    line = language("Article #{n} was deleted.", n=number)
+    if editor:
+        line += " " + language.plural(
+            "/restore {number} brings it back (within {n} day of deleting).",
+            "/restore {number} brings it back (within {n} days of deleting).",
+            RESTORE_DAYS,
+            number=number,
+        )
+    await reply(update, language.html(line))
 
 
 async def number_argument(update: Update, context: Context, usage: str) -> int | None:

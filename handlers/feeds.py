@@ -11,6 +11,7 @@ from bot.feeds.parse import FeedError
 from bot.i18n import N_
 from bot.render import echoed, escape, feed_lines
 from bot.web.fetch import FetchError
+from bot.web.urls import leading_address
 from handlers.common import (
     RUN_LATE,
     args_text,
@@ -37,10 +38,12 @@ async def feed_command(update: Update, context: Context) -> None:
     message = update.effective_message
     if message is None:
         return
-    words = args_text(message).split()
+    text = args_text(message)
+    words = text.split()
     verb = words[0].lower() if words else ""
     if verb == "add" and len(words) >= 2:
-        await _add(update, context, words[1], " ".join(words[2:]))
+        url, topics = leading_address(text.strip()[len(words[0]) :])
+        await _add(update, context, url, " ".join(topics.split()))
     elif verb == "remove" and len(words) == 2 and article_number(words[1]) is not None:
         number = article_number(words[1])
         removed = await services(context).feeds.remove(number or 0)

@@ -7,13 +7,14 @@ from telegram import Update
 from bot.context import Context
 from bot.i18n import LANGUAGES
 from bot.languages import known
-from bot.render import echoed, escape, no_article_line
+from bot.render import echoed, escape
 from handlers.articles import not_yet_searchable
 from handlers.common import (
     actor,
     args_text,
     article_number,
     beyond_ids,
+    missing_article,
     no_such_article,
     reply,
     services,
@@ -106,7 +107,7 @@ async def lang_command(update: Update, context: Context) -> None:
         return
     written = await services(context).archive.set_lang(number, code, actor=actor(update))
     if written.value is None:
-        await reply(update, language.html(no_article_line(number, language)))
+        await missing_article(update, context, number)
         return
     text = language(
         "Article #{n} is now searched as {name}.",

@@ -14,7 +14,6 @@ from telegram import (
     Update,
 )
 
-from bot.articles.archive import RESTORE_DAYS
 from bot.articles.fields import storable
 from bot.context import Context
 from bot.i18n import N_, Texts
@@ -22,13 +21,14 @@ from bot.questions.courtesy import courtesy_reply
 from bot.questions.limits import Verdict, slow_down_button, slow_down_text
 from bot.questions.replies import answers_html
 from bot.questions.service import MAX_QUESTION_CHARS, PAGE_SIZE, Answers
-from bot.render import MORE_PREFIX, byline, escape, no_article_line, split_article
+from bot.render import MORE_PREFIX, byline, escape, split_article
 from handlers.common import (
     STALE_BUTTON,
     args_text,
     article_number,
     beyond_ids,
     is_editor,
+    missing_article,
     no_such_article,
     reply,
     reply_parts,
@@ -188,18 +188,7 @@ async def send_article(update: Update, context: Context, number: str) -> None:
     article = await archive.get(article_id)
     language = await texts(update, context)
     if article is None:
-        if await archive.was_deleted(article_id):
-            line = language("Article #{n} was deleted.", n=article_id)
-            if await is_editor(update, context):
-                line += " " + language.plural(
-                    "/restore {number} brings it back (within {n} day of deleting).",
-                    "/restore {number} brings it back (within {n} days of deleting).",
-                    RESTORE_DAYS,
-                    number=article_id,
-                )
-            await reply(update, language.html(line))
-        else:
-            await reply(update, language.html(no_article_line(article_id, language)))
+        await missing_article(update, context, article_id, editor=await is_editor(update, context))
         return
     # The article is sent as it is written: only the lines about it follow the reader's language.
     meta = byline(article.published.isoformat(), article.source, article.id)

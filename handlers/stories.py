@@ -8,6 +8,7 @@ from telegram import Update
 
 from bot.articles.fields import storable
 from bot.context import Context
+from bot.digests.topics import NO_TOPIC_WORDS
 from bot.i18n import N_
 from bot.render import escape
 from bot.stories.chart import trend_png
@@ -115,12 +116,18 @@ async def trend_command(update: Update, context: Context) -> None:
         await say(update, context, TREND_USAGE, plain=True)
         return
     core = services(context)
+    forms = core.questions.word_forms(words)
+    if not forms:
+        # Stop words alone ("of and"): "Nothing in the archive matches" read as if no
+        # article held them.
+        await say(update, context, NO_TOPIC_WORDS, topics=escape(words[:60]))
+        return
     found = await trend(
         words,
         index=core.index,
         stories=core.stories,
         articles=core.archive.articles,
-        forms=core.questions.word_forms(words),
+        forms=forms,
     )
     language = await texts(update, context)
     caption = language.html(escape(found.caption(language)))

@@ -250,3 +250,30 @@ def test_ask_flags_are_the_question_filters(
         "newsbot ask: I could not read the date in after:2017-13: write it as 2017-06-01, "
         "2017-06 or 2017.\n"
     )
+
+
+def test_ask_without_a_word_asks_for_a_question(
+    workdir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # `newsbot ask "?"` listed the newest articles.
+    for question in ("", "?", "..."):
+        assert main(["ask", question]) == 2
+        assert capsys.readouterr().err == (
+            'newsbot ask: give a question, e.g. newsbot ask "civilians trapped in Raqqa?"\n'
+        )
+    # Filters alone list the newest articles they pass, as in the chat ("source:reuters").
+    assert main(["ask", "--source", "reuters"]) == 0
+    assert capsys.readouterr().out.startswith("The archive is empty: import articles first")
+
+
+def test_ask_as_of_a_day_before_the_archive_says_so(
+    workdir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # It offered spellings the archive holds ("Close words in the archive: raqa."), which
+    # find nothing of those days either.
+    assert main(["import", "--quiet", str(SEED)]) == 0
+    capsys.readouterr()
+    assert main(["ask", "raqqa", "--as-of", "2017-07-01"]) == 0
+    assert capsys.readouterr().out == "Nothing found dated 2017-07-01 or before.\n"
+    assert main(["ask", "raqqa"]) == 0
+    assert capsys.readouterr().out.startswith("1. #1 US-backed forces")

@@ -231,11 +231,13 @@ async def test_timezone_finds_a_zone_from_a_city_or_an_offset(bot: Harness) -> N
         in (await bot.send("/subscribe 08:00", user_id=READER))[0]
         + (await bot.send("/subscriptions", user_id=READER))[0]
     )
-    assert await bot.send("/timezone Beyrouth", user_id=READER) == [
-        "“Beyrouth” is not a time zone I know. Did you mean: Asia/Beirut?\n"
-        "Usage: /timezone &lt;city or Area/City&gt;, for example /timezone Beirut or "
-        "/timezone UTC+3"
-    ]
+    # A typo in a zone's city had a suggestion, and the same in its Area/City had none.
+    for typed in ("Beyrouth", "Asia/Beyrouth"):
+        assert await bot.send(f"/timezone {typed}", user_id=READER) == [
+            f"“{typed}” is not a time zone I know. Did you mean: Asia/Beirut?\n"
+            "Usage: /timezone &lt;city or Area/City&gt;, for example /timezone Beirut or "
+            "/timezone UTC+3"
+        ]
 
 
 QUESTION = (
@@ -293,6 +295,12 @@ async def test_reading_a_deleted_article_says_so_and_how_to_restore_it(bot: Harn
     ]
     assert await bot.send("/read 1", user_id=READER) == ["Article #1 was deleted."]
     assert await bot.send("/read_2", user_id=READER) == ["There is no article #2 in the archive."]
+    # Deleting, editing or relabelling it again said "There is no article #1 in the archive."
+    for command in ("/delete 1", f"/edit 1 {story('Dam repairs end')}", "/lang 1 fr"):
+        assert await bot.send(command, user_id=EDITOR) == [
+            "Article #1 was deleted. /restore 1 brings it back (within 30 days of deleting)."
+        ], command
+    assert await bot.send("/delete 2", user_id=EDITOR) == ["There is no article #2 in the archive."]
 
 
 async def test_a_date_line_that_is_not_first_is_reported(bot: Harness) -> None:
@@ -302,8 +310,16 @@ async def test_a_date_line_that_is_not_first_is_reported(bot: Harness) -> None:
         "\n“date 2017-07-04” is not the first line, so it does not set the date."
     )
     assert "2026-11-25" in replies[0]
-    replies = await bot.send("date 4 July\n" + story("Schools reopen"), user_id=EDITOR)
-    assert replies[0].endswith("\n“date 4 July” is not a date I can read (use date YYYY-MM-DD).")
+    # A first line that is an unreadable date was the headline: "Saved #2: date 4 July".
+    for number, line, title in (
+        (2, "date 4 July", "Schools reopen"),
+        (3, "date 2017-02-30", "Roads reopen"),
+    ):
+        replies = await bot.send(f"{line}\n{story(title)}", user_id=EDITOR)
+        assert replies == [
+            f"Saved #{number}: {title} (2026-11-25)\n"
+            f"“{line}” is not a date I can read (use date YYYY-MM-DD)."
+        ]
 
 
 async def test_mojibake_is_repaired_on_every_import(bot: Harness) -> None:

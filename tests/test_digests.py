@@ -275,6 +275,9 @@ async def test_topic_words_no_article_could_be_on_are_refused(bot: Harness) -> N
         ("!!!! ####", "!!!! ####"),
         ("\x07\x1b \x1f", "?"),
         ("x" * 5000, "x" * 59 + "…"),
+        # Stop words were subscribed too: every article holds "the" or "of".
+        ("the of and", "the of and"),
+        ("THE OF, AND", "THE OF, AND"),
     ):
         line = (
             f"“{shown}” holds no word to look for: topic words are words an article would use, "
@@ -292,6 +295,11 @@ async def test_topic_words_no_article_could_be_on_are_refused(bot: Harness) -> N
         "“08:00” is a time, not a topic word: /digest shows what is new now."
     ]
     assert await bot.services.digest_subscriptions.of_chat(READER) == []
+    # A stop word typed in capitals is a name, as in a question.
+    assert await bot.send("/subscribe 08:00 the US", user_id=READER) == [
+        "Subscribed: a digest about the US every day at 08:00 (UTC). /timezone changes the "
+        "time zone; /unsubscribe stops it."
+    ]
 
 
 async def test_a_channel_subscribes_by_posting_the_command(bot: Harness) -> None:

@@ -246,6 +246,30 @@ async def test_feed_commands_are_for_editors(bot: Harness, site: WebSite) -> Non
     ]
 
 
+async def test_a_feed_address_with_a_space_is_refused_not_followed_up_to_it(
+    bot: Harness, site: WebSite
+) -> None:
+    # The part before the space was fetched ("Could not follow http://a: ... no site has that
+    # name"), or a feed that page names was followed, with the rest taken for topic words.
+    site.pages["/news"] = Page(rss("News", serve_items(site, 1)), RSS)
+    spaced = "That address has a space in it, so nothing was fetched; write it without the space."
+    assert await bot.send("/feed add http://a b/", user_id=EDITOR) == [
+        f"Could not follow http://a b/: {spaced}"
+    ]
+    address = f"{site.url('/news')} feeds/rss.xml"
+    assert await bot.send(f"/feed add {address} syria", user_id=EDITOR) == [
+        f"Could not follow {address}: {spaced}"
+    ]
+    assert site.requests == []
+    assert await bot.services.feeds.listed() == []
+    # Topic words after a whole address are topic words.
+    assert await bot.send(f"/feed add {site.url('/news')} syria raqqa", user_id=EDITOR) == [
+        "Following feed #1: News (1 item now). New articles are fetched every 10 minutes."
+    ]
+    [feed] = await bot.services.feeds.listed()
+    assert feed.topics == "syria raqqa"
+
+
 async def test_two_processes_never_poll_one_feed_at_once(bot: Harness, site: WebSite) -> None:
     site.pages["/f"] = Page(rss("F", serve_items(site, 2)), RSS)
     await bot.send(f"/feed add {site.url('/f')}", user_id=EDITOR)

@@ -193,3 +193,14 @@ def test_import_refuses_malformed_addresses_in_words(
         "  http://[::1: That is not a valid web address.",
         "  ftp://x: Only http and https addresses are fetched.",
     ]
+
+
+def test_feeds_add_refuses_an_address_with_a_space(
+    workdir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # `newsbot feeds add http://a b/` fetched http://a, with "b/" for a topic word.
+    assert main(["feeds", "add", "http://a", "b/", "syria"]) == 1
+    assert capsys.readouterr().err == (
+        "newsbot feeds add: http://a b/: That address has a space in it, so nothing was "
+        "fetched; write it without the space.\n"
+    )

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import base64
 import http.server
 import logging
+import random
 import threading
 from pathlib import Path
 
@@ -103,6 +105,10 @@ BINARY = (
     "That looks like binary data, not an article: much of it is control characters, symbols "
     "or unreadable bytes."
 )
+# Random bytes with the control codes left out, read as Latin-1: "Ý¶?Ä3Ì®9,Ñ¹mu..."
+PRINTABLE_BYTES = bytes(
+    byte for byte in random.Random(1).randbytes(2000) if 0x20 <= byte < 0x7F or byte >= 0xA0
+).decode("latin-1")
 
 
 @pytest.mark.parametrize(
@@ -112,8 +118,17 @@ BINARY = (
         BYTES_AS_LATIN1,
         bytes(range(256)).decode("utf-8", "replace") * 2,
         "".join(chr(code) for code in range(0x2000, 0x3000, 7)),
+        PRINTABLE_BYTES,
+        base64.encodebytes(random.Random(2).randbytes(1500)).decode("ascii"),
     ],
-    ids=["control codes", "bytes as Latin-1", "bytes as UTF-8", "symbols"],
+    ids=[
+        "control codes",
+        "bytes as Latin-1",
+        "bytes as UTF-8",
+        "symbols",
+        "printable bytes as Latin-1",
+        "base64",
+    ],
 )
 async def test_binary_junk_is_refused_and_nothing_is_stored(bot: Harness, junk: str) -> None:
     # It was stored: "Saved #1: š – ›ƒ' ‡"™€ž Žš‡š€Ž'žƒ ‰€ŠŒ‹›€œ‰žŠ'™š"†Ÿ..."
@@ -123,6 +138,48 @@ async def test_binary_junk_is_refused_and_nothing_is_stored(bot: Harness, junk: 
     # Symbols an article does use are no junk: emoji bullets, arrows, a degree sign.
     post = "✅ Aid reached Raqqa ➡ 40 trucks crossed at 35° heat, ☎ hotline open ✅ " * 3
     assert (await bot.send(f"/add {post}", user_id=EDITOR))[0].startswith("Saved #1: ")
+
+
+REAL_TEXTS = {
+    "English": (
+        "Kurdish-led forces breach Raqqa's Old City wall\n\nUS-backed forces in Syria have "
+        "breached the wall surrounding the Old City of Raqqa, the US Central Command said on "
+        "Tuesday. Thousands of civilians remain trapped inside the city."
+    ),
+    "French": (
+        "Les forces kurdes percent le rempart de Raqqa\n\nLes Forces démocratiques syriennes, "
+        "soutenues par la coalition, ont pénétré dans la vieille ville de Raqqa, a annoncé "
+        "mardi le commandement américain. Des milliers de civils y seraient encore piégés."
+    ),
+    "Russian": (
+        "Курдские силы прорвали стену Старого города Ракки\n\nСирийские демократические силы "
+        "при поддержке коалиции вошли в Старый город Ракки, сообщило во вторник командование "
+        "США. В городе остаются тысячи мирных жителей."
+    ),
+    "Arabic": (
+        "قوات سوريا الديمقراطية تخترق سور الرقة القديمة\n\nقالت القيادة المركزية الأمريكية "
+        "يوم الثلاثاء إن القوات المدعومة من التحالف اخترقت سور المدينة القديمة في الرقة، "
+        "ولا يزال آلاف المدنيين عالقين داخل المدينة."
+    ),
+    "a list of addresses": "Sources for the Raqqa report\n\n"
+    + "\n".join(
+        f"https://www.reuters.com/article/us-mideast-crisis-syria-raqqa-{n}/"
+        f"us-backed-forces-breach-raqqa-old-city-wall-idUSKBN19P{n:04d}?utm_source=twitter"
+        for n in range(40)
+    )
+    + "\n"
+    + "\n".join(f"aljazeera.com/news/2017/7/4/syria-raqqa-old-city-{n}" for n in range(40)),
+}
+
+
+@pytest.mark.parametrize("language", list(REAL_TEXTS))
+async def test_real_text_in_a_file_is_no_junk(bot: Harness, language: str) -> None:
+    # (Sent as a file: a message of addresses is fetched, not stored.)
+    data = REAL_TEXTS[language].encode()
+    file_id, _ = bot.fake.add_file(data)
+    [reply] = await bot.send(user_id=EDITOR, document=(file_id, "report.txt", len(data)))
+    title = REAL_TEXTS[language].split("\n")[0]
+    assert reply.startswith(f"Saved #1: {title}"), reply
 
 
 async def test_file_over_the_limit_is_refused_before_download(bot: Harness) -> None:
@@ -177,6 +234,21 @@ async def test_a_question_of_invisible_characters_gets_the_usage_line(bot: Harne
     usage = "Usage: /ask &lt;question&gt;, for example /ask civilians trapped in Raqqa?"
     assert await bot.send("/ask " + "\u200b" * 10, user_id=READER) == [usage]
     assert await bot.send("\u200b\u2060\u200b", user_id=READER) == [usage]
+
+
+async def test_a_question_of_no_word_gets_a_hint_not_the_newest_articles(bot: Harness) -> None:
+    # "?", "!!!" or an emoji alone listed the newest articles: "The newest articles: 1. ...".
+    await bot.send(seed_text(), user_id=EDITOR)
+    hint = (
+        "Ask me about the news in the archive, for example: civilians trapped in Raqqa? "
+        "Or send me an article. /help lists everything I do."
+    )
+    for message in ("?", "!!!", "/ask ...", "👍", "-- *"):
+        assert await bot.send(message, user_id=READER) == [hint], message
+    mention = "@newsroom_test_bot ?"
+    assert await bot.send(mention, user_id=READER, chat_id=GROUP_ID, chat_type=GROUP) == [hint]
+    # A number is a word: it is searched.
+    assert await bot.send("2017", user_id=READER) == ["I found nothing in the archive for that."]
 
 
 async def test_unknown_command_in_private_gets_pointed_to_help(bot: Harness) -> None:

@@ -365,6 +365,11 @@ async def test_trend_picture_for_a_small_archive(bot: Harness) -> None:
     assert await bot.send("/trend zzzqqq", user_id=READER) == [
         "Nothing in the archive matches “zzzqqq”."
     ]
+    # Stop words alone were "Nothing in the archive matches “of and”", as if none held them.
+    assert await bot.send("/trend of and", user_id=READER) == [
+        "“of and” holds no word to look for: topic words are words an article would use, "
+        "for example syria raqqa."
+    ]
     # Another spelling of the name counts what a question with it finds: both stories (the
     # seed writes Raqa, the food story Raqqa).
     before = len(bot.fake.sent)
@@ -454,6 +459,9 @@ def test_trend_command_line_writes_a_png(
     )
     assert out.read_bytes().startswith(PNG_MAGIC)
     assert main(["trend", "zzzqqq", "--out", str(tmp_path / "none.png")]) == 1
+    assert not (tmp_path / "none.png").exists()
+    assert main(["trend", "of  and", "--out", str(tmp_path / "none.png")]) == 2
+    assert capsys.readouterr().err == "newsbot trend: “of and” holds no word to look for\n"
     assert not (tmp_path / "none.png").exists()
     # No words: the usage, not "Nothing in the archive matches “”".
     assert main(["trend", " ", "--out", str(tmp_path / "none.png")]) == 2
@@ -572,3 +580,37 @@ def test_each_storys_best_candidate_is_counted_for_a_batch_at_once(
     best, chosen = _best_stored(keys, candidates, live, at_once=at_once)
     assert best == expected
     assert chosen == {other: stories[other] for shared in expected for other in shared}
+
+
+async def test_newest_first_lists_read_newest_first_by_the_dates_they_show(bot: Harness) -> None:
+    # A story's later, shorter copy put it first, shown by its earlier complete copy: "Raqqa
+    # wall breached (2017-07-04)" above "Food runs out (2017-07-06)".
+    for text in (
+        seed_text(),
+        f"date 2017-07-08\n{reuters_copy()}",
+        f"date 2017-07-06\nFood runs out in besieged Raqqa districts\n\n{FOOD_TEXT}",
+    ):
+        [saved] = await bot.send(text, user_id=EDITOR)
+        assert saved.startswith("Saved #"), saved
+    wall = (
+        "US-backed forces in Syria have breached the wall surrounding the Old City of Raqa as "
+        "they try to retake the…"
+    )
+    listed = [
+        "1. Food runs out in besieged Raqqa districts (2017-07-06) /read_3",
+        f"2. {wall} (2017-07-04) /read_1",
+    ]
+    assert (await bot.send("what's new?", user_id=READER))[0].split("\n") == [
+        "The newest articles:",
+        *listed,
+    ]
+    assert (await bot.send("latest news about Raqqa", user_id=READER))[0].split("\n") == [
+        "Newest articles for latest news about Raqqa:",
+        *listed,
+    ]
+    [digest] = await bot.send("/digest", user_id=READER)
+    assert [line for line in digest.split("\n") if line.startswith("<b>")] == [
+        "<b>Digest</b> · 2 new articles in the last 24 hours, newest first",
+        "<b>Food runs out in besieged Raqqa districts</b>",
+        f"<b>{wall}</b>",
+    ]

@@ -6,6 +6,12 @@ away is its share of characters no written language uses: control codes, undecod
 (U+FFFD), unassigned and private-use code points, and symbols beyond ASCII (box drawing,
 arrows, math). Real articles hold at most 1.5% of them (news corpora in English, Arabic,
 Russian, French and Persian, 2,225 to 10,000 articles each); random bytes 19-57%.
+
+Binary data with only its printable bytes kept (decoded as Latin-1), or written as base64, has
+none of them; what gives it away is words no language writes: runs of more than 20 printable
+Latin-1 characters without a space (base64's lines are 76 long; printable bytes hold a space
+one time in a hundred). Articles hold few such words (a web address is one, and is no word;
+a UTF-8 text read as Latin-1, "ÐÑÐ»Ð¾", which the parser repairs, doubles its words' length).
 """
 
 from __future__ import annotations
@@ -22,6 +28,17 @@ _UNWRITTEN_CATEGORIES = frozenset({"Cc", "Cn", "Co", "Cs"})
 # Beyond ASCII only: ASCII's symbols (+ < = > | ~ ^ `) are typed in ordinary text.
 _SYMBOL_CATEGORIES = frozenset({"So", "Sm", "Sk"})
 _WHITE_SPACE = re.compile(r"\s")
+# A text with at least this share of its non-space characters in words of more than 20
+# printable Latin-1 characters that are not addresses (and at least _FEWEST_LONG of them) is
+# binary data spelt in printable characters.
+LONG_WORDS_SHARE = 0.5
+_FEWEST_LONG = 64
+_LONG_WORD = re.compile(r"[!-~\u00a1-\u00ff]{21,}")
+# Text with at least this share of spaces and line breaks is words, not such runs: it is not
+# read for them (English holds 16-18%, printable bytes about 1%, base64 1.3%).
+_SPACED_SHARE = 0.125
+# An address in a list of them (https://..., www...., reuters.com/world/...) is a long word.
+_ADDRESS = re.compile(r"[a-z][a-z0-9+.\-]*://|www\.|[\w\-]+(?:\.[\w\-]+)+/", re.IGNORECASE)
 
 
 def _unwritten(code: int) -> bool:
@@ -53,7 +70,12 @@ def _unwritten_pattern() -> re.Pattern[str]:
 def looks_binary(text: str) -> bool:
     """Whether `text` is binary data decoded as characters rather than written text."""
     found = len(_unwritten_pattern().findall(text))
-    if found < _FEWEST:
+    long = 0
+    if text.count(" ") + text.count("\n") < _SPACED_SHARE * len(text):
+        long = sum(len(run) for run in _LONG_WORD.findall(text) if _ADDRESS.search(run) is None)
+    if found < _FEWEST and long < _FEWEST_LONG:
         return False
-    written = len(text) - len(_WHITE_SPACE.findall(text))
-    return found >= JUNK_SHARE * max(written, 1)
+    written = max(len(text) - len(_WHITE_SPACE.findall(text)), 1)
+    return (found >= _FEWEST and found >= JUNK_SHARE * written) or (
+        long >= _FEWEST_LONG and long >= LONG_WORDS_SHARE * written
+    )

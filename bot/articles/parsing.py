@@ -413,6 +413,11 @@ def parse_article(raw: str, *, title: str | None = None) -> ParsedArticle:
         if published is not None:
             text = text[match.end() :].lstrip()
             lines = text.split("\n")
+    if published is None and (unread := ANY_DATE_LINE.match(text)) is not None:
+        # A first line "date 2017-02-30" or "date 4 July" was the headline; the reply says
+        # the date was not read (date_line_notes).
+        text = text[unread.end() :].lstrip()
+        lines = text.split("\n")
     # clean_text stripped every line, so the paragraphs are the non-empty lines. (_once's
     # first tests, inline: a call a paragraph cost more than they do.)
     paragraphs = [

@@ -56,12 +56,16 @@ def _with_services(settings: Settings, work: Callable[[Services], Awaitable[int]
 def _add(settings: Settings, args: argparse.Namespace) -> int:
     from bot.feeds.parse import FeedError
     from bot.web.fetch import FetchError
+    from bot.web.urls import leading_address
+
+    # An address typed with a space (http://a b/) is refused as one, not followed up to it.
+    url, topics = leading_address(" ".join([args.url, *args.topics]))
 
     async def work(services: Services) -> int:
         try:
-            followed = await services.feeds.follow(args.url, " ".join(args.topics))
+            followed = await services.feeds.follow(url, topics)
         except (FetchError, FeedError) as exc:
-            print(f"newsbot feeds add: {args.url}: {exc}", file=sys.stderr)
+            print(f"newsbot feeds add: {url}: {exc}", file=sys.stderr)
             return 1
         feed = followed.feed
         verb = "Following" if followed.created else "Already following"

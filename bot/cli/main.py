@@ -38,6 +38,7 @@ from bot.cli.paths import missing_folder, no_folder_line, output_problem
 from bot.i18n import ENGLISH as ENGLISH_TEXTS
 from bot.logs import setup_logging
 from bot.memory import keep_memory_flat
+from bot.questions.courtesy import wordless
 from bot.questions.filters import filter_words
 from bot.questions.replies import CLOSEST, NO_ANSWER, NOTHING_THOSE_DAYS, PROBLEM_TEXTS
 from bot.questions.service import Answers
@@ -546,7 +547,10 @@ def _reads_nothing(settings: Settings, command: str) -> bool:
 
 
 def _ask(settings: Settings, args: argparse.Namespace) -> int:
-    if not args.jsonl and not args.question:
+    # A question of no word ("?") listed the newest articles; filters alone list those they
+    # pass, as in the chat (`newsbot ask --source reuters`).
+    filtered = args.source or args.lang or args.after or args.before or args.phrase
+    if not args.jsonl and wordless(args.question or "") and not filtered:
         print(
             'newsbot ask: give a question, e.g. newsbot ask "civilians trapped in Raqqa?"',
             file=sys.stderr,
@@ -594,7 +598,7 @@ async def _ask_async(settings: Settings, args: argparse.Namespace) -> int:
         if args.json:
             print(json.dumps(result_object(answers), ensure_ascii=False))
         else:
-            print(_plain_answers(answers))
+            print(_plain_answers(answers, as_of=args.as_of))
         return 0
     finally:
         await services.close()
@@ -653,7 +657,7 @@ def result_object(answers: Answers) -> dict[str, Any]:
     }
 
 
-def _plain_answers(answers: Answers) -> str:
+def _plain_answers(answers: Answers, *, as_of: dt.date | None = None) -> str:
     if answers.empty_archive:
         return (
             "The archive is empty: import articles first (newsbot import FILE..., or "
@@ -670,6 +674,8 @@ def _plain_answers(answers: Answers) -> str:
             hint += f" The archive holds no articles in {name}."
         if answers.filtered:
             return f"Nothing found with these filters: try fewer of them.{hint}"
+        if as_of is not None:
+            return f"Nothing found dated {as_of} or before.{hint}"
         return f"Nothing found.{hint}"
     lines = [] if answers.answered or answers.listing else [NO_ANSWER, CLOSEST]
     if lines and answers.other_days is not None:
@@ -755,17 +761,25 @@ def _trend(settings: Settings, args: argparse.Namespace) -> int:
     async def compute() -> Any:
         services = await open_services(settings)
         try:
+            forms = services.questions.word_forms(args.words)
+            if not forms:
+                return None
             return await trend(
                 args.words,
                 index=services.index,
                 stories=services.stories,
                 articles=services.archive.articles,
-                forms=services.questions.word_forms(args.words),
+                forms=forms,
             )
         finally:
             await services.close()
 
     found = asyncio.run(compute())
+    if found is None:
+        # Stop words alone ("of and"): not "Nothing in the archive matches" them.
+        words = " ".join(args.words.split())
+        print(f"newsbot trend: “{words}” holds no word to look for", file=sys.stderr)
+        return 2
     print(found.caption())
     if found.is_empty:
         return 1

@@ -125,7 +125,9 @@ def find_timezone(name: str) -> ZoneMatch:
     if by_city:
         return ZoneMatch(None, tuple(by_city[:5]))
     cities = {z.rsplit("/", 1)[-1].casefold(): z for z in zones}
-    close = difflib.get_close_matches(key, list(cities), n=3, cutoff=0.7)
+    # "Europe/Londn" is looked for by its city, as "Londn" is (it had no suggestion).
+    city = key.rsplit("/", 1)[-1]
+    close = difflib.get_close_matches(city, list(cities), n=3, cutoff=0.7)
     partial = [z for z in zones if key in z.casefold()] if len(key) >= 3 else []
     suggestions = list(dict.fromkeys([cities[c] for c in close] + partial))
     return ZoneMatch(None, tuple(suggestions[:5]))

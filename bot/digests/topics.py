@@ -3,7 +3,8 @@
 A digest on topic words lists the articles that hold most of their weight (the rule of
 answers, bot/questions/abstention.py). Words the analyser keeps nothing of ("!!!! ####",
 control codes, one 5,000-letter word) would leave the digest unfiltered under a header that
-names them; a page of words would leave it empty every day, and nothing would say why.
+names them; so would words every article uses ("the of and"), which the analyser keeps; a
+page of words would leave it empty every day, and nothing would say why.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from dataclasses import dataclass
 
 from bot.articles.fields import one_line
 from bot.i18n import N_, Texts
+from bot.questions.analysis import ACRONYM, STOP_WORDS, WORD_RE
 from bot.render import escape
 
 # More topic words than this is a text, not a topic: an article is on a topic only when it
@@ -63,12 +65,23 @@ def topic_problem(words: Sequence[str], terms: Callable[[str], set[str]]) -> Top
     if clock := next((word for word in words if _CLOCK_TIME.match(word)), None):
         return TimeAsTopic(clock)
     typed = " ".join(words)
-    if terms(typed):
+    if terms(" ".join(_meaningful(typed))):
         return None
     shown = one_line(typed) or "?"
     if len(shown) > _SHOWN_CHARS:
         shown = shown[: _SHOWN_CHARS - 1] + "…"
     return NoTopicWords(shown)
+
+
+def _meaningful(typed: str) -> list[str]:
+    """The typed words that are not stop words, as a question's are read: a stop word typed
+    in capitals ("US", "WHO") is a name, unless every word is in capitals."""
+    named_case = typed != typed.upper()
+    return [
+        word
+        for word in (match.group() for match in WORD_RE.finditer(typed))
+        if word.lower() not in STOP_WORDS or (named_case and ACRONYM.fullmatch(word))
+    ]
 
 
 def topic_problem_line(problem: TopicProblem, texts: Texts, *, on_demand: bool = False) -> str:

@@ -159,6 +159,13 @@ class ArticleWindow:
             shown.append(article)
             others = sorted((c for c in copies if c is not best), key=lambda c: c.article_id)
             outlets.append(outlets_of(others, article.source))
+        if not topics and len(shown) > 1:
+            # Newest first by each story's newest copy, but shown by its most complete one,
+            # which may be older: the digest reads newest first by the dates it shows.
+            pairs = sorted(
+                zip(shown, outlets, strict=True), key=lambda p: p[0].published, reverse=True
+            )
+            shown, outlets = [a for a, _ in pairs], [o for _, o in pairs]
         return Selection(tuple(shown), total, tuple(outlets))
 
     def _copy(self, position: int, story: int) -> Copy:

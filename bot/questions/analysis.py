@@ -734,7 +734,8 @@ def _name_pair(found: tuple[int, str], vowels: set[str], num_docs: int) -> bool:
     return found[1] in vowels and found[0] <= num_docs * NAME_MAX_SHARE
 
 
-_ACRONYM = re.compile(r"[A-Z]{2,5}")
+# A short word in capitals: a name even where its lower case is a stop word ("US", "WHO").
+ACRONYM = re.compile(r"[A-Z]{2,5}")
 
 
 # English capitalises the days and months: a date, not a name an answer must hold.
@@ -773,7 +774,7 @@ def analyze(question: str, stats: TermStats) -> Query:
         word = match.group().lower()
         # A stop word typed in capitals in a question that is not is a name: "the US",
         # "IS fighters", "WHO warns".
-        named = typed_case and _ACRONYM.fullmatch(match.group()) is not None
+        named = typed_case and ACRONYM.fullmatch(match.group()) is not None
         if word in STOP_WORDS and not named:
             continue
         term = stem(word)

@@ -43,9 +43,16 @@ COURTESY_REPLY = N_(
 THANKS_REPLY = N_("You're welcome. Ask me anything else about the archive; /help lists it all.")
 
 
+def wordless(message: str) -> bool:
+    """Whether the message holds no letter or digit ("?", "!!!", "👍"): nothing to search."""
+    return not any(character.isalnum() for character in message)
+
+
 def courtesy_reply(message: str) -> str | None:
-    """The reply to a message that is only a greeting or thanks (answered kindly, not
-    searched); None for anything else."""
+    """The reply to a message that is only a greeting or thanks, or holds no word at all
+    (answered kindly, not searched: "?" listed the newest articles); None for anything else."""
+    if wordless(message):
+        return COURTESY_REPLY
     if len(message) > MAX_COURTESY_CHARS:
         return None
     said = " ".join(message.split())

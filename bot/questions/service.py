@@ -260,13 +260,19 @@ class QuestionService:
                 else Answer(sentence="", highlights=())
             )
             hits.append(Hit(article, item.score, answer, also.get(article.id, ())))
+        if listing and also:
+            # Stories come newest first by their newest copy, each shown by its most complete
+            # one, which may be older ("Raqqa strike (2017-10-01)" above "(2017-10-03)"): a
+            # page of a newest-first list reads newest first by the dates it shows.
+            hits.sort(key=lambda hit: hit.article.published, reverse=True)
         suggestions: tuple[str, ...] = ()
         empty_archive = False
         unheld_lang = None
         if not hits and offset == 0:
             empty_archive = self._retriever.is_empty()
-            # With filters, the words may well be in the archive: no spellings to offer.
-            if not empty_archive and not filters.any:
+            # With filters, or up to a day (`as_of`), the words may well be in the archive: no
+            # spellings to offer ("raqqa" up to 2010 offered "raqa", found no earlier).
+            if not empty_archive and not filters.any and as_of is None:
                 suggestions = tuple(self._retriever.suggest(query))
             if not empty_archive:
                 unheld_lang = self._retriever.unheld_language(dated.text, filters.lang)

@@ -70,6 +70,17 @@ def _with_run_on(text: str, match: re.Match[str]) -> str:
     return match.group() + run_on.group() if run_on is not None else match.group()
 
 
+def leading_address(text: str) -> tuple[str, str]:
+    """The first word of `text` as an address, with the word after it when that goes on as an
+    address does ("http://a b/", space and all: fetching it says so), and the rest of `text`
+    (a feed's topic words)."""
+    text = text.strip()
+    first = text.split(maxsplit=1)[0] if text else ""
+    run_on = RUNS_ON.match(text, len(first)) if URL.fullmatch(first) else None
+    address = first + run_on.group() if run_on is not None else first
+    return address, text[len(address) :].strip()
+
+
 def find_addresses(text: str) -> list[str]:
     """find_links' addresses, else the whole message when it is one address-like word (an
     `ftp://` address, a bare `http://`): fetching it says why it cannot be fetched."""
