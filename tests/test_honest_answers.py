@@ -357,6 +357,15 @@ async def test_khan_shaykhun_sarin_quotes_the_sarin_sentence(bot: Harness) -> No
 _KHAN_SHAYKHUN = r"<b>Khan</b> <b>(Shaykhun|Sheikhun|Sheikhoun|Shaikhoun)</b>"
 
 
+async def test_who_is_the_x_of_y_quotes_the_sentence_holding_them_together(bot: Harness) -> None:
+    await load_sample(bot)
+    # The story's lead is on fighting in Aleppo, naming Syria; further down the UN envoy
+    # (Staffan de Mistura) is named: that is the sentence to quote, not the lead.
+    [reply] = await bot.send("who is the UN envoy for Syria?", user_id=READER)
+    quote = re.sub(r"</?b>", "", reply.split("\n")[0])
+    assert "UN envoy" in quote and "Mistura" in quote, quote
+
+
 async def test_a_date_in_the_question_ranks_that_day_first(bot: Harness) -> None:
     await load_sample(bot)
     answers = await bot.services.questions.ask("Manbij 2016-06-14")

@@ -25,10 +25,11 @@ from bot.questions.analysis import (
     word_set,
 )
 from bot.questions.languages import analyse_word
+from bot.questions.links import find_links, unlinked
 from storage.languages import ENGLISH, analysis_of, normalize
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator
+    from collections.abc import Callable, Iterator
 
     from bot.questions.analysis import Query, TermStats
 
@@ -738,6 +739,8 @@ def _choose(
         complete = [item for item in found if item[1][0] >= 1.0]
         if complete:
             best = max(complete, key=score)
+    if best is not None and query.answer_type is AnswerType.PERSON and not is_long(query):
+        best = _linked_one(query, best, found, score)
     speaker = _speaker(query)
     if best is not None and speaker and not speaker <= _held(query, _word_set(best[0])):
         # "What did Russia say about the chemical attack?" asks for Russia's words: a sentence
@@ -763,6 +766,33 @@ def _choose(
             fullest = [item for item in found if item[1][0] >= most]
             best = max(fullest, key=score)
     return best
+
+
+def _linked_one(
+    query: Query,
+    best: tuple[str, tuple[float, ...]],
+    found: list[tuple[str, tuple[float, ...]]],
+    score: Callable[[tuple[str, tuple[float, ...]]], float],
+) -> tuple[str, tuple[float, ...]]:
+    """For "who is the X of Y?", the sentence holding X by Y where `best` holds X only apart
+    from Y, or not at all: "who is the UN envoy for Syria?" is answered by "... told the UN
+    envoy ... Mistura", not by the story's lead on fighting in Aleppo, Syria (the article
+    answers: it holds the pair, bot/questions/links.py). Among the question's sentences
+    holding X by Y, the best scoring."""
+    links = find_links(query)
+    if not links.ofs:
+        return best
+    heads = {head for head, _ in links.ofs}
+    if not heads & unlinked(links, query.terms, best[0]):
+        return best
+    linked = [
+        item
+        for item in found
+        if item[1][0] > 0
+        and heads <= {query.terms[n].word for n in _held(query, _word_set(item[0]))}
+        and not heads & unlinked(links, query.terms, item[0])
+    ]
+    return max(linked, key=score) if linked else best
 
 
 def _speaker(query: Query) -> set[int]:
