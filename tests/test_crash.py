@@ -85,45 +85,47 @@ def bot_process(tmp_path: Path, base: str) -> subprocess.Popen[bytes]:
 async def test_kill_9_mid_digest_then_restart_sends_each_part_once(
     tmp_path: Path, fake_server: httpx.Client
 ) -> None:
-    control = httpx.AsyncClient(base_url=fake_server.base_url, timeout=90)
-    now = dt.datetime.now(dt.UTC)
-    clock = ManualClock(now - dt.timedelta(days=2))
-    settings = make_settings(tmp_path)
-    bot = await start_bot(settings, clock)
-    due = now - dt.timedelta(hours=1)
-    await subscribe_private(bot, READER, at=f"{due.hour:02d}:{due.minute:02d}")
-    # Dated when they arrive: bulk-imported articles dated long before are not news.
-    await add_articles(bot, *LONG, date=clock.now().date().isoformat())
-    await stop_bot(bot)
+    # Closed however the test ends: a failed wait left its socket open for the next test.
+    async with httpx.AsyncClient(base_url=fake_server.base_url, timeout=90) as control:
+        now = dt.datetime.now(dt.UTC)
+        clock = ManualClock(now - dt.timedelta(days=2))
+        settings = make_settings(tmp_path)
+        bot = await start_bot(settings, clock)
+        due = now - dt.timedelta(hours=1)
+        await subscribe_private(bot, READER, at=f"{due.hour:02d}:{due.minute:02d}")
+        # Dated when they arrive: bulk-imported articles dated long before are not news.
+        await add_articles(bot, *LONG, date=clock.now().date().isoformat())
+        await stop_bot(bot)
 
-    await control.post(f"/_fake/stall/{READER}", params={"after": 1})
-    base = str(fake_server.base_url).rstrip("/")
-    first = bot_process(tmp_path, base)
-    try:
-        assert (await control.get("/_fake/wait-stalled", params={"timeout": 60})).json() == {
-            "stalled": True
-        }
-    finally:
-        first.send_signal(signal.SIGKILL)  # mid-digest: part 1 sent, part 2 in flight
-        first.wait(timeout=10)
-    sent = [m for m in (await control.get("/_fake/sent")).json() if m["chat_id"] == READER]
-    assert len(sent) == 1
+        await control.post(f"/_fake/stall/{READER}", params={"after": 1})
+        base = str(fake_server.base_url).rstrip("/")
+        first = bot_process(tmp_path, base)
+        try:
+            assert (await control.get("/_fake/wait-stalled", params={"timeout": 60})).json() == {
+                "stalled": True
+            }
+        finally:
+            first.send_signal(signal.SIGKILL)  # mid-digest: part 1 sent, part 2 in flight
+            first.wait(timeout=10)
+        sent = [m for m in (await control.get("/_fake/sent")).json() if m["chat_id"] == READER]
+        assert len(sent) == 1
 
-    second = bot_process(tmp_path, base)
-    try:
-        answer = await control.get(f"/_fake/wait-sent/{READER}", params={"count": 2, "timeout": 60})
-        assert answer.json() == {"arrived": True}
-    finally:
-        second.terminate()
-        second.wait(timeout=20)
-    received = [
-        m["text"] for m in (await control.get("/_fake/sent")).json() if m["chat_id"] == READER
-    ]
-    db = Database.from_url(settings.database_url)
-    delivery = await DeliveryStore(db).get(1)
-    counts = await DeliveryStore(db).counts()
-    await db.close()
-    assert delivery is not None and len(delivery.parts) == 2
-    assert received == list(delivery.parts)
-    assert (counts.sent, counts.pending) == (1, 0)
-    await control.aclose()
+        second = bot_process(tmp_path, base)
+        try:
+            answer = await control.get(
+                f"/_fake/wait-sent/{READER}", params={"count": 2, "timeout": 60}
+            )
+            assert answer.json() == {"arrived": True}
+        finally:
+            second.terminate()
+            second.wait(timeout=20)
+        received = [
+            m["text"] for m in (await control.get("/_fake/sent")).json() if m["chat_id"] == READER
+        ]
+        db = Database.from_url(settings.database_url)
+        delivery = await DeliveryStore(db).get(1)
+        counts = await DeliveryStore(db).counts()
+        await db.close()
+        assert delivery is not None and len(delivery.parts) == 2
+        assert received == list(delivery.parts)
+        assert (counts.sent, counts.pending) == (1, 0)
