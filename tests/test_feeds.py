@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from bot.feeds.service import FeedService
+from bot.web.urls import leading_address
 from storage.feeds import FeedStore
 from tests.conftest import EDITOR, READER, Harness
 from tests.support.web import Item, Page, WebSite, atom, json_feed, rss
@@ -244,6 +245,22 @@ async def test_feed_commands_are_for_editors(bot: Harness, site: WebSite) -> Non
     assert await bot.send("/feed remove 1", user_id=EDITOR) == [
         "There is no feed #1; /feeds lists them."
     ]
+
+
+def test_a_feed_address_typed_without_its_scheme_is_an_https_one() -> None:
+    # Feeds are listed so ("feeds.bbci.co.uk/news/rss.xml"); "Only http and https addresses
+    # are fetched" told a newcomer nothing. (Not fetched here: tests reach no outside site.)
+    assert leading_address("reuters.com/rss syria raqqa") == (
+        "https://reuters.com/rss",
+        "syria raqqa",
+    )
+    assert leading_address("feeds.bbci.co.uk/news/rss.xml") == (
+        "https://feeds.bbci.co.uk/news/rss.xml",
+        "",
+    )
+    # Words that are no site's address stay as typed (fetching says why they cannot be).
+    for typed in ("syria", "e.g.", "3.5", "localhost/feed", "ftp://x.org/rss"):
+        assert leading_address(typed) == (typed, "")
 
 
 async def test_a_feed_address_with_a_space_is_refused_not_followed_up_to_it(

@@ -28,6 +28,11 @@ TRAILING_PUNCTUATION = ".,;:!?)]}»”’'"
 # Something written as an address of any scheme ("ftp://x", "http://"), which URL does not
 # find: alone in a message, it is refused as an address rather than read as a tiny article.
 ADDRESS_LIKE = re.compile(r"[a-z][a-z0-9+.\-]*://\S*", re.IGNORECASE)
+# A site's address without a scheme: a host name of letters (a dot and a top-level domain of
+# letters), then a path or nothing ("reuters.com/rss"; not "3.5", "e.g." nor "syria").
+BARE_HOST = re.compile(
+    r"(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+[a-z]{2,}(?:[/?#]\S*)?", re.IGNORECASE
+)
 
 
 # The word after an address on its line that goes on as an address does (a path, a query, a
@@ -73,9 +78,13 @@ def _with_run_on(text: str, match: re.Match[str]) -> str:
 def leading_address(text: str) -> tuple[str, str]:
     """The first word of `text` as an address, with the word after it when that goes on as an
     address does ("http://a b/", space and all: fetching it says so), and the rest of `text`
-    (a feed's topic words)."""
+    (a feed's topic words). A site's address typed without its scheme, as feeds are listed
+    ("feeds.bbci.co.uk/news/rss.xml"), is an https one."""
     text = text.strip()
     first = text.split(maxsplit=1)[0] if text else ""
+    if BARE_HOST.fullmatch(first):
+        text = f"https://{text}"
+        first = f"https://{first}"
     run_on = RUNS_ON.match(text, len(first)) if URL.fullmatch(first) else None
     address = first + run_on.group() if run_on is not None else first
     return address, text[len(address) :].strip()
