@@ -50,6 +50,15 @@ def test_run_without_token_says_what_to_set(workdir: Path) -> None:
     )
 
 
+def test_feed_is_feeds_as_the_chat_writes_it(
+    workdir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["feeds", "list"]) == 0
+    listed = capsys.readouterr().out
+    assert main(["feed", "list"]) == 0
+    assert capsys.readouterr().out == listed
+
+
 def test_import_then_ask_jsonl(workdir: Path, capsys: pytest.CaptureFixture[str]) -> None:
     # A newcomer who asks first is told what to do.
     assert main(["ask", "civilians trapped in Raqqa?"]) == 0

@@ -21,7 +21,10 @@ from bot.settings import Settings
 
 def add_commands(sub: Any) -> None:
     """Add the `feeds` subcommand and its actions."""
-    feeds = sub.add_parser("feeds", help="follow feeds: add, list, remove, poll, OPML")
+    # "feed" too: the chat's command is /feed, and a newcomer types the CLI's so.
+    feeds = sub.add_parser(
+        "feeds", aliases=["feed"], help="follow feeds: add, list, remove, poll, OPML"
+    )
     actions = feeds.add_subparsers(dest="action", required=True)
     add = actions.add_parser("add", help="follow a feed (RSS, Atom, JSON Feed)")
     add.add_argument("url", help="the address of the RSS or Atom feed")
