@@ -67,6 +67,17 @@ async def test_subscribe_list_and_unsubscribe(bot: Harness) -> None:
     ]
     assert await bot.send("/unsubscribe all", user_id=READER) == ["Removed 1 digest."]
     assert await bot.send("/unsubscribe all", user_id=READER) == ["This chat has no digests."]
+    # Several numbers at once, as the list shows them; one out of range removes none.
+    for at in ("06:00", "07:00", "09:00"):
+        await bot.send(f"/subscribe {at}", user_id=READER)
+    assert (await bot.send("/unsubscribe 1 4", user_id=READER))[0].startswith(
+        "This chat has no digest “1 4”"
+    )
+    assert await bot.send("/unsubscribe 1, 3", user_id=READER) == ["Removed 2 digests."]
+    assert await bot.send("/subscriptions", user_id=READER) == [
+        "This chat's digests:\n1. 07:00 UTC — everything"
+    ]
+    assert await bot.send("/unsubscribe all", user_id=READER) == ["Removed 1 digest."]
     bot.clock.set(dt.datetime(2026, 11, 26, 9, 0, tzinfo=dt.UTC))
     assert await run_digest_job(bot) == []
 

@@ -170,12 +170,15 @@ class SubscriptionService:
         typed = " ".join(which.split())
         arg = typed.lower()
         numbered = tuple(enumerate(subs, start=1))
+        # "1", or several as /subscriptions lists them ("1 3", "1, 3").
+        numbers = arg.replace(",", " ").split()
         if arg == "all":
             chosen = subs
-        elif arg.isdecimal() and len(arg) < 4:  # (0730 is a time, as /subscribe reads it)
-            if not 1 <= int(arg) <= len(subs):
+        elif numbers and all(n.isdecimal() and len(n) < 4 for n in numbers):
+            # (0730 is a time, as /subscribe reads it)
+            if not all(1 <= int(n) <= len(subs) for n in numbers):
                 return NotNamed(typed, numbered)
-            chosen = [subs[int(arg) - 1]]
+            chosen = [subs[int(n) - 1] for n in dict.fromkeys(numbers)]
         else:
             fits = _fitting(numbered, arg)
             if len(fits) != 1:
