@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from bot.articles.fields import one_line
 from bot.i18n import N_, Texts
-from bot.questions.analysis import ACRONYM, STOP_WORDS, WORD_RE
+from bot.questions.analysis import STOP_WORDS, WORD_RE, typed_as_name
 from bot.render import escape
 
 # More topic words than this is a text, not a topic: an article is on a topic only when it
@@ -76,11 +76,10 @@ def topic_problem(words: Sequence[str], terms: Callable[[str], set[str]]) -> Top
 def _meaningful(typed: str) -> list[str]:
     """The typed words that are not stop words, as a question's are read: a stop word typed
     in capitals ("US", "WHO") is a name, unless every word is in capitals."""
-    named_case = typed != typed.upper()
     return [
         word
         for word in (match.group() for match in WORD_RE.finditer(typed))
-        if word.lower() not in STOP_WORDS or (named_case and ACRONYM.fullmatch(word))
+        if word.lower() not in STOP_WORDS or typed_as_name(word, typed)
     ]
 
 

@@ -742,7 +742,7 @@ def _name_pair(found: tuple[int, str], vowels: set[str], num_docs: int) -> bool:
 
 
 # A short word in capitals: a name even where its lower case is a stop word ("US", "WHO").
-ACRONYM = re.compile(r"[A-Z]{2,5}")
+_ACRONYM = re.compile(r"[A-Z]{2,5}")
 
 
 # English capitalises the days and months: a date, not a name an answer must hold.
@@ -771,17 +771,20 @@ def typed_names(question: str) -> frozenset[str]:
     )
 
 
+def typed_as_name(word: str, text: str) -> bool:
+    """Whether a word as typed in `text` is a name though its lower case may be a stop word:
+    in capitals in a text that is not all capitals ("the US", "IS fighters", "WHO warns")."""
+    return _ACRONYM.fullmatch(word) is not None and text != text.upper()
+
+
 def analyze(question: str, stats: TermStats) -> Query:
     """Turn a question into the query terms that count, with spelling variants from `stats`."""
     num_docs = max(stats.num_docs(), 1)
     terms: list[QueryTerm] = []
     seen: set[str] = set()
-    typed_case = question != question.upper()
     for match in tokenize(question):
         word = match.group().lower()
-        # A stop word typed in capitals in a question that is not is a name: "the US",
-        # "IS fighters", "WHO warns".
-        named = typed_case and ACRONYM.fullmatch(match.group()) is not None
+        named = typed_as_name(match.group(), question)
         if word in STOP_WORDS and not named:
             continue
         term = stem(word)
