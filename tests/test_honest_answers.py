@@ -17,6 +17,7 @@ from bot.articles.boilerplate import article_source, clutter_spans, decode_spans
 from bot.articles.building import build_article
 from bot.questions.abstention import counted_word, counts, holds_count
 from bot.questions.analysis import Query, QueryTerm, Variant, stem
+from bot.questions.dates import find_dates
 from bot.questions.links import find_links, stand_ins, unlinked
 from bot.questions.replies import CLOSEST, NO_ANSWER, NOTHING_THOSE_DAYS
 from bot.questions.sentences import MAX_QUOTE_CHARS, cut_quote
@@ -388,6 +389,51 @@ async def test_yesterday_and_last_week_count_from_the_asking_day(bot: Harness) -
     assert answers.hits[0].article.published == dt.date(2026, 11, 24)
     answers = await bot.services.questions.ask("Tartus flooding last week")
     assert answers.hits[0].article.published == dt.date(2026, 11, 17)
+
+
+async def test_days_are_read_in_the_languages_the_bot_replies_in(bot: Harness) -> None:
+    records = [
+        ImportRecord(text=text, date=day)
+        for day, text in (
+            ("2026-11-24", "Наводнение в порту Тартус: вода дошла до причалов, сообщили власти."),
+            ("2026-11-17", "Наводнение в порту Тартус затопило склады, сообщили рыбаки."),
+            ("2026-11-24", "Inondations au port de Tartous : l'eau a atteint les quais."),
+            ("2026-05-12", "Inondations au port de Tartous : les pêcheurs ont perdu leurs filets."),
+            ("2026-11-24", "فيضانات في ميناء طرطوس: وصلت المياه إلى الأرصفة بحسب السلطات."),
+            ("2026-05-12", "فيضانات في ميناء طرطوس أغرقت المستودعات بحسب الصيادين."),
+        )
+    ]
+    await bot.services.archive.import_records(records)
+    # The bot's clock says 2026-11-25 (a Wednesday).
+    for question, day in (
+        ("наводнение Тартус вчера", "2026-11-24"),
+        ("наводнение Тартус на прошлой неделе", "2026-11-17"),
+        ("inondations Tartous hier", "2026-11-24"),
+        ("inondations Tartous en mai 2026", "2026-05-12"),
+        ("فيضانات طرطوس أمس", "2026-11-24"),
+        ("فيضانات طرطوس في مايو 2026", "2026-05-12"),
+    ):
+        answers = await bot.services.questions.ask(question)
+        assert answers.hits[0].article.published.isoformat() == day, question
+    # "Yesterday's news" asks for the news of that day, not for a word "yesterday's".
+    answers = await bot.services.questions.ask("вчерашние новости")
+    assert answers.listing and {h.article.published for h in answers.hits} == {
+        dt.date(2026, 11, 24)
+    }
+
+
+def test_a_months_name_is_a_date_only_where_it_is_one() -> None:
+    asked = dt.date(2026, 11, 25)
+    for question, days in (
+        ("Алеппо 14 июня 2016 г.", "2016-06-14"),
+        ("le 1er mai 2017 Paris", "2017-05-01"),
+        ("حلب في تشرين الأول 2016", "2016-10-01 – 2016-10-31"),
+        ("دیروز حلب", "2026-11-24"),
+    ):
+        assert str(find_dates(question, asked).days) == days, question
+    # A rover, and Arabic's "the first day of the war", name no days.
+    for question in ("Mars 2020 rover", "اليوم الأول من الحرب"):
+        assert find_dates(question, asked).days is None, question
 
 
 async def test_a_long_questions_date_is_its_storys_background(bot: Harness) -> None:

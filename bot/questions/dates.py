@@ -1,4 +1,5 @@
-"""Dates written in a question ("2016-06-14", "in May 2016", "yesterday", "last week").
+"""Dates written in a question ("2016-06-14", "in May 2016", "yesterday", "last week"), in
+English and in the other languages the bot replies in ("в мае 2016", "hier", "أمس").
 
 They are taken out of the words searched and rank the articles of those days first. A bare
 year ("the 2014 world cup") stays a word: it names an event as often as a time, except in a
@@ -18,19 +19,106 @@ _MONTHS = {
     for name in (calendar.month_name[number].lower(), calendar.month_abbr[number].lower())
 }
 _MONTHS["sept"] = 9
-_MONTH = r"(?P<month>" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + r")\.?"
+# The months in the other languages the bot replies in (and Persian's Gregorian ones), as
+# news writes them: Russian in the forms "май", "мая", "в мае"; Arabic in both the Egyptian
+# and the Levantine names, with and without hamza; accents or not in French.
+_OTHER_MONTHS = (
+    "январь января январе janvier يناير كانون_الثاني ژانویه",
+    "февраль февраля феврале février fevrier فبراير شباط فوریه",
+    "март марта марте mars مارس آذار اذار",
+    "апрель апреля апреле avril أبريل ابريل إبريل نيسان آوریل",
+    "май мая мае mai مايو أيار ايار",
+    "июнь июня июне juin يونيو يونيه حزيران ژوئن",
+    "июль июля июле juillet يوليو يوليه تموز ژوئیه ژوییه",
+    "август августа августе août aout أغسطس اغسطس آب اوت",
+    "сентябрь сентября сентябре septembre سبتمبر أيلول ايلول سپتامبر",
+    "октябрь октября октябре octobre أكتوبر اكتوبر تشرين_الأول تشرين_الاول اکتبر",
+    "ноябрь ноября ноябре novembre نوفمبر تشرين_الثاني نوامبر",
+    "декабрь декабря декабре décembre decembre ديسمبر كانون_الأول كانون_الاول دسامبر",
+)
+for _number, _names in enumerate(_OTHER_MONTHS, start=1):
+    _MONTHS.update((name.replace("_", " "), _number) for name in _names.split())
+# French months are words of their own in lower case only: "Mars 2020" is a rover, "Mai" a
+# name; "mars 2020" and "en mai 2016" are months.
+_LOWER_ONLY = frozenset({"mars", "mai"})
+
+
+def _month_pattern() -> str:
+    names = sorted(_MONTHS, key=len, reverse=True)
+    return "|".join(
+        f"(?-i:{name})" if name in _LOWER_ONLY else re.escape(name).replace(r"\ ", r"\s+")
+        for name in names
+    )
+
+
+_MONTH = r"(?P<month>" + _month_pattern() + r")\.?"
+# What may open a date ("on 14 June", "le 14 juin", "в мае", "في مايو") and close a year
+# ("2016 года", "2016 г."): taken out of the question with it.
+_ON = r"(?:(?:on|in|le|du|en|в|во|في)\s+)?"
+_YEAR_END = r"(?:\s+(?:года|г\.))?"
 _ISO = re.compile(r"\b(?P<year>(?:19|20)\d\d)-(?P<month>[01]?\d)-(?P<day>[0-3]?\d)\b")
 _DAY_MONTH_YEAR = re.compile(
-    rf"\b(?:on\s+)?(?P<day>[0-3]?\d)(?:st|nd|rd|th)?\s+{_MONTH},?\s+(?P<year>(?:19|20)\d\d)\b",
+    rf"\b{_ON}(?P<day>[0-3]?\d)(?:st|nd|rd|th|er)?\s+{_MONTH},?\s+(?P<year>(?:19|20)\d\d)\b{_YEAR_END}",
     re.IGNORECASE,
 )
 _MONTH_DAY_YEAR = re.compile(
-    rf"\b(?:on\s+)?{_MONTH}\s+(?P<day>[0-3]?\d)(?:st|nd|rd|th)?,?\s+(?P<year>(?:19|20)\d\d)\b",
+    rf"\b{_ON}{_MONTH}\s+(?P<day>[0-3]?\d)(?:st|nd|rd|th)?,?\s+(?P<year>(?:19|20)\d\d)\b",
     re.IGNORECASE,
 )
-_MONTH_YEAR = re.compile(rf"\b(?:in\s+)?{_MONTH},?\s+(?P<year>(?:19|20)\d\d)\b", re.IGNORECASE)
+_MONTH_YEAR = re.compile(
+    rf"\b{_ON}{_MONTH},?\s+(?P<year>(?:19|20)\d\d)\b{_YEAR_END}", re.IGNORECASE
+)
 _YEAR = re.compile(r"\b(?:(?:in|from|of)\s+)?(?P<year>(?:19|20)\d\d)\b", re.IGNORECASE)
-_RELATIVE = re.compile(r"\b(?P<which>yesterday|today|last\s+week|last\s+month)\b", re.IGNORECASE)
+# Days relative to the asking day, in the languages the bot replies in and Persian. Not
+# Arabic "اليوم", which is as often "the day" ("اليوم الأول من الحرب") as today.
+_RELATIVES = {
+    "yesterday": "yesterday",
+    "вчера": "yesterday",
+    "вчерашн": "yesterday",
+    "hier": "yesterday",
+    "أمس": "yesterday",
+    "امس": "yesterday",
+    "الأمس": "yesterday",
+    "الامس": "yesterday",
+    "دیروز": "yesterday",
+    "today": "today",
+    "сегодня": "today",
+    "сегодняшн": "today",
+    "aujourd'hui": "today",
+    "aujourd’hui": "today",
+    "امروز": "today",
+    "last week": "last week",
+    "на прошлой неделе": "last week",
+    "прошлой недели": "last week",
+    "за прошлую неделю": "last week",
+    "la semaine dernière": "last week",
+    "la semaine passée": "last week",
+    "الأسبوع الماضي": "last week",
+    "الاسبوع الماضي": "last week",
+    "هفته گذشته": "last week",
+    "هفته\u200cی گذشته": "last week",
+    "هفته پیش": "last week",
+    "last month": "last month",
+    "в прошлом месяце": "last month",
+    "прошлого месяца": "last month",
+    "за прошлый месяц": "last month",
+    "le mois dernier": "last month",
+    "le mois passé": "last month",
+    "الشهر الماضي": "last month",
+    "ماه گذشته": "last month",
+    "ماه پیش": "last month",
+}
+# Russian adjectives take any ending ("вчерашние новости", "сегодняшней").
+_ADJECTIVES = ("вчерашн", "сегодняшн")
+_RELATIVE = re.compile(
+    r"\b(?P<which>"
+    + "|".join(
+        re.escape(words).replace(r"\ ", r"\s+") + (r"\w*" if words in _ADJECTIVES else "")
+        for words in sorted(_RELATIVES, key=len, reverse=True)
+    )
+    + r")(?!\w)",
+    re.IGNORECASE,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,10 +174,18 @@ def _days(match: re.Match[str], asked_on: dt.date) -> DateRange | None:
     found = match.groupdict()
     which = found.get("which")
     if which is not None:
-        return _relative(" ".join(which.lower().split()), asked_on)
+        words = " ".join(which.lower().split())
+        kind = _RELATIVES.get(words) or next(
+            _RELATIVES[a] for a in _ADJECTIVES if words.startswith(a)
+        )
+        return _relative(kind, asked_on)
     year = int(found["year"])
     month_text = found["month"]
-    month = int(month_text) if month_text.isdigit() else _MONTHS[month_text.lower().rstrip(".")]
+    month = (
+        int(month_text)
+        if month_text.isdigit()
+        else _MONTHS[" ".join(month_text.lower().rstrip(".").split())]
+    )
     if not 1 <= month <= 12:
         return None
     day_text = found.get("day")
