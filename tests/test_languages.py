@@ -677,6 +677,31 @@ def test_an_english_looking_question_finds_an_article_of_the_archives_language()
     assert [s.article_id for s in retriever.search(query, as_of=None, limit=1)] == [1]
 
 
+def test_a_word_of_the_questions_other_language_is_no_english_typo() -> None:
+    # "retraites" is no English word: the French articles hold it, so the English reading
+    # of the question does not correct it into "retract" (which put a lawsuit story first).
+    index = SearchIndex.open(None)
+    stories = [
+        ("en", "Owens ignored requests by Emmanuel Macron and his wife to retract the claims."),
+        ("fr", "Emmanuel Macron a défendu mardi sa réforme des retraites devant les syndicats."),
+    ]
+    stories += [("en", f"The city council approved the new budget on {n} March.") for n in range(9)]
+    stories += [("fr", f"Emmanuel Macron a reçu les maires le {n} mars.") for n in range(9)]
+    stories += [
+        ("fr", f"Les retraites des fonctionnaires en débat le {n} avril.") for n in range(5)
+    ]
+    index.apply(
+        [IndexChange(n, "", text, None, lang=lang) for n, (lang, text) in enumerate(stories, 1)],
+        len(stories),
+    )
+    retriever = Retriever(index)
+    query = retriever.analyze("Macron retraites")
+    assert sorted({t.lang for t in query.terms}) == ["en", "fr"]
+    english = [[v.term for v in t.variants] for t in query.terms if t.lang == "en"]
+    assert english == [["macron"], ["retrait"]]
+    assert [s.article_id for s in retriever.search(query, as_of=None, limit=1)] == [2]
+
+
 # A story and a sibling of the same event: the sibling holds the question's stems as often,
 # in a shorter text, the story its words as typed ("мерседесы упустили победу").
 SIBLING = "Мерседес упустил победу в Монце: победа ушла к Феррари."

@@ -446,10 +446,11 @@ _ONE_K = str.maketrans("qc", "kk")
 
 
 def _variants(
-    word: str, term: str, stats: TermStats, question: str = ""
+    word: str, term: str, stats: TermStats, question: str = "", first: str | None = None
 ) -> tuple[tuple[Variant, ...], str]:
     """Return the analyzed forms to search for one query word (weights sum to at most 2), and
-    the word meant: the word itself, or the likeliest one when the archive does not know it."""
+    the word meant: the word itself, or the likeliest one when the archive does not know it.
+    `first`: the language the question is likelier in than English, if any."""
     df = stats.doc_freq(term)
     if not word.isalpha():
         return (Variant(term, 1.0),), word
@@ -484,7 +485,12 @@ def _variants(
         if cand_term and cand_term != term and cand_term not in STOP_TERMS:
             found[cand_term] = stats.doc_freq(cand_term)
             spelled.setdefault(cand_term, []).append(cand_word)
-    if not word.isascii():
+    if unknown and first is not None and is_common(word, first):
+        # A word the question's likelier language uses often is that language's word, no slip
+        # of an English one: "Macron retraites", read first as French, is no question about
+        # "retract" (which put an English story on a lawsuit above the French ones).
+        found = {}
+    elif not word.isascii():
         # A word with letters English does not write (é, ğ) is a name or another language's
         # word: a slip of another such word ("sutamacrhán", Sutamarchán), not of a word English
         # uses often ("civils piégés" is no question about "pieces"); and a word another
@@ -777,8 +783,9 @@ def typed_as_name(word: str, text: str) -> bool:
     return _ACRONYM.fullmatch(word) is not None and text != text.upper()
 
 
-def analyze(question: str, stats: TermStats) -> Query:
-    """Turn a question into the query terms that count, with spelling variants from `stats`."""
+def analyze(question: str, stats: TermStats, first: str | None = None) -> Query:
+    """Turn a question into the query terms that count, with spelling variants from `stats`
+    (`first`: the language the question is likelier in than English, if any)."""
     num_docs = max(stats.num_docs(), 1)
     terms: list[QueryTerm] = []
     seen: set[str] = set()
@@ -791,7 +798,7 @@ def analyze(question: str, stats: TermStats) -> Query:
         if not term or term in seen or (term in STOP_WORDS and not named):
             continue
         seen.add(term)
-        variants, meant = _variants(word, term, stats, question)
+        variants, meant = _variants(word, term, stats, question, first)
         df = max(stats.doc_freq(v.term) for v in variants)
         meant_term = term if meant == word else stem(meant)
         forms = _inflections(meant, meant_term, stats) + _regional(meant, meant_term, stats)

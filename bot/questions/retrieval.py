@@ -154,7 +154,7 @@ class Retriever:
         terms: list[QueryTerm] = []
         for rank, code in enumerate(langs):
             if code == ENGLISH:
-                terms.extend(analyze(question, self._index).terms)
+                terms.extend(analyze(question, self._index, langs[0] if rank else None).terms)
             else:
                 stats = LanguageStats(self._index, code)
                 terms.extend(analyse_in(code, question, stats, correct=rank == 0))
