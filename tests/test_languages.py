@@ -116,6 +116,44 @@ async def test_question_words_of_each_language_neither_block_nor_blur_the_answer
     assert reply.split("\n")[:2] == [NO_ANSWER, CLOSEST]
 
 
+async def test_who_is_the_x_of_y_in_each_language_needs_x_by_y(bot: Harness) -> None:
+    # Written for this test: each article names the X and the Y of its question apart.
+    apart = {
+        "fr": "Le président Emmanuel Macron a parlé mardi à Paris. La Syrie a rejeté l'offre.",
+        "ru": "Мэрия сообщила о ливнях. В Москве закрыли два парка, сообщили синоптики.",
+        "ar": "التقى رئيس مجلس النواب اللبناني نبيه بري وفدا أمميا في بيروت لبحث الأوضاع في لبنان.",
+    }
+    await bot.services.archive.import_records(
+        [ImportRecord(text=text, title="", date="2017-06-10") for text in apart.values()]
+    )
+    for question in (
+        "qui est le président de la Syrie ?",
+        "кто мэр Москвы?",
+        "من هو رئيس وزراء لبنان؟",
+    ):
+        answers = await bot.services.questions.ask(question)
+        assert answers.hits and not answers.answered, question
+        [reply] = await bot.send(question, user_id=READER)
+        assert "“" not in reply, reply
+    # Where the pair stands together, even forty sentences down, it is quoted.
+    rain = [f"Дождь шёл над районом номер {n} весь день, сообщили жители." for n in range(40)]
+    mayor = "По словам мэра Москвы Сергея Собянина, улицы справились с ливнями."
+    syria = "Le président de la Syrie, Bachar al-Assad, a reçu mardi une délégation à Damas."
+    await bot.services.archive.import_records(
+        [
+            ImportRecord(text=" ".join([*rain, mayor]), title="Ливни в Москве", date="2017-07-01"),
+            ImportRecord(text=syria, title="", date="2017-07-02"),
+        ]
+    )
+    for question, quote in (
+        ("кто мэр Москвы?", mayor),
+        ("qui est le président de la Syrie ?", syria),
+    ):
+        answers = await bot.services.questions.ask(question)
+        assert answers.answered, question
+        assert answers.hits[0].answer.sentence.startswith(quote), answers.hits[0].answer
+
+
 async def test_sentences_glued_where_paragraphs_were_joined_are_quoted_one_by_one(
     bot: Harness,
 ) -> None:

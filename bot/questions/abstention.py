@@ -15,7 +15,7 @@ from bot.articles.boilerplate import without_clutter
 from bot.questions.analysis import Query, QueryTerm, stem, stems, typed_names
 from bot.questions.languages import analyse_many, analyse_word
 from bot.questions.lexicon import is_common
-from bot.questions.links import find_links, unlinked
+from bot.questions.links import find_links, foreign_unlinked, unlinked
 from storage.languages import ENGLISH, OTHER, analysis_of, normalize
 
 # Splits as the index's tokenizer does in texts without "_" (faster than WORD_RE).
@@ -98,10 +98,18 @@ def coverage(
     for reading, terms in by_lang.items():
         # The links are English's; so are the words of the same question read as typed (a
         # short question is searched so too, and "Aleppo population" held apart got through).
-        linked = links and reading in (ENGLISH, OTHER)
-        apart = unlinked(links, terms, whole, words) if linked else frozenset()
+        if reading in (ENGLISH, OTHER):
+            apart = unlinked(links, terms, whole, words) if links else frozenset()
+            required: frozenset[str] = frozenset()
+        else:
+            # "президент Сирии" is not answered by an article naming a president and Syria
+            # apart, however little "президент" weighs beside "Сирии": as with a name typed,
+            # the X of another language's "X of Y" held apart leaves the question unanswered.
+            apart = required = foreign_unlinked(links, reading, terms, whole)
         named = names if reading != _GERMAN else frozenset()
-        found = _share(terms, _forms(reading, whole, words), words, reading, year, apart, named)
+        found = _share(
+            terms, _forms(reading, whole, words), words, reading, year, apart, named, required
+        )
         if best is None or _best(found) > _best(best):
             best = found
         if _best(best) == _COMPLETE:
@@ -129,6 +137,7 @@ def _share(
     year: int | None = None,
     apart: frozenset[str] = frozenset(),
     names: frozenset[str] = frozenset(),
+    required: frozenset[str] = frozenset(),
 ) -> Coverage:
     total = sum(term.idf for term in terms) or 1.0
     found = 0.0
@@ -143,7 +152,7 @@ def _share(
         else:
             missing += 1
             absent.append(term.word)
-            if not held and term.word in names:
+            if (not held and term.word in names) or term.word in required:
                 unnamed.append(term.word)
     return Coverage(found / total, missing, len(terms), lang, tuple(absent), tuple(unnamed))
 

@@ -276,6 +276,11 @@ _ASKS_NUMBER = re.compile(
 )
 _ASKS_TIME = re.compile(r"(?<!\w)(?:когда|коли|متى|quand|wann|cuándo|quando|ne zaman)(?!\w)")
 _ASKS_PLACE = re.compile(r"(?<!\w)(?:где|куда|де|أين|اين|کجا|où|wo|dónde|dove|onde|nerede)(?!\w)")
+# Arabic "من" is "from" as often as "who": only with the pronoun after it ("من هو"). Not
+# Turkish "kim" nor Italian "chi": Kim is a name in English questions.
+_ASKS_PERSON = re.compile(
+    r"(?<!\w)(?:кто|хто|qui|wer|quién|quiénes|quem|کیست|چه کسی|من (?:هو|هي|هم))(?!\w)"
+)
 
 
 def answer_type(question: str) -> AnswerType:
@@ -293,7 +298,7 @@ def answer_type(question: str) -> AnswerType:
         r"\bwhere\b|\bwhich (country|city|state|nation|region|island|county)\b", lowered
     ) or _ASKS_PLACE.search(lowered):
         return AnswerType.PLACE
-    if re.search(r"\bwho(m|se)?\b", lowered):
+    if re.search(r"\bwho(m|se)?\b", lowered) or _ASKS_PERSON.search(lowered):
         return AnswerType.PERSON
     return AnswerType.ANY
 

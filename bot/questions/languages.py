@@ -91,6 +91,9 @@ QUESTION_WORDS = {
 }
 
 _ANY_QUESTION_WORD = frozenset().union(*QUESTION_WORDS.values())
+# "is" after a question word ("qui est ...?", "où est ...?"), which the language's stop words
+# keep: French's "est" is also "east" ("l'est de la Syrie").
+_COPULAS = {"fr": frozenset({"est"})}
 # The words of a request for the news itself ("what's new?", "today's headlines", "что
 # нового?", "quoi de neuf ?", "ما الجديد؟"), besides the stop and question words ("latest
 # news"): a question of these alone asks for the newest articles, not for articles using them.
@@ -492,9 +495,13 @@ def analyse_in(
     terms: list[QueryTerm] = []
     seen: set[str] = set()
     asks = QUESTION_WORDS.get(lang, frozenset()) if _asks(lang, question) else frozenset()
+    copulas = _COPULAS.get(lang, frozenset())
+    after_asking = False
     for match in tokenize(normalize(lang, question)):
         word = match.group().lower()
-        if word in asks:
+        copula = after_asking and word in copulas
+        after_asking = word in asks
+        if after_asking or copula:
             continue
         term = analyse_word(lang, word)
         if not term or term in seen:

@@ -18,6 +18,7 @@ question (a confident wrong quote):
 
 from __future__ import annotations
 
+import functools
 import itertools
 import re
 from collections.abc import Sequence
@@ -33,6 +34,8 @@ from bot.questions.analysis import (
     stems,
     word_set,
 )
+from bot.questions.languages import analyse_many, analyse_word
+from storage.languages import ENGLISH, OTHER, normalize
 
 # "X of Y": at most this many function words between X and Y in the article, in either order
 # ("population of Aleppo", "Aleppo's population", "leader of the group").
@@ -51,6 +54,32 @@ _OF_NOUNS = frozenset(
 )
 
 
+# The same nouns in the other languages the bot replies in, and Persian, as typed before what
+# they are of: "président de la Syrie", "президент Сирии", "رئيس سوريا", "رئیس جمهور ایران".
+# Not Arabic and Persian "emir": Amir is a first name ("امیر غفور مصدوم شد").
+_FOREIGN_OF_NOUNS = {
+    "fr": """président présidente chef dirigeant dirigeante leader premier ministre maire
+        gouverneur roi reine émir commandant porte-parole fondateur propriétaire pdg directeur
+        directrice ambassadeur envoyé successeur adjoint population capitale monnaie langue
+        superficie âge femme mari épouse fils fille père mère frère sœur budget siège patron
+        secrétaire""",
+    "ru": """президент глава лидер руководитель председатель премьер премьер-министр министр
+        мэр губернатор король королева эмир командующий командир представитель пресс-секретарь
+        основатель владелец директор посол посланник преемник заместитель население столица
+        валюта язык площадь возраст жена муж сын дочь отец мать брат сестра бюджет штаб
+        секретарь генсек""",
+    "ar": """رئيس زعيم قائد ملك ملكة وزير وزراء محافظ عمدة سفير مبعوث متحدث ناطق مؤسس
+        مالك مدير نائب سكان عاصمة عملة لغة مساحة عمر زوجة زوج ابن ابنة أب أم أخ أخت ميزانية
+        مقر أمين""",
+    "fa": """رئیس رهبر فرمانده پادشاه ملکه وزیر استاندار شهردار سفیر فرستاده سخنگو
+        بنیانگذار مالک مدیر معاون جمعیت پایتخت زبان مساحت سن همسر پسر دختر پدر مادر برادر
+        خواهر بودجه مقر دبیر""",
+}
+# French writes "X of Y" with "de" (and its forms), the article after it left out.
+_FRENCH_OF = frozenset({"de", "du", "des", "d"})
+_FRENCH_ARTICLES = frozenset({"la", "le", "les", "l"})
+
+
 @dataclass(frozen=True, slots=True)
 class Links:
     """A question's words that count only together (as their `QueryTerm.word`s)."""
@@ -62,9 +91,17 @@ class Links:
     # (X, M) of each X typed right after a word M that says which X ("defense minister of
     # Russia"), also in `ofs`: M may stand between X and its Y ("Russian Defense Minister").
     modifiers: tuple[tuple[str, str], ...] = ()
+    # (language, X, Y, M) of each "X of Y" of the question read in another language than
+    # English, M a word that may stand between them ("министр обороны России"), else "".
+    foreign: tuple[tuple[str, str, str, str], ...] = ()
 
     def __bool__(self) -> bool:
-        return bool(self.names or self.ofs)
+        return bool(self.names or self.ofs or self.foreign)
+
+    @property
+    def linking(self) -> bool:
+        """Whether the question has an "X of Y" in any of its readings."""
+        return bool(self.ofs or self.foreign)
 
 
 def find_links(query: Query, *, with_ofs: bool = True, written: str = "") -> Links:
@@ -105,8 +142,87 @@ def find_links(query: Query, *, with_ofs: bool = True, written: str = "") -> Lin
         typed = [(word, before) for before, word in _typed_pairs(tokens, query.text, words)]
         compounds = [(word, before) for word, before in typed if stem(word) in _OF_NOUNS]
         ofs.extend(compound for compound in compounds if compound not in ofs)
-        return Links(tuple(names), tuple(ofs), tuple(compounds))
+        return Links(tuple(names), tuple(ofs), tuple(compounds), _foreign_ofs(query))
     return Links(tuple(names), tuple(ofs))
+
+
+def _foreign_ofs(query: Query) -> tuple[tuple[str, str, str, str], ...]:
+    """The "X of Y" of each other reading of the question: X one of `_FOREIGN_OF_NOUNS`
+    typed right before Y ("президент Сирии", "رئيس وزراء لبنان"), or before a word M that
+    says which X and then Y ("министр обороны России": X by Y, M allowed between), or
+    before French "de Y" ("ministre de l'Intérieur")."""
+    found: list[tuple[str, str, str, str]] = []
+    langs = {term.lang for term in query.terms} - {ENGLISH, OTHER}
+    for lang in sorted(langs & _FOREIGN_OF_NOUNS.keys()):
+        words = {term.word for term in query.terms if term.lang == lang}
+        tokens = WORD_RE.findall(normalize(lang, query.text).lower())
+        for i, first in enumerate(tokens):
+            # (French puts a noun's adjective after it: "mère priée" is no "mother of".)
+            if lang != "fr" and first in words and _of_noun(lang, first):
+                typed = list(itertools.takewhile(words.__contains__, tokens[i + 1 : i + 3]))
+                if typed:
+                    found.append((lang, first, typed[0], ""))
+                if len(typed) == 2:
+                    found.append((lang, first, typed[1], typed[0]))
+            # French writes nearly any noun's complement with "de" ("les écoles de Raqqa"):
+            # only a noun of one thing is linked by it, as in the keywords above.
+            before = tokens[i - 1] if i > 0 else ""
+            if lang == "fr" and first in _FRENCH_OF and before in words and _of_noun(lang, before):
+                after = i + 1
+                while after < len(tokens) and tokens[after] in _FRENCH_ARTICLES:
+                    after += 1
+                if after < len(tokens) and tokens[after] in words:
+                    found.append((lang, before, tokens[after], ""))
+    return tuple(dict.fromkeys(found))
+
+
+def _of_noun(lang: str, word: str) -> bool:
+    """Whether a word of the question (normalised, lower case) is one of `lang`'s nouns of
+    one thing: in Russian and French in any form ("мэра", "présidente"); in Arabic and
+    Persian as written, with or without "ال", since the Arabic stemmer reads other words as
+    those nouns ("المال", money, as "مالك", owner; "المؤسسي" as "مؤسس")."""
+    if lang in ("ar", "fa"):
+        nouns = _of_nouns(lang, stemmed=False)
+        return word in nouns or word.removeprefix("ال") in nouns
+    return analyse_word(lang, word) in _of_nouns(lang, stemmed=True)
+
+
+@functools.cache
+def _of_nouns(lang: str, *, stemmed: bool) -> frozenset[str]:
+    """`lang`'s nouns of one thing, as its index field has them or as written."""
+    words = word_set(normalize(lang, _FOREIGN_OF_NOUNS[lang]).lower())
+    return frozenset(analyse_word(lang, word) for word in words) - {""} if stemmed else words
+
+
+def foreign_unlinked(
+    links: Links, lang: str, terms: Sequence[QueryTerm], text: str
+) -> frozenset[str]:
+    """`unlinked` for a reading of the question in `lang` (not English): the X of each of its
+    "X of Y" that `text` holds only apart from Y. Between them only `lang`'s stop words."""
+    pairs = [(head, tail, between) for code, head, tail, between in links.foreign if code == lang]
+    if not pairs:
+        return frozenset()
+    by_word = {term.word: term for term in terms}
+    tokens = WORD_RE.findall(normalize(lang, text).lower())
+    distinct = sorted(set(tokens))
+    forms = dict(zip(distinct, analyse_many(lang, distinct), strict=True))
+    analysed = [forms[token] for token in tokens]
+    gaps = frozenset(token for token, form in forms.items() if not form)
+    missing = {
+        head
+        for head, tail, between in pairs
+        if head in by_word
+        and tail in by_word
+        and not _linked(
+            by_word[head],
+            by_word[tail],
+            tokens,
+            analysed,
+            by_word[between].terms if between in by_word else frozenset(),
+            stop=gaps,
+        )
+    }
+    return frozenset(missing)
 
 
 def _written_names(
@@ -266,9 +382,10 @@ def _linked(
     tokens: list[str],
     stemmed: list[str],
     between: frozenset[str] = frozenset(),
+    stop: frozenset[str] = STOP_WORDS,
 ) -> bool:
-    """Whether `head` stands by `tail` with only function words (or a word of `between`, as
-    analysed) between, in either order."""
+    """Whether `head` stands by `tail` with only function words (`stop`; or a word of
+    `between`, as analysed) between, in either order."""
     head_forms, tail_forms = head.terms, tail.terms
     heads = [i for i, s in enumerate(stemmed) if s in head_forms or tokens[i] in head_forms]
     if not heads:
@@ -278,7 +395,7 @@ def _linked(
         for j in tails:
             low, high = min(i, j), max(i, j)
             if 0 < high - low <= LINK_REACH + 1 and all(
-                tokens[k] in STOP_WORDS or stemmed[k] in between for k in range(low + 1, high)
+                tokens[k] in stop or stemmed[k] in between for k in range(low + 1, high)
             ):
                 return True
     return False

@@ -25,8 +25,8 @@ from bot.questions.analysis import (
     word_set,
 )
 from bot.questions.languages import analyse_word
-from bot.questions.links import find_links, unlinked
-from storage.languages import ENGLISH, analysis_of, normalize
+from bot.questions.links import find_links, foreign_unlinked, unlinked
+from storage.languages import ENGLISH, OTHER, analysis_of, normalize
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterator
@@ -401,8 +401,9 @@ def sentence_cues(
     stats: TermStats | None = None,
     clutter: str | None = None,
     lang: str | None = None,
+    most: int | None = MAX_SENTENCES,
 ) -> list[tuple[str, tuple[float, ...]]]:
-    """Return the full sentences worth reading (at most MAX_SENTENCES) with their cues.
+    """Return the full sentences worth reading (at most `most`: None, all) with their cues.
 
     `stats` gives the rarity of the headline's words; without it they all count the same.
     `clutter` is the article's stored clutter spans (None: found now); `lang` the article's
@@ -420,7 +421,7 @@ def sentence_cues(
     headline_terms = frozenset(headline)
     headline_total = math.fsum(headline.values())
     kind = query.answer_type
-    reads = _read(text, clutter, MAX_SENTENCES, code)
+    reads = _read(text, clutter, most, code)
     if len(reads) == MAX_SENTENCES and not any(wanted.intersection(r.terms) for r in reads):
         # A round-up ("the week's news in ten stories") holds the question's words further
         # down than a story's answer ever sits: read on rather than quote an unrelated lead.
@@ -593,6 +594,8 @@ def best_quote(
     unless it follows the chosen one in the text). `lang`: the article's language (None:
     English)."""
     cues = sentence_cues(query, title, text, stats, clutter, lang)
+    if len(cues) == MAX_SENTENCES and _link_further_down(query, cues):
+        cues = sentence_cues(query, title, text, stats, clutter, lang, most=None)
     pool = _pool(query, cues, ENGLISH if lang is None else analysis_of(lang).code)
     # Each sentence's score, by the identity of its cues: the chosen one's and the second's
     # choice read them both (ten answers a `--jsonl` question).
@@ -772,6 +775,20 @@ def _choose(
     return best
 
 
+def _link_further_down(query: Query, cues: list[tuple[str, tuple[float, ...]]]) -> bool:
+    """Whether a "who is the X of Y?" in another language than English finds X by Y in none
+    of the first sentences: "кто мэр Москвы?" is answered forty sentences into a story on
+    Moscow's rain ("... мэра Москвы Сергея Собянина"), which the article holds."""
+    lang = query.terms[0].lang if query.terms else ENGLISH
+    if query.answer_type is not AnswerType.PERSON or is_long(query) or lang in (ENGLISH, OTHER):
+        return False
+    links = find_links(query)
+    heads = {head for code, head, _, _ in links.foreign if code == lang}
+    return bool(heads) and all(
+        heads & foreign_unlinked(links, lang, query.terms, sentence) for sentence, _ in cues
+    )
+
+
 def _linked_one(
     query: Query,
     best: tuple[str, tuple[float, ...]],
@@ -784,6 +801,19 @@ def _linked_one(
     answers: it holds the pair, bot/questions/links.py). Among the question's sentences
     holding X by Y, the best scoring."""
     links = find_links(query)
+    lang = query.terms[0].lang if query.terms else ENGLISH
+    if lang not in (ENGLISH, OTHER):
+        # Another language's "X of Y" ("кто мэр Москвы?": "... мэра Москвы Сергея Собянина",
+        # not the lead on the rain in Moscow): held apart, X counts as not held at all.
+        heads = {head for code, head, _, _ in links.foreign if code == lang}
+        if not heads or not heads & foreign_unlinked(links, lang, query.terms, best[0]):
+            return best
+        linked = [
+            item
+            for item in found
+            if item[1][0] > 0 and not heads & foreign_unlinked(links, lang, query.terms, item[0])
+        ]
+        return max(linked, key=score) if linked else best
     if not links.ofs:
         return best
     heads = {head for head, _ in links.ofs}

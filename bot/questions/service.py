@@ -299,7 +299,7 @@ class QuestionService:
             and not unheld
             and offset == 0
             and together
-            and find_links(query, with_ofs=not is_long(query)).ofs
+            and find_links(query, with_ofs=not is_long(query)).linking
         ):
             hits, covered = await self._linked_further(
                 query,
