@@ -26,6 +26,16 @@ def test_split_keeps_abbreviations_and_initials_together() -> None:
     ]
 
 
+def test_split_keeps_russian_and_french_short_forms_together() -> None:
+    text = "Он живёт на ул. Ленина. Выступил проф. Иванов. Mme. Dupont est partie. Fin."
+    assert [s.text for s in split_sentences(text)] == [
+        "Он живёт на ул. Ленина.",
+        "Выступил проф. Иванов.",
+        "Mme. Dupont est partie.",
+        "Fin.",
+    ]
+
+
 def test_split_joins_hard_wrapped_lines() -> None:
     text = "Showers continued throughout the week in\nthe Bahia cocoa zone. Prices fell."
     assert [s.text for s in split_sentences(text)] == [

@@ -39,6 +39,8 @@ _ABBREVIATIONS = word_set(
     mr mrs ms dr st jr sr gen sen rep gov lt col sgt capt cmdr adm prof rev fr maj pres supt inc
     corp co ltd llc bros dept univ assn no nos vs etc al approx est fig jan feb mar apr jun jul
     aug sep sept oct nov dec mon tue tues wed thu thur thurs fri sat sun ft mt ave blvd rd hwy
+    ул гг тыс млн млрд руб долл др пр им св проф акад ген обл
+    mme mlle av bd env cf
     """
 )
 # ... the longest of them.
