@@ -344,6 +344,32 @@ def test_packing_measured_blocks_matches_join_blocks(blocks: list[str], limit: i
     assert pack([Block.of(b) for b in blocks], limit) == join_blocks(blocks, limit)
 
 
+async def test_a_digest_item_leads_with_a_sentence_not_a_heading_nor_half_of_one(
+    bot: Harness,
+) -> None:
+    # Written for this test: a section heading opens the text; a short form ("г.") is no end.
+    await bot.services.archive.import_records(
+        [
+            ImportRecord(
+                text="Время выбора\n\nО переговорах в Анкаре президент объявил во время визита "
+                "в США. Турецкий президент приехал в Америку.",
+                title="Что обсудят в Анкаре",
+                date="2026-11-25",
+            ),
+            ImportRecord(
+                text="В районе аэродрома г. Дейр-эз-Зор нанесено четыре удара по позициям "
+                "войск. Самолёты вошли со стороны границы.",
+                title="Удары у Дейр-эз-Зора",
+                date="2026-11-25",
+            ),
+        ]
+    )
+    [sent] = await bot.send("/digest", user_id=READER)
+    assert "/read_1\nО переговорах в Анкаре президент объявил во время визита в США." in sent
+    assert "В районе аэродрома г. Дейр-эз-Зор нанесено четыре удара по позициям войск." in sent
+    assert "Время выбора" not in sent
+
+
 async def test_a_digest_item_leads_with_the_story_not_its_dateline(bot: Harness) -> None:
     # Page clutter found at import (the headline again, a dateline, a byline) is no lead.
     await bot.services.archive.import_records(

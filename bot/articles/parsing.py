@@ -14,6 +14,7 @@ import ftfy
 import numpy as np
 from ftfy.badness import is_bad
 
+from bot.articles.abbreviations import ends_short_form
 from bot.articles.boilerplate import article_source
 from bot.articles.letters import SENTENCE_OPENERS
 from bot.i18n import N_, Phrase
@@ -444,8 +445,14 @@ def guess_headline(paragraphs: list[str]) -> str:
 
 
 def first_sentence(paragraph: str) -> str:
-    """The paragraph's first sentence (the whole paragraph when it has one)."""
-    return SENTENCE_END.split(paragraph.strip(), maxsplit=1)[0].strip()
+    """The paragraph's first sentence (the whole paragraph when it has one); a full stop
+    after a short form ends none ("... аэродрома г. Дейр-эз-Зор", "Mr. Smith")."""
+    text = paragraph.strip()
+    for end in SENTENCE_END.finditer(text):
+        mark = end.start() - 1
+        if text[mark] != "." or not ends_short_form(text, 0, mark):
+            return text[: end.start()].strip()
+    return text
 
 
 def trim_headline(sentence: str, limit: int = TRIMMED_HEADLINE) -> str:

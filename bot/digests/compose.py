@@ -489,14 +489,31 @@ def _lead(article: StoredArticle) -> str:
     if clutter is None:
         clutter = encode_spans(clutter_spans(article.title, article.text))
     headline = _said(article.title)
+    heading = ""
     for paragraph in without_clutter(article.text, clutter, photos=True).split("\n"):
         sentence = first_sentence(paragraph)
         if sentence and _said(sentence) == headline:
             # The headline opening the text as a sentence: the lead is the one after it.
             sentence = first_sentence(paragraph.strip()[len(sentence) :])
-        if sentence and not sentence.upper().startswith(("FILE PHOTO", "PHOTO:")):
-            return sentence
-    return article.text[:LEAD_CHARS]
+        if not sentence or sentence.upper().startswith(("FILE PHOTO", "PHOTO:")):
+            continue
+        if _is_heading(sentence):
+            # A section's heading opening the text ("Время выбора") tells a reader nothing:
+            # the story's first sentence after it, if there is one.
+            heading = heading or sentence
+            continue
+        return sentence
+    return heading or article.text[:LEAD_CHARS]
+
+
+# A line of fewer words than this that ends no sentence is a heading, no lead.
+HEADING_WORDS = 5
+
+
+def _is_heading(line: str) -> bool:
+    return len(line.split()) < HEADING_WORDS and not line.rstrip("\"'”’»)").endswith(
+        (".", "!", "?", "…", "؟")
+    )
 
 
 def _said(sentence: str) -> str:

@@ -11,6 +11,7 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, NamedTuple
 
+from bot.articles.abbreviations import ends_short_form
 from bot.articles.boilerplate import clutter_spans, decode_spans, encode_spans, without_clutter
 from bot.articles.letters import CAPITALS, SENTENCE_OPENERS, SMALL
 from bot.questions.abstention import counted_word, counts, coverage, holds_count, is_long
@@ -33,20 +34,6 @@ if TYPE_CHECKING:
 
     from bot.questions.analysis import Query, TermStats
 
-# Words after which a full stop does not end a sentence.
-_ABBREVIATIONS = word_set(
-    """
-    mr mrs ms dr st jr sr gen sen rep gov lt col sgt capt cmdr adm prof rev fr maj pres supt inc
-    corp co ltd llc bros dept univ assn no nos vs etc al approx est fig jan feb mar apr jun jul
-    aug sep sept oct nov dec mon tue tues wed thu thur thurs fri sat sun ft mt ave blvd rd hwy
-    ул гг тыс млн млрд руб долл др пр им св проф акад ген обл
-    mme mlle av bd env cf
-    """
-)
-# ... the longest of them.
-_LONGEST_ABBREVIATION = max(map(len, _ABBREVIATIONS))
-
-
 # The last part of a web address, capitalised as some pages do ("Jobing.Com", "Газете.Ru").
 _DOMAINS = "(?:Com|COM|Net|Org|Ru|RU|Ру|Fr|Info|Online|Io|Uk)"
 # A sentence ends at . ! ? or Arabic's question mark (and closing quotes or brackets) before a
@@ -68,7 +55,6 @@ _GLUED_END = (
 # an article 540 us, not 60 to 80).
 _BOUNDARY = re.compile(f"[.!?؟](?:{_SPACED_END}|{_GLUED_END})")
 _PARAGRAPH = re.compile(r"\n\s*\n|\n(?=\s*[-•*])")
-_LAST_WORD = re.compile(r"([^\W\d_]+)$")
 # Splits as WORD_RE does in text without "_", and faster.
 _PLAIN_WORD = re.compile(r"\w+")
 # ... and so in ASCII text, faster still.
@@ -173,7 +159,7 @@ def _raw_sentences(text: str) -> Iterator[tuple[int, str]]:
         piece = start
         for boundary in _BOUNDARY.finditer(text, start, end):
             dot = boundary.start()
-            if text[dot] == "." and _is_abbreviation(text, start, dot):
+            if text[dot] == "." and ends_short_form(text, start, dot):
                 continue
             after = boundary.end()
             if text[after : after + 1] == '"' and text.count('"', piece, dot) % 2:
@@ -184,18 +170,6 @@ def _raw_sentences(text: str) -> Iterator[tuple[int, str]]:
         yield piece, text[piece:end]
         if gap is not None:
             start = gap.end()
-
-
-def _is_abbreviation(text: str, start: int, dot: int) -> bool:
-    """Whether the full stop at `dot` (in a paragraph starting at `start`) ends a short form."""
-    # A word longer than any short form is none, however long: `re` need try no more starts
-    # (twelve cost 2.3 us a full stop, 33,000 of them in 1,372 articles; seven 1.4).
-    word = _LAST_WORD.search(text, max(start, dot - _LONGEST_ABBREVIATION - 1), dot)
-    if word is None:
-        return False
-    token = word.group(1)
-    # Initials (J. K. Rowling) and dotted acronyms (U.S.) are single letters before the dot.
-    return len(token) == 1 or token.lower() in _ABBREVIATIONS
 
 
 # The cues that choose the answer sentence, in the order of `SentenceWeights` (see there).
