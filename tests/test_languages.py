@@ -353,6 +353,11 @@ async def test_a_question_in_a_language_the_archive_lacks_is_told_so(bot: Harnes
     assert await bot.send("сколько мирных жителей в Ракке?", user_id=READER) == [
         "I found nothing in the archive for that.\nThe archive holds no articles in Russian."
     ]
+    # The language is read in the whole question, its days too ("Алеппо" alone reads as
+    # Bulgarian).
+    assert await bot.send("Алеппо в мае 2016", user_id=READER) == [
+        "I found nothing in the archive for that.\nThe archive holds no articles in Russian."
+    ]
     assert await bot.send("lang:ar", user_id=READER) == [
         "No article matches that with these filters: try fewer of them.\n"
         "The archive holds no articles in Arabic."

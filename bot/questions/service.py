@@ -275,7 +275,9 @@ class QuestionService:
             if not empty_archive and not filters.any and as_of is None:
                 suggestions = tuple(self._retriever.suggest(query))
             if not empty_archive:
-                unheld_lang = self._retriever.unheld_language(dated.text, filters.lang)
+                # (The question's language is read with its days: "Алеппо" alone is no
+                # Russian to the detector, "Алеппо в мае 2016" is.)
+                unheld_lang = self._retriever.unheld_language(parsed.text, filters.lang)
         # Quotes found for deciding, not shown: by article, so that each is found once.
         quotes: dict[int, str] = {}
         together = True
