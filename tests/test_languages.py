@@ -16,6 +16,7 @@ from bot.articles.archive import ImportRecord
 from bot.articles.files import parse_jsonl
 from bot.i18n import LOCALE_DIR, RLM
 from bot.languages import question_languages
+from bot.questions.languages import candidate_languages
 from bot.questions.replies import CLOSEST, NO_ANSWER
 from bot.questions.retrieval import DEFAULT_RANKING, Retriever
 from storage.languages import analyzer, normalize
@@ -214,6 +215,13 @@ async def test_an_arabic_question_without_arabic_only_letters_is_not_read_as_per
     assert "/read_1" in reply and "/read_2" not in reply, reply
     persian = await bot.services.questions.ask("نتيجه اردو روشن نيست")
     assert [hit.article.id for hit in persian.hits] == [2]
+    # "هو" (he) is in wordfreq's Persian list too, from quotations, a hundred times rarer than
+    # in Arabic: "من هو ...؟" (who is ...?) is Arabic, not searched as Persian too, where the
+    # footballer "جو هو" of a Persian story came first in a larger archive.
+    footballer = "جو هو پارک گل پیروزی دورتموند را به ثمر رساند و سون هم دو گل زد."
+    await bot.services.archive.import_records([ImportRecord(text=footballer, title="")])
+    index = bot.services.archive.index
+    assert candidate_languages("من هو رئيس سوريا؟", index) == ["ar"]
 
 
 async def test_who_is_and_what_is_in_one_word_ask_and_are_no_word_of_the_answer(
