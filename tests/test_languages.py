@@ -286,6 +286,34 @@ async def test_a_count_in_words_answers_how_many_and_a_day_of_a_month_does_not(
     assert reply.split("\n")[:2] == [NO_ANSWER, CLOSEST], reply
 
 
+async def test_the_dead_are_counted_in_any_of_the_words_for_them(bot: Harness) -> None:
+    # Written for this test. "Combien de morts ?" is answered by people killed; "сколько
+    # погибло?" by people who died, not by the people a plane seats.
+    texts = {
+        "2016-07-15": "Au moins 84 personnes ont été tuées jeudi soir à Nice par un camion "
+        "lancé sur la foule, selon le parquet.",
+        "2018-02-11": "Самолёт Ан-148 вмещает 80 человек и летает на 4400 км. Связь с бортом "
+        "пропала через несколько минут после взлёта.",
+        "2018-03-26": "При пожаре в торговом центре в Кемерово погибли 64 человека, сообщили "
+        "спасатели.",
+    }
+    # As in any French archive, many stories count their dead ("morts" weighs little).
+    roads = [f"Deux morts dans un accident de la route à Lyon le {n} mai." for n in range(1, 9)]
+    await bot.services.archive.import_records(
+        [
+            *(ImportRecord(text=text, title="", date=day) for day, text in texts.items()),
+            *(ImportRecord(text=text, title="", date="2017-05-01") for text in (*OTHERS, *roads)),
+        ]
+    )
+    for question, answered in (
+        ("combien de morts à Nice ?", True),
+        ("сколько погибло при пожаре в Кемерово?", True),
+        ("сколько погибло на борту Ан-148?", False),
+    ):
+        answers = await bot.services.questions.ask(question)
+        assert answers.answered is answered, (question, answers.hits[0].answer)
+
+
 async def test_a_see_also_link_is_no_word_of_the_article_linking(bot: Harness) -> None:
     # A page links another story between its paragraphs ("Также по теме" and its headline):
     # asked that headline, the story comes first, and the page is not found by it at all.

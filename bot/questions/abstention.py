@@ -8,6 +8,7 @@ that holds the answer, it has them all or nearly. The share is weighted by idf, 
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 
@@ -285,12 +286,39 @@ def counted_word(question: str, lang: str = ENGLISH) -> str | None:
 
 def counts(quote: str, counted: str, lang: str = ENGLISH) -> bool:
     """Whether the quote holds a count of `counted` (an analyzed word of `lang`) within a few
-    words: "up to 100,000 civilians" answers "how many civilians", "two small gaps" does not."""
+    words: "up to 100,000 civilians" answers "how many civilians", "two small gaps" does not.
+    The dead are counted in any of the words news uses for them (`_DEAD`)."""
+    dead, people = _dead(lang)
+    if counted not in dead:
+        dead, people = frozenset({counted}), frozenset()
+    elif not any(_analysed(lang, word) in dead for word in _WORDS.findall(quote)):
+        people = frozenset()  # "80 человек" aboard are no dead
     for match in _COUNT.finditer(quote):
         following = _WORDS.findall(quote, match.end(), match.end() + 60)[:COUNT_REACH]
-        if any(_analysed(lang, word) == counted for word in following):
+        if any(_analysed(lang, word) in dead or word.lower() in people for word in following):
             return True
     return False
+
+
+# The dead, in the words news counts them with in the other languages readers ask "how many"
+# in, and the people they are counted as when the sentence says they died: "combien de morts
+# ?" is answered by "au moins 84 personnes ont été tuées", "сколько погибло?" by "погибли 5
+# человек" (not by "вмещает 80 человек"), "چند کشته" by "۱۲ نفر کشته شدند".
+_DEAD = {
+    "fr": ("mort morts tué tués tuée tuées victime victimes décès", "personne personnes"),
+    "ru": ("погибших погибли погибло погиб убитых убиты жертв жертвы", "человек человека"),
+    "fa": ("کشته کشته‌شدگان قربانی قربانیان", "نفر"),
+}
+
+
+@functools.cache
+def _dead(lang: str) -> tuple[frozenset[str], frozenset[str]]:
+    """`lang`'s words for the dead as its index field has them, and its words for people as
+    written (Russian's "человек" is a stop word)."""
+    if lang not in _DEAD:
+        return frozenset(), frozenset()
+    dead, people = (frozenset(normalize(lang, words).lower().split()) for words in _DEAD[lang])
+    return frozenset(analyse_word(lang, word) for word in dead) - {""}, people
 
 
 # What happened to those counted, in the words news uses for each event (stems): "how many

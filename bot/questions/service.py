@@ -425,7 +425,8 @@ class QuestionService:
             quote = self._quote(query, hit, quotes)
             year = hit.article.published.year
             lang = hit.article.lang
-            if coverage(query, hit.article.title, quote, year=year, lang=lang).missing == 0:
+            found = coverage(query, hit.article.title, quote, year=year, lang=lang)
+            if found.missing == 0 or _counts_the_dead_instead(query, found, quote, lang):
                 return self._first(query, hits, rank, quoted=quoted, highlight=highlight), True
         return hits, False
 
@@ -601,6 +602,21 @@ def _covered(query: Query, article: StoredArticle) -> Coverage:
         article.clutter,
         year=article.published.year,
         lang=article.lang,
+    )
+
+
+def _counts_the_dead_instead(query: Query, found: Coverage, quote: str, lang: str | None) -> bool:
+    """Whether the one word of a "how many" question the quote lacks is what it counts, and
+    the quote counts it in other words: "combien de morts à Nice ?" is answered by "84
+    personnes ont été tuées à Nice" (bot/questions/abstention.py `counts`)."""
+    if query.answer_type is not AnswerType.NUMBER or found.missing != 1:
+        return False
+    code = analysis_of(lang).code
+    counted = counted_word(query.text, code)
+    return (
+        counted is not None
+        and any(t.word in found.absent and counted in t.terms for t in query.terms)
+        and counts(quote, counted, code)
     )
 
 
