@@ -596,6 +596,26 @@ async def test_a_caption_inside_a_paragraph_is_never_quoted(bot: Harness) -> Non
     assert answers.hits and answers.hits[0].article.title.startswith("Kurdish-led")
 
 
+async def test_a_caption_over_a_credit_line_is_never_quoted(bot: Harness) -> None:
+    # Written for this test, laid out as RT's pages are: a caption, then its credit alone.
+    story = (
+        "Куба простилась с Фиделем Кастро\n\n"
+        "Бывший лидер Кубы Фидель Кастро умер 25 ноября 2016 года в Гаване, сообщил его "
+        "брат Рауль по государственному телевидению.\n\n"
+        "Лидер Кубинской революции Фидель Кастро, 21 апреля 1959 года\n\n"
+        "globallookpress.com\n\n"
+        "Прощание с ним продлится девять дней, сообщили власти острова."
+    )
+    await bot.send(story, user_id=EDITOR)
+    answers = await bot.services.questions.ask("когда умер Фидель Кастро?")
+    assert answers.answered
+    assert "25 ноября 2016" in answers.hits[0].answer.sentence
+    [reply] = await bot.send("Фидель Кастро 1959", user_id=READER)
+    assert "1959" not in reply.split("\n")[0] and "globallookpress" not in reply, reply
+    # ... but it is searched: a caption names the story's people.
+    assert (await bot.services.questions.ask("Кастро 1959")).hits
+
+
 async def test_a_related_story_s_box_between_sentences_is_never_quoted(bot: Harness) -> None:
     # Sputnik's pages, flattened: a photo credit that lost its slash, another story's headline
     # in title case, then the sentence that goes on with this story.
