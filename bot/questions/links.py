@@ -62,18 +62,18 @@ _FOREIGN_OF_NOUNS = {
         gouverneur roi reine émir commandant porte-parole fondateur propriétaire pdg directeur
         directrice ambassadeur envoyé successeur adjoint population capitale monnaie langue
         superficie âge femme mari épouse fils fille père mère frère sœur budget siège patron
-        secrétaire""",
+        secrétaire entraîneur sélectionneur""",
     "ru": """президент глава лидер руководитель председатель премьер премьер-министр министр
         мэр губернатор король королева эмир командующий командир представитель пресс-секретарь
         основатель владелец директор посол посланник преемник заместитель население столица
         валюта язык площадь возраст жена муж сын дочь отец мать брат сестра бюджет штаб
-        секретарь генсек""",
+        секретарь генсек тренер наставник""",
     "ar": """رئيس زعيم قائد ملك ملكة وزير وزراء محافظ عمدة سفير مبعوث متحدث ناطق مؤسس
         مالك مدير نائب سكان عاصمة عملة لغة مساحة عمر زوجة زوج ابن ابنة أب أم أخ أخت ميزانية
-        مقر أمين""",
+        مقر أمين مدرب""",
     "fa": """رئیس رهبر فرمانده پادشاه ملکه وزیر استاندار شهردار سفیر فرستاده سخنگو
         بنیانگذار مالک مدیر معاون جمعیت پایتخت زبان مساحت سن همسر پسر دختر پدر مادر برادر
-        خواهر بودجه مقر دبیر""",
+        خواهر بودجه مقر دبیر سرمربی مربی""",
 }
 # French writes "X of Y" with "de" (and its forms), the article after it left out.
 _FRENCH_OF = frozenset({"de", "du", "des", "d"})
