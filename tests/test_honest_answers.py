@@ -431,8 +431,8 @@ def test_a_months_name_is_a_date_only_where_it_is_one() -> None:
         ("دیروز حلب", "2026-11-24"),
     ):
         assert str(find_dates(question, asked).days) == days, question
-    # A rover, and Arabic's "the first day of the war", name no days.
-    for question in ("Mars 2020 rover", "اليوم الأول من الحرب"):
+    # A rover, Arabic's "the first day of the war" and German's "hier" (here) name no days.
+    for question in ("Mars 2020 rover", "اليوم الأول من الحرب", "Was passiert hier in Berlin?"):
         assert find_dates(question, asked).days is None, question
 
 

@@ -13,6 +13,8 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
+from bot.questions.lexicon import frequency
+
 _MONTHS = {
     name: number
     for number in range(1, 13)
@@ -41,6 +43,9 @@ for _number, _names in enumerate(_OTHER_MONTHS, start=1):
 # French months are words of their own in lower case only: "Mars 2020" is a rover, "Mai" a
 # name; "mars 2020" and "en mai 2016" are months.
 _LOWER_ONLY = frozenset({"mars", "mai"})
+# How much more often (Zipf: 2 is a hundred times) German writes a word than French for a
+# question holding it to be German.
+FAR_MORE = 2.0
 
 
 def _month_pattern() -> str:
@@ -151,11 +156,24 @@ def find_dates(question: str, asked_on: dt.date) -> DatedQuestion:
         if match is None:
             continue
         days = _days(match, asked_on)
-        if days is None:
+        if days is None or _german_here(match, question):
             continue
         rest = f"{question[: match.start()]} {question[match.end() :]}"
         return DatedQuestion(" ".join(rest.split()), days)
     return DatedQuestion(question, None)
+
+
+def _german_here(match: re.Match[str], question: str) -> bool:
+    """Whether French "hier" (yesterday) is German "hier" (here): the question holds another
+    word German writes far more often than French ("Was passiert hier in Berlin?"). Short
+    questions are too often misread by a language detector for it to decide ("Idleb hier")."""
+    if match.group().lower() != "hier":
+        return False
+    words = re.findall(r"[^\W\d_]+", question.lower())
+    return any(
+        word != "hier" and frequency(word, "de") - frequency(word, "fr") >= FAR_MORE
+        for word in words
+    )
 
 
 def find_year(question: str) -> DatedQuestion:
