@@ -912,6 +912,34 @@ def test_a_persian_name_finds_its_other_spelling_with_a_vowel_letter() -> None:
     assert 4 not in [s.article_id for s in retriever.search(query, as_of=None)]
 
 
+def test_a_persian_word_glued_to_its_preposition_is_searched_as_the_two() -> None:
+    # "دربهترین" is "در بهترین" (in the best) without its space: the archive holds "best",
+    # not the glued pair, which was searched alone and found nothing. No such pair: a word
+    # whose stem the archive holds ("برنامهها", programmes, not "بر نامهها": on letters), a
+    # slip of a known word ("ازدوج" for "ازدواج", marriage, not "از دوج": of Dodge).
+    retriever = _retriever_over(
+        "fa",
+        [
+            "او بهترین بازیکن فصل شد و جایزه گرفت.",
+            "بهترین فیلم سال جایزه گرفت.",
+            "قیمت نان در بازار تهران دوباره بالا رفت.",
+            "برنامه تلویزیون عوض شد.",
+            "نامهها به دست او رسید.",
+            "خودروی دوج در نمایشگاه بود.",
+            "مراسم ازدواج او دیروز برگزار شد.",
+            "آمار ازدواج کاهش یافت.",
+            *(f"باران در روز {n} هفته در شهر بارید." for n in range(4)),
+        ],
+    )
+    query = retriever.analyze("دربهترین بازیکن", lang="fa")
+    assert [t.word for t in query.terms] == ["بهترين", "بازيكن"]
+    assert [s.article_id for s in retriever.search(query, as_of=None)][:1] == [1]
+    query = retriever.analyze("برنامهها", lang="fa")
+    assert [t.word for t in query.terms] == ["برنامهها"]
+    query = retriever.analyze("ازدوج", lang="fa")
+    assert [[v.term for v in t.variants] for t in query.terms] == [["ازدواج"]]
+
+
 def test_a_french_verb_in_ion_finds_its_noun_and_the_noun_the_verb() -> None:
     # Snowball keeps "-ion" in the verb's stem ("démissionner": "demission") and cuts it from
     # the noun's ("démission": "demiss"): each finds the other at half weight.

@@ -488,6 +488,30 @@ def _ion_forms(variants: tuple[Variant, ...], stats: LanguageStats) -> tuple[Var
     return (*variants, Variant(other, VARIANT_WEIGHT * variants[0].weight))
 
 
+# The Persian prepositions, conjunction and verb prefixes writers glue to the next word as
+# often as they leave a space or a ZWNJ ("دربهترین" for "در بهترین", in the best): spelled
+# as `normalize` leaves them.
+_GLUED_PREFIXES = tuple(normalize("fa", "نمی در به از با بر که می").split())
+
+
+def _unglued(word: str, term: str, stats: LanguageStats) -> tuple[str, str] | None:
+    """The Persian word as a preposition (or verb prefix) and the word glued to it, when the
+    articles hold neither the word nor its stem and hold the rest ("دربهترين": "در",
+    "بهترين"); None when it is no such pair. The rest must be three letters or more."""
+    if stats.doc_freq(term) > 0 or stats.doc_freq(persian_stem(term)) > 0:
+        return None
+    best: tuple[int, tuple[str, str]] | None = None
+    for prefix in _GLUED_PREFIXES:
+        rest = word[len(prefix) :]
+        if not word.startswith(prefix) or len(rest) < 3:
+            continue
+        rest_term = analyse_word("fa", rest)
+        df = stats.doc_freq(rest_term) if rest_term else 0
+        if df > 0 and (best is None or df > best[0]):
+            best = (df, (prefix, rest))
+    return None if best is None else best[1]
+
+
 def _asks(lang: str, question: str) -> bool:
     """Whether the question's question words ask: it opens with one or ends with "?"."""
     if question.rstrip().endswith(("?", "؟")):
@@ -511,8 +535,10 @@ def analyse_in(
     asks = QUESTION_WORDS.get(lang, frozenset()) if _asks(lang, question) else frozenset()
     copulas = _COPULAS.get(lang, frozenset())
     after_asking = False
-    for match in tokenize(normalize(lang, question)):
-        word = match.group().lower()
+    words = [match.group().lower() for match in tokenize(normalize(lang, question))]
+    words.reverse()
+    while words:
+        word = words.pop()
         copula = after_asking and word in copulas
         after_asking = word in asks
         if after_asking or copula:
@@ -522,6 +548,16 @@ def analyse_in(
             continue
         seen.add(term)
         variants = _variants(lang, word, term, stats, correct and lang != OTHER)
+        # An unknown Persian word that is no slip of a known one: perhaps two words written
+        # without the space between them (searched as the two).
+        if (
+            correct
+            and lang == "fa"
+            and variants == (Variant(term, 1.0),)
+            and (parts := _unglued(word, term, stats)) is not None
+        ):
+            words.extend(reversed(parts))
+            continue
         if correct:
             # Only in the likeliest language, as corrections: an Arabic question is searched
             # in the Persian fields too, where more forms of its words would outrank it.

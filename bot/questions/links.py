@@ -56,24 +56,25 @@ _OF_NOUNS = frozenset(
 
 # The same nouns in the other languages the bot replies in, and Persian, as typed before what
 # they are of: "président de la Syrie", "президент Сирии", "رئيس سوريا", "رئیس جمهور ایران".
-# Not Arabic and Persian "emir": Amir is a first name ("امیر غفور مصدوم شد").
+# Not Arabic and Persian "emir": Amir is a first name ("امیر غفور مصدوم شد"); nor a team's
+# coach, whom news names by "this team" ("به عنوان سرمربی جدید این تیم").
 _FOREIGN_OF_NOUNS = {
     "fr": """président présidente chef dirigeant dirigeante leader premier ministre maire
         gouverneur roi reine émir commandant porte-parole fondateur propriétaire pdg directeur
         directrice ambassadeur envoyé successeur adjoint population capitale monnaie langue
         superficie âge femme mari épouse fils fille père mère frère sœur budget siège patron
-        secrétaire entraîneur sélectionneur""",
+        secrétaire""",
     "ru": """президент глава лидер руководитель председатель премьер премьер-министр министр
         мэр губернатор король королева эмир командующий командир представитель пресс-секретарь
         основатель владелец директор посол посланник преемник заместитель население столица
         валюта язык площадь возраст жена муж сын дочь отец мать брат сестра бюджет штаб
-        секретарь генсек тренер наставник""",
+        секретарь генсек""",
     "ar": """رئيس زعيم قائد ملك ملكة وزير وزراء محافظ عمدة سفير مبعوث متحدث ناطق مؤسس
         مالك مدير نائب سكان عاصمة عملة لغة مساحة عمر زوجة زوج ابن ابنة أب أم أخ أخت ميزانية
-        مقر أمين مدرب""",
+        مقر أمين""",
     "fa": """رئیس رهبر فرمانده پادشاه ملکه وزیر استاندار شهردار سفیر فرستاده سخنگو
         بنیانگذار مالک مدیر معاون جمعیت پایتخت زبان مساحت سن همسر پسر دختر پدر مادر برادر
-        خواهر بودجه مقر دبیر سرمربی مربی""",
+        خواهر بودجه مقر دبیر""",
 }
 # French writes "X of Y" with "de" (and its forms), the article after it left out.
 _FRENCH_OF = frozenset({"de", "du", "des", "d"})
