@@ -53,6 +53,9 @@ def newsbot(settings: Settings, *args: str, crash_at: str = "", stdin: str = "")
     )
     if crash_at:
         assert done.returncode == EXIT_STATUS, (crash_at, done.returncode, done.stderr[-2000:])
+    elif done.returncode:
+        # Shown with the failing test: why the command failed (it failed twice under load 10).
+        print(f"newsbot {' '.join(args)}: exit {done.returncode}\n{done.stderr[-4000:]}")
     return done.returncode
 
 
