@@ -1555,6 +1555,20 @@ async def test_when_is_answered_by_a_quote_naming_a_time(bot: Harness) -> None:
     assert "<b>recaptured</b> from the extremist group in March" in reply.split("\n")[0], reply
 
 
+async def test_a_day_of_a_month_is_no_count(bot: Harness) -> None:
+    # Once quoted for its "May 25 from Raqqa", read as a count of Raqqa.
+    escape = (
+        "date 2016-05-26\nFamilies flee Raqqa\n\nFamilies fled on May 25 from Raqqa under air "
+        "strikes, a monitor said."
+    )
+    counted = escape.replace("Families fled", "Some 3,000 people fled")
+    reply = await _no_answer_until(bot, "how many people fled Raqqa?", escape, counted)
+    assert reply.startswith("“Some 3,000 <b>people</b> <b>fled</b>"), reply
+    for day in ("on May 25 while", "on 21 August the", "since Aug. 21 when"):
+        assert not holds_count(day), day
+    assert holds_count("marched 5 miles") and holds_count("killed 25 people in March")
+
+
 async def test_an_x_of_y_question_no_article_of_the_page_answers_looks_further(
     bot: Harness,
 ) -> None:

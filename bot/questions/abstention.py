@@ -9,6 +9,7 @@ that holds the answer, it has them all or nearly. The share is weighted by idf, 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from bot.articles.boilerplate import without_clutter
@@ -247,10 +248,34 @@ _COUNTED = re.compile(r"\bhow (?:many|much) (?:more )?(\w+)", re.IGNORECASE)
 COUNT_REACH = 3
 
 
+# A month's name just before or after a number makes it a day ("on May 25", "21 August"),
+# in English as news writes it; the other languages' are in _COUNT_WORDS.
+_MONTHS = (
+    r"(?:january|february|march|april|may|june|july|august|september|october|november|"
+    r"december|jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec)"
+)
+_MONTH_BEFORE = re.compile(rf"(?:^|\W){_MONTHS}\.? $", re.IGNORECASE)
+_MONTH_AFTER = re.compile(rf" {_MONTHS}\b", re.IGNORECASE)
+# "September " and "Sept. " are the longest names before a day.
+_MONTH_CHARS = len(" september ")
+
+
+def _counts_in(text: str) -> Iterator[re.Match[str]]:
+    """The counts of a text, days of a month left out."""
+    for match in _COUNT.finditer(text):
+        start, end = match.span()
+        if text[start].isdigit() and (
+            _MONTH_BEFORE.search(text, max(start - _MONTH_CHARS, 0), start)
+            or _MONTH_AFTER.match(text, end)
+        ):
+            continue
+        yield match
+
+
 def holds_count(quote: str) -> bool:
     """Whether a quote can answer "how many": it holds a count, in figures or in words (a
     sentence with none answers another question, however many of its words it shares)."""
-    return _COUNT.search(quote) is not None
+    return next(_counts_in(quote), None) is not None
 
 
 # ... in the other languages readers ask in, where the word counted keeps its stem after a
@@ -277,7 +302,7 @@ def counted_word(question: str, lang: str = ENGLISH) -> str | None:
 def counts(quote: str, counted: str, lang: str = ENGLISH) -> bool:
     """Whether the quote holds a count of `counted` (an analyzed word of `lang`) within a few
     words: "up to 100,000 civilians" answers "how many civilians", "two small gaps" does not."""
-    for match in _COUNT.finditer(quote):
+    for match in _counts_in(quote):
         following = _WORDS.findall(quote, match.end(), match.end() + 60)[:COUNT_REACH]
         if any(_analysed(lang, word) == counted for word in following):
             return True
