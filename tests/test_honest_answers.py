@@ -1555,6 +1555,28 @@ async def test_when_is_answered_by_a_quote_naming_a_time(bot: Harness) -> None:
     assert "<b>recaptured</b> from the extremist group in March" in reply.split("\n")[0], reply
 
 
+async def test_how_many_is_not_answered_by_the_count_of_another_event(bot: Harness) -> None:
+    await load_sample(bot)
+    # Once "Ten Syrian civilians were killed ... on tents for displaced people who fled ...":
+    # the count is of the killed, those who fled are not counted.
+    [reply] = await bot.send("how many people fled Raqqa?", user_id=READER)
+    assert reply.split("\n")[:2] == [NO_ANSWER, CLOSEST], reply
+
+
+async def test_how_many_is_answered_by_a_count_next_to_its_event(bot: Harness) -> None:
+    tents = (
+        "date 2017-06-07\nStrikes kill ten civilians in Raqqa camp\n\nTen civilians were killed on "
+        "Wednesday in air strikes on the tents of displaced people who fled Raqqa, a monitor "
+        "said."
+    )
+    fled = (
+        "date 2017-06-20\nThousands leave Raqqa as battle nears\n\nSome 30,000 people have fled "
+        "Raqqa since the start of June, the United Nations said on Tuesday."
+    )
+    reply = await _no_answer_until(bot, "how many people fled Raqqa?", tents, fled)
+    assert reply.startswith("“Some 30,000 <b>people</b> have <b>fled</b> <b>Raqqa</b>"), reply
+
+
 async def test_a_day_of_a_month_is_no_count(bot: Harness) -> None:
     # Once quoted for its "May 25 from Raqqa", read as a count of Raqqa.
     escape = (

@@ -8,6 +8,7 @@ that holds the answer, it has them all or nearly. The share is weighted by idf, 
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -320,11 +321,16 @@ _EVENTS = (
     frozenset({"abduct", "kidnap", "hostag"}),
     frozenset({"execut", "behead"}),
 )
+_EVENT_WORDS = frozenset().union(*_EVENTS)
+# How far from a count (in words, either side) the word of its event is: "Ten Syrian civilians
+# were killed", "the death toll rose to 61", "killing at least 87 civilians".
+EVENT_REACH = 8
 
 
 def holds_the_event(query: Query, texts: tuple[str, ...]) -> bool:
-    """Whether the texts (a quote and its headline) name each event a chat question counts
-    (killed, wounded, fled...), in any of its words; a question naming none asks no event."""
+    """Whether the texts (a quote and its headline) count each event a chat question counts
+    (killed, wounded, fled...), named in any of its words next to a count; a question naming
+    none asks no event."""
     if is_long(query):
         return True
     asked = [
@@ -334,8 +340,30 @@ def holds_the_event(query: Query, texts: tuple[str, ...]) -> bool:
     ]
     if not asked:
         return True
-    held = set(stems([word for text in texts for word in _WORDS.findall(text.lower())]))
-    return all(group & held for group in asked)
+    return all(any(_counts_the_event(text, group) for text in texts) for group in asked)
+
+
+def _counts_the_event(text: str, group: frozenset[str]) -> bool:
+    """Whether a count of the text is of the event `group`: the event word nearest to it,
+    within EVENT_REACH words either side, is one of the group's. "Ten Syrian civilians were
+    killed ... in airstrikes ... on tents for displaced people who fled" counts the killed,
+    not those who fled; so does "Airstrikes Kill 120 Daesh Terrorists Fleeing From Raqqa"."""
+    spans = [match.span() for match in _WORDS.finditer(text)]
+    words = stems([text[start:end].lower() for start, end in spans])
+    starts = [start for start, _ in spans]
+    for match in _counts_in(text):
+        at = bisect.bisect_left(starts, match.start())
+        nearest = None
+        for distance in range(1, EVENT_REACH + 1):
+            for place in (at - distance, at + distance):
+                if 0 <= place < len(words) and words[place] in _EVENT_WORDS:
+                    nearest = words[place]
+                    break
+            if nearest is not None:
+                break
+        if nearest in group:
+            return True
+    return False
 
 
 def _analysed(lang: str, word: str) -> str:
