@@ -1555,6 +1555,20 @@ async def test_when_is_answered_by_a_quote_naming_a_time(bot: Harness) -> None:
     assert "<b>recaptured</b> from the extremist group in March" in reply.split("\n")[0], reply
 
 
+async def test_who_when_where_and_how_many_need_nearly_all_their_words(bot: Harness) -> None:
+    await load_sample(bot)
+    # Each once quoted from an article holding two thirds of the question's weight without
+    # its event: "take" (a 2015 air raid on the ISIS stronghold) and "airport" (a strike on
+    # a base in the Golan).
+    for question in ("when did ISIS take Raqqa?", "when did Israel strike Damascus airport?"):
+        [reply] = await bot.send(question, user_id=READER)
+        assert reply.split("\n")[:2] == [NO_ANSWER, CLOSEST], (question, reply)
+        assert not (await bot.services.questions.ask(question, with_answers=0)).answered
+    # The seed answers its own "when", every word held.
+    [reply] = await bot.send("when did US-backed forces breach the Raqqa wall?", user_id=READER)
+    assert reply.startswith("“<b>US</b>-<b>backed</b> <b>forces</b>"), reply
+
+
 async def test_how_many_is_not_answered_by_the_count_of_another_event(bot: Harness) -> None:
     await load_sample(bot)
     # Once "Ten Syrian civilians were killed ... on tents for displaced people who fled ...":

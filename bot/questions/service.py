@@ -21,6 +21,7 @@ from bot.questions.abstention import (
     holds_count,
     holds_the_event,
     is_long,
+    share_needed,
 )
 from bot.questions.analysis import AnswerType, Query, stem, typed_names
 from bot.questions.dates import DatedQuestion, DateRange, find_dates, find_year
@@ -291,7 +292,8 @@ class QuestionService:
                 hits, covered = self._answering_first(
                     query, hits, covered, quoted=quoted, highlight=highlights
                 )
-        answered = not listing and not unheld and covered is not None and answers(covered)
+        needed = share_needed(query)
+        answered = not listing and not unheld and covered is not None and answers(covered, needed)
         if (
             not answered
             and covered is not None
@@ -311,6 +313,10 @@ class QuestionService:
                 quoted=quoted,
                 highlight=highlights,
             )
+            # At the share by length: an X the page's first article holds apart from its Y
+            # counts as missing, a fact asked may be missing none ("Who became the new prime
+            # minister of the United Kingdom this week?": "...the United Kingdom's latest prime
+            # minister").
             answered = answers(covered)
         # "sarin attack yesterday": no article of that day matches (they would come first),
         # and one of another day answers another question.
