@@ -313,10 +313,10 @@ class QuestionService:
                 quoted=quoted,
                 highlight=highlights,
             )
-            # At the share by length: an X the page's first article holds apart from its Y
-            # counts as missing, a fact asked may be missing none ("Who became the new prime
-            # minister of the United Kingdom this week?": "...the United Kingdom's latest prime
-            # minister").
+            # At the share by length, not a fact's (`share_needed`): an X held apart from its Y
+            # counts as missing, though the quote may hold them together ("Who became the new
+            # prime minister of the United Kingdom this week?" holds 0.76, "minister" missing,
+            # and quotes "Rishi Sunak is the United Kingdom's latest prime minister").
             answered = answers(covered)
         # "sarin attack yesterday": no article of that day matches (they would come first),
         # and one of another day answers another question.
