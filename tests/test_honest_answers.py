@@ -1569,6 +1569,17 @@ async def test_who_when_where_and_how_many_need_nearly_all_their_words(bot: Harn
     assert reply.startswith("“<b>US</b>-<b>backed</b> <b>forces</b>"), reply
 
 
+async def test_a_fact_of_a_name_typed_is_quoted_where_the_name_is(bot: Harness) -> None:
+    await load_sample(bot)
+    # Once "Russian air strikes killed at least 14 civilians ... near ... Al Mayadeen", its
+    # story naming Baghdadi further down.
+    [reply] = await bot.send("where was Abu Bakr al-Baghdadi killed?", user_id=READER)
+    assert reply.split("\n")[:2] == [NO_ANSWER, CLOSEST], reply
+    # A quote naming the names typed still answers.
+    [reply] = await bot.send("who is Syria's foreign minister?", user_id=READER)
+    assert "<b>Syrian</b> <b>Foreign</b> <b>Minister</b> Walid al-Muallem" in reply, reply
+
+
 async def test_how_many_is_not_answered_by_the_count_of_another_event(bot: Harness) -> None:
     await load_sample(bot)
     # Once "Ten Syrian civilians were killed ... on tents for displaced people who fled ...":

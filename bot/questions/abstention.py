@@ -204,12 +204,15 @@ def is_long(query: Query) -> bool:
     return len({term.word for term in query.terms}) > LONG_QUESTION_WORDS
 
 
+def asks_a_fact(query: Query) -> bool:
+    """Whether the query is a chat question asking who, when, where or how many."""
+    return not is_long(query) and _ASKS_FACT.match(query.text) is not None
+
+
 def share_needed(query: Query) -> float | None:
     """The share an article must hold to answer `query` whatever its length (`answers`), or
     None for the share by its length."""
-    if not is_long(query) and _ASKS_FACT.match(query.text) is not None:
-        return FACT_ANSWERED_SHARE
-    return None
+    return FACT_ANSWERED_SHARE if asks_a_fact(query) else None
 
 
 def answers(found: Coverage, threshold: float | None = None) -> bool:
