@@ -1621,6 +1621,67 @@ async def test_when_is_answered_by_a_quote_naming_a_time(bot: Harness) -> None:
     assert "<b>recaptured</b> from the extremist group in March" in reply.split("\n")[0], reply
 
 
+async def test_who_when_where_and_how_many_need_nearly_all_their_words(bot: Harness) -> None:
+    await load_sample(bot)
+    # Each once quoted from an article holding two thirds of the question's weight without
+    # its event: "take" (a 2015 air raid on the ISIS stronghold) and "airport" (a strike on
+    # a base in the Golan).
+    for question in ("when did ISIS take Raqqa?", "when did Israel strike Damascus airport?"):
+        [reply] = await bot.send(question, user_id=READER)
+        assert reply.split("\n")[:2] == [NO_ANSWER, CLOSEST], (question, reply)
+        assert not (await bot.services.questions.ask(question, with_answers=0)).answered
+    # The seed answers its own "when", every word held.
+    [reply] = await bot.send("when did US-backed forces breach the Raqqa wall?", user_id=READER)
+    assert reply.startswith("“<b>US</b>-<b>backed</b> <b>forces</b>"), reply
+
+
+async def test_a_fact_of_a_name_typed_is_quoted_where_the_name_is(bot: Harness) -> None:
+    await load_sample(bot)
+    # Once "Russian air strikes killed at least 14 civilians ... near ... Al Mayadeen", its
+    # story naming Baghdadi further down.
+    [reply] = await bot.send("where was Abu Bakr al-Baghdadi killed?", user_id=READER)
+    assert reply.split("\n")[:2] == [NO_ANSWER, CLOSEST], reply
+    # A quote naming the names typed still answers.
+    [reply] = await bot.send("who is Syria's foreign minister?", user_id=READER)
+    assert "<b>Syrian</b> <b>Foreign</b> <b>Minister</b> Walid al-Muallem" in reply, reply
+
+
+async def test_how_many_is_not_answered_by_the_count_of_another_event(bot: Harness) -> None:
+    await load_sample(bot)
+    # Once "Ten Syrian civilians were killed ... on tents for displaced people who fled ...":
+    # the count is of the killed, those who fled are not counted.
+    [reply] = await bot.send("how many people fled Raqqa?", user_id=READER)
+    assert reply.split("\n")[:2] == [NO_ANSWER, CLOSEST], reply
+
+
+async def test_how_many_is_answered_by_a_count_next_to_its_event(bot: Harness) -> None:
+    tents = (
+        "date 2017-06-07\nStrikes kill ten civilians in Raqqa camp\n\nTen civilians were killed on "
+        "Wednesday in air strikes on the tents of displaced people who fled Raqqa, a monitor "
+        "said."
+    )
+    fled = (
+        "date 2017-06-20\nThousands leave Raqqa as battle nears\n\nSome 30,000 people have fled "
+        "Raqqa since the start of June, the United Nations said on Tuesday."
+    )
+    reply = await _no_answer_until(bot, "how many people fled Raqqa?", tents, fled)
+    assert reply.startswith("“Some 30,000 <b>people</b> have <b>fled</b> <b>Raqqa</b>"), reply
+
+
+async def test_a_day_of_a_month_is_no_count(bot: Harness) -> None:
+    # Once quoted for its "May 25 from Raqqa", read as a count of Raqqa.
+    escape = (
+        "date 2016-05-26\nFamilies flee Raqqa\n\nFamilies fled on May 25 from Raqqa under air "
+        "strikes, a monitor said."
+    )
+    counted = escape.replace("Families fled", "Some 3,000 people fled")
+    reply = await _no_answer_until(bot, "how many people fled Raqqa?", escape, counted)
+    assert reply.startswith("“Some 3,000 <b>people</b> <b>fled</b>"), reply
+    for day in ("on May 25 while", "on 21 August the", "since Aug. 21 when"):
+        assert not holds_count(day), day
+    assert holds_count("marched 5 miles") and holds_count("killed 25 people in March")
+
+
 async def test_an_x_of_y_question_no_article_of_the_page_answers_looks_further(
     bot: Harness,
 ) -> None:
