@@ -53,9 +53,14 @@ async def test_subscribe_list_and_unsubscribe(bot: Harness) -> None:
     assert await bot.send("/subscriptions", user_id=READER) == [
         "This chat's digests:\n1. 08:00 UTC — everything\n2. 07:30 UTC — raqqa dam"
     ]
-    assert await bot.send("/subscribe 25:00", user_id=READER) == [
-        "“25:00” is not a time of day.\nUsage: /subscribe [time] [topic words], for example "
-        "/subscribe 08:00, /subscribe 8am or /subscribe 7:30pm syria raqqa"
+    # A signed number is a time mistyped, not the topic "-1".
+    for wrong in ("25:00", "-1", "+3", "-8am"):
+        assert await bot.send(f"/subscribe {wrong}", user_id=READER) == [
+            f"“{wrong}” is not a time of day.\nUsage: /subscribe [time] [topic words], for "
+            "example /subscribe 08:00, /subscribe 8am or /subscribe 7:30pm syria raqqa"
+        ], wrong
+    assert await bot.send("/subscriptions", user_id=READER) == [
+        "This chat's digests:\n1. 08:00 UTC — everything\n2. 07:30 UTC — raqqa dam"
     ]
     assert await bot.send("/unsubscribe 1", user_id=READER) == ["Removed 1 digest."]
     assert await bot.send("/subscriptions", user_id=READER) == [
