@@ -443,6 +443,26 @@ async def test_a_copy_whose_likeliest_match_is_deleted_meanwhile_finds_another(
     assert assigned.story_id == 1 and assigned.matched_id in {1, 2, 3} - set(deleted)
 
 
+async def test_trend_of_a_stop_word_read_as_another_language_is_refused(bot: Harness) -> None:
+    # English read as Nigerian Pidgin (py3langid does so with short texts): "the" alone is read
+    # in the fields of languages without stop words, and /trend drew every article holding it.
+    await import_copies(bot)
+    pidgin = "The new reading rooms for the city were approved on Friday."
+    report = await bot.services.archive.import_records(
+        [ImportRecord(pidgin, title="", lang="pcm", date="2017-07-06")]
+    )
+    assert report.added == 1
+    for words in ("the", "The", "a"):
+        assert await bot.send(f"/trend {words}", user_id=READER) == [
+            f"“{words}” holds no word to look for: topic words are words an article would use, "
+            "for example syria raqqa."
+        ], words
+    # A stop word typed as a name still counts ("the US": the seed's US-backed forces).
+    before = len(bot.fake.sent)
+    await bot.app.process_update(bot.updates.message("/trend the US", user_id=READER))
+    assert [m.method for m in bot.fake.sent[before:]] == ["sendPhoto"]
+
+
 def test_trend_command_line_writes_a_png(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -462,6 +482,12 @@ def test_trend_command_line_writes_a_png(
     assert not (tmp_path / "none.png").exists()
     assert main(["trend", "of  and", "--out", str(tmp_path / "none.png")]) == 2
     assert capsys.readouterr().err == "newsbot trend: “of and” holds no word to look for\n"
+    pidgin = tmp_path / "pidgin.jsonl"
+    pidgin.write_text('{"text": "The reading rooms were approved.", "lang": "pcm"}\n')
+    assert main(["import", "--quiet", str(pidgin)]) == 0
+    capsys.readouterr()
+    assert main(["trend", "the", "--out", str(tmp_path / "none.png")]) == 2
+    assert capsys.readouterr().err == "newsbot trend: “the” holds no word to look for\n"
     assert not (tmp_path / "none.png").exists()
     # No words: the usage, not "Nothing in the archive matches “”".
     assert main(["trend", " ", "--out", str(tmp_path / "none.png")]) == 2

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from bot.articles.fields import one_line
 from bot.i18n import N_, Texts
-from bot.questions.analysis import STOP_WORDS, WORD_RE, typed_as_name
+from bot.questions.analysis import meaningful_words
 from bot.render import escape
 
 # More topic words than this is a text, not a topic: an article is on a topic only when it
@@ -65,22 +65,12 @@ def topic_problem(words: Sequence[str], terms: Callable[[str], set[str]]) -> Top
     if clock := next((word for word in words if _CLOCK_TIME.match(word)), None):
         return TimeAsTopic(clock)
     typed = " ".join(words)
-    if terms(" ".join(_meaningful(typed))):
+    if terms(" ".join(meaningful_words(typed))):
         return None
     shown = one_line(typed) or "?"
     if len(shown) > _SHOWN_CHARS:
         shown = shown[: _SHOWN_CHARS - 1] + "…"
     return NoTopicWords(shown)
-
-
-def _meaningful(typed: str) -> list[str]:
-    """The typed words that are not stop words, as a question's are read: a stop word typed
-    in capitals ("US", "WHO") is a name, unless every word is in capitals."""
-    return [
-        word
-        for word in (match.group() for match in WORD_RE.finditer(typed))
-        if word.lower() not in STOP_WORDS or typed_as_name(word, typed)
-    ]
 
 
 def topic_problem_line(problem: TopicProblem, texts: Texts, *, on_demand: bool = False) -> str:

@@ -777,6 +777,17 @@ def typed_as_name(word: str, text: str) -> bool:
     return _ACRONYM.fullmatch(word) is not None and text != text.upper()
 
 
+def meaningful_words(typed: str) -> list[str]:
+    """The typed words that are not stop words, as a question's are read: a stop word typed
+    in capitals ("US", "WHO") is a name, unless every word is in capitals. None: the words
+    hold nothing to look for, whichever language they seem to be in ("the" alone is not)."""
+    return [
+        word
+        for word in (match.group() for match in WORD_RE.finditer(typed))
+        if word.lower() not in STOP_WORDS or typed_as_name(word, typed)
+    ]
+
+
 def analyze(question: str, stats: TermStats) -> Query:
     """Turn a question into the query terms that count, with spelling variants from `stats`."""
     num_docs = max(stats.num_docs(), 1)

@@ -22,7 +22,7 @@ from bot.questions.abstention import (
     holds_the_event,
     is_long,
 )
-from bot.questions.analysis import AnswerType, Query, stem, typed_names
+from bot.questions.analysis import AnswerType, Query, meaningful_words, stem, typed_names
 from bot.questions.dates import DatedQuestion, DateRange, find_dates, find_year
 from bot.questions.filters import FilterProblem, Filters, parse, phrase_in
 from bot.questions.languages import asks_for_news, news_subject
@@ -430,7 +430,11 @@ class QuestionService:
     def word_forms(self, words: str) -> list[tuple[str, tuple[str, ...]]]:
         """Each of the words that counts, with its language and the index terms any of which
         will do: its other spellings in the archive, as a question takes them (Raqqa, Raqa,
-        Rakka), so that /trend counts what a question finds. Stop words drop out."""
+        Rakka), so that /trend counts what a question finds. Stop words drop out; none at all
+        when every word is one, though the words read as another language ("the": a chart of
+        every article holding it), as a digest's topic words are refused."""
+        if not meaningful_words(words):
+            return []
         query = self._retriever.analyze(_cleaned(words))
         return [(term.lang, tuple(sorted(term.terms))) for term in query.terms]
 
