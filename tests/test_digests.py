@@ -318,6 +318,25 @@ async def test_topic_words_no_article_could_be_on_are_refused(bot: Harness) -> N
     ]
 
 
+async def test_a_stop_word_typed_as_a_name_matches_the_name_not_the_word(bot: Harness) -> None:
+    # "the US" matched every article holding the pronoun "us" ("the convoy never reached us").
+    records = [
+        ("US troops reach Manbij", "US troops reached the town on Monday, officials said."),
+        ("Aid workers speak out", "The convoy never reached us, an aid worker told reporters."),
+        ("Embassy statement", "The U.S. embassy said it was watching the town closely."),
+    ]
+    await bot.services.archive.import_records(
+        [ImportRecord(text=text, title=title, date="2026-11-24") for title, text in records]
+    )
+    # Written with full stops ("U.S.") it is the name too.
+    assert await bot.send("/digest the US", user_id=READER) == [
+        "<b>Digest</b> · 2 new articles on the US (of 3 in the last 24 hours), most relevant "
+        "first\n\n<b>US troops reach Manbij</b>\n2026-11-24 · /read_1\nUS troops reached the "
+        "town on Monday, officials said.\n\n<b>Embassy statement</b>\n2026-11-24 · /read_3\n"
+        "The U.S. embassy said it was watching the town closely."
+    ]
+
+
 async def test_a_channel_subscribes_by_posting_the_command(bot: Harness) -> None:
     channel = -100888
     update = bot.updates.channel_post("/subscribe 06:30 dam", chat_id=channel, title="Our channel")
