@@ -75,6 +75,7 @@ FILE_REPLIES = {
     "at the size limit": "That text is too long to be one article (20,971,520 characters; "
     "the limit is 200,000).",
     "binary with .txt": "That file is binary, not text.",
+    "binary without a NUL": "That file is binary, not text.",
     "invalid UTF-8": "That file is not valid UTF-8 text (bad byte at position 9).",
     "empty file": "That doesn't look like an article: there is no text to keep.",
     "HTML that breaks Telegram": "Saved #1: "

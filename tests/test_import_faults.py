@@ -109,18 +109,21 @@ def test_the_import_command_counts_stored_duplicates_and_refused(
         "Short.", encoding="utf-8"
     )
     (folder / "binary.html").write_bytes(b"\x00\x01\x02" * 10)
+    # A photo renamed, with no NUL near its start: binary too, as the chat says it.
+    (folder / "photo.txt").write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(range(1, 256)) * 64)
     (folder / "README").write_text("not an article", encoding="utf-8")
     url = ["--database-url", settings.database_url]
     assert main([*url, "import", "--quiet", str(folder)]) == 0
     captured = capsys.readouterr()
     assert captured.out.splitlines() == [
-        "Imported from 3 file(s): 37 stored, 1 duplicates, 6 refused (4 records, "
-        "1 unreadable lines, 1 files).",
+        "Imported from 4 file(s): 37 stored, 1 duplicates, 7 refused (4 records, "
+        "1 unreadable lines, 2 files).",
         "Skipped 1 file(s) that are not articles: README",
     ]
     problems = captured.err.splitlines()
     assert problems[0] == f"  {folder}/binary.html: That file is binary, not text."
-    assert problems[1] == f"  {folder}/events.jsonl: 1 line(s) are not article objects (line 41)"
+    assert problems[1] == f"  {folder}/photo.txt: That file is binary, not text."
+    assert problems[2] == f"  {folder}/events.jsonl: 1 line(s) are not article objects (line 41)"
     # The newline in a name is shown escaped: it cannot start a line of its own.
     assert not any(p.startswith("Imported") for p in problems)
     assert "fake\\nImported from 9 file(s): 999 stored.txt: That is too short to keep" in (
