@@ -493,6 +493,17 @@ def test_trend_command_line_writes_a_png(
     assert main(["trend", " ", "--out", str(tmp_path / "none.png")]) == 2
     assert capsys.readouterr().err.startswith("newsbot trend: give the words")
     assert not (tmp_path / "none.png").exists()
+    # Another kind of file: the picture went into x.txt. The caption is the text.
+    for name in ("x.txt", "chart"):
+        assert main(["trend", "Raqqa", "--out", str(tmp_path / name)]) == 2
+        png = Path(name).with_suffix(".png")
+        assert capsys.readouterr() == (
+            "",
+            f"newsbot trend: the picture is a PNG: name the file {png}, not {name}\n",
+        )
+        assert not (tmp_path / name).exists()
+    assert main(["trend", "Raqqa", "--out", str(tmp_path / "upper.PNG")]) == 0
+    capsys.readouterr()
     # A place it cannot write is said before the archive is searched, as export says it.
     assert main(["trend", "Raqqa", "--out", str(tmp_path / "no" / "t.png")]) == 2
     assert capsys.readouterr() == (

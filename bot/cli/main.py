@@ -751,6 +751,11 @@ def _trend(settings: Settings, args: argparse.Namespace) -> int:
         )
         return 2
     problem = output_problem(args.out, "trend.png")
+    if problem is None and args.out.suffix.lower() != ".png":
+        # The picture went into x.txt, which a text editor then opened as garbage; the caption,
+        # its words, is printed already.
+        png = args.out.with_suffix(".png").name
+        problem = f"the picture is a PNG: name the file {png}, not {args.out.name}"
     if problem is not None:
         print(f"newsbot trend: {problem}", file=sys.stderr)
         return 2
