@@ -342,6 +342,6 @@ async def test_a_second_chat_sample_says_the_sample_is_stored(
             == 0
         )
     first, second = capsys.readouterr().out.splitlines()
-    assert first == "Imported from 2 file(s): 789 stored, 16 duplicates, 0 refused."
+    assert first == "Imported from 2 files: 789 stored, 16 duplicates, 0 refused."
     # Not "0 stored, 805 duplicates", which reads as something gone wrong.
     assert second == "The sample is in the archive already: nothing new to store."
