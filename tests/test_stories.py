@@ -651,3 +651,47 @@ async def test_newest_first_lists_read_newest_first_by_the_dates_they_show(bot: 
         "<b>Food runs out in besieged Raqqa districts</b>",
         f"<b>{wall}</b>",
     ]
+
+
+async def test_a_newest_first_list_s_next_page_holds_no_newer_story(bot: Harness) -> None:
+    # Placed by its newest copy (2017-07-08) on the first page, shown by its complete copy of
+    # 2017-07-04 at the page's end: the "More" page then began with stories of 2017-07-06.
+    texts = [
+        seed_text(),
+        f"date 2017-07-08\n{reuters_copy()}",
+        f"date 2017-07-06\nFood runs out in besieged Raqqa districts\n\n{FOOD_TEXT}",
+    ]
+    others = {
+        "2017-07-07": "Dam engineers reach Tabqa",
+        "2017-07-06": "Schools reopen in Manbij",
+        "2017-07-05": "Wheat harvest begins near Hasakah",
+    }
+    for day, headline in others.items():
+        body = (
+            f"{headline} after weeks of delay, officials said on the day. "
+            f"Residents of the area described the {headline.split()[0].lower()} news as "
+            "welcome, though much remains uncertain for the coming months."
+        )
+        texts.append(f"date {day}\n{headline}\n\n{body}")
+    for text in texts:
+        [saved] = await bot.send(text, user_id=EDITOR)
+        assert saved.startswith("Saved #"), saved
+    [first] = await bot.send("what's new?", user_id=READER)
+    answer = bot.fake.sent[-1]
+    assert first.split("\n") == [
+        "The newest articles:",
+        "1. Dam engineers reach Tabqa (2017-07-07) /read_4",
+        "2. Schools reopen in Manbij (2017-07-06) /read_5",
+        "3. Food runs out in besieged Raqqa districts (2017-07-06) /read_3",
+    ]
+    [more] = await bot.process(bot.updates.callback("more:3", answer, user_id=READER))
+    wall = (
+        "US-backed forces in Syria have breached the wall surrounding the Old City of Raqa as "
+        "they try to retake the…"
+    )
+    assert more.split("\n") == [
+        "Results 4–5:",
+        "4. Wheat harvest begins near Hasakah (2017-07-05) /read_6",
+        f"5. {wall} (2017-07-04) /read_1",
+        "   <i>also in: 1 other copy</i>",
+    ]

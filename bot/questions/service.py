@@ -30,7 +30,7 @@ from bot.questions.lexicon import frequency
 from bot.questions.links import find_links, stand_ins
 from bot.questions.retrieval import Answer, Retriever, ScoredArticle
 from bot.questions.sentences import holds_time, iter_sentences
-from bot.stories.answers import StoryPick, one_per_story
+from bot.stories.answers import StoryPick, newest_shown_first, one_per_story
 from bot.stories.keeper import StoryKeeper
 from storage.articles import ArticleStore, StoredArticle
 from storage.languages import ENGLISH, analysis_of
@@ -43,6 +43,9 @@ PAGE_SIZE = 3
 LINKED_CANDIDATES = 30
 # A question with a quoted phrase looks for it in this many of the best articles.
 PHRASE_CANDIDATES = 200
+# A newest-first list reads at most this many copies to order a page's stories by the dates
+# they are shown with (past it, those it read are the list).
+LISTED_COPIES = 5_000
 # A first hit holding less than this idf share of the question was lifted by a word or two
 # and its freshness: the page's next hit that answers comes first. (On the news-qa dev
 # questions, first hits that do not answer hold 0.49-0.65 where a later one does, and are
@@ -218,18 +221,35 @@ class QuestionService:
             scored = ranked[offset - start : offset + limit + 1 - start]
         else:
             # One hit per story: rank every copy, keep each story's best, then page.
-            ranked = self._retriever.search(
-                query,
-                as_of=as_of,
-                limit=max(reranked, (offset + limit + 1) * 3),
-                days=dated.days,
-                filters=filters,
-                newest=news or topical,
-            )
-            if reranked:
-                ranked, fetched = await self._as_typed_first(query, ranked, reranked)
-            # The page and one more (for "More") are all that is shown of the stories.
-            picks = await one_per_story(self._stories, ranked, as_of=as_of, most=offset + limit + 1)
+            wanted = offset + limit + 1
+            fetch = max(reranked, wanted * 3)
+            while True:
+                ranked = self._retriever.search(
+                    query,
+                    as_of=as_of,
+                    limit=fetch,
+                    days=dated.days,
+                    filters=filters,
+                    newest=news or topical,
+                )
+                if reranked:
+                    ranked, fetched = await self._as_typed_first(query, ranked, reranked)
+                if not (query.is_empty or topical):
+                    # The page and one more (for "More") are all that is shown of the stories.
+                    picks = await one_per_story(self._stories, ranked, as_of=as_of, most=wanted)
+                    break
+                # A newest-first list reads newest first by the dates it shows, page after page
+                # (bot/stories/answers.py): more copies until the page's stories are settled.
+                exhausted = len(ranked) < fetch or fetch >= LISTED_COPIES
+                shown = newest_shown_first(
+                    await one_per_story(self._stories, ranked, as_of=as_of),
+                    ranked,
+                    exhausted=exhausted,
+                )
+                if shown is not None and (len(shown) >= wanted or exhausted):
+                    picks = shown[:wanted]
+                    break
+                fetch = min(fetch * 4, LISTED_COPIES)
             scored = [ScoredArticle(p.article_id, p.score) for p in picks][offset:]
             also = {p.article_id: p.also for p in picks}
         has_more = len(scored) > limit
@@ -260,11 +280,6 @@ class QuestionService:
                 else Answer(sentence="", highlights=())
             )
             hits.append(Hit(article, item.score, answer, also.get(article.id, ())))
-        if listing and also:
-            # Stories come newest first by their newest copy, each shown by its most complete
-            # one, which may be older ("Raqqa strike (2017-10-01)" above "(2017-10-03)"): a
-            # page of a newest-first list reads newest first by the dates it shows.
-            hits.sort(key=lambda hit: hit.article.published, reverse=True)
         suggestions: tuple[str, ...] = ()
         empty_archive = False
         unheld_lang = None
