@@ -156,6 +156,19 @@ def test_more_pages_on_and_a_button_s_notice_shows(tmp_path: Path) -> None:
     assert "Traceback" not in chat.screen.getvalue()
 
 
+def test_a_chart_says_it_is_one(tmp_path: Path) -> None:
+    # /trend showed its caption alone, as if the chart had not been drawn.
+    chat = Terminal(tmp_path, ManualClock(dt.datetime(2027, 3, 1, 9, 0, tzinfo=dt.UTC)))
+    chat.paste(story("Dam repairs start"), "Saved #1")
+    chat.type(
+        "/trend dam",
+        "“dam”: 1 story, by week from 2027-03-01 to 2027-03-01; busiest week: 1.\n"
+        '(a chart: a terminal shows its caption only; newsbot trend "words" --out chart.png '
+        "writes it to a file)\n",
+    )
+    chat.close()
+
+
 async def test_a_button_s_notice_reaches_the_terminal() -> None:
     # Telegram shows it over the chat ("That button is out of date."); the fake hands it to the
     # terminal, which prints it, where it was dropped.
