@@ -261,6 +261,17 @@ def test_cli_mistakes_get_one_line_each(
     assert "'someday' is not a date: use YYYY-MM-DD, today or yesterday" in capsys.readouterr().err
 
 
+def test_an_empty_name_to_import_imports_nothing(
+    workdir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # `newsbot import "$FILE"` with FILE unset: "" was the current folder, imported whole.
+    (workdir / "notes.txt").write_text(SEED.read_text(encoding="utf-8"), encoding="utf-8")
+    for paths in ([""], [str(SEED), " "]):
+        assert main(["import", *paths]) == 2
+        assert capsys.readouterr() == ("", "newsbot import: an empty name is no file or folder\n")
+    assert sorted(p.name for p in workdir.iterdir()) == ["notes.txt"]
+
+
 def test_reading_an_archive_in_a_missing_folder_makes_nothing(
     workdir: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -406,6 +406,11 @@ def _expand(paths: Sequence[Path], sources: _Sources) -> Iterator[Path]:
 
 
 def _import(settings: Settings, args: argparse.Namespace) -> int:
+    if any(not a.strip() for a in args.paths):
+        # Path("") is the current folder: `newsbot import "$FILE"` with FILE unset imported
+        # every article file of the folder it ran in.
+        print("newsbot import: an empty name is no file or folder", file=sys.stderr)
+        return 2
     # Any scheme's address goes to the fetcher, which says that only http(s) ones are fetched
     # (as a path, `ftp://x` was "ftp:/x: no such file or folder").
     urls = [a for a in args.paths if ADDRESS_LIKE.match(a) and not Path(a).exists()]
