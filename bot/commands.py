@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 from dataclasses import dataclass
 
 from bot.i18n import ENGLISH, N_, Texts
@@ -115,6 +116,15 @@ COMMANDS: tuple[Command, ...] = (
     ),
     Command("stats", "/stats", "Articles, sources, subscriptions", True, EDITORS),
 )
+
+
+def closest_command(typed: str) -> str | None:
+    """The command a mistyped one most likely meant ("/subscibe@bot 8am": "/subscribe"), if
+    one is close enough; None for anything else."""
+    word = typed.split(maxsplit=1)[0] if typed.strip() else ""
+    word = word.removeprefix("/").split("@", 1)[0].lower()
+    close = difflib.get_close_matches(word, [c.name for c in COMMANDS], n=1, cutoff=0.75)
+    return f"/{close[0]}" if close else None
 
 
 # The filters a question may hold (bot/questions/filters.py), as /help shows them.

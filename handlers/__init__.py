@@ -14,7 +14,7 @@ from telegram.ext import (
     filters,
 )
 
-from bot.commands import COMMANDS
+from bot.commands import COMMANDS, closest_command
 from bot.context import Context
 from bot.render import MORE_PREFIX
 from bot.settings import Settings
@@ -126,8 +126,20 @@ async def _unsupported(update: Update, context: Context) -> None:
 
 
 async def _unknown_command(update: Update, context: Context) -> None:
-    if update.effective_message is not None:
-        await say(update, context, "I don't know that command; /help lists the ones I do.")
+    message = update.effective_message
+    if message is None:
+        return
+    # A typo ("/subscibe 8am") was told only that the command is unknown.
+    meant = closest_command(message.text or "")
+    if meant is not None:
+        await say(
+            update,
+            context,
+            "I don't know that command. Did you mean {command}? /help lists the ones I do.",
+            command=meant,
+        )
+        return
+    await say(update, context, "I don't know that command; /help lists the ones I do.")
 
 
 async def _unknown_button(update: Update, context: Context) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from telegram import Update
 
+from bot.articles.archive import Change
 from bot.context import Context
 from bot.i18n import LANGUAGES
 from bot.languages import known
@@ -106,8 +107,18 @@ async def lang_command(update: Update, context: Context) -> None:
         )
         return
     written = await services(context).archive.set_lang(number, code, actor=actor(update))
-    if written.value is None:
+    change, _ = written.value
+    if change is Change.MISSING:
         await missing_article(update, context, number)
+        return
+    if change is Change.SAME:
+        # (Saying "is now searched as French" again audited a change that was none.)
+        text = language(
+            "Article #{n} is already searched as {name}.",
+            n=number,
+            name=escape(language.language_name(code)),
+        )
+        await reply(update, language.html(text))
         return
     text = language(
         "Article #{n} is now searched as {name}.",

@@ -113,6 +113,7 @@ class Change(StrEnum):
     EXPIRED = "expired"  # restore: deleted too long ago, its text is erased
     MISSING = "missing"
     CLASH = "clash"  # another live article holds the same text
+    SAME = "same"  # /lang: the article was searched in that language already
 
 
 def _stored(row: Article) -> StoredArticle:
@@ -382,22 +383,23 @@ class ArticleStore:
 
     async def set_lang(
         self, article_id: int, lang: str, *, now: dt.datetime, actor: Actor | None = None
-    ) -> StoredArticle | None:
-        """An editor's correction of a live article's language (re-indexed for it); None if
-        there is no such article. With an `actor`, audited in the same transaction."""
+    ) -> tuple[Change, StoredArticle | None]:
+        """An editor's correction of a live article's language (re-indexed for it): EDITED,
+        SAME when it is in that language already (nothing changes, nothing is audited), or
+        MISSING. With an `actor`, audited in the same transaction."""
         async with self._db.transaction() as session:
             row = await session.get(Article, article_id)
-            if row is not None and row.deleted_at is None:
-                row.lang, row.updated_at = lang, now
-                # A new change number: the index files it under its new language.
-                row.change_seq = await next_seq(session)
-                if actor is not None:
-                    entry = audit_entry(
-                        "lang", now=now, actor=actor, article_id=row.id, detail=lang
-                    )
-                    session.add(entry)
-                return _stored(row)
-            return None
+            if row is None or row.deleted_at is not None:
+                return Change.MISSING, None
+            if row.lang == lang:
+                return Change.SAME, _stored(row)
+            row.lang, row.updated_at = lang, now
+            # A new change number: the index files it under its new language.
+            row.change_seq = await next_seq(session)
+            if actor is not None:
+                entry = audit_entry("lang", now=now, actor=actor, article_id=row.id, detail=lang)
+                session.add(entry)
+            return Change.EDITED, _stored(row)
 
     async def counter(self, name: str) -> int:
         """A named counter's value (0 if it was never set)."""

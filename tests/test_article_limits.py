@@ -86,7 +86,7 @@ def test_text_and_html_files_have_a_size_limit(
     url = f"sqlite+aiosqlite:///{tmp_path / 'news.sqlite3'}"
     assert main(["--database-url", url, "import", "--quiet", str(tmp_path)]) == 1
     captured = capsys.readouterr()
-    assert "0 stored, 0 duplicates, 2 refused (0 records, 1 unreadable lines, 1 files)" in (
+    assert "0 stored, 0 duplicates, 2 refused (0 records, 1 unreadable line, 1 file)" in (
         captured.out
     )
     assert "big.txt: 0.0 MiB; the limit for one article file is 0.0 MiB" in captured.err
@@ -102,7 +102,7 @@ def test_import_refuses_binary_read_as_text(
     assert main(["--database-url", url, "import", "--quiet", str(tmp_path / "photo.txt")]) == 0
     captured = capsys.readouterr()
     assert captured.out == (
-        "Imported from 1 file(s): 0 stored, 0 duplicates, 1 refused (1 records, "
+        "Imported from 1 file: 0 stored, 0 duplicates, 1 refused (1 record, "
         "0 unreadable lines, 0 files).\n"
     )
     assert captured.err == (
@@ -158,7 +158,7 @@ def test_a_jsonl_file_as_windows_and_older_tools_write_it(
     url = f"sqlite+aiosqlite:///{tmp_path / 'news.sqlite3'}"
     assert main(["--database-url", url, "import", "--quiet", str(tmp_path / "windows.jsonl")]) == 0
     captured = capsys.readouterr()
-    assert captured.out.strip() == "Imported from 1 file(s): 4 stored, 0 duplicates, 0 refused."
+    assert captured.out.strip() == "Imported from 1 file: 4 stored, 0 duplicates, 0 refused."
     assert captured.err == ""
     assert main(["--database-url", url, "ask", "--json", "r\ufffdsidents shelling"]) == 0
     [hit] = json.loads(capsys.readouterr().out)["results"][:1]

@@ -65,7 +65,7 @@ def test_import_then_ask_jsonl(workdir: Path, capsys: pytest.CaptureFixture[str]
     assert capsys.readouterr().out.startswith("The archive is empty: import articles first")
     assert main(["import", "--quiet", str(SAMPLE / "fakes.jsonl"), str(SEED)]) == 0
     out = capsys.readouterr().out
-    assert out.startswith("Imported from 2 file(s): 789 stored, 16 duplicates, 0 refused.")
+    assert out.startswith("Imported from 2 files: 789 stored, 16 duplicates, 0 refused.")
     assert main(["import", "--quiet", str(SAMPLE / "fakes.jsonl")]) == 0
     assert "0 stored" in capsys.readouterr().out
 

@@ -53,9 +53,14 @@ async def test_subscribe_list_and_unsubscribe(bot: Harness) -> None:
     assert await bot.send("/subscriptions", user_id=READER) == [
         "This chat's digests:\n1. 08:00 UTC — everything\n2. 07:30 UTC — raqqa dam"
     ]
-    assert await bot.send("/subscribe 25:00", user_id=READER) == [
-        "“25:00” is not a time of day.\nUsage: /subscribe [time] [topic words], for example "
-        "/subscribe 08:00, /subscribe 8am or /subscribe 7:30pm syria raqqa"
+    # A signed number is a time mistyped, not the topic "-1".
+    for wrong in ("25:00", "-1", "+3", "-8am"):
+        assert await bot.send(f"/subscribe {wrong}", user_id=READER) == [
+            f"“{wrong}” is not a time of day.\nUsage: /subscribe [time] [topic words], for "
+            "example /subscribe 08:00, /subscribe 8am or /subscribe 7:30pm syria raqqa"
+        ], wrong
+    assert await bot.send("/subscriptions", user_id=READER) == [
+        "This chat's digests:\n1. 08:00 UTC — everything\n2. 07:30 UTC — raqqa dam"
     ]
     assert await bot.send("/unsubscribe 1", user_id=READER) == ["Removed 1 digest."]
     assert await bot.send("/subscriptions", user_id=READER) == [
@@ -310,6 +315,25 @@ async def test_topic_words_no_article_could_be_on_are_refused(bot: Harness) -> N
     assert await bot.send("/subscribe 08:00 the US", user_id=READER) == [
         "Subscribed: a digest about the US every day at 08:00 (UTC). /timezone changes the "
         "time zone; /unsubscribe stops it."
+    ]
+
+
+async def test_a_stop_word_typed_as_a_name_matches_the_name_not_the_word(bot: Harness) -> None:
+    # "the US" matched every article holding the pronoun "us" ("the convoy never reached us").
+    records = [
+        ("US troops reach Manbij", "US troops reached the town on Monday, officials said."),
+        ("Aid workers speak out", "The convoy never reached us, an aid worker told reporters."),
+        ("Embassy statement", "The U.S. embassy said it was watching the town closely."),
+    ]
+    await bot.services.archive.import_records(
+        [ImportRecord(text=text, title=title, date="2026-11-24") for title, text in records]
+    )
+    # Written with full stops ("U.S.") it is the name too.
+    assert await bot.send("/digest the US", user_id=READER) == [
+        "<b>Digest</b> · 2 new articles on the US (of 3 in the last 24 hours), most relevant "
+        "first\n\n<b>US troops reach Manbij</b>\n2026-11-24 · /read_1\nUS troops reached the "
+        "town on Monday, officials said.\n\n<b>Embassy statement</b>\n2026-11-24 · /read_3\n"
+        "The U.S. embassy said it was watching the town closely."
     ]
 
 

@@ -263,6 +263,17 @@ def test_a_feed_address_typed_without_its_scheme_is_an_https_one() -> None:
         assert leading_address(typed) == (typed, "")
 
 
+async def test_a_feed_of_a_word_is_no_address(bot: Harness) -> None:
+    # "Only http and https addresses are fetched" said that of a word with no scheme at all.
+    for typed in ("syria", "localhost/feed"):
+        assert await bot.send(f"/feed add {typed}", user_id=EDITOR) == [
+            f"Could not follow {typed}: That is not a valid web address."
+        ]
+    assert await bot.send("/feed add ftp://x.org/rss", user_id=EDITOR) == [
+        "Could not follow ftp://x.org/rss: Only http and https addresses are fetched."
+    ]
+
+
 async def test_a_feed_address_with_a_space_is_refused_not_followed_up_to_it(
     bot: Harness, site: WebSite
 ) -> None:

@@ -75,6 +75,7 @@ FILE_REPLIES = {
     "at the size limit": "That text is too long to be one article (20,971,520 characters; "
     "the limit is 200,000).",
     "binary with .txt": "That file is binary, not text.",
+    "binary without a NUL": "That file is binary, not text.",
     "invalid UTF-8": "That file is not valid UTF-8 text (bad byte at position 9).",
     "empty file": "That doesn't look like an article: there is no text to keep.",
     "HTML that breaks Telegram": "Saved #1: "
@@ -256,6 +257,19 @@ async def test_unknown_command_in_private_gets_pointed_to_help(bot: Harness) -> 
         "I don't know that command; /help lists the ones I do."
     ]
     assert await bot.send("/frobnicate", user_id=READER, chat_id=GROUP_ID, chat_type=GROUP) == []
+    # A typo names the command it most likely meant (it was only "I don't know that command").
+    for typed, meant in (
+        ("/subscibe 8am", "/subscribe"),
+        ("/hlep", "/help"),
+        ("/Tren x", "/trend"),
+    ):
+        assert await bot.send(typed, user_id=READER) == [
+            f"I don't know that command. Did you mean {meant}? /help lists the ones I do."
+        ], typed
+    assert await bot.send("/subscibe 8am", user_id=READER, language_code="fr") == [
+        "Je ne connais pas cette commande. Vouliez-vous dire /subscribe ? /help liste celles que "
+        "je connais."
+    ]
 
 
 def test_settings_repr_never_shows_the_token() -> None:

@@ -109,18 +109,21 @@ def test_the_import_command_counts_stored_duplicates_and_refused(
         "Short.", encoding="utf-8"
     )
     (folder / "binary.html").write_bytes(b"\x00\x01\x02" * 10)
+    # A photo renamed, with no NUL near its start: binary too, as the chat says it.
+    (folder / "photo.txt").write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(range(1, 256)) * 64)
     (folder / "README").write_text("not an article", encoding="utf-8")
     url = ["--database-url", settings.database_url]
     assert main([*url, "import", "--quiet", str(folder)]) == 0
     captured = capsys.readouterr()
     assert captured.out.splitlines() == [
-        "Imported from 3 file(s): 37 stored, 1 duplicates, 6 refused (4 records, "
-        "1 unreadable lines, 1 files).",
-        "Skipped 1 file(s) that are not articles: README",
+        "Imported from 4 files: 37 stored, 1 duplicate, 7 refused (4 records, "
+        "1 unreadable line, 2 files).",
+        "Skipped 1 file that is not an article: README",
     ]
     problems = captured.err.splitlines()
     assert problems[0] == f"  {folder}/binary.html: That file is binary, not text."
-    assert problems[1] == f"  {folder}/events.jsonl: 1 line(s) are not article objects (line 41)"
+    assert problems[1] == f"  {folder}/photo.txt: That file is binary, not text."
+    assert problems[2] == f"  {folder}/events.jsonl: 1 line is not an article object (line 41)"
     # The newline in a name is shown escaped: it cannot start a line of its own.
     assert not any(p.startswith("Imported") for p in problems)
     assert "fake\\nImported from 9 file(s): 999 stored.txt: That is too short to keep" in (
@@ -140,9 +143,9 @@ def test_a_path_that_is_no_file_is_named_for_what_it_is(
     assert main([*url, "import", "--quiet", *paths, str(tmp_path / "notes")]) == 1
     captured = capsys.readouterr()
     assert captured.out.splitlines() == [
-        "Imported from 0 file(s): 0 stored, 0 duplicates, 4 refused (0 records, "
+        "Imported from 0 files: 0 stored, 0 duplicates, 4 refused (0 records, "
         "0 unreadable lines, 4 files).",
-        "Skipped 1 file(s) that are not articles: README",
+        "Skipped 1 file that is not an article: README",
     ]
     assert captured.err.splitlines() == [
         f"  {os.devnull}: not a file or folder",
@@ -228,8 +231,8 @@ def test_a_first_line_nested_50000_deep_is_a_bad_line_not_a_crash(
     deep.write_text("[" * 50_000 + "]" * 50_000 + "\n" + line(1) + "\n", encoding="utf-8")
     assert main(["--database-url", settings.database_url, "import", "--quiet", str(deep)]) == 0
     captured = capsys.readouterr()
-    assert captured.out.startswith("Imported from 1 file(s): 1 stored, 0 duplicates, 1 refused")
-    assert f"{deep}: 1 line(s) are not article objects (line 1)" in captured.err
+    assert captured.out.startswith("Imported from 1 file: 1 stored, 0 duplicates, 1 refused")
+    assert f"{deep}: 1 line is not an article object (line 1)" in captured.err
 
 
 def test_restore_streams_the_export_instead_of_reading_it_whole(

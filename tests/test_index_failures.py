@@ -180,7 +180,7 @@ def test_import_and_start_up_on_a_full_index_disk(
         filler = fill(disk)
         assert main([*url, "import", "--quiet", str(source)]) == 1
         captured = capsys.readouterr()
-        assert "Imported from 1 file(s): 30 stored, 0 duplicates, 0 refused." in captured.out
+        assert "Imported from 1 file: 30 stored, 0 duplicates, 0 refused." in captured.out
         assert captured.err.endswith(
             "The articles are stored, but the search index could not be written (No space "
             "left on device): search finds them once there is room; the next newsbot command "

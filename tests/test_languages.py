@@ -553,6 +553,11 @@ async def test_editor_corrects_an_articles_language(bot: Harness) -> None:
     assert [hit.article.id for hit in found.hits] == [english]
     entries = await bot.services.audit.recent(limit=5)
     assert ("lang", english, "fr") in [(e.action, e.article_id, e.detail) for e in entries]
+    # The same again changes nothing: it said "is now searched as French" and audited it twice.
+    assert await bot.send(f"/lang {english} FR", user_id=EDITOR) == [
+        f"Article #{english} is already searched as French."
+    ]
+    assert await bot.services.audit.recent(limit=5) == entries
 
 
 async def test_read_shows_the_language(bot: Harness) -> None:

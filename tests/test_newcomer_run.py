@@ -35,7 +35,7 @@ def test_import_subscribe_and_receive_the_first_digest(tmp_path: Path, fake_serv
     )
     assert imported.returncode == 0, imported.stderr
     # The sample's CREDITS file is not reported to a newcomer as a skipped file.
-    assert imported.stdout == "Imported from 2 file(s): 789 stored, 16 duplicates, 0 refused.\n"
+    assert imported.stdout == "Imported from 2 files: 789 stored, 16 duplicates, 0 refused.\n"
     log_file = tmp_path / "bot.log"
     with log_file.open("w") as log_out:
         bot = subprocess.Popen(

@@ -443,6 +443,26 @@ async def test_a_copy_whose_likeliest_match_is_deleted_meanwhile_finds_another(
     assert assigned.story_id == 1 and assigned.matched_id in {1, 2, 3} - set(deleted)
 
 
+async def test_trend_of_a_stop_word_read_as_another_language_is_refused(bot: Harness) -> None:
+    # English read as Nigerian Pidgin (py3langid does so with short texts): "the" alone is read
+    # in the fields of languages without stop words, and /trend drew every article holding it.
+    await import_copies(bot)
+    pidgin = "The new reading rooms for the city were approved on Friday."
+    report = await bot.services.archive.import_records(
+        [ImportRecord(pidgin, title="", lang="pcm", date="2017-07-06")]
+    )
+    assert report.added == 1
+    for words in ("the", "The", "a"):
+        assert await bot.send(f"/trend {words}", user_id=READER) == [
+            f"“{words}” holds no word to look for: topic words are words an article would use, "
+            "for example syria raqqa."
+        ], words
+    # A stop word typed as a name still counts ("the US": the seed's US-backed forces).
+    before = len(bot.fake.sent)
+    await bot.app.process_update(bot.updates.message("/trend the US", user_id=READER))
+    assert [m.method for m in bot.fake.sent[before:]] == ["sendPhoto"]
+
+
 def test_trend_command_line_writes_a_png(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -462,11 +482,28 @@ def test_trend_command_line_writes_a_png(
     assert not (tmp_path / "none.png").exists()
     assert main(["trend", "of  and", "--out", str(tmp_path / "none.png")]) == 2
     assert capsys.readouterr().err == "newsbot trend: “of and” holds no word to look for\n"
+    pidgin = tmp_path / "pidgin.jsonl"
+    pidgin.write_text('{"text": "The reading rooms were approved.", "lang": "pcm"}\n')
+    assert main(["import", "--quiet", str(pidgin)]) == 0
+    capsys.readouterr()
+    assert main(["trend", "the", "--out", str(tmp_path / "none.png")]) == 2
+    assert capsys.readouterr().err == "newsbot trend: “the” holds no word to look for\n"
     assert not (tmp_path / "none.png").exists()
     # No words: the usage, not "Nothing in the archive matches “”".
     assert main(["trend", " ", "--out", str(tmp_path / "none.png")]) == 2
     assert capsys.readouterr().err.startswith("newsbot trend: give the words")
     assert not (tmp_path / "none.png").exists()
+    # Another kind of file: the picture went into x.txt. The caption is the text.
+    for name in ("x.txt", "chart"):
+        assert main(["trend", "Raqqa", "--out", str(tmp_path / name)]) == 2
+        png = Path(name).with_suffix(".png")
+        assert capsys.readouterr() == (
+            "",
+            f"newsbot trend: the picture is a PNG: name the file {png}, not {name}\n",
+        )
+        assert not (tmp_path / name).exists()
+    assert main(["trend", "Raqqa", "--out", str(tmp_path / "upper.PNG")]) == 0
+    capsys.readouterr()
     # A place it cannot write is said before the archive is searched, as export says it.
     assert main(["trend", "Raqqa", "--out", str(tmp_path / "no" / "t.png")]) == 2
     assert capsys.readouterr() == (
@@ -613,4 +650,49 @@ async def test_newest_first_lists_read_newest_first_by_the_dates_they_show(bot: 
         "<b>Digest</b> · 2 new articles in the last 24 hours, newest first",
         "<b>Food runs out in besieged Raqqa districts</b>",
         f"<b>{wall}</b>",
+    ]
+
+
+async def test_a_newest_first_list_s_next_page_holds_no_newer_story(bot: Harness) -> None:
+    # Placed by its newest copy (2017-07-08) on the first page, shown by its complete copy of
+    # 2017-07-04 at the page's end: the "More" page then began with a story of 2017-07-05.
+    # (No two stories share a day: the engine's order within a day is not this test's.)
+    texts = [
+        seed_text(),
+        f"date 2017-07-08\n{reuters_copy()}",
+        f"date 2017-07-06\nFood runs out in besieged Raqqa districts\n\n{FOOD_TEXT}",
+    ]
+    others = {
+        "2017-07-07": "Dam engineers reach Tabqa",
+        "2017-07-05": "Schools reopen in Manbij",
+        "2017-07-03": "Wheat harvest begins near Hasakah",
+    }
+    for day, headline in others.items():
+        body = (
+            f"{headline} after weeks of delay, officials said on the day. "
+            f"Residents of the area described the {headline.split()[0].lower()} news as "
+            "welcome, though much remains uncertain for the coming months."
+        )
+        texts.append(f"date {day}\n{headline}\n\n{body}")
+    for text in texts:
+        [saved] = await bot.send(text, user_id=EDITOR)
+        assert saved.startswith("Saved #"), saved
+    [first] = await bot.send("what's new?", user_id=READER)
+    answer = bot.fake.sent[-1]
+    assert first.split("\n") == [
+        "The newest articles:",
+        "1. Dam engineers reach Tabqa (2017-07-07) /read_4",
+        "2. Food runs out in besieged Raqqa districts (2017-07-06) /read_3",
+        "3. Schools reopen in Manbij (2017-07-05) /read_5",
+    ]
+    [more] = await bot.process(bot.updates.callback("more:3", answer, user_id=READER))
+    wall = (
+        "US-backed forces in Syria have breached the wall surrounding the Old City of Raqa as "
+        "they try to retake the…"
+    )
+    assert more.split("\n") == [
+        "Results 4–5:",
+        f"4. {wall} (2017-07-04) /read_1",
+        "   <i>also in: 1 other copy</i>",
+        "5. Wheat harvest begins near Hasakah (2017-07-03) /read_6",
     ]

@@ -156,6 +156,19 @@ def test_more_pages_on_and_a_button_s_notice_shows(tmp_path: Path) -> None:
     assert "Traceback" not in chat.screen.getvalue()
 
 
+def test_a_chart_says_it_is_one(tmp_path: Path) -> None:
+    # /trend showed its caption alone, as if the chart had not been drawn.
+    chat = Terminal(tmp_path, ManualClock(dt.datetime(2027, 3, 1, 9, 0, tzinfo=dt.UTC)))
+    chat.paste(story("Dam repairs start"), "Saved #1")
+    chat.type(
+        "/trend dam",
+        "“dam”: 1 story, by week from 2027-03-01 to 2027-03-01; busiest week: 1.\n"
+        '(a chart: a terminal shows its caption only; newsbot trend "words" --out chart.png '
+        "writes it to a file)\n",
+    )
+    chat.close()
+
+
 async def test_a_button_s_notice_reaches_the_terminal() -> None:
     # Telegram shows it over the chat ("That button is out of date."); the fake hands it to the
     # terminal, which prints it, where it was dropped.
@@ -246,6 +259,17 @@ def test_cli_mistakes_get_one_line_each(
     with pytest.raises(SystemExit):
         main(["ask", "dam", "--as-of", "someday"])
     assert "'someday' is not a date: use YYYY-MM-DD, today or yesterday" in capsys.readouterr().err
+
+
+def test_an_empty_name_to_import_imports_nothing(
+    workdir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # `newsbot import "$FILE"` with FILE unset: "" was the current folder, imported whole.
+    (workdir / "notes.txt").write_text(SEED.read_text(encoding="utf-8"), encoding="utf-8")
+    for paths in ([""], [str(SEED), " "]):
+        assert main(["import", *paths]) == 2
+        assert capsys.readouterr() == ("", "newsbot import: an empty name is no file or folder\n")
+    assert sorted(p.name for p in workdir.iterdir()) == ["notes.txt"]
 
 
 def test_reading_an_archive_in_a_missing_folder_makes_nothing(
@@ -342,6 +366,6 @@ async def test_a_second_chat_sample_says_the_sample_is_stored(
             == 0
         )
     first, second = capsys.readouterr().out.splitlines()
-    assert first == "Imported from 2 file(s): 789 stored, 16 duplicates, 0 refused."
+    assert first == "Imported from 2 files: 789 stored, 16 duplicates, 0 refused."
     # Not "0 stored, 805 duplicates", which reads as something gone wrong.
     assert second == "The sample is in the archive already: nothing new to store."

@@ -225,10 +225,11 @@ class Archive:
 
     async def set_lang(
         self, article_id: int, lang: str, *, actor: Actor | None = None
-    ) -> Written[StoredArticle | None]:
-        """An editor's correction of an article's language; searched as that language at once."""
-        stored = await self.articles.set_lang(article_id, lang, now=self._clock.now(), actor=actor)
-        return Written(stored, await self.catch_up() if stored is not None else True)
+    ) -> Written[tuple[Change, StoredArticle | None]]:
+        """An editor's correction of an article's language; searched as that language at once
+        (see ArticleStore.set_lang for results)."""
+        outcome = await self.articles.set_lang(article_id, lang, now=self._clock.now(), actor=actor)
+        return Written(outcome, await self.catch_up() if outcome[0] is Change.EDITED else True)
 
     async def restore(
         self, article_id: int, *, actor: Actor | None = None

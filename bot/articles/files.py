@@ -10,12 +10,14 @@ from typing import BinaryIO
 
 from bot.articles.archive import ImportRecord
 from bot.articles.building import JsonLine, decode_record
+from bot.articles.junk import looks_binary
 from bot.i18n import N_, Explained
 
 TEXT_SUFFIXES = {".txt", ".md", ".markdown", ".text"}
 HTML_SUFFIXES = {".html", ".htm"}
 JSONL_SUFFIXES = {".jsonl", ".ndjson"}
 SUPPORTED = TEXT_SUFFIXES | HTML_SUFFIXES | JSONL_SUFFIXES
+BINARY_FILE = N_("That file is binary, not text.")
 
 
 class UnreadableFile(Explained, ValueError):
@@ -37,10 +39,14 @@ def shown_name(path: object) -> str:
 def decode_text(data: bytes) -> str:
     """UTF-8 text (a BOM is fine); binary or other encodings are refused."""
     if b"\x00" in data[:8192]:
-        raise UnreadableFile(N_("That file is binary, not text."))
+        raise UnreadableFile(BINARY_FILE)
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
+        # Binary data without a NUL near its start (a photo's, an archive's bytes) was "not
+        # valid UTF-8 text (bad byte at position 1)", as if it were text in another encoding.
+        if looks_binary(data[:8192].decode("latin-1")):
+            raise UnreadableFile(BINARY_FILE) from None
         raise UnreadableFile(
             N_("That file is not valid UTF-8 text (bad byte at position {position})."),
             position=exc.start,

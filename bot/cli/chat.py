@@ -38,6 +38,10 @@ INTRO = """Newsroom bot, offline. Type a question, or a command such as /help.
 FILE_USAGE = "(usage: /file PATH, e.g. /file notes/raqqa.txt: sends that file as if uploaded)"
 PASTE_USAGE = '(paste the article, then a line holding a single "." to send it)'
 NO_BUTTON = "(there is no button to press)"
+PICTURE_NOTE = (
+    '(a chart: a terminal shows its caption only; newsbot trend "words" --out chart.png '
+    "writes it to a file)"
+)
 
 
 def render_for_terminal(text: str, color: bool) -> str:
@@ -122,8 +126,13 @@ async def run_chat(
     def show(message: SentMessage) -> None:
         last.append(message)
         buttons = button_line(message)
+        # A picture (/trend's chart) showed as its caption alone: where was the chart?
+        picture = f"\n{PICTURE_NOTE}" if message.method == "sendPhoto" else ""
         out.write(
-            render_for_terminal(message.text, color) + (f"\n{buttons}" if buttons else "") + "\n\n"
+            render_for_terminal(message.text, color)
+            + picture
+            + (f"\n{buttons}" if buttons else "")
+            + "\n\n"
         )
         out.flush()
 

@@ -371,9 +371,8 @@ class _Sources:
             self.bad_lines += len(bad)
             first = ", ".join(str(n) for n in bad[:10])
             more = f" and {len(bad) - 10:,} more" if len(bad) > 10 else ""
-            self.problems.append(
-                f"{name}: {len(bad):,} line(s) are not article objects (line {first}{more})"
-            )
+            are = "is not an article object" if len(bad) == 1 else "are not article objects"
+            self.problems.append(f"{name}: {_counted(len(bad), 'line')} {are} (line {first}{more})")
 
     def _refuse(self, problem: str) -> None:
         self.refused_files += 1
@@ -407,6 +406,11 @@ def _expand(paths: Sequence[Path], sources: _Sources) -> Iterator[Path]:
 
 
 def _import(settings: Settings, args: argparse.Namespace) -> int:
+    if any(not a.strip() for a in args.paths):
+        # Path("") is the current folder: `newsbot import "$FILE"` with FILE unset imported
+        # every article file of the folder it ran in.
+        print("newsbot import: an empty name is no file or folder", file=sys.stderr)
+        return 2
     # Any scheme's address goes to the fetcher, which says that only http(s) ones are fetched
     # (as a path, `ftp://x` was "ftp:/x: no such file or folder").
     urls = [a for a in args.paths if ADDRESS_LIKE.match(a) and not Path(a).exists()]
@@ -499,27 +503,29 @@ async def _import_async(
         await services.close()
     sources.unreadable(report.unreadable)
     origin = " and ".join(
-        ([f"{sources.files} file(s)"] if sources.files or not urls else [])
-        + ([f"{len(urls)} address(es)"] if urls else [])
+        ([_counted(sources.files, "file")] if sources.files or not urls else [])
+        + ([_counted(len(urls), "address", "addresses")] if urls else [])
     )
     refused = len(report.rejected) + sources.bad_lines + sources.refused_files + unfetched
-    addresses = f", {unfetched} address(es)" if urls else ""
+    addresses = f", {_counted(unfetched, 'address', 'addresses')}" if urls else ""
     if sample and not report.added and report.duplicates and not refused:
         print("The sample is in the archive already: nothing new to store.")
         return 0
     print(
         f"Imported from {origin}: {report.added} stored, "
-        f"{report.duplicates} duplicates, {refused} refused"
+        f"{_counted(report.duplicates, 'duplicate')}, {refused} refused"
         + (
-            f" ({len(report.rejected)} records, {sources.bad_lines} unreadable lines, "
-            f"{sources.refused_files} files{addresses})."
+            f" ({_counted(len(report.rejected), 'record')}, "
+            f"{_counted(sources.bad_lines, 'unreadable line')}, "
+            f"{_counted(sources.refused_files, 'file')}{addresses})."
             if refused
             else "."
         )
     )
     if sources.skipped:
         shown = ", ".join(sources.skipped[:5]) + (", …" if len(sources.skipped) > 5 else "")
-        print(f"Skipped {len(sources.skipped)} file(s) that are not articles: {shown}")
+        are = "is not an article" if len(sources.skipped) == 1 else "are not articles"
+        print(f"Skipped {_counted(len(sources.skipped), 'file')} that {are}: {shown}")
     problems = [*sources.problems, *map(str, report.rejected)]
     for problem in problems[:20]:
         print(f"  {problem}", file=sys.stderr)
@@ -751,6 +757,11 @@ def _trend(settings: Settings, args: argparse.Namespace) -> int:
         )
         return 2
     problem = output_problem(args.out, "trend.png")
+    if problem is None and args.out.suffix.lower() != ".png":
+        # The picture went into x.txt, which a text editor then opened as garbage; the caption,
+        # its words, is printed already.
+        png = args.out.with_suffix(".png").name
+        problem = f"the picture is a PNG: name the file {png}, not {args.out.name}"
     if problem is not None:
         print(f"newsbot trend: {problem}", file=sys.stderr)
         return 2
@@ -786,6 +797,11 @@ def _trend(settings: Settings, args: argparse.Namespace) -> int:
     args.out.write_bytes(trend_png(found))
     print(f"Wrote {args.out}.")
     return 0
+
+
+def _counted(n: int, noun: str, nouns: str | None = None) -> str:
+    """`1 file`, `2 files`: a count and its noun, for the import's summary ("1 files")."""
+    return f"{n} {noun if n == 1 else nouns or noun + 's'}"
 
 
 def _export(settings: Settings, args: argparse.Namespace) -> int:

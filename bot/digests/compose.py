@@ -13,7 +13,7 @@ from bot.articles.boilerplate import clutter_spans, encode_spans, without_clutte
 from bot.articles.parsing import first_sentence, trim_headline
 from bot.clock import Clock
 from bot.digests.schedule import latest_slot, next_slot, parse_time_of_day, zone
-from bot.digests.topics import topic_problem, topic_problem_line
+from bot.digests.topics import named_stop_words, topic_problem, topic_problem_line
 from bot.digests.window import ArticleWindow
 from bot.i18n import ENGLISH, LANGUAGES, N_, Texts
 from bot.render import MESSAGE_LIMIT, also_in, byline, escape, join_blocks
@@ -137,8 +137,17 @@ class TopicMatcher:
         self._analyzer = make_analyzer()
 
     def terms(self, text: str) -> set[str]:
-        """The analysed word forms of a text."""
-        return set(self._analyzer.analyze(text))
+        """The analysed word forms of a text, and the stop words it types as names ("US")."""
+        return set(self._analyzer.analyze(text)) | set(named_stop_words(text).values())
+
+    def topic_terms(self, topics: str) -> set[str]:
+        """Topic words' terms: a stop word typed as a name ("the US") is the name alone, which
+        an article holds only where it writes it so (it matched every "told us")."""
+        named = named_stop_words(topics)
+        if not named:
+            return self.terms(topics)
+        typed = {term for word in named for term in self._analyzer.analyze(word)}
+        return (set(self._analyzer.analyze(topics)) - typed) | set(named.values())
 
 
 class DigestService:
@@ -255,7 +264,7 @@ class DigestService:
     def _topic_terms(self, topics: str) -> set[str]:
         terms = self._topics.get(topics)
         if terms is None:
-            terms = self._matcher.terms(topics)
+            terms = self._matcher.topic_terms(topics)
             if len(self._topics) > 10_000:
                 self._topics.clear()
             self._topics[topics] = terms

@@ -17,8 +17,13 @@ CLOCK = re.compile(
 # 0800, 0730: a newsroom's 24-hour clock. Only with a leading zero: 1800 or 2017 may be a year.
 FOUR_DIGITS = re.compile(r"^0(?P<hour>\d)(?P<minute>[0-5]\d)$")
 WORDS = {"noon": dt.time(12, 0), "midday": dt.time(12, 0), "midnight": dt.time(0, 0)}
-# Anything a reader means as a time, valid or not: a topic word never looks like this.
-TIME_LIKE = re.compile(r"^\d{1,2}(?:[:.h]\d*)?\s*(?:[ap]\.?m\.?)?$|^\d+[:.]\d+$", re.IGNORECASE)
+# Anything a reader means as a time, valid or not: a topic word never looks like this. A
+# signed number (-1, +3, -8am) is no topic either: it was the topic "-1".
+TIME_LIKE = re.compile(
+    r"^\d{1,2}(?:[:.h]\d*)?\s*(?:[ap]\.?m\.?)?$|^\d+[:.]\d+$"
+    r"|^[+\-−]\d[\d:.h]*\s*(?:[ap]\.?m\.?)?$",
+    re.IGNORECASE,
+)
 OFFSET = re.compile(r"^(?:utc|gmt)\s*(?P<sign>[+\-−])\s*(?P<hours>\d{1,2})(?::?(?P<minutes>00))?$")
 AM_PM = {"am", "pm", "a.m.", "p.m.", "a.m", "p.m"}
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from bot.articles.fields import one_line
 from bot.i18n import N_, Texts
-from bot.questions.analysis import STOP_WORDS, WORD_RE, typed_as_name
+from bot.questions.analysis import STOP_WORDS, meaningful_words, typed_as_name
 from bot.render import escape
 
 # More topic words than this is a text, not a topic: an article is on a topic only when it
@@ -25,6 +25,8 @@ MAX_TOPIC_WORDS = 10
 _SHOWN_CHARS = 60
 # A second time ("/subscribe 8am 9pm"): written as one, never a topic word.
 _CLOCK_TIME = re.compile(r"^\d{1,2}(?:[:.h]\d{0,2})?[ap]\.?m\.?$|^\d{1,2}[:h]\d\d$", re.IGNORECASE)
+# A short word in capitals ("US", "WHO"), or one written with full stops ("U.S.").
+_CAPITALS = re.compile(r"\b[A-Z]{2,5}\b|\b(?:[A-Z]\.){2,5}")
 NO_TOPIC_WORDS = N_(
     "“{topics}” holds no word to look for: topic words are words an article would use, "
     "for example syria raqqa."
@@ -65,7 +67,7 @@ def topic_problem(words: Sequence[str], terms: Callable[[str], set[str]]) -> Top
     if clock := next((word for word in words if _CLOCK_TIME.match(word)), None):
         return TimeAsTopic(clock)
     typed = " ".join(words)
-    if terms(" ".join(_meaningful(typed))):
+    if terms(" ".join(meaningful_words(typed))):
         return None
     shown = one_line(typed) or "?"
     if len(shown) > _SHOWN_CHARS:
@@ -73,14 +75,22 @@ def topic_problem(words: Sequence[str], terms: Callable[[str], set[str]]) -> Top
     return NoTopicWords(shown)
 
 
-def _meaningful(typed: str) -> list[str]:
-    """The typed words that are not stop words, as a question's are read: a stop word typed
-    in capitals ("US", "WHO") is a name, unless every word is in capitals."""
-    return [
-        word
-        for word in (match.group() for match in WORD_RE.finditer(typed))
-        if word.lower() not in STOP_WORDS or typed_as_name(word, typed)
-    ]
+def named_stop_words(text: str) -> dict[str, str]:
+    """The stop words `text` types as names, as typed (`U.S.`) -> as a name (`US`): in capitals
+    as typed_as_name reads them ("the US", "WHO warns"), or with full stops. The name is no
+    term an analyser makes (those are lower case): a topic's "the US" is held by the name,
+    not by the pronoun "us"."""
+    named: dict[str, str] = {}
+    for match in _CAPITALS.finditer(text):
+        typed = match.group()
+        name = typed.replace(".", "")
+        if (
+            typed not in named
+            and name.lower() in STOP_WORDS
+            and (typed != name or typed_as_name(name, text))
+        ):
+            named[typed] = name
+    return named
 
 
 def topic_problem_line(problem: TopicProblem, texts: Texts, *, on_demand: bool = False) -> str:

@@ -782,6 +782,17 @@ def typed_names(question: str) -> frozenset[str]:
     )
 
 
+def meaningful_words(typed: str) -> list[str]:
+    """The typed words that are not stop words, as a question's are read: a stop word typed
+    in capitals ("US", "WHO") is a name, unless every word is in capitals. None: the words
+    hold nothing to look for, whichever language they seem to be in ("the" alone is not)."""
+    return [
+        word
+        for word in (match.group() for match in WORD_RE.finditer(typed))
+        if word.lower() not in STOP_WORDS or typed_as_name(word, typed)
+    ]
+
+
 def typed_as_name(word: str, text: str) -> bool:
     """Whether a word as typed in `text` is a name though its lower case may be a stop word:
     in capitals in a text that is not all capitals ("the US", "IS fighters", "WHO warns")."""

@@ -24,7 +24,7 @@ from bot.questions.abstention import (
     is_long,
     share_needed,
 )
-from bot.questions.analysis import AnswerType, Query, stem, typed_names
+from bot.questions.analysis import AnswerType, Query, meaningful_words, stem, typed_names
 from bot.questions.dates import DatedQuestion, DateRange, find_dates, find_year
 from bot.questions.filters import FilterProblem, Filters, parse, phrase_in
 from bot.questions.languages import asks_for_news, news_subject
@@ -32,7 +32,7 @@ from bot.questions.lexicon import frequency
 from bot.questions.links import find_links, stand_ins
 from bot.questions.retrieval import Answer, Retriever, ScoredArticle
 from bot.questions.sentences import holds_time, iter_sentences
-from bot.stories.answers import StoryPick, one_per_story
+from bot.stories.answers import StoryPick, newest_shown_first, one_per_story
 from bot.stories.keeper import StoryKeeper
 from storage.articles import ArticleStore, StoredArticle
 from storage.languages import ENGLISH, analysis_of
@@ -45,6 +45,9 @@ PAGE_SIZE = 3
 LINKED_CANDIDATES = 30
 # A question with a quoted phrase looks for it in this many of the best articles.
 PHRASE_CANDIDATES = 200
+# A newest-first list reads at most this many copies to order a page's stories by the dates
+# they are shown with (past it, those it read are the list).
+LISTED_COPIES = 5_000
 # A first hit holding less than this idf share of the question was lifted by a word or two
 # and its freshness: the page's next hit that answers comes first. (On the news-qa dev
 # questions, first hits that do not answer hold 0.49-0.65 where a later one does, and are
@@ -220,18 +223,35 @@ class QuestionService:
             scored = ranked[offset - start : offset + limit + 1 - start]
         else:
             # One hit per story: rank every copy, keep each story's best, then page.
-            ranked = self._retriever.search(
-                query,
-                as_of=as_of,
-                limit=max(reranked, (offset + limit + 1) * 3),
-                days=dated.days,
-                filters=filters,
-                newest=news or topical,
-            )
-            if reranked:
-                ranked, fetched = await self._as_typed_first(query, ranked, reranked)
-            # The page and one more (for "More") are all that is shown of the stories.
-            picks = await one_per_story(self._stories, ranked, as_of=as_of, most=offset + limit + 1)
+            wanted = offset + limit + 1
+            fetch = max(reranked, wanted * 3)
+            while True:
+                ranked = self._retriever.search(
+                    query,
+                    as_of=as_of,
+                    limit=fetch,
+                    days=dated.days,
+                    filters=filters,
+                    newest=news or topical,
+                )
+                if reranked:
+                    ranked, fetched = await self._as_typed_first(query, ranked, reranked)
+                if not (query.is_empty or topical):
+                    # The page and one more (for "More") are all that is shown of the stories.
+                    picks = await one_per_story(self._stories, ranked, as_of=as_of, most=wanted)
+                    break
+                # A newest-first list reads newest first by the dates it shows, page after page
+                # (bot/stories/answers.py): more copies until the page's stories are settled.
+                exhausted = len(ranked) < fetch or fetch >= LISTED_COPIES
+                shown = newest_shown_first(
+                    await one_per_story(self._stories, ranked, as_of=as_of),
+                    ranked,
+                    exhausted=exhausted,
+                )
+                if shown is not None and (len(shown) >= wanted or exhausted):
+                    picks = shown[:wanted]
+                    break
+                fetch = min(fetch * 4, LISTED_COPIES)
             scored = [ScoredArticle(p.article_id, p.score) for p in picks][offset:]
             also = {p.article_id: p.also for p in picks}
         has_more = len(scored) > limit
@@ -262,11 +282,6 @@ class QuestionService:
                 else Answer(sentence="", highlights=())
             )
             hits.append(Hit(article, item.score, answer, also.get(article.id, ())))
-        if listing and also:
-            # Stories come newest first by their newest copy, each shown by its most complete
-            # one, which may be older ("Raqqa strike (2017-10-01)" above "(2017-10-03)"): a
-            # page of a newest-first list reads newest first by the dates it shows.
-            hits.sort(key=lambda hit: hit.article.published, reverse=True)
         suggestions: tuple[str, ...] = ()
         empty_archive = False
         unheld_lang = None
@@ -451,7 +466,11 @@ class QuestionService:
     def word_forms(self, words: str) -> list[tuple[str, tuple[str, ...]]]:
         """Each of the words that counts, with its language and the index terms any of which
         will do: its other spellings in the archive, as a question takes them (Raqqa, Raqa,
-        Rakka), so that /trend counts what a question finds. Stop words drop out."""
+        Rakka), so that /trend counts what a question finds. Stop words drop out; none at all
+        when every word is one, though the words read as another language ("the": a chart of
+        every article holding it), as a digest's topic words are refused."""
+        if not meaningful_words(words):
+            return []
         query = self._retriever.analyze(_cleaned(words))
         return [(term.lang, tuple(sorted(term.terms))) for term in query.terms]
 

@@ -28,6 +28,8 @@ class StoryPick:
     article_id: int
     score: float
     also: tuple[Copy, ...]
+    # The shown copy's date (None: deleted since the index ranked it).
+    published: dt.date | None = None
 
 
 async def one_per_story(
@@ -77,5 +79,29 @@ async def one_per_story(
             picks.append(StoryPick(first_hit[story], score, ()))
             continue
         others = tuple(c for c in members if c.article_id != shown.article_id)
-        picks.append(StoryPick(shown.article_id, score, others))
+        picks.append(StoryPick(shown.article_id, score, others, shown.published))
     return picks
+
+
+def newest_shown_first(
+    picks: Sequence[StoryPick], ranked: Sequence[Ranked], *, exhausted: bool
+) -> list[StoryPick] | None:
+    """The stories of a newest-first list in the order of the dates they are shown with, those
+    no copy ranked after `ranked` could come before; None when that is none of them and more
+    copies may come (`exhausted`: `ranked` is every copy there is).
+
+    A story is placed by its newest copy but shown by its most complete one, which may be
+    older: sorted by the dates shown, one page alone read newest first, and the next page
+    could hold a newer story than the page before. A story none of whose copies is in `ranked`
+    is shown with a date no later than the last copy's.
+    """
+    dated = sorted(picks, key=lambda p: p.published or dt.date.min, reverse=True)
+    if exhausted or not ranked:
+        return dated
+    dates = {c.article_id: c.published for p in picks for c in p.also}
+    dates.update((p.article_id, p.published) for p in picks if p.published is not None)
+    edge = dates.get(ranked[-1].article_id)
+    if edge is None:
+        return None
+    settled = [p for p in dated if p.published is not None and p.published >= edge]
+    return settled or None

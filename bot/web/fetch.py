@@ -207,6 +207,9 @@ class Fetcher:
             parts.port  # noqa: B018 - raises ValueError on a malformed port
         except ValueError:
             raise FetchError(N_("That is not a valid web address.")) from None
+        if not parts.scheme:
+            # A word ("/feed add syria") was told "Only http and https addresses are fetched".
+            raise FetchError(N_("That is not a valid web address."))
         if parts.scheme not in ("http", "https"):
             raise FetchError(N_("Only http and https addresses are fetched."))
         if not host:

@@ -169,6 +169,8 @@ def file_cases(limit: int) -> dict[str, tuple[str, bytes]]:
     return {
         "at the size limit": ("big.txt", big),
         "binary with .txt": ("photo.txt", bytes(range(256)) * 64),
+        # No NUL in its first 8 KiB: it was "not valid UTF-8 text (bad byte at position 0)".
+        "binary without a NUL": ("photo.txt", b"\x89PNG\r\n\x1a\n" + bytes(range(1, 256)) * 64),
         "invalid UTF-8": ("latin1.txt", "Raqqa café siège".encode("latin-1") * 10),
         "empty file": ("empty.txt", b""),
         "HTML that breaks Telegram": ("page.html", b"<html><b>Raqqa <i>siege</b> & <x>" * 20),
