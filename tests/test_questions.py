@@ -170,6 +170,22 @@ async def test_as_of_ignores_later_articles(bot: Harness, tmp_path: Path) -> Non
     assert sorted(h.article.title for h in late.hits) == ["Tabqa dam", "Tabqa repairs"]
 
 
+async def test_english_function_words_alone_name_nothing(bot: Harness) -> None:
+    # An article in a language without analysis of its own (Swahili here) puts "the" in the
+    # fields such languages share, where it is no stop word: "the" was answered from a story
+    # holding it, quoted as the answer. Like "of and", it lists the newest articles.
+    await bot.services.archive.import_records(
+        [
+            ImportRecord(text="Tabqa dam: the engineers said the water rose.", date="2017-04-03"),
+            ImportRecord(text="Habari za the leo: mvua kubwa imenyesha Nairobi.", lang="sw"),
+        ]
+    )
+    for question in ("the", "The", "of and"):
+        [reply] = await bot.send(question, user_id=READER)
+        assert reply.startswith("The newest articles:"), (question, reply)
+        assert "“" not in reply
+
+
 async def test_a_request_for_the_news_lists_the_newest_articles(bot: Harness) -> None:
     stories = {
         "2017-04-03": "Aid convoy reaches Madaya after months of siege",

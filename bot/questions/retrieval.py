@@ -17,6 +17,7 @@ from bot.questions.analysis import (
     analyze,
     answer_type,
     idf,
+    meaningful_words,
     stem,
     tokenize,
 )
@@ -124,6 +125,17 @@ class RankingWeights:
 DEFAULT_RANKING = RankingWeights()
 
 
+def _english_function_words_only(question: str) -> bool:
+    """Whether every word of the question is an English stop word, none typed in capitals
+    ("WHO", "US" alone may name something)."""
+    words = [match.group() for match in tokenize(question)]
+    return (
+        bool(words)
+        and not meaningful_words(question)
+        and not any(word.isupper() and len(word) > 1 for word in words)
+    )
+
+
 class Retriever:
     """Search the index for a question and pick the sentence that answers it."""
 
@@ -148,6 +160,10 @@ class Retriever:
     def analyze(self, question: str, *, lang: str | None = None) -> Query:
         """Analyze a question against the archive's vocabulary, in each language it may be in
         (`lang`: only that one); each article is then scored on its own language's words."""
+        if lang is None and _english_function_words_only(question):
+            # "the" alone, read as another language where it is a word, quoted a story on
+            # Tabqa as the answer: like "of and", it names nothing (the newest are listed).
+            return Query(question, (), answer_type(question))
         langs = candidate_languages(question, self._index, analysis_of(lang).code if lang else None)
         if langs == [ENGLISH]:
             return analyze(question, self._index)
