@@ -54,7 +54,7 @@ async def test_subscribe_list_and_unsubscribe(bot: Harness) -> None:
         "This chat's digests:\n1. 08:00 UTC — everything\n2. 07:30 UTC — raqqa dam"
     ]
     # A signed number is a time mistyped, not the topic "-1"; so is a number alone ("100").
-    for wrong in ("25:00", "-1", "+3", "-8am", "100", "1800"):
+    for wrong in ("25:00", "-1", "+3", "-8am", "100", "830"):
         assert await bot.send(f"/subscribe {wrong}", user_id=READER) == [
             f"“{wrong}” is not a time of day.\nUsage: /subscribe [time] [topic words], for "
             "example /subscribe 08:00, /subscribe 8am or /subscribe 7:30pm syria raqqa"

@@ -22,9 +22,9 @@ WORDS = {"noon": dt.time(12, 0), "midday": dt.time(12, 0), "midnight": dt.time(0
 TIME_LIKE = re.compile(
     r"^\d{1,2}(?:[:.h]\d*)?\s*(?:[ap]\.?m\.?)?$|^\d+[:.]\d+$"
     r"|^[+\-−]\d[\d:.h]*\s*(?:[ap]\.?m\.?)?$"
-    # A number alone first (100, 1800, 2017): a time mistyped, or a year, never sure enough
-    # to subscribe to either (it was the topic "100").
-    r"|^\d{3,}$",
+    # Three digits, or more than four, first (100, 830): a time mistyped, not the topic "100"
+    # (four may be a year: "/subscribe 2017 raqqa" is about 2017).
+    r"|^\d{3}$|^\d{5,}$",
     re.IGNORECASE,
 )
 OFFSET = re.compile(r"^(?:utc|gmt)\s*(?P<sign>[+\-−])\s*(?P<hours>\d{1,2})(?::?(?P<minutes>00))?$")
