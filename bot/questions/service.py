@@ -209,33 +209,31 @@ class QuestionService:
         elif self._stories is None:
             # The engine pages, unless the first `reranked` are ranked again here first.
             start = 0 if reranked else offset
-            ranked = self._retriever.search(
+            ranked, fetched = await self._ranked(
                 query,
-                as_of=as_of,
+                as_of,
+                dated.days,
+                filters,
+                newest=news or topical,
                 limit=max(reranked, offset + limit + 1) - start,
                 offset=start,
-                days=dated.days,
-                filters=filters,
-                newest=news or topical,
+                reranked=reranked,
             )
-            if reranked:
-                ranked, fetched = await self._as_typed_first(query, ranked, reranked)
             scored = ranked[offset - start : offset + limit + 1 - start]
         else:
             # One hit per story: rank every copy, keep each story's best, then page.
             wanted = offset + limit + 1
             fetch = max(reranked, wanted * 3)
             while True:
-                ranked = self._retriever.search(
+                ranked, fetched = await self._ranked(
                     query,
-                    as_of=as_of,
-                    limit=fetch,
-                    days=dated.days,
-                    filters=filters,
+                    as_of,
+                    dated.days,
+                    filters,
                     newest=news or topical,
+                    limit=fetch,
+                    reranked=reranked,
                 )
-                if reranked:
-                    ranked, fetched = await self._as_typed_first(query, ranked, reranked)
                 if not (query.is_empty or topical):
                     # The page and one more (for "More") are all that is shown of the stories.
                     picks = await one_per_story(self._stories, ranked, as_of=as_of, most=wanted)
@@ -383,6 +381,33 @@ class QuestionService:
             filtered=filters.any,
             unheld_lang=unheld_lang,
         )
+
+    async def _ranked(
+        self,
+        query: Query,
+        as_of: dt.date | None,
+        days: DateRange | None,
+        filters: Filters,
+        *,
+        newest: bool,
+        limit: int,
+        offset: int = 0,
+        reranked: int = 0,
+    ) -> tuple[list[ScoredArticle], dict[int, StoredArticle]]:
+        """The engine's ranking, its first `reranked` ranked again by the words as typed
+        (`_as_typed_first`), and the articles that read (none when nothing was)."""
+        ranked = self._retriever.search(
+            query,
+            as_of=as_of,
+            limit=limit,
+            offset=offset,
+            days=days,
+            filters=filters,
+            newest=newest,
+        )
+        if not reranked:
+            return ranked, {}
+        return await self._as_typed_first(query, ranked, reranked)
 
     async def _as_typed_first(
         self, query: Query, ranked: list[ScoredArticle], head: int
