@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import datetime as dt
+import functools
 import itertools
 from dataclasses import dataclass
 
@@ -204,20 +205,22 @@ class QuestionService:
         # again by the words their texts hold as typed (whatever the page: it pages them).
         reranked = 0 if dated.days is not None or topical else self._retriever.reranks(query)
         fetched: dict[int, StoredArticle] = {}
+        ranking = functools.partial(
+            self._ranked,
+            query,
+            as_of,
+            dated.days,
+            filters,
+            newest=news or topical,
+            reranked=reranked,
+        )
         if held is not None:
             scored = held[offset : offset + limit + 1]
         elif self._stories is None:
             # The engine pages, unless the first `reranked` are ranked again here first.
             start = 0 if reranked else offset
-            ranked, fetched = await self._ranked(
-                query,
-                as_of,
-                dated.days,
-                filters,
-                newest=news or topical,
-                limit=max(reranked, offset + limit + 1) - start,
-                offset=start,
-                reranked=reranked,
+            ranked, fetched = await ranking(
+                limit=max(reranked, offset + limit + 1) - start, offset=start
             )
             scored = ranked[offset - start : offset + limit + 1 - start]
         else:
@@ -225,15 +228,7 @@ class QuestionService:
             wanted = offset + limit + 1
             fetch = max(reranked, wanted * 3)
             while True:
-                ranked, fetched = await self._ranked(
-                    query,
-                    as_of,
-                    dated.days,
-                    filters,
-                    newest=news or topical,
-                    limit=fetch,
-                    reranked=reranked,
-                )
+                ranked, fetched = await ranking(limit=fetch)
                 if not (query.is_empty or topical):
                     # The page and one more (for "More") are all that is shown of the stories.
                     picks = await one_per_story(self._stories, ranked, as_of=as_of, most=wanted)
