@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 from bot.articles.boilerplate import without_clutter
 from bot.questions.analysis import Query, QueryTerm, stem, stems, typed_names
+from bot.questions.dates import ENGLISH_MONTHS
 from bot.questions.languages import analyse_many, analyse_word
 from bot.questions.lexicon import is_common
 from bot.questions.links import find_links, foreign_unlinked, unlinked
@@ -278,10 +279,7 @@ COUNT_REACH = 3
 
 # A month's name just before or after a number makes it a day ("on May 25", "21 August"),
 # in English as news writes it; the other languages' are in _COUNT_WORDS.
-_MONTHS = (
-    r"(?:january|february|march|april|may|june|july|august|september|october|november|"
-    r"december|jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec)"
-)
+_MONTHS = f"(?:{'|'.join(ENGLISH_MONTHS)})"
 _MONTH_BEFORE = re.compile(rf"(?:^|\W){_MONTHS}\.? $", re.IGNORECASE)
 _MONTH_AFTER = re.compile(rf" {_MONTHS}\b", re.IGNORECASE)
 # "September " and "Sept. " are the longest names before a day.

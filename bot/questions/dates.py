@@ -13,7 +13,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
-from bot.questions.lexicon import frequency
+from bot.questions.lexicon import writes_far_more
 
 _MONTHS = {
     name: number
@@ -21,6 +21,8 @@ _MONTHS = {
     for name in (calendar.month_name[number].lower(), calendar.month_abbr[number].lower())
 }
 _MONTHS["sept"] = 9
+# English's names and short forms, longest first (a day of a month is no count: abstention).
+ENGLISH_MONTHS = tuple(sorted(_MONTHS, key=len, reverse=True))
 # The months in the other languages the bot replies in (and Persian's Gregorian ones), as
 # news writes them: Russian in the forms "май", "мая", "в мае"; Arabic in both the Egyptian
 # and the Levantine names, with and without hamza; accents or not in French.
@@ -43,9 +45,6 @@ for _number, _names in enumerate(_OTHER_MONTHS, start=1):
 # French months are words of their own in lower case only: "Mars 2020" is a rover, "Mai" a
 # name; "mars 2020" and "en mai 2016" are months.
 _LOWER_ONLY = frozenset({"mars", "mai"})
-# How much more often (Zipf: 2 is a hundred times) German writes a word than French for a
-# question holding it to be German.
-FAR_MORE = 2.0
 
 
 def _month_pattern() -> str:
@@ -170,10 +169,7 @@ def _german_here(match: re.Match[str], question: str) -> bool:
     if match.group().lower() != "hier":
         return False
     words = re.findall(r"[^\W\d_]+", question.lower())
-    return any(
-        word != "hier" and frequency(word, "de") - frequency(word, "fr") >= FAR_MORE
-        for word in words
-    )
+    return any(word != "hier" and writes_far_more(word, "de", "fr") for word in words)
 
 
 def find_year(question: str) -> DatedQuestion:

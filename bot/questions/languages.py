@@ -23,7 +23,7 @@ from bot.questions.analysis import (
     tokenize,
 )
 from bot.questions.analysis import QUESTION_WORDS as ENGLISH_QUESTION_WORDS
-from bot.questions.lexicon import frequency, is_common
+from bot.questions.lexicon import is_common, writes_far_more
 from storage.languages import CODES, ENGLISH, LANGUAGES, OTHER, analyzer, normalize
 
 if TYPE_CHECKING:
@@ -231,23 +231,12 @@ def _arabic_or_persian(question: str, chosen: list[str]) -> list[str]:
     only = [
         lang
         for lang, other in (("ar", "fa"), ("fa", "ar"))
-        if any(_writes_far_more(word, lang, other) for word in words)
+        # (wordfreq's Persian list holds Arabic's function words from quotations, "هو", he,
+        # and "في": "من هو رئيس سوريا؟" was read as Persian too, and a Persian story on a
+        # footballer "جو هو" came first.)
+        if any(writes_far_more(word, lang, other) for word in words)
     ]
     return only if len(only) == 1 else chosen
-
-
-# How much more often (in wordfreq's Zipf scale: 2 is a hundred times) one language writes a
-# word than the other for the word to be that language's: wordfreq's Persian list holds
-# Arabic's function words from quotations ("هو", he, 4.5 in Persian and 6.6 in Arabic; "في"
-# 4.7 and 7.5), so "من هو رئيس سوريا؟" was read as Persian too and ranked a Persian story
-# on a footballer "جو هو" first.
-FAR_MORE = 2.0
-
-
-def _writes_far_more(word: str, lang: str, other: str) -> bool:
-    if not is_common(word, lang):
-        return False
-    return not is_common(word, other) or frequency(word, lang) - frequency(word, other) >= FAR_MORE
 
 
 @lru_cache(maxsize=100_000)

@@ -52,6 +52,18 @@ def frequency(word: str, lang: str) -> float:
 _NORMALISED = frozenset({"ar", "fa"})
 
 
+# How much more often (in wordfreq's Zipf scale: 2 is a hundred times) one language writes a
+# word than another for the word to be the first one's, though both lists hold it.
+FAR_MORE = 2.0
+
+
+def writes_far_more(word: str, lang: str, other: str) -> bool:
+    """Whether `lang` uses `word` often and `other` rarely or a hundred times less often."""
+    if not is_common(word, lang):
+        return False
+    return not is_common(word, other) or frequency(word, lang) - frequency(word, other) >= FAR_MORE
+
+
 def load(lang: str) -> None:
     """Read the language's word list now (a first question in it would: tens of ms)."""
     frequency("the", lang)
