@@ -755,14 +755,23 @@ def _link_further_down(query: Query, cues: list[tuple[str, tuple[float, ...]]]) 
     """Whether a "who is the X of Y?" in another language than English finds X by Y in none
     of the first sentences: "кто мэр Москвы?" is answered forty sentences into a story on
     Moscow's rain ("... мэра Москвы Сергея Собянина"), which the article holds."""
-    lang = query.terms[0].lang if query.terms else ENGLISH
-    if query.answer_type is not AnswerType.PERSON or is_long(query) or lang in (ENGLISH, OTHER):
+    if query.answer_type is not AnswerType.PERSON or is_long(query):
         return False
+    apart = _foreign_x_apart(query)
+    return apart is not None and all(apart(sentence) for sentence, _ in cues)
+
+
+def _foreign_x_apart(query: Query) -> Callable[[str], bool] | None:
+    """For a question in another language than English with an "X of Y": whether a sentence
+    holds an X only apart from its Y, or not at all (None: no such question)."""
+    lang = query.terms[0].lang if query.terms else ENGLISH
+    if lang in (ENGLISH, OTHER):
+        return None
     links = find_links(query)
     heads = {head for code, head, _, _ in links.foreign if code == lang}
-    return bool(heads) and all(
-        heads & foreign_unlinked(links, lang, query.terms, sentence) for sentence, _ in cues
-    )
+    if not heads:
+        return None
+    return lambda sentence: bool(heads & foreign_unlinked(links, lang, query.terms, sentence))
 
 
 def _linked_one(
@@ -776,20 +785,16 @@ def _linked_one(
     envoy ... Mistura", not by the story's lead on fighting in Aleppo, Syria (the article
     answers: it holds the pair, bot/questions/links.py). Among the question's sentences
     holding X by Y, the best scoring."""
-    links = find_links(query)
     lang = query.terms[0].lang if query.terms else ENGLISH
     if lang not in (ENGLISH, OTHER):
         # Another language's "X of Y" ("кто мэр Москвы?": "... мэра Москвы Сергея Собянина",
         # not the lead on the rain in Moscow): held apart, X counts as not held at all.
-        heads = {head for code, head, _, _ in links.foreign if code == lang}
-        if not heads or not heads & foreign_unlinked(links, lang, query.terms, best[0]):
+        apart = _foreign_x_apart(query)
+        if apart is None or not apart(best[0]):
             return best
-        linked = [
-            item
-            for item in found
-            if item[1][0] > 0 and not heads & foreign_unlinked(links, lang, query.terms, item[0])
-        ]
+        linked = [item for item in found if item[1][0] > 0 and not apart(item[0])]
         return max(linked, key=score) if linked else best
+    links = find_links(query)
     if not links.ofs:
         return best
     heads = {head for head, _ in links.ofs}
