@@ -270,11 +270,14 @@ def run_size(
     )
     bot = json.loads(measured.stdout)
     questions = _questions(questions_path, n_queries)
-    jsonl_ms, jsonl_cpu_ms, answered = measure_jsonl(work, questions_path, n_queries)
-    print(
-        f"newsbot ask --jsonl (short form, ten results with answers): {jsonl_ms:.1f} ms mean a "
-        f"question ({jsonl_cpu_ms:.1f} ms CPU); {answered} of {n_queries} answered"
-    )
+    # As a user runs it (helper processes on the other cores), and in one process.
+    for workers, how in ((None, "default workers"), (0, "--workers 0")):
+        jsonl_ms, jsonl_cpu_ms, answered = measure_jsonl(work, questions_path, n_queries, workers)
+        print(
+            f"newsbot ask --jsonl, {how} (short form, ten results with answers): "
+            f"{jsonl_ms:.1f} ms mean a question ({jsonl_cpu_ms:.1f} ms CPU); "
+            f"{answered} of {n_queries} answered"
+        )
     print(
         f"bot start-up {bot['startup_ms']:.0f} ms (open the index, answer one question); "
         f"peak RSS {bot['rss_mb']:.0f} MiB"
@@ -299,11 +302,12 @@ def run_size(
 
 
 def measure_jsonl(
-    work: pathlib.Path, questions_path: pathlib.Path, n: int
+    work: pathlib.Path, questions_path: pathlib.Path, n: int, workers: int | None = None
 ) -> tuple[float, float, int]:
     """`newsbot ask --jsonl` on the bot's archive (ten results, each with its answer sentence):
-    mean milliseconds a question in wall time and in CPU time (the process's user + system: a
-    shared machine moves the first more), and how many were answered (`answered` true).
+    mean milliseconds a question in wall time and in CPU time (the process's user + system, its
+    helper processes' included: a shared machine moves the first more), and how many were
+    answered (`answered` true). `workers`: its `--workers` (None: the default).
 
     Two runs in fresh processes, both first asked `WARM_UP` other questions, the second then
     the `n` timed ones: the difference divided by n leaves out start-up, and with it the
@@ -333,7 +337,8 @@ def measure_jsonl(
         before = resource.getrusage(resource.RUSAGE_CHILDREN)
         started = time.perf_counter()
         out = subprocess.run(
-            [sys.executable, "-m", "bot", "ask", "--jsonl"],
+            [sys.executable, "-m", "bot", "ask", "--jsonl"]
+            + ([] if workers is None else ["--workers", str(workers)]),
             input="\n".join(batch) + "\n",
             env=env,
             check=True,

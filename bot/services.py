@@ -145,6 +145,34 @@ class Services:
             self.index_slot.release()
 
 
+@dataclass(slots=True)
+class Reader:
+    """What answering questions needs, and nothing that writes."""
+
+    db: Database
+    index: SearchIndex
+    questions: QuestionService
+
+    async def close(self) -> None:
+        """Close the index and the database."""
+        await asyncio.to_thread(self.index.close)
+        await self.db.close()
+
+
+async def open_reader(database_url: str, index_path: Path) -> Reader:
+    """Open, for questions only, an archive `open_services` has brought up to date (a helper
+    process of `newsbot ask --jsonl` beside the one that did)."""
+    clock = SystemClock()
+    db = Database.from_url(database_url)
+    try:
+        index = await asyncio.to_thread(SearchIndex.open, index_path)
+    except BaseException:
+        await db.close()
+        raise
+    stories = StoryKeeper(StoryStore(db), clock)
+    return Reader(db, index, QuestionService(ArticleStore(db), Retriever(index), clock, stories))
+
+
 async def _seed_empty_slot(path: Path, articles: ArticleStore) -> None:
     """A new slot starts from another slot's index, not from indexing the whole archive."""
     if committed_watermark(path) > 0:

@@ -6,6 +6,7 @@ import argparse
 import asyncio
 import contextlib
 import datetime as dt
+import functools
 import gc
 import itertools
 import json
@@ -15,7 +16,7 @@ import sys
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any
 
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError
@@ -34,6 +35,16 @@ from bot.articles.files import (
 from bot.articles.workers import IMPORT_WORKERS
 from bot.cli.arguments import whole_number
 from bot.cli.backup import is_export_file, restore_export, write_export
+from bot.cli.lines import (
+    RESULTS,
+    Helper,
+    answer_line,
+    ask_lines,
+    default_helpers,
+    fork_helpers,
+    result_object,
+    start,
+)
 from bot.cli.paths import missing_folder, no_folder_line, output_problem
 from bot.i18n import ENGLISH as ENGLISH_TEXTS
 from bot.logs import setup_logging
@@ -41,9 +52,10 @@ from bot.memory import keep_memory_flat
 from bot.questions.courtesy import wordless
 from bot.questions.filters import filter_words
 from bot.questions.replies import CLOSEST, NO_ANSWER, NOTHING_THOSE_DAYS, PROBLEM_TEXTS
+from bot.questions.retrieval import warm_models
 from bot.questions.service import Answers
 from bot.render import quoted
-from bot.services import Services, open_services
+from bot.services import open_services
 from bot.settings import (
     DEFAULT_DATABASE_URL,
     Settings,
@@ -57,7 +69,6 @@ from storage.schema import SchemaError
 log = logging.getLogger(__name__)
 
 SAMPLE_DIR = Path(__file__).parent.parent / "sample"
-RESULTS = 10
 # The collector's thresholds during a bulk import (the default is 700, 10, 10).
 FEW_COLLECTIONS = (1_000_000, 100, 100)
 # The read buffer of an import's `.jsonl` files.
@@ -204,6 +215,13 @@ def _parser() -> argparse.ArgumentParser:
     )
     ask.add_argument("--json", action="store_true", help="print the JSON result object")
     ask.add_argument("--jsonl", action="store_true", help='read {"query", "as_of"} lines on stdin')
+    ask.add_argument(
+        "--workers",
+        type=int,
+        default=default_helpers(),
+        help="processes answering --jsonl lines beside this one; 0: none "
+        f"(default {default_helpers()}, from the machine's cores)",
+    )
     # The same filters a question may hold (source:, lang:, after:, before:, "...", -word).
     ask.add_argument("--source", help="only articles from this source (source:reuters)")
     ask.add_argument("--lang", help="only articles in this language (lang:ar)")
@@ -564,19 +582,31 @@ def _ask(settings: Settings, args: argparse.Namespace) -> int:
         return 2
     if _reads_nothing(settings, "ask"):
         return 1
-    return asyncio.run(_ask_async(settings, args))
+    # Forked before anything opens: the archive is opened (and brought up to date) here first.
+    # The models are loaded before, for the helpers to share (and not load them again).
+    in_memory = sqlite_path(settings.database_url) == ":memory:"
+    count = 0 if in_memory or not args.jsonl else max(0, args.workers)
+    if count:
+        warm_models()
+    helpers = fork_helpers(count, settings.database_url)
+    try:
+        return asyncio.run(_ask_async(settings, args, helpers))
+    finally:
+        for helper in helpers:
+            helper.stop()
 
 
-async def _ask_async(settings: Settings, args: argparse.Namespace) -> int:
+async def _ask_async(settings: Settings, args: argparse.Namespace, helpers: list[Helper]) -> int:
     services = await open_services(settings)
     try:
         if args.jsonl:
+            await services.questions.warm_up()
+            answer = functools.partial(answer_line, services.questions)
             # Each question leaves thousands of objects to reference counting; the collector's
             # passes over them and the start-up heap were ~0.3 ms of a question's CPU, and
             # the peak memory of 2,000 questions is the same without them (389 MiB).
-            await services.questions.warm_up()
             with _few_collections():
-                await _ask_lines(services, sys.stdin, sys.stdout)
+                await ask_lines(answer, start(helpers, services.index.path), sys.stdin, sys.stdout)
             return 0
         question = " ".join(
             part
@@ -608,59 +638,6 @@ async def _ask_async(settings: Settings, args: argparse.Namespace) -> int:
         return 0
     finally:
         await services.close()
-
-
-async def _ask_lines(services: Services, inp: TextIO, out: TextIO) -> None:
-    for number, line in enumerate(inp, start=1):
-        if not line.strip():
-            continue
-        try:
-            request = json.loads(line)
-            if not isinstance(request, dict) or "query" not in request:
-                raise KeyError("query")
-            query = str(request["query"])
-            as_of = dt.date.fromisoformat(request["as_of"][:10]) if request.get("as_of") else None
-        except KeyError as exc:
-            error = f'bad request line: the key "{exc.args[0]}" is missing'
-            out.write(json.dumps({"line": number, "error": error}) + "\n")
-            continue
-        except (json.JSONDecodeError, TypeError, ValueError) as exc:
-            out.write(json.dumps({"line": number, "error": f"bad request line: {exc}"}) + "\n")
-            continue
-        # The JSON lines hold no highlights: finding them was a tenth of the answers' time.
-        answers = await services.questions.ask(query, as_of=as_of, limit=RESULTS, highlights=False)
-        out.write(json.dumps(result_object(answers), ensure_ascii=False) + "\n")
-        out.flush()
-
-
-def result_object(answers: Answers) -> dict[str, Any]:
-    """The documented JSON shape of one answered question."""
-    return {
-        "query": answers.question,
-        # False exactly when the chat reply says the archive holds no answer.
-        "answered": answers.answered,
-        "results": [
-            {
-                "article_id": hit.article.id,
-                "external_id": hit.article.external_id,
-                "title": hit.article.title,
-                "date": hit.article.published.isoformat(),
-                "source": hit.article.source,
-                "lang": hit.article.lang,
-                "score": round(hit.score, 4),
-                "answer": hit.answer.sentence,
-                "also": [
-                    {
-                        "article_id": c.article_id,
-                        "source": c.source,
-                        "date": c.published.isoformat(),
-                    }
-                    for c in hit.also
-                ],
-            }
-            for hit in answers.hits
-        ],
-    }
 
 
 def _plain_answers(answers: Answers, *, as_of: dt.date | None = None) -> str:

@@ -136,6 +136,14 @@ def _english_function_words_only(question: str) -> bool:
     )
 
 
+def warm_models() -> None:
+    """Load what questions of any archive load once: the language model (half a second),
+    English's word list and the analysis of its commonest words."""
+    load_model()
+    lexicon.load(ENGLISH)
+    warm_stems()
+
+
 class Retriever:
     """Search the index for a question and pick the sentence that answers it."""
 
@@ -149,13 +157,12 @@ class Retriever:
         return self._index
 
     def warm_up(self) -> None:
-        """Load what a first question of a kind loads once: the language model (half a
-        second), the word lists of the archive's languages and the analysis of English's
-        commonest words. For a batch of questions, whose first ones would otherwise pay."""
-        load_model()
-        for code in (ENGLISH, *languages_present(self._index)):
+        """Load what a first question of a kind loads once: `warm_models`, and the word lists
+        of the archive's languages. For a batch of questions, whose first ones would otherwise
+        pay."""
+        warm_models()
+        for code in languages_present(self._index):
             lexicon.load(code)
-        warm_stems()
 
     def analyze(self, question: str, *, lang: str | None = None) -> Query:
         """Analyze a question against the archive's vocabulary, in each language it may be in

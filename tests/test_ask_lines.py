@@ -1,0 +1,111 @@
+"""`newsbot ask --jsonl` with helper processes: every line answered, in order, as without them."""
+
+from __future__ import annotations
+
+import json
+import os
+import select
+import signal
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from bot.cli.main import main
+from tests.conftest import SAMPLE, SEED
+from tests.test_cli import newsbot
+
+QUESTIONS = [
+    "civilians trapped in Raqqa?",
+    "how many died in the Khan Shaykhun attack?",
+    "who is Abu Bakr al-Baghdadi?",
+    "Manbij 2016-06-14",
+    "Idleb airstrikes",
+    "lasagna recipe",
+    "who won the 2014 world cup?",
+    "Aleppo in May 2016",
+]
+# A line's answer must not wait for the next line: a reply slower than this is a hang.
+PATIENCE = 60
+
+
+@pytest.fixture
+def archive(workdir: Path) -> Path:
+    assert main(["import", "--quiet", str(SAMPLE / "fakes.jsonl"), str(SEED)]) == 0
+    return workdir
+
+
+def lines(count: int) -> Iterator[str]:
+    """Questions as of varied days, with a blank line, a malformed one and one without a query."""
+    for number in range(count):
+        if number % 25 == 7:
+            yield ""
+        elif number % 25 == 11:
+            yield "not json"
+        elif number % 25 == 13:
+            yield json.dumps({"as_of": "2017-01-01"})
+        else:
+            day = f"2017-{number % 12 + 1:02d}-28"
+            yield json.dumps({"query": QUESTIONS[number % len(QUESTIONS)], "as_of": day})
+
+
+def test_a_batch_answered_with_helpers_reads_as_one_answered_alone(archive: Path) -> None:
+    batch = "\n".join(lines(150)) + "\n"
+    alone = newsbot("ask", "--jsonl", "--workers", "0", cwd=archive, stdin=batch)
+    helped = newsbot("ask", "--jsonl", "--workers", "2", cwd=archive, stdin=batch)
+    assert (alone.returncode, alone.stderr) == (0, "")
+    assert (helped.returncode, helped.stderr) == (0, "")
+    assert len(alone.stdout.splitlines()) == 144  # the blank lines have no answer
+    assert helped.stdout == alone.stdout
+
+
+def test_one_line_at_a_time_each_answered_before_the_next_and_a_killed_helper_loses_none(
+    archive: Path,
+) -> None:
+    asked = [line for line in lines(60) if line]
+    expected = newsbot(
+        "ask", "--jsonl", "--workers", "0", cwd=archive, stdin="\n".join(asked) + "\n"
+    ).stdout.splitlines()
+    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "INDEX_DIR")}
+    answered = []
+    with subprocess.Popen(
+        [sys.executable, "-m", "bot", "ask", "--jsonl", "--workers", "1"],
+        cwd=archive,
+        env=env,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    ) as process:
+        assert process.stdin is not None and process.stdout is not None
+        try:
+            for number, line in enumerate(asked):
+                process.stdin.write(line + "\n")
+                process.stdin.flush()
+                if number == len(asked) // 2:
+                    # Killed as it answers (a free helper is given the line first): the line
+                    # is answered here. (Forked before the archive was opened.)
+                    helpers = _children(process.pid)
+                    assert len(helpers) == 1
+                    for pid in helpers:
+                        os.kill(pid, signal.SIGKILL)
+                ready, _, _ = select.select([process.stdout], [], [], PATIENCE)
+                assert ready, f"no answer to line {number + 1} before the next was written"
+                answered.append(process.stdout.readline().rstrip("\n"))
+            process.stdin.close()
+            assert process.wait(timeout=PATIENCE) == 0
+            assert process.stdout.read() == ""
+            assert process.stderr is not None and process.stderr.read() == ""
+        finally:
+            process.kill()
+    assert answered == expected
+
+
+def _children(pid: int) -> list[int]:
+    """The processes `pid` started (Linux: /proc)."""
+    found: list[int] = []
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        found.extend(int(child) for child in (task / "children").read_text().split())
+    return found
