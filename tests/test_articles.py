@@ -183,6 +183,36 @@ async def test_jsonl_file_imports_many_and_reports_bad_lines(bot: Harness) -> No
     )
 
 
+async def test_files_in_windows_encodings_are_read_not_refused(bot: Harness) -> None:
+    # Both were refused: Notepad's "Unicode" (UTF-16 with its mark) as binary, a Russian
+    # desk's Windows-1251 file as "not valid UTF-8 text".
+    russian = (
+        "Министр обороны России заявил, что войска покинули город Пальмира.\n\n"
+        "Жители вернулись домой после трёх месяцев боёв, сообщили местные власти."
+    )
+    english = "Aid convoy reaches Madaya\r\n\r\nA convoy of 44 trucks reached the besieged town."
+    for name, data in (
+        ("palmyra.txt", russian.encode("cp1251")),
+        ("madaya.txt", english.encode("utf-16")),
+    ):
+        file_id, _ = bot.fake.add_file(data)
+        replies = await bot.send(user_id=EDITOR, document=(file_id, name, len(data)))
+        assert replies[0].startswith("Saved #"), replies
+    palmyra = await bot.services.archive.articles.get(1)
+    madaya = await bot.services.archive.articles.get(2)
+    assert palmyra is not None and madaya is not None
+    assert (palmyra.title, palmyra.lang) == (
+        "Министр обороны России заявил, что войска покинули город Пальмира.",
+        "ru",
+    )
+    assert (madaya.title, madaya.text) == (
+        "Aid convoy reaches Madaya",
+        "Aid convoy reaches Madaya\n\nA convoy of 44 trucks reached the besieged town.",
+    )
+    answers = await bot.services.questions.ask("войска покинули Пальмиру")
+    assert [hit.article.id for hit in answers.hits] == [1]
+
+
 async def test_binary_and_oversized_files_are_refused(bot: Harness) -> None:
     file_id, _ = bot.fake.add_file(b"\x89PNG\r\n\x1a\n\x00\x00\x00")
     assert await bot.send(user_id=EDITOR, document=(file_id, "photo.txt", 11)) == [

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import codecs
+import contextlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
@@ -18,6 +20,15 @@ HTML_SUFFIXES = {".html", ".htm"}
 JSONL_SUFFIXES = {".jsonl", ".ndjson"}
 SUPPORTED = TEXT_SUFFIXES | HTML_SUFFIXES | JSONL_SUFFIXES
 BINARY_FILE = N_("That file is binary, not text.")
+# UTF-32's marks first: UTF-32 LE's begins with UTF-16 LE's.
+_WIDE_BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32"),
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
+# Western European, Cyrillic (Windows' and KOI8-R), Arabic and Persian.
+_ONE_BYTE_CODECS = ["cp1252", "cp1251", "koi8_r", "cp1256"]
 
 
 class UnreadableFile(Explained, ValueError):
@@ -36,8 +47,16 @@ def shown_name(path: object) -> str:
     return "".join(c if c.isprintable() or c == " " else repr(c)[1:-1] for c in str(path))
 
 
-def decode_text(data: bytes) -> str:
-    """UTF-8 text (a BOM is fine); binary or other encodings are refused."""
+def decode_text(data: bytes, *, legacy: bool = True) -> str:
+    """The text of a file: UTF-8 (a BOM is fine); UTF-16 or UTF-32 with a byte order mark
+    (Windows' "Unicode" text); else, with `legacy`, a one-byte encoding charset-normalizer
+    recognises (Windows-1251 Russian, Windows-1256 Arabic, Latin-1 French...). Binary data
+    and damaged UTF-8 are refused, with the reason."""
+    for bom, codec in _WIDE_BOMS:
+        if data.startswith(bom):
+            with contextlib.suppress(UnicodeDecodeError):
+                return data.decode(codec)
+            break
     if b"\x00" in data[:8192]:
         raise UnreadableFile(BINARY_FILE)
     try:
@@ -47,10 +66,34 @@ def decode_text(data: bytes) -> str:
         # valid UTF-8 text (bad byte at position 1)", as if it were text in another encoding.
         if looks_binary(data[:8192].decode("latin-1")):
             raise UnreadableFile(BINARY_FILE) from None
-        raise UnreadableFile(
-            N_("That file is not valid UTF-8 text (bad byte at position {position})."),
-            position=exc.start,
-        ) from None
+        text = _one_byte_text(data) if legacy else None
+        if text is None:
+            raise UnreadableFile(
+                N_("That file is not valid UTF-8 text (bad byte at position {position})."),
+                position=exc.start,
+            ) from None
+        return text
+
+
+def _one_byte_text(data: bytes) -> str | None:
+    """`data` read in the one-byte encoding it is likely in, or None: UTF-8 with a few bad
+    bytes (a cut download) is refused rather than read as another encoding's letters."""
+    read = data.decode("utf-8", "replace")
+    bad = read.count("\ufffd")
+    if bad <= sum(1 for c in read if c > "\x7f" and c != "\ufffd"):
+        return None  # more letters UTF-8 reads than bytes it cannot: damaged UTF-8
+    from charset_normalizer import from_bytes  # (loaded only for such a file)
+
+    # The encodings newsrooms' older files are in: with all of them, Latin-1 French came out
+    # as Central European ("siège" as "sičge") and short text as Chinese or Arabic.
+    found = from_bytes(data, cp_isolation=_ONE_BYTE_CODECS)
+    best = found.best()
+    # A text too short to tell its language by (coherence 0) is read only when one of the
+    # encodings can read it at all: "Été à Nice" is as likely Russian or Arabic bytes.
+    if best is None or (best.coherence == 0 and len(found) > 1):
+        return None
+    text = str(best)
+    return None if looks_binary(text) else text
 
 
 def html_to_text(markup: str) -> str:
@@ -72,7 +115,8 @@ def read_records(name: str, data: bytes) -> FileRecords:
         raise UnreadableFile(
             N_("I can read .txt, .md, .html and .jsonl files, not {suffix}."), suffix=suffix
         )
-    text = decode_text(data)
+    # JSON is UTF-8 (RFC 8259): a .jsonl file in another encoding is damaged, not guessed at.
+    text = decode_text(data, legacy=suffix not in JSONL_SUFFIXES)
     if suffix in JSONL_SUFFIXES:
         return parse_jsonl(text)
     if suffix in HTML_SUFFIXES:
