@@ -109,3 +109,27 @@ def _children(pid: int) -> list[int]:
     for task in Path(f"/proc/{pid}/task").iterdir():
         found.extend(int(child) for child in (task / "children").read_text().split())
     return found
+
+
+def test_each_malformed_request_line_is_told_what_is_wrong(archive: Path) -> None:
+    asked = [
+        {"query": None},  # was asked as the word "None", and answered
+        {"query": 12},
+        {"query": "Raqqa", "as_of": 5},  # was "'int' object is not subscriptable"
+        {"query": "Raqqa", "as_of": "2017-99-01"},
+        {"as_of": "2017-07-04"},
+        [1],
+    ]
+    stdin = "".join(json.dumps(line) + "\n" for line in asked) + "not json\n"
+    result = newsbot("ask", "--jsonl", cwd=archive, stdin=stdin)
+    assert (result.returncode, result.stderr) == (0, "")
+    query, date = '"query" must be text', '"as_of" must be a date, for example "2017-07-04"'
+    assert [json.loads(line) for line in result.stdout.splitlines()] == [
+        {"line": 1, "error": f"bad request line: {query}"},
+        {"line": 2, "error": f"bad request line: {query}"},
+        {"line": 3, "error": f"bad request line: {date}"},
+        {"line": 4, "error": f"bad request line: {date}"},
+        {"line": 5, "error": 'bad request line: the key "query" is missing'},
+        {"line": 6, "error": 'bad request line: the key "query" is missing'},
+        {"line": 7, "error": "bad request line: Expecting value: line 1 column 1 (char 0)"},
+    ]

@@ -57,18 +57,27 @@ async def answer_line(questions: QuestionService, number: int, line: str) -> str
         return None
     try:
         request = json.loads(line)
-        if not isinstance(request, dict) or "query" not in request:
-            raise KeyError("query")
-        query = str(request["query"])
-        as_of = dt.date.fromisoformat(request["as_of"][:10]) if request.get("as_of") else None
-    except KeyError as exc:
-        error = f'bad request line: the key "{exc.args[0]}" is missing'
-        return json.dumps({"line": number, "error": error})
-    except (json.JSONDecodeError, TypeError, ValueError) as exc:
-        return json.dumps({"line": number, "error": f"bad request line: {exc}"})
+    except ValueError as exc:  # (a JSONDecodeError, or a number too long to read)
+        return _bad_line(number, str(exc))
+    if not isinstance(request, dict) or "query" not in request:
+        return _bad_line(number, 'the key "query" is missing')
+    query = request["query"]
+    # ({"query": null} was asked as the word "None", and answered.)
+    if not isinstance(query, str):
+        return _bad_line(number, '"query" must be text')
+    as_of = request.get("as_of") or None  # ("" as none, as before)
+    if as_of is not None:
+        try:
+            as_of = dt.date.fromisoformat(as_of[:10])
+        except (TypeError, ValueError):  # (a number was "'int' object is not subscriptable")
+            return _bad_line(number, '"as_of" must be a date, for example "2017-07-04"')
     # The JSON lines hold no highlights: finding them was a tenth of the answers' time.
     answers = await questions.ask(query, as_of=as_of, limit=RESULTS, highlights=False)
     return json.dumps(result_object(answers), ensure_ascii=False)
+
+
+def _bad_line(number: int, why: str) -> str:
+    return json.dumps({"line": number, "error": f"bad request line: {why}"})
 
 
 def result_object(answers: Answers) -> dict[str, Any]:
