@@ -133,6 +133,8 @@ def fork_helpers(count: int, database_url: str) -> list[Helper]:
     """`count` helpers, forked now, each waiting for the index's path (`start`)."""
     if count <= 0 or threading.active_count() > 1:
         return []  # forking beside a thread could copy a lock it holds
+    if "fork" not in multiprocessing.get_all_start_methods():
+        return []  # Windows: no fork, and a spawned helper would load everything again
     context = multiprocessing.get_context("fork")
     helpers = []
     for _ in range(count):
