@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from bot.articles.boilerplate import without_clutter
 from bot.articles.fields import storable
-from bot.clock import Clock, SystemClock
+from bot.clock import Clock
 from bot.questions.abstention import (
     NO_COVERAGE,
     Coverage,
@@ -33,7 +33,7 @@ from bot.questions.lexicon import frequency
 from bot.questions.links import find_links, stand_ins
 from bot.questions.retrieval import Answer, Retriever, ScoredArticle
 from bot.questions.sentences import holds_time, iter_sentences
-from bot.stories.answers import StoryPick, newest_shown_first, one_per_story
+from bot.stories.answers import newest_shown_first, one_per_story
 from bot.stories.keeper import StoryKeeper
 from storage.articles import ArticleStore, StoredArticle
 from storage.languages import ENGLISH, analysis_of
@@ -114,12 +114,12 @@ class QuestionService:
         self,
         articles: ArticleStore,
         retriever: Retriever,
-        clock: Clock | None = None,
-        stories: StoryKeeper | None = None,
+        clock: Clock,
+        stories: StoryKeeper,
     ) -> None:
         self._articles = articles
         self._retriever = retriever
-        self._clock = clock or SystemClock()
+        self._clock = clock
         self._stories = stories
 
     async def warm_up(self) -> None:
@@ -216,13 +216,6 @@ class QuestionService:
         )
         if held is not None:
             scored = held[offset : offset + limit + 1]
-        elif self._stories is None:
-            # The engine pages, unless the first `reranked` are ranked again here first.
-            start = 0 if reranked else offset
-            ranked, fetched = await ranking(
-                limit=max(reranked, offset + limit + 1) - start, offset=start
-            )
-            scored = ranked[offset - start : offset + limit + 1 - start]
         else:
             # One hit per story: rank every copy, keep each story's best, then page.
             wanted = offset + limit + 1
@@ -386,7 +379,6 @@ class QuestionService:
         *,
         newest: bool,
         limit: int,
-        offset: int = 0,
         reranked: int = 0,
     ) -> tuple[list[ScoredArticle], dict[int, StoredArticle]]:
         """The engine's ranking, its first `reranked` ranked again by the words as typed
@@ -395,7 +387,6 @@ class QuestionService:
             query,
             as_of=as_of,
             limit=limit,
-            offset=offset,
             days=days,
             filters=filters,
             newest=newest,
@@ -535,10 +526,7 @@ class QuestionService:
             query, as_of=as_of, limit=LINKED_CANDIDATES, days=days, filters=filters
         )
         shown = {h.article.id for h in hits} | {c.article_id for h in hits for c in h.also}
-        if self._stories is None:
-            picks = [StoryPick(r.article_id, r.score, ()) for r in ranked]
-        else:
-            picks = await one_per_story(self._stories, ranked, as_of=as_of)
+        picks = await one_per_story(self._stories, ranked, as_of=as_of)
         picks = [
             p
             for p in picks
