@@ -130,7 +130,9 @@ class Helper:
 
 
 def fork_helpers(count: int, database_url: str) -> list[Helper]:
-    """`count` helpers, forked now, each waiting for the index's path (`start`)."""
+    """`count` helpers (no more than the cores), forked now, each waiting for the index's
+    path (`start`)."""
+    count = min(count, os.cpu_count() or 1)
     if count <= 0 or threading.active_count() > 1:
         return []  # forking beside a thread could copy a lock it holds
     if "fork" not in multiprocessing.get_all_start_methods():
