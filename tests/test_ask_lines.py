@@ -133,3 +133,24 @@ def test_each_malformed_request_line_is_told_what_is_wrong(archive: Path) -> Non
         {"line": 6, "error": 'bad request line: the key "query" is missing'},
         {"line": 7, "error": "bad request line: Expecting value: line 1 column 1 (char 0)"},
     ]
+
+
+def test_a_line_of_bad_bytes_spoils_only_itself(archive: Path) -> None:
+    # A text stream stopped at the byte that is no UTF-8: the lines after it were lost.
+    # The first line starts with the BOM Windows' editors write.
+    good = json.dumps({"query": "civilians trapped in Raqqa?", "as_of": "2017-07-05"}).encode()
+    stdin = b"\xef\xbb\xbf" + good + b'\n{"query": "Raqqa \xff"}\n' + good + b"\n"
+    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "INDEX_DIR")}
+    result = subprocess.run(
+        [sys.executable, "-m", "bot", "ask", "--jsonl"],
+        cwd=archive,
+        env=env,
+        input=stdin,
+        capture_output=True,
+        timeout=120,
+        check=False,
+    )
+    assert (result.returncode, result.stderr) == (0, b"")
+    first, second, third = [json.loads(line) for line in result.stdout.splitlines()]
+    assert first == third and first["answered"] is True
+    assert second["query"] == "Raqqa \ufffd"

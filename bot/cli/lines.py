@@ -24,7 +24,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any, BinaryIO, TextIO
 
 from bot.questions.service import Answers, QuestionService
 from bot.services import open_reader
@@ -192,7 +192,7 @@ async def _answer_for_parent(conn: Connection, database_url: str, index_path: Pa
         await reader.close()
 
 
-async def ask_lines(answer: Answer, helpers: list[Helper], inp: TextIO, out: TextIO) -> None:
+async def ask_lines(answer: Answer, helpers: list[Helper], inp: BinaryIO, out: TextIO) -> None:
     """Answer each line of `inp` here or at a helper, and write the answers in line order."""
     loop = asyncio.get_running_loop()
     # What the threads below read: (None, a line of `inp`) or (a helper, what it sent).
@@ -201,15 +201,27 @@ async def ask_lines(answer: Answer, helpers: list[Helper], inp: TextIO, out: Tex
     # before the helpers' answers and their "ready".
     wanted = threading.Semaphore(0)
 
+    def tell(event: tuple[Helper | None, Any]) -> bool:
+        try:
+            loop.call_soon_threadsafe(events.put_nowait, event)
+        except RuntimeError:  # the command has ended (a broken pipe): nobody listens
+            return False
+        return True
+
     def read_lines() -> None:
+        first = True
         while True:
             wanted.acquire()
             try:
-                line = inp.readline()
+                read = inp.readline()
             except (OSError, ValueError):
-                line = ""
-            loop.call_soon_threadsafe(events.put_nowait, (None, line))
-            if not line:
+                read = b""
+            # Bytes, decoded here: a byte that is no UTF-8 spoils its line's JSON, not the
+            # lines after it (a text stream stopped there). Windows' editors start with a BOM.
+            line = read.decode("utf-8", "replace")
+            if first:
+                line, first = line.removeprefix("\ufeff"), False
+            if not tell((None, line)) or not read:
                 return
 
     def receive(helper: Helper) -> None:
@@ -218,8 +230,7 @@ async def ask_lines(answer: Answer, helpers: list[Helper], inp: TextIO, out: Tex
                 item = helper.conn.recv()
             except (EOFError, OSError):
                 item = None
-            loop.call_soon_threadsafe(events.put_nowait, (helper, item))
-            if item is None:
+            if not tell((helper, item)) or item is None:
                 return
 
     # Daemon threads: a reader blocked on a terminal keeps no exit waiting.

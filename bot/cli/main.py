@@ -606,7 +606,9 @@ async def _ask_async(settings: Settings, args: argparse.Namespace, helpers: list
             # passes over them and the start-up heap were ~0.3 ms of a question's CPU, and
             # the peak memory of 2,000 questions is the same without them (389 MiB).
             with _few_collections():
-                await ask_lines(answer, start(helpers, services.index.path), sys.stdin, sys.stdout)
+                await ask_lines(
+                    answer, start(helpers, services.index.path), sys.stdin.buffer, sys.stdout
+                )
             return 0
         question = " ".join(
             part
