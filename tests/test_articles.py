@@ -183,6 +183,31 @@ async def test_jsonl_file_imports_many_and_reports_bad_lines(bot: Harness) -> No
     )
 
 
+async def test_text_files_in_windows_encodings_are_read(bot: Harness) -> None:
+    # Notepad's "Unicode" (UTF-16 with its mark) was "binary, not text"; Windows-1251 and
+    # Latin-1 were "not valid UTF-8 text (bad byte at position 16)".
+    russian = "Шойгу заявил о наступлении\n\nМинистр обороны заявил, что войска наступают."
+    french = "Réforme des retraites\n\nLe gouvernement a présenté mardi une réforme très attendue."
+    files = {
+        "notepad.txt": "Floods kill twelve\n\nFloods killed twelve on Monday.".encode("utf-16"),
+        "moscow.txt": russian.encode("cp1251"),
+        "paris.md": french.encode("latin-1"),
+    }
+    replies = []
+    for name, data in files.items():
+        file_id, _ = bot.fake.add_file(data)
+        replies += await bot.send(user_id=EDITOR, document=(file_id, name, len(data)))
+    day = bot.clock.now().date().isoformat()
+    assert replies == [
+        f"Saved #1: Floods kill twelve ({day})",
+        f"Saved #2: Шойгу заявил о наступлении ({day})",
+        f"Saved #3: Réforme des retraites ({day})",
+    ]
+    moscow = await bot.services.archive.articles.get(2)
+    assert moscow is not None
+    assert moscow.text == russian
+
+
 async def test_binary_and_oversized_files_are_refused(bot: Harness) -> None:
     file_id, _ = bot.fake.add_file(b"\x89PNG\r\n\x1a\n\x00\x00\x00")
     assert await bot.send(user_id=EDITOR, document=(file_id, "photo.txt", 11)) == [

@@ -76,7 +76,8 @@ FILE_REPLIES = {
     "the limit is 200,000).",
     "binary with .txt": "That file is binary, not text.",
     "binary without a NUL": "That file is binary, not text.",
-    "invalid UTF-8": "That file is not valid UTF-8 text (bad byte at position 9).",
+    "Latin-1 text": "Saved #1: Raqqa café siège. (2026-11-25)",
+    "invalid UTF-8 JSON Lines": "That file is not valid UTF-8 text (bad byte at position 19).",
     "empty file": "That doesn't look like an article: there is no text to keep.",
     "HTML that breaks Telegram": "Saved #1: "
     + "Raqqa siege &amp; " * 7

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
@@ -36,8 +37,25 @@ def shown_name(path: object) -> str:
     return "".join(c if c.isprintable() or c == " " else repr(c)[1:-1] for c in str(path))
 
 
-def decode_text(data: bytes) -> str:
-    """UTF-8 text (a BOM is fine); binary or other encodings are refused."""
+# What Windows editors save as "ANSI" text in the languages the bot reads and answers in
+# (Western European, Cyrillic, Arabic) and Russian's older KOI8-R. Detection among every code
+# page misreads a short text: a French "très" in Latin-1 came out as the Czech "trčs".
+LEGACY_ENCODINGS = ["cp1252", "cp1251", "cp1256", "koi8_r"]
+# Notepad's "Unicode": UTF-16 with its byte order mark (the UTF-32 marks begin alike).
+_UTF16_MARKS = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
+_UTF32_MARKS = (codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE)
+
+
+def decode_text(data: bytes, *, legacy: bool = False) -> str:
+    """UTF-8 text (a BOM is fine), or UTF-16 or UTF-32 with its byte order mark; with
+    `legacy`, a Windows code page too (LEGACY_ENCODINGS). Binary data is refused."""
+    if data.startswith(_UTF32_MARKS + _UTF16_MARKS):
+        # Text with a NUL every other byte: it was "binary, not text".
+        encoding = "utf-32" if data.startswith(_UTF32_MARKS) else "utf-16"
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            pass
     if b"\x00" in data[:8192]:
         raise UnreadableFile(BINARY_FILE)
     try:
@@ -47,10 +65,26 @@ def decode_text(data: bytes) -> str:
         # valid UTF-8 text (bad byte at position 1)", as if it were text in another encoding.
         if looks_binary(data[:8192].decode("latin-1")):
             raise UnreadableFile(BINARY_FILE) from None
+        # A text file saved in Windows-1251 was refused as "not valid UTF-8 text (bad byte
+        # at position 16)": words a reporter cannot act on. (Not for JSON Lines, UTF-8 by
+        # definition and written by programs.)
+        if legacy and not data.startswith(_UTF16_MARKS):
+            text = _legacy_text(data)
+            if text is not None:
+                return text
         raise UnreadableFile(
             N_("That file is not valid UTF-8 text (bad byte at position {position})."),
             position=exc.start,
         ) from None
+
+
+def _legacy_text(data: bytes) -> str | None:
+    """The text of a file in one of LEGACY_ENCODINGS, None when none reads it as text."""
+    # Imported here: only a file that is not UTF-8 needs the detector.
+    import charset_normalizer
+
+    best = charset_normalizer.from_bytes(data, cp_isolation=LEGACY_ENCODINGS).best()
+    return None if best is None else str(best)
 
 
 def html_to_text(markup: str) -> str:
@@ -72,7 +106,7 @@ def read_records(name: str, data: bytes) -> FileRecords:
         raise UnreadableFile(
             N_("I can read .txt, .md, .html and .jsonl files, not {suffix}."), suffix=suffix
         )
-    text = decode_text(data)
+    text = decode_text(data, legacy=suffix not in JSONL_SUFFIXES)
     if suffix in JSONL_SUFFIXES:
         return parse_jsonl(text)
     if suffix in HTML_SUFFIXES:

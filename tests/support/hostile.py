@@ -171,7 +171,9 @@ def file_cases(limit: int) -> dict[str, tuple[str, bytes]]:
         "binary with .txt": ("photo.txt", bytes(range(256)) * 64),
         # No NUL in its first 8 KiB: it was "not valid UTF-8 text (bad byte at position 0)".
         "binary without a NUL": ("photo.txt", b"\x89PNG\r\n\x1a\n" + bytes(range(1, 256)) * 64),
-        "invalid UTF-8": ("latin1.txt", "Raqqa café siège".encode("latin-1") * 10),
+        # Not UTF-8: read as Windows-1252 (was "not valid UTF-8 text").
+        "Latin-1 text": ("latin1.txt", "Raqqa café siège. ".encode("latin-1") * 10),
+        "invalid UTF-8 JSON Lines": ("latin1.jsonl", b'{"text": "Raqqa caf\xe9"}\n'),
         "empty file": ("empty.txt", b""),
         "HTML that breaks Telegram": ("page.html", b"<html><b>Raqqa <i>siege</b> & <x>" * 20),
         # `<![` without a section name made Python's HTML parser raise (found by the fuzzer).
