@@ -318,6 +318,30 @@ async def test_topic_words_no_article_could_be_on_are_refused(bot: Harness) -> N
     ]
 
 
+async def test_a_time_typed_after_the_topic_words_is_the_time(bot: Harness) -> None:
+    # It was refused as a second time: "“8am” is a time, not a topic word: a digest has one
+    # time; subscribe once for each."
+    assert await bot.send("/subscribe floods 8am", user_id=READER) == [
+        "Subscribed: a digest about floods every day at 08:00 (UTC). /timezone changes the "
+        "time zone; /unsubscribe stops it."
+    ]
+    assert await bot.send("/subscribe raqqa civilians 7:30 pm", user_id=READER) == [
+        "Subscribed: a digest about raqqa civilians every day at 19:30 (UTC). /timezone "
+        "changes the time zone; /unsubscribe stops it."
+    ]
+    assert await bot.send("/subscribe floods 25:00", user_id=READER) == [
+        "“25:00” is not a time of day.\nUsage: /subscribe [time] [topic words], for example "
+        "/subscribe 08:00, /subscribe 8am or /subscribe 7:30pm syria raqqa"
+    ]
+    assert await bot.send("/subscribe floods 8am 9pm", user_id=READER) == [
+        "“8am” is a time, not a topic word: a digest has one time; subscribe once for each."
+    ]
+    assert await bot.send("/unsubscribe floods 8am", user_id=READER) == ["Removed 1 digest."]
+    assert await bot.send("/subscriptions", user_id=READER) == [
+        "This chat's digests:\n1. 19:30 UTC — raqqa civilians"
+    ]
+
+
 async def test_a_stop_word_typed_as_a_name_matches_the_name_not_the_word(bot: Harness) -> None:
     # "the US" matched every article holding the pronoun "us" ("the convoy never reached us").
     records = [

@@ -14,6 +14,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from bot.articles.fields import one_line
+from bot.digests.requests import CLOCK_WORD
 from bot.i18n import N_, Texts
 from bot.questions.analysis import STOP_WORDS, meaningful_words, typed_as_name
 from bot.render import escape
@@ -23,8 +24,6 @@ from bot.render import escape
 MAX_TOPIC_WORDS = 10
 # How much of the typed words a reply repeats.
 _SHOWN_CHARS = 60
-# A second time ("/subscribe 8am 9pm"): written as one, never a topic word.
-_CLOCK_TIME = re.compile(r"^\d{1,2}(?:[:.h]\d{0,2})?[ap]\.?m\.?$|^\d{1,2}[:h]\d\d$", re.IGNORECASE)
 # A short word in capitals ("US", "WHO"), or one written with full stops ("U.S.").
 _CAPITALS = re.compile(r"\b[A-Z]{2,5}\b|\b(?:[A-Z]\.){2,5}")
 NO_TOPIC_WORDS = N_(
@@ -64,7 +63,8 @@ def topic_problem(words: Sequence[str], terms: Callable[[str], set[str]]) -> Top
         return None
     if len(words) > MAX_TOPIC_WORDS:
         return TooManyTopicWords(len(words))
-    if clock := next((word for word in words if _CLOCK_TIME.match(word)), None):
+    # A second time ("/subscribe 8am 9pm"): written as one, never a topic word.
+    if clock := next((word for word in words if CLOCK_WORD.match(word)), None):
         return TimeAsTopic(clock)
     typed = " ".join(words)
     if terms(" ".join(meaningful_words(typed))):
