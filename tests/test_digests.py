@@ -342,6 +342,22 @@ async def test_a_time_typed_after_the_topic_words_is_the_time(bot: Harness) -> N
     ]
 
 
+async def test_a_time_zone_is_no_topic_word(bot: Harness) -> None:
+    # It was subscribed: "a digest about Europe/London every day at 08:00 (UTC)", listing
+    # only articles holding "Europe" and "London".
+    for typed, zone in (("8am Europe/London", "Europe/London"), ("08:00 UTC+3", "UTC+3")):
+        assert await bot.send(f"/subscribe {typed}", user_id=READER) == [
+            f"“{zone}” is a time zone, not a topic word: /timezone {zone} sets this chat's, "
+            "and its digests follow it."
+        ]
+    assert await bot.services.digest_subscriptions.of_chat(READER) == []
+    # A country or a city named like a zone is a topic.
+    assert await bot.send("/subscribe 8am Turkey", user_id=READER) == [
+        "Subscribed: a digest about Turkey every day at 08:00 (UTC). /timezone changes the "
+        "time zone; /unsubscribe stops it."
+    ]
+
+
 async def test_a_stop_word_typed_as_a_name_matches_the_name_not_the_word(bot: Harness) -> None:
     # "the US" matched every article holding the pronoun "us" ("the convoy never reached us").
     records = [
