@@ -174,6 +174,30 @@ def test_import_opml_of_a_file_that_lists_no_feeds_says_why(
     )
 
 
+def test_feeds_usage_and_places_it_cannot_write(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    url = f"sqlite+aiosqlite:///{tmp_path / 'news.sqlite3'}"
+    # The topic words were named required ("the following arguments are required: url,
+    # topics"), and a missing folder was "newsbot feeds: No such file or directory: ...".
+    with pytest.raises(SystemExit) as usage:
+        main(["--database-url", url, "feeds", "add"])
+    assert usage.value.code == 2
+    assert capsys.readouterr().err.splitlines()[-1] == (
+        "newsbot feeds add: error: the following arguments are required: url"
+    )
+    missing = tmp_path / "nope" / "feeds.opml"
+    assert main(["--database-url", url, "feeds", "export-opml", str(missing)]) == 1
+    assert main(["--database-url", url, "feeds", "export-opml", str(tmp_path)]) == 1
+    assert capsys.readouterr() == (
+        "",
+        f"newsbot feeds export-opml: there is no folder {missing.parent} to write feeds.opml "
+        "in\n"
+        f"newsbot feeds export-opml: {tmp_path} is a folder; name the file to write, e.g. "
+        f"{tmp_path / 'feeds.opml'}\n",
+    )
+
+
 def test_import_refuses_malformed_addresses_in_words(
     workdir: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from bot.cli.arguments import whole_number
+from bot.cli.paths import output_problem
 from bot.i18n import ENGLISH
 from bot.render import said_error
 from bot.services import Services, open_services
@@ -28,7 +29,10 @@ def add_commands(sub: Any) -> None:
     actions = feeds.add_subparsers(dest="action", required=True)
     add = actions.add_parser("add", help="follow a feed (RSS, Atom, JSON Feed)")
     add.add_argument("url", help="the address of the RSS or Atom feed")
-    add.add_argument("topics", nargs="*", help="store only items with one of these words")
+    # (A default, or argparse lists it among "the following arguments are required".)
+    add.add_argument(
+        "topics", nargs="*", default=[], help="store only items with one of these words"
+    )
     add.set_defaults(handler=_add)
     actions.add_parser("list", help="the feeds, with their health").set_defaults(handler=_list)
     remove = actions.add_parser("remove", help="stop following feed n (its articles stay)")
@@ -185,6 +189,12 @@ def _import_opml(settings: Settings, args: argparse.Namespace) -> int:
 
 def _export_opml(settings: Settings, args: argparse.Namespace) -> int:
     from bot.feeds.opml import OpmlFeed, write_opml
+
+    # Said as `newsbot export` says it, before the archive is opened: a missing folder was
+    # "newsbot feeds: No such file or directory: /nope/feeds.opml".
+    if problem := output_problem(args.path, "feeds.opml"):
+        print(f"newsbot feeds export-opml: {problem}", file=sys.stderr)
+        return 1
 
     async def work(services: Services) -> int:
         feeds = await services.feeds.store.all()
