@@ -9,7 +9,7 @@ from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
-from bot.cli.arguments import whole_number
+from bot.cli.arguments import counted, whole_number
 from bot.cli.paths import output_problem
 from bot.i18n import ENGLISH
 from bot.render import said_error
@@ -77,7 +77,7 @@ def _add(settings: Settings, args: argparse.Namespace) -> int:
         feed = followed.feed
         verb = "Following" if followed.created else "Already following"
         found = f", the feed that page names: {feed.url}" if followed.discovered else ""
-        items = f"{followed.items} item{'' if followed.items == 1 else 's'}"
+        items = counted(followed.items, "item")
         print(f"{verb} feed #{feed.id}: {feed.title or feed.url} ({items} now{found}).")
         return 0
 
@@ -97,7 +97,7 @@ def _list(settings: Settings, args: argparse.Namespace) -> int:
             )
             print(
                 f"#{feed.id}\t{feed.url}\t{feed.title or '-'}\ttopics: {feed.topics or '-'}\t"
-                f"{feed.item_count} article{'' if feed.item_count == 1 else 's'}\t"
+                f"{counted(feed.item_count, 'article')}\t"
                 f"last success: {success}\t"
                 f"last error: {said_error(feed.last_error, ENGLISH) if feed.last_error else '-'}"
             )
@@ -132,14 +132,16 @@ def _poll(settings: Settings, args: argparse.Namespace) -> int:
                 due = min(f.next_poll_at for f in feeds)
                 print(f"No feed is due; the next is polled at {due:%Y-%m-%d %H:%M} UTC.")
             return 0
+        # (It was "Polled 1 feed(s): 1 new articles".)
         unread = (
-            f"; {report.items_failed} new item(s) whose page could not be read, "
+            f"; {counted(report.items_failed, 'new item')} whose page could not be read, "
             "tried again at the next poll"
             if report.items_failed
             else ""
         )
         print(
-            f"Polled {report.feeds} feed(s): {report.stored} new articles, "
+            f"Polled {counted(report.feeds, 'feed')}: "
+            f"{counted(report.stored, 'new article')}, "
             f"{report.unchanged} unchanged, {report.failed} failed{unread}."
         )
         for error in report.errors[:20]:
@@ -179,7 +181,10 @@ def _import_opml(settings: Settings, args: argparse.Namespace) -> int:
                 problems.append(f"{entry.url}: {exc}")
                 continue
             added, known = (added + 1, known) if followed.created else (added, known + 1)
-        print(f"Following {added} new feed(s); {known} followed already; {len(problems)} failed.")
+        print(
+            f"Following {counted(added, 'new feed')}; {known} followed already; "
+            f"{len(problems)} failed."
+        )
         for problem in problems[:20]:
             print(f"  {problem}", file=sys.stderr)
         return 1 if problems and not added else 0
@@ -201,7 +206,7 @@ def _export_opml(settings: Settings, args: argparse.Namespace) -> int:
         args.path.write_text(
             write_opml([OpmlFeed(f.url, f.title) for f in feeds]), encoding="utf-8"
         )
-        print(f"Wrote {len(feeds)} feed(s) to {args.path}.")
+        print(f"Wrote {counted(len(feeds), 'feed')} to {args.path}.")
         return 0
 
     return _with_services(settings, work)

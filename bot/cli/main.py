@@ -32,7 +32,7 @@ from bot.articles.files import (
     undecoded_lines,
 )
 from bot.articles.workers import IMPORT_WORKERS
-from bot.cli.arguments import whole_number
+from bot.cli.arguments import counted, whole_number
 from bot.cli.backup import is_export_file, restore_export, write_export
 from bot.cli.paths import missing_folder, no_folder_line, output_problem
 from bot.i18n import ENGLISH as ENGLISH_TEXTS
@@ -372,7 +372,7 @@ class _Sources:
             first = ", ".join(str(n) for n in bad[:10])
             more = f" and {len(bad) - 10:,} more" if len(bad) > 10 else ""
             are = "is not an article object" if len(bad) == 1 else "are not article objects"
-            self.problems.append(f"{name}: {_counted(len(bad), 'line')} {are} (line {first}{more})")
+            self.problems.append(f"{name}: {counted(len(bad), 'line')} {are} (line {first}{more})")
 
     def _refuse(self, problem: str) -> None:
         self.refused_files += 1
@@ -503,21 +503,21 @@ async def _import_async(
         await services.close()
     sources.unreadable(report.unreadable)
     origin = " and ".join(
-        ([_counted(sources.files, "file")] if sources.files or not urls else [])
-        + ([_counted(len(urls), "address", "addresses")] if urls else [])
+        ([counted(sources.files, "file")] if sources.files or not urls else [])
+        + ([counted(len(urls), "address", "addresses")] if urls else [])
     )
     refused = len(report.rejected) + sources.bad_lines + sources.refused_files + unfetched
-    addresses = f", {_counted(unfetched, 'address', 'addresses')}" if urls else ""
+    addresses = f", {counted(unfetched, 'address', 'addresses')}" if urls else ""
     if sample and not report.added and report.duplicates and not refused:
         print("The sample is in the archive already: nothing new to store.")
         return 0
     print(
         f"Imported from {origin}: {report.added} stored, "
-        f"{_counted(report.duplicates, 'duplicate')}, {refused} refused"
+        f"{counted(report.duplicates, 'duplicate')}, {refused} refused"
         + (
-            f" ({_counted(len(report.rejected), 'record')}, "
-            f"{_counted(sources.bad_lines, 'unreadable line')}, "
-            f"{_counted(sources.refused_files, 'file')}{addresses})."
+            f" ({counted(len(report.rejected), 'record')}, "
+            f"{counted(sources.bad_lines, 'unreadable line')}, "
+            f"{counted(sources.refused_files, 'file')}{addresses})."
             if refused
             else "."
         )
@@ -525,7 +525,7 @@ async def _import_async(
     if sources.skipped:
         shown = ", ".join(sources.skipped[:5]) + (", …" if len(sources.skipped) > 5 else "")
         are = "is not an article" if len(sources.skipped) == 1 else "are not articles"
-        print(f"Skipped {_counted(len(sources.skipped), 'file')} that {are}: {shown}")
+        print(f"Skipped {counted(len(sources.skipped), 'file')} that {are}: {shown}")
     problems = [*sources.problems, *map(str, report.rejected)]
     for problem in problems[:20]:
         print(f"  {problem}", file=sys.stderr)
@@ -797,11 +797,6 @@ def _trend(settings: Settings, args: argparse.Namespace) -> int:
     args.out.write_bytes(trend_png(found))
     print(f"Wrote {args.out}.")
     return 0
-
-
-def _counted(n: int, noun: str, nouns: str | None = None) -> str:
-    """`1 file`, `2 files`: a count and its noun, for the import's summary ("1 files")."""
-    return f"{n} {noun if n == 1 else nouns or noun + 's'}"
 
 
 def _export(settings: Settings, args: argparse.Namespace) -> int:
