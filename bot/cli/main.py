@@ -726,13 +726,19 @@ def _reindex(settings: Settings, args: argparse.Namespace) -> int:
             total = await services.archive.articles.live_count(
                 upto_seq=await services.archive.articles.last_seq()
             )
-            with tqdm(total=total, unit=" articles", file=sys.stderr, desc="reread") as bar:
+            # disable=None: as the import's, no bar where stderr is no terminal (a cron job's
+            # log got every redraw glued on one line).
+            with tqdm(
+                total=total, unit=" articles", disable=None, file=sys.stderr, desc="reread"
+            ) as bar:
                 reread = await services.archive.reread(progress=bar.update)
             # (Not the last change's number: an edited or deleted article is one change to
             # index, and the bar stopped at 67% when two of three changes were one article's.)
             articles = services.archive.articles
             total = await articles.feed_count(upto_seq=await articles.last_seq())
-            with tqdm(total=total, unit=" changes", file=sys.stderr, desc="reindex") as bar:
+            with tqdm(
+                total=total, unit=" changes", disable=None, file=sys.stderr, desc="reindex"
+            ) as bar:
                 changes = await services.archive.rebuild_index(progress=bar.update)
             return reread, changes, await services.stories.rebuild()
         finally:
