@@ -145,10 +145,10 @@ def test_digest_preview_and_reindex(workdir: Path, capsys: pytest.CaptureFixture
     assert main(["import", "--quiet", str(SEED)]) == 0
     capsys.readouterr()
     assert main(["reindex"]) == 0
+    # It said "reindexed 1 article changes; stories rebuilt for 1 articles".
     assert capsys.readouterr().out == (
-        "Headlines, clutter or sources read anew in 0 articles; reindexed 1 article changes; "
-        "stories "
-        "rebuilt for 1 articles.\n"
+        "Headlines, clutter or sources read anew in 0 articles; reindexed 1 article change; "
+        "stories rebuilt for 1 article.\n"
     )
     assert main(["ask", "civilians trapped in Raqqa?"]) == 0
     assert "#1 US-backed forces" in capsys.readouterr().out
@@ -218,7 +218,7 @@ def test_reindex_reads_older_articles_headlines_and_clutter_anew(
     store_as_an_older_version_did(recorded=True)
     assert main(["reindex"]) == 0
     assert capsys.readouterr().out.startswith(
-        "Headlines, clutter or sources read anew in 1 articles;"
+        "Headlines, clutter or sources read anew in 1 article;"
     )
     assert answer() == read_anew
 

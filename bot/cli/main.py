@@ -745,9 +745,10 @@ def _reindex(settings: Settings, args: argparse.Namespace) -> int:
             await services.close()
 
     reread, count, grouped = asyncio.run(reindex())
+    # (It was "reindexed 1 article changes; stories rebuilt for 1 articles".)
     print(
-        f"Headlines, clutter or sources read anew in {reread} articles; reindexed {count} article "
-        f"changes; stories rebuilt for {grouped} articles."
+        f"Headlines, clutter or sources read anew in {counted(reread, 'article')}; reindexed "
+        f"{counted(count, 'article change')}; stories rebuilt for {counted(grouped, 'article')}."
     )
     return 0
 
