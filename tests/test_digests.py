@@ -204,6 +204,10 @@ async def test_timezone_command_moves_the_schedule(bot: Harness) -> None:
         "for example /timezone Beirut or /timezone UTC+3"
     ]
     bot.clock.set(dt.datetime(2026, 11, 25, 1, 0, tzinfo=dt.UTC))
+    # An offset typed alone was "not a time zone I know".
+    assert await bot.send("/timezone +3", user_id=READER) == [
+        "Time zone set to UTC+3; digests follow it from now on."
+    ]
     await bot.send("/timezone Asia/Damascus", user_id=READER)
     await bot.send("/subscribe 08:00", user_id=READER)
     await add_articles(bot, "Dam repairs start")

@@ -29,7 +29,8 @@ TIME_LIKE = re.compile(
 )
 # A word that can only be a time of day, wherever it stands: "8am", "8:30pm", "20:30", "8h30".
 CLOCK_WORD = re.compile(r"^\d{1,2}(?:[:.h]\d{0,2})?[ap]\.?m\.?$|^\d{1,2}[:h]\d\d$", re.IGNORECASE)
-OFFSET = re.compile(r"^(?:utc|gmt)\s*(?P<sign>[+\-−])\s*(?P<hours>\d{1,2})(?::?(?P<minutes>00))?$")
+# UTC+3, GMT-5, or the offset alone (+3: it was "not a time zone I know").
+OFFSET = re.compile(r"^(?:utc|gmt)?\s*(?P<sign>[+\-−])\s*(?P<hours>\d{1,2})(?::?(?P<minutes>00))?$")
 AM_PM = {"am", "pm", "a.m.", "p.m.", "a.m", "p.m"}
 
 
