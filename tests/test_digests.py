@@ -463,3 +463,14 @@ async def test_a_digest_item_leads_with_the_story_not_its_dateline(bot: Harness)
         "<b>Наводнение под Раккой</b>\n2026-11-25 · TASS · /read_1\n"
         "Прорыв дамбы затопил четыре деревни под Раккой, сообщили местные власти."
     ]
+
+
+async def test_a_digest_item_of_a_headline_alone_shows_it_once(bot: Harness) -> None:
+    # A one-line flash: its lead was the headline again, under the headline.
+    assert await bot.send("/add Floods kill twelve in valley", user_id=EDITOR) == [
+        "Saved #1: Floods kill twelve in valley (2026-11-25)"
+    ]
+    assert await bot.send("/digest", user_id=READER) == [
+        "<b>Digest</b> · 1 new article in the last 24 hours, newest first\n\n"
+        "<b>Floods kill twelve in valley</b>\n2026-11-25 · /read_1"
+    ]
