@@ -39,7 +39,7 @@ from bot.i18n import ENGLISH as ENGLISH_TEXTS
 from bot.logs import setup_logging
 from bot.memory import keep_memory_flat
 from bot.questions.courtesy import wordless
-from bot.questions.filters import filter_words
+from bot.questions.filters import filter_words, first_filter
 from bot.questions.replies import CLOSEST, NO_ANSWER, NOTHING_THOSE_DAYS, PROBLEM_TEXTS
 from bot.questions.service import Answers
 from bot.render import quoted
@@ -760,6 +760,13 @@ def _trend(settings: Settings, args: argparse.Namespace) -> int:
     if not args.words.strip():
         print(
             'newsbot trend: give the words, e.g. newsbot trend "Raqqa" --out raqqa.png',
+            file=sys.stderr,
+        )
+        return 2
+    if (written := first_filter(args.words)) is not None:
+        print(
+            f"newsbot trend: counts words only, not filters such as {written[:40]}: the chart "
+            "covers every date",
             file=sys.stderr,
         )
         return 2
