@@ -20,6 +20,7 @@ from bot.digests.topics import (
     NoTopicWords,
     TimeAsTopic,
     TooManyTopicWords,
+    ZoneAsTopic,
     topic_problem_line,
 )
 from bot.i18n import N_, Texts
@@ -60,7 +61,7 @@ async def subscribe(update: Update, context: Context) -> None:
     if isinstance(outcome, NotATime):
         text = language("“{word}” is not a time of day.", word=escape(outcome.word))
         text += "\n" + usage
-    elif isinstance(outcome, NoTopicWords | TimeAsTopic | TooManyTopicWords):
+    elif isinstance(outcome, NoTopicWords | TimeAsTopic | ZoneAsTopic | TooManyTopicWords):
         text = topic_problem_line(outcome, language)
     elif isinstance(outcome, AlreadyExists):
         sub = outcome.subscription

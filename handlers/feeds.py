@@ -34,7 +34,7 @@ FEED_USAGE = N_("Usage: /feed add <url> [topic words], /feed remove <n>; /feeds 
 
 @editors_only
 async def feed_command(update: Update, context: Context) -> None:
-    """/feed add <url> [topic words] | /feed remove <n> (editors)."""
+    """/feed add <url> [topic words] | /feed remove <n> | /feed list (editors)."""
     message = update.effective_message
     if message is None:
         return
@@ -57,6 +57,9 @@ async def feed_command(update: Update, context: Context) -> None:
                 n=removed.id,
                 name=escape(removed.title or removed.url),
             )
+    elif verb == "list" and len(words) == 1:
+        # As `newsbot feed list` writes it: it got the usage line.
+        await _list(update, context)
     else:
         await say(update, context, FEED_USAGE, plain=True)
 
@@ -109,6 +112,10 @@ async def _add(update: Update, context: Context, url: str, topics: str) -> None:
 @editors_view
 async def feeds_command(update: Update, context: Context) -> None:
     """/feeds: the feeds, numbered, with their health (editors)."""
+    await _list(update, context)
+
+
+async def _list(update: Update, context: Context) -> None:
     language = await texts(update, context)
     await reply(update, language.html(feed_lines(await services(context).feeds.listed(), language)))
 

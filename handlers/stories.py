@@ -10,6 +10,7 @@ from bot.articles.fields import storable
 from bot.context import Context
 from bot.digests.topics import NO_TOPIC_WORDS
 from bot.i18n import N_
+from bot.questions.filters import first_filter
 from bot.render import escape
 from bot.stories.chart import trend_png
 from bot.stories.trend import trend
@@ -30,6 +31,9 @@ from handlers.permissions import editors_only
 SPLIT_USAGE = N_("Usage: /split <article number>, for example /split 42")
 JOIN_USAGE = N_("Usage: /join <article> <article>, for example /join 42 57")
 TREND_USAGE = N_("Usage: /trend <words>, for example /trend Raqqa airstrikes")
+TREND_FILTER = N_(
+    "/trend counts words only, not filters such as {filter}: the chart covers every date."
+)
 
 
 @editors_only
@@ -114,6 +118,11 @@ async def trend_command(update: Update, context: Context) -> None:
     words = storable(args_text(message)).strip()
     if not words:
         await say(update, context, TREND_USAGE, plain=True)
+        return
+    if (written := first_filter(words)) is not None:
+        # "/trend raqqa after:2017" searched for the word "after" and said "Nothing in the
+        # archive matches" of a topic the archive holds.
+        await say(update, context, TREND_FILTER, filter=escape(written[:40]))
         return
     core = services(context)
     forms = core.questions.word_forms(words)

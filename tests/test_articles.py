@@ -183,34 +183,29 @@ async def test_jsonl_file_imports_many_and_reports_bad_lines(bot: Harness) -> No
     )
 
 
-async def test_files_in_windows_encodings_are_read_not_refused(bot: Harness) -> None:
-    # Both were refused: Notepad's "Unicode" (UTF-16 with its mark) as binary, a Russian
-    # desk's Windows-1251 file as "not valid UTF-8 text".
-    russian = (
-        "Министр обороны России заявил, что войска покинули город Пальмира.\n\n"
-        "Жители вернулись домой после трёх месяцев боёв, сообщили местные власти."
-    )
-    english = "Aid convoy reaches Madaya\r\n\r\nA convoy of 44 trucks reached the besieged town."
-    for name, data in (
-        ("palmyra.txt", russian.encode("cp1251")),
-        ("madaya.txt", english.encode("utf-16")),
-    ):
+async def test_text_files_in_windows_encodings_are_read(bot: Harness) -> None:
+    # Notepad's "Unicode" (UTF-16 with its mark) was "binary, not text"; Windows-1251 and
+    # Latin-1 were "not valid UTF-8 text (bad byte at position 16)".
+    russian = "Шойгу заявил о наступлении\n\nМинистр обороны заявил, что войска наступают."
+    french = "Réforme des retraites\n\nLe gouvernement a présenté mardi une réforme très attendue."
+    files = {
+        "notepad.txt": "Floods kill twelve\n\nFloods killed twelve on Monday.".encode("utf-16"),
+        "moscow.txt": russian.encode("cp1251"),
+        "paris.md": french.encode("latin-1"),
+    }
+    replies = []
+    for name, data in files.items():
         file_id, _ = bot.fake.add_file(data)
-        replies = await bot.send(user_id=EDITOR, document=(file_id, name, len(data)))
-        assert replies[0].startswith("Saved #"), replies
-    palmyra = await bot.services.archive.articles.get(1)
-    madaya = await bot.services.archive.articles.get(2)
-    assert palmyra is not None and madaya is not None
-    assert (palmyra.title, palmyra.lang) == (
-        "Министр обороны России заявил, что войска покинули город Пальмира.",
-        "ru",
-    )
-    assert (madaya.title, madaya.text) == (
-        "Aid convoy reaches Madaya",
-        "Aid convoy reaches Madaya\n\nA convoy of 44 trucks reached the besieged town.",
-    )
-    answers = await bot.services.questions.ask("войска покинули Пальмиру")
-    assert [hit.article.id for hit in answers.hits] == [1]
+        replies += await bot.send(user_id=EDITOR, document=(file_id, name, len(data)))
+    day = bot.clock.now().date().isoformat()
+    assert replies == [
+        f"Saved #1: Floods kill twelve ({day})",
+        f"Saved #2: Шойгу заявил о наступлении ({day})",
+        f"Saved #3: Réforme des retraites ({day})",
+    ]
+    moscow = await bot.services.archive.articles.get(2)
+    assert moscow is not None
+    assert moscow.text == russian
 
 
 async def test_binary_and_oversized_files_are_refused(bot: Harness) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import io
 import json
 import os
 import re
@@ -38,6 +39,17 @@ def newsbot(
         timeout=120,
         check=False,
     )
+
+
+class Console(io.StringIO):
+    """Standard error as a terminal: where the progress bars are drawn."""
+
+    @property
+    def encoding(self) -> str:  # (None: the bars are drawn in ASCII)
+        return "utf-8"
+
+    def isatty(self) -> bool:
+        return True
 
 
 def test_run_without_token_says_what_to_set(workdir: Path) -> None:
@@ -133,17 +145,17 @@ def test_digest_preview_and_reindex(workdir: Path, capsys: pytest.CaptureFixture
     assert main(["import", "--quiet", str(SEED)]) == 0
     capsys.readouterr()
     assert main(["reindex"]) == 0
+    # It said "reindexed 1 article changes; stories rebuilt for 1 articles".
     assert capsys.readouterr().out == (
-        "Headlines, clutter or sources read anew in 0 articles; reindexed 1 article changes; "
-        "stories "
-        "rebuilt for 1 articles.\n"
+        "Headlines, clutter or sources read anew in 0 articles; reindexed 1 article change; "
+        "stories rebuilt for 1 article.\n"
     )
     assert main(["ask", "civilians trapped in Raqqa?"]) == 0
     assert "#1 US-backed forces" in capsys.readouterr().out
 
 
 def test_reindex_progress_ends_at_100_percent(
-    workdir: Path, capsys: pytest.CaptureFixture[str]
+    workdir: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # Three changes, two of one article (added, then deleted): two to index, not three.
     second = workdir / "dam.txt"
@@ -155,8 +167,10 @@ def test_reindex_progress_ends_at_100_percent(
     assert main(["import", "--quiet", str(SEED), str(second)]) == 0
     asyncio.run(delete_article(load_settings(), 1))
     capsys.readouterr()
+    console = Console()
+    monkeypatch.setattr(sys, "stderr", console)
     assert main(["reindex"]) == 0
-    bars = [line for line in re.split(r"[\r\n]", capsys.readouterr().err) if "reindex:" in line]
+    bars = [line for line in re.split(r"[\r\n]", console.getvalue()) if "reindex:" in line]
     assert bars[-1].startswith("reindex: 100%|██████████| 2/2 "), bars
 
 
@@ -204,7 +218,7 @@ def test_reindex_reads_older_articles_headlines_and_clutter_anew(
     store_as_an_older_version_did(recorded=True)
     assert main(["reindex"]) == 0
     assert capsys.readouterr().out.startswith(
-        "Headlines, clutter or sources read anew in 1 articles;"
+        "Headlines, clutter or sources read anew in 1 article;"
     )
     assert answer() == read_anew
 

@@ -204,6 +204,10 @@ async def test_timezone_command_moves_the_schedule(bot: Harness) -> None:
         "for example /timezone Beirut or /timezone UTC+3"
     ]
     bot.clock.set(dt.datetime(2026, 11, 25, 1, 0, tzinfo=dt.UTC))
+    # An offset typed alone was "not a time zone I know".
+    assert await bot.send("/timezone +3", user_id=READER) == [
+        "Time zone set to UTC+3; digests follow it from now on."
+    ]
     await bot.send("/timezone Asia/Damascus", user_id=READER)
     await bot.send("/subscribe 08:00", user_id=READER)
     await add_articles(bot, "Dam repairs start")
@@ -318,6 +322,46 @@ async def test_topic_words_no_article_could_be_on_are_refused(bot: Harness) -> N
     ]
 
 
+async def test_a_time_typed_after_the_topic_words_is_the_time(bot: Harness) -> None:
+    # It was refused as a second time: "“8am” is a time, not a topic word: a digest has one
+    # time; subscribe once for each."
+    assert await bot.send("/subscribe floods 8am", user_id=READER) == [
+        "Subscribed: a digest about floods every day at 08:00 (UTC). /timezone changes the "
+        "time zone; /unsubscribe stops it."
+    ]
+    assert await bot.send("/subscribe raqqa civilians 7:30 pm", user_id=READER) == [
+        "Subscribed: a digest about raqqa civilians every day at 19:30 (UTC). /timezone "
+        "changes the time zone; /unsubscribe stops it."
+    ]
+    assert await bot.send("/subscribe floods 25:00", user_id=READER) == [
+        "“25:00” is not a time of day.\nUsage: /subscribe [time] [topic words], for example "
+        "/subscribe 08:00, /subscribe 8am or /subscribe 7:30pm syria raqqa"
+    ]
+    assert await bot.send("/subscribe floods 8am 9pm", user_id=READER) == [
+        "“8am” is a time, not a topic word: a digest has one time; subscribe once for each."
+    ]
+    assert await bot.send("/unsubscribe floods 8am", user_id=READER) == ["Removed 1 digest."]
+    assert await bot.send("/subscriptions", user_id=READER) == [
+        "This chat's digests:\n1. 19:30 UTC — raqqa civilians"
+    ]
+
+
+async def test_a_time_zone_is_no_topic_word(bot: Harness) -> None:
+    # It was subscribed: "a digest about Europe/London every day at 08:00 (UTC)", listing
+    # only articles holding "Europe" and "London".
+    for typed, zone in (("8am Europe/London", "Europe/London"), ("08:00 UTC+3", "UTC+3")):
+        assert await bot.send(f"/subscribe {typed}", user_id=READER) == [
+            f"“{zone}” is a time zone, not a topic word: /timezone {zone} sets this chat's, "
+            "and its digests follow it."
+        ]
+    assert await bot.services.digest_subscriptions.of_chat(READER) == []
+    # A country or a city named like a zone is a topic.
+    assert await bot.send("/subscribe 8am Turkey", user_id=READER) == [
+        "Subscribed: a digest about Turkey every day at 08:00 (UTC). /timezone changes the "
+        "time zone; /unsubscribe stops it."
+    ]
+
+
 async def test_a_stop_word_typed_as_a_name_matches_the_name_not_the_word(bot: Harness) -> None:
     # "the US" matched every article holding the pronoun "us" ("the convoy never reached us").
     records = [
@@ -418,4 +462,15 @@ async def test_a_digest_item_leads_with_the_story_not_its_dateline(bot: Harness)
         "Ambassador Gordon Sondland is likely to be unpredictable when he faces questions.\n\n"
         "<b>Наводнение под Раккой</b>\n2026-11-25 · TASS · /read_1\n"
         "Прорыв дамбы затопил четыре деревни под Раккой, сообщили местные власти."
+    ]
+
+
+async def test_a_digest_item_of_a_headline_alone_shows_it_once(bot: Harness) -> None:
+    # A one-line flash: its lead was the headline again, under the headline.
+    assert await bot.send("/add Floods kill twelve in valley", user_id=EDITOR) == [
+        "Saved #1: Floods kill twelve in valley (2026-11-25)"
+    ]
+    assert await bot.send("/digest", user_id=READER) == [
+        "<b>Digest</b> · 1 new article in the last 24 hours, newest first\n\n"
+        "<b>Floods kill twelve in valley</b>\n2026-11-25 · /read_1"
     ]

@@ -236,6 +236,11 @@ async def test_feed_commands_are_for_editors(bot: Harness, site: WebSite) -> Non
     ]
     site.pages["/f"] = Page(rss("F", []), RSS)
     await bot.send(f"/feed add {site.url('/f')}", user_id=EDITOR)
+    # As `newsbot feed list` writes it: it was answered with the usage line.
+    listed = await bot.send("/feeds", user_id=EDITOR)
+    assert listed[0].startswith("#1 F\n")
+    assert await bot.send("/feed list", user_id=EDITOR) == listed
+    assert await bot.send("/feed list", user_id=READER) == refusal
     assert await bot.send(f"/feed add {site.url('/f')}", user_id=EDITOR) == [
         "Already following that feed as #1: F."
     ]

@@ -63,7 +63,8 @@ def test_feeds_add_poll_list_export_remove_import(
     added = newsbot("feeds", "add", url, cwd=tmp_path, env=env)
     assert (added.returncode, added.stdout) == (0, "Following feed #1: Space Wire (2 items now).\n")
     polled = newsbot("feeds", "poll", cwd=tmp_path, env=env)
-    assert polled.stdout == "Polled 1 feed(s): 2 new articles, 0 unchanged, 0 failed.\n"
+    # (It was "Polled 1 feed(s)", "Following 1 new feed(s)" and "Wrote 1 feed(s)".)
+    assert polled.stdout == "Polled 1 feed: 2 new articles, 0 unchanged, 0 failed.\n"
     again = newsbot("feeds", "poll", cwd=tmp_path, env=env).stdout
     assert again.startswith("No feed is due; the next is polled at 20") and again.endswith(
         " UTC.\n"
@@ -71,14 +72,15 @@ def test_feeds_add_poll_list_export_remove_import(
     listed = newsbot("feeds", "list", cwd=tmp_path, env=env).stdout
     assert listed.startswith(f"#1\t{url}\tSpace Wire\ttopics: -\t2 articles\tlast success: 20")
     opml = tmp_path / "feeds.opml"
-    assert newsbot("feeds", "export-opml", str(opml), cwd=tmp_path, env=env).returncode == 0
+    exported = newsbot("feeds", "export-opml", str(opml), cwd=tmp_path, env=env)
+    assert (exported.returncode, exported.stdout) == (0, f"Wrote 1 feed to {opml}.\n")
     assert f'xmlUrl="{url}"' in opml.read_text()
     removed = newsbot("feeds", "remove", "1", cwd=tmp_path, env=env)
     assert removed.stdout == "Stopped following feed #1: Space Wire.\n"
     none = newsbot("feeds", "poll", cwd=tmp_path, env=env).stdout
     assert none == "No feeds are followed: newsbot feeds add URL follows one.\n"
     imported = newsbot("feeds", "import-opml", str(opml), cwd=tmp_path, env=env)
-    assert imported.stdout == "Following 1 new feed(s); 0 followed already; 0 failed.\n"
+    assert imported.stdout == "Following 1 new feed; 0 followed already; 0 failed.\n"
     bad = newsbot("feeds", "add", site.url("/missing"), cwd=tmp_path, env=env)
     assert (bad.returncode, bad.stderr) == (
         1,
@@ -171,6 +173,30 @@ def test_import_opml_of_a_file_that_lists_no_feeds_says_why(
         f"newsbot feeds import-opml: {feed}: not an OPML file (it is <rss>, not <opml>)\n"
         f"newsbot feeds import-opml: {empty}: no feeds in it (no outline has an xmlUrl)\n"
         f"newsbot feeds import-opml: {missing}: No such file or directory\n",
+    )
+
+
+def test_feeds_usage_and_places_it_cannot_write(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    url = f"sqlite+aiosqlite:///{tmp_path / 'news.sqlite3'}"
+    # The topic words were named required ("the following arguments are required: url,
+    # topics"), and a missing folder was "newsbot feeds: No such file or directory: ...".
+    with pytest.raises(SystemExit) as usage:
+        main(["--database-url", url, "feeds", "add"])
+    assert usage.value.code == 2
+    assert capsys.readouterr().err.splitlines()[-1] == (
+        "newsbot feeds add: error: the following arguments are required: url"
+    )
+    missing = tmp_path / "nope" / "feeds.opml"
+    assert main(["--database-url", url, "feeds", "export-opml", str(missing)]) == 1
+    assert main(["--database-url", url, "feeds", "export-opml", str(tmp_path)]) == 1
+    assert capsys.readouterr() == (
+        "",
+        f"newsbot feeds export-opml: there is no folder {missing.parent} to write feeds.opml "
+        "in\n"
+        f"newsbot feeds export-opml: {tmp_path} is a folder; name the file to write, e.g. "
+        f"{tmp_path / 'feeds.opml'}\n",
     )
 
 

@@ -389,6 +389,10 @@ async def test_a_question_in_a_language_the_archive_lacks_is_told_so(bot: Harnes
     assert await bot.send("сколько мирных жителей в Ракке?", user_id=READER) == [
         "I found nothing in the archive for that.\nThe archive holds no articles in Russian."
     ]
+    # A short Russian question the detector reads as Macedonian was told nothing of it.
+    assert await bot.send("кто президент Сирии?", user_id=READER) == [
+        "I found nothing in the archive for that.\nThe archive holds no articles in Russian."
+    ]
     # The language is read in the whole question, its days too ("Алеппо" alone reads as
     # Bulgarian).
     assert await bot.send("Алеппо в мае 2016", user_id=READER) == [

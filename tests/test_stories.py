@@ -370,6 +370,11 @@ async def test_trend_picture_for_a_small_archive(bot: Harness) -> None:
         "“of and” holds no word to look for: topic words are words an article would use, "
         "for example syria raqqa."
     ]
+    # A question's filters were searched as words: "Nothing in the archive matches “Raqqa
+    # after:2017”", of a topic the archive holds.
+    assert await bot.send("/trend Raqqa after:2017", user_id=READER) == [
+        "/trend counts words only, not filters such as after:2017: the chart covers every date."
+    ]
     # Another spelling of the name counts what a question with it finds: both stories (the
     # seed writes Raqa, the food story Raqqa).
     before = len(bot.fake.sent)
@@ -489,6 +494,11 @@ def test_trend_command_line_writes_a_png(
     assert main(["trend", "the", "--out", str(tmp_path / "none.png")]) == 2
     assert capsys.readouterr().err == "newsbot trend: “the” holds no word to look for\n"
     assert not (tmp_path / "none.png").exists()
+    assert main(["trend", "Raqqa source:reuters", "--out", str(tmp_path / "none.png")]) == 2
+    assert capsys.readouterr().err == (
+        "newsbot trend: counts words only, not filters such as source:reuters: the chart "
+        "covers every date\n"
+    )
     # No words: the usage, not "Nothing in the archive matches “”".
     assert main(["trend", " ", "--out", str(tmp_path / "none.png")]) == 2
     assert capsys.readouterr().err.startswith("newsbot trend: give the words")

@@ -1,4 +1,4 @@
-"""Argument types the `newsbot` subcommands share."""
+"""Argument types the `newsbot` subcommands share, and the words of their counts."""
 
 from __future__ import annotations
 
@@ -18,3 +18,8 @@ def whole_number(value: str) -> int:
     if abs(number) > _LARGEST:
         raise argparse.ArgumentTypeError(f"'{value}' is too large to be an id")
     return number
+
+
+def counted(n: int, noun: str, nouns: str | None = None) -> str:
+    """`1 file`, `2 files`: a count and its noun, for a summary ("1 files", "1 feed(s)")."""
+    return f"{n} {noun if n == 1 else nouns or noun + 's'}"

@@ -59,7 +59,8 @@ async def write_export(settings: Settings, path: Path) -> int:
     try:
         with (
             partial.open("w", encoding="utf-8") as out,
-            tqdm(unit=" rows", file=sys.stderr, desc="export") as bar,
+            # (No bar where stderr is no terminal, as the import's.)
+            tqdm(unit=" rows", disable=None, file=sys.stderr, desc="export") as bar,
         ):
             counts = await _write_rows(services.db, out, bar.update)
             out.flush()

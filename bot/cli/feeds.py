@@ -9,7 +9,8 @@ from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
-from bot.cli.arguments import whole_number
+from bot.cli.arguments import counted, whole_number
+from bot.cli.paths import output_problem
 from bot.i18n import ENGLISH
 from bot.render import said_error
 from bot.services import Services, open_services
@@ -28,7 +29,10 @@ def add_commands(sub: Any) -> None:
     actions = feeds.add_subparsers(dest="action", required=True)
     add = actions.add_parser("add", help="follow a feed (RSS, Atom, JSON Feed)")
     add.add_argument("url", help="the address of the RSS or Atom feed")
-    add.add_argument("topics", nargs="*", help="store only items with one of these words")
+    # (A default, or argparse lists it among "the following arguments are required".)
+    add.add_argument(
+        "topics", nargs="*", default=[], help="store only items with one of these words"
+    )
     add.set_defaults(handler=_add)
     actions.add_parser("list", help="the feeds, with their health").set_defaults(handler=_list)
     remove = actions.add_parser("remove", help="stop following feed n (its articles stay)")
@@ -73,7 +77,7 @@ def _add(settings: Settings, args: argparse.Namespace) -> int:
         feed = followed.feed
         verb = "Following" if followed.created else "Already following"
         found = f", the feed that page names: {feed.url}" if followed.discovered else ""
-        items = f"{followed.items} item{'' if followed.items == 1 else 's'}"
+        items = counted(followed.items, "item")
         print(f"{verb} feed #{feed.id}: {feed.title or feed.url} ({items} now{found}).")
         return 0
 
@@ -93,7 +97,7 @@ def _list(settings: Settings, args: argparse.Namespace) -> int:
             )
             print(
                 f"#{feed.id}\t{feed.url}\t{feed.title or '-'}\ttopics: {feed.topics or '-'}\t"
-                f"{feed.item_count} article{'' if feed.item_count == 1 else 's'}\t"
+                f"{counted(feed.item_count, 'article')}\t"
                 f"last success: {success}\t"
                 f"last error: {said_error(feed.last_error, ENGLISH) if feed.last_error else '-'}"
             )
@@ -128,14 +132,16 @@ def _poll(settings: Settings, args: argparse.Namespace) -> int:
                 due = min(f.next_poll_at for f in feeds)
                 print(f"No feed is due; the next is polled at {due:%Y-%m-%d %H:%M} UTC.")
             return 0
+        # (It was "Polled 1 feed(s): 1 new articles".)
         unread = (
-            f"; {report.items_failed} new item(s) whose page could not be read, "
+            f"; {counted(report.items_failed, 'new item')} whose page could not be read, "
             "tried again at the next poll"
             if report.items_failed
             else ""
         )
         print(
-            f"Polled {report.feeds} feed(s): {report.stored} new articles, "
+            f"Polled {counted(report.feeds, 'feed')}: "
+            f"{counted(report.stored, 'new article')}, "
             f"{report.unchanged} unchanged, {report.failed} failed{unread}."
         )
         for error in report.errors[:20]:
@@ -175,7 +181,10 @@ def _import_opml(settings: Settings, args: argparse.Namespace) -> int:
                 problems.append(f"{entry.url}: {exc}")
                 continue
             added, known = (added + 1, known) if followed.created else (added, known + 1)
-        print(f"Following {added} new feed(s); {known} followed already; {len(problems)} failed.")
+        print(
+            f"Following {counted(added, 'new feed')}; {known} followed already; "
+            f"{len(problems)} failed."
+        )
         for problem in problems[:20]:
             print(f"  {problem}", file=sys.stderr)
         return 1 if problems and not added else 0
@@ -186,12 +195,18 @@ def _import_opml(settings: Settings, args: argparse.Namespace) -> int:
 def _export_opml(settings: Settings, args: argparse.Namespace) -> int:
     from bot.feeds.opml import OpmlFeed, write_opml
 
+    # Said as `newsbot export` says it, before the archive is opened: a missing folder was
+    # "newsbot feeds: No such file or directory: /nope/feeds.opml".
+    if problem := output_problem(args.path, "feeds.opml"):
+        print(f"newsbot feeds export-opml: {problem}", file=sys.stderr)
+        return 1
+
     async def work(services: Services) -> int:
         feeds = await services.feeds.store.all()
         args.path.write_text(
             write_opml([OpmlFeed(f.url, f.title) for f in feeds]), encoding="utf-8"
         )
-        print(f"Wrote {len(feeds)} feed(s) to {args.path}.")
+        print(f"Wrote {counted(len(feeds), 'feed')} to {args.path}.")
         return 0
 
     return _with_services(settings, work)

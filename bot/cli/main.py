@@ -33,7 +33,7 @@ from bot.articles.files import (
     undecoded_lines,
 )
 from bot.articles.workers import IMPORT_WORKERS
-from bot.cli.arguments import whole_number
+from bot.cli.arguments import counted, whole_number
 from bot.cli.backup import is_export_file, restore_export, write_export
 from bot.cli.lines import (
     RESULTS,
@@ -50,7 +50,7 @@ from bot.i18n import ENGLISH as ENGLISH_TEXTS
 from bot.logs import setup_logging
 from bot.memory import keep_memory_flat
 from bot.questions.courtesy import wordless
-from bot.questions.filters import filter_words
+from bot.questions.filters import filter_words, first_filter
 from bot.questions.replies import CLOSEST, NO_ANSWER, NOTHING_THOSE_DAYS, PROBLEM_TEXTS
 from bot.questions.retrieval import warm_models
 from bot.questions.service import Answers
@@ -390,7 +390,7 @@ class _Sources:
             first = ", ".join(str(n) for n in bad[:10])
             more = f" and {len(bad) - 10:,} more" if len(bad) > 10 else ""
             are = "is not an article object" if len(bad) == 1 else "are not article objects"
-            self.problems.append(f"{name}: {_counted(len(bad), 'line')} {are} (line {first}{more})")
+            self.problems.append(f"{name}: {counted(len(bad), 'line')} {are} (line {first}{more})")
 
     def _refuse(self, problem: str) -> None:
         self.refused_files += 1
@@ -521,21 +521,21 @@ async def _import_async(
         await services.close()
     sources.unreadable(report.unreadable)
     origin = " and ".join(
-        ([_counted(sources.files, "file")] if sources.files or not urls else [])
-        + ([_counted(len(urls), "address", "addresses")] if urls else [])
+        ([counted(sources.files, "file")] if sources.files or not urls else [])
+        + ([counted(len(urls), "address", "addresses")] if urls else [])
     )
     refused = len(report.rejected) + sources.bad_lines + sources.refused_files + unfetched
-    addresses = f", {_counted(unfetched, 'address', 'addresses')}" if urls else ""
+    addresses = f", {counted(unfetched, 'address', 'addresses')}" if urls else ""
     if sample and not report.added and report.duplicates and not refused:
         print("The sample is in the archive already: nothing new to store.")
         return 0
     print(
         f"Imported from {origin}: {report.added} stored, "
-        f"{_counted(report.duplicates, 'duplicate')}, {refused} refused"
+        f"{counted(report.duplicates, 'duplicate')}, {refused} refused"
         + (
-            f" ({_counted(len(report.rejected), 'record')}, "
-            f"{_counted(sources.bad_lines, 'unreadable line')}, "
-            f"{_counted(sources.refused_files, 'file')}{addresses})."
+            f" ({counted(len(report.rejected), 'record')}, "
+            f"{counted(sources.bad_lines, 'unreadable line')}, "
+            f"{counted(sources.refused_files, 'file')}{addresses})."
             if refused
             else "."
         )
@@ -543,7 +543,7 @@ async def _import_async(
     if sources.skipped:
         shown = ", ".join(sources.skipped[:5]) + (", …" if len(sources.skipped) > 5 else "")
         are = "is not an article" if len(sources.skipped) == 1 else "are not articles"
-        print(f"Skipped {_counted(len(sources.skipped), 'file')} that {are}: {shown}")
+        print(f"Skipped {counted(len(sources.skipped), 'file')} that {are}: {shown}")
     problems = [*sources.problems, *map(str, report.rejected)]
     for problem in problems[:20]:
         print(f"  {problem}", file=sys.stderr)
@@ -705,22 +705,29 @@ def _reindex(settings: Settings, args: argparse.Namespace) -> int:
             total = await services.archive.articles.live_count(
                 upto_seq=await services.archive.articles.last_seq()
             )
-            with tqdm(total=total, unit=" articles", file=sys.stderr, desc="reread") as bar:
+            # disable=None: as the import's, no bar where stderr is no terminal (a cron job's
+            # log got every redraw glued on one line).
+            with tqdm(
+                total=total, unit=" articles", disable=None, file=sys.stderr, desc="reread"
+            ) as bar:
                 reread = await services.archive.reread(progress=bar.update)
             # (Not the last change's number: an edited or deleted article is one change to
             # index, and the bar stopped at 67% when two of three changes were one article's.)
             articles = services.archive.articles
             total = await articles.feed_count(upto_seq=await articles.last_seq())
-            with tqdm(total=total, unit=" changes", file=sys.stderr, desc="reindex") as bar:
+            with tqdm(
+                total=total, unit=" changes", disable=None, file=sys.stderr, desc="reindex"
+            ) as bar:
                 changes = await services.archive.rebuild_index(progress=bar.update)
             return reread, changes, await services.stories.rebuild()
         finally:
             await services.close()
 
     reread, count, grouped = asyncio.run(reindex())
+    # (It was "reindexed 1 article changes; stories rebuilt for 1 articles".)
     print(
-        f"Headlines, clutter or sources read anew in {reread} articles; reindexed {count} article "
-        f"changes; stories rebuilt for {grouped} articles."
+        f"Headlines, clutter or sources read anew in {counted(reread, 'article')}; reindexed "
+        f"{counted(count, 'article change')}; stories rebuilt for {counted(grouped, 'article')}."
     )
     return 0
 
@@ -732,6 +739,13 @@ def _trend(settings: Settings, args: argparse.Namespace) -> int:
     if not args.words.strip():
         print(
             'newsbot trend: give the words, e.g. newsbot trend "Raqqa" --out raqqa.png',
+            file=sys.stderr,
+        )
+        return 2
+    if (written := first_filter(args.words)) is not None:
+        print(
+            f"newsbot trend: counts words only, not filters such as {written[:40]}: the chart "
+            "covers every date",
             file=sys.stderr,
         )
         return 2
@@ -776,11 +790,6 @@ def _trend(settings: Settings, args: argparse.Namespace) -> int:
     args.out.write_bytes(trend_png(found))
     print(f"Wrote {args.out}.")
     return 0
-
-
-def _counted(n: int, noun: str, nouns: str | None = None) -> str:
-    """`1 file`, `2 files`: a count and its noun, for the import's summary ("1 files")."""
-    return f"{n} {noun if n == 1 else nouns or noun + 's'}"
 
 
 def _export(settings: Settings, args: argparse.Namespace) -> int:

@@ -486,8 +486,8 @@ def _item(article: StoredArticle, outlets: Outlets | None = None, texts: Texts =
     also = "\n" + also_in(outlets.said(texts), texts) if outlets else ""
     return (
         f"<b>{escape(article.title)}</b>\n"
-        f"{byline(article.published.isoformat(), article.source, article.id)}{also}\n"
-        f"{escape(lead)}"
+        f"{byline(article.published.isoformat(), article.source, article.id)}{also}"
+        + (f"\n{escape(lead)}" if lead else "")
     )
 
 
@@ -512,7 +512,11 @@ def _lead(article: StoredArticle) -> str:
             heading = heading or sentence
             continue
         return sentence
-    return heading or article.text[:LEAD_CHARS]
+    if heading:
+        return heading
+    # A text that is its headline alone (a one-line flash, "/add Floods kill twelve in
+    # valley") has no lead: it showed the headline twice.
+    return "" if _said(article.text.strip()) == headline else article.text[:LEAD_CHARS]
 
 
 # A line of fewer words than this that ends no sentence is a heading, no lead.

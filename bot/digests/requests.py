@@ -27,7 +27,10 @@ TIME_LIKE = re.compile(
     r"|^\d{3}$|^\d{5,}$",
     re.IGNORECASE,
 )
-OFFSET = re.compile(r"^(?:utc|gmt)\s*(?P<sign>[+\-−])\s*(?P<hours>\d{1,2})(?::?(?P<minutes>00))?$")
+# A word that can only be a time of day, wherever it stands: "8am", "8:30pm", "20:30", "8h30".
+CLOCK_WORD = re.compile(r"^\d{1,2}(?:[:.h]\d{0,2})?[ap]\.?m\.?$|^\d{1,2}[:h]\d\d$", re.IGNORECASE)
+# UTC+3, GMT-5, or the offset alone (+3: it was "not a time zone I know").
+OFFSET = re.compile(r"^(?:utc|gmt)?\s*(?P<sign>[+\-−])\s*(?P<hours>\d{1,2})(?::?(?P<minutes>00))?$")
 AM_PM = {"am", "pm", "a.m.", "p.m.", "a.m", "p.m"}
 
 
@@ -68,9 +71,7 @@ def parse_clock(value: str) -> dt.time | None:
 
 def parse_subscribe(words: Sequence[str]) -> SubscribeRequest:
     """The words after /subscribe; raises InvalidTime for a time-like word that is no time."""
-    words = list(words)
-    if len(words) >= 2 and words[1].lower() in AM_PM:  # "8 am"
-        words = [words[0] + words[1], *words[2:]]
+    words = _joined_halves(words)
     if words and (words[0].casefold() in WORDS or FOUR_DIGITS.match(words[0])):
         return SubscribeRequest(parse_clock(words[0]), tuple(words[1:]))
     if words and TIME_LIKE.match(words[0]):
@@ -78,7 +79,26 @@ def parse_subscribe(words: Sequence[str]) -> SubscribeRequest:
         if at is None:
             raise InvalidTime(words[0])
         return SubscribeRequest(at, tuple(words[1:]))
+    # The time typed after the topic ("/subscribe raqqa 8am", as one says it) was refused as
+    # "a second time": with no time first, the one clock word (or "8 am") is the time.
+    later = [i for i, word in enumerate(words) if CLOCK_WORD.match(word)]
+    if len(later) == 1:
+        at = parse_clock(words[later[0]])
+        if at is None:
+            raise InvalidTime(words[later[0]])
+        return SubscribeRequest(at, tuple(words[: later[0]] + words[later[0] + 1 :]))
     return SubscribeRequest(None, tuple(words))
+
+
+def _joined_halves(words: Sequence[str]) -> list[str]:
+    """The words with "8 am" written as one ("8am"): first, or after the topic words."""
+    joined: list[str] = []
+    for word in words:
+        if joined and word.lower() in AM_PM and TIME_LIKE.match(joined[-1]):
+            joined[-1] += word
+        else:
+            joined.append(word)
+    return joined
 
 
 def same_topics(a: str, b: str) -> bool:

@@ -14,6 +14,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from bot.articles.fields import one_line
+from bot.digests.requests import CLOCK_WORD, OFFSET, find_timezone
 from bot.i18n import N_, Texts
 from bot.questions.analysis import STOP_WORDS, meaningful_words, typed_as_name
 from bot.render import escape
@@ -23,8 +24,6 @@ from bot.render import escape
 MAX_TOPIC_WORDS = 10
 # How much of the typed words a reply repeats.
 _SHOWN_CHARS = 60
-# A second time ("/subscribe 8am 9pm"): written as one, never a topic word.
-_CLOCK_TIME = re.compile(r"^\d{1,2}(?:[:.h]\d{0,2})?[ap]\.?m\.?$|^\d{1,2}[:h]\d\d$", re.IGNORECASE)
 # A short word in capitals ("US", "WHO"), or one written with full stops ("U.S.").
 _CAPITALS = re.compile(r"\b[A-Z]{2,5}\b|\b(?:[A-Z]\.){2,5}")
 NO_TOPIC_WORDS = N_(
@@ -48,13 +47,20 @@ class TimeAsTopic:
 
 
 @dataclass(frozen=True, slots=True)
+class ZoneAsTopic:
+    """A topic word that is a time zone ("Europe/London", "UTC+3"): /timezone sets it."""
+
+    word: str
+
+
+@dataclass(frozen=True, slots=True)
 class TooManyTopicWords:
     """More topic words than a topic has."""
 
     count: int
 
 
-TopicProblem = NoTopicWords | TimeAsTopic | TooManyTopicWords
+TopicProblem = NoTopicWords | TimeAsTopic | ZoneAsTopic | TooManyTopicWords
 
 
 def topic_problem(words: Sequence[str], terms: Callable[[str], set[str]]) -> TopicProblem | None:
@@ -64,8 +70,11 @@ def topic_problem(words: Sequence[str], terms: Callable[[str], set[str]]) -> Top
         return None
     if len(words) > MAX_TOPIC_WORDS:
         return TooManyTopicWords(len(words))
-    if clock := next((word for word in words if _CLOCK_TIME.match(word)), None):
+    # A second time ("/subscribe 8am 9pm"): written as one, never a topic word.
+    if clock := next((word for word in words if CLOCK_WORD.match(word)), None):
         return TimeAsTopic(clock)
+    if zone := next((word for word in words if _is_zone(word)), None):
+        return ZoneAsTopic(zone)
     typed = " ".join(words)
     if terms(" ".join(meaningful_words(typed))):
         return None
@@ -73,6 +82,15 @@ def topic_problem(words: Sequence[str], terms: Callable[[str], set[str]]) -> Top
     if len(shown) > _SHOWN_CHARS:
         shown = shown[: _SHOWN_CHARS - 1] + "…"
     return NoTopicWords(shown)
+
+
+def _is_zone(word: str) -> bool:
+    """Whether a word can only be a time zone: an Area/City name, or UTC or GMT (with an
+    offset). Not a bare name: tzdata has zones named "Turkey", "Cuba" and "NZ", which are
+    topics too."""
+    if OFFSET.match(word.casefold()) or word.casefold() in ("utc", "gmt"):
+        return True
+    return "/" in word and find_timezone(word).zone is not None
 
 
 def named_stop_words(text: str) -> dict[str, str]:
@@ -101,6 +119,13 @@ def topic_problem_line(problem: TopicProblem, texts: Texts, *, on_demand: bool =
     if isinstance(problem, TimeAsTopic) and on_demand:
         return texts(
             "“{word}” is a time, not a topic word: /digest shows what is new now.",
+            word=escape(problem.word),
+        )
+    if isinstance(problem, ZoneAsTopic):
+        # "/subscribe 8am Europe/London" was a digest about the words "Europe/London".
+        return texts(
+            "“{word}” is a time zone, not a topic word: /timezone {word} sets this chat's, "
+            "and its digests follow it.",
             word=escape(problem.word),
         )
     if isinstance(problem, TimeAsTopic):

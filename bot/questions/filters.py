@@ -93,6 +93,12 @@ def _start(value: str) -> dt.date | None:
         return None
 
 
+def first_filter(text: str) -> str | None:
+    """The first `key:value` filter written in `text` (`after:2017`), None when there is none."""
+    match = _FILTER.search(text)
+    return None if match is None else match.group()
+
+
 def parse(question: str) -> ParsedQuestion:
     """Take the filters out of a question; malformed ones are reported, never searched."""
     problems: list[FilterProblem] = []
