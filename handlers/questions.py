@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import textwrap
 from uuid import uuid4
 
 from telegram import (
@@ -19,7 +20,7 @@ from bot.context import Context
 from bot.i18n import N_, Texts
 from bot.questions.courtesy import courtesy_reply
 from bot.questions.limits import Verdict, slow_down_button, slow_down_text
-from bot.questions.replies import answers_html
+from bot.questions.replies import answers_html, nothing_text
 from bot.questions.service import MAX_QUESTION_CHARS, PAGE_SIZE, Answers
 from bot.render import MORE_PREFIX, byline, escape, split_article
 from handlers.common import (
@@ -42,6 +43,8 @@ ASK_USAGE = N_("Usage: /ask <question>, for example /ask civilians trapped in Ra
 READ_USAGE = N_("Usage: /read <article number>, for example /read 42 (or tap /read_42).")
 READ_PATTERN = re.compile(r"^/read_(\d+)(?:@\w+)?\s*$")
 INLINE_RESULTS = 10
+# An inline results button is one short line over the results.
+BUTTON_CHARS = 64
 INLINE_CLOSEST = N_("No answer in the archive; closest article, may not answer.")
 TOO_LONG = N_(
     "That question is too long for me: please ask in under {limit} characters "
@@ -226,6 +229,15 @@ async def inline_query(update: Update, context: Context) -> None:
     answers = await services(context).questions.ask(text, limit=INLINE_RESULTS)
     # No chat here: the asker's own Telegram language.
     language = await services(context).languages.texts(None, query.from_user.language_code)
+    if not answers.hits:
+        # Nothing to list (a bad filter, an empty archive): the reason is a button over the
+        # empty results, as the chat would say it; it opens the bot's chat. (No results and
+        # no word looked like a bot that did not hear.)
+        reason = textwrap.shorten(nothing_text(answers, language), BUTTON_CHARS, placeholder="…")
+        await query.answer(
+            [], cache_time=5, button=InlineQueryResultsButton(text=reason, start_parameter="help")
+        )
+        return
     results = []
     for hit in answers.hits:
         article = hit.article

@@ -148,6 +148,27 @@ async def test_inline_query_returns_top_articles(bot: Harness) -> None:
     assert all(r["type"] == "article" for r in results)
 
 
+async def test_inline_query_that_finds_nothing_says_why(bot: Harness) -> None:
+    # No results and no word: it looked like a bot that did not hear.
+    async def button(question: str) -> object:
+        await bot.process(bot.updates.inline(question))
+        answered = bot.fake.last("answerInlineQuery")
+        assert answered["results"] == []
+        return answered["button"]
+
+    empty = "The archive is empty: send me an article, a link or a file."
+    assert await button("civilians trapped in Raqqa") == {"text": empty, "start_parameter": "help"}
+    await load_sample(bot)
+    assert await button("zzqxv") == {
+        "text": "I found nothing in the archive for that.",
+        "start_parameter": "help",
+    }
+    assert await button("Raqqa lang:xx") == {
+        "text": "lang:xx is not a language code I know: try lang:en, lang:ar or…",
+        "start_parameter": "help",
+    }
+
+
 async def test_as_of_ignores_later_articles(bot: Harness, tmp_path: Path) -> None:
     records = [
         ImportRecord(

@@ -46,6 +46,18 @@ def problems_html(problems: tuple[FilterProblem, ...], texts: Texts = ENGLISH) -
     )
 
 
+def nothing_text(answers: Answers, texts: Texts = ENGLISH) -> str:
+    """Why a question found no article, in plain text and one line (an inline button)."""
+    if answers.problems:
+        problem = answers.problems[0]
+        return texts(PROBLEM_TEXTS[problem.problem], filter=problem.written)
+    if answers.empty_archive:
+        return texts(EMPTY_ARCHIVE)
+    if answers.unheld_lang is not None:
+        return texts(UNHELD_LANGUAGE, language=texts.language_name(answers.unheld_lang))
+    return texts(NOTHING_FILTERED if answers.filtered else NOTHING_FOUND)
+
+
 def answers_html(answers: Answers, texts: Texts = ENGLISH) -> str:
     """The reply to a question: the quoted best sentence, its article, then more hits."""
     if answers.problems:
