@@ -323,6 +323,15 @@ async def document(update: Update, context: Context) -> None:
         await ingest(update, context, message, record.text, found=record)
         return
     name = shown_name(name)
+    if not found.records and not found.bad_lines:
+        # (It was "Imported 0 articles from empty.jsonl.")
+        text = language(
+            "There is no article in {name}: a .jsonl file holds one article a line, as JSON "
+            "with its text.",
+            name=escape(name),
+        )
+        await reply(update, language.html(text))
+        return
     report = await archive.import_records(found.records, actor=actor(update), origin=name)
     lines = [
         language.plural(

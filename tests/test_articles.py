@@ -183,6 +183,17 @@ async def test_jsonl_file_imports_many_and_reports_bad_lines(bot: Harness) -> No
     )
 
 
+async def test_a_jsonl_file_of_no_line_says_what_it_should_hold(bot: Harness) -> None:
+    # It was "Imported 0 articles from empty.jsonl."
+    for data in (b"", b"\n  \n"):
+        file_id, _ = bot.fake.add_file(data)
+        assert await bot.send(user_id=EDITOR, document=(file_id, "empty.jsonl", len(data))) == [
+            "There is no article in empty.jsonl: a .jsonl file holds one article a line, as "
+            "JSON with its text."
+        ]
+    assert (await bot.services.archive.articles.stats()).articles == 0
+
+
 async def test_text_files_in_windows_encodings_are_read(bot: Harness) -> None:
     # Notepad's "Unicode" (UTF-16 with its mark) was "binary, not text"; Windows-1251 and
     # Latin-1 were "not valid UTF-8 text (bad byte at position 16)".
