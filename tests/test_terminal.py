@@ -259,6 +259,17 @@ def test_cli_mistakes_get_one_line_each(
     with pytest.raises(SystemExit):
         main(["ask", "dam", "--as-of", "someday"])
     assert "'someday' is not a date: use YYYY-MM-DD, today or yesterday" in capsys.readouterr().err
+    # A negative number of processes was taken as none, silently.
+    for command, typed in (
+        (["import", "--workers", "-3", str(SEED)], "-3"),
+        (["ask", "--jsonl", "--workers", "-1"], "-1"),
+    ):
+        with pytest.raises(SystemExit):
+            main(command)
+        assert capsys.readouterr().err.splitlines()[-1] == (
+            f"newsbot {command[0]}: error: argument --workers: '{typed}': a number of processes "
+            "is 0 or more"
+        )
 
 
 def test_an_empty_name_to_import_imports_nothing(

@@ -20,6 +20,17 @@ def whole_number(value: str) -> int:
     return number
 
 
+def process_count(value: str) -> int:
+    """A number of processes as typed (`--workers 2`): 0 or more."""
+    try:
+        number = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{value}' is not a whole number") from None
+    if number < 0:
+        raise argparse.ArgumentTypeError(f"'{value}': a number of processes is 0 or more")
+    return number
+
+
 def counted(n: int, noun: str, nouns: str | None = None) -> str:
     """`1 file`, `2 files`: a count and its noun, for a summary ("1 files", "1 feed(s)")."""
     return f"{n} {noun if n == 1 else nouns or noun + 's'}"

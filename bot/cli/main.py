@@ -33,7 +33,7 @@ from bot.articles.files import (
     undecoded_lines,
 )
 from bot.articles.workers import IMPORT_WORKERS
-from bot.cli.arguments import counted, whole_number
+from bot.cli.arguments import counted, process_count, whole_number
 from bot.cli.backup import is_export_file, restore_export, write_export
 from bot.cli.lines import (
     RESULTS,
@@ -197,7 +197,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     imp.add_argument(
         "--workers",
-        type=int,
+        type=process_count,
         default=IMPORT_WORKERS,
         help="processes that parse articles beside the one that stores them; 0: none "
         f"(default {IMPORT_WORKERS}, from the machine's cores)",
@@ -217,7 +217,7 @@ def _parser() -> argparse.ArgumentParser:
     ask.add_argument("--jsonl", action="store_true", help='read {"query", "as_of"} lines on stdin')
     ask.add_argument(
         "--workers",
-        type=int,
+        type=process_count,
         default=default_helpers(),
         help="processes answering --jsonl lines beside this one; 0: none "
         f"(default {default_helpers()}, from the machine's cores)",
@@ -455,7 +455,7 @@ def _import(settings: Settings, args: argparse.Namespace) -> int:
             batch_size=args.batch_size,
             quiet=args.quiet,
             urls=urls,
-            workers=max(0, args.workers),
+            workers=args.workers,
         )
     )
 
@@ -585,7 +585,7 @@ def _ask(settings: Settings, args: argparse.Namespace) -> int:
     # Forked before anything opens: the archive is opened (and brought up to date) here first.
     # The models are loaded before, for the helpers to share (and not load them again).
     in_memory = sqlite_path(settings.database_url) == ":memory:"
-    count = 0 if in_memory or not args.jsonl else max(0, args.workers)
+    count = 0 if in_memory or not args.jsonl else args.workers
     if count:
         warm_models()
     helpers = fork_helpers(count, settings.database_url)
