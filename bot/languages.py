@@ -247,3 +247,25 @@ def question_languages(
 def known(code: str) -> bool:
     """Whether `code` is a language code an editor or a file may give (ours or the detector's)."""
     return code in CODES or code in _identifier().nb_classes
+
+
+def language_code(word: str) -> str | None:
+    """The code of a language as an editor types it: its code (`fr`), or its name in English,
+    the replies' languages or Persian (`french`, `français`, `французский`); None if neither."""
+    typed = word.strip().casefold()
+    if known(typed):
+        return typed
+    return _language_names().get(typed)
+
+
+@lru_cache(maxsize=1)
+def _language_names() -> dict[str, str]:
+    # Babel's names of languages, in the languages whose names an editor would type.
+    from babel import Locale
+
+    names: dict[str, str] = {}
+    for locale in ("en", "ru", "fr", "ar", "fa"):
+        for code, name in Locale.parse(locale).languages.items():
+            if known(code):
+                names.setdefault(name.casefold(), code)
+    return names

@@ -7,7 +7,7 @@ from telegram import Update
 from bot.articles.archive import Change
 from bot.context import Context
 from bot.i18n import LANGUAGES
-from bot.languages import known
+from bot.languages import known, language_code
 from bot.render import echoed, escape
 from handlers.articles import not_yet_searchable
 from handlers.common import (
@@ -81,7 +81,9 @@ async def lang_command(update: Update, context: Context) -> None:
     language = await texts(update, context)
     words = args_text(message).split()
     number = article_number(words[0]) if len(words) == 2 else None
-    code = words[1].lower() if len(words) == 2 else ""
+    typed = words[1] if len(words) == 2 else ""
+    # A language's name is taken for its code: "/lang 42 english" was "not a language code".
+    code = language_code(typed) or typed.lower()
     if len(words) == 2 and (huge := beyond_ids(words[0])) is not None:
         await no_such_article(update, context, huge)
         return

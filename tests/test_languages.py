@@ -562,6 +562,11 @@ async def test_editor_corrects_an_articles_language(bot: Harness) -> None:
         f"Article #{english} is already searched as French."
     ]
     assert await bot.services.audit.recent(limit=5) == entries
+    # A language's name, as an editor types it ("english" was "not a language code I know").
+    for name, said in (("english", "English"), ("français", "French"), ("Русский", "Russian")):
+        assert await bot.send(f"/lang {english} {name}", user_id=EDITOR) == [
+            f"Article #{english} is now searched as {said}."
+        ]
 
 
 async def test_read_shows_the_language(bot: Harness) -> None:
