@@ -20,7 +20,7 @@ from bot.questions.analysis import Query, QueryTerm, Variant, stem
 from bot.questions.dates import find_dates
 from bot.questions.links import find_links, stand_ins, unlinked
 from bot.questions.replies import CLOSEST, NO_ANSWER, NOTHING_THOSE_DAYS
-from bot.questions.sentences import MAX_QUOTE_CHARS, cut_quote
+from bot.questions.sentences import MAX_QUOTE_CHARS, cut_quote, holds_place
 from tests.conftest import EDITOR, READER, Harness, seed_text
 from tests.test_questions import load_sample
 
@@ -1699,3 +1699,34 @@ async def test_an_x_of_y_question_no_article_of_the_page_answers_looks_further(
     # any question.
     [reply] = await bot.send("who is the white house chief of staff?", user_id=READER)
     assert reply.split("\n")[:2] == [NO_ANSWER, CLOSEST], reply
+
+
+async def test_where_is_answered_by_a_quote_naming_a_place(bot: Harness) -> None:
+    await load_sample(bot)
+    # Once "... the criminals who killed the US journalist James Foley but insists on
+    # ignoring Assads warplanes ...", under a headline naming the story's place, not his.
+    [reply] = await bot.send("where was James Foley killed?", user_id=READER)
+    assert reply.split("\n")[:2] == [NO_ANSWER, CLOSEST], reply
+    assert not (await bot.services.questions.ask("where was James Foley killed?")).answered
+    # A quote naming a place other than the question's still answers.
+    [reply] = await bot.send("where did Israel strike?", user_id=READER)
+    assert "in the Golan Heights" in reply.split("\n")[0], reply
+    died = (
+        "date 2022-09-08\nQueen Elizabeth II dies at 96\n\nQueen Elizabeth II, the longest-"
+        "reigning British monarch, died on Thursday at the age of 96, the palace announced."
+    )
+    balmoral = (
+        "date 2022-09-09\nQueen Elizabeth II died at Balmoral\n\nQueen Elizabeth II died "
+        "peacefully at Balmoral Castle in Scotland on Thursday afternoon, aged 96."
+    )
+    reply = await _no_answer_until(bot, "where did Queen Elizabeth die?", died, balmoral)
+    assert reply.startswith("“<b>Queen</b> <b>Elizabeth</b> II <b>died</b> peacefully at"), reply
+    # Places as news writes them, not times nor the question's own.
+    for text in (
+        "a quake that rocked eastern Afghanistan",
+        "in the rebel-held town of Khan Sheikhun",
+    ):
+        assert holds_place(text), text
+    for text in ("died on Thursday at the age of 96", "insists on ignoring Assads warplanes"):
+        assert not holds_place(text), text
+    assert not holds_place("fled to Raqqa", frozenset({"raqqa"}))

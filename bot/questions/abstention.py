@@ -220,6 +220,16 @@ def asks_a_fact(query: Query) -> bool:
     return not is_long(query) and _ASKS_FACT.match(query.text) is not None
 
 
+# "where", not "which country/state": the place those ask for is the sentence's subject as
+# often as not ("Sri Lanka is now bankrupt"), named where any name is.
+_ASKS_WHERE = re.compile(r"\bwhere\b", re.IGNORECASE)
+
+
+def asks_where(query: Query) -> bool:
+    """Whether the query is a chat question asking where."""
+    return not is_long(query) and _ASKS_WHERE.search(query.text) is not None
+
+
 def share_needed(query: Query) -> float | None:
     """The share an article must hold to answer `query` whatever its length (`answers`), or
     None for the share by its length."""

@@ -17,6 +17,7 @@ from bot.questions.abstention import (
     Coverage,
     answers,
     asks_a_fact,
+    asks_where,
     counted_word,
     counts,
     coverage,
@@ -25,14 +26,22 @@ from bot.questions.abstention import (
     is_long,
     share_needed,
 )
-from bot.questions.analysis import AnswerType, Query, meaningful_words, stem, typed_names
+from bot.questions.analysis import (
+    AnswerType,
+    Query,
+    meaningful_words,
+    stem,
+    stems,
+    tokenize,
+    typed_names,
+)
 from bot.questions.dates import DatedQuestion, DateRange, find_dates, find_year
 from bot.questions.filters import FilterProblem, Filters, parse, phrase_in
 from bot.questions.languages import asks_for_news, news_subject
 from bot.questions.lexicon import frequency
 from bot.questions.links import find_links, stand_ins
 from bot.questions.retrieval import Answer, Retriever, ScoredArticle
-from bot.questions.sentences import holds_time, iter_sentences
+from bot.questions.sentences import holds_place, holds_time, iter_sentences
 from bot.stories.answers import StoryPick, newest_shown_first, one_per_story
 from bot.stories.keeper import StoryKeeper
 from storage.articles import ArticleStore, StoredArticle
@@ -344,6 +353,14 @@ class QuestionService:
             # time ("Russia's actions ... since the start of the Syrian revolution").
             quote = self._quote(query, hits[0], quotes)
             answered = holds_time(quote) or holds_time(hits[0].article.title)
+        if answered and asks_where(query) and analysis_of(hits[0].article.lang).code == ENGLISH:
+            # "where was James Foley killed?" is not answered by "... the criminals who killed
+            # the US journalist James Foley ...": the quote itself names a place, not one of
+            # the question's (a headline names its story's: "... Silence over Al Raqqa
+            # Massacre"). English only: the other languages' news writes its places otherwise.
+            # (The page's next hit naming a place is not put first: "paul pelosi attack
+            # where" would quote another story than the one asked about.)
+            answered = holds_place(self._quote(query, hits[0], quotes), _typed_forms(query))
         if (
             answered
             and asks_a_fact(query)
@@ -682,6 +699,13 @@ def _counts_the_dead_instead(query: Query, found: Coverage, quote: str, lang: st
         and any(t.word in found.absent and counted in t.terms for t in query.terms)
         and counts(quote, counted, code)
     )
+
+
+def _typed_forms(query: Query) -> frozenset[str]:
+    """The question's words as the English index has them, and their other spellings searched
+    ("Raqqa", "Raqa"): no place the question names is where it asks about."""
+    typed = stems([match.group().lower() for match in tokenize(query.text)])
+    return frozenset(typed).union(*(term.terms for term in query.terms))
 
 
 def _few_words(query: Query) -> bool:
