@@ -1730,3 +1730,27 @@ async def test_where_is_answered_by_a_quote_naming_a_place(bot: Harness) -> None
     for text in ("died on Thursday at the age of 96", "insists on ignoring Assads warplanes"):
         assert not holds_place(text), text
     assert not holds_place("fled to Raqqa", frozenset({"raqqa"}))
+
+
+async def test_who_leads_is_answered_by_a_quote_naming_the_role(bot: Harness) -> None:
+    await load_sample(bot)
+    # Once "Free Syrian Army and Nusra Front fighters pushed from town of Deir al-Adas ..."
+    # under "Hizballah leads regime offensive in southern Syria", and clashes with the SDF
+    # under "Senior ISIS Commander 34 Terrorists Killed ...": the headline's role is another's.
+    for question in ("who leads the Free Syrian Army?", "who commands the SDF?"):
+        [reply] = await bot.send(question, user_id=READER)
+        assert reply.split("\n")[:2] == [NO_ANSWER, CLOSEST], (question, reply)
+        assert not (await bot.services.questions.ask(question)).answered
+    # The role next to what it is of still answers, in the headline too ("ISIL-controlled").
+    [reply] = await bot.send("who leads Ahrar al-Sham?", user_id=READER)
+    assert reply.startswith("“Abu Abdelrahman Salqeen leader of Syrian rebel group <b>Ahrar</b>"), (
+        reply
+    )
+    assert (await bot.services.questions.ask("who controls Raqqa?")).answered
+    fsa = (
+        "date 2017-08-01\nFree Syrian Army leads new council\n\nColonel Riad al-Asaad, who "
+        "leads the Free Syrian Army, named a new council on Tuesday, a spokesman said."
+    )
+    await bot.send(fsa, user_id=EDITOR)
+    [reply] = await bot.send("who leads the Free Syrian Army?", user_id=READER)
+    assert reply.startswith("“Colonel Riad al-Asaad, who <b>leads</b> the <b>Free</b>"), reply

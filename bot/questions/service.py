@@ -17,6 +17,7 @@ from bot.questions.abstention import (
     Coverage,
     answers,
     asks_a_fact,
+    asks_the_holder,
     asks_where,
     counted_word,
     counts,
@@ -24,6 +25,7 @@ from bot.questions.abstention import (
     holds_count,
     holds_the_event,
     is_long,
+    names_the_role,
     share_needed,
 )
 from bot.questions.analysis import (
@@ -374,6 +376,13 @@ class QuestionService:
             answered = self._quotes_the_names(query, hits[0], quotes)
         if answered:
             answered = self._names_itself(query, hits[0], quotes)
+        if (
+            answered
+            and asks_the_holder(query)
+            and analysis_of(hits[0].article.lang).code == ENGLISH
+        ):
+            quote = self._quote(query, hits[0], quotes)
+            answered = names_the_role(query, (quote, hits[0].article.title))
         # "who is the president of France?": the article names a president (Assad) and France,
         # no quote of the first page both: with so few words, the quote and its headline hold
         # them all when it answers (every dev question answered right does).
