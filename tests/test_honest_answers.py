@@ -1754,3 +1754,28 @@ async def test_who_leads_is_answered_by_a_quote_naming_the_role(bot: Harness) ->
     await bot.send(fsa, user_id=EDITOR)
     [reply] = await bot.send("who leads the Free Syrian Army?", user_id=READER)
     assert reply.startswith("“Colonel Riad al-Asaad, who <b>leads</b> the <b>Free</b>"), reply
+
+
+async def test_what_things_did_someone_do_is_answered_by_a_quote_naming_them(bot: Harness) -> None:
+    await load_sample(bot)
+    # Once "... would give IS control of a long stretch of the countrys northern border ..."
+    # and air strikes on Aleppo: their articles hold the words elsewhere.
+    for question in (
+        "what weapons did the US give the Kurds?",
+        "what drugs do ISIS fighters take?",
+    ):
+        [reply] = await bot.send(question, user_id=READER)
+        assert reply.split("\n")[:2] == [NO_ANSWER, CLOSEST], (question, reply)
+        assert not (await bot.services.questions.ask(question)).answered
+    # The kind named in the quote still answers.
+    [reply] = await bot.send("what missiles did the US fire at Shayrat?", user_id=READER)
+    assert "59 Tomahawk cruise <b>missiles</b>" in reply.split("\n")[0], reply
+    arms = (
+        "date 2017-05-10\nUS to arm Syrian Kurds\n\nThe US will give the Kurds heavy weapons, "
+        "including mortars and armoured vehicles, for the battle for Raqqa, officials said."
+    )
+    await bot.send(arms, user_id=EDITOR)
+    [reply] = await bot.send("what weapons did the US give the Kurds?", user_id=READER)
+    assert reply.startswith(
+        "“The <b>US</b> will <b>give</b> the <b>Kurds</b> heavy <b>weapons</b>"
+    ), reply

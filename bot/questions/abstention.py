@@ -479,3 +479,29 @@ def names_the_role(query: Query, texts: tuple[str, ...]) -> bool:
         if any(abs(n - m) <= ROLE_REACH for n in places for m in near):
             return True
     return False
+
+
+# "what weapons did the US give the Kurds?": which things of a kind someone did something with,
+# the kind named before "did/do/does". Not "which country/city...": the answer names the place
+# itself ("Russia invaded Ukraine"), nor a kind of named thing (a team, a company, a party).
+_ASKS_THING = re.compile(r"(?:what|which) (\w+) (?:did|do|does)\b", re.IGNORECASE)
+_NAMED_KINDS = frozenset(
+    stems(["country", "city", "state", "nation", "region", "island", "county", "team", "company"])
+    + stems(["countries", "cities", "states", "teams", "companies", "party", "person"])
+)
+
+
+def names_the_thing(query: Query, texts: tuple[str, ...]) -> bool:
+    """Whether a quote or its headline (`texts`) can answer "what weapons did the US give the
+    Kurds?": one names the kind asked (weapons), in any form of it. "... would give IS control
+    of a long stretch of the country's northern border" tells of another giving, "what drugs
+    do ISIS fighters take?" is not answered by air strikes on Aleppo, however much of the
+    question their articles hold elsewhere."""
+    asked = _ASKS_THING.match(query.text)
+    if asked is None or is_long(query):
+        return True
+    kind = stem(asked.group(1).lower())
+    if kind in _NAMED_KINDS:
+        return True
+    forms = {kind}.union(*(term.terms for term in query.terms if kind in term.terms))
+    return any(not forms.isdisjoint(stems(_WORDS.findall(text.lower()))) for text in texts)

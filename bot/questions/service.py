@@ -26,6 +26,7 @@ from bot.questions.abstention import (
     holds_the_event,
     is_long,
     names_the_role,
+    names_the_thing,
     share_needed,
 )
 from bot.questions.analysis import (
@@ -383,6 +384,9 @@ class QuestionService:
         ):
             quote = self._quote(query, hits[0], quotes)
             answered = names_the_role(query, (quote, hits[0].article.title))
+        if answered and analysis_of(hits[0].article.lang).code == ENGLISH:
+            quote = self._quote(query, hits[0], quotes)
+            answered = names_the_thing(query, (quote, hits[0].article.title))
         # "who is the president of France?": the article names a president (Assad) and France,
         # no quote of the first page both: with so few words, the quote and its headline hold
         # them all when it answers (every dev question answered right does).
