@@ -1779,3 +1779,18 @@ async def test_what_things_did_someone_do_is_answered_by_a_quote_naming_them(bot
     assert reply.startswith(
         "“The <b>US</b> will <b>give</b> the <b>Kurds</b> heavy <b>weapons</b>"
     ), reply
+
+
+async def test_a_fact_let_through_by_its_x_of_y_needs_its_quote_to_hold_it(bot: Harness) -> None:
+    await load_sample(bot)
+    # Once "Three women from the besieged town of Madaya ... were killed ... on Thursday
+    # evening": its article holds "siege" only apart from Madaya, the quote not at all.
+    [reply] = await bot.send("when did the siege of Madaya begin?", user_id=READER)
+    assert reply.split("\n")[:2] == [NO_ANSWER, CLOSEST], reply
+    siege = (
+        "date 2016-01-08\nMadaya under siege\n\nThe siege of Madaya began in July 2015, when "
+        "government forces and Hezbollah surrounded the town, aid agencies said."
+    )
+    await bot.send(siege, user_id=EDITOR)
+    [reply] = await bot.send("when did the siege of Madaya begin?", user_id=READER)
+    assert reply.startswith("“The <b>siege</b> of <b>Madaya</b> <b>began</b> in July 2015"), reply
