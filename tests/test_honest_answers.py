@@ -1711,6 +1711,8 @@ async def test_where_is_answered_by_a_quote_naming_a_place(bot: Harness) -> None
     # A quote naming a place other than the question's still answers.
     [reply] = await bot.send("where did Israel strike?", user_id=READER)
     assert "in the Golan Heights" in reply.split("\n")[0], reply
+    # ... "White Helmets operates in the opposition-held parts of Syria".
+    assert (await bot.services.questions.ask("where do the White Helmets work?")).answered
     died = (
         "date 2022-09-08\nQueen Elizabeth II dies at 96\n\nQueen Elizabeth II, the longest-"
         "reigning British monarch, died on Thursday at the age of 96, the palace announced."
@@ -1725,6 +1727,7 @@ async def test_where_is_answered_by_a_quote_naming_a_place(bot: Harness) -> None
     for text in (
         "a quake that rocked eastern Afghanistan",
         "in the rebel-held town of Khan Sheikhun",
+        "operates in the opposition-held parts of Syria",
     ):
         assert holds_place(text), text
     for text in ("died on Thursday at the age of 96", "insists on ignoring Assads warplanes"):

@@ -541,9 +541,9 @@ _PLACE_BEFORE = (
 )
 _PLACE_BETWEEN = (
     rf"(?:the|a|an|of|\d+|central|(?:north|south)?(?:north|south|east|west)(?:ern)?|"
-    rf"[{SMALL}]+-(?:held|controlled|run|occupied|besieged)|city|town|village|province|region|"
-    rf"district|state|county|capital|country|island|neighbou?rhood|area|suburbs?|outskirts|"
-    rf"port|camp|border|side|part|heart|coast|shores?|streets?)"
+    rf"[{SMALL}]+-(?:held|controlled|run|occupied|besieged)|cities|countries|(?:city|town|"
+    rf"village|province|region|district|state|county|capital|country|island|neighbou?rhood|"
+    rf"area|suburb|outskirt|port|camp|border|side|part|heart|coast|shore|street)s?)"
 )
 _PLACE = re.compile(
     rf"\b(?i:{_PLACE_BEFORE}) (?:(?i:{_PLACE_BETWEEN}) ){{0,5}}([{CAPITALS}][\w'’-]*)"
