@@ -20,7 +20,7 @@ from bot.questions.analysis import Query, QueryTerm, Variant, stem
 from bot.questions.dates import find_dates
 from bot.questions.links import find_links, stand_ins, unlinked
 from bot.questions.replies import CLOSEST, NO_ANSWER, NOTHING_THOSE_DAYS
-from bot.questions.sentences import MAX_QUOTE_CHARS, cut_quote
+from bot.questions.sentences import MAX_QUOTE_CHARS, cut_quote, holds_place
 from tests.conftest import EDITOR, READER, Harness, seed_text
 from tests.test_questions import load_sample
 
@@ -1699,3 +1699,101 @@ async def test_an_x_of_y_question_no_article_of_the_page_answers_looks_further(
     # any question.
     [reply] = await bot.send("who is the white house chief of staff?", user_id=READER)
     assert reply.split("\n")[:2] == [NO_ANSWER, CLOSEST], reply
+
+
+async def test_where_is_answered_by_a_quote_naming_a_place(bot: Harness) -> None:
+    await load_sample(bot)
+    # Once "... the criminals who killed the US journalist James Foley but insists on
+    # ignoring Assads warplanes ...", under a headline naming the story's place, not his.
+    [reply] = await bot.send("where was James Foley killed?", user_id=READER)
+    assert reply.split("\n")[:2] == [NO_ANSWER, CLOSEST], reply
+    assert not (await bot.services.questions.ask("where was James Foley killed?")).answered
+    # A quote naming a place other than the question's still answers.
+    [reply] = await bot.send("where did Israel strike?", user_id=READER)
+    assert "in the Golan Heights" in reply.split("\n")[0], reply
+    # ... "White Helmets operates in the opposition-held parts of Syria".
+    assert (await bot.services.questions.ask("where do the White Helmets work?")).answered
+    died = (
+        "date 2022-09-08\nQueen Elizabeth II dies at 96\n\nQueen Elizabeth II, the longest-"
+        "reigning British monarch, died on Thursday at the age of 96, the palace announced."
+    )
+    balmoral = (
+        "date 2022-09-09\nQueen Elizabeth II died at Balmoral\n\nQueen Elizabeth II died "
+        "peacefully at Balmoral Castle in Scotland on Thursday afternoon, aged 96."
+    )
+    reply = await _no_answer_until(bot, "where did Queen Elizabeth die?", died, balmoral)
+    assert reply.startswith("“<b>Queen</b> <b>Elizabeth</b> II <b>died</b> peacefully at"), reply
+    # Places as news writes them, not times nor the question's own.
+    for text in (
+        "a quake that rocked eastern Afghanistan",
+        "in the rebel-held town of Khan Sheikhun",
+        "operates in the opposition-held parts of Syria",
+    ):
+        assert holds_place(text), text
+    for text in ("died on Thursday at the age of 96", "insists on ignoring Assads warplanes"):
+        assert not holds_place(text), text
+    assert not holds_place("fled to Raqqa", frozenset({"raqqa"}))
+
+
+async def test_who_leads_is_answered_by_a_quote_naming_the_role(bot: Harness) -> None:
+    await load_sample(bot)
+    # Once "Free Syrian Army and Nusra Front fighters pushed from town of Deir al-Adas ..."
+    # under "Hizballah leads regime offensive in southern Syria", and clashes with the SDF
+    # under "Senior ISIS Commander 34 Terrorists Killed ...": the headline's role is another's.
+    for question in ("who leads the Free Syrian Army?", "who commands the SDF?"):
+        [reply] = await bot.send(question, user_id=READER)
+        assert reply.split("\n")[:2] == [NO_ANSWER, CLOSEST], (question, reply)
+        assert not (await bot.services.questions.ask(question)).answered
+    # The role next to what it is of still answers, in the headline too ("ISIL-controlled").
+    [reply] = await bot.send("who leads Ahrar al-Sham?", user_id=READER)
+    assert reply.startswith("“Abu Abdelrahman Salqeen leader of Syrian rebel group <b>Ahrar</b>"), (
+        reply
+    )
+    assert (await bot.services.questions.ask("who controls Raqqa?")).answered
+    fsa = (
+        "date 2017-08-01\nFree Syrian Army leads new council\n\nColonel Riad al-Asaad, who "
+        "leads the Free Syrian Army, named a new council on Tuesday, a spokesman said."
+    )
+    await bot.send(fsa, user_id=EDITOR)
+    [reply] = await bot.send("who leads the Free Syrian Army?", user_id=READER)
+    assert reply.startswith("“Colonel Riad al-Asaad, who <b>leads</b> the <b>Free</b>"), reply
+
+
+async def test_what_things_did_someone_do_is_answered_by_a_quote_naming_them(bot: Harness) -> None:
+    await load_sample(bot)
+    # Once "... would give IS control of a long stretch of the countrys northern border ..."
+    # and air strikes on Aleppo: their articles hold the words elsewhere.
+    for question in (
+        "what weapons did the US give the Kurds?",
+        "what drugs do ISIS fighters take?",
+    ):
+        [reply] = await bot.send(question, user_id=READER)
+        assert reply.split("\n")[:2] == [NO_ANSWER, CLOSEST], (question, reply)
+        assert not (await bot.services.questions.ask(question)).answered
+    # The kind named in the quote still answers.
+    [reply] = await bot.send("what missiles did the US fire at Shayrat?", user_id=READER)
+    assert "59 Tomahawk cruise <b>missiles</b>" in reply.split("\n")[0], reply
+    arms = (
+        "date 2017-05-10\nUS to arm Syrian Kurds\n\nThe US will give the Kurds heavy weapons, "
+        "including mortars and armoured vehicles, for the battle for Raqqa, officials said."
+    )
+    await bot.send(arms, user_id=EDITOR)
+    [reply] = await bot.send("what weapons did the US give the Kurds?", user_id=READER)
+    assert reply.startswith(
+        "“The <b>US</b> will <b>give</b> the <b>Kurds</b> heavy <b>weapons</b>"
+    ), reply
+
+
+async def test_a_fact_let_through_by_its_x_of_y_needs_its_quote_to_hold_it(bot: Harness) -> None:
+    await load_sample(bot)
+    # Once "Three women from the besieged town of Madaya ... were killed ... on Thursday
+    # evening": its article holds "siege" only apart from Madaya, the quote not at all.
+    [reply] = await bot.send("when did the siege of Madaya begin?", user_id=READER)
+    assert reply.split("\n")[:2] == [NO_ANSWER, CLOSEST], reply
+    siege = (
+        "date 2016-01-08\nMadaya under siege\n\nThe siege of Madaya began in July 2015, when "
+        "government forces and Hezbollah surrounded the town, aid agencies said."
+    )
+    await bot.send(siege, user_id=EDITOR)
+    [reply] = await bot.send("when did the siege of Madaya begin?", user_id=READER)
+    assert reply.startswith("“The <b>siege</b> of <b>Madaya</b> <b>began</b> in July 2015"), reply

@@ -220,6 +220,16 @@ def asks_a_fact(query: Query) -> bool:
     return not is_long(query) and _ASKS_FACT.match(query.text) is not None
 
 
+# "where", not "which country/state": the place those ask for is the sentence's subject as
+# often as not ("Sri Lanka is now bankrupt"), named where any name is.
+_ASKS_WHERE = re.compile(r"\bwhere\b", re.IGNORECASE)
+
+
+def asks_where(query: Query) -> bool:
+    """Whether the query is a chat question asking where."""
+    return not is_long(query) and _ASKS_WHERE.search(query.text) is not None
+
+
 def share_needed(query: Query) -> float | None:
     """The share an article must hold to answer `query` whatever its length (`answers`), or
     None for the share by its length."""
@@ -423,3 +433,75 @@ def _analysed(lang: str, word: str) -> str:
     if lang == ENGLISH:
         return stem(word)
     return analyse_word(lang, normalize(lang, word.lower()))
+
+
+# "who leads/commands/runs X?": who holds authority over X now, asked with the verb of the
+# role. Not other verbs: a part played is written otherwise ("who voices Mario?" is answered
+# by "... an animated fantasy adventure featuring Chris Pratt").
+_ASKS_HOLDER = re.compile(
+    r"who (leads|commands|heads|runs|controls|owns|chairs|governs|rules|directs|manages|"
+    r"funds|backs|arms|coaches|captains)\b",
+    re.IGNORECASE,
+)
+# The past of the role verbs whose past does not begin with their stem ("led by").
+_IRREGULAR_PAST = {"lead": "led", "run": "ran"}
+# How far (in words, either side) the role stands from what it is of: "Ahrar al-Sham's leader
+# Hassan Abboud", "ISIL-controlled Raqqa", "the head of the Syrian Observatory".
+ROLE_REACH = 3
+
+
+def asks_the_holder(query: Query) -> bool:
+    """Whether the query is a chat question asking who holds a role ("who leads X?")."""
+    return not is_long(query) and _ASKS_HOLDER.match(query.text) is not None
+
+
+def names_the_role(query: Query, texts: tuple[str, ...]) -> bool:
+    """Whether a quote or its headline (`texts`) can answer "who leads X?": one holds the
+    role's verb or a noun of it ("leader", "commander", "led by", in any form beginning as
+    the verb does) within ROLE_REACH words of another word of the question. The role's word
+    elsewhere is another's: "who leads the Free Syrian Army?" is not answered by "Free Syrian
+    Army and Nusra Front fighters pushed from town ..." under "Hizballah leads regime
+    offensive", nor "who commands the SDF?" by clashes with the SDF under "Senior ISIS
+    Commander ... Killed", nor "who funds the rebels?" by "The deal ... aims to fund
+    imports"."""
+    asked = _ASKS_HOLDER.match(query.text)
+    if asked is None:
+        return True
+    role = stem(asked.group(1))
+    past = _IRREGULAR_PAST.get(role)
+    of = frozenset().union(*(term.terms for term in query.terms if role not in term.terms))
+    for text in texts:
+        words = _WORDS.findall(text.lower())
+        places = [n for n, word in enumerate(words) if word.startswith(role) or word == past]
+        if not places:
+            continue
+        near = [n for n, form in enumerate(stems(words)) if form in of]
+        if any(abs(n - m) <= ROLE_REACH for n in places for m in near):
+            return True
+    return False
+
+
+# "what weapons did the US give the Kurds?": which things of a kind someone did something with,
+# the kind named before "did/do/does". Not "which country/city...": the answer names the place
+# itself ("Russia invaded Ukraine"), nor a kind of named thing (a team, a company, a party).
+_ASKS_THING = re.compile(r"(?:what|which) (\w+) (?:did|do|does)\b", re.IGNORECASE)
+_NAMED_KINDS = frozenset(
+    stems(["country", "city", "state", "nation", "region", "island", "county", "team", "company"])
+    + stems(["countries", "cities", "states", "teams", "companies", "party", "person"])
+)
+
+
+def names_the_thing(query: Query, texts: tuple[str, ...]) -> bool:
+    """Whether a quote or its headline (`texts`) can answer "what weapons did the US give the
+    Kurds?": one names the kind asked (weapons), in any form of it. "... would give IS control
+    of a long stretch of the country's northern border" tells of another giving, "what drugs
+    do ISIS fighters take?" is not answered by air strikes on Aleppo, however much of the
+    question their articles hold elsewhere."""
+    asked = _ASKS_THING.match(query.text)
+    if asked is None or is_long(query):
+        return True
+    kind = stem(asked.group(1).lower())
+    if kind in _NAMED_KINDS:
+        return True
+    forms = {kind}.union(*(term.terms for term in query.terms if kind in term.terms))
+    return any(not forms.isdisjoint(stems(_WORDS.findall(text.lower()))) for text in texts)

@@ -529,6 +529,36 @@ def holds_time(text: str) -> bool:
     return _TIME.search(text) is not None
 
 
+# A place as English news writes one: a name after a preposition of place or a direction,
+# with "the", a direction, "rebel-held" or a kind of place "of" between them ("in Cuba",
+# "near the Ohio-Pennsylvania border", "in the rebel-held town of Khan Shaykhun", "attack on
+# Venezuela", "rocked eastern Afghanistan"). Only those words between: "on ignoring Assads
+# warplanes" names no place.
+_PLACE_BEFORE = (
+    r"(?:in|at|near|outside|inside|into|from|across|over|on|off|around|through|throughout|"
+    r"within|toward|towards|to|between|along|beyond|under|(?:north|south)?(?:north|south|east|"
+    r"west)ern)"
+)
+_PLACE_BETWEEN = (
+    rf"(?:the|a|an|of|\d+|central|(?:north|south)?(?:north|south|east|west)(?:ern)?|"
+    rf"[{SMALL}]+-(?:held|controlled|run|occupied|besieged)|cities|countries|(?:city|town|"
+    rf"village|province|region|district|state|county|capital|country|island|neighbou?rhood|"
+    rf"area|suburb|outskirt|port|camp|border|side|part|heart|coast|shore|street)s?)"
+)
+_PLACE = re.compile(
+    rf"\b(?i:{_PLACE_BEFORE}) (?:(?i:{_PLACE_BETWEEN}) ){{0,5}}([{CAPITALS}][\w'’-]*)"
+)
+
+
+def holds_place(text: str, typed: frozenset[str] = _NOTHING) -> bool:
+    """Whether an English text can answer "where": it names a place (`_PLACE`) other than
+    the question's own words (`typed`, their stems) and not a time ("on Thursday")."""
+    return any(
+        not _TIME.fullmatch(name) and stems([name.lower()])[0] not in typed
+        for name in _PLACE.findall(text)
+    )
+
+
 def _has_answer_type(kind: AnswerType, sentence: str) -> bool:
     if kind is AnswerType.NUMBER:
         return holds_count(sentence)
