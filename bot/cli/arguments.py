@@ -22,10 +22,7 @@ def whole_number(value: str) -> int:
 
 def process_count(value: str) -> int:
     """A number of processes as typed (`--workers 2`): 0 or more."""
-    try:
-        number = int(value)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"'{value}' is not a whole number") from None
+    number = whole_number(value)
     if number < 0:
         raise argparse.ArgumentTypeError(f"'{value}': a number of processes is 0 or more")
     return number
