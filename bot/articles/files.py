@@ -80,7 +80,9 @@ def _one_byte_text(data: bytes) -> str | None:
     bytes (a cut download) is refused rather than read as another encoding's letters."""
     read = data.decode("utf-8", "replace")
     bad = read.count("\ufffd")
-    if bad <= sum(1 for c in read if c > "\x7f" and c != "\ufffd"):
+    # (Counted in C: a Python loop over a 20 MB file's characters took a second.)
+    letters = len(read) - len(read.encode("ascii", "ignore")) - bad
+    if bad <= letters:
         return None  # more letters UTF-8 reads than bytes it cannot: damaged UTF-8
     from charset_normalizer import from_bytes  # (loaded only for such a file)
 

@@ -43,12 +43,9 @@ Answer = Callable[[int, str], Awaitable[str | None]]
 
 
 def default_helpers() -> int:
-    """One helper a core beyond this process's, where its cores are several."""
-    try:
-        cores = len(os.sched_getaffinity(0))
-    except (AttributeError, OSError):
-        cores = os.cpu_count() or 1
-    return max(0, min(MOST_HELPERS, cores - 1))
+    """One helper a core beyond this process's, where its cores are several (as the import
+    counts its parse workers)."""
+    return max(0, min(MOST_HELPERS, (os.cpu_count() or 1) - 1))
 
 
 async def answer_line(questions: QuestionService, number: int, line: str) -> str | None:
