@@ -649,3 +649,13 @@ def test_two_spaces_is_a_search_for_them(text: str) -> None:
     data = text.encode("utf-8")
     assert parsing._two_spaces(data) == (b"  " in data)
     assert b" ".join(data.split()) == parsing._single_spaced(data)
+
+
+@SETTINGS
+@given(st.one_of(TEXT, ASCII, st.text(max_size=300)))
+@example("\x00\x08\x0e\x1b\x7f \t\n\x1c\x1f\x80\x9f\ufffd\ue000\u2500")
+@example("a\ud800b\x00")  # a lone surrogate: the bytes cannot be had
+def test_unwritten_characters_are_counted_as_the_search_counts_them(text: str) -> None:
+    from bot.articles import junk
+
+    assert junk._unwritten_count(text) == len(junk._unwritten_pattern().findall(text))

@@ -20,6 +20,8 @@ import functools
 import re
 import unicodedata
 
+from bot.articles.parsing import beyond_ascii, utf8
+
 # A text with at least this share of its non-space characters unwritten (and at least
 # _FEWEST of them) is binary data, not an article.
 JUNK_SHARE = 0.15
@@ -69,7 +71,7 @@ def _unwritten_pattern() -> re.Pattern[str]:
 
 def looks_binary(text: str) -> bool:
     """Whether `text` is binary data decoded as characters rather than written text."""
-    found = len(_unwritten_pattern().findall(text))
+    found = _unwritten_count(text)
     long = 0
     if text.count(" ") + text.count("\n") < _SPACED_SHARE * len(text):
         long = sum(len(run) for run in _LONG_WORD.findall(text) if _ADDRESS.search(run) is None)
@@ -79,3 +81,22 @@ def looks_binary(text: str) -> bool:
     return (found >= _FEWEST and found >= JUNK_SHARE * written) or (
         long >= _FEWEST_LONG and long >= LONG_WORDS_SHARE * written
     )
+
+
+# Every byte but ASCII's unwritten characters (its control codes that are not white space),
+# deleted by bytes.translate to count those.
+_ALL_BUT_ASCII_UNWRITTEN = bytes(
+    code for code in range(256) if code >= 0x80 or not _unwritten(code)
+)
+
+
+def _unwritten_count(text: str) -> int:
+    """How many of the text's characters are unwritten. ASCII's are counted in the UTF-8 at
+    memory speed and only the characters beyond ASCII are searched: the search over a whole
+    English text was 7% of an import worker's parse."""
+    try:
+        controls = len(utf8(text).translate(None, _ALL_BUT_ASCII_UNWRITTEN))
+        others = beyond_ascii(text)
+    except UnicodeEncodeError:  # a lone surrogate: it is unwritten, and searched for
+        return len(_unwritten_pattern().findall(text))
+    return controls + (len(_unwritten_pattern().findall(others)) if others else 0)
