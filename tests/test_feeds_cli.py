@@ -102,6 +102,10 @@ def test_import_takes_addresses_and_a_file_of_them(
         "0 unreadable lines, 0 files, 1 address).\n"
     )
     assert f"{site.url('/gone')}: The server answered 404 Not Found." in result.stderr
+    # A page the parse refuses is named by its address.
+    menu = site.html("/menu", "<html><body><p>Home</p><p>About us</p></body></html>")
+    refused = newsbot("import", menu, "--quiet", cwd=tmp_path, env=env)
+    assert f"  {menu}: That is too short to keep as an article" in refused.stderr
     asked = newsbot("ask", "Titan geological map", cwd=tmp_path, env=env)
     assert "#1 The First Map of Saturn's Moon Titan" in asked.stdout
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 from collections.abc import Sequence
 
 from bot.articles.archive import ImportRecord, RejectedInput
@@ -17,13 +18,15 @@ async def fetch_records(
     urls: Sequence[str],
     problems: list[str],
 ) -> list[ImportRecord]:
-    """The article at each address, in order; what failed goes to `problems` with its reason."""
+    """The article at each address, in order; what failed goes to `problems` with its reason.
+    Each record is placed at its address, so that a page the parse refuses is named by it
+    (not "record 1")."""
     gate = asyncio.Semaphore(AT_ONCE)
 
     async def one(url: str) -> ImportRecord | None:
         async with gate:
             try:
-                return await reader.read(url)
+                return dataclasses.replace(await reader.read(url), where=url)
             except (FetchError, RejectedInput) as exc:
                 problems.append(f"{url}: {exc}")
                 return None
