@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from bot.articles.parsing import parse_article
-from bot.questions.analysis import regional_spellings
+from bot.questions.analysis import regional_spellings, stem
 from bot.questions.retrieval import Answer, RankingWeights, Retriever
 from storage.search_index import IndexChange, SearchIndex
 
@@ -116,7 +116,15 @@ def test_british_and_american_spellings_find_each_other(retriever: Retriever) ->
     # The sample has "Defense Ministry" (Sputnik, SANA) and "defence ministry" (Reuters): a
     # newsroom asking in either spelling finds both; a short word's look-alike is no spelling.
     texts = {n: text.lower() for n, text in _texts().items()}
-    for asked, other in (("defence", "defense"), ("defense", "defence")):
+    # Inflections wordfreq does not list, both ways: "mobilising" and "mobilizing" are rare
+    # words, "mobilize" a common one; "stabilising" is rare, "stabilizing" is not.
+    for asked, other in (
+        ("defence", "defense"),
+        ("defense", "defence"),
+        ("mobilising", "mobilizing"),
+        ("mobilizing", "mobilising"),
+        ("stabilizing", "stabilising"),
+    ):
         query = retriever.analyze(asked)
         found = {hit.article_id for hit in retriever.search(query, as_of=None, limit=200)}
         only_other = {n for n, text in texts.items() if other in text and asked not in text}
@@ -124,6 +132,9 @@ def test_british_and_american_spellings_find_each_other(retriever: Retriever) ->
     assert regional_spellings("colour") == {"color"}
     assert regional_spellings("organization") == {"organisation"}
     assert regional_spellings("four") == set()
+    # An -ise word that is no -ize verb ("promises", "surprising") has no other spelling.
+    for word in ("promises", "surprising", "exercised"):
+        assert [v.term for v in retriever.analyze(word).terms[0].variants] == [stem(word)]
     # A spelling that is no English word is not searched ("sense" has no "sence").
     assert [v.term for v in retriever.analyze("sense").terms[0].variants] == ["sens"]
 

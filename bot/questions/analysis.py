@@ -682,6 +682,30 @@ def regional_spellings(word: str) -> set[str]:
     return found
 
 
+# An American -ize verb's inflections and their base: wordfreq lists "legalize" but not
+# "legalizes" or "legalising", so a pair is told by its base ("promises" has no "promize").
+_IZE_INFLECTIONS = (
+    ("izes", "ize"),
+    ("ized", "ize"),
+    ("izing", "ize"),
+    ("yzes", "yze"),
+    ("yzed", "yze"),
+    ("yzing", "yze"),
+)
+
+
+def _one_word(word: str, other: str) -> bool:
+    """Whether `other`, the word's other regional spelling, is the same English word: it is
+    common, or the pair's -ize spelling's base is ("legalises" and "legalizes", both rare)."""
+    if is_common(other, "en"):
+        return True
+    for spelled in (word, other):
+        for inflected, base in _IZE_INFLECTIONS:
+            if spelled.endswith(inflected):
+                return is_common(spelled[: -len(inflected)] + base, "en")
+    return False
+
+
 def _regional(word: str, term: str, stats: TermStats) -> tuple[Variant, ...]:
     """The word's other regional spellings (`regional_spellings`) that English uses often and
     the archive holds, weighed as another spelling of a name is: the same word."""
@@ -690,7 +714,7 @@ def _regional(word: str, term: str, stats: TermStats) -> tuple[Variant, ...]:
     found: list[Variant] = []
     spellings = sorted(regional_spellings(word))
     for spelling, other in zip(spellings, stem_many(spellings), strict=True):
-        if not other or other == term or other in STOP_TERMS or not is_common(spelling, "en"):
+        if not other or other == term or other in STOP_TERMS or not _one_word(word, spelling):
             continue
         other_df = stats.doc_freq(other)
         if other_df > 0:
