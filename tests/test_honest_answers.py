@@ -949,6 +949,9 @@ def test_clutter_is_found_at_the_start_the_end_and_in_captions() -> None:
             "airstrikes pounded the city on Tuesday.",
             "Tags Syria Aleppo airstrike truce Mogambo aid convoy ",
         ),
+        # A dateline whose sentence opens with capitals that are no office and name.
+        ("DAMASCUS Syrian Foreign Minister Walid Muallem said the talks failed.", "DAMASCUS "),
+        ("BEIRUT Two Syrian soldiers were killed on Monday, a monitor said.", "BEIRUT "),
     ):
         assert [glued[s[0] : s[1]] for s in clutter_spans("A headline", glued)] == [clutter]
     # A sentence that starts with the word is no tag list; brackets spelling the words before

@@ -138,7 +138,6 @@ _PAGE_LABELS = frozenset({"UPDATED", "BREAKING", "EXCLUSIVE", "WATCH"})
 # A title and a name after capitals: an acronym's office ("UNICEF Director Alan Lane said",
 # "NATO Secretary General Jens..."), where a dateline's sentence goes on in small letters.
 _TITLE_AND_NAME = re.compile(r"[A-Z][\w-]*\s+[A-Z]")
-_OPENERS = frozenset({"A", "An", "At", "The", "In", "On", "Some", "More", "Two", "Three"})
 # A dateline with its byline in the brackets, after the lead a page printed once before the
 # story: '... "as their last card." DAMASCUS Syria (The Associated Press Albert Aji) Syrian
 # state media accused...'.
@@ -389,12 +388,16 @@ _TITLE_SMALL = (
     "against|its|is|are|be"
 )
 _TITLE_WORD = re.compile(rf"(?:[A-Z0-9][\w'’.,-]*|al-\w+|(?:{_TITLE_SMALL})\b)[ \t]*")
-# Words that open the sentence after such a headline rather than end it ("... Near Al Tabqa
-# Reports On Saturday reports emerged ..."): the sentence starts at the last of them.
+# Words that open a sentence rather than end a headline ("... Near Al Tabqa Reports On
+# Saturday reports emerged ...": the sentence starts at the last of them), or go on from a
+# dateline ("DAMASCUS Syrian Foreign Minister ...", where capitals, an office and a name would
+# be an acronym's: "UNICEF Director Alan Lane said"). One set for both: the dateline rule's
+# own, written later above this one, had been shadowed by it from the start.
 _OPENERS = frozenset(
     ("The", "A", "An", "On", "In", "At", "According", "Earlier", "Last", "Late", "This",
      "Meanwhile", "However", "Since", "After", "During", "While", "Local", "It", "He", "She",
-     "They", "We", "Some", "Many", "Several", "Syrian", "Turkish", "Russian", "Kurdish")
+     "They", "We", "Some", "Many", "Several", "Syrian", "Turkish", "Russian", "Kurdish",
+     "More", "Two", "Three")
 )  # fmt: skip
 # A dateline in capitals ("MOSCOW (Sputnik)") ends the headline before it.
 _CAPS_DATELINE = re.compile(r"[A-Z]{3,}[ \t]*\(")
