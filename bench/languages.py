@@ -28,7 +28,7 @@ import bm25s
 import Stemmer
 import tantivy
 
-from bot.articles.boilerplate import clutter_spans, encode_spans, without_clutter
+from bot.articles.clutter.spans import clutter_spans, encode_spans, without_clutter
 from bot.languages import detect
 from bot.questions.abstention import answers, coverage
 from bot.questions.analysis import Query

@@ -39,7 +39,7 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 
 from bench.reference import Doc, Engine, Fts5Engine, TantivyEngine
-from bot.articles.boilerplate import clutter_spans, encode_spans
+from bot.articles.clutter.spans import clutter_spans, encode_spans
 from bot.questions.abstention import coverage
 from storage.search_index import SearchIndex
 

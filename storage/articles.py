@@ -44,7 +44,7 @@ class NewArticle:
     source: str | None = None
     url: str | None = None
     external_id: str | None = None
-    # Page clutter in `text`, as bot/articles/boilerplate.py encodes its spans.
+    # Page clutter in `text`, as bot/articles/clutter/spans.py encodes them.
     clutter: str | None = None
     # A web article's normalised canonical address: the first test of "stored already".
     canonical_url: str | None = None

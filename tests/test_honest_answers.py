@@ -13,8 +13,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bot.articles.archive import ImportRecord
-from bot.articles.boilerplate import article_source, clutter_spans, decode_spans
 from bot.articles.building import build_article
+from bot.articles.clutter.sources import article_source
+from bot.articles.clutter.spans import clutter_spans, decode_spans
 from bot.questions.abstention import counted_word, counts, holds_count
 from bot.questions.analysis import Query, QueryTerm, Variant, stem
 from bot.questions.dates import find_dates

@@ -19,7 +19,8 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from bot.articles import parsing
-from bot.articles.boilerplate import article_source
+from bot.articles.clutter import captions, links, marks, sources, vocabulary
+from bot.articles.clutter.sources import article_source
 from bot.articles.parsing import ParsedArticle, clean_text, content_hash, parse_article
 
 SETTINGS = settings(
@@ -306,10 +307,10 @@ WORDS = st.text(st.sampled_from(_LETTERS), min_size=1, max_size=12)
 def test_headline_repeat_is_the_first_definition(
     title: str, text: str, position: int, search: bool
 ) -> None:
-    from bot.articles.boilerplate import _headline_at
+    from bot.articles.clutter.headlines import headline_at
 
     expected = first_headline_at(title, text, position, search=search)
-    assert _headline_at(title, text, position, search=search) == expected
+    assert headline_at(title, text, position, search=search) == expected
 
 
 @SETTINGS
@@ -329,7 +330,7 @@ def test_the_headline_prefilter_never_refuses_a_repeat(
     after: str,
     cut: int,
 ) -> None:
-    from bot.articles.boilerplate import _headline_pattern, _may_follow
+    from bot.articles.clutter.headlines import _headline_pattern, _may_follow
 
     pattern = _headline_pattern(tuple(words))
     said = "".join(case(w) + sep for w, sep in zip(words, seps, strict=False))
@@ -368,21 +369,20 @@ def test_every_ftfy_pattern_needs_a_character_the_window_keeps() -> None:
 
 def first_caption_and_byline_spans(text: str) -> tuple[list[object], list[object]]:
     """The two passes over the lines before they were one (captions; bylines, "AFP - ")."""
-    from bot.articles import boilerplate as b
 
     photos, spans = [], []
     start = 0
     for line in text.split("\n"):
-        if line.startswith(b._CAPTION_STARTS):
+        if line.startswith(vocabulary.CAPTION_STARTS):
             photos.append((start, start + len(line)))
         start += len(line) + 1
     start = 0
     for line in text.split("\n"):
         end = start + len(line)
-        if line.startswith("By ") and b._BYLINE.match(line):
+        if line.startswith("By ") and captions._BYLINE.match(line):
             spans.append((start, end))
         else:
-            match = b._AGENCY_DASH.match(line)
+            match = vocabulary.AGENCY_DASH.match(line)
             if match is not None:
                 spans.append((start, start + match.end()))
         start = end + 1
@@ -413,10 +413,9 @@ LINE_PIECES = st.sampled_from(
 @SETTINGS
 @given(st.lists(LINE_PIECES, max_size=12).map("".join))
 def test_one_pass_over_the_lines_finds_what_two_did(text: str) -> None:
-    from bot.articles import boilerplate as b
 
     spans: list[tuple[int, int]] = []
-    photos = b._lines(text, spans)
+    photos = captions.caption_and_byline_lines(text, spans)
     assert (photos, spans) == first_caption_and_byline_spans(text)
 
 
@@ -434,28 +433,25 @@ MARK_PIECES = st.sampled_from(
 @SETTINGS
 @given(st.lists(MARK_PIECES, max_size=8).map("".join))
 def test_one_search_for_the_marks_finds_what_each_find_would(text: str) -> None:
-    from bot.articles import boilerplate as b
-
-    marks = [*b._TAIL_MARKS, "Tags", *b._PROMPTS, "pic.twitter.com"]
-    assert (b._MARKS.search(text) is None) == all(text.find(m) == -1 for m in marks)
-    found = b._MARKS.search(text) is not None
-    assert b._marked_somewhere(text, text.encode("utf-8")) == found
-    assert b._marked_somewhere(text, None) == found
+    listed = [*marks._TAIL_MARKS, "Tags", *marks._PROMPTS, "pic.twitter.com"]
+    assert (marks._MARKS.search(text) is None) == all(text.find(m) == -1 for m in listed)
+    found = marks._MARKS.search(text) is not None
+    assert marks.marked_somewhere(text, text.encode("utf-8")) == found
+    assert marks.marked_somewhere(text, None) == found
 
 
 def first_agency(text: str) -> str | None:
-    from bot.articles import boilerplate as b
 
     head = text[:2_000]
-    match = b._DATELINE.search(head)
+    match = vocabulary.DATELINE.search(head)
     if match is not None:
-        return b._agency_name(match.group(1))
+        return sources._agency_name(match.group(1))
     for line in head.split("\n"):
-        match = b._AGENCY_DASH.match(line) or b._LEAD_AGENCY.match(line)
+        match = vocabulary.AGENCY_DASH.match(line) or vocabulary.LEAD_AGENCY.match(line)
         if match is not None:
-            return b._agency_name(match.group().split()[0])
-    sign_off = b._SIGN_OFF.search(text, max(0, len(text) - 40))
-    return b._agency_name(sign_off.group(1)) if sign_off is not None else None
+            return sources._agency_name(match.group().split()[0])
+    sign_off = vocabulary.SIGN_OFF.search(text, max(0, len(text) - 40))
+    return sources._agency_name(sign_off.group(1)) if sign_off is not None else None
 
 
 AGENCY_PIECES = st.sampled_from(
@@ -472,21 +468,20 @@ AGENCY_PIECES = st.sampled_from(
 @example("AFP - x")
 @example("\n afp Sat 21 Jun 2014\n")
 def test_agency_is_the_first_definition(text: str) -> None:
-    from bot.articles.boilerplate import agency
+    from bot.articles.clutter.sources import agency
 
     assert first_agency(text) == agency(text)
 
 
 def first_article_source(text: str) -> str | None:
-    from bot.articles import boilerplate as b
 
-    found = b.agency(text)
+    found = sources.agency(text)
     if found is not None:
         return found
     for line in text.split("\n"):
-        if line.startswith(b._CAPTION_STARTS) or "(" not in line:
+        if line.startswith(vocabulary.CAPTION_STARTS) or "(" not in line:
             continue
-        match = b._SOURCE_MARK.search(line)
+        match = sources._SOURCE_MARK.search(line)
         if match is not None:
             return match.group(1).strip()
     return None
@@ -570,17 +565,18 @@ def test_the_stuffing_bound_splits_where_str_split_does() -> None:
 
 
 def first_see_also(text: str) -> list[tuple[int, int]]:
-    """boilerplate._see_also as first written, here as patterns: each label alone on a line
+    """links.see_also as first written, here as patterns: each label alone on a line
     (spaces and colons after it at most) and the next line with text, if one line short."""
-    from bot.articles import boilerplate as b
 
     found: list[tuple[int, int]] = []
-    for label in b._SEE_ALSO:
+    for label in links._SEE_ALSO:
         for line in re.finditer(rf"(?m)^{re.escape(label)}[ :]*$", text):
             start = len(text) - len(text[line.end() :].lstrip())
             end = text.find("\n", start)
             end = len(text) if end == -1 else end
-            found.append((line.start(), end if 0 < end - start <= b.MAX_LINK_CHARS else line.end()))
+            found.append(
+                (line.start(), end if 0 < end - start <= links.MAX_LINK_CHARS else line.end())
+            )
     return found
 
 
@@ -594,9 +590,9 @@ SEE_ALSO_PIECES = st.sampled_from(
 @example("Также по теме\nЗаголовок")
 @example("x Lire aussi\nTitre")
 def test_see_also_is_the_first_definition(text: str) -> None:
-    from bot.articles.boilerplate import _see_also
+    from bot.articles.clutter.links import see_also
 
-    assert _see_also(text) == first_see_also(text)
+    assert see_also(text) == first_see_also(text)
 
 
 @SETTINGS
@@ -630,12 +626,15 @@ NAME_PIECES = st.sampled_from(
 @example("Рейтерс", False)
 @example("afp", True)
 def test_a_tree_of_names_matches_what_the_list_did(text: str, any_case: bool) -> None:
-    from bot.articles import boilerplate as b
 
     flags = re.IGNORECASE if any_case else 0
-    for words in (b._LINE_STARTS, b._AGENCY_NAMES, ("AP", "AFP", "A", "Рейтер", "Рейтерс")):
+    for words in (
+        captions._LINE_STARTS,
+        vocabulary.AGENCY_NAMES,
+        ("AP", "AFP", "A", "Рейтер", "Рейтерс"),
+    ):
         listed = re.compile("|".join(re.escape(w) for w in words), flags)
-        tree = re.compile(b._one_of(words), flags)
+        tree = re.compile(vocabulary.one_of(words), flags)
         assert (listed.fullmatch(text) is None) == (tree.fullmatch(text) is None)
         assert (listed.match(text) is None) == (tree.match(text) is None)
 

@@ -12,7 +12,7 @@ import json
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.articles.boilerplate import clutter_spans, decode_spans, encode_spans
+from bot.articles.clutter.spans import clutter_spans, decode_spans, encode_spans
 from bot.questions import analysis, sentences
 from bot.questions.analysis import WORD_RE, stem, stems
 from bot.questions.sentences import (

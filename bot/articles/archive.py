@@ -17,7 +17,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Generic, TypeVar
 
-from bot.articles.boilerplate import without_clutter
 from bot.articles.building import (
     MAX_ARTICLE_CHARS as MAX_ARTICLE_CHARS,  # re-exported: the limit users are told
 )
@@ -26,6 +25,7 @@ from bot.articles.building import JsonLine, build_article, reread
 from bot.articles.building import Origin as Origin
 from bot.articles.building import RejectedInput as RejectedInput
 from bot.articles.building import record_date as record_date
+from bot.articles.clutter.spans import without_clutter
 from bot.articles.parsing import content_hash
 from bot.articles.workers import Built, build_batch, parse_pool
 from bot.clock import Clock
@@ -66,7 +66,7 @@ IMPORT_COMMIT_EVERY = 50_000
 POOL_MIN_BATCH = 200
 # Articles read again at a time by `reread` (about 20 MiB of text).
 REREAD_PAGE = 2_000
-# The version of the rules that find headlines and page clutter (bot/articles/boilerplate.py,
+# The version of the rules that find headlines and page clutter (bot/articles/clutter/,
 # `without_site_name`): raise it when they change, and archives read by older ones are read
 # anew at their next start (`reread_once`). 1: before it was recorded; 3: a headline's words
 # inside a sentence are no repeat of it; 4: Russian, Arabic and Persian agency datelines;

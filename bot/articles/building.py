@@ -12,7 +12,8 @@ import urllib.parse
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from bot.articles.boilerplate import article_source, clutter_spans, decode_spans, encode_spans
+from bot.articles.clutter.sources import article_source
+from bot.articles.clutter.spans import clutter_spans, decode_spans, encode_spans
 from bot.articles.fields import (
     BadField,
     clean_external_id,

@@ -15,7 +15,7 @@ import numpy as np
 from ftfy.badness import is_bad
 
 from bot.articles.abbreviations import ends_short_form
-from bot.articles.boilerplate import article_source
+from bot.articles.clutter.sources import article_source
 from bot.articles.letters import SENTENCE_OPENERS
 from bot.i18n import N_, Phrase
 

@@ -9,7 +9,7 @@ from collections.abc import Awaitable, Callable, Sequence, Set
 from dataclasses import dataclass
 from typing import Protocol
 
-from bot.articles.boilerplate import clutter_spans, encode_spans, without_clutter
+from bot.articles.clutter.spans import clutter_spans, encode_spans, without_clutter
 from bot.articles.parsing import first_sentence, trim_headline
 from bot.clock import Clock
 from bot.digests.schedule import latest_slot, next_slot, parse_time_of_day, zone

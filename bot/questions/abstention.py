@@ -14,7 +14,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from bot.articles.boilerplate import without_clutter
+from bot.articles.clutter.spans import without_clutter
 from bot.questions.analysis import Query, QueryTerm, stem, stems, typed_names
 from bot.questions.dates import ENGLISH_MONTHS
 from bot.questions.languages import analyse_many, analyse_word

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, NamedTuple
 
 from bot.articles.abbreviations import ends_short_form
-from bot.articles.boilerplate import clutter_spans, decode_spans, encode_spans, without_clutter
+from bot.articles.clutter.spans import clutter_spans, decode_spans, encode_spans, without_clutter
 from bot.articles.letters import CAPITALS, SENTENCE_OPENERS, SMALL
 from bot.questions.abstention import counted_word, counts, coverage, holds_count, is_long
 from bot.questions.analysis import (
@@ -261,7 +261,7 @@ def _read(
     """The full sentences of a text worth reading (at most `most`; None: all), analyzed as
     `lang`'s index field has its words (the question's words are, in that language).
 
-    `clutter` holds the spans of page clutter found at import (bot/articles/boilerplate.py):
+    `clutter` holds the spans of page clutter found at import (bot/articles/clutter/):
     they are cut out of the sentences. Kept for the last few texts: the same story answers
     many questions (and the three forms of one), and this is most of the cost of choosing a
     sentence.

@@ -10,7 +10,7 @@ import itertools
 import re
 from dataclasses import dataclass
 
-from bot.articles.boilerplate import without_clutter
+from bot.articles.clutter.spans import without_clutter
 from bot.articles.fields import storable
 from bot.clock import Clock
 from bot.questions.abstention import (
