@@ -80,8 +80,10 @@ REREAD_PAGE = 2_000
 # 11: Al-Ahram's header around "Print Tweet Views N Related" and the headlines after it;
 # 12: scraped datelines in capitals ("BEIRUT ", "ROCHESTER, N.Y. — ", "AFP ") and bylined ones
 # ("DAMASCUS Syria (The Associated Press Albert Aji)"); 13: photo credits on lines of their
-# own ("РИА Новости", "© Reuters", "globallookpress.com") and the captions before them.
-READING_VERSION = 13
+# own ("РИА Новости", "© Reuters", "globallookpress.com") and the captions before them;
+# 14: a dateline in capitals before "Two", "Three" or "More" and a capital ("BEIRUT Two
+# Syrian soldiers ...").
+READING_VERSION = 14
 READING_COUNTER = "article_reading"
 # Less free space than this on the index's disk: a failed index write is a full disk.
 FULL_DISK_BYTES = 1 << 20
