@@ -17,28 +17,19 @@ from bot.articles.clutter.vocabulary import (
 # A line caption_and_byline_lines looks at starts with one of these (after a line break, or
 # the text's start).
 _LINE_STARTS = (*CAPTION_STARTS, "By ", *AGENCY_NAMES)
-
-
 _LINE_START = re.compile(f"\n(?:{one_of(_LINE_STARTS)})")
-
 
 # A byline on its own line: "By Jane Smith, CNN".
 _BYLINE = re.compile(r"By\s+[A-Z][\w.'-]*(?:\s+[A-Z][\w.'-]*){0,4}(?:,\s*[\w ]{1,40})?$")
-
-
 # A photo credit closing a caption paragraph, after the caption's last sentence: "... on
 # Monday, Jan. 3, 2022. Nic Coury/AP", "Omar Torres/AFP/Getty Images", "NASA/ESA/CSA":
 # capitalised words (and the particles of names) joined by "/", no full stop after them.
 _CREDIT_WORD = r"(?:[A-Z0-9][\w.'’&-]*|via|van|der|de|von|da|del|di|la|le|al|el|bin|of|the|and)"
-
-
 _CREDIT_TAIL = re.compile(
     rf"(?:^|(?<=[.!?\"”’)])[ \t]+)(?P<credit>{_CREDIT_WORD}(?:[ \t]*/[ \t]*{_CREDIT_WORD}|"
     rf"[ \t]+{_CREDIT_WORD}){{0,9}})(?<![.!?,;:])[ \t]*$",
     re.MULTILINE,
 )
-
-
 # A photo credit inside a paragraph, after its caption's last sentence and before the next
 # sentence (scraped pages lose the caption's line breaks): "... Damascus August 21 2013.
 # REUTERS/Bassam Khabieh We hope ...", "... on Saturday, October 1. Ricardo Arduengo/AFP/Getty
@@ -49,8 +40,6 @@ _PHOTO_AGENCIES = (
     "Anadolu Agency|Anadolu|SANA|DPA|dpa|Picture Alliance|picture alliance|Shutterstock|"
     "Bloomberg|NurPhoto|SOPA Images|LightRocket|ZUMA Press|Redux|Alamy|Handout|File"
 )
-
-
 _PHOTO_CREDIT = (
     r"(?:REUTERS|AFP|AP|EPA|SANA)/(?:Stringer|Handout|Staff|Pool|File(?: Photo)?|"
     r"[A-Z][\w'’-]+(?: [A-Z][\w'’-]+)?)(?:/(?:File(?: Photo)?|Handout|Pool))?"
@@ -60,49 +49,26 @@ _PHOTO_CREDIT = (
     r"(?:[ \t]*/[ \t]*[A-Z0-9][\w.'’&-]*(?:[ \t][A-Z0-9][\w.'’&-]*){0,3})*"
     rf"[ \t]*/[ \t]*(?:{_PHOTO_AGENCIES})"
 )
-
-
 _CREDITED_AGENCIES = tuple(_PHOTO_AGENCIES.split("|"))
-
-
 _CREDITING_AGENCIES = ("REUTERS", "AFP", "AP", "EPA", "SANA")
-
-
 _INLINE_CREDIT = re.compile(
     rf"[.!?][\"”’)]?[ \t]+(?P<credit>{_PHOTO_CREDIT})(?=[ \t]+[\"“‘(]?[A-Z]|[ \t]*(?:\n|\Z))"
 )
-
-
 # ... and closing a line: a caption even without a full stop before it.
 _AGENCY_TAIL = re.compile(rf"[ \t](?:{_PHOTO_CREDIT})[ \t]*$", re.MULTILINE)
-
-
 # A paragraph with this many credits, one every so many characters at most, is a gallery.
 GALLERY_CREDITS = 3
-
-
 GALLERY_SPACING = 400
-
-
 # ... and one opening a line, before its caption: "Jacquelyn Martin/AP Judge Ketanji Brown
 # Jackson poses for a portrait in her office in Washington, DC, in February 2022."
 _LINE_CREDIT = re.compile(rf"[ \t]*(?P<credit>{_PHOTO_CREDIT})(?=[ \t]+[\"“‘(]?[A-Z])")
-
-
 # The end of the sentence before a caption (not an initial's or a "U.S." full stop).
 _CAPTION_START = re.compile(r"(?<![A-Z])[.!?][\"”’)]?[ \t]+(?=[\"“‘(]?[A-Z])")
-
-
 # ... and a gallery's caption closes with "Hide Caption 3 of 26".
 _GALLERY = re.compile(r"Hide Caption \d+ of \d+[ \t]*$", re.MULTILINE)
-
-
 _GALLERY_COUNT = re.compile(r"Hide Caption \d+ of \d+")
-
-
 # A credit is at most this long.
 MAX_CREDIT_CHARS = 100
-
 
 # Sputnik's pages, flattened, keep a related story's box between sentences: the photo's
 # credit with its slash lost, then that story's headline in title case, then the next
@@ -110,40 +76,28 @@ MAX_CREDIT_CHARS = 100
 # Forces Liberate Another Village From Daesh Near al-Tabqa The coalition is probing ...").
 # Agencies in capitals name no one in prose ("Reuters reported"): these open such a box.
 _CAPS_CREDIT = re.compile(r"(?:(?<=[.!?\"”’)] )|^)REUTERS (?=[A-Z])", re.MULTILINE)
-
-
 # The words of a headline in title case: capitalised ones, figures, "al-" names and the small
 # words titles keep in lower case.
 _TITLE_SMALL = (
     "a|an|the|of|to|for|in|on|at|from|by|with|as|and|or|vs|via|into|over|after|amid|near|"
     "against|its|is|are|be"
 )
-
-
 _TITLE_WORD = re.compile(rf"(?:[A-Z0-9][\w'’.,-]*|al-\w+|(?:{_TITLE_SMALL})\b)[ \t]*")
-
 
 # A dateline in capitals ("MOSCOW (Sputnik)") ends the headline before it.
 _CAPS_DATELINE = re.compile(r"[A-Z]{3,}[ \t]*\(")
-
-
 # An embedded video's title between sentences ("... said. Battle rages near Aleppo Ali Mustafa
 # reports - YouTube The Observatory said ..."), and a share prompt with its short link and the
 # photo's credit ("Published July 27 2016 SEND httpsabahdai.ly912r3U DHA Photo A twin ...").
 _VIDEO = re.compile(r" - YouTube(?: Watch On)?")
 
-
 # An inline link to another story, its headline glued to the next sentence ("... much higher.
 # Read also September deadliest month for Syrians in 2017 Raqqa has faced ..."): to the next
 # full stop, as the headline's end cannot be told.
 _READ_ALSO = re.compile(r"(?<=[.!?\"”] )Read also [^.!?\n]{1,300}[.!?]?")
-
-
 # A related story's box before a dateline of Sputnik's: "... reported Saturday. Flickr U.S.
 # Department of Defense At Least 10 Civilians Die ... Near Raqqa - Reports DAMASCUS (Sputnik)".
 _AGENCY_DATELINE = re.compile(r"[A-Z]{3,}(?: [A-Z]{3,})? \((?:Sputnik|RIA Novosti)\)")
-
-
 _BOX_WORD = re.compile(rf"[A-Z0-9]|(?:{_TITLE_SMALL}|-)$")
 
 
@@ -208,8 +162,6 @@ _CREDIT_LINE = re.compile(
     r"\n[ \t]*(?:©[^\n]{1,80}|Reuters|REUTERS|AFP|AP|EPA|Getty Images|Sputnik|РИА Новости|ТАСС|"
     r"Global Look Press|globallookpress\.com|Gettyimages\.ru)[ \t]*(?=\n|\Z)"
 )
-
-
 # How a caption does not end: as a sentence.
 _SENTENCE_CLOSE = (".", "!", "?", "…", "»", '"', "”", "؟")
 

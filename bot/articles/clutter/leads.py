@@ -21,7 +21,6 @@ _LEAD_DATE = re.compile(
     re.IGNORECASE,
 )
 
-
 # An outlet's dateline opening the lead: "(CNN) The US...", "New York (CNN Business) Tati...",
 # "(TRT World and Agencies) Two...", "DAMASCUS Syria (The Associated Press Albert Aji) Syrian..."
 # (a place of a few capitalised words, the outlet in brackets, a capital after; "Asbury
@@ -30,50 +29,33 @@ _LEAD_OUTLET = re.compile(
     r"\s*((?:[A-Z][\w.'-]*,?\s+){0,4})\(([A-Z][\w&'-]*(?:\s+(?:and\s+)?[A-Z][\w&'-]*){0,4})\)"
     r"\s*[-–—]*\s*(?=[\"“‘']?[A-Z0-9])"
 )
-
-
 # A bare dateline opening the lead, its brackets and dashes lost in scraping: a place in
 # capitals, maybe its country ("BEIRUT Syrian government forces...", "KHAN SHEIKHUN Syria A
 # suspected chemical attack...", "AMMAN Nearly 50 air strikes..."), an agency ("AFP Eleven
 # children...", "SANA Members of ISIS...") or a page's label ("UPDATED"). Capitals the text
 # writes again are an acronym, its subject ("ISIL Kills over 50..."), unless an agency's.
 _CAPS_RUN = r"[ \t]*([A-Z][A-Z'’-]*[A-Z](?:[ \t]+[A-Z][A-Z'’-]*[A-Z]){0,2})"
-
-
 # ... with a dash after it and maybe its state or country: "WASHINGTON — ", "ROCHESTER, N.Y. — "
 _LEAD_CAPS_DASHED = re.compile(
     _CAPS_RUN + r"(?:,[ \t]*[A-Z][\w.]*(?:[ \t]+[A-Z][\w.]*)?)?[ \t]*(?:--|[-–—−―‒])[ \t]+"
     r"(?=[\"“‘']?[A-Z0-9])"
 )
-
-
 # ... or without: a sentence opening after it ("BEIRUT Syrian...", "JISREEN Syria At least").
 _LEAD_CAPS = re.compile(
     _CAPS_RUN + r"(?:,?[ \t]+[A-Z][a-z]+(?=[ \t]+(?:A|An|At|The|In|On|Some|More|Two|Three|\d)\b))?"
     r",?[ \t]+(?=[\"“‘']?(?:[A-Z][a-z]|A\b|\d))"
 )
-
-
 # A place's letters at least (shorter capitals are acronyms: "UN", "SDF", "YPG").
 MIN_DATELINE_PLACE = 4
-
-
 _PAGE_LABELS = frozenset({"UPDATED", "BREAKING", "EXCLUSIVE", "WATCH"})
-
-
 # A title and a name after capitals: an acronym's office ("UNICEF Director Alan Lane said",
 # "NATO Secretary General Jens..."), where a dateline's sentence goes on in small letters.
 _TITLE_AND_NAME = re.compile(r"[A-Z][\w-]*\s+[A-Z]")
 
-
 # ... and on a line of its own, with the place before it: "Moscow and Kyiv, Ukraine CNN —",
 # "New York CNN Business —" (an outlet in capitals, then a dash ending the line).
 MAX_OUTLET_LINE_CHARS = 100
-
-
 _DASHES = ("-", "–", "—")
-
-
 _LEAD_OUTLET_LINE = re.compile(
     r"[^\n]{0,80}?\b[A-Z]{2,}(?: [A-Z][a-z]+)?[ \t]*[-–—][ \t]*(?=\n|\Z)"
 )

@@ -10,33 +10,21 @@ from bot.articles.clutter.vocabulary import Span
 # on Trump upheld by...", "Review:The gold is starting to rub off..."): a colon with a letter
 # (or a quote) before it and a capital (or a quote) after it, no space between.
 _LINK_QUOTES = "’'\")“‘"
-
-
 # How a sentence ends, in the scripts the archive holds ("؟": Arabic and Persian).
 _SENTENCE_ENDS = tuple(".!?؟…")
-
-
 # A link line is at most this long (a sentence may hold a glued colon too).
 MAX_LINK_CHARS = 250
-
-
 # ... or the line opens with a label and a colon ("►Related: ..."): these labels.
 _LINK_LABELS = frozenset(
     ("related", "related coverage", "related story", "related article", "read more", "more",
      "read also", "also read", "see also", "watch", "listen")
 )  # fmt: skip
-
-
 MAX_LINK_LABEL_CHARS = 24
-
-
 # How those labels end, as written (a cheap test at each colon before a space).
 _LINK_LABEL_ENDS = tuple(
     form for label in _LINK_LABELS for word in (label.split()[-1],)
     for form in (word, word.title(), word.upper())
 )  # fmt: skip
-
-
 # A "see also" label on a line of its own between paragraphs, the next line a link to another
 # story (RT's "Также по теме"; English pages end with theirs: _TAIL_MARKS). Both are clutter,
 # neither searched nor quoted: the linked headline's words are another story's (asked as a
@@ -52,8 +40,6 @@ _SEE_ALSO = (
     "اقرأ أيضا",
     "بیشتر بخوانید",
 )
-
-
 # Only a label that starts a line counts: one search for all of them at line starts finds
 # none in most texts (a search for each anywhere cost 8 scans of the text).
 _SEE_ALSO_LINE = re.compile("\n(?:" + "|".join(re.escape(label) for label in _SEE_ALSO) + ")")

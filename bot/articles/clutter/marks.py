@@ -21,8 +21,6 @@ _TAIL_MARKS = (
     "Share this article",
     "Share on Facebook",
 )
-
-
 # A view count and "Related" before a tail mark, within this many characters of it; the page's
 # topic with its story count may stand between ("... 43 Topic Violence Erupts as Islamic State
 # Rises (1881) Related ...").
@@ -30,25 +28,15 @@ _VIEWS_RELATED = re.compile(
     r"(?:\.\.\.\s+)?(?:\b\d+ (?:Topic [^()\n]{1,150} \(\d+\) )?|\bTopic [^()\n]{1,150} \(\d+\) )"
     r"Related "
 )
-
-
 MAX_RELATED_CHARS = 1_500
-
-
 # "Source AA" before a tail mark is the credit line of the page.
 _SOURCE_BEFORE = re.compile(r"Source\s+[A-Z]{2,}\s+$")
-
-
 # A tag list glued before the lead: "Tags Syria warplane shelling pilot Jayrud Qalamoun At least
 # 43 people...". Tags are names and topic words, lowercase ones too, but never a phrase of
 # prose: the lead starts at the first word after a tag that is one of these openers or a
 # capitalised word that prose follows (`_prose_after`). Within this many words.
 MAX_TAG_WORDS = 25
-
-
 _TAG_WORD = re.compile(r"\S+")
-
-
 _LEAD_OPENERS = frozenset(
     re.findall(
         r"\w+",
@@ -60,8 +48,6 @@ _LEAD_OPENERS = frozenset(
         """,
     )
 )
-
-
 _FUNCTION_WORDS = frozenset(
     re.findall(
         r"\w+",
@@ -69,31 +55,17 @@ _FUNCTION_WORDS = frozenset(
         "said say says",
     )
 )
-
-
 # Al-Ahram's bar of buttons and counters, between its header and the lead ("Print Tweet Views
 # 729 Related IS group claims ... Double bomb attack kills 31 ... -A double bomb attack..."),
 # and how long the header before it may be (its headline, agency and date: no sentence).
 _PRINT_BAR = re.compile(r"Print\s+Tweet(?:\s+Views\s+\d+)?(?:\s+Related\b)?")
-
-
 MAX_HEADER_CHARS = 200
-
-
 _SENTENCE_END = re.compile(r"[.!?](?=\s|$)")
-
-
 _ARTICLES = frozenset({"a", "an", "the"})
-
-
 # How many lowercase words after a capitalised one may come before a function word.
 _PROSE_REACH = 4
-
-
 # Tags with no sentence after them, to the end of the text.
 _TAGS_TO_END = re.compile(r"Tags\b[^.!?]*$")
-
-
 # Share prompts and short-link stubs, found by their first words.
 _PROMPTS = {
     "Get short URL": re.compile(SHORT_URL, re.IGNORECASE),
@@ -112,31 +84,22 @@ _PROMPTS = {
     # An embedded video's teaser: "Watch: Diplomats struggle over Aleppo Play Video".
     "Watch:": re.compile(r"Watch:[^.!?\n]{0,160}?\bPlay Video\b\s*"),
 }
-
-
 # Every literal clutter found anywhere in the text starts with: one scan for all of them (a
 # search gives the leftmost place any of them starts) finds none in most articles, and then
 # none of the searches for each can find anything.
 _MARKS = re.compile(
     "|".join(re.escape(m) for m in (*_TAIL_MARKS, "Tags", *_PROMPTS, "pic.twitter.com"))
 )
-
-
 # The same search in a text's UTF-8 where each of the marks' first letters is made one byte,
 # 01: re then skips from one 01 to the next as fast as memory reads, where the set of first
 # letters cost it a test a character (20 us an article, 10 here with the translation).
 _WORDS_MARKED = (*_TAIL_MARKS, "Tags", *_PROMPTS)
-
-
 _MARKS_FIRST = bytes(1 if chr(b) in {m[0] for m in _WORDS_MARKED} else b for b in range(256))
-
-
 _MARKS_TRANSLATED = re.compile(
     b"\x01(?:"
     + b"|".join(re.escape(m.encode().translate(_MARKS_FIRST)[1:]) for m in _WORDS_MARKED)
     + b")"
 )
-
 
 # An embedded tweet's attribution: "pic.twitter.com/x — Name (@handle) July 27, 2016"; scraped
 # texts lose its punctuation and glue the next sentence to it ("...0Zw6 The Syrian Observer
@@ -145,8 +108,6 @@ _TWEET = re.compile(
     rf"pic\.twitter\.com/?\w*(?:\s*[-–—]?\s*[^()\n]{{0,60}}\(@?\w{{1,30}}\)\s*{DATE})?",
     re.IGNORECASE,
 )
-
-
 _TWEET_LINK = re.compile(r"(?:https?:?/{0,2})?t\.co/?\w+\s*$")
 
 

@@ -19,10 +19,7 @@ from bot.articles.clutter.vocabulary import (
 # An agency named at a line's start, in any case, after white space: where a line of
 # `agency` can match AGENCY_DASH or LEAD_AGENCY (one search instead of two tries a line).
 _LINE_AGENCY = re.compile(rf"\n[^\S\n]*(?i:{one_of(AGENCY_NAMES)})")
-
-
 _FIRST_LINE_AGENCY = re.compile(rf"[^\S\n]*(?i:{one_of(AGENCY_NAMES)})")
-
 
 _SOURCE_MARK = re.compile(r"\((?:source|via)\s*:\s*([^()\n]{1,80}?)\s*\)", re.IGNORECASE)
 

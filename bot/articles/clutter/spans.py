@@ -32,8 +32,6 @@ from bot.articles.clutter.vocabulary import (
 )
 
 _PLACE_BEFORE = re.compile(r"(?:[A-Z][A-Z.'-]+[ ,]+){1,3}$")
-
-
 # In scripts other than Latin (some without capitals), a line's first few words, a date among
 # them, before an agency and a dash: "Бейрут (Рейтер) -", "МОСКВА, 4 июля (Рейтер) -",
 # "بيروت (رويترز) -" (without the dash they are a sentence's subject: "the official agency
@@ -41,10 +39,7 @@ _PLACE_BEFORE = re.compile(r"(?:[A-Z][A-Z.'-]+[ ,]+){1,3}$")
 _LINE_PLACE_BEFORE = re.compile(
     r"(?:^|(?<=\n))\s*[^\W\d_a-zA-Z][\w.'-]*(?:[ ,]+[\w.'-]+){0,3}[ ,]+$"
 )
-
-
 _DASHED = re.compile(r"\)\s*[-–—]")
-
 
 # A dateline with its byline in the brackets, after the lead a page printed once before the
 # story: '... "as their last card." DAMASCUS Syria (The Associated Press Albert Aji) Syrian
@@ -53,19 +48,13 @@ _BYLINED = re.compile(
     rf"\((?:The\s+)?(?:{one_of(AGENCY.removeprefix('(?:').removesuffix(')').split('|'))})"
     r"\s[^()\n]{1,50}\)\s*[-–—:]?\s*"
 )
-
-
 BYLINED_WITHIN = 3_000
-
-
 _PLACE_AND_COUNTRY_BEFORE = re.compile(r"(?:[A-Z][A-Z.'-]+[ ,]+){1,3}(?:[A-Z][a-z]+[ ,]+)?$")
-
 
 # ... and an outlet in brackets opening a later paragraph, nothing before it on its line.
 _PARAGRAPH_OUTLET = re.compile(
     r"\n\([A-Z][\w&'-]*(?:[ \t]+[A-Z][\w&'-]*){0,2}\)[ \t]*[-–—]?[ \t]*(?=[\"“‘']?[A-Z0-9])"
 )
-
 
 _CREDIT = re.compile(
     r"\((?:(?:Source|Photo|Image|Via)\s*:[^()\n]{1,80}\)(?:\s+(?:Twitter|Facebook))?"
@@ -79,16 +68,11 @@ _CREDIT = re.compile(
     # Helmets (SyriaCivilDef) April 29 2017 The air strike was ..." (the name is before it).
     rf"|(?P<tweet>@?\w{{3,30}}\)[ \t]*(?i:{MONTH})[ \t]+\d{{1,2}},?[ \t]+\d{{4}}))"
 )
-
-
 # The tweet's author before its handle: "The White Helmets ", "UN Refugee Agency ".
 _TWEET_AUTHOR = re.compile(r"(?:[A-Z][\w&.'’-]*[ \t]+){1,5}$")
-
-
 # An outlet's credit for what its wire services gave ("(TRT World and Agencies)"), closing a
 # photo caption or opening the text: clutter, never the start of a quote.
 _AGENCIES_CREDIT = re.compile(r"\((?:[A-Z][\w.'-]*\s+){0,4}(?:and\s+)?[Aa]gencies\)\s*")
-
 
 _SEND = re.compile(r"\bSEND https?\S+(?: [A-Z]{2,5})?(?: Photo)?[ \t]*")
 

@@ -33,21 +33,14 @@ MONTH = (
     r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
     r"sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
 )
-
-
 WEEKDAY = r"(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?,?"
-
-
 DATE = (
     rf"(?:\d{{1,2}}[-./]\d{{1,2}}[-./]\d{{2,4}}|\d{{4}}-\d{{2}}-\d{{2}}|"
     rf"\d{{1,2}}\s+{MONTH},?\s+\d{{4}}|{MONTH}\s+\d{{1,2}},?\s*\d{{4}})"
 )
-
-
 # Sputnik's share stub: "Get short URL 0 110", "Get short URL Topic Battle Against Daesh in
 # Syria (180) 0 54" (its topic and counters; the lead follows).
 SHORT_URL = r"get short url(?:\s+topic\s[^()]{0,80}\(\d+\))?(?:\s*\d+){0,3}"
-
 
 AGENCIES = {
     "afp": "AFP",
@@ -82,30 +75,20 @@ AGENCIES = {
     "ایرنا": "IRNA",
     "ایسنا": "ISNA",
 }
-
-
 AGENCY = (
     r"(?:AFP|Reuters|REUTERS|AP|Associated Press|dpa|DPA|Xinhua|Sputnik|TASS|Anadolu|AA|SANA|"
     r"UPI|IANS|PTI|Рейтерс|Рейтер|Франс Пресс|ТАСС|РИА Новости|Интерфакс|Синьхуа|رويترز|"
     r"فرانس برس|أ ف ب|سانا|الأناضول|رویترز|ایرنا|ایسنا)"
 )
-
-
 # An agency and date after the headline: "AFP Saturday 21 Jun 2014".
 LEAD_AGENCY = re.compile(rf"\s*{AGENCY}\s+(?:{WEEKDAY}\s+)?{DATE}[\s.:-]*", re.IGNORECASE)
-
-
 # An agency in brackets, with the place before it: "BEIRUT (Reuters) -", "MOSCOW (Sputnik)".
 DATELINE = re.compile(rf"\(({AGENCY})\)\s*[-–—:]?\s*")
 
-
 # "Reuters - " / "AFP -" at the start of a paragraph.
 AGENCY_DASH = re.compile(rf"({AGENCY})\s+[-–—]\s+")
-
-
 # What such a line starts with (a cheap test before the regex).
 AGENCY_NAMES = tuple(AGENCY.removeprefix("(?:").removesuffix(")").split("|"))
-
 
 # Russian agencies' own datelines, a place in capitals and a date before them: "МОСКВА, 5
 # декабря. /ТАСС/. ", "ВАШИНГТОН, 5 декабря. /Корр. ТАСС Иван Лебедев/. ", "МОСКВА, 5 дек —
@@ -114,15 +97,11 @@ RUSSIAN_DATELINE = re.compile(
     r"(?:^|(?<=\n))[А-ЯЁ][А-ЯЁ.-]*(?: [А-ЯЁ][А-ЯЁ.-]*){0,2}, \d{1,2} [а-яё]{3,9}\.?"
     r"(?: \d{4}\.?)?\s*(?:/(?:Корр\.\s+)?(ТАСС)[^/\n]{0,60}/|[—–-]\s*(РИА Новости|Прайм))\.?\s*"
 )
-
-
 # "- REUTERS" signing off at the end.
 SIGN_OFF = re.compile(rf"\s[-–—]\s*({AGENCY})\s*$")
 
-
 # A photo caption paragraph starts so.
 CAPTION_STARTS = ("FILE PHOTO", "PHOTO", "IMAGE", "PICTURE", "Photo:", "Image:", "Photo credit")
-
 
 # Words that open a sentence rather than end a headline ("... Near Al Tabqa Reports On
 # Saturday reports emerged ...": the sentence starts at the last of them), or go on from a
@@ -136,14 +115,10 @@ OPENERS = frozenset(
      "More", "Two", "Three")
 )  # fmt: skip
 
-
 # A caption is a line this long at most (an unbroken text ending with a credit is no caption).
 MAX_CAPTION_CHARS = 600
 
-
 Span = tuple[int, int]
-
-
 # The kind of a span that is a photo caption or credit, or a link to another story (others
 # have none).
 PHOTO = "p"
