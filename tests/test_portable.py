@@ -8,6 +8,7 @@ import gc
 import json
 import logging
 import os
+import stat
 import sys
 from collections import Counter
 from pathlib import Path
@@ -152,6 +153,29 @@ def test_export_to_a_folder_says_to_name_a_file_and_leaves_nothing_behind(
         f"e.g. {folder / 'newsbot-export.jsonl'}\n"
     )
     assert sorted(p.name for p in workdir.iterdir() if p.name.startswith("backups")) == ["backups"]
+
+
+def test_export_to_a_pipe_is_refused_and_through_a_link_writes_its_file(
+    workdir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["import", "--quiet", str(SEED)]) == 0
+    pipe = workdir / "backup.jsonl"
+    os.mkfifo(pipe)
+    assert main(["export", str(pipe)]) == 1
+    assert capsys.readouterr().err == (
+        f"newsbot export: {pipe} is no file but a device, a pipe or a socket; "
+        "name a file to write\n"
+    )
+    assert stat.S_ISFIFO(pipe.lstat().st_mode)  # not replaced by a file
+    # A link to last night's export: the file it names is written, the link kept.
+    (workdir / "backups").mkdir()
+    real = workdir / "backups" / "nightly.jsonl"
+    real.write_text("old\n", encoding="utf-8")
+    link = workdir / "latest.jsonl"
+    link.symlink_to(real)
+    assert main(["export", str(link)]) == 0
+    assert link.is_symlink()
+    assert json.loads(real.read_text(encoding="utf-8").splitlines()[0])["newsbot_export"] == 1
 
 
 def test_export_to_dash_writes_standard_output(

@@ -10,7 +10,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any, TextIO
 
-from bot.cli.paths import output_problem
+from bot.cli.paths import output_problem, through_links
 from bot.services import open_services
 from bot.settings import Settings
 from storage.backup import NotEmpty, OutOfOrder, export_rows, import_rows, is_export_header
@@ -54,6 +54,7 @@ async def write_export(settings: Settings, path: Path) -> int:
         print(f"newsbot export: {problem}", file=sys.stderr)
         return 1
 
+    path = through_links(path)
     services = await open_services(settings)
     partial = path.with_name(path.name + ".partial")
     try:

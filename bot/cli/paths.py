@@ -12,7 +12,17 @@ def output_problem(path: Path, example_name: str) -> str | None:
         return f"there is no folder {path.parent} to write {path.name} in"
     if path.is_dir():
         return f"{path} is a folder; name the file to write, e.g. {path / example_name}"
+    if path.exists() and not path.is_file():
+        # (An export is written beside it and renamed over it: a device or a pipe would be
+        # replaced by a file, /dev/null itself when run as root.)
+        return f"{path} is no file but a device, a pipe or a socket; name a file to write"
     return None
+
+
+def through_links(path: Path) -> Path:
+    """The file a link names, to be written in its place: a file renamed over the link would
+    replace the link and leave the file it names as it was."""
+    return path.resolve() if path.is_symlink() else path
 
 
 def missing_folder(database: str | None) -> Path | None:
