@@ -487,6 +487,9 @@ def test_trend_command_line_writes_a_png(
     assert not (tmp_path / "none.png").exists()
     assert main(["trend", "of  and", "--out", str(tmp_path / "none.png")]) == 2
     assert capsys.readouterr().err == "newsbot trend: “of and” holds no word to look for\n"
+    # A pasted page of nothing but too-long words is not said back whole.
+    assert main(["trend", "x" * 5_000, "--out", str(tmp_path / "none.png")]) == 2
+    assert capsys.readouterr().err == f"newsbot trend: “{'x' * 200}…” holds no word to look for\n"
     pidgin = tmp_path / "pidgin.jsonl"
     pidgin.write_text('{"text": "The reading rooms were approved.", "lang": "pcm"}\n')
     assert main(["import", "--quiet", str(pidgin)]) == 0

@@ -54,7 +54,7 @@ from bot.questions.filters import filter_words, first_filter
 from bot.questions.replies import CLOSEST, NO_ANSWER, NOTHING_THOSE_DAYS, PROBLEM_TEXTS
 from bot.questions.retrieval import warm_models
 from bot.questions.service import Answers
-from bot.render import quoted
+from bot.render import echoed, quoted
 from bot.services import open_services
 from bot.settings import (
     DEFAULT_DATABASE_URL,
@@ -781,7 +781,7 @@ def _trend(settings: Settings, args: argparse.Namespace) -> int:
     found = asyncio.run(compute())
     if found is None:
         # Stop words alone ("of and"): not "Nothing in the archive matches" them.
-        words = " ".join(args.words.split())
+        words = echoed(" ".join(args.words.split()))
         print(f"newsbot trend: “{words}” holds no word to look for", file=sys.stderr)
         return 2
     print(found.caption())
