@@ -485,6 +485,11 @@ def test_trend_command_line_writes_a_png(
     assert out.read_bytes().startswith(PNG_MAGIC)
     assert main(["trend", "zzzqqq", "--out", str(tmp_path / "none.png")]) == 1
     assert not (tmp_path / "none.png").exists()
+    # Words past 200 characters are not searched, and said back cut where they are.
+    capsys.readouterr()
+    assert main(["trend", "zzzqqq " * 40, "--out", str(tmp_path / "none.png")]) == 1
+    shown = ("zzzqqq " * 40)[:200].rstrip()
+    assert capsys.readouterr().out == f"Nothing in the archive matches “{shown}…”.\n"
     assert main(["trend", "of  and", "--out", str(tmp_path / "none.png")]) == 2
     assert capsys.readouterr().err == "newsbot trend: “of and” holds no word to look for\n"
     # A pasted page of nothing but too-long words is not said back whole.

@@ -16,6 +16,7 @@ import tantivy
 
 from bot.articles.fields import storable
 from bot.i18n import ENGLISH, Texts
+from bot.render import echoed
 from bot.stories.keeper import StoryKeeper
 from storage.articles import ArticleStore
 from storage.languages import LANGUAGES, analyzer, body_field, normalize, title_field
@@ -151,7 +152,9 @@ async def trend(
     """The timeline of the stories matching `words` (see the module docstring); `forms`: the
     words as a question reads them (QuestionService.word_forms), else as each language's
     fields hold them."""
-    words = " ".join(storable(words).split())[:200]
+    typed = " ".join(storable(words).split())
+    # The first 200 characters are searched; the caption says back as many, "…" where cut.
+    words, shown = typed[:200], echoed(typed)
     if forms is None:
         forms = [
             (lang, (term,))
@@ -159,7 +162,7 @@ async def trend(
             for term in dict.fromkeys(analyzer(lang).analyze(normalize(lang, words)))
         ]
     query = forms_query(index, forms)
-    empty = Trend(words, "week", (), (), 0, 0, ())
+    empty = Trend(shown, "week", (), (), 0, 0, ())
     if query is None:
         return empty
     per_day = await asyncio.to_thread(_per_day, index, query)
@@ -167,7 +170,7 @@ async def trend(
         return empty
     matched = int(per_day[1].sum())
     if matched > EXACT_LIMIT:
-        return await _article_trend(words, index, query, articles, per_day)
+        return await _article_trend(shown, index, query, articles, per_day)
     hits = await asyncio.to_thread(index.search, query, as_of=None, limit=matched + 1)
     # Best first; equal scores by id, so a bar's headline does not depend on segment order.
     hits.sort(key=lambda h: (-h.score, h.article_id))
@@ -186,7 +189,7 @@ async def trend(
         for start, count, article_id in series.peaks
         if article_id in titles
     )
-    return Trend(words, series.unit, series.starts, series.counts, len(ids), series.stories, peaks)
+    return Trend(shown, series.unit, series.starts, series.counts, len(ids), series.stories, peaks)
 
 
 def _per_day(index: SearchIndex, query: tantivy.Query) -> tuple[np.ndarray, np.ndarray]:
