@@ -13,6 +13,7 @@ from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///./data/newsbot.sqlite3"
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 
 
 class SettingsError(Exception):
@@ -92,8 +93,12 @@ class Settings(BaseSettings):
 
     @field_validator("log_level")
     @classmethod
-    def _upper_level(cls, value: str) -> str:
-        return value.upper()
+    def _known_level(cls, value: str) -> str:
+        # logging.setLevel would raise on another word, in a traceback at start-up.
+        level = value.strip().upper()
+        if level not in LOG_LEVELS:
+            raise ValueError(f"unknown level {value!r}, use DEBUG, INFO, WARNING or ERROR")
+        return level
 
     @property
     def search_index_dir(self) -> Path | None:
@@ -137,6 +142,8 @@ def load_settings(**overrides: object) -> Settings:
         return Settings(**overrides)  # type: ignore[arg-type]
     except ValidationError as exc:
         problems = "; ".join(
-            f"{'.'.join(str(p) for p in err['loc']).upper()}: {err['msg']}" for err in exc.errors()
+            f"{'.'.join(str(p) for p in err['loc']).upper()}: "
+            + err["msg"].removeprefix("Value error, ")
+            for err in exc.errors()
         )
         raise SettingsError(f"invalid settings: {problems}") from None

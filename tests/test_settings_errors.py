@@ -1,0 +1,40 @@
+"""An operator's mistake in `.env` is one line naming the setting: no traceback, no secret."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from bot.cli.main import main
+
+TOKEN = "7654321098:AAH-operator_tokenValue0123456789abcdefX"
+
+
+@pytest.fixture
+def operator(workdir: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """A fresh folder with a token set, and the root logger as it was afterwards."""
+    monkeypatch.setenv("TELEGRAM_BOT_TOKEN", TOKEN)
+    for key in ("LOG_LEVEL", "WEBHOOK_URL", "TELEGRAM_API_BASE_URL"):
+        monkeypatch.delenv(key, raising=False)
+    root = logging.getLogger()
+    handlers, level = root.handlers[:], root.level  # main() sets up logging for the CLI
+    try:
+        yield workdir
+    finally:
+        root.handlers[:] = handlers
+        root.setLevel(level)
+
+
+def test_an_unknown_log_level_is_one_line(
+    operator: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("LOG_LEVEL", "LOUD")
+    assert main(["run"]) == 2
+    out, err = capsys.readouterr()
+    assert out == ""
+    assert err == (
+        "invalid settings: LOG_LEVEL: unknown level 'LOUD', use DEBUG, INFO, WARNING or ERROR\n"
+    )
