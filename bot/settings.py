@@ -13,6 +13,7 @@ from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///./data/newsbot.sqlite3"
+HOUR, DAY = 3600, 86400
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 
 
@@ -31,7 +32,11 @@ def _split_ids(value: object) -> object:
 class Settings(BaseSettings):
     """Everything the bot can be told from outside; see `.env.example`."""
 
-    model_config = SettingsConfigDict(env_file=".env", extra="ignore", frozen=True)
+    # No infinity or NaN, and an upper bound on each duration: past them the job queue and the
+    # date arithmetic overflowed, in a traceback at start-up (DIGEST_TICK_SECONDS=1e12).
+    model_config = SettingsConfigDict(
+        env_file=".env", extra="ignore", frozen=True, allow_inf_nan=False
+    )
 
     telegram_bot_token: SecretStr | None = None
     telegram_api_base_url: str = "https://api.telegram.org/bot"
@@ -54,28 +59,28 @@ class Settings(BaseSettings):
     set_webhook: bool = True
     # Flood control is per process; Telegram's limits are per bot (see docs/scaling.md).
     rate_limit: bool = True
-    index_follow_seconds: float = Field(default=0.5, gt=0)
-    processed_updates_days: int = Field(default=2, gt=0)
+    index_follow_seconds: float = Field(default=0.5, gt=0, le=HOUR)
+    processed_updates_days: int = Field(default=2, gt=0, le=365)
     # Digest delivery: pacing, the dispatcher's tick, and claims shared by processes.
     telegram_messages_per_second: float = Field(default=30.0, gt=0)
-    digest_tick_seconds: float = Field(default=30.0, gt=0)
+    digest_tick_seconds: float = Field(default=30.0, gt=0, le=HOUR)
     digest_worker_id: str | None = Field(default=None, max_length=64)
-    digest_lease_seconds: int = Field(default=300, ge=10)
+    digest_lease_seconds: int = Field(default=300, ge=10, le=DAY)
     digest_concurrency: int = Field(default=32, ge=1, le=1000)
     # Admins of these chats are editors too (their lists are cached for admin_cache_seconds).
     newsroom_chat_ids: Annotated[frozenset[int], NoDecode] = frozenset()
-    admin_cache_seconds: int = Field(default=300, ge=0)
+    admin_cache_seconds: int = Field(default=300, ge=0, le=DAY)
     # Questions allowed per user and per group chat in each window; 0 turns a limit off.
     questions_per_user: int = Field(default=20, ge=0)
     questions_per_chat: int = Field(default=60, ge=0)
-    question_window_seconds: int = Field(default=60, gt=0)
+    question_window_seconds: int = Field(default=60, gt=0, le=7 * DAY)
     # Fetching web pages and feeds (issue 14): people type these addresses, so only public
     # networks unless FETCH_ALLOW_PRIVATE (an intranet, or tests on 127.0.0.1).
     fetch_allow_private: bool = False
     fetch_max_bytes: int = Field(default=5 * 1024 * 1024, gt=0)
-    fetch_timeout_seconds: float = Field(default=15.0, gt=0)
+    fetch_timeout_seconds: float = Field(default=15.0, gt=0, le=HOUR)
     fetch_per_host: int = Field(default=2, ge=1, le=100)
-    feed_poll_minutes: float = Field(default=10.0, gt=0)
+    feed_poll_minutes: float = Field(default=10.0, gt=0, le=DAY / 60)
 
     @field_validator("editor_ids", "channel_ids", "newsroom_chat_ids", mode="before")
     @classmethod

@@ -38,3 +38,32 @@ def test_an_unknown_log_level_is_one_line(
     assert err == (
         "invalid settings: LOG_LEVEL: unknown level 'LOUD', use DEBUG, INFO, WARNING or ERROR\n"
     )
+
+
+@pytest.mark.parametrize(
+    ("key", "value"),
+    [
+        ("QUESTION_WINDOW_SECONDS", "99999999999999"),
+        ("DIGEST_TICK_SECONDS", "1e12"),
+        ("DIGEST_LEASE_SECONDS", "99999999999999"),
+        ("ADMIN_CACHE_SECONDS", "99999999999999"),
+        ("PROCESSED_UPDATES_DAYS", "100000000"),
+        ("FEED_POLL_MINUTES", "1e15"),
+        ("INDEX_FOLLOW_SECONDS", "inf"),
+        ("FETCH_TIMEOUT_SECONDS", "inf"),
+    ],
+)
+def test_an_absurd_limit_is_one_line_naming_it(
+    operator: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    key: str,
+    value: str,
+) -> None:
+    # Each of these overflowed a date or the job queue at start-up, in a traceback.
+    monkeypatch.setenv(key, value)
+    assert main(["ask", "civilians in Raqqa"]) == 2
+    out, err = capsys.readouterr()
+    assert out == ""
+    assert err.startswith(f"invalid settings: {key}: ")
+    assert err.count("\n") == 1
