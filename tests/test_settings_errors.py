@@ -67,3 +67,18 @@ def test_an_absurd_limit_is_one_line_naming_it(
     assert out == ""
     assert err.startswith(f"invalid settings: {key}: ")
     assert err.count("\n") == 1
+
+
+@pytest.mark.parametrize("url", ["mysql://newsroom:s3cret-pw@db.example.org/news", "oracle://x"])
+def test_a_database_the_bot_cannot_use_is_one_line(
+    operator: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], url: str
+) -> None:
+    # mysql:// died importing MySQLdb, in a traceback.
+    monkeypatch.setenv("DATABASE_URL", url)
+    assert main(["db", "current"]) == 2
+    out, err = capsys.readouterr()
+    assert out == ""
+    assert err.startswith("DATABASE_URL is not a database URL I can use: ")
+    assert "use sqlite+aiosqlite:///" in err
+    assert err.count("\n") == 1
+    assert "s3cret-pw" not in err
