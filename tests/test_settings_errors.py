@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import http.server
+import json
 import logging
+import re
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -82,3 +86,73 @@ def test_a_database_the_bot_cannot_use_is_one_line(
     assert "use sqlite+aiosqlite:///" in err
     assert err.count("\n") == 1
     assert "s3cret-pw" not in err
+
+
+class BotApi(http.server.BaseHTTPRequestHandler):
+    """Enough of the Bot API for `newsbot run --webhook` to start: getMe, and True for the rest."""
+
+    def do_POST(self) -> None:
+        me = {"id": 7654321098, "is_bot": True, "first_name": "News", "username": "news_bot"}
+        answer = {"ok": True, "result": me if self.path.endswith("/getMe") else True}
+        if self.path.endswith("/setWebhook"):
+            answer = self.refusal(self.rfile.read(int(self.headers.get("Content-Length") or 0)))
+        body = json.dumps(answer).encode()
+        self.send_response(200 if answer["ok"] else 400)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def refusal(self, body: bytes) -> dict[str, object]:
+        """setWebhook's answer: Telegram refuses an http:// URL and a secret of other letters."""
+        fields = json.loads(body) if body.startswith(b"{") else {}
+        if not str(fields.get("url", "")).startswith("https://"):
+            return {
+                "ok": False,
+                "error_code": 400,
+                "description": "Bad Request: bad webhook: "
+                "An HTTPS URL must be provided for webhook",
+            }
+        if not re.fullmatch(r"[A-Za-z0-9_-]{1,256}", str(fields.get("secret_token", ""))):
+            return {
+                "ok": False,
+                "error_code": 400,
+                "description": "Bad Request: secret token contains unallowed characters",
+            }
+        return {"ok": True, "result": True}
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+@pytest.fixture
+def bot_api(operator: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[int]:
+    """A Bot API on 127.0.0.1 for the CLI to reach; its port, which is taken, is yielded."""
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), BotApi)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    port = server.server_port
+    monkeypatch.setenv("TELEGRAM_API_BASE_URL", f"http://127.0.0.1:{port}/bot")
+    monkeypatch.setenv("TELEGRAM_FILE_BASE_URL", f"http://127.0.0.1:{port}/file/bot")
+    monkeypatch.setenv("WEBHOOK_SECRET", "s3cret")
+    try:
+        yield port
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join()
+
+
+def test_a_webhook_port_in_use_is_said_as_such(
+    bot_api: int, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # It was "newsbot run: cannot use the database: [Errno 98] Address already in use".
+    monkeypatch.setenv("WEBHOOK_PORT", str(bot_api))
+    assert main(["run", "--webhook"]) == 2
+    err = capsys.readouterr().err
+    assert err.endswith(
+        "the webhook server cannot listen on WEBHOOK_LISTEN=127.0.0.1 "
+        f"WEBHOOK_PORT={bot_api}: Address already in use (another process on that port, or "
+        "an address not of this machine?)\n"
+    )
+    assert "database" not in err

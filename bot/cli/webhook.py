@@ -206,6 +206,9 @@ async def handle_update(app: NewsApp, update: Update) -> bool:
 async def serve(settings: Settings, *, app: NewsApp | None = None) -> None:
     """Run the bot behind the webhook server until SIGINT/SIGTERM."""
     webhook_secret(settings)
+    # Bound first: a port another process holds is said at once, before Telegram is reached
+    # (connections queue from here on, and port 0 picks a free port).
+    sock = _listen(settings.webhook_listen, settings.webhook_port)
     app = app or build_application(
         settings,
         # Every answer is a Bot API call: aiohttp's client costs a quarter of httpx's CPU.
@@ -230,8 +233,6 @@ async def serve(settings: Settings, *, app: NewsApp | None = None) -> None:
                 proxy_headers=True,
             )
         )
-        # Bound before serving: connections queue from here on, and port 0 picks a free port.
-        sock = _listen(settings.webhook_listen, settings.webhook_port)
         host, port = sock.getsockname()[:2]
         log.info("webhook server listening on %s:%d", host, port)
         # A signal caught here after the start-up but before uvicorn took the signals over
@@ -242,6 +243,7 @@ async def serve(settings: Settings, *, app: NewsApp | None = None) -> None:
         finally:
             watcher.cancel()
     finally:
+        sock.close()
         release_stop_signals(loop)
         if app.running:
             await app.stop()
@@ -287,11 +289,21 @@ class _Server(uvicorn.Server):
 
 
 def _listen(host: str, port: int) -> socket.socket:
+    """A listening socket, or a SettingsError naming the settings when it cannot be had."""
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
     sock = socket.socket(family, socket.SOCK_STREAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    sock.bind((host, port))
-    sock.listen(2048)
+    try:
+        sock.bind((host, port))
+        sock.listen(2048)
+    except OSError as exc:
+        sock.close()
+        # As an OSError it was reported as the database's ("cannot use the database").
+        reason = exc.strerror or str(exc)
+        raise SettingsError(
+            f"the webhook server cannot listen on WEBHOOK_LISTEN={host} WEBHOOK_PORT={port}: "
+            f"{reason} (another process on that port, or an address not of this machine?)"
+        ) from None
     return sock
 
 
