@@ -156,3 +156,44 @@ def test_a_webhook_port_in_use_is_said_as_such(
         "an address not of this machine?)\n"
     )
     assert "database" not in err
+
+
+@pytest.mark.parametrize(
+    ("key", "value", "line"),
+    [
+        (
+            "WEBHOOK_URL",
+            "http://bot.example.org/telegram",
+            "WEBHOOK_URL must be an https:// address (Telegram posts to HTTPS only): "
+            "http://bot.example.org/telegram",
+        ),
+        (
+            "WEBHOOK_PATH",
+            "telegram",
+            "WEBHOOK_PATH must start with /, e.g. /telegram: no request path matches it",
+        ),
+        (
+            "WEBHOOK_SECRET",
+            "my secret!",
+            "WEBHOOK_SECRET may hold only 1-256 characters A-Z, a-z, 0-9, _ and - "
+            "(Telegram's rule for a secret token)",
+        ),
+    ],
+)
+def test_a_webhook_telegram_would_refuse_is_one_line_at_start(
+    bot_api: int,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    key: str,
+    value: str,
+    line: str,
+) -> None:
+    # The bot started, and Telegram refused the webhook (or no update ever matched the path).
+    # The port is taken too: checked first, the mistake is said before that, and without the
+    # check the start-up ends there rather than serve.
+    monkeypatch.setenv("WEBHOOK_PORT", str(bot_api))
+    monkeypatch.setenv("WEBHOOK_URL", "https://bot.example.org/telegram")
+    monkeypatch.setenv(key, value)
+    assert main(["run", "--webhook"]) == 2
+    out, err = capsys.readouterr()
+    assert (out, err) == ("", line + "\n")
