@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 import socket
 import zoneinfo
 from pathlib import Path
@@ -14,6 +15,8 @@ from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///./data/newsbot.sqlite3"
 HOUR, DAY = 3600, 86400
+# @BotFather's tokens: the bot's id, a colon, then letters, digits, _ and - (35 of them today).
+TOKEN_SHAPE = re.compile(r"\d+:[A-Za-z0-9_-]+")
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 
 
@@ -124,7 +127,16 @@ class Settings(BaseSettings):
                 "TELEGRAM_BOT_TOKEN is not set: put it in .env or the environment "
                 "(get one from @BotFather), or try the bot offline with `newsbot chat`."
             )
-        return self.telegram_bot_token.get_secret_value()
+        token = self.telegram_bot_token.get_secret_value().strip()
+        if not TOKEN_SHAPE.fullmatch(token):
+            # Without network Telegram cannot say so: the bot retried "cannot be reached" for
+            # ever. (The token is not shown: it may be a real one, half pasted.)
+            raise SettingsError(
+                "TELEGRAM_BOT_TOKEN is not shaped like a bot token (digits, a colon, then "
+                "letters, digits, _ and -): copy it again from @BotFather, without quotes, "
+                "spaces or the word bot in front"
+            )
+        return token
 
 
 def worker_id(settings: Settings) -> str:

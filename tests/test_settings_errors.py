@@ -91,13 +91,22 @@ def test_a_database_the_bot_cannot_use_is_one_line(
 class BotApi(http.server.BaseHTTPRequestHandler):
     """Enough of the Bot API for `newsbot run --webhook` to start: getMe, and True for the rest."""
 
+    requests: list[str] = []  # noqa: RUF012 (the paths asked, of every instance)
+
     def do_POST(self) -> None:
+        self.requests.append(self.path)
+        if not re.fullmatch(r"/bot\d+:[A-Za-z0-9_-]+/\w+", self.path):
+            self.answer({"ok": False, "error_code": 404, "description": "Not Found"})
+            return
         me = {"id": 7654321098, "is_bot": True, "first_name": "News", "username": "news_bot"}
         answer = {"ok": True, "result": me if self.path.endswith("/getMe") else True}
         if self.path.endswith("/setWebhook"):
             answer = self.refusal(self.rfile.read(int(self.headers.get("Content-Length") or 0)))
+        self.answer(answer)
+
+    def answer(self, answer: dict[str, object]) -> None:
         body = json.dumps(answer).encode()
-        self.send_response(200 if answer["ok"] else 400)
+        self.send_response(200 if answer["ok"] else int(str(answer["error_code"])))
         self.send_header("Content-Type", "application/json")
         self.send_header("Content-Length", str(len(body)))
         self.end_headers()
@@ -197,3 +206,24 @@ def test_a_webhook_telegram_would_refuse_is_one_line_at_start(
     assert main(["run", "--webhook"]) == 2
     out, err = capsys.readouterr()
     assert (out, err) == ("", line + "\n")
+
+
+@pytest.mark.parametrize("token", ["abc", "bot7654321098:AAH-abc", "7654321098:AAH abc", "'12:x'"])
+def test_a_token_of_the_wrong_shape_is_said_before_telegram_is_asked(
+    bot_api: int,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    token: str,
+) -> None:
+    # Offline, "Telegram cannot be reached" was retried for ever; here Telegram was asked.
+    BotApi.requests.clear()
+    monkeypatch.setenv("TELEGRAM_BOT_TOKEN", token)
+    assert main(["run"]) == 2
+    out, err = capsys.readouterr()
+    assert (out, err) == (
+        "",
+        "TELEGRAM_BOT_TOKEN is not shaped like a bot token (digits, a colon, then letters, "
+        "digits, _ and -): copy it again from @BotFather, without quotes, spaces or the word "
+        "bot in front\n",
+    )
+    assert BotApi.requests == []
