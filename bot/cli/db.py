@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from bot.cli.paths import reads_nothing
 from bot.settings import Settings, sqlite_path
 from storage.db import Database, async_url
 from storage.schema import SchemaError
@@ -70,6 +71,9 @@ def _upgrade(settings: Settings, args: argparse.Namespace) -> int:
 def _current(settings: Settings, args: argparse.Namespace) -> int:
     from storage.schema import current_revision, head_revision
 
+    if reads_nothing(settings, "db current"):
+        return 1
+
     async def work(db: Database) -> int:
         current = await current_revision(db)
         print(f"{current or 'nothing'} (this version's newest: {head_revision()})")
@@ -79,9 +83,15 @@ def _current(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def _check(settings: Settings, args: argparse.Namespace) -> int:
-    from storage.schema import differences
+    from storage.schema import differences, ensure_schema
+
+    if reads_nothing(settings, "db check"):
+        return 1
 
     async def work(db: Database) -> int:
+        # A SchemaError saying what to run when not migrated: the differences were then
+        # every table and index the migrations add, as reprs.
+        await ensure_schema(db, auto_migrate=False)
         found = await differences(db)
         for difference in found:
             print(difference)
