@@ -26,7 +26,16 @@ class SettingsError(Exception):
 
 def _split_ids(value: object) -> object:
     if isinstance(value, str):
-        return [part.strip() for part in value.replace(";", ",").split(",") if part.strip()]
+        parts = [part.strip() for part in value.replace(";", ",").split(",") if part.strip()]
+        for part in parts:
+            # Pydantic's own error named the position alone ("EDITOR_IDS.1: Input should be a
+            # valid integer"); the value says which, and an @name is the usual mistake.
+            if not re.fullmatch(r"-?\d+", part):
+                raise ValueError(
+                    f"{part[:40]!r} is not a numeric Telegram id (e.g. 12345; a channel's is "
+                    "like -1001234567890, not its @name)"
+                )
+        return parts
     if isinstance(value, int):
         return [value]
     return value

@@ -45,6 +45,32 @@ def test_an_unknown_log_level_is_one_line(
 
 
 @pytest.mark.parametrize(
+    ("key", "value", "wrong"),
+    [
+        ("EDITOR_IDS", "12345, @alice", "'@alice'"),
+        ("CHANNEL_IDS", "@newsroom_channel", "'@newsroom_channel'"),
+        ("NEWSROOM_CHAT_IDS", "-100123;12 34", "'12 34'"),
+    ],
+)
+def test_an_id_that_is_not_a_number_is_named(
+    operator: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    key: str,
+    value: str,
+    wrong: str,
+) -> None:
+    # It was "EDITOR_IDS.1: Input should be a valid integer, unable to parse string as an
+    # integer": which one, and why, was left to guess.
+    monkeypatch.setenv(key, value)
+    assert main(["ask", "civilians in Raqqa"]) == 2
+    assert capsys.readouterr().err == (
+        f"invalid settings: {key}: {wrong} is not a numeric Telegram id (e.g. 12345; a "
+        "channel's is like -1001234567890, not its @name)\n"
+    )
+
+
+@pytest.mark.parametrize(
     ("key", "value"),
     [
         ("QUESTION_WINDOW_SECONDS", "99999999999999"),
