@@ -108,6 +108,16 @@ class Settings(BaseSettings):
             raise ValueError(f"unknown time zone {value!r}, use an Area/City name") from exc
         return value
 
+    @field_validator("digest_time", mode="before")
+    @classmethod
+    def _clock_time(cls, value: object) -> object:
+        # Pydantic said "Input should be in a valid time format, input is too short" for 8am.
+        if not isinstance(value, str):
+            return value
+        if not re.fullmatch(r"([01]?\d|2[0-3]):[0-5]\d", value.strip()):
+            raise ValueError(f"{value[:40]!r} is not a time of day: use HH:MM, e.g. 08:00 or 20:30")
+        return value.strip().zfill(5)  # 7:30 is 07:30
+
     @field_validator("log_level")
     @classmethod
     def _known_level(cls, value: str) -> str:

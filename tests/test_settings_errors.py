@@ -44,6 +44,27 @@ def test_an_unknown_log_level_is_one_line(
     )
 
 
+@pytest.mark.parametrize("value", ["8am", "25:00", "8", "08:00:00:00"])
+def test_a_digest_time_that_is_not_hh_mm_says_how_to_write_it(
+    operator: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], value: str
+) -> None:
+    # "DIGEST_TIME: Input should be in a valid time format, input is too short" for 8am.
+    monkeypatch.setenv("DIGEST_TIME", value)
+    assert main(["ask", "civilians in Raqqa"]) == 2
+    assert capsys.readouterr().err == (
+        f"invalid settings: DIGEST_TIME: {value!r} is not a time of day: use HH:MM, e.g. 08:00 "
+        "or 20:30\n"
+    )
+
+
+def test_a_digest_time_of_one_hour_digit_is_read(
+    operator: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("DIGEST_TIME", " 7:30")
+    assert main(["ask", "civilians in Raqqa"]) == 0
+    assert "DIGEST_TIME" not in capsys.readouterr().err
+
+
 @pytest.mark.parametrize(
     ("key", "value", "wrong"),
     [
