@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from bot.cli.main import main
+from tests.support.ports import free_port
 
 TOKEN = "7654321098:AAH-operator_tokenValue0123456789abcdefX"
 
@@ -274,3 +275,23 @@ def test_a_token_of_the_wrong_shape_is_said_before_telegram_is_asked(
         "bot in front\n",
     )
     assert BotApi.requests == []
+
+
+def test_a_database_refusing_from_dot_env_is_named_without_its_password(
+    operator: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # Set in .env (as the README says), the URL was left out: "cannot use the database: [Errno
+    # 111] Connect call failed", which database unsaid.
+    monkeypatch.delenv("DATABASE_URL", raising=False)
+    port = free_port()  # no PostgreSQL there
+    (operator / ".env").write_text(
+        f"DATABASE_URL=postgresql+asyncpg://newsroom:hunter2pw@127.0.0.1:{port}/news\n"
+    )
+    assert main(["db", "current"]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith(
+        f"newsbot db: cannot use the database (postgresql+asyncpg://newsroom:***@127.0.0.1:{port}"
+        "/news): "
+    )
+    assert err.count("\n") == 1
+    assert "hunter2pw" not in err

@@ -82,10 +82,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the `newsbot` console script."""
     args = _parser().parse_args(argv)
     keep_memory_flat()
+    database_url: str | None = None  # named in a database error; migrate-data names its own
     try:
         settings = load_settings()
         if getattr(args, "database_url", None):
             settings = settings.model_copy(update={"database_url": args.database_url})
+        if args.command != "migrate-data":
+            database_url = settings.database_url
         secret = (
             settings.telegram_bot_token.get_secret_value() if settings.telegram_bot_token else ""
         )
@@ -107,7 +110,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"DATABASE_URL is not a database URL I can use: {_first_line(exc)}", file=sys.stderr)
         return 2
     except (OSError, DBAPIError) as exc:
-        print(f"newsbot {args.command}: {_describe(exc, settings_url(args))}", file=sys.stderr)
+        print(f"newsbot {args.command}: {_describe(exc, shown_url(database_url))}", file=sys.stderr)
         return 1
     except Exception:
         # Through the logging filter rather than Python's own print: an error's text may
@@ -116,9 +119,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 1
 
 
-def settings_url(args: argparse.Namespace) -> str | None:
-    """The database URL in use, password hidden, for error messages."""
-    raw = getattr(args, "database_url", None) or os.environ.get("DATABASE_URL")
+def shown_url(raw: str | None) -> str | None:
+    """The database URL in use, password hidden, for error messages.
+
+    From the settings, not the environment alone: a URL set in `.env` was not named.
+    """
     if not raw:
         return None
     try:
