@@ -108,6 +108,18 @@ class Settings(BaseSettings):
             raise ValueError(f"unknown time zone {value!r}, use an Area/City name") from exc
         return value
 
+    @field_validator("telegram_api_base_url", "telegram_file_base_url")
+    @classmethod
+    def _web_address(cls, value: str) -> str:
+        # httpx refuses another as UnsupportedProtocol, which `newsbot run` took for an
+        # outage and retried for ever.
+        if not value.lower().startswith(("https://", "http://")):
+            raise ValueError(
+                f"{value[:60]!r} is not an http(s) address: e.g. https://api.telegram.org/bot, "
+                "or http://127.0.0.1:8081/bot for a local Bot API server"
+            )
+        return value
+
     @field_validator("digest_time", mode="before")
     @classmethod
     def _clock_time(cls, value: object) -> object:

@@ -45,6 +45,19 @@ def test_an_unknown_log_level_is_one_line(
     )
 
 
+@pytest.mark.parametrize("key", ["TELEGRAM_API_BASE_URL", "TELEGRAM_FILE_BASE_URL"])
+def test_a_bot_api_address_without_http_is_one_line(
+    operator: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], key: str
+) -> None:
+    # `newsbot run` took httpx's UnsupportedProtocol for an outage and retried it for ever.
+    monkeypatch.setenv(key, "127.0.0.1:8081/bot")
+    assert main(["ask", "civilians in Raqqa"]) == 2
+    assert capsys.readouterr().err == (
+        f"invalid settings: {key}: '127.0.0.1:8081/bot' is not an http(s) address: e.g. "
+        "https://api.telegram.org/bot, or http://127.0.0.1:8081/bot for a local Bot API server\n"
+    )
+
+
 @pytest.mark.parametrize("value", ["8am", "25:00", "8", "08:00:00:00"])
 def test_a_digest_time_that_is_not_hh_mm_says_how_to_write_it(
     operator: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], value: str
