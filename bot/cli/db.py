@@ -8,6 +8,9 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError, DBAPIError
+
 from bot.cli.paths import reads_nothing
 from bot.settings import Settings, sqlite_path
 from storage.db import Database, async_url
@@ -112,6 +115,16 @@ def _revision(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def _migrate_data(settings: Settings, args: argparse.Namespace) -> int:
+    for flag, url in (("--from", args.source), ("--to", args.target)):
+        try:
+            async_url(url)
+        except ArgumentError as exc:
+            # Said as DATABASE_URL's by the command's own handler, which is not the one given.
+            print(
+                f"newsbot migrate-data: {flag} is not a database URL I can use: {exc}",
+                file=sys.stderr,
+            )
+            return 2
     if async_url(args.source) == async_url(args.target):
         print("newsbot migrate-data: --from and --to name the same database", file=sys.stderr)
         return 2
@@ -131,8 +144,15 @@ async def _migrate_async(args: argparse.Namespace) -> int:
     source, target = Database.from_url(args.source), Database.from_url(args.target)
     try:
         # Both sides at this version's schema: the source as the bot would do at start-up.
-        await upgrade(source)
-        await upgrade(target)
+        # Which side cannot be used is said: "[Errno 111] Connect call failed" named neither.
+        for flag, url, db in (("--from", args.source, source), ("--to", args.target, target)):
+            try:
+                await upgrade(db)
+            except (OSError, DBAPIError) as exc:
+                cause = exc.orig if isinstance(exc, DBAPIError) and exc.orig is not None else exc
+                shown = make_url(url).render_as_string(hide_password=True)
+                print(f"newsbot migrate-data: cannot use {flag} {shown}: {cause}", file=sys.stderr)
+                return 1
         total = await count_rows(source)
         with tqdm(total=total, unit=" rows", disable=args.quiet or None, file=sys.stderr) as bar:
             report = await copy_database(
