@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import os
 import re
 import socket
@@ -10,6 +11,7 @@ import zoneinfo
 from pathlib import Path
 from typing import Annotated
 
+from dotenv import dotenv_values
 from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
@@ -184,8 +186,31 @@ def sqlite_path(database_url: str) -> str | None:
     return path or ":memory:"
 
 
+def misspelt_key(path: Path) -> str | None:
+    """What is wrong when the `.env` file at `path` sets a key one slip away from a setting.
+
+    Keys that are no setting are ignored (a `.env` may hold other tools' too), so EDITOR_ID
+    left the bot without editors, and nothing said why.
+    """
+    if not path.is_file():
+        return None
+    known = [name.upper() for name in Settings.model_fields]
+    for key in dotenv_values(path):
+        if key.upper() in known:
+            continue
+        close = difflib.get_close_matches(key.upper(), known, n=1, cutoff=0.8)
+        if close:
+            return (
+                f"invalid settings: {path} sets {key}, which is no setting: did you mean "
+                f"{close[0]}? (.env.example lists them all)"
+            )
+    return None
+
+
 def load_settings(**overrides: object) -> Settings:
     """Read settings, turning validation errors into one readable line."""
+    if problem := misspelt_key(Path(".env")):
+        raise SettingsError(problem)
     try:
         return Settings(**overrides)  # type: ignore[arg-type]
     except ValidationError as exc:

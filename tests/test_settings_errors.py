@@ -308,3 +308,31 @@ def test_a_database_refusing_from_dot_env_is_named_without_its_password(
     )
     assert err.count("\n") == 1
     assert "hunter2pw" not in err
+
+
+@pytest.mark.parametrize(
+    ("key", "meant"),
+    [
+        ("EDITOR_ID", "EDITOR_IDS"),
+        ("TELEGRAM_TOKEN", "TELEGRAM_BOT_TOKEN"),
+        ("TIME_ZONE", "TIMEZONE"),
+    ],
+)
+def test_a_misspelt_key_in_dot_env_is_named(
+    operator: Path, capsys: pytest.CaptureFixture[str], key: str, meant: str
+) -> None:
+    # Ignored, it left the bot without editors (or token, or time zone), and nothing said why.
+    (operator / ".env").write_text(f"# ours\n{key}=12345\nPOSTGRES_PASSWORD=another-tools\n")
+    assert main(["ask", "civilians in Raqqa"]) == 2
+    assert capsys.readouterr().err == (
+        f"invalid settings: .env sets {key}, which is no setting: did you mean {meant}? "
+        "(.env.example lists them all)\n"
+    )
+
+
+def test_another_tools_keys_in_dot_env_are_left_alone(
+    operator: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (operator / ".env").write_text("POSTGRES_PASSWORD=x\nCOMPOSE_PROJECT_NAME=news\nEDITOR_IDS=1\n")
+    assert main(["ask", "civilians in Raqqa"]) == 0
+    assert "setting" not in capsys.readouterr().err
