@@ -12,6 +12,7 @@ from typing import Any
 
 from sqlalchemy import Table, event
 from sqlalchemy.engine import Dialect, make_url
+from sqlalchemy.exc import ArgumentError
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
     AsyncSession,
@@ -27,12 +28,18 @@ DRIVER_POOL_SIZE = 10
 
 
 def async_url(url: str) -> str:
-    """Accept plain `sqlite:///` and `postgresql://` URLs and pick the async driver."""
+    """Accept plain `sqlite:///` and `postgresql://` URLs and pick the async driver; another
+    database (`mysql://`) is an ArgumentError saying which to use, not a missing module."""
     parsed = make_url(url)
     if parsed.drivername == "sqlite":
         parsed = parsed.set(drivername="sqlite+aiosqlite")
     elif parsed.drivername in {"postgresql", "postgres"}:
         parsed = parsed.set(drivername="postgresql+asyncpg")
+    if parsed.drivername not in {"sqlite+aiosqlite", "postgresql+asyncpg"}:
+        raise ArgumentError(
+            f"{parsed.drivername} is not supported: use sqlite+aiosqlite:///path/to/file.sqlite3 "
+            "or postgresql+asyncpg://user@host/db"
+        )
     return parsed.render_as_string(hide_password=False)
 
 

@@ -21,6 +21,7 @@ from storage.index_slots import seed_slot
 from storage.search_index import IndexChange, SearchIndex
 from storage.updates import Claim
 from tests.conftest import CHANNEL, EDITOR, READER, Harness, make_settings, start_bot, stop_bot
+from tests.support.ports import free_port
 from tests.support.postgres import fresh_database, postgres_url_or_skip
 from tests.test_cli import newsbot
 
@@ -243,6 +244,29 @@ def test_migrate_data_says_what_is_wrong(tmp_path: Path) -> None:
         2,
         f"newsbot migrate-data: {tmp_path / 'none.sqlite3'} does not exist\n",
     )
+
+
+def test_migrate_data_says_which_side_cannot_be_used(tmp_path: Path) -> None:
+    # "DATABASE_URL is not a database URL I can use" for a flag, and "[Errno 111] Connect
+    # call failed" with no side named.
+    source = f"sqlite:///{tmp_path / 'a.sqlite3'}"
+    assert newsbot("db", "upgrade", cwd=tmp_path, env={"DATABASE_URL": source}).returncode == 0
+    wrong = newsbot("migrate-data", "--from", source, "--to", "mysql://x@y/z", cwd=tmp_path)
+    assert (wrong.returncode, wrong.stderr) == (
+        2,
+        "newsbot migrate-data: --to is not a database URL I can use: mysql is not supported: use "
+        "sqlite+aiosqlite:///path/to/file.sqlite3 or postgresql+asyncpg://user@host/db\n",
+    )
+    port = free_port()  # no PostgreSQL there
+    target = f"postgresql+asyncpg://newsroom:hunter2pw@127.0.0.1:{port}/news"
+    refused = newsbot("migrate-data", "--from", source, "--to", target, cwd=tmp_path)
+    assert refused.returncode == 1
+    assert refused.stderr.startswith(
+        f"newsbot migrate-data: cannot use --to postgresql+asyncpg://newsroom:***@127.0.0.1:{port}"
+        "/news: "
+    )
+    assert refused.stderr.count("\n") == 1
+    assert "hunter2pw" not in refused.stderr
 
 
 async def test_the_same_article_saved_at_once_by_two_processes_is_kept_once(

@@ -100,6 +100,32 @@ def test_db_commands(tmp_path: Path) -> None:
     assert (check.returncode, check.stdout) == (0, "Models and schema agree.\n")
 
 
+def test_db_check_before_the_first_upgrade_says_what_to_run(tmp_path: Path) -> None:
+    # It printed every table and index the migrations add, as 23 lines of reprs.
+    url = f"sqlite:///{tmp_path / 'news.sqlite3'}"
+    check = newsbot("--database-url", url, "db", "check", cwd=tmp_path)
+    assert (check.returncode, check.stdout) == (1, "")
+    assert check.stderr == (
+        f"newsbot db: the database schema is at nothing, the bot needs {head_revision()}: "
+        "run `newsbot db upgrade` (or set AUTO_MIGRATE=true)\n"
+    )
+
+
+@pytest.mark.parametrize("action", ["current", "check"])
+def test_db_reading_a_mistyped_folder_says_so_and_makes_nothing(
+    tmp_path: Path, action: str
+) -> None:
+    # It made the folder and an empty archive there, and said "nothing" (or 23 differences).
+    url = "sqlite+aiosqlite:///./dta/news.sqlite3"
+    result = newsbot("--database-url", url, "db", action, cwd=tmp_path)
+    assert (result.returncode, result.stdout) == (1, "")
+    assert result.stderr == (
+        f"newsbot db {action}: there is no folder dta, so no archive in it: check "
+        "--database-url or DATABASE_URL (newsbot import starts a new archive)\n"
+    )
+    assert not (tmp_path / "dta").exists()
+
+
 def test_every_model_table_is_created_by_the_migrations() -> None:
     from storage.schema import MIGRATIONS
 

@@ -12,9 +12,16 @@ from pathlib import Path
 
 import httpx
 import pytest
+from telegram import Bot
 from telegram.error import NetworkError
 
-from bot.telegram.outage import MAX_RETRY_SECONDS, OUTAGE_GAP_SECONDS, Outage, retry_delays
+from bot.telegram.outage import (
+    MAX_RETRY_SECONDS,
+    OUTAGE_GAP_SECONDS,
+    Outage,
+    reach_telegram,
+    retry_delays,
+)
 from tests.conftest import EDITOR, READER, Harness
 from tests.support.ports import free_port
 from tests.test_process import TOKEN, _env, _message, _until
@@ -61,6 +68,25 @@ def test_retries_back_off_to_a_cap() -> None:
     delays = retry_delays()
     assert [delays() for _ in range(9)] == [1, 2, 4, 8, 16, 32, 60, 60, 60]
     assert MAX_RETRY_SECONDS == 60
+
+
+async def test_the_start_up_line_says_where_and_why(caplog: pytest.LogCaptureFixture) -> None:
+    # It said "Telegram cannot be reached (NetworkError)": no host, no reason to check.
+    port = free_port()  # nothing listens there
+    bot = Bot(TOKEN, base_url=f"http://127.0.0.1:{port}/bot")
+
+    class Stop(Exception):
+        pass
+
+    async def stop(seconds: float) -> None:
+        raise Stop
+
+    with pytest.raises(Stop):
+        await reach_telegram(bot, sleep=stop)
+    assert [r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING] == [
+        f"Telegram cannot be reached at 127.0.0.1:{port} (httpx.ConnectError: All connection "
+        "attempts failed); trying again, at most every 60 s"
+    ]
 
 
 def _server(port: int) -> subprocess.Popen[bytes]:

@@ -8,6 +8,10 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError, DBAPIError
+
+from bot.cli.paths import reads_nothing
 from bot.settings import Settings, sqlite_path
 from storage.db import Database, async_url
 from storage.schema import SchemaError
@@ -70,6 +74,9 @@ def _upgrade(settings: Settings, args: argparse.Namespace) -> int:
 def _current(settings: Settings, args: argparse.Namespace) -> int:
     from storage.schema import current_revision, head_revision
 
+    if reads_nothing(settings, "db current"):
+        return 1
+
     async def work(db: Database) -> int:
         current = await current_revision(db)
         print(f"{current or 'nothing'} (this version's newest: {head_revision()})")
@@ -79,9 +86,15 @@ def _current(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def _check(settings: Settings, args: argparse.Namespace) -> int:
-    from storage.schema import differences
+    from storage.schema import differences, ensure_schema
+
+    if reads_nothing(settings, "db check"):
+        return 1
 
     async def work(db: Database) -> int:
+        # A SchemaError saying what to run when not migrated: the differences were then
+        # every table and index the migrations add, as reprs.
+        await ensure_schema(db, auto_migrate=False)
         found = await differences(db)
         for difference in found:
             print(difference)
@@ -102,6 +115,16 @@ def _revision(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def _migrate_data(settings: Settings, args: argparse.Namespace) -> int:
+    for flag, url in (("--from", args.source), ("--to", args.target)):
+        try:
+            async_url(url)
+        except ArgumentError as exc:
+            # Said as DATABASE_URL's by the command's own handler, which is not the one given.
+            print(
+                f"newsbot migrate-data: {flag} is not a database URL I can use: {exc}",
+                file=sys.stderr,
+            )
+            return 2
     if async_url(args.source) == async_url(args.target):
         print("newsbot migrate-data: --from and --to name the same database", file=sys.stderr)
         return 2
@@ -121,8 +144,15 @@ async def _migrate_async(args: argparse.Namespace) -> int:
     source, target = Database.from_url(args.source), Database.from_url(args.target)
     try:
         # Both sides at this version's schema: the source as the bot would do at start-up.
-        await upgrade(source)
-        await upgrade(target)
+        # Which side cannot be used is said: "[Errno 111] Connect call failed" named neither.
+        for flag, url, db in (("--from", args.source, source), ("--to", args.target, target)):
+            try:
+                await upgrade(db)
+            except (OSError, DBAPIError) as exc:
+                cause = exc.orig if isinstance(exc, DBAPIError) and exc.orig is not None else exc
+                shown = make_url(url).render_as_string(hide_password=True)
+                print(f"newsbot migrate-data: cannot use {flag} {shown}: {cause}", file=sys.stderr)
+                return 1
         total = await count_rows(source)
         with tqdm(total=total, unit=" rows", disable=args.quiet or None, file=sys.stderr) as bar:
             report = await copy_database(

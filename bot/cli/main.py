@@ -45,7 +45,7 @@ from bot.cli.lines import (
     result_object,
     start,
 )
-from bot.cli.paths import missing_folder, no_folder_line, output_problem
+from bot.cli.paths import output_problem, reads_nothing
 from bot.i18n import ENGLISH as ENGLISH_TEXTS
 from bot.logs import setup_logging
 from bot.memory import keep_memory_flat
@@ -57,7 +57,6 @@ from bot.questions.service import Answers
 from bot.render import echoed, quoted
 from bot.services import open_services
 from bot.settings import (
-    DEFAULT_DATABASE_URL,
     Settings,
     SettingsError,
     load_settings,
@@ -83,10 +82,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the `newsbot` console script."""
     args = _parser().parse_args(argv)
     keep_memory_flat()
+    database_url: str | None = None  # named in a database error; migrate-data names its own
     try:
         settings = load_settings()
         if getattr(args, "database_url", None):
             settings = settings.model_copy(update={"database_url": args.database_url})
+        if args.command != "migrate-data":
+            database_url = settings.database_url
         secret = (
             settings.telegram_bot_token.get_secret_value() if settings.telegram_bot_token else ""
         )
@@ -108,7 +110,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"DATABASE_URL is not a database URL I can use: {_first_line(exc)}", file=sys.stderr)
         return 2
     except (OSError, DBAPIError) as exc:
-        print(f"newsbot {args.command}: {_describe(exc, settings_url(args))}", file=sys.stderr)
+        print(f"newsbot {args.command}: {_describe(exc, shown_url(database_url))}", file=sys.stderr)
         return 1
     except Exception:
         # Through the logging filter rather than Python's own print: an error's text may
@@ -117,9 +119,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 1
 
 
-def settings_url(args: argparse.Namespace) -> str | None:
-    """The database URL in use, password hidden, for error messages."""
-    raw = getattr(args, "database_url", None) or os.environ.get("DATABASE_URL")
+def shown_url(raw: str | None) -> str | None:
+    """The database URL in use, password hidden, for error messages.
+
+    From the settings, not the environment alone: a URL set in `.env` was not named.
+    """
     if not raw:
         return None
     try:
@@ -559,17 +563,6 @@ async def _import_async(
     return 1 if sources.problems and not report.added else 0
 
 
-def _reads_nothing(settings: Settings, command: str) -> bool:
-    """Whether the archive a reading command was pointed at (--database-url, DATABASE_URL)
-    is in a folder that does not exist (said on stderr)."""
-    if settings.database_url == DEFAULT_DATABASE_URL:
-        return False  # a newcomer's first command in a fresh folder: "the archive is empty"
-    folder = missing_folder(sqlite_path(settings.database_url))
-    if folder is not None:
-        print(f"newsbot {command}: {no_folder_line(folder)}", file=sys.stderr)
-    return folder is not None
-
-
 def _ask(settings: Settings, args: argparse.Namespace) -> int:
     # A question of no word ("?") listed the newest articles; filters alone list those they
     # pass, as in the chat (`newsbot ask --source reuters`).
@@ -580,7 +573,7 @@ def _ask(settings: Settings, args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return 2
-    if _reads_nothing(settings, "ask"):
+    if reads_nothing(settings, "ask"):
         return 1
     # Forked before anything opens: the archive is opened (and brought up to date) here first.
     # The models are loaded before, for the helpers to share (and not load them again).
@@ -685,7 +678,7 @@ def _digest(settings: Settings, args: argparse.Namespace) -> int:
 
     from bot.cli.chat import render_for_terminal
 
-    if _reads_nothing(settings, "digest"):
+    if reads_nothing(settings, "digest"):
         return 1
     parts = asyncio.run(preview())
     if not parts:
@@ -759,7 +752,7 @@ def _trend(settings: Settings, args: argparse.Namespace) -> int:
         print(f"newsbot trend: {problem}", file=sys.stderr)
         return 2
 
-    if _reads_nothing(settings, "trend"):
+    if reads_nothing(settings, "trend"):
         return 1
 
     async def compute() -> Any:
@@ -793,6 +786,6 @@ def _trend(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def _export(settings: Settings, args: argparse.Namespace) -> int:
-    if _reads_nothing(settings, "export"):
+    if reads_nothing(settings, "export"):
         return 1
     return asyncio.run(write_export(settings, args.path))

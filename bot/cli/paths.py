@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
+
+from bot.settings import DEFAULT_DATABASE_URL, Settings, sqlite_path
 
 
 def output_problem(path: Path, example_name: str) -> str | None:
@@ -41,3 +44,14 @@ def no_folder_line(folder: Path) -> str:
         f"there is no folder {folder}, so no archive in it: check --database-url or "
         "DATABASE_URL (newsbot import starts a new archive)"
     )
+
+
+def reads_nothing(settings: Settings, command: str) -> bool:
+    """Whether the archive a reading command was pointed at (--database-url, DATABASE_URL)
+    is in a folder that does not exist (said on stderr)."""
+    if settings.database_url == DEFAULT_DATABASE_URL:
+        return False  # a newcomer's first command in a fresh folder: "the archive is empty"
+    folder = missing_folder(sqlite_path(settings.database_url))
+    if folder is not None:
+        print(f"newsbot {command}: {no_folder_line(folder)}", file=sys.stderr)
+    return folder is not None

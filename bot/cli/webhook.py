@@ -12,6 +12,7 @@ import contextlib
 import hmac
 import json
 import logging
+import re
 import socket
 import time
 from collections.abc import Iterator
@@ -45,6 +46,8 @@ CONCURRENT_UPDATES = 16
 MAX_BODY_BYTES = 1024 * 1024
 # Update ids (and every id in an update) fit a signed 64-bit integer, as in the database.
 _ID_LIMIT = 2**63
+# Telegram's rule for setWebhook's secret_token.
+SECRET_SHAPE = re.compile(r"[A-Za-z0-9_-]{1,256}")
 
 
 class BodyTooLarge(Exception):
@@ -58,6 +61,30 @@ def webhook_secret(settings: Settings) -> str:
         raise SettingsError(
             "WEBHOOK_SECRET is not set: webhook mode needs a secret token (1-256 characters "
             "A-Z, a-z, 0-9, _ and -), the same for every process"
+        )
+    if not SECRET_SHAPE.fullmatch(secret):
+        # Telegram refuses it in setWebhook, or, when the webhook is set elsewhere, never
+        # sends it: every update would then be a 403. (The secret itself is not shown.)
+        raise SettingsError(
+            "WEBHOOK_SECRET may hold only 1-256 characters A-Z, a-z, 0-9, _ and - "
+            "(Telegram's rule for a secret token)"
+        )
+    return secret
+
+
+def check_webhook(settings: Settings) -> str:
+    """The secret, once the webhook settings are ones Telegram accepts and a request can reach
+    (else a SettingsError naming the setting, before anything starts)."""
+    secret = webhook_secret(settings)
+    url = settings.webhook_url
+    if url and not url.lower().startswith("https://"):
+        raise SettingsError(
+            f"WEBHOOK_URL must be an https:// address (Telegram posts to HTTPS only): {url}"
+        )
+    if not settings.webhook_path.startswith("/"):
+        raise SettingsError(
+            f"WEBHOOK_PATH must start with /, e.g. /{settings.webhook_path}: "
+            "no request path matches it"
         )
     return secret
 
@@ -205,7 +232,10 @@ async def handle_update(app: NewsApp, update: Update) -> bool:
 
 async def serve(settings: Settings, *, app: NewsApp | None = None) -> None:
     """Run the bot behind the webhook server until SIGINT/SIGTERM."""
-    webhook_secret(settings)
+    check_webhook(settings)
+    # Bound first: a port another process holds is said at once, before Telegram is reached
+    # (connections queue from here on, and port 0 picks a free port).
+    sock = _listen(settings.webhook_listen, settings.webhook_port)
     app = app or build_application(
         settings,
         # Every answer is a Bot API call: aiohttp's client costs a quarter of httpx's CPU.
@@ -230,8 +260,6 @@ async def serve(settings: Settings, *, app: NewsApp | None = None) -> None:
                 proxy_headers=True,
             )
         )
-        # Bound before serving: connections queue from here on, and port 0 picks a free port.
-        sock = _listen(settings.webhook_listen, settings.webhook_port)
         host, port = sock.getsockname()[:2]
         log.info("webhook server listening on %s:%d", host, port)
         # A signal caught here after the start-up but before uvicorn took the signals over
@@ -242,6 +270,7 @@ async def serve(settings: Settings, *, app: NewsApp | None = None) -> None:
         finally:
             watcher.cancel()
     finally:
+        sock.close()
         release_stop_signals(loop)
         if app.running:
             await app.stop()
@@ -287,11 +316,21 @@ class _Server(uvicorn.Server):
 
 
 def _listen(host: str, port: int) -> socket.socket:
+    """A listening socket, or a SettingsError naming the settings when it cannot be had."""
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
     sock = socket.socket(family, socket.SOCK_STREAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    sock.bind((host, port))
-    sock.listen(2048)
+    try:
+        sock.bind((host, port))
+        sock.listen(2048)
+    except OSError as exc:
+        sock.close()
+        # As an OSError it was reported as the database's ("cannot use the database").
+        reason = exc.strerror or str(exc)
+        raise SettingsError(
+            f"the webhook server cannot listen on WEBHOOK_LISTEN={host} WEBHOOK_PORT={port}: "
+            f"{reason} (another process on that port, or an address not of this machine?)"
+        ) from None
     return sock
 
 

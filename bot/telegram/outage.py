@@ -7,6 +7,7 @@ import logging
 import time
 from collections.abc import Awaitable, Callable
 from typing import TypeGuard
+from urllib.parse import urlsplit
 
 from telegram import Bot
 from telegram.error import BadRequest, NetworkError
@@ -76,9 +77,11 @@ async def reach_telegram(
             # Close its HTTP sessions until the next try (no "Unclosed client session").
             await bot.shutdown()
             if not waited:
+                # Where and why (no DNS, refused, timed out): what an operator checks first.
                 log.warning(
-                    "Telegram cannot be reached (%s); trying again, at most every %d s",
-                    type(exc).__name__,
+                    "Telegram cannot be reached at %s (%s); trying again, at most every %d s",
+                    urlsplit(bot.base_url).netloc,
+                    exc,
                     MAX_RETRY_SECONDS,
                 )
             waited = True
