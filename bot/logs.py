@@ -15,7 +15,8 @@ class RedactTokens(logging.Filter):
 
     def __init__(self, secrets: tuple[str, ...] = ()) -> None:
         super().__init__()
-        self._secrets = tuple(s for s in secrets if s)
+        # As the bot uses them: a token pasted with a space after it is sent without one.
+        self._secrets = tuple(s.strip() for s in secrets if s.strip())
 
     def filter(self, record: logging.LogRecord) -> bool:
         message = record.getMessage()

@@ -16,6 +16,7 @@ from typing import Any
 import httpx
 import pytest
 
+from bot.logs import RedactTokens
 from tests.conftest import SEED
 from tests.support.ports import free_port
 
@@ -175,3 +176,12 @@ def test_token_never_reaches_the_logs_of_a_full_run(tmp_path: Path, fake_server:
     assert "[token]" in logs  # the scripted error quoted the token, and it was masked
     assert TOKEN not in logs
     assert TOKEN.split(":")[1] not in logs
+
+
+def test_a_token_written_with_a_space_after_it_is_masked_as_the_bot_sends_it() -> None:
+    # Too short for the token pattern: only the secret given masks it.
+    short = "12345:abcdefghij"
+    redact = RedactTokens((f"{short} ",)).redact
+    assert redact(f"GET https://api.telegram.org/bot{short}/getMe") == (
+        "GET https://api.telegram.org/bot[token]/getMe"
+    )
