@@ -1759,6 +1759,40 @@ async def test_who_leads_is_answered_by_a_quote_naming_the_role(bot: Harness) ->
     assert reply.startswith("“Colonel Riad al-Asaad, who <b>leads</b> the <b>Free</b>"), reply
 
 
+async def test_a_role_of_another_or_held_before_does_not_answer_who_holds_it(bot: Harness) -> None:
+    # Once "Fed vice chair Lael Brainard put it in a speech ...": the vice chair does not
+    # chair the Fed.
+    vice = (
+        "date 2022-10-13\nIs the Fed losing the war on inflation?\n\nAs Fed vice chair Lael "
+        "Brainard put it in a speech this week, tighter policy has only partly slowed demand."
+    )
+    chair = (
+        "date 2022-12-13\nWhat to expect from the Fed this week\n\nFed chair Jerome Powell "
+        "will insist on holding policy at a restrictive level for some time, economists said."
+    )
+    reply = await _no_answer_until(bot, "who chairs the Fed?", vice, chair)
+    assert reply.startswith("“<b>Fed</b> <b>chair</b> Jerome Powell will insist"), reply
+    # "who led X?" needs the role next to X as "who leads X?" does: "a coalition led by the
+    # United States" leads no Free Syrian Army. A former leader does not lead it either.
+    coalition = (
+        "date 2017-06-06\nFighters enter Raqqa\n\nThe Free Syrian Army fought beside a "
+        "coalition led by the United States as fighters entered Raqqa on Tuesday."
+    )
+    former = (
+        "date 2017-09-01\nFree Syrian Army council meets\n\nThe former leader of the Free "
+        "Syrian Army, Riad al-Asaad, spoke on Friday as its fighters took the lead in Idlib."
+    )
+    for article, question in ((coalition, "who led"), (former, "who leads")):
+        await bot.send(article, user_id=EDITOR)
+        [reply] = await bot.send(f"{question} the Free Syrian Army?", user_id=READER)
+        assert reply.split("\n")[:2] == [NO_ANSWER, CLOSEST], (question, reply)
+    # ... but he led it.
+    [reply] = await bot.send("who led the Free Syrian Army?", user_id=READER)
+    assert reply.startswith(
+        "“The former leader of the <b>Free</b> <b>Syrian</b> <b>Army</b>, Riad"
+    ), reply
+
+
 async def test_what_things_did_someone_do_is_answered_by_a_quote_naming_them(bot: Harness) -> None:
     await load_sample(bot)
     # Once "... would give IS control of a long stretch of the countrys northern border ..."

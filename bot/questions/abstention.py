@@ -436,15 +436,22 @@ def _analysed(lang: str, word: str) -> str:
 
 
 # "who leads/commands/runs X?": who holds authority over X now, asked with the verb of the
-# role. Not other verbs: a part played is written otherwise ("who voices Mario?" is answered
-# by "... an animated fantasy adventure featuring Chris Pratt").
+# role; "who led/commanded/ran X?": who held it. Not other verbs: a part played is written
+# otherwise ("who voices Mario?" is answered by "... an animated fantasy adventure featuring
+# Chris Pratt").
 _ASKS_HOLDER = re.compile(
-    r"who (leads|commands|heads|runs|controls|owns|chairs|governs|rules|directs|manages|"
-    r"funds|backs|arms|coaches|captains)\b",
+    r"who (lead|led|command|head|run|ran|control|own|chair|govern|rule|direct|manage|fund|"
+    r"back|arm|coach|captain)(?:s|es|d|ed|led)?\b",
     re.IGNORECASE,
 )
 # The past of the role verbs whose past does not begin with their stem ("led by").
 _IRREGULAR_PAST = {"lead": "led", "run": "ran"}
+_IRREGULAR_BASE = {past: base for base, past in _IRREGULAR_PAST.items()}
+# Words before a role that make it another's: the Fed's "vice chair" does not chair the Fed,
+# nor does a "deputy leader" lead. "former"/"ex-" holders held it: they answer "who led X?",
+# not "who leads X?".
+_ANOTHER_ROLE = frozenset({"vice", "deputy", "assistant"})
+_PAST_HOLDER = frozenset({"former", "ex", "late"})
 # How far (in words, either side) the role stands from what it is of: "Ahrar al-Sham's leader
 # Hassan Abboud", "ISIL-controlled Raqqa", "the head of the Syrian Observatory".
 ROLE_REACH = 3
@@ -467,12 +474,23 @@ def names_the_role(query: Query, texts: tuple[str, ...]) -> bool:
     asked = _ASKS_HOLDER.match(query.text)
     if asked is None:
         return True
-    role = stem(asked.group(1))
-    past = _IRREGULAR_PAST.get(role)
-    of = frozenset().union(*(term.terms for term in query.terms if role not in term.terms))
+    verb = asked.group(1).lower()
+    past = asked.group(0).lower().endswith("ed") or verb in _IRREGULAR_BASE
+    role = stem(_IRREGULAR_BASE.get(verb, verb))
+    irregular = _IRREGULAR_PAST.get(role)
+    others = _ANOTHER_ROLE if past else _ANOTHER_ROLE | _PAST_HOLDER
+    typed = asked.group(0).split()[1].lower()
+    of = frozenset().union(
+        *(term.terms for term in query.terms if role not in term.terms and term.word != typed)
+    )
     for text in texts:
         words = _WORDS.findall(text.lower())
-        places = [n for n, word in enumerate(words) if word.startswith(role) or word == past]
+        places = [
+            n
+            for n, word in enumerate(words)
+            if (word.startswith(role) or word == irregular)
+            and (n == 0 or words[n - 1] not in others)
+        ]
         if not places:
             continue
         near = [n for n, form in enumerate(stems(words)) if form in of]
