@@ -1793,6 +1793,15 @@ async def test_a_role_of_another_or_held_before_does_not_answer_who_holds_it(bot
     ), reply
 
 
+async def test_who_led_is_answered_by_the_role_written_as_its_noun(bot: Harness) -> None:
+    await load_sample(bot)
+    # Once "The archive has no answer to that.": the article writes "leader", which the index
+    # stems apart from "led", and the question's words seemed not all there.
+    [reply] = await bot.send("who led Ahrar al-Sham?", user_id=READER)
+    assert "killed <b>Ahrar</b> <b>al</b>-<b>Shams</b> leader Hassan Aboud" in reply, reply
+    assert (await bot.services.questions.ask("who led Ahrar al-Sham?")).answered
+
+
 async def test_what_things_did_someone_do_is_answered_by_a_quote_naming_them(bot: Harness) -> None:
     await load_sample(bot)
     # Once "... would give IS control of a long stretch of the countrys northern border ..."

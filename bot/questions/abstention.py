@@ -97,6 +97,7 @@ def coverage(
     text = without_clutter(text, clutter)
     whole = f"{title}\n{text}"
     words = set(_WORDS.findall(whole.lower()))
+    roles = _roles_held(query, words)
     links = find_links(query, with_ofs=not is_long(query))
     names = typed_names(query.text)
     if lang is not None:
@@ -118,7 +119,14 @@ def coverage(
             apart = required = foreign_unlinked(links, reading, terms, whole)
         named = names if reading != _GERMAN else frozenset()
         found = _share(
-            terms, _forms(reading, whole, words), words, reading, year, apart, named, required
+            terms,
+            _forms(reading, whole, words) | roles,
+            words,
+            reading,
+            year,
+            apart,
+            named,
+            required,
         )
         if best is None or _best(found) > _best(best):
             best = found
@@ -462,6 +470,28 @@ def asks_the_holder(query: Query) -> bool:
     return not is_long(query) and _ASKS_HOLDER.match(query.text) is not None
 
 
+def _role_asked(asked: re.Match[str]) -> tuple[str, str | None]:
+    """The stem of the role a "who leads X?" question asks about, and its irregular past."""
+    verb = asked.group(1).lower()
+    role = stem(_IRREGULAR_BASE.get(verb, verb))
+    return role, _IRREGULAR_PAST.get(role)
+
+
+def _roles_held(query: Query, words: set[str]) -> frozenset[str]:
+    """The forms of the role a chat question asks the holder of ("who led X?"), when the
+    article's words (`words`) write it as a noun of the holder or the verb's irregular past:
+    "Ahrar al-Shams leader Hassan Aboud" answers "who led Ahrar al-Sham?", "the council led by
+    ..." "who leads the council?", though the index stems "leader" apart from "lead"."""
+    asked = _ASKS_HOLDER.match(query.text)
+    if asked is None or is_long(query):
+        return frozenset()
+    role, irregular = _role_asked(asked)
+    holder = re.compile(rf"{role}(?:e?r|or|ler|man|woman|person)s?")
+    if any(holder.fullmatch(word) or word == irregular for word in words):
+        return frozenset({role} if irregular is None else {role, irregular})
+    return frozenset()
+
+
 def names_the_role(query: Query, texts: tuple[str, ...]) -> bool:
     """Whether a quote or its headline (`texts`) can answer "who leads X?": one holds the
     role's verb or a noun of it ("leader", "commander", "led by", in any form beginning as
@@ -474,10 +504,8 @@ def names_the_role(query: Query, texts: tuple[str, ...]) -> bool:
     asked = _ASKS_HOLDER.match(query.text)
     if asked is None:
         return True
-    verb = asked.group(1).lower()
-    past = asked.group(0).lower().endswith("ed") or verb in _IRREGULAR_BASE
-    role = stem(_IRREGULAR_BASE.get(verb, verb))
-    irregular = _IRREGULAR_PAST.get(role)
+    role, irregular = _role_asked(asked)
+    past = asked.group(0).lower().endswith("ed") or asked.group(1).lower() in _IRREGULAR_BASE
     others = _ANOTHER_ROLE if past else _ANOTHER_ROLE | _PAST_HOLDER
     typed = asked.group(0).split()[1].lower()
     of = frozenset().union(
