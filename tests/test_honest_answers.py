@@ -1840,3 +1840,23 @@ async def test_a_fact_let_through_by_its_x_of_y_needs_its_quote_to_hold_it(bot: 
     await bot.send(siege, user_id=EDITOR)
     [reply] = await bot.send("when did the siege of Madaya begin?", user_id=READER)
     assert reply.startswith("“The <b>siege</b> of <b>Madaya</b> <b>began</b> in July 2015"), reply
+
+
+async def test_who_did_it_is_not_answered_by_the_deed_without_its_doer(bot: Harness) -> None:
+    await load_sample(bot)
+    # Once "... the criminals who killed the US journalist James Foley ..." and "... a Russian
+    # military helicopter that was shot down over Syria on Monday ...": who did it, unsaid.
+    for question in ("who killed James Foley?", "who shot down the Russian helicopter?"):
+        [reply] = await bot.send(question, user_id=READER)
+        assert reply.split("\n")[:2] == [NO_ANSWER, CLOSEST], (question, reply)
+        assert not (await bot.services.questions.ask(question)).answered
+    # The doer named, before the verb or after "by", answers.
+    [reply] = await bot.send("who downed the Russian chopper?", user_id=READER)
+    assert NO_ANSWER not in reply, reply
+    video = (
+        "date 2014-08-20\nVideo shows killing of James Foley\n\nIslamic State militants killed "
+        "the US journalist James Foley, a video released by the group showed on Tuesday."
+    )
+    await bot.send(video, user_id=EDITOR)
+    [reply] = await bot.send("who killed James Foley?", user_id=READER)
+    assert reply.startswith("“Islamic State militants <b>killed</b> the US journalist"), reply

@@ -40,6 +40,7 @@ from bot.questions.analysis import (
     typed_names,
 )
 from bot.questions.dates import DatedQuestion, DateRange, find_dates, find_year
+from bot.questions.doers import names_the_doer
 from bot.questions.filters import FilterProblem, Filters, parse, phrase_in
 from bot.questions.languages import asks_for_news, news_subject
 from bot.questions.lexicon import frequency
@@ -389,6 +390,9 @@ class QuestionService:
         if answered and analysis_of(hits[0].article.lang).code == ENGLISH:
             quote = self._quote(query, hits[0], quotes)
             answered = names_the_thing(query, (quote, hits[0].article.title))
+            # "who killed James Foley?" is not answered by "... the criminals who killed the
+            # US journalist James Foley ...": the deed told, its doer not.
+            answered = answered and names_the_doer(query, quote)
         # "who is the president of France?": the article names a president (Assad) and France,
         # no quote of the first page both: with so few words, the quote and its headline hold
         # them all when it answers (every dev question answered right does).
