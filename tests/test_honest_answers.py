@@ -1860,3 +1860,18 @@ async def test_who_did_it_is_not_answered_by_the_deed_without_its_doer(bot: Harn
     await bot.send(video, user_id=EDITOR)
     [reply] = await bot.send("who killed James Foley?", user_id=READER)
     assert reply.startswith("“Islamic State militants <b>killed</b> the US journalist"), reply
+
+
+async def test_how_much_money_is_answered_by_a_sum_of_money(bot: Harness) -> None:
+    await load_sample(bot)
+    # Once "Wheat output - vital for making flat loaves of bread ... dropped from an average
+    # 3.4 million metric tonnes ...": an amount, not a price.
+    [reply] = await bot.send("how much does bread cost in Aleppo?", user_id=READER)
+    assert reply.split("\n")[:2] == [NO_ANSWER, CLOSEST], reply
+    prices = (
+        "date 2016-11-20\nBread prices soar in besieged Aleppo\n\nA bundle of bread now costs "
+        "1,500 Syrian pounds in eastern Aleppo, up from 200 before the siege, residents said."
+    )
+    await bot.send(prices, user_id=EDITOR)
+    [reply] = await bot.send("how much does bread cost in Aleppo?", user_id=READER)
+    assert reply.startswith("“A bundle of <b>bread</b> now <b>costs</b> 1,500 Syrian pounds"), reply

@@ -47,6 +47,7 @@ from bot.questions.lexicon import frequency
 from bot.questions.links import find_links, stand_ins
 from bot.questions.retrieval import Answer, Retriever, ScoredArticle
 from bot.questions.sentences import holds_place, holds_time, iter_sentences
+from bot.questions.sums import asks_a_sum, holds_money
 from bot.stories.answers import newest_shown_first, one_per_story
 from bot.stories.keeper import StoryKeeper
 from storage.articles import ArticleStore, StoredArticle
@@ -354,6 +355,11 @@ class QuestionService:
             hits, answered = self._counting_first(
                 query, hits, quotes, quoted=quoted, highlight=highlights
             )
+        if answered and asks_a_sum(query):
+            # "how much does bread cost in Aleppo?" is not answered by "Wheat output ...
+            # dropped ... to 1.5 million": an amount, but no money.
+            quote = self._quote(query, hits[0], quotes)
+            answered = holds_money(quote) or holds_money(hits[0].article.title)
         if answered and query.answer_type is AnswerType.TIME and not is_long(query):
             # "when did Russia start bombing Syria?" is not answered by a sentence without a
             # time ("Russia's actions ... since the start of the Syrian revolution").
