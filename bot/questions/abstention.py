@@ -97,6 +97,7 @@ def coverage(
     text = without_clutter(text, clutter)
     whole = f"{title}\n{text}"
     words = set(_WORDS.findall(whole.lower()))
+    roles = _roles_held(query, words)
     links = find_links(query, with_ofs=not is_long(query))
     names = typed_names(query.text)
     if lang is not None:
@@ -118,7 +119,14 @@ def coverage(
             apart = required = foreign_unlinked(links, reading, terms, whole)
         named = names if reading != _GERMAN else frozenset()
         found = _share(
-            terms, _forms(reading, whole, words), words, reading, year, apart, named, required
+            terms,
+            _forms(reading, whole, words) | roles,
+            words,
+            reading,
+            year,
+            apart,
+            named,
+            required,
         )
         if best is None or _best(found) > _best(best):
             best = found
@@ -436,15 +444,22 @@ def _analysed(lang: str, word: str) -> str:
 
 
 # "who leads/commands/runs X?": who holds authority over X now, asked with the verb of the
-# role. Not other verbs: a part played is written otherwise ("who voices Mario?" is answered
-# by "... an animated fantasy adventure featuring Chris Pratt").
+# role; "who led/commanded/ran X?": who held it. Not other verbs: a part played is written
+# otherwise ("who voices Mario?" is answered by "... an animated fantasy adventure featuring
+# Chris Pratt").
 _ASKS_HOLDER = re.compile(
-    r"who (leads|commands|heads|runs|controls|owns|chairs|governs|rules|directs|manages|"
-    r"funds|backs|arms|coaches|captains)\b",
+    r"who (lead|led|command|head|run|ran|control|own|chair|govern|rule|direct|manage|fund|"
+    r"back|arm|coach|captain)(?:s|es|d|ed|led)?\b",
     re.IGNORECASE,
 )
 # The past of the role verbs whose past does not begin with their stem ("led by").
 _IRREGULAR_PAST = {"lead": "led", "run": "ran"}
+_IRREGULAR_BASE = {past: base for base, past in _IRREGULAR_PAST.items()}
+# Words before a role that make it another's: the Fed's "vice chair" does not chair the Fed,
+# nor does a "deputy leader" lead. "former"/"ex-" holders held it: they answer "who led X?",
+# not "who leads X?".
+_ANOTHER_ROLE = frozenset({"vice", "deputy", "assistant"})
+_PAST_HOLDER = frozenset({"former", "ex", "late"})
 # How far (in words, either side) the role stands from what it is of: "Ahrar al-Sham's leader
 # Hassan Abboud", "ISIL-controlled Raqqa", "the head of the Syrian Observatory".
 ROLE_REACH = 3
@@ -453,6 +468,28 @@ ROLE_REACH = 3
 def asks_the_holder(query: Query) -> bool:
     """Whether the query is a chat question asking who holds a role ("who leads X?")."""
     return not is_long(query) and _ASKS_HOLDER.match(query.text) is not None
+
+
+def _role_asked(asked: re.Match[str]) -> tuple[str, str | None]:
+    """The stem of the role a "who leads X?" question asks about, and its irregular past."""
+    verb = asked.group(1).lower()
+    role = stem(_IRREGULAR_BASE.get(verb, verb))
+    return role, _IRREGULAR_PAST.get(role)
+
+
+def _roles_held(query: Query, words: set[str]) -> frozenset[str]:
+    """The forms of the role a chat question asks the holder of ("who led X?"), when the
+    article's words (`words`) write it as a noun of the holder or the verb's irregular past:
+    "Ahrar al-Shams leader Hassan Aboud" answers "who led Ahrar al-Sham?", "the council led by
+    ..." "who leads the council?", though the index stems "leader" apart from "lead"."""
+    asked = _ASKS_HOLDER.match(query.text)
+    if asked is None or is_long(query):
+        return frozenset()
+    role, irregular = _role_asked(asked)
+    holder = re.compile(rf"{role}(?:e?r|or|ler|man|woman|person)s?")
+    if any(holder.fullmatch(word) or word == irregular for word in words):
+        return frozenset({role} if irregular is None else {role, irregular})
+    return frozenset()
 
 
 def names_the_role(query: Query, texts: tuple[str, ...]) -> bool:
@@ -467,12 +504,21 @@ def names_the_role(query: Query, texts: tuple[str, ...]) -> bool:
     asked = _ASKS_HOLDER.match(query.text)
     if asked is None:
         return True
-    role = stem(asked.group(1))
-    past = _IRREGULAR_PAST.get(role)
-    of = frozenset().union(*(term.terms for term in query.terms if role not in term.terms))
+    role, irregular = _role_asked(asked)
+    past = asked.group(0).lower().endswith("ed") or asked.group(1).lower() in _IRREGULAR_BASE
+    others = _ANOTHER_ROLE if past else _ANOTHER_ROLE | _PAST_HOLDER
+    typed = asked.group(0).split()[1].lower()
+    of = frozenset().union(
+        *(term.terms for term in query.terms if role not in term.terms and term.word != typed)
+    )
     for text in texts:
         words = _WORDS.findall(text.lower())
-        places = [n for n, word in enumerate(words) if word.startswith(role) or word == past]
+        places = [
+            n
+            for n, word in enumerate(words)
+            if (word.startswith(role) or word == irregular)
+            and (n == 0 or words[n - 1] not in others)
+        ]
         if not places:
             continue
         near = [n for n, form in enumerate(stems(words)) if form in of]

@@ -40,12 +40,14 @@ from bot.questions.analysis import (
     typed_names,
 )
 from bot.questions.dates import DatedQuestion, DateRange, find_dates, find_year
+from bot.questions.doers import names_the_doer
 from bot.questions.filters import FilterProblem, Filters, parse, phrase_in
 from bot.questions.languages import asks_for_news, news_subject
 from bot.questions.lexicon import frequency
 from bot.questions.links import find_links, stand_ins
 from bot.questions.retrieval import Answer, Retriever, ScoredArticle
 from bot.questions.sentences import holds_place, holds_time, iter_sentences
+from bot.questions.sums import asks_a_sum, holds_money
 from bot.stories.answers import newest_shown_first, one_per_story
 from bot.stories.keeper import StoryKeeper
 from storage.articles import ArticleStore, StoredArticle
@@ -353,6 +355,11 @@ class QuestionService:
             hits, answered = self._counting_first(
                 query, hits, quotes, quoted=quoted, highlight=highlights
             )
+        if answered and asks_a_sum(query):
+            # "how much does bread cost in Aleppo?" is not answered by "Wheat output ...
+            # dropped ... to 1.5 million": an amount, but no money.
+            quote = self._quote(query, hits[0], quotes)
+            answered = holds_money(quote) or holds_money(hits[0].article.title)
         if answered and query.answer_type is AnswerType.TIME and not is_long(query):
             # "when did Russia start bombing Syria?" is not answered by a sentence without a
             # time ("Russia's actions ... since the start of the Syrian revolution").
@@ -389,6 +396,9 @@ class QuestionService:
         if answered and analysis_of(hits[0].article.lang).code == ENGLISH:
             quote = self._quote(query, hits[0], quotes)
             answered = names_the_thing(query, (quote, hits[0].article.title))
+            # "who killed James Foley?" is not answered by "... the criminals who killed the
+            # US journalist James Foley ...": the deed told, its doer not.
+            answered = answered and names_the_doer(query, quote)
         # "who is the president of France?": the article names a president (Assad) and France,
         # no quote of the first page both: with so few words, the quote and its headline hold
         # them all when it answers (every dev question answered right does).

@@ -1,0 +1,67 @@
+"""Whether a quote says who did the deed a "who killed X?" question asks about.
+
+A quote may tell the deed in the question's own verb and still leave the doer out: in the
+passive without "by" ("the helicopter was shot down over Idlib") or after a relative pronoun
+standing for someone unnamed ("the criminals who killed the US journalist James Foley"). Such
+a quote tells that the deed happened, which the asker knows, not who did it.
+"""
+
+from __future__ import annotations
+
+import re
+
+from bot.questions.abstention import is_long
+from bot.questions.analysis import Query, stems
+
+_WORDS = re.compile(r"\w+")
+# "who killed/shot down/negotiated X?": the verb after "who", not an auxiliary ("who is the
+# leader ...", "who will plead ...": those ask otherwise).
+_ASKS_DOER = re.compile(r"who (\w+)\b", re.IGNORECASE)
+_AUXILIARY_WORDS = (
+    "is are was were be been am will would shall should has have had do does did can could "
+    "may might must"
+)
+_AUXILIARIES = frozenset(_AUXILIARY_WORDS.split())
+# Words just before a verb that make it a passive, whose doer follows "by" if it is named.
+_PASSIVE_WORDS = "is are was were be been being get gets got getting"
+_PASSIVE = frozenset(_PASSIVE_WORDS.split())
+# ... and the pronouns of a relative clause: its doer is the word before them.
+_RELATIVE = frozenset({"who", "that", "which"})
+# How far (in words) "by" may follow a passive verb ("was shot down over Idlib by ...").
+BY_REACH = 8
+# How far (in words, either side) a use of the verb stands from another word of the question
+# for it to tell this deed ("Assads warplanes have killed thousands" is another killing).
+DEED_REACH = 5
+
+
+def names_the_doer(query: Query, quote: str) -> bool:
+    """Whether the quote can answer "who <did> X?": where it writes the question's verb next
+    to another of its words, one such use names a doer: a subject before it, "by" after a
+    passive, a name before "who". A quote without the verb so placed tells the deed in other
+    words ("Alcaraz wins ..." for "who won ...?") and is not judged here."""
+    asked = _ASKS_DOER.match(query.text)
+    if asked is None or is_long(query) or asked.group(1).lower() in _AUXILIARIES:
+        return True
+    tokens = _WORDS.findall(quote)
+    lowered = [token.lower() for token in tokens]
+    forms = stems(lowered)
+    verb = stems([asked.group(1).lower()])[0]
+    others = frozenset().union(*(term.terms for term in query.terms)) - {verb}
+    near = [n for n, form in enumerate(forms) if form in others]
+    uses = [
+        n
+        for n, form in enumerate(forms)
+        if form == verb and any(abs(n - m) <= DEED_REACH for m in near)
+    ]
+    return not uses or any(_with_doer(tokens, lowered, n) for n in uses)
+
+
+def _with_doer(tokens: list[str], lowered: list[str], n: int) -> bool:
+    """Whether the verb at `n` names who did it."""
+    before = lowered[n - 1] if n else ""
+    if before in _RELATIVE:
+        # "Mohammed Emwazi, who killed ..." names him; "the criminals who killed ..." not.
+        return n >= 2 and tokens[n - 2][:1].isupper()
+    if before in _PASSIVE or (n >= 2 and lowered[n - 2] in _PASSIVE):
+        return "by" in lowered[n + 1 : n + 1 + BY_REACH]
+    return n > 0
