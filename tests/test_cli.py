@@ -267,7 +267,9 @@ def test_ask_flags_are_the_question_filters(
     assert main(["ask", "civilians trapped in Raqqa", "--json", "--before", "2017-07"]) == 0
     assert json.loads(capsys.readouterr().out)["results"] == []
     assert main(["ask", "civilians trapped in Raqqa", "--source", "bbc"]) == 0
-    assert capsys.readouterr().out == "Nothing found with these filters: try fewer of them.\n"
+    assert capsys.readouterr().out == "No article matches that with source:bbc: try without it.\n"
+    assert main(["ask", "--source", "bbc"]) == 0
+    assert capsys.readouterr().out == "No article passes source:bbc.\n"
     assert main(["ask", "civilians", "--after", "2017-13"]) == 2
     assert capsys.readouterr().err == (
         "newsbot ask: I could not read the date in after:2017-13: write it as 2017-06-01, "

@@ -21,21 +21,30 @@ from storage.languages import normalize
 
 
 def test_each_filter_is_taken_out_of_the_question() -> None:
-    assert parse("dam source:reuters") == ParsedQuestion("dam", Filters(sources=("reuters",)))
-    assert parse("dam LANG:AR") == ParsedQuestion("dam", Filters(lang="ar"))
-    assert parse("dam after:2017-06-01") == ParsedQuestion(
-        "dam", Filters(after=dt.date(2017, 6, 1))
+    # Each as written too: a reply that finds nothing names them so (`source:reuters`).
+    assert parse("dam source:reuters") == ParsedQuestion(
+        "dam", Filters(sources=("reuters",)), written=("source:reuters",)
     )
-    assert parse("dam after:2017") == ParsedQuestion("dam", Filters(after=dt.date(2017, 1, 1)))
-    assert parse("dam before:2017-08") == ParsedQuestion("dam", Filters(before=dt.date(2017, 8, 1)))
+    assert parse("dam LANG:AR") == ParsedQuestion("dam", Filters(lang="ar"), written=("LANG:AR",))
+    assert parse("dam after:2017-06-01") == ParsedQuestion(
+        "dam", Filters(after=dt.date(2017, 6, 1)), written=("after:2017-06-01",)
+    )
+    assert parse("dam after:2017") == ParsedQuestion(
+        "dam", Filters(after=dt.date(2017, 1, 1)), written=("after:2017",)
+    )
+    assert parse("dam before:2017-08") == ParsedQuestion(
+        "dam", Filters(before=dt.date(2017, 8, 1)), written=("before:2017-08",)
+    )
     assert parse('the "Tabqa dam" attack') == ParsedQuestion(
-        "the Tabqa dam attack", Filters(phrases=("Tabqa dam",))
+        "the Tabqa dam attack", Filters(phrases=("Tabqa dam",)), written=('"Tabqa dam"',)
     )
     assert parse("«barrage de Tabqa» attaque") == ParsedQuestion(
-        "barrage de Tabqa attaque", Filters(phrases=("barrage de Tabqa",))
+        "barrage de Tabqa attaque",
+        Filters(phrases=("barrage de Tabqa",)),
+        written=('"barrage de Tabqa"',),
     )
     assert parse("dam -Raqqa -year-old") == ParsedQuestion(
-        "dam", Filters(excluded=("raqqa", "year-old"))
+        "dam", Filters(excluded=("raqqa", "year-old")), written=("-Raqqa", "-year-old")
     )
 
 

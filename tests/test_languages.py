@@ -361,12 +361,27 @@ async def test_filters_narrow_the_search(bot: Harness) -> None:
     assert await found('"hours opening"') == []
     assert await found("projet de loi retraites -grève") == []
     assert await found("projet de loi retraites") == [5]
-    # Nothing passes the filters: the reply says so, with no "close words" to try (the
-    # words may well be in the archive).
-    for question in ('"hours opened"', "budget source:rt", "budget -council"):
+    # Nothing passes the filters: the reply says so, naming them as typed, with no "close
+    # words" to try (the words may well be in the archive).
+    for question, filters in (
+        ('"hours opened"', '"hours opened"'),
+        ("budget source:rt", "source:rt"),
+        ("budget -council", "-council"),
+    ):
         assert await bot.send(question, user_id=READER) == [
-            "No article matches that with these filters: try fewer of them."
+            f"No article matches that with <code>{filters}</code>: try without it."
         ], question
+    assert await bot.send("budget source:rt after:2017-09", user_id=READER) == [
+        "No article matches that with <code>source:rt</code> <code>after:2017-09</code>: "
+        "try without some of them."
+    ]
+    # A question that is only filters asked for no words: no article passes them.
+    assert await bot.send("source:bbc", user_id=READER) == [
+        "No article passes <code>source:bbc</code>."
+    ]
+    assert await bot.send("lang:ru after:2018", user_id=READER, language_code="fr") == [
+        "Aucun article ne correspond à <code>lang:ru</code> <code>after:2018</code>."
+    ]
 
 
 async def test_a_phrase_is_found_in_one_language_s_fields(bot: Harness) -> None:
@@ -398,10 +413,7 @@ async def test_a_question_in_a_language_the_archive_lacks_is_told_so(bot: Harnes
     assert await bot.send("Алеппо в мае 2016", user_id=READER) == [
         "I found nothing in the archive for that.\nThe archive holds no articles in Russian."
     ]
-    assert await bot.send("lang:ar", user_id=READER) == [
-        "No article matches that with these filters: try fewer of them.\n"
-        "The archive holds no articles in Arabic."
-    ]
+    assert await bot.send("lang:ar", user_id=READER) == ["The archive holds no articles in Arabic."]
     # In the chat's language, with the language's own name.
     [reply] = await bot.send("lang:ar budget", user_id=READER, language_code="fr")
     assert reply.endswith("Les archives ne contiennent aucun article en arabe.")
@@ -412,7 +424,7 @@ async def test_a_question_in_a_language_the_archive_lacks_is_told_so(bot: Harnes
     # Once the archive holds Russian, nothing more is said of it.
     await bot.services.archive.import_records([ImportRecord(text=RUSSIAN, title="", lang="ru")])
     assert await bot.send("lang:ru budget", user_id=READER) == [
-        "No article matches that with these filters: try fewer of them."
+        "No article matches that with <code>lang:ru</code>: try without it."
     ]
 
 

@@ -51,7 +51,13 @@ from bot.logs import setup_logging
 from bot.memory import keep_memory_flat
 from bot.questions.courtesy import wordless
 from bot.questions.filters import filter_words, first_filter
-from bot.questions.replies import CLOSEST, NO_ANSWER, NOTHING_THOSE_DAYS, PROBLEM_TEXTS
+from bot.questions.replies import (
+    CLOSEST,
+    NO_ANSWER,
+    NOTHING_THOSE_DAYS,
+    PROBLEM_TEXTS,
+    nothing_found,
+)
 from bot.questions.retrieval import warm_models
 from bot.questions.service import Answers
 from bot.render import echoed, quoted
@@ -651,7 +657,7 @@ def _plain_answers(answers: Answers, *, as_of: dt.date | None = None) -> str:
             name = ENGLISH_TEXTS.language_name(answers.unheld_lang)
             hint += f" The archive holds no articles in {name}."
         if answers.filtered:
-            return f"Nothing found with these filters: try fewer of them.{hint}"
+            return f"{nothing_found(answers)}{hint}"
         if as_of is not None:
             return f"Nothing found dated {as_of} or before.{hint}"
         return f"Nothing found.{hint}"

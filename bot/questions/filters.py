@@ -79,6 +79,9 @@ class ParsedQuestion:
     text: str
     filters: Filters = field(default_factory=Filters)
     problems: tuple[FilterProblem, ...] = ()
+    # The filters as the question wrote them (`source:bbc`, `"exact phrase"`, `-word`): what
+    # a reply that found nothing names, so the user sees which of their words narrowed it.
+    written: tuple[str, ...] = ()
 
 
 def _start(value: str) -> dt.date | None:
@@ -114,8 +117,10 @@ def parse(question: str) -> ParsedQuestion:
         problems.append(FilterProblem(Problem.UNCLOSED_QUOTE, rest[unclosed.start() :][:40]))
         rest = _QUOTES.sub(" ", rest)
 
+    typed: list[str] = [f'"{phrase}"' for phrase in phrases]
     for match in _FILTER.finditer(rest):
         key, value, written = match.group(1).lower(), match.group(2), match.group()
+        typed.append(written)
         if not value:
             problems.append(FilterProblem(Problem.EMPTY, written))
         elif key == "source":
@@ -138,12 +143,13 @@ def parse(question: str) -> ParsedQuestion:
         problems.append(FilterProblem(Problem.EMPTY_RANGE, f"after:{after} before:{before}"))
     rest = _FILTER.sub(" ", rest)
     excluded = tuple(m.lower() for m in _EXCLUDED.findall(rest))
+    typed += (f"-{word}" for word in _EXCLUDED.findall(rest))
     rest = _EXCLUDED.sub(" ", rest)
     filters = Filters(tuple(sources), lang, after, before, phrases, excluded)
     if not problems and filters.any and not filters.narrows and not _WORD.search(rest):
         # "-word" alone would search for nothing: say so, not "nothing found".
         problems.append(FilterProblem(Problem.NO_WORDS, " ".join(question.split())[:80]))
-    return ParsedQuestion(" ".join(rest.split()), filters, tuple(problems))
+    return ParsedQuestion(" ".join(rest.split()), filters, tuple(problems), tuple(typed))
 
 
 def phrase_in(phrase: str, text: str) -> bool:

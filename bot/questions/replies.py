@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from bot.i18n import ENGLISH, N_, Texts
 from bot.questions.filters import FilterProblem, Problem
 from bot.questions.service import Answers, Hit
@@ -15,7 +17,10 @@ CLOSEST = N_("Closest articles, may not answer:")
 # A question naming days ("yesterday", "2016-06-14") none of whose articles match it.
 NOTHING_THOSE_DAYS = N_("Nothing in the archive from {days} answers that.")
 NOTHING_FOUND = N_("I found nothing in the archive for that.")
-NOTHING_FILTERED = N_("No article matches that with these filters: try fewer of them.")
+# Nothing found, and the question wrote filters ({filters}: as written, `source:bbc`).
+NOTHING_PASSES = N_("No article passes {filters}.")
+NOTHING_WITH_FILTER = N_("No article matches that with {filters}: try without it.")
+NOTHING_WITH_FILTERS = N_("No article matches that with {filters}: try without some of them.")
 EMPTY_ARCHIVE = N_("The archive is empty: send me an article, a link or a file.")
 # ... and the archive holds no article in the question's language (or its lang: filter's).
 UNHELD_LANGUAGE = N_("The archive holds no articles in {language}.")
@@ -46,6 +51,19 @@ def problems_html(problems: tuple[FilterProblem, ...], texts: Texts = ENGLISH) -
     )
 
 
+def nothing_found(
+    answers: Answers, texts: Texts = ENGLISH, code: Callable[[str], str] = str
+) -> str:
+    """Nothing found: said of the filters the question wrote, if it wrote some."""
+    if not answers.filtered:
+        return texts(NOTHING_FOUND)
+    filters = " ".join(code(written) for written in answers.filtered)
+    if answers.listing:
+        return texts(NOTHING_PASSES, filters=filters)
+    several = len(answers.filtered) > 1
+    return texts(NOTHING_WITH_FILTERS if several else NOTHING_WITH_FILTER, filters=filters)
+
+
 def nothing_text(answers: Answers, texts: Texts = ENGLISH) -> str:
     """Why a question found no article, in plain text and one line (an inline button)."""
     if answers.problems:
@@ -55,7 +73,7 @@ def nothing_text(answers: Answers, texts: Texts = ENGLISH) -> str:
         return texts(EMPTY_ARCHIVE)
     if answers.unheld_lang is not None:
         return texts(UNHELD_LANGUAGE, language=texts.language_name(answers.unheld_lang))
-    return texts(NOTHING_FILTERED if answers.filtered else NOTHING_FOUND)
+    return nothing_found(answers, texts)
 
 
 def answers_html(answers: Answers, texts: Texts = ENGLISH) -> str:
@@ -65,10 +83,12 @@ def answers_html(answers: Answers, texts: Texts = ENGLISH) -> str:
     if not answers.hits:
         if answers.empty_archive:
             return texts(EMPTY_ARCHIVE)
-        text = texts(NOTHING_FILTERED if answers.filtered else NOTHING_FOUND)
+        text = nothing_found(answers, texts, lambda written: f"<code>{escape(written)}</code>")
         if answers.unheld_lang is not None:
             name = texts.language_name(answers.unheld_lang)
-            text += "\n" + texts(UNHELD_LANGUAGE, language=escape(name))
+            unheld = texts(UNHELD_LANGUAGE, language=escape(name))
+            # `lang:ar` alone: that no article is in Arabic says it all.
+            text = unheld if answers.listing else f"{text}\n{unheld}"
         if answers.suggestions:
             words = ", ".join(f"<i>{escape(w)}</i>" for w in answers.suggestions)
             text += "\n" + texts("The archive has these close words: {words}.", words=words)

@@ -117,8 +117,9 @@ class Answers:
     news: bool = False
     # The days the question names ("yesterday"), when no article of those days matches it.
     other_days: DateRange | None = None
-    # Filters narrowed the search (nothing found may be their doing, not the words').
-    filtered: bool = False
+    # The filters the question wrote, which narrowed the search (nothing found may be their
+    # doing, not the words'), as written: `source:bbc`.
+    filtered: tuple[str, ...] = ()
     # Nothing found, and the archive holds no article in the language the question asks in
     # (its script's) or filters on (`lang:ar`): that language's code.
     unheld_lang: str | None = None
@@ -415,7 +416,7 @@ class QuestionService:
             news=news and not filters.narrows,
             empty_archive=empty_archive,
             other_days=other_days,
-            filtered=filters.any,
+            filtered=parsed.written,
             unheld_lang=unheld_lang,
         )
 
