@@ -46,16 +46,15 @@ async def split(update: Update, context: Context) -> None:
     if await core.archive.get(number) is None:
         await no_such_article(update, context, number)
         return
-    left = await core.stories.split(number, actor(update))
-    if left is None:
+    # A story's number is the database's: no reply or answer shows it, so none names it.
+    if await core.stories.split(number, actor(update)) is None:
         await say(update, context, "Article #{n} is alone in its story already.", n=number)
     else:
         await say(
             update,
             context,
-            "Article #{n} left story {story}: it is a story of its own now.",
+            "Article #{n} is a story of its own now: answers and digests show it apart.",
             n=number,
-            story=left,
         )
 
 
@@ -89,8 +88,7 @@ async def join(update: Update, context: Context) -> None:
             n=first,
         )
         return
-    story = await core.stories.join(first, second, actor(update))
-    if story is None:
+    if await core.stories.join(first, second, actor(update)) is None:
         await say(
             update,
             context,
@@ -102,10 +100,9 @@ async def join(update: Update, context: Context) -> None:
         await say(
             update,
             context,
-            "Articles #{first} and #{second} are one story now (story {story}).",
+            "Articles #{first} and #{second} are one story now: answers and digests show it once.",
             first=first,
             second=second,
-            story=story,
         )
 
 

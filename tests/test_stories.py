@@ -230,7 +230,7 @@ async def test_split_and_join_are_audited_and_survive_a_rebuild(bot: Harness) ->
         "about the archive, though."
     ]
     assert await bot.send("/split 3", user_id=EDITOR) == [
-        "Article #3 left story 1: it is a story of its own now."
+        "Article #3 is a story of its own now: answers and digests show it apart."
     ]
     assert await bot.send("/split 3", user_id=EDITOR) == [
         "Article #3 is alone in its story already."
@@ -238,7 +238,7 @@ async def test_split_and_join_are_audited_and_survive_a_rebuild(bot: Harness) ->
     [answer] = await bot.send("Raqqa Old City wall breached", user_id=READER)
     assert answer.count("/read_") == 3
     assert await bot.send("/join 4 1", user_id=EDITOR) == [
-        "Articles #4 and #1 are one story now (story 1)."
+        "Articles #4 and #1 are one story now: answers and digests show it once."
     ]
     assert await bot.send("/join 4 2", user_id=EDITOR) == [
         "Articles #4 and #2 are in one story already."
