@@ -1699,6 +1699,13 @@ async def test_an_x_of_y_question_no_article_of_the_page_answers_looks_further(
             question,
             reply,
         )
+    # `ask --jsonl` asks for ten results, the chat for three: its page held Shoigu's story
+    # further down, which was then passed over: a ministry's story came first, unanswered.
+    ask = bot.services.questions.ask
+    for question in ("Russian defence minister", "Russia defence minister"):
+        chat, lines = await ask(question), await ask(question, limit=10)
+        assert (lines.hits[0].article.id, lines.answered) == (chat.hits[0].article.id, True)
+        assert len({hit.article.id for hit in lines.hits}) == len(lines.hits) == 10
     # Further down, every word is needed: of thirty stories one holds most words of almost
     # any question.
     [reply] = await bot.send("who is the white house chief of staff?", user_id=READER)

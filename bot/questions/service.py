@@ -575,7 +575,10 @@ class QuestionService:
         ranked = self._retriever.search(
             query, as_of=as_of, limit=LINKED_CANDIDATES, days=days, filters=filters
         )
-        shown = {h.article.id for h in hits} | {c.article_id for h in hits for c in h.also}
+        # The first page only, whatever the page's length: a story further down a longer page
+        # (`ask --jsonl`'s ten) is lifted as the chat's three would lift it, not passed over.
+        shown = {h.article.id for h in hits[:PAGE_SIZE]}
+        shown |= {c.article_id for h in hits[:PAGE_SIZE] for c in h.also}
         picks = await one_per_story(self._stories, ranked, as_of=as_of)
         picks = [
             p
@@ -593,7 +596,9 @@ class QuestionService:
             # Usher's "2004 album", "white house chief of staff?" in the Syria archive).
             if found.missing == 0 and answers(found):
                 first = Hit(article, pick.score, Answer(sentence="", highlights=()), pick.also)
-                page = [first, *hits[: max(len(hits) - 1, 1)]]
+                copies = {pick.article_id, *(c.article_id for c in pick.also)}
+                rest = [h for h in hits if h.article.id not in copies]
+                page = [first, *rest[: max(len(hits) - 1, 1)]]
                 return [
                     self._quoted(query, h, n < quoted, highlight) for n, h in enumerate(page)
                 ], found
