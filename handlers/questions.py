@@ -46,6 +46,8 @@ INLINE_RESULTS = 10
 # An inline results button is one short line over the results.
 BUTTON_CHARS = 64
 INLINE_CLOSEST = N_("No answer in the archive; closest article, may not answer.")
+# An inline "thanks", "hello" or "?": said to the bot, not asked of the archive.
+INLINE_COURTESY = N_("Ask me about the news: civilians trapped in Raqqa?")
 TOO_LONG = N_(
     "That question is too long for me: please ask in under {limit} characters "
     "(the key words are enough)."
@@ -226,9 +228,14 @@ async def inline_query(update: Update, context: Context) -> None:
         )
         await query.answer([], cache_time=0, button=notice)
         return
-    answers = await services(context).questions.ask(text, limit=INLINE_RESULTS)
     # No chat here: the asker's own Telegram language.
     language = await services(context).languages.texts(None, query.from_user.language_code)
+    if courtesy_reply(text) is not None:
+        # Searched, "thanks" listed stories quoting "thank God", as if they answered it.
+        button = InlineQueryResultsButton(text=language(INLINE_COURTESY), start_parameter="help")
+        await query.answer([], cache_time=5, button=button)
+        return
+    answers = await services(context).questions.ask(text, limit=INLINE_RESULTS)
     if not answers.hits:
         # Nothing to list (a bad filter, an empty archive): the reason is a button over the
         # empty results, as the chat would say it; it opens the bot's chat. (No results and

@@ -167,6 +167,11 @@ async def test_inline_query_that_finds_nothing_says_why(bot: Harness) -> None:
         "text": "lang:xx is not a language code I know: try lang:en, lang:ar or…",
         "start_parameter": "help",
     }
+    # Thanks or a greeting typed after the bot's name is no question: it listed stories
+    # quoting "thank God" or "hello".
+    hint = "Ask me about the news: civilians trapped in Raqqa?"
+    for said in ("thanks", "Hello!", "merci", "?"):
+        assert await button(said) == {"text": hint, "start_parameter": "help"}, said
 
 
 async def test_as_of_ignores_later_articles(bot: Harness, tmp_path: Path) -> None:
