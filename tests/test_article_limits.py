@@ -163,3 +163,36 @@ def test_a_jsonl_file_as_windows_and_older_tools_write_it(
     assert main(["--database-url", url, "ask", "--json", "r\ufffdsidents shelling"]) == 0
     [hit] = json.loads(capsys.readouterr().out)["results"][:1]
     assert hit["article_id"] == 3
+
+
+def test_a_jsonl_file_in_notepads_unicode_is_imported_as_an_upload_of_it_is(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # UTF-16 with its byte order mark (Notepad's "Unicode"): uploaded, it was read; imported,
+    # each line was "not an article object".
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("INDEX_DIR", str(tmp_path / "index"))
+    texts = [
+        "Алеппо: водоснабжение восстановлено после недель перебоев.",
+        "Raqqa's museum reopened on Sunday after three years of war, its director said.",
+    ]
+    lines = "\r\n".join(json.dumps({"text": t}, ensure_ascii=False) for t in texts)
+    for codec in ("utf-16", "utf-16-be", "utf-32"):
+        bom = {"utf-16-be": "\ufeff"}.get(codec, "")
+        (tmp_path / f"{codec}.jsonl").write_bytes(f"{bom}{lines}\r\n".encode(codec))
+    url = f"sqlite+aiosqlite:///{tmp_path / 'news.sqlite3'}"
+    assert main(["--database-url", url, "import", "--quiet", str(tmp_path / "utf-16.jsonl")]) == 0
+    captured = capsys.readouterr()
+    assert captured.out.strip() == "Imported from 1 file: 2 stored, 0 duplicates, 0 refused."
+    assert captured.err == ""
+    for codec in ("utf-16-be", "utf-32"):
+        assert (
+            main(["--database-url", url, "import", "--quiet", str(tmp_path / f"{codec}.jsonl")])
+            == 0
+        )
+        assert capsys.readouterr().out.strip() == (
+            "Imported from 1 file: 0 stored, 2 duplicates, 0 refused."
+        )
+    assert main(["--database-url", url, "ask", "--json", "водоснабжение Алеппо"]) == 0
+    [hit] = json.loads(capsys.readouterr().out)["results"][:1]
+    assert hit["article_id"] == 1

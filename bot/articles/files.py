@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import codecs
 import contextlib
+import io
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
@@ -190,6 +191,33 @@ def bounded_lines(handle: BinaryIO, limit: int) -> Iterator[bytes]:
             yield OVERLONG_LINE
         else:
             yield line
+
+
+def jsonl_lines(handle: BinaryIO, limit: int) -> Iterator[bytes]:
+    """The lines of a `.jsonl` file as UTF-8, as `bounded_lines` gives them: a file in UTF-16
+    or UTF-32 with its byte order mark (Windows' "Unicode") is read in it, as an uploaded one
+    is (`decode_text`), not taken for lines that are no article objects."""
+    start = handle.read(4)
+    handle.seek(0)
+    codec = next((codec for bom, codec in _WIDE_BOMS if start.startswith(bom)), None)
+    if codec is None:
+        return bounded_lines(handle, limit)
+    return _wide_lines(handle, codec, limit)
+
+
+def _wide_lines(handle: BinaryIO, codec: str, limit: int) -> Iterator[bytes]:
+    # A rare file (saved by Notepad): line by line, as bounded_lines reads, in characters.
+    reader = io.TextIOWrapper(handle, encoding=codec, errors="replace")
+    try:
+        while line := reader.readline(limit + 1):
+            if len(line) > limit and not line.endswith("\n"):
+                while (rest := reader.readline(limit)) and not rest.endswith("\n"):
+                    pass
+                yield OVERLONG_LINE
+            else:
+                yield line.encode("utf-8")
+    finally:
+        reader.detach()  # the file is its opener's to close
 
 
 # What bounded_lines gives for a line too long to read: not an article object.

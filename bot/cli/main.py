@@ -27,7 +27,7 @@ from bot.articles.files import (
     JSONL_SUFFIXES,
     SUPPORTED,
     UnreadableFile,
-    bounded_lines,
+    jsonl_lines,
     read_records,
     shown_name,
     undecoded_lines,
@@ -370,7 +370,7 @@ class _Sources:
                     # A line is ~7 KB: through the default 8 KiB buffer, each took a few
                     # reads and copies (4 us a line of the importer's time, 1.5 with this).
                     with path.open("rb", buffering=READ_BUFFER) as handle:
-                        lines = bounded_lines(handle, self.max_file_bytes)
+                        lines = jsonl_lines(handle, self.max_file_bytes)
                         yield from undecoded_lines(lines, label=name)
                 except OSError as exc:
                     self._refuse(f"{name}: {exc.strerror or exc}")
