@@ -346,6 +346,16 @@ async def test_a_sites_page_leads_to_the_feed_it_names(bot: Harness, site: WebSi
         f"Could not follow {plain}: That is a web page, not a feed, and it names no feed: "
         "give the address of the site's RSS or Atom feed."
     )
+    # A page naming a feed that is gone: the page was found, the feed it names was not.
+    gone = site.html(
+        "/old/",
+        '<html><head><link rel="alternate" type="application/rss+xml" href="/old/rss">'
+        "</head><body><h1>Old site</h1></body></html>",
+    )
+    assert await bot.send(f"/feed add {gone}", user_id=EDITOR) == [
+        f"Could not follow {gone}: That page names the feed {site.url('/old/rss')}, which "
+        "could not be read: The server answered 404 Not Found."
+    ]
     # A news page's markup, which the feed parser called a "mismatched tag", is a page too.
     article = site.html("/story", page(TITAN))
     [refused] = await bot.send(f"/feed add {article}", user_id=EDITOR)

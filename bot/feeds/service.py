@@ -66,6 +66,7 @@ UNREAD_ITEMS = N_(
 )
 
 
+UNREADABLE_NAMED_FEED = N_("That page names the feed {feed}, which could not be read: {reason}")
 NO_FEED_ON_PAGE = N_(
     "That is a web page, not a feed, and it names no feed: "
     "give the address of the site's RSS or Atom feed."
@@ -122,8 +123,13 @@ class FeedService:
             if not announced:
                 raise
             url, discovered = announced[0], True
-            fetched = await self._reader.fetcher.fetch(url)
-            parsed = await _parse(fetched)
+            try:
+                fetched = await self._reader.fetcher.fetch(url)
+                parsed = await _parse(fetched)
+            except (FetchError, FeedError) as exc:
+                # Said of the page's address, "The server answered 404" read as if the page
+                # itself were missing.
+                raise FeedError(UNREADABLE_NAMED_FEED, feed=url, reason=exc) from None
         feed, created = await self.store.add(
             url,
             title=parsed.title,
