@@ -62,6 +62,16 @@ def test_run_without_token_says_what_to_set(workdir: Path) -> None:
     )
 
 
+def test_help_says_what_the_command_is_for(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as stopped:
+        main(["--help"])
+    assert stopped.value.code == 0
+    shown = capsys.readouterr().out
+    assert "newsroom bot: keeps a newsroom's archive" in shown
+    assert "newsbot chat --sample" in shown
+    assert "`" not in shown
+
+
 def test_feed_is_feeds_as_the_chat_writes_it(
     workdir: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

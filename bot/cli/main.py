@@ -167,7 +167,12 @@ def as_of_date(value: str) -> dt.date:
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="newsbot", description=__doc__)
+    parser = argparse.ArgumentParser(
+        prog="newsbot",
+        # (Not the module's docstring: --help printed its `code` marks.)
+        description="newsroom bot: keeps a newsroom's archive, answers questions from it and "
+        "sends daily digests. Try it without a Telegram token: newsbot chat --sample",
+    )
     parser.add_argument(
         "--database-url",
         metavar="URL",
