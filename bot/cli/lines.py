@@ -38,6 +38,8 @@ HELD = 2
 # Helpers at most, whatever the cores (each holds its own caches and models).
 MOST_HELPERS = 3
 READY = "ready"
+# How long a helper's reader waits for its pipe before it looks whether it should end.
+_STOP_POLL_SECONDS = 0.05
 
 Answer = Callable[[int, str], Awaitable[str | None]]
 
@@ -116,14 +118,25 @@ class Helper:
     ready: bool = False
     # The lines it holds, by number: answered here instead if it stops.
     held: dict[int, str] = field(default_factory=dict)
+    # The thread reading `conn`, and what tells it to end (`stop`).
+    reader: threading.Thread | None = None
+    stopping: threading.Event = field(default_factory=threading.Event)
 
     def stop(self) -> None:
-        """End the process now (a helper still opening the archive is not waited for)."""
-        with contextlib.suppress(OSError):
-            self.conn.close()
+        """End the process now (a helper still opening the archive is not waited for).
+
+        Its pipe is closed only after the thread reading it has ended: closed under that
+        read, the read failed in a traceback ("'NoneType' object cannot be interpreted as an
+        integer", seen in CI when the input ended before the helper was ready), and its
+        descriptor, reused, could have been another file's."""
+        self.stopping.set()
         if self.process.is_alive():
             self.process.terminate()
         self.process.join()
+        if self.reader is not None and self.reader is not threading.current_thread():
+            self.reader.join()
+        with contextlib.suppress(OSError):
+            self.conn.close()
 
 
 def fork_helpers(count: int, database_url: str) -> list[Helper]:
@@ -222,8 +235,12 @@ async def ask_lines(answer: Answer, helpers: list[Helper], inp: BinaryIO, out: T
                 return
 
     def receive(helper: Helper) -> None:
-        while True:
+        while not helper.stopping.is_set():
             try:
+                # (A wait with a timeout, so that `stop` can end this thread before closing
+                # the pipe: a read blocked on it cannot be woken otherwise.)
+                if not helper.conn.poll(_STOP_POLL_SECONDS):
+                    continue
                 item = helper.conn.recv()
             except (EOFError, OSError):
                 item = None
@@ -233,14 +250,16 @@ async def ask_lines(answer: Answer, helpers: list[Helper], inp: BinaryIO, out: T
     # Daemon threads: a reader blocked on a terminal keeps no exit waiting.
     threading.Thread(target=read_lines, daemon=True).start()
     for helper in helpers:
-        threading.Thread(target=receive, args=(helper,), daemon=True).start()
+        helper.reader = threading.Thread(target=receive, args=(helper,), daemon=True)
+        helper.reader.start()
     order: deque[int] = deque()
     done: dict[int, str | None] = {}
 
     async def heard(helper: Helper, item: Any) -> None:
         if item is None:  # the helper ended: what it held is answered here
-            helpers.remove(helper)
-            helper.stop()
+            if helper in helpers:  # (not when this command stopped it)
+                helpers.remove(helper)
+                helper.stop()
             for number, line in sorted(helper.held.items()):
                 done[number] = await answer(number, line)
         elif item == READY:
