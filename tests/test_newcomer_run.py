@@ -53,13 +53,19 @@ def test_import_subscribe_and_receive_the_first_digest(tmp_path: Path, fake_serv
 
         httpx.post(f"{fake_server}/_fake/updates", json=_message(1, story("Dam repairs start")))
         _until("Saved #", lambda: any(t.startswith("Saved #") for t in sent_to(EDITOR)))
-        # The next whole minute, so the first scheduled digest falls due within a minute.
-        slot = (dt.datetime.now(dt.UTC) + dt.timedelta(minutes=1)).strftime("%H:%M")
+        # The next whole minute at least 20 s away, so the first scheduled digest falls due
+        # within a minute and a half. (The next minute alone failed when the test ran in a
+        # minute's last seconds: the slot had passed by the time /subscribe was handled, and
+        # was tomorrow's.)
+        now = dt.datetime.now(dt.UTC)
+        slot = (now + dt.timedelta(minutes=1 if now.second < 40 else 2)).strftime("%H:%M")
         httpx.post(f"{fake_server}/_fake/updates", json=_message(2, f"/subscribe {slot}", READER))
         _until("Subscribed", lambda: any(t.startswith("Subscribed") for t in sent_to(READER)))
         httpx.post(f"{fake_server}/_fake/updates", json=_message(3, "/digest", READER))
         first = f"<b>Your {slot} digest</b> · 1 new article in the last 24 hours, newest first"
-        digests = _until("the first digest", lambda: [t for t in sent_to(READER) if first in t], 90)
+        digests = _until(
+            "the first digest", lambda: [t for t in sent_to(READER) if first in t], 120
+        )
         assert "Dam repairs start" in digests[0]
         # The /digest reply and the scheduled digest are sent independently (the slot may be
         # seconds away): wait for the reply rather than assume it came first.
