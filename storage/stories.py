@@ -252,6 +252,30 @@ class StoryStore:
                 skip_conflicts=True,
             )
 
+    async def add_bands(self, bands: Sequence[tuple[int, int]]) -> None:
+        """Store band keys (band, article) that may be stored already (those are kept)."""
+        if not bands:
+            return
+        async with self._db.transaction() as session:
+            await insert_rows(
+                session,
+                cast(Table, StoryBand.__table__),
+                ("band_key", "article_id"),
+                bands,
+                skip_conflicts=True,
+            )
+
+    async def live_members(self, article_id: int) -> list[int]:
+        """The live articles of the story `article_id` is in (itself too, if live), by id."""
+        async with self._db.sessions() as session:
+            story = await _story(session, article_id)
+            # (Its first article has a row naming itself, or none before the story check.)
+            members = {story, *await _members(session, story, without=story)}
+            rows = await session.scalars(
+                select(Article.id).where(Article.id.in_(members), Article.deleted_at.is_(None))
+            )
+            return sorted(int(r) for r in rows)
+
     async def replace_bands(self, article_id: int, keys: Sequence[int]) -> None:
         """An edited article's new band keys."""
         async with self._db.transaction() as session:

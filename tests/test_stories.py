@@ -714,3 +714,72 @@ async def test_a_newest_first_list_s_next_page_holds_no_newer_story(bot: Harness
         "   <i>also in: 1 other copy</i>",
         "5. Wheat harvest begins near Hasakah (2017-07-03) /read_6",
     ]
+
+
+async def two_copies_one_holding_the_keys(bot: Harness) -> list[int]:
+    """Articles 1 and 2: one text, its punctuation changed (every band key alike). 2 stores
+    none of its keys, as its story holds them all; returns them."""
+    body = seed_body()
+    report = await bot.services.archive.import_records(
+        [
+            ImportRecord(body, title="Raqqa wall breached", source="CNN", date="2017-07-04"),
+            ImportRecord(body.replace("“", '"', 1), source="BBC", date="2017-07-04"),
+        ]
+    )
+    assert (report.added, report.rejected) == (2, [])
+    keys = band_keys([body])[0]
+    held = (await bot.services.stories.store.candidates(keys)).as_lists()
+    assert {a for ids in held.values() for a in ids} == {1}
+    return list(keys)
+
+
+async def a_third_copy(bot: Harness) -> tuple[int, int | None]:
+    """Import another outlet's copy of articles 1 and 2: its story and the copy it matched."""
+    body = seed_body().replace("”", '"', 1)
+    report = await bot.services.archive.import_records(
+        [ImportRecord(body, source="AP", date="2017-07-05")]
+    )
+    assert report.added == 1
+    member = await bot.services.stories.store.membership(3)
+    assert member is not None
+    return member.story_id, member.matched_id
+
+
+async def test_a_copy_stores_only_the_band_keys_its_story_lacks(bot: Harness) -> None:
+    # Each copy of a story republished fifty times stored ten keys, so a new copy read fifty
+    # holders of each (a million-article import spent a third of its time on it).
+    await import_copies(bot)
+    stored = await bot.services.archive.articles.get_many([1, 2, 3])
+    keys = [k for ks in band_keys([a.text for a in stored.values()]) for k in ks]
+    held = (await bot.services.stories.store.candidates(keys)).as_lists()
+    per_article = {a: sum(a in ids for ids in held.values()) for a in (1, 2, 3)}
+    assert per_article[1] == 10 and per_article[2] + per_article[3] < 20
+    # Yet every key of every copy is held by one of the story's articles.
+    assert set(held) == set(keys)
+
+
+async def test_a_story_s_keys_outlive_the_copy_that_held_them_deleted(bot: Harness) -> None:
+    await two_copies_one_holding_the_keys(bot)
+    assert (await bot.services.archive.delete(1)).value is not None
+    # The copy left (2) is found by a new copy: it holds the story's keys now.
+    assert await a_third_copy(bot) == (1, 2)
+
+
+async def test_a_story_s_keys_outlive_the_copy_that_held_them_edited(bot: Harness) -> None:
+    await two_copies_one_holding_the_keys(bot)
+    other = " ".join(f"word{n} of a wholly different report" for n in range(40))
+    [edited] = await bot.send(f"/edit 1 {other}", user_id=EDITOR)
+    assert edited.startswith("Edited #1")
+    assert await a_third_copy(bot) == (1, 2)
+
+
+async def test_a_split_copy_and_its_story_keep_every_key(bot: Harness) -> None:
+    keys = await two_copies_one_holding_the_keys(bot)
+    assert await bot.send("/split 2", user_id=EDITOR) == [
+        "Article #2 is a story of its own now: answers and digests show it apart."
+    ]
+    held = (await bot.services.stories.store.candidates(keys)).as_lists()
+    assert all(sorted(ids) == [1, 2] for ids in held.values())
+    # (With 1 deleted, a new copy is 2's, the story split out.)
+    assert (await bot.services.archive.delete(1)).value is not None
+    assert await a_third_copy(bot) == (2, 2)

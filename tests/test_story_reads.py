@@ -93,7 +93,9 @@ async def test_the_reader_connection_finds_what_the_engine_finds(bot: Harness) -
             assert {k: sorted(v) for k, v in few.items()} == {
                 k: sorted(v) for k, v in single.items()
             }
-        assert all(sum(a in ids for ids in by_key.values()) >= 5 for a in (1, 2, 3, 4))
+        # 3's deletion gave the copies left all their keys (each copy had stored only those
+        # its story lacked).
+        assert all(sum(a in ids for ids in by_key.values()) >= 5 for a in (1, 2, 4))
         copies = await StoryStore(fast).copies([4, 1, 99])
         assert copies == await StoryStore(engine_only).copies([4, 1, 99])
         # The deleted copy is left out; each copy has its story, outlet, day and length.

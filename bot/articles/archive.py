@@ -223,6 +223,12 @@ class Archive:
     ) -> Written[StoredArticle | None]:
         """Delete an article; answers leave it out at once (they read only live articles)."""
         stored = await self.articles.delete(article_id, now=self._clock.now(), actor=actor)
+        if stored is not None and self.stories is not None:
+            try:
+                await self.stories.hand_keys(article_id)
+            except Exception:
+                # (Its copies are still found by the keys they hold themselves.)
+                log.exception("could not hand the story keys of article %d on", article_id)
         return Written(stored, await self.catch_up() if stored is not None else True)
 
     async def set_lang(

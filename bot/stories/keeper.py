@@ -2,9 +2,13 @@
 
 Finding candidates: each article's MinHash band keys are stored in the database (story_bands,
 indexed by key), so a million articles cost disk, not memory; an article sharing a band key
-with a new one is a candidate. Deciding: the candidate's text is shingled again and compared
-exactly (`similarity`), so a chance band collision never joins two stories; only a candidate
-that shares every band key is taken unread (`_SAME_BANDS`).
+with a new one is a candidate. A copy stores only the keys its story does not hold already,
+so a key has a holder or two a story, however many outlets ran it; a deletion, an edit or a
+/split gives the story's other copies all their keys again.
+
+Deciding: the candidate's text is shingled again and compared exactly (`similarity`), so a
+chance band collision never joins two stories; only a candidate that shares every band key is
+taken unread (`_SAME_BANDS`).
 """
 
 from __future__ import annotations
@@ -177,6 +181,8 @@ class StoryKeeper:
             later = {other for candidates in shared[end:] for other in candidates}
             for other in verifiable.keys() - later:
                 del verifiable[other]
+        story_ids = np.fromiter((a.story_id for a in decisions.decided), np.int64, len(new))
+        bands = _unheld_band_rows(batch_ids, story_ids, per_article, every_key, stored, live)
         del stored, live, verifiable
         members = [
             Membership(
@@ -188,7 +194,7 @@ class StoryKeeper:
             )
             for a in decisions.decided
         ]
-        await self.store.record(members, _band_rows(batch_ids, per_article, every_key))
+        await self.store.record(members, bands)
         return decisions.decided
 
     async def _shingle(
@@ -243,7 +249,7 @@ class StoryKeeper:
         now = self._clock.now()
         for decision in await self.store.decisions():
             if decision.other_id is None:
-                await self.store.split(decision.article_id, now=now, actor=None, record=False)
+                await self._split(decision.article_id, actor=None, record=False)
             else:
                 await self.store.join(
                     decision.article_id, decision.other_id, now=now, actor=None, record=False
@@ -251,13 +257,49 @@ class StoryKeeper:
         return done
 
     async def refresh_bands(self, article_id: int, text: str) -> None:
-        """An edited article is found by its new text from now on (its story stays)."""
+        """An edited article is found by its new text from now on (its story stays); the
+        keys its old text held for the story are handed to the story's other copies."""
         keys = await asyncio.to_thread(band_keys, [text])
         await self.store.replace_bands(article_id, keys[0])
+        await self.hand_keys(article_id)
+
+    async def hand_keys(self, article_id: int) -> None:
+        """Every live copy of this article's story stores all its band keys: the keys one
+        copy held for the whole story (`_unheld_band_rows`) outlive its deletion or edit."""
+        members = await self.store.live_members(article_id)
+        await self._store_every_key([m for m in members if m != article_id])
+
+    async def _store_every_key(self, ids: Sequence[int]) -> None:
+        for start in range(0, len(ids), CATCH_UP_BATCH):
+            texts = await self.store.live_texts(
+                ids[start : start + CATCH_UP_BATCH], chars=MAX_BYTES
+            )
+            if not texts:
+                continue
+            keys = await asyncio.to_thread(band_keys, list(texts.values()))
+            per_article = np.fromiter(map(len, keys), np.int64, len(keys))
+            every_key = np.fromiter(
+                itertools.chain.from_iterable(keys), np.int64, int(per_article.sum())
+            )
+            article_ids = np.fromiter(texts, np.int64, len(texts))
+            await self.store.add_bands(_band_rows(article_ids, per_article, every_key))
 
     async def split(self, article_id: int, actor: Actor) -> int | None:
         """/split: the article leaves its story; returns that story, None if it was alone."""
-        return await self.store.split(article_id, now=self._clock.now(), actor=actor)
+        return await self._split(article_id, actor=actor)
+
+    async def _split(
+        self, article_id: int, *, actor: Actor | None, record: bool = True
+    ) -> int | None:
+        # The article and the copies it leaves each store all their keys: the story's were
+        # held once for all of them.
+        members = await self.store.live_members(article_id)
+        story = await self.store.split(
+            article_id, now=self._clock.now(), actor=actor, record=record
+        )
+        if story is not None:
+            await self._store_every_key(members)
+        return story
 
     async def join(self, article_id: int, other_id: int, actor: Actor) -> int | None:
         """/join: one story of both; returns its id, None if they were one already."""
@@ -381,6 +423,43 @@ def _band_rows(
     keys, owners = keys[order], owners[order]
     distinct = _changes(keys, owners)
     return list(zip(keys[distinct].tolist(), owners[distinct].tolist(), strict=True))
+
+
+def _unheld_band_rows(
+    ids: Ids,
+    story_ids: Ids,
+    per_article: Ids,
+    keys: Ids,
+    stored: Candidates,
+    live: LiveStories,
+) -> list[tuple[int, int]]:
+    """`_band_rows` of new articles (`ids`, each now in story `story_ids`), but for the keys
+    their story holds already: a live stored article of the same story under that key, or an
+    article earlier in the batch that stores it.
+
+    A key then has a holder or two a story, not one a copy: at a million articles the story
+    check read up to MAX_PER_KEY holders of each key of each new copy, one per copy of a
+    story republished fifty times, and a story with more copies than that lost its keys to
+    the boilerplate rule. (Keys with more holders than that were not read: stored.)"""
+    counts = np.diff(stored.bounds)
+    held_keys = np.repeat(stored.keys, counts)
+    where = np.searchsorted(live.ids, stored.ids).clip(max=max(len(live.ids) - 1, 0))
+    alive = live.ids[where] == stored.ids if len(live.ids) else np.zeros(0, dtype=bool)
+    held_keys, held_stories = held_keys[alive], live.stories[where[alive]]
+    owners, stories = np.repeat(ids, per_article), np.repeat(story_ids, per_article)
+    # Every (key, story) pair, those held first, then the batch's in its order: the first
+    # of each pair is stored if it is the batch's.
+    held = len(held_keys)
+    all_keys = np.concatenate((held_keys, keys))
+    all_stories = np.concatenate((held_stories, stories))
+    place = np.concatenate((np.full(held, -1, dtype=np.int64), np.arange(len(keys))))
+    order = np.lexsort((place, all_stories, all_keys))
+    first = _changes(all_keys[order], all_stories[order])
+    new = place[order[first]]
+    new = new[new >= 0]
+    kept_keys, kept_owners = keys[new], owners[new]
+    order = np.lexsort((kept_owners, kept_keys))
+    return list(zip(kept_keys[order].tolist(), kept_owners[order].tolist(), strict=True))
 
 
 def _likeliest(candidate: tuple[int, int]) -> tuple[int, int]:
