@@ -59,3 +59,7 @@ fi
 if due "bench/import_cost.py (an import of 1,000 with and without the index, and raw tantivy)"; then
   $py -m bench.import_cost "$data/syria-fakes/articles.jsonl" --size 1000 --runs full,index
 fi
+
+if due "bench/stemmer.py (300 texts indexed with and without the English stemmer)"; then
+  $py -m bench.stemmer "$data/syria-fakes/articles.jsonl" --limit 300 --runs 1
+fi
