@@ -243,27 +243,15 @@ class StoryStore:
                     [_row(m, first + n) for n, m in enumerate(members)],
                     skip_conflicts=True,
                 )
-            # Ten rows an article: a bulk import writes millions.
-            await insert_rows(
-                session,
-                cast(Table, StoryBand.__table__),
-                ("band_key", "article_id"),
-                bands,
-                skip_conflicts=True,
-            )
+            # Up to ten rows an article: a bulk import writes millions.
+            await _insert_bands(session, bands)
 
     async def add_bands(self, bands: Sequence[tuple[int, int]]) -> None:
         """Store band keys (band, article) that may be stored already (those are kept)."""
         if not bands:
             return
         async with self._db.transaction() as session:
-            await insert_rows(
-                session,
-                cast(Table, StoryBand.__table__),
-                ("band_key", "article_id"),
-                bands,
-                skip_conflicts=True,
-            )
+            await _insert_bands(session, bands)
 
     async def live_members(self, article_id: int) -> list[int]:
         """The live articles of the story `article_id` is in (itself too, if live), by id."""
@@ -464,6 +452,16 @@ class StoryStore:
                     audit_entry("join", now=now, actor=actor, article_id=article_id, detail=detail)
                 )
             return target
+
+
+async def _insert_bands(session: AsyncSession, bands: Sequence[tuple[int, int]]) -> None:
+    await insert_rows(
+        session,
+        cast(Table, StoryBand.__table__),
+        ("band_key", "article_id"),
+        bands,
+        skip_conflicts=True,
+    )
 
 
 async def _story(session: AsyncSession, article_id: int) -> int:
