@@ -1886,3 +1886,22 @@ async def test_how_much_money_is_answered_by_a_sum_of_money(bot: Harness) -> Non
     await bot.send(prices, user_id=EDITOR)
     [reply] = await bot.send("how much does bread cost in Aleppo?", user_id=READER)
     assert reply.startswith("“A bundle of <b>bread</b> now <b>costs</b> 1,500 Syrian pounds"), reply
+
+
+async def test_a_word_beginning_as_the_role_does_is_not_the_role(bot: Harness) -> None:
+    await load_sample(bot)
+    # Once "... clashes between the ISIL militiamen and Storm of North Brigade of the so-called
+    # free Syrian army": its "army" begins as "arm" does, and read as the role next to "Syrian".
+    question = "who armed the Free Syrian Army?"
+    [reply] = await bot.send(question, user_id=READER)
+    assert reply.split("\n")[:2] == [NO_ANSWER, CLOSEST], reply
+    assert not (await bot.services.questions.ask(question)).answered
+    armed = (
+        "date 2013-06-20\nCIA arms Syrian rebels\n\nThe CIA armed the Free Syrian Army with "
+        "anti-tank weapons through Jordan, US officials said on Thursday."
+    )
+    await bot.send(armed, user_id=EDITOR)
+    [reply] = await bot.send(question, user_id=READER)
+    assert reply.startswith("“The CIA <b>armed</b> the <b>Free</b> <b>Syrian</b> <b>Army</b>"), (
+        reply
+    )

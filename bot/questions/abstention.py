@@ -465,6 +465,12 @@ _PAST_HOLDER = frozenset({"former", "ex", "late"})
 ROLE_REACH = 3
 
 
+def _holder(role: str) -> re.Pattern[str]:
+    """The nouns of a role's holder ("leader", "commander", "chairman"), and of the role
+    itself ("leadership")."""
+    return re.compile(rf"{role}(?:e?r|or|ler|man|woman|person|ship)s?")
+
+
 def asks_the_holder(query: Query) -> bool:
     """Whether the query is a chat question asking who holds a role ("who leads X?")."""
     return not is_long(query) and _ASKS_HOLDER.match(query.text) is not None
@@ -486,7 +492,7 @@ def _roles_held(query: Query, words: set[str]) -> frozenset[str]:
     if asked is None or is_long(query):
         return frozenset()
     role, irregular = _role_asked(asked)
-    holder = re.compile(rf"{role}(?:e?r|or|ler|man|woman|person)s?")
+    holder = _holder(role)
     if any(holder.fullmatch(word) or word == irregular for word in words):
         return frozenset({role} if irregular is None else {role, irregular})
     return frozenset()
@@ -494,11 +500,11 @@ def _roles_held(query: Query, words: set[str]) -> frozenset[str]:
 
 def names_the_role(query: Query, texts: tuple[str, ...]) -> bool:
     """Whether a quote or its headline (`texts`) can answer "who leads X?": one holds the
-    role's verb or a noun of it ("leader", "commander", "led by", in any form beginning as
-    the verb does) within ROLE_REACH words of another word of the question. The role's word
-    elsewhere is another's: "who leads the Free Syrian Army?" is not answered by "Free Syrian
-    Army and Nusra Front fighters pushed from town ..." under "Hizballah leads regime
-    offensive", nor "who commands the SDF?" by clashes with the SDF under "Senior ISIS
+    role's verb or a noun of it ("leader", "commander", "leadership", "led by", in any of its
+    forms; "army" is none of "arm") within ROLE_REACH words of another word of the question.
+    The role's word elsewhere is another's: "who leads the Free Syrian Army?" is not answered
+    by "Free Syrian Army and Nusra Front fighters pushed from town ..." under "Hizballah leads
+    regime offensive", nor "who commands the SDF?" by clashes with the SDF under "Senior ISIS
     Commander ... Killed", nor "who funds the rebels?" by "The deal ... aims to fund
     imports"."""
     asked = _ASKS_HOLDER.match(query.text)
@@ -511,17 +517,21 @@ def names_the_role(query: Query, texts: tuple[str, ...]) -> bool:
     of = frozenset().union(
         *(term.terms for term in query.terms if role not in term.terms and term.word != typed)
     )
+    holder = _holder(role)
     for text in texts:
         words = _WORDS.findall(text.lower())
+        forms = stems(words)
+        # The role's own forms, not any word beginning as it does: the "army" of "who armed
+        # the Free Syrian Army?" arms no one.
         places = [
             n
             for n, word in enumerate(words)
-            if (word.startswith(role) or word == irregular)
+            if (forms[n] == role or word == irregular or holder.fullmatch(word))
             and (n == 0 or words[n - 1] not in others)
         ]
         if not places:
             continue
-        near = [n for n, form in enumerate(stems(words)) if form in of]
+        near = [n for n, form in enumerate(forms) if form in of]
         if any(abs(n - m) <= ROLE_REACH for n in places for m in near):
             return True
     return False
