@@ -1905,3 +1905,24 @@ async def test_a_word_beginning_as_the_role_does_is_not_the_role(bot: Harness) -
     assert reply.startswith("“The CIA <b>armed</b> the <b>Free</b> <b>Syrian</b> <b>Army</b>"), (
         reply
     )
+
+
+async def test_who_led_x_is_not_answered_by_another_led_by_or_beside_x(bot: Harness) -> None:
+    await load_sample(bot)
+    # Once "... a coalition led by the United States to drive Islamic State from ..." under
+    # "Kurd-led forces press Islamic State near Syrias Raqqa": the words after "led by" name
+    # who leads, and "Kurd-led" qualifies the forces, not the Islamic State.
+    question = "who led the Islamic State?"
+    [reply] = await bot.send(question, user_id=READER)
+    assert reply.split("\n")[:2] == [NO_ANSWER, CLOSEST], reply
+    assert not (await bot.services.questions.ask(question)).answered
+    leader = (
+        "date 2019-10-27\nIslamic State leader killed in US raid\n\nAbu Bakr al-Baghdadi, who "
+        "led the Islamic State for five years, was killed in a US raid in Idlib, officials said."
+    )
+    await bot.send(leader, user_id=EDITOR)
+    [reply] = await bot.send(question, user_id=READER)
+    assert reply.startswith("“Abu Bakr al-Baghdadi, who <b>led</b> the <b>Islamic</b>"), reply
+    # A role joined to its holder still answers for what it qualifies ("ISIL-controlled
+    # Raqqa"), as does the holder after "led by".
+    assert (await bot.services.questions.ask("who controls Raqqa?")).answered

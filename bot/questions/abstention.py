@@ -463,6 +463,9 @@ _PAST_HOLDER = frozenset({"former", "ex", "late"})
 # How far (in words, either side) the role stands from what it is of: "Ahrar al-Sham's leader
 # Hassan Abboud", "ISIL-controlled Raqqa", "the head of the Syrian Observatory".
 ROLE_REACH = 3
+# ... and how far after a role written as its holder's adjective the words it qualifies stand
+# ("ISIL-controlled Raqqa", "Kurdish-led Syrian Democratic Forces").
+ADJECTIVE_REACH = 2
 
 
 def _holder(role: str) -> re.Pattern[str]:
@@ -519,8 +522,10 @@ def names_the_role(query: Query, texts: tuple[str, ...]) -> bool:
     )
     holder = _holder(role)
     for text in texts:
-        words = _WORDS.findall(text.lower())
+        spans = [match.span() for match in _WORDS.finditer(text)]
+        words = [text[start:end].lower() for start, end in spans]
         forms = stems(words)
+        joined = [start > 0 and text[start - 1] == "-" for start, _ in spans]
         # The role's own forms, not any word beginning as it does: the "army" of "who armed
         # the Free Syrian Army?" arms no one.
         places = [
@@ -532,9 +537,22 @@ def names_the_role(query: Query, texts: tuple[str, ...]) -> bool:
         if not places:
             continue
         near = [n for n, form in enumerate(forms) if form in of]
-        if any(abs(n - m) <= ROLE_REACH for n in places for m in near):
+        if any(_held_by(words, joined, n, m) for n in places for m in near):
             return True
     return False
+
+
+def _held_by(words: list[str], joined: list[bool], role: int, other: int) -> bool:
+    """Whether the word at `other` is what the role at `role` is held over: within ROLE_REACH
+    words of it; not after "<role> by", which names the holder ("a coalition led by the
+    United States" leads no Islamic State); and after a role joined to its holder ("Kurd-led",
+    `joined` by a hyphen), only in the words it qualifies ("ISIL-controlled Raqqa", not
+    "Kurd-led forces press Islamic State")."""
+    if abs(role - other) > ROLE_REACH:
+        return False
+    if joined[role]:
+        return role < other <= role + ADJECTIVE_REACH
+    return not (other > role + 1 and words[role + 1] == "by")
 
 
 # "what weapons did the US give the Kurds?": which things of a kind someone did something with,

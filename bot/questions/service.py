@@ -392,8 +392,9 @@ class QuestionService:
             and asks_the_holder(query)
             and analysis_of(hits[0].article.lang).code == ENGLISH
         ):
-            quote = self._quote(query, hits[0], quotes)
-            answered = names_the_role(query, (quote, hits[0].article.title))
+            hits, answered = self._naming_the_role_first(
+                query, hits, quotes, quoted=quoted, highlight=highlights
+            )
         if answered and analysis_of(hits[0].article.lang).code == ENGLISH:
             quote = self._quote(query, hits[0], quotes)
             answered = names_the_thing(query, (quote, hits[0].article.title))
@@ -666,6 +667,18 @@ class QuestionService:
                 return self._first(query, hits, rank, quoted=quoted, highlight=highlight), True
             if is_long(query):
                 break  # a quiz's answer may count in other words: its first hit decides
+        return hits, False
+
+    def _naming_the_role_first(
+        self, query: Query, hits: list[Hit], quotes: dict[int, str], *, quoted: int, highlight: bool
+    ) -> tuple[list[Hit], bool]:
+        """The first page's hits, the first whose quote or headline names the role a "who led
+        X?" question asks about first, and whether there is one (`names_the_role`): a story
+        telling of X beside a coalition "led by the United States" may rank above the one
+        naming who led X."""
+        for rank, hit in enumerate(hits[:PAGE_SIZE]):
+            if names_the_role(query, (self._quote(query, hit, quotes), hit.article.title)):
+                return self._first(query, hits, rank, quoted=quoted, highlight=highlight), True
         return hits, False
 
     @staticmethod
