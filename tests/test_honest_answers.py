@@ -1926,3 +1926,25 @@ async def test_who_led_x_is_not_answered_by_another_led_by_or_beside_x(bot: Harn
     # A role joined to its holder still answers for what it qualifies ("ISIL-controlled
     # Raqqa"), as does the holder after "led by".
     assert (await bot.services.questions.ask("who controls Raqqa?")).answered
+
+
+async def test_when_is_not_answered_by_the_time_of_another_event(bot: Harness) -> None:
+    await load_sample(bot)
+    # Once "Syrian rebels launched a major assault Friday aimed at breaking a months-long
+    # siege ... The assault "will end the regime occupation ..."" (the end yet to come), and
+    # "... delegation said on Sunday it was now time ... to "get to the table and start
+    # talking ..."" (to come too).
+    for question in ("when did the siege of Aleppo end?", "when did the Geneva talks start?"):
+        [reply] = await bot.send(question, user_id=READER)
+        assert reply.split("\n")[:2] == [NO_ANSWER, CLOSEST], (question, reply)
+        assert not (await bot.services.questions.ask(question)).answered
+    # The time of the event still answers.
+    [reply] = await bot.send("when was the Russian helicopter shot down?", user_id=READER)
+    assert "<b>shot</b> down over Syria on Monday" in reply.split("\n")[0], reply
+    ended = (
+        "date 2016-12-23\nSiege of Aleppo ends\n\nThe siege of Aleppo ended on Thursday when "
+        "the last rebels left the city's east, the army said on Friday."
+    )
+    await bot.send(ended, user_id=EDITOR)
+    [reply] = await bot.send("when did the siege of Aleppo end?", user_id=READER)
+    assert reply.startswith("“The <b>siege</b> of <b>Aleppo</b> <b>ended</b> on Thursday"), reply
