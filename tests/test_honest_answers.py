@@ -1948,3 +1948,25 @@ async def test_when_is_not_answered_by_the_time_of_another_event(bot: Harness) -
     await bot.send(ended, user_id=EDITOR)
     [reply] = await bot.send("when did the siege of Aleppo end?", user_id=READER)
     assert reply.startswith("“The <b>siege</b> of <b>Aleppo</b> <b>ended</b> on Thursday"), reply
+
+
+async def test_what_things_is_answered_by_a_quote_saying_which(bot: Harness) -> None:
+    await load_sample(bot)
+    # Once "... a Daesh rocket attack on two of its tanks ..." and "... the aid convoy was
+    # struck ...": the kind named, but not which.
+    for question in (
+        "what tanks does the Turkish army use?",
+        "what aid did the UN send to Aleppo?",
+    ):
+        [reply] = await bot.send(question, user_id=READER)
+        assert reply.split("\n")[:2] == [NO_ANSWER, CLOSEST], (question, reply)
+        assert not (await bot.services.questions.ask(question)).answered
+    tanks = (
+        "date 2016-08-25\nTurkish tanks cross into Syria\n\nThe Turkish army uses German-made "
+        "Leopard 2 tanks and older M60 tanks in its operation in northern Syria, analysts said."
+    )
+    await bot.send(tanks, user_id=EDITOR)
+    [reply] = await bot.send("what tanks does the Turkish army use?", user_id=READER)
+    assert reply.startswith("“The <b>Turkish</b> <b>army</b> <b>uses</b> German-made Leopard"), (
+        reply
+    )

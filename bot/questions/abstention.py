@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from bot.articles.clutter.spans import without_clutter
-from bot.questions.analysis import Query, QueryTerm, stem, stems, typed_names
+from bot.questions.analysis import STOP_WORDS, Query, QueryTerm, stem, stems, typed_names
 from bot.questions.dates import ENGLISH_MONTHS
 from bot.questions.languages import analyse_many, analyse_word
 from bot.questions.lexicon import is_common
@@ -565,6 +565,10 @@ _NAMED_KINDS = frozenset(
 )
 
 
+# Words after a kind that list which things of it: "weapons including mortars", "arms such as".
+_LISTING = frozenset({"including", "such", "like"})
+
+
 def names_the_thing(query: Query, texts: tuple[str, ...]) -> bool:
     """Whether a quote or its headline (`texts`) can answer "what weapons did the US give the
     Kurds?": one names the kind asked (weapons), in any form of it. "... would give IS control
@@ -578,4 +582,30 @@ def names_the_thing(query: Query, texts: tuple[str, ...]) -> bool:
     if kind in _NAMED_KINDS:
         return True
     forms = {kind}.union(*(term.terms for term in query.terms if kind in term.terms))
-    return any(not forms.isdisjoint(stems(_WORDS.findall(text.lower()))) for text in texts)
+    asked_forms = frozenset().union(*(term.terms for term in query.terms))
+    return any(_names_a_kind(text, forms, asked_forms) for text in texts)
+
+
+def _names_a_kind(text: str, forms: set[str], asked: frozenset[str]) -> bool:
+    """Whether the text names which things of the kind (`forms`) it tells of: a word of it
+    qualified by the word before ("59 Tomahawk cruise missiles", "heavy weapons", "nerve
+    gas"), or followed by "including", "such as", "like". Not by a word of the question
+    (`asked`), a function word or a count: "two of its tanks" for "what tanks does the
+    Turkish army use?", "the aid convoy" or "UN aid" for "what aid did the UN send?" say
+    nothing of which."""
+    words = _WORDS.findall(text.lower())
+    found = stems(words)
+    for n, form in enumerate(found):
+        if form not in forms:
+            continue
+        if n + 1 < len(words) and words[n + 1] in _LISTING:
+            return True
+        before = words[n - 1] if n else ""
+        if (
+            before
+            and before not in STOP_WORDS
+            and found[n - 1] not in asked
+            and not holds_count(before)
+        ):
+            return True
+    return False
