@@ -1970,3 +1970,31 @@ async def test_what_things_is_answered_by_a_quote_saying_which(bot: Harness) -> 
     assert reply.startswith("“The <b>Turkish</b> <b>army</b> <b>uses</b> German-made Leopard"), (
         reply
     )
+
+
+async def test_who_did_it_is_not_answered_by_the_deed_as_a_noun_or_another_doer(
+    bot: Harness,
+) -> None:
+    await load_sample(bot)
+    # Once "... in the besieged town of Madaya", "The targeting of an aid convoy ..." and
+    # "The camp reportedly hosted many refugees ...": the deed as an adjective or a noun, no
+    # doer; a camp, where a country was asked.
+    for question in (
+        "who besieged Madaya?",
+        "which groups besieged Madaya?",
+        "who targeted the aid convoy?",
+        "which country hosts most Syrian refugees?",
+    ):
+        [reply] = await bot.send(question, user_id=READER)
+        assert reply.split("\n")[:2] == [NO_ANSWER, CLOSEST], (question, reply)
+        assert not (await bot.services.questions.ask(question)).answered
+    # The holder of a role named by its noun still answers.
+    [reply] = await bot.send("who heads the Syrian Observatory?", user_id=READER)
+    assert "the <b>head</b> of the <b>Syrian</b> <b>Observatory</b> for Human" in reply, reply
+    hosts = (
+        "date 2017-03-15\nTurkey hosts most Syrian refugees\n\nTurkey now hosts 2.9 million "
+        "Syrian refugees, more than any other country, the UN refugee agency said."
+    )
+    await bot.send(hosts, user_id=EDITOR)
+    [reply] = await bot.send("which country hosts most Syrian refugees?", user_id=READER)
+    assert reply.startswith("“Turkey now <b>hosts</b> 2.9 million <b>Syrian</b>"), reply
