@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from bot.articles.clutter.spans import without_clutter
-from bot.questions.analysis import Query, QueryTerm, stem, stems, typed_names
+from bot.questions.analysis import STOP_WORDS, Query, QueryTerm, stem, stems, typed_names
 from bot.questions.dates import ENGLISH_MONTHS
 from bot.questions.languages import analyse_many, analyse_word
 from bot.questions.lexicon import is_common
@@ -463,6 +463,15 @@ _PAST_HOLDER = frozenset({"former", "ex", "late"})
 # How far (in words, either side) the role stands from what it is of: "Ahrar al-Sham's leader
 # Hassan Abboud", "ISIL-controlled Raqqa", "the head of the Syrian Observatory".
 ROLE_REACH = 3
+# ... and how far after a role written as its holder's adjective the words it qualifies stand
+# ("ISIL-controlled Raqqa", "Kurdish-led Syrian Democratic Forces").
+ADJECTIVE_REACH = 2
+
+
+def _holder(role: str) -> re.Pattern[str]:
+    """The nouns of a role's holder ("leader", "commander", "chairman"), and of the role
+    itself ("leadership")."""
+    return re.compile(rf"{role}(?:e?r|or|ler|man|woman|person|ship)s?")
 
 
 def asks_the_holder(query: Query) -> bool:
@@ -486,7 +495,7 @@ def _roles_held(query: Query, words: set[str]) -> frozenset[str]:
     if asked is None or is_long(query):
         return frozenset()
     role, irregular = _role_asked(asked)
-    holder = re.compile(rf"{role}(?:e?r|or|ler|man|woman|person)s?")
+    holder = _holder(role)
     if any(holder.fullmatch(word) or word == irregular for word in words):
         return frozenset({role} if irregular is None else {role, irregular})
     return frozenset()
@@ -494,11 +503,11 @@ def _roles_held(query: Query, words: set[str]) -> frozenset[str]:
 
 def names_the_role(query: Query, texts: tuple[str, ...]) -> bool:
     """Whether a quote or its headline (`texts`) can answer "who leads X?": one holds the
-    role's verb or a noun of it ("leader", "commander", "led by", in any form beginning as
-    the verb does) within ROLE_REACH words of another word of the question. The role's word
-    elsewhere is another's: "who leads the Free Syrian Army?" is not answered by "Free Syrian
-    Army and Nusra Front fighters pushed from town ..." under "Hizballah leads regime
-    offensive", nor "who commands the SDF?" by clashes with the SDF under "Senior ISIS
+    role's verb or a noun of it ("leader", "commander", "leadership", "led by", in any of its
+    forms; "army" is none of "arm") within ROLE_REACH words of another word of the question.
+    The role's word elsewhere is another's: "who leads the Free Syrian Army?" is not answered
+    by "Free Syrian Army and Nusra Front fighters pushed from town ..." under "Hizballah leads
+    regime offensive", nor "who commands the SDF?" by clashes with the SDF under "Senior ISIS
     Commander ... Killed", nor "who funds the rebels?" by "The deal ... aims to fund
     imports"."""
     asked = _ASKS_HOLDER.match(query.text)
@@ -511,20 +520,39 @@ def names_the_role(query: Query, texts: tuple[str, ...]) -> bool:
     of = frozenset().union(
         *(term.terms for term in query.terms if role not in term.terms and term.word != typed)
     )
+    holder = _holder(role)
     for text in texts:
-        words = _WORDS.findall(text.lower())
+        spans = [match.span() for match in _WORDS.finditer(text)]
+        words = [text[start:end].lower() for start, end in spans]
+        forms = stems(words)
+        joined = [start > 0 and text[start - 1] == "-" for start, _ in spans]
+        # The role's own forms, not any word beginning as it does: the "army" of "who armed
+        # the Free Syrian Army?" arms no one.
         places = [
             n
             for n, word in enumerate(words)
-            if (word.startswith(role) or word == irregular)
+            if (forms[n] == role or word == irregular or holder.fullmatch(word))
             and (n == 0 or words[n - 1] not in others)
         ]
         if not places:
             continue
-        near = [n for n, form in enumerate(stems(words)) if form in of]
-        if any(abs(n - m) <= ROLE_REACH for n in places for m in near):
+        near = [n for n, form in enumerate(forms) if form in of]
+        if any(_held_by(words, joined, n, m) for n in places for m in near):
             return True
     return False
+
+
+def _held_by(words: list[str], joined: list[bool], role: int, other: int) -> bool:
+    """Whether the word at `other` is what the role at `role` is held over: within ROLE_REACH
+    words of it; not after "<role> by", which names the holder ("a coalition led by the
+    United States" leads no Islamic State); and after a role joined to its holder ("Kurd-led",
+    `joined` by a hyphen), only in the words it qualifies ("ISIL-controlled Raqqa", not
+    "Kurd-led forces press Islamic State")."""
+    if abs(role - other) > ROLE_REACH:
+        return False
+    if joined[role]:
+        return role < other <= role + ADJECTIVE_REACH
+    return not (other > role + 1 and words[role + 1] == "by")
 
 
 # "what weapons did the US give the Kurds?": which things of a kind someone did something with,
@@ -535,6 +563,10 @@ _NAMED_KINDS = frozenset(
     stems(["country", "city", "state", "nation", "region", "island", "county", "team", "company"])
     + stems(["countries", "cities", "states", "teams", "companies", "party", "person"])
 )
+
+
+# Words after a kind that list which things of it: "weapons including mortars", "arms such as".
+_LISTING = frozenset({"including", "such", "like"})
 
 
 def names_the_thing(query: Query, texts: tuple[str, ...]) -> bool:
@@ -550,4 +582,30 @@ def names_the_thing(query: Query, texts: tuple[str, ...]) -> bool:
     if kind in _NAMED_KINDS:
         return True
     forms = {kind}.union(*(term.terms for term in query.terms if kind in term.terms))
-    return any(not forms.isdisjoint(stems(_WORDS.findall(text.lower()))) for text in texts)
+    asked_forms = frozenset().union(*(term.terms for term in query.terms))
+    return any(_names_a_kind(text, forms, asked_forms) for text in texts)
+
+
+def _names_a_kind(text: str, forms: set[str], asked: frozenset[str]) -> bool:
+    """Whether the text names which things of the kind (`forms`) it tells of: a word of it
+    qualified by the word before ("59 Tomahawk cruise missiles", "heavy weapons", "nerve
+    gas"), or followed by "including", "such as", "like". Not by a word of the question
+    (`asked`), a function word or a count: "two of its tanks" for "what tanks does the
+    Turkish army use?", "the aid convoy" or "UN aid" for "what aid did the UN send?" say
+    nothing of which."""
+    words = _WORDS.findall(text.lower())
+    found = stems(words)
+    for n, form in enumerate(found):
+        if form not in forms:
+            continue
+        if n + 1 < len(words) and words[n + 1] in _LISTING:
+            return True
+        before = words[n - 1] if n else ""
+        if (
+            before
+            and before not in STOP_WORDS
+            and found[n - 1] not in asked
+            and not holds_count(before)
+        ):
+            return True
+    return False

@@ -46,8 +46,9 @@ from bot.questions.languages import asks_for_news, news_subject
 from bot.questions.lexicon import frequency
 from bot.questions.links import find_links, stand_ins
 from bot.questions.retrieval import Answer, Retriever, ScoredArticle
-from bot.questions.sentences import holds_place, holds_time, iter_sentences
+from bot.questions.sentences import holds_place, iter_sentences
 from bot.questions.sums import asks_a_sum, holds_money
+from bot.questions.whens import times_the_event
 from bot.stories.answers import newest_shown_first, one_per_story
 from bot.stories.keeper import StoryKeeper
 from storage.articles import ArticleStore, StoredArticle
@@ -364,8 +365,11 @@ class QuestionService:
         if answered and query.answer_type is AnswerType.TIME and not is_long(query):
             # "when did Russia start bombing Syria?" is not answered by a sentence without a
             # time ("Russia's actions ... since the start of the Syrian revolution").
+            # Nor "when did the siege of Aleppo end?" by "... launched a major assault Friday
+            # aimed at breaking a months-long siege ... "will end the regime occupation"": the
+            # time of another event.
             quote = self._quote(query, hits[0], quotes)
-            answered = holds_time(quote) or holds_time(hits[0].article.title)
+            answered = times_the_event(query, quote, hits[0].article.title)
         if answered and asks_where(query) and analysis_of(hits[0].article.lang).code == ENGLISH:
             # "where was James Foley killed?" is not answered by "... the criminals who killed
             # the US journalist James Foley ...": the quote itself names a place, not one of
@@ -392,8 +396,9 @@ class QuestionService:
             and asks_the_holder(query)
             and analysis_of(hits[0].article.lang).code == ENGLISH
         ):
-            quote = self._quote(query, hits[0], quotes)
-            answered = names_the_role(query, (quote, hits[0].article.title))
+            hits, answered = self._naming_the_role_first(
+                query, hits, quotes, quoted=quoted, highlight=highlights
+            )
         if answered and analysis_of(hits[0].article.lang).code == ENGLISH:
             quote = self._quote(query, hits[0], quotes)
             answered = names_the_thing(query, (quote, hits[0].article.title))
@@ -666,6 +671,18 @@ class QuestionService:
                 return self._first(query, hits, rank, quoted=quoted, highlight=highlight), True
             if is_long(query):
                 break  # a quiz's answer may count in other words: its first hit decides
+        return hits, False
+
+    def _naming_the_role_first(
+        self, query: Query, hits: list[Hit], quotes: dict[int, str], *, quoted: int, highlight: bool
+    ) -> tuple[list[Hit], bool]:
+        """The first page's hits, the first whose quote or headline names the role a "who led
+        X?" question asks about first, and whether there is one (`names_the_role`): a story
+        telling of X beside a coalition "led by the United States" may rank above the one
+        naming who led X."""
+        for rank, hit in enumerate(hits[:PAGE_SIZE]):
+            if names_the_role(query, (self._quote(query, hit, quotes), hit.article.title)):
+                return self._first(query, hits, rank, quoted=quoted, highlight=highlight), True
         return hits, False
 
     @staticmethod
