@@ -1169,3 +1169,30 @@ def test_arabic_normalisation_is_the_translation_table(text: str) -> None:
     from storage.languages import _ARABIC_SCRIPT, normalize
 
     assert normalize("ar", text) == text.translate(_ARABIC_SCRIPT)
+
+
+async def test_persian_words_keep_their_zero_width_non_joiner(bot: Harness) -> None:
+    # "زلزله‌ای" (an earthquake) and "تیم‌های" (teams) are spelled with a ZWNJ: the parser
+    # dropped it, and quotes and /read showed "زلزلهای", the heh joined to the alef, misspelt.
+    zwnj = "\u200c"
+    text = (
+        "date 2019-03-04\n"
+        f"زلزله{zwnj}ای در کرمانشاه خانه{zwnj}ها را لرزاند\n\n"
+        f"زلزله{zwnj}ای به بزرگی ۵ ریشتر روز دوشنبه استان کرمانشاه را لرزاند. "
+        f"تیم{zwnj}های امدادی به منطقه اعزام شدند و هلال احمر گفت ۱۲ نفر زخمی شدند."
+    )
+    [saved] = await bot.send(text, user_id=EDITOR)
+    assert saved == f"Saved #1: زلزله{zwnj}ای در کرمانشاه خانه{zwnj}ها را لرزاند (2019-03-04)"
+    [read] = await bot.send("/read 1", user_id=READER)
+    assert f"زلزله{zwnj}ای به بزرگی" in read and f"تیم{zwnj}های امدادی" in read
+    assert await bot.send("زلزله کرمانشاه", user_id=READER) == [
+        f"“<b>زلزله</b>{zwnj}ای به بزرگی ۵ ریشتر روز دوشنبه استان <b>کرمانشاه</b> را لرزاند.”\n"
+        f"<b>زلزله{zwnj}ای در کرمانشاه خانه{zwnj}ها را لرزاند</b>\n2019-03-04 · /read_1"
+    ]
+    # The plural typed with its ZWNJ finds the teams, as the article writes them.
+    [answer] = await bot.send(f"تیم{zwnj}های امدادی", user_id=READER)
+    assert answer.startswith(f"“<b>تیم</b>{zwnj}های <b>امدادی</b> به منطقه اعزام شدند")
+    # The same text as an archive of an older version stored it (or another outlet typed it),
+    # without the ZWNJ, is the same article.
+    [again] = await bot.send(text.replace(zwnj, ""), user_id=EDITOR)
+    assert again.startswith("Already in the archive as #1")
