@@ -12,7 +12,7 @@ from babel.messages.pofile import read_po
 from bot.articles.archive import ImportRecord
 from bot.digests.compose import count_phrase
 from bot.failures import BUSY, DISK_FULL, READ_ONLY
-from bot.i18n import LANGUAGES, LOCALE_DIR, RLM, Texts
+from bot.i18n import LANGUAGES, LOCALE_DIR, LRM, RLM, Texts
 from bot.telegram.updates import GROUP
 from handlers.errors import FAILURE_TEXTS
 from tests.conftest import EDITOR, READER, Harness, seed_text
@@ -28,9 +28,11 @@ TAG = re.compile(r'</?(?:b|i|u|s|code|pre)>|<a href="[^"]*">|</a>')
 
 
 def item(number: int, title: str, mark: str = "") -> str:
-    """A digest item as composed from `add_articles`, each line started with `mark`."""
+    """A digest item as composed from `add_articles`, each line started with `mark` (and, a
+    right-to-left one, its command set left to right)."""
     lead = f"Details of the story about {title.lower()} follow here."
-    lines = [f"<b>{title}</b>", f"2026-11-24 · /read_{number}", lead]
+    command = f"{LRM if mark == RLM else ''}/read_{number}"
+    lines = [f"<b>{title}</b>", f"2026-11-24 · {command}", lead]
     return "\n".join(mark + line for line in lines)
 
 

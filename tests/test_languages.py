@@ -510,6 +510,28 @@ async def test_arabic_reply_is_valid_telegram_html_right_to_left(bot: Harness) -
     assert bot.fake.sent[-1].text == nothing[0]
 
 
+async def test_a_command_in_an_arabic_line_keeps_its_slash_in_front(bot: Harness) -> None:
+    # Between an Arabic word and a Latin one, a command's slash took the line's right-to-left
+    # direction and showed on the far side: "subscribe 08:00/", "help/", "read_1/". A
+    # left-to-right mark before it keeps it in front; a tag's, a word's or a zone's stays.
+    lrm = "\u200e"
+    assert await bot.send("/start", user_id=READER, language_code="ar") == [
+        f"{RLM}مرحباً! أحفظ أرشيف غرفة الأخبار هذه وأجيب عن الأسئلة منه.\n"
+        f"{RLM}اسألني عن أي شيء، مثلاً: <i>مدنيون محاصرون في الرقة؟</i>\n"
+        f"{RLM}الأمر {lrm}/subscribe 08:00 يرسل إليك ملخصاً يومياً؛ والأمر {lrm}/help يعرض كل شيء."
+    ]
+    assert await bot.send("/subscribe 8am Europe/London", user_id=READER, language_code="ar") == [
+        f"{RLM}«Europe/London» منطقة زمنية وليست كلمة موضوع: {lrm}/timezone Europe/London "
+        "يضبط منطقة هذه المحادثة، وتتبعها ملخصاتها."
+    ]
+    ids = await _archive(bot)
+    [answer] = await bot.send("الفيضانات في الرقة", user_id=READER, language_code="ar")
+    assert answer.split("\n")[2] == f"{RLM}2017-06-10 · SANA · {lrm}/read_{ids['ar']}"
+    # Left-to-right replies are as they were.
+    [answer] = await bot.send("inondations Raqqa", user_id=READER, language_code="fr")
+    assert lrm not in answer
+
+
 async def test_language_command_sets_the_chats_replies(bot: Harness) -> None:
     await _archive(bot)
     assert await bot.send("/language ru", user_id=READER) == [
