@@ -1218,3 +1218,26 @@ async def test_persian_words_keep_their_zero_width_non_joiner(bot: Harness) -> N
     # without the ZWNJ, is the same article.
     [again] = await bot.send(text.replace(zwnj, ""), user_id=EDITOR)
     assert again.startswith("Already in the archive as #1")
+
+
+async def test_french_elided_function_words_are_not_searched(bot: Harness) -> None:
+    # "jusqu'à", "lorsqu'il", "puisqu'il": the tokeniser splits "jusqu" off at the apostrophe,
+    # and it was searched as a word of the question, which the flood story lacks: "The archive
+    # has no answer to that", for the story holding every other word.
+    floods = (
+        "Trois personnes sont mortes dans les inondations qui ont frappé le sud-ouest "
+        "dimanche. Les pompiers ont secouru deux cents habitants bloqués sur les toits."
+    )
+    strike = (
+        "La grève des cheminots perturbera le trafic jusqu'à jeudi, lorsqu'ils seront reçus "
+        "au ministère, puisqu'aucun accord n'a été trouvé, quoiqu'en dise la direction."
+    )
+    report = await bot.services.archive.import_records(
+        [ImportRecord(text=text, title="", lang="fr") for text in (floods, strike)]
+    )
+    assert report.added == 2
+    for question in ("inondations jusqu'à dimanche", "lorsqu'il y a des inondations dimanche"):
+        [reply] = await bot.send(question, user_id=READER)
+        assert reply.startswith("“Trois personnes sont mortes dans les <b>inondations</b>"), (
+            question
+        )
