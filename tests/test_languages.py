@@ -483,12 +483,18 @@ async def test_malformed_filters_get_a_clear_line_in_the_users_language(bot: Har
     assert replies == [
         "I could not read the date in <code>after:2017-13-45</code>: write it as 2017-06-01, "
         "2017-06 or 2017.\n"
-        "<code>lang:zz</code> is not a language code I know: try lang:en, lang:ar or lang:fr.\n"
+        "<code>lang:zz</code> is not a language code I know: try lang:en, lang:ru, lang:ar, "
+        "lang:fr or lang:fa.\n"
         "<code>source:</code> needs a value, for example source:reuters or lang:ar."
     ]
     assert await bot.send("-budget", user_id=READER) == [
         "Filters only narrow a search: add the words to look for, for example "
         "<code>-budget</code> elections."
+    ]
+    # A Russian reader was offered lang:en, lang:ar and lang:fr, as if Russian were no code.
+    assert await bot.send("бюджет lang:xx", user_id=READER, language_code="ru") == [
+        "<code>lang:xx</code>: неизвестный код языка; попробуйте lang:en, lang:ru, lang:ar, "
+        "lang:fr или lang:fa."
     ]
     replies = await bot.send('budget "opening hours', user_id=READER, language_code="fr")
     assert replies == [

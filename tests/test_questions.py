@@ -164,7 +164,7 @@ async def test_inline_query_that_finds_nothing_says_why(bot: Harness) -> None:
         "start_parameter": "help",
     }
     assert await button("Raqqa lang:xx") == {
-        "text": "lang:xx is not a language code I know: try lang:en, lang:ar or…",
+        "text": "lang:xx is not a language code I know: try lang:en, lang:ru,…",
         "start_parameter": "help",
     }
     # Thanks or a greeting typed after the bot's name is no question: it listed stories
