@@ -538,6 +538,35 @@ async def test_a_command_in_an_arabic_line_keeps_its_slash_in_front(bot: Harness
     assert lrm not in answer
 
 
+async def test_a_command_after_a_persian_headline_keeps_its_slash_in_front(bot: Harness) -> None:
+    # A line holding a Persian headline or source reads right to left in any chat, and its
+    # command showed as "read_1/"; /read's lines about the article had no direction at all.
+    lrm = "\u200e"
+    text = (
+        "زلزله\u200cای به بزرگی ۵ ریشتر روز دوشنبه استان کرمانشاه را لرزاند. تیم\u200cهای "
+        "امدادی به منطقه اعزام شدند و هلال احمر گفت ۱۲ نفر زخمی شدند."
+    )
+    record = ImportRecord(text=text, title="زلزله در کرمانشاه", date="2019-03-04", source="ایسنا")
+    assert (await bot.services.archive.import_records([record])).added == 1
+    [answer] = await bot.send("زلزله کرمانشاه", user_id=READER, language_code="en")
+    assert answer.split("\n")[2] == f"2019-03-04 · ایسنا · {lrm}/read_1"
+    assert await bot.send("lang:fa", user_id=READER, language_code="en") == [
+        f"Newest articles for lang:fa:\n1. زلزله در کرمانشاه (2019-03-04, ایسنا) {lrm}/read_1"
+    ]
+    [read] = await bot.send("/read_1", user_id=READER, language_code="en")
+    assert read.split("\n")[:3] == [
+        "<b>زلزله در کرمانشاه</b>",
+        f"2019-03-04 · ایسنا · {lrm}/read_1",
+        "Language: Persian (fa)",
+    ]
+    [read] = await bot.send("/read_1", user_id=READER, language_code="ar")
+    assert read.split("\n")[:3] == [
+        "<b>زلزله در کرمانشاه</b>",
+        f"{RLM}2019-03-04 · ایسنا · {lrm}/read_1",
+        f"{RLM}اللغة: الفارسية (fa)",
+    ]
+
+
 async def test_language_command_sets_the_chats_replies(bot: Harness) -> None:
     await _archive(bot)
     assert await bot.send("/language ru", user_id=READER) == [
