@@ -114,6 +114,8 @@ def audit_line(entry: AuditRecord, texts: Texts) -> str:
         else texts("system")
     )
     what = " " + texts("#{n}", n=entry.article_id) if entry.article_id is not None else ""
-    said = detail(entry, texts) if entry.detail else ""
-    shown = f": {escape(said[:DETAIL_CHARS])}" if said else ""
-    return f"{entry.at:%Y-%m-%d %H:%M} {who} {action_name(entry.action, texts)}{what}{shown}"
+    done = f"{action_name(entry.action, texts)}{what}"
+    if said := detail(entry, texts) if entry.detail else "":
+        # (French puts a space before the colon: "abonnement : 08:00")
+        done = texts("{action}: {detail}", action=done, detail=escape(said[:DETAIL_CHARS]))
+    return f"{entry.at:%Y-%m-%d %H:%M} {who} {done}"

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import gettext
 import json
+import re
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from pathlib import Path
@@ -24,6 +25,14 @@ LANGUAGES = ("en", "ru", "ar", "fr")
 # Right-to-left mark: starts a line in the right-to-left direction whatever comes first on it
 # (a number, a command, a Latin name), so Telegram lays out Arabic and Persian lines properly.
 RLM = "\u200f"
+# Left-to-right mark: put before a command's slash in a right-to-left line (an Arabic reply's,
+# or an Arabic or Persian headline's in any reply). Between an Arabic word and a Latin one the
+# slash took the line's direction and showed on the far side of the command ("read_42/",
+# "subscribe 08:00/"). Not a slash in a tag ("</b>"), an address or a word ("Europe/London").
+LRM = "\u200e"
+_COMMAND_SLASH = re.compile(r"(?<![\w/<>:.\u200e])/(?=[A-Za-z])")
+# Letters of the right-to-left scripts (Hebrew, Arabic, Syriac, Thaana, N'Ko, their forms).
+_RIGHT_TO_LEFT_LETTER = re.compile("[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufefc]")
 
 
 def N_(message: str) -> str:
@@ -59,9 +68,17 @@ class Texts:
         return direction(self.lang) == "rtl"
 
     def html(self, text: str) -> str:
-        """A reply as it is sent: right-to-left languages get each line's direction set."""
+        """A reply as it is sent: right-to-left languages get each line's direction set, and
+        each command its own; in other languages, a command on a line of Arabic or Persian."""
         if not self.right_to_left:
-            return text
+            if "/" not in text or _RIGHT_TO_LEFT_LETTER.search(text) is None:
+                return text
+            return "\n".join(
+                _COMMAND_SLASH.sub(LRM + "/", line) if _RIGHT_TO_LEFT_LETTER.search(line) else line
+                for line in text.split("\n")
+            )
+        if "/" in text:
+            text = _COMMAND_SLASH.sub(LRM + "/", text)
         return "\n".join(RLM + line if line else line for line in text.split("\n"))
 
     def language_name(self, code: str) -> str:

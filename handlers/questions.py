@@ -203,7 +203,8 @@ async def send_article(update: Update, context: Context, number: str) -> None:
     if article.url:
         original = language("original")
         meta += f'\n<a href="{escape(article.url)}">{original}</a>'
-    await reply_parts(update, split_article(article.title, meta, article.text))
+    # (Its lines in the reader's direction: "/read_7" after an Arabic source showed "read_7/".)
+    await reply_parts(update, split_article(article.title, language.html(meta), article.text))
 
 
 async def inline_query(update: Update, context: Context) -> None:

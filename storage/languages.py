@@ -113,6 +113,12 @@ _UKRAINIAN_STOP = _words(
 # "всё" as "все", "ещё" as "ещ", while "ее", "все", "еще" are stop words.
 _RUSSIAN_YO_STOP = ("её", "неё", "ещё", "всё", "чём")
 
+# French function words written elided ("jusqu'à", "lorsqu'il"), which Snowball's list lacks
+# (it has "qu"): the tokeniser splits them off at the apostrophe, and they were searched as the
+# question's words ("inondations jusqu'à quand ?" had no answer in the flood story without
+# "jusqu"). Lucene's French elisions; not "presqu", whose "presqu'île" is a peninsula.
+_FRENCH_ELIDED = ("jusqu", "lorsqu", "puisqu", "quoiqu")
+
 LANGUAGES: dict[str, LanguageAnalysis] = {
     a.code: a
     for a in (
@@ -122,7 +128,7 @@ LANGUAGES: dict[str, LanguageAnalysis] = {
         LanguageAnalysis("ru", "russian", "russian", _RUSSIAN_YO_STOP),
         # Ukrainian has no Snowball stemmer; the Russian one would cut its words wrongly.
         LanguageAnalysis("uk", None, None, _UKRAINIAN_STOP),
-        LanguageAnalysis("fr", "french", "french", fold=True),
+        LanguageAnalysis("fr", "french", "french", _FRENCH_ELIDED, fold=True),
         LanguageAnalysis("de", "german", "german", fold=True),
         LanguageAnalysis("es", "spanish", "spanish", fold=True),
         LanguageAnalysis("it", "italian", "italian", fold=True),

@@ -148,8 +148,9 @@ def _source_analyzer() -> tantivy.TextAnalyzer:
 # Bumped whenever the fields or their analysis change: an index written by another version is
 # rebuilt from the database (see `outdated_index`). 2: a field pair per language, no positions;
 # 3: Persian ۀ indexed as ه, the hamza mark above dropped; 4: Russian stop words spelled with ё;
-# 5: Persian's stop words of Savoy's list (storage.languages).
-SCHEMA_VERSION = 5
+# 5: Persian's stop words of Savoy's list (storage.languages); 6: French elided "jusqu",
+# "lorsqu", "puisqu", "quoiqu" are stop words.
+SCHEMA_VERSION = 6
 SCHEMA_VERSION_FILE = "schema_version"
 
 

@@ -168,6 +168,9 @@ async def test_the_audit_log_is_read_in_russian_and_arabic(bot: Harness) -> None
         RLM + "2026-11-25 06:00 المستخدم 2002 اشتراك: 07:30 raqqa",
         RLM + "2026-11-25 06:00 المستخدم 1001 دمج رقم 2: صارت القصتان 2 و4 القصة 2",
     ]
+    # French puts a space before a colon, as every other French reply does ("abonnement: 07:30").
+    [french] = await bot.send("/audit", user_id=EDITOR, language_code="fr")
+    assert french.split("\n")[3] == "2026-11-25 06:00 utilisateur 2002 abonnement : 07:30 raqqa"
 
 
 def entry(action: str, detail: str) -> AuditRecord:

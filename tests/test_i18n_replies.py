@@ -12,7 +12,7 @@ from babel.messages.pofile import read_po
 from bot.articles.archive import ImportRecord
 from bot.digests.compose import count_phrase
 from bot.failures import BUSY, DISK_FULL, READ_ONLY
-from bot.i18n import LANGUAGES, LOCALE_DIR, RLM, Texts
+from bot.i18n import LANGUAGES, LOCALE_DIR, LRM, RLM, Texts
 from bot.telegram.updates import GROUP
 from handlers.errors import FAILURE_TEXTS
 from tests.conftest import EDITOR, READER, Harness, seed_text
@@ -28,9 +28,11 @@ TAG = re.compile(r'</?(?:b|i|u|s|code|pre)>|<a href="[^"]*">|</a>')
 
 
 def item(number: int, title: str, mark: str = "") -> str:
-    """A digest item as composed from `add_articles`, each line started with `mark`."""
+    """A digest item as composed from `add_articles`, each line started with `mark` (and, a
+    right-to-left one, its command set left to right)."""
     lead = f"Details of the story about {title.lower()} follow here."
-    lines = [f"<b>{title}</b>", f"2026-11-24 · /read_{number}", lead]
+    command = f"{LRM if mark == RLM else ''}/read_{number}"
+    lines = [f"<b>{title}</b>", f"2026-11-24 · {command}", lead]
     return "\n".join(mark + line for line in lines)
 
 
@@ -250,6 +252,33 @@ def test_every_text_is_translated_with_its_placeholders(lang: str) -> None:
             found = set(PLACEHOLDER.findall(form))
             assert needed <= found <= allowed, (lang, msgid, form)
             assert TAG.findall(form) == TAG.findall(ids[0]), (lang, msgid, form)
+
+
+# How each language writes "article #42" (English's "#" is no number sign in them).
+ARTICLE_NUMBER = {"ru": "№", "fr": "n°", "ar": "رقم "}
+
+
+async def test_an_article_number_is_written_the_languages_way_in_every_reply(
+    bot: Harness,
+) -> None:
+    # "Статью #1 нельзя объединить", where every other reply wrote "статья №1".
+    await bot.services.archive.import_records([ImportRecord(text=seed_text(), title="")])
+    for lang, joined in (
+        (RU, "Статью №1 нельзя объединить с самой собой: укажите две разные статьи, "),
+        ("fr", "L’article n°1 ne peut pas être joint à lui-même : indiquez deux articles "),
+        ("ar", f"{RLM}لا يمكن ضم المقال رقم 1 إلى نفسه: اذكر مقالين مختلفين، "),
+    ):
+        [reply] = await bot.send("/join 1 1", user_id=EDITOR, language_code=lang)
+        assert reply.startswith(joined)
+    for lang, sign in ARTICLE_NUMBER.items():
+        with (LOCALE_DIR / lang / "LC_MESSAGES" / "bot.po").open("rb") as po:
+            catalogue = read_po(po)
+        for message in catalogue:
+            forms = message.string if isinstance(message.id, tuple) else (message.string,)
+            for form in forms:
+                assert "#" not in form, (lang, form)
+                if message.id and "#{n}" in str(message.id):
+                    assert sign + "{n}" in form, (lang, form)
 
 
 def test_failure_texts_marked_for_the_catalogue_are_the_ones_the_bot_says() -> None:

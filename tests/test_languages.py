@@ -483,12 +483,18 @@ async def test_malformed_filters_get_a_clear_line_in_the_users_language(bot: Har
     assert replies == [
         "I could not read the date in <code>after:2017-13-45</code>: write it as 2017-06-01, "
         "2017-06 or 2017.\n"
-        "<code>lang:zz</code> is not a language code I know: try lang:en, lang:ar or lang:fr.\n"
+        "<code>lang:zz</code> is not a language code I know: try lang:en, lang:ru, lang:ar, "
+        "lang:fr or lang:fa.\n"
         "<code>source:</code> needs a value, for example source:reuters or lang:ar."
     ]
     assert await bot.send("-budget", user_id=READER) == [
         "Filters only narrow a search: add the words to look for, for example "
         "<code>-budget</code> elections."
+    ]
+    # A Russian reader was offered lang:en, lang:ar and lang:fr, as if Russian were no code.
+    assert await bot.send("бюджет lang:xx", user_id=READER, language_code="ru") == [
+        "<code>lang:xx</code>: неизвестный код языка; попробуйте lang:en, lang:ru, lang:ar, "
+        "lang:fr или lang:fa."
     ]
     replies = await bot.send('budget "opening hours', user_id=READER, language_code="fr")
     assert replies == [
@@ -508,6 +514,57 @@ async def test_arabic_reply_is_valid_telegram_html_right_to_left(bot: Harness) -
     nothing = await bot.send("zzzqqq", user_id=READER, language_code="ar-SA")
     assert nothing == [RLM + "لم أجد شيئاً في الأرشيف عن ذلك."]
     assert bot.fake.sent[-1].text == nothing[0]
+
+
+async def test_a_command_in_an_arabic_line_keeps_its_slash_in_front(bot: Harness) -> None:
+    # Between an Arabic word and a Latin one, a command's slash took the line's right-to-left
+    # direction and showed on the far side: "subscribe 08:00/", "help/", "read_1/". A
+    # left-to-right mark before it keeps it in front; a tag's, a word's or a zone's stays.
+    lrm = "\u200e"
+    assert await bot.send("/start", user_id=READER, language_code="ar") == [
+        f"{RLM}مرحباً! أحفظ أرشيف غرفة الأخبار هذه وأجيب عن الأسئلة منه.\n"
+        f"{RLM}اسألني عن أي شيء، مثلاً: <i>مدنيون محاصرون في الرقة؟</i>\n"
+        f"{RLM}الأمر {lrm}/subscribe 08:00 يرسل إليك ملخصاً يومياً؛ والأمر {lrm}/help يعرض كل شيء."
+    ]
+    assert await bot.send("/subscribe 8am Europe/London", user_id=READER, language_code="ar") == [
+        f"{RLM}«Europe/London» منطقة زمنية وليست كلمة موضوع: {lrm}/timezone Europe/London "
+        "يضبط منطقة هذه المحادثة، وتتبعها ملخصاتها."
+    ]
+    ids = await _archive(bot)
+    [answer] = await bot.send("الفيضانات في الرقة", user_id=READER, language_code="ar")
+    assert answer.split("\n")[2] == f"{RLM}2017-06-10 · SANA · {lrm}/read_{ids['ar']}"
+    # Left-to-right replies are as they were.
+    [answer] = await bot.send("inondations Raqqa", user_id=READER, language_code="fr")
+    assert lrm not in answer
+
+
+async def test_a_command_after_a_persian_headline_keeps_its_slash_in_front(bot: Harness) -> None:
+    # A line holding a Persian headline or source reads right to left in any chat, and its
+    # command showed as "read_1/"; /read's lines about the article had no direction at all.
+    lrm = "\u200e"
+    text = (
+        "زلزله\u200cای به بزرگی ۵ ریشتر روز دوشنبه استان کرمانشاه را لرزاند. تیم\u200cهای "
+        "امدادی به منطقه اعزام شدند و هلال احمر گفت ۱۲ نفر زخمی شدند."
+    )
+    record = ImportRecord(text=text, title="زلزله در کرمانشاه", date="2019-03-04", source="ایسنا")
+    assert (await bot.services.archive.import_records([record])).added == 1
+    [answer] = await bot.send("زلزله کرمانشاه", user_id=READER, language_code="en")
+    assert answer.split("\n")[2] == f"2019-03-04 · ایسنا · {lrm}/read_1"
+    assert await bot.send("lang:fa", user_id=READER, language_code="en") == [
+        f"Newest articles for lang:fa:\n1. زلزله در کرمانشاه (2019-03-04, ایسنا) {lrm}/read_1"
+    ]
+    [read] = await bot.send("/read_1", user_id=READER, language_code="en")
+    assert read.split("\n")[:3] == [
+        "<b>زلزله در کرمانشاه</b>",
+        f"2019-03-04 · ایسنا · {lrm}/read_1",
+        "Language: Persian (fa)",
+    ]
+    [read] = await bot.send("/read_1", user_id=READER, language_code="ar")
+    assert read.split("\n")[:3] == [
+        "<b>زلزله در کرمانشاه</b>",
+        f"{RLM}2019-03-04 · ایسنا · {lrm}/read_1",
+        f"{RLM}اللغة: الفارسية (fa)",
+    ]
 
 
 async def test_language_command_sets_the_chats_replies(bot: Harness) -> None:
@@ -1169,3 +1226,53 @@ def test_arabic_normalisation_is_the_translation_table(text: str) -> None:
     from storage.languages import _ARABIC_SCRIPT, normalize
 
     assert normalize("ar", text) == text.translate(_ARABIC_SCRIPT)
+
+
+async def test_persian_words_keep_their_zero_width_non_joiner(bot: Harness) -> None:
+    # "زلزله‌ای" (an earthquake) and "تیم‌های" (teams) are spelled with a ZWNJ: the parser
+    # dropped it, and quotes and /read showed "زلزلهای", the heh joined to the alef, misspelt.
+    zwnj = "\u200c"
+    text = (
+        "date 2019-03-04\n"
+        f"زلزله{zwnj}ای در کرمانشاه خانه{zwnj}ها را لرزاند\n\n"
+        f"زلزله{zwnj}ای به بزرگی ۵ ریشتر روز دوشنبه استان کرمانشاه را لرزاند. "
+        f"تیم{zwnj}های امدادی به منطقه اعزام شدند و هلال احمر گفت ۱۲ نفر زخمی شدند."
+    )
+    [saved] = await bot.send(text, user_id=EDITOR)
+    assert saved == f"Saved #1: زلزله{zwnj}ای در کرمانشاه خانه{zwnj}ها را لرزاند (2019-03-04)"
+    [read] = await bot.send("/read 1", user_id=READER)
+    assert f"زلزله{zwnj}ای به بزرگی" in read and f"تیم{zwnj}های امدادی" in read
+    assert await bot.send("زلزله کرمانشاه", user_id=READER) == [
+        f"“<b>زلزله</b>{zwnj}ای به بزرگی ۵ ریشتر روز دوشنبه استان <b>کرمانشاه</b> را لرزاند.”\n"
+        f"<b>زلزله{zwnj}ای در کرمانشاه خانه{zwnj}ها را لرزاند</b>\n2019-03-04 · /read_1"
+    ]
+    # The plural typed with its ZWNJ finds the teams, as the article writes them.
+    [answer] = await bot.send(f"تیم{zwnj}های امدادی", user_id=READER)
+    assert answer.startswith(f"“<b>تیم</b>{zwnj}های <b>امدادی</b> به منطقه اعزام شدند")
+    # The same text as an archive of an older version stored it (or another outlet typed it),
+    # without the ZWNJ, is the same article.
+    [again] = await bot.send(text.replace(zwnj, ""), user_id=EDITOR)
+    assert again.startswith("Already in the archive as #1")
+
+
+async def test_french_elided_function_words_are_not_searched(bot: Harness) -> None:
+    # "jusqu'à", "lorsqu'il", "puisqu'il": the tokeniser splits "jusqu" off at the apostrophe,
+    # and it was searched as a word of the question, which the flood story lacks: "The archive
+    # has no answer to that", for the story holding every other word.
+    floods = (
+        "Trois personnes sont mortes dans les inondations qui ont frappé le sud-ouest "
+        "dimanche. Les pompiers ont secouru deux cents habitants bloqués sur les toits."
+    )
+    strike = (
+        "La grève des cheminots perturbera le trafic jusqu'à jeudi, lorsqu'ils seront reçus "
+        "au ministère, puisqu'aucun accord n'a été trouvé, quoiqu'en dise la direction."
+    )
+    report = await bot.services.archive.import_records(
+        [ImportRecord(text=text, title="", lang="fr") for text in (floods, strike)]
+    )
+    assert report.added == 2
+    for question in ("inondations jusqu'à dimanche", "lorsqu'il y a des inondations dimanche"):
+        [reply] = await bot.send(question, user_id=READER)
+        assert reply.startswith("“Trois personnes sont mortes dans les <b>inondations</b>"), (
+            question
+        )

@@ -31,7 +31,7 @@ PROBLEM_TEXTS = {
         "I could not read the date in {filter}: write it as 2017-06-01, 2017-06 or 2017."
     ),
     Problem.BAD_LANGUAGE: N_(
-        "{filter} is not a language code I know: try lang:en, lang:ar or lang:fr."
+        "{filter} is not a language code I know: try lang:en, lang:ru, lang:ar, lang:fr or lang:fa."
     ),
     Problem.UNCLOSED_QUOTE: N_(
         'A quote is not closed near {filter}: put the exact phrase in "...".'
