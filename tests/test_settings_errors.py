@@ -336,3 +336,16 @@ def test_another_tools_keys_in_dot_env_are_left_alone(
     (operator / ".env").write_text("POSTGRES_PASSWORD=x\nCOMPOSE_PROJECT_NAME=news\nEDITOR_IDS=1\n")
     assert main(["ask", "civilians in Raqqa"]) == 0
     assert "setting" not in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("value", ["0", "-5", "0.0001", "5000"])
+def test_a_sending_rate_out_of_range_names_the_range(
+    operator: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], value: str
+) -> None:
+    # 0.0001 was taken: every reply then waited hours for its turn under the overall rate.
+    monkeypatch.setenv("TELEGRAM_MESSAGES_PER_SECOND", value)
+    assert main(["ask", "civilians in Raqqa"]) == 2
+    assert capsys.readouterr() == (
+        "",
+        f"invalid settings: TELEGRAM_MESSAGES_PER_SECOND: {value} is out of range: use 1 to 1000\n",
+    )
