@@ -45,7 +45,7 @@ from bot.cli.lines import (
     result_object,
     start,
 )
-from bot.cli.paths import output_problem, reads_nothing
+from bot.cli.paths import makes_nothing, output_problem, reads_nothing
 from bot.i18n import ENGLISH as ENGLISH_TEXTS
 from bot.logs import setup_logging
 from bot.memory import keep_memory_flat
@@ -95,6 +95,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             settings = settings.model_copy(update={"database_url": args.database_url})
         if args.command != "migrate-data":
             database_url = settings.database_url
+            # (A command that only reads says so its own way, before its other checks.)
+            if not getattr(args, "reads", False) and makes_nothing(settings, _named(args)):
+                return 1
         secret = (
             settings.telegram_bot_token.get_secret_value() if settings.telegram_bot_token else ""
         )
@@ -123,6 +126,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         # hold the token (a request URL), and the filter masks it.
         logging.getLogger("newsbot").exception("newsbot %s failed", args.command)
         return 1
+
+
+def _named(args: argparse.Namespace) -> str:
+    """The command as typed: `db upgrade`, `feeds add`, `run`."""
+    action = getattr(args, "action", None)
+    return f"{args.command} {action}" if isinstance(action, str) else str(args.command)
 
 
 def shown_url(raw: str | None) -> str | None:
@@ -246,12 +255,12 @@ def _parser() -> argparse.ArgumentParser:
     ask.add_argument(
         "--exclude", action="append", default=[], help="leave out articles with it (repeatable)"
     )
-    ask.set_defaults(handler=_ask)
+    ask.set_defaults(handler=_ask, reads=True)
 
     trend = sub.add_parser("trend", help="a chart of the stories matching words, week by week")
     trend.add_argument("words", help="the words to chart, in quotes")
     trend.add_argument("--out", type=Path, required=True, help="the PNG file to write")
-    trend.set_defaults(handler=_trend)
+    trend.set_defaults(handler=_trend, reads=True)
 
     digest = sub.add_parser("digest", help="show a chat's digest without sending it")
     digest.add_argument(
@@ -264,7 +273,7 @@ def _parser() -> argparse.ArgumentParser:
     digest.add_argument(
         "--preview", action="store_true", required=True, help="print, do not send (required)"
     )
-    digest.set_defaults(handler=_digest)
+    digest.set_defaults(handler=_digest, reads=True)
 
     reindex = sub.add_parser(
         "reindex", help="rebuild the search index and the stories from the database"
@@ -276,7 +285,7 @@ def _parser() -> argparse.ArgumentParser:
     export.add_argument(
         "path", type=Path, help="the .jsonl file to write (its folder must exist), or - for stdout"
     )
-    export.set_defaults(handler=_export)
+    export.set_defaults(handler=_export, reads=True)
     return parser
 
 
