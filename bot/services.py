@@ -28,7 +28,7 @@ from storage.chat_languages import ChatLanguageStore
 from storage.db import Database
 from storage.deliveries import DeliveryStore
 from storage.index_slots import IndexSlot, committed_watermark, seed_slot
-from storage.schema import ensure_schema
+from storage.schema import ensure_schema, require_archive
 from storage.search_index import SearchIndex
 from storage.stories import StoryStore
 from storage.subscriptions import SubscriptionStore
@@ -187,11 +187,19 @@ async def _seed_empty_slot(path: Path, articles: ArticleStore) -> None:
         )
 
 
-async def open_services(settings: Settings, *, clock: Clock | None = None) -> Services:
-    """Connect to the database, open the index and bring it up to date with the database."""
+async def open_services(
+    settings: Settings, *, clock: Clock | None = None, reading: bool = False
+) -> Services:
+    """Connect to the database, open the index and bring it up to date with the database.
+
+    `reading` (a command that only reads): a database with no archive yet is a NoArchive
+    error, not created; reading an empty PostgreSQL database made every table in it.
+    """
     clock = clock or SystemClock()
-    db = Database.from_url(settings.database_url)
+    db = Database.from_url(settings.database_url, make_folder=not reading)
     try:
+        if reading:
+            await require_archive(db)
         await ensure_schema(db, auto_migrate=settings.auto_migrate)
     except BaseException:
         await db.close()

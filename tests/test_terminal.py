@@ -355,6 +355,7 @@ def test_an_id_too_long_for_sql_is_a_usage_error(
 
 
 def test_a_jsonl_line_without_query_names_the_key(workdir: Path) -> None:
+    assert newsbot("db", "upgrade", cwd=workdir).returncode == 0
     result = newsbot("ask", "--jsonl", cwd=workdir, stdin='{"question": "dam"}\n')
     assert json.loads(result.stdout) == {
         "line": 1,

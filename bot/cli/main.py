@@ -69,7 +69,7 @@ from bot.settings import (
     sqlite_path,
 )
 from bot.web.urls import ADDRESS_LIKE
-from storage.schema import SchemaError
+from storage.schema import NoArchive, SchemaError
 
 log = logging.getLogger(__name__)
 
@@ -104,6 +104,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         setup_logging(settings.log_level if args.command == "run" else "WARNING", (secret,))
         result: int = args.handler(settings, args)
         return result
+    except NoArchive:
+        print(f"newsbot {_named(args)}: {no_archive_line(database_url)}", file=sys.stderr)
+        return 1
     except (SettingsError, SchemaError) as exc:
         print(exc, file=sys.stderr)
         return 2
@@ -132,6 +135,15 @@ def _named(args: argparse.Namespace) -> str:
     """The command as typed: `db upgrade`, `feeds add`, `run`."""
     action = getattr(args, "action", None)
     return f"{args.command} {action}" if isinstance(action, str) else str(args.command)
+
+
+def no_archive_line(url: str | None) -> str:
+    """What to do about a database a reading command found no archive in."""
+    where = sqlite_path(url) if url and sqlite_path(url) else shown_url(url)
+    return (
+        f"there is no archive in {where} yet: `newsbot import FILE...` (or --sample) "
+        "starts one, as do `newsbot run` and `newsbot db upgrade`"
+    )
 
 
 def shown_url(raw: str | None) -> str | None:
@@ -610,7 +622,7 @@ def _ask(settings: Settings, args: argparse.Namespace) -> int:
 
 
 async def _ask_async(settings: Settings, args: argparse.Namespace, helpers: list[Helper]) -> int:
-    services = await open_services(settings)
+    services = await open_services(settings, reading=True)
     try:
         if args.jsonl:
             await services.questions.warm_up()
@@ -690,7 +702,7 @@ def _plain_answers(answers: Answers, *, as_of: dt.date | None = None) -> str:
 
 def _digest(settings: Settings, args: argparse.Namespace) -> int:
     async def preview() -> list[str]:
-        services = await open_services(settings)
+        services = await open_services(settings, reading=True)
         try:
             return await services.digests.preview(args.chat)
         finally:
@@ -776,7 +788,7 @@ def _trend(settings: Settings, args: argparse.Namespace) -> int:
         return 1
 
     async def compute() -> Any:
-        services = await open_services(settings)
+        services = await open_services(settings, reading=True)
         try:
             forms = services.questions.word_forms(args.words)
             if not forms:
