@@ -349,3 +349,18 @@ def test_a_sending_rate_out_of_range_names_the_range(
         "",
         f"invalid settings: TELEGRAM_MESSAGES_PER_SECOND: {value} is out of range: use 1 to 1000\n",
     )
+
+
+def test_an_index_dir_that_is_a_file_stops_run_in_one_line(
+    bot_api: int, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # The file was moved aside as a damaged index (and where that failed, the bot ran on an
+    # index in memory, rebuilt at every start), said in log lines only.
+    Path("index").write_text("notes", encoding="utf-8")
+    monkeypatch.setenv("INDEX_DIR", "index")
+    assert main(["run"]) == 2
+    assert capsys.readouterr() == (
+        "",
+        "invalid settings: INDEX_DIR: index is a file, not a folder\n",
+    )
+    assert Path("index").read_text(encoding="utf-8") == "notes"
