@@ -362,6 +362,37 @@ async def test_a_time_zone_is_no_topic_word(bot: Harness) -> None:
     ]
 
 
+async def test_a_word_saying_when_is_no_topic_word(bot: Harness) -> None:
+    # "/subscribe 8am tomorrow" was "a digest about tomorrow every day at 08:00", and
+    # "/subscribe now" was told "“now” holds no word to look for".
+    forms = (
+        "is not a topic word: a digest comes every day at its time, for example /subscribe 8am, "
+        "/subscribe 08:00 or /subscribe 7:30pm raqqa; /digest shows what is new now."
+    )
+    for typed, word in (
+        ("tomorrow", "tomorrow"),
+        ("8am tomorrow", "tomorrow"),
+        ("now", "now"),
+        ("raqqa Daily", "Daily"),
+        ("every day at 8", "every"),
+    ):
+        assert await bot.send(f"/subscribe {typed}", user_id=READER) == [f"“{word}” {forms}"]
+    assert await bot.services.digest_subscriptions.of_chat(READER) == []
+    assert await bot.send("/digest today", user_id=READER) == [
+        "“today” is not a topic word: /digest shows what is new now, and /subscribe 8am sends "
+        "a digest every day at 8am."
+    ]
+    # "at" before the time is how it is said, not a topic word.
+    assert await bot.send("/subscribe at 8am", user_id=READER) == [
+        "Subscribed: a digest every day at 08:00 (UTC). /timezone changes the time zone; "
+        "/unsubscribe stops it."
+    ]
+    assert await bot.send("/subscribe raqqa at 9pm", user_id=READER) == [
+        "Subscribed: a digest about raqqa every day at 21:00 (UTC). /timezone changes the "
+        "time zone; /unsubscribe stops it."
+    ]
+
+
 async def test_a_stop_word_typed_as_a_name_matches_the_name_not_the_word(bot: Harness) -> None:
     # "the US" matched every article holding the pronoun "us" ("the convoy never reached us").
     records = [
