@@ -172,21 +172,21 @@ async def stats(update: Update, context: Context) -> None:
             "Articles: {articles} from {sources} source ({deleted} deleted)",
             "Articles: {articles} from {sources} sources ({deleted} deleted)",
             archive.sources,
-            articles=f"{archive.articles:,}",
-            sources=f"{archive.sources:,}",
-            deleted=f"{archive.deleted:,}",
+            articles=language.number(archive.articles),
+            sources=language.number(archive.sources),
+            deleted=language.number(archive.deleted),
         ),
         language.plural(
             "Subscriptions: {subscriptions} in {chats} chat",
             "Subscriptions: {subscriptions} in {chats} chats",
             digests.chats,
-            subscriptions=f"{digests.subscriptions:,}",
-            chats=f"{digests.chats:,}",
+            subscriptions=language.number(digests.subscriptions),
+            chats=language.number(digests.chats),
         ),
         language(
             "Digests sent: {sent}; waiting: {pending}",
-            sent=f"{digests.sent:,}",
-            pending=f"{digests.pending:,}",
+            sent=language.number(digests.sent),
+            pending=language.number(digests.pending),
         ),
     ]
     if paused:

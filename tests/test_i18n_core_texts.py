@@ -236,8 +236,8 @@ async def test_refused_rows_are_explained_in_the_readers_language(bot: Harness) 
         "3 не удалось сохранить:\n"
         "• строка 1: Эту статью нельзя сохранить: длина её id — 201 при пределе 200 символов.\n"
         "• строка 2: его дата «18 March» — не дата (пишите ГГГГ-ММ-ДД)\n"
-        "• строка 3: Эту статью нельзя сохранить: длина её адреса — 3,020 при пределе "
-        "2,048 символов."
+        "• строка 3: Эту статью нельзя сохранить: длина её адреса — 3\xa0020 при пределе "
+        "2\xa0048 символов."
     ]
     [arabic] = await bot.send(user_id=EDITOR, language_code=AR, document=document)
     assert arabic.split("\n")[2:] == [
