@@ -5,7 +5,7 @@ from __future__ import annotations
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 
 from bot.articles.archive import RESTORE_DAYS, Change
-from bot.audit import audit_line
+from bot.audit import audit_line, headlines
 from bot.commands import help_text
 from bot.context import Context
 from bot.i18n import N_
@@ -155,7 +155,8 @@ async def audit_log(update: Update, context: Context) -> None:
             "Last {n} change, newest first:", "Last {n} changes, newest first:", len(entries)
         )
     ]
-    lines.extend(audit_line(entry, language) for entry in entries)
+    titles = await headlines(entries, services(context).archive.articles)
+    lines.extend(audit_line(entry, language, titles) for entry in entries)
     await reply(update, language.html("\n".join(lines)))
 
 

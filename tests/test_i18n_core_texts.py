@@ -157,8 +157,10 @@ async def test_the_audit_log_is_read_in_russian_and_arabic(bot: Harness) -> None
         "breached the wall surrounding the Old City of Raq\n"
         "2026-11-25 06:00 пользователь 2002 отписка: отменён 1 дайджест (all)\n"
         "2026-11-25 06:00 пользователь 2002 подписка: 07:30 raqqa\n"
-        "2026-11-25 06:00 пользователь 1001 объединение №2: сюжеты 2 и 4 объединены в сюжет 2\n"
-        "2026-11-25 06:00 пользователь 1001 разделение №2: выведена из сюжета 1\n"
+        "2026-11-25 06:00 пользователь 1001 объединение: /read_2 «Raqqa's old city wall "
+        "breached, says US…» и /read_4 «Food runs out in besieged Raqqa distric…» — один сюжет\n"
+        "2026-11-25 06:00 пользователь 1001 разделение: /read_2 «Raqqa's old city wall "
+        "breached, says US…» выведена из сюжета /read_1\n"
         "2026-11-25 06:00 пользователь 1001 добавление №1: US-backed forces in Syria have "
         "breached the wall surrounding the Old City of Raq"
     ]
@@ -166,7 +168,8 @@ async def test_the_audit_log_is_read_in_russian_and_arabic(bot: Harness) -> None
     assert arabic.split("\n")[2:5] == [
         RLM + "2026-11-25 06:00 المستخدم 2002 إلغاء اشتراك: أُلغي ملخص واحد (all)",
         RLM + "2026-11-25 06:00 المستخدم 2002 اشتراك: 07:30 raqqa",
-        RLM + "2026-11-25 06:00 المستخدم 1001 دمج رقم 2: صارت القصتان 2 و4 القصة 2",
+        RLM + "2026-11-25 06:00 المستخدم 1001 دمج: صار /read_2 «Raqqa's old city wall breached, "
+        "says US…» و /read_4 «Food runs out in besieged Raqqa distric…» قصة واحدة",
     ]
 
 
