@@ -63,7 +63,7 @@ async def test_a_russian_chat_gets_the_trend_caption_and_picture_in_russian(bot:
     caption, png = await trend_reply(bot, "Raqqa", user_id=READER, language_code=RU)
     assert caption == (
         "«Raqqa»: 2 сюжета (статей: 4, из них 2 копии), по неделям с 2017-07-03 по 2017-07-10; "
-        "больше всего за неделю: 1."
+        "больше всего за неделю с 2017-07-03: 1 сюжет."
     )
     assert png_size(png) == (1000, 480)
     assert await bot.send("/trend zzzqqq", user_id=READER, language_code=RU) == [
@@ -83,7 +83,8 @@ async def test_trend_finds_the_words_of_every_language(bot: Harness) -> None:
     # Another form of the name, as the Russian analysis reads it.
     caption, png = await trend_reply(bot, "Ракка", user_id=READER, language_code=RU)
     assert caption == (
-        "«Ракка»: 2 сюжета, по неделям с 2017-07-03 по 2017-07-10; больше всего за неделю: 1."
+        "«Ракка»: 2 сюжета, по неделям с 2017-07-03 по 2017-07-10; больше всего за неделю с "
+        "2017-07-03: 1 сюжет."
     )
     assert png_size(png) == (1000, 480)
 
@@ -95,7 +96,7 @@ async def test_an_arabic_chat_gets_a_trend_caption_telegram_accepts(bot: Harness
     caption, png = await trend_reply(bot, "Raqqa &", user_id=READER)
     assert caption == (
         RLM + "«Raqqa &amp;»: قصتان (المقالات: 4، منها نسختان)، أسبوعاً بأسبوع "
-        "من 2017-07-03 إلى 2017-07-10؛ أكثر الأسابيع: 1."
+        "من 2017-07-03 إلى 2017-07-10؛ أكثر الأسابيع: 2017-07-03، قصة واحدة."
     )
     assert png_size(png) == (1000, 480)
 

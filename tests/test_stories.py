@@ -371,7 +371,7 @@ async def test_trend_picture_for_a_small_archive(bot: Harness) -> None:
     assert photo.method == "sendPhoto"
     assert photo.text == (
         "“Raqqa”: 2 stories (4 articles, 2 of them copies), by week from 2017-07-03 to "
-        "2017-07-10; busiest week: 1."
+        "2017-07-10; busiest week: 2017-07-03, 1 story."
     )
     png = photo.params["photo"]
     assert png.startswith(PNG_MAGIC)
@@ -494,7 +494,8 @@ def test_trend_command_line_writes_a_png(
     out = tmp_path / "raqqa.png"
     assert main(["trend", "Raqqa wall", "--out", str(out)]) == 0
     assert capsys.readouterr().out == (
-        "“Raqqa wall”: 1 story, by week from 2017-07-03 to 2017-07-03; busiest week: 1.\n"
+        "“Raqqa wall”: 1 story, by week from 2017-07-03 to 2017-07-03; busiest week: "
+        "2017-07-03, 1 story.\n"
         f"Wrote {out}.\n"
     )
     assert out.read_bytes().startswith(PNG_MAGIC)
@@ -587,7 +588,7 @@ async def test_trend_counts_articles_when_too_many_match(
     assert found.peaks[0].headline in await story_headlines(bot)
     assert found.caption() == (
         "“Raqqa”: 4 articles (too many to merge copies into stories), by week from 2017-07-03 "
-        "to 2017-07-10; busiest week: 3."
+        "to 2017-07-10; busiest week: 2017-07-03, 3 articles."
     )
 
 

@@ -162,7 +162,8 @@ def test_a_chart_says_it_is_one(tmp_path: Path) -> None:
     chat.paste(story("Dam repairs start"), "Saved #1")
     chat.type(
         "/trend dam",
-        "“dam”: 1 story, by week from 2027-03-01 to 2027-03-01; busiest week: 1.\n"
+        "“dam”: 1 story, by week from 2027-03-01 to 2027-03-01; busiest week: 2027-03-01, "
+        "1 story.\n"
         '(a chart: a terminal shows its caption only; newsbot trend "words" --out chart.png '
         "writes it to a file)\n",
     )
