@@ -496,6 +496,31 @@ async def test_a_digest_item_leads_with_the_story_not_its_dateline(bot: Harness)
     ]
 
 
+async def test_a_wire_dateline_with_its_day_is_no_lead(bot: Harness) -> None:
+    # "MOSUL, Iraq, Dec 5 (Reuters) -": the place was taken for the dateline, not the day, and
+    # the digest's lead read "Iraq, Dec 5 Engineers said on Friday ...".
+    datelines = (
+        "MOSUL, Iraq, Dec 5 (Reuters) -",
+        "MOSUL, Iraq, December 5, 2026 (Reuters) -",
+        "BEIRUT, 5 December (AFP) -",
+    )
+    await bot.services.archive.import_records(
+        [
+            ImportRecord(
+                text=f"Flood barriers hold {n}\n\n{dateline} Engineers said on Friday that the "
+                "barriers along the Tigris held overnight. The dam was fine.",
+                date="2026-11-25",
+            )
+            for n, dateline in enumerate(datelines, start=1)
+        ]
+    )
+    [digest] = await bot.send("/digest", user_id=READER)
+    leads = [line for line in digest.split("\n") if line.startswith(("Engineers", "Iraq", "5 "))]
+    assert (
+        leads == ["Engineers said on Friday that the barriers along the Tigris held overnight."] * 3
+    )
+
+
 async def test_a_digest_item_of_a_headline_alone_shows_it_once(bot: Harness) -> None:
     # A one-line flash: its lead was the headline again, under the headline.
     assert await bot.send("/add Floods kill twelve in valley", user_id=EDITOR) == [
