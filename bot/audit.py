@@ -9,13 +9,16 @@ a language code, or a row written by an older version) is shown as stored.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 
 from bot.i18n import N_, Texts
 from bot.render import escape
+from storage.articles import ArticleStore
 from storage.audit import AuditRecord
 
 DETAIL_CHARS = 80
+# How much of a headline a /join or /split line shows.
+TITLE_CHARS = 40
 
 # The action names as editors read them (storage keeps the English key).
 ACTIONS = {
@@ -104,8 +107,50 @@ def detail(entry: AuditRecord, texts: Texts) -> str:
     return entry.detail
 
 
-def audit_line(entry: AuditRecord, texts: Texts) -> str:
-    """One entry as an HTML line: when, who, what was done to which article, and the detail."""
+_SPLIT = re.compile(r"left story (?P<story>\d+)")
+_JOIN = re.compile(r"stories (?P<first>\d+) and (?P<second>\d+) are story \d+")
+
+
+def story_articles(entry: AuditRecord) -> tuple[int, int] | None:
+    """The two articles a /join or /split entry is about (for /split: the article, then the
+    one its story is named by now); None for another entry."""
+    if entry.action == "join" and (joined := _JOIN.fullmatch(entry.detail or "")):
+        return int(joined["first"]), int(joined["second"])
+    split = _SPLIT.fullmatch(entry.detail or "") if entry.action == "split" else None
+    if split is not None and entry.article_id is not None:
+        return entry.article_id, int(split["story"])
+    return None
+
+
+def _named(article_id: int, titles: Mapping[int, str], texts: Texts) -> str:
+    """`/read_68 “US-led coalition raids kill…”` (HTML): what a reader can tap and recognise;
+    the number alone where the article is gone."""
+    title = titles.get(article_id)
+    if not title:
+        return f"/read_{article_id}"
+    shown = title if len(title) <= TITLE_CHARS else title[: TITLE_CHARS - 1].rstrip() + "…"
+    return f"/read_{article_id} " + texts("“{words}”", words=escape(shown))
+
+
+def _story_change(entry: AuditRecord, texts: Texts, titles: Mapping[int, str]) -> str | None:
+    """A /join or /split entry as the articles it is about (HTML); None for another entry."""
+    pair = story_articles(entry)
+    if pair is None:
+        return None
+    first, second = (_named(n, titles, texts) for n in pair)
+    if entry.action == "join":
+        return texts("{first} and {second} are one story", first=first, second=second)
+    if pair[0] == pair[1]:  # written so before the story was named by its next article
+        return texts("{article} left its story", article=first)
+    return texts("{article} left the story of {other}", article=first, other=second)
+
+
+def audit_line(entry: AuditRecord, texts: Texts, titles: Mapping[int, str] | None = None) -> str:
+    """One entry as an HTML line: when, who, what was done to which article, and the detail.
+
+    `titles`: the headlines of the articles `story_articles` names, so a /join or /split
+    reads as the articles it joined or split ("stories 789 and 68 are story 68" named
+    stories a reader could not look up)."""
     who = (
         texts("user {id}", id=entry.actor_id)
         if entry.actor_id is not None
@@ -113,9 +158,19 @@ def audit_line(entry: AuditRecord, texts: Texts) -> str:
         if entry.chat_id is not None
         else texts("system")
     )
+    when, action = f"{entry.at:%Y-%m-%d %H:%M}", action_name(entry.action, texts)
+    if (change := _story_change(entry, texts, titles or {})) is not None:
+        return f"{when} {who} {texts('{action}: {detail}', action=action, detail=change)}"
     what = " " + texts("#{n}", n=entry.article_id) if entry.article_id is not None else ""
-    done = f"{action_name(entry.action, texts)}{what}"
+    done = f"{action}{what}"
     if said := detail(entry, texts) if entry.detail else "":
         # (French puts a space before the colon: "abonnement : 08:00")
         done = texts("{action}: {detail}", action=done, detail=escape(said[:DETAIL_CHARS]))
-    return f"{entry.at:%Y-%m-%d %H:%M} {who} {done}"
+    return f"{when} {who} {done}"
+
+
+async def headlines(entries: list[AuditRecord], articles: ArticleStore) -> dict[int, str]:
+    """The headlines of the articles the /join and /split entries among `entries` name."""
+    named = sorted({n for entry in entries for n in story_articles(entry) or ()})
+    found = await articles.get_many(named) if named else {}
+    return {n: article.title for n, article in found.items()}

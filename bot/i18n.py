@@ -8,12 +8,16 @@ from __future__ import annotations
 
 import gettext
 import json
+import math
 import re
+import string
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from pathlib import Path
 
 from babel import Locale, UnknownLocaleError
+from babel.numbers import format_decimal
+from babel.units import format_unit
 
 from storage.chat_languages import ChatLanguageStore
 
@@ -45,6 +49,28 @@ def _catalogue(lang: str) -> gettext.NullTranslations:
     return gettext.translation(DOMAIN, LOCALE_DIR, languages=[lang], fallback=True)
 
 
+# A file's size is said in the largest of these units it reaches (binary, as Telegram's "20 MB").
+SIZE_UNITS = (("digital-megabyte", 1 << 20), ("digital-kilobyte", 1 << 10))
+
+
+class _LocaleNumbers(string.Formatter):
+    """str.format, with a number written `{n:,}` grouped as the language groups digits
+    ("30 000" in French and Russian; Python's "," wrote "30,000" in every language)."""
+
+    def __init__(self, lang: str) -> None:
+        self.lang = lang
+
+    def format_field(self, value: object, format_spec: str) -> str:
+        if format_spec == "," and isinstance(value, int | float) and not isinstance(value, bool):
+            return str(format_decimal(value, locale=self.lang))
+        return str(super().format_field(value, format_spec))
+
+
+@cache
+def _numbers(lang: str) -> _LocaleNumbers | None:
+    return None if lang == DEFAULT else _LocaleNumbers(lang)
+
+
 @dataclass(frozen=True, slots=True)
 class Texts:
     """The fixed texts in one language: `texts("Also:")`, `texts("{n} found", n=3)`."""
@@ -54,13 +80,32 @@ class Texts:
     def __call__(self, message: str, /, **values: object) -> str:
         """The translation of `message` (English when there is none), with `values` put in."""
         text = _catalogue(self.lang).gettext(message)
-        return text.format(**values) if values else text
+        return self._format(text, values) if values else text
 
     def plural(self, singular: str, plural: str, n: int, /, **values: object) -> str:
         """The form of a text for `n` ("{n} new articles"): as many forms as the language has
         (Russian three, Arabic six), chosen by the catalogue's Plural-Forms; `n` is put in."""
         text = _catalogue(self.lang).ngettext(singular, plural, n)
-        return text.format(n=n, **values)
+        return self._format(text, {"n": n, **values})
+
+    def _format(self, text: str, values: dict[str, object]) -> str:
+        numbers = _numbers(self.lang)
+        return text.format(**values) if numbers is None else numbers.format(text, **values)
+
+    def number(self, value: int) -> str:
+        """A count with its digits grouped as this language groups them."""
+        return str(format_decimal(value, locale=self.lang))
+
+    def size(self, count: int, *, up: bool = False) -> str:
+        """A size in bytes in this language's units and digits, to a tenth ("20.1 MB",
+        "20,1 Mo", "20,1 МБ"); `up`: rounded up, so a size over a limit rounded down never
+        reads as the limit ("20 MB; the limit is 20 MB" for one byte too many)."""
+        unit, scale = next(
+            ((unit, scale) for unit, scale in SIZE_UNITS if count >= scale), SIZE_UNITS[-1]
+        )
+        tenths = (math.ceil if up else math.floor)(count * 10 / scale)
+        value: float = tenths // 10 if tenths % 10 == 0 else tenths / 10
+        return str(format_unit(value, unit, length="short", locale=self.lang))
 
     @property
     def right_to_left(self) -> bool:

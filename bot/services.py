@@ -20,7 +20,7 @@ from bot.questions.limits import QuestionLimits
 from bot.questions.retrieval import Retriever
 from bot.questions.service import QuestionService
 from bot.roles import EditorRoles
-from bot.settings import Settings, worker_id
+from bot.settings import Settings, SettingsError, worker_id
 from bot.stories.keeper import StoryKeeper
 from storage.articles import ArticleStore
 from storage.audit import AuditStore
@@ -28,8 +28,8 @@ from storage.chat_languages import ChatLanguageStore
 from storage.db import Database
 from storage.deliveries import DeliveryStore
 from storage.index_slots import IndexSlot, committed_watermark, seed_slot
-from storage.schema import ensure_schema
-from storage.search_index import SearchIndex
+from storage.schema import ensure_schema, require_archive
+from storage.search_index import SearchIndex, folder_problem
 from storage.stories import StoryStore
 from storage.subscriptions import SubscriptionStore
 from storage.tombstones import TombstoneStore
@@ -187,16 +187,33 @@ async def _seed_empty_slot(path: Path, articles: ArticleStore) -> None:
         )
 
 
-async def open_services(settings: Settings, *, clock: Clock | None = None) -> Services:
-    """Connect to the database, open the index and bring it up to date with the database."""
+async def open_services(
+    settings: Settings, *, clock: Clock | None = None, reading: bool = False
+) -> Services:
+    """Connect to the database, open the index and bring it up to date with the database.
+
+    `reading` (a command that only reads): a database with no archive yet is a NoArchive
+    error, not created; reading an empty PostgreSQL database made every table in it.
+    """
     clock = clock or SystemClock()
-    db = Database.from_url(settings.database_url)
+    index_dir = settings.search_index_dir
+    if index_dir is not None and (problem := folder_problem(index_dir)):
+        # A production operator fixes the setting; kept in memory, the index was rebuilt from
+        # the whole archive at every start, and the process held it all in RAM.
+        if settings.index_dir is not None:
+            raise SettingsError(f"invalid settings: INDEX_DIR: {problem}")
+        raise SettingsError(
+            f"the search index beside the database: {problem}; set INDEX_DIR to put it elsewhere"
+        )
+    db = Database.from_url(settings.database_url, make_folder=not reading)
     try:
+        if reading:
+            await require_archive(db)
         await ensure_schema(db, auto_migrate=settings.auto_migrate)
     except BaseException:
         await db.close()
         raise
-    index_dir, slot = settings.search_index_dir, None
+    slot = None
     if settings.index_dir is None and not db.is_sqlite and index_dir is not None:
         # Several processes may share this machine and PostgreSQL: each needs its own index.
         slot = IndexSlot.claim(index_dir)

@@ -13,6 +13,7 @@ from typing import Annotated
 
 from dotenv import dotenv_values
 from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic_core import ErrorDetails
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///./data/newsbot.sqlite3"
@@ -76,7 +77,10 @@ class Settings(BaseSettings):
     index_follow_seconds: float = Field(default=0.5, gt=0, le=HOUR)
     processed_updates_days: int = Field(default=2, gt=0, le=365)
     # Digest delivery: pacing, the dispatcher's tick, and claims shared by processes.
-    telegram_messages_per_second: float = Field(default=30.0, gt=0)
+    # Every reply waits its turn under this rate, not digests alone: below one a second a
+    # user's answer waited longer than Telegram makes any chat wait; 1000 is Telegram's
+    # ceiling with paid broadcasts.
+    telegram_messages_per_second: float = Field(default=30.0, ge=1, le=1000)
     digest_tick_seconds: float = Field(default=30.0, gt=0, le=HOUR)
     digest_worker_id: str | None = Field(default=None, max_length=64)
     digest_lease_seconds: int = Field(default=300, ge=10, le=DAY)
@@ -207,6 +211,30 @@ def misspelt_key(path: Path) -> str | None:
     return None
 
 
+BOUND_ERRORS = {"greater_than", "greater_than_equal", "less_than", "less_than_equal"}
+
+
+def _problem(err: ErrorDetails) -> str:
+    """Pydantic's message, or for a number out of bounds the value and the whole allowed range
+    (pydantic named one bound: "Input should be greater than 0" for 0.0001 allowed it)."""
+    message = err["msg"].removeprefix("Value error, ")
+    field = Settings.model_fields.get(str(err["loc"][0])) if err["loc"] else None
+    if err["type"] not in BOUND_ERRORS or field is None:
+        return message
+    limits = {
+        name: value
+        for bound in field.metadata
+        for name in ("gt", "ge", "lt", "le")
+        if (value := getattr(bound, name, None)) is not None
+    }
+    if "ge" in limits and "le" in limits:
+        allowed = f"{limits['ge']:g} to {limits['le']:g}"
+    else:
+        words = {"gt": "more than", "ge": "at least", "lt": "less than", "le": "at most"}
+        allowed = " and ".join(f"{words[name]} {value:g}" for name, value in limits.items())
+    return f"{err['input']!s:.40} is out of range: use {allowed}"
+
+
 def load_settings(**overrides: object) -> Settings:
     """Read settings, turning validation errors into one readable line."""
     if problem := misspelt_key(Path(".env")):
@@ -215,8 +243,7 @@ def load_settings(**overrides: object) -> Settings:
         return Settings(**overrides)  # type: ignore[arg-type]
     except ValidationError as exc:
         problems = "; ".join(
-            f"{'.'.join(str(p) for p in err['loc']).upper()}: "
-            + err["msg"].removeprefix("Value error, ")
+            f"{'.'.join(str(p) for p in err['loc']).upper()}: " + _problem(err)
             for err in exc.errors()
         )
         raise SettingsError(f"invalid settings: {problems}") from None

@@ -5,7 +5,7 @@ from __future__ import annotations
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 
 from bot.articles.archive import RESTORE_DAYS, Change
-from bot.audit import audit_line
+from bot.audit import audit_line, headlines
 from bot.commands import help_text
 from bot.context import Context
 from bot.i18n import N_
@@ -155,7 +155,8 @@ async def audit_log(update: Update, context: Context) -> None:
             "Last {n} change, newest first:", "Last {n} changes, newest first:", len(entries)
         )
     ]
-    lines.extend(audit_line(entry, language) for entry in entries)
+    titles = await headlines(entries, services(context).archive.articles)
+    lines.extend(audit_line(entry, language, titles) for entry in entries)
     await reply(update, language.html("\n".join(lines)))
 
 
@@ -172,21 +173,21 @@ async def stats(update: Update, context: Context) -> None:
             "Articles: {articles} from {sources} source ({deleted} deleted)",
             "Articles: {articles} from {sources} sources ({deleted} deleted)",
             archive.sources,
-            articles=f"{archive.articles:,}",
-            sources=f"{archive.sources:,}",
-            deleted=f"{archive.deleted:,}",
+            articles=language.number(archive.articles),
+            sources=language.number(archive.sources),
+            deleted=language.number(archive.deleted),
         ),
         language.plural(
             "Subscriptions: {subscriptions} in {chats} chat",
             "Subscriptions: {subscriptions} in {chats} chats",
             digests.chats,
-            subscriptions=f"{digests.subscriptions:,}",
-            chats=f"{digests.chats:,}",
+            subscriptions=language.number(digests.subscriptions),
+            chats=language.number(digests.chats),
         ),
         language(
             "Digests sent: {sent}; waiting: {pending}",
-            sent=f"{digests.sent:,}",
-            pending=f"{digests.pending:,}",
+            sent=language.number(digests.sent),
+            pending=language.number(digests.pending),
         ),
     ]
     if paused:

@@ -299,9 +299,9 @@ async def document(update: Update, context: Context) -> None:
     language = await texts(update, context)
     if doc.file_size is not None and doc.file_size > limit:
         text = language(
-            "That file is too big ({size} bytes; the limit is {limit}).",
-            size=f"{doc.file_size:,}",
-            limit=f"{limit:,}",
+            "That file is too big ({size}; the limit is {limit}).",
+            size=language.size(doc.file_size, up=True),
+            limit=language.size(limit),
         )
         await reply(update, language.html(text))
         return

@@ -20,6 +20,7 @@ from bot.digests.topics import (
     NoTopicWords,
     TimeAsTopic,
     TooManyTopicWords,
+    WhenAsTopic,
     ZoneAsTopic,
     topic_problem_line,
 )
@@ -61,7 +62,9 @@ async def subscribe(update: Update, context: Context) -> None:
     if isinstance(outcome, NotATime):
         text = language("“{word}” is not a time of day.", word=escape(outcome.word))
         text += "\n" + usage
-    elif isinstance(outcome, NoTopicWords | TimeAsTopic | ZoneAsTopic | TooManyTopicWords):
+    elif isinstance(
+        outcome, NoTopicWords | TimeAsTopic | WhenAsTopic | ZoneAsTopic | TooManyTopicWords
+    ):
         text = topic_problem_line(outcome, language)
     elif isinstance(outcome, AlreadyExists):
         sub = outcome.subscription

@@ -43,8 +43,9 @@ def async_url(url: str) -> str:
     return parsed.render_as_string(hide_password=False)
 
 
-def create_engine(url: str) -> AsyncEngine:
-    """An engine with the pragmas that make SQLite safe for a bot: WAL and a busy timeout."""
+def create_engine(url: str, *, make_folder: bool = True) -> AsyncEngine:
+    """An engine with the pragmas that make SQLite safe for a bot: WAL and a busy timeout;
+    `make_folder`: make the SQLite file's folder when missing (not for a reader)."""
     url = async_url(url)
     parsed = make_url(url)
     kwargs: dict[str, Any] = {}
@@ -53,7 +54,7 @@ def create_engine(url: str) -> AsyncEngine:
         if database == ":memory:" or "mode=memory" in url:
             # One shared connection, or every session would see its own empty database.
             kwargs["poolclass"] = StaticPool
-        else:
+        elif make_folder:
             Path(database).parent.mkdir(parents=True, exist_ok=True)
         kwargs["connect_args"] = {"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000}
     else:
@@ -216,9 +217,14 @@ class Database:
         self._reader_lock = asyncio.Lock()
 
     @classmethod
-    def from_url(cls, url: str) -> Database:
+    def from_url(cls, url: str, *, make_folder: bool = True) -> Database:
         """A database for this URL (nothing is opened until first use)."""
-        return cls(create_engine(url))
+        return cls(create_engine(url, make_folder=make_folder))
+
+    @property
+    def sqlite_file(self) -> str | None:
+        """The SQLite file (None for another backend or an in-memory database)."""
+        return self._sqlite_file
 
     @property
     def is_sqlite(self) -> bool:

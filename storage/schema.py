@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import os
 from pathlib import Path
 from typing import Any
 
@@ -24,6 +26,23 @@ PG_LOCK_KEY = 7_264_501_113
 
 class SchemaError(Exception):
     """The database schema cannot be used by this version; the message says what to do."""
+
+
+class NoArchive(SchemaError):
+    """A command that only reads was pointed at a database no archive was created in."""
+
+
+async def require_archive(db: Database) -> None:
+    """NoArchive, having changed nothing, when the database holds no archive: no SQLite file
+    (connecting would create it), or no table (an empty PostgreSQL database)."""
+    if db.sqlite_file is not None and not await asyncio.to_thread(os.path.exists, db.sqlite_file):
+        raise NoArchive("no archive yet")
+    async with db.engine.connect() as conn:
+        found = await conn.run_sync(
+            lambda sync: _current(sync) is not None or inspect(sync).has_table("articles")
+        )
+    if not found:
+        raise NoArchive("no archive yet")
 
 
 def alembic_config(connection: Connection | None = None) -> Config:

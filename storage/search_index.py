@@ -154,6 +154,23 @@ SCHEMA_VERSION = 6
 SCHEMA_VERSION_FILE = "schema_version"
 
 
+def folder_problem(path: pathlib.Path) -> str | None:
+    """Why an index cannot live at `path` (None: it can): a file there, or a file or an
+    unwritable folder where its folder would be made. Said before anything is opened or made:
+    a file there was moved aside as a damaged index, and where that failed the index was kept
+    in memory, rebuilt from the database at every start, with nothing said but a log line."""
+    if path.exists() and not path.is_dir():
+        return f"{path} is a file, not a folder"
+    existing = path
+    while not existing.exists() and existing != existing.parent:
+        existing = existing.parent
+    if not existing.is_dir():
+        return f"cannot make the folder {path}: {existing} is a file"
+    if not os.access(existing, os.W_OK | os.X_OK):
+        return f"cannot write in the folder {existing}"
+    return None
+
+
 def outdated_index(path: pathlib.Path) -> bool:
     """Whether the index at `path` was built by another version of the schema (or none)."""
     if not tantivy.Index.exists(str(path)):

@@ -413,7 +413,9 @@ class StoryStore:
             if record:
                 session.add(StoryDecision(kind="split", article_id=article_id, at=now))
             if actor is not None:
-                detail = f"left story {story}"
+                # The story as it is named now: one the article named itself is named by the
+                # next of its articles ("left story 68" of article 68 named nothing).
+                detail = f"left story {min(others) if story == article_id else story}"
                 session.add(
                     audit_entry("split", now=now, actor=actor, article_id=article_id, detail=detail)
                 )

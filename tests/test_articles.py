@@ -229,7 +229,7 @@ async def test_binary_and_oversized_files_are_refused(bot: Harness) -> None:
         "That file is not valid UTF-8 text (bad byte at position 0)."
     ]
     assert await bot.send(user_id=EDITOR, document=("nofile", "huge.txt", 30_000_000)) == [
-        "That file is too big (30,000,000 bytes; the limit is 20,971,520)."
+        "That file is too big (28.7 MB; the limit is 20 MB)."
     ]
     assert (await bot.services.archive.articles.stats()).articles == 0
 

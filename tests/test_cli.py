@@ -17,7 +17,12 @@ import pytest
 from bot.cli.main import main
 from bot.services import open_services
 from bot.settings import Settings, load_settings
-from tests.conftest import SAMPLE, SEED
+from tests.conftest import BACKENDS, SAMPLE, SEED
+
+NO_ARCHIVE = (
+    "newsbot {command}: there is no archive in {where} yet: `newsbot import FILE...` (or "
+    "--sample) starts one, as do `newsbot run` and `newsbot db upgrade`\n"
+)
 
 
 def newsbot(
@@ -82,9 +87,13 @@ def test_feed_is_feeds_as_the_chat_writes_it(
 
 
 def test_import_then_ask_jsonl(workdir: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    # A newcomer who asks first is told what to do.
-    assert main(["ask", "civilians trapped in Raqqa?"]) == 0
-    assert capsys.readouterr().out.startswith("The archive is empty: import articles first")
+    # A newcomer who asks first is told what to do, and nothing is made by asking.
+    assert main(["ask", "civilians trapped in Raqqa?"]) == 1
+    assert capsys.readouterr() == (
+        "",
+        NO_ARCHIVE.format(command="ask", where="./data/newsbot.sqlite3"),
+    )
+    assert list(workdir.iterdir()) == []
     assert main(["import", "--quiet", str(SAMPLE / "fakes.jsonl"), str(SEED)]) == 0
     out = capsys.readouterr().out
     assert out.startswith("Imported from 2 files: 789 stored, 16 duplicates, 0 refused.")
@@ -150,6 +159,8 @@ def test_chat_answers_in_the_terminal(workdir: Path) -> None:
 
 
 def test_digest_preview_and_reindex(workdir: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["db", "upgrade"]) == 0
+    capsys.readouterr()
     assert main(["digest", "--chat", "42", "--preview"]) == 0
     assert capsys.readouterr().out == "Chat 42 has no subscriptions.\n"
     assert main(["import", "--quiet", str(SEED)]) == 0
@@ -297,6 +308,8 @@ def test_ask_without_a_word_asks_for_a_question(
             'newsbot ask: give a question, e.g. newsbot ask "civilians trapped in Raqqa?"\n'
         )
     # Filters alone list the newest articles they pass, as in the chat ("source:reuters").
+    assert main(["db", "upgrade"]) == 0
+    capsys.readouterr()
     assert main(["ask", "--source", "reuters"]) == 0
     assert capsys.readouterr().out.startswith("The archive is empty: import articles first")
 
@@ -312,3 +325,46 @@ def test_ask_as_of_a_day_before_the_archive_says_so(
     assert capsys.readouterr().out == "Nothing found dated 2017-07-01 or before.\n"
     assert main(["ask", "raqqa"]) == 0
     assert capsys.readouterr().out.startswith("1. #1 US-backed forces")
+
+
+def _tables(url: str) -> list[str]:
+    async def read() -> list[str]:
+        from sqlalchemy import inspect
+
+        from storage.db import Database
+
+        db = Database.from_url(url)
+        try:
+            async with db.engine.connect() as conn:
+                return list(await conn.run_sync(lambda sync: inspect(sync).get_table_names()))
+        finally:
+            await db.close()
+
+    return asyncio.run(read())
+
+
+@pytest.mark.parametrize("backend", BACKENDS, indirect=True)
+def test_reading_a_database_with_no_archive_changes_nothing(
+    workdir: Path, database_url: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # On an empty PostgreSQL database `newsbot ask` ran every migration, and on SQLite made
+    # the file, then said "The archive is empty": a read changed the database.
+    from sqlalchemy.engine import make_url
+
+    url = make_url(database_url)
+    where = url.database if url.get_backend_name() == "sqlite" else url.render_as_string()
+    for command in (
+        ["ask", "dam"],
+        ["ask", "--json", "dam"],
+        ["trend", "dam", "--out", "dam.png"],
+        ["digest", "--chat", "1", "--preview"],
+        ["export", "-"],
+    ):
+        assert main(["--database-url", database_url, *command]) == 1
+        assert capsys.readouterr() == ("", NO_ARCHIVE.format(command=command[0], where=where))
+    assert list(workdir.iterdir()) == []
+    if url.get_backend_name() != "sqlite":
+        assert _tables(database_url) == []
+    # What the line says starts one does.
+    assert main(["--database-url", database_url, "import", "--quiet", str(SEED)]) == 0
+    assert main(["--database-url", database_url, "ask", "civilians trapped in Raqqa?"]) == 0

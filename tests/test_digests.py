@@ -362,6 +362,37 @@ async def test_a_time_zone_is_no_topic_word(bot: Harness) -> None:
     ]
 
 
+async def test_a_word_saying_when_is_no_topic_word(bot: Harness) -> None:
+    # "/subscribe 8am tomorrow" was "a digest about tomorrow every day at 08:00", and
+    # "/subscribe now" was told "“now” holds no word to look for".
+    forms = (
+        "is not a topic word: a digest comes every day at its time, for example /subscribe 8am, "
+        "/subscribe 08:00 or /subscribe 7:30pm raqqa; /digest shows what is new now."
+    )
+    for typed, word in (
+        ("tomorrow", "tomorrow"),
+        ("8am tomorrow", "tomorrow"),
+        ("now", "now"),
+        ("raqqa Daily", "Daily"),
+        ("every day at 8", "every"),
+    ):
+        assert await bot.send(f"/subscribe {typed}", user_id=READER) == [f"“{word}” {forms}"]
+    assert await bot.services.digest_subscriptions.of_chat(READER) == []
+    assert await bot.send("/digest today", user_id=READER) == [
+        "“today” is not a topic word: /digest shows what is new now, and /subscribe 8am sends "
+        "a digest every day at 8am."
+    ]
+    # "at" before the time is how it is said, not a topic word.
+    assert await bot.send("/subscribe at 8am", user_id=READER) == [
+        "Subscribed: a digest every day at 08:00 (UTC). /timezone changes the time zone; "
+        "/unsubscribe stops it."
+    ]
+    assert await bot.send("/subscribe raqqa at 9pm", user_id=READER) == [
+        "Subscribed: a digest about raqqa every day at 21:00 (UTC). /timezone changes the "
+        "time zone; /unsubscribe stops it."
+    ]
+
+
 async def test_a_stop_word_typed_as_a_name_matches_the_name_not_the_word(bot: Harness) -> None:
     # "the US" matched every article holding the pronoun "us" ("the convoy never reached us").
     records = [
@@ -463,6 +494,31 @@ async def test_a_digest_item_leads_with_the_story_not_its_dateline(bot: Harness)
         "<b>Наводнение под Раккой</b>\n2026-11-25 · TASS · /read_1\n"
         "Прорыв дамбы затопил четыре деревни под Раккой, сообщили местные власти."
     ]
+
+
+async def test_a_wire_dateline_with_its_day_is_no_lead(bot: Harness) -> None:
+    # "MOSUL, Iraq, Dec 5 (Reuters) -": the place was taken for the dateline, not the day, and
+    # the digest's lead read "Iraq, Dec 5 Engineers said on Friday ...".
+    datelines = (
+        "MOSUL, Iraq, Dec 5 (Reuters) -",
+        "MOSUL, Iraq, December 5, 2026 (Reuters) -",
+        "BEIRUT, 5 December (AFP) -",
+    )
+    await bot.services.archive.import_records(
+        [
+            ImportRecord(
+                text=f"Flood barriers hold {n}\n\n{dateline} Engineers said on Friday that the "
+                "barriers along the Tigris held overnight. The dam was fine.",
+                date="2026-11-25",
+            )
+            for n, dateline in enumerate(datelines, start=1)
+        ]
+    )
+    [digest] = await bot.send("/digest", user_id=READER)
+    leads = [line for line in digest.split("\n") if line.startswith(("Engineers", "Iraq", "5 "))]
+    assert (
+        leads == ["Engineers said on Friday that the barriers along the Tigris held overnight."] * 3
+    )
 
 
 async def test_a_digest_item_of_a_headline_alone_shows_it_once(bot: Harness) -> None:

@@ -187,7 +187,7 @@ async def test_real_text_in_a_file_is_no_junk(bot: Harness, language: str) -> No
 async def test_file_over_the_limit_is_refused_before_download(bot: Harness) -> None:
     size = bot.settings.max_file_bytes + 1
     assert await bot.send(user_id=EDITOR, document=("never", "big.txt", size)) == [
-        "That file is too big (20,971,521 bytes; the limit is 20,971,520)."
+        "That file is too big (20.1 MB; the limit is 20 MB)."
     ]
     assert [name for name, _ in bot.fake.calls if name == "getFile"] == []
 

@@ -63,7 +63,7 @@ async def test_a_russian_chat_gets_the_trend_caption_and_picture_in_russian(bot:
     caption, png = await trend_reply(bot, "Raqqa", user_id=READER, language_code=RU)
     assert caption == (
         "«Raqqa»: 2 сюжета (статей: 4, из них 2 копии), по неделям с 2017-07-03 по 2017-07-10; "
-        "больше всего за неделю: 1."
+        "больше всего за неделю с 2017-07-03: 1 сюжет."
     )
     assert png_size(png) == (1000, 480)
     assert await bot.send("/trend zzzqqq", user_id=READER, language_code=RU) == [
@@ -83,7 +83,8 @@ async def test_trend_finds_the_words_of_every_language(bot: Harness) -> None:
     # Another form of the name, as the Russian analysis reads it.
     caption, png = await trend_reply(bot, "Ракка", user_id=READER, language_code=RU)
     assert caption == (
-        "«Ракка»: 2 сюжета, по неделям с 2017-07-03 по 2017-07-10; больше всего за неделю: 1."
+        "«Ракка»: 2 сюжета, по неделям с 2017-07-03 по 2017-07-10; больше всего за неделю с "
+        "2017-07-03: 1 сюжет."
     )
     assert png_size(png) == (1000, 480)
 
@@ -95,7 +96,7 @@ async def test_an_arabic_chat_gets_a_trend_caption_telegram_accepts(bot: Harness
     caption, png = await trend_reply(bot, "Raqqa &", user_id=READER)
     assert caption == (
         RLM + "«Raqqa &amp;»: قصتان (المقالات: 4، منها نسختان)، أسبوعاً بأسبوع "
-        "من 2017-07-03 إلى 2017-07-10؛ أكثر الأسابيع: 1."
+        "من 2017-07-03 إلى 2017-07-10؛ أكثر الأسابيع: 2017-07-03، قصة واحدة."
     )
     assert png_size(png) == (1000, 480)
 
@@ -157,8 +158,10 @@ async def test_the_audit_log_is_read_in_russian_and_arabic(bot: Harness) -> None
         "breached the wall surrounding the Old City of Raq\n"
         "2026-11-25 06:00 пользователь 2002 отписка: отменён 1 дайджест (all)\n"
         "2026-11-25 06:00 пользователь 2002 подписка: 07:30 raqqa\n"
-        "2026-11-25 06:00 пользователь 1001 объединение №2: сюжеты 2 и 4 объединены в сюжет 2\n"
-        "2026-11-25 06:00 пользователь 1001 разделение №2: выведена из сюжета 1\n"
+        "2026-11-25 06:00 пользователь 1001 объединение: /read_2 «Raqqa's old city wall "
+        "breached, says US…» и /read_4 «Food runs out in besieged Raqqa distric…» — один сюжет\n"
+        "2026-11-25 06:00 пользователь 1001 разделение: /read_2 «Raqqa's old city wall "
+        "breached, says US…» выведена из сюжета /read_1\n"
         "2026-11-25 06:00 пользователь 1001 добавление №1: US-backed forces in Syria have "
         "breached the wall surrounding the Old City of Raq"
     ]
@@ -166,7 +169,8 @@ async def test_the_audit_log_is_read_in_russian_and_arabic(bot: Harness) -> None
     assert arabic.split("\n")[2:5] == [
         RLM + "2026-11-25 06:00 المستخدم 2002 إلغاء اشتراك: أُلغي ملخص واحد (all)",
         RLM + "2026-11-25 06:00 المستخدم 2002 اشتراك: 07:30 raqqa",
-        RLM + "2026-11-25 06:00 المستخدم 1001 دمج رقم 2: صارت القصتان 2 و4 القصة 2",
+        RLM + "2026-11-25 06:00 المستخدم 1001 دمج: صار /read_2 «Raqqa's old city wall breached, "
+        "says US…» و /read_4 «Food runs out in besieged Raqqa distric…» قصة واحدة",
     ]
     # French puts a space before a colon, as every other French reply does ("abonnement: 07:30").
     [french] = await bot.send("/audit", user_id=EDITOR, language_code="fr")
@@ -239,8 +243,8 @@ async def test_refused_rows_are_explained_in_the_readers_language(bot: Harness) 
         "3 не удалось сохранить:\n"
         "• строка 1: Эту статью нельзя сохранить: длина её id — 201 при пределе 200 символов.\n"
         "• строка 2: его дата «18 March» — не дата (пишите ГГГГ-ММ-ДД)\n"
-        "• строка 3: Эту статью нельзя сохранить: длина её адреса — 3,020 при пределе "
-        "2,048 символов."
+        "• строка 3: Эту статью нельзя сохранить: длина её адреса — 3\xa0020 при пределе "
+        "2\xa0048 символов."
     ]
     [arabic] = await bot.send(user_id=EDITOR, language_code=AR, document=document)
     assert arabic.split("\n")[2:] == [

@@ -326,3 +326,25 @@ async def test_other_outlets_of_a_story_are_named_in_russian(bot: Harness) -> No
     question = "civilians trapped in Raqqa Old City"
     [answer] = await bot.send(question, user_id=READER, language_code=RU)
     assert "<i>также в: Indian Express, Al Arabiya</i>" in answer.split("\n")
+
+
+async def test_a_file_too_big_is_said_in_each_language_s_units_and_digits(bot: Harness) -> None:
+    # The sizes were bytes grouped with commas in every language: "(30,000,000 байт; предел —
+    # 20,971,520)", "(30,000,000 octets ; la limite est de 20,971,520)".
+    expected = {
+        "en": "That file is too big (28.7 MB; the limit is 20 MB).",
+        "fr": "Ce fichier est trop volumineux (28,7\u202fMo ; la limite est de 20\u202fMo).",
+        "ru": "Файл слишком большой (28,7 МБ; предел — 20 МБ).",
+        "ar": "\u200fهذا الملف كبير جداً (28.7 م.ب؛ والحد الأقصى 20 م.ب).",
+    }
+    said = {
+        lang: await bot.send(
+            user_id=EDITOR, document=("never", "huge.txt", 30_000_000), language_code=lang
+        )
+        for lang in expected
+    }
+    assert said == {lang: [text] for lang, text in expected.items()}
+    # Counts inside a sentence are grouped as the language groups digits too.
+    assert Texts("fr")(
+        "The feed lists {count:,} items; the limit is {limit:,}.", count=30_000, limit=5_000
+    ) == ("Le flux compte 30\u202f000 éléments ; la limite est de 5\u202f000.")

@@ -23,7 +23,15 @@ import pytest
 from bot.cli.main import main
 from bot.clock import ManualClock
 from bot.settings import Settings
-from tests.conftest import EDITOR, Harness, make_settings, seed_text, start_bot, stop_bot
+from tests.conftest import (
+    EDITOR,
+    SEED,
+    Harness,
+    make_settings,
+    seed_text,
+    start_bot,
+    stop_bot,
+)
 
 SECOND = (
     "date 2026-11-20\nMosul dam repairs resume\n\n"
@@ -176,7 +184,7 @@ def test_import_and_start_up_on_a_full_index_disk(
         settings = make_settings(tmp_path, index_dir=disk / "index")
         monkeypatch.setenv("INDEX_DIR", str(settings.index_dir))
         url = ["--database-url", settings.database_url]
-        assert main([*url, "ask", "anything"]) == 0  # the index exists, empty
+        assert main([*url, "reindex"]) == 0  # the index exists, empty
         filler = fill(disk)
         assert main([*url, "import", "--quiet", str(source)]) == 1
         captured = capsys.readouterr()
@@ -228,17 +236,33 @@ async def test_an_index_that_cannot_be_opened_is_replaced_and_rebuilt(
     assert (aside / "meta.json").read_text(encoding="utf-8") == "\x00garbage"
 
 
-async def test_where_no_index_can_be_written_search_runs_from_memory(
-    tmp_path: Path, clock: ManualClock
+@pytest.mark.parametrize("under", ["", "index"])
+def test_an_index_folder_that_cannot_be_written_is_refused_in_one_line(
+    workdir: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    under: str,
 ) -> None:
-    blocker = tmp_path / "not-a-folder"
+    # INDEX_DIR naming a file: the file was moved aside as a damaged index; a folder under a
+    # file: the index was kept in memory, rebuilt from the archive at every start, and only a
+    # log line said so.
+    blocker = workdir / "not-a-folder"
     blocker.write_text("a file where the index's folder should be", encoding="utf-8")
-    settings = make_settings(tmp_path, index_dir=blocker / "index")
-    bot = await start_bot(settings, clock)
-    try:
-        assert (await bot.send(seed_text(), user_id=EDITOR))[0].startswith("Saved #1: ")
-        assert await found(bot, "civilians trapped in Raqqa?") == [1]
-        problem = bot.services.archive.index_problem
-        assert problem is not None and problem.startswith(f"search index at {blocker / 'index'}")
-    finally:
-        await stop_bot(bot)
+    monkeypatch.setenv("INDEX_DIR", str(blocker / under) if under else str(blocker))
+    problem = (
+        f"cannot make the folder {blocker / under}: {blocker} is a file"
+        if under
+        else f"{blocker} is a file, not a folder"
+    )
+    for command in (["import", "--quiet", str(SEED)], ["reindex"]):
+        assert main(command) == 2
+        assert capsys.readouterr() == ("", f"invalid settings: INDEX_DIR: {problem}\n")
+    assert sorted(p.name for p in workdir.iterdir()) == ["not-a-folder"]
+    monkeypatch.delenv("INDEX_DIR")
+    (workdir / "data").mkdir()
+    (workdir / "data" / "newsbot.index").write_text("", encoding="utf-8")
+    assert main(["import", "--quiet", str(SEED)]) == 2
+    assert capsys.readouterr().err == (
+        "the search index beside the database: data/newsbot.index is a file, not a folder; "
+        "set INDEX_DIR to put it elsewhere\n"
+    )

@@ -77,6 +77,7 @@ def test_export_import_round_trip_is_lossless(
         f"Exported 3 articles, 1 subscription, 1 chat, 4 audit entries to {export}.\n"
     )
     second_url = f"sqlite+aiosqlite:///{workdir / 'second' / 'news.sqlite3'}"
+    (workdir / "second").mkdir()  # a folder that is not there is a mistyped path
     assert main(["--database-url", second_url, "import", str(export)]) == 0
     assert capsys.readouterr().out == (
         f"Restored 3 articles, 1 subscription, 1 chat, 4 audit entries from {export}.\n"
@@ -137,6 +138,7 @@ def test_damaged_export_is_refused_whole(workdir: Path, capsys: pytest.CaptureFi
         encoding="utf-8",
     )
     url = f"sqlite+aiosqlite:///{workdir / 'db' / 'news.sqlite3'}"
+    (workdir / "db").mkdir()
     assert main(["--database-url", url, "import", str(export)]) == 1
     assert capsys.readouterr().err == f"newsbot import: {export} line 3 is not JSON\n"
 

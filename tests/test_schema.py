@@ -121,7 +121,7 @@ def test_db_reading_a_mistyped_folder_says_so_and_makes_nothing(
     assert (result.returncode, result.stdout) == (1, "")
     assert result.stderr == (
         f"newsbot db {action}: there is no folder dta, so no archive in it: check "
-        "--database-url or DATABASE_URL (newsbot import starts a new archive)\n"
+        "--database-url or DATABASE_URL (to start an archive there, make the folder first)\n"
     )
     assert not (tmp_path / "dta").exists()
 

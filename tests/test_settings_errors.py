@@ -75,7 +75,7 @@ def test_a_digest_time_of_one_hour_digit_is_read(
     operator: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     monkeypatch.setenv("DIGEST_TIME", " 7:30")
-    assert main(["ask", "civilians in Raqqa"]) == 0
+    assert main(["db", "current"]) == 0
     assert "DIGEST_TIME" not in capsys.readouterr().err
 
 
@@ -334,5 +334,33 @@ def test_another_tools_keys_in_dot_env_are_left_alone(
     operator: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     (operator / ".env").write_text("POSTGRES_PASSWORD=x\nCOMPOSE_PROJECT_NAME=news\nEDITOR_IDS=1\n")
-    assert main(["ask", "civilians in Raqqa"]) == 0
+    assert main(["db", "current"]) == 0
     assert "setting" not in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("value", ["0", "-5", "0.0001", "5000"])
+def test_a_sending_rate_out_of_range_names_the_range(
+    operator: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], value: str
+) -> None:
+    # 0.0001 was taken: every reply then waited hours for its turn under the overall rate.
+    monkeypatch.setenv("TELEGRAM_MESSAGES_PER_SECOND", value)
+    assert main(["ask", "civilians in Raqqa"]) == 2
+    assert capsys.readouterr() == (
+        "",
+        f"invalid settings: TELEGRAM_MESSAGES_PER_SECOND: {value} is out of range: use 1 to 1000\n",
+    )
+
+
+def test_an_index_dir_that_is_a_file_stops_run_in_one_line(
+    bot_api: int, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # The file was moved aside as a damaged index (and where that failed, the bot ran on an
+    # index in memory, rebuilt at every start), said in log lines only.
+    Path("index").write_text("notes", encoding="utf-8")
+    monkeypatch.setenv("INDEX_DIR", "index")
+    assert main(["run"]) == 2
+    assert capsys.readouterr() == (
+        "",
+        "invalid settings: INDEX_DIR: index is a file, not a folder\n",
+    )
+    assert Path("index").read_text(encoding="utf-8") == "notes"

@@ -268,6 +268,21 @@ async def test_split_and_join_are_audited_and_survive_a_rebuild(bot: Harness) ->
     assert await stories(bot) == before
 
 
+async def test_the_audit_log_names_the_articles_a_join_or_split_moved(bot: Harness) -> None:
+    # It said "join #4: stories 4 and 1 are story 1" and, for the article naming its story,
+    # "split #1: left story 1": numbers of stories no command or reply shows.
+    await import_copies(bot)
+    await bot.send("/split 1", user_id=EDITOR)
+    await bot.send("/join 4 1", user_id=EDITOR)
+    [audit] = await bot.send("/audit", user_id=EDITOR)
+    assert audit.split("\n")[1:3] == [
+        "2026-11-25 06:00 user 1001 join: /read_4 “Food runs out in besieged Raqqa distric…” "
+        "and /read_1 “US-backed forces in Syria have breached…” are one story",
+        "2026-11-25 06:00 user 1001 split: /read_1 “US-backed forces in Syria have breached…” "
+        "left the story of /read_2 “Raqqa's old city wall breached, says US…”",
+    ]
+
+
 async def test_a_fresh_story_map_reads_every_move_in_one_page(bot: Harness) -> None:
     from bot.stories.keeper import StoryMap
 
@@ -356,7 +371,7 @@ async def test_trend_picture_for_a_small_archive(bot: Harness) -> None:
     assert photo.method == "sendPhoto"
     assert photo.text == (
         "“Raqqa”: 2 stories (4 articles, 2 of them copies), by week from 2017-07-03 to "
-        "2017-07-10; busiest week: 1."
+        "2017-07-10; busiest week: 2017-07-03, 1 story."
     )
     png = photo.params["photo"]
     assert png.startswith(PNG_MAGIC)
@@ -479,7 +494,8 @@ def test_trend_command_line_writes_a_png(
     out = tmp_path / "raqqa.png"
     assert main(["trend", "Raqqa wall", "--out", str(out)]) == 0
     assert capsys.readouterr().out == (
-        "“Raqqa wall”: 1 story, by week from 2017-07-03 to 2017-07-03; busiest week: 1.\n"
+        "“Raqqa wall”: 1 story, by week from 2017-07-03 to 2017-07-03; busiest week: "
+        "2017-07-03, 1 story.\n"
         f"Wrote {out}.\n"
     )
     assert out.read_bytes().startswith(PNG_MAGIC)
@@ -572,7 +588,7 @@ async def test_trend_counts_articles_when_too_many_match(
     assert found.peaks[0].headline in await story_headlines(bot)
     assert found.caption() == (
         "“Raqqa”: 4 articles (too many to merge copies into stories), by week from 2017-07-03 "
-        "to 2017-07-10; busiest week: 3."
+        "to 2017-07-10; busiest week: 2017-07-03, 3 articles."
     )
 
 

@@ -162,7 +162,8 @@ def test_a_chart_says_it_is_one(tmp_path: Path) -> None:
     chat.paste(story("Dam repairs start"), "Saved #1")
     chat.type(
         "/trend dam",
-        "“dam”: 1 story, by week from 2027-03-01 to 2027-03-01; busiest week: 1.\n"
+        "“dam”: 1 story, by week from 2027-03-01 to 2027-03-01; busiest week: 2027-03-01, "
+        "1 story.\n"
         '(a chart: a terminal shows its caption only; newsbot trend "words" --out chart.png '
         "writes it to a file)\n",
     )
@@ -299,11 +300,41 @@ def test_reading_an_archive_in_a_missing_folder_makes_nothing(
         assert main(["--database-url", url, *command]) == 1
         assert capsys.readouterr().err == (
             f"newsbot {command[0]}: there is no folder {workdir / 'dat'}, so no archive in it: "
-            "check --database-url or DATABASE_URL (newsbot import starts a new archive)\n"
+            "check --database-url or DATABASE_URL (to start an archive there, make the folder "
+            "first)\n"
         )
     assert list(workdir.iterdir()) == []
+    (workdir / "dat").mkdir()
     assert main(["--database-url", url, "import", "--quiet", str(SEED)]) == 0
     assert main(["--database-url", url, "ask", "civilians trapped in Raqqa?"]) == 0
+
+
+def test_writing_an_archive_in_a_missing_folder_makes_nothing(
+    workdir: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # A mistyped DATABASE_URL (./dta for ./data) made the folders and a new, empty archive
+    # there: `run` answered "the archive is empty", `import` filled an archive nobody reads.
+    monkeypatch.setenv("TELEGRAM_BOT_TOKEN", "123:abc")
+    monkeypatch.setenv("DATABASE_URL", "sqlite+aiosqlite:///./dta/deep/newsbot.sqlite3")
+    for command in (["import", "--quiet", str(SEED)], ["db", "upgrade"], ["chat"], ["run"]):
+        assert main(command) == 1
+        assert capsys.readouterr() == (
+            "",
+            f"newsbot {' '.join(command[:2]) if command[0] == 'db' else command[0]}: there is "
+            "no folder dta/deep for the archive: check --database-url or DATABASE_URL (to "
+            "start an archive there, make the folder first)\n",
+        )
+    assert list(workdir.iterdir()) == []
+    # The default's folder is made: a fresh clone's first command just works.
+    monkeypatch.delenv("DATABASE_URL")
+    assert main(["db", "upgrade"]) == 0
+    assert sorted(p.name for p in (workdir / "data").iterdir()) == ["newsbot.sqlite3"]
+    source, target = "sqlite:///./data/newsbot.sqlite3", "sqlite:///./dta/newsbot.sqlite3"
+    assert main(["migrate-data", "--from", source, "--to", target]) == 2
+    assert capsys.readouterr().err == (
+        "newsbot migrate-data: there is no folder dta for --to's archive (make it first)\n"
+    )
+    assert not (workdir / "dta").exists()
 
 
 def test_an_id_too_long_for_sql_is_a_usage_error(
@@ -325,6 +356,7 @@ def test_an_id_too_long_for_sql_is_a_usage_error(
 
 
 def test_a_jsonl_line_without_query_names_the_key(workdir: Path) -> None:
+    assert newsbot("db", "upgrade", cwd=workdir).returncode == 0
     result = newsbot("ask", "--jsonl", cwd=workdir, stdin='{"question": "dam"}\n')
     assert json.loads(result.stdout) == {
         "line": 1,

@@ -55,7 +55,7 @@ async def write_export(settings: Settings, path: Path) -> int:
         return 1
 
     path = through_links(path)
-    services = await open_services(settings)
+    services = await open_services(settings, reading=True)
     partial = path.with_name(path.name + ".partial")
     try:
         with (
@@ -80,7 +80,7 @@ async def write_export(settings: Settings, path: Path) -> int:
 async def _write_to_stdout(settings: Settings) -> int:
     # A closed pipe (`newsbot export - | head -1`) raises BrokenPipeError, which the
     # command's entry point turns into a quiet exit.
-    services = await open_services(settings)
+    services = await open_services(settings, reading=True)
     try:
         counts = await _write_rows(services.db, sys.stdout)
         sys.stdout.flush()

@@ -11,7 +11,7 @@ from typing import Any
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError
 
-from bot.cli.paths import reads_nothing
+from bot.cli.paths import missing_folder, reads_nothing
 from bot.settings import Settings, sqlite_path
 from storage.db import Database, async_url
 from storage.schema import SchemaError
@@ -22,9 +22,11 @@ def add_commands(sub: Any) -> None:
     db = sub.add_parser("db", help="database schema: upgrade, current, check, revision")
     actions = db.add_subparsers(dest="action", required=True)
     actions.add_parser("upgrade", help="apply pending migrations").set_defaults(handler=_upgrade)
-    actions.add_parser("current", help="the schema revision").set_defaults(handler=_current)
+    actions.add_parser("current", help="the schema revision").set_defaults(
+        handler=_current, reads=True
+    )
     actions.add_parser("check", help="do the models and the migrations agree?").set_defaults(
-        handler=_check
+        handler=_check, reads=True
     )
     revision = actions.add_parser("revision", help="write a migration from the model changes")
     revision.add_argument("-m", "--message", required=True, help="what the migration does")
@@ -131,6 +133,15 @@ def _migrate_data(settings: Settings, args: argparse.Namespace) -> int:
     source_file = sqlite_path(args.source)
     if source_file is not None and source_file != ":memory:" and not Path(source_file).exists():
         print(f"newsbot migrate-data: {source_file} does not exist", file=sys.stderr)
+        return 2
+    target_folder = missing_folder(sqlite_path(args.target))
+    if target_folder is not None:
+        # It made the folders of a mistyped --to and copied everything there.
+        print(
+            f"newsbot migrate-data: there is no folder {target_folder} for --to's archive "
+            "(make it first)",
+            file=sys.stderr,
+        )
         return 2
     return asyncio.run(_migrate_async(args))
 

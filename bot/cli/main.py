@@ -45,7 +45,7 @@ from bot.cli.lines import (
     result_object,
     start,
 )
-from bot.cli.paths import output_problem, reads_nothing
+from bot.cli.paths import makes_nothing, output_problem, reads_nothing
 from bot.i18n import ENGLISH as ENGLISH_TEXTS
 from bot.logs import setup_logging
 from bot.memory import keep_memory_flat
@@ -69,7 +69,7 @@ from bot.settings import (
     sqlite_path,
 )
 from bot.web.urls import ADDRESS_LIKE
-from storage.schema import SchemaError
+from storage.schema import NoArchive, SchemaError
 
 log = logging.getLogger(__name__)
 
@@ -95,12 +95,18 @@ def main(argv: Sequence[str] | None = None) -> int:
             settings = settings.model_copy(update={"database_url": args.database_url})
         if args.command != "migrate-data":
             database_url = settings.database_url
+            # (A command that only reads says so its own way, before its other checks.)
+            if not getattr(args, "reads", False) and makes_nothing(settings, _named(args)):
+                return 1
         secret = (
             settings.telegram_bot_token.get_secret_value() if settings.telegram_bot_token else ""
         )
         setup_logging(settings.log_level if args.command == "run" else "WARNING", (secret,))
         result: int = args.handler(settings, args)
         return result
+    except NoArchive:
+        print(f"newsbot {_named(args)}: {no_archive_line(database_url)}", file=sys.stderr)
+        return 1
     except (SettingsError, SchemaError) as exc:
         print(exc, file=sys.stderr)
         return 2
@@ -123,6 +129,21 @@ def main(argv: Sequence[str] | None = None) -> int:
         # hold the token (a request URL), and the filter masks it.
         logging.getLogger("newsbot").exception("newsbot %s failed", args.command)
         return 1
+
+
+def _named(args: argparse.Namespace) -> str:
+    """The command as typed: `db upgrade`, `feeds add`, `run`."""
+    action = getattr(args, "action", None)
+    return f"{args.command} {action}" if isinstance(action, str) else str(args.command)
+
+
+def no_archive_line(url: str | None) -> str:
+    """What to do about a database a reading command found no archive in."""
+    where = sqlite_path(url) if url and sqlite_path(url) else shown_url(url)
+    return (
+        f"there is no archive in {where} yet: `newsbot import FILE...` (or --sample) "
+        "starts one, as do `newsbot run` and `newsbot db upgrade`"
+    )
 
 
 def shown_url(raw: str | None) -> str | None:
@@ -246,12 +267,12 @@ def _parser() -> argparse.ArgumentParser:
     ask.add_argument(
         "--exclude", action="append", default=[], help="leave out articles with it (repeatable)"
     )
-    ask.set_defaults(handler=_ask)
+    ask.set_defaults(handler=_ask, reads=True)
 
     trend = sub.add_parser("trend", help="a chart of the stories matching words, week by week")
     trend.add_argument("words", help="the words to chart, in quotes")
     trend.add_argument("--out", type=Path, required=True, help="the PNG file to write")
-    trend.set_defaults(handler=_trend)
+    trend.set_defaults(handler=_trend, reads=True)
 
     digest = sub.add_parser("digest", help="show a chat's digest without sending it")
     digest.add_argument(
@@ -264,7 +285,7 @@ def _parser() -> argparse.ArgumentParser:
     digest.add_argument(
         "--preview", action="store_true", required=True, help="print, do not send (required)"
     )
-    digest.set_defaults(handler=_digest)
+    digest.set_defaults(handler=_digest, reads=True)
 
     reindex = sub.add_parser(
         "reindex", help="rebuild the search index and the stories from the database"
@@ -276,7 +297,7 @@ def _parser() -> argparse.ArgumentParser:
     export.add_argument(
         "path", type=Path, help="the .jsonl file to write (its folder must exist), or - for stdout"
     )
-    export.set_defaults(handler=_export)
+    export.set_defaults(handler=_export, reads=True)
     return parser
 
 
@@ -601,7 +622,7 @@ def _ask(settings: Settings, args: argparse.Namespace) -> int:
 
 
 async def _ask_async(settings: Settings, args: argparse.Namespace, helpers: list[Helper]) -> int:
-    services = await open_services(settings)
+    services = await open_services(settings, reading=True)
     try:
         if args.jsonl:
             await services.questions.warm_up()
@@ -681,7 +702,7 @@ def _plain_answers(answers: Answers, *, as_of: dt.date | None = None) -> str:
 
 def _digest(settings: Settings, args: argparse.Namespace) -> int:
     async def preview() -> list[str]:
-        services = await open_services(settings)
+        services = await open_services(settings, reading=True)
         try:
             return await services.digests.preview(args.chat)
         finally:
@@ -767,7 +788,7 @@ def _trend(settings: Settings, args: argparse.Namespace) -> int:
         return 1
 
     async def compute() -> Any:
-        services = await open_services(settings)
+        services = await open_services(settings, reading=True)
         try:
             forms = services.questions.word_forms(args.words)
             if not forms:

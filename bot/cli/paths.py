@@ -38,12 +38,30 @@ def missing_folder(database: str | None) -> Path | None:
     return None if folder.is_dir() else folder
 
 
+FIX_FOLDER = (
+    "check --database-url or DATABASE_URL (to start an archive there, make the folder first)"
+)
+
+
 def no_folder_line(folder: Path) -> str:
     """What to do about a database whose folder is not there."""
-    return (
-        f"there is no folder {folder}, so no archive in it: check --database-url or "
-        "DATABASE_URL (newsbot import starts a new archive)"
-    )
+    return f"there is no folder {folder}, so no archive in it: {FIX_FOLDER}"
+
+
+def makes_nothing(settings: Settings, command: str) -> bool:
+    """Whether the archive a command would create or change (--database-url, DATABASE_URL)
+    is in a folder that does not exist (said on stderr). Only the default's folder, ./data,
+    is made: a mistyped path (./dta/newsbot.sqlite3) made its folders and a new archive
+    there, and `newsbot run` went on with an empty one."""
+    if settings.database_url == DEFAULT_DATABASE_URL:
+        return False
+    folder = missing_folder(sqlite_path(settings.database_url))
+    if folder is not None:
+        print(
+            f"newsbot {command}: there is no folder {folder} for the archive: {FIX_FOLDER}",
+            file=sys.stderr,
+        )
+    return folder is not None
 
 
 def reads_nothing(settings: Settings, command: str) -> bool:

@@ -91,14 +91,23 @@ def parse_subscribe(words: Sequence[str]) -> SubscribeRequest:
 
 
 def _joined_halves(words: Sequence[str]) -> list[str]:
-    """The words with "8 am" written as one ("8am"): first, or after the topic words."""
+    """The words with "8 am" written as one ("8am"), first or after the topic words, and an
+    "at" before a time left out ("/subscribe at 8am" was told "at" holds no word to look for)."""
     joined: list[str] = []
     for word in words:
         if joined and word.lower() in AM_PM and TIME_LIKE.match(joined[-1]):
             joined[-1] += word
         else:
             joined.append(word)
-    return joined
+    kept: list[str] = []
+    for at, word in enumerate(joined):
+        following = joined[at + 1] if at + 1 < len(joined) else ""
+        if word.casefold() == "at" and (
+            TIME_LIKE.match(following) or following.casefold() in WORDS
+        ):
+            continue
+        kept.append(word)
+    return kept
 
 
 def same_topics(a: str, b: str) -> bool:

@@ -47,6 +47,13 @@ class TimeAsTopic:
 
 
 @dataclass(frozen=True, slots=True)
+class WhenAsTopic:
+    """A topic word that says when ("tomorrow", "now", "daily"): a time was meant."""
+
+    word: str
+
+
+@dataclass(frozen=True, slots=True)
 class ZoneAsTopic:
     """A topic word that is a time zone ("Europe/London", "UTC+3"): /timezone sets it."""
 
@@ -60,7 +67,19 @@ class TooManyTopicWords:
     count: int
 
 
-TopicProblem = NoTopicWords | TimeAsTopic | ZoneAsTopic | TooManyTopicWords
+TopicProblem = NoTopicWords | TimeAsTopic | WhenAsTopic | ZoneAsTopic | TooManyTopicWords
+
+# Words that say when, not what, in the reply languages: "/subscribe 8am tomorrow" was a digest
+# about the word "tomorrow" (and "/subscribe now" was told "now" holds no word to look for).
+WHEN_WORDS = frozenset(
+    {
+        *("now", "today", "tomorrow", "tonight", "daily", "everyday", "every", "weekly"),
+        *("morning", "evening", "afternoon", "mornings", "evenings"),
+        *("maintenant", "aujourd'hui", "demain", "quotidien", "matin", "soir"),
+        *("сейчас", "сегодня", "завтра", "ежедневно", "утром", "вечером"),
+        *("الآن", "اليوم", "غدا", "غداً", "يوميا", "يومياً"),
+    }
+)
 
 
 def topic_problem(words: Sequence[str], terms: Callable[[str], set[str]]) -> TopicProblem | None:
@@ -75,6 +94,8 @@ def topic_problem(words: Sequence[str], terms: Callable[[str], set[str]]) -> Top
         return TimeAsTopic(clock)
     if zone := next((word for word in words if _is_zone(word)), None):
         return ZoneAsTopic(zone)
+    if when := next((word for word in words if word.casefold() in WHEN_WORDS), None):
+        return WhenAsTopic(when)
     typed = " ".join(words)
     if terms(" ".join(meaningful_words(typed))):
         return None
@@ -119,6 +140,19 @@ def topic_problem_line(problem: TopicProblem, texts: Texts, *, on_demand: bool =
     if isinstance(problem, TimeAsTopic) and on_demand:
         return texts(
             "“{word}” is a time, not a topic word: /digest shows what is new now.",
+            word=escape(problem.word),
+        )
+    if isinstance(problem, WhenAsTopic) and on_demand:
+        return texts(
+            "“{word}” is not a topic word: /digest shows what is new now, and /subscribe 8am "
+            "sends a digest every day at 8am.",
+            word=escape(problem.word),
+        )
+    if isinstance(problem, WhenAsTopic):
+        return texts(
+            "“{word}” is not a topic word: a digest comes every day at its time, for example "
+            "/subscribe 8am, /subscribe 08:00 or /subscribe 7:30pm raqqa; /digest shows what "
+            "is new now.",
             word=escape(problem.word),
         )
     if isinstance(problem, ZoneAsTopic):

@@ -69,7 +69,15 @@ class Trend:
         span = texts(
             "{first} to {last}", first=self.starts[0].isoformat(), last=self.starts[-1].isoformat()
         )
-        busiest = max(self.counts)
+        # The busiest bar by its date and count: "busiest month: 13" read as a month, not as
+        # thirteen stories, and named no month.
+        top = max(range(len(self.counts)), key=self.counts.__getitem__)
+        when = self.starts[top].isoformat()[: 7 if self.unit == "month" else 10]
+        busiest = (
+            texts.plural("{n} story", "{n} stories", self.counts[top])
+            if self.merged
+            else texts.plural("{n} article", "{n} articles", self.counts[top])
+        )
         if self.merged:
             total = texts.plural("{n} story", "{n} stories", self.stories)
             if copies:
@@ -87,17 +95,19 @@ class Trend:
             )
         if self.unit == "month":
             return texts(
-                "“{words}”: {total}, by month from {span}; busiest month: {busiest}.",
+                "“{words}”: {total}, by month from {span}; busiest month: {when}, {busiest}.",
                 words=self.words,
                 total=total,
                 span=span,
+                when=when,
                 busiest=busiest,
             )
         return texts(
-            "“{words}”: {total}, by week from {span}; busiest week: {busiest}.",
+            "“{words}”: {total}, by week from {span}; busiest week: {when}, {busiest}.",
             words=self.words,
             total=total,
             span=span,
+            when=when,
             busiest=busiest,
         )
 

@@ -7,7 +7,15 @@ from __future__ import annotations
 import re
 
 from bot.articles.clutter.headlines import headline_at
-from bot.articles.clutter.vocabulary import AGENCIES, DATE, LEAD_AGENCY, OPENERS, SHORT_URL, WEEKDAY
+from bot.articles.clutter.vocabulary import (
+    AGENCIES,
+    DATE,
+    LEAD_AGENCY,
+    MONTH,
+    OPENERS,
+    SHORT_URL,
+    WEEKDAY,
+)
 
 # A dateline at the start: "Date of publication 7 July 2016", "Wed 05 Apr 2017 at 0914",
 # "01.10.2017Get short URL 4016", "28.05.2017(updated 1549 28.05.2017)".
@@ -25,8 +33,16 @@ _LEAD_DATE = re.compile(
 # "(TRT World and Agencies) Two...", "DAMASCUS Syria (The Associated Press Albert Aji) Syrian..."
 # (a place of a few capitalised words, the outlet in brackets, a capital after; "Asbury
 # Park (N.J.) Press" is a newspaper's name).
+# The place may be followed by the day, as wire datelines write it: "MOSUL, Iraq, Dec 5
+# (Reuters) -", "..., December 5, 2026 (Reuters)", "..., 2026-12-05 (AFP)" (its place alone was
+# taken, and "Iraq, Dec 5" opened the digest's lead).
+_DATELINE_DAY = (
+    rf"(?:(?i:{MONTH})\s+\d{{1,2}}(?:,?\s+\d{{4}})?|\d{{1,2}}\s+(?i:{MONTH})(?:,?\s+\d{{4}})?"
+    r"|\d{4}-\d{2}-\d{2}),?\s+"
+)
 _LEAD_OUTLET = re.compile(
-    r"\s*((?:[A-Z][\w.'-]*,?\s+){0,4})\(([A-Z][\w&'-]*(?:\s+(?:and\s+)?[A-Z][\w&'-]*){0,4})\)"
+    r"\s*((?:[A-Z][\w.'-]*,?\s+){0,4})(?:" + _DATELINE_DAY + r")?"
+    r"\(([A-Z][\w&'-]*(?:\s+(?:and\s+)?[A-Z][\w&'-]*){0,4})\)"
     r"\s*[-–—]*\s*(?=[\"“‘']?[A-Z0-9])"
 )
 # A bare dateline opening the lead, its brackets and dashes lost in scraping: a place in
