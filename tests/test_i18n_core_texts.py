@@ -169,8 +169,9 @@ async def test_the_audit_log_is_read_in_russian_and_arabic(bot: Harness) -> None
     assert arabic.split("\n")[2:5] == [
         RLM + "2026-11-25 06:00 المستخدم 2002 إلغاء اشتراك: أُلغي ملخص واحد (all)",
         RLM + "2026-11-25 06:00 المستخدم 2002 اشتراك: 07:30 raqqa",
-        RLM + "2026-11-25 06:00 المستخدم 1001 دمج: صار /read_2 «Raqqa's old city wall breached, "
-        "says US…» و /read_4 «Food runs out in besieged Raqqa distric…» قصة واحدة",
+        # (A left-to-right mark keeps each command's slash in front in a right-to-left line.)
+        RLM + "2026-11-25 06:00 المستخدم 1001 دمج: صار \u200e/read_2 «Raqqa's old city wall "
+        "breached, says US…» و \u200e/read_4 «Food runs out in besieged Raqqa distric…» قصة واحدة",
     ]
     # French puts a space before a colon, as every other French reply does ("abonnement: 07:30").
     [french] = await bot.send("/audit", user_id=EDITOR, language_code="fr")
