@@ -799,3 +799,25 @@ async def test_a_split_copy_and_its_story_keep_every_key(bot: Harness) -> None:
     # (With 1 deleted, a new copy is 2's, the story split out.)
     assert (await bot.services.archive.delete(1)).value is not None
     assert await a_third_copy(bot) == (2, 2)
+
+
+async def test_a_story_with_more_copies_than_a_key_may_hold_still_takes_new_ones(
+    bot: Harness, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Keys held by more than MAX_PER_KEY articles are boilerplate, not read. When every copy
+    # held its keys, a wire story run by more outlets than that lost its keys to the rule, and
+    # each later copy became a story of its own.
+    monkeypatch.setattr("bot.stories.keeper.MAX_PER_KEY", 2)
+    body = seed_body()
+    outlets = ["CNN", "BBC", "AP", "AFP", "DPA"]
+    records = [
+        ImportRecord(body.replace("“", '"', n) if n else body, source=outlet, date="2017-07-04")
+        for n, outlet in enumerate(outlets)
+    ]
+    for record in records:  # one at a time: each is stored before the next comes
+        assert (await bot.services.archive.import_records([record])).added == 1
+    assert set((await stories_of_five(bot)).values()) == {1}
+
+
+async def stories_of_five(bot: Harness) -> dict[int, int]:
+    return await bot.services.stories.stories_of([1, 2, 3, 4, 5])
