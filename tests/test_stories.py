@@ -821,3 +821,11 @@ async def test_a_story_with_more_copies_than_a_key_may_hold_still_takes_new_ones
 
 async def stories_of_five(bot: Harness) -> dict[int, int]:
     return await bot.services.stories.stories_of([1, 2, 3, 4, 5])
+
+
+async def test_a_copy_whose_story_s_copies_are_all_deleted_starts_its_own(bot: Harness) -> None:
+    # The keys read were all held by deleted articles: none live to count them for.
+    await two_copies_one_holding_the_keys(bot)
+    for article_id in (1, 2):
+        assert (await bot.services.archive.delete(article_id)).value is not None
+    assert await a_third_copy(bot) == (3, None)

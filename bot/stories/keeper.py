@@ -444,7 +444,8 @@ def _unheld_band_rows(
     counts = np.diff(stored.bounds)
     held_keys = np.repeat(stored.keys, counts)
     where = np.searchsorted(live.ids, stored.ids).clip(max=max(len(live.ids) - 1, 0))
-    alive = live.ids[where] == stored.ids if len(live.ids) else np.zeros(0, dtype=bool)
+    # (None live: every holder read was deleted, or is in this batch.)
+    alive = live.ids[where] == stored.ids if len(live.ids) else np.zeros(len(where), dtype=bool)
     held_keys, held_stories = held_keys[alive], live.stories[where[alive]]
     owners, stories = np.repeat(ids, per_article), np.repeat(story_ids, per_article)
     # Every (key, story) pair, those held first, then the batch's in its order: the first
