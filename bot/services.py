@@ -188,12 +188,17 @@ async def _seed_empty_slot(path: Path, articles: ArticleStore) -> None:
 
 
 async def open_services(
-    settings: Settings, *, clock: Clock | None = None, reading: bool = False
+    settings: Settings,
+    *,
+    clock: Clock | None = None,
+    reading: bool = False,
+    existing: bool = False,
 ) -> Services:
     """Connect to the database, open the index and bring it up to date with the database.
 
     `reading` (a command that only reads): a database with no archive yet is a NoArchive
-    error, not created; reading an empty PostgreSQL database made every table in it.
+    error, not created (reading an empty PostgreSQL database made every table in it).
+    `existing` (a command with nothing to do without an archive, `reindex`): NoArchive too.
     """
     clock = clock or SystemClock()
     index_dir = settings.search_index_dir
@@ -205,9 +210,9 @@ async def open_services(
         raise SettingsError(
             f"the search index beside the database: {problem}; set INDEX_DIR to put it elsewhere"
         )
-    db = Database.from_url(settings.database_url, make_folder=not reading)
+    db = Database.from_url(settings.database_url, make_folder=not (reading or existing))
     try:
-        if reading:
+        if reading or existing:
             await require_archive(db)
         await ensure_schema(db, auto_migrate=settings.auto_migrate)
     except BaseException:

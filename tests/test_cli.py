@@ -80,8 +80,11 @@ def test_help_says_what_the_command_is_for(capsys: pytest.CaptureFixture[str]) -
 def test_feed_is_feeds_as_the_chat_writes_it(
     workdir: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
+    assert main(["import", "--quiet", str(SEED)]) == 0
+    capsys.readouterr()
     assert main(["feeds", "list"]) == 0
     listed = capsys.readouterr().out
+    assert listed == "No feeds.\n"
     assert main(["feed", "list"]) == 0
     assert capsys.readouterr().out == listed
 
@@ -327,6 +330,18 @@ def test_ask_as_of_a_day_before_the_archive_says_so(
     assert capsys.readouterr().out.startswith("1. #1 US-backed forces")
 
 
+def test_db_current_in_a_fresh_folder_makes_no_archive(
+    workdir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # An operator's first `newsbot db current` made ./data/newsbot.sqlite3 to say "nothing".
+    assert main(["db", "current"]) == 1
+    assert capsys.readouterr() == (
+        "",
+        NO_ARCHIVE.format(command="db current", where="./data/newsbot.sqlite3"),
+    )
+    assert list(workdir.iterdir()) == []
+
+
 def _tables(url: str) -> list[str]:
     async def read() -> list[str]:
         from sqlalchemy import inspect
@@ -353,15 +368,25 @@ def test_reading_a_database_with_no_archive_changes_nothing(
 
     url = make_url(database_url)
     where = url.database if url.get_backend_name() == "sqlite" else url.render_as_string()
-    for command in (
-        ["ask", "dam"],
-        ["ask", "--json", "dam"],
-        ["trend", "dam", "--out", "dam.png"],
-        ["digest", "--chat", "1", "--preview"],
-        ["export", "-"],
+    # (`db current`, `db check`, `feeds list`, `reindex`... made the file, or every table, to
+    # say "nothing", "No feeds." or "reindexed 0 article changes".)
+    for command, named in (
+        (["ask", "dam"], "ask"),
+        (["ask", "--json", "dam"], "ask"),
+        (["trend", "dam", "--out", "dam.png"], "trend"),
+        (["digest", "--chat", "1", "--preview"], "digest"),
+        (["export", "-"], "export"),
+        (["db", "current"], "db current"),
+        (["db", "check"], "db check"),
+        (["feeds", "list"], "feeds list"),
+        (["feed", "list"], "feed list"),
+        (["feeds", "export-opml", "feeds.opml"], "feeds export-opml"),
+        (["feeds", "remove", "1"], "feeds remove"),
+        (["feeds", "poll"], "feeds poll"),
+        (["reindex"], "reindex"),
     ):
         assert main(["--database-url", database_url, *command]) == 1
-        assert capsys.readouterr() == ("", NO_ARCHIVE.format(command=command[0], where=where))
+        assert capsys.readouterr() == ("", NO_ARCHIVE.format(command=named, where=where))
     assert list(workdir.iterdir()) == []
     if url.get_backend_name() != "sqlite":
         assert _tables(database_url) == []

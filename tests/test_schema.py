@@ -14,7 +14,7 @@ from storage.db import Database
 from storage.models import Base
 from storage.schema import SchemaError, current_revision, differences, head_revision, upgrade
 from tests.conftest import READER, make_settings, start_bot, stop_bot
-from tests.test_cli import newsbot
+from tests.test_cli import NO_ARCHIVE, newsbot
 
 BOTH_BACKENDS = True
 
@@ -87,9 +87,14 @@ async def test_without_auto_migrate_start_up_says_what_to_run(settings: Settings
 def test_db_commands(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path / 'news.sqlite3'}"
     head = head_revision()
-    assert newsbot("--database-url", url, "db", "current", cwd=tmp_path).stdout == (
-        f"nothing (this version's newest: {head})\n"
+    # It made the archive's file to say "nothing".
+    current = newsbot("--database-url", url, "db", "current", cwd=tmp_path)
+    assert (current.returncode, current.stdout, current.stderr) == (
+        1,
+        "",
+        NO_ARCHIVE.format(command="db current", where=tmp_path / "news.sqlite3"),
     )
+    assert list(tmp_path.iterdir()) == []
     assert newsbot("--database-url", url, "db", "upgrade", cwd=tmp_path).stdout == (
         f"Schema upgraded from nothing to {head}.\n"
     )
@@ -101,14 +106,13 @@ def test_db_commands(tmp_path: Path) -> None:
 
 
 def test_db_check_before_the_first_upgrade_says_what_to_run(tmp_path: Path) -> None:
-    # It printed every table and index the migrations add, as 23 lines of reprs.
+    # It printed every table and index the migrations add, as 23 lines of reprs; then it made
+    # the archive's file to say that the schema was at nothing.
     url = f"sqlite:///{tmp_path / 'news.sqlite3'}"
     check = newsbot("--database-url", url, "db", "check", cwd=tmp_path)
     assert (check.returncode, check.stdout) == (1, "")
-    assert check.stderr == (
-        f"newsbot db: the database schema is at nothing, the bot needs {head_revision()}: "
-        "run `newsbot db upgrade` (or set AUTO_MIGRATE=true)\n"
-    )
+    assert check.stderr == NO_ARCHIVE.format(command="db check", where=tmp_path / "news.sqlite3")
+    assert list(tmp_path.iterdir()) == []
 
 
 @pytest.mark.parametrize("action", ["current", "check"])

@@ -724,7 +724,8 @@ def _reindex(settings: Settings, args: argparse.Namespace) -> int:
     from tqdm import tqdm
 
     async def reindex() -> tuple[int, int, int]:
-        services = await open_services(settings)
+        # (It made an empty archive to rebuild its index: "reindexed 0 article changes".)
+        services = await open_services(settings, existing=True)
         try:
             # Headlines and clutter first: the rules finding them improve between versions.
             total = await services.archive.articles.live_count(
