@@ -197,8 +197,10 @@ async def open_services(
     """Connect to the database, open the index and bring it up to date with the database.
 
     `reading` (a command that only reads): a database with no archive yet is a NoArchive
-    error, not created (reading an empty PostgreSQL database made every table in it).
-    `existing` (a command with nothing to do without an archive, `reindex`): NoArchive too.
+    error, not created (reading an empty PostgreSQL database made every table in it), and an
+    older schema is not migrated, whatever AUTO_MIGRATE says (it is the bot's start-up's).
+    `existing` (a command with nothing to do without an archive, `reindex`): NoArchive too,
+    and migrated as at start-up.
     """
     clock = clock or SystemClock()
     index_dir = settings.search_index_dir
@@ -214,7 +216,7 @@ async def open_services(
     try:
         if reading or existing:
             await require_archive(db)
-        await ensure_schema(db, auto_migrate=settings.auto_migrate)
+        await ensure_schema(db, auto_migrate=settings.auto_migrate, reading=reading)
     except BaseException:
         await db.close()
         raise

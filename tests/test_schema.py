@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
 from pathlib import Path
 
 import pytest
 from sqlalchemy import text
 
 from bot.articles.archive import ImportRecord
+from bot.cli.main import main
 from bot.services import open_services
 from bot.settings import Settings
 from storage.db import Database
@@ -113,6 +115,38 @@ def test_db_check_before_the_first_upgrade_says_what_to_run(tmp_path: Path) -> N
     assert (check.returncode, check.stdout) == (1, "")
     assert check.stderr == NO_ARCHIVE.format(command="db check", where=tmp_path / "news.sqlite3")
     assert list(tmp_path.iterdir()) == []
+
+
+async def test_commands_that_only_read_never_migrate(
+    workdir: Path, database_url: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # With AUTO_MIGRATE=true (the default) `newsbot ask`, `feeds list` and the like upgraded an
+    # older archive's schema: a read changed the database, past the version the others ran.
+    db = Database.from_url(database_url)
+    try:
+        older = (await upgrade(db, "0008"))[1]
+    finally:
+        await db.close()
+    head = head_revision()
+    reading = (
+        f"the archive's schema is at {older}, this version of the bot needs {head}: run "
+        "`newsbot db upgrade` first (a command that only reads changes nothing)\n"
+    )
+    for command, code, said in (
+        (["ask", "dam"], 2, reading),
+        (["feeds", "list"], 2, reading),
+        (["export", "-"], 2, reading),
+        (["db", "check"], 1, f"newsbot db: {reading}"),
+    ):
+        assert await asyncio.to_thread(main, ["--database-url", database_url, *command]) == code
+        assert capsys.readouterr() == ("", said)
+    assert await asyncio.to_thread(main, ["--database-url", database_url, "db", "current"]) == 0
+    assert capsys.readouterr() == (f"{older} (this version's newest: {head})\n", "")
+    db = Database.from_url(database_url)
+    try:
+        assert await current_revision(db) == older
+    finally:
+        await db.close()
 
 
 @pytest.mark.parametrize("action", ["current", "check"])

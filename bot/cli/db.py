@@ -103,7 +103,7 @@ def _check(settings: Settings, args: argparse.Namespace) -> int:
     async def work(db: Database) -> int:
         # A SchemaError saying what to run when not migrated: the differences were then
         # every table and index the migrations add, as reprs.
-        await ensure_schema(db, auto_migrate=False)
+        await ensure_schema(db, auto_migrate=False, reading=True)
         found = await differences(db)
         for difference in found:
             print(difference)
