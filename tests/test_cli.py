@@ -342,6 +342,22 @@ def test_db_current_in_a_fresh_folder_makes_no_archive(
     assert list(workdir.iterdir()) == []
 
 
+def test_importing_only_names_that_do_not_exist_makes_no_archive(
+    workdir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # A newcomer's mistyped file name made ./data and an empty archive, and the summary said
+    # "Imported from 0 files: 0 stored, 0 duplicates, 1 refused (0 records, 0 unreadable
+    # lines, 1 file)." before the reason.
+    assert main(["import", "--quiet", "artcles.jsonl", "/nope/raqqa.txt"]) == 1
+    assert capsys.readouterr() == (
+        "",
+        "newsbot import: there is no file or folder artcles.jsonl\n"
+        "newsbot import: there is no file or folder /nope/raqqa.txt\n"
+        "Nothing imported.\n",
+    )
+    assert list(workdir.iterdir()) == []
+
+
 def _tables(url: str) -> list[str]:
     async def read() -> list[str]:
         from sqlalchemy import inspect

@@ -484,6 +484,13 @@ def _import(settings: Settings, args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return 2
+    if not urls and not any(os.path.lexists(p) for p in paths):
+        # Said before anything opens: a mistyped name made ./data and an empty archive, then
+        # "Imported from 0 files: ... 1 refused (0 records, 0 unreadable lines, 1 file)".
+        for path in paths:
+            print(f"newsbot import: there is no file or folder {path}", file=sys.stderr)
+        print("Nothing imported.", file=sys.stderr)
+        return 1
     return asyncio.run(
         _import_async(
             settings,
