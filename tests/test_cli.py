@@ -409,3 +409,35 @@ def test_reading_a_database_with_no_archive_changes_nothing(
     # What the line says starts one does.
     assert main(["--database-url", database_url, "import", "--quiet", str(SEED)]) == 0
     assert main(["--database-url", database_url, "ask", "civilians trapped in Raqqa?"]) == 0
+
+
+def test_an_articles_own_date_wins_over_its_wire_dateline(
+    workdir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # The date a file, feed or page gives is the article's; a dateline's day ("BEIRUT, June 3,
+    # 2024 (Reuters) -") is where the story was filed, and dates only a text that has no other.
+    lead = (
+        "BEIRUT, June 3, 2024 (Reuters) - {what} strikes hit the southern suburbs of Beirut, "
+        "witnesses said, as ceasefire talks stalled again in Cairo and Doha.\n\n"
+        "Residents fled the area before dawn, carrying what they could, and schools were closed "
+        "for the day across the district, officials said."
+    )
+    (workdir / "wire.jsonl").write_text(
+        json.dumps(
+            {"title": "Jsonl strikes", "text": lead.format(what="Jsonl"), "date": "2024-06-04"}
+        )
+        + "\n",
+        encoding="utf-8",
+    )
+    paragraphs = "".join(f"<p>{p}</p>" for p in lead.format(what="Page").split("\n\n"))
+    (workdir / "page.html").write_text(
+        "<!doctype html><html><head><title>Page strikes</title>"
+        '<meta property="article:published_time" content="2024-06-04T09:00:00Z">'
+        f"</head><body><article><h1>Page strikes</h1>{paragraphs}</article></body></html>",
+        encoding="utf-8",
+    )
+    assert main(["import", "--quiet", "wire.jsonl", "page.html"]) == 0
+    capsys.readouterr()
+    with sqlite3.connect(workdir / "data" / "newsbot.sqlite3") as conn:
+        dated = conn.execute("SELECT title, published FROM articles ORDER BY title").fetchall()
+    assert dated == [("Jsonl strikes", "2024-06-04"), ("Page strikes", "2024-06-04")]
