@@ -77,6 +77,27 @@ def test_help_says_what_the_command_is_for(capsys: pytest.CaptureFixture[str]) -
     assert "`" not in shown
 
 
+@pytest.mark.parametrize(
+    ("command", "purpose"),
+    [
+        (["reindex"], "rebuild the search index and the stories from the database"),
+        (["db", "upgrade"], "apply pending migrations"),
+        (["db", "current"], "the schema revision"),
+        (["feeds", "list"], "the feeds, with their health"),
+        (["feed", "poll"], "poll the due feeds now"),
+        (["ask"], "ask the archive from the command line"),
+    ],
+)
+def test_each_commands_help_says_what_it_is_for(
+    capsys: pytest.CaptureFixture[str], command: list[str], purpose: str
+) -> None:
+    # `newsbot reindex --help` showed "usage: newsbot reindex [-h]" and nothing else.
+    with pytest.raises(SystemExit) as stopped:
+        main([*command, "--help"])
+    assert stopped.value.code == 0
+    assert capsys.readouterr().out.split("\n\n")[1] == purpose
+
+
 def test_feed_is_feeds_as_the_chat_writes_it(
     workdir: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -298,7 +298,20 @@ def _parser() -> argparse.ArgumentParser:
         "path", type=Path, help="the .jsonl file to write (its folder must exist), or - for stdout"
     )
     export.set_defaults(handler=_export, reads=True)
+    _describe_subcommands(parser)
     return parser
+
+
+def _describe_subcommands(parser: argparse.ArgumentParser) -> None:
+    """Each subcommand's --help opens with the line `newsbot --help` lists it with (`newsbot
+    reindex --help` showed its usage line alone)."""
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for listed in action._choices_actions:
+                command = action.choices[listed.dest]
+                if command.description is None:
+                    command.description = listed.help
+                _describe_subcommands(command)
 
 
 def _add_scale_commands(sub: Any) -> None:
