@@ -188,12 +188,19 @@ async def _seed_empty_slot(path: Path, articles: ArticleStore) -> None:
 
 
 async def open_services(
-    settings: Settings, *, clock: Clock | None = None, reading: bool = False
+    settings: Settings,
+    *,
+    clock: Clock | None = None,
+    reading: bool = False,
+    existing: bool = False,
 ) -> Services:
     """Connect to the database, open the index and bring it up to date with the database.
 
     `reading` (a command that only reads): a database with no archive yet is a NoArchive
-    error, not created; reading an empty PostgreSQL database made every table in it.
+    error, not created (reading an empty PostgreSQL database made every table in it), and an
+    older schema is not migrated, whatever AUTO_MIGRATE says (it is the bot's start-up's).
+    `existing` (a command with nothing to do without an archive, `reindex`): NoArchive too,
+    and migrated as at start-up.
     """
     clock = clock or SystemClock()
     index_dir = settings.search_index_dir
@@ -205,11 +212,11 @@ async def open_services(
         raise SettingsError(
             f"the search index beside the database: {problem}; set INDEX_DIR to put it elsewhere"
         )
-    db = Database.from_url(settings.database_url, make_folder=not reading)
+    db = Database.from_url(settings.database_url, make_folder=not (reading or existing))
     try:
-        if reading:
+        if reading or existing:
             await require_archive(db)
-        await ensure_schema(db, auto_migrate=settings.auto_migrate)
+        await ensure_schema(db, auto_migrate=settings.auto_migrate, reading=reading)
     except BaseException:
         await db.close()
         raise

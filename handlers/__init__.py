@@ -61,6 +61,11 @@ def register_handlers(app: Application[Any, Any, Any, Any, Any, Any], settings: 
             filters.Regex(questions.READ_PATTERN) & new_messages, questions.read_shortcut
         )
     )
+    app.add_handler(
+        MessageHandler(
+            filters.Regex(questions.MISTYPED_READ) & new_messages, questions.mistyped_read
+        )
+    )
     app.add_handler(MessageHandler(filters.StatusUpdate.MIGRATE, _migrate))
     channel_ids = sorted(settings.channel_ids)
     if channel_ids:

@@ -48,19 +48,23 @@ async def language_command(update: Update, context: Context) -> None:
             ),
         )
         return
-    if wanted not in (*LANGUAGES, AUTOMATIC):
+    # A language's name is taken for its code, as by /lang: "/language russian" was "I have
+    # no replies in russian", and a long word was cut without a mark ("raqqa raqqa ra").
+    code = AUTOMATIC if wanted == AUTOMATIC else language_code(wanted)
+    if code not in (*LANGUAGES, AUTOMATIC):
+        shown = language.language_name(code) if code else echoed(wanted, 20)
         await reply(
             update,
             language.html(
                 language(
                     "I have no replies in {code}. Choose one of: {choices}.",
-                    code=f"<code>{escape(wanted[:20])}</code>",
+                    code=f"<code>{escape(shown)}</code>",
                     choices=choices,
                 )
             ),
         )
         return
-    chosen = None if wanted == AUTOMATIC else wanted
+    chosen = None if code == AUTOMATIC else code
     await services(context).languages.choose(chat.id, chosen, kind=chat.type)
     language = await texts(update, context)
     if chosen is None:

@@ -41,7 +41,15 @@ from handlers.common import (
 
 ASK_USAGE = N_("Usage: /ask <question>, for example /ask civilians trapped in Raqqa?")
 READ_USAGE = N_("Usage: /read <article number>, for example /read 42 (or tap /read_42).")
-READ_PATTERN = re.compile(r"^/read_(\d+)(?:@\w+)?\s*$")
+# (Commands are read in any case, as PTB reads /READ 42.)
+READ_PATTERN = re.compile(r"^/read_(\d+)(?:@\w+)?\s*$", re.IGNORECASE)
+# /read_ followed by anything else (/read_abc, /read_, /read_-1): the tappable form mistyped.
+MISTYPED_READ = re.compile(r"^/read_(\S*?)(?:@(\w+))?(?:\s|$)", re.IGNORECASE)
+MISTYPED_READ_REPLY = N_(
+    "“{typed}” names no article: type /read_ followed by the article's number as an answer "
+    "shows it, for example /read_42."
+)
+MISTYPED_SHOWN = 40
 INLINE_RESULTS = 10
 # An inline results button is one short line over the results.
 BUTTON_CHARS = 64
@@ -178,6 +186,23 @@ async def read_shortcut(update: Update, context: Context) -> None:
         return
     match = READ_PATTERN.match(message.text.strip())
     await send_article(update, context, match.group(1) if match else "")
+
+
+async def mistyped_read(update: Update, context: Context) -> None:
+    """/read_abc: it was "I don't know that command", which said nothing of /read_N."""
+    message = update.effective_message
+    if message is None or message.text is None:
+        return
+    match = MISTYPED_READ.match(message.text.strip())
+    if match is None:
+        return
+    addressed = match.group(2)
+    if addressed and addressed.casefold() != (context.bot.username or "").casefold():
+        return  # another bot's command, in a group
+    typed = message.text.split(None, 1)[0]
+    if len(typed) > MISTYPED_SHOWN:
+        typed = typed[: MISTYPED_SHOWN - 1] + "…"
+    await say(update, context, MISTYPED_READ_REPLY, typed=escape(typed))
 
 
 async def send_article(update: Update, context: Context, number: str) -> None:

@@ -75,8 +75,11 @@ async def upgrade(db: Database, revision: str = "head") -> tuple[str | None, str
         return await conn.run_sync(_upgrade, revision)
 
 
-async def ensure_schema(db: Database, *, auto_migrate: bool) -> None:
-    """Start-up: migrate when allowed, and refuse to run on a schema this version doesn't know."""
+async def ensure_schema(db: Database, *, auto_migrate: bool, reading: bool = False) -> None:
+    """Start-up: migrate when allowed, and refuse to run on a schema this version doesn't know.
+
+    `reading`: for a command that only reads, which never migrates (AUTO_MIGRATE is not
+    named: it does not apply to such a command)."""
     current = await current_revision(db)
     head = head_revision()
     if current == head:
@@ -88,6 +91,11 @@ async def ensure_schema(db: Database, *, auto_migrate: bool) -> None:
         raise SchemaError(
             f"the database is at schema revision {current}, newer than this version of the bot "
             f"knows ({head}): upgrade the bot"
+        )
+    if reading:
+        raise SchemaError(
+            f"the archive's schema is at {current or 'nothing'}, this version of the bot needs "
+            f"{head}: run `newsbot db upgrade` first (a command that only reads changes nothing)"
         )
     if not auto_migrate:
         raise SchemaError(

@@ -77,11 +77,35 @@ def test_help_says_what_the_command_is_for(capsys: pytest.CaptureFixture[str]) -
     assert "`" not in shown
 
 
+@pytest.mark.parametrize(
+    ("command", "purpose"),
+    [
+        (["reindex"], "rebuild the search index and the stories from the database"),
+        (["db", "upgrade"], "apply pending migrations"),
+        (["db", "current"], "the schema revision"),
+        (["feeds", "list"], "the feeds, with their health"),
+        (["feed", "poll"], "poll the due feeds now"),
+        (["ask"], "ask the archive from the command line"),
+    ],
+)
+def test_each_commands_help_says_what_it_is_for(
+    capsys: pytest.CaptureFixture[str], command: list[str], purpose: str
+) -> None:
+    # `newsbot reindex --help` showed "usage: newsbot reindex [-h]" and nothing else.
+    with pytest.raises(SystemExit) as stopped:
+        main([*command, "--help"])
+    assert stopped.value.code == 0
+    assert capsys.readouterr().out.split("\n\n")[1] == purpose
+
+
 def test_feed_is_feeds_as_the_chat_writes_it(
     workdir: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
+    assert main(["import", "--quiet", str(SEED)]) == 0
+    capsys.readouterr()
     assert main(["feeds", "list"]) == 0
     listed = capsys.readouterr().out
+    assert listed == "No feeds.\n"
     assert main(["feed", "list"]) == 0
     assert capsys.readouterr().out == listed
 
@@ -327,6 +351,34 @@ def test_ask_as_of_a_day_before_the_archive_says_so(
     assert capsys.readouterr().out.startswith("1. #1 US-backed forces")
 
 
+def test_db_current_in_a_fresh_folder_makes_no_archive(
+    workdir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # An operator's first `newsbot db current` made ./data/newsbot.sqlite3 to say "nothing".
+    assert main(["db", "current"]) == 1
+    assert capsys.readouterr() == (
+        "",
+        NO_ARCHIVE.format(command="db current", where="./data/newsbot.sqlite3"),
+    )
+    assert list(workdir.iterdir()) == []
+
+
+def test_importing_only_names_that_do_not_exist_makes_no_archive(
+    workdir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # A newcomer's mistyped file name made ./data and an empty archive, and the summary said
+    # "Imported from 0 files: 0 stored, 0 duplicates, 1 refused (0 records, 0 unreadable
+    # lines, 1 file)." before the reason.
+    assert main(["import", "--quiet", "artcles.jsonl", "/nope/raqqa.txt"]) == 1
+    assert capsys.readouterr() == (
+        "",
+        "newsbot import: there is no file or folder artcles.jsonl\n"
+        "newsbot import: there is no file or folder /nope/raqqa.txt\n"
+        "Nothing imported.\n",
+    )
+    assert list(workdir.iterdir()) == []
+
+
 def _tables(url: str) -> list[str]:
     async def read() -> list[str]:
         from sqlalchemy import inspect
@@ -353,18 +405,60 @@ def test_reading_a_database_with_no_archive_changes_nothing(
 
     url = make_url(database_url)
     where = url.database if url.get_backend_name() == "sqlite" else url.render_as_string()
-    for command in (
-        ["ask", "dam"],
-        ["ask", "--json", "dam"],
-        ["trend", "dam", "--out", "dam.png"],
-        ["digest", "--chat", "1", "--preview"],
-        ["export", "-"],
+    # (`db current`, `db check`, `feeds list`, `reindex`... made the file, or every table, to
+    # say "nothing", "No feeds." or "reindexed 0 article changes".)
+    for command, named in (
+        (["ask", "dam"], "ask"),
+        (["ask", "--json", "dam"], "ask"),
+        (["trend", "dam", "--out", "dam.png"], "trend"),
+        (["digest", "--chat", "1", "--preview"], "digest"),
+        (["export", "-"], "export"),
+        (["db", "current"], "db current"),
+        (["db", "check"], "db check"),
+        (["feeds", "list"], "feeds list"),
+        (["feed", "list"], "feed list"),
+        (["feeds", "export-opml", "feeds.opml"], "feeds export-opml"),
+        (["feeds", "remove", "1"], "feeds remove"),
+        (["feeds", "poll"], "feeds poll"),
+        (["reindex"], "reindex"),
     ):
         assert main(["--database-url", database_url, *command]) == 1
-        assert capsys.readouterr() == ("", NO_ARCHIVE.format(command=command[0], where=where))
+        assert capsys.readouterr() == ("", NO_ARCHIVE.format(command=named, where=where))
     assert list(workdir.iterdir()) == []
     if url.get_backend_name() != "sqlite":
         assert _tables(database_url) == []
     # What the line says starts one does.
     assert main(["--database-url", database_url, "import", "--quiet", str(SEED)]) == 0
     assert main(["--database-url", database_url, "ask", "civilians trapped in Raqqa?"]) == 0
+
+
+def test_an_articles_own_date_wins_over_its_wire_dateline(
+    workdir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # The date a file, feed or page gives is the article's; a dateline's day ("BEIRUT, June 3,
+    # 2024 (Reuters) -") is where the story was filed, and dates only a text that has no other.
+    lead = (
+        "BEIRUT, June 3, 2024 (Reuters) - {what} strikes hit the southern suburbs of Beirut, "
+        "witnesses said, as ceasefire talks stalled again in Cairo and Doha.\n\n"
+        "Residents fled the area before dawn, carrying what they could, and schools were closed "
+        "for the day across the district, officials said."
+    )
+    (workdir / "wire.jsonl").write_text(
+        json.dumps(
+            {"title": "Jsonl strikes", "text": lead.format(what="Jsonl"), "date": "2024-06-04"}
+        )
+        + "\n",
+        encoding="utf-8",
+    )
+    paragraphs = "".join(f"<p>{p}</p>" for p in lead.format(what="Page").split("\n\n"))
+    (workdir / "page.html").write_text(
+        "<!doctype html><html><head><title>Page strikes</title>"
+        '<meta property="article:published_time" content="2024-06-04T09:00:00Z">'
+        f"</head><body><article><h1>Page strikes</h1>{paragraphs}</article></body></html>",
+        encoding="utf-8",
+    )
+    assert main(["import", "--quiet", "wire.jsonl", "page.html"]) == 0
+    capsys.readouterr()
+    with sqlite3.connect(workdir / "data" / "newsbot.sqlite3") as conn:
+        dated = conn.execute("SELECT title, published FROM articles ORDER BY title").fetchall()
+    assert dated == [("Jsonl strikes", "2024-06-04"), ("Page strikes", "2024-06-04")]

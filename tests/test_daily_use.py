@@ -337,3 +337,23 @@ async def test_mojibake_is_repaired_on_every_import(bot: Harness) -> None:
     await bot.services.archive.import_records(records)
     imported = await bot.services.archive.get(2)
     assert imported is not None and imported.title == "Syria's truce"
+
+
+async def test_a_mistyped_read_shortcut_says_how_to_write_it(bot: Harness) -> None:
+    # "/read_abc" got "I don't know that command; /help lists the ones I do.", which said
+    # nothing of the /read_N an answer shows, and "/READ_1" the same, though /READ 1 worked.
+    await send_article(bot, "Dam repairs start")
+    how = (
+        "type /read_ followed by the article's number as an answer shows it, for example /read_42."
+    )
+    for typed in ("/read_abc", "/read_", "/read_-1", "/read_1x", "/READ_abc", "/read_<b>x"):
+        shown = typed.replace("<", "&lt;").replace(">", "&gt;")
+        assert await bot.send(typed, user_id=READER) == [f"“{shown}” names no article: {how}"]
+    assert await bot.send(f"/read_{'x' * 60}", user_id=READER) == [
+        f"“/read_{'x' * 33}…” names no article: {how}"
+    ]
+    assert (await bot.send("/READ_1", user_id=READER))[0].startswith("<b>Dam repairs start</b>")
+    assert await bot.send("/read_abc", user_id=READER, language_code="ru") == [
+        "«/read_abc» — не номер статьи: наберите /read_ и номер статьи, как его показывает "
+        "ответ, например /read_42."
+    ]

@@ -184,6 +184,7 @@ def test_import_and_start_up_on_a_full_index_disk(
         settings = make_settings(tmp_path, index_dir=disk / "index")
         monkeypatch.setenv("INDEX_DIR", str(settings.index_dir))
         url = ["--database-url", settings.database_url]
+        assert main([*url, "db", "upgrade"]) == 0
         assert main([*url, "reindex"]) == 0  # the index exists, empty
         filler = fill(disk)
         assert main([*url, "import", "--quiet", str(source)]) == 1

@@ -587,6 +587,29 @@ async def test_language_command_sets_the_chats_replies(bot: Harness) -> None:
     assert await bot.send("zzzqqq", user_id=READER) == ["I found nothing in the archive for that."]
 
 
+async def test_language_command_takes_a_languages_name(bot: Harness) -> None:
+    # "/language russian" was "I have no replies in russian", and a long word was cut with no
+    # mark: "I have no replies in raqqa raqqa raqqa ra."
+    choices = (
+        "<code>en</code>, <code>ru</code>, <code>ar</code>, <code>fr</code>, <code>auto</code>."
+    )
+    assert await bot.send("/language russian", user_id=READER) == [
+        "Теперь мои ответы здесь на языке: русский."
+    ]
+    assert await bot.send("/language Français", user_id=READER) == [
+        "Mes réponses ici sont désormais en français."
+    ]
+    assert await bot.send("/language English", user_id=READER) == [
+        "My replies here are now in English."
+    ]
+    assert await bot.send("/language german", user_id=READER) == [
+        f"I have no replies in <code>German</code>. Choose one of: {choices}"
+    ]
+    assert await bot.send("/language raqqa raqqa raqqa raqqa", user_id=READER) == [
+        f"I have no replies in <code>raqqa raqqa raqqa ra…</code>. Choose one of: {choices}"
+    ]
+
+
 async def test_help_lists_the_filters(bot: Harness) -> None:
     help_text = (await bot.send("/help", user_id=READER))[0]
     assert (

@@ -2,19 +2,21 @@
 
 from __future__ import annotations
 
+import asyncio
 from pathlib import Path
 
 import pytest
 from sqlalchemy import text
 
 from bot.articles.archive import ImportRecord
+from bot.cli.main import main
 from bot.services import open_services
 from bot.settings import Settings
 from storage.db import Database
 from storage.models import Base
 from storage.schema import SchemaError, current_revision, differences, head_revision, upgrade
 from tests.conftest import READER, make_settings, start_bot, stop_bot
-from tests.test_cli import newsbot
+from tests.test_cli import NO_ARCHIVE, newsbot
 
 BOTH_BACKENDS = True
 
@@ -87,9 +89,14 @@ async def test_without_auto_migrate_start_up_says_what_to_run(settings: Settings
 def test_db_commands(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path / 'news.sqlite3'}"
     head = head_revision()
-    assert newsbot("--database-url", url, "db", "current", cwd=tmp_path).stdout == (
-        f"nothing (this version's newest: {head})\n"
+    # It made the archive's file to say "nothing".
+    current = newsbot("--database-url", url, "db", "current", cwd=tmp_path)
+    assert (current.returncode, current.stdout, current.stderr) == (
+        1,
+        "",
+        NO_ARCHIVE.format(command="db current", where=tmp_path / "news.sqlite3"),
     )
+    assert list(tmp_path.iterdir()) == []
     assert newsbot("--database-url", url, "db", "upgrade", cwd=tmp_path).stdout == (
         f"Schema upgraded from nothing to {head}.\n"
     )
@@ -101,14 +108,45 @@ def test_db_commands(tmp_path: Path) -> None:
 
 
 def test_db_check_before_the_first_upgrade_says_what_to_run(tmp_path: Path) -> None:
-    # It printed every table and index the migrations add, as 23 lines of reprs.
+    # It printed every table and index the migrations add, as 23 lines of reprs; then it made
+    # the archive's file to say that the schema was at nothing.
     url = f"sqlite:///{tmp_path / 'news.sqlite3'}"
     check = newsbot("--database-url", url, "db", "check", cwd=tmp_path)
     assert (check.returncode, check.stdout) == (1, "")
-    assert check.stderr == (
-        f"newsbot db: the database schema is at nothing, the bot needs {head_revision()}: "
-        "run `newsbot db upgrade` (or set AUTO_MIGRATE=true)\n"
+    assert check.stderr == NO_ARCHIVE.format(command="db check", where=tmp_path / "news.sqlite3")
+    assert list(tmp_path.iterdir()) == []
+
+
+async def test_commands_that_only_read_never_migrate(
+    workdir: Path, database_url: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # With AUTO_MIGRATE=true (the default) `newsbot ask`, `feeds list` and the like upgraded an
+    # older archive's schema: a read changed the database, past the version the others ran.
+    db = Database.from_url(database_url)
+    try:
+        older = (await upgrade(db, "0008"))[1]
+    finally:
+        await db.close()
+    head = head_revision()
+    reading = (
+        f"the archive's schema is at {older}, this version of the bot needs {head}: run "
+        "`newsbot db upgrade` first (a command that only reads changes nothing)\n"
     )
+    for command, code, said in (
+        (["ask", "dam"], 2, reading),
+        (["feeds", "list"], 2, reading),
+        (["export", "-"], 2, reading),
+        (["db", "check"], 1, f"newsbot db: {reading}"),
+    ):
+        assert await asyncio.to_thread(main, ["--database-url", database_url, *command]) == code
+        assert capsys.readouterr() == ("", said)
+    assert await asyncio.to_thread(main, ["--database-url", database_url, "db", "current"]) == 0
+    assert capsys.readouterr() == (f"{older} (this version's newest: {head})\n", "")
+    db = Database.from_url(database_url)
+    try:
+        assert await current_revision(db) == older
+    finally:
+        await db.close()
 
 
 @pytest.mark.parametrize("action", ["current", "check"])

@@ -75,7 +75,7 @@ def test_a_digest_time_of_one_hour_digit_is_read(
     operator: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     monkeypatch.setenv("DIGEST_TIME", " 7:30")
-    assert main(["db", "current"]) == 0
+    assert main(["db", "upgrade"]) == 0
     assert "DIGEST_TIME" not in capsys.readouterr().err
 
 
@@ -334,7 +334,7 @@ def test_another_tools_keys_in_dot_env_are_left_alone(
     operator: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     (operator / ".env").write_text("POSTGRES_PASSWORD=x\nCOMPOSE_PROJECT_NAME=news\nEDITOR_IDS=1\n")
-    assert main(["db", "current"]) == 0
+    assert main(["db", "upgrade"]) == 0
     assert "setting" not in capsys.readouterr().err
 
 

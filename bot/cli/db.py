@@ -14,7 +14,7 @@ from sqlalchemy.exc import ArgumentError, DBAPIError
 from bot.cli.paths import missing_folder, reads_nothing
 from bot.settings import Settings, sqlite_path
 from storage.db import Database, async_url
-from storage.schema import SchemaError
+from storage.schema import NoArchive, SchemaError, require_archive
 
 
 def add_commands(sub: Any) -> None:
@@ -43,12 +43,19 @@ def add_commands(sub: Any) -> None:
     move.set_defaults(handler=_migrate_data)
 
 
-def _with_db(settings: Settings, work: Any) -> int:
+def _with_db(settings: Settings, work: Any, *, reading: bool = False) -> int:
+    """`work` on the database; `reading`: one with no archive yet is a NoArchive error, and
+    nothing is created (`db current` made ./data and an empty archive file)."""
+
     async def run() -> int:
-        db = Database.from_url(settings.database_url)
+        db = Database.from_url(settings.database_url, make_folder=not reading)
         try:
+            if reading:
+                await require_archive(db)
             result: int = await work(db)
             return result
+        except NoArchive:
+            raise  # said by the command's entry point, as for every command that reads
         except SchemaError as exc:
             print(f"newsbot db: {exc}", file=sys.stderr)
             return 1
@@ -84,7 +91,7 @@ def _current(settings: Settings, args: argparse.Namespace) -> int:
         print(f"{current or 'nothing'} (this version's newest: {head_revision()})")
         return 0
 
-    return _with_db(settings, work)
+    return _with_db(settings, work, reading=True)
 
 
 def _check(settings: Settings, args: argparse.Namespace) -> int:
@@ -96,14 +103,14 @@ def _check(settings: Settings, args: argparse.Namespace) -> int:
     async def work(db: Database) -> int:
         # A SchemaError saying what to run when not migrated: the differences were then
         # every table and index the migrations add, as reprs.
-        await ensure_schema(db, auto_migrate=False)
+        await ensure_schema(db, auto_migrate=False, reading=True)
         found = await differences(db)
         for difference in found:
             print(difference)
         print("Models and schema agree." if not found else f"{len(found)} difference(s).")
         return 1 if found else 0
 
-    return _with_db(settings, work)
+    return _with_db(settings, work, reading=True)
 
 
 def _revision(settings: Settings, args: argparse.Namespace) -> int:

@@ -49,9 +49,18 @@ def add_commands(sub: Any) -> None:
     exp.set_defaults(handler=_export_opml)
 
 
-def _with_services(settings: Settings, work: Callable[[Services], Awaitable[int]]) -> int:
+def _with_services(
+    settings: Settings,
+    work: Callable[[Services], Awaitable[int]],
+    *,
+    reading: bool = False,
+    existing: bool = False,
+) -> int:
+    """`work` on the archive; `reading` or `existing` (see open_services): without an archive
+    it is said, and nothing made (`feeds list` made an empty archive to say "No feeds.")."""
+
     async def run() -> int:
-        services = await open_services(settings)
+        services = await open_services(settings, reading=reading, existing=existing)
         try:
             return await work(services)
         finally:
@@ -103,7 +112,7 @@ def _list(settings: Settings, args: argparse.Namespace) -> int:
             )
         return 0
 
-    return _with_services(settings, work)
+    return _with_services(settings, work, reading=True)
 
 
 def _remove(settings: Settings, args: argparse.Namespace) -> int:
@@ -115,7 +124,7 @@ def _remove(settings: Settings, args: argparse.Namespace) -> int:
         print(f"Stopped following feed #{removed.id}: {removed.title or removed.url}.")
         return 0
 
-    return _with_services(settings, work)
+    return _with_services(settings, work, existing=True)
 
 
 def _poll(settings: Settings, args: argparse.Namespace) -> int:
@@ -148,7 +157,7 @@ def _poll(settings: Settings, args: argparse.Namespace) -> int:
             print(f"  {error}", file=sys.stderr)
         return 1 if report.failed and report.failed == report.feeds else 0
 
-    return _with_services(settings, work)
+    return _with_services(settings, work, existing=True)
 
 
 def _import_opml(settings: Settings, args: argparse.Namespace) -> int:
@@ -209,4 +218,4 @@ def _export_opml(settings: Settings, args: argparse.Namespace) -> int:
         print(f"Wrote {counted(len(feeds), 'feed')} to {args.path}.")
         return 0
 
-    return _with_services(settings, work)
+    return _with_services(settings, work, reading=True)

@@ -298,7 +298,20 @@ def _parser() -> argparse.ArgumentParser:
         "path", type=Path, help="the .jsonl file to write (its folder must exist), or - for stdout"
     )
     export.set_defaults(handler=_export, reads=True)
+    _describe_subcommands(parser)
     return parser
+
+
+def _describe_subcommands(parser: argparse.ArgumentParser) -> None:
+    """Each subcommand's --help opens with the line `newsbot --help` lists it with (`newsbot
+    reindex --help` showed its usage line alone)."""
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for listed in action._choices_actions:
+                command = action.choices[listed.dest]
+                if command.description is None:
+                    command.description = listed.help
+                _describe_subcommands(command)
 
 
 def _add_scale_commands(sub: Any) -> None:
@@ -484,6 +497,13 @@ def _import(settings: Settings, args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return 2
+    if not urls and not any(os.path.lexists(p) for p in paths):
+        # Said before anything opens: a mistyped name made ./data and an empty archive, then
+        # "Imported from 0 files: ... 1 refused (0 records, 0 unreadable lines, 1 file)".
+        for path in paths:
+            print(f"newsbot import: there is no file or folder {path}", file=sys.stderr)
+        print("Nothing imported.", file=sys.stderr)
+        return 1
     return asyncio.run(
         _import_async(
             settings,
@@ -724,7 +744,8 @@ def _reindex(settings: Settings, args: argparse.Namespace) -> int:
     from tqdm import tqdm
 
     async def reindex() -> tuple[int, int, int]:
-        services = await open_services(settings)
+        # (It made an empty archive to rebuild its index: "reindexed 0 article changes".)
+        services = await open_services(settings, existing=True)
         try:
             # Headlines and clutter first: the rules finding them improve between versions.
             total = await services.archive.articles.live_count(
