@@ -1998,3 +1998,44 @@ async def test_who_did_it_is_not_answered_by_the_deed_as_a_noun_or_another_doer(
     await bot.send(hosts, user_id=EDITOR)
     [reply] = await bot.send("which country hosts most Syrian refugees?", user_id=READER)
     assert reply.startswith("“Turkey now <b>hosts</b> 2.9 million <b>Syrian</b>"), reply
+
+
+async def test_who_did_it_is_not_answered_by_the_deed_told_without_a_doer_further_off(
+    bot: Harness,
+) -> None:
+    await load_sample(bot)
+    # Once "A shelling of the central neighborhoods of Damascus left six people dead ...":
+    # the shelling told, six words from Damascus, and nobody shelling.
+    [reply] = await bot.send("who shelled Damascus?", user_id=READER)
+    assert reply.split("\n")[:2] == [NO_ANSWER, CLOSEST], reply
+    assert not (await bot.services.questions.ask("who shelled Damascus?")).answered
+    shelled = (
+        "date 2017-10-16\nRebels shell Damascus\n\nRebels in Eastern Ghouta shelled the "
+        "central districts of the capital Damascus on Sunday, killing four civilians."
+    )
+    await bot.send(shelled, user_id=EDITOR)
+    [reply] = await bot.send("who shelled Damascus?", user_id=READER)
+    assert reply.startswith("“Rebels in Eastern Ghouta <b>shelled</b> the central"), reply
+
+
+async def test_who_commands_x_in_y_is_not_answered_by_a_command_post_nor_commanders_in_y(
+    bot: Harness,
+) -> None:
+    await load_sample(bot)
+    # Once "... the elimination of Daesh command position ..." under "Russian Forces Destroy
+    # Daesh Command Post in Syria ...": a command post is no one commanding; and, past it,
+    # "... Take Out Seven Commanders in Syria", Daesh's commanders: "in Syria" is where, the
+    # Russian forces what is commanded.
+    question = "who commands the Russian forces in Syria?"
+    [reply] = await bot.send(question, user_id=READER)
+    assert reply.split("\n")[:2] == [NO_ANSWER, CLOSEST], reply
+    assert not (await bot.services.questions.ask(question)).answered
+    commander = (
+        "date 2017-10-02\nNew commander for Russian forces in Syria\n\nGeneral Sergei "
+        "Surovikin now commands the Russian forces in Syria, the defence ministry said."
+    )
+    await bot.send(commander, user_id=EDITOR)
+    [reply] = await bot.send(question, user_id=READER)
+    assert reply.startswith("“General Sergei Surovikin now <b>commands</b> the <b>Russian</b>"), (
+        reply
+    )

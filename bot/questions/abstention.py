@@ -452,6 +452,11 @@ _ASKS_HOLDER = re.compile(
     r"back|arm|coach|captain)(?:s|es|d|ed|led)?\b",
     re.IGNORECASE,
 )
+# Prepositions after what a role is held over, beginning where or when it is held.
+_SCOPE = re.compile(
+    r"\b(?:in|at|on|inside|near|during|since|from|across|around|after|before|within)\b",
+    re.IGNORECASE,
+)
 # The past of the role verbs whose past does not begin with their stem ("led by").
 _IRREGULAR_PAST = {"lead": "led", "run": "ran"}
 _IRREGULAR_BASE = {past: base for base, past in _IRREGULAR_PAST.items()}
@@ -517,9 +522,13 @@ def names_the_role(query: Query, texts: tuple[str, ...]) -> bool:
     past = asked.group(0).lower().endswith("ed") or asked.group(1).lower() in _IRREGULAR_BASE
     others = _ANOTHER_ROLE if past else _ANOTHER_ROLE | _PAST_HOLDER
     typed = asked.group(0).split()[1].lower()
-    of = frozenset().union(
-        *(term.terms for term in query.terms if role not in term.terms and term.word != typed)
-    )
+    # What the role is held over: the words after its verb up to a preposition, whose words
+    # tell where or when ("who commands the Russian forces in Syria?" is not answered by
+    # "... Take Out Seven Commanders in Syria", Daesh's).
+    held_over = _WORDS.findall(_SCOPE.split(query.text[asked.end() :], maxsplit=1)[0].lower())
+    rest = [term for term in query.terms if role not in term.terms and term.word != typed]
+    over = [term for term in rest if term.word.lower() in held_over] or rest
+    of = frozenset().union(*(term.terms for term in over))
     holder = _holder(role)
     for text in texts:
         spans = [match.span() for match in _WORDS.finditer(text)]
@@ -533,6 +542,7 @@ def names_the_role(query: Query, texts: tuple[str, ...]) -> bool:
             for n, word in enumerate(words)
             if (forms[n] == role or word == irregular or holder.fullmatch(word))
             and (n == 0 or words[n - 1] not in others)
+            and not (word == role and _inside_a_noun(words, forms, n, of))
         ]
         if not places:
             continue
@@ -540,6 +550,18 @@ def names_the_role(query: Query, texts: tuple[str, ...]) -> bool:
         if any(_held_by(words, joined, n, m) for n in places for m in near):
             return True
     return False
+
+
+def _inside_a_noun(words: list[str], forms: list[str], n: int, asked: frozenset[str]) -> bool:
+    """Whether the role's bare word at `n` stands between two words that are neither
+    function words nor the question's (`asked`): a part of another's noun ("Daesh Command
+    Post", "its field command centre"), no role held over anything asked."""
+    if n == 0 or n + 1 >= len(words):
+        return False
+    return all(
+        words[m] not in STOP_WORDS and forms[m] not in asked and not holds_count(words[m])
+        for m in (n - 1, n + 1)
+    )
 
 
 def _held_by(words: list[str], joined: list[bool], role: int, other: int) -> bool:

@@ -50,8 +50,10 @@ DEED_REACH = 5
 def names_the_doer(query: Query, quote: str) -> bool:
     """Whether the quote can answer "who <did> X?": where it writes the question's verb next
     to another of its words, one such use names a doer: a subject before it, "by" after a
-    passive, a name before "who". A quote without the verb so placed tells the deed in other
-    words ("Alcaraz wins ..." for "who won ...?") and is not judged here."""
+    passive, a name before "who"; where it writes the verb only further from them, any use
+    does ("who shelled Damascus?" is not answered by "A shelling of the central
+    neighborhoods of Damascus left six people dead"). A quote without the verb tells the
+    deed in other words ("Alcaraz wins ..." for "who won ...?") and is not judged here."""
     asked = _ASKS_DOER.match(query.text)
     if asked is None or is_long(query) or asked.group(2).lower() in _AUXILIARIES:
         return True
@@ -68,12 +70,12 @@ def names_the_doer(query: Query, quote: str) -> bool:
     verb = stems([asked.group(2).lower()])[0]
     others = frozenset().union(*(term.terms for term in query.terms)) - {verb}
     near = [n for n, form in enumerate(forms) if form in others]
-    uses = [
-        n
-        for n, form in enumerate(forms)
-        if form == verb and any(abs(n - m) <= DEED_REACH for m in near)
-    ]
-    return not uses or any(_with_doer(tokens, lowered, n, named) for n in uses)
+    written = [n for n, form in enumerate(forms) if form == verb]
+    uses = [n for n in written if any(abs(n - m) <= DEED_REACH for m in near)]
+    # The deed written only further from the question's words may still be this one ("A
+    # shelling of the central neighborhoods of Damascus ..."): a quote naming no doer at any
+    # use of it tells none.
+    return not written or any(_with_doer(tokens, lowered, n, named) for n in uses or written)
 
 
 def _with_doer(tokens: list[str], lowered: list[str], n: int, named: bool = False) -> bool:
