@@ -1276,3 +1276,24 @@ async def test_french_elided_function_words_are_not_searched(bot: Harness) -> No
         assert reply.startswith("“Trois personnes sont mortes dans les <b>inondations</b>"), (
             question
         )
+
+
+async def test_french_a_of_avoir_is_a_stop_word(bot: Harness) -> None:
+    # "a" ("il a dit", "qu'a présenté le maire ?") is avoir's "has", which Snowball's list
+    # lacks (it has "ai", "avons", "ont"): it was searched as a word of the question, ranked
+    # the articles using it most, and was marked in the quote as one ("Le maire <b>a</b>").
+    # An article saying it in the plural ("ont démissionné") is no worse an answer.
+    resign = "Les deux ministres ont démissionné mardi soir après le scandale des marchés publics."
+    others = (
+        "Le maire a présenté le budget de la ville, qui a été adopté par le conseil.",
+        "La préfecture a fermé trois routes et a ouvert un gymnase aux sinistrés.",
+    )
+    report = await bot.services.archive.import_records(
+        [ImportRecord(text=text, title="", lang="fr") for text in (resign, *others)]
+    )
+    assert report.added == 3
+    [reply] = await bot.send("qui a démissionné mardi ?", user_id=READER)
+    assert reply.startswith("“Les deux ministres ont <b>démissionné</b> <b>mardi</b> soir"), reply
+    [reply] = await bot.send("qu'a présenté le maire ?", user_id=READER)
+    assert reply.startswith("“Le <b>maire</b> a <b>présenté</b>"), reply
+    assert analyzer("fr").analyze("il a dit") == ["dit"]
