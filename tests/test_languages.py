@@ -1297,3 +1297,40 @@ async def test_french_a_of_avoir_is_a_stop_word(bot: Harness) -> None:
     [reply] = await bot.send("qu'a présenté le maire ?", user_id=READER)
     assert reply.startswith("“Le <b>maire</b> a <b>présenté</b>"), reply
     assert analyzer("fr").analyze("il a dit") == ["dit"]
+
+
+async def test_an_arabic_question_in_the_future_finds_the_article_in_the_past(
+    bot: Harness,
+) -> None:
+    # The stemmer takes the future's "س" off and keeps the person's prefix: "ستعقد" (will be
+    # held) was "تعقد", "عقدت" (was held) "عقد"; "سيزور" (will visit) "يزور", a hollow verb
+    # whose past is "زار"; "سيفتتح" (will open) "يفتتح", whose past has an alef, "افتتح".
+    # Each question had no answer in the article telling the event in the past.
+    stories = (
+        "عقدت اللجنة الوزارية المشتركة اجتماعها الأول في الرياض يوم الأحد لبحث التعاون.",
+        "زار وزير الخارجية الأردني دمشق يوم الاثنين والتقى نظيره السوري.",
+        "افتتح معرض الكتاب أبوابه للزوار في العاصمة يوم الخميس بمشاركة مئات الناشرين.",
+        "ارتفعت أسعار الخبز في الأسواق بعد قرار الحكومة رفع الدعم.",
+    )
+    report = await bot.services.archive.import_records(
+        [ImportRecord(text=text, title="", lang="ar") for text in stories]
+    )
+    assert report.added == 4
+    for question, opening in (
+        ("متى ستعقد اللجنة الوزارية المشتركة اجتماعها؟", "“<b>عقدت</b> <b>اللجنة</b>"),
+        ("متى سيزور وزير الخارجية الأردني دمشق؟", "“<b>زار</b> <b>وزير</b>"),
+        ("متى سيفتتح معرض الكتاب؟", "“<b>افتتح</b> <b>معرض</b>"),
+    ):
+        [reply] = await bot.send(question, user_id=READER)
+        assert reply.startswith(opening), (question, reply)
+    # "سنوات" (years) is no future of "وات" (watts): the word the archive holds more often
+    # than its would-be past counts half of a past form.
+    retriever = _retriever_over(
+        "ar",
+        [
+            *(f"بعد سنوات من الحرب عاد السكان إلى المدينة رقم {n}." for n in range(3)),
+            "بلغت قدرة المحطة مئة ميغا وات.",
+        ],
+    )
+    [term] = retriever.analyze("سنوات", lang="ar").terms
+    assert [(v.term, v.weight) for v in term.variants] == [("سنوا", 1.0), ("وات", 0.25)]

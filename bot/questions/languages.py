@@ -406,6 +406,56 @@ def _article_forms(
     return variants + tuple(extra)
 
 
+# Arabic writes a verb's present and future with a prefix of its person (ي he, ت she or you,
+# ن we, ا I), the future with "س" before it ("سيزور", will visit; "ستعقد", will be held),
+# and its past without: the stemmer takes off the "س" and keeps the prefix ("يزور", "تعقد"),
+# so a question on what will happen never met the article telling what happened ("زار",
+# "عقدت": "عقد"). The past is searched too: the word without "س" and its prefix (and its
+# plural's "ون"), that with the past's alef of the derived verbs ("يفتتح": "افتتح", "يعلن":
+# "أعلن"), and a hollow verb's, whose middle و or ي is alef in the past ("يزور": "زار").
+_FUTURE = "س"
+_PERSON_PREFIXES = "يتنا"
+_PLURAL_ENDINGS = ("ون", "ين", "ان")
+
+
+def _past_spellings(word: str) -> list[str]:
+    """The past forms a (normalised) Arabic future verb may take, or [] for no such word."""
+    if len(word) < 5 or word[0] != _FUTURE or word[1] not in _PERSON_PREFIXES:
+        return []
+    bare = word[2:]
+    bases = [bare] + [bare[:-2] for end in _PLURAL_ENDINGS if bare.endswith(end)]
+    spellings: list[str] = []
+    for base in bases:
+        if len(base) < 3:
+            continue
+        spellings += [base, "ا" + base]
+        if len(base) == 3 and base[1] in "وي":
+            spellings.append(base[0] + "ا" + base[2])
+    return spellings
+
+
+def _past_forms(
+    word: str, variants: tuple[Variant, ...], stats: LanguageStats
+) -> tuple[Variant, ...]:
+    """The variants, and the past forms of an Arabic future verb that the articles hold, at
+    VARIANT_WEIGHT (half that where the archive holds the future more often: "سنوات", years,
+    is no future of "وات")."""
+    spellings = _past_spellings(word)
+    if not spellings:
+        return variants
+    have = {variant.term for variant in variants}
+    whole = max(stats.doc_freq(variant.term) for variant in variants)
+    extra: list[Variant] = []
+    for term in dict.fromkeys(analyse_many("ar", spellings)):
+        if not term or term in have:
+            continue
+        df = stats.doc_freq(term)
+        if df > 0:
+            have.add(term)
+            extra.append(Variant(term, VARIANT_WEIGHT if df >= whole else VARIANT_WEIGHT / 2))
+    return variants + tuple(extra)
+
+
 # Persian writes a foreign name's vowels with these letters or leaves them out, one writer
 # one way and another the other ("وستهام" and "وسیتهام", West Ham): as English's vowel
 # respellings of names (`analysis.vowel_swaps`), another spelling of a rare name the archive
@@ -559,6 +609,7 @@ def analyse_in(
             if lang == "ar":
                 variants = _bare_forms(word, variants, stats)
                 variants = _article_forms(word, variants, stats)
+                variants = _past_forms(word, variants, stats)
             if lang == "fr":
                 variants = _ion_forms(variants, stats)
             if lang == "fa":
