@@ -1334,3 +1334,28 @@ async def test_an_arabic_question_in_the_future_finds_the_article_in_the_past(
     )
     [term] = retriever.analyze("سنوات", lang="ar").terms
     assert [(v.term, v.weight) for v in term.variants] == [("سنوا", 1.0), ("وات", 0.25)]
+
+
+async def test_a_russian_verb_finds_the_article_in_another_tense(bot: Harness) -> None:
+    # Snowball cuts "-ет" only after "а" or "я": "откроется" (will open) was indexed as
+    # "откроет", "открылась" (opened) as "откр"; "состоится" (will take place) as "состо",
+    # "состоялась" as "состоя". The question in one tense had no answer in the other's story.
+    stories = (
+        "В Казани открылась выставка современного искусства в здании речного вокзала.",
+        "Матч между командами из Самары и Перми состоится в воскресенье на новом стадионе.",
+        "Городской совет обсудил ремонт трамвайных путей на улице Ленина.",
+    )
+    report = await bot.services.archive.import_records(
+        [ImportRecord(text=text, title="", lang="ru") for text in stories]
+    )
+    assert report.added == 3
+    for question, opening in (
+        ("где откроется выставка?", "“В Казани <b>открылась</b> <b>выставка</b>"),
+        ("где состоялся матч?", "“<b>Матч</b> между командами из Самары и Перми <b>состоится</b>"),
+    ):
+        [reply] = await bot.send(question, user_id=READER)
+        assert reply.startswith(opening), (question, reply)
+    # Only a word that reads as a verb: "совет" (council) is no "сов-ет" of "совал".
+    retriever = _retriever_over("ru", [*stories, "Сова сидела на ветке. Он совал руки в карманы."])
+    [term] = retriever.analyze("совет", lang="ru").terms
+    assert [v.term for v in term.variants] == ["совет"]

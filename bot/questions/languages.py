@@ -456,6 +456,61 @@ def _past_forms(
     return variants + tuple(extra)
 
 
+# Russian's Snowball stemmer takes a verb's present and future ending off only after "а" or
+# "я" (or as "-ует", "-ит"), its past's and infinitive's always: "откроется" (will open) is
+# indexed as "откроет", "открылась" (opened) and "открыть" as "откр"; "состоится" as "состо",
+# "состоялась" as "состоя". A question in one tense never met the article in the other. The
+# verb's other forms are searched too: its stem (the word without its ending, "-ся" and the
+# vowel before the ending, or with it) with each ending of the present, past and infinitive,
+# those the articles hold, the two they hold most. Only for a word that reads as a verb: a
+# reflexive one, or an ending after a vowel ("откроет", "состоит", "открыла"; not "совет").
+_RUSSIAN_VOWELS = "аеёиоуыэюя"
+_RUSSIAN_REFLEXIVE = ("ся", "сь")
+_RUSSIAN_VERB_ENDINGS = ("ла", "ло", "ли", "ть", "ет", "ёт", "ют", "ут", "ит", "ят", "л")
+_RUSSIAN_FORMS = (
+    "ет", "ют", "ут", "ит", "ят", "ется", "ются", "утся", "ится", "ятся",
+    "л", "ла", "ло", "ли", "лся", "лась", "лось", "лись", "ть", "ться",
+)  # fmt: skip
+
+
+def _russian_verb_stems(word: str) -> list[str]:
+    """The stems a Russian verb's forms are built on, or [] for a word that reads as none:
+    "откроется": "откро", "откр"."""
+    reflexive = len(word) > 4 and word.endswith(_RUSSIAN_REFLEXIVE)
+    core = word[:-2] if reflexive else word
+    ending = next((end for end in _RUSSIAN_VERB_ENDINGS if core.endswith(end)), None)
+    if ending is None:
+        return []
+    stem = core[: -len(ending)]
+    if len(stem) < 3 or (not reflexive and stem[-1] not in _RUSSIAN_VOWELS):
+        return []
+    return [stem, stem[:-1]] if stem[-1] in _RUSSIAN_VOWELS and len(stem) > 3 else [stem]
+
+
+def _tense_forms(
+    word: str, variants: tuple[Variant, ...], stats: LanguageStats
+) -> tuple[Variant, ...]:
+    """The variants, and the Russian verb's forms of its other tenses that the articles hold
+    (the two they hold most), each at VARIANT_WEIGHT."""
+    stems = _russian_verb_stems(word)
+    if not stems:
+        return variants
+    spellings = [
+        stem + vowel + ending
+        for stem in stems
+        for vowel in ("", *"аеиоуыя")
+        for ending in _RUSSIAN_FORMS
+    ]
+    have = {variant.term for variant in variants}
+    found: dict[str, int] = {}
+    for term in dict.fromkeys(analyse_many("ru", spellings)):
+        if term and term not in have and (df := stats.doc_freq(term)) > 0:
+            found[term] = df
+    ranked = sorted(found.items(), key=lambda item: (-item[1], item[0]))[:MAX_VARIANTS]
+    weight = VARIANT_WEIGHT * variants[0].weight
+    return variants + tuple(Variant(term, weight) for term, _ in ranked)
+
+
 # Persian writes a foreign name's vowels with these letters or leaves them out, one writer
 # one way and another the other ("وستهام" and "وسیتهام", West Ham): as English's vowel
 # respellings of names (`analysis.vowel_swaps`), another spelling of a rare name the archive
@@ -612,6 +667,8 @@ def analyse_in(
                 variants = _past_forms(word, variants, stats)
             if lang == "fr":
                 variants = _ion_forms(variants, stats)
+            if lang == "ru":
+                variants = _tense_forms(word, variants, stats)
             if lang == "fa":
                 variants = _name_spellings(word, variants, stats)
             variants = _other_forms(lang, variants, stats)
