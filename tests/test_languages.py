@@ -1359,3 +1359,28 @@ async def test_a_russian_verb_finds_the_article_in_another_tense(bot: Harness) -
     retriever = _retriever_over("ru", [*stories, "Сова сидела на ветке. Он совал руки в карманы."])
     [term] = retriever.analyze("совет", lang="ru").terms
     assert [v.term for v in term.variants] == ["совет"]
+
+
+async def test_a_persian_compound_finds_its_article_with_or_without_its_zwnj(
+    bot: Harness,
+) -> None:
+    # "هیچ‌کس" (no one) is written with a ZWNJ, or joined: "هیچکس". The index reads the ZWNJ as
+    # a space, "هیچ" and "کس", two function words; typed joined it was one word no article
+    # held, and the question had no answer in the story saying it with the ZWNJ. (Where
+    # another article writes it joined, the joined word is searched as the archive has it.)
+    zwnj = "\u200c"
+    quake = (
+        f"زلزله{zwnj}ای به بزرگی پنج ریشتر استان کرمان را لرزاند و به گفته هلال احمر "
+        f"هیچ{zwnj}کس کشته نشد."
+    )
+    flood = "سیل در استان گیلان چند روستا را ویران کرد و ده نفر زخمی شدند."
+    report = await bot.services.archive.import_records(
+        [ImportRecord(text=text, title="", lang="fa") for text in (quake, flood)]
+    )
+    assert report.added == 2
+    for question, opening in (
+        ("هیچکس در کرمان کشته شد؟", "“زلزله"),
+        (f"هیچ{zwnj}کس در کرمان کشته شد؟", "“زلزله"),
+    ):
+        [reply] = await bot.send(question, user_id=READER)
+        assert reply.startswith(opening), (question, reply)

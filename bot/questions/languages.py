@@ -595,19 +595,22 @@ _GLUED_PREFIXES = tuple(normalize("fa", "نمی در به از با بر که م
 
 
 def _unglued(word: str, term: str, stats: LanguageStats) -> tuple[str, str] | None:
-    """The Persian word as a preposition (or verb prefix) and the word glued to it, when the
-    articles hold neither the word nor its stem and hold the rest ("دربهترين": "در",
-    "بهترين"); None when it is no such pair. The rest must be three letters or more."""
+    """The Persian word as a function word (a preposition, a verb prefix...) and the word
+    glued to it, when the articles hold neither the word nor its stem and hold the rest
+    ("دربهترين": "در", "بهترين"), or the rest is a function word too ("هيچكس", no one, as
+    the articles write "هیچ‌کس" with a ZWNJ, "هيچ" "كس" to the index: both stop words, the
+    word typed joined was searched, found nowhere, and left the question unanswered); None
+    when it is no such pair. A rest the articles hold must be three letters or more."""
     if stats.doc_freq(term) > 0 or stats.doc_freq(persian_stem(term)) > 0:
         return None
     best: tuple[int, tuple[str, str]] | None = None
-    for prefix in _GLUED_PREFIXES:
-        rest = word[len(prefix) :]
-        if not word.startswith(prefix) or len(rest) < 3:
+    for cut in range(2, len(word) - 1):
+        prefix, rest = word[:cut], word[cut:]
+        if prefix not in _GLUED_PREFIXES and analyse_word("fa", prefix):
             continue
         rest_term = analyse_word("fa", rest)
-        df = stats.doc_freq(rest_term) if rest_term else 0
-        if df > 0 and (best is None or df > best[0]):
+        df = stats.doc_freq(rest_term) if rest_term and len(rest) >= 3 else 0
+        if (df > 0 or not rest_term) and (best is None or df > best[0]):
             best = (df, (prefix, rest))
     return None if best is None else best[1]
 
