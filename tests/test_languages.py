@@ -579,7 +579,7 @@ async def test_language_command_sets_the_chats_replies(bot: Harness) -> None:
     assert "Фильтры в вопросе: <code>source:reuters</code>" in help_text
     assert await bot.send("/language xx", user_id=READER) == [
         "У меня нет ответов на <code>xx</code>. Выберите один из: <code>en</code>, "
-        "<code>ru</code>, <code>ar</code>, <code>fr</code>, <code>auto</code>."
+        "<code>ru</code>, <code>ar</code>, <code>fr</code>, <code>fa</code>, <code>auto</code>."
     ]
     assert await bot.send("/language auto", user_id=READER, language_code="fr") == [
         "Mes réponses ici suivent de nouveau la langue Telegram de chacun."
@@ -697,7 +697,7 @@ def _forms(string: object) -> object:
     return tuple(string) if isinstance(string, list | tuple) else string
 
 
-@pytest.mark.parametrize("lang", ["ru", "ar", "fr"])
+@pytest.mark.parametrize("lang", ["ru", "ar", "fr", "fa"])
 def test_compiled_catalogues_match_their_sources(lang: str) -> None:
     folder = LOCALE_DIR / lang / "LC_MESSAGES"
     with (folder / "bot.po").open("rb") as po, (folder / "bot.mo").open("rb") as mo:
@@ -1384,3 +1384,33 @@ async def test_a_persian_compound_finds_its_article_with_or_without_its_zwnj(
     ):
         [reply] = await bot.send(question, user_id=READER)
         assert reply.startswith(opening), (question, reply)
+
+
+async def test_persian_replies_are_valid_telegram_html_right_to_left(bot: Harness) -> None:
+    # There was no Persian catalogue: a Persian reader got English replies, laid out left to
+    # right. Each line now starts right to left, each command with its slash in front, and the
+    # fake Bot API refuses HTML Telegram would refuse: these replies went through its check.
+    lrm = "\u200e"
+    assert await bot.send("/start", user_id=READER, language_code="fa") == [
+        f"{RLM}سلام! من بایگانی این اتاق خبر را نگه می‌دارم و از روی آن به پرسش‌ها پاسخ می‌دهم.\n"
+        f"{RLM}هر چیزی بپرسید، مثلاً: <i>غیرنظامیان محاصره‌شده در رقه؟</i>\n"
+        f"{RLM}فرمان {lrm}/subscribe 08:00 برایتان چکیده روزانه می‌فرستد؛ فرمان {lrm}/help "
+        "همه چیز را فهرست می‌کند."
+    ]
+    assert await bot.send("zzzqqq", user_id=READER, language_code="fa-IR") == [
+        RLM + "بایگانی خالی است: برایم مقاله، پیوند یا پرونده بفرستید."
+    ]
+    await _archive(bot)
+    assert await bot.send("zzzqqq", user_id=READER, language_code="fa-IR") == [
+        RLM + "چیزی در بایگانی برای این نیافتم."
+    ]
+    assert await bot.send("/subscribe 8am Europe/London", user_id=READER, language_code="fa") == [
+        f"{RLM}«Europe/London» منطقه زمانی است، نه کلمه موضوع: {lrm}/timezone Europe/London "
+        "منطقه زمانی این گفتگو را تنظیم می‌کند و چکیده‌هایش از آن پیروی می‌کنند."
+    ]
+    assert await bot.send("/language fa", user_id=READER) == [
+        RLM + "پاسخ‌های من در اینجا اکنون به فارسی است."
+    ]
+    [help_text] = await bot.send("/help", user_id=READER)
+    assert all(line.startswith(RLM) for line in help_text.split("\n") if line)
+    assert f"{lrm}/read" in help_text and "/read_n" in help_text
