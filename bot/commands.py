@@ -76,7 +76,7 @@ COMMANDS: tuple[Command, ...] = (
     Command("trend", "/trend <words>", "A chart of the stories on these words, week by week"),
     Command(
         "language",
-        "/language [en|ru|ar|fr|auto]",
+        "/language [en|ru|ar|fr|fa|auto]",
         "The language of my replies in this chat",
         who=CHAT_ADMINS,
     ),

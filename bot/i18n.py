@@ -25,7 +25,7 @@ DOMAIN = "bot"
 LOCALE_DIR = Path(__file__).parent / "locales"
 DEFAULT = "en"
 # The languages with a catalogue (English is the source text).
-LANGUAGES = ("en", "ru", "ar", "fr")
+LANGUAGES = ("en", "ru", "ar", "fr", "fa")
 # Right-to-left mark: starts a line in the right-to-left direction whatever comes first on it
 # (a number, a command, a Latin name), so Telegram lays out Arabic and Persian lines properly.
 RLM = "\u200f"

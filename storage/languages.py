@@ -118,6 +118,10 @@ _RUSSIAN_YO_STOP = ("её", "неё", "ещё", "всё", "чём")
 # question's words ("inondations jusqu'à quand ?" had no answer in the flood story without
 # "jusqu"). Lucene's French elisions; not "presqu", whose "presqu'île" is a peninsula.
 _FRENCH_ELIDED = ("jusqu", "lorsqu", "puisqu", "quoiqu")
+# Avoir's "a" ("il a dit"), which Snowball's list lacks though it has "ai", "avons" and "ont":
+# it was searched as a word of the question and marked in quotes ("Le maire <b>a</b> dit").
+# Not "as" (an ace, "un as du volant") nor "est" (east, "l'est de la Syrie").
+_FRENCH_STOP = (*_FRENCH_ELIDED, "a")
 
 LANGUAGES: dict[str, LanguageAnalysis] = {
     a.code: a
@@ -128,7 +132,7 @@ LANGUAGES: dict[str, LanguageAnalysis] = {
         LanguageAnalysis("ru", "russian", "russian", _RUSSIAN_YO_STOP),
         # Ukrainian has no Snowball stemmer; the Russian one would cut its words wrongly.
         LanguageAnalysis("uk", None, None, _UKRAINIAN_STOP),
-        LanguageAnalysis("fr", "french", "french", _FRENCH_ELIDED, fold=True),
+        LanguageAnalysis("fr", "french", "french", _FRENCH_STOP, fold=True),
         LanguageAnalysis("de", "german", "german", fold=True),
         LanguageAnalysis("es", "spanish", "spanish", fold=True),
         LanguageAnalysis("it", "italian", "italian", fold=True),

@@ -149,8 +149,8 @@ def _source_analyzer() -> tantivy.TextAnalyzer:
 # rebuilt from the database (see `outdated_index`). 2: a field pair per language, no positions;
 # 3: Persian ۀ indexed as ه, the hamza mark above dropped; 4: Russian stop words spelled with ё;
 # 5: Persian's stop words of Savoy's list (storage.languages); 6: French elided "jusqu",
-# "lorsqu", "puisqu", "quoiqu" are stop words.
-SCHEMA_VERSION = 6
+# "lorsqu", "puisqu", "quoiqu" are stop words; 7: French "a" (avoir's) is one too.
+SCHEMA_VERSION = 7
 SCHEMA_VERSION_FILE = "schema_version"
 
 

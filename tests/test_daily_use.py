@@ -232,12 +232,42 @@ async def test_timezone_finds_a_zone_from_a_city_or_an_offset(bot: Harness) -> N
         + (await bot.send("/subscriptions", user_id=READER))[0]
     )
     # A typo in a zone's city had a suggestion, and the same in its Area/City had none.
-    for typed in ("Beyrouth", "Asia/Beyrouth"):
+    for typed in ("Beiruth", "Asia/Beiruth"):
         assert await bot.send(f"/timezone {typed}", user_id=READER) == [
             f"“{typed}” is not a time zone I know. Did you mean: Asia/Beirut?\n"
             "Usage: /timezone &lt;city or Area/City&gt;, for example /timezone Beirut or "
             "/timezone UTC+3"
         ]
+
+
+async def test_timezone_knows_a_city_by_its_name_in_the_newsrooms_languages(
+    bot: Harness,
+) -> None:
+    # "Moskva" (Russian's name in Latin letters) was "not a time zone I know" with no
+    # suggestion; "Москва", "Moscou", "مسکو", "Le Caire", "Pékin" likewise or a guess.
+    found = {
+        "Moskva": "Europe/Moscow",
+        "Москва": "Europe/Moscow",
+        "Moscou": "Europe/Moscow",
+        "مسکو": "Europe/Moscow",
+        "Tegeran": "Asia/Tehran",
+        "Téhéran": "Asia/Tehran",
+        "تهران": "Asia/Tehran",
+        "طهران": "Asia/Tehran",
+        "Tehrān": "Asia/Tehran",
+        "Beyrouth": "Asia/Beirut",
+        "بيروت": "Asia/Beirut",
+        "Le Caire": "Africa/Cairo",
+        "القاهرة": "Africa/Cairo",
+        "Pékin": "Asia/Shanghai",
+        "Beijing": "Asia/Shanghai",
+        "New Delhi": "Asia/Kolkata",
+        "Sao Paulo": "America/Sao_Paulo",
+    }
+    for name, zone in found.items():
+        assert await bot.send(f"/timezone {name}", user_id=READER) == [
+            f"Time zone set to {zone}; digests follow it from now on."
+        ], name
 
 
 QUESTION = (

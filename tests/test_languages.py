@@ -579,7 +579,7 @@ async def test_language_command_sets_the_chats_replies(bot: Harness) -> None:
     assert "Фильтры в вопросе: <code>source:reuters</code>" in help_text
     assert await bot.send("/language xx", user_id=READER) == [
         "У меня нет ответов на <code>xx</code>. Выберите один из: <code>en</code>, "
-        "<code>ru</code>, <code>ar</code>, <code>fr</code>, <code>auto</code>."
+        "<code>ru</code>, <code>ar</code>, <code>fr</code>, <code>fa</code>, <code>auto</code>."
     ]
     assert await bot.send("/language auto", user_id=READER, language_code="fr") == [
         "Mes réponses ici suivent de nouveau la langue Telegram de chacun."
@@ -720,7 +720,7 @@ def _forms(string: object) -> object:
     return tuple(string) if isinstance(string, list | tuple) else string
 
 
-@pytest.mark.parametrize("lang", ["ru", "ar", "fr"])
+@pytest.mark.parametrize("lang", ["ru", "ar", "fr", "fa"])
 def test_compiled_catalogues_match_their_sources(lang: str) -> None:
     folder = LOCALE_DIR / lang / "LC_MESSAGES"
     with (folder / "bot.po").open("rb") as po, (folder / "bot.mo").open("rb") as mo:
@@ -1299,3 +1299,141 @@ async def test_french_elided_function_words_are_not_searched(bot: Harness) -> No
         assert reply.startswith("“Trois personnes sont mortes dans les <b>inondations</b>"), (
             question
         )
+
+
+async def test_french_a_of_avoir_is_a_stop_word(bot: Harness) -> None:
+    # "a" ("il a dit", "qu'a présenté le maire ?") is avoir's "has", which Snowball's list
+    # lacks (it has "ai", "avons", "ont"): it was searched as a word of the question, ranked
+    # the articles using it most, and was marked in the quote as one ("Le maire <b>a</b>").
+    # An article saying it in the plural ("ont démissionné") is no worse an answer.
+    resign = "Les deux ministres ont démissionné mardi soir après le scandale des marchés publics."
+    others = (
+        "Le maire a présenté le budget de la ville, qui a été adopté par le conseil.",
+        "La préfecture a fermé trois routes et a ouvert un gymnase aux sinistrés.",
+    )
+    report = await bot.services.archive.import_records(
+        [ImportRecord(text=text, title="", lang="fr") for text in (resign, *others)]
+    )
+    assert report.added == 3
+    [reply] = await bot.send("qui a démissionné mardi ?", user_id=READER)
+    assert reply.startswith("“Les deux ministres ont <b>démissionné</b> <b>mardi</b> soir"), reply
+    [reply] = await bot.send("qu'a présenté le maire ?", user_id=READER)
+    assert reply.startswith("“Le <b>maire</b> a <b>présenté</b>"), reply
+    assert analyzer("fr").analyze("il a dit") == ["dit"]
+
+
+async def test_an_arabic_question_in_the_future_finds_the_article_in_the_past(
+    bot: Harness,
+) -> None:
+    # The stemmer takes the future's "س" off and keeps the person's prefix: "ستعقد" (will be
+    # held) was "تعقد", "عقدت" (was held) "عقد"; "سيزور" (will visit) "يزور", a hollow verb
+    # whose past is "زار"; "سيفتتح" (will open) "يفتتح", whose past has an alef, "افتتح".
+    # Each question had no answer in the article telling the event in the past.
+    stories = (
+        "عقدت اللجنة الوزارية المشتركة اجتماعها الأول في الرياض يوم الأحد لبحث التعاون.",
+        "زار وزير الخارجية الأردني دمشق يوم الاثنين والتقى نظيره السوري.",
+        "افتتح معرض الكتاب أبوابه للزوار في العاصمة يوم الخميس بمشاركة مئات الناشرين.",
+        "ارتفعت أسعار الخبز في الأسواق بعد قرار الحكومة رفع الدعم.",
+    )
+    report = await bot.services.archive.import_records(
+        [ImportRecord(text=text, title="", lang="ar") for text in stories]
+    )
+    assert report.added == 4
+    for question, opening in (
+        ("متى ستعقد اللجنة الوزارية المشتركة اجتماعها؟", "“<b>عقدت</b> <b>اللجنة</b>"),
+        ("متى سيزور وزير الخارجية الأردني دمشق؟", "“<b>زار</b> <b>وزير</b>"),
+        ("متى سيفتتح معرض الكتاب؟", "“<b>افتتح</b> <b>معرض</b>"),
+    ):
+        [reply] = await bot.send(question, user_id=READER)
+        assert reply.startswith(opening), (question, reply)
+    # "سنوات" (years) is no future of "وات" (watts): the word the archive holds more often
+    # than its would-be past counts half of a past form.
+    retriever = _retriever_over(
+        "ar",
+        [
+            *(f"بعد سنوات من الحرب عاد السكان إلى المدينة رقم {n}." for n in range(3)),
+            "بلغت قدرة المحطة مئة ميغا وات.",
+        ],
+    )
+    [term] = retriever.analyze("سنوات", lang="ar").terms
+    assert [(v.term, v.weight) for v in term.variants] == [("سنوا", 1.0), ("وات", 0.25)]
+
+
+async def test_a_russian_verb_finds_the_article_in_another_tense(bot: Harness) -> None:
+    # Snowball cuts "-ет" only after "а" or "я": "откроется" (will open) was indexed as
+    # "откроет", "открылась" (opened) as "откр"; "состоится" (will take place) as "состо",
+    # "состоялась" as "состоя". The question in one tense had no answer in the other's story.
+    stories = (
+        "В Казани открылась выставка современного искусства в здании речного вокзала.",
+        "Матч между командами из Самары и Перми состоится в воскресенье на новом стадионе.",
+        "Городской совет обсудил ремонт трамвайных путей на улице Ленина.",
+    )
+    report = await bot.services.archive.import_records(
+        [ImportRecord(text=text, title="", lang="ru") for text in stories]
+    )
+    assert report.added == 3
+    for question, opening in (
+        ("где откроется выставка?", "“В Казани <b>открылась</b> <b>выставка</b>"),
+        ("где состоялся матч?", "“<b>Матч</b> между командами из Самары и Перми <b>состоится</b>"),
+    ):
+        [reply] = await bot.send(question, user_id=READER)
+        assert reply.startswith(opening), (question, reply)
+    # Only a word that reads as a verb: "совет" (council) is no "сов-ет" of "совал".
+    retriever = _retriever_over("ru", [*stories, "Сова сидела на ветке. Он совал руки в карманы."])
+    [term] = retriever.analyze("совет", lang="ru").terms
+    assert [v.term for v in term.variants] == ["совет"]
+
+
+async def test_a_persian_compound_finds_its_article_with_or_without_its_zwnj(
+    bot: Harness,
+) -> None:
+    # "هیچ‌کس" (no one) is written with a ZWNJ, or joined: "هیچکس". The index reads the ZWNJ as
+    # a space, "هیچ" and "کس", two function words; typed joined it was one word no article
+    # held, and the question had no answer in the story saying it with the ZWNJ. (Where
+    # another article writes it joined, the joined word is searched as the archive has it.)
+    zwnj = "\u200c"
+    quake = (
+        f"زلزله{zwnj}ای به بزرگی پنج ریشتر استان کرمان را لرزاند و به گفته هلال احمر "
+        f"هیچ{zwnj}کس کشته نشد."
+    )
+    flood = "سیل در استان گیلان چند روستا را ویران کرد و ده نفر زخمی شدند."
+    report = await bot.services.archive.import_records(
+        [ImportRecord(text=text, title="", lang="fa") for text in (quake, flood)]
+    )
+    assert report.added == 2
+    for question, opening in (
+        ("هیچکس در کرمان کشته شد؟", "“زلزله"),
+        (f"هیچ{zwnj}کس در کرمان کشته شد؟", "“زلزله"),
+    ):
+        [reply] = await bot.send(question, user_id=READER)
+        assert reply.startswith(opening), (question, reply)
+
+
+async def test_persian_replies_are_valid_telegram_html_right_to_left(bot: Harness) -> None:
+    # There was no Persian catalogue: a Persian reader got English replies, laid out left to
+    # right. Each line now starts right to left, each command with its slash in front, and the
+    # fake Bot API refuses HTML Telegram would refuse: these replies went through its check.
+    lrm = "\u200e"
+    assert await bot.send("/start", user_id=READER, language_code="fa") == [
+        f"{RLM}سلام! من بایگانی این اتاق خبر را نگه می‌دارم و از روی آن به پرسش‌ها پاسخ می‌دهم.\n"
+        f"{RLM}هر چیزی بپرسید، مثلاً: <i>غیرنظامیان محاصره‌شده در رقه؟</i>\n"
+        f"{RLM}فرمان {lrm}/subscribe 08:00 برایتان چکیده روزانه می‌فرستد؛ فرمان {lrm}/help "
+        "همه چیز را فهرست می‌کند."
+    ]
+    assert await bot.send("zzzqqq", user_id=READER, language_code="fa-IR") == [
+        RLM + "بایگانی خالی است: برایم مقاله، پیوند یا پرونده بفرستید."
+    ]
+    await _archive(bot)
+    assert await bot.send("zzzqqq", user_id=READER, language_code="fa-IR") == [
+        RLM + "چیزی در بایگانی برای این نیافتم."
+    ]
+    assert await bot.send("/subscribe 8am Europe/London", user_id=READER, language_code="fa") == [
+        f"{RLM}«Europe/London» منطقه زمانی است، نه کلمه موضوع: {lrm}/timezone Europe/London "
+        "منطقه زمانی این گفتگو را تنظیم می‌کند و چکیده‌هایش از آن پیروی می‌کنند."
+    ]
+    assert await bot.send("/language fa", user_id=READER) == [
+        RLM + "پاسخ‌های من در اینجا اکنون به فارسی است."
+    ]
+    [help_text] = await bot.send("/help", user_id=READER)
+    assert all(line.startswith(RLM) for line in help_text.split("\n") if line)
+    assert f"{lrm}/read" in help_text and "/read_n" in help_text

@@ -6,9 +6,14 @@ import datetime as dt
 import difflib
 import functools
 import re
+import unicodedata
 import zoneinfo
 from collections.abc import Sequence
 from dataclasses import dataclass
+
+from babel import Locale
+
+from storage.languages import normalize
 
 # 8, 08:00, 8.30, 20.30, 8h, 8h30, 8am, 8:30pm, 8 a.m.
 CLOCK = re.compile(
@@ -139,6 +144,87 @@ def zone_label(zone: str) -> str:
     return "UTC" if zone in ("Etc/GMT", "Etc/UTC", "Etc/Zulu", "GMT") else zone
 
 
+# The languages whose names of the zones' cities (CLDR's, through Babel) /timezone knows
+# besides the zones' own: the newsroom's, and its neighbours'.
+CITY_NAME_LANGUAGES = ("en", "ru", "uk", "ar", "fa", "fr", "de", "es", "it", "tr")
+# Russian letters as Latin writes them (BGN/PCGN, as news agencies spell Russian places):
+# "Москва" is "Moskva", "Киев" "Kiev".
+_RUSSIAN_LATIN = str.maketrans(
+    {
+        **dict(zip("абвгдезийклмнопрстуфыэ", "abvgdeziyklmnoprstufye", strict=True)),
+        "ё": "e",
+        "ж": "zh",
+        "х": "kh",
+        "ц": "ts",
+        "ч": "ch",
+        "ш": "sh",
+        "щ": "shch",
+        "ъ": "",
+        "ь": "",
+        "ю": "yu",
+        "я": "ya",
+        "і": "i",
+        "ї": "yi",
+        "є": "ye",
+        "ґ": "g",
+    }
+)
+# Capitals whose zone is named after another city of their country's (the tz database names
+# a zone after its most populous city): a newsroom datelines them.
+_CAPITALS = {
+    "beijing": "Asia/Shanghai",
+    "peking": "Asia/Shanghai",
+    "pekin": "Asia/Shanghai",
+    "new_delhi": "Asia/Kolkata",
+    "delhi": "Asia/Kolkata",
+    "washington": "America/New_York",
+    "ottawa": "America/Toronto",
+    "canberra": "Australia/Sydney",
+    "abu_dhabi": "Asia/Dubai",
+    "ankara": "Europe/Istanbul",
+    "rabat": "Africa/Casablanca",
+    "brasilia": "America/Sao_Paulo",
+    "bern": "Europe/Zurich",
+    "islamabad": "Asia/Karachi",
+    "wellington": "Pacific/Auckland",
+}
+
+
+def _folded(name: str) -> str:
+    """A city's name as looked up: accents, case, spaces and hyphens aside, Arabic-script
+    spellings unified ("Téhéran", "tehran"; "تهران" with Arabic or Persian yeh)."""
+    bare = "".join(
+        ch for ch in unicodedata.normalize("NFKD", name) if not unicodedata.combining(ch)
+    )
+    return re.sub(r"[\s_'’-]+", "_", normalize("ar", bare).casefold()).strip("_")
+
+
+@functools.cache
+def _city_names() -> dict[str, tuple[str, ...]]:
+    """Each zone's city as its name and CITY_NAME_LANGUAGES name it (Russian's and
+    Ukrainian's also in Latin letters, "Moskva"), and the capitals that name no zone: folded
+    name to zones."""
+    zones = set(_zones())
+    # The zones' own cities too, as folded ("Tehrān", "Sao Paulo" for "Sao_Paulo").
+    found: dict[str, set[str]] = {}
+    for zone in zones:
+        if "/" in zone:
+            found.setdefault(_folded(zone.rsplit("/", 1)[1]), set()).add(zone)
+    for code in CITY_NAME_LANGUAGES:
+        for zone, names in Locale.parse(code).time_zones.items():
+            city = dict(names).get("city")
+            if zone not in zones or not isinstance(city, str):
+                continue
+            spellings = {city}
+            if code in ("ru", "uk"):
+                spellings.add(city.lower().translate(_RUSSIAN_LATIN))
+            for spelling in spellings:
+                found.setdefault(_folded(spelling), set()).add(zone)
+    for capital, zone in _CAPITALS.items():
+        found.setdefault(capital, set()).add(zone)
+    return {name: tuple(sorted(named)) for name, named in found.items() if name}
+
+
 def find_timezone(name: str) -> ZoneMatch:
     """`Asia/Beirut` from 'Asia/Beirut', 'beirut', 'Beirut'; `Etc/GMT-3` from 'UTC+3'."""
     wanted = name.strip()
@@ -161,6 +247,13 @@ def find_timezone(name: str) -> ZoneMatch:
         return ZoneMatch(by_city[0])
     if by_city:
         return ZoneMatch(None, tuple(by_city[:5]))
+    # A city's name in another language ("Moscou", "Москва", "مسکو") or in Latin letters
+    # ("Moskva"): CLDR's names of the zones' cities. "Moskva" had no suggestion at all.
+    named = _city_names().get(_folded(wanted), ())
+    if len(named) == 1:
+        return ZoneMatch(named[0])
+    if named:
+        return ZoneMatch(None, named[:5])
     cities = {z.rsplit("/", 1)[-1].casefold(): z for z in zones}
     # "Europe/Londn" is looked for by its city, as "Londn" is (it had no suggestion).
     city = key.rsplit("/", 1)[-1]

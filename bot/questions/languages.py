@@ -406,6 +406,111 @@ def _article_forms(
     return variants + tuple(extra)
 
 
+# Arabic writes a verb's present and future with a prefix of its person (ي he, ت she or you,
+# ن we, ا I), the future with "س" before it ("سيزور", will visit; "ستعقد", will be held),
+# and its past without: the stemmer takes off the "س" and keeps the prefix ("يزور", "تعقد"),
+# so a question on what will happen never met the article telling what happened ("زار",
+# "عقدت": "عقد"). The past is searched too: the word without "س" and its prefix (and its
+# plural's "ون"), that with the past's alef of the derived verbs ("يفتتح": "افتتح", "يعلن":
+# "أعلن"), and a hollow verb's, whose middle و or ي is alef in the past ("يزور": "زار").
+_FUTURE = "س"
+_PERSON_PREFIXES = "يتنا"
+_PLURAL_ENDINGS = ("ون", "ين", "ان")
+
+
+def _past_spellings(word: str) -> list[str]:
+    """The past forms a (normalised) Arabic future verb may take, or [] for no such word."""
+    if len(word) < 5 or word[0] != _FUTURE or word[1] not in _PERSON_PREFIXES:
+        return []
+    bare = word[2:]
+    bases = [bare] + [bare[:-2] for end in _PLURAL_ENDINGS if bare.endswith(end)]
+    spellings: list[str] = []
+    for base in bases:
+        if len(base) < 3:
+            continue
+        spellings += [base, "ا" + base]
+        if len(base) == 3 and base[1] in "وي":
+            spellings.append(base[0] + "ا" + base[2])
+    return spellings
+
+
+def _past_forms(
+    word: str, variants: tuple[Variant, ...], stats: LanguageStats
+) -> tuple[Variant, ...]:
+    """The variants, and the past forms of an Arabic future verb that the articles hold, at
+    VARIANT_WEIGHT (half that where the archive holds the future more often: "سنوات", years,
+    is no future of "وات")."""
+    spellings = _past_spellings(word)
+    if not spellings:
+        return variants
+    have = {variant.term for variant in variants}
+    whole = max(stats.doc_freq(variant.term) for variant in variants)
+    extra: list[Variant] = []
+    for term in dict.fromkeys(analyse_many("ar", spellings)):
+        if not term or term in have:
+            continue
+        df = stats.doc_freq(term)
+        if df > 0:
+            have.add(term)
+            extra.append(Variant(term, VARIANT_WEIGHT if df >= whole else VARIANT_WEIGHT / 2))
+    return variants + tuple(extra)
+
+
+# Russian's Snowball stemmer takes a verb's present and future ending off only after "а" or
+# "я" (or as "-ует", "-ит"), its past's and infinitive's always: "откроется" (will open) is
+# indexed as "откроет", "открылась" (opened) and "открыть" as "откр"; "состоится" as "состо",
+# "состоялась" as "состоя". A question in one tense never met the article in the other. The
+# verb's other forms are searched too: its stem (the word without its ending, "-ся" and the
+# vowel before the ending, or with it) with each ending of the present, past and infinitive,
+# those the articles hold, the two they hold most. Only for a word that reads as a verb: a
+# reflexive one, or an ending after a vowel ("откроет", "состоит", "открыла"; not "совет").
+_RUSSIAN_VOWELS = "аеёиоуыэюя"
+_RUSSIAN_REFLEXIVE = ("ся", "сь")
+_RUSSIAN_VERB_ENDINGS = ("ла", "ло", "ли", "ть", "ет", "ёт", "ют", "ут", "ит", "ят", "л")
+_RUSSIAN_FORMS = (
+    "ет", "ют", "ут", "ит", "ят", "ется", "ются", "утся", "ится", "ятся",
+    "л", "ла", "ло", "ли", "лся", "лась", "лось", "лись", "ть", "ться",
+)  # fmt: skip
+
+
+def _russian_verb_stems(word: str) -> list[str]:
+    """The stems a Russian verb's forms are built on, or [] for a word that reads as none:
+    "откроется": "откро", "откр"."""
+    reflexive = len(word) > 4 and word.endswith(_RUSSIAN_REFLEXIVE)
+    core = word[:-2] if reflexive else word
+    ending = next((end for end in _RUSSIAN_VERB_ENDINGS if core.endswith(end)), None)
+    if ending is None:
+        return []
+    stem = core[: -len(ending)]
+    if len(stem) < 3 or (not reflexive and stem[-1] not in _RUSSIAN_VOWELS):
+        return []
+    return [stem, stem[:-1]] if stem[-1] in _RUSSIAN_VOWELS and len(stem) > 3 else [stem]
+
+
+def _tense_forms(
+    word: str, variants: tuple[Variant, ...], stats: LanguageStats
+) -> tuple[Variant, ...]:
+    """The variants, and the Russian verb's forms of its other tenses that the articles hold
+    (the two they hold most), each at VARIANT_WEIGHT."""
+    stems = _russian_verb_stems(word)
+    if not stems:
+        return variants
+    spellings = [
+        stem + vowel + ending
+        for stem in stems
+        for vowel in ("", *"аеиоуыя")
+        for ending in _RUSSIAN_FORMS
+    ]
+    have = {variant.term for variant in variants}
+    found: dict[str, int] = {}
+    for term in dict.fromkeys(analyse_many("ru", spellings)):
+        if term and term not in have and (df := stats.doc_freq(term)) > 0:
+            found[term] = df
+    ranked = sorted(found.items(), key=lambda item: (-item[1], item[0]))[:MAX_VARIANTS]
+    weight = VARIANT_WEIGHT * variants[0].weight
+    return variants + tuple(Variant(term, weight) for term, _ in ranked)
+
+
 # Persian writes a foreign name's vowels with these letters or leaves them out, one writer
 # one way and another the other ("وستهام" and "وسیتهام", West Ham): as English's vowel
 # respellings of names (`analysis.vowel_swaps`), another spelling of a rare name the archive
@@ -490,19 +595,22 @@ _GLUED_PREFIXES = tuple(normalize("fa", "نمی در به از با بر که م
 
 
 def _unglued(word: str, term: str, stats: LanguageStats) -> tuple[str, str] | None:
-    """The Persian word as a preposition (or verb prefix) and the word glued to it, when the
-    articles hold neither the word nor its stem and hold the rest ("دربهترين": "در",
-    "بهترين"); None when it is no such pair. The rest must be three letters or more."""
+    """The Persian word as a function word (a preposition, a verb prefix...) and the word
+    glued to it, when the articles hold neither the word nor its stem and hold the rest
+    ("دربهترين": "در", "بهترين"), or the rest is a function word too ("هيچكس", no one, as
+    the articles write "هیچ‌کس" with a ZWNJ, "هيچ" "كس" to the index: both stop words, the
+    word typed joined was searched, found nowhere, and left the question unanswered); None
+    when it is no such pair. A rest the articles hold must be three letters or more."""
     if stats.doc_freq(term) > 0 or stats.doc_freq(persian_stem(term)) > 0:
         return None
     best: tuple[int, tuple[str, str]] | None = None
-    for prefix in _GLUED_PREFIXES:
-        rest = word[len(prefix) :]
-        if not word.startswith(prefix) or len(rest) < 3:
+    for cut in range(2, len(word) - 1):
+        prefix, rest = word[:cut], word[cut:]
+        if prefix not in _GLUED_PREFIXES and analyse_word("fa", prefix):
             continue
         rest_term = analyse_word("fa", rest)
-        df = stats.doc_freq(rest_term) if rest_term else 0
-        if df > 0 and (best is None or df > best[0]):
+        df = stats.doc_freq(rest_term) if rest_term and len(rest) >= 3 else 0
+        if (df > 0 or not rest_term) and (best is None or df > best[0]):
             best = (df, (prefix, rest))
     return None if best is None else best[1]
 
@@ -559,8 +667,11 @@ def analyse_in(
             if lang == "ar":
                 variants = _bare_forms(word, variants, stats)
                 variants = _article_forms(word, variants, stats)
+                variants = _past_forms(word, variants, stats)
             if lang == "fr":
                 variants = _ion_forms(variants, stats)
+            if lang == "ru":
+                variants = _tense_forms(word, variants, stats)
             if lang == "fa":
                 variants = _name_spellings(word, variants, stats)
             variants = _other_forms(lang, variants, stats)
