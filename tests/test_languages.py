@@ -591,11 +591,15 @@ async def test_language_command_takes_a_languages_name(bot: Harness) -> None:
     # "/language russian" was "I have no replies in russian", and a long word was cut with no
     # mark: "I have no replies in raqqa raqqa raqqa ra."
     choices = (
-        "<code>en</code>, <code>ru</code>, <code>ar</code>, <code>fr</code>, <code>auto</code>."
+        "<code>en</code>, <code>ru</code>, <code>ar</code>, <code>fr</code>, <code>fa</code>, "
+        "<code>auto</code>."
     )
     assert await bot.send("/language russian", user_id=READER) == [
         "Теперь мои ответы здесь на языке: русский."
     ]
+    persian = await bot.send("/language فارسی", user_id=READER)
+    assert await bot.send("/language persian", user_id=READER) == persian
+    assert "فارسی" in persian[0] and "<code>" not in persian[0]
     assert await bot.send("/language Français", user_id=READER) == [
         "Mes réponses ici sont désormais en français."
     ]
