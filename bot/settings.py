@@ -161,8 +161,10 @@ class Settings(BaseSettings):
         """The bot token, or a SettingsError saying what to set."""
         if self.telegram_bot_token is None or not self.telegram_bot_token.get_secret_value():
             raise SettingsError(
-                "TELEGRAM_BOT_TOKEN is not set: put it in .env or the environment "
-                "(get one from @BotFather), or try the bot offline with `newsbot chat`."
+                "TELEGRAM_BOT_TOKEN is not set: add the line TELEGRAM_BOT_TOKEN=<the token "
+                "@BotFather gives you> to .env in this folder (.env.example lists every "
+                "setting) or set it in the environment; or try the bot offline, with a "
+                "sample archive, with `newsbot chat --sample`."
             )
         token = self.telegram_bot_token.get_secret_value().strip()
         if not TOKEN_SHAPE.fullmatch(token):

@@ -61,9 +61,12 @@ def test_run_without_token_says_what_to_set(workdir: Path) -> None:
     result = newsbot("run", cwd=workdir)
     assert result.returncode == 2
     assert result.stdout == ""
+    # A fresh clone has no .env to "put it in": the line says what to write there.
     assert result.stderr == (
-        "TELEGRAM_BOT_TOKEN is not set: put it in .env or the environment (get one from "
-        "@BotFather), or try the bot offline with `newsbot chat`.\n"
+        "TELEGRAM_BOT_TOKEN is not set: add the line TELEGRAM_BOT_TOKEN=<the token @BotFather "
+        "gives you> to .env in this folder (.env.example lists every setting) or set it in the "
+        "environment; or try the bot offline, with a sample archive, with "
+        "`newsbot chat --sample`.\n"
     )
 
 
