@@ -83,9 +83,17 @@ def actor(update: Update) -> Actor:
     return Actor(user_id(update), chat.id if chat else None)
 
 
+# Bidirectional embeddings, overrides and isolates (U+202A-U+202E, U+2066-U+2069): typed in
+# a command's words, they were stored with the topic and repeated in replies, where one
+# reverses the rest of the line ("/subscribe 8am \u202eraqqa" showed in /subscriptions as
+# "08:00 UTC — aqqar"). The marks LRM, RLM and ZWNJ stay: Persian and Arabic words need them.
+_BIDI_CONTROLS = dict.fromkeys([*range(0x202A, 0x202F), *range(0x2066, 0x206A)])
+
+
 def args_text(message: Message) -> str:
-    """The text after the command word (`/ask@bot how?` gives 'how?')."""
-    text = message.text or message.caption or ""
+    """The text after the command word (`/ask@bot how?` gives 'how?'), without bidirectional
+    controls."""
+    text = (message.text or message.caption or "").translate(_BIDI_CONTROLS)
     words = text.split(None, 1)
     if not words or not words[0].startswith("/"):
         return text.strip()

@@ -279,6 +279,25 @@ async def test_digest_and_subscribe_keep_200_characters_of_topic_words(bot: Harn
     ]
 
 
+async def test_bidirectional_controls_typed_in_topic_words_are_not_kept(bot: Harness) -> None:
+    # "\u202e" (right-to-left override) typed before a topic was stored with it, and each
+    # reply naming the topic showed the rest of its line reversed ("08:00 UTC — aqqar").
+    assert await bot.send("/subscribe 08:00 \u202eraqqa \u2067dam\u2069", user_id=READER) == [
+        "Subscribed: a digest about raqqa dam every day at 08:00 (UTC). /timezone changes the "
+        "time zone; /unsubscribe stops it."
+    ]
+    assert await bot.send("/subscriptions", user_id=READER) == [
+        "This chat's digests:\n1. 08:00 UTC — raqqa dam"
+    ]
+    assert await bot.send("/digest \u202eraqqa", user_id=READER) == [
+        "Nothing new on raqqa in the last 24 hours.\n"
+        "The archive is empty: send me an article, a link or a file."
+    ]
+    # The marks Persian words are written with stay.
+    persian = "\u0647\u06cc\u0686\u200c\u06a9\u0633"
+    assert persian in (await bot.send(f"/subscribe 09:00 {persian}", user_id=READER))[0]
+
+
 async def test_topic_words_no_article_could_be_on_are_refused(bot: Harness) -> None:
     # Thousands of words were subscribed (200 characters of them): an article is on a topic
     # when it holds most of its words' weight, so every digest said "Nothing new on w0 w1 …".
