@@ -327,6 +327,19 @@ async def test_the_news_of_a_subject_is_asked_for_in_other_languages_too(bot: Ha
         # (the command set left to right on its Arabic line: "read_3/" otherwise)
         "Newest articles for ما الجديد في الرقة:\n1. معارك في الرقة (2017-05-01) \u200e/read_3"
     ]
+    # No English article: "what is new?" was read in these languages' fields, where "is" is a
+    # word to look for, and got "I found nothing in the archive for that."
+    newest = await bot.send("what is new?", user_id=READER)
+    assert newest[0].startswith("The newest articles:\n1. В Ракке открылся рынок"), newest
+    # Persian asks for the news as its own readers do ("what news?", "latest news").
+    persian = "سیل در گلستان\n\nباران‌های سیل‌آسا در استان گلستان ده روستا را زیر آب برد."
+    assert (await bot.send(f"date 2017-07-01\n{persian}", user_id=EDITOR))[0].startswith("Saved #")
+    for question in ("چه خبر؟", "آخرین اخبار", "جدیدترین خبرها"):
+        [reply] = await bot.send(question, user_id=READER)
+        assert reply.startswith("The newest articles:\n1. سیل در گلستان"), (question, reply)
+    assert await bot.send("چه خبر از گلستان؟", user_id=READER) == [
+        "Newest articles for چه خبر از گلستان:\n1. سیل در گلستان (2017-07-01) \u200e/read_4"
+    ]
 
 
 @pytest.mark.parametrize(

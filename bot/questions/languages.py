@@ -23,6 +23,7 @@ from bot.questions.analysis import (
     tokenize,
 )
 from bot.questions.analysis import QUESTION_WORDS as ENGLISH_QUESTION_WORDS
+from bot.questions.analysis import STOP_WORDS as ENGLISH_STOP_WORDS
 from bot.questions.lexicon import is_common, writes_far_more
 from storage.languages import CODES, ENGLISH, LANGUAGES, OTHER, analyzer, normalize
 
@@ -102,6 +103,7 @@ _NEWS = """
     новости новостей новое нового новенького свежие последние сегодня
     de neuf nouveau nouvelles nouveautés actualité actualités actu actus infos dernières
     جديد الجديد أخبار الأخبار آخر
+    خبر اخبار خبرها خبرهای تازه تازه‌ها جدیدترین آخرین تازه‌ترین امروز
 """
 NEWS_WORDS = frozenset(normalize("ar", _NEWS).split())
 
@@ -112,7 +114,10 @@ def asks_for_news(terms: Sequence[QueryTerm]) -> bool:
 
 
 def _news_or_question_word(term: QueryTerm) -> bool:
-    return term.word.lower() in NEWS_WORDS or term.word.lower() in _ANY_QUESTION_WORD
+    word = normalize("ar", term.word.lower())
+    # English's stop words too: an archive with no English article reads "what is new?" in
+    # its own languages' fields, where "is" is a word to look for ("I found nothing").
+    return word in NEWS_WORDS or word in _ANY_QUESTION_WORD or word in ENGLISH_STOP_WORDS
 
 
 # A question with a subject asks for its news ("latest news about Aleppo", "Raqqa headlines",
@@ -124,15 +129,16 @@ def _news_or_question_word(term: QueryTerm) -> bool:
 _NEWS_NOUNS = frozenset(
     normalize(
         "ar",
-        "news headlines новости новостей actualités actualité actus أخبار الأخبار",
+        "news headlines новости новостей actualités actualité actus أخبار الأخبار "
+        "خبر اخبار خبرها خبرهای",
     ).split()
 )
 _NEWS_ADJECTIVES = frozenset(
-    normalize("ar", "latest newest последние свежие dernières آخر").split()
+    normalize("ar", "latest newest последние свежие dernières آخر آخرین جدیدترین تازه‌ترین").split()
 )
 _NEWS_PHRASES = tuple(
     tuple(normalize("ar", phrase).split())
-    for phrase in ("what s new", "what is new", "что нового", "quoi de neuf", "ما الجديد")
+    for phrase in ("what s new", "what is new", "что нового", "quoi de neuf", "ما الجديد", "چه خبر")
 )
 _ASKING = frozenset(word.lower() for word in _ANY_QUESTION_WORD | ENGLISH_QUESTION_WORDS)
 
