@@ -1347,6 +1347,8 @@ async def test_an_arabic_question_in_the_future_finds_the_article_in_the_past(
         ("متى ستعقد اللجنة الوزارية المشتركة اجتماعها؟", "“<b>عقدت</b> <b>اللجنة</b>"),
         ("متى سيزور وزير الخارجية الأردني دمشق؟", "“<b>زار</b> <b>وزير</b>"),
         ("متى سيفتتح معرض الكتاب؟", "“<b>افتتح</b> <b>معرض</b>"),
+        # The future written apart: "سوف" was searched as a word, and "يزور" had no past.
+        ("متى سوف يزور وزير الخارجية الأردني دمشق؟", "“<b>زار</b> <b>وزير</b>"),
     ):
         [reply] = await bot.send(question, user_id=READER)
         assert reply.startswith(opening), (question, reply)

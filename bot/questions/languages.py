@@ -420,6 +420,9 @@ def _article_forms(
 # plural's "ون"), that with the past's alef of the derived verbs ("يفتتح": "افتتح", "يعلن":
 # "أعلن"), and a hollow verb's, whose middle و or ي is alef in the past ("يزور": "زار").
 _FUTURE = "س"
+# The future written apart ("سوف يزور", will visit): a word of no article telling the past,
+# so not searched, and the verb after it read as if written "سيزور".
+_WILL = "سوف"
 _PERSON_PREFIXES = "يتنا"
 _PLURAL_ENDINGS = ("ون", "ين", "ان")
 
@@ -643,14 +646,15 @@ def analyse_in(
     seen: set[str] = set()
     asks = QUESTION_WORDS.get(lang, frozenset()) if _asks(lang, question) else frozenset()
     copulas = _COPULAS.get(lang, frozenset())
-    after_asking = False
+    after_asking = will = False
     words = [match.group().lower() for match in tokenize(normalize(lang, question))]
     words.reverse()
     while words:
         word = words.pop()
         copula = after_asking and word in copulas
         after_asking = word in asks
-        if after_asking or copula:
+        future, will = will, lang == "ar" and word == _WILL
+        if after_asking or copula or will:
             continue
         term = analyse_word(lang, word)
         if not term or term in seen:
@@ -673,7 +677,7 @@ def analyse_in(
             if lang == "ar":
                 variants = _bare_forms(word, variants, stats)
                 variants = _article_forms(word, variants, stats)
-                variants = _past_forms(word, variants, stats)
+                variants = _past_forms(_FUTURE + word if future else word, variants, stats)
             if lang == "fr":
                 variants = _ion_forms(variants, stats)
             if lang == "ru":
