@@ -98,8 +98,7 @@ def test_import_takes_addresses_and_a_file_of_them(
     result = newsbot("import", one, "--urls", str(listing), "--quiet", cwd=tmp_path, env=env)
     # The address that could not be read counts as refused, its reason below.
     assert result.stdout == (
-        "Imported from 4 addresses: 2 stored, 1 duplicate, 1 refused (0 records, "
-        "0 unreadable lines, 0 files, 1 address).\n"
+        "Imported from 4 addresses: 2 stored, 1 duplicate, 1 refused (1 address).\n"
     )
     assert f"{site.url('/gone')}: The server answered 404 Not Found." in result.stderr
     # A page the parse refuses is named by its address.
@@ -212,8 +211,7 @@ def test_import_refuses_malformed_addresses_in_words(
     assert main(["import", *addresses]) == 1
     captured = capsys.readouterr()
     assert captured.out == (
-        "Imported from 5 addresses: 0 stored, 0 duplicates, 5 refused (0 records, "
-        "0 unreadable lines, 0 files, 5 addresses).\n"
+        "Imported from 5 addresses: 0 stored, 0 duplicates, 5 refused (5 addresses).\n"
     )
     assert captured.err.splitlines()[-5:] == [
         "  http://256.1.1.1/: 256.1.1.1 is not a valid host name or IP address.",

@@ -143,8 +143,7 @@ def test_a_path_that_is_no_file_is_named_for_what_it_is(
     assert main([*url, "import", "--quiet", *paths, str(tmp_path / "notes")]) == 1
     captured = capsys.readouterr()
     assert captured.out.splitlines() == [
-        "Imported from 0 files: 0 stored, 0 duplicates, 4 refused (0 records, "
-        "0 unreadable lines, 4 files).",
+        "Imported from 0 files: 0 stored, 0 duplicates, 4 refused (4 files).",
         "Skipped 1 file that is not an article: README",
     ]
     assert captured.err.splitlines() == [

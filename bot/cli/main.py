@@ -581,20 +581,25 @@ async def _import_async(
         + ([counted(len(urls), "address", "addresses")] if urls else [])
     )
     refused = len(report.rejected) + sources.bad_lines + sources.refused_files + unfetched
-    addresses = f", {counted(unfetched, 'address', 'addresses')}" if urls else ""
     if sample and not report.added and report.duplicates and not refused:
         print("The sample is in the archive already: nothing new to store.")
         return 0
+    # What was refused, the kinds there were only ("1 refused (1 file)", not "(0 records,
+    # 0 unreadable lines, 1 file)").
+    kinds = [
+        counted(count, *names)
+        for count, names in (
+            (len(report.rejected), ("record",)),
+            (sources.bad_lines, ("unreadable line",)),
+            (sources.refused_files, ("file",)),
+            (unfetched, ("address", "addresses")),
+        )
+        if count
+    ]
     print(
         f"Imported from {origin}: {report.added} stored, "
         f"{counted(report.duplicates, 'duplicate')}, {refused} refused"
-        + (
-            f" ({counted(len(report.rejected), 'record')}, "
-            f"{counted(sources.bad_lines, 'unreadable line')}, "
-            f"{counted(sources.refused_files, 'file')}{addresses})."
-            if refused
-            else "."
-        )
+        + (f" ({', '.join(kinds)})." if kinds else ".")
     )
     if sources.skipped:
         shown = ", ".join(sources.skipped[:5]) + (", …" if len(sources.skipped) > 5 else "")
