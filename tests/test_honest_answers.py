@@ -2039,3 +2039,30 @@ async def test_who_commands_x_in_y_is_not_answered_by_a_command_post_nor_command
     assert reply.startswith("“General Sergei Surovikin now <b>commands</b> the <b>Russian</b>"), (
         reply
     )
+
+
+async def test_where_and_when_are_not_answered_by_a_quote_telling_another_deed(
+    bot: Harness,
+) -> None:
+    await load_sample(bot)
+    # Once "The Syrian Army ... killed some 70 Islamic State fighters ... near the Turkish
+    # border", "U.S.-led coalition aircraft unleashed a series of airstrikes targeting ...
+    # Raqqa" and "Airstrikes by US-led coalition fighter jets have killed at least 21
+    # civilians ... said Monday": a place or a time, but of another deed than the one asked.
+    for question in (
+        "where did the Turkish army enter Syria?",
+        "where are ISIS fighters fleeing to?",
+        "when did the US-led coalition start airstrikes in Syria?",
+    ):
+        [reply] = await bot.send(question, user_id=READER)
+        assert reply.split("\n")[:2] == [NO_ANSWER, CLOSEST], (question, reply)
+        assert not (await bot.services.questions.ask(question)).answered
+    # A verb as common as "work" need not be repeated: "White Helmets operates in ...".
+    assert (await bot.services.questions.ask("where do the White Helmets work?")).answered
+    entered = (
+        "date 2016-08-24\nTurkish army enters Syria\n\nThe Turkish army entered Syria at "
+        "Jarablus on Wednesday, backed by warplanes of the US-led coalition, officials said."
+    )
+    await bot.send(entered, user_id=EDITOR)
+    [reply] = await bot.send("where did the Turkish army enter Syria?", user_id=READER)
+    assert reply.startswith("“The <b>Turkish</b> <b>army</b> <b>entered</b> <b>Syria</b> at"), reply

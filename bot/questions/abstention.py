@@ -238,6 +238,15 @@ def asks_where(query: Query) -> bool:
     return not is_long(query) and _ASKS_WHERE.search(query.text) is not None
 
 
+# "where" or "when", anywhere in a chat question ("paul pelosi attack where").
+_ASKS_WHERE_OR_WHEN = re.compile(r"\b(?:where|when)\b", re.IGNORECASE)
+
+
+def asks_where_or_when(query: Query) -> bool:
+    """Whether the query is a chat question asking where or when."""
+    return not is_long(query) and _ASKS_WHERE_OR_WHEN.search(query.text) is not None
+
+
 def share_needed(query: Query) -> float | None:
     """The share an article must hold to answer `query` whatever its length (`answers`), or
     None for the share by its length."""

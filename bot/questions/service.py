@@ -20,6 +20,7 @@ from bot.questions.abstention import (
     asks_a_fact,
     asks_the_holder,
     asks_where,
+    asks_where_or_when,
     counted_word,
     counts,
     coverage,
@@ -80,6 +81,11 @@ LEAD_SENTENCES = 2
 # A word counted by "how many" this common (wordfreq's Zipf scale: "people" 6.3, "years" 6.0,
 # "children" 5.5, "refugees" 4.3) need not be named by the quote that counts it.
 GENERIC_ZIPF = 6.0
+# A verb this common ("work" 6.0, "take" 5.9, "go"; not "start" 5.6, "enter" 4.8) names no
+# deed a quote must repeat to tell where or when it happened.
+LIGHT_ZIPF = 5.75
+# Words that say only that the event happened ("where did the debate take place?").
+_HAPPENING = frozenset(("place", "happen", "happened", "happens", "occur", "occurred"))
 
 
 @dataclass(frozen=True, slots=True)
@@ -380,6 +386,19 @@ class QuestionService:
             answered = holds_place(self._quote(query, hits[0], quotes), _typed_forms(query))
         if (
             answered
+            and asks_where_or_when(query)
+            and analysis_of(hits[0].article.lang).code == ENGLISH
+        ):
+            # "where did the Turkish army enter Syria?" is not answered by "The Syrian Army
+            # ... killed some 70 Islamic State fighters ... near the Turkish border", nor
+            # "when did the US-led coalition start airstrikes in Syria?" by "Airstrikes by
+            # US-led coalition fighter jets have killed at least 21 civilians ... said
+            # Monday": the place or time of a quote telling another deed. A place or a time
+            # is of the event the question tells in all its words, so the quote with its
+            # headline holds each of them (a name typed: `_quotes_the_names`).
+            answered = self._quote_holds_every_word(query, hits[0], quotes)
+        if (
+            answered
             and asks_a_fact(query)
             and query.answer_type is not AnswerType.NUMBER
             and typed_names(query.text)
@@ -653,6 +672,19 @@ class QuestionService:
         held = frozenset(stems(_WORDS.findall(text.lower())))
         heads = {head for head, _ in find_links(query, with_ofs=True).ofs}
         return all(not held.isdisjoint(term.terms) for term in query.terms if term.word in heads)
+
+    def _quote_holds_every_word(self, query: Query, hit: Hit, quotes: dict[int, str]) -> bool:
+        """Whether the hit's quote, with its headline, holds every word of the question but
+        one as common as "work" or "take", which tells no deed of its own ("White Helmets
+        operates in the opposition-held parts of Syria" answers "where do the White Helmets
+        work?")."""
+        article = hit.article
+        quote = self._quote(query, hit, quotes)
+        year = article.published.year
+        found = coverage(query, article.title, quote, year=year, lang=article.lang)
+        return all(
+            word in _HAPPENING or frequency(word, ENGLISH) >= LIGHT_ZIPF for word in found.absent
+        )
 
     def _quotes_the_names(self, query: Query, hit: Hit, quotes: dict[int, str]) -> bool:
         """Whether the hit's quote, with its headline, holds each name the question types."""
