@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 from bot.articles.archive import ImportRecord
 from bot.articles.building import build_article
 from bot.articles.clutter.sources import article_source
-from bot.articles.clutter.spans import clutter_spans, decode_spans, repeated_lead
+from bot.articles.clutter.spans import clutter_spans, decode_spans
 from bot.questions.abstention import counted_word, counts, holds_count
 from bot.questions.analysis import Query, QueryTerm, Variant, stem
 from bot.questions.dates import find_dates
@@ -339,27 +339,6 @@ async def test_page_clutter_holding_every_word_asked_is_never_quoted(
     quote = reply.split("\n")[0]
     assert quote.startswith(quoted)
     assert not any(word in quote for word in left_out)
-
-
-async def test_a_stand_first_the_body_repeats_at_once_is_quoted_once(bot: Harness) -> None:
-    # Scraped pages run the stand-first into the body's first sentence, which repeats it: the
-    # quote said "At least five Syrians have been killed ... in Aleppo At least five Syrians
-    # have been killed ... in Aleppo."
-    lead = (
-        "At least five Syrians have been killed and eight injured in a chemical attack on a "
-        "residential neighbourhood in Aleppo"
-    )
-    story = (
-        f"date 2016-08-03\nChemical attack kills five in Aleppo\n\n{lead} {lead}. The health "
-        "director said the shells held toxic gas."
-    )
-    await bot.send(story, user_id=EDITOR)
-    [reply] = await bot.send("chemical attack in Aleppo?", user_id=READER)
-    quote = reply.split("\n")[0]
-    assert quote.count("five Syrians") == 1, quote
-    assert quote.startswith("“At least five Syrians have been killed"), quote
-    # The same words twice, but not the stand-first's repeat: both kept.
-    assert repeated_lead("Aleppo was shelled. Rebels fired back. Aleppo was shelled again.", 0) == 0
 
 
 async def test_khan_shaykhun_sarin_quotes_the_sarin_sentence(bot: Harness) -> None:

@@ -86,9 +86,6 @@ def clutter_spans(
     position = lead_end(title, text)
     if position:
         spans.append((0, position))
-    repeated = repeated_lead(text, position)
-    if repeated:
-        spans.append((position, repeated))
     # The outlet opening a paragraph after a newsletter prompt or a stand-first: "... and
     # more\n\n(CNN) Almost 100 years after its extinction, ..." (the first 2,000 characters).
     outlet = _PARAGRAPH_OUTLET.search(text, position, 2_000)
@@ -150,26 +147,6 @@ def clutter_spans(
     # Photo captions, credits and links are kept apart: never quoted, but searched (a caption
     # names the story's places and people).
     return sorted([*_merged(spans), *((s, e, PHOTO) for s, e in _merged(photos))])
-
-
-# A page's stand-first printed again as the body's first sentence, scraped as one run ("At
-# least five Syrians have been killed ... in northwestern Syria At least five Syrians have been
-# killed ... in northwestern Syria."): quoted, the sentence said everything twice.
-_REPEAT_MIN = 50
-_REPEAT_MAX = 1_000
-
-
-def repeated_lead(text: str, start: int) -> int:
-    """Where a stand-first that the body repeats at once ends (the repeat's start), if the
-    text from `start` opens so; else 0."""
-    head = text[start : start + _REPEAT_MIN]
-    if len(head) < _REPEAT_MIN:
-        return 0
-    again = text.find(head, start + _REPEAT_MIN, start + _REPEAT_MAX + _REPEAT_MIN)
-    if again < 0:
-        return 0
-    lead = text[start:again].rstrip()
-    return again if text[again - 1].isspace() and text.startswith(lead, again) else 0
 
 
 def _merged(spans: list[Span]) -> list[Span]:
