@@ -230,21 +230,15 @@ def asks_a_fact(query: Query) -> bool:
 
 # "where", not "which country/state": the place those ask for is the sentence's subject as
 # often as not ("Sri Lanka is now bankrupt"), named where any name is.
+# "where" (or "when"), anywhere in a chat question ("paul pelosi attack where").
 _ASKS_WHERE = re.compile(r"\bwhere\b", re.IGNORECASE)
-
-
-def asks_where(query: Query) -> bool:
-    """Whether the query is a chat question asking where."""
-    return not is_long(query) and _ASKS_WHERE.search(query.text) is not None
-
-
-# "where" or "when", anywhere in a chat question ("paul pelosi attack where").
 _ASKS_WHERE_OR_WHEN = re.compile(r"\b(?:where|when)\b", re.IGNORECASE)
 
 
-def asks_where_or_when(query: Query) -> bool:
-    """Whether the query is a chat question asking where or when."""
-    return not is_long(query) and _ASKS_WHERE_OR_WHEN.search(query.text) is not None
+def asks_where(query: Query, *, or_when: bool = False) -> bool:
+    """Whether the query is a chat question asking where (`or_when`: or when)."""
+    asking = _ASKS_WHERE_OR_WHEN if or_when else _ASKS_WHERE
+    return not is_long(query) and asking.search(query.text) is not None
 
 
 def share_needed(query: Query) -> float | None:

@@ -20,7 +20,6 @@ from bot.questions.abstention import (
     asks_a_fact,
     asks_the_holder,
     asks_where,
-    asks_where_or_when,
     counted_word,
     counts,
     coverage,
@@ -386,7 +385,7 @@ class QuestionService:
             answered = holds_place(self._quote(query, hits[0], quotes), _typed_forms(query))
         if (
             answered
-            and asks_where_or_when(query)
+            and asks_where(query, or_when=True)
             and analysis_of(hits[0].article.lang).code == ENGLISH
         ):
             # "where did the Turkish army enter Syria?" is not answered by "The Syrian Army
